@@ -1,0 +1,1 @@
+namespace Mingcha.Domain; internal static class Placeholder;
