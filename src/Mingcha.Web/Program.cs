@@ -1,6 +1,97 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/ping", () => "pong");
-app.Run();
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Jobs;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Organisation.Import;
+using Mingcha.Web.Infrastructure;
 
+var command = Commands.IsCommand(args) ? args : null;
+var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
+var options = builder.Configuration.GetSection(MingchaOptions.Section).Get<MingchaOptions>() ?? new MingchaOptions();
+builder.Services.Configure<MingchaOptions>(builder.Configuration.GetSection(MingchaOptions.Section));
+
+// Data, identity, audit
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<IAuditActor>(sp => command is null
+    ? new HttpAuditActor(sp.GetRequiredService<IHttpContextAccessor>())
+    : new SystemActor("cli:" + command[0]));
+builder.Services.AddMingchaDatabase(options);
+builder.Services.AddScoped<SchemaMigrator>();
+builder.Services.AddMingchaIdentity();
+builder.Services.AddScoped<SignInHandler>();
+builder.Services.AddScoped<AccountService>();
+builder.Services.AddScoped<AuditVerifier>();
+
+// Features
+builder.Services.AddSingleton<CalendarService>();
+builder.Services.AddScoped<CalendarAdmin>();
+builder.Services.AddScoped<DemoData>();
+builder.Services.AddScoped<OrganisationImporter>();
+builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
+builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
+builder.Services.AddSingleton<JobScheduler>();
+if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+
+// Web
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddValidation();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddOpenApi("v1");
+builder.Services.AddHealthChecks().AddDbContextCheck<MingchaDb>("database");
+builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+builder.Services.AddRazorPages(o =>
+{
+    o.Conventions.AuthorizeFolder("/");
+    o.Conventions.AllowAnonymousToFolder("/Account");
+    o.Conventions.AllowAnonymousToPage("/Error");
+}).AddViewLocalization().AddDataAnnotationsLocalization();
+
+var app = builder.Build();
+
+if (command is not null)
+    return await Commands.RunAsync(command, app.Services);
+
+var credentials = await Bootstrap.PrepareAsync(app.Services);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestLocalization(new RequestLocalizationOptions()
+    .SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en"));
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseTwoFactorEnrolment();
+app.UseAuthorization();
+
+app.MapGet("/culture", (string c, string? returnUrl, HttpContext ctx) =>
+{
+    var culture = c == "en" ? "en" : "zh-CN";
+    ctx.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+        CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+        new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), SameSite = SameSiteMode.Lax, HttpOnly = true });
+    return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+}).AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+AccountsApi.Map(app);
+AuditApi.Map(app);
+CalendarApi.Map(app);
+OrganisationApi.Map(app);
+app.MapRazorPages();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    Bootstrap.Print(app.Urls, credentials, app.Services.GetRequiredService<IOptions<MingchaOptions>>().Value));
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Calendar;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Calendar;
+
+public static class CalendarApi
+{
+    public sealed record DayDto(DateOnly Date, string Kind, string Name);
+    public sealed record YearDto(int Year, string Source, DateTime UpdatedAt, IReadOnlyList<DayDto> Days);
+    public sealed record DeadlineDto(DateOnly EventDate, int WorkingDays, DateOnly LastDay, DateTime EndsAtUtc, int WorkingDaysLeft);
+    public sealed record CorrectDayRequest(string Kind, string? Name);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/calendar").WithTags("Calendar");
+        g.MapGet("/years", async (MingchaDb db, CancellationToken ct) =>
+            await db.CalendarYears.AsNoTracking().OrderBy(y => y.Year).Select(y => new { y.Year, y.Source, y.UpdatedAt }).ToListAsync(ct))
+            .RequireAuthorization(Policies.SignedIn);
+        g.MapGet("/{year:int}", async (int year, MingchaDb db, CancellationToken ct) => await YearAsync(db, year, ct) is { } y ? Results.Ok(y)
+                : Results.Problem(statusCode: 404, title: $"日历中没有 {year} 年。 The calendar has no {year}.", extensions: new Dictionary<string, object?> { ["rule"] = "CAL-3" }))
+            .RequireAuthorization(Policies.SignedIn);
+        g.MapGet("/deadline", async (string? from, int? days, CalendarService calendar, CancellationToken ct) =>
+        {
+            if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                return Problems.Field("from", "日期格式应为 yyyy-MM-dd。 Expected a date as yyyy-MM-dd.");
+            if (days is null or < 0 or > 366)
+                return Problems.Field("days", "工作日数应为 0 至 366。 Working days must be between 0 and 366.");
+            var deadline = await calendar.DeadlineAsync(date, days.Value, ct);
+            return Results.Ok(new DeadlineDto(date, days.Value, deadline.LastDay, deadline.EndsAtUtc(calendar.TimeZone),
+                await calendar.WorkingDaysLeftAsync(deadline.LastDay, ct)));
+        }).RequireAuthorization(Policies.SignedIn);
+
+        g.MapPost("/import", async (HttpRequest request, CalendarAdmin admin, CancellationToken ct) =>
+        {
+            string source;
+            TextReader reader;
+            if (request.HasFormContentType)
+            {
+                var form = await request.ReadFormAsync(ct);
+                var file = form.Files.Count > 0 ? form.Files[0] : null;
+                if (file is null) return Problems.Field("file", "请选择 CSV 文件。 Choose a CSV file.");
+                if (file.Length > 1_000_000) return Problems.Field("file", "日历文件不应超过 1 MB。 A calendar file is under 1 MB.");
+                source = file.FileName;
+                reader = new StreamReader(file.OpenReadStream());
+            }
+            else
+            {
+                source = request.Headers["X-Source"].FirstOrDefault() ?? "API";
+                reader = new StreamReader(request.Body);
+            }
+            using (reader)
+            {
+                var result = await admin.ImportAsync(reader, source, ct);
+                return result.Ok
+                    ? Results.Ok(new { result.Years, result.Days })
+                    : Results.ValidationProblem(result.Errors.ToDictionary(e => $"line {e.Line}", e => new[] { e.Message }),
+                        title: "日历文件有误，未导入任何数据。 The calendar file has errors; nothing was imported.");
+            }
+        }).RequireAuthorization(Policies.OfficeAdmin).DisableAntiforgery();
+
+        g.MapPut("/days/{date}", async (string date, CorrectDayRequest req, CalendarAdmin admin, CancellationToken ct) =>
+        {
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                return Problems.Field("date", "日期格式应为 yyyy-MM-dd。 Expected yyyy-MM-dd.");
+            CalendarDayKind? kind = req.Kind switch
+            {
+                "holiday" => CalendarDayKind.Holiday,
+                "makeup_workday" => CalendarDayKind.MakeupWorkday,
+                "normal" => null,
+                _ => (CalendarDayKind?)(CalendarDayKind)(-1),
+            };
+            if (kind is { } k && !Enum.IsDefined(k))
+                return Problems.Field("kind", "类型应为 holiday、makeup_workday 或 normal。 Kind must be holiday, makeup_workday or normal.");
+            await admin.CorrectDayAsync(d, kind, req.Name, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.OfficeAdmin);
+    }
+
+    public static string KindCode(CalendarDayKind kind) => kind == CalendarDayKind.Holiday ? "holiday" : "makeup_workday";
+
+    public static async Task<YearDto?> YearAsync(MingchaDb db, int year, CancellationToken ct)
+    {
+        var y = await db.CalendarYears.AsNoTracking().FirstOrDefaultAsync(x => x.Year == year, ct);
+        if (y is null) return null;
+        var from = new DateOnly(year, 1, 1);
+        var to = new DateOnly(year, 12, 31);
+        var days = await db.CalendarDays.AsNoTracking().Where(d => d.Date >= from && d.Date <= to).OrderBy(d => d.Date).ToListAsync(ct);
+        return new YearDto(y.Year, y.Source, y.UpdatedAt, days.Select(d => new DayDto(d.Date, KindCode(d.Kind), d.Name)).ToList());
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Calendar;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Calendar;
+
+/// <summary>
+/// The deadline service every module uses (CAL-1 to CAL-3): "the end of the N-th working day after an event"
+/// and "working days left", from the official calendar held in the database. The built calendar is cached
+/// and reloaded when any instance imports or corrects a year.
+/// </summary>
+public sealed class CalendarService(IServiceScopeFactory scopes, TimeProvider time, IOptions<MingchaOptions> options) : IDisposable
+{
+    private static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Snapshot? _snapshot;
+
+    private sealed record Snapshot(WorkingCalendar Calendar, DateTime Stamp, int YearCount, DateTime CheckedAt);
+
+    public TimeZoneInfo TimeZone { get; } = options.Value.TimeZoneInfo;
+
+    /// <summary>The office-local date of an instant.</summary>
+    public DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZone));
+
+    public DateOnly Today => LocalDate(time.GetUtcNow().UtcDateTime);
+
+    /// <summary>CAL-2: the deadline of <paramref name="workingDays"/> working days after the event. Throws <see cref="CalendarYearMissingException"/> (CAL-3).</summary>
+    public async Task<WorkingDayDeadline> DeadlineAsync(DateTime eventUtc, int workingDays, CancellationToken ct = default) =>
+        WorkingDayDeadline.Compute(await GetAsync(ct), LocalDate(eventUtc), workingDays);
+
+    public async Task<WorkingDayDeadline> DeadlineAsync(DateOnly eventDate, int workingDays, CancellationToken ct = default) =>
+        WorkingDayDeadline.Compute(await GetAsync(ct), eventDate, workingDays);
+
+    /// <summary>Working days left until the end of <paramref name="lastDay"/>, counting today; negative when overdue.</summary>
+    public async Task<int> WorkingDaysLeftAsync(DateOnly lastDay, CancellationToken ct = default) =>
+        (await GetAsync(ct)).WorkingDaysLeft(Today, lastDay);
+
+    public async Task<WorkingCalendar> GetAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var snap = _snapshot;
+        if (snap is not null && now - snap.CheckedAt < RecheckEvery) return snap.Calendar;
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            snap = _snapshot;
+            if (snap is not null && now - snap.CheckedAt < RecheckEvery) return snap.Calendar;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+            var years = await db.CalendarYears.AsNoTracking().Select(y => new { y.Year, y.UpdatedAt }).ToListAsync(ct);
+            var stamp = years.Count == 0 ? DateTime.MinValue : years.Max(y => y.UpdatedAt);
+            if (snap is not null && snap.Stamp == stamp && snap.YearCount == years.Count)
+            {
+                _snapshot = snap with { CheckedAt = now };
+                return snap.Calendar;
+            }
+            var days = await db.CalendarDays.AsNoTracking().ToListAsync(ct);
+            var calendar = new WorkingCalendar(years.Select(y => y.Year), days.Select(d => new CalendarEntry(d.Date, d.Kind, d.Name)));
+            _snapshot = new Snapshot(calendar, stamp, years.Count, now);
+            return calendar;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Forget the cached calendar (after an import or correction in this instance).</summary>
+    public void Invalidate() => _snapshot = null;
+
+    public void Dispose() => _gate.Dispose();
+}
+
+/// <summary>Imports and corrections of the calendar by the office (CAL-1). Every change is audited.</summary>
+public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimeProvider time)
+{
+    public const string OfficialResource = "Mingcha.Web.Features.Calendar.Data.cn-official-2024-2026.csv";
+
+    public sealed record ImportResult(IReadOnlyList<int> Years, int Days, IReadOnlyList<CsvLineError> Errors)
+    {
+        public bool Ok => Errors.Count == 0;
+    }
+
+    /// <summary>Loads the bundled State Council calendar (2024–2026) into an empty database.</summary>
+    public async Task SeedOfficialAsync(CancellationToken ct = default)
+    {
+        if (await db.CalendarYears.AnyAsync(ct)) return;
+        await using var stream = typeof(CalendarAdmin).Assembly.GetManifestResourceStream(OfficialResource)
+            ?? throw new InvalidOperationException("The official calendar resource is missing.");
+        using var reader = new StreamReader(stream);
+        var result = await ImportAsync(reader, "国务院办公厅节假日安排通知 2024–2026（内置） State Council notices, bundled", ct);
+        if (!result.Ok) throw new InvalidOperationException("The bundled calendar does not parse: " + result.Errors[0].Message);
+    }
+
+    /// <summary>
+    /// Imports whole years from a CSV of the official shape (date,type,name). All or nothing: any bad line
+    /// and nothing changes. An imported year replaces that year's days.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(TextReader csv, string source, CancellationToken ct = default)
+    {
+        var parsed = OfficialCalendarCsv.Parse(csv);
+        if (parsed.Errors.Count > 0 || parsed.Years.Count == 0)
+        {
+            var errors = parsed.Errors.Count > 0 ? parsed.Errors : [new CsvLineError(1, "文件中没有任何日期。 The file holds no dates.")];
+            return new ImportResult(parsed.Years, 0, errors);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var year in parsed.Years)
+        {
+            var from = new DateOnly(year, 1, 1);
+            var to = new DateOnly(year, 12, 31);
+            var before = await db.CalendarDays.AsNoTracking().CountAsync(d => d.Date >= from && d.Date <= to, ct);
+            await db.CalendarDays.Where(d => d.Date >= from && d.Date <= to).ExecuteDeleteAsync(ct);
+            var days = parsed.Entries.Where(e => e.Date.Year == year).Select(e => new CalendarDay(e.Date, e.Kind, e.Name)).ToList();
+            db.CalendarDays.AddRange(days);
+            var y = await db.CalendarYears.FindAsync([year], ct);
+            if (y is null) db.CalendarYears.Add(new CalendarYear(year, source, now));
+            else y.Touch(source, now);
+            db.Audit(new AuditEvent("calendar.import", nameof(CalendarYear), year.ToString(CultureInfo.InvariantCulture),
+                y is null ? null : $"{before} days", $"{days.Count} days; {source}"));
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        calendar.Invalidate();
+        return new ImportResult(parsed.Years, parsed.Entries.Count, []);
+    }
+
+    /// <summary>Corrects one day: a holiday, a make-up working day, or back to the plain weekday rule ("normal").</summary>
+    public async Task CorrectDayAsync(DateOnly date, CalendarDayKind? kind, string? name, CancellationToken ct = default)
+    {
+        var year = await db.CalendarYears.FindAsync([date.Year], ct)
+            ?? throw new DomainRuleException("CAL-3", $"日历中没有 {date.Year} 年，请先导入该年。 The calendar has no {date.Year}; import it first.", 422);
+        if (kind == CalendarDayKind.MakeupWorkday && date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
+            throw new DomainRuleException("CAL-1", "调休上班日只能是周六或周日。 A make-up working day must be a Saturday or Sunday.", 422);
+        var day = await db.CalendarDays.FindAsync([date], ct);
+        var before = day is null ? "normal" : $"{day.Kind} {day.Name}";
+        if (kind is null)
+        {
+            if (day is not null) db.CalendarDays.Remove(day);
+        }
+        else if (day is null) db.CalendarDays.Add(new CalendarDay(date, kind.Value, name ?? ""));
+        else day.Correct(kind.Value, name ?? day.Name);
+        year.Touch(year.Source, time.GetUtcNow().UtcDateTime);
+        db.Audit(new AuditEvent("calendar.correct", nameof(CalendarDay), date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            before, kind is null ? "normal" : $"{kind} {name}"));
+        await db.SaveChangesAsync(ct);
+        calendar.Invalidate();
+    }
+}

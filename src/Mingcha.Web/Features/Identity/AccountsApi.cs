@@ -1,0 +1,198 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Identity;
+
+/// <summary>
+/// Accounts, roles and tokens (SEC-1). 三员分立: the system administrator creates and locks accounts and
+/// issues tokens, the security administrator grants roles, the auditor reads the audit log; none does another's job.
+/// </summary>
+public static class AccountsApi
+{
+    public sealed record LoginRequest([property: Required] string UserName, [property: Required] string Password, string? Code);
+    public sealed record MeResponse(string Id, string UserName, string DisplayName, Guid? UnitId, IReadOnlyList<string> Roles, bool TwoFactorEnabled);
+    public sealed record AccountSummary(string Id, string UserName, string DisplayName, Guid? UnitId, IReadOnlyList<string> Roles, bool TwoFactorEnabled, DateTimeOffset? LockoutEnd);
+    public sealed record CreateAccountRequest([property: Required, StringLength(64, MinimumLength = 2)] string UserName, [property: Required, StringLength(100)] string DisplayName, Guid? UnitId, string? Password);
+    public sealed record CreateAccountResponse(string Id, string UserName, string InitialPassword);
+    public sealed record SetRolesRequest([property: Required] IReadOnlyList<string> Roles);
+    public sealed record CreateTokenRequest([property: Required, StringLength(200)] string Name, [property: Required] IReadOnlyList<string> Scopes, Guid? UnitId, int? ExpiresInDays);
+    public sealed record CreateTokenResponse(Guid Id, string Token);
+    public sealed record TokenSummary(Guid Id, string Name, string Scopes, Guid? UnitId, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? RevokedAt, DateTime? LastUsedAt);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Accounts");
+        auth.MapPost("/login", async (LoginRequest req, SignInHandler handler) =>
+            await handler.PasswordAndCodeAsync(req.UserName, req.Password, req.Code) switch
+            {
+                SignInOutcome.Succeeded => Results.NoContent(),
+                SignInOutcome.NeedsTwoFactorCode => Results.Problem(statusCode: 401, title: "需要双因素验证码。 A two-factor code is required.", extensions: Rule("SEC-1", "two-factor-required")),
+                SignInOutcome.InvalidCode => Results.Problem(statusCode: 401, title: "验证码错误。 Invalid two-factor code.", extensions: Rule("SEC-1", "invalid-code")),
+                SignInOutcome.LockedOut => Results.Problem(statusCode: 423, title: "账户已锁定 15 分钟。 The account is locked for 15 minutes.", extensions: Rule("SEC-1", "locked-out")),
+                _ => Results.Problem(statusCode: 401, title: "用户名或密码错误。 Wrong user name or password.", extensions: Rule("SEC-1", "failed")),
+            });
+        auth.MapPost("/logout", async (SignInHandler handler, HttpContext ctx) =>
+        {
+            await handler.SignOutAsync(ctx.User.Identity?.Name);
+            return Results.NoContent();
+        });
+
+        app.MapGet("/api/v1/me", async (HttpContext ctx, UserManager<MingchaUser> users) =>
+        {
+            var user = await users.GetUserAsync(ctx.User);
+            if (user is null) return Results.Unauthorized();
+            return Results.Ok(new MeResponse(user.Id, user.UserName!, user.DisplayName, user.UnitId, [.. await users.GetRolesAsync(user)], user.TwoFactorEnabled));
+        }).WithTags("Accounts").RequireAuthorization(Policies.SignedIn);
+
+        var accounts = app.MapGroup("/api/v1/accounts").WithTags("Accounts");
+        accounts.MapGet("/", ListAccounts).RequireAuthorization(p => p.RequireRole(Roles.SystemAdmin, Roles.SecurityAdmin));
+        accounts.MapPost("/", CreateAccount).RequireAuthorization(Policies.AccountsManage);
+        accounts.MapPost("/{id}/lock", (string id, UserManager<MingchaUser> users, MingchaDb db, TimeProvider time) => SetLock(id, true, users, db, time)).RequireAuthorization(Policies.AccountsManage);
+        accounts.MapPost("/{id}/unlock", (string id, UserManager<MingchaUser> users, MingchaDb db, TimeProvider time) => SetLock(id, false, users, db, time)).RequireAuthorization(Policies.AccountsManage);
+        accounts.MapPut("/{id}/roles", SetRoles).RequireAuthorization(Policies.RolesGrant);
+
+        var tokens = app.MapGroup("/api/v1/tokens").WithTags("Accounts").RequireAuthorization(Policies.AccountsManage);
+        tokens.MapGet("/", async (MingchaDb db, CancellationToken ct) =>
+            await db.ApiTokens.AsNoTracking().OrderByDescending(t => t.CreatedAt)
+                .Select(t => new TokenSummary(t.Id, t.Name, t.Scopes, t.UnitId, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt)).ToListAsync(ct));
+        tokens.MapPost("/", CreateToken);
+        tokens.MapPost("/{id:guid}/revoke", async (Guid id, MingchaDb db, HttpContext ctx, TimeProvider time, CancellationToken ct) =>
+        {
+            var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("令牌不存在。 No such token.");
+            token.Revoke(ctx.User.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
+            db.Audit(new AuditEvent("token.revoke", "ApiToken", id.ToString()));
+            await db.SaveChangesAsync(ct);
+            return Results.NoContent();
+        });
+    }
+
+    private static Dictionary<string, object?> Rule(string rule, string reason) => new() { ["rule"] = rule, ["reason"] = reason };
+
+    private static async Task<List<AccountSummary>> ListAccounts(MingchaDb db, CancellationToken ct)
+    {
+        var roleNames = await db.Roles.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Name!, ct);
+        var userRoles = (await db.UserRoles.AsNoTracking().ToListAsync(ct)).ToLookup(ur => ur.UserId, ur => roleNames[ur.RoleId]);
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
+        return users.Select(u => new AccountSummary(u.Id, u.UserName!, u.DisplayName, u.UnitId, [.. userRoles[u.Id].Order(StringComparer.Ordinal)], u.TwoFactorEnabled, u.LockoutEnd)).ToList();
+    }
+
+    private static async Task<IResult> CreateAccount(CreateAccountRequest req, AccountService accounts)
+    {
+        var (user, password) = await accounts.CreateAsync(req.UserName, req.DisplayName, req.UnitId, req.Password, []);
+        return Results.Created($"/api/v1/accounts/{user.Id}", new CreateAccountResponse(user.Id, user.UserName!, password));
+    }
+
+    private static async Task<IResult> SetLock(string id, bool locked, UserManager<MingchaUser> users, MingchaDb db, TimeProvider time)
+    {
+        var user = await users.FindByIdAsync(id) ?? throw new NotFoundException("账户不存在。 No such account.");
+        await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
+        if (!locked) await users.ResetAccessFailedCountAsync(user);
+        await users.UpdateSecurityStampAsync(user);
+        db.Audit(new AuditEvent(locked ? "account.lock" : "account.unlock", "Account", user.UserName));
+        await db.SaveChangesAsync();
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> SetRoles(string id, SetRolesRequest req, AccountService accounts, HttpContext ctx)
+    {
+        await accounts.SetRolesAsync(id, req.Roles, ctx.User.UserId());
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> CreateToken(CreateTokenRequest req, MingchaDb db, HttpContext ctx, TimeProvider time, CancellationToken ct)
+    {
+        var unknown = req.Scopes.Where(s => !ApiTokenHandler.KnownScopes.Contains(s)).ToList();
+        if (req.Scopes.Count == 0 || unknown.Count > 0)
+            return Problems.Field("scopes", $"未知或缺少的权限范围：{string.Join(", ", unknown)}。 Unknown or missing scopes. Known: {string.Join(", ", ApiTokenHandler.KnownScopes)}");
+        if (req.ExpiresInDays is <= 0 or > 3650)
+            return Problems.Field("expiresInDays", "有效期应为 1 至 3650 天。 Must be between 1 and 3650 days.");
+        if (req.UnitId is { } unitId && !await db.Units.AnyAsync(u => u.Id == unitId, ct))
+            return Problems.Field("unitId", "单位不存在。 No such unit.");
+        var now = time.GetUtcNow().UtcDateTime;
+        var id = Guid.CreateVersion7();
+        var (token, hash) = ApiTokenHandler.NewToken(id);
+        var entity = new ApiToken(id, req.Name, hash, req.Scopes, req.UnitId, ctx.User.Identity?.Name ?? "", now, req.ExpiresInDays is { } d ? now.AddDays(d) : null);
+        db.ApiTokens.Add(entity);
+        db.Audit(new AuditEvent("token.create", "ApiToken", id.ToString(), null, JsonSerializer.Serialize(new { req.Name, req.Scopes, req.UnitId, entity.ExpiresAt })));
+        await db.SaveChangesAsync(ct);
+        return Results.Created($"/api/v1/tokens/{id}", new CreateTokenResponse(id, token));
+    }
+}
+
+/// <summary>Account creation and role assignment, shared by the API, the pages and the command line.</summary>
+public sealed class AccountService(UserManager<MingchaUser> users, RoleManager<IdentityRole> roles, MingchaDb db, TimeProvider time)
+{
+    public async Task EnsureRolesAsync()
+    {
+        foreach (var role in Roles.All)
+            if (!await roles.RoleExistsAsync(role))
+                await roles.CreateAsync(new IdentityRole(role));
+    }
+
+    /// <summary>Creates an account; with no password given, a random one that meets SEC-1 is generated and returned once.</summary>
+    public async Task<(MingchaUser User, string Password)> CreateAsync(string userName, string displayName, Guid? unitId, string? password, IReadOnlyList<string> initialRoles, bool isDemo = false)
+    {
+        if (unitId is { } u && !await db.Units.AnyAsync(x => x.Id == u))
+            throw new DomainRuleException("SEC-2", "单位不存在。 No such unit.", 422);
+        if (await users.FindByNameAsync(userName) is not null)
+            throw new DomainRuleException("SEC-1", $"用户名“{userName}”已存在。 The user name is taken.");
+        password ??= GeneratePassword();
+        var user = new MingchaUser { UserName = userName, DisplayName = displayName, UnitId = unitId, CreatedAt = time.GetUtcNow().UtcDateTime, IsDemo = isDemo };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+            throw new DomainRuleException("SEC-1", string.Join(" ", created.Errors.Select(e => e.Description)), 422);
+        db.Audit(new AuditEvent("account.create", "Account", userName, null, JsonSerializer.Serialize(new { displayName, unitId })));
+        await db.SaveChangesAsync();
+        if (initialRoles.Count > 0) await SetRolesAsync(user.Id, initialRoles, actingUserId: null);
+        return (user, password);
+    }
+
+    /// <summary>Replaces an account's roles, enforcing 三员分立 and the unit binding of unit roles (SEC-1, SEC-2).</summary>
+    public async Task SetRolesAsync(string userId, IReadOnlyList<string> newRoles, string? actingUserId)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new NotFoundException("账户不存在。 No such account.");
+        if (actingUserId == userId)
+            throw new DomainRuleException("SEC-1", "不能修改自己的角色。 You cannot change your own roles.", 403);
+        var unknown = newRoles.Where(r => !Roles.All.Contains(r)).ToList();
+        if (unknown.Count > 0)
+            throw new DomainRuleException("SEC-1", $"未知角色：{string.Join(", ", unknown)}。 Unknown roles.", 422);
+        foreach (var a in newRoles)
+            foreach (var b in newRoles)
+                if (a != b && !Roles.MayHoldTogether(a, b))
+                    throw new DomainRuleException("SEC-1", $"三员分立：{Roles.DisplayNameZh(a)}与{Roles.DisplayNameZh(b)}不能由同一账户担任。 Separation of duties: {a} and {b} cannot be held together.", 422);
+        if (newRoles.Any(Roles.IsUnitBound) && user.UnitId is null)
+            throw new DomainRuleException("SEC-2", "单位联络员必须绑定所在单位。 A unit liaison must be bound to a unit.", 422);
+
+        var current = await users.GetRolesAsync(user);
+        var toRemove = current.Except(newRoles).ToList();
+        var toAdd = newRoles.Except(current).Distinct().ToList();
+        if (toRemove.Count > 0) await users.RemoveFromRolesAsync(user, toRemove);
+        if (toAdd.Count > 0) await users.AddToRolesAsync(user, toAdd);
+        await users.UpdateSecurityStampAsync(user);
+        db.Audit(new AuditEvent("account.roles", "Account", user.UserName,
+            JsonSerializer.Serialize(current.Order(StringComparer.Ordinal)), JsonSerializer.Serialize(newRoles.Order(StringComparer.Ordinal))));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>16 characters from all four classes, from a cryptographic random source.</summary>
+    public static string GeneratePassword()
+    {
+        const string lower = "abcdefghijkmnpqrstuvwxyz", upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", digits = "23456789", symbols = "!@#$%^&*-_+=?";
+        const string all = lower + upper + digits + symbols;
+        var chars = new char[16];
+        chars[0] = lower[RandomNumberGenerator.GetInt32(lower.Length)];
+        chars[1] = upper[RandomNumberGenerator.GetInt32(upper.Length)];
+        chars[2] = digits[RandomNumberGenerator.GetInt32(digits.Length)];
+        chars[3] = symbols[RandomNumberGenerator.GetInt32(symbols.Length)];
+        for (var i = 4; i < chars.Length; i++) chars[i] = all[RandomNumberGenerator.GetInt32(all.Length)];
+        RandomNumberGenerator.Shuffle(chars.AsSpan());
+        return new string(chars);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mingcha.Web.Data;
+
+namespace Mingcha.Web.Features.Identity;
+
+/// <summary>
+/// Bearer tokens for devices and integrations: "mct_{id}_{secret}". The database keeps only SHA-256(secret);
+/// a revoked or expired token fails at once (SEC-1).
+/// </summary>
+public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    MingchaDb db, TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+    public const string Prefix = "mct_";
+
+    /// <summary>The scopes a token can carry; each later module adds its own.</summary>
+    public static readonly IReadOnlySet<string> KnownScopes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "org:read", "ratings:write", "service-records:write", "complaints:write", "evidence:write",
+    };
+
+    public static (string Token, string SecretHash) NewToken(Guid id)
+    {
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        return ($"{Prefix}{id:N}_{secret}", HashSecret(secret));
+    }
+
+    public static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
+        var raw = header["Bearer ".Length..].Trim();
+        if (!raw.StartsWith(Prefix, StringComparison.Ordinal) || raw.Length < Prefix.Length + 34 || raw[Prefix.Length + 32] != '_'
+            || !Guid.TryParseExact(raw.Substring(Prefix.Length, 32), "N", out var id))
+            return AuthenticateResult.Fail("Malformed token.");
+        var secret = raw[(Prefix.Length + 33)..];
+
+        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, Context.RequestAborted);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (token is null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.SecretHash), Encoding.ASCII.GetBytes(HashSecret(secret)))
+            || !token.IsUsable(now))
+            return AuthenticateResult.Fail("Unknown, revoked or expired token.");
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, $"token:{token.Id}"),
+            new(ClaimTypes.Name, token.Name),
+            new(MingchaClaims.TokenId, token.Id.ToString()),
+        };
+        claims.AddRange(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(MingchaClaims.Scope, s)));
+        if (token.UnitId is { } unit) claims.Add(new Claim(MingchaClaims.Unit, unit.ToString()));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+}

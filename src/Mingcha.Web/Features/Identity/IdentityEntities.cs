@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Mingcha.Web.Features.Identity;
+
+/// <summary>An account. Unit liaisons are bound to their unit (SEC-2).</summary>
+public sealed class MingchaUser : IdentityUser
+{
+    public string DisplayName { get; set; } = "";
+    /// <summary>The unit a unit-bound account belongs to (SEC-2).</summary>
+    public Guid? UnitId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public bool IsDemo { get; set; }
+}
+
+/// <summary>
+/// A token for a device or an integration (rating device, 12345 hotline, a business system).
+/// Only the SHA-256 of the secret is stored; the secret is shown once at creation.
+/// </summary>
+public sealed class ApiToken
+{
+    private ApiToken() { Name = ""; SecretHash = ""; Scopes = ""; CreatedBy = ""; }
+    public ApiToken(Guid id, string name, string secretHash, IEnumerable<string> scopes, Guid? unitId, string createdBy, DateTime nowUtc, DateTime? expiresAt)
+    {
+        Id = id; Name = name; SecretHash = secretHash; Scopes = string.Join(' ', scopes);
+        UnitId = unitId; CreatedBy = createdBy; CreatedAt = nowUtc; ExpiresAt = expiresAt;
+    }
+    public Guid Id { get; private set; }
+    public string Name { get; private set; }
+    public string SecretHash { get; private set; }
+    /// <summary>Space-separated scopes, e.g. "ratings:write".</summary>
+    public string Scopes { get; private set; }
+    public Guid? UnitId { get; private set; }
+    public string CreatedBy { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime? ExpiresAt { get; private set; }
+    public DateTime? RevokedAt { get; private set; }
+    public string? RevokedBy { get; private set; }
+    public DateTime? LastUsedAt { get; set; }
+
+    public bool IsUsable(DateTime nowUtc) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > nowUtc);
+
+    public void Revoke(string by, DateTime nowUtc)
+    {
+        if (RevokedAt is not null) return;
+        RevokedAt = nowUtc; RevokedBy = by;
+    }
+}

@@ -1,0 +1,276 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Organisation;
+
+/// <summary>The organisation registry over HTTP (ORG-1, ORG-2, ORG-3, ORG-6). Unit-bound users see their own unit's people only (SEC-2).</summary>
+public static class OrganisationApi
+{
+    public sealed record CategoryDto(Guid Id, string Code, string Name, int Units);
+    public sealed record UnitDto(Guid Id, string Code, string Name, string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, string? CategoryName, bool Active, bool IsDemo, int Sections);
+    public sealed record UnitHistoryDto(DateTime ValidFrom, string Code, string Name, Guid? ParentUnitId);
+    public sealed record SectionDto(Guid Id, Guid UnitId, string Code, string Name, SectionKind Kind, Guid? ParentSectionId, string? Address, bool Active);
+    public sealed record SectionAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, string Code, string Name, SectionKind Kind);
+    public sealed record StaffDto(Guid Id, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position, string Phone, string IdNumber, bool Active);
+    public sealed record SupervisorDto(Guid Id, string Code, string Name, SupervisorStatus Status, Guid? RecommendedByUnitId, DateTime? ApprovedAt);
+    public sealed record TeamDto(Guid Id, string Name, string? Task, Guid? LeaderId, IReadOnlyList<Guid> Members);
+    public sealed record AgencyDto(Guid Id, string Name, string? CreditCode, DateOnly ContractStart, DateOnly ContractEnd);
+    public sealed record ServiceItemDto(Guid Id, string Code, string Name, Guid? UnitId, int? StatutoryDays, int? PromisedDays);
+    public sealed record SectionItemDto(Guid ServiceItemId, string Code, string Name, bool Mandatory);
+
+    public sealed record CreateCategory([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name);
+    public sealed record CreateUnit([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, int? Year);
+    public sealed record UpdateUnit([property: StringLength(200)] string? Name, Guid? ParentUnitId, bool MoveToTop = false);
+    public sealed record AssignCategory(int Year, Guid CategoryId);
+    public sealed record CreateSection([property: Required] Guid UnitId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, SectionKind Kind, Guid? ParentSectionId, string? Address);
+    public sealed record UpdateSection([property: StringLength(200)] string? Name, Guid? UnitId);
+    public sealed record CreateStaff([property: Required] Guid UnitId, Guid? SectionId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, EmploymentType Employment, string? Position, string? Phone, string? IdNumber);
+    public sealed record CreateSupervisor([property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, string? Phone, Guid? RecommendedByUnitId);
+    public sealed record CreateTeam([property: Required, StringLength(200)] string Name, string? Task, [property: Required] IReadOnlyList<Guid> Members, Guid LeaderId);
+    public sealed record CreateAgency([property: Required, StringLength(200)] string Name, string? CreditCode, DateOnly ContractStart, DateOnly ContractEnd);
+    public sealed record CreateServiceItem([property: Required, StringLength(64)] string Code, [property: Required, StringLength(300)] string Name, Guid? UnitId, int? StatutoryDays, int? PromisedDays);
+    public sealed record SetSectionItem(Guid ServiceItemId, bool Mandatory);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1").WithTags("Organisation");
+
+        g.MapGet("/categories", async (MingchaDb db, int? year, TimeProvider time, CancellationToken ct) =>
+        {
+            var y = year ?? time.GetUtcNow().Year;
+            return await db.Categories.AsNoTracking().OrderBy(c => c.Code)
+                .Select(c => new CategoryDto(c.Id, c.Code, c.Name, db.UnitCategories.Count(uc => uc.CategoryId == c.Id && uc.Year == y))).ToListAsync(ct);
+        }).RequireAuthorization(Policies.OrgRead);
+        g.MapPost("/categories", async (CreateCategory req, MingchaDb db, CancellationToken ct) =>
+        {
+            if (await db.Categories.AnyAsync(c => c.Code == req.Code, ct)) return Problems.Field("code", "类别代码已存在。 The code is taken.");
+            var c = new Category(req.Code.Trim(), req.Name.Trim());
+            db.Categories.Add(c);
+            await db.SaveChangesAsync(ct);
+            return Results.Created($"/api/v1/categories/{c.Id}", new CategoryDto(c.Id, c.Code, c.Name, 0));
+        }).RequireAuthorization(Policies.OfficeManage);
+
+        g.MapGet("/units", async (MingchaDb db, int? year, Guid? categoryId, string? q, TimeProvider time, CancellationToken ct) =>
+            await ListUnitsAsync(db, year ?? time.GetUtcNow().Year, categoryId, q, ct)).RequireAuthorization(Policies.OrgRead);
+        g.MapGet("/units/{id:guid}", async (Guid id, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+            (await ListUnitsAsync(db, time.GetUtcNow().Year, null, null, ct, id)).FirstOrDefault() is { } u ? Results.Ok(u) : Results.NotFound())
+            .RequireAuthorization(Policies.OrgRead);
+        g.MapGet("/units/{id:guid}/history", async (Guid id, MingchaDb db, CancellationToken ct) =>
+            await db.UnitVersions.AsNoTracking().Where(v => v.UnitId == id).OrderBy(v => v.ValidFrom)
+                .Select(v => new UnitHistoryDto(v.ValidFrom, v.Code, v.Name, v.ParentUnitId)).ToListAsync(ct)).RequireAuthorization(Policies.OrgRead);
+        g.MapPost("/units", CreateUnitAsync).RequireAuthorization(Policies.OfficeManage);
+        g.MapPatch("/units/{id:guid}", async (Guid id, UpdateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var unit = await db.Units.Include(u => u.Versions).FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new NotFoundException("单位不存在。 No such unit.");
+            var now = time.GetUtcNow().UtcDateTime;
+            if (!string.IsNullOrWhiteSpace(req.Name)) unit.Rename(req.Name.Trim(), now);
+            if (req.ParentUnitId is { } parent)
+            {
+                if (!await db.Units.AnyAsync(u => u.Id == parent, ct)) return Problems.Field("parentUnitId", "上级单位不存在。 No such parent unit.");
+                unit.MoveTo(parent, now);
+            }
+            else if (req.MoveToTop) unit.MoveTo(null, now);
+            await db.SaveChangesAsync(ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.OfficeManage);
+        g.MapPut("/units/{id:guid}/category", async (Guid id, AssignCategory req, MingchaDb db, CancellationToken ct) =>
+        {
+            if (!await db.Units.AnyAsync(u => u.Id == id, ct)) throw new NotFoundException("单位不存在。 No such unit.");
+            if (!await db.Categories.AnyAsync(c => c.Id == req.CategoryId, ct)) return Problems.Field("categoryId", "类别不存在。 No such category.");
+            // ORG-1: exactly one category per unit and year; reassigning replaces it for that year only.
+            var existing = await db.UnitCategories.FirstOrDefaultAsync(x => x.UnitId == id && x.Year == req.Year, ct);
+            if (existing is null) db.UnitCategories.Add(new UnitCategory(id, req.Year, req.CategoryId));
+            else existing.Reassign(req.CategoryId);
+            await db.SaveChangesAsync(ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.OfficeManage);
+
+        g.MapGet("/units/{id:guid}/sections", async (Guid id, MingchaDb db, CancellationToken ct) =>
+            await db.Sections.AsNoTracking().Where(s => s.UnitId == id).OrderBy(s => s.Code)
+                .Select(s => new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active)).ToListAsync(ct))
+            .RequireAuthorization(Policies.OrgRead);
+        g.MapGet("/sections/{id:guid}", async (Guid id, MingchaDb db, CancellationToken ct) =>
+            await db.Sections.AsNoTracking().Where(s => s.Id == id)
+                .Select(s => new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active)).FirstOrDefaultAsync(ct) is { } s
+                ? Results.Ok(s) : Results.NotFound()).RequireAuthorization(Policies.OrgRead);
+        g.MapGet("/sections/{id:guid}/as-of", async (Guid id, DateTime at, MingchaDb db, CancellationToken ct) =>
+        {
+            // ORG-1: a record from 2025 shows the section as it was then.
+            var atUtc = at.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : at.ToUniversalTime();
+            var v = await db.SectionVersions.AsNoTracking().Where(x => x.SectionId == id && x.ValidFrom <= atUtc).OrderByDescending(x => x.ValidFrom).FirstOrDefaultAsync(ct)
+                ?? await db.SectionVersions.AsNoTracking().Where(x => x.SectionId == id).OrderBy(x => x.ValidFrom).FirstOrDefaultAsync(ct);
+            return v is null ? Results.NotFound() : Results.Ok(new SectionAsOfDto(id, atUtc, v.UnitId, v.Code, v.Name, v.Kind));
+        }).RequireAuthorization(Policies.OrgRead);
+        g.MapPost("/sections", CreateSectionAsync).RequireAuthorization(Policies.OfficeManage);
+        g.MapPatch("/sections/{id:guid}", async (Guid id, UpdateSection req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var section = await db.Sections.Include(s => s.Versions).FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("科室不存在。 No such section.");
+            var now = time.GetUtcNow().UtcDateTime;
+            if (!string.IsNullOrWhiteSpace(req.Name)) section.Rename(req.Name.Trim(), now);
+            if (req.UnitId is { } unitId)
+            {
+                if (!await db.Units.AnyAsync(u => u.Id == unitId, ct)) return Problems.Field("unitId", "单位不存在。 No such unit.");
+                section.MoveTo(unitId, now);
+            }
+            await db.SaveChangesAsync(ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.OfficeManage);
+        g.MapGet("/sections/{id:guid}/service-items", async (Guid id, MingchaDb db, CancellationToken ct) =>
+            await db.SectionServiceItems.AsNoTracking().Where(x => x.SectionId == id)
+                .Join(db.ServiceItems, x => x.ServiceItemId, i => i.Id, (x, i) => new SectionItemDto(i.Id, i.Code, i.Name, x.Mandatory))
+                .OrderBy(x => x.Code).ToListAsync(ct)).RequireAuthorization(Policies.OrgRead);
+        g.MapPut("/sections/{id:guid}/service-items", async (Guid id, SetSectionItem req, MingchaDb db, CancellationToken ct) =>
+        {
+            if (!await db.Sections.AnyAsync(s => s.Id == id, ct)) throw new NotFoundException("科室不存在。 No such section.");
+            if (!await db.ServiceItems.AnyAsync(i => i.Id == req.ServiceItemId, ct)) return Problems.Field("serviceItemId", "事项不存在。 No such service item.");
+            var link = await db.SectionServiceItems.FirstOrDefaultAsync(x => x.SectionId == id && x.ServiceItemId == req.ServiceItemId, ct);
+            if (link is null) db.SectionServiceItems.Add(new SectionServiceItem(id, req.ServiceItemId, req.Mandatory));
+            else link.Mandatory = req.Mandatory;
+            await db.SaveChangesAsync(ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.OfficeManage);
+
+        g.MapGet("/units/{id:guid}/staff", async (Guid id, MingchaDb db, HttpContext ctx, CancellationToken ct) =>
+        {
+            // SEC-2: a unit's users see their own unit's people, never another unit's.
+            if (!ctx.User.SeesAllUnits() && ctx.User.UnitId() != id) return Results.NotFound();
+            var rows = await db.Staff.AsNoTracking().Where(s => s.UnitId == id).OrderBy(s => s.Code).ToListAsync(ct);
+            return Results.Ok(rows.Select(ToDto));
+        }).RequireAuthorization(p => p.RequireRole(Domain.Security.Roles.OfficeAdmin, Domain.Security.Roles.OfficeStaff, Domain.Security.Roles.Leader, Domain.Security.Roles.UnitLiaison));
+        g.MapPost("/staff", CreateStaffAsync).RequireAuthorization(Policies.OfficeManage);
+
+        g.MapGet("/supervisors", async (MingchaDb db, CancellationToken ct) =>
+            await db.Supervisors.AsNoTracking().OrderBy(s => s.Code)
+                .Select(s => new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt)).ToListAsync(ct))
+            .RequireAuthorization(Policies.OrgPeopleRead);
+        g.MapPost("/supervisors", async (CreateSupervisor req, MingchaDb db, CancellationToken ct) =>
+        {
+            if (await db.Supervisors.AnyAsync(s => s.Code == req.Code, ct)) return Problems.Field("code", "编号已存在。 The code is taken.");
+            if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var err)) return Problems.Field("phone", err!);
+            if (req.RecommendedByUnitId is { } u && !await db.Units.AnyAsync(x => x.Id == u, ct)) return Problems.Field("recommendedByUnitId", "推荐单位不存在。 No such unit.");
+            var s = new Supervisor(req.Code.Trim(), req.Name.Trim(), req.RecommendedByUnitId) { Phone = req.Phone is { Length: > 0 } p ? PhoneNumber.Normalize(p) : null };
+            db.Supervisors.Add(s);
+            await db.SaveChangesAsync(ct);
+            return Results.Created($"/api/v1/supervisors/{s.Id}", new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt));
+        }).RequireAuthorization(Policies.OfficeManage);
+        g.MapPost("/supervisors/{id:guid}/approve", async (Guid id, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var s = await db.Supervisors.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("监督员不存在。 No such supervisor.");
+            s.Approve(time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync(ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.OfficeAdmin);
+
+        g.MapGet("/teams", async (MingchaDb db, CancellationToken ct) =>
+            (await db.Teams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct))
+                .Select(t => new TeamDto(t.Id, t.Name, t.Task, t.LeaderId, t.Members.Select(m => m.SupervisorId).ToList())))
+            .RequireAuthorization(Policies.OrgPeopleRead);
+        g.MapPost("/teams", async (CreateTeam req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var members = await db.Supervisors.Where(s => req.Members.Contains(s.Id)).ToListAsync(ct);
+            if (members.Count != req.Members.Distinct().Count()) return Problems.Field("members", "有监督员不存在。 Some supervisors do not exist.");
+            var team = new Team(req.Name.Trim(), req.Task, time.GetUtcNow().UtcDateTime);
+            team.SetMembers(members, req.LeaderId);
+            db.Teams.Add(team);
+            await db.SaveChangesAsync(ct);
+            return Results.Created($"/api/v1/teams/{team.Id}", new TeamDto(team.Id, team.Name, team.Task, team.LeaderId, req.Members));
+        }).RequireAuthorization(Policies.OfficeManage);
+
+        g.MapGet("/agencies", async (MingchaDb db, CancellationToken ct) =>
+            await db.Agencies.AsNoTracking().OrderBy(a => a.Name)
+                .Select(a => new AgencyDto(a.Id, a.Name, a.CreditCode, a.ContractStart, a.ContractEnd)).ToListAsync(ct))
+            .RequireAuthorization(Policies.OrgPeopleRead);
+        g.MapPost("/agencies", async (CreateAgency req, MingchaDb db, CancellationToken ct) =>
+        {
+            if (req.CreditCode is { Length: > 0 } cc && !CreditCode.IsValid(cc, out var err)) return Problems.Field("creditCode", err!);
+            var a = new Agency(req.Name.Trim(), req.ContractStart, req.ContractEnd) { CreditCode = req.CreditCode };
+            db.Agencies.Add(a);
+            await db.SaveChangesAsync(ct);
+            return Results.Created($"/api/v1/agencies/{a.Id}", new AgencyDto(a.Id, a.Name, a.CreditCode, a.ContractStart, a.ContractEnd));
+        }).RequireAuthorization(Policies.OfficeManage);
+
+        g.MapGet("/service-items", async (MingchaDb db, CancellationToken ct) =>
+            await db.ServiceItems.AsNoTracking().OrderBy(i => i.Code)
+                .Select(i => new ServiceItemDto(i.Id, i.Code, i.Name, i.UnitId, i.StatutoryDays, i.PromisedDays)).ToListAsync(ct))
+            .RequireAuthorization(Policies.OrgRead);
+        g.MapPost("/service-items", async (CreateServiceItem req, MingchaDb db, CancellationToken ct) =>
+        {
+            if (await db.ServiceItems.AnyAsync(i => i.Code == req.Code, ct)) return Problems.Field("code", "事项编码已存在。 The code is taken.");
+            if (req.UnitId is { } u && !await db.Units.AnyAsync(x => x.Id == u, ct)) return Problems.Field("unitId", "单位不存在。 No such unit.");
+            var i = new ServiceItem(req.Code.Trim(), req.Name.Trim(), req.UnitId, req.StatutoryDays, req.PromisedDays);
+            db.ServiceItems.Add(i);
+            await db.SaveChangesAsync(ct);
+            return Results.Created($"/api/v1/service-items/{i.Id}", new ServiceItemDto(i.Id, i.Code, i.Name, i.UnitId, i.StatutoryDays, i.PromisedDays));
+        }).RequireAuthorization(Policies.OfficeManage);
+    }
+
+    /// <summary>SEC-4: phone and ID numbers leave the registry masked.</summary>
+    public static StaffDto ToDto(Staff s) => new(s.Id, s.UnitId, s.SectionId, s.Code, s.Name, s.Employment, s.Position,
+        PersonalData.MaskPhone(s.Phone), PersonalData.MaskIdNumber(s.IdNumber), s.Active);
+
+    public static async Task<List<UnitDto>> ListUnitsAsync(MingchaDb db, int year, Guid? categoryId, string? q, CancellationToken ct, Guid? id = null)
+    {
+        var units = db.Units.AsNoTracking();
+        if (id is { } one) units = units.Where(u => u.Id == one);
+        if (!string.IsNullOrWhiteSpace(q)) units = units.Where(u => u.Name.Contains(q) || u.Code.Contains(q));
+        var rows = from u in units
+                   join uc in db.UnitCategories.Where(x => x.Year == year) on u.Id equals uc.UnitId into ucs
+                   from uc in ucs.DefaultIfEmpty()
+                   join c in db.Categories on uc.CategoryId equals c.Id into cs
+                   from c in cs.DefaultIfEmpty()
+                   select new UnitDto(u.Id, u.Code, u.Name, u.ShortName, u.CreditCode, u.ParentUnitId, c == null ? null : c.Id, c == null ? null : c.Name,
+                       u.Active, u.IsDemo, db.Sections.Count(s => s.UnitId == u.Id));
+        if (categoryId is { } cat) rows = rows.Where(r => r.CategoryId == cat);
+        return await rows.OrderBy(r => r.Code).Take(2000).ToListAsync(ct);
+    }
+
+    private static async Task<IResult> CreateUnitAsync(CreateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    {
+        if (await db.Units.AnyAsync(u => u.Code == req.Code, ct)) return Problems.Field("code", "单位代码已存在。 The code is taken.");
+        if (req.CreditCode is { Length: > 0 } cc && !CreditCode.IsValid(cc, out var err)) return Problems.Field("creditCode", err!);
+        if (req.ParentUnitId is { } p && !await db.Units.AnyAsync(u => u.Id == p, ct)) return Problems.Field("parentUnitId", "上级单位不存在。 No such parent unit.");
+        if (req.CategoryId is { } c && !await db.Categories.AnyAsync(x => x.Id == c, ct)) return Problems.Field("categoryId", "类别不存在。 No such category.");
+        var now = time.GetUtcNow().UtcDateTime;
+        var unit = new Unit(req.Code.Trim(), req.Name.Trim(), now, req.ParentUnitId) { ShortName = req.ShortName, CreditCode = req.CreditCode };
+        db.Units.Add(unit);
+        if (req.CategoryId is { } cat) db.UnitCategories.Add(new UnitCategory(unit.Id, req.Year ?? now.Year, cat));
+        await db.SaveChangesAsync(ct);
+        return Results.Created($"/api/v1/units/{unit.Id}", (await ListUnitsAsync(db, req.Year ?? now.Year, null, null, ct, unit.Id))[0]);
+    }
+
+    private static async Task<IResult> CreateSectionAsync(CreateSection req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    {
+        if (!Enum.IsDefined(req.Kind)) return Problems.Field("kind", "科室类型无效。 Unknown section kind.");
+        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) return Problems.Field("unitId", "单位不存在。 No such unit.");
+        if (await db.Sections.AnyAsync(s => s.Code == req.Code, ct)) return Problems.Field("code", "科室代码已存在。 The code is taken.");
+        if (req.ParentSectionId is { } ps && !await db.Sections.AnyAsync(s => s.Id == ps && s.UnitId == req.UnitId, ct))
+            return Problems.Field("parentSectionId", "上级科室不存在或不属于该单位。 No such parent section in this unit.");
+        var s = new Section(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Kind, time.GetUtcNow().UtcDateTime, req.ParentSectionId) { Address = req.Address };
+        db.Sections.Add(s);
+        await db.SaveChangesAsync(ct);
+        return Results.Created($"/api/v1/sections/{s.Id}", new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active));
+    }
+
+    private static async Task<IResult> CreateStaffAsync(CreateStaff req, MingchaDb db, CancellationToken ct)
+    {
+        if (!Enum.IsDefined(req.Employment)) return Problems.Field("employment", "用工类型无效。 Unknown employment type.");
+        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) return Problems.Field("unitId", "单位不存在。 No such unit.");
+        if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == req.UnitId, ct)) return Problems.Field("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
+        if (await db.Staff.AnyAsync(s => s.UnitId == req.UnitId && s.Code == req.Code, ct)) return Problems.Field("code", "工号在该单位已存在。 The staff code is taken in this unit.");
+        if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var perr)) return Problems.Field("phone", perr!);
+        if (req.IdNumber is { Length: > 0 } idn && !ResidentIdNumber.IsValid(idn, out var ierr)) return Problems.Field("idNumber", ierr!);
+        var s = new Staff(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Employment)
+        {
+            SectionId = req.SectionId, Position = req.Position,
+            Phone = req.Phone is { Length: > 0 } p ? PhoneNumber.Normalize(p) : null,
+            IdNumber = req.IdNumber?.ToUpperInvariant(),
+        };
+        db.Staff.Add(s);
+        await db.SaveChangesAsync(ct);
+        return Results.Created($"/api/v1/staff/{s.Id}", ToDto(s));
+    }
+}

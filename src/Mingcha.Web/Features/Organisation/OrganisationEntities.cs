@@ -1,0 +1,327 @@
+using Mingcha.Web.Data;
+
+namespace Mingcha.Web.Features.Organisation;
+
+/// <summary>A group of units ranked separately (S4: 行政执法类, 综合管理类). Rule ORG-1.</summary>
+public sealed class Category : IAudited
+{
+    private Category() { Code = ""; Name = ""; }
+    public Category(string code, string name) { Id = Guid.CreateVersion7(); Code = code; Name = name; }
+    public Guid Id { get; private set; }
+    public string Code { get; private set; }
+    public string Name { get; private set; }
+    public bool IsDemo { get; internal set; }
+    public void Rename(string name) => Name = name;
+}
+
+/// <summary>What a section is: the thing that is evaluated (glossary: Section).</summary>
+public enum SectionKind
+{
+    /// <summary>内设科室</summary>
+    InternalSection,
+    /// <summary>二级单位</summary>
+    SecondaryUnit,
+    /// <summary>服务大厅</summary>
+    ServiceHall,
+    /// <summary>窗口</summary>
+    Window,
+    /// <summary>乡镇服务网点</summary>
+    TownshipOutlet,
+    /// <summary>街道服务网点</summary>
+    StreetOutlet,
+}
+
+/// <summary>ORG-2: in-service, seconded/borrowed and contracted staff can all be the subject of a finding.</summary>
+public enum EmploymentType
+{
+    /// <summary>在编在岗</summary>
+    InService,
+    /// <summary>借调/抽调</summary>
+    Seconded,
+    /// <summary>合同制/聘用</summary>
+    Contracted,
+}
+
+/// <summary>
+/// A department or agency under supervision. The Id is stable for life; renames and moves append a
+/// <see cref="UnitVersion"/> so that a finding of 2025 can still show the unit as it was (ORG-1).
+/// </summary>
+public sealed class Unit : IAudited
+{
+    private Unit() { Code = ""; Name = ""; }
+    public Unit(string code, string name, DateTime nowUtc, Guid? parentUnitId = null)
+    {
+        Id = Guid.CreateVersion7();
+        Code = code;
+        Name = name;
+        ParentUnitId = parentUnitId;
+        CreatedAt = nowUtc;
+        Versions.Add(new UnitVersion(Id, nowUtc, code, name, parentUnitId));
+    }
+    public Guid Id { get; private set; }
+    public string Code { get; private set; }
+    public string Name { get; private set; }
+    public string? ShortName { get; set; }
+    /// <summary>统一社会信用代码 (GB 32100), checked on entry.</summary>
+    public string? CreditCode { get; set; }
+    public Guid? ParentUnitId { get; private set; }
+    public bool Active { get; private set; } = true;
+    public bool IsDemo { get; internal set; }
+    public DateTime CreatedAt { get; private set; }
+    public List<UnitVersion> Versions { get; } = [];
+
+    /// <summary>Renames the unit; the old name stays in its history (ORG-1).</summary>
+    public void Rename(string name, DateTime nowUtc)
+    {
+        if (name == Name) return;
+        Name = name;
+        Versions.Add(new UnitVersion(Id, nowUtc, Code, name, ParentUnitId));
+    }
+
+    /// <summary>Moves the unit under another parent; the old parent stays in its history (ORG-1).</summary>
+    public void MoveTo(Guid? parentUnitId, DateTime nowUtc)
+    {
+        if (parentUnitId == ParentUnitId) return;
+        if (parentUnitId == Id) throw new DomainRuleException("ORG-1", "单位不能隶属于自身。 A unit cannot be its own parent.");
+        ParentUnitId = parentUnitId;
+        Versions.Add(new UnitVersion(Id, nowUtc, Code, Name, parentUnitId));
+    }
+
+    public void Deactivate() => Active = false;
+}
+
+/// <summary>One state of a unit from <see cref="ValidFrom"/> until the next version.</summary>
+public sealed class UnitVersion
+{
+    private UnitVersion() { Code = ""; Name = ""; }
+    public UnitVersion(Guid unitId, DateTime validFrom, string code, string name, Guid? parentUnitId)
+    { Id = Guid.CreateVersion7(); UnitId = unitId; ValidFrom = validFrom; Code = code; Name = name; ParentUnitId = parentUnitId; }
+    public Guid Id { get; private set; }
+    public Guid UnitId { get; private set; }
+    public DateTime ValidFrom { get; private set; }
+    public string Code { get; private set; }
+    public string Name { get; private set; }
+    public Guid? ParentUnitId { get; private set; }
+}
+
+/// <summary>ORG-1: a unit belongs to exactly one category per evaluation year.</summary>
+public sealed class UnitCategory : IAudited
+{
+    private UnitCategory() { }
+    public UnitCategory(Guid unitId, int year, Guid categoryId) { Id = Guid.CreateVersion7(); UnitId = unitId; Year = year; CategoryId = categoryId; }
+    public Guid Id { get; private set; }
+    public Guid UnitId { get; private set; }
+    public int Year { get; private set; }
+    public Guid CategoryId { get; private set; }
+    public void Reassign(Guid categoryId) => CategoryId = categoryId;
+}
+
+/// <summary>A sub-unit: internal section, window, service hall, township or street outlet (ORG-1).</summary>
+public sealed class Section : IAudited
+{
+    private Section() { Code = ""; Name = ""; }
+    public Section(Guid unitId, string code, string name, SectionKind kind, DateTime nowUtc, Guid? parentSectionId = null)
+    {
+        Id = Guid.CreateVersion7();
+        UnitId = unitId; Code = code; Name = name; Kind = kind; ParentSectionId = parentSectionId; CreatedAt = nowUtc;
+        Versions.Add(new SectionVersion(Id, nowUtc, unitId, code, name, kind));
+    }
+    public Guid Id { get; private set; }
+    public Guid UnitId { get; private set; }
+    /// <summary>A window's service hall, for example.</summary>
+    public Guid? ParentSectionId { get; private set; }
+    public string Code { get; private set; }
+    public string Name { get; private set; }
+    public SectionKind Kind { get; private set; }
+    public string? Address { get; set; }
+    public bool Active { get; private set; } = true;
+    public bool IsDemo { get; internal set; }
+    public DateTime CreatedAt { get; private set; }
+    public List<SectionVersion> Versions { get; } = [];
+
+    /// <summary>Renames the section; older records keep pointing at the same Id and show the old name as of their date.</summary>
+    public void Rename(string name, DateTime nowUtc)
+    {
+        if (name == Name) return;
+        Name = name;
+        Versions.Add(new SectionVersion(Id, nowUtc, UnitId, Code, name, Kind));
+    }
+
+    /// <summary>Moves the section to another unit (ORG-1: sections belong to one unit at a time).</summary>
+    public void MoveTo(Guid unitId, DateTime nowUtc)
+    {
+        if (unitId == UnitId) return;
+        UnitId = unitId;
+        ParentSectionId = null;
+        Versions.Add(new SectionVersion(Id, nowUtc, unitId, Code, Name, Kind));
+    }
+
+    public void Deactivate() => Active = false;
+}
+
+public sealed class SectionVersion
+{
+    private SectionVersion() { Code = ""; Name = ""; }
+    public SectionVersion(Guid sectionId, DateTime validFrom, Guid unitId, string code, string name, SectionKind kind)
+    { Id = Guid.CreateVersion7(); SectionId = sectionId; ValidFrom = validFrom; UnitId = unitId; Code = code; Name = name; Kind = kind; }
+    public Guid Id { get; private set; }
+    public Guid SectionId { get; private set; }
+    public DateTime ValidFrom { get; private set; }
+    public Guid UnitId { get; private set; }
+    public string Code { get; private set; }
+    public string Name { get; private set; }
+    public SectionKind Kind { get; private set; }
+}
+
+/// <summary>A person working in a unit (ORG-2).</summary>
+public sealed class Staff : IAudited
+{
+    private Staff() { Code = ""; Name = ""; }
+    public Staff(Guid unitId, string code, string name, EmploymentType employment)
+    { Id = Guid.CreateVersion7(); UnitId = unitId; Code = code; Name = name; Employment = employment; }
+    public Guid Id { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid? SectionId { get; set; }
+    /// <summary>工号: unique within the unit.</summary>
+    public string Code { get; private set; }
+    public string Name { get; set; }
+    public EmploymentType Employment { get; set; }
+    public string? Position { get; set; }
+    public string? Phone { get; set; }
+    /// <summary>Resident ID number (GB 11643); personal data, shown masked (SEC-4).</summary>
+    public string? IdNumber { get; set; }
+    public bool Active { get; set; } = true;
+    public bool IsDemo { get; internal set; }
+}
+
+public enum SupervisorStatus
+{
+    /// <summary>recommended by a department, not yet approved</summary>
+    Recommended,
+    /// <summary>approved by the Office</summary>
+    Approved,
+    /// <summary>withdrawn</summary>
+    Withdrawn,
+}
+
+/// <summary>An efficiency supervisor, recruited on a department's recommendation and approved by the Office (ORG-3).</summary>
+public sealed class Supervisor : IAudited
+{
+    private Supervisor() { Code = ""; Name = ""; }
+    public Supervisor(string code, string name, Guid? recommendedByUnitId)
+    { Id = Guid.CreateVersion7(); Code = code; Name = name; RecommendedByUnitId = recommendedByUnitId; Status = SupervisorStatus.Recommended; }
+    public Guid Id { get; private set; }
+    public string Code { get; private set; }
+    public string Name { get; set; }
+    public string? Phone { get; set; }
+    public Guid? RecommendedByUnitId { get; private set; }
+    public SupervisorStatus Status { get; private set; }
+    public DateTime? ApprovedAt { get; private set; }
+    /// <summary>The account the supervisor signs in with, if any.</summary>
+    public string? UserId { get; set; }
+    public bool IsDemo { get; internal set; }
+
+    /// <summary>ORG-3: the Office approves a recommended supervisor.</summary>
+    public void Approve(DateTime nowUtc)
+    {
+        if (Status != SupervisorStatus.Recommended)
+            throw new DomainRuleException("ORG-3", "只能批准处于“推荐”状态的监督员。 Only a recommended supervisor can be approved.");
+        Status = SupervisorStatus.Approved;
+        ApprovedAt = nowUtc;
+    }
+
+    public void Withdraw() => Status = SupervisorStatus.Withdrawn;
+}
+
+/// <summary>A team of supervisors for one task, led by one of them (ORG-3).</summary>
+public sealed class Team : IAudited
+{
+    private Team() { Name = ""; }
+    public Team(string name, string? task, DateTime nowUtc) { Id = Guid.CreateVersion7(); Name = name; Task = task; CreatedAt = nowUtc; }
+    public Guid Id { get; private set; }
+    public string Name { get; private set; }
+    public string? Task { get; private set; }
+    public Guid? LeaderId { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public bool IsDemo { get; internal set; }
+    public List<TeamMember> Members { get; } = [];
+
+    /// <summary>ORG-3: only approved supervisors join a team; the leader is one of its members.</summary>
+    public void SetMembers(IReadOnlyCollection<Supervisor> members, Guid leaderId)
+    {
+        if (members.Count == 0)
+            throw new DomainRuleException("ORG-3", "督查组至少需要一名监督员。 A team needs at least one supervisor.");
+        var notApproved = members.FirstOrDefault(m => m.Status != SupervisorStatus.Approved);
+        if (notApproved is not null)
+            throw new DomainRuleException("ORG-3", $"监督员“{notApproved.Name}”尚未获批准，不能编入督查组。 Supervisor {notApproved.Code} is not approved.");
+        if (members.All(m => m.Id != leaderId))
+            throw new DomainRuleException("ORG-3", "组长必须是督查组成员。 The team leader must be a member of the team.");
+        Members.Clear();
+        Members.AddRange(members.Select(m => new TeamMember(Id, m.Id)));
+        LeaderId = leaderId;
+    }
+}
+
+public sealed class TeamMember
+{
+    private TeamMember() { }
+    public TeamMember(Guid teamId, Guid supervisorId) { TeamId = teamId; SupervisorId = supervisorId; }
+    public Guid TeamId { get; private set; }
+    public Guid SupervisorId { get; private set; }
+}
+
+/// <summary>A third-party covert-visit agency under contract (ORG-4). Its workflows come with the inspections module.</summary>
+public sealed class Agency : IAudited
+{
+    private Agency() { Name = ""; }
+    public Agency(string name, DateOnly contractStart, DateOnly contractEnd)
+    {
+        if (contractEnd < contractStart)
+            throw new DomainRuleException("ORG-4", "合同结束日期早于开始日期。 The contract ends before it starts.");
+        Id = Guid.CreateVersion7(); Name = name; ContractStart = contractStart; ContractEnd = contractEnd;
+    }
+    public Guid Id { get; private set; }
+    public string Name { get; private set; }
+    public string? CreditCode { get; set; }
+    public DateOnly ContractStart { get; private set; }
+    public DateOnly ContractEnd { get; private set; }
+    public string? ContactPerson { get; set; }
+    public string? ContactPhone { get; set; }
+    public bool IsDemo { get; internal set; }
+    public bool IsUnderContract(DateOnly day) => day >= ContractStart && day <= ContractEnd;
+}
+
+/// <summary>A service the public can obtain (事项), ORG-6.</summary>
+public sealed class ServiceItem : IAudited
+{
+    private ServiceItem() { Code = ""; Name = ""; }
+    public ServiceItem(string code, string name, Guid? unitId, int? statutoryDays, int? promisedDays)
+    {
+        // INS-14 (time-limited handling): the committed time is never longer than the statutory one.
+        if (statutoryDays is not null && promisedDays is not null && promisedDays > statutoryDays)
+            throw new DomainRuleException("INS-14", "承诺时限不得长于法定时限。 The promised time limit may not exceed the statutory one.");
+        Id = Guid.CreateVersion7(); Code = code; Name = name; UnitId = unitId; StatutoryDays = statutoryDays; PromisedDays = promisedDays;
+    }
+    public Guid Id { get; private set; }
+    public string Code { get; private set; }
+    public string Name { get; private set; }
+    /// <summary>The unit responsible for the item.</summary>
+    public Guid? UnitId { get; private set; }
+    /// <summary>法定时限 in working days.</summary>
+    public int? StatutoryDays { get; private set; }
+    /// <summary>承诺时限 in working days.</summary>
+    public int? PromisedDays { get; private set; }
+    public bool IsDemo { get; internal set; }
+}
+
+/// <summary>ORG-6: an outlet offers a set of service items, each mandatory or optional for its kind of outlet.</summary>
+public sealed class SectionServiceItem : IAudited
+{
+    private SectionServiceItem() { }
+    public SectionServiceItem(Guid sectionId, Guid serviceItemId, bool mandatory)
+    { Id = Guid.CreateVersion7(); SectionId = sectionId; ServiceItemId = serviceItemId; Mandatory = mandatory; }
+    public Guid Id { get; private set; }
+    public Guid SectionId { get; private set; }
+    public Guid ServiceItemId { get; private set; }
+    public bool Mandatory { get; set; }
+}

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Organisation;
+
+namespace Mingcha.Web.Infrastructure;
+
+/// <summary>
+/// What happens before the first request: schema migrated, roles and the official calendar present, the
+/// first office administrator created with a random password (printed once), the demo city loaded if wanted.
+/// </summary>
+public static class Bootstrap
+{
+    public sealed record Credential(string Role, string UserName, string Password);
+
+    public static async Task<IReadOnlyList<Credential>> PrepareAsync(IServiceProvider root, CancellationToken ct = default)
+    {
+        await using var scope = root.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var options = sp.GetRequiredService<IOptions<MingchaOptions>>().Value;
+        await sp.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        var accounts = sp.GetRequiredService<AccountService>();
+        await accounts.EnsureRolesAsync();
+        await sp.GetRequiredService<CalendarAdmin>().SeedOfficialAsync(ct);
+
+        var created = new List<Credential>();
+        var db = sp.GetRequiredService<MingchaDb>();
+        var demoLoaded = options.LoadDemoData && await sp.GetRequiredService<DemoData>().LoadIfEmptyAsync(ct);
+        if (!await db.Users.AnyAsync(ct))
+        {
+            var (_, password) = await accounts.CreateAsync("admin", "效能办管理员", null, null, [Roles.OfficeAdmin]);
+            created.Add(new Credential(Roles.OfficeAdmin, "admin", password));
+            if (demoLoaded) created.AddRange(await CreateDemoAccountsAsync(db, accounts, ct));
+        }
+        return created;
+    }
+
+    /// <summary>One demo account per role so every page can be tried; passwords random, printed once.</summary>
+    private static async Task<IEnumerable<Credential>> CreateDemoAccountsAsync(MingchaDb db, AccountService accounts, CancellationToken ct)
+    {
+        var hr = await db.Units.AsNoTracking().FirstAsync(u => u.Code == DemoData.HrUnitCode, ct);
+        var list = new List<Credential>();
+        foreach (var (user, name, role, unit) in new (string, string, string, Guid?)[]
+        {
+            ("staff", "效能办工作人员（演示）", Roles.OfficeStaff, null),
+            ("leader", "分管领导（演示）", Roles.Leader, null),
+            ("hr.liaison", "人社局联络员（演示）", Roles.UnitLiaison, hr.Id),
+            ("sysadmin", "系统管理员（演示）", Roles.SystemAdmin, null),
+            ("secadmin", "安全管理员（演示）", Roles.SecurityAdmin, null),
+            ("auditor", "安全审计员（演示）", Roles.Auditor, null),
+        })
+        {
+            var (_, password) = await accounts.CreateAsync(user, name, unit, null, [role], isDemo: true);
+            list.Add(new Credential(role, user, password));
+        }
+        return list;
+    }
+
+    public static void Print(IEnumerable<string> urls, IReadOnlyList<Credential> credentials, MingchaOptions options)
+    {
+        var url = urls.FirstOrDefault() ?? "http://localhost:5000";
+        Console.WriteLine();
+        Console.WriteLine("================ 明查 Mingcha ================");
+        Console.WriteLine($"  地址 URL:       {url}");
+        Console.WriteLine($"  数据库 Database: {(options.IsPostgres ? "PostgreSQL" : options.ResolvedConnectionString)}");
+        if (credentials.Count > 0)
+        {
+            Console.WriteLine("  初始账户（密码仅显示这一次） Initial accounts (passwords shown this once):");
+            foreach (var c in credentials)
+                Console.WriteLine($"    {Roles.DisplayNameZh(c.Role),-8} {c.Role,-14} 用户名 user: {c.UserName,-12} 密码 password: {c.Password}");
+            Console.WriteLine("  管理员首次登录需设置双因素认证（TOTP）。 Administrators set up TOTP two-factor at first login.");
+        }
+        Console.WriteLine("==============================================");
+        Console.WriteLine();
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Identity;
+
+namespace Mingcha.Web.Infrastructure;
+
+/// <summary>
+/// Administrative commands of the same executable: <c>migrate</c>, <c>create-admin</c>, <c>import-org</c>,
+/// <c>verify-audit</c>, <c>schema-script</c>. A handful of verbs with one or two options each: a plain switch
+/// reads better than a parser library here.
+/// </summary>
+public static class Commands
+{
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "migrate", "create-admin", "import-org", "verify-audit", "schema-script", "help",
+    };
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
+
+    /// <summary>Runs the command; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, IServiceProvider root)
+    {
+        await using var scope = root.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        switch (args[0])
+        {
+            case "migrate":
+            {
+                var applied = await sp.GetRequiredService<SchemaMigrator>().MigrateAsync();
+                Console.WriteLine($"Schema up to date ({applied} script(s) applied).");
+                return 0;
+            }
+            case "create-admin":
+            {
+                var user = Option(args, "--user") ?? "admin";
+                var role = Option(args, "--role") ?? Roles.OfficeAdmin;
+                if (!Roles.All.Contains(role)) { Console.Error.WriteLine($"Unknown role {role}. Roles: {string.Join(", ", Roles.All)}"); return 2; }
+                await sp.GetRequiredService<SchemaMigrator>().MigrateAsync();
+                var accounts = sp.GetRequiredService<AccountService>();
+                await accounts.EnsureRolesAsync();
+                try
+                {
+                    var (_, password) = await accounts.CreateAsync(user, Option(args, "--name") ?? Roles.DisplayNameZh(role), null, null, [role]);
+                    Console.WriteLine($"Created {user} ({role}). Password (shown once): {password}");
+                    return 0;
+                }
+                catch (DomainRuleException e) { Console.Error.WriteLine(e.Message); return 1; }
+            }
+            case "import-org":
+            {
+                if (args.Length < 2) { Console.Error.WriteLine("usage: import-org FILE.xlsx|FILE.csv ..."); return 2; }
+                await sp.GetRequiredService<SchemaMigrator>().MigrateAsync();
+                var importer = sp.GetRequiredService<Features.Organisation.Import.OrganisationImporter>();
+                var files = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+                var report = await importer.ImportFilesAsync(files, CancellationToken.None);
+                Console.WriteLine(report.Summary);
+                foreach (var e in report.Errors.Take(200)) Console.WriteLine($"  {e}");
+                return report.Ok ? 0 : 1;
+            }
+            case "verify-audit":
+            {
+                var report = await sp.GetRequiredService<AuditVerifier>().VerifyAsync();
+                if (report.IsIntact) { Console.WriteLine($"审计日志完整 Audit chain intact: {report.Checked} entries."); return 0; }
+                Console.WriteLine($"审计日志被篡改 Audit chain BROKEN at entry {report.FirstBreak!.Seq}: {report.FirstBreak.Message}");
+                return 1;
+            }
+            case "schema-script":
+            {
+                // Development aid for writing a migration script: the full schema the model wants.
+                Console.WriteLine(sp.GetRequiredService<MingchaDb>().Database.GenerateCreateScript());
+                return 0;
+            }
+            default:
+                Console.WriteLine("Commands: migrate | create-admin --user NAME [--role ROLE] [--name DISPLAY] | import-org FILE... | verify-audit | schema-script");
+                Console.WriteLine("Settings: --Mingcha:DatabaseProvider=Postgres --Mingcha:ConnectionString=... --Mingcha:DataFolder=...");
+                return 0;
+        }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

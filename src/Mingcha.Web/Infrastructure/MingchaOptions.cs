@@ -1,0 +1,44 @@
+namespace Mingcha.Web.Infrastructure;
+
+/// <summary>Settings of the "Mingcha" section (appsettings.json or environment variables such as Mingcha__DatabaseProvider).</summary>
+public sealed class MingchaOptions
+{
+    public const string Section = "Mingcha";
+
+    /// <summary>Folder for the SQLite file, evidence and imports; created if missing. Relative paths are relative to the working directory.</summary>
+    public string DataFolder { get; set; } = "data";
+
+    /// <summary>"Sqlite" (default, embedded) or "Postgres".</summary>
+    public string DatabaseProvider { get; set; } = "Sqlite";
+
+    /// <summary>Connection string; for SQLite defaults to a file in <see cref="DataFolder"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Load the fictional demo organisation into an empty database at start-up.</summary>
+    public bool LoadDemoData { get; set; } = true;
+
+    /// <summary>The office's time zone: local dates of events and deadlines (CAL-2) are taken in it.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>The efficiency office's full name, used in page headers and official documents.</summary>
+    public string OfficeName { get; set; } = "示范市机关效能建设领导小组办公室";
+
+    /// <summary>Run background jobs in this instance (several instances may; each occurrence runs once).</summary>
+    public bool RunJobs { get; set; } = true;
+
+    /// <summary>How often an instance looks for due jobs.</summary>
+    public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool IsPostgres => string.Equals(DatabaseProvider, "Postgres", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(DatabaseProvider, "PostgreSQL", StringComparison.OrdinalIgnoreCase);
+
+    public string ResolvedDataFolder => Path.GetFullPath(DataFolder);
+
+    public string ResolvedConnectionString => ConnectionString is { Length: > 0 } cs
+        ? cs
+        : IsPostgres
+            ? throw new InvalidOperationException("Mingcha:ConnectionString is required for PostgreSQL.")
+            : $"Data Source={Path.Combine(ResolvedDataFolder, "mingcha.db")}";
+
+    public TimeZoneInfo TimeZoneInfo => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}

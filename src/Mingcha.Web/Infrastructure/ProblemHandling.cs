@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Mingcha.Domain.Calendar;
+
+namespace Mingcha.Web.Infrastructure;
+
+/// <summary>
+/// Turns the exceptions that mean "bad request" into RFC 9457 ProblemDetails: a broken rule 409/422 with
+/// its ID, a malformed body 400 naming the field, a missing record 404. Anything else stays a 500 and is logged.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Describe(exception);
+        if (problem is null) return false;
+        httpContext.Response.StatusCode = problem.Status ?? 400;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    public static ProblemDetails? Describe(Exception exception) => exception switch
+    {
+        DomainRuleException e => Rule(e.StatusCode, e.RuleId, e.Message),
+        CalendarYearMissingException e => Rule(422, "CAL-3", e.Message),
+        NotFoundException e => new ProblemDetails { Status = 404, Title = e.Message },
+        BadHttpRequestException e => BadRequest(e),
+        JsonException e => Field(e.Path, "请求内容不是有效的 JSON。 The body is not valid JSON: " + e.Message),
+        _ => null,
+    };
+
+    private static ProblemDetails Rule(int status, string rule, string message)
+    {
+        var p = new ProblemDetails { Status = status, Title = message, Type = $"https://mingcha.local/rules/{rule}" };
+        p.Extensions["rule"] = rule;
+        return p;
+    }
+
+    private static ProblemDetails BadRequest(BadHttpRequestException e)
+    {
+        if (e.InnerException is JsonException json) return Field(json.Path, "请求内容格式错误。 Malformed request body: " + json.Message);
+        return new ProblemDetails { Status = e.StatusCode, Title = e.Message };
+    }
+
+    private static ValidationProblemDetails Field(string? path, string message)
+    {
+        var field = string.IsNullOrEmpty(path) ? "body" : path.TrimStart('$', '.');
+        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] })
+        {
+            Status = 400,
+            Title = "请求内容有误。 The request is invalid.",
+        };
+    }
+}
+
+/// <summary>Small helpers for validating API bodies by hand where data annotations do not fit.</summary>
+public static class Problems
+{
+    public static IResult Field(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
+            title: "请求内容有误。 The request is invalid.");
+}

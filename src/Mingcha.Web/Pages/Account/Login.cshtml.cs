@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Mingcha.Web.Features.Identity;
+
+namespace Mingcha.Web.Pages.Account;
+
+public sealed class LoginModel(SignInHandler signIn, IStringLocalizer<SharedResource> l) : PageModel
+{
+    [BindProperty] public string UserName { get; set; } = "";
+    [BindProperty] public string Password { get; set; } = "";
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    public string? Error { get; private set; }
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        switch (await signIn.PasswordAsync(UserName.Trim(), Password))
+        {
+            case SignInOutcome.Succeeded:
+                return LocalRedirect(SafeReturn(ReturnUrl));
+            case SignInOutcome.NeedsTwoFactorCode:
+                return RedirectToPage("LoginTwoFactor", new { ReturnUrl });
+            case SignInOutcome.LockedOut:
+                Error = l["账户因多次登录失败已锁定 15 分钟。"];
+                return Page();
+            default:
+                Error = l["用户名或密码错误。"];
+                return Page();
+        }
+    }
+
+    internal static string SafeReturn(string? url) =>
+        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
+}
