@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Mingcha.Web.Data;
@@ -27,6 +28,10 @@ builder.Services.AddMingchaIdentity();
 builder.Services.AddScoped<SignInHandler>();
 builder.Services.AddScoped<AccountService>();
 builder.Services.AddScoped<AuditVerifier>();
+builder.Services.AddDataProtection().SetApplicationName("Mingcha");
+builder.Services.AddSingleton<DbKeyRepository>();
+builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+    .Configure<DbKeyRepository>((o, repo) => o.XmlRepository = repo);
 
 // Features
 builder.Services.AddSingleton<CalendarService>();

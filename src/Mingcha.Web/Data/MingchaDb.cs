@@ -52,6 +52,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<Infrastructure.DataProtectionKeyRow> DataProtectionKeys => Set<Infrastructure.DataProtectionKeyRow>();
 
     /// <summary>
     /// When true, row changes are not audited one by one; the caller queues one summary event instead.
@@ -215,6 +216,11 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.HasIndex(r => new { r.JobName, r.ScheduledFor }).IsUnique();
             e.Property(r => r.JobName).HasMaxLength(100);
             e.Property(r => r.Instance).HasMaxLength(200);
+        });
+        builder.Entity<Infrastructure.DataProtectionKeyRow>(e =>
+        {
+            e.ToTable("DataProtectionKeys");
+            e.Property(k => k.FriendlyName).HasMaxLength(200);
         });
         builder.Entity<Notification>(e =>
         {

@@ -96,6 +96,13 @@ CREATE TABLE "Categories" (
 );
 
 
+CREATE TABLE "DataProtectionKeys" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_DataProtectionKeys" PRIMARY KEY AUTOINCREMENT,
+    "FriendlyName" TEXT NULL,
+    "Xml" TEXT NOT NULL
+);
+
+
 CREATE TABLE "JobRuns" (
     "Id" TEXT NOT NULL CONSTRAINT "PK_JobRuns" PRIMARY KEY,
     "JobName" TEXT NOT NULL,
