@@ -1,1 +1,0 @@
-namespace Mingcha.Domain; internal static class Placeholder;

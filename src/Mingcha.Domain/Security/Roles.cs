@@ -1,0 +1,132 @@
+using System.Collections.Frozen;
+
+namespace Mingcha.Domain.Security;
+
+/// <summary>
+/// The account roles of Rule SEC-1 and the rules attached to them: which need a second factor,
+/// which are bound to one unit, and the separation of the three administrator roles (三员分立).
+/// Role names are stable ASCII identifiers, stored as they are.
+/// </summary>
+public static class Roles
+{
+    /// <summary>效能办管理员: runs the Office's work and its settings.</summary>
+    public const string OfficeAdmin = "OfficeAdmin";
+
+    /// <summary>效能办工作人员.</summary>
+    public const string OfficeStaff = "OfficeStaff";
+
+    /// <summary>效能监督员: recruited supervisor, works in teams.</summary>
+    public const string Supervisor = "Supervisor";
+
+    /// <summary>第三方暗访员: an agency's covert inspector.</summary>
+    public const string AgencyInspector = "AgencyInspector";
+
+    /// <summary>单位联络员: sees only their own unit (Rule SEC-2).</summary>
+    public const string UnitLiaison = "UnitLiaison";
+
+    /// <summary>领导: read-only overview.</summary>
+    public const string Leader = "Leader";
+
+    /// <summary>监测点: files evaluations (S4).</summary>
+    public const string MonitoringPoint = "MonitoringPoint";
+
+    /// <summary>测评代表: files evaluations (S4).</summary>
+    public const string EvaluationRep = "EvaluationRep";
+
+    /// <summary>系统管理员: accounts and system settings, no business data.</summary>
+    public const string SystemAdmin = "SystemAdmin";
+
+    /// <summary>安全管理员: role grants and security settings.</summary>
+    public const string SecurityAdmin = "SecurityAdmin";
+
+    /// <summary>安全审计员: reads and verifies the audit log.</summary>
+    public const string Auditor = "Auditor";
+
+    private static readonly (string Role, string Zh, string En)[] Table =
+    [
+        (OfficeAdmin, "效能办管理员", "Office administrator"),
+        (OfficeStaff, "效能办工作人员", "Office staff"),
+        (Supervisor, "效能监督员", "Supervisor"),
+        (AgencyInspector, "第三方暗访员", "Agency inspector"),
+        (UnitLiaison, "单位联络员", "Unit liaison"),
+        (Leader, "领导", "Leader"),
+        (MonitoringPoint, "监测点", "Monitoring point"),
+        (EvaluationRep, "测评代表", "Evaluation representative"),
+        (SystemAdmin, "系统管理员", "System administrator"),
+        (SecurityAdmin, "安全管理员", "Security administrator"),
+        (Auditor, "安全审计员", "Security auditor"),
+    ];
+
+    private static readonly FrozenDictionary<string, (string Zh, string En)> Names =
+        Table.ToFrozenDictionary(t => t.Role, t => (t.Zh, t.En), StringComparer.Ordinal);
+
+    /// <summary>Every role, in display order.</summary>
+    public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(Table.Select(t => t.Role).ToArray());
+
+    /// <summary>Roles that must sign in with a second factor: those that can change or read everything.</summary>
+    public static readonly IReadOnlySet<string> RequireTwoFactor =
+        new[] { OfficeAdmin, SystemAdmin, SecurityAdmin, Auditor }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The three administrator roles kept apart (三员分立, Rule SEC-1): none may be combined
+    /// with another of them or with any business role.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SeparatedAdministrators =
+        new[] { SystemAdmin, SecurityAdmin, Auditor }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="role"/> is one of <see cref="All"/> (exact, case-sensitive).</summary>
+    public static bool IsKnown(string? role) => role is not null && Names.ContainsKey(role);
+
+    /// <summary>The Chinese display name, e.g. 效能办管理员.</summary>
+    /// <exception cref="ArgumentException">Unknown role.</exception>
+    public static string DisplayNameZh(string role) => Lookup(role).Zh;
+
+    /// <summary>The English display name, e.g. Office administrator.</summary>
+    /// <exception cref="ArgumentException">Unknown role.</exception>
+    public static string DisplayNameEn(string role) => Lookup(role).En;
+
+    /// <summary>Whether an account with this role must be tied to exactly one unit (Rule SEC-2).</summary>
+    /// <exception cref="ArgumentException">Unknown role.</exception>
+    public static bool IsUnitBound(string role)
+    {
+        Lookup(role);
+        return string.Equals(role, UnitLiaison, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Rule SEC-1 (三员分立): whether one account may hold both roles. A role always goes with
+    /// itself; the system administrator, security administrator and auditor go with no other role.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown role.</exception>
+    public static bool MayHoldTogether(string a, string b)
+    {
+        Lookup(a);
+        Lookup(b);
+        if (string.Equals(a, b, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return !SeparatedAdministrators.Contains(a) && !SeparatedAdministrators.Contains(b);
+    }
+
+    /// <summary>Rule SEC-1: whether one account may hold all of <paramref name="roles"/> at once.</summary>
+    /// <exception cref="ArgumentException">An unknown role.</exception>
+    public static bool MayHoldAll(IEnumerable<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        var distinct = roles.Distinct(StringComparer.Ordinal).ToList();
+        distinct.ForEach(r => Lookup(r));
+
+        // Pairwise is enough: the separation is a relation between two roles.
+        return distinct.Count <= 1 || !distinct.Exists(SeparatedAdministrators.Contains);
+    }
+
+    private static (string Zh, string En) Lookup(string role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        return Names.TryGetValue(role, out var names)
+            ? names
+            : throw new ArgumentException($"Unknown role '{role}'.", nameof(role));
+    }
+}
