@@ -1,0 +1,116 @@
+using Mingcha.Domain.Security;
+
+namespace Mingcha.UnitTests.Security;
+
+public class RolesTests
+{
+    private static readonly string[] Administrators = [Roles.SystemAdmin, Roles.SecurityAdmin, Roles.Auditor];
+
+    private static readonly string[] BusinessRoles =
+    [
+        Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Supervisor, Roles.AgencyInspector,
+        Roles.UnitLiaison, Roles.Leader, Roles.MonitoringPoint, Roles.EvaluationRep,
+    ];
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    public void All_WhenListed_HoldsTheElevenRolesOnceEachAsAsciiIdentifiers()
+    {
+        Assert.Equal(11, Roles.All.Count);
+        Assert.Equal(Roles.All.Count, Roles.All.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(BusinessRoles.Concat(Administrators).Order(StringComparer.Ordinal), Roles.All.Order(StringComparer.Ordinal));
+        Assert.All(Roles.All, r => Assert.Matches("^[A-Za-z]+$", r));
+    }
+
+    [Theory]
+    [Trait("Rule", "SEC-1")]
+    [InlineData(Roles.OfficeAdmin, "效能办管理员")]
+    [InlineData(Roles.OfficeStaff, "效能办工作人员")]
+    [InlineData(Roles.Supervisor, "效能监督员")]
+    [InlineData(Roles.AgencyInspector, "第三方暗访员")]
+    [InlineData(Roles.UnitLiaison, "单位联络员")]
+    [InlineData(Roles.Leader, "领导")]
+    [InlineData(Roles.MonitoringPoint, "监测点")]
+    [InlineData(Roles.EvaluationRep, "测评代表")]
+    [InlineData(Roles.SystemAdmin, "系统管理员")]
+    [InlineData(Roles.SecurityAdmin, "安全管理员")]
+    [InlineData(Roles.Auditor, "安全审计员")]
+    public void DisplayNameZh_WhenKnownRole_ReturnsChineseName(string role, string expected)
+    {
+        Assert.Equal(expected, Roles.DisplayNameZh(role));
+        Assert.False(string.IsNullOrWhiteSpace(Roles.DisplayNameEn(role)));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    public void DisplayNameZh_WhenUnknownRole_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => Roles.DisplayNameZh("Admin"));
+        Assert.Throws<ArgumentException>(() => Roles.DisplayNameEn("officeadmin"));
+        Assert.False(Roles.IsKnown("officeadmin"));
+        Assert.True(Roles.IsKnown(Roles.Leader));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    public void RequireTwoFactor_WhenRead_IsTheFourPowerfulRoles()
+    {
+        Assert.Equal(
+            new[] { Roles.Auditor, Roles.OfficeAdmin, Roles.SecurityAdmin, Roles.SystemAdmin },
+            Roles.RequireTwoFactor.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    public void IsUnitBound_WhenRole_TrueOnlyForUnitLiaison()
+    {
+        Assert.Equal([Roles.UnitLiaison], Roles.All.Where(Roles.IsUnitBound));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    public void MayHoldTogether_WhenTwoAdministratorRoles_ReturnsFalse()
+    {
+        foreach (var a in Administrators)
+        {
+            foreach (var b in Administrators.Where(b => b != a))
+            {
+                Assert.False(Roles.MayHoldTogether(a, b), $"{a} + {b}");
+            }
+        }
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    public void MayHoldTogether_WhenAdministratorAndBusinessRole_ReturnsFalseEitherWay()
+    {
+        foreach (var a in Administrators)
+        {
+            foreach (var b in BusinessRoles)
+            {
+                Assert.False(Roles.MayHoldTogether(a, b), $"{a} + {b}");
+                Assert.False(Roles.MayHoldTogether(b, a), $"{b} + {a}");
+            }
+        }
+    }
+
+    [Theory]
+    [Trait("Rule", "SEC-1")]
+    [InlineData(Roles.OfficeAdmin, Roles.OfficeStaff)]
+    [InlineData(Roles.Supervisor, Roles.Leader)]
+    [InlineData(Roles.Auditor, Roles.Auditor)]
+    public void MayHoldTogether_WhenBusinessRolesOrSameRole_ReturnsTrue(string a, string b)
+    {
+        Assert.True(Roles.MayHoldTogether(a, b));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    public void MayHoldAll_WhenSetContainsAnAdministratorAmongOthers_ReturnsFalse()
+    {
+        Assert.True(Roles.MayHoldAll([Roles.OfficeStaff, Roles.Supervisor, Roles.Leader]));
+        Assert.True(Roles.MayHoldAll([Roles.SecurityAdmin]));
+        Assert.False(Roles.MayHoldAll([Roles.OfficeStaff, Roles.Supervisor, Roles.Auditor]));
+        Assert.Throws<ArgumentException>(() => Roles.MayHoldAll([Roles.OfficeStaff, "Root"]));
+    }
+}
