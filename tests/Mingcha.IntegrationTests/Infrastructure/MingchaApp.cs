@@ -81,12 +81,13 @@ public class MingchaApp : WebApplicationFactory<Program>
         return client;
     }
 
-    public Task<HttpResponseMessage> LoginAsync(HttpClient client, TestUser user) =>
+    public static Task<HttpResponseMessage> LoginAsync(HttpClient client, TestUser user) =>
         client.PostAsJsonAsync("/api/v1/auth/login", new
         {
             userName = user.UserName,
             password = user.Password,
-            code = user.TotpKey is null ? null : Totp.Code(user.TotpKey, Clock.GetUtcNow()),
+            // Identity checks TOTP codes against the real clock, not the injected TimeProvider.
+            code = user.TotpKey is null ? null : Totp.Code(user.TotpKey, DateTimeOffset.UtcNow),
         });
 
     protected override void Dispose(bool disposing)
