@@ -1,0 +1,39 @@
+using Microsoft.Playwright;
+using Mingcha.IntegrationTests.Infrastructure;
+
+namespace Mingcha.BrowserTests.Pages;
+
+/// <summary>Page object for sign-in, two-factor enrolment and the two-factor step.</summary>
+public sealed class LoginPage(IPage page)
+{
+    public async Task SignInAsync(string userName, string password)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.Locator("#UserName").FillAsync(userName);
+        await page.Locator("#Password").FillAsync(password);
+        await page.Locator("#login-form button[type=submit]").ClickAsync();
+    }
+
+    /// <summary>On the enrolment page: reads the key the page shows, as a person would type it into an app, and confirms a code.</summary>
+    public async Task<string> EnrolTotpAsync()
+    {
+        await page.WaitForURLAsync("**/Account/SetupTwoFactor");
+        var key = await page.Locator("#shared-key").GetAttributeAsync("data-key") ?? throw new InvalidOperationException("no key shown");
+        await page.Locator("#Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.Locator("#totp-form button[type=submit]").ClickAsync();
+        return key;
+    }
+
+    public async Task EnterCodeAsync(string key)
+    {
+        await page.WaitForURLAsync("**/Account/LoginTwoFactor**");
+        await page.Locator("#Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.Locator("#code-form button[type=submit]").ClickAsync();
+    }
+
+    public async Task SignOutAsync()
+    {
+        await page.Locator("#logout-form button").ClickAsync(new LocatorClickOptions { Force = true }); // hidden behind the menu button on phones
+        await page.WaitForURLAsync("**/Account/Login**");
+    }
+}
