@@ -22,12 +22,30 @@ public static class Bootstrap
         var sp = scope.ServiceProvider;
         var options = sp.GetRequiredService<IOptions<MingchaOptions>>().Value;
         await sp.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        var db = sp.GetRequiredService<MingchaDb>();
+        // Several instances may start together on one PostgreSQL: one prepares, the others wait and find it done.
+        await db.Database.OpenConnectionAsync(ct);
+        if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({BootstrapLockKey})", ct);
+        try
+        {
+            return await PrepareLockedAsync(sp, db, options, ct);
+        }
+        finally
+        {
+            if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({BootstrapLockKey})", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private const long BootstrapLockKey = 727_274_002;
+
+    private static async Task<IReadOnlyList<Credential>> PrepareLockedAsync(IServiceProvider sp, MingchaDb db, MingchaOptions options, CancellationToken ct)
+    {
         var accounts = sp.GetRequiredService<AccountService>();
         await accounts.EnsureRolesAsync();
         await sp.GetRequiredService<CalendarAdmin>().SeedOfficialAsync(ct);
 
         var created = new List<Credential>();
-        var db = sp.GetRequiredService<MingchaDb>();
         var demoLoaded = options.LoadDemoData && await sp.GetRequiredService<DemoData>().LoadIfEmptyAsync(ct);
         if (!await db.Users.AnyAsync(ct))
         {

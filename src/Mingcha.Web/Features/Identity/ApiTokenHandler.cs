@@ -50,6 +50,12 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
             || !token.IsUsable(now))
             return AuthenticateResult.Fail("Unknown, revoked or expired token.");
 
+        if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromHours(1))
+        {
+            // Coarse on purpose: a rating device may call thousands of times a second.
+            await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+        }
+
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, $"token:{token.Id}"),
