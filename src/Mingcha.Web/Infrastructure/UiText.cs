@@ -28,6 +28,9 @@ public static class UiText
     public static string Role(string role) =>
         !Roles.IsKnown(role) ? role : IsChinese ? Roles.DisplayNameZh(role) : Roles.DisplayNameEn(role);
 
+    /// <summary>A list in the reader's language: 甲、乙、丙 or A, B, C.</summary>
+    public static string Join(IEnumerable<string> items) => string.Join(IsChinese ? "、" : ", ", items);
+
     /// <summary>ISO date, the same in both languages and unambiguous in either.</summary>
     public static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -58,6 +58,9 @@ public abstract class MingchaPageModel(IStringLocalizer<SharedResource> l) : Pag
         return RedirectToPage(routeValues);
     }
 
+    /// <summary>An optional text field: blank means none.</summary>
+    protected static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
     /// <summary>True when the role check of an action passes; pages use it for actions stricter than the page itself.</summary>
     protected bool Has(params string[] roles) => roles.Any(User.IsInRole);
 }

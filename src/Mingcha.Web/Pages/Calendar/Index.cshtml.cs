@@ -58,7 +58,7 @@ public sealed class IndexModel(MingchaDb db, CalendarService calendar, CalendarA
         if (await TryAsync("import", async () => result = await CalendarApi.ImportFileAsync(file, admin, ct)))
         {
             if (result!.Ok)
-                return Done(Text["已导入 {0} 年的日历，共 {1} 个节假日和调休日。", string.Join("、", result.Years), result.Days], new { year = result.Years[^1] });
+                return Done(Text["已导入 {0} 年的日历，共 {1} 个节假日和调休日。", UiText.Join(result.Years.Select(y => y.ToString(CultureInfo.InvariantCulture))), result.Days], new { year = result.Years[^1] });
             ErrorForm = "import";
             Error = Text["日历文件有误，未导入任何数据。"];
             ImportErrors = result.Errors.Select(e => new CsvLineErrorView(e.Line, UiText.Pick(e.Message))).ToList();

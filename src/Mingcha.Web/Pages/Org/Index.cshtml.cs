@@ -52,8 +52,6 @@ public sealed class IndexModel(MingchaDb db, LocalClock clock, TimeProvider time
         return Page();
     }
 
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
     private async Task LoadAsync(CancellationToken ct)
     {
         var today = clock.Today.Year;

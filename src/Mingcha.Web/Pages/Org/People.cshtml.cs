@@ -67,8 +67,6 @@ public sealed class PeopleModel(MingchaDb db, LocalClock clock, TimeProvider tim
         return Page();
     }
 
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
     private async Task LoadAsync(CancellationToken ct)
     {
         Today = clock.Today;

@@ -90,8 +90,6 @@ public sealed class UnitModel(MingchaDb db, LocalClock clock, TimeProvider time,
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
         Year = clock.Today.Year;
