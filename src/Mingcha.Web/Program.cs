@@ -18,6 +18,7 @@ builder.Services.Configure<MingchaOptions>(builder.Configuration.GetSection(Ming
 
 // Data, identity, audit
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<LocalClock>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IAuditActor>(sp => command is null
     ? new HttpAuditActor(sp.GetRequiredService<IHttpContextAccessor>())
@@ -55,7 +56,11 @@ builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
 builder.Services.AddRazorPages(o =>
 {
     o.Conventions.AuthorizeFolder("/");
-    o.Conventions.AllowAnonymousToFolder("/Account");
+    // Only the sign-in pages are open: an anonymous folder would override [Authorize] on /Account/Manage and SetupTwoFactor.
+    o.Conventions.AllowAnonymousToPage("/Account/Login");
+    o.Conventions.AllowAnonymousToPage("/Account/LoginTwoFactor");
+    o.Conventions.AllowAnonymousToPage("/Account/Logout");
+    o.Conventions.AllowAnonymousToPage("/Account/Denied");
     o.Conventions.AllowAnonymousToPage("/Error");
 }).AddViewLocalization().AddDataAnnotationsLocalization();
 
@@ -68,8 +73,12 @@ var credentials = await Bootstrap.PrepareAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRequestLocalization(new RequestLocalizationOptions()
-    .SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en"));
+var localization = new RequestLocalizationOptions()
+    .SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en");
+// zh-CN unless the user chose English (/culture sets the cookie): a browser's Accept-Language does not switch the
+// language, so an office PC with an English browser, and headless test browsers, see the Chinese pages.
+localization.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+app.UseRequestLocalization(localization);
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();

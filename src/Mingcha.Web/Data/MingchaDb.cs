@@ -104,6 +104,8 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         });
         builder.Entity<UnitVersion>(e =>
         {
+            // The Id is made in the constructor; a version appended to a tracked parent's list must be inserted, not updated.
+            e.Property(v => v.Id).ValueGeneratedNever();
             e.HasIndex(v => new { v.UnitId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
             e.Property(v => v.Name).HasMaxLength(200);
@@ -127,6 +129,8 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         });
         builder.Entity<SectionVersion>(e =>
         {
+            // The Id is made in the constructor; a version appended to a tracked parent's list must be inserted, not updated.
+            e.Property(v => v.Id).ValueGeneratedNever();
             e.HasIndex(v => new { v.SectionId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
             e.Property(v => v.Name).HasMaxLength(200);

@@ -12,3 +12,12 @@ public sealed class DomainRuleException(string ruleId, string message, int statu
 
 /// <summary>A request that names a record that does not exist (or that the caller may not know exists).</summary>
 public sealed class NotFoundException(string message) : Exception(message);
+
+/// <summary>
+/// Bad input in one field of a request, found by a handler that both an endpoint and a page call. The API
+/// answers 400 ValidationProblemDetails naming the field; a page shows the message beside its form.
+/// </summary>
+public sealed class FieldException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}

@@ -24,6 +24,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         DomainRuleException e => Rule(e.StatusCode, e.RuleId, e.Message),
         CalendarYearMissingException e => Rule(422, "CAL-3", e.Message),
         NotFoundException e => new ProblemDetails { Status = 404, Title = e.Message },
+        FieldException e => FieldProblem(e.Field, e.Message),
         BadHttpRequestException e => BadRequest(e),
         JsonException e => Field(e.Path, "请求内容不是有效的 JSON。 The body is not valid JSON: " + e.Message),
         _ => null,
@@ -42,6 +43,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         return new ProblemDetails { Status = e.StatusCode, Title = e.Message };
     }
 
+    private static ValidationProblemDetails FieldProblem(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] }) { Status = 400, Title = "请求内容有误。 The request is invalid." };
+
     private static ValidationProblemDetails Field(string? path, string message)
     {
         var field = string.IsNullOrEmpty(path) ? "body" : path.TrimStart('$', '.');
@@ -59,4 +63,17 @@ public static class Problems
     public static IResult Field(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
             title: "请求内容有误。 The request is invalid.");
+
+    /// <summary>
+    /// Checks the data annotations of a request record, for handlers that pages call as well as endpoints
+    /// (endpoints are validated before the handler runs; pages are not). Throws <see cref="FieldException"/>.
+    /// </summary>
+    public static void Validate(object request)
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (System.ComponentModel.DataAnnotations.Validator.TryValidateObject(request, new(request), results, validateAllProperties: true)) return;
+        var first = results[0];
+        var member = first.MemberNames.FirstOrDefault() ?? "body";
+        throw new FieldException(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member), first.ErrorMessage ?? "无效。 Invalid.");
+    }
 }

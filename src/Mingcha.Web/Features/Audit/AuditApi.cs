@@ -16,8 +16,13 @@ public static class AuditApi
         var g = app.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(Policies.AuditRead);
         g.MapGet("/", async (MingchaDb db, string? entityType, string? entityKey, string? user, long? beforeSeq, int? take, CancellationToken ct) =>
             await QueryAsync(db, new AuditQuery(entityType, entityKey, user, beforeSeq, take ?? 100), ct));
+        g.MapGet("/entity-types", async (MingchaDb db, CancellationToken ct) => await EntityTypesAsync(db, ct));
         g.MapGet("/verify", async (AuditVerifier verifier, CancellationToken ct) => await verifier.VerifyAsync(ct));
     }
+
+    /// <summary>The kinds of record the log holds entries for, for the filter of the audit page.</summary>
+    public static async Task<List<string>> EntityTypesAsync(MingchaDb db, CancellationToken ct) =>
+        await db.AuditEntries.AsNoTracking().Where(a => a.EntityType != null).Select(a => a.EntityType!).Distinct().OrderBy(t => t).ToListAsync(ct);
 
     public sealed record AuditQuery(string? EntityType, string? EntityKey, string? User, long? BeforeSeq, int Take);
 

@@ -52,30 +52,38 @@ public static class AccountsApi
         }).WithTags("Accounts").RequireAuthorization(Policies.SignedIn);
 
         var accounts = app.MapGroup("/api/v1/accounts").WithTags("Accounts");
-        accounts.MapGet("/", ListAccounts).RequireAuthorization(p => p.RequireRole(Roles.SystemAdmin, Roles.SecurityAdmin));
+        accounts.MapGet("/", ListAccountsAsync).RequireAuthorization(Policies.AccountsRead);
         accounts.MapPost("/", CreateAccount).RequireAuthorization(Policies.AccountsManage);
-        accounts.MapPost("/{id}/lock", (string id, UserManager<MingchaUser> users, MingchaDb db, TimeProvider time) => SetLock(id, true, users, db, time)).RequireAuthorization(Policies.AccountsManage);
-        accounts.MapPost("/{id}/unlock", (string id, UserManager<MingchaUser> users, MingchaDb db, TimeProvider time) => SetLock(id, false, users, db, time)).RequireAuthorization(Policies.AccountsManage);
+        accounts.MapPost("/{id}/lock", async (string id, UserManager<MingchaUser> users, MingchaDb db) =>
+        {
+            await SetLockAsync(id, true, users, db);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.AccountsManage);
+        accounts.MapPost("/{id}/unlock", async (string id, UserManager<MingchaUser> users, MingchaDb db) =>
+        {
+            await SetLockAsync(id, false, users, db);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.AccountsManage);
         accounts.MapPut("/{id}/roles", SetRoles).RequireAuthorization(Policies.RolesGrant);
 
         var tokens = app.MapGroup("/api/v1/tokens").WithTags("Accounts").RequireAuthorization(Policies.AccountsManage);
-        tokens.MapGet("/", async (MingchaDb db, CancellationToken ct) =>
-            await db.ApiTokens.AsNoTracking().OrderByDescending(t => t.CreatedAt)
-                .Select(t => new TokenSummary(t.Id, t.Name, t.Scopes, t.UnitId, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt)).ToListAsync(ct));
-        tokens.MapPost("/", CreateToken);
+        tokens.MapGet("/", async (MingchaDb db, CancellationToken ct) => await ListTokensAsync(db, ct));
+        tokens.MapPost("/", async (CreateTokenRequest req, MingchaDb db, HttpContext ctx, TimeProvider time, CancellationToken ct) =>
+        {
+            var created = await CreateTokenAsync(req, ctx.User.Identity?.Name ?? "", db, time, ct);
+            return Results.Created($"/api/v1/tokens/{created.Id}", created);
+        });
         tokens.MapPost("/{id:guid}/revoke", async (Guid id, MingchaDb db, HttpContext ctx, TimeProvider time, CancellationToken ct) =>
         {
-            var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("令牌不存在。 No such token.");
-            token.Revoke(ctx.User.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
-            db.Audit(new AuditEvent("token.revoke", "ApiToken", id.ToString()));
-            await db.SaveChangesAsync(ct);
+            await RevokeTokenAsync(id, ctx.User.Identity?.Name ?? "", db, time, ct);
             return Results.NoContent();
         });
     }
 
     private static Dictionary<string, object?> Rule(string rule, string reason) => new() { ["rule"] = rule, ["reason"] = reason };
 
-    private static async Task<List<AccountSummary>> ListAccounts(MingchaDb db, CancellationToken ct)
+    /// <summary>Every account with its roles, unit, two-factor state and lock-out (SEC-1).</summary>
+    public static async Task<List<AccountSummary>> ListAccountsAsync(MingchaDb db, CancellationToken ct)
     {
         var roleNames = await db.Roles.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Name!, ct);
         var userRoles = (await db.UserRoles.AsNoTracking().ToListAsync(ct)).ToLookup(ur => ur.UserId, ur => roleNames[ur.RoleId]);
@@ -89,7 +97,8 @@ public static class AccountsApi
         return Results.Created($"/api/v1/accounts/{user.Id}", new CreateAccountResponse(user.Id, user.UserName!, password));
     }
 
-    private static async Task<IResult> SetLock(string id, bool locked, UserManager<MingchaUser> users, MingchaDb db, TimeProvider time)
+    /// <summary>Locks an account until unlocked, or unlocks it; live sessions end with the security stamp (SEC-1).</summary>
+    public static async Task SetLockAsync(string id, bool locked, UserManager<MingchaUser> users, MingchaDb db)
     {
         var user = await users.FindByIdAsync(id) ?? throw new NotFoundException("账户不存在。 No such account.");
         await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
@@ -97,7 +106,6 @@ public static class AccountsApi
         await users.UpdateSecurityStampAsync(user);
         db.Audit(new AuditEvent(locked ? "account.lock" : "account.unlock", "Account", user.UserName));
         await db.SaveChangesAsync();
-        return Results.NoContent();
     }
 
     private static async Task<IResult> SetRoles(string id, SetRolesRequest req, AccountService accounts, HttpContext ctx)
@@ -106,23 +114,40 @@ public static class AccountsApi
         return Results.NoContent();
     }
 
-    private static async Task<IResult> CreateToken(CreateTokenRequest req, MingchaDb db, HttpContext ctx, TimeProvider time, CancellationToken ct)
+    public static async Task<List<TokenSummary>> ListTokensAsync(MingchaDb db, CancellationToken ct) =>
+        await db.ApiTokens.AsNoTracking().OrderByDescending(t => t.CreatedAt)
+            .Select(t => new TokenSummary(t.Id, t.Name, t.Scopes, t.UnitId, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt)).ToListAsync(ct);
+
+    /// <summary>Issues a token; the secret is in the response only, the database keeps its hash (SEC-1). Bad input throws <see cref="FieldException"/>.</summary>
+    public static async Task<CreateTokenResponse> CreateTokenAsync(CreateTokenRequest req, string createdBy, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
+        Problems.Validate(req);
+        if (req.Scopes.Count == 0)
+            throw new FieldException("scopes", $"请至少选择一个权限范围。 Choose at least one scope. Known: {string.Join(", ", ApiTokenHandler.KnownScopes)}");
         var unknown = req.Scopes.Where(s => !ApiTokenHandler.KnownScopes.Contains(s)).ToList();
-        if (req.Scopes.Count == 0 || unknown.Count > 0)
-            return Problems.Field("scopes", $"未知或缺少的权限范围：{string.Join(", ", unknown)}。 Unknown or missing scopes. Known: {string.Join(", ", ApiTokenHandler.KnownScopes)}");
+        if (unknown.Count > 0)
+            throw new FieldException("scopes", $"未知或缺少的权限范围：{string.Join(", ", unknown)}。 Unknown or missing scopes. Known: {string.Join(", ", ApiTokenHandler.KnownScopes)}");
         if (req.ExpiresInDays is <= 0 or > 3650)
-            return Problems.Field("expiresInDays", "有效期应为 1 至 3650 天。 Must be between 1 and 3650 days.");
+            throw new FieldException("expiresInDays", "有效期应为 1 至 3650 天。 Must be between 1 and 3650 days.");
         if (req.UnitId is { } unitId && !await db.Units.AnyAsync(u => u.Id == unitId, ct))
-            return Problems.Field("unitId", "单位不存在。 No such unit.");
+            throw new FieldException("unitId", "单位不存在。 No such unit.");
         var now = time.GetUtcNow().UtcDateTime;
         var id = Guid.CreateVersion7();
         var (token, hash) = ApiTokenHandler.NewToken(id);
-        var entity = new ApiToken(id, req.Name, hash, req.Scopes, req.UnitId, ctx.User.Identity?.Name ?? "", now, req.ExpiresInDays is { } d ? now.AddDays(d) : null);
+        var entity = new ApiToken(id, req.Name.Trim(), hash, req.Scopes, req.UnitId, createdBy, now, req.ExpiresInDays is { } d ? now.AddDays(d) : null);
         db.ApiTokens.Add(entity);
         db.Audit(new AuditEvent("token.create", "ApiToken", id.ToString(), null, JsonSerializer.Serialize(new { req.Name, req.Scopes, req.UnitId, entity.ExpiresAt })));
         await db.SaveChangesAsync(ct);
-        return Results.Created($"/api/v1/tokens/{id}", new CreateTokenResponse(id, token));
+        return new CreateTokenResponse(id, token);
+    }
+
+    /// <summary>Revokes a token at once; a revoked token fails on its next request (SEC-1).</summary>
+    public static async Task RevokeTokenAsync(Guid id, string revokedBy, MingchaDb db, TimeProvider time, CancellationToken ct)
+    {
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("令牌不存在。 No such token.");
+        token.Revoke(revokedBy, time.GetUtcNow().UtcDateTime);
+        db.Audit(new AuditEvent("token.revoke", "ApiToken", id.ToString()));
+        await db.SaveChangesAsync(ct);
     }
 }
 

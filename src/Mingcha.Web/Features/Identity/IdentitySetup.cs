@@ -25,6 +25,7 @@ public static class Policies
     public const string OrgPeopleRead = nameof(OrgPeopleRead);
     public const string AuditRead = nameof(AuditRead);
     public const string AccountsManage = nameof(AccountsManage);
+    public const string AccountsRead = nameof(AccountsRead);
     public const string RolesGrant = nameof(RolesGrant);
     public const string SignedIn = nameof(SignedIn);
 
@@ -37,6 +38,8 @@ public static class Policies
         o.AddPolicy(OrgPeopleRead, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader));
         o.AddPolicy(AuditRead, p => p.RequireRole(Roles.Auditor));
         o.AddPolicy(AccountsManage, p => p.RequireRole(Roles.SystemAdmin));
+        // Both administrators see the accounts: one to manage them, the other to grant roles (三员分立).
+        o.AddPolicy(AccountsRead, p => p.RequireRole(Roles.SystemAdmin, Roles.SecurityAdmin));
         o.AddPolicy(RolesGrant, p => p.RequireRole(Roles.SecurityAdmin));
         o.AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
     }

@@ -53,6 +53,33 @@ public sealed class SignInHandler(SignInManager<MingchaUser> signIn, UserManager
         return true;
     }
 
+    /// <summary>
+    /// The signed-in user changes their own password; the SEC-1 password rule applies. The session is renewed
+    /// so that it survives the new security stamp. Returns Identity's errors (empty on success).
+    /// </summary>
+    public async Task<IReadOnlyList<IdentityError>> ChangePasswordAsync(MingchaUser user, string currentPassword, string newPassword)
+    {
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!result.Succeeded) return [.. result.Errors];
+        db.Audit(new AuditEvent("account.password-changed", "Account", user.UserName));
+        await db.SaveChangesAsync();
+        await signIn.RefreshSignInAsync(user);
+        return [];
+    }
+
+    /// <summary>
+    /// Turns two-factor off and replaces the authenticator key, for a lost or replaced phone. Roles that require
+    /// two-factor (SEC-1) are then held at the set-up page until a code from the new key is confirmed.
+    /// </summary>
+    public async Task ResetAuthenticatorAsync(MingchaUser user)
+    {
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        db.Audit(new AuditEvent("account.2fa-reset", "Account", user.UserName));
+        await db.SaveChangesAsync();
+        await signIn.RefreshSignInAsync(user);
+    }
+
     public async Task SignOutAsync(string? userName)
     {
         await signIn.SignOutAsync();

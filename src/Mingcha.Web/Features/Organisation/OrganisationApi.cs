@@ -1,20 +1,28 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Organisation;
 
-/// <summary>The organisation registry over HTTP (ORG-1, ORG-2, ORG-3, ORG-6). Unit-bound users see their own unit's people only (SEC-2).</summary>
+/// <summary>
+/// The organisation registry (ORG-1, ORG-2, ORG-3, ORG-4, ORG-6). Unit-bound users see their own unit's people only (SEC-2).
+/// The endpoints and the /Org pages call the same static queries and handlers below; handlers report bad input as
+/// <see cref="FieldException"/>, a missing record as <see cref="NotFoundException"/> and a broken rule as <see cref="DomainRuleException"/>.
+/// </summary>
 public static class OrganisationApi
 {
     public sealed record CategoryDto(Guid Id, string Code, string Name, int Units);
     public sealed record UnitDto(Guid Id, string Code, string Name, string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, string? CategoryName, bool Active, bool IsDemo, int Sections);
     public sealed record UnitHistoryDto(DateTime ValidFrom, string Code, string Name, Guid? ParentUnitId);
+    public sealed record UnitCategoryDto(int Year, Guid CategoryId, string CategoryName);
     public sealed record SectionDto(Guid Id, Guid UnitId, string Code, string Name, SectionKind Kind, Guid? ParentSectionId, string? Address, bool Active);
     public sealed record SectionAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, string Code, string Name, SectionKind Kind);
+    public sealed record SectionHistoryDto(DateTime ValidFrom, Guid UnitId, string Code, string Name, SectionKind Kind);
     public sealed record StaffDto(Guid Id, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position, string Phone, string IdNumber, bool Active);
     public sealed record SupervisorDto(Guid Id, string Code, string Name, SupervisorStatus Status, Guid? RecommendedByUnitId, DateTime? ApprovedAt);
     public sealed record TeamDto(Guid Id, string Name, string? Task, Guid? LeaderId, IReadOnlyList<Guid> Members);
@@ -40,18 +48,13 @@ public static class OrganisationApi
         var g = app.MapGroup("/api/v1").WithTags("Organisation");
 
         g.MapGet("/categories", async (MingchaDb db, int? year, TimeProvider time, CancellationToken ct) =>
-        {
-            var y = year ?? time.GetUtcNow().Year;
-            return await db.Categories.AsNoTracking().OrderBy(c => c.Code)
-                .Select(c => new CategoryDto(c.Id, c.Code, c.Name, db.UnitCategories.Count(uc => uc.CategoryId == c.Id && uc.Year == y))).ToListAsync(ct);
-        }).RequireAuthorization(Policies.OrgRead);
+            await ListCategoriesAsync(db, year ?? time.GetUtcNow().Year, ct)).RequireAuthorization(Policies.OrgRead);
+        g.MapGet("/categories/years", async (MingchaDb db, CancellationToken ct) => await CategoryYearsAsync(db, ct))
+            .RequireAuthorization(Policies.OrgRead);
         g.MapPost("/categories", async (CreateCategory req, MingchaDb db, CancellationToken ct) =>
         {
-            if (await db.Categories.AnyAsync(c => c.Code == req.Code, ct)) return Problems.Field("code", "类别代码已存在。 The code is taken.");
-            var c = new Category(req.Code.Trim(), req.Name.Trim());
-            db.Categories.Add(c);
-            await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/v1/categories/{c.Id}", new CategoryDto(c.Id, c.Code, c.Name, 0));
+            var c = await CreateCategoryAsync(req, db, ct);
+            return Results.Created($"/api/v1/categories/{c.Id}", c);
         }).RequireAuthorization(Policies.OfficeManage);
 
         g.MapGet("/units", async (MingchaDb db, int? year, Guid? categoryId, string? q, TimeProvider time, CancellationToken ct) =>
@@ -59,44 +62,32 @@ public static class OrganisationApi
         g.MapGet("/units/{id:guid}", async (Guid id, MingchaDb db, TimeProvider time, CancellationToken ct) =>
             (await ListUnitsAsync(db, time.GetUtcNow().Year, null, null, ct, id)).FirstOrDefault() is { } u ? Results.Ok(u) : Results.NotFound())
             .RequireAuthorization(Policies.OrgRead);
-        g.MapGet("/units/{id:guid}/history", async (Guid id, MingchaDb db, CancellationToken ct) =>
-            await db.UnitVersions.AsNoTracking().Where(v => v.UnitId == id).OrderBy(v => v.ValidFrom)
-                .Select(v => new UnitHistoryDto(v.ValidFrom, v.Code, v.Name, v.ParentUnitId)).ToListAsync(ct)).RequireAuthorization(Policies.OrgRead);
-        g.MapPost("/units", CreateUnitAsync).RequireAuthorization(Policies.OfficeManage);
+        g.MapGet("/units/{id:guid}/history", async (Guid id, MingchaDb db, CancellationToken ct) => await UnitHistoryAsync(db, id, ct))
+            .RequireAuthorization(Policies.OrgRead);
+        g.MapGet("/units/{id:guid}/categories", async (Guid id, MingchaDb db, CancellationToken ct) => await UnitCategoriesAsync(db, id, ct))
+            .RequireAuthorization(Policies.OrgRead);
+        g.MapPost("/units", async (CreateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var unit = await CreateUnitAsync(req, db, time, ct);
+            return Results.Created($"/api/v1/units/{unit.Id}", unit);
+        }).RequireAuthorization(Policies.OfficeManage);
         g.MapPatch("/units/{id:guid}", async (Guid id, UpdateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
-            var unit = await db.Units.Include(u => u.Versions).FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new NotFoundException("单位不存在。 No such unit.");
-            var now = time.GetUtcNow().UtcDateTime;
-            if (!string.IsNullOrWhiteSpace(req.Name)) unit.Rename(req.Name.Trim(), now);
-            if (req.ParentUnitId is { } parent)
-            {
-                if (!await db.Units.AnyAsync(u => u.Id == parent, ct)) return Problems.Field("parentUnitId", "上级单位不存在。 No such parent unit.");
-                unit.MoveTo(parent, now);
-            }
-            else if (req.MoveToTop) unit.MoveTo(null, now);
-            await db.SaveChangesAsync(ct);
+            await UpdateUnitAsync(id, req, db, time, ct);
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeManage);
         g.MapPut("/units/{id:guid}/category", async (Guid id, AssignCategory req, MingchaDb db, CancellationToken ct) =>
         {
-            if (!await db.Units.AnyAsync(u => u.Id == id, ct)) throw new NotFoundException("单位不存在。 No such unit.");
-            if (!await db.Categories.AnyAsync(c => c.Id == req.CategoryId, ct)) return Problems.Field("categoryId", "类别不存在。 No such category.");
-            // ORG-1: exactly one category per unit and year; reassigning replaces it for that year only.
-            var existing = await db.UnitCategories.FirstOrDefaultAsync(x => x.UnitId == id && x.Year == req.Year, ct);
-            if (existing is null) db.UnitCategories.Add(new UnitCategory(id, req.Year, req.CategoryId));
-            else existing.Reassign(req.CategoryId);
-            await db.SaveChangesAsync(ct);
+            await AssignCategoryAsync(id, req, db, ct);
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeManage);
 
-        g.MapGet("/units/{id:guid}/sections", async (Guid id, MingchaDb db, CancellationToken ct) =>
-            await db.Sections.AsNoTracking().Where(s => s.UnitId == id).OrderBy(s => s.Code)
-                .Select(s => new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active)).ToListAsync(ct))
+        g.MapGet("/units/{id:guid}/sections", async (Guid id, MingchaDb db, CancellationToken ct) => await ListSectionsAsync(db, id, ct))
             .RequireAuthorization(Policies.OrgRead);
         g.MapGet("/sections/{id:guid}", async (Guid id, MingchaDb db, CancellationToken ct) =>
-            await db.Sections.AsNoTracking().Where(s => s.Id == id)
-                .Select(s => new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active)).FirstOrDefaultAsync(ct) is { } s
-                ? Results.Ok(s) : Results.NotFound()).RequireAuthorization(Policies.OrgRead);
+            await GetSectionAsync(db, id, ct) is { } s ? Results.Ok(s) : Results.NotFound()).RequireAuthorization(Policies.OrgRead);
+        g.MapGet("/sections/{id:guid}/history", async (Guid id, MingchaDb db, CancellationToken ct) => await SectionHistoryAsync(db, id, ct))
+            .RequireAuthorization(Policies.OrgRead);
         g.MapGet("/sections/{id:guid}/as-of", async (Guid id, DateTime at, MingchaDb db, CancellationToken ct) =>
         {
             // ORG-1: a record from 2025 shows the section as it was then.
@@ -105,172 +96,342 @@ public static class OrganisationApi
                 ?? await db.SectionVersions.AsNoTracking().Where(x => x.SectionId == id).OrderBy(x => x.ValidFrom).FirstOrDefaultAsync(ct);
             return v is null ? Results.NotFound() : Results.Ok(new SectionAsOfDto(id, atUtc, v.UnitId, v.Code, v.Name, v.Kind));
         }).RequireAuthorization(Policies.OrgRead);
-        g.MapPost("/sections", CreateSectionAsync).RequireAuthorization(Policies.OfficeManage);
+        g.MapPost("/sections", async (CreateSection req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var s = await CreateSectionAsync(req, db, time, ct);
+            return Results.Created($"/api/v1/sections/{s.Id}", s);
+        }).RequireAuthorization(Policies.OfficeManage);
         g.MapPatch("/sections/{id:guid}", async (Guid id, UpdateSection req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
-            var section = await db.Sections.Include(s => s.Versions).FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("科室不存在。 No such section.");
-            var now = time.GetUtcNow().UtcDateTime;
-            if (!string.IsNullOrWhiteSpace(req.Name)) section.Rename(req.Name.Trim(), now);
-            if (req.UnitId is { } unitId)
-            {
-                if (!await db.Units.AnyAsync(u => u.Id == unitId, ct)) return Problems.Field("unitId", "单位不存在。 No such unit.");
-                section.MoveTo(unitId, now);
-            }
-            await db.SaveChangesAsync(ct);
+            await UpdateSectionAsync(id, req, db, time, ct);
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeManage);
-        g.MapGet("/sections/{id:guid}/service-items", async (Guid id, MingchaDb db, CancellationToken ct) =>
-            await db.SectionServiceItems.AsNoTracking().Where(x => x.SectionId == id)
-                .Join(db.ServiceItems, x => x.ServiceItemId, i => i.Id, (x, i) => new SectionItemDto(i.Id, i.Code, i.Name, x.Mandatory))
-                .OrderBy(x => x.Code).ToListAsync(ct)).RequireAuthorization(Policies.OrgRead);
+        g.MapGet("/sections/{id:guid}/service-items", async (Guid id, MingchaDb db, CancellationToken ct) => await SectionItemsAsync(db, id, ct))
+            .RequireAuthorization(Policies.OrgRead);
         g.MapPut("/sections/{id:guid}/service-items", async (Guid id, SetSectionItem req, MingchaDb db, CancellationToken ct) =>
         {
-            if (!await db.Sections.AnyAsync(s => s.Id == id, ct)) throw new NotFoundException("科室不存在。 No such section.");
-            if (!await db.ServiceItems.AnyAsync(i => i.Id == req.ServiceItemId, ct)) return Problems.Field("serviceItemId", "事项不存在。 No such service item.");
-            var link = await db.SectionServiceItems.FirstOrDefaultAsync(x => x.SectionId == id && x.ServiceItemId == req.ServiceItemId, ct);
-            if (link is null) db.SectionServiceItems.Add(new SectionServiceItem(id, req.ServiceItemId, req.Mandatory));
-            else link.Mandatory = req.Mandatory;
-            await db.SaveChangesAsync(ct);
+            await SetSectionItemAsync(id, req, db, ct);
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeManage);
 
         g.MapGet("/units/{id:guid}/staff", async (Guid id, MingchaDb db, HttpContext ctx, CancellationToken ct) =>
-        {
             // SEC-2: a unit's users see their own unit's people, never another unit's.
-            if (!ctx.User.SeesAllUnits() && ctx.User.UnitId() != id) return Results.NotFound();
-            var rows = await db.Staff.AsNoTracking().Where(s => s.UnitId == id).OrderBy(s => s.Code).ToListAsync(ct);
-            return Results.Ok(rows.Select(ToDto));
-        }).RequireAuthorization(p => p.RequireRole(Domain.Security.Roles.OfficeAdmin, Domain.Security.Roles.OfficeStaff, Domain.Security.Roles.Leader, Domain.Security.Roles.UnitLiaison));
-        g.MapPost("/staff", CreateStaffAsync).RequireAuthorization(Policies.OfficeManage);
+            MaySeeStaff(ctx.User, id) ? Results.Ok(await ListStaffAsync(db, id, ct)) : Results.NotFound())
+            .RequireAuthorization(p => p.RequireRole(StaffReaders));
+        g.MapPost("/staff", async (CreateStaff req, MingchaDb db, CancellationToken ct) =>
+        {
+            var s = await CreateStaffAsync(req, db, ct);
+            return Results.Created($"/api/v1/staff/{s.Id}", s);
+        }).RequireAuthorization(Policies.OfficeManage);
 
-        g.MapGet("/supervisors", async (MingchaDb db, CancellationToken ct) =>
-            await db.Supervisors.AsNoTracking().OrderBy(s => s.Code)
-                .Select(s => new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt)).ToListAsync(ct))
+        g.MapGet("/supervisors", async (MingchaDb db, CancellationToken ct) => await ListSupervisorsAsync(db, ct))
             .RequireAuthorization(Policies.OrgPeopleRead);
         g.MapPost("/supervisors", async (CreateSupervisor req, MingchaDb db, CancellationToken ct) =>
         {
-            if (await db.Supervisors.AnyAsync(s => s.Code == req.Code, ct)) return Problems.Field("code", "编号已存在。 The code is taken.");
-            if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var err)) return Problems.Field("phone", err!);
-            if (req.RecommendedByUnitId is { } u && !await db.Units.AnyAsync(x => x.Id == u, ct)) return Problems.Field("recommendedByUnitId", "推荐单位不存在。 No such unit.");
-            var s = new Supervisor(req.Code.Trim(), req.Name.Trim(), req.RecommendedByUnitId) { Phone = req.Phone is { Length: > 0 } p ? PhoneNumber.Normalize(p) : null };
-            db.Supervisors.Add(s);
-            await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/v1/supervisors/{s.Id}", new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt));
+            var s = await CreateSupervisorAsync(req, db, ct);
+            return Results.Created($"/api/v1/supervisors/{s.Id}", s);
         }).RequireAuthorization(Policies.OfficeManage);
         g.MapPost("/supervisors/{id:guid}/approve", async (Guid id, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
-            var s = await db.Supervisors.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("监督员不存在。 No such supervisor.");
-            s.Approve(time.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(ct);
+            await ApproveSupervisorAsync(id, db, time, ct);
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeAdmin);
 
-        g.MapGet("/teams", async (MingchaDb db, CancellationToken ct) =>
-            (await db.Teams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct))
-                .Select(t => new TeamDto(t.Id, t.Name, t.Task, t.LeaderId, t.Members.Select(m => m.SupervisorId).ToList())))
+        g.MapGet("/teams", async (MingchaDb db, CancellationToken ct) => await ListTeamsAsync(db, ct))
             .RequireAuthorization(Policies.OrgPeopleRead);
         g.MapPost("/teams", async (CreateTeam req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
-            var members = await db.Supervisors.Where(s => req.Members.Contains(s.Id)).ToListAsync(ct);
-            if (members.Count != req.Members.Distinct().Count()) return Problems.Field("members", "有监督员不存在。 Some supervisors do not exist.");
-            var team = new Team(req.Name.Trim(), req.Task, time.GetUtcNow().UtcDateTime);
-            team.SetMembers(members, req.LeaderId);
-            db.Teams.Add(team);
-            await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/v1/teams/{team.Id}", new TeamDto(team.Id, team.Name, team.Task, team.LeaderId, req.Members));
+            var team = await CreateTeamAsync(req, db, time, ct);
+            return Results.Created($"/api/v1/teams/{team.Id}", team);
         }).RequireAuthorization(Policies.OfficeManage);
 
-        g.MapGet("/agencies", async (MingchaDb db, CancellationToken ct) =>
-            await db.Agencies.AsNoTracking().OrderBy(a => a.Name)
-                .Select(a => new AgencyDto(a.Id, a.Name, a.CreditCode, a.ContractStart, a.ContractEnd)).ToListAsync(ct))
+        g.MapGet("/agencies", async (MingchaDb db, CancellationToken ct) => await ListAgenciesAsync(db, ct))
             .RequireAuthorization(Policies.OrgPeopleRead);
         g.MapPost("/agencies", async (CreateAgency req, MingchaDb db, CancellationToken ct) =>
         {
-            if (req.CreditCode is { Length: > 0 } cc && !CreditCode.IsValid(cc, out var err)) return Problems.Field("creditCode", err!);
-            var a = new Agency(req.Name.Trim(), req.ContractStart, req.ContractEnd) { CreditCode = req.CreditCode };
-            db.Agencies.Add(a);
-            await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/v1/agencies/{a.Id}", new AgencyDto(a.Id, a.Name, a.CreditCode, a.ContractStart, a.ContractEnd));
+            var a = await CreateAgencyAsync(req, db, ct);
+            return Results.Created($"/api/v1/agencies/{a.Id}", a);
         }).RequireAuthorization(Policies.OfficeManage);
 
-        g.MapGet("/service-items", async (MingchaDb db, CancellationToken ct) =>
-            await db.ServiceItems.AsNoTracking().OrderBy(i => i.Code)
-                .Select(i => new ServiceItemDto(i.Id, i.Code, i.Name, i.UnitId, i.StatutoryDays, i.PromisedDays)).ToListAsync(ct))
+        g.MapGet("/service-items", async (MingchaDb db, CancellationToken ct) => await ListServiceItemsAsync(db, ct))
             .RequireAuthorization(Policies.OrgRead);
         g.MapPost("/service-items", async (CreateServiceItem req, MingchaDb db, CancellationToken ct) =>
         {
-            if (await db.ServiceItems.AnyAsync(i => i.Code == req.Code, ct)) return Problems.Field("code", "事项编码已存在。 The code is taken.");
-            if (req.UnitId is { } u && !await db.Units.AnyAsync(x => x.Id == u, ct)) return Problems.Field("unitId", "单位不存在。 No such unit.");
-            var i = new ServiceItem(req.Code.Trim(), req.Name.Trim(), req.UnitId, req.StatutoryDays, req.PromisedDays);
-            db.ServiceItems.Add(i);
-            await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/v1/service-items/{i.Id}", new ServiceItemDto(i.Id, i.Code, i.Name, i.UnitId, i.StatutoryDays, i.PromisedDays));
+            var i = await CreateServiceItemAsync(req, db, ct);
+            return Results.Created($"/api/v1/service-items/{i.Id}", i);
         }).RequireAuthorization(Policies.OfficeManage);
     }
+
+    // ---------------------------------------------------------------- who may see what
+
+    /// <summary>The roles that may read staff lists at all; unit liaisons only their own unit's (SEC-2).</summary>
+    public static readonly string[] StaffReaders = [Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader, Roles.UnitLiaison];
+
+    /// <summary>SEC-2: office roles and the leader see every unit's staff; a unit liaison only their own unit's; nobody else any.</summary>
+    public static bool MaySeeStaff(ClaimsPrincipal user, Guid unitId) =>
+        user.SeesAllUnits() || (user.IsInRole(Roles.UnitLiaison) && user.UnitId() == unitId);
 
     /// <summary>SEC-4: phone and ID numbers leave the registry masked.</summary>
     public static StaffDto ToDto(Staff s) => new(s.Id, s.UnitId, s.SectionId, s.Code, s.Name, s.Employment, s.Position,
         PersonalData.MaskPhone(s.Phone), PersonalData.MaskIdNumber(s.IdNumber), s.Active);
+
+    // ---------------------------------------------------------------- queries
+
+    public static async Task<List<CategoryDto>> ListCategoriesAsync(MingchaDb db, int year, CancellationToken ct) =>
+        await db.Categories.AsNoTracking().OrderBy(c => c.Code)
+            .Select(c => new CategoryDto(c.Id, c.Code, c.Name, db.UnitCategories.Count(uc => uc.CategoryId == c.Id && uc.Year == year))).ToListAsync(ct);
+
+    /// <summary>The evaluation years for which any unit has a category (ORG-1), ascending.</summary>
+    public static async Task<List<int>> CategoryYearsAsync(MingchaDb db, CancellationToken ct) =>
+        await db.UnitCategories.AsNoTracking().Select(x => x.Year).Distinct().OrderBy(y => y).ToListAsync(ct);
 
     public static async Task<List<UnitDto>> ListUnitsAsync(MingchaDb db, int year, Guid? categoryId, string? q, CancellationToken ct, Guid? id = null)
     {
         var units = db.Units.AsNoTracking();
         if (id is { } one) units = units.Where(u => u.Id == one);
         if (!string.IsNullOrWhiteSpace(q)) units = units.Where(u => u.Name.Contains(q) || u.Code.Contains(q));
+        // Filter and order on the entities, project last: EF cannot translate ordering by a member of a positional record.
         var rows = from u in units
                    join uc in db.UnitCategories.Where(x => x.Year == year) on u.Id equals uc.UnitId into ucs
                    from uc in ucs.DefaultIfEmpty()
                    join c in db.Categories on uc.CategoryId equals c.Id into cs
                    from c in cs.DefaultIfEmpty()
-                   select new UnitDto(u.Id, u.Code, u.Name, u.ShortName, u.CreditCode, u.ParentUnitId, c == null ? null : c.Id, c == null ? null : c.Name,
-                       u.Active, u.IsDemo, db.Sections.Count(s => s.UnitId == u.Id));
-        if (categoryId is { } cat) rows = rows.Where(r => r.CategoryId == cat);
-        return await rows.OrderBy(r => r.Code).Take(2000).ToListAsync(ct);
+                   select new { u, c };
+        if (categoryId is { } cat) rows = rows.Where(r => r.c != null && r.c.Id == cat);
+        return await rows.OrderBy(r => r.u.Code).Take(2000)
+            .Select(r => new UnitDto(r.u.Id, r.u.Code, r.u.Name, r.u.ShortName, r.u.CreditCode, r.u.ParentUnitId, r.c == null ? null : r.c.Id, r.c == null ? null : r.c.Name,
+                r.u.Active, r.u.IsDemo, db.Sections.Count(s => s.UnitId == r.u.Id)))
+            .ToListAsync(ct);
     }
 
-    private static async Task<IResult> CreateUnitAsync(CreateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    /// <summary>ORG-1: every name and parent the unit has had, oldest first.</summary>
+    public static async Task<List<UnitHistoryDto>> UnitHistoryAsync(MingchaDb db, Guid unitId, CancellationToken ct) =>
+        await db.UnitVersions.AsNoTracking().Where(v => v.UnitId == unitId).OrderBy(v => v.ValidFrom)
+            .Select(v => new UnitHistoryDto(v.ValidFrom, v.Code, v.Name, v.ParentUnitId)).ToListAsync(ct);
+
+    /// <summary>ORG-1: the unit's category in each evaluation year, newest first.</summary>
+    public static async Task<List<UnitCategoryDto>> UnitCategoriesAsync(MingchaDb db, Guid unitId, CancellationToken ct) =>
+        await (from uc in db.UnitCategories.AsNoTracking().Where(x => x.UnitId == unitId)
+               join c in db.Categories on uc.CategoryId equals c.Id
+               orderby uc.Year descending
+               select new UnitCategoryDto(uc.Year, c.Id, c.Name)).ToListAsync(ct);
+
+    public static async Task<List<SectionDto>> ListSectionsAsync(MingchaDb db, Guid unitId, CancellationToken ct) =>
+        await db.Sections.AsNoTracking().Where(s => s.UnitId == unitId).OrderBy(s => s.Code)
+            .Select(s => new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active)).ToListAsync(ct);
+
+    public static async Task<SectionDto?> GetSectionAsync(MingchaDb db, Guid id, CancellationToken ct) =>
+        await db.Sections.AsNoTracking().Where(s => s.Id == id)
+            .Select(s => new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active)).FirstOrDefaultAsync(ct);
+
+    /// <summary>ORG-1: every state of the section (renames, moves between units), oldest first.</summary>
+    public static async Task<List<SectionHistoryDto>> SectionHistoryAsync(MingchaDb db, Guid sectionId, CancellationToken ct) =>
+        await db.SectionVersions.AsNoTracking().Where(v => v.SectionId == sectionId).OrderBy(v => v.ValidFrom)
+            .Select(v => new SectionHistoryDto(v.ValidFrom, v.UnitId, v.Code, v.Name, v.Kind)).ToListAsync(ct);
+
+    /// <summary>ORG-6: the service items an outlet offers, each mandatory or optional.</summary>
+    public static async Task<List<SectionItemDto>> SectionItemsAsync(MingchaDb db, Guid sectionId, CancellationToken ct) =>
+        await db.SectionServiceItems.AsNoTracking().Where(x => x.SectionId == sectionId)
+            .Join(db.ServiceItems, x => x.ServiceItemId, i => i.Id, (x, i) => new { i.Id, i.Code, i.Name, x.Mandatory })
+            .OrderBy(x => x.Code).Select(x => new SectionItemDto(x.Id, x.Code, x.Name, x.Mandatory)).ToListAsync(ct);
+
+    /// <summary>A unit's staff, masked (SEC-4); optionally only one section's. Callers check <see cref="MaySeeStaff"/> first (SEC-2).</summary>
+    public static async Task<List<StaffDto>> ListStaffAsync(MingchaDb db, Guid unitId, CancellationToken ct, Guid? sectionId = null)
     {
-        if (await db.Units.AnyAsync(u => u.Code == req.Code, ct)) return Problems.Field("code", "单位代码已存在。 The code is taken.");
-        if (req.CreditCode is { Length: > 0 } cc && !CreditCode.IsValid(cc, out var err)) return Problems.Field("creditCode", err!);
-        if (req.ParentUnitId is { } p && !await db.Units.AnyAsync(u => u.Id == p, ct)) return Problems.Field("parentUnitId", "上级单位不存在。 No such parent unit.");
-        if (req.CategoryId is { } c && !await db.Categories.AnyAsync(x => x.Id == c, ct)) return Problems.Field("categoryId", "类别不存在。 No such category.");
+        var query = db.Staff.AsNoTracking().Where(s => s.UnitId == unitId);
+        if (sectionId is { } sid) query = query.Where(s => s.SectionId == sid);
+        var rows = await query.OrderBy(s => s.Code).ToListAsync(ct);
+        return rows.Select(ToDto).ToList();
+    }
+
+    public static async Task<List<SupervisorDto>> ListSupervisorsAsync(MingchaDb db, CancellationToken ct) =>
+        await db.Supervisors.AsNoTracking().OrderBy(s => s.Code)
+            .Select(s => new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt)).ToListAsync(ct);
+
+    public static async Task<List<TeamDto>> ListTeamsAsync(MingchaDb db, CancellationToken ct) =>
+        (await db.Teams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct))
+            .Select(t => new TeamDto(t.Id, t.Name, t.Task, t.LeaderId, t.Members.Select(m => m.SupervisorId).ToList())).ToList();
+
+    public static async Task<List<AgencyDto>> ListAgenciesAsync(MingchaDb db, CancellationToken ct) =>
+        await db.Agencies.AsNoTracking().OrderBy(a => a.Name)
+            .Select(a => new AgencyDto(a.Id, a.Name, a.CreditCode, a.ContractStart, a.ContractEnd)).ToListAsync(ct);
+
+    public static async Task<List<ServiceItemDto>> ListServiceItemsAsync(MingchaDb db, CancellationToken ct) =>
+        await db.ServiceItems.AsNoTracking().OrderBy(i => i.Code)
+            .Select(i => new ServiceItemDto(i.Id, i.Code, i.Name, i.UnitId, i.StatutoryDays, i.PromisedDays)).ToListAsync(ct);
+
+    // ---------------------------------------------------------------- handlers
+
+    public static async Task<CategoryDto> CreateCategoryAsync(CreateCategory req, MingchaDb db, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        if (await db.Categories.AnyAsync(c => c.Code == req.Code, ct)) throw new FieldException("code", "类别代码已存在。 The code is taken.");
+        var c = new Category(req.Code.Trim(), req.Name.Trim());
+        db.Categories.Add(c);
+        await db.SaveChangesAsync(ct);
+        return new CategoryDto(c.Id, c.Code, c.Name, 0);
+    }
+
+    public static async Task<UnitDto> CreateUnitAsync(CreateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        if (await db.Units.AnyAsync(u => u.Code == req.Code, ct)) throw new FieldException("code", "单位代码已存在。 The code is taken.");
+        if (req.CreditCode is { Length: > 0 } cc && !CreditCode.IsValid(cc, out var err)) throw new FieldException("creditCode", err!);
+        if (req.ParentUnitId is { } p && !await db.Units.AnyAsync(u => u.Id == p, ct)) throw new FieldException("parentUnitId", "上级单位不存在。 No such parent unit.");
+        if (req.CategoryId is { } c && !await db.Categories.AnyAsync(x => x.Id == c, ct)) throw new FieldException("categoryId", "类别不存在。 No such category.");
         var now = time.GetUtcNow().UtcDateTime;
         var unit = new Unit(req.Code.Trim(), req.Name.Trim(), now, req.ParentUnitId) { ShortName = req.ShortName, CreditCode = req.CreditCode };
         db.Units.Add(unit);
         if (req.CategoryId is { } cat) db.UnitCategories.Add(new UnitCategory(unit.Id, req.Year ?? now.Year, cat));
         await db.SaveChangesAsync(ct);
-        return Results.Created($"/api/v1/units/{unit.Id}", (await ListUnitsAsync(db, req.Year ?? now.Year, null, null, ct, unit.Id))[0]);
+        return (await ListUnitsAsync(db, req.Year ?? now.Year, null, null, ct, unit.Id))[0];
     }
 
-    private static async Task<IResult> CreateSectionAsync(CreateSection req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    /// <summary>Renames and/or moves a unit; both stay in its history (ORG-1).</summary>
+    public static async Task UpdateUnitAsync(Guid id, UpdateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
-        if (!Enum.IsDefined(req.Kind)) return Problems.Field("kind", "科室类型无效。 Unknown section kind.");
-        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) return Problems.Field("unitId", "单位不存在。 No such unit.");
-        if (await db.Sections.AnyAsync(s => s.Code == req.Code, ct)) return Problems.Field("code", "科室代码已存在。 The code is taken.");
+        Problems.Validate(req);
+        var unit = await db.Units.Include(u => u.Versions).FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new NotFoundException("单位不存在。 No such unit.");
+        var now = time.GetUtcNow().UtcDateTime;
+        if (!string.IsNullOrWhiteSpace(req.Name)) unit.Rename(req.Name.Trim(), now);
+        if (req.ParentUnitId is { } parent)
+        {
+            if (!await db.Units.AnyAsync(u => u.Id == parent, ct)) throw new FieldException("parentUnitId", "上级单位不存在。 No such parent unit.");
+            unit.MoveTo(parent, now);
+        }
+        else if (req.MoveToTop) unit.MoveTo(null, now);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>ORG-1: exactly one category per unit and year; reassigning replaces it for that year only.</summary>
+    public static async Task AssignCategoryAsync(Guid id, AssignCategory req, MingchaDb db, CancellationToken ct)
+    {
+        if (!await db.Units.AnyAsync(u => u.Id == id, ct)) throw new NotFoundException("单位不存在。 No such unit.");
+        if (req.Year is < 2000 or > 2100) throw new FieldException("year", "年度应在 2000 至 2100 之间。 The year must be between 2000 and 2100.");
+        if (!await db.Categories.AnyAsync(c => c.Id == req.CategoryId, ct)) throw new FieldException("categoryId", "类别不存在。 No such category.");
+        var existing = await db.UnitCategories.FirstOrDefaultAsync(x => x.UnitId == id && x.Year == req.Year, ct);
+        if (existing is null) db.UnitCategories.Add(new UnitCategory(id, req.Year, req.CategoryId));
+        else existing.Reassign(req.CategoryId);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static async Task<SectionDto> CreateSectionAsync(CreateSection req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        if (!Enum.IsDefined(req.Kind)) throw new FieldException("kind", "科室类型无效。 Unknown section kind.");
+        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
+        if (await db.Sections.AnyAsync(s => s.Code == req.Code, ct)) throw new FieldException("code", "科室代码已存在。 The code is taken.");
         if (req.ParentSectionId is { } ps && !await db.Sections.AnyAsync(s => s.Id == ps && s.UnitId == req.UnitId, ct))
-            return Problems.Field("parentSectionId", "上级科室不存在或不属于该单位。 No such parent section in this unit.");
+            throw new FieldException("parentSectionId", "上级科室不存在或不属于该单位。 No such parent section in this unit.");
         var s = new Section(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Kind, time.GetUtcNow().UtcDateTime, req.ParentSectionId) { Address = req.Address };
         db.Sections.Add(s);
         await db.SaveChangesAsync(ct);
-        return Results.Created($"/api/v1/sections/{s.Id}", new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active));
+        return new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active);
     }
 
-    private static async Task<IResult> CreateStaffAsync(CreateStaff req, MingchaDb db, CancellationToken ct)
+    /// <summary>Renames a section and/or moves it to another unit; both stay in its history (ORG-1).</summary>
+    public static async Task UpdateSectionAsync(Guid id, UpdateSection req, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
-        if (!Enum.IsDefined(req.Employment)) return Problems.Field("employment", "用工类型无效。 Unknown employment type.");
-        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) return Problems.Field("unitId", "单位不存在。 No such unit.");
-        if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == req.UnitId, ct)) return Problems.Field("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
-        if (await db.Staff.AnyAsync(s => s.UnitId == req.UnitId && s.Code == req.Code, ct)) return Problems.Field("code", "工号在该单位已存在。 The staff code is taken in this unit.");
-        if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var perr)) return Problems.Field("phone", perr!);
-        if (req.IdNumber is { Length: > 0 } idn && !ResidentIdNumber.IsValid(idn, out var ierr)) return Problems.Field("idNumber", ierr!);
+        Problems.Validate(req);
+        var section = await db.Sections.Include(s => s.Versions).FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("科室不存在。 No such section.");
+        var now = time.GetUtcNow().UtcDateTime;
+        if (!string.IsNullOrWhiteSpace(req.Name)) section.Rename(req.Name.Trim(), now);
+        if (req.UnitId is { } unitId)
+        {
+            if (!await db.Units.AnyAsync(u => u.Id == unitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
+            section.MoveTo(unitId, now);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>ORG-6: an outlet offers a service item, mandatory or optional for it.</summary>
+    public static async Task SetSectionItemAsync(Guid sectionId, SetSectionItem req, MingchaDb db, CancellationToken ct)
+    {
+        if (!await db.Sections.AnyAsync(s => s.Id == sectionId, ct)) throw new NotFoundException("科室不存在。 No such section.");
+        if (!await db.ServiceItems.AnyAsync(i => i.Id == req.ServiceItemId, ct)) throw new FieldException("serviceItemId", "事项不存在。 No such service item.");
+        var link = await db.SectionServiceItems.FirstOrDefaultAsync(x => x.SectionId == sectionId && x.ServiceItemId == req.ServiceItemId, ct);
+        if (link is null) db.SectionServiceItems.Add(new SectionServiceItem(sectionId, req.ServiceItemId, req.Mandatory));
+        else link.Mandatory = req.Mandatory;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>ORG-2: adds a person of any employment type; phone and ID number are checked and stored normalised.</summary>
+    public static async Task<StaffDto> CreateStaffAsync(CreateStaff req, MingchaDb db, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        if (!Enum.IsDefined(req.Employment)) throw new FieldException("employment", "用工类型无效。 Unknown employment type.");
+        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
+        if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == req.UnitId, ct)) throw new FieldException("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
+        if (await db.Staff.AnyAsync(s => s.UnitId == req.UnitId && s.Code == req.Code, ct)) throw new FieldException("code", "工号在该单位已存在。 The staff code is taken in this unit.");
+        if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var perr)) throw new FieldException("phone", perr!);
+        if (req.IdNumber is { Length: > 0 } idn && !ResidentIdNumber.IsValid(idn, out var ierr)) throw new FieldException("idNumber", ierr!);
         var s = new Staff(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Employment)
         {
             SectionId = req.SectionId, Position = req.Position,
             Phone = req.Phone is { Length: > 0 } p ? PhoneNumber.Normalize(p) : null,
-            IdNumber = req.IdNumber?.ToUpperInvariant(),
+            IdNumber = req.IdNumber is { Length: > 0 } id ? id.ToUpperInvariant() : null,
         };
         db.Staff.Add(s);
         await db.SaveChangesAsync(ct);
-        return Results.Created($"/api/v1/staff/{s.Id}", ToDto(s));
+        return ToDto(s);
+    }
+
+    /// <summary>ORG-3: a supervisor recommended by a department, waiting for the Office's approval.</summary>
+    public static async Task<SupervisorDto> CreateSupervisorAsync(CreateSupervisor req, MingchaDb db, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        if (await db.Supervisors.AnyAsync(s => s.Code == req.Code, ct)) throw new FieldException("code", "编号已存在。 The code is taken.");
+        if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var err)) throw new FieldException("phone", err!);
+        if (req.RecommendedByUnitId is { } u && !await db.Units.AnyAsync(x => x.Id == u, ct)) throw new FieldException("recommendedByUnitId", "推荐单位不存在。 No such unit.");
+        var s = new Supervisor(req.Code.Trim(), req.Name.Trim(), req.RecommendedByUnitId) { Phone = req.Phone is { Length: > 0 } p ? PhoneNumber.Normalize(p) : null };
+        db.Supervisors.Add(s);
+        await db.SaveChangesAsync(ct);
+        return new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt);
+    }
+
+    /// <summary>ORG-3: the Office approves a recommended supervisor.</summary>
+    public static async Task ApproveSupervisorAsync(Guid id, MingchaDb db, TimeProvider time, CancellationToken ct)
+    {
+        var s = await db.Supervisors.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("监督员不存在。 No such supervisor.");
+        s.Approve(time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>ORG-3: a team of approved supervisors for one task, led by one of them.</summary>
+    public static async Task<TeamDto> CreateTeamAsync(CreateTeam req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        var members = await db.Supervisors.Where(s => req.Members.Contains(s.Id)).ToListAsync(ct);
+        if (members.Count != req.Members.Distinct().Count()) throw new FieldException("members", "有监督员不存在。 Some supervisors do not exist.");
+        var team = new Team(req.Name.Trim(), req.Task, time.GetUtcNow().UtcDateTime);
+        team.SetMembers(members, req.LeaderId);
+        db.Teams.Add(team);
+        await db.SaveChangesAsync(ct);
+        return new TeamDto(team.Id, team.Name, team.Task, team.LeaderId, req.Members);
+    }
+
+    /// <summary>ORG-4: a third-party agency and its contract period.</summary>
+    public static async Task<AgencyDto> CreateAgencyAsync(CreateAgency req, MingchaDb db, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        if (req.CreditCode is { Length: > 0 } cc && !CreditCode.IsValid(cc, out var err)) throw new FieldException("creditCode", err!);
+        var a = new Agency(req.Name.Trim(), req.ContractStart, req.ContractEnd) { CreditCode = req.CreditCode is { Length: > 0 } c ? c : null };
+        db.Agencies.Add(a);
+        await db.SaveChangesAsync(ct);
+        return new AgencyDto(a.Id, a.Name, a.CreditCode, a.ContractStart, a.ContractEnd);
+    }
+
+    /// <summary>ORG-6: a service item of the catalogue, with its statutory and promised time limits in working days.</summary>
+    public static async Task<ServiceItemDto> CreateServiceItemAsync(CreateServiceItem req, MingchaDb db, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        if (req.StatutoryDays is < 0 or > 3650) throw new FieldException("statutoryDays", "法定时限应为 0 至 3650 个工作日。 The statutory limit must be 0 to 3650 working days.");
+        if (req.PromisedDays is < 0 or > 3650) throw new FieldException("promisedDays", "承诺时限应为 0 至 3650 个工作日。 The promised limit must be 0 to 3650 working days.");
+        if (await db.ServiceItems.AnyAsync(i => i.Code == req.Code, ct)) throw new FieldException("code", "事项编码已存在。 The code is taken.");
+        if (req.UnitId is { } u && !await db.Units.AnyAsync(x => x.Id == u, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
+        var i = new ServiceItem(req.Code.Trim(), req.Name.Trim(), req.UnitId, req.StatutoryDays, req.PromisedDays);
+        db.ServiceItems.Add(i);
+        await db.SaveChangesAsync(ct);
+        return new ServiceItemDto(i.Id, i.Code, i.Name, i.UnitId, i.StatutoryDays, i.PromisedDays);
     }
 }

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Security;
+
+namespace Mingcha.Web.Infrastructure;
+
+/// <summary>Small helpers that pages use to show domain text in the reader's language.</summary>
+public static class UiText
+{
+    /// <summary>True when the request's UI culture is Chinese (the default).</summary>
+    public static bool IsChinese => CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Rule and validation messages are written "中文。 English." (one string for API clients of either
+    /// language). A page shows only the half in the reader's language; a message without the pattern is shown whole.
+    /// </summary>
+    public static string Pick(string? message)
+    {
+        if (string.IsNullOrEmpty(message)) return "";
+        var i = message.IndexOf("。 ", StringComparison.Ordinal);
+        while (i >= 0 && (i + 2 >= message.Length || !char.IsAsciiLetterOrDigit(message[i + 2])))
+            i = message.IndexOf("。 ", i + 1, StringComparison.Ordinal);
+        if (i < 0) return message;
+        return IsChinese ? message[..(i + 1)] : message[(i + 2)..].Trim();
+    }
+
+    /// <summary>A role's display name in the reader's language.</summary>
+    public static string Role(string role) =>
+        !Roles.IsKnown(role) ? role : IsChinese ? Roles.DisplayNameZh(role) : Roles.DisplayNameEn(role);
+
+    /// <summary>A list in the reader's language: 甲、乙、丙 or A, B, C.</summary>
+    public static string Join(IEnumerable<string> items) => string.Join(IsChinese ? "、" : ", ", items);
+
+    /// <summary>ISO date, the same in both languages and unambiguous in either.</summary>
+    public static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Office-local times for display: every instant is stored in UTC, people read the office's clock.</summary>
+public sealed class LocalClock(IOptions<MingchaOptions> options, TimeProvider time)
+{
+    public TimeZoneInfo Zone { get; } = options.Value.TimeZoneInfo;
+
+    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+
+    public DateOnly Today => DateOnly.FromDateTime(ToLocal(time.GetUtcNow().UtcDateTime));
+
+    public DateTime UtcNow => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>"yyyy-MM-dd HH:mm" in the office's time zone.</summary>
+    public string Format(DateTime utc) => ToLocal(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    public string Format(DateTime? utc) => utc is { } u ? Format(u) : "";
+}

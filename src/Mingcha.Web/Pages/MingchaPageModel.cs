@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Mingcha.Domain.Calendar;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Pages;
+
+/// <summary>
+/// A page with forms: commands go through <see cref="TryAsync"/>, so a broken rule or bad input becomes a message
+/// beside the form (never a 500), and a success message survives the redirect after the post.
+/// </summary>
+public abstract class MingchaPageModel(IStringLocalizer<SharedResource> l) : PageModel
+{
+    protected IStringLocalizer<SharedResource> Text => l;
+
+    /// <summary>The outcome of the last successful command, shown once after the redirect.</summary>
+    [TempData] public string? Message { get; set; }
+
+    public string? Error { get; protected set; }
+
+    /// <summary>The form the error belongs to, so the page opens it with the entered values.</summary>
+    public string? ErrorForm { get; protected set; }
+
+    public bool Demo { get; protected set; }
+
+    /// <summary>Whether the error belongs to the named form (shown inside it, with the form open).</summary>
+    public bool ErrorFor(string form) => Error is not null && ErrorForm == form;
+
+    /// <summary>Runs a command; returns false and sets <see cref="Error"/> when input or a rule refuses it.</summary>
+    protected async Task<bool> TryAsync(string form, Func<Task> command)
+    {
+        ErrorForm = form;
+        if (!ModelState.IsValid)
+        {
+            // "NewStaff.Phone" → "Phone": the form is open beside the message, the field name is enough.
+            var fields = ModelState.Where(e => e.Value?.Errors.Count > 0).Select(e => e.Key[(e.Key.LastIndexOf('.') + 1)..]);
+            Error = l["输入格式有误：{0}。", string.Join(", ", fields)];
+            return false;
+        }
+        try
+        {
+            await command();
+            ErrorForm = null;
+            return true;
+        }
+        catch (FieldException e) { Error = UiText.Pick(e.Message); }
+        catch (DomainRuleException e) { Error = $"{UiText.Pick(e.Message)} ({e.RuleId})"; }
+        catch (NotFoundException e) { Error = UiText.Pick(e.Message); }
+        catch (CalendarYearMissingException e) { Error = l["工作日历缺少 {0} 年的数据，无法计算期限（CAL-3）。请效能办导入该年的日历。", e.Year]; }
+        return false;
+    }
+
+    /// <summary>Post-redirect-get with a message for the next page view.</summary>
+    protected IActionResult Done(string message, object? routeValues = null)
+    {
+        Message = message;
+        return RedirectToPage(routeValues);
+    }
+
+    /// <summary>An optional text field: blank means none.</summary>
+    protected static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    /// <summary>True when the role check of an action passes; pages use it for actions stricter than the page itself.</summary>
+    protected bool Has(params string[] roles) => roles.Any(User.IsInRole);
+}
