@@ -1,17 +1,17 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Mingcha.Web.Data;
+using Npgsql;
 
 namespace Mingcha.Web.Features.Organisation.Import;
 
 /// <summary>
-/// Inserts many new entities with multi-row, parameterised INSERT statements on the connection and transaction
-/// of the context, bypassing the change tracker. EF's own SaveChanges with 300,000 tracked entities spends most
+/// Inserts many new entities on the connection and transaction of the context, bypassing the change tracker:
+/// a prepared INSERT on SQLite, binary COPY on PostgreSQL. EF's own SaveChanges with 300,000 tracked entities spends most
 /// of its time tracking; this spends it in the database (bench/org-import/README.md has the figures).
 /// Table, columns and value conversions (enums as text, UTC dates, SQLite's text GUIDs) come from the EF model
 /// and its type mappings, so the rows are exactly what EF itself would write on either provider.
@@ -19,10 +19,6 @@ namespace Mingcha.Web.Features.Organisation.Import;
 /// </summary>
 internal sealed class BulkInsert(MingchaDb db)
 {
-    // SQLite allows 32,766 parameters per statement, PostgreSQL 65,535; stay under both.
-    private const int MaxParameters = 30_000;
-    private const int MaxRowsPerStatement = 1_000;
-
     private readonly Dictionary<Type, Table> _tables = [];
 
     public long RowsWritten { get; private set; }
@@ -33,7 +29,7 @@ internal sealed class BulkInsert(MingchaDb db)
         var table = TableOf(typeof(T));
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Bulk inserts run inside the import's transaction.");
-        if (db.IsPostgres) await InsertMultiRowAsync(table, entities, transaction, ct);
+        if (db.IsPostgres) await InsertCopyAsync(table, entities, transaction, ct);
         else await InsertPreparedAsync(table, entities, transaction, ct);
         RowsWritten += entities.Count;
     }
@@ -46,7 +42,7 @@ internal sealed class BulkInsert(MingchaDb db)
     {
         await using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = table.Sql(1);
+        command.CommandText = table.InsertCommand;
         var parameters = new DbParameter[table.Columns.Count];
         for (var c = 0; c < parameters.Length; c++)
         {
@@ -63,28 +59,25 @@ internal sealed class BulkInsert(MingchaDb db)
         }
     }
 
-    /// <summary>PostgreSQL: multi-row INSERT statements of up to 1,000 rows, one round trip each.</summary>
-    private static async Task InsertMultiRowAsync<T>(Table table, IReadOnlyList<T> entities, DbTransaction transaction, CancellationToken ct) where T : class
+    /// <summary>
+    /// PostgreSQL: binary COPY, the server's own bulk path. Values go through the same model converters as in EF,
+    /// and Npgsql picks each column's wire type from the value (uuid, text, integer, boolean, timestamptz for UTC).
+    /// </summary>
+    private static async Task InsertCopyAsync<T>(Table table, IReadOnlyList<T> entities, DbTransaction transaction, CancellationToken ct) where T : class
     {
-        for (var start = 0; start < entities.Count; start += table.RowsPerStatement)
+        var connection = (NpgsqlConnection)transaction.Connection!;
+        await using var copy = await connection.BeginBinaryImportAsync(table.CopyCommand, ct);
+        foreach (var entity in entities)
         {
-            var count = Math.Min(table.RowsPerStatement, entities.Count - start);
-            await using var command = transaction.Connection!.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandTimeout = 600;
-            command.CommandText = table.Sql(count);
-            var p = 0;
-            for (var i = start; i < start + count; i++)
+            await copy.StartRowAsync(ct);
+            foreach (var column in table.Columns)
             {
-                foreach (var column in table.Columns)
-                {
-                    var parameter = column.Mapping.CreateParameter(command, Table.ParameterName(p++), null, column.Property.IsNullable);
-                    parameter.Value = column.ProviderValue(entities[i]);
-                    command.Parameters.Add(parameter);
-                }
+                var value = column.ProviderValue(entity);
+                if (value is DBNull) await copy.WriteNullAsync(ct);
+                else await copy.WriteAsync(value, ct);
             }
-            await command.ExecuteNonQueryAsync(ct);
         }
+        await copy.CompleteAsync(ct);
     }
 
     private Table TableOf(Type type)
@@ -111,44 +104,21 @@ internal sealed class BulkInsert(MingchaDb db)
 
     private sealed class Table
     {
-        private readonly string _prefix;
-        private readonly ISqlGenerationHelper _sql;
-        private readonly Dictionary<int, string> _statements = [];
-
         public Table(IEntityType entityType, ISqlGenerationHelper sql)
         {
-            _sql = sql;
-            var name = entityType.GetTableName()!;
-            var store = StoreObjectIdentifier.Table(name, entityType.GetSchema());
+            var name = sql.DelimitIdentifier(entityType.GetTableName()!, entityType.GetSchema());
+            var store = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
             Columns = entityType.GetProperties().Select(p => new Column(p, (RelationalTypeMapping)p.GetRelationalTypeMapping())).ToList();
-            RowsPerStatement = Math.Max(1, Math.Min(MaxRowsPerStatement, MaxParameters / Columns.Count));
-            _prefix = $"INSERT INTO {sql.DelimitIdentifier(name, entityType.GetSchema())} ("
-                + string.Join(", ", Columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(store)!))) + ") VALUES ";
+            var columns = string.Join(", ", Columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(store)!)));
+            InsertCommand = $"INSERT INTO {name} ({columns}) VALUES ("
+                + string.Join(", ", Columns.Select((_, i) => sql.GenerateParameterNamePlaceholder(ParameterName(i)))) + ")";
+            CopyCommand = $"COPY {name} ({columns}) FROM STDIN (FORMAT BINARY)";
         }
 
         public List<Column> Columns { get; }
-        public int RowsPerStatement { get; }
+        public string InsertCommand { get; }
+        public string CopyCommand { get; }
 
         public static string ParameterName(int i) => "p" + i.ToString(CultureInfo.InvariantCulture);
-
-        public string Sql(int rows)
-        {
-            if (_statements.TryGetValue(rows, out var sql)) return sql;
-            var sb = new StringBuilder(_prefix, _prefix.Length + rows * Columns.Count * 8);
-            var p = 0;
-            for (var r = 0; r < rows; r++)
-            {
-                sb.Append(r == 0 ? "(" : ", (");
-                for (var c = 0; c < Columns.Count; c++)
-                {
-                    if (c > 0) sb.Append(", ");
-                    sb.Append(_sql.GenerateParameterNamePlaceholder(ParameterName(p++)));
-                }
-                sb.Append(')');
-            }
-            sql = sb.ToString();
-            _statements[rows] = sql;
-            return sql;
-        }
     }
 }
