@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Identifiers;
 
 // Writes an organisation workbook in the import format (docs/import-format.md) the way Excel writes one:
@@ -10,6 +11,21 @@ using Mingcha.Domain.Identifiers;
 //   dotnet run -c Release --project bench/org-import -- OUT.xlsx [units] [sections-per-unit] [staff-per-unit]
 //
 // Defaults: 5,000 units, 10 sections each (50,000), 40 staff each (200,000). Deterministic (fixed seed).
+//
+//   dotnet run -c Release --project bench/org-import -- export DATABASE.db OUT.xlsx
+//
+// Exports the organisation in a SQLite database (filled by import-org) the way GET /api/v1/org/export does.
+if (args.Length == 3 && args[0] == "export")
+{
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    var options = new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Mingcha.Web.Data.MingchaDb>()
+        .UseSqlite($"Data Source={args[1]}").Options;
+    await using var db = new Mingcha.Web.Data.MingchaDb(options, TimeProvider.System, new Mingcha.Web.Features.Audit.SystemActor("bench"));
+    await using (var file = File.Create(args[2]))
+        await new Mingcha.Web.Features.Organisation.Import.ExportOrganisation(db).WriteAsync(file, DateTime.UtcNow.Year, full: false, CancellationToken.None);
+    Console.WriteLine($"{args[2]}: {new FileInfo(args[2]).Length / 1024.0 / 1024.0:0.0} MB in {sw.Elapsed.TotalSeconds:0.0} s");
+    return;
+}
 var output = args.Length > 0 ? args[0] : "org-5000.xlsx";
 var units = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5_000;
 var sectionsPerUnit = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
