@@ -261,6 +261,34 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
     }
 
     [Fact]
+    public async Task Import_WhenSheetXmlIsDamaged_ReportsTheSheetAsUnreadable()
+    {
+        var workbook = Build(new Sheet("工作人员", StaffHeader, [HrUnit, "X1", "张三", "在编", null, null, null, null]));
+        using var buffer = new MemoryStream();
+        buffer.Write(workbook);
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var sheet = zip.Entries.Single(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal));
+            sheet.Delete();
+            using var damaged = zip.CreateEntry(sheet.FullName).Open();
+            damaged.Write("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>所属"u8);
+        }
+        await AssertRejectedAsync(("组织机构.xlsx", buffer.ToArray()), "工作人员", null, null, "无法读取");
+    }
+
+    [Fact]
+    public async Task Import_WhenCsvQuoteIsNeverClosed_ReportsRowsInsteadOfFailing()
+    {
+        var csv = Encoding.UTF8.GetBytes("所属单位代码,工号,姓名,用工类型\r\n" + HrUnit + ",\"X1,张三,在编\r\n" + new string('x', 2_000_000) + "\r\n");
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var before = await CountsAsync();
+        var preview = await PreviewAsync(client, ("工作人员.csv", csv));
+        Assert.True(preview.ErrorCount > 0);
+        Assert.False(preview.CanCommit);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
     public async Task Import_WhenSheetNameUnknown_ReportsIt()
     {
         var workbook = Build(new Sheet("人员名单", ["姓名"], ["张三"]));

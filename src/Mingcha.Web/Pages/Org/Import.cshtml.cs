@@ -42,7 +42,14 @@ public sealed class ImportModel(PreviewOrgImport preview, CommitOrgImport commit
 
     public async Task<IActionResult> OnPostCommitAsync(Guid importId, CancellationToken ct)
     {
-        Commit = await commit.HandleAsync(importId, ct);
+        try
+        {
+            Commit = await commit.HandleAsync(importId, ct);
+        }
+        catch (NotFoundException e)
+        {
+            Error = e.Message;
+        }
         return Page();
     }
 

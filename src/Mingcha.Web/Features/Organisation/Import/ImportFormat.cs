@@ -14,10 +14,7 @@ public enum SheetKind
 }
 
 /// <summary>One column of a sheet: its Chinese header, English alias, whether it is required, and its length limit (from MingchaDb).</summary>
-public sealed record ColumnSpec(string Zh, string En, bool Required, int MaxLength, string Hint, params string[] Synonyms)
-{
-    public string Header => Zh;
-}
+public sealed record ColumnSpec(string Zh, string En, bool Required, int MaxLength, string Hint, params string[] Synonyms);
 
 /// <summary>One sheet of the format: Chinese name (also the CSV file name), English alias, columns and an example row.</summary>
 public sealed record SheetSpec(SheetKind Kind, string Zh, string En, IReadOnlyList<ColumnSpec> Columns, IReadOnlyList<string> Example, string Purpose)

@@ -24,12 +24,6 @@ public sealed class ErrorLog
         Total++;
         if (_shown.Count < Cap) _shown.Add(new ImportError(sheet, row, column, message));
     }
-
-    public void Add(ImportError error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        Add(error.Sheet, error.Row, error.Column, error.Message);
-    }
 }
 
 /// <summary>What an import does (or would do) to one sheet's records, with a few rows to show.</summary>

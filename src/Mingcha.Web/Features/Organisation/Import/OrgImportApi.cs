@@ -65,9 +65,11 @@ public static class OrgImportApi
         }
         catch (InvalidDataException e)
         {
-            // The form reader's own limits (too large, malformed multipart) are bad input, not a server error.
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: "上传内容过大或格式不正确：每个文件不超过 50 MB。 The upload is too large or malformed.", detail: e.Message);
+            // The form reader's own limits and a malformed multipart body are bad input, not a server error.
+            var tooLarge = e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
+            return Results.Problem(statusCode: tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+                title: tooLarge ? "上传内容过大：每个文件不超过 50 MB。 The upload is too large." : "上传内容格式不正确。 The upload is malformed.",
+                detail: e.Message);
         }
         if (form.Files.Count == 0) return Problems.Field("files", "请选择要导入的 .xlsx 或 .csv 文件。 Choose a file to import.");
         var uploads = form.Files.Select(f => new ImportUpload(f.FileName, f.OpenReadStream())).ToList();

@@ -137,12 +137,15 @@ internal sealed class OrgWorkbookWriter : IDisposable
         s.Write(bytes);
     }
 
-    /// <summary>0 default; 1 text (number format 49, "@"); 2 bold text for headers; 3 grey italic text for notes and examples.</summary>
+    /// <summary>
+    /// 0 default; 1 text (number format 49, "@"); 2 bold text for headers; 3 grey italic text for notes and examples.
+    /// Child order inside a font follows the schema (b, i, sz, color, name): Excel repairs a file that does not.
+    /// </summary>
     private static Stylesheet Styles() => new(
         new Fonts(
             new Font(new FontSize { Val = 11 }, new FontName { Val = "等线" }),
             new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "等线" }),
-            new Font(new Italic(), new Color { Rgb = "FF808080" }, new FontSize { Val = 11 }, new FontName { Val = "等线" })) { Count = 3 },
+            new Font(new Italic(), new FontSize { Val = 11 }, new Color { Rgb = "FF808080" }, new FontName { Val = "等线" })) { Count = 3 },
         new Fills(
             new Fill(new PatternFill { PatternType = PatternValues.None }),
             new Fill(new PatternFill { PatternType = PatternValues.Gray125 })) { Count = 2 },

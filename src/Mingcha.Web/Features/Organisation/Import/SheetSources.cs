@@ -190,6 +190,9 @@ internal sealed class XlsxWorkbook : IDisposable
     /// <summary>Shared strings above this many characters in total are refused (a decompression bomb, not an organisation).</summary>
     private const long MaxSharedStringChars = 64L * 1024 * 1024;
 
+    /// <summary>Excel's last column, XFD.</summary>
+    private const int MaxColumns = 16_384;
+
     private readonly SpreadsheetDocument _document;
     private readonly List<(string Name, string RelationshipId)> _sheets = [];
     private List<string>? _sharedStrings;
@@ -292,6 +295,8 @@ internal sealed class XlsxWorkbook : IDisposable
                 if (reader.IsStartElement)
                 {
                     column = Attribute(reader, "r") is { } reference ? ColumnIndex(reference) : column + 1;
+                    // Excel stops at column XFD; a reference beyond it is a damaged (or hostile) file, not a wide sheet.
+                    if (column >= MaxColumns) throw new InvalidDataException("Cell reference beyond column XFD.");
                     type = Attribute(reader, "t");
                     value = null;
                     inline = null;
