@@ -38,6 +38,10 @@ builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.Ke
 builder.Services.AddSingleton<CalendarService>();
 builder.Services.AddScoped<CalendarAdmin>();
 builder.Services.AddScoped<DemoData>();
+builder.Services.AddScoped<OrgImportFiles>();
+builder.Services.AddScoped<PreviewOrgImport>();
+builder.Services.AddScoped<CommitOrgImport>();
+builder.Services.AddScoped<ExportOrganisation>();
 builder.Services.AddScoped<OrganisationImporter>();
 builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
@@ -99,6 +103,7 @@ AccountsApi.Map(app);
 AuditApi.Map(app);
 CalendarApi.Map(app);
 OrganisationApi.Map(app);
+OrgImportApi.Map(app);
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -11,6 +11,7 @@ using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Organisation.Import;
 
 namespace Mingcha.Web.Data;
 
@@ -45,6 +46,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<Agency> Agencies => Set<Agency>();
     public DbSet<ServiceItem> ServiceItems => Set<ServiceItem>();
     public DbSet<SectionServiceItem> SectionServiceItems => Set<SectionServiceItem>();
+    public DbSet<OrgImport> OrgImports => Set<OrgImport>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<CalendarYear> CalendarYears => Set<CalendarYear>();
@@ -74,6 +76,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         configurationBuilder.Properties<EmploymentType>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<SupervisorStatus>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<CalendarDayKind>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<OrgImportStatus>().HaveConversion<string>().HaveMaxLength(32);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -179,6 +182,13 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.HasIndex(x => new { x.SectionId, x.ServiceItemId }).IsUnique();
             e.HasOne<Section>().WithMany().HasForeignKey(x => x.SectionId);
             e.HasOne<ServiceItem>().WithMany().HasForeignKey(x => x.ServiceItemId);
+        });
+        builder.Entity<OrgImport>(e =>
+        {
+            e.HasIndex(i => i.CreatedAt);
+            e.Property(i => i.CreatedById).HasMaxLength(100);
+            e.Property(i => i.CreatedByName).HasMaxLength(256);
+            e.Property(i => i.FinishedByName).HasMaxLength(256);
         });
         builder.Entity<AuditEntry>(e =>
         {
