@@ -222,10 +222,14 @@ public static class OrganisationApi
                    from uc in ucs.DefaultIfEmpty()
                    join c in db.Categories on uc.CategoryId equals c.Id into cs
                    from c in cs.DefaultIfEmpty()
-                   select new UnitDto(u.Id, u.Code, u.Name, u.ShortName, u.CreditCode, u.ParentUnitId, c == null ? null : c.Id, c == null ? null : c.Name,
-                       u.Active, u.IsDemo, db.Sections.Count(s => s.UnitId == u.Id));
-        if (categoryId is { } cat) rows = rows.Where(r => r.CategoryId == cat);
-        return await rows.OrderBy(r => r.Code).Take(2000).ToListAsync(ct);
+                   select new { Unit = u, Category = c };
+        // Filter and order on the entities: EF cannot translate an OrderBy on a DTO built by a constructor.
+        if (categoryId is { } cat) rows = rows.Where(r => r.Category != null && r.Category.Id == cat);
+        return await rows.OrderBy(r => r.Unit.Code).Take(2000)
+            .Select(r => new UnitDto(r.Unit.Id, r.Unit.Code, r.Unit.Name, r.Unit.ShortName, r.Unit.CreditCode, r.Unit.ParentUnitId,
+                r.Category == null ? null : r.Category.Id, r.Category == null ? null : r.Category.Name,
+                r.Unit.Active, r.Unit.IsDemo, db.Sections.Count(s => s.UnitId == r.Unit.Id)))
+            .ToListAsync(ct);
     }
 
     private static async Task<IResult> CreateUnitAsync(CreateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct)
