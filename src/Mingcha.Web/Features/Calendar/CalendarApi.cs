@@ -14,6 +14,8 @@ public static class CalendarApi
     public sealed record DeadlineDto(DateOnly EventDate, int WorkingDays, DateOnly LastDay, DateTime EndsAtUtc, int WorkingDaysLeft);
     public sealed record CorrectDayRequest(string Kind, string? Name);
 
+    private const int MaxImportBytes = 1_000_000;
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/calendar").WithTags("Calendar");
@@ -36,30 +38,32 @@ public static class CalendarApi
 
         g.MapPost("/import", async (HttpRequest request, CalendarAdmin admin, CancellationToken ct) =>
         {
+            // The CSV is read whole, asynchronously, before parsing: the parser reads lines synchronously and
+            // Kestrel refuses synchronous reads of a request body.
             string source;
-            TextReader reader;
+            string csv;
             if (request.HasFormContentType)
             {
                 var form = await request.ReadFormAsync(ct);
                 var file = form.Files.Count > 0 ? form.Files[0] : null;
                 if (file is null) return Problems.Field("file", "请选择 CSV 文件。 Choose a CSV file.");
-                if (file.Length > 1_000_000) return Problems.Field("file", "日历文件不应超过 1 MB。 A calendar file is under 1 MB.");
+                if (file.Length > MaxImportBytes) return Problems.Field("file", "日历文件不应超过 1 MB。 A calendar file is under 1 MB.");
                 source = file.FileName;
-                reader = new StreamReader(file.OpenReadStream());
+                using var fileReader = new StreamReader(file.OpenReadStream());
+                csv = await fileReader.ReadToEndAsync(ct);
             }
             else
             {
+                if (request.ContentLength > MaxImportBytes) return Problems.Field("body", "日历文件不应超过 1 MB。 A calendar file is under 1 MB.");
                 source = request.Headers["X-Source"].FirstOrDefault() ?? "API";
-                reader = new StreamReader(request.Body);
+                using var bodyReader = new StreamReader(request.Body);
+                csv = await bodyReader.ReadToEndAsync(ct);
             }
-            using (reader)
-            {
-                var result = await admin.ImportAsync(reader, source, ct);
-                return result.Ok
-                    ? Results.Ok(new { result.Years, result.Days })
-                    : Results.ValidationProblem(result.Errors.ToDictionary(e => $"line {e.Line}", e => new[] { e.Message }),
-                        title: "日历文件有误，未导入任何数据。 The calendar file has errors; nothing was imported.");
-            }
+            var result = await admin.ImportAsync(new StringReader(csv), source, ct);
+            return result.Ok
+                ? Results.Ok(new { result.Years, result.Days })
+                : Results.ValidationProblem(result.Errors.ToDictionary(e => $"line {e.Line}", e => new[] { e.Message }),
+                    title: "日历文件有误，未导入任何数据。 The calendar file has errors; nothing was imported.");
         }).RequireAuthorization(Policies.OfficeAdmin).DisableAntiforgery();
 
         g.MapPut("/days/{date}", async (string date, CorrectDayRequest req, CalendarAdmin admin, CancellationToken ct) =>
