@@ -102,8 +102,12 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(u => u.CreditCode).HasMaxLength(18);
             e.HasMany(u => u.Versions).WithOne().HasForeignKey(v => v.UnitId);
         });
+        // Versions get their Guid in the constructor and reach the context through Unit.Versions / Section.Versions:
+        // with a key EF thought it generates, a new version with its key set would be taken for an existing row
+        // and updated (0 rows affected) instead of inserted.
         builder.Entity<UnitVersion>(e =>
         {
+            e.Property(v => v.Id).ValueGeneratedNever();
             e.HasIndex(v => new { v.UnitId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
             e.Property(v => v.Name).HasMaxLength(200);
@@ -127,6 +131,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         });
         builder.Entity<SectionVersion>(e =>
         {
+            e.Property(v => v.Id).ValueGeneratedNever();
             e.HasIndex(v => new { v.SectionId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
             e.Property(v => v.Name).HasMaxLength(200);
