@@ -121,8 +121,9 @@ public static class OrganisationApi
         }).RequireAuthorization(Policies.OfficeManage);
         g.MapGet("/sections/{id:guid}/service-items", async (Guid id, MingchaDb db, CancellationToken ct) =>
             await db.SectionServiceItems.AsNoTracking().Where(x => x.SectionId == id)
-                .Join(db.ServiceItems, x => x.ServiceItemId, i => i.Id, (x, i) => new SectionItemDto(i.Id, i.Code, i.Name, x.Mandatory))
-                .OrderBy(x => x.Code).ToListAsync(ct)).RequireAuthorization(Policies.OrgRead);
+                .Join(db.ServiceItems, x => x.ServiceItemId, i => i.Id, (x, i) => new { i.Id, i.Code, i.Name, x.Mandatory })
+                .OrderBy(x => x.Code) // before the DTO: EF cannot translate an OrderBy on a record built by a constructor
+                .Select(x => new SectionItemDto(x.Id, x.Code, x.Name, x.Mandatory)).ToListAsync(ct)).RequireAuthorization(Policies.OrgRead);
         g.MapPut("/sections/{id:guid}/service-items", async (Guid id, SetSectionItem req, MingchaDb db, CancellationToken ct) =>
         {
             if (!await db.Sections.AnyAsync(s => s.Id == id, ct)) throw new NotFoundException("科室不存在。 No such section.");
