@@ -208,7 +208,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         builder.Entity<CalendarDay>(e =>
         {
             e.HasKey(d => d.Date);
-            e.Property(d => d.Name).HasMaxLength(100);
+            e.Property(d => d.Name).HasMaxLength(OfficialCalendarCsv.MaxNameLength);
         });
         builder.Entity<ScheduledJob>(e =>
         {

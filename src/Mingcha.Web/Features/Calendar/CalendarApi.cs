@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Calendar;
@@ -12,7 +13,7 @@ public static class CalendarApi
     public sealed record DayDto(DateOnly Date, string Kind, string Name);
     public sealed record YearDto(int Year, string Source, DateTime UpdatedAt, IReadOnlyList<DayDto> Days);
     public sealed record DeadlineDto(DateOnly EventDate, int WorkingDays, DateOnly LastDay, DateTime EndsAtUtc, int WorkingDaysLeft);
-    public sealed record CorrectDayRequest(string Kind, string? Name);
+    public sealed record CorrectDayRequest(string Kind, [property: StringLength(OfficialCalendarCsv.MaxNameLength)] string? Name);
 
     private const int MaxImportBytes = 1_000_000;
 
