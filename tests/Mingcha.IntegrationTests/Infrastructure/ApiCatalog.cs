@@ -107,7 +107,7 @@ public static class ApiCatalog
         new("GET /api/v1/calendar/{year:int}", Access.SignedIn, (s, n) => Get("/api/v1/calendar/2026")),
         new("GET /api/v1/calendar/deadline", Access.SignedIn, (s, n) => Get("/api/v1/calendar/deadline?from=2026-11-16&days=5")),
         new("POST /api/v1/calendar/import", Access.Only(R.OfficeAdmin), (s, n) => new ApiCall(HttpMethod.Post, "/api/v1/calendar/import", Csv: "date,type,name\n2030-01-01,holiday,元旦\n")),
-        new("PUT /api/v1/calendar/days/{date}", Access.Only(R.OfficeAdmin), (s, n) => Put("/api/v1/calendar/days/2026-12-31", new { kind = "normal" })),
+        new("PUT /api/v1/calendar/days/{date}", Access.Only(R.OfficeAdmin), (s, n) => Put("/api/v1/calendar/days/2026-12-31", new { kind = "holiday", name = "岁末" })),
 
         new("GET /api/v1/categories", OrgRead, (s, n) => Get("/api/v1/categories")),
         new("POST /api/v1/categories", OfficeManage, (s, n) => Post("/api/v1/categories", new { code = $"matrix-cat-{n}", name = "综合管理类" })),
