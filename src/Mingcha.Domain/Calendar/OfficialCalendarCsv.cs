@@ -157,6 +157,11 @@ public static class OfficialCalendarCsv
             return "名称为空，应填写节日名称（如 春节）。 Empty name: give the festival, e.g. 春节.";
         }
 
+        if (name.Any(char.IsControl))
+        {
+            return "名称含有控制字符。 The name contains a control character.";
+        }
+
         if (name.Length > MaxNameLength)
         {
             return Format(

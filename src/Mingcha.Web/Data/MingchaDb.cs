@@ -203,7 +203,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         {
             e.HasKey(y => y.Year);
             e.Property(y => y.Year).ValueGeneratedNever();
-            e.Property(y => y.Source).HasMaxLength(300);
+            e.Property(y => y.Source).HasMaxLength(CalendarYear.MaxSourceLength);
         });
         builder.Entity<CalendarDay>(e =>
         {

@@ -60,7 +60,7 @@ public static class CalendarApi
                 using var bodyReader = new StreamReader(request.Body);
                 csv = await bodyReader.ReadToEndAsync(ct);
             }
-            var result = await admin.ImportAsync(new StringReader(csv), source, ct);
+            var result = await admin.ImportAsync(new StringReader(csv), CleanSource(source), ct);
             return result.Ok
                 ? Results.Ok(new { result.Years, result.Days })
                 : Results.ValidationProblem(result.Errors.ToDictionary(e => $"line {e.Line}", e => new[] { e.Message }),
@@ -83,6 +83,16 @@ public static class CalendarApi
             await admin.CorrectDayAsync(d, kind, req.Name, ct);
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeAdmin);
+    }
+
+    /// <summary>
+    /// Where a year's data came from, as the client named it (file name or X-Source header): informative only, so kept
+    /// without control characters and cut to what <see cref="CalendarYear.Source"/> holds rather than refused.
+    /// </summary>
+    private static string CleanSource(string source)
+    {
+        var clean = new string(source.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return clean.Length <= CalendarYear.MaxSourceLength ? clean : clean[..CalendarYear.MaxSourceLength];
     }
 
     public static string KindCode(CalendarDayKind kind) => kind == CalendarDayKind.Holiday ? "holiday" : "makeup_workday";
