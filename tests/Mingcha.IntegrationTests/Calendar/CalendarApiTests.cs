@@ -159,6 +159,32 @@ public sealed class CalendarApiTests(BareMingchaApp app) : IClassFixture<BareMin
 
     [Fact]
     [Trait("Rule", "CAL-1")]
+    public async Task Import_WhenANameHoldsANulCharacter_Refuses400NamingTheLine()
+    {
+        var admin = await app.ClientAsAsync(Roles.OfficeAdmin);
+
+        var response = await admin.PostAsync("/api/v1/calendar/import", new StringContent("date,type,name\n2029-01-01,holiday,元\0旦\n", Encoding.UTF8, "text/csv"));
+
+        await response.ExpectFieldErrorAsync("line 2");
+        await (await admin.GetAsync("/api/v1/calendar/2029")).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    [Trait("Rule", "CAL-1")]
+    public async Task Import_WhenTheSourceNameIsVeryLong_ImportsAndKeepsItsBeginning()
+    {
+        var admin = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/calendar/import") { Content = new StringContent("date,type,name\n2032-01-01,holiday,元旦\n", Encoding.UTF8, "text/csv") };
+        request.Headers.Add("X-Source", "国务院办公厅通知" + new string('长', 1000));
+
+        await (await admin.SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
+
+        var year = await admin.GetAsync<YearDto>("/api/v1/calendar/2032");
+        Assert.StartsWith("国务院办公厅通知长长", year.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "CAL-1")]
     [Trait("Rule", "CAL-2")]
     public async Task CorrectDay_WhenTheOfficeChangesADay_MovesDeadlinesAtOnce()
     {

@@ -100,7 +100,7 @@ public static class ApiCatalog
         new("POST /api/v1/tokens/{id:guid}/revoke", Access.Only(R.SystemAdmin), (s, n) => Post($"/api/v1/tokens/{s.TokenId}/revoke")),
 
         // The auditor, and only the auditor, reads the audit log.
-        new("GET /api/v1/audit", Access.Only(R.Auditor), (s, n) => Get("/api/v1/audit?take=5")),
+        new("GET /api/v1/audit", Access.Only(R.Auditor), (s, n) => Get("/api/v1/audit?entityType=Unit&take=5")),
         new("GET /api/v1/audit/verify", Access.Only(R.Auditor), (s, n) => Get("/api/v1/audit/verify")),
 
         new("GET /api/v1/calendar/years", Access.SignedIn, (s, n) => Get("/api/v1/calendar/years")),
@@ -109,9 +109,9 @@ public static class ApiCatalog
         new("POST /api/v1/calendar/import", Access.Only(R.OfficeAdmin), (s, n) => new ApiCall(HttpMethod.Post, "/api/v1/calendar/import", Csv: "date,type,name\n2030-01-01,holiday,元旦\n")),
         new("PUT /api/v1/calendar/days/{date}", Access.Only(R.OfficeAdmin), (s, n) => Put("/api/v1/calendar/days/2026-12-31", new { kind = "holiday", name = "岁末" })),
 
-        new("GET /api/v1/categories", OrgRead, (s, n) => Get("/api/v1/categories")),
+        new("GET /api/v1/categories", OrgRead, (s, n) => Get("/api/v1/categories?year=2026")),
         new("POST /api/v1/categories", OfficeManage, (s, n) => Post("/api/v1/categories", new { code = $"matrix-cat-{n}", name = "综合管理类" })),
-        new("GET /api/v1/units", OrgRead, (s, n) => Get("/api/v1/units")),
+        new("GET /api/v1/units", OrgRead, (s, n) => Get("/api/v1/units?year=2026&q=甲")),
         new("GET /api/v1/units/{id:guid}", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}")),
         new("GET /api/v1/units/{id:guid}/history", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}/history")),
         new("POST /api/v1/units", OfficeManage, (s, n) => Post("/api/v1/units", new { code = $"matrix-unit-{n}", name = "矩阵局" })),
