@@ -23,12 +23,12 @@ public static class OrganisationApi
     public sealed record SectionItemDto(Guid ServiceItemId, string Code, string Name, bool Mandatory);
 
     public sealed record CreateCategory([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name);
-    public sealed record CreateUnit([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, int? Year);
+    public sealed record CreateUnit([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, [property: StringLength(100)] string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, int? Year);
     public sealed record UpdateUnit([property: StringLength(200)] string? Name, Guid? ParentUnitId, bool MoveToTop = false);
     public sealed record AssignCategory(int Year, Guid CategoryId);
-    public sealed record CreateSection([property: Required] Guid UnitId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, SectionKind Kind, Guid? ParentSectionId, string? Address);
+    public sealed record CreateSection([property: Required] Guid UnitId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, SectionKind Kind, Guid? ParentSectionId, [property: StringLength(300)] string? Address);
     public sealed record UpdateSection([property: StringLength(200)] string? Name, Guid? UnitId);
-    public sealed record CreateStaff([property: Required] Guid UnitId, Guid? SectionId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, EmploymentType Employment, string? Position, string? Phone, string? IdNumber);
+    public sealed record CreateStaff([property: Required] Guid UnitId, Guid? SectionId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, EmploymentType Employment, [property: StringLength(100)] string? Position, string? Phone, string? IdNumber);
     public sealed record CreateSupervisor([property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, string? Phone, Guid? RecommendedByUnitId);
     public sealed record CreateTeam([property: Required, StringLength(200)] string Name, string? Task, [property: Required] IReadOnlyList<Guid> Members, Guid LeaderId);
     public sealed record CreateAgency([property: Required, StringLength(200)] string Name, string? CreditCode, DateOnly ContractStart, DateOnly ContractEnd);
