@@ -85,18 +85,18 @@ public static class ApiCatalog
 
     public static readonly IReadOnlyList<EndpointCase> Endpoints =
     [
-        new("POST /api/v1/auth/login", Access.Public, (s, n) => Post("/api/v1/auth/login", new { userName = s.LoginUser.UserName, password = s.LoginUser.Password })),
+        new("POST /api/v1/auth/login", Access.Public, (s, n) => Post("/api/v1/auth/login", new { userName = s.LoginUser.UserName, password = s.LoginUser.Password, code = (string?)null })),
         new("POST /api/v1/auth/logout", Access.Public, (s, n) => Post("/api/v1/auth/logout")),
         new("GET /api/v1/me", Access.SignedIn, (s, n) => Get("/api/v1/me")),
 
         // 三员分立: the system administrator manages accounts and tokens, the security administrator grants roles.
         new("GET /api/v1/accounts", Access.Only(R.SystemAdmin, R.SecurityAdmin), (s, n) => Get("/api/v1/accounts")),
-        new("POST /api/v1/accounts", Access.Only(R.SystemAdmin), (s, n) => Post("/api/v1/accounts", new { userName = $"matrix-{n}", displayName = "矩阵测试" })),
+        new("POST /api/v1/accounts", Access.Only(R.SystemAdmin), (s, n) => Post("/api/v1/accounts", new { userName = $"matrix-{n}", displayName = "矩阵测试", unitId = s.UnitId, password = "Abcdefgh12" })),
         new("POST /api/v1/accounts/{id}/lock", Access.Only(R.SystemAdmin), (s, n) => Post($"/api/v1/accounts/{s.TargetAccountId}/lock")),
         new("POST /api/v1/accounts/{id}/unlock", Access.Only(R.SystemAdmin), (s, n) => Post($"/api/v1/accounts/{s.TargetAccountId}/unlock")),
         new("PUT /api/v1/accounts/{id}/roles", Access.Only(R.SecurityAdmin), (s, n) => Put($"/api/v1/accounts/{s.TargetAccountId}/roles", new { roles = new[] { R.Leader } })),
         new("GET /api/v1/tokens", Access.Only(R.SystemAdmin), (s, n) => Get("/api/v1/tokens")),
-        new("POST /api/v1/tokens", Access.Only(R.SystemAdmin), (s, n) => Post("/api/v1/tokens", new { name = $"matrix-{n}", scopes = new[] { "ratings:write" } })),
+        new("POST /api/v1/tokens", Access.Only(R.SystemAdmin), (s, n) => Post("/api/v1/tokens", new { name = $"matrix-{n}", scopes = new[] { "ratings:write" }, unitId = s.UnitId, expiresInDays = 30 })),
         new("POST /api/v1/tokens/{id:guid}/revoke", Access.Only(R.SystemAdmin), (s, n) => Post($"/api/v1/tokens/{s.TokenId}/revoke")),
 
         // The auditor, and only the auditor, reads the audit log.
@@ -114,29 +114,29 @@ public static class ApiCatalog
         new("GET /api/v1/units", OrgRead, (s, n) => Get("/api/v1/units?year=2026&q=甲")),
         new("GET /api/v1/units/{id:guid}", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}")),
         new("GET /api/v1/units/{id:guid}/history", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}/history")),
-        new("POST /api/v1/units", OfficeManage, (s, n) => Post("/api/v1/units", new { code = $"matrix-unit-{n}", name = "矩阵局" })),
-        new("PATCH /api/v1/units/{id:guid}", OfficeManage, (s, n) => Patch($"/api/v1/units/{s.UnitId}", new { name = $"甲局{n}" })),
+        new("POST /api/v1/units", OfficeManage, (s, n) => Post("/api/v1/units", new { code = $"matrix-unit-{n}", name = "矩阵局", shortName = "矩阵", creditCode = "91350100M000100Y43", parentUnitId = s.OtherUnitId, categoryId = s.CategoryId, year = 2026 })),
+        new("PATCH /api/v1/units/{id:guid}", OfficeManage, (s, n) => Patch($"/api/v1/units/{s.UnitId}", new { name = $"甲局{n}", parentUnitId = s.OtherUnitId, moveToTop = false })),
         new("PUT /api/v1/units/{id:guid}/category", OfficeManage, (s, n) => Put($"/api/v1/units/{s.UnitId}/category", new { year = 2027, categoryId = s.CategoryId })),
         new("GET /api/v1/units/{id:guid}/sections", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}/sections")),
         new("GET /api/v1/sections/{id:guid}", OrgRead, (s, n) => Get($"/api/v1/sections/{s.SectionId}")),
         new("GET /api/v1/sections/{id:guid}/as-of", OrgRead, (s, n) => Get($"/api/v1/sections/{s.SectionId}/as-of?at=2026-11-16T02:00:00Z")),
-        new("POST /api/v1/sections", OfficeManage, (s, n) => Post("/api/v1/sections", new { unitId = s.UnitId, code = $"matrix-sec-{n}", name = "综合窗口", kind = "Window" })),
-        new("PATCH /api/v1/sections/{id:guid}", OfficeManage, (s, n) => Patch($"/api/v1/sections/{s.SectionId}", new { name = $"办证窗口{n}" })),
+        new("POST /api/v1/sections", OfficeManage, (s, n) => Post("/api/v1/sections", new { unitId = s.UnitId, code = $"matrix-sec-{n}", name = "综合窗口", kind = "Window", parentSectionId = s.SectionId, address = "人民路 1 号" })),
+        new("PATCH /api/v1/sections/{id:guid}", OfficeManage, (s, n) => Patch($"/api/v1/sections/{s.SectionId}", new { name = $"办证窗口{n}", unitId = s.UnitId })),
         new("GET /api/v1/sections/{id:guid}/service-items", OrgRead, (s, n) => Get($"/api/v1/sections/{s.SectionId}/service-items")),
         new("PUT /api/v1/sections/{id:guid}/service-items", OfficeManage, (s, n) => Put($"/api/v1/sections/{s.SectionId}/service-items", new { serviceItemId = s.ServiceItemId, mandatory = true })),
         // SEC-2: a unit liaison reads the staff of their own unit only (the matrix liaison is bound to the seeded unit).
         new("GET /api/v1/units/{id:guid}/staff", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison), (s, n) => Get($"/api/v1/units/{s.UnitId}/staff")),
-        new("POST /api/v1/staff", OfficeManage, (s, n) => Post("/api/v1/staff", new { unitId = s.UnitId, code = $"matrix-staff-{n}", name = "李四", employment = "Contracted" })),
+        new("POST /api/v1/staff", OfficeManage, (s, n) => Post("/api/v1/staff", new { unitId = s.UnitId, sectionId = s.SectionId, code = $"matrix-staff-{n}", name = "李四", employment = "Contracted", position = "窗口工作人员", phone = "13912345678", idNumber = "110101199003074477" })),
         // Who the supervisors, teams and agencies are is kept from inspected units and inspectors.
         new("GET /api/v1/supervisors", OrgPeopleRead, (s, n) => Get("/api/v1/supervisors")),
-        new("POST /api/v1/supervisors", OfficeManage, (s, n) => Post("/api/v1/supervisors", new { code = $"matrix-sup-{n}", name = "赵监督" })),
+        new("POST /api/v1/supervisors", OfficeManage, (s, n) => Post("/api/v1/supervisors", new { code = $"matrix-sup-{n}", name = "赵监督", phone = "13712345678", recommendedByUnitId = s.UnitId })),
         new("POST /api/v1/supervisors/{id:guid}/approve", Access.Only(R.OfficeAdmin), (s, n) => Post($"/api/v1/supervisors/{s.RecommendedSupervisorId}/approve")),
         new("GET /api/v1/teams", OrgPeopleRead, (s, n) => Get("/api/v1/teams")),
-        new("POST /api/v1/teams", OfficeManage, (s, n) => Post("/api/v1/teams", new { name = $"第{n}督查组", members = new[] { s.ApprovedSupervisorId }, leaderId = s.ApprovedSupervisorId })),
+        new("POST /api/v1/teams", OfficeManage, (s, n) => Post("/api/v1/teams", new { name = $"第{n}督查组", task = "季度明查", members = new[] { s.ApprovedSupervisorId }, leaderId = s.ApprovedSupervisorId })),
         new("GET /api/v1/agencies", OrgPeopleRead, (s, n) => Get("/api/v1/agencies")),
-        new("POST /api/v1/agencies", OfficeManage, (s, n) => Post("/api/v1/agencies", new { name = $"暗访公司{n}", contractStart = "2026-01-01", contractEnd = "2026-12-31" })),
+        new("POST /api/v1/agencies", OfficeManage, (s, n) => Post("/api/v1/agencies", new { name = $"暗访公司{n}", creditCode = "91350100M000100Y43", contractStart = "2026-01-01", contractEnd = "2026-12-31" })),
         new("GET /api/v1/service-items", OrgRead, (s, n) => Get("/api/v1/service-items")),
-        new("POST /api/v1/service-items", OfficeManage, (s, n) => Post("/api/v1/service-items", new { code = $"matrix-item-{n}", name = "就业登记", statutoryDays = 5, promisedDays = 1 })),
+        new("POST /api/v1/service-items", OfficeManage, (s, n) => Post("/api/v1/service-items", new { code = $"matrix-item-{n}", name = "就业登记", unitId = s.UnitId, statutoryDays = 5, promisedDays = 1 })),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>
