@@ -71,6 +71,8 @@ public static class OrganisationApi
             if (req.ParentUnitId is { } parent)
             {
                 if (!await db.Units.AnyAsync(u => u.Id == parent, ct)) return Problems.Field("parentUnitId", "上级单位不存在。 No such parent unit.");
+                if (await IsWithinAsync(db, parent, unit.Id, ct))
+                    throw new DomainRuleException("ORG-1", "单位不能隶属于自身或其下级单位。 A unit cannot be moved under itself or one of its own sub-units.");
                 unit.MoveTo(parent, now);
             }
             else if (req.MoveToTop) unit.MoveTo(null, now);
@@ -207,6 +209,19 @@ public static class OrganisationApi
             await db.SaveChangesAsync(ct);
             return Results.Created($"/api/v1/service-items/{i.Id}", new ServiceItemDto(i.Id, i.Code, i.Name, i.UnitId, i.StatutoryDays, i.PromisedDays));
         }).RequireAuthorization(Policies.OfficeManage);
+    }
+
+    /// <summary>Whether <paramref name="unitId"/> is <paramref name="ancestorId"/> or lies below it: walks up the parents (trees are shallow).</summary>
+    private static async Task<bool> IsWithinAsync(MingchaDb db, Guid unitId, Guid ancestorId, CancellationToken ct)
+    {
+        var seen = new HashSet<Guid>();
+        Guid? current = unitId;
+        while (current is { } id && seen.Add(id))
+        {
+            if (id == ancestorId) return true;
+            current = await db.Units.Where(u => u.Id == id).Select(u => u.ParentUnitId).FirstOrDefaultAsync(ct);
+        }
+        return false;
     }
 
     /// <summary>SEC-4: phone and ID numbers leave the registry masked.</summary>
