@@ -8,7 +8,6 @@ using Mingcha.Domain.Audit;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web;
-using Mingcha.Web.Data;
 using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.IntegrationTests.Audit;

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Mingcha.Domain.Security;
 using R = Mingcha.Domain.Security.Roles;
 
 namespace Mingcha.IntegrationTests.Infrastructure;

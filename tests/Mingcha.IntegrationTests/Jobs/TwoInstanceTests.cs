@@ -77,7 +77,7 @@ public sealed class TwoInstanceTests(TwoInstances apps) : IClassFixture<TwoInsta
 
     [Fact]
     [Trait("Rule", "CAL-1")]
-    public async Task CalendarCorrection_OnOneInstance_ReachesTheOtherWithinItsCacheTime()
+    public async Task CalendarCorrection_WhenMadeOnOneInstance_ReachesTheOtherWithinItsCacheTime()
     {
         var onFirst = await apps.First.ClientAsAsync(Roles.OfficeStaff);
         var admin = await apps.Second.ClientAsAsync(Roles.OfficeAdmin);
@@ -101,7 +101,7 @@ public sealed class TwoInstanceTests(TwoInstances apps) : IClassFixture<TwoInsta
 
     [Fact]
     [Trait("Rule", "CAL-1")]
-    public async Task CalendarCorrection_MadeOnAnInstanceWhoseClockIsBehind_StillReachesTheOthers()
+    public async Task CalendarCorrection_WhenMadeOnAnInstanceWhoseClockIsBehind_StillReachesTheOthers()
     {
         var clock = apps.First.Clock;
         var onFirst = await apps.First.ClientAsAsync(Roles.OfficeStaff);

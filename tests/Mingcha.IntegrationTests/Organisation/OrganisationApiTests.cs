@@ -13,12 +13,12 @@ public sealed class OrganisationApiTests(BareMingchaApp app) : IClassFixture<Bar
     [Fact]
     [Trait("Rule", "ORG-1")]
     [Trait("Rule", "ORG-2")]
-    public async Task CreateCategoryUnitSectionsAndStaff_OfEveryEmploymentType_AreListedUnderTheirUnit()
+    public async Task CreateUnitSectionsAndStaff_WhenStaffAreOfEveryEmploymentType_AreAllListedUnderTheirUnit()
     {
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var category = await CreateAsync(office, "/api/v1/categories", new { code = Code("cat"), name = "综合管理类" });
-        var unit = await office.PostJsonAsync("/api/v1/units", new { code = Code("rsj"), name = "人力资源和社会保障局", shortName = "人社局", categoryId = category, year = 2026 })
-            .ContinueWith(t => t.Result.ReadAsync<OrganisationApi.UnitDto>(HttpStatusCode.Created)).Unwrap();
+        var unit = await (await office.PostJsonAsync("/api/v1/units", new { code = Code("rsj"), name = "人力资源和社会保障局", shortName = "人社局", categoryId = category, year = 2026 }))
+            .ReadAsync<OrganisationApi.UnitDto>(HttpStatusCode.Created);
         Assert.Equal(category, unit.CategoryId);
         Assert.Equal("综合管理类", unit.CategoryName);
 
@@ -31,7 +31,7 @@ public sealed class OrganisationApiTests(BareMingchaApp app) : IClassFixture<Bar
         var read = await office.GetAsync<OrganisationApi.UnitDto>($"/api/v1/units/{unit.Id}");
         Assert.Equal(("人力资源和社会保障局", "人社局", 2), (read.Name, read.ShortName, read.Sections));
         var sections = await office.GetAsync<List<OrganisationApi.SectionDto>>($"/api/v1/units/{unit.Id}/sections");
-        Assert.Equal([SectionKind.ServiceHall, SectionKind.Window], sections.OrderBy(s => s.Name.Length).Select(s => s.Kind).Order());
+        Assert.Equal([SectionKind.ServiceHall, SectionKind.Window], sections.Select(s => s.Kind).Order());
         Assert.Equal(hall, sections.Single(s => s.Id == window).ParentSectionId);
         var people = await office.GetAsync<List<OrganisationApi.StaffDto>>($"/api/v1/units/{unit.Id}/staff");
         Assert.Equal([EmploymentType.InService, EmploymentType.Seconded, EmploymentType.Contracted], people.Select(p => p.Employment).Order());
@@ -71,12 +71,31 @@ public sealed class OrganisationApiTests(BareMingchaApp app) : IClassFixture<Bar
 
     [Fact]
     [Trait("Rule", "ORG-1")]
-    public async Task MoveUnit_UnderItself_Refuses409Org1()
+    public async Task MoveUnit_WhenUnderItself_Refuses409Org1()
     {
         var office = await app.ClientAsAsync(Roles.OfficeAdmin);
         var unit = await CreateAsync(office, "/api/v1/units", new { code = Code("self"), name = "自我局" });
 
         await (await office.PatchJsonAsync($"/api/v1/units/{unit}", new { parentUnitId = unit })).ExpectRuleAsync(HttpStatusCode.Conflict, "ORG-1");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task MoveUnit_WhenUnderOneOfItsOwnSubUnits_Refuses409Org1AndKeepsTheTree()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var top = await CreateAsync(office, "/api/v1/units", new { code = Code("top"), name = "市政府" });
+        var middle = await CreateAsync(office, "/api/v1/units", new { code = Code("mid"), name = "市政府办公室", parentUnitId = top });
+        var bottom = await CreateAsync(office, "/api/v1/units", new { code = Code("bot"), name = "市政务服务中心", parentUnitId = middle });
+
+        await (await office.PatchJsonAsync($"/api/v1/units/{top}", new { parentUnitId = bottom })).ExpectRuleAsync(HttpStatusCode.Conflict, "ORG-1");
+        await (await office.PatchJsonAsync($"/api/v1/units/{top}", new { parentUnitId = middle })).ExpectRuleAsync(HttpStatusCode.Conflict, "ORG-1");
+
+        Assert.Null((await office.GetAsync<OrganisationApi.UnitDto>($"/api/v1/units/{top}")).ParentUnitId);
+        Assert.Single(await office.GetAsync<List<OrganisationApi.UnitHistoryDto>>($"/api/v1/units/{top}/history"));
+        // Moving down a branch that is not its own is fine.
+        var other = await CreateAsync(office, "/api/v1/units", new { code = Code("oth"), name = "市委" });
+        await (await office.PatchJsonAsync($"/api/v1/units/{middle}", new { parentUnitId = other })).ExpectAsync(HttpStatusCode.NoContent);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class AccountTests(BareMingchaApp app) : IClassFixture<BareMingcha
 
     [Fact]
     [Trait("Rule", "SEC-1")]
-    public async Task CreateAccount_WithoutPassword_ReturnsGeneratedPasswordThatMeetsPolicyOnce()
+    public async Task CreateAccount_WhenNoPasswordIsGiven_ReturnsAGeneratedOneThatMeetsPolicyOnce()
     {
         var system = await app.ClientAsAsync(Roles.SystemAdmin);
         var userName = NewName("gen");
