@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Mingcha.Web.Infrastructure;
 
@@ -28,6 +30,17 @@ public static class NulCharacters
         }
         await next(ctx);
     });
+
+    /// <summary>
+    /// The OpenAPI generator cannot see through <see cref="JsonConverter"/> and would describe every string as "any":
+    /// give string schemas their type back (with null where the property may be null).
+    /// </summary>
+    public static Task DescribeStrings(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null)
+            schema.Type = context.JsonPropertyInfo is { IsSetNullable: false } ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+        return Task.CompletedTask;
+    }
 
     /// <summary>Reads JSON strings like the built-in converter, refusing U+0000 (the error names the JSON path).</summary>
     public sealed class JsonConverter : JsonConverter<string>
