@@ -36,6 +36,20 @@ public sealed class SmokeTests(MingchaApp app) : IClassFixture<MingchaApp>
     }
 
     [Fact]
+    public async Task OpenApi_WhenDescribingBodiesAndResults_GivesEveryPropertyAType()
+    {
+        var document = await app.NewClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var untyped = schemas.EnumerateObject()
+            .SelectMany(s => s.Value.TryGetProperty("properties", out var props) ? props.EnumerateObject().Select(p => (Schema: s.Name, Property: p)) : [])
+            .Where(x => !new[] { "type", "$ref", "allOf", "anyOf", "oneOf" }.Any(k => x.Property.Value.TryGetProperty(k, out _)))
+            .Select(x => $"{x.Schema}.{x.Property.Name}").ToList();
+        Assert.True(untyped.Count == 0, "Properties the API description gives no type: " + string.Join(", ", untyped));
+        Assert.Equal("string", schemas.GetProperty("CreateUnit").GetProperty("properties").GetProperty("code").GetProperty("type").GetString());
+    }
+
+    [Fact]
     [Trait("Rule", "SEC-1")]
     public async Task Login_WhenOfficeAdminGivesPasswordAndTotp_SeesOwnRoles()
     {
