@@ -52,9 +52,13 @@ if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddValidation();
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+    o.SerializerOptions.Converters.Add(new NulCharacters.JsonConverter());
+});
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.AddOpenApi("v1");
+builder.Services.AddOpenApi("v1", o => o.AddSchemaTransformer(NulCharacters.DescribeStrings));
 builder.Services.AddHealthChecks().AddDbContextCheck<MingchaDb>("database");
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
 builder.Services.AddRazorPages(o =>
@@ -77,6 +81,7 @@ var credentials = await Bootstrap.PrepareAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseNulRejection();
 var localization = new RequestLocalizationOptions()
     .SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en");
 // zh-CN unless the user chose English (/culture sets the cookie): a browser's Accept-Language does not switch the

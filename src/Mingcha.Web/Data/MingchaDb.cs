@@ -105,9 +105,11 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(u => u.CreditCode).HasMaxLength(18);
             e.HasMany(u => u.Versions).WithOne().HasForeignKey(v => v.UnitId);
         });
+        // Versions get their Guid in the constructor and reach the context through Unit.Versions / Section.Versions:
+        // with a key EF thought it generates, a new version with its key set would be taken for an existing row
+        // and updated (0 rows affected) instead of inserted.
         builder.Entity<UnitVersion>(e =>
         {
-            // The Id is made in the constructor; a version appended to a tracked parent's list must be inserted, not updated.
             e.Property(v => v.Id).ValueGeneratedNever();
             e.HasIndex(v => new { v.UnitId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
@@ -132,7 +134,6 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         });
         builder.Entity<SectionVersion>(e =>
         {
-            // The Id is made in the constructor; a version appended to a tracked parent's list must be inserted, not updated.
             e.Property(v => v.Id).ValueGeneratedNever();
             e.HasIndex(v => new { v.SectionId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
@@ -212,12 +213,12 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         {
             e.HasKey(y => y.Year);
             e.Property(y => y.Year).ValueGeneratedNever();
-            e.Property(y => y.Source).HasMaxLength(300);
+            e.Property(y => y.Source).HasMaxLength(CalendarYear.MaxSourceLength);
         });
         builder.Entity<CalendarDay>(e =>
         {
             e.HasKey(d => d.Date);
-            e.Property(d => d.Name).HasMaxLength(100);
+            e.Property(d => d.Name).HasMaxLength(OfficialCalendarCsv.MaxNameLength);
         });
         builder.Entity<ScheduledJob>(e =>
         {
