@@ -101,6 +101,7 @@ public static class ApiCatalog
         // The auditor, and only the auditor, reads the audit log.
         new("GET /api/v1/audit", Access.Only(R.Auditor), (s, n) => Get("/api/v1/audit?entityType=Unit&take=5")),
         new("GET /api/v1/audit/verify", Access.Only(R.Auditor), (s, n) => Get("/api/v1/audit/verify")),
+        new("GET /api/v1/audit/entity-types", Access.Only(R.Auditor), (s, n) => Get("/api/v1/audit/entity-types")),
 
         new("GET /api/v1/calendar/years", Access.SignedIn, (s, n) => Get("/api/v1/calendar/years")),
         new("GET /api/v1/calendar/{year:int}", Access.SignedIn, (s, n) => Get("/api/v1/calendar/2026")),
@@ -109,6 +110,9 @@ public static class ApiCatalog
         new("PUT /api/v1/calendar/days/{date}", Access.Only(R.OfficeAdmin), (s, n) => Put("/api/v1/calendar/days/2026-12-31", new { kind = "holiday", name = "岁末" })),
 
         new("GET /api/v1/categories", OrgRead, (s, n) => Get("/api/v1/categories?year=2026")),
+        new("GET /api/v1/categories/years", OrgRead, (s, n) => Get("/api/v1/categories/years")),
+        new("GET /api/v1/units/{id:guid}/categories", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}/categories")),
+        new("GET /api/v1/sections/{id:guid}/history", OrgRead, (s, n) => Get($"/api/v1/sections/{s.SectionId}/history")),
         new("POST /api/v1/categories", OfficeManage, (s, n) => Post("/api/v1/categories", new { code = $"matrix-cat-{n}", name = "综合管理类" })),
         new("GET /api/v1/units", OrgRead, (s, n) => Get("/api/v1/units?year=2026&q=甲")),
         new("GET /api/v1/units/{id:guid}", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}")),
@@ -136,6 +140,13 @@ public static class ApiCatalog
         new("POST /api/v1/agencies", OfficeManage, (s, n) => Post("/api/v1/agencies", new { name = $"暗访公司{n}", creditCode = "91350100M000100Y43", contractStart = "2026-01-01", contractEnd = "2026-12-31" })),
         new("GET /api/v1/service-items", OrgRead, (s, n) => Get("/api/v1/service-items")),
         new("POST /api/v1/service-items", OfficeManage, (s, n) => Post("/api/v1/service-items", new { code = $"matrix-item-{n}", name = "就业登记", unitId = s.UnitId, statutoryDays = 5, promisedDays = 1 })),
+
+        // Organisation import and export: the office's staff only; an empty upload or an unknown import is a 400/404 after authorisation.
+        new("GET /api/v1/org/import/template", OfficeManage, (s, n) => Get("/api/v1/org/import/template")),
+        new("POST /api/v1/org/import", OfficeManage, (s, n) => Post("/api/v1/org/import")),
+        new("GET /api/v1/org/import/{id:guid}", OfficeManage, (s, n) => Get($"/api/v1/org/import/{Guid.Empty}")),
+        new("POST /api/v1/org/import/{id:guid}/commit", OfficeManage, (s, n) => Post($"/api/v1/org/import/{Guid.Empty}/commit")),
+        new("GET /api/v1/org/export", OfficeManage, (s, n) => Get("/api/v1/org/export?year=2026")),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>
