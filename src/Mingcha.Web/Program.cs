@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
@@ -40,6 +41,7 @@ builder.Services.AddScoped<DemoData>();
 builder.Services.AddScoped<OrganisationImporter>();
 builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
+builder.Services.AddEvidence(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
@@ -90,6 +92,7 @@ AccountsApi.Map(app);
 AuditApi.Map(app);
 CalendarApi.Map(app);
 OrganisationApi.Map(app);
+app.MapEvidence();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -134,7 +134,7 @@ public static class EvidenceChain
 
 /// <summary>
 /// Rule EVD-6: a download carries the viewer's identity so that a leaked copy can be traced: the file name
-/// gets a suffix with the viewer, the time and the access-log number.
+/// gets a suffix with the viewer, the time and the access-log reference.
 /// </summary>
 public static class DownloadIdentity
 {
@@ -142,18 +142,19 @@ public static class DownloadIdentity
     /// "{name}_{sha8}_{viewer}_{yyyyMMddHHmm}_{access}{ext}": characters outside letters, digits (any script),
     /// '-' and '.' become '-'.
     /// </summary>
-    public static string FileName(string originalName, string sha256, string viewer, DateTime localTime, long accessNumber, string? fallbackExtension = null)
+    public static string FileName(string originalName, string sha256, string viewer, DateTime localTime, string accessReference, string? fallbackExtension = null)
     {
         ArgumentNullException.ThrowIfNull(originalName);
         ArgumentNullException.ThrowIfNull(sha256);
         ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(accessReference);
         var name = Path.GetFileName(originalName.Replace('\\', '/'));
         var ext = Path.GetExtension(name);
         if (string.IsNullOrEmpty(ext) || ext.Length > 10) ext = fallbackExtension ?? "";
         var stem = Clean(Path.GetFileNameWithoutExtension(name)).Trim('.', '-');
         if (stem.Length == 0) stem = "evidence";
         if (stem.Length > 60) stem = stem[..60];
-        return $"{stem}_{sha256[..Math.Min(8, sha256.Length)]}_{Clean(viewer)}_{localTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}_{accessNumber.ToString(CultureInfo.InvariantCulture)}{Clean(ext)}";
+        return $"{stem}_{sha256[..Math.Min(8, sha256.Length)]}_{Clean(viewer)}_{localTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}_{Clean(accessReference)}{Clean(ext)}";
     }
 
     private static string Clean(string s)

@@ -338,7 +338,7 @@ public sealed class DownloadIdentityTests
     [Trait("Rule", "EVD-6")]
     public void FileName_CarriesViewerTimeAndAccessNumber()
     {
-        var name = DownloadIdentity.FileName("暗访 窗口.mp4", new string('a', 64), "li.si", new DateTime(2026, 11, 16, 10, 5, 0), 42);
+        var name = DownloadIdentity.FileName("暗访 窗口.mp4", new string('a', 64), "li.si", new DateTime(2026, 11, 16, 10, 5, 0), "42");
         Assert.Equal("暗访-窗口_aaaaaaaa_li.si_202611161005_42.mp4", name);
     }
 
@@ -346,7 +346,7 @@ public sealed class DownloadIdentityTests
     [Trait("Rule", "EVD-6")]
     public void FileName_WhenNameIsAPathOrHasNoExtension_IsSafe()
     {
-        var name = DownloadIdentity.FileName("../../etc/passwd", new string('b', 64), "x/y", new DateTime(2026, 1, 1), 1, ".jpg");
+        var name = DownloadIdentity.FileName("../../etc/passwd", new string('b', 64), "x/y", new DateTime(2026, 1, 1), "1", ".jpg");
         Assert.Equal("passwd_bbbbbbbb_x-y_202601010000_1.jpg", name);
     }
 }
