@@ -211,7 +211,9 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
         ctx.Response.ContentType = "application/zip";
         ctx.Response.Headers.CacheControl = "private, no-store";
         ctx.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = zipName, FileName = "evidence.zip" }.ToString();
-        await using var zip = new ZipArchive(ctx.Response.Body, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8);
+        await using var body = new AsyncWriteBridge(ctx.Response.Body);
+        await using (var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8, ct))
+        {
         await AddTextAsync(zip, "manifest.json", manifestBytes, ct);
         await AddTextAsync(zip, "manifest.sig", Encoding.ASCII.GetBytes(signature + "\n"), ct);
         if (custody is not null)
@@ -225,7 +227,10 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
             await using var target = await entry.OpenAsync(ct);
             await using var source = await store.OpenReadAsync(item.Sha256, 0, item.Size, ct);
             await CopyExactlyAsync(source, target, item.Size, ct);
+            await body.FlushAsync(ct);
         }
+        }
+        await body.FlushAsync(ct);
     }
 
     private static async Task AddTextAsync(ZipArchive zip, string name, byte[] bytes, CancellationToken ct)
@@ -271,4 +276,67 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
         : s;
 
     private static NotFoundException NotFound() => new("证据不存在。 No such evidence.");
+}
+
+/// <summary>
+/// Lets ZipArchive stream into a response that allows only asynchronous writes: the few small synchronous writes
+/// it makes while closing an entry are held and sent with the next asynchronous write or flush.
+/// </summary>
+internal sealed class AsyncWriteBridge(Stream inner) : Stream
+{
+    private readonly MemoryStream _pending = new();
+    private long _position;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        _pending.Write(buffer, offset, count);
+        _position += count;
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await FlushPendingAsync(cancellationToken);
+        await inner.WriteAsync(buffer, cancellationToken);
+        _position += buffer.Length;
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await FlushPendingAsync(cancellationToken);
+        await inner.FlushAsync(cancellationToken);
+    }
+
+    private async Task FlushPendingAsync(CancellationToken ct)
+    {
+        if (_pending.Length == 0) return;
+        await inner.WriteAsync(_pending.GetBuffer().AsMemory(0, (int)_pending.Length), ct);
+        _pending.SetLength(0);
+    }
+
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await FlushPendingAsync(CancellationToken.None);
+        await _pending.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _pending.Dispose();
+        base.Dispose(disposing);
+    }
 }
