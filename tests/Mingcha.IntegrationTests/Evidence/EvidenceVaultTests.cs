@@ -569,3 +569,41 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
         return path;
     }
 }
+
+/// <summary>The evidence pages render for those allowed and hide a secret case from the rest.</summary>
+public sealed class EvidencePagesTests(EvidenceApp app) : IClassFixture<EvidenceApp>
+{
+    [Fact]
+    [Trait("Rule", "EVD-3")]
+    public async Task Pages_RenderForTheOffice_AndHideAnUnreleasedCovertVisitFromTheUnit()
+    {
+        var unitA = await app.WithDbAsync(async db => (await db.Units.FirstAsync(u => u.Code == DemoData.HrUnitCode)).Id);
+        var office = await app.SignInAsync(Roles.OfficeStaff);
+        var created = await office.Client.PostAsJsonAsync("/api/v1/evidence/cases", new { kind = "CovertVisit", title = "页面测试暗访", targetUnitId = unitA });
+        var caseId = (await Json.ReadAsync(created)).GetProperty("id").GetGuid();
+        await Tus.UploadAsync(office.Client, caseId, TestMedia.Video(seconds: 2));
+
+        var list = WebUtility.HtmlDecode(await office.Client.GetStringAsync("/Evidence"));
+        Assert.Contains("页面测试暗访", list, StringComparison.Ordinal);
+        var page = await office.Client.GetStringAsync($"/Evidence/Case/{caseId}");
+        Assert.Contains("video/mp4", page, StringComparison.Ordinal);
+        Assert.Contains("0:02", page, StringComparison.Ordinal); // the duration read by ffprobe
+        Assert.Contains("evidence-case.js", page, StringComparison.Ordinal);
+        var upload = await office.Client.GetStringAsync($"/Evidence/Upload/{caseId}");
+        Assert.Contains("tus.min.js", upload, StringComparison.Ordinal);
+        Assert.Contains("<progress", upload, StringComparison.Ordinal);
+
+        var liaison = await app.SignInAsync(Roles.UnitLiaison, unitA);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaison.Client.GetAsync($"/Evidence/Case/{caseId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaison.Client.GetAsync($"/Evidence/Upload/{caseId}")).StatusCode);
+        Assert.DoesNotContain("页面测试暗访", WebUtility.HtmlDecode(await liaison.Client.GetStringAsync("/Evidence")), StringComparison.Ordinal);
+
+        var auditor = await app.SignInAsync(Roles.Auditor);
+        var verify = await auditor.Client.GetStringAsync("/Evidence/Verify");
+        var token = System.Text.RegularExpressions.Regex.Match(verify, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var report = await auditor.Client.PostAsync("/Evidence/Verify", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Contains("verify-report", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.Client.GetAsync("/Evidence/Verify")).StatusCode); // to the access-denied page
+    }
+}
