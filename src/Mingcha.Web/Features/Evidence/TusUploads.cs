@@ -23,8 +23,8 @@ public static class TusUploads
 {
     public const string BasePath = "/api/v1/evidence/uploads";
     /// <summary>Progress within one long PATCH is made durable (fsync + offset) at least this often.</summary>
-    private const long CheckpointBytes = 64L * 1024 * 1024;
-    private const int FileBufferSize = 1 << 20;
+    private const long CheckpointBytes = 256L * 1024 * 1024;
+    private const int BlockSize = 1 << 20;
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -197,7 +197,10 @@ public static class TusUploads
 
     private sealed record Received(long Offset, bool Aborted, IResult? Error);
 
-    /// <summary>Streams the body into the staged file: fixed buffers, running hashes, fsync before acknowledging.</summary>
+    /// <summary>
+    /// Streams the body into the staged file with two fixed 1 MiB blocks: while one block is written to disk the
+    /// next is filled from the socket and hashed, so memory stays flat whatever the size. fsync before acknowledging.
+    /// </summary>
     private static async Task<Received> ReceiveAsync(HttpContext ctx, TusStaging staging, Guid id, TusStaging.UploadState state,
         long start, long remaining, UploadChecksum? checksum, ILogger logger)
     {
@@ -205,14 +208,20 @@ public static class TusUploads
         using var chunkHash = checksum is null ? null
             : IncrementalHash.CreateHash(checksum.Algorithm == "sha1" ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256);
         var sha = state.Sha!;
-        long written = 0, sinceCheckpoint = 0;
+        long received = 0, written = 0, sinceCheckpoint = 0;
         var clientGone = false;
         var overflow = false;
-        await using (var file = staging.OpenForAppend(id, start, FileBufferSize))
+        var fill = ArrayPool<byte>.Shared.Rent(BlockSize);
+        var spare = ArrayPool<byte>.Shared.Rent(BlockSize);
+        var filled = 0;
+        Task pendingWrite = Task.CompletedTask;
+        Task checkpoint = Task.CompletedTask;
+        using var file = staging.OpenForWrite(id);
+        try
         {
-            var reader = ctx.Request.BodyReader;
             try
             {
+                var reader = ctx.Request.BodyReader;
                 while (true)
                 {
                     ReadResult read;
@@ -226,60 +235,94 @@ public static class TusUploads
                         clientGone = true;
                         break;
                     }
-                    foreach (var segment in read.Buffer)
+                    var buffer = read.Buffer;
+                    if (received + buffer.Length > remaining) { overflow = true; reader.AdvanceTo(buffer.End); break; }
+                    received += buffer.Length;
+                    while (!buffer.IsEmpty)
                     {
-                        if (written + segment.Length > remaining) { overflow = true; break; }
-                        sha.AppendData(segment.Span);
-                        chunkHash?.AppendData(segment.Span);
-                        await file.WriteAsync(segment, CancellationToken.None);
-                        written += segment.Length;
-                        sinceCheckpoint += segment.Length;
+                        var take = (int)Math.Min(BlockSize - filled, buffer.Length);
+                        buffer.Slice(0, take).CopyTo(fill.AsSpan(filled));
+                        buffer = buffer.Slice(take);
+                        filled += take;
+                        if (filled == BlockSize)
+                        {
+                            sha.AppendData(fill, 0, filled);
+                            chunkHash?.AppendData(fill, 0, filled);
+                            await pendingWrite; // the previous block is on its way to disk; its buffer becomes free
+                            pendingWrite = RandomAccess.WriteAsync(file, fill.AsMemory(0, filled), start + written, CancellationToken.None).AsTask();
+                            written += filled;
+                            sinceCheckpoint += filled;
+                            (fill, spare) = (spare, fill);
+                            filled = 0;
+                        }
                     }
                     reader.AdvanceTo(read.Buffer.End);
-                    if (overflow || read.IsCompleted) break;
-                    if (sinceCheckpoint >= CheckpointBytes && checksum is null)
+                    if (read.IsCompleted) break;
+                    if (sinceCheckpoint >= CheckpointBytes && checksum is null && checkpoint.IsCompleted)
                     {
-                        // Durable progress inside one long PATCH (a client without chunking sends the whole file at once).
-                        await file.FlushAsync(CancellationToken.None);
-                        file.Flush(flushToDisk: true);
-                        staging.Acknowledge(id, start + written);
-                        state.HashedTo = start + written;
+                        // Durable progress inside one long PATCH (a client without chunking sends the whole file at
+                        // once): fsync in the background while more bytes arrive, then record the offset.
+                        await checkpoint;
+                        await pendingWrite;
+                        var durable = start + written;
+                        checkpoint = Task.Run(() => { RandomAccess.FlushToDisk(file); staging.Acknowledge(id, durable); }, CancellationToken.None);
                         sinceCheckpoint = 0;
                     }
                 }
-                await file.FlushAsync(CancellationToken.None);
-                file.Flush(flushToDisk: true);
+                if (!overflow && filled > 0)
+                {
+                    sha.AppendData(fill, 0, filled);
+                    chunkHash?.AppendData(fill, 0, filled);
+                    await pendingWrite;
+                    pendingWrite = RandomAccess.WriteAsync(file, fill.AsMemory(0, filled), start + written, CancellationToken.None).AsTask();
+                    written += filled;
+                    filled = 0;
+                }
+                await pendingWrite;
+                await checkpoint;
+                RandomAccess.FlushToDisk(file);
             }
             catch (IOException e)
             {
                 // Our disk, not the client's connection: nothing of this request is acknowledged.
                 LogWriteFailed(logger, id, e.Message);
-                file.SetLength(start);
-                staging.Forget(id);
+                try { await pendingWrite; await checkpoint; } catch (IOException) { }
+                Truncate(file, staging, id, start);
                 return new Received(start, false, Problem(507, "服务器存储空间不足或写入失败，本段未保存，请稍后重试。 The server could not store the data (disk full?); nothing of this request was kept."));
             }
 
             if (overflow)
             {
-                file.SetLength(start);
-                file.Flush(flushToDisk: true);
-                staging.Forget(id);
+                Truncate(file, staging, id, start);
                 return new Received(start, false, Problem(413, "数据超出了声明的文件长度。 The data goes past the declared Upload-Length."));
             }
             if (checksum is not null && (clientGone || !CryptographicOperations.FixedTimeEquals(chunkHash!.GetHashAndReset(), checksum.Digest)))
             {
                 // A chunk that cannot be verified is not kept at all (tus checksum extension).
-                file.SetLength(start);
-                file.Flush(flushToDisk: true);
-                staging.Forget(id);
+                Truncate(file, staging, id, start);
                 return clientGone
                     ? new Received(start, true, null)
                     : new Received(start, false, Problem(460, "数据块校验和不符，本段已丢弃，请重发。 Checksum mismatch: the chunk was discarded; send it again."));
             }
         }
+        finally
+        {
+            try { await pendingWrite; await checkpoint; } catch (IOException) { }
+            ArrayPool<byte>.Shared.Return(fill);
+            ArrayPool<byte>.Shared.Return(spare);
+        }
         staging.Acknowledge(id, start + written);
         state.HashedTo = start + written;
         return new Received(start + written, clientGone, null);
+    }
+
+    /// <summary>Nothing of the request is kept: the staged bytes and the recorded offset go back to where it began.</summary>
+    private static void Truncate(Microsoft.Win32.SafeHandles.SafeFileHandle file, TusStaging staging, Guid id, long start)
+    {
+        RandomAccess.SetLength(file, start);
+        RandomAccess.FlushToDisk(file);
+        staging.Acknowledge(id, start);
+        staging.Forget(id);
     }
 
     private static async Task<EvidenceItem> FinishAsync(EvidenceUpload upload, TusStaging staging, TusStaging.UploadState state, IServiceProvider services, CancellationToken ct)
@@ -357,12 +400,9 @@ public sealed class TusStaging
         Acknowledge(id, 0);
     }
 
-    public FileStream OpenForAppend(Guid id, long offset, int bufferSize)
-    {
-        var f = new FileStream(PartPath(id), FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize, FileOptions.Asynchronous);
-        f.Seek(offset, SeekOrigin.Begin);
-        return f;
-    }
+    /// <summary>Opens the staged file for positional writes (the caller writes whole blocks at explicit offsets).</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle OpenForWrite(Guid id) =>
+        File.OpenHandle(PartPath(id), FileMode.Open, FileAccess.Write, FileShare.Read);
 
     /// <summary>Records the acknowledged offset durably; the bytes up to it were fsynced before.</summary>
     public void Acknowledge(Guid id, long offset)
