@@ -107,6 +107,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
             Assert.Equal(100_000, Tus.Offset(head)); // the bad chunk was discarded
             Assert.Equal("no-store", head.Headers.CacheControl!.ToString());
             Assert.Equal(data.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), head.Headers.GetValues("Upload-Length").Single());
+            Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes(caseId.ToString())), head.Headers.GetValues("Upload-Metadata").Single(), StringComparison.Ordinal);
         }
         using (var good = await Tus.PatchAsync(c, url, 100_000, data.AsMemory(100_000, 100_000), rightSha1))
             Assert.Equal(200_000, Tus.Offset(good));

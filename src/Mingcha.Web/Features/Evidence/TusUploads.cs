@@ -108,6 +108,7 @@ public static class TusUploads
         var now = time.GetUtcNow().UtcDateTime;
         if (upload.FailedAt is not null || upload.IsExpired(now)) return Results.StatusCode(StatusCodes.Status410Gone);
         ctx.Response.Headers["Upload-Length"] = upload.Length.ToString(CultureInfo.InvariantCulture);
+        if (upload.Metadata.Length > 0) ctx.Response.Headers["Upload-Metadata"] = upload.Metadata; // creation extension: MUST echo
         if (upload.CompletedAt is not null)
         {
             ctx.Response.Headers["Upload-Offset"] = upload.Length.ToString(CultureInfo.InvariantCulture);
