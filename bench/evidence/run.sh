@@ -52,7 +52,7 @@ CASE=$(curl -sf -b "$JAR" -H 'Content-Type: application/json' -d '{"kind":"Cover
 RSS_IDLE=$(awk '/VmRSS/ {print $2}' /proc/$APP_PID/status)
 
 # Memory: sample VmRSS every 100 ms; VmHWM is the kernel's own high-water mark.
-(while kill -0 $APP_PID 2>/dev/null; do awk '/VmRSS/ {print $2}' /proc/$APP_PID/status; sleep 0.1; done) >"$DIR/rss.txt" &
+(while kill -0 $APP_PID 2>/dev/null; do awk '/VmRSS|RssAnon|RssFile|RssShmem|Threads/ {printf "%s ", $2} END {print ""}' /proc/$APP_PID/status; sleep 0.1; done) >"$DIR/rss.txt" &
 POLL_PID=$!
 
 meta() { printf 'caseId %s,filename %s' "$(printf %s "$CASE" | base64 -w0)" "$(printf %s "$1" | base64 -w0)"; }
@@ -80,7 +80,10 @@ JS_S=$(echo "$JS_END - $JS_START" | bc -l)
 
 kill $POLL_PID 2>/dev/null || true; POLL_PID=
 HWM=$(awk '/VmHWM/ {print $2}' /proc/$APP_PID/status)
-RSS_MAX=$(sort -n "$DIR/rss.txt" | tail -1)
+RSS_MAX=$(awk '{print $1}' "$DIR/rss.txt" | sort -n | tail -1)
+ANON_MAX=$(awk '{print $2}' "$DIR/rss.txt" | sort -n | tail -1)
+FILE_MAX=$(awk '{print $3}' "$DIR/rss.txt" | sort -n | tail -1)
+SHMEM_MAX=$(awk '{print $4}' "$DIR/rss.txt" | sort -n | tail -1)
 kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true; SERVER_PID=
 
 echo "== verification re-hash vs sha256sum (warm cache for both)"
@@ -102,7 +105,8 @@ printf 'file                       %d MiB\n' "$SIZE_MB"
 printf 'cp + sync                  %6.1f s  %7.1f MB/s\n' "$CP_S" "$(mbs "$CP_S")"
 printf 'upload, curl (1 PATCH)     %6.1f s  %7.1f MB/s  = %3.0f%% of cp\n' "$UP_S" "$(mbs "$UP_S")" "$(echo "100 * $CP_S / $UP_S" | bc -l)"
 printf 'upload, tus-js-client      %6.1f s  %7.1f MB/s  = %3.0f%% of cp\n' "$JS_S" "$(mbs "$JS_S")" "$(echo "100 * $CP_S / $JS_S" | bc -l)"
-printf 'server RSS idle / max / VmHWM   %d / %d / %d MB\n' $((RSS_IDLE / 1024)) $((RSS_MAX / 1024)) $((HWM / 1024))
+printf 'server RSS idle / max / VmHWM   %d / %d / %d MB  (max anon %d, file %d, shmem %d MB)\n' $((RSS_IDLE / 1024)) $((RSS_MAX / 1024)) $((HWM / 1024)) \
+  $((ANON_MAX / 1024)) $((FILE_MAX / 1024)) $((SHMEM_MAX / 1024))
 printf 'sha256sum                  %7.1f MB/s\n' "$SHA_MBS"
 printf 'verify-evidence re-hash    %7.1f MB/s  = %3.0f%% of sha256sum\n' "$VERIFY_MBS" "$(echo "100 * $VERIFY_MBS / $SHA_MBS" | bc -l)"
 echo "$VERIFY_OUT" | tail -1
