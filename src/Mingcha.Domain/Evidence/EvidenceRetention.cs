@@ -58,3 +58,15 @@ public static class SameDayRule
     public static DateOnly LocalDay(DateTime utc, TimeZoneInfo zone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone));
 }
+
+/// <summary>
+/// Rule INS-11: a covert visit lasts at least 40 minutes at each unit, measured by the recorded video's duration
+/// (read from the file itself, not from what the inspector states).
+/// </summary>
+public static class VisitDurationRule
+{
+    public static readonly TimeSpan Minimum = TimeSpan.FromMinutes(40);
+
+    /// <summary>True when the recording is at least 40 minutes; false when shorter or when its duration is unknown.</summary>
+    public static bool IsLongEnough(long? durationMs) => durationMs is { } ms && ms >= (long)Minimum.TotalMilliseconds;
+}

@@ -130,6 +130,34 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     }
 
     [Fact]
+    [Trait("Rule", "EVD-4")]
+    public async Task Patch_WhenTheDiskIsFull_Is507WithAClearMessage_AndNothingIsAcknowledged()
+    {
+        var (office, caseId) = await OfficeWithCaseAsync();
+        var data = await File.ReadAllBytesAsync(TestMedia.FakeMp4(3 << 20));
+        using var created = await Tus.CreateAsync(office.Client, caseId, data.Length);
+        var url = created.Headers.Location!.ToString();
+        // The staged file becomes /dev/full: every write fails with ENOSPC, as on a full disk.
+        var part = app.Services.GetRequiredService<TusStaging>().PartPath(Guid.Parse(url.Split('/')[^1]));
+        File.Delete(part);
+        File.CreateSymbolicLink(part, "/dev/full");
+        try
+        {
+            using var patched = await Tus.PatchAsync(office.Client, url, 0, data);
+            Assert.Equal(HttpStatusCode.InsufficientStorage, patched.StatusCode);
+            Assert.Contains("存储空间不足", await patched.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var head = await Tus.HeadAsync(office.Client, url);
+            Assert.Equal(0, Tus.Offset(head));
+        }
+        finally
+        {
+            File.Delete(part);
+        }
+        var sha = Convert.ToHexStringLower(SHA256.HashData(data));
+        Assert.False(await app.WithDbAsync(db => db.EvidenceBlobs.AnyAsync(b => b.Sha256 == sha)));
+    }
+
+    [Fact]
     [Trait("Rule", "EVD-1")]
     public async Task Upload_ExecutableRenamedMp4_IsRefusedWithClearMessage_AndNothingStored()
     {

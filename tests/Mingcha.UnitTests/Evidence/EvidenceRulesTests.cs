@@ -350,3 +350,17 @@ public sealed class DownloadIdentityTests
         Assert.Equal("passwd_bbbbbbbb_x-y_202601010000_1.jpg", name);
     }
 }
+
+public sealed class VisitDurationRuleTests
+{
+    [Theory]
+    [Trait("Rule", "INS-11")]
+    [InlineData(40L * 60 * 1000, true)]
+    [InlineData(40L * 60 * 1000 - 1, false)]
+    [InlineData(2L * 3600 * 1000, true)]
+    [InlineData(null, false)]
+    public void IsLongEnough_IsFortyMinutesOfRecording(long? durationMs, bool expected)
+    {
+        Assert.Equal(expected, VisitDurationRule.IsLongEnough(durationMs));
+    }
+}

@@ -121,7 +121,8 @@ public static class TusUploads
         {
             try
             {
-                offset = staging.RecoverOffset(upload.Id);
+                try { offset = staging.RecoverOffset(upload.Id); }
+                catch (IOException) { return Problem(507, "服务器存储出错，请稍后重试。 The server's storage failed; try again later."); }
                 // All bytes arrived but taking them into the vault failed before (e.g. storage down): try again now,
                 // because a client that sees offset == length considers itself done.
                 if (offset == upload.Length)
@@ -171,7 +172,16 @@ public static class TusUploads
             return Problem(423, "该上传正在被另一个请求写入。 Another request is writing this upload.");
         try
         {
-            var current = staging.RecoverOffset(upload.Id);
+            long current;
+            try
+            {
+                current = staging.RecoverOffset(upload.Id);
+            }
+            catch (IOException e)
+            {
+                LogWriteFailed(loggers.CreateLogger(typeof(TusUploads)), upload.Id, e.Message);
+                return Problem(507, "服务器存储出错，请稍后重试。 The server's storage failed; try again later.");
+            }
             if (offset != current)
                 return Problem(409, $"Upload-Offset 应为 {current}。 Upload-Offset must be {current}.");
             var remaining = upload.Length - current;
@@ -288,7 +298,8 @@ public static class TusUploads
                 // Our disk, not the client's connection: nothing of this request is acknowledged.
                 LogWriteFailed(logger, id, e.Message);
                 try { await pendingWrite; await checkpoint; } catch (IOException) { }
-                Truncate(file, staging, id, start);
+                try { Truncate(file, staging, id, start); }
+                catch (IOException again) { LogWriteFailed(logger, id, again.Message); staging.Forget(id); }
                 return new Received(start, false, Problem(507, "服务器存储空间不足或写入失败，本段未保存，请稍后重试。 The server could not store the data (disk full?); nothing of this request was kept."));
             }
 
@@ -429,14 +440,15 @@ public sealed class TusStaging
     /// </summary>
     public long RecoverOffset(Guid id)
     {
-        var part = new FileInfo(PartPath(id));
-        if (!part.Exists) { Create(id); return 0; }
-        var offset = Math.Min(part.Length, AcknowledgedOffset(id));
-        if (part.Length > offset)
+        var path = PartPath(id);
+        if (!File.Exists(path)) { Create(id); return 0; }
+        using var f = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
+        var length = RandomAccess.GetLength(f);
+        var offset = Math.Min(length, AcknowledgedOffset(id));
+        if (length > offset)
         {
-            using var f = new FileStream(part.FullName, FileMode.Open, FileAccess.Write, FileShare.Read);
-            f.SetLength(offset);
-            f.Flush(flushToDisk: true);
+            RandomAccess.SetLength(f, offset);
+            RandomAccess.FlushToDisk(f);
         }
         return offset;
     }
