@@ -89,6 +89,10 @@ public static class TestMedia
     {
         var dir = Path.Combine(Path.GetTempPath(), "mingcha-it-media", Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
         return dir;
     });
 
