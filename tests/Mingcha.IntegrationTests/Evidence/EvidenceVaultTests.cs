@@ -369,6 +369,24 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
         Assert.Equal(HttpStatusCode.Forbidden, upload.StatusCode);
     }
 
+    [Fact]
+    [Trait("Rule", "EVD-3")]
+    public async Task AgencyInspector_SeesAndAddsToACovertVisitOnlyOnceAssigned()
+    {
+        var (office, caseId) = await OfficeWithCaseAsync();
+        var inspector = await app.SignInAsync(Roles.AgencyInspector);
+        Assert.Equal(HttpStatusCode.NotFound, (await inspector.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).StatusCode);
+        using (var refused = await Tus.CreateAsync(inspector.Client, caseId, 100)) Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await inspector.Client.PostAsJsonAsync($"/api/v1/evidence/cases/{caseId}/inspectors", new { userId = inspector.UserId })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await office.Client.PostAsJsonAsync($"/api/v1/evidence/cases/{caseId}/inspectors", new { userId = inspector.UserId })).StatusCode);
+        var itemId = await Tus.UploadAsync(inspector.Client, caseId, TestMedia.FakeMp4(25_000));
+        Assert.Equal(HttpStatusCode.OK, (await inspector.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).StatusCode);
+        var item = (await DetailAsync(office.Client, caseId)).GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == itemId);
+        Assert.Equal(inspector.UserName, item.GetProperty("uploaderName").GetString());
+        Assert.Contains(await ListAsync(inspector), c => c == caseId);
+    }
+
     private static async Task<List<Guid>> ListAsync(SignedIn who) =>
         (await Json.ReadAsync(await who.Client.GetAsync("/api/v1/evidence/cases"))).EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ToList();
 
