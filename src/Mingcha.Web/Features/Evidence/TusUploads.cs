@@ -121,6 +121,14 @@ public static class TusUploads
         {
             try
             {
+                var fresh = await db.EvidenceUploads.AsNoTracking().Where(u => u.Id == upload.Id)
+                    .Select(u => new { u.CompletedAt, u.FailedAt }).FirstAsync(ct);
+                if (fresh.FailedAt is not null) return Results.StatusCode(StatusCodes.Status410Gone);
+                if (fresh.CompletedAt is not null)
+                {
+                    ctx.Response.Headers["Upload-Offset"] = upload.Length.ToString(CultureInfo.InvariantCulture);
+                    return Results.Ok();
+                }
                 try { offset = staging.RecoverOffset(upload.Id); }
                 catch (IOException) { return Problem(507, "服务器存储出错，请稍后重试。 The server's storage failed; try again later."); }
                 // All bytes arrived but taking them into the vault failed before (e.g. storage down): try again now,
@@ -172,6 +180,11 @@ public static class TusUploads
             return Problem(423, "该上传正在被另一个请求写入。 Another request is writing this upload.");
         try
         {
+            // Another request may have finished (or refused) this upload while we waited for the gate.
+            var fresh = await db.EvidenceUploads.AsNoTracking().Where(u => u.Id == upload.Id)
+                .Select(u => new { u.CompletedAt, u.FailedAt }).FirstAsync(ct);
+            if (fresh.FailedAt is not null) return Problem(410, "上传已作废。 The upload was refused.");
+            if (fresh.CompletedAt is not null) return Problem(409, "上传已完成，不能再写入。 The upload is complete; nothing more can be written.");
             long current;
             try
             {
@@ -249,25 +262,31 @@ public static class TusUploads
                     var buffer = read.Buffer;
                     if (received + buffer.Length > remaining) { overflow = true; reader.AdvanceTo(buffer.End); break; }
                     received += buffer.Length;
-                    while (!buffer.IsEmpty)
+                    try
                     {
-                        var take = (int)Math.Min(BlockSize - filled, buffer.Length);
-                        buffer.Slice(0, take).CopyTo(fill.AsSpan(filled));
-                        buffer = buffer.Slice(take);
-                        filled += take;
-                        if (filled == BlockSize)
+                        while (!buffer.IsEmpty)
                         {
-                            sha.AppendData(fill, 0, filled);
-                            chunkHash?.AppendData(fill, 0, filled);
-                            await pendingWrite; // the previous block is on its way to disk; its buffer becomes free
-                            pendingWrite = RandomAccess.WriteAsync(file, fill.AsMemory(0, filled), start + written, CancellationToken.None).AsTask();
-                            written += filled;
-                            sinceCheckpoint += filled;
-                            (fill, spare) = (spare, fill);
-                            filled = 0;
+                            var take = (int)Math.Min(BlockSize - filled, buffer.Length);
+                            buffer.Slice(0, take).CopyTo(fill.AsSpan(filled));
+                            buffer = buffer.Slice(take);
+                            filled += take;
+                            if (filled == BlockSize)
+                            {
+                                sha.AppendData(fill, 0, filled);
+                                chunkHash?.AppendData(fill, 0, filled);
+                                await pendingWrite; // the previous block is on its way to disk; its buffer becomes free
+                                pendingWrite = RandomAccess.WriteAsync(file, fill.AsMemory(0, filled), start + written, CancellationToken.None).AsTask();
+                                written += filled;
+                                sinceCheckpoint += filled;
+                                (fill, spare) = (spare, fill);
+                                filled = 0;
+                            }
                         }
                     }
-                    reader.AdvanceTo(read.Buffer.End);
+                    finally
+                    {
+                        reader.AdvanceTo(read.Buffer.End); // also when the disk fails, so Kestrel can drain the rest
+                    }
                     if (read.IsCompleted) break;
                     if (sinceCheckpoint >= CheckpointBytes && checksum is null && checkpoint.IsCompleted)
                     {
