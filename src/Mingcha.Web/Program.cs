@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
@@ -45,6 +46,7 @@ builder.Services.AddScoped<ExportOrganisation>();
 builder.Services.AddScoped<OrganisationImporter>();
 builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
+builder.Services.AddEvidence(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
@@ -109,6 +111,7 @@ AuditApi.Map(app);
 CalendarApi.Map(app);
 OrganisationApi.Map(app);
 OrgImportApi.Map(app);
+app.MapEvidence();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -8,6 +8,7 @@ using Mingcha.Domain.Audit;
 using Mingcha.Domain.Calendar;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
@@ -55,6 +56,13 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Infrastructure.DataProtectionKeyRow> DataProtectionKeys => Set<Infrastructure.DataProtectionKeyRow>();
+    public DbSet<EvidenceCase> EvidenceCases => Set<EvidenceCase>();
+    public DbSet<EvidenceCaseInspector> EvidenceCaseInspectors => Set<EvidenceCaseInspector>();
+    public DbSet<EvidenceHold> EvidenceHolds => Set<EvidenceHold>();
+    public DbSet<EvidenceBlob> EvidenceBlobs => Set<EvidenceBlob>();
+    public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
+    public DbSet<EvidenceAccess> EvidenceAccesses => Set<EvidenceAccess>();
+    public DbSet<EvidenceUpload> EvidenceUploads => Set<EvidenceUpload>();
 
     /// <summary>
     /// When true, row changes are not audited one by one; the caller queues one summary event instead.
@@ -246,6 +254,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(n => n.Title).HasMaxLength(300);
             e.Property(n => n.DedupKey).HasMaxLength(300);
         });
+        EvidenceModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
