@@ -401,7 +401,8 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
 
         var noPurpose = await office.Client.PostAsJsonAsync($"/api/v1/evidence/items/{itemId}/access", new { action = "View", purpose = "" });
         Assert.Equal(HttpStatusCode.BadRequest, noPurpose.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await office.Client.GetAsync($"/api/v1/evidence/items/{itemId}/content?access={Guid.NewGuid()}")).StatusCode);
+        // A made-up access record opens nothing (EVD-3): there is no such record to present.
+        Assert.Equal(HttpStatusCode.NotFound, (await office.Client.GetAsync($"/api/v1/evidence/items/{itemId}/content?access={Guid.NewGuid()}")).StatusCode);
 
         var grant = await Json.ReadAsync(await office.Client.PostAsJsonAsync($"/api/v1/evidence/items/{itemId}/access", new { action = "View", purpose = "核实窗口离岗问题" }));
         var url = grant.GetProperty("url").GetString()!;

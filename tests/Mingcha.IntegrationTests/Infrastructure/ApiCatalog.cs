@@ -147,6 +147,32 @@ public static class ApiCatalog
         new("GET /api/v1/org/import/{id:guid}", OfficeManage, (s, n) => Get($"/api/v1/org/import/{Guid.Empty}")),
         new("POST /api/v1/org/import/{id:guid}/commit", OfficeManage, (s, n) => Post($"/api/v1/org/import/{Guid.Empty}/commit")),
         new("GET /api/v1/org/export", OfficeManage, (s, n) => Get("/api/v1/org/export?year=2026")),
+
+        // Evidence vault: every signed-in user reaches the routes; which case they may see is decided per case (EVD-3),
+        // so an unknown or hidden case answers 404 after authorisation. Managing cases is the office's.
+        new("GET /api/v1/evidence/cases", Access.SignedIn, (s, n) => Get("/api/v1/evidence/cases")),
+        new("POST /api/v1/evidence/cases", OfficeManage, (s, n) => Post("/api/v1/evidence/cases", new { kind = "CovertVisit", title = $"矩阵暗访{n}", targetUnitId = s.UnitId })),
+        new("GET /api/v1/evidence/cases/{id:guid}", Access.SignedIn, (s, n) => Get($"/api/v1/evidence/cases/{Guid.Empty}")),
+        new("POST /api/v1/evidence/cases/{id:guid}/release", OfficeManage, (s, n) => Post($"/api/v1/evidence/cases/{Guid.Empty}/release")),
+        new("POST /api/v1/evidence/cases/{id:guid}/inspectors", OfficeManage, (s, n) => Post($"/api/v1/evidence/cases/{Guid.Empty}/inspectors", new { userId = s.TargetAccountId })),
+        new("POST /api/v1/evidence/cases/{id:guid}/holds", OfficeManage, (s, n) => Post($"/api/v1/evidence/cases/{Guid.Empty}/holds", new { reason = "OpenRectification", note = "矩阵" })),
+        new("POST /api/v1/evidence/cases/{id:guid}/holds/{holdId:guid}/lift", OfficeManage, (s, n) => Post($"/api/v1/evidence/cases/{Guid.Empty}/holds/{Guid.Empty}/lift")),
+        new("GET /api/v1/evidence/cases/{id:guid}/access-log", Access.SignedIn, (s, n) => Get($"/api/v1/evidence/cases/{Guid.Empty}/access-log")),
+        new("POST /api/v1/evidence/items/{id:guid}/access", Access.SignedIn, (s, n) => Post($"/api/v1/evidence/items/{Guid.Empty}/access", new { action = "View", purpose = "矩阵测试" })),
+        new("GET /api/v1/evidence/items/{id:guid}/content", Access.SignedIn, (s, n) => Get($"/api/v1/evidence/items/{Guid.Empty}/content?access={Guid.Empty}")),
+        new("HEAD /api/v1/evidence/items/{id:guid}/content", Access.SignedIn, (s, n) => new ApiCall(HttpMethod.Head, $"/api/v1/evidence/items/{Guid.Empty}/content?access={Guid.Empty}")),
+        new("GET /api/v1/evidence/items/{id:guid}/download", Access.SignedIn, (s, n) => Get($"/api/v1/evidence/items/{Guid.Empty}/download?access={Guid.Empty}")),
+        new("POST /api/v1/evidence/cases/{id:guid}/package", Access.SignedIn, (s, n) => Post($"/api/v1/evidence/cases/{Guid.Empty}/package", new { purpose = "移送纪检" })),
+        new("GET /api/v1/evidence/cases/{id:guid}/package", Access.SignedIn, (s, n) => Get($"/api/v1/evidence/cases/{Guid.Empty}/package?access={Guid.Empty}")),
+        new("POST /api/v1/evidence/manifests/verify", Access.SignedIn, (s, n) => Post("/api/v1/evidence/manifests/verify", new { manifest = "{}", signature = "00" })),
+        new("GET /api/v1/evidence/verify", Access.Only(R.Auditor, R.OfficeAdmin), (s, n) => Get("/api/v1/evidence/verify")),
+        new("POST /api/v1/evidence/blobs/{sha256}/purge", Access.Only(R.OfficeAdmin), (s, n) => Post($"/api/v1/evidence/blobs/{new string('0', 64)}/purge", new { decision = "矩阵测试" })),
+        // tus discovery is open by the protocol; creating and resuming an upload needs an account.
+        new("OPTIONS /api/v1/evidence/uploads", Access.Public, (s, n) => new ApiCall(HttpMethod.Options, "/api/v1/evidence/uploads")),
+        new("OPTIONS /api/v1/evidence/uploads/{id:guid}", Access.Public, (s, n) => new ApiCall(HttpMethod.Options, $"/api/v1/evidence/uploads/{Guid.Empty}")),
+        new("POST /api/v1/evidence/uploads", Access.SignedIn, (s, n) => Post("/api/v1/evidence/uploads")),
+        new("HEAD /api/v1/evidence/uploads/{id:guid}", Access.SignedIn, (s, n) => new ApiCall(HttpMethod.Head, $"/api/v1/evidence/uploads/{Guid.Empty}")),
+        new("PATCH /api/v1/evidence/uploads/{id:guid}", Access.SignedIn, (s, n) => new ApiCall(HttpMethod.Patch, $"/api/v1/evidence/uploads/{Guid.Empty}")),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>

@@ -32,6 +32,9 @@ public sealed class TwoInstances : IDisposable
 /// <summary>Scheduled jobs claimed through the database (decision 003) and the calendar cache, across two instances.</summary>
 public sealed class TwoInstanceTests(TwoInstances apps) : IClassFixture<TwoInstances>
 {
+    private Task<int> ReminderRunsAsync() =>
+        apps.First.WithDbAsync(db => db.JobRuns.CountAsync(r => r.JobName == DeadlineReminderJob.JobName));
+
     [Fact]
     [Trait("Rule", "CAL-3")]
     public async Task DeadlineReminders_WhenBothInstancesPollAtOnceAgainAndAgain_RunOncePerOccurrence()
@@ -46,16 +49,19 @@ public sealed class TwoInstanceTests(TwoInstances apps) : IClassFixture<TwoInsta
         foreach (var occurrence in occurrences.Take(2))
         {
             apps.First.Clock.Set(new DateTimeOffset(occurrence.AddMinutes(5)));
-            ran.Add(await PollAsync(schedulers));
+            await PollAsync(schedulers);
+            ran.Add(await ReminderRunsAsync());
         }
         // The office loads next year's calendar; the third morning has nothing to remind of.
         apps.First.Clock.Set(new DateTimeOffset(occurrences[2].AddMinutes(-30)));
         var admin = await apps.Second.ClientAsAsync(Roles.OfficeAdmin);
         await (await admin.PostAsync("/api/v1/calendar/import", new StringContent("date,type,name\n2027-01-01,holiday,元旦\n", Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
         apps.First.Clock.Set(new DateTimeOffset(occurrences[2].AddMinutes(5)));
-        ran.Add(await PollAsync(schedulers));
+        await PollAsync(schedulers);
+        ran.Add(await ReminderRunsAsync());
 
-        Assert.Equal([1, 1, 1], ran);
+        // Other modules' jobs (e.g. the evidence upload sweep) run in the same polls: count this job's runs only.
+        Assert.Equal([1, 2, 3], ran);
         var runs = await apps.First.WithDbAsync(db => db.JobRuns.AsNoTracking().Where(r => r.JobName == DeadlineReminderJob.JobName).OrderBy(r => r.ScheduledFor).ToListAsync());
         Assert.Equal(occurrences, runs.Select(r => r.ScheduledFor));
         Assert.All(runs, r => Assert.NotNull(r.FinishedAt));

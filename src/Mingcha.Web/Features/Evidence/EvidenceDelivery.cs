@@ -105,7 +105,9 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
     {
         var row = await db.EvidenceAccesses.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accessId, ct);
         var now = time.GetUtcNow().UtcDateTime;
-        if (row is null || row.UserId != user.UserId() || row.Action != action || (itemId is not null && row.ItemId != itemId)
+        if (row is null)
+            throw new NotFoundException("查看登记不存在，请先说明用途。 No such access record: state your purpose first.");
+        if (row.UserId != user.UserId() || row.Action != action || (itemId is not null && row.ItemId != itemId)
             || (caseId is not null && row.CaseId != caseId))
             throw new DomainRuleException("EVD-3", "没有有效的查看登记，请先说明用途。 No valid access: state your purpose first.", 403);
         if (now >= row.ValidUntil)
