@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Evidence;
@@ -20,13 +21,13 @@ public static class EvidenceApi
     public sealed record HoldLine(Guid Id, EvidenceHoldReason Reason, string? Note, DateTime PlacedAt, DateTime? LiftedAt);
     public sealed record CaseDetail(CaseLine Case, IReadOnlyList<ItemLine> Items, IReadOnlyList<HoldLine> Holds, bool MayUpload, bool IsOffice);
     public sealed record AccessLine(Guid Id, DateTime At, string UserName, string? Ip, EvidenceAccessAction Action, string Purpose, Guid? ItemId);
-    public sealed record OpenCaseRequest(EvidenceCaseKind Kind, string Title, Guid? TargetUnitId, Guid? TeamId, string? ReferenceType, Guid? ReferenceId);
-    public sealed record AccessRequest(EvidenceAccessAction Action, string? Purpose);
-    public sealed record PurposeRequest(string? Purpose);
-    public sealed record InspectorRequest(string UserId);
-    public sealed record HoldRequest(EvidenceHoldReason Reason, string? Note);
-    public sealed record PurgeRequest(string Decision);
-    public sealed record ManifestCheck(string Manifest, string Signature);
+    public sealed record OpenCaseRequest(EvidenceCaseKind Kind, [property: Required, StringLength(200)] string Title, Guid? TargetUnitId, Guid? TeamId, string? ReferenceType, Guid? ReferenceId);
+    public sealed record AccessRequest([property: Required] EvidenceAccessAction? Action, string? Purpose);
+    public sealed record PurposeRequest([property: Required] string? Purpose);
+    public sealed record InspectorRequest([property: Required] string UserId);
+    public sealed record HoldRequest([property: Required] EvidenceHoldReason? Reason, string? Note);
+    public sealed record PurgeRequest([property: Required] string Decision);
+    public sealed record ManifestCheck([property: Required] string Manifest, [property: Required] string Signature);
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -53,7 +54,7 @@ public static class EvidenceApi
         }).RequireAuthorization(Policies.OfficeManage);
         g.MapPost("/cases/{id:guid}/holds", async (Guid id, HoldRequest r, HttpContext ctx, EvidenceCases cases, CancellationToken ct) =>
         {
-            var hold = await cases.PlaceHoldAsync(id, r.Reason, r.Note, ctx.User, ct);
+            var hold = await cases.PlaceHoldAsync(id, r.Reason!.Value, r.Note, ctx.User, ct);
             return Results.Created($"/api/v1/evidence/cases/{id}/holds/{hold.Id}", new { hold.Id });
         }).RequireAuthorization(Policies.OfficeManage);
         g.MapPost("/cases/{id:guid}/holds/{holdId:guid}/lift", async (Guid id, Guid holdId, HttpContext ctx, EvidenceCases cases, CancellationToken ct) =>
@@ -65,7 +66,7 @@ public static class EvidenceApi
             await AccessLogAsync(id, ctx.User, access, db, ct));
 
         g.MapPost("/items/{id:guid}/access", async (Guid id, AccessRequest r, HttpContext ctx, EvidenceDelivery delivery, CancellationToken ct) =>
-            await delivery.OpenItemAsync(id, r.Action, r.Purpose, ctx.User, ctx.Connection.RemoteIpAddress?.ToString(), ct));
+            await delivery.OpenItemAsync(id, r.Action!.Value, r.Purpose, ctx.User, ctx.Connection.RemoteIpAddress?.ToString(), ct));
         g.MapMethods("/items/{id:guid}/content", ["GET", "HEAD"], async (Guid id, Guid access, HttpContext ctx, EvidenceDelivery delivery, CancellationToken ct) =>
         {
             var (_, item) = await delivery.CheckAccessAsync(id, null, access, EvidenceAccessAction.View, ctx.User, ct);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -48,7 +49,9 @@ public static class TusUploads
             });
             if (HttpMethods.IsPatch(ctx.Request.Method) && ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = null;
-            if (!HttpMethods.IsOptions(ctx.Request.Method) && ctx.Request.Headers["Tus-Resumable"] != TusProtocol.Version)
+            // Who may upload is decided before the protocol version: an anonymous caller learns 401, not 412.
+            if (!HttpMethods.IsOptions(ctx.Request.Method) && ctx.Request.Headers["Tus-Resumable"] != TusProtocol.Version
+                && (await ctx.AuthenticateAsync()).Succeeded)
             {
                 ctx.Response.Headers["Tus-Version"] = TusProtocol.Version;
                 await Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed,
