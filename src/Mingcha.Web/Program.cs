@@ -39,11 +39,7 @@ builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.Ke
 builder.Services.AddSingleton<CalendarService>();
 builder.Services.AddScoped<CalendarAdmin>();
 builder.Services.AddScoped<DemoData>();
-builder.Services.AddScoped<OrgImportFiles>();
-builder.Services.AddScoped<PreviewOrgImport>();
-builder.Services.AddScoped<CommitOrgImport>();
-builder.Services.AddScoped<ExportOrganisation>();
-builder.Services.AddScoped<OrganisationImporter>();
+builder.Services.AddOrganisationImport();
 builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
 builder.Services.AddEvidence(builder.Configuration);

@@ -15,6 +15,14 @@ namespace Mingcha.Web.Features.Organisation.Import;
 /// </summary>
 public static class OrgImportApi
 {
+    /// <summary>The import and export use cases, for the API, the page and the <c>import-org</c> command.</summary>
+    public static IServiceCollection AddOrganisationImport(this IServiceCollection services) => services
+        .AddScoped<OrgImportFiles>()
+        .AddScoped<PreviewOrgImport>()
+        .AddScoped<CommitOrgImport>()
+        .AddScoped<ExportOrganisation>()
+        .AddScoped<OrganisationImporter>();
+
     /// <summary>A request may carry several files of up to 50 MB each (one CSV per sheet).</summary>
     public const long MaxRequestBytes = 6 * ImportFormat.MaxFileBytes + 1024 * 1024;
 
