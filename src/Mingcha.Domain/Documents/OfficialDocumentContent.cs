@@ -70,13 +70,13 @@ public sealed record OfficialDocumentContent(
     public bool IsUpward => !string.IsNullOrWhiteSpace(Signer);
 }
 
-/// <summary>One block of the body.</summary>
+/// <summary>One block of the body (JSON: an object with "type": paragraph, heading, table or image; a block without a type is refused).</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(ParagraphBlock), "paragraph")]
 [JsonDerivedType(typeof(HeadingBlock), "heading")]
 [JsonDerivedType(typeof(TableBlock), "table")]
 [JsonDerivedType(typeof(ImageBlock), "image")]
-public abstract record DocumentBlock;
+public record DocumentBlock;
 
 /// <summary>A paragraph of body text, first line indented two characters.</summary>
 public sealed record ParagraphBlock(string Text) : DocumentBlock;

@@ -123,8 +123,9 @@ public static class DocxRenderer
                 new PageSize { Width = (UInt32Value)(uint)L.Twips(L.PageWidthMm), Height = (UInt32Value)(uint)L.Twips(L.PageHeightMm) },
                 new PageMargin
                 {
-                    Top = L.Twips(L.TopMarginMm), Bottom = L.Twips(L.BottomMarginMm),
-                    Left = (UInt32Value)(uint)L.Twips(L.LeftMarginMm), Right = (UInt32Value)(uint)L.Twips(L.RightMarginMm),
+                    // Right and bottom are what is left of the page, so the text area is 156 × 225 mm to the twip.
+                    Top = L.Twips(L.TopMarginMm), Bottom = L.Twips(L.PageHeightMm) - L.Twips(L.TopMarginMm) - L.Twips(L.TextHeightMm),
+                    Left = (UInt32Value)(uint)L.Twips(L.LeftMarginMm), Right = (UInt32Value)(uint)(L.Twips(L.PageWidthMm) - L.Twips(L.LeftMarginMm) - TextWidthTwips),
                     Header = (UInt32Value)(uint)L.Twips(15), Footer = (UInt32Value)(uint)L.Twips(L.BottomMarginMm - L.PageNumberBelowTextMm - 5),
                     Gutter = 0,
                 },
@@ -192,9 +193,10 @@ public static class DocxRenderer
                 new TableWidth { Width = TextWidthTwips.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
                 new TableBorders(
                     new TopBorder { Val = BorderValues.Single, Size = thick, Color = "000000" },
+                    new LeftBorder { Val = BorderValues.Nil },
                     new BottomBorder { Val = BorderValues.Single, Size = thick, Color = "000000" },
+                    new RightBorder { Val = BorderValues.Nil },
                     new InsideHorizontalBorder { Val = BorderValues.Single, Size = thin, Color = "000000" },
-                    new LeftBorder { Val = BorderValues.Nil }, new RightBorder { Val = BorderValues.Nil },
                     new InsideVerticalBorder { Val = BorderValues.Nil }),
                 new TableLayout { Type = TableLayoutValues.Fixed },
                 new TableCellMarginDefault(new TopMargin { Width = "0", Type = TableWidthUnitValues.Dxa }, new BottomMargin { Width = "0", Type = TableWidthUnitValues.Dxa })),
@@ -233,8 +235,8 @@ public static class DocxRenderer
             new TableWidth { Width = TextWidthTwips.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
             new TableJustification { Val = TableRowAlignmentValues.Center },
             new TableBorders(
-                new TopBorder { Val = BorderValues.Single, Size = 4 }, new BottomBorder { Val = BorderValues.Single, Size = 4 },
-                new LeftBorder { Val = BorderValues.Single, Size = 4 }, new RightBorder { Val = BorderValues.Single, Size = 4 },
+                new TopBorder { Val = BorderValues.Single, Size = 4 }, new LeftBorder { Val = BorderValues.Single, Size = 4 },
+                new BottomBorder { Val = BorderValues.Single, Size = 4 }, new RightBorder { Val = BorderValues.Single, Size = 4 },
                 new InsideHorizontalBorder { Val = BorderValues.Single, Size = 4 }, new InsideVerticalBorder { Val = BorderValues.Single, Size = 4 }),
             new TableLayout { Type = TableLayoutValues.Fixed }), grid);
         table.Append(Row(t.Header, width, header: true));
