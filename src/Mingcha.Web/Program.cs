@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Documents;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
@@ -44,6 +45,7 @@ builder.Services.AddOrganisationImport();
 builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
 builder.Services.AddEvidence(builder.Configuration);
+builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
@@ -109,6 +111,7 @@ CalendarApi.Map(app);
 OrganisationApi.Map(app);
 OrgImportApi.Map(app);
 app.MapEvidence();
+app.MapDocuments();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -64,6 +64,9 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
     public DbSet<EvidenceAccess> EvidenceAccesses => Set<EvidenceAccess>();
     public DbSet<EvidenceUpload> EvidenceUploads => Set<EvidenceUpload>();
+    public DbSet<Features.Documents.OfficialDocument> OfficialDocuments => Set<Features.Documents.OfficialDocument>();
+    public DbSet<Features.Documents.OfficialDocumentAddressee> OfficialDocumentAddressees => Set<Features.Documents.OfficialDocumentAddressee>();
+    public DbSet<Features.Documents.DocumentNumberSequence> DocumentNumberSequences => Set<Features.Documents.DocumentNumberSequence>();
 
     /// <summary>
     /// When true, row changes are not audited one by one; the caller queues one summary event instead.
@@ -256,6 +259,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(n => n.DedupKey).HasMaxLength(300);
         });
         EvidenceModel.Configure(builder);
+        Features.Documents.DocumentModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
