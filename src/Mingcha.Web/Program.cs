@@ -7,6 +7,7 @@ using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
@@ -43,6 +44,7 @@ builder.Services.AddOrganisationImport();
 builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
 builder.Services.AddEvidence(builder.Configuration);
+builder.Services.AddInspections();
 builder.Services.AddSingleton<JobScheduler>();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 

@@ -10,6 +10,7 @@ using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
@@ -63,6 +64,26 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
     public DbSet<EvidenceAccess> EvidenceAccesses => Set<EvidenceAccess>();
     public DbSet<EvidenceUpload> EvidenceUploads => Set<EvidenceUpload>();
+    public DbSet<InspectionYearPlan> InspectionYearPlans => Set<InspectionYearPlan>();
+    public DbSet<InspectionRound> InspectionRounds => Set<InspectionRound>();
+    public DbSet<RoundTeam> RoundTeams => Set<RoundTeam>();
+    public DbSet<RoundTarget> RoundTargets => Set<RoundTarget>();
+    public DbSet<RoundDraw> RoundDraws => Set<RoundDraw>();
+    public DbSet<Visit> Visits => Set<Visit>();
+    public DbSet<VisitInspector> VisitInspectors => Set<VisitInspector>();
+    public DbSet<DeductionCatalogue> DeductionCatalogues => Set<DeductionCatalogue>();
+    public DbSet<DeductionItem> DeductionItems => Set<DeductionItem>();
+    public DbSet<Finding> Findings => Set<Finding>();
+    public DbSet<FindingEvidence> FindingEvidence => Set<FindingEvidence>();
+    public DbSet<AgencyContract> AgencyContracts => Set<AgencyContract>();
+    public DbSet<AgencyInspector> AgencyInspectors => Set<AgencyInspector>();
+    public DbSet<AgencyTraining> AgencyTrainings => Set<AgencyTraining>();
+    public DbSet<AgencyOpinion> AgencyOpinions => Set<AgencyOpinion>();
+    public DbSet<AgencyAssessment> AgencyAssessments => Set<AgencyAssessment>();
+    public DbSet<DisciplineRules> DisciplineRules => Set<DisciplineRules>();
+    public DbSet<DisciplinePledge> DisciplinePledges => Set<DisciplinePledge>();
+    public DbSet<ConflictOfInterest> ConflictsOfInterest => Set<ConflictOfInterest>();
+    public DbSet<DisciplineBreach> DisciplineBreaches => Set<DisciplineBreach>();
 
     /// <summary>
     /// When true, row changes are not audited one by one; the caller queues one summary event instead.
@@ -255,6 +276,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(n => n.DedupKey).HasMaxLength(300);
         });
         EvidenceModel.Configure(builder);
+        InspectionsModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
