@@ -109,7 +109,8 @@ public static class InspectionsModel
             e.HasIndex(f => new { f.UnitId, f.Year });
             e.HasIndex(f => f.SectionId);
             e.HasIndex(f => f.PreviousFindingId);
-            e.HasIndex(f => new { f.Year, f.Status });
+            // The plan view (INS-10) counts a year's findings per visit from this index alone.
+            e.HasIndex(f => new { f.Year, f.VisitId, f.Status });
             e.Property(f => f.ItemCode).HasMaxLength(32);
             e.Property(f => f.ItemName).HasMaxLength(300);
             e.Property(f => f.Points).HasPrecision(6, 2);

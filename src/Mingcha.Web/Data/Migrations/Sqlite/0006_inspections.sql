@@ -345,7 +345,7 @@ CREATE INDEX "IX_Findings_UnitId_Year" ON "Findings" ("UnitId", "Year");
 
 CREATE INDEX "IX_Findings_VisitId" ON "Findings" ("VisitId");
 
-CREATE INDEX "IX_Findings_Year_Status" ON "Findings" ("Year", "Status");
+CREATE INDEX "IX_Findings_Year_VisitId_Status" ON "Findings" ("Year", "VisitId", "Status");
 
 CREATE INDEX "IX_InspectionRounds_AgencyId" ON "InspectionRounds" ("AgencyId");
 
