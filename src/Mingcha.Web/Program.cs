@@ -110,6 +110,7 @@ CalendarApi.Map(app);
 OrganisationApi.Map(app);
 OrgImportApi.Map(app);
 app.MapEvidence();
+InspectionsApi.Map(app);
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -60,6 +60,14 @@ public static class InspectionsRegistration
     {
         services.AddScoped<InspectionSetup>();
         services.AddScoped<InspectionDemoData>();
+        services.AddScoped<YearPlans>();
+        services.AddScoped<Rounds>();
+        services.AddScoped<Draws>();
+        services.AddScoped<Visits>();
+        services.AddScoped<Catalogue>();
+        services.AddScoped<Agencies>();
+        services.AddScoped<Discipline>();
+        services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(InspectionPolicies.Add);
         return services;
     }
 }
