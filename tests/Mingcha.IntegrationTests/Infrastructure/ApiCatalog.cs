@@ -76,6 +76,10 @@ public static class ApiCatalog
     private static readonly Access OrgRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.UnitLiaison, R.AgencyInspector);
     private static readonly Access OfficeManage = Access.Only(R.OfficeAdmin, R.OfficeStaff);
     private static readonly Access OrgPeopleRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader);
+    private static readonly Access InsPlanRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader);
+    private static readonly Access InsRoundRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector);
+    private static readonly Access InsDrawRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor);
+    private static readonly Access InsVisitRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector, R.UnitLiaison);
 
     private static ApiCall Get(string path) => new(HttpMethod.Get, path);
     private static ApiCall Post(string path, object? body = null) => new(HttpMethod.Post, path, body is null ? null : JsonSerializer.Serialize(body, Api.Json));
@@ -173,6 +177,52 @@ public static class ApiCatalog
         new("POST /api/v1/evidence/uploads", Access.SignedIn, (s, n) => Post("/api/v1/evidence/uploads")),
         new("HEAD /api/v1/evidence/uploads/{id:guid}", Access.SignedIn, (s, n) => new ApiCall(HttpMethod.Head, $"/api/v1/evidence/uploads/{Guid.Empty}")),
         new("PATCH /api/v1/evidence/uploads/{id:guid}", Access.SignedIn, (s, n) => new ApiCall(HttpMethod.Patch, $"/api/v1/evidence/uploads/{Guid.Empty}")),
+
+        // Inspections (INS, ORG-4, ORG-5). Rounds, draws and plans never reach a unit's users (INS-9); visits and findings do,
+        // scoped by the secrecy rule, so a unit liaison reaches those routes and gets only what their unit may know.
+        new("GET /api/v1/inspections/plans", InsPlanRead, (s, n) => Get("/api/v1/inspections/plans")),
+        new("GET /api/v1/inspections/plans/{year:int}", InsPlanRead, (s, n) => Get("/api/v1/inspections/plans/2026")),
+        new("PUT /api/v1/inspections/plans/{year:int}", OfficeManage, (s, n) => Put("/api/v1/inspections/plans/2030", new { title = "2030 年度明查暗访工作计划", totalVisitsTarget = 230, visitsPerWindowUnit = 2, visitsPerHall = 2, outletSharePercent = 50, notes = "矩阵" })),
+        new("GET /api/v1/inspections/plans/{year:int}/progress", InsPlanRead, (s, n) => Get("/api/v1/inspections/plans/2026/progress")),
+        new("GET /api/v1/inspections/rounds", InsRoundRead, (s, n) => Get("/api/v1/inspections/rounds?year=2026")),
+        new("POST /api/v1/inspections/rounds", OfficeManage, (s, n) => Post("/api/v1/inspections/rounds", new { year = 2026, kind = "Covert", campaign = "Routine", title = $"矩阵暗访{n}", scope = "窗口单位", focus = "工作纪律", plannedTargets = 3, startsOn = "2026-12-01", endsOn = "2026-12-20", teamIds = Array.Empty<Guid>() })),
+        new("GET /api/v1/inspections/rounds/{id:guid}", InsRoundRead, (s, n) => Get($"/api/v1/inspections/rounds/{Guid.Empty}")),
+        new("PUT /api/v1/inspections/rounds/{id:guid}/plan", OfficeManage, (s, n) => Put($"/api/v1/inspections/rounds/{Guid.Empty}/plan", new { title = "矩阵", scope = "范围", focus = "重点", plannedTargets = 2, startsOn = "2026-12-01", endsOn = "2026-12-20" })),
+        new("PUT /api/v1/inspections/rounds/{id:guid}/people", OfficeManage, (s, n) => Put($"/api/v1/inspections/rounds/{Guid.Empty}/people", new { teamIds = Array.Empty<Guid>() })),
+        new("POST /api/v1/inspections/rounds/{id:guid}/decide", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/decide")),
+        new("POST /api/v1/inspections/rounds/{id:guid}/start", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/start")),
+        new("POST /api/v1/inspections/rounds/{id:guid}/close", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/close")),
+        new("POST /api/v1/inspections/rounds/{id:guid}/targets", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/targets", new { sectionIds = new[] { s.SectionId } })),
+        new("POST /api/v1/inspections/rounds/{id:guid}/draws", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/draws", new { count = 1, seed = "42", kinds = new[] { "Window" }, unitIds = new[] { s.UnitId } })),
+        new("POST /api/v1/inspections/rounds/{id:guid}/visits", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/visits")),
+        // INS-5: the auditor re-runs a draw and compares.
+        new("GET /api/v1/inspections/draws/{id:guid}", InsDrawRead, (s, n) => Get($"/api/v1/inspections/draws/{Guid.Empty}")),
+        new("POST /api/v1/inspections/draws/{id:guid}/verify", InsDrawRead, (s, n) => Post($"/api/v1/inspections/draws/{Guid.Empty}/verify")),
+        new("GET /api/v1/inspections/visits", InsVisitRead, (s, n) => Get("/api/v1/inspections/visits?year=2026")),
+        new("GET /api/v1/inspections/visits/{id:guid}", InsVisitRead, (s, n) => Get($"/api/v1/inspections/visits/{Guid.Empty}")),
+        new("GET /api/v1/inspections/findings", InsVisitRead, (s, n) => Get("/api/v1/inspections/findings?year=2026")),
+        new("PUT /api/v1/inspections/visits/{id:guid}/inspectors", OfficeManage, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/inspectors", new { supervisorIds = new[] { s.ApprovedSupervisorId }, agencyInspectorIds = Array.Empty<Guid>() })),
+        new("POST /api/v1/inspections/visits/{id:guid}/send-findings", OfficeManage, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/send-findings")),
+        new("POST /api/v1/inspections/visits/{id:guid}/tip-offs", OfficeManage, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/tip-offs", new { sectionId = s.SectionId, description = "提前通知其他单位", points = 2 })),
+        new("GET /api/v1/inspections/catalogues/{year:int}", InsVisitRead, (s, n) => Get("/api/v1/inspections/catalogues/2026")),
+        new("POST /api/v1/inspections/catalogues/{year:int}", OfficeManage, (s, n) => Post("/api/v1/inspections/catalogues/2027")),
+        new("POST /api/v1/inspections/catalogues/{year:int}/items", OfficeManage, (s, n) => Post("/api/v1/inspections/catalogues/2026/items", new { code = $"X{n}", name = "矩阵扣分项", points = 1, group = "Annex", discretionary = false, basis = "矩阵" })),
+        new("PUT /api/v1/inspections/catalogues/{year:int}/items/{id:guid}", OfficeManage, (s, n) => Put($"/api/v1/inspections/catalogues/2026/items/{Guid.Empty}", new { name = "矩阵扣分项", points = 1, discretionary = false, basis = "矩阵", active = true })),
+        new("GET /api/v1/inspections/agencies/{id:guid}", OrgPeopleRead, (s, n) => Get($"/api/v1/inspections/agencies/{Guid.Empty}")),
+        new("POST /api/v1/inspections/agencies/{id:guid}/contracts", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/contracts", new { tenderReference = "ZB-2026-01", tenderOn = "2025-12-01", expertReview = "专家评审通过", startsOn = "2026-01-01", endsOn = "2026-12-31" })),
+        new("POST /api/v1/inspections/agencies/{id:guid}/inspectors", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/inspectors", new { name = "暗访员甲" })),
+        new("POST /api/v1/inspections/agencies/{id:guid}/inspectors/{inspectorId:guid}/trainings", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/inspectors/{Guid.Empty}/trainings", new { heldOn = "2026-01-10", topic = "人社业务与办事指南", hours = 8, passed = true })),
+        new("POST /api/v1/inspections/agencies/{id:guid}/opinions", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/opinions", new { year = 2026, subject = "Duration", text = "查访时间不达标" })),
+        new("POST /api/v1/inspections/agency-opinions/{id:guid}/answer", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.AgencyInspector), (s, n) => Post($"/api/v1/inspections/agency-opinions/{Guid.Empty}/answer", new { response = "已整改" })),
+        new("POST /api/v1/inspections/agencies/{id:guid}/assessments/{year:int}", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/assessments/2026")),
+        new("POST /api/v1/inspections/agencies/{id:guid}/assessments/{year:int}/decision", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/assessments/2026/decision", new { decision = "Continue", note = "考核合格" })),
+        new("GET /api/v1/inspections/discipline", OrgPeopleRead, (s, n) => Get("/api/v1/inspections/discipline")),
+        new("POST /api/v1/inspections/discipline/rules", OfficeManage, (s, n) => Post("/api/v1/inspections/discipline/rules", new { title = "十不准", text = "一、不准接受宴请。", effectiveFrom = "2026-01-01" })),
+        new("POST /api/v1/inspections/discipline/pledges", OfficeManage, (s, n) => Post("/api/v1/inspections/discipline/pledges", new { inspectorKind = "Supervisor", inspectorId = s.RecommendedSupervisorId })),
+        new("POST /api/v1/inspections/discipline/conflicts", OfficeManage, (s, n) => Post("/api/v1/inspections/discipline/conflicts", new { inspectorKind = "Supervisor", inspectorId = s.RecommendedSupervisorId, unitId = s.OtherUnitId, reason = "配偶在该单位工作", declaredOn = "2026-01-01" })),
+        new("POST /api/v1/inspections/discipline/conflicts/{id:guid}/end", OfficeManage, (s, n) => Post($"/api/v1/inspections/discipline/conflicts/{Guid.Empty}/end", new { endedOn = "2026-12-31" })),
+        new("POST /api/v1/inspections/discipline/breaches", OfficeManage, (s, n) => Post("/api/v1/inspections/discipline/breaches", new { inspectorKind = "Supervisor", inspectorId = s.RecommendedSupervisorId, breach = "Gift", description = "接受被查单位礼品", occurredOn = "2026-11-01" })),
+        new("POST /api/v1/inspections/discipline/breaches/{id:guid}/refer", OfficeManage, (s, n) => Post($"/api/v1/inspections/discipline/breaches/{Guid.Empty}/refer", new { referredTo = "市纪委监委" })),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>

@@ -36,7 +36,7 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         if (roundId is { } r) q = q.Where(v => v.RoundId == r);
         if (unitId is { } u) q = q.Where(v => v.UnitId == u);
         if (status is { } st) q = q.Where(v => v.Status == st);
-        var lines = await Project(q).OrderByDescending(v => v.VisitedOn).ThenBy(v => v.SectionName).Take(1000).ToListAsync(ct);
+        var lines = await Project(q, ordered: true).Take(1000).ToListAsync(ct);
         return IsUnitOnly(viewer) ? lines.Select(Redact).ToList() : lines;
     }
 
@@ -163,10 +163,11 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         return finding.Id;
     }
 
-    private IQueryable<VisitLine> Project(IQueryable<Visit> q) =>
+    private IQueryable<VisitLine> Project(IQueryable<Visit> q, bool ordered = false) =>
         from v in q
         join s in db.Sections.AsNoTracking() on v.SectionId equals s.Id
         join u in db.Units.AsNoTracking() on v.UnitId equals u.Id
+        orderby ordered ? v.VisitedOn : null descending, s.Code
         select new VisitLine(v.Id, v.RoundId, v.Kind, u.Id, u.Name, s.Id, s.Name, s.Kind, v.Status, v.PlannedOn, v.VisitedOn, v.TeamId, v.AgencyId,
             v.FindingsSentAt, db.Findings.Count(f => f.VisitId == v.Id));
 
