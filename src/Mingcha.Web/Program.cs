@@ -46,6 +46,7 @@ builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
 builder.Services.AddEvidence(builder.Configuration);
 builder.Services.AddInspections();
+builder.Services.AddInspectionVisits();
 builder.Services.AddSingleton<JobScheduler>();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
@@ -112,6 +113,7 @@ OrganisationApi.Map(app);
 OrgImportApi.Map(app);
 app.MapEvidence();
 InspectionsApi.Map(app);
+app.MapInspectionVisits();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

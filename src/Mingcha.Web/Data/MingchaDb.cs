@@ -278,6 +278,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         });
         EvidenceModel.Configure(builder);
         InspectionsModel.Configure(builder);
+        VisitProtocolModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
