@@ -79,6 +79,9 @@ public static class ApiCatalog
     private static readonly Access InsPlanRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader);
     private static readonly Access InsRoundRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector);
     private static readonly Access InsDrawRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor);
+    private static readonly Access InsWork = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Supervisor, R.AgencyInspector);
+    private static readonly Access InsOpenRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison);
+    private static readonly Access InsOpenRecord = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Supervisor);
     private static readonly Access InsVisitRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector, R.UnitLiaison);
 
     private static ApiCall Get(string path) => new(HttpMethod.Get, path);
@@ -224,6 +227,38 @@ public static class ApiCatalog
         new("POST /api/v1/inspections/discipline/conflicts/{id:guid}/end", OfficeManage, (s, n) => Post($"/api/v1/inspections/discipline/conflicts/{Guid.Empty}/end", new { endedOn = "2026-12-31" })),
         new("POST /api/v1/inspections/discipline/breaches", OfficeManage, (s, n) => Post("/api/v1/inspections/discipline/breaches", new { inspectorKind = "Supervisor", inspectorId = s.RecommendedSupervisorId, breach = "Gift", description = "接受被查单位礼品", occurredOn = "2026-11-01" })),
         new("POST /api/v1/inspections/discipline/breaches/{id:guid}/refer", OfficeManage, (s, n) => Post($"/api/v1/inspections/discipline/breaches/{Guid.Empty}/refer", new { referredTo = "市纪委监委" })),
+
+        // The visit flow (INS-11, INS-19, INS-20), findings and confirmation (INS-5, INS-8, INS-16, INS-18), question bank (INS-12),
+        // open inspections (INS-2..INS-4, S3), round reports (INS-17).
+        new("GET /api/v1/inspections/visits/{id:guid}/protocol", InsWork, (s, n) => Get($"/api/v1/inspections/visits/{Guid.Empty}/protocol")),
+        new("POST /api/v1/inspections/visits/{id:guid}/start", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/start", new { methods = new[] { "SimulatedService" }, deviceClock = "2026-11-16T02:00:00Z" })),
+        new("PUT /api/v1/inspections/visits/{id:guid}/steps/{number:int}", InsWork, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/steps/1", new { timeSource = "Device", startedAt = "2026-11-16T02:00:00Z", endedAt = "2026-11-16T02:05:00Z", evidenceItemIds = Array.Empty<Guid>() })),
+        new("PUT /api/v1/inspections/visits/{id:guid}/checklist", InsWork, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/checklist", new { lines = new[] { new { code = "S07", result = "NotMet", note = "离岗无告示" } } })),
+        new("PUT /api/v1/inspections/visits/{id:guid}/surveys/{number:int}", InsWork, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/surveys/1", new { answers = new Dictionary<string, string> { ["满意吗"] = "满意" }, satisfaction = 5 })),
+        new("PUT /api/v1/inspections/visits/{id:guid}/score", InsWork, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/score", new { score = 85, note = "总体良好" })),
+        new("GET /api/v1/inspections/visits/{id:guid}/archive", InsWork, (s, n) => Get($"/api/v1/inspections/visits/{Guid.Empty}/archive")),
+        new("POST /api/v1/inspections/visits/{id:guid}/findings", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/findings", new { sectionId = s.SectionId, itemId = Guid.Empty, description = "离岗超过30分钟未放置告示牌", step = 3 })),
+        new("POST /api/v1/inspections/findings/{id:guid}/confirm", OfficeManage, (s, n) => Post($"/api/v1/inspections/findings/{Guid.Empty}/confirm")),
+        new("POST /api/v1/inspections/findings/{id:guid}/drop", OfficeManage, (s, n) => Post($"/api/v1/inspections/findings/{Guid.Empty}/drop", new { reason = "证据不足" })),
+        new("POST /api/v1/inspections/visits/{id:guid}/confirmation", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/confirmation", new { signerUserName = "nobody", signerPassword = "x", signatureEvidenceItemId = Guid.Empty })),
+        new("POST /api/v1/inspections/visits/{id:guid}/refusal", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/refusal", new { refusedBy = "值班领导", note = "拒绝签字" })),
+        new("POST /api/v1/inspections/visits/{id:guid}/submit", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/submit", new { deviceClock = "2026-11-16T02:00:00Z" })),
+        new("POST /api/v1/inspections/visits/{id:guid}/decision", OfficeManage, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/decision", new { outcome = "Accepted" })),
+        new("POST /api/v1/inspections/visits/{id:guid}/messages", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/messages", new { text = "开场视频的地点？" })),
+        new("GET /api/v1/inspections/question-bank", InsWork, (s, n) => Get("/api/v1/inspections/question-bank")),
+        new("POST /api/v1/inspections/question-bank/personas", OfficeManage, (s, n) => Post("/api/v1/inspections/question-bank/personas", new { name = $"矩阵角色{n}", description = "返乡务工人员" })),
+        new("POST /api/v1/inspections/question-bank/questions", OfficeManage, (s, n) => Post("/api/v1/inspections/question-bank/questions", new { serviceItemId = s.ServiceItemId, depth = 1, text = "在哪个窗口办理？", testsConduct = true })),
+        new("POST /api/v1/inspections/self-inspections", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.UnitLiaison), (s, n) => Post("/api/v1/inspections/self-inspections", new { unitId = s.UnitId, year = 2026, quarter = 1 + (n % 4), summary = "本季度效能自查情况" })),
+        new("GET /api/v1/inspections/self-inspections", InsOpenRead, (s, n) => Get("/api/v1/inspections/self-inspections?year=2026")),
+        new("POST /api/v1/inspections/self-inspections/charge-missing", OfficeManage, (s, n) => Post("/api/v1/inspections/self-inspections/charge-missing")),
+        new("GET /api/v1/inspections/open-deductions", InsOpenRead, (s, n) => Get("/api/v1/inspections/open-deductions?year=2026")),
+        new("POST /api/v1/inspections/spot-checks", InsOpenRecord, (s, n) => Post("/api/v1/inspections/spot-checks", new { unitId = s.UnitId, title = "明查核查", checkedOn = "2026-11-10", items = new[] { new { name = "岗位职责公示", present = true } } })),
+        new("POST /api/v1/inspections/open-sessions", InsOpenRecord, (s, n) => Post("/api/v1/inspections/open-sessions", new { unitId = s.UnitId, kind = "Forum", title = "座谈会", heldOn = "2026-11-10", summary = "听取意见" })),
+        new("GET /api/v1/inspections/open-sessions", InsPlanRead, (s, n) => Get("/api/v1/inspections/open-sessions")),
+        new("POST /api/v1/inspections/rounds/{id:guid}/reports", InsWork, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/reports", new { teamId = (Guid?)null })),
+        new("GET /api/v1/inspections/rounds/{id:guid}/reports", InsRoundRead, (s, n) => Get($"/api/v1/inspections/rounds/{Guid.Empty}/reports")),
+        new("GET /api/v1/inspections/round-reports/{id:guid}", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}")),
+        new("PUT /api/v1/inspections/round-reports/{id:guid}", InsWork, (s, n) => Put($"/api/v1/inspections/round-reports/{Guid.Empty}", new { title = "报告", body = "正文" })),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>
