@@ -255,7 +255,7 @@ public static class ApiCatalog
         new("POST /api/v1/inspections/spot-checks", InsOpenRecord, (s, n) => Post("/api/v1/inspections/spot-checks", new { unitId = s.UnitId, title = "明查核查", checkedOn = "2026-11-10", items = new[] { new { name = "岗位职责公示", present = true } } })),
         new("POST /api/v1/inspections/open-sessions", InsOpenRecord, (s, n) => Post("/api/v1/inspections/open-sessions", new { unitId = s.UnitId, kind = "Forum", title = "座谈会", heldOn = "2026-11-10", summary = "听取意见" })),
         new("GET /api/v1/inspections/open-sessions", InsPlanRead, (s, n) => Get("/api/v1/inspections/open-sessions")),
-        new("POST /api/v1/inspections/rounds/{id:guid}/reports", InsWork, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/reports", new { teamId = (Guid?)null })),
+        new("POST /api/v1/inspections/rounds/{id:guid}/reports", InsWork, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/reports", new { scope = "Round" })),
         new("GET /api/v1/inspections/rounds/{id:guid}/reports", InsRoundRead, (s, n) => Get($"/api/v1/inspections/rounds/{Guid.Empty}/reports")),
         new("GET /api/v1/inspections/round-reports/{id:guid}", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}")),
         new("PUT /api/v1/inspections/round-reports/{id:guid}", InsWork, (s, n) => Put($"/api/v1/inspections/round-reports/{Guid.Empty}", new { title = "报告", body = "正文" })),

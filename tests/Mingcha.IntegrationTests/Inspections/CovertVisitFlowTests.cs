@@ -195,7 +195,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         Assert.Contains(officeView.GetProperty("checklist").EnumerateArray(), c => c.GetProperty("code").GetString() == "S07" && c.GetProperty("result").GetString() == "NotMet");
 
         // Still under 40 minutes (35): refused.
-        await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/submit", new { })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-11");
+        await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/submit", new { deviceClock = Device() })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-11");
 
         // Findings (INS-5, INS-15, INS-18): the year's item; another year's item, a section outside the round: refused.
         var items = await app.WithDbAsync(async db => (
@@ -263,7 +263,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         Assert.Equal(2, (await liaison.GetAsync<List<JsonElement>>($"/api/v1/inspections/findings?year=2026")).Count);
 
         // INS-17: the round report from the data, edited, read back.
-        var report = await Json(await s.Office.PostJsonAsync($"/api/v1/inspections/rounds/{s.Round}/reports", new { teamId = s.Team }), HttpStatusCode.Created);
+        var report = await Json(await s.Office.PostJsonAsync($"/api/v1/inspections/rounds/{s.Round}/reports", new { scope = "Team", teamId = s.Team }), HttpStatusCode.Created);
         var body = report.GetProperty("body").GetString()!;
         Assert.Contains("暗访流程局", body, StringComparison.Ordinal);
         Assert.Contains("效能八项制度", body, StringComparison.Ordinal);
@@ -303,7 +303,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/steps/2", Step([hall], 2, 3, "2026-11-16T02:40:00Z")));
         await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/steps/3", Step([hall], 2, 44, "2026-11-16T02:44:00Z")));
         await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/score", new { score = 60 }));
-        var analysis = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/submit", new { }));
+        var analysis = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/submit", new { deviceClock = Device() }));
         Assert.Contains(analysis.GetProperty("issues").EnumerateArray(), i => i.GetProperty("code").GetString() == "clock-jump" && i.GetProperty("rule").GetString() == "INS-20");
 
         // INS-8: the unit refuses to sign: recorded on every pending finding and as a D04 violation; the visit is still accepted.

@@ -17,7 +17,9 @@ namespace Mingcha.Web.Features.Inspections;
 /// </summary>
 public sealed partial class RoundReports(MingchaDb db, TimeProvider time)
 {
-    public sealed record Generate(Guid? TeamId);
+    /// <summary>Whom the report covers: one team's visits (TeamId required) or the whole round (the Office's summary).</summary>
+    public enum ReportScope { Team, Round }
+    public sealed record Generate([property: Required] ReportScope? Scope, Guid? TeamId);
     public sealed record Edit([property: Required, StringLength(200, MinimumLength = 1)] string Title, [property: Required, StringLength(100000, MinimumLength = 1)] string Body);
     public sealed record ReportView(Guid Id, Guid RoundId, Guid? TeamId, string Title, string Body, int Version, DateTime CreatedAt, DateTime? EditedAt, Guid? DocumentId);
     public sealed record ReportLine(Guid Id, Guid RoundId, Guid? TeamId, string Title, int Version, DateTime CreatedAt);
@@ -37,6 +39,8 @@ public sealed partial class RoundReports(MingchaDb db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(r);
         var viewer = await InspectionViewer.ForAsync(by, db, ct);
         var round = await RoundAsync(roundId, viewer, ct);
+        if (r.Scope == ReportScope.Team && r.TeamId is null) throw new FieldException("teamId", "请指定督查组。 Name the team.");
+        if (r.Scope == ReportScope.Round) r = r with { TeamId = null };
         if (r.TeamId is { } team && !await db.RoundTeams.AnyAsync(t => t.RoundId == roundId && t.TeamId == team, ct))
             throw new FieldException("teamId", "该督查组不在本轮检查中。 The team is not part of the round.");
         if (!MayWrite(viewer, r.TeamId, round.AgencyId))

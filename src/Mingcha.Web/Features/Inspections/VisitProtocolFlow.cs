@@ -30,10 +30,11 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
     public sealed record SaveChecklist([property: Required] IReadOnlyList<CheckLine> Lines, DateTime? DeviceClock);
     public sealed record SaveSurvey([property: Required] IReadOnlyDictionary<string, string> Answers, [property: Range(1, 5)] int? Satisfaction,
         [property: StringLength(100)] string? RespondentName, [property: StringLength(32)] string? RespondentPhone, Guid? EvidenceItemId, DateTime? DeviceClock);
-    public sealed record SaveScore([property: Range(0, 100)] decimal Score, [property: StringLength(4000)] string? Note, DateTime? DeviceClock);
+    public sealed record SaveScore([property: Required, Range(0, 100)] decimal? Score, [property: StringLength(4000)] string? Note, DateTime? DeviceClock);
     public sealed record RecordFinding([property: Required] Guid? SectionId, Guid? StaffId, [property: Required] Guid? ItemId, [property: Range(0, 100)] decimal? Points,
         [property: Required, StringLength(2000, MinimumLength = 1)] string Description, [property: Range(1, 8)] int? Step, IReadOnlyList<Guid>? EvidenceItemIds, Guid? PreviousFindingId);
-    public sealed record Submit(DateTime? DeviceClock);
+    /// <summary>INS-20: the device's clock at submission is required, to compare with the server's.</summary>
+    public sealed record Submit([property: Required] DateTime? DeviceClock);
     public sealed record Decision([property: Required] VisitStatus? Outcome, [property: StringLength(4000)] string? Note);
     public sealed record Message([property: Required, StringLength(4000, MinimumLength = 1)] string Text);
     public sealed record Confirm([property: Required, StringLength(256, MinimumLength = 1)] string SignerUserName, [property: Required, StringLength(256, MinimumLength = 1)] string SignerPassword,
@@ -247,7 +248,7 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         var note = string.IsNullOrWhiteSpace(r.Note) ? null : r.Note.Trim();
         if (protocol.OverallScore != r.Score || protocol.ScoreNote != note)
         {
-            protocol.Score(r.Score, note, Now);
+            protocol.Score(r.Score!.Value, note, Now);
             Reading(id, 7, r.DeviceClock);
             await db.SaveChangesAsync(ct);
         }
