@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Documents;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Inspections;
@@ -47,6 +48,7 @@ builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
 builder.Services.AddEvidence(builder.Configuration);
 builder.Services.AddInspections();
 builder.Services.AddInspectionVisits();
+builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
@@ -114,6 +116,7 @@ OrgImportApi.Map(app);
 app.MapEvidence();
 InspectionsApi.Map(app);
 app.MapInspectionVisits();
+app.MapDocuments();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

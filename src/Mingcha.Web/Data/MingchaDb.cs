@@ -85,6 +85,9 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<DisciplinePledge> DisciplinePledges => Set<DisciplinePledge>();
     public DbSet<ConflictOfInterest> ConflictsOfInterest => Set<ConflictOfInterest>();
     public DbSet<DisciplineBreach> DisciplineBreaches => Set<DisciplineBreach>();
+    public DbSet<Features.Documents.OfficialDocument> OfficialDocuments => Set<Features.Documents.OfficialDocument>();
+    public DbSet<Features.Documents.OfficialDocumentAddressee> OfficialDocumentAddressees => Set<Features.Documents.OfficialDocumentAddressee>();
+    public DbSet<Features.Documents.DocumentNumberSequence> DocumentNumberSequences => Set<Features.Documents.DocumentNumberSequence>();
 
     /// <summary>
     /// When true, row changes are not audited one by one; the caller queues one summary event instead.
@@ -279,6 +282,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         EvidenceModel.Configure(builder);
         InspectionsModel.Configure(builder);
         VisitProtocolModel.Configure(builder);
+        Features.Documents.DocumentModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
