@@ -276,6 +276,9 @@ public static class ApiCatalog
         new("GET /api/v1/inspections/rounds/{id:guid}/reports", InsRoundRead, (s, n) => Get($"/api/v1/inspections/rounds/{Guid.Empty}/reports")),
         new("GET /api/v1/inspections/round-reports/{id:guid}", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}")),
         new("PUT /api/v1/inspections/round-reports/{id:guid}", InsWork, (s, n) => Put($"/api/v1/inspections/round-reports/{Guid.Empty}", new { title = "报告", body = "正文" })),
+        new("GET /api/v1/inspections/round-reports/{id:guid}/docx", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}/docx")),
+        new("GET /api/v1/inspections/round-reports/{id:guid}/pdf", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}/pdf")),
+        new("POST /api/v1/inspections/round-reports/{id:guid}/issue", OfficeManage, (s, n) => Post($"/api/v1/inspections/round-reports/{Guid.Empty}/issue")),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>

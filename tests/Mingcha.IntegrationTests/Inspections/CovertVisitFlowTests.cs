@@ -203,8 +203,9 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
             C01: await db.DeductionItems.Where(i => i.Year == 2026 && i.Code == "C01").Select(i => i.Id).FirstAsync()));
         await s.Kit.EnsureCatalogueAsync(2027);
         var item2027 = await app.WithDbAsync(db => db.DeductionItems.Where(i => i.Year == 2027 && i.Code == "S07").Select(i => i.Id).FirstAsync());
+        var photo = await Tus.UploadAsync(inspector, caseId, Png(), Meta(6));
         var finding = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
-            new { sectionId = s.VisitSection, itemId = items.S07, description = "离岗超过30分钟未放置告示牌", step = 3, evidenceItemIds = new[] { window } }), HttpStatusCode.Created);
+            new { sectionId = s.VisitSection, itemId = items.S07, description = "离岗超过30分钟未放置告示牌", step = 3, evidenceItemIds = new[] { window, photo } }), HttpStatusCode.Created);
         var civility = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
             new { sectionId = s.VisitSection, itemId = items.C01, description = "窗口人员使用服务禁语“不归我管”", step = 4, evidenceItemIds = new[] { counter } }), HttpStatusCode.Created);
         await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
@@ -268,9 +269,30 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         Assert.Contains("暗访流程局", body, StringComparison.Ordinal);
         Assert.Contains("效能八项制度", body, StringComparison.Ordinal);
         Assert.Contains("共发现问题 2 个", body, StringComparison.Ordinal);
+        Assert.Contains($"(evidence:{photo})", body, StringComparison.Ordinal);
         var reportId = report.GetProperty("id").GetGuid();
         var edited = await Json(await inspector.PutJsonAsync($"/api/v1/inspections/round-reports/{reportId}", new { title = report.GetProperty("title").GetString(), body = body + "\n\n补充：建议加强窗口值守。" }));
         Assert.Equal(2, edited.GetProperty("version").GetInt32());
+
+        // Exported in the official layout (GB/T 9704): a draft DOCX and PDF of the current text, then the issued document.
+        var docx = await inspector.GetAsync($"/api/v1/inspections/round-reports/{reportId}/docx");
+        Assert.Equal(HttpStatusCode.OK, docx.StatusCode);
+        using (var zip = new System.IO.Compression.ZipArchive(await docx.Content.ReadAsStreamAsync()))
+        {
+            using var reader = new StreamReader(zip.GetEntry("word/document.xml")!.Open());
+            var xml = await reader.ReadToEndAsync();
+            Assert.Contains("补充：建议加强窗口值守。", xml, StringComparison.Ordinal);
+            Assert.Contains("暗访流程局", xml, StringComparison.Ordinal);
+            Assert.Contains(zip.Entries, e => e.FullName.EndsWith(".png", StringComparison.Ordinal)); // the finding's photo
+        }
+        var pdf = await (await s.Office.GetAsync($"/api/v1/inspections/round-reports/{reportId}/pdf")).Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
+        await (await inspector.PostAsync($"/api/v1/inspections/round-reports/{reportId}/issue", null)).ExpectAsync(HttpStatusCode.Forbidden);
+        var issued = await Json(await s.Office.PostAsync($"/api/v1/inspections/round-reports/{reportId}/issue", null));
+        Assert.Contains("〔2026〕", issued.GetProperty("number").GetString(), StringComparison.Ordinal);
+        var documentId = issued.GetProperty("id").GetGuid();
+        Assert.Equal(documentId, (await Json(await s.Office.GetAsync($"/api/v1/inspections/round-reports/{reportId}"))).GetProperty("documentId").GetGuid());
+        await (await s.Office.GetAsync($"/api/v1/documents/{documentId}/docx")).ExpectAsync(HttpStatusCode.OK);
         await (await liaison.GetAsync($"/api/v1/inspections/round-reports/{reportId}")).ExpectAsync(HttpStatusCode.Forbidden);
     }
 

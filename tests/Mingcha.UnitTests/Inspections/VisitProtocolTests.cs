@@ -256,3 +256,24 @@ public sealed class OpenInspectionRulesTests
         Assert.Contains("P02", codes);
     }
 }
+
+public sealed class RoundReportBodyTests
+{
+    [Fact]
+    [Trait("Rule", "INS-17")]
+    public async Task Blocks_ReadHeadingsTablesPhotosAndParagraphs()
+    {
+        var photo = Guid.NewGuid();
+        var body = $"开头段落。\n\n# 基本情况\n\n| 单位 | 问题数 |\n| 甲局 | 2 |\n| 乙局 |\n\n## 按单位\n\n![窗口现场]( evidence:x)\n![窗口现场](evidence:{photo})\n\n结尾。";
+        var blocks = await RoundReportText.BlocksAsync(body, id => Task.FromResult<byte[]?>(id == photo ? [1, 2, 3] : null));
+        Assert.IsType<Mingcha.Domain.Documents.ParagraphBlock>(blocks[0]);
+        Assert.Equal(new Mingcha.Domain.Documents.HeadingBlock(1, "基本情况"), blocks[1]);
+        var table = Assert.IsType<Mingcha.Domain.Documents.TableBlock>(blocks[2]);
+        Assert.Equal(["单位", "问题数"], table.Header);
+        Assert.Equal(["乙局", ""], table.Rows[1]); // short rows are padded to the header's width
+        Assert.Equal(new Mingcha.Domain.Documents.HeadingBlock(2, "按单位"), blocks[3]);
+        Assert.IsType<Mingcha.Domain.Documents.ParagraphBlock>(blocks[4]); // not a valid evidence reference: kept as text
+        Assert.Equal("窗口现场", Assert.IsType<Mingcha.Domain.Documents.ImageBlock>(blocks[5]).Caption);
+        Assert.Equal(new Mingcha.Domain.Documents.ParagraphBlock("结尾。"), blocks[6]);
+    }
+}
