@@ -192,6 +192,9 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
             throw new FieldException("teamIds", "督查组不存在。 No such team.");
         round.AssignAgency(agencyId);
         round.SetTeams(distinct);
+        // The team rows are part of the plan, not records of their own: the plan's people are audited here (SEC-3).
+        db.Audit(new Audit.AuditEvent("round.people", nameof(InspectionRound), round.Id.ToString(), null,
+            $"agency {agencyId?.ToString() ?? "-"}; teams {string.Join(",", distinct)}"));
     }
 
     private async Task<InspectionRound> LoadAsync(Guid id, CancellationToken ct) =>
