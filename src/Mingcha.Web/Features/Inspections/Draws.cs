@@ -112,21 +112,28 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
             by.UserId() ?? "", now);
         db.RoundDraws.Add(draw);
         var teamId = r.TeamId ?? (round.Teams.Count == 1 ? round.Teams[0].TeamId : null);
-        foreach (var id in result.Drawn)
-            db.RoundTargets.Add(new RoundTarget(roundId, id, unitOf[id], mandatorySet.Contains(id) ? TargetSource.Mandatory : TargetSource.Drawn, draw.Id, teamId, round.AgencyId, now));
+        var targets = result.Drawn.Select(id => new RoundTarget(roundId, id, unitOf[id], mandatorySet.Contains(id) ? TargetSource.Mandatory : TargetSource.Drawn,
+            draw.Id, teamId, round.AgencyId, now)).ToList();
         // One audit event for the draw and its targets, as for bulk imports (decision 004): the draw row holds the whole
         // input and result, the event their hashes, so the chain vouches for both without copying megabytes per row.
+        // The targets go in by the prepared-statement / COPY path of the organisation import: through EF, 1,000 of them
+        // took most of the draw's second (bench/README.md).
         db.SuppressRowAudit = true;
         db.Audit(new Audit.AuditEvent("inspections.draw", nameof(RoundDraw), draw.Id.ToString(), null,
             $"round {roundId}; {result.Algorithm}; seed {seed}; requested {r.Count}; eligible {result.InputList.Count(c => c == '\n')}; input sha256 {result.InputHash}; "
             + $"excluded {excluded.Count} (ORG-5); mandatory {mandatory.Count} (INS-4); result sha256 {TargetDraw.Hash(draw.Result)}; targets {result.Drawn.Count}"));
-        try
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            await db.SaveChangesAsync(ct);
-        }
-        finally
-        {
-            db.SuppressRowAudit = false;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await new Organisation.Import.BulkInsert(db).InsertAsync(targets, ct);
+                await transaction.CommitAsync(ct);
+            }
+            finally
+            {
+                db.SuppressRowAudit = false;
+            }
         }
         return Summary(draw, excluded.Count, mandatory.Count, preferred.Count, result.Drawn);
     }
