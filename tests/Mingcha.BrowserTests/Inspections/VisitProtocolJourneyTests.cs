@@ -53,6 +53,7 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
     [Fact]
     [Trait("Rule", "INS-11")]
     [Trait("Rule", "INS-20")]
+    [Trait("Rule", "INS-8")]
     public async Task Inspector_OnAPhone_WalksTheEightStepsAndSubmits()
     {
         // The Office plans a covert round with one team and draws one window.
@@ -101,11 +102,16 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
         await flow.FilmStepAsync(5, Video(7));
         await flow.SurveyAsync("排队十分钟，办理顺利", "态度热情");
         await flow.ScoreAsync("88");
+        await flow.RecordFindingAsync("窗口人员离岗未放置告示牌");
+        var leader = await app.CreateAccountAsync(Roles.UnitLiaison, unit);
+        await flow.SignAsync(leader.UserName, leader.Password);
         await flow.SubmitAsync();
 
         var detail = await office.GetFromJsonAsync<JsonElement>($"/api/v1/inspections/visits/{visit}");
         Assert.Equal("Submitted", detail.GetProperty("visit").GetProperty("status").GetString());
         Assert.Equal(8, detail.GetProperty("stepsCompleted").GetInt32());
         Assert.True(detail.GetProperty("recordedSeconds").GetInt32() >= 2400);
+        var findings = await office.GetFromJsonAsync<List<JsonElement>>($"/api/v1/inspections/findings?visitId={visit}");
+        Assert.Equal("SignedByUnit", Assert.Single(findings!).GetProperty("confirmation").GetString());
     }
 }

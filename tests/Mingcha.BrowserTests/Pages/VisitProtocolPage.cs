@@ -60,6 +60,33 @@ public sealed class VisitProtocolPage(IPage page)
         await SaveAsync(7);
     }
 
+    public async Task RecordFindingAsync(string description)
+    {
+        await GoToAsync(8);
+        await Assertions.Expect(page.Locator("#finding-item option")).Not.ToHaveCountAsync(0);
+        await page.Locator("#finding-description").FillAsync(description);
+        await page.Locator("#finding-add").ClickAsync();
+        await Assertions.Expect(page.Locator("#findings li")).ToContainTextAsync(description);
+    }
+
+    /// <summary>INS-8: the unit's leader draws a signature on the phone and confirms with their own account.</summary>
+    public async Task SignAsync(string userName, string password)
+    {
+        await page.Locator("#signature-pad").ScrollIntoViewIfNeededAsync();
+        var box = (await page.Locator("#signature-pad").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + 20, box.Y + 70);
+        await page.Mouse.DownAsync();
+        foreach (var (dx, dy) in new[] { (60, -30), (110, 40), (170, -20), (230, 30), (300, 0) })
+            await page.Mouse.MoveAsync(box.X + dx, box.Y + 70 + dy, new() { Steps = 4 });
+        await page.Mouse.UpAsync();
+        await page.Locator("#signer-user").FillAsync(userName);
+        await page.Locator("#signer-password").FillAsync(password);
+        await page.Locator("#signature-confirm").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('confirmation-status').textContent.length > 0 || document.getElementById('result').textContent.length > 0");
+        Assert.Equal("", await page.Locator("#result").TextContentAsync());
+        await Assertions.Expect(page.Locator("#confirmation-status")).ToHaveTextAsync("已签字确认");
+    }
+
     public async Task SubmitAsync()
     {
         await GoToAsync(8);

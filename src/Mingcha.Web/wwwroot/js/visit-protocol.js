@@ -246,6 +246,51 @@
       await load();
     } catch (e) { say(msg.msgFailed + ' ' + e.message, 'error'); }
   });
+  // INS-8: the leader on duty signs on this screen; the drawing goes to the vault as a PNG, then confirms the findings.
+  var pad = $('signature-pad');
+  var ctx = pad.getContext('2d');
+  var drawing = false;
+  var drawn = false;
+  function point(e) { var r = pad.getBoundingClientRect(); return { x: (e.clientX - r.left) * pad.width / r.width, y: (e.clientY - r.top) * pad.height / r.height }; }
+  pad.addEventListener('pointerdown', function (e) { drawing = true; var p = point(e); ctx.beginPath(); ctx.moveTo(p.x, p.y); pad.setPointerCapture(e.pointerId); });
+  pad.addEventListener('pointermove', function (e) { if (!drawing) return; var p = point(e); ctx.lineWidth = 2; ctx.lineTo(p.x, p.y); ctx.stroke(); drawn = true; });
+  pad.addEventListener('pointerup', function () { drawing = false; });
+  $('signature-clear').addEventListener('click', function () { ctx.clearRect(0, 0, pad.width, pad.height); drawn = false; });
+  function signatureBlob() {
+    // A white background, so the PNG reads as a signature on paper.
+    var out = document.createElement('canvas'); out.width = pad.width; out.height = pad.height;
+    var o = out.getContext('2d'); o.fillStyle = '#fff'; o.fillRect(0, 0, out.width, out.height); o.drawImage(pad, 0, 0);
+    return new Promise(function (resolve) { out.toBlob(resolve, 'image/png'); });
+  }
+  $('signature-confirm').addEventListener('click', async function () {
+    if (!drawn) return;
+    var blob = await signatureBlob();
+    var file = new File([blob], 'signature-' + Date.now() + '.png', { type: 'image/png' });
+    var id = await new Promise(function (resolve) {
+      new tus.Upload(file, {
+        endpoint: '/api/v1/evidence/uploads', metadata: { caseId: root.dataset.case, filename: file.name, filetype: 'image/png', deviceClock: new Date().toISOString() },
+        retryDelays: [0, 1000, 3000, 5000],
+        onError: function (err) { say(msg.msgFailed + ' ' + err.message, 'error'); resolve(null); },
+        onSuccess: function (payload) { resolve(payload && payload.lastResponse ? payload.lastResponse.getHeader('Mingcha-Evidence-Id') : null); },
+      }).start();
+    });
+    if (!id) return;
+    try {
+      await call('POST', api + '/confirmation', { signerUserName: $('signer-user').value, signerPassword: $('signer-password').value, signatureEvidenceItemId: id });
+      $('signer-password').value = '';
+      $('confirmation-status').textContent = msg.msgSigned;
+      $('confirmation-status').className = 'ok';
+    } catch (e) { say(msg.msgFailed + ' ' + e.message, 'error'); }
+  });
+  $('signature-refuse').addEventListener('click', async function () {
+    try {
+      await call('POST', api + '/refusal', { refusedBy: $('refused-by').value });
+      $('confirmation-status').textContent = msg.msgRefused;
+      $('confirmation-status').className = 'ok';
+      await load(); show(8);
+    } catch (e) { say(msg.msgFailed + ' ' + e.message, 'error'); }
+  });
+
   window.addEventListener('online', function () { flush().then(load); });
 
   flush().then(load).catch(function (e) { say(msg.msgFailed + ' ' + e.message, 'error'); });
