@@ -10,7 +10,7 @@ public sealed class VisitProtocolPage(IPage page)
     public async Task StartAsync()
     {
         await page.Locator("#start-visit").ClickAsync();
-        await Assertions.Expect(page.Locator("#step-panel")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#step-panel")).ToBeVisibleAsync(new() { Timeout = 30_000 });
     }
 
     public async Task GoToAsync(int step)
@@ -37,8 +37,9 @@ public sealed class VisitProtocolPage(IPage page)
     public async Task SaveAsync(int step)
     {
         await page.Locator("#step-save").ClickAsync();
+        // The step turns "done" once the server has the save and reports the step's evidence complete (the machine may be busy).
+        await Assertions.Expect(page.Locator($"#step-nav [data-step=\"{step}\"]")).ToHaveClassAsync("done", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#sync-status")).ToHaveTextAsync("已保存");
-        await Assertions.Expect(page.Locator($"#step-nav [data-step=\"{step}\"]")).ToHaveClassAsync("done");
     }
 
     public async Task SurveyAsync(string experience, string staff)
@@ -48,7 +49,7 @@ public sealed class VisitProtocolPage(IPage page)
         await page.Locator("#survey-staff").FillAsync(staff);
         await page.Locator("#survey-satisfaction").SelectOptionAsync("4");
         await page.Locator("#survey-save").ClickAsync();
-        await Assertions.Expect(page.Locator("#surveys li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#surveys li")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await SaveAsync(6);
     }
 
@@ -66,7 +67,7 @@ public sealed class VisitProtocolPage(IPage page)
         await Assertions.Expect(page.Locator("#finding-item option")).Not.ToHaveCountAsync(0);
         await page.Locator("#finding-description").FillAsync(description);
         await page.Locator("#finding-add").ClickAsync();
-        await Assertions.Expect(page.Locator("#findings li")).ToContainTextAsync(description);
+        await Assertions.Expect(page.Locator("#findings li")).ToContainTextAsync(description, new() { Timeout = 30_000 });
     }
 
     /// <summary>INS-8: the unit's leader draws a signature on the phone and confirms with their own account.</summary>
@@ -82,7 +83,8 @@ public sealed class VisitProtocolPage(IPage page)
         await page.Locator("#signer-user").FillAsync(userName);
         await page.Locator("#signer-password").FillAsync(password);
         await page.Locator("#signature-confirm").ClickAsync();
-        await page.WaitForFunctionAsync("() => document.getElementById('confirmation-status').textContent.length > 0 || document.getElementById('result').textContent.length > 0");
+        await page.WaitForFunctionAsync("() => document.getElementById('confirmation-status').textContent.length > 0 || document.getElementById('result').textContent.length > 0",
+            null, new() { Timeout = 30_000 });
         Assert.Equal("", await page.Locator("#result").TextContentAsync());
         await Assertions.Expect(page.Locator("#confirmation-status")).ToHaveTextAsync("已签字确认");
     }
@@ -91,7 +93,7 @@ public sealed class VisitProtocolPage(IPage page)
     {
         await GoToAsync(8);
         await page.Locator("#submit-visit").ClickAsync();
-        await Assertions.Expect(page.Locator("#result")).ToHaveClassAsync("ok");
-        await Assertions.Expect(page.Locator("#visit-status")).ToHaveTextAsync("Submitted");
+        await Assertions.Expect(page.Locator("#result")).ToHaveClassAsync("ok", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#visit-status")).ToHaveTextAsync("Submitted", new() { Timeout = 30_000 });
     }
 }
