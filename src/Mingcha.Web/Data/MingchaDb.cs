@@ -11,6 +11,7 @@ using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
@@ -64,6 +65,26 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
     public DbSet<EvidenceAccess> EvidenceAccesses => Set<EvidenceAccess>();
     public DbSet<EvidenceUpload> EvidenceUploads => Set<EvidenceUpload>();
+    public DbSet<InspectionYearPlan> InspectionYearPlans => Set<InspectionYearPlan>();
+    public DbSet<InspectionRound> InspectionRounds => Set<InspectionRound>();
+    public DbSet<RoundTeam> RoundTeams => Set<RoundTeam>();
+    public DbSet<RoundTarget> RoundTargets => Set<RoundTarget>();
+    public DbSet<RoundDraw> RoundDraws => Set<RoundDraw>();
+    public DbSet<Visit> Visits => Set<Visit>();
+    public DbSet<VisitInspector> VisitInspectors => Set<VisitInspector>();
+    public DbSet<DeductionCatalogue> DeductionCatalogues => Set<DeductionCatalogue>();
+    public DbSet<DeductionItem> DeductionItems => Set<DeductionItem>();
+    public DbSet<Finding> Findings => Set<Finding>();
+    public DbSet<FindingEvidence> FindingEvidence => Set<FindingEvidence>();
+    public DbSet<AgencyContract> AgencyContracts => Set<AgencyContract>();
+    public DbSet<AgencyInspector> AgencyInspectors => Set<AgencyInspector>();
+    public DbSet<AgencyTraining> AgencyTrainings => Set<AgencyTraining>();
+    public DbSet<AgencyOpinion> AgencyOpinions => Set<AgencyOpinion>();
+    public DbSet<AgencyAssessment> AgencyAssessments => Set<AgencyAssessment>();
+    public DbSet<DisciplineRules> DisciplineRules => Set<DisciplineRules>();
+    public DbSet<DisciplinePledge> DisciplinePledges => Set<DisciplinePledge>();
+    public DbSet<ConflictOfInterest> ConflictsOfInterest => Set<ConflictOfInterest>();
+    public DbSet<DisciplineBreach> DisciplineBreaches => Set<DisciplineBreach>();
     public DbSet<Features.Documents.OfficialDocument> OfficialDocuments => Set<Features.Documents.OfficialDocument>();
     public DbSet<Features.Documents.OfficialDocumentAddressee> OfficialDocumentAddressees => Set<Features.Documents.OfficialDocumentAddressee>();
     public DbSet<Features.Documents.DocumentNumberSequence> DocumentNumberSequences => Set<Features.Documents.DocumentNumberSequence>();
@@ -259,6 +280,8 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(n => n.DedupKey).HasMaxLength(300);
         });
         EvidenceModel.Configure(builder);
+        InspectionsModel.Configure(builder);
+        VisitProtocolModel.Configure(builder);
         Features.Documents.DocumentModel.Configure(builder);
     }
 

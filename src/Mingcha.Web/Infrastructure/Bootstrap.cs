@@ -50,6 +50,9 @@ public static class Bootstrap
 
         var created = new List<Credential>();
         var demoLoaded = options.LoadDemoData && await sp.GetRequiredService<DemoData>().LoadIfEmptyAsync(ct);
+        await sp.GetRequiredService<Features.Inspections.InspectionSetup>().EnsureAsync(ct);
+        if (demoLoaded) await sp.GetRequiredService<Features.Inspections.InspectionDemoData>().LoadAsync(ct);
+        if (demoLoaded) await sp.GetRequiredService<Features.Inspections.QuestionBank>().LoadDemoAsync(ct);
         if (!await db.Users.AnyAsync(ct))
         {
             var (_, password) = await accounts.CreateAsync("admin", "效能办管理员", null, null, [Roles.OfficeAdmin]);

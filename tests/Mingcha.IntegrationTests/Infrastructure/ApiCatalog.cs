@@ -76,6 +76,13 @@ public static class ApiCatalog
     private static readonly Access OrgRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.UnitLiaison, R.AgencyInspector);
     private static readonly Access OfficeManage = Access.Only(R.OfficeAdmin, R.OfficeStaff);
     private static readonly Access OrgPeopleRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader);
+    private static readonly Access InsPlanRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader);
+    private static readonly Access InsRoundRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector);
+    private static readonly Access InsDrawRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor);
+    private static readonly Access InsWork = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Supervisor, R.AgencyInspector);
+    private static readonly Access InsOpenRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison);
+    private static readonly Access InsOpenRecord = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Supervisor);
+    private static readonly Access InsVisitRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector, R.UnitLiaison);
     private static readonly Access DocumentsRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor, R.UnitLiaison);
 
     private static ApiCall Get(string path) => new(HttpMethod.Get, path);
@@ -191,6 +198,87 @@ public static class ApiCatalog
         new("POST /api/v1/evidence/uploads", Access.SignedIn, (s, n) => Post("/api/v1/evidence/uploads")),
         new("HEAD /api/v1/evidence/uploads/{id:guid}", Access.SignedIn, (s, n) => new ApiCall(HttpMethod.Head, $"/api/v1/evidence/uploads/{Guid.Empty}")),
         new("PATCH /api/v1/evidence/uploads/{id:guid}", Access.SignedIn, (s, n) => new ApiCall(HttpMethod.Patch, $"/api/v1/evidence/uploads/{Guid.Empty}")),
+
+        // Inspections (INS, ORG-4, ORG-5). Rounds, draws and plans never reach a unit's users (INS-9); visits and findings do,
+        // scoped by the secrecy rule, so a unit liaison reaches those routes and gets only what their unit may know.
+        new("GET /api/v1/inspections/plans", InsPlanRead, (s, n) => Get("/api/v1/inspections/plans")),
+        new("GET /api/v1/inspections/plans/{year:int}", InsPlanRead, (s, n) => Get("/api/v1/inspections/plans/2026")),
+        new("PUT /api/v1/inspections/plans/{year:int}", OfficeManage, (s, n) => Put("/api/v1/inspections/plans/2030", new { title = "2030 年度明查暗访工作计划", totalVisitsTarget = 230, visitsPerWindowUnit = 2, visitsPerHall = 2, outletSharePercent = 50, notes = "矩阵" })),
+        new("GET /api/v1/inspections/plans/{year:int}/progress", InsPlanRead, (s, n) => Get("/api/v1/inspections/plans/2026/progress")),
+        new("GET /api/v1/inspections/rounds", InsRoundRead, (s, n) => Get("/api/v1/inspections/rounds?year=2026")),
+        new("POST /api/v1/inspections/rounds", OfficeManage, (s, n) => Post("/api/v1/inspections/rounds", new { year = 2026, kind = "Covert", campaign = "Routine", title = $"矩阵暗访{n}", scope = "窗口单位", focus = "工作纪律", plannedTargets = 3, startsOn = "2026-12-01", endsOn = "2026-12-20", teamIds = Array.Empty<Guid>() })),
+        new("GET /api/v1/inspections/rounds/{id:guid}", InsRoundRead, (s, n) => Get($"/api/v1/inspections/rounds/{Guid.Empty}")),
+        new("PUT /api/v1/inspections/rounds/{id:guid}/plan", OfficeManage, (s, n) => Put($"/api/v1/inspections/rounds/{Guid.Empty}/plan", new { title = "矩阵", scope = "范围", focus = "重点", plannedTargets = 2, startsOn = "2026-12-01", endsOn = "2026-12-20" })),
+        new("PUT /api/v1/inspections/rounds/{id:guid}/people", OfficeManage, (s, n) => Put($"/api/v1/inspections/rounds/{Guid.Empty}/people", new { teamIds = Array.Empty<Guid>() })),
+        new("POST /api/v1/inspections/rounds/{id:guid}/decide", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/decide")),
+        new("POST /api/v1/inspections/rounds/{id:guid}/start", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/start")),
+        new("POST /api/v1/inspections/rounds/{id:guid}/close", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/close")),
+        new("POST /api/v1/inspections/rounds/{id:guid}/targets", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/targets", new { sectionIds = new[] { s.SectionId } })),
+        new("POST /api/v1/inspections/rounds/{id:guid}/draws", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/draws", new { count = 1, seed = "42", kinds = new[] { "Window" }, unitIds = new[] { s.UnitId } })),
+        new("POST /api/v1/inspections/rounds/{id:guid}/visits", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/visits")),
+        // INS-5: the auditor re-runs a draw and compares.
+        new("GET /api/v1/inspections/draws/{id:guid}", InsDrawRead, (s, n) => Get($"/api/v1/inspections/draws/{Guid.Empty}")),
+        new("POST /api/v1/inspections/draws/{id:guid}/verify", InsDrawRead, (s, n) => Post($"/api/v1/inspections/draws/{Guid.Empty}/verify")),
+        new("GET /api/v1/inspections/visits", InsVisitRead, (s, n) => Get("/api/v1/inspections/visits?year=2026")),
+        new("GET /api/v1/inspections/visits/{id:guid}", InsVisitRead, (s, n) => Get($"/api/v1/inspections/visits/{Guid.Empty}")),
+        new("GET /api/v1/inspections/findings", InsVisitRead, (s, n) => Get("/api/v1/inspections/findings?year=2026")),
+        new("PUT /api/v1/inspections/visits/{id:guid}/inspectors", OfficeManage, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/inspectors", new { supervisorIds = new[] { s.ApprovedSupervisorId }, agencyInspectorIds = Array.Empty<Guid>() })),
+        new("POST /api/v1/inspections/visits/{id:guid}/send-findings", OfficeManage, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/send-findings")),
+        new("POST /api/v1/inspections/visits/{id:guid}/tip-offs", OfficeManage, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/tip-offs", new { sectionId = s.SectionId, description = "提前通知其他单位", points = 2 })),
+        new("GET /api/v1/inspections/catalogues/{year:int}", InsVisitRead, (s, n) => Get("/api/v1/inspections/catalogues/2026")),
+        new("POST /api/v1/inspections/catalogues/{year:int}", OfficeManage, (s, n) => Post("/api/v1/inspections/catalogues/2027")),
+        new("POST /api/v1/inspections/catalogues/{year:int}/items", OfficeManage, (s, n) => Post("/api/v1/inspections/catalogues/2026/items", new { code = $"X{n}", name = "矩阵扣分项", points = 1, group = "Annex", discretionary = false, basis = "矩阵" })),
+        new("PUT /api/v1/inspections/catalogues/{year:int}/items/{id:guid}", OfficeManage, (s, n) => Put($"/api/v1/inspections/catalogues/2026/items/{Guid.Empty}", new { name = "矩阵扣分项", points = 1, discretionary = false, basis = "矩阵", active = true })),
+        new("GET /api/v1/inspections/agencies/{id:guid}", OrgPeopleRead, (s, n) => Get($"/api/v1/inspections/agencies/{Guid.Empty}")),
+        new("POST /api/v1/inspections/agencies/{id:guid}/contracts", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/contracts", new { tenderReference = "ZB-2026-01", tenderOn = "2025-12-01", expertReview = "专家评审通过", startsOn = "2026-01-01", endsOn = "2026-12-31" })),
+        new("POST /api/v1/inspections/agencies/{id:guid}/inspectors", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/inspectors", new { name = "暗访员甲" })),
+        new("POST /api/v1/inspections/agencies/{id:guid}/inspectors/{inspectorId:guid}/trainings", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/inspectors/{Guid.Empty}/trainings", new { heldOn = "2026-01-10", topic = "人社业务与办事指南", hours = 8, passed = true })),
+        new("POST /api/v1/inspections/agencies/{id:guid}/opinions", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/opinions", new { year = 2026, subject = "Duration", text = "查访时间不达标" })),
+        new("POST /api/v1/inspections/agency-opinions/{id:guid}/answer", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.AgencyInspector), (s, n) => Post($"/api/v1/inspections/agency-opinions/{Guid.Empty}/answer", new { response = "已整改" })),
+        new("POST /api/v1/inspections/agencies/{id:guid}/assessments/{year:int}", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/assessments/2026")),
+        new("POST /api/v1/inspections/agencies/{id:guid}/assessments/{year:int}/decision", OfficeManage, (s, n) => Post($"/api/v1/inspections/agencies/{Guid.Empty}/assessments/2026/decision", new { decision = "Continue", note = "考核合格" })),
+        new("GET /api/v1/inspections/discipline", OrgPeopleRead, (s, n) => Get("/api/v1/inspections/discipline")),
+        new("POST /api/v1/inspections/discipline/rules", OfficeManage, (s, n) => Post("/api/v1/inspections/discipline/rules", new { title = "十不准", text = "一、不准接受宴请。", effectiveFrom = "2026-01-01" })),
+        new("POST /api/v1/inspections/discipline/pledges", OfficeManage, (s, n) => Post("/api/v1/inspections/discipline/pledges", new { inspectorKind = "Supervisor", inspectorId = s.RecommendedSupervisorId })),
+        new("POST /api/v1/inspections/discipline/conflicts", OfficeManage, (s, n) => Post("/api/v1/inspections/discipline/conflicts", new { inspectorKind = "Supervisor", inspectorId = s.RecommendedSupervisorId, unitId = s.OtherUnitId, reason = "配偶在该单位工作", declaredOn = "2026-01-01" })),
+        new("POST /api/v1/inspections/discipline/conflicts/{id:guid}/end", OfficeManage, (s, n) => Post($"/api/v1/inspections/discipline/conflicts/{Guid.Empty}/end", new { endedOn = "2026-12-31" })),
+        new("POST /api/v1/inspections/discipline/breaches", OfficeManage, (s, n) => Post("/api/v1/inspections/discipline/breaches", new { inspectorKind = "Supervisor", inspectorId = s.RecommendedSupervisorId, breach = "Gift", description = "接受被查单位礼品", occurredOn = "2026-11-01" })),
+        new("POST /api/v1/inspections/discipline/breaches/{id:guid}/refer", OfficeManage, (s, n) => Post($"/api/v1/inspections/discipline/breaches/{Guid.Empty}/refer", new { referredTo = "市纪委监委" })),
+
+        // The visit flow (INS-11, INS-19, INS-20), findings and confirmation (INS-5, INS-8, INS-16, INS-18), question bank (INS-12),
+        // open inspections (INS-2..INS-4, S3), round reports (INS-17).
+        new("GET /api/v1/inspections/visits/{id:guid}/protocol", InsWork, (s, n) => Get($"/api/v1/inspections/visits/{Guid.Empty}/protocol")),
+        new("POST /api/v1/inspections/visits/{id:guid}/start", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/start", new { methods = new[] { "SimulatedService" }, deviceClock = "2026-11-16T02:00:00Z" })),
+        new("PUT /api/v1/inspections/visits/{id:guid}/steps/{number:int}", InsWork, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/steps/1", new { timeSource = "Device", startedAt = "2026-11-16T02:00:00Z", endedAt = "2026-11-16T02:05:00Z", evidenceItemIds = Array.Empty<Guid>() })),
+        new("PUT /api/v1/inspections/visits/{id:guid}/checklist", InsWork, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/checklist", new { lines = new[] { new { code = "S07", result = "NotMet", note = "离岗无告示" } } })),
+        new("PUT /api/v1/inspections/visits/{id:guid}/surveys/{number:int}", InsWork, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/surveys/1", new { answers = new Dictionary<string, string> { ["满意吗"] = "满意" }, satisfaction = 5 })),
+        new("PUT /api/v1/inspections/visits/{id:guid}/score", InsWork, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/score", new { score = 85, note = "总体良好" })),
+        new("GET /api/v1/inspections/visits/{id:guid}/archive", InsWork, (s, n) => Get($"/api/v1/inspections/visits/{Guid.Empty}/archive")),
+        new("POST /api/v1/inspections/visits/{id:guid}/findings", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/findings", new { sectionId = s.SectionId, itemId = Guid.Empty, description = "离岗超过30分钟未放置告示牌", step = 3 })),
+        new("POST /api/v1/inspections/findings/{id:guid}/confirm", OfficeManage, (s, n) => Post($"/api/v1/inspections/findings/{Guid.Empty}/confirm")),
+        new("POST /api/v1/inspections/findings/{id:guid}/drop", OfficeManage, (s, n) => Post($"/api/v1/inspections/findings/{Guid.Empty}/drop", new { reason = "证据不足" })),
+        new("POST /api/v1/inspections/visits/{id:guid}/confirmation", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/confirmation", new { signerUserName = "nobody", signerPassword = "x", signatureEvidenceItemId = Guid.Empty })),
+        new("POST /api/v1/inspections/visits/{id:guid}/refusal", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/refusal", new { refusedBy = "值班领导", note = "拒绝签字" })),
+        new("POST /api/v1/inspections/visits/{id:guid}/submit", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/submit", new { deviceClock = "2026-11-16T02:00:00Z" })),
+        new("POST /api/v1/inspections/visits/{id:guid}/decision", OfficeManage, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/decision", new { outcome = "Accepted" })),
+        new("POST /api/v1/inspections/visits/{id:guid}/messages", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/messages", new { text = "开场视频的地点？" })),
+        new("GET /api/v1/inspections/question-bank", InsWork, (s, n) => Get("/api/v1/inspections/question-bank")),
+        new("POST /api/v1/inspections/question-bank/personas", OfficeManage, (s, n) => Post("/api/v1/inspections/question-bank/personas", new { name = $"矩阵角色{n}", description = "返乡务工人员" })),
+        new("POST /api/v1/inspections/question-bank/questions", OfficeManage, (s, n) => Post("/api/v1/inspections/question-bank/questions", new { serviceItemId = s.ServiceItemId, depth = 1, text = "在哪个窗口办理？", testsConduct = true })),
+        new("POST /api/v1/inspections/self-inspections", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.UnitLiaison), (s, n) => Post("/api/v1/inspections/self-inspections", new { unitId = s.UnitId, year = 2026, quarter = 1 + (n % 4), summary = "本季度效能自查情况" })),
+        new("GET /api/v1/inspections/self-inspections", InsOpenRead, (s, n) => Get("/api/v1/inspections/self-inspections?year=2026")),
+        new("POST /api/v1/inspections/self-inspections/charge-missing", OfficeManage, (s, n) => Post("/api/v1/inspections/self-inspections/charge-missing")),
+        new("GET /api/v1/inspections/open-deductions", InsOpenRead, (s, n) => Get("/api/v1/inspections/open-deductions?year=2026")),
+        new("POST /api/v1/inspections/spot-checks", InsOpenRecord, (s, n) => Post("/api/v1/inspections/spot-checks", new { unitId = s.UnitId, title = "明查核查", checkedOn = "2026-11-10", items = new[] { new { name = "岗位职责公示", present = true } } })),
+        new("POST /api/v1/inspections/open-sessions", InsOpenRecord, (s, n) => Post("/api/v1/inspections/open-sessions", new { unitId = s.UnitId, kind = "Forum", title = "座谈会", heldOn = "2026-11-10", summary = "听取意见" })),
+        new("GET /api/v1/inspections/open-sessions", InsPlanRead, (s, n) => Get("/api/v1/inspections/open-sessions")),
+        new("POST /api/v1/inspections/rounds/{id:guid}/reports", InsWork, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/reports", new { scope = "Round" })),
+        new("GET /api/v1/inspections/rounds/{id:guid}/reports", InsRoundRead, (s, n) => Get($"/api/v1/inspections/rounds/{Guid.Empty}/reports")),
+        new("GET /api/v1/inspections/round-reports/{id:guid}", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}")),
+        new("PUT /api/v1/inspections/round-reports/{id:guid}", InsWork, (s, n) => Put($"/api/v1/inspections/round-reports/{Guid.Empty}", new { title = "报告", body = "正文" })),
+        new("GET /api/v1/inspections/round-reports/{id:guid}/docx", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}/docx")),
+        new("GET /api/v1/inspections/round-reports/{id:guid}/pdf", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}/pdf")),
+        new("POST /api/v1/inspections/round-reports/{id:guid}/issue", OfficeManage, (s, n) => Post($"/api/v1/inspections/round-reports/{Guid.Empty}/issue")),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>

@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Organisation;
+
+namespace Mingcha.Web.Features.Inspections;
+
+/// <summary>
+/// Demo inspections for the demo city: the year's plan with S0's targets (230 visits, twice a year for each window
+/// unit and hall, half of the township outlets) and one covert round, decided, with its targets among the human
+/// resources bureau's township outlets, to be carried out by the demo agency. Loaded with the demo organisation only.
+/// </summary>
+public sealed class InspectionDemoData(MingchaDb db, TimeProvider time)
+{
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var year = now.Year;
+        if (await db.InspectionYearPlans.AnyAsync(p => p.Year == year, ct)) return;
+        var hr = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == DemoData.HrUnitCode, ct);
+        var agency = await db.Agencies.AsNoTracking().Where(a => a.IsDemo).OrderBy(a => a.Name).FirstOrDefaultAsync(ct);
+        if (hr is null || agency is null) return;
+
+        db.InspectionYearPlans.Add(new InspectionYearPlan(year, $"{year} 年度明查暗访工作计划", 230, 2, 2, 50m, "system", now)
+        {
+            IsDemo = true,
+            Notes = "常态化暗访与专题暗访同步进行（S0）。",
+        });
+
+        var round = new InspectionRound(year, InspectionKind.Covert, CampaignKind.Routine, $"{year} 年第四季度乡镇（街道）人社服务站常态化暗访",
+            "人力资源和社会保障局所属乡镇（街道）服务站", "工作纪律、在岗状态、服务态度、工作效率及效能八项制度落实情况",
+            new DateOnly(year, 11, 1), new DateOnly(year, 12, 31), "system", now) { IsDemo = true };
+        round.SetPlannedTargets(4);
+        round.AssignAgency(agency.Id);
+        round.Decide("system", now);
+        db.InspectionRounds.Add(round);
+
+        // The demo's targets are chosen, not drawn: a real round draws them (INS-5) through the API or the round page.
+        var outlets = await db.Sections.AsNoTracking()
+            .Where(s => s.UnitId == hr.Id && (s.Kind == SectionKind.TownshipOutlet || s.Kind == SectionKind.StreetOutlet))
+            .OrderBy(s => s.Code).Select(s => new { s.Id, s.UnitId, s.Name }).ToListAsync(ct);
+        foreach (var outlet in outlets.Where((_, i) => i % 5 == 1).Take(4))
+        {
+            var target = new RoundTarget(round.Id, outlet.Id, outlet.UnitId, TargetSource.Chosen, null, null, agency.Id, now);
+            db.RoundTargets.Add(target);
+            var visit = new Visit(round.Id, year, InspectionKind.Covert, outlet.Id, outlet.UnitId, target.Id, null, agency.Id, null, "system", now) { IsDemo = true };
+            var @case = new Evidence.EvidenceCase(Mingcha.Domain.Evidence.EvidenceCaseKind.CovertVisit, $"{round.Title} · {outlet.Name}", outlet.UnitId, null, nameof(Visit), visit.Id, "system", now);
+            db.EvidenceCases.Add(@case);
+            visit.AttachEvidenceCase(@case.Id);
+            db.Visits.Add(visit);
+        }
+
+        db.SuppressRowAudit = true;
+        db.Audit(new AuditEvent("demo.load", "Inspections", round.Id.ToString(), null, "year plan and one covert round (demo)"));
+        await db.SaveChangesAsync(ct);
+        db.SuppressRowAudit = false;
+    }
+}
+
+/// <summary>Registers the inspections module.</summary>
+public static class InspectionsRegistration
+{
+    public static IServiceCollection AddInspections(this IServiceCollection services)
+    {
+        services.AddScoped<InspectionSetup>();
+        services.AddScoped<InspectionDemoData>();
+        services.AddScoped<YearPlans>();
+        services.AddScoped<Rounds>();
+        services.AddScoped<Draws>();
+        services.AddScoped<Visits>();
+        services.AddScoped<Catalogue>();
+        services.AddScoped<Agencies>();
+        services.AddScoped<Discipline>();
+        services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(InspectionPolicies.Add);
+        return services;
+    }
+}

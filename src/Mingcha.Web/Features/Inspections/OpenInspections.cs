@@ -1,0 +1,180 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Inspections;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Jobs;
+
+namespace Mingcha.Web.Features.Inspections;
+
+/// <summary>
+/// Open inspections (INS-2..INS-4, S3): quarterly self-inspection reports by the units (a quarter without one costs
+/// 3 points, item P01, checked daily after the quarter ends), supervisors' spot checks item by item (a missing item
+/// or one without evidence costs 1 point, item P02), and reports of listening sessions, document reviews and forums.
+/// </summary>
+public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarService calendar, InspectionSetup setup)
+{
+    public sealed record SubmitSelfInspection(Guid? UnitId, [property: Range(2000, 2200)] int Year, [property: Range(1, 4)] int Quarter,
+        [property: Required, StringLength(8000, MinimumLength = 1)] string Summary, Guid? EvidenceCaseId);
+    public sealed record SelfInspectionLine(Guid Id, Guid UnitId, int Year, int Quarter, string Summary, Guid? EvidenceCaseId, DateTime SubmittedAt);
+    public sealed record SpotItem([property: Required, StringLength(300, MinimumLength = 1)] string Name, bool Present, Guid? EvidenceItemId, [property: StringLength(2000)] string? Note);
+    public sealed record RecordSpotCheck([property: Required] Guid? UnitId, Guid? RoundId, Guid? VisitId, [property: Required, StringLength(200, MinimumLength = 1)] string Title,
+        [property: Required] DateOnly? CheckedOn, Guid? EvidenceCaseId, [property: Required, MinLength(1)] IReadOnlyList<SpotItem> Items);
+    public sealed record SpotCheckResult(Guid Id, int Items, int Deductions, decimal Points);
+    public sealed record RecordSession([property: Required] Guid? UnitId, Guid? RoundId, [property: Required] OpenReportKind? Kind,
+        [property: Required, StringLength(200, MinimumLength = 1)] string Title, [property: Required] DateOnly? HeldOn,
+        [property: Required, StringLength(8000, MinimumLength = 1)] string Summary, [property: Range(0, 100000)] int? Participants);
+    public sealed record SessionLine(Guid Id, Guid UnitId, Guid? RoundId, OpenReportKind Kind, string Title, DateOnly HeldOn, string Summary, int? Participants);
+    public sealed record DeductionLine(Guid Id, Guid UnitId, int Year, string ItemCode, string ItemName, decimal Points, string Reason, string SourceType, Guid? SourceId, DateTime RecordedAt);
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private static bool IsOffice(ClaimsPrincipal u) => u.IsInRole(Roles.OfficeAdmin) || u.IsInRole(Roles.OfficeStaff);
+
+    /// <summary>The unit the caller may act for: a liaison only their own (SEC-2); the Office any.</summary>
+    private static Guid UnitFor(ClaimsPrincipal user, Guid? asked)
+    {
+        if (IsOffice(user))
+            return asked ?? throw new FieldException("unitId", "请指定单位。 Name the unit.");
+        var own = user.UnitId() ?? throw new DomainRuleException("SEC-2", "账号未绑定单位。 The account is bound to no unit.", 403);
+        if (asked is { } a && a != own) throw new DomainRuleException("SEC-2", "只能为本单位报送。 You report for your own unit only.", 403);
+        return own;
+    }
+
+    /// <summary>INS-3: a unit's self-inspection report for a quarter; one per quarter.</summary>
+    public async Task<Guid> SubmitSelfInspectionAsync(SubmitSelfInspection r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var unit = UnitFor(by, r.UnitId);
+        if (!await db.Units.AnyAsync(u => u.Id == unit, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
+        if (OpenInspectionRules.QuarterEnd(r.Year, r.Quarter).AddMonths(-3) >= calendar.Today)
+            throw new DomainRuleException("INS-3", "该季度尚未开始。 The quarter has not begun.", 422);
+        if (await db.SelfInspectionReports.AnyAsync(x => x.UnitId == unit && x.Year == r.Year && x.Quarter == r.Quarter, ct))
+            throw new DomainRuleException("INS-3", "本季度的自查报告已报送。 The quarter's self-inspection report was already submitted.");
+        var report = new SelfInspectionReport(unit, r.Year, r.Quarter, r.Summary.Trim(), r.EvidenceCaseId, by.UserId() ?? "", Now);
+        db.SelfInspectionReports.Add(report);
+        await db.SaveChangesAsync(ct);
+        return report.Id;
+    }
+
+    public async Task<List<SelfInspectionLine>> SelfInspectionsAsync(int year, Guid? unitId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var q = db.SelfInspectionReports.AsNoTracking().Where(x => x.Year == year);
+        if (!IsOffice(by) && !by.IsInRole(Roles.Leader)) q = q.Where(x => x.UnitId == (by.UnitId() ?? Guid.Empty));
+        if (unitId is { } u) q = q.Where(x => x.UnitId == u);
+        return await q.OrderBy(x => x.UnitId).ThenBy(x => x.Quarter).Take(5000)
+            .Select(x => new SelfInspectionLine(x.Id, x.UnitId, x.Year, x.Quarter, x.Summary, x.EvidenceCaseId, x.SubmittedAt)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// INS-3: for every quarter that has ended (this year and last), every active unit that existed when the quarter began
+    /// and has no report for it loses 3 points (item P01 of that year's catalogue), once.
+    /// </summary>
+    public async Task<int> ChargeMissingSelfInspectionsAsync(DateOnly today, CancellationToken ct)
+    {
+        var charged = 0;
+        var units = await db.Units.AsNoTracking().Where(u => u.Active).Select(u => new { u.Id, u.CreatedAt }).ToListAsync(ct);
+        foreach (var (year, quarter) in OpenInspectionRules.EndedQuarters(today, today.Year - 1))
+        {
+            var begins = OpenInspectionRules.QuarterEnd(year, quarter).AddMonths(-3).AddDays(1);
+            var beginsUtc = TimeZoneInfo.ConvertTimeToUtc(begins.ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
+            var eligible = units.Where(u => u.CreatedAt <= beginsUtc).Select(u => u.Id).ToList();
+            if (eligible.Count == 0) continue;
+            var reported = await db.SelfInspectionReports.AsNoTracking().Where(x => x.Year == year && x.Quarter == quarter).Select(x => x.UnitId).ToListAsync(ct);
+            var prefix = $"P01:{year}Q{quarter}:";
+            var done = await db.OpenDeductions.AsNoTracking().Where(d => d.SourceKey!.StartsWith(prefix)).Select(d => d.UnitId).ToListAsync(ct);
+            var missing = eligible.Except(reported).Except(done).ToList();
+            if (missing.Count == 0) continue;
+            await setup.EnsureCatalogueAsync(year, "system", ct);
+            var item = await db.DeductionItems.FirstOrDefaultAsync(i => i.Year == year && i.Code == "P01" && i.Active, ct);
+            if (item is null) continue;
+            foreach (var unit in missing)
+            {
+                db.OpenDeductions.Add(new OpenDeduction(unit, year, item, $"{year} 年第 {quarter} 季度未报送效能自查报告。", "SelfInspection", null, prefix + unit, "system", Now));
+                charged++;
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        return charged;
+    }
+
+    /// <summary>INS-4: a spot check item by item; each missing item or item without evidence costs 1 point (item P02).</summary>
+    public async Task<SpotCheckResult> RecordSpotCheckAsync(RecordSpotCheck r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var unit = r.UnitId!.Value;
+        if (!await db.Units.AnyAsync(u => u.Id == unit, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
+        if (r.Items.Count > 200) throw new FieldException("items", "核查项目过多。 Too many items.");
+        if (r.RoundId is { } round && !await db.InspectionRounds.AnyAsync(x => x.Id == round && x.Kind == InspectionKind.Open, ct))
+            throw new FieldException("roundId", "明查轮次不存在。 No such open-inspection round.");
+        if (r.VisitId is { } visit && !await db.Visits.AnyAsync(v => v.Id == visit && v.UnitId == unit && v.Kind == InspectionKind.Open, ct))
+            throw new FieldException("visitId", "该单位没有这次明查。 No such open inspection of the unit.");
+        var evidenceIds = r.Items.Select(i => i.EvidenceItemId).OfType<Guid>().Distinct().ToList();
+        if (evidenceIds.Count > 0 && await db.EvidenceItems.CountAsync(e => evidenceIds.Contains(e.Id), ct) != evidenceIds.Count)
+            throw new FieldException("items", "佐证资料不存在。 An evidence item does not exist.");
+        var year = r.CheckedOn!.Value.Year;
+        await setup.EnsureCatalogueAsync(year, by.UserId() ?? "", ct);
+        var item = await db.DeductionItems.FirstOrDefaultAsync(i => i.Year == year && i.Code == "P02" && i.Active, ct)
+            ?? throw new DomainRuleException("INS-18", $"{year} 年扣分目录中没有明查核查项（P02）。 The {year} catalogue has no item P02.", 422);
+        var check = new SpotCheck(unit, r.RoundId, r.VisitId, r.Title.Trim(), r.CheckedOn.Value, r.EvidenceCaseId, by.UserId() ?? "", Now);
+        var n = 0;
+        foreach (var i in r.Items) check.Items.Add(new SpotCheckItem(check.Id, ++n, i.Name.Trim(), i.Present, i.EvidenceItemId, i.Note));
+        db.SpotChecks.Add(check);
+        var deductions = 0;
+        foreach (var i in check.Items.Where(i => OpenInspectionRules.SpotCheckItemCosts(i.Present, i.EvidenceItemId is null ? 0 : 1)))
+        {
+            var reason = i.Present ? $"核查项“{i.Name}”缺乏佐证资料。" : $"核查项“{i.Name}”缺项。";
+            db.OpenDeductions.Add(new OpenDeduction(unit, year, item, reason, "SpotCheck", check.Id, $"P02:{check.Id}:{i.Number}", by.UserId() ?? "", Now));
+            deductions++;
+        }
+        await db.SaveChangesAsync(ct);
+        return new SpotCheckResult(check.Id, check.Items.Count, deductions, deductions * item.Points);
+    }
+
+    public async Task<Guid> RecordSessionAsync(RecordSession r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        if (!await db.Units.AnyAsync(u => u.Id == r.UnitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
+        if (r.RoundId is { } round && !await db.InspectionRounds.AnyAsync(x => x.Id == round, ct)) throw new FieldException("roundId", "轮次不存在。 No such round.");
+        var s = new OpenSessionReport(r.UnitId!.Value, r.RoundId, r.Kind!.Value, r.Title.Trim(), r.HeldOn!.Value, r.Summary.Trim(), r.Participants, by.UserId() ?? "", Now);
+        db.OpenSessionReports.Add(s);
+        await db.SaveChangesAsync(ct);
+        return s.Id;
+    }
+
+    public async Task<List<SessionLine>> SessionsAsync(Guid? unitId, Guid? roundId, CancellationToken ct)
+    {
+        var q = db.OpenSessionReports.AsNoTracking();
+        if (unitId is { } u) q = q.Where(x => x.UnitId == u);
+        if (roundId is { } r) q = q.Where(x => x.RoundId == r);
+        return await q.OrderByDescending(x => x.HeldOn).Take(1000)
+            .Select(x => new SessionLine(x.Id, x.UnitId, x.RoundId, x.Kind, x.Title, x.HeldOn, x.Summary, x.Participants)).ToListAsync(ct);
+    }
+
+    /// <summary>EV-11: the open-inspection lines of the deduction ledger; a liaison sees their own unit's only.</summary>
+    public async Task<List<DeductionLine>> DeductionsAsync(int year, Guid? unitId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var q = db.OpenDeductions.AsNoTracking().Where(d => d.Year == year);
+        if (!IsOffice(by) && !by.IsInRole(Roles.Leader)) q = q.Where(d => d.UnitId == (by.UnitId() ?? Guid.Empty));
+        if (unitId is { } u) q = q.Where(d => d.UnitId == u);
+        return await q.OrderBy(d => d.RecordedAt).Take(5000)
+            .Select(d => new DeductionLine(d.Id, d.UnitId, d.Year, d.ItemCode, d.ItemName, d.Points, d.Reason, d.SourceType, d.SourceId, d.RecordedAt)).ToListAsync(ct);
+    }
+}
+
+/// <summary>INS-3: each morning, charge the quarters that ended without a self-inspection report.</summary>
+public sealed class SelfInspectionJob() : DailyJob(new TimeOnly(1, 30))
+{
+    public const string JobName = "self-inspection-quarters";
+    public override string Name => JobName;
+
+    public override async Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct)
+    {
+        var calendar = services.GetRequiredService<CalendarService>();
+        var charged = await services.GetRequiredService<OpenInspections>().ChargeMissingSelfInspectionsAsync(calendar.LocalDate(occurrenceUtc), ct);
+        return $"{charged} quarters charged";
+    }
+}

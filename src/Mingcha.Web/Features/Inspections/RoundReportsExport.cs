@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Documents;
+using Mingcha.Domain.Inspections;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Documents;
+using Mingcha.Web.Features.Evidence;
+
+namespace Mingcha.Web.Features.Inspections;
+
+/// <summary>
+/// INS-17: the round report as an official document (GB/T 9704, decision 009): a draft DOCX or PDF of the current text
+/// at any time, and the issue that numbers, registers and keeps it as evidence.
+/// </summary>
+public sealed partial class RoundReports
+{
+    private async Task<OfficialDocumentContent> ContentAsync(RoundReport report, OfficialDocuments documents, IEvidenceStore store, CancellationToken ct)
+    {
+        var blocks = await RoundReportText.BlocksAsync(report.Body, async id =>
+        {
+            // Only photos of the round's own findings go into its report.
+            var item = await (from fe in db.FindingEvidence.AsNoTracking()
+                              join f in db.Findings.AsNoTracking() on fe.FindingId equals f.Id
+                              join e in db.EvidenceItems.AsNoTracking() on fe.EvidenceItemId equals e.Id
+                              where e.Id == id && f.RoundId == report.RoundId && (e.MediaType == "image/jpeg" || e.MediaType == "image/png")
+                              select new { e.Sha256, e.Size }).FirstOrDefaultAsync(ct);
+            if (item is null || item.Size > 20 * 1024 * 1024) return null;
+            await using var s = await store.OpenReadAsync(item.Sha256, 0, item.Size, ct);
+            using var buffer = new MemoryStream();
+            await s.CopyToAsync(buffer, ct);
+            return buffer.ToArray();
+        });
+        var office = documents.Draft(DocumentKind.Report, report.Title, [], blocks);
+        return office with { Addressees = [office.IssuerName] };
+    }
+
+    public async Task<byte[]> DraftAsync(Guid id, bool pdf, OfficialDocuments documents, IEvidenceStore store, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var (report, _, _) = await LoadAsync(id, by, false, ct);
+        var content = await ContentAsync(report, documents, store, ct);
+        return pdf ? await documents.PreviewPdfAsync(content, ct) : await documents.PreviewDocxAsync(content, ct);
+    }
+
+    /// <summary>Issues the report (the Office): numbered, rendered to DOCX and PDF, registered and kept as evidence.</summary>
+    public async Task<IssuedDocument> IssueAsync(Guid id, OfficialDocuments documents, IEvidenceStore store, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var (report, _, _) = await LoadAsync(id, by, true, ct);
+        var content = await ContentAsync(report, documents, store, ct);
+        var issued = await documents.IssueAsync(content, new DocumentIssue("RoundReport", report.Id, []), by, ct);
+        report.MarkIssued(issued.Id);
+        await db.SaveChangesAsync(ct);
+        return issued;
+    }
+
+    public static void Map(RouteGroupBuilder g)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        g.MapPost("/rounds/{id:guid}/reports", async (Guid id, Generate r, RoundReports h, HttpContext ctx, CancellationToken ct) =>
+        {
+            var report = await h.GenerateAsync(id, r, ctx.User, ct);
+            return Results.Created($"/api/v1/inspections/round-reports/{report.Id}", report);
+        }).RequireAuthorization(VisitPolicies.Work);
+        g.MapGet("/rounds/{id:guid}/reports", (Guid id, RoundReports h, HttpContext ctx, CancellationToken ct) => h.ListAsync(id, ctx.User, ct))
+            .RequireAuthorization(InspectionPolicies.RoundRead);
+        g.MapGet("/round-reports/{id:guid}", (Guid id, RoundReports h, HttpContext ctx, CancellationToken ct) => h.GetAsync(id, ctx.User, ct))
+            .RequireAuthorization(InspectionPolicies.RoundRead);
+        g.MapPut("/round-reports/{id:guid}", (Guid id, Edit r, RoundReports h, HttpContext ctx, CancellationToken ct) => h.EditAsync(id, r, ctx.User, ct))
+            .RequireAuthorization(VisitPolicies.Work);
+        g.MapGet("/round-reports/{id:guid}/docx", async (Guid id, RoundReports h, OfficialDocuments docs, IEvidenceStore store, HttpContext ctx, CancellationToken ct) =>
+            Results.File(await h.DraftAsync(id, false, docs, store, ctx.User, ct), OfficialDocuments.DocxType, "round-report-draft.docx"))
+            .RequireAuthorization(InspectionPolicies.RoundRead);
+        g.MapGet("/round-reports/{id:guid}/pdf", async (Guid id, RoundReports h, OfficialDocuments docs, IEvidenceStore store, HttpContext ctx, CancellationToken ct) =>
+            Results.File(await h.DraftAsync(id, true, docs, store, ctx.User, ct), OfficialDocuments.PdfType, "round-report-draft.pdf"))
+            .RequireAuthorization(InspectionPolicies.RoundRead);
+        g.MapPost("/round-reports/{id:guid}/issue", async (Guid id, RoundReports h, OfficialDocuments docs, IEvidenceStore store, HttpContext ctx, CancellationToken ct) =>
+            Results.Ok(await h.IssueAsync(id, docs, store, ctx.User, ct)))
+            .RequireAuthorization(InspectionPolicies.Manage);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Inspections;
+
+namespace Mingcha.IntegrationTests.Inspections;
+
+public sealed class AgencyAndDisciplineTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
+{
+    private sealed record Created(Guid Id);
+    private sealed record VisitLineDto(Guid Id);
+
+    private static async Task<Guid> AgencyAsync(HttpClient office, string name)
+    {
+        var id = (await (await office.PostJsonAsync("/api/v1/agencies", new { name, contractStart = "2026-01-01", contractEnd = "2027-12-31" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{id}/contracts", new { tenderReference = $"ZB-{name}", tenderOn = "2025-12-01", expertReview = "五位专家评审，综合得分第一", startsOn = "2026-01-01", endsOn = "2027-12-31" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        return id;
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-4")]
+    [Trait("Rule", "INS-13")]
+    public async Task Agency_WhenAssessedFromItsVisitsAndExited_KeepsTheFiguresAndEndsTheContract()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var agency = await AgencyAsync(office, "甲评估公司");
+        var (inspectorUser, inspectorClient) = await app.SignedInAsync(Roles.AgencyInspector);
+        var inspector = (await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors", new { name = "暗访员王", userId = inspectorUser.Id })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors/{inspector}/trainings", new { heldOn = "2026-02-10", topic = "人社业务、经办要件与办结时限", hours = 16, passed = true }))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var unit = await kit.UnitAsync("考核对象局");
+        var sections = await kit.SectionsAsync(unit, 4);
+        var round = await kit.RoundAsync(2027, agencyId: agency);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = sections })).ExpectAsync(HttpStatusCode.OK);
+        var visits = await kit.VisitsOfAsync(round);
+        await kit.EnsureCatalogueAsync(2027);
+        await kit.DriveAsync(visits[0], VisitStatus.Accepted, new DateOnly(2027, 3, 10), steps: 8, seconds: 50 * 60);
+        await kit.DriveAsync(visits[1], VisitStatus.Accepted, new DateOnly(2027, 3, 11), steps: 6, seconds: 20 * 60);
+        await kit.DriveAsync(visits[2], VisitStatus.Rejected, new DateOnly(2027, 3, 12), steps: 3, seconds: null);
+        await kit.FindingAsync(visits[0]);
+        await kit.FindingAsync(visits[0], "S02");
+
+        // INS-13: the agency's inspector sees the agency's visits and nothing else.
+        var seen = await inspectorClient.GetAsync<List<VisitLineDto>>("/api/v1/inspections/visits?year=2027");
+        Assert.Equal(visits.Order(), seen.Select(v => v.Id).Order());
+        var otherRound = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{otherRound}/targets", new { sectionIds = new[] { await kit.SectionAsync(unit, "另一窗口") } })).ExpectAsync(HttpStatusCode.OK);
+        var foreign = (await kit.VisitsOfAsync(otherRound)).Single();
+        await (await inspectorClient.GetAsync($"/api/v1/inspections/visits/{foreign}")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await inspectorClient.GetAsync($"/api/v1/inspections/visits/{visits[0]}")).ExpectAsync(HttpStatusCode.OK);
+        await (await inspectorClient.GetAsync($"/api/v1/inspections/rounds/{otherRound}")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await inspectorClient.GetAsync($"/api/v1/inspections/rounds/{round}")).ExpectAsync(HttpStatusCode.OK);
+
+        // INS-13: a written opinion, answered by the agency itself.
+        var opinion = (await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/opinions", new { year = 2027, subject = "Duration", text = "3 月查访时间不足 40 分钟，限期整改。" }))
+            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await inspectorClient.PostJsonAsync($"/api/v1/inspections/agency-opinions/{opinion}/answer", new { response = "已组织复训，今后每家查访不少于 40 分钟。" }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+
+        var assessment = JsonDocument.Parse(await (await office.PostAsync($"/api/v1/inspections/agencies/{agency}/assessments/2027", null)).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(4, assessment.GetProperty("visits").GetInt32());
+        Assert.Equal(2, assessment.GetProperty("accepted").GetInt32());
+        Assert.Equal(1, assessment.GetProperty("rejected").GetInt32());
+        Assert.Equal(2, assessment.GetProperty("shortVisits").GetInt32());
+        Assert.Equal(1, assessment.GetProperty("opinions").GetInt32());
+        Assert.Equal(2m / 14m, assessment.GetProperty("depth").GetDecimal(), 4);
+        Assert.True(assessment.GetProperty("score").GetDecimal() < 100m);
+
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/assessments/2027/decision", new { decision = "Exit", note = "质效考核不合格，解除合同" }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        var detail = JsonDocument.Parse(await office.GetStringAsync($"/api/v1/inspections/agencies/{agency}")).RootElement;
+        Assert.False(detail.GetProperty("underContractToday").GetBoolean());
+        Assert.Equal("Exit", detail.GetProperty("assessments")[0].GetProperty("decision").GetString());
+        Assert.Single(detail.GetProperty("inspectors")[0].GetProperty("trainings").EnumerateArray());
+
+        // Decided figures are final; an exited agency takes no new round.
+        await (await office.PostAsync($"/api/v1/inspections/agencies/{agency}/assessments/2027", null)).ExpectRuleAsync(HttpStatusCode.Conflict, "ORG-4");
+        await (await office.PostJsonAsync("/api/v1/inspections/rounds", new { year = 2027, kind = "Covert", campaign = "Routine", title = "退出后", scope = "s", focus = "f", startsOn = "2027-06-01", endsOn = "2027-06-30", agencyId = agency }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-4");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-4")]
+    public async Task AddInspector_WhenTheAccountIsNotAnAgencyInspector_IsRefused()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var agency = await AgencyAsync(office, "乙评估公司");
+        var leader = await app.CreateUserAsync(Roles.Leader);
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors", new { name = "冒名", userId = leader.Id })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-4");
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/contracts", new { tenderReference = "ZB-X", tenderOn = "2026-01-01", expertReview = "评审", startsOn = "2027-06-01", endsOn = "2028-05-31" }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "ORG-4");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-5")]
+    public async Task Discipline_WhenInspectorsSignBreachAndAreReferred_KeepsEveryRecord()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var supervisor = await kit.ApprovedSupervisorAsync();
+        var overview = JsonDocument.Parse(await office.GetStringAsync("/api/v1/inspections/discipline")).RootElement;
+        Assert.Contains("不准接受被查单位的宴请", overview.GetProperty("current").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains(overview.GetProperty("notSigned").EnumerateArray(), u => u.GetProperty("inspectorId").GetGuid() == supervisor);
+
+        await (await office.PostJsonAsync("/api/v1/inspections/discipline/pledges", new { inspectorKind = "Supervisor", inspectorId = supervisor })).ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostJsonAsync("/api/v1/inspections/discipline/pledges", new { inspectorKind = "Supervisor", inspectorId = supervisor })).ExpectRuleAsync(HttpStatusCode.Conflict, "ORG-5");
+        var breach = (await (await office.PostJsonAsync("/api/v1/inspections/discipline/breaches", new { inspectorKind = "Supervisor", inspectorId = supervisor, breach = "Banquet", description = "接受被查单位宴请", occurredOn = "2026-11-10" }))
+            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PostJsonAsync($"/api/v1/inspections/discipline/breaches/{breach}/refer", new { referredTo = "市纪委监委" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PostJsonAsync($"/api/v1/inspections/discipline/breaches/{breach}/refer", new { referredTo = "市纪委监委" })).ExpectRuleAsync(HttpStatusCode.Conflict, "ORG-5");
+
+        // A new version of the rules needs a new signature.
+        await (await office.PostJsonAsync("/api/v1/inspections/discipline/rules", new { title = "十不准（修订）", text = "一、不准接受宴请。\n二、不准接受礼品。", effectiveFrom = "2027-01-01" })).ExpectAsync(HttpStatusCode.Created);
+        overview = JsonDocument.Parse(await office.GetStringAsync("/api/v1/inspections/discipline")).RootElement;
+        Assert.Contains(overview.GetProperty("notSigned").EnumerateArray(), u => u.GetProperty("inspectorId").GetGuid() == supervisor);
+        Assert.Equal("Banquet", overview.GetProperty("breaches").EnumerateArray().Single(b => b.GetProperty("id").GetGuid() == breach).GetProperty("breach").GetString());
+
+        // Nothing of it can be deleted (SEC-3).
+        await Assert.ThrowsAsync<Mingcha.Web.DomainRuleException>(() => app.WithDbAsync(async db =>
+        {
+            db.DisciplineBreaches.Remove(await db.DisciplineBreaches.FirstAsync(b => b.Id == breach));
+            return await db.SaveChangesAsync();
+        }));
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-5")]
+    public async Task Conflict_WhenEnded_NoLongerExcludesTheUnit()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var unit = await kit.UnitAsync("解除回避局");
+        await kit.SectionsAsync(unit, 1);
+        var supervisor = await kit.ApprovedSupervisorAsync();
+        var conflict = (await (await office.PostJsonAsync("/api/v1/inspections/discipline/conflicts", new { inspectorKind = "Supervisor", inspectorId = supervisor, unitId = unit, reason = "借调期间", declaredOn = "2026-01-01" }))
+            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(supervisor));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 1, unitIds = new[] { unit } })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-5");
+        await (await office.PostJsonAsync($"/api/v1/inspections/discipline/conflicts/{conflict}/end", new { endedOn = "2026-12-31" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 1, unitIds = new[] { unit } })).ExpectAsync(HttpStatusCode.Created);
+    }
+}

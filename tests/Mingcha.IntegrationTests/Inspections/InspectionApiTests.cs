@@ -1,0 +1,308 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Inspections;
+
+namespace Mingcha.IntegrationTests.Inspections;
+
+public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
+{
+    private sealed record Created(Guid Id);
+    private sealed record DrawDto(Guid Id, string Seed, string InputHash, int Eligible, int Excluded, int Mandatory, int Preferred, List<Guid> Drawn);
+    private sealed record VerificationDto(bool InputHashMatches, bool ResultMatches, List<Guid> Recorded, List<Guid> Rerun);
+    private sealed record TargetDto(Guid Id, Guid SectionId, Guid UnitId, TargetSource Source);
+    private sealed record RoundDto(Guid Id, RoundStatus Status, List<TargetDto> Targets);
+
+    private async Task<(HttpClient Office, InspectionKit Kit)> OfficeAsync()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        return (office, new InspectionKit(app, office));
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-10")]
+    [Trait("Rule", "INS-19")]
+    public async Task Progress_WhenVisitsAreAcceptedAndRejected_CountsOnlyAcceptedByKindAndMonth()
+    {
+        var (office, kit) = await OfficeAsync();
+        const int year = 2031;
+        await (await office.PutJsonAsync($"/api/v1/inspections/plans/{year}", new { title = "2031 计划", totalVisitsTarget = 12, visitsPerWindowUnit = 2, visitsPerHall = 2, outletSharePercent = 50 }))
+            .ExpectAsync(HttpStatusCode.Created);
+        var unit = await kit.UnitAsync("进度局");
+        var windows = await kit.SectionsAsync(unit, 2);
+        var round = await kit.RoundAsync(year, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = windows })).ExpectAsync(HttpStatusCode.OK);
+        var visits = await kit.VisitsOfAsync(round);
+        await kit.EnsureCatalogueAsync(year);
+        await kit.DriveAsync(visits[0], VisitStatus.Accepted, new DateOnly(year, 3, 5));
+        await kit.DriveAsync(visits[1], VisitStatus.Rejected, new DateOnly(year, 3, 6));
+        await kit.FindingAsync(visits[0]);
+        await kit.FindingAsync(visits[1]);
+
+        var progress = JsonDocument.Parse(await office.GetStringAsync($"/api/v1/inspections/plans/{year}/progress")).RootElement.GetProperty("progress");
+        Assert.Equal(1, progress.GetProperty("totalVisits").GetInt32());
+        var march = progress.GetProperty("byMonth")[2];
+        Assert.Equal(1, march.GetProperty("window").GetInt32());
+        Assert.Equal(1, march.GetProperty("findings").GetInt32());
+        var window = progress.GetProperty("byKind").EnumerateArray().Single(k => k.GetProperty("kind").GetString() == "Window");
+        Assert.Equal(1, window.GetProperty("sectionsVisited").GetInt32());
+        Assert.Equal(0, window.GetProperty("sectionsMeetingTarget").GetInt32());
+        Assert.Equal(1, JsonDocument.Parse(await office.GetStringAsync($"/api/v1/inspections/plans/{year}/progress")).RootElement.GetProperty("visitsRejected").GetInt32());
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-10")]
+    public async Task SavePlan_WhenShareAbove100_IsRefused()
+    {
+        var (office, _) = await OfficeAsync();
+        var r = await office.PutJsonAsync("/api/v1/inspections/plans/2032", new { title = "x", totalVisitsTarget = 1, visitsPerWindowUnit = 2, visitsPerHall = 2, outletSharePercent = 150 });
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-5")]
+    public async Task Draw_WhenReRunByTheAuditor_GivesTheSameTargetsAndDetectsATamperedRecord()
+    {
+        var (office, kit) = await OfficeAsync();
+        var unit = await kit.UnitAsync("抽签局");
+        await kit.SectionsAsync(unit, 12);
+        var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 4, seed = "20261116", unitIds = new[] { unit } })).ReadAsync<DrawDto>(HttpStatusCode.Created);
+        Assert.Equal(4, draw.Drawn.Distinct().Count());
+        Assert.Equal(12, draw.Eligible);
+        Assert.Equal("20261116", draw.Seed);
+
+        var auditor = await app.ClientAsAsync(Roles.Auditor);
+        var check = await (await auditor.PostAsync($"/api/v1/inspections/draws/{draw.Id}/verify", null)).ReadAsync<VerificationDto>();
+        Assert.True(check.InputHashMatches);
+        Assert.True(check.ResultMatches);
+        Assert.Equal(draw.Drawn, check.Rerun);
+
+        // The same seed over the same eligible list in another round draws the same sections in the same order.
+        var round2 = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        var again = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round2}/draws", new { count = 4, seed = "20261116", unitIds = new[] { unit } })).ReadAsync<DrawDto>(HttpStatusCode.Created);
+        Assert.Equal(draw.Drawn, again.Drawn);
+        Assert.Equal(draw.InputHash, again.InputHash);
+
+        // A record changed behind the application's back no longer re-runs to itself.
+        await app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE \"RoundDraws\" SET \"Seed\" = 1 WHERE \"Id\" = {draw.Id}"));
+        var tampered = await (await auditor.PostAsync($"/api/v1/inspections/draws/{draw.Id}/verify", null)).ReadAsync<VerificationDto>();
+        Assert.False(tampered.ResultMatches);
+
+        var round3 = await (await office.GetAsync($"/api/v1/inspections/rounds/{round}")).ReadAsync<RoundDto>();
+        Assert.Equal(draw.Drawn.Order(), round3.Targets.Select(t => t.SectionId).Order());
+        Assert.All(round3.Targets, t => Assert.Equal(TargetSource.Drawn, t.Source));
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-5")]
+    public async Task Draw_WhenFewerEligibleThanAsked_IsRefusedNamingTheRule()
+    {
+        var (office, kit) = await OfficeAsync();
+        var unit = await kit.UnitAsync("小局");
+        await kit.SectionsAsync(unit, 2);
+        var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        var problem = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 3, unitIds = new[] { unit } }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-5");
+        Assert.Contains("2", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-5")]
+    public async Task Draw_WhenAnInspectorDeclaredAConflict_ExcludesThatUnitAndSaysSo()
+    {
+        var (office, kit) = await OfficeAsync();
+        var conflicted = await kit.UnitAsync("亲属所在局");
+        var clean = await kit.UnitAsync("无关局");
+        await kit.SectionsAsync(conflicted, 3);
+        var cleanSections = await kit.SectionsAsync(clean, 3);
+        var supervisor = await kit.ApprovedSupervisorAsync();
+        await (await office.PostJsonAsync("/api/v1/inspections/discipline/conflicts", new { inspectorKind = "Supervisor", inspectorId = supervisor, unitId = conflicted, reason = "配偶在该局工作", declaredOn = "2026-01-01" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(supervisor));
+
+        var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 3, unitIds = new[] { conflicted, clean } })).ReadAsync<DrawDto>(HttpStatusCode.Created);
+        Assert.Equal(cleanSections.Order(), draw.Drawn.Order());
+        Assert.Equal(3, draw.Excluded);
+
+        var refused = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 1, unitIds = new[] { conflicted } }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-5");
+        Assert.Contains("ORG-5", refused.GetProperty("title").GetString(), StringComparison.Ordinal);
+
+        // Choosing the unit by hand is refused as well.
+        var section = (await app.WithDbAsync(db => db.Sections.Where(s => s.UnitId == conflicted).Select(s => s.Id).ToListAsync()))[0];
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-5");
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-4")]
+    public async Task Draw_WhenTheUnitsLastInspectionFoundProblems_TakesItFirstAsMandatory()
+    {
+        var (office, kit) = await OfficeAsync();
+        var unit = await kit.UnitAsync("复查局");
+        var sections = await kit.SectionsAsync(unit, 10);
+        var team = await kit.TeamAsync(await kit.ApprovedSupervisorAsync());
+        await kit.EnsureCatalogueAsync(2027);
+        var first = await kit.RoundAsync(2027, teamId: team);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{first}/targets", new { sectionIds = new[] { sections[7] } })).ExpectAsync(HttpStatusCode.OK);
+        var visit = (await kit.VisitsOfAsync(first)).Single();
+        await kit.DriveAsync(visit, VisitStatus.Accepted, new DateOnly(2027, 4, 1));
+        await kit.FindingAsync(visit, confirm: true);
+
+        var next = await kit.RoundAsync(2027, teamId: team);
+        var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{next}/draws", new { count = 2, seed = "7", unitIds = new[] { unit } })).ReadAsync<DrawDto>(HttpStatusCode.Created);
+        Assert.Equal(sections[7], draw.Drawn[0]);
+        Assert.Equal(1, draw.Mandatory);
+        var round = await (await office.GetAsync($"/api/v1/inspections/rounds/{next}")).ReadAsync<RoundDto>();
+        Assert.Equal(TargetSource.Mandatory, round.Targets.Single(t => t.SectionId == sections[7]).Source);
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-4")]
+    public async Task Draw_WhenOpenRound_PrefersUnitsWithoutAnOpenInspectionThisYear()
+    {
+        var (office, kit) = await OfficeAsync();
+        var covered = await kit.UnitAsync("已明查局");
+        var uncovered = await kit.UnitAsync("未明查局");
+        var coveredSections = await kit.SectionsAsync(covered, 5);
+        var uncoveredSections = await kit.SectionsAsync(uncovered, 2);
+        var team = await kit.TeamAsync(await kit.ApprovedSupervisorAsync());
+        var earlier = await kit.RoundAsync(2028, kind: "Open", teamId: team);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{earlier}/targets", new { sectionIds = new[] { coveredSections[0] } })).ExpectAsync(HttpStatusCode.OK);
+        await kit.VisitsOfAsync(earlier);
+
+        var round = await kit.RoundAsync(2028, kind: "Open", teamId: team);
+        var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 2, unitIds = new[] { covered, uncovered } })).ReadAsync<DrawDto>(HttpStatusCode.Created);
+        Assert.Equal(uncoveredSections.Order(), draw.Drawn.Order());
+        Assert.Equal(2, draw.Preferred);
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-9")]
+    public async Task Round_WhenPlanNotDecided_CannotStartAndADecidedPlanCannotChange()
+    {
+        var (office, kit) = await OfficeAsync();
+        var team = await kit.TeamAsync(await kit.ApprovedSupervisorAsync());
+        var draft = await kit.RoundAsync(2027, teamId: team, decide: false);
+        await (await office.PostAsync($"/api/v1/inspections/rounds/{draft}/start", null)).ExpectRuleAsync(HttpStatusCode.Conflict, "INS-9");
+
+        var noPeople = await kit.RoundAsync(2027, decide: false);
+        await (await office.PostAsync($"/api/v1/inspections/rounds/{noPeople}/decide", null)).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-9");
+
+        await (await office.PostAsync($"/api/v1/inspections/rounds/{draft}/decide", null)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PutJsonAsync($"/api/v1/inspections/rounds/{draft}/plan", new { title = "改", scope = "s", focus = "f", plannedTargets = 1, startsOn = "2027-03-01", endsOn = "2027-04-01" }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "INS-9");
+        await (await office.PostAsync($"/api/v1/inspections/rounds/{draft}/start", null)).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(RoundStatus.Running, (await (await office.GetAsync($"/api/v1/inspections/rounds/{draft}")).ReadAsync<RoundDto>()).Status);
+        // SEC-3: the plan's people are in the audit chain.
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "round.people" && a.EntityKey == draft.ToString() && a.After!.Contains(team.ToString()))));
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-5")]
+    public async Task AssignInspectors_WhenOneDeclaredAConflictWithTheUnit_IsRefused()
+    {
+        var (office, kit) = await OfficeAsync();
+        var unit = await kit.UnitAsync("回避局");
+        var section = await kit.SectionAsync(unit, "综合窗口");
+        var a = await kit.ApprovedSupervisorAsync();
+        var b = await kit.ApprovedSupervisorAsync();
+        var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(a, b));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        var visit = (await kit.VisitsOfAsync(round)).Single();
+        await (await office.PostJsonAsync("/api/v1/inspections/discipline/conflicts", new { inspectorKind = "Supervisor", inspectorId = b, unitId = unit, sectionId = section, reason = "曾在该窗口工作", declaredOn = "2026-01-01" }))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        await (await office.PutJsonAsync($"/api/v1/inspections/visits/{visit}/inspectors", new { supervisorIds = new[] { a, b }, agencyInspectorIds = Array.Empty<Guid>() }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-5");
+        await (await office.PutJsonAsync($"/api/v1/inspections/visits/{visit}/inspectors", new { supervisorIds = new[] { a }, agencyInspectorIds = Array.Empty<Guid>() }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-18")]
+    public async Task Catalogue_WhenAnItemsPointsChange_OldFindingsKeepThePointsTheyHad()
+    {
+        var (office, kit) = await OfficeAsync();
+        await kit.EnsureCatalogueAsync(2029);
+        var catalogue = JsonDocument.Parse(await office.GetStringAsync("/api/v1/inspections/catalogues/2029")).RootElement;
+        var items = catalogue.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(20, items.Count(i => i.GetProperty("group").GetString() == "Annex"));
+        Assert.Equal(8, items.Count(i => i.GetProperty("group").GetString() == "EfficiencySystem"));
+        var s07 = items.Single(i => i.GetProperty("code").GetString() == "S07");
+
+        var unit = await kit.UnitAsync("快照局");
+        var section = await kit.SectionAsync(unit, "窗口");
+        var round = await kit.RoundAsync(2029, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        var visit = (await kit.VisitsOfAsync(round)).Single();
+        var finding = await kit.FindingAsync(visit);
+
+        await (await office.PutJsonAsync($"/api/v1/inspections/catalogues/2029/items/{s07.GetProperty("id").GetGuid()}", new { name = "离岗未告示（修订）", points = 2.5, discretionary = false }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        var kept = await app.WithDbAsync(db => db.Findings.AsNoTracking().FirstAsync(f => f.Id == finding));
+        Assert.Equal(1m, kept.Points);
+        Assert.StartsWith("未落实离岗告示制", kept.ItemName, StringComparison.Ordinal);
+        var newFinding = await kit.FindingAsync(visit);
+        Assert.Equal(2.5m, (await app.WithDbAsync(db => db.Findings.AsNoTracking().FirstAsync(f => f.Id == newFinding))).Points);
+
+        // The next year's catalogue starts from this one, edits included.
+        await kit.EnsureCatalogueAsync(2030);
+        var next = JsonDocument.Parse(await office.GetStringAsync("/api/v1/inspections/catalogues/2030")).RootElement;
+        Assert.Equal(2029, next.GetProperty("copiedFromYear").GetInt32());
+        Assert.Equal(2.5m, next.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("code").GetString() == "S07").GetProperty("points").GetDecimal());
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-18")]
+    public async Task Finding_WhenTheItemBelongsToAnotherYear_IsRefused()
+    {
+        var (_, kit) = await OfficeAsync();
+        await kit.EnsureCatalogueAsync(2029);
+        var item = await app.WithDbAsync(db => db.DeductionItems.AsNoTracking().FirstAsync(i => i.Year == 2029));
+        var ex = Assert.Throws<Mingcha.Web.DomainRuleException>(() =>
+            new Finding(Guid.NewGuid(), Guid.NewGuid(), 2028, Guid.NewGuid(), Guid.NewGuid(), null, item, null, "问题", null, null, "x", DateTime.UtcNow));
+        Assert.Equal("INS-18", ex.RuleId);
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-6")]
+    public async Task TipOff_WhenRecorded_IsAFindingOfTheTippingOffItemAgainstTheLeakingUnit()
+    {
+        var (office, kit) = await OfficeAsync();
+        await kit.EnsureCatalogueAsync(2027);
+        var target = await kit.UnitAsync("被查局");
+        var leaker = await kit.UnitAsync("报信局");
+        var targetSection = await kit.SectionAsync(target, "窗口");
+        var leakerSection = await kit.SectionAsync(leaker, "办公室", "InternalSection");
+        var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { targetSection } })).ExpectAsync(HttpStatusCode.OK);
+        var visit = (await kit.VisitsOfAsync(round)).Single();
+
+        var id = (await (await office.PostJsonAsync($"/api/v1/inspections/visits/{visit}/tip-offs", new { sectionId = leakerSection, description = "暗访前电话通知被查单位", points = 3 }))
+            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var f = await app.WithDbAsync(db => db.Findings.AsNoTracking().FirstAsync(x => x.Id == id));
+        Assert.Equal("D03", f.ItemCode);
+        Assert.Equal(leaker, f.UnitId);
+        Assert.Equal(3m, f.Points);
+    }
+
+    [Fact]
+    [Trait("Rule", "RCT-1")]
+    public async Task SendFindings_WhenAFindingAwaitsConfirmation_IsRefused()
+    {
+        var (office, kit) = await OfficeAsync();
+        await kit.EnsureCatalogueAsync(2027);
+        var unit = await kit.UnitAsync("送达局");
+        var section = await kit.SectionAsync(unit, "窗口");
+        var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        var visit = (await kit.VisitsOfAsync(round)).Single();
+        await (await office.PostAsync($"/api/v1/inspections/visits/{visit}/send-findings", null)).ExpectRuleAsync(HttpStatusCode.Conflict, "INS-19");
+        await kit.DriveAsync(visit, VisitStatus.Accepted, new DateOnly(2027, 5, 1));
+        await kit.FindingAsync(visit);
+        await (await office.PostAsync($"/api/v1/inspections/visits/{visit}/send-findings", null)).ExpectRuleAsync(HttpStatusCode.Conflict, "RCT-1");
+    }
+}
