@@ -32,6 +32,7 @@ builder.Services.AddScoped<SignInHandler>();
 builder.Services.AddScoped<AccountService>();
 builder.Services.AddScoped<AuditVerifier>();
 builder.Services.AddDataProtection().SetApplicationName("Mingcha");
+builder.Services.AddSingleton<PersonalDataSealer>();
 builder.Services.AddSingleton<DbKeyRepository>();
 builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
     .Configure<DbKeyRepository>((o, repo) => o.XmlRepository = repo);

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Mingcha.Domain.Audit;
 using Mingcha.Domain.Calendar;
+using Mingcha.Domain.Identifiers;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Evidence;
@@ -21,13 +22,13 @@ namespace Mingcha.Web.Data;
 /// The one database context. Saving appends an audit line for every change of an <see cref="IAudited"/>
 /// record and for every queued <see cref="AuditEvent"/>, chained by hash, in the same transaction (SEC-3).
 /// </summary>
-public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider time, IAuditActor actor)
+public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider time, IAuditActor actor, PersonalDataSealer? sealer = null)
     : IdentityDbContext<MingchaUser>(options)
 {
     /// <summary>Any constant: the PostgreSQL advisory lock that serialises appends to the audit chain across instances.</summary>
     private const long AuditChainLockKey = 727_274_001;
 
-    private static readonly JsonSerializerOptions AuditJson = new()
+    internal static readonly JsonSerializerOptions AuditJson = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
@@ -341,20 +342,29 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         return events;
     }
 
-    private static AuditEvent DescribeChange(EntityEntry entry)
+    private AuditEvent DescribeChange(EntityEntry entry)
     {
         var type = entry.Metadata.ClrType.Name;
         var key = string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties
             .Select(p => Convert.ToString(entry.Property(p.Name).CurrentValue, CultureInfo.InvariantCulture)));
         if (entry.State == EntityState.Added)
         {
-            var after = entry.Properties.ToDictionary(p => p.Metadata.Name, p => p.CurrentValue);
+            var after = entry.Properties.ToDictionary(p => p.Metadata.Name, p => AuditValue(p, p.CurrentValue));
             return new AuditEvent("create", type, key, null, JsonSerializer.Serialize(after, AuditJson));
         }
         var changed = entry.Properties.Where(p => p.IsModified && !Equals(p.OriginalValue, p.CurrentValue)).ToList();
-        var before = changed.ToDictionary(p => p.Metadata.Name, p => p.OriginalValue);
-        var afterValues = changed.ToDictionary(p => p.Metadata.Name, p => p.CurrentValue);
+        var before = changed.ToDictionary(p => p.Metadata.Name, p => AuditValue(p, p.OriginalValue));
+        var afterValues = changed.ToDictionary(p => p.Metadata.Name, p => AuditValue(p, p.CurrentValue));
         return new AuditEvent("update", type, key, JsonSerializer.Serialize(before, AuditJson), JsonSerializer.Serialize(afterValues, AuditJson));
+    }
+
+    /// <summary>SEC-4: a personal value goes into the log masked and sealed, never in the clear.</summary>
+    private object? AuditValue(PropertyEntry property, object? value)
+    {
+        if (value is not string text || text.Length == 0) return value;
+        var mark = PersonalDataSealer.MarkOf(property.Metadata.PropertyInfo);
+        if (mark is null) return value;
+        return new SealedPersonalValue(PersonalAttribute.Mask(mark.Kind, text), sealer?.Seal(text));
     }
 }
 

@@ -22,6 +22,9 @@ public static class Bootstrap
         var sp = scope.ServiceProvider;
         var options = sp.GetRequiredService<IOptions<MingchaOptions>>().Value;
         await sp.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        // SEC-4: the audit log seals personal values; make sure the key ring exists now, because creating a key
+        // writes to the database and must not happen inside another writer's SQLite transaction.
+        _ = sp.GetRequiredService<Features.Audit.PersonalDataSealer>().Seal("key-ring");
         var db = sp.GetRequiredService<MingchaDb>();
         // Several instances may start together on one PostgreSQL: one prepares, the others wait and find it done.
         await db.Database.OpenConnectionAsync(ct);

@@ -230,9 +230,44 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
         await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = @p0 WHERE "Seq" = -1""", b);
     }
 
+    [Fact]
+    [Trait("Rule", "SEC-4")]
+    public async Task StaffPhoneAndIdNumber_InTheAuditLog_AreMaskedAndSealed_AndRevealingOneIsLogged()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var auditor = await app.ClientAsAsync(Roles.Auditor);
+        var unit = await (await office.PostJsonAsync("/api/v1/units", new { code = Code("pii"), name = "人社局" })).ReadAsync<IdDto>(HttpStatusCode.Created);
+        var staff = await (await office.PostJsonAsync("/api/v1/staff", new
+        {
+            unitId = unit.Id, code = Code("st"), name = "李四", employment = "InService", phone = "13912345678", idNumber = "11010519491231002X",
+        })).ReadAsync<IdDto>(HttpStatusCode.Created);
+
+        var line = Assert.Single((await auditor.GetAsync<AuditPageDto>($"/api/v1/audit?entityType=Staff&entityKey={staff.Id}")).Items);
+        Assert.DoesNotContain("13912345678", line.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("11010519491231002X", line.After, StringComparison.Ordinal);
+        var after = JsonDocument.Parse(line.After!).RootElement;
+        Assert.Equal("139****5678", after.GetProperty("Phone").GetProperty("Masked").GetString());
+        Assert.Equal("1101**********002X", after.GetProperty("IdNumber").GetProperty("Masked").GetString());
+        Assert.Equal("李四", after.GetProperty("Name").GetString()); // a staff member's name is not masked
+
+        await (await auditor.PostJsonAsync($"/api/v1/audit/{line.Seq}/reveal", new { field = "Phone", reason = "" })).ExpectAsync(HttpStatusCode.BadRequest);
+        await (await auditor.PostJsonAsync($"/api/v1/audit/{line.Seq}/reveal", new { field = "Name", reason = "核查录入错误" })).ExpectAsync(HttpStatusCode.NotFound);
+        var revealed = await (await auditor.PostJsonAsync($"/api/v1/audit/{line.Seq}/reveal", new { field = "Phone", reason = "核查录入错误" }))
+            .ReadAsync<RevealedDto>(HttpStatusCode.OK);
+        Assert.Equal("13912345678", revealed.Value);
+
+        var log = await auditor.GetAsync<AuditPageDto>($"/api/v1/audit?entityType=AuditEntry&entityKey={line.Seq}");
+        var reveal = Assert.Single(log.Items);
+        Assert.Equal("reveal-personal", reveal.Action);
+        Assert.Contains("核查录入错误", reveal.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("13912345678", reveal.After, StringComparison.Ordinal);
+        Assert.True((await VerifyAsync(auditor)).IsIntact);
+    }
+
     private static string Code(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
     private sealed record IdDto(Guid Id);
     private sealed record AuditLineDto(long Seq, DateTime At, string? UserName, string? Ip, string Action, string? EntityType, string? EntityKey, string? Before, string? After, string Hash);
+    private sealed record RevealedDto(long Seq, string Field, string Masked, string Value);
     private sealed record AuditPageDto(List<AuditLineDto> Items, long Total);
 }

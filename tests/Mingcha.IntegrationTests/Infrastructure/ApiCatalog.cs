@@ -106,6 +106,7 @@ public static class ApiCatalog
         new("GET /api/v1/audit", Access.Only(R.Auditor), (s, n) => Get("/api/v1/audit?entityType=Unit&take=5")),
         new("GET /api/v1/audit/verify", Access.Only(R.Auditor), (s, n) => Get("/api/v1/audit/verify")),
         new("GET /api/v1/audit/entity-types", Access.Only(R.Auditor), (s, n) => Get("/api/v1/audit/entity-types")),
+        new("POST /api/v1/audit/{seq:long}/reveal", Access.Only(R.Auditor), (s, n) => Post("/api/v1/audit/1/reveal", new { field = "Phone", reason = "核查电话变更" })),
 
         new("GET /api/v1/calendar/years", Access.SignedIn, (s, n) => Get("/api/v1/calendar/years")),
         new("GET /api/v1/calendar/{year:int}", Access.SignedIn, (s, n) => Get("/api/v1/calendar/2026")),

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Audit;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Audit;
 
@@ -18,6 +19,46 @@ public static class AuditApi
             await QueryAsync(db, new AuditQuery(entityType, entityKey, user, beforeSeq, take ?? 100), ct));
         g.MapGet("/entity-types", async (MingchaDb db, CancellationToken ct) => await EntityTypesAsync(db, ct));
         g.MapGet("/verify", async (AuditVerifier verifier, CancellationToken ct) => await verifier.VerifyAsync(ct));
+        g.MapPost("/{seq:long}/reveal", async (long seq, RevealRequest request, MingchaDb db, PersonalDataSealer sealer, CancellationToken ct) =>
+            await RevealAsync(db, sealer, seq, request, ct));
+    }
+
+    public sealed record RevealRequest([property: System.ComponentModel.DataAnnotations.Required] string Field,
+        [property: System.ComponentModel.DataAnnotations.Required] string Reason, bool Before = false);
+    public sealed record RevealedValue(long Seq, string Field, string Masked, string Value);
+
+    /// <summary>
+    /// SEC-4: opens one sealed personal value of an audit line for the auditor, with a stated reason; the opening
+    /// itself is appended to the log (who, which line, which field, why).
+    /// </summary>
+    public static async Task<RevealedValue> RevealAsync(MingchaDb db, PersonalDataSealer sealer, long seq, RevealRequest request, CancellationToken ct)
+    {
+        Problems.Validate(request);
+        var reason = request.Reason.Trim();
+        if (reason.Length is < 4 or > 500)
+            throw new DomainRuleException("SEC-4", "查看完整个人信息须说明理由（4 至 500 字）。 Showing personal data in full needs a reason (4 to 500 characters).", 400);
+        var line = await db.AuditEntries.AsNoTracking().FirstOrDefaultAsync(a => a.Seq == seq, ct)
+            ?? throw new NotFoundException("审计记录不存在。 No such audit line.");
+        var json = request.Before ? line.Before : line.After;
+        SealedPersonalValue? value = null;
+        if (json is not null)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty(request.Field, out var field)
+                && field.ValueKind == System.Text.Json.JsonValueKind.Object
+                && field.TryGetProperty("Masked", out var masked) && field.TryGetProperty("Sealed", out var sealedText)
+                && sealedText.ValueKind == System.Text.Json.JsonValueKind.String)
+                value = new SealedPersonalValue(masked.GetString() ?? "", sealedText.GetString());
+        }
+        if (value?.Sealed is null)
+            throw new DomainRuleException("SEC-4", "该记录的此字段不是封存的个人信息。 This field of the line is not a sealed personal value.", 404);
+        var clear = sealer.Open(value.Sealed)
+            ?? throw new DomainRuleException("SEC-4", "无法解封：密钥不可用。 The value cannot be opened: its key is not available.", 409);
+        db.Audit(new AuditEvent("reveal-personal", nameof(AuditEntry), seq.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+            System.Text.Json.JsonSerializer.Serialize(new { request.Field, Side = request.Before ? "before" : "after", Reason = reason }, MingchaDb.AuditJson)));
+        await db.SaveChangesAsync(ct);
+        return new RevealedValue(seq, request.Field, value.Masked, clear);
     }
 
     /// <summary>The kinds of record the log holds entries for, for the filter of the audit page.</summary>

@@ -1,3 +1,4 @@
+using Mingcha.Domain.Identifiers;
 using Mingcha.Web.Data;
 
 namespace Mingcha.Web.Features.Organisation;
@@ -202,8 +203,10 @@ public sealed class Staff : IAudited
     public string Name { get; set; }
     public EmploymentType Employment { get; set; }
     public string? Position { get; set; }
+    [Personal(PersonalKind.Phone)]
     public string? Phone { get; set; }
     /// <summary>Resident ID number (GB 11643); personal data, shown masked (SEC-4).</summary>
+    [Personal(PersonalKind.IdNumber)]
     public string? IdNumber { get; set; }
     public bool Active { get; set; } = true;
     public bool IsDemo { get; internal set; }
@@ -228,6 +231,7 @@ public sealed class Supervisor : IAudited
     public Guid Id { get; private set; }
     public string Code { get; private set; }
     public string Name { get; set; }
+    [Personal(PersonalKind.Phone)]
     public string? Phone { get; set; }
     public Guid? RecommendedByUnitId { get; private set; }
     public SupervisorStatus Status { get; private set; }
@@ -301,6 +305,7 @@ public sealed class Agency : IAudited
     public DateOnly ContractStart { get; private set; }
     public DateOnly ContractEnd { get; private set; }
     public string? ContactPerson { get; set; }
+    [Personal(PersonalKind.Phone)]
     public string? ContactPhone { get; set; }
     public bool IsDemo { get; internal set; }
     public bool IsUnderContract(DateOnly day) => day >= ContractStart && day <= ContractEnd;
