@@ -55,10 +55,11 @@ public static class Gbt9704Layout
     public static double CharPitchPt => TextWidthMm * 72 / 25.4 / CharsPerLine;
 
     /// <summary>
-    /// The docGrid charSpace for 28 characters per line: Word stores the pitch's difference from the default font
-    /// size (16 pt) in 1/4096 of a point.
+    /// Character spacing of body text in twentieths of a point (negative: condensed), so that 28 characters of 16 pt
+    /// fit the 156 mm line: -5, i.e. 15.75 pt per character. Run spacing is honoured alike by Word, WPS and LibreOffice,
+    /// which a character grid (docGrid charSpace) is not.
     /// </summary>
-    public static int CharSpace => (int)Math.Round((CharPitchPt - Size3Pt) * 4096);
+    public static int BodyCharacterSpacing => (int)Math.Floor((CharPitchPt - Size3Pt) * 20);
 
     /// <summary>How wide a text is in characters of body type: CJK and full-width 1, ASCII ½.</summary>
     public static double WidthInChars(string text) => text.Sum(c => c < 0x2E80 ? 0.5 : 1.0);

@@ -110,7 +110,11 @@ public sealed class OfficialDocumentsTests(DocumentsApp app) : IClassFixture<Doc
         Assert.Contains(paragraphs, p => p.InnerText == "2026年11月22日");
         // 版记 anchored to the foot of the page, and page numbers "— n —" outside: odd right, even left.
         var distribution = body.Elements<Table>().Last();
-        Assert.Equal(VerticalAlignmentValues.Bottom, distribution.GetFirstChild<TableProperties>()!.TablePositionProperties!.TablePositionYAlignment!.Value);
+        var position = distribution.GetFirstChild<TableProperties>()!.TablePositionProperties!;
+        var rowHeights = distribution.Elements<TableRow>().Sum(r => (int)r.Descendants<TableRowHeight>().Single().Val!.Value);
+        Assert.Equal(VerticalAnchorValues.Margin, position.VerticalAnchor!.Value);
+        Assert.InRange(Gbt9704Layout.Twips(225) - (position.TablePositionY!.Value + rowHeights), 0, 60); // its foot at the foot of the text area
+        Assert.Equal(2, distribution.Elements<TableRow>().Count());
         Assert.Contains("抄送：市纪委监委，市政府办公室。", distribution.InnerText, StringComparison.Ordinal);
         Assert.Contains("2026年11月22日印发", distribution.InnerText, StringComparison.Ordinal);
         Assert.NotNull(doc.MainDocumentPart.DocumentSettingsPart!.Settings.GetFirstChild<EvenAndOddHeaders>());

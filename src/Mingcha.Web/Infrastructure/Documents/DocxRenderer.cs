@@ -100,15 +100,18 @@ public static class DocxRenderer
             var (issuerIndent, dateIndent) = L.SignatureIndents(c.IssuerName, date);
             body.Append(Blank(), Blank());
             body.Append(RightIndented(Para(c.IssuerName, L.FontFangSong, Body, JustificationValues.Right), issuerIndent));
-            body.Append(RightIndented(Para(date, L.FontFangSong, Body, JustificationValues.Right), dateIndent));
+            var dateLine = RightIndented(Para(date, L.FontFangSong, Body, JustificationValues.Right), dateIndent);
+            // The 版记 floats on the page of the paragraph after it (its anchor): the last paragraph of the text, so that
+            // it lands on the last page. LibreOffice 7.4 lays floating tables out inline: there it follows the text.
             if (!string.IsNullOrWhiteSpace(c.Note))
             {
-                body.Append(Blank());
+                body.Append(dateLine, Blank(), Distribution(c));
                 body.Append(Indented(Para("（" + c.Note + "）", L.FontFangSong, Body, JustificationValues.Both)));
             }
-
-            body.Append(Distribution(c));
-            body.Append(new Paragraph(new ParagraphProperties { SpacingBetweenLines = new SpacingBetweenLines { Line = "20", LineRule = LineSpacingRuleValues.Exact } }));
+            else
+            {
+                body.Append(Distribution(c), dateLine);
+            }
 
             var (odd, even) = AddFooters(main);
             var section = new SectionProperties();
@@ -129,7 +132,7 @@ public static class DocxRenderer
                     Header = (UInt32Value)(uint)L.Twips(15), Footer = (UInt32Value)(uint)L.Twips(L.BottomMarginMm - L.PageNumberBelowTextMm - 5),
                     Gutter = 0,
                 },
-                new DocGrid { Type = DocGridValues.LinesAndChars, LinePitch = L.LinePitchTwips, CharacterSpace = L.CharSpace });
+                new DocGrid { Type = DocGridValues.Lines, LinePitch = L.LinePitchTwips });
             body.Append(section);
             main.Document.Save();
         }
@@ -177,20 +180,28 @@ public static class DocxRenderer
         body.Append(numberLine);
     }
 
+    /// <summary>
+    /// §7.4: 版记 at the foot of the last page: thick first and last lines, thin lines between; 4号 仿宋. A floating
+    /// table whose rows have exact heights, placed at a fixed offset from the top of the text area so that its foot
+    /// is the foot of the text area (an offset rather than "bottom" alignment: simpler for readers to honour).
+    /// </summary>
     private static Table Distribution(OfficialDocumentContent c)
     {
-        // §7.4: 版记 at the foot of the last page: thick first and last lines, thin lines between; 4号 仿宋.
-        var thick = 8u; // 1 pt ≈ 0.35 mm
-        var thin = 6u;  // 0.75 pt ≈ 0.25 mm
-        var half = (TextWidthTwips / 2).ToString(CultureInfo.InvariantCulture);
+        const uint thick = 8; // 1 pt ≈ 0.35 mm
+        const uint thin = 6;  // 0.75 pt ≈ 0.25 mm
+        var rows = c.CopyTo.Count > 0 ? 2 : 1;
+        var rowHeight = L.LinePitchTwips;
+        var textHeight = L.Twips(L.TextHeightMm);
+        // A hair narrower than the text area: LibreOffice imports a floating table as wide as the text as an inline one.
+        var width = (TextWidthTwips - 20).ToString(CultureInfo.InvariantCulture);
         var table = new Table(new TableProperties(
                 new TablePositionProperties
                 {
-                    VerticalAnchor = VerticalAnchorValues.Margin, TablePositionYAlignment = VerticalAlignmentValues.Bottom,
-                    HorizontalAnchor = HorizontalAnchorValues.Margin, TablePositionXAlignment = HorizontalAlignmentValues.Center,
+                    VerticalAnchor = VerticalAnchorValues.Margin, TablePositionY = textHeight - rows * rowHeight - 40,
+                    HorizontalAnchor = HorizontalAnchorValues.Margin, TablePositionX = 10,
                 },
                 new TableOverlap { Val = TableOverlapValues.Never },
-                new TableWidth { Width = TextWidthTwips.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
+                new TableWidth { Width = width, Type = TableWidthUnitValues.Dxa },
                 new TableBorders(
                     new TopBorder { Val = BorderValues.Single, Size = thick, Color = "000000" },
                     new LeftBorder { Val = BorderValues.Nil },
@@ -200,20 +211,28 @@ public static class DocxRenderer
                     new InsideVerticalBorder { Val = BorderValues.Nil }),
                 new TableLayout { Type = TableLayoutValues.Fixed },
                 new TableCellMarginDefault(new TopMargin { Width = "0", Type = TableWidthUnitValues.Dxa }, new BottomMargin { Width = "0", Type = TableWidthUnitValues.Dxa })),
-            new TableGrid(new GridColumn { Width = half }, new GridColumn { Width = half }));
+            new TableGrid(new GridColumn { Width = width }));
+        TableRow Row(Paragraph p) => new(
+            new TableRowProperties(new TableRowHeight { Val = (UInt32Value)(uint)rowHeight, HeightType = HeightRuleValues.Exact }),
+            new TableCell(new TableCellProperties(new TableCellWidth { Width = width, Type = TableWidthUnitValues.Dxa }, new TableCellVerticalAlignment { Val = TableVerticalAlignmentValues.Center }), p));
         if (c.CopyTo.Count > 0)
         {
             var copy = Para("抄送：" + string.Join("，", c.CopyTo) + "。", L.FontFangSong, Small, JustificationValues.Left);
-            copy.ParagraphProperties!.Indentation = new Indentation { Left = Chars(4, Small), Right = Chars(1, Small), Hanging = Chars(3, Small) };
-            table.Append(new TableRow(new TableCell(new TableCellProperties(new TableCellWidth { Width = TextWidthTwips.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa }, new GridSpan { Val = 2 }), copy)));
+            copy.ParagraphProperties!.SpacingBetweenLines = new SpacingBetweenLines { Line = "240", LineRule = LineSpacingRuleValues.Auto };
+            copy.ParagraphProperties.Indentation = new Indentation { Left = Chars(4, Small), Right = Chars(1, Small), Hanging = Chars(3, Small) };
+            table.Append(Row(copy));
         }
-        var by = Para(c.PrintedBy, L.FontFangSong, Small, JustificationValues.Left);
-        by.ParagraphProperties!.Indentation = new Indentation { Left = Chars(1, Small) };
-        var on = Para(L.ChineseDate(c.PrintedOn) + "印发", L.FontFangSong, Small, JustificationValues.Right);
-        on.ParagraphProperties!.Indentation = new Indentation { Right = Chars(1, Small) };
-        table.Append(new TableRow(
-            new TableCell(new TableCellProperties(new TableCellWidth { Width = half, Type = TableWidthUnitValues.Dxa }), by),
-            new TableCell(new TableCellProperties(new TableCellWidth { Width = half, Type = TableWidthUnitValues.Dxa }), on)));
+        var printed = new Paragraph(
+            new ParagraphProperties
+            {
+                Tabs = new Tabs(new TabStop { Val = TabStopValues.Right, Position = TextWidthTwips - Small * 10 }),
+                SpacingBetweenLines = new SpacingBetweenLines { Line = "240", LineRule = LineSpacingRuleValues.Auto },
+                Indentation = new Indentation { Left = Chars(1, Small) },
+            },
+            TextRun(c.PrintedBy, L.FontFangSong, Small),
+            new Run(new TabChar()),
+            TextRun(L.ChineseDate(c.PrintedOn) + "印发", L.FontFangSong, Small));
+        table.Append(Row(printed));
         return table;
     }
 
@@ -399,6 +418,7 @@ public static class DocxRenderer
         var props = new RunProperties(new RunFonts { Ascii = font, HighAnsi = font, EastAsia = font, ComplexScript = font });
         if (bold) props.Append(new Bold(), new BoldComplexScript());
         if (color is not null) props.Append(new Color { Val = color });
+        if (halfPoints == Body) props.Append(new Spacing { Val = L.BodyCharacterSpacing });
         props.Append(new FontSize { Val = halfPoints.ToString(CultureInfo.InvariantCulture) }, new FontSizeComplexScript { Val = halfPoints.ToString(CultureInfo.InvariantCulture) });
         return new Run(props, new Text(text) { Space = SpaceProcessingModeValues.Preserve });
     }
