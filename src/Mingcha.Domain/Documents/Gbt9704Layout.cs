@@ -84,6 +84,13 @@ public static class Gbt9704Layout
         return (issuerIndent, dateIndent);
     }
 
+    /// <summary>
+    /// §7.2.4 leaves the masthead's size to the office ("醒目、美观、庄重"): here as large as fits one line of the text
+    /// area, between 2号 (22 pt) and 小初 (36 pt).
+    /// </summary>
+    public static double MastheadSizePt(string masthead) =>
+        Math.Clamp(Math.Floor(TextWidthMm * 72 / 25.4 / Math.Max(1, WidthInChars(masthead))), Size2Pt, 36);
+
     /// <summary>成文日期 and 印发日期 in Arabic numerals, years in full, no leading zeros: 2026年11月22日.</summary>
     public static string ChineseDate(DateOnly date) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{date.Year}年{date.Month}月{date.Day}日");

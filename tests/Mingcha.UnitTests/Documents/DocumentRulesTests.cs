@@ -220,3 +220,13 @@ public sealed class DocumentValidationTests
         0xFF, 0xD9,
     ];
 }
+
+public sealed class MastheadTests
+{
+    [Theory]
+    [InlineData("示范市机关效能建设领导小组办公室文件", 24)] // 18 characters fill the 156 mm line at 24 pt
+    [InlineData("效能办文件", 36)]                          // short: capped at 小初
+    [InlineData("示范市机关效能建设领导小组办公室暨示范市优化营商环境工作领导小组办公室文件", 22)] // long: never below 2号
+    public void MastheadSizePt_FitsOneLineWithinTheCustomarySizes(string masthead, double expected) =>
+        Assert.Equal(expected, Gbt9704Layout.MastheadSizePt(masthead));
+}

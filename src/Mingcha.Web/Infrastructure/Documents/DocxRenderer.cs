@@ -140,9 +140,7 @@ public static class DocxRenderer
 
     private static void Masthead(Body body, OfficialDocumentContent c, string number)
     {
-        // The masthead's size follows its length so that it fits on one line of the text area (at most 小初, 36 pt).
-        var chars = Math.Max(1, L.WidthInChars(c.Masthead));
-        var pt = Math.Clamp(Math.Floor(L.TextWidthMm * 72 / 25.4 / chars), L.Size2Pt, 36);
+        var pt = L.MastheadSizePt(c.Masthead);
         var masthead = new Paragraph(
             new ParagraphProperties
             {

@@ -26,7 +26,7 @@ public static class HtmlRenderer
         ArgumentNullException.ThrowIfNull(request);
         var c = request.Content;
         var pitch = Px(PitchPx);
-        var mastheadPt = Math.Clamp(Math.Floor(L.TextWidthMm * 72 / 25.4 / Math.Max(1, L.WidthInChars(c.Masthead))), L.Size2Pt, 36);
+        var mastheadPt = L.MastheadSizePt(c.Masthead);
         var sb = new StringBuilder(4096);
         sb.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>").Append(E(c.Title)).Append("</title><style>");
         sb.Append(CultureInfo.InvariantCulture, $$"""
