@@ -5,12 +5,14 @@ using Microsoft.Extensions.Options;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Documents;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
+using Mingcha.Web.Features.Rectification;
 using Mingcha.Web.Infrastructure;
 
 var command = Commands.IsCommand(args) ? args : null;
@@ -46,6 +48,8 @@ builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
 builder.Services.AddEvidence(builder.Configuration);
 builder.Services.AddInspections();
+builder.Services.AddDocuments(builder.Configuration);
+builder.Services.AddRectification(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
@@ -112,6 +116,8 @@ OrganisationApi.Map(app);
 OrgImportApi.Map(app);
 app.MapEvidence();
 InspectionsApi.Map(app);
+app.MapDocuments();
+app.MapRectificationApi();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

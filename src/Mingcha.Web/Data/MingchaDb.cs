@@ -95,6 +95,9 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<RectificationOutcome> RectificationOutcomes => Set<RectificationOutcome>();
     public DbSet<OutcomeFinding> OutcomeFindings => Set<OutcomeFinding>();
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
+    public DbSet<Features.Documents.OfficialDocument> OfficialDocuments => Set<Features.Documents.OfficialDocument>();
+    public DbSet<Features.Documents.OfficialDocumentAddressee> OfficialDocumentAddressees => Set<Features.Documents.OfficialDocumentAddressee>();
+    public DbSet<Features.Documents.DocumentNumberSequence> DocumentNumberSequences => Set<Features.Documents.DocumentNumberSequence>();
 
     /// <summary>
     /// When true, row changes are not audited one by one; the caller queues one summary event instead.
@@ -289,6 +292,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         EvidenceModel.Configure(builder);
         InspectionsModel.Configure(builder);
         RectificationModel.Configure(builder);
+        Features.Documents.DocumentModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>

@@ -21,3 +21,13 @@ public sealed class FieldException(string field, string message) : Exception(mes
 {
     public string Field { get; } = field;
 }
+
+/// <summary>A service the request needs is missing or failed (e.g. the PDF printer): 503 with the message, not a 500.</summary>
+public sealed class UnavailableException(string message) : Exception(message);
+
+/// <summary>Bad input in several fields at once (e.g. an official document's content): 400 naming each field.</summary>
+public sealed class FieldsException(IReadOnlyDictionary<string, string[]> errors)
+    : Exception(string.Join(" ", errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))))
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+}

@@ -25,6 +25,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         CalendarYearMissingException e => Rule(422, "CAL-3", e.Message),
         NotFoundException e => new ProblemDetails { Status = 404, Title = e.Message },
         FieldException e => FieldProblem(e.Field, e.Message),
+        FieldsException e => new ValidationProblemDetails(e.Errors.ToDictionary(x => x.Key, x => x.Value)) { Status = 400, Title = "请求内容有误。 The request is invalid." },
+        UnavailableException e => new ProblemDetails { Status = 503, Title = e.Message },
         BadHttpRequestException e => BadRequest(e),
         JsonException e => Field(e.Path, "请求内容不是有效的 JSON。 The body is not valid JSON: " + e.Message),
         _ => null,

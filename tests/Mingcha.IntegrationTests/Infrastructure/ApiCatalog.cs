@@ -80,6 +80,7 @@ public static class ApiCatalog
     private static readonly Access InsRoundRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector);
     private static readonly Access InsDrawRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor);
     private static readonly Access InsVisitRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector, R.UnitLiaison);
+    private static readonly Access DocumentsRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor, R.UnitLiaison);
 
     private static ApiCall Get(string path) => new(HttpMethod.Get, path);
     private static ApiCall Post(string path, object? body = null) => new(HttpMethod.Post, path, body is null ? null : JsonSerializer.Serialize(body, Api.Json));
@@ -172,6 +173,22 @@ public static class ApiCatalog
         new("POST /api/v1/evidence/manifests/verify", Access.SignedIn, (s, n) => Post("/api/v1/evidence/manifests/verify", new { manifest = "{}", signature = "00" })),
         new("GET /api/v1/evidence/verify", Access.Only(R.Auditor, R.OfficeAdmin), (s, n) => Get("/api/v1/evidence/verify")),
         new("POST /api/v1/evidence/blobs/{sha256}/purge", Access.Only(R.OfficeAdmin), (s, n) => Post($"/api/v1/evidence/blobs/{new string('0', 64)}/purge", new { decision = "矩阵测试" })),
+        // Official documents (decision 009): the register is read by the office, leaders, the auditor and (their unit's
+        // documents only, SEC-2) unit liaisons; only the office administrator withdraws; the office's staff preview drafts.
+        new("GET /api/v1/documents", DocumentsRead, (s, n) => Get("/api/v1/documents?year=2026&kind=Notice")),
+        new("GET /api/v1/documents/{id:guid}", DocumentsRead, (s, n) => Get($"/api/v1/documents/{Guid.Empty}")),
+        new("GET /api/v1/documents/{id:guid}/docx", DocumentsRead, (s, n) => Get($"/api/v1/documents/{Guid.Empty}/docx")),
+        new("GET /api/v1/documents/{id:guid}/pdf", DocumentsRead, (s, n) => Get($"/api/v1/documents/{Guid.Empty}/pdf")),
+        new("POST /api/v1/documents/{id:guid}/withdraw", Access.Only(R.OfficeAdmin), (s, n) => Post($"/api/v1/documents/{Guid.Empty}/withdraw", new { reason = "异议成立" })),
+        new("POST /api/v1/documents/preview", OfficeManage, (s, n) => Post("/api/v1/documents/preview?format=docx", new
+        {
+            kind = "Notice", issuerName = "示范市机关效能建设领导小组办公室", masthead = "示范市机关效能建设领导小组办公室文件", signer = (string?)null,
+            title = $"矩阵预览{n}", addressees = new[] { "甲局" },
+            body = new object[] { new { type = "heading", level = 1, text = "基本情况" }, new { type = "paragraph", text = "正文。" } },
+            attachments = new[] { "清单" }, date = "2026-11-22", note = "联系人：李明", copyTo = new[] { "市纪委监委" },
+            printedBy = "示范市机关效能建设领导小组办公室", printedOn = "2026-11-22",
+        })),
+
         // tus discovery is open by the protocol; creating and resuming an upload needs an account.
         new("OPTIONS /api/v1/evidence/uploads", Access.Public, (s, n) => new ApiCall(HttpMethod.Options, "/api/v1/evidence/uploads")),
         new("OPTIONS /api/v1/evidence/uploads/{id:guid}", Access.Public, (s, n) => new ApiCall(HttpMethod.Options, $"/api/v1/evidence/uploads/{Guid.Empty}")),

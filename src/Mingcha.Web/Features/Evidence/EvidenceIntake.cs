@@ -14,7 +14,7 @@ namespace Mingcha.Web.Features.Evidence;
 public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProbe probe, TimeProvider time, IOptions<MingchaOptions> options)
 {
     /// <summary>Any constant: the PostgreSQL advisory lock that serialises appends to the evidence chain.</summary>
-    private const long EvidenceChainLockKey = 727_274_003;
+    internal const long EvidenceChainLockKey = 727_274_003;
 
     public async Task<EvidenceItem> CompleteAsync(EvidenceUpload upload, string stagedPath, string sha256, CancellationToken ct)
     {
@@ -61,18 +61,67 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
         return item;
     }
 
+    /// <summary>Media types of files the application makes itself (official documents), which the sniffer does not take from uploads.</summary>
+    public static readonly IReadOnlySet<string> GeneratedMediaTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/pdf",
+    };
+
+    /// <summary>
+    /// Takes a file the server generated (an issued official document's DOCX or PDF) into the vault as immutable
+    /// evidence of <paramref name="caseId"/>: stored under its SHA-256, sealed into the evidence chain with capture
+    /// source "generated" and no upload (UploadId empty). Joins the caller's transaction if there is one, so a
+    /// registration and its files commit or roll back together.
+    /// </summary>
+    public async Task<EvidenceItem> StoreGeneratedAsync(Guid caseId, string fileName, string contentType, byte[] bytes, string byUserId, string byName, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (!GeneratedMediaTypes.Contains(contentType))
+            throw new ArgumentException($"Generated evidence must be DOCX or PDF, not {contentType}.", nameof(contentType));
+        if (bytes.Length == 0) throw new ArgumentException("An empty file.", nameof(bytes));
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var now = time.GetUtcNow().UtcDateTime;
+        var existing = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(i => i.CaseId == caseId && i.Sha256 == sha256, ct);
+        if (existing is not null) return existing;
+
+        if (!await store.ExistsAsync(sha256, ct))
+        {
+            var folder = Path.Combine(options.Value.ResolvedDataFolder, "evidence", "generated");
+            Directory.CreateDirectory(folder);
+            var staged = Path.Combine(folder, Guid.NewGuid().ToString("N"));
+            await File.WriteAllBytesAsync(staged, bytes, ct);
+            try { await store.PutAsync(sha256, staged, bytes.Length, ct); }
+            finally { if (File.Exists(staged)) File.Delete(staged); }
+        }
+        if (!await db.EvidenceBlobs.AnyAsync(b => b.Sha256 == sha256, ct) && !db.EvidenceBlobs.Local.Any(b => b.Sha256 == sha256))
+            db.EvidenceBlobs.Add(new EvidenceBlob(sha256, bytes.Length, contentType, store.Backend, now));
+
+        var draft = new EvidenceRecord(0, Guid.CreateVersion7(), caseId, sha256, bytes.Length, contentType, fileName,
+            now, "generated", null, null, byUserId, byName, now, now, false, null, null, "", "");
+        return await AppendAsync(draft, Guid.Empty, ct);
+    }
+
     /// <summary>Seals the record onto the end of the evidence chain, in one transaction with its audit line (EVD-5).</summary>
     private async Task<EvidenceItem> AppendAsync(EvidenceRecord draft, Guid uploadId, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct); // SQLite: BEGIN IMMEDIATE serialises writers
-        if (db.IsPostgres)
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({EvidenceChainLockKey})", ct);
-        var last = await db.EvidenceItems.AsNoTracking().OrderByDescending(i => i.Seq).FirstOrDefaultAsync(ct);
-        var item = new EvidenceItem(EvidenceChain.Seal(draft, last?.ToRecord()), uploadId);
-        db.EvidenceItems.Add(item);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return item;
+        // SQLite: BEGIN IMMEDIATE serialises writers. A caller's transaction (already holding the write lock) is joined.
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        try
+        {
+            if (db.IsPostgres)
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({EvidenceChainLockKey})", ct);
+            var last = await db.EvidenceItems.AsNoTracking().OrderByDescending(i => i.Seq).FirstOrDefaultAsync(ct);
+            var item = new EvidenceItem(EvidenceChain.Seal(draft, last?.ToRecord()), uploadId);
+            db.EvidenceItems.Add(item);
+            await db.SaveChangesAsync(ct);
+            if (own is not null) await own.CommitAsync(ct);
+            return item;
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
     }
 
     private async Task MarkCompleteAsync(EvidenceUpload upload, Guid itemId, DateTime now, CancellationToken ct)

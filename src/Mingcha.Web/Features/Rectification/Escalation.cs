@@ -64,9 +64,20 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
                         break;
                 }
             }
+            // In-app to the unit's liaisons (addressed by role within the unit, SEC-2), and an e-mail to each who has an address.
+            var units = messages.Select(m => m.Notice.UnitId).Distinct().ToList();
+            var roleId = db.Roles.Where(r => r.Name == Mingcha.Domain.Security.Roles.UnitLiaison).Select(r => r.Id);
+            var mailTo = units.Count == 0 ? [] : (await db.Users.AsNoTracking()
+                .Where(u => u.UnitId != null && units.Contains(u.UnitId.Value) && u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && roleId.Contains(ur.RoleId)))
+                .Select(u => new { u.Id, UnitId = u.UnitId!.Value, u.Email }).ToListAsync(ct)).ToLookup(u => u.UnitId);
             foreach (var (n, title) in messages)
+            {
+                var key = $"notice.escalated:{n.Id}:{n.Stage}:{n.LadderExhausted}";
                 db.Notifications.Add(new Notification(null, Mingcha.Domain.Security.Roles.UnitLiaison, n.UnitId, "notice.escalated", title, null,
-                    $"/Rectification/Notice/{n.Id}", $"notice.escalated:{n.Id}:{n.Stage}:{n.LadderExhausted}", now));
+                    $"/Rectification/Notice/{n.Id}", key, now));
+                foreach (var person in mailTo[n.UnitId])
+                    db.OutboundMessages.Add(new OutboundMessage("email", person.Email!, title, title + $"\n\n/Rectification/Notice/{n.Id}", $"email:{key}:{person.Id}", now));
+            }
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
         }
@@ -83,8 +94,10 @@ public sealed class EscalationJob() : DailyJob(new TimeOnly(1, 0))
     public override async Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct)
     {
         var calendar = services.GetRequiredService<CalendarService>();
-        var r = await services.GetRequiredService<RectificationEscalator>().RunAsync(calendar.LocalDate(occurrenceUtc), ct);
-        // E-mail the escalations to the liaisons: the in-app notifications above are per unit; the outbox gets one per person.
+        // Today, not the occurrence's day: after nights the app was down, one catch-up run judges by the real date.
+        var today = calendar.Today;
+        var occurred = calendar.LocalDate(occurrenceUtc);
+        var r = await services.GetRequiredService<RectificationEscalator>().RunAsync(occurred > today ? occurred : today, ct);
         return $"{r.Escalated} escalated, {r.Exhausted} past the ladder";
     }
 }

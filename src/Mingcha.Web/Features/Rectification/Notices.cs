@@ -158,7 +158,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         var viewer = RectificationViewer.Of(by);
         var notice = await ForUnitAsync(id, viewer, ct);
         var now = time.GetUtcNow().UtcDateTime;
-        notice.Object(calendar.LocalDate(now));
+        notice.FileObjection(calendar.LocalDate(now));
         var evidence = await EvidenceAsync(notice, r.EvidenceItemIds, "RCT-3", ct);
         var objection = new NoticeObjection(notice.Id, r.Grounds.Trim(), evidence, viewer.UserId, now);
         db.NoticeObjections.Add(objection);

@@ -50,7 +50,7 @@ public sealed class RectificationNotice : IAudited
     public void AttachCase(Guid caseId) => EvidenceCaseId = caseId;
 
     /// <summary>RCT-3: an objection moves the notice to review; only while the window is open and the unit has not answered.</summary>
-    public void Object(DateOnly today)
+    public void FileObjection(DateOnly today)
     {
         if (Status != NoticeStatus.Issued)
             throw new DomainRuleException("RCT-3", "该通知书当前不能提出异议。 The notice takes no objection in its current state.");

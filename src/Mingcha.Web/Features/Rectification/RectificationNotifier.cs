@@ -61,7 +61,7 @@ public sealed class RectificationNotifier(MingchaDb db, TimeProvider time)
 /// <summary>E-mail delivery.</summary>
 public interface IMailTransport
 {
-    Task SendAsync(string to, string subject, string body, CancellationToken ct);
+    Task SendAsync(string recipient, string subject, string body, CancellationToken ct);
 }
 
 /// <summary>
@@ -69,13 +69,13 @@ public interface IMailTransport
 /// </summary>
 public sealed class SmtpMailTransport(IOptions<RectificationOptions> options) : IMailTransport
 {
-    public async Task SendAsync(string to, string subject, string body, CancellationToken ct)
+    public async Task SendAsync(string recipient, string subject, string body, CancellationToken ct)
     {
         var o = options.Value;
         if (string.IsNullOrWhiteSpace(o.SmtpHost)) throw new InvalidOperationException("No SMTP server is configured (Mingcha:Rectification:SmtpHost).");
         using var client = new SmtpClient(o.SmtpHost, o.SmtpPort) { EnableSsl = o.SmtpSsl, DeliveryMethod = SmtpDeliveryMethod.Network };
         if (o.SmtpUser is { Length: > 0 }) client.Credentials = new System.Net.NetworkCredential(o.SmtpUser, o.SmtpPassword);
-        using var message = new MailMessage(o.SmtpFrom, to, subject, body)
+        using var message = new MailMessage(o.SmtpFrom, recipient, subject, body)
         {
             SubjectEncoding = System.Text.Encoding.UTF8,
             BodyEncoding = System.Text.Encoding.UTF8,
@@ -96,7 +96,11 @@ public sealed partial class LoggingSmsGateway(ILogger<LoggingSmsGateway> logger)
 {
     public Task SendAsync(string phone, string text, CancellationToken ct)
     {
-        LogSms(logger, Identifiers.Mask(phone), text);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var masked = Identifiers.Mask(phone);
+            LogSms(logger, masked, text);
+        }
         return Task.CompletedTask;
     }
 
