@@ -67,7 +67,7 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
             // In-app to the unit's liaisons (addressed by role within the unit, SEC-2), and an e-mail to each who has an address.
             var units = messages.Select(m => m.Notice.UnitId).Distinct().ToList();
             var roleId = db.Roles.Where(r => r.Name == Mingcha.Domain.Security.Roles.UnitLiaison).Select(r => r.Id);
-            var mailTo = units.Count == 0 ? [] : (await db.Users.AsNoTracking()
+            var mailTo = (await db.Users.AsNoTracking()
                 .Where(u => u.UnitId != null && units.Contains(u.UnitId.Value) && u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && roleId.Contains(ur.RoleId)))
                 .Select(u => new { u.Id, UnitId = u.UnitId!.Value, u.Email }).ToListAsync(ct)).ToLookup(u => u.UnitId);
             foreach (var (n, title) in messages)
