@@ -95,3 +95,13 @@ internal sealed class RectificationKit(MingchaApp app, HttpClient office)
 
     public static Task<JsonElement> NoticeAsync(HttpClient client, Guid id) => JsonAsync(client, $"/api/v1/rectification/notices/{id}");
 }
+
+internal static class AppScope
+{
+    public static async Task<T> WithScopeResultAsync<T>(this MingchaApp app, Func<IServiceProvider, Task<T>> work)
+    {
+        T result = default!;
+        await app.WithScopeAsync(async sp => result = await work(sp));
+        return result;
+    }
+}

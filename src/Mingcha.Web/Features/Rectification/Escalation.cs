@@ -78,7 +78,12 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
                 foreach (var person in mailTo[n.UnitId])
                     db.OutboundMessages.Add(new OutboundMessage("email", person.Email!, title, title + $"\n\n/Rectification/Notice/{n.Id}", $"email:{key}:{person.Id}", now));
             }
-            await db.SaveChangesAsync(ct);
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateException)
+            {
+                // Another instance reached these rungs first (unique per notice and rung): its escalations stand, ours are dropped.
+                escalated = exhausted = 0;
+            }
             db.ChangeTracker.Clear();
         }
         return new Result(escalated, exhausted, scanned);
