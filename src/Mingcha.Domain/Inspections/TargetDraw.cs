@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -128,16 +127,31 @@ public static class TargetDraw
         }
     }
 
-    private static Guid[] Canonical(IEnumerable<Guid> ids) =>
-        ids.Distinct().Select(g => (Id: g, Key: g.ToString("D", CultureInfo.InvariantCulture)))
-            .OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => x.Id).ToArray();
+    /// <summary>
+    /// Distinct and sorted. Guid's own ordering compares its fields (a uint, two ushorts, eight bytes) in the order they
+    /// are written in the "D" text, as unsigned numbers, so it is the ordinal order of the lower-case text (tested).
+    /// </summary>
+    private static Guid[] Canonical(IEnumerable<Guid> ids)
+    {
+        var array = ids.Distinct().ToArray();
+        Array.Sort(array);
+        return array;
+    }
 
     private static string InputText(Guid[] mandatory, Guid[] preferred, Guid[] others)
     {
-        var sb = new StringBuilder((mandatory.Length + preferred.Length + others.Length) * 39);
-        foreach (var id in mandatory) sb.Append("M ").Append(id.ToString("D", CultureInfo.InvariantCulture)).Append('\n');
-        foreach (var id in preferred) sb.Append("P ").Append(id.ToString("D", CultureInfo.InvariantCulture)).Append('\n');
-        foreach (var id in others) sb.Append("O ").Append(id.ToString("D", CultureInfo.InvariantCulture)).Append('\n');
-        return sb.ToString();
+        var total = mandatory.Length + preferred.Length + others.Length;
+        return string.Create(total * 39, (mandatory, preferred, others), static (span, lists) =>
+        {
+            var at = 0;
+            foreach (var (tier, list) in new[] { ('M', lists.mandatory), ('P', lists.preferred), ('O', lists.others) })
+                foreach (var id in list)
+                {
+                    span[at] = tier; span[at + 1] = ' ';
+                    id.TryFormat(span.Slice(at + 2, 36), out _, "D");
+                    span[at + 38] = '\n';
+                    at += 39;
+                }
+        });
     }
 }

@@ -196,6 +196,8 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
             .ExpectRuleAsync(HttpStatusCode.Conflict, "INS-9");
         await (await office.PostAsync($"/api/v1/inspections/rounds/{draft}/start", null)).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal(RoundStatus.Running, (await (await office.GetAsync($"/api/v1/inspections/rounds/{draft}")).ReadAsync<RoundDto>()).Status);
+        // SEC-3: the plan's people are in the audit chain.
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "round.people" && a.EntityKey == draft.ToString() && a.After!.Contains(team.ToString()))));
     }
 
     [Fact]

@@ -68,13 +68,8 @@ public sealed partial class SecrecyTests(BareMingchaApp app) : IClassFixture<Bar
         secrets.AddRange(visits);
         secrets.AddRange(await app.WithDbAsync(db => db.RoundTargets.Where(t => t.RoundId == round).Select(t => t.Id).ToListAsync()));
         var visit = visits[0];
-        var caseId = (await (await office.PostJsonAsync("/api/v1/evidence/cases", new { kind = "CovertVisit", title = "机密专题暗访证据", targetUnitId = unit, teamId = team, referenceType = "Visit", referenceId = visit }))
-            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        await app.WithDbAsync(async db =>
-        {
-            (await db.Visits.FirstAsync(v => v.Id == visit)).AttachEvidenceCase(caseId);
-            return await db.SaveChangesAsync();
-        });
+        // Scheduling the visits opened one evidence case per visit (EVD-3).
+        var caseId = await app.WithDbAsync(db => db.Visits.Where(v => v.Id == visit).Select(v => v.EvidenceCaseId!.Value).FirstAsync());
         secrets.Add(caseId);
         await StillSecretAsync("drawn and decided");
 

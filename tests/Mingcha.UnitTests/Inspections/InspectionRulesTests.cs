@@ -308,3 +308,18 @@ public sealed class DefaultCatalogueTests
         Assert.Equal(DefaultDeductionCatalogue.Items.Count, DefaultDeductionCatalogue.Items.Select(i => i.Code).Distinct().Count());
     }
 }
+
+public sealed class TargetDrawCanonicalOrderTests
+{
+    [Fact]
+    [Trait("Rule", "INS-5")]
+    public void Run_InputList_IsSortedByTheIdsLowerCaseTextOrdinally()
+    {
+        var ids = Enumerable.Range(0, 2000).Select(_ => Guid.NewGuid()).Append(new Guid("ffffffff-0000-0000-0000-000000000000"))
+            .Append(new Guid("7fffffff-ffff-ffff-ffff-ffffffffffff")).Append(new Guid("80000000-0000-0000-0000-000000000000")).ToList();
+        var result = TargetDraw.Run(new DrawInput(1, 1, [], [], ids));
+        var listed = result.InputList.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[2..]).ToList();
+        Assert.Equal(ids.Select(i => i.ToString("D")).Order(StringComparer.Ordinal), listed);
+        Assert.All(result.InputList.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.StartsWith("O ", l, StringComparison.Ordinal));
+    }
+}

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Mingcha.Domain.Inspections;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
@@ -41,7 +42,7 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
         var q = db.Sections.AsNoTracking().Where(s => s.Active);
         if (r.Kinds is { Count: > 0 } kinds) q = q.Where(s => kinds.Contains(s.Kind));
         if (r.UnitIds is { Count: > 0 } unitIds) q = q.Where(s => unitIds.Contains(s.UnitId));
-        var sections = await q.Select(s => new { s.Id, s.UnitId }).ToListAsync(ct);
+        var sections = await ReadSectionsAsync(q, ct);
         var already = (await db.RoundTargets.AsNoTracking().Where(t => t.RoundId == roundId).Select(t => t.SectionId).ToListAsync(ct)).ToHashSet();
         sections.RemoveAll(s => already.Contains(s.Id));
         var unitOf = sections.ToDictionary(s => s.Id, s => s.UnitId);
@@ -111,9 +112,29 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
             by.UserId() ?? "", now);
         db.RoundDraws.Add(draw);
         var teamId = r.TeamId ?? (round.Teams.Count == 1 ? round.Teams[0].TeamId : null);
-        foreach (var id in result.Drawn)
-            db.RoundTargets.Add(new RoundTarget(roundId, id, unitOf[id], mandatorySet.Contains(id) ? TargetSource.Mandatory : TargetSource.Drawn, draw.Id, teamId, round.AgencyId, now));
-        await db.SaveChangesAsync(ct);
+        var targets = result.Drawn.Select(id => new RoundTarget(roundId, id, unitOf[id], mandatorySet.Contains(id) ? TargetSource.Mandatory : TargetSource.Drawn,
+            draw.Id, teamId, round.AgencyId, now)).ToList();
+        // One audit event for the draw and its targets, as for bulk imports (decision 004): the draw row holds the whole
+        // input and result, the event their hashes, so the chain vouches for both without copying megabytes per row.
+        // The targets go in by the prepared-statement / COPY path of the organisation import: through EF, 1,000 of them
+        // took most of the draw's second (bench/README.md).
+        db.SuppressRowAudit = true;
+        db.Audit(new Audit.AuditEvent("inspections.draw", nameof(RoundDraw), draw.Id.ToString(), null,
+            $"round {roundId}; {result.Algorithm}; seed {seed}; requested {r.Count}; eligible {result.InputList.Count(c => c == '\n')}; input sha256 {result.InputHash}; "
+            + $"excluded {excluded.Count} (ORG-5); mandatory {mandatory.Count} (INS-4); result sha256 {TargetDraw.Hash(draw.Result)}; targets {result.Drawn.Count}"));
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await new Organisation.Import.BulkInsert(db).InsertAsync(targets, ct);
+                await transaction.CommitAsync(ct);
+            }
+            finally
+            {
+                db.SuppressRowAudit = false;
+            }
+        }
         return Summary(draw, excluded.Count, mandatory.Count, preferred.Count, result.Drawn);
     }
 
@@ -140,6 +161,32 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
             rerun = [];
         }
         return new Verification(d.Id, d.Algorithm, unchecked((ulong)d.Seed).ToString(CultureInfo.InvariantCulture), hashMatches, hashMatches && recorded.SequenceEqual(rerun), recorded, rerun);
+    }
+
+    private readonly record struct SectionRow(Guid Id, Guid UnitId);
+
+    /// <summary>
+    /// The eligible (Id, UnitId) pairs with a plain data reader over the query EF builds: a draw reads up to 100,000 of
+    /// them, and EF's materialiser costs several times the database's own work at that size (bench/inspections).
+    /// </summary>
+    private async Task<List<SectionRow>> ReadSectionsAsync(IQueryable<Section> q, CancellationToken ct)
+    {
+        var rows = new List<SectionRow>();
+        await using var command = q.Select(s => new { s.Id, s.UnitId }).CreateDbCommand();
+        var opened = command.Connection!.State != System.Data.ConnectionState.Open;
+        if (opened) await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add(new SectionRow(reader.GetGuid(0), reader.GetGuid(1)));
+        }
+        finally
+        {
+            if (opened) await db.Database.CloseConnectionAsync();
+        }
+        return rows;
     }
 
     private static DrawSummary Summary(RoundDraw d, int excluded, int mandatory, int preferred, IReadOnlyList<Guid> drawn) =>

@@ -38,12 +38,16 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time)
         // The demo's targets are chosen, not drawn: a real round draws them (INS-5) through the API or the round page.
         var outlets = await db.Sections.AsNoTracking()
             .Where(s => s.UnitId == hr.Id && (s.Kind == SectionKind.TownshipOutlet || s.Kind == SectionKind.StreetOutlet))
-            .OrderBy(s => s.Code).Select(s => new { s.Id, s.UnitId }).ToListAsync(ct);
+            .OrderBy(s => s.Code).Select(s => new { s.Id, s.UnitId, s.Name }).ToListAsync(ct);
         foreach (var outlet in outlets.Where((_, i) => i % 5 == 1).Take(4))
         {
             var target = new RoundTarget(round.Id, outlet.Id, outlet.UnitId, TargetSource.Chosen, null, null, agency.Id, now);
             db.RoundTargets.Add(target);
-            db.Visits.Add(new Visit(round.Id, year, InspectionKind.Covert, outlet.Id, outlet.UnitId, target.Id, null, agency.Id, null, "system", now) { IsDemo = true });
+            var visit = new Visit(round.Id, year, InspectionKind.Covert, outlet.Id, outlet.UnitId, target.Id, null, agency.Id, null, "system", now) { IsDemo = true };
+            var @case = new Evidence.EvidenceCase(Mingcha.Domain.Evidence.EvidenceCaseKind.CovertVisit, $"{round.Title} · {outlet.Name}", outlet.UnitId, null, nameof(Visit), visit.Id, "system", now);
+            db.EvidenceCases.Add(@case);
+            visit.AttachEvidenceCase(@case.Id);
+            db.Visits.Add(visit);
         }
 
         db.SuppressRowAudit = true;

@@ -13,6 +13,8 @@ public static class InspectionsModel
 
     public static void Configure(ModelBuilder builder)
     {
+        // The plan view (INS-10) counts the active sections of each kind; without this index it reads the whole table.
+        builder.Entity<Section>().HasIndex(s => new { s.Kind, s.Active });
         builder.Entity<InspectionYearPlan>(e =>
         {
             e.HasIndex(p => p.Year).IsUnique();

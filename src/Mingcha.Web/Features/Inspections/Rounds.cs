@@ -157,9 +157,20 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
         if (round.Status is RoundStatus.Draft or RoundStatus.Closed)
             throw new DomainRuleException("INS-9", "方案定稿后、轮次结束前才能安排检查。 Visits are scheduled between the plan's decision and the round's close.");
         var targets = await db.RoundTargets.AsNoTracking().Where(t => t.RoundId == id && !db.Visits.Any(v => v.TargetId == t.Id)).ToListAsync(ct);
+        var sectionIds = targets.Select(t => t.SectionId).ToList();
+        var names = await db.Sections.AsNoTracking().Where(s => sectionIds.Contains(s.Id)).Select(s => new { s.Id, s.Name }).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var t in targets)
-            db.Visits.Add(new Visit(id, round.Year, round.Kind, t.SectionId, t.UnitId, t.Id, t.TeamId, t.AgencyId ?? round.AgencyId, null, by.UserId() ?? "", now));
+        {
+            var visit = new Visit(id, round.Year, round.Kind, t.SectionId, t.UnitId, t.Id, t.TeamId, t.AgencyId ?? round.AgencyId, null, by.UserId() ?? "", now);
+            // EVD-3: each visit's files go to its own case; a covert visit's case stays hidden from the unit until released.
+            var title = $"{round.Title} · {names.GetValueOrDefault(t.SectionId, "")}";
+            var @case = new Evidence.EvidenceCase(round.Kind == InspectionKind.Covert ? Mingcha.Domain.Evidence.EvidenceCaseKind.CovertVisit : Mingcha.Domain.Evidence.EvidenceCaseKind.OpenInspection,
+                title.Length > 200 ? title[..200] : title, t.UnitId, t.TeamId, nameof(Visit), visit.Id, by.UserId() ?? "", now);
+            db.EvidenceCases.Add(@case);
+            visit.AttachEvidenceCase(@case.Id);
+            db.Visits.Add(visit);
+        }
         await db.SaveChangesAsync(ct);
         return targets.Count;
     }
@@ -181,6 +192,9 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
             throw new FieldException("teamIds", "督查组不存在。 No such team.");
         round.AssignAgency(agencyId);
         round.SetTeams(distinct);
+        // The team rows are part of the plan, not records of their own: the plan's people are audited here (SEC-3).
+        db.Audit(new Audit.AuditEvent("round.people", nameof(InspectionRound), round.Id.ToString(), null,
+            $"agency {agencyId?.ToString() ?? "-"}; teams {string.Join(",", distinct)}"));
     }
 
     private async Task<InspectionRound> LoadAsync(Guid id, CancellationToken ct) =>

@@ -66,26 +66,28 @@ public sealed class YearPlans(MingchaDb db, TimeProvider time)
     public async Task<ProgressDto> ProgressAsync(int year, CancellationToken ct)
     {
         var plan = await GetAsync(year, ct);
-        var visits = await db.Visits.AsNoTracking()
-            .Where(v => v.Year == year && v.Status == VisitStatus.Accepted)
-            .Select(v => new { v.Id, v.SectionId, v.VisitedOn, v.Kind, v.UnitId })
+        // Aggregates stay in the database: only the year's accepted visits (a few thousand narrow rows) come back.
+        var visits = await (from v in db.Visits.AsNoTracking()
+                            where v.Year == year && v.Status == VisitStatus.Accepted
+                            join s in db.Sections.AsNoTracking() on v.SectionId equals s.Id
+                            select new { v.SectionId, SectionKind = s.Kind, v.VisitedOn, v.Kind, v.UnitId })
             .ToListAsync(ct);
-        var sectionKinds = await db.Sections.AsNoTracking().Where(s => s.Active).Select(s => new { s.Id, s.Kind }).ToListAsync(ct);
-        var kindById = sectionKinds.ToDictionary(s => s.Id, s => KindOf(s.Kind));
-        var sectionsByKind = kindById.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
+        var sectionsByKind = (await db.Sections.AsNoTracking().Where(s => s.Active).GroupBy(s => s.Kind)
+                .Select(g => new { Kind = g.Key, Count = g.Count() }).ToListAsync(ct))
+            .GroupBy(x => KindOf(x.Kind)).ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
 
-        // Findings per visit, straight from the (Year, VisitId, Status) index; mapped to the visit's month here.
-        var findingsPerVisit = await db.Findings.AsNoTracking()
-            .Where(f => f.Year == year && f.Status != FindingStatus.Dropped)
-            .GroupBy(f => f.VisitId).Select(g => new { VisitId = g.Key, Count = g.Count() })
-            .ToListAsync(ct);
-        var monthOf = visits.ToDictionary(v => v.Id, v => v.VisitedOn?.Month ?? 0);
-        var findingsByMonth = new Dictionary<int, int>();
-        foreach (var f in findingsPerVisit)
-            if (monthOf.TryGetValue(f.VisitId, out var m) && m > 0)
-                findingsByMonth[m] = findingsByMonth.GetValueOrDefault(m) + f.Count;
+        // Findings (not dropped) of accepted visits by day: counted per visit from the (Year, VisitId, Status) index, then
+        // joined to the visits, so only one row per day comes back.
+        var perVisit = db.Findings.AsNoTracking().Where(f => f.Year == year && f.Status != FindingStatus.Dropped)
+            .GroupBy(f => f.VisitId).Select(g => new { VisitId = g.Key, Count = g.Count() });
+        var findingsByDay = await (from x in perVisit
+                                   join v in db.Visits.AsNoTracking() on x.VisitId equals v.Id
+                                   where v.Status == VisitStatus.Accepted && v.VisitedOn != null
+                                   group x.Count by v.VisitedOn into g
+                                   select new { Day = g.Key, Count = g.Sum() }).ToListAsync(ct);
+        var findingsByMonth = findingsByDay.GroupBy(d => d.Day!.Value.Month).ToDictionary(g => g.Key, g => g.Sum(d => d.Count));
 
-        var counted = visits.Select(v => new CountedVisit(v.SectionId, kindById.GetValueOrDefault(v.SectionId, TargetKind.Other), v.VisitedOn?.Month ?? 0, v.Kind == InspectionKind.Covert)).ToList();
+        var counted = visits.Select(v => new CountedVisit(v.SectionId, KindOf(v.SectionKind), v.VisitedOn?.Month ?? 0, v.Kind == InspectionKind.Covert)).ToList();
         var units = await db.Units.AsNoTracking().CountAsync(u => u.Active, ct);
         var openUnits = visits.Where(v => v.Kind == InspectionKind.Open).Select(v => v.UnitId).Distinct().Count();
         var report = PlanProgress.Compute(new YearTargets(plan.TotalVisitsTarget, plan.VisitsPerWindowUnit, plan.VisitsPerHall, plan.OutletSharePercent),

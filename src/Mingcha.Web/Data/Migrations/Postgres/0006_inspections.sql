@@ -380,6 +380,8 @@ CREATE INDEX "IX_RoundTargets_UnitId" ON "RoundTargets" ("UnitId");
 
 CREATE INDEX "IX_RoundTeams_TeamId" ON "RoundTeams" ("TeamId");
 
+CREATE INDEX "IX_Sections_Kind_Active" ON "Sections" ("Kind", "Active");
+
 CREATE INDEX "IX_VisitInspectors_UserId" ON "VisitInspectors" ("UserId");
 
 CREATE INDEX "IX_Visits_AgencyId" ON "Visits" ("AgencyId");

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Organisation;
+
+namespace Mingcha.IntegrationTests.Inspections;
+
+/// <summary>The zh-CN pages of the module over HTTP, on the demo city (its year plan and covert round).</summary>
+public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    private sealed record DrawDto(Guid Id);
+
+    [Fact]
+    [Trait("Rule", "INS-10")]
+    public async Task Pages_WhenTheOfficeOpensThem_ShowTheDemoPlanRoundCatalogueAgencyAndDiscipline()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var index = await PageAsync(office, "/Inspections?year=2026");
+        Assert.Contains("年度目标完成情况", index, StringComparison.Ordinal);
+        Assert.Contains("230", index, StringComparison.Ordinal);
+        var roundId = Guid.Parse(RoundLink().Match(index).Groups[1].Value);
+
+        var round = await PageAsync(office, $"/Inspections/Round?id={roundId}");
+        Assert.Contains("乡镇（街道）人社服务站常态化暗访", round, StringComparison.Ordinal);
+        Assert.Contains("检查对象", round, StringComparison.Ordinal);
+
+        var catalogue = await PageAsync(office, "/Inspections/Catalogue?year=2026");
+        Assert.Contains("未在门厅等显眼位置设置效能提示牌", catalogue, StringComparison.Ordinal);
+        Assert.Contains("相互通风报信", catalogue, StringComparison.Ordinal);
+
+        var agencyId = await app.WithDbAsync(db => db.Agencies.Where(a => a.IsDemo).Select(a => a.Id).FirstAsync());
+        Assert.Contains("年度质效考核", await PageAsync(office, $"/Inspections/Agency?id={agencyId}"), StringComparison.Ordinal);
+        Assert.Contains("示范市明鉴第三方评估有限公司", await PageAsync(office, "/Inspections/Agencies"), StringComparison.Ordinal);
+        Assert.Contains("不准接受被查单位的宴请", await PageAsync(office, "/Inspections/Discipline"), StringComparison.Ordinal);
+        Assert.Contains("检查记录", await PageAsync(office, "/Inspections/Visits"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync($"/Inspections/Round?id={Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-5")]
+    public async Task DrawPage_WhenTheAuditorReRunsADraw_SaysItMatches()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var unit = await kit.UnitAsync("页面抽签局");
+        await kit.SectionsAsync(unit, 5);
+        var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 2, seed = "99", unitIds = new[] { unit } })).ReadAsync<DrawDto>(HttpStatusCode.Created);
+
+        var auditor = await app.ClientAsAsync(Roles.Auditor);
+        var page = await PageAsync(auditor, $"/Inspections/Draw?id={draw.Id}");
+        Assert.Contains("mingcha-draw/1", page, StringComparison.Ordinal);
+        var token = Token().Match(page).Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
+        var verified = WebUtility.HtmlDecode(await (await auditor.PostAsync($"/Inspections/Draw?id={draw.Id}&handler=Verify", form)).Content.ReadAsStringAsync());
+        Assert.Contains("data-verified=\"True\"", verified, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-9")]
+    public async Task Pages_WhenTheDemoUnitsLiaisonLooks_ShowNoCovertVisitAndNoPlan()
+    {
+        var hr = await app.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).FirstAsync());
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, hr);
+        var plan = await liaison.GetAsync("/Inspections");
+        Assert.True(plan.StatusCode == HttpStatusCode.Forbidden || (plan.StatusCode == HttpStatusCode.Redirect && plan.Headers.Location!.ToString().Contains("Denied", StringComparison.Ordinal)),
+            $"liaison got {(int)plan.StatusCode} for the plan page");
+        var visits = await PageAsync(liaison, "/Inspections/Visits");
+        Assert.DoesNotContain("data-visit=", visits, StringComparison.Ordinal);
+        Assert.DoesNotContain("人社服务站", visits, StringComparison.Ordinal);
+    }
+
+    /// <summary>A page's HTML with the character references Razor writes for Chinese text decoded.</summary>
+    private static async Task<string> PageAsync(HttpClient client, string path) => WebUtility.HtmlDecode(await client.GetStringAsync(path));
+
+    [GeneratedRegex("/Inspections/Round\\?id=([0-9a-f-]{36})")]
+    private static partial Regex RoundLink();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Token();
+}
