@@ -149,6 +149,90 @@ public sealed class RectificationOutcomeTests(RectificationApp app) : IClassFixt
         Assert.Equal([c.SectionId], Assert.Single(results).SectionIds);
     }
 
+    [Fact]
+    [Trait("Rule", "RCT-4")]
+    [Trait("Rule", "SEC-2")]
+    public async Task Reminders_BeforeTheLastDay_GoToTheUnitOnly_AndPagesOpenForEachRole()
+    {
+        var (office, kit) = await OfficeAsync();
+        var c = await kit.CaseAsync(findings: 1);
+        await kit.ConfirmAsync(c.Findings[0]);
+        var notice = await kit.IssueAsync(c.UnitId, c.Findings); // last day Monday 11-30
+        var other = await kit.CaseAsync(findings: 1);
+
+        async Task<List<Reminder>> DueAsync(DateOnly day) => await app.WithScopeResultAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<Mingcha.Web.Data.MingchaDb>();
+            var list = new List<Reminder>();
+            foreach (var source in sp.GetServices<IReminderSource>().OfType<NoticeReminders>())
+                await foreach (var r in source.DueAsync(db, day, CancellationToken.None)) list.Add(r);
+            return list.Where(r => r.Link == $"/Rectification/Notice/{notice.Id}").ToList();
+        });
+        Assert.Empty(await DueAsync(new DateOnly(2026, 11, 25)));
+        var two = Assert.Single(await DueAsync(new DateOnly(2026, 11, 26))); // 2 working days before (Thursday)
+        Assert.Equal((Roles.UnitLiaison, (Guid?)c.UnitId), (two.Role, two.UnitId));
+        Assert.Empty(await DueAsync(new DateOnly(2026, 11, 28))); // Saturday
+        Assert.Single(await DueAsync(new DateOnly(2026, 11, 30))); // the last day
+
+        // SEC-2 on the home page: a notification for the liaisons of one unit is not shown to another unit's liaison.
+        await app.WithDbAsync(async db =>
+        {
+            db.Notifications.Add(new Notification(null, Roles.UnitLiaison, c.UnitId, "notice.reminder", "整改期限提醒：甲单位专用", null, "/Rectification/Mine", $"test:{Guid.NewGuid()}", DateTime.UtcNow));
+            return await db.SaveChangesAsync();
+        });
+        var (_, mine) = await kit.LiaisonAsync(c.UnitId);
+        var (_, theirs) = await kit.LiaisonAsync(other.UnitId);
+        Assert.Contains("甲单位专用", WebUtility.HtmlDecode(await mine.GetStringAsync("/")), StringComparison.Ordinal);
+        Assert.DoesNotContain("甲单位专用", WebUtility.HtmlDecode(await theirs.GetStringAsync("/")), StringComparison.Ordinal);
+
+        // Every page of the module opens for the roles it is for (and shows the unit's notice to its liaison only).
+        var leader = await app.ClientAsAsync(Roles.Leader);
+        foreach (var (client, path) in new[]
+        {
+            (office, "/Rectification"), (office, $"/Rectification/Notice/{notice.Id}"), (office, $"/Rectification/Ledger?year=2026&unitId={c.UnitId}"),
+            (office, "/Rectification/Outcomes"), (leader, "/Rectification"), (leader, $"/Rectification/Notice/{notice.Id}"), (leader, "/Rectification/Ledger"),
+            (mine, "/Rectification/Mine"), (mine, $"/Rectification/Notice/{notice.Id}"), (mine, "/Rectification/Ledger"), (mine, "/Rectification/Outcomes"),
+        })
+        {
+            var r = await client.GetAsync(path);
+            Assert.True(r.StatusCode == HttpStatusCode.OK, $"{path}: {(int)r.StatusCode}");
+        }
+        Assert.Contains(notice.DocumentNumber!, WebUtility.HtmlDecode(await mine.GetStringAsync("/Rectification/Mine")), StringComparison.Ordinal);
+        Assert.DoesNotContain(notice.DocumentNumber!, WebUtility.HtmlDecode(await theirs.GetStringAsync("/Rectification/Mine")), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await theirs.GetAsync($"/Rectification/Notice/{notice.Id}")).StatusCode);
+        var redirected = await mine.GetAsync("/Rectification");
+        Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
+    }
+
+    [Fact]
+    [Trait("Rule", "RCT-1")]
+    [Trait("Rule", "RCT-2")]
+    public async Task OfficePage_ConfirmsDropsAndIssues_WithMessagesNamingTheRule()
+    {
+        var (office, kit) = await OfficeAsync();
+        var c = await kit.CaseAsync(findings: 2);
+        var page = await office.GetStringAsync("/Rectification");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        async Task<string> PostAsync(string handler, Dictionary<string, string> form)
+        {
+            form["__RequestVerificationToken"] = token;
+            var r = await office.PostAsync("/Rectification?handler=" + handler, new FormUrlEncodedContent(form));
+            if (r.StatusCode == HttpStatusCode.Redirect) return r.Headers.Location!.ToString();
+            return WebUtility.HtmlDecode(await r.Content.ReadAsStringAsync());
+        }
+        // Issuing with an unconfirmed finding is refused on the page with the rule named.
+        var refused = await PostAsync("Issue", new() { ["Issue.FindingIds"] = c.Findings[0].ToString(), ["Issue.RequiredAction"] = "整改", ["Issue.WorkingDays"] = "10" });
+        Assert.Contains("(RCT-2)", refused, StringComparison.Ordinal);
+        await PostAsync($"Confirm&findingId={c.Findings[0]}", []);
+        var dropRefused = await PostAsync($"Drop&findingId={c.Findings[1]}", new() { [$"drop-{c.Findings[1]}"] = "" });
+        Assert.Contains("(RCT-1)", dropRefused, StringComparison.Ordinal);
+        await PostAsync($"Drop&findingId={c.Findings[1]}", new() { [$"drop-{c.Findings[1]}"] = "录像无法辨认" });
+        var issued = await PostAsync("Issue", new() { ["Issue.FindingIds"] = c.Findings[0].ToString(), ["Issue.RequiredAction"] = "立即整改", ["Issue.WorkingDays"] = "10" });
+        Assert.StartsWith("/Rectification/Notice/", issued, StringComparison.Ordinal);
+        Assert.True(await app.WithDbAsync(db => db.Findings.AnyAsync(f => f.Id == c.Findings[1] && f.Status == Mingcha.Web.Features.Inspections.FindingStatus.Dropped)));
+    }
+
     private sealed record IdDto(Guid Id);
 }
 
