@@ -12,6 +12,7 @@ using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
+using Mingcha.Web.Features.Rectification;
 using Mingcha.Web.Infrastructure;
 
 var command = Commands.IsCommand(args) ? args : null;
@@ -49,6 +50,7 @@ builder.Services.AddEvidence(builder.Configuration);
 builder.Services.AddInspections();
 builder.Services.AddInspectionVisits();
 builder.Services.AddDocuments(builder.Configuration);
+builder.Services.AddRectification(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
@@ -117,6 +119,7 @@ app.MapEvidence();
 InspectionsApi.Map(app);
 app.MapInspectionVisits();
 app.MapDocuments();
+app.MapRectificationApi();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -15,6 +15,7 @@ using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
+using Mingcha.Web.Features.Rectification;
 
 namespace Mingcha.Web.Data;
 
@@ -85,6 +86,15 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<DisciplinePledge> DisciplinePledges => Set<DisciplinePledge>();
     public DbSet<ConflictOfInterest> ConflictsOfInterest => Set<ConflictOfInterest>();
     public DbSet<DisciplineBreach> DisciplineBreaches => Set<DisciplineBreach>();
+    public DbSet<RectificationNotice> RectificationNotices => Set<RectificationNotice>();
+    public DbSet<NoticeFinding> NoticeFindings => Set<NoticeFinding>();
+    public DbSet<NoticeObjection> NoticeObjections => Set<NoticeObjection>();
+    public DbSet<NoticeResponse> NoticeResponses => Set<NoticeResponse>();
+    public DbSet<NoticeEscalation> NoticeEscalations => Set<NoticeEscalation>();
+    public DbSet<DeductionLedgerLine> DeductionLedger => Set<DeductionLedgerLine>();
+    public DbSet<RectificationOutcome> RectificationOutcomes => Set<RectificationOutcome>();
+    public DbSet<OutcomeFinding> OutcomeFindings => Set<OutcomeFinding>();
+    public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
     public DbSet<Features.Documents.OfficialDocument> OfficialDocuments => Set<Features.Documents.OfficialDocument>();
     public DbSet<Features.Documents.OfficialDocumentAddressee> OfficialDocumentAddressees => Set<Features.Documents.OfficialDocumentAddressee>();
     public DbSet<Features.Documents.DocumentNumberSequence> DocumentNumberSequences => Set<Features.Documents.DocumentNumberSequence>();
@@ -282,6 +292,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         EvidenceModel.Configure(builder);
         InspectionsModel.Configure(builder);
         VisitProtocolModel.Configure(builder);
+        RectificationModel.Configure(builder);
         Features.Documents.DocumentModel.Configure(builder);
     }
 

@@ -37,8 +37,10 @@ public sealed class IndexModel(MingchaDb db, IStringLocalizer<SharedResource> l)
         Tiles.Add(new Tile("/Account/Manage", l["我的账户"], l["修改密码、双因素认证"]));
         Demo = await db.Units.AnyAsync(u => u.IsDemo);
         var userId = User.UserId();
+        var unitId = User.UnitId();
+        // SEC-2: a notification for a role within a unit reaches that unit's users only.
         Notifications = await db.Notifications.AsNoTracking()
-            .Where(n => n.UserId == userId || (n.Role != null && roles.Contains(n.Role)))
+            .Where(n => n.UserId == userId || (n.Role != null && roles.Contains(n.Role) && (n.UnitId == null || n.UnitId == unitId)))
             .OrderByDescending(n => n.CreatedAt).Take(10)
             .Select(n => new NotificationLine(n.Title, n.Link, n.CreatedAt)).ToListAsync();
     }

@@ -83,6 +83,7 @@ public static class ApiCatalog
     private static readonly Access InsOpenRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison);
     private static readonly Access InsOpenRecord = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Supervisor);
     private static readonly Access InsVisitRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector, R.UnitLiaison);
+    private static readonly Access RctRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison);
     private static readonly Access DocumentsRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor, R.UnitLiaison);
 
     private static ApiCall Get(string path) => new(HttpMethod.Get, path);
@@ -279,6 +280,32 @@ public static class ApiCatalog
         new("GET /api/v1/inspections/round-reports/{id:guid}/docx", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}/docx")),
         new("GET /api/v1/inspections/round-reports/{id:guid}/pdf", InsRoundRead, (s, n) => Get($"/api/v1/inspections/round-reports/{Guid.Empty}/pdf")),
         new("POST /api/v1/inspections/round-reports/{id:guid}/issue", OfficeManage, (s, n) => Post($"/api/v1/inspections/round-reports/{Guid.Empty}/issue")),
+        // Rectification (RCT-1..RCT-5, EV-11). The Office's acts admit every signed-in user so that a refusal names the rule
+        // (403 with RCT-x); a unit's acts reach the handler for the Office, leaders and liaisons and answer 404 (SEC-2) unless
+        // the notice is the liaison's unit's.
+        new("POST /api/v1/rectification/findings/{id:guid}/confirm", OfficeManage, (s, n) => Post($"/api/v1/rectification/findings/{Guid.Empty}/confirm")),
+        new("POST /api/v1/rectification/findings/{id:guid}/drop", OfficeManage, (s, n) => Post($"/api/v1/rectification/findings/{Guid.Empty}/drop", new { reason = "证据不足" })),
+        new("GET /api/v1/rectification/findings/{id:guid}/history", InsVisitRead, (s, n) => Get($"/api/v1/rectification/findings/{Guid.Empty}/history")),
+        new("GET /api/v1/rectification/candidates", OfficeManage, (s, n) => Get($"/api/v1/rectification/candidates?unitId={s.UnitId}")),
+        new("GET /api/v1/rectification/notices", RctRead, (s, n) => Get("/api/v1/rectification/notices?year=2026")),
+        new("GET /api/v1/rectification/notices/{id:guid}", RctRead, (s, n) => Get($"/api/v1/rectification/notices/{Guid.Empty}")),
+        new("POST /api/v1/rectification/notices", OfficeManage, (s, n) => Post("/api/v1/rectification/notices", new { unitId = s.UnitId, findingIds = new[] { Guid.Empty }, requiredAction = "立即整改", workingDays = 10, title = "整改通知" })),
+        new("POST /api/v1/rectification/notices/{id:guid}/objections", RctRead, (s, n) => Post($"/api/v1/rectification/notices/{Guid.Empty}/objections", new { grounds = "事实不符", evidenceItemIds = new[] { Guid.Empty } })),
+        new("POST /api/v1/rectification/notices/{id:guid}/objection-review", OfficeManage, (s, n) => Post($"/api/v1/rectification/notices/{Guid.Empty}/objection-review", new { upheld = false, reason = "证据不足" })),
+        new("POST /api/v1/rectification/notices/{id:guid}/responses", RctRead, (s, n) => Post($"/api/v1/rectification/notices/{Guid.Empty}/responses", new { actions = "已整改", measures = "举一反三", evidenceItemIds = new[] { Guid.Empty } })),
+        new("POST /api/v1/rectification/notices/{id:guid}/verification", OfficeManage, (s, n) => Post($"/api/v1/rectification/notices/{Guid.Empty}/verification", new { accepted = true, note = "到位" })),
+        new("POST /api/v1/rectification/notices/{id:guid}/refusal", OfficeManage, (s, n) => Post($"/api/v1/rectification/notices/{Guid.Empty}/refusal", new { reason = "拒不整改" })),
+        new("GET /api/v1/rectification/overview", InsPlanRead, (s, n) => Get("/api/v1/rectification/overview?year=2026")),
+        new("GET /api/v1/rectification/ladder", RctRead, (s, n) => Get("/api/v1/rectification/ladder")),
+        new("GET /api/v1/rectification/outcomes", RctRead, (s, n) => Get("/api/v1/rectification/outcomes?year=2026")),
+        new("POST /api/v1/rectification/outcomes", OfficeManage, (s, n) => Post("/api/v1/rectification/outcomes", new { kind = "Interview", measure = "None", year = 2026, unitId = s.UnitId, title = "效能约谈", text = "约谈纪要", heldOn = "2026-11-16", findingIds = new[] { Guid.Empty } })),
+        new("POST /api/v1/rectification/outcomes/{id:guid}/publish", OfficeManage, (s, n) => Post($"/api/v1/rectification/outcomes/{Guid.Empty}/publish")),
+        new("GET /api/v1/public/circulars", Access.Public, (s, n) => Get("/api/v1/public/circulars")),
+        new("GET /api/v1/rectification/ledger", RctRead, (s, n) => Get("/api/v1/rectification/ledger?year=2026")),
+        new("GET /api/v1/rectification/ledger/{unitId:guid}/{year:int}", RctRead, (s, n) => Get($"/api/v1/rectification/ledger/{s.UnitId}/2026")),
+        new("GET /api/v1/rectification/ledger/{unitId:guid}/{year:int}/xlsx", RctRead, (s, n) => Get($"/api/v1/rectification/ledger/{s.UnitId}/2026/xlsx")),
+        new("POST /api/v1/rectification/ledger/decisions", OfficeManage, (s, n) => Post("/api/v1/rectification/ledger/decisions", new { unitId = s.UnitId, year = 2026, points = 1, source = "Decision", description = "阻挠检查，酌情扣分" })),
+        new("POST /api/v1/rectification/ledger/lines/{id:guid}/reverse", OfficeManage, (s, n) => Post($"/api/v1/rectification/ledger/lines/{Guid.Empty}/reverse", new { text = "决定撤销" })),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>

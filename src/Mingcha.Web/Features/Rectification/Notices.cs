@@ -1,0 +1,280 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Evidence;
+using Mingcha.Domain.Rectification;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Evidence;
+using Mingcha.Web.Features.Inspections;
+
+namespace Mingcha.Web.Features.Rectification;
+
+/// <summary>
+/// The rectification notice from issue to close: confirmation of findings (RCT-1), issue with its official document and
+/// ledger lines (RCT-2, EV-11), objection and review (RCT-3), answer and verification (RCT-2), refusal (RCT-4).
+/// </summary>
+public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService calendar, EvidenceCases cases, Visits visits,
+    IRectificationDocuments documents, RectificationNotifier notifier, IOptions<RectificationOptions> options)
+{
+    public sealed record FindingReview([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+    public sealed record IssueNotice(
+        [property: Required] Guid? UnitId,
+        [property: Required] IReadOnlyList<Guid> FindingIds,
+        [property: Required, StringLength(4000, MinimumLength = 1)] string RequiredAction,
+        [property: Range(1, 250)] int? WorkingDays,
+        [property: StringLength(200)] string? Title);
+    public sealed record FileObjection([property: Required, StringLength(4000, MinimumLength = 1)] string Grounds, [property: Required] IReadOnlyList<Guid> EvidenceItemIds);
+    public sealed record ReviewObjection([property: Required] bool? Upheld, [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+    public sealed record Answer(
+        [property: Required, StringLength(4000, MinimumLength = 1)] string Actions,
+        [property: Required, StringLength(4000, MinimumLength = 1)] string Measures,
+        [property: Required] IReadOnlyList<Guid> EvidenceItemIds);
+    public sealed record Verify([property: Required] bool? Accepted, [property: StringLength(2000)] string? Note);
+    public sealed record Refusal([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+
+    public sealed record Created(Guid Id, string? DocumentNumber, DateOnly LastDay, DateOnly ObjectionLastDay);
+
+    /// <summary>RCT-1: the Office confirms a finding against the rules.</summary>
+    public async Task ConfirmAsync(Guid findingId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var viewer = RectificationViewer.Of(by);
+        viewer.RequireOffice("RCT-1", "确认问题");
+        var finding = await db.Findings.FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw FindingNotFound();
+        finding.Confirm(viewer.UserId, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>RCT-1: the Office drops a finding that does not hold, with its reason.</summary>
+    public async Task DropAsync(Guid findingId, FindingReview r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var viewer = RectificationViewer.Of(by);
+        viewer.RequireOffice("RCT-1", "不予认定问题");
+        var finding = await db.Findings.FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw FindingNotFound();
+        finding.Drop(r.Reason.Trim(), viewer.UserId, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static NotFoundException FindingNotFound() => new("问题不存在。 No such finding.");
+
+    /// <summary>
+    /// RCT-2: issues a notice to a unit for its confirmed findings. Refused: no finding, a finding not confirmed (RCT-1), of
+    /// another unit, already on a notice, or withdrawn after an upheld objection (RCT-3); a deadline in a year the calendar
+    /// lacks (CAL-3). Findings of visits not yet sent to the unit are sent now (INS-9: only then may the unit learn of them).
+    /// </summary>
+    public async Task<Created> IssueAsync(IssueNotice r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var viewer = RectificationViewer.Of(by);
+        viewer.RequireOffice("RCT-2", "下发整改通知书");
+        var unitId = r.UnitId!.Value;
+        var unit = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => new { u.Id, u.Name }).FirstOrDefaultAsync(ct)
+            ?? throw new FieldException("unitId", "单位不存在。 No such unit.");
+        var ids = (r.FindingIds ?? []).Distinct().ToList();
+        if (ids.Count == 0)
+            throw new DomainRuleException("RCT-2", "整改通知书须列明至少一个经确认的问题。 A notice lists at least one confirmed finding.", 422);
+        if (ids.Count > 200) throw new FieldException("findingIds", "一份通知书最多列 200 个问题。 At most 200 findings on one notice.");
+        var findings = await db.Findings.AsNoTracking().Where(f => ids.Contains(f.Id)).ToListAsync(ct);
+        if (findings.Count != ids.Count) throw new FieldException("findingIds", "问题不存在。 A finding does not exist.");
+        if (findings.Any(f => f.Status != FindingStatus.Confirmed))
+            throw new DomainRuleException("RCT-2", "只有经效能办确认的问题才能列入整改通知书（RCT-1）。 Only findings the Office confirmed go on a notice (RCT-1).", 422);
+        if (findings.Any(f => f.UnitId != unitId))
+            throw new DomainRuleException("RCT-2", "通知书所列问题须属于同一被查单位。 Every finding on a notice belongs to its unit.", 422);
+        var listed = await db.NoticeFindings.AsNoTracking().Where(nf => ids.Contains(nf.FindingId)).Select(nf => nf.FindingId).ToListAsync(ct);
+        if (listed.Count > 0)
+            throw new DomainRuleException("RCT-2", "问题已列入整改通知书（或因异议成立已收回），不能再次下发。 A finding is already on a notice, or was withdrawn after an upheld objection.", 409);
+
+        var workingDays = r.WorkingDays ?? options.Value.NoticeWorkingDays;
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = calendar.LocalDate(now);
+        var deadline = await calendar.DeadlineAsync(today, workingDays, ct); // CAL-3 refuses a missing year
+        var objection = RectificationRules.ObjectionDeadline(await calendar.GetAsync(ct), today);
+
+        // INS-9, RCT-1: the unit learns of the findings now; visits whose findings were not sent yet are sent (all their findings reviewed).
+        var visitIds = findings.Select(f => f.VisitId).Distinct().ToList();
+        var unsent = await db.Visits.AsNoTracking().Where(v => visitIds.Contains(v.Id) && v.FindingsSentAt == null).Select(v => v.Id).ToListAsync(ct);
+        foreach (var v in unsent) await visits.SendFindingsAsync(v, by, ct);
+
+        var title = string.IsNullOrWhiteSpace(r.Title) ? $"关于{unit.Name}整改明查暗访发现问题的通知" : r.Title.Trim();
+        var notice = new RectificationNotice(unitId, today.Year, title, r.RequiredAction.Trim(), workingDays, today, deadline.LastDay, objection.LastDay, viewer.UserId, now);
+        foreach (var f in findings) notice.Findings.Add(new NoticeFinding(notice.Id, f.Id));
+
+        var @case = await cases.OpenAsync(new EvidenceCases.OpenCase(EvidenceCaseKind.Rectification, Limit($"整改通知书 {unit.Name} {title}", 200), unitId, null,
+            nameof(RectificationNotice), notice.Id), by, ct);
+        await cases.ReleaseAsync(@case.Id, by, ct); // the unit uploads its evidence here (EVD-3)
+        notice.AttachCase(@case.Id);
+
+        var doc = await documents.IssueNoticeAsync(new NoticeDocument(notice.Id, unit.Name, title, notice.RequiredAction, workingDays, deadline.LastDay,
+            objection.LastDay, findings.OrderBy(f => f.RecordedAt).Select(f => new NoticeDocumentFinding(f.ItemCode, f.ItemName, f.Description, f.Points)).ToList(),
+            unitId, @case.Id), by, ct);
+        if (doc is not null) notice.AttachDocument(doc.Id, doc.Number, @case.Id);
+
+        db.RectificationNotices.Add(notice);
+        foreach (var f in findings)
+            db.DeductionLedger.Add(new DeductionLedgerLine(f.Year, f.UnitId, f.SectionId, f.Points, LedgerSource.Finding, LedgerBasis.Of(f.Group, f.ItemCode),
+                Limit($"{f.ItemCode} {f.ItemName}：{f.Description}", 2000), f.Id, notice.Id, null, null, viewer.UserId, now));
+        db.Audit(new AuditEvent("notice.issue", nameof(RectificationNotice), notice.Id.ToString(), null,
+            $"{notice.DocumentNumber ?? "-"} unit {unitId} findings {findings.Count} until {deadline.LastDay:yyyy-MM-dd}"));
+        await db.SaveChangesAsync(ct);
+
+        await notifier.NotifyUnitAsync(unitId, "notice.issued",
+            $"整改通知书 {notice.DocumentNumber ?? title}：请于 {deadline.LastDay:yyyy-MM-dd} 前整改并反馈。 Rectification notice: answer by {deadline.LastDay:yyyy-MM-dd}.",
+            $"{title}\n要求：{notice.RequiredAction}\n异议期至 {objection.LastDay:yyyy-MM-dd}（RCT-3）。",
+            $"/Rectification/Notice/{notice.Id}", $"notice.issued:{notice.Id}", ct);
+        return new Created(notice.Id, notice.DocumentNumber, deadline.LastDay, objection.LastDay);
+    }
+
+    /// <summary>The notice for an act of the unit: its own unit's only (SEC-2; anything else is "not found").</summary>
+    private async Task<RectificationNotice> ForUnitAsync(Guid id, RectificationViewer viewer, CancellationToken ct)
+    {
+        var notice = await db.RectificationNotices.FirstOrDefaultAsync(n => n.Id == id, ct) ?? throw RectificationViewer.NoticeNotFound();
+        viewer.RequireOwnUnit(notice.UnitId);
+        return notice;
+    }
+
+    private async Task<RectificationNotice> ForOfficeAsync(Guid id, CancellationToken ct) =>
+        await db.RectificationNotices.FirstOrDefaultAsync(n => n.Id == id, ct) ?? throw RectificationViewer.NoticeNotFound();
+
+    /// <summary>The evidence of an objection or answer: items of the notice's own case (uploaded by the unit).</summary>
+    private async Task<List<Guid>> EvidenceAsync(RectificationNotice notice, IReadOnlyList<Guid>? ids, string rule, CancellationToken ct)
+    {
+        var list = (ids ?? []).Distinct().ToList();
+        if (list.Count == 0)
+            throw new DomainRuleException(rule, "须附证据材料（先上传到本通知书的证据案卷）。 Evidence is required: upload it to the notice's evidence case first.", 422);
+        if (list.Count > 50) throw new FieldException("evidenceItemIds", "最多 50 件证据。 At most 50 evidence items.");
+        var found = await db.EvidenceItems.AsNoTracking().CountAsync(i => list.Contains(i.Id) && i.CaseId == notice.EvidenceCaseId, ct);
+        if (found != list.Count)
+            throw new FieldException("evidenceItemIds", "证据不属于本通知书的证据案卷。 An evidence item is not in the notice's evidence case.");
+        return list;
+    }
+
+    /// <summary>RCT-3: the unit objects within 2 working days of receiving the notice, with evidence.</summary>
+    public async Task<Guid> ObjectAsync(Guid id, FileObjection r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var viewer = RectificationViewer.Of(by);
+        var notice = await ForUnitAsync(id, viewer, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        notice.FileObjection(calendar.LocalDate(now));
+        var evidence = await EvidenceAsync(notice, r.EvidenceItemIds, "RCT-3", ct);
+        var objection = new NoticeObjection(notice.Id, r.Grounds.Trim(), evidence, viewer.UserId, now);
+        db.NoticeObjections.Add(objection);
+        await db.SaveChangesAsync(ct);
+        await notifier.NotifyOfficeAsync("notice.objection", $"{notice.DocumentNumber ?? notice.Title} 收到异议，请复核。 An objection awaits review.",
+            $"/Rectification/Notice/{notice.Id}", $"notice.objection:{objection.Id}", ct);
+        return objection.Id;
+    }
+
+    /// <summary>RCT-3 review: upheld → withdrawn, its ledger lines reversed and its document withdrawn (number never reused); rejected → execute.</summary>
+    public async Task ReviewAsync(Guid id, ReviewObjection r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var viewer = RectificationViewer.Of(by);
+        viewer.RequireOffice("RCT-3", "复核异议");
+        var notice = await ForOfficeAsync(id, ct);
+        var objection = await db.NoticeObjections.Where(o => o.NoticeId == id && o.Upheld == null).OrderByDescending(o => o.FiledAt).FirstOrDefaultAsync(ct)
+            ?? throw new DomainRuleException("RCT-3", "该通知书没有待复核的异议。 The notice has no objection awaiting review.");
+        var now = time.GetUtcNow().UtcDateTime;
+        var reason = r.Reason.Trim();
+        objection.Decide(r.Upheld!.Value, reason, viewer.UserId, now);
+        if (r.Upheld.Value)
+        {
+            notice.Withdraw(viewer.UserId, reason, now);
+            var lines = await db.DeductionLedger.Where(l => l.NoticeId == id).ToListAsync(ct);
+            var entries = lines.Select(l => new LedgerEntry(l.Id, l.UnitId, l.SectionId, l.Year, l.Points, l.ReversesId)).ToList();
+            foreach (var e in DeductionLedger.Reversible(entries))
+            {
+                var original = lines.First(l => l.Id == e.Id);
+                db.DeductionLedger.Add(new DeductionLedgerLine(original.Year, original.UnitId, original.SectionId, DeductionLedger.ReversalOf(e), original.Source, "RCT-3",
+                    Limit($"异议成立，通知书收回：{reason}", 2000), original.FindingId, notice.Id, null, original.Id, viewer.UserId, now));
+            }
+        }
+        else
+        {
+            var restart = await calendar.DeadlineAsync(calendar.LocalDate(now), notice.WorkingDays, ct);
+            notice.ObjectionRejected(restart.LastDay);
+        }
+        db.Audit(new AuditEvent(r.Upheld.Value ? "notice.objection-upheld" : "notice.objection-rejected", nameof(RectificationNotice), notice.Id.ToString(), null, reason));
+        await db.SaveChangesAsync(ct);
+        if (r.Upheld.Value && notice.DocumentId is { } doc) await documents.WithdrawAsync(doc, $"异议成立 RCT-3：{reason}", by, ct);
+        await notifier.NotifyUnitAsync(notice.UnitId, "notice.objection-decided",
+            r.Upheld.Value
+                ? $"异议成立，整改通知书 {notice.DocumentNumber ?? notice.Title} 已收回。 Objection upheld: the notice is withdrawn."
+                : $"异议不成立，请于 {notice.LastDay:yyyy-MM-dd} 前执行整改。 Objection rejected: rectify by {notice.LastDay:yyyy-MM-dd}.",
+            reason, $"/Rectification/Notice/{notice.Id}", $"notice.objection-decided:{objection.Id}", ct);
+    }
+
+    /// <summary>RCT-2: the unit's answer: what it did, what it did beyond the case (举一反三), with evidence.</summary>
+    public async Task<Guid> AnswerAsync(Guid id, Answer r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var viewer = RectificationViewer.Of(by);
+        var notice = await ForUnitAsync(id, viewer, ct);
+        notice.Answer();
+        var evidence = await EvidenceAsync(notice, r.EvidenceItemIds, "RCT-2", ct);
+        var response = new NoticeResponse(notice.Id, r.Actions.Trim(), r.Measures.Trim(), evidence, viewer.UserId, time.GetUtcNow().UtcDateTime);
+        db.NoticeResponses.Add(response);
+        await db.SaveChangesAsync(ct);
+        await notifier.NotifyOfficeAsync("notice.answered", $"{notice.DocumentNumber ?? notice.Title} 已反馈整改情况，请核查。 An answer awaits verification.",
+            $"/Rectification/Notice/{notice.Id}", $"notice.answered:{response.Id}", ct);
+        return response.Id;
+    }
+
+    /// <summary>RCT-2: the Office verifies the answer: filed, or sent back as incomplete (S4: not rectified fully).</summary>
+    public async Task VerifyAsync(Guid id, Verify r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var viewer = RectificationViewer.Of(by);
+        viewer.RequireOffice("RCT-2", "核查整改情况");
+        var notice = await ForOfficeAsync(id, ct);
+        var response = await db.NoticeResponses.Where(x => x.NoticeId == id && x.Accepted == null).OrderByDescending(x => x.FiledAt).FirstOrDefaultAsync(ct)
+            ?? throw new DomainRuleException("RCT-2", "该通知书没有待核查的整改反馈。 The notice has no answer awaiting verification.");
+        var now = time.GetUtcNow().UtcDateTime;
+        var note = string.IsNullOrWhiteSpace(r.Note) ? null : r.Note.Trim();
+        if (r.Accepted!.Value) notice.File(viewer.UserId, note, now);
+        else
+        {
+            if (note is null) throw new FieldException("note", "退回须写明不到位之处。 Say what is missing when sending an answer back.");
+            notice.SendBack();
+        }
+        response.Verify(r.Accepted.Value, note, viewer.UserId, now);
+        await db.SaveChangesAsync(ct);
+        await notifier.NotifyUnitAsync(notice.UnitId, "notice.verified",
+            r.Accepted.Value
+                ? $"整改通知书 {notice.DocumentNumber ?? notice.Title} 已核查备案。 The notice is verified and filed."
+                : $"整改反馈被退回，请于 {notice.LastDay:yyyy-MM-dd} 前补充整改。 The answer was sent back: complete it by {notice.LastDay:yyyy-MM-dd}.",
+            note, $"/Rectification/Notice/{notice.Id}", $"notice.verified:{response.Id}", ct);
+    }
+
+    /// <summary>RCT-4: refusal without a proper reason, recorded as refusal (S4: −10).</summary>
+    public async Task RefusalAsync(Guid id, Refusal r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var viewer = RectificationViewer.Of(by);
+        viewer.RequireOffice("RCT-4", "认定拒不整改");
+        var notice = await ForOfficeAsync(id, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        notice.RecordRefusal(viewer.UserId, r.Reason.Trim(), now);
+        db.NoticeEscalations.Add(new NoticeEscalation(notice.Id, EscalationKind.Refusal, notice.Stage, null, calendar.LocalDate(now), r.Reason.Trim(), viewer.UserId, now));
+        await db.SaveChangesAsync(ct);
+        await notifier.NotifyUnitAsync(notice.UnitId, "notice.refusal",
+            $"整改通知书 {notice.DocumentNumber ?? notice.Title} 被认定为拒不整改。 Recorded as refusal to rectify (RCT-4).", r.Reason,
+            $"/Rectification/Notice/{notice.Id}", $"notice.refusal:{notice.Id}", ct);
+    }
+
+    internal static string Limit(string s, int max) => s.Length <= max ? s : s[..max];
+}
+
+/// <summary>The rule a finding's points come under (EV-11 lists INS-3, INS-4, INS-5, INS-6).</summary>
+public static class LedgerBasis
+{
+    public static string Of(DeductionGroup group, string code) => group switch
+    {
+        DeductionGroup.OpenInspection => code == "P01" ? "INS-3" : "INS-4",
+        DeductionGroup.Conduct => code == "D04" ? "INS-8" : "INS-6",
+        _ => "INS-5",
+    };
+}

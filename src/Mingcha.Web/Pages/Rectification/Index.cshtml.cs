@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Rectification;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Pages.Rectification;
+
+/// <summary>The Office's desk: findings to confirm (RCT-1), notices to issue (RCT-2), every notice; leaders: the overview by unit.</summary>
+[Authorize(Roles = "OfficeAdmin,OfficeStaff,Leader,UnitLiaison")]
+public sealed class IndexModel(Notices notices, NoticeReads reads, MingchaDb db, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+{
+    public IReadOnlyList<NoticeReads.NoticeLine> List { get; private set; } = [];
+    public IReadOnlyList<NoticeReads.OverviewLine> Overview { get; private set; } = [];
+    public IReadOnlyList<NoticeReads.Candidate> Candidates { get; private set; } = [];
+    public IReadOnlyDictionary<Guid, string> UnitNames { get; private set; } = new Dictionary<Guid, string>();
+    public bool IsOffice => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
+
+    [BindProperty] public IssueForm Issue { get; set; } = new();
+
+    public sealed class IssueForm
+    {
+        public List<Guid> FindingIds { get; set; } = [];
+        [Required, StringLength(4000)] public string RequiredAction { get; set; } = "";
+        [Range(1, 250)] public int WorkingDays { get; set; } = 10;
+        [StringLength(200)] public string? Title { get; set; }
+    }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader)) return RedirectToPage("/Rectification/Mine");
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        List = await reads.ListAsync(User, null, null, null, ct);
+        Overview = await reads.OverviewAsync(null, ct);
+        if (IsOffice)
+        {
+            Candidates = await reads.CandidatesAsync(null, ct);
+            var ids = Candidates.Select(c => c.UnitId).Distinct().ToList();
+            UnitNames = await db.Units.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        }
+    }
+
+    public async Task<IActionResult> OnPostConfirmAsync(Guid findingId, CancellationToken ct)
+    {
+        ModelState.Clear();
+        if (await TryAsync("findings", () => notices.ConfirmAsync(findingId, User, ct))) return Done(Text["问题已确认。"]);
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDropAsync(Guid findingId, CancellationToken ct)
+    {
+        ModelState.Clear();
+        var reason = Request.Form[$"drop-{findingId}"].ToString();
+        if (await TryAsync("findings", () => notices.DropAsync(findingId, new Notices.FindingReview(reason), User, ct))) return Done(Text["问题已不予认定。"]);
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostIssueAsync(CancellationToken ct)
+    {
+        Notices.Created? created = null;
+        var ok = await TryAsync("issue", async () =>
+        {
+            var unit = Issue.FindingIds.Count == 0 ? (Guid?)null
+                : await db.Findings.AsNoTracking().Where(f => f.Id == Issue.FindingIds[0]).Select(f => (Guid?)f.UnitId).FirstOrDefaultAsync(ct);
+            created = await notices.IssueAsync(new Notices.IssueNotice(unit ?? Guid.Empty, Issue.FindingIds, Issue.RequiredAction, Issue.WorkingDays, Issue.Title), User, ct);
+        });
+        if (ok)
+        {
+            Message = Text["整改通知书 {0} 已下发。", created!.DocumentNumber ?? ""];
+            return Redirect($"/Rectification/Notice/{created.Id}");
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+}
