@@ -9,6 +9,7 @@ using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
+using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
 
 var command = Commands.IsCommand(args) ? args : null;
@@ -42,6 +43,7 @@ builder.Services.AddScoped<OrganisationImporter>();
 builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
 builder.Services.AddSingleton<JobScheduler>();
+builder.Services.AddRatings(builder.Configuration);
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
 // Web
@@ -84,6 +86,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseTwoFactorEnrolment();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapGet("/culture", (string c, string? returnUrl, HttpContext ctx) =>
 {
@@ -99,6 +102,7 @@ AccountsApi.Map(app);
 AuditApi.Map(app);
 CalendarApi.Map(app);
 OrganisationApi.Map(app);
+app.MapRatings();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

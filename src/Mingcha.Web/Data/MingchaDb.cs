@@ -11,6 +11,7 @@ using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Ratings;
 
 namespace Mingcha.Web.Data;
 
@@ -52,6 +53,11 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<ServiceRecord> ServiceRecords => Set<ServiceRecord>();
+    public DbSet<Rating> Ratings => Set<Rating>();
+    public DbSet<RatingFlag> RatingFlags => Set<RatingFlag>();
+    public DbSet<RatingExclusion> RatingExclusions => Set<RatingExclusion>();
+    public DbSet<FollowUpCase> FollowUpCases => Set<FollowUpCase>();
     public DbSet<Infrastructure.DataProtectionKeyRow> DataProtectionKeys => Set<Infrastructure.DataProtectionKeyRow>();
 
     /// <summary>
@@ -235,6 +241,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(n => n.Title).HasMaxLength(300);
             e.Property(n => n.DedupKey).HasMaxLength(300);
         });
+        RatingsModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>

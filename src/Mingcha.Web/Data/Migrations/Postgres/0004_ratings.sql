@@ -1,0 +1,116 @@
+-- 0004 ratings (SAT-1..SAT-9): service records, ratings (insert-only), flags, exclusions, follow-up cases. Decision 008.
+
+CREATE TABLE "FollowUpCases" (
+    "Id" uuid NOT NULL,
+    "RatingId" uuid NOT NULL,
+    "UnitId" uuid NOT NULL,
+    "SectionId" uuid NOT NULL,
+    "RealName" boolean NOT NULL,
+    "OpenedAt" timestamp with time zone NOT NULL,
+    "State" character varying(16) NOT NULL,
+    "NextStep" character varying(16),
+    "CallBackDue" date,
+    "VerifyDue" date,
+    "FixDue" date,
+    "InformDue" date,
+    "CalendarMissing" boolean NOT NULL,
+    "CalledBackAt" timestamp with time zone,
+    "Reached" boolean,
+    "CallBackNote" character varying(2000),
+    "VerifiedAt" timestamp with time zone,
+    "VerifyNote" character varying(2000),
+    "FixedAt" timestamp with time zone,
+    "FixNote" character varying(2000),
+    "InformedAt" timestamp with time zone,
+    "InformNote" character varying(2000),
+    "AppealReason" character varying(2000),
+    "AppealedAt" timestamp with time zone,
+    "AppealUpheld" boolean,
+    "AppealDecisionNote" character varying(2000),
+    "AppealDecidedAt" timestamp with time zone,
+    "AppealDecidedBy" character varying(200),
+    "ClosedAt" timestamp with time zone,
+    CONSTRAINT "PK_FollowUpCases" PRIMARY KEY ("Id")
+);
+
+CREATE TABLE "RatingExclusions" (
+    "RatingId" uuid NOT NULL,
+    "Reason" character varying(1000) NOT NULL,
+    "DecidedBy" character varying(200) NOT NULL,
+    "DecidedAt" timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_RatingExclusions" PRIMARY KEY ("RatingId")
+);
+
+CREATE TABLE "RatingFlags" (
+    "Id" uuid NOT NULL,
+    "RatingId" uuid NOT NULL,
+    "Rule" character varying(32) NOT NULL,
+    "Reason" character varying(300) NOT NULL,
+    "CreatedAt" timestamp with time zone NOT NULL,
+    "ReviewedAt" timestamp with time zone,
+    "ReviewedBy" character varying(200),
+    "Confirmed" boolean,
+    CONSTRAINT "PK_RatingFlags" PRIMARY KEY ("Id")
+);
+
+CREATE TABLE "Ratings" (
+    "Id" uuid NOT NULL,
+    "CaseNumber" character varying(64),
+    "UnitId" uuid NOT NULL,
+    "SectionId" uuid NOT NULL,
+    "StaffId" uuid,
+    "ServiceItemId" uuid,
+    "Channel" character varying(16) NOT NULL,
+    "Scale" character varying(16) NOT NULL,
+    "Level" integer NOT NULL,
+    "CommonLevel" integer NOT NULL,
+    "IsBad" boolean NOT NULL,
+    "RealName" boolean NOT NULL,
+    "RaterPhone" character varying(32),
+    "Comment" character varying(500),
+    "RatedAt" timestamp with time zone NOT NULL,
+    "ReceivedAt" timestamp with time zone NOT NULL,
+    "DeviceId" uuid,
+    CONSTRAINT "PK_Ratings" PRIMARY KEY ("Id")
+);
+
+CREATE TABLE "ServiceRecords" (
+    "Id" uuid NOT NULL,
+    "CaseNumber" character varying(64) NOT NULL,
+    "UnitId" uuid NOT NULL,
+    "SectionId" uuid NOT NULL,
+    "StaffId" uuid,
+    "ServiceItemId" uuid,
+    "CitizenPhone" character varying(32),
+    "AcceptedAt" timestamp with time zone,
+    "FinishedAt" timestamp with time zone NOT NULL,
+    "SourceTokenId" uuid,
+    "CreatedAt" timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_ServiceRecords" PRIMARY KEY ("Id")
+);
+
+CREATE UNIQUE INDEX "IX_FollowUpCases_RatingId" ON "FollowUpCases" ("RatingId");
+
+CREATE INDEX "IX_FollowUpCases_UnitId_State" ON "FollowUpCases" ("UnitId", "State");
+
+CREATE UNIQUE INDEX "IX_RatingFlags_RatingId_Rule" ON "RatingFlags" ("RatingId", "Rule");
+
+CREATE UNIQUE INDEX "IX_Ratings_CaseNumber_Channel" ON "Ratings" ("CaseNumber", "Channel");
+
+CREATE INDEX "IX_Ratings_ReceivedAt" ON "Ratings" ("ReceivedAt");
+
+CREATE INDEX "IX_Ratings_SectionId_RatedAt" ON "Ratings" ("SectionId", "RatedAt");
+
+CREATE INDEX "IX_Ratings_UnitId_RatedAt" ON "Ratings" ("UnitId", "RatedAt");
+
+CREATE UNIQUE INDEX "IX_ServiceRecords_CaseNumber" ON "ServiceRecords" ("CaseNumber");
+
+CREATE INDEX "IX_ServiceRecords_UnitId_FinishedAt" ON "ServiceRecords" ("UnitId", "FinishedAt");
+
+-- A rating is evidence of the public's voice: never changed, never deleted (decision 008).
+CREATE FUNCTION mingcha_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'SAT-8: % rows are never changed or deleted', TG_TABLE_NAME;
+END $$;
+CREATE TRIGGER "TR_Ratings_NoChange" BEFORE UPDATE OR DELETE ON "Ratings" FOR EACH ROW EXECUTE FUNCTION mingcha_refuse_change();
+CREATE TRIGGER "TR_ServiceRecords_NoDelete" BEFORE DELETE ON "ServiceRecords" FOR EACH ROW EXECUTE FUNCTION mingcha_refuse_change();

@@ -1,0 +1,108 @@
+-- 0004 ratings (SAT-1..SAT-9): service records, ratings (insert-only), flags, exclusions, follow-up cases. Decision 008.
+
+CREATE TABLE "FollowUpCases" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_FollowUpCases" PRIMARY KEY,
+    "RatingId" TEXT NOT NULL,
+    "UnitId" TEXT NOT NULL,
+    "SectionId" TEXT NOT NULL,
+    "RealName" INTEGER NOT NULL,
+    "OpenedAt" TEXT NOT NULL,
+    "State" TEXT NOT NULL,
+    "NextStep" TEXT NULL,
+    "CallBackDue" TEXT NULL,
+    "VerifyDue" TEXT NULL,
+    "FixDue" TEXT NULL,
+    "InformDue" TEXT NULL,
+    "CalendarMissing" INTEGER NOT NULL,
+    "CalledBackAt" TEXT NULL,
+    "Reached" INTEGER NULL,
+    "CallBackNote" TEXT NULL,
+    "VerifiedAt" TEXT NULL,
+    "VerifyNote" TEXT NULL,
+    "FixedAt" TEXT NULL,
+    "FixNote" TEXT NULL,
+    "InformedAt" TEXT NULL,
+    "InformNote" TEXT NULL,
+    "AppealReason" TEXT NULL,
+    "AppealedAt" TEXT NULL,
+    "AppealUpheld" INTEGER NULL,
+    "AppealDecisionNote" TEXT NULL,
+    "AppealDecidedAt" TEXT NULL,
+    "AppealDecidedBy" TEXT NULL,
+    "ClosedAt" TEXT NULL
+);
+
+CREATE TABLE "RatingExclusions" (
+    "RatingId" TEXT NOT NULL CONSTRAINT "PK_RatingExclusions" PRIMARY KEY,
+    "Reason" TEXT NOT NULL,
+    "DecidedBy" TEXT NOT NULL,
+    "DecidedAt" TEXT NOT NULL
+);
+
+CREATE TABLE "RatingFlags" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_RatingFlags" PRIMARY KEY,
+    "RatingId" TEXT NOT NULL,
+    "Rule" TEXT NOT NULL,
+    "Reason" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "ReviewedAt" TEXT NULL,
+    "ReviewedBy" TEXT NULL,
+    "Confirmed" INTEGER NULL
+);
+
+CREATE TABLE "Ratings" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_Ratings" PRIMARY KEY,
+    "CaseNumber" TEXT NULL,
+    "UnitId" TEXT NOT NULL,
+    "SectionId" TEXT NOT NULL,
+    "StaffId" TEXT NULL,
+    "ServiceItemId" TEXT NULL,
+    "Channel" TEXT NOT NULL,
+    "Scale" TEXT NOT NULL,
+    "Level" INTEGER NOT NULL,
+    "CommonLevel" INTEGER NOT NULL,
+    "IsBad" INTEGER NOT NULL,
+    "RealName" INTEGER NOT NULL,
+    "RaterPhone" TEXT NULL,
+    "Comment" TEXT NULL,
+    "RatedAt" TEXT NOT NULL,
+    "ReceivedAt" TEXT NOT NULL,
+    "DeviceId" TEXT NULL
+);
+
+CREATE TABLE "ServiceRecords" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_ServiceRecords" PRIMARY KEY,
+    "CaseNumber" TEXT NOT NULL,
+    "UnitId" TEXT NOT NULL,
+    "SectionId" TEXT NOT NULL,
+    "StaffId" TEXT NULL,
+    "ServiceItemId" TEXT NULL,
+    "CitizenPhone" TEXT NULL,
+    "AcceptedAt" TEXT NULL,
+    "FinishedAt" TEXT NOT NULL,
+    "SourceTokenId" TEXT NULL,
+    "CreatedAt" TEXT NOT NULL
+);
+
+CREATE UNIQUE INDEX "IX_FollowUpCases_RatingId" ON "FollowUpCases" ("RatingId");
+
+CREATE INDEX "IX_FollowUpCases_UnitId_State" ON "FollowUpCases" ("UnitId", "State");
+
+CREATE UNIQUE INDEX "IX_RatingFlags_RatingId_Rule" ON "RatingFlags" ("RatingId", "Rule");
+
+CREATE UNIQUE INDEX "IX_Ratings_CaseNumber_Channel" ON "Ratings" ("CaseNumber", "Channel");
+
+CREATE INDEX "IX_Ratings_ReceivedAt" ON "Ratings" ("ReceivedAt");
+
+CREATE INDEX "IX_Ratings_SectionId_RatedAt" ON "Ratings" ("SectionId", "RatedAt");
+
+CREATE INDEX "IX_Ratings_UnitId_RatedAt" ON "Ratings" ("UnitId", "RatedAt");
+
+CREATE UNIQUE INDEX "IX_ServiceRecords_CaseNumber" ON "ServiceRecords" ("CaseNumber");
+
+CREATE INDEX "IX_ServiceRecords_UnitId_FinishedAt" ON "ServiceRecords" ("UnitId", "FinishedAt");
+
+-- A rating is evidence of the public's voice: never changed, never deleted (decision 008).
+CREATE TRIGGER "TR_Ratings_NoUpdate" BEFORE UPDATE ON "Ratings" BEGIN SELECT RAISE(ABORT, 'SAT-8: ratings are never changed'); END;
+CREATE TRIGGER "TR_Ratings_NoDelete" BEFORE DELETE ON "Ratings" BEGIN SELECT RAISE(ABORT, 'SAT-8: ratings are never deleted'); END;
+CREATE TRIGGER "TR_ServiceRecords_NoDelete" BEFORE DELETE ON "ServiceRecords" BEGIN SELECT RAISE(ABORT, 'SAT-8: service records are never deleted'); END;
