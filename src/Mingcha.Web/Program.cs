@@ -64,6 +64,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AllowAnonymousToPage("/Account/Logout");
     o.Conventions.AllowAnonymousToPage("/Account/Denied");
     o.Conventions.AllowAnonymousToPage("/Error");
+    o.Conventions.AllowAnonymousToPage("/Rate/Index"); // the public rating page of a window's QR code (SAT-1)
 }).AddViewLocalization().AddDataAnnotationsLocalization();
 
 var app = builder.Build();
