@@ -50,6 +50,9 @@ public sealed partial class RatingAftercare : BackgroundService
                     if (_options.DetectManipulation) await FlagAsync(all, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException) { LogFailed(_logger, e); }
+                // Coalesce: on SQLite every write takes the one write lock the rating writer needs too, so the
+                // aftercare writes at most once per interval, however many batches were committed meanwhile.
+                await Task.Delay(_options.AftercareInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -138,6 +138,9 @@ public sealed class RatingOptions
     /// <summary>Scores of five-level levels 1..5.</summary>
     public decimal[]? FiveLevelScores { get; set; }
 
+    /// <summary>How often follow-up cases and flags of newly stored ratings are written (one transaction each time).</summary>
+    public TimeSpan AftercareInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Run the SAT-9 rules on stored ratings (off only for load tests of the ingestion path).</summary>
     public bool DetectManipulation { get; set; } = true;
 
