@@ -245,6 +245,21 @@ internal static class RatingsModel
             e.Property(x => x.Reason).HasMaxLength(1000);
             e.Property(x => x.DecidedBy).HasMaxLength(200);
         });
+        builder.Entity<SurveyDrawRecord>(e =>
+        {
+            e.ToTable("SurveyDraws");
+            e.HasIndex(d => new { d.Year, d.Quarter }).IsUnique();
+            e.Property(d => d.Seed).HasMaxLength(200);
+            e.Property(d => d.Algorithm).HasMaxLength(50);
+            e.Property(d => d.InputHash).HasMaxLength(64);
+            e.Property(d => d.DrawnBy).HasMaxLength(200);
+        });
+        builder.Entity<SurveyCall>(e =>
+        {
+            e.ToTable("SurveyCalls");
+            e.HasIndex(c => new { c.DrawId, c.Order }).IsUnique();
+            e.Property(c => c.CaseNumber).HasMaxLength(64);
+        });
         builder.Entity<FollowUpCase>(e =>
         {
             e.HasIndex(f => f.RatingId).IsUnique();

@@ -43,6 +43,7 @@ public static class RatingsApi
         services.AddSingleton<PostgresRatingListener>();
         services.AddScoped<FollowUps>();
         services.AddScoped<SatisfactionRates>();
+        services.AddScoped<PhoneSurveys>();
         if (configuration.GetSection(MingchaOptions.Section).Get<MingchaOptions>() is { IsPostgres: true })
             services.AddHostedService(sp => sp.GetRequiredService<PostgresRatingListener>());
         services.AddAuthorization(o =>
@@ -93,6 +94,18 @@ public static class RatingsApi
             .RequireAuthorization(RatingPolicies.Office);
         g.MapPost("/rating-flags/{id:guid}/review", async (Guid id, FollowUps.FlagReviewInput input, FollowUps f, ClaimsPrincipal user, CancellationToken ct) =>
             await f.ReviewFlagAsync(user, id, input, ct)).RequireAuthorization(RatingPolicies.Office);
+
+        g.MapPost("/surveys", async (PhoneSurveys.DrawInput input, PhoneSurveys s, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var d = await s.DrawAsync(input, user, ct);
+            return Results.Created($"/api/v1/surveys/{d.Id}", d);
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/surveys/{id:guid}", async (Guid id, PhoneSurveys s, CancellationToken ct) => await s.GetAsync(id, ct)).RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/surveys/{id:guid}/verify", async (Guid id, PhoneSurveys s, CancellationToken ct) => await s.VerifyAsync(id, ct)).RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/survey-calls/{id:guid}/reveal-phone", async (Guid id, PhoneSurveys s, CancellationToken ct) => new RevealDto(await s.RevealAsync(id, ct)))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/survey-calls/{id:guid}/answer", async (Guid id, PhoneSurveys.AnswerInput input, PhoneSurveys s, CancellationToken ct) => await s.AnswerAsync(id, input, ct))
+            .RequireAuthorization(RatingPolicies.Office);
 
         g.MapGet("/satisfaction/units/{id:guid}", async (Guid id, DateOnly from, DateOnly to, bool? includeChildren, SatisfactionRates s, ClaimsPrincipal user, CancellationToken ct) =>
         {

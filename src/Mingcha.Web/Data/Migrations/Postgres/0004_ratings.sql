@@ -107,6 +107,39 @@ CREATE UNIQUE INDEX "IX_ServiceRecords_CaseNumber" ON "ServiceRecords" ("CaseNum
 
 CREATE INDEX "IX_ServiceRecords_UnitId_FinishedAt" ON "ServiceRecords" ("UnitId", "FinishedAt");
 
+-- SAT-3 phone surveys
+CREATE TABLE "SurveyCalls" (
+    "Id" uuid NOT NULL,
+    "DrawId" uuid NOT NULL,
+    "Order" integer NOT NULL,
+    "CaseNumber" character varying(64) NOT NULL,
+    "UnitId" uuid NOT NULL,
+    "SectionId" uuid NOT NULL,
+    "CalledAt" timestamp with time zone,
+    "Reached" boolean,
+    "RatingId" uuid,
+    CONSTRAINT "PK_SurveyCalls" PRIMARY KEY ("Id")
+);
+
+CREATE TABLE "SurveyDraws" (
+    "Id" uuid NOT NULL,
+    "Year" integer NOT NULL,
+    "Quarter" integer NOT NULL,
+    "Requested" integer NOT NULL,
+    "Seed" character varying(200) NOT NULL,
+    "Algorithm" character varying(50) NOT NULL,
+    "InputHash" character varying(64) NOT NULL,
+    "InputCount" integer NOT NULL,
+    "InputList" text NOT NULL,
+    "DrawnBy" character varying(200) NOT NULL,
+    "DrawnAt" timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_SurveyDraws" PRIMARY KEY ("Id")
+);
+
+CREATE UNIQUE INDEX "IX_SurveyCalls_DrawId_Order" ON "SurveyCalls" ("DrawId", "Order");
+
+CREATE UNIQUE INDEX "IX_SurveyDraws_Year_Quarter" ON "SurveyDraws" ("Year", "Quarter");
+
 -- A rating is evidence of the public's voice: never changed, never deleted (decision 008).
 CREATE FUNCTION mingcha_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -102,6 +102,37 @@ CREATE UNIQUE INDEX "IX_ServiceRecords_CaseNumber" ON "ServiceRecords" ("CaseNum
 
 CREATE INDEX "IX_ServiceRecords_UnitId_FinishedAt" ON "ServiceRecords" ("UnitId", "FinishedAt");
 
+-- SAT-3 phone surveys
+CREATE TABLE "SurveyCalls" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_SurveyCalls" PRIMARY KEY,
+    "DrawId" TEXT NOT NULL,
+    "Order" INTEGER NOT NULL,
+    "CaseNumber" TEXT NOT NULL,
+    "UnitId" TEXT NOT NULL,
+    "SectionId" TEXT NOT NULL,
+    "CalledAt" TEXT NULL,
+    "Reached" INTEGER NULL,
+    "RatingId" TEXT NULL
+);
+
+CREATE TABLE "SurveyDraws" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_SurveyDraws" PRIMARY KEY,
+    "Year" INTEGER NOT NULL,
+    "Quarter" INTEGER NOT NULL,
+    "Requested" INTEGER NOT NULL,
+    "Seed" TEXT NOT NULL,
+    "Algorithm" TEXT NOT NULL,
+    "InputHash" TEXT NOT NULL,
+    "InputCount" INTEGER NOT NULL,
+    "InputList" TEXT NOT NULL,
+    "DrawnBy" TEXT NOT NULL,
+    "DrawnAt" TEXT NOT NULL
+);
+
+CREATE UNIQUE INDEX "IX_SurveyCalls_DrawId_Order" ON "SurveyCalls" ("DrawId", "Order");
+
+CREATE UNIQUE INDEX "IX_SurveyDraws_Year_Quarter" ON "SurveyDraws" ("Year", "Quarter");
+
 -- A rating is evidence of the public's voice: never changed, never deleted (decision 008).
 CREATE TRIGGER "TR_Ratings_NoUpdate" BEFORE UPDATE ON "Ratings" BEGIN SELECT RAISE(ABORT, 'SAT-8: ratings are never changed'); END;
 CREATE TRIGGER "TR_Ratings_NoDelete" BEFORE DELETE ON "Ratings" BEGIN SELECT RAISE(ABORT, 'SAT-8: ratings are never deleted'); END;
