@@ -260,6 +260,21 @@ internal static class RatingsModel
             e.HasIndex(c => new { c.DrawId, c.Order }).IsUnique();
             e.Property(c => c.CaseNumber).HasMaxLength(64);
         });
+        builder.Entity<StaffBadge>(e =>
+        {
+            e.ToTable("StaffBadges");
+            e.HasIndex(b => new { b.StaffId, b.Year }).IsUnique();
+            e.Property(b => b.RevokedReason).HasMaxLength(2000);
+            e.Property(b => b.FindingLink).HasMaxLength(500);
+        });
+        builder.Entity<IncentiveAward>(e =>
+        {
+            e.ToTable("IncentiveAwards");
+            e.HasIndex(a => new { a.Year, a.Kind });
+            e.Property(a => a.Kind).HasMaxLength(32);
+            e.Property(a => a.Reason).HasMaxLength(2000);
+            e.Property(a => a.AwardedBy).HasMaxLength(200);
+        });
         builder.Entity<FollowUpCase>(e =>
         {
             e.HasIndex(f => f.RatingId).IsUnique();

@@ -44,6 +44,7 @@ public static class RatingsApi
         services.AddScoped<FollowUps>();
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<PhoneSurveys>();
+        services.AddScoped<Incentives>();
         if (configuration.GetSection(MingchaOptions.Section).Get<MingchaOptions>() is { IsPostgres: true })
             services.AddHostedService(sp => sp.GetRequiredService<PostgresRatingListener>());
         services.AddAuthorization(o =>
@@ -106,6 +107,18 @@ public static class RatingsApi
             .RequireAuthorization(RatingPolicies.Office);
         g.MapPost("/survey-calls/{id:guid}/answer", async (Guid id, PhoneSurveys.AnswerInput input, PhoneSurveys s, CancellationToken ct) => await s.AnswerAsync(id, input, ct))
             .RequireAuthorization(RatingPolicies.Office);
+
+        g.MapPost("/incentives/{year:int}/badges", async (int year, Incentives s, CancellationToken ct) => Results.Ok(new { started = await s.StartYearAsync(year, ct) }))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/incentives/{year:int}/badges/{staffId:guid}", async (int year, Guid staffId, Incentives s, CancellationToken ct) => await s.BadgeAsync(staffId, year, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/incentives/{year:int}/rankings/{kind}", async (int year, string kind, Incentives s, CancellationToken ct) => await s.RankAsync(kind, year, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/incentives/{year:int}/awards", async (int year, Incentives.AwardInput input, Incentives s, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var a = await s.AwardAsync(year, input, user, ct);
+            return Results.Created($"/api/v1/incentives/{year}/awards/{a.Id}", new { a.Id, a.Kind, a.SubjectId, a.Reason });
+        }).RequireAuthorization(RatingPolicies.Office);
 
         g.MapGet("/satisfaction/units/{id:guid}", async (Guid id, DateOnly from, DateOnly to, bool? includeChildren, SatisfactionRates s, ClaimsPrincipal user, CancellationToken ct) =>
         {

@@ -140,6 +140,34 @@ CREATE UNIQUE INDEX "IX_SurveyCalls_DrawId_Order" ON "SurveyCalls" ("DrawId", "O
 
 CREATE UNIQUE INDEX "IX_SurveyDraws_Year_Quarter" ON "SurveyDraws" ("Year", "Quarter");
 
+-- SAT-5 incentives
+CREATE TABLE "IncentiveAwards" (
+    "Id" uuid NOT NULL,
+    "Year" integer NOT NULL,
+    "Kind" character varying(32) NOT NULL,
+    "SubjectId" uuid NOT NULL,
+    "Reason" character varying(2000) NOT NULL,
+    "AwardedBy" character varying(200) NOT NULL,
+    "AwardedAt" timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_IncentiveAwards" PRIMARY KEY ("Id")
+);
+
+CREATE TABLE "StaffBadges" (
+    "Id" uuid NOT NULL,
+    "StaffId" uuid NOT NULL,
+    "Year" integer NOT NULL,
+    "AwardedAt" timestamp with time zone NOT NULL,
+    "RevokedAt" timestamp with time zone,
+    "RevokedReason" character varying(2000),
+    "FindingId" uuid,
+    "FindingLink" character varying(500),
+    CONSTRAINT "PK_StaffBadges" PRIMARY KEY ("Id")
+);
+
+CREATE INDEX "IX_IncentiveAwards_Year_Kind" ON "IncentiveAwards" ("Year", "Kind");
+
+CREATE UNIQUE INDEX "IX_StaffBadges_StaffId_Year" ON "StaffBadges" ("StaffId", "Year");
+
 -- A rating is evidence of the public's voice: never changed, never deleted (decision 008).
 CREATE FUNCTION mingcha_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

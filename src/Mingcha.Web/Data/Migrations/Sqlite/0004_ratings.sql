@@ -133,6 +133,32 @@ CREATE UNIQUE INDEX "IX_SurveyCalls_DrawId_Order" ON "SurveyCalls" ("DrawId", "O
 
 CREATE UNIQUE INDEX "IX_SurveyDraws_Year_Quarter" ON "SurveyDraws" ("Year", "Quarter");
 
+-- SAT-5 incentives
+CREATE TABLE "IncentiveAwards" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_IncentiveAwards" PRIMARY KEY,
+    "Year" INTEGER NOT NULL,
+    "Kind" TEXT NOT NULL,
+    "SubjectId" TEXT NOT NULL,
+    "Reason" TEXT NOT NULL,
+    "AwardedBy" TEXT NOT NULL,
+    "AwardedAt" TEXT NOT NULL
+);
+
+CREATE TABLE "StaffBadges" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_StaffBadges" PRIMARY KEY,
+    "StaffId" TEXT NOT NULL,
+    "Year" INTEGER NOT NULL,
+    "AwardedAt" TEXT NOT NULL,
+    "RevokedAt" TEXT NULL,
+    "RevokedReason" TEXT NULL,
+    "FindingId" TEXT NULL,
+    "FindingLink" TEXT NULL
+);
+
+CREATE INDEX "IX_IncentiveAwards_Year_Kind" ON "IncentiveAwards" ("Year", "Kind");
+
+CREATE UNIQUE INDEX "IX_StaffBadges_StaffId_Year" ON "StaffBadges" ("StaffId", "Year");
+
 -- A rating is evidence of the public's voice: never changed, never deleted (decision 008).
 CREATE TRIGGER "TR_Ratings_NoUpdate" BEFORE UPDATE ON "Ratings" BEGIN SELECT RAISE(ABORT, 'SAT-8: ratings are never changed'); END;
 CREATE TRIGGER "TR_Ratings_NoDelete" BEFORE DELETE ON "Ratings" BEGIN SELECT RAISE(ABORT, 'SAT-8: ratings are never deleted'); END;
