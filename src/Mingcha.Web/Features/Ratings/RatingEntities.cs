@@ -275,6 +275,25 @@ internal static class RatingsModel
             e.Property(a => a.Reason).HasMaxLength(2000);
             e.Property(a => a.AwardedBy).HasMaxLength(200);
         });
+        builder.Entity<Secondment>(e =>
+        {
+            e.ToTable("Secondments");
+            e.HasIndex(x => x.StaffId);
+            e.Property(x => x.Title).HasMaxLength(100);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+        });
+        builder.Entity<SecondmentLog>(e =>
+        {
+            e.ToTable("SecondmentLogs");
+            e.HasIndex(x => new { x.SecondmentId, x.Day }).IsUnique();
+            e.Property(x => x.Text).HasMaxLength(4000);
+        });
+        builder.Entity<SecondmentTarget>(e =>
+        {
+            e.ToTable("SecondmentTargets");
+            e.HasIndex(x => x.SecondmentId);
+            e.Property(x => x.Name).HasMaxLength(300);
+        });
         builder.Entity<FollowUpCase>(e =>
         {
             e.HasIndex(f => f.RatingId).IsUnique();

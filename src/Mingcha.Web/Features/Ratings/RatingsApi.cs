@@ -45,6 +45,7 @@ public static class RatingsApi
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<PhoneSurveys>();
         services.AddScoped<Incentives>();
+        services.AddScoped<Secondments>();
         if (configuration.GetSection(MingchaOptions.Section).Get<MingchaOptions>() is { IsPostgres: true })
             services.AddHostedService(sp => sp.GetRequiredService<PostgresRatingListener>());
         services.AddAuthorization(o =>
@@ -119,6 +120,26 @@ public static class RatingsApi
             var a = await s.AwardAsync(year, input, user, ct);
             return Results.Created($"/api/v1/incentives/{year}/awards/{a.Id}", new { a.Id, a.Kind, a.SubjectId, a.Reason });
         }).RequireAuthorization(RatingPolicies.Office);
+
+        g.MapPost("/secondments", async (Secondments.CreateInput input, Secondments s, CancellationToken ct) =>
+        {
+            var x = await s.CreateAsync(input, ct);
+            return Results.Created($"/api/v1/secondments/{x.Id}", new { x.Id, x.End, x.State });
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/secondments/{id:guid}/logs", async (Guid id, Secondments.LogInput input, Secondments s, CancellationToken ct) =>
+        {
+            await s.LogAsync(id, input, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/secondments/{id:guid}/presence", async (Guid id, int year, int month, Secondments s, CancellationToken ct) => await s.PresenceAsync(id, year, month, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/secondment-targets/{id:guid}/met", async (Guid id, DateOnly day, Secondments s, CancellationToken ct) =>
+        {
+            await s.MarkTargetMetAsync(id, day, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/secondments/{id:guid}/end-term", async (Guid id, Secondments s, CancellationToken ct) => await s.EndTermAsync(id, ct))
+            .RequireAuthorization(RatingPolicies.Office);
 
         g.MapGet("/satisfaction/units/{id:guid}", async (Guid id, DateOnly from, DateOnly to, bool? includeChildren, SatisfactionRates s, ClaimsPrincipal user, CancellationToken ct) =>
         {

@@ -168,6 +168,42 @@ CREATE INDEX "IX_IncentiveAwards_Year_Kind" ON "IncentiveAwards" ("Year", "Kind"
 
 CREATE UNIQUE INDEX "IX_StaffBadges_StaffId_Year" ON "StaffBadges" ("StaffId", "Year");
 
+-- ORG-7 secondments
+CREATE TABLE "SecondmentLogs" (
+    "Id" uuid NOT NULL,
+    "SecondmentId" uuid NOT NULL,
+    "Day" date NOT NULL,
+    "OnSite" boolean NOT NULL,
+    "Text" character varying(4000) NOT NULL,
+    CONSTRAINT "PK_SecondmentLogs" PRIMARY KEY ("Id")
+);
+
+CREATE TABLE "Secondments" (
+    "Id" uuid NOT NULL,
+    "StaffId" uuid NOT NULL,
+    "OutletSectionId" uuid NOT NULL,
+    "Title" character varying(100) NOT NULL,
+    "Start" date NOT NULL,
+    "End" date NOT NULL,
+    "State" character varying(16) NOT NULL,
+    "Extensions" integer NOT NULL,
+    CONSTRAINT "PK_Secondments" PRIMARY KEY ("Id")
+);
+
+CREATE TABLE "SecondmentTargets" (
+    "Id" uuid NOT NULL,
+    "SecondmentId" uuid NOT NULL,
+    "Name" character varying(300) NOT NULL,
+    "MetOn" date,
+    CONSTRAINT "PK_SecondmentTargets" PRIMARY KEY ("Id")
+);
+
+CREATE UNIQUE INDEX "IX_SecondmentLogs_SecondmentId_Day" ON "SecondmentLogs" ("SecondmentId", "Day");
+
+CREATE INDEX "IX_Secondments_StaffId" ON "Secondments" ("StaffId");
+
+CREATE INDEX "IX_SecondmentTargets_SecondmentId" ON "SecondmentTargets" ("SecondmentId");
+
 -- A rating is evidence of the public's voice: never changed, never deleted (decision 008).
 CREATE FUNCTION mingcha_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -159,6 +159,39 @@ CREATE INDEX "IX_IncentiveAwards_Year_Kind" ON "IncentiveAwards" ("Year", "Kind"
 
 CREATE UNIQUE INDEX "IX_StaffBadges_StaffId_Year" ON "StaffBadges" ("StaffId", "Year");
 
+-- ORG-7 secondments
+CREATE TABLE "SecondmentLogs" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_SecondmentLogs" PRIMARY KEY,
+    "SecondmentId" TEXT NOT NULL,
+    "Day" TEXT NOT NULL,
+    "OnSite" INTEGER NOT NULL,
+    "Text" TEXT NOT NULL
+);
+
+CREATE TABLE "Secondments" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_Secondments" PRIMARY KEY,
+    "StaffId" TEXT NOT NULL,
+    "OutletSectionId" TEXT NOT NULL,
+    "Title" TEXT NOT NULL,
+    "Start" TEXT NOT NULL,
+    "End" TEXT NOT NULL,
+    "State" TEXT NOT NULL,
+    "Extensions" INTEGER NOT NULL
+);
+
+CREATE TABLE "SecondmentTargets" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_SecondmentTargets" PRIMARY KEY,
+    "SecondmentId" TEXT NOT NULL,
+    "Name" TEXT NOT NULL,
+    "MetOn" TEXT NULL
+);
+
+CREATE UNIQUE INDEX "IX_SecondmentLogs_SecondmentId_Day" ON "SecondmentLogs" ("SecondmentId", "Day");
+
+CREATE INDEX "IX_Secondments_StaffId" ON "Secondments" ("StaffId");
+
+CREATE INDEX "IX_SecondmentTargets_SecondmentId" ON "SecondmentTargets" ("SecondmentId");
+
 -- A rating is evidence of the public's voice: never changed, never deleted (decision 008).
 CREATE TRIGGER "TR_Ratings_NoUpdate" BEFORE UPDATE ON "Ratings" BEGIN SELECT RAISE(ABORT, 'SAT-8: ratings are never changed'); END;
 CREATE TRIGGER "TR_Ratings_NoDelete" BEFORE DELETE ON "Ratings" BEGIN SELECT RAISE(ABORT, 'SAT-8: ratings are never deleted'); END;
