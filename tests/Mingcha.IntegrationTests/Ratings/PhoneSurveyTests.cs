@@ -49,6 +49,10 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 5 })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Roles.UnitLiaison, window.UnitId)).GetAsync($"/api/v1/surveys/{draw.Id}")).StatusCode);
 
+        var listPage = await (await office.GetAsync($"/Ratings/Survey/{draw.Id}")).Content.ReadAsStringAsync();
+        Assert.Contains(draw.Calls[0].Phone, listPage); // SEC-4: the calling list shows masked numbers only
+        Assert.DoesNotMatch(@"1390000\d{4}", listPage);
+
         var first = draw.Calls[0];
         var reveal = await office.PostAsync($"/api/v1/survey-calls/{first.Id}/reveal-phone", null);
         Assert.Contains("1390000", await reveal.Content.ReadAsStringAsync());
