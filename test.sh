@@ -2,8 +2,11 @@
 # Runs every test suite of Mingcha. Usage:
 #
 #   ./test.sh                 # all suites
-#   ./test.sh unit            # only the named suites: unit, integration, postgres, browser
+#   ./test.sh unit            # only the named suites: unit, integration, postgres, s3, postgres-s3, browser
 #   ./test.sh integration postgres
+#
+# The evidence tests run once more against S3-compatible storage (s3rver from npm on loopback): suite s3 on
+# SQLite, suite postgres-s3 on PostgreSQL; the other integration suites use the local evidence folder.
 #
 # Installs the Debian packages the suites need when they are missing, builds the solution once
 # (Release), runs each suite with --no-build, writes one TRX per suite into
@@ -11,7 +14,8 @@
 # `N passed, N failed`. Exits non-zero if a test failed, a suite produced no TRX, or nothing passed.
 #
 # Environment: MINGCHA_TEST_ROOT (scratch dir), MINGCHA_TEST_PG_PORT (default 55432),
-# MINGCHA_CHROMIUM (default /usr/bin/chromium), MINGCHA_TEST_SUITE_TIMEOUT (seconds per suite, default 900).
+# MINGCHA_TEST_S3_PORT (default 54568), MINGCHA_CHROMIUM (default /usr/bin/chromium),
+# MINGCHA_TEST_SUITE_TIMEOUT (seconds per suite, default 900).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -24,8 +28,9 @@ RESULTS="$MINGCHA_TEST_ROOT/results"
 SUITE_TIMEOUT=${MINGCHA_TEST_SUITE_TIMEOUT:-900}
 CHROMIUM=${MINGCHA_CHROMIUM:-/usr/bin/chromium}
 PG_SCRIPT="$REPO/scripts/test-postgres.sh"
+S3_SCRIPT="$REPO/scripts/test-s3.sh"
 
-ALL_SUITES=(unit integration postgres browser)
+ALL_SUITES=(unit integration postgres s3 postgres-s3 browser)
 
 # ---------------------------------------------------------------- arguments
 SUITES=()
@@ -34,10 +39,10 @@ if [ $# -eq 0 ]; then
 else
   for arg in "$@"; do
     case "$arg" in
-      unit|integration|postgres|browser) SUITES+=("$arg") ;;
+      unit|integration|postgres|s3|postgres-s3|browser) SUITES+=("$arg") ;;
       all) SUITES=("${ALL_SUITES[@]}") ;;
       -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-      *) echo "test.sh: unknown suite '$arg' (expected: unit integration postgres browser)" >&2; exit 2 ;;
+      *) echo "test.sh: unknown suite '$arg' (expected: unit integration postgres s3 postgres-s3 browser)" >&2; exit 2 ;;
     esac
   done
 fi
@@ -46,11 +51,13 @@ wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done
 log() { echo "==> $*"; }
 
 # ---------------------------------------------------------------- a. Debian packages
-APT_PACKAGES=(postgresql-15 chromium fonts-noto-cjk ffmpeg poppler-utils)
+APT_PACKAGES=(postgresql-15 chromium fonts-noto-cjk ffmpeg poppler-utils nodejs curl)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# Debian's nodejs comes without npm (NodeSource's includes it).
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=()
   if [ "$(id -u)" -ne 0 ]; then
@@ -84,12 +91,28 @@ stop_postgres() {
     "$PG_SCRIPT" stop >/dev/null 2>&1 || true
   fi
 }
-trap stop_postgres EXIT
+S3_STARTED=0
+stop_s3() {
+  if [ "$S3_STARTED" -eq 1 ]; then
+    S3_STARTED=0
+    "$S3_SCRIPT" stop >/dev/null 2>&1 || true
+  fi
+}
+trap 'stop_postgres; stop_s3' EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$MINGCHA_TEST_ROOT"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
+
+# ---------------------------------------------------------------- npm packages the tests drive
+# tus-js-client (the evidence upload tests' third-party client) and s3rver, pinned by tests/node/package-lock.json.
+if wants integration || wants postgres || wants s3 || wants postgres-s3; then
+  if [ ! -d tests/node/node_modules/tus-js-client ] || [ ! -d tests/node/node_modules/s3rver ]; then
+    log "npm ci (tests/node: tus-js-client, s3rver)"
+    (cd tests/node && npm ci --no-audit --no-fund --loglevel=error) || echo "test.sh: npm ci failed; the evidence upload tests will fail." >&2
+  fi
+fi
 
 # ---------------------------------------------------------------- c. build once
 BUILD_ARGS=(-c Release -nologo -v minimal)
@@ -106,12 +129,21 @@ declare -A PROJECT=(
   [unit]=tests/Mingcha.UnitTests
   [integration]=tests/Mingcha.IntegrationTests
   [postgres]=tests/Mingcha.IntegrationTests
+  [s3]=tests/Mingcha.IntegrationTests
+  [postgres-s3]=tests/Mingcha.IntegrationTests
   [browser]=tests/Mingcha.BrowserTests
+)
+# Suites that run only part of a project.
+declare -A FILTER=(
+  [s3]="FullyQualifiedName~Mingcha.IntegrationTests.Evidence"
+  [postgres-s3]="FullyQualifiedName~Mingcha.IntegrationTests.Evidence"
 )
 declare -A TRX=(
   [unit]=unit
   [integration]=integration-sqlite
   [postgres]=integration-postgres
+  [s3]=evidence-s3-sqlite
+  [postgres-s3]=evidence-s3-postgres
   [browser]=browser
 )
 declare -A EXIT_CODE=()
@@ -122,8 +154,10 @@ run_suite() { # suite, then env assignments for dotnet test
   local name=${TRX[$suite]}
   log "$suite: dotnet test ${PROJECT[$suite]} -> $name.trx"
   local rc=0
+  local filter=()
+  if [ -n "${FILTER[$suite]:-}" ]; then filter=(--filter "${FILTER[$suite]}"); fi
   env "$@" timeout --kill-after=30 "$SUITE_TIMEOUT" \
-    dotnet test "${PROJECT[$suite]}" --no-build -c Release --nologo \
+    dotnet test "${PROJECT[$suite]}" --no-build -c Release --nologo "${filter[@]}" \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$RESULTS" \
       --blame-hang-timeout 5m --blame-hang-dump-type none </dev/null || rc=$?
@@ -132,9 +166,22 @@ run_suite() { # suite, then env assignments for dotnet test
 }
 
 if [ "$BUILD_OK" -eq 1 ]; then
-  wants unit && run_suite unit -u MINGCHA_TEST_POSTGRES
-  wants integration && run_suite integration -u MINGCHA_TEST_POSTGRES
-  if wants postgres; then
+  wants unit && run_suite unit -u MINGCHA_TEST_POSTGRES -u MINGCHA_TEST_S3
+  wants integration && run_suite integration -u MINGCHA_TEST_POSTGRES -u MINGCHA_TEST_S3
+  S3_URL=""
+  if wants s3 || wants postgres-s3; then
+    if ! curl -s -o /dev/null "$("$S3_SCRIPT" url)/" 2>/dev/null; then S3_STARTED=1; fi
+    log "starting s3rver (scripts/test-s3.sh start)"
+    if "$S3_SCRIPT" start; then
+      S3_URL=$("$S3_SCRIPT" url)
+    else
+      NOTE[s3]="s3rver did not start"; NOTE[postgres-s3]="s3rver did not start"
+    fi
+  fi
+  if wants s3; then
+    if [ -n "$S3_URL" ]; then run_suite s3 -u MINGCHA_TEST_POSTGRES MINGCHA_TEST_S3="$S3_URL"; else EXIT_CODE[s3]=1; fi
+  fi
+  if wants postgres || wants postgres-s3; then
     PG_URL=""
     if ! /usr/lib/postgresql/15/bin/pg_isready -q -h 127.0.0.1 -p "${MINGCHA_TEST_PG_PORT:-55432}" >/dev/null 2>&1; then
       PG_STARTED_HERE=1  # not running before us: we stop it at the end
@@ -142,15 +189,19 @@ if [ "$BUILD_OK" -eq 1 ]; then
     log "starting PostgreSQL (scripts/test-postgres.sh start)"
     if "$PG_SCRIPT" start; then
       PG_URL=$("$PG_SCRIPT" url)
-      run_suite postgres MINGCHA_TEST_POSTGRES="$PG_URL"
+      wants postgres && run_suite postgres -u MINGCHA_TEST_S3 MINGCHA_TEST_POSTGRES="$PG_URL"
+      if wants postgres-s3; then
+        if [ -n "$S3_URL" ]; then run_suite postgres-s3 MINGCHA_TEST_S3="$S3_URL" MINGCHA_TEST_POSTGRES="$PG_URL"; else EXIT_CODE[postgres-s3]=1; fi
+      fi
     else
-      EXIT_CODE[postgres]=1
-      NOTE[postgres]="PostgreSQL did not start"
+      EXIT_CODE[postgres]=1; EXIT_CODE[postgres-s3]=1
+      NOTE[postgres]="PostgreSQL did not start"; NOTE[postgres-s3]="PostgreSQL did not start"
     fi
     log "stopping PostgreSQL"
     stop_postgres
   fi
-  wants browser && run_suite browser -u MINGCHA_TEST_POSTGRES MINGCHA_CHROMIUM="$CHROMIUM"
+  stop_s3
+  wants browser && run_suite browser -u MINGCHA_TEST_POSTGRES -u MINGCHA_TEST_S3 MINGCHA_CHROMIUM="$CHROMIUM"
 else
   echo "test.sh: the build failed; no suite was run." >&2
 fi

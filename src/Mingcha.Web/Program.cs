@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
@@ -39,9 +40,10 @@ builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.Ke
 builder.Services.AddSingleton<CalendarService>();
 builder.Services.AddScoped<CalendarAdmin>();
 builder.Services.AddScoped<DemoData>();
-builder.Services.AddScoped<OrganisationImporter>();
+builder.Services.AddOrganisationImport();
 builder.Services.AddSingleton<IRecurringJob, DeadlineReminderJob>();
 builder.Services.AddScoped<IReminderSource, CalendarCoverageReminder>();
+builder.Services.AddEvidence(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 builder.Services.AddRatings(builder.Configuration);
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
@@ -50,9 +52,13 @@ if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddValidation();
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+    o.SerializerOptions.Converters.Add(new NulCharacters.JsonConverter());
+});
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.AddOpenApi("v1");
+builder.Services.AddOpenApi("v1", o => o.AddSchemaTransformer(NulCharacters.DescribeStrings));
 builder.Services.AddHealthChecks().AddDbContextCheck<MingchaDb>("database");
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
 builder.Services.AddRazorPages(o =>
@@ -76,6 +82,7 @@ var credentials = await Bootstrap.PrepareAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseNulRejection();
 var localization = new RequestLocalizationOptions()
     .SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en");
 // zh-CN unless the user chose English (/culture sets the cookie): a browser's Accept-Language does not switch the
@@ -104,6 +111,8 @@ AuditApi.Map(app);
 CalendarApi.Map(app);
 OrganisationApi.Map(app);
 app.MapRatings();
+OrgImportApi.Map(app);
+app.MapEvidence();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

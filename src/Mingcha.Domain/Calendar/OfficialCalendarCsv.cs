@@ -30,6 +30,9 @@ public static class OfficialCalendarCsv
     /// <summary>The required first line.</summary>
     public const string Header = "date,type,name";
 
+    /// <summary>The longest name a day may carry (festival names are short; the calendar stores no more).</summary>
+    public const int MaxNameLength = 100;
+
     /// <summary>Parses the whole file. Never throws on bad content: each bad line becomes a <see cref="CsvLineError"/>.</summary>
     public static CalendarCsvResult Parse(TextReader reader)
     {
@@ -152,6 +155,19 @@ public static class OfficialCalendarCsv
         if (name.Length == 0)
         {
             return "名称为空，应填写节日名称（如 春节）。 Empty name: give the festival, e.g. 春节.";
+        }
+
+        if (name.Any(char.IsControl))
+        {
+            return "名称含有控制字符。 The name contains a control character.";
+        }
+
+        if (name.Length > MaxNameLength)
+        {
+            return Format(
+                "名称过长（{0} 字），最多 {1} 字。 Name too long ({0} characters): at most {1}.",
+                name.Length,
+                MaxNameLength);
         }
 
         entry = new CalendarEntry(date, kind, name);

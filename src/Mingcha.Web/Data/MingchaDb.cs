@@ -8,10 +8,12 @@ using Mingcha.Domain.Audit;
 using Mingcha.Domain.Calendar;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Features.Organisation.Import;
 
 namespace Mingcha.Web.Data;
 
@@ -46,6 +48,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<Agency> Agencies => Set<Agency>();
     public DbSet<ServiceItem> ServiceItems => Set<ServiceItem>();
     public DbSet<SectionServiceItem> SectionServiceItems => Set<SectionServiceItem>();
+    public DbSet<OrgImport> OrgImports => Set<OrgImport>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<CalendarYear> CalendarYears => Set<CalendarYear>();
@@ -59,6 +62,13 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<RatingExclusion> RatingExclusions => Set<RatingExclusion>();
     public DbSet<FollowUpCase> FollowUpCases => Set<FollowUpCase>();
     public DbSet<Infrastructure.DataProtectionKeyRow> DataProtectionKeys => Set<Infrastructure.DataProtectionKeyRow>();
+    public DbSet<EvidenceCase> EvidenceCases => Set<EvidenceCase>();
+    public DbSet<EvidenceCaseInspector> EvidenceCaseInspectors => Set<EvidenceCaseInspector>();
+    public DbSet<EvidenceHold> EvidenceHolds => Set<EvidenceHold>();
+    public DbSet<EvidenceBlob> EvidenceBlobs => Set<EvidenceBlob>();
+    public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
+    public DbSet<EvidenceAccess> EvidenceAccesses => Set<EvidenceAccess>();
+    public DbSet<EvidenceUpload> EvidenceUploads => Set<EvidenceUpload>();
 
     /// <summary>
     /// When true, row changes are not audited one by one; the caller queues one summary event instead.
@@ -80,6 +90,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         configurationBuilder.Properties<EmploymentType>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<SupervisorStatus>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<CalendarDayKind>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<OrgImportStatus>().HaveConversion<string>().HaveMaxLength(32);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -108,9 +119,11 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(u => u.CreditCode).HasMaxLength(18);
             e.HasMany(u => u.Versions).WithOne().HasForeignKey(v => v.UnitId);
         });
+        // Versions get their Guid in the constructor and reach the context through Unit.Versions / Section.Versions:
+        // with a key EF thought it generates, a new version with its key set would be taken for an existing row
+        // and updated (0 rows affected) instead of inserted.
         builder.Entity<UnitVersion>(e =>
         {
-            // The Id is made in the constructor; a version appended to a tracked parent's list must be inserted, not updated.
             e.Property(v => v.Id).ValueGeneratedNever();
             e.HasIndex(v => new { v.UnitId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
@@ -135,7 +148,6 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         });
         builder.Entity<SectionVersion>(e =>
         {
-            // The Id is made in the constructor; a version appended to a tracked parent's list must be inserted, not updated.
             e.Property(v => v.Id).ValueGeneratedNever();
             e.HasIndex(v => new { v.SectionId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
@@ -186,6 +198,13 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.HasOne<Section>().WithMany().HasForeignKey(x => x.SectionId);
             e.HasOne<ServiceItem>().WithMany().HasForeignKey(x => x.ServiceItemId);
         });
+        builder.Entity<OrgImport>(e =>
+        {
+            e.HasIndex(i => i.CreatedAt);
+            e.Property(i => i.CreatedById).HasMaxLength(100);
+            e.Property(i => i.CreatedByName).HasMaxLength(256);
+            e.Property(i => i.FinishedByName).HasMaxLength(256);
+        });
         builder.Entity<AuditEntry>(e =>
         {
             e.HasKey(a => a.Seq);
@@ -208,12 +227,12 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         {
             e.HasKey(y => y.Year);
             e.Property(y => y.Year).ValueGeneratedNever();
-            e.Property(y => y.Source).HasMaxLength(300);
+            e.Property(y => y.Source).HasMaxLength(CalendarYear.MaxSourceLength);
         });
         builder.Entity<CalendarDay>(e =>
         {
             e.HasKey(d => d.Date);
-            e.Property(d => d.Name).HasMaxLength(100);
+            e.Property(d => d.Name).HasMaxLength(OfficialCalendarCsv.MaxNameLength);
         });
         builder.Entity<ScheduledJob>(e =>
         {
@@ -242,6 +261,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(n => n.DedupKey).HasMaxLength(300);
         });
         RatingsModel.Configure(builder);
+        EvidenceModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>

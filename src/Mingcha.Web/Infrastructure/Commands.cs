@@ -8,14 +8,14 @@ namespace Mingcha.Web.Infrastructure;
 
 /// <summary>
 /// Administrative commands of the same executable: <c>migrate</c>, <c>create-admin</c>, <c>import-org</c>,
-/// <c>verify-audit</c>, <c>schema-script</c>. A handful of verbs with one or two options each: a plain switch
+/// <c>verify-audit</c>, <c>verify-evidence</c>, <c>schema-script</c>. A handful of verbs with one or two options each: a plain switch
 /// reads better than a parser library here.
 /// </summary>
 public static class Commands
 {
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
     {
-        "migrate", "create-admin", "import-org", "verify-audit", "schema-script", "help",
+        "migrate", "create-admin", "import-org", "verify-audit", "verify-evidence", "schema-script", "help",
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
@@ -67,6 +67,16 @@ public static class Commands
                 Console.WriteLine($"审计日志被篡改 Audit chain BROKEN at entry {report.FirstBreak!.Seq}: {report.FirstBreak.Message}");
                 return 1;
             }
+            case "verify-evidence":
+            {
+                // EVD-5: every stored file re-hashed, the evidence chain and the audit chain checked; exit 1 on any mismatch.
+                var report = await sp.GetRequiredService<Features.Evidence.EvidenceVerifier>().VerifyAsync();
+                Console.WriteLine($"文件 Files: {report.FilesChecked} ({report.BytesHashed:N0} bytes, {report.MegabytesPerSecond:F0} MB/s); "
+                    + $"证据记录 Records: {report.RecordsChecked}; 审计日志 Audit entries: {report.AuditEntriesChecked}");
+                foreach (var p in report.Problems) Console.WriteLine($"  [{p.Kind}] {p.Subject}: {p.Message}");
+                Console.WriteLine(report.IsIntact ? "证据完整 Evidence intact." : $"发现 {report.Problems.Count} 处不符 {report.Problems.Count} mismatch(es) found.");
+                return report.IsIntact ? 0 : 1;
+            }
             case "schema-script":
             {
                 // Development aid for writing a migration script: the full schema the model wants.
@@ -74,7 +84,7 @@ public static class Commands
                 return 0;
             }
             default:
-                Console.WriteLine("Commands: migrate | create-admin --user NAME [--role ROLE] [--name DISPLAY] | import-org FILE... | verify-audit | schema-script");
+                Console.WriteLine("Commands: migrate | create-admin --user NAME [--role ROLE] [--name DISPLAY] | import-org FILE... | verify-audit | verify-evidence | schema-script");
                 Console.WriteLine("Settings: --Mingcha:DatabaseProvider=Postgres --Mingcha:ConnectionString=... --Mingcha:DataFolder=...");
                 return 0;
         }

@@ -1,5 +1,8 @@
+using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +19,35 @@ namespace Mingcha.IntegrationTests.Infrastructure;
 /// </summary>
 public class MingchaApp : WebApplicationFactory<Program>
 {
-    public TestDatabase Database { get; } = new();
-    public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 16, 2, 0, 0, TimeSpan.Zero)); // Monday 10:00 in Beijing
-    protected virtual bool LoadDemo => true;
+    /// <summary>Monday 2026-11-16 10:00 in Beijing.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 16, 2, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Header a test sets to choose the client address the app sees (TestServer has no socket to take it from).</summary>
+    public const string RemoteIpHeader = "X-Test-Remote-Ip";
+
+    private readonly bool _ownsDatabase;
+
+    public MingchaApp() : this(new TestDatabase(), new TestClock(Start), ownsDatabase: true)
+    {
+    }
+
+    protected MingchaApp(TestDatabase database, TestClock clock, bool ownsDatabase)
+    {
+        Database = database;
+        Clock = clock;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    /// <summary>
+    /// A second app instance on the same database and clock, as two servers behind a load balancer: it does not
+    /// load the demo city and leaves the database in place when disposed (its first instance owns it).
+    /// Start the first instance before this one.
+    /// </summary>
+    public static MingchaApp SharingDatabaseWith(MingchaApp first) => new(first.Database, first.Clock, ownsDatabase: false);
+
+    public TestDatabase Database { get; }
+    public TestClock Clock { get; }
+    protected virtual bool LoadDemo => _ownsDatabase;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -31,6 +60,9 @@ public class MingchaApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddTransient<IStartupFilter, RemoteIpStartupFilter>();
+            // Tests sign in hundreds of times: the production work factor (100,000 PBKDF2 rounds) would dominate the run.
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000);
         });
     }
 
@@ -49,18 +81,22 @@ public class MingchaApp : WebApplicationFactory<Program>
     }
 
     /// <summary>A test account; for roles that require two-factor, TOTP is enrolled and its key returned.</summary>
-    public sealed record TestUser(string UserName, string Password, string? TotpKey, string Role, Guid? UnitId);
+    public sealed record TestUser(string Id, string UserName, string Password, string? TotpKey, string Role, Guid? UnitId);
 
-    public async Task<TestUser> CreateUserAsync(string role, Guid? unitId = null, string? userName = null)
+    /// <summary>Creates an account directly through the app's account service (not the API under test).</summary>
+    /// <param name="enrolTwoFactor">For roles that require it, set up TOTP as the user would at first sign-in.</param>
+    public async Task<TestUser> CreateUserAsync(string role, Guid? unitId = null, string? userName = null, bool enrolTwoFactor = true)
     {
-        userName ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..6]}";
+        userName ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..8]}";
         string? key = null;
         string password = "";
+        string id = "";
         await WithScopeAsync(async sp =>
         {
             var accounts = sp.GetRequiredService<AccountService>();
             (var user, password) = await accounts.CreateAsync(userName, userName, unitId, null, [role]);
-            if (Roles.RequireTwoFactor.Contains(role))
+            id = user.Id;
+            if (enrolTwoFactor && Roles.RequireTwoFactor.Contains(role))
             {
                 var users = sp.GetRequiredService<UserManager<MingchaUser>>();
                 await users.ResetAuthenticatorKeyAsync(user);
@@ -68,17 +104,20 @@ public class MingchaApp : WebApplicationFactory<Program>
                 await users.SetTwoFactorEnabledAsync(user, true);
             }
         });
-        return new TestUser(userName, password, key, role, unitId);
+        return new TestUser(id, userName, password, key, role, unitId);
     }
 
     /// <summary>A client signed in as a fresh user of <paramref name="role"/>.</summary>
-    public async Task<HttpClient> ClientAsAsync(string role, Guid? unitId = null)
+    public async Task<HttpClient> ClientAsAsync(string role, Guid? unitId = null) => (await SignedInAsync(role, unitId)).Client;
+
+    /// <summary>A fresh user of <paramref name="role"/> and a client signed in as them.</summary>
+    public async Task<(TestUser User, HttpClient Client)> SignedInAsync(string role, Guid? unitId = null)
     {
         var user = await CreateUserAsync(role, unitId);
         var client = NewClient();
         var response = await LoginAsync(client, user);
-        response.EnsureSuccessStatusCode();
-        return client;
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"Login as {role} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (user, client);
     }
 
     public static Task<HttpResponseMessage> LoginAsync(HttpClient client, TestUser user) =>
@@ -93,6 +132,29 @@ public class MingchaApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) Database.Dispose();
+        if (disposing && _ownsDatabase) Database.Dispose();
     }
+
+    /// <summary>
+    /// Gives each request the client address Kestrel would: loopback, or the one a test names in <see cref="RemoteIpHeader"/>.
+    /// TestServer leaves RemoteIpAddress null because there is no socket.
+    /// </summary>
+    private sealed class RemoteIpStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((HttpContext ctx, RequestDelegate nextMiddleware) =>
+            {
+                ctx.Connection.RemoteIpAddress = IPAddress.TryParse(ctx.Request.Headers[RemoteIpHeader].ToString(), out var ip) ? ip : IPAddress.Loopback;
+                return nextMiddleware(ctx);
+            });
+            next(app);
+        };
+    }
+}
+
+/// <summary>The app on an empty organisation (no demo city): starts in well under a second, for tests that make their own data.</summary>
+public sealed class BareMingchaApp : MingchaApp
+{
+    protected override bool LoadDemo => false;
 }

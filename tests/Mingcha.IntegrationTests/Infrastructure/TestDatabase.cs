@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Mingcha.IntegrationTests.Infrastructure;
@@ -39,6 +41,45 @@ public sealed class TestDatabase : IDisposable
         }
     }
 
+    /// <summary>A raw ADO.NET connection, opened, for what a test must do behind the app's back (tampering, introspection).</summary>
+    public async Task<DbConnection> OpenConnectionAsync()
+    {
+        DbConnection connection = _pgName is null ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>Runs one SQL statement on a raw connection; parameters are named @p0, @p1, ... in order.</summary>
+    public async Task<int> ExecuteAsync(string sql, params object?[] parameters)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var cmd = Command(connection, sql, parameters);
+        return await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Reads one value on a raw connection; parameters are named @p0, @p1, ... in order.</summary>
+    public async Task<object?> ScalarAsync(string sql, params object?[] parameters)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var cmd = Command(connection, sql, parameters);
+        var value = await cmd.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
+    }
+
+    public static DbCommand Command(DbConnection connection, string sql, params object?[] parameters)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = $"@p{i}";
+            p.Value = parameters[i] ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+
     public void Dispose()
     {
         if (_pgName is not null && PostgresServer is { } server)
@@ -51,7 +92,7 @@ public sealed class TestDatabase : IDisposable
         }
         else
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            SqliteConnection.ClearAllPools();
         }
         try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Calendar;
@@ -12,7 +13,9 @@ public static class CalendarApi
     public sealed record DayDto(DateOnly Date, string Kind, string Name);
     public sealed record YearDto(int Year, string Source, DateTime UpdatedAt, IReadOnlyList<DayDto> Days);
     public sealed record DeadlineDto(DateOnly EventDate, int WorkingDays, DateOnly LastDay, DateTime EndsAtUtc, int WorkingDaysLeft);
-    public sealed record CorrectDayRequest(string Kind, string? Name);
+    public sealed record CorrectDayRequest(string Kind, [property: StringLength(OfficialCalendarCsv.MaxNameLength)] string? Name);
+
+    private const int MaxImportBytes = 1_000_000;
 
     public sealed record YearInfo(int Year, string Source, DateTime UpdatedAt);
 
@@ -37,8 +40,11 @@ public static class CalendarApi
             }
             else
             {
-                using var reader = new StreamReader(request.Body);
-                result = await admin.ImportAsync(reader, request.Headers["X-Source"].FirstOrDefault() ?? "API", ct);
+                // Read whole and asynchronously: the parser reads lines synchronously and Kestrel refuses synchronous body reads.
+                if (request.ContentLength > MaxImportBytes) return Problems.Field("body", "日历文件不应超过 1 MB。 A calendar file is under 1 MB.");
+                using var bodyReader = new StreamReader(request.Body);
+                var csv = await bodyReader.ReadToEndAsync(ct);
+                result = await admin.ImportAsync(new StringReader(csv), CleanSource(request.Headers["X-Source"].FirstOrDefault() ?? "API"), ct);
             }
             return result.Ok
                 ? Results.Ok(new { result.Years, result.Days })
@@ -77,9 +83,9 @@ public static class CalendarApi
     public static async Task<CalendarAdmin.ImportResult> ImportFileAsync(IFormFile? file, CalendarAdmin admin, CancellationToken ct)
     {
         if (file is null || file.Length == 0) throw new FieldException("file", "请选择 CSV 文件。 Choose a CSV file.");
-        if (file.Length > 1_000_000) throw new FieldException("file", "日历文件不应超过 1 MB。 A calendar file is under 1 MB.");
+        if (file.Length > MaxImportBytes) throw new FieldException("file", "日历文件不应超过 1 MB。 A calendar file is under 1 MB.");
         using var reader = new StreamReader(file.OpenReadStream());
-        return await admin.ImportAsync(reader, file.FileName, ct);
+        return await admin.ImportAsync(reader, CleanSource(file.FileName), ct);
     }
 
     /// <summary>Corrects one day: kind "holiday", "makeup_workday" or "normal" (CAL-1). Bad input throws <see cref="FieldException"/>.</summary>
@@ -95,6 +101,16 @@ public static class CalendarApi
             _ => throw new FieldException("kind", "类型应为 holiday、makeup_workday 或 normal。 Kind must be holiday, makeup_workday or normal."),
         };
         await admin.CorrectDayAsync(d, kind, string.IsNullOrWhiteSpace(req.Name) ? null : req.Name.Trim(), ct);
+    }
+
+    /// <summary>
+    /// Where a year's data came from, as the client named it (file name or X-Source header): informative only, so kept
+    /// without control characters and cut to what <see cref="CalendarYear.Source"/> holds rather than refused.
+    /// </summary>
+    private static string CleanSource(string source)
+    {
+        var clean = new string(source.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return clean.Length <= CalendarYear.MaxSourceLength ? clean : clean[..CalendarYear.MaxSourceLength];
     }
 
     public static string KindCode(CalendarDayKind kind) => kind == CalendarDayKind.Holiday ? "holiday" : "makeup_workday";

@@ -8,6 +8,9 @@ namespace Mingcha.Web.Features.Calendar;
 /// </summary>
 public sealed class CalendarYear
 {
+    /// <summary>The longest <see cref="Source"/> the database keeps.</summary>
+    public const int MaxSourceLength = 300;
+
     private CalendarYear() { Source = ""; }
     public CalendarYear(int year, string source, DateTime nowUtc) { Year = year; Source = source; LoadedAt = nowUtc; UpdatedAt = nowUtc; }
     public int Year { get; private set; }

@@ -19,7 +19,8 @@ public sealed class CalendarService(IServiceScopeFactory scopes, TimeProvider ti
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _snapshot;
 
-    private sealed record Snapshot(WorkingCalendar Calendar, DateTime Stamp, int YearCount, DateTime CheckedAt);
+    /// <summary>The built calendar, and the (year, updated-at) list it was built from.</summary>
+    private sealed record Snapshot(WorkingCalendar Calendar, string Stamp, DateTime CheckedAt);
 
     public TimeZoneInfo TimeZone { get; } = options.Value.TimeZoneInfo;
 
@@ -52,16 +53,18 @@ public sealed class CalendarService(IServiceScopeFactory scopes, TimeProvider ti
             if (snap is not null && now - snap.CheckedAt < RecheckEvery) return snap.Calendar;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
-            var years = await db.CalendarYears.AsNoTracking().Select(y => new { y.Year, y.UpdatedAt }).ToListAsync(ct);
-            var stamp = years.Count == 0 ? DateTime.MinValue : years.Max(y => y.UpdatedAt);
-            if (snap is not null && snap.Stamp == stamp && snap.YearCount == years.Count)
+            // Every year's stamp, not only the latest: a change stamped by an instance whose clock is behind
+            // another's can be older than the newest stamp and must still be seen.
+            var years = await db.CalendarYears.AsNoTracking().OrderBy(y => y.Year).Select(y => new { y.Year, y.UpdatedAt }).ToListAsync(ct);
+            var stamp = string.Join(";", years.Select(y => $"{y.Year}:{y.UpdatedAt.Ticks}"));
+            if (snap is not null && snap.Stamp == stamp)
             {
                 _snapshot = snap with { CheckedAt = now };
                 return snap.Calendar;
             }
             var days = await db.CalendarDays.AsNoTracking().ToListAsync(ct);
             var calendar = new WorkingCalendar(years.Select(y => y.Year), days.Select(d => new CalendarEntry(d.Date, d.Kind, d.Name)));
-            _snapshot = new Snapshot(calendar, stamp, years.Count, now);
+            _snapshot = new Snapshot(calendar, stamp, now);
             return calendar;
         }
         finally

@@ -16,10 +16,13 @@ namespace Mingcha.Web.Features.Identity;
 /// </summary>
 public static class AccountsApi
 {
-    public sealed record LoginRequest([property: Required] string UserName, [property: Required] string Password, string? Code);
+    /// <summary>Longest user name an account can have; a longer one at sign-in cannot exist and is refused before it reaches the audit log.</summary>
+    public const int MaxUserNameLength = 64;
+
+    public sealed record LoginRequest([property: Required, StringLength(MaxUserNameLength)] string UserName, [property: Required] string Password, string? Code);
     public sealed record MeResponse(string Id, string UserName, string DisplayName, Guid? UnitId, IReadOnlyList<string> Roles, bool TwoFactorEnabled);
     public sealed record AccountSummary(string Id, string UserName, string DisplayName, Guid? UnitId, IReadOnlyList<string> Roles, bool TwoFactorEnabled, DateTimeOffset? LockoutEnd);
-    public sealed record CreateAccountRequest([property: Required, StringLength(64, MinimumLength = 2)] string UserName, [property: Required, StringLength(100)] string DisplayName, Guid? UnitId, string? Password);
+    public sealed record CreateAccountRequest([property: Required, StringLength(MaxUserNameLength, MinimumLength = 2)] string UserName, [property: Required, StringLength(100)] string DisplayName, Guid? UnitId, string? Password);
     public sealed record CreateAccountResponse(string Id, string UserName, string InitialPassword);
     public sealed record SetRolesRequest([property: Required] IReadOnlyList<string> Roles);
     public sealed record CreateTokenRequest([property: Required, StringLength(200)] string Name, [property: Required] IReadOnlyList<string> Scopes, Guid? UnitId, int? ExpiresInDays);

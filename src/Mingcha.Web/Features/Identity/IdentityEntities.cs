@@ -21,7 +21,7 @@ public sealed class ApiToken
     private ApiToken() { Name = ""; SecretHash = ""; Scopes = ""; CreatedBy = ""; }
     public ApiToken(Guid id, string name, string secretHash, IEnumerable<string> scopes, Guid? unitId, string createdBy, DateTime nowUtc, DateTime? expiresAt)
     {
-        Id = id; Name = name; SecretHash = secretHash; Scopes = string.Join(' ', scopes);
+        Id = id; Name = name; SecretHash = secretHash; Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal));
         UnitId = unitId; CreatedBy = createdBy; CreatedAt = nowUtc; ExpiresAt = expiresAt;
     }
     public Guid Id { get; private set; }

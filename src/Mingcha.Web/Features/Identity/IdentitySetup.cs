@@ -159,7 +159,8 @@ public static class IdentitySetup
 
     /// <summary>
     /// SEC-1: the office administrator and the three administration roles must use TOTP two-factor.
-    /// Until they have set it up they can reach nothing but the set-up page (and the API answers 403).
+    /// Until they have set it up they can reach nothing but the set-up page (and the API answers 403), sign-in
+    /// and sign-out, and GET /api/v1/me: an API client needs "who am I, is two-factor on" to send the user to set-up.
     /// </summary>
     public static IApplicationBuilder UseTwoFactorEnrolment(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
     {
@@ -171,7 +172,7 @@ public static class IdentitySetup
         {
             var path = ctx.Request.Path;
             var allowed = path.StartsWithSegments("/Account/SetupTwoFactor") || path.StartsWithSegments("/Account/Logout")
-                || path.StartsWithSegments("/api/v1/auth") || path.StartsWithSegments("/css") || path.StartsWithSegments("/js")
+                || path.StartsWithSegments("/api/v1/auth") || path.Equals("/api/v1/me", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/css") || path.StartsWithSegments("/js")
                 || path.StartsWithSegments("/lib") || path.StartsWithSegments("/culture") || path.StartsWithSegments("/health");
             if (!allowed)
             {

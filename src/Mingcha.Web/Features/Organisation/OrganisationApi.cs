@@ -31,12 +31,12 @@ public static class OrganisationApi
     public sealed record SectionItemDto(Guid ServiceItemId, string Code, string Name, bool Mandatory);
 
     public sealed record CreateCategory([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name);
-    public sealed record CreateUnit([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, int? Year);
+    public sealed record CreateUnit([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, [property: StringLength(100)] string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, int? Year);
     public sealed record UpdateUnit([property: StringLength(200)] string? Name, Guid? ParentUnitId, bool MoveToTop = false);
     public sealed record AssignCategory(int Year, Guid CategoryId);
-    public sealed record CreateSection([property: Required] Guid UnitId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, SectionKind Kind, Guid? ParentSectionId, string? Address);
+    public sealed record CreateSection([property: Required] Guid UnitId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, SectionKind Kind, Guid? ParentSectionId, [property: StringLength(300)] string? Address);
     public sealed record UpdateSection([property: StringLength(200)] string? Name, Guid? UnitId);
-    public sealed record CreateStaff([property: Required] Guid UnitId, Guid? SectionId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, EmploymentType Employment, string? Position, string? Phone, string? IdNumber);
+    public sealed record CreateStaff([property: Required] Guid UnitId, Guid? SectionId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, EmploymentType Employment, [property: StringLength(100)] string? Position, string? Phone, string? IdNumber);
     public sealed record CreateSupervisor([property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, string? Phone, Guid? RecommendedByUnitId);
     public sealed record CreateTeam([property: Required, StringLength(200)] string Name, string? Task, [property: Required] IReadOnlyList<Guid> Members, Guid LeaderId);
     public sealed record CreateAgency([property: Required, StringLength(200)] string Name, string? CreditCode, DateOnly ContractStart, DateOnly ContractEnd);
@@ -171,6 +171,19 @@ public static class OrganisationApi
     public static bool MaySeeStaff(ClaimsPrincipal user, Guid unitId) =>
         user.SeesAllUnits() || (user.IsInRole(Roles.UnitLiaison) && user.UnitId() == unitId);
 
+    /// <summary>Whether <paramref name="unitId"/> is <paramref name="ancestorId"/> or lies below it: walks up the parents (trees are shallow).</summary>
+    private static async Task<bool> IsWithinAsync(MingchaDb db, Guid unitId, Guid ancestorId, CancellationToken ct)
+    {
+        var seen = new HashSet<Guid>();
+        Guid? current = unitId;
+        while (current is { } id && seen.Add(id))
+        {
+            if (id == ancestorId) return true;
+            current = await db.Units.Where(u => u.Id == id).Select(u => u.ParentUnitId).FirstOrDefaultAsync(ct);
+        }
+        return false;
+    }
+
     /// <summary>SEC-4: phone and ID numbers leave the registry masked.</summary>
     public static StaffDto ToDto(Staff s) => new(s.Id, s.UnitId, s.SectionId, s.Code, s.Name, s.Employment, s.Position,
         PersonalData.MaskPhone(s.Phone), PersonalData.MaskIdNumber(s.IdNumber), s.Active);
@@ -297,6 +310,8 @@ public static class OrganisationApi
         if (req.ParentUnitId is { } parent)
         {
             if (!await db.Units.AnyAsync(u => u.Id == parent, ct)) throw new FieldException("parentUnitId", "上级单位不存在。 No such parent unit.");
+            if (await IsWithinAsync(db, parent, unit.Id, ct))
+                throw new DomainRuleException("ORG-1", "单位不能隶属于自身或其下级单位。 A unit cannot be moved under itself or one of its own sub-units.");
             unit.MoveTo(parent, now);
         }
         else if (req.MoveToTop) unit.MoveTo(null, now);

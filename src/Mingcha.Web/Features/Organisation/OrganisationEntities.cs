@@ -156,6 +156,21 @@ public sealed class Section : IAudited
         Versions.Add(new SectionVersion(Id, nowUtc, unitId, Code, Name, Kind));
     }
 
+    /// <summary>Changes what the section is (a window becomes a hall); the old kind stays in its history (ORG-1).</summary>
+    public void Reclassify(SectionKind kind, DateTime nowUtc)
+    {
+        if (kind == Kind) return;
+        Kind = kind;
+        Versions.Add(new SectionVersion(Id, nowUtc, UnitId, Code, Name, kind));
+    }
+
+    /// <summary>Places the section under another section of its unit (a window under its hall), or at the top with null.</summary>
+    public void PlaceUnder(Guid? parentSectionId)
+    {
+        if (parentSectionId == Id) throw new DomainRuleException("ORG-1", "科室不能隶属于自身。 A section cannot be its own parent.");
+        ParentSectionId = parentSectionId;
+    }
+
     public void Deactivate() => Active = false;
 }
 
@@ -312,6 +327,14 @@ public sealed class ServiceItem : IAudited
     /// <summary>承诺时限 in working days.</summary>
     public int? PromisedDays { get; private set; }
     public bool IsDemo { get; internal set; }
+
+    /// <summary>Corrects the catalogue entry; the same INS-14 check as on creation.</summary>
+    public void Update(string name, Guid? unitId, int? statutoryDays, int? promisedDays)
+    {
+        if (statutoryDays is not null && promisedDays is not null && promisedDays > statutoryDays)
+            throw new DomainRuleException("INS-14", "承诺时限不得长于法定时限。 The promised time limit may not exceed the statutory one.");
+        Name = name; UnitId = unitId; StatutoryDays = statutoryDays; PromisedDays = promisedDays;
+    }
 }
 
 /// <summary>ORG-6: an outlet offers a set of service items, each mandatory or optional for its kind of outlet.</summary>

@@ -11,10 +11,10 @@ namespace Mingcha.Web.Features.Ratings;
 /// <summary>SAT-7 follow-up cases, appeals and exclusions; SAT-9 flag reviews. Unit liaisons work on their own unit's cases only.</summary>
 public sealed class FollowUps(MingchaDb db, TimeProvider time)
 {
-    public sealed record StepInput(FollowUpStep Step, [property: StringLength(2000)] string? Note, bool? Reached);
-    public sealed record AppealInput([property: StringLength(2000)] string? Reason);
-    public sealed record DecisionInput(bool Upheld, [property: StringLength(2000)] string? Note);
-    public sealed record FlagReviewInput(bool Confirmed);
+    public sealed record StepInput([property: Required] FollowUpStep? Step, [property: StringLength(2000)] string? Note, bool? Reached);
+    public sealed record AppealInput([property: Required, StringLength(2000)] string? Reason);
+    public sealed record DecisionInput([property: Required] bool? Upheld, [property: StringLength(2000)] string? Note);
+    public sealed record FlagReviewInput([property: Required] bool? Confirmed);
 
     public sealed record FollowUpDto(Guid Id, Guid RatingId, Guid UnitId, Guid SectionId, bool RealName, string RaterPhone, DateTime OpenedAt,
         FollowUpState State, FollowUpStep? NextStep, DateOnly? NextDue, DateOnly? CallBackDue, DateOnly? VerifyDue, DateOnly? FixDue, DateOnly? InformDue,
@@ -69,7 +69,7 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time)
     public async Task<FollowUpDto> CompleteStepAsync(ClaimsPrincipal user, Guid id, StepInput input, CancellationToken ct)
     {
         var f = await LoadAsync(user, id, ct);
-        f.CompleteStep(input.Step, input.Note ?? "", input.Reached, time.GetUtcNow().UtcDateTime);
+        f.CompleteStep(input.Step!.Value, input.Note ?? "", input.Reached, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         return await GetAsync(user, id, ct);
     }
@@ -88,8 +88,8 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time)
         var f = await LoadAsync(user, id, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var by = user.Identity?.Name ?? "";
-        f.DecideAppeal(input.Upheld, input.Note ?? "", by, now);
-        if (input.Upheld && !await db.RatingExclusions.AnyAsync(x => x.RatingId == f.RatingId, ct))
+        f.DecideAppeal(input.Upheld == true, input.Note ?? "", by, now);
+        if (input.Upheld == true && !await db.RatingExclusions.AnyAsync(x => x.RatingId == f.RatingId, ct))
             db.RatingExclusions.Add(new RatingExclusion(f.RatingId, $"申诉成立：{input.Note}", by, now));
         await db.SaveChangesAsync(ct);
         return await GetAsync(user, id, ct);
@@ -105,8 +105,8 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time)
         var f = await db.RatingFlags.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("标记不存在。 No such flag.");
         var now = time.GetUtcNow().UtcDateTime;
         var by = user.Identity?.Name ?? "";
-        f.Review(input.Confirmed, by, now);
-        if (input.Confirmed && !await db.RatingExclusions.AnyAsync(x => x.RatingId == f.RatingId, ct))
+        f.Review(input.Confirmed == true, by, now);
+        if (input.Confirmed == true && !await db.RatingExclusions.AnyAsync(x => x.RatingId == f.RatingId, ct))
             db.RatingExclusions.Add(new RatingExclusion(f.RatingId, $"经复核认定为刷评（{f.Rule}）。", by, now));
         await db.SaveChangesAsync(ct);
         return new FlagDto(f.Id, f.RatingId, f.Rule, f.Reason, f.CreatedAt, f.Confirmed, f.ReviewedAt);

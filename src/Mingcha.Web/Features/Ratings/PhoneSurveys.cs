@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -62,7 +63,7 @@ public sealed class SurveyCall : IAudited
 public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock clock, TimeProvider time)
 {
     public sealed record DrawInput(int Year, int Quarter, int? Count, string? Seed);
-    public sealed record AnswerInput(bool Reached, int? Level, RatingScale? Scale, string? Comment);
+    public sealed record AnswerInput([property: Required] bool? Reached, int? Level, RatingScale? Scale, string? Comment);
     public sealed record CallDto(Guid Id, int Order, string CaseNumber, Guid UnitId, Guid SectionId, string Phone, DateTime? CalledAt, bool? Reached, Guid? RatingId);
     public sealed record DrawDto(Guid Id, int Year, int Quarter, int Requested, string Algorithm, string Seed, string InputHash, int InputCount, DateTime DrawnAt, IReadOnlyList<CallDto> Calls);
     public sealed record VerifyDto(bool Reproduced, string InputHash, IReadOnlyList<string> Drawn);
@@ -126,7 +127,7 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         var call = await db.Set<SurveyCall>().FirstOrDefaultAsync(c => c.Id == callId, ct) ?? throw new NotFoundException("调查对象不存在。 No such call.");
         if (call.RatingId is not null || call.CalledAt is not null) throw new DomainRuleException("SAT-3", "该调查对象已有答复。 This call already has an answer.");
         Guid? ratingId = null;
-        if (input.Reached)
+        if (input.Reached == true)
         {
             if (input.Level is not { } level) throw new FieldException("level", "请填写评价等级。 Give the level.");
             var phone = await db.ServiceRecords.Where(r => r.CaseNumber == call.CaseNumber).Select(r => r.CitizenPhone).FirstOrDefaultAsync(ct);
@@ -134,7 +135,7 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
                 RatingChannel.Phone, null, null, ct);
             ratingId = r.Rating.Id;
         }
-        call.Record(input.Reached, ratingId, time.GetUtcNow().UtcDateTime);
+        call.Record(input.Reached == true, ratingId, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         return (await GetAsync(call.DrawId, ct)).Calls.Single(c => c.Id == callId);
     }

@@ -1,0 +1,113 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Evidence;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+
+namespace Mingcha.Web.Features.Evidence;
+
+/// <summary>
+/// The use cases on evidence cases: open one, give an inspector access, release it to the unit, place and lift
+/// holds. The contract for other modules (the inspections module opens a case per covert visit and releases it
+/// when the findings are sent).
+/// </summary>
+public sealed class EvidenceCases(MingchaDb db, TimeProvider time)
+{
+    public sealed record OpenCase(EvidenceCaseKind Kind, string Title, Guid? TargetUnitId, Guid? TeamId, string? ReferenceType = null, Guid? ReferenceId = null);
+
+    public async Task<EvidenceCase> OpenAsync(OpenCase request, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var title = (request.Title ?? "").Trim();
+        if (title.Length is 0 or > 200)
+            throw new DomainRuleException("EVD-3", "案卷名称必填，最长 200 字。 A case needs a title of at most 200 characters.", 400);
+        if (request.TargetUnitId is { } unit && !await db.Units.AnyAsync(u => u.Id == unit, ct))
+            throw new DomainRuleException("EVD-3", "被查单位不存在。 The target unit does not exist.", 422);
+        if (request.TeamId is { } team && !await db.Teams.AnyAsync(t => t.Id == team, ct))
+            throw new DomainRuleException("EVD-3", "督查组不存在。 The team does not exist.", 422);
+        var @case = new EvidenceCase(request.Kind, title, request.TargetUnitId, request.TeamId, request.ReferenceType, request.ReferenceId,
+            by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
+        db.EvidenceCases.Add(@case);
+        await db.SaveChangesAsync(ct);
+        return @case;
+    }
+
+    public async Task AssignInspectorAsync(Guid caseId, string userId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        await LoadAsync(caseId, ct);
+        if (!userId.StartsWith("token:", StringComparison.Ordinal) && !await db.Users.AnyAsync(u => u.Id == userId, ct))
+            throw new DomainRuleException("EVD-3", "用户不存在。 No such user.", 422);
+        if (await db.EvidenceCaseInspectors.AnyAsync(i => i.CaseId == caseId && i.UserId == userId, ct)) return;
+        db.EvidenceCaseInspectors.Add(new EvidenceCaseInspector(caseId, userId, by.UserId() ?? "", time.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>EVD-3: the findings were sent; the target unit's liaisons may now see the evidence.</summary>
+    public async Task ReleaseAsync(Guid caseId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var @case = await LoadAsync(caseId, ct);
+        @case.ReleaseToUnit(by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<EvidenceHold> PlaceHoldAsync(Guid caseId, EvidenceHoldReason reason, string? note, ClaimsPrincipal by, CancellationToken ct)
+    {
+        await LoadAsync(caseId, ct);
+        var hold = new EvidenceHold(caseId, reason, note is { Length: > 500 } ? note[..500] : note, by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
+        db.EvidenceHolds.Add(hold);
+        await db.SaveChangesAsync(ct);
+        return hold;
+    }
+
+    public async Task LiftHoldAsync(Guid caseId, Guid holdId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var hold = await db.EvidenceHolds.FirstOrDefaultAsync(h => h.Id == holdId && h.CaseId == caseId, ct)
+            ?? throw new NotFoundException("保全记录不存在。 No such hold.");
+        hold.Lift(by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>EVD-1: when an item's retention ends (null while a hold applies).</summary>
+    public async Task<DateTime?> RetainUntilAsync(EvidenceItem item, CancellationToken ct)
+    {
+        var holds = await db.EvidenceHolds.AsNoTracking().Where(h => h.CaseId == item.CaseId).ToListAsync(ct);
+        return EvidenceRetention.RetainUntil(item.CapturedAt, holds.Select(h => h.AsRetentionHold()));
+    }
+
+    private async Task<EvidenceCase> LoadAsync(Guid caseId, CancellationToken ct) =>
+        await db.EvidenceCases.FirstOrDefaultAsync(c => c.Id == caseId, ct) ?? throw EvidenceAccessService.NotFound();
+}
+
+/// <summary>
+/// EVD-1: the only way a stored file ever goes: an office administrator's recorded decision, after the retention
+/// of every record that uses the file has ended and no hold applies. The blob row stays, marked purged.
+/// </summary>
+public sealed class EvidencePurge(MingchaDb db, IEvidenceStore store, TimeProvider time)
+{
+    public async Task PurgeAsync(string sha256, string decision, ClaimsPrincipal by, CancellationToken ct)
+    {
+        decision = (decision ?? "").Trim();
+        if (decision.Length is < 4 or > 500)
+            throw new DomainRuleException("EVD-1", "清除须注明效能办的决定（文号与理由）。 A purge needs the office decision (reference and reason).", 400);
+        var blob = await db.EvidenceBlobs.FirstOrDefaultAsync(b => b.Sha256 == sha256, ct) ?? throw new NotFoundException("文件不存在。 No such file.");
+        if (blob.PurgedAt is not null) return;
+        var now = time.GetUtcNow().UtcDateTime;
+        var items = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == sha256).Select(i => new { i.CaseId, i.CapturedAt }).ToListAsync(ct);
+        var caseIds = items.Select(i => i.CaseId).Distinct().ToList();
+        var holds = await db.EvidenceHolds.AsNoTracking().Where(h => caseIds.Contains(h.CaseId)).ToListAsync(ct);
+        foreach (var item in items)
+        {
+            var caseHolds = holds.Where(h => h.CaseId == item.CaseId).Select(h => h.AsRetentionHold()).ToList();
+            if (!EvidenceRetention.MayPurge(item.CapturedAt, caseHolds, now))
+            {
+                var until = EvidenceRetention.RetainUntil(item.CapturedAt, caseHolds);
+                throw new DomainRuleException("EVD-1", until is null
+                    ? "证据处于保全中，不得清除。 The evidence is under a hold and cannot be purged."
+                    : $"证据保存期至 {until:yyyy-MM-dd}，期满前任何人不得删除。 Retained until {until:yyyy-MM-dd}: nobody may delete it before.");
+            }
+        }
+        await store.PurgeAsync(new PurgeAuthorisation(sha256, decision), ct);
+        blob.RecordPurge(by.UserId() ?? "", decision, now);
+        await db.SaveChangesAsync(ct);
+    }
+}

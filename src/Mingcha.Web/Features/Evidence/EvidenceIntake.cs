@@ -1,0 +1,112 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Evidence;
+using Mingcha.Web.Data;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Evidence;
+
+/// <summary>
+/// Takes a fully received upload into the vault (EVD-1, EVD-2): checks the type from the bytes, reads duration
+/// and creation time, stores the file once under its SHA-256, and appends the sealed evidence record.
+/// </summary>
+public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProbe probe, TimeProvider time, IOptions<MingchaOptions> options)
+{
+    /// <summary>Any constant: the PostgreSQL advisory lock that serialises appends to the evidence chain.</summary>
+    private const long EvidenceChainLockKey = 727_274_003;
+
+    public async Task<EvidenceItem> CompleteAsync(EvidenceUpload upload, string stagedPath, string sha256, CancellationToken ct)
+    {
+        var head = new byte[MediaSniffer.HeadLength];
+        int headLength;
+        await using (var f = new FileStream(stagedPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
+            headLength = await f.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        var sniff = MediaSniffer.Sniff(head.AsSpan(0, headLength));
+        var metadata = TusProtocol.ParseMetadata(upload.Metadata) ?? new Dictionary<string, string>();
+        var now = time.GetUtcNow().UtcDateTime;
+
+        if (!sniff.Allowed)
+            await RefuseAsync(upload, stagedPath, "EVD-1", sniff.Refusal, StatusCodes.Status415UnsupportedMediaType, now, ct);
+        if (metadata.TryGetValue("sha256", out var claimed) && claimed.Length > 0 && !string.Equals(claimed.Trim(), sha256, StringComparison.OrdinalIgnoreCase))
+            await RefuseAsync(upload, stagedPath, "EVD-1", $"文件的 SHA-256 与客户端声明的不一致。 The file's SHA-256 {sha256} differs from the client's {claimed}.", 460, now, ct);
+
+        var facts = sniff.Kind is EvidenceMediaKind.Video or EvidenceMediaKind.Audio
+            ? await probe.ProbeAsync(stagedPath, ct)
+            : new MediaFacts(null, null);
+
+        var existing = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(i => i.CaseId == upload.CaseId && i.Sha256 == sha256, ct);
+        if (existing is not null)
+        {
+            File.Delete(stagedPath); // the same file handed in twice for the same case: one record (EVD-1)
+            await MarkCompleteAsync(upload, existing.Id, now, ct);
+            return existing;
+        }
+
+        await store.PutAsync(sha256, stagedPath, upload.Length, ct);
+        if (!await db.EvidenceBlobs.AnyAsync(b => b.Sha256 == sha256, ct))
+        {
+            db.EvidenceBlobs.Add(new EvidenceBlob(sha256, upload.Length, sniff.MediaType!, store.Backend, now));
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateException) { db.ChangeTracker.Clear(); } // another upload of the same content recorded it first
+        }
+
+        var (captured, source) = CaptureTime(metadata, facts, upload.CreatedAt);
+        var draft = new EvidenceRecord(0, Guid.CreateVersion7(), upload.CaseId, sha256, upload.Length, sniff.MediaType!, upload.FileName,
+            captured, source, ParseTime(metadata, "deviceClock"), Limit(metadata.GetValueOrDefault("location"), 200),
+            upload.CreatedBy, upload.CreatedByName, upload.CreatedAt, now,
+            SameDayRule.IsLate(captured, upload.CreatedAt, options.Value.TimeZoneInfo), facts.DurationMs, facts.CreatedAt, "", "");
+        var item = await AppendAsync(draft, upload.Id, ct);
+        await MarkCompleteAsync(upload, item.Id, now, ct);
+        return item;
+    }
+
+    /// <summary>Seals the record onto the end of the evidence chain, in one transaction with its audit line (EVD-5).</summary>
+    private async Task<EvidenceItem> AppendAsync(EvidenceRecord draft, Guid uploadId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct); // SQLite: BEGIN IMMEDIATE serialises writers
+        if (db.IsPostgres)
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({EvidenceChainLockKey})", ct);
+        var last = await db.EvidenceItems.AsNoTracking().OrderByDescending(i => i.Seq).FirstOrDefaultAsync(ct);
+        var item = new EvidenceItem(EvidenceChain.Seal(draft, last?.ToRecord()), uploadId);
+        db.EvidenceItems.Add(item);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return item;
+    }
+
+    private async Task MarkCompleteAsync(EvidenceUpload upload, Guid itemId, DateTime now, CancellationToken ct)
+    {
+        var tracked = await db.EvidenceUploads.FirstAsync(u => u.Id == upload.Id, ct);
+        tracked.Complete(itemId, now);
+        upload.Complete(itemId, now);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task RefuseAsync(EvidenceUpload upload, string stagedPath, string rule, string message, int status, DateTime now, CancellationToken ct)
+    {
+        File.Delete(stagedPath); // nothing half-stored remains that could look like evidence
+        var tracked = await db.EvidenceUploads.FirstAsync(u => u.Id == upload.Id, ct);
+        tracked.Fail(message, now);
+        upload.Fail(message, now);
+        await db.SaveChangesAsync(ct);
+        throw new DomainRuleException(rule, message, status);
+    }
+
+    /// <summary>EVD-2: the device's statement first, then the time the file carries, else (unknown) the upload's start.</summary>
+    private static (DateTime At, string Source) CaptureTime(IReadOnlyDictionary<string, string> metadata, MediaFacts facts, DateTime uploadStarted)
+    {
+        if (ParseTime(metadata, "capturedAt") is { } stated) return (stated, "device");
+        if (facts.CreatedAt is { } media) return (media, "media");
+        return (uploadStarted, "upload");
+    }
+
+    public static DateTime? ParseTime(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out var v)
+        && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+        && t.Year is >= 2000 and <= 2200
+            ? t.UtcDateTime
+            : null;
+
+    private static string? Limit(string? s, int max) => s is null ? null : s.Length <= max ? s : s[..max];
+}

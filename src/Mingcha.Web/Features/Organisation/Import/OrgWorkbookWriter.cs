@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace Mingcha.Web.Features.Organisation.Import;
+
+/// <summary>
+/// Writes an .xlsx workbook row by row with OpenXml's SAX writer straight into a ZIP archive in create mode,
+/// so a 200,000-row export never exists in memory as a document. (The SDK's package API buffers every part
+/// in memory when the package is created read-write.) Every column is formatted as text, so a phone or ID
+/// number typed into the template stays text. Cells are inline strings: no shared-string table to hold.
+/// </summary>
+internal sealed class OrgWorkbookWriter : IDisposable
+{
+    private const uint TextStyle = 1;
+    private const uint HeaderStyle = 2;
+    private const uint NoteStyle = 3;
+
+    private readonly ZipArchive _zip;
+    private readonly IReadOnlyList<string> _sheetNames;
+    private int _nextSheet;
+    private Stream? _sheetStream;
+    private OpenXmlWriter? _sheet;
+    private int _row;
+    private readonly List<string> _columnNames = [];
+
+    /// <param name="output">Where the workbook goes; left open.</param>
+    /// <param name="sheetNames">All sheets, in the order they will be written.</param>
+    public OrgWorkbookWriter(Stream output, IReadOnlyList<string> sheetNames)
+    {
+        _zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8);
+        _sheetNames = sheetNames;
+        WritePackageParts();
+    }
+
+    /// <summary>Starts the next sheet with its header row (bold) frozen at the top.</summary>
+    public void BeginSheet(string name, IReadOnlyList<string> header, IReadOnlyList<double> widths)
+    {
+        EndSheet();
+        if (_nextSheet >= _sheetNames.Count || _sheetNames[_nextSheet] != name)
+            throw new InvalidOperationException($"Sheet {name} was not announced in this position.");
+        _nextSheet++;
+        _sheetStream = _zip.CreateEntry($"xl/worksheets/sheet{_nextSheet}.xml", CompressionLevel.Fastest).Open();
+        _sheet = OpenXmlWriter.Create(_sheetStream, Encoding.UTF8);
+        _sheet.WriteStartDocument(true);
+        _sheet.WriteStartElement(new Worksheet());
+        _sheet.WriteElement(new SheetViews(new SheetView(
+            new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen })
+        { WorkbookViewId = 0 }));
+        _sheet.WriteStartElement(new Columns());
+        for (var i = 0; i < header.Count; i++)
+            _sheet.WriteElement(new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = i < widths.Count ? widths[i] : 16, CustomWidth = true, Style = TextStyle });
+        _sheet.WriteEndElement();
+        _sheet.WriteStartElement(new SheetData());
+        _row = 0;
+        _columnNames.Clear();
+        for (var i = 0; i < header.Count; i++) _columnNames.Add(ColumnName(i));
+        WriteRow(header, HeaderStyle);
+    }
+
+    public void WriteRow(IReadOnlyList<string?> values) => WriteRow(values, TextStyle);
+
+    /// <summary>A row in a muted style (the template's example row, the instructions' notes).</summary>
+    public void WriteNote(IReadOnlyList<string?> values) => WriteRow(values, NoteStyle);
+
+    private void WriteRow(IReadOnlyList<string?> values, uint style)
+    {
+        var w = _sheet ?? throw new InvalidOperationException("No sheet started.");
+        _row++;
+        var rowRef = _row.ToString(CultureInfo.InvariantCulture);
+        w.WriteStartElement(new Row(), [new OpenXmlAttribute("r", "", rowRef)]);
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is not { Length: > 0 } value) continue;
+            while (_columnNames.Count <= i) _columnNames.Add(ColumnName(_columnNames.Count));
+            w.WriteStartElement(new Cell(), [
+                new OpenXmlAttribute("r", "", _columnNames[i] + rowRef),
+                new OpenXmlAttribute("s", "", style.ToString(CultureInfo.InvariantCulture)),
+                new OpenXmlAttribute("t", "", "inlineStr"),
+            ]);
+            w.WriteStartElement(new InlineString());
+            w.WriteElement(new Text(XmlSafe(value)) { Space = SpaceProcessingModeValues.Preserve });
+            w.WriteEndElement();
+            w.WriteEndElement();
+        }
+        w.WriteEndElement();
+    }
+
+    private void EndSheet()
+    {
+        if (_sheet is null) return;
+        _sheet.WriteEndElement(); // sheetData
+        _sheet.WriteEndElement(); // worksheet
+        _sheet.Close();
+        _sheet.Dispose();
+        _sheetStream!.Dispose();
+        _sheet = null;
+        _sheetStream = null;
+    }
+
+    public void Dispose()
+    {
+        EndSheet();
+        _zip.Dispose();
+    }
+
+    /// <summary>Content types, relationships, workbook and styles: small parts, written before the sheets.</summary>
+    private void WritePackageParts()
+    {
+        var types = new StringBuilder("""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""");
+        var rels = new StringBuilder("""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">""");
+        var sheets = new Sheets();
+        for (var i = 1; i <= _sheetNames.Count; i++)
+        {
+            types.Append(CultureInfo.InvariantCulture, $"""<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>""");
+            rels.Append(CultureInfo.InvariantCulture, $"""<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>""");
+            sheets.Append(new Sheet { Name = _sheetNames[i - 1], SheetId = (uint)i, Id = $"rId{i}" });
+        }
+        types.Append("</Types>");
+        rels.Append(CultureInfo.InvariantCulture, $"""<Relationship Id="rId{_sheetNames.Count + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>""");
+
+        WriteText("[Content_Types].xml", types.ToString());
+        WriteText("_rels/.rels", """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
+        WriteText("xl/_rels/workbook.xml.rels", rels.ToString());
+        using (var s = _zip.CreateEntry("xl/workbook.xml").Open())
+            new Workbook(sheets).Save(s);
+        using (var s = _zip.CreateEntry("xl/styles.xml").Open())
+            Styles().Save(s);
+    }
+
+    private void WriteText(string entry, string content)
+    {
+        using var s = _zip.CreateEntry(entry).Open();
+        var bytes = new UTF8Encoding(false).GetBytes(content);
+        s.Write(bytes);
+    }
+
+    /// <summary>
+    /// 0 default; 1 text (number format 49, "@"); 2 bold text for headers; 3 grey italic text for notes and examples.
+    /// Child order inside a font follows the schema (b, i, sz, color, name): Excel repairs a file that does not.
+    /// </summary>
+    private static Stylesheet Styles() => new(
+        new Fonts(
+            new Font(new FontSize { Val = 11 }, new FontName { Val = "等线" }),
+            new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "等线" }),
+            new Font(new Italic(), new FontSize { Val = 11 }, new Color { Rgb = "FF808080" }, new FontName { Val = "等线" })) { Count = 3 },
+        new Fills(
+            new Fill(new PatternFill { PatternType = PatternValues.None }),
+            new Fill(new PatternFill { PatternType = PatternValues.Gray125 })) { Count = 2 },
+        new Borders(new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder())) { Count = 1 },
+        new CellStyleFormats(new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0 }) { Count = 1 },
+        new CellFormats(
+            new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 },
+            new CellFormat { NumberFormatId = 49, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
+            new CellFormat { NumberFormatId = 49, FontId = 1, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true, ApplyFont = true },
+            new CellFormat { NumberFormatId = 49, FontId = 2, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true, ApplyFont = true }) { Count = 4 });
+
+    /// <summary>0 → A, 25 → Z, 26 → AA.</summary>
+    internal static string ColumnName(int index)
+    {
+        var name = "";
+        for (var n = index + 1; n > 0; n = (n - 1) / 26)
+            name = (char)('A' + (n - 1) % 26) + name;
+        return name;
+    }
+
+    /// <summary>XML 1.0 cannot carry most control characters; a stray one from pasted text would break the file.</summary>
+    private static string XmlSafe(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c < 0x20 && c is not ('\t' or '\n' or '\r'))
+                return new string(value.Where(ch => ch >= 0x20 || ch is '\t' or '\n' or '\r').ToArray());
+        }
+        return value;
+    }
+}

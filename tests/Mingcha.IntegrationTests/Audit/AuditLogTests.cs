@@ -1,0 +1,238 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Audit;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.IntegrationTests.Audit;
+
+/// <summary>
+/// The append-only, hash-chained audit log (SEC-3). The tampering tests change the database behind the app's
+/// back and put it right again afterwards, so the tests of this class can share one database.
+/// </summary>
+public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
+{
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task CreateAndRenameUnit_WhenDoneThroughTheApi_AppendsWhoWhenWhereAndBeforeAfter()
+    {
+        var (officer, client) = await app.SignedInAsync(Roles.OfficeAdmin);
+        client.DefaultRequestHeaders.Add(MingchaApp.RemoteIpHeader, "203.0.113.7");
+        var auditor = await app.ClientAsAsync(Roles.Auditor);
+        var createdAt = app.Clock.GetUtcNow().UtcDateTime;
+
+        var unit = await (await client.PostJsonAsync("/api/v1/units", new { code = Code("aud"), name = "市场监督管理局" })).ReadAsync<IdDto>(HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await (await client.PatchJsonAsync($"/api/v1/units/{unit.Id}", new { name = "市场监督管理局（知识产权局）" })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var page = await auditor.GetAsync<AuditPageDto>($"/api/v1/audit?entityType=Unit&entityKey={unit.Id}");
+        Assert.Equal(2, page.Total);
+        var (update, create) = (page.Items[0], page.Items[1]); // newest first
+        Assert.Equal(["create", "update"], new[] { create.Action, update.Action });
+        Assert.All(page.Items, e =>
+        {
+            Assert.Equal(officer.UserName, e.UserName);
+            Assert.Equal("203.0.113.7", e.Ip);
+        });
+        Assert.Equal(createdAt, create.At);
+        Assert.Equal(createdAt.AddMinutes(10), update.At);
+        Assert.Equal(create.Seq + 1, update.Seq);
+
+        Assert.Null(create.Before);
+        var after = JsonDocument.Parse(create.After!).RootElement;
+        Assert.Equal("市场监督管理局", after.GetProperty("Name").GetString());
+        Assert.Equal(unit.Id, after.GetProperty("Id").GetGuid());
+        Assert.Equal("市场监督管理局", JsonDocument.Parse(update.Before!).RootElement.GetProperty("Name").GetString());
+        Assert.Equal("市场监督管理局（知识产权局）", JsonDocument.Parse(update.After!).RootElement.GetProperty("Name").GetString());
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task Verify_WhenAnEntryIsEditedInTheDatabase_ReportsThatEntryAltered()
+    {
+        var auditor = await app.ClientAsAsync(Roles.Auditor); // signed in first: signing in appends to the log too
+        var seq = await EntryWithSuccessorAsync();
+        var original = (string?)await app.Database.ScalarAsync("""SELECT "After" FROM "AuditEntries" WHERE "Seq" = @p0""", seq);
+        Assert.Equal(0, await VerifyCommandAsync());
+
+        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", original!.Replace("甲", "丙", StringComparison.Ordinal), seq);
+        try
+        {
+            var report = await VerifyAsync(auditor);
+            Assert.Equal(seq, report.FirstBreak?.Seq);
+            Assert.Equal(AuditBreakKind.EntryAltered, report.FirstBreak?.Kind);
+            Assert.Equal(seq - 1, report.Checked);
+            Assert.Equal(1, await VerifyCommandAsync());
+        }
+        finally
+        {
+            await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", original, seq);
+        }
+        Assert.True((await VerifyAsync(auditor)).IsIntact);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task Verify_WhenAnEntryIsDeletedFromTheDatabase_ReportsThatEntryMissing()
+    {
+        var auditor = await app.ClientAsAsync(Roles.Auditor); // signed in first: signing in appends to the log too
+        var seq = await EntryWithSuccessorAsync();
+        var backup = "audit_backup_" + Guid.NewGuid().ToString("N")[..8];
+        await app.Database.ExecuteAsync($"""CREATE TABLE {backup} AS SELECT * FROM "AuditEntries" WHERE "Seq" = @p0""", seq);
+        await app.Database.ExecuteAsync("""DELETE FROM "AuditEntries" WHERE "Seq" = @p0""", seq);
+        try
+        {
+            var report = await VerifyAsync(auditor);
+            Assert.Equal(seq, report.FirstBreak?.Seq);
+            Assert.Equal(AuditBreakKind.EntryMissing, report.FirstBreak?.Kind);
+            Assert.Equal(1, await VerifyCommandAsync());
+        }
+        finally
+        {
+            await app.Database.ExecuteAsync($"""INSERT INTO "AuditEntries" SELECT * FROM {backup}""");
+            await app.Database.ExecuteAsync($"DROP TABLE {backup}");
+        }
+        Assert.True((await VerifyAsync(auditor)).IsIntact);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task Verify_WhenTwoEntriesSwapTheirSequenceNumbers_ReportsTheFirstOfThemAltered()
+    {
+        var auditor = await app.ClientAsAsync(Roles.Auditor); // signed in first: signing in appends to the log too
+        var seq = await EntryWithSuccessorAsync();
+        await SwapAsync(seq, seq + 1);
+        try
+        {
+            // The sequence number is sealed into each entry's hash, so the swap shows as an edit of the first one.
+            var report = await VerifyAsync(auditor);
+            Assert.Equal(seq, report.FirstBreak?.Seq);
+            Assert.Equal(AuditBreakKind.EntryAltered, report.FirstBreak?.Kind);
+        }
+        finally
+        {
+            await SwapAsync(seq, seq + 1);
+        }
+        Assert.True((await VerifyAsync(auditor)).IsIntact);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task Verify_WhenAnEntryIsRewrittenAndResealed_ReportsTheBrokenLinkAtTheNextEntry()
+    {
+        var auditor = await app.ClientAsAsync(Roles.Auditor); // signed in first: signing in appends to the log too
+        var seq = await EntryWithSuccessorAsync();
+        var entry = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(a => a.Seq == seq));
+        var forged = entry.ToRecord() with { After = """{"forged":true}""" };
+        forged = forged with { Hash = AuditChain.ComputeHash(forged) };
+        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0, "Hash" = @p1 WHERE "Seq" = @p2""", forged.After, forged.Hash, seq);
+        try
+        {
+            var report = await VerifyAsync(auditor);
+            Assert.Equal(seq + 1, report.FirstBreak?.Seq);
+            Assert.Equal(AuditBreakKind.ChainLinkBroken, report.FirstBreak?.Kind);
+            Assert.Equal(1, await VerifyCommandAsync());
+        }
+        finally
+        {
+            await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0, "Hash" = @p1 WHERE "Seq" = @p2""", entry.After, entry.Hash, seq);
+        }
+        Assert.True((await VerifyAsync(auditor)).IsIntact);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task SaveChanges_WhenDeletingAnAuditedRecordOrEditingTheLog_IsRefusedSec3()
+    {
+        var auditor = await app.ClientAsAsync(Roles.Auditor);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = await (await office.PostJsonAsync("/api/v1/units", new { code = Code("del"), name = "待删单位" })).ReadAsync<IdDto>(HttpStatusCode.Created);
+
+        var deleting = await Assert.ThrowsAsync<DomainRuleException>(() => app.WithDbAsync(async db =>
+        {
+            db.Units.Remove(await db.Units.SingleAsync(u => u.Id == unit.Id));
+            return await db.SaveChangesAsync();
+        }));
+        Assert.Equal("SEC-3", deleting.RuleId);
+
+        var editing = await Assert.ThrowsAsync<DomainRuleException>(() => app.WithDbAsync(async db =>
+        {
+            var entry = await db.AuditEntries.OrderByDescending(a => a.Seq).FirstAsync();
+            db.Entry(entry).Property(a => a.After).CurrentValue = "{}";
+            return await db.SaveChangesAsync();
+        }));
+        Assert.Equal("SEC-3", editing.RuleId);
+
+        await (await office.GetAsync($"/api/v1/units/{unit.Id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True((await VerifyAsync(auditor)).IsIntact);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public void Endpoints_WhenListed_OfferNoDelete()
+    {
+        var deletes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("DELETE", StringComparer.OrdinalIgnoreCase) == true)
+            .Select(e => e.RoutePattern.RawText).ToList();
+
+        Assert.True(deletes.Count == 0, "Nothing is deleted (SEC-3), yet these endpoints take DELETE: " + string.Join(", ", deletes));
+        Assert.NotEmpty(ApiCatalog.MappedEndpoints(app.Services)); // the route table was read at all
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task Append_When20UnitsAreCreatedAtOnce_KeepsOneUnbrokenChain()
+    {
+        var auditor = await app.ClientAsAsync(Roles.Auditor);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var prefix = Code("par");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            office.PostJsonAsync("/api/v1/units", new { code = $"{prefix}-{i:D2}", name = $"并发单位{i}" })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var report = await VerifyAsync(auditor);
+        Assert.True(report.IsIntact, report.FirstBreak?.Message);
+        var seqs = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+            .Where(a => a.EntityType == "Unit" && a.Action == "create" && a.After!.Contains(prefix)).Select(a => a.Seq).ToListAsync());
+        Assert.Equal(20, seqs.Distinct().Count());
+    }
+
+    /// <summary>
+    /// The Seq of a fresh audit entry followed by two more: a deletion at the very end is invisible to a chain by
+    /// design, and the last entry is what the next append links to.
+    /// </summary>
+    private async Task<long> EntryWithSuccessorAsync()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = await (await office.PostJsonAsync("/api/v1/units", new { code = Code("tam"), name = "甲局" })).ReadAsync<IdDto>(HttpStatusCode.Created);
+        await (await office.PostJsonAsync("/api/v1/units", new { code = Code("tam"), name = "乙局" })).ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostJsonAsync("/api/v1/units", new { code = Code("tam"), name = "丁局" })).ExpectAsync(HttpStatusCode.Created);
+        return await app.WithDbAsync(db => db.AuditEntries.Where(a => a.EntityType == "Unit" && a.EntityKey == unit.Id.ToString()).Select(a => a.Seq).SingleAsync());
+    }
+
+    private static Task<AuditChainReport> VerifyAsync(HttpClient auditor) => auditor.GetAsync<AuditChainReport>("/api/v1/audit/verify");
+
+    /// <summary>The operator's command `verify-audit`, run against the app's services; returns its exit code.</summary>
+    private Task<int> VerifyCommandAsync() => Commands.RunAsync(["verify-audit"], app.Services);
+
+    private async Task SwapAsync(long a, long b)
+    {
+        // Three steps: the primary key is checked row by row on PostgreSQL.
+        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = -1 WHERE "Seq" = @p0""", a);
+        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = @p0 WHERE "Seq" = @p1""", a, b);
+        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = @p0 WHERE "Seq" = -1""", b);
+    }
+
+    private static string Code(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private sealed record IdDto(Guid Id);
+    private sealed record AuditLineDto(long Seq, DateTime At, string? UserName, string? Ip, string Action, string? EntityType, string? EntityKey, string? Before, string? After, string Hash);
+    private sealed record AuditPageDto(List<AuditLineDto> Items, long Total);
+}

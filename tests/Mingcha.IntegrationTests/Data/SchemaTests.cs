@@ -1,0 +1,218 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Mingcha.IntegrationTests.Data;
+
+/// <summary>
+/// The numbered SQL scripts (decision 001) against the EF model, on the provider under test: a model change
+/// without its script fails here with the difference spelled out.
+/// </summary>
+public sealed class SchemaTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Migrations_WhenAppliedToEmptyDatabase_GiveTheSchemaOfTheEfModel()
+    {
+        using var scripted = new TestDatabase();
+        using var modelled = new TestDatabase();
+        await using (var db = NewContext(scripted)) await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        await using (var db = NewContext(modelled)) Assert.True(await db.Database.EnsureCreatedAsync());
+
+        var difference = Difference(await SchemaOf(scripted), await SchemaOf(modelled));
+
+        Assert.True(difference.Length == 0,
+            $"The migration scripts ({scripted.Provider}) do not build the schema of the EF model. Add a script under "
+            + $"src/Mingcha.Web/Data/Migrations/{(TestDatabase.IsPostgres ? "Postgres" : "Sqlite")}/ (the `schema-script` command prints what the model wants).\n{difference}");
+    }
+
+    [Fact]
+    public async Task SchemaComparison_WhenTheModelHasAColumnAndIndexNoScriptAdds_NamesBoth()
+    {
+        using var scripted = new TestDatabase();
+        using var modelled = new TestDatabase();
+        await using (var db = NewContext(scripted)) await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        await using (var db = NewContext(modelled, withUnscriptedChange: true)) await db.Database.EnsureCreatedAsync();
+
+        var difference = Difference(await SchemaOf(scripted), await SchemaOf(modelled));
+        output.WriteLine(difference);
+
+        Assert.Contains("column Units.Motto", difference, StringComparison.Ordinal);
+        Assert.Contains("IX_Units_Motto", difference, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sections", difference, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_WhenRunTwice_AppliesNothingTheSecondTime()
+    {
+        using var database = new TestDatabase();
+        var scripts = SchemaMigrator.Scripts(TestDatabase.IsPostgres);
+        await using var db = NewContext(database);
+        var migrator = new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance);
+
+        Assert.Equal(scripts.Count, await migrator.MigrateAsync());
+        var schema = await SchemaOf(database);
+        Assert.Equal(0, await migrator.MigrateAsync());
+
+        Assert.Equal(scripts[^1].Version, await migrator.CurrentVersionAsync());
+        Assert.Equal(scripts.Count, Convert.ToInt32(await database.ScalarAsync("SELECT COUNT(*) FROM mingcha_schema_version"), Inv));
+        Assert.Equal("", Difference(schema, await SchemaOf(database)));
+    }
+
+    [Fact]
+    public async Task Migrate_WhenTwoInstancesStartAtOnce_AppliesEachScriptOnce()
+    {
+        using var database = new TestDatabase();
+        var scripts = SchemaMigrator.Scripts(TestDatabase.IsPostgres);
+        await using var first = NewContext(database);
+        await using var second = NewContext(database);
+
+        var applied = await Task.WhenAll(
+            Task.Run(() => new SchemaMigrator(first, NullLogger<SchemaMigrator>.Instance).MigrateAsync()),
+            Task.Run(() => new SchemaMigrator(second, NullLogger<SchemaMigrator>.Instance).MigrateAsync()));
+
+        Assert.Equal(scripts.Count, applied.Sum());
+        Assert.Equal(scripts.Count, Convert.ToInt32(await database.ScalarAsync("SELECT COUNT(*) FROM mingcha_schema_version"), Inv));
+        using var modelled = new TestDatabase();
+        await using (var db = NewContext(modelled)) await db.Database.EnsureCreatedAsync();
+        Assert.Equal("", Difference(await SchemaOf(database), await SchemaOf(modelled)));
+    }
+
+    private static MingchaDb NewContext(TestDatabase database, bool withUnscriptedChange = false)
+    {
+        var options = new MingchaOptions { DatabaseProvider = database.Provider, ConnectionString = database.ConnectionString, DataFolder = database.DataFolder };
+        var builder = new DbContextOptionsBuilder<MingchaDb>();
+        DatabaseSetup.Configure(builder, options);
+        if (withUnscriptedChange) builder.ReplaceService<IModelCustomizer, UnscriptedChange>();
+        return new MingchaDb(builder.Options, TimeProvider.System, new SystemActor("schema-test"));
+    }
+
+    /// <summary>A model change as a developer might make it and forget the script: a new column with an index.</summary>
+    private sealed class UnscriptedChange(ModelCustomizerDependencies dependencies) : ModelCustomizer(dependencies)
+    {
+        public override void Customize(ModelBuilder modelBuilder, DbContext context)
+        {
+            base.Customize(modelBuilder, context);
+            modelBuilder.Entity<Unit>(e =>
+            {
+                e.Property<string>("Motto").HasMaxLength(50);
+                e.HasIndex("Motto");
+            });
+        }
+    }
+
+    /// <summary>Lines present on one side only, "- scripts" then "+ model", sorted so that a table's lines stand together.</summary>
+    private static string Difference(SortedSet<string> scripts, SortedSet<string> model) =>
+        string.Join("\n", scripts.Except(model).Select(l => (Line: l, Text: "  - scripts only: " + l))
+            .Concat(model.Except(scripts).Select(l => (Line: l, Text: "  + model only:   " + l)))
+            .OrderBy(x => x.Line, StringComparer.Ordinal).Select(x => x.Text));
+
+    /// <summary>The schema as comparable lines: tables, columns (name, type, nullability, default), keys, indexes, foreign keys.</summary>
+    private static async Task<SortedSet<string>> SchemaOf(TestDatabase database)
+    {
+        await using var connection = await database.OpenConnectionAsync();
+        return TestDatabase.IsPostgres ? await PostgresSchemaAsync(connection) : await SqliteSchemaAsync(connection);
+    }
+
+    private static async Task<SortedSet<string>> SqliteSchemaAsync(DbConnection c)
+    {
+        var lines = new SortedSet<string>(StringComparer.Ordinal);
+        var tables = await RowsAsync(c, "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'mingcha_schema_version'");
+        foreach (var table in tables)
+        {
+            var t = (string)table[0]!;
+            lines.Add($"table {t}");
+            if (((string)table[1]!).Contains("AUTOINCREMENT", StringComparison.OrdinalIgnoreCase)) lines.Add($"table {t} autoincrement");
+
+            var columns = await RowsAsync(c, $"PRAGMA table_info(\"{t}\")"); // cid, name, type, notnull, dflt_value, pk
+            foreach (var col in columns)
+                lines.Add($"column {t}.{col[1]} {col[2]} {(Convert.ToInt64(col[3], Inv) == 1 ? "NOT NULL" : "NULL")}{(col[4] is null ? "" : $" DEFAULT {col[4]}")}");
+            var pk = columns.Where(col => Convert.ToInt64(col[5], Inv) > 0)
+                .OrderBy(col => Convert.ToInt64(col[5], Inv)).Select(col => (string)col[1]!).ToList();
+            if (pk.Count > 0) lines.Add($"primary key {t} ({string.Join(", ", pk)})");
+
+            foreach (var index in await RowsAsync(c, $"PRAGMA index_list(\"{t}\")")) // seq, name, unique, origin, partial
+            {
+                if ((string)index[3]! == "pk") continue; // the primary key, listed above
+                var name = (string)index[1]!;
+                var cols = (await RowsAsync(c, $"PRAGMA index_info(\"{name}\")")).OrderBy(r => Convert.ToInt64(r[0], Inv)).Select(r => (string)r[2]!);
+                lines.Add($"index {t}.{name} ({string.Join(", ", cols)}){(Convert.ToInt64(index[2], Inv) == 1 ? " UNIQUE" : "")}");
+            }
+
+            foreach (var fk in (await RowsAsync(c, $"PRAGMA foreign_key_list(\"{t}\")")).GroupBy(r => Convert.ToInt64(r[0], Inv)))
+            {
+                var parts = fk.OrderBy(r => Convert.ToInt64(r[1], Inv)).ToList();
+                lines.Add($"foreign key {t} ({string.Join(", ", parts.Select(r => r[3]))}) -> {parts[0][2]} ({string.Join(", ", parts.Select(r => r[4]))}) ON DELETE {parts[0][6]} ON UPDATE {parts[0][5]}");
+            }
+        }
+        return lines;
+    }
+
+    private static async Task<SortedSet<string>> PostgresSchemaAsync(DbConnection c)
+    {
+        var lines = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var r in await RowsAsync(c, """
+            SELECT table_name FROM information_schema.tables
+            WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'mingcha_schema_version'
+            """))
+            lines.Add($"table {r[0]}");
+
+        foreach (var r in await RowsAsync(c, """
+            SELECT table_name, column_name,
+                   CASE WHEN character_maximum_length IS NOT NULL THEN data_type || '(' || character_maximum_length || ')'
+                        WHEN data_type = 'numeric' AND numeric_precision IS NOT NULL THEN 'numeric(' || numeric_precision || ',' || numeric_scale || ')'
+                        ELSE data_type END,
+                   is_nullable, column_default, is_identity, identity_generation
+            FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name <> 'mingcha_schema_version'
+            """))
+            lines.Add($"column {r[0]}.{r[1]} {r[2]} {((string)r[3]! == "YES" ? "NULL" : "NOT NULL")}"
+                + (r[4] is null ? "" : $" DEFAULT {r[4]}") + ((string?)r[5] == "YES" ? $" IDENTITY {r[6]}" : ""));
+
+        // Primary keys, unique and check constraints and foreign keys, with their names and full definitions.
+        foreach (var r in await RowsAsync(c, """
+            SELECT t.relname, k.conname, k.contype, pg_get_constraintdef(k.oid)
+            FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE n.nspname = 'public' AND t.relname <> 'mingcha_schema_version'
+            """))
+            lines.Add($"{ConstraintKind(r[2])} {r[0]}.{r[1]} {r[3]}");
+
+        foreach (var r in await RowsAsync(c, """
+            SELECT tablename, indexname, indexdef FROM pg_indexes
+            WHERE schemaname = 'public' AND tablename <> 'mingcha_schema_version'
+            """))
+            lines.Add($"index {r[0]}.{r[1]} {r[2]}");
+        return lines;
+    }
+
+    private static string ConstraintKind(object? contype) => Convert.ToString(contype, Inv) switch
+    {
+        "p" => "primary key",
+        "f" => "foreign key",
+        "u" => "unique",
+        "c" => "check",
+        var other => "constraint " + other,
+    };
+
+    private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
+
+    private static async Task<List<object?[]>> RowsAsync(DbConnection c, string sql)
+    {
+        await using var cmd = TestDatabase.Command(c, sql);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+}

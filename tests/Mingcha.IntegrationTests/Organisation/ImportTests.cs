@@ -1,0 +1,753 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Organisation.Import;
+using static Mingcha.IntegrationTests.Organisation.TestWorkbook;
+
+namespace Mingcha.IntegrationTests.Organisation;
+
+/// <summary>Organisation import and export through HTTP, on the real app and database (SQLite or PostgreSQL).</summary>
+public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    // ------------------------------------------------------------------ template and a valid import
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Template_WhenDownloaded_HasEverySheetAndReimportsWithoutErrors()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var response = await client.GetAsync("/api/v1/org/import/template");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ExportOrganisation.ContentType, response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        var sheets = Read(bytes);
+        Assert.Equal(["说明", "类别", "单位", "科室", "服务事项", "工作人员", "网点事项"], sheets.Keys);
+        Assert.Equal(["代码", "名称", "简称", "统一社会信用代码", "上级单位代码", "类别代码", "年度"], sheets["单位"][0].Select(c => c ?? ""));
+        Assert.StartsWith(ImportFormat.ExampleMarker, sheets["工作人员"][1][0], StringComparison.Ordinal);
+
+        var before = await CountsAsync();
+        var preview = await PreviewAsync(client, ("组织机构导入模板.xlsx", bytes));
+        Assert.Equal(0, preview.ErrorCount);
+        Assert.True(preview.CanCommit);
+        Assert.All(preview.Sheets, s => Assert.Equal(0, s.Rows)); // the example rows are skipped
+        var commit = await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null);
+        Assert.Equal(HttpStatusCode.OK, commit.StatusCode);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "ORG-2")]
+    [Trait("Rule", "ORG-6")]
+    public async Task Import_WhenWorkbookIsValid_PreviewsThenCommitsAndRecordsAppear()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var p = Prefix();
+        var before = await CountsAsync();
+
+        var preview = await PreviewAsync(client, ("组织机构.xlsx", ValidWorkbook(p)));
+        Assert.Equal(0, preview.ErrorCount);
+        Assert.True(preview.CanCommit);
+        Assert.Equal("Previewed", preview.Status);
+        Assert.Equal(64, preview.Files.Single().Sha256!.Length);
+        Assert.Equal((2, 0), Counts(preview, "单位"));
+        Assert.Equal((3, 0), Counts(preview, "科室"));
+        Assert.Equal((3, 0), Counts(preview, "工作人员"));
+        var staffSample = preview.Sheets.Single(s => s.Sheet == "工作人员").Sample[0];
+        Assert.Equal("138****8000", staffSample[6]); // SEC-4: the preview masks personal data too
+        Assert.Equal(before, await CountsAsync()); // a preview writes nothing
+
+        var commit = await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null);
+        Assert.Equal(HttpStatusCode.OK, commit.StatusCode);
+
+        var units = (await client.GetFromJsonAsync<List<UnitDto>>($"/api/v1/units?q={p}"))!;
+        Assert.Equal([$"{p}-U1", $"{p}-U2"], units.Select(u => u.Code));
+        var u1 = units[0];
+        var u2 = units[1];
+        Assert.Equal("测试类别", u1.CategoryName); // ORG-1: the category of the current year
+        Assert.Equal(u1.Id, u2.ParentUnitId);
+        Assert.NotNull(u1.CreditCode);
+
+        var sections = (await client.GetFromJsonAsync<List<SectionDto>>($"/api/v1/units/{u1.Id}/sections"))!;
+        var hall = sections.Single(s => s.Code == $"{p}-H");
+        var window = sections.Single(s => s.Code == $"{p}-W1");
+        Assert.Equal("ServiceHall", hall.Kind);
+        Assert.Equal("Window", window.Kind);
+        Assert.Equal(hall.Id, window.ParentSectionId);
+
+        // ORG-2: in-service, seconded and contracted staff; numbers stored normalised, shown masked.
+        var staff = (await client.GetFromJsonAsync<List<StaffDto>>($"/api/v1/units/{u1.Id}/staff"))!;
+        Assert.Equal(["E1", "E2"], staff.Select(s => s.Code));
+        Assert.Equal("InService", staff[0].Employment);
+        Assert.Equal(window.Id, staff[0].SectionId);
+        Assert.Equal("138****8000", staff[0].Phone);
+        Assert.Equal("1101**********002X", staff[0].IdNumber);
+        Assert.Equal("Seconded", staff[1].Employment);
+        var u2Staff = await client.GetFromJsonAsync<List<StaffDto>>($"/api/v1/units/{u2.Id}/staff");
+        Assert.Equal("Contracted", Assert.Single(u2Staff!).Employment);
+        var stored = await app.WithDbAsync(db => db.Staff.Where(s => s.UnitId == u1.Id && s.Code == "E2").Select(s => s.Phone).SingleAsync());
+        Assert.Equal("01012345678", stored);
+
+        // ORG-6: the catalogue and the window's items, mandatory as marked.
+        var items = await client.GetFromJsonAsync<List<ItemDto>>("/api/v1/service-items");
+        var item = items!.Single(i => i.Code == $"{p}-I1");
+        Assert.Equal((20, 10), (item.StatutoryDays, item.PromisedDays));
+        var windowItems = await client.GetFromJsonAsync<List<SectionItemDto>>($"/api/v1/sections/{window.Id}/service-items");
+        Assert.True(Assert.Single(windowItems!).Mandatory);
+
+        var status = await client.GetFromJsonAsync<ImportDto>($"/api/v1/org/import/{preview.ImportId}");
+        Assert.Equal("Committed", status!.Status);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task Commit_WhenDone_WritesOneSummaryAuditLineWithFileHashInsteadOfRowLines()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var p = Prefix();
+        var preview = await PreviewAsync(client, ("组织机构.xlsx", ValidWorkbook(p)));
+        var auditBefore = await app.WithDbAsync(db => db.AuditEntries.CountAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+
+        var lines = await app.WithDbAsync(db => db.AuditEntries.OrderBy(a => a.Seq).Skip(auditBefore).ToListAsync());
+        var line = Assert.Single(lines);
+        Assert.Equal("import.organisation", line.Action);
+        Assert.Equal(preview.ImportId.ToString(), line.EntityKey);
+        Assert.Contains(preview.Files.Single().Sha256!, line.After, StringComparison.Ordinal);
+        Assert.True(File.Exists(Directory.GetFiles(Path.Combine(app.Database.DataFolder, "imports", preview.ImportId.ToString())).Single()));
+    }
+
+    // ------------------------------------------------------------------ bad input: a row report, nothing written
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenRequiredColumnMissing_ReportsSheetAndColumnAndWritesNothing()
+    {
+        var p = Prefix();
+        var workbook = Build(new Sheet("单位", ["代码", "简称", "类别代码"], [$"{p}-U1", "某局", "LAW"]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "单位", 1, "名称", "缺少必填列");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenUnitCodeDuplicated_ReportsTheSecondRow()
+    {
+        var p = Prefix();
+        var workbook = Build(new Sheet("单位", UnitHeader,
+            [$"{p}-U1", "第一局", null, null, null, "LAW", null],
+            [$"{p}-U1", "第二局", null, null, null, "LAW", null]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "单位", 3, "代码", "与第 2 行重复");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenParentUnitUnknown_ReportsTheRow()
+    {
+        var p = Prefix();
+        var workbook = Build(new Sheet("单位", UnitHeader, [$"{p}-U1", "某局", null, null, $"{p}-NOPE", "LAW", null]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "单位", 2, "上级单位代码", $"“{p}-NOPE”不存在");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenUnitParentsFormCycle_ReportsTheCycle()
+    {
+        var p = Prefix();
+        var workbook = Build(new Sheet("单位", UnitHeader,
+            [$"{p}-A", "甲局", null, null, $"{p}-B", "LAW", null],
+            [$"{p}-B", "乙局", null, null, $"{p}-A", "LAW", null]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "单位", 2, "上级单位代码", "循环");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-2")]
+    public async Task Import_WhenPhoneMalformed_ReportsTheStaffRow()
+    {
+        var workbook = Build(new Sheet("工作人员", StaffHeader,
+            [HrUnit, "X1", "张三", "在编", null, null, 13800138000L, null],
+            [HrUnit, "X2", "李四", "在编", null, null, "12345", null]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "工作人员", 3, "手机", "政务服务热线");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-2")]
+    public async Task Import_WhenIdNumberCheckDigitWrong_ReportsTheStaffRow()
+    {
+        var workbook = Build(new Sheet("工作人员", StaffHeader, [HrUnit, "X1", "张三", "在编", null, null, null, "110105194912310021"]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "工作人员", 2, "身份证号", "校验码错误");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-2")]
+    public async Task Import_WhenIdNumberStoredAsNumber_ReportsLostDigits()
+    {
+        var workbook = Build(new Sheet("工作人员", StaffHeader, [HrUnit, "X1", "张三", "在编", null, null, null, 110105194912310021d]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "工作人员", 2, "身份证号", "存成了数字");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenCreditCodeCheckCharacterWrong_ReportsTheUnitRow()
+    {
+        var p = Prefix();
+        var good = CreditCodeFor(p);
+        var bad = good[..17] + (good[17] == '1' ? '2' : '1');
+        var workbook = Build(new Sheet("单位", UnitHeader, [$"{p}-U1", "某局", null, bad, null, "LAW", null]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "单位", 2, "统一社会信用代码", "校验码错误");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenSectionParentBelongsToAnotherUnit_ReportsTheRow()
+    {
+        var p = Prefix();
+        var workbook = Build(new Sheet("科室", SectionHeader,
+            [$"{p}-H", "大厅", "L01-GAJ", "服务大厅", null, null],
+            [$"{p}-W", "窗口", HrUnit, "窗口", $"{p}-H", null]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "科室", 3, "上级科室代码", "另一个单位");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-2")]
+    public async Task Import_WhenStaffCodeRepeatsWithinUnit_ReportsIt()
+    {
+        var workbook = Build(new Sheet("工作人员", StaffHeader,
+            [HrUnit, "X1", "张三", "在编", null, null, null, null],
+            ["L01-GAJ", "X1", "李四", "借调", null, null, null, null], // another unit: allowed
+            [HrUnit, "X1", "王五", "合同", null, null, null, null]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "工作人员", 4, "工号", "与第 2 行重复");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-6")]
+    [Trait("Rule", "INS-14")]
+    public async Task Import_WhenPromisedLongerThanStatutory_ReportsTheItem()
+    {
+        var p = Prefix();
+        var workbook = Build(new Sheet("服务事项", ["代码", "名称", "责任单位代码", "法定时限", "承诺时限"], [$"{p}-I", "某事项", HrUnit, 5L, 10L]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "服务事项", 2, "承诺时限", "INS-14");
+    }
+
+    [Fact]
+    public async Task Import_WhenFileIsOver50MB_RefusesItWithoutReadingIt()
+    {
+        var big = new byte[ImportFormat.MaxFileBytes + 1024];
+        "PK\x03\x04"u8.CopyTo(big);
+        await AssertRejectedAsync(("组织机构.xlsx", big), "组织机构.xlsx", null, null, "超过 50 MB");
+    }
+
+    [Fact]
+    public async Task Import_WhenTextFileIsNamedXlsx_ReportsItIsNotAWorkbook()
+    {
+        await AssertRejectedAsync(("组织机构.xlsx", "代码,名称\nA,B\n"u8.ToArray()), "组织机构.xlsx", null, null, "不是 Excel 工作簿");
+    }
+
+    [Fact]
+    public async Task Import_WhenZipIsNotAWorkbook_ReportsIt()
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        using (var entry = zip.CreateEntry("hello.txt").Open())
+            entry.Write("hello"u8);
+        await AssertRejectedAsync(("组织机构.xlsx", buffer.ToArray()), "组织机构.xlsx", null, null, "不是有效的 Excel 工作簿");
+    }
+
+    [Fact]
+    public async Task Import_WhenSheetXmlIsDamaged_ReportsTheSheetAsUnreadable()
+    {
+        var workbook = Build(new Sheet("工作人员", StaffHeader, [HrUnit, "X1", "张三", "在编", null, null, null, null]));
+        using var buffer = new MemoryStream();
+        buffer.Write(workbook);
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var sheet = zip.Entries.Single(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal));
+            sheet.Delete();
+            using var damaged = zip.CreateEntry(sheet.FullName).Open();
+            damaged.Write("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>所属"u8);
+        }
+        await AssertRejectedAsync(("组织机构.xlsx", buffer.ToArray()), "工作人员", null, null, "无法读取");
+    }
+
+    [Fact]
+    public async Task Import_WhenCsvQuoteIsNeverClosed_ReportsRowsInsteadOfFailing()
+    {
+        var csv = Encoding.UTF8.GetBytes("所属单位代码,工号,姓名,用工类型\r\n" + HrUnit + ",\"X1,张三,在编\r\n" + new string('x', 2_000_000) + "\r\n");
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var before = await CountsAsync();
+        var preview = await PreviewAsync(client, ("工作人员.csv", csv));
+        Assert.True(preview.ErrorCount > 0);
+        Assert.False(preview.CanCommit);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Import_WhenSheetNameUnknown_ReportsIt()
+    {
+        var workbook = Build(new Sheet("人员名单", ["姓名"], ["张三"]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "人员名单", null, null, "无法识别的工作表");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-2")]
+    public async Task Import_WhenCsvIsGb18030_ReadsTheChineseAndReportsRows()
+    {
+        var csv = Gb18030("所属单位代码,工号,姓名,用工类型\r\n" + HrUnit + ",X1,欧阳娜娜,在编\r\n不存在的单位,X2,张三,借调\r\n");
+        await AssertRejectedAsync(("工作人员.csv", csv), "工作人员.csv", 3, "所属单位代码", "单位代码“不存在的单位”不存在");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-2")]
+    public async Task Import_WhenGb18030CsvIsValid_AddsStaffToExistingUnit()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var code = "G" + Prefix();
+        var csv = Gb18030($"所属单位代码,工号,姓名,用工类型,手机\r\n{HrUnit},{code},欧阳娜娜,借调,139 0000 1234\r\n");
+        var preview = await PreviewAsync(client, ("工作人员.csv", csv));
+        Assert.Equal(0, preview.ErrorCount);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+
+        var hr = await app.WithDbAsync(db => db.Units.Where(u => u.Code == HrUnit).Select(u => u.Id).SingleAsync());
+        var staff = await client.GetFromJsonAsync<List<StaffDto>>($"/api/v1/units/{hr}/staff");
+        var person = staff!.Single(s => s.Code == code);
+        Assert.Equal("欧阳娜娜", person.Name);
+        Assert.Equal("Seconded", person.Employment);
+    }
+
+    // ------------------------------------------------------------------ commit rules, permissions, history
+
+    [Fact]
+    public async Task Commit_WhenAlreadyCommitted_Returns409()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var preview = await PreviewAsync(client, ("组织机构.xlsx", ValidWorkbook(Prefix())));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+        var counts = await CountsAsync();
+
+        var again = await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(counts, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Commit_WhenImportUnknown_Returns404()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/v1/org/import/{Guid.NewGuid()}/commit", null)).StatusCode);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    public async Task ImportAndExport_WhenUserIsUnitLiaison_Return403()
+    {
+        var hr = await app.WithDbAsync(db => db.Units.Where(u => u.Code == HrUnit).Select(u => u.Id).SingleAsync());
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, hr);
+        Assert.Equal(HttpStatusCode.Forbidden, (await liaison.GetAsync("/api/v1/org/import/template")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await liaison.PostAsync("/api/v1/org/import", Files(("组织机构.xlsx", ValidWorkbook(Prefix()))))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await liaison.PostAsync($"/api/v1/org/import/{Guid.NewGuid()}/commit", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await liaison.GetAsync("/api/v1/org/export")).StatusCode);
+        var page = await liaison.GetAsync("/Org/Import");
+        Assert.True(page.StatusCode == HttpStatusCode.Forbidden
+            || page.Headers.Location?.OriginalString.Contains("/Account/Denied", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenUnitRenamedAndMoved_KeepsItsHistory()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var p = Prefix();
+        await ImportAsync(client, Build(new Sheet("单位", UnitHeader,
+            [$"{p}-U", "旧名称局", null, null, null, "LAW", null],
+            [$"{p}-P", "上级局", null, null, null, "LAW", null])));
+        var id = await app.WithDbAsync(db => db.Units.Where(u => u.Code == $"{p}-U").Select(u => u.Id).SingleAsync());
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var preview = await PreviewAsync(client, ("组织机构.xlsx", Build(new Sheet("单位", UnitHeader,
+            [$"{p}-U", "新名称局", null, null, $"{p}-P", "MGMT", null]))));
+        Assert.Equal((0, 1), Counts(preview, "单位"));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+
+        var history = await client.GetFromJsonAsync<List<HistoryDto>>($"/api/v1/units/{id}/history");
+        // The rename and the move are two versions of the same instant; the first version is untouched.
+        Assert.Equal(3, history!.Count);
+        Assert.Equal(("旧名称局", (Guid?)null), (history[0].Name, history[0].ParentUnitId));
+        var parent = await app.WithDbAsync(db => db.Units.Where(u => u.Code == $"{p}-P").Select(u => u.Id).SingleAsync());
+        Assert.Contains(history.Skip(1), h => h.Name == "新名称局" && h.ParentUnitId is null);
+        Assert.Contains(history.Skip(1), h => h.Name == "新名称局" && h.ParentUnitId == parent);
+        var unit = await client.GetFromJsonAsync<UnitDto>($"/api/v1/units/{id}");
+        Assert.Equal("新名称局", unit!.Name);
+        Assert.Equal("综合管理类", unit.CategoryName);
+    }
+
+    // ------------------------------------------------------------------ export
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "SEC-4")]
+    public async Task Export_WhenImportedBack_ChangesNothing()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        await ImportAsync(client, ValidWorkbook(Prefix()));
+        var export = await client.GetAsync("/api/v1/org/export");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        var before = await CountsAsync();
+
+        // The masked numbers of the export import back as "unchanged" for the same people.
+        var preview = await PreviewAsync(client, ("组织机构-导出.xlsx", await export.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(0, preview.ErrorCount);
+        Assert.All(preview.Sheets, s => Assert.Equal((0, 0, s.Rows), (s.Create, s.Update, s.Unchanged)));
+        Assert.Equal(before.Units, preview.Sheets.Single(s => s.Sheet == "单位").Rows);
+        Assert.Equal(before.Staff, preview.Sheets.Single(s => s.Sheet == "工作人员").Rows);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-4")]
+    public async Task Export_WhenNotFull_MasksPhoneAndIdNumbers()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var p = Prefix();
+        await ImportAsync(client, ValidWorkbook(p));
+        var sheets = Read(await client.GetByteArrayAsync("/api/v1/org/export"));
+        Assert.Equal(["类别", "单位", "科室", "服务事项", "工作人员", "网点事项"], sheets.Keys);
+        var row = sheets["工作人员"].Single(r => r[0] == $"{p}-U1" && r[1] == "E1");
+        Assert.Equal("138****8000", row[6]);
+        Assert.Equal("1101**********002X", row[7]);
+        Assert.DoesNotContain(sheets["工作人员"], r => r.Length > 6 && r[6] is { Length: 11 } phone && !phone.Contains('*', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-4")]
+    public async Task Export_WhenFullAskedByOfficeStaff_Returns403()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/org/export?full=true")).StatusCode);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-4")]
+    public async Task Export_WhenFullAskedByOfficeAdmin_ShowsNumbersAndIsAudited()
+    {
+        var admin = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var p = Prefix();
+        await ImportAsync(admin, ValidWorkbook(p));
+        var sheets = Read(await admin.GetByteArrayAsync("/api/v1/org/export?full=true"));
+        var row = sheets["工作人员"].Single(r => r[0] == $"{p}-U1" && r[1] == "E1");
+        Assert.Equal("13800138000", row[6]);
+        Assert.Equal("11010519491231002X", row[7]);
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "export.organisation.full")));
+    }
+
+    // ------------------------------------------------------------------ the page
+
+    [Fact]
+    public async Task ImportPage_WhenOfficeStaffUploadsAndCommits_ShowsPreviewThenResult()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var page = await client.GetStringAsync("/Org/Import");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        Assert.Contains("/api/v1/org/import/template", page, StringComparison.Ordinal);
+
+        var p = Prefix();
+        using var form = Files(("组织机构.xlsx", ValidWorkbook(p)));
+        form.Add(new StringContent(token), "__RequestVerificationToken");
+        var preview = await client.PostAsync("/Org/Import?handler=Preview", form);
+        var html = WebUtility.HtmlDecode(await preview.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Contains("确认导入", html, StringComparison.Ordinal);
+        var importId = System.Text.RegularExpressions.Regex.Match(html, "name=\"importId\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        var commit = await client.PostAsync("/Org/Import?handler=Commit", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["importId"] = importId,
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Contains("导入完成", WebUtility.HtmlDecode(await commit.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.True(await app.WithDbAsync(db => db.Units.AnyAsync(u => u.Code == $"{p}-U1")));
+    }
+
+    [Fact]
+    public async Task ImportPage_WhenRowsAreWrong_ShowsTheErrorTable()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var page = await client.GetStringAsync("/Org/Import");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = Files(("组织机构.xlsx", Build(new Sheet("工作人员", StaffHeader, [HrUnit, "X1", "张三", "在编", null, null, "123", null]))));
+        form.Add(new StringContent(token), "__RequestVerificationToken");
+        var html = WebUtility.HtmlDecode(await (await client.PostAsync("/Org/Import?handler=Preview", form)).Content.ReadAsStringAsync());
+        Assert.Contains("import-errors", html, StringComparison.Ordinal);
+        Assert.Contains("手机", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("确认导入", html, StringComparison.Ordinal);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private const string HrUnit = "M09-RSJ"; // a demo unit (DemoData.HrUnitCode)
+    private static readonly object?[] UnitHeader = ["代码", "名称", "简称", "统一社会信用代码", "上级单位代码", "类别代码", "年度"];
+    private static readonly object?[] SectionHeader = ["代码", "名称", "所属单位代码", "类型", "上级科室代码", "地址"];
+    private static readonly object?[] StaffHeader = ["所属单位代码", "工号", "姓名", "用工类型", "科室代码", "职务", "手机", "身份证号"];
+
+    private static string Prefix() => "T" + Guid.NewGuid().ToString("N")[..7].ToUpperInvariant();
+
+    private static string CreditCodeFor(string prefix)
+    {
+        var digits = string.Concat(prefix.Select(c => ((int)c % 10).ToString(CultureInfo.InvariantCulture)));
+        var first17 = ("91110000" + digits + "000000000")[..17];
+        return first17 + CreditCode.ComputeCheckCharacter(first17);
+    }
+
+    private static byte[] ValidWorkbook(string p) => Build(
+        new Sheet("类别", ["代码", "名称"], [$"{p}-C", "测试类别"]),
+        new Sheet("单位", UnitHeader,
+            [$"{p}-U1", "测试市某局", "某局", CreditCodeFor(p), null, $"{p}-C", null],
+            [$"{p}-U2", "测试市某局下属中心", null, null, $"{p}-U1", $"{p}-C", 2026L]),
+        new Sheet("科室", SectionHeader,
+            [$"{p}-W1", "1 号窗口", $"{p}-U1", "窗口", $"{p}-H", null], // refers to the hall below it: order does not matter
+            [$"{p}-H", "服务大厅", $"{p}-U1", "服务大厅", null, "人民路 1 号"],
+            [$"{p}-S1", "办公室", $"{p}-U2", "InternalSection", null, null]),
+        new Sheet("工作人员", StaffHeader,
+            [$"{p}-U1", "E1", "张三", "在编", $"{p}-W1", "科员", 13800138000L, "11010519491231002X"],
+            [$"{p}-U1", "E2", "李四", "借调", null, null, "010-12345678", null],
+            [$"{p}-U2", "E1", "王五", "合同", $"{p}-S1", null, null, null]),
+        new Sheet("服务事项", ["代码", "名称", "责任单位代码", "法定时限", "承诺时限"], [$"{p}-I1", "测试事项", $"{p}-U1", 20L, 10L]),
+        new Sheet("网点事项", ["科室代码", "事项代码", "必办"], [$"{p}-W1", $"{p}-I1", "是"]));
+
+    private static byte[] Gb18030(string text)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var bytes = Encoding.GetEncoding("GB18030").GetBytes(text);
+        Assert.Throws<DecoderFallbackException>(() => new UTF8Encoding(false, true).GetString(bytes)); // really not UTF-8
+        return bytes;
+    }
+
+    private static MultipartFormDataContent Files(params (string Name, byte[] Content)[] files)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, content) in files)
+        {
+            var part = new ByteArrayContent(content);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, "files", name);
+        }
+        return form;
+    }
+
+    private static async Task<PreviewDto> PreviewAsync(HttpClient client, params (string Name, byte[] Content)[] files)
+    {
+        using var form = Files(files);
+        var response = await client.PostAsync("/api/v1/org/import", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<PreviewDto>())!;
+    }
+
+    private static async Task ImportAsync(HttpClient client, byte[] workbook)
+    {
+        var preview = await PreviewAsync(client, ("组织机构.xlsx", workbook));
+        Assert.Equal(0, preview.ErrorCount);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+    }
+
+    /// <summary>
+    /// The preview names the sheet, row and column; the commit is refused (422 with the same report, or 409 when
+    /// the files could not be read at all); the registry is exactly as before.
+    /// </summary>
+    private async Task AssertRejectedAsync((string Name, byte[] Content) file, string sheet, int? row, string? column, string message)
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var before = await CountsAsync();
+        var preview = await PreviewAsync(client, file);
+        Assert.False(preview.CanCommit);
+        Assert.True(preview.ErrorCount > 0);
+        Assert.Contains(preview.Errors, e => e.Sheet == sheet && e.Row == row && e.Column == column
+            && e.Message.Contains(message, StringComparison.Ordinal));
+
+        var commit = await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null);
+        Assert.Equal("application/problem+json", commit.Content.Headers.ContentType?.MediaType);
+        if (preview.Status == "Failed")
+        {
+            Assert.Equal(HttpStatusCode.Conflict, commit.StatusCode);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, commit.StatusCode);
+            using var problem = JsonDocument.Parse(await commit.Content.ReadAsStringAsync());
+            var errors = problem.RootElement.GetProperty("errors").Deserialize<List<ErrorDto>>(JsonSerializerOptions.Web)!;
+            Assert.Contains(errors, e => e.Sheet == sheet && e.Row == row && e.Column == column);
+        }
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    private static (int Create, int Update) Counts(PreviewDto preview, string sheet)
+    {
+        var s = preview.Sheets.Single(x => x.Sheet == sheet);
+        return (s.Create, s.Update);
+    }
+
+    private Task<RegistryCounts> CountsAsync() => app.WithDbAsync(async db => new RegistryCounts(
+        await db.Categories.CountAsync(), await db.Units.CountAsync(), await db.UnitVersions.CountAsync(), await db.UnitCategories.CountAsync(),
+        await db.Sections.CountAsync(), await db.SectionVersions.CountAsync(), await db.Staff.CountAsync(), await db.ServiceItems.CountAsync(),
+        await db.SectionServiceItems.CountAsync()));
+
+    private sealed record RegistryCounts(int Categories, int Units, int UnitVersions, int UnitCategories, int Sections, int SectionVersions, int Staff, int Items, int SectionItems);
+    private sealed record ErrorDto(string Sheet, int? Row, string? Column, string Message);
+    private sealed record FileDto(string Name, long Size, string? Sha256);
+    private sealed record SheetDto(string Sheet, int Rows, int Create, int Update, int Unchanged, List<string> Columns, List<List<string>> Sample);
+    private sealed record PreviewDto(Guid ImportId, string Status, bool CanCommit, List<FileDto> Files, List<SheetDto> Sheets, int ErrorCount, List<ErrorDto> Errors);
+    private sealed record ImportDto(Guid Id, string Status, int ErrorCount);
+    private sealed record UnitDto(Guid Id, string Code, string Name, string? CreditCode, Guid? ParentUnitId, string? CategoryName);
+    private sealed record HistoryDto(DateTime ValidFrom, string Code, string Name, Guid? ParentUnitId);
+    private sealed record SectionDto(Guid Id, string Code, string Name, string Kind, Guid? ParentSectionId);
+    private sealed record StaffDto(Guid Id, Guid? SectionId, string Code, string Name, string Employment, string Phone, string IdNumber);
+    private sealed record ItemDto(Guid Id, string Code, int? StatutoryDays, int? PromisedDays);
+    private sealed record SectionItemDto(Guid ServiceItemId, string Code, bool Mandatory);
+}
+
+/// <summary>The parsing and format rules on their own, without the app.</summary>
+public sealed class ImportParsingTests
+{
+    [Theory]
+    [InlineData("13800138000", "13800138000")]
+    [InlineData("1.3800138E10", "13800138000")]
+    [InlineData("13800138000.0", "13800138000")]
+    [InlineData("2026", "2026")]
+    [InlineData("12.5", "12.5")]
+    public void NumberText_WhenExcelStoresANumber_GivesItAsExcelShowsIt(string stored, string expected)
+    {
+        var (text, lost) = XlsxWorkbook.NumberText(stored);
+        Assert.Equal(expected, text);
+        Assert.False(lost);
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-2")]
+    public void NumberText_WhenNumberHasMoreThan15Digits_FlagsLostDigits()
+    {
+        var (_, lost) = XlsxWorkbook.NumberText("1.1010519491231E+17");
+        Assert.True(lost);
+    }
+
+    [Theory]
+    [InlineData("A1", 0)]
+    [InlineData("H20", 7)]
+    [InlineData("AB12", 27)]
+    public void ColumnIndex_WhenGivenReference_GivesZeroBasedColumn(string reference, int expected) =>
+        Assert.Equal(expected, XlsxWorkbook.ColumnIndex(reference));
+
+    [Theory]
+    [InlineData("单位", SheetKind.Units)]
+    [InlineData("units", SheetKind.Units)]
+    [InlineData("Service_Items", SheetKind.ServiceItems)]
+    [InlineData("网点事项", SheetKind.SectionItems)]
+    public void SheetByName_WhenChineseOrEnglish_FindsTheSheet(string name, SheetKind kind) =>
+        Assert.Equal(kind, ImportFormat.SheetByName(name)!.Kind);
+
+    [Fact]
+    public void SheetByName_WhenUnknown_GivesNull() => Assert.Null(ImportFormat.SheetByName("人员名单"));
+
+    [Theory]
+    [InlineData("窗口", Mingcha.Web.Features.Organisation.SectionKind.Window)]
+    [InlineData("Window", Mingcha.Web.Features.Organisation.SectionKind.Window)]
+    [InlineData("streetoutlet", Mingcha.Web.Features.Organisation.SectionKind.StreetOutlet)]
+    [InlineData("乡镇服务网点", Mingcha.Web.Features.Organisation.SectionKind.TownshipOutlet)]
+    [Trait("Rule", "ORG-1")]
+    public void TryParseKind_WhenChineseOrEnumName_Accepts(string text, Mingcha.Web.Features.Organisation.SectionKind kind)
+    {
+        Assert.True(ImportFormat.TryParseKind(text, out var parsed));
+        Assert.Equal(kind, parsed);
+    }
+
+    [Theory]
+    [InlineData("3")]
+    [InlineData("柜台")]
+    public void TryParseKind_WhenNumberOrUnknownWord_Refuses(string text) => Assert.False(ImportFormat.TryParseKind(text, out _));
+
+    [Theory]
+    [InlineData("在编", Mingcha.Web.Features.Organisation.EmploymentType.InService)]
+    [InlineData("借调", Mingcha.Web.Features.Organisation.EmploymentType.Seconded)]
+    [InlineData("合同", Mingcha.Web.Features.Organisation.EmploymentType.Contracted)]
+    [InlineData("Contracted", Mingcha.Web.Features.Organisation.EmploymentType.Contracted)]
+    [Trait("Rule", "ORG-2")]
+    public void TryParseEmployment_WhenChineseOrEnumName_Accepts(string text, Mingcha.Web.Features.Organisation.EmploymentType type)
+    {
+        Assert.True(ImportFormat.TryParseEmployment(text, out var parsed));
+        Assert.Equal(type, parsed);
+    }
+
+    [Theory]
+    [InlineData("是", true)]
+    [InlineData("否", false)]
+    [InlineData("TRUE", true)]
+    [Trait("Rule", "ORG-6")]
+    public void TryParseYesNo_WhenUsualSpelling_Accepts(string text, bool expected)
+    {
+        Assert.True(ImportFormat.TryParseYesNo(text, out var value));
+        Assert.Equal(expected, value);
+    }
+
+    [Fact]
+    public void ColumnByHeader_WhenEnglishAliasOrStarred_FindsTheColumn()
+    {
+        Assert.Same(ImportFormat.StaffColumns.Phone, ImportFormat.ColumnByHeader(ImportFormat.StaffSheet, "Phone"));
+        Assert.Same(ImportFormat.StaffColumns.Phone, ImportFormat.ColumnByHeader(ImportFormat.StaffSheet, "手机号码"));
+        Assert.Same(ImportFormat.UnitColumns.Code, ImportFormat.ColumnByHeader(ImportFormat.UnitsSheet, "代码*"));
+    }
+
+    [Fact]
+    public void ErrorLog_WhenOverTheCap_KeepsTheFirstThousandAndCountsAll()
+    {
+        var log = new ErrorLog();
+        for (var i = 0; i < 2500; i++) log.Add("工作人员", i + 2, "手机", "x");
+        Assert.Equal(2500, log.Total);
+        Assert.Equal(ErrorLog.Cap, log.Shown.Count);
+        Assert.Equal(2, log.Shown[0].Row);
+    }
+
+    [Fact]
+    public void DetectEncoding_WhenBytesAreGb18030OrUtf8_TellsThemApart()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var gb = Path.GetTempFileName();
+        var utf8 = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(gb, Encoding.GetEncoding("GB18030").GetBytes("代码,名称\n甲,乙\n"));
+            File.WriteAllText(utf8, "代码,名称\n甲,乙\n", new UTF8Encoding(false));
+            Assert.Equal("GB18030", CsvSheetSource.DetectEncoding(gb).WebName, ignoreCase: true);
+            Assert.IsType<UTF8Encoding>(CsvSheetSource.DetectEncoding(utf8));
+        }
+        finally
+        {
+            File.Delete(gb);
+            File.Delete(utf8);
+        }
+    }
+
+    [Fact]
+    public void CsvRows_WhenEmptyLineAndQuotedLineBreak_NumberedAsExcelShowsThem()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "代码,地址\r\nA,\"人民路\r\n1 号\"\r\n\r\nB,x\r\n", new UTF8Encoding(true));
+            var rows = new CsvSheetSource(ImportFormat.SectionsSheet, "科室.csv", path).ReadRows().ToList();
+            Assert.Equal([1, 2, 4], rows.Select(r => r.Number));
+            Assert.Equal("人民路\r\n1 号", rows[1].Cells[1]);
+            Assert.Equal("代码", rows[0].Cells[0]); // the byte-order mark is not part of the first header
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
