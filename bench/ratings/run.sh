@@ -9,6 +9,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 dotnet publish src/Mingcha.Web -c Release -o "$OUT/app" -nologo -v q >/dev/null
 dotnet publish bench/ratings/bare -c Release -o "$OUT/bare" -nologo -v q >/dev/null
 
+if [ -z "${SKIP_BARE:-}" ]; then
 echo "== bare Kestrel"
 ASPNETCORE_URLS=http://127.0.0.1:5091 dotnet "$OUT/bare/Bare.dll" >/dev/null 2>&1 & BARE=$!
 sleep 2
@@ -16,17 +17,19 @@ printf '%s\n' "mct_x" > "$OUT/bare-tokens"
 TOKENS="$OUT/bare-tokens" wrk -t2 -c64 -d3s -s bench/ratings/rate.lua http://127.0.0.1:5091 >/dev/null
 TOKENS="$OUT/bare-tokens" wrk -t2 -c64 -d${D}s --latency -s bench/ratings/rate.lua http://127.0.0.1:5091 | tee "$OUT/bare.txt"
 kill $BARE; wait $BARE 2>/dev/null || true
+fi
 
 echo "== Mingcha, durable ratings on SQLite (synchronous=FULL, group commit)"
-export Mingcha__DataFolder="$OUT/data" Mingcha__RunJobs=false Mingcha__Ratings__DevicePermitsPerMinute=100000000 Mingcha__Ratings__DeviceBurst=100000000 Mingcha__Ratings__DetectManipulation=${DETECT:-false}
+DATA="${DATA_DIR:-$OUT/data}"; rm -rf "$DATA"
+export Mingcha__DataFolder="$DATA" Mingcha__RunJobs=false Mingcha__Ratings__DevicePermitsPerMinute=100000000 Mingcha__Ratings__DeviceBurst=100000000 Mingcha__Ratings__DetectManipulation=${DETECT:-false}
 export Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
-dotnet "$OUT/app/Mingcha.Web.dll" --urls http://127.0.0.1:5092 >"$OUT/app.log" 2>&1 & APP=$!
+dotnet "$OUT/app/Mingcha.Web.dll" --urls http://127.0.0.1:5092 ${APP_ARGS:-} >"$OUT/app.log" 2>&1 & APP=$!
 for i in $(seq 1 60); do curl -sf http://127.0.0.1:5092/health >/dev/null && break; sleep 1; done
-SECTION=$(python3 bench/ratings/tokens.py "$OUT/data/mingcha.db" 1000 "$OUT/tokens")
+SECTION=$(python3 bench/ratings/tokens.py "$DATA/mingcha.db" 1000 "$OUT/tokens")
 export SECTION TOKENS="$OUT/tokens"
 wrk -t2 -c64 -d3s -s bench/ratings/rate.lua http://127.0.0.1:5092 >/dev/null
-BEFORE=$(python3 -c "import sqlite3;print(sqlite3.connect('$OUT/data/mingcha.db').execute('select count(*) from Ratings').fetchone()[0])")
+BEFORE=$(python3 -c "import sqlite3;print(sqlite3.connect('$DATA/mingcha.db').execute('select count(*) from Ratings').fetchone()[0])")
 wrk -t2 -c64 -d${D}s --latency -s bench/ratings/rate.lua http://127.0.0.1:5092 | tee "$OUT/app.txt"
-AFTER=$(python3 -c "import sqlite3;print(sqlite3.connect('$OUT/data/mingcha.db').execute('select count(*) from Ratings').fetchone()[0])")
+AFTER=$(python3 -c "import sqlite3;print(sqlite3.connect('$DATA/mingcha.db').execute('select count(*) from Ratings').fetchone()[0])")
 echo "ratings stored during the measured run: $((AFTER - BEFORE))"
 kill $APP; wait $APP 2>/dev/null || true

@@ -81,6 +81,7 @@ if (command is not null)
 var credentials = await Bootstrap.PrepareAsync(app.Services);
 
 app.UseExceptionHandler();
+app.UseDeviceRatings(); // rating devices' lean path (decision 008): before the rest of the pipeline, after the exception handler
 app.UseStatusCodePages();
 app.UseNulRejection();
 var localization = new RequestLocalizationOptions()

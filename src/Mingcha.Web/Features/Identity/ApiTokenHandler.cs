@@ -40,8 +40,15 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (ApiToken? Token, long At)> Cache = new();
 
+    /// <summary>Raised when a token is revoked on this instance, for other in-memory copies (the rating devices' fast path).</summary>
+    public static event Action<Guid>? Revoked;
+
     /// <summary>Drops a token from this instance's cache (called on revocation).</summary>
-    public static void Forget(Guid id) => Cache.TryRemove(id, out _);
+    public static void Forget(Guid id)
+    {
+        Cache.TryRemove(id, out _);
+        Revoked?.Invoke(id);
+    }
 
     private async Task<ApiToken?> FindAsync(Guid id)
     {

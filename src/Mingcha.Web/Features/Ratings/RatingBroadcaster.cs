@@ -117,6 +117,12 @@ public sealed class RatingOptions
     /// <summary>Most ratings committed in one transaction.</summary>
     public int MaxBatch { get; set; } = 2000;
 
+    /// <summary>
+    /// Longest wait, after a commit, for the callers just answered to send their next rating into the next commit
+    /// (group commit; decision 008). Zero turns gathering off.
+    /// </summary>
+    public TimeSpan GatherWait { get; set; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>Ratings waiting for the writer before requests get 503 (backpressure).</summary>
     public int QueueCapacity { get; set; } = 50_000;
 
@@ -125,6 +131,9 @@ public sealed class RatingOptions
 
     /// <summary>Burst a device may send at once (a device that was offline uploads what it kept).</summary>
     public int DeviceBurst { get; set; } = 30;
+
+    /// <summary>How often the rating devices' tokens are reloaded into memory: a revocation made on another instance takes effect within this time.</summary>
+    public TimeSpan TokenRefresh { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Public QR-page posts per client address per minute.</summary>
     public int PublicPermitsPerMinute { get; set; } = 20;

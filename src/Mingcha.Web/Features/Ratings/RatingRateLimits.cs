@@ -1,17 +1,14 @@
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
-using Mingcha.Web.Features.Identity;
 
 namespace Mingcha.Web.Features.Ratings;
 
 /// <summary>
-/// Floods (SAT-9, bad input): a token bucket per device token and per client address of the public page. A refused
-/// request gets 429 with Retry-After and is not stored.
+/// Floods (SAT-9, bad input) on the public page: a token bucket per client address. A refused request gets 429 with
+/// Retry-After and is not stored. Devices have their own guard (<see cref="DeviceFloodGuard"/>).
 /// </summary>
 public static class RatingRateLimits
 {
-    public const string Device = "rating-device";
     public const string Public = "rating-public";
 
     public static IServiceCollection AddRatingRateLimits(this IServiceCollection services, IConfiguration configuration)
@@ -27,16 +24,6 @@ public static class RatingRateLimits
                 problem.Extensions["rule"] = "SAT-9";
                 await ctx.HttpContext.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", ct);
             };
-            r.AddPolicy(Device, ctx => RateLimitPartition.GetTokenBucketLimiter(
-                ctx.User.FindFirstValue(MingchaClaims.TokenId) ?? ctx.Connection.RemoteIpAddress?.ToString() ?? "?",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(1, o.DeviceBurst),
-                    TokensPerPeriod = Math.Max(1, o.DevicePermitsPerMinute),
-                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
             r.AddPolicy(Public, ctx => HttpMethods.IsPost(ctx.Request.Method)
                 ? RateLimitPartition.GetTokenBucketLimiter(ctx.Connection.RemoteIpAddress?.ToString() ?? "?", _ => new TokenBucketRateLimiterOptions
                 {

@@ -7,6 +7,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Mingcha.Domain.Audit;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
@@ -67,7 +68,34 @@ public sealed partial class RatingWriter : BackgroundService
     {
         var pending = new Pending(rating, new TaskCompletionSource<RatingWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending)) throw new RatingQueueFullException();
+        if (Volatile.Read(ref _gathered) is { } gathered && _queue.Reader.Count >= Volatile.Read(ref _gatherTarget)) gathered.TrySetResult();
         return pending.Done.Task;
+    }
+
+    private TaskCompletionSource? _gathered;
+    private int _gatherTarget;
+
+    /// <summary>
+    /// Group commit's gathering step: the callers answered by the last commit usually send their next rating within a
+    /// fraction of a millisecond; waiting for them (at most <see cref="RatingOptions.GatherWait"/>) puts them into this
+    /// commit instead of the next, so one fsync stores the ratings of all waiting callers, not half of them.
+    /// </summary>
+    private async Task GatherAsync(int target, CancellationToken ct)
+    {
+        var wait = _options.GatherWait;
+        if (wait <= TimeSpan.Zero || _queue.Reader.Count >= target) return;
+        var gathered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _gatherTarget, target);
+        Volatile.Write(ref _gathered, gathered);
+        try
+        {
+            if (_queue.Reader.Count >= target) return;
+            await Task.WhenAny(gathered.Task, Task.Delay(wait, ct));
+        }
+        finally
+        {
+            Volatile.Write(ref _gathered, null);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -76,11 +104,15 @@ public sealed partial class RatingWriter : BackgroundService
         var reader = _queue.Reader;
         try
         {
+            var target = 0;
             while (await reader.WaitToReadAsync(stoppingToken))
             {
+                await GatherAsync(Math.Min(target, _options.MaxBatch), stoppingToken);
                 batch.Clear();
                 while (batch.Count < _options.MaxBatch && reader.TryRead(out var p)) batch.Add(p);
                 await WriteWithRetryAsync(batch, stoppingToken);
+                // Those just answered, and those that queued meanwhile, are the next commit's natural size.
+                target = batch.Count + reader.Count;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -121,12 +153,69 @@ public sealed partial class RatingWriter : BackgroundService
         }
     }
 
+    // The writer's own context and connection, kept open across batches (no scope, context, connection or PRAGMAs per
+    // batch); dropped after a failed batch and made again for the next.
+    private AsyncServiceScope? _scope;
+    private MingchaDb? _db;
+    private DbCommand? _insertOne;
+
+    private async Task<MingchaDb> ContextAsync(CancellationToken ct)
+    {
+        if (_db is not null) return _db;
+        _scope = _scopes.CreateAsyncScope();
+        _db = _scope.Value.ServiceProvider.GetRequiredService<MingchaDb>();
+        await _db.Database.OpenConnectionAsync(ct);
+        return _db;
+    }
+
+    private async Task DropContextAsync()
+    {
+        if (_insertOne is not null) await _insertOne.DisposeAsync();
+        _insertOne = null;
+        if (_db is not null) await _db.Database.CloseConnectionAsync();
+        if (_scope is { } scope) await scope.DisposeAsync();
+        _scope = null;
+        _db = null;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await DropContextAsync();
+    }
+
+    private const string InsertColumns = "INSERT INTO \"Ratings\" (\"Id\",\"CaseNumber\",\"UnitId\",\"SectionId\",\"StaffId\",\"ServiceItemId\",\"Channel\",\"Scale\",\"Level\",\"CommonLevel\",\"IsBad\",\"RealName\",\"RaterPhone\",\"Comment\",\"RatedAt\",\"ReceivedAt\",\"DeviceId\") VALUES ";
+    private const int ColumnCount = 17;
+
+    private static object?[] Values(RatingSubmission s, bool pg) =>
+        [Id(s.Id, pg), s.CaseNumber, Id(s.UnitId, pg), Id(s.SectionId, pg), Id(s.StaffId, pg), Id(s.ServiceItemId, pg),
+            s.Channel.ToString(), s.Scale.ToString(), s.Level, s.CommonLevel, s.IsBad, s.RaterPhone is not null, s.RaterPhone, s.Comment,
+            s.RatedAt, s.ReceivedAt, Id(s.DeviceId, pg)];
+
     private async Task<RatingWriteResult[]> WriteBatchAsync(List<Pending> batch, CancellationToken ct)
     {
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var db = await ContextAsync(ct);
+        try
+        {
+            return await WriteBatchAsync(db, batch, t0, ct);
+        }
+        catch
+        {
+            await DropContextAsync();
+            throw;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private async Task<RatingWriteResult[]> WriteBatchAsync(MingchaDb db, List<Pending> batch, long t0, CancellationToken ct)
+    {
         var pg = db.IsPostgres;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         var conn = db.Database.GetDbConnection();
         var dbTx = tx.GetDbTransaction();
 
@@ -145,56 +234,132 @@ public sealed partial class RatingWriter : BackgroundService
             }
         }
 
+        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
         var toInsert = Enumerable.Range(0, subs.Length).Where(i => results[i] is null).ToList();
         var inserted = new HashSet<Guid>();
-        foreach (var chunk in toInsert.Chunk(pg ? 2000 : 1000))
+        if (pg)
         {
-            await using var cmd = conn.CreateCommand();
-            cmd.Transaction = dbTx;
-            var sql = new StringBuilder("INSERT INTO \"Ratings\" (\"Id\",\"CaseNumber\",\"UnitId\",\"SectionId\",\"StaffId\",\"ServiceItemId\",\"Channel\",\"Scale\",\"Level\",\"CommonLevel\",\"IsBad\",\"RealName\",\"RaterPhone\",\"Comment\",\"RatedAt\",\"ReceivedAt\",\"DeviceId\") VALUES ");
-            var n = 0;
-            foreach (var i in chunk)
+            // PostgreSQL: one multi-row statement per 2,000 (one round trip; parameters are positional there).
+            foreach (var chunk in toInsert.Chunk(2000))
             {
-                var s = subs[i];
-                if (n > 0) sql.Append(',');
-                sql.Append('(');
-                object?[] values = [Id(s.Id, pg), s.CaseNumber, Id(s.UnitId, pg), Id(s.SectionId, pg), Id(s.StaffId, pg), Id(s.ServiceItemId, pg),
-                    s.Channel.ToString(), s.Scale.ToString(), s.Level, s.CommonLevel, s.IsBad, s.RaterPhone is not null, s.RaterPhone, s.Comment,
-                    s.RatedAt, s.ReceivedAt, Id(s.DeviceId, pg)];
-                for (var v = 0; v < values.Length; v++)
+                await using var cmd = conn.CreateCommand();
+                cmd.Transaction = dbTx;
+                var sql = new StringBuilder(InsertColumns);
+                var n = 0;
+                foreach (var i in chunk)
                 {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{n}_{v}");
-                    if (v > 0) sql.Append(',');
-                    sql.Append(name);
+                    if (n > 0) sql.Append(',');
+                    sql.Append('(');
+                    var values = Values(subs[i], pg);
+                    for (var v = 0; v < values.Length; v++)
+                    {
+                        var name = string.Create(CultureInfo.InvariantCulture, $"@p{n}_{v}");
+                        if (v > 0) sql.Append(',');
+                        sql.Append(name);
+                        var prm = cmd.CreateParameter();
+                        prm.ParameterName = name;
+                        prm.Value = values[v] ?? DBNull.Value;
+                        cmd.Parameters.Add(prm);
+                    }
+                    sql.Append(')');
+                    n++;
+                }
+                sql.Append(" ON CONFLICT (\"CaseNumber\",\"Channel\") DO NOTHING RETURNING \"Id\"");
+                cmd.CommandText = sql.ToString();
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) inserted.Add(reader.GetGuid(0));
+            }
+        }
+        else
+        {
+            // SQLite: one prepared single-row statement run per rating in the transaction (SQLite binds parameters by
+            // name with a linear search, so a multi-row statement costs quadratic time); ON CONFLICT DO NOTHING changes 0 rows.
+            var cmd = _insertOne;
+            if (cmd is null)
+            {
+                cmd = conn.CreateCommand();
+                var names = new string[ColumnCount];
+                for (var v = 0; v < ColumnCount; v++)
+                {
+                    names[v] = string.Create(CultureInfo.InvariantCulture, $"@v{v}");
                     var prm = cmd.CreateParameter();
-                    prm.ParameterName = name;
-                    prm.Value = values[v] ?? DBNull.Value;
+                    prm.ParameterName = names[v];
                     cmd.Parameters.Add(prm);
                 }
-                sql.Append(')');
-                n++;
+                cmd.CommandText = InsertColumns + "(" + string.Join(',', names) + ") ON CONFLICT (\"CaseNumber\",\"Channel\") DO NOTHING";
+                _insertOne = cmd;
             }
-            sql.Append(" ON CONFLICT (\"CaseNumber\",\"Channel\") DO NOTHING RETURNING \"Id\"");
-            cmd.CommandText = sql.ToString();
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                inserted.Add(pg ? reader.GetGuid(0) : Guid.Parse(reader.GetString(0)));
+            cmd.Transaction = dbTx;
+            foreach (var i in toInsert)
+            {
+                var values = Values(subs[i], pg);
+                for (var v = 0; v < ColumnCount; v++) cmd.Parameters[v].Value = values[v] ?? DBNull.Value;
+                if (await cmd.ExecuteNonQueryAsync(ct) == 1) inserted.Add(subs[i].Id);
+            }
         }
 
         foreach (var i in toInsert)
             results[i] = new(inserted.Contains(subs[i].Id) ? RatingWriteStatus.Stored : RatingWriteStatus.Duplicate, subs[i]);
         var stored = results.Where(r => r!.Status == RatingWriteStatus.Stored).Select(r => r!.Rating).ToList();
 
+        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
         if (stored.Count > 0)
         {
             // SEC-3: one audit line per batch seals the stored ratings' content (decision 008).
-            db.Audit(new AuditEvent("ratings.store", nameof(Rating), $"{stored[0].Id}..{stored[^1].Id}", null,
-                JsonSerializer.Serialize(new { count = stored.Count, sha256 = BatchHash(stored) })));
-            await db.SaveChangesAsync(ct);
-            if (pg) await NotifyAsync(conn, dbTx, stored, ct);
+            var key = $"{stored[0].Id}..{stored[^1].Id}";
+            var after = JsonSerializer.Serialize(new { count = stored.Count, sha256 = BatchHash(stored) });
+            if (pg)
+            {
+                db.Audit(new AuditEvent("ratings.store", nameof(Rating), key, null, after));
+                await db.SaveChangesAsync(ct);
+                await NotifyAsync(conn, dbTx, stored, ct);
+            }
+            else
+            {
+                // SQLite: the same chained line as MingchaDb.SaveChangesAsync appends (AuditChain.CreateNext), written
+                // directly; the transaction (BEGIN IMMEDIATE) already serialises appends to the chain.
+                await AppendAuditSqliteAsync(conn, dbTx, key, after, ct);
+            }
         }
+        var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
         await tx.CommitAsync(ct);
+        var t5 = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            double open = Ms(t0, t1), lookup = Ms(t1, t2), insert = Ms(t2, t3), audit = Ms(t3, t4), commit = Ms(t4, t5);
+            LogTiming(_logger, subs.Length, open, lookup, insert, audit, commit);
+        }
         return results.Select(r => r!).ToArray();
+    }
+
+    private async Task AppendAuditSqliteAsync(DbConnection conn, DbTransaction tx, string key, string after, CancellationToken ct)
+    {
+        var actor = _scope!.Value.ServiceProvider.GetRequiredService<IAuditActor>();
+        AuditRecord? last = null;
+        await using (var read = conn.CreateCommand())
+        {
+            read.Transaction = tx;
+            read.CommandText = "SELECT \"Seq\",\"Hash\" FROM \"AuditEntries\" ORDER BY \"Seq\" DESC LIMIT 1";
+            await using var r = await read.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct)) last = new AuditRecord(r.GetInt64(0), default, null, null, null, "", null, null, null, null, "", r.GetString(1));
+        }
+        var record = AuditChain.CreateNext(last, _time.GetUtcNow().UtcDateTime, actor.UserId, actor.UserName, actor.Ip,
+            "ratings.store", nameof(Rating), key, null, after);
+        await using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO \"AuditEntries\" (\"Seq\",\"At\",\"UserId\",\"UserName\",\"Ip\",\"Action\",\"EntityType\",\"EntityKey\",\"Before\",\"After\",\"PrevHash\",\"Hash\") "
+            + "VALUES (@seq,@at,@uid,@uname,@ip,@action,@type,@key,@before,@after,@prev,@hash)";
+        object?[] values = [record.Seq, record.At, record.UserId, record.UserName, record.Ip, record.Action, record.EntityType, record.EntityKey,
+            record.Before, record.After, record.PrevHash, record.Hash];
+        string[] names = ["@seq", "@at", "@uid", "@uname", "@ip", "@action", "@type", "@key", "@before", "@after", "@prev", "@hash"];
+        for (var i = 0; i < names.Length; i++)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = names[i];
+            p.Value = values[i] ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static object? Id(Guid? id, bool pg) => id is not { } g ? null : pg ? g : g.ToString().ToUpperInvariant();
@@ -249,6 +414,11 @@ public sealed partial class RatingWriter : BackgroundService
             await cmd.ExecuteNonQueryAsync(ct);
         }
     }
+
+    private static double Ms(long a, long b) => System.Diagnostics.Stopwatch.GetElapsedTime(a, b).TotalMilliseconds;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rating batch {Count}: open {Open:F2} ms, cases {Cases:F2} ms, insert {Insert:F2} ms, audit {Audit:F2} ms, commit {Commit:F2} ms")]
+    private static partial void LogTiming(ILogger logger, int count, double open, double cases, double insert, double audit, double commit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rating batch of {Count} failed (attempt {Attempt}); retrying")]
     private static partial void LogRetry(ILogger logger, Exception e, int count, int attempt);

@@ -38,6 +38,9 @@ public static class RatingsApi
         services.AddSingleton<RatingWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RatingWriter>());
         services.AddSingleton<RatingIntake>();
+        services.AddSingleton<DeviceTokenCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceTokenCache>());
+        services.AddSingleton<DeviceFloodGuard>();
         services.AddSingleton<RatingAftercare>();
         services.AddHostedService(sp => sp.GetRequiredService<RatingAftercare>());
         services.AddSingleton<PostgresRatingListener>();
@@ -68,12 +71,19 @@ public static class RatingsApi
         g.MapPost("/service-records", PushServiceRecordAsync).RequireAuthorization(RatingPolicies.RecordsWrite);
         g.MapGet("/service-records/{caseNumber}", GetServiceRecordAsync).RequireAuthorization(RatingPolicies.Read);
 
-        g.MapPost("/ratings", async (RatingInput input, RatingIntake intake, ClaimsPrincipal user, CancellationToken ct) =>
+        // Devices whose token is in memory are answered earlier, by DeviceRatingPath (decision 008); this endpoint takes
+        // the rest (a token not yet loaded, a body that is not clean JSON) with the same checks and the same flood guard.
+        g.MapPost("/ratings", async (RatingInput input, RatingIntake intake, DeviceFloodGuard guard, HttpContext ctx, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var device = Guid.TryParse(user.FindFirstValue(MingchaClaims.TokenId), out var d) ? d : (Guid?)null;
+            if (device is { } id && !guard.TryAcquire(id))
+            {
+                await DeviceFloodGuard.RefuseAsync(ctx);
+                return Results.Empty;
+            }
             var r = await intake.SubmitAsync(input, RatingChannel.Device, user.UnitId(), device, ct);
             return Results.Created($"/api/v1/ratings/{r.Rating.Id}", new RatingStored(r.Rating.Id, "stored"));
-        }).RequireAuthorization(RatingPolicies.DeviceWrite).RequireRateLimiting(RatingRateLimits.Device);
+        }).RequireAuthorization(RatingPolicies.DeviceWrite);
 
         g.MapGet("/ratings", ListRatingsAsync).RequireAuthorization(RatingPolicies.Read);
         g.MapGet("/ratings/today", TodayAsync).RequireAuthorization(RatingPolicies.Read);
