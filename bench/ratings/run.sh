@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=${D:-15}
+WARM=${WARM:-15}   # a large app needs seconds of load before tiered compilation settles; the same warm-up for both
 OUT=/tmp/mingcha-bench-ratings
 rm -rf "$OUT" && mkdir -p "$OUT"
 dotnet publish src/Mingcha.Web -c Release -o "$OUT/app" -nologo -v q >/dev/null
@@ -14,7 +15,7 @@ echo "== bare Kestrel"
 ASPNETCORE_URLS=http://127.0.0.1:5091 dotnet "$OUT/bare/Bare.dll" >/dev/null 2>&1 & BARE=$!
 sleep 2
 printf '%s\n' "mct_x" > "$OUT/bare-tokens"
-TOKENS="$OUT/bare-tokens" wrk -t2 -c64 -d3s -s bench/ratings/rate.lua http://127.0.0.1:5091 >/dev/null
+TOKENS="$OUT/bare-tokens" wrk -t2 -c64 -d${WARM}s -s bench/ratings/rate.lua http://127.0.0.1:5091 >/dev/null
 TOKENS="$OUT/bare-tokens" wrk -t2 -c64 -d${D}s --latency -s bench/ratings/rate.lua http://127.0.0.1:5091 | tee "$OUT/bare.txt"
 kill $BARE; wait $BARE 2>/dev/null || true
 fi
@@ -27,7 +28,7 @@ dotnet "$OUT/app/Mingcha.Web.dll" --urls http://127.0.0.1:5092 ${APP_ARGS:-} >"$
 for i in $(seq 1 60); do curl -sf http://127.0.0.1:5092/health >/dev/null && break; sleep 1; done
 SECTION=$(python3 bench/ratings/tokens.py "$DATA/mingcha.db" 1000 "$OUT/tokens")
 export SECTION TOKENS="$OUT/tokens"
-wrk -t2 -c64 -d3s -s bench/ratings/rate.lua http://127.0.0.1:5092 >/dev/null
+wrk -t2 -c64 -d${WARM}s -s bench/ratings/rate.lua http://127.0.0.1:5092 >/dev/null
 BEFORE=$(python3 -c "import sqlite3;print(sqlite3.connect('$DATA/mingcha.db').execute('select count(*) from Ratings').fetchone()[0])")
 wrk -t2 -c64 -d${D}s --latency -s bench/ratings/rate.lua http://127.0.0.1:5092 | tee "$OUT/app.txt"
 AFTER=$(python3 -c "import sqlite3;print(sqlite3.connect('$DATA/mingcha.db').execute('select count(*) from Ratings').fetchone()[0])")

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -25,23 +26,25 @@ public sealed class RatingBroadcaster
     public const string PgChannel = "mingcha_ratings";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private static readonly JsonSerializerOptions SseJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     private readonly Lock _gate = new();
-    private Channel<RatingEvent>[] _viewers = [];
+    private Channel<LiveBatch>[] _viewers = [];
 
     /// <summary>This instance, so it can ignore its own notifications.</summary>
     public Guid InstanceId { get; } = Guid.NewGuid();
 
     public int Viewers => Volatile.Read(ref _viewers).Length;
 
-    public ChannelReader<RatingEvent> Subscribe(out IDisposable subscription)
+    public ChannelReader<LiveBatch> Subscribe(out IDisposable subscription)
     {
-        var ch = Channel.CreateBounded<RatingEvent>(new BoundedChannelOptions(2000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        var ch = Channel.CreateBounded<LiveBatch>(new BoundedChannelOptions(2000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         lock (_gate) _viewers = [.. _viewers, ch];
         subscription = new Unsubscriber(this, ch);
         return ch.Reader;
     }
 
-    private sealed class Unsubscriber(RatingBroadcaster owner, Channel<RatingEvent> ch) : IDisposable
+    private sealed class Unsubscriber(RatingBroadcaster owner, Channel<LiveBatch> ch) : IDisposable
     {
         public void Dispose()
         {
@@ -50,11 +53,33 @@ public sealed class RatingBroadcaster
         }
     }
 
+    /// <summary>
+    /// Hands a committed batch to every stream. Each event's server-sent-event frame is encoded once here, not once
+    /// per viewer: with 500 viewers at 1,000 ratings/s that is the difference between 1,000 and 500,000 serialisations a second.
+    /// </summary>
     public void Publish(IReadOnlyList<RatingEvent> events)
     {
         var viewers = Volatile.Read(ref _viewers);
-        foreach (var v in viewers)
-            foreach (var e in events) v.Writer.TryWrite(e);
+        if (viewers.Length == 0 || events.Count == 0) return;
+        var batch = LiveBatch.Encode(events);
+        foreach (var v in viewers) v.Writer.TryWrite(batch);
+    }
+
+    /// <summary>Committed ratings as the streams send them: one frame per event, and all frames together.</summary>
+    public sealed class LiveBatch
+    {
+        private LiveBatch(IReadOnlyList<RatingEvent> events, byte[][] frames, byte[] all) { Events = events; Frames = frames; All = all; }
+        public IReadOnlyList<RatingEvent> Events { get; }
+        public byte[][] Frames { get; }
+        public byte[] All { get; }
+
+        public static LiveBatch Encode(IReadOnlyList<RatingEvent> events)
+        {
+            var frames = new byte[events.Count][];
+            for (var i = 0; i < frames.Length; i++)
+                frames[i] = Encoding.UTF8.GetBytes("event: rating\ndata: " + JsonSerializer.Serialize(events[i], SseJson) + "\n\n");
+            return new LiveBatch(events, frames, frames.Length == 1 ? frames[0] : [.. frames.SelectMany(f => f)]);
+        }
     }
 
     private sealed record PeerMessage(Guid Instance, RatingEvent[] Events);
@@ -122,6 +147,9 @@ public sealed class RatingOptions
     /// (group commit; decision 008). Zero turns gathering off.
     /// </summary>
     public TimeSpan GatherWait { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Shortest time between two writes to one control-centre stream (events in between go out together).</summary>
+    public TimeSpan LiveFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Ratings waiting for the writer before requests get 503 (backpressure).</summary>
     public int QueueCapacity { get; set; } = 50_000;

@@ -272,11 +272,10 @@ public static class RatingsApi
     public static (DateTime From, DateTime To) DayBoundsUtc(LocalClock clock, DateOnly day) =>
         (TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), clock.Zone), TimeZoneInfo.ConvertTimeToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue), clock.Zone));
 
-    private static readonly JsonSerializerOptions SseJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
-
     /// <summary>SAT-2: server-sent events of ratings as they are stored, on this instance or (PostgreSQL) any other.</summary>
-    private static async Task LiveAsync(HttpContext ctx, RatingBroadcaster broadcaster, CancellationToken ct)
+    private static async Task LiveAsync(HttpContext ctx, RatingBroadcaster broadcaster, Microsoft.Extensions.Options.IOptions<RatingOptions> options, CancellationToken ct)
     {
+        var coalesce = options.Value.LiveFlushInterval;
         var user = ctx.User;
         var all = user.SeesAllUnits();
         var own = user.UnitId();
@@ -303,12 +302,16 @@ public static class RatingsApi
                         continue;
                     }
                     if (!more) return;
-                    while (reader.TryRead(out var e))
+                    while (reader.TryRead(out var batch))
                     {
-                        if (!all && e.UnitId != own) continue;
-                        await ctx.Response.WriteAsync("event: rating\ndata: " + JsonSerializer.Serialize(e, SseJson) + "\n\n", ct);
+                        if (all) { await ctx.Response.Body.WriteAsync(batch.All, ct); continue; }
+                        for (var i = 0; i < batch.Events.Count; i++)
+                            if (batch.Events[i].UnitId == own) await ctx.Response.Body.WriteAsync(batch.Frames[i], ct);
                     }
                     await ctx.Response.Body.FlushAsync(ct);
+                    // Coalesce: a screen needs no more than a few updates a second, and hundreds of viewers each flushing
+                    // every commit would cost a system call per viewer per commit.
+                    if (coalesce > TimeSpan.Zero) await Task.Delay(coalesce, ct);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
