@@ -45,6 +45,7 @@ public static class RatingsApi
         services.AddHostedService(sp => sp.GetRequiredService<RatingAftercare>());
         services.AddSingleton<PostgresRatingListener>();
         services.AddScoped<FollowUps>();
+        services.AddScoped<ServiceRecordImport>();
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<PhoneSurveys>();
         services.AddScoped<Incentives>();
@@ -70,6 +71,18 @@ public static class RatingsApi
 
         g.MapPost("/service-records", PushServiceRecordAsync).RequireAuthorization(RatingPolicies.RecordsWrite);
         g.MapGet("/service-records/{caseNumber}", GetServiceRecordAsync).RequireAuthorization(RatingPolicies.Read);
+        // SAT-8 without a business system: a CSV file or .xlsx workbook of finished cases, all rows or none.
+        g.MapPost("/service-records/import", async (HttpRequest request, ServiceRecordImport import, CancellationToken ct) =>
+        {
+            if (!request.HasFormContentType) return await import.ImportAsync("upload.csv", request.Body, ct);
+            var form = await request.ReadFormAsync(ct);
+            if (form.Files.Count == 0) return Problems.Field("file", "请选择要导入的文件。 Choose a file to import.");
+            await using var stream = form.Files[0].OpenReadStream();
+            return await import.ImportAsync(form.Files[0].FileName, stream, ct);
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/service-records/import/template", () =>
+            Results.File([.. System.Text.Encoding.UTF8.GetPreamble(), .. System.Text.Encoding.UTF8.GetBytes(ServiceRecordImport.TemplateCsv)], "text/csv", "service-records.csv"))
+            .RequireAuthorization(RatingPolicies.Office);
 
         // Devices whose token is in memory are answered earlier, by DeviceRatingPath (decision 008); this endpoint takes
         // the rest (a token not yet loaded, a body that is not clean JSON) with the same checks and the same flood guard.
