@@ -46,6 +46,7 @@ public static class RatingsApi
         services.AddSingleton<PostgresRatingListener>();
         services.AddScoped<FollowUps>();
         services.AddScoped<ServiceRecordImport>();
+        services.AddScoped<Jobs.IReminderSource, FollowUpReminders>();
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<PhoneSurveys>();
         services.AddScoped<Incentives>();
