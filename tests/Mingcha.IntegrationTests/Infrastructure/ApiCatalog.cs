@@ -182,6 +182,7 @@ public static class ApiCatalog
         // ratings are read by the office, leaders and the unit's liaison (own unit, SEC-2); follow-ups are the office's
         // and the unit's; surveys, flags, incentives and secondments are the office's.
         new("POST /api/v1/ratings", Access.Token("ratings:write"), (s, n) => Post("/api/v1/ratings", new { sectionId = s.SectionId, caseNumber = $"matrix-rate-{n}", level = 1 })),
+        new("POST /api/v1/ratings/complaint", Access.Token("complaints:write"), (s, n) => Post("/api/v1/ratings/complaint", new { complaintNumber = $"matrix-cmp-{n}", sectionId = s.SectionId, level = 2, comment = "答复及时" })),
         new("POST /api/v1/service-records", OfficeManage, (s, n) => Post("/api/v1/service-records", new { caseNumber = $"matrix-case-{n}", sectionId = s.SectionId, citizenPhone = "13812345678", finishedAt = "2026-11-16T01:00:00Z" })),
         new("POST /api/v1/service-records/import", OfficeManage, (s, n) => new ApiCall(HttpMethod.Post, "/api/v1/service-records/import", Csv: "办件编号,窗口编码,办结时间\nmatrix-import-none,no-such-window,2026-11-16 09:00\n")),
         new("GET /api/v1/service-records/import/template", OfficeManage, (s, n) => Get("/api/v1/service-records/import/template")),

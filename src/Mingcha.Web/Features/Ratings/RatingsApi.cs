@@ -46,6 +46,7 @@ public static class RatingsApi
         services.AddSingleton<PostgresRatingListener>();
         services.AddScoped<FollowUps>();
         services.AddScoped<ServiceRecordImport>();
+        services.AddSingleton<ComplaintRatings>();
         services.AddScoped<Jobs.IReminderSource, FollowUpReminders>();
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<PhoneSurveys>();
@@ -56,6 +57,7 @@ public static class RatingsApi
         services.AddAuthorization(o =>
         {
             o.AddPolicy(RatingPolicies.DeviceWrite, p => p.RequireClaim(MingchaClaims.Scope, "ratings:write"));
+            o.AddPolicy(RatingPolicies.ComplaintWrite, p => p.RequireClaim(MingchaClaims.Scope, "complaints:write"));
             o.AddPolicy(RatingPolicies.RecordsWrite, p => p.RequireAssertion(c =>
                 c.User.HasClaim(MingchaClaims.Scope, "service-records:write") || c.User.IsInRole(Roles.OfficeAdmin) || c.User.IsInRole(Roles.OfficeStaff)));
             o.AddPolicy(RatingPolicies.Read, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader, Roles.UnitLiaison));
@@ -99,6 +101,11 @@ public static class RatingsApi
             return Results.Created($"/api/v1/ratings/{r.Rating.Id}", new RatingStored(r.Rating.Id, "stored"));
         }).RequireAuthorization(RatingPolicies.DeviceWrite);
 
+        g.MapPost("/ratings/complaint", async (ComplaintRatings.AnswerRating input, ComplaintRatings ratings, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var r = await ratings.RateAnswerAsync(input, user.UnitId(), ct);
+            return Results.Created($"/api/v1/ratings/{r.Rating.Id}", new RatingStored(r.Rating.Id, "stored"));
+        }).RequireAuthorization(RatingPolicies.ComplaintWrite);
         g.MapGet("/ratings", ListRatingsAsync).RequireAuthorization(RatingPolicies.Read);
         g.MapGet("/ratings/today", TodayAsync).RequireAuthorization(RatingPolicies.Read);
         g.MapGet("/ratings/live", LiveAsync).RequireAuthorization(RatingPolicies.Read);
@@ -359,6 +366,7 @@ public static class RatingsApi
 public static class RatingPolicies
 {
     public const string DeviceWrite = "RatingsDeviceWrite";
+    public const string ComplaintWrite = "RatingsComplaintWrite";
     public const string RecordsWrite = "ServiceRecordsWrite";
     public const string Read = "RatingsRead";
     public const string FollowUp = "RatingsFollowUp";
