@@ -151,6 +151,9 @@ public sealed class RatingOptions
     /// <summary>Shortest time between two writes to one control-centre stream (events in between go out together).</summary>
     public TimeSpan LiveFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Service records drawn by the quarterly phone survey job (SAT-3).</summary>
+    public int SurveySize { get; set; } = 100;
+
     /// <summary>Ratings waiting for the writer before requests get 503 (backpressure).</summary>
     public int QueueCapacity { get; set; } = 50_000;
 

@@ -47,6 +47,7 @@ public static class RatingsApi
         services.AddScoped<FollowUps>();
         services.AddScoped<ServiceRecordImport>();
         services.AddSingleton<ComplaintRatings>();
+        services.AddSingleton<Jobs.IRecurringJob, PhoneSurveyJob>();
         services.AddScoped<Jobs.IReminderSource, FollowUpReminders>();
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<PhoneSurveys>();
