@@ -13,6 +13,7 @@ using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Features.Rectification;
+using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
 
 var command = Commands.IsCommand(args) ? args : null;
@@ -52,6 +53,7 @@ builder.Services.AddInspectionVisits();
 builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddRectification(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
+builder.Services.AddRatings(builder.Configuration);
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
 // Web
@@ -76,6 +78,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AllowAnonymousToPage("/Account/Logout");
     o.Conventions.AllowAnonymousToPage("/Account/Denied");
     o.Conventions.AllowAnonymousToPage("/Error");
+    o.Conventions.AllowAnonymousToPage("/Rate/Index"); // the public rating page of a window's QR code (SAT-1)
 }).AddViewLocalization().AddDataAnnotationsLocalization();
 
 var app = builder.Build();
@@ -86,6 +89,7 @@ if (command is not null)
 var credentials = await Bootstrap.PrepareAsync(app.Services);
 
 app.UseExceptionHandler();
+app.UseDeviceRatings(); // rating devices' lean path (decision 008): before the rest of the pipeline, after the exception handler
 app.UseStatusCodePages();
 app.UseNulRejection();
 var localization = new RequestLocalizationOptions()
@@ -99,6 +103,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseTwoFactorEnrolment();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapGet("/culture", (string c, string? returnUrl, HttpContext ctx) =>
 {
@@ -114,6 +119,7 @@ AccountsApi.Map(app);
 AuditApi.Map(app);
 CalendarApi.Map(app);
 OrganisationApi.Map(app);
+app.MapRatings();
 OrgImportApi.Map(app);
 app.MapEvidence();
 InspectionsApi.Map(app);

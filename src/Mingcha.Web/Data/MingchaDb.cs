@@ -14,6 +14,7 @@ using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Features.Rectification;
 
@@ -58,6 +59,11 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<ServiceRecord> ServiceRecords => Set<ServiceRecord>();
+    public DbSet<Rating> Ratings => Set<Rating>();
+    public DbSet<RatingFlag> RatingFlags => Set<RatingFlag>();
+    public DbSet<RatingExclusion> RatingExclusions => Set<RatingExclusion>();
+    public DbSet<FollowUpCase> FollowUpCases => Set<FollowUpCase>();
     public DbSet<Infrastructure.DataProtectionKeyRow> DataProtectionKeys => Set<Infrastructure.DataProtectionKeyRow>();
     public DbSet<EvidenceCase> EvidenceCases => Set<EvidenceCase>();
     public DbSet<EvidenceCaseInspector> EvidenceCaseInspectors => Set<EvidenceCaseInspector>();
@@ -289,6 +295,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(n => n.Title).HasMaxLength(300);
             e.Property(n => n.DedupKey).HasMaxLength(300);
         });
+        RatingsModel.Configure(builder);
         EvidenceModel.Configure(builder);
         InspectionsModel.Configure(builder);
         VisitProtocolModel.Configure(builder);

@@ -10,11 +10,13 @@ using R = Mingcha.Domain.Security.Roles;
 namespace Mingcha.IntegrationTests.Infrastructure;
 
 /// <summary>Who may call an endpoint (SEC-1): everyone including anonymous callers, any signed-in user, or the listed roles.</summary>
-public sealed record Access(bool Anonymous, IReadOnlySet<string> Roles)
+public sealed record Access(bool Anonymous, IReadOnlySet<string> Roles, string? TokenScope = null)
 {
     public static readonly Access Public = new(true, R.All.ToHashSet(StringComparer.Ordinal));
     public static readonly Access SignedIn = new(false, R.All.ToHashSet(StringComparer.Ordinal));
     public static Access Only(params string[] roles) => new(false, roles.ToHashSet(StringComparer.Ordinal));
+    /// <summary>Machines only (e.g. rating devices): an API token with the scope, bound to the seeded unit; no signed-in role may call it.</summary>
+    public static Access Token(string scope) => new(false, new HashSet<string>(StringComparer.Ordinal), scope);
 
     public bool Allows(string? role) => role is null ? Anonymous : Roles.Contains(role);
 }
@@ -85,6 +87,8 @@ public static class ApiCatalog
     private static readonly Access InsVisitRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector, R.UnitLiaison);
     private static readonly Access RctRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison);
     private static readonly Access DocumentsRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor, R.UnitLiaison);
+    private static readonly Access RatingsRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison);
+    private static readonly Access RatingsFollowUp = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.UnitLiaison);
 
     private static ApiCall Get(string path) => new(HttpMethod.Get, path);
     private static ApiCall Post(string path, object? body = null) => new(HttpMethod.Post, path, body is null ? null : JsonSerializer.Serialize(body, Api.Json));
@@ -306,6 +310,44 @@ public static class ApiCatalog
         new("GET /api/v1/rectification/ledger/{unitId:guid}/{year:int}/xlsx", RctRead, (s, n) => Get($"/api/v1/rectification/ledger/{s.UnitId}/2026/xlsx")),
         new("POST /api/v1/rectification/ledger/decisions", OfficeManage, (s, n) => Post("/api/v1/rectification/ledger/decisions", new { unitId = s.UnitId, year = 2026, points = 1, source = "Decision", description = "阻挠检查，酌情扣分" })),
         new("POST /api/v1/rectification/ledger/lines/{id:guid}/reverse", OfficeManage, (s, n) => Post($"/api/v1/rectification/ledger/lines/{Guid.Empty}/reverse", new { text = "决定撤销" })),
+        // Satisfaction (issue 7). Rating devices post with a token of scope ratings:write only; business systems push
+        // service records with a token (service-records:write) or the office enters them. The control centre and the
+        // ratings are read by the office, leaders and the unit's liaison (own unit, SEC-2); follow-ups are the office's
+        // and the unit's; surveys, flags, incentives and secondments are the office's.
+        new("POST /api/v1/ratings", Access.Token("ratings:write"), (s, n) => Post("/api/v1/ratings", new { sectionId = s.SectionId, caseNumber = $"matrix-rate-{n}", level = 1 })),
+        new("POST /api/v1/ratings/complaint", Access.Token("complaints:write"), (s, n) => Post("/api/v1/ratings/complaint", new { complaintNumber = $"matrix-cmp-{n}", sectionId = s.SectionId, level = 2, comment = "答复及时" })),
+        new("POST /api/v1/service-records", OfficeManage, (s, n) => Post("/api/v1/service-records", new { caseNumber = $"matrix-case-{n}", sectionId = s.SectionId, citizenPhone = "13812345678", finishedAt = "2026-11-16T01:00:00Z" })),
+        new("POST /api/v1/service-records/import", OfficeManage, (s, n) => new ApiCall(HttpMethod.Post, "/api/v1/service-records/import", Csv: "办件编号,窗口编码,办结时间\nmatrix-import-none,no-such-window,2026-11-16 09:00\n")),
+        new("GET /api/v1/service-records/import/template", OfficeManage, (s, n) => Get("/api/v1/service-records/import/template")),
+        new("GET /api/v1/service-records/{caseNumber}", RatingsRead, (s, n) => Get("/api/v1/service-records/matrix-none")),
+        new("GET /api/v1/ratings", RatingsRead, (s, n) => Get($"/api/v1/ratings?unitId={s.UnitId}&take=5")),
+        new("GET /api/v1/ratings/today", RatingsRead, (s, n) => Get("/api/v1/ratings/today")),
+        new("GET /api/v1/ratings/live", RatingsRead, (s, n) => Get("/api/v1/ratings/live")),
+        new("POST /api/v1/ratings/{id:guid}/reveal-phone", RatingsFollowUp, (s, n) => Post($"/api/v1/ratings/{Guid.Empty}/reveal-phone")),
+        new("GET /api/v1/sections/{id:guid}/rating-qr.png", RatingsRead, (s, n) => Get($"/api/v1/sections/{s.SectionId}/rating-qr.png")),
+        new("GET /api/v1/follow-ups", RatingsFollowUp, (s, n) => Get("/api/v1/follow-ups")),
+        new("GET /api/v1/follow-ups/{id:guid}", RatingsFollowUp, (s, n) => Get($"/api/v1/follow-ups/{Guid.Empty}")),
+        new("POST /api/v1/follow-ups/{id:guid}/steps", RatingsFollowUp, (s, n) => Post($"/api/v1/follow-ups/{Guid.Empty}/steps", new { step = "CallBack", note = "矩阵", reached = true })),
+        new("POST /api/v1/follow-ups/{id:guid}/appeal", RatingsFollowUp, (s, n) => Post($"/api/v1/follow-ups/{Guid.Empty}/appeal", new { reason = "恶意评价" })),
+        new("POST /api/v1/follow-ups/{id:guid}/appeal-decision", OfficeManage, (s, n) => Post($"/api/v1/follow-ups/{Guid.Empty}/appeal-decision", new { upheld = true, note = "矩阵" })),
+        new("GET /api/v1/rating-flags", OfficeManage, (s, n) => Get("/api/v1/rating-flags?open=true")),
+        new("POST /api/v1/rating-flags/{id:guid}/review", OfficeManage, (s, n) => Post($"/api/v1/rating-flags/{Guid.Empty}/review", new { confirmed = true })),
+        new("POST /api/v1/surveys", OfficeManage, (s, n) => Post("/api/v1/surveys", new { year = 2026, quarter = 3, count = 5, seed = $"matrix-{n}" })),
+        new("GET /api/v1/surveys/{id:guid}", OfficeManage, (s, n) => Get($"/api/v1/surveys/{Guid.Empty}")),
+        new("GET /api/v1/surveys/{id:guid}/verify", OfficeManage, (s, n) => Get($"/api/v1/surveys/{Guid.Empty}/verify")),
+        new("POST /api/v1/survey-calls/{id:guid}/reveal-phone", OfficeManage, (s, n) => Post($"/api/v1/survey-calls/{Guid.Empty}/reveal-phone")),
+        new("POST /api/v1/survey-calls/{id:guid}/answer", OfficeManage, (s, n) => Post($"/api/v1/survey-calls/{Guid.Empty}/answer", new { reached = true, level = 1, scale = "ThreeLevel", comment = "满意" })),
+        new("POST /api/v1/incentives/{year:int}/badges", OfficeManage, (s, n) => Post("/api/v1/incentives/2026/badges")),
+        new("GET /api/v1/incentives/{year:int}/badges/{staffId:guid}", OfficeManage, (s, n) => Get($"/api/v1/incentives/2026/badges/{Guid.Empty}")),
+        new("GET /api/v1/incentives/{year:int}/rankings/{kind}", OfficeManage, (s, n) => Get("/api/v1/incentives/2026/rankings/BestWindowUnit")),
+        new("POST /api/v1/incentives/{year:int}/awards", OfficeManage, (s, n) => Post("/api/v1/incentives/2026/awards", new { kind = "BestWindowUnit", subjectId = s.UnitId, reason = "满意率第一" })),
+        new("POST /api/v1/secondments", OfficeManage, (s, n) => Post("/api/v1/secondments", new { staffId = Guid.Empty, outletSectionId = s.SectionId, title = "第一副主任", start = "2026-12-01", end = "2027-11-30", targets = new[] { "办件提速" } })),
+        new("POST /api/v1/secondments/{id:guid}/logs", OfficeManage, (s, n) => Post($"/api/v1/secondments/{Guid.Empty}/logs", new { day = "2026-11-16", onSite = true, text = "驻点" })),
+        new("GET /api/v1/secondments/{id:guid}/presence", OfficeManage, (s, n) => Get($"/api/v1/secondments/{Guid.Empty}/presence?year=2026&month=11")),
+        new("POST /api/v1/secondment-targets/{id:guid}/met", OfficeManage, (s, n) => Post($"/api/v1/secondment-targets/{Guid.Empty}/met?day=2026-11-16")),
+        new("POST /api/v1/secondments/{id:guid}/end-term", OfficeManage, (s, n) => Post($"/api/v1/secondments/{Guid.Empty}/end-term")),
+        new("GET /api/v1/satisfaction/units/{id:guid}", RatingsRead, (s, n) => Get($"/api/v1/satisfaction/units/{s.UnitId}?from=2026-01-01&to=2026-12-31")),
+        new("GET /api/v1/satisfaction/sections/{id:guid}", RatingsRead, (s, n) => Get($"/api/v1/satisfaction/sections/{s.SectionId}?from=2026-01-01&to=2026-12-31")),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>

@@ -170,6 +170,16 @@ public sealed partial class MalformedInputTests(BareMingchaApp app) : IClassFixt
         public async Task<HttpClient> ForAsync(Access access)
         {
             if (access.Anonymous) return ApiCatalog.ClientWithCookies(app, null);
+            if (access.TokenScope is { } scope)
+            {
+                // A fresh machine token per endpoint, bound to the seeded unit: devices are rate limited per token.
+                var system = await app.ClientAsAsync(Roles.SystemAdmin);
+                var created = await system.PostJsonAsync("/api/v1/tokens", new { name = "malformed " + Guid.NewGuid().ToString("N")[..6], scopes = new[] { scope }, unitId = seed.UnitId });
+                var token = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
+                var device = ApiCatalog.ClientWithCookies(app, null);
+                device.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                return device;
+            }
             // Prefer the office administrator; otherwise the first role allowed (e.g. the system administrator for accounts).
             var role = access.Roles.Contains(Roles.OfficeAdmin) ? Roles.OfficeAdmin : Roles.All.First(access.Roles.Contains);
             if (!_clients.TryGetValue(role, out var client))

@@ -151,6 +151,7 @@ public static class AccountsApi
         token.Revoke(revokedBy, time.GetUtcNow().UtcDateTime);
         db.Audit(new AuditEvent("token.revoke", "ApiToken", id.ToString()));
         await db.SaveChangesAsync(ct);
+        ApiTokenHandler.Forget(id);
     }
 }
 

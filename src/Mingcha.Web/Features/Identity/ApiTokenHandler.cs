@@ -31,6 +31,35 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
         return ($"{Prefix}{id:N}_{secret}", HashSecret(secret));
     }
 
+    /// <summary>
+    /// How long a token read from the database is trusted in memory. Rating devices call thousands of times a second
+    /// (decision 008); a revocation takes effect at once on the instance that revoked (<see cref="Forget"/>) and within
+    /// this time on the others.
+    /// </summary>
+    public static readonly TimeSpan CacheTime = TimeSpan.FromSeconds(5);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (ApiToken? Token, long At)> Cache = new();
+
+    /// <summary>Raised when a token is revoked on this instance, for other in-memory copies (the rating devices' fast path).</summary>
+    public static event Action<Guid>? Revoked;
+
+    /// <summary>Drops a token from this instance's cache (called on revocation).</summary>
+    public static void Forget(Guid id)
+    {
+        Cache.TryRemove(id, out _);
+        Revoked?.Invoke(id);
+    }
+
+    private async Task<ApiToken?> FindAsync(Guid id)
+    {
+        var tick = Environment.TickCount64;
+        if (Cache.TryGetValue(id, out var hit) && tick - hit.At < CacheTime.TotalMilliseconds) return hit.Token;
+        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, Context.RequestAborted);
+        if (Cache.Count > 100_000) Cache.Clear();
+        Cache[id] = (token, tick);
+        return token;
+    }
+
     public static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -43,7 +72,7 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
             return AuthenticateResult.Fail("Malformed token.");
         var secret = raw[(Prefix.Length + 33)..];
 
-        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, Context.RequestAborted);
+        var token = await FindAsync(id);
         var now = time.GetUtcNow().UtcDateTime;
         if (token is null
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.SecretHash), Encoding.ASCII.GetBytes(HashSecret(secret)))
@@ -54,6 +83,7 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
         {
             // Coarse on purpose: a rating device may call thousands of times a second.
             await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+            token.LastUsedAt = now;
         }
 
         var claims = new List<Claim>

@@ -1,0 +1,63 @@
+namespace Mingcha.Domain.Satisfaction;
+
+/// <summary>A candidate of a yearly selection with the data it is ranked by.</summary>
+/// <param name="Id">Unit, section or staff member.</param>
+/// <param name="Name">Name shown.</param>
+/// <param name="Rate">Satisfaction rate of the year (0..1), null without ratings.</param>
+/// <param name="Ratings">Ratings counted.</param>
+/// <param name="BadRatings">Bad ratings not excluded.</param>
+/// <param name="ConfirmedViolations">Confirmed violations of the year.</param>
+public sealed record SelectionCandidate(Guid Id, string Name, decimal? Rate, int Ratings, int BadRatings, int ConfirmedViolations);
+
+/// <summary>A ranked candidate.</summary>
+public sealed record RankedCandidate(int Rank, SelectionCandidate Candidate, bool Eligible, string? Reason);
+
+/// <summary>Rule SAT-5: yearly selections ranked by the data, and the excellent-post badge.</summary>
+public static class IncentiveRules
+{
+    /// <summary>Fewest ratings for a candidate to be ranked: a rate from a handful of ratings says little.</summary>
+    public const int MinRatings = 30;
+
+    /// <summary>
+    /// Ranks candidates: eligible first (enough ratings, no confirmed violation), then by rate high to low, fewer
+    /// bad ratings, more ratings. Equal keys share a rank (1, 2, 2, 4).
+    /// </summary>
+    public static IReadOnlyList<RankedCandidate> Rank(IEnumerable<SelectionCandidate> candidates, int minRatings = MinRatings)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var list = candidates.Select(c => (c, reason: c.ConfirmedViolations > 0 ? "有经查实的违规。 Has a confirmed violation."
+                : c.Ratings < minRatings || c.Rate is null ? $"评价少于 {minRatings} 个。 Fewer than {minRatings} ratings." : null))
+            .OrderBy(x => x.reason is null ? 0 : 1)
+            .ThenByDescending(x => x.c.Rate ?? -1m)
+            .ThenBy(x => x.c.BadRatings)
+            .ThenByDescending(x => x.c.Ratings)
+            .ToList();
+        var result = new List<RankedCandidate>(list.Count);
+        for (var i = 0; i < list.Count; i++)
+        {
+            var (c, reason) = list[i];
+            var rank = i + 1;
+            if (i > 0 && result[i - 1] is var prev && (prev.Reason is null) == (reason is null) && prev.Candidate.Rate == c.Rate
+                && prev.Candidate.BadRatings == c.BadRatings && prev.Candidate.Ratings == c.Ratings)
+                rank = prev.Rank;
+            result.Add(new RankedCandidate(rank, c, reason is null, reason));
+        }
+        return result;
+    }
+}
+
+/// <summary>Rule ORG-7: a secondment's month and its end.</summary>
+public static class SecondmentRules
+{
+    /// <summary>S2: at least one week a month on site: five working days with a work log entry on site.</summary>
+    public const int MinOnSiteDaysPerMonth = 5;
+
+    /// <summary>Whether a month's on-site days satisfy the presence rule.</summary>
+    public static bool PresenceMet(int onSiteWorkingDays) => onSiteWorkingDays >= MinOnSiteDaysPerMonth;
+
+    /// <summary>
+    /// S2 "达不到目标不予撤回": at the end of its term a secondment whose outlet missed any target is extended
+    /// (by another term), never closed.
+    /// </summary>
+    public static bool MayClose(int targetsMet, int targetsTotal) => targetsTotal == 0 || targetsMet >= targetsTotal;
+}

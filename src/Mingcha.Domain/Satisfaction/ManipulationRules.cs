@@ -1,0 +1,115 @@
+namespace Mingcha.Domain.Satisfaction;
+
+/// <summary>Which SAT-9 rule fired.</summary>
+public enum ManipulationRule
+{
+    /// <summary>Many top ratings from one device in a short time.</summary>
+    DeviceBurst,
+
+    /// <summary>Many top ratings at one window in a short time.</summary>
+    WindowBurst,
+
+    /// <summary>A rating given outside the window's opening hours.</summary>
+    OutsideOpeningHours,
+
+    /// <summary>One phone number rating many cases.</summary>
+    PhoneManyCases,
+}
+
+/// <summary>Thresholds of the SAT-9 rules; the defaults are decision 008's and are configurable.</summary>
+public sealed record ManipulationThresholds
+{
+    /// <summary>Top ratings from one device within <see cref="BurstWindow"/> that make a burst.</summary>
+    public int DeviceBurstCount { get; init; } = 10;
+
+    /// <summary>Top ratings at one window within <see cref="BurstWindow"/> that make a burst.</summary>
+    public int WindowBurstCount { get; init; } = 15;
+
+    /// <summary>The sliding window of the burst rules. A person at a window needs minutes, not seconds.</summary>
+    public TimeSpan BurstWindow { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Distinct cases one phone number may rate per day before it is flagged.</summary>
+    public int PhoneCasesPerDay { get; init; } = 5;
+
+    /// <summary>Opening hours, office-local.</summary>
+    public TimeOnly Opens { get; init; } = new(8, 0);
+
+    /// <summary>Closing time, office-local; ratings up to 30 minutes after it are still a finished queue.</summary>
+    public TimeOnly Closes { get; init; } = new(18, 0);
+
+    /// <summary>Grace after closing.</summary>
+    public TimeSpan AfterClosingGrace { get; init; } = TimeSpan.FromMinutes(30);
+}
+
+/// <summary>A rating as the SAT-9 rules see it.</summary>
+/// <param name="Id">The rating.</param>
+/// <param name="DeviceId">The device (token) that sent it, if any.</param>
+/// <param name="SectionId">The window.</param>
+/// <param name="IsTop">Whether it is a top rating.</param>
+/// <param name="RatedAtLocal">Office-local time of the rating.</param>
+/// <param name="Phone">The rater's phone, normalised, if given.</param>
+/// <param name="CaseNumber">The case rated, if any.</param>
+public sealed record RatingFact(Guid Id, Guid? DeviceId, Guid SectionId, bool IsTop, DateTime RatedAtLocal, string? Phone, string? CaseNumber);
+
+/// <summary>A flag raised on one rating, with the rule that fired and why.</summary>
+public sealed record ManipulationFlag(Guid RatingId, ManipulationRule Rule, string Reason);
+
+/// <summary>
+/// Rule SAT-9: bursts of top ratings from one device or window, ratings outside opening hours, and one phone
+/// number rating many cases are flagged for review. Flags never change or drop a rating: an Office reviewer
+/// decides. <see cref="Detect"/> is pure: give it the new ratings and the recent history around them.
+/// </summary>
+public static class ManipulationRules
+{
+    /// <summary>Flags among <paramref name="candidates"/>, judged against <paramref name="history"/> (which may include them).</summary>
+    /// <param name="candidates">Ratings to judge.</param>
+    /// <param name="history">Ratings around them (same days), including or excluding the candidates.</param>
+    /// <param name="t">Thresholds.</param>
+    /// <param name="isWorkingDay">Whether an office-local date is a working day (CAL-1); weekends and holidays are closed.</param>
+    public static IReadOnlyList<ManipulationFlag> Detect(IReadOnlyCollection<RatingFact> candidates, IReadOnlyCollection<RatingFact> history,
+        ManipulationThresholds t, Func<DateOnly, bool> isWorkingDay)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(t);
+        ArgumentNullException.ThrowIfNull(isWorkingDay);
+        var all = history.Concat(candidates).DistinctBy(r => r.Id).ToList();
+        var flags = new List<ManipulationFlag>();
+        foreach (var r in candidates)
+        {
+            var time = TimeOnly.FromDateTime(r.RatedAtLocal);
+            var day = DateOnly.FromDateTime(r.RatedAtLocal);
+            if (!isWorkingDay(day) || time < t.Opens || time > t.Closes.Add(t.AfterClosingGrace))
+                flags.Add(new ManipulationFlag(r.Id, ManipulationRule.OutsideOpeningHours,
+                    $"评价时间 {r.RatedAtLocal:yyyy-MM-dd HH:mm} 不在办公时间内。 Rated outside opening hours."));
+
+            if (r.IsTop)
+            {
+                if (r.DeviceId is { } device)
+                {
+                    var n = CountTopInWindow(all, r, x => x.DeviceId == device, t.BurstWindow);
+                    if (n >= t.DeviceBurstCount)
+                        flags.Add(new ManipulationFlag(r.Id, ManipulationRule.DeviceBurst,
+                            $"同一评价器 {t.BurstWindow.TotalMinutes:0} 分钟内 {n} 个最高评价。 {n} top ratings from one device within {t.BurstWindow.TotalMinutes:0} min."));
+                }
+                var w = CountTopInWindow(all, r, x => x.SectionId == r.SectionId, t.BurstWindow);
+                if (w >= t.WindowBurstCount)
+                    flags.Add(new ManipulationFlag(r.Id, ManipulationRule.WindowBurst,
+                        $"同一窗口 {t.BurstWindow.TotalMinutes:0} 分钟内 {w} 个最高评价。 {w} top ratings at one window within {t.BurstWindow.TotalMinutes:0} min."));
+            }
+
+            if (r.Phone is { Length: > 0 } phone)
+            {
+                var cases = all.Where(x => x.Phone == phone && DateOnly.FromDateTime(x.RatedAtLocal) == day)
+                    .Select(x => x.CaseNumber ?? x.Id.ToString()).Distinct(StringComparer.Ordinal).Count();
+                if (cases > t.PhoneCasesPerDay)
+                    flags.Add(new ManipulationFlag(r.Id, ManipulationRule.PhoneManyCases,
+                        $"同一手机号当天评价 {cases} 个办件。 One phone number rated {cases} cases that day."));
+            }
+        }
+        return flags;
+    }
+
+    private static int CountTopInWindow(List<RatingFact> all, RatingFact r, Func<RatingFact, bool> same, TimeSpan window) =>
+        all.Count(x => x.IsTop && same(x) && x.RatedAtLocal <= r.RatedAtLocal && x.RatedAtLocal > r.RatedAtLocal - window);
+}

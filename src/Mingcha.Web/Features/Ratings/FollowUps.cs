@@ -1,0 +1,151 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>SAT-7 follow-up cases, appeals and exclusions; SAT-9 flag reviews. Unit liaisons work on their own unit's cases only.</summary>
+public sealed class FollowUps(MingchaDb db, TimeProvider time)
+{
+    public sealed record StepInput([property: Required] FollowUpStep? Step, [property: StringLength(2000)] string? Note, bool? Reached);
+    public sealed record AppealInput([property: Required, StringLength(2000)] string? Reason);
+    public sealed record DecisionInput([property: Required] bool? Upheld, [property: StringLength(2000)] string? Note);
+    public sealed record FlagReviewInput([property: Required] bool? Confirmed);
+
+    public sealed record FollowUpDto(Guid Id, Guid RatingId, Guid UnitId, Guid SectionId, bool RealName, string RaterPhone, DateTime OpenedAt,
+        FollowUpState State, FollowUpStep? NextStep, DateOnly? NextDue, DateOnly? CallBackDue, DateOnly? VerifyDue, DateOnly? FixDue, DateOnly? InformDue,
+        bool CalendarMissing, DateTime? CalledBackAt, DateTime? VerifiedAt, DateTime? FixedAt, DateTime? InformedAt,
+        string? AppealReason, bool? AppealUpheld, string? AppealDecisionNote, bool RatingExcluded, int Level, RatingScale Scale, string? Comment);
+    public sealed record FlagDto(Guid Id, Guid RatingId, string Rule, string Reason, DateTime CreatedAt, bool? Confirmed, DateTime? ReviewedAt);
+
+    private IQueryable<FollowUpCase> Visible(ClaimsPrincipal user)
+    {
+        var q = db.FollowUpCases.AsQueryable();
+        if (user.SeesAllUnits()) return q;
+        var own = user.UnitId() ?? Guid.Empty;
+        return q.Where(f => f.UnitId == own);
+    }
+
+    public async Task<List<FollowUpDto>> ListAsync(ClaimsPrincipal user, string? state, CancellationToken ct)
+    {
+        var q = Visible(user).AsNoTracking();
+        if (state is { Length: > 0 })
+        {
+            if (!Enum.TryParse<FollowUpState>(state, true, out var s)) throw new FieldException("state", "状态无效。 Unknown state.");
+            q = q.Where(f => f.State == s);
+        }
+        var cases = await q.OrderByDescending(f => f.OpenedAt).Take(500).ToListAsync(ct);
+        return await ToDtosAsync(cases, ct);
+    }
+
+    public async Task<FollowUpDto> GetAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
+    {
+        var f = await Visible(user).AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("回访案件不存在。 No such follow-up case.");
+        return (await ToDtosAsync([f], ct))[0];
+    }
+
+    private async Task<List<FollowUpDto>> ToDtosAsync(List<FollowUpCase> cases, CancellationToken ct)
+    {
+        var ids = cases.Select(c => c.RatingId).ToList();
+        var ratings = await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        var excluded = (await db.RatingExclusions.AsNoTracking().Where(x => ids.Contains(x.RatingId)).Select(x => x.RatingId).ToListAsync(ct)).ToHashSet();
+        return cases.Select(f =>
+        {
+            var r = ratings.GetValueOrDefault(f.RatingId);
+            return new FollowUpDto(f.Id, f.RatingId, f.UnitId, f.SectionId, f.RealName, PersonalData.MaskPhone(r?.RaterPhone), f.OpenedAt, f.State, f.NextStep,
+                f.NextStep is { } n ? f.Due(n) : null, f.CallBackDue, f.VerifyDue, f.FixDue, f.InformDue, f.CalendarMissing, f.CalledBackAt, f.VerifiedAt,
+                f.FixedAt, f.InformedAt, f.AppealReason, f.AppealUpheld, f.AppealDecisionNote, excluded.Contains(f.RatingId), r?.Level ?? 0,
+                r?.Scale ?? RatingScale.ThreeLevel, r?.Comment);
+        }).ToList();
+    }
+
+    private async Task<FollowUpCase> LoadAsync(ClaimsPrincipal user, Guid id, CancellationToken ct) =>
+        await Visible(user).FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("回访案件不存在。 No such follow-up case.");
+
+    public async Task<FollowUpDto> CompleteStepAsync(ClaimsPrincipal user, Guid id, StepInput input, CancellationToken ct)
+    {
+        var f = await LoadAsync(user, id, ct);
+        f.CompleteStep(input.Step!.Value, input.Note ?? "", input.Reached, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(user, id, ct);
+    }
+
+    public async Task<FollowUpDto> AppealAsync(ClaimsPrincipal user, Guid id, AppealInput input, CancellationToken ct)
+    {
+        var f = await LoadAsync(user, id, ct);
+        f.Appeal(input.Reason ?? "", time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(user, id, ct);
+    }
+
+    /// <summary>SAT-7: the Office's review. Upheld: the rating is kept, marked excluded, and left out of scores.</summary>
+    public async Task<FollowUpDto> DecideAppealAsync(ClaimsPrincipal user, Guid id, DecisionInput input, CancellationToken ct)
+    {
+        var f = await LoadAsync(user, id, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var by = user.Identity?.Name ?? "";
+        f.DecideAppeal(input.Upheld == true, input.Note ?? "", by, now);
+        if (input.Upheld == true && !await db.RatingExclusions.AnyAsync(x => x.RatingId == f.RatingId, ct))
+            db.RatingExclusions.Add(new RatingExclusion(f.RatingId, $"申诉成立：{input.Note}", by, now));
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(user, id, ct);
+    }
+
+    public async Task<List<FlagDto>> ListFlagsAsync(bool open, CancellationToken ct) =>
+        await db.RatingFlags.AsNoTracking().Where(f => !open || f.ReviewedAt == null).OrderByDescending(f => f.CreatedAt).Take(500)
+            .Select(f => new FlagDto(f.Id, f.RatingId, f.Rule, f.Reason, f.CreatedAt, f.Confirmed, f.ReviewedAt)).ToListAsync(ct);
+
+    /// <summary>SAT-9: a confirmed manipulation excludes the rating (kept, marked); a cleared flag changes nothing.</summary>
+    public async Task<FlagDto> ReviewFlagAsync(ClaimsPrincipal user, Guid id, FlagReviewInput input, CancellationToken ct)
+    {
+        var f = await db.RatingFlags.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("标记不存在。 No such flag.");
+        var now = time.GetUtcNow().UtcDateTime;
+        var by = user.Identity?.Name ?? "";
+        f.Review(input.Confirmed == true, by, now);
+        if (input.Confirmed == true && !await db.RatingExclusions.AnyAsync(x => x.RatingId == f.RatingId, ct))
+            db.RatingExclusions.Add(new RatingExclusion(f.RatingId, $"经复核认定为刷评（{f.Rule}）。", by, now));
+        await db.SaveChangesAsync(ct);
+        return new FlagDto(f.Id, f.RatingId, f.Rule, f.Reason, f.CreatedAt, f.Confirmed, f.ReviewedAt);
+    }
+}
+
+/// <summary>SAT-4: the satisfaction rate of a unit (with its sub-units: a county with its townships) or a section for a period.</summary>
+public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock clock, RatingIntake intake)
+{
+    public sealed record RateDto(Guid SubjectId, DateOnly From, DateOnly To, int Counted, int Excluded, decimal? Rate, decimal Coefficient);
+
+    public async Task<RateDto> ForUnitAsync(Guid unitId, DateOnly from, DateOnly to, bool includeChildren, CancellationToken ct)
+    {
+        if (!await db.Units.AnyAsync(u => u.Id == unitId, ct)) throw new NotFoundException("单位不存在。 No such unit.");
+        var units = new HashSet<Guid> { unitId };
+        if (includeChildren)
+        {
+            var all = await db.Units.AsNoTracking().Select(u => new { u.Id, u.ParentUnitId }).ToListAsync(ct);
+            for (var added = true; added;)
+            {
+                added = false;
+                foreach (var u in all.Where(u => u.ParentUnitId is { } p && units.Contains(p) && !units.Contains(u.Id))) { units.Add(u.Id); added = true; }
+            }
+        }
+        return await RateAsync(unitId, db.Ratings.Where(r => units.Contains(r.UnitId)), from, to, ct);
+    }
+
+    public Task<RateDto> ForSectionAsync(Guid sectionId, DateOnly from, DateOnly to, CancellationToken ct) =>
+        RateAsync(sectionId, db.Ratings.Where(r => r.SectionId == sectionId || db.Sections.Any(s => s.Id == r.SectionId && s.ParentSectionId == sectionId)), from, to, ct);
+
+    private async Task<RateDto> RateAsync(Guid subject, IQueryable<Rating> q, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
+        var start = RatingsApi.DayBoundsUtc(clock, from).From;
+        var end = RatingsApi.DayBoundsUtc(clock, to).To;
+        var groups = await q.AsNoTracking().Where(r => r.RatedAt >= start && r.RatedAt < end)
+            .GroupBy(r => new { r.Scale, r.Level, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
+            .Select(g => new { g.Key.Scale, g.Key.Level, g.Key.Excluded, Count = g.Count() }).ToListAsync(ct);
+        var rate = SatisfactionCoefficient.Compute(groups.SelectMany(g => Enumerable.Repeat(new ScoredRating(intake.Mapping.Score(g.Scale, g.Level), g.Excluded), g.Count)));
+        return new RateDto(subject, from, to, rate.Counted, rate.Excluded, rate.Rate, rate.Coefficient);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Mingcha.Web.Features.Jobs;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>
+/// SAT-3 on its own: at the end of each quarter (01:00 office time on the first day of the next) the quarter's phone
+/// survey is drawn — <see cref="RatingOptions.SurveySize"/> service records with phone numbers (default 100), by the
+/// recorded, reproducible draw of <see cref="PhoneSurveys.DrawAsync"/> with a fresh seed. A quarter the office has
+/// already drawn by hand is left alone. Runs once across instances (JobScheduler, decision 003).
+/// </summary>
+public sealed class PhoneSurveyJob(IOptions<RatingOptions> options) : IRecurringJob
+{
+    public const string JobName = "phone-survey-draw";
+    public string Name => JobName;
+
+    public DateTime NextRun(DateTime afterUtc, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(afterUtc, DateTimeKind.Utc), zone);
+        var quarterStart = new DateTime(local.Year, (local.Month - 1) / 3 * 3 + 1, 1, 1, 0, 0);
+        var candidate = quarterStart > local ? quarterStart : quarterStart.AddMonths(3);
+        return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(candidate, DateTimeKind.Unspecified), zone);
+    }
+
+    public async Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct)
+    {
+        var zone = services.GetRequiredService<IOptions<MingchaOptions>>().Value.TimeZoneInfo;
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(occurrenceUtc, DateTimeKind.Utc), zone);
+        // The quarter that ended before this occurrence.
+        var ended = new DateTime(local.Year, (local.Month - 1) / 3 * 3 + 1, 1).AddMonths(-3);
+        var year = ended.Year;
+        var quarter = (ended.Month - 1) / 3 + 1;
+        var surveys = services.GetRequiredService<PhoneSurveys>();
+        var job = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "job:" + JobName)], "job"));
+        try
+        {
+            var draw = await surveys.DrawAsync(new PhoneSurveys.DrawInput(year, quarter, Math.Clamp(options.Value.SurveySize, 1, 10_000), null), job, ct);
+            return $"drew {draw.Calls.Count} of {draw.InputCount} for {year} Q{quarter}";
+        }
+        catch (DomainRuleException e) when (e.RuleId == "SAT-3")
+        {
+            return $"{year} Q{quarter} already drawn";
+        }
+    }
+}

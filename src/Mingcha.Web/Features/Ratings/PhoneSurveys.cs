@@ -1,0 +1,142 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>
+/// SAT-3: a quarter's phone-survey draw. Keeps what it takes to repeat it: the algorithm, the seed and the input list
+/// (the sorted case numbers of the quarter's service records with a phone number) with its SHA-256.
+/// </summary>
+public sealed class SurveyDrawRecord : IAudited
+{
+    private SurveyDrawRecord() { Seed = ""; Algorithm = ""; InputHash = ""; InputList = ""; DrawnBy = ""; }
+    public SurveyDrawRecord(int year, int quarter, int requested, SurveyDrawResult r, IEnumerable<string> sortedInput, string drawnBy, DateTime nowUtc)
+    {
+        Id = Guid.CreateVersion7(); Year = year; Quarter = quarter; Requested = requested; Seed = r.Seed; Algorithm = r.Algorithm;
+        InputHash = r.InputHash; InputCount = r.InputCount; InputList = string.Join("\n", sortedInput); DrawnBy = drawnBy; DrawnAt = nowUtc;
+    }
+    public Guid Id { get; private set; }
+    public int Year { get; private set; }
+    public int Quarter { get; private set; }
+    public int Requested { get; private set; }
+    public string Seed { get; private set; }
+    public string Algorithm { get; private set; }
+    public string InputHash { get; private set; }
+    public int InputCount { get; private set; }
+    /// <summary>The candidates, sorted, one per line.</summary>
+    public string InputList { get; private set; }
+    public string DrawnBy { get; private set; }
+    public DateTime DrawnAt { get; private set; }
+}
+
+/// <summary>One person to call in a survey draw.</summary>
+public sealed class SurveyCall : IAudited
+{
+    private SurveyCall() { CaseNumber = ""; }
+    public SurveyCall(Guid drawId, int order, ServiceRecord record)
+    { Id = Guid.CreateVersion7(); DrawId = drawId; Order = order; CaseNumber = record.CaseNumber; UnitId = record.UnitId; SectionId = record.SectionId; }
+    public Guid Id { get; private set; }
+    public Guid DrawId { get; private set; }
+    public int Order { get; private set; }
+    public string CaseNumber { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid SectionId { get; private set; }
+    public DateTime? CalledAt { get; private set; }
+    public bool? Reached { get; private set; }
+    public Guid? RatingId { get; private set; }
+
+    public void Record(bool reached, Guid? ratingId, DateTime nowUtc)
+    {
+        if (RatingId is not null) throw new DomainRuleException("SAT-3", "该调查对象已有答复。 This call already has an answer.");
+        CalledAt = nowUtc; Reached = reached; RatingId = ratingId;
+    }
+}
+
+/// <summary>SAT-3 draws, calling lists (SEC-4: masked numbers, reveal logged) and answers recorded as ratings of channel "phone".</summary>
+public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock clock, TimeProvider time)
+{
+    public sealed record DrawInput(int Year, int Quarter, int? Count, string? Seed);
+    public sealed record AnswerInput([property: Required] bool? Reached, int? Level, RatingScale? Scale, string? Comment);
+    public sealed record CallDto(Guid Id, int Order, string CaseNumber, Guid UnitId, Guid SectionId, string Phone, DateTime? CalledAt, bool? Reached, Guid? RatingId);
+    public sealed record DrawDto(Guid Id, int Year, int Quarter, int Requested, string Algorithm, string Seed, string InputHash, int InputCount, DateTime DrawnAt, IReadOnlyList<CallDto> Calls);
+    public sealed record VerifyDto(bool Reproduced, string InputHash, IReadOnlyList<string> Drawn);
+
+    /// <summary>Draws the quarter's sample once; a second draw of the same quarter is refused (409, SAT-3).</summary>
+    public async Task<DrawDto> DrawAsync(DrawInput input, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (input.Quarter is < 1 or > 4) throw new FieldException("quarter", "季度为 1 到 4。 Quarter is 1 to 4.");
+        if (input.Year is < 2000 or > 2100) throw new FieldException("year", "年份无效。 Invalid year.");
+        var count = input.Count ?? 100;
+        if (count is < 1 or > 10_000) throw new FieldException("count", "抽取人数为 1 到 10000。 Count is 1 to 10000.");
+        if (await db.Set<SurveyDrawRecord>().AnyAsync(d => d.Year == input.Year && d.Quarter == input.Quarter, ct))
+            throw new DomainRuleException("SAT-3", "本季度已抽取过电话回访样本。 This quarter's survey has been drawn already.");
+        var (from, to) = SurveyDraw.Quarter(input.Year, input.Quarter);
+        var start = RatingsApi.DayBoundsUtc(clock, from).From;
+        var end = RatingsApi.DayBoundsUtc(clock, to).To;
+        var candidates = await db.ServiceRecords.AsNoTracking().Where(r => r.CitizenPhone != null && r.FinishedAt >= start && r.FinishedAt < end)
+            .Select(r => r.CaseNumber).ToListAsync(ct);
+        var seed = string.IsNullOrWhiteSpace(input.Seed) ? SurveyDraw.NewSeed() : input.Seed.Trim();
+        var result = SurveyDraw.Draw(candidates, count, seed);
+        var draw = new SurveyDrawRecord(input.Year, input.Quarter, count, result, candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal),
+            user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
+        db.Add(draw);
+        var records = await db.ServiceRecords.AsNoTracking().Where(r => result.Drawn.Contains(r.CaseNumber)).ToDictionaryAsync(r => r.CaseNumber, ct);
+        for (var i = 0; i < result.Drawn.Count; i++) db.Add(new SurveyCall(draw.Id, i + 1, records[result.Drawn[i]]));
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(draw.Id, ct);
+    }
+
+    public async Task<DrawDto> GetAsync(Guid id, CancellationToken ct)
+    {
+        var d = await db.Set<SurveyDrawRecord>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("抽样不存在。 No such draw.");
+        var calls = await db.Set<SurveyCall>().AsNoTracking().Where(c => c.DrawId == id).OrderBy(c => c.Order)
+            .Join(db.ServiceRecords, c => c.CaseNumber, r => r.CaseNumber, (c, r) => new { c, r.CitizenPhone }).ToListAsync(ct);
+        return new DrawDto(d.Id, d.Year, d.Quarter, d.Requested, d.Algorithm, d.Seed, d.InputHash, d.InputCount, d.DrawnAt,
+            calls.Select(x => new CallDto(x.c.Id, x.c.Order, x.c.CaseNumber, x.c.UnitId, x.c.SectionId, PersonalData.MaskPhone(x.CitizenPhone), x.c.CalledAt, x.c.Reached, x.c.RatingId)).ToList());
+    }
+
+    /// <summary>Repeats the draw from the stored seed and input list and compares (anyone can check the draw).</summary>
+    public async Task<VerifyDto> VerifyAsync(Guid id, CancellationToken ct)
+    {
+        var d = await db.Set<SurveyDrawRecord>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("抽样不存在。 No such draw.");
+        var again = SurveyDraw.Draw(d.InputList.Split('\n', StringSplitOptions.RemoveEmptyEntries), d.Requested, d.Seed);
+        var stored = await db.Set<SurveyCall>().AsNoTracking().Where(c => c.DrawId == id).OrderBy(c => c.Order).Select(c => c.CaseNumber).ToListAsync(ct);
+        return new VerifyDto(again.InputHash == d.InputHash && again.Drawn.SequenceEqual(stored), again.InputHash, again.Drawn);
+    }
+
+    /// <summary>SEC-4: the full number for the caller; logged.</summary>
+    public async Task<string> RevealAsync(Guid callId, CancellationToken ct)
+    {
+        var call = await db.Set<SurveyCall>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId, ct) ?? throw new NotFoundException("调查对象不存在。 No such call.");
+        var phone = await db.ServiceRecords.Where(r => r.CaseNumber == call.CaseNumber).Select(r => r.CitizenPhone).FirstOrDefaultAsync(ct) ?? "";
+        db.Audit(new AuditEvent("personal-data.reveal", nameof(SurveyCall), callId.ToString(), null, JsonSerializer.Serialize(new { field = "CitizenPhone", call.CaseNumber })));
+        await db.SaveChangesAsync(ct);
+        return phone;
+    }
+
+    /// <summary>SAT-3: the answer is a rating of channel "phone" for the case (one per case and channel, SAT-8).</summary>
+    public async Task<CallDto> AnswerAsync(Guid callId, AnswerInput input, CancellationToken ct)
+    {
+        var call = await db.Set<SurveyCall>().FirstOrDefaultAsync(c => c.Id == callId, ct) ?? throw new NotFoundException("调查对象不存在。 No such call.");
+        if (call.RatingId is not null || call.CalledAt is not null) throw new DomainRuleException("SAT-3", "该调查对象已有答复。 This call already has an answer.");
+        Guid? ratingId = null;
+        if (input.Reached == true)
+        {
+            if (input.Level is not { } level) throw new FieldException("level", "请填写评价等级。 Give the level.");
+            var phone = await db.ServiceRecords.Where(r => r.CaseNumber == call.CaseNumber).Select(r => r.CitizenPhone).FirstOrDefaultAsync(ct);
+            var r = await intake.SubmitAsync(new RatingInput(call.SectionId, null, call.CaseNumber, input.Scale, level, null, null, phone, input.Comment),
+                RatingChannel.Phone, null, null, ct);
+            ratingId = r.Rating.Id;
+        }
+        call.Record(input.Reached == true, ratingId, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return (await GetAsync(call.DrawId, ct)).Calls.Single(c => c.Id == callId);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Calendar;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Calendar;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>
+/// After ratings are committed: opens a follow-up case for every bad one (SAT-7) with working-day deadlines from the
+/// Calendar module, and runs the SAT-9 manipulation rules. Off the ingestion path, so a device's answer never waits
+/// for it; at start-up it opens the cases of bad ratings stored just before a crash (the rating is durable, the case follows).
+/// </summary>
+public sealed partial class RatingAftercare : BackgroundService
+{
+    private readonly Channel<IReadOnlyList<RatingSubmission>> _work = Channel.CreateUnbounded<IReadOnlyList<RatingSubmission>>(new() { SingleReader = true });
+    private readonly IServiceScopeFactory _scopes;
+    private readonly CalendarService _calendar;
+    private readonly RatingOptions _options;
+    private readonly ILogger<RatingAftercare> _logger;
+    private readonly TimeProvider _time;
+    private readonly ManipulationThresholds _thresholds = new();
+    // SAT-9 history kept in memory: the last top ratings per device and per window, and each phone's cases of the day.
+    private readonly Dictionary<Guid, Queue<RatingFact>> _recentByKey = [];
+    private readonly Dictionary<string, List<RatingFact>> _phoneDay = new(StringComparer.Ordinal);
+    private DateOnly _phoneDayDate;
+
+    public RatingAftercare(RatingWriter writer, IServiceScopeFactory scopes, CalendarService calendar, IOptions<RatingOptions> options, ILogger<RatingAftercare> logger, TimeProvider time)
+    {
+        _time = time; _scopes = scopes; _calendar = calendar; _options = options.Value; _logger = logger;
+        writer.Committed += batch => _work.Writer.TryWrite(batch);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try { await OpenMissingCasesAsync(stoppingToken); }
+        catch (Exception e) when (e is not OperationCanceledException) { LogFailed(_logger, e); }
+        var reader = _work.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                var all = new List<RatingSubmission>();
+                while (reader.TryRead(out var b)) all.AddRange(b);
+                try
+                {
+                    await OpenCasesAsync(all.Where(r => r.IsBad).ToList(), stoppingToken);
+                    if (_options.DetectManipulation) await FlagAsync(all, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException) { LogFailed(_logger, e); }
+                // Coalesce: on SQLite every write takes the one write lock the rating writer needs too, so the
+                // aftercare writes at most once per interval, however many batches were committed meanwhile.
+                await Task.Delay(_options.AftercareInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Bad ratings of the last 30 days without a case (a crash between commit and case): opens them.</summary>
+    public async Task OpenMissingCasesAsync(CancellationToken ct)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        var since = _time.GetUtcNow().UtcDateTime.AddDays(-30);
+        var missing = await db.Ratings.AsNoTracking().Where(r => r.IsBad && r.ReceivedAt >= since && !db.FollowUpCases.Any(f => f.RatingId == r.Id))
+            .Select(r => new RatingSubmission(r.Id, r.CaseNumber, r.UnitId, r.SectionId, r.StaffId, r.ServiceItemId, r.Channel, r.Scale, r.Level, r.CommonLevel,
+                r.IsBad, r.RaterPhone, r.Comment, r.RatedAt, r.ReceivedAt, r.DeviceId)).Take(10_000).ToListAsync(ct);
+        await OpenCasesAsync(missing, ct);
+    }
+
+    private async Task OpenCasesAsync(List<RatingSubmission> bad, CancellationToken ct)
+    {
+        if (bad.Count == 0) return;
+        var cases = new List<FollowUpCase>();
+        foreach (var r in bad)
+        {
+            DateOnly? d1 = null, d2 = null, d3 = null, d4 = null;
+            try
+            {
+                d1 = (await _calendar.DeadlineAsync(r.RatedAt, _options.CallBackDays, ct)).LastDay;
+                d2 = (await _calendar.DeadlineAsync(r.RatedAt, _options.VerifyDays, ct)).LastDay;
+                d3 = (await _calendar.DeadlineAsync(r.RatedAt, _options.FixDays, ct)).LastDay;
+                d4 = (await _calendar.DeadlineAsync(r.RatedAt, _options.InformDays, ct)).LastDay;
+            }
+            catch (CalendarYearMissingException)
+            {
+                // CAL-3: no guess. The case opens without deadlines and is marked so the Office sees the missing year.
+                d1 = d2 = d3 = d4 = null;
+            }
+            cases.Add(new FollowUpCase(r.Id, r.UnitId, r.SectionId, r.RaterPhone is not null, r.ReceivedAt, d1, d2, d3, d4));
+        }
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        var ids = cases.Select(c => c.RatingId).ToList();
+        var existing = (await db.FollowUpCases.Where(f => ids.Contains(f.RatingId)).Select(f => f.RatingId).ToListAsync(ct)).ToHashSet();
+        db.FollowUpCases.AddRange(cases.Where(c => !existing.Contains(c.RatingId)));
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException)
+        {
+            // Another instance opened some of them at the same moment (unique index on RatingId): open the rest one by one.
+            foreach (var c in cases.Where(c => !existing.Contains(c.RatingId)))
+            {
+                await using var s2 = _scopes.CreateAsyncScope();
+                var db2 = s2.ServiceProvider.GetRequiredService<MingchaDb>();
+                if (await db2.FollowUpCases.AnyAsync(f => f.RatingId == c.RatingId, ct)) continue;
+                db2.FollowUpCases.Add(new FollowUpCase(c.RatingId, c.UnitId, c.SectionId, c.RealName, c.OpenedAt, c.CallBackDue, c.VerifyDue, c.FixDue, c.InformDue));
+                try { await db2.SaveChangesAsync(ct); } catch (DbUpdateException) { }
+            }
+        }
+    }
+
+    private async Task FlagAsync(List<RatingSubmission> ratings, CancellationToken ct)
+    {
+        var calendar = await _calendar.GetAsync(ct);
+        bool IsWorkingDay(DateOnly d)
+        {
+            try { return calendar.IsWorkingDay(d); }
+            catch (CalendarYearMissingException) { return d.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday; }
+        }
+        var facts = ratings.Select(r => new RatingFact(r.Id, r.DeviceId, r.SectionId, RatingScaleMapping.IsTop(r.Scale, r.Level),
+            TimeZoneInfo.ConvertTimeFromUtc(r.RatedAt, _calendar.TimeZone), r.RaterPhone, r.CaseNumber)).ToList();
+        var history = new List<RatingFact>();
+        foreach (var key in facts.SelectMany(f => f.DeviceId is { } d ? new[] { d, f.SectionId } : [f.SectionId]).Distinct())
+            if (_recentByKey.TryGetValue(key, out var q)) history.AddRange(q);
+        var today = DateOnly.FromDateTime(facts.Max(f => f.RatedAtLocal));
+        if (today != _phoneDayDate) { _phoneDay.Clear(); _phoneDayDate = today; }
+        foreach (var p in facts.Where(f => f.Phone is not null).Select(f => f.Phone!).Distinct())
+            if (_phoneDay.TryGetValue(p, out var list)) history.AddRange(list);
+
+        var flags = ManipulationRules.Detect(facts, history, _thresholds, IsWorkingDay);
+
+        foreach (var f in facts)
+        {
+            if (f.IsTop)
+                foreach (var key in f.DeviceId is { } d ? new[] { d, f.SectionId } : [f.SectionId])
+                {
+                    if (!_recentByKey.TryGetValue(key, out var q)) _recentByKey[key] = q = new Queue<RatingFact>();
+                    q.Enqueue(f);
+                    while (q.Count > Math.Max(_thresholds.DeviceBurstCount, _thresholds.WindowBurstCount)) q.Dequeue();
+                }
+            if (f.Phone is { } phone && DateOnly.FromDateTime(f.RatedAtLocal) == _phoneDayDate)
+            {
+                if (!_phoneDay.TryGetValue(phone, out var list)) _phoneDay[phone] = list = [];
+                list.Add(f);
+            }
+        }
+        if (_recentByKey.Count > 100_000) _recentByKey.Clear();
+        if (flags.Count == 0) return;
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        var now = _time.GetUtcNow().UtcDateTime;
+        db.RatingFlags.AddRange(flags.DistinctBy(f => (f.RatingId, f.Rule)).Select(f => new RatingFlag(f.RatingId, f.Rule, f.Reason, now)));
+        await db.SaveChangesAsync(ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Opening follow-up cases or flagging ratings failed")]
+    private static partial void LogFailed(ILogger logger, Exception e);
+}

@@ -1,0 +1,310 @@
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>
+/// A finished case pushed by a window's business system or imported (SAT-8). Insert-only and idempotent by
+/// <see cref="CaseNumber"/>; not audited row by row (decision 008): each push is a copy of the business system's record.
+/// </summary>
+public sealed class ServiceRecord
+{
+    private ServiceRecord() { CaseNumber = ""; }
+    public ServiceRecord(string caseNumber, Guid unitId, Guid sectionId, Guid? staffId, Guid? serviceItemId, string? citizenPhone,
+        DateTime? acceptedAt, DateTime finishedAt, Guid? sourceTokenId, DateTime nowUtc)
+    {
+        Id = Guid.CreateVersion7(); CaseNumber = caseNumber; UnitId = unitId; SectionId = sectionId; StaffId = staffId;
+        ServiceItemId = serviceItemId; CitizenPhone = citizenPhone; AcceptedAt = acceptedAt; FinishedAt = finishedAt;
+        SourceTokenId = sourceTokenId; CreatedAt = nowUtc;
+    }
+    public Guid Id { get; private set; }
+    /// <summary>办件编号, unique across the city.</summary>
+    public string CaseNumber { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid SectionId { get; private set; }
+    public Guid? StaffId { get; private set; }
+    public Guid? ServiceItemId { get; private set; }
+    /// <summary>Personal data: shown masked (SEC-4).</summary>
+    [Personal(PersonalKind.Phone)]
+    public string? CitizenPhone { get; private set; }
+    public DateTime? AcceptedAt { get; private set; }
+    public DateTime FinishedAt { get; private set; }
+    public Guid? SourceTokenId { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+}
+
+/// <summary>
+/// One rating (SAT-1, SAT-8). Evidence of the public's voice: inserted once by <see cref="RatingWriter"/> and never
+/// updated or deleted (database triggers refuse both). Exclusion after appeal and manipulation flags live in their
+/// own audited tables, so the rating itself stays as it was given.
+/// </summary>
+public sealed class Rating
+{
+    private Rating() { }
+    public Guid Id { get; private set; }
+    public string? CaseNumber { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid SectionId { get; private set; }
+    public Guid? StaffId { get; private set; }
+    public Guid? ServiceItemId { get; private set; }
+    public RatingChannel Channel { get; private set; }
+    public RatingScale Scale { get; private set; }
+    public int Level { get; private set; }
+    /// <summary>The level on the three-level scale (mapping of decision 008), for counting across scales.</summary>
+    public int CommonLevel { get; private set; }
+    public bool IsBad { get; private set; }
+    /// <summary>The rater left a phone number (real-name rating, SAT-7).</summary>
+    public bool RealName { get; private set; }
+    [Personal(PersonalKind.Phone)]
+    public string? RaterPhone { get; private set; }
+    public string? Comment { get; private set; }
+    public DateTime RatedAt { get; private set; }
+    public DateTime ReceivedAt { get; private set; }
+    /// <summary>The device token that sent it.</summary>
+    public Guid? DeviceId { get; private set; }
+}
+
+/// <summary>SAT-9: a rating flagged for review, with the rule that fired.</summary>
+public sealed class RatingFlag : IAudited
+{
+    private RatingFlag() { Rule = ""; Reason = ""; }
+    public RatingFlag(Guid ratingId, ManipulationRule rule, string reason, DateTime nowUtc)
+    { Id = Guid.CreateVersion7(); RatingId = ratingId; Rule = rule.ToString(); Reason = reason; CreatedAt = nowUtc; }
+    public Guid Id { get; private set; }
+    public Guid RatingId { get; private set; }
+    public string Rule { get; private set; }
+    public string Reason { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime? ReviewedAt { get; private set; }
+    public string? ReviewedBy { get; private set; }
+    /// <summary>True: the reviewer found manipulation (the rating is then excluded); false: cleared.</summary>
+    public bool? Confirmed { get; private set; }
+
+    public void Review(bool confirmed, string by, DateTime nowUtc)
+    {
+        if (ReviewedAt is not null) throw new DomainRuleException("SAT-9", "该标记已复核。 This flag was already reviewed.");
+        Confirmed = confirmed; ReviewedBy = by; ReviewedAt = nowUtc;
+    }
+}
+
+/// <summary>SAT-7: a rating left out of scores after review; the rating stays visible, marked excluded.</summary>
+public sealed class RatingExclusion : IAudited
+{
+    private RatingExclusion() { Reason = ""; DecidedBy = ""; }
+    public RatingExclusion(Guid ratingId, string reason, string decidedBy, DateTime nowUtc)
+    { RatingId = ratingId; Reason = reason; DecidedBy = decidedBy; DecidedAt = nowUtc; }
+    public Guid RatingId { get; private set; }
+    public string Reason { get; private set; }
+    public string DecidedBy { get; private set; }
+    public DateTime DecidedAt { get; private set; }
+}
+
+public enum FollowUpState
+{
+    Open,
+    Appealed,
+    Closed,
+}
+
+/// <summary>
+/// SAT-7: the follow-up of a bad rating, owned by the unit that served: call back, verify, fix, tell the rater,
+/// each by a working-day deadline from the rating (CAL-2). Appeals against mistaken or malicious ratings are reviewed
+/// by the Office; an upheld appeal excludes the rating and closes the case.
+/// </summary>
+public sealed class FollowUpCase : IAudited
+{
+    private FollowUpCase() { }
+    public FollowUpCase(Guid ratingId, Guid unitId, Guid sectionId, bool realName, DateTime openedAt,
+        DateOnly? callBackDue, DateOnly? verifyDue, DateOnly? fixDue, DateOnly? informDue)
+    {
+        Id = Guid.CreateVersion7(); RatingId = ratingId; UnitId = unitId; SectionId = sectionId; RealName = realName; OpenedAt = openedAt;
+        CallBackDue = callBackDue; VerifyDue = verifyDue; FixDue = fixDue; InformDue = informDue; NextStep = FollowUpStep.CallBack;
+        CalendarMissing = callBackDue is null;
+    }
+    public Guid Id { get; private set; }
+    public Guid RatingId { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid SectionId { get; private set; }
+    public bool RealName { get; private set; }
+    public DateTime OpenedAt { get; private set; }
+    public FollowUpState State { get; private set; }
+    /// <summary>The step to do next; null when all four are done.</summary>
+    public FollowUpStep? NextStep { get; private set; }
+    public DateOnly? CallBackDue { get; private set; }
+    public DateOnly? VerifyDue { get; private set; }
+    public DateOnly? FixDue { get; private set; }
+    public DateOnly? InformDue { get; private set; }
+    /// <summary>CAL-3: the calendar did not hold the year; deadlines are missing and the Office is told.</summary>
+    public bool CalendarMissing { get; private set; }
+    public DateTime? CalledBackAt { get; private set; }
+    public bool? Reached { get; private set; }
+    public string? CallBackNote { get; private set; }
+    public DateTime? VerifiedAt { get; private set; }
+    public string? VerifyNote { get; private set; }
+    public DateTime? FixedAt { get; private set; }
+    public string? FixNote { get; private set; }
+    public DateTime? InformedAt { get; private set; }
+    public string? InformNote { get; private set; }
+    public string? AppealReason { get; private set; }
+    public DateTime? AppealedAt { get; private set; }
+    public bool? AppealUpheld { get; private set; }
+    public string? AppealDecisionNote { get; private set; }
+    public DateTime? AppealDecidedAt { get; private set; }
+    public string? AppealDecidedBy { get; private set; }
+    public DateTime? ClosedAt { get; private set; }
+
+    public DateOnly? Due(FollowUpStep step) => step switch
+    {
+        FollowUpStep.CallBack => CallBackDue,
+        FollowUpStep.Verify => VerifyDue,
+        FollowUpStep.Fix => FixDue,
+        _ => InformDue,
+    };
+
+    /// <summary>Records the next step as done. A real-name rater must be reached on the call back (SAT-7).</summary>
+    public void CompleteStep(FollowUpStep step, string note, bool? reached, DateTime nowUtc)
+    {
+        if (State != FollowUpState.Open)
+            throw new DomainRuleException("SAT-7", "回访案件不在办理中（已申诉或已办结）。 The case is not open.");
+        if (NextStep != step)
+            throw new DomainRuleException("SAT-7", $"下一步应为 {NextStep}。 The next step is {NextStep}, not {step}.");
+        if (string.IsNullOrWhiteSpace(note))
+            throw new FieldException("note", "请填写办理情况。 Describe what was done.");
+        switch (step)
+        {
+            case FollowUpStep.CallBack:
+                if (FollowUpRules.MustCallBack(RealName) && reached != true)
+                    throw new DomainRuleException("SAT-7", "实名差评必须回访到评价人。 A real-name bad rating must be called back: record the call that reached the rater.", 422);
+                CalledBackAt = nowUtc; Reached = reached; CallBackNote = note; break;
+            case FollowUpStep.Verify: VerifiedAt = nowUtc; VerifyNote = note; break;
+            case FollowUpStep.Fix: FixedAt = nowUtc; FixNote = note; break;
+            default: InformedAt = nowUtc; InformNote = note; break;
+        }
+        NextStep = FollowUpRules.Next(step);
+        if (NextStep is null) { State = FollowUpState.Closed; ClosedAt = nowUtc; }
+    }
+
+    /// <summary>The unit appeals: the rating was mistaken or malicious (SAT-7).</summary>
+    public void Appeal(string reason, DateTime nowUtc)
+    {
+        if (State != FollowUpState.Open)
+            throw new DomainRuleException("SAT-7", "只能对办理中的回访案件申诉，且只能申诉一次。 Only an open case can be appealed, once.");
+        if (AppealedAt is not null)
+            throw new DomainRuleException("SAT-7", "已申诉过。 Already appealed.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new FieldException("reason", "请说明申诉理由。 Give the reason.");
+        AppealReason = reason; AppealedAt = nowUtc; State = FollowUpState.Appealed;
+    }
+
+    /// <summary>The Office decides an appeal: upheld closes the case (the caller excludes the rating), rejected reopens it.</summary>
+    public void DecideAppeal(bool upheld, string note, string by, DateTime nowUtc)
+    {
+        if (State != FollowUpState.Appealed)
+            throw new DomainRuleException("SAT-7", "没有待复核的申诉。 There is no appeal to decide.");
+        if (string.IsNullOrWhiteSpace(note)) throw new FieldException("note", "请填写复核意见。 Give the review's reasons.");
+        AppealUpheld = upheld; AppealDecisionNote = note; AppealDecidedAt = nowUtc; AppealDecidedBy = by;
+        if (upheld) { State = FollowUpState.Closed; ClosedAt = nowUtc; }
+        else State = FollowUpState.Open;
+    }
+}
+
+internal static class RatingsModel
+{
+    private static readonly string[] NoteColumns = ["CallBackNote", "VerifyNote", "FixNote", "InformNote", "AppealReason", "AppealDecisionNote"];
+
+    public static void Configure(ModelBuilder builder)
+    {
+        builder.Entity<ServiceRecord>(e =>
+        {
+            e.HasIndex(r => r.CaseNumber).IsUnique();
+            e.HasIndex(r => new { r.UnitId, r.FinishedAt });
+            e.Property(r => r.CaseNumber).HasMaxLength(64);
+            e.Property(r => r.CitizenPhone).HasMaxLength(32);
+        });
+        builder.Entity<Rating>(e =>
+        {
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.HasIndex(r => new { r.CaseNumber, r.Channel }).IsUnique();
+            e.HasIndex(r => r.ReceivedAt);
+            e.HasIndex(r => new { r.UnitId, r.RatedAt });
+            e.HasIndex(r => new { r.SectionId, r.RatedAt });
+            e.Property(r => r.CaseNumber).HasMaxLength(64);
+            e.Property(r => r.RaterPhone).HasMaxLength(32);
+            e.Property(r => r.Comment).HasMaxLength(500);
+            e.Property(r => r.Channel).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.Scale).HasConversion<string>().HasMaxLength(16);
+        });
+        builder.Entity<RatingFlag>(e =>
+        {
+            e.HasIndex(f => new { f.RatingId, f.Rule }).IsUnique();
+            e.Property(f => f.Rule).HasMaxLength(32);
+            e.Property(f => f.Reason).HasMaxLength(300);
+            e.Property(f => f.ReviewedBy).HasMaxLength(200);
+        });
+        builder.Entity<RatingExclusion>(e =>
+        {
+            e.HasKey(x => x.RatingId);
+            e.Property(x => x.Reason).HasMaxLength(1000);
+            e.Property(x => x.DecidedBy).HasMaxLength(200);
+        });
+        builder.Entity<SurveyDrawRecord>(e =>
+        {
+            e.ToTable("SurveyDraws");
+            e.HasIndex(d => new { d.Year, d.Quarter }).IsUnique();
+            e.Property(d => d.Seed).HasMaxLength(200);
+            e.Property(d => d.Algorithm).HasMaxLength(50);
+            e.Property(d => d.InputHash).HasMaxLength(64);
+            e.Property(d => d.DrawnBy).HasMaxLength(200);
+        });
+        builder.Entity<SurveyCall>(e =>
+        {
+            e.ToTable("SurveyCalls");
+            e.HasIndex(c => new { c.DrawId, c.Order }).IsUnique();
+            e.Property(c => c.CaseNumber).HasMaxLength(64);
+        });
+        builder.Entity<StaffBadge>(e =>
+        {
+            e.ToTable("StaffBadges");
+            e.HasIndex(b => new { b.StaffId, b.Year }).IsUnique();
+            e.Property(b => b.RevokedReason).HasMaxLength(2000);
+            e.Property(b => b.FindingLink).HasMaxLength(500);
+        });
+        builder.Entity<IncentiveAward>(e =>
+        {
+            e.ToTable("IncentiveAwards");
+            e.HasIndex(a => new { a.Year, a.Kind });
+            e.Property(a => a.Kind).HasMaxLength(32);
+            e.Property(a => a.Reason).HasMaxLength(2000);
+            e.Property(a => a.AwardedBy).HasMaxLength(200);
+        });
+        builder.Entity<Secondment>(e =>
+        {
+            e.ToTable("Secondments");
+            e.HasIndex(x => x.StaffId);
+            e.Property(x => x.Title).HasMaxLength(100);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+        });
+        builder.Entity<SecondmentLog>(e =>
+        {
+            e.ToTable("SecondmentLogs");
+            e.HasIndex(x => new { x.SecondmentId, x.Day }).IsUnique();
+            e.Property(x => x.Text).HasMaxLength(4000);
+        });
+        builder.Entity<SecondmentTarget>(e =>
+        {
+            e.ToTable("SecondmentTargets");
+            e.HasIndex(x => x.SecondmentId);
+            e.Property(x => x.Name).HasMaxLength(300);
+        });
+        builder.Entity<FollowUpCase>(e =>
+        {
+            e.HasIndex(f => f.RatingId).IsUnique();
+            e.HasIndex(f => new { f.UnitId, f.State });
+            e.Property(f => f.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(f => f.NextStep).HasConversion<string>().HasMaxLength(16);
+            foreach (var p in NoteColumns) e.Property(p).HasMaxLength(2000);
+            e.Property(f => f.AppealDecidedBy).HasMaxLength(200);
+        });
+    }
+}

@@ -1,0 +1,125 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>A section as the intake sees it (cached: ratings arrive thousands a second).</summary>
+public sealed record SectionInfo(Guid Id, Guid UnitId, string Code, string Name, bool Active);
+
+/// <summary>
+/// Sections by id and code, cached in memory; a miss reloads the table (at most once a second), so a new window
+/// can be rated at once. Renames show within a minute (the cache is refreshed every minute).
+/// </summary>
+public sealed class SectionDirectory(IServiceScopeFactory scopes, TimeProvider time) : IDisposable
+{
+    private volatile Dictionary<Guid, SectionInfo> _byId = [];
+    private volatile Dictionary<string, SectionInfo> _byCode = new(StringComparer.OrdinalIgnoreCase);
+    private DateTime _loadedAt = DateTime.MinValue;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public void Dispose() => _gate.Dispose();
+
+    public async Task<SectionInfo?> FindAsync(Guid? id, string? code, CancellationToken ct)
+    {
+        var stale = time.GetUtcNow().UtcDateTime - _loadedAt > TimeSpan.FromMinutes(1);
+        if (!stale && Lookup(id, code) is { } hit) return hit;
+        await ReloadAsync(stale ? TimeSpan.Zero : TimeSpan.FromSeconds(1), ct);
+        return Lookup(id, code);
+    }
+
+    private SectionInfo? Lookup(Guid? id, string? code) =>
+        id is { } g ? _byId.GetValueOrDefault(g) : code is { Length: > 0 } c ? _byCode.GetValueOrDefault(c) : null;
+
+    private async Task ReloadAsync(TimeSpan minAge, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (time.GetUtcNow().UtcDateTime - _loadedAt < minAge) return;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+            var all = await db.Sections.AsNoTracking().Select(s => new SectionInfo(s.Id, s.UnitId, s.Code, s.Name, s.Active)).ToListAsync(ct);
+            _byId = all.ToDictionary(s => s.Id);
+            _byCode = all.ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
+            _loadedAt = time.GetUtcNow().UtcDateTime;
+        }
+        finally { _gate.Release(); }
+    }
+}
+
+/// <summary>A rating as a channel hands it in.</summary>
+/// <param name="SectionId">The window (or give <paramref name="SectionCode"/>).</param>
+/// <param name="SectionCode">The window's code.</param>
+/// <param name="CaseNumber">办件编号, when there is one.</param>
+/// <param name="Scale">The scale (default three-level).</param>
+/// <param name="Level">1 is best.</param>
+/// <param name="RatedAt">When the rater pressed the button (devices that were offline send it late); null: now.</param>
+/// <param name="StaffId">The staff member, when the device knows.</param>
+/// <param name="Phone">The rater's phone: makes it a real-name rating (SAT-7).</param>
+/// <param name="Comment">What the rater wrote.</param>
+public sealed record RatingInput(Guid? SectionId, string? SectionCode, string? CaseNumber, RatingScale? Scale, int Level, DateTime? RatedAt,
+    Guid? StaffId, string? Phone, string? Comment);
+
+/// <summary>
+/// Checks a rating (SAT-1, SAT-8), hands it to the <see cref="RatingWriter"/> and waits until it is durable.
+/// The device, public page, complaint and phone channels all come through here.
+/// </summary>
+public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer, TimeProvider time, IOptions<RatingOptions> options)
+{
+    private readonly RatingScaleMapping _mapping = options.Value.Mapping();
+
+    public RatingScaleMapping Mapping => _mapping;
+
+    /// <param name="input">The rating.</param>
+    /// <param name="channel">Its channel.</param>
+    /// <param name="boundUnit">The unit the caller (a device token) is bound to: the window must be one of its own.</param>
+    /// <param name="deviceId">The device token.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<RatingWriteResult> SubmitAsync(RatingInput input, RatingChannel channel, Guid? boundUnit, Guid? deviceId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var scale = input.Scale ?? RatingScale.ThreeLevel;
+        switch (RatingIntake_Check(scale, input.Level, input.RatedAt, now))
+        {
+            case RatingRefusal.LevelOutsideScale:
+                throw new FieldException("level", $"评价等级必须在 1 到 {RatingScaleMapping.Levels(scale)} 之间。 The level must be 1 to {RatingScaleMapping.Levels(scale)} on the {scale} scale.");
+            case RatingRefusal.TimeInFuture:
+                throw new DomainRuleException("SAT-8", "评价时间晚于当前时间。 The rating's time is in the future.", 422);
+            case RatingRefusal.TimeTooOld:
+                throw new DomainRuleException("SAT-1", "评价时间过早，已不是即时评价。 The rating is too old to be an immediate rating.", 422);
+        }
+        var caseNumber = string.IsNullOrWhiteSpace(input.CaseNumber) ? null : input.CaseNumber.Trim();
+        if (caseNumber is { Length: > 64 }) throw new FieldException("caseNumber", "办件编号过长。 The case number is too long.");
+        var comment = string.IsNullOrWhiteSpace(input.Comment) ? null : input.Comment.Trim();
+        if (comment is { Length: > 500 }) throw new FieldException("comment", "意见不超过 500 字。 At most 500 characters.");
+        string? phone = null;
+        if (!string.IsNullOrWhiteSpace(input.Phone))
+        {
+            if (!PhoneNumber.IsValid(input.Phone, out _)) throw new FieldException("phone", "电话号码格式不正确。 Not a valid phone number.");
+            phone = PhoneNumber.Normalize(input.Phone);
+        }
+        if (input.SectionId is null && string.IsNullOrWhiteSpace(input.SectionCode))
+            throw new FieldException("sectionId", "请指明窗口。 Name the window.");
+        var section = await sections.FindAsync(input.SectionId, input.SectionCode, ct);
+        if (section is null || !section.Active) throw new NotFoundException("窗口不存在。 No such window.");
+        if (boundUnit is { } unit && section.UnitId != unit)
+            throw new DomainRuleException("SEC-2", "该设备不属于此窗口的单位。 This device belongs to another unit.", 403);
+
+        var submission = new RatingSubmission(Guid.CreateVersion7(), caseNumber, section.UnitId, section.Id, input.StaffId, null, channel, scale,
+            input.Level, _mapping.ToThreeLevel(scale, input.Level), RatingScaleMapping.IsBad(scale, input.Level), phone, comment,
+            input.RatedAt ?? now, now, deviceId);
+        var result = await writer.Enqueue(submission).WaitAsync(ct);
+        return result.Status switch
+        {
+            RatingWriteStatus.Duplicate => throw new DomainRuleException("SAT-8", "该办件已在此渠道评价过。 This case was already rated on this channel."),
+            RatingWriteStatus.CaseOfOtherUnit => throw new DomainRuleException("SEC-2", "该办件属于其他单位。 The case belongs to another unit.", 403),
+            _ => result,
+        };
+    }
+
+    private static RatingRefusal RatingIntake_Check(RatingScale scale, int level, DateTime? at, DateTime now) =>
+        Domain.Satisfaction.RatingIntake.Check(scale, level, at?.ToUniversalTime(), now);
+}

@@ -1,0 +1,386 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Infrastructure;
+using QRCoder;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>
+/// Satisfaction API (SAT-1..SAT-9): service records and ratings pushed by tokens, the ratings list, the live stream,
+/// QR codes of windows, follow-up cases, appeals, flags and the satisfaction rate. Unit liaisons see their own unit only (SEC-2).
+/// </summary>
+public static class RatingsApi
+{
+    public sealed record ServiceRecordInput([property: Required, StringLength(64)] string CaseNumber, Guid? SectionId, string? SectionCode,
+        Guid? StaffId, string? StaffCode, Guid? ServiceItemId, string? ServiceItemCode, string? CitizenPhone, DateTime? AcceptedAt, DateTime FinishedAt);
+    public sealed record ServiceRecordDto(Guid Id, string CaseNumber, Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, string CitizenPhone, DateTime? AcceptedAt, DateTime FinishedAt);
+    public sealed record RatingStored(Guid Id, string Status);
+    public sealed record RatingDto(Guid Id, string? CaseNumber, Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, RatingChannel Channel,
+        RatingScale Scale, int Level, string LevelName, int CommonLevel, bool IsBad, bool RealName, string RaterPhone, string? Comment,
+        DateTime RatedAt, DateTime ReceivedAt, bool Excluded, IReadOnlyList<string> Flags);
+    public sealed record CountsDto(Guid UnitId, Guid SectionId, int Total, int Satisfied, int Basic, int Unsatisfied);
+    public sealed record RevealDto(string Phone);
+
+    public static IServiceCollection AddRatings(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<RatingOptions>(configuration.GetSection(RatingOptions.Section));
+        services.AddSingleton<RatingBroadcaster>();
+        services.AddSingleton<SectionDirectory>();
+        services.AddSingleton<RatingWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RatingWriter>());
+        services.AddSingleton<RatingIntake>();
+        services.AddSingleton<DeviceTokenCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceTokenCache>());
+        services.AddSingleton<DeviceFloodGuard>();
+        services.AddSingleton<RatingAftercare>();
+        services.AddHostedService(sp => sp.GetRequiredService<RatingAftercare>());
+        services.AddSingleton<PostgresRatingListener>();
+        services.AddScoped<FollowUps>();
+        services.AddScoped<ServiceRecordImport>();
+        services.AddSingleton<ComplaintRatings>();
+        services.AddSingleton<Jobs.IRecurringJob, PhoneSurveyJob>();
+        services.AddScoped<Jobs.IReminderSource, FollowUpReminders>();
+        services.AddScoped<SatisfactionRates>();
+        services.AddScoped<PhoneSurveys>();
+        services.AddScoped<Incentives>();
+        services.AddScoped<Secondments>();
+        if (configuration.GetSection(MingchaOptions.Section).Get<MingchaOptions>() is { IsPostgres: true })
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresRatingListener>());
+        services.AddAuthorization(o =>
+        {
+            o.AddPolicy(RatingPolicies.DeviceWrite, p => p.RequireClaim(MingchaClaims.Scope, "ratings:write"));
+            o.AddPolicy(RatingPolicies.ComplaintWrite, p => p.RequireClaim(MingchaClaims.Scope, "complaints:write"));
+            o.AddPolicy(RatingPolicies.RecordsWrite, p => p.RequireAssertion(c =>
+                c.User.HasClaim(MingchaClaims.Scope, "service-records:write") || c.User.IsInRole(Roles.OfficeAdmin) || c.User.IsInRole(Roles.OfficeStaff)));
+            o.AddPolicy(RatingPolicies.Read, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader, Roles.UnitLiaison));
+            o.AddPolicy(RatingPolicies.FollowUp, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison));
+            o.AddPolicy(RatingPolicies.Office, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff));
+        });
+        services.AddRatingRateLimits(configuration);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRatings(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1").WithTags("Ratings");
+
+        g.MapPost("/service-records", PushServiceRecordAsync).RequireAuthorization(RatingPolicies.RecordsWrite);
+        g.MapGet("/service-records/{caseNumber}", GetServiceRecordAsync).RequireAuthorization(RatingPolicies.Read);
+        // SAT-8 without a business system: a CSV file or .xlsx workbook of finished cases, all rows or none.
+        g.MapPost("/service-records/import", async (HttpRequest request, ServiceRecordImport import, CancellationToken ct) =>
+        {
+            if (!request.HasFormContentType) return await import.ImportAsync("upload.csv", request.Body, ct);
+            var form = await request.ReadFormAsync(ct);
+            if (form.Files.Count == 0) return Problems.Field("file", "请选择要导入的文件。 Choose a file to import.");
+            await using var stream = form.Files[0].OpenReadStream();
+            return await import.ImportAsync(form.Files[0].FileName, stream, ct);
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/service-records/import/template", () =>
+            Results.File([.. System.Text.Encoding.UTF8.GetPreamble(), .. System.Text.Encoding.UTF8.GetBytes(ServiceRecordImport.TemplateCsv)], "text/csv", "service-records.csv"))
+            .RequireAuthorization(RatingPolicies.Office);
+
+        // Devices whose token is in memory are answered earlier, by DeviceRatingPath (decision 008); this endpoint takes
+        // the rest (a token not yet loaded, a body that is not clean JSON) with the same checks and the same flood guard.
+        g.MapPost("/ratings", async (RatingInput input, RatingIntake intake, DeviceFloodGuard guard, HttpContext ctx, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var device = Guid.TryParse(user.FindFirstValue(MingchaClaims.TokenId), out var d) ? d : (Guid?)null;
+            if (device is { } id && !guard.TryAcquire(id))
+            {
+                await DeviceFloodGuard.RefuseAsync(ctx);
+                return Results.Empty;
+            }
+            var r = await intake.SubmitAsync(input, RatingChannel.Device, user.UnitId(), device, ct);
+            return Results.Created($"/api/v1/ratings/{r.Rating.Id}", new RatingStored(r.Rating.Id, "stored"));
+        }).RequireAuthorization(RatingPolicies.DeviceWrite);
+
+        g.MapPost("/ratings/complaint", async (ComplaintRatings.AnswerRating input, ComplaintRatings ratings, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var r = await ratings.RateAnswerAsync(input, user.UnitId(), ct);
+            return Results.Created($"/api/v1/ratings/{r.Rating.Id}", new RatingStored(r.Rating.Id, "stored"));
+        }).RequireAuthorization(RatingPolicies.ComplaintWrite);
+        g.MapGet("/ratings", ListRatingsAsync).RequireAuthorization(RatingPolicies.Read);
+        g.MapGet("/ratings/today", TodayAsync).RequireAuthorization(RatingPolicies.Read);
+        g.MapGet("/ratings/live", LiveAsync).RequireAuthorization(RatingPolicies.Read);
+        g.MapPost("/ratings/{id:guid}/reveal-phone", RevealPhoneAsync).RequireAuthorization(RatingPolicies.FollowUp);
+        g.MapGet("/sections/{id:guid}/rating-qr.png", QrAsync).RequireAuthorization(RatingPolicies.Read);
+
+        g.MapGet("/follow-ups", async (string? state, FollowUps f, ClaimsPrincipal user, CancellationToken ct) => await f.ListAsync(user, state, ct))
+            .RequireAuthorization(RatingPolicies.FollowUp);
+        g.MapGet("/follow-ups/{id:guid}", async (Guid id, FollowUps f, ClaimsPrincipal user, CancellationToken ct) => await f.GetAsync(user, id, ct))
+            .RequireAuthorization(RatingPolicies.FollowUp);
+        g.MapPost("/follow-ups/{id:guid}/steps", async (Guid id, FollowUps.StepInput input, FollowUps f, ClaimsPrincipal user, CancellationToken ct) =>
+            await f.CompleteStepAsync(user, id, input, ct)).RequireAuthorization(RatingPolicies.FollowUp);
+        g.MapPost("/follow-ups/{id:guid}/appeal", async (Guid id, FollowUps.AppealInput input, FollowUps f, ClaimsPrincipal user, CancellationToken ct) =>
+            await f.AppealAsync(user, id, input, ct)).RequireAuthorization(RatingPolicies.FollowUp);
+        g.MapPost("/follow-ups/{id:guid}/appeal-decision", async (Guid id, FollowUps.DecisionInput input, FollowUps f, ClaimsPrincipal user, CancellationToken ct) =>
+            await f.DecideAppealAsync(user, id, input, ct)).RequireAuthorization(RatingPolicies.Office);
+
+        g.MapGet("/rating-flags", async (bool? open, FollowUps f, CancellationToken ct) => await f.ListFlagsAsync(open ?? true, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/rating-flags/{id:guid}/review", async (Guid id, FollowUps.FlagReviewInput input, FollowUps f, ClaimsPrincipal user, CancellationToken ct) =>
+            await f.ReviewFlagAsync(user, id, input, ct)).RequireAuthorization(RatingPolicies.Office);
+
+        g.MapPost("/surveys", async (PhoneSurveys.DrawInput input, PhoneSurveys s, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var d = await s.DrawAsync(input, user, ct);
+            return Results.Created($"/api/v1/surveys/{d.Id}", d);
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/surveys/{id:guid}", async (Guid id, PhoneSurveys s, CancellationToken ct) => await s.GetAsync(id, ct)).RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/surveys/{id:guid}/verify", async (Guid id, PhoneSurveys s, CancellationToken ct) => await s.VerifyAsync(id, ct)).RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/survey-calls/{id:guid}/reveal-phone", async (Guid id, PhoneSurveys s, CancellationToken ct) => new RevealDto(await s.RevealAsync(id, ct)))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/survey-calls/{id:guid}/answer", async (Guid id, PhoneSurveys.AnswerInput input, PhoneSurveys s, CancellationToken ct) => await s.AnswerAsync(id, input, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+
+        g.MapPost("/incentives/{year:int}/badges", async (int year, Incentives s, CancellationToken ct) => Results.Ok(new { started = await s.StartYearAsync(year, ct) }))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/incentives/{year:int}/badges/{staffId:guid}", async (int year, Guid staffId, Incentives s, CancellationToken ct) => await s.BadgeAsync(staffId, year, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/incentives/{year:int}/rankings/{kind}", async (int year, string kind, Incentives s, CancellationToken ct) => await s.RankAsync(kind, year, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/incentives/{year:int}/awards", async (int year, Incentives.AwardInput input, Incentives s, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var a = await s.AwardAsync(year, input, user, ct);
+            return Results.Created($"/api/v1/incentives/{year}/awards/{a.Id}", new { a.Id, a.Kind, a.SubjectId, a.Reason });
+        }).RequireAuthorization(RatingPolicies.Office);
+
+        g.MapPost("/secondments", async (Secondments.CreateInput input, Secondments s, CancellationToken ct) =>
+        {
+            var x = await s.CreateAsync(input, ct);
+            return Results.Created($"/api/v1/secondments/{x.Id}", new { x.Id, x.End, x.State });
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/secondments/{id:guid}/logs", async (Guid id, Secondments.LogInput input, Secondments s, CancellationToken ct) =>
+        {
+            await s.LogAsync(id, input, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/secondments/{id:guid}/presence", async (Guid id, int year, int month, Secondments s, CancellationToken ct) => await s.PresenceAsync(id, year, month, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/secondment-targets/{id:guid}/met", async (Guid id, DateOnly day, Secondments s, CancellationToken ct) =>
+        {
+            await s.MarkTargetMetAsync(id, day, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/secondments/{id:guid}/end-term", async (Guid id, Secondments s, CancellationToken ct) => await s.EndTermAsync(id, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+
+        g.MapGet("/satisfaction/units/{id:guid}", async (Guid id, DateOnly from, DateOnly to, bool? includeChildren, SatisfactionRates s, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            RatingAccess.EnsureUnit(user, id);
+            return await s.ForUnitAsync(id, from, to, includeChildren ?? true, ct);
+        }).RequireAuthorization(RatingPolicies.Read);
+        g.MapGet("/satisfaction/sections/{id:guid}", async (Guid id, DateOnly from, DateOnly to, SatisfactionRates s, ClaimsPrincipal user, SectionDirectory dir, CancellationToken ct) =>
+        {
+            var section = await dir.FindAsync(id, null, ct) ?? throw new NotFoundException("窗口不存在。 No such section.");
+            RatingAccess.EnsureUnit(user, section.UnitId);
+            return await s.ForSectionAsync(id, from, to, ct);
+        }).RequireAuthorization(RatingPolicies.Read);
+        return app;
+    }
+
+    private static async Task<IResult> PushServiceRecordAsync(ServiceRecordInput input, MingchaDb db, SectionDirectory sections, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+    {
+        var caseNumber = input.CaseNumber?.Trim() ?? "";
+        if (caseNumber.Length is 0 or > 64) throw new FieldException("caseNumber", "请填写办件编号（不超过 64 字符）。 Give the case number (at most 64 characters).");
+        var section = await sections.FindAsync(input.SectionId, input.SectionCode, ct) ?? throw new FieldException("sectionId", "窗口不存在。 No such window.");
+        if (user.UnitId() is { } bound && bound != section.UnitId)
+            throw new DomainRuleException("SEC-2", "该令牌不属于此窗口的单位。 This token belongs to another unit.", 403);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (input.FinishedAt.ToUniversalTime() > now + Domain.Satisfaction.RatingIntake.MaxClockSkew)
+            throw new FieldException("finishedAt", "办结时间晚于当前时间。 The finishing time is in the future.");
+        string? phone = null;
+        if (!string.IsNullOrWhiteSpace(input.CitizenPhone))
+        {
+            if (!PhoneNumber.IsValid(input.CitizenPhone, out _)) throw new FieldException("citizenPhone", "电话号码格式不正确。 Not a valid phone number.");
+            phone = PhoneNumber.Normalize(input.CitizenPhone);
+        }
+        var staffId = input.StaffId;
+        if (staffId is null && input.StaffCode is { Length: > 0 } sc)
+            staffId = await db.Staff.Where(s => s.UnitId == section.UnitId && s.Code == sc).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct)
+                ?? throw new FieldException("staffCode", "工号不存在。 No such staff member in this unit.");
+        else if (staffId is { } sid && !await db.Staff.AnyAsync(s => s.Id == sid && s.UnitId == section.UnitId, ct))
+            throw new FieldException("staffId", "工作人员不存在或不属于该单位。 No such staff member in this unit.");
+        var itemId = input.ServiceItemId;
+        if (itemId is null && input.ServiceItemCode is { Length: > 0 } ic)
+            itemId = await db.ServiceItems.Where(s => s.Code == ic).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct)
+                ?? throw new FieldException("serviceItemCode", "事项不存在。 No such service item.");
+        else if (itemId is { } iid && !await db.ServiceItems.AnyAsync(s => s.Id == iid, ct))
+            throw new FieldException("serviceItemId", "事项不存在。 No such service item.");
+
+        var existing = await db.ServiceRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseNumber == caseNumber, ct);
+        if (existing is not null) return Same(existing);
+        var token = Guid.TryParse(user.FindFirstValue(MingchaClaims.TokenId), out var t) ? t : (Guid?)null;
+        var record = new ServiceRecord(caseNumber, section.UnitId, section.Id, staffId, itemId, phone, input.AcceptedAt?.ToUniversalTime(), input.FinishedAt.ToUniversalTime(), token, now);
+        db.ServiceRecords.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two pushes of the same case at once: the unique index kept one; answer as for a repeat.
+            db.ChangeTracker.Clear();
+            existing = await db.ServiceRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseNumber == caseNumber, ct);
+            if (existing is null) throw;
+            return Same(existing);
+        }
+        return Results.Created($"/api/v1/service-records/{Uri.EscapeDataString(caseNumber)}", ToDto(record));
+
+        IResult Same(ServiceRecord r) => r.SectionId == section.Id
+            ? Results.Ok(ToDto(r))
+            : throw new DomainRuleException("SAT-8", "该办件编号已用于其他窗口的办件。 This case number was pushed for another window.");
+    }
+
+    private static ServiceRecordDto ToDto(ServiceRecord r) =>
+        new(r.Id, r.CaseNumber, r.UnitId, r.SectionId, r.StaffId, r.ServiceItemId, PersonalData.MaskPhone(r.CitizenPhone), r.AcceptedAt, r.FinishedAt);
+
+    private static async Task<IResult> GetServiceRecordAsync(string caseNumber, MingchaDb db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var r = await db.ServiceRecords.AsNoTracking().FirstOrDefaultAsync(x => x.CaseNumber == caseNumber, ct);
+        if (r is null || !RatingAccess.Sees(user, r.UnitId)) return Results.NotFound();
+        return Results.Ok(ToDto(r));
+    }
+
+    private static async Task<List<RatingDto>> ListRatingsAsync(MingchaDb db, ClaimsPrincipal user, Guid? unitId, Guid? sectionId, DateTime? from, DateTime? to,
+        bool? bad, RatingChannel? channel, string? caseNumber, int? take, CancellationToken ct)
+    {
+        var q = db.Ratings.AsNoTracking();
+        if (!user.SeesAllUnits())
+        {
+            var own = user.UnitId() ?? Guid.Empty;
+            if (unitId is { } u && u != own) throw new DomainRuleException("SEC-2", "只能查看本单位的评价。 You can see your own unit's ratings only.", 403);
+            q = q.Where(r => r.UnitId == own);
+        }
+        if (unitId is { } uid) q = q.Where(r => r.UnitId == uid);
+        if (sectionId is { } sid) q = q.Where(r => r.SectionId == sid);
+        if (from is { } f) { var fu = f.ToUniversalTime(); q = q.Where(r => r.RatedAt >= fu); }
+        if (to is { } t) { var tu = t.ToUniversalTime(); q = q.Where(r => r.RatedAt < tu); }
+        if (bad is { } b) q = q.Where(r => r.IsBad == b);
+        if (channel is { } c) q = q.Where(r => r.Channel == c);
+        if (caseNumber is { Length: > 0 }) q = q.Where(r => r.CaseNumber == caseNumber);
+        var rows = await q.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.Id).Take(Math.Clamp(take ?? 100, 1, 1000))
+            .Select(r => new
+            {
+                r,
+                Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id),
+                Flags = db.RatingFlags.Where(x => x.RatingId == r.Id).Select(x => x.Rule).ToList(),
+            }).ToListAsync(ct);
+        return rows.Select(x => new RatingDto(x.r.Id, x.r.CaseNumber, x.r.UnitId, x.r.SectionId, x.r.StaffId, x.r.ServiceItemId, x.r.Channel, x.r.Scale,
+            x.r.Level, RatingScaleMapping.NameZh(x.r.Scale, x.r.Level), x.r.CommonLevel, x.r.IsBad, x.r.RealName, PersonalData.MaskPhone(x.r.RaterPhone),
+            x.r.Comment, x.r.RatedAt, x.r.ReceivedAt, x.Excluded, x.Flags)).ToList();
+    }
+
+    /// <summary>SAT-2: today's counts per window (office-local day), for the control centre.</summary>
+    public static async Task<List<CountsDto>> TodayAsync(MingchaDb db, ClaimsPrincipal user, LocalClock clock, CancellationToken ct)
+    {
+        var (from, to) = DayBoundsUtc(clock, clock.Today);
+        var q = db.Ratings.AsNoTracking().Where(r => r.RatedAt >= from && r.RatedAt < to);
+        if (!user.SeesAllUnits()) { var own = user.UnitId() ?? Guid.Empty; q = q.Where(r => r.UnitId == own); }
+        return await q.GroupBy(r => new { r.UnitId, r.SectionId })
+            .Select(g => new CountsDto(g.Key.UnitId, g.Key.SectionId, g.Count(), g.Count(r => r.CommonLevel == 1), g.Count(r => r.CommonLevel == 2), g.Count(r => r.CommonLevel == 3)))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The UTC instants where an office-local day starts and ends.</summary>
+    public static (DateTime From, DateTime To) DayBoundsUtc(LocalClock clock, DateOnly day) =>
+        (TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), clock.Zone), TimeZoneInfo.ConvertTimeToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue), clock.Zone));
+
+    /// <summary>SAT-2: server-sent events of ratings as they are stored, on this instance or (PostgreSQL) any other.</summary>
+    private static async Task LiveAsync(HttpContext ctx, RatingBroadcaster broadcaster, Microsoft.Extensions.Options.IOptions<RatingOptions> options, CancellationToken ct)
+    {
+        var coalesce = options.Value.LiveFlushInterval;
+        var user = ctx.User;
+        var all = user.SeesAllUnits();
+        var own = user.UnitId();
+        ctx.Response.Headers.ContentType = "text/event-stream";
+        ctx.Response.Headers.CacheControl = "no-cache";
+        ctx.Response.Headers["X-Accel-Buffering"] = "no";
+        var reader = broadcaster.Subscribe(out var subscription);
+        using (subscription)
+        {
+            await ctx.Response.WriteAsync(": live\n\n", ct);
+            await ctx.Response.Body.FlushAsync(ct);
+            try
+            {
+                while (true)
+                {
+                    using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    heartbeat.CancelAfter(TimeSpan.FromSeconds(15));
+                    bool more;
+                    try { more = await reader.WaitToReadAsync(heartbeat.Token); }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        await ctx.Response.WriteAsync(": ping\n\n", ct);
+                        await ctx.Response.Body.FlushAsync(ct);
+                        continue;
+                    }
+                    if (!more) return;
+                    while (reader.TryRead(out var batch))
+                    {
+                        if (all) { await ctx.Response.Body.WriteAsync(batch.All, ct); continue; }
+                        for (var i = 0; i < batch.Events.Count; i++)
+                            if (batch.Events[i].UnitId == own) await ctx.Response.Body.WriteAsync(batch.Frames[i], ct);
+                    }
+                    await ctx.Response.Body.FlushAsync(ct);
+                    // Coalesce: a screen needs no more than a few updates a second, and hundreds of viewers each flushing
+                    // every commit would cost a system call per viewer per commit.
+                    if (coalesce > TimeSpan.Zero) await Task.Delay(coalesce, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    /// <summary>SEC-4: the full phone number of a rater, for the call back; every reveal is in the audit log.</summary>
+    private static async Task<IResult> RevealPhoneAsync(Guid id, MingchaDb db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var r = await db.Ratings.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.UnitId, x.RaterPhone }).FirstOrDefaultAsync(ct);
+        if (r is null || !RatingAccess.Sees(user, r.UnitId)) return Results.NotFound();
+        if (r.RaterPhone is null) return Results.NotFound();
+        db.Audit(new AuditEvent("personal-data.reveal", nameof(Rating), id.ToString(), null, JsonSerializer.Serialize(new { field = "RaterPhone" })));
+        await db.SaveChangesAsync(ct);
+        return Results.Ok(new RevealDto(r.RaterPhone));
+    }
+
+    private static async Task<IResult> QrAsync(Guid id, HttpContext ctx, SectionDirectory sections, CancellationToken ct)
+    {
+        var s = await sections.FindAsync(id, null, ct);
+        if (s is null || !RatingAccess.Sees(ctx.User, s.UnitId)) return Results.NotFound();
+        var url = $"{ctx.Request.Scheme}://{ctx.Request.Host}/Rate/{Uri.EscapeDataString(s.Code)}";
+        using var data = QRCodeGenerator.GenerateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        var png = new PngByteQRCode(data).GetGraphic(8);
+        return Results.File(png, "image/png", $"rating-qr-{s.Code}.png");
+    }
+}
+
+public static class RatingPolicies
+{
+    public const string DeviceWrite = "RatingsDeviceWrite";
+    public const string ComplaintWrite = "RatingsComplaintWrite";
+    public const string RecordsWrite = "ServiceRecordsWrite";
+    public const string Read = "RatingsRead";
+    public const string FollowUp = "RatingsFollowUp";
+    public const string Office = "RatingsOffice";
+}
+
+/// <summary>SEC-2 for ratings: office roles and leaders see every unit, a unit liaison only their own.</summary>
+public static class RatingAccess
+{
+    public static bool Sees(ClaimsPrincipal user, Guid unitId) => user.SeesAllUnits() || user.UnitId() == unitId;
+
+    public static void EnsureUnit(ClaimsPrincipal user, Guid unitId)
+    {
+        if (!Sees(user, unitId)) throw new DomainRuleException("SEC-2", "只能查看本单位的数据。 You can see your own unit's data only.", 403);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Pages.Ratings;
+
+/// <summary>
+/// The live control centre (SAT-2): today's counts and rates per unit and window, a wall of the latest bad ratings,
+/// charts, all kept live by the server-sent events of /api/v1/ratings/live. A unit liaison sees their own unit only.
+/// </summary>
+[Authorize(Policy = RatingPolicies.Read)]
+public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
+{
+    public sealed record SectionName(Guid Id, Guid UnitId, string Name);
+    public sealed record UnitName(Guid Id, string Name);
+    public sealed record BadLine(Guid Id, Guid SectionId, DateTime RatedAt, int Level, string Scale);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string InitialJson { get; private set; } = "{}";
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var counts = await RatingsApi.TodayAsync(db, User, clock, ct);
+        var sections = db.Sections.AsNoTracking();
+        var units = db.Units.AsNoTracking();
+        var ratings = db.Ratings.AsNoTracking();
+        if (!User.SeesAllUnits())
+        {
+            var own = User.UnitId() ?? Guid.Empty;
+            sections = sections.Where(s => s.UnitId == own);
+            units = units.Where(u => u.Id == own);
+            ratings = ratings.Where(r => r.UnitId == own);
+        }
+        var (from, _) = RatingsApi.DayBoundsUtc(clock, clock.Today);
+        var bad = await ratings.Where(r => r.IsBad && r.RatedAt >= from).OrderByDescending(r => r.ReceivedAt).Take(30)
+            .Select(r => new BadLine(r.Id, r.SectionId, r.RatedAt, r.Level, r.Scale.ToString())).ToListAsync(ct);
+        InitialJson = JsonSerializer.Serialize(new
+        {
+            counts,
+            sections = await sections.Select(s => new SectionName(s.Id, s.UnitId, s.Name)).ToListAsync(ct),
+            units = await units.Select(u => new UnitName(u.Id, u.ShortName ?? u.Name)).ToListAsync(ct),
+            bad,
+        }, Json);
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.Playwright;
+
+namespace Mingcha.BrowserTests.Pages;
+
+/// <summary>The live rating control centre (/Ratings/Control).</summary>
+public sealed class ControlCentrePage(IPage page)
+{
+    public async Task OpenAsync()
+    {
+        await page.GotoAsync("/Ratings/Control");
+        await Assertions.Expect(page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live");
+    }
+
+    public ILocator TotalCount => page.Locator("#total-count");
+    public ILocator BadCount => page.Locator("#total-bad");
+    public ILocator BadWall => page.Locator("#bad-wall li");
+    public ILocator WindowRow(Guid sectionId) => page.Locator($"#windows tr[data-section='{sectionId}']");
+}

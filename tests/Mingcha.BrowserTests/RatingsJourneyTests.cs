@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Mingcha.BrowserTests.Infrastructure;
+using Mingcha.BrowserTests.Pages;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Organisation;
+
+namespace Mingcha.BrowserTests;
+
+public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    [Trait("Rule", "SAT-2")]
+    public async Task ControlCentre_WhenRatingsArePosted_UpdatesLiveWithoutReload()
+    {
+        Guid sectionId, unitId;
+        AccountsApi.CreateTokenResponse token;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+            var w = await db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).FirstAsync();
+            (sectionId, unitId) = (w.Id, w.UnitId);
+            token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write"], unitId, null), "test", db, TimeProvider.System, default);
+        }
+        var account = await app.CreateAccountAsync(Roles.Leader);
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).SignInAsync(account.UserName, account.Password);
+        var control = new ControlCentrePage(page);
+        await control.OpenAsync();
+        var before = int.Parse(await control.TotalCount.TextContentAsync() ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+
+        using var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        foreach (var level in new[] { 1, 2, 3 })
+            (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "BR-" + Guid.NewGuid().ToString("N")[..10], level })).EnsureSuccessStatusCode();
+
+        await Assertions.Expect(control.TotalCount).ToHaveTextAsync((before + 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(control.BadWall).ToHaveCountAsync(1);
+        await Assertions.Expect(control.WindowRow(sectionId)).ToHaveClassAsync("flagged");
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    public async Task FollowUps_WhenTheLiaisonOpensThemOnAPhone_ShowTheBadRatingWithItsNextStepAndDeadline()
+    {
+        Guid sectionId, unitId;
+        AccountsApi.CreateTokenResponse token;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+            var w = await db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(1).FirstAsync();
+            (sectionId, unitId) = (w.Id, w.UnitId);
+            token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write"], unitId, null), "test", db, TimeProvider.System, default);
+        }
+        using var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        var posted = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, level = 3, phone = "13600003333", comment = "等候太久" });
+        posted.EnsureSuccessStatusCode();
+        var ratingId = (await posted.Content.ReadFromJsonAsync<IdOnly>())!.Id;
+        Guid followUpId = Guid.Empty;
+        for (var i = 0; i < 100 && followUpId == Guid.Empty; i++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            followUpId = await scope.ServiceProvider.GetRequiredService<MingchaDb>().FollowUpCases.Where(f => f.RatingId == ratingId).Select(f => f.Id).FirstOrDefaultAsync();
+            if (followUpId == Guid.Empty) await Task.Delay(100);
+        }
+        Assert.NotEqual(Guid.Empty, followUpId);
+
+        var account = await app.CreateAccountAsync(Roles.UnitLiaison, unitId);
+        var page = await app.NewPageAsync(phone: true);
+        await new LoginPage(page).SignInAsync(account.UserName, account.Password);
+        var followUps = new FollowUpsPage(page);
+        await followUps.OpenAsync();
+        var row = followUps.Row(followUpId);
+        await Assertions.Expect(row).ToContainTextAsync("136****3333"); // SEC-4: masked
+        await Assertions.Expect(row).ToContainTextAsync("回访");
+        await Assertions.Expect(row).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d{4}-\d{2}-\d{2}")); // the working-day deadline
+        Assert.True(await followUps.OverflowAsync() <= 0, "the follow-up list scrolls sideways on a phone");
+    }
+
+    private sealed record IdOnly(Guid Id);
+}

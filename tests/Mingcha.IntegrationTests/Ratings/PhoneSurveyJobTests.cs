@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Jobs;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.IntegrationTests.Ratings;
+
+/// <summary>SAT-3: the quarter's phone survey is drawn by a job at the end of the quarter, once.</summary>
+public sealed class PhoneSurveyJobTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    public async Task QuarterEnd_WhenTheJobRuns_DrawsTheEndedQuarterOnceWithItsRecordedSeed()
+    {
+        var job = Assert.Single(app.Services.GetServices<IRecurringJob>().OfType<PhoneSurveyJob>());
+        var zone = app.Services.GetRequiredService<IOptions<MingchaOptions>>().Value.TimeZoneInfo;
+        // Monday 16 November 2026 → Friday 1 January 2027, 01:00 in Beijing.
+        var occurrence = job.NextRun(app.Clock.GetUtcNow().UtcDateTime, zone);
+        Assert.Equal(new DateTime(2026, 12, 31, 17, 0, 0, DateTimeKind.Utc), occurrence);
+        Assert.Equal(new DateTime(2027, 3, 31, 17, 0, 0, DateTimeKind.Utc), job.NextRun(occurrence, zone));
+
+        var window = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window).OrderBy(s => s.Code).FirstAsync());
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/service-records",
+                new { caseNumber = $"JOB-{i:000}", sectionId = window.Id, citizenPhone = $"1370000{i:0000}", finishedAt = now.AddDays(-i) })).StatusCode);
+
+        string result = "";
+        await app.WithScopeAsync(async sp => result = await job.RunAsync(sp, occurrence, default));
+        Assert.Equal("drew 5 of 5 for 2026 Q4", result);
+        var draw = await app.WithDbAsync(db => db.Set<SurveyDrawRecord>().SingleAsync(d => d.Year == 2026 && d.Quarter == 4));
+        Assert.Equal(100, draw.Requested); // the configured survey size (default 100); fewer records, all drawn
+        Assert.False(string.IsNullOrEmpty(draw.Seed));
+        var verify = await office.GetStringAsync($"/api/v1/surveys/{draw.Id}/verify");
+        Assert.Contains("\"reproduced\":true", verify, StringComparison.Ordinal);
+
+        // Run again (a second instance, a retry): the quarter is not drawn twice.
+        await app.WithScopeAsync(async sp => result = await job.RunAsync(sp, occurrence, default));
+        Assert.Equal("2026 Q4 already drawn", result);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<SurveyDrawRecord>().CountAsync(d => d.Year == 2026 && d.Quarter == 4)));
+    }
+}

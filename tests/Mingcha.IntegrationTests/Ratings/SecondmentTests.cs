@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Organisation;
+
+namespace Mingcha.IntegrationTests.Ratings;
+
+public sealed class SecondmentTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    private sealed record Created(Guid Id, DateOnly End);
+    private sealed record Presence(int OnSiteWorkingDays, bool Met);
+    private sealed record Ended(string State, DateOnly End, int Extensions, int TargetsMet, int TargetsTotal);
+
+    [Fact]
+    [Trait("Rule", "ORG-7")]
+    public async Task Secondment_WhenTargetsMissedAtTermEnd_IsExtendedNotClosed_AndPresenceNeedsAWeekOnSite()
+    {
+        var outlet = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.TownshipOutlet).OrderBy(s => s.Code).FirstAsync());
+        var staff = await app.WithDbAsync(db => db.Staff.OrderBy(s => s.Code).Select(s => s.Id).FirstAsync());
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var r = await office.PostAsJsonAsync("/api/v1/secondments", new
+        {
+            staffId = staff, outletSectionId = outlet.Id, title = "第一副所长", start = "2026-01-01", end = "2026-12-31",
+            targets = new[] { "环境设施规范", "服务行为规范" },
+        });
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var id = (await r.Content.ReadFromJsonAsync<Created>())!.Id;
+
+        // November 2026: Mon 2 to Thu 5 on site (4 working days), Sat 7 on site (not a working day), then Mon 9.
+        foreach (var d in new[] { 2, 3, 4, 5, 7 })
+            Assert.Equal(HttpStatusCode.NoContent, (await office.PostAsJsonAsync($"/api/v1/secondments/{id}/logs", new { day = $"2026-11-{d:00}", onSite = true, text = "驻所办公" })).StatusCode);
+        var p = await office.GetFromJsonAsync<Presence>($"/api/v1/secondments/{id}/presence?year=2026&month=11");
+        Assert.Equal(4, p!.OnSiteWorkingDays);
+        Assert.False(p.Met);
+        await office.PostAsJsonAsync($"/api/v1/secondments/{id}/logs", new { day = "2026-11-09", onSite = true, text = "驻所办公" });
+        Assert.True((await office.GetFromJsonAsync<Presence>($"/api/v1/secondments/{id}/presence?year=2026&month=11"))!.Met);
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync($"/api/v1/secondments/{id}/logs", new { day = "2026-11-09", onSite = true, text = "重复" })).StatusCode);
+
+        var target = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SecondmentTarget>().Where(t => t.SecondmentId == id).OrderBy(t => t.Name).FirstAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await office.PostAsync($"/api/v1/secondment-targets/{target.Id}/met?day=2026-11-20", null)).StatusCode);
+        var ended = (await (await office.PostAsync($"/api/v1/secondments/{id}/end-term", null)).Content.ReadFromJsonAsync<Ended>())!;
+        Assert.Equal("Active", ended.State);
+        Assert.Equal(1, ended.Extensions);
+        Assert.True(ended.End > new DateOnly(2027, 12, 1));
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Roles.UnitLiaison, outlet.UnitId)).PostAsync($"/api/v1/secondments/{id}/end-term", null)).StatusCode);
+    }
+}

@@ -1,0 +1,277 @@
+using Mingcha.Domain.Satisfaction;
+
+namespace Mingcha.UnitTests.Satisfaction;
+
+public class RatingScaleTests
+{
+    [Theory]
+    [Trait("Rule", "SAT-1")]
+    [InlineData(RatingScale.ThreeLevel, 0, false)]
+    [InlineData(RatingScale.ThreeLevel, 3, true)]
+    [InlineData(RatingScale.ThreeLevel, 4, false)]
+    [InlineData(RatingScale.FiveLevel, 5, true)]
+    [InlineData(RatingScale.FiveLevel, 6, false)]
+    public void IsValidLevel_WhenLevelOnOrOffTheScale_Answers(RatingScale scale, int level, bool valid) =>
+        Assert.Equal(valid, RatingScaleMapping.IsValidLevel(scale, level));
+
+    [Theory]
+    [Trait("Rule", "SAT-1")]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    [InlineData(4, 3)]
+    [InlineData(5, 3)]
+    public void ToThreeLevel_WhenDefaultMapping_MapsFiveLevels(int five, int three) =>
+        Assert.Equal(three, RatingScaleMapping.Default.ToThreeLevel(RatingScale.FiveLevel, five));
+
+    [Fact]
+    [Trait("Rule", "SAT-1")]
+    public void Mapping_WhenItWouldMakeABadRatingGood_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => new RatingScaleMapping([1, 1, 2, 2, 3], [100m, 60m, 0m], [100m, 80m, 60m, 20m, 0m]));
+
+    [Fact]
+    [Trait("Rule", "SAT-1")]
+    public void Mapping_WhenScoresRiseAsLevelsFall_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => new RatingScaleMapping([1, 1, 2, 3, 3], [100m, 60m, 70m], [100m, 80m, 60m, 20m, 0m]));
+
+    [Fact]
+    [Trait("Rule", "SAT-1")]
+    public void Mapping_WhenConfiguredOtherwise_UsesTheConfiguredScores()
+    {
+        var m = new RatingScaleMapping([1, 2, 2, 3, 3], [100m, 50m, 0m], [100m, 75m, 50m, 25m, 0m]);
+        Assert.Equal(2, m.ToThreeLevel(RatingScale.FiveLevel, 2));
+        Assert.Equal(50m, m.Score(RatingScale.ThreeLevel, 2));
+    }
+
+    [Theory]
+    [Trait("Rule", "SAT-7")]
+    [InlineData(RatingScale.ThreeLevel, 2, false)]
+    [InlineData(RatingScale.ThreeLevel, 3, true)]
+    [InlineData(RatingScale.FiveLevel, 3, false)]
+    [InlineData(RatingScale.FiveLevel, 4, true)]
+    [InlineData(RatingScale.FiveLevel, 5, true)]
+    public void IsBad_WhenTwoLowestOfFiveOrUnsatisfiedOfThree_IsBad(RatingScale scale, int level, bool bad)
+    {
+        Assert.Equal(bad, RatingScaleMapping.IsBad(scale, level));
+        Assert.Equal(bad, FollowUpRules.OpensCase(scale, level));
+    }
+
+    [Theory]
+    [Trait("Rule", "SAT-7")]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void ToThreeLevel_WhenFiveLevelIsBad_StaysBad(int level) =>
+        Assert.True(RatingScaleMapping.IsBad(RatingScale.ThreeLevel, RatingScaleMapping.Default.ToThreeLevel(RatingScale.FiveLevel, level)));
+}
+
+public class RatingIntakeTests
+{
+    private static readonly DateTime Now = new(2026, 11, 16, 2, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    public void Check_WhenLevelOutsideScale_Refuses() =>
+        Assert.Equal(RatingRefusal.LevelOutsideScale, RatingIntake.Check(RatingScale.ThreeLevel, 4, null, Now));
+
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    public void Check_WhenTimeFarInFuture_Refuses() =>
+        Assert.Equal(RatingRefusal.TimeInFuture, RatingIntake.Check(RatingScale.ThreeLevel, 1, Now.AddHours(1), Now));
+
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    public void Check_WhenClockSlightlyAhead_Accepts() =>
+        Assert.Equal(RatingRefusal.None, RatingIntake.Check(RatingScale.FiveLevel, 5, Now.AddMinutes(2), Now));
+
+    [Fact]
+    [Trait("Rule", "SAT-1")]
+    public void Check_WhenWeeksOld_Refuses() =>
+        Assert.Equal(RatingRefusal.TimeTooOld, RatingIntake.Check(RatingScale.ThreeLevel, 1, Now.AddDays(-8), Now));
+}
+
+public class ManipulationRulesTests
+{
+    private static readonly Guid Device = Guid.NewGuid();
+    private static readonly Guid Window = Guid.NewGuid();
+    private static readonly DateTime Ten = new(2026, 11, 16, 10, 0, 0); // a Monday
+    private static bool Weekdays(DateOnly d) => d.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday;
+
+    private static RatingFact Top(DateTime at, Guid? device = null, Guid? window = null, string? phone = null, string? caseNo = null, bool top = true) =>
+        new(Guid.NewGuid(), device ?? Device, window ?? Window, top, at, phone, caseNo);
+
+    [Fact]
+    [Trait("Rule", "SAT-9")]
+    public void Detect_WhenTenTopRatingsFromOneDeviceInTwoMinutes_FlagsDeviceBurst()
+    {
+        var ratings = Enumerable.Range(0, 10).Select(i => Top(Ten.AddSeconds(i * 10))).ToList();
+        var flags = ManipulationRules.Detect(ratings, [], new ManipulationThresholds(), Weekdays);
+        Assert.Contains(flags, f => f.Rule == ManipulationRule.DeviceBurst && f.RatingId == ratings[^1].Id);
+        Assert.DoesNotContain(flags, f => f.RatingId == ratings[0].Id);
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-9")]
+    public void Detect_WhenTopRatingsSpreadOverTheMorning_FlagsNothing()
+    {
+        var ratings = Enumerable.Range(0, 30).Select(i => Top(Ten.AddMinutes(i * 5))).ToList();
+        Assert.Empty(ManipulationRules.Detect(ratings, [], new ManipulationThresholds(), Weekdays));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-9")]
+    public void Detect_WhenBurstAtOneWindowFromManyDevices_FlagsWindowBurst()
+    {
+        var ratings = Enumerable.Range(0, 15).Select(i => Top(Ten.AddSeconds(i), device: Guid.NewGuid())).ToList();
+        var flags = ManipulationRules.Detect(ratings, [], new ManipulationThresholds(), Weekdays);
+        Assert.Contains(flags, f => f.Rule == ManipulationRule.WindowBurst);
+        Assert.DoesNotContain(flags, f => f.Rule == ManipulationRule.DeviceBurst);
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-9")]
+    public void Detect_WhenBadRatingsBurst_DoesNotFlagBurst()
+    {
+        var ratings = Enumerable.Range(0, 20).Select(i => Top(Ten.AddSeconds(i), top: false)).ToList();
+        Assert.Empty(ManipulationRules.Detect(ratings, [], new ManipulationThresholds(), Weekdays));
+    }
+
+    [Theory]
+    [Trait("Rule", "SAT-9")]
+    [InlineData(2026, 11, 16, 22, 0, true)]
+    [InlineData(2026, 11, 16, 7, 30, true)]
+    [InlineData(2026, 11, 16, 18, 20, false)]
+    [InlineData(2026, 11, 15, 10, 0, true)] // Sunday
+    public void Detect_WhenOutsideOpeningHours_Flags(int y, int m, int d, int h, int min, bool flagged)
+    {
+        var r = Top(new DateTime(y, m, d, h, min, 0), top: false);
+        var flags = ManipulationRules.Detect([r], [], new ManipulationThresholds(), Weekdays);
+        Assert.Equal(flagged, flags.Any(f => f.Rule == ManipulationRule.OutsideOpeningHours));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-9")]
+    public void Detect_WhenOnePhoneRatesSixCasesInADay_FlagsPhone()
+    {
+        var ratings = Enumerable.Range(0, 6).Select(i => Top(Ten.AddHours(i % 6 * 0.5), device: Guid.NewGuid(), window: Guid.NewGuid(), phone: "13812341234", caseNo: $"C{i}", top: false)).ToList();
+        var flags = ManipulationRules.Detect(ratings, [], new ManipulationThresholds(), Weekdays);
+        Assert.Contains(flags, f => f.Rule == ManipulationRule.PhoneManyCases);
+        Assert.Empty(ManipulationRules.Detect(ratings.Take(5).ToList(), [], new ManipulationThresholds(), Weekdays));
+    }
+}
+
+public class SatisfactionCoefficientTests
+{
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    public void Compute_WhenRatingsMixed_IsMeanScoreOverHundred()
+    {
+        var rate = SatisfactionCoefficient.Compute([new(100m, false), new(60m, false), new(0m, false), new(100m, false)]);
+        Assert.Equal(4, rate.Counted);
+        Assert.Equal(0.65m, rate.Rate);
+        Assert.Equal(58.5m, rate.Apply(90m));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    public void Compute_WhenRatingExcludedAfterAppeal_LeavesItOut()
+    {
+        var rate = SatisfactionCoefficient.Compute([new(100m, false), new(0m, true)]);
+        Assert.Equal(1m, rate.Rate);
+        Assert.Equal(1, rate.Excluded);
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    public void Compute_WhenNoRatings_CoefficientIsOneAndRateNull()
+    {
+        var rate = SatisfactionCoefficient.Compute([]);
+        Assert.Null(rate.Rate);
+        Assert.Equal(80m, rate.Apply(80m));
+    }
+}
+
+public class SurveyDrawTests
+{
+    private static readonly string[] Cases = Enumerable.Range(1, 500).Select(i => $"BJ2026{i:00000}").ToArray();
+
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    public void Draw_WhenSameSeedAndInput_GivesSameResultWhateverTheOrder()
+    {
+        var a = SurveyDraw.Draw(Cases, 100, "seed-1");
+        var b = SurveyDraw.Draw(Cases.Reverse(), 100, "seed-1");
+        Assert.Equal(100, a.Drawn.Count);
+        Assert.Equal(a.Drawn, b.Drawn);
+        Assert.Equal(a.InputHash, b.InputHash);
+        Assert.Equal(500, a.InputCount);
+        Assert.Equal(SurveyDraw.Algorithm, a.Algorithm);
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    public void Draw_WhenSeedDiffers_GivesAnotherSample()
+    {
+        var a = SurveyDraw.Draw(Cases, 100, "seed-1");
+        var b = SurveyDraw.Draw(Cases, 100, "seed-2");
+        Assert.NotEqual(a.Drawn, b.Drawn);
+        Assert.Equal(100, a.Drawn.Distinct().Count());
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    public void Draw_WhenFewerCandidatesThanCount_DrawsAll()
+    {
+        var r = SurveyDraw.Draw(Cases.Take(7), 100, "s");
+        Assert.Equal(7, r.Drawn.Count);
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    public void Quarter_WhenFourth_IsOctoberToDecember()
+    {
+        Assert.Equal((new DateOnly(2026, 10, 1), new DateOnly(2026, 12, 31)), SurveyDraw.Quarter(2026, 4));
+    }
+}
+
+public class FollowUpAndIncentiveTests
+{
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    public void Next_WhenInformDone_CaseIsComplete()
+    {
+        Assert.Equal(FollowUpStep.Verify, FollowUpRules.Next(FollowUpStep.CallBack));
+        Assert.Null(FollowUpRules.Next(FollowUpStep.Inform));
+        Assert.True(FollowUpRules.MustCallBack(realName: true));
+        Assert.False(FollowUpRules.MustCallBack(realName: false));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    public void Rank_WhenCandidatesHaveData_RanksEligibleByRateWithTies()
+    {
+        var a = new SelectionCandidate(Guid.NewGuid(), "A", 0.9m, 100, 2, 0);
+        var b = new SelectionCandidate(Guid.NewGuid(), "B", 0.95m, 100, 1, 0);
+        var c = new SelectionCandidate(Guid.NewGuid(), "C", 0.9m, 100, 2, 0);
+        var d = new SelectionCandidate(Guid.NewGuid(), "D", 0.99m, 100, 0, 1);
+        var e = new SelectionCandidate(Guid.NewGuid(), "E", 1m, 3, 0, 0);
+        var ranked = IncentiveRules.Rank([a, b, c, d, e]);
+        Assert.Equal(["B", "A", "C"], ranked.Take(3).Select(r => r.Candidate.Name));
+        Assert.Equal([1, 2, 2], ranked.Take(3).Select(r => r.Rank));
+        Assert.False(ranked.Single(r => r.Candidate.Name == "D").Eligible);
+        Assert.False(ranked.Single(r => r.Candidate.Name == "E").Eligible);
+    }
+
+    [Theory]
+    [Trait("Rule", "ORG-7")]
+    [InlineData(4, false)]
+    [InlineData(5, true)]
+    public void PresenceMet_WhenOnSiteDays_NeedsAWeek(int days, bool met) => Assert.Equal(met, SecondmentRules.PresenceMet(days));
+
+    [Fact]
+    [Trait("Rule", "ORG-7")]
+    public void MayClose_WhenTargetsMissed_IsFalse()
+    {
+        Assert.False(SecondmentRules.MayClose(5, 6));
+        Assert.True(SecondmentRules.MayClose(6, 6));
+    }
+}
