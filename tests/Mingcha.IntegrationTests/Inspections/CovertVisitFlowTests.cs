@@ -109,6 +109,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
     };
 
     [Fact]
+    [Trait("Rule", "INS-1")]
     [Trait("Rule", "INS-11")]
     [Trait("Rule", "INS-12")]
     [Trait("Rule", "INS-19")]
@@ -204,8 +205,21 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         await s.Kit.EnsureCatalogueAsync(2027);
         var item2027 = await app.WithDbAsync(db => db.DeductionItems.Where(i => i.Year == 2027 && i.Code == "S07").Select(i => i.Id).FirstAsync());
         var photo = await Tus.UploadAsync(inspector, caseId, Png(), Meta(6));
+        // INS-1, ORG-2: every member of the unit's staff can be named, a contracted one too; staff of another unit cannot.
+        var staffUnit = await s.Kit.UnitAsync("外单位");
+        var (contracted, otherStaff) = await app.WithDbAsync(async db =>
+        {
+            var mine = new Mingcha.Web.Features.Organisation.Staff(s.Unit, $"ht-{Guid.NewGuid():N}"[..12], "合同制人员", Mingcha.Web.Features.Organisation.EmploymentType.Contracted);
+            var theirs = new Mingcha.Web.Features.Organisation.Staff(staffUnit, $"wx-{Guid.NewGuid():N}"[..12], "外单位人员", Mingcha.Web.Features.Organisation.EmploymentType.InService);
+            db.Staff.AddRange(mine, theirs);
+            await db.SaveChangesAsync();
+            return (mine.Id, theirs.Id);
+        });
+        await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
+            new { sectionId = s.VisitSection, staffId = otherStaff, itemId = items.S07, description = "外单位人员", step = 3 })).ExpectAsync(HttpStatusCode.BadRequest);
         var finding = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
-            new { sectionId = s.VisitSection, itemId = items.S07, description = "离岗超过30分钟未放置告示牌", step = 3, evidenceItemIds = new[] { window, photo } }), HttpStatusCode.Created);
+            new { sectionId = s.VisitSection, staffId = contracted, itemId = items.S07, description = "离岗超过30分钟未放置告示牌", step = 3, evidenceItemIds = new[] { window, photo } }), HttpStatusCode.Created);
+        Assert.Equal(contracted, await app.WithDbAsync(db => db.Findings.Where(f => f.VisitId == s.Visit && f.ItemCode == "S07").Select(f => f.StaffId).SingleAsync()));
         var civility = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
             new { sectionId = s.VisitSection, itemId = items.C01, description = "窗口人员使用服务禁语“不归我管”", step = 4, evidenceItemIds = new[] { counter } }), HttpStatusCode.Created);
         await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
