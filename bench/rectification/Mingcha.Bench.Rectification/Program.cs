@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mingcha.Domain.Documents;
 using Mingcha.Domain.Rectification;
+using Mingcha.Bench.Rectification;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
@@ -25,21 +26,27 @@ var due = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1
 if (Directory.Exists(dir)) Directory.Delete(dir, true);
 Directory.CreateDirectory(dir);
 
-var services = new ServiceCollection();
+ServiceProvider Build(string folder)
+{
+    var services = new ServiceCollection();
+    var o = new MingchaOptions { DataFolder = folder, DatabaseProvider = "Sqlite" };
+    services.AddSingleton(TimeProvider.System);
+    services.AddSingleton(Options.Create(o));
+    services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+    services.AddMingchaDatabase(o);
+    services.AddScoped<IAuditActor>(_ => new SystemActor("bench"));
+    services.AddScoped<SchemaMigrator>();
+    services.AddSingleton<CalendarService>();
+    services.AddScoped<CalendarAdmin>();
+    services.AddSingleton(Options.Create(new RectificationOptions()));
+    services.AddScoped<RectificationEscalator>();
+    services.AddScoped<LegacyEscalator>();
+    return services.BuildServiceProvider();
+}
 var options = new MingchaOptions { DataFolder = dir, DatabaseProvider = "Sqlite" };
-services.AddSingleton(TimeProvider.System);
-services.AddSingleton(Options.Create(options));
-services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-services.AddMingchaDatabase(options);
-services.AddScoped<IAuditActor>(_ => new SystemActor("bench"));
-services.AddScoped<SchemaMigrator>();
-services.AddSingleton<CalendarService>();
-services.AddScoped<CalendarAdmin>();
-services.AddSingleton(Options.Create(new RectificationOptions()));
-services.AddScoped<RectificationEscalator>();
-await using var provider = services.BuildServiceProvider();
 
 var today = new DateOnly(2026, 11, 18);
+await using (var provider = Build(Path.Combine(dir, "seed")))
 await using (var scope = provider.CreateAsyncScope())
 {
     var sp = scope.ServiceProvider;
@@ -66,16 +73,43 @@ await using (var scope = provider.CreateAsyncScope())
     }
     Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "seeded {0:N0} open notices ({1:N0} due) in {2:F1} s", open,
         await db.RectificationNotices.CountAsync(n => n.LastDay < today), watch.Elapsed.TotalSeconds));
+    await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
 }
+Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-for (var run = 1; run <= 2; run++)
+// A/B in one run on two copies of the seeded database: before (rows through EF's change tracker, batches of 2,000) and
+// after (decision 013: multi-row INSERTs without the change tracker, batches of 5,000).
+foreach (var variant in new[] { "before", "after" })
 {
-    await using var scope = provider.CreateAsyncScope();
-    var watch = Stopwatch.StartNew();
-    var result = await scope.ServiceProvider.GetRequiredService<RectificationEscalator>().RunAsync(today, CancellationToken.None);
-    Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "escalation run {0}: {1:N0} escalated, {2:N0} scanned of {3:N0} open, {4:F2} s",
-        run, result.Escalated, result.Scanned, open, watch.Elapsed.TotalSeconds));
+    var folder = Path.Combine(dir, variant);
+    Directory.CreateDirectory(folder);
+    File.Copy(Path.Combine(dir, "seed", "mingcha.db"), Path.Combine(folder, "mingcha.db"));
+    await using var provider = Build(folder);
+    for (var run = 1; run <= 2; run++)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        var watch = Stopwatch.StartNew();
+        int escalated, scanned;
+        if (variant == "before")
+        {
+            var r = await scope.ServiceProvider.GetRequiredService<LegacyEscalator>().RunAsync(today, CancellationToken.None);
+            (escalated, scanned) = (r.Escalated, r.Scanned);
+        }
+        else
+        {
+            var r = await scope.ServiceProvider.GetRequiredService<RectificationEscalator>().RunAsync(today, CancellationToken.None);
+            (escalated, scanned) = (r.Escalated, r.Scanned);
+        }
+        var elapsed = watch.Elapsed.TotalSeconds;
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        var rows = await db.NoticeEscalations.CountAsync();
+        var notes = await db.Notifications.CountAsync();
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-6} escalation run {1}: {2:N0} escalated, {3:N0} scanned of {4:N0} open, {5:F2} s ({6:N0} escalation rows, {7:N0} notifications in all)",
+            variant, run, escalated, scanned, open, elapsed, rows, notes));
+    }
 }
+Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+await using var rendering = Build(Path.Combine(dir, "seed"));
 
 // A notice as Notices.IssueAsync lays it out (RectificationDocuments), 3 findings.
 var content = new OfficialDocumentContent(DocumentKind.Notice, options.OfficeName, options.OfficeName + "文件", null, "关于测试单位整改明查暗访发现问题的通知",
@@ -92,7 +126,7 @@ var content = new OfficialDocumentContent(DocumentKind.Notice, options.OfficeNam
     ], ["问题清单"], today, null, [], options.OfficeName, today);
 var request = new RenderRequest(content, "示效办〔2026〕12号", Draft: false);
 using var printer = new ChromiumPdfPrinter(Options.Create(new DocumentRenderingOptions()),
-    provider.GetRequiredService<ILogger<ChromiumPdfPrinter>>());
+    rendering.GetRequiredService<ILogger<ChromiumPdfPrinter>>());
 DocxRenderer.Render(request);
 await printer.PrintAsync(HtmlRenderer.Render(request), CancellationToken.None);
 var docx = new List<double>();

@@ -18,7 +18,7 @@ namespace Mingcha.Web.Features.Rectification;
 public sealed class RectificationEscalator(MingchaDb db, CalendarService calendar, TimeProvider time, IOptions<RectificationOptions> options)
 {
     public const string System = "system:escalation";
-    private const int Batch = 2000;
+    private const int Batch = 5000;
 
     public sealed record Result(int Escalated, int Exhausted, int Scanned);
 
@@ -35,6 +35,7 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
             .Where(n => (n.Status == NoticeStatus.Issued || n.Status == NoticeStatus.Returned) && n.LastDay < today && !n.LadderExhausted)
             .Select(n => new DueNotice(n.Id, n.UnitId, n.Status, n.Stage, n.LastDay, n.Returns, n.DocumentNumber ?? n.Title))
             .ToListAsync(ct);
+        due.Sort((a, b) => a.Id.CompareTo(b.Id)); // the rows' indexes (by notice) are then written in order, batch after batch
         // One new last day per rung: every notice escalated tonight to a rung gets the same one.
         var lastDays = new Dictionary<EscalationStage, DateOnly?>();
         DateOnly? LastDayOf(LadderStep step)
@@ -48,91 +49,114 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
             return d;
         }
 
-        foreach (var batch in due.Chunk(Batch))
+        // SQLite's page cache is 2 MB a connection by default; a big night's indexes need more while the batches run.
+        // The connection stays open for the whole run, so the setting applies to every batch and is put back at the end.
+        var bigNight = !db.IsPostgres && due.Count > Batch;
+        await db.Database.OpenConnectionAsync(ct);
+        if (bigNight) await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-65536;", ct);
+        try
         {
-            var plan = new List<(DueNotice Notice, EscalationDecision Decision, LadderStep? Step, DateOnly? LastDay)>();
-            foreach (var n in batch)
+            foreach (var batch in due.Chunk(Batch))
             {
-                var decision = RectificationRules.Decide(n.Status, n.Stage, n.LastDay, false, today, ladder);
-                if (decision == EscalationDecision.None) continue;
-                var step = decision == EscalationDecision.Escalate ? RectificationRules.NextStep(n.Stage, ladder) : null;
-                var last = step is null ? null : LastDayOf(step);
-                if (step is not null && last is null) continue;
-                plan.Add((n, decision, step, last));
-            }
-            if (plan.Count == 0) continue;
-
-            // One transaction per batch: the rows, one set-based update per rung, and one audit line naming every notice
-            // (decision 004's summary event: the rows it names are kept, so the summary is reproducible).
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            try
-            {
-                foreach (var group in plan.GroupBy(p => (p.Decision, p.Notice.Stage, To: p.Step?.Stage, p.LastDay)))
+                var plan = new List<(DueNotice Notice, EscalationDecision Decision, LadderStep? Step, DateOnly? LastDay)>();
+                foreach (var n in batch)
                 {
-                    var ids = group.Select(p => p.Notice.Id).ToList();
-                    var from = group.Key.Stage;
-                    var q = db.RectificationNotices.Where(n => ids.Contains(n.Id) && n.Stage == from && !n.LadderExhausted);
-                    if (group.Key.Decision == EscalationDecision.Escalate)
-                    {
-                        var to = group.Key.To!.Value;
-                        var last = group.Key.LastDay!.Value;
-                        await q.ExecuteUpdateAsync(x => x.SetProperty(n => n.Stage, to).SetProperty(n => n.LastDay, last), ct);
-                    }
-                    else await q.ExecuteUpdateAsync(x => x.SetProperty(n => n.LadderExhausted, true), ct);
+                    var decision = RectificationRules.Decide(n.Status, n.Stage, n.LastDay, false, today, ladder);
+                    if (decision == EscalationDecision.None) continue;
+                    var step = decision == EscalationDecision.Escalate ? RectificationRules.NextStep(n.Stage, ladder) : null;
+                    var last = step is null ? null : LastDayOf(step);
+                    if (step is not null && last is null) continue;
+                    plan.Add((n, decision, step, last));
                 }
+                if (plan.Count == 0) continue;
 
-                var units = plan.Select(p => p.Notice.UnitId).Distinct().ToList();
-                var roleId = db.Roles.Where(r => r.Name == Mingcha.Domain.Security.Roles.UnitLiaison).Select(r => r.Id);
-                var mailTo = (await db.Users.AsNoTracking()
-                    .Where(u => u.UnitId != null && units.Contains(u.UnitId.Value) && u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && roleId.Contains(ur.RoleId)))
-                    .Select(u => new { u.Id, UnitId = u.UnitId!.Value, u.Email }).ToListAsync(ct)).ToLookup(u => u.UnitId);
-                db.SuppressRowAudit = true;
-                foreach (var (n, decision, step, last) in plan)
+                // One transaction per batch: the rows, one set-based update per rung, and one audit line naming every notice
+                // (decision 004's summary event: the rows it names are kept, so the summary is reproducible).
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                try
                 {
-                    string title, key;
-                    if (decision == EscalationDecision.Escalate)
+                    foreach (var group in plan.GroupBy(p => (p.Decision, p.Notice.Stage, To: p.Step?.Stage, p.LastDay)))
                     {
-                        db.NoticeEscalations.Add(new NoticeEscalation(n.Id, EscalationKind.Escalated, step!.Stage, last, today,
-                            n.Status == NoticeStatus.Returned ? "整改不到位 incomplete" : "逾期未整改 overdue", System, now));
-                        title = step.Stage == EscalationStage.Listed
-                            ? $"整改通知书 {n.Name} 逾期未整改，已挂牌督办，期限至 {last:yyyy-MM-dd}。 Listed supervision until {last:yyyy-MM-dd}."
-                            : $"整改通知书 {n.Name} 逾期未整改，已二次督办，期限至 {last:yyyy-MM-dd}。 Second supervision until {last:yyyy-MM-dd}.";
-                        key = $"notice.escalated:{n.Id}:{step.Stage}";
-                        escalated++;
+                        var ids = group.Select(p => p.Notice.Id).ToList();
+                        var from = group.Key.Stage;
+                        // One parameter for the whole list (json_each / an array), not one per id: SQLite binds parameters by name in linear time.
+                        var q = db.RectificationNotices.Where(n => EF.Parameter(ids).Contains(n.Id) && n.Stage == from && !n.LadderExhausted);
+                        if (group.Key.Decision == EscalationDecision.Escalate)
+                        {
+                            var to = group.Key.To!.Value;
+                            var last = group.Key.LastDay!.Value;
+                            await q.ExecuteUpdateAsync(x => x.SetProperty(n => n.Stage, to).SetProperty(n => n.LastDay, last), ct);
+                        }
+                        else await q.ExecuteUpdateAsync(x => x.SetProperty(n => n.LadderExhausted, true), ct);
                     }
-                    else
+
+                    var units = plan.Select(p => p.Notice.UnitId).Distinct().ToList();
+                    var roleId = db.Roles.Where(r => r.Name == Mingcha.Domain.Security.Roles.UnitLiaison).Select(r => r.Id);
+                    var mailTo = (await db.Users.AsNoTracking()
+                        .Where(u => u.UnitId != null && EF.Parameter(units).Contains(u.UnitId.Value) && u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && roleId.Contains(ur.RoleId)))
+                        .Select(u => new { u.Id, UnitId = u.UnitId!.Value, u.Email }).ToListAsync(ct)).ToLookup(u => u.UnitId);
+                    // The rows go in through BulkInsert, without the change tracker (decision 013); the audit line below names them.
+                    var escalations = new List<NoticeEscalation>(plan.Count);
+                    var notifications = new List<Notification>(plan.Count);
+                    var mails = new List<OutboundMessage>();
+                    foreach (var (n, decision, step, last) in plan)
                     {
-                        db.NoticeEscalations.Add(new NoticeEscalation(n.Id, EscalationKind.LadderExhausted, n.Stage, null, today, "督办后仍未整改到位 still not rectified after supervision", System, now));
-                        title = $"整改通知书 {n.Name} 经督办仍未整改到位，已记录。 Still not rectified after supervision: recorded.";
-                        key = $"notice.exhausted:{n.Id}";
-                        exhausted++;
+                        string title, key;
+                        if (decision == EscalationDecision.Escalate)
+                        {
+                            escalations.Add(new NoticeEscalation(n.Id, EscalationKind.Escalated, step!.Stage, last, today,
+                                n.Status == NoticeStatus.Returned ? "整改不到位 incomplete" : "逾期未整改 overdue", System, now));
+                            title = step.Stage == EscalationStage.Listed
+                                ? $"整改通知书 {n.Name} 逾期未整改，已挂牌督办，期限至 {last:yyyy-MM-dd}。 Listed supervision until {last:yyyy-MM-dd}."
+                                : $"整改通知书 {n.Name} 逾期未整改，已二次督办，期限至 {last:yyyy-MM-dd}。 Second supervision until {last:yyyy-MM-dd}.";
+                            key = $"notice.escalated:{n.Id}:{step.Stage}";
+                            escalated++;
+                        }
+                        else
+                        {
+                            escalations.Add(new NoticeEscalation(n.Id, EscalationKind.LadderExhausted, n.Stage, null, today, "督办后仍未整改到位 still not rectified after supervision", System, now));
+                            title = $"整改通知书 {n.Name} 经督办仍未整改到位，已记录。 Still not rectified after supervision: recorded.";
+                            key = $"notice.exhausted:{n.Id}";
+                            exhausted++;
+                        }
+                        // In-app to the unit's liaisons (addressed by role within the unit, SEC-2), an e-mail to each with an address.
+                        notifications.Add(new Notification(null, Mingcha.Domain.Security.Roles.UnitLiaison, n.UnitId, "notice.escalated", Cut(title, 300), null,
+                            $"/Rectification/Notice/{n.Id}", key, now));
+                        foreach (var person in mailTo[n.UnitId])
+                            mails.Add(new OutboundMessage("email", person.Email!, Cut(title, 300), title + $"\n\n/Rectification/Notice/{n.Id}", $"email:{key}:{person.Id}", now));
                     }
-                    // In-app to the unit's liaisons (addressed by role within the unit, SEC-2), an e-mail to each with an address.
-                    db.Notifications.Add(new Notification(null, Mingcha.Domain.Security.Roles.UnitLiaison, n.UnitId, "notice.escalated", Cut(title, 300), null,
-                        $"/Rectification/Notice/{n.Id}", key, now));
-                    foreach (var person in mailTo[n.UnitId])
-                        db.OutboundMessages.Add(new OutboundMessage("email", person.Email!, Cut(title, 300), title + $"\n\n/Rectification/Notice/{n.Id}", $"email:{key}:{person.Id}", now));
+                    await BulkInsert.InsertAsync(db, escalations, ct);
+                    await BulkInsert.InsertAsync(db, notifications, ct);
+                    await BulkInsert.InsertAsync(db, mails, ct);
+                    db.Audit(new AuditEvent("notice.escalate", nameof(RectificationNotice), today.ToString("yyyy-MM-dd", global::System.Globalization.CultureInfo.InvariantCulture), null,
+                        string.Join(";", plan.Select(p => $"{p.Notice.Id}:{(p.Step is { } st ? $"{st.Stage}:{p.LastDay:yyyy-MM-dd}" : "exhausted")}"))));
+                    await db.SaveChangesAsync(ct);
+                    await tx.CommitAsync(ct);
                 }
-                db.Audit(new AuditEvent("notice.escalate", nameof(RectificationNotice), today.ToString("yyyy-MM-dd", global::System.Globalization.CultureInfo.InvariantCulture), null,
-                    string.Join(";", plan.Select(p => $"{p.Notice.Id}:{(p.Step is { } st ? $"{st.Stage}:{p.LastDay:yyyy-MM-dd}" : "exhausted")}"))));
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
+                catch (Exception e) when (e is DbUpdateException || IsUniqueViolation(e))
+                {
+                    // Another instance reached these rungs first (unique per notice and rung): its escalations stand, ours roll back.
+                    await tx.RollbackAsync(ct);
+                    escalated -= plan.Count(p => p.Decision == EscalationDecision.Escalate);
+                    exhausted -= plan.Count(p => p.Decision == EscalationDecision.ExhaustedLadder);
+                }
+                finally
+                {
+                    db.ChangeTracker.Clear();
+                }
             }
-            catch (DbUpdateException)
-            {
-                // Another instance reached these rungs first (unique per notice and rung): its escalations stand, ours roll back.
-                await tx.RollbackAsync(ct);
-                escalated -= plan.Count(p => p.Decision == EscalationDecision.Escalate);
-                exhausted -= plan.Count(p => p.Decision == EscalationDecision.ExhaustedLadder);
-            }
-            finally
-            {
-                db.SuppressRowAudit = false;
-                db.ChangeTracker.Clear();
-            }
+        }
+        finally
+        {
+            if (bigNight) await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-2000;", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
         }
         return new Result(escalated, exhausted, due.Count);
     }
+
+    /// <summary>SQLite's SQLITE_CONSTRAINT (19) or PostgreSQL's unique_violation (23505): another instance wrote the rung first.</summary>
+    private static bool IsUniqueViolation(Exception e) =>
+        e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } or Npgsql.PostgresException { SqlState: "23505" };
 
     private sealed record DueNotice(Guid Id, Guid UnitId, NoticeStatus Status, EscalationStage Stage, DateOnly LastDay, int Returns, string Name);
 
