@@ -272,7 +272,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
 
         // RCT-1 then INS-9: the Office confirms the findings and sends them; now the unit sees them.
         foreach (var f in new[] { finding, civility })
-            await (await s.Office.PostAsync($"/api/v1/inspections/findings/{f.GetProperty("id").GetGuid()}/confirm", null)).ExpectAsync(HttpStatusCode.NoContent);
+            await (await s.Office.PostAsync($"/api/v1/rectification/findings/{f.GetProperty("id").GetGuid()}/confirm", null)).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Empty(await liaison.GetAsync<List<JsonElement>>($"/api/v1/inspections/findings?year=2026"));
         await (await s.Office.PostAsync($"/api/v1/inspections/visits/{s.Visit}/send-findings", null)).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal(2, (await liaison.GetAsync<List<JsonElement>>($"/api/v1/inspections/findings?year=2026")).Count);

@@ -67,19 +67,10 @@ public static class VisitProtocolApi
             h.SaveScoreAsync(id, r, ctx.User, ct)).RequireAuthorization(Work);
         g.MapGet("/visits/{id:guid}/archive", (Guid id, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) => h.ArchiveAsync(id, ctx.User, ct)).RequireAuthorization(Work);
 
-        // INS-5, INS-15, INS-16, INS-18: findings; RCT-1: the Office's review; INS-8: the unit's signature or refusal.
+        // INS-5, INS-15, INS-16, INS-18: findings; INS-8: the unit's signature or refusal. The Office's review of a finding (RCT-1)
+        // is Rectification's: POST /api/v1/rectification/findings/{id}/confirm|drop.
         g.MapPost("/visits/{id:guid}/findings", async (Guid id, VisitProtocolFlow.RecordFinding r, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>
             Results.Created($"/api/v1/inspections/findings?visitId={id}", new { id = await h.RecordFindingAsync(id, r, ctx.User, ct) })).RequireAuthorization(Work);
-        g.MapPost("/findings/{id:guid}/confirm", async (Guid id, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>
-        {
-            await h.ReviewFindingAsync(id, true, null, ctx.User, ct);
-            return Results.NoContent();
-        }).RequireAuthorization(Manage);
-        g.MapPost("/findings/{id:guid}/drop", async (Guid id, VisitProtocolFlow.DropFinding r, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>
-        {
-            await h.ReviewFindingAsync(id, false, r.Reason, ctx.User, ct);
-            return Results.NoContent();
-        }).RequireAuthorization(Manage);
         g.MapPost("/visits/{id:guid}/confirmation", async (Guid id, VisitProtocolFlow.Confirm r, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>
         {
             await h.ConfirmAsync(id, r, ctx.User, ct);

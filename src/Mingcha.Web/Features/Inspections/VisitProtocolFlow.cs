@@ -40,7 +40,6 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
     public sealed record Confirm([property: Required, StringLength(256, MinimumLength = 1)] string SignerUserName, [property: Required, StringLength(256, MinimumLength = 1)] string SignerPassword,
         [property: Required] Guid? SignatureEvidenceItemId);
     public sealed record Refuse([property: Required, StringLength(100, MinimumLength = 1)] string RefusedBy, [property: StringLength(2000)] string? Note);
-    public sealed record DropFinding([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
 
     // ---------------------------------------------------------------- views
     public sealed record FileView(Guid Id, string FileName, string MediaType, long? DurationMs, DateTime CapturedAt, string? Location, bool LateUpload);
@@ -291,15 +290,6 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         db.Findings.Add(finding);
         await db.SaveChangesAsync(ct);
         return finding.Id;
-    }
-
-    /// <summary>RCT-1: the Office confirms a recorded finding against the rules (or drops it with a reason) before it is sent.</summary>
-    public async Task ReviewFindingAsync(Guid findingId, bool confirm, string? reason, ClaimsPrincipal by, CancellationToken ct)
-    {
-        var finding = await db.Findings.FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw new NotFoundException("问题不存在。 No such finding.");
-        if (confirm) finding.Confirm(by.UserId() ?? "", Now);
-        else finding.Drop(reason ?? "", by.UserId() ?? "", Now);
-        await db.SaveChangesAsync(ct);
     }
 
     // ---------------------------------------------------------------- confirmation (INS-8)
