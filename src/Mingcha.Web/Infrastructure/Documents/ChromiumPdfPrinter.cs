@@ -58,6 +58,9 @@ public sealed partial class ChromiumPdfPrinter : IDisposable
     /// <summary>Whether a warm browser is running (for tests and the bench).</summary>
     public bool IsWarm => _browser is { IsAlive: true };
 
+    /// <summary>The warm browser's process id, if one runs (tests kill it to see it come back).</summary>
+    internal int? BrowserProcessId => _browser is { IsAlive: true } b ? b.ProcessId : null;
+
     public async Task<byte[]> PrintAsync(string html, CancellationToken ct)
     {
         var chromium = _options.Value.ChromiumPath;

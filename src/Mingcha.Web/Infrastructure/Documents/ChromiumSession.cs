@@ -34,6 +34,8 @@ internal sealed class ChromiumSession : IDisposable
         _socket = socket;
     }
 
+    public int ProcessId => _process.Id;
+
     public bool IsAlive => !_gone && !_process.HasExited && _socket.State == WebSocketState.Open;
 
     public static async Task<ChromiumSession> StartAsync(string chromium, TimeSpan startLimit, CancellationToken ct)
