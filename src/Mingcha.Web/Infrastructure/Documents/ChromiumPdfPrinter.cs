@@ -109,7 +109,7 @@ public sealed partial class ChromiumPdfPrinter : IDisposable
         {
             Interlocked.Exchange(ref _lastUsedTicks, Environment.TickCount64);
             Interlocked.Decrement(ref _printing);
-            _slots.Release();
+            if (!_disposed) _slots.Release();
             try { work.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
@@ -152,16 +152,23 @@ public sealed partial class ChromiumPdfPrinter : IDisposable
         if (_disposed || _browser is null || Volatile.Read(ref _printing) > 0) return;
         var idle = _options.Value.BrowserIdleTimeout;
         if (Environment.TickCount64 - Interlocked.Read(ref _lastUsedTicks) < idle.TotalMilliseconds) return;
-        if (!_startLock.Wait(0)) return;
         try
         {
-            if (Volatile.Read(ref _printing) > 0) return;
-            _browser?.Dispose();
-            _browser = null;
+            if (!_startLock.Wait(0)) return;
+            try
+            {
+                if (_disposed || Volatile.Read(ref _printing) > 0) return;
+                _browser?.Dispose();
+                _browser = null;
+            }
+            finally
+            {
+                _startLock.Release();
+            }
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            _startLock.Release();
+            // shutting down: Dispose ends the browser
         }
     }
 
