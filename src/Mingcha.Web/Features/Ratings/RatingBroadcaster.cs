@@ -148,6 +148,12 @@ public sealed class RatingOptions
     /// </summary>
     public TimeSpan GatherWait { get; set; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// How many groups the callers are gathered in (decision 008): 1, a commit waits for all active callers; 2, for
+    /// half of them, so one half's requests are handled while the other half's commit waits for the disk.
+    /// </summary>
+    public int CommitGroups { get; set; } = 2;
+
     /// <summary>Shortest time between two writes to one control-centre stream (events in between go out together).</summary>
     public TimeSpan LiveFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
