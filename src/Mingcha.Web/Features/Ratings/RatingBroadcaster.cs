@@ -154,6 +154,9 @@ public sealed class RatingOptions
     /// </summary>
     public int CommitGroups { get; set; } = 2;
 
+    /// <summary>SQLite: how often the rating writer's checkpointer copies the WAL into the database file.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Shortest time between two writes to one control-centre stream (events in between go out together).</summary>
     public TimeSpan LiveFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -51,6 +51,7 @@ public sealed partial class RatingWriter : BackgroundService
     private readonly ConcurrentQueue<Pending> _queue = new();
     private int _count;
     private readonly ManualResetEventSlim _signal = new(false, 0);
+    private Thread? _writerThread;
     private int _wakeAt = int.MaxValue;
     private readonly IServiceScopeFactory _scopes;
     private readonly RatingBroadcaster _broadcaster;
@@ -98,12 +99,12 @@ public sealed partial class RatingWriter : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+        _writerThread = new Thread(() =>
         {
             try { Run(stoppingToken); done.TrySetResult(); }
             catch (Exception e) { done.TrySetException(e); }
         }) { IsBackground = true, Name = "Mingcha rating writer" };
-        thread.Start();
+        _writerThread.Start();
         return done.Task;
     }
 
@@ -143,10 +144,19 @@ public sealed partial class RatingWriter : BackgroundService
         while (_queue.TryDequeue(out var left)) left.Done.TrySetException(new RatingQueueFullException());
     }
 
+    private int _disposed;
+
     public override void Dispose()
     {
-        _signal.Dispose();
-        base.Dispose();
+        // Disposed twice: as itself and as the hosted service (both registrations hand out this one instance).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _stopping.Cancel();
+        base.Dispose(); // cancels the writer's stop token, which wakes it
+        // The threads use the signal and the token source until they end; they end within a wait of theirs.
+        var writerDone = _writerThread?.Join(TimeSpan.FromSeconds(5)) ?? true;
+        var checkpointerDone = _checkpointer?.Join(TimeSpan.FromSeconds(5)) ?? true;
+        if (writerDone) _signal.Dispose();
+        if (checkpointerDone) _stopping.Dispose();
     }
 
     private void WriteWithRetry(List<Pending> batch, CancellationToken ct)
@@ -209,6 +219,7 @@ public sealed partial class RatingWriter : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 0) await _stopping.CancelAsync();
         await base.StopAsync(cancellationToken);
         DropContext();
     }
@@ -284,6 +295,17 @@ public sealed partial class RatingWriter : BackgroundService
     private RatingWriteResult[] WriteBatchSqlite(MingchaDb db, List<Pending> batch, long t0)
     {
         var conn = (SqliteConnection)db.Database.GetDbConnection();
+        if (_sqlite is null)
+        {
+            // Checkpoints (copying the WAL into the database file, with an fsync of its own) would otherwise run inside
+            // every thousandth page's commit and stall it; the checkpointer thread does them on its own connection.
+            using (var pragma = conn.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA wal_autocheckpoint=0";
+                pragma.ExecuteNonQuery();
+            }
+            StartCheckpointer(conn.ConnectionString);
+        }
         var st = _sqlite ??= new SqliteStatements(conn);
         using var tx = conn.BeginTransaction(); // BEGIN IMMEDIATE: the write lock, so the audit chain's tail is ours
         var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -341,6 +363,41 @@ public sealed partial class RatingWriter : BackgroundService
             LogTiming(_logger, subs.Length, open, lookup, insert, audit, commit);
         }
         return results;
+    }
+
+    private Thread? _checkpointer;
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>
+    /// Copies the WAL into the database file every <see cref="RatingOptions.CheckpointInterval"/> with a PASSIVE
+    /// checkpoint (it never blocks the writer); once it caught up, the next commit starts the WAL from its beginning
+    /// again, so the file stays the same size and commits write over pages already allocated.
+    /// </summary>
+    private void StartCheckpointer(string connectionString)
+    {
+        if (_checkpointer is not null) return;
+        var interval = (int)Math.Max(10, _options.CheckpointInterval.TotalMilliseconds);
+        var ct = _stopping.Token;
+        _checkpointer = new Thread(() =>
+        {
+            while (!ct.IsCancellationRequested && !ct.WaitHandle.WaitOne(interval))
+            {
+                try
+                {
+                    using var conn = new SqliteConnection(connectionString);
+                    conn.Open();
+                    using var cmd = conn.CreateCommand();
+                    cmd.CommandText = "PRAGMA busy_timeout=5000; PRAGMA wal_checkpoint(PASSIVE);";
+                    while (!ct.IsCancellationRequested)
+                    {
+                        cmd.ExecuteNonQuery();
+                        if (ct.WaitHandle.WaitOne(interval)) return;
+                    }
+                }
+                catch (SqliteException e) { LogCheckpointFailed(_logger, e); }
+            }
+        }) { IsBackground = true, Name = "Mingcha rating checkpointer" };
+        _checkpointer.Start();
     }
 
     private static string BatchKey(List<RatingSubmission> stored) => $"{stored[0].Id}..{stored[^1].Id}";
@@ -490,6 +547,9 @@ public sealed partial class RatingWriter : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rating batch of {Count} failed; the requests get an error and nothing was acknowledged")]
     private static partial void LogFailed(ILogger logger, Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpointing the ratings' WAL failed; retrying")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception e);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A listener of committed ratings failed")]
     private static partial void LogListenerFailed(ILogger logger, Exception e);
