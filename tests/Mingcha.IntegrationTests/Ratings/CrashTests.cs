@@ -53,7 +53,9 @@ public sealed class CrashTests : IDisposable
                 }
             })).ToArray();
 
-            await Task.Delay(2500);
+            // Kill mid-load: once a few hundred ratings were acknowledged (however slow the machine), or after a minute.
+            var loading = Stopwatch.StartNew();
+            while (acknowledged.Count < 300 && loading.Elapsed < TimeSpan.FromSeconds(60) && !drivers.All(d => d.IsCompleted)) await Task.Delay(50);
             server.Kill(); // SIGKILL: no shutdown, no flush
             await server.WaitForExitAsync();
             await stop.CancelAsync();

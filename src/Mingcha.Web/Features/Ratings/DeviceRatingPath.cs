@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -19,6 +20,9 @@ public sealed record DeviceToken(Guid Id, byte[] SecretHash, Guid? UnitId, DateT
 {
     /// <summary>Used since the last reload (last use is recorded then, not per request).</summary>
     internal bool Used;
+
+    /// <summary>The secret that last matched <see cref="SecretHash"/>: the same secret again needs no SHA-256.</summary>
+    internal string? VerifiedSecret;
 }
 
 /// <summary>
@@ -77,11 +81,17 @@ public sealed partial class DeviceTokenCache : BackgroundService
             return null;
         }
         if (token.ExpiresAt is { } exp && exp <= _time.GetUtcNow().UtcDateTime) return null;
-        Span<byte> utf8 = stackalloc byte[256];
-        if (secret.Length > 128 || !Encoding.UTF8.TryGetBytes(secret, utf8, out var n)) return null;
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(utf8[..n], hash);
-        if (!CryptographicOperations.FixedTimeEquals(hash, token.SecretHash)) return null;
+        if (secret.Length > 128) return null;
+        if (Volatile.Read(ref token.VerifiedSecret) is not { } known
+            || !CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(secret), MemoryMarshal.AsBytes(known.AsSpan())))
+        {
+            Span<byte> utf8 = stackalloc byte[512];
+            if (!Encoding.UTF8.TryGetBytes(secret, utf8, out var n)) return null;
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(utf8[..n], hash);
+            if (!CryptographicOperations.FixedTimeEquals(hash, token.SecretHash)) return null;
+            Volatile.Write(ref token.VerifiedSecret, secret.ToString());
+        }
         if (!token.Used) { token.Used = true; _used.TryAdd(id, 0); }
         return token;
     }

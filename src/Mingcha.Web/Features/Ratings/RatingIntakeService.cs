@@ -111,7 +111,8 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
         var submission = new RatingSubmission(Guid.CreateVersion7(), caseNumber, section.UnitId, section.Id, input.StaffId, null, channel, scale,
             input.Level, _mapping.ToThreeLevel(scale, input.Level), RatingScaleMapping.IsBad(scale, input.Level), phone, comment,
             input.RatedAt ?? now, now, deviceId);
-        var result = await writer.Enqueue(submission).WaitAsync(ct);
+        // Not cancelled with the request: the rating is queued and will be committed whether or not the caller waits.
+        var result = await writer.Enqueue(submission);
         return result.Status switch
         {
             RatingWriteStatus.Duplicate => throw new DomainRuleException("SAT-8", "该办件已在此渠道评价过。 This case was already rated on this channel."),

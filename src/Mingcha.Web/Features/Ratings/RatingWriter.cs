@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,11 @@ public sealed partial class RatingWriter : BackgroundService
 {
     private sealed record Pending(RatingSubmission Rating, TaskCompletionSource<RatingWriteResult> Done);
 
-    private readonly Channel<Pending> _queue;
+    private readonly ConcurrentQueue<Pending> _queue = new();
+    private int _count;
+    private readonly ManualResetEventSlim _signal = new(false, 0);
+    private Thread? _writerThread;
+    private int _wakeAt = int.MaxValue;
     private readonly IServiceScopeFactory _scopes;
     private readonly RatingBroadcaster _broadcaster;
     private readonly RatingOptions _options;
@@ -57,7 +62,6 @@ public sealed partial class RatingWriter : BackgroundService
     public RatingWriter(IServiceScopeFactory scopes, RatingBroadcaster broadcaster, IOptions<RatingOptions> options, ILogger<RatingWriter> logger, TimeProvider time)
     {
         _scopes = scopes; _broadcaster = broadcaster; _options = options.Value; _logger = logger; _time = time;
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>Raised after each committed batch with the stored ratings (follow-up opener, flag detector).</summary>
@@ -66,74 +70,109 @@ public sealed partial class RatingWriter : BackgroundService
     /// <summary>Queues a rating; the task completes once it is committed (or refused as a duplicate).</summary>
     public Task<RatingWriteResult> Enqueue(RatingSubmission rating)
     {
+        var count = Interlocked.Increment(ref _count);
+        if (count > _options.QueueCapacity)
+        {
+            Interlocked.Decrement(ref _count);
+            throw new RatingQueueFullException();
+        }
         var pending = new Pending(rating, new TaskCompletionSource<RatingWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending)) throw new RatingQueueFullException();
-        if (Volatile.Read(ref _gathered) is { } gathered && _queue.Reader.Count >= Volatile.Read(ref _gatherTarget)) gathered.TrySetResult();
+        _queue.Enqueue(pending);
+        // The writer sleeps until the queue holds _wakeAt ratings (at least one when idle, a group when gathering).
+        if (count >= Volatile.Read(ref _wakeAt)) _signal.Set();
         return pending.Done.Task;
     }
 
-    private TaskCompletionSource? _gathered;
-    private int _gatherTarget;
+    /// <summary>Sleeps until <paramref name="target"/> ratings are queued, the timeout passes, or the service stops.</summary>
+    private void WaitFor(int target, int timeoutMs, CancellationToken ct)
+    {
+        _signal.Reset();
+        Interlocked.Exchange(ref _wakeAt, target); // full fence: either Enqueue sees the target or we see its count
+        if (Volatile.Read(ref _count) < target && !ct.IsCancellationRequested) _signal.Wait(timeoutMs, CancellationToken.None); // the stop token sets the signal
+        Volatile.Write(ref _wakeAt, int.MaxValue);
+    }
 
     /// <summary>
-    /// Group commit's gathering step: the callers answered by the last commit usually send their next rating within a
-    /// fraction of a millisecond; waiting for them (at most <see cref="RatingOptions.GatherWait"/>) puts them into this
-    /// commit instead of the next, so one fsync stores the ratings of all waiting callers, not half of them.
+    /// The writer runs on a thread of its own: a commit blocks in fsync, and on a thread-pool thread that would take a
+    /// worker away from the requests for every commit (on two cores, half of them).
     /// </summary>
-    private async Task GatherAsync(int target, CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var wait = _options.GatherWait;
-        if (wait <= TimeSpan.Zero || _queue.Reader.Count >= target) return;
-        var gathered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _gatherTarget, target);
-        Volatile.Write(ref _gathered, gathered);
-        try
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writerThread = new Thread(() =>
         {
-            if (_queue.Reader.Count >= target) return;
-            await Task.WhenAny(gathered.Task, Task.Delay(wait, ct));
-        }
-        finally
-        {
-            Volatile.Write(ref _gathered, null);
-        }
+            try { Run(stoppingToken); done.TrySetResult(); }
+            catch (Exception e) { done.TrySetException(e); }
+        }) { IsBackground = true, Name = "Mingcha rating writer" };
+        _writerThread.Start();
+        return done.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Group commit. Each round takes everything queued (up to <see cref="RatingOptions.MaxBatch"/>) into one
+    /// transaction. Before a round the writer may wait (at most <see cref="RatingOptions.GatherWait"/>) for the callers
+    /// it just answered to send their next rating, so that a commit carries a full group rather than a straggler:
+    /// with <see cref="RatingOptions.CommitGroups"/> 1, all active callers; with 2, half of them — then one half's
+    /// requests are parsed and checked while the other half's commit waits in fsync, and CPU and disk overlap.
+    /// </summary>
+    private void Run(CancellationToken ct)
     {
-        var batch = new List<Pending>(_options.MaxBatch);
-        var reader = _queue.Reader;
-        try
+        using var wake = ct.Register(() => _signal.Set());
+        var batch = new List<Pending>(Math.Min(_options.MaxBatch, 4096));
+        var groups = Math.Max(1, _options.CommitGroups);
+        var gatherMs = (int)Math.Ceiling(_options.GatherWait.TotalMilliseconds);
+        var target = 0;
+        while (!ct.IsCancellationRequested)
         {
-            var target = 0;
-            while (await reader.WaitToReadAsync(stoppingToken))
+            if (Volatile.Read(ref _count) == 0)
             {
-                await GatherAsync(Math.Min(target, _options.MaxBatch), stoppingToken);
-                batch.Clear();
-                while (batch.Count < _options.MaxBatch && reader.TryRead(out var p)) batch.Add(p);
-                await WriteWithRetryAsync(batch, stoppingToken);
-                // Those just answered, and those that queued meanwhile, are the next commit's natural size.
-                target = batch.Count + reader.Count;
+                WaitFor(1, 1000, ct);
+                target = 0;
+                continue;
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            if (gatherMs > 0 && target > Volatile.Read(ref _count)) WaitFor(Math.Min(target, _options.MaxBatch), gatherMs, ct);
+            batch.Clear();
+            while (batch.Count < _options.MaxBatch && _queue.TryDequeue(out var p)) batch.Add(p);
+            Interlocked.Add(ref _count, -batch.Count);
+            if (batch.Count == 0) continue;
+            WriteWithRetry(batch, ct);
+            // Those just answered and those that queued meanwhile are the callers in play; a commit waits for its share.
+            var active = batch.Count + Volatile.Read(ref _count);
+            target = (active + groups - 1) / groups;
         }
         // Shutting down: whatever is still queued was never acknowledged; the devices will retry.
-        while (reader.TryRead(out var left)) left.Done.TrySetException(new RatingQueueFullException());
+        while (_queue.TryDequeue(out var left)) left.Done.TrySetException(new RatingQueueFullException());
     }
 
-    private async Task WriteWithRetryAsync(List<Pending> batch, CancellationToken ct)
+    private int _disposed;
+
+    public override void Dispose()
+    {
+        // Disposed twice: as itself and as the hosted service (both registrations hand out this one instance).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _stopping.Cancel();
+        base.Dispose(); // cancels the writer's stop token, which wakes it
+        // The threads use the signal and the token source until they end; they end within a wait of theirs.
+        var writerDone = _writerThread?.Join(TimeSpan.FromSeconds(5)) ?? true;
+        var checkpointerDone = _checkpointer?.Join(TimeSpan.FromSeconds(5)) ?? true;
+        if (writerDone) _signal.Dispose();
+        if (checkpointerDone) _stopping.Dispose();
+    }
+
+    private void WriteWithRetry(List<Pending> batch, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var results = await WriteBatchAsync(batch, ct);
+                var results = WriteBatch(batch, ct);
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
-                var stored = results.Where(r => r.Status == RatingWriteStatus.Stored).Select(r => r.Rating).ToList();
-                if (stored.Count > 0)
+                List<RatingSubmission>? stored = null;
+                foreach (var r in results)
+                    if (r.Status == RatingWriteStatus.Stored) (stored ??= new(results.Length)).Add(r.Rating);
+                if (stored is not null)
                 {
-                    _broadcaster.Publish(stored.Select(RatingEvent.From).ToList());
+                    _broadcaster.Publish(stored.ConvertAll(RatingEvent.From));
                     try { Committed?.Invoke(stored); }
                     catch (Exception e) when (e is not OutOfMemoryException) { LogListenerFailed(_logger, e); }
                 }
@@ -142,7 +181,7 @@ public sealed partial class RatingWriter : BackgroundService
             catch (Exception e) when (e is not OperationCanceledException && attempt < 3)
             {
                 LogRetry(_logger, e, batch.Count, attempt);
-                await Task.Delay(50 * attempt, ct);
+                if (ct.WaitHandle.WaitOne(50 * attempt)) throw new OperationCanceledException(ct);
             }
             catch (Exception e)
             {
@@ -154,34 +193,35 @@ public sealed partial class RatingWriter : BackgroundService
     }
 
     // The writer's own context and connection, kept open across batches (no scope, context, connection or PRAGMAs per
-    // batch); dropped after a failed batch and made again for the next.
+    // batch); dropped after a failed batch and made again for the next. On SQLite its statements are prepared once.
     private AsyncServiceScope? _scope;
     private MingchaDb? _db;
-    private DbCommand? _insertOne;
+    private SqliteStatements? _sqlite;
 
-    private async Task<MingchaDb> ContextAsync(CancellationToken ct)
+    private MingchaDb Context()
     {
         if (_db is not null) return _db;
         _scope = _scopes.CreateAsyncScope();
         _db = _scope.Value.ServiceProvider.GetRequiredService<MingchaDb>();
-        await _db.Database.OpenConnectionAsync(ct);
+        _db.Database.OpenConnection();
         return _db;
     }
 
-    private async Task DropContextAsync()
+    private void DropContext()
     {
-        if (_insertOne is not null) await _insertOne.DisposeAsync();
-        _insertOne = null;
-        if (_db is not null) await _db.Database.CloseConnectionAsync();
-        if (_scope is { } scope) await scope.DisposeAsync();
+        _sqlite?.Dispose();
+        _sqlite = null;
+        _db?.Database.CloseConnection();
+        _scope?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _scope = null;
         _db = null;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 0) await _stopping.CancelAsync();
         await base.StopAsync(cancellationToken);
-        await DropContextAsync();
+        DropContext();
     }
 
     private const string InsertColumns = "INSERT INTO \"Ratings\" (\"Id\",\"CaseNumber\",\"UnitId\",\"SectionId\",\"StaffId\",\"ServiceItemId\",\"Channel\",\"Scale\",\"Level\",\"CommonLevel\",\"IsBad\",\"RealName\",\"RaterPhone\",\"Comment\",\"RatedAt\",\"ReceivedAt\",\"DeviceId\") VALUES ";
@@ -192,28 +232,181 @@ public sealed partial class RatingWriter : BackgroundService
             s.Channel.ToString(), s.Scale.ToString(), s.Level, s.CommonLevel, s.IsBad, s.RaterPhone is not null, s.RaterPhone, s.Comment,
             s.RatedAt, s.ReceivedAt, Id(s.DeviceId, pg)];
 
-    private async Task<RatingWriteResult[]> WriteBatchAsync(List<Pending> batch, CancellationToken ct)
+    private RatingWriteResult[] WriteBatch(List<Pending> batch, CancellationToken ct)
     {
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        var db = await ContextAsync(ct);
+        var db = Context();
         try
         {
-            return await WriteBatchAsync(db, batch, t0, ct);
+            // SQLite: synchronous (its async API is synchronous underneath) with statements prepared once; PostgreSQL:
+            // the asynchronous path, waited for on this dedicated thread.
+            return db.IsPostgres ? WriteBatchPostgresAsync(db, batch, t0, ct).GetAwaiter().GetResult() : WriteBatchSqlite(db, batch, t0);
         }
         catch
         {
-            await DropContextAsync();
+            DropContext();
             throw;
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            _db?.ChangeTracker.Clear();
         }
     }
 
-    private async Task<RatingWriteResult[]> WriteBatchAsync(MingchaDb db, List<Pending> batch, long t0, CancellationToken ct)
+    /// <summary>The writer's SQLite statements, prepared once on its connection and reused for every batch.</summary>
+    private sealed class SqliteStatements : IDisposable
     {
-        var pg = db.IsPostgres;
+        public SqliteStatements(SqliteConnection conn)
+        {
+            Insert = Prepare(conn, InsertColumns + "(" + string.Join(',', Enumerable.Range(0, ColumnCount).Select(v => "@v" + v.ToString(CultureInfo.InvariantCulture)))
+                + ") ON CONFLICT (\"CaseNumber\",\"Channel\") DO NOTHING", ColumnCount, "@v");
+            Lookup = Prepare(conn, "SELECT \"UnitId\",\"SectionId\",\"StaffId\",\"ServiceItemId\" FROM \"ServiceRecords\" WHERE \"CaseNumber\" = @c0", 1, "@c");
+            AuditTail = Prepare(conn, "SELECT \"Seq\",\"Hash\" FROM \"AuditEntries\" ORDER BY \"Seq\" DESC LIMIT 1", 0, "");
+            AuditInsert = Prepare(conn, "INSERT INTO \"AuditEntries\" (\"Seq\",\"At\",\"UserId\",\"UserName\",\"Ip\",\"Action\",\"EntityType\",\"EntityKey\",\"Before\",\"After\",\"PrevHash\",\"Hash\") "
+                + "VALUES (@a0,@a1,@a2,@a3,@a4,@a5,@a6,@a7,@a8,@a9,@a10,@a11)", 12, "@a");
+        }
+
+        public SqliteCommand Insert { get; }
+        public SqliteCommand Lookup { get; }
+        public SqliteCommand AuditTail { get; }
+        public SqliteCommand AuditInsert { get; }
+
+        private static SqliteCommand Prepare(SqliteConnection conn, string sql, int parameters, string prefix)
+        {
+            var cmd = conn.CreateCommand();
+            cmd.CommandText = sql;
+            for (var i = 0; i < parameters; i++) cmd.Parameters.Add(new SqliteParameter(prefix + i.ToString(CultureInfo.InvariantCulture), DBNull.Value));
+            cmd.Prepare();
+            return cmd;
+        }
+
+        public static void Bind(SqliteCommand cmd, SqliteTransaction tx, object?[] values)
+        {
+            cmd.Transaction = tx;
+            for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        public void Dispose()
+        {
+            Insert.Dispose(); Lookup.Dispose(); AuditTail.Dispose(); AuditInsert.Dispose();
+        }
+    }
+
+    private RatingWriteResult[] WriteBatchSqlite(MingchaDb db, List<Pending> batch, long t0)
+    {
+        var conn = (SqliteConnection)db.Database.GetDbConnection();
+        if (_sqlite is null)
+        {
+            // Checkpoints (copying the WAL into the database file, with an fsync of its own) would otherwise run inside
+            // every thousandth page's commit and stall it; the checkpointer thread does them on its own connection.
+            using (var pragma = conn.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA wal_autocheckpoint=0";
+                pragma.ExecuteNonQuery();
+            }
+            StartCheckpointer(conn.ConnectionString);
+        }
+        var st = _sqlite ??= new SqliteStatements(conn);
+        using var tx = conn.BeginTransaction(); // BEGIN IMMEDIATE: the write lock, so the audit chain's tail is ours
+        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        // The cases rated: fill in staff and service item from the pushed service record, refuse another unit's case.
+        var results = new RatingWriteResult[batch.Count];
+        var subs = new RatingSubmission[batch.Count];
+        for (var i = 0; i < subs.Length; i++) subs[i] = batch[i].Rating;
+        for (var i = 0; i < subs.Length; i++)
+        {
+            if (subs[i].CaseNumber is not { } c) continue;
+            SqliteStatements.Bind(st.Lookup, tx, [c]);
+            using var r = st.Lookup.ExecuteReader();
+            if (!r.Read()) continue;
+            var rec = new CaseRow(Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), r.IsDBNull(2) ? null : Guid.Parse(r.GetString(2)), r.IsDBNull(3) ? null : Guid.Parse(r.GetString(3)));
+            if (rec.UnitId != subs[i].UnitId) { results[i] = new(RatingWriteStatus.CaseOfOtherUnit, subs[i]); continue; }
+            subs[i] = subs[i] with { SectionId = rec.SectionId, StaffId = subs[i].StaffId ?? rec.StaffId, ServiceItemId = subs[i].ServiceItemId ?? rec.ServiceItemId };
+        }
+
+        // One prepared single-row statement per rating (SQLite binds parameters by name with a linear search, so a
+        // multi-row statement costs quadratic time); ON CONFLICT DO NOTHING changes no row for a case already rated.
+        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var stored = new List<RatingSubmission>(subs.Length);
+        for (var i = 0; i < subs.Length; i++)
+        {
+            if (results[i] is not null) continue;
+            SqliteStatements.Bind(st.Insert, tx, Values(subs[i], pg: false));
+            var ok = st.Insert.ExecuteNonQuery() == 1;
+            results[i] = new(ok ? RatingWriteStatus.Stored : RatingWriteStatus.Duplicate, subs[i]);
+            if (ok) stored.Add(subs[i]);
+        }
+
+        // SEC-3: one audit line per batch seals the stored ratings' content (decision 008): the same chained line as
+        // MingchaDb.SaveChangesAsync appends (AuditChain.CreateNext); BEGIN IMMEDIATE serialises appends to the chain.
+        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (stored.Count > 0)
+        {
+            AuditRecord? last = null;
+            st.AuditTail.Transaction = tx;
+            using (var r = st.AuditTail.ExecuteReader())
+                if (r.Read()) last = new AuditRecord(r.GetInt64(0), default, null, null, null, "", null, null, null, null, "", r.GetString(1));
+            var actor = _scope!.Value.ServiceProvider.GetRequiredService<IAuditActor>();
+            var record = AuditChain.CreateNext(last, _time.GetUtcNow().UtcDateTime, actor.UserId, actor.UserName, actor.Ip,
+                "ratings.store", nameof(Rating), BatchKey(stored), null, BatchAfter(stored));
+            SqliteStatements.Bind(st.AuditInsert, tx, [record.Seq, record.At, record.UserId, record.UserName, record.Ip, record.Action, record.EntityType,
+                record.EntityKey, record.Before, record.After, record.PrevHash, record.Hash]);
+            st.AuditInsert.ExecuteNonQuery();
+        }
+        var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+        tx.Commit();
+        var t5 = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            double open = Ms(t0, t1), lookup = Ms(t1, t2), insert = Ms(t2, t3), audit = Ms(t3, t4), commit = Ms(t4, t5);
+            LogTiming(_logger, subs.Length, open, lookup, insert, audit, commit);
+        }
+        return results;
+    }
+
+    private Thread? _checkpointer;
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>
+    /// Copies the WAL into the database file every <see cref="RatingOptions.CheckpointInterval"/> with a PASSIVE
+    /// checkpoint (it never blocks the writer); once it caught up, the next commit starts the WAL from its beginning
+    /// again, so the file stays the same size and commits write over pages already allocated.
+    /// </summary>
+    private void StartCheckpointer(string connectionString)
+    {
+        if (_checkpointer is not null) return;
+        var interval = (int)Math.Max(10, _options.CheckpointInterval.TotalMilliseconds);
+        var ct = _stopping.Token;
+        _checkpointer = new Thread(() =>
+        {
+            while (!ct.IsCancellationRequested && !ct.WaitHandle.WaitOne(interval))
+            {
+                try
+                {
+                    using var conn = new SqliteConnection(connectionString);
+                    conn.Open();
+                    using var cmd = conn.CreateCommand();
+                    cmd.CommandText = "PRAGMA busy_timeout=5000; PRAGMA wal_checkpoint(PASSIVE);";
+                    while (!ct.IsCancellationRequested)
+                    {
+                        cmd.ExecuteNonQuery();
+                        if (ct.WaitHandle.WaitOne(interval)) return;
+                    }
+                }
+                catch (SqliteException e) { LogCheckpointFailed(_logger, e); }
+            }
+        }) { IsBackground = true, Name = "Mingcha rating checkpointer" };
+        _checkpointer.Start();
+    }
+
+    private static string BatchKey(List<RatingSubmission> stored) => $"{stored[0].Id}..{stored[^1].Id}";
+
+    private static string BatchAfter(List<RatingSubmission> stored) => JsonSerializer.Serialize(new { count = stored.Count, sha256 = BatchHash(stored) });
+
+    private async Task<RatingWriteResult[]> WriteBatchPostgresAsync(MingchaDb db, List<Pending> batch, long t0, CancellationToken ct)
+    {
+        const bool pg = true;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         var conn = db.Database.GetDbConnection();
@@ -234,92 +427,51 @@ public sealed partial class RatingWriter : BackgroundService
             }
         }
 
+        // One multi-row statement per 2,000 (one round trip; parameters are positional there).
         var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
         var toInsert = Enumerable.Range(0, subs.Length).Where(i => results[i] is null).ToList();
         var inserted = new HashSet<Guid>();
-        if (pg)
+        foreach (var chunk in toInsert.Chunk(2000))
         {
-            // PostgreSQL: one multi-row statement per 2,000 (one round trip; parameters are positional there).
-            foreach (var chunk in toInsert.Chunk(2000))
+            await using var cmd = conn.CreateCommand();
+            cmd.Transaction = dbTx;
+            var sql = new StringBuilder(InsertColumns);
+            var n = 0;
+            foreach (var i in chunk)
             {
-                await using var cmd = conn.CreateCommand();
-                cmd.Transaction = dbTx;
-                var sql = new StringBuilder(InsertColumns);
-                var n = 0;
-                foreach (var i in chunk)
+                if (n > 0) sql.Append(',');
+                sql.Append('(');
+                var values = Values(subs[i], pg);
+                for (var v = 0; v < values.Length; v++)
                 {
-                    if (n > 0) sql.Append(',');
-                    sql.Append('(');
-                    var values = Values(subs[i], pg);
-                    for (var v = 0; v < values.Length; v++)
-                    {
-                        var name = string.Create(CultureInfo.InvariantCulture, $"@p{n}_{v}");
-                        if (v > 0) sql.Append(',');
-                        sql.Append(name);
-                        var prm = cmd.CreateParameter();
-                        prm.ParameterName = name;
-                        prm.Value = values[v] ?? DBNull.Value;
-                        cmd.Parameters.Add(prm);
-                    }
-                    sql.Append(')');
-                    n++;
-                }
-                sql.Append(" ON CONFLICT (\"CaseNumber\",\"Channel\") DO NOTHING RETURNING \"Id\"");
-                cmd.CommandText = sql.ToString();
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct)) inserted.Add(reader.GetGuid(0));
-            }
-        }
-        else
-        {
-            // SQLite: one prepared single-row statement run per rating in the transaction (SQLite binds parameters by
-            // name with a linear search, so a multi-row statement costs quadratic time); ON CONFLICT DO NOTHING changes 0 rows.
-            var cmd = _insertOne;
-            if (cmd is null)
-            {
-                cmd = conn.CreateCommand();
-                var names = new string[ColumnCount];
-                for (var v = 0; v < ColumnCount; v++)
-                {
-                    names[v] = string.Create(CultureInfo.InvariantCulture, $"@v{v}");
+                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{n}_{v}");
+                    if (v > 0) sql.Append(',');
+                    sql.Append(name);
                     var prm = cmd.CreateParameter();
-                    prm.ParameterName = names[v];
+                    prm.ParameterName = name;
+                    prm.Value = values[v] ?? DBNull.Value;
                     cmd.Parameters.Add(prm);
                 }
-                cmd.CommandText = InsertColumns + "(" + string.Join(',', names) + ") ON CONFLICT (\"CaseNumber\",\"Channel\") DO NOTHING";
-                _insertOne = cmd;
+                sql.Append(')');
+                n++;
             }
-            cmd.Transaction = dbTx;
-            foreach (var i in toInsert)
-            {
-                var values = Values(subs[i], pg);
-                for (var v = 0; v < ColumnCount; v++) cmd.Parameters[v].Value = values[v] ?? DBNull.Value;
-                if (await cmd.ExecuteNonQueryAsync(ct) == 1) inserted.Add(subs[i].Id);
-            }
+            sql.Append(" ON CONFLICT (\"CaseNumber\",\"Channel\") DO NOTHING RETURNING \"Id\"");
+            cmd.CommandText = sql.ToString();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) inserted.Add(reader.GetGuid(0));
         }
 
         foreach (var i in toInsert)
             results[i] = new(inserted.Contains(subs[i].Id) ? RatingWriteStatus.Stored : RatingWriteStatus.Duplicate, subs[i]);
         var stored = results.Where(r => r!.Status == RatingWriteStatus.Stored).Select(r => r!.Rating).ToList();
 
+        // SEC-3: one audit line per batch seals the stored ratings' content (decision 008); NOTIFY for the other instances.
         var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
         if (stored.Count > 0)
         {
-            // SEC-3: one audit line per batch seals the stored ratings' content (decision 008).
-            var key = $"{stored[0].Id}..{stored[^1].Id}";
-            var after = JsonSerializer.Serialize(new { count = stored.Count, sha256 = BatchHash(stored) });
-            if (pg)
-            {
-                db.Audit(new AuditEvent("ratings.store", nameof(Rating), key, null, after));
-                await db.SaveChangesAsync(ct);
-                await NotifyAsync(conn, dbTx, stored, ct);
-            }
-            else
-            {
-                // SQLite: the same chained line as MingchaDb.SaveChangesAsync appends (AuditChain.CreateNext), written
-                // directly; the transaction (BEGIN IMMEDIATE) already serialises appends to the chain.
-                await AppendAuditSqliteAsync(conn, dbTx, key, after, ct);
-            }
+            db.Audit(new AuditEvent("ratings.store", nameof(Rating), BatchKey(stored), null, BatchAfter(stored)));
+            await db.SaveChangesAsync(ct);
+            await NotifyAsync(conn, dbTx, stored, ct);
         }
         var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
         await tx.CommitAsync(ct);
@@ -330,36 +482,6 @@ public sealed partial class RatingWriter : BackgroundService
             LogTiming(_logger, subs.Length, open, lookup, insert, audit, commit);
         }
         return results.Select(r => r!).ToArray();
-    }
-
-    private async Task AppendAuditSqliteAsync(DbConnection conn, DbTransaction tx, string key, string after, CancellationToken ct)
-    {
-        var actor = _scope!.Value.ServiceProvider.GetRequiredService<IAuditActor>();
-        AuditRecord? last = null;
-        await using (var read = conn.CreateCommand())
-        {
-            read.Transaction = tx;
-            read.CommandText = "SELECT \"Seq\",\"Hash\" FROM \"AuditEntries\" ORDER BY \"Seq\" DESC LIMIT 1";
-            await using var r = await read.ExecuteReaderAsync(ct);
-            if (await r.ReadAsync(ct)) last = new AuditRecord(r.GetInt64(0), default, null, null, null, "", null, null, null, null, "", r.GetString(1));
-        }
-        var record = AuditChain.CreateNext(last, _time.GetUtcNow().UtcDateTime, actor.UserId, actor.UserName, actor.Ip,
-            "ratings.store", nameof(Rating), key, null, after);
-        await using var cmd = conn.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "INSERT INTO \"AuditEntries\" (\"Seq\",\"At\",\"UserId\",\"UserName\",\"Ip\",\"Action\",\"EntityType\",\"EntityKey\",\"Before\",\"After\",\"PrevHash\",\"Hash\") "
-            + "VALUES (@seq,@at,@uid,@uname,@ip,@action,@type,@key,@before,@after,@prev,@hash)";
-        object?[] values = [record.Seq, record.At, record.UserId, record.UserName, record.Ip, record.Action, record.EntityType, record.EntityKey,
-            record.Before, record.After, record.PrevHash, record.Hash];
-        string[] names = ["@seq", "@at", "@uid", "@uname", "@ip", "@action", "@type", "@key", "@before", "@after", "@prev", "@hash"];
-        for (var i = 0; i < names.Length; i++)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = names[i];
-            p.Value = values[i] ?? DBNull.Value;
-            cmd.Parameters.Add(p);
-        }
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static object? Id(Guid? id, bool pg) => id is not { } g ? null : pg ? g : g.ToString().ToUpperInvariant();
@@ -425,6 +547,9 @@ public sealed partial class RatingWriter : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rating batch of {Count} failed; the requests get an error and nothing was acknowledged")]
     private static partial void LogFailed(ILogger logger, Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpointing the ratings' WAL failed; retrying")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception e);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A listener of committed ratings failed")]
     private static partial void LogListenerFailed(ILogger logger, Exception e);
