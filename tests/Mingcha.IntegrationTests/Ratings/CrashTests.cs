@@ -106,8 +106,8 @@ public sealed class CrashTests : IDisposable
             RedirectStandardError = true,
         };
         var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.OutputDataReceived += (_, e) => Keep(e.Data);
+        p.ErrorDataReceived += (_, e) => Keep(e.Data);
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
@@ -149,7 +149,17 @@ public sealed class CrashTests : IDisposable
         return ($"mct_{id:N}_{secret}", section);
     }
 
-    private static async Task WaitHealthyAsync(int port)
+    // The server's last output lines, shown when it does not come up.
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _output.Enqueue(line);
+        while (_output.Count > 40) _output.TryDequeue(out _);
+    }
+
+    private async Task WaitHealthyAsync(int port)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var i = 0; i < 120; i++)
@@ -162,7 +172,7 @@ public sealed class CrashTests : IDisposable
             catch (TaskCanceledException) { }
             await Task.Delay(500);
         }
-        throw new TimeoutException("the server did not become healthy");
+        throw new TimeoutException("the server did not become healthy; its last output:\n" + string.Join('\n', _output));
     }
 
     private static int FreePort()
