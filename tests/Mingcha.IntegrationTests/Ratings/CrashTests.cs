@@ -162,7 +162,9 @@ public sealed class CrashTests : IDisposable
     private async Task WaitHealthyAsync(int port)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 120; i++)
+        // A start takes seconds on an idle machine; allow three minutes for one shared with builds and other suites.
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        while (waiting.Elapsed < TimeSpan.FromMinutes(3))
         {
             try
             {
