@@ -20,10 +20,10 @@ namespace Mingcha.Web.Features.Complaints;
 /// The complaint from intake to close (CMP-1..CMP-11): intake on every channel with duplicate detection, acceptance or refusal,
 /// assignment, return, extension, answer, review, urging, repeats, clues for inspections and the complainant's rating.
 /// </summary>
-public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService calendar, EvidenceCases cases, Rounds rounds, ComplaintRatings ratings)
+public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService calendar, EvidenceCases cases, Rounds rounds, ComplaintRatings ratings, ComplaintFloodGuard flood)
 {
     public sealed record FileComplaint(
-        [property: Required] ComplaintChannel? Channel,
+        ComplaintChannel? Channel,
         [property: Required] ComplaintType? Type,
         Guid? UnitId,
         string? UnitCode,
@@ -55,11 +55,11 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// CMP-2, CMP-3, CMP-5, SAT-6: records a complaint from any channel, with the time it was actually received. Likely
     /// duplicates (same complainant, unit and matter) are returned for the intake clerk to see (CMP-6).
     /// </summary>
-    public async Task<Filed> FileAsync(FileComplaint r, ComplaintViewer by, bool fromHotlineSystem, CancellationToken ct)
+    public async Task<Filed> FileAsync(FileComplaint r, ComplaintViewer by, bool fromHotlineSystem, string? publicAddress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(by);
-        var channel = r.Channel!.Value;
+        var channel = r.Channel ?? throw new FieldException("channel", "请填写投诉渠道（CMP-3）。 Give the channel (CMP-3).");
         if (!Enum.IsDefined(channel)) throw new FieldException("channel", "渠道无效（CMP-3）。 Unknown channel (CMP-3).");
         if (r.Type is not { } type || !Enum.IsDefined(type)) throw new FieldException("type", "投诉类型须为八类之一（CMP-4）。 The type is one of the eight of CMP-4.");
         var ticket = string.IsNullOrWhiteSpace(r.TicketNumber) ? null : r.TicketNumber.Trim();
@@ -104,6 +104,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         if (channel is ComplaintChannel.InPerson or ComplaintChannel.Letter or ComplaintChannel.Web or ComplaintChannel.Email && evidenceNote is null)
             throw new DomainRuleException("CMP-2", "来访、来信、网上投诉须说明所附证据材料（CMP-2）。 A complaint in person, by letter or online states its evidence (CMP-2).", 422);
 
+        if (publicAddress is not null) flood.Acquire(publicAddress);
         var code = ComplaintRules.NewQueryCode();
         var receivedOn = calendar.LocalDate(receivedAt);
         var complaint = new Complaint(NewNumber(receivedOn), ComplaintRules.QueryCodeHash(code), channel, type, unit.Id, r.SectionId, Clean(r.StaffNamed),
@@ -357,7 +358,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw ComplaintViewer.NotFound();
         if (!by.IsOffice)
         {
-            if (by.UnitId is not { } u || u != c.UnitId) throw ComplaintViewer.NotFound();
+            if (by.UnitId is not { } u)
+                throw new DomainRuleException("SEC-4", "只有效能办承办人员可以查看投诉人完整信息（SEC-4）。 Only the Office's handlers see the complainant's details in full (SEC-4).", 403);
+            if (u != c.UnitId) throw ComplaintViewer.NotFound();
             if (c.Anonymous || !c.ContactGranted)
                 throw new DomainRuleException("SEC-4", "未经效能办授权，承办单位不能查看投诉人联系方式（SEC-4）。 The unit sees the complainant's contact details only when the Office grants it (SEC-4).", 403);
         }

@@ -1,6 +1,4 @@
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Complaints;
 using Mingcha.Domain.Security;
@@ -13,30 +11,15 @@ namespace Mingcha.Web.Features.Complaints;
 /// <summary>/api/v1/complaints (CMP-1..CMP-11, SAT-6, SEC-4) and the public intake and tracking under /api/v1/public/complaints.</summary>
 public static class ComplaintsApi
 {
-    /// <summary>Rate-limit policy of the public form and its API (a flood from one address is refused, CMP-3).</summary>
-    public const string PublicPolicy = "complaint-public";
-
     public static IServiceCollection AddComplaints(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<Complaints>();
         services.AddScoped<ComplaintReads>();
         services.AddScoped<IReminderSource, ComplaintReminders>();
         services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(ComplaintPolicies.Add);
-        var perHour = configuration.GetValue("Mingcha:Complaints:PublicPermitsPerHour", 5);
-        services.Configure<RateLimiterOptions>(r => r.AddPolicy(PublicPolicy, ctx => HttpMethods.IsPost(ctx.Request.Method)
-            ? RateLimitPartition.GetFixedWindowLimiter("cmp:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "?"), _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = Math.Max(1, perHour),
-                Window = TimeSpan.FromHours(1),
-                QueueLimit = 0,
-            })
-            : RateLimitPartition.GetNoLimiter("get")));
+        services.AddSingleton<ComplaintFloodGuard>();
         return services;
     }
-
-    /// <summary>The 429 of the public complaint form names its rule (the ratings' limiter names SAT-9).</summary>
-    public static bool IsComplaintPath(PathString path) =>
-        path.StartsWithSegments("/api/v1/public/complaints", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/Complaints/File", StringComparison.OrdinalIgnoreCase);
 
     public static void MapComplaintsApi(this IEndpointRouteBuilder app)
     {
@@ -48,12 +31,12 @@ public static class ComplaintsApi
         // CMP-3: staff entry of every channel; the 12345 system's push (idempotent on its ticket number).
         g.MapPost("/", async (Complaints.FileComplaint r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         {
-            var filed = await h.FileAsync(r, ComplaintViewer.Of(ctx.User), false, ct);
+            var filed = await h.FileAsync(r, ComplaintViewer.Of(ctx.User), false, null, ct);
             return Results.Created($"/api/v1/complaints/{filed.Id}", filed);
         }).RequireAuthorization(office);
         g.MapPost("/hotline", async (Complaints.FileComplaint r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         {
-            var filed = await h.FileAsync(r with { Channel = r.Channel ?? ComplaintChannel.Hotline12345 }, ComplaintViewer.Of(ctx.User), true, ct);
+            var filed = await h.FileAsync(r with { Channel = ComplaintChannel.Hotline12345 }, ComplaintViewer.Of(ctx.User), true, null, ct);
             return filed.Created ? Results.Created($"/api/v1/complaints/{filed.Id}", filed) : Results.Ok(filed);
         }).RequireAuthorization(ComplaintPolicies.Hotline);
 
@@ -102,14 +85,14 @@ public static class ComplaintsApi
 
         // CMP-3, CMP-11: the public — no account; a query code to follow the complaint and rate the answer.
         var p = app.MapGroup("/api/v1/public/complaints").WithTags("Public").AllowAnonymous();
-        p.MapPost("/", async (PublicComplaint r, Complaints h, CancellationToken ct) =>
+        p.MapPost("/", async (PublicComplaint r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         {
-            var filed = await h.FileAsync(r.ToFile(), ComplaintViewer.Public, false, ct);
+            var filed = await h.FileAsync(r.ToFile(), ComplaintViewer.Public, false, ctx.Connection.RemoteIpAddress?.ToString() ?? "?", ct);
             return Results.Created($"/api/v1/public/complaints/{filed.QueryCode}", new { filed.Number, filed.QueryCode, filed.Kind });
-        }).RequireRateLimiting(PublicPolicy);
-        p.MapGet("/{code}", (string code, ComplaintReads h, CancellationToken ct) => h.TrackAsync(code, ct)).RequireRateLimiting(PublicPolicy);
+        });
+        p.MapGet("/{code}", (string code, ComplaintReads h, CancellationToken ct) => h.TrackAsync(code, ct));
         p.MapPost("/{code}/rating", async (string code, Complaints.PublicRating r, Complaints h, CancellationToken ct) =>
-        { await h.RateAsync(code, r, ct); return Results.NoContent(); }).RequireRateLimiting(PublicPolicy);
+        { await h.RateAsync(code, r, ct); return Results.NoContent(); });
     }
 
     public sealed record ListQuery(ComplaintStatus? Status, Guid? UnitId, ComplaintType? Type, ComplaintChannel? Channel, ComplaintKind? Kind, bool? Overdue, string? After, int? Limit);
@@ -159,4 +142,28 @@ public sealed class ComplaintReminders(CalendarService calendar) : IReminderSour
                     null, $"/Complaints/Detail/{c.Id}", $"complaint.overdue:{c.Id}:{today:yyyy-MM-dd}");
         }
     }
+}
+
+/// <summary>
+/// CMP-3: a flood of public complaints from one address is refused (429). Counted only when a complaint is about to be stored,
+/// so a mistyped form does not spend the citizen's allowance; per address, a fixed window of an hour.
+/// </summary>
+public sealed class ComplaintFloodGuard(IConfiguration configuration) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, configuration.GetValue("Mingcha:Complaints:PublicPermitsPerHour", 5)),
+            Window = TimeSpan.FromHours(1),
+            QueueLimit = 0,
+        }));
+
+    public void Acquire(string address)
+    {
+        using var lease = _limiter.AttemptAcquire(address);
+        if (!lease.IsAcquired)
+            throw new DomainRuleException("CMP-3", "同一地址提交投诉过于频繁，请稍后再试或拨打投诉电话（CMP-3）。 Too many complaints from this address; try again later or call the complaint hotline (CMP-3).", 429);
+    }
+
+    public void Dispose() => _limiter.Dispose();
 }

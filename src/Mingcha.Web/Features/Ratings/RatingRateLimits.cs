@@ -20,16 +20,8 @@ public static class RatingRateLimits
             r.OnRejected = async (ctx, ct) =>
             {
                 ctx.HttpContext.Response.Headers.RetryAfter = "10";
-                // The complaint form shares the limiter middleware; its refusal names its own rule.
-                var complaint = Complaints.ComplaintsApi.IsComplaintPath(ctx.HttpContext.Request.Path);
-                var problem = new ProblemDetails
-                {
-                    Status = 429,
-                    Title = complaint
-                        ? "提交过于频繁，请稍后再试（CMP-3）。 Too many complaints from this address; try again later (CMP-3)."
-                        : "请求过于频繁。 Too many ratings from this device; slow down.",
-                };
-                problem.Extensions["rule"] = complaint ? "CMP-3" : "SAT-9";
+                var problem = new ProblemDetails { Status = 429, Title = "请求过于频繁。 Too many ratings from this device; slow down." };
+                problem.Extensions["rule"] = "SAT-9";
                 await ctx.HttpContext.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", ct);
             };
             r.AddPolicy(Public, ctx => HttpMethods.IsPost(ctx.Request.Method)
