@@ -256,7 +256,7 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         var track = await ComplaintKit.JsonAsync(app.NewClient(), $"/api/v1/public/complaints/{dup.QueryCode}");
         Assert.Equal("NotAccepted", track.GetProperty("status").GetString());
         Assert.Contains(track.GetProperty("steps").EnumerateArray(), s => s.GetProperty("text").GetString()!.Contains("同一事项已受理", StringComparison.Ordinal));
-        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{dup.Id}/assign", new { })).ExpectRuleAsync(HttpStatusCode.Conflict, "CMP-7");
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{dup.Id}/assign", new { unitId = unit })).ExpectRuleAsync(HttpStatusCode.Conflict, "CMP-7");
 
         var anonymous = await kit.FileAsync(ComplaintKit.Body(unit, name: null, phone: "", anonymous: true));
         Assert.Equal("Suggestion", anonymous.Kind);

@@ -55,8 +55,11 @@ internal sealed class ComplaintKit(MingchaApp app, HttpClient office)
         })).ReadAsync<PublicFiled>(HttpStatusCode.Created);
     }
 
-    public async Task<DateOnly> AssignAsync(Guid id, Guid? unit = null) =>
-        (await (await office.PostJsonAsync($"/api/v1/complaints/{id}/assign", new { unitId = unit, note = "请核查" })).ReadAsync<Assigned>()).LastDay;
+    public async Task<DateOnly> AssignAsync(Guid id, Guid? unit = null)
+    {
+        unit ??= (await DetailAsync(id)).GetProperty("unitId").GetGuid();
+        return (await (await office.PostJsonAsync($"/api/v1/complaints/{id}/assign", new { unitId = unit, note = "请核查" })).ReadAsync<Assigned>()).LastDay;
+    }
 
     public async Task<HttpClient> LiaisonAsync(Guid unit) => await app.ClientAsAsync(Mingcha.Domain.Security.Roles.UnitLiaison, unit);
 

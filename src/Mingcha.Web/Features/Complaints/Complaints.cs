@@ -42,7 +42,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
 
     public sealed record Duplicate(Guid Id, string Number, ComplaintStatus Status, DateOnly ReceivedOn);
     public sealed record Filed(Guid Id, string Number, string? QueryCode, ComplaintKind Kind, bool Created, IReadOnlyList<Duplicate> LikelyDuplicates);
-    public sealed record Assign(Guid? UnitId, [property: StringLength(2000)] string? Note);
+    public sealed record Assign([property: Required] Guid? UnitId, [property: StringLength(2000)] string? Note);
     public sealed record Refuse([property: Required] NotAcceptedReason? Reason, [property: Required, StringLength(2000, MinimumLength = 1)] string Note);
     public sealed record Text([property: Required, StringLength(8000, MinimumLength = 1)] string Body);
     public sealed record ExtensionRequest([property: Required] int? WorkingDays, [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
