@@ -42,11 +42,14 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         Assert.Equal(12, code.Length);
 
         var tracked = await app.NewClient().GetStringAsync($"/Complaints/Track?code={code}");
-        Assert.Contains("办证&lt;script&gt;", tracked, StringComparison.Ordinal);
+        // Shown as text: encoded in the HTML, the same characters once decoded.
         Assert.DoesNotContain("<script>alert", tracked, StringComparison.Ordinal);
         Assert.DoesNotContain("<img src=x", tracked, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", tracked, StringComparison.Ordinal);
+        Assert.Contains("办证" + script, WebUtility.HtmlDecode(tracked), StringComparison.Ordinal);
         var office = await kit.Office.GetStringAsync($"/Complaints?unitId={unit}");
         Assert.DoesNotContain("<script>alert", office, StringComparison.Ordinal);
+        Assert.Contains("办证" + script, WebUtility.HtmlDecode(office), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,15 +92,16 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         var (other, _) = await kit.UnitAsync("他局");
         var filed = await kit.FileAsync(ComplaintKit.Body(unit, name: "欧阳娜娜", phone: "13812345678"));
         await kit.AssignAsync(filed.Id);
-        var officePage = await kit.Office.GetStringAsync($"/Complaints/Detail/{filed.Id}");
+        var officePage = WebUtility.HtmlDecode(await kit.Office.GetStringAsync($"/Complaints/Detail/{filed.Id}"));
         Assert.Contains("138****5678", officePage, StringComparison.Ordinal);
         Assert.DoesNotContain("13812345678", officePage, StringComparison.Ordinal);
         Assert.DoesNotContain("欧阳娜娜", officePage, StringComparison.Ordinal);
-        var listPage = await kit.Office.GetStringAsync($"/Complaints?unitId={unit}");
+        var listPage = WebUtility.HtmlDecode(await kit.Office.GetStringAsync($"/Complaints?unitId={unit}"));
         Assert.DoesNotContain("欧阳娜娜", listPage, StringComparison.Ordinal);
+        Assert.Contains("欧***", listPage, StringComparison.Ordinal);
 
         var liaison = await kit.LiaisonAsync(unit);
-        var unitPage = await liaison.GetStringAsync($"/Complaints/Detail/{filed.Id}");
+        var unitPage = WebUtility.HtmlDecode(await liaison.GetStringAsync($"/Complaints/Detail/{filed.Id}"));
         Assert.Contains("欧***", unitPage, StringComparison.Ordinal);
         Assert.DoesNotContain("138****5678", unitPage, StringComparison.Ordinal);
         Assert.Contains(filed.Number, await liaison.GetStringAsync("/Complaints/Unit"), StringComparison.Ordinal);
