@@ -12,8 +12,10 @@ if not units: sys.exit("no units: start the app once with the demo city first")
 rng = random.Random(11)
 channels = ["Hotline12345", "ComplaintHotline", "InPerson", "Letter", "Web", "Email", "SuggestionBox"]
 types = ["SlowHandling", "NotInforming", "RefusalWithoutReason", "BuckPassing", "Attitude", "AbuseOfPost", "Dereliction", "Other"]
-statuses = [("Closed", 60), ("Assigned", 20), ("Answered", 8), ("Received", 5), ("NotAccepted", 4), ("ReturnedToOffice", 2), ("UnderReview", 1)]
-weights = [w for _, w in statuses]
+# By age, as a city's complaints stand: recent ones in hand, older ones closed (a few refused, a few overdue or under review).
+recent = [("Received", 10), ("Assigned", 60), ("Answered", 15), ("ReturnedToOffice", 3), ("Closed", 12)]
+older = [("Closed", 93), ("NotAccepted", 4), ("Assigned", 1), ("UnderReview", 1), ("Answered", 1)]
+now = dt.datetime(2026, 11, 16)
 matters = ["营业执照办理超时", "不动产登记多次往返", "社保卡申领", "医保报销", "公积金提取", "户籍迁移", "税务发票领用", "施工许可", "食品经营许可", "窗口态度生硬"]
 start = dt.datetime(2025, 1, 1)
 span = int((dt.datetime(2026, 11, 15) - start).total_seconds())
@@ -33,7 +35,8 @@ sql = f'INSERT INTO "Complaints" ({cols}) VALUES ({",".join("?" * 52)})'
 batch = []
 for i in range(n):
     at = start + dt.timedelta(seconds=rng.randrange(span), microseconds=rng.randrange(1_000_000))
-    status = rng.choices(statuses, weights)[0][0]
+    table = recent if (now - at).days < 20 else older
+    status = rng.choices(table, [w for _, w in table])[0][0]
     unit = rng.choice(units)
     matter = rng.choice(matters)
     phone = f"13{rng.randrange(100_000_000, 999_999_999)}"

@@ -62,6 +62,19 @@ public sealed class ComplaintPrivacyTests(BareMingchaApp app) : IClassFixture<Ba
         var audit = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.EntityKey == filed.Id.ToString()).Select(a => (a.Before ?? "") + (a.After ?? "")).ToListAsync());
         Assert.DoesNotContain(audit, c => c.Contains(Phone, StringComparison.Ordinal));
 
+        // Exports: masked for the Office, no phone for an ungranted unit (the grant above is for this complaint only).
+        var officeXlsx = await XlsxTextAsync(kit.Office, $"/api/v1/complaints/export.xlsx?unitId={unit}");
+        Assert.Contains("138****5678", officeXlsx, StringComparison.Ordinal);
+        Assert.Contains("欧***", officeXlsx, StringComparison.Ordinal);
+        Assert.DoesNotContain(Phone, officeXlsx, StringComparison.Ordinal);
+        Assert.DoesNotContain("欧阳娜娜", officeXlsx, StringComparison.Ordinal);
+        var other = await kit.FileAsync(body with { });
+        await kit.AssignAsync(other.Id);
+        var unitXlsx = await XlsxTextAsync(liaison, "/api/v1/complaints/export.xlsx");
+        Assert.Contains(other.Number, unitXlsx, StringComparison.Ordinal);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(unitXlsx, @"138\*\*\*\*5678")); // the granted complaint only
+        Assert.DoesNotContain(Phone, unitXlsx, StringComparison.Ordinal);
+
         // A liaison of another unit: 404 everywhere, and not in their list.
         var stranger = await kit.LiaisonAsync(otherUnit);
         await (await stranger.GetAsync($"/api/v1/complaints/{filed.Id}")).ExpectAsync(HttpStatusCode.NotFound);
@@ -88,6 +101,20 @@ public sealed class ComplaintPrivacyTests(BareMingchaApp app) : IClassFixture<Ba
         Assert.Equal("Suggestion", seen.GetProperty("kind").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, seen.GetProperty("complainantName").ValueKind);
         Assert.Equal(filed.Number, seen.GetProperty("number").GetString());
+    }
+
+    private static async Task<string> XlsxTextAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        await response.ExpectAsync(HttpStatusCode.OK);
+        using var zip = new System.IO.Compression.ZipArchive(await response.Content.ReadAsStreamAsync());
+        var text = new System.Text.StringBuilder();
+        foreach (var e in zip.Entries.Where(e => e.FullName.EndsWith(".xml", StringComparison.Ordinal)))
+        {
+            using var reader = new StreamReader(e.Open());
+            text.Append(await reader.ReadToEndAsync());
+        }
+        return text.ToString();
     }
 
     private sealed record Revealed(string? Name, string? Phone, string? IdNumber);

@@ -351,6 +351,7 @@ public static class ApiCatalog
         new("POST /api/v1/complaints", OfficeManage, (s, n) => Post("/api/v1/complaints", new { channel = "ComplaintHotline", type = "Attitude", unitId = s.UnitId, matter = "办证态度", reasons = "窗口人员态度生硬", name = "王五", phone = "13812345678", hasInterest = true, receivedAt = "2026-11-16T01:00:00Z" })),
         new("POST /api/v1/complaints/hotline", Access.Token("complaints:write"), (s, n) => Post("/api/v1/complaints/hotline", new { ticketNumber = $"12345-matrix-{n}", type = "SlowHandling", unitId = s.UnitId, matter = "营业执照办理超时", reasons = "超过承诺时限", name = "赵六", phone = "13912345678", receivedAt = "2026-11-16T01:00:00Z" })),
         new("GET /api/v1/complaints", CmpRead, (s, n) => Get("/api/v1/complaints?overdue=false&limit=10")),
+        new("GET /api/v1/complaints/export.xlsx", CmpRead, (s, n) => Get("/api/v1/complaints/export.xlsx?overdue=false")),
         new("GET /api/v1/complaints/{id:guid}", CmpRead, (s, n) => Get($"/api/v1/complaints/{Guid.Empty}")),
         new("GET /api/v1/complaints/accountability", OfficeManage, (s, n) => Get("/api/v1/complaints/accountability")),
         new("GET /api/v1/complaints/trends", OfficeManage, (s, n) => Get("/api/v1/complaints/trends?from=2026-01-01&to=2026-12-31")),

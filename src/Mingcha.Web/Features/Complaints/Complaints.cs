@@ -205,10 +205,12 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     private async Task CheckRepeatAsync(Complaint c, DateOnly today, Mingcha.Domain.Calendar.WorkingCalendar cal, CancellationToken ct)
     {
         if (c.Kind != ComplaintKind.Complaint) return;
-        var from = c.ReceivedOn.AddDays(-(ComplaintRules.MonthDays - 1));
+        // The 30 days as instants, so that the (UnitId, ReceivedAt) index serves the range.
+        var fromUtc = TimeZoneInfo.ConvertTimeToUtc(c.ReceivedOn.AddDays(-(ComplaintRules.MonthDays - 1)).ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
+        var toUtc = TimeZoneInfo.ConvertTimeToUtc(c.ReceivedOn.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
         var others = await db.Complaints.AsNoTracking()
             .Where(x => x.UnitId == c.UnitId && x.Id != c.Id && x.Kind == ComplaintKind.Complaint && x.AssignedOn != null
-                && (x.MatterKey == c.MatterKey || x.ReceivedOn >= from && x.ReceivedOn <= c.ReceivedOn))
+                && (x.MatterKey == c.MatterKey || x.ReceivedAt >= fromUtc && x.ReceivedAt < toUtc))
             .Select(x => new PriorComplaint(x.Id, x.MatterKey, x.ReceivedOn)).ToListAsync(ct);
         if (ComplaintRules.Repeat(c.MatterKey, c.ReceivedOn, others) is not { } reason) return;
         var open = await db.RepeatFlags.FirstOrDefaultAsync(f => f.UnitId == c.UnitId && f.FiledAt == null, ct);

@@ -43,6 +43,9 @@ public static class ComplaintsApi
         g.MapGet("/", async ([AsParameters] ListQuery q, ComplaintReads h, HttpContext ctx, CancellationToken ct) =>
             await h.ListAsync(ComplaintViewer.Of(ctx.User), new ComplaintReads.Filter(q.Status, q.UnitId, q.Type, q.Channel, q.Kind, q.Overdue, q.After, q.Limit), ct))
             .RequireAuthorization(read);
+        g.MapGet("/export.xlsx", async ([AsParameters] ListQuery q, ComplaintReads h, HttpContext ctx, CancellationToken ct) =>
+            Results.File(await h.ExportAsync(ComplaintViewer.Of(ctx.User), new ComplaintReads.Filter(q.Status, q.UnitId, q.Type, q.Channel, q.Kind, q.Overdue, q.After, q.Limit), ct),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "complaints.xlsx")).RequireAuthorization(read);
         g.MapGet("/{id:guid}", (Guid id, ComplaintReads h, HttpContext ctx, CancellationToken ct) => h.GetAsync(ComplaintViewer.Of(ctx.User), id, ct)).RequireAuthorization(read);
         g.MapGet("/accountability", (ComplaintReads h, CancellationToken ct) => h.TriggersAsync(ct)).RequireAuthorization(office);
         g.MapGet("/trends", (DateOnly? from, DateOnly? to, ComplaintReads h, CancellationToken ct) => h.TrendsAsync(from, to, ct)).RequireAuthorization(office);

@@ -99,9 +99,11 @@ CREATE INDEX "IX_Complaints_Status_LastDay" ON "Complaints" ("Status", "LastDay"
 
 CREATE INDEX "IX_Complaints_UnitId_MatterKey" ON "Complaints" ("UnitId", "MatterKey");
 
-CREATE INDEX "IX_Complaints_UnitId_ReceivedOn" ON "Complaints" ("UnitId", "ReceivedOn");
+CREATE INDEX "IX_Complaints_Status_ReceivedAt_Id" ON "Complaints" ("Status", "ReceivedAt", "Id");
 
-CREATE INDEX "IX_Complaints_UnitId_Status_ReceivedAt" ON "Complaints" ("UnitId", "Status", "ReceivedAt");
+CREATE INDEX "IX_Complaints_UnitId_ReceivedAt_Id" ON "Complaints" ("UnitId", "ReceivedAt", "Id");
+
+CREATE INDEX "IX_Complaints_UnitId_Status_ReceivedAt_Id" ON "Complaints" ("UnitId", "Status", "ReceivedAt", "Id");
 
 CREATE INDEX "IX_RepeatFlags_UnitId_FiledAt" ON "RepeatFlags" ("UnitId", "FiledAt");
 
