@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Complaints;
 using Mingcha.Web.Features.Documents;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
@@ -54,6 +55,7 @@ builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddRectification(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 builder.Services.AddRatings(builder.Configuration);
+builder.Services.AddComplaints(builder.Configuration);
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
 // Web
@@ -79,6 +81,8 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AllowAnonymousToPage("/Account/Denied");
     o.Conventions.AllowAnonymousToPage("/Error");
     o.Conventions.AllowAnonymousToPage("/Rate/Index"); // the public rating page of a window's QR code (SAT-1)
+    o.Conventions.AllowAnonymousToPage("/Complaints/File"); // the public complaint form (CMP-3)
+    o.Conventions.AllowAnonymousToPage("/Complaints/Track"); // following a complaint by its query code (CMP-11)
 }).AddViewLocalization().AddDataAnnotationsLocalization();
 
 var app = builder.Build();
@@ -126,6 +130,7 @@ InspectionsApi.Map(app);
 app.MapInspectionVisits();
 app.MapDocuments();
 app.MapRectificationApi();
+app.MapComplaintsApi();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -101,6 +101,9 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<RectificationOutcome> RectificationOutcomes => Set<RectificationOutcome>();
     public DbSet<OutcomeFinding> OutcomeFindings => Set<OutcomeFinding>();
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
+    public DbSet<Features.Complaints.Complaint> Complaints => Set<Features.Complaints.Complaint>();
+    public DbSet<Features.Complaints.ComplaintEvent> ComplaintEvents => Set<Features.Complaints.ComplaintEvent>();
+    public DbSet<Features.Complaints.RepeatFlag> RepeatFlags => Set<Features.Complaints.RepeatFlag>();
     public DbSet<Features.Documents.OfficialDocument> OfficialDocuments => Set<Features.Documents.OfficialDocument>();
     public DbSet<Features.Documents.OfficialDocumentAddressee> OfficialDocumentAddressees => Set<Features.Documents.OfficialDocumentAddressee>();
     public DbSet<Features.Documents.DocumentNumberSequence> DocumentNumberSequences => Set<Features.Documents.DocumentNumberSequence>();
@@ -300,6 +303,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         InspectionsModel.Configure(builder);
         VisitProtocolModel.Configure(builder);
         RectificationModel.Configure(builder);
+        Features.Complaints.ComplaintsModel.Configure(builder);
         Features.Documents.DocumentModel.Configure(builder);
     }
 

@@ -77,6 +77,7 @@ public static class ApiCatalog
 {
     private static readonly Access OrgRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.UnitLiaison, R.AgencyInspector);
     private static readonly Access OfficeManage = Access.Only(R.OfficeAdmin, R.OfficeStaff);
+    private static readonly Access CmpRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison);
     private static readonly Access OrgPeopleRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader);
     private static readonly Access InsPlanRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader);
     private static readonly Access InsRoundRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector);
@@ -344,6 +345,33 @@ public static class ApiCatalog
         new("GET /api/v1/secondments/{id:guid}/presence", OfficeManage, (s, n) => Get($"/api/v1/secondments/{Guid.Empty}/presence?year=2026&month=11")),
         new("POST /api/v1/secondment-targets/{id:guid}/met", OfficeManage, (s, n) => Post($"/api/v1/secondment-targets/{Guid.Empty}/met?day=2026-11-16")),
         new("POST /api/v1/secondments/{id:guid}/end-term", OfficeManage, (s, n) => Post($"/api/v1/secondments/{Guid.Empty}/end-term")),
+        // Complaints (CMP-1..CMP-11, SAT-6, SEC-4). The unit's acts are the liaisons'; the public form and tracking need no account.
+        new("POST /api/v1/complaints", OfficeManage, (s, n) => Post("/api/v1/complaints", new { channel = "ComplaintHotline", type = "Attitude", unitId = s.UnitId, matter = "办证态度", reasons = "窗口人员态度生硬", name = "王五", phone = "13812345678", hasInterest = true, receivedAt = "2026-11-16T01:00:00Z" })),
+        new("POST /api/v1/complaints/hotline", Access.Token("complaints:write"), (s, n) => Post("/api/v1/complaints/hotline", new { ticketNumber = $"12345-matrix-{n}", type = "SlowHandling", unitId = s.UnitId, matter = "营业执照办理超时", reasons = "超过承诺时限", name = "赵六", phone = "13912345678", receivedAt = "2026-11-16T01:00:00Z" })),
+        new("GET /api/v1/complaints", CmpRead, (s, n) => Get("/api/v1/complaints?overdue=false&limit=10")),
+        new("GET /api/v1/complaints/export.xlsx", CmpRead, (s, n) => Get("/api/v1/complaints/export.xlsx?overdue=false")),
+        new("GET /api/v1/complaints/{id:guid}", CmpRead, (s, n) => Get($"/api/v1/complaints/{Guid.Empty}")),
+        new("GET /api/v1/complaints/accountability", OfficeManage, (s, n) => Get("/api/v1/complaints/accountability")),
+        new("GET /api/v1/complaints/trends", OfficeManage, (s, n) => Get("/api/v1/complaints/trends?from=2026-01-01&to=2026-12-31")),
+        new("GET /api/v1/complaints/repeat-flags", CmpRead, (s, n) => Get("/api/v1/complaints/repeat-flags")),
+        new("POST /api/v1/complaints/repeat-flags/{id:guid}/report", Access.Only(R.UnitLiaison), (s, n) => Post($"/api/v1/complaints/repeat-flags/{Guid.Empty}/report", new { body = "专项自查整改报告" })),
+        new("POST /api/v1/complaints/repeat-flags/{id:guid}/file", OfficeManage, (s, n) => Post($"/api/v1/complaints/repeat-flags/{Guid.Empty}/file")),
+        new("POST /api/v1/complaints/{id:guid}/assign", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/assign", new { unitId = s.UnitId, note = "请核查" })),
+        new("POST /api/v1/complaints/{id:guid}/not-accepted", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/not-accepted", new { reason = "InCourtOrDecided", note = "已进入诉讼" })),
+        new("POST /api/v1/complaints/{id:guid}/extension-decision", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/extension-decision", new { approved = true, note = "同意" })),
+        new("POST /api/v1/complaints/{id:guid}/review", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/review", new { accept = true, substantiated = false, note = "答复到位" })),
+        new("POST /api/v1/complaints/{id:guid}/urge", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/urge", new { body = "请抓紧办理" })),
+        new("POST /api/v1/complaints/{id:guid}/accountability", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/accountability", new { body = "诫勉谈话" })),
+        new("POST /api/v1/complaints/{id:guid}/grant-contact", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/grant-contact")),
+        new("POST /api/v1/complaints/{id:guid}/evidence-case", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/evidence-case")),
+        new("POST /api/v1/complaints/{id:guid}/clue", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/clue", new { roundId = Guid.Empty, sectionId = s.SectionId })),
+        new("POST /api/v1/complaints/{id:guid}/reveal", CmpRead, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/reveal")),
+        new("POST /api/v1/complaints/{id:guid}/answer", Access.Only(R.UnitLiaison), (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/answer", new { body = "已核实并整改" })),
+        new("POST /api/v1/complaints/{id:guid}/return", Access.Only(R.UnitLiaison), (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/return", new { body = "非本单位职责" })),
+        new("POST /api/v1/complaints/{id:guid}/extension", Access.Only(R.UnitLiaison), (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/extension", new { workingDays = 3, reason = "案情复杂" })),
+        new("POST /api/v1/public/complaints", Access.Public, (s, n) => Post("/api/v1/public/complaints", new { type = "BuckPassing", unitId = s.UnitId, matter = "不动产登记", reasons = "多次往返", evidenceNote = "受理回执", name = "钱七", phone = "13712345678", hasInterest = true })),
+        new("GET /api/v1/public/complaints/{code}", Access.Public, (s, n) => Get("/api/v1/public/complaints/NOSUCHCODE23")),
+        new("POST /api/v1/public/complaints/{code}/rating", Access.Public, (s, n) => Post("/api/v1/public/complaints/NOSUCHCODE23/rating", new { level = 1, comment = "满意" })),
         new("GET /api/v1/satisfaction/units/{id:guid}", RatingsRead, (s, n) => Get($"/api/v1/satisfaction/units/{s.UnitId}?from=2026-01-01&to=2026-12-31")),
         new("GET /api/v1/satisfaction/sections/{id:guid}", RatingsRead, (s, n) => Get($"/api/v1/satisfaction/sections/{s.SectionId}?from=2026-01-01&to=2026-12-31")),
     ];

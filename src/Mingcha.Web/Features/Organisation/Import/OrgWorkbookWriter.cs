@@ -42,7 +42,7 @@ internal sealed class OrgWorkbookWriter : IDisposable
         if (_nextSheet >= _sheetNames.Count || _sheetNames[_nextSheet] != name)
             throw new InvalidOperationException($"Sheet {name} was not announced in this position.");
         _nextSheet++;
-        _sheetStream = _zip.CreateEntry($"xl/worksheets/sheet{_nextSheet}.xml", CompressionLevel.Fastest).Open();
+        _sheetStream = Entry($"xl/worksheets/sheet{_nextSheet}.xml", CompressionLevel.Fastest).Open();
         _sheet = OpenXmlWriter.Create(_sheetStream, Encoding.UTF8);
         _sheet.WriteStartDocument(true);
         _sheet.WriteStartElement(new Worksheet());
@@ -100,6 +100,14 @@ internal sealed class OrgWorkbookWriter : IDisposable
         _sheetStream = null;
     }
 
+    /// <summary>An entry with a fixed time: the same rows give the same bytes (a page polled twice must not differ by a timestamp).</summary>
+    private ZipArchiveEntry Entry(string name, CompressionLevel level = CompressionLevel.Optimal)
+    {
+        var e = _zip.CreateEntry(name, level);
+        e.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return e;
+    }
+
     public void Dispose()
     {
         EndSheet();
@@ -124,15 +132,15 @@ internal sealed class OrgWorkbookWriter : IDisposable
         WriteText("[Content_Types].xml", types.ToString());
         WriteText("_rels/.rels", """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
         WriteText("xl/_rels/workbook.xml.rels", rels.ToString());
-        using (var s = _zip.CreateEntry("xl/workbook.xml").Open())
+        using (var s = Entry("xl/workbook.xml").Open())
             new Workbook(sheets).Save(s);
-        using (var s = _zip.CreateEntry("xl/styles.xml").Open())
+        using (var s = Entry("xl/styles.xml").Open())
             Styles().Save(s);
     }
 
     private void WriteText(string entry, string content)
     {
-        using var s = _zip.CreateEntry(entry).Open();
+        using var s = Entry(entry).Open();
         var bytes = new UTF8Encoding(false).GetBytes(content);
         s.Write(bytes);
     }

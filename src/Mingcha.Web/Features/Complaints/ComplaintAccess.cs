@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Features.Identity;
+
+namespace Mingcha.Web.Features.Complaints;
+
+/// <summary>Who may call the complaint endpoints (SEC-1); which complaints they then see is decided per record (SEC-2).</summary>
+public static class ComplaintPolicies
+{
+    /// <summary>Lists and details: the Office, leaders (read-only, masked) and unit liaisons (own unit only).</summary>
+    public const string Read = "Complaints.Read";
+    /// <summary>The Office's acts: intake by staff, assignment, review, urging, reveals.</summary>
+    public const string Office = "Complaints.Office";
+    /// <summary>The unit's acts: answer, return, extension request, self-inspection report.</summary>
+    public const string Unit = "Complaints.Unit";
+    /// <summary>The 12345 hotline system: an API token of scope complaints:write.</summary>
+    public const string Hotline = "Complaints.Hotline";
+
+    public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions o)
+    {
+        o.AddPolicy(Read, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader, Roles.UnitLiaison));
+        o.AddPolicy(Office, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff));
+        o.AddPolicy(Unit, p => p.RequireRole(Roles.UnitLiaison));
+        o.AddPolicy(Hotline, p => p.RequireClaim(MingchaClaims.Scope, "complaints:write"));
+    }
+}
+
+/// <summary>The person asking, as the complaint rules see them.</summary>
+public sealed record ComplaintViewer(bool IsOffice, bool SeesAll, Guid? UnitId, string UserId)
+{
+    public static ComplaintViewer Of(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var office = user.IsInRole(Roles.OfficeAdmin) || user.IsInRole(Roles.OfficeStaff);
+        return new ComplaintViewer(office, office || user.IsInRole(Roles.Leader), user.IsInRole(Roles.UnitLiaison) ? user.UnitId() : null,
+            user.UserId() ?? user.FindFirstValue(MingchaClaims.TokenId) ?? "public");
+    }
+
+    public static readonly ComplaintViewer Public = new(false, false, null, "public");
+
+    /// <summary>SEC-2: the Office and leaders see every complaint; a liaison only those now with their unit.</summary>
+    public bool MaySee(Guid unitId) => SeesAll || UnitId is { } u && u == unitId;
+
+    public static NotFoundException NotFound() => new("投诉不存在，或不属于本单位。 No such complaint for you.");
+}

@@ -1,0 +1,234 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Complaints;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Calendar;
+
+namespace Mingcha.Web.Features.Complaints;
+
+/// <summary>
+/// Reads of complaints: the Office's filtered list (keyset pages), a complaint with its history, the unit's list, the public
+/// tracking view by query code (CMP-11), accountability triggers (CMP-8), repeat flags (CMP-9) and trends (CMP-10). Personal
+/// data is masked for everyone (SEC-4); the unit never sees an anonymous complainant, nor contact details unless granted.
+/// </summary>
+public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
+{
+    public sealed record Filter(ComplaintStatus? Status, Guid? UnitId, ComplaintType? Type, ComplaintChannel? Channel, ComplaintKind? Kind, bool? Overdue, string? After, int? Limit);
+    public sealed record Line(Guid Id, string Number, ComplaintChannel Channel, ComplaintKind Kind, ComplaintType Type, ComplaintStatus Status, Guid UnitId, string UnitName,
+        string Matter, string? ComplainantName, DateTime ReceivedAt, DateOnly? LastDay, int? WorkingDaysLeft, bool Overdue, bool Repeat, int Urges);
+    public sealed record Page(IReadOnlyList<Line> Items, string? Next);
+    public sealed record HistoryLine(DateTime At, string Kind, Guid? UnitId, string? UnitName, string Text, bool ToComplainant);
+    public sealed record Detail(Guid Id, string Number, ComplaintChannel Channel, ComplaintKind Kind, ComplaintType Type, string TypeName, ComplaintStatus Status, string StatusName,
+        Guid UnitId, string UnitName, Guid FirstUnitId, Guid? SectionId, string? StaffNamed, string Matter, string Reasons, string? EvidenceNote, Guid? EvidenceCaseId,
+        bool Anonymous, bool HasInterest, string? ComplainantName, string? ComplainantPhone, string? ComplainantIdNumber, bool ContactGranted, bool MayReveal,
+        string? TicketNumber, DateTime ReceivedAt, DateOnly ReceivedOn, DateOnly? AssignedOn, DateOnly? LastDay, int? WorkingDaysLeft, DateOnly? TransferLastDay,
+        bool ExtensionRequested, int? ExtensionDays, string? ExtensionReason, bool Extended, string? Answer, DateTime? AnsweredAt, bool AnsweredLate, int SentBack, int Urges,
+        NotAcceptedReason? NotAcceptedReason, string? CloseNote, bool? Substantiated, string? Accountability, int? RatingLevel, Guid? RepeatFlagId,
+        Guid? ClueRoundId, IReadOnlyList<AccountabilityTrigger> Triggers, IReadOnlyList<HistoryLine> History);
+    public sealed record PublicView(string Number, ComplaintKind Kind, ComplaintType Type, string TypeName, ComplaintStatus Status, string StatusName, string Matter,
+        DateOnly ReceivedOn, DateOnly? LastDay, int? WorkingDaysLeft, string? Answer, bool MayRate, int? RatingLevel, IReadOnlyList<PublicStep> Steps);
+    public sealed record PublicStep(DateTime At, string Text);
+    public sealed record TriggerLine(Guid Id, string Number, Guid UnitId, string UnitName, ComplaintStatus Status, DateOnly? LastDay, IReadOnlyList<AccountabilityTrigger> Triggers);
+    public sealed record FlagLine(Guid Id, Guid UnitId, string UnitName, RepeatReason Reason, DateOnly RaisedOn, DateOnly ReportLastDay, int? WorkingDaysLeft,
+        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints);
+    public sealed record Count(string Key, string Label, int Value);
+    public sealed record Trends(DateOnly From, DateOnly To, int Total, IReadOnlyList<Count> ByType, IReadOnlyList<Count> ByUnit, IReadOnlyList<Count> ByChannel, IReadOnlyList<Count> ByMonth);
+
+    /// <summary>The Office's list (all units), a leader's (read-only), or a liaison's (own unit only, SEC-2), newest first, in keyset pages.</summary>
+    public async Task<Page> ListAsync(ComplaintViewer viewer, Filter f, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(f);
+        var limit = Math.Clamp(f.Limit ?? 50, 1, 200);
+        var q = db.Complaints.AsNoTracking();
+        if (!viewer.SeesAll) q = q.Where(c => c.UnitId == viewer.UnitId);
+        if (f.UnitId is { } unit) q = q.Where(c => c.UnitId == unit);
+        if (f.Status is { } status) q = q.Where(c => c.Status == status);
+        if (f.Type is { } type) q = q.Where(c => c.Type == type);
+        if (f.Channel is { } channel) q = q.Where(c => c.Channel == channel);
+        if (f.Kind is { } kind) q = q.Where(c => c.Kind == kind);
+        var today = calendar.Today;
+        if (f.Overdue == true) q = q.Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today);
+        if (f.After is { Length: > 0 } after)
+        {
+            var (at, id) = ParseCursor(after);
+            q = q.Where(c => c.ReceivedAt < at || c.ReceivedAt == at && c.Id.CompareTo(id) < 0);
+        }
+        var rows = await q.OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.Id).Take(limit + 1)
+            .Select(c => new
+            {
+                c.Id, c.Number, c.Channel, c.Kind, c.Type, c.Status, c.UnitId, UnitName = db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Name).FirstOrDefault(),
+                c.Matter, c.Anonymous, c.ComplainantName, c.ReceivedAt, c.LastDay, c.RepeatFlagId, c.Urges,
+            }).ToListAsync(ct);
+        var cal = await calendar.GetAsync(ct);
+        var items = rows.Take(limit).Select(c =>
+        {
+            var open = c.Status == ComplaintStatus.Assigned && c.LastDay is not null;
+            int? left = open ? SafeLeft(cal, today, c.LastDay!.Value) : null;
+            return new Line(c.Id, c.Number, c.Channel, c.Kind, c.Type, c.Status, c.UnitId, c.UnitName ?? "", c.Matter,
+                c.Anonymous ? null : PersonalData.MaskName(c.ComplainantName), c.ReceivedAt, c.LastDay, left, open && today > c.LastDay!.Value, c.RepeatFlagId is not null, c.Urges);
+        }).ToList();
+        var next = rows.Count > limit ? Cursor(items[^1].ReceivedAt, items[^1].Id) : null;
+        return new Page(items, next);
+    }
+
+    private static int? SafeLeft(Mingcha.Domain.Calendar.WorkingCalendar cal, DateOnly today, DateOnly last)
+    {
+        try { return cal.WorkingDaysLeft(today, last); }
+        catch (Mingcha.Domain.Calendar.CalendarYearMissingException) { return null; }
+    }
+
+    public static string Cursor(DateTime at, Guid id) => $"{at.Ticks.ToString(CultureInfo.InvariantCulture)}_{id:N}";
+
+    private static (DateTime At, Guid Id) ParseCursor(string s)
+    {
+        var parts = s.Split('_');
+        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks < 0 || ticks > DateTime.MaxValue.Ticks
+            || !Guid.TryParseExact(parts[1], "N", out var id))
+            throw new FieldException("after", "分页游标无效。 The page cursor is not valid.");
+        return (new DateTime(ticks, DateTimeKind.Utc), id);
+    }
+
+    /// <summary>One complaint with its history; 404 for a liaison of another unit (SEC-2).</summary>
+    public async Task<Detail> GetAsync(ComplaintViewer viewer, Guid id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null || !viewer.MaySee(c.UnitId)) throw ComplaintViewer.NotFound();
+        var events = await db.ComplaintEvents.AsNoTracking().Where(e => e.ComplaintId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
+        var unitIds = events.Where(e => e.UnitId != null).Select(e => e.UnitId!.Value).Append(c.UnitId).Distinct().ToList();
+        var names = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var cal = await calendar.GetAsync(ct);
+        var today = calendar.Today;
+        int? left = c.Status == ComplaintStatus.Assigned && c.LastDay is { } l ? SafeLeft(cal, today, l) : null;
+        var triggers = ComplaintRules.Triggers(new ComplaintFacts(c.Status, c.LastDay, c.AnsweredLate, c.Dissatisfied, c.Substantiated, c.Accountability is not null), today);
+
+        // SEC-4: masked for all; the unit never sees an anonymous complainant, nor contact details unless the Office granted them.
+        string? name = null, phone = null, idNumber = null;
+        if (!c.Anonymous)
+        {
+            name = PersonalData.MaskName(c.ComplainantName);
+            if (viewer.SeesAll || c.ContactGranted) phone = NullIfEmpty(PersonalData.MaskPhone(c.ComplainantPhone));
+            if (viewer.SeesAll) idNumber = NullIfEmpty(PersonalData.MaskIdNumber(c.ComplainantIdNumber));
+        }
+        var mayReveal = !c.Anonymous && (viewer.IsOffice || c.ContactGranted && viewer.UnitId == c.UnitId);
+        var history = events.Where(e => viewer.SeesAll || e.Kind != "clue")
+            .Select(e => new HistoryLine(e.At, e.Kind, e.UnitId, e.UnitId is { } u ? names.GetValueOrDefault(u) : null, e.Text, e.ToComplainant)).ToList();
+        return new Detail(c.Id, c.Number, c.Channel, c.Kind, c.Type, ComplaintRules.TypeName(c.Type), c.Status, ComplaintRules.StatusName(c.Status),
+            c.UnitId, names.GetValueOrDefault(c.UnitId) ?? "", viewer.SeesAll ? c.FirstUnitId : c.UnitId, c.SectionId, c.StaffNamed, c.Matter, c.Reasons, c.EvidenceNote,
+            viewer.SeesAll ? c.EvidenceCaseId : null, c.Anonymous, c.HasInterest, name, phone, idNumber, c.ContactGranted, mayReveal,
+            viewer.SeesAll ? c.ExternalTicket : null, c.ReceivedAt, c.ReceivedOn, c.AssignedOn, c.LastDay, left, c.TransferLastDay,
+            c.ExtensionRequested, c.ExtensionDays, c.ExtensionReason, c.Extended, c.Answer, c.AnsweredAt, c.AnsweredLate, c.SentBack, c.Urges,
+            c.NotAcceptedReason, c.CloseNote, c.Substantiated, viewer.SeesAll ? c.Accountability : null, c.RatingLevel, c.RepeatFlagId,
+            viewer.SeesAll ? c.ClueRoundId : null, viewer.SeesAll ? triggers : [], history);
+    }
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+
+    /// <summary>
+    /// The filtered list as an XLSX workbook (at most 10,000 rows, newest first). Personal data masked as on the pages (SEC-4):
+    /// the unit's liaison gets no phone, and nothing of an anonymous complainant.
+    /// </summary>
+    public async Task<byte[]> ExportAsync(ComplaintViewer viewer, Filter f, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(f);
+        var lines = new List<Line>();
+        string? after = f.After;
+        do
+        {
+            var page = await ListAsync(viewer, f with { After = after, Limit = 200 }, ct);
+            lines.AddRange(page.Items);
+            after = page.Next;
+        } while (after is not null && lines.Count < 10_000);
+        var ids = lines.Select(l => l.Id).ToList();
+        var phones = new Dictionary<Guid, string?>();
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var rows = await db.Complaints.AsNoTracking().Where(c => chunk.Contains(c.Id))
+                .Select(c => new { c.Id, c.Anonymous, c.ContactGranted, c.ComplainantPhone }).ToListAsync(ct);
+            foreach (var r in rows)
+                phones[r.Id] = r.Anonymous || !(viewer.SeesAll || r.ContactGranted) ? null : NullIfEmpty(PersonalData.MaskPhone(r.ComplainantPhone));
+        }
+        using var ms = new MemoryStream();
+        using (var w = new Organisation.Import.OrgWorkbookWriter(ms, ["投诉"]))
+        {
+            w.BeginSheet("投诉", ["编号", "收到时间 (UTC)", "单位", "类型", "渠道", "事项", "投诉人", "电话", "状态", "答复期限"], [22, 20, 24, 20, 12, 40, 10, 14, 14, 12]);
+            foreach (var l in lines)
+                w.WriteRow([l.Number, l.ReceivedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), l.UnitName, ComplaintRules.TypeName(l.Type),
+                    ComplaintRules.ChannelName(l.Channel), l.Matter, l.ComplainantName ?? "匿名", phones.GetValueOrDefault(l.Id), ComplaintRules.StatusName(l.Status),
+                    l.LastDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]);
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>CMP-11: what the complainant sees with the query code: status, deadline, what they were told, the answer.</summary>
+    public async Task<PublicView> TrackAsync(string queryCode, CancellationToken ct)
+    {
+        var hash = ComplaintRules.QueryCodeHash(queryCode ?? "");
+        var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.QueryCodeHash == hash, ct) ?? throw Complaints.QueryCodeNotFound();
+        var steps = await db.ComplaintEvents.AsNoTracking().Where(e => e.ComplaintId == c.Id && e.ToComplainant).OrderBy(e => e.At).ThenBy(e => e.Id)
+            .Select(e => new PublicStep(e.At, e.Text)).ToListAsync(ct);
+        var cal = await calendar.GetAsync(ct);
+        int? left = c.Status == ComplaintStatus.Assigned && c.LastDay is { } l ? SafeLeft(cal, calendar.Today, l) : null;
+        var answer = c.Status is ComplaintStatus.Closed or ComplaintStatus.UnderReview ? c.Answer : null;
+        return new PublicView(c.Number, c.Kind, c.Type, ComplaintRules.TypeName(c.Type), c.Status, ComplaintRules.StatusName(c.Status), c.Matter, c.ReceivedOn,
+            c.Status == ComplaintStatus.Assigned ? c.LastDay : null, left, answer, c.Status == ComplaintStatus.Closed && c.RatingLevel is null, c.RatingLevel, steps);
+    }
+
+    /// <summary>CMP-8: complaints showing an accountability trigger today (Office only).</summary>
+    public async Task<IReadOnlyList<TriggerLine>> TriggersAsync(CancellationToken ct)
+    {
+        var today = calendar.Today;
+        var rows = await db.Complaints.AsNoTracking()
+            .Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today || c.AnsweredLate || c.Dissatisfied
+                || c.Status == ComplaintStatus.Closed && c.Substantiated == true && c.Accountability == null)
+            .OrderBy(c => c.ReceivedAt).Take(500)
+            .Select(c => new { c.Id, c.Number, c.UnitId, UnitName = db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Name).FirstOrDefault(), c.Status, c.LastDay,
+                c.AnsweredLate, c.Dissatisfied, c.Substantiated, HasAccountability = c.Accountability != null }).ToListAsync(ct);
+        return rows.Select(c => new TriggerLine(c.Id, c.Number, c.UnitId, c.UnitName ?? "", c.Status, c.LastDay,
+            ComplaintRules.Triggers(new ComplaintFacts(c.Status, c.LastDay, c.AnsweredLate, c.Dissatisfied, c.Substantiated, c.HasAccountability), today)))
+            .Where(t => t.Triggers.Count > 0).ToList();
+    }
+
+    /// <summary>CMP-9: repeat flags; a liaison sees their own unit's.</summary>
+    public async Task<IReadOnlyList<FlagLine>> FlagsAsync(ComplaintViewer viewer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        var q = db.RepeatFlags.AsNoTracking();
+        if (!viewer.SeesAll) q = q.Where(f => f.UnitId == viewer.UnitId);
+        var rows = await q.OrderByDescending(f => f.RaisedAt).Take(500)
+            .Select(f => new { f, UnitName = db.Units.Where(u => u.Id == f.UnitId).Select(u => u.Name).FirstOrDefault(), Count = db.Complaints.Count(c => c.RepeatFlagId == f.Id) })
+            .ToListAsync(ct);
+        var cal = await calendar.GetAsync(ct);
+        return rows.Select(x => new FlagLine(x.f.Id, x.f.UnitId, x.UnitName ?? "", x.f.Reason, x.f.RaisedOn, x.f.ReportLastDay,
+            x.f.FiledAt is null ? SafeLeft(cal, calendar.Today, x.f.ReportLastDay) : null, x.f.Report, x.f.SubmittedAt, x.f.FiledAt, x.Count)).ToList();
+    }
+
+    /// <summary>CMP-10: counts by type, unit, channel and month of receipt (complaints and suggestions, not those refused).</summary>
+    public async Task<Trends> TrendsAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var end = to ?? calendar.Today;
+        var start = from ?? end.AddMonths(-11).AddDays(1 - end.Day);
+        if (start > end) throw new FieldException("from", "起始日期晚于截止日期。 'from' is after 'to'.");
+        var q = db.Complaints.AsNoTracking().Where(c => c.ReceivedOn >= start && c.ReceivedOn <= end);
+        var byType = await q.GroupBy(c => c.Type).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
+        var byChannel = await q.GroupBy(c => c.Channel).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
+        var byUnit = await q.GroupBy(c => c.UnitId).Select(g => new { g.Key, N = g.Count() }).OrderByDescending(x => x.N).Take(20).ToListAsync(ct);
+        var unitIds = byUnit.Select(u => u.Key).ToList();
+        var names = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var days = await q.GroupBy(c => c.ReceivedOn).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
+        var months = new List<Count>();
+        for (var m = new DateOnly(start.Year, start.Month, 1); m <= end; m = m.AddMonths(1))
+        {
+            var key = m.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            months.Add(new Count(key, key, days.Where(d => d.Key.Year == m.Year && d.Key.Month == m.Month).Sum(d => d.N)));
+        }
+        return new Trends(start, end, byType.Sum(t => t.N),
+            Enum.GetValues<ComplaintType>().Select(t => new Count(t.ToString(), ComplaintRules.TypeName(t), byType.FirstOrDefault(x => x.Key == t)?.N ?? 0)).ToList(),
+            byUnit.Select(u => new Count(u.Key.ToString(), names.GetValueOrDefault(u.Key) ?? "", u.N)).ToList(),
+            Enum.GetValues<ComplaintChannel>().Select(ch => new Count(ch.ToString(), ComplaintRules.ChannelName(ch), byChannel.FirstOrDefault(x => x.Key == ch)?.N ?? 0)).ToList(),
+            months);
+    }
+}

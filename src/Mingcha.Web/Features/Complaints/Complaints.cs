@@ -1,0 +1,450 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Complaints;
+using Mingcha.Domain.Evidence;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Evidence;
+using Mingcha.Web.Features.Inspections;
+using Mingcha.Web.Features.Jobs;
+using Mingcha.Web.Features.Ratings;
+
+namespace Mingcha.Web.Features.Complaints;
+
+/// <summary>
+/// The complaint from intake to close (CMP-1..CMP-11): intake on every channel with duplicate detection, acceptance or refusal,
+/// assignment, return, extension, answer, review, urging, repeats, clues for inspections and the complainant's rating.
+/// </summary>
+public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService calendar, EvidenceCases cases, Rounds rounds, ComplaintRatings ratings, ComplaintFloodGuard flood)
+{
+    public sealed record FileComplaint(
+        ComplaintChannel? Channel,
+        [property: Required] ComplaintType? Type,
+        Guid? UnitId,
+        string? UnitCode,
+        Guid? SectionId,
+        [property: StringLength(100)] string? StaffNamed,
+        [property: Required, StringLength(200, MinimumLength = 1)] string Matter,
+        [property: Required, StringLength(4000, MinimumLength = 1)] string Reasons,
+        [property: StringLength(1000)] string? EvidenceNote,
+        [property: StringLength(100)] string? Name,
+        [property: StringLength(32)] string? Phone,
+        [property: StringLength(32)] string? IdNumber,
+        bool? Anonymous,
+        bool? HasInterest,
+        DateTime? ReceivedAt,
+        [property: StringLength(64)] string? TicketNumber);
+
+    public sealed record Duplicate(Guid Id, string Number, ComplaintStatus Status, DateOnly ReceivedOn);
+    public sealed record Filed(Guid Id, string Number, string? QueryCode, ComplaintKind Kind, bool Created, IReadOnlyList<Duplicate> LikelyDuplicates);
+    public sealed record Assign([property: Required] Guid? UnitId, [property: StringLength(2000)] string? Note);
+    public sealed record Refuse([property: Required] NotAcceptedReason? Reason, [property: Required, StringLength(2000, MinimumLength = 1)] string Note);
+    public sealed record Text([property: Required, StringLength(8000, MinimumLength = 1)] string Body);
+    public sealed record ExtensionRequest([property: Required] int? WorkingDays, [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+    public sealed record Decision([property: Required] bool? Approved, [property: StringLength(2000)] string? Note);
+    public sealed record Review([property: Required] bool? Accept, bool? Substantiated, [property: StringLength(2000)] string? Accountability, [property: StringLength(2000)] string? Note);
+    public sealed record Clue([property: Required] Guid? RoundId, Guid? SectionId);
+    public sealed record PublicRating([property: Required, Range(1, 3)] int? Level, [property: StringLength(500)] string? Comment);
+
+    /// <summary>
+    /// CMP-2, CMP-3, CMP-5, SAT-6: records a complaint from any channel, with the time it was actually received. Likely
+    /// duplicates (same complainant, unit and matter) are returned for the intake clerk to see (CMP-6).
+    /// </summary>
+    public async Task<Filed> FileAsync(FileComplaint r, ComplaintViewer by, bool fromHotlineSystem, string? publicAddress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(by);
+        var channel = r.Channel ?? throw new FieldException("channel", "请填写投诉渠道（CMP-3）。 Give the channel (CMP-3).");
+        if (!Enum.IsDefined(channel)) throw new FieldException("channel", "渠道无效（CMP-3）。 Unknown channel (CMP-3).");
+        if (r.Type is not { } type || !Enum.IsDefined(type)) throw new FieldException("type", "投诉类型须为八类之一（CMP-4）。 The type is one of the eight of CMP-4.");
+        var ticket = string.IsNullOrWhiteSpace(r.TicketNumber) ? null : r.TicketNumber.Trim();
+        if (channel == ComplaintChannel.Hotline12345 && ticket is null)
+            throw new DomainRuleException("CMP-3", "12345 热线工单须带工单编号（CMP-3）。 A 12345 ticket needs its ticket number (CMP-3).", 400);
+        if (fromHotlineSystem && channel != ComplaintChannel.Hotline12345)
+            throw new DomainRuleException("CMP-3", "接口只接收 12345 工单（CMP-3）。 The integration takes 12345 tickets only (CMP-3).", 400);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var receivedAt = r.ReceivedAt is { } at ? (at.Kind == DateTimeKind.Unspecified ? TimeZoneInfo.ConvertTimeToUtc(at, calendar.TimeZone) : at.ToUniversalTime()) : now;
+        if (receivedAt > now.AddMinutes(5))
+            throw new DomainRuleException("CMP-3", "收到时间不能晚于当前时间（CMP-3）。 The received time cannot be in the future (CMP-3).", 422);
+        if (receivedAt < now.AddYears(-5))
+            throw new DomainRuleException("CMP-3", "收到时间过早（CMP-3）。 The received time is too far in the past (CMP-3).", 422);
+
+        if (ticket is not null)
+        {
+            var again = await ExistingTicketAsync(ticket, ct);
+            if (again is not null) return again;
+        }
+
+        var unit = r.UnitId is { } uid
+            ? await db.Units.AsNoTracking().Where(u => u.Id == uid).Select(u => new { u.Id }).FirstOrDefaultAsync(ct)
+            : r.UnitCode is { Length: > 0 } unitCode
+                ? await db.Units.AsNoTracking().Where(u => u.Code == unitCode).Select(u => new { u.Id }).FirstOrDefaultAsync(ct)
+                : null;
+        if (unit is null)
+            throw new DomainRuleException("CMP-2", "被投诉单位不存在：投诉须写明被投诉的单位（CMP-2）。 The unit complained of does not exist (CMP-2).", 422);
+        if (r.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == unit.Id, ct))
+            throw new DomainRuleException("CMP-2", "科室（窗口）不属于被投诉单位（CMP-2）。 The section is not in the unit complained of (CMP-2).", 422);
+
+        var anonymous = r.Anonymous == true;
+        var name = Clean(r.Name);
+        var phone = Clean(r.Phone);
+        var idNumber = Clean(r.IdNumber);
+        if (!anonymous && name is null)
+            throw new DomainRuleException("CMP-5", "实名投诉须留姓名；不留姓名的按匿名建议处理（CMP-5）。 A real-name complaint gives a name; without one it is anonymous and handled as a suggestion (CMP-5).", 422);
+        if (phone is not null && !PhoneNumber.IsValid(phone, out _)) throw new FieldException("phone", "电话号码无效。 The phone number is not valid.");
+        if (idNumber is not null && !ResidentIdNumber.IsValid(idNumber, out _)) throw new FieldException("idNumber", "身份证号码无效。 The ID number is not valid.");
+        if (phone is not null) phone = PhoneNumber.Normalize(phone);
+        var evidenceNote = Clean(r.EvidenceNote);
+        if (channel is ComplaintChannel.InPerson or ComplaintChannel.Letter or ComplaintChannel.Web or ComplaintChannel.Email && evidenceNote is null)
+            throw new DomainRuleException("CMP-2", "来访、来信、网上投诉须说明所附证据材料（CMP-2）。 A complaint in person, by letter or online states its evidence (CMP-2).", 422);
+
+        if (publicAddress is not null) flood.Acquire(publicAddress);
+        var code = ComplaintRules.NewQueryCode();
+        var receivedOn = calendar.LocalDate(receivedAt);
+        var complaint = new Complaint(NewNumber(receivedOn), ComplaintRules.QueryCodeHash(code), channel, type, unit.Id, r.SectionId, Clean(r.StaffNamed),
+            r.Matter.Trim(), r.Reasons.Trim(), evidenceNote, name, phone, idNumber, anonymous, r.HasInterest ?? true, ticket, receivedAt, receivedOn, by.UserId, now);
+        var duplicates = await DuplicatesAsync(complaint, ct);
+        db.Complaints.Add(complaint);
+        db.ComplaintEvents.Add(new ComplaintEvent(complaint.Id, "intake", unit.Id,
+            complaint.Kind == ComplaintKind.Suggestion
+                ? "已登记，按建议处理（匿名或与事项无利害关系，CMP-5）。 Registered; handled as a suggestion (CMP-5)."
+                : $"已登记（{ComplaintRules.ChannelName(channel)}）。 Registered.", true, by.UserId, now));
+        db.Notifications.Add(new Notification(null, Roles.OfficeStaff, null, "complaint.received",
+            $"新投诉 {complaint.Number}：{complaint.Matter}", null, $"/Complaints/Detail/{complaint.Id}", $"complaint.received:{complaint.Id}", now));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (ticket is not null)
+        {
+            // Two pushes of one ticket at once: the other one won; answer with it (idempotent).
+            db.ChangeTracker.Clear();
+            return await ExistingTicketAsync(ticket, ct) ?? throw new InvalidOperationException("Ticket insert failed without a ticket.");
+        }
+        return new Filed(complaint.Id, complaint.Number, code, complaint.Kind, true, duplicates);
+    }
+
+    private async Task<Filed?> ExistingTicketAsync(string ticket, CancellationToken ct)
+    {
+        var c = await db.Complaints.AsNoTracking().Where(x => x.ExternalTicket == ticket).Select(x => new { x.Id, x.Number, x.Kind }).FirstOrDefaultAsync(ct);
+        return c is null ? null : new Filed(c.Id, c.Number, null, c.Kind, false, []);
+    }
+
+    /// <summary>CMP-6: complaints of the same complainant against the same unit about the same matter.</summary>
+    private async Task<List<Duplicate>> DuplicatesAsync(Complaint c, CancellationToken ct)
+    {
+        if (c.ComplainantKey.Length == 0) return [];
+        return await db.Complaints.AsNoTracking()
+            .Where(x => x.ComplainantKey == c.ComplainantKey && x.UnitId == c.UnitId && x.MatterKey == c.MatterKey)
+            .OrderByDescending(x => x.ReceivedAt).Take(5)
+            .Select(x => new Duplicate(x.Id, x.Number, x.Status, x.ReceivedOn)).ToListAsync(ct);
+    }
+
+    private static string NewNumber(DateOnly day) =>
+        $"TS{day:yyyyMMdd}-{Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 3)}";
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private async Task<Complaint> LoadAsync(Guid id, CancellationToken ct) =>
+        await db.Complaints.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw ComplaintViewer.NotFound();
+
+    private static void RequireOffice(ComplaintViewer v, string rule)
+    {
+        if (!v.IsOffice) throw new DomainRuleException(rule, $"只有效能办可以办理此事项（{rule}）。 Only the Office may do this ({rule}).", 403);
+    }
+
+    /// <summary>The unit's acts: only on a complaint now with the liaison's own unit (SEC-2; anything else is "not found").</summary>
+    private async Task<Complaint> ForUnitAsync(Guid id, ComplaintViewer v, CancellationToken ct)
+    {
+        var c = await LoadAsync(id, ct);
+        if (v.UnitId is not { } u || u != c.UnitId) throw ComplaintViewer.NotFound();
+        return c;
+    }
+
+    private void Event(Complaint c, string kind, string text, bool toComplainant, ComplaintViewer by) =>
+        db.ComplaintEvents.Add(new ComplaintEvent(c.Id, kind, c.UnitId, text, toComplainant, by.UserId, time.GetUtcNow().UtcDateTime));
+
+    private void NotifyUnit(Complaint c, string kind, string title) =>
+        db.Notifications.Add(new Notification(null, Roles.UnitLiaison, c.UnitId, kind, title, null, $"/Complaints/Unit", $"{kind}:{c.Id}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime));
+
+    private void NotifyOffice(Complaint c, string kind, string title) =>
+        db.Notifications.Add(new Notification(null, Roles.OfficeStaff, null, kind, title, null, $"/Complaints/Detail/{c.Id}", $"{kind}:{c.Id}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime));
+
+    /// <summary>CMP-7: the Office assigns (or reassigns after a return); the deadline comes from the calendar (CAL-2); CMP-9 is checked.</summary>
+    public async Task<DateOnly> AssignAsync(Guid id, Assign r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RequireOffice(by, "CMP-7");
+        var c = await LoadAsync(id, ct);
+        var unitId = r.UnitId ?? c.UnitId;
+        var unitName = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Name).FirstOrDefaultAsync(ct)
+            ?? throw new DomainRuleException("CMP-2", "单位不存在（CMP-2）。 The unit does not exist (CMP-2).", 422);
+        var cal = await calendar.GetAsync(ct);
+        var today = calendar.Today;
+        var reassignment = c.Assignments > 0;
+        if (reassignment && c.Status == ComplaintStatus.ReturnedToOffice && unitId == c.UnitId)
+            throw new DomainRuleException("CMP-7", "退回的投诉须改派其他单位（有争议的由编制部门确定）。 A returned complaint goes to another unit.", 422);
+        // CMP-7 (decision 011): the first unit counts from the day of receipt; a unit it is reassigned to counts from today.
+        var lastDay = ComplaintRules.AnswerLastDay(cal, reassignment ? today : c.ReceivedOn);
+        if (lastDay < today) lastDay = ComplaintRules.AnswerLastDay(cal, today);
+        c.Assign(unitId, today, lastDay, ComplaintRules.TransferLastDay(cal, today));
+        Event(c, reassignment ? "reassign" : "assign", $"交办{unitName}，答复期限 {lastDay:yyyy-MM-dd}。{r.Note} Assigned; answer by {lastDay:yyyy-MM-dd}.", true, by);
+        NotifyUnit(c, "complaint.assigned", $"投诉交办 {c.Number}：请于 {lastDay:yyyy-MM-dd} 前答复。 Complaint assigned: answer by {lastDay:yyyy-MM-dd}.");
+        await CheckRepeatAsync(c, today, cal, ct);
+        await db.SaveChangesAsync(ct);
+        return lastDay;
+    }
+
+    /// <summary>CMP-9: 3 or more on the same matter, or 2 or more within 30 days → a special self-inspection report is asked for.</summary>
+    private async Task CheckRepeatAsync(Complaint c, DateOnly today, Mingcha.Domain.Calendar.WorkingCalendar cal, CancellationToken ct)
+    {
+        if (c.Kind != ComplaintKind.Complaint) return;
+        // The 30 days as instants, so that the (UnitId, ReceivedAt) index serves the range.
+        var fromUtc = TimeZoneInfo.ConvertTimeToUtc(c.ReceivedOn.AddDays(-(ComplaintRules.MonthDays - 1)).ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
+        var toUtc = TimeZoneInfo.ConvertTimeToUtc(c.ReceivedOn.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
+        var others = await db.Complaints.AsNoTracking()
+            .Where(x => x.UnitId == c.UnitId && x.Id != c.Id && x.Kind == ComplaintKind.Complaint && x.AssignedOn != null
+                && (x.MatterKey == c.MatterKey || x.ReceivedAt >= fromUtc && x.ReceivedAt < toUtc))
+            .Select(x => new PriorComplaint(x.Id, x.MatterKey, x.ReceivedOn)).ToListAsync(ct);
+        if (ComplaintRules.Repeat(c.MatterKey, c.ReceivedOn, others) is not { } reason) return;
+        var open = await db.RepeatFlags.FirstOrDefaultAsync(f => f.UnitId == c.UnitId && f.FiledAt == null, ct);
+        if (open is null)
+        {
+            open = new RepeatFlag(c.UnitId, reason, c.MatterKey, today, cal.AddWorkingDays(today, ComplaintRules.SelfInspectionWorkingDays), time.GetUtcNow().UtcDateTime);
+            db.RepeatFlags.Add(open);
+            NotifyUnit(c, "complaint.repeat", $"本单位被重复投诉，请于 {open.ReportLastDay:yyyy-MM-dd} 前报送专项自查整改报告（CMP-9）。 Repeated complaints: file a special self-inspection report (CMP-9).");
+        }
+        c.MarkRepeat(open.Id);
+        Event(c, "repeat", reason == RepeatReason.SameMatter
+            ? "同一事项被投诉 3 次以上，责成被投诉单位专项自查整改（CMP-9）。 Same matter 3+ times: self-inspection report required (CMP-9)."
+            : "一个月内多次被投诉，责成被投诉单位专项自查整改（CMP-9）。 Several complaints within a month: self-inspection report required (CMP-9).", false, ComplaintViewer.Public with { UserId = "system" });
+    }
+
+    /// <summary>CMP-6: not accepted, with the reason recorded and told to the complainant.</summary>
+    public async Task RefuseAsync(Guid id, Refuse r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RequireOffice(by, "CMP-6");
+        if (!Enum.IsDefined(r.Reason!.Value)) throw new FieldException("reason", "不予受理理由无效（CMP-6）。 Unknown reason (CMP-6).");
+        var c = await LoadAsync(id, ct);
+        c.NotAccept(r.Reason.Value, r.Note.Trim(), time.GetUtcNow().UtcDateTime);
+        Event(c, "not-accepted", $"不予受理：{ReasonName(r.Reason.Value)}。{r.Note.Trim()} Not accepted (CMP-6).", true, by);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static string ReasonName(NotAcceptedReason r) => r switch
+    {
+        NotAcceptedReason.AlreadyAcceptedInTime => "同一事项已受理且在办理期限内",
+        NotAcceptedReason.ForLitigationArbitrationOrReconsideration => "应通过诉讼、仲裁或行政复议解决",
+        _ => "已进入诉讼程序或已依法处理",
+    };
+
+    /// <summary>CMP-7: the unit returns a complaint outside its remit, within 3 working days of assignment.</summary>
+    public async Task ReturnAsync(Guid id, Text r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var c = await ForUnitAsync(id, by, ct);
+        c.ReturnToOffice(calendar.Today);
+        Event(c, "return", $"非本单位职责，退回效能办：{r.Body.Trim()} Returned as outside the unit's remit.", false, by);
+        NotifyOffice(c, "complaint.returned", $"投诉 {c.Number} 被退回，请改派。 Complaint returned: reassign it.");
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>CMP-7: the unit asks for its one extension of at most 5 working days.</summary>
+    public async Task RequestExtensionAsync(Guid id, ExtensionRequest r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var c = await ForUnitAsync(id, by, ct);
+        c.RequestExtension(r.WorkingDays!.Value, r.Reason.Trim());
+        Event(c, "extension-request", $"申请延期 {r.WorkingDays} 个工作日：{r.Reason.Trim()} Extension asked for.", false, by);
+        NotifyOffice(c, "complaint.extension", $"投诉 {c.Number} 申请延期，请审批。 Extension awaits approval.");
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>CMP-7: the Office approves or refuses; the complainant is told of the progress.</summary>
+    public async Task DecideExtensionAsync(Guid id, Decision r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RequireOffice(by, "CMP-7");
+        var c = await LoadAsync(id, ct);
+        DateOnly? newLast = null;
+        if (r.Approved == true && c.LastDay is { } last && c.ExtensionDays is { } days)
+            newLast = ComplaintRules.ExtendedLastDay(await calendar.GetAsync(ct), last, days);
+        c.DecideExtension(r.Approved == true, newLast);
+        Event(c, r.Approved == true ? "extension-approved" : "extension-refused", r.Approved == true
+            ? $"案情复杂，经效能办批准延期至 {newLast:yyyy-MM-dd}。 Extended to {newLast:yyyy-MM-dd} with the Office's approval."
+            : $"延期申请未获批准。{r.Note} Extension refused.", r.Approved == true, by);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>CMP-7: the unit answers the complainant and the Office.</summary>
+    public async Task AnswerAsync(Guid id, Text r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var c = await ForUnitAsync(id, by, ct);
+        c.AnswerWith(r.Body.Trim(), calendar.Today, time.GetUtcNow().UtcDateTime);
+        Event(c, "answer", r.Body.Trim(), true, by);
+        NotifyOffice(c, "complaint.answered", $"投诉 {c.Number} 已答复，请审核。 Answered: review it.");
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>CMP-7: the Office reviews the answer: closes the complaint, or sends it back to be done again (fresh 10 working days).</summary>
+    public async Task ReviewAsync(Guid id, Review r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RequireOffice(by, "CMP-7");
+        var c = await LoadAsync(id, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (r.Accept == true)
+        {
+            if (c.Kind == ComplaintKind.Complaint && r.Substantiated is null)
+                throw new FieldException("substantiated", "请认定投诉是否属实（CMP-8）。 Say whether the complaint is substantiated (CMP-8).");
+            c.Close(r.Substantiated == true, r.Accountability?.Trim(), r.Note?.Trim(), now);
+            Event(c, "close", $"经效能办审核办结。{r.Note} Closed after review.", true, by);
+        }
+        else
+        {
+            var last = ComplaintRules.AnswerLastDay(await calendar.GetAsync(ct), calendar.Today);
+            c.SendBackToUnit(last);
+            Event(c, "send-back", $"答复未通过审核，退回重办，期限 {last:yyyy-MM-dd}。{r.Note} Sent back to be done again by {last:yyyy-MM-dd}.", true, by);
+            NotifyUnit(c, "complaint.sent-back", $"投诉 {c.Number} 退回重办，请于 {last:yyyy-MM-dd} 前答复。 Sent back.");
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>CMP-7: 催办 — the Office urges the unit.</summary>
+    public async Task UrgeAsync(Guid id, Text r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RequireOffice(by, "CMP-7");
+        var c = await LoadAsync(id, ct);
+        if (c.Status != ComplaintStatus.Assigned) throw new DomainRuleException("CMP-7", "只有交办中的投诉可以催办。 Only an assigned complaint is urged.");
+        c.Urge();
+        Event(c, "urge", $"催办：{r.Body.Trim()} Urged.", false, by);
+        NotifyUnit(c, "complaint.urge", $"催办：投诉 {c.Number} 请于 {c.LastDay:yyyy-MM-dd} 前答复。 Urged: answer by {c.LastDay:yyyy-MM-dd}.");
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>CMP-8: the accountability imposed for a substantiated complaint.</summary>
+    public async Task AccountabilityAsync(Guid id, Text r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RequireOffice(by, "CMP-8");
+        var c = await LoadAsync(id, ct);
+        c.RecordAccountability(r.Body.Trim());
+        Event(c, "accountability", $"追责：{r.Body.Trim()} Accountability recorded.", false, by);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>SEC-4: the Office lets the unit see a real-name complainant's contact details.</summary>
+    public async Task GrantContactAsync(Guid id, ComplaintViewer by, CancellationToken ct)
+    {
+        RequireOffice(by, "SEC-4");
+        var c = await LoadAsync(id, ct);
+        c.GrantContact();
+        Event(c, "grant-contact", "效能办授权承办单位查看投诉人联系方式（SEC-4）。 Contact details granted to the unit.", false, by);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public sealed record Revealed(string? Name, string? Phone, string? IdNumber);
+
+    /// <summary>SEC-4: the complainant's details in full, for the Office (or the unit when granted); every reveal is logged.</summary>
+    public async Task<Revealed> RevealAsync(Guid id, ComplaintViewer by, CancellationToken ct)
+    {
+        var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw ComplaintViewer.NotFound();
+        if (!by.IsOffice)
+        {
+            if (by.UnitId is not { } u)
+                throw new DomainRuleException("SEC-4", "只有效能办承办人员可以查看投诉人完整信息（SEC-4）。 Only the Office's handlers see the complainant's details in full (SEC-4).", 403);
+            if (u != c.UnitId) throw ComplaintViewer.NotFound();
+            if (c.Anonymous || !c.ContactGranted)
+                throw new DomainRuleException("SEC-4", "未经效能办授权，承办单位不能查看投诉人联系方式（SEC-4）。 The unit sees the complainant's contact details only when the Office grants it (SEC-4).", 403);
+        }
+        db.Audit(new AuditEvent("personal-data.reveal", nameof(Complaint), id.ToString(), null, JsonSerializer.Serialize(new { fields = "ComplainantName,ComplainantPhone,ComplainantIdNumber", c.Number })));
+        await db.SaveChangesAsync(ct);
+        return by.IsOffice ? new Revealed(c.ComplainantName, c.ComplainantPhone, c.ComplainantIdNumber) : new Revealed(c.ComplainantName, c.ComplainantPhone, null);
+    }
+
+    /// <summary>CMP-2: the complaint's evidence case in the vault (opened on first use); the Office uploads into it.</summary>
+    public async Task<Guid> EvidenceCaseAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        RequireOffice(ComplaintViewer.Of(user), "CMP-2");
+        var c = await LoadAsync(id, ct);
+        if (c.EvidenceCaseId is { } existing) return existing;
+        var @case = await cases.OpenAsync(new EvidenceCases.OpenCase(EvidenceCaseKind.Complaint, $"投诉 {c.Number}", c.UnitId, null, nameof(Complaint), c.Id), user, ct);
+        c.AttachCase(@case.Id);
+        await db.SaveChangesAsync(ct);
+        return @case.Id;
+    }
+
+    /// <summary>CMP-10: the complaint becomes a clue: its section (or the unit's first window) is made a target of an inspection round.</summary>
+    public async Task ClueAsync(Guid id, Clue r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RequireOffice(by, "CMP-10");
+        var c = await LoadAsync(id, ct);
+        var sectionId = r.SectionId ?? c.SectionId ?? await db.Sections.AsNoTracking().Where(s => s.UnitId == c.UnitId && s.Active).OrderBy(s => s.Code).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct)
+            ?? throw new DomainRuleException("CMP-10", "被投诉单位没有可检查的科室（窗口）。 The unit has no section to inspect.", 422);
+        if (!await db.Sections.AnyAsync(s => s.Id == sectionId && s.UnitId == c.UnitId, ct))
+            throw new DomainRuleException("CMP-10", "线索须指向被投诉单位的科室（窗口）。 The clue targets a section of the unit complained of.", 422);
+        await rounds.ChooseAsync(r.RoundId!.Value, new Rounds.ChooseTargets([sectionId], null), ct);
+        c.MarkClue(r.RoundId.Value, sectionId);
+        Event(c, "clue", "作为线索列入明查暗访检查对象（CMP-10）。 Made a clue for an inspection round.", false, by);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>CMP-11: the complainant rates the answer with the query code; channel "complaint" in Ratings; unsatisfied → Office review.</summary>
+    public async Task RateAsync(string queryCode, PublicRating r, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var hash = ComplaintRules.QueryCodeHash(queryCode);
+        var c = await db.Complaints.FirstOrDefaultAsync(x => x.QueryCodeHash == hash, ct) ?? throw QueryCodeNotFound();
+        var level = r.Level!.Value;
+        if (c.Status != ComplaintStatus.Closed) throw new DomainRuleException("CMP-11", "投诉办结后才能评价答复。 The answer is rated once the complaint is closed.");
+        if (c.RatingLevel is not null) throw new DomainRuleException("CMP-11", "该投诉的答复已评价。 The answer was already rated.");
+        var sectionId = c.SectionId ?? await db.Sections.AsNoTracking().Where(s => s.UnitId == c.UnitId && s.Active).OrderBy(s => s.Code).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
+        Guid? ratingId = null;
+        if (sectionId is not null)
+        {
+            var stored = await ratings.RateAnswerAsync(new ComplaintRatings.AnswerRating(c.Number, sectionId, null, level, Mingcha.Domain.Satisfaction.RatingScale.ThreeLevel,
+                c.Anonymous ? null : c.ComplainantPhone, Clean(r.Comment), null), null, ct);
+            ratingId = stored.Rating.Id;
+        }
+        c.Rate(level, ratingId);
+        db.ComplaintEvents.Add(new ComplaintEvent(c.Id, "rating", c.UnitId, level switch
+        {
+            1 => "投诉人评价：满意。 Rated satisfied.",
+            2 => "投诉人评价：基本满意。 Rated basically satisfied.",
+            _ => "投诉人评价：不满意，转效能办复核（CMP-8）。 Rated unsatisfied: back to the Office for review.",
+        }, true, "public", time.GetUtcNow().UtcDateTime));
+        if (level >= 3) NotifyOffice(c, "complaint.dissatisfied", $"投诉 {c.Number} 投诉人不满意，请复核。 The complainant is not satisfied: review.");
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static NotFoundException QueryCodeNotFound() => new("查询码无效。 No complaint has this query code.");
+
+    /// <summary>CMP-9: the unit submits its special self-inspection report.</summary>
+    public async Task SubmitReportAsync(Guid flagId, Text r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var f = await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct);
+        if (f is null || by.UnitId is not { } u || u != f.UnitId) throw new NotFoundException("自查整改要求不存在。 No such flag for your unit.");
+        f.Submit(r.Body.Trim(), time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>CMP-9: the Office files the report.</summary>
+    public async Task FileReportAsync(Guid flagId, ComplaintViewer by, CancellationToken ct)
+    {
+        RequireOffice(by, "CMP-9");
+        var f = await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct) ?? throw new NotFoundException("自查整改要求不存在。 No such flag.");
+        f.File(by.UserId, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+}

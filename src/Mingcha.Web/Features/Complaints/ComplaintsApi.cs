@@ -1,0 +1,172 @@
+using System.Threading.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Complaints;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Jobs;
+
+namespace Mingcha.Web.Features.Complaints;
+
+/// <summary>/api/v1/complaints (CMP-1..CMP-11, SAT-6, SEC-4) and the public intake and tracking under /api/v1/public/complaints.</summary>
+public static class ComplaintsApi
+{
+    public static IServiceCollection AddComplaints(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<Complaints>();
+        services.AddScoped<ComplaintReads>();
+        services.AddScoped<IReminderSource, ComplaintReminders>();
+        services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(ComplaintPolicies.Add);
+        services.AddSingleton<ComplaintFloodGuard>();
+        return services;
+    }
+
+    public static void MapComplaintsApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/complaints").WithTags("Complaints");
+        const string read = ComplaintPolicies.Read;
+        const string office = ComplaintPolicies.Office;
+        const string unit = ComplaintPolicies.Unit;
+
+        // CMP-3: staff entry of every channel; the 12345 system's push (idempotent on its ticket number).
+        g.MapPost("/", async (Complaints.FileComplaint r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        {
+            var filed = await h.FileAsync(r, ComplaintViewer.Of(ctx.User), false, null, ct);
+            return Results.Created($"/api/v1/complaints/{filed.Id}", filed);
+        }).RequireAuthorization(office);
+        g.MapPost("/hotline", async (Complaints.FileComplaint r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        {
+            var filed = await h.FileAsync(r with { Channel = ComplaintChannel.Hotline12345 }, ComplaintViewer.Of(ctx.User), true, null, ct);
+            return filed.Created ? Results.Created($"/api/v1/complaints/{filed.Id}", filed) : Results.Ok(filed);
+        }).RequireAuthorization(ComplaintPolicies.Hotline);
+
+        g.MapGet("/", async ([AsParameters] ListQuery q, ComplaintReads h, HttpContext ctx, CancellationToken ct) =>
+            await h.ListAsync(ComplaintViewer.Of(ctx.User), new ComplaintReads.Filter(q.Status, q.UnitId, q.Type, q.Channel, q.Kind, q.Overdue, q.After, q.Limit), ct))
+            .RequireAuthorization(read);
+        g.MapGet("/export.xlsx", async ([AsParameters] ListQuery q, ComplaintReads h, HttpContext ctx, CancellationToken ct) =>
+            Results.File(await h.ExportAsync(ComplaintViewer.Of(ctx.User), new ComplaintReads.Filter(q.Status, q.UnitId, q.Type, q.Channel, q.Kind, q.Overdue, q.After, q.Limit), ct),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "complaints.xlsx")).RequireAuthorization(read);
+        g.MapGet("/{id:guid}", (Guid id, ComplaintReads h, HttpContext ctx, CancellationToken ct) => h.GetAsync(ComplaintViewer.Of(ctx.User), id, ct)).RequireAuthorization(read);
+        g.MapGet("/accountability", (ComplaintReads h, CancellationToken ct) => h.TriggersAsync(ct)).RequireAuthorization(office);
+        g.MapGet("/trends", (DateOnly? from, DateOnly? to, ComplaintReads h, CancellationToken ct) => h.TrendsAsync(from, to, ct)).RequireAuthorization(office);
+        g.MapGet("/repeat-flags", (ComplaintReads h, HttpContext ctx, CancellationToken ct) => h.FlagsAsync(ComplaintViewer.Of(ctx.User), ct)).RequireAuthorization(read);
+        g.MapPost("/repeat-flags/{id:guid}/report", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.SubmitReportAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);
+        g.MapPost("/repeat-flags/{id:guid}/file", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.FileReportAsync(id, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+
+        // CMP-6, CMP-7: the Office's acts.
+        g.MapPost("/{id:guid}/assign", async (Guid id, Complaints.Assign r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+            Results.Ok(new { LastDay = await h.AssignAsync(id, r, ComplaintViewer.Of(ctx.User), ct) })).RequireAuthorization(office);
+        g.MapPost("/{id:guid}/not-accepted", async (Guid id, Complaints.Refuse r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.RefuseAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+        g.MapPost("/{id:guid}/extension-decision", async (Guid id, Complaints.Decision r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.DecideExtensionAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+        g.MapPost("/{id:guid}/review", async (Guid id, Complaints.Review r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.ReviewAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+        g.MapPost("/{id:guid}/urge", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.UrgeAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+        g.MapPost("/{id:guid}/accountability", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.AccountabilityAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+        g.MapPost("/{id:guid}/grant-contact", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.GrantContactAsync(id, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+        g.MapPost("/{id:guid}/evidence-case", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>
+            Results.Ok(new { CaseId = await h.EvidenceCaseAsync(id, ctx.User, ct) })).RequireAuthorization(office);
+        g.MapPost("/{id:guid}/clue", async (Guid id, Complaints.Clue r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.ClueAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+        // SEC-4: the full details, logged; the unit only when granted.
+        g.MapPost("/{id:guid}/reveal", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>
+            Results.Ok(await h.RevealAsync(id, ComplaintViewer.Of(ctx.User), ct))).RequireAuthorization(read);
+
+        // CMP-7: the unit's acts.
+        g.MapPost("/{id:guid}/answer", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.AnswerAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);
+        g.MapPost("/{id:guid}/return", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.ReturnAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);
+        g.MapPost("/{id:guid}/extension", async (Guid id, Complaints.ExtensionRequest r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.RequestExtensionAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);
+
+        // CMP-3, CMP-11: the public — no account; a query code to follow the complaint and rate the answer.
+        var p = app.MapGroup("/api/v1/public/complaints").WithTags("Public").AllowAnonymous();
+        p.MapPost("/", async (PublicComplaint r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        {
+            var filed = await h.FileAsync(r.ToFile(), ComplaintViewer.Public, false, ctx.Connection.RemoteIpAddress?.ToString() ?? "?", ct);
+            return Results.Created($"/api/v1/public/complaints/{filed.QueryCode}", new { filed.Number, filed.QueryCode, filed.Kind });
+        });
+        p.MapGet("/{code}", (string code, ComplaintReads h, CancellationToken ct) => h.TrackAsync(code, ct));
+        p.MapPost("/{code}/rating", async (string code, Complaints.PublicRating r, Complaints h, CancellationToken ct) =>
+        { await h.RateAsync(code, r, ct); return Results.NoContent(); });
+    }
+
+    public sealed record ListQuery(ComplaintStatus? Status, Guid? UnitId, ComplaintType? Type, ComplaintChannel? Channel, ComplaintKind? Kind, bool? Overdue, string? After, int? Limit);
+
+    /// <summary>What the public form sends: always channel "web", received now.</summary>
+    public sealed record PublicComplaint(
+        [property: System.ComponentModel.DataAnnotations.Required] ComplaintType? Type,
+        [property: System.ComponentModel.DataAnnotations.Required] Guid? UnitId,
+        [property: System.ComponentModel.DataAnnotations.StringLength(100)] string? StaffNamed,
+        [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.DataAnnotations.StringLength(200, MinimumLength = 1)] string Matter,
+        [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.DataAnnotations.StringLength(4000, MinimumLength = 1)] string Reasons,
+        [property: System.ComponentModel.DataAnnotations.StringLength(1000)] string? EvidenceNote,
+        [property: System.ComponentModel.DataAnnotations.StringLength(100)] string? Name,
+        [property: System.ComponentModel.DataAnnotations.StringLength(32)] string? Phone,
+        [property: System.ComponentModel.DataAnnotations.StringLength(32)] string? IdNumber,
+        bool? Anonymous,
+        bool? HasInterest)
+    {
+        public Complaints.FileComplaint ToFile() => new(ComplaintChannel.Web, Type, UnitId, null, null, StaffNamed, Matter, Reasons, EvidenceNote, Name, Phone, IdNumber,
+            Anonymous, HasInterest, null, null);
+    }
+}
+
+/// <summary>Reminders (CAL-2): to the unit 2 working days before its last day, and to the Office once a complaint is overdue.</summary>
+public sealed class ComplaintReminders(CalendarService calendar) : IReminderSource
+{
+    public const int DaysBefore = 2;
+
+    public async IAsyncEnumerable<Reminder> DueAsync(MingchaDb db, DateOnly today, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var cal = await calendar.GetAsync(ct);
+        var horizon = today.AddDays(30);
+        var open = await db.Complaints.AsNoTracking().Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay != null && c.LastDay <= horizon)
+            .Select(c => new { c.Id, c.Number, c.UnitId, c.LastDay }).Take(5000).ToListAsync(ct);
+        foreach (var c in open)
+        {
+            int left;
+            try { left = cal.WorkingDaysLeft(today, c.LastDay!.Value); }
+            catch (Mingcha.Domain.Calendar.CalendarYearMissingException) { continue; }
+            if (left is >= 1 and <= DaysBefore)
+                yield return new Reminder(null, Roles.UnitLiaison, c.UnitId, "complaint.reminder",
+                    $"投诉答复期限提醒：{c.Number} 须于 {c.LastDay:yyyy-MM-dd} 前答复（剩 {left} 个工作日）。 Answer complaint {c.Number} by {c.LastDay:yyyy-MM-dd}.",
+                    null, "/Complaints/Unit", $"complaint.reminder:{c.Id}:{c.LastDay:yyyy-MM-dd}:{today:yyyy-MM-dd}");
+            else if (today > c.LastDay!.Value)
+                yield return new Reminder(null, Roles.OfficeStaff, null, "complaint.overdue",
+                    $"投诉逾期未答复：{c.Number}（期限 {c.LastDay:yyyy-MM-dd}），请催办（CMP-8）。 Complaint {c.Number} is overdue: urge the unit.",
+                    null, $"/Complaints/Detail/{c.Id}", $"complaint.overdue:{c.Id}:{today:yyyy-MM-dd}");
+        }
+    }
+}
+
+/// <summary>
+/// CMP-3: a flood of public complaints from one address is refused (429). Counted only when a complaint is about to be stored,
+/// so a mistyped form does not spend the citizen's allowance; per address, a fixed window of an hour.
+/// </summary>
+public sealed class ComplaintFloodGuard(IConfiguration configuration) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, configuration.GetValue("Mingcha:Complaints:PublicPermitsPerHour", 5)),
+            Window = TimeSpan.FromHours(1),
+            QueueLimit = 0,
+        }));
+
+    public void Acquire(string address)
+    {
+        using var lease = _limiter.AttemptAcquire(address);
+        if (!lease.IsAcquired)
+            throw new DomainRuleException("CMP-3", "同一地址提交投诉过于频繁，请稍后再试或拨打投诉电话（CMP-3）。 Too many complaints from this address; try again later or call the complaint hotline (CMP-3).", 429);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

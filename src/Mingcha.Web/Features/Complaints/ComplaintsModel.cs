@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Web.Features.Organisation;
+
+namespace Mingcha.Web.Features.Complaints;
+
+/// <summary>The complaint tables (schema script 0009_complaints.sql).</summary>
+public static class ComplaintsModel
+{
+    public static void Configure(ModelBuilder builder)
+    {
+        builder.Entity<Complaint>(e =>
+        {
+            e.Property(c => c.Channel).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.Type).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.NotAcceptedReason).HasConversion<string>().HasMaxLength(64);
+            e.HasIndex(c => c.Number).IsUnique();
+            e.HasIndex(c => c.QueryCodeHash).IsUnique();
+            // A re-sent 12345 ticket is the same complaint (NULLs are distinct on both providers).
+            e.HasIndex(c => c.ExternalTicket).IsUnique();
+            // The office list (keyset on ReceivedAt, Id), the unit's list, the overdue list, duplicates and repeats.
+            // Each list filter has an index that yields rows already in (ReceivedAt, Id) order: no sort of a large set.
+            e.HasIndex(c => new { c.ReceivedAt, c.Id });
+            e.HasIndex(c => new { c.UnitId, c.Status, c.ReceivedAt, c.Id });
+            e.HasIndex(c => new { c.UnitId, c.ReceivedAt, c.Id });
+            e.HasIndex(c => new { c.Status, c.ReceivedAt, c.Id });
+            e.HasIndex(c => new { c.Status, c.LastDay });
+            e.HasIndex(c => new { c.ComplainantKey, c.UnitId, c.MatterKey });
+            e.HasIndex(c => new { c.UnitId, c.MatterKey });
+            e.Property(c => c.Number).HasMaxLength(32);
+            e.Property(c => c.QueryCodeHash).HasMaxLength(64);
+            e.Property(c => c.StaffNamed).HasMaxLength(100);
+            e.Property(c => c.Matter).HasMaxLength(200);
+            e.Property(c => c.MatterKey).HasMaxLength(64);
+            e.Property(c => c.Reasons).HasMaxLength(4000);
+            e.Property(c => c.EvidenceNote).HasMaxLength(1000);
+            e.Property(c => c.ComplainantName).HasMaxLength(100);
+            e.Property(c => c.ComplainantPhone).HasMaxLength(32);
+            e.Property(c => c.ComplainantIdNumber).HasMaxLength(32);
+            e.Property(c => c.ComplainantKey).HasMaxLength(32);
+            e.Property(c => c.ExternalTicket).HasMaxLength(64);
+            e.Property(c => c.CreatedBy).HasMaxLength(450);
+            e.Property(c => c.ExtensionReason).HasMaxLength(2000);
+            e.Property(c => c.Answer).HasMaxLength(8000);
+            e.Property(c => c.CloseNote).HasMaxLength(2000);
+            e.Property(c => c.Accountability).HasMaxLength(2000);
+            e.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<ComplaintEvent>(e =>
+        {
+            e.HasIndex(x => new { x.ComplaintId, x.At });
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.Text).HasMaxLength(8000);
+            e.Property(x => x.By).HasMaxLength(450);
+            e.HasOne<Complaint>().WithMany().HasForeignKey(x => x.ComplaintId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<RepeatFlag>(e =>
+        {
+            e.Property(x => x.Reason).HasConversion<string>().HasMaxLength(32);
+            e.HasIndex(x => new { x.UnitId, x.FiledAt });
+            e.Property(x => x.MatterKey).HasMaxLength(64);
+            e.Property(x => x.Report).HasMaxLength(8000);
+            e.Property(x => x.FiledBy).HasMaxLength(450);
+            e.HasOne<Unit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+}

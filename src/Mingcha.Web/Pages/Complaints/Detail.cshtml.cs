@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Mingcha.Domain.Complaints;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Complaints;
+using C = Mingcha.Web.Features.Complaints.Complaints;
+
+namespace Mingcha.Web.Pages.Complaints;
+
+/// <summary>One complaint with its history (CMP-1) and the acts of the Office (CMP-6..CMP-10) or of the unit (CMP-7); masked personal data (SEC-4).</summary>
+[Authorize(Policy = ComplaintPolicies.Read)]
+public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+{
+    public ComplaintReads.Detail? Item { get; private set; }
+    public ComplaintViewer Viewer { get; private set; } = ComplaintViewer.Public;
+    public IReadOnlyList<FileModel.UnitOption> Units { get; private set; } = [];
+    public C.Revealed? Revealed { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await ShowAsync(id, ct);
+
+    private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)
+    {
+        Viewer = ComplaintViewer.Of(User);
+        try { Item = await reads.GetAsync(Viewer, id, ct); }
+        catch (NotFoundException) { return NotFound(); }
+        if (Viewer.IsOffice)
+            Units = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new FileModel.UnitOption(u.Id, u.Name)).Take(2000).ToListAsync(ct);
+        return Page();
+    }
+
+    private async Task<IActionResult> ActAsync(Guid id, string form, Func<ComplaintViewer, Task> act, string done, CancellationToken ct)
+    {
+        var viewer = ComplaintViewer.Of(User);
+        if (await TryAsync(form, () => act(viewer))) return Done(done, new { id });
+        return await ShowAsync(id, ct);
+    }
+
+    public Task<IActionResult> OnPostAssignAsync(Guid id, Guid? unitId, CancellationToken ct) =>
+        ActAsync(id, "assign", v => complaints.AssignAsync(id, new C.Assign(unitId, null), v, ct), Text["已交办。"], ct);
+    public Task<IActionResult> OnPostRefuseAsync(Guid id, NotAcceptedReason reason, string? note, CancellationToken ct) =>
+        ActAsync(id, "refuse", v => complaints.RefuseAsync(id, new C.Refuse(reason, Required(note)), v, ct), Text["已不予受理并告知投诉人。"], ct);
+    public Task<IActionResult> OnPostExtensionDecisionAsync(Guid id, bool approved, CancellationToken ct) =>
+        ActAsync(id, "extension", v => complaints.DecideExtensionAsync(id, new C.Decision(approved, null), v, ct), Text["已审批延期申请。"], ct);
+    public Task<IActionResult> OnPostReviewAsync(Guid id, bool accept, bool? substantiated, string? note, CancellationToken ct) =>
+        ActAsync(id, "review", v => complaints.ReviewAsync(id, new C.Review(accept, substantiated, null, note), v, ct), Text["已审核。"], ct);
+    public Task<IActionResult> OnPostUrgeAsync(Guid id, string? note, CancellationToken ct) =>
+        ActAsync(id, "urge", v => complaints.UrgeAsync(id, new C.Text(Required(note)), v, ct), Text["已催办。"], ct);
+    public Task<IActionResult> OnPostAccountabilityAsync(Guid id, string? note, CancellationToken ct) =>
+        ActAsync(id, "accountability", v => complaints.AccountabilityAsync(id, new C.Text(Required(note)), v, ct), Text["已记录追责情况。"], ct);
+    public Task<IActionResult> OnPostGrantAsync(Guid id, CancellationToken ct) =>
+        ActAsync(id, "grant", v => complaints.GrantContactAsync(id, v, ct), Text["已授权承办单位查看联系方式。"], ct);
+    public Task<IActionResult> OnPostAnswerAsync(Guid id, string? answer, CancellationToken ct) =>
+        ActAsync(id, "answer", v => complaints.AnswerAsync(id, new C.Text(Required(answer)), v, ct), Text["已答复。"], ct);
+    public Task<IActionResult> OnPostReturnAsync(Guid id, string? note, CancellationToken ct) =>
+        ActAsync(id, "return", v => complaints.ReturnAsync(id, new C.Text(Required(note)), v, ct), Text["已退回效能办。"], ct);
+    public Task<IActionResult> OnPostExtensionAsync(Guid id, int days, string? reason, CancellationToken ct) =>
+        ActAsync(id, "extension-request", v => complaints.RequestExtensionAsync(id, new C.ExtensionRequest(days, Required(reason)), v, ct), Text["已提交延期申请。"], ct);
+
+    /// <summary>SEC-4: the full details, shown once on this page and logged.</summary>
+    public async Task<IActionResult> OnPostRevealAsync(Guid id, CancellationToken ct)
+    {
+        C.Revealed? shown = null;
+        if (!await TryAsync("reveal", async () => shown = await complaints.RevealAsync(id, ComplaintViewer.Of(User), ct))) return await ShowAsync(id, ct);
+        var page = await ShowAsync(id, ct);
+        Revealed = shown;
+        return page;
+    }
+
+    private string Required(string? s) => string.IsNullOrWhiteSpace(s) ? throw new FieldException("text", Text["请填写内容。"]) : s.Trim().Length > 4000 ? s.Trim()[..4000] : s.Trim();
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Mingcha.Domain.Complaints;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Complaints;
+
+namespace Mingcha.Web.Pages.Complaints;
+
+/// <summary>
+/// The public complaint form (CMP-3): no account; antiforgery on the form (Razor Pages validate it); a flood from one address
+/// is refused (CMP-3); everything typed is stored as text and shown encoded. Gives the number and the query code (CMP-11).
+/// </summary>
+[AllowAnonymous]
+public sealed class FileModel(MingchaDb db, Features.Complaints.Complaints complaints, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+{
+    public sealed record UnitOption(Guid Id, string Name);
+    public IReadOnlyList<UnitOption> Units { get; private set; } = [];
+    public string? Number { get; private set; }
+    public string? QueryCode { get; private set; }
+    public bool IsSuggestion { get; private set; }
+
+    [BindProperty] public Input Form { get; set; } = new();
+
+    public sealed class Input
+    {
+        public Guid? UnitId { get; set; }
+        public ComplaintType? Type { get; set; }
+        public string? StaffNamed { get; set; }
+        public string? Matter { get; set; }
+        public string? Reasons { get; set; }
+        public string? EvidenceNote { get; set; }
+        public string? Name { get; set; }
+        public string? Phone { get; set; }
+        public string? IdNumber { get; set; }
+        public bool Anonymous { get; set; }
+        public bool HasInterest { get; set; } = true;
+    }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        var f = Form;
+        if (string.IsNullOrWhiteSpace(f.Matter) || string.IsNullOrWhiteSpace(f.Reasons) || f.Type is null)
+        {
+            Error = Text["请填写投诉事项、投诉理由和类型（CMP-2）。"];
+            Response.StatusCode = 400;
+            return Page();
+        }
+        Features.Complaints.Complaints.Filed? filed = null;
+        var ok = await TryAsync("file", async () => filed = await complaints.FileAsync(new Features.Complaints.Complaints.FileComplaint(ComplaintChannel.Web, f.Type, f.UnitId, null, null,
+            Limit(f.StaffNamed, 100), Limit(f.Matter, 200)!, Limit(f.Reasons, 4000)!, Limit(f.EvidenceNote, 1000), Limit(f.Name, 100), Limit(f.Phone, 32), Limit(f.IdNumber, 32),
+            f.Anonymous, f.HasInterest, null, null), ComplaintViewer.Public, false, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?", ct));
+        if (!ok || filed is null)
+        {
+            Response.StatusCode = Error is not null && Error.Contains("CMP-3", StringComparison.Ordinal) && Error.Contains("频繁", StringComparison.Ordinal) ? 429 : 400;
+            return Page();
+        }
+        Number = filed.Number; QueryCode = filed.QueryCode; IsSuggestion = filed.Kind == ComplaintKind.Suggestion;
+        return Page();
+    }
+
+    private static string? Limit(string? s, int max) => s is null ? null : s.Length > max ? s[..max] : s;
+
+    private async Task LoadAsync(CancellationToken ct) =>
+        Units = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new UnitOption(u.Id, u.Name)).Take(2000).ToListAsync(ct);
+
+    public static string TypeLabel(ComplaintType t) => ComplaintRules.TypeName(t);
+}

@@ -1,0 +1,341 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Complaints;
+
+namespace Mingcha.IntegrationTests.Complaints;
+
+/// <summary>The whole path of a complaint over HTTP (CMP-1..CMP-11), on SQLite and on PostgreSQL.</summary>
+public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
+{
+    private async Task<ComplaintKit> KitAsync()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        return new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-1")]
+    [Trait("Rule", "CMP-3")]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "CMP-11")]
+    [Trait("Rule", "CAL-2")]
+    public async Task PublicComplaint_WhenAssignedAnsweredReviewedAndRated_IsFollowedByQueryCodeToTheEnd()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var filed = await kit.PublicAsync(unit);
+        Assert.Equal("Complaint", filed.Kind);
+        var anon = app.NewClient();
+        var track = await ComplaintKit.JsonAsync(anon, $"/api/v1/public/complaints/{filed.QueryCode}");
+        Assert.Equal("Received", track.GetProperty("status").GetString());
+
+        var list = await ComplaintKit.JsonAsync(kit.Office, $"/api/v1/complaints?unitId={unit}");
+        var id = list.GetProperty("items")[0].GetProperty("id").GetGuid();
+        // Received Monday 2026-11-16: 10 working days after that day end on Monday 2026-11-30 (CAL-2).
+        Assert.Equal(new DateOnly(2026, 11, 30), await kit.AssignAsync(id));
+        track = await ComplaintKit.JsonAsync(anon, $"/api/v1/public/complaints/{filed.QueryCode}");
+        Assert.Equal("Assigned", track.GetProperty("status").GetString());
+        Assert.Equal(11, track.GetProperty("workingDaysLeft").GetInt32()); // counting today
+
+        var liaison = await kit.LiaisonAsync(unit);
+        var mine = await ComplaintKit.JsonAsync(liaison, "/api/v1/complaints");
+        Assert.Contains(mine.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{id}/answer", new { body = "经核实，窗口已当场补办，并对经办人批评教育。" })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal("Answered", (await kit.DetailAsync(id)).GetProperty("status").GetString());
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = false, note = "答复到位" })).ExpectAsync(HttpStatusCode.NoContent);
+
+        track = await ComplaintKit.JsonAsync(anon, $"/api/v1/public/complaints/{filed.QueryCode}");
+        Assert.Equal("Closed", track.GetProperty("status").GetString());
+        Assert.Contains("当场补办", track.GetProperty("answer").GetString(), StringComparison.Ordinal);
+        Assert.True(track.GetProperty("mayRate").GetBoolean());
+        await (await anon.PostJsonAsync($"/api/v1/public/complaints/{filed.QueryCode}/rating", new { level = 1 })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await anon.PostJsonAsync($"/api/v1/public/complaints/{filed.QueryCode}/rating", new { level = 2 })).ExpectRuleAsync(HttpStatusCode.Conflict, "CMP-11");
+        var rating = await app.WithDbAsync(db => db.Ratings.AsNoTracking().SingleAsync(r => r.CaseNumber == filed.Number));
+        Assert.Equal(Mingcha.Domain.Satisfaction.RatingChannel.Complaint, rating.Channel);
+
+        var detail = await kit.DetailAsync(id);
+        var kinds = detail.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["intake", "assign", "answer", "close", "rating"], kinds);
+        await (await anon.GetAsync("/api/v1/public/complaints/WRONGCODE234")).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-3")]
+    [Trait("Rule", "SAT-6")]
+    public async Task HotlineTicket_WhenPushedTwice_IsOneComplaint_AndBadTicketsAreRefusedNamingTheRule()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var hotline = await kit.HotlineAsync(unit);
+        var ticket = "12345-" + Guid.NewGuid().ToString("N")[..10];
+        var body = ComplaintKit.Body(unit, ticket: ticket, receivedAt: "2026-11-15T23:10:00Z");
+        var first = await (await hotline.PostJsonAsync("/api/v1/complaints/hotline", body)).ReadAsync<ComplaintKit.Filed>(HttpStatusCode.Created);
+        var again = await (await hotline.PostJsonAsync("/api/v1/complaints/hotline", body)).ReadAsync<ComplaintKit.Filed>(HttpStatusCode.OK);
+        Assert.Equal(first.Id, again.Id);
+        Assert.False(again.Created);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Complaints.CountAsync(c => c.ExternalTicket == ticket)));
+        var detail = await kit.DetailAsync(first.Id);
+        Assert.Equal("Hotline12345", detail.GetProperty("channel").GetString());
+        Assert.Equal(new DateOnly(2026, 11, 16), DateOnly.Parse(detail.GetProperty("receivedOn").GetString()!, System.Globalization.CultureInfo.InvariantCulture)); // 07:10 Beijing
+
+        await (await hotline.PostJsonAsync("/api/v1/complaints/hotline", ComplaintKit.Body(unit, ticket: null))).ExpectRuleAsync(HttpStatusCode.BadRequest, "CMP-3");
+        await (await hotline.PostJsonAsync("/api/v1/complaints/hotline", ComplaintKit.Body(unit, ticket: "T-future", receivedAt: "2026-11-17T02:00:00Z")))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-3");
+        await (await hotline.PostJsonAsync("/api/v1/complaints/hotline", ComplaintKit.Body(Guid.NewGuid(), ticket: "T-nounit")))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-2");
+        // Staff entry of a letter states its evidence (CMP-2).
+        var letter = new { channel = "Letter", type = "Attitude", unitId = unit, matter = "态度", reasons = "态度生硬", name = "张三", hasInterest = true, receivedAt = "2026-11-16T01:00:00Z" };
+        await (await kit.Office.PostJsonAsync("/api/v1/complaints", letter)).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-2");
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "CAL-2")]
+    public async Task Transfer_WhenWithin3WorkingDays_GoesBackToTheOfficeAndTheClockRestartsWithTheNewUnit_AfterThatIsRefused()
+    {
+        var kit = await KitAsync();
+        var (a, _) = await kit.UnitAsync("甲局");
+        var (b, _) = await kit.UnitAsync("乙局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(a));
+        await kit.AssignAsync(filed.Id);
+        await kit.AtAsync(MingchaApp.Start.AddDays(3)); // Thursday 2026-11-19: the 3rd working day after assignment
+        var liaisonA = await kit.LiaisonAsync(a);
+        await (await liaisonA.PostJsonAsync($"/api/v1/complaints/{filed.Id}/return", new { body = "属住建局职责" })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal("ReturnedToOffice", (await kit.DetailAsync(filed.Id)).GetProperty("status").GetString());
+        // Reassigned on Thursday: a fresh 10 working days for the new unit, to Thursday 2026-12-03.
+        Assert.Equal(new DateOnly(2026, 12, 3), await kit.AssignAsync(filed.Id, b));
+        var detail = await kit.DetailAsync(filed.Id);
+        var units = detail.GetProperty("history").EnumerateArray().Where(h => h.GetProperty("kind").GetString() is "assign" or "reassign")
+            .Select(h => h.GetProperty("unitId").GetGuid()).ToList();
+        Assert.Equal([a, b], units);
+        await (await liaisonA.GetAsync($"/api/v1/complaints/{filed.Id}")).ExpectAsync(HttpStatusCode.NotFound);
+
+        await kit.AtAsync(MingchaApp.Start);
+        var late = await kit.FileAsync(ComplaintKit.Body(a, matter: "另一事项"));
+        await kit.AssignAsync(late.Id);
+        await kit.AtAsync(MingchaApp.Start.AddDays(4)); // Friday: the 4th working day
+        liaisonA = await kit.LiaisonAsync(a);
+        await (await liaisonA.PostJsonAsync($"/api/v1/complaints/{late.Id}/return", new { body = "非本单位职责" })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-7");
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "CAL-2")]
+    public async Task Extension_WhenAtMost5DaysAndApproved_MovesTheDeadlineAndTellsTheComplainant_MoreOrASecondIsRefused()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit));
+        Assert.Equal(new DateOnly(2026, 11, 30), await kit.AssignAsync(filed.Id));
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/extension", new { workingDays = 6, reason = "案情复杂" })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-7");
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/extension", new { workingDays = 5, reason = "涉及三个部门" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/extension-decision", new { approved = true })).ExpectAsync(HttpStatusCode.NoContent);
+        var detail = await kit.DetailAsync(filed.Id);
+        Assert.Equal("2026-12-07", detail.GetProperty("lastDay").GetString());
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/extension", new { workingDays = 1, reason = "再延" })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-7");
+        var code = filed.QueryCode!;
+        var track = await ComplaintKit.JsonAsync(app.NewClient(), $"/api/v1/public/complaints/{code}");
+        Assert.Contains(track.GetProperty("steps").EnumerateArray(), s => s.GetProperty("text").GetString()!.Contains("2026-12-07", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "CMP-8")]
+    public async Task Overdue_WhenPastTheLastDay_IsListedUrgedAndFlagged_AndALateAnswerIsFlaggedToo()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit));
+        await kit.AssignAsync(filed.Id);
+        await kit.AtAsync(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero)); // the day after the last day
+        var overdue = await ComplaintKit.JsonAsync(kit.Office, $"/api/v1/complaints?overdue=true&unitId={unit}");
+        var line = Assert.Single(overdue.GetProperty("items").EnumerateArray());
+        Assert.True(line.GetProperty("overdue").GetBoolean());
+        Assert.Equal(-1, line.GetProperty("workingDaysLeft").GetInt32());
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/urge", new { body = "请今日内答复" })).ExpectAsync(HttpStatusCode.NoContent);
+        var triggers = await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/accountability");
+        var t = triggers.EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == filed.Id);
+        Assert.Equal(["SatOn"], t.GetProperty("triggers").EnumerateArray().Select(x => x.GetString()));
+
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "已办结" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = true, substantiated = true })).ExpectAsync(HttpStatusCode.NoContent);
+        triggers = await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/accountability");
+        t = triggers.EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == filed.Id);
+        Assert.Equal(["AnsweredLate", "AccountabilityNotImposed"], t.GetProperty("triggers").EnumerateArray().Select(x => x.GetString()));
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/accountability", new { body = "对经办人诫勉谈话" })).ExpectAsync(HttpStatusCode.NoContent);
+        triggers = await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/accountability");
+        t = triggers.EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == filed.Id);
+        Assert.Equal(["AnsweredLate"], t.GetProperty("triggers").EnumerateArray().Select(x => x.GetString()));
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "CMP-8")]
+    [Trait("Rule", "CMP-11")]
+    public async Task Review_WhenSentBackAndLaterRatedUnsatisfied_GoesBackToTheUnitThenToTheOffice()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit));
+        await kit.AssignAsync(filed.Id);
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "已处理" })).ExpectAsync(HttpStatusCode.NoContent);
+        await kit.AtAsync(MingchaApp.Start.AddDays(2));
+        liaison = await kit.LiaisonAsync(unit);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = false, note = "答复过于简单" })).ExpectAsync(HttpStatusCode.NoContent);
+        var detail = await kit.DetailAsync(filed.Id);
+        Assert.Equal("Assigned", detail.GetProperty("status").GetString());
+        Assert.Equal("2026-12-02", detail.GetProperty("lastDay").GetString()); // 10 working days after Wednesday 2026-11-18
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "已重新核查并补办。" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = true })).ExpectFieldErrorAsync("substantiated");
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = true, substantiated = false })).ExpectAsync(HttpStatusCode.NoContent);
+
+        await (await app.NewClient().PostJsonAsync($"/api/v1/public/complaints/{filed.QueryCode}/rating", new { level = 3, comment = "没有解决" })).ExpectAsync(HttpStatusCode.NoContent);
+        detail = await kit.DetailAsync(filed.Id);
+        Assert.Equal("UnderReview", detail.GetProperty("status").GetString());
+        Assert.Contains("ComplainantDissatisfied", detail.GetProperty("triggers").EnumerateArray().Select(x => x.GetString()));
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = false, note = "重新办理" })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal("Assigned", (await kit.DetailAsync(filed.Id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-9")]
+    public async Task Repeats_WhenAUnitIsComplainedOfTwiceInAMonthOrThriceOnOneMatter_IsFlaggedAndTheReportTrackedToFiling()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        // Same matter three times, months apart (no two within 30 days).
+        var dates = new[] { "2026-05-06T01:00:00Z", "2026-08-03T01:00:00Z", "2026-11-16T01:00:00Z" };
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var f = await kit.FileAsync(ComplaintKit.Body(unit, matter: i == 1 ? "营业执照 办理超时！" : "营业执照办理超时", phone: $"1381234000{i}", receivedAt: dates[i]));
+            ids.Add(f.Id);
+            await kit.AssignAsync(f.Id);
+            var flags = await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/repeat-flags");
+            Assert.Equal(i == 2 ? 1 : 0, flags.EnumerateArray().Count(x => x.GetProperty("unitId").GetGuid() == unit));
+        }
+        var flag = (await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/repeat-flags")).EnumerateArray().Single(x => x.GetProperty("unitId").GetGuid() == unit);
+        Assert.Equal("SameMatter", flag.GetProperty("reason").GetString());
+        var flagId = flag.GetProperty("id").GetGuid();
+        await (await kit.Office.PostAsync($"/api/v1/complaints/repeat-flags/{flagId}/file", null)).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-9");
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/report", new { body = "专项自查整改报告：已梳理办理流程。" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostAsync($"/api/v1/complaints/repeat-flags/{flagId}/file", null)).ExpectAsync(HttpStatusCode.NoContent);
+
+        // Two complaints on different matters within 30 days.
+        var (other, _) = await kit.UnitAsync("税务局");
+        var first = await kit.FileAsync(ComplaintKit.Body(other, matter: "发票领用", receivedAt: "2026-10-28T01:00:00Z"));
+        await kit.AssignAsync(first.Id);
+        var second = await kit.FileAsync(ComplaintKit.Body(other, matter: "退税进度", phone: "13900001111"));
+        await kit.AssignAsync(second.Id);
+        var within = (await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/repeat-flags")).EnumerateArray().Single(x => x.GetProperty("unitId").GetGuid() == other);
+        Assert.Equal("WithinMonth", within.GetProperty("reason").GetString());
+        Assert.True((await kit.DetailAsync(second.Id)).GetProperty("repeatFlagId").ValueKind != System.Text.Json.JsonValueKind.Null);
+        // Another unit's liaison sees none of it.
+        var stranger = await kit.LiaisonAsync(unit);
+        Assert.DoesNotContain((await ComplaintKit.JsonAsync(stranger, "/api/v1/complaints/repeat-flags")).EnumerateArray(), x => x.GetProperty("unitId").GetGuid() == other);
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-6")]
+    [Trait("Rule", "CMP-5")]
+    public async Task Intake_ShowsLikelyDuplicates_ARefusalIsToldWithItsReason_AndAnonymousIsASuggestion()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var first = await kit.FileAsync(ComplaintKit.Body(unit, phone: "13655556666"));
+        Assert.Empty(first.LikelyDuplicates);
+        var dup = await kit.FileAsync(ComplaintKit.Body(unit, matter: "营业执照 办理超时", phone: "136-5555-6666"));
+        Assert.Equal(first.Id, Assert.Single(dup.LikelyDuplicates).Id);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{dup.Id}/not-accepted", new { reason = "AlreadyAcceptedInTime", note = "与 " + first.Number + " 为同一事项" })).ExpectAsync(HttpStatusCode.NoContent);
+        var track = await ComplaintKit.JsonAsync(app.NewClient(), $"/api/v1/public/complaints/{dup.QueryCode}");
+        Assert.Equal("NotAccepted", track.GetProperty("status").GetString());
+        Assert.Contains(track.GetProperty("steps").EnumerateArray(), s => s.GetProperty("text").GetString()!.Contains("同一事项已受理", StringComparison.Ordinal));
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{dup.Id}/assign", new { unitId = unit })).ExpectRuleAsync(HttpStatusCode.Conflict, "CMP-7");
+
+        var anonymous = await kit.FileAsync(ComplaintKit.Body(unit, name: null, phone: "", anonymous: true));
+        Assert.Equal("Suggestion", anonymous.Kind);
+        var outsider = await kit.FileAsync(ComplaintKit.Body(unit, hasInterest: false, phone: "13500001111"));
+        Assert.Equal("Suggestion", outsider.Kind);
+        await (await kit.Office.PostJsonAsync("/api/v1/complaints", ComplaintKit.Body(unit, name: null))).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-5");
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-3")]
+    public async Task PublicForm_WhenFloodedFromOneAddress_IsRefusedNamingTheRule_OtherAddressesAreServed()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var ip = $"198.51.100.{Random.Shared.Next(1, 250)}";
+        for (var i = 0; i < 5; i++) await kit.PublicAsync(unit, ip, matter: $"事项{i}");
+        var client = app.NewClient();
+        client.DefaultRequestHeaders.Add(MingchaApp.RemoteIpHeader, ip);
+        var flood = await client.PostJsonAsync("/api/v1/public/complaints", new { type = "Other", unitId = unit, matter = "刷单", reasons = "刷单", evidenceNote = "无", name = "某", hasInterest = true });
+        await flood.ExpectRuleAsync(HttpStatusCode.TooManyRequests, "CMP-3");
+        await kit.PublicAsync(unit, "192.0.2.77");
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-10")]
+    [Trait("Rule", "CMP-2")]
+    public async Task Complaint_WhenMadeAClue_TargetsTheUnitsWindowInTheRound_AndTrendsCountIt_AndItHasAnEvidenceCase()
+    {
+        var kit = await KitAsync();
+        var (unit, section) = await kit.UnitAsync();
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, type: "AbuseOfPost"));
+        var admin = new Mingcha.IntegrationTests.Inspections.InspectionKit(app, await app.ClientAsAsync(Roles.OfficeAdmin));
+        var round = await admin.RoundAsync(2026, "Covert", teamId: await admin.TeamAsync(await admin.ApprovedSupervisorAsync()));
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/clue", new { roundId = round })).ExpectAsync(HttpStatusCode.NoContent);
+        var targets = await app.WithDbAsync(db => db.RoundTargets.AsNoTracking().Where(t => t.RoundId == round).Select(t => t.SectionId).ToListAsync());
+        Assert.Equal([section], targets);
+        Assert.Equal(round, (await kit.DetailAsync(filed.Id)).GetProperty("clueRoundId").GetGuid());
+        await kit.AssignAsync(filed.Id);
+        var liaison = await kit.LiaisonAsync(unit);
+        var seen = await kit.DetailAsync(filed.Id, liaison);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, seen.GetProperty("clueRoundId").ValueKind);
+        Assert.DoesNotContain(seen.GetProperty("history").EnumerateArray(), h => h.GetProperty("kind").GetString() == "clue");
+
+        var trends = await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/trends?from=2026-11-01&to=2026-11-30");
+        Assert.True(trends.GetProperty("byType").EnumerateArray().Single(x => x.GetProperty("key").GetString() == "AbuseOfPost").GetProperty("value").GetInt32() >= 1);
+        Assert.Contains(trends.GetProperty("byUnit").EnumerateArray(), x => x.GetProperty("key").GetString() == unit.ToString());
+        Assert.True(trends.GetProperty("byMonth").EnumerateArray().Single().GetProperty("value").GetInt32() >= 1);
+
+        var caseId = (await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/evidence-case", null)).ReadAsync<CaseDto>()).CaseId;
+        Assert.Equal(caseId, (await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/evidence-case", null)).ReadAsync<CaseDto>()).CaseId);
+        Assert.Equal(Mingcha.Domain.Evidence.EvidenceCaseKind.Complaint, await app.WithDbAsync(db => db.EvidenceCases.Where(c => c.Id == caseId).Select(c => c.Kind).SingleAsync()));
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    public async Task Reminders_WhenTwoWorkingDaysAreLeft_RemindTheUnit_AndOverdueTellsTheOffice()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit));
+        await kit.AssignAsync(filed.Id); // last day 2026-11-30
+        var due = await DueAsync(new DateOnly(2026, 11, 26)); // Thursday: Thu, Fri, Mon left → 3
+        Assert.DoesNotContain(due, r => r.DedupKey.Contains(filed.Id.ToString(), StringComparison.Ordinal));
+        due = await DueAsync(new DateOnly(2026, 11, 27));
+        Assert.Contains(due, r => r.Kind == "complaint.reminder" && r.UnitId == unit && r.DedupKey.Contains(filed.Id.ToString(), StringComparison.Ordinal));
+        due = await DueAsync(new DateOnly(2026, 12, 1));
+        Assert.Contains(due, r => r.Kind == "complaint.overdue" && r.DedupKey.Contains(filed.Id.ToString(), StringComparison.Ordinal));
+    }
+
+    private async Task<List<Mingcha.Web.Features.Jobs.Reminder>> DueAsync(DateOnly day)
+    {
+        var list = new List<Mingcha.Web.Features.Jobs.Reminder>();
+        await app.WithScopeAsync(async sp =>
+        {
+            var source = new ComplaintReminders(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Mingcha.Web.Features.Calendar.CalendarService>(sp));
+            await foreach (var r in source.DueAsync(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Mingcha.Web.Data.MingchaDb>(sp), day, default)) list.Add(r);
+        });
+        return list;
+    }
+
+    private sealed record CaseDto(Guid CaseId);
+}
