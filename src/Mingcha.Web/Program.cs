@@ -14,6 +14,7 @@ using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Features.Rectification;
 using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Features.Scoring;
 using Mingcha.Web.Infrastructure;
 
 var command = Commands.IsCommand(args) ? args : null;
@@ -54,6 +55,7 @@ builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddRectification(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 builder.Services.AddRatings(builder.Configuration);
+builder.Services.AddScoring();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
 // Web
@@ -126,6 +128,7 @@ InspectionsApi.Map(app);
 app.MapInspectionVisits();
 app.MapDocuments();
 app.MapRectificationApi();
+app.MapScoring();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

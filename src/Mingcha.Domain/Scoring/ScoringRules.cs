@@ -294,3 +294,17 @@ public static class Ranking
         return ResultConsequence.None;
     }
 }
+
+/// <summary>Decision 012: the grade of a visit without an overall score, from its confirmed findings.</summary>
+public static class VisitGrade
+{
+    /// <remarks>No confirmed finding 优, one 良, two 一般, three 较差, four or more 差.</remarks>
+    public static Grade FromFindings(int confirmed) => confirmed switch
+    {
+        <= 0 => Grade.Excellent,
+        1 => Grade.Good,
+        2 => Grade.Fair,
+        3 => Grade.Poor,
+        _ => Grade.Bad,
+    };
+}

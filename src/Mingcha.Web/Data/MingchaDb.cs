@@ -301,6 +301,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         VisitProtocolModel.Configure(builder);
         RectificationModel.Configure(builder);
         Features.Documents.DocumentModel.Configure(builder);
+        Features.Scoring.ScoringModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
