@@ -116,7 +116,7 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
         if (satisfied.Count == 0) return null;
         var lines = satisfied.OrderBy(x => x.Category, StringComparer.Ordinal).ThenBy(x => x.Rank)
             .GroupBy(x => x.Category).Select(g => $"{g.Key}：" + string.Join("、", g.Select(x => $"{x.Unit}{x.Section}"))).ToList();
-        var text = $"根据{c.Year}年度{c.Name}测评结果，下列科室评为满意科室，予以通报表扬，其主要负责人年度考核定为优秀。\n" + string.Join("\n", lines);
+        var text = $"根据{c.Year}年度{c.Name}测评结果，下列科室评为满意科室，予以通报表扬，其主要负责人年度考核定为优秀。" + string.Join("；", lines) + "。";
         return await outcomes.RecordAsync(new Outcomes.RecordOutcome(OutcomeKind.Circular, OutcomeMeasure.Praise, c.Year, null, null, null,
             $"关于{c.Name}满意科室的通报", text, null, []), by, ct);
     }
