@@ -183,6 +183,22 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         var drill = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{w.A1}/evaluations?method=Concentrated&grade=Bad");
         Assert.Equal(1, drill.GetArrayLength());
 
+        // The pages: the ranking, the explanation with its drill-down, the sitting's phone page, the forms, the overview.
+        async Task<string> Page(HttpClient client, string path)
+        {
+            var response = await client.GetAsync(path);
+            await response.ExpectAsync(HttpStatusCode.OK);
+            return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        }
+        Assert.Contains("国库科", await Page(office, $"/Scoring/Campaign/{id}"), StringComparison.Ordinal);
+        var explained = await Page(office, $"/Scoring/Result/{id}/{w.A1}?method=Concentrated&grade=Bad");
+        Assert.Contains(ScoringShow(rows[w.A1].Total), explained, StringComparison.Ordinal);
+        Assert.Contains("evaluation-lines", explained, StringComparison.Ordinal);
+        Assert.Contains("社会救助科", await Page(anon, $"/Scoring/Sit/{sitting.Token}"), StringComparison.Ordinal);
+        Assert.Contains("即时监测表", await Page(point, "/Scoring/Form"), StringComparison.Ordinal);
+        Assert.Contains("complaints-placeholder", await Page(office, "/Scoring/Overview?year=2026"), StringComparison.Ordinal);
+        Assert.Contains("整改局", await Page(office, "/Scoring/Assessment?year=2026"), StringComparison.Ordinal); // the refused notice's points (EV-11)
+
         // EV-1: closing computes the final results; nothing more is taken; the results reproduce exactly.
         await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
         await (await point.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.B1, method = "Instant", grade = "Bad", on = "2026-11-16" }))
@@ -201,7 +217,7 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         var pub = await anonymous.GetAsync<Ranking>($"/api/v1/public/scoring/campaigns/{id}");
         Assert.Equal(4, pub.Rows.Count);
         Assert.Equal(new DateOnly(2026, 12, 7), pub.Rows.Single(r => r.SectionId == w.B1).DueOn); // 15 working days after Monday 2026-11-16
-        var page = await (await anonymous.GetAsync($"/Public/Scoring/{id}")).Content.ReadAsStringAsync();
+        var page = WebUtility.HtmlDecode(await (await anonymous.GetAsync($"/Public/Scoring/{id}")).Content.ReadAsStringAsync());
         Assert.Contains("社会救助科", page, StringComparison.Ordinal);
 
         // EV-8: the head of a section below 70 is held accountable through the rectification module, resting on confirmed findings.
@@ -212,6 +228,8 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.A2}/accountability", new { measure = "Criticism", personName = "赵科长", text = "不应问责" }))
             .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-8");
     }
+
+    private static string ScoringShow(decimal d) => Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     [Trait("Rule", "EV-9")]
