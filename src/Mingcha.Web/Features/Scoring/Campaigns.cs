@@ -11,7 +11,8 @@ namespace Mingcha.Web.Features.Scoring;
 /// <summary>EV-1: setting up, opening, closing and publishing evaluation campaigns.</summary>
 public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations computations, CampaignResults results)
 {
-    /// <summary>A campaign's numbers; any left out take S4's defaults.</summary>
+    /// <summary>A campaign's numbers; any left out take S4's defaults. Unknown members are refused: a misspelt weight must not silently default.</summary>
+    [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
     public sealed record RulesDto(
         [property: Range(0, 100)] decimal? Excellent, [property: Range(0, 100)] decimal? Good, [property: Range(0, 100)] decimal? Fair,
         [property: Range(0, 100)] decimal? Poor, [property: Range(0, 100)] decimal? Bad,
@@ -51,6 +52,7 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
         RulesDto? Rules,
         [property: Range(1, 60)] int? ResponseWorkingDays);
 
+    [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
     public sealed record SectionsRequest(IReadOnlyList<Guid>? SectionIds, IReadOnlyList<Guid>? CategoryIds);
 
     public sealed record CampaignDto(Guid Id, int Year, string Name, DateOnly From, DateOnly To, CampaignStatus Status, RulesDto Rules, int ResponseWorkingDays,
