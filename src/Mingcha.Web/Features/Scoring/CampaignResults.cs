@@ -62,6 +62,18 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
         return new Ranking(c.Id, c.Name, c.Year, c.Status, compId, comp.Number, comp.At, comp.Final, rows);
     }
 
+    /// <summary>The categories of a campaign's stored results (for the ranking's category picker), in name order.</summary>
+    public async Task<List<(Guid Id, string Name)>> CategoriesAsync(Guid campaignId, ClaimsPrincipal? user, CancellationToken ct)
+    {
+        var c = await CampaignAsync(campaignId, ct);
+        if (user is null && c.Status != CampaignStatus.Published) throw new NotFoundException("测评活动不存在。 No such campaign.");
+        var ids = c.ComputationId is { } compId
+            ? await db.ScoreResults.AsNoTracking().Where(r => r.ComputationId == compId).Select(r => r.CategoryId).Distinct().ToListAsync(ct)
+            : await db.CampaignSections.AsNoTracking().Where(s => s.CampaignId == campaignId).Select(s => s.CategoryId).Distinct().ToListAsync(ct);
+        return (await db.Categories.AsNoTracking().Where(k => ids.Contains(k.Id)).Select(k => new { k.Id, k.Name }).ToListAsync(ct))
+            .OrderBy(k => k.Name, StringComparer.Ordinal).Select(k => (k.Id, k.Name)).ToList();
+    }
+
     /// <summary>EV-12: what a section's total was computed from: counts by method and grade, weights and policy, problems and deductions.</summary>
     public async Task<Explanation> ExplainAsync(Guid campaignId, Guid sectionId, ClaimsPrincipal? user, CancellationToken ct)
     {

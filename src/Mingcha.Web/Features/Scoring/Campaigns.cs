@@ -176,7 +176,10 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
     {
         var c = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("测评活动不存在。 No such campaign.");
         var sections = await db.CampaignSections.CountAsync(s => s.CampaignId == id, ct);
-        var evaluations = await db.Evaluations.LongCountAsync(e => e.CampaignId == id, ct);
+        // The latest computation's count: counting a million evaluations on every page view is not free.
+        var evaluations = c.ComputationId is { } comp
+            ? await db.ScoreComputations.Where(x => x.Id == comp).Select(x => x.Evaluations).FirstOrDefaultAsync(ct)
+            : await db.Evaluations.LongCountAsync(e => e.CampaignId == id, ct);
         return Dto(c, sections, evaluations);
     }
 

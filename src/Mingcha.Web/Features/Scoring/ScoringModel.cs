@@ -7,6 +7,10 @@ namespace Mingcha.Web.Features.Scoring;
 /// <summary>The scoring tables (schema script 0010_scoring.sql).</summary>
 public static class ScoringModel
 {
+    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<decimal, string> ExactText = new(
+        d => d.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        s => decimal.Parse(s, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture));
+
     public static void Configure(ModelBuilder builder)
     {
         builder.Entity<EvaluationCampaign>(e =>
@@ -78,10 +82,12 @@ public static class ScoringModel
             e.HasIndex(r => new { r.ComputationId, r.UnitId });
             e.Property(r => r.Counts).HasMaxLength(400);
             e.Property(r => r.Consequence).HasConversion<string>().HasMaxLength(32);
-            e.Property(r => r.Composite).HasPrecision(38, 28);
+            // Exact decimals as invariant text on both providers: numeric(38,28) pads 28 digits on PostgreSQL and overflows
+            // .NET's decimal when read back; text keeps the very value computed, so reproductions compare equal (decision 012).
+            e.Property(r => r.Composite).HasConversion(ExactText).HasMaxLength(64);
             e.Property(r => r.Rectification).HasPrecision(9, 4);
             e.Property(r => r.Deducted).HasPrecision(9, 4);
-            e.Property(r => r.Total).HasPrecision(38, 28);
+            e.Property(r => r.Total).HasConversion(ExactText).HasMaxLength(64);
             e.HasOne<ScoreComputation>().WithMany().HasForeignKey(r => r.ComputationId).OnDelete(DeleteBehavior.Restrict);
         });
         builder.Entity<ScoreProblem>(e =>

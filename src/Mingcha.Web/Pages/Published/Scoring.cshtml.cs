@@ -11,6 +11,8 @@ namespace Mingcha.Web.Pages.Published;
 public sealed class ScoringModel(CampaignResults results, Campaigns campaigns) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Id { get; set; }
+    [BindProperty(SupportsGet = true)] public Guid? CategoryId { get; set; }
+    public IReadOnlyList<(Guid Id, string Name)> Categories { get; private set; } = [];
     public IReadOnlyList<Campaigns.CampaignDto> List { get; private set; } = [];
     public Campaigns.CampaignDto? Campaign { get; private set; }
     public CampaignResults.Ranking? Ranking { get; private set; }
@@ -20,7 +22,12 @@ public sealed class ScoringModel(CampaignResults results, Campaigns campaigns) :
         List = await results.PublishedAsync(ct);
         if (Id is { } id)
         {
-            try { Ranking = await results.RankingAsync(id, null, null, ct); }
+            try
+            {
+                Categories = await results.CategoriesAsync(id, null, ct);
+                CategoryId ??= Categories.Count > 0 ? Categories[0].Id : null;
+                Ranking = await results.RankingAsync(id, CategoryId ?? Guid.Empty, null, ct);
+            }
             catch (NotFoundException) { return NotFound(); }
             Campaign = await campaigns.GetAsync(id, ct);
         }

@@ -41,17 +41,15 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
     {
         try { Campaign = await campaigns.GetAsync(Id, ct); }
         catch (NotFoundException) { return NotFound(); }
-        var all = await results.RankingAsync(Id, null, User, ct);
-        Categories = all.Rows.Select(r => (r.CategoryId, r.CategoryName)).Distinct().ToList();
+        Categories = await results.CategoriesAsync(Id, User, ct);
         if (Categories.Count == 0 && IsOffice)
-            Categories = await db.Categories.AsNoTracking().OrderBy(c => c.Code).Select(c => new { c.Id, c.Name }).Take(200).ToListAsync(ct) is var cs
-                ? cs.Select(c => (c.Id, c.Name)).ToList() : [];
-        CategoryId ??= all.Rows.Count > 0 ? all.Rows[0].CategoryId : null;
-        Ranking = all;
-        var inCategory = all.Rows.Where(r => r.CategoryId == CategoryId).ToList();
-        RowCount = inCategory.Count;
+            Categories = (await db.Categories.AsNoTracking().OrderBy(c => c.Code).Select(c => new { c.Id, c.Name }).Take(200).ToListAsync(ct)).Select(c => (c.Id, c.Name)).ToList();
+        CategoryId ??= Categories.Count > 0 ? Categories[0].Id : null;
+        // One category at a time from the stored results (EV-8): the page reads, it never computes.
+        Ranking = await results.RankingAsync(Id, CategoryId ?? Guid.Empty, User, ct);
+        RowCount = Ranking.Rows.Count;
         P = Math.Clamp(P, 1, Math.Max(1, (RowCount + PageSize - 1) / PageSize));
-        Rows = inCategory.Skip((P - 1) * PageSize).Take(PageSize).ToList();
+        Rows = Ranking.Rows.Skip((P - 1) * PageSize).Take(PageSize).ToList();
         if (IsOffice) Sittings = await evaluations.SittingsAsync(Id, User, ct);
         return Page();
     }
