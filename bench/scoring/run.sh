@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 OUT=../results/scoring.tmp
-dotnet build Mingcha.Bench.Scoring -c Release -nologo -v quiet
+[ "${SKIP_BUILD:-}" = 1 ] || dotnet build Mingcha.Bench.Scoring -c Release -nologo -v quiet
 Mingcha.Bench.Scoring/bin/Release/net10.0/Mingcha.Bench.Scoring "$OUT" "${1:-10000}" "${2:-1000000}"
 # The ranking page over HTTP: the app on the benchmark's database, the published campaign's public ranking (one category).
 APP=../../src/Mingcha.Web/bin/Release/net10.0/Mingcha.Web.dll

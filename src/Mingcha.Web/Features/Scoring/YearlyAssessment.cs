@@ -96,7 +96,17 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
             foreach (var a in table.Units) w.WriteRow([.. Cells(a)]);
             w.WriteNote([$"{year} 年度，单位 {table.Units.Count} 个。综合满意度、满意率以百分数表示，显示时保留两位小数。"]);
         }
-        return (ms.ToArray(), $"assessment-{year}.xlsx");
+        return (Deterministic(ms.ToArray()), $"assessment-{year}.xlsx");
+    }
+
+    /// <summary>The same figures give the same bytes: the zip entries' times are fixed (the package stamps the current time).</summary>
+    private static byte[] Deterministic(byte[] xlsx)
+    {
+        using var ms = new MemoryStream();
+        ms.Write(xlsx);
+        using (var zip = new System.IO.Compression.ZipArchive(ms, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+            foreach (var entry in zip.Entries) entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return ms.ToArray();
     }
 
     /// <summary>EV-9: the year's table, or one unit's report, issued as an official document (report, GB/T 9704; decision 009).</summary>
