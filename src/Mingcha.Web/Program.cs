@@ -15,6 +15,7 @@ using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Features.Rectification;
 using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Features.Scoring;
 using Mingcha.Web.Infrastructure;
 
 var command = Commands.IsCommand(args) ? args : null;
@@ -56,6 +57,7 @@ builder.Services.AddRectification(builder.Configuration);
 builder.Services.AddSingleton<JobScheduler>();
 builder.Services.AddRatings(builder.Configuration);
 builder.Services.AddComplaints(builder.Configuration);
+builder.Services.AddScoring();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
 
 // Web
@@ -131,6 +133,7 @@ app.MapInspectionVisits();
 app.MapDocuments();
 app.MapRectificationApi();
 app.MapComplaintsApi();
+app.MapScoring();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -305,6 +305,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         RectificationModel.Configure(builder);
         Features.Complaints.ComplaintsModel.Configure(builder);
         Features.Documents.DocumentModel.Configure(builder);
+        Features.Scoring.ScoringModel.Configure(builder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>

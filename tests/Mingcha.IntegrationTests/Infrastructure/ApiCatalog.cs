@@ -78,6 +78,9 @@ public static class ApiCatalog
     private static readonly Access OrgRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.UnitLiaison, R.AgencyInspector);
     private static readonly Access OfficeManage = Access.Only(R.OfficeAdmin, R.OfficeStaff);
     private static readonly Access CmpRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison);
+    private static readonly Access ScoringSee = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison, R.MonitoringPoint, R.EvaluationRep);
+    private static readonly Access ScoringRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison);
+    private static readonly Access ScoringFile = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.MonitoringPoint);
     private static readonly Access OrgPeopleRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader);
     private static readonly Access InsPlanRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader);
     private static readonly Access InsRoundRead = Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector);
@@ -374,6 +377,38 @@ public static class ApiCatalog
         new("POST /api/v1/public/complaints/{code}/rating", Access.Public, (s, n) => Post("/api/v1/public/complaints/NOSUCHCODE23/rating", new { level = 1, comment = "满意" })),
         new("GET /api/v1/satisfaction/units/{id:guid}", RatingsRead, (s, n) => Get($"/api/v1/satisfaction/units/{s.UnitId}?from=2026-01-01&to=2026-12-31")),
         new("GET /api/v1/satisfaction/sections/{id:guid}", RatingsRead, (s, n) => Get($"/api/v1/satisfaction/sections/{s.SectionId}?from=2026-01-01&to=2026-12-31")),
+        // Scoring (EV-1..EV-12)
+        new("GET /api/v1/scoring/campaigns", ScoringSee, (s, n) => Get("/api/v1/scoring/campaigns?year=2026")),
+        new("POST /api/v1/scoring/campaigns", OfficeManage, (s, n) => Post("/api/v1/scoring/campaigns", new { year = 2026, name = $"矩阵测评{n}", from = "2026-01-01", to = "2026-12-31", rules = new { policy = "Rescale" }, responseWorkingDays = 15 })),
+        new("GET /api/v1/scoring/campaigns/{id:guid}", ScoringSee, (s, n) => Get($"/api/v1/scoring/campaigns/{Guid.Empty}")),
+        new("PUT /api/v1/scoring/campaigns/{id:guid}", OfficeManage, (s, n) => Put($"/api/v1/scoring/campaigns/{Guid.Empty}", new { year = 2026, name = "矩阵测评", from = "2026-01-01", to = "2026-12-31" })),
+        new("PUT /api/v1/scoring/campaigns/{id:guid}/sections", OfficeManage, (s, n) => Put($"/api/v1/scoring/campaigns/{Guid.Empty}/sections", new { sectionIds = new[] { s.SectionId } })),
+        new("GET /api/v1/scoring/campaigns/{id:guid}/sections", ScoringSee, (s, n) => Get($"/api/v1/scoring/campaigns/{Guid.Empty}/sections")),
+        new("POST /api/v1/scoring/campaigns/{id:guid}/open", OfficeManage, (s, n) => Post($"/api/v1/scoring/campaigns/{Guid.Empty}/open")),
+        new("POST /api/v1/scoring/campaigns/{id:guid}/close", OfficeManage, (s, n) => Post($"/api/v1/scoring/campaigns/{Guid.Empty}/close")),
+        new("POST /api/v1/scoring/campaigns/{id:guid}/publish", OfficeManage, (s, n) => Post($"/api/v1/scoring/campaigns/{Guid.Empty}/publish")),
+        new("POST /api/v1/scoring/campaigns/{id:guid}/evaluations", ScoringFile, (s, n) => Post($"/api/v1/scoring/campaigns/{Guid.Empty}/evaluations", new { sectionId = s.SectionId, method = "Instant", grade = "Good", on = "2026-11-16", note = "矩阵" })),
+        new("POST /api/v1/scoring/campaigns/{id:guid}/import", OfficeManage, (s, n) => new ApiCall(HttpMethod.Post, $"/api/v1/scoring/campaigns/{Guid.Empty}/import", Csv: "科室代码,测评方式,等次,日期\n")),
+        new("GET /api/v1/scoring/import/template", OfficeManage, (s, n) => Get("/api/v1/scoring/import/template")),
+        new("POST /api/v1/scoring/campaigns/{id:guid}/sittings", OfficeManage, (s, n) => Post($"/api/v1/scoring/campaigns/{Guid.Empty}/sittings", new { title = "集中测评", heldOn = "2026-11-16" })),
+        new("GET /api/v1/scoring/campaigns/{id:guid}/sittings", OfficeManage, (s, n) => Get($"/api/v1/scoring/campaigns/{Guid.Empty}/sittings")),
+        new("POST /api/v1/scoring/sittings/{id:guid}/close", OfficeManage, (s, n) => Post($"/api/v1/scoring/sittings/{Guid.Empty}/close")),
+        new("POST /api/v1/scoring/sittings/{id:guid}/paper", OfficeManage, (s, n) => Post($"/api/v1/scoring/sittings/{Guid.Empty}/paper", new { grades = new[] { new { sectionId = s.SectionId, grade = "Good" } } })),
+        new("GET /api/v1/scoring/sit/{token}", Access.Public, (s, n) => Get("/api/v1/scoring/sit/00000000000000000000000000000000")),
+        new("POST /api/v1/scoring/sit/{token}", Access.Public, (s, n) => Post("/api/v1/scoring/sit/00000000000000000000000000000000", new { ballotKey = $"matrix-ballot-{n}", grades = new[] { new { sectionId = s.SectionId, grade = "Good" } } })),
+        new("POST /api/v1/scoring/campaigns/{id:guid}/compute", OfficeManage, (s, n) => Post($"/api/v1/scoring/campaigns/{Guid.Empty}/compute")),
+        new("GET /api/v1/scoring/campaigns/{id:guid}/computations", OfficeManage, (s, n) => Get($"/api/v1/scoring/campaigns/{Guid.Empty}/computations")),
+        new("GET /api/v1/scoring/campaigns/{id:guid}/reproduce", OfficeManage, (s, n) => Get($"/api/v1/scoring/campaigns/{Guid.Empty}/reproduce")),
+        new("GET /api/v1/scoring/campaigns/{id:guid}/results", ScoringRead, (s, n) => Get($"/api/v1/scoring/campaigns/{Guid.Empty}/results?categoryId={s.CategoryId}")),
+        new("GET /api/v1/scoring/campaigns/{id:guid}/results/{sectionId:guid}", ScoringRead, (s, n) => Get($"/api/v1/scoring/campaigns/{Guid.Empty}/results/{s.SectionId}")),
+        new("GET /api/v1/scoring/campaigns/{id:guid}/results/{sectionId:guid}/evaluations", ScoringRead, (s, n) => Get($"/api/v1/scoring/campaigns/{Guid.Empty}/results/{s.SectionId}/evaluations?method=Instant&grade=Good")),
+        new("POST /api/v1/scoring/campaigns/{id:guid}/results/{sectionId:guid}/accountability", OfficeManage, (s, n) => Post($"/api/v1/scoring/campaigns/{Guid.Empty}/results/{s.SectionId}/accountability", new { measure = "Criticism", personName = "王科长", text = "得分低于70分" })),
+        new("GET /api/v1/scoring/assessments/{year:int}", ScoringRead, (s, n) => Get($"/api/v1/scoring/assessments/2026?unitId={s.UnitId}")),
+        new("GET /api/v1/scoring/assessments/{year:int}/xlsx", ScoringRead, (s, n) => Get("/api/v1/scoring/assessments/2026/xlsx")),
+        new("POST /api/v1/scoring/assessments/{year:int}/document", OfficeManage, (s, n) => Post("/api/v1/scoring/assessments/1999/document")),
+        new("GET /api/v1/scoring/overview/{year:int}", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader), (s, n) => Get("/api/v1/scoring/overview/2026")),
+        new("GET /api/v1/public/scoring/campaigns", Access.Public, (s, n) => Get("/api/v1/public/scoring/campaigns")),
+        new("GET /api/v1/public/scoring/campaigns/{id:guid}", Access.Public, (s, n) => Get($"/api/v1/public/scoring/campaigns/{Guid.Empty}")),
     ];
 
     /// <summary>The /api/v1 endpoints the running app maps, as "METHOD /route/pattern".</summary>

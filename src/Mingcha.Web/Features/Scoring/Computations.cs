@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Rectification;
+using Mingcha.Domain.Scoring;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Rectification;
+
+namespace Mingcha.Web.Features.Scoring;
+
+/// <summary>
+/// EV-4..EV-8: a campaign's computation. One GROUP BY (section, method, grade) over the evaluations, the rectification
+/// problems from the rectification module, then S4's formula in exact decimals in memory; the results are stored per
+/// computation, so pages read them instead of computing (decision 012). A closed campaign is reproduced, never recomputed.
+/// </summary>
+public sealed class Computations(MingchaDb db, TimeProvider time, Evaluations evaluations, IDeductionLedgerQuery ledger)
+{
+    public sealed record ComputationDto(Guid Id, Guid CampaignId, int Number, bool Final, long Evaluations, int Sections, DateTime At);
+    public sealed record Reproduction(Guid ComputationId, bool Reproduced, int Sections, IReadOnlyList<string> Differences);
+
+    internal sealed record SectionRow(Guid SectionId, Guid UnitId, Guid CategoryId);
+    internal sealed record Computed(SectionRow Section, Dictionary<EvaluationMethod, GradeCounts> Counts, SectionScore Score, int Rank, ResultConsequence Consequence);
+    internal sealed record Cell(Guid SectionId, EvaluationMethod Method, Grade Grade, long Count);
+
+    public async Task<ComputationDto> ComputeAsync(Guid campaignId, ClaimsPrincipal by, bool final, CancellationToken ct)
+    {
+        RectificationViewer.Of(by).RequireOffice("EV-7", "计算测评结果");
+        var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == campaignId, ct) ?? throw new NotFoundException("测评活动不存在。 No such campaign.");
+        if (c.Status == CampaignStatus.Draft) throw new DomainRuleException("EV-1", "测评活动尚未开始。 The campaign has not opened.", 409);
+        if (c.Status != CampaignStatus.Open)
+            throw new DomainRuleException("EV-1", "测评活动已结束，结果已冻结；可以复核（reproduce）。 The campaign is closed: its results are frozen (reproduce them instead).", 409);
+
+        // Visits accepted since the last computation become inspection evaluations first (EV-2).
+        if (await evaluations.TakeVisitsAsync(c, ct) > 0) await db.SaveChangesAsync(ct);
+
+        var sections = await SectionsAsync(campaignId, ct);
+        var cells = await CellsAsync(campaignId, ct);
+        var notices = await ledger.RectificationResultsAsync(c.Year, null, ct);
+        var inCampaign = sections.Select(s => s.SectionId).ToHashSet();
+        var problems = notices.SelectMany(n => n.SectionIds.Where(inCampaign.Contains).Select(s => (n.NoticeId, SectionId: s, n.Result))).ToList();
+        var computed = Compute(c.Rules, sections, cells, problems.Select(p => (p.SectionId, p.Result)));
+
+        var number = (await db.ScoreComputations.Where(x => x.CampaignId == campaignId).MaxAsync(x => (int?)x.Number, ct) ?? 0) + 1;
+        var now = time.GetUtcNow().UtcDateTime;
+        var comp = new ScoreComputation(campaignId, number, final, cells.Sum(x => x.Count), sections.Count, by.UserId() ?? "", now);
+        db.ScoreComputations.Add(comp);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        foreach (var r in computed)
+            db.ScoreResults.Add(new ScoreResult(comp.Id, r.Section.SectionId, r.Section.UnitId, r.Section.CategoryId, CountsText(r.Counts), r.Score.Composite.Value,
+                r.Score.Composite.Rescaled, r.Score.Rectification.Value, r.Score.Rectification.Deducted, r.Score.Rectification.Problems, r.Score.Total, r.Rank, r.Consequence));
+        foreach (var p in problems) db.ScoreProblems.Add(new ScoreProblem(comp.Id, p.NoticeId, p.SectionId, p.Result));
+        db.ChangeTracker.DetectChanges();
+        if (final) c.Close(comp.Id, now); else c.Computed(comp.Id);
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        db.ChangeTracker.Clear();
+        return new ComputationDto(comp.Id, campaignId, number, final, comp.Evaluations, comp.Sections, now);
+    }
+
+    /// <summary>
+    /// EV-1: a closed campaign's results computed again from its (frozen) evaluations and the problems its final computation
+    /// counted; the same figures, exactly, or the differences.
+    /// </summary>
+    public async Task<Reproduction> ReproduceAsync(Guid campaignId, CancellationToken ct)
+    {
+        var c = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(x => x.Id == campaignId, ct) ?? throw new NotFoundException("测评活动不存在。 No such campaign.");
+        var compId = c.ComputationId ?? throw new DomainRuleException("EV-7", "尚未计算。 Nothing was computed yet.", 409);
+        var sections = await SectionsAsync(campaignId, ct);
+        var cells = await CellsAsync(campaignId, ct);
+        var problems = await db.ScoreProblems.AsNoTracking().Where(p => p.ComputationId == compId).Select(p => new { p.SectionId, p.Result }).ToListAsync(ct);
+        var again = Compute(c.Rules, sections, cells, problems.Select(p => (p.SectionId, p.Result))).ToDictionary(r => r.Section.SectionId);
+        var stored = await db.ScoreResults.AsNoTracking().Where(r => r.ComputationId == compId).ToListAsync(ct);
+        var differences = new List<string>();
+        foreach (var s in stored)
+        {
+            if (!again.TryGetValue(s.SectionId, out var a)) { differences.Add($"{s.SectionId}: missing"); continue; }
+            if (a.Score.Total != s.Total || a.Rank != s.Rank || a.Consequence != s.Consequence || CountsText(a.Counts) != s.Counts)
+                differences.Add($"{s.SectionId}: total {s.Total} → {a.Score.Total}, rank {s.Rank} → {a.Rank}");
+        }
+        if (again.Count != stored.Count) differences.Add($"sections {stored.Count} → {again.Count}");
+        return new Reproduction(compId, differences.Count == 0, stored.Count, differences.Take(100).ToList());
+    }
+
+    internal async Task<List<SectionRow>> SectionsAsync(Guid campaignId, CancellationToken ct) =>
+        await db.CampaignSections.AsNoTracking().Where(s => s.CampaignId == campaignId)
+            .Select(s => new SectionRow(s.SectionId, s.UnitId, s.CategoryId)).ToListAsync(ct);
+
+    /// <summary>The one aggregate query: evaluations counted by section, method and grade.</summary>
+    internal async Task<List<Cell>> CellsAsync(Guid campaignId, CancellationToken ct) =>
+        (await db.Evaluations.AsNoTracking().Where(e => e.CampaignId == campaignId)
+            .GroupBy(e => new { e.SectionId, e.Method, e.Grade })
+            .Select(g => new { g.Key.SectionId, g.Key.Method, g.Key.Grade, Count = g.LongCount() }).ToListAsync(ct))
+        .Select(x => new Cell(x.SectionId, x.Method, x.Grade, x.Count)).ToList();
+
+    internal static List<Computed> Compute(CampaignRules rules, IReadOnlyList<SectionRow> sections, IEnumerable<Cell> cells,
+        IEnumerable<(Guid SectionId, RectificationResult Result)> problems)
+    {
+        var counts = sections.ToDictionary(s => s.SectionId, _ => MethodWeights.Methods.ToDictionary(m => m, _ => new GradeCounts()));
+        foreach (var cell in cells)
+            if (counts.TryGetValue(cell.SectionId, out var byMethod)) byMethod[cell.Method].Add(cell.Grade, cell.Count);
+        var bySection = problems.ToLookup(p => p.SectionId, p => p.Result);
+        var scores = sections.ToDictionary(s => s.SectionId, s => ScoringFormula.Score(counts[s.SectionId], bySection[s.SectionId], rules));
+        var placed = Ranking.Rank(sections.Select(s => (s.SectionId, s.CategoryId, scores[s.SectionId].Total)), rules.Results).ToDictionary(p => p.Key);
+        return sections.Select(s => new Computed(s, counts[s.SectionId], scores[s.SectionId], placed[s.SectionId].Rank, placed[s.SectionId].Consequence)).ToList();
+    }
+
+    internal static string CountsText(IReadOnlyDictionary<EvaluationMethod, GradeCounts> counts) =>
+        string.Join(";", MethodWeights.Methods.Select(m => string.Join(",", GradeScale.Grades.Select(g => counts[m][g].ToString(CultureInfo.InvariantCulture)))));
+
+    internal static Dictionary<EvaluationMethod, GradeCounts> ParseCounts(string text)
+    {
+        var result = MethodWeights.Methods.ToDictionary(m => m, _ => new GradeCounts());
+        var parts = text.Split(';');
+        for (var i = 0; i < parts.Length && i < MethodWeights.Methods.Count; i++)
+        {
+            var n = parts[i].Split(',');
+            for (var j = 0; j < n.Length && j < GradeScale.Grades.Count; j++)
+                result[MethodWeights.Methods[i]].Add(GradeScale.Grades[j], long.Parse(n[j], CultureInfo.InvariantCulture));
+        }
+        return result;
+    }
+
+    public async Task<List<ComputationDto>> ListAsync(Guid campaignId, CancellationToken ct) =>
+        await db.ScoreComputations.AsNoTracking().Where(x => x.CampaignId == campaignId).OrderByDescending(x => x.Number)
+            .Select(x => new ComputationDto(x.Id, x.CampaignId, x.Number, x.Final, x.Evaluations, x.Sections, x.At)).Take(200).ToListAsync(ct);
+}

@@ -1,0 +1,263 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Scoring;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Inspections;
+using Mingcha.Web.Features.Rectification;
+
+namespace Mingcha.Web.Features.Scoring;
+
+/// <summary>
+/// EV-2, EV-3: the graded evaluations of a campaign: monitoring points' instant and monthly forms, representatives' grades in
+/// concentrated sittings (signed in or through the sitting's link), paper forms entered by the Office, imports, and one
+/// inspection evaluation per accepted open inspection or covert visit (decision 012).
+/// </summary>
+public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.LocalClock clock)
+{
+    public sealed record FileEvaluation(
+        [property: Required] Guid? SectionId,
+        [property: Required] EvaluationMethod? Method,
+        [property: Required] Grade? Grade,
+        DateOnly? On,
+        [property: StringLength(500)] string? Note);
+
+    public sealed record SectionGrade([property: Required] Guid? SectionId, [property: Required] Grade? Grade);
+
+    public sealed record Ballot(
+        [property: StringLength(64)] string? BallotKey,
+        [property: Required] IReadOnlyList<SectionGrade> Grades);
+
+    public sealed record CreateSitting(
+        [property: Required, StringLength(200, MinimumLength = 1)] string Title,
+        [property: Required] DateOnly? HeldOn);
+
+    public sealed record SittingDto(Guid Id, Guid CampaignId, string Title, DateOnly HeldOn, string? Token, string? Link, int Ballots, DateTime? ClosedAt);
+
+    public sealed record EvaluationLine(Guid Id, Guid SectionId, EvaluationMethod Method, Grade Grade, EvaluationSource Source, DateOnly On, Guid? SittingId, Guid? VisitId,
+        string? Note, string By, DateTime At);
+
+    public sealed record Filed(Guid Id);
+    public sealed record BallotReceipt(int Grades);
+
+    internal static void RequireGrade(Grade? grade, string field = "grade")
+    {
+        if (grade is not { } g || !Enum.IsDefined(g))
+            throw new DomainRuleException("EV-3", $"等次须为优、良、一般、较差、差之一（{field}）。 The grade must be one of excellent, good, fair, poor, bad ({field}).", 422);
+    }
+
+    private static void RequireMethod(EvaluationMethod? method)
+    {
+        if (method is not { } m || !Enum.IsDefined(m))
+            throw new DomainRuleException("EV-2", "测评方式须为即时、综合、明察暗访或集中测评。 The method is instant, monthly, inspection or concentrated.", 422);
+    }
+
+    private async Task<EvaluationCampaign> OpenCampaignAsync(Guid campaignId, CancellationToken ct)
+    {
+        var c = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(x => x.Id == campaignId, ct) ?? throw new NotFoundException("测评活动不存在。 No such campaign.");
+        c.RequireTakingEvaluations();
+        return c;
+    }
+
+    private static void RequireInPeriod(EvaluationCampaign c, DateOnly on)
+    {
+        if (on < c.PeriodFrom || on > c.PeriodTo)
+            throw new DomainRuleException("EV-1", $"测评日期须在测评期间（{c.PeriodFrom:yyyy-MM-dd} 至 {c.PeriodTo:yyyy-MM-dd}）内。 The day evaluated must fall in the campaign's period.", 422);
+    }
+
+    private async Task RequireSectionsAsync(Guid campaignId, List<Guid> sectionIds, CancellationToken ct)
+    {
+        var known = await db.CampaignSections.AsNoTracking().Where(s => s.CampaignId == campaignId && sectionIds.Contains(s.SectionId)).CountAsync(ct);
+        if (known != sectionIds.Count)
+            throw new DomainRuleException("EV-1", "该科室不是本次测评活动的测评对象。 The section is not evaluated by this campaign.", 422);
+    }
+
+    /// <summary>
+    /// EV-2: one form. Monitoring points file instant and monthly forms; the Office enters paper forms of any method but
+    /// the inspection method, whose evaluations come from the visits themselves.
+    /// </summary>
+    public async Task<Filed> FileAsync(Guid campaignId, FileEvaluation r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(by);
+        var office = by.IsInRole(Roles.OfficeAdmin) || by.IsInRole(Roles.OfficeStaff);
+        var point = by.IsInRole(Roles.MonitoringPoint);
+        if (!office && !point) throw new DomainRuleException("EV-2", "只有监测点和效能办可以填报测评表。 Only monitoring points and the Office file forms.", 403);
+        RequireMethod(r.Method);
+        RequireGrade(r.Grade);
+        var method = r.Method!.Value;
+        if (method == EvaluationMethod.Inspection)
+            throw new DomainRuleException("EV-2", "明察暗访测评由检查记录自动生成。 Inspection evaluations come from the visits themselves.", 422);
+        if (!office && method == EvaluationMethod.Concentrated)
+            throw new DomainRuleException("EV-2", "集中测评在测评会上进行。 Concentrated evaluations are filed in a sitting.", 422);
+        var c = await OpenCampaignAsync(campaignId, ct);
+        var on = r.On ?? clock.Today;
+        RequireInPeriod(c, on);
+        await RequireSectionsAsync(campaignId, [r.SectionId!.Value], ct);
+        var e = new Evaluation(campaignId, r.SectionId!.Value, method, r.Grade!.Value, point && !office ? EvaluationSource.Form : EvaluationSource.Paper, on,
+            by.UserId() ?? "", time.GetUtcNow().UtcDateTime, note: string.IsNullOrWhiteSpace(r.Note) ? null : r.Note.Trim());
+        db.Evaluations.Add(e);
+        db.Audit(new AuditEvent("evaluation.file", nameof(Evaluation), e.Id.ToString(), null, $"{method} {e.Grade} section {e.SectionId}"));
+        await db.SaveChangesAsync(ct);
+        return new Filed(e.Id);
+    }
+
+    public async Task<SittingDto> CreateSittingAsync(Guid campaignId, CreateSitting r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RectificationViewer.Of(by).RequireOffice("EV-2", "组织集中测评");
+        var c = await OpenCampaignAsync(campaignId, ct);
+        RequireInPeriod(c, r.HeldOn!.Value);
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var s = new EvaluationSitting(campaignId, r.Title.Trim(), r.HeldOn!.Value, token, by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
+        db.Sittings.Add(s);
+        await db.SaveChangesAsync(ct);
+        return Dto(s, true);
+    }
+
+    private static SittingDto Dto(EvaluationSitting s, bool withToken) =>
+        new(s.Id, s.CampaignId, s.Title, s.HeldOn, withToken ? s.Token : null, withToken ? "/Scoring/Sit/" + s.Token : null, s.Ballots, s.ClosedAt);
+
+    public async Task<List<SittingDto>> SittingsAsync(Guid campaignId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var office = RectificationViewer.Of(user).IsOffice;
+        return (await db.Sittings.AsNoTracking().Where(s => s.CampaignId == campaignId).OrderBy(s => s.HeldOn).ToListAsync(ct)).Select(s => Dto(s, office)).ToList();
+    }
+
+    public async Task CloseSittingAsync(Guid sittingId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        RectificationViewer.Of(by).RequireOffice("EV-2", "结束集中测评");
+        var s = await db.Sittings.FirstOrDefaultAsync(x => x.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
+        s.Close(time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>What a representative's phone shows: the sitting and the sections to grade.</summary>
+    public sealed record SittingSheet(Guid SittingId, string CampaignName, string Title, DateOnly HeldOn, bool Open, IReadOnlyList<SheetSection> Sections);
+    public sealed record SheetSection(Guid SectionId, string Name, string UnitName, string CategoryName);
+
+    public async Task<EvaluationSitting> SittingByTokenAsync(string token, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length != 32) throw new NotFoundException("测评链接无效。 No such sitting.");
+        return await db.Sittings.AsNoTracking().FirstOrDefaultAsync(s => s.Token == token, ct) ?? throw new NotFoundException("测评链接无效。 No such sitting.");
+    }
+
+    public async Task<SittingSheet> SheetAsync(EvaluationSitting s, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var c = await db.Campaigns.AsNoTracking().FirstAsync(x => x.Id == s.CampaignId, ct);
+        var sections = await (from cs in db.CampaignSections.AsNoTracking().Where(x => x.CampaignId == s.CampaignId)
+                              join sec in db.Sections on cs.SectionId equals sec.Id
+                              join u in db.Units on cs.UnitId equals u.Id
+                              join k in db.Categories on cs.CategoryId equals k.Id
+                              select new SheetSection(cs.SectionId, sec.Name, u.Name, k.Name)).Take(2000).ToListAsync(ct);
+        return new SittingSheet(s.Id, c.Name, s.Title, s.HeldOn, s.ClosedAt is null && c.Status == CampaignStatus.Open,
+            sections.OrderBy(x => x.CategoryName, StringComparer.Ordinal).ThenBy(x => x.UnitName, StringComparer.Ordinal).ThenBy(x => x.Name, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// EV-2: one representative's grades in a sitting, each one concentrated evaluation. A signed-in representative hands in
+    /// one ballot; an anonymous one (through the link) one per ballot key, which the phone keeps.
+    /// </summary>
+    public async Task<BallotReceipt> SubmitBallotAsync(string token, Ballot r, ClaimsPrincipal? user, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var sitting = await SittingByTokenAsync(token, ct);
+        var signedIn = user?.Identity?.IsAuthenticated == true ? user.UserId() : null;
+        var key = signedIn is not null ? "user:" + signedIn : r.BallotKey?.Trim();
+        if (string.IsNullOrEmpty(key) || key.Length < 8)
+            throw new FieldException("ballotKey", "缺少测评票标识。 The ballot needs its key.");
+        return await StoreBallotAsync(sitting.Id, key, EvaluationSource.Sitting, r.Grades, signedIn ?? "sitting:" + sitting.Id, ct);
+    }
+
+    /// <summary>EV-2: the Office enters a paper ballot of a sitting.</summary>
+    public async Task<BallotReceipt> EnterPaperBallotAsync(Guid sittingId, Ballot r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RectificationViewer.Of(by).RequireOffice("EV-2", "录入纸质测评票");
+        return await StoreBallotAsync(sittingId, "paper:" + Guid.CreateVersion7().ToString("N"), EvaluationSource.Paper, r.Grades, by.UserId() ?? "", ct);
+    }
+
+    private async Task<BallotReceipt> StoreBallotAsync(Guid sittingId, string key, EvaluationSource source, IReadOnlyList<SectionGrade>? grades, string by, CancellationToken ct)
+    {
+        var sitting = await db.Sittings.FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
+        sitting.RequireOpen();
+        var c = await OpenCampaignAsync(sitting.CampaignId, ct);
+        var list = grades ?? [];
+        if (list.Count == 0) throw new FieldException("grades", "测评票没有评价。 The ballot grades nothing.");
+        if (list.Count > 2000) throw new FieldException("grades", "一张测评票最多 2000 项。 At most 2,000 grades a ballot.");
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i]?.SectionId is null) throw new FieldException($"grades[{i}].sectionId", "缺少科室。 The section is missing.");
+            RequireGrade(list[i].Grade, $"grades[{i}]");
+        }
+        var sections = list.Select(g => g.SectionId!.Value).ToList();
+        if (sections.Distinct().Count() != sections.Count) throw new FieldException("grades", "同一科室在一张票上只能评一次。 A ballot grades a section once.");
+        await RequireSectionsAsync(c.Id, sections, ct);
+        if (await db.SittingBallots.AnyAsync(b => b.SittingId == sittingId && b.BallotKey == key, ct))
+            throw new DomainRuleException("EV-2", "本测评票已提交，不能重复提交。 This ballot was already handed in.", 409);
+        var now = time.GetUtcNow().UtcDateTime;
+        db.SittingBallots.Add(new SittingBallot(sittingId, key, list.Count, now));
+        foreach (var g in list)
+            db.Evaluations.Add(new Evaluation(c.Id, g.SectionId!.Value, EvaluationMethod.Concentrated, g.Grade!.Value, source, sitting.HeldOn, by, now, sittingId: sittingId));
+        sitting.CountBallot();
+        db.Audit(new AuditEvent("sitting.ballot", nameof(EvaluationSitting), sittingId.ToString(), null, $"{source} grades {list.Count}"));
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException)
+        {
+            // Two phones with the same key at once: the primary key of the ballot decides.
+            throw new DomainRuleException("EV-2", "本测评票已提交，不能重复提交。 This ballot was already handed in.", 409);
+        }
+        return new BallotReceipt(list.Count);
+    }
+
+    /// <summary>
+    /// EV-2, decision 012: one inspection evaluation per accepted visit (open, or covert once its findings were sent, INS-9) of a
+    /// campaign section in the period; its grade from the visit's overall score (INS-11 step 7), else from its confirmed findings.
+    /// Idempotent: a visit counts once per campaign.
+    /// </summary>
+    public async Task<int> TakeVisitsAsync(EvaluationCampaign c, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var id = c.Id;
+        var (first, last) = (c.PeriodFrom, c.PeriodTo);
+        var visits = await (from v in db.Visits.AsNoTracking()
+                            join cs in db.CampaignSections.Where(x => x.CampaignId == id) on v.SectionId equals cs.SectionId
+                            where v.Status == VisitStatus.Accepted && v.VisitedOn != null && v.VisitedOn >= first && v.VisitedOn <= last
+                                  && (v.Kind == InspectionKind.Open || v.FindingsSentAt != null)
+                                  && !db.Set<Evaluation>().Any(e => e.CampaignId == id && e.VisitId == v.Id)
+                            select new { v.Id, v.SectionId, On = v.VisitedOn!.Value }).Take(100_000).ToListAsync(ct);
+        if (visits.Count == 0) return 0;
+        var ids = visits.Select(v => v.Id).ToList();
+        var scores = await db.Set<VisitProtocolRecord>().AsNoTracking().Where(p => ids.Contains(p.VisitId) && p.OverallScore != null)
+            .ToDictionaryAsync(p => p.VisitId, p => p.OverallScore!.Value, ct);
+        var findings = await db.Findings.AsNoTracking().Where(f => ids.Contains(f.VisitId) && f.Status == FindingStatus.Confirmed)
+            .GroupBy(f => f.VisitId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.N, ct);
+        var scale = c.Rules.Scale;
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var v in visits)
+        {
+            var grade = scores.TryGetValue(v.Id, out var s) ? scale.GradeOf(s) : VisitGrade.FromFindings(findings.GetValueOrDefault(v.Id));
+            db.Evaluations.Add(new Evaluation(id, v.SectionId, EvaluationMethod.Inspection, grade, EvaluationSource.Visit, v.On, "system", now, visitId: v.Id,
+                note: scores.ContainsKey(v.Id) ? $"整体评分 {s.ToString("0.##", CultureInfo.InvariantCulture)}" : $"确认问题 {findings.GetValueOrDefault(v.Id)} 个"));
+        }
+        return visits.Count;
+    }
+
+    /// <summary>EV-12: the evaluations behind a section's figure, by method and grade (latest first, at most 1,000).</summary>
+    public async Task<List<EvaluationLine>> ListAsync(Guid campaignId, Guid sectionId, EvaluationMethod? method, Grade? grade, CancellationToken ct)
+    {
+        var q = db.Evaluations.AsNoTracking().Where(e => e.CampaignId == campaignId && e.SectionId == sectionId);
+        if (method is { } m) q = q.Where(e => e.Method == m);
+        if (grade is { } g) q = q.Where(e => e.Grade == g);
+        var rows = await q.OrderByDescending(e => e.Id).Take(1000)
+            .Select(e => new EvaluationLine(e.Id, e.SectionId, e.Method, e.Grade, e.Source, e.On, e.SittingId, e.VisitId, e.Note, e.By, e.At)).ToListAsync(ct);
+        // Who filed a form stays with the Office; a representative's name is never recorded (anonymous sittings).
+        return rows;
+    }
+}

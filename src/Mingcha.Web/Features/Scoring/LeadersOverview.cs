@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Rectification;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Inspections;
+using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Features.Rectification;
+
+namespace Mingcha.Web.Features.Scoring;
+
+/// <summary>
+/// The leaders' overview of a year across modules: rounds and visits against targets, findings by deduction item, notices
+/// open and overdue, satisfaction by unit, outcomes (sanctions), the evaluation campaigns. Covert work counts only once its
+/// findings were sent (INS-9). Complaints are being built in parallel: their place is marked, with no figures.
+/// </summary>
+public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, SatisfactionRates rates)
+{
+    public sealed record Figure(string Key, string Label, long Value, string? Link);
+    public sealed record UnitRate(Guid UnitId, string UnitName, int Counted, decimal? Rate);
+    public sealed record Overview(int Year, IReadOnlyList<Figure> Inspections, IReadOnlyList<Figure> FindingsByItem, IReadOnlyList<Figure> Notices,
+        IReadOnlyList<UnitRate> Satisfaction, IReadOnlyList<Figure> Outcomes, IReadOnlyList<Figure> Campaigns, string ComplaintsNote);
+
+    public async Task<Overview> ForYearAsync(int year, CancellationToken ct)
+    {
+        if (year is < 2000 or > 2100) throw new FieldException("year", "年度应在 2000 至 2100 之间。 The year is 2000 to 2100.");
+        var rounds = await db.InspectionRounds.AsNoTracking().Where(r => r.Year == year && r.StartedAt != null)
+            .GroupBy(r => r.Kind).Select(g => new { g.Key, Rounds = g.Count(), Targets = g.Sum(r => r.PlannedTargets) }).ToListAsync(ct);
+        var visits = await db.Visits.AsNoTracking().Where(v => v.Year == year && v.Status == VisitStatus.Accepted && (v.Kind == InspectionKind.Open || v.FindingsSentAt != null))
+            .GroupBy(v => v.Kind).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
+        var inspections = new List<Figure>();
+        foreach (var kind in new[] { InspectionKind.Open, InspectionKind.Covert })
+        {
+            var zh = kind == InspectionKind.Open ? "明查" : "暗访";
+            var r = rounds.FirstOrDefault(x => x.Key == kind);
+            inspections.Add(new($"{kind}.rounds", $"{zh}批次", r?.Rounds ?? 0, "/Inspections/Rounds"));
+            inspections.Add(new($"{kind}.targets", $"{zh}计划对象", r?.Targets ?? 0, "/Inspections/Rounds"));
+            inspections.Add(new($"{kind}.visits", $"{zh}已完成", visits.FirstOrDefault(x => x.Key == kind)?.N ?? 0, "/Inspections/Rounds"));
+        }
+
+        var findings = await (from f in db.Findings.AsNoTracking().Where(f => f.Year == year && f.Status == FindingStatus.Confirmed)
+                              join v in db.Visits on f.VisitId equals v.Id
+                              where v.Kind == InspectionKind.Open || v.FindingsSentAt != null
+                              group f by new { f.ItemCode, f.ItemName } into g
+                              select new { g.Key.ItemCode, g.Key.ItemName, N = g.Count() }).ToListAsync(ct);
+        var byItem = findings.OrderByDescending(x => x.N).ThenBy(x => x.ItemCode, StringComparer.Ordinal).Take(12)
+            .Select(x => new Figure(x.ItemCode, $"{x.ItemCode} {x.ItemName}", x.N, "/Rectification/Candidates")).ToList();
+
+        var today = calendar.Today;
+        var notices = await db.RectificationNotices.AsNoTracking().Where(n => n.Year == year).Select(n => new { n.Status, n.LastDay }).ToListAsync(ct);
+        var open = notices.Where(n => RectificationRules.AwaitsUnit(n.Status) || n.Status is NoticeStatus.Answered or NoticeStatus.Objected).ToList();
+        var noticeFigures = new List<Figure>
+        {
+            new("issued", "整改通知书", notices.Count, "/Rectification/Notices"),
+            new("open", "未办结", open.Count, "/Rectification/Notices"),
+            new("overdue", "已逾期", open.Count(n => n.LastDay < today && RectificationRules.AwaitsUnit(n.Status)), "/Rectification/Notices"),
+            new("filed", "已核查备案", notices.Count(n => n.Status == NoticeStatus.Filed), "/Rectification/Notices"),
+            new("refused", "拒不整改", notices.Count(n => n.Status == NoticeStatus.Refused), "/Rectification/Notices"),
+        };
+
+        var start = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8);
+        var end = start.AddYears(1);
+        var rated = await db.Ratings.AsNoTracking().Where(r => r.RatedAt >= start && r.RatedAt < end).GroupBy(r => r.UnitId)
+            .Select(g => new { g.Key, N = g.Count() }).OrderByDescending(x => x.N).Take(30).ToListAsync(ct);
+        var names = await db.Units.AsNoTracking().Where(u => rated.Select(r => r.Key).Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var satisfaction = new List<UnitRate>();
+        foreach (var r in rated)
+        {
+            var rate = await rates.ForUnitAsync(r.Key, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), includeChildren: false, ct);
+            satisfaction.Add(new UnitRate(r.Key, names.GetValueOrDefault(r.Key, ""), rate.Counted, rate.Rate));
+        }
+
+        var outcomes = await db.RectificationOutcomes.AsNoTracking().Where(o => o.Year == year).GroupBy(o => new { o.Kind, o.Measure })
+            .Select(g => new { g.Key.Kind, g.Key.Measure, N = g.Count() }).ToListAsync(ct);
+        var outcomeFigures = outcomes.OrderBy(o => o.Kind).ThenBy(o => o.Measure)
+            .Select(o => new Figure($"{o.Kind}.{o.Measure}", OutcomeLabel(o.Kind, o.Measure), o.N, "/Rectification/Outcomes")).ToList();
+
+        var campaigns = await db.Campaigns.AsNoTracking().Where(c => c.Year == year).Select(c => new { c.Id, c.Name, c.Status }).ToListAsync(ct);
+        var campaignFigures = campaigns.Select(c => new Figure(c.Id.ToString(), c.Name, (long)c.Status, $"/Scoring/Campaign/{c.Id}")).ToList();
+
+        return new Overview(year, inspections, byItem, noticeFigures, satisfaction.OrderByDescending(s => s.Rate ?? -1m).ToList(), outcomeFigures, campaignFigures,
+            "投诉模块正在建设中，投诉数据接入后在此显示（CMP）。 Complaints are being built; their figures will appear here (CMP).");
+    }
+
+    private static string OutcomeLabel(OutcomeKind kind, OutcomeMeasure measure) => (kind, measure) switch
+    {
+        (OutcomeKind.Circular, OutcomeMeasure.Praise) => "通报表扬",
+        (OutcomeKind.Circular, _) => "通报批评",
+        (OutcomeKind.Interview, _) => "约谈",
+        (OutcomeKind.Referral, _) => "移送纪检监察",
+        (OutcomeKind.PersonAccountability, _) => "问责个人：" + measure,
+        (OutcomeKind.UnitAccountability, _) => "问责单位：" + measure,
+        _ => kind + " " + measure,
+    };
+}

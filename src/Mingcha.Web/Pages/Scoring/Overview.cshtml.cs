@@ -1,0 +1,23 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Mingcha.Web.Features.Scoring;
+
+namespace Mingcha.Web.Pages.Scoring;
+
+/// <summary>The leaders' overview: the year's figures across modules, with charts and links to the records behind them.</summary>
+[Authorize(Roles = "OfficeAdmin,OfficeStaff,Leader")]
+public sealed class OverviewModel(LeadersOverview overview, TimeProvider time) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public int? Year { get; set; }
+    public LeadersOverview.Overview Data { get; private set; } = null!;
+    public string Json { get; private set; } = "{}";
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Year = Year is >= 2000 and <= 2100 ? Year : time.GetUtcNow().Year;
+        Data = await overview.ForYearAsync(Year.Value, ct);
+        Json = JsonSerializer.Serialize(Data, JsonSerializerOptions.Web).Replace("<", "\\u003c", StringComparison.Ordinal);
+    }
+}

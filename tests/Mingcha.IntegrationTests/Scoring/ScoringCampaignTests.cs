@@ -1,0 +1,278 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using DocumentFormat.OpenXml.Packaging;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Rectification;
+using Mingcha.Web.Features.Scoring;
+
+namespace Mingcha.IntegrationTests.Scoring;
+
+/// <summary>
+/// A whole campaign over HTTP (EV-1..EV-12, RCT-6, SAT-4): set-up, import, live forms and a sitting, an open inspection,
+/// a refused notice, computation, explanation, closing (reproduced), publication and the yearly assessment.
+/// Runs on SQLite and, with MINGCHA_TEST_POSTGRES, on PostgreSQL.
+/// </summary>
+public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<RectificationApp>
+{
+    private sealed record Created(Guid Id);
+    private sealed record CampaignDto(Guid Id, string Status, int Sections, Guid? ComputationId, Guid? CircularOutcomeId);
+    private sealed record SittingDto(Guid Id, string Token, string Link);
+    private sealed record Row(Guid SectionId, string SectionName, int Rank, decimal Total, decimal Composite, bool Rescaled, decimal Rectification, string Consequence, DateOnly? DueOn);
+    private sealed record Ranking(Guid CampaignId, string Status, Guid? ComputationId, bool Final, List<Row> Rows);
+    private sealed record Report(bool Stored, int Rows, int Errors, List<RowError> Problems);
+    private sealed record RowError(int Row, string Column, string Rule, string Message);
+    private sealed record Reproduction(bool Reproduced, int Sections, List<string> Differences);
+
+    private sealed record World(HttpClient Office, Guid Category, Guid UnitA, Guid A1, Guid A2, Guid UnitB, Guid B1, Guid UnitC, Guid V, Guid Outsider,
+        string CodeA1, Guid Notice);
+
+    private static readonly string Tag = Guid.NewGuid().ToString("N")[..6];
+
+    private async Task<World> WorldAsync()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new RectificationKit(app, office);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var cat = (await (await office.PostJsonAsync("/api/v1/categories", new { code = $"ev-{tag}", name = "综合管理类" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        async Task<Guid> Unit(string name) =>
+            (await (await office.PostJsonAsync("/api/v1/units", new { code = $"ev-{name}-{tag}", name = name + tag, categoryId = cat, year = 2026 })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        async Task<Guid> Section(Guid unit, string code, string name) =>
+            (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = $"{code}-{tag}", name, kind = "InternalSection" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var a = await Unit("财政局");
+        var a1 = await Section(a, "A1", "预算科");
+        var a2 = await Section(a, "A2", "国库科");
+        var b = await Unit("民政局");
+        var b1 = await Section(b, "B1", "社会救助科");
+        // A unit without a category this year: its section is outside the campaign.
+        var outsiderUnit = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"ev-out-{tag}", name = "局外" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var outsider = await Section(outsiderUnit, "X1", "局外科");
+
+        // C: an open inspection accepted on 2026-11-10 with two confirmed findings; their notice refused (EV-6: −10).
+        var c = await kit.CaseAsync(findings: 2, kind: "Open");
+        await (await office.PutJsonAsync($"/api/v1/units/{c.UnitId}/category", new { year = 2026, categoryId = cat })).ExpectAsync(HttpStatusCode.NoContent);
+        await kit.ConfirmAsync([.. c.Findings]);
+        var notice = await kit.IssueAsync(c.UnitId, c.Findings);
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/refusal", new { reason = "拒不整改且无正当理由" })).ExpectAsync(HttpStatusCode.NoContent);
+        return new World(office, cat, a, a1, a2, b, b1, c.UnitId, c.SectionId, outsider, $"A1-{tag}", notice.Id);
+    }
+
+    private static MultipartFormDataContent Csv(string text)
+    {
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(text));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        return new MultipartFormDataContent { { file, "file", "测评.csv" } };
+    }
+
+    private static async Task<Guid> CampaignAsync(World w, object? rules = null)
+    {
+        var c = await (await w.Office.PostJsonAsync("/api/v1/scoring/campaigns", new { year = 2026, name = "2026年内设机构测评" + Tag, from = "2026-01-01", to = "2026-12-31", rules }))
+            .ReadAsync<CampaignDto>(HttpStatusCode.Created);
+        await (await w.Office.PutJsonAsync($"/api/v1/scoring/campaigns/{c.Id}/sections", new { categoryIds = new[] { w.Category } })).ExpectAsync(HttpStatusCode.OK);
+        return c.Id;
+    }
+
+    [Fact]
+    [Trait("Rule", "EV-1")]
+    [Trait("Rule", "EV-2")]
+    [Trait("Rule", "EV-3")]
+    [Trait("Rule", "EV-4")]
+    [Trait("Rule", "EV-5")]
+    [Trait("Rule", "EV-6")]
+    [Trait("Rule", "EV-7")]
+    [Trait("Rule", "EV-8")]
+    [Trait("Rule", "EV-10")]
+    [Trait("Rule", "EV-12")]
+    public async Task WholeCampaign_FromSetUpToPublication_GivesS4sFiguresAndExplainsThem()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+
+        // EV-1: S4's numbers by default; weights that do not sum to 100% are refused naming EV-5.
+        await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new { year = 2026, name = "错权重", from = "2026-01-01", to = "2026-12-31",
+            rules = new { weightInstant = 20, weightMonthly = 20, weightInspection = 10, weightConcentrated = 40 } })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-5");
+        var id = await CampaignAsync(w);
+        var campaign = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}");
+        Assert.Equal(4, campaign.GetProperty("sections").GetInt32());
+        Assert.Equal(50m, campaign.GetProperty("rules").GetProperty("weightConcentrated").GetDecimal());
+        Assert.Equal("Rescale", campaign.GetProperty("rules").GetProperty("policy").GetString());
+
+        // Nothing is taken before the campaign opens.
+        var point = await app.ClientAsAsync(Roles.MonitoringPoint);
+        await (await point.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.B1, method = "Instant", grade = "Excellent", on = "2026-11-16" }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "EV-1");
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        // EV-1: an open campaign's rules no longer change.
+        await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{id}", new { year = 2026, name = "改", from = "2026-01-01", to = "2026-12-31" }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "EV-1");
+
+        // EV-2: an import with one bad row stores nothing and names the row and rule.
+        var before = await app.WithDbAsync(db => db.Evaluations.CountAsync(e => e.CampaignId == id));
+        var bad = await office.PostAsync($"/api/v1/scoring/campaigns/{id}/import",
+            Csv($"科室代码,测评方式,等次,日期\n{w.CodeA1},即时,优,2026-03-01\n{w.CodeA1},即时,甲等,2026-03-02\n"));
+        var report = await bad.ReadAsync<Report>(HttpStatusCode.UnprocessableEntity);
+        Assert.False(report.Stored);
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal((3, "等次", "EV-3"), (problem.Row, problem.Column, problem.Rule));
+        Assert.Equal(before, await app.WithDbAsync(db => db.Evaluations.CountAsync(e => e.CampaignId == id)));
+        var good = await office.PostAsync($"/api/v1/scoring/campaigns/{id}/import",
+            Csv($"科室代码,测评方式,等次,日期,备注\n{w.CodeA1},即时,优,2026-03-01,\n{w.CodeA1},instant,较差,2026-03-02,\n{w.CodeA1},综合,较差,2026-03-31,三月\n{w.CodeA1},monthly,poor,2026-04-30,四月\n"));
+        Assert.Equal(4, (await good.ReadAsync<Report>()).Rows);
+
+        // EV-2, EV-3: a monitoring point's instant form; bad grades, sections outside the campaign, days outside the period are refused.
+        await (await point.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.B1, method = "Instant", grade = "Excellent", on = "2026-11-16" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await point.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.B1, method = "Instant", grade = 7, on = "2026-11-16" }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-3");
+        await (await point.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.Outsider, method = "Instant", grade = "Good", on = "2026-11-16" }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-1");
+        await (await point.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.B1, method = "Monthly", grade = "Good", on = "2027-01-05" }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-1");
+        await (await point.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.B1, method = "Inspection", grade = "Good", on = "2026-11-16" }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-2");
+
+        // EV-2: a concentrated sitting: two anonymous phones through the link, one paper ballot entered by the Office.
+        var sitting = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/sittings", new { title = "社会各界代表集中测评", heldOn = "2026-11-16" }))
+            .ReadAsync<SittingDto>(HttpStatusCode.Created);
+        var anon = app.NewClient();
+        var sheet = await anon.GetAsync<JsonElement>($"/api/v1/scoring/sit/{sitting.Token}");
+        Assert.Equal(4, sheet.GetProperty("sections").GetArrayLength());
+        foreach (var key in new[] { "phone-one-1234", "phone-two-5678" })
+            await (await anon.PostJsonAsync($"/api/v1/scoring/sit/{sitting.Token}", new
+            {
+                ballotKey = key,
+                grades = new object[] { new { sectionId = w.A1, grade = "Excellent" }, new { sectionId = w.A2, grade = "Good" }, new { sectionId = w.B1, grade = "Bad" } },
+            })).ExpectAsync(HttpStatusCode.OK);
+        await (await anon.PostJsonAsync($"/api/v1/scoring/sit/{sitting.Token}", new { ballotKey = "phone-one-1234", grades = new object[] { new { sectionId = w.A1, grade = "Bad" } } }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "EV-2");
+        await (await office.PostJsonAsync($"/api/v1/scoring/sittings/{sitting.Id}/paper", new { grades = new object[] { new { sectionId = w.A1, grade = "Fair" } } }))
+            .ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/scoring/sittings/{sitting.Id}/paper", new { grades = new object[] { new { sectionId = w.A1, grade = "Bad" } } }))
+            .ExpectAsync(HttpStatusCode.OK);
+
+        // EV-4..EV-8: the computation.
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectAsync(HttpStatusCode.OK);
+        var ranking = await office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results");
+        var rows = ranking.Rows.ToDictionary(r => r.SectionId);
+        // A1: instant 0.75, monthly 0.5, concentrated (优 优 一般 差) 0.75, no inspection: rescaled over 90%.
+        Assert.Equal(Math.Round(20m + 62.5m / 90m * 80m, 12), Math.Round(rows[w.A1].Total, 12));
+        Assert.True(rows[w.A1].Rescaled);
+        // A2: concentrated 良 良 = 5/6 alone: 20 + 66.67.
+        Assert.Equal(Math.Round(20m + 75m / 90m * 80m, 12), Math.Round(rows[w.A2].Total, 12));
+        // B1: instant 优 (1), concentrated 差 差 (1/3): (20 + 50/3) / 70 × 80 + 20 = 61.90…: below 70.
+        Assert.Equal(Math.Round(20m + (20m + 50m / 3m) / 70m * 80m, 12), Math.Round(rows[w.B1].Total, 12));
+        Assert.Equal("RectifyAndAccount", rows[w.B1].Consequence);
+        // V: its open inspection with two confirmed findings grades 一般 (decision 012): 2/3 × 80; the refused notice costs 10.
+        Assert.Equal(10m, rows[w.V].Rectification);
+        Assert.Equal(Math.Round(10m + 60m / 90m * 80m, 12), Math.Round(rows[w.V].Total, 12));
+        Assert.Equal([1, 2, 3, 4], new[] { w.A2, w.A1, w.V, w.B1 }.Select(s => rows[s].Rank));
+        Assert.Equal("Satisfied", rows[w.A2].Consequence);
+
+        // EV-12: the explanation names the counts, weights, policy and the problem behind each figure.
+        var why = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{w.V}");
+        Assert.Equal("Rescale", why.GetProperty("policy").GetString());
+        var inspection = why.GetProperty("methods").EnumerateArray().Single(m => m.GetProperty("method").GetString() == "Inspection");
+        Assert.Equal(1, inspection.GetProperty("count").GetInt32());
+        Assert.Equal(100m, inspection.GetProperty("appliedWeight").GetDecimal());
+        var p = Assert.Single(why.GetProperty("problems").EnumerateArray());
+        Assert.Equal((w.Notice, "Refused", 10m), (p.GetProperty("noticeId").GetGuid(), p.GetProperty("result").GetString(), p.GetProperty("cost").GetDecimal()));
+        var drill = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{w.A1}/evaluations?method=Concentrated&grade=Bad");
+        Assert.Equal(1, drill.GetArrayLength());
+
+        // The pages: the ranking, the explanation with its drill-down, the sitting's phone page, the forms, the overview.
+        async Task<string> Page(HttpClient client, string path)
+        {
+            var response = await client.GetAsync(path);
+            await response.ExpectAsync(HttpStatusCode.OK);
+            return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        }
+        Assert.Contains("国库科", await Page(office, $"/Scoring/Campaign/{id}"), StringComparison.Ordinal);
+        var explained = await Page(office, $"/Scoring/Result/{id}/{w.A1}?method=Concentrated&grade=Bad");
+        Assert.Contains(ScoringShow(rows[w.A1].Total), explained, StringComparison.Ordinal);
+        Assert.Contains("evaluation-lines", explained, StringComparison.Ordinal);
+        Assert.Contains("社会救助科", await Page(anon, $"/Scoring/Sit/{sitting.Token}"), StringComparison.Ordinal);
+        Assert.Contains("即时监测表", await Page(point, "/Scoring/Form"), StringComparison.Ordinal);
+        Assert.Contains("complaints-placeholder", await Page(office, "/Scoring/Overview?year=2026"), StringComparison.Ordinal);
+        Assert.Contains("整改局", await Page(office, "/Scoring/Assessment?year=2026"), StringComparison.Ordinal); // the refused notice's points (EV-11)
+
+        // EV-1: closing computes the final results; nothing more is taken; the results reproduce exactly.
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await point.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.B1, method = "Instant", grade = "Bad", on = "2026-11-16" }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "EV-1");
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectRuleAsync(HttpStatusCode.Conflict, "EV-1");
+        var again = await office.GetAsync<Reproduction>($"/api/v1/scoring/campaigns/{id}/reproduce");
+        Assert.True(again.Reproduced, string.Join("\n", again.Differences));
+        Assert.Equal(4, again.Sections);
+
+        // EV-10: nothing public before publication; then the results without an account, a praise circular, deadlines from the calendar.
+        var anonymous = app.NewClient();
+        await (await anonymous.GetAsync($"/api/v1/public/scoring/campaigns/{id}")).ExpectAsync(HttpStatusCode.NotFound);
+        var published = await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/publish", null)).ReadAsync<CampaignDto>();
+        Assert.Equal("Published", published.Status);
+        Assert.NotNull(published.CircularOutcomeId);
+        var pub = await anonymous.GetAsync<Ranking>($"/api/v1/public/scoring/campaigns/{id}");
+        Assert.Equal(4, pub.Rows.Count);
+        Assert.Equal(new DateOnly(2026, 12, 7), pub.Rows.Single(r => r.SectionId == w.B1).DueOn); // 15 working days after Monday 2026-11-16
+        var page = WebUtility.HtmlDecode(await (await anonymous.GetAsync($"/Public/Scoring/{id}")).Content.ReadAsStringAsync());
+        Assert.Contains("社会救助科", page, StringComparison.Ordinal);
+
+        // EV-8: the head of a section below 70 is held accountable through the rectification module, resting on confirmed findings.
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.B1}/accountability", new { measure = "Criticism", personName = "王科长", text = "测评得分低于70分" }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "RCT-5");
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.V}/accountability", new { measure = "Criticism", personName = "李科长", text = "测评得分低于70分" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.A2}/accountability", new { measure = "Criticism", personName = "赵科长", text = "不应问责" }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-8");
+    }
+
+    private static string ScoringShow(decimal d) => Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    [Trait("Rule", "EV-9")]
+    [Trait("Rule", "EV-11")]
+    [Trait("Rule", "RCT-6")]
+    [Trait("Rule", "SAT-4")]
+    [Trait("Rule", "SEC-2")]
+    public async Task YearlyAssessment_WhenACampaignClosed_HoldsResultsPointsLostCoefficientAndIsExported()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        var id = await CampaignAsync(w, new { policy = "CountAsZero" });
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.A1, method = "Concentrated", grade = "Excellent", on = "2026-11-16" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        var ranking = await office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results");
+        // EV-5 counted as zero: A1's only evaluation (优, weight 50%) gives 0.5 × 80 + 20 = 60.
+        Assert.Equal(60m, ranking.Rows.Single(r => r.SectionId == w.A1).Total);
+        Assert.False(ranking.Rows.Single(r => r.SectionId == w.A1).Rescaled);
+
+        var table = await office.GetAsync<JsonElement>("/api/v1/scoring/assessments/2026");
+        var units = table.GetProperty("units").EnumerateArray().ToDictionary(u => u.GetProperty("unitId").GetGuid());
+        // RCT-6 / EV-11: unit C lost the refused notice's points in the ledger; its campaign result is there too.
+        Assert.True(units[w.UnitC].GetProperty("pointsLost").GetDecimal() > 0m);
+        Assert.Contains(units[w.UnitC].GetProperty("campaigns").EnumerateArray(), c => c.GetProperty("campaignId").GetGuid() == id);
+        // SAT-4: no ratings this year, coefficient 1; a bottom section costs the unit its awards (EV-8).
+        Assert.Equal(1m, units[w.UnitA].GetProperty("coefficient").GetDecimal());
+        Assert.Equal(0.25m, units[w.UnitA].GetProperty("composite").GetDecimal()); // A1 0.5, A2 0
+        Assert.True(units[w.UnitA].GetProperty("excellenceIneligible").GetBoolean());
+
+        var xlsx = await (await office.GetAsync("/api/v1/scoring/assessments/2026/xlsx")).Content.ReadAsByteArrayAsync();
+        using (var doc = SpreadsheetDocument.Open(new MemoryStream(xlsx), false))
+            Assert.Contains("财政局", doc.WorkbookPart!.SharedStringTablePart?.SharedStringTable.InnerText ?? doc.WorkbookPart.WorksheetParts.First().Worksheet.InnerText, StringComparison.Ordinal);
+        var issued = await (await office.PostAsync($"/api/v1/scoring/assessments/2026/document?unitId={w.UnitA}", null)).ReadAsync<JsonElement>(HttpStatusCode.Created);
+        Assert.False(string.IsNullOrEmpty(issued.GetProperty("number").GetString()));
+
+        // SEC-2: a liaison sees their own unit only; another unit's explanation is missing.
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitB);
+        var mine = await liaison.GetAsync<JsonElement>("/api/v1/scoring/assessments/2026");
+        Assert.All(mine.GetProperty("units").EnumerateArray(), u => Assert.Equal(w.UnitB, u.GetProperty("unitId").GetGuid()));
+        Assert.All((await liaison.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results")).Rows, r => Assert.Equal(w.B1, r.SectionId));
+        await (await liaison.GetAsync($"/api/v1/scoring/campaigns/{id}/results/{w.A1}")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await liaison.GetAsync($"/api/v1/scoring/campaigns/{id}/results/{w.A1}/evaluations")).ExpectAsync(HttpStatusCode.NotFound);
+    }
+}
