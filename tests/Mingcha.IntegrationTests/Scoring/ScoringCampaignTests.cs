@@ -196,7 +196,7 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         Assert.Contains("evaluation-lines", explained, StringComparison.Ordinal);
         Assert.Contains("社会救助科", await Page(anon, $"/Scoring/Sit/{sitting.Token}"), StringComparison.Ordinal);
         Assert.Contains("即时监测表", await Page(point, "/Scoring/Form"), StringComparison.Ordinal);
-        Assert.Contains("complaints-placeholder", await Page(office, "/Scoring/Overview?year=2026"), StringComparison.Ordinal);
+        Assert.Contains("按期答复", await Page(office, "/Scoring/Overview?year=2026"), StringComparison.Ordinal);
         Assert.Contains("整改局", await Page(office, "/Scoring/Assessment?year=2026"), StringComparison.Ordinal); // the refused notice's points (EV-11)
 
         // EV-1: closing computes the final results; nothing more is taken; the results reproduce exactly.

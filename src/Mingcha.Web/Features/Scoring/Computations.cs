@@ -45,16 +45,18 @@ public sealed class Computations(MingchaDb db, TimeProvider time, Evaluations ev
         var now = time.GetUtcNow().UtcDateTime;
         var comp = new ScoreComputation(campaignId, number, final, cells.Sum(x => x.Count), sections.Count, by.UserId() ?? "", now);
         db.ScoreComputations.Add(comp);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        foreach (var r in computed)
-            db.ScoreResults.Add(new ScoreResult(comp.Id, r.Section.SectionId, r.Section.UnitId, r.Section.CategoryId, CountsText(r.Counts), r.Score.Composite.Value,
-                r.Score.Composite.Rescaled, r.Score.Rectification.Value, r.Score.Rectification.Deducted, r.Score.Rectification.Problems, r.Score.Total, r.Rank, r.Consequence));
-        foreach (var p in problems) db.ScoreProblems.Add(new ScoreProblem(comp.Id, p.NoticeId, p.SectionId, p.Result));
-        db.ChangeTracker.DetectChanges();
         if (final) c.Close(comp.Id, now); else c.Computed(comp.Id);
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        // The computation (audited) and the campaign's state through EF; its 10,000s of result rows, which are derived
+        // figures the audited computation names, through BulkInsert without the change tracker, all in one transaction.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await BulkInsert.InsertAsync(db, computed.Select(r => new ScoreResult(comp.Id, r.Section.SectionId, r.Section.UnitId, r.Section.CategoryId, CountsText(r.Counts),
+                r.Score.Composite.Value, r.Score.Composite.Rescaled, r.Score.Rectification.Value, r.Score.Rectification.Deducted, r.Score.Rectification.Problems,
+                r.Score.Total, r.Rank, r.Consequence)).ToList(), ct);
+            await BulkInsert.InsertAsync(db, problems.Select(p => new ScoreProblem(comp.Id, p.NoticeId, p.SectionId, p.Result)).ToList(), ct);
+            await tx.CommitAsync(ct);
+        }
         db.ChangeTracker.Clear();
         return new ComputationDto(comp.Id, campaignId, number, final, comp.Evaluations, comp.Sections, now);
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Complaints;
 using Mingcha.Domain.Rectification;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Calendar;
@@ -11,14 +12,14 @@ namespace Mingcha.Web.Features.Scoring;
 /// <summary>
 /// The leaders' overview of a year across modules: rounds and visits against targets, findings by deduction item, notices
 /// open and overdue, satisfaction by unit, outcomes (sanctions), the evaluation campaigns. Covert work counts only once its
-/// findings were sent (INS-9). Complaints are being built in parallel: their place is marked, with no figures.
+/// findings were sent (INS-9); complaints of the year by how they stand and how timely they were answered (CMP-7).
 /// </summary>
 public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, SatisfactionRates rates)
 {
     public sealed record Figure(string Key, string Label, long Value, string? Link);
     public sealed record UnitRate(Guid UnitId, string UnitName, int Counted, decimal? Rate);
     public sealed record Overview(int Year, IReadOnlyList<Figure> Inspections, IReadOnlyList<Figure> FindingsByItem, IReadOnlyList<Figure> Notices,
-        IReadOnlyList<UnitRate> Satisfaction, IReadOnlyList<Figure> Outcomes, IReadOnlyList<Figure> Campaigns, string ComplaintsNote);
+        IReadOnlyList<UnitRate> Satisfaction, IReadOnlyList<Figure> Outcomes, IReadOnlyList<Figure> Campaigns, IReadOnlyList<Figure> Complaints);
 
     public async Task<Overview> ForYearAsync(int year, CancellationToken ct)
     {
@@ -77,8 +78,26 @@ public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, Sati
         var campaigns = await db.Campaigns.AsNoTracking().Where(c => c.Year == year).Select(c => new { c.Id, c.Name, c.Status }).ToListAsync(ct);
         var campaignFigures = campaigns.Select(c => new Figure(c.Id.ToString(), c.Name, (long)c.Status, $"/Scoring/Campaign/{c.Id}")).ToList();
 
+        var complaints = await db.Complaints.AsNoTracking().Where(c => c.ReceivedOn >= new DateOnly(year, 1, 1) && c.ReceivedOn <= new DateOnly(year, 12, 31))
+            .GroupBy(c => new { c.Status, c.Kind, c.AnsweredLate, Overdue = c.Status == ComplaintStatus.Assigned && c.LastDay < today })
+            .Select(g => new { g.Key.Status, g.Key.Kind, g.Key.AnsweredLate, g.Key.Overdue, N = g.Count() }).ToListAsync(ct);
+        long Count(Func<ComplaintStatus, bool> status, Func<bool, bool>? late = null) =>
+            complaints.Where(c => status(c.Status) && (late is null || late(c.AnsweredLate))).Sum(c => (long)c.N);
+        var answered = (Func<ComplaintStatus, bool>)(s => s is ComplaintStatus.Answered or ComplaintStatus.Closed or ComplaintStatus.UnderReview);
+        var complaintFigures = new List<Figure>
+        {
+            new("received", "收到投诉", complaints.Sum(c => (long)c.N), "/Complaints"),
+            new("suggestions", "按建议处理", complaints.Where(c => c.Kind == ComplaintKind.Suggestion).Sum(c => (long)c.N), "/Complaints"),
+            new("notAccepted", "不予受理", Count(s => s == ComplaintStatus.NotAccepted), "/Complaints?status=NotAccepted"),
+            new("answeredOnTime", "按期答复", Count(answered, late => !late), "/Complaints"),
+            new("answeredLate", "逾期答复", Count(answered, late => late), "/Complaints"),
+            new("overdue", "已逾期未答复", complaints.Where(c => c.Overdue).Sum(c => (long)c.N), "/Complaints?overdue=true"),
+            new("underReview", "不满意复核", Count(s => s == ComplaintStatus.UnderReview), "/Complaints?status=UnderReview"),
+            new("closed", "办结", Count(s => s == ComplaintStatus.Closed), "/Complaints?status=Closed"),
+        };
+
         return new Overview(year, inspections, byItem, noticeFigures, satisfaction.OrderByDescending(s => s.Rate ?? -1m).ToList(), outcomeFigures, campaignFigures,
-            "投诉模块正在建设中，投诉数据接入后在此显示（CMP）。 Complaints are being built; their figures will appear here (CMP).");
+            complaintFigures);
     }
 
     private static string OutcomeLabel(OutcomeKind kind, OutcomeMeasure measure) => (kind, measure) switch
