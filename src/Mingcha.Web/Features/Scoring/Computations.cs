@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Mingcha.Domain.Rectification;
 using Mingcha.Domain.Scoring;
 using Mingcha.Web.Data;
@@ -89,12 +92,39 @@ public sealed class Computations(MingchaDb db, TimeProvider time, Evaluations ev
         await db.CampaignSections.AsNoTracking().Where(s => s.CampaignId == campaignId)
             .Select(s => new SectionRow(s.SectionId, s.UnitId, s.CategoryId)).ToListAsync(ct);
 
-    /// <summary>The one aggregate query: evaluations counted by section, method and grade.</summary>
-    internal async Task<List<Cell>> CellsAsync(Guid campaignId, CancellationToken ct) =>
-        (await db.Evaluations.AsNoTracking().Where(e => e.CampaignId == campaignId)
-            .GroupBy(e => new { e.SectionId, e.Method, e.Grade })
-            .Select(g => new { g.Key.SectionId, g.Key.Method, g.Key.Grade, Count = g.LongCount() }).ToListAsync(ct))
-        .Select(x => new Cell(x.SectionId, x.Method, x.Grade, x.Count)).ToList();
+    /// <summary>
+    /// The one aggregate query: evaluations counted by section, method and grade. Read with a plain data reader: EF's LINQ
+    /// grouping materialised the ~180,000 groups of a large campaign at about twice the cost of the scan itself.
+    /// </summary>
+    internal async Task<List<Cell>> CellsAsync(Guid campaignId, CancellationToken ct)
+    {
+        var entity = db.Model.FindEntityType(typeof(Evaluation))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened) await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var (section, method, grade) = (Column(nameof(Evaluation.SectionId)), Column(nameof(Evaluation.Method)), Column(nameof(Evaluation.Grade)));
+            command.CommandText = $"SELECT {section}, {method}, {grade}, COUNT(*) FROM {sql.DelimitIdentifier(table.Name, table.Schema)} " +
+                $"WHERE {Column(nameof(Evaluation.CampaignId))} = {sql.GenerateParameterNamePlaceholder("c")} GROUP BY {section}, {method}, {grade}";
+            var mapping = (RelationalTypeMapping)entity.FindProperty(nameof(Evaluation.CampaignId))!.GetRelationalTypeMapping();
+            command.Parameters.Add(mapping.CreateParameter(command, sql.GenerateParameterName("c"), campaignId, nullable: false));
+            var cells = new List<Cell>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                cells.Add(new Cell(reader.GetGuid(0), (EvaluationMethod)reader.GetInt32(1), (Grade)reader.GetInt32(2), reader.GetInt64(3)));
+            return cells;
+        }
+        finally
+        {
+            if (opened) await db.Database.CloseConnectionAsync();
+        }
+    }
 
     internal static List<Computed> Compute(CampaignRules rules, IReadOnlyList<SectionRow> sections, IEnumerable<Cell> cells,
         IEnumerable<(Guid SectionId, RectificationResult Result)> problems)
