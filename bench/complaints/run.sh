@@ -2,12 +2,15 @@
 # Complaints at scale (issue 6): 1,000,000 complaints in SQLite; public intake with duplicate detection (target p95 < 50 ms)
 # and the Office's filtered list with 32 concurrent users (target p95 < 200 ms), wrk on loopback against a Release build.
 # Usage: bench/complaints/run.sh [complaints]   (needs wrk, python3, curl)
+#   SEED_ONLY=1  publish, migrate and seed, then stop (seeding 1,000,000 takes 10 to 30 minutes);
+#   REUSE=1      keep an earlier seeded folder of the same size (the app applies newer migrations to it at start).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 N=${1:-1000000}
 WORK=${BENCH_DIR:-/tmp/mingcha-bench/complaints}
 PORT=${BENCH_PORT:-5091}
-rm -rf "$WORK" && mkdir -p "$WORK/data"
+SEEDED="$WORK/data/.seeded-$N"
+if [[ ${REUSE:-0} == 1 && -f $SEEDED ]]; then FRESH=0; rm -rf "$WORK/app"; else FRESH=1; rm -rf "$WORK" && mkdir -p "$WORK/data"; fi
 dotnet publish ../../src/Mingcha.Web -c Release -o "$WORK/app" -nologo -v quiet
 APP=(dotnet "$WORK/app/Mingcha.Web.dll" --Mingcha:DataFolder="$WORK/data" --Mingcha:LoadDemoData=true --Mingcha:RunJobs=false
      --Mingcha:Complaints:PublicPermitsPerHour=100000000 --urls "http://127.0.0.1:$PORT")
@@ -15,11 +18,13 @@ start() { ASPNETCORE_ENVIRONMENT=Production "${APP[@]}" > "$WORK/app.log" 2>&1 &
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; }
 
 start; stop                                   # migrate, load the demo city and the official calendar
-time python3 seed.py "$WORK/data/mingcha.db" "$N"
-cd "$WORK/app" && PASSWORD=$(dotnet Mingcha.Web.dll create-admin --user bench-office --role OfficeStaff --Mingcha:DataFolder="$WORK/data" | grep -oP '(?<=\(shown once\): )\S+'); cd - >/dev/null
+if [[ $FRESH == 1 ]]; then time python3 seed.py "$WORK/data/mingcha.db" "$N"; touch "$SEEDED"; fi
+[[ ${SEED_ONLY:-0} == 1 ]] && exit 0
+USER_NAME=bench-office-$RANDOM
+cd "$WORK/app" && PASSWORD=$(dotnet Mingcha.Web.dll create-admin --user $USER_NAME --role OfficeStaff --Mingcha:DataFolder="$WORK/data" | grep -oP '(?<=\(shown once\): )\S+'); cd - >/dev/null
 start
 UNITS=$(python3 -c "import sqlite3,sys; print(','.join(r[0].lower() for r in sqlite3.connect(sys.argv[1]).execute('SELECT \"Id\" FROM \"Units\"')))" "$WORK/data/mingcha.db")
-COOKIE=$(curl -s -c - -H 'Content-Type: application/json' -d "{\"userName\":\"bench-office\",\"password\":\"$PASSWORD\"}" "http://127.0.0.1:$PORT/api/v1/auth/login" \
+COOKIE=$(curl -s -c - -H 'Content-Type: application/json' -d "{\"userName\":\"$USER_NAME\",\"password\":\"$PASSWORD\"}" "http://127.0.0.1:$PORT/api/v1/auth/login" \
   | awk '$6 ~ /^mingcha/ {printf "%s=%s; ", $6, $7}')
 export UNITS COOKIE
 echo "== warm-up"; wrk -t2 -c32 -d5s -s list.lua "http://127.0.0.1:$PORT" >/dev/null

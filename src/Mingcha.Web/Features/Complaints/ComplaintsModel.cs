@@ -26,6 +26,12 @@ public static class ComplaintsModel
             e.HasIndex(c => new { c.UnitId, c.ReceivedAt, c.Id });
             e.HasIndex(c => new { c.Status, c.ReceivedAt, c.Id });
             e.HasIndex(c => new { c.Status, c.LastDay });
+            // The overdue list: complaints in hand, newest first, with their last day in the index (0011). The partial
+            // predicate matches the list's literal `Status = 'Assigned'`, so both providers walk only complaints in hand.
+            e.HasIndex(c => new { c.ReceivedAt, c.Id, c.LastDay }, "IX_Complaints_Assigned_ReceivedAt_Id_LastDay").HasFilter("\"Status\" = 'Assigned'");
+            // Type and channel filters (trends drill-down, the office list): rows already in page order (0011).
+            e.HasIndex(c => new { c.Type, c.ReceivedAt, c.Id });
+            e.HasIndex(c => new { c.Channel, c.ReceivedAt, c.Id });
             e.HasIndex(c => new { c.ComplainantKey, c.UnitId, c.MatterKey });
             e.HasIndex(c => new { c.UnitId, c.MatterKey });
             e.Property(c => c.Number).HasMaxLength(32);
