@@ -127,7 +127,7 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
             try
             {
                 await db.SaveChangesAsync(ct);
-                await new Organisation.Import.BulkInsert(db).InsertAsync(targets, ct);
+                await BulkInsert.InsertAsync(db, targets, ct);
                 await transaction.CommitAsync(ct);
             }
             finally

@@ -31,7 +31,7 @@ internal sealed class OrgImportRun
     private readonly int _year;
     private readonly DateOnly _today;
     private readonly bool _write;
-    private readonly BulkInsert _insert;
+    private readonly BulkInserter _insert;
     private readonly Dictionary<SheetKind, SheetTally> _tallies = Sheets.ToDictionary(s => s.Kind, s => new SheetTally(s));
     private readonly HashSet<SheetKind> _broken = [];
     private bool _smallSheetsWritten;
@@ -80,7 +80,7 @@ internal sealed class OrgImportRun
         _year = today.Year;
         _today = today;
         _write = write;
-        _insert = new BulkInsert(db);
+        _insert = new BulkInserter(db);
     }
 
     public ErrorLog Errors { get; }

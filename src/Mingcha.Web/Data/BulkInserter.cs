@@ -1,13 +1,13 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Mingcha.Web.Data;
 using Npgsql;
 
-namespace Mingcha.Web.Features.Organisation.Import;
+namespace Mingcha.Web.Data;
 
 /// <summary>
 /// Inserts many new entities on the connection and transaction of the context, bypassing the change tracker:
@@ -16,10 +16,14 @@ namespace Mingcha.Web.Features.Organisation.Import;
 /// Table, columns and value conversions (enums as text, UTC dates, SQLite's text GUIDs) come from the EF model
 /// and its type mappings, so the rows are exactly what EF itself would write on either provider.
 /// The entities are still built by their constructors, so their rules hold.
+/// Used by the organisation import, the nightly escalation and the scoring computation (decisions 004 and 013); rows
+/// written this way are not audited one by one: the caller writes a summary audit event in the same transaction.
+/// A constraint violation throws the provider's <see cref="DbException"/> and the caller's transaction rolls back.
 /// </summary>
-internal sealed class BulkInsert(MingchaDb db)
+public sealed class BulkInserter(MingchaDb db)
 {
-    private readonly Dictionary<Type, Table> _tables = [];
+    // A table's columns, statements and converters, worked out once per model and entity type.
+    private static readonly ConcurrentDictionary<(IModel, Type), Table> Tables = new();
 
     public long RowsWritten { get; private set; }
 
@@ -80,14 +84,14 @@ internal sealed class BulkInsert(MingchaDb db)
         await copy.CompleteAsync(ct);
     }
 
-    private Table TableOf(Type type)
-    {
-        if (_tables.TryGetValue(type, out var table)) return table;
-        var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
-        table = new Table(entityType, db.GetService<ISqlGenerationHelper>());
-        _tables[type] = table;
-        return table;
-    }
+    private Table TableOf(Type type) =>
+        Tables.GetOrAdd((db.Model, type), static (key, sql) =>
+        {
+            var entityType = key.Item1.FindEntityType(key.Item2) ?? throw new InvalidOperationException($"{key.Item2.Name} is not in the model.");
+            foreach (var p in entityType.GetProperties())
+                if (p.IsShadowProperty()) throw new NotSupportedException($"Bulk inserts: {key.Item2.Name}.{p.Name} is a shadow property.");
+            return new Table(entityType, sql);
+        }, db.GetService<ISqlGenerationHelper>());
 
     /// <summary>A column: its property, and its type mapping, whose converter gives the value as stored (an enum as text, for example).</summary>
     private sealed record Column(IProperty Property, RelationalTypeMapping Mapping)
