@@ -24,11 +24,11 @@ public static class ComplaintsModel
             e.HasIndex(c => new { c.ReceivedAt, c.Id });
             e.HasIndex(c => new { c.UnitId, c.Status, c.ReceivedAt, c.Id });
             e.HasIndex(c => new { c.UnitId, c.ReceivedAt, c.Id });
-            e.HasIndex(c => new { c.Status, c.ReceivedAt, c.Id });
+            // The status filter, and the overdue list (Status = Assigned and LastDay before today): LastDay is in the index
+            // (0011), so the walk past complaints in hand that are not yet overdue reads no table rows (130 ms → 2.5 ms
+            // at a million complaints). SQLite's planner would not pick a partial index for it over this one.
+            e.HasIndex(c => new { c.Status, c.ReceivedAt, c.Id, c.LastDay });
             e.HasIndex(c => new { c.Status, c.LastDay });
-            // The overdue list: complaints in hand, newest first, with their last day in the index (0011). The partial
-            // predicate matches the list's literal `Status = 'Assigned'`, so both providers walk only complaints in hand.
-            e.HasIndex(c => new { c.ReceivedAt, c.Id, c.LastDay }, "IX_Complaints_Assigned_ReceivedAt_Id_LastDay").HasFilter("\"Status\" = 'Assigned'");
             // Type and channel filters (trends drill-down, the office list): rows already in page order (0011).
             e.HasIndex(c => new { c.Type, c.ReceivedAt, c.Id });
             e.HasIndex(c => new { c.Channel, c.ReceivedAt, c.Id });

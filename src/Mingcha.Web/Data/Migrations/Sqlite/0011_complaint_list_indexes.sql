@@ -1,7 +1,9 @@
--- 0011: indexes for the Office's complaint list at a million complaints (issue 6): the overdue filter walks only the
--- complaints in hand (partial index, newest first, last day included), and the type and channel filters read rows
--- already in page order. Generated from the EF model (schema-script).
-CREATE INDEX "IX_Complaints_Assigned_ReceivedAt_Id_LastDay" ON "Complaints" ("ReceivedAt", "Id", "LastDay") WHERE "Status" = 'Assigned';
+-- 0011: indexes for the Office's complaint list at a million complaints (issue 6). The status index gains LastDay, so the
+-- overdue filter (Status = 'Assigned' AND LastDay < today, newest first) skips complaints in hand that are not yet
+-- overdue without reading their rows; the type and channel filters read rows already in page order.
+DROP INDEX "IX_Complaints_Status_ReceivedAt_Id";
+
+CREATE INDEX "IX_Complaints_Status_ReceivedAt_Id_LastDay" ON "Complaints" ("Status", "ReceivedAt", "Id", "LastDay");
 
 CREATE INDEX "IX_Complaints_Type_ReceivedAt_Id" ON "Complaints" ("Type", "ReceivedAt", "Id");
 
