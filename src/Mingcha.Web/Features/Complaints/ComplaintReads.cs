@@ -38,9 +38,33 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     /// <summary>The Office's list (all units), a leader's (read-only), or a liaison's (own unit only, SEC-2), newest first, in keyset pages.</summary>
     public async Task<Page> ListAsync(ComplaintViewer viewer, Filter f, CancellationToken ct)
     {
+        var limit = Math.Clamp(f?.Limit ?? 50, 1, 200);
+        var rows = await PageQuery(viewer, f!, limit).ToListAsync(ct);
+        var cal = await calendar.GetAsync(ct);
+        var today = calendar.Today;
+        var items = rows.Take(limit).Select(c =>
+        {
+            var open = c.Status == ComplaintStatus.Assigned && c.LastDay is not null;
+            int? left = open ? SafeLeft(cal, today, c.LastDay!.Value) : null;
+            return new Line(c.Id, c.Number, c.Channel, c.Kind, c.Type, c.Status, c.UnitId, c.UnitName ?? "", c.Matter,
+                c.Anonymous ? null : PersonalData.MaskName(c.ComplainantName), c.ReceivedAt, c.LastDay, left, open && today > c.LastDay!.Value, c.RepeatFlagId is not null, c.Urges);
+        }).ToList();
+        var next = rows.Count > limit ? Cursor(items[^1].ReceivedAt, items[^1].Id) : null;
+        return new Page(items, next);
+    }
+
+    /// <summary>A list row as read from the database (masked and counted in <see cref="ListAsync"/>).</summary>
+    internal sealed record ListRow(Guid Id, string Number, ComplaintChannel Channel, ComplaintKind Kind, ComplaintType Type, ComplaintStatus Status, Guid UnitId,
+        string? UnitName, string Matter, bool Anonymous, string? ComplainantName, DateTime ReceivedAt, DateOnly? LastDay, Guid? RepeatFlagId, int Urges);
+
+    /// <summary>
+    /// One page of the list (limit + 1 rows, to know whether there is a next page): every filter is answered by an index
+    /// that yields rows already in (ReceivedAt, Id) order (docs/complaints.md; a test reads the query plans).
+    /// </summary>
+    internal IQueryable<ListRow> PageQuery(ComplaintViewer viewer, Filter f, int limit)
+    {
         ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(f);
-        var limit = Math.Clamp(f.Limit ?? 50, 1, 200);
         var q = db.Complaints.AsNoTracking();
         if (!viewer.SeesAll) q = q.Where(c => c.UnitId == viewer.UnitId);
         if (f.UnitId is { } unit) q = q.Where(c => c.UnitId == unit);
@@ -55,22 +79,9 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             var (at, id) = ParseCursor(after);
             q = q.Where(c => c.ReceivedAt < at || c.ReceivedAt == at && c.Id.CompareTo(id) < 0);
         }
-        var rows = await q.OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.Id).Take(limit + 1)
-            .Select(c => new
-            {
-                c.Id, c.Number, c.Channel, c.Kind, c.Type, c.Status, c.UnitId, UnitName = db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Name).FirstOrDefault(),
-                c.Matter, c.Anonymous, c.ComplainantName, c.ReceivedAt, c.LastDay, c.RepeatFlagId, c.Urges,
-            }).ToListAsync(ct);
-        var cal = await calendar.GetAsync(ct);
-        var items = rows.Take(limit).Select(c =>
-        {
-            var open = c.Status == ComplaintStatus.Assigned && c.LastDay is not null;
-            int? left = open ? SafeLeft(cal, today, c.LastDay!.Value) : null;
-            return new Line(c.Id, c.Number, c.Channel, c.Kind, c.Type, c.Status, c.UnitId, c.UnitName ?? "", c.Matter,
-                c.Anonymous ? null : PersonalData.MaskName(c.ComplainantName), c.ReceivedAt, c.LastDay, left, open && today > c.LastDay!.Value, c.RepeatFlagId is not null, c.Urges);
-        }).ToList();
-        var next = rows.Count > limit ? Cursor(items[^1].ReceivedAt, items[^1].Id) : null;
-        return new Page(items, next);
+        return q.OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.Id).Take(limit + 1)
+            .Select(c => new ListRow(c.Id, c.Number, c.Channel, c.Kind, c.Type, c.Status, c.UnitId, db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Name).FirstOrDefault(),
+                c.Matter, c.Anonymous, c.ComplainantName, c.ReceivedAt, c.LastDay, c.RepeatFlagId, c.Urges));
     }
 
     private static int? SafeLeft(Mingcha.Domain.Calendar.WorkingCalendar cal, DateOnly today, DateOnly last)
