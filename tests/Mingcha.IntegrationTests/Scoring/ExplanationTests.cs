@@ -93,6 +93,14 @@ public sealed class ExplanationTests(RectificationApp app) : IClassFixture<Recti
         var office = w.Office;
         var liaisonA = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitA);
         var liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitB);
+        // Moving the clock by weeks ends the sessions: sign in again.
+        async Task Later(DateTimeOffset at)
+        {
+            app.Clock.Set(at);
+            office = await app.ClientAsAsync(Roles.OfficeAdmin);
+            liaisonA = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitA);
+            liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitB);
+        }
 
         // Owed only once the results are published.
         await (await liaisonA.PostJsonAsync(Path(w, w.A2), new { text = "未公布" })).ExpectRuleAsync(HttpStatusCode.Conflict, "EV-8");
@@ -128,14 +136,14 @@ public sealed class ExplanationTests(RectificationApp app) : IClassFixture<Recti
         Assert.DoesNotContain(await RemindersAsync(new DateOnly(2026, 12, 2)), r => r.Link!.Contains(w.Campaign.ToString(), StringComparison.Ordinal));
 
         // A files on Friday, in time; the Office sends it back; A files again; the Office accepts. Every step kept.
-        app.Clock.Set(Beijing(2026, 12, 4));
+        await Later(Beijing(2026, 12, 4));
         var filed = await (await liaisonA.PostJsonAsync(Path(w, w.A2), new { text = "稽查科本年度案件积压，已制定整改措施。" })).ReadAsync<Explanation>();
         Assert.Equal(("Filed", false, 1), (filed.Status, filed.Late, filed.Filings));
         await (await liaisonA.PostJsonAsync(Path(w, w.A2), new { text = "再交一次" })).ExpectRuleAsync(HttpStatusCode.Conflict, "EV-8");
         var back = await (await office.PostJsonAsync(Path(w, w.A2, "/send-back"), new { reason = "说明不具体，请补充原因和措施" })).ReadAsync<Explanation>();
         Assert.Equal(("SentBack", "说明不具体，请补充原因和措施"), (back.Status, back.Reason));
         Assert.Contains("说明不具体", await PageAsync(liaisonA, $"/Scoring/Result/{w.Campaign}/{w.A2}"), StringComparison.Ordinal);
-        app.Clock.Set(Beijing(2026, 12, 9));
+        await Later(Beijing(2026, 12, 9));
         var again = await (await liaisonA.PostJsonAsync(Path(w, w.A2), new { text = "补充：积压原因为人员调整；措施为专人督办。" })).ReadAsync<Explanation>();
         // Filed again after the last day, but the first filing was in time: not late (sending back does not make it late).
         Assert.Equal(("Filed", false, 2), (again.Status, again.Late, again.Filings));
