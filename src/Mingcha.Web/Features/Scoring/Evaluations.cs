@@ -18,7 +18,7 @@ namespace Mingcha.Web.Features.Scoring;
 /// concentrated sittings (signed in or through the sitting's link), paper forms entered by the Office, imports, and one
 /// inspection evaluation per accepted open inspection or covert visit (decision 012).
 /// </summary>
-public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.LocalClock clock)
+public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.LocalClock clock, SittingFloodGuard flood)
 {
     public sealed record FileEvaluation(
         [property: Required] Guid? SectionId,
@@ -164,11 +164,13 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     /// EV-2: one representative's grades in a sitting, each one concentrated evaluation. A signed-in representative hands in
     /// one ballot; an anonymous one (through the link) one per ballot key, which the phone keeps.
     /// </summary>
-    public async Task<BallotReceipt> SubmitBallotAsync(string token, Ballot r, ClaimsPrincipal? user, CancellationToken ct)
+    public async Task<BallotReceipt> SubmitBallotAsync(string token, Ballot r, ClaimsPrincipal? user, string? address, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
         var sitting = await SittingByTokenAsync(token, ct);
         var signedIn = user?.Identity?.IsAuthenticated == true ? user.UserId() : null;
+        // A flood through the link is refused before anything is checked or stored (rate limit per address and per sitting).
+        if (signedIn is null) flood.Acquire(sitting.Id, address ?? "?");
         var key = signedIn is not null ? "user:" + signedIn : r.BallotKey?.Trim();
         if (string.IsNullOrEmpty(key) || key.Length < 8)
             throw new FieldException("ballotKey", "缺少测评票标识。 The ballot needs its key.");

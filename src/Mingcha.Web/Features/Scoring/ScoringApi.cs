@@ -16,6 +16,8 @@ public static class ScoringPolicies
     public const string Read = "Scoring.Read";
     /// <summary>Campaigns and their sections: also monitoring points and representatives, who file evaluations.</summary>
     public const string See = "Scoring.See";
+    /// <summary>Filing a written explanation (EV-8): a unit's liaison, for their own unit's sections.</summary>
+    public const string Explain = "Scoring.Explain";
     /// <summary>Instant and monthly forms: monitoring points, and the Office entering paper forms.</summary>
     public const string File = "Scoring.File";
 
@@ -24,6 +26,7 @@ public static class ScoringPolicies
         o.AddPolicy(Manage, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff));
         o.AddPolicy(Read, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader, Roles.UnitLiaison));
         o.AddPolicy(See, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader, Roles.UnitLiaison, Roles.MonitoringPoint, Roles.EvaluationRep));
+        o.AddPolicy(Explain, p => p.RequireRole(Roles.UnitLiaison));
         o.AddPolicy(File, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.MonitoringPoint));
     }
 }
@@ -40,6 +43,9 @@ public static class ScoringApi
         services.AddScoped<CampaignResults>();
         services.AddScoped<YearlyAssessment>();
         services.AddScoped<LeadersOverview>();
+        services.AddScoped<ResultExplanations>();
+        services.AddScoped<Jobs.IReminderSource, ExplanationReminders>();
+        services.AddSingleton<SittingFloodGuard>();
         services.Configure<AuthorizationOptions>(ScoringPolicies.Add);
         return services;
     }
@@ -86,7 +92,7 @@ public static class ScoringApi
             .RequireAuthorization(manage);
         // A sitting's link: anyone holding the token (a representative's phone, signed in or not) reads the sheet and hands in a ballot.
         g.MapGet("/sit/{token}", async (string token, Evaluations h, CancellationToken ct) => await h.SheetAsync(await h.SittingByTokenAsync(token, ct), ct)).AllowAnonymous();
-        g.MapPost("/sit/{token}", (string token, Evaluations.Ballot r, Evaluations h, HttpContext ctx, CancellationToken ct) => h.SubmitBallotAsync(token, r, ctx.User, ct))
+        g.MapPost("/sit/{token}", (string token, Evaluations.Ballot r, Evaluations h, HttpContext ctx, CancellationToken ct) => h.SubmitBallotAsync(token, r, ctx.User, ctx.Connection.RemoteIpAddress?.ToString(), ct))
             .AllowAnonymous();
 
         // EV-4..EV-8, EV-12
@@ -110,6 +116,18 @@ public static class ScoringApi
         g.MapPost("/campaigns/{id:guid}/results/{sectionId:guid}/accountability", async (Guid id, Guid sectionId, CampaignResults.Accountability r, CampaignResults h,
             HttpContext ctx, CancellationToken ct) =>
             Results.Created($"/api/v1/rectification/outcomes", new { Id = await h.HoldAccountableAsync(id, sectionId, r, ctx.User, ct) })).RequireAuthorization(manage);
+
+        // EV-8: the bottom three's written explanations
+        g.MapGet("/explanations", (Guid? campaignId, int? year, ResultExplanations h, HttpContext ctx, CancellationToken ct) => h.ListAsync(campaignId, year, ctx.User, ct))
+            .RequireAuthorization(read);
+        g.MapGet("/campaigns/{id:guid}/results/{sectionId:guid}/explanation", (Guid id, Guid sectionId, ResultExplanations h, HttpContext ctx, CancellationToken ct) =>
+            h.GetAsync(id, sectionId, ctx.User, ct)).RequireAuthorization(read);
+        g.MapPost("/campaigns/{id:guid}/results/{sectionId:guid}/explanation", (Guid id, Guid sectionId, ResultExplanations.FileRequest r, ResultExplanations h, HttpContext ctx,
+            CancellationToken ct) => h.FileAsync(id, sectionId, r, ctx.User, ct)).RequireAuthorization(ScoringPolicies.Explain);
+        g.MapPost("/campaigns/{id:guid}/results/{sectionId:guid}/explanation/accept", (Guid id, Guid sectionId, ResultExplanations h, HttpContext ctx, CancellationToken ct) =>
+            h.AcceptAsync(id, sectionId, ctx.User, ct)).RequireAuthorization(manage);
+        g.MapPost("/campaigns/{id:guid}/results/{sectionId:guid}/explanation/send-back", (Guid id, Guid sectionId, ResultExplanations.SendBackRequest r, ResultExplanations h,
+            HttpContext ctx, CancellationToken ct) => h.SendBackAsync(id, sectionId, r, ctx.User, ct)).RequireAuthorization(manage);
 
         // EV-9, RCT-6, SAT-4
         g.MapGet("/assessments/{year:int}", (int year, Guid? unitId, YearlyAssessment h, HttpContext ctx, CancellationToken ct) => h.ForYearAsync(year, unitId, ctx.User, ct))

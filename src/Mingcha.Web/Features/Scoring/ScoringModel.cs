@@ -90,6 +90,28 @@ public static class ScoringModel
             e.Property(r => r.Total).HasConversion(ExactText).HasMaxLength(64);
             e.HasOne<ScoreComputation>().WithMany().HasForeignKey(r => r.ComputationId).OnDelete(DeleteBehavior.Restrict);
         });
+        builder.Entity<ResultExplanation>(e =>
+        {
+            // EV-8: one written explanation per campaign and section; its steps are append-only (0012_explanations.sql's triggers).
+            e.ToTable("ResultExplanations");
+            e.HasIndex(x => new { x.CampaignId, x.SectionId }).IsUnique();
+            e.HasIndex(x => x.UnitId);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Text).HasMaxLength(Mingcha.Domain.Scoring.ExplanationRules.MaxText);
+            e.Property(x => x.FiledBy).HasMaxLength(256);
+            e.Property(x => x.Reason).HasMaxLength(Mingcha.Domain.Scoring.ExplanationRules.MaxReason);
+            e.Property(x => x.ReviewedBy).HasMaxLength(256);
+            e.HasOne<EvaluationCampaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<ExplanationStep>(e =>
+        {
+            e.ToTable("ExplanationSteps");
+            e.HasIndex(x => x.ExplanationId);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Text).HasMaxLength(Mingcha.Domain.Scoring.ExplanationRules.MaxText);
+            e.Property(x => x.By).HasMaxLength(256);
+            e.HasOne<ResultExplanation>().WithMany().HasForeignKey(x => x.ExplanationId).OnDelete(DeleteBehavior.Restrict);
+        });
         builder.Entity<ScoreProblem>(e =>
         {
             e.ToTable("ScoreProblems");
@@ -114,5 +136,7 @@ public static class ScoringSets
         public DbSet<ScoreComputation> ScoreComputations => db.Set<ScoreComputation>();
         public DbSet<ScoreResult> ScoreResults => db.Set<ScoreResult>();
         public DbSet<ScoreProblem> ScoreProblems => db.Set<ScoreProblem>();
+        public DbSet<ResultExplanation> ResultExplanations => db.Set<ResultExplanation>();
+        public DbSet<ExplanationStep> ExplanationSteps => db.Set<ExplanationStep>();
     }
 }

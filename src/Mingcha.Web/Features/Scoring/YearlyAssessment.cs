@@ -16,13 +16,13 @@ namespace Mingcha.Web.Features.Scoring;
 /// the deduction ledger's points lost, the satisfaction coefficient on the composite of counties and townships (decision 012:
 /// a unit with sub-units), and the loss of excellence eligibility by an INS-6 accountability outcome.
 /// </summary>
-public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger, SatisfactionRates rates, Outcomes outcomes, OfficialDocuments documents)
+public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger, SatisfactionRates rates, Outcomes outcomes, OfficialDocuments documents, ResultExplanations explanations)
 {
     public sealed record CampaignLine(Guid CampaignId, string Name, int Sections, decimal MeanTotal, decimal MeanComposite, int Satisfied, int Explain, int Rectify);
 
     public sealed record UnitAssessment(Guid UnitId, string UnitCode, string UnitName, bool CountyOrTownship, IReadOnlyList<CampaignLine> Campaigns,
         decimal? Composite, decimal Coefficient, decimal? SatisfactionRate, int RatingsCounted, decimal? CorrectedComposite, decimal PointsLost, int LedgerLines,
-        bool ExcellenceIneligible, IReadOnlyList<string> Notes);
+        bool ExcellenceIneligible, int ExplanationsOwed, int ExplanationsFiled, int ExplanationsAccepted, IReadOnlyList<string> Notes);
 
     public sealed record YearTable(int Year, IReadOnlyList<UnitAssessment> Units);
 
@@ -47,6 +47,7 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
         var to = new DateTime(year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8);
         var lost = (await ledger.PointsLostAsync(from, to, unitId, ct)).ToDictionary(p => p.UnitId);
         var ineligible = (await outcomes.IneligibleUnitsAsync(year, ct)).ToHashSet();
+        var explained = await explanations.ForYearAsync(year, ct);
         var units = results.Select(r => r.UnitId).Concat(lost.Keys).Distinct().ToList();
         var info = await db.Units.AsNoTracking().Where(x => units.Contains(x.Id)).Select(x => new { x.Id, x.Code, x.Name }).ToListAsync(ct);
         var parents = (await db.Units.AsNoTracking().Where(x => x.ParentUnitId != null && units.Contains(x.ParentUnitId!.Value)).Select(x => x.ParentUnitId!.Value).ToListAsync(ct)).ToHashSet();
@@ -67,11 +68,16 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
             if (rate.Rate is null) notes.Add("本年度没有满意度评价，系数按 1 计。 No rating this year: coefficient 1.");
             if (ineligible.Contains(unit.Id)) notes.Add("因问责取消本年度评优评先资格（INS-6）。 Excellence eligibility lost by accountability (INS-6).");
             if (mine.Any(r => r.Consequence == ResultConsequence.Explain)) notes.Add("有科室列后三名：书面说明，取消年终评优评先资格（EV-8）。 A section in the bottom three: written explanation, no awards (EV-8).");
+            var (owed, filed, accepted) = explained.GetValueOrDefault(unit.Id);
+            if (owed > 0)
+                notes.Add(filed == owed
+                    ? $"书面说明已全部提交（{filed} 份，已认可 {accepted} 份，EV-8）。 Written explanations filed: {filed} of {owed}, {accepted} accepted (EV-8)."
+                    : $"书面说明未全部提交：应交 {owed} 份，已提交 {filed} 份，已认可 {accepted} 份（EV-8）。 Written explanations filed: {filed} of {owed}, {accepted} accepted (EV-8).");
             if (mine.Any(r => r.Consequence == ResultConsequence.RectifyAndAccount)) notes.Add("有科室低于 70 分：限期整改并问责（EV-8）。 A section below 70: rectification and accountability (EV-8).");
             var points = lost.GetValueOrDefault(unit.Id);
             list.Add(new UnitAssessment(unit.Id, unit.Code, unit.Name, county, lines, composite, rate.Coefficient, rate.Rate, rate.Counted,
                 composite is { } cv ? (county ? new Mingcha.Domain.Satisfaction.SatisfactionRate(rate.Counted, rate.Excluded, rate.Rate).Apply(cv) : cv) : null,
-                points?.Points ?? 0m, points?.Lines ?? 0, ineligible.Contains(unit.Id) || mine.Any(r => r.Consequence is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount), notes));
+                points?.Points ?? 0m, points?.Lines ?? 0, ineligible.Contains(unit.Id) || mine.Any(r => r.Consequence is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount), owed, filed, accepted, notes));
         }
         return new YearTable(year, list);
     }

@@ -16,7 +16,7 @@ namespace Mingcha.Web.Pages.Scoring;
 /// </summary>
 [Authorize(Roles = "OfficeAdmin,OfficeStaff,Leader,UnitLiaison")]
 public sealed class CampaignModel(Campaigns campaigns, Computations computations, CampaignResults results, Evaluations evaluations, EvaluationImport import,
-    MingchaDb db, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+    ResultExplanations explanations, MingchaDb db, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
 {
     public const int PageSize = 500;
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
@@ -28,6 +28,8 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
     public int RowCount { get; private set; }
     public IReadOnlyList<(Guid Id, string Name)> Categories { get; private set; } = [];
     public IReadOnlyList<Evaluations.SittingDto> Sittings { get; private set; } = [];
+    /// <summary>EV-8: where each bottom-three section's written explanation stands (published campaigns).</summary>
+    public IReadOnlyDictionary<Guid, ExplanationStatus> Explanations { get; private set; } = new Dictionary<Guid, ExplanationStatus>();
     public EvaluationImport.ImportReport? Report { get; private set; }
     public bool IsOffice => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
 
@@ -51,6 +53,7 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
         P = Math.Clamp(P, 1, Math.Max(1, (RowCount + PageSize - 1) / PageSize));
         Rows = Ranking.Rows.Skip((P - 1) * PageSize).Take(PageSize).ToList();
         if (IsOffice) Sittings = await evaluations.SittingsAsync(Id, User, ct);
+        if (Campaign.Status == CampaignStatus.Published) Explanations = await explanations.StatusesAsync(Id, User, ct);
         return Page();
     }
 

@@ -39,6 +39,23 @@ public static class ScoringNames
         _ => "—",
     };
 
+    public static string Explanation(ExplanationStatus s) => s switch
+    {
+        ExplanationStatus.Awaiting => "待说明",
+        ExplanationStatus.Overdue => "逾期未说明",
+        ExplanationStatus.Filed => "已提交",
+        ExplanationStatus.Late => "逾期提交",
+        ExplanationStatus.SentBack => "已退回",
+        _ => "已认可",
+    };
+
+    public static string Step(ExplanationState s) => s switch
+    {
+        ExplanationState.Filed => "提交",
+        ExplanationState.SentBack => "退回",
+        _ => "认可",
+    };
+
     public static string Policy(EmptyMethodPolicy p) => p == EmptyMethodPolicy.Rescale ? "无测评的方式不计，其余权重按比例折算为100%" : "无测评的方式按0计";
 
     /// <summary>Scores are exact; pages show two decimals.</summary>

@@ -39,7 +39,13 @@ public sealed class SitModel(Evaluations evaluations, IStringLocalizer<SharedRes
             {
                 var s = await evaluations.SittingByTokenAsync(Token, ct);
                 sittingId = s.Id;
-                await evaluations.SubmitBallotAsync(Token, ballot, User, ct);
+                try { await evaluations.SubmitBallotAsync(Token, ballot, User, HttpContext.Connection.RemoteIpAddress?.ToString(), ct); }
+                catch (DomainRuleException e) when (e.StatusCode == StatusCodes.Status429TooManyRequests)
+                {
+                    // A flood through the link: the page says so (EV-2) and answers 429, as the API does.
+                    Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    throw;
+                }
             }))
         {
             Response.Cookies.Append(KeyCookie + "." + sittingId.ToString("N")[..12], "1", new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Expires = DateTimeOffset.UtcNow.AddDays(30), IsEssential = true });
