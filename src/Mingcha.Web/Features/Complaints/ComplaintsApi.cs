@@ -180,7 +180,7 @@ internal static class PublicIntake
             : bool.TryParse(v.Split(',')[0], out var b) ? b : throw new FieldException(key, "应为 true 或 false。 Expected true or false.");
         var typeText = Text("type");
         ComplaintType? type = typeText is null ? null
-            : Enum.TryParse<ComplaintType>(typeText, true, out var t) && Enum.IsDefined(t) && !int.TryParse(typeText, out _) ? t
+            : !typeText.Contains(',', StringComparison.Ordinal) && Enum.TryParse<ComplaintType>(typeText, true, out var t) && Enum.IsDefined(t) && !int.TryParse(typeText, out _) ? t
             : throw new FieldException("type", "投诉类型须为八类之一（CMP-4）。 The type is one of the eight of CMP-4.");
         var unitText = Text("unitId");
         Guid? unitId = unitText is null ? null : Guid.TryParse(unitText, out var u) ? u : throw new FieldException("unitId", "单位标识无效。 Not a unit id.");
