@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 
@@ -272,7 +273,7 @@ public sealed partial class ComplaintEvidenceTests(BareMingchaApp app) : IClassF
 
     private string[] StagedLeftovers()
     {
-        var folder = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Mingcha.Web.Features.Evidence.TusStaging>(app.Services).Folder;
+        var folder = app.Services.GetRequiredService<Mingcha.Web.Features.Evidence.TusStaging>().Folder;
         return Directory.Exists(folder) ? Directory.GetFiles(folder, "complaint-*") : [];
     }
 
@@ -280,4 +281,65 @@ public sealed partial class ComplaintEvidenceTests(BareMingchaApp app) : IClassF
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
+}
+
+/// <summary>An app whose evidence store fails on the second file it is given: the vault breaks half-way through a complaint's files.</summary>
+public sealed class FailingEvidenceStoreApp : MingchaApp
+{
+    protected override bool LoadDemo => false;
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services =>
+        {
+            var inner = services.Last(d => d.ServiceType == typeof(Mingcha.Web.Features.Evidence.IEvidenceStore));
+            services.Remove(inner);
+            services.AddSingleton<Mingcha.Web.Features.Evidence.IEvidenceStore>(sp =>
+                new SecondPutFails((Mingcha.Web.Features.Evidence.IEvidenceStore)inner.ImplementationFactory!(sp)));
+        });
+    }
+
+    private sealed class SecondPutFails(Mingcha.Web.Features.Evidence.IEvidenceStore inner) : Mingcha.Web.Features.Evidence.IEvidenceStore
+    {
+        private int _puts;
+        public string Backend => inner.Backend;
+        public Task<bool> ExistsAsync(string sha256, CancellationToken ct) => inner.ExistsAsync(sha256, ct);
+        public Task PutAsync(string sha256, string stagedPath, long size, CancellationToken ct) =>
+            Interlocked.Increment(ref _puts) % 2 == 0 ? throw new Mingcha.Web.UnavailableException("存储不可用。 The store is unavailable.") : inner.PutAsync(sha256, stagedPath, size, ct);
+        public Task<Stream> OpenReadAsync(string sha256, long offset, long length, CancellationToken ct) => inner.OpenReadAsync(sha256, offset, length, ct);
+        public Task<(string Sha256, long Size)?> HashAsync(string sha256, CancellationToken ct) => inner.HashAsync(sha256, ct);
+        public Task PurgeAsync(Mingcha.Web.Features.Evidence.PurgeAuthorisation authorisation, CancellationToken ct) => inner.PurgeAsync(authorisation, ct);
+    }
+}
+
+/// <summary>CMP-2 all or nothing when the vault itself fails after the first file went in: the transaction rolls the complaint back.</summary>
+public sealed class ComplaintEvidenceRollbackTests(FailingEvidenceStoreApp app) : IClassFixture<FailingEvidenceStoreApp>
+{
+    [Fact]
+    [Trait("Rule", "CMP-2")]
+    public async Task WhenTheVaultFailsOnTheSecondFile_NothingOfTheComplaintIsStored()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (unit, _) = await kit.UnitAsync();
+        var matter = "存储故障" + Guid.NewGuid().ToString("N")[..6];
+        var before = await app.WithDbAsync(async db => (await db.EvidenceItems.CountAsync(), await db.EvidenceCases.CountAsync(), await db.ComplaintEvents.CountAsync()));
+        var client = app.NewClient();
+        client.DefaultRequestHeaders.Add(MingchaApp.RemoteIpHeader, "203.0.113.170");
+        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, .. Enumerable.Range(0, 700).Select(i => (byte)i)];
+        byte[] pdf = [.. "%PDF-1.7\n"u8, .. Enumerable.Range(0, 700).Select(i => (byte)(i * 3))];
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("Attitude"), "type" }, { new StringContent(unit.ToString()), "unitId" }, { new StringContent(matter), "matter" },
+            { new StringContent("态度生硬。"), "reasons" }, { new StringContent("钱七"), "name" }, { new StringContent("true"), "hasInterest" },
+            { new ByteArrayContent(jpeg), "files", "a.jpg" }, { new ByteArrayContent(pdf), "files", "b.pdf" },
+        };
+        var response = await client.PostAsync("/api/v1/public/complaints/with-evidence", form);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.False(await app.WithDbAsync(db => db.Complaints.AnyAsync(c => c.Matter == matter)));
+        var after = await app.WithDbAsync(async db => (await db.EvidenceItems.CountAsync(), await db.EvidenceCases.CountAsync(), await db.ComplaintEvents.CountAsync()));
+        Assert.Equal(before, after);
+        Assert.False(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Title.Contains(matter))));
+    }
 }
