@@ -12,6 +12,7 @@ namespace Mingcha.BrowserTests.Complaints;
 public sealed class ComplaintJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
     [Fact]
+    [Trait("Rule", "CMP-2")]
     [Trait("Rule", "CMP-3")]
     [Trait("Rule", "CMP-7")]
     [Trait("Rule", "CMP-11")]
@@ -26,7 +27,10 @@ public sealed class ComplaintJourneyTests(BrowserApp app) : IClassFixture<Browse
         }
 
         var citizen = await app.NewPageAsync(phone: true);
-        var code = await new PublicComplaintPage(citizen).FileAsync(unit, "SlowHandling", "营业执照变更超时", "承诺 3 个工作日办结，已过 8 天仍未办结。", "受理回执照片", "欧阳娜娜", "13812345678");
+        // CMP-2: a photo of the receipt from the phone goes into the evidence vault with the complaint.
+        byte[] photo = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, .. "JFIF"u8, 0x00, .. Enumerable.Range(0, 4000).Select(i => (byte)(i * 7))];
+        var code = await new PublicComplaintPage(citizen).FileAsync(unit, "SlowHandling", "营业执照变更超时", "承诺 3 个工作日办结，已过 8 天仍未办结。", "受理回执照片", "欧阳娜娜", "13812345678",
+            new FilePayload { Name = "回执.jpg", MimeType = "image/jpeg", Buffer = photo });
         Assert.Equal(12, code.Length);
         var track = new TrackComplaintPage(citizen);
         await track.OpenAsync(code);
@@ -38,6 +42,10 @@ public sealed class ComplaintJourneyTests(BrowserApp app) : IClassFixture<Browse
         {
             var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
             id = await db.Complaints.Where(c => c.Matter == "营业执照变更超时").Select(c => c.Id).SingleAsync();
+            var caseId = await db.Complaints.Where(c => c.Id == id).Select(c => c.EvidenceCaseId).SingleAsync();
+            var item = await db.EvidenceItems.SingleAsync(i => i.CaseId == caseId);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), item.Sha256);
+            Assert.Equal("public", item.UploadedBy);
             await scope.ServiceProvider.GetRequiredService<Mingcha.Web.Features.Complaints.Complaints>()
                 .AssignAsync(id, new Mingcha.Web.Features.Complaints.Complaints.Assign(unit, null), new ComplaintViewer(true, true, null, "browser-office"), CancellationToken.None);
         }

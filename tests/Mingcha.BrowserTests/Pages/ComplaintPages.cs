@@ -6,7 +6,7 @@ namespace Mingcha.BrowserTests.Pages;
 public sealed class PublicComplaintPage(IPage page)
 {
     /// <summary>Fills and sends the public form; returns the query code shown.</summary>
-    public async Task<string> FileAsync(Guid unitId, string type, string matter, string reasons, string evidence, string name, string phone)
+    public async Task<string> FileAsync(Guid unitId, string type, string matter, string reasons, string evidence, string name, string phone, params FilePayload[] files)
     {
         await page.GotoAsync("/Complaints/File");
         await page.Locator("#unit").SelectOptionAsync(unitId.ToString());
@@ -16,8 +16,10 @@ public sealed class PublicComplaintPage(IPage page)
         await page.Locator("#evidence").FillAsync(evidence);
         await page.Locator("#name").FillAsync(name);
         await page.Locator("#phone").FillAsync(phone);
+        if (files.Length > 0) await page.Locator("#files").SetInputFilesAsync(files);
         await page.Locator("#complaint-submit").ClickAsync();
         await Assertions.Expect(page.Locator("#complaint-filed")).ToBeVisibleAsync();
+        if (files.Length > 0) await Assertions.Expect(page.Locator("#files-attached")).ToBeVisibleAsync();
         return (await page.Locator("#query-code").InnerTextAsync()).Trim();
     }
 }

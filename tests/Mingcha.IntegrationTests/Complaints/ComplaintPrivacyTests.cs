@@ -103,6 +103,75 @@ public sealed class ComplaintPrivacyTests(BareMingchaApp app) : IClassFixture<Ba
         Assert.Equal(filed.Number, seen.GetProperty("number").GetString());
     }
 
+    [Fact]
+    [Trait("Rule", "SEC-4")]
+    [Trait("Rule", "CMP-3")]
+    public async Task StaffEntryPage_TakesAValidIdNumber_RefusesABadCheckDigit_AndItIsMaskedInPageApiAndExportForEveryRole()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var kit = new ComplaintKit(app, office);
+        var (unit, _) = await kit.UnitAsync();
+        var page = await office.GetStringAsync("/Complaints");
+        Assert.Contains("name=\"New.IdNumber\"", page, StringComparison.Ordinal);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        FormUrlEncodedContent Entry(string matter, string idNumber) => new(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["New.Channel"] = "Letter", ["New.UnitId"] = unit.ToString(), ["New.Type"] = "Attitude", ["New.Matter"] = matter,
+            ["New.Reasons"] = "来信反映窗口态度生硬。", ["New.EvidenceNote"] = "来信原件", ["New.Name"] = "欧阳娜娜", ["New.Phone"] = Phone, ["New.IdNumber"] = idNumber,
+            ["New.HasInterest"] = "true", ["New.ReceivedAt"] = "2026-11-16T09:00",
+        });
+
+        // A wrong check digit: refused with a message, nothing stored.
+        var bad = await office.PostAsync("/Complaints?handler=File", Entry("来信身份证错误", "110105194912310021"));
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        Assert.Contains("身份证号码无效", WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.False(await app.WithDbAsync(db => db.Complaints.AnyAsync(c => c.Matter == "来信身份证错误" && c.UnitId == unit)));
+
+        var ok = await office.PostAsync("/Complaints?handler=File", Entry("来信态度问题", IdNumber));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        var id = await app.WithDbAsync(db => db.Complaints.Where(c => c.UnitId == unit && c.Matter == "来信态度问题").Select(c => c.Id).SingleAsync());
+        Assert.Equal(IdNumber, (await app.WithDbAsync(db => db.Complaints.AsNoTracking().SingleAsync(c => c.Id == id))).ComplainantIdNumber);
+        await kit.AssignAsync(id);
+        const string masked = "1101**********002X";
+
+        // Office and leader: masked in the API, the page, the list and the export; the full number never.
+        var leader = await app.ClientAsAsync(Roles.Leader);
+        foreach (var (role, client) in new[] { ("office", office), ("leader", leader) })
+        {
+            Assert.Equal(masked, (await kit.DetailAsync(id, client)).GetProperty("complainantIdNumber").GetString());
+            var detailPage = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/Complaints/Detail/{id}"));
+            Assert.Contains(masked, detailPage, StringComparison.Ordinal);
+            Assert.DoesNotContain(IdNumber, detailPage, StringComparison.Ordinal);
+            var listText = await (await client.GetAsync($"/api/v1/complaints?unitId={unit}")).Content.ReadAsStringAsync();
+            Assert.DoesNotContain(IdNumber, listText, StringComparison.Ordinal);
+            Assert.DoesNotContain(IdNumber, await client.GetStringAsync($"/Complaints?unitId={unit}"), StringComparison.Ordinal);
+            var xlsx = await XlsxTextAsync(client, $"/api/v1/complaints/export.xlsx?unitId={unit}");
+            Assert.True(xlsx.Contains(masked, StringComparison.Ordinal), role + " export masked");
+            Assert.DoesNotContain(IdNumber, xlsx, StringComparison.Ordinal);
+        }
+
+        // The unit's liaison: no ID number at all (null in the API, absent from page and export), even after a contact grant.
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await office.PostAsync($"/api/v1/complaints/{id}/grant-contact", null)).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await kit.DetailAsync(id, liaison)).GetProperty("complainantIdNumber").ValueKind);
+        var unitPage = await liaison.GetStringAsync($"/Complaints/Detail/{id}");
+        Assert.DoesNotContain("complainant-idnumber", unitPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(IdNumber, unitPage, StringComparison.Ordinal);
+        var unitXlsx = await XlsxTextAsync(liaison, "/api/v1/complaints/export.xlsx");
+        Assert.DoesNotContain(masked, unitXlsx, StringComparison.Ordinal);
+        Assert.DoesNotContain(IdNumber, unitXlsx, StringComparison.Ordinal);
+        Assert.Null((await (await liaison.PostAsync($"/api/v1/complaints/{id}/reveal", null)).ReadAsync<Revealed>()).IdNumber);
+
+        // Shown in full only on the logged reveal path (the Office).
+        var before = await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "personal-data.reveal" && a.EntityKey == id.ToString()));
+        var revealPage = await office.GetStringAsync($"/Complaints/Detail/{id}");
+        var revealToken = System.Text.RegularExpressions.Regex.Match(revealPage, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var revealed = await office.PostAsync($"/Complaints/Detail/{id}?handler=Reveal", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = revealToken }));
+        Assert.Contains(IdNumber, await revealed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before + 1, await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "personal-data.reveal" && a.EntityKey == id.ToString())));
+    }
+
     private static async Task<string> XlsxTextAsync(HttpClient client, string path)
     {
         var response = await client.GetAsync(path);

@@ -22,13 +22,19 @@ public sealed record Access(bool Anonymous, IReadOnlySet<string> Roles, string? 
 }
 
 /// <summary>One request to an endpoint: path with the seeded ids filled in, and a body that is valid for it.</summary>
-public sealed record ApiCall(HttpMethod Method, string Path, string? Json = null, string? Csv = null)
+public sealed record ApiCall(HttpMethod Method, string Path, string? Json = null, string? Csv = null, IReadOnlyDictionary<string, string>? Form = null)
 {
     public HttpRequestMessage ToRequest()
     {
         var request = new HttpRequestMessage(Method, Path);
         if (Json is not null) request.Content = new StringContent(Json, Encoding.UTF8, "application/json");
         else if (Csv is not null) request.Content = new StringContent(Csv, Encoding.UTF8, "text/csv");
+        else if (Form is not null)
+        {
+            var multipart = new MultipartFormDataContent();
+            foreach (var (name, value) in Form) multipart.Add(new StringContent(value), name);
+            request.Content = multipart;
+        }
         else if (Method != HttpMethod.Get) request.Content = new ByteArrayContent([]);
         return request;
     }
@@ -373,6 +379,11 @@ public static class ApiCatalog
         new("POST /api/v1/complaints/{id:guid}/return", Access.Only(R.UnitLiaison), (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/return", new { body = "非本单位职责" })),
         new("POST /api/v1/complaints/{id:guid}/extension", Access.Only(R.UnitLiaison), (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/extension", new { workingDays = 3, reason = "案情复杂" })),
         new("POST /api/v1/public/complaints", Access.Public, (s, n) => Post("/api/v1/public/complaints", new { type = "BuckPassing", unitId = s.UnitId, matter = "不动产登记", reasons = "多次往返", evidenceNote = "受理回执", name = "钱七", phone = "13712345678", hasInterest = true })),
+        new("POST /api/v1/public/complaints/with-evidence", Access.Public, (s, n) => new ApiCall(HttpMethod.Post, "/api/v1/public/complaints/with-evidence", Form: new Dictionary<string, string>
+        {
+            ["type"] = "BuckPassing", ["unitId"] = s.UnitId.ToString(), ["matter"] = "不动产登记", ["reasons"] = "多次往返", ["evidenceNote"] = "受理回执", ["name"] = "钱七",
+            ["phone"] = "13712345678", ["hasInterest"] = "true",
+        })),
         new("GET /api/v1/public/complaints/{code}", Access.Public, (s, n) => Get("/api/v1/public/complaints/NOSUCHCODE23")),
         new("POST /api/v1/public/complaints/{code}/rating", Access.Public, (s, n) => Post("/api/v1/public/complaints/NOSUCHCODE23/rating", new { level = 1, comment = "满意" })),
         new("GET /api/v1/satisfaction/units/{id:guid}", RatingsRead, (s, n) => Get($"/api/v1/satisfaction/units/{s.UnitId}?from=2026-01-01&to=2026-12-31")),

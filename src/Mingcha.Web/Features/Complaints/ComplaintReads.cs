@@ -25,7 +25,9 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         string? TicketNumber, DateTime ReceivedAt, DateOnly ReceivedOn, DateOnly? AssignedOn, DateOnly? LastDay, int? WorkingDaysLeft, DateOnly? TransferLastDay,
         bool ExtensionRequested, int? ExtensionDays, string? ExtensionReason, bool Extended, string? Answer, DateTime? AnsweredAt, bool AnsweredLate, int SentBack, int Urges,
         NotAcceptedReason? NotAcceptedReason, string? CloseNote, bool? Substantiated, string? Accountability, int? RatingLevel, Guid? RepeatFlagId,
-        Guid? ClueRoundId, IReadOnlyList<AccountabilityTrigger> Triggers, IReadOnlyList<HistoryLine> History);
+        Guid? ClueRoundId, IReadOnlyList<AccountabilityTrigger> Triggers, IReadOnlyList<HistoryLine> History, IReadOnlyList<EvidenceFile> EvidenceFiles);
+    /// <summary>CMP-2: a file in the complaint's evidence case, listed only to those the vault lets see it (EVD-3).</summary>
+    public sealed record EvidenceFile(Guid ItemId, string FileName, string MediaType, long Size, string Sha256, string UploaderName, DateTime UploadedAt);
     public sealed record PublicView(string Number, ComplaintKind Kind, ComplaintType Type, string TypeName, ComplaintStatus Status, string StatusName, string Matter,
         DateOnly ReceivedOn, DateOnly? LastDay, int? WorkingDaysLeft, string? Answer, bool MayRate, int? RatingLevel, IReadOnlyList<PublicStep> Steps);
     public sealed record PublicStep(DateTime At, string Text);
@@ -124,22 +126,33 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             if (viewer.SeesAll) idNumber = NullIfEmpty(PersonalData.MaskIdNumber(c.ComplainantIdNumber));
         }
         var mayReveal = !c.Anonymous && (viewer.IsOffice || c.ContactGranted && viewer.UnitId == c.UnitId);
+        // CMP-2, EVD-3: the files are listed to whom the vault shows them: the Office; the unit only once the case is released to it.
+        IReadOnlyList<EvidenceFile> files = [];
+        Guid? caseId = viewer.SeesAll ? c.EvidenceCaseId : null;
+        if (c.EvidenceCaseId is { } cid && await db.EvidenceCases.AsNoTracking().FirstOrDefaultAsync(x => x.Id == cid, ct) is { } @case
+            && Mingcha.Domain.Evidence.EvidenceAccessRule.Decide(new Mingcha.Domain.Evidence.EvidenceViewer(viewer.IsOffice, false, viewer.UnitId is not null, viewer.UnitId), @case.Facts)
+                == Mingcha.Domain.Evidence.EvidenceVisibility.Visible)
+        {
+            caseId = cid;
+            files = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == cid).OrderBy(i => i.Seq)
+                .Select(i => new EvidenceFile(i.Id, i.FileName, i.MediaType, i.Size, i.Sha256, i.UploaderName, i.UploadedAt)).ToListAsync(ct);
+        }
         var history = events.Where(e => viewer.SeesAll || e.Kind != "clue")
             .Select(e => new HistoryLine(e.At, e.Kind, e.UnitId, e.UnitId is { } u ? names.GetValueOrDefault(u) : null, e.Text, e.ToComplainant)).ToList();
         return new Detail(c.Id, c.Number, c.Channel, c.Kind, c.Type, ComplaintRules.TypeName(c.Type), c.Status, ComplaintRules.StatusName(c.Status),
             c.UnitId, names.GetValueOrDefault(c.UnitId) ?? "", viewer.SeesAll ? c.FirstUnitId : c.UnitId, c.SectionId, c.StaffNamed, c.Matter, c.Reasons, c.EvidenceNote,
-            viewer.SeesAll ? c.EvidenceCaseId : null, c.Anonymous, c.HasInterest, name, phone, idNumber, c.ContactGranted, mayReveal,
+            caseId, c.Anonymous, c.HasInterest, name, phone, idNumber, c.ContactGranted, mayReveal,
             viewer.SeesAll ? c.ExternalTicket : null, c.ReceivedAt, c.ReceivedOn, c.AssignedOn, c.LastDay, left, c.TransferLastDay,
             c.ExtensionRequested, c.ExtensionDays, c.ExtensionReason, c.Extended, c.Answer, c.AnsweredAt, c.AnsweredLate, c.SentBack, c.Urges,
             c.NotAcceptedReason, c.CloseNote, c.Substantiated, viewer.SeesAll ? c.Accountability : null, c.RatingLevel, c.RepeatFlagId,
-            viewer.SeesAll ? c.ClueRoundId : null, viewer.SeesAll ? triggers : [], history);
+            viewer.SeesAll ? c.ClueRoundId : null, viewer.SeesAll ? triggers : [], history, files);
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 
     /// <summary>
     /// The filtered list as an XLSX workbook (at most 10,000 rows, newest first). Personal data masked as on the pages (SEC-4):
-    /// the unit's liaison gets no phone, and nothing of an anonymous complainant.
+    /// the unit's liaison gets no phone (unless granted) and no ID number, and nothing of an anonymous complainant.
     /// </summary>
     public async Task<byte[]> ExportAsync(ComplaintViewer viewer, Filter f, CancellationToken ct)
     {
@@ -155,20 +168,25 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         } while (after is not null && lines.Count < 10_000);
         var ids = lines.Select(l => l.Id).ToList();
         var phones = new Dictionary<Guid, string?>();
+        var idNumbers = new Dictionary<Guid, string?>();
         foreach (var chunk in ids.Chunk(500))
         {
             var rows = await db.Complaints.AsNoTracking().Where(c => chunk.Contains(c.Id))
-                .Select(c => new { c.Id, c.Anonymous, c.ContactGranted, c.ComplainantPhone }).ToListAsync(ct);
+                .Select(c => new { c.Id, c.Anonymous, c.ContactGranted, c.ComplainantPhone, c.ComplainantIdNumber }).ToListAsync(ct);
             foreach (var r in rows)
+            {
                 phones[r.Id] = r.Anonymous || !(viewer.SeesAll || r.ContactGranted) ? null : NullIfEmpty(PersonalData.MaskPhone(r.ComplainantPhone));
+                // SEC-4: the ID number masked, and only for the Office and leaders (as on the detail); never for the unit.
+                idNumbers[r.Id] = r.Anonymous || !viewer.SeesAll ? null : NullIfEmpty(PersonalData.MaskIdNumber(r.ComplainantIdNumber));
+            }
         }
         using var ms = new MemoryStream();
         using (var w = new Organisation.Import.OrgWorkbookWriter(ms, ["投诉"]))
         {
-            w.BeginSheet("投诉", ["编号", "收到时间 (UTC)", "单位", "类型", "渠道", "事项", "投诉人", "电话", "状态", "答复期限"], [22, 20, 24, 20, 12, 40, 10, 14, 14, 12]);
+            w.BeginSheet("投诉", ["编号", "收到时间 (UTC)", "单位", "类型", "渠道", "事项", "投诉人", "电话", "身份证号", "状态", "答复期限"], [22, 20, 24, 20, 12, 40, 10, 14, 20, 14, 12]);
             foreach (var l in lines)
                 w.WriteRow([l.Number, l.ReceivedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), l.UnitName, ComplaintRules.TypeName(l.Type),
-                    ComplaintRules.ChannelName(l.Channel), l.Matter, l.ComplainantName ?? "匿名", phones.GetValueOrDefault(l.Id), ComplaintRules.StatusName(l.Status),
+                    ComplaintRules.ChannelName(l.Channel), l.Matter, l.ComplainantName ?? "匿名", phones.GetValueOrDefault(l.Id), idNumbers.GetValueOrDefault(l.Id), ComplaintRules.StatusName(l.Status),
                     l.LastDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]);
         }
         return ms.ToArray();

@@ -13,6 +13,9 @@ using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Features.Rectification;
+using Mingcha.Web.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace Mingcha.Web.Features.Complaints;
 
@@ -20,7 +23,8 @@ namespace Mingcha.Web.Features.Complaints;
 /// The complaint from intake to close (CMP-1..CMP-11): intake on every channel with duplicate detection, acceptance or refusal,
 /// assignment, return, extension, answer, review, urging, repeats, clues for inspections and the complainant's rating.
 /// </summary>
-public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService calendar, EvidenceCases cases, Rounds rounds, ComplaintRatings ratings, ComplaintFloodGuard flood)
+public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService calendar, EvidenceCases cases, Rounds rounds, ComplaintRatings ratings, ComplaintFloodGuard flood, EvidenceIntake intake,
+    IOptions<MingchaOptions> options, IConfiguration configuration)
 {
     public sealed record FileComplaint(
         ComplaintChannel? Channel,
@@ -55,7 +59,14 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// CMP-2, CMP-3, CMP-5, SAT-6: records a complaint from any channel, with the time it was actually received. Likely
     /// duplicates (same complainant, unit and matter) are returned for the intake clerk to see (CMP-6).
     /// </summary>
-    public async Task<Filed> FileAsync(FileComplaint r, ComplaintViewer by, bool fromHotlineSystem, string? publicAddress, CancellationToken ct)
+    public Task<Filed> FileAsync(FileComplaint r, ComplaintViewer by, bool fromHotlineSystem, string? publicAddress, CancellationToken ct) =>
+        FileAsync(r, by, fromHotlineSystem, publicAddress, null, ct);
+
+    /// <summary>
+    /// As above, with files the complainant attached (already checked by <see cref="ComplaintEvidence"/>): they go into the
+    /// complaint's evidence case in the vault, uploaded by the public, in the same transaction as the complaint (all or nothing).
+    /// </summary>
+    public async Task<Filed> FileAsync(FileComplaint r, ComplaintViewer by, bool fromHotlineSystem, string? publicAddress, StagedEvidenceSet? evidence, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(by);
@@ -101,7 +112,8 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         if (idNumber is not null && !ResidentIdNumber.IsValid(idNumber, out _)) throw new FieldException("idNumber", "身份证号码无效。 The ID number is not valid.");
         if (phone is not null) phone = PhoneNumber.Normalize(phone);
         var evidenceNote = Clean(r.EvidenceNote);
-        if (channel is ComplaintChannel.InPerson or ComplaintChannel.Letter or ComplaintChannel.Web or ComplaintChannel.Email && evidenceNote is null)
+        var files = evidence?.Files ?? [];
+        if (channel is ComplaintChannel.InPerson or ComplaintChannel.Letter or ComplaintChannel.Web or ComplaintChannel.Email && evidenceNote is null && files.Count == 0)
             throw new DomainRuleException("CMP-2", "来访、来信、网上投诉须说明所附证据材料（CMP-2）。 A complaint in person, by letter or online states its evidence (CMP-2).", 422);
 
         if (publicAddress is not null) flood.Acquire(publicAddress);
@@ -111,12 +123,18 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             r.Matter.Trim(), r.Reasons.Trim(), evidenceNote, name, phone, idNumber, anonymous, r.HasInterest ?? true, ticket, receivedAt, receivedOn, by.UserId, now);
         var duplicates = await DuplicatesAsync(complaint, ct);
         db.Complaints.Add(complaint);
+        var attached = files.Count == 0 ? "" : $"附证据文件 {files.Count} 个。";
         db.ComplaintEvents.Add(new ComplaintEvent(complaint.Id, "intake", unit.Id,
             complaint.Kind == ComplaintKind.Suggestion
-                ? "已登记，按建议处理（匿名或与事项无利害关系，CMP-5）。 Registered; handled as a suggestion (CMP-5)."
-                : $"已登记（{ComplaintRules.ChannelName(channel)}）。 Registered.", true, by.UserId, now));
+                ? $"已登记，按建议处理（匿名或与事项无利害关系，CMP-5）。{attached} Registered; handled as a suggestion (CMP-5)."
+                : $"已登记（{ComplaintRules.ChannelName(channel)}）。{attached} Registered.", true, by.UserId, now));
         db.Notifications.Add(new Notification(null, Roles.OfficeStaff, null, "complaint.received",
             $"新投诉 {complaint.Number}：{complaint.Matter}", null, $"/Complaints/Detail/{complaint.Id}", $"complaint.received:{complaint.Id}", now));
+        if (files.Count > 0)
+        {
+            await SaveWithEvidenceAsync(complaint, files, by, now, ct);
+            return new Filed(complaint.Id, complaint.Number, code, complaint.Kind, true, duplicates);
+        }
         try
         {
             await db.SaveChangesAsync(ct);
@@ -128,6 +146,36 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             return await ExistingTicketAsync(ticket, ct) ?? throw new InvalidOperationException("Ticket insert failed without a ticket.");
         }
         return new Filed(complaint.Id, complaint.Number, code, complaint.Kind, true, duplicates);
+    }
+
+    /// <summary>
+    /// CMP-2: the complaint and its evidence case with the files, in one transaction: if any file fails to go into the vault,
+    /// nothing of the complaint is stored. Uploaded by "the public" (no account); the case is the vault's (EVD-1, EVD-3).
+    /// </summary>
+    private async Task SaveWithEvidenceAsync(Complaint complaint, IReadOnlyList<StagedEvidence> files, ComplaintViewer by, DateTime now, CancellationToken ct)
+    {
+        var uploader = by.IsOffice ? by.UserId : "public";
+        var uploaderName = by.IsOffice ? by.UserId : "投诉人（公众）";
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            // The evidence chain's lock first, then the audit chain's (taken by SaveChanges): the order the vault's own appends use.
+            if (db.IsPostgres)
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({EvidenceIntake.EvidenceChainLockKey})", ct);
+            var @case = new EvidenceCase(EvidenceCaseKind.Complaint, $"投诉 {complaint.Number}", complaint.UnitId, null, nameof(Complaint), complaint.Id, uploader, now);
+            db.EvidenceCases.Add(@case);
+            complaint.AttachCase(@case.Id);
+            await db.SaveChangesAsync(ct);
+            foreach (var f in files)
+                await intake.StoreCheckedAsync(@case.Id, f.Path, f.Size, f.Sha256, f.MediaType, f.FileName, uploader, uploaderName, ct);
+            await tx.CommitAsync(ct);
+        }
+        catch
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            throw;
+        }
     }
 
     private async Task<Filed?> ExistingTicketAsync(string ticket, CancellationToken ct)
@@ -167,8 +215,27 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         return c;
     }
 
-    private void Event(Complaint c, string kind, string text, bool toComplainant, ComplaintViewer by) =>
-        db.ComplaintEvents.Add(new ComplaintEvent(c.Id, kind, c.UnitId, text, toComplainant, by.UserId, time.GetUtcNow().UtcDateTime));
+    private ComplaintEvent Event(Complaint c, string kind, string text, bool toComplainant, ComplaintViewer by)
+    {
+        var e = new ComplaintEvent(c.Id, kind, c.UnitId, text, toComplainant, by.UserId, time.GetUtcNow().UtcDateTime);
+        db.ComplaintEvents.Add(e);
+        return e;
+    }
+
+    /// <summary>
+    /// CMP-6, CMP-7: the complainant is told by SMS, queued in the outbox in the same SaveChanges (one transaction) as the event.
+    /// Only a real-name complainant with a phone; the text names the complaint number and points to the tracking page, never
+    /// the query code. One message per event (its id is the dedup key), so a retried request does not text twice.
+    /// </summary>
+    private void TextComplainant(Complaint c, ComplaintEvent e, string what)
+    {
+        if (c.Anonymous || string.IsNullOrWhiteSpace(c.ComplainantPhone)) return;
+        var url = configuration["Mingcha:Complaints:TrackingUrl"];
+        var where = string.IsNullOrWhiteSpace(url) ? "投诉查询页面" : $"投诉查询页面 {url.Trim()} ";
+        var body = $"【{options.Value.OfficeName}】您的投诉 {c.Number} {what}。请凭查询码到{where}查看详情。";
+        if (body.Length > 300) body = body[..300];
+        db.OutboundMessages.Add(new OutboundMessage("sms", c.ComplainantPhone, $"投诉 {c.Number} 进展", body, $"sms:complaint:{e.Id:N}", e.At));
+    }
 
     private void NotifyUnit(Complaint c, string kind, string title) =>
         db.Notifications.Add(new Notification(null, Roles.UnitLiaison, c.UnitId, kind, title, null, $"/Complaints/Unit", $"{kind}:{c.Id}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime));
@@ -194,7 +261,8 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         var lastDay = ComplaintRules.AnswerLastDay(cal, reassignment ? today : c.ReceivedOn);
         if (lastDay < today) lastDay = ComplaintRules.AnswerLastDay(cal, today);
         c.Assign(unitId, today, lastDay, ComplaintRules.TransferLastDay(cal, today));
-        Event(c, reassignment ? "reassign" : "assign", $"交办{unitName}，答复期限 {lastDay:yyyy-MM-dd}。{r.Note} Assigned; answer by {lastDay:yyyy-MM-dd}.", true, by);
+        var assigned = Event(c, reassignment ? "reassign" : "assign", $"交办{unitName}，答复期限 {lastDay:yyyy-MM-dd}。{r.Note} Assigned; answer by {lastDay:yyyy-MM-dd}.", true, by);
+        if (reassignment) TextComplainant(c, assigned, $"已改由{unitName}办理，答复期限 {lastDay:yyyy-MM-dd}");
         NotifyUnit(c, "complaint.assigned", $"投诉交办 {c.Number}：请于 {lastDay:yyyy-MM-dd} 前答复。 Complaint assigned: answer by {lastDay:yyyy-MM-dd}.");
         await CheckRepeatAsync(c, today, cal, ct);
         await db.SaveChangesAsync(ct);
@@ -234,7 +302,8 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         if (!Enum.IsDefined(r.Reason!.Value)) throw new FieldException("reason", "不予受理理由无效（CMP-6）。 Unknown reason (CMP-6).");
         var c = await LoadAsync(id, ct);
         c.NotAccept(r.Reason.Value, r.Note.Trim(), time.GetUtcNow().UtcDateTime);
-        Event(c, "not-accepted", $"不予受理：{ReasonName(r.Reason.Value)}。{r.Note.Trim()} Not accepted (CMP-6).", true, by);
+        var refused = Event(c, "not-accepted", $"不予受理：{ReasonName(r.Reason.Value)}。{r.Note.Trim()} Not accepted (CMP-6).", true, by);
+        TextComplainant(c, refused, $"不予受理，理由：{ReasonName(r.Reason.Value)}");
         await db.SaveChangesAsync(ct);
     }
 
@@ -277,9 +346,10 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         if (r.Approved == true && c.LastDay is { } last && c.ExtensionDays is { } days)
             newLast = ComplaintRules.ExtendedLastDay(await calendar.GetAsync(ct), last, days);
         c.DecideExtension(r.Approved == true, newLast);
-        Event(c, r.Approved == true ? "extension-approved" : "extension-refused", r.Approved == true
+        var decided = Event(c, r.Approved == true ? "extension-approved" : "extension-refused", r.Approved == true
             ? $"案情复杂，经效能办批准延期至 {newLast:yyyy-MM-dd}。 Extended to {newLast:yyyy-MM-dd} with the Office's approval."
             : $"延期申请未获批准。{r.Note} Extension refused.", r.Approved == true, by);
+        if (r.Approved == true) TextComplainant(c, decided, $"因案情复杂经批准延期，答复期限延至 {newLast:yyyy-MM-dd}");
         await db.SaveChangesAsync(ct);
     }
 
@@ -289,7 +359,8 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         ArgumentNullException.ThrowIfNull(r);
         var c = await ForUnitAsync(id, by, ct);
         c.AnswerWith(r.Body.Trim(), calendar.Today, time.GetUtcNow().UtcDateTime);
-        Event(c, "answer", r.Body.Trim(), true, by);
+        var answered = Event(c, "answer", r.Body.Trim(), true, by);
+        TextComplainant(c, answered, "已由承办单位答复");
         NotifyOffice(c, "complaint.answered", $"投诉 {c.Number} 已答复，请审核。 Answered: review it.");
         await db.SaveChangesAsync(ct);
     }

@@ -15,6 +15,8 @@ public static class ComplaintsApi
     {
         services.AddScoped<Complaints>();
         services.AddScoped<ComplaintReads>();
+        services.AddScoped<ComplaintEvidence>();
+        services.Configure<ComplaintEvidenceOptions>(configuration.GetSection(ComplaintEvidenceOptions.Section));
         services.AddScoped<IReminderSource, ComplaintReminders>();
         services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(ComplaintPolicies.Add);
         services.AddSingleton<ComplaintFloodGuard>();
@@ -93,6 +95,17 @@ public static class ComplaintsApi
             var filed = await h.FileAsync(r.ToFile(), ComplaintViewer.Public, false, ctx.Connection.RemoteIpAddress?.ToString() ?? "?", ct);
             return Results.Created($"/api/v1/public/complaints/{filed.QueryCode}", new { filed.Number, filed.QueryCode, filed.Kind });
         });
+        // CMP-2: the same, as multipart/form-data with evidence files (photos JPEG/PNG, PDF) that go into the vault; all or nothing.
+        p.MapPost("/with-evidence", async (HttpContext ctx, Complaints h, ComplaintEvidence evidence, CancellationToken ct) =>
+        {
+            PublicIntake.RefuseCrossSite(ctx.Request);
+            evidence.LimitRequest(ctx);
+            var form = await PublicIntake.ReadFormAsync(ctx.Request, ct);
+            var r = PublicIntake.Bind(form);
+            using var staged = await evidence.StageAsync(form.Files.Select(f => new ComplaintAttachment(f.FileName, f.Length, f.OpenReadStream)).ToList(), ct);
+            var filed = await h.FileAsync(r.ToFile(), ComplaintViewer.Public, false, ctx.Connection.RemoteIpAddress?.ToString() ?? "?", staged, ct);
+            return Results.Created($"/api/v1/public/complaints/{filed.QueryCode}", new { filed.Number, filed.QueryCode, filed.Kind, Files = staged.Files.Count });
+        });
         p.MapGet("/{code}", (string code, ComplaintReads h, CancellationToken ct) => h.TrackAsync(code, ct));
         p.MapPost("/{code}/rating", async (string code, Complaints.PublicRating r, Complaints h, CancellationToken ct) =>
         { await h.RateAsync(code, r, ct); return Results.NoContent(); });
@@ -116,6 +129,71 @@ public static class ComplaintsApi
     {
         public Complaints.FileComplaint ToFile() => new(ComplaintChannel.Web, Type, UnitId, null, null, StaffNamed, Matter, Reasons, EvidenceNote, Name, Phone, IdNumber,
             Anonymous, HasInterest, null, null);
+    }
+}
+
+/// <summary>The multipart public intake: the form's fields bound and checked as the JSON body is, and no cross-site posts.</summary>
+internal static class PublicIntake
+{
+    /// <summary>
+    /// A multipart form is a "simple" request a foreign web page could make a visitor's browser send; browsers mark those
+    /// (Sec-Fetch-Site, Origin), so they are refused. Integration clients send neither header.
+    /// </summary>
+    public static void RefuseCrossSite(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        var origin = request.Headers.Origin.ToString();
+        var foreign = string.Equals(site, "cross-site", StringComparison.OrdinalIgnoreCase)
+            || origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var o) && string.Equals(o.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
+        if (foreign)
+            throw new DomainRuleException("CMP-3", "不接受来自其他网站的投诉提交，请使用本站投诉页面。 Complaints are not accepted from another site's page; use this site's form.", 403);
+    }
+
+    public static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+            throw new FieldException("files", "请以 multipart/form-data 提交投诉和证据文件。 Send the complaint and its files as multipart/form-data.");
+        try
+        {
+            return await request.ReadFormAsync(ct);
+        }
+        catch (InvalidDataException e)
+        {
+            var tooLarge = e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
+            throw new DomainRuleException("CMP-2", tooLarge
+                ? "提交的内容过大（CMP-2）。 The request is too large (CMP-2)."
+                : "提交的内容格式不正确。 The form is malformed.", tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest);
+        }
+        catch (BadHttpRequestException e)
+        {
+            throw new DomainRuleException("CMP-2", e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "提交的内容过大（CMP-2）。 The request is too large (CMP-2)."
+                : "提交的内容格式不正确。 The form is malformed.", e.StatusCode);
+        }
+    }
+
+    /// <summary>The fields of <see cref="ComplaintsApi.PublicComplaint"/> from the form, with its checks (400 naming the field).</summary>
+    public static ComplaintsApi.PublicComplaint Bind(IFormCollection form)
+    {
+        string? Text(string key) => form.TryGetValue(key, out var v) && !string.IsNullOrEmpty(v.ToString()) ? v.ToString() : null;
+        bool? Flag(string key) => Text(key) is not { } v ? null
+            : bool.TryParse(v.Split(',')[0], out var b) ? b : throw new FieldException(key, "应为 true 或 false。 Expected true or false.");
+        var typeText = Text("type");
+        ComplaintType? type = typeText is null ? null
+            : !typeText.Contains(',', StringComparison.Ordinal) && Enum.TryParse<ComplaintType>(typeText, true, out var t) && Enum.IsDefined(t) && !int.TryParse(typeText, out _) ? t
+            : throw new FieldException("type", "投诉类型须为八类之一（CMP-4）。 The type is one of the eight of CMP-4.");
+        var unitText = Text("unitId");
+        Guid? unitId = unitText is null ? null : Guid.TryParse(unitText, out var u) ? u : throw new FieldException("unitId", "单位标识无效。 Not a unit id.");
+        var r = new ComplaintsApi.PublicComplaint(type, unitId, Text("staffNamed"), Text("matter") ?? "", Text("reasons") ?? "", Text("evidenceNote"),
+            Text("name"), Text("phone"), Text("idNumber"), Flag("anonymous"), Flag("hasInterest"));
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(r, new System.ComponentModel.DataAnnotations.ValidationContext(r), errors, true))
+        {
+            var first = errors[0];
+            var member = first.MemberNames.FirstOrDefault() ?? "form";
+            throw new FieldException(char.ToLowerInvariant(member[0]) + member[1..], first.ErrorMessage ?? "字段无效。 Invalid field.");
+        }
+        return r;
     }
 }
 

@@ -102,6 +102,30 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
         return await AppendAsync(draft, Guid.Empty, ct);
     }
 
+    /// <summary>
+    /// Takes a file already checked and hashed by the caller (staged on disk, its type read from its bytes) into the vault as
+    /// evidence of <paramref name="caseId"/>, uploaded by someone without an account (e.g. the public with a complaint): stored
+    /// under its SHA-256 (the staged file is consumed), sealed into the evidence chain with capture source "upload". Joins the
+    /// caller's transaction, so the record commits or rolls back with what it documents.
+    /// </summary>
+    public async Task<EvidenceItem> StoreCheckedAsync(Guid caseId, string stagedPath, long size, string sha256, string mediaType, string fileName,
+        string byUserId, string byName, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var existing = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(i => i.CaseId == caseId && i.Sha256 == sha256, ct);
+        if (existing is not null)
+        {
+            File.Delete(stagedPath); // the same file twice in one hand-in: one record (EVD-1)
+            return existing;
+        }
+        await store.PutAsync(sha256, stagedPath, size, ct);
+        if (!await db.EvidenceBlobs.AnyAsync(b => b.Sha256 == sha256, ct) && !db.EvidenceBlobs.Local.Any(b => b.Sha256 == sha256))
+            db.EvidenceBlobs.Add(new EvidenceBlob(sha256, size, mediaType, store.Backend, now));
+        var draft = new EvidenceRecord(0, Guid.CreateVersion7(), caseId, sha256, size, mediaType, fileName,
+            now, "upload", null, null, byUserId, byName, now, now, false, null, null, "", "");
+        return await AppendAsync(draft, Guid.Empty, ct);
+    }
+
     /// <summary>Seals the record onto the end of the evidence chain, in one transaction with its audit line (EVD-5).</summary>
     private async Task<EvidenceItem> AppendAsync(EvidenceRecord draft, Guid uploadId, CancellationToken ct)
     {

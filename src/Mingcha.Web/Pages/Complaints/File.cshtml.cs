@@ -13,7 +13,7 @@ namespace Mingcha.Web.Pages.Complaints;
 /// is refused (CMP-3); everything typed is stored as text and shown encoded. Gives the number and the query code (CMP-11).
 /// </summary>
 [AllowAnonymous]
-public sealed class FileModel(MingchaDb db, Features.Complaints.Complaints complaints, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+public sealed class FileModel(MingchaDb db, Features.Complaints.Complaints complaints, ComplaintEvidence evidence, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
 {
     public sealed record UnitOption(Guid Id, string Name);
     public IReadOnlyList<UnitOption> Units { get; private set; } = [];
@@ -22,6 +22,12 @@ public sealed class FileModel(MingchaDb db, Features.Complaints.Complaints compl
     public bool IsSuggestion { get; private set; }
 
     [BindProperty] public Input Form { get; set; } = new();
+
+    /// <summary>CMP-2: photos (JPEG/PNG) or PDF files; checked by content, stored in the evidence vault with the complaint.</summary>
+    [BindProperty] public List<IFormFile> Files { get; set; } = [];
+
+    public ComplaintEvidenceOptions Limits => evidence.Limits;
+    public int FilesAttached { get; private set; }
 
     public sealed class Input
     {
@@ -51,12 +57,27 @@ public sealed class FileModel(MingchaDb db, Features.Complaints.Complaints compl
             return Page();
         }
         Features.Complaints.Complaints.Filed? filed = null;
-        var ok = await TryAsync("file", async () => filed = await complaints.FileAsync(new Features.Complaints.Complaints.FileComplaint(ComplaintChannel.Web, f.Type, f.UnitId, null, null,
-            Limit(f.StaffNamed, 100), Limit(f.Matter, 200)!, Limit(f.Reasons, 4000)!, Limit(f.EvidenceNote, 1000), Limit(f.Name, 100), Limit(f.Phone, 32), Limit(f.IdNumber, 32),
-            f.Anonymous, f.HasInterest, null, null), ComplaintViewer.Public, false, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?", ct));
+        var status = 400;
+        var ok = await TryAsync("file", async () =>
+        {
+            try
+            {
+                using var staged = await evidence.StageAsync(Files.Select(x => new ComplaintAttachment(x.FileName, x.Length, x.OpenReadStream)).ToList(), ct);
+                filed = await complaints.FileAsync(new Features.Complaints.Complaints.FileComplaint(ComplaintChannel.Web, f.Type, f.UnitId, null, null,
+                    Limit(f.StaffNamed, 100), Limit(f.Matter, 200)!, Limit(f.Reasons, 4000)!, Limit(f.EvidenceNote, 1000), Limit(f.Name, 100), Limit(f.Phone, 32), Limit(f.IdNumber, 32),
+                    f.Anonymous, f.HasInterest, null, null), ComplaintViewer.Public, false, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?", staged, ct);
+                FilesAttached = staged.Files.Count;
+            }
+            catch (DomainRuleException e)
+            {
+                status = e.StatusCode;
+                throw;
+            }
+        });
         if (!ok || filed is null)
         {
-            Response.StatusCode = Error is not null && Error.Contains("CMP-3", StringComparison.Ordinal) && Error.Contains("频繁", StringComparison.Ordinal) ? 429 : 400;
+            Response.StatusCode = status is 413 or 415 or 429 ? status : 400;
+            if (Files.Count > 0) Error += " " + Text["请重新选择证据文件。"];
             return Page();
         }
         Number = filed.Number; QueryCode = filed.QueryCode; IsSuggestion = filed.Kind == ComplaintKind.Suggestion;

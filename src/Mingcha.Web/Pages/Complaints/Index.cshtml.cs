@@ -37,6 +37,8 @@ public sealed class IndexModel(MingchaDb db, ComplaintReads reads, Features.Comp
         public string? EvidenceNote { get; set; }
         public string? Name { get; set; }
         public string? Phone { get; set; }
+        /// <summary>SEC-4: optional 18-character resident ID number (check digit validated); masked everywhere after intake.</summary>
+        public string? IdNumber { get; set; }
         public bool Anonymous { get; set; }
         public bool HasInterest { get; set; } = true;
         public DateTime? ReceivedAt { get; set; }
@@ -53,7 +55,7 @@ public sealed class IndexModel(MingchaDb db, ComplaintReads reads, Features.Comp
         var n = New;
         Features.Complaints.Complaints.Filed? filed = null;
         if (await TryAsync("file", async () => filed = await complaints.FileAsync(new Features.Complaints.Complaints.FileComplaint(n.Channel, n.Type, n.UnitId, null, null, n.StaffNamed,
-                n.Matter ?? "", n.Reasons ?? "", n.EvidenceNote, n.Name, n.Phone, null, n.Anonymous, n.HasInterest, n.ReceivedAt, null), ComplaintViewer.Of(User), false, null, ct)))
+                n.Matter ?? "", n.Reasons ?? "", n.EvidenceNote, n.Name, n.Phone, n.IdNumber, n.Anonymous, n.HasInterest, n.ReceivedAt, null), ComplaintViewer.Of(User), false, null, ct)))
         {
             if (filed!.LikelyDuplicates.Count > 0)
                 return Done(Text["已登记 {0}（查询码 {1}）。可能重复：{2}", filed.Number, filed.QueryCode ?? "", string.Join("、", filed.LikelyDuplicates.Select(d => d.Number))]);
