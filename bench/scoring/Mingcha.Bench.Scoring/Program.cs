@@ -32,13 +32,15 @@ var services = new ServiceCollection();
 var options = new MingchaOptions { DataFolder = dir, DatabaseProvider = "Sqlite" };
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton(Options.Create(options));
-services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Mingcha.Web.Features.Scoring.Computations", Environment.GetEnvironmentVariable("TIMINGS") == "1" ? LogLevel.Debug : LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
 services.AddMingchaDatabase(options);
 services.AddScoped<IAuditActor>(_ => new SystemActor("bench"));
 services.AddScoped<SchemaMigrator>();
 services.AddSingleton<LocalClock>();
 services.AddScoped<IDeductionLedgerQuery, DeductionLedgerQuery>();
 services.AddScoped<Evaluations>();
+services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+services.AddSingleton<Mingcha.Web.Features.Scoring.SittingFloodGuard>(); // Evaluations takes it (ballots from a sitting's link)
 services.AddScoped<Computations>();
 await using var provider = services.BuildServiceProvider();
 var office = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "bench"), new Claim(ClaimTypes.Role, Roles.OfficeAdmin)], "bench"));
