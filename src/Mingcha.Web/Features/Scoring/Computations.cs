@@ -24,7 +24,6 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
 
     internal sealed record SectionRow(Guid SectionId, Guid UnitId, Guid CategoryId);
     internal sealed record Computed(SectionRow Section, Dictionary<EvaluationMethod, GradeCounts> Counts, SectionScore Score, int Rank, ResultConsequence Consequence);
-    internal sealed record Cell(Guid SectionId, EvaluationMethod Method, Grade Grade, long Count);
 
     public async Task<ComputationDto> ComputeAsync(Guid campaignId, ClaimsPrincipal by, bool final, CancellationToken ct)
     {
@@ -41,18 +40,18 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
         var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         var sections = await SectionsAsync(campaignId, ct);
         var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-        var cells = await CellsAsync(campaignId, ct);
+        var (counts, evaluated) = await CountsAsync(campaignId, sections, ct);
         var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
         var notices = await ledger.RectificationResultsAsync(c.Year, null, ct);
         var inCampaign = sections.Select(s => s.SectionId).ToHashSet();
         var problems = notices.SelectMany(n => n.SectionIds.Where(inCampaign.Contains).Select(s => (n.NoticeId, SectionId: s, n.Result))).ToList();
         var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
-        var computed = Compute(c.Rules, sections, cells, problems.Select(p => (p.SectionId, p.Result)));
+        var computed = Compute(c.Rules, sections, counts, problems.Select(p => (p.SectionId, p.Result)));
         var t5 = System.Diagnostics.Stopwatch.GetTimestamp();
 
         var number = (await db.ScoreComputations.Where(x => x.CampaignId == campaignId).MaxAsync(x => (int?)x.Number, ct) ?? 0) + 1;
         var now = time.GetUtcNow().UtcDateTime;
-        var comp = new ScoreComputation(campaignId, number, final, cells.Sum(x => x.Count), sections.Count, by.UserId() ?? "", now);
+        var comp = new ScoreComputation(campaignId, number, final, evaluated, sections.Count, by.UserId() ?? "", now);
         db.ScoreComputations.Add(comp);
         if (final) c.Close(comp.Id, now); else c.Computed(comp.Id);
         // The computation (audited) and the campaign's state through EF; its 10,000s of result rows, which are derived
@@ -72,7 +71,7 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        if (logger.IsEnabled(LogLevel.Debug)) LogTimings(sections.Count, cells.Count, [t0, t1, t2, t3, t4, t5, t5b, t6, t7, System.Diagnostics.Stopwatch.GetTimestamp()]);
+        if (logger.IsEnabled(LogLevel.Debug)) LogTimings(sections.Count, evaluated, [t0, t1, t2, t3, t4, t5, t5b, t6, t7, System.Diagnostics.Stopwatch.GetTimestamp()]);
         return new ComputationDto(comp.Id, campaignId, number, final, comp.Evaluations, comp.Sections, now);
     }
 
@@ -85,9 +84,9 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
         var c = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(x => x.Id == campaignId, ct) ?? throw new NotFoundException("测评活动不存在。 No such campaign.");
         var compId = c.ComputationId ?? throw new DomainRuleException("EV-7", "尚未计算。 Nothing was computed yet.", 409);
         var sections = await SectionsAsync(campaignId, ct);
-        var cells = await CellsAsync(campaignId, ct);
+        var (counts, _) = await CountsAsync(campaignId, sections, ct);
         var problems = await db.ScoreProblems.AsNoTracking().Where(p => p.ComputationId == compId).Select(p => new { p.SectionId, p.Result }).ToListAsync(ct);
-        var again = Compute(c.Rules, sections, cells, problems.Select(p => (p.SectionId, p.Result))).ToDictionary(r => r.Section.SectionId);
+        var again = Compute(c.Rules, sections, counts, problems.Select(p => (p.SectionId, p.Result))).ToDictionary(r => r.Section.SectionId);
         var stored = await db.ScoreResults.AsNoTracking().Where(r => r.ComputationId == compId).ToListAsync(ct);
         var differences = new List<string>();
         foreach (var s in stored)
@@ -106,12 +105,20 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
 
     /// <summary>
     /// The one aggregate query: evaluations counted by section, method and grade, one row per section and method with a
-    /// count per grade (a pivot; <c>COUNT(CASE ...)</c> reads the same on both providers). Read with a plain data reader: EF's
-    /// LINQ grouping materialised the groups at about twice the cost of the scan, and one row per grade meant 4.5 times
-    /// as many section ids to parse (SQLite stores them as text), which cost more than the scan's own grouping.
+    /// count per grade (a pivot; <c>COUNT(CASE ...)</c> reads the same on both providers), read with a plain data reader
+    /// straight into each section's counts. EF's LINQ grouping materialised the groups at about twice the cost of the scan;
+    /// one row per grade meant 4.5 times as many section ids to parse (text on SQLite) and to look up, which cost more
+    /// than the pivot's counting (bench/README.md); and a list of the groups kept alive until the formula ran kept the
+    /// collector busy.
     /// </summary>
-    internal async Task<List<Cell>> CellsAsync(Guid campaignId, CancellationToken ct)
+    internal async Task<(Dictionary<Guid, Dictionary<EvaluationMethod, GradeCounts>> Counts, long Evaluations)> CountsAsync(Guid campaignId,
+        IReadOnlyList<SectionRow> sections, CancellationToken ct)
     {
+        // Straight into each section's counts as the rows arrive: no list of groups in between (a large campaign has
+        // ~180,000 of them, all alive until the formula ran, which kept the collector busy). Sections outside the campaign
+        // (evaluations from before a section was removed) are not counted.
+        var counts = sections.ToDictionary(s => s.SectionId, _ => MethodWeights.Methods.ToDictionary(m => m, _ => new GradeCounts()));
+        long evaluations = 0;
         var entity = db.Model.FindEntityType(typeof(Evaluation))!;
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var sql = db.GetService<ISqlGenerationHelper>();
@@ -125,21 +132,25 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             var (section, method, grade) = (Column(nameof(Evaluation.SectionId)), Column(nameof(Evaluation.Method)), Column(nameof(Evaluation.Grade)));
             var grades = Enum.GetValues<Grade>();
-            var counts = string.Join(", ", grades.Select(g => string.Create(CultureInfo.InvariantCulture, $"COUNT(CASE WHEN {grade} = {(int)g} THEN 1 END)")));
-            command.CommandText = $"SELECT {section}, {method}, {counts} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} " +
+            var perGrade = string.Join(", ", grades.Select(g => string.Create(CultureInfo.InvariantCulture, $"COUNT(CASE WHEN {grade} = {(int)g} THEN 1 END)")));
+            command.CommandText = $"SELECT {section}, {method}, {perGrade} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} " +
                 $"WHERE {Column(nameof(Evaluation.CampaignId))} = {sql.GenerateParameterNamePlaceholder("c")} GROUP BY {section}, {method}";
             var mapping = (RelationalTypeMapping)entity.FindProperty(nameof(Evaluation.CampaignId))!.GetRelationalTypeMapping();
             command.Parameters.Add(mapping.CreateParameter(command, sql.GenerateParameterName("c"), campaignId, nullable: false));
-            var cells = new List<Cell>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var id = reader.GetGuid(0);
-                var m = (EvaluationMethod)reader.GetInt32(1);
+                counts.TryGetValue(reader.GetGuid(0), out var byMethod);
+                GradeCounts? into = null;
+                byMethod?.TryGetValue((EvaluationMethod)reader.GetInt32(1), out into);
                 for (var i = 0; i < grades.Length; i++)
-                    if (reader.GetInt64(2 + i) is var n and > 0) cells.Add(new Cell(id, m, grades[i], n));
+                    if (reader.GetInt64(2 + i) is var n and > 0)
+                    {
+                        evaluations += n;
+                        into?.Add(grades[i], n);
+                    }
             }
-            return cells;
+            return (counts, evaluations);
         }
         finally
         {
@@ -147,20 +158,31 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
         }
     }
 
-    internal static List<Computed> Compute(CampaignRules rules, IReadOnlyList<SectionRow> sections, IEnumerable<Cell> cells,
+    internal static List<Computed> Compute(CampaignRules rules, IReadOnlyList<SectionRow> sections, Dictionary<Guid, Dictionary<EvaluationMethod, GradeCounts>> counts,
         IEnumerable<(Guid SectionId, RectificationResult Result)> problems)
     {
-        var counts = sections.ToDictionary(s => s.SectionId, _ => MethodWeights.Methods.ToDictionary(m => m, _ => new GradeCounts()));
-        foreach (var cell in cells)
-            if (counts.TryGetValue(cell.SectionId, out var byMethod)) byMethod[cell.Method].Add(cell.Grade, cell.Count);
         var bySection = problems.ToLookup(p => p.SectionId, p => p.Result);
         var scores = sections.ToDictionary(s => s.SectionId, s => ScoringFormula.Score(counts[s.SectionId], bySection[s.SectionId], rules));
         var placed = Ranking.Rank(sections.Select(s => (s.SectionId, s.CategoryId, scores[s.SectionId].Total)), rules.Results).ToDictionary(p => p.Key);
         return sections.Select(s => new Computed(s, counts[s.SectionId], scores[s.SectionId], placed[s.SectionId].Rank, placed[s.SectionId].Consequence)).ToList();
     }
 
-    internal static string CountsText(IReadOnlyDictionary<EvaluationMethod, GradeCounts> counts) =>
-        string.Join(";", MethodWeights.Methods.Select(m => string.Join(",", GradeScale.Grades.Select(g => counts[m][g].ToString(CultureInfo.InvariantCulture)))));
+    /// <summary>"i0,i1,i2,i3,i4;m0,...": each method's count per grade, in the order of the methods and grades (EV-12).</summary>
+    internal static string CountsText(IReadOnlyDictionary<EvaluationMethod, GradeCounts> counts)
+    {
+        var text = new System.Text.StringBuilder(64);
+        for (var i = 0; i < MethodWeights.Methods.Count; i++)
+        {
+            if (i > 0) text.Append(';');
+            var byGrade = counts[MethodWeights.Methods[i]];
+            for (var j = 0; j < GradeScale.Grades.Count; j++)
+            {
+                if (j > 0) text.Append(',');
+                text.Append(byGrade[GradeScale.Grades[j]]);
+            }
+        }
+        return text.ToString();
+    }
 
     internal static Dictionary<EvaluationMethod, GradeCounts> ParseCounts(string text)
     {
@@ -179,13 +201,13 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
         await db.ScoreComputations.AsNoTracking().Where(x => x.CampaignId == campaignId).OrderByDescending(x => x.Number)
             .Select(x => new ComputationDto(x.Id, x.CampaignId, x.Number, x.Final, x.Evaluations, x.Sections, x.At)).Take(200).ToListAsync(ct);
 
-    private void LogTimings(int sections, int cells, long[] t)
+    private void LogTimings(int sections, long evaluations, long[] t)
     {
         var ms = new double[t.Length - 1];
         for (var i = 0; i < ms.Length; i++) ms[i] = System.Diagnostics.Stopwatch.GetElapsedTime(t[i], t[i + 1]).TotalMilliseconds;
-        LogTiming(logger, sections, cells, ms[0], ms[1], ms[2], ms[3], ms[4], ms[5], ms[6], ms[7], ms[8]);
+        LogTiming(logger, sections, evaluations, ms[0], ms[1], ms[2], ms[3], ms[4], ms[5], ms[6], ms[7], ms[8]);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Computation of {Sections} sections, {Cells} cells: visits {Visits:F0} ms, sections {Read:F0} ms, aggregate {Aggregate:F0} ms, problems {Problems:F0} ms, formula and ranking {Formula:F0} ms, result rows {Build:F0} ms, storing: computation {Save:F0} ms, results {Rows:F0} ms, commit {Commit:F0} ms")]
-    private static partial void LogTiming(ILogger logger, int sections, int cells, double visits, double read, double aggregate, double problems, double formula, double build, double save, double rows, double commit);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Computation of {Sections} sections, {Evaluations} evaluations: visits {Visits:F0} ms, sections {Read:F0} ms, aggregate {Aggregate:F0} ms, problems {Problems:F0} ms, formula and ranking {Formula:F0} ms, result rows {Build:F0} ms, storing: computation {Save:F0} ms, results {Rows:F0} ms, commit {Commit:F0} ms")]
+    private static partial void LogTiming(ILogger logger, int sections, long evaluations, double visits, double read, double aggregate, double problems, double formula, double build, double save, double rows, double commit);
 }
