@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Complaints;
 using Mingcha.Domain.Security;
@@ -231,20 +230,13 @@ public sealed class ComplaintReminders(CalendarService calendar) : IReminderSour
 /// </summary>
 public sealed class ComplaintFloodGuard(IConfiguration configuration) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = Math.Max(1, configuration.GetValue("Mingcha:Complaints:PublicPermitsPerHour", 5)),
-            Window = TimeSpan.FromHours(1),
-            QueueLimit = 0,
-        }));
+    private readonly FixedWindowGuard<string> _perAddress = new(configuration.GetValue("Mingcha:Complaints:PublicPermitsPerHour", 5), TimeSpan.FromHours(1));
 
     public void Acquire(string address)
     {
-        using var lease = _limiter.AttemptAcquire(address);
-        if (!lease.IsAcquired)
+        if (!_perAddress.TryAcquire(address))
             throw new DomainRuleException("CMP-3", "同一地址提交投诉过于频繁，请稍后再试或拨打投诉电话（CMP-3）。 Too many complaints from this address; try again later or call the complaint hotline (CMP-3).", 429);
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _perAddress.Dispose();
 }

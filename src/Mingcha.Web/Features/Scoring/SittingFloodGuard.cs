@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 
 namespace Mingcha.Web.Features.Scoring;
 
@@ -14,34 +13,19 @@ public sealed class SittingFloodGuard : IDisposable
     public const string PerAddressSetting = "Mingcha:Scoring:SittingBallotsPerAddressPerMinute";
     public const string PerSittingSetting = "Mingcha:Scoring:SittingBallotsPerSittingPerMinute";
 
-    private readonly PartitionedRateLimiter<string> _byAddress;
-    private readonly PartitionedRateLimiter<Guid> _bySitting;
+    private readonly FixedWindowGuard<string> _byAddress;
+    private readonly FixedWindowGuard<Guid> _bySitting;
 
     public SittingFloodGuard(IConfiguration configuration)
     {
-        var perAddress = Math.Max(1, configuration.GetValue(PerAddressSetting, 120));
-        var perSitting = Math.Max(1, configuration.GetValue(PerSittingSetting, 600));
-        _byAddress = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = perAddress,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
-        _bySitting = PartitionedRateLimiter.Create<Guid, Guid>(sitting => RateLimitPartition.GetFixedWindowLimiter(sitting, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = perSitting,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
+        _byAddress = new(configuration.GetValue(PerAddressSetting, 120), TimeSpan.FromMinutes(1));
+        _bySitting = new(configuration.GetValue(PerSittingSetting, 600), TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Counts one anonymous ballot of <paramref name="sittingId"/> from <paramref name="address"/>; refuses it (429, EV-2) over either limit.</summary>
     public void Acquire(Guid sittingId, string address)
     {
-        using (var lease = _byAddress.AttemptAcquire(address))
-            if (!lease.IsAcquired) throw Refused();
-        using (var lease = _bySitting.AttemptAcquire(sittingId))
-            if (!lease.IsAcquired) throw Refused();
+        if (!_byAddress.TryAcquire(address) || !_bySitting.TryAcquire(sittingId)) throw Refused();
     }
 
     private static DomainRuleException Refused() =>
