@@ -20,12 +20,15 @@ using Mingcha.Web.Infrastructure;
 //   open campaign and [evaluations] evaluations (default 1,000,000) spread over the four methods and five grades; then, in
 //   the same run and alternately, times the one aggregate query (GROUP BY section, method, grade, read to the end) and the
 //   full computation (Computations.ComputeAsync: visits, sections, aggregate, notices, S4's formula, ranking, storing the
-//   results), three times each. Finally marks the campaign published and writes the public ranking page's path to
+//   results): one warm-up run of each (printed as run 0, not counted), then RUNS (default 5) of each. REUSE=1 keeps the
+//   database an earlier run seeded (same sizes). Finally marks the campaign published and writes the public ranking page's path to
 //   DATA_DIR/ranking-path.txt for run.sh to time over HTTP.
 var dir = Path.GetFullPath(args.Length > 0 ? args[0] : "bench-data");
 var sectionCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 var evaluationCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000;
-if (Directory.Exists(dir)) Directory.Delete(dir, true);
+// REUSE=1 keeps a database seeded by an earlier run (same sizes) and only times; its campaign must still be open.
+var reuse = Environment.GetEnvironmentVariable("REUSE") == "1" && File.Exists(Path.Combine(dir, "mingcha.db"));
+if (!reuse && Directory.Exists(dir)) Directory.Delete(dir, true);
 Directory.CreateDirectory(dir);
 
 var services = new ServiceCollection();
@@ -46,6 +49,16 @@ await using var provider = services.BuildServiceProvider();
 var office = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "bench"), new Claim(ClaimTypes.Role, Roles.OfficeAdmin)], "bench"));
 
 Guid campaignId, firstCategory;
+if (reuse)
+{
+    await using var scope = provider.CreateAsyncScope();
+    var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+    await db.Database.ExecuteSqlRawAsync("""UPDATE "EvaluationCampaigns" SET "Status" = 'Open', "PublishedAt" = NULL""");
+    campaignId = (await db.Campaigns.AsNoTracking().SingleAsync()).Id;
+    firstCategory = (await db.Categories.AsNoTracking().OrderBy(c => c.Name).FirstAsync()).Id;
+    Console.WriteLine("reusing the seeded database");
+}
+else
 await using (var scope = provider.CreateAsyncScope())
 {
     var sp = scope.ServiceProvider;
@@ -106,9 +119,12 @@ await using (var scope = provider.CreateAsyncScope())
     Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "seeded {0:N0} sections, {1:N0} evaluations in {2:F1} s", sectionCount, evaluationCount, watch.Elapsed.TotalSeconds));
 }
 
+// Run 0 warms up (the JIT compiles the computation's code on its first call, ~0.5 s, once per process) and is printed
+// but not counted; then RUNS (default 5) alternating timed runs, and the medians.
+var runs = int.TryParse(Environment.GetEnvironmentVariable("RUNS"), CultureInfo.InvariantCulture, out var r) && r > 0 ? r : 5;
 var aggregate = new List<double>();
 var full = new List<double>();
-for (var run = 1; run <= 3; run++)
+for (var run = 0; run <= runs; run++)
 {
     await using (var scope = provider.CreateAsyncScope())
     {
@@ -122,19 +138,19 @@ for (var run = 1; run <= 3; run++)
         long rows = 0, total = 0;
         await using (var reader = await cmd.ExecuteReaderAsync())
             while (await reader.ReadAsync()) { rows++; total += reader.GetInt64(3); }
-        aggregate.Add(watch.Elapsed.TotalMilliseconds);
+        if (run > 0) aggregate.Add(watch.Elapsed.TotalMilliseconds);
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "run {0}: aggregate query alone {1:F0} ms ({2:N0} groups, {3:N0} evaluations)", run, watch.Elapsed.TotalMilliseconds, rows, total));
     }
     await using (var scope = provider.CreateAsyncScope())
     {
         var watch = Stopwatch.StartNew();
         var result = await scope.ServiceProvider.GetRequiredService<Computations>().ComputeAsync(campaignId, office, false, CancellationToken.None);
-        full.Add(watch.Elapsed.TotalMilliseconds);
+        if (run > 0) full.Add(watch.Elapsed.TotalMilliseconds);
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "run {0}: full computation {1:F0} ms ({2:N0} sections, {3:N0} evaluations)", run, watch.Elapsed.TotalMilliseconds, result.Sections, result.Evaluations));
     }
 }
 double Median(List<double> xs) { var s = xs.Order().ToList(); return s[s.Count / 2]; }
-Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "median: aggregate {0:F0} ms, full computation {1:F0} ms, ratio {2:F2}", Median(aggregate), Median(full), Median(full) / Median(aggregate)));
+Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "median of runs 1 to {3}: aggregate {0:F0} ms, full computation {1:F0} ms, ratio {2:F2}", Median(aggregate), Median(full), Median(full) / Median(aggregate), runs));
 
 await using (var scope = provider.CreateAsyncScope())
 {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -40,12 +42,29 @@ public sealed class BulkInserter(MingchaDb db)
 
     /// <summary>
     /// SQLite: one prepared single-row INSERT, executed per row. Inside one transaction that is SQLite's fastest
-    /// path; a multi-row statement would cost more, because SQLite finds each named parameter by a linear search.
+    /// path; a multi-row statement would cost more, because Microsoft.Data.Sqlite finds each named parameter by a linear
+    /// search. When every column has a positional binder (<see cref="SqliteRaw"/>: text, integers, decimals, dates,
+    /// Guids as text) the statement runs on SQLite's C API, binding by position: about half the time for 10,000 score
+    /// results (decision 015). Otherwise it goes through Microsoft.Data.Sqlite's parameters.
     /// </summary>
     private static async Task InsertPreparedAsync<T>(Table table, IReadOnlyList<T> entities, DbTransaction transaction, CancellationToken ct) where T : class
     {
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
+        var connection = (SqliteConnection)transaction.Connection!;
+        var binders = table.SqliteBinders(connection);
+        if (binders is not null)
+        {
+            using var statement = SqliteRaw.Prepare(connection, table.PositionalInsertCommand);
+            for (var r = 0; r < entities.Count; r++)
+            {
+                if ((r & 1023) == 0) ct.ThrowIfCancellationRequested();
+                for (var c = 0; c < binders.Length; c++)
+                    binders[c](statement, c + 1, table.Columns[c].ProviderValue(entities[r]));
+                SqliteRaw.Execute(connection, statement);
+            }
+            return;
+        }
+        await using var command = connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)transaction;
         command.CommandText = table.InsertCommand;
         var parameters = new DbParameter[table.Columns.Count];
         for (var c = 0; c < parameters.Length; c++)
@@ -116,11 +135,33 @@ public sealed class BulkInserter(MingchaDb db)
             var columns = string.Join(", ", Columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(store)!)));
             InsertCommand = $"INSERT INTO {name} ({columns}) VALUES ("
                 + string.Join(", ", Columns.Select((_, i) => sql.GenerateParameterNamePlaceholder(ParameterName(i)))) + ")";
+            PositionalInsertCommand = $"INSERT INTO {name} ({columns}) VALUES (" + string.Join(", ", Columns.Select(_ => "?")) + ")";
             CopyCommand = $"COPY {name} ({columns}) FROM STDIN (FORMAT BINARY)";
         }
 
         public List<Column> Columns { get; }
         public string InsertCommand { get; }
+        public string PositionalInsertCommand { get; }
+
+        // Worked out once per table: a positional binder per column, or null when a column has none (decision 015).
+        private volatile StrongBox<SqliteRaw.Binder[]?>? _binders;
+
+        public SqliteRaw.Binder[]? SqliteBinders(SqliteConnection connection)
+        {
+            if (_binders is { } known) return known.Value;
+            using var command = connection.CreateCommand();
+            var binders = new SqliteRaw.Binder[Columns.Count];
+            for (var c = 0; c < binders.Length; c++)
+            {
+                var column = Columns[c];
+                var providerType = column.Mapping.Converter?.ProviderClrType ?? column.Mapping.ClrType;
+                var probe = column.Mapping.CreateParameter(command, ParameterName(c), null, column.Property.IsNullable);
+                if (SqliteRaw.BinderFor(providerType, probe) is not { } binder) { binders = null; break; }
+                binders[c] = binder;
+            }
+            _binders = new StrongBox<SqliteRaw.Binder[]?>(binders);
+            return binders;
+        }
         public string CopyCommand { get; }
 
         public static string ParameterName(int i) => "p" + i.ToString(CultureInfo.InvariantCulture);
