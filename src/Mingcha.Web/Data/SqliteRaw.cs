@@ -57,6 +57,30 @@ internal static class SqliteRaw
         };
     }
 
+    /// <summary>Text, or NULL.</summary>
+    public static void BindText(sqlite3_stmt statement, int position, string? value)
+    {
+        if (value is null) Check(raw.sqlite3_bind_null(statement, position));
+        else BindString(statement, position, value);
+    }
+
+    /// <summary>An integer (a bool as 0 or 1, as Microsoft.Data.Sqlite binds it).</summary>
+    public static void BindInt64(sqlite3_stmt statement, int position, long value) => Check(raw.sqlite3_bind_int64(statement, position, value));
+
+    /// <summary>A DateTime as Microsoft.Data.Sqlite writes it: <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>.</summary>
+    public static void BindDateTime(sqlite3_stmt statement, int position, DateTime value) => BindAscii(statement, position, value, DateTimeFormat);
+
+    /// <summary>A Guid as text, or NULL.</summary>
+    public static void BindGuid(sqlite3_stmt statement, int position, Guid? value)
+    {
+        if (value is { } g) BindGuid(statement, position, g);
+        else Check(raw.sqlite3_bind_null(statement, position));
+    }
+
+    /// <summary>A Guid stored as text, or null when the column is NULL.</summary>
+    public static Guid? ReadNullableGuid(sqlite3_stmt statement, int column) =>
+        raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : ReadGuid(statement, column);
+
     /// <summary>A Guid as Microsoft.Data.Sqlite writes it into a text column: "D" format, upper case.</summary>
     public static void BindGuid(sqlite3_stmt statement, int position, Guid value)
     {
