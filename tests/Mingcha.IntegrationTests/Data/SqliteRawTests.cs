@@ -12,7 +12,8 @@ namespace Mingcha.IntegrationTests.Data;
 /// Decision 015: the bulk inserter and the scoring aggregate bind and read on SQLite's C API by position. A value must be
 /// stored exactly as Microsoft.Data.Sqlite (EF's own path) stores it, or a row written in bulk would not be found by
 /// EF's queries (a Guid in lower case) or would compare differently (a decimal with other digits). These bind every
-/// kind of value the model maps, both ways, and compare what SQLite holds. SQLite only: PostgreSQL takes COPY.
+/// kind of value the model maps, both ways, and compare what SQLite holds. SQLite only (skipped on PostgreSQL, which
+/// takes COPY).
 /// </summary>
 public sealed class SqliteRawTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
 {
@@ -32,10 +33,9 @@ public sealed class SqliteRawTests(BareMingchaApp app) : IClassFixture<BareMingc
         [typeof(Guid)] = [Guid.Empty, Guid.Parse("0123abcd-ef45-6789-abcd-ef0123456789"), Guid.CreateVersion7(), Guid.NewGuid()],
     };
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task EveryMappedKindOfValue_IsStoredExactlyAsMicrosoftDataSqliteStoresIt()
     {
-        if (TestDatabase.IsPostgres) return;
         await app.WithDbAsync(async db =>
         {
             await db.Database.OpenConnectionAsync();
@@ -78,11 +78,10 @@ public sealed class SqliteRawTests(BareMingchaApp app) : IClassFixture<BareMingc
         });
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     [Trait("Rule", "EV-7")]
     public async Task ScoreResults_WrittenInBulk_ReadBackThroughEfAsTheyWereMade()
     {
-        if (TestDatabase.IsPostgres) return;
         var made = await app.WithDbAsync(async db =>
         {
             var campaign = new EvaluationCampaign(2026, "批量写入核对", new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), "test", DateTime.UtcNow);

@@ -23,11 +23,10 @@ public sealed class SecondInstance(MingchaApp first) : MingchaApp
 
 public sealed class TwoInstanceTests
 {
-    [Fact]
+    [PostgresOnlyFact] // several instances need the shared PostgreSQL database
     [Trait("Rule", "SAT-2")]
     public async Task LiveStream_WhenRatingPostedToInstanceA_ReachesAViewerOnInstanceB()
     {
-        if (!TestDatabase.IsPostgres) return; // several instances need the shared PostgreSQL database (MINGCHA_TEST_POSTGRES)
         using var a = new MingchaApp();
         _ = a.Services; // A migrates and loads the demo city first
         using var b = new SecondInstance(a);
