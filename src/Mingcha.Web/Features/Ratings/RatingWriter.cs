@@ -233,10 +233,11 @@ public sealed partial class RatingWriter : BackgroundService
     private const string InsertColumns = "INSERT INTO \"Ratings\" (\"Id\",\"CaseNumber\",\"UnitId\",\"SectionId\",\"StaffId\",\"ServiceItemId\",\"Channel\",\"Scale\",\"Level\",\"CommonLevel\",\"IsBad\",\"RealName\",\"RaterPhone\",\"Comment\",\"RatedAt\",\"ReceivedAt\",\"DeviceId\") VALUES ";
     private const int ColumnCount = 17;
 
-    private static object?[] Values(RatingSubmission s, bool pg) =>
-        [Id(s.Id, pg), s.CaseNumber, Id(s.UnitId, pg), Id(s.SectionId, pg), Id(s.StaffId, pg), Id(s.ServiceItemId, pg),
+    /// <summary>PostgreSQL: a rating's values in the order of <see cref="InsertColumns"/> (SQLite binds them in <c>SqliteStatements.TryInsert</c>).</summary>
+    private static object?[] Values(RatingSubmission s) =>
+        [s.Id, s.CaseNumber, s.UnitId, s.SectionId, s.StaffId, s.ServiceItemId,
             s.Channel.ToString(), s.Scale.ToString(), s.Level, s.CommonLevel, s.IsBad, s.RaterPhone is not null, s.RaterPhone, s.Comment,
-            s.RatedAt, s.ReceivedAt, Id(s.DeviceId, pg)];
+            s.RatedAt, s.ReceivedAt, s.DeviceId];
 
     private RatingWriteResult[] WriteBatch(List<Pending> batch, CancellationToken ct)
     {
@@ -453,7 +454,6 @@ public sealed partial class RatingWriter : BackgroundService
 
     private async Task<RatingWriteResult[]> WriteBatchPostgresAsync(MingchaDb db, List<Pending> batch, long t0, CancellationToken ct)
     {
-        const bool pg = true;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         var conn = db.Database.GetDbConnection();
@@ -465,7 +465,7 @@ public sealed partial class RatingWriter : BackgroundService
         var cases = subs.Where(s => s.CaseNumber is not null).Select(s => s.CaseNumber!).Distinct(StringComparer.Ordinal).ToList();
         if (cases.Count > 0)
         {
-            var known = await LookupCasesAsync(conn, dbTx, pg, cases, ct);
+            var known = await LookupCasesAsync(conn, dbTx, cases, ct);
             for (var i = 0; i < subs.Length; i++)
             {
                 if (subs[i].CaseNumber is not { } c || !known.TryGetValue(c, out var rec)) continue;
@@ -488,7 +488,7 @@ public sealed partial class RatingWriter : BackgroundService
             {
                 if (n > 0) sql.Append(',');
                 sql.Append('(');
-                var values = Values(subs[i], pg);
+                var values = Values(subs[i]);
                 for (var v = 0; v < values.Length; v++)
                 {
                     var name = string.Create(CultureInfo.InvariantCulture, $"@p{n}_{v}");
@@ -531,11 +531,9 @@ public sealed partial class RatingWriter : BackgroundService
         return results.Select(r => r!).ToArray();
     }
 
-    private static object? Id(Guid? id, bool pg) => id is not { } g ? null : pg ? g : g.ToString().ToUpperInvariant();
-
     private sealed record CaseRow(Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId);
 
-    private static async Task<Dictionary<string, CaseRow>> LookupCasesAsync(DbConnection conn, DbTransaction tx, bool pg, List<string> cases, CancellationToken ct)
+    private static async Task<Dictionary<string, CaseRow>> LookupCasesAsync(DbConnection conn, DbTransaction tx, List<string> cases, CancellationToken ct)
     {
         var map = new Dictionary<string, CaseRow>(StringComparer.Ordinal);
         foreach (var chunk in cases.Chunk(500))
@@ -554,12 +552,10 @@ public sealed partial class RatingWriter : BackgroundService
             cmd.CommandText = $"SELECT \"CaseNumber\",\"UnitId\",\"SectionId\",\"StaffId\",\"ServiceItemId\" FROM \"ServiceRecords\" WHERE \"CaseNumber\" IN ({string.Join(',', names)})";
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                map[r.GetString(0)] = new CaseRow(G(r, 1, pg)!.Value, G(r, 2, pg)!.Value, G(r, 3, pg), G(r, 4, pg));
+                map[r.GetString(0)] = new CaseRow(r.GetGuid(1), r.GetGuid(2), r.IsDBNull(3) ? null : r.GetGuid(3), r.IsDBNull(4) ? null : r.GetGuid(4));
         }
         return map;
     }
-
-    private static Guid? G(DbDataReader r, int i, bool pg) => r.IsDBNull(i) ? null : pg ? r.GetGuid(i) : Guid.Parse(r.GetString(i));
 
     /// <summary>SHA-256 over the stored ratings' canonical lines; anyone can recompute it from the Ratings table.</summary>
     public static string BatchHash(IEnumerable<RatingSubmission> stored)

@@ -1,4 +1,3 @@
-
 namespace Mingcha.Web.Features.Scoring;
 
 /// <summary>
