@@ -187,6 +187,41 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
     }
 
     [Fact]
+    [Trait("Rule", "SAT-4")]
+    public async Task SectionRate_OfAHall_CountsItsWindowsAndItselfButNotAnotherHallOfTheUnit()
+    {
+        var unitId = (await WindowAsync(8)).UnitId;
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var (hall, window, otherHall) = await app.WithDbAsync(async db =>
+        {
+            var h = new Section(unitId, "hall-" + tag, "综合大厅", SectionKind.ServiceHall, Now);
+            var o = new Section(unitId, "hall2-" + tag, "分厅", SectionKind.ServiceHall, Now);
+            db.Sections.AddRange(h, o);
+            await db.SaveChangesAsync();
+            var w = new Section(unitId, "win-" + tag, "社保窗口", SectionKind.Window, Now, h.Id);
+            db.Sections.Add(w);
+            await db.SaveChangesAsync();
+            return (h.Id, w.Id, o.Id);
+        });
+        // The intake's directory of sections reloads on a miss at most once a second: wait until it knows the new ones.
+        var directory = app.Services.GetRequiredService<Mingcha.Web.Features.Ratings.SectionDirectory>();
+        for (var i = 0; i < 50 && await directory.FindAsync(window, null, default) is null; i++) await Task.Delay(100);
+        var (device, _) = await DeviceAsync(unitId);
+        foreach (var (section, level) in new[] { (window, 1), (window, 3), (hall, 1), (otherHall, 3), (otherHall, 3) })
+            Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = section, caseNumber = NewCase(), level })).StatusCode);
+
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var ofHall = (await office.GetFromJsonAsync<RateRow>($"/api/v1/satisfaction/sections/{hall}?from=2026-11-16&to=2026-11-16"))!;
+        Assert.Equal(3, ofHall.Counted); // the hall's own rating and its window's two; not the other hall's
+        Assert.Equal(Math.Round(2m / 3m, 6), Math.Round(ofHall.Rate!.Value, 6)); // 满意 scores 100, 不满意 0
+        var ofWindow = (await office.GetFromJsonAsync<RateRow>($"/api/v1/satisfaction/sections/{window}?from=2026-11-16&to=2026-11-16"))!;
+        Assert.Equal(2, ofWindow.Counted);
+        var ofOther = (await office.GetFromJsonAsync<RateRow>($"/api/v1/satisfaction/sections/{otherHall}?from=2026-11-16&to=2026-11-16"))!;
+        Assert.Equal(2, ofOther.Counted);
+        Assert.Equal(0m, ofOther.Rate);
+    }
+
+    [Fact]
     [Trait("Rule", "SEC-2")]
     public async Task UnitLiaison_WhenAnotherUnitsRatings_SeesNone()
     {

@@ -134,8 +134,10 @@ public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock cl
         return await RateAsync(unitId, db.Ratings.Where(r => units.Contains(r.UnitId)), from, to, ct);
     }
 
-    public Task<RateDto> ForSectionAsync(Guid sectionId, DateOnly from, DateOnly to, CancellationToken ct) =>
-        RateAsync(sectionId, db.Ratings.Where(r => r.SectionId == sectionId || db.Sections.Any(s => s.Id == r.SectionId && s.ParentSectionId == sectionId)), from, to, ct);
+    /// <summary>A section with its sub-sections; <paramref name="unitId"/> is the section's unit, whose range of (UnitId, RatedAt) is read.</summary>
+    public Task<RateDto> ForSectionAsync(Guid sectionId, Guid unitId, DateOnly from, DateOnly to, CancellationToken ct) =>
+        RateAsync(sectionId, db.Ratings.Where(r => r.UnitId == unitId
+            && (r.SectionId == sectionId || db.Sections.Any(s => s.Id == r.SectionId && s.ParentSectionId == sectionId))), from, to, ct);
 
     private async Task<RateDto> RateAsync(Guid subject, IQueryable<Rating> q, DateOnly from, DateOnly to, CancellationToken ct)
     {

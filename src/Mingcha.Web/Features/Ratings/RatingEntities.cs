@@ -228,7 +228,7 @@ internal static class RatingsModel
             e.HasIndex(r => new { r.CaseNumber, r.Channel }).IsUnique();
             e.HasIndex(r => r.ReceivedAt);
             e.HasIndex(r => new { r.UnitId, r.RatedAt });
-            e.HasIndex(r => new { r.SectionId, r.RatedAt });
+            e.HasIndex(r => r.RatedAt); // not (SectionId, RatedAt): see migration 0013
             e.Property(r => r.CaseNumber).HasMaxLength(64);
             e.Property(r => r.RaterPhone).HasMaxLength(32);
             e.Property(r => r.Comment).HasMaxLength(500);

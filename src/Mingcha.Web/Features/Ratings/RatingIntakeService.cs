@@ -11,40 +11,43 @@ public sealed record SectionInfo(Guid Id, Guid UnitId, string Code, string Name,
 
 /// <summary>
 /// Sections by id and code, cached in memory; a miss reloads the table (at most once a second), so a new window
-/// can be rated at once. Renames show within a minute (the cache is refreshed every minute).
+/// can be rated at once. Renames show within a minute (the cache is refreshed every minute). The cache's age is
+/// measured on the monotonic clock, not the office's (a clock set back, or a test's fixed clock, must not freeze it).
 /// </summary>
-public sealed class SectionDirectory(IServiceScopeFactory scopes, TimeProvider time) : IDisposable
+public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
 {
     private volatile Dictionary<Guid, SectionInfo> _byId = [];
     private volatile Dictionary<string, SectionInfo> _byCode = new(StringComparer.OrdinalIgnoreCase);
-    private DateTime _loadedAt = DateTime.MinValue;
+    private long _loadedAt = long.MinValue / 2; // Environment.TickCount64 of the last load
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public void Dispose() => _gate.Dispose();
 
     public async Task<SectionInfo?> FindAsync(Guid? id, string? code, CancellationToken ct)
     {
-        var stale = time.GetUtcNow().UtcDateTime - _loadedAt > TimeSpan.FromMinutes(1);
+        var stale = AgeMs > 60_000;
         if (!stale && Lookup(id, code) is { } hit) return hit;
-        await ReloadAsync(stale ? TimeSpan.Zero : TimeSpan.FromSeconds(1), ct);
+        await ReloadAsync(stale ? 0 : 1_000, ct);
         return Lookup(id, code);
     }
+
+    private long AgeMs => Environment.TickCount64 - Volatile.Read(ref _loadedAt);
 
     private SectionInfo? Lookup(Guid? id, string? code) =>
         id is { } g ? _byId.GetValueOrDefault(g) : code is { Length: > 0 } c ? _byCode.GetValueOrDefault(c) : null;
 
-    private async Task ReloadAsync(TimeSpan minAge, CancellationToken ct)
+    private async Task ReloadAsync(long minAgeMs, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            if (time.GetUtcNow().UtcDateTime - _loadedAt < minAge) return;
+            if (AgeMs < minAgeMs) return;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
             var all = await db.Sections.AsNoTracking().Select(s => new SectionInfo(s.Id, s.UnitId, s.Code, s.Name, s.Active)).ToListAsync(ct);
             _byId = all.ToDictionary(s => s.Id);
             _byCode = all.ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
-            _loadedAt = time.GetUtcNow().UtcDateTime;
+            Volatile.Write(ref _loadedAt, Environment.TickCount64);
         }
         finally { _gate.Release(); }
     }
@@ -108,7 +111,7 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
         if (boundUnit is { } unit && section.UnitId != unit)
             throw new DomainRuleException("SEC-2", "该设备不属于此窗口的单位。 This device belongs to another unit.", 403);
 
-        var submission = new RatingSubmission(Guid.CreateVersion7(), caseNumber, section.UnitId, section.Id, input.StaffId, null, channel, scale,
+        var submission = new RatingSubmission(RecordIds.NewVersion7(), caseNumber, section.UnitId, section.Id, input.StaffId, null, channel, scale,
             input.Level, _mapping.ToThreeLevel(scale, input.Level), RatingScaleMapping.IsBad(scale, input.Level), phone, comment,
             input.RatedAt ?? now, now, deviceId);
         // Not cancelled with the request: the rating is queued and will be committed whether or not the caller waits.

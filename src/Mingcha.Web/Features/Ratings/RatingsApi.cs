@@ -182,7 +182,7 @@ public static class RatingsApi
         {
             var section = await dir.FindAsync(id, null, ct) ?? throw new NotFoundException("窗口不存在。 No such section.");
             RatingAccess.EnsureUnit(user, section.UnitId);
-            return await s.ForSectionAsync(id, from, to, ct);
+            return await s.ForSectionAsync(id, section.UnitId, from, to, ct);
         }).RequireAuthorization(RatingPolicies.Read);
         return app;
     }
