@@ -167,4 +167,34 @@ public sealed class DevicePathTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.False(Cache.Knows(tokenId));
         Assert.Equal(0, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.CaseNumber == caseNo)));
     }
+
+    [SqliteOnlyFact]
+    [Trait("Rule", "SAT-8")]
+    public async Task Rating_WhenAnotherConnectionHoldsTheWriteLock_IsStoredOnceTheLockIsFreed()
+    {
+        // The writer's BEGIN IMMEDIATE meets another write transaction (an import, the aftercare): it waits for it
+        // and then stores the rating, rather than failing the batch or waiting in SQLite's growing sleeps.
+        var w = await WindowAsync(4);
+        var (device, _, _) = await LoadedDeviceAsync(w.UnitId);
+        var caseNo = NewCase();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        await db.Database.OpenConnectionAsync();
+        await using (var begin = db.Database.GetDbConnection().CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+        var post = device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, caseNumber = caseNo, level = 1 });
+        await Task.Delay(400);
+        Assert.False(post.IsCompleted); // not answered while it cannot be committed
+        await using (var commit = db.Database.GetDbConnection().CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync();
+        }
+        var r = await post.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(d => d.Ratings.CountAsync(x => x.CaseNumber == caseNo)));
+    }
 }

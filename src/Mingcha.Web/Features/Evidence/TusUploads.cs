@@ -37,30 +37,33 @@ public static class TusUploads
         g.MapPatch("/{id:guid}", Patch).RequireAuthorization(Policies.SignedIn);
     }
 
-    /// <summary>Every response under the tus path carries Tus-Resumable; PATCH bodies may be as large as an upload.</summary>
-    public static IApplicationBuilder UseTusHeaders(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
+    /// <summary>
+    /// Every response under the tus path carries Tus-Resumable; PATCH bodies may be as large as an upload. Any other
+    /// path goes straight on, without an async frame of its own (this runs in front of every request).
+    /// </summary>
+    public static IApplicationBuilder UseTusHeaders(this IApplicationBuilder app) =>
+        app.Use(next => ctx => ctx.Request.Path.StartsWithSegments(BasePath) ? TusHeadersAsync(ctx, next) : next(ctx));
+
+    private static async Task TusHeadersAsync(HttpContext ctx, RequestDelegate next)
     {
-        if (ctx.Request.Path.StartsWithSegments(BasePath))
+        ctx.Response.OnStarting(() =>
         {
-            ctx.Response.OnStarting(() =>
-            {
-                ctx.Response.Headers["Tus-Resumable"] = TusProtocol.Version;
-                return Task.CompletedTask;
-            });
-            if (HttpMethods.IsPatch(ctx.Request.Method) && ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-                limit.MaxRequestBodySize = null;
-            // Who may upload is decided before the protocol version: an anonymous caller learns 401, not 412.
-            if (!HttpMethods.IsOptions(ctx.Request.Method) && ctx.Request.Headers["Tus-Resumable"] != TusProtocol.Version
-                && (await ctx.AuthenticateAsync()).Succeeded)
-            {
-                ctx.Response.Headers["Tus-Version"] = TusProtocol.Version;
-                await Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed,
-                    title: "需要 Tus-Resumable: 1.0.0 请求头。 The Tus-Resumable: 1.0.0 header is required.").ExecuteAsync(ctx);
-                return;
-            }
+            ctx.Response.Headers["Tus-Resumable"] = TusProtocol.Version;
+            return Task.CompletedTask;
+        });
+        if (HttpMethods.IsPatch(ctx.Request.Method) && ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = null;
+        // Who may upload is decided before the protocol version: an anonymous caller learns 401, not 412.
+        if (!HttpMethods.IsOptions(ctx.Request.Method) && ctx.Request.Headers["Tus-Resumable"] != TusProtocol.Version
+            && (await ctx.AuthenticateAsync()).Succeeded)
+        {
+            ctx.Response.Headers["Tus-Version"] = TusProtocol.Version;
+            await Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed,
+                title: "需要 Tus-Resumable: 1.0.0 请求头。 The Tus-Resumable: 1.0.0 header is required.").ExecuteAsync(ctx);
+            return;
         }
-        await next();
-    });
+        await next(ctx);
+    }
 
     private static IResult Options(HttpContext ctx, IOptions<EvidenceOptions> options)
     {

@@ -204,8 +204,8 @@ internal sealed partial class DeviceRatingJson : JsonSerializerContext;
 /// <see cref="DeviceTokenCache"/> knows is answered here, early in the pipeline, without routing, the cookie and
 /// policy authentication, localisation or a database context per request. The checks are the same: the token
 /// (known, not revoked, not expired, scope ratings:write, secret), the flood guard, then
-/// <see cref="RatingIntake.SubmitAsync"/> (level range, time, window and unit, one rating per case and channel) and the
-/// durable group commit. Anything else — no or unknown token, a body that is not clean JSON — goes on, unchanged
+/// <see cref="RatingIntake.PrepareAsync"/> (level range, time, window and unit), the durable group commit and
+/// <see cref="RatingIntake.Outcome"/> (one rating per case and channel). Anything else — no or unknown token, a body that is not clean JSON — goes on, unchanged
 /// (the body replayed), to the ordinary endpoint, which gives the same answers it always gave. Refusals thrown by the
 /// intake reach the exception handler placed before this middleware, as on the ordinary path.
 /// </summary>
@@ -219,7 +219,8 @@ public static class DeviceRatingPath
         var tokens = app.ApplicationServices.GetRequiredService<DeviceTokenCache>();
         var guard = app.ApplicationServices.GetRequiredService<DeviceFloodGuard>();
         var intake = app.ApplicationServices.GetRequiredService<RatingIntake>();
-        return app.Use(next => ctx => IsDeviceRating(ctx) ? HandleAsync(ctx, next, tokens, guard, intake) : next(ctx));
+        var writer = app.ApplicationServices.GetRequiredService<RatingWriter>();
+        return app.Use(next => ctx => IsDeviceRating(ctx) ? HandleAsync(ctx, next, tokens, guard, intake, writer) : next(ctx));
     }
 
     private static bool IsDeviceRating(HttpContext ctx) =>
@@ -227,7 +228,7 @@ public static class DeviceRatingPath
         && ctx.Request.Path.Value is { } p
         && (p.Equals(Path, StringComparison.OrdinalIgnoreCase) || p.Equals(Path + "/", StringComparison.OrdinalIgnoreCase));
 
-    private static async Task HandleAsync(HttpContext ctx, RequestDelegate next, DeviceTokenCache tokens, DeviceFloodGuard guard, RatingIntake intake)
+    private static async Task HandleAsync(HttpContext ctx, RequestDelegate next, DeviceTokenCache tokens, DeviceFloodGuard guard, RatingIntake intake, RatingWriter writer)
     {
         var request = ctx.Request;
         if (request.ContentLength is not (> 0 and <= MaxBody) || !request.HasJsonContentType()
@@ -258,7 +259,8 @@ public static class DeviceRatingPath
                 await next(ctx);
                 return;
             }
-            var r = await intake.SubmitAsync(input, RatingChannel.Device, device.UnitId, device.Id, ctx.RequestAborted);
+            var submission = await intake.PrepareAsync(input, RatingChannel.Device, device.UnitId, device.Id, ctx.RequestAborted);
+            var r = RatingIntake.Outcome(await writer.Enqueue(submission));
             await WriteCreatedAsync(ctx, r.Rating.Id);
         }
         finally

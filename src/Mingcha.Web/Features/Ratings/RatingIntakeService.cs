@@ -81,7 +81,15 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
     /// <param name="boundUnit">The unit the caller (a device token) is bound to: the window must be one of its own.</param>
     /// <param name="deviceId">The device token.</param>
     /// <param name="ct">Cancellation.</param>
-    public async Task<RatingWriteResult> SubmitAsync(RatingInput input, RatingChannel channel, Guid? boundUnit, Guid? deviceId, CancellationToken ct)
+    public async Task<RatingWriteResult> SubmitAsync(RatingInput input, RatingChannel channel, Guid? boundUnit, Guid? deviceId, CancellationToken ct) =>
+        Outcome(await writer.Enqueue(await PrepareAsync(input, channel, boundUnit, deviceId, ct)));
+
+    /// <summary>
+    /// The checks of <see cref="SubmitAsync"/> without the write: the rating as it will be stored. The device path
+    /// (decision 008) calls this, <see cref="RatingWriter.Enqueue"/> and <see cref="Outcome"/> itself, one async frame
+    /// fewer per rating.
+    /// </summary>
+    public async ValueTask<RatingSubmission> PrepareAsync(RatingInput input, RatingChannel channel, Guid? boundUnit, Guid? deviceId, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var scale = input.Scale ?? RatingScale.ThreeLevel;
@@ -111,18 +119,23 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
         if (boundUnit is { } unit && section.UnitId != unit)
             throw new DomainRuleException("SEC-2", "该设备不属于此窗口的单位。 This device belongs to another unit.", 403);
 
-        var submission = new RatingSubmission(RecordIds.NewVersion7(), caseNumber, section.UnitId, section.Id, input.StaffId, null, channel, scale,
+        return new RatingSubmission(RecordIds.NewVersion7(), caseNumber, section.UnitId, section.Id, input.StaffId, null, channel, scale,
             input.Level, _mapping.ToThreeLevel(scale, input.Level), RatingScaleMapping.IsBad(scale, input.Level), phone, comment,
             input.RatedAt ?? now, now, deviceId);
-        // Not cancelled with the request: the rating is queued and will be committed whether or not the caller waits.
-        var result = await writer.Enqueue(submission);
-        return result.Status switch
+    }
+
+    /// <summary>
+    /// The writer's answer as the caller gets it: stored, or refused (a case already rated on this channel, another
+    /// unit's case). The write is not cancelled with the request: once queued, it is committed whether or not the
+    /// caller still waits.
+    /// </summary>
+    public static RatingWriteResult Outcome(RatingWriteResult result) =>
+        result.Status switch
         {
             RatingWriteStatus.Duplicate => throw new DomainRuleException("SAT-8", "该办件已在此渠道评价过。 This case was already rated on this channel."),
             RatingWriteStatus.CaseOfOtherUnit => throw new DomainRuleException("SEC-2", "该办件属于其他单位。 The case belongs to another unit.", 403),
             _ => result,
         };
-    }
 
     private static RatingRefusal RatingIntake_Check(RatingScale scale, int level, DateTime? at, DateTime now) =>
         Domain.Satisfaction.RatingIntake.Check(scale, level, at?.ToUniversalTime(), now);

@@ -271,6 +271,9 @@ public sealed partial class RatingWriter : BackgroundService
         public SqliteStatements(SqliteConnection conn)
         {
             Connection = conn;
+            Begin = SqliteRaw.Prepare(conn, "BEGIN IMMEDIATE");
+            Commit = SqliteRaw.Prepare(conn, "COMMIT");
+            Rollback = SqliteRaw.Prepare(conn, "ROLLBACK");
             Insert = SqliteRaw.Prepare(conn, InsertColumns + "(" + string.Join(',', Enumerable.Repeat("?", ColumnCount)) + ") ON CONFLICT (\"CaseNumber\",\"Channel\") DO NOTHING");
             Lookup = SqliteRaw.Prepare(conn, "SELECT \"UnitId\",\"SectionId\",\"StaffId\",\"ServiceItemId\" FROM \"ServiceRecords\" WHERE \"CaseNumber\" = ?");
             AuditTail = Prepare(conn, "SELECT \"Seq\",\"Hash\" FROM \"AuditEntries\" ORDER BY \"Seq\" DESC LIMIT 1", 0, "");
@@ -279,10 +282,39 @@ public sealed partial class RatingWriter : BackgroundService
         }
 
         public SqliteConnection Connection { get; }
+        public SQLitePCL.sqlite3_stmt Begin { get; }
+        public SQLitePCL.sqlite3_stmt Commit { get; }
+        public SQLitePCL.sqlite3_stmt Rollback { get; }
         public SQLitePCL.sqlite3_stmt Insert { get; }
         public SQLitePCL.sqlite3_stmt Lookup { get; }
         public SqliteCommand AuditTail { get; }
         public SqliteCommand AuditInsert { get; }
+
+        /// <summary>
+        /// BEGIN IMMEDIATE: the write lock, so the audit chain's tail is ours. While another connection writes (the
+        /// aftercare, an import), it tries again every millisecond for up to 30 s. SQLite's own busy handler (this
+        /// connection's busy_timeout is 0) sleeps 1, 2, 5, 10, 15, 20, 25 ms and more between tries, so a 5 ms write
+        /// elsewhere held every device's answer for 8 ms and more (79 ms at worst in bench/ratings); and
+        /// Microsoft.Data.Sqlite's BeginTransaction retries a busy BEGIN after 150 ms.
+        /// </summary>
+        public void BeginImmediate()
+        {
+            var started = Environment.TickCount64;
+            while (true)
+            {
+                var rc = SQLitePCL.raw.sqlite3_step(Begin);
+                SQLitePCL.raw.sqlite3_reset(Begin);
+                if (rc == SQLitePCL.raw.SQLITE_DONE) return;
+                if (rc != SQLitePCL.raw.SQLITE_BUSY || Environment.TickCount64 - started > 30_000) SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
+                Thread.Sleep(1);
+            }
+        }
+
+        /// <summary>Rolls back the open transaction, if there is one (after a failure within a batch).</summary>
+        public void RollbackIfOpen()
+        {
+            if (SQLitePCL.raw.sqlite3_get_autocommit(Connection.Handle) == 0) SqliteRaw.Execute(Connection, Rollback);
+        }
 
         /// <summary>The pushed service record of a case, or null.</summary>
         public CaseRow? FindCase(string caseNumber)
@@ -333,15 +365,14 @@ public sealed partial class RatingWriter : BackgroundService
             return cmd;
         }
 
-        public static void Bind(SqliteCommand cmd, SqliteTransaction tx, object?[] values)
+        public static void Bind(SqliteCommand cmd, object?[] values)
         {
-            cmd.Transaction = tx;
             for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
         }
 
         public void Dispose()
         {
-            Insert.Dispose(); Lookup.Dispose(); AuditTail.Dispose(); AuditInsert.Dispose();
+            Begin.Dispose(); Commit.Dispose(); Rollback.Dispose(); Insert.Dispose(); Lookup.Dispose(); AuditTail.Dispose(); AuditInsert.Dispose();
         }
     }
 
@@ -354,13 +385,26 @@ public sealed partial class RatingWriter : BackgroundService
             // every thousandth page's commit and stall it; the checkpointer thread does them on its own connection.
             using (var pragma = conn.CreateCommand())
             {
-                pragma.CommandText = "PRAGMA wal_autocheckpoint=0";
+                pragma.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA busy_timeout=0"; // busy: SqliteStatements.BeginImmediate
                 pragma.ExecuteNonQuery();
             }
             StartCheckpointer(conn.ConnectionString);
         }
         var st = _sqlite ??= new SqliteStatements(conn);
-        using var tx = conn.BeginTransaction(); // BEGIN IMMEDIATE: the write lock, so the audit chain's tail is ours
+        st.BeginImmediate();
+        try
+        {
+            return WriteBatchSqlite(st, batch, t0);
+        }
+        catch
+        {
+            st.RollbackIfOpen(); // the connection goes back to the pool without a transaction of ours
+            throw;
+        }
+    }
+
+    private RatingWriteResult[] WriteBatchSqlite(SqliteStatements st, List<Pending> batch, long t0)
+    {
         var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
 
         // The cases rated: fill in staff and service item from the pushed service record, refuse another unit's case.
@@ -392,18 +436,17 @@ public sealed partial class RatingWriter : BackgroundService
         if (stored.Count > 0)
         {
             AuditRecord? last = null;
-            st.AuditTail.Transaction = tx;
             using (var r = st.AuditTail.ExecuteReader())
                 if (r.Read()) last = new AuditRecord(r.GetInt64(0), default, null, null, null, "", null, null, null, null, "", r.GetString(1));
             var actor = _scope!.Value.ServiceProvider.GetRequiredService<IAuditActor>();
             var record = AuditChain.CreateNext(last, _time.GetUtcNow().UtcDateTime, actor.UserId, actor.UserName, actor.Ip,
                 "ratings.store", nameof(Rating), BatchKey(stored), null, BatchAfter(stored));
-            SqliteStatements.Bind(st.AuditInsert, tx, [record.Seq, record.At, record.UserId, record.UserName, record.Ip, record.Action, record.EntityType,
+            SqliteStatements.Bind(st.AuditInsert, [record.Seq, record.At, record.UserId, record.UserName, record.Ip, record.Action, record.EntityType,
                 record.EntityKey, record.Before, record.After, record.PrevHash, record.Hash]);
             st.AuditInsert.ExecuteNonQuery();
         }
         var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
-        tx.Commit();
+        SqliteRaw.Execute(st.Connection, st.Commit);
         var t5 = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_logger.IsEnabled(LogLevel.Debug))
         {
