@@ -155,6 +155,8 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
         // CAL-2: rated Monday 16 November 2026: one working day → Tuesday 17th; twelve → 2 December.
         Assert.Equal(new DateOnly(2026, 11, 17), fu.CallBackDue);
         Assert.Equal(new DateOnly(2026, 12, 2), fu.InformDue);
+        // SEC-3: the opening is sealed in the audit chain (one line per opening, with the count and hash of its cases).
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "followups.open" && a.EntityType == "FollowUpCase")));
 
         var notReached = await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/steps", new { step = "CallBack", note = "无人接听", reached = false });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, notReached.StatusCode);
