@@ -205,9 +205,10 @@ internal sealed partial class DeviceRatingJson : JsonSerializerContext;
 /// policy authentication, localisation or a database context per request. The checks are the same: the token
 /// (known, not revoked, not expired, scope ratings:write, secret), the flood guard, then
 /// <see cref="RatingIntake.PrepareAsync"/> (level range, time, window and unit), the durable group commit and
-/// <see cref="RatingIntake.Outcome"/> (one rating per case and channel). Anything else — no or unknown token, a body that is not clean JSON — goes on, unchanged
-/// (the body replayed), to the ordinary endpoint, which gives the same answers it always gave. Refusals thrown by the
-/// intake reach the exception handler placed before this middleware, as on the ordinary path.
+/// <see cref="RatingIntake.Outcome"/> (one rating per case and channel). Anything else — no or unknown token, a body
+/// that is not clean JSON — goes on, unchanged (the body replayed), to the ordinary endpoint, which gives the same
+/// answers it always gave. Refusals thrown by the intake reach the exception handler placed before this middleware,
+/// as on the ordinary path.
 /// </summary>
 public static class DeviceRatingPath
 {

@@ -132,7 +132,8 @@ public sealed partial class RatingAftercare : BackgroundService
     {
         var sb = new System.Text.StringBuilder();
         foreach (var c in open)
-            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"{c.Id}|{c.RatingId}|{c.UnitId}|{c.SectionId}|{c.RealName}|{c.OpenedAt:O}|{c.CallBackDue:O}|{c.VerifyDue:O}|{c.FixDue:O}|{c.InformDue:O}\n");
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"{c.Id}|{c.RatingId}|{c.UnitId}|{c.SectionId}|{c.RealName}|{c.OpenedAt:O}|{c.CallBackDue:O}|{c.VerifyDue:O}|{c.FixDue:O}|{c.InformDue:O}\n");
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sb.ToString())));
         return System.Text.Json.JsonSerializer.Serialize(new { count = open.Count, sha256 = hash });
     }

@@ -10,9 +10,10 @@ namespace Mingcha.Web.Features.Ratings;
 public sealed record SectionInfo(Guid Id, Guid UnitId, string Code, string Name, bool Active);
 
 /// <summary>
-/// Sections by id and code, cached in memory; a miss reloads the table (at most once a second), so a new window
-/// can be rated at once. Renames show within a minute (the cache is refreshed every minute). The cache's age is
-/// measured on the monotonic clock, not the office's (a clock set back, or a test's fixed clock, must not freeze it).
+/// Sections by id and code, cached in memory. A miss asks the database whether the section exists (one indexed
+/// look-up) and reloads the table only if it does, so a new window can be rated at once and unknown ids cost no
+/// reload. Renames show within a minute (the cache is refreshed every minute). The cache's age is measured on the
+/// monotonic clock, not the office's (a clock set back, or a test's fixed clock, must not freeze it).
 /// </summary>
 public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
 {
@@ -25,10 +26,23 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
 
     public async Task<SectionInfo?> FindAsync(Guid? id, string? code, CancellationToken ct)
     {
-        var stale = AgeMs > 60_000;
-        if (!stale && Lookup(id, code) is { } hit) return hit;
-        await ReloadAsync(stale ? 0 : 1_000, ct);
+        if (AgeMs > 60_000) await ReloadAsync(() => AgeMs > 60_000, ct);
+        else if (Lookup(id, code) is { } hit) return hit;
+        else if (await ExistsAsync(id, code, ct)) await ReloadAsync(() => Lookup(id, code) is null, ct);
         return Lookup(id, code);
+    }
+
+    private async Task<bool> ExistsAsync(Guid? id, string? code, CancellationToken ct)
+    {
+        if (id is null && code is not { Length: > 0 }) return false;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        if (id is { } g) return await db.Sections.AnyAsync(s => s.Id == g, ct);
+        // Codes match case-insensitively, as in the cache. The lambda becomes SQL upper(), never .NET's culture rules.
+        var upper = code!.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862
+        return await db.Sections.AnyAsync(s => s.Code.ToUpper() == upper, ct);
+#pragma warning restore CA1304, CA1311, CA1862
     }
 
     private long AgeMs => Environment.TickCount64 - Volatile.Read(ref _loadedAt);
@@ -36,12 +50,13 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
     private SectionInfo? Lookup(Guid? id, string? code) =>
         id is { } g ? _byId.GetValueOrDefault(g) : code is { Length: > 0 } c ? _byCode.GetValueOrDefault(c) : null;
 
-    private async Task ReloadAsync(long minAgeMs, CancellationToken ct)
+    /// <summary>Reloads the table unless another caller's reload, awaited on the gate, made it unnecessary.</summary>
+    private async Task ReloadAsync(Func<bool> stillNeeded, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            if (AgeMs < minAgeMs) return;
+            if (!stillNeeded()) return;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
             var all = await db.Sections.AsNoTracking().Select(s => new SectionInfo(s.Id, s.UnitId, s.Code, s.Name, s.Active)).ToListAsync(ct);

@@ -398,7 +398,8 @@ public sealed partial class RatingWriter : BackgroundService
         }
         catch
         {
-            st.RollbackIfOpen(); // the connection goes back to the pool without a transaction of ours
+            // The connection goes back to the pool without a transaction of ours; the batch's own failure is what is reported.
+            try { st.RollbackIfOpen(); } catch (SqliteException) { }
             throw;
         }
     }
