@@ -106,6 +106,14 @@ public sealed class DevicePathTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.True(report.IsIntact, report.FirstBreak?.ToString());
         var sealedBatch = await app.WithDbAsync(db => db.AuditEntries.Where(a => a.Action == "ratings.store" && a.EntityKey!.StartsWith(id.ToString())).ToListAsync());
         Assert.Contains(sealedBatch, a => a.After!.Contains("\"sha256\"", StringComparison.Ordinal));
+        // The seal can be recomputed from the table: its own batch when it sealed this rating alone.
+        if (sealedBatch.SingleOrDefault(a => a.EntityKey == $"{id}..{id}") is { } alone)
+        {
+            var line = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{rating.Id}|{rating.CaseNumber}|{rating.UnitId}|{rating.SectionId}|{rating.Channel}|{rating.Scale}|{rating.Level}|{DateTime.SpecifyKind(rating.RatedAt, DateTimeKind.Utc):O}\n");
+            var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(line)));
+            Assert.Equal(expected, JsonDocument.Parse(alone.After!).RootElement.GetProperty("sha256").GetString());
+        }
     }
 
     [Fact]

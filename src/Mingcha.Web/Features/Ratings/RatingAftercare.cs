@@ -107,7 +107,7 @@ public sealed partial class RatingAftercare : BackgroundService
             // waits for this write lock; through the change tracker, with an audit line per case, 175 cases held it
             // for 40 to 70 ms on a busy machine (bench/ratings), and every device's answer with it.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            db.Audit(new AuditEvent("followups.open", nameof(FollowUpCase), $"{open[0].Id}..{open[^1].Id}", null, OpenedAfter(open)));
+            db.Audit(new AuditEvent("followups.open", nameof(FollowUpCase), $"{open[0].Id}..{open[^1].Id}", null, BulkSeal.After(open, CanonicalLine)));
             await db.SaveChangesAsync(ct);
             await BulkInsert.InsertAsync(db, open, ct);
             await tx.CommitAsync(ct);
@@ -127,16 +127,9 @@ public sealed partial class RatingAftercare : BackgroundService
         }
     }
 
-    /// <summary>The audit line of opened cases: how many, and a SHA-256 over their canonical lines (case, rating, deadlines).</summary>
-    private static string OpenedAfter(List<FollowUpCase> open)
-    {
-        var sb = new System.Text.StringBuilder();
-        foreach (var c in open)
-            sb.Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"{c.Id}|{c.RatingId}|{c.UnitId}|{c.SectionId}|{c.RealName}|{c.OpenedAt:O}|{c.CallBackDue:O}|{c.VerifyDue:O}|{c.FixDue:O}|{c.InformDue:O}\n");
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sb.ToString())));
-        return System.Text.Json.JsonSerializer.Serialize(new { count = open.Count, sha256 = hash });
-    }
+    /// <summary>An opened case's canonical line for its opening's audit seal (case, rating, deadlines).</summary>
+    private static string CanonicalLine(FollowUpCase c) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{c.Id}|{c.RatingId}|{c.UnitId}|{c.SectionId}|{c.RealName}|{c.OpenedAt:O}|{c.CallBackDue:O}|{c.VerifyDue:O}|{c.FixDue:O}|{c.InformDue:O}");
 
     private async Task FlagAsync(List<RatingSubmission> ratings, CancellationToken ct)
     {

@@ -494,7 +494,7 @@ public sealed partial class RatingWriter : BackgroundService
 
     private static string BatchKey(List<RatingSubmission> stored) => $"{stored[0].Id}..{stored[^1].Id}";
 
-    private static string BatchAfter(List<RatingSubmission> stored) => JsonSerializer.Serialize(new { count = stored.Count, sha256 = BatchHash(stored) });
+    private static string BatchAfter(List<RatingSubmission> stored) => BulkSeal.After(stored, CanonicalLine);
 
     private async Task<RatingWriteResult[]> WriteBatchPostgresAsync(MingchaDb db, List<Pending> batch, long t0, CancellationToken ct)
     {
@@ -602,13 +602,10 @@ public sealed partial class RatingWriter : BackgroundService
     }
 
     /// <summary>SHA-256 over the stored ratings' canonical lines; anyone can recompute it from the Ratings table.</summary>
-    public static string BatchHash(IEnumerable<RatingSubmission> stored)
-    {
-        var sb = new StringBuilder();
-        foreach (var s in stored)
-            sb.Append(CultureInfo.InvariantCulture, $"{s.Id}|{s.CaseNumber}|{s.UnitId}|{s.SectionId}|{s.Channel}|{s.Scale}|{s.Level}|{s.RatedAt:O}\n");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
-    }
+    public static string BatchHash(IEnumerable<RatingSubmission> stored) => BulkSeal.Hash(stored, CanonicalLine);
+
+    private static string CanonicalLine(RatingSubmission s) =>
+        string.Create(CultureInfo.InvariantCulture, $"{s.Id}|{s.CaseNumber}|{s.UnitId}|{s.SectionId}|{s.Channel}|{s.Scale}|{s.Level}|{s.RatedAt:O}");
 
     private async Task NotifyAsync(DbConnection conn, DbTransaction tx, List<RatingSubmission> stored, CancellationToken ct)
     {
