@@ -4,6 +4,7 @@
 Usage: bench/ratings/fsync.py [folder]   (default /tmp). Prints, in ms per operation:
 - a 4 KiB write then fdatasync over a preallocated file (what a WAL commit does once the WAL is preallocated);
 - a 4 KiB append then fsync (the file grows each time);
+- 25 pages of 4 KiB then fsync over the preallocated file (a group commit of about 25 ratings writes that many);
 - a one-row SQLite transaction in WAL mode with synchronous=FULL (the smallest durable commit);
 and the ceiling they put on 64 connections: at most 64 ratings per commit, so 64 / commit latency per second.
 """
@@ -24,6 +25,7 @@ with tempfile.TemporaryDirectory(dir=folder) as d:
     os.write(fd, b"x" * 4096 * 1000); os.fsync(fd)
     over = probe(lambda i: (os.pwrite(fd, b"y" * 4096, (i % 1000) * 4096), os.fdatasync(fd)))
     app = probe(lambda i: (os.write(fd, b"y" * 4096), os.fsync(fd)))
+    group = probe(lambda i: ([os.pwrite(fd, b"z" * 4096, ((i * 25 + k) % 1000) * 4096) for k in range(25)], os.fsync(fd)))
     os.close(fd)
     db = sqlite3.connect(os.path.join(d, "t.db"), isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
@@ -34,5 +36,5 @@ with tempfile.TemporaryDirectory(dir=folder) as d:
     sq = probe(commit)
     db.close()
 
-print(f"overwrite+fdatasync {over:.2f} ms, append+fsync {app:.2f} ms, SQLite WAL FULL commit {sq:.2f} ms "
+print(f"overwrite+fdatasync {over:.2f} ms, append+fsync {app:.2f} ms, 25 pages+fsync {group:.2f} ms, SQLite WAL FULL commit {sq:.2f} ms "
       f"-> at most {64 / sq * 1000:,.0f} ratings/s for 64 connections (64 per commit); load {os.getloadavg()[0]:.1f}")
