@@ -50,14 +50,16 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
         return (await r.Content.ReadFromJsonAsync<IdDto>())!.Id;
     }
 
-    [Fact]
-    [Trait("Rule", "INS-11")]
-    [Trait("Rule", "INS-20")]
-    [Trait("Rule", "INS-8")]
-    public async Task Inspector_OnAPhone_WalksTheEightStepsAndSubmits()
+    private sealed record Visit(HttpClient Office, Guid Id, Guid Unit, IPage Page, VisitProtocolPage Flow) : IDisposable
     {
-        // The Office plans a covert round with one team and draws one window.
-        using var office = await OfficeAsync();
+        public void Dispose() => Office.Dispose();
+    }
+
+    /// <summary>The Office plans a covert round with one team and draws one window; its inspector opens the visit on a
+    /// phone and starts it.</summary>
+    private async Task<Visit> StartedVisitAsync()
+    {
+        var office = await OfficeAsync();
         var inspector = await app.CreateAccountAsync(Roles.Supervisor);
         var tag = Guid.NewGuid().ToString("N")[..6];
         var unit = await CreatedAsync(office.PostAsJsonAsync("/api/v1/units", new { code = $"bt-v-{tag}", name = "浏览器暗访局" }));
@@ -87,13 +89,23 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
         var visits = await office.GetFromJsonAsync<List<JsonElement>>($"/api/v1/inspections/visits?roundId={round}");
         var visit = Assert.Single(visits!).GetProperty("id").GetGuid();
 
-        // The inspector, on a phone.
         var page = await app.NewPageAsync(phone: true);
         await new LoginPage(page).SignInAsync(inspector.UserName, inspector.Password);
         await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
         var flow = new VisitProtocolPage(page);
         await flow.OpenAsync(visit);
         await flow.StartAsync();
+        return new Visit(office, visit, unit, page, flow);
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-11")]
+    [Trait("Rule", "INS-20")]
+    [Trait("Rule", "INS-8")]
+    public async Task Inspector_OnAPhone_WalksTheEightStepsAndSubmits()
+    {
+        using var v = await StartedVisitAsync();
+        var (office, visit, unit, flow) = (v.Office, v.Id, v.Unit, v.Flow);
 
         await flow.FilmStepAsync(1, Video(5));
         await flow.FilmStepAsync(2, Video(4));
@@ -113,5 +125,49 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
         Assert.True(detail.GetProperty("recordedSeconds").GetInt32() >= 2400);
         var findings = await office.GetFromJsonAsync<List<JsonElement>>($"/api/v1/inspections/findings?visitId={visit}");
         Assert.Equal("SignedByUnit", Assert.Single(findings!).GetProperty("confirmation").GetString());
+    }
+
+    /// <summary>The save of one step may answer after the inspector has moved on and begun typing the next: the refresh it
+    /// brings must not wipe what is being typed (it once emptied the score, so the score was never sent).</summary>
+    [Fact]
+    [Trait("Rule", "INS-11")]
+    public async Task Inspector_TypingTheScore_KeepsIt_WhenTheSaveOfTheStepBeforeAnswersLate()
+    {
+        using var v = await StartedVisitAsync();
+        var (page, flow) = (v.Page, v.Flow);
+
+        // The save of step 6 is held on its way to the server until the score has been typed.
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/api/v1/inspections/visits/*/steps/6", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await flow.GoToAsync(6);
+        await page.Locator("#step-notes").FillAsync("问卷未收回");
+        await page.Locator("#step-save").ClickAsync();
+
+        await flow.GoToAsync(7);
+        await page.Locator("#score").FillAsync("91");
+        await page.Locator("#score-note").FillAsync("引导到位");
+        // The refresh that follows the held save redraws the step title; wait for exactly that redraw.
+        await page.EvaluateAsync("() => { window.redrawn = new Promise(r => new MutationObserver(() => r())"
+            + ".observe(document.getElementById('step-title'), { childList: true, characterData: true, subtree: true })); }");
+        var refreshed = page.WaitForResponseAsync(r => r.Url.EndsWith("/protocol", StringComparison.Ordinal));
+        release.SetResult();
+        await refreshed;
+        await page.EvaluateAsync("() => window.redrawn");
+
+        await Assertions.Expect(page.Locator("#score")).ToHaveValueAsync("91");
+        await Assertions.Expect(page.Locator("#score-note")).ToHaveValueAsync("引导到位");
+        await flow.SaveAsync(7);
+
+        // Back on step 6, the notes sent are there; after a reload, the score is the server's.
+        await flow.GoToAsync(6);
+        await Assertions.Expect(page.Locator("#step-notes")).ToHaveValueAsync("问卷未收回");
+        await page.ReloadAsync();
+        await flow.GoToAsync(7);
+        await Assertions.Expect(page.Locator("#score")).ToHaveValueAsync("91");
+        await Assertions.Expect(page.Locator("#score-note")).ToHaveValueAsync("引导到位");
     }
 }

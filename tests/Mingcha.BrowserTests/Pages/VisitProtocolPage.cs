@@ -36,8 +36,10 @@ public sealed class VisitProtocolPage(IPage page)
 
     public async Task SaveAsync(int step)
     {
-        await page.Locator("#step-save").ClickAsync();
-        // The step turns "done" once the server has the save and reports the step's evidence complete (the machine may be busy).
+        // The step's own save answered (a step already done would otherwise pass before it); then the step shows "done"
+        // once the server reports its evidence complete (the machine may be busy).
+        await page.RunAndWaitForResponseAsync(() => page.Locator("#step-save").ClickAsync(),
+            r => r.Request.Method == "PUT" && r.Url.EndsWith($"/steps/{step}", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator($"#step-nav [data-step=\"{step}\"]")).ToHaveClassAsync("done", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#sync-status")).ToHaveTextAsync("已保存");
     }

@@ -10,7 +10,8 @@
   var queueKey = 'mingcha:visit:' + visitId + ':queue';
   var state = null;
   var current = 1;
-  var draft = {}; // step number -> { startedAt, endedAt, evidenceItemIds, notes }
+  var shown = 0; // the step whose fields are on screen; a refresh of that step keeps what is being typed
+  var draft = {}; // step number -> { startedAt, endedAt, evidenceItemIds, notes, score, scoreNote }
   var $ = function (id) { return document.getElementById(id); };
 
   function say(text, cls) { var r = $('result'); r.textContent = text; r.className = cls || ''; }
@@ -74,15 +75,28 @@
     if (started) show(current);
   }
 
+  // What is typed into the step on screen goes to its draft, so that moving between steps loses nothing.
+  function keep() {
+    var d = draft[shown];
+    if (!d) return;
+    d.notes = $('step-notes').value;
+    if (shown === 7) { d.score = $('score').value; d.scoreNote = $('score-note').value; }
+  }
+
+  // Shows step n. A refresh of the step already on screen (a save answered while the inspector types, perhaps the
+  // save of the step before) redraws the server's state but leaves the fields being typed alone.
   function show(n) {
+    var moved = n !== shown;
+    if (moved) keep();
     current = n;
+    shown = n;
     var s = state.steps[n - 1];
     var d = draft[n];
     $('step-title').textContent = n + '. ' + s.name;
     $('step-required').textContent = (s.required ? msg.msgRequired : msg.msgOptional) + ' · ' + s.evidence;
     $('step-start-time').textContent = time(d.startedAt);
     $('step-end-time').textContent = time(d.endedAt);
-    $('step-notes').value = d.notes || '';
+    if (moved) $('step-notes').value = d.notes || '';
     var list = $('step-files');
     list.innerHTML = '';
     (d.files || []).forEach(function (f) {
@@ -96,10 +110,13 @@
     $('survey-box').hidden = n !== 6;
     $('score-box').hidden = n !== 7;
     $('archive-box').hidden = n !== 8;
-    if (n === 3) renderChecklist();
+    if (n === 3 && moved) renderChecklist();
     if (n === 4) renderQuestions();
     if (n === 6) renderSurveys();
-    if (n === 7) { $('score').value = state.overallScore == null ? '' : state.overallScore; $('score-note').value = state.scoreNote || ''; }
+    if (n === 7 && moved) {
+      $('score').value = d.score != null ? d.score : (state.overallScore == null ? '' : state.overallScore);
+      $('score-note').value = d.scoreNote != null ? d.scoreNote : (state.scoreNote || '');
+    }
     if (n === 8) renderArchive();
     document.querySelectorAll('#step-nav button').forEach(function (b) { b.setAttribute('aria-current', b.dataset.step == n ? 'step' : 'false'); });
   }
@@ -162,8 +179,8 @@
   }
 
   async function saveStep() {
+    keep();
     var d = draft[current];
-    d.notes = $('step-notes').value;
     if (current === 3) {
       var lines = Array.prototype.map.call(document.querySelectorAll('#checklist select'), function (s) { return { code: s.dataset.code, result: s.value }; })
         .filter(function (l) { return l.result; });
@@ -228,14 +245,14 @@
     var answers = { '办事体验': $('survey-experience').value, '对工作人员的评价': $('survey-staff').value };
     try {
       await save('PUT', api + '/surveys/' + $('survey-number').value, { answers: answers, satisfaction: Number($('survey-satisfaction').value), respondentPhone: $('survey-phone').value || null });
-      if (queue().length === 0) { await load(); show(6); }
+      if (queue().length === 0) await load();
     } catch (e) { say(msg.msgFailed + ' ' + e.message, 'error'); }
   });
   $('finding-add').addEventListener('click', async function () {
     try {
       await call('POST', api + '/findings', { sectionId: root.dataset.section, itemId: $('finding-item').value, description: $('finding-description').value, step: 8 });
       $('finding-description').value = '';
-      await load(); show(8);
+      await load();
     } catch (e) { say(msg.msgFailed + ' ' + e.message, 'error'); }
   });
   $('submit-visit').addEventListener('click', async function () {
@@ -287,7 +304,7 @@
       await call('POST', api + '/refusal', { refusedBy: $('refused-by').value });
       $('confirmation-status').textContent = msg.msgRefused;
       $('confirmation-status').className = 'ok';
-      await load(); show(8);
+      await load();
     } catch (e) { say(msg.msgFailed + ' ' + e.message, 'error'); }
   });
 
