@@ -30,6 +30,8 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Assertions wait as long as actions do (Playwright's own default is 5 s): CI machines are small and busy.
+        Assertions.SetDefaultExpectTimeout(30_000);
         UseKestrel(0);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
