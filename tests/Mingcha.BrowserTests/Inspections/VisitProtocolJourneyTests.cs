@@ -162,10 +162,10 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
         await Assertions.Expect(page.Locator("#score-note")).ToHaveValueAsync("引导到位");
         await flow.SaveAsync(7);
 
-        // Back on step 6, the notes sent are there; after a reload, the score is the server's.
+        // After a reload, what the page shows is the server's: the held notes of step 6 arrived, and so did the score.
+        await page.ReloadAsync();
         await flow.GoToAsync(6);
         await Assertions.Expect(page.Locator("#step-notes")).ToHaveValueAsync("问卷未收回");
-        await page.ReloadAsync();
         await flow.GoToAsync(7);
         await Assertions.Expect(page.Locator("#score")).ToHaveValueAsync("91");
         await Assertions.Expect(page.Locator("#score-note")).ToHaveValueAsync("引导到位");
