@@ -9,8 +9,7 @@
   var api = '/api/v1/inspections/visits/' + visitId;
   var queueKey = 'mingcha:visit:' + visitId + ':queue';
   var state = null;
-  var current = 1;
-  var shown = 0; // the step whose fields are on screen; a refresh of that step keeps what is being typed
+  var current = 0; // the step on screen (0 before the first); a refresh of that step keeps what is being typed
   var draft = {}; // step number -> { startedAt, endedAt, evidenceItemIds, notes, score, scoreNote }
   var $ = function (id) { return document.getElementById(id); };
 
@@ -72,24 +71,23 @@
       var b = document.querySelector('#step-nav [data-step="' + s.number + '"]');
       b.className = s.hasRequiredEvidence ? 'done' : (s.required ? 'secondary' : 'secondary optional');
     });
-    if (started) show(current);
+    if (started) show(current || 1);
   }
 
   // What is typed into the step on screen goes to its draft, so that moving between steps loses nothing.
   function keep() {
-    var d = draft[shown];
+    var d = draft[current];
     if (!d) return;
     d.notes = $('step-notes').value;
-    if (shown === 7) { d.score = $('score').value; d.scoreNote = $('score-note').value; }
+    if (current === 7) { d.score = $('score').value; d.scoreNote = $('score-note').value; }
   }
 
   // Shows step n. A refresh of the step already on screen (a save answered while the inspector types, perhaps the
   // save of the step before) redraws the server's state but leaves the fields being typed alone.
   function show(n) {
-    var moved = n !== shown;
+    var moved = n !== current;
     if (moved) keep();
     current = n;
-    shown = n;
     var s = state.steps[n - 1];
     var d = draft[n];
     $('step-title').textContent = n + '. ' + s.name;
