@@ -25,6 +25,7 @@ public static class DatabaseSetup
             o.UseSqlite(options.ResolvedConnectionString);
             o.AddInterceptors(SqlitePragmas.Instance);
         }
+        if (options.StrictQueries) o.ConfigureWarnings(w => w.Throw(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
     }
 }
 

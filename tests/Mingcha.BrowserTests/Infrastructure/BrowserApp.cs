@@ -26,6 +26,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Mingcha:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Mingcha:DataFolder", Database.DataFolder);
         builder.UseSetting("Mingcha:RunJobs", "false");
+        builder.UseSetting("Mingcha:StrictQueries", "true"); // an unordered Take fails the test (MingchaOptions.StrictQueries)
     }
 
     public async Task InitializeAsync()

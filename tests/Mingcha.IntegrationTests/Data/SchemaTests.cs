@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mingcha.IntegrationTests.Infrastructure;
@@ -84,9 +85,30 @@ public sealed class SchemaTests(ITestOutputHelper output)
         Assert.Equal("", Difference(await SchemaOf(database), await SchemaOf(modelled)));
     }
 
-    private static MingchaDb NewContext(TestDatabase database, bool withUnscriptedChange = false)
+    [Fact]
+    public async Task StrictQueries_RefuseRowsLimitedWithoutAnOrder_AndServeThemWithOne()
     {
-        var options = new MingchaOptions { DatabaseProvider = database.Provider, ConnectionString = database.ConnectionString, DataFolder = database.DataFolder };
+        using var database = new TestDatabase();
+        await using (var db = NewContext(database)) await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        await using (var db = NewContext(database))
+        {
+            db.Units.AddRange(new Unit("U2", "乙局", DateTime.UtcNow), new Unit("U1", "甲局", DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
+
+        await using (var strict = NewContext(database, strict: true))
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => strict.Units.AsNoTracking().Take(1).ToListAsync());
+            Assert.Contains(nameof(CoreEventId.RowLimitingOperationWithoutOrderByWarning), refused.Message, StringComparison.Ordinal);
+            Assert.Equal(["U1"], await strict.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Code).Take(1).ToListAsync());
+        }
+        await using (var lenient = NewContext(database))
+            Assert.Single(await lenient.Units.AsNoTracking().Take(1).ToListAsync());
+    }
+
+    private static MingchaDb NewContext(TestDatabase database, bool withUnscriptedChange = false, bool strict = false)
+    {
+        var options = new MingchaOptions { DatabaseProvider = database.Provider, ConnectionString = database.ConnectionString, DataFolder = database.DataFolder, StrictQueries = strict };
         var builder = new DbContextOptionsBuilder<MingchaDb>();
         DatabaseSetup.Configure(builder, options);
         if (withUnscriptedChange) builder.ReplaceService<IModelCustomizer, UnscriptedChange>();

@@ -56,6 +56,7 @@ public class MingchaApp : WebApplicationFactory<Program>
         builder.UseSetting("Mingcha:DataFolder", Database.DataFolder);
         builder.UseSetting("Mingcha:LoadDemoData", LoadDemo ? "true" : "false");
         builder.UseSetting("Mingcha:RunJobs", "false");
+        builder.UseSetting("Mingcha:StrictQueries", "true"); // an unordered Take fails the test (MingchaOptions.StrictQueries)
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

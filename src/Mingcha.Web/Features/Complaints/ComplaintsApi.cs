@@ -206,7 +206,7 @@ public sealed class ComplaintReminders(CalendarService calendar) : IReminderSour
         var cal = await calendar.GetAsync(ct);
         var horizon = today.AddDays(30);
         var open = await db.Complaints.AsNoTracking().Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay != null && c.LastDay <= horizon)
-            .Select(c => new { c.Id, c.Number, c.UnitId, c.LastDay }).Take(5000).ToListAsync(ct);
+            .OrderBy(c => c.LastDay).ThenBy(c => c.Id).Select(c => new { c.Id, c.Number, c.UnitId, c.LastDay }).Take(5000).ToListAsync(ct);
         foreach (var c in open)
         {
             int left;

@@ -73,6 +73,7 @@ public sealed partial class RoundReports(MingchaDb db, TimeProvider time)
         var photos = await (from fe in db.FindingEvidence.AsNoTracking()
                             join e in db.EvidenceItems.AsNoTracking() on fe.EvidenceItemId equals e.Id
                             where findingIds.Contains(fe.FindingId) && (e.MediaType == "image/jpeg" || e.MediaType == "image/png")
+                            orderby e.Id
                             select new { e.Id, e.FileName, fe.FindingId }).Take(20).ToListAsync(ct);
         var targets = await db.RoundTargets.AsNoTracking().CountAsync(x => x.RoundId == round.Id, ct);
         var c = CultureInfo.InvariantCulture;

@@ -67,7 +67,7 @@ public sealed partial class RatingAftercare : BackgroundService
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
         var since = _time.GetUtcNow().UtcDateTime.AddDays(-30);
-        var missing = await db.Ratings.AsNoTracking().Where(r => r.IsBad && r.ReceivedAt >= since && !db.FollowUpCases.Any(f => f.RatingId == r.Id))
+        var missing = await db.Ratings.AsNoTracking().Where(r => r.IsBad && r.ReceivedAt >= since && !db.FollowUpCases.Any(f => f.RatingId == r.Id)).OrderBy(r => r.ReceivedAt)
             .Select(r => new RatingSubmission(r.Id, r.CaseNumber, r.UnitId, r.SectionId, r.StaffId, r.ServiceItemId, r.Channel, r.Scale, r.Level, r.CommonLevel,
                 r.IsBad, r.RaterPhone, r.Comment, r.RatedAt, r.ReceivedAt, r.DeviceId)).Take(10_000).ToListAsync(ct);
         await OpenCasesAsync(missing, ct);

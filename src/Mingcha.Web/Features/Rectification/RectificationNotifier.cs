@@ -25,14 +25,14 @@ public sealed class RectificationNotifier(MingchaDb db, TimeProvider time)
     {
         var roleId = db.Roles.Where(r => r.Name == Roles.UnitLiaison).Select(r => r.Id);
         return db.Users.Where(u => u.UnitId == unitId && db.UserRoles.Any(ur => ur.UserId == u.Id && roleId.Contains(ur.RoleId)))
-            .Select(u => new Addressee(u.Id, u.Email, u.PhoneNumber));
+            .OrderBy(u => u.Id).Select(u => new Addressee(u.Id, u.Email, u.PhoneNumber));
     }
 
     private IQueryable<Addressee> InRoles(params string[] roles)
     {
         var roleIds = db.Roles.Where(r => roles.Contains(r.Name!)).Select(r => r.Id);
         return db.Users.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && roleIds.Contains(ur.RoleId)))
-            .Select(u => new Addressee(u.Id, u.Email, u.PhoneNumber));
+            .OrderBy(u => u.Id).Select(u => new Addressee(u.Id, u.Email, u.PhoneNumber));
     }
 
     private async Task NotifyAsync(IQueryable<Addressee> who, Guid? unitId, string kind, string title, string? body, string link, string dedupKey, CancellationToken ct)

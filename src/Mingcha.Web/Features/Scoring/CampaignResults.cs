@@ -149,7 +149,7 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
         if (result.Consequence != ResultConsequence.RectifyAndAccount)
             throw new DomainRuleException("EV-8", $"只有得分低于 {c.Threshold:0.##} 分的科室问责其主要负责人。 Only a section below {c.Threshold:0.##} holds its head accountable.", 422);
         var findings = await db.Findings.AsNoTracking().Where(f => f.SectionId == sectionId && f.Year == c.Year && f.Status == FindingStatus.Confirmed)
-            .Select(f => f.Id).Take(500).ToListAsync(ct);
+            .OrderBy(f => f.Id).Select(f => f.Id).Take(500).ToListAsync(ct);
         var section = await db.Sections.AsNoTracking().FirstAsync(s => s.Id == sectionId, ct);
         return await outcomes.RecordAsync(new Outcomes.RecordOutcome(OutcomeKind.PersonAccountability, r.Measure, c.Year, result.UnitId, r.StaffId, r.PersonName,
             $"{c.Name}：{section.Name}得分低于{c.Threshold:0.##}分问责", r.Text, null, findings), by, ct);

@@ -213,7 +213,7 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
             var own = viewer.UnitId ?? Guid.Empty;
             q = q.Where(x => x.cs.UnitId == own);
         }
-        return (await q.Take(50_000).ToListAsync(ct))
+        return (await q.OrderBy(x => x.CategoryName).ThenBy(x => x.Code).Take(50_000).ToListAsync(ct))
             .Select(x => new CampaignSectionDto(x.cs.SectionId, x.Code, x.Name, x.cs.UnitId, x.UnitName, x.cs.CategoryId, x.CategoryName))
             .OrderBy(x => x.CategoryName, StringComparer.Ordinal).ThenBy(x => x.Code, StringComparer.Ordinal).ToList();
     }

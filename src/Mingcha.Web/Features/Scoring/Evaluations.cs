@@ -155,6 +155,7 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
                               join sec in db.Sections on cs.SectionId equals sec.Id
                               join u in db.Units on cs.UnitId equals u.Id
                               join k in db.Categories on cs.CategoryId equals k.Id
+                              orderby k.Name, u.Name, sec.Name, sec.Id
                               select new SheetSection(cs.SectionId, sec.Name, u.Name, k.Name)).Take(2000).ToListAsync(ct);
         return new SittingSheet(s.Id, c.Name, s.Title, s.HeldOn, s.ClosedAt is null && c.Status == CampaignStatus.Open,
             sections.OrderBy(x => x.CategoryName, StringComparer.Ordinal).ThenBy(x => x.UnitName, StringComparer.Ordinal).ThenBy(x => x.Name, StringComparer.Ordinal).ToList());
@@ -233,6 +234,7 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
                             where v.Status == VisitStatus.Accepted && v.VisitedOn != null && v.VisitedOn >= first && v.VisitedOn <= last
                                   && (v.Kind == InspectionKind.Open || v.FindingsSentAt != null)
                                   && !db.Set<Evaluation>().Any(e => e.CampaignId == id && e.VisitId == v.Id)
+                            orderby v.VisitedOn, v.Id
                             select new { v.Id, v.SectionId, On = v.VisitedOn!.Value }).Take(100_000).ToListAsync(ct);
         if (visits.Count == 0) return 0;
         var ids = visits.Select(v => v.Id).ToList();

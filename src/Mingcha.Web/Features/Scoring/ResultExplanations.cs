@@ -160,7 +160,7 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
                           {
                               CampaignId = x.c.Id, CampaignName = x.c.Name, x.c.Year, x.r.SectionId, SectionName = s.Name, x.r.UnitId, UnitName = u.Name, x.r.Rank, x.r.Total,
                               x.r.DueOn, State = e == null ? (ExplanationState?)null : e.State, Late = e != null && e.Late,
-                          }).Take(5000).ToListAsync(ct);
+                          }).OrderBy(x => x.DueOn).ThenBy(x => x.CampaignId).ThenBy(x => x.SectionId).Take(5000).ToListAsync(ct);
         var today = calendar.Today;
         return rows.Select(x => new ToExplain(x.CampaignId, x.CampaignName, x.Year, x.SectionId, x.SectionName, x.UnitId, x.UnitName, x.Rank, x.Total, x.DueOn,
                 ExplanationRules.StatusOf(x.State, x.Late, x.DueOn, today), x.Late))
@@ -203,7 +203,8 @@ public sealed class ExplanationReminders(CalendarService calendar) : IReminderSo
                           join e in db.Set<ResultExplanation>() on new { CampaignId = c.Id, r.SectionId } equals new { e.CampaignId, e.SectionId } into es
                           from e in es.DefaultIfEmpty()
                           where e == null || e.State == ExplanationState.SentBack
-                          select new { CampaignId = c.Id, Campaign = c.Name, r.SectionId, Section = s.Name, r.UnitId, r.DueOn, Filed = e != null }).Take(5000).ToListAsync(ct);
+                          select new { CampaignId = c.Id, Campaign = c.Name, r.SectionId, Section = s.Name, r.UnitId, r.DueOn, Filed = e != null })
+            .OrderBy(x => x.DueOn).ThenBy(x => x.CampaignId).ThenBy(x => x.SectionId).Take(5000).ToListAsync(ct);
         foreach (var x in owed)
         {
             var lastDay = x.DueOn!.Value;
