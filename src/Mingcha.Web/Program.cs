@@ -36,7 +36,9 @@ builder.Services.AddMingchaIdentity();
 builder.Services.AddScoped<SignInHandler>();
 builder.Services.AddScoped<AccountService>();
 builder.Services.AddScoped<AuditVerifier>();
-builder.Services.AddDataProtection().SetApplicationName("Mingcha");
+var keyCertificate = KeyRingCertificate.LoadOrCreate(options.ResolvedKeyCertificate, options.KeyCertificatePassword);
+builder.Services.AddDataProtection().SetApplicationName("Mingcha")
+    .ProtectKeysWithCertificate(keyCertificate).UnprotectKeysWithAnyCertificate(keyCertificate); // decision 016
 builder.Services.AddSingleton<PersonalDataSealer>();
 builder.Services.AddSingleton<DbKeyRepository>();
 builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()

@@ -32,6 +32,19 @@ public sealed class MingchaOptions
     /// </summary>
     public bool StrictQueries { get; set; }
 
+    /// <summary>
+    /// The PKCS#12 certificate that encrypts the data-protection key ring kept in the database (decision 016); created
+    /// at the first start when missing. Every instance needs the same file. Default: keys/key-ring.pfx in the data folder.
+    /// </summary>
+    public string? KeyCertificate { get; set; }
+
+    /// <summary>The password of <see cref="KeyCertificate"/>, if it has one.</summary>
+    public string? KeyCertificatePassword { get; set; }
+
+    public string ResolvedKeyCertificate => KeyCertificate is { Length: > 0 } path
+        ? Path.GetFullPath(path)
+        : Path.Combine(ResolvedDataFolder, "keys", "key-ring.pfx");
+
     /// <summary>How often an instance looks for due jobs.</summary>
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 

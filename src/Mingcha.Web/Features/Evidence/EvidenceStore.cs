@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Evidence;
 
@@ -115,6 +116,9 @@ public sealed class LocalEvidenceStore(string root) : IEvidenceStore
         {
             File.Delete(temp); // stored meanwhile by another upload of the same content
         }
+        // The staged bytes were flushed; the new name must be too before the item is recorded (a power cut could
+        // otherwise leave a recorded item whose file has no name in the vault).
+        DurableFiles.SyncDirectory(Path.GetDirectoryName(target)!);
         return Task.CompletedTask;
     }
 
