@@ -7,7 +7,7 @@ namespace Mingcha.Web.Infrastructure;
 /// (SQLite does the same for its journal), and .NET opens no directory as a file. Used where a file must exist once
 /// the database says it does: an evidence file in the vault, the key-ring certificate.
 /// </summary>
-public static partial class DurableFiles
+public static class DurableFiles
 {
     /// <summary>fsync of <paramref name="directory"/>; nothing to do on Windows, where NTFS journals the rename.</summary>
     public static void SyncDirectory(string directory)
