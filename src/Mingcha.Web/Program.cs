@@ -36,6 +36,7 @@ builder.Services.AddMingchaIdentity();
 builder.Services.AddScoped<SignInHandler>();
 builder.Services.AddScoped<AccountService>();
 builder.Services.AddScoped<AuditVerifier>();
+builder.Services.AddScoped<Backup>();
 var keyCertificate = KeyRingCertificate.LoadOrCreate(options.ResolvedKeyCertificate, options.KeyCertificatePassword);
 builder.Services.AddDataProtection().SetApplicationName("Mingcha")
     .ProtectKeysWithCertificate(keyCertificate).UnprotectKeysWithAnyCertificate(keyCertificate); // decision 016

@@ -8,14 +8,14 @@ namespace Mingcha.Web.Infrastructure;
 
 /// <summary>
 /// Administrative commands of the same executable: <c>migrate</c>, <c>create-admin</c>, <c>import-org</c>,
-/// <c>verify-audit</c>, <c>verify-evidence</c>, <c>schema-script</c>. A handful of verbs with one or two options each: a plain switch
+/// <c>verify-audit</c>, <c>verify-evidence</c>, <c>backup</c>, <c>schema-script</c>. A handful of verbs with one or two options each: a plain switch
 /// reads better than a parser library here.
 /// </summary>
 public static class Commands
 {
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
     {
-        "migrate", "create-admin", "import-org", "verify-audit", "verify-evidence", "schema-script", "help",
+        "migrate", "create-admin", "import-org", "verify-audit", "verify-evidence", "backup", "schema-script", "help",
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
@@ -77,6 +77,22 @@ public static class Commands
                 Console.WriteLine(report.IsIntact ? "证据完整 Evidence intact." : $"发现 {report.Problems.Count} 处不符 {report.Problems.Count} mismatch(es) found.");
                 return report.IsIntact ? 0 : 1;
             }
+            case "backup":
+            {
+                var folder = args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
+                if (folder is null) { Console.Error.WriteLine("usage: backup FOLDER [--no-evidence]"); return 2; }
+                try
+                {
+                    var r = await sp.GetRequiredService<Backup>().TakeAsync(folder, !args.Contains("--no-evidence"), CancellationToken.None);
+                    Console.WriteLine(r.DatabaseIncluded
+                        ? $"数据库 Database: {r.DatabaseFile} (SHA-256 {r.DatabaseSha256}, integrity ok)"
+                        : "数据库 Database: PostgreSQL, not copied: dump it with pg_dump --format=custom (docs/operations.md)");
+                    Console.WriteLine($"密钥证书 Key certificate: {r.KeyCertificateThumbprint}; 证据文件 Evidence files: {r.EvidenceFiles} ({r.EvidenceBytes:N0} bytes)");
+                    Console.WriteLine($"备份完成 Backup written to {r.Folder}");
+                    return 0;
+                }
+                catch (BackupRefusedException e) { Console.Error.WriteLine(e.Message); return 1; }
+            }
             case "schema-script":
             {
                 // Development aid for writing a migration script: the full schema the model wants.
@@ -84,7 +100,7 @@ public static class Commands
                 return 0;
             }
             default:
-                Console.WriteLine("Commands: migrate | create-admin --user NAME [--role ROLE] [--name DISPLAY] | import-org FILE... | verify-audit | verify-evidence | schema-script");
+                Console.WriteLine("Commands: migrate | create-admin --user NAME [--role ROLE] [--name DISPLAY] | import-org FILE... | verify-audit | verify-evidence | backup FOLDER [--no-evidence] | schema-script");
                 Console.WriteLine("Settings: --Mingcha:DatabaseProvider=Postgres --Mingcha:ConnectionString=... --Mingcha:DataFolder=...");
                 return 0;
         }
