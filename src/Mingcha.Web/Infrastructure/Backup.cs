@@ -12,7 +12,7 @@ namespace Mingcha.Web.Infrastructure;
 
 /// <summary>What <see cref="Backup"/> copied.</summary>
 public sealed record BackupReport(string Folder, string? DatabaseFile, string? DatabaseSha256, string KeyCertificateThumbprint,
-    int EvidenceFiles, long EvidenceBytes, bool DatabaseIncluded);
+    string EvidenceBackend, bool EvidenceIncluded, int EvidenceFiles, long EvidenceBytes, bool DatabaseIncluded);
 
 /// <summary>
 /// <c>backup FOLDER</c>: what a restore needs, taken while Mingcha runs. On SQLite a consistent copy of the database
@@ -58,11 +58,10 @@ public sealed class Backup(MingchaDb db, IOptions<MingchaOptions> options, IEvid
         CopyFile(o.ResolvedKeyCertificate, certificate, ownerOnly: true);
         using var loaded = KeyRingCertificate.LoadOrCreate(certificate, o.KeyCertificatePassword);
 
-        var (files, bytes) = withEvidence && evidence is LocalEvidenceStore local
-            ? CopyTree(local.Root, Path.Combine(destination, "evidence", "store"), ct)
-            : (0, 0L);
+        var copyEvidence = withEvidence && evidence is LocalEvidenceStore;
+        var (files, bytes) = copyEvidence ? CopyTree(((LocalEvidenceStore)evidence).Root, Path.Combine(destination, "evidence", "store"), ct) : (0, 0L);
 
-        var report = new BackupReport(destination, file, sha, loaded.Thumbprint, files, bytes, !o.IsPostgres);
+        var report = new BackupReport(destination, file, sha, loaded.Thumbprint, evidence.Backend, copyEvidence, files, bytes, !o.IsPostgres);
         await File.WriteAllTextAsync(Path.Combine(destination, "backup.json"),
             JsonSerializer.Serialize(new { takenAt = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture), report }, Indented), ct);
         return report;
