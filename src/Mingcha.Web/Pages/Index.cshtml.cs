@@ -41,7 +41,7 @@ public sealed class IndexModel(MingchaDb db, IStringLocalizer<SharedResource> l)
         // SEC-2: a notification for a role within a unit reaches that unit's users only.
         Notifications = await db.Notifications.AsNoTracking()
             .Where(n => n.UserId == userId || (n.Role != null && roles.Contains(n.Role) && (n.UnitId == null || n.UnitId == unitId)))
-            .OrderByDescending(n => n.CreatedAt).Take(10)
+            .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(10)
             .Select(n => new NotificationLine(n.Title, n.Link, n.CreatedAt)).ToListAsync();
     }
 }

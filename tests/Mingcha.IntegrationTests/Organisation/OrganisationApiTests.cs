@@ -100,6 +100,26 @@ public sealed class OrganisationApiTests(BareMingchaApp app) : IClassFixture<Bar
 
     [Fact]
     [Trait("Rule", "ORG-1")]
+    public async Task SectionRenamedAndMovedInOneChange_IsOneVersion_SoNoDateShowsTheHalfMadeChange()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unitA = await CreateAsync(office, "/api/v1/units", new { code = Code("a"), name = "甲局" });
+        var unitB = await CreateAsync(office, "/api/v1/units", new { code = Code("b"), name = "乙局" });
+        var section = await CreateAsync(office, "/api/v1/sections", new { unitId = unitA, code = Code("sec"), name = "窗口一", kind = "Window" });
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        var changed = app.Clock.GetUtcNow();
+
+        await (await office.PatchJsonAsync($"/api/v1/sections/{section}", new { name = "综合窗口", unitId = unitB })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var history = await office.GetAsync<List<OrganisationApi.SectionHistoryDto>>($"/api/v1/sections/{section}/history");
+        Assert.Equal([("窗口一", unitA), ("综合窗口", unitB)], history.Select(h => (h.Name, h.UnitId)));
+        var asOf = await office.GetAsync<OrganisationApi.SectionAsOfDto>(
+            $"/api/v1/sections/{section}/as-of?at={Uri.EscapeDataString(changed.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))}");
+        Assert.Equal(("综合窗口", unitB), (asOf.Name, asOf.UnitId));
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
     public async Task SectionAsOf_WhenRenamedAndMovedSince_ShowsTheSectionAsItWasOnThatDate()
     {
         var office = await app.ClientAsAsync(Roles.OfficeAdmin);

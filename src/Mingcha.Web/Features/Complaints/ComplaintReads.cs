@@ -213,7 +213,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         var rows = await db.Complaints.AsNoTracking()
             .Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today || c.AnsweredLate || c.Dissatisfied
                 || c.Status == ComplaintStatus.Closed && c.Substantiated == true && c.Accountability == null)
-            .OrderBy(c => c.ReceivedAt).Take(500)
+            .OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id).Take(500)
             .Select(c => new { c.Id, c.Number, c.UnitId, UnitName = db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Name).FirstOrDefault(), c.Status, c.LastDay,
                 c.AnsweredLate, c.Dissatisfied, c.Substantiated, HasAccountability = c.Accountability != null }).ToListAsync(ct);
         return rows.Select(c => new TriggerLine(c.Id, c.Number, c.UnitId, c.UnitName ?? "", c.Status, c.LastDay,
@@ -244,7 +244,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         var q = db.Complaints.AsNoTracking().Where(c => c.ReceivedOn >= start && c.ReceivedOn <= end);
         var byType = await q.GroupBy(c => c.Type).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         var byChannel = await q.GroupBy(c => c.Channel).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
-        var byUnit = await q.GroupBy(c => c.UnitId).Select(g => new { g.Key, N = g.Count() }).OrderByDescending(x => x.N).Take(20).ToListAsync(ct);
+        var byUnit = await q.GroupBy(c => c.UnitId).Select(g => new { g.Key, N = g.Count() }).OrderByDescending(x => x.N).ThenBy(x => x.Key).Take(20).ToListAsync(ct);
         var unitIds = byUnit.Select(u => u.Key).ToList();
         var names = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         var days = await q.GroupBy(c => c.ReceivedOn).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);

@@ -190,7 +190,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         if (c.ComplainantKey.Length == 0) return [];
         return await db.Complaints.AsNoTracking()
             .Where(x => x.ComplainantKey == c.ComplainantKey && x.UnitId == c.UnitId && x.MatterKey == c.MatterKey)
-            .OrderByDescending(x => x.ReceivedAt).Take(5)
+            .OrderByDescending(x => x.ReceivedAt).ThenByDescending(x => x.Id).Take(5)
             .Select(x => new Duplicate(x.Id, x.Number, x.Status, x.ReceivedOn)).ToListAsync(ct);
     }
 
@@ -293,7 +293,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
                 && (x.MatterKey == c.MatterKey || x.ReceivedAt >= fromUtc && x.ReceivedAt < toUtc))
             .Select(x => new PriorComplaint(x.Id, x.MatterKey, x.ReceivedOn)).ToListAsync(ct);
         if (ComplaintRules.Repeat(c.MatterKey, c.ReceivedOn, others) is not { } reason) return;
-        var open = await db.RepeatFlags.FirstOrDefaultAsync(f => f.UnitId == c.UnitId && f.FiledAt == null, ct);
+        var open = await db.RepeatFlags.Where(f => f.UnitId == c.UnitId && f.FiledAt == null).OrderBy(f => f.RaisedAt).ThenBy(f => f.Id).FirstOrDefaultAsync(ct);
         if (open is null)
         {
             open = new RepeatFlag(c.UnitId, reason, c.MatterKey, today, cal.AddWorkingDays(today, ComplaintRules.SelfInspectionWorkingDays), time.GetUtcNow().UtcDateTime);

@@ -35,7 +35,7 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
             ? await probe.ProbeAsync(stagedPath, ct)
             : new MediaFacts(null, null);
 
-        var existing = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(i => i.CaseId == upload.CaseId && i.Sha256 == sha256, ct);
+        var existing = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == upload.CaseId && i.Sha256 == sha256).OrderBy(i => i.Seq).FirstOrDefaultAsync(ct);
         if (existing is not null)
         {
             File.Delete(stagedPath); // the same file handed in twice for the same case: one record (EVD-1)
@@ -82,7 +82,7 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
         if (bytes.Length == 0) throw new ArgumentException("An empty file.", nameof(bytes));
         var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
         var now = time.GetUtcNow().UtcDateTime;
-        var existing = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(i => i.CaseId == caseId && i.Sha256 == sha256, ct);
+        var existing = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == caseId && i.Sha256 == sha256).OrderBy(i => i.Seq).FirstOrDefaultAsync(ct);
         if (existing is not null) return existing;
 
         if (!await store.ExistsAsync(sha256, ct))
@@ -112,7 +112,7 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
         string byUserId, string byName, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var existing = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(i => i.CaseId == caseId && i.Sha256 == sha256, ct);
+        var existing = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == caseId && i.Sha256 == sha256).OrderBy(i => i.Seq).FirstOrDefaultAsync(ct);
         if (existing is not null)
         {
             File.Delete(stagedPath); // the same file twice in one hand-in: one record (EVD-1)

@@ -150,7 +150,7 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
         var q = db.OpenSessionReports.AsNoTracking();
         if (unitId is { } u) q = q.Where(x => x.UnitId == u);
         if (roundId is { } r) q = q.Where(x => x.RoundId == r);
-        return await q.OrderByDescending(x => x.HeldOn).Take(1000)
+        return await q.OrderByDescending(x => x.HeldOn).ThenBy(x => x.Id).Take(1000)
             .Select(x => new SessionLine(x.Id, x.UnitId, x.RoundId, x.Kind, x.Title, x.HeldOn, x.Summary, x.Participants)).ToListAsync(ct);
     }
 

@@ -76,7 +76,7 @@ public sealed class Unit : IAudited
     {
         if (name == Name) return;
         Name = name;
-        Versions.Add(new UnitVersion(Id, nowUtc, Code, name, ParentUnitId));
+        Record(nowUtc);
     }
 
     /// <summary>Moves the unit under another parent; the old parent stays in its history (ORG-1).</summary>
@@ -85,10 +85,20 @@ public sealed class Unit : IAudited
         if (parentUnitId == ParentUnitId) return;
         if (parentUnitId == Id) throw new DomainRuleException("ORG-1", "单位不能隶属于自身。 A unit cannot be its own parent.");
         ParentUnitId = parentUnitId;
-        Versions.Add(new UnitVersion(Id, nowUtc, Code, Name, parentUnitId));
+        Record(nowUtc);
     }
 
     public void Deactivate() => Active = false;
+
+    /// <summary>
+    /// The unit's state from <paramref name="nowUtc"/> on. One version per instant: a rename and a move made together
+    /// are one change, so no date shows the half-made state between them (ORG-1).
+    /// </summary>
+    private void Record(DateTime nowUtc)
+    {
+        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(Code, Name, ParentUnitId);
+        else Versions.Add(new UnitVersion(Id, nowUtc, Code, Name, ParentUnitId));
+    }
 }
 
 /// <summary>One state of a unit from <see cref="ValidFrom"/> until the next version.</summary>
@@ -103,6 +113,8 @@ public sealed class UnitVersion
     public string Code { get; private set; }
     public string Name { get; private set; }
     public Guid? ParentUnitId { get; private set; }
+
+    internal void Become(string code, string name, Guid? parentUnitId) { Code = code; Name = name; ParentUnitId = parentUnitId; }
 }
 
 /// <summary>ORG-1: a unit belongs to exactly one category per evaluation year.</summary>
@@ -145,7 +157,7 @@ public sealed class Section : IAudited
     {
         if (name == Name) return;
         Name = name;
-        Versions.Add(new SectionVersion(Id, nowUtc, UnitId, Code, name, Kind));
+        Record(nowUtc);
     }
 
     /// <summary>Moves the section to another unit (ORG-1: sections belong to one unit at a time).</summary>
@@ -154,7 +166,7 @@ public sealed class Section : IAudited
         if (unitId == UnitId) return;
         UnitId = unitId;
         ParentSectionId = null;
-        Versions.Add(new SectionVersion(Id, nowUtc, unitId, Code, Name, Kind));
+        Record(nowUtc);
     }
 
     /// <summary>Changes what the section is (a window becomes a hall); the old kind stays in its history (ORG-1).</summary>
@@ -162,7 +174,7 @@ public sealed class Section : IAudited
     {
         if (kind == Kind) return;
         Kind = kind;
-        Versions.Add(new SectionVersion(Id, nowUtc, UnitId, Code, Name, kind));
+        Record(nowUtc);
     }
 
     /// <summary>Places the section under another section of its unit (a window under its hall), or at the top with null.</summary>
@@ -173,6 +185,13 @@ public sealed class Section : IAudited
     }
 
     public void Deactivate() => Active = false;
+
+    /// <summary>The section's state from <paramref name="nowUtc"/> on; one version per instant, as for units (ORG-1).</summary>
+    private void Record(DateTime nowUtc)
+    {
+        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(UnitId, Code, Name, Kind);
+        else Versions.Add(new SectionVersion(Id, nowUtc, UnitId, Code, Name, Kind));
+    }
 }
 
 public sealed class SectionVersion
@@ -187,6 +206,8 @@ public sealed class SectionVersion
     public string Code { get; private set; }
     public string Name { get; private set; }
     public SectionKind Kind { get; private set; }
+
+    internal void Become(Guid unitId, string code, string name, SectionKind kind) { UnitId = unitId; Code = code; Name = name; Kind = kind; }
 }
 
 /// <summary>A person working in a unit (ORG-2).</summary>

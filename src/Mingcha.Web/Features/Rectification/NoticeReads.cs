@@ -39,7 +39,7 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
         if (unitId is { } u) q = q.Where(n => n.UnitId == u);
         if (year is { } y) q = q.Where(n => n.Year == y);
         if (status is { } s) q = q.Where(n => n.Status == s);
-        var rows = await q.OrderByDescending(n => n.IssuedAt).Take(2000)
+        var rows = await q.OrderByDescending(n => n.IssuedAt).ThenByDescending(n => n.Id).Take(2000)
             .Join(db.Units, n => n.UnitId, un => un.Id, (n, un) => new { n, un.Name }).ToListAsync(ct);
         var cal = await calendar.GetAsync(ct);
         return rows.Select(r => Line(r.n, r.Name, cal)).ToList();

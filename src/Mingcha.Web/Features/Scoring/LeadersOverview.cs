@@ -61,7 +61,7 @@ public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, Sati
         var start = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8);
         var end = start.AddYears(1);
         var rated = await db.Ratings.AsNoTracking().Where(r => r.RatedAt >= start && r.RatedAt < end).GroupBy(r => r.UnitId)
-            .Select(g => new { g.Key, N = g.Count() }).OrderByDescending(x => x.N).Take(30).ToListAsync(ct);
+            .Select(g => new { g.Key, N = g.Count() }).OrderByDescending(x => x.N).ThenBy(x => x.Key).Take(30).ToListAsync(ct);
         var names = await db.Units.AsNoTracking().Where(u => rated.Select(r => r.Key).Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         var satisfaction = new List<UnitRate>();
         foreach (var r in rated)
