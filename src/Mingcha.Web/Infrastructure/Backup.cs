@@ -80,10 +80,8 @@ public sealed class Backup(MingchaDb db, IOptions<MingchaOptions> options, IEvid
 
     private static void CopyFile(string from, string to, bool ownerOnly)
     {
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (ownerOnly && !OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using var source = File.OpenRead(from);
-        using var target = new FileStream(to, create);
+        using var target = DurableFiles.CreateNew(to, ownerOnly);
         source.CopyTo(target);
         target.Flush(flushToDisk: true);
     }
@@ -95,7 +93,7 @@ public sealed class Backup(MingchaDb db, IOptions<MingchaOptions> options, IEvid
         foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
             ct.ThrowIfCancellationRequested();
-            if (path.Contains(".incoming-", StringComparison.Ordinal)) continue; // a file still being moved in
+            if (path.Contains(LocalEvidenceStore.IncomingMark, StringComparison.Ordinal)) continue; // a file still being moved in
             var target = Path.Combine(destination, Path.GetRelativePath(root, path));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             CopyFile(path, target, ownerOnly: false);

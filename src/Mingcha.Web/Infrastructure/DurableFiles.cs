@@ -25,6 +25,17 @@ public static class DurableFiles
         }
     }
 
+    /// <summary>
+    /// A new file (never an existing one), readable and writable by its owner only when <paramref name="ownerOnly"/>
+    /// (keys, copies of the database); the caller writes it and flushes it with <c>Flush(flushToDisk: true)</c>.
+    /// </summary>
+    public static FileStream CreateNew(string path, bool ownerOnly)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (ownerOnly && !OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return new FileStream(path, options);
+    }
+
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     private static extern int Open(byte[] nulTerminatedUtf8Path, int flags);
 

@@ -43,9 +43,7 @@ public static class KeyRingCertificate
         var pfx = certificate.Export(X509ContentType.Pkcs12, password);
 
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.WriteThrough };
-        if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var file = new FileStream(temp, create))
+        using (var file = DurableFiles.CreateNew(temp, ownerOnly: true))
         {
             file.Write(pfx);
             file.Flush(flushToDisk: true);

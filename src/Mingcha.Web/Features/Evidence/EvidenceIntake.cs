@@ -35,7 +35,7 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
             ? await probe.ProbeAsync(stagedPath, ct)
             : new MediaFacts(null, null);
 
-        var existing = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == upload.CaseId && i.Sha256 == sha256).OrderBy(i => i.Seq).FirstOrDefaultAsync(ct);
+        var existing = await RecordedAsync(upload.CaseId, sha256, ct);
         if (existing is not null)
         {
             File.Delete(stagedPath); // the same file handed in twice for the same case: one record (EVD-1)
@@ -82,7 +82,7 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
         if (bytes.Length == 0) throw new ArgumentException("An empty file.", nameof(bytes));
         var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
         var now = time.GetUtcNow().UtcDateTime;
-        var existing = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == caseId && i.Sha256 == sha256).OrderBy(i => i.Seq).FirstOrDefaultAsync(ct);
+        var existing = await RecordedAsync(caseId, sha256, ct);
         if (existing is not null) return existing;
 
         if (!await store.ExistsAsync(sha256, ct))
@@ -112,7 +112,7 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
         string byUserId, string byName, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var existing = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == caseId && i.Sha256 == sha256).OrderBy(i => i.Seq).FirstOrDefaultAsync(ct);
+        var existing = await RecordedAsync(caseId, sha256, ct);
         if (existing is not null)
         {
             File.Delete(stagedPath); // the same file twice in one hand-in: one record (EVD-1)
@@ -127,6 +127,13 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
     }
 
     /// <summary>Seals the record onto the end of the evidence chain, in one transaction with its audit line (EVD-5).</summary>
+    /// <summary>
+    /// The case's record of this file, if it has one (EVD-1: one record per file and case). Should two ever exist
+    /// (two hand-ins racing), the first sealed one is the record, every time.
+    /// </summary>
+    private Task<EvidenceItem?> RecordedAsync(Guid caseId, string sha256, CancellationToken ct) =>
+        db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == caseId && i.Sha256 == sha256).OrderBy(i => i.Seq).FirstOrDefaultAsync(ct);
+
     private async Task<EvidenceItem> AppendAsync(EvidenceRecord draft, Guid uploadId, CancellationToken ct)
     {
         // SQLite: BEGIN IMMEDIATE serialises writers. A caller's transaction (already holding the write lock) is joined.

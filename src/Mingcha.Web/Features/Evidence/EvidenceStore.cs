@@ -88,6 +88,9 @@ public static class StreamHasher
 /// </summary>
 public sealed class LocalEvidenceStore(string root) : IEvidenceStore
 {
+    /// <summary>In the name of a file being moved into the vault, not yet under its own name.</summary>
+    public const string IncomingMark = ".incoming-";
+
     public string Backend => "Local";
     public string Root { get; } = Path.GetFullPath(root);
 
@@ -105,7 +108,7 @@ public sealed class LocalEvidenceStore(string root) : IEvidenceStore
         var target = PathOf(sha256);
         if (File.Exists(target)) { File.Delete(stagedPath); return Task.CompletedTask; }
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = target + ".incoming-" + Guid.NewGuid().ToString("N")[..8];
+        var temp = target + IncomingMark + Guid.NewGuid().ToString("N")[..8];
         File.Move(stagedPath, temp);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.GroupRead);
         try
