@@ -119,6 +119,9 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
+    /// <summary>The clock the audit lines are stamped with.</summary>
+    public TimeProvider Clock => time;
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite returns DateTime with Kind Unspecified; every instant in Mingcha is UTC.

@@ -55,6 +55,9 @@ public sealed partial class SchemaMigrator(MingchaDb db, ILogger<SchemaMigrator>
             var applied = 0;
             foreach (var script in Scripts(postgres))
             {
+                if (MigrationSteps.Before.TryGetValue(script.Version, out var step)
+                    && await ScalarAsync(connection, null, $"SELECT COUNT(*) FROM mingcha_schema_version WHERE version = {script.Version}", ct) == 0)
+                    await step(db, ct); // through the model and its audit; done again harmlessly if the script then fails
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 var seen = await ScalarAsync(connection, tx, $"SELECT COUNT(*) FROM mingcha_schema_version WHERE version = {script.Version}", ct);
                 if (seen > 0) { await tx.RollbackAsync(ct); continue; }

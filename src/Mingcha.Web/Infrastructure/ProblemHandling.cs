@@ -7,7 +7,8 @@ namespace Mingcha.Web.Infrastructure;
 
 /// <summary>
 /// Turns the exceptions that mean "bad request" into RFC 9457 ProblemDetails: a broken rule 409/422 with
-/// its ID, a malformed body 400 naming the field, a missing record 404. Anything else stays a 500 and is logged.
+/// its ID, a malformed body 400 naming the field, a missing record 404, a write a unique index refused (a race with
+/// another request) 409. Anything else stays a 500 and is logged.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -29,6 +30,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         UnavailableException e => new ProblemDetails { Status = 503, Title = e.Message },
         BadHttpRequestException e => BadRequest(e),
         JsonException e => Field(e.Path, "请求内容不是有效的 JSON。 The body is not valid JSON: " + e.Message),
+        // Two requests passed the same check at the same instant and a unique index refused the second: nothing of it
+        // was stored (its transaction rolled back), and the same request now gets the usual answer.
+        Microsoft.EntityFrameworkCore.DbUpdateException e when Data.DbErrors.IsUniqueViolation(e) => new ProblemDetails
+        {
+            Status = 409,
+            Title = "与同时提交的另一项操作冲突，未保存；请刷新后重试。 Another change made at the same moment conflicts with this one; nothing was saved. Reload and try again.",
+        },
         _ => null,
     };
 

@@ -164,7 +164,13 @@ public sealed class SchemaTests(ITestOutputHelper output)
                 if ((string)index[3]! == "pk") continue; // the primary key, listed above
                 var name = (string)index[1]!;
                 var cols = (await RowsAsync(c, $"PRAGMA index_info(\"{name}\")")).OrderBy(r => Convert.ToInt64(r[0], Inv)).Select(r => (string)r[2]!);
-                lines.Add($"index {t}.{name} ({string.Join(", ", cols)}){(Convert.ToInt64(index[2], Inv) == 1 ? " UNIQUE" : "")}");
+                var filter = "";
+                if (Convert.ToInt64(index[4], Inv) == 1) // partial: its WHERE, spaces collapsed (the script and EF may lay it out differently)
+                {
+                    var sql = (string)(await RowsAsync(c, $"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = '{name}'"))[0][0]!;
+                    filter = " WHERE " + string.Join(' ', sql[(sql.LastIndexOf(" WHERE ", StringComparison.OrdinalIgnoreCase) + 7)..].TrimEnd(';', ' ', '\n').Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+                }
+                lines.Add($"index {t}.{name} ({string.Join(", ", cols)}){(Convert.ToInt64(index[2], Inv) == 1 ? " UNIQUE" : "")}{filter}");
             }
 
             foreach (var fk in (await RowsAsync(c, $"PRAGMA foreign_key_list(\"{t}\")")).GroupBy(r => Convert.ToInt64(r[0], Inv)))

@@ -235,8 +235,23 @@ public sealed class RepeatFlag : IAudited
     public DateTime? SubmittedAt { get; private set; }
     public DateTime? FiledAt { get; private set; }
     public string? FiledBy { get; private set; }
+    /// <summary>
+    /// Set when this flag was closed because another open flag of the same unit already asked for the report: a unit has
+    /// one open flag at a time (a unique index), and <see cref="MergeInto"/> joins doubles that a race left behind.
+    /// </summary>
+    public Guid? MergedIntoId { get; private set; }
 
+    /// <summary>Asks for a report not yet filed (a merged flag counts as closed, its complaints moved to the kept one).</summary>
     public bool Open => FiledAt is null;
+
+    /// <summary>Closes this flag in favour of <paramref name="kept"/>, the unit's older open flag; the caller moves the complaints.</summary>
+    public void MergeInto(RepeatFlag kept, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(kept);
+        if (kept.Id == Id || kept.UnitId != UnitId || !kept.Open || !Open)
+            throw new DomainRuleException("CMP-9", "只能将同一单位未备案的自查整改要求合并。 Only two open flags of one unit can be merged.");
+        FiledAt = nowUtc; FiledBy = "system"; MergedIntoId = kept.Id;
+    }
 
     public void Submit(string report, DateTime nowUtc)
     {

@@ -33,7 +33,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     public sealed record PublicStep(DateTime At, string Text);
     public sealed record TriggerLine(Guid Id, string Number, Guid UnitId, string UnitName, ComplaintStatus Status, DateOnly? LastDay, IReadOnlyList<AccountabilityTrigger> Triggers);
     public sealed record FlagLine(Guid Id, Guid UnitId, string UnitName, RepeatReason Reason, DateOnly RaisedOn, DateOnly ReportLastDay, int? WorkingDaysLeft,
-        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints);
+        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints, Guid? MergedInto = null);
     public sealed record Count(string Key, string Label, int Value);
     public sealed record Trends(DateOnly From, DateOnly To, int Total, IReadOnlyList<Count> ByType, IReadOnlyList<Count> ByUnit, IReadOnlyList<Count> ByChannel, IReadOnlyList<Count> ByMonth);
 
@@ -232,7 +232,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             .ToListAsync(ct);
         var cal = await calendar.GetAsync(ct);
         return rows.Select(x => new FlagLine(x.f.Id, x.f.UnitId, x.UnitName ?? "", x.f.Reason, x.f.RaisedOn, x.f.ReportLastDay,
-            x.f.FiledAt is null ? SafeLeft(cal, calendar.Today, x.f.ReportLastDay) : null, x.f.Report, x.f.SubmittedAt, x.f.FiledAt, x.Count)).ToList();
+            x.f.FiledAt is null ? SafeLeft(cal, calendar.Today, x.f.ReportLastDay) : null, x.f.Report, x.f.SubmittedAt, x.f.FiledAt, x.Count, x.f.MergedIntoId)).ToList();
     }
 
     /// <summary>CMP-10: counts by type, unit, channel and month of receipt (complaints and suggestions, not those refused).</summary>

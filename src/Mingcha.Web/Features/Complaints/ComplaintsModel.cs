@@ -66,6 +66,8 @@ public static class ComplaintsModel
         {
             e.Property(x => x.Reason).HasConversion<string>().HasMaxLength(32);
             e.HasIndex(x => new { x.UnitId, x.FiledAt });
+            // CMP-9: one open flag per unit, whatever the timing of two assignments (migration 0015).
+            e.HasIndex(x => x.UnitId, "UX_RepeatFlags_UnitId_Open").IsUnique().HasFilter("\"FiledAt\" IS NULL");
             e.Property(x => x.MatterKey).HasMaxLength(64);
             e.Property(x => x.Report).HasMaxLength(8000);
             e.Property(x => x.FiledBy).HasMaxLength(450);

@@ -146,6 +146,8 @@ public static class InspectionsModel
         {
             e.HasIndex(i => i.AgencyId);
             e.HasIndex(i => i.UserId);
+            // ORG-4: an account is at most one active inspector, whatever the timing of two registrations (migration 0015).
+            e.HasIndex(i => i.UserId, "UX_AgencyInspectors_UserId_Active").IsUnique().HasFilter("\"Active\" = TRUE");
             e.Property(i => i.Name).HasMaxLength(100);
             e.Property(i => i.UserId).HasMaxLength(450);
             e.HasOne<Agency>().WithMany().HasForeignKey(i => i.AgencyId).OnDelete(DeleteBehavior.Restrict);

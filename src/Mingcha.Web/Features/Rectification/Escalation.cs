@@ -133,7 +133,7 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
                     await db.SaveChangesAsync(ct);
                     await tx.CommitAsync(ct);
                 }
-                catch (Exception e) when (e is DbUpdateException || IsUniqueViolation(e))
+                catch (Exception e) when (e is DbUpdateException || DbErrors.IsUniqueViolation(e)) // another instance wrote the rung first
                 {
                     // Another instance reached these rungs first (unique per notice and rung): its escalations stand, ours roll back.
                     await tx.RollbackAsync(ct);
@@ -153,10 +153,6 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
         }
         return new Result(escalated, exhausted, due.Count);
     }
-
-    /// <summary>SQLite's SQLITE_CONSTRAINT (19) or PostgreSQL's unique_violation (23505): another instance wrote the rung first.</summary>
-    private static bool IsUniqueViolation(Exception e) =>
-        e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } or Npgsql.PostgresException { SqlState: "23505" };
 
     private sealed record DueNotice(Guid Id, Guid UnitId, NoticeStatus Status, EscalationStage Stage, DateOnly LastDay, int Returns, string Name);
 

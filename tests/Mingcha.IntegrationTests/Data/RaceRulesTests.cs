@@ -1,0 +1,172 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Complaints;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Complaints;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Complaints;
+using Mingcha.Web.Features.Inspections;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.IntegrationTests.Data;
+
+/// <summary>
+/// Rules the code checks before it writes, held by the database as well (migration 0015), so that two requests at the
+/// same instant cannot both pass the check: the second write is refused by a unique index, answered 409 and leaves
+/// nothing behind. And the doubles such a race left before 0015 are resolved through the audited model.
+/// </summary>
+public sealed class RaceRulesTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
+{
+    private sealed record Created(Guid Id);
+
+    private static async Task<Guid> AgencyAsync(HttpClient office)
+    {
+        var name = "评估公司" + Guid.NewGuid().ToString("N")[..6];
+        return (await (await office.PostJsonAsync("/api/v1/agencies", new { name, contractStart = "2026-01-01", contractEnd = "2027-12-31" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+    }
+
+    private static AgencyInspector Inspector(Guid agency, string userId, DateTime at) => new(agency, "暗访员" + at.Ticks % 1000, userId, at);
+
+    [Fact]
+    [Trait("Rule", "ORG-4")]
+    public async Task OneAccount_RegisteredAsInspectorByEightRequestsAtOnce_IsOneActiveInspector_TheOthersGet409()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var agency = await AgencyAsync(office);
+        var account = await app.CreateUserAsync(Roles.AgencyInspector);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors", new { name = $"暗访员{i}", userId = account.Id })));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        Assert.Equal(1, await app.WithDbAsync(db => db.AgencyInspectors.CountAsync(i => i.UserId == account.Id && i.Active)));
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-4")]
+    public async Task SecondActiveInspectorOfOneAccount_IsRefusedByTheDatabase_As409_AndAnInactiveOneDoesNotCount()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var agency = await AgencyAsync(office);
+        var account = await app.CreateUserAsync(Roles.AgencyInspector);
+        var first = (await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors", new { name = "暗访员甲", userId = account.Id }))
+            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
+
+        // What the losing request of a race writes, past the code's check: the index refuses it, nothing is stored.
+        var refused = await Assert.ThrowsAsync<DbUpdateException>(() => app.WithDbAsync(async db =>
+        {
+            db.AgencyInspectors.Add(Inspector(agency, account.Id, DateTime.UtcNow));
+            return await db.SaveChangesAsync();
+        }));
+        Assert.True(DbErrors.IsUniqueViolation(refused), refused.InnerException?.Message);
+        var problem = ProblemExceptionHandler.Describe(refused);
+        Assert.Equal(409, problem?.Status);
+        Assert.Equal(1, await app.WithDbAsync(db => db.AgencyInspectors.CountAsync(i => i.UserId == account.Id)));
+
+        // Once the first is inactive, the account may be linked again.
+        await app.WithDbAsync(async db =>
+        {
+            (await db.AgencyInspectors.SingleAsync(i => i.Id == first)).Deactivate();
+            return await db.SaveChangesAsync();
+        });
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors", new { name = "暗访员乙", userId = account.Id })).ExpectAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-9")]
+    public async Task SecondOpenRepeatFlagOfOneUnit_IsRefusedByTheDatabase_AndAFiledOneDoesNotCount()
+    {
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (unit, _) = await kit.UnitAsync("重复投诉局" + Guid.NewGuid().ToString("N")[..4]);
+        var today = new DateOnly(2026, 11, 16);
+        Task<int> AddFlagAsync() => app.WithDbAsync(async db =>
+        {
+            db.RepeatFlags.Add(new RepeatFlag(unit, RepeatReason.WithinMonth, "m", today, today.AddDays(10), DateTime.UtcNow));
+            return await db.SaveChangesAsync();
+        });
+
+        await AddFlagAsync();
+        var refused = await Assert.ThrowsAsync<DbUpdateException>(AddFlagAsync);
+        Assert.True(DbErrors.IsUniqueViolation(refused), refused.InnerException?.Message);
+        Assert.Equal(409, ProblemExceptionHandler.Describe(refused)?.Status);
+        Assert.Equal(1, await app.WithDbAsync(db => db.RepeatFlags.CountAsync(f => f.UnitId == unit)));
+
+        await app.WithDbAsync(async db =>
+        {
+            var open = await db.RepeatFlags.SingleAsync(f => f.UnitId == unit);
+            open.Submit("专项自查整改报告", DateTime.UtcNow);
+            open.File("office", DateTime.UtcNow);
+            return await db.SaveChangesAsync();
+        });
+        await AddFlagAsync();
+        Assert.Equal(2, await app.WithDbAsync(db => db.RepeatFlags.CountAsync(f => f.UnitId == unit)));
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-4")]
+    [Trait("Rule", "CMP-9")]
+    public async Task Migration0015_OnADatabaseWithDoubles_ResolvesThemThroughTheAuditedModel_ThenHoldsTheRule()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var agency = await AgencyAsync(office);
+        var account = await app.CreateUserAsync(Roles.AgencyInspector);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (unit, _) = await kit.UnitAsync("迁移前重复局");
+        var complaint = await kit.FileAsync(ComplaintKit.Body(unit));
+        var today = new DateOnly(2026, 11, 16);
+
+        // A database as 0014 left it, with the doubles a race could leave: the indexes are not there yet.
+        var (older, later, keptFlag, laterFlag) = await app.WithDbAsync(async db =>
+        {
+            await db.Database.ExecuteSqlRawAsync("""DROP INDEX "UX_AgencyInspectors_UserId_Active" """);
+            await db.Database.ExecuteSqlRawAsync("""DROP INDEX "UX_RepeatFlags_UnitId_Open" """);
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM mingcha_schema_version WHERE version = 15");
+            var t0 = DateTime.UtcNow;
+            var a = Inspector(agency, account.Id, t0);
+            var b = Inspector(agency, account.Id, t0.AddSeconds(1));
+            var f1 = new RepeatFlag(unit, RepeatReason.WithinMonth, "m", today, today.AddDays(10), t0);
+            var f2 = new RepeatFlag(unit, RepeatReason.SameMatter, "m", today, today.AddDays(10), t0.AddSeconds(1));
+            db.AddRange(a, b, f1, f2);
+            await db.SaveChangesAsync();
+            (await db.Complaints.SingleAsync(c => c.Id == complaint.Id)).MarkRepeat(f2.Id);
+            await db.SaveChangesAsync();
+            return (a.Id, b.Id, f1.Id, f2.Id);
+        });
+
+        await app.WithScopeAsync(async sp => Assert.Equal(1, await sp.GetRequiredService<SchemaMigrator>().MigrateAsync()));
+
+        await app.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<MingchaDb>();
+            Assert.Equal(account.Id, (await db.AgencyInspectors.SingleAsync(i => i.Id == older)).UserId);
+            Assert.Null((await db.AgencyInspectors.SingleAsync(i => i.Id == later)).UserId);
+            var merged = await db.RepeatFlags.SingleAsync(f => f.Id == laterFlag);
+            Assert.Equal(keptFlag, merged.MergedIntoId);
+            Assert.False(merged.Open);
+            Assert.True((await db.RepeatFlags.SingleAsync(f => f.Id == keptFlag)).Open);
+            Assert.Equal(keptFlag, (await db.Complaints.SingleAsync(c => c.Id == complaint.Id)).RepeatFlagId);
+
+            // Each change is in the audit log, and the chain is intact.
+            string?[] keys = [later.ToString(), laterFlag.ToString(), complaint.Id.ToString()];
+            var audited = await db.AuditEntries.Where(e => e.Action == "update" && keys.Contains(e.EntityKey!)).Select(e => e.EntityKey).ToListAsync();
+            Assert.Equal(keys.Order(), audited.Distinct().Order());
+            var chain = await sp.GetRequiredService<AuditVerifier>().VerifyAsync();
+            Assert.True(chain.IsIntact, chain.FirstBreak?.Message);
+
+            // The indexes are back: the rule holds from now on.
+            db.AgencyInspectors.Add(Inspector(agency, account.Id, DateTime.UtcNow));
+            Assert.True(DbErrors.IsUniqueViolation(await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync())));
+        });
+
+        // The unit's liaison sees the merged flag as merged, not as filed.
+        var liaison = await kit.LiaisonAsync(unit);
+        var page = WebUtility.HtmlDecode(await liaison.GetStringAsync("/Complaints/Unit"));
+        var card = page.IndexOf($"data-flag=\"{laterFlag}\"", StringComparison.Ordinal);
+        Assert.True(card > 0, "The merged flag is not listed on the liaison's page.");
+        Assert.StartsWith("已并入本单位另一项专项自查整改要求", page[(page.IndexOf("<p class=\"muted\">", card, StringComparison.Ordinal) + 17)..], StringComparison.Ordinal);
+    }
+}
