@@ -38,8 +38,9 @@ builder.Services.AddScoped<AccountService>();
 builder.Services.AddScoped<AuditVerifier>();
 builder.Services.AddScoped<Backup>();
 var keyCertificate = KeyRingCertificate.LoadOrCreate(options.ResolvedKeyCertificate, options.KeyCertificatePassword);
-builder.Services.AddDataProtection().SetApplicationName("Mingcha")
-    .ProtectKeysWithCertificate(keyCertificate).UnprotectKeysWithAnyCertificate(keyCertificate); // decision 016
+builder.Services.AddDataProtection().SetApplicationName("Mingcha") // decision 016: new keys wrapped with the current certificate
+    .ProtectKeysWithCertificate(keyCertificate)
+    .UnprotectKeysWithAnyCertificate([keyCertificate, .. KeyRingCertificate.LoadPrevious(options.PreviousKeyCertificates)]);
 builder.Services.AddSingleton<PersonalDataSealer>();
 builder.Services.AddSingleton<DbKeyRepository>();
 builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()

@@ -12,12 +12,14 @@ namespace Mingcha.Web.Infrastructure;
 
 /// <summary>What <see cref="Backup"/> copied.</summary>
 public sealed record BackupReport(string Folder, string? DatabaseFile, string? DatabaseSha256, string KeyCertificateThumbprint,
-    string EvidenceBackend, bool EvidenceIncluded, int EvidenceFiles, long EvidenceBytes, bool DatabaseIncluded);
+    string EvidenceBackend, bool EvidenceIncluded, int EvidenceFiles, long EvidenceBytes, bool DatabaseIncluded,
+    IReadOnlyList<string> PreviousKeyCertificates);
 
 /// <summary>
 /// <c>backup FOLDER</c>: what a restore needs, taken while Mingcha runs. On SQLite a consistent copy of the database
 /// (<c>VACUUM INTO</c>, which reads one snapshot while writers go on) checked with <c>PRAGMA integrity_check</c>; the
-/// key-ring certificate, without which no cookie or sealed value of that database opens (decision 016); the files of
+/// key-ring certificate, without which no cookie or sealed value of that database opens (decision 016), and the ones it
+/// replaced (keys/previous/, to be listed in Mingcha:PreviousKeyCertificates on restore); the files of
 /// the local evidence vault, unless left out. On PostgreSQL the database is dumped with <c>pg_dump</c> by the
 /// operator; the command copies the rest. The copy is an audited act (it holds every personal value), recorded in the
 /// audit log before the snapshot, so the copy carries its own record. The folder must be new or empty.
@@ -57,11 +59,19 @@ public sealed class Backup(MingchaDb db, IOptions<MingchaOptions> options, IEvid
         var certificate = Path.Combine(keys, Path.GetFileName(o.ResolvedKeyCertificate));
         CopyFile(o.ResolvedKeyCertificate, certificate, ownerOnly: true);
         using var loaded = KeyRingCertificate.LoadOrCreate(certificate, o.KeyCertificatePassword);
+        // The certificates replaced before it still open the keys they wrapped: a restore needs them as much.
+        var previous = new List<string>();
+        foreach (var (p, i) in o.PreviousKeyCertificates.Select((p, i) => (p, i)))
+        {
+            var to = Path.Combine(Directory.CreateDirectory(Path.Combine(keys, "previous")).FullName, $"{i + 1}-{Path.GetFileName(p.Path)}");
+            CopyFile(Path.GetFullPath(p.Path), to, ownerOnly: true);
+            previous.Add(to);
+        }
 
         var copyEvidence = withEvidence && evidence is LocalEvidenceStore;
         var (files, bytes) = copyEvidence ? CopyTree(((LocalEvidenceStore)evidence).Root, Path.Combine(destination, "evidence", "store"), ct) : (0, 0L);
 
-        var report = new BackupReport(destination, file, sha, loaded.Thumbprint, evidence.Backend, copyEvidence, files, bytes, !o.IsPostgres);
+        var report = new BackupReport(destination, file, sha, loaded.Thumbprint, evidence.Backend, copyEvidence, files, bytes, !o.IsPostgres, previous);
         await File.WriteAllTextAsync(Path.Combine(destination, "backup.json"),
             JsonSerializer.Serialize(new { takenAt = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture), report }, Indented), ct);
         return report;

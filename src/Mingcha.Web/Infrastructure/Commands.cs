@@ -88,6 +88,7 @@ public static class Commands
                         ? $"数据库 Database: {r.DatabaseFile} (SHA-256 {r.DatabaseSha256}, integrity ok)"
                         : "数据库 Database: PostgreSQL, not copied: dump it with pg_dump --format=custom (docs/operations.md)");
                     Console.WriteLine($"密钥证书 Key certificate: {r.KeyCertificateThumbprint}");
+                    foreach (var p in r.PreviousKeyCertificates) Console.WriteLine($"原密钥证书 Previous key certificate (list it in Mingcha:PreviousKeyCertificates on restore): {p}");
                     Console.WriteLine(r.EvidenceIncluded ? $"证据文件 Evidence files: {r.EvidenceFiles} ({r.EvidenceBytes:N0} bytes)"
                         : r.EvidenceBackend == "Local" ? "证据文件未复制 Evidence files left out (--no-evidence)"
                         : $"证据文件未复制 Evidence files on {r.EvidenceBackend}: not copied (bucket versioning or replication, docs/operations.md)");

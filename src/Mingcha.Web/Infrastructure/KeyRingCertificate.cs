@@ -19,6 +19,24 @@ public static class KeyRingCertificate
     public static X509Certificate2 LoadOrCreate(string path, string? password)
     {
         if (!File.Exists(path)) Create(path, password);
+        return Load(path, password, "Mingcha:KeyCertificatePassword");
+    }
+
+    /// <summary>
+    /// The certificates that wrapped the ring before the current one (<see cref="MingchaOptions.PreviousKeyCertificates"/>),
+    /// to read the keys they wrapped. Never created: a missing one is a configuration error, refused at start.
+    /// </summary>
+    public static X509Certificate2[] LoadPrevious(IEnumerable<PreviousKeyCertificate> previous) =>
+        previous.Select(p =>
+        {
+            var path = Path.GetFullPath(p.Path);
+            if (!File.Exists(path))
+                throw new InvalidOperationException($"The previous key-ring certificate {path} (Mingcha:PreviousKeyCertificates) does not exist; without it the keys it wrapped cannot be read.");
+            return Load(path, p.Password, "Mingcha:PreviousKeyCertificates password");
+        }).ToArray();
+
+    private static X509Certificate2 Load(string path, string? password, string passwordSetting)
+    {
         try
         {
             return X509CertificateLoader.LoadPkcs12FromFile(path, password, X509KeyStorageFlags.EphemeralKeySet);
@@ -26,7 +44,7 @@ public static class KeyRingCertificate
         catch (CryptographicException e)
         {
             throw new InvalidOperationException(
-                $"The key-ring certificate {path} cannot be read (wrong Mingcha:KeyCertificatePassword, or not a PKCS#12 file): {e.Message}", e);
+                $"The key-ring certificate {path} cannot be read (wrong {passwordSetting}, or not a PKCS#12 file): {e.Message}", e);
         }
     }
 

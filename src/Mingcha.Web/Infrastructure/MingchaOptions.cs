@@ -41,6 +41,12 @@ public sealed class MingchaOptions
     /// <summary>The password of <see cref="KeyCertificate"/>, if it has one.</summary>
     public string? KeyCertificatePassword { get; set; }
 
+    /// <summary>
+    /// Certificates that wrapped the key ring before <see cref="KeyCertificate"/> replaced them (decision 016): the keys
+    /// they wrapped are still read with them; new keys are wrapped with the current one only. Each must exist.
+    /// </summary>
+    public List<PreviousKeyCertificate> PreviousKeyCertificates { get; set; } = [];
+
     public string ResolvedKeyCertificate => KeyCertificate is { Length: > 0 } path
         ? Path.GetFullPath(path)
         : Path.Combine(ResolvedDataFolder, "keys", "key-ring.pfx");
@@ -60,4 +66,11 @@ public sealed class MingchaOptions
             : $"Data Source={Path.Combine(ResolvedDataFolder, "mingcha.db")}";
 
     public TimeZoneInfo TimeZoneInfo => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}
+
+/// <summary>A key-ring certificate that was replaced: its file and password.</summary>
+public sealed class PreviousKeyCertificate
+{
+    public string Path { get; set; } = "";
+    public string? Password { get; set; }
 }

@@ -82,6 +82,69 @@ public sealed class KeyRingTests(BareMingchaApp app) : IClassFixture<BareMingcha
         foreach (var c in loaded) c.Dispose();
     }
 
+    /// <summary>Another instance on the same database, its key ring wrapped with <paramref name="current"/>.</summary>
+    private sealed class RotatedApp(MingchaApp first, string current, string? previous) : MingchaApp(first.Database, first.Clock, ownsDatabase: false)
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Mingcha:KeyCertificate", current);
+            if (previous is not null) builder.UseSetting("Mingcha:PreviousKeyCertificates:0:Path", previous);
+        }
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-4")]
+    public async Task Certificate_WhenReplaced_TheOldOneListedAsPrevious_StillOpensWhatItsKeysSealed_AndNewKeysUseTheNewOne()
+    {
+        using var first = new BareMingchaApp();
+        var sealedBefore = first.Services.GetRequiredService<PersonalDataSealer>().Seal("13812345678");
+        var old = first.Services.GetRequiredService<IOptions<MingchaOptions>>().Value.ResolvedKeyCertificate;
+        var replacement = Path.Combine(first.Database.DataFolder, "keys-2027", "key-ring.pfx");
+
+        using (var rotated = new RotatedApp(first, replacement, previous: old))
+        {
+            Assert.Equal("13812345678", rotated.Services.GetRequiredService<PersonalDataSealer>().Open(sealedBefore));
+
+            // A key made from now on is wrapped with the new certificate only.
+            var now = DateTimeOffset.UtcNow;
+            rotated.Services.GetRequiredService<IKeyManager>().CreateNewKey(now, now.AddDays(90));
+            var newest = await first.WithDbAsync(db => db.DataProtectionKeys.AsNoTracking().OrderByDescending(k => k.Id).Select(k => k.Xml).FirstAsync());
+            using var oldCertificate = KeyRingCertificate.LoadOrCreate(old, null);
+            using var newCertificate = KeyRingCertificate.LoadOrCreate(replacement, null);
+            Assert.Contains(Convert.ToBase64String(newCertificate.RawData), newest, StringComparison.Ordinal);
+            Assert.DoesNotContain(Convert.ToBase64String(oldCertificate.RawData), newest, StringComparison.Ordinal);
+
+            // A backup carries the previous certificate as well: a restore needs it to read the old keys.
+            var backup = Path.Combine(Path.GetTempPath(), "mingcha-backup-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                Assert.Equal(0, await Commands.RunAsync(["backup", backup, "--no-evidence"], rotated.Services));
+                Assert.Equal(await File.ReadAllBytesAsync(old), await File.ReadAllBytesAsync(Path.Combine(backup, "keys", "previous", "1-key-ring.pfx")));
+                Assert.Equal(await File.ReadAllBytesAsync(replacement), await File.ReadAllBytesAsync(Path.Combine(backup, "keys", "key-ring.pfx")));
+            }
+            finally
+            {
+                if (Directory.Exists(backup)) Directory.Delete(backup, recursive: true);
+            }
+        }
+
+        // Without the previous certificate the keys it wrapped, and what they sealed, stay closed.
+        using var forgotten = new RotatedApp(first, replacement, previous: null);
+        Assert.Null(forgotten.Services.GetRequiredService<PersonalDataSealer>().Open(sealedBefore));
+    }
+
+    [Fact]
+    public void PreviousCertificate_ThatDoesNotExist_IsRefusedAtStart_NamingTheFileAndTheSetting()
+    {
+        var missing = Path.Combine(app.Database.DataFolder, "gone", "key-ring.pfx");
+
+        var e = Assert.Throws<InvalidOperationException>(() => KeyRingCertificate.LoadPrevious([new PreviousKeyCertificate { Path = missing }]));
+
+        Assert.Contains(missing, e.Message, StringComparison.Ordinal);
+        Assert.Contains("Mingcha:PreviousKeyCertificates", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Certificate_WithTheWrongPassword_IsRefusedNamingTheFileAndTheSetting()
     {

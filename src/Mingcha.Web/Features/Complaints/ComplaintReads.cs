@@ -33,7 +33,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     public sealed record PublicStep(DateTime At, string Text);
     public sealed record TriggerLine(Guid Id, string Number, Guid UnitId, string UnitName, ComplaintStatus Status, DateOnly? LastDay, IReadOnlyList<AccountabilityTrigger> Triggers);
     public sealed record FlagLine(Guid Id, Guid UnitId, string UnitName, RepeatReason Reason, DateOnly RaisedOn, DateOnly ReportLastDay, int? WorkingDaysLeft,
-        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints, Guid? MergedInto = null);
+        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints, Guid? MergedInto);
     public sealed record Count(string Key, string Label, int Value);
     public sealed record Trends(DateOnly From, DateOnly To, int Total, IReadOnlyList<Count> ByType, IReadOnlyList<Count> ByUnit, IReadOnlyList<Count> ByChannel, IReadOnlyList<Count> ByMonth);
 

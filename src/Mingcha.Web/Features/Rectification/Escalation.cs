@@ -133,7 +133,7 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
                     await db.SaveChangesAsync(ct);
                     await tx.CommitAsync(ct);
                 }
-                catch (Exception e) when (e is DbUpdateException || DbErrors.IsUniqueViolation(e)) // another instance wrote the rung first
+                catch (Exception e) when (e is DbUpdateException || DbErrors.IsUniqueViolation(e))
                 {
                     // Another instance reached these rungs first (unique per notice and rung): its escalations stand, ours roll back.
                     await tx.RollbackAsync(ct);
