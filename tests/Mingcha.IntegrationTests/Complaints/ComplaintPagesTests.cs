@@ -46,6 +46,8 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         Assert.DoesNotContain("<script>alert", tracked, StringComparison.Ordinal);
         Assert.DoesNotContain("<img src=x", tracked, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", tracked, StringComparison.Ordinal);
+        // Chinese is written as characters (UTF-8), not one numeric entity each; only HTML's own characters are encoded.
+        Assert.Contains("办证&lt;script&gt;alert(", tracked, StringComparison.Ordinal);
         Assert.Contains("办证" + script, WebUtility.HtmlDecode(tracked), StringComparison.Ordinal);
         var office = await kit.Office.GetStringAsync($"/Complaints?unitId={unit}");
         Assert.DoesNotContain("<script>alert", office, StringComparison.Ordinal);
