@@ -77,8 +77,8 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddOpenApi("v1", o => o.AddSchemaTransformer(NulCharacters.DescribeStrings));
 builder.Services.AddHealthChecks().AddDbContextCheck<MingchaDb>("database");
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
-// Pages are Chinese first: written as UTF-8 characters, not as one numeric entity each (&#x5DF2;), which tripled their
-// size. HTML's own special characters (< > & " ') are still encoded.
+// Pages are Chinese first: written as UTF-8 characters (3 bytes each), not as numeric entities (&#x5DF2;, 8 bytes), their
+// default. HTML's own special characters (< > & " ') are still encoded.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
     o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 builder.Services.AddRazorPages(o =>
