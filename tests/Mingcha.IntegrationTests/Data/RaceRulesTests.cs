@@ -107,6 +107,28 @@ public sealed class RaceRulesTests(BareMingchaApp app) : IClassFixture<BareMingc
     }
 
     [Fact]
+    [Trait("Rule", "CMP-9")]
+    public async Task ComplaintsOfOneUnit_AssignedAtOnce_EachCrossingTheRepeatLine_AreAllAssignedToOneFlag()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (unit, _) = await kit.UnitAsync("同时交办局" + Guid.NewGuid().ToString("N")[..4]);
+        await kit.AssignAsync((await kit.FileAsync(ComplaintKit.Body(unit, matter: "首次投诉", phone: "13800000000"))).Id);
+        var filed = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+            filed.Add((await kit.FileAsync(ComplaintKit.Body(unit, matter: $"事项{i}", phone: $"1390000000{i}"))).Id);
+
+        // Each of these, assigned alone, would be the unit's second complaint within a month (CMP-9). Without the
+        // unique index all six opened a flag of their own; with it the losers are refused and made again, joining it.
+        var answers = await Task.WhenAll(filed.Select(id => kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/assign", new { unitId = unit, note = "请核查" })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var flag = Assert.Single(await app.WithDbAsync(db => db.RepeatFlags.Where(f => f.UnitId == unit).Select(f => f.Id).ToListAsync()));
+        var marks = await app.WithDbAsync(db => db.Complaints.Where(c => filed.Contains(c.Id)).Select(c => new { c.RepeatFlagId, c.Assignments }).ToListAsync());
+        Assert.All(marks, m => Assert.Equal((flag, 1), (m.RepeatFlagId!.Value, m.Assignments)));
+    }
+
+    [Fact]
     [Trait("Rule", "ORG-4")]
     [Trait("Rule", "CMP-9")]
     public async Task Migration0015_OnADatabaseWithDoubles_ResolvesThemThroughTheAuditedModel_ThenHoldsTheRule()

@@ -258,6 +258,21 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// <summary>CMP-7: the Office assigns (or reassigns after a return); the deadline comes from the calendar (CAL-2); CMP-9 is checked.</summary>
     public async Task<DateOnly> AssignAsync(Guid id, Assign r, ComplaintViewer by, CancellationToken ct)
     {
+        try
+        {
+            return await AssignOnceAsync(id, r, by, ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // CMP-9: another assignment opened the unit's repeat flag at the same instant (one open flag per unit, a
+            // unique index) and this one's write was refused whole. Made again from the start, it joins that flag.
+            db.ChangeTracker.Clear();
+            return await AssignOnceAsync(id, r, by, ct);
+        }
+    }
+
+    private async Task<DateOnly> AssignOnceAsync(Guid id, Assign r, ComplaintViewer by, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(r);
         RequireOffice(by, "CMP-7");
         var c = await LoadAsync(id, ct);
