@@ -55,12 +55,11 @@ public sealed partial class SchemaMigrator(MingchaDb db, ILogger<SchemaMigrator>
             var applied = 0;
             foreach (var script in Scripts(postgres))
             {
-                if (MigrationSteps.Before.TryGetValue(script.Version, out var step)
-                    && await ScalarAsync(connection, null, $"SELECT COUNT(*) FROM mingcha_schema_version WHERE version = {script.Version}", ct) == 0)
+                var seenSql = $"SELECT COUNT(*) FROM mingcha_schema_version WHERE version = {script.Version}";
+                if (MigrationSteps.Before.TryGetValue(script.Version, out var step) && await ScalarAsync(connection, null, seenSql, ct) == 0)
                     await step(db, ct); // through the model and its audit; done again harmlessly if the script then fails
                 await using var tx = await connection.BeginTransactionAsync(ct);
-                var seen = await ScalarAsync(connection, tx, $"SELECT COUNT(*) FROM mingcha_schema_version WHERE version = {script.Version}", ct);
-                if (seen > 0) { await tx.RollbackAsync(ct); continue; }
+                if (await ScalarAsync(connection, tx, seenSql, ct) > 0) { await tx.RollbackAsync(ct); continue; }
                 await ExecAsync(connection, tx, script.Sql, ct);
                 await ExecAsync(connection, tx,
                     $"INSERT INTO mingcha_schema_version (version, name, applied_at) VALUES ({script.Version}, '{script.Name.Replace("'", "''", StringComparison.Ordinal)}', '{DateTime.UtcNow:O}')", ct);

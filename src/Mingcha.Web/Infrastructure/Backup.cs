@@ -60,13 +60,9 @@ public sealed class Backup(MingchaDb db, IOptions<MingchaOptions> options, IEvid
         CopyFile(o.ResolvedKeyCertificate, certificate, ownerOnly: true);
         using var loaded = KeyRingCertificate.LoadOrCreate(certificate, o.KeyCertificatePassword);
         // The certificates replaced before it still open the keys they wrapped: a restore needs them as much.
-        var previous = new List<string>();
-        foreach (var (p, i) in o.PreviousKeyCertificates.Select((p, i) => (p, i)))
-        {
-            var to = Path.Combine(Directory.CreateDirectory(Path.Combine(keys, "previous")).FullName, $"{i + 1}-{Path.GetFileName(p.Path)}");
-            CopyFile(Path.GetFullPath(p.Path), to, ownerOnly: true);
-            previous.Add(to);
-        }
+        var previous = o.PreviousKeyCertificates.Select((p, i) => Path.Combine(keys, "previous", $"{i + 1}-{Path.GetFileName(p.Path)}")).ToList();
+        if (previous.Count > 0) Directory.CreateDirectory(Path.Combine(keys, "previous"));
+        for (var i = 0; i < previous.Count; i++) CopyFile(Path.GetFullPath(o.PreviousKeyCertificates[i].Path), previous[i], ownerOnly: true);
 
         var copyEvidence = withEvidence && evidence is LocalEvidenceStore;
         var (files, bytes) = copyEvidence ? CopyTree(((LocalEvidenceStore)evidence).Root, Path.Combine(destination, "evidence", "store"), ct) : (0, 0L);

@@ -61,7 +61,7 @@ public sealed record InspectionViewer(bool SeesAll, bool IsOffice, IReadOnlySet<
         }
         if (!seesAll && userId is not null && user.IsInRole(Roles.AgencyInspector))
         {
-            // One active row per account is the rule (Agencies); should two exist, the oldest decides, every time.
+            // One active row per account (ORG-4, a unique index since 0015); the order only makes the query a defined one.
             var row = await db.AgencyInspectors.AsNoTracking().Where(i => i.UserId == userId && i.Active).OrderBy(i => i.CreatedAt).ThenBy(i => i.Id)
                 .Select(i => new { i.Id, i.AgencyId }).FirstOrDefaultAsync(ct);
             agency = row?.AgencyId; agencyInspector = row?.Id;
