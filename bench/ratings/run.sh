@@ -31,7 +31,7 @@ DATA="${DATA_DIR:-$OUT/data}"; rm -rf "$DATA"
 export Mingcha__DataFolder="$DATA" Mingcha__RunJobs=false Mingcha__Ratings__DevicePermitsPerMinute=100000000 Mingcha__Ratings__DeviceBurst=100000000 Mingcha__Ratings__DetectManipulation=${DETECT:-false}
 export Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
 [ -n "${PERF:-}" ] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
-dotnet "$OUT/app/Mingcha.Web.dll" --urls http://127.0.0.1:5092 ${APP_ARGS:-} >"$OUT/app.log" 2>&1 & APP=$!
+dotnet "${APP_DIR:-$OUT/app}/Mingcha.Web.dll" --urls http://127.0.0.1:5092 ${APP_ARGS:-} >"$OUT/app.log" 2>&1 & APP=$!
 for i in $(seq 1 60); do curl -sf http://127.0.0.1:5092/health >/dev/null && break; sleep 1; done
 SECTION=$(python3 bench/ratings/tokens.py "$DATA/mingcha.db" 1000 "$OUT/tokens")
 export SECTION TOKENS="$OUT/tokens"

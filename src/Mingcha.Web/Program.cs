@@ -104,6 +104,7 @@ var credentials = await Bootstrap.PrepareAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseDeviceRatings(); // rating devices' lean path (decision 008): before the rest of the pipeline, after the exception handler
+app.UseRatingsCaughtUp(); // every other request sees the ratings acknowledged before it (decision 017)
 app.UseStatusCodePages();
 app.UseNulRejection();
 var localization = new RequestLocalizationOptions()

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Evidence;
+using Mingcha.Web.Features.Ratings;
 
 namespace Mingcha.Web.Infrastructure;
 
@@ -24,7 +25,7 @@ public sealed record BackupReport(string Folder, string? DatabaseFile, string? D
 /// operator; the command copies the rest. The copy is an audited act (it holds every personal value), recorded in the
 /// audit log before the snapshot, so the copy carries its own record. The folder must be new or empty.
 /// </summary>
-public sealed class Backup(MingchaDb db, IOptions<MingchaOptions> options, IEvidenceStore evidence)
+public sealed class Backup(MingchaDb db, IOptions<MingchaOptions> options, IEvidenceStore evidence, IAuditActor actor, TimeProvider time, ILogger<Backup> logger)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -39,6 +40,10 @@ public sealed class Backup(MingchaDb db, IOptions<MingchaOptions> options, IEvid
         // The copy holds every personal value: its folder and database are the owner's only.
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(destination);
         else Directory.CreateDirectory(destination, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        // Ratings acknowledged by an instance that was killed before they reached the tables are in its journal
+        // (decision 017): into the tables with them first, as that instance's next start would, so the copy has them.
+        if (!o.IsPostgres) RatingWriter.RecoverUnheldJournals(db.Database.GetConnectionString()!, actor, time, logger);
 
         db.Audit(new AuditEvent("system.backup", "Backup", destination, null,
             JsonSerializer.Serialize(new { folder = destination, evidence = withEvidence, provider = o.IsPostgres ? "Postgres" : "Sqlite" })));

@@ -69,14 +69,17 @@ public class MingchaApp : WebApplicationFactory<Program>
 
     public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
+    /// <summary>Reads or writes the app's database as a request would: after the ratings acknowledged so far are in the tables (decision 017).</summary>
     public async Task<T> WithDbAsync<T>(Func<MingchaDb, Task<T>> work)
     {
+        await Services.GetRequiredService<Mingcha.Web.Features.Ratings.RatingWriter>().CaughtUpAsync();
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<MingchaDb>());
     }
 
     public async Task WithScopeAsync(Func<IServiceProvider, Task> work)
     {
+        await Services.GetRequiredService<Mingcha.Web.Features.Ratings.RatingWriter>().CaughtUpAsync();
         await using var scope = Services.CreateAsyncScope();
         await work(scope.ServiceProvider);
     }

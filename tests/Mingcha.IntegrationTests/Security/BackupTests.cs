@@ -6,6 +6,7 @@ using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Evidence;
+using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.IntegrationTests.Security;
@@ -68,6 +69,38 @@ public sealed class BackupTests
         finally
         {
             try { Directory.Delete(backup, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>
+    /// Decision 017: ratings a killed instance acknowledged but had not yet put into the tables wait in its journal; a
+    /// backup taken before that instance is started again still has them (the backup inserts them first).
+    /// </summary>
+    [SqliteOnlyFact]
+    [Trait("Rule", "SAT-1")]
+    public async Task Backup_AfterAnInstanceWasKilled_HoldsTheRatingsItsJournalHeld()
+    {
+        using var app = new MingchaApp();
+        var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == Mingcha.Web.Features.Organisation.SectionKind.Window).OrderBy(s => s.Code).FirstAsync());
+        var now = MingchaApp.Start.UtcDateTime;
+        var lost = new RatingSubmission(Guid.CreateVersion7(), "KILLED-1", w.UnitId, w.Id, null, null, Mingcha.Domain.Satisfaction.RatingChannel.Device,
+            Mingcha.Domain.Satisfaction.RatingScale.ThreeLevel, 3, 3, true, null, null, now, now, null);
+        using (var journal = RatingJournal.Open(Path.Combine(app.Database.DataFolder, "ratings.1.journal"), 1 << 20, out _))
+            journal.Append([lost]);
+        var backup = Path.Combine(Path.GetTempPath(), "mingcha-backup-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.Equal(0, await Commands.RunAsync(["backup", backup], app.Services));
+            await using var copy = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(backup, "mingcha.db")};Mode=ReadOnly;Pooling=False");
+            await copy.OpenAsync();
+            await using var cmd = copy.CreateCommand();
+            cmd.CommandText = "SELECT \"Level\" FROM \"Ratings\" WHERE \"CaseNumber\" = 'KILLED-1'";
+            Assert.Equal(3L, await cmd.ExecuteScalarAsync());
+            Assert.Equal(1, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.CaseNumber == "KILLED-1")));
+        }
+        finally
+        {
+            if (Directory.Exists(backup)) Directory.Delete(backup, recursive: true);
         }
     }
 

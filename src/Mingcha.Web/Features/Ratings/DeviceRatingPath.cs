@@ -224,6 +224,26 @@ public static class DeviceRatingPath
         return app.Use(next => ctx => IsDeviceRating(ctx) ? HandleAsync(ctx, next, tokens, guard, intake, writer) : next(ctx));
     }
 
+    /// <summary>
+    /// Holds each request (after the devices' lean path) until the ratings acknowledged before it are in the tables
+    /// (<see cref="RatingWriter.CaughtUpAsync"/>, decision 017): at once when they are, a few milliseconds at most otherwise.
+    /// </summary>
+    public static IApplicationBuilder UseRatingsCaughtUp(this IApplicationBuilder app)
+    {
+        var writer = app.ApplicationServices.GetRequiredService<RatingWriter>();
+        return app.Use(next => ctx =>
+        {
+            var caughtUp = writer.CaughtUpAsync(ctx.RequestAborted);
+            return caughtUp.IsCompletedSuccessfully ? next(ctx) : ThenAsync(caughtUp, ctx, next);
+        });
+
+        static async Task ThenAsync(Task caughtUp, HttpContext ctx, RequestDelegate next)
+        {
+            await caughtUp;
+            await next(ctx);
+        }
+    }
+
     private static bool IsDeviceRating(HttpContext ctx) =>
         HttpMethods.IsPost(ctx.Request.Method)
         && ctx.Request.Path.Value is { } p

@@ -156,6 +156,15 @@ public sealed class RatingOptions
     /// </summary>
     public int CommitGroups { get; set; } = 1;
 
+    /// <summary>
+    /// SQLite: how long the applier lets journaled ratings gather before it takes them into the tables in one transaction
+    /// (decision 017). Longer: fewer, larger transactions; a page opened meanwhile waits for it (at most this long).
+    /// </summary>
+    public TimeSpan ApplyGather { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>SQLite: the rating journal's size in bytes (allocated once; about 150 bytes a rating).</summary>
+    public long JournalSize { get; set; } = 32L << 20;
+
     /// <summary>SQLite: how often the rating writer's checkpointer copies the WAL into the database file.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 

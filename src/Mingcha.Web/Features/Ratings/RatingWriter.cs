@@ -37,12 +37,20 @@ public sealed class RatingQueueFullException() : Exception("评价队列已满�
 
 /// <summary>
 /// Durable, fast rating ingestion by group commit (decision 008). Requests enqueue their rating and await its task;
-/// one writer per instance takes everything queued (up to <see cref="RatingOptions.MaxBatch"/>), inserts it in one
-/// transaction with one multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING (the unique index on case number and
-/// channel refuses doubles, across batches, instances and restarts), appends one audit line sealing the batch's
-/// content (SEC-3), queues the NOTIFY for other instances (PostgreSQL), commits, and only then completes the tasks.
-/// An answer to a device therefore always means "on disk" (synchronous=FULL on SQLite). The queue is bounded:
-/// when full, <see cref="Enqueue"/> throws <see cref="RatingQueueFullException"/>.
+/// one writer per instance takes everything queued (up to <see cref="RatingOptions.MaxBatch"/>).
+/// <para>
+/// On PostgreSQL it inserts the batch in one transaction with one multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING
+/// (the unique index on case number and channel refuses doubles, across batches, instances and restarts), appends one
+/// audit line sealing the batch's content (SEC-3), queues the NOTIFY for other instances, commits, and only then
+/// completes the tasks.
+/// </para>
+/// <para>
+/// On SQLite (decision 017) it checks the batch (cases, one rating per case and channel), writes the stored ratings to
+/// the <see cref="RatingJournal"/> with one write and one fsync, and then completes the tasks; the applier thread puts
+/// the journaled ratings into the tables behind it, many batches to a transaction, with the same audit line.
+/// </para>
+/// Either way an answer to a device means "on disk". The queue is bounded: when full, <see cref="Enqueue"/> throws
+/// <see cref="RatingQueueFullException"/>.
 /// </summary>
 public sealed partial class RatingWriter : BackgroundService
 {
@@ -140,8 +148,11 @@ public sealed partial class RatingWriter : BackgroundService
             var active = batch.Count + Volatile.Read(ref _count);
             target = (active + groups - 1) / groups;
         }
-        // Shutting down: whatever is still queued was never acknowledged; the devices will retry.
+        // Shutting down: whatever is still queued was never acknowledged; the devices will retry. The applier empties its
+        // queue and ends.
         while (_queue.TryDequeue(out var left)) left.Done.TrySetException(new RatingQueueFullException());
+        _writerStopped = true;
+        _applyWake.Release();
     }
 
     private int _disposed;
@@ -154,7 +165,11 @@ public sealed partial class RatingWriter : BackgroundService
         base.Dispose(); // cancels the writer's stop token, which wakes it
         // The threads use the signal and the token source until they end; they end within a wait of theirs.
         var writerDone = _writerThread?.Join(TimeSpan.FromSeconds(5)) ?? true;
+        _writerStopped = true;
+        try { _applyWake.Release(); } catch (ObjectDisposedException) { }
+        var applierDone = _applier?.Join(TimeSpan.FromSeconds(10)) ?? true;
         var checkpointerDone = _checkpointer?.Join(TimeSpan.FromSeconds(5)) ?? true;
+        if (applierDone) { _journal?.Dispose(); _applyWake.Dispose(); }
         if (writerDone) _signal.Dispose();
         if (checkpointerDone) _stopping.Dispose();
     }
@@ -187,15 +202,18 @@ public sealed partial class RatingWriter : BackgroundService
     private void Answer(List<Pending> batch, RatingWriteResult[] results)
     {
         for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+        if (_journal is not null) return; // SQLite: the applier tells the control centre and the listeners once the tables have them
         List<RatingSubmission>? stored = null;
         foreach (var r in results)
             if (r.Status == RatingWriteStatus.Stored) (stored ??= new(results.Length)).Add(r.Rating);
-        if (stored is not null)
-        {
-            _broadcaster.Publish(stored.ConvertAll(RatingEvent.From));
-            try { Committed?.Invoke(stored); }
-            catch (Exception e) when (e is not OutOfMemoryException) { LogListenerFailed(_logger, e); }
-        }
+        if (stored is not null) Publish(stored);
+    }
+
+    private void Publish(List<RatingSubmission> stored)
+    {
+        _broadcaster.Publish(stored.ConvertAll(RatingEvent.From));
+        try { Committed?.Invoke(stored); }
+        catch (Exception e) when (e is not OutOfMemoryException) { LogListenerFailed(_logger, e); }
     }
 
     // The writer's own context and connection, kept open across batches (no scope, context, connection or PRAGMAs per
@@ -228,6 +246,8 @@ public sealed partial class RatingWriter : BackgroundService
         if (Volatile.Read(ref _disposed) == 0) await _stopping.CancelAsync();
         await base.StopAsync(cancellationToken);
         DropContext();
+        // The writer has ended; the applier empties its queue into the tables (what it cannot stays in the journal).
+        if (_applier is { } applier) await Task.Run(() => applier.Join(TimeSpan.FromSeconds(10)), CancellationToken.None);
     }
 
     private const string InsertColumns = "INSERT INTO \"Ratings\" (\"Id\",\"CaseNumber\",\"UnitId\",\"SectionId\",\"StaffId\",\"ServiceItemId\",\"Channel\",\"Scale\",\"Level\",\"CommonLevel\",\"IsBad\",\"RealName\",\"RaterPhone\",\"Comment\",\"RatedAt\",\"ReceivedAt\",\"DeviceId\") VALUES ";
@@ -274,7 +294,8 @@ public sealed partial class RatingWriter : BackgroundService
             Begin = SqliteRaw.Prepare(conn, "BEGIN IMMEDIATE");
             Commit = SqliteRaw.Prepare(conn, "COMMIT");
             Rollback = SqliteRaw.Prepare(conn, "ROLLBACK");
-            Insert = SqliteRaw.Prepare(conn, InsertColumns + "(" + string.Join(',', Enumerable.Repeat("?", ColumnCount)) + ") ON CONFLICT (\"CaseNumber\",\"Channel\") DO NOTHING");
+            Insert = SqliteRaw.Prepare(conn, InsertColumns + "(" + string.Join(',', Enumerable.Repeat("?", ColumnCount)) + ") ON CONFLICT DO NOTHING");
+            Rated = SqliteRaw.Prepare(conn, "SELECT 1 FROM \"Ratings\" WHERE \"CaseNumber\" = ? AND \"Channel\" = ?");
             Lookup = SqliteRaw.Prepare(conn, "SELECT \"UnitId\",\"SectionId\",\"StaffId\",\"ServiceItemId\" FROM \"ServiceRecords\" WHERE \"CaseNumber\" = ?");
             AuditTail = Prepare(conn, "SELECT \"Seq\",\"Hash\" FROM \"AuditEntries\" ORDER BY \"Seq\" DESC LIMIT 1", 0, "");
             AuditInsert = Prepare(conn, "INSERT INTO \"AuditEntries\" (\"Seq\",\"At\",\"UserId\",\"UserName\",\"Ip\",\"Action\",\"EntityType\",\"EntityKey\",\"Before\",\"After\",\"PrevHash\",\"Hash\") "
@@ -287,6 +308,7 @@ public sealed partial class RatingWriter : BackgroundService
         public SQLitePCL.sqlite3_stmt Rollback { get; }
         public SQLitePCL.sqlite3_stmt Insert { get; }
         public SQLitePCL.sqlite3_stmt Lookup { get; }
+        public SQLitePCL.sqlite3_stmt Rated { get; }
         public SqliteCommand AuditTail { get; }
         public SqliteCommand AuditInsert { get; }
 
@@ -331,7 +353,16 @@ public sealed partial class RatingWriter : BackgroundService
             }
         }
 
-        /// <summary>Inserts a rating; false when its case was already rated on its channel (ON CONFLICT DO NOTHING).</summary>
+        /// <summary>Whether the table holds a rating of this case on this channel (the unique index's lookup).</summary>
+        public bool IsRated(string caseNumber, RatingChannel channel)
+        {
+            SqliteRaw.BindText(Rated, 1, caseNumber);
+            SqliteRaw.BindText(Rated, 2, channel.ToString());
+            try { return SqliteRaw.Step(Connection, Rated); }
+            finally { SQLitePCL.raw.sqlite3_reset(Rated); }
+        }
+
+        /// <summary>Inserts a rating; false when its id or its case on its channel is already stored (ON CONFLICT DO NOTHING).</summary>
         public bool TryInsert(RatingSubmission s)
         {
             // The columns of InsertColumns, in order, as Microsoft.Data.Sqlite would store them (SqliteRawTests).
@@ -372,89 +403,308 @@ public sealed partial class RatingWriter : BackgroundService
 
         public void Dispose()
         {
-            Begin.Dispose(); Commit.Dispose(); Rollback.Dispose(); Insert.Dispose(); Lookup.Dispose(); AuditTail.Dispose(); AuditInsert.Dispose();
+            Begin.Dispose(); Commit.Dispose(); Rollback.Dispose(); Insert.Dispose(); Lookup.Dispose(); Rated.Dispose(); AuditTail.Dispose(); AuditInsert.Dispose();
         }
     }
 
     private RatingWriteResult[] WriteBatchSqlite(MingchaDb db, List<Pending> batch, long t0)
     {
-        var conn = (SqliteConnection)db.Database.GetDbConnection();
-        if (_sqlite is null)
+        var st = _sqlite ??= new SqliteStatements((SqliteConnection)db.Database.GetDbConnection());
+        return JournalBatch(st, batch, t0);
+    }
+
+    // SQLite (decision 017): the writer journals and answers; the applier puts the journaled ratings into the tables.
+    private RatingJournal? _journal;
+    private Thread? _applier;
+    private volatile bool _writerStopped;
+    private long _journaledSeq;
+    private long _appliedSeq;
+    private TaskCompletionSource _appliedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<(long Seq, List<RatingSubmission> Ratings)> _toApply = new();
+    private readonly SemaphoreSlim _applyWake = new(0, int.MaxValue);
+    private int _toApplyCount;
+
+    /// <summary>
+    /// Cases journaled and not yet in the table, by channel: the one-rating-per-case check (SAT-8) looks here first, then
+    /// in the table; a key leaves only after its rating's commit, so a rating is always found in one of the two.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Case, RatingChannel Channel), byte> _unapplied = new();
+
+    /// <summary>
+    /// Completes once every rating acknowledged before the call is in the tables (at once on PostgreSQL, where the answer
+    /// comes after the commit). The pipeline awaits it before any request but a device's rating, so that a page or a query
+    /// made after an answer always finds the rating (decision 017).
+    /// </summary>
+    public Task CaughtUpAsync(CancellationToken ct = default)
+    {
+        if (_journal is null) return Task.CompletedTask;
+        var target = Volatile.Read(ref _journaledSeq);
+        return Volatile.Read(ref _appliedSeq) >= target ? Task.CompletedTask : WaitAppliedAsync(target, ct);
+    }
+
+    private async Task WaitAppliedAsync(long target, CancellationToken ct)
+    {
+        while (true)
         {
-            // Checkpoints (copying the WAL into the database file, with an fsync of its own) would otherwise run inside
-            // every thousandth page's commit and stall it; the checkpointer thread does them on its own connection.
-            using (var pragma = conn.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA busy_timeout=0"; // busy: SqliteStatements.BeginImmediate
-                pragma.ExecuteNonQuery();
-            }
-            StartCheckpointer(conn.ConnectionString);
-        }
-        var st = _sqlite ??= new SqliteStatements(conn);
-        st.BeginImmediate();
-        try
-        {
-            return WriteBatchSqlite(st, batch, t0);
-        }
-        catch
-        {
-            // The connection goes back to the pool without a transaction of ours; the batch's own failure is what is reported.
-            try { st.RollbackIfOpen(); } catch (SqliteException) { }
-            throw;
+            var next = Volatile.Read(ref _appliedSignal).Task;
+            if (Volatile.Read(ref _appliedSeq) >= target) return;
+            await next.WaitAsync(ct);
         }
     }
 
-    private RatingWriteResult[] WriteBatchSqlite(SqliteStatements st, List<Pending> batch, long t0)
+    /// <summary>
+    /// Opens the journal (SQLite) before the server takes requests, and inserts what an earlier run journaled but had not
+    /// put into the tables when it stopped (a crash): ratings already stored are skipped by id.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+        await using (var scope = _scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+            if (!db.IsPostgres) OpenJournal(db.Database.GetConnectionString()!, scope.ServiceProvider.GetRequiredService<IAuditActor>());
+        }
+        await base.StartAsync(cancellationToken);
+    }
 
-        // The cases rated: fill in staff and service item from the pushed service record, refuse another unit's case.
+    private void OpenJournal(string connectionString, IAuditActor actor)
+    {
+        _journal = RatingJournal.OpenFirstFree(JournalFolder(connectionString), _options.JournalSize, out var held);
+        try
+        {
+            Recover(_journal, held, connectionString, actor, _time, _logger);
+        }
+        catch
+        {
+            _journal.Dispose();
+            _journal = null;
+            throw;
+        }
+        _applier = new Thread(() => ApplyLoop(connectionString)) { IsBackground = true, Name = "Mingcha rating applier" };
+        _applier.Start();
+    }
+
+    private static string JournalFolder(string connectionString) =>
+        Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource))!;
+
+    /// <summary>Inserts what a journal held at its opening (those not in the table yet), then empties it.</summary>
+    private static int Recover(RatingJournal journal, List<RatingSubmission> held, string connectionString, IAuditActor actor, TimeProvider time, ILogger logger)
+    {
+        var inserted = 0;
+        if (held.Count > 0)
+        {
+            using var conn = OpenApplierConnection(connectionString);
+            using var st = new SqliteStatements(conn);
+            inserted = Apply(st, actor, held, recovering: true, time, logger).Count;
+            LogRecovered(logger, held.Count, inserted);
+        }
+        journal.Reset();
+        return inserted;
+    }
+
+    /// <summary>
+    /// SQLite: inserts the ratings of every journal of the database's folder that no running instance holds (left by an
+    /// instance that was killed), as that instance's next start would; the backup calls it before its copy. Returns how
+    /// many were not yet in the table.
+    /// </summary>
+    public static int RecoverUnheldJournals(string connectionString, IAuditActor actor, TimeProvider time, ILogger logger)
+    {
+        var folder = JournalFolder(connectionString);
+        var inserted = 0;
+        foreach (var path in Directory.EnumerateFiles(folder, "ratings*.journal"))
+        {
+            RatingJournal journal;
+            List<RatingSubmission> held;
+            try { journal = RatingJournal.Open(path, new FileInfo(path).Length, out held); }
+            catch (IOException) { continue; } // held by a running instance, which answers for it
+            using (journal) inserted += Recover(journal, held, connectionString, actor, time, logger);
+        }
+        return inserted;
+    }
+
+    private static SqliteConnection OpenApplierConnection(string connectionString)
+    {
+        var conn = new SqliteConnection(connectionString);
+        conn.Open();
+        using var pragma = conn.CreateCommand();
+        // Checkpoints (copying the WAL into the database file, with an fsync of its own) would otherwise run inside
+        // every thousandth page's commit and stall it; the checkpointer thread does them on its own connection.
+        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA busy_timeout=0"; // busy: SqliteStatements.BeginImmediate
+        pragma.ExecuteNonQuery();
+        return conn;
+    }
+
+    /// <summary>
+    /// The writer's part on SQLite: the case lookups and the one-rating-per-case check (SAT-8), then one write and fsync
+    /// of the batch's stored ratings to the journal; the answer follows, and the applier takes them into the tables.
+    /// </summary>
+    private RatingWriteResult[] JournalBatch(SqliteStatements st, List<Pending> batch, long t0)
+    {
         var results = new RatingWriteResult[batch.Count];
-        var subs = new RatingSubmission[batch.Count];
-        for (var i = 0; i < subs.Length; i++) subs[i] = batch[i].Rating;
-        for (var i = 0; i < subs.Length; i++)
+        var stored = new List<RatingSubmission>(batch.Count);
+        HashSet<(string, RatingChannel)>? inBatch = null;
+        for (var i = 0; i < batch.Count; i++)
         {
-            if (subs[i].CaseNumber is not { } c || st.FindCase(c) is not { } rec) continue;
-            if (rec.UnitId != subs[i].UnitId) { results[i] = new(RatingWriteStatus.CaseOfOtherUnit, subs[i]); continue; }
-            subs[i] = subs[i] with { SectionId = rec.SectionId, StaffId = subs[i].StaffId ?? rec.StaffId, ServiceItemId = subs[i].ServiceItemId ?? rec.ServiceItemId };
+            var s = batch[i].Rating;
+            if (s.CaseNumber is { } c)
+            {
+                // The case rated: fill in staff and service item from the pushed service record, refuse another unit's case.
+                if (st.FindCase(c) is { } rec)
+                {
+                    if (rec.UnitId != s.UnitId) { results[i] = new(RatingWriteStatus.CaseOfOtherUnit, s); continue; }
+                    s = s with { SectionId = rec.SectionId, StaffId = s.StaffId ?? rec.StaffId, ServiceItemId = s.ServiceItemId ?? rec.ServiceItemId };
+                }
+                if (_unapplied.ContainsKey((c, s.Channel)) || !(inBatch ??= []).Add((c, s.Channel)) || st.IsRated(c, s.Channel))
+                {
+                    results[i] = new(RatingWriteStatus.Duplicate, s);
+                    continue;
+                }
+            }
+            results[i] = new(RatingWriteStatus.Stored, s);
+            stored.Add(s);
         }
+        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (stored.Count == 0) return results;
 
-        // One prepared single-row statement per rating, bound by position; ON CONFLICT DO NOTHING changes no row for a
-        // case already rated.
+        var journal = _journal!;
+        // The journal starts again from its beginning once the tables hold all it has (one header write); a batch that
+        // does not fit waits for the applier first (it only happens when the tables fall far behind).
+        var caughtUp = Volatile.Read(ref _appliedSeq) == _journaledSeq;
+        if (!journal.IsEmpty && caughtUp && journal.Offset > journal.Size / 4) journal.Reset();
+        if (!journal.TryAppend(stored))
+        {
+            while (Volatile.Read(ref _appliedSeq) != _journaledSeq)
+            {
+                if (_applier is not { IsAlive: true }) throw new InvalidOperationException("The rating applier stopped; the journal cannot be emptied.");
+                Thread.Sleep(1);
+            }
+            journal.Reset();
+            journal.Append(stored);
+        }
         var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-        var stored = new List<RatingSubmission>(subs.Length);
-        for (var i = 0; i < subs.Length; i++)
-        {
-            if (results[i] is not null) continue;
-            var ok = st.TryInsert(subs[i]);
-            results[i] = new(ok ? RatingWriteStatus.Stored : RatingWriteStatus.Duplicate, subs[i]);
-            if (ok) stored.Add(subs[i]);
-        }
 
-        // SEC-3: one audit line per batch seals the stored ratings' content (decision 008): the same chained line as
-        // MingchaDb.SaveChangesAsync appends (AuditChain.CreateNext); BEGIN IMMEDIATE serialises appends to the chain.
-        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (stored.Count > 0)
-        {
-            AuditRecord? last = null;
-            using (var r = st.AuditTail.ExecuteReader())
-                if (r.Read()) last = new AuditRecord(r.GetInt64(0), default, null, null, null, "", null, null, null, null, "", r.GetString(1));
-            var actor = _scope!.Value.ServiceProvider.GetRequiredService<IAuditActor>();
-            var record = AuditChain.CreateNext(last, _time.GetUtcNow().UtcDateTime, actor.UserId, actor.UserName, actor.Ip,
-                "ratings.store", nameof(Rating), BatchKey(stored), null, BatchAfter(stored));
-            SqliteStatements.Bind(st.AuditInsert, [record.Seq, record.At, record.UserId, record.UserName, record.Ip, record.Action, record.EntityType,
-                record.EntityKey, record.Before, record.After, record.PrevHash, record.Hash]);
-            st.AuditInsert.ExecuteNonQuery();
-        }
-        var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
-        SqliteRaw.Execute(st.Connection, st.Commit);
-        var t5 = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var r in stored)
+            if (r.CaseNumber is { } c) _unapplied[(c, r.Channel)] = 0;
+        var seq = _journaledSeq + 1;
+        Volatile.Write(ref _journaledSeq, seq);
+        _toApply.Enqueue((seq, stored));
+        Interlocked.Add(ref _toApplyCount, stored.Count);
+        _applyWake.Release();
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            double open = Ms(t0, t1), lookup = Ms(t1, t2), insert = Ms(t2, t3), audit = Ms(t3, t4), commit = Ms(t4, t5);
-            LogTiming(_logger, subs.Length, open, lookup, insert, audit, commit);
+            double checks = Ms(t0, t1), journaled = Ms(t1, t2);
+            LogJournalTiming(_logger, batch.Count, checks, journaled);
         }
         return results;
+    }
+
+    /// <summary>
+    /// The applier: takes the journaled ratings into the tables, everything waiting (after <see cref="RatingOptions.ApplyGather"/>)
+    /// in one transaction with one sealing audit line (SEC-3), then tells the control centre and the listeners. A failed
+    /// transaction is tried again; the ratings are safe in the journal meanwhile. At a stop it empties its queue first.
+    /// </summary>
+    private void ApplyLoop(string connectionString)
+    {
+        SqliteConnection? conn = null;
+        SqliteStatements? st = null;
+        AsyncServiceScope? scope = null;
+        var gatherMs = (int)Math.Ceiling(_options.ApplyGather.TotalMilliseconds);
+        var items = new List<(long Seq, List<RatingSubmission> Ratings)>();
+        try
+        {
+            while (true)
+            {
+                if (_toApply.IsEmpty)
+                {
+                    if (_writerStopped) return;
+                    _applyWake.Wait(250);
+                    continue;
+                }
+                if (gatherMs > 0 && !_writerStopped && Volatile.Read(ref _toApplyCount) < _options.MaxBatch) Thread.Sleep(gatherMs);
+                items.Clear();
+                var ratings = new List<RatingSubmission>();
+                while (ratings.Count < 10_000 && _toApply.TryDequeue(out var item)) { items.Add(item); ratings.AddRange(item.Ratings); }
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        if (st is null)
+                        {
+                            scope = _scopes.CreateAsyncScope();
+                            conn = OpenApplierConnection(connectionString);
+                            st = new SqliteStatements(conn);
+                            StartCheckpointer(connectionString);
+                        }
+                        Apply(st, scope!.Value.ServiceProvider.GetRequiredService<IAuditActor>(), ratings, recovering: false, _time, _logger);
+                        break;
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        LogApplyRetry(_logger, e, ratings.Count, attempt);
+                        st?.Dispose(); st = null;
+                        conn?.Dispose(); conn = null;
+                        scope?.DisposeAsync().AsTask().GetAwaiter().GetResult(); scope = null;
+                        if (_writerStopped && attempt >= 3) return; // they stay in the journal; the next start inserts them
+                        Thread.Sleep(Math.Min(1000, 50 * attempt));
+                    }
+                }
+                foreach (var r in ratings)
+                    if (r.CaseNumber is { } c) _unapplied.TryRemove((c, r.Channel), out _);
+                Interlocked.Add(ref _toApplyCount, -ratings.Count);
+                Volatile.Write(ref _appliedSeq, items[^1].Seq);
+                Interlocked.Exchange(ref _appliedSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                Publish(ratings);
+            }
+        }
+        finally
+        {
+            st?.Dispose();
+            conn?.Dispose();
+            scope?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Inserts journaled ratings in one transaction with one audit line sealing those inserted; returns them.</summary>
+    private static List<RatingSubmission> Apply(SqliteStatements st, IAuditActor actor, List<RatingSubmission> ratings, bool recovering, TimeProvider time, ILogger logger)
+    {
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        st.BeginImmediate();
+        try
+        {
+            // One prepared single-row statement per rating, bound by position. A rating already in the table (the
+            // journal's copy of a rating committed before a crash) changes no row.
+            var stored = new List<RatingSubmission>(ratings.Count);
+            foreach (var r in ratings)
+                if (st.TryInsert(r)) stored.Add(r);
+            if (stored.Count < ratings.Count && !recovering) LogUnexpectedConflict(logger, ratings.Count - stored.Count);
+
+            // SEC-3: one audit line per transaction seals the stored ratings' content (decision 008): the same chained line
+            // as MingchaDb.SaveChangesAsync appends (AuditChain.CreateNext); BEGIN IMMEDIATE serialises appends to the chain.
+            var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (stored.Count > 0)
+            {
+                AuditRecord? last = null;
+                using (var r = st.AuditTail.ExecuteReader())
+                    if (r.Read()) last = new AuditRecord(r.GetInt64(0), default, null, null, null, "", null, null, null, null, "", r.GetString(1));
+                var record = AuditChain.CreateNext(last, time.GetUtcNow().UtcDateTime, actor.UserId, actor.UserName, actor.Ip,
+                    recovering ? "ratings.recover" : "ratings.store", nameof(Rating), BatchKey(stored), null, BatchAfter(stored));
+                SqliteStatements.Bind(st.AuditInsert, [record.Seq, record.At, record.UserId, record.UserName, record.Ip, record.Action, record.EntityType,
+                    record.EntityKey, record.Before, record.After, record.PrevHash, record.Hash]);
+                st.AuditInsert.ExecuteNonQuery();
+            }
+            var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+            SqliteRaw.Execute(st.Connection, st.Commit);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                double insert = Ms(t0, t1), audit = Ms(t1, t2), commit = Ms(t2, System.Diagnostics.Stopwatch.GetTimestamp());
+                LogApplyTiming(logger, ratings.Count, insert, audit, commit);
+            }
+            return stored;
+        }
+        catch
+        {
+            try { st.RollbackIfOpen(); } catch (SqliteException) { }
+            throw;
+        }
     }
 
     private Thread? _checkpointer;
@@ -625,6 +875,21 @@ public sealed partial class RatingWriter : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rating batch {Count}: open {Open:F2} ms, cases {Cases:F2} ms, insert {Insert:F2} ms, audit {Audit:F2} ms, commit {Commit:F2} ms")]
     private static partial void LogTiming(ILogger logger, int count, double open, double cases, double insert, double audit, double commit);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rating batch {Count}: checks {Checks:F2} ms, journal {Journal:F2} ms")]
+    private static partial void LogJournalTiming(ILogger logger, int count, double checks, double journal);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ratings applied {Count}: insert {Insert:F2} ms, audit {Audit:F2} ms, commit {Commit:F2} ms")]
+    private static partial void LogApplyTiming(ILogger logger, int count, double insert, double audit, double commit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Taking {Count} journaled ratings into the tables failed (attempt {Attempt}); retrying")]
+    private static partial void LogApplyRetry(ILogger logger, Exception e, int count, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} journaled ratings were already in the table; the one-rating-per-case check missed them")]
+    private static partial void LogUnexpectedConflict(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The rating journal held {Held} ratings at start-up; {Inserted} of them were not yet in the table and are now")]
+    private static partial void LogRecovered(ILogger logger, int held, int inserted);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rating batch of {Count} failed (attempt {Attempt}); retrying")]
     private static partial void LogRetry(ILogger logger, Exception e, int count, int attempt);
