@@ -10,7 +10,7 @@
  *
  *   gcc -O2 -shared -fPIC -o /tmp/walshim.so bench/ratings/walshim.c -ldl -lpthread
  *   LD_PRELOAD=/tmp/walshim.so NO_PUBLISH=1 SKIP_BARE=1 bench/ratings/run.sh
- *   strace -c -p <tid of the "Mingcha rating writer" thread>   # pwrite64 per fsync: about 62 without, 1 with
+ *   strace -c -p <tid of the "rating-applier" thread (before decision 017: the writer)>   # pwrite64 per fsync: about 62 without, 1 with
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>

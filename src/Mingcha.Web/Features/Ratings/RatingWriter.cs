@@ -111,7 +111,7 @@ public sealed partial class RatingWriter : BackgroundService
         {
             try { Run(stoppingToken); done.TrySetResult(); }
             catch (Exception e) { done.TrySetException(e); }
-        }) { IsBackground = true, Name = "Mingcha rating writer" };
+        }) { IsBackground = true, Name = "rating-writer" };
         _writerThread.Start();
         return done.Task;
     }
@@ -479,7 +479,7 @@ public sealed partial class RatingWriter : BackgroundService
             _journal = null;
             throw;
         }
-        _applier = new Thread(() => ApplyLoop(connectionString)) { IsBackground = true, Name = "Mingcha rating applier" };
+        _applier = new Thread(() => ApplyLoop(connectionString)) { IsBackground = true, Name = "rating-applier" };
         _applier.Start();
     }
 
@@ -738,7 +738,7 @@ public sealed partial class RatingWriter : BackgroundService
                 }
                 catch (SqliteException e) { LogCheckpointFailed(_logger, e); }
             }
-        }) { IsBackground = true, Name = "Mingcha rating checkpointer" };
+        }) { IsBackground = true, Name = "rating-checkpnt" };
         _checkpointer.Start();
     }
 
