@@ -113,6 +113,42 @@ public sealed class RatingJournalTests : IDisposable
         Assert.False(journal.IsEmpty);
     }
 
+    /// <summary>The applier waits two seconds before it takes journaled ratings into the tables.</summary>
+    private sealed class SlowApplierApp : MingchaApp
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Mingcha:Ratings:ApplyGather", "00:00:02");
+        }
+    }
+
+    /// <summary>
+    /// A rating answered 201 is on disk in the journal before it is in the table; a request made after the answer still
+    /// finds it, because every request waits until what was acknowledged before it is in the tables.
+    /// </summary>
+    [SqliteOnlyFact]
+    [Trait("Rule", "SAT-1")]
+    public async Task Request_AfterAnAnswer_FindsTheRating_ThoughTheTableLagsTheJournal()
+    {
+        using var app = new SlowApplierApp();
+        var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window).OrderBy(s => s.Code).FirstAsync());
+        Mingcha.Web.Features.Identity.AccountsApi.CreateTokenResponse? token = null;
+        await app.WithScopeAsync(async sp => token = await Mingcha.Web.Features.Identity.AccountsApi.CreateTokenAsync(
+            new("device lag", ["ratings:write"], w.UnitId, null), "test", sp.GetRequiredService<Mingcha.Web.Data.MingchaDb>(), TimeProvider.System, default));
+        var device = app.NewClient();
+        device.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token!.Token);
+        var office = await app.ClientAsAsync(Mingcha.Domain.Security.Roles.OfficeStaff);
+
+        var posted = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(device, "/api/v1/ratings", new { sectionId = w.Id, caseNumber = "LAG-1", level = 1 });
+        Assert.Equal(System.Net.HttpStatusCode.Created, posted.StatusCode);
+        // Behind the app's back, at once: the table does not have it yet (the applier waits two seconds)...
+        Assert.Equal(0L, Convert.ToInt64(await app.Database.ScalarAsync("SELECT COUNT(*) FROM \"Ratings\" WHERE \"CaseNumber\" = 'LAG-1'"), System.Globalization.CultureInfo.InvariantCulture));
+        // ...but the office's next request does.
+        var listed = await office.GetStringAsync("/api/v1/ratings?caseNumber=LAG-1");
+        Assert.Contains("LAG-1", listed, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A second instance on the same SQLite database takes the next free journal; ratings an earlier process journaled there
     /// and never put into the table (killed between the answer and the insert) are inserted when it starts, once, with
