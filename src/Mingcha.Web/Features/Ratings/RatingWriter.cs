@@ -607,6 +607,7 @@ public sealed partial class RatingWriter : BackgroundService
         SqliteConnection? conn = null;
         SqliteStatements? st = null;
         AsyncServiceScope? scope = null;
+        IAuditActor? actor = null;
         var gatherMs = (int)Math.Ceiling(_options.ApplyGather.TotalMilliseconds);
         var items = new List<(long Seq, List<RatingSubmission> Ratings)>();
         try
@@ -630,11 +631,12 @@ public sealed partial class RatingWriter : BackgroundService
                         if (st is null)
                         {
                             scope = _scopes.CreateAsyncScope();
+                            actor = scope.Value.ServiceProvider.GetRequiredService<IAuditActor>();
                             conn = OpenApplierConnection(connectionString);
                             st = new SqliteStatements(conn);
                             StartCheckpointer(connectionString);
                         }
-                        Apply(st, scope!.Value.ServiceProvider.GetRequiredService<IAuditActor>(), ratings, recovering: false, _time, _logger);
+                        Apply(st, actor!, ratings, recovering: false, _time, _logger);
                         break;
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
