@@ -22,8 +22,15 @@ public sealed class FieldException(string field, string message) : Exception(mes
     public string Field { get; } = field;
 }
 
-/// <summary>A service the request needs is missing or failed (e.g. the PDF printer): 503 with the message, not a 500.</summary>
-public sealed class UnavailableException(string message) : Exception(message);
+/// <summary>
+/// A service the request needs is missing, failed or is full (e.g. the PDF printer, the rating queue): 503 with the
+/// message, not a 500, and a Retry-After header when a retry shortly is expected to succeed.
+/// </summary>
+public class UnavailableException(string message, int? retryAfterSeconds = null) : Exception(message)
+{
+    /// <summary>Seconds after which the client may retry (the Retry-After header), if known.</summary>
+    public int? RetryAfterSeconds { get; } = retryAfterSeconds;
+}
 
 /// <summary>Bad input in several fields at once (e.g. an official document's content): 400 naming each field.</summary>
 public sealed class FieldsException(IReadOnlyDictionary<string, string[]> errors)

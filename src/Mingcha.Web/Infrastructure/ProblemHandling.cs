@@ -17,6 +17,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         var problem = Describe(exception);
         if (problem is null) return false;
         httpContext.Response.StatusCode = problem.Status ?? 400;
+        if (exception is UnavailableException { RetryAfterSeconds: { } retry })
+            httpContext.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 

@@ -85,12 +85,12 @@ internal sealed class InspectionKit(MingchaApp app, HttpClient office)
         });
 
     /// <summary>Records a finding on a visit with item <paramref name="code"/> of the visit's year (the visit flow does this in production).</summary>
-    public Task<Guid> FindingAsync(Guid visitId, string code = "S07", bool confirm = false) =>
+    public Task<Guid> FindingAsync(Guid visitId, string code = "S07", bool confirm = false, Guid? staffId = null) =>
         app.WithDbAsync(async db =>
         {
             var v = await db.Visits.AsNoTracking().FirstAsync(x => x.Id == visitId);
             var item = await db.DeductionItems.FirstAsync(i => i.Year == v.Year && i.Code == code);
-            var f = new Finding(v.Id, v.RoundId, v.Year, v.UnitId, v.SectionId, null, item, null, "离岗超过30分钟未放置告示牌", 3, null, "inspector", app.Clock.GetUtcNow().UtcDateTime);
+            var f = new Finding(v.Id, v.RoundId, v.Year, v.UnitId, v.SectionId, staffId, item, null, "离岗超过30分钟未放置告示牌", 3, null, "inspector", app.Clock.GetUtcNow().UtcDateTime);
             if (confirm) f.Confirm("office", app.Clock.GetUtcNow().UtcDateTime);
             db.Findings.Add(f);
             await db.SaveChangesAsync();

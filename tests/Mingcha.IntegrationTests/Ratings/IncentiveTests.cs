@@ -5,9 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Rectification;
 using Mingcha.Web.Features.Identity;
-using Mingcha.Web.Features.Organisation;
-using Mingcha.Web.Features.Ratings;
 
 namespace Mingcha.IntegrationTests.Ratings;
 
@@ -16,48 +15,117 @@ public sealed class IncentiveTests(MingchaApp app) : IClassFixture<MingchaApp>
     private sealed record Badge(Guid StaffId, int Year, bool Held, string? RevokedReason, string? FindingLink);
     private sealed record Candidate(Guid Id, string Name, decimal? Rate, int Ratings);
     private sealed record Ranked(int Rank, Candidate Candidate, bool Eligible, string? Reason);
+    private sealed record IdDto(Guid Id);
+
+    /// <summary>A unit of its own with a window, an accepted covert visit there, and a staff member of the window.</summary>
+    private async Task<(RectificationKit Kit, RectificationKit.Case Case, Guid Staff, HttpClient Office)> SetupAsync()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new RectificationKit(app, office);
+        var c = await kit.CaseAsync(findings: 0);
+        var staff = (await (await office.PostJsonAsync("/api/v1/staff", new
+        {
+            unitId = c.UnitId, sectionId = c.SectionId, code = "ST" + Guid.NewGuid().ToString("N")[..8], name = "窗口工作人员", employment = "InService",
+        })).ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
+        return (kit, c, staff, office);
+    }
+
+    private static Task<Badge> BadgeAsync(HttpClient office, Guid staff) => office.GetAsync<Badge>($"/api/v1/incentives/2026/badges/{staff}");
 
     [Fact]
     [Trait("Rule", "SAT-5")]
-    public async Task Badge_WhenViolationConfirmed_IsRevokedWithLinkAndStaffDropsOutOfTheSelection()
+    [Trait("Rule", "RCT-1")]
+    public async Task Badge_WhenTheOfficeConfirmsAFindingAgainstTheStaffMember_IsRevokedWithLinkAndStaffDropsOutOfTheSelection()
     {
-        var window = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window).OrderBy(s => s.Code).FirstAsync());
-        var staffId = await app.WithDbAsync(db => db.Staff.Where(s => s.UnitId == window.UnitId).OrderBy(s => s.Code).Select(s => s.Id).FirstAsync());
-        var office = await app.ClientAsAsync(Roles.OfficeStaff);
-        var started = await office.PostAsync("/api/v1/incentives/2026/badges", null);
-        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
-        Assert.True((await office.GetFromJsonAsync<Badge>($"/api/v1/incentives/2026/badges/{staffId}"))!.Held);
+        var (kit, c, staffId, office) = await SetupAsync();
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsync("/api/v1/incentives/2026/badges", null)).StatusCode);
+        Assert.True((await BadgeAsync(office, staffId)).Held);
 
         AccountsApi.CreateTokenResponse? token = null;
-        await app.WithScopeAsync(async sp => token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write", "service-records:write"], window.UnitId, null),
+        await app.WithScopeAsync(async sp => token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write", "service-records:write"], c.UnitId, null),
             "test", sp.GetRequiredService<Mingcha.Web.Data.MingchaDb>(), TimeProvider.System, default));
         var device = app.NewClient();
         device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.Token);
-        (await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = "INC-1", sectionId = window.Id, staffId, finishedAt = app.Clock.GetUtcNow().UtcDateTime })).EnsureSuccessStatusCode();
-        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = window.Id, caseNumber = "INC-1", level = 1 })).EnsureSuccessStatusCode();
+        var caseNo = "INC-" + Guid.NewGuid().ToString("N")[..8];
+        (await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = caseNo, sectionId = c.SectionId, staffId, finishedAt = app.Clock.GetUtcNow().UtcDateTime })).EnsureSuccessStatusCode();
+        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = c.SectionId, caseNumber = caseNo, level = 1 })).EnsureSuccessStatusCode();
 
-        var findingId = Guid.NewGuid();
-        var revoked = false;
-        await app.WithScopeAsync(async sp => revoked = await sp.GetRequiredService<Incentives>()
-            .RevokeForConfirmedViolationAsync(staffId, 2026, findingId, $"/findings/{findingId}", "窗口服务态度生硬，经查属实", default));
-        Assert.True(revoked);
-        var badge = (await office.GetFromJsonAsync<Badge>($"/api/v1/incentives/2026/badges/{staffId}"))!;
+        // Recorded is not confirmed: the badge is still held until the Office confirms (RCT-1); a finding naming nobody revokes nothing.
+        var finding = await kit.Inspections.FindingAsync(c.VisitId, "S07", staffId: staffId);
+        var anonymous = await kit.Inspections.FindingAsync(c.VisitId, "A01");
+        Assert.True((await BadgeAsync(office, staffId)).Held);
+        await kit.ConfirmAsync(anonymous);
+        Assert.True((await BadgeAsync(office, staffId)).Held);
+        await kit.ConfirmAsync(finding);
+
+        var badge = await BadgeAsync(office, staffId);
         Assert.False(badge.Held);
-        Assert.Equal($"/findings/{findingId}", badge.FindingLink);
-        await app.WithScopeAsync(async sp => Assert.False(await sp.GetRequiredService<Incentives>()
-            .RevokeForConfirmedViolationAsync(staffId, 2026, Guid.NewGuid(), "/findings/x", "again", default)));
+        Assert.Equal($"/api/v1/rectification/findings/{finding}/history", badge.FindingLink);
+        Assert.Contains("S07", badge.RevokedReason, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await office.GetAsync(badge.FindingLink)).StatusCode); // the link opens the finding's history
 
-        var ranking = (await office.GetFromJsonAsync<List<Ranked>>("/api/v1/incentives/2026/rankings/BestServiceModel"))!;
+        var ranking = await office.GetAsync<List<Ranked>>("/api/v1/incentives/2026/rankings/BestServiceModel");
         var line = Assert.Single(ranking, r => r.Candidate.Id == staffId);
         Assert.False(line.Eligible);
-        Assert.Contains("违规", line.Reason);
+        Assert.Contains("违规", line.Reason, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await office.GetAsync("/api/v1/incentives/2026/rankings/Nonsense")).StatusCode);
 
         var noReason = await office.PostAsJsonAsync("/api/v1/incentives/2026/awards", new { kind = "Grievance", subjectId = staffId });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, noReason.StatusCode);
         var award = await office.PostAsJsonAsync("/api/v1/incentives/2026/awards", new { kind = "Grievance", subjectId = staffId, reason = "被无理取闹的办事群众辱骂，仍耐心办结" });
         Assert.Equal(HttpStatusCode.Created, award.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Roles.UnitLiaison, window.UnitId)).PostAsJsonAsync("/api/v1/incentives/2026/awards",
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Roles.UnitLiaison, c.UnitId)).PostAsJsonAsync("/api/v1/incentives/2026/awards",
             new { kind = "Grievance", subjectId = staffId, reason = "x" })).StatusCode);
+    }
+
+    /// <summary>
+    /// A badge follows the findings that stand: revoked by the first confirmed finding, still revoked (for the other one)
+    /// when the first one's notice is withdrawn after an upheld objection (RCT-3), held again when the last one is withdrawn
+    /// too. A year's badges handed out after a finding was confirmed start revoked.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    [Trait("Rule", "RCT-3")]
+    public async Task Badge_WhenTheFindingBehindItIsWithdrawn_IsHeldAgainUnlessAnotherConfirmedFindingStands()
+    {
+        var (kit, c, staffId, office) = await SetupAsync();
+        var first = await kit.Inspections.FindingAsync(c.VisitId, "S07", staffId: staffId);
+        var second = await kit.Inspections.FindingAsync(c.VisitId, "A01", staffId: staffId);
+        await kit.ConfirmAsync(first, second);
+
+        // The year's badges are handed out after the confirmations: this one starts revoked, for the first finding.
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsync("/api/v1/incentives/2026/badges", null)).StatusCode);
+        var badge = await BadgeAsync(office, staffId);
+        Assert.False(badge.Held);
+        Assert.Equal($"/api/v1/rectification/findings/{first}/history", badge.FindingLink);
+
+        var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+        var notices = new List<Guid>();
+        foreach (var f in new[] { first, second }) notices.Add((await kit.IssueAsync(c.UnitId, [f])).Id);
+
+        async Task UpholdObjectionAsync(Guid notice)
+        {
+            var caseId = (await RectificationKit.NoticeAsync(office, notice)).GetProperty("evidenceCaseId").GetGuid();
+            var proof = await RectificationKit.EvidenceAsync(liaison, caseId);
+            await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice}/objections", new { grounds = "当事人当时在岗，有签到记录", evidenceItemIds = new[] { proof } }))
+                .ExpectAsync(HttpStatusCode.Created);
+            await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice}/objection-review", new { upheld = true, reason = "经核实当事人在岗" }))
+                .ExpectAsync(HttpStatusCode.NoContent);
+        }
+
+        await UpholdObjectionAsync(notices[0]);
+        badge = await BadgeAsync(office, staffId);
+        Assert.False(badge.Held);
+        Assert.Equal($"/api/v1/rectification/findings/{second}/history", badge.FindingLink);
+
+        await UpholdObjectionAsync(notices[1]);
+        badge = await BadgeAsync(office, staffId);
+        Assert.True(badge.Held);
+        Assert.Null(badge.FindingLink);
+        Assert.Null(badge.RevokedReason);
+        // The revocation and the reinstatement stay in the audit trail.
+        var trail = await app.WithDbAsync(db => db.AuditEntries.Where(a => a.EntityType == "StaffBadge").OrderBy(a => a.Seq).Select(a => (a.Before ?? "") + (a.After ?? "")).ToListAsync());
+        Assert.Contains(trail, a => a.Contains(first.ToString(), StringComparison.Ordinal));
+        Assert.Contains(trail, a => a.Contains(second.ToString(), StringComparison.Ordinal));
     }
 }

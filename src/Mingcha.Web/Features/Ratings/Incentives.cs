@@ -27,6 +27,76 @@ public sealed class StaffBadge : IAudited
         RevokedAt = nowUtc; FindingId = findingId; FindingLink = link; RevokedReason = reason;
         return true;
     }
+
+    /// <summary>The finding behind the revocation was withdrawn (an upheld objection, RCT-3), but another confirmed finding stands: the badge stays revoked for that one.</summary>
+    public void RevokedInstead(Guid findingId, string link, string reason)
+    {
+        FindingId = findingId; FindingLink = link; RevokedReason = reason;
+    }
+
+    /// <summary>The finding behind the revocation was withdrawn and no other confirmed finding stands: the badge is held again (the audit trail keeps the revocation).</summary>
+    public void Reinstate()
+    {
+        RevokedAt = null; FindingId = null; FindingLink = null; RevokedReason = null;
+    }
+}
+
+/// <summary>
+/// SAT-5: keeps the "excellent post" badges in step with the findings against staff. A finding naming a staff member,
+/// once the Office confirms it (RCT-1), revokes that year's badge with the link to the finding; when the notice carrying
+/// it is withdrawn after an upheld objection (RCT-3), the badge is held again unless another confirmed finding of the
+/// year against the same person stands. The callers save, in the same transaction as the confirmation or the withdrawal.
+/// </summary>
+public static class BadgeFindings
+{
+    /// <summary>Where a finding's history is read (the Office's and the unit's view of it).</summary>
+    public static string Link(Guid findingId) => $"/api/v1/rectification/findings/{findingId}/history";
+
+    private static string Reason(Inspections.Finding f) =>
+        Cut($"违规问题经效能办确认（{f.ItemCode} {f.ItemName}）：{f.Description}", 2000);
+
+    private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
+
+    /// <summary>A finding was confirmed: revokes the badge of its year for the staff member it names, if the badge is still held.</summary>
+    public static async Task RevokeForAsync(MingchaDb db, Inspections.Finding finding, DateTime nowUtc, CancellationToken ct)
+    {
+        if (finding.StaffId is not { } staff || finding.Status != Inspections.FindingStatus.Confirmed) return;
+        var badge = await db.Set<StaffBadge>().FirstOrDefaultAsync(b => b.StaffId == staff && b.Year == finding.Year, ct);
+        badge?.Revoke(finding.Id, Link(finding.Id), Reason(finding), nowUtc);
+    }
+
+    /// <summary>The confirmed findings of a year against staff that still stand: not on a withdrawn notice, nor among <paramref name="withdrawn"/>.</summary>
+    private static IQueryable<Inspections.Finding> Standing(MingchaDb db, int year, IReadOnlyCollection<Guid> withdrawn) =>
+        db.Findings.Where(f => f.Year == year && f.StaffId != null && f.Status == Inspections.FindingStatus.Confirmed && !withdrawn.Contains(f.Id)
+            && !db.NoticeFindings.Any(nf => nf.FindingId == f.Id
+                && db.RectificationNotices.Any(n => n.Id == nf.NoticeId && n.Status == Mingcha.Domain.Rectification.NoticeStatus.Withdrawn)));
+
+    /// <summary>
+    /// Findings were withdrawn (an upheld objection): each badge revoked for one of them is pointed at another standing
+    /// confirmed finding of the year against the same person, or held again when there is none.
+    /// </summary>
+    public static async Task ReconsiderAsync(MingchaDb db, IReadOnlyCollection<Guid> withdrawnFindings, CancellationToken ct)
+    {
+        if (withdrawnFindings.Count == 0) return;
+        var badges = await db.Set<StaffBadge>().Where(b => b.FindingId != null && withdrawnFindings.Contains(b.FindingId.Value)).ToListAsync(ct);
+        foreach (var badge in badges)
+        {
+            var other = await Standing(db, badge.Year, withdrawnFindings).Where(f => f.StaffId == badge.StaffId)
+                .OrderBy(f => f.ReviewedAt).ThenBy(f => f.Id).FirstOrDefaultAsync(ct);
+            if (other is null) badge.Reinstate();
+            else badge.RevokedInstead(other.Id, Link(other.Id), Reason(other));
+        }
+    }
+
+    /// <summary>A year's badges were just handed out: those of staff with a standing confirmed finding of that year are revoked at once.</summary>
+    public static async Task RevokeStandingAsync(MingchaDb db, int year, IReadOnlyList<StaffBadge> badges, DateTime nowUtc, CancellationToken ct)
+    {
+        if (badges.Count == 0) return;
+        var findings = await Standing(db, year, []).OrderBy(f => f.ReviewedAt).ThenBy(f => f.Id).ToListAsync(ct);
+        var byStaff = badges.ToDictionary(b => b.StaffId);
+        foreach (var f in findings)
+            if (byStaff.TryGetValue(f.StaffId!.Value, out var badge)) badge.Revoke(f.Id, Link(f.Id), Reason(f), nowUtc);
+    }
 }
 
 /// <summary>SAT-5: a yearly award: best window unit, best service post, best service model, or the grievance award with its reason.</summary>
@@ -44,7 +114,7 @@ public sealed class IncentiveAward : IAudited
     public DateTime AwardedAt { get; private set; }
 }
 
-/// <summary>SAT-5 incentives. <see cref="RevokeForConfirmedViolationAsync"/> is the hook the rectification module calls.</summary>
+/// <summary>SAT-5 incentives. The badges follow the findings through <see cref="BadgeFindings"/>, which the rectification module calls.</summary>
 public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure.LocalClock clock, TimeProvider time)
 {
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "BestWindowUnit", "BestServicePost", "BestServiceModel", "Grievance" };
@@ -59,23 +129,13 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
         var staff = await db.Staff.Where(s => s.Active && !have.Contains(s.Id)).Select(s => s.Id).ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         db.SuppressRowAudit = true; // one summary line, not thousands (as bulk imports do, decision 004)
-        db.Set<StaffBadge>().AddRange(staff.Select(id => new StaffBadge(id, year, now)));
+        var badges = staff.Select(id => new StaffBadge(id, year, now)).ToList();
+        db.Set<StaffBadge>().AddRange(badges);
+        await BadgeFindings.RevokeStandingAsync(db, year, badges, now, ct);
         db.Audit(new Audit.AuditEvent("badges.start-year", nameof(StaffBadge), year.ToString(System.Globalization.CultureInfo.InvariantCulture), null, $"{{\"count\":{staff.Count}}}"));
         await db.SaveChangesAsync(ct);
         db.SuppressRowAudit = false;
         return staff.Count;
-    }
-
-    /// <summary>
-    /// SAT-5 hook for the rectification module: a violation against <paramref name="staffId"/> was confirmed; the badge of
-    /// the finding's year is revoked, with the link to the finding. Returns false when there was no badge left to revoke.
-    /// </summary>
-    public async Task<bool> RevokeForConfirmedViolationAsync(Guid staffId, int year, Guid findingId, string findingLink, string reason, CancellationToken ct)
-    {
-        var badge = await db.Set<StaffBadge>().FirstOrDefaultAsync(b => b.StaffId == staffId && b.Year == year, ct);
-        if (badge is null || !badge.Revoke(findingId, findingLink, reason, time.GetUtcNow().UtcDateTime)) return false;
-        await db.SaveChangesAsync(ct);
-        return true;
     }
 
     public async Task<BadgeDto> BadgeAsync(Guid staffId, int year, CancellationToken ct)

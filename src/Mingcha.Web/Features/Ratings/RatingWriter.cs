@@ -32,8 +32,11 @@ public enum RatingWriteStatus
 /// <summary>The outcome of a write; <see cref="Rating"/> is the stored row (with the case's staff and item filled in).</summary>
 public sealed record RatingWriteResult(RatingWriteStatus Status, RatingSubmission Rating);
 
-/// <summary>The queue of pending ratings is full: the caller answers 503 with Retry-After (backpressure).</summary>
-public sealed class RatingQueueFullException() : Exception("评价队列已满，请稍后重试。 The rating queue is full; retry shortly.");
+/// <summary>
+/// The queue of pending ratings is full, or the instance stops before the rating was written: 503 with Retry-After
+/// (backpressure; nothing was stored, the device retries).
+/// </summary>
+public sealed class RatingQueueFullException() : UnavailableException("评价队列已满，请稍后重试。 The rating queue is full; retry shortly.", 1);
 
 /// <summary>
 /// Durable, fast rating ingestion by group commit (decision 008). Requests enqueue their rating and await its task;

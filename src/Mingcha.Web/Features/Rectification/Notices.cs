@@ -43,7 +43,9 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-1", "确认问题");
         var finding = await db.Findings.FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw FindingNotFound();
-        finding.Confirm(viewer.UserId, time.GetUtcNow().UtcDateTime);
+        var now = time.GetUtcNow().UtcDateTime;
+        finding.Confirm(viewer.UserId, now);
+        await Ratings.BadgeFindings.RevokeForAsync(db, finding, now, ct); // SAT-5: the staff member's badge of the year, in the same save
         await db.SaveChangesAsync(ct);
     }
 
@@ -183,6 +185,8 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         if (r.Upheld.Value)
         {
             notice.Withdraw(viewer.UserId, reason, now);
+            var withdrawn = await db.NoticeFindings.Where(nf => nf.NoticeId == id).Select(nf => nf.FindingId).ToListAsync(ct);
+            await Ratings.BadgeFindings.ReconsiderAsync(db, withdrawn, ct); // SAT-5: badges revoked for these findings
             var lines = await db.DeductionLedger.Where(l => l.NoticeId == id).ToListAsync(ct);
             var entries = lines.Select(l => new LedgerEntry(l.Id, l.UnitId, l.SectionId, l.Year, l.Points, l.ReversesId)).ToList();
             foreach (var e in DeductionLedger.Reversible(entries))

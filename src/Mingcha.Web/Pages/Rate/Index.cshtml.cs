@@ -48,7 +48,7 @@ public sealed class IndexModel(SectionDirectory sections, Features.Ratings.Ratin
         }
         catch (FieldException e) { Error = e.Message; Response.StatusCode = 400; }
         catch (DomainRuleException e) { Error = e.RuleId == "SAT-8" ? l["该办件已评价过，感谢您的参与。"] : e.Message; Response.StatusCode = e.StatusCode; }
-        catch (RatingQueueFullException) { Error = l["系统繁忙，请稍后再试。"]; Response.StatusCode = 503; }
+        catch (RatingQueueFullException) { Error = l["系统繁忙，请稍后再试。"]; Response.StatusCode = 503; Response.Headers.RetryAfter = "1"; }
         return Page();
     }
 
