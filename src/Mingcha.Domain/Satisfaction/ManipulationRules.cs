@@ -16,9 +16,27 @@ public enum ManipulationRule
     PhoneManyCases,
 }
 
-/// <summary>Thresholds of the SAT-9 rules; the defaults are decision 008's and are configurable.</summary>
+/// <summary>
+/// Thresholds of the SAT-9 rules; the defaults are decision 008's, configurable under
+/// <c>Mingcha:Ratings:Manipulation</c>. <see cref="Validate"/> refuses values that would flag every rating or none.
+/// </summary>
 public sealed record ManipulationThresholds
 {
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string setting, string rule)
+        {
+            if (!ok) throw new ArgumentException($"Mingcha:Ratings:Manipulation:{setting} {rule}.", setting);
+        }
+        Require(DeviceBurstCount >= 2, nameof(DeviceBurstCount), "must be at least 2");
+        Require(WindowBurstCount >= 2, nameof(WindowBurstCount), "must be at least 2");
+        Require(BurstWindow > TimeSpan.Zero && BurstWindow <= TimeSpan.FromDays(1), nameof(BurstWindow), "must be longer than zero and at most a day");
+        Require(PhoneCasesPerDay >= 1, nameof(PhoneCasesPerDay), "must be at least 1");
+        Require(Opens < Closes, nameof(Opens), "must be before Closes");
+        Require(AfterClosingGrace >= TimeSpan.Zero && AfterClosingGrace < TimeSpan.FromHours(6), nameof(AfterClosingGrace), "must be zero to six hours");
+    }
+
     /// <summary>Top ratings from one device within <see cref="BurstWindow"/> that make a burst.</summary>
     public int DeviceBurstCount { get; init; } = 10;
 
@@ -49,7 +67,11 @@ public sealed record ManipulationThresholds
 /// <param name="RatedAtLocal">Office-local time of the rating.</param>
 /// <param name="Phone">The rater's phone, normalised, if given.</param>
 /// <param name="CaseNumber">The case rated, if any.</param>
-public sealed record RatingFact(Guid Id, Guid? DeviceId, Guid SectionId, bool IsTop, DateTime RatedAtLocal, string? Phone, string? CaseNumber);
+/// <param name="AtWindow">
+/// Given at the window (a rating device or the window's QR code). Only those can be given outside opening hours or pile
+/// up at a window; a phone-survey answer the Office records in the evening, or a rating of a complaint's answer, cannot.
+/// </param>
+public sealed record RatingFact(Guid Id, Guid? DeviceId, Guid SectionId, bool IsTop, DateTime RatedAtLocal, string? Phone, string? CaseNumber, bool AtWindow = true);
 
 /// <summary>A flag raised on one rating, with the rule that fired and why.</summary>
 public sealed record ManipulationFlag(Guid RatingId, ManipulationRule Rule, string Reason);
@@ -79,11 +101,11 @@ public static class ManipulationRules
         {
             var time = TimeOnly.FromDateTime(r.RatedAtLocal);
             var day = DateOnly.FromDateTime(r.RatedAtLocal);
-            if (!isWorkingDay(day) || time < t.Opens || time > t.Closes.Add(t.AfterClosingGrace))
+            if (r.AtWindow && (!isWorkingDay(day) || time < t.Opens || time > t.Closes.Add(t.AfterClosingGrace)))
                 flags.Add(new ManipulationFlag(r.Id, ManipulationRule.OutsideOpeningHours,
                     $"评价时间 {r.RatedAtLocal:yyyy-MM-dd HH:mm} 不在办公时间内。 Rated outside opening hours."));
 
-            if (r.IsTop)
+            if (r.IsTop && r.AtWindow)
             {
                 if (r.DeviceId is { } device)
                 {
@@ -111,5 +133,5 @@ public static class ManipulationRules
     }
 
     private static int CountTopInWindow(List<RatingFact> all, RatingFact r, Func<RatingFact, bool> same, TimeSpan window) =>
-        all.Count(x => x.IsTop && same(x) && x.RatedAtLocal <= r.RatedAtLocal && x.RatedAtLocal > r.RatedAtLocal - window);
+        all.Count(x => x.IsTop && x.AtWindow && same(x) && x.RatedAtLocal <= r.RatedAtLocal && x.RatedAtLocal > r.RatedAtLocal - window);
 }

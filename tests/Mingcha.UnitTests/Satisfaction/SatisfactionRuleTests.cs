@@ -150,6 +150,44 @@ public class ManipulationRulesTests
 
     [Fact]
     [Trait("Rule", "SAT-9")]
+    public void Detect_WhenTheRatingWasNotGivenAtTheWindow_NeverFlagsOpeningHoursOrBursts()
+    {
+        // A phone-survey answer the Office records at 22:00, and twenty top answers recorded for one window in a minute.
+        var evening = Top(new DateTime(2026, 11, 16, 22, 0, 0), device: null, top: false) with { DeviceId = null, AtWindow = false };
+        var answers = Enumerable.Range(0, 20).Select(i => Top(Ten.AddSeconds(i)) with { DeviceId = null, AtWindow = false }).ToList();
+        Assert.Empty(ManipulationRules.Detect([evening, .. answers], [], new ManipulationThresholds(), Weekdays));
+        // The same at the window is flagged.
+        var flags = ManipulationRules.Detect([evening with { AtWindow = true }, .. answers.Select(a => a with { AtWindow = true })], [], new ManipulationThresholds(), Weekdays);
+        Assert.Contains(flags, f => f.Rule == ManipulationRule.OutsideOpeningHours);
+        Assert.Contains(flags, f => f.Rule == ManipulationRule.WindowBurst);
+    }
+
+    [Theory]
+    [Trait("Rule", "SAT-9")]
+    [InlineData("DeviceBurstCount")]
+    [InlineData("WindowBurstCount")]
+    [InlineData("BurstWindow")]
+    [InlineData("PhoneCasesPerDay")]
+    [InlineData("Opens")]
+    [InlineData("AfterClosingGrace")]
+    public void Thresholds_WhenOutOfRange_AreRefusedNamingTheSetting(string setting)
+    {
+        var t = setting switch
+        {
+            "DeviceBurstCount" => new ManipulationThresholds { DeviceBurstCount = 1 },
+            "WindowBurstCount" => new ManipulationThresholds { WindowBurstCount = 0 },
+            "BurstWindow" => new ManipulationThresholds { BurstWindow = TimeSpan.Zero },
+            "PhoneCasesPerDay" => new ManipulationThresholds { PhoneCasesPerDay = 0 },
+            "Opens" => new ManipulationThresholds { Opens = new TimeOnly(19, 0) },
+            _ => new ManipulationThresholds { AfterClosingGrace = TimeSpan.FromMinutes(-1) },
+        };
+        var e = Assert.Throws<ArgumentException>(t.Validate);
+        Assert.Contains("Mingcha:Ratings:Manipulation:" + setting, e.Message, StringComparison.Ordinal);
+        new ManipulationThresholds().Validate(); // the defaults pass
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-9")]
     public void Detect_WhenOnePhoneRatesSixCasesInADay_FlagsPhone()
     {
         var ratings = Enumerable.Range(0, 6).Select(i => Top(Ten.AddHours(i % 6 * 0.5), device: Guid.NewGuid(), window: Guid.NewGuid(), phone: "13812341234", caseNo: $"C{i}", top: false)).ToList();

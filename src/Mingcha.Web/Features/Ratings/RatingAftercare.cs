@@ -22,7 +22,7 @@ public sealed partial class RatingAftercare : BackgroundService
     private readonly RatingOptions _options;
     private readonly ILogger<RatingAftercare> _logger;
     private readonly TimeProvider _time;
-    private readonly ManipulationThresholds _thresholds = new();
+    private readonly ManipulationThresholds _thresholds;
     // SAT-9 history kept in memory: the last top ratings per device and per window, and each phone's cases of the day.
     private readonly Dictionary<Guid, Queue<RatingFact>> _recentByKey = [];
     private readonly Dictionary<string, List<RatingFact>> _phoneDay = new(StringComparer.Ordinal);
@@ -31,6 +31,8 @@ public sealed partial class RatingAftercare : BackgroundService
     public RatingAftercare(RatingWriter writer, IServiceScopeFactory scopes, CalendarService calendar, IOptions<RatingOptions> options, ILogger<RatingAftercare> logger, TimeProvider time)
     {
         _time = time; _scopes = scopes; _calendar = calendar; _options = options.Value; _logger = logger;
+        _thresholds = _options.Manipulation ?? new ManipulationThresholds();
+        _thresholds.Validate(); // a bad setting stops the start with its name, as a bad scale mapping does
         writer.Committed += batch => _work.Writer.TryWrite(batch);
     }
 
@@ -140,7 +142,8 @@ public sealed partial class RatingAftercare : BackgroundService
             catch (CalendarYearMissingException) { return d.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday; }
         }
         var facts = ratings.Select(r => new RatingFact(r.Id, r.DeviceId, r.SectionId, RatingScaleMapping.IsTop(r.Scale, r.Level),
-            TimeZoneInfo.ConvertTimeFromUtc(r.RatedAt, _calendar.TimeZone), r.RaterPhone, r.CaseNumber)).ToList();
+            TimeZoneInfo.ConvertTimeFromUtc(r.RatedAt, _calendar.TimeZone), r.RaterPhone, r.CaseNumber,
+            AtWindow: r.Channel is RatingChannel.Device or RatingChannel.QrCode)).ToList();
         var history = new List<RatingFact>();
         foreach (var key in facts.SelectMany(f => f.DeviceId is { } d ? new[] { d, f.SectionId } : [f.SectionId]).Distinct())
             if (_recentByKey.TryGetValue(key, out var q)) history.AddRange(q);

@@ -204,6 +204,10 @@ public sealed class RatingOptions
     /// <summary>Run the SAT-9 rules on stored ratings (off only for load tests of the ingestion path).</summary>
     public bool DetectManipulation { get; set; } = true;
 
+    /// <summary>The SAT-9 thresholds (<c>Mingcha:Ratings:Manipulation:DeviceBurstCount</c>, <c>WindowBurstCount</c>,
+    /// <c>BurstWindow</c>, <c>PhoneCasesPerDay</c>, <c>Opens</c>, <c>Closes</c>, <c>AfterClosingGrace</c>); checked at start-up.</summary>
+    public ManipulationThresholds Manipulation { get; set; } = new();
+
     /// <summary>Working days per follow-up step (SAT-7), from the rating.</summary>
     public int CallBackDays { get; set; } = 1;
     public int VerifyDays { get; set; } = 3;

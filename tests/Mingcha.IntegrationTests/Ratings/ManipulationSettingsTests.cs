@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Organisation;
+
+namespace Mingcha.IntegrationTests.Ratings;
+
+/// <summary>The SAT-9 thresholds are the Office's to set (<c>Mingcha:Ratings:Manipulation</c>), and a value out of range stops the start.</summary>
+public sealed class ManipulationSettingsTests(ManipulationSettingsTests.StrictApp app) : IClassFixture<ManipulationSettingsTests.StrictApp>
+{
+    /// <summary>An office that calls three top ratings from one device within ten minutes a burst (the default is ten within two).</summary>
+    public sealed class StrictApp : MingchaApp
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Mingcha:Ratings:Manipulation:DeviceBurstCount", "3");
+            builder.UseSetting("Mingcha:Ratings:Manipulation:BurstWindow", "00:10:00");
+        }
+    }
+
+    private sealed class BadSettingApp(MingchaApp first, string setting, string value) : MingchaApp(first.Database, first.Clock, ownsDatabase: false)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Mingcha:Ratings:Manipulation:" + setting, value);
+        }
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-9")]
+    public async Task DeviceBurst_FollowsTheConfiguredThreshold()
+    {
+        var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).FirstAsync());
+        AccountsApi.CreateTokenResponse? t = null;
+        await app.WithScopeAsync(async sp => t = await AccountsApi.CreateTokenAsync(
+            new AccountsApi.CreateTokenRequest("strict device", ["ratings:write"], w.UnitId, null), "test", sp.GetRequiredService<MingchaDb>(), TimeProvider.System, default));
+        using var device = app.NewClient();
+        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t!.Token);
+
+        // Top ratings four minutes apart: the third makes three within ten minutes (the default would need ten within two).
+        for (var i = 0; i < 3; i++)
+        {
+            if (i > 0) app.Clock.Advance(TimeSpan.FromMinutes(4));
+            Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 1 })).StatusCode);
+        }
+        var flag = await RatingsTests.WaitForAsync(() => app.WithDbAsync(db =>
+            db.RatingFlags.Where(f => db.Ratings.Any(r => r.Id == f.RatingId && r.DeviceId == t.Id)).FirstOrDefaultAsync()));
+        Assert.Equal(nameof(ManipulationRule.DeviceBurst), flag.Rule);
+        Assert.Equal(1, await app.WithDbAsync(db => db.RatingFlags.CountAsync(f => db.Ratings.Any(r => r.Id == f.RatingId && r.DeviceId == t.Id))));
+    }
+
+    [Theory]
+    [Trait("Rule", "SAT-9")]
+    [InlineData("DeviceBurstCount", "1")]
+    [InlineData("BurstWindow", "00:00:00")]
+    [InlineData("Closes", "07:00")]
+    public void Start_WhenAThresholdIsOutOfRange_StopsNamingTheSetting(string setting, string value)
+    {
+        using var bad = new BadSettingApp(app, setting, value);
+        var e = Assert.ThrowsAny<Exception>(() => bad.Services);
+        var messages = string.Join(" | ", Flatten(e).Select(x => x.Message));
+        Assert.Contains("Mingcha:Ratings:Manipulation:", messages, StringComparison.Ordinal);
+        Assert.Contains(setting == "Closes" ? "Opens" : setting, messages, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            yield return x;
+            if (x is AggregateException a)
+                foreach (var inner in a.InnerExceptions.SelectMany(Flatten)) yield return inner;
+        }
+    }
+}
