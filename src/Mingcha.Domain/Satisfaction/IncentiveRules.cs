@@ -60,4 +60,23 @@ public static class SecondmentRules
     /// (by another term), never closed.
     /// </summary>
     public static bool MayClose(int targetsMet, int targetsTotal) => targetsTotal == 0 || targetsMet >= targetsTotal;
+
+    /// <summary>
+    /// The last day after one more term. A term runs from <paramref name="start"/> to its last day inclusive; after
+    /// <paramref name="extensionsSoFar"/> extensions <paramref name="end"/> closes the (extensionsSoFar + 1)-th equal term.
+    /// A term of whole months (1 January to 31 December, 1 March to 28 February) is extended by the same months, so
+    /// the year's length and month ends hold; any other term by the same number of days.
+    /// </summary>
+    public static DateOnly ExtendedEnd(DateOnly start, DateOnly end, int extensionsSoFar)
+    {
+        if (end < start) throw new ArgumentException("The term ends before it starts.", nameof(end));
+        ArgumentOutOfRangeException.ThrowIfNegative(extensionsSoFar);
+        var terms = extensionsSoFar + 1;
+        var next = end.AddDays(1);
+        var totalMonths = (next.Year - start.Year) * 12 + next.Month - start.Month;
+        if (totalMonths > 0 && totalMonths % terms == 0 && start.AddMonths(totalMonths) == next)
+            return start.AddMonths(totalMonths / terms * (terms + 1)).AddDays(-1);
+        var days = (end.DayNumber - start.DayNumber + 1) / terms;
+        return end.AddDays(days);
+    }
 }

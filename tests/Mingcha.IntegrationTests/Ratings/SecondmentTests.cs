@@ -40,10 +40,30 @@ public sealed class SecondmentTests(MingchaApp app) : IClassFixture<MingchaApp>
 
         var target = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SecondmentTarget>().Where(t => t.SecondmentId == id).OrderBy(t => t.Name).FirstAsync());
         Assert.Equal(HttpStatusCode.NoContent, (await office.PostAsync($"/api/v1/secondment-targets/{target.Id}/met?day=2026-11-20", null)).StatusCode);
-        var ended = (await (await office.PostAsync($"/api/v1/secondments/{id}/end-term", null)).Content.ReadFromJsonAsync<Ended>())!;
-        Assert.Equal("Active", ended.State);
-        Assert.Equal(1, ended.Extensions);
-        Assert.True(ended.End > new DateOnly(2027, 12, 1));
+        // Before the term's last day there is nothing to conclude.
+        var early = await office.PostAsync($"/api/v1/secondments/{id}/end-term", null);
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("ORG-7", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // On the last day, one target of two met: extended by one more year, to the year's end, not closed.
+        async Task<Ended> EndTermOnAsync(DateOnly day)
+        {
+            app.Clock.Set(new DateTimeOffset(day.Year, day.Month, day.Day, 2, 0, 0, TimeSpan.Zero)); // 10:00 in Beijing
+            var client = await app.ClientAsAsync(Roles.OfficeStaff); // sessions do not outlive the clock's jumps
+            var response = await client.PostAsync($"/api/v1/secondments/{id}/end-term", null);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<Ended>())!;
+        }
+        var ended = await EndTermOnAsync(new DateOnly(2026, 12, 31));
+        Assert.Equal(("Active", new DateOnly(2027, 12, 31), 1, 1, 2), (ended.State, ended.End, ended.Extensions, ended.TargetsMet, ended.TargetsTotal));
+        // Missed again: one more year, of the same length as the first (not the two years the term has run by then).
+        ended = await EndTermOnAsync(new DateOnly(2027, 12, 31));
+        Assert.Equal(("Active", new DateOnly(2028, 12, 31), 2), (ended.State, ended.End, ended.Extensions));
+        // Every target met: closed.
+        var other = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SecondmentTarget>().Where(t => t.SecondmentId == id && t.MetOn == null).SingleAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await (await app.ClientAsAsync(Roles.OfficeStaff)).PostAsync($"/api/v1/secondment-targets/{other.Id}/met?day=2028-06-30", null)).StatusCode);
+        ended = await EndTermOnAsync(new DateOnly(2029, 1, 4));
+        Assert.Equal(("Closed", new DateOnly(2028, 12, 31), 2, 2), (ended.State, ended.End, ended.Extensions, ended.TargetsMet));
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Roles.UnitLiaison, outlet.UnitId)).PostAsync($"/api/v1/secondments/{id}/end-term", null)).StatusCode);
     }
 }

@@ -305,6 +305,18 @@ public class FollowUpAndIncentiveTests
     [InlineData(5, true)]
     public void PresenceMet_WhenOnSiteDays_NeedsAWeek(int days, bool met) => Assert.Equal(met, SecondmentRules.PresenceMet(days));
 
+    [Theory]
+    [Trait("Rule", "ORG-7")]
+    [InlineData("2026-01-01", "2026-12-31", 0, "2027-12-31")] // a calendar year: the next calendar year
+    [InlineData("2026-01-01", "2027-12-31", 1, "2028-12-31")] // once extended: one more year, not two
+    [InlineData("2027-03-01", "2028-02-29", 0, "2029-02-28")] // whole months across a leap day
+    [InlineData("2026-03-15", "2027-03-14", 0, "2028-03-14")]
+    [InlineData("2026-07-01", "2026-09-30", 0, "2026-12-31")] // a quarter
+    [InlineData("2026-01-10", "2026-02-18", 0, "2026-03-30")] // not whole months: the same 40 days again
+    public void ExtendedEnd_AddsOneMoreTermOfTheFirstTermsLength(string start, string end, int extensions, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture),
+            SecondmentRules.ExtendedEnd(DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture), extensions));
+
     [Fact]
     [Trait("Rule", "ORG-7")]
     public void MayClose_WhenTargetsMissed_IsFalse()

@@ -30,13 +30,17 @@ public sealed class Secondment : IAudited
     public SecondmentState State { get; private set; }
     public int Extensions { get; private set; }
 
-    /// <summary>ORG-7 ("达不到目标不予撤回"): at the end of the term a secondment whose targets are not all met is extended by one more term, not closed.</summary>
-    public bool EndTerm(int targetsMet, int targetsTotal)
+    /// <summary>
+    /// ORG-7 ("达不到目标不予撤回"): at the end of the term (on its last day or later) a secondment whose targets are not
+    /// all met is extended by one more term of the same length (<see cref="SecondmentRules.ExtendedEnd"/>), not closed.
+    /// </summary>
+    public bool EndTerm(int targetsMet, int targetsTotal, DateOnly today)
     {
         if (State != SecondmentState.Active) throw new DomainRuleException("ORG-7", "挂职已结束。 The secondment has ended.");
+        if (today < End)
+            throw new DomainRuleException("ORG-7", $"挂职期至 {End:yyyy-MM-dd} 届满，届满时再作结论。 The term runs until {End:yyyy-MM-dd}; it is concluded when it ends.", 409);
         if (SecondmentRules.MayClose(targetsMet, targetsTotal)) { State = SecondmentState.Closed; return true; }
-        var term = End.DayNumber - Start.DayNumber;
-        End = End.AddDays(term);
+        End = SecondmentRules.ExtendedEnd(Start, End, Extensions);
         Extensions++;
         return false;
     }
@@ -67,7 +71,7 @@ public sealed class SecondmentTarget : IAudited
 }
 
 /// <summary>ORG-7 use cases for the Office.</summary>
-public sealed class Secondments(MingchaDb db, CalendarService calendar)
+public sealed class Secondments(MingchaDb db, CalendarService calendar, Infrastructure.LocalClock clock)
 {
     public sealed record CreateInput(Guid StaffId, Guid OutletSectionId, [property: Required, StringLength(100)] string Title, DateOnly Start, DateOnly End, IReadOnlyList<string>? Targets);
     public sealed record LogInput(DateOnly Day, bool OnSite, [property: Required, StringLength(4000)] string Text);
@@ -123,7 +127,7 @@ public sealed class Secondments(MingchaDb db, CalendarService calendar)
         var s = await LoadAsync(id, ct);
         var targets = await db.Set<SecondmentTarget>().Where(t => t.SecondmentId == id).ToListAsync(ct);
         var met = targets.Count(t => t.MetOn is not null);
-        s.EndTerm(met, targets.Count);
+        s.EndTerm(met, targets.Count, clock.Today);
         await db.SaveChangesAsync(ct);
         return new EndDto(s.State, s.End, s.Extensions, met, targets.Count);
     }
