@@ -80,6 +80,14 @@ public sealed class DevicePathTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(HttpStatusCode.NotFound, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = Guid.NewGuid(), level = 1 })).StatusCode);
         var otherUnit = await app.WithDbAsync(db => db.Sections.Where(s => s.UnitId != w.UnitId).Select(s => s.Id).FirstAsync());
         Assert.Equal(HttpStatusCode.Forbidden, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = otherUnit, level = 1 })).StatusCode);
+        // SAT-8: the staff member named must be one of the window's unit (another unit's person, or nobody, is refused naming the field).
+        var otherStaff = await app.WithDbAsync(db => db.Staff.Where(s => s.UnitId != w.UnitId).OrderBy(s => s.Code).Select(s => s.Id).FirstAsync());
+        foreach (var staff in new[] { otherStaff, Guid.NewGuid() })
+        {
+            var wrongStaff = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, caseNumber = NewCase(), level = 1, staffId = staff });
+            Assert.Equal(HttpStatusCode.BadRequest, wrongStaff.StatusCode);
+            Assert.True(await NamesField(wrongStaff, "staffId"));
+        }
 
         // Bodies that are not clean JSON are explained by the ordinary endpoint, naming the field.
         var wrongType = await device.PostAsync("/api/v1/ratings", new StringContent($$"""{"sectionId":"{{w.Id}}","level":"x"}""", Encoding.UTF8, "application/json"));
@@ -100,6 +108,12 @@ public sealed class DevicePathTests(MingchaApp app) : IClassFixture<MingchaApp>
         var rating = Assert.Single(stored);
         Assert.Equal(id, rating.Id);
         Assert.Equal(caseNo, rating.CaseNumber);
+        // A staff member of the unit is recorded with the rating.
+        var ownStaff = await app.WithDbAsync(db => db.Staff.Where(s => s.UnitId == w.UnitId).OrderBy(s => s.Code).Select(s => s.Id).FirstAsync());
+        var named = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, caseNumber = NewCase(), level = 1, staffId = ownStaff });
+        Assert.Equal(HttpStatusCode.Created, named.StatusCode);
+        var namedId = JsonDocument.Parse(await named.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        Assert.Equal(ownStaff, await app.WithDbAsync(db => db.Ratings.Where(r => r.Id == namedId).Select(r => r.StaffId).SingleAsync()));
 
         // SEC-3: the batch's audit line joins the chain, which stays intact.
         var report = await app.WithDbAsync(db => new Mingcha.Web.Features.Audit.AuditVerifier(db).VerifyAsync());

@@ -47,6 +47,22 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
 
     private long AgeMs => Environment.TickCount64 - Volatile.Read(ref _loadedAt);
 
+    // Staff members found in a unit, remembered until the next reload of the sections (at most a minute): a device that
+    // names its staff member costs one query per person and minute, not one per rating.
+    private volatile System.Collections.Concurrent.ConcurrentDictionary<Guid, Guid> _staffUnit = new();
+
+    /// <summary>Whether <paramref name="staffId"/> is a staff member of <paramref name="unitId"/> (SAT-8: a rating names the person who served).</summary>
+    public async Task<bool> IsStaffOfAsync(Guid staffId, Guid unitId, CancellationToken ct)
+    {
+        if (AgeMs > 60_000) await ReloadAsync(() => AgeMs > 60_000, ct);
+        if (_staffUnit.TryGetValue(staffId, out var known) && known == unitId) return true;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        if (await db.Staff.AsNoTracking().Where(s => s.Id == staffId).Select(s => (Guid?)s.UnitId).FirstOrDefaultAsync(ct) is not { } unit) return false;
+        _staffUnit[staffId] = unit;
+        return unit == unitId;
+    }
+
     private SectionInfo? Lookup(Guid? id, string? code) =>
         id is { } g ? _byId.GetValueOrDefault(g) : code is { Length: > 0 } c ? _byCode.GetValueOrDefault(c) : null;
 
@@ -62,6 +78,7 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
             var all = await db.Sections.AsNoTracking().Select(s => new SectionInfo(s.Id, s.UnitId, s.Code, s.Name, s.Active)).ToListAsync(ct);
             _byId = all.ToDictionary(s => s.Id);
             _byCode = all.ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
+            _staffUnit = new();
             Volatile.Write(ref _loadedAt, Environment.TickCount64);
         }
         finally { _gate.Release(); }
@@ -133,6 +150,8 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
         if (section is null || !section.Active) throw new NotFoundException("窗口不存在。 No such window.");
         if (boundUnit is { } unit && section.UnitId != unit)
             throw new DomainRuleException("SEC-2", "该设备不属于此窗口的单位。 This device belongs to another unit.", 403);
+        if (input.StaffId is { } staff && !await sections.IsStaffOfAsync(staff, section.UnitId, ct))
+            throw new FieldException("staffId", "工作人员不存在或不属于该窗口的单位。 No such staff member in this window's unit.");
 
         return new RatingSubmission(RecordIds.NewVersion7(), caseNumber, section.UnitId, section.Id, input.StaffId, null, channel, scale,
             input.Level, _mapping.ToThreeLevel(scale, input.Level), RatingScaleMapping.IsBad(scale, input.Level), phone, comment,
