@@ -76,6 +76,13 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
         var otherUnit = await app.WithDbAsync(db => db.Sections.Where(s => s.UnitId != w.UnitId).Select(s => s.Id).FirstAsync());
         Assert.Equal(HttpStatusCode.Forbidden, (await device.PostAsJsonAsync("/api/v1/service-records", body with { caseNumber = NewCase(), sectionId = otherUnit })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await device.PostAsJsonAsync("/api/v1/service-records", body with { caseNumber = NewCase(), citizenPhone = "12345" })).StatusCode);
+
+        // Insert-only (decision 008, migration 0016): the database refuses an edit or a deletion of the stored record, even a direct one.
+        await Assert.ThrowsAnyAsync<Exception>(() => app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "UPDATE \"ServiceRecords\" SET \"StaffId\" = NULL WHERE \"CaseNumber\" = {0}", caseNo)));
+        await Assert.ThrowsAnyAsync<Exception>(() => app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "DELETE FROM \"ServiceRecords\" WHERE \"CaseNumber\" = {0}", caseNo)));
+        Assert.Equal(w.StaffId, await app.WithDbAsync(db => db.ServiceRecords.Where(r => r.CaseNumber == caseNo).Select(r => r.StaffId).SingleAsync()));
     }
 
     [Fact]
