@@ -66,6 +66,21 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(Mingcha.Domain.Satisfaction.RatingChannel.Phone, rating.Channel);
         Assert.Equal(first.CaseNumber, rating.CaseNumber);
         Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{first.Id}/answer", new { reached = true, level = 1 })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{draw.Calls[1].Id}/answer", new { reached = false })).StatusCode);
+        // Not reached: recorded, and the person may be called again; once reached, the answer stands.
+        var second = draw.Calls[1];
+        var missed = await office.PostAsJsonAsync($"/api/v1/survey-calls/{second.Id}/answer", new { reached = false });
+        Assert.Equal(HttpStatusCode.OK, missed.StatusCode);
+        Assert.False((await missed.Content.ReadFromJsonAsync<Call>())!.Reached);
+        app.Clock.Advance(TimeSpan.FromMinutes(20)); // called again a little later
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{second.Id}/answer", new { reached = false })).StatusCode);
+        app.Clock.Advance(TimeSpan.FromMinutes(20));
+        var reached = await office.PostAsJsonAsync($"/api/v1/survey-calls/{second.Id}/answer", new { reached = true, level = 1 });
+        Assert.Equal(HttpStatusCode.OK, reached.StatusCode);
+        var secondRating = (await reached.Content.ReadFromJsonAsync<Call>())!.RatingId;
+        Assert.NotNull(secondRating);
+        Assert.Equal(second.CaseNumber, await app.WithDbAsync(db => db.Ratings.Where(r => r.Id == secondRating).Select(r => r.CaseNumber).SingleAsync()));
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{second.Id}/answer", new { reached = false })).StatusCode);
+        // Each attempt stays in the audit trail, with its time.
+        Assert.Equal(3, await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.EntityType == "SurveyCall" && a.EntityKey == second.Id.ToString() && a.Action == "update")));
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Mingcha.Domain.Identifiers;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Web.Data;
@@ -52,15 +53,19 @@ public sealed class SurveyCall : IAudited
     public bool? Reached { get; private set; }
     public Guid? RatingId { get; private set; }
 
+    /// <summary>Records a call: reached (with the answer's rating) or not. A person not reached may be called again; once reached, the answer stands.</summary>
     public void Record(bool reached, Guid? ratingId, DateTime nowUtc)
     {
-        if (RatingId is not null) throw new DomainRuleException("SAT-3", "该调查对象已有答复。 This call already has an answer.");
+        if (Answered) throw new DomainRuleException("SAT-3", "该调查对象已有答复。 This call already has an answer.");
         CalledAt = nowUtc; Reached = reached; RatingId = ratingId;
     }
+
+    /// <summary>Reached and answered: nothing more to record. Not reached yet: another attempt may be recorded (each one stays in the audit trail).</summary>
+    public bool Answered => RatingId is not null || Reached == true;
 }
 
 /// <summary>SAT-3 draws, calling lists (SEC-4: masked numbers, reveal logged) and answers recorded as ratings of channel "phone".</summary>
-public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock clock, TimeProvider time)
+public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock clock, TimeProvider time, IOptions<RatingOptions> options)
 {
     public sealed record DrawInput(int Year, int Quarter, int? Count, string? Seed);
     public sealed record AnswerInput([property: Required] bool? Reached, int? Level, RatingScale? Scale, string? Comment);
@@ -73,7 +78,7 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
     {
         if (input.Quarter is < 1 or > 4) throw new FieldException("quarter", "季度为 1 到 4。 Quarter is 1 to 4.");
         if (input.Year is < 2000 or > 2100) throw new FieldException("year", "年份无效。 Invalid year.");
-        var count = input.Count ?? 100;
+        var count = input.Count ?? options.Value.SurveySize; // the quarter's size (SAT-3: 100 by default, Mingcha:Ratings:SurveySize)
         if (count is < 1 or > 10_000) throw new FieldException("count", "抽取人数为 1 到 10000。 Count is 1 to 10000.");
         if (await db.Set<SurveyDrawRecord>().AnyAsync(d => d.Year == input.Year && d.Quarter == input.Quarter, ct))
             throw new DomainRuleException("SAT-3", "本季度已抽取过电话回访样本。 This quarter's survey has been drawn already.");
@@ -125,7 +130,7 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
     public async Task<CallDto> AnswerAsync(Guid callId, AnswerInput input, CancellationToken ct)
     {
         var call = await db.Set<SurveyCall>().FirstOrDefaultAsync(c => c.Id == callId, ct) ?? throw new NotFoundException("调查对象不存在。 No such call.");
-        if (call.RatingId is not null || call.CalledAt is not null) throw new DomainRuleException("SAT-3", "该调查对象已有答复。 This call already has an answer.");
+        if (call.Answered) throw new DomainRuleException("SAT-3", "该调查对象已有答复。 This call already has an answer.");
         Guid? ratingId = null;
         if (input.Reached == true)
         {

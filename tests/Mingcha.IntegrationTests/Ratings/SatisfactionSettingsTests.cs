@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Satisfaction;
+using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
@@ -12,10 +13,13 @@ using Mingcha.Web.Features.Organisation;
 
 namespace Mingcha.IntegrationTests.Ratings;
 
-/// <summary>The SAT-9 thresholds are the Office's to set (<c>Mingcha:Ratings:Manipulation</c>), and a value out of range stops the start.</summary>
-public sealed class ManipulationSettingsTests(ManipulationSettingsTests.StrictApp app) : IClassFixture<ManipulationSettingsTests.StrictApp>
+/// <summary>
+/// The satisfaction module's settings take effect: the SAT-9 thresholds (<c>Mingcha:Ratings:Manipulation</c>; a value out of
+/// range stops the start) and the quarter's survey size (<c>Mingcha:Ratings:SurveySize</c>).
+/// </summary>
+public sealed class SatisfactionSettingsTests(SatisfactionSettingsTests.StrictApp app) : IClassFixture<SatisfactionSettingsTests.StrictApp>
 {
-    /// <summary>An office that calls three top ratings from one device within ten minutes a burst (the default is ten within two).</summary>
+    /// <summary>An office that calls three top ratings from one device within ten minutes a burst (the default is ten within two), and calls 40 people a quarter.</summary>
     public sealed class StrictApp : MingchaApp
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -23,6 +27,7 @@ public sealed class ManipulationSettingsTests(ManipulationSettingsTests.StrictAp
             base.ConfigureWebHost(builder);
             builder.UseSetting("Mingcha:Ratings:Manipulation:DeviceBurstCount", "3");
             builder.UseSetting("Mingcha:Ratings:Manipulation:BurstWindow", "00:10:00");
+            builder.UseSetting("Mingcha:Ratings:SurveySize", "40");
         }
     }
 
@@ -56,6 +61,16 @@ public sealed class ManipulationSettingsTests(ManipulationSettingsTests.StrictAp
             db.RatingFlags.Where(f => db.Ratings.Any(r => r.Id == f.RatingId && r.DeviceId == t.Id)).FirstOrDefaultAsync()));
         Assert.Equal(nameof(ManipulationRule.DeviceBurst), flag.Rule);
         Assert.Equal(1, await app.WithDbAsync(db => db.RatingFlags.CountAsync(f => db.Ratings.Any(r => r.Id == f.RatingId && r.DeviceId == t.Id))));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    public async Task SurveyDraw_WithoutACount_DrawsTheConfiguredSize()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var r = await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 3, seed = "size" });
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        Assert.Equal(40, System.Text.Json.JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("requested").GetInt32());
     }
 
     [Theory]
