@@ -81,19 +81,12 @@ public sealed partial class RatingAftercare : BackgroundService
         var cases = new List<FollowUpCase>();
         foreach (var r in bad)
         {
-            DateOnly? d1 = null, d2 = null, d3 = null, d4 = null;
-            try
-            {
-                d1 = (await _calendar.DeadlineAsync(r.RatedAt, _options.CallBackDays, ct)).LastDay;
-                d2 = (await _calendar.DeadlineAsync(r.RatedAt, _options.VerifyDays, ct)).LastDay;
-                d3 = (await _calendar.DeadlineAsync(r.RatedAt, _options.FixDays, ct)).LastDay;
-                d4 = (await _calendar.DeadlineAsync(r.RatedAt, _options.InformDays, ct)).LastDay;
-            }
-            catch (CalendarYearMissingException)
-            {
-                // CAL-3: no guess. The case opens without deadlines and is marked so the Office sees the missing year.
-                d1 = d2 = d3 = d4 = null;
-            }
+            // Each step's deadline on its own: a December rating's call-back falls in this year though its later steps
+            // fall in a year the calendar may not hold yet (CAL-3: no guess; filled in once the year is imported).
+            var d1 = await FollowUpDeadlines.TryAsync(_calendar, r.RatedAt, _options.CallBackDays, ct);
+            var d2 = await FollowUpDeadlines.TryAsync(_calendar, r.RatedAt, _options.VerifyDays, ct);
+            var d3 = await FollowUpDeadlines.TryAsync(_calendar, r.RatedAt, _options.FixDays, ct);
+            var d4 = await FollowUpDeadlines.TryAsync(_calendar, r.RatedAt, _options.InformDays, ct);
             cases.Add(new FollowUpCase(r.Id, r.UnitId, r.SectionId, r.RaterPhone is not null, r.ReceivedAt, d1, d2, d3, d4));
         }
         await using var scope = _scopes.CreateAsyncScope();

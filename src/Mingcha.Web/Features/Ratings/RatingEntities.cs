@@ -121,7 +121,7 @@ public sealed class FollowUpCase : IAudited
     {
         Id = Guid.CreateVersion7(); RatingId = ratingId; UnitId = unitId; SectionId = sectionId; RealName = realName; OpenedAt = openedAt;
         CallBackDue = callBackDue; VerifyDue = verifyDue; FixDue = fixDue; InformDue = informDue; NextStep = FollowUpStep.CallBack;
-        CalendarMissing = callBackDue is null;
+        CalendarMissing = callBackDue is null || verifyDue is null || fixDue is null || informDue is null;
     }
     public Guid Id { get; private set; }
     public Guid RatingId { get; private set; }
@@ -136,8 +136,18 @@ public sealed class FollowUpCase : IAudited
     public DateOnly? VerifyDue { get; private set; }
     public DateOnly? FixDue { get; private set; }
     public DateOnly? InformDue { get; private set; }
-    /// <summary>CAL-3: the calendar did not hold the year; deadlines are missing and the Office is told.</summary>
+    /// <summary>
+    /// CAL-3: the calendar did not hold the year of one or more deadlines (a December rating's later steps fall in January);
+    /// those are missing, the Office is reminded daily, and they are filled in once the year is imported (<see cref="FillDeadlines"/>).
+    /// </summary>
     public bool CalendarMissing { get; private set; }
+
+    /// <summary>Fills in the deadlines that were missing (CAL-3), never changing one already set.</summary>
+    public void FillDeadlines(DateOnly? callBackDue, DateOnly? verifyDue, DateOnly? fixDue, DateOnly? informDue)
+    {
+        CallBackDue ??= callBackDue; VerifyDue ??= verifyDue; FixDue ??= fixDue; InformDue ??= informDue;
+        CalendarMissing = CallBackDue is null || VerifyDue is null || FixDue is null || InformDue is null;
+    }
     public DateTime? CalledBackAt { get; private set; }
     public bool? Reached { get; private set; }
     public string? CallBackNote { get; private set; }
