@@ -15,11 +15,12 @@ namespace Mingcha.IntegrationTests.Ratings;
 
 /// <summary>
 /// The satisfaction module's settings take effect: the SAT-9 thresholds (<c>Mingcha:Ratings:Manipulation</c>; a value out of
-/// range stops the start) and the quarter's survey size (<c>Mingcha:Ratings:SurveySize</c>).
+/// range stops the start), the quarter's survey size (<c>Mingcha:Ratings:SurveySize</c>) and the public page's flood limit
+/// (<c>Mingcha:Ratings:PublicPermitsPerMinute</c>).
 /// </summary>
 public sealed class SatisfactionSettingsTests(SatisfactionSettingsTests.StrictApp app) : IClassFixture<SatisfactionSettingsTests.StrictApp>
 {
-    /// <summary>An office that calls three top ratings from one device within ten minutes a burst (the default is ten within two), and calls 40 people a quarter.</summary>
+    /// <summary>An office that calls three top ratings from one device within ten minutes a burst (the default is ten within two), calls 40 people a quarter and takes three ratings a minute from one address on the public page.</summary>
     public sealed class StrictApp : MingchaApp
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -28,6 +29,7 @@ public sealed class SatisfactionSettingsTests(SatisfactionSettingsTests.StrictAp
             builder.UseSetting("Mingcha:Ratings:Manipulation:DeviceBurstCount", "3");
             builder.UseSetting("Mingcha:Ratings:Manipulation:BurstWindow", "00:10:00");
             builder.UseSetting("Mingcha:Ratings:SurveySize", "40");
+            builder.UseSetting("Mingcha:Ratings:PublicPermitsPerMinute", "3");
         }
     }
 
@@ -71,6 +73,44 @@ public sealed class SatisfactionSettingsTests(SatisfactionSettingsTests.StrictAp
         var r = await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 3, seed = "size" });
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         Assert.Equal(40, System.Text.Json.JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("requested").GetInt32());
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-9")]
+    [Trait("Rule", "SAT-1")]
+    public async Task PublicPage_WhenOneAddressFloods_Answers429AsAPage_AndStoresNothingMore()
+    {
+        var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(1)
+            .Select(s => new { s.Id, s.Code }).FirstAsync());
+        using var visitor = app.NewClient();
+        visitor.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        var html = await visitor.GetStringAsync($"/Rate/{w.Code}");
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 5; i++)
+        {
+            var r = await visitor.PostAsync($"/Rate/{w.Code}", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Level"] = "1", ["CaseNumber"] = "FL" + Guid.NewGuid().ToString("N")[..10], ["__RequestVerificationToken"] = token,
+            }));
+            statuses.Add(r.StatusCode);
+            if (r.StatusCode == HttpStatusCode.TooManyRequests) refused ??= r;
+        }
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal("text/html", refused!.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(60), refused.Headers.RetryAfter?.Delta);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("评价提交过于频繁", page, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Rate/{w.Code}\"", page, StringComparison.Ordinal);
+        Assert.Equal(3, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.SectionId == w.Id && r.Channel == RatingChannel.QrCode)));
+
+        // A client that asks for JSON gets the problem document with the rule.
+        using var machine = app.NewClient();
+        var problem = await machine.PostAsync($"/Rate/{w.Code}", new FormUrlEncodedContent(new Dictionary<string, string> { ["Level"] = "1" }));
+        Assert.Equal(HttpStatusCode.TooManyRequests, problem.StatusCode);
+        Assert.Contains("SAT-9", await problem.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
