@@ -85,6 +85,8 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time)
     /// <summary>SAT-7: the Office's review. Upheld: the rating is kept, marked excluded, and left out of scores.</summary>
     public async Task<FollowUpDto> DecideAppealAsync(ClaimsPrincipal user, Guid id, DecisionInput input, CancellationToken ct)
     {
+        if (!user.IsInRole(Domain.Security.Roles.OfficeAdmin) && !user.IsInRole(Domain.Security.Roles.OfficeStaff))
+            throw new DomainRuleException("SAT-7", "申诉由效能办审核。 The Office reviews appeals.", 403);
         var f = await LoadAsync(user, id, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var by = user.Identity?.Name ?? "";
