@@ -13,15 +13,25 @@ public static class UiText
     /// <summary>
     /// Rule and validation messages are written "中文。 English." (one string for API clients of either
     /// language). A page shows only the half in the reader's language; a message without the pattern is shown whole.
+    /// The English half is the rest after "。 " and an ASCII letter or digit that holds no Chinese: text a person wrote
+    /// ("经核查如下。 1. 窗口……") is never cut at its own sentence ends.
     /// </summary>
     public static string Pick(string? message)
     {
         if (string.IsNullOrEmpty(message)) return "";
-        var i = message.IndexOf("。 ", StringComparison.Ordinal);
-        while (i >= 0 && (i + 2 >= message.Length || !char.IsAsciiLetterOrDigit(message[i + 2])))
-            i = message.IndexOf("。 ", i + 1, StringComparison.Ordinal);
-        if (i < 0) return message;
-        return IsChinese ? message[..(i + 1)] : message[(i + 2)..].Trim();
+        for (var i = message.IndexOf("。 ", StringComparison.Ordinal); i >= 0; i = message.IndexOf("。 ", i + 1, StringComparison.Ordinal))
+        {
+            if (i + 2 >= message.Length || !char.IsAsciiLetterOrDigit(message[i + 2]) || HasChinese(message.AsSpan(i + 2))) continue;
+            return IsChinese ? message[..(i + 1)] : message[(i + 2)..].Trim();
+        }
+        return message;
+    }
+
+    private static bool HasChinese(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+            if (c is >= '\u4e00' and <= '\u9fff' or >= '\u3000' and <= '\u303f' or >= '\uff00' and <= '\uffef') return true;
+        return false;
     }
 
     /// <summary>A role's display name in the reader's language.</summary>

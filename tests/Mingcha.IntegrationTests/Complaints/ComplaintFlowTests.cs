@@ -141,6 +141,28 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.Contains(track.GetProperty("steps").EnumerateArray(), s => s.GetProperty("text").GetString()!.Contains("2026-12-07", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The day after a Friday last day is a Saturday: no working day has passed, but the deadline has. Both pages say
+    /// 已逾期 (they said "0 working days left", and the public page "−3 working days left" later).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "CAL-2")]
+    public async Task Deadline_OnTheWeekendAfterAFridayLastDay_IsShownOverdue()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, receivedAt: "2026-11-13T01:30:00Z")); // Friday 13 November
+        Assert.Equal(new DateOnly(2026, 11, 27), await kit.AssignAsync(filed.Id)); // ten working days: Friday 27 November
+        await kit.AtAsync(new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero)); // Saturday 28 November, 10:00 in Beijing
+        var detail = await kit.Office.GetStringAsync($"/Complaints/Detail/{filed.Id}");
+        Assert.Contains("id=\"overdue\"", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("还剩 0 个工作日", detail, StringComparison.Ordinal);
+        Assert.NotNull(filed.QueryCode);
+        var track = await app.NewClient().GetStringAsync($"/Complaints/Track?code={filed.QueryCode}");
+        Assert.Contains("id=\"overdue\"", track, StringComparison.Ordinal);
+    }
+
     [Fact]
     [Trait("Rule", "CMP-7")]
     [Trait("Rule", "CMP-8")]
@@ -167,9 +189,9 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         t = triggers.EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == filed.Id);
         Assert.Equal(["AnsweredLate", "AccountabilityNotImposed"], t.GetProperty("triggers").EnumerateArray().Select(x => x.GetString()));
         await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/accountability", new { body = "对经办人诫勉谈话" })).ExpectAsync(HttpStatusCode.NoContent);
+        // Accountability recorded: the case leaves the Office's list of cases to act on (its late answer stays on record).
         triggers = await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/accountability");
-        t = triggers.EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == filed.Id);
-        Assert.Equal(["AnsweredLate"], t.GetProperty("triggers").EnumerateArray().Select(x => x.GetString()));
+        Assert.DoesNotContain(triggers.EnumerateArray(), x => x.GetProperty("id").GetGuid() == filed.Id);
     }
 
     [Fact]
@@ -304,6 +326,15 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.True(trends.GetProperty("byType").EnumerateArray().Single(x => x.GetProperty("key").GetString() == "AbuseOfPost").GetProperty("value").GetInt32() >= 1);
         Assert.Contains(trends.GetProperty("byUnit").EnumerateArray(), x => x.GetProperty("key").GetString() == unit.ToString());
         Assert.True(trends.GetProperty("byMonth").EnumerateArray().Single().GetProperty("value").GetInt32() >= 1);
+        // A refused complaint (CMP-6) is not a trend: a second unit's only complaint, refused, leaves it out of the units counted.
+        var (refusedUnit, _) = await kit.UnitAsync("不予受理局");
+        var refused = await kit.FileAsync(ComplaintKit.Body(refusedUnit, type: "AbuseOfPost"));
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{refused.Id}/not-accepted", new { reason = "InCourtOrDecided", note = "已进入诉讼程序" })).ExpectAsync(HttpStatusCode.NoContent);
+        trends = await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/trends?from=2026-11-01&to=2026-11-30");
+        Assert.DoesNotContain(trends.GetProperty("byUnit").EnumerateArray(), x => x.GetProperty("key").GetString() == refusedUnit.ToString());
+        // Dates out of range are the client's error, named, never a 500.
+        await (await kit.Office.GetAsync("/api/v1/complaints/trends?to=9999-12-31")).ExpectFieldErrorAsync("to");
+        await (await kit.Office.GetAsync("/api/v1/complaints/trends?to=0001-01-15")).ExpectFieldErrorAsync("to");
 
         var caseId = (await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/evidence-case", null)).ReadAsync<CaseDto>()).CaseId;
         Assert.Equal(caseId, (await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/evidence-case", null)).ReadAsync<CaseDto>()).CaseId);

@@ -24,6 +24,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
     [Fact]
     [Trait("Rule", "INS-10")]
     [Trait("Rule", "INS-19")]
+    [Trait("Rule", "INS-17")]
     public async Task Progress_WhenVisitsAreAcceptedAndRejected_CountsOnlyAcceptedByKindAndMonth()
     {
         var (office, kit) = await OfficeAsync();
@@ -50,6 +51,12 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.Equal(1, window.GetProperty("sectionsVisited").GetInt32());
         Assert.Equal(0, window.GetProperty("sectionsMeetingTarget").GetInt32());
         Assert.Equal(1, JsonDocument.Parse(await office.GetStringAsync($"/api/v1/inspections/plans/{year}/progress")).RootElement.GetProperty("visitsRejected").GetInt32());
+
+        // The round report (INS-17) counts the accepted visit's finding only, and says it still awaits the Office's confirmation (RCT-1).
+        var report = JsonDocument.Parse(await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/reports", new { scope = "Round" }))
+            .Content.ReadAsStringAsync()).RootElement.GetProperty("body").GetString()!;
+        Assert.Contains("共发现问题 1 个", report, StringComparison.Ordinal);
+        Assert.Contains("其中 1 个尚待效能办确认", report, StringComparison.Ordinal);
     }
 
     [Fact]

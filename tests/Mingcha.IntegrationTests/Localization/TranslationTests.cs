@@ -43,6 +43,26 @@ public sealed partial class TranslationTests(MingchaApp app) : IClassFixture<Min
         Assert.True(translated.Count > 1000); // the resource file was found and read
     }
 
+    /// <summary>
+    /// Messages are "中文。 English." and a page shows the reader's half; text a person wrote is shown whole, however its
+    /// sentences end (a unit's answer "经核查如下。 1. ……" used to lose everything after its first sentence).
+    /// </summary>
+    [Theory]
+    [InlineData("zh-CN", "投诉已答复，请审核。 Answered: review it.", "投诉已答复，请审核。")]
+    [InlineData("en", "投诉已答复，请审核。 Answered: review it.", "Answered: review it.")]
+    [InlineData("zh-CN", "交办市场监管局，答复期限 2026-12-01。请加快办理。 Assigned; answer by 2026-12-01.", "交办市场监管局，答复期限 2026-12-01。请加快办理。")]
+    [InlineData("en", "交办市场监管局，答复期限 2026-12-01。请加快办理。 Assigned; answer by 2026-12-01.", "Assigned; answer by 2026-12-01.")]
+    [InlineData("zh-CN", "经核查如下。 1. 窗口人员已批评教育。 2. 已当场办结。", "经核查如下。 1. 窗口人员已批评教育。 2. 已当场办结。")]
+    [InlineData("en", "经核查如下。 1. 窗口人员已批评教育。 2. 已当场办结。", "经核查如下。 1. 窗口人员已批评教育。 2. 已当场办结。")]
+    [InlineData("en", "只有中文。", "只有中文。")]
+    public void Pick_ShowsTheReadersHalfOfAMessage_AndAPersonsTextWhole(string culture, string message, string shown)
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(culture);
+        try { Assert.Equal(shown, Mingcha.Web.Infrastructure.UiText.Pick(message)); }
+        finally { System.Globalization.CultureInfo.CurrentUICulture = before; }
+    }
+
     [GeneratedRegex(@"(?:\bL|\bText|\bl)\[""((?:[^""\\]|\\.)*)""")]
     private static partial Regex Lookup();
 

@@ -143,6 +143,7 @@ public sealed class RectificationFlowTests(RectificationApp app) : IClassFixture
     [Trait("Rule", "RCT-3")]
     [Trait("Rule", "EV-11")]
     [Trait("Rule", "RCT-2")]
+    [Trait("Rule", "RCT-5")]
     public async Task Objection_WhenUpheld_WithdrawsTheNoticeReversesItsPointsAndNeverReusesTheNumber()
     {
         var (office, kit) = await OfficeAsync();
@@ -154,8 +155,14 @@ public sealed class RectificationFlowTests(RectificationApp app) : IClassFixture
         var proof = await RectificationKit.EvidenceAsync(liaison, caseId);
         await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objections", new { grounds = "暗访时间为午休时间", evidenceItemIds = new[] { proof } }))
             .ExpectAsync(HttpStatusCode.Created);
+        // While the objection awaits review, no refusal can be recorded: it would leave the objection undecidable.
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/refusal", new { reason = "拒不整改" }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "RCT-3");
         await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objection-review", new { upheld = true, reason = "经核实为午休时间" }))
             .ExpectAsync(HttpStatusCode.NoContent);
+        // The withdrawn findings no longer ground an outcome (RCT-5).
+        await (await office.PostJsonAsync("/api/v1/rectification/outcomes", new { kind = "Interview", year = 2026, unitId = c.UnitId, title = "效能约谈", text = "约谈纪要", findingIds = c.Findings }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "RCT-5");
 
         var detail = await RectificationKit.NoticeAsync(office, notice.Id);
         Assert.Equal("Withdrawn", Status(detail));

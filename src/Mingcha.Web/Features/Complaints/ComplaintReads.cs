@@ -211,9 +211,11 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     {
         var today = calendar.Today;
         var rows = await db.Complaints.AsNoTracking()
-            .Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today || c.AnsweredLate || c.Dissatisfied
-                || c.Status == ComplaintStatus.Closed && c.Substantiated == true && c.Accountability == null)
-            .OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id).Take(500)
+            // Still to act on: sat on now, or a late answer, a dissatisfied complainant or a substantiated complaint whose
+            // accountability is not yet recorded. Newest first: a long tail of old cases never hides today's.
+            .Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today
+                || (c.AnsweredLate || c.Dissatisfied || c.Status == ComplaintStatus.Closed && c.Substantiated == true) && c.Accountability == null)
+            .OrderByDescending(c => c.ReceivedAt).ThenBy(c => c.Id).Take(500)
             .Select(c => new { c.Id, c.Number, c.UnitId, UnitName = db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Name).FirstOrDefault(), c.Status, c.LastDay,
                 c.AnsweredLate, c.Dissatisfied, c.Substantiated, HasAccountability = c.Accountability != null }).ToListAsync(ct);
         return rows.Select(c => new TriggerLine(c.Id, c.Number, c.UnitId, c.UnitName ?? "", c.Status, c.LastDay,
@@ -239,9 +241,11 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     public async Task<Trends> TrendsAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         var end = to ?? calendar.Today;
+        if (end.Year is < 2000 or > 2100) throw new FieldException("to", "截止日期应在 2000 至 2100 年之间。 'to' is in 2000 to 2100.");
         var start = from ?? end.AddMonths(-11).AddDays(1 - end.Day);
+        if (start.Year < 2000) throw new FieldException("from", "起始日期应在 2000 年之后。 'from' is in 2000 or later.");
         if (start > end) throw new FieldException("from", "起始日期晚于截止日期。 'from' is after 'to'.");
-        var q = db.Complaints.AsNoTracking().Where(c => c.ReceivedOn >= start && c.ReceivedOn <= end);
+        var q = db.Complaints.AsNoTracking().Where(c => c.ReceivedOn >= start && c.ReceivedOn <= end && c.Status != ComplaintStatus.NotAccepted);
         var byType = await q.GroupBy(c => c.Type).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         var byChannel = await q.GroupBy(c => c.Channel).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         var byUnit = await q.GroupBy(c => c.UnitId).Select(g => new { g.Key, N = g.Count() }).OrderByDescending(x => x.N).ThenBy(x => x.Key).Take(20).ToListAsync(ct);

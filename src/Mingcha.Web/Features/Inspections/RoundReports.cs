@@ -64,11 +64,12 @@ public sealed partial class RoundReports(MingchaDb db, TimeProvider time)
                           join u in db.Units.AsNoTracking() on v.UnitId equals u.Id
                           orderby u.Name, s.Name
                           select new { v.Id, v.Status, v.VisitedOn, v.RecordedSeconds, Unit = u.Name, Section = s.Name }).ToListAsync(ct);
-        var ids = rows.Select(x => x.Id).ToList();
+        // INS-19: a rejected visit's report counts toward no target and no score, so its findings are not the round's.
+        var ids = rows.Where(x => x.Status != VisitStatus.Rejected).Select(x => x.Id).ToList();
         var findings = await (from f in db.Findings.AsNoTracking()
                               join u in db.Units.AsNoTracking() on f.UnitId equals u.Id
                               where ids.Contains(f.VisitId) && f.Status != FindingStatus.Dropped
-                              select new { f.Id, f.Group, f.ItemCode, f.ItemName, f.Points, f.Description, Unit = u.Name }).ToListAsync(ct);
+                              select new { f.Id, f.Group, f.ItemCode, f.ItemName, f.Points, f.Description, Unit = u.Name, f.Status }).ToListAsync(ct);
         var findingIds = findings.Select(f => f.Id).ToList();
         var photos = await (from fe in db.FindingEvidence.AsNoTracking()
                             join e in db.EvidenceItems.AsNoTracking() on fe.EvidenceItemId equals e.Id
@@ -89,7 +90,8 @@ public sealed partial class RoundReports(MingchaDb db, TimeProvider time)
         if (findings.Count == 0) b.AppendLine("本轮检查未发现问题。").AppendLine();
         else
         {
-            b.AppendLine(c, $"共发现问题 {findings.Count} 个，扣分合计 {findings.Sum(f => f.Points).ToString("0.##", c)} 分。").AppendLine();
+            var pending = findings.Count(f => f.Status != FindingStatus.Confirmed);
+            b.AppendLine(c, $"共发现问题 {findings.Count} 个，扣分合计 {findings.Sum(f => f.Points).ToString("0.##", c)} 分{(pending > 0 ? $"（其中 {pending} 个尚待效能办确认，RCT-1）" : "")}。").AppendLine();
             b.AppendLine("## 按问题类别").AppendLine();
             b.AppendLine("| 类别 | 问题数 | 扣分 |");
             foreach (var g in findings.GroupBy(f => f.Group).OrderBy(g => g.Key))

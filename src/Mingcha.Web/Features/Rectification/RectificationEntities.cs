@@ -110,6 +110,9 @@ public sealed class RectificationNotice : IAudited
     public void RecordRefusal(string by, string reason, DateTime nowUtc)
     {
         if (RectificationRules.IsClosed(Status)) throw new DomainRuleException("RCT-4", "通知书已办结。 The notice is closed.");
+        // RCT-3: an objection filed in time is reviewed first; a refusal recorded meanwhile would leave it undecidable.
+        if (Status == NoticeStatus.Objected)
+            throw new DomainRuleException("RCT-3", "单位的异议待复核，复核后再认定是否拒不整改。 The unit's objection awaits review; decide it first.");
         Status = NoticeStatus.Refused; ClosedAt = nowUtc; ClosedBy = by; CloseNote = reason;
     }
 }
