@@ -93,6 +93,16 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         var (unit, _) = await kit.UnitAsync();
         var (other, _) = await kit.UnitAsync("他局");
         var filed = await kit.FileAsync(ComplaintKit.Body(unit, name: "欧阳娜娜", phone: "13812345678"));
+        // Not yet forwarded (CMP-7) or refused (CMP-6): the unit complained of does not see it, in the list or by its id.
+        var refused = await kit.FileAsync(ComplaintKit.Body(unit, matter: "已起诉的事项"));
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{refused.Id}/not-accepted", new { reason = "InCourtOrDecided", note = "已进入诉讼程序" })).ExpectAsync(HttpStatusCode.NoContent);
+        var early = await kit.LiaisonAsync(unit);
+        var unitList = await early.GetStringAsync("/Complaints/Unit");
+        Assert.DoesNotContain(filed.Number, unitList, StringComparison.Ordinal);
+        Assert.DoesNotContain(refused.Number, unitList, StringComparison.Ordinal);
+        await (await early.GetAsync($"/Complaints/Detail/{filed.Id}")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await early.GetAsync($"/api/v1/complaints/{refused.Id}")).ExpectAsync(HttpStatusCode.NotFound);
+        Assert.DoesNotContain(filed.Number, await early.GetStringAsync("/api/v1/complaints"), StringComparison.Ordinal);
         await kit.AssignAsync(filed.Id);
         var officePage = WebUtility.HtmlDecode(await kit.Office.GetStringAsync($"/Complaints/Detail/{filed.Id}"));
         Assert.Contains("138****5678", officePage, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Mingcha.Domain.Complaints;
 using Mingcha.Domain.Security;
 using Mingcha.Web.Features.Identity;
 
@@ -38,8 +39,14 @@ public sealed record ComplaintViewer(bool IsOffice, bool SeesAll, Guid? UnitId, 
 
     public static readonly ComplaintViewer Public = new(false, false, null, "public");
 
-    /// <summary>SEC-2: the Office and leaders see every complaint; a liaison only those now with their unit.</summary>
-    public bool MaySee(Guid unitId) => SeesAll || UnitId is { } u && u == unitId;
+    /// <summary>
+    /// SEC-2: the Office and leaders see every complaint; a liaison only those now with their unit, once the Office has
+    /// forwarded them (<see cref="ForwardedToUnit"/>): not one still being accepted, nor one refused (CMP-6).
+    /// </summary>
+    public bool MaySee(Guid unitId, ComplaintStatus status) => SeesAll || UnitId is { } u && u == unitId && ForwardedToUnit(status);
+
+    /// <summary>Whether a complaint in this status has reached its unit (CMP-7: the Office assigns before the unit handles).</summary>
+    public static bool ForwardedToUnit(ComplaintStatus status) => status is not (ComplaintStatus.Received or ComplaintStatus.NotAccepted);
 
     public static NotFoundException NotFound() => new("投诉不存在，或不属于本单位。 No such complaint for you.");
 }

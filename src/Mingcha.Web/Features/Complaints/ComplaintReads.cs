@@ -68,7 +68,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(f);
         var q = db.Complaints.AsNoTracking();
-        if (!viewer.SeesAll) q = q.Where(c => c.UnitId == viewer.UnitId);
+        if (!viewer.SeesAll) q = q.Where(c => c.UnitId == viewer.UnitId && c.Status != ComplaintStatus.Received && c.Status != ComplaintStatus.NotAccepted);
         if (f.UnitId is { } unit) q = q.Where(c => c.UnitId == unit);
         if (f.Status is { } status) q = q.Where(c => c.Status == status);
         if (f.Type is { } type) q = q.Where(c => c.Type == type);
@@ -108,7 +108,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     {
         ArgumentNullException.ThrowIfNull(viewer);
         var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null || !viewer.MaySee(c.UnitId)) throw ComplaintViewer.NotFound();
+        if (c is null || !viewer.MaySee(c.UnitId, c.Status)) throw ComplaintViewer.NotFound();
         var events = await db.ComplaintEvents.AsNoTracking().Where(e => e.ComplaintId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
         var unitIds = events.Where(e => e.UnitId != null).Select(e => e.UnitId!.Value).Append(c.UnitId).Distinct().ToList();
         var names = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);

@@ -223,7 +223,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     private async Task<Complaint> ForUnitAsync(Guid id, ComplaintViewer v, CancellationToken ct)
     {
         var c = await LoadAsync(id, ct);
-        if (v.UnitId is not { } u || u != c.UnitId) throw ComplaintViewer.NotFound();
+        if (v.UnitId is not { } u || u != c.UnitId || !ComplaintViewer.ForwardedToUnit(c.Status)) throw ComplaintViewer.NotFound();
         return c;
     }
 
