@@ -98,6 +98,14 @@ public sealed partial class SecrecyTests(BareMingchaApp app) : IClassFixture<Bar
         // Who inspected stays with the Office.
         var detail = await liaison.GetStringAsync($"/api/v1/inspections/visits/{visit}");
         Assert.DoesNotContain(team.ToString(), detail, StringComparison.Ordinal);
+        // A finding recorded later and not yet confirmed (RCT-1) is not counted for the unit, though the Office sees it.
+        await kit.FindingAsync(visit, "A01");
+        int FindingsOf(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray()
+            .Single(v => v.GetProperty("id").GetGuid() == visit).GetProperty("findings").GetInt32();
+        Assert.Equal(1, FindingsOf(await liaison.GetStringAsync("/api/v1/inspections/visits?year=2026")));
+        Assert.Equal(2, FindingsOf(await office.GetStringAsync("/api/v1/inspections/visits?year=2026")));
+        Assert.Equal(1, System.Text.Json.JsonDocument.Parse(await liaison.GetStringAsync($"/api/v1/inspections/visits/{visit}")).RootElement
+            .GetProperty("visit").GetProperty("findings").GetInt32());
         // The round itself is never the unit's business.
         await (await liaison.GetAsync($"/api/v1/inspections/rounds/{round}")).ExpectAsync(HttpStatusCode.Forbidden);
     }

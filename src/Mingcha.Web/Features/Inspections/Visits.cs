@@ -37,7 +37,22 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         if (unitId is { } u) q = q.Where(v => v.UnitId == u);
         if (status is { } st) q = q.Where(v => v.Status == st);
         var lines = await Project(q, ordered: true).Take(1000).ToListAsync(ct);
-        return IsUnitOnly(viewer) ? lines.Select(Redact).ToList() : lines;
+        return IsUnitOnly(viewer) ? await RedactAsync(viewer, lines, ct) : lines;
+    }
+
+    /// <summary>
+    /// A unit's view of its visits: no team or agency, and as findings only those it may see (confirmed by the Office, of
+    /// its own unit, on a visit whose findings were sent: RCT-1, INS-9): not the count of findings still being recorded,
+    /// confirmed or dropped, nor another unit's.
+    /// </summary>
+    private async Task<List<VisitLine>> RedactAsync(InspectionViewer viewer, List<VisitLine> lines, CancellationToken ct)
+    {
+        var sent = lines.Where(l => l.FindingsSentAt is not null).Select(l => l.Id).ToList();
+        var unit = viewer.LiaisonUnitId;
+        var counts = sent.Count == 0 ? [] : await db.Findings.AsNoTracking()
+            .Where(f => sent.Contains(f.VisitId) && f.UnitId == unit && f.Status == FindingStatus.Confirmed)
+            .GroupBy(f => f.VisitId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.N, ct);
+        return lines.Select(l => Redact(l) with { Findings = counts.GetValueOrDefault(l.Id) }).ToList();
     }
 
     /// <summary>A unit's liaison (and nothing more): who inspected is not the unit's business.</summary>
@@ -55,7 +70,7 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         var title = await db.InspectionRounds.AsNoTracking().Where(r => r.Id == v.RoundId).Select(r => r.Title).FirstAsync(ct);
         var unitOnly = IsUnitOnly(viewer);
         var inspectors = unitOnly ? [] : v.Inspectors.Select(i => new InspectorLine(i.Kind, i.InspectorId, viewer.IsOffice ? i.UserId : null)).ToList();
-        return new VisitDetail(unitOnly ? Redact(line) : line, title, v.StepsCompleted, v.RecordedSeconds, v.StartedAt, v.SubmittedAt, v.DecidedAt,
+        return new VisitDetail(unitOnly ? (await RedactAsync(viewer, [line], ct))[0] : line, title, v.StepsCompleted, v.RecordedSeconds, v.StartedAt, v.SubmittedAt, v.DecidedAt,
             unitOnly ? null : v.DecisionNote, v.EvidenceCaseId, v.Joint, inspectors);
     }
 
