@@ -12,7 +12,8 @@ namespace Mingcha.Web.Pages.Rectification;
 
 /// <summary>The Office's desk: findings to confirm (RCT-1), notices to issue (RCT-2), every notice; leaders: the overview by unit.</summary>
 [Authorize(Roles = "OfficeAdmin,OfficeStaff,Leader,UnitLiaison")]
-public sealed class IndexModel(Notices notices, NoticeReads reads, MingchaDb db, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+public sealed class IndexModel(Notices notices, NoticeReads reads, MingchaDb db, Microsoft.Extensions.Options.IOptions<RectificationOptions> options,
+    IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
 {
     public IReadOnlyList<NoticeReads.NoticeLine> List { get; private set; } = [];
     public IReadOnlyList<NoticeReads.OverviewLine> Overview { get; private set; } = [];
@@ -33,6 +34,7 @@ public sealed class IndexModel(Notices notices, NoticeReads reads, MingchaDb db,
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader)) return RedirectToPage("/Rectification/Mine");
+        Issue.WorkingDays = options.Value.NoticeWorkingDays; // RCT-2: the office's configured period, editable per notice
         await LoadAsync(ct);
         return Page();
     }
