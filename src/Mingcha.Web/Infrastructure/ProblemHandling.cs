@@ -80,6 +80,25 @@ public static class Problems
     /// Checks the data annotations of a request record, for handlers that pages call as well as endpoints
     /// (endpoints are validated before the handler runs; pages are not). Throws <see cref="FieldException"/>.
     /// </summary>
+    /// <summary>
+    /// The maximum lengths (<see cref="System.ComponentModel.DataAnnotations.StringLengthAttribute"/>) of a request record's
+    /// text, for handlers that pages call: an over-long text is the user's error, named, in both languages, never a 500
+    /// from the database. Required fields and rules stay with the handler, whose messages name the rule.
+    /// </summary>
+    public static void ValidateLengths(object request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var property in request.GetType().GetProperties())
+        {
+            if (property.PropertyType != typeof(string) || property.GetValue(request) is not string text) continue;
+            var limit = property.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.StringLengthAttribute), true)
+                .Cast<System.ComponentModel.DataAnnotations.StringLengthAttribute>().FirstOrDefault()?.MaximumLength;
+            if (limit is { } max && text.Length > max)
+                throw new FieldException(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name),
+                    $"内容过长，最多 {max} 字。 Too long: at most {max} characters.");
+        }
+    }
+
     public static void Validate(object request)
     {
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();

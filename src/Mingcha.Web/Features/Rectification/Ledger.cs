@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Web.Data;
+using Mingcha.Web.Infrastructure;
 using Mingcha.Web.Features.Organisation.Import;
 
 namespace Mingcha.Web.Features.Rectification;
@@ -55,6 +56,7 @@ public sealed class Ledger(MingchaDb db, TimeProvider time)
     public async Task<Guid> DecideAsync(Decision r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("EV-11", "记录扣分决定");
         if (r.Source == LedgerSource.Finding)

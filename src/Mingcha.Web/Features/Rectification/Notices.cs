@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mingcha.Domain.Evidence;
 using Mingcha.Domain.Rectification;
 using Mingcha.Web.Data;
+using Mingcha.Web.Infrastructure;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Evidence;
@@ -53,6 +54,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task DropAsync(Guid findingId, FindingReview r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-1", "不予认定问题");
         var finding = await db.Findings.FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw FindingNotFound();
@@ -70,6 +72,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task<Created> IssueAsync(IssueNotice r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-2", "下发整改通知书");
         var unitId = r.UnitId!.Value;
@@ -157,6 +160,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task<Guid> ObjectAsync(Guid id, FileObjection r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         var notice = await ForUnitAsync(id, viewer, ct);
         var now = time.GetUtcNow().UtcDateTime;
@@ -174,6 +178,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task ReviewAsync(Guid id, ReviewObjection r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-3", "复核异议");
         var notice = await ForOfficeAsync(id, ct);
@@ -215,6 +220,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task<Guid> AnswerAsync(Guid id, Answer r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         var notice = await ForUnitAsync(id, viewer, ct);
         notice.Answer();
@@ -231,6 +237,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task VerifyAsync(Guid id, Verify r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-2", "核查整改情况");
         var notice = await ForOfficeAsync(id, ct);
@@ -257,6 +264,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task RefusalAsync(Guid id, Refusal r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-4", "认定拒不整改");
         var notice = await ForOfficeAsync(id, ct);

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Rectification;
 using Mingcha.Web.Data;
+using Mingcha.Web.Infrastructure;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Inspections;
 
@@ -38,6 +39,7 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
     public async Task<Guid> RecordAsync(RecordOutcome r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-5", "记录处理结果");
         var kind = r.Kind!.Value;
