@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Inspections;
+
+namespace Mingcha.IntegrationTests.Inspections;
+
+/// <summary>INS-3 on a page: the unit sees its quarters and reports one itself (no raw API needed); the Office sees the reports.</summary>
+public sealed partial class SelfInspectionPageTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
+{
+    [Fact]
+    [Trait("Rule", "INS-3")]
+    [Trait("Rule", "SEC-2")]
+    public async Task Liaison_ReportsAQuarterOnThePage_OnceOnly_AndTheOfficeSeesIt()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var unit = await kit.UnitAsync("自查局");
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, unit);
+
+        // 16 November 2026: the fourth quarter has begun, so every quarter of the year is due.
+        var page = await liaison.GetStringAsync("/Inspections/SelfInspection?year=2026");
+        Assert.Contains("data-quarter=\"4\" data-state=\"due\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"report-form\"", page, StringComparison.Ordinal);
+
+        async Task<HttpResponseMessage> ReportAsync(string quarter, string summary)
+        {
+            var html = await liaison.GetStringAsync("/Inspections/SelfInspection?year=2026");
+            var token = Token().Match(html).Groups[1].Value;
+            return await liaison.PostAsync("/Inspections/SelfInspection?year=2026", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Quarter"] = quarter, ["Summary"] = summary, ["__RequestVerificationToken"] = token,
+            }));
+        }
+        var done = await ReportAsync("4", "四季度自查：窗口值守、一次性告知落实情况良好。");
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Contains("data-quarter=\"4\" data-state=\"reported\"", await liaison.GetStringAsync(done.Headers.Location!.OriginalString), StringComparison.Ordinal);
+
+        var again = await ReportAsync("4", "重复报送");
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("(INS-3)", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithDbAsync(db => db.SelfInspectionReports.CountAsync(r => r.UnitId == unit)));
+
+        var officePage = await office.GetStringAsync("/Inspections/SelfInspection?year=2026");
+        Assert.Contains("四季度自查", officePage, StringComparison.Ordinal);
+        Assert.Contains("自查局", officePage, StringComparison.Ordinal);
+        // Another unit's liaison does not see it.
+        var other = await app.ClientAsAsync(Roles.UnitLiaison, await kit.UnitAsync("他局"));
+        Assert.DoesNotContain("四季度自查", await other.GetStringAsync("/Inspections/SelfInspection?year=2026"), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Token();
+}
