@@ -123,6 +123,16 @@ public sealed partial class ComplaintEvidenceTests(BareMingchaApp app) : IClassF
         await (await kit.Office.PostAsync($"/api/v1/evidence/cases/{caseId}/release", null)).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal(3, (await kit.DetailAsync(id, liaison)).GetProperty("evidenceFiles").GetArrayLength());
         Assert.Equal(0, (await kit.DetailAsync(id, leader)).GetProperty("evidenceFiles").GetArrayLength());
+
+        // Returned as outside its remit and reassigned (CMP-7): the evidence follows the matter. The unit now handling it
+        // sees the files; the first unit no longer sees the case (SEC-2).
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{id}/return", new { body = "属其他局职责" })).ExpectAsync(HttpStatusCode.NoContent);
+        await kit.AssignAsync(id, otherUnit);
+        Assert.Equal(otherUnit, await app.WithDbAsync(db => db.EvidenceCases.Where(c => c.Id == caseId).Select(c => c.TargetUnitId).SingleAsync()));
+        Assert.Equal(3, (await kit.DetailAsync(id, stranger)).GetProperty("evidenceFiles").GetArrayLength());
+        await (await stranger.GetAsync($"/api/v1/evidence/cases/{caseId}")).ExpectAsync(HttpStatusCode.OK);
+        await (await liaison.GetAsync($"/api/v1/evidence/cases/{caseId}")).ExpectAsync(HttpStatusCode.NotFound);
+        Assert.Null(await app.WithDbAsync(db => db.Complaints.Where(c => c.Id == id).Select(c => c.SectionId).SingleAsync())); // the first unit's window is not the new unit's
     }
 
     [Theory]

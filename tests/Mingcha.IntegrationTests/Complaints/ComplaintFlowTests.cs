@@ -57,7 +57,12 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
 
         var detail = await kit.DetailAsync(id);
         var kinds = detail.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("kind").GetString()).ToList();
-        Assert.Equal(["intake", "assign", "answer", "close", "rating"], kinds);
+        // The Office's notes (on the assignment, "请核查", and on the review) are in the history for the Office and the unit,
+        // not on the public page.
+        Assert.Equal(["intake", "assign", "answer", "close", "rating"], kinds.Where(k => k != "office-note"));
+        Assert.Equal(2, kinds.Count(k => k == "office-note"));
+        track = await ComplaintKit.JsonAsync(anon, $"/api/v1/public/complaints/{filed.QueryCode}");
+        Assert.DoesNotContain(track.GetProperty("steps").EnumerateArray(), st => st.GetProperty("text").GetString()!.Contains("请核查", StringComparison.Ordinal));
         await (await anon.GetAsync("/api/v1/public/complaints/WRONGCODE234")).ExpectAsync(HttpStatusCode.NotFound);
     }
 

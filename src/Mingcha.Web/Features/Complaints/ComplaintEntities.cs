@@ -108,6 +108,8 @@ public sealed class Complaint : IAudited
     {
         Require(Status is ComplaintStatus.Received or ComplaintStatus.ReturnedToOffice, "CMP-7",
             "只有已登记或被退回的投诉可以交办。 Only a received or returned complaint is assigned.");
+        // Reassigned to another unit: the window named was the first unit's, so the answer is no longer that window's.
+        if (Assignments > 0 && unitId != UnitId) SectionId = null;
         UnitId = unitId; AssignedOn = assignedOn; LastDay = lastDay; TransferLastDay = transferLastDay; Assignments++;
         Status = ComplaintStatus.Assigned;
     }

@@ -227,6 +227,15 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         return c;
     }
 
+    /// <summary>
+    /// The Office's note on an assignment or a review is for the unit and the Office: in the history, never on the
+    /// complainant's tracking page (a note such as "答复过于简单" speaks to the unit).
+    /// </summary>
+    private void InternalNote(Complaint c, string? note, ComplaintViewer by)
+    {
+        if (!string.IsNullOrWhiteSpace(note)) Event(c, "office-note", $"效能办意见：{note.Trim()}", false, by);
+    }
+
     private ComplaintEvent Event(Complaint c, string kind, string text, bool toComplainant, ComplaintViewer by)
     {
         var e = new ComplaintEvent(c.Id, kind, c.UnitId, text, toComplainant, by.UserId, time.GetUtcNow().UtcDateTime);
@@ -287,8 +296,14 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         // CMP-7 (decision 011): the first unit counts from the day of receipt; a unit it is reassigned to counts from today.
         var lastDay = ComplaintRules.AnswerLastDay(cal, reassignment ? today : c.ReceivedOn);
         if (lastDay < today) lastDay = ComplaintRules.AnswerLastDay(cal, today);
+        var movedFrom = c.UnitId;
         c.Assign(unitId, today, lastDay, ComplaintRules.TransferLastDay(cal, today));
-        var assigned = Event(c, reassignment ? "reassign" : "assign", $"交办{unitName}，答复期限 {lastDay:yyyy-MM-dd}。{r.Note} Assigned; answer by {lastDay:yyyy-MM-dd}.", true, by);
+        // The evidence follows the matter: the unit now handling it sees the complainant's files, the first one no longer.
+        if (reassignment && movedFrom != unitId && c.EvidenceCaseId is { } caseId
+            && await db.EvidenceCases.FirstOrDefaultAsync(x => x.Id == caseId, ct) is { } evidenceCase)
+            evidenceCase.Retarget(unitId);
+        var assigned = Event(c, reassignment ? "reassign" : "assign", $"交办{unitName}，答复期限 {lastDay:yyyy-MM-dd}。 Assigned; answer by {lastDay:yyyy-MM-dd}.", true, by);
+        InternalNote(c, r.Note, by);
         if (reassignment) TextComplainant(c, assigned, $"已改由{unitName}办理，答复期限 {lastDay:yyyy-MM-dd}");
         NotifyUnit(c, "complaint.assigned", $"投诉交办 {c.Number}：请于 {lastDay:yyyy-MM-dd} 前答复。 Complaint assigned: answer by {lastDay:yyyy-MM-dd}.");
         await CheckRepeatAsync(c, today, cal, ct);
@@ -404,13 +419,15 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             if (c.Kind == ComplaintKind.Complaint && r.Substantiated is null)
                 throw new FieldException("substantiated", "请认定投诉是否属实（CMP-8）。 Say whether the complaint is substantiated (CMP-8).");
             c.Close(r.Substantiated == true, r.Accountability?.Trim(), r.Note?.Trim(), now);
-            Event(c, "close", $"经效能办审核办结。{r.Note} Closed after review.", true, by);
+            Event(c, "close", "经效能办审核办结。 Closed after review.", true, by);
+            InternalNote(c, r.Note, by);
         }
         else
         {
             var last = ComplaintRules.AnswerLastDay(await calendar.GetAsync(ct), calendar.Today);
             c.SendBackToUnit(last);
-            Event(c, "send-back", $"答复未通过审核，退回重办，期限 {last:yyyy-MM-dd}。{r.Note} Sent back to be done again by {last:yyyy-MM-dd}.", true, by);
+            Event(c, "send-back", $"答复未通过审核，退回重办，期限 {last:yyyy-MM-dd}。 Sent back to be done again by {last:yyyy-MM-dd}.", true, by);
+            InternalNote(c, r.Note, by);
             NotifyUnit(c, "complaint.sent-back", $"投诉 {c.Number} 退回重办，请于 {last:yyyy-MM-dd} 前答复。 Sent back.");
         }
         await db.SaveChangesAsync(ct);
@@ -506,7 +523,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         var level = r.Level!.Value;
         if (c.Status != ComplaintStatus.Closed) throw new DomainRuleException("CMP-11", "投诉办结后才能评价答复。 The answer is rated once the complaint is closed.");
         if (c.RatingLevel is not null) throw new DomainRuleException("CMP-11", "该投诉的答复已评价。 The answer was already rated.");
-        var sectionId = c.SectionId ?? await db.Sections.AsNoTracking().Where(s => s.UnitId == c.UnitId && s.Active).OrderBy(s => s.Code).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
+        // The window named, if it is still open; otherwise the unit's first open window (a closed window cannot be rated).
+        var named = c.SectionId is { } s0 && await db.Sections.AnyAsync(s => s.Id == s0 && s.Active && s.UnitId == c.UnitId, ct) ? c.SectionId : null;
+        var sectionId = named ?? await db.Sections.AsNoTracking().Where(s => s.UnitId == c.UnitId && s.Active).OrderBy(s => s.Code).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
         Guid? ratingId = null;
         if (sectionId is not null)
         {

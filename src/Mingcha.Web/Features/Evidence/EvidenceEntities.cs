@@ -35,6 +35,17 @@ public sealed class EvidenceCase : IAudited
 
     public EvidenceCaseFacts Facts => new(Kind, TargetUnitId, ReleasedAt is not null);
 
+    /// <summary>
+    /// A complaint reassigned to another unit (CMP-7): from now on that unit's liaisons, not the first unit's, are the
+    /// case's unit (as released or not). Only a complaint's case moves with its matter; an inspection's never does.
+    /// </summary>
+    public void Retarget(Guid unitId)
+    {
+        if (Kind != EvidenceCaseKind.Complaint)
+            throw new DomainRuleException("EVD-3", "只有投诉案卷随改派转到新的承办单位。 Only a complaint's case follows its reassignment.", 422);
+        TargetUnitId = unitId;
+    }
+
     /// <summary>EVD-3: from now on the target unit's liaisons may see the evidence. Cannot be undone.</summary>
     public void ReleaseToUnit(string by, DateTime nowUtc)
     {
