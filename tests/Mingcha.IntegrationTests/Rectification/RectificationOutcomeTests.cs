@@ -152,6 +152,7 @@ public sealed class RectificationOutcomeTests(RectificationApp app) : IClassFixt
 
     [Fact]
     [Trait("Rule", "RCT-4")]
+    [Trait("Rule", "RCT-3")]
     [Trait("Rule", "SEC-2")]
     public async Task Reminders_BeforeTheLastDay_GoToTheUnitOnly_AndPagesOpenForEachRole()
     {
@@ -169,6 +170,11 @@ public sealed class RectificationOutcomeTests(RectificationApp app) : IClassFixt
                 await foreach (var r in source.DueAsync(db, day, CancellationToken.None)) list.Add(r);
             return list.Where(r => r.Link == $"/Rectification/Notice/{notice.Id}").ToList();
         });
+        // RCT-3: the objection window (2 working days from receipt, Wednesday 18 November) is reminded on its last day.
+        var objection = Assert.Single(await DueAsync(new DateOnly(2026, 11, 18)), r => r.Kind == "notice.objection-window");
+        Assert.Equal((Roles.UnitLiaison, (Guid?)c.UnitId), (objection.Role, objection.UnitId));
+        Assert.Contains("2026-11-18", objection.Title, StringComparison.Ordinal);
+        Assert.DoesNotContain(await DueAsync(new DateOnly(2026, 11, 19)), r => r.Kind == "notice.objection-window");
         Assert.Empty(await DueAsync(new DateOnly(2026, 11, 25)));
         var two = Assert.Single(await DueAsync(new DateOnly(2026, 11, 26))); // 2 working days before (Thursday)
         Assert.Equal((Roles.UnitLiaison, (Guid?)c.UnitId), (two.Role, two.UnitId));

@@ -197,5 +197,21 @@ public sealed class NoticeReminders(CalendarService calendar, IOptions<Rectifica
                 $"整改期限提醒：{n.DocumentNumber ?? n.Title} 须于 {n.LastDay:yyyy-MM-dd} 前反馈。 Deadline reminder: answer by {n.LastDay:yyyy-MM-dd}.",
                 null, $"/Rectification/Notice/{n.Id}", $"notice.reminder:{n.Id}:{n.Stage}:{today:yyyy-MM-dd}");
         }
+
+        // RCT-3: the objection window closes; a unit that means to object is told before it does (not once it objected).
+        var objectable = await db.RectificationNotices.AsNoTracking()
+            .Where(n => n.Status == NoticeStatus.Issued && n.ObjectionLastDay >= today && n.ObjectionLastDay <= horizon
+                && !db.NoticeObjections.Any(o => o.NoticeId == n.Id))
+            .Select(n => new { n.Id, n.UnitId, n.Title, n.DocumentNumber, n.ObjectionLastDay }).ToListAsync(ct);
+        foreach (var n in objectable)
+        {
+            bool due;
+            try { due = RectificationRules.ReminderDue(cal, n.ObjectionLastDay, today, days); }
+            catch (CalendarYearMissingException) { continue; }
+            if (!due) continue;
+            yield return new Reminder(null, Mingcha.Domain.Security.Roles.UnitLiaison, n.UnitId, "notice.objection-window",
+                $"异议期限提醒：对 {n.DocumentNumber ?? n.Title} 如有异议，须于 {n.ObjectionLastDay:yyyy-MM-dd} 前提出。 Objections to the notice by {n.ObjectionLastDay:yyyy-MM-dd}.",
+                "RCT-3", $"/Rectification/Notice/{n.Id}", $"notice.objection-window:{n.Id}:{today:yyyy-MM-dd}");
+        }
     }
 }
