@@ -69,6 +69,17 @@ public class MingchaApp : WebApplicationFactory<Program>
 
     public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
+    /// <summary>An API token of <paramref name="scopes"/> bound to <paramref name="unitId"/> (a rating device, a business system), and a client that sends it.</summary>
+    public async Task<(HttpClient Client, AccountsApi.CreateTokenResponse Token)> TokenClientAsync(Guid? unitId, params string[] scopes)
+    {
+        AccountsApi.CreateTokenResponse? token = null;
+        await WithScopeAsync(async sp => token = await AccountsApi.CreateTokenAsync(
+            new AccountsApi.CreateTokenRequest("test " + Guid.NewGuid().ToString("N")[..6], scopes, unitId, null), "test", sp.GetRequiredService<MingchaDb>(), TimeProvider.System, default));
+        var client = NewClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token!.Token);
+        return (client, token);
+    }
+
     /// <summary>Reads or writes the app's database as a request would: after the ratings acknowledged so far are in the tables (decision 017).</summary>
     public async Task<T> WithDbAsync<T>(Func<MingchaDb, Task<T>> work)
     {

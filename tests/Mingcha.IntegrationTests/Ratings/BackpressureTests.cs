@@ -2,13 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.IntegrationTests.Infrastructure;
-using Mingcha.Web.Data;
-using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Ratings;
 
@@ -19,7 +16,7 @@ namespace Mingcha.IntegrationTests.Ratings;
 /// shortly — 503 with Retry-After — and nothing is stored. Never a 500. The queue here holds nothing, so every rating is
 /// refused as a full queue would refuse it.
 /// </summary>
-public sealed partial class BackpressureTests(BackpressureTests.FullQueueApp app) : IClassFixture<BackpressureTests.FullQueueApp>
+public sealed class BackpressureTests(BackpressureTests.FullQueueApp app) : IClassFixture<BackpressureTests.FullQueueApp>
 {
     public sealed class FullQueueApp : MingchaApp
     {
@@ -36,9 +33,7 @@ public sealed partial class BackpressureTests(BackpressureTests.FullQueueApp app
     {
         var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null)
             .OrderBy(s => s.Code).Select(s => new { s.Id, s.UnitId, s.Code }).FirstAsync());
-        AccountsApi.CreateTokenResponse? t = null;
-        await app.WithScopeAsync(async sp => t = await AccountsApi.CreateTokenAsync(
-            new AccountsApi.CreateTokenRequest("full queue device", ["ratings:write"], w.UnitId, null), "test", sp.GetRequiredService<MingchaDb>(), TimeProvider.System, default));
+        var (_, t) = await app.TokenClientAsync(w.UnitId, "ratings:write");
         var cache = app.Services.GetRequiredService<DeviceTokenCache>();
         var before = await app.WithDbAsync(db => db.Ratings.CountAsync());
 
@@ -59,7 +54,7 @@ public sealed partial class BackpressureTests(BackpressureTests.FullQueueApp app
         // The public page of the window's QR code says so in the page, with the same status.
         using var citizen = app.NewClient();
         var page = await citizen.GetAsync($"/Rate/{w.Code}");
-        var token = AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+        var token = Pages.AntiforgeryToken(await page.Content.ReadAsStringAsync());
         Assert.NotEmpty(token);
         var post = await citizen.PostAsync($"/Rate/{w.Code}", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -71,7 +66,4 @@ public sealed partial class BackpressureTests(BackpressureTests.FullQueueApp app
 
         Assert.Equal(before, await app.WithDbAsync(db => db.Ratings.CountAsync()));
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -1,12 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Data;
-using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Ratings;
@@ -40,11 +38,7 @@ public sealed class FollowUpReminderTests(MingchaApp app) : IClassFixture<Mingch
         Assert.Contains(app.Services.CreateScope().ServiceProvider.GetServices<IReminderSource>(), s => s is FollowUpReminders);
 
         var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(6).FirstAsync());
-        AccountsApi.CreateTokenResponse? t = null;
-        await app.WithScopeAsync(async sp => t = await AccountsApi.CreateTokenAsync(
-            new AccountsApi.CreateTokenRequest("reminder device", ["ratings:write"], w.UnitId, null), "test", sp.GetRequiredService<MingchaDb>(), TimeProvider.System, default));
-        var device = app.NewClient();
-        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t!.Token);
+        var (device, t) = await app.TokenClientAsync(w.UnitId, "ratings:write");
         var posted = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 3 });
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         var ratingId = (await posted.Content.ReadFromJsonAsync<Stored>())!.Id;
@@ -89,11 +83,7 @@ public sealed class FollowUpReminderTests(MingchaApp app) : IClassFixture<Mingch
         using var december = new MingchaApp();
         december.Clock.Set(new DateTimeOffset(2026, 12, 28, 2, 0, 0, TimeSpan.Zero)); // Monday 28 December, 10:00 in Beijing
         var w = await december.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).FirstAsync());
-        AccountsApi.CreateTokenResponse? t = null;
-        await december.WithScopeAsync(async sp => t = await AccountsApi.CreateTokenAsync(
-            new AccountsApi.CreateTokenRequest("december device", ["ratings:write"], w.UnitId, null), "test", sp.GetRequiredService<MingchaDb>(), TimeProvider.System, default));
-        var device = december.NewClient();
-        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t!.Token);
+        var (device, t) = await december.TokenClientAsync(w.UnitId, "ratings:write");
         var posted = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 3 });
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         var ratingId = (await posted.Content.ReadFromJsonAsync<Stored>())!.Id;

@@ -1,12 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.IntegrationTests.Rectification;
-using Mingcha.Web.Features.Identity;
 
 namespace Mingcha.IntegrationTests.Ratings;
 
@@ -41,11 +38,7 @@ public sealed class IncentiveTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(HttpStatusCode.OK, (await office.PostAsync("/api/v1/incentives/2026/badges", null)).StatusCode);
         Assert.True((await BadgeAsync(office, staffId)).Held);
 
-        AccountsApi.CreateTokenResponse? token = null;
-        await app.WithScopeAsync(async sp => token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write", "service-records:write"], c.UnitId, null),
-            "test", sp.GetRequiredService<Mingcha.Web.Data.MingchaDb>(), TimeProvider.System, default));
-        var device = app.NewClient();
-        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.Token);
+        var (device, token) = await app.TokenClientAsync(c.UnitId, "ratings:write", "service-records:write");
         var caseNo = "INC-" + Guid.NewGuid().ToString("N")[..8];
         (await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = caseNo, sectionId = c.SectionId, staffId, finishedAt = app.Clock.GetUtcNow().UtcDateTime })).EnsureSuccessStatusCode();
         (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = c.SectionId, caseNumber = caseNo, level = 1 })).EnsureSuccessStatusCode();

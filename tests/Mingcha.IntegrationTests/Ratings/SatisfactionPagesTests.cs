@@ -1,14 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
-using Mingcha.Web.Data;
-using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Ratings;
 
@@ -24,11 +20,7 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
     public async Task FlagsPage_WhenTheOfficeConfirmsABurst_ExcludesTheRatingAndTheUnitCannotOpenIt()
     {
         var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(8).FirstAsync());
-        AccountsApi.CreateTokenResponse? t = null;
-        await app.WithScopeAsync(async sp => t = await AccountsApi.CreateTokenAsync(
-            new AccountsApi.CreateTokenRequest("burst device", ["ratings:write"], w.UnitId, null), "test", sp.GetRequiredService<MingchaDb>(), TimeProvider.System, default));
-        var device = app.NewClient();
-        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t!.Token);
+        var (device, t) = await app.TokenClientAsync(w.UnitId, "ratings:write");
         for (var i = 0; i < 10; i++) // ten top ratings from one device within two minutes: the device-burst rule fires
             Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 1 })).StatusCode);
         var flag = await RatingsTests.WaitForAsync(() => app.WithDbAsync(db =>
@@ -74,14 +66,6 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
         Assert.NotEqual(HttpStatusCode.OK, (await leader.GetAsync("/Ratings/Secondments")).StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string handler, Dictionary<string, string> fields)
-    {
-        var html = await client.GetStringAsync(page);
-        fields["__RequestVerificationToken"] = Antiforgery().Match(html).Groups[1].Value;
-        var separator = page.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        return await client.PostAsync($"{page}{separator}handler={handler}", new FormUrlEncodedContent(fields));
-    }
-
     /// <summary>
     /// The follow-up page is where the unit works its cases (SAT-7): each step in order with what was done, a real-name rater
     /// reached on the call back, an appeal; the Office decides the appeal there. Refusals are messages on the page, and
@@ -93,11 +77,7 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
     public async Task FollowUpsPage_TheUnitRecordsStepsAndAppeals_AndTheOfficeDecides()
     {
         var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(5).FirstAsync());
-        AccountsApi.CreateTokenResponse? t = null;
-        await app.WithScopeAsync(async sp => t = await AccountsApi.CreateTokenAsync(
-            new AccountsApi.CreateTokenRequest("page device", ["ratings:write"], w.UnitId, null), "test", sp.GetRequiredService<MingchaDb>(), TimeProvider.System, default));
-        var device = app.NewClient();
-        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t!.Token);
+        var (device, t) = await app.TokenClientAsync(w.UnitId, "ratings:write");
         var posted = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 3, phone = "13900002222" });
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         var ratingId = (await posted.Content.ReadFromJsonAsync<Created>())!.Id;
@@ -108,12 +88,12 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
         Assert.Contains("139****2222", await liaison.GetStringAsync(page), StringComparison.Ordinal);
 
         // A real-name rater not reached: refused with the rule, on the page, and nothing recorded.
-        var notReached = await PostFormAsync(liaison, page, "Step", new() { ["id"] = fu.Id.ToString(), ["step"] = "CallBack", ["note"] = "无人接听" });
+        var notReached = await liaison.PostFormAsync(page, "Step", new() { ["id"] = fu.Id.ToString(), ["step"] = "CallBack", ["note"] = "无人接听" });
         Assert.Equal(HttpStatusCode.BadRequest, notReached.StatusCode);
         Assert.Contains("(SAT-7)", await notReached.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Null(await app.WithDbAsync(db => db.FollowUpCases.Where(f => f.Id == fu.Id).Select(f => f.CalledBackAt).SingleAsync()));
 
-        var called = await PostFormAsync(liaison, page, "Step", new() { ["id"] = fu.Id.ToString(), ["step"] = "CallBack", ["note"] = "已电话回访本人", ["reached"] = "true" });
+        var called = await liaison.PostFormAsync(page, "Step", new() { ["id"] = fu.Id.ToString(), ["step"] = "CallBack", ["note"] = "已电话回访本人", ["reached"] = "true" });
         Assert.Equal(HttpStatusCode.Redirect, called.StatusCode);
         Assert.Contains("已记录。", await liaison.GetStringAsync(called.Headers.Location!.OriginalString), StringComparison.Ordinal);
         Assert.Equal(FollowUpStep.Verify, await app.WithDbAsync(db => db.FollowUpCases.Where(f => f.Id == fu.Id).Select(f => f.NextStep).SingleAsync()));
@@ -121,20 +101,20 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
         // Another unit's liaison cannot act on it.
         var otherUnit = await app.WithDbAsync(db => db.Units.Where(u => u.Id != w.UnitId).OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
         var stranger = await app.ClientAsAsync(Roles.UnitLiaison, otherUnit);
-        var foreign = await PostFormAsync(stranger, "/Ratings/FollowUps", "Step", new() { ["id"] = fu.Id.ToString(), ["step"] = "Verify", ["note"] = "越权" });
+        var foreign = await stranger.PostFormAsync("/Ratings/FollowUps", "Step", new() { ["id"] = fu.Id.ToString(), ["step"] = "Verify", ["note"] = "越权" });
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
         Assert.Equal(FollowUpStep.Verify, await app.WithDbAsync(db => db.FollowUpCases.Where(f => f.Id == fu.Id).Select(f => f.NextStep).SingleAsync()));
 
         // The unit appeals; it cannot decide its own appeal; the Office upholds it and the rating is excluded (kept).
-        Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(liaison, page, "Appeal", new() { ["id"] = fu.Id.ToString(), ["reason"] = "评价人误按，回访时本人确认" })).StatusCode);
-        var self = await PostFormAsync(liaison, page, "Decide", new() { ["id"] = fu.Id.ToString(), ["upheld"] = "true", ["note"] = "自己批" });
+        Assert.Equal(HttpStatusCode.Redirect, (await liaison.PostFormAsync(page, "Appeal", new() { ["id"] = fu.Id.ToString(), ["reason"] = "评价人误按，回访时本人确认" })).StatusCode);
+        var self = await liaison.PostFormAsync(page, "Decide", new() { ["id"] = fu.Id.ToString(), ["upheld"] = "true", ["note"] = "自己批" });
         Assert.Equal(HttpStatusCode.BadRequest, self.StatusCode);
         Assert.False(await app.WithDbAsync(db => db.RatingExclusions.AnyAsync(x => x.RatingId == ratingId)));
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var queue = await office.GetStringAsync("/Ratings/FollowUps");
         Assert.Contains($"data-case=\"{fu.Id}\"", queue, StringComparison.Ordinal); // appeals to decide are in the Office's list
         Assert.Contains("评价人误按", queue, StringComparison.Ordinal);
-        var decided = await PostFormAsync(office, "/Ratings/FollowUps", "Decide", new() { ["id"] = fu.Id.ToString(), ["upheld"] = "true", ["note"] = "回访录音证实误按" });
+        var decided = await office.PostFormAsync("/Ratings/FollowUps", "Decide", new() { ["id"] = fu.Id.ToString(), ["upheld"] = "true", ["note"] = "回访录音证实误按" });
         Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
         Assert.True(await app.WithDbAsync(db => db.RatingExclusions.AnyAsync(x => x.RatingId == ratingId)));
         Assert.True(await app.WithDbAsync(db => db.Ratings.AnyAsync(r => r.Id == ratingId))); // kept
@@ -145,11 +125,7 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
     public async Task SurveyPage_RecordsEachCall_NotReachedThenReached_AsAPhoneRating()
     {
         var window = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(2).FirstAsync());
-        AccountsApi.CreateTokenResponse? t = null;
-        await app.WithScopeAsync(async sp => t = await AccountsApi.CreateTokenAsync(
-            new AccountsApi.CreateTokenRequest("survey system", ["service-records:write"], window.UnitId, null), "test", sp.GetRequiredService<MingchaDb>(), TimeProvider.System, default));
-        var system = app.NewClient();
-        system.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t!.Token);
+        var (system, t) = await app.TokenClientAsync(window.UnitId, "service-records:write");
         var caseNo = "SVP-" + Guid.NewGuid().ToString("N")[..8];
         Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/v1/service-records",
             new { caseNumber = caseNo, sectionId = window.Id, citizenPhone = "13900003333", finishedAt = app.Clock.GetUtcNow().UtcDateTime.AddDays(-60) })).StatusCode);
@@ -162,16 +138,16 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
         var callId = call.GetProperty("id").GetGuid();
         var page = $"/Ratings/Survey/{drawId}";
 
-        var missed = await PostFormAsync(office, page, "Answer", new() { ["callId"] = callId.ToString(), ["reached"] = "false", ["level"] = "1" });
+        var missed = await office.PostFormAsync(page, "Answer", new() { ["callId"] = callId.ToString(), ["reached"] = "false", ["level"] = "1" });
         Assert.Equal(HttpStatusCode.Redirect, missed.StatusCode);
         Assert.Contains("未接通", await office.GetStringAsync(page), StringComparison.Ordinal);
         app.Clock.Advance(TimeSpan.FromMinutes(10));
-        var answered = await PostFormAsync(office, page, "Answer", new() { ["callId"] = callId.ToString(), ["reached"] = "true", ["level"] = "2", ["comment"] = "办事效率还可以" });
+        var answered = await office.PostFormAsync(page, "Answer", new() { ["callId"] = callId.ToString(), ["reached"] = "true", ["level"] = "2", ["comment"] = "办事效率还可以" });
         Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
         var rating = await app.WithDbAsync(db => db.Ratings.AsNoTracking().SingleAsync(r => r.CaseNumber == call.GetProperty("caseNumber").GetString() && r.Channel == RatingChannel.Phone));
         Assert.Equal((2, "办事效率还可以"), (rating.Level, rating.Comment));
         // Once answered, the form is gone and a second answer is refused on the page.
-        var again = await PostFormAsync(office, page, "Answer", new() { ["callId"] = callId.ToString(), ["reached"] = "true", ["level"] = "1" });
+        var again = await office.PostFormAsync(page, "Answer", new() { ["callId"] = callId.ToString(), ["reached"] = "true", ["level"] = "1" });
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Contains("(SAT-3)", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

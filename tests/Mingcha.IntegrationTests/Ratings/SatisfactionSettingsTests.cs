@@ -1,14 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
-using Mingcha.Web.Data;
-using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation;
 
 namespace Mingcha.IntegrationTests.Ratings;
@@ -47,11 +43,7 @@ public sealed class SatisfactionSettingsTests(SatisfactionSettingsTests.StrictAp
     public async Task DeviceBurst_FollowsTheConfiguredThreshold()
     {
         var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).FirstAsync());
-        AccountsApi.CreateTokenResponse? t = null;
-        await app.WithScopeAsync(async sp => t = await AccountsApi.CreateTokenAsync(
-            new AccountsApi.CreateTokenRequest("strict device", ["ratings:write"], w.UnitId, null), "test", sp.GetRequiredService<MingchaDb>(), TimeProvider.System, default));
-        using var device = app.NewClient();
-        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t!.Token);
+        var (device, t) = await app.TokenClientAsync(w.UnitId, "ratings:write");
 
         // Top ratings four minutes apart: the third makes three within ten minutes (the default would need ten within two).
         for (var i = 0; i < 3; i++)
@@ -85,7 +77,7 @@ public sealed class SatisfactionSettingsTests(SatisfactionSettingsTests.StrictAp
         using var visitor = app.NewClient();
         visitor.DefaultRequestHeaders.Accept.ParseAdd("text/html");
         var html = await visitor.GetStringAsync($"/Rate/{w.Code}");
-        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = Pages.AntiforgeryToken(html);
         Assert.NotEmpty(token);
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? refused = null;

@@ -45,8 +45,11 @@ public sealed record ComplaintViewer(bool IsOffice, bool SeesAll, Guid? UnitId, 
     /// </summary>
     public bool MaySee(Guid unitId, ComplaintStatus status) => SeesAll || UnitId is { } u && u == unitId && ForwardedToUnit(status);
 
+    /// <summary>The statuses of a complaint that has not reached its unit: still being accepted, or refused (CMP-6, CMP-7).</summary>
+    public static readonly ComplaintStatus[] NotForwarded = [ComplaintStatus.Received, ComplaintStatus.NotAccepted];
+
     /// <summary>Whether a complaint in this status has reached its unit (CMP-7: the Office assigns before the unit handles).</summary>
-    public static bool ForwardedToUnit(ComplaintStatus status) => status is not (ComplaintStatus.Received or ComplaintStatus.NotAccepted);
+    public static bool ForwardedToUnit(ComplaintStatus status) => !NotForwarded.Contains(status);
 
     public static NotFoundException NotFound() => new("投诉不存在，或不属于本单位。 No such complaint for you.");
 }

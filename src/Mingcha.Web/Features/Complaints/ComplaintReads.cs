@@ -68,7 +68,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(f);
         var q = db.Complaints.AsNoTracking();
-        if (!viewer.SeesAll) q = q.Where(c => c.UnitId == viewer.UnitId && c.Status != ComplaintStatus.Received && c.Status != ComplaintStatus.NotAccepted);
+        if (!viewer.SeesAll) q = q.Where(c => c.UnitId == viewer.UnitId && !ComplaintViewer.NotForwarded.Contains(c.Status));
         if (f.UnitId is { } unit) q = q.Where(c => c.UnitId == unit);
         if (f.Status is { } status) q = q.Where(c => c.Status == status);
         if (f.Type is { } type) q = q.Where(c => c.Type == type);

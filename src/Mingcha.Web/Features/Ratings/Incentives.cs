@@ -68,8 +68,7 @@ public static class BadgeFindings
     /// <summary>The confirmed findings of a year against staff that still stand: not on a withdrawn notice, nor among <paramref name="withdrawn"/>.</summary>
     private static IQueryable<Inspections.Finding> Standing(MingchaDb db, int year, IReadOnlyCollection<Guid> withdrawn) =>
         db.Findings.Where(f => f.Year == year && f.StaffId != null && f.Status == Inspections.FindingStatus.Confirmed && !withdrawn.Contains(f.Id)
-            && !db.NoticeFindings.Any(nf => nf.FindingId == f.Id
-                && db.RectificationNotices.Any(n => n.Id == nf.NoticeId && n.Status == Mingcha.Domain.Rectification.NoticeStatus.Withdrawn)));
+            && !Rectification.Notices.WithdrawnFindings(db).Contains(f.Id));
 
     /// <summary>
     /// Findings were withdrawn (an upheld objection): each badge revoked for one of them is pointed at another standing

@@ -31,7 +31,7 @@ public sealed partial class RatingAftercare : BackgroundService
     public RatingAftercare(RatingWriter writer, IServiceScopeFactory scopes, CalendarService calendar, IOptions<RatingOptions> options, ILogger<RatingAftercare> logger, TimeProvider time)
     {
         _time = time; _scopes = scopes; _calendar = calendar; _options = options.Value; _logger = logger;
-        _thresholds = _options.Manipulation ?? new ManipulationThresholds();
+        _thresholds = _options.Manipulation;
         _thresholds.Validate(); // a bad setting stops the start with its name, as a bad scale mapping does
         writer.Committed += batch => _work.Writer.TryWrite(batch);
     }

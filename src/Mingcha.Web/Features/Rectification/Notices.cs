@@ -64,6 +64,13 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
 
     public static NotFoundException FindingNotFound() => new("问题不存在。 No such finding.");
 
+    /// <summary>RCT-3: the findings listed on a notice withdrawn after an upheld objection; they no longer stand.</summary>
+    public static IQueryable<Guid> WithdrawnFindings(MingchaDb db) =>
+        from nf in db.NoticeFindings
+        join n in db.RectificationNotices on nf.NoticeId equals n.Id
+        where n.Status == NoticeStatus.Withdrawn
+        select nf.FindingId;
+
     /// <summary>
     /// RCT-2: issues a notice to a unit for its confirmed findings. Refused: no finding, a finding not confirmed (RCT-1), of
     /// another unit, already on a notice, or withdrawn after an upheld objection (RCT-3); a deadline in a year the calendar

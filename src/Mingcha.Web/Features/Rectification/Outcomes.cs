@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Mingcha.Domain.Rectification;
 using Mingcha.Web.Data;
 using Mingcha.Web.Infrastructure;
 using Mingcha.Web.Features.Audit;
@@ -68,8 +67,7 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
         if (findings.Any(f => f.Status != FindingStatus.Confirmed))
             throw new DomainRuleException("RCT-5", "只能依据经确认的问题（RCT-1）。 Outcomes rest on confirmed findings only (RCT-1).", 422);
         // RCT-3: a finding whose notice was withdrawn after an upheld objection no longer stands.
-        if (await db.NoticeFindings.AnyAsync(nf => ids.Contains(nf.FindingId)
-                && db.RectificationNotices.Any(n => n.Id == nf.NoticeId && n.Status == NoticeStatus.Withdrawn), ct))
+        if (await Notices.WithdrawnFindings(db).AnyAsync(id => ids.Contains(id), ct))
             throw new DomainRuleException("RCT-5", "所关联的问题已因异议成立而撤销（RCT-3）。 A finding was withdrawn after an upheld objection (RCT-3).", 422);
         if (r.UnitId is { } unit && kind != OutcomeKind.Circular && findings.Any(f => f.UnitId != unit))
             throw new DomainRuleException("RCT-5", "所关联的问题须属于该单位。 The findings must be the unit's.", 422);
