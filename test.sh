@@ -156,11 +156,15 @@ run_suite() { # suite, then env assignments for dotnet test
   local rc=0
   local filter=()
   if [ -n "${FILTER[$suite]:-}" ]; then filter=(--filter "${FILTER[$suite]}"); fi
+  # The console output goes to the terminal and to $name.log, so that a crash can be explained in the summary.
+  set +e
   env "$@" timeout --kill-after=30 "$SUITE_TIMEOUT" \
     dotnet test "${PROJECT[$suite]}" --no-build -c Release --nologo "${filter[@]}" \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$RESULTS" \
-      --blame-hang-timeout 5m --blame-hang-dump-type none </dev/null || rc=$?
+      --blame-hang-timeout 5m --blame-hang-dump-type none </dev/null 2>&1 | tee "$RESULTS/$name.log"
+  rc=${PIPESTATUS[0]}
+  set -e
   EXIT_CODE[$suite]=$rc
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then NOTE[$suite]="killed after ${SUITE_TIMEOUT}s"; fi
 }
@@ -216,6 +220,17 @@ counter() { # file attribute -> number (0 if absent)
   echo "${v:-0}"
 }
 
+explain_crash() { # suite: what the test platform said about a run that ended badly (its errors in the TRX and log)
+  local name=${TRX[$1]}
+  if [ -s "$RESULTS/$name.trx" ]; then
+    awk '/<RunInfo [^>]*outcome="Error"/{on=1} on{print "      | " $0} /<\/RunInfo>/{on=0}' "$RESULTS/$name.trx" | head -n 40
+  fi
+  if [ -s "$RESULTS/$name.log" ]; then
+    grep -n -i -E -A 12 'test run aborted|host process crashed|testhost.*exit|unhandled exception|exited with error|fatal error' \
+      "$RESULTS/$name.log" | head -n 40 | sed 's/^/      | /'
+  fi
+}
+
 # A crashed suite (no TRX, or a non-zero exit with no failed test in its TRX) and a failed build
 # each count as one failure in the totals, so the closing line agrees with the exit code.
 TOTAL_PASSED=0
@@ -234,6 +249,7 @@ for suite in "${SUITES[@]}"; do
   if [ ! -s "$file" ]; then
     why=${NOTE[$suite]:-"dotnet test exited ${EXIT_CODE[$suite]:-?}"}
     echo "  $label CRASHED: no ${TRX[$suite]}.trx ($why; counted as 1 failed)"
+    explain_crash "$suite"
     TOTAL_FAILED=$((TOTAL_FAILED + 1))
     continue
   fi
@@ -252,6 +268,7 @@ for suite in "${SUITES[@]}"; do
     f=1
   fi
   echo "  $label passed $p  failed $f  skipped $((total - executed))  total $total  [${TRX[$suite]}.trx]$extra"
+  if [ -n "$extra" ]; then explain_crash "$suite"; fi
   TOTAL_PASSED=$((TOTAL_PASSED + p))
   TOTAL_FAILED=$((TOTAL_FAILED + f))
 done

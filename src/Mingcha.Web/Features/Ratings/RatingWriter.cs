@@ -214,7 +214,9 @@ public sealed partial class RatingWriter : BackgroundService
 
     private void Publish(List<RatingSubmission> stored)
     {
-        _broadcaster.Publish(stored.ConvertAll(RatingEvent.From));
+        // Neither may fail the batch: it is committed, and its callers have their answers.
+        try { _broadcaster.Publish(stored.ConvertAll(RatingEvent.From)); }
+        catch (Exception e) when (e is not OutOfMemoryException) { LogListenerFailed(_logger, e); }
         try { Committed?.Invoke(stored); }
         catch (Exception e) when (e is not OutOfMemoryException) { LogListenerFailed(_logger, e); }
     }
@@ -482,7 +484,7 @@ public sealed partial class RatingWriter : BackgroundService
             _journal = null;
             throw;
         }
-        _applier = new Thread(() => ApplyLoop(connectionString)) { IsBackground = true, Name = "rating-applier" };
+        _applier = new Thread(() => OwnThread(() => ApplyLoop(connectionString), "applier")) { IsBackground = true, Name = "rating-applier" };
         _applier.Start();
     }
 
@@ -725,7 +727,7 @@ public sealed partial class RatingWriter : BackgroundService
         if (_checkpointer is not null) return;
         var interval = (int)Math.Max(10, _options.CheckpointInterval.TotalMilliseconds);
         var ct = _stopping.Token;
-        _checkpointer = new Thread(() =>
+        _checkpointer = new Thread(() => OwnThread(() =>
         {
             while (!ct.IsCancellationRequested && !ct.WaitHandle.WaitOne(interval))
             {
@@ -743,8 +745,20 @@ public sealed partial class RatingWriter : BackgroundService
                 }
                 catch (SqliteException e) { LogCheckpointFailed(_logger, e); }
             }
-        }) { IsBackground = true, Name = "rating-checkpnt" };
+        }, "checkpointer")) { IsBackground = true, Name = "rating-checkpnt" };
         _checkpointer.Start();
+    }
+
+    /// <summary>
+    /// Runs a thread of the writer's own. An exception escaping a thread ends the whole process (the requests in flight,
+    /// the other instance's tests, everything); this one is logged instead. What the applier had not taken into the
+    /// tables stays in the journal, and the next start inserts it.
+    /// </summary>
+    private void OwnThread(Action body, string name)
+    {
+        try { body(); }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) == 1) { } // shutting down
+        catch (Exception e) when (e is not OutOfMemoryException) { LogThreadEnded(_logger, e, name); }
     }
 
     private static string BatchKey(List<RatingSubmission> stored) => $"{stored[0].Id}..{stored[^1].Id}";
@@ -904,6 +918,9 @@ public sealed partial class RatingWriter : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpointing the ratings' WAL failed; retrying")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The rating {Thread} thread ended on an error; ratings already acknowledged stay in the journal until the next start")]
+    private static partial void LogThreadEnded(ILogger logger, Exception e, string thread);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A listener of committed ratings failed")]
     private static partial void LogListenerFailed(ILogger logger, Exception e);

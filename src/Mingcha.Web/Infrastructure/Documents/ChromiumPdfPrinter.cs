@@ -170,6 +170,11 @@ public sealed partial class ChromiumPdfPrinter : IDisposable
         {
             // shutting down: Dispose ends the browser
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A timer callback's exception would end the process; the next print starts a fresh browser anyway.
+            IdleCloseFailed(_log, e);
+        }
     }
 
     public void Dispose()
@@ -182,6 +187,9 @@ public sealed partial class ChromiumPdfPrinter : IDisposable
         _slots.Dispose();
         _startLock.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing the idle Chromium failed")]
+    private static partial void IdleCloseFailed(ILogger logger, Exception e);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Chromium printed no PDF: {Error}")]
     private static partial void NoPdf(ILogger logger, string error);
