@@ -211,6 +211,16 @@ public static class ComplaintRules
         return null;
     }
 
+    /// <summary>CMP-9: the earlier complaints that, with the new one, make the repeat of <paramref name="reason"/>.</summary>
+    public static IReadOnlyList<PriorComplaint> RepeatGrounds(RepeatReason reason, string matterKey, DateOnly receivedOn, IEnumerable<PriorComplaint> others)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        var from = receivedOn.AddDays(-(MonthDays - 1));
+        return reason == RepeatReason.SameMatter
+            ? others.Where(o => matterKey.Length > 0 && o.MatterKey == matterKey).ToList()
+            : others.Where(o => o.ReceivedOn >= from && o.ReceivedOn <= receivedOn).ToList();
+    }
+
     /// <summary>CMP-8: the triggers a complaint shows the Office today.</summary>
     public static IReadOnlyList<AccountabilityTrigger> Triggers(ComplaintFacts c, DateOnly today)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 
 namespace Mingcha.Web.Data;
@@ -22,29 +23,57 @@ public static class MigrationSteps
     /// the one the account already acted as) and the others lose it. CMP-9: of a unit's open repeat flags, the oldest
     /// stays (new complaints already joined it), the others' complaints move to it and they are merged into it.
     /// </summary>
+    /// <remarks>
+    /// A step runs against the schema as it was at its script, not as the model now describes it: loading entities
+    /// would select columns that later scripts add (0017 added one to RepeatFlags, and a database upgraded from 0014
+    /// then failed here). So it reads and writes the columns it needs in SQL, and writes the audit lines the model
+    /// would have written for those updates ("update", the entity, its key, the values before and after), in the same
+    /// transaction.
+    /// </remarks>
     public static async Task ResolveDoublesAsync(MingchaDb db, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var now = db.Clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-        var linked = await db.AgencyInspectors.Where(i => i.Active && i.UserId != null).ToListAsync(ct);
+        var linked = await db.Database.SqlQuery<InspectorLink>(
+            $"""SELECT "Id", "UserId", "CreatedAt" FROM "AgencyInspectors" WHERE "Active" AND "UserId" IS NOT NULL""").ToListAsync(ct);
         foreach (var account in linked.GroupBy(i => i.UserId).Where(g => g.Count() > 1))
             foreach (var later in account.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id).Skip(1))
-                later.LinkAccount(null);
+            {
+                await db.Database.ExecuteSqlAsync($"""UPDATE "AgencyInspectors" SET "UserId" = NULL WHERE "Id" = {later.Id}""", ct);
+                Updated(db, "AgencyInspector", later.Id, new { UserId = later.UserId }, new { UserId = (string?)null });
+            }
 
-        var open = await db.RepeatFlags.Where(f => f.FiledAt == null).ToListAsync(ct);
+        var open = await db.Database.SqlQuery<OpenFlag>(
+            $"""SELECT "Id", "UnitId", "RaisedAt" FROM "RepeatFlags" WHERE "FiledAt" IS NULL""").ToListAsync(ct);
         foreach (var unit in open.GroupBy(f => f.UnitId).Where(g => g.Count() > 1))
         {
             var ordered = unit.OrderBy(f => f.RaisedAt).ThenBy(f => f.Id).ToList();
-            var kept = ordered[0];
+            var kept = ordered[0].Id;
             foreach (var later in ordered.Skip(1))
             {
-                var laterId = later.Id;
-                foreach (var complaint in await db.Complaints.Where(c => c.RepeatFlagId == laterId).OrderBy(c => c.Id).ToListAsync(ct))
-                    complaint.MarkRepeat(kept.Id);
-                later.MergeInto(kept, now);
+                var complaints = await db.Database.SqlQuery<Guid>(
+                    $"""SELECT "Id" AS "Value" FROM "Complaints" WHERE "RepeatFlagId" = {later.Id} ORDER BY "Id" """).ToListAsync(ct);
+                foreach (var complaint in complaints)
+                {
+                    await db.Database.ExecuteSqlAsync($"""UPDATE "Complaints" SET "RepeatFlagId" = {kept} WHERE "Id" = {complaint}""", ct);
+                    Updated(db, "Complaint", complaint, new { RepeatFlagId = later.Id }, new { RepeatFlagId = kept });
+                }
+                await db.Database.ExecuteSqlAsync(
+                    $"""UPDATE "RepeatFlags" SET "FiledAt" = {now}, "FiledBy" = 'system', "MergedIntoId" = {kept} WHERE "Id" = {later.Id}""", ct);
+                Updated(db, "RepeatFlag", later.Id, new { FiledAt = (DateTime?)null, FiledBy = (string?)null, MergedIntoId = (Guid?)null },
+                    new { FiledAt = (DateTime?)now, FiledBy = "system", MergedIntoId = (Guid?)kept });
             }
         }
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct); // the audit lines
+        await tx.CommitAsync(ct);
     }
+
+    private static void Updated(MingchaDb db, string entity, Guid key, object before, object after) =>
+        db.Audit(new Features.Audit.AuditEvent("update", entity, key.ToString(), JsonSerializer.Serialize(before), JsonSerializer.Serialize(after)));
+
+    private sealed record InspectorLink(Guid Id, string UserId, DateTime CreatedAt);
+
+    private sealed record OpenFlag(Guid Id, Guid UnitId, DateTime RaisedAt);
 }

@@ -269,6 +269,57 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
     }
 
     [Fact]
+    [Trait("Rule", "CMP-9")]
+    [Trait("Rule", "CAL-2")]
+    public async Task RepeatFlag_IsRemindedToTheUnitThenToTheOffice_AndTheOfficeMayCloseItWithoutAReport_GivingItsReason()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync("市场监管局");
+        var first = await kit.FileAsync(ComplaintKit.Body(unit, matter: "食品经营许可", receivedAt: "2026-10-28T01:00:00Z"));
+        await kit.AssignAsync(first.Id);
+        var second = await kit.FileAsync(ComplaintKit.Body(unit, matter: "食品经营许可", phone: "13900002222"));
+        await kit.AssignAsync(second.Id);
+        var flag = (await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/repeat-flags")).EnumerateArray().Single(x => x.GetProperty("unitId").GetGuid() == unit);
+        var flagId = flag.GetProperty("id").GetGuid();
+        Assert.Equal("2026-11-30", flag.GetProperty("reportLastDay").GetString()); // raised Monday 16 November: 10 working days
+
+        // The report's last day: the unit is reminded two working days ahead, the Office once it is overdue.
+        var key = flagId.ToString();
+        Assert.DoesNotContain(await DueAsync(new DateOnly(2026, 11, 26)), r => r.Kind.StartsWith("complaint.repeat", StringComparison.Ordinal) && r.DedupKey.Contains(key, StringComparison.Ordinal));
+        Assert.Contains(await DueAsync(new DateOnly(2026, 11, 27)), r => r.Kind == "complaint.repeat-reminder" && r.UnitId == unit && r.DedupKey.Contains(key, StringComparison.Ordinal));
+        var overdue = await DueAsync(new DateOnly(2026, 12, 1));
+        Assert.Contains(overdue, r => r.Kind == "complaint.repeat-overdue" && r.Role == Roles.OfficeStaff && r.DedupKey.Contains(key, StringComparison.Ordinal));
+        app.Clock.Set(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero));
+        kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff)); // the first session has lapsed meanwhile
+        Assert.True((await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/repeat-flags")).EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == flagId).GetProperty("overdue").GetBoolean());
+
+        // Only the Office closes it without a report, and only with a reason.
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/waive", new { reason = "不需要" })).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/waive", new { reason = " " })).ExpectAsync(HttpStatusCode.BadRequest);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/waive", new { reason = new string('理', 2001) })).ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Null(await app.WithDbAsync(db => db.RepeatFlags.AsNoTracking().Where(f => f.Id == flagId).Select(f => f.FiledAt).SingleAsync()));
+        const string reason = "两次投诉为同一人就同一事项重复提交，已合并办理。";
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/waive", new { reason })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var closed = (await ComplaintKit.JsonAsync(liaison, "/api/v1/complaints/repeat-flags")).EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == flagId);
+        Assert.Equal(reason, closed.GetProperty("waivedReason").GetString());
+        Assert.False(closed.GetProperty("overdue").GetBoolean());
+        Assert.True(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "complaint.repeat-waived" && n.UnitId == unit)));
+        Assert.DoesNotContain(await DueAsync(new DateOnly(2026, 12, 2)), r => r.DedupKey.Contains(key, StringComparison.Ordinal));
+        // Closed is closed: no report, no second waiver, no filing.
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/report", new { body = "补报" })).ExpectRuleAsync(HttpStatusCode.Conflict, "CMP-9");
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/waive", new { reason })).ExpectRuleAsync(HttpStatusCode.Conflict, "CMP-9");
+        await (await kit.Office.PostAsync($"/api/v1/complaints/repeat-flags/{flagId}/file", null)).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-9");
+        // The audit log keeps who closed it and why.
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.EntityKey == flagId.ToString() && a.After!.Contains("WaivedReason"))));
+        // The next repeat after the waiver raises a new flag (the unit has no open one).
+        var third = await kit.FileAsync(ComplaintKit.Body(unit, matter: "食品经营许可", phone: "13900003333"));
+        await kit.AssignAsync(third.Id);
+        Assert.Equal(2, (await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/repeat-flags")).EnumerateArray().Count(x => x.GetProperty("unitId").GetGuid() == unit));
+    }
+
+    [Fact]
     [Trait("Rule", "CMP-6")]
     [Trait("Rule", "CMP-5")]
     public async Task Intake_ShowsLikelyDuplicates_ARefusalIsToldWithItsReason_AndAnonymousIsASuggestion()

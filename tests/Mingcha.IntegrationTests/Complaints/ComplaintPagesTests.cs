@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.RegularExpressions;
 using Mingcha.Domain.Security;
@@ -124,6 +125,61 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         var leaderTrends = await (await app.ClientAsAsync(Roles.UnitLiaison, unit)).GetAsync("/Complaints/Trends");
         Assert.NotEqual(HttpStatusCode.OK, leaderTrends.StatusCode);
         await (await kit.Office.GetAsync("/Complaints/Trends")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-9")]
+    [Trait("Rule", "SEC-2")]
+    public async Task RepeatsPage_ShowsTheOfficeEachFlagWithItsComplaints_FilesAReport_AndAWaiverWantsAReason_ALiaisonSeesOnlyTheirOwn()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (reporting, _) = await kit.UnitAsync("人社局");
+        var (waived, _) = await kit.UnitAsync("住建局");
+        var numbers = new List<string>();
+        foreach (var unit in new[] { reporting, waived })
+        {
+            foreach (var (at, phone) in new[] { ("2026-10-28T01:00:00Z", "13700001111"), (null as string, "13700002222") })
+            {
+                var f = await kit.FileAsync(ComplaintKit.Body(unit, matter: "窗口推诿", phone: phone, receivedAt: at));
+                await kit.AssignAsync(f.Id);
+                numbers.Add(f.Number);
+            }
+        }
+        var flags = (await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/repeat-flags")).EnumerateArray().ToList();
+        var reportFlag = flags.Single(f => f.GetProperty("unitId").GetGuid() == reporting).GetProperty("id").GetGuid();
+        var waivedFlag = flags.Single(f => f.GetProperty("unitId").GetGuid() == waived).GetProperty("id").GetGuid();
+        var liaison = await kit.LiaisonAsync(reporting);
+        await liaison.PostFormAsync("/Complaints/Unit", "Report", new() { ["flagId"] = reportFlag.ToString(), ["report"] = "专项自查整改报告：已调整窗口分工。" });
+
+        var page = WebUtility.HtmlDecode(await kit.Office.GetStringAsync("/Complaints/Repeats"));
+        Assert.Contains("人社局", page, StringComparison.Ordinal);
+        Assert.Contains("住建局", page, StringComparison.Ordinal);
+        Assert.All(numbers, n => Assert.Contains(n, page, StringComparison.Ordinal));
+        Assert.Contains("已调整窗口分工", page, StringComparison.Ordinal);
+
+        // A waiver without a reason is a message beside the form, and changes nothing.
+        var bad = await kit.Office.PostFormAsync("/Complaints/Repeats", "Waive", new() { ["flagId"] = waivedFlag.ToString(), ["reason"] = "" });
+        await bad.ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains("理由", WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Null(await app.WithDbAsync(db => db.RepeatFlags.Where(f => f.Id == waivedFlag).Select(f => f.FiledAt).SingleAsync()));
+
+        await kit.Office.PostFormAsync("/Complaints/Repeats", "File", new() { ["flagId"] = reportFlag.ToString() });
+        await kit.Office.PostFormAsync("/Complaints/Repeats", "Waive", new() { ["flagId"] = waivedFlag.ToString(), ["reason"] = "同一投诉人重复提交同一事项" });
+        var stored = await app.WithDbAsync(db => db.RepeatFlags.Where(f => f.Id == reportFlag || f.Id == waivedFlag).ToDictionaryAsync(f => f.Id));
+        Assert.NotNull(stored[reportFlag].FiledAt);
+        Assert.Null(stored[reportFlag].WaivedReason);
+        Assert.Equal("同一投诉人重复提交同一事项", stored[waivedFlag].WaivedReason);
+        Assert.Contains("同一投诉人重复提交同一事项", WebUtility.HtmlDecode(await (await kit.LiaisonAsync(waived)).GetStringAsync("/Complaints/Unit")), StringComparison.Ordinal);
+
+        // The liaison's view of the page holds their unit's flag only, and no Office form; their post is refused.
+        var own = WebUtility.HtmlDecode(await liaison.GetStringAsync("/Complaints/Repeats"));
+        Assert.Contains(reportFlag.ToString(), own, StringComparison.Ordinal);
+        Assert.DoesNotContain(waivedFlag.ToString(), own, StringComparison.Ordinal);
+        Assert.DoesNotContain("住建局", own, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Waive", own, StringComparison.Ordinal);
+        var refused = await liaison.PostFormAsync("/Complaints/Repeats", "Waive", new() { ["flagId"] = reportFlag.ToString(), ["reason"] = "自行决定" });
+        Assert.Contains("CMP-9", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

@@ -117,6 +117,21 @@ public sealed class ComplaintRulesTests
     }
 
     [Fact]
+    [Trait("Rule", "CMP-9")]
+    public void RepeatGrounds_AreTheEarlierComplaintsThatMadeTheRepeat_NotTheOthers()
+    {
+        var k = ComplaintRules.MatterKey("营业执照办理");
+        var sameA = new PriorComplaint(Guid.NewGuid(), k, D("2026-03-02"));
+        var sameB = new PriorComplaint(Guid.NewGuid(), k, D("2026-06-01"));
+        var otherRecent = new PriorComplaint(Guid.NewGuid(), "发票", D("2026-11-10"));
+        var otherOld = new PriorComplaint(Guid.NewGuid(), "发票", D("2026-10-17"));
+        PriorComplaint[] all = [sameA, sameB, otherRecent, otherOld];
+        Assert.Equal([sameA.Id, sameB.Id], ComplaintRules.RepeatGrounds(RepeatReason.SameMatter, k, D("2026-11-16"), all).Select(o => o.Id));
+        Assert.Equal([otherRecent.Id], ComplaintRules.RepeatGrounds(RepeatReason.WithinMonth, "退税", D("2026-11-16"), all).Select(o => o.Id));
+        Assert.Empty(ComplaintRules.RepeatGrounds(RepeatReason.SameMatter, "", D("2026-11-16"), [new PriorComplaint(Guid.NewGuid(), "", D("2026-11-01"))]));
+    }
+
+    [Fact]
     [Trait("Rule", "CMP-8")]
     public void Triggers_NameEachAccountabilityCase()
     {

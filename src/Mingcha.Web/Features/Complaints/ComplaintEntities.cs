@@ -267,4 +267,17 @@ public sealed class RepeatFlag : IAudited
         if (FiledAt is not null) throw new DomainRuleException("CMP-9", "自查报告已备案。 The report is already filed.");
         FiledAt = nowUtc; FiledBy = by;
     }
+
+    /// <summary>
+    /// Set when the Office closed the flag without a report, judging that the repeats do not warrant one (decision 011: "多次"
+    /// read as "more than once" flags generously, and the Office answers for the exceptions). The reason is kept.
+    /// </summary>
+    public string? WaivedReason { get; private set; }
+
+    public void Waive(string by, string reason, DateTime nowUtc)
+    {
+        if (FiledAt is not null) throw new DomainRuleException("CMP-9", "该专项自查整改要求已办结。 The flag is already closed.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new FieldException("reason", "请写明无须报送专项自查整改报告的理由。 Give the reason the report is not needed.");
+        FiledAt = nowUtc; FiledBy = by; WaivedReason = reason.Trim();
+    }
 }

@@ -33,7 +33,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     public sealed record PublicStep(DateTime At, string Text);
     public sealed record TriggerLine(Guid Id, string Number, Guid UnitId, string UnitName, ComplaintStatus Status, DateOnly? LastDay, IReadOnlyList<AccountabilityTrigger> Triggers);
     public sealed record FlagLine(Guid Id, Guid UnitId, string UnitName, RepeatReason Reason, DateOnly RaisedOn, DateOnly ReportLastDay, int? WorkingDaysLeft,
-        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints, Guid? MergedInto);
+        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints, Guid? MergedInto, string? WaivedReason, bool Overdue);
     public sealed record Count(string Key, string Label, int Value);
     public sealed record Trends(DateOnly From, DateOnly To, int Total, IReadOnlyList<Count> ByType, IReadOnlyList<Count> ByUnit, IReadOnlyList<Count> ByChannel, IReadOnlyList<Count> ByMonth);
 
@@ -223,18 +223,29 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             .Where(t => t.Triggers.Count > 0).ToList();
     }
 
-    /// <summary>CMP-9: repeat flags; a liaison sees their own unit's.</summary>
+    /// <summary>CMP-9: repeat flags, those still open first, then newest first; a liaison sees their own unit's.</summary>
     public async Task<IReadOnlyList<FlagLine>> FlagsAsync(ComplaintViewer viewer, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(viewer);
         var q = db.RepeatFlags.AsNoTracking();
         if (!viewer.SeesAll) q = q.Where(f => f.UnitId == viewer.UnitId);
-        var rows = await q.OrderByDescending(f => f.RaisedAt).Take(500)
+        var rows = await q.OrderBy(f => f.FiledAt != null).ThenByDescending(f => f.RaisedAt).Take(500)
             .Select(f => new { f, UnitName = db.Units.Where(u => u.Id == f.UnitId).Select(u => u.Name).FirstOrDefault(), Count = db.Complaints.Count(c => c.RepeatFlagId == f.Id) })
             .ToListAsync(ct);
         var cal = await calendar.GetAsync(ct);
         return rows.Select(x => new FlagLine(x.f.Id, x.f.UnitId, x.UnitName ?? "", x.f.Reason, x.f.RaisedOn, x.f.ReportLastDay,
-            x.f.FiledAt is null ? SafeLeft(cal, calendar.Today, x.f.ReportLastDay) : null, x.f.Report, x.f.SubmittedAt, x.f.FiledAt, x.Count, x.f.MergedIntoId)).ToList();
+            x.f.FiledAt is null ? SafeLeft(cal, calendar.Today, x.f.ReportLastDay) : null, x.f.Report, x.f.SubmittedAt, x.f.FiledAt, x.Count, x.f.MergedIntoId,
+            x.f.WaivedReason, x.f.FiledAt is null && x.f.SubmittedAt is null && calendar.Today > x.f.ReportLastDay)).ToList();
+    }
+
+    /// <summary>CMP-9: the complaints behind each of the given flags (a liaison's only for their own unit's flags), oldest first.</summary>
+    public async Task<ILookup<Guid, (Guid Id, string Number)>> FlagComplaintsAsync(ComplaintViewer viewer, IReadOnlyCollection<Guid> flagIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        var q = db.Complaints.AsNoTracking().Where(c => c.RepeatFlagId != null && flagIds.Contains(c.RepeatFlagId.Value));
+        if (!viewer.SeesAll) q = q.Where(c => c.UnitId == viewer.UnitId);
+        var rows = await q.OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id).Select(c => new { Flag = c.RepeatFlagId!.Value, c.Id, c.Number }).Take(5000).ToListAsync(ct);
+        return rows.ToLookup(r => r.Flag, r => (r.Id, r.Number));
     }
 
     /// <summary>CMP-10: counts by type, unit, channel and month of receipt (complaints and suggestions, not those refused).</summary>

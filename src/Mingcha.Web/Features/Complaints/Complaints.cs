@@ -49,6 +49,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     public sealed record Assign([property: Required] Guid? UnitId, [property: StringLength(2000)] string? Note);
     public sealed record Refuse([property: Required] NotAcceptedReason? Reason, [property: Required, StringLength(2000, MinimumLength = 1)] string Note);
     public sealed record Text([property: Required, StringLength(8000, MinimumLength = 1)] string Body);
+    public sealed record Waiver([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record ExtensionRequest([property: Required] int? WorkingDays, [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record Decision([property: Required] bool? Approved, [property: StringLength(2000)] string? Note);
     public sealed record Review([property: Required] bool? Accept, bool? Substantiated, [property: StringLength(2000)] string? Accountability, [property: StringLength(2000)] string? Note);
@@ -264,6 +265,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     private void NotifyOffice(Complaint c, string kind, string title) =>
         db.Notifications.Add(new Notification(null, Roles.OfficeStaff, null, kind, title, null, $"/Complaints/Detail/{c.Id}", $"{kind}:{c.Id}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime));
 
+    private void NotifyOfficeOfFlag(RepeatFlag f, string kind, string title) =>
+        db.Notifications.Add(new Notification(null, Roles.OfficeStaff, null, kind, title, null, "/Complaints/Repeats", $"{kind}:{f.Id}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime));
+
     /// <summary>CMP-7: the Office assigns (or reassigns after a return); the deadline comes from the calendar (CAL-2); CMP-9 is checked.</summary>
     public async Task<DateOnly> AssignAsync(Guid id, Assign r, ComplaintViewer by, CancellationToken ct)
     {
@@ -330,10 +334,19 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             db.RepeatFlags.Add(open);
             NotifyUnit(c, "complaint.repeat", $"本单位被重复投诉，请于 {open.ReportLastDay:yyyy-MM-dd} 前报送专项自查整改报告（CMP-9）。 Repeated complaints: file a special self-inspection report (CMP-9).");
         }
-        c.MarkRepeat(open.Id);
-        Event(c, "repeat", reason == RepeatReason.SameMatter
+        var text = reason == RepeatReason.SameMatter
             ? "同一事项被投诉 3 次以上，责成被投诉单位专项自查整改（CMP-9）。 Same matter 3+ times: self-inspection report required (CMP-9)."
-            : "一个月内多次被投诉，责成被投诉单位专项自查整改（CMP-9）。 Several complaints within a month: self-inspection report required (CMP-9).", false, ComplaintViewer.Public with { UserId = "system" });
+            : "一个月内多次被投诉，责成被投诉单位专项自查整改（CMP-9）。 Several complaints within a month: self-inspection report required (CMP-9).";
+        c.MarkRepeat(open.Id);
+        Event(c, "repeat", text, false, ComplaintViewer.Public with { UserId = "system" });
+        // The earlier complaints that made the repeat belong to the flag too, so the Office sees all of them on it; one
+        // that already belongs to a flag (filed, or this one) keeps it.
+        var grounds = ComplaintRules.RepeatGrounds(reason, c.MatterKey, c.ReceivedOn, others).Select(o => o.Id).ToList();
+        foreach (var earlier in await db.Complaints.Where(x => grounds.Contains(x.Id) && x.RepeatFlagId == null).OrderBy(x => x.Id).ToListAsync(ct))
+        {
+            earlier.MarkRepeat(open.Id);
+            Event(earlier, "repeat", text, false, ComplaintViewer.Public with { UserId = "system" });
+        }
     }
 
     /// <summary>CMP-6: not accepted, with the reason recorded and told to the complainant.</summary>
@@ -550,9 +563,11 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     public async Task SubmitReportAsync(Guid flagId, Text r, ComplaintViewer by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Problems.ValidateLengths(r); // the unit's page calls this too
         var f = await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct);
         if (f is null || by.UnitId is not { } u || u != f.UnitId) throw new NotFoundException("自查整改要求不存在。 No such flag for your unit.");
         f.Submit(r.Body.Trim(), time.GetUtcNow().UtcDateTime);
+        NotifyOfficeOfFlag(f, "complaint.repeat-report", "单位已报送专项自查整改报告，请审阅备案（CMP-9）。 A unit filed its special self-inspection report: review and file it.");
         await db.SaveChangesAsync(ct);
     }
 
@@ -562,6 +577,23 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         RequireOffice(by, "CMP-9");
         var f = await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct) ?? throw new NotFoundException("自查整改要求不存在。 No such flag.");
         f.File(by.UserId, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// CMP-9: the Office closes a flag without a report, with its reason (decision 011): the repeats are, say, one person's
+    /// resubmissions of one matter. The unit is told; the reason stays with the flag and in the audit log.
+    /// </summary>
+    public async Task WaiveReportAsync(Guid flagId, Waiver r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RequireOffice(by, "CMP-9");
+        Problems.ValidateLengths(r);
+        var f = await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct) ?? throw new NotFoundException("自查整改要求不存在。 No such flag.");
+        f.Waive(by.UserId, r.Reason ?? "", time.GetUtcNow().UtcDateTime);
+        db.Notifications.Add(new Notification(null, Roles.UnitLiaison, f.UnitId, "complaint.repeat-waived",
+            "效能办决定本次重复投诉无须报送专项自查整改报告（CMP-9）。 The Office decided no special self-inspection report is needed.",
+            f.WaivedReason, "/Complaints/Unit", $"complaint.repeat-waived:{f.Id}", time.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(ct);
     }
 }

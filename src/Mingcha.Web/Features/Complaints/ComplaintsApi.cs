@@ -55,6 +55,8 @@ public static class ComplaintsApi
         { await h.SubmitReportAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);
         g.MapPost("/repeat-flags/{id:guid}/file", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.FileReportAsync(id, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+        g.MapPost("/repeat-flags/{id:guid}/waive", async (Guid id, Complaints.Waiver r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        { await h.WaiveReportAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
 
         // CMP-6, CMP-7: the Office's acts.
         g.MapPost("/{id:guid}/assign", async (Guid id, Complaints.Assign r, Complaints h, HttpContext ctx, CancellationToken ct) =>
@@ -196,7 +198,10 @@ internal static class PublicIntake
     }
 }
 
-/// <summary>Reminders (CAL-2): to the unit 2 working days before its last day, and to the Office once a complaint is overdue.</summary>
+/// <summary>
+/// Reminders (CAL-2): to the unit 2 working days before its last day, and to the Office once a complaint is overdue; the same
+/// for the special self-inspection report a repeat flag asks for (CMP-9).
+/// </summary>
 public sealed class ComplaintReminders(CalendarService calendar) : IReminderSource
 {
     public const int DaysBefore = 2;
@@ -220,6 +225,24 @@ public sealed class ComplaintReminders(CalendarService calendar) : IReminderSour
                 yield return new Reminder(null, Roles.OfficeStaff, null, "complaint.overdue",
                     $"投诉逾期未答复：{c.Number}（期限 {c.LastDay:yyyy-MM-dd}），请催办（CMP-8）。 Complaint {c.Number} is overdue: urge the unit.",
                     null, $"/Complaints/Detail/{c.Id}", $"complaint.overdue:{c.Id}:{today:yyyy-MM-dd}");
+        }
+
+        // CMP-9: the special self-inspection report, due 10 working days after the flag.
+        var flags = await db.RepeatFlags.AsNoTracking().Where(f => f.FiledAt == null && f.SubmittedAt == null && f.ReportLastDay <= horizon)
+            .OrderBy(f => f.ReportLastDay).ThenBy(f => f.Id).Select(f => new { f.Id, f.UnitId, f.ReportLastDay }).Take(5000).ToListAsync(ct);
+        foreach (var f in flags)
+        {
+            int left;
+            try { left = cal.WorkingDaysLeft(today, f.ReportLastDay); }
+            catch (Mingcha.Domain.Calendar.CalendarYearMissingException) { continue; }
+            if (left is >= 1 and <= DaysBefore)
+                yield return new Reminder(null, Roles.UnitLiaison, f.UnitId, "complaint.repeat-reminder",
+                    $"专项自查整改报告须于 {f.ReportLastDay:yyyy-MM-dd} 前报送（剩 {left} 个工作日，CMP-9）。 File the special self-inspection report by {f.ReportLastDay:yyyy-MM-dd}.",
+                    null, "/Complaints/Unit", $"complaint.repeat-reminder:{f.Id}:{today:yyyy-MM-dd}");
+            else if (today > f.ReportLastDay)
+                yield return new Reminder(null, Roles.OfficeStaff, null, "complaint.repeat-overdue",
+                    $"单位逾期未报送专项自查整改报告（期限 {f.ReportLastDay:yyyy-MM-dd}，CMP-9），请督促。 A unit's special self-inspection report is overdue: urge it.",
+                    null, "/Complaints/Repeats", $"complaint.repeat-overdue:{f.Id}:{today:yyyy-MM-dd}");
         }
     }
 }
