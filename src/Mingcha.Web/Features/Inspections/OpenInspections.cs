@@ -93,12 +93,43 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
             if (item is null) continue;
             foreach (var unit in missing)
             {
-                db.OpenDeductions.Add(new OpenDeduction(unit, year, item, $"{year} 年第 {quarter} 季度未报送效能自查报告。", "SelfInspection", null, prefix + unit, "system", Now));
+                Post(new OpenDeduction(unit, year, item, $"{year} 年第 {quarter} 季度未报送效能自查报告。", "SelfInspection", null, prefix + unit, "system", Now));
                 charged++;
             }
             await db.SaveChangesAsync(ct);
         }
         return charged;
+    }
+
+    /// <summary>
+    /// EV-11: an open-inspection deduction is recorded and posted to the deduction ledger in the same save, so scoring
+    /// and the ledger pages see it (decision 018). The line points at the deduction, which points at its quarter or check.
+    /// </summary>
+    private void Post(OpenDeduction d)
+    {
+        db.OpenDeductions.Add(d);
+        db.DeductionLedger.Add(LedgerLine(d, Now));
+    }
+
+    private static Rectification.DeductionLedgerLine LedgerLine(OpenDeduction d, DateTime nowUtc)
+    {
+        var spotCheck = d.SourceType == "SpotCheck";
+        return new Rectification.DeductionLedgerLine(d.Year, d.UnitId, null, d.Points,
+            spotCheck ? Rectification.LedgerSource.SpotCheck : Rectification.LedgerSource.MissingReport, spotCheck ? "INS-4" : "INS-3",
+            $"{d.ItemCode} {d.ItemName}：{d.Reason}", null, null, null, null, d.RecordedBy, nowUtc, d.Id);
+    }
+
+    /// <summary>
+    /// EV-11: posts the open-inspection deductions the ledger does not hold yet — those recorded before migration 0018
+    /// (decision 018). The daily self-inspection job runs it; it finds nothing to do once they are all posted.
+    /// </summary>
+    public async Task<int> PostUnpostedAsync(CancellationToken ct)
+    {
+        var unposted = await db.OpenDeductions.Where(d => !db.DeductionLedger.Any(l => l.OpenDeductionId == d.Id))
+            .OrderBy(d => d.RecordedAt).ThenBy(d => d.Id).Take(5000).ToListAsync(ct);
+        foreach (var d in unposted) db.DeductionLedger.Add(LedgerLine(d, Now));
+        await db.SaveChangesAsync(ct);
+        return unposted.Count;
     }
 
     /// <summary>INS-4: a spot check item by item; each missing item or item without evidence costs 1 point (item P02).</summary>
@@ -127,7 +158,7 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
         foreach (var i in check.Items.Where(i => OpenInspectionRules.SpotCheckItemCosts(i.Present, i.EvidenceItemId is null ? 0 : 1)))
         {
             var reason = i.Present ? $"核查项“{i.Name}”缺乏佐证资料。" : $"核查项“{i.Name}”缺项。";
-            db.OpenDeductions.Add(new OpenDeduction(unit, year, item, reason, "SpotCheck", check.Id, $"P02:{check.Id}:{i.Number}", by.UserId() ?? "", Now));
+            Post(new OpenDeduction(unit, year, item, reason, "SpotCheck", check.Id, $"P02:{check.Id}:{i.Number}", by.UserId() ?? "", Now));
             deductions++;
         }
         await db.SaveChangesAsync(ct);
@@ -174,7 +205,9 @@ public sealed class SelfInspectionJob() : DailyJob(new TimeOnly(1, 30))
     public override async Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct)
     {
         var calendar = services.GetRequiredService<CalendarService>();
-        var charged = await services.GetRequiredService<OpenInspections>().ChargeMissingSelfInspectionsAsync(calendar.LocalDate(occurrenceUtc), ct);
-        return $"{charged} quarters charged";
+        var open = services.GetRequiredService<OpenInspections>();
+        var posted = await open.PostUnpostedAsync(ct);
+        var charged = await open.ChargeMissingSelfInspectionsAsync(calendar.LocalDate(occurrenceUtc), ct);
+        return posted == 0 ? $"{charged} quarters charged" : $"{charged} quarters charged; {posted} earlier deductions posted to the ledger";
     }
 }

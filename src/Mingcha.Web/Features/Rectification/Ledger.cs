@@ -25,7 +25,7 @@ public sealed class Ledger(MingchaDb db, TimeProvider time)
 
     internal static IQueryable<NoticeReads.LedgerLineDto> Project(IQueryable<DeductionLedgerLine> q) =>
         q.Select(l => new NoticeReads.LedgerLineDto(l.Id, l.Year, l.UnitId, l.SectionId, l.Points, l.Source, l.Basis, l.Description, l.FindingId, l.NoticeId,
-            l.OutcomeId, l.ReversesId, l.At));
+            l.OutcomeId, l.ReversesId, l.At, l.OpenDeductionId));
 
     private static void EnsureMaySee(RectificationViewer viewer, Guid unitId)
     {
@@ -61,6 +61,8 @@ public sealed class Ledger(MingchaDb db, TimeProvider time)
         viewer.RequireOffice("EV-11", "记录扣分决定");
         if (r.Source == LedgerSource.Finding)
             throw new FieldException("source", "问题扣分随整改通知书记入台账。 Findings' points enter the ledger with their notice.");
+        if (r.Source == LedgerSource.SpotCheck)
+            throw new FieldException("source", "明查核查扣分随核查记录记入台账（INS-4）。 Spot-check points enter the ledger with the spot check (INS-4).");
         var unitId = r.UnitId!.Value;
         if (!await db.Units.AnyAsync(u => u.Id == unitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
         if (r.SectionId is { } s && !await db.Sections.AnyAsync(x => x.Id == s && x.UnitId == unitId, ct))
@@ -77,6 +79,7 @@ public sealed class Ledger(MingchaDb db, TimeProvider time)
     {
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("EV-11", "冲销台账");
+        if (string.IsNullOrWhiteSpace(reason)) throw new FieldException("text", "请写明冲销理由。 Give the reason for the reversal.");
         var line = await db.DeductionLedger.AsNoTracking().FirstOrDefaultAsync(l => l.Id == lineId, ct) ?? throw new NotFoundException("台账行不存在。 No such ledger line.");
         if (line.Source == LedgerSource.Finding)
             throw new DomainRuleException("RCT-3", "问题扣分只能通过异议成立收回通知书冲销。 A finding's points are reversed only by an upheld objection.", 409);
@@ -108,11 +111,13 @@ public sealed class Ledger(MingchaDb db, TimeProvider time)
 }
 
 /// <summary>
-/// The ledger as the scoring module (issue 8) reads it: points lost by unit, and by section, in a period; and each
-/// notice's S4 result for the rectification score (EV-6). Lines count by the instant they were written.
+/// The ledger as the scoring module (issue 8) reads it: points lost by unit in a year (by the year each line is for: a
+/// quarter charged in January, or a December finding confirmed in January, counts in its own year), and by unit or
+/// section in a period of writing; and each notice's S4 result for the rectification score (EV-6).
 /// </summary>
 public interface IDeductionLedgerQuery
 {
+    Task<IReadOnlyList<PointsLost>> PointsLostInYearAsync(int year, Guid? unitId, CancellationToken ct);
     Task<IReadOnlyList<PointsLost>> PointsLostAsync(DateTime fromUtc, DateTime toUtc, Guid? unitId, CancellationToken ct);
     Task<IReadOnlyList<PointsLost>> PointsLostBySectionAsync(DateTime fromUtc, DateTime toUtc, Guid? unitId, CancellationToken ct);
     Task<IReadOnlyList<NoticeResult>> RectificationResultsAsync(int year, Guid? unitId, CancellationToken ct);
@@ -131,8 +136,18 @@ public sealed class DeductionLedgerQuery(MingchaDb db) : IDeductionLedgerQuery
     }
 
     public async Task<IReadOnlyList<PointsLost>> PointsLostAsync(DateTime fromUtc, DateTime toUtc, Guid? unitId, CancellationToken ct) =>
-        (await InAsync(fromUtc, toUtc, unitId, ct)).GroupBy(l => l.UnitId)
-            .Select(g => new PointsLost(g.Key, null, g.Sum(l => l.Points), g.Count())).OrderBy(p => p.UnitId).ToList();
+        ByUnit(await InAsync(fromUtc, toUtc, unitId, ct));
+
+    public async Task<IReadOnlyList<PointsLost>> PointsLostInYearAsync(int year, Guid? unitId, CancellationToken ct)
+    {
+        var q = db.DeductionLedger.AsNoTracking().Where(l => l.Year == year);
+        if (unitId is { } u) q = q.Where(l => l.UnitId == u);
+        return ByUnit(await q.ToListAsync(ct));
+    }
+
+    // Summed in decimal here: SQLite keeps decimals as text and cannot sum them exactly.
+    private static List<PointsLost> ByUnit(List<DeductionLedgerLine> lines) =>
+        lines.GroupBy(l => l.UnitId).Select(g => new PointsLost(g.Key, null, g.Sum(l => l.Points), g.Count())).OrderBy(p => p.UnitId).ToList();
 
     public async Task<IReadOnlyList<PointsLost>> PointsLostBySectionAsync(DateTime fromUtc, DateTime toUtc, Guid? unitId, CancellationToken ct) =>
         (await InAsync(fromUtc, toUtc, unitId, ct)).GroupBy(l => (l.UnitId, l.SectionId))

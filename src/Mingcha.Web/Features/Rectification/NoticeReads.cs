@@ -18,7 +18,7 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
     public sealed record ResponseLine(Guid Id, string Actions, string Measures, IReadOnlyList<Guid> EvidenceItemIds, DateTime FiledAt, bool? Accepted, string? VerificationNote, DateTime? VerifiedAt);
     public sealed record EscalationLine(EscalationKind Kind, EscalationStage Stage, DateOnly? LastDay, DateOnly Day, string Reason, DateTime At);
     public sealed record LedgerLineDto(Guid Id, int Year, Guid UnitId, Guid? SectionId, decimal Points, LedgerSource Source, string Basis, string Description,
-        Guid? FindingId, Guid? NoticeId, Guid? OutcomeId, Guid? ReversesId, DateTime At);
+        Guid? FindingId, Guid? NoticeId, Guid? OutcomeId, Guid? ReversesId, DateTime At, Guid? OpenDeductionId);
     public sealed record NoticeDetail(NoticeLine Notice, string RequiredAction, int WorkingDays, Guid? DocumentId, Guid? EvidenceCaseId, string? CloseNote, DateTime? ClosedAt,
         int Returns, RectificationResult Result, IReadOnlyList<FindingOnNotice> Findings, IReadOnlyList<ObjectionLine> Objections, IReadOnlyList<ResponseLine> Responses,
         IReadOnlyList<EscalationLine> Escalations, IReadOnlyList<LedgerLineDto> Ledger);

@@ -213,6 +213,8 @@ public enum LedgerSource
     MissingReport,
     /// <summary>A decision of the Office (INS-6 discretionary points, other).</summary>
     Decision,
+    /// <summary>A spot-check item missing or without evidence (INS-4), posted from its <c>OpenDeduction</c>.</summary>
+    SpotCheck,
 }
 
 /// <summary>
@@ -223,10 +225,11 @@ public sealed class DeductionLedgerLine : IAudited
 {
     private DeductionLedgerLine() { Basis = ""; Description = ""; By = ""; }
     public DeductionLedgerLine(int year, Guid unitId, Guid? sectionId, decimal points, LedgerSource source, string basis, string description,
-        Guid? findingId, Guid? noticeId, Guid? outcomeId, Guid? reversesId, string by, DateTime nowUtc)
+        Guid? findingId, Guid? noticeId, Guid? outcomeId, Guid? reversesId, string by, DateTime nowUtc, Guid? openDeductionId = null)
     {
         Id = Guid.CreateVersion7(); Year = year; UnitId = unitId; SectionId = sectionId; Points = points; Source = source; Basis = basis;
         Description = description; FindingId = findingId; NoticeId = noticeId; OutcomeId = outcomeId; ReversesId = reversesId; By = by; At = nowUtc;
+        OpenDeductionId = openDeductionId;
     }
     public Guid Id { get; private set; }
     public int Year { get; private set; }
@@ -242,6 +245,11 @@ public sealed class DeductionLedgerLine : IAudited
     public Guid? NoticeId { get; private set; }
     public Guid? OutcomeId { get; private set; }
     public Guid? ReversesId { get; private set; }
+    /// <summary>
+    /// The open-inspection deduction behind the line (INS-3 quarter without a report, INS-4 spot-check item), which
+    /// points in turn at the quarter or the spot check. Unique: each is posted once (migration 0018, decision 018).
+    /// </summary>
+    public Guid? OpenDeductionId { get; private set; }
     public string By { get; private set; }
     public DateTime At { get; private set; }
 }

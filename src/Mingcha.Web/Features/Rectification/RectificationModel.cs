@@ -74,6 +74,7 @@ public static class RectificationModel
             e.HasIndex(l => l.NoticeId);
             // A line is reversed at most once.
             e.HasIndex(l => l.ReversesId).IsUnique();
+            e.HasIndex(l => l.OpenDeductionId, "UX_DeductionLedger_OpenDeductionId").IsUnique();
             e.Property(l => l.Points).HasPrecision(9, 2);
             e.Property(l => l.Basis).HasMaxLength(32);
             e.Property(l => l.Description).HasMaxLength(2000);

@@ -43,9 +43,7 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
         if (unitId is { } u1) rq = rq.Where(r => r.UnitId == u1);
         var results = await rq.Select(r => new { r.ComputationId, r.UnitId, r.Total, r.Composite, r.Consequence }).ToListAsync(ct);
 
-        var from = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8);
-        var to = new DateTime(year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8);
-        var lost = (await ledger.PointsLostAsync(from, to, unitId, ct)).ToDictionary(p => p.UnitId);
+        var lost = (await ledger.PointsLostInYearAsync(year, unitId, ct)).ToDictionary(p => p.UnitId);
         var ineligible = (await outcomes.IneligibleUnitsAsync(year, ct)).ToHashSet();
         var explained = await explanations.ForYearAsync(year, ct);
         var units = results.Select(r => r.UnitId).Concat(lost.Keys).Distinct().ToList();

@@ -39,6 +39,19 @@ public sealed class LedgerModel(Ledger ledger, MingchaDb db, TimeProvider time, 
             Units = (await db.Units.AsNoTracking().OrderBy(x => x.Code).Take(2000).Select(x => new { x.Id, x.Name }).ToListAsync(ct)).Select(x => (x.Id, x.Name)).ToList();
     }
 
+    /// <summary>The lines a reversal may still be written for: not a finding's (RCT-3 reverses those), not reversed, not a reversal.</summary>
+    public bool MayReverse(NoticeReads.LedgerLineDto line) =>
+        IsOffice && line.Source != LedgerSource.Finding && line.ReversesId is null && !Lines.Any(x => x.ReversesId == line.Id);
+
+    public async Task<IActionResult> OnPostReverseAsync(Guid lineId, string? reason, CancellationToken ct)
+    {
+        Year ??= time.GetUtcNow().Year;
+        if (await TryAsync("reverse", () => ledger.ReverseAsync(lineId, reason?.Trim() ?? "", User, ct)))
+            return Done(Text["已冲销。"], new { Year, UnitId });
+        await OnGetAsync(ct);
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostDecideAsync(CancellationToken ct)
     {
         Year ??= time.GetUtcNow().Year;
