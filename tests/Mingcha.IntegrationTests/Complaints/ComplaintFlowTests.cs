@@ -320,6 +320,48 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
     }
 
     [Fact]
+    [Trait("Rule", "CMP-10")]
+    [Trait("Rule", "SEC-2")]
+    public async Task Trends_AreReportedToEachUnitComplainedOf_WithItsOwnFigures_AndALiaisonSeesOnlyTheirUnits()
+    {
+        var kit = await KitAsync();
+        var (twice, _) = await kit.UnitAsync("趋势甲局");
+        var (once, _) = await kit.UnitAsync("趋势乙局");
+        var (unforwarded, _) = await kit.UnitAsync("趋势丙局");
+        foreach (var (unit, type, phone) in new[] { (twice, "BuckPassing", "13600000001"), (twice, "SlowHandling", "13600000002"), (once, "BuckPassing", "13600000003") })
+            await kit.AssignAsync((await kit.FileAsync(ComplaintKit.Body(unit, matter: "趋势" + phone, type: type, phone: phone))).Id);
+        await kit.FileAsync(ComplaintKit.Body(unforwarded, matter: "尚未转办", phone: "13600000004")); // received, not yet forwarded (CMP-7)
+
+        // A liaison reads their own unit's trends, whatever unit they ask for.
+        var liaison = await kit.LiaisonAsync(twice);
+        var own = await ComplaintKit.JsonAsync(liaison, $"/api/v1/complaints/trends?from=2026-11-01&to=2026-11-30&unitId={once}");
+        Assert.Equal(2, own.GetProperty("total").GetInt32());
+        Assert.Equal([twice.ToString()], own.GetProperty("byUnit").EnumerateArray().Select(x => x.GetProperty("key").GetString()));
+        var hidden = await ComplaintKit.JsonAsync(await kit.LiaisonAsync(unforwarded), "/api/v1/complaints/trends?from=2026-11-01&to=2026-11-30");
+        Assert.Equal(0, hidden.GetProperty("total").GetInt32());
+
+        // Only the Office reports, with valid dates.
+        await (await liaison.PostJsonAsync("/api/v1/complaints/trends/report", new { from = "2026-11-01", to = "2026-11-30" })).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await kit.Office.PostJsonAsync("/api/v1/complaints/trends/report", new { from = "2026-12-01", to = "2026-11-30" })).ExpectFieldErrorAsync("from");
+        await (await kit.Office.PostJsonAsync("/api/v1/complaints/trends/report", new { from = "2026-11-01", to = "2026-11-30", note = new string('注', 2001) })).ExpectFieldErrorAsync("note");
+        Assert.False(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "complaint.trends")));
+
+        const string note = "推诿扯皮问题较集中，请对照整改。";
+        var sent = await (await kit.Office.PostJsonAsync("/api/v1/complaints/trends/report", new { from = "2026-11-01", to = "2026-11-30", note })).ReadAsync<System.Text.Json.JsonElement>(HttpStatusCode.OK);
+        Assert.True(sent.GetProperty("units").GetInt32() >= 2);
+        var told = await app.WithDbAsync(db => db.Notifications.AsNoTracking().Where(n => n.Kind == "complaint.trends").ToListAsync());
+        var toTwice = Assert.Single(told, n => n.UnitId == twice);
+        Assert.Equal(Roles.UnitLiaison, toTwice.Role);
+        Assert.Contains("本单位 2 件", toTwice.Body, StringComparison.Ordinal);
+        Assert.Contains("推诿扯皮 1", toTwice.Body, StringComparison.Ordinal);
+        Assert.Contains(note, toTwice.Body, StringComparison.Ordinal);
+        Assert.Contains("本单位 1 件", Assert.Single(told, n => n.UnitId == once).Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(told, n => n.UnitId == unforwarded);
+        Assert.DoesNotContain(told, n => n.Body!.Contains("趋势甲局", StringComparison.Ordinal) || n.Body!.Contains("趋势乙局", StringComparison.Ordinal));
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "complaint.trends-report" && a.EntityKey == "2026-11-01..2026-11-30")));
+    }
+
+    [Fact]
     [Trait("Rule", "CMP-6")]
     [Trait("Rule", "CMP-5")]
     public async Task Intake_ShowsLikelyDuplicates_ARefusalIsToldWithItsReason_AndAnonymousIsASuggestion()

@@ -122,9 +122,11 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         var stranger = await kit.LiaisonAsync(other);
         await (await stranger.GetAsync($"/Complaints/Detail/{filed.Id}")).ExpectAsync(HttpStatusCode.NotFound);
         Assert.DoesNotContain(filed.Number, await stranger.GetStringAsync("/Complaints/Unit"), StringComparison.Ordinal);
-        var leaderTrends = await (await app.ClientAsAsync(Roles.UnitLiaison, unit)).GetAsync("/Complaints/Trends");
-        Assert.NotEqual(HttpStatusCode.OK, leaderTrends.StatusCode);
-        await (await kit.Office.GetAsync("/Complaints/Trends")).ExpectAsync(HttpStatusCode.OK);
+        // CMP-10: a liaison's trends page holds their own unit's figures, and no Office form.
+        var ownTrends = WebUtility.HtmlDecode(await (await app.ClientAsAsync(Roles.UnitLiaison, unit)).GetStringAsync("/Complaints/Trends"));
+        Assert.DoesNotContain("他局", ownTrends, StringComparison.Ordinal);
+        Assert.DoesNotContain("trend-report", ownTrends, StringComparison.Ordinal);
+        Assert.Contains("trend-report", await kit.Office.GetStringAsync("/Complaints/Trends"), StringComparison.Ordinal);
     }
 
     [Fact]

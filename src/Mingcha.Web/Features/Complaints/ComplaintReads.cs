@@ -248,8 +248,21 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         return rows.ToLookup(r => r.Flag, r => (r.Id, r.Number));
     }
 
-    /// <summary>CMP-10: counts by type, unit, channel and month of receipt (complaints and suggestions, not those refused).</summary>
-    public async Task<Trends> TrendsAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
+    /// <summary>
+    /// CMP-10: counts by type, unit, channel and month of receipt (complaints and suggestions, not those refused), as a
+    /// viewer sees them: the Office and leaders all units (or one, <paramref name="unitId"/>); a liaison only
+    /// their own unit, and only the complaints forwarded to it (SEC-2, CMP-7).
+    /// </summary>
+    public Task<Trends> TrendsAsync(DateOnly? from, DateOnly? to, ComplaintViewer viewer, Guid? unitId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        return viewer.SeesAll ? TrendsCoreAsync(from, to, unitId, false, ct) : TrendsCoreAsync(from, to, viewer.UnitId ?? Guid.Empty, true, ct);
+    }
+
+    /// <summary>One unit's trends as the unit may see them (forwarded complaints only), for the Office's report to it.</summary>
+    internal Task<Trends> UnitTrendsAsync(DateOnly from, DateOnly to, Guid unitId, CancellationToken ct) => TrendsCoreAsync(from, to, unitId, true, ct);
+
+    private async Task<Trends> TrendsCoreAsync(DateOnly? from, DateOnly? to, Guid? unitId, bool forwardedOnly, CancellationToken ct)
     {
         var end = to ?? calendar.Today;
         if (end.Year is < 2000 or > 2100) throw new FieldException("to", "截止日期应在 2000 至 2100 年之间。 'to' is in 2000 to 2100.");
@@ -257,6 +270,8 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         if (start.Year < 2000) throw new FieldException("from", "起始日期应在 2000 年之后。 'from' is in 2000 or later.");
         if (start > end) throw new FieldException("from", "起始日期晚于截止日期。 'from' is after 'to'.");
         var q = db.Complaints.AsNoTracking().Where(c => c.ReceivedOn >= start && c.ReceivedOn <= end && c.Status != ComplaintStatus.NotAccepted);
+        if (unitId is { } only) q = q.Where(c => c.UnitId == only);
+        if (forwardedOnly) q = q.Where(c => !ComplaintViewer.NotForwarded.Contains(c.Status));
         var byType = await q.GroupBy(c => c.Type).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         var byChannel = await q.GroupBy(c => c.Channel).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
         var byUnit = await q.GroupBy(c => c.UnitId).Select(g => new { g.Key, N = g.Count() }).OrderByDescending(x => x.N).ThenBy(x => x.Key).Take(20).ToListAsync(ct);

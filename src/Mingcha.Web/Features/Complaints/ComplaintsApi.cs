@@ -14,6 +14,7 @@ public static class ComplaintsApi
     {
         services.AddScoped<Complaints>();
         services.AddScoped<ComplaintReads>();
+        services.AddScoped<TrendReports>();
         services.AddScoped<ComplaintEvidence>();
         services.Configure<ComplaintEvidenceOptions>(configuration.GetSection(ComplaintEvidenceOptions.Section));
         services.AddScoped<IReminderSource, ComplaintReminders>();
@@ -49,7 +50,10 @@ public static class ComplaintsApi
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "complaints.xlsx")).RequireAuthorization(read);
         g.MapGet("/{id:guid}", (Guid id, ComplaintReads h, HttpContext ctx, CancellationToken ct) => h.GetAsync(ComplaintViewer.Of(ctx.User), id, ct)).RequireAuthorization(read);
         g.MapGet("/accountability", (ComplaintReads h, CancellationToken ct) => h.TriggersAsync(ct)).RequireAuthorization(office);
-        g.MapGet("/trends", (DateOnly? from, DateOnly? to, ComplaintReads h, CancellationToken ct) => h.TrendsAsync(from, to, ct)).RequireAuthorization(office);
+        g.MapGet("/trends", (DateOnly? from, DateOnly? to, Guid? unitId, ComplaintReads h, HttpContext ctx, CancellationToken ct) =>
+            h.TrendsAsync(from, to, ComplaintViewer.Of(ctx.User), unitId, ct)).RequireAuthorization(read);
+        g.MapPost("/trends/report", async (TrendReports.Report r, TrendReports h, HttpContext ctx, CancellationToken ct) =>
+            Results.Ok(await h.SendAsync(r, ComplaintViewer.Of(ctx.User), ct))).RequireAuthorization(office);
         g.MapGet("/repeat-flags", (ComplaintReads h, HttpContext ctx, CancellationToken ct) => h.FlagsAsync(ComplaintViewer.Of(ctx.User), ct)).RequireAuthorization(read);
         g.MapPost("/repeat-flags/{id:guid}/report", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.SubmitReportAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);
