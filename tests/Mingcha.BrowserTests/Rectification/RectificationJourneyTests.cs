@@ -77,9 +77,15 @@ public sealed class RectificationJourneyTests(BrowserApp app) : IClassFixture<Br
 
         await noticePage.AnswerAsync("已对当事人批评教育并调整排班。", "全系统开展离岗告示制度自查。", EvidenceFile("整改报告.pdf"));
         await Assertions.Expect(page.Locator("#notice-summary")).ToHaveAttributeAsync("data-status", "Answered");
+        await Assertions.Expect(page.Locator("#history .response-evidence")).ToContainTextAsync("证据 1 件");
 
         // The page fits a phone: nothing wider than the viewport.
         var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(width <= 400, $"page is {width}px wide on a 390px phone");
+
+        // The objection's evidence opens from the history, in the notice's evidence case.
+        await page.Locator("#history .objection-evidence").ClickAsync();
+        await Assertions.Expect(page.Locator("#evidence-items")).ToContainTextAsync("签到记录.pdf");
+        await Assertions.Expect(page.Locator("#evidence-items")).ToContainTextAsync("整改报告.pdf");
     }
 }

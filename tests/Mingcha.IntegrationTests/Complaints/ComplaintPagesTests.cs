@@ -130,6 +130,50 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
     }
 
     [Fact]
+    [Trait("Rule", "CMP-10")]
+    [Trait("Rule", "CMP-2")]
+    public async Task DetailPage_LetsTheOfficeOpenAnEvidenceCase_AndMakeTheComplaintAClue_AndTheListExportsWhatItShows()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (unit, section) = await kit.UnitAsync("线索局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, matter: "线索事项"));
+        var admin = new Mingcha.IntegrationTests.Inspections.InspectionKit(app, await app.ClientAsAsync(Roles.OfficeAdmin));
+        var round = await admin.RoundAsync(2026, "Covert", teamId: await admin.TeamAsync(await admin.ApprovedSupervisorAsync()));
+        var page = $"/Complaints/Detail/{filed.Id}";
+
+        Assert.Contains("evidence-case-form", await kit.Office.GetStringAsync(page), StringComparison.Ordinal);
+        await kit.Office.PostFormAsync(page, "EvidenceCase", []);
+        var caseId = await app.WithDbAsync(db => db.Complaints.Where(c => c.Id == filed.Id).Select(c => c.EvidenceCaseId).SingleAsync());
+        Assert.NotNull(caseId);
+        var after = await kit.Office.GetStringAsync(page);
+        Assert.DoesNotContain("evidence-case-form", after, StringComparison.Ordinal);
+        Assert.Contains($"/Evidence/Case/{caseId}", after, StringComparison.Ordinal);
+
+        // A clue needs a round; then the unit's window is a target of it, and the form is gone.
+        var none = await kit.Office.PostFormAsync(page, "Clue", []);
+        Assert.Contains("检查轮次", WebUtility.HtmlDecode(await none.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains(round.ToString(), after, StringComparison.Ordinal);
+        await kit.Office.PostFormAsync(page, "Clue", new() { ["roundId"] = round.ToString() });
+        Assert.Equal([section], await app.WithDbAsync(db => db.RoundTargets.Where(t => t.RoundId == round).Select(t => t.SectionId).ToListAsync()));
+        Assert.DoesNotContain("clue-form", await kit.Office.GetStringAsync(page), StringComparison.Ordinal);
+
+        // The unit's liaison sees neither form, nor the round (a planned covert visit stays hidden).
+        await kit.AssignAsync(filed.Id);
+        var unitPage = await (await kit.LiaisonAsync(unit)).GetStringAsync(page);
+        Assert.DoesNotContain("clue-form", unitPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(round.ToString(), unitPage, StringComparison.Ordinal);
+
+        // The list's export link carries its filter and gives a workbook of the rows it shows.
+        var list = await kit.Office.GetStringAsync($"/Complaints?unitId={unit}");
+        var href = WebUtility.HtmlDecode(Regex.Match(list, "id=\"export-xlsx\" href=\"([^\"]+)\"").Groups[1].Value);
+        Assert.Contains($"unitId={unit}", href, StringComparison.Ordinal);
+        var xlsx = await kit.Office.GetAsync(href);
+        await xlsx.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     [Trait("Rule", "CMP-9")]
     [Trait("Rule", "SEC-2")]
     public async Task RepeatsPage_ShowsTheOfficeEachFlagWithItsComplaints_FilesAReport_AndAWaiverWantsAReason_ALiaisonSeesOnlyTheirOwn()

@@ -17,6 +17,8 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
     public ComplaintViewer Viewer { get; private set; } = ComplaintViewer.Public;
     public IReadOnlyList<FileModel.UnitOption> Units { get; private set; } = [];
     public C.Revealed? Revealed { get; private set; }
+    /// <summary>The rounds not yet closed, for making the complaint a clue (CMP-10); the Office's only.</summary>
+    public IReadOnlyList<(Guid Id, string Label)> Rounds { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await ShowAsync(id, ct);
 
@@ -26,7 +28,13 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
         try { Item = await reads.GetAsync(Viewer, id, ct); }
         catch (NotFoundException) { return NotFound(); }
         if (Viewer.IsOffice)
+        {
             Units = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new FileModel.UnitOption(u.Id, u.Name)).Take(2000).ToListAsync(ct);
+            if (Item.ClueRoundId is null)
+                Rounds = (await db.InspectionRounds.AsNoTracking().Where(r => r.Status != Features.Inspections.RoundStatus.Closed)
+                        .OrderByDescending(r => r.Year).ThenBy(r => r.StartsOn).Take(200).Select(r => new { r.Id, r.Year, r.Title, r.Kind }).ToListAsync(ct))
+                    .Select(r => (r.Id, $"{r.Year} {r.Title}（{(r.Kind == Features.Inspections.InspectionKind.Covert ? Text["暗访"] : Text["明查"])}）")).ToList();
+        }
         return Page();
     }
 
@@ -57,6 +65,12 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
         ActAsync(id, "return", v => complaints.ReturnAsync(id, new C.Text(Required(note)), v, ct), Text["已退回效能办。"], ct);
     public Task<IActionResult> OnPostExtensionAsync(Guid id, int days, string? reason, CancellationToken ct) =>
         ActAsync(id, "extension-request", v => complaints.RequestExtensionAsync(id, new C.ExtensionRequest(days, Required(reason)), v, ct), Text["已提交延期申请。"], ct);
+
+    public Task<IActionResult> OnPostClueAsync(Guid id, Guid? roundId, CancellationToken ct) =>
+        ActAsync(id, "clue", v => complaints.ClueAsync(id, new C.Clue(roundId ?? throw new FieldException("roundId", Text["请选择检查轮次。"]), null), v, ct),
+            Text["已作为线索列入检查对象。"], ct);
+    public Task<IActionResult> OnPostEvidenceCaseAsync(Guid id, CancellationToken ct) =>
+        ActAsync(id, "evidence-case", _ => complaints.EvidenceCaseAsync(id, User, ct), Text["已建立证据案卷，可上传证据文件。"], ct);
 
     /// <summary>SEC-4: the full details, shown once on this page and logged.</summary>
     public async Task<IActionResult> OnPostRevealAsync(Guid id, CancellationToken ct)

@@ -17,6 +17,12 @@ public sealed class IndexModel(MingchaDb db, ComplaintReads reads, Features.Comp
     [BindProperty(SupportsGet = true)] public ComplaintType? Type { get; set; }
     [BindProperty(SupportsGet = true)] public ComplaintChannel? Channel { get; set; }
     [BindProperty(SupportsGet = true)] public bool Overdue { get; set; }
+
+    /// <summary>The export of what the list shows: the filters that are set, and only those (the API refuses an empty value).</summary>
+    public string ExportHref => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/api/v1/complaints/export.xlsx", new Dictionary<string, string?>
+    {
+        ["status"] = Status?.ToString(), ["unitId"] = UnitId?.ToString(), ["type"] = Type?.ToString(), ["channel"] = Channel?.ToString(), ["overdue"] = Overdue ? "true" : null,
+    }.Where(kv => kv.Value is not null));
     [BindProperty(SupportsGet = true)] public string? After { get; set; }
 
     public ComplaintReads.Page Result { get; private set; } = new([], null);
