@@ -128,6 +128,59 @@ public sealed class RaceRulesTests(BareMingchaApp app) : IClassFixture<BareMingc
         Assert.All(marks, m => Assert.Equal((flag, 1), (m.RepeatFlagId!.Value, m.Assignments)));
     }
 
+    /// <summary>A fresh unit with one finding the Office confirmed, ready to go on a notice.</summary>
+    private async Task<(HttpClient Office, Mingcha.IntegrationTests.Rectification.RectificationKit.Case Case)> ConfirmedFindingAsync()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new Mingcha.IntegrationTests.Rectification.RectificationKit(app, office);
+        var c = await kit.CaseAsync(findings: 1);
+        await kit.ConfirmAsync([.. c.Findings]);
+        return (office, c);
+    }
+
+    [Fact]
+    [Trait("Rule", "RCT-2")]
+    public async Task OneFinding_IssuedOnSixNoticesAtOnce_IsOnOneNotice_TheOthersGet409AndLeaveNothing()
+    {
+        var (office, c) = await ConfirmedFindingAsync();
+        var documentsBefore = await app.WithDbAsync(db => db.OfficialDocuments.CountAsync());
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => office.PostJsonAsync("/api/v1/rectification/notices",
+            new { unitId = c.UnitId, findingIds = c.Findings, requiredAction = "立即整改。" })));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        foreach (var a in answers.Where(a => a.StatusCode != HttpStatusCode.Created)) await a.ExpectRuleAsync(HttpStatusCode.Conflict, "RCT-2");
+        var finding = c.Findings[0];
+        Assert.Equal(1, await app.WithDbAsync(db => db.NoticeFindings.CountAsync(nf => nf.FindingId == finding)));
+        Assert.Equal(1, await app.WithDbAsync(db => db.RectificationNotices.CountAsync(n => n.UnitId == c.UnitId)));
+        Assert.Equal(1, await app.WithDbAsync(db => db.DeductionLedger.CountAsync(l => l.FindingId == finding)));
+        Assert.Equal(documentsBefore + 1, await app.WithDbAsync(db => db.OfficialDocuments.CountAsync())); // no numbered document for a notice that lost
+        var claim = await app.WithDbAsync(db => db.FindingClaims.SingleAsync(x => x.FindingId == finding));
+        Assert.True(await app.WithDbAsync(db => db.RectificationNotices.AnyAsync(n => n.Id == claim.NoticeId)));
+    }
+
+    [Fact]
+    [Trait("Rule", "RCT-2")]
+    public async Task AClaimWhoseNoticeNeverCame_HoldsTheFindingForTenMinutes_ThenGivesWay()
+    {
+        var (office, c) = await ConfirmedFindingAsync();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        // What an instance that died between the claim and the notice's save leaves behind.
+        await app.WithDbAsync(async db =>
+        {
+            db.FindingClaims.Add(new Mingcha.Web.Features.Rectification.FindingClaim(c.Findings[0], Guid.NewGuid(), now.AddMinutes(-2)));
+            return await db.SaveChangesAsync();
+        });
+        var body = new { unitId = c.UnitId, findingIds = c.Findings, requiredAction = "立即整改。" };
+        await (await office.PostJsonAsync("/api/v1/rectification/notices", body)).ExpectRuleAsync(HttpStatusCode.Conflict, "RCT-2");
+        Assert.False(await app.WithDbAsync(db => db.RectificationNotices.AnyAsync(n => n.UnitId == c.UnitId)));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(9));
+        office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        await (await office.PostJsonAsync("/api/v1/rectification/notices", body)).ReadAsync<Created>(HttpStatusCode.Created);
+        Assert.Equal(1, await app.WithDbAsync(db => db.RectificationNotices.CountAsync(n => n.UnitId == c.UnitId)));
+    }
+
     [Fact]
     [Trait("Rule", "ORG-4")]
     [Trait("Rule", "CMP-9")]

@@ -105,22 +105,66 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         var deadline = await calendar.DeadlineAsync(today, workingDays, ct); // CAL-3 refuses a missing year
         var objection = RectificationRules.ObjectionDeadline(await calendar.GetAsync(ct), today);
 
+        var title = string.IsNullOrWhiteSpace(r.Title) ? $"关于{unit.Name}整改明查暗访发现问题的通知" : r.Title.Trim();
+        var notice = new RectificationNotice(unitId, today.Year, title, r.RequiredAction.Trim(), workingDays, today, deadline.LastDay, objection.LastDay, viewer.UserId, now);
+        // The findings are this notice's before anything else is written: of two notices issued at once, one gets them.
+        await ClaimAsync(ids, notice.Id, now, ct);
+        try
+        {
+            return await IssueClaimedAsync(notice, unit.Name, findings, deadline.LastDay, objection.LastDay, viewer, by, ct);
+        }
+        catch
+        {
+            // Not issued: the claims go, so the findings may be issued again. (Issued, and only telling the unit failed:
+            // the claims stay with the notice.)
+            db.ChangeTracker.Clear(); // what the failed save left tracked is not to be written
+            if (!await db.RectificationNotices.AnyAsync(n => n.Id == notice.Id, CancellationToken.None))
+                await db.FindingClaims.Where(c => c.NoticeId == notice.Id).ExecuteDeleteAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// RCT-2: claims the findings for the notice, or refuses (409) when another notice took one meanwhile. A claim whose
+    /// notice never came (a crash between the claim and the notice's save) is stale after ten minutes and gives way.
+    /// </summary>
+    private async Task ClaimAsync(List<Guid> findingIds, Guid noticeId, DateTime now, CancellationToken ct)
+    {
+        var staleBefore = now.AddMinutes(-10);
+        var stale = await db.FindingClaims.Where(c => findingIds.Contains(c.FindingId) && c.ClaimedAt < staleBefore && !db.RectificationNotices.Any(n => n.Id == c.NoticeId))
+            .ToListAsync(ct);
+        db.FindingClaims.RemoveRange(stale);
+        var claims = findingIds.Select(f => new FindingClaim(f, noticeId, now)).ToList();
+        db.FindingClaims.AddRange(claims);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            throw new DomainRuleException("RCT-2", "问题已被同时下发的另一份整改通知书列入，不能再次下发。 Another notice issued at the same moment already lists a finding.", 409);
+        }
+    }
+
+    private async Task<Created> IssueClaimedAsync(RectificationNotice notice, string unitName, List<Finding> findings, DateOnly lastDay, DateOnly objectionLastDay,
+        RectificationViewer viewer, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var (unitId, title, workingDays, now) = (notice.UnitId, notice.Title, notice.WorkingDays, time.GetUtcNow().UtcDateTime);
         // INS-9, RCT-1: the unit learns of the findings now; visits whose findings were not sent yet are sent (all their findings reviewed).
         var visitIds = findings.Select(f => f.VisitId).Distinct().ToList();
         var unsent = await db.Visits.AsNoTracking().Where(v => visitIds.Contains(v.Id) && v.FindingsSentAt == null).Select(v => v.Id).ToListAsync(ct);
         foreach (var v in unsent) await visits.SendFindingsAsync(v, by, ct);
 
-        var title = string.IsNullOrWhiteSpace(r.Title) ? $"关于{unit.Name}整改明查暗访发现问题的通知" : r.Title.Trim();
-        var notice = new RectificationNotice(unitId, today.Year, title, r.RequiredAction.Trim(), workingDays, today, deadline.LastDay, objection.LastDay, viewer.UserId, now);
         foreach (var f in findings) notice.Findings.Add(new NoticeFinding(notice.Id, f.Id));
 
-        var @case = await cases.OpenAsync(new EvidenceCases.OpenCase(EvidenceCaseKind.Rectification, Limit($"整改通知书 {unit.Name} {title}", 200), unitId, null,
+        var @case = await cases.OpenAsync(new EvidenceCases.OpenCase(EvidenceCaseKind.Rectification, Limit($"整改通知书 {unitName} {title}", 200), unitId, null,
             nameof(RectificationNotice), notice.Id), by, ct);
         await cases.ReleaseAsync(@case.Id, by, ct); // the unit uploads its evidence here (EVD-3)
         notice.AttachCase(@case.Id);
 
-        var doc = await documents.IssueNoticeAsync(new NoticeDocument(notice.Id, unit.Name, title, notice.RequiredAction, workingDays, deadline.LastDay,
-            objection.LastDay, findings.OrderBy(f => f.RecordedAt).Select(f => new NoticeDocumentFinding(f.ItemCode, f.ItemName, f.Description, f.Points)).ToList(),
+        var doc = await documents.IssueNoticeAsync(new NoticeDocument(notice.Id, unitName, title, notice.RequiredAction, workingDays, lastDay,
+            objectionLastDay, findings.OrderBy(f => f.RecordedAt).Select(f => new NoticeDocumentFinding(f.ItemCode, f.ItemName, f.Description, f.Points)).ToList(),
             unitId, @case.Id), by, ct);
         if (doc is not null) notice.AttachDocument(doc.Id, doc.Number, @case.Id);
 
@@ -129,14 +173,14 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
             db.DeductionLedger.Add(new DeductionLedgerLine(f.Year, f.UnitId, f.SectionId, f.Points, LedgerSource.Finding, LedgerBasis.Of(f.Group, f.ItemCode),
                 Limit($"{f.ItemCode} {f.ItemName}：{f.Description}", 2000), f.Id, notice.Id, null, null, viewer.UserId, now));
         db.Audit(new AuditEvent("notice.issue", nameof(RectificationNotice), notice.Id.ToString(), null,
-            $"{notice.DocumentNumber ?? "-"} unit {unitId} findings {findings.Count} until {deadline.LastDay:yyyy-MM-dd}"));
+            $"{notice.DocumentNumber ?? "-"} unit {unitId} findings {findings.Count} until {lastDay:yyyy-MM-dd}"));
         await db.SaveChangesAsync(ct);
 
         await notifier.NotifyUnitAsync(unitId, "notice.issued",
-            $"整改通知书 {notice.DocumentNumber ?? title}：请于 {deadline.LastDay:yyyy-MM-dd} 前整改并反馈。 Rectification notice: answer by {deadline.LastDay:yyyy-MM-dd}.",
-            $"{title}\n要求：{notice.RequiredAction}\n异议期至 {objection.LastDay:yyyy-MM-dd}（RCT-3）。",
+            $"整改通知书 {notice.DocumentNumber ?? title}：请于 {lastDay:yyyy-MM-dd} 前整改并反馈。 Rectification notice: answer by {lastDay:yyyy-MM-dd}.",
+            $"{title}\n要求：{notice.RequiredAction}\n异议期至 {objectionLastDay:yyyy-MM-dd}（RCT-3）。",
             $"/Rectification/Notice/{notice.Id}", $"notice.issued:{notice.Id}", ct);
-        return new Created(notice.Id, notice.DocumentNumber, deadline.LastDay, objection.LastDay);
+        return new Created(notice.Id, notice.DocumentNumber, lastDay, objectionLastDay);
     }
 
     /// <summary>The notice for an act of the unit: its own unit's only (SEC-2; anything else is "not found").</summary>

@@ -126,6 +126,20 @@ public sealed class NoticeFinding
     public Guid FindingId { get; private set; }
 }
 
+/// <summary>
+/// RCT-2: the one notice a finding is claimed for. Its key is the finding, so the database lets one notice at a time
+/// take a finding, even when two are issued at the same instant (decision 019). Written first, before the notice's case
+/// and document, and taken back if the issue fails; a claim whose notice never came is stale after ten minutes.
+/// </summary>
+public sealed class FindingClaim
+{
+    private FindingClaim() { }
+    public FindingClaim(Guid findingId, Guid noticeId, DateTime nowUtc) { FindingId = findingId; NoticeId = noticeId; ClaimedAt = nowUtc; }
+    public Guid FindingId { get; private set; }
+    public Guid NoticeId { get; private set; }
+    public DateTime ClaimedAt { get; private set; }
+}
+
 /// <summary>RCT-3: the unit's objection with its evidence, and the Office's decision with reasons.</summary>
 public sealed class NoticeObjection : IAudited
 {

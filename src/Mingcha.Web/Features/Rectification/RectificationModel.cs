@@ -34,6 +34,11 @@ public static class RectificationModel
             e.HasIndex(f => f.FindingId);
             e.HasOne<Finding>().WithMany().HasForeignKey(f => f.FindingId).OnDelete(DeleteBehavior.Restrict);
         });
+        builder.Entity<FindingClaim>(e =>
+        {
+            e.HasKey(c => c.FindingId);
+            e.HasIndex(c => c.NoticeId);
+        });
         builder.Entity<NoticeObjection>(e =>
         {
             e.HasIndex(o => o.NoticeId);
