@@ -135,8 +135,8 @@ public static class ComplaintRules
     public static ComplaintKind KindOf(bool anonymous, bool hasInterest) => anonymous || !hasInterest ? ComplaintKind.Suggestion : ComplaintKind.Complaint;
 
     /// <summary>
-    /// CMP-7, CAL-2: the unit's last day to answer. The first unit counts from the day the complaint was received; a unit it is
-    /// reassigned to counts afresh from the day of reassignment (decision 011).
+    /// CMP-7, CAL-2: the unit's last day to answer: 10 working days after the day it receives the transfer (S1 art. 10.1,
+    /// "接到投诉转办件后10个工作日内"), so from each assignment, the first or a later one (decision 011 as amended).
     /// </summary>
     public static DateOnly AnswerLastDay(WorkingCalendar calendar, DateOnly startDay)
     {

@@ -153,12 +153,28 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
     [Fact]
     [Trait("Rule", "CMP-7")]
     [Trait("Rule", "CAL-2")]
+    public async Task AnswerPeriod_CountsFromTheDayTheUnitReceivesTheTransfer_NotFromTheComplaintsReceipt()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        // Received Monday 9 November, assigned Monday 16 November: the unit has until 30 November (S1 art. 10.1,
+        // "接到投诉转办件后10个工作日内"), not 23 November.
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, receivedAt: "2026-11-09T01:30:00Z"));
+        Assert.Equal(new DateOnly(2026, 11, 30), await kit.AssignAsync(filed.Id));
+        var liaison = await kit.LiaisonAsync(unit);
+        Assert.Equal(11, (await kit.DetailAsync(filed.Id, liaison)).GetProperty("workingDaysLeft").GetInt32()); // counting today
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "CAL-2")]
     public async Task Deadline_OnTheWeekendAfterAFridayLastDay_IsShownOverdue()
     {
         var kit = await KitAsync();
         var (unit, _) = await kit.UnitAsync();
-        var filed = await kit.FileAsync(ComplaintKit.Body(unit, receivedAt: "2026-11-13T01:30:00Z")); // Friday 13 November
-        Assert.Equal(new DateOnly(2026, 11, 27), await kit.AssignAsync(filed.Id)); // ten working days: Friday 27 November
+        await kit.AtAsync(new DateTimeOffset(2026, 11, 13, 2, 0, 0, TimeSpan.Zero)); // Friday 13 November
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, receivedAt: "2026-11-13T01:30:00Z"));
+        Assert.Equal(new DateOnly(2026, 11, 27), await kit.AssignAsync(filed.Id)); // ten working days after the transfer: Friday 27 November
         await kit.AtAsync(new DateTimeOffset(2026, 11, 28, 2, 0, 0, TimeSpan.Zero)); // Saturday 28 November, 10:00 in Beijing
         var detail = await kit.Office.GetStringAsync($"/Complaints/Detail/{filed.Id}");
         Assert.Contains("id=\"overdue\"", detail, StringComparison.Ordinal);

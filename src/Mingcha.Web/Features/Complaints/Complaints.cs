@@ -297,9 +297,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         var reassignment = c.Assignments > 0;
         if (reassignment && c.Status == ComplaintStatus.ReturnedToOffice && unitId == c.UnitId)
             throw new DomainRuleException("CMP-7", "退回的投诉须改派其他单位（有争议的由编制部门确定）。 A returned complaint goes to another unit.", 422);
-        // CMP-7 (decision 011): the first unit counts from the day of receipt; a unit it is reassigned to counts from today.
-        var lastDay = ComplaintRules.AnswerLastDay(cal, reassignment ? today : c.ReceivedOn);
-        if (lastDay < today) lastDay = ComplaintRules.AnswerLastDay(cal, today);
+        // CMP-7 (S1 art. 10.1, decision 011 as amended): a unit counts its 10 working days from the day it receives the
+        // transfer — this assignment, the first or a later one.
+        var lastDay = ComplaintRules.AnswerLastDay(cal, today);
         var movedFrom = c.UnitId;
         c.Assign(unitId, today, lastDay, ComplaintRules.TransferLastDay(cal, today));
         // The evidence follows the matter: the unit now handling it sees the complainant's files, the first one no longer.
