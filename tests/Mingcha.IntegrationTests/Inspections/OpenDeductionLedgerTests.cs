@@ -72,6 +72,10 @@ public sealed class OpenDeductionLedgerTests(BareMingchaApp app) : IClassFixture
         await office.PostFormAsync(page, "Reverse", new() { ["lineId"] = spotId, ["reason"] = "该登记簿在核查时已放于窗口，核查人员漏看" });
         Assert.Equal(12m, await PointsLostAsync(office, unit, 2026));
         await (await office.PostJsonAsync($"/api/v1/rectification/ledger/lines/{spotId}/reverse", new { text = "再次冲销" })).ExpectRuleAsync(HttpStatusCode.Conflict, "EV-11");
+        // The open-inspection list says so too, to the unit as to the Office.
+        var deduction = spot.GetProperty("openDeductionId").GetGuid();
+        Assert.True((await office.GetAsync<List<JsonElement>>($"/api/v1/inspections/open-deductions?year=2026&unitId={unit}"))
+            .Single(d => d.GetProperty("id").GetGuid() == deduction).GetProperty("reversed").GetBoolean());
         Assert.True(await app.WithDbAsync(db => db.DeductionLedger.AnyAsync(l => l.Id == spot.GetProperty("id").GetGuid()))); // kept, never deleted
         // Spot-check points are not the Office's to write by hand: they come with the spot check.
         await (await office.PostJsonAsync("/api/v1/rectification/ledger/decisions", new { unitId = unit, year = 2026, points = 1, source = "SpotCheck", description = "手工" }))

@@ -28,7 +28,9 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
         [property: Required, StringLength(200, MinimumLength = 1)] string Title, [property: Required] DateOnly? HeldOn,
         [property: Required, StringLength(8000, MinimumLength = 1)] string Summary, [property: Range(0, 100000)] int? Participants);
     public sealed record SessionLine(Guid Id, Guid UnitId, Guid? RoundId, OpenReportKind Kind, string Title, DateOnly HeldOn, string Summary, int? Participants);
-    public sealed record DeductionLine(Guid Id, Guid UnitId, int Year, string ItemCode, string ItemName, decimal Points, string Reason, string SourceType, Guid? SourceId, DateTime RecordedAt);
+    /// <summary>A deduction; <c>Reversed</c> when the Office reversed its ledger line (it no longer counts, EV-11).</summary>
+    public sealed record DeductionLine(Guid Id, Guid UnitId, int Year, string ItemCode, string ItemName, decimal Points, string Reason, string SourceType, Guid? SourceId, DateTime RecordedAt,
+        bool Reversed);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -192,7 +194,8 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
         if (!IsOffice(by) && !by.IsInRole(Roles.Leader)) q = q.Where(d => d.UnitId == (by.UnitId() ?? Guid.Empty));
         if (unitId is { } u) q = q.Where(d => d.UnitId == u);
         return await q.OrderBy(d => d.RecordedAt).Take(5000)
-            .Select(d => new DeductionLine(d.Id, d.UnitId, d.Year, d.ItemCode, d.ItemName, d.Points, d.Reason, d.SourceType, d.SourceId, d.RecordedAt)).ToListAsync(ct);
+            .Select(d => new DeductionLine(d.Id, d.UnitId, d.Year, d.ItemCode, d.ItemName, d.Points, d.Reason, d.SourceType, d.SourceId, d.RecordedAt,
+                db.DeductionLedger.Any(l => l.OpenDeductionId == d.Id && db.DeductionLedger.Any(r => r.ReversesId == l.Id)))).ToListAsync(ct);
     }
 }
 
