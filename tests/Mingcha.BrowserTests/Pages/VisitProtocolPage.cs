@@ -68,6 +68,8 @@ public sealed class VisitProtocolPage(IPage page)
         await GoToAsync(8);
         await Assertions.Expect(page.Locator("#finding-item option")).Not.ToHaveCountAsync(0);
         await page.Locator("#finding-description").FillAsync(description);
+        // INS-7: the finding names a photo or video of the visit.
+        await page.Locator("#finding-evidence input").First.CheckAsync();
         await page.Locator("#finding-add").ClickAsync();
         await Assertions.Expect(page.Locator("#findings li")).ToContainTextAsync(description, new() { Timeout = 30_000 });
     }

@@ -270,6 +270,7 @@ public static class ApiCatalog
         new("PUT /api/v1/inspections/visits/{id:guid}/score", InsWork, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/score", new { score = 85, note = "总体良好" })),
         new("GET /api/v1/inspections/visits/{id:guid}/archive", InsWork, (s, n) => Get($"/api/v1/inspections/visits/{Guid.Empty}/archive")),
         new("POST /api/v1/inspections/visits/{id:guid}/findings", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/findings", new { sectionId = s.SectionId, itemId = Guid.Empty, description = "离岗超过30分钟未放置告示牌", step = 3 })),
+        new("POST /api/v1/inspections/visits/{id:guid}/findings/{findingId:guid}/evidence", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/findings/{Guid.Empty}/evidence", new { evidenceItemIds = new[] { Guid.Empty } })),
         new("POST /api/v1/inspections/visits/{id:guid}/confirmation", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/confirmation", new { signerUserName = "nobody", signerPassword = "x", signatureEvidenceItemId = Guid.Empty })),
         new("POST /api/v1/inspections/visits/{id:guid}/refusal", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/refusal", new { refusedBy = "值班领导", note = "拒绝签字" })),
         new("POST /api/v1/inspections/visits/{id:guid}/submit", InsWork, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/submit", new { deviceClock = "2026-11-16T02:00:00Z" })),

@@ -117,6 +117,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
     [Trait("Rule", "INS-8")]
     [Trait("Rule", "INS-18")]
     [Trait("Rule", "INS-17")]
+    [Trait("Rule", "INS-7")]
     public async Task CovertRound_FromDrawToReport_OverHttp()
     {
         var s = await RoundAsync();
@@ -221,15 +222,25 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
             new { sectionId = s.VisitSection, staffId = contracted, itemId = items.S07, description = "离岗超过30分钟未放置告示牌", step = 3, evidenceItemIds = new[] { window, photo } }), HttpStatusCode.Created);
         Assert.Equal(contracted, await app.WithDbAsync(db => db.Findings.Where(f => f.VisitId == s.Visit && f.ItemCode == "S07").Select(f => f.StaffId).SingleAsync()));
         var civility = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
-            new { sectionId = s.VisitSection, itemId = items.C01, description = "窗口人员使用服务禁语“不归我管”", step = 4, evidenceItemIds = new[] { counter } }), HttpStatusCode.Created);
+            new { sectionId = s.VisitSection, itemId = items.C01, description = "窗口人员使用服务禁语“不归我管”", step = 4 }), HttpStatusCode.Created); // its recording comes later (INS-7)
         await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
             new { sectionId = s.VisitSection, itemId = item2027, description = "用了下一年的目录", step = 3 })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-18");
         await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
             new { sectionId = s.OtherSection, itemId = items.S07, description = "不在本轮检查对象中的科室", step = 3 })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-5");
 
-        // A long recording of the window (41 minutes): now the 40-minute rule holds. The report is submitted.
+        // A long recording of the window (41 minutes): now the 40-minute rule holds.
         var longWindow = await Tus.UploadAsync(inspector, caseId, Video(41 * 60), Meta(5));
         await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/steps/3", Step([window, longWindow], 5, 8, Device())));
+        // INS-7: the report is refused while a violation lacks its photo or video, naming it; the inspector adds the recording.
+        var bareRefused = await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/submit", new { deviceClock = Device() });
+        Assert.Contains("不归我管", await bareRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await bareRefused.ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-7");
+        var civilityId = civility.GetProperty("id").GetGuid();
+        await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings/{civilityId}/evidence", new { evidenceItemIds = new[] { Guid.NewGuid() } }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EVD-3");
+        await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings/{civilityId}/evidence", new { evidenceItemIds = new[] { counter } }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        // The report is submitted.
         var submitted = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/submit", new { deviceClock = Device() }));
         Assert.True(submitted.GetProperty("canSubmit").GetBoolean());
         Assert.True(submitted.GetProperty("recordedVideoSeconds").GetInt64() >= 2400);
@@ -339,6 +350,8 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/steps/2", Step([hall], 2, 3, "2026-11-16T02:40:00Z")));
         await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/steps/3", Step([hall], 2, 44, "2026-11-16T02:44:00Z")));
         await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/score", new { score = 60 }));
+        foreach (var f in new[] { old, revisit.GetProperty("id").GetGuid() }) // INS-7: each violation with its recording
+            await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings/{f}/evidence", new { evidenceItemIds = new[] { hall } })).ExpectAsync(HttpStatusCode.NoContent);
         var analysis = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/submit", new { deviceClock = Device() }));
         Assert.Contains(analysis.GetProperty("issues").EnumerateArray(), i => i.GetProperty("code").GetString() == "clock-jump" && i.GetProperty("rule").GetString() == "INS-20");
 

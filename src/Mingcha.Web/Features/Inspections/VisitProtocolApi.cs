@@ -71,6 +71,8 @@ public static class VisitProtocolApi
         // is Rectification's: POST /api/v1/rectification/findings/{id}/confirm|drop.
         g.MapPost("/visits/{id:guid}/findings", async (Guid id, VisitProtocolFlow.RecordFinding r, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>
             Results.Created($"/api/v1/inspections/findings?visitId={id}", new { id = await h.RecordFindingAsync(id, r, ctx.User, ct) })).RequireAuthorization(Work);
+        g.MapPost("/visits/{id:guid}/findings/{findingId:guid}/evidence", async (Guid id, Guid findingId, VisitProtocolFlow.AddEvidence r, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>
+        { await h.AddFindingEvidenceAsync(id, findingId, r, ctx.User, ct); return Results.NoContent(); }).RequireAuthorization(Work);
         g.MapPost("/visits/{id:guid}/confirmation", async (Guid id, VisitProtocolFlow.Confirm r, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>
         {
             await h.ConfirmAsync(id, r, ctx.User, ct);

@@ -292,6 +292,23 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         return finding.Id;
     }
 
+    public sealed record AddEvidence([property: Required, MinLength(1)] IReadOnlyList<Guid> EvidenceItemIds);
+
+    /// <summary>INS-7: photos or videos added to a finding already recorded, while the visit is still open.</summary>
+    public async Task AddFindingEvidenceAsync(Guid id, Guid findingId, AddEvidence r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var (visit, _) = await WorkableAsync(id, by, ct);
+        EnsureOpen(visit);
+        var finding = await db.Findings.Include(f => f.Evidence).FirstOrDefaultAsync(f => f.Id == findingId && f.VisitId == id, ct)
+            ?? throw new NotFoundException("问题不存在。 No such finding on this visit.");
+        var ids = (r.EvidenceItemIds ?? []).Distinct().ToList();
+        if (ids.Count == 0) throw new FieldException("evidenceItemIds", "请选择证据。 Choose the evidence.");
+        await FilesOfCaseAsync(visit, ids, ct);
+        foreach (var e in ids) finding.AddEvidence(e);
+        await db.SaveChangesAsync(ct);
+    }
+
     // ---------------------------------------------------------------- confirmation (INS-8)
 
     /// <summary>
@@ -361,6 +378,12 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         var blocking = analysis.Issues.FirstOrDefault(i => i.Blocking);
         if (blocking is not null)
             throw new DomainRuleException(blocking.Rule, string.Join(" ", analysis.Issues.Where(i => i.Blocking).Select(i => i.Message)), 422);
+        // INS-7: video or photos of every violation. A refusal to sign (D04) is proven by the record of the refusal itself.
+        var bare = await db.Findings.AsNoTracking()
+            .Where(f => f.VisitId == id && f.Status != FindingStatus.Dropped && f.ItemCode != "D04" && !f.Evidence.Any())
+            .OrderBy(f => f.RecordedAt).Select(f => f.ItemCode + " " + f.Description).Take(20).ToListAsync(ct);
+        if (bare.Count > 0)
+            throw new DomainRuleException("INS-7", $"以下问题缺少照片或视频证据，请补充后再提交：{string.Join("；", bare)}。 Every violation needs its photo or video: add the evidence to these findings first.", 422);
         var protocol = await db.VisitProtocols.FirstAsync(p => p.VisitId == id, ct);
         protocol.MarkArchived(Now);
         visit.RecordProgress(analysis.StepsCompleted, (int)Math.Min(int.MaxValue, analysis.RecordedVideoSeconds));

@@ -165,6 +165,29 @@
     issues.innerHTML = '';
     state.analysis.issues.forEach(function (i) { var li = document.createElement('li'); li.className = i.blocking ? 'error' : 'muted'; li.textContent = i.rule + ' ' + i.message; issues.appendChild(li); });
     if (state.analysis.issues.length === 0) { var ok = document.createElement('li'); ok.textContent = msg.msgNone; issues.appendChild(ok); }
+    // INS-7: a finding names the photos or videos that show it, chosen from the visit's files, and the step it was seen at.
+    var steps = $('finding-step');
+    if (steps.options.length === 0) {
+      state.steps.forEach(function (s) {
+        var opt = document.createElement('option'); opt.value = s.number; opt.textContent = s.number + '. ' + s.name; if (s.number === 3) opt.selected = true; steps.appendChild(opt);
+      });
+    }
+    var box = $('finding-evidence');
+    var chosen = Array.prototype.filter.call(box.querySelectorAll('input'), function (c) { return c.checked; }).map(function (c) { return c.value; });
+    Array.prototype.slice.call(box.querySelectorAll('label')).forEach(function (l) { l.remove(); });
+    var seen = {};
+    Object.keys(draft).forEach(function (n) {
+      (draft[n].files || []).forEach(function (f) {
+        if (seen[f.id]) return;
+        seen[f.id] = true;
+        var label = document.createElement('label');
+        var check = document.createElement('input');
+        check.type = 'checkbox'; check.name = 'finding-evidence'; check.value = f.id; check.checked = chosen.indexOf(f.id) >= 0;
+        label.appendChild(check);
+        label.appendChild(document.createTextNode(' ' + n + '. ' + f.fileName));
+        box.appendChild(label);
+      });
+    });
     var select = $('finding-item');
     if (select.options.length === 0) {
       try {
@@ -248,8 +271,11 @@
   });
   $('finding-add').addEventListener('click', async function () {
     try {
-      await call('POST', api + '/findings', { sectionId: root.dataset.section, itemId: $('finding-item').value, description: $('finding-description').value, step: 8 });
+      var evidence = Array.prototype.filter.call(document.querySelectorAll('#finding-evidence input'), function (c) { return c.checked; }).map(function (c) { return c.value; });
+      await call('POST', api + '/findings', { sectionId: root.dataset.section, itemId: $('finding-item').value, description: $('finding-description').value,
+        step: Number($('finding-step').value) || 8, evidenceItemIds: evidence });
       $('finding-description').value = '';
+      document.querySelectorAll('#finding-evidence input').forEach(function (c) { c.checked = false; });
       await load();
     } catch (e) { say(msg.msgFailed + ' ' + e.message, 'error'); }
   });
