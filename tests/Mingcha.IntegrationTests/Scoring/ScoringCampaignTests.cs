@@ -232,6 +232,40 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
     private static string ScoringShow(decimal d) => Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
+    [Trait("Rule", "SAT-4")]
+    public async Task YearlyAssessment_CorrectsATownshipOutletsComposite_ByItsOwnSatisfactionRate()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        // A township outlet of unit B (S2: "将群众满意度作为系数，对县区、乡镇综合考核得分进行修正").
+        var outlet = (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = w.UnitB, code = "T1-" + Guid.NewGuid().ToString("N")[..8], name = "城关镇民政所", kind = "TownshipOutlet" }))
+            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var id = await CampaignAsync(w, new { policy = "CountAsZero" });
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = outlet, method = "Concentrated", grade = "Excellent", on = "2026-11-16" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        // Two ratings at the outlet this year: satisfied (100) and basically satisfied (60): a rate of 0.8.
+        var (device, _) = await app.TokenClientAsync(w.UnitB, "ratings:write");
+        foreach (var level in new[] { 1, 2 })
+            await (await device.PostJsonAsync("/api/v1/ratings", new { sectionId = outlet, level })).ExpectAsync(HttpStatusCode.Created);
+
+        var unit = (await office.GetAsync<JsonElement>($"/api/v1/scoring/assessments/2026?unitId={w.UnitB}")).GetProperty("units").EnumerateArray().Single();
+        var line = Assert.Single(unit.GetProperty("outlets").EnumerateArray());
+        Assert.Equal(outlet, line.GetProperty("sectionId").GetGuid());
+        Assert.Equal(0.5m, line.GetProperty("composite").GetDecimal()); // 优 (weight 50%), the rest counted as zero
+        Assert.Equal(0.8m, line.GetProperty("coefficient").GetDecimal());
+        Assert.Equal(0.4m, line.GetProperty("correctedComposite").GetDecimal());
+        // An internal section is not an outlet: B1 is not listed.
+        Assert.DoesNotContain(unit.GetProperty("outlets").EnumerateArray(), o => o.GetProperty("sectionId").GetGuid() == w.B1);
+
+        var xlsx = await (await office.GetAsync("/api/v1/scoring/assessments/2026/xlsx")).Content.ReadAsByteArrayAsync();
+        using var doc = SpreadsheetDocument.Open(new MemoryStream(xlsx), false);
+        Assert.Contains("城关镇民政所", doc.WorkbookPart!.SharedStringTablePart?.SharedStringTable.InnerText ?? string.Concat(doc.WorkbookPart.WorksheetParts.Select(p => p.Worksheet.InnerText)), StringComparison.Ordinal);
+        Assert.Contains(doc.WorkbookPart.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>(), s => s.Name == "乡镇街道网点");
+    }
+
+    [Fact]
     [Trait("Rule", "EV-9")]
     [Trait("Rule", "EV-11")]
     [Trait("Rule", "RCT-6")]

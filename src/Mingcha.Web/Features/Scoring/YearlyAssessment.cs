@@ -5,6 +5,7 @@ using Mingcha.Domain.Documents;
 using Mingcha.Domain.Scoring;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Documents;
+using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Features.Rectification;
@@ -22,7 +23,15 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
 
     public sealed record UnitAssessment(Guid UnitId, string UnitCode, string UnitName, bool CountyOrTownship, IReadOnlyList<CampaignLine> Campaigns,
         decimal? Composite, decimal Coefficient, decimal? SatisfactionRate, int RatingsCounted, decimal? CorrectedComposite, decimal PointsLost, int LedgerLines,
-        bool ExcellenceIneligible, int ExplanationsOwed, int ExplanationsFiled, int ExplanationsAccepted, IReadOnlyList<string> Notes);
+        bool ExcellenceIneligible, int ExplanationsOwed, int ExplanationsFiled, int ExplanationsAccepted, IReadOnlyList<string> Notes,
+        IReadOnlyList<OutletAssessment> Outlets);
+
+    /// <summary>
+    /// SAT-4 for a township or street outlet of the unit (S2: "将群众满意度作为系数，对县区、乡镇综合考核得分进行修正"): its
+    /// composite over the year's closed campaigns, times its own satisfaction rate.
+    /// </summary>
+    public sealed record OutletAssessment(Guid SectionId, string Code, string Name, decimal Composite, decimal Coefficient, decimal? SatisfactionRate, int RatingsCounted,
+        decimal CorrectedComposite);
 
     public sealed record YearTable(int Year, IReadOnlyList<UnitAssessment> Units);
 
@@ -41,7 +50,11 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
         var compIds = finals.Select(f => f.ComputationId).ToList();
         var rq = db.ScoreResults.AsNoTracking().Where(r => compIds.Contains(r.ComputationId));
         if (unitId is { } u1) rq = rq.Where(r => r.UnitId == u1);
-        var results = await rq.Select(r => new { r.ComputationId, r.UnitId, r.Total, r.Composite, r.Consequence }).ToListAsync(ct);
+        var results = await rq.Select(r => new { r.ComputationId, r.UnitId, r.SectionId, r.Total, r.Composite, r.Consequence }).ToListAsync(ct);
+        var resultSections = results.Select(r => r.SectionId).Distinct().ToList();
+        var outlets = await db.Sections.AsNoTracking()
+            .Where(x => resultSections.Contains(x.Id) && (x.Kind == SectionKind.TownshipOutlet || x.Kind == SectionKind.StreetOutlet))
+            .Select(x => new { x.Id, x.UnitId, x.Code, x.Name }).ToListAsync(ct);
 
         var lost = (await ledger.PointsLostInYearAsync(year, unitId, ct)).ToDictionary(p => p.UnitId);
         var ineligible = (await outcomes.IneligibleUnitsAsync(year, ct)).ToHashSet();
@@ -72,10 +85,22 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
                     ? $"书面说明已全部提交（{filed} 份，已认可 {accepted} 份，EV-8）。 Written explanations filed: {filed} of {owed}, {accepted} accepted (EV-8)."
                     : $"书面说明未全部提交：应交 {owed} 份，已提交 {filed} 份，已认可 {accepted} 份（EV-8）。 Written explanations filed: {filed} of {owed}, {accepted} accepted (EV-8).");
             if (mine.Any(r => r.Consequence == ResultConsequence.RectifyAndAccount)) notes.Add("有科室低于 70 分：限期整改并问责（EV-8）。 A section below 70: rectification and accountability (EV-8).");
+            var outletLines = new List<OutletAssessment>();
+            foreach (var o in outlets.Where(x => x.UnitId == unit.Id).OrderBy(x => x.Code, StringComparer.Ordinal))
+            {
+                var own = mine.Where(r => r.SectionId == o.Id).ToList();
+                var outletComposite = own.Average(r => r.Composite);
+                var orate = await rates.ForSectionAsync(o.Id, unit.Id, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), ct);
+                outletLines.Add(new OutletAssessment(o.Id, o.Code, o.Name, outletComposite, orate.Coefficient, orate.Rate, orate.Counted,
+                    new Mingcha.Domain.Satisfaction.SatisfactionRate(orate.Counted, orate.Excluded, orate.Rate).Apply(outletComposite)));
+            }
+            if (outletLines.Count > 0)
+                notes.Add($"乡镇（街道）服务网点 {outletLines.Count} 个：各自的综合满意度乘以本网点的满意率系数（SAT-4）。 {outletLines.Count} township or street outlets: each one's composite times its own satisfaction coefficient (SAT-4).");
             var points = lost.GetValueOrDefault(unit.Id);
             list.Add(new UnitAssessment(unit.Id, unit.Code, unit.Name, county, lines, composite, rate.Coefficient, rate.Rate, rate.Counted,
                 composite is { } cv ? (county ? new Mingcha.Domain.Satisfaction.SatisfactionRate(rate.Counted, rate.Excluded, rate.Rate).Apply(cv) : cv) : null,
-                points?.Points ?? 0m, points?.Lines ?? 0, ineligible.Contains(unit.Id) || mine.Any(r => r.Consequence is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount), owed, filed, accepted, notes));
+                points?.Points ?? 0m, points?.Lines ?? 0, ineligible.Contains(unit.Id) || mine.Any(r => r.Consequence is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount), owed, filed, accepted, notes,
+                outletLines));
         }
         return new YearTable(year, list);
     }
@@ -94,11 +119,17 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
     {
         var table = await ForYearAsync(year, null, user, ct);
         using var ms = new MemoryStream();
-        using (var w = new OrgWorkbookWriter(ms, ["年度考评"]))
+        using (var w = new OrgWorkbookWriter(ms, ["年度考评", "乡镇街道网点"]))
         {
             w.BeginSheet("年度考评", Header, [12, 24, 8, 30, 10, 12, 10, 8, 14, 8, 8, 8, 60]);
             foreach (var a in table.Units) w.WriteRow([.. Cells(a)]);
             w.WriteNote([$"{year} 年度，单位 {table.Units.Count} 个。综合满意度、满意率以百分数表示，显示时保留两位小数。"]);
+            // SAT-4: each township or street outlet's composite, corrected by its own satisfaction rate.
+            w.BeginSheet("乡镇街道网点", ["单位代码", "单位", "网点代码", "网点", "综合满意度", "满意率", "系数", "修正后综合满意度"], [12, 24, 14, 28, 12, 10, 8, 14]);
+            foreach (var a in table.Units)
+                foreach (var o in a.Outlets)
+                    w.WriteRow([a.UnitCode, a.UnitName, o.Code, o.Name, D(o.Composite * 100m), D(o.SatisfactionRate * 100m), D(o.Coefficient, "0.####"), D(o.CorrectedComposite * 100m)]);
+            w.WriteNote([$"乡镇（街道）服务网点 {table.Units.Sum(a => a.Outlets.Count)} 个（SAT-4）。"]);
         }
         return (Deterministic(ms.ToArray()), $"assessment-{year}.xlsx");
     }
