@@ -119,6 +119,8 @@ public static class ComplaintRules
 {
     /// <summary>CMP-7: the unit answers within 10 working days.</summary>
     public const int AnswerWorkingDays = 10;
+    /// <summary>CMP-9: working days a unit has to revise a special self-inspection report the Office sent back (decision 011).</summary>
+    public const int RevisionWorkingDays = 5;
     /// <summary>CMP-7: one extension of at most 5 working days.</summary>
     public const int MaxExtensionWorkingDays = 5;
     /// <summary>CMP-7: a unit outside its remit returns the complaint within 3 working days.</summary>

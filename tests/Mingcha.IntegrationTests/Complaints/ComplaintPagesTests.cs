@@ -210,6 +210,15 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         Assert.Contains("理由", WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Null(await app.WithDbAsync(db => db.RepeatFlags.Where(f => f.Id == waivedFlag).Select(f => f.FiledAt).SingleAsync()));
 
+        // The Office sends the report back with its reason; the unit sees why, with its text to revise, and submits again.
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/repeat-flags/{reportFlag}/report", new { body = "再次报送" })).ExpectRuleAsync(HttpStatusCode.Conflict, "CMP-9");
+        await kit.Office.PostFormAsync("/Complaints/Repeats", "Return", new() { ["flagId"] = reportFlag.ToString(), ["reason"] = "请补充整改时限和责任人" });
+        var returned = WebUtility.HtmlDecode(await liaison.GetStringAsync("/Complaints/Unit"));
+        Assert.Contains("请补充整改时限和责任人", returned, StringComparison.Ordinal);
+        Assert.Contains("已调整窗口分工", returned, StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2026, 11, 30), await app.WithDbAsync(db => db.RepeatFlags.Where(f => f.Id == reportFlag).Select(f => f.ReportLastDay).SingleAsync())); // 5 working days from today fall before it
+        await (await kit.Office.PostAsync($"/api/v1/complaints/repeat-flags/{reportFlag}/file", null)).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-9");
+        await liaison.PostFormAsync("/Complaints/Unit", "Report", new() { ["flagId"] = reportFlag.ToString(), ["report"] = "专项自查整改报告：已调整窗口分工，12 月 15 日前完成，责任人王科长。" });
         await kit.Office.PostFormAsync("/Complaints/Repeats", "File", new() { ["flagId"] = reportFlag.ToString() });
         await kit.Office.PostFormAsync("/Complaints/Repeats", "Waive", new() { ["flagId"] = waivedFlag.ToString(), ["reason"] = "同一投诉人重复提交同一事项" });
         var stored = await app.WithDbAsync(db => db.RepeatFlags.Where(f => f.Id == reportFlag || f.Id == waivedFlag).ToDictionaryAsync(f => f.Id));

@@ -367,6 +367,7 @@ public static class ApiCatalog
         new("GET /api/v1/complaints/repeat-flags", CmpRead, (s, n) => Get("/api/v1/complaints/repeat-flags")),
         new("POST /api/v1/complaints/repeat-flags/{id:guid}/report", Access.Only(R.UnitLiaison), (s, n) => Post($"/api/v1/complaints/repeat-flags/{Guid.Empty}/report", new { body = "专项自查整改报告" })),
         new("POST /api/v1/complaints/repeat-flags/{id:guid}/file", OfficeManage, (s, n) => Post($"/api/v1/complaints/repeat-flags/{Guid.Empty}/file")),
+        new("POST /api/v1/complaints/repeat-flags/{id:guid}/return", OfficeManage, (s, n) => Post($"/api/v1/complaints/repeat-flags/{Guid.Empty}/return", new { reason = "请补充" })),
         new("POST /api/v1/complaints/repeat-flags/{id:guid}/waive", OfficeManage, (s, n) => Post($"/api/v1/complaints/repeat-flags/{Guid.Empty}/waive", new { reason = "无须报送" })),
         new("POST /api/v1/complaints/{id:guid}/assign", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/assign", new { unitId = s.UnitId, note = "请核查" })),
         new("POST /api/v1/complaints/{id:guid}/not-accepted", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/not-accepted", new { reason = "InCourtOrDecided", note = "已进入诉讼" })),

@@ -258,7 +258,24 @@ public sealed class RepeatFlag : IAudited
     public void Submit(string report, DateTime nowUtc)
     {
         if (FiledAt is not null) throw new DomainRuleException("CMP-9", "自查报告已备案。 The report is already filed.");
-        Report = report; SubmittedAt = nowUtc;
+        if (SubmittedAt is not null) throw new DomainRuleException("CMP-9", "报告已报送，待效能办备案或退回修改。 The report is with the Office, to be filed or returned.");
+        Report = report; SubmittedAt = nowUtc; ReturnNote = null;
+    }
+
+    /// <summary>Why the Office sent the last report back for revision (null once a new one is submitted).</summary>
+    public string? ReturnNote { get; private set; }
+
+    /// <summary>
+    /// CMP-9: the Office sends a submitted report back for revision; the text stays for the unit to revise (and in the audit
+    /// log). The unit has until <paramref name="revisionLastDay"/> if that is later than the report's last day.
+    /// </summary>
+    public void ReturnReport(string note, DateOnly revisionLastDay)
+    {
+        if (FiledAt is not null) throw new DomainRuleException("CMP-9", "该专项自查整改要求已办结。 The flag is already closed.");
+        if (SubmittedAt is null) throw new DomainRuleException("CMP-9", "单位尚未提交专项自查整改报告。 The unit has not submitted its self-inspection report.", 422);
+        if (string.IsNullOrWhiteSpace(note)) throw new FieldException("reason", "请写明退回修改的理由。 Give the reason for returning the report.");
+        SubmittedAt = null; ReturnNote = note.Trim();
+        if (revisionLastDay > ReportLastDay) ReportLastDay = revisionLastDay;
     }
 
     public void File(string by, DateTime nowUtc)

@@ -33,7 +33,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     public sealed record PublicStep(DateTime At, string Text);
     public sealed record TriggerLine(Guid Id, string Number, Guid UnitId, string UnitName, ComplaintStatus Status, DateOnly? LastDay, IReadOnlyList<AccountabilityTrigger> Triggers);
     public sealed record FlagLine(Guid Id, Guid UnitId, string UnitName, RepeatReason Reason, DateOnly RaisedOn, DateOnly ReportLastDay, int? WorkingDaysLeft,
-        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints, Guid? MergedInto, string? WaivedReason, bool Overdue);
+        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints, Guid? MergedInto, string? WaivedReason, bool Overdue, string? ReturnNote);
     public sealed record Count(string Key, string Label, int Value);
     public sealed record Trends(DateOnly From, DateOnly To, int Total, IReadOnlyList<Count> ByType, IReadOnlyList<Count> ByUnit, IReadOnlyList<Count> ByChannel, IReadOnlyList<Count> ByMonth);
 
@@ -235,7 +235,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         var cal = await calendar.GetAsync(ct);
         return rows.Select(x => new FlagLine(x.f.Id, x.f.UnitId, x.UnitName ?? "", x.f.Reason, x.f.RaisedOn, x.f.ReportLastDay,
             x.f.FiledAt is null ? SafeLeft(cal, calendar.Today, x.f.ReportLastDay) : null, x.f.Report, x.f.SubmittedAt, x.f.FiledAt, x.Count, x.f.MergedIntoId,
-            x.f.WaivedReason, x.f.FiledAt is null && x.f.SubmittedAt is null && calendar.Today > x.f.ReportLastDay)).ToList();
+            x.f.WaivedReason, x.f.FiledAt is null && x.f.SubmittedAt is null && calendar.Today > x.f.ReportLastDay, x.f.ReturnNote)).ToList();
     }
 
     /// <summary>CMP-9: the complaints behind each of the given flags (a liaison's only for their own unit's flags), oldest first.</summary>

@@ -580,6 +580,20 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>CMP-9: the Office sends a submitted report back for revision, with its reason; the unit is told and submits again.</summary>
+    public async Task ReturnReportAsync(Guid flagId, Waiver r, ComplaintViewer by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RequireOffice(by, "CMP-9");
+        Problems.ValidateLengths(r);
+        var f = await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct) ?? throw new NotFoundException("自查整改要求不存在。 No such flag.");
+        f.ReturnReport(r.Reason ?? "", (await calendar.GetAsync(ct)).AddWorkingDays(calendar.Today, ComplaintRules.RevisionWorkingDays));
+        db.Notifications.Add(new Notification(null, Roles.UnitLiaison, f.UnitId, "complaint.repeat-returned",
+            "效能办退回专项自查整改报告，请修改后重新报送（CMP-9）。 The Office returned the special self-inspection report: revise and submit it again.",
+            f.ReturnNote, "/Complaints/Unit", $"complaint.repeat-returned:{f.Id}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>
     /// CMP-9: the Office closes a flag without a report, with its reason (decision 011): the repeats are, say, one person's
     /// resubmissions of one matter. The unit is told; the reason stays with the flag and in the audit log.

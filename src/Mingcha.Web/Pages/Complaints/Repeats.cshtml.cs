@@ -27,6 +27,14 @@ public sealed class RepeatsModel(ComplaintReads reads, Features.Complaints.Compl
         return Page();
     }
 
+    public async Task<IActionResult> OnPostReturnAsync(Guid flagId, string? reason, CancellationToken ct)
+    {
+        if (await TryAsync("return", () => complaints.ReturnReportAsync(flagId, new Features.Complaints.Complaints.Waiver(reason ?? ""), ComplaintViewer.Of(User), ct)))
+            return Done(Text["已退回单位修改。"]);
+        await LoadAsync(ct);
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostWaiveAsync(Guid flagId, string? reason, CancellationToken ct)
     {
         if (await TryAsync("waive", () => complaints.WaiveReportAsync(flagId, new Features.Complaints.Complaints.Waiver(reason ?? ""), ComplaintViewer.Of(User), ct)))
