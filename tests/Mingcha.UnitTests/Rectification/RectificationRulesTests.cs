@@ -171,6 +171,13 @@ public class RectificationScoreTests
     [InlineData(NoticeStatus.Refused, EscalationStage.Notice, false, 0, RectificationResult.Refused)]
     [InlineData(NoticeStatus.Withdrawn, EscalationStage.Notice, false, 0, RectificationResult.Withdrawn)]
     [InlineData(NoticeStatus.Issued, EscalationStage.Notice, false, 0, RectificationResult.Open)]
+    // 经二次督办后仍整改不到位: the second supervision's deadline passed (now listed), filed later or still open: 5.
+    [InlineData(NoticeStatus.Filed, EscalationStage.Listed, false, 0, RectificationResult.AfterSupervision)]
+    [InlineData(NoticeStatus.Issued, EscalationStage.Listed, false, 0, RectificationResult.AfterSupervision)]
+    // 整改不到位: an answer sent back costs 3 from then on, before it is filed too.
+    [InlineData(NoticeStatus.Returned, EscalationStage.Notice, false, 1, RectificationResult.LateOrIncomplete)]
+    [InlineData(NoticeStatus.Answered, EscalationStage.Notice, false, 1, RectificationResult.LateOrIncomplete)]
+    [InlineData(NoticeStatus.Issued, EscalationStage.SecondSupervision, false, 0, RectificationResult.LateOrIncomplete)]
     public void Classify_FollowsS4(NoticeStatus status, EscalationStage stage, bool exhausted, int returns, RectificationResult expected) =>
         Assert.Equal(expected, RectificationScoring.Classify(status, stage, exhausted, returns));
 
