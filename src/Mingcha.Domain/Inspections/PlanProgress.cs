@@ -45,12 +45,15 @@ public static class PlanProgress
         var kindOf = new Dictionary<Guid, TargetKind>();
         var months = new int[13, 4];
         var covert = 0;
+        // S0's targets (230 a year, windows and halls twice, half the outlets) are the covert visits' (暗访任务): an open
+        // inspection is counted apart (INS-4's full coverage), not towards them.
         foreach (var v in visits)
         {
+            if (!v.Covert) continue;
             perSection[v.SectionId] = perSection.GetValueOrDefault(v.SectionId) + 1;
             kindOf[v.SectionId] = v.Kind;
             if (v.Month is >= 1 and <= 12) months[v.Month, (int)v.Kind]++;
-            if (v.Covert) covert++;
+            covert++;
         }
 
         var byKind = new List<KindProgress>();
@@ -77,8 +80,8 @@ public static class PlanProgress
             byMonth.Add(new MonthProgress(m, months[m, 0], months[m, 1], months[m, 2], months[m, 3], total, cumulative, cumTarget, findingsByMonth.GetValueOrDefault(m)));
         }
 
-        var totalPercent = targets.TotalVisits == 0 ? 0m : Math.Round(100m * visits.Count / targets.TotalVisits, 1);
-        return new ProgressReport(targets.TotalVisits, visits.Count, totalPercent, covert, visits.Count - covert, byKind, byMonth,
+        var totalPercent = targets.TotalVisits == 0 ? 0m : Math.Round(100m * covert / targets.TotalVisits, 1);
+        return new ProgressReport(targets.TotalVisits, covert, totalPercent, covert, visits.Count - covert, byKind, byMonth,
             units, unitsWithOpenInspection, unitsWithOpenInspection >= units);
     }
 }

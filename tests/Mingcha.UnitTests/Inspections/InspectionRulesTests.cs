@@ -193,6 +193,21 @@ public sealed class PlanProgressTests
 
     [Fact]
     [Trait("Rule", "INS-10")]
+    public void Compute_CountsCovertVisitsTowardsS0sTargets_OpenInspectionsApart()
+    {
+        var w = Guid.NewGuid();
+        var visits = new List<CountedVisit> { new(w, TargetKind.Window, 3, true), new(w, TargetKind.Window, 9, false), new(Guid.NewGuid(), TargetKind.Window, 9, false) };
+        var report = PlanProgress.Compute(S0, new Dictionary<TargetKind, int> { [TargetKind.Window] = 2 }, visits, new Dictionary<int, int>(), 2, 2);
+        Assert.Equal(1, report.TotalVisits);
+        Assert.Equal((1, 2), (report.CovertVisits, report.OpenVisits));
+        var windows = report.ByKind.Single(k => k.Kind == TargetKind.Window);
+        Assert.Equal((1, 0), (windows.SectionsVisited, windows.SectionsMeetingTarget)); // the open inspection is not a second visit
+        Assert.Equal(0, report.ByMonth[8].Window);
+        Assert.True(report.OpenCoverageMet);
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-10")]
     public void Compute_WhenHalfTheOutletsSampled_MeetsTheOutletShare()
     {
         var outlets = Enumerable.Range(0, 10).Select(_ => Guid.NewGuid()).ToList();
