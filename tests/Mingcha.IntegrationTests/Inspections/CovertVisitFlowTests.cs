@@ -322,6 +322,38 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
     }
 
     [Fact]
+    [Trait("Rule", "INS-11")]
+    [Trait("Rule", "INS-7")]
+    public async Task OpenInspection_IsSubmittedWithoutTheCovertFilming_ButEachViolationStillNeedsItsPhoto()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        await kit.EnsureCatalogueAsync(2026);
+        var unit = await kit.UnitAsync("明查提交局");
+        var section = (await kit.SectionsAsync(unit, 1))[0];
+        var (supervisorUser, supervisor) = await app.SignedInAsync(Roles.Supervisor);
+        var round = await kit.RoundAsync(2026, "Open", teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync(supervisorUser.Id)));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/inspections/rounds/{round}/start", null)).ExpectAsync(HttpStatusCode.NoContent);
+        var visit = Assert.Single(await kit.VisitsOfAsync(round));
+        await Json(await supervisor.PostJsonAsync($"/api/v1/inspections/visits/{visit}/start", new { methods = new[] { "StakeOut" }, deviceClock = Device() }));
+        var s07 = await app.WithDbAsync(db => db.DeductionItems.Where(i => i.Year == 2026 && i.Code == "S07").Select(i => i.Id).FirstAsync());
+        var finding = (await Json(await supervisor.PostJsonAsync($"/api/v1/inspections/visits/{visit}/findings",
+            new { sectionId = section, itemId = s07, description = "查阅资料：离岗登记簿缺失", step = 3 }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        // No filmed steps, no 40 minutes: shown as flags, not refused. The finding without its photo is refused (INS-7).
+        var refused = await supervisor.PostJsonAsync($"/api/v1/inspections/visits/{visit}/submit", new { deviceClock = Device() });
+        await refused.ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-7");
+        var caseId = (await Json(await supervisor.GetAsync($"/api/v1/inspections/visits/{visit}/protocol"))).GetProperty("evidenceCaseId").GetGuid();
+        var photo = await Tus.UploadAsync(supervisor, caseId, Png(), Meta(1));
+        await (await supervisor.PostJsonAsync($"/api/v1/inspections/visits/{visit}/findings/{finding}/evidence", new { evidenceItemIds = new[] { photo } })).ExpectAsync(HttpStatusCode.NoContent);
+        var submitted = await Json(await supervisor.PostJsonAsync($"/api/v1/inspections/visits/{visit}/submit", new { deviceClock = Device() }));
+        Assert.True(submitted.GetProperty("canSubmit").GetBoolean());
+        Assert.Contains(submitted.GetProperty("issues").EnumerateArray(), i => i.GetProperty("rule").GetString() == "INS-11" && !i.GetProperty("blocking").GetBoolean());
+        Assert.Equal(VisitStatus.Submitted, await app.WithDbAsync(db => db.Visits.Where(v => v.Id == visit).Select(v => v.Status).SingleAsync()));
+    }
+
+    [Fact]
     [Trait("Rule", "INS-8")]
     [Trait("Rule", "INS-16")]
     [Trait("Rule", "INS-20")]

@@ -378,9 +378,11 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         var blocking = analysis.Issues.FirstOrDefault(i => i.Blocking);
         if (blocking is not null)
             throw new DomainRuleException(blocking.Rule, string.Join(" ", analysis.Issues.Where(i => i.Blocking).Select(i => i.Message)), 422);
-        // INS-7: video or photos of every violation. A refusal to sign (D04) is proven by the record of the refusal itself.
+        // INS-7: video or photos of every violation (a document or a sound file alone is not one). A refusal to sign (D04) is
+        // proven by the record of the refusal itself.
         var bare = await db.Findings.AsNoTracking()
-            .Where(f => f.VisitId == id && f.Status != FindingStatus.Dropped && f.ItemCode != "D04" && !f.Evidence.Any())
+            .Where(f => f.VisitId == id && f.Status != FindingStatus.Dropped && f.ItemCode != "D04"
+                && !f.Evidence.Any(e => db.EvidenceItems.Any(i => i.Id == e.EvidenceItemId && (i.MediaType.StartsWith("image/") || i.MediaType.StartsWith("video/")))))
             .OrderBy(f => f.RecordedAt).Select(f => f.ItemCode + " " + f.Description).Take(20).ToListAsync(ct);
         if (bare.Count > 0)
             throw new DomainRuleException("INS-7", $"以下问题缺少照片或视频证据，请补充后再提交：{string.Join("；", bare)}。 Every violation needs its photo or video: add the evidence to these findings first.", 422);
@@ -428,7 +430,10 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         }).ToList();
         var readings = await db.VisitClockReadings.AsNoTracking().Where(c => c.VisitId == visit.Id).OrderBy(c => c.ServerClock)
             .Select(c => new ClockReading(c.DeviceClock, c.ServerClock)).ToListAsync(ct);
-        return VisitProtocol.Analyse(protocol?.MethodList ?? VisitProtocol.FullProtocol, records, readings, visit.VisitedOn, submittedOn, calendar.TimeZone);
+        var analysis = VisitProtocol.Analyse(protocol?.MethodList ?? VisitProtocol.FullProtocol, records, readings, visit.VisitedOn, submittedOn, calendar.TimeZone);
+        // The eight filmed steps and the 40 minutes are the covert visit's protocol (S0). An open inspection — hearing
+        // reports, reading documents, a forum (S1 art. 4, S3) — is shown the same checks as flags, and is not refused by them.
+        return visit.Kind == InspectionKind.Open ? analysis with { Issues = analysis.Issues.Select(i => i with { Blocking = false }).ToList() } : analysis;
     }
 
     private static StepFile ToStepFile(FileView f) => new(f.Id, KindOf(f.MediaType), f.DurationMs, f.CapturedAt, f.Location);
