@@ -219,6 +219,13 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         Assert.Equal(new DateOnly(2026, 12, 7), pub.Rows.Single(r => r.SectionId == w.B1).DueOn); // 15 working days after Monday 2026-11-16
         var page = WebUtility.HtmlDecode(await (await anonymous.GetAsync($"/Public/Scoring/{id}")).Content.ReadAsStringAsync());
         Assert.Contains("社会救助科", page, StringComparison.Ordinal);
+        // EV-10: the public page states the whole rule set the results came from, from the campaign's own numbers.
+        Assert.Contains("综合满意度 × 80", page, StringComparison.Ordinal);
+        Assert.Contains("基准分 20 分", page, StringComparison.Ordinal);
+        Assert.Contains("每起扣 3 分", page, StringComparison.Ordinal);
+        Assert.Contains("每起扣 10 分", page, StringComparison.Ordinal);
+        Assert.Contains("前 6 名为满意科室", page, StringComparison.Ordinal);
+        Assert.Contains("低于 70 分", page, StringComparison.Ordinal);
 
         // EV-8: the head of a section below 70 is held accountable through the rectification module, resting on confirmed findings.
         await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.B1}/accountability", new { measure = "Criticism", personName = "王科长", text = "测评得分低于70分" }))
