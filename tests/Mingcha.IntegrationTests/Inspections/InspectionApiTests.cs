@@ -159,6 +159,9 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         await kit.FindingAsync(visit, confirm: true);
 
         var next = await kit.RoundAsync(2027, teamId: team);
+        // A routine round may not leave the re-check out.
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{next}/draws", new { count = 2, seed = "7", unitIds = new[] { unit }, includeRechecks = false }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-4");
         var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{next}/draws", new { count = 2, seed = "7", unitIds = new[] { unit } })).ReadAsync<DrawDto>(HttpStatusCode.Created);
         Assert.Equal(sections[7], draw.Drawn[0]);
         Assert.Equal(1, draw.Mandatory);

@@ -57,7 +57,10 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
         var excluded = sections.Where(s => wholeUnits.Contains(s.UnitId) || singleSections.Contains(s.Id)).Select(s => s.Id).ToList();
         var excludedSet = excluded.ToHashSet();
 
-        // INS-4: the last accepted inspection of each unit; where it found problems, its section is re-checked.
+        // INS-4: the last accepted inspection of each unit; where it found problems, its section is re-checked. A routine
+        // round may not leave them out ("上次发现问题的单位下次为必查单位"); a thematic one, about another subject, may.
+        if (r.IncludeRechecks == false && round.Campaign == CampaignKind.Routine)
+            throw new DomainRuleException("INS-4", "例行检查须将上次发现问题的单位列为必查单位，不能略去。 A routine round re-checks the units where problems were found last time; they cannot be left out.", 422);
         var mandatory = new List<Guid>();
         if (r.IncludeRechecks ?? true)
         {
