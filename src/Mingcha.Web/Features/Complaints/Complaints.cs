@@ -49,7 +49,8 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     public sealed record Assign([property: Required] Guid? UnitId, [property: StringLength(2000)] string? Note);
     public sealed record Refuse([property: Required] NotAcceptedReason? Reason, [property: Required, StringLength(2000, MinimumLength = 1)] string Note);
     public sealed record Text([property: Required, StringLength(8000, MinimumLength = 1)] string Body);
-    public sealed record Waiver([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
+    /// <summary>The Office's reason for returning or waiving a repeat flag's report (CMP-9).</summary>
+    public sealed record FlagReason([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record ExtensionRequest([property: Required] int? WorkingDays, [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record Decision([property: Required] bool? Approved, [property: StringLength(2000)] string? Note);
     public sealed record Review([property: Required] bool? Accept, bool? Substantiated, [property: StringLength(2000)] string? Accountability, [property: StringLength(2000)] string? Note);
@@ -574,23 +575,18 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// <summary>CMP-9: the Office files the report.</summary>
     public async Task FileReportAsync(Guid flagId, ComplaintViewer by, CancellationToken ct)
     {
-        RequireOffice(by, "CMP-9");
-        var f = await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct) ?? throw new NotFoundException("自查整改要求不存在。 No such flag.");
+        var f = await FlagForOfficeAsync(flagId, by, ct);
         f.File(by.UserId, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
     }
 
     /// <summary>CMP-9: the Office sends a submitted report back for revision, with its reason; the unit is told and submits again.</summary>
-    public async Task ReturnReportAsync(Guid flagId, Waiver r, ComplaintViewer by, CancellationToken ct)
+    public async Task ReturnReportAsync(Guid flagId, FlagReason r, ComplaintViewer by, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(r);
-        RequireOffice(by, "CMP-9");
-        Problems.ValidateLengths(r);
-        var f = await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct) ?? throw new NotFoundException("自查整改要求不存在。 No such flag.");
+        var f = await FlagForOfficeAsync(flagId, by, ct, r);
         f.ReturnReport(r.Reason ?? "", (await calendar.GetAsync(ct)).AddWorkingDays(calendar.Today, ComplaintRules.RevisionWorkingDays));
-        db.Notifications.Add(new Notification(null, Roles.UnitLiaison, f.UnitId, "complaint.repeat-returned",
-            "效能办退回专项自查整改报告，请修改后重新报送（CMP-9）。 The Office returned the special self-inspection report: revise and submit it again.",
-            f.ReturnNote, "/Complaints/Unit", $"complaint.repeat-returned:{f.Id}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime));
+        NotifyUnitOfFlag(f, "complaint.repeat-returned",
+            "效能办退回专项自查整改报告，请修改后重新报送（CMP-9）。 The Office returned the special self-inspection report: revise and submit it again.", f.ReturnNote);
         await db.SaveChangesAsync(ct);
     }
 
@@ -598,16 +594,23 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// CMP-9: the Office closes a flag without a report, with its reason (decision 011): the repeats are, say, one person's
     /// resubmissions of one matter. The unit is told; the reason stays with the flag and in the audit log.
     /// </summary>
-    public async Task WaiveReportAsync(Guid flagId, Waiver r, ComplaintViewer by, CancellationToken ct)
+    public async Task WaiveReportAsync(Guid flagId, FlagReason r, ComplaintViewer by, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(r);
-        RequireOffice(by, "CMP-9");
-        Problems.ValidateLengths(r);
-        var f = await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct) ?? throw new NotFoundException("自查整改要求不存在。 No such flag.");
+        var f = await FlagForOfficeAsync(flagId, by, ct, r);
         f.Waive(by.UserId, r.Reason ?? "", time.GetUtcNow().UtcDateTime);
-        db.Notifications.Add(new Notification(null, Roles.UnitLiaison, f.UnitId, "complaint.repeat-waived",
-            "效能办决定本次重复投诉无须报送专项自查整改报告（CMP-9）。 The Office decided no special self-inspection report is needed.",
-            f.WaivedReason, "/Complaints/Unit", $"complaint.repeat-waived:{f.Id}", time.GetUtcNow().UtcDateTime));
+        NotifyUnitOfFlag(f, "complaint.repeat-waived",
+            "效能办决定本次重复投诉无须报送专项自查整改报告（CMP-9）。 The Office decided no special self-inspection report is needed.", f.WaivedReason);
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>CMP-9: the flag an act of the Office is on, the act's reason checked first (its length, as the API checks it).</summary>
+    private async Task<RepeatFlag> FlagForOfficeAsync(Guid flagId, ComplaintViewer by, CancellationToken ct, FlagReason? reason = null)
+    {
+        RequireOffice(by, "CMP-9");
+        if (reason is not null) Problems.ValidateLengths(reason); // the Office's page calls these too
+        return await db.RepeatFlags.FirstOrDefaultAsync(x => x.Id == flagId, ct) ?? throw new NotFoundException("自查整改要求不存在。 No such flag.");
+    }
+
+    private void NotifyUnitOfFlag(RepeatFlag f, string kind, string title, string? body) =>
+        db.Notifications.Add(new Notification(null, Roles.UnitLiaison, f.UnitId, kind, title, body, "/Complaints/Unit", $"{kind}:{f.Id}:{Guid.NewGuid():N}", time.GetUtcNow().UtcDateTime));
 }

@@ -59,9 +59,9 @@ public static class ComplaintsApi
         { await h.SubmitReportAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);
         g.MapPost("/repeat-flags/{id:guid}/file", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.FileReportAsync(id, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
-        g.MapPost("/repeat-flags/{id:guid}/return", async (Guid id, Complaints.Waiver r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        g.MapPost("/repeat-flags/{id:guid}/return", async (Guid id, Complaints.FlagReason r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.ReturnReportAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
-        g.MapPost("/repeat-flags/{id:guid}/waive", async (Guid id, Complaints.Waiver r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        g.MapPost("/repeat-flags/{id:guid}/waive", async (Guid id, Complaints.FlagReason r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.WaiveReportAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
 
         // CMP-6, CMP-7: the Office's acts.

@@ -29,7 +29,7 @@ public sealed class RepeatsModel(ComplaintReads reads, Features.Complaints.Compl
 
     public async Task<IActionResult> OnPostReturnAsync(Guid flagId, string? reason, CancellationToken ct)
     {
-        if (await TryAsync("return", () => complaints.ReturnReportAsync(flagId, new Features.Complaints.Complaints.Waiver(reason ?? ""), ComplaintViewer.Of(User), ct)))
+        if (await TryAsync("return", () => complaints.ReturnReportAsync(flagId, new Features.Complaints.Complaints.FlagReason(reason ?? ""), ComplaintViewer.Of(User), ct)))
             return Done(Text["已退回单位修改。"]);
         await LoadAsync(ct);
         return Page();
@@ -37,7 +37,7 @@ public sealed class RepeatsModel(ComplaintReads reads, Features.Complaints.Compl
 
     public async Task<IActionResult> OnPostWaiveAsync(Guid flagId, string? reason, CancellationToken ct)
     {
-        if (await TryAsync("waive", () => complaints.WaiveReportAsync(flagId, new Features.Complaints.Complaints.Waiver(reason ?? ""), ComplaintViewer.Of(User), ct)))
+        if (await TryAsync("waive", () => complaints.WaiveReportAsync(flagId, new Features.Complaints.Complaints.FlagReason(reason ?? ""), ComplaintViewer.Of(User), ct)))
             return Done(Text["已决定无须报送，并通知单位。"]);
         await LoadAsync(ct);
         return Page();
