@@ -30,14 +30,18 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time)
         return q.Where(f => f.UnitId == own);
     }
 
-    public async Task<List<FollowUpDto>> ListAsync(ClaimsPrincipal user, string? state, CancellationToken ct)
+    public Task<List<FollowUpDto>> ListAsync(ClaimsPrincipal user, string? state, CancellationToken ct)
+    {
+        if (state is not { Length: > 0 }) return ListAsync(user, (IReadOnlyCollection<FollowUpState>?)null, ct);
+        if (!Enum.TryParse<FollowUpState>(state, true, out var s)) throw new FieldException("state", "状态无效。 Unknown state.");
+        return ListAsync(user, [s], ct);
+    }
+
+    /// <summary>The cases the user may see in any of <paramref name="states"/> (all states when null), newest first.</summary>
+    public async Task<List<FollowUpDto>> ListAsync(ClaimsPrincipal user, IReadOnlyCollection<FollowUpState>? states, CancellationToken ct)
     {
         var q = Visible(user).AsNoTracking();
-        if (state is { Length: > 0 })
-        {
-            if (!Enum.TryParse<FollowUpState>(state, true, out var s)) throw new FieldException("state", "状态无效。 Unknown state.");
-            q = q.Where(f => f.State == s);
-        }
+        if (states is not null) q = q.Where(f => states.Contains(f.State));
         var cases = await q.OrderByDescending(f => f.OpenedAt).Take(500).ToListAsync(ct);
         return await ToDtosAsync(cases, ct);
     }

@@ -33,8 +33,6 @@ public sealed class TrendsModel(ComplaintReads reads, TrendReports reports, IStr
         var viewer = ComplaintViewer.Of(User);
         IsOffice = viewer.IsOffice;
         OwnUnitOnly = !viewer.SeesAll;
-        var error = Error;
-        await TryAsync("trends", async () => Data = await reads.TrendsAsync(from, to, viewer, null, ct));
-        Error ??= error;
+        await TryAsync("trends", async () => Data = await reads.TrendsAsync(from, to, viewer, null, ct)); // keeps a report's error
     }
 }

@@ -31,8 +31,8 @@ public sealed class FollowUpsModel(FollowUps followUps, LocalClock clock, IStrin
         Today = clock.Today;
         Highlight = id;
         ShowAll = all;
-        var list = await followUps.ListAsync(User, all ? null : "Open", ct);
-        if (!all && IsOffice) list.AddRange(await followUps.ListAsync(User, "Appealed", ct)); // the Office's own queue: appeals to decide
+        // The Office's own queue holds the appeals to decide as well.
+        var list = await followUps.ListAsync(User, all ? null : IsOffice ? [FollowUpState.Open, FollowUpState.Appealed] : [FollowUpState.Open], ct);
         Cases = list.OrderBy(c => c.State == FollowUpState.Appealed ? 0 : 1).ThenBy(c => c.NextDue ?? DateOnly.MaxValue).ThenBy(c => c.OpenedAt).ToList();
     }
 
