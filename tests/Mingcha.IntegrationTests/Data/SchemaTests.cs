@@ -106,6 +106,58 @@ public sealed class SchemaTests(ITestOutputHelper output)
             Assert.Single(await lenient.Units.AsNoTracking().Take(1).ToListAsync());
     }
 
+    /// <summary>
+    /// EV-6, migration 0021: a computation made before problems were counted per finding keeps its rows, with the empty id
+    /// as their finding, so that it still reproduces as computed; two findings of one notice and section can then be stored.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-6")]
+    public async Task Migration0021_KeepsEarlierComputationsProblems_AndStoresOneRowPerFinding()
+    {
+        using var database = new TestDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        async Task Exec(string sql)
+        {
+            await using var cmd = TestDatabase.Command(connection, sql);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await Exec("CREATE TABLE mingcha_schema_version (version integer NOT NULL PRIMARY KEY, name varchar(200) NOT NULL, applied_at varchar(40) NOT NULL)");
+        foreach (var script in SchemaMigrator.Scripts(TestDatabase.IsPostgres).Where(s => s.Version < 21))
+        {
+            await Exec(script.Sql);
+            await Exec($"INSERT INTO mingcha_schema_version VALUES ({script.Version}, '{script.Name}', 'test')");
+        }
+        // A computation and its problem row as 0010 to 0020 stored them (the campaign and computation through the model,
+        // whose tables 0021 does not change).
+        Guid comp, notice = Guid.NewGuid(), section = Guid.NewGuid();
+        await using (var db = NewContext(database))
+        {
+            var campaign = new Mingcha.Web.Features.Scoring.EvaluationCampaign(2026, "迁移前的测评", new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), "test", DateTime.UtcNow);
+            db.Add(campaign);
+            var computation = new Mingcha.Web.Features.Scoring.ScoreComputation(campaign.Id, 1, true, 0, 1, "test", DateTime.UtcNow);
+            db.Add(computation);
+            await db.SaveChangesAsync();
+            comp = computation.Id;
+        }
+        var id = TestDatabase.IsPostgres ? (Func<Guid, string>)(g => $"'{g}'") : g => $"'{g.ToString().ToUpperInvariant()}'";
+        await Exec($"INSERT INTO \"ScoreProblems\" (\"ComputationId\", \"NoticeId\", \"SectionId\", \"Result\") VALUES ({id(comp)}, {id(notice)}, {id(section)}, 'Refused')");
+
+        await using (var db = NewContext(database)) Assert.Equal(SchemaMigrator.Scripts(TestDatabase.IsPostgres).Count(s => s.Version >= 21), await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync());
+
+        await using (var cmd = TestDatabase.Command(connection, "SELECT \"FindingId\", \"Result\" FROM \"ScoreProblems\""))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(Guid.Empty, Guid.Parse(reader.GetValue(0).ToString()!));
+            Assert.Equal("Refused", reader.GetString(1));
+            Assert.False(await reader.ReadAsync());
+        }
+        // Two findings of the same notice and section: two problems.
+        foreach (var finding in new[] { Guid.NewGuid(), Guid.NewGuid() })
+            await Exec($"INSERT INTO \"ScoreProblems\" (\"ComputationId\", \"NoticeId\", \"SectionId\", \"FindingId\", \"Result\") VALUES ({id(comp)}, {id(notice)}, {id(section)}, {id(finding)}, 'Refused')");
+        Assert.Equal(3L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM \"ScoreProblems\""), Inv));
+    }
+
     private static MingchaDb NewContext(TestDatabase database, bool withUnscriptedChange = false, bool strict = false)
     {
         var options = new MingchaOptions { DatabaseProvider = database.Provider, ConnectionString = database.ConnectionString, DataFolder = database.DataFolder, StrictQueries = strict };

@@ -21,7 +21,7 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
     private sealed record Created(Guid Id);
     private sealed record CampaignDto(Guid Id, string Status, int Sections, Guid? ComputationId, Guid? CircularOutcomeId);
     private sealed record SittingDto(Guid Id, string Token, string Link);
-    private sealed record Row(Guid SectionId, string SectionName, int Rank, decimal Total, decimal Composite, bool Rescaled, decimal Rectification, string Consequence, DateOnly? DueOn);
+    private sealed record Row(Guid SectionId, string SectionName, int Rank, decimal Total, decimal Composite, bool Rescaled, decimal Rectification, int Problems, string Consequence, DateOnly? DueOn);
     private sealed record Ranking(Guid CampaignId, string Status, Guid? ComputationId, bool Final, List<Row> Rows);
     private sealed record Report(bool Stored, int Rows, int Errors, List<RowError> Problems);
     private sealed record RowError(int Row, string Column, string Rule, string Message);
@@ -52,7 +52,7 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         var outsiderUnit = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"ev-out-{tag}", name = "局外" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
         var outsider = await Section(outsiderUnit, "X1", "局外科");
 
-        // C: an open inspection accepted on 2026-11-10 with two confirmed findings; their notice refused (EV-6: −10).
+        // C: an open inspection accepted on 2026-11-10 with two confirmed findings; their notice refused (EV-6: −10 for each, S4 "每起").
         var c = await kit.CaseAsync(findings: 2, kind: "Open");
         await (await office.PutJsonAsync($"/api/v1/units/{c.UnitId}/category", new { year = 2026, categoryId = cat })).ExpectAsync(HttpStatusCode.NoContent);
         await kit.ConfirmAsync([.. c.Findings]);
@@ -166,11 +166,14 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         // B1: instant 优 (1), concentrated 差 差 (1/3): (20 + 50/3) / 70 × 80 + 20 = 61.90…: below 70.
         Assert.Equal(Math.Round(20m + (20m + 50m / 3m) / 70m * 80m, 12), Math.Round(rows[w.B1].Total, 12));
         Assert.Equal("RectifyAndAccount", rows[w.B1].Consequence);
-        // V: its open inspection with two confirmed findings grades 一般 (decision 012): 2/3 × 80; the refused notice costs 10.
-        Assert.Equal(10m, rows[w.V].Rectification);
-        Assert.Equal(Math.Round(10m + 60m / 90m * 80m, 12), Math.Round(rows[w.V].Total, 12));
-        Assert.Equal([1, 2, 3, 4], new[] { w.A2, w.A1, w.V, w.B1 }.Select(s => rows[s].Rank));
+        // V: its open inspection with two confirmed findings grades 一般 (decision 012): 2/3 × 80; the refused notice's two
+        // problems cost 10 each (S4 "每起扣10分"), which takes all 20 points.
+        Assert.Equal(0m, rows[w.V].Rectification);
+        Assert.Equal(2, rows[w.V].Problems);
+        Assert.Equal(Math.Round(60m / 90m * 80m, 12), Math.Round(rows[w.V].Total, 12));
+        Assert.Equal([1, 2, 3, 4], new[] { w.A2, w.A1, w.B1, w.V }.Select(s => rows[s].Rank));
         Assert.Equal("Satisfied", rows[w.A2].Consequence);
+        Assert.Equal("RectifyAndAccount", rows[w.V].Consequence);
 
         // EV-12: the explanation names the counts, weights, policy and the problem behind each figure.
         var why = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{w.V}");
@@ -178,8 +181,11 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         var inspection = why.GetProperty("methods").EnumerateArray().Single(m => m.GetProperty("method").GetString() == "Inspection");
         Assert.Equal(1, inspection.GetProperty("count").GetInt32());
         Assert.Equal(100m, inspection.GetProperty("appliedWeight").GetDecimal());
-        var p = Assert.Single(why.GetProperty("problems").EnumerateArray());
-        Assert.Equal((w.Notice, "Refused", 10m), (p.GetProperty("noticeId").GetGuid(), p.GetProperty("result").GetString(), p.GetProperty("cost").GetDecimal()));
+        var lines = why.GetProperty("problems").EnumerateArray().ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, p => Assert.Equal((w.Notice, "Refused", 10m), (p.GetProperty("noticeId").GetGuid(), p.GetProperty("result").GetString(), p.GetProperty("cost").GetDecimal())));
+        Assert.Equal(2, lines.Select(p => p.GetProperty("findingId").GetGuid()).Distinct().Count());
+        Assert.Equal(20m, why.GetProperty("deducted").GetDecimal());
         var drill = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{w.A1}/evaluations?method=Concentrated&grade=Bad");
         Assert.Equal(1, drill.GetArrayLength());
 

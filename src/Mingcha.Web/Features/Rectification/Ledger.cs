@@ -113,7 +113,7 @@ public sealed class Ledger(MingchaDb db, TimeProvider time)
 /// <summary>
 /// The ledger as the scoring module (issue 8) reads it: points lost by unit in a year (by the year each line is for: a
 /// quarter charged in January, or a December finding confirmed in January, counts in its own year), and by unit or
-/// section in a period of writing; and each notice's S4 result for the rectification score (EV-6).
+/// section in a period of writing; and each notice's S4 result, with its findings, for the rectification score (EV-6: each finding is a problem).
 /// </summary>
 public interface IDeductionLedgerQuery
 {
@@ -124,7 +124,14 @@ public interface IDeductionLedgerQuery
 }
 
 public sealed record PointsLost(Guid UnitId, Guid? SectionId, decimal Points, int Lines);
-public sealed record NoticeResult(Guid NoticeId, Guid UnitId, IReadOnlyList<Guid> SectionIds, Mingcha.Domain.Rectification.RectificationResult Result);
+/// <summary>A notice's S4 result and its problems: each finding on it, with the section it was found in (S4 "每起", EV-6).</summary>
+public sealed record NoticeResult(Guid NoticeId, Guid UnitId, IReadOnlyList<NoticeProblem> Problems, Mingcha.Domain.Rectification.RectificationResult Result)
+{
+    public IReadOnlyList<Guid> SectionIds => Problems.Select(p => p.SectionId).Distinct().ToList();
+}
+
+/// <summary>One problem of a notice (EV-6): a finding and its section.</summary>
+public sealed record NoticeProblem(Guid FindingId, Guid SectionId);
 
 public sealed class DeductionLedgerQuery(MingchaDb db) : IDeductionLedgerQuery
 {
@@ -159,10 +166,10 @@ public sealed class DeductionLedgerQuery(MingchaDb db) : IDeductionLedgerQuery
         if (unitId is { } u) q = q.Where(n => n.UnitId == u);
         var notices = await q.Select(n => new { n.Id, n.UnitId, n.Status, n.Stage, n.LadderExhausted, n.Returns }).ToListAsync(ct);
         var ids = notices.Select(n => n.Id).ToList();
-        var sections = (await db.NoticeFindings.AsNoTracking().Where(nf => ids.Contains(nf.NoticeId))
-            .Join(db.Findings, nf => nf.FindingId, f => f.Id, (nf, f) => new { nf.NoticeId, f.SectionId }).ToListAsync(ct))
-            .GroupBy(x => x.NoticeId).ToDictionary(g => g.Key, g => (IReadOnlyList<Guid>)g.Select(x => x.SectionId).Distinct().ToList());
-        return notices.Select(n => new NoticeResult(n.Id, n.UnitId, sections.GetValueOrDefault(n.Id, []),
+        var problems = (await db.NoticeFindings.AsNoTracking().Where(nf => ids.Contains(nf.NoticeId))
+            .Join(db.Findings, nf => nf.FindingId, f => f.Id, (nf, f) => new { nf.NoticeId, nf.FindingId, f.SectionId }).ToListAsync(ct))
+            .GroupBy(x => x.NoticeId).ToDictionary(g => g.Key, g => (IReadOnlyList<NoticeProblem>)g.Select(x => new NoticeProblem(x.FindingId, x.SectionId)).OrderBy(x => x.FindingId).ToList());
+        return notices.Select(n => new NoticeResult(n.Id, n.UnitId, problems.GetValueOrDefault(n.Id, []),
             Mingcha.Domain.Rectification.RectificationScoring.Classify(n.Status, n.Stage, n.LadderExhausted, n.Returns))).ToList();
     }
 }

@@ -26,7 +26,8 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
 
     public sealed record GradeLine(Grade Grade, decimal Score, long Count);
     public sealed record MethodLine(EvaluationMethod Method, long Count, IReadOnlyList<GradeLine> Grades, decimal? Satisfaction, decimal Weight, decimal AppliedWeight, decimal Contribution);
-    public sealed record ProblemLine(Guid NoticeId, string? Title, string? DocumentNumber, RectificationResult Result, decimal Cost);
+    /// <summary>One problem (EV-6): the notice, and the finding on it (null for computations before migration 0021, counted per notice).</summary>
+    public sealed record ProblemLine(Guid NoticeId, string? Title, string? DocumentNumber, Guid? FindingId, string? Finding, RectificationResult Result, decimal Cost);
     public sealed record Explanation(Guid CampaignId, Guid ComputationId, ResultRow Result, Campaigns.RulesDto Rules, EmptyMethodPolicy Policy, bool Rescaled,
         IReadOnlyList<MethodLine> Methods, decimal Composite, decimal SatisfactionPoints, decimal CompositePoints, decimal RectificationStart, decimal Deducted,
         decimal RectificationScore, IReadOnlyList<ProblemLine> Problems, decimal Total, string Formula);
@@ -93,12 +94,17 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
         var problems = await (from p in db.ScoreProblems.AsNoTracking().Where(p => p.ComputationId == compId && p.SectionId == sectionId)
                               join n in db.RectificationNotices on p.NoticeId equals n.Id into ns
                               from n in ns.DefaultIfEmpty()
-                              select new { p.NoticeId, Title = n == null ? null : n.Title, Number = n == null ? null : n.DocumentNumber, p.Result }).ToListAsync(ct);
+                              join f in db.Findings on p.FindingId equals f.Id into fs
+                              from f in fs.DefaultIfEmpty()
+                              orderby p.NoticeId, p.FindingId
+                              select new { p.NoticeId, Title = n == null ? null : n.Title, Number = n == null ? null : n.DocumentNumber, p.FindingId,
+                                  Finding = f == null ? null : f.ItemName + "：" + f.Description, p.Result }).ToListAsync(ct);
         var formula = string.Create(CultureInfo.InvariantCulture,
             $"{composite.Value:0.######} × {rules.SatisfactionPoints:0.##} + {stored.Rectification:0.##} = {stored.Total:0.######}");
         return new Explanation(c.Id, compId, row, Campaigns.RulesDto.Of(rules), rules.Policy, composite.Rescaled, methods, composite.Value, rules.SatisfactionPoints,
             composite.Value * rules.SatisfactionPoints, rules.Rectification.Start, stored.Deducted, stored.Rectification,
-            problems.Select(p => new ProblemLine(p.NoticeId, p.Title, p.Number, p.Result, rules.Rectification.Cost(p.Result))).ToList(), stored.Total, formula);
+            problems.Select(p => new ProblemLine(p.NoticeId, p.Title, p.Number,
+                p.FindingId == Guid.Empty ? null : p.FindingId, p.Finding, p.Result, rules.Rectification.Cost(p.Result))).ToList(), stored.Total, formula);
     }
 
     private async Task<List<ResultRow>> RowsAsync(Guid compId, IReadOnlyCollection<Guid> sectionIds, CancellationToken ct) =>

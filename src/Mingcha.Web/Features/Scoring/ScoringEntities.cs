@@ -278,14 +278,19 @@ public sealed class ScoreResult
     public void Due(DateOnly day) => DueOn = day;
 }
 
-/// <summary>A rectification problem as a computation counted it (EV-6): the notice, the section and its S4 category.</summary>
+/// <summary>
+/// A rectification problem as a computation counted it (EV-6): the notice, the finding, the section and its S4 category.
+/// Computations made before migration 0021 counted one problem per notice and section; their rows keep
+/// <see cref="Guid.Empty"/> as the finding, so that they reproduce as they were computed.
+/// </summary>
 public sealed class ScoreProblem
 {
     private ScoreProblem() { }
-    public ScoreProblem(Guid computationId, Guid noticeId, Guid sectionId, Mingcha.Domain.Rectification.RectificationResult result)
-    { ComputationId = computationId; NoticeId = noticeId; SectionId = sectionId; Result = result; }
+    public ScoreProblem(Guid computationId, Guid noticeId, Guid findingId, Guid sectionId, Mingcha.Domain.Rectification.RectificationResult result)
+    { ComputationId = computationId; NoticeId = noticeId; FindingId = findingId; SectionId = sectionId; Result = result; }
     public Guid ComputationId { get; private set; }
     public Guid NoticeId { get; private set; }
+    public Guid FindingId { get; private set; }
     public Guid SectionId { get; private set; }
     public Mingcha.Domain.Rectification.RectificationResult Result { get; private set; }
 }

@@ -115,7 +115,7 @@ public static class ScoringModel
         builder.Entity<ScoreProblem>(e =>
         {
             e.ToTable("ScoreProblems");
-            e.HasKey(p => new { p.ComputationId, p.NoticeId, p.SectionId });
+            e.HasKey(p => new { p.ComputationId, p.NoticeId, p.SectionId, p.FindingId });
             e.HasIndex(p => new { p.ComputationId, p.SectionId });
             e.Property(p => p.Result).HasConversion<string>().HasMaxLength(32);
             e.HasOne<ScoreComputation>().WithMany().HasForeignKey(p => p.ComputationId).OnDelete(DeleteBehavior.Restrict);
