@@ -7,7 +7,8 @@ namespace Mingcha.Domain.Satisfaction;
 /// <param name="Ratings">Ratings counted.</param>
 /// <param name="BadRatings">Bad ratings not excluded.</param>
 /// <param name="ConfirmedViolations">Confirmed violations of the year.</param>
-public sealed record SelectionCandidate(Guid Id, string Name, decimal? Rate, int Ratings, int BadRatings, int ConfirmedViolations);
+/// <param name="LostEligibility">Why the candidate lost the year's excellence eligibility (INS-6, EV-8), if it did.</param>
+public sealed record SelectionCandidate(Guid Id, string Name, decimal? Rate, int Ratings, int BadRatings, int ConfirmedViolations, string? LostEligibility = null);
 
 /// <summary>A ranked candidate.</summary>
 public sealed record RankedCandidate(int Rank, SelectionCandidate Candidate, bool Eligible, string? Reason);
@@ -19,13 +20,14 @@ public static class IncentiveRules
     public const int MinRatings = 30;
 
     /// <summary>
-    /// Ranks candidates: eligible first (enough ratings, no confirmed violation), then by rate high to low, fewer
+    /// Ranks candidates: eligible first (eligibility not lost, no confirmed violation, enough ratings), then by rate high to low, fewer
     /// bad ratings, more ratings. Equal keys share a rank (1, 2, 2, 4).
     /// </summary>
     public static IReadOnlyList<RankedCandidate> Rank(IEnumerable<SelectionCandidate> candidates, int minRatings = MinRatings)
     {
         ArgumentNullException.ThrowIfNull(candidates);
-        var list = candidates.Select(c => (c, reason: c.ConfirmedViolations > 0 ? "有经查实的违规。 Has a confirmed violation."
+        var list = candidates.Select(c => (c, reason: c.LostEligibility is { Length: > 0 } lost ? lost
+                : c.ConfirmedViolations > 0 ? "有经查实的违规。 Has a confirmed violation."
                 : c.Ratings < minRatings || c.Rate is null ? $"评价少于 {minRatings} 个。 Fewer than {minRatings} ratings." : null))
             .OrderBy(x => x.reason is null ? 0 : 1)
             .ThenByDescending(x => x.c.Rate ?? -1m)

@@ -72,6 +72,53 @@ public sealed class IncentiveTests(MingchaApp app) : IClassFixture<MingchaApp>
     }
 
     /// <summary>
+    /// INS-6: a confirmed finding of obstruction (D01 人为阻拦检查) costs the unit the year's excellence eligibility by itself,
+    /// without an accountability outcome recorded on top: the yearly assessment says so with the reason, the unit and its
+    /// windows drop out of the selections (SAT-5), and an award to either is refused naming INS-6. A recorded finding the
+    /// Office has not confirmed costs nothing.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "INS-6")]
+    [Trait("Rule", "SAT-5")]
+    [Trait("Rule", "EV-9")]
+    public async Task Obstruction_WhenConfirmed_CostsTheUnitItsExcellenceEligibility_InTheAssessmentAndTheSelections()
+    {
+        var (kit, c, staffId, office) = await SetupAsync();
+        var (device, _) = await app.TokenClientAsync(c.UnitId, "ratings:write", "service-records:write");
+        var caseNo = "OBS-" + Guid.NewGuid().ToString("N")[..8];
+        (await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = caseNo, sectionId = c.SectionId, staffId, finishedAt = app.Clock.GetUtcNow().UtcDateTime })).EnsureSuccessStatusCode();
+        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = c.SectionId, caseNumber = caseNo, level = 1 })).EnsureSuccessStatusCode();
+
+        async Task<Ranked> Line(string kind, Guid id) =>
+            Assert.Single(await office.GetAsync<List<Ranked>>($"/api/v1/incentives/2026/rankings/{kind}"), r => r.Candidate.Id == id);
+        async Task<System.Text.Json.JsonElement?> Assessed() =>
+            (await office.GetAsync<System.Text.Json.JsonElement>("/api/v1/scoring/assessments/2026")).GetProperty("units").EnumerateArray()
+                .Cast<System.Text.Json.JsonElement?>().SingleOrDefault(u => u!.Value.GetProperty("unitId").GetGuid() == c.UnitId);
+
+        var obstruction = await kit.Inspections.FindingAsync(c.VisitId, "D01");
+        Assert.DoesNotContain("INS-6", (await Line("BestWindowUnit", c.UnitId)).Reason ?? "", StringComparison.Ordinal);
+        Assert.Null(await Assessed());
+
+        await kit.ConfirmAsync(obstruction);
+        var unitLine = await Line("BestWindowUnit", c.UnitId);
+        Assert.False(unitLine.Eligible);
+        Assert.Contains("INS-6", unitLine.Reason, StringComparison.Ordinal);
+        Assert.Contains("D01", unitLine.Reason, StringComparison.Ordinal);
+        Assert.Contains("INS-6", (await Line("BestServicePost", c.SectionId)).Reason, StringComparison.Ordinal);
+        var assessed = (await Assessed())!.Value;
+        Assert.True(assessed.GetProperty("excellenceIneligible").GetBoolean());
+        Assert.Contains(assessed.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("D01", StringComparison.Ordinal));
+
+        await (await office.PostAsJsonAsync("/api/v1/incentives/2026/awards", new { kind = "BestWindowUnit", subjectId = c.UnitId }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-6");
+        await (await office.PostAsJsonAsync("/api/v1/incentives/2026/awards", new { kind = "BestServicePost", subjectId = c.SectionId }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-6");
+        await (await office.PostAsJsonAsync("/api/v1/incentives/2026/awards", new { kind = "BestWindowUnit", subjectId = Guid.NewGuid() }))
+            .ExpectFieldErrorAsync("subjectId");
+        Assert.False(await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.IncentiveAward>().AnyAsync(a => a.SubjectId == c.UnitId || a.SubjectId == c.SectionId)));
+    }
+
+    /// <summary>
     /// A badge follows the findings that stand: revoked by the first confirmed finding, still revoked (for the other one)
     /// when the first one's notice is withdrawn after an upheld objection (RCT-3), held again when the last one is withdrawn
     /// too. A year's badges handed out after a finding was confirmed start revoked.

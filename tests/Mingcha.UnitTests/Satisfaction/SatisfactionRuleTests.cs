@@ -299,6 +299,20 @@ public class FollowUpAndIncentiveTests
         Assert.False(ranked.Single(r => r.Candidate.Name == "E").Eligible);
     }
 
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    [Trait("Rule", "INS-6")]
+    public void Rank_WhenACandidateLostTheYearsEligibility_PutsItAfterTheEligibleWithThatReason()
+    {
+        var best = new SelectionCandidate(Guid.NewGuid(), "阻挠检查局", 1m, 500, 0, 0, "经查实阻挠检查（INS-6）");
+        var good = new SelectionCandidate(Guid.NewGuid(), "窗口局", 0.9m, 100, 2, 0);
+        var ranked = IncentiveRules.Rank([best, good]);
+        Assert.Equal(["窗口局", "阻挠检查局"], ranked.Select(r => r.Candidate.Name));
+        Assert.True(ranked[0].Eligible);
+        Assert.False(ranked[1].Eligible);
+        Assert.Equal("经查实阻挠检查（INS-6）", ranked[1].Reason);
+    }
+
     [Theory]
     [Trait("Rule", "ORG-7")]
     [InlineData(4, false)]

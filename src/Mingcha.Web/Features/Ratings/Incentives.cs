@@ -114,7 +114,7 @@ public sealed class IncentiveAward : IAudited
 }
 
 /// <summary>SAT-5 incentives. The badges follow the findings through <see cref="BadgeFindings"/>, which the rectification module calls.</summary>
-public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure.LocalClock clock, TimeProvider time)
+public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure.LocalClock clock, TimeProvider time, Scoring.ExcellenceEligibility eligibility)
 {
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "BestWindowUnit", "BestServicePost", "BestServiceModel", "Grievance" };
 
@@ -167,13 +167,35 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
             "BestServicePost" => await db.Sections.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct),
             _ => await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct),
         };
+        var lost = await LostEligibilityAsync(kind, year, ct);
         var candidates = rows.GroupBy(r => r.Id).Select(g =>
         {
             var rate = SatisfactionCoefficient.Compute(g.SelectMany(x => Enumerable.Repeat(new ScoredRating(intake.Mapping.Score(x.Scale, x.Level), false), x.N)));
             var bad = g.Where(x => RatingScaleMapping.IsBad(x.Scale, x.Level)).Sum(x => x.N);
-            return new SelectionCandidate(g.Key, names.GetValueOrDefault(g.Key, ""), rate.Rate, rate.Counted, bad, revoked.Contains(g.Key) ? 1 : 0);
+            return new SelectionCandidate(g.Key, names.GetValueOrDefault(g.Key, ""), rate.Rate, rate.Counted, bad, revoked.Contains(g.Key) ? 1 : 0,
+                lost.GetValueOrDefault(g.Key)?.Reason);
         });
         return IncentiveRules.Rank(candidates);
+    }
+
+    /// <summary>
+    /// INS-6 and EV-8 for the selections, by candidate: a unit that lost the year's eligibility (obstruction, accountability)
+    /// or has a section in the bottom three or below 70 is no best window unit; a window (section) is no best service post
+    /// when its unit lost eligibility under INS-6 or it is itself in the bottom three or below 70. Staff members are held
+    /// back by their own confirmed violations (the revoked badge).
+    /// </summary>
+    private async Task<Dictionary<Guid, Scoring.EligibilityLoss>> LostEligibilityAsync(string kind, int year, CancellationToken ct)
+    {
+        if (kind is not ("BestWindowUnit" or "BestServicePost")) return [];
+        var losses = await eligibility.ForYearAsync(year, null, ct);
+        if (kind == "BestWindowUnit") return losses.GroupBy(l => l.UnitId).ToDictionary(g => g.Key, g => g.First());
+        var byUnit = losses.Where(l => l.Rule == "INS-6").GroupBy(l => l.UnitId).ToDictionary(g => g.Key, g => g.First());
+        var bySection = losses.Where(l => l.Rule == "EV-8" && l.SectionId is not null).GroupBy(l => l.SectionId!.Value).ToDictionary(g => g.Key, g => g.First());
+        var units = byUnit.Keys.ToList();
+        var result = new Dictionary<Guid, Scoring.EligibilityLoss>(bySection);
+        foreach (var s in await db.Sections.AsNoTracking().Where(s => units.Contains(s.UnitId)).Select(s => new { s.Id, s.UnitId }).ToListAsync(ct))
+            result.TryAdd(s.Id, byUnit[s.UnitId]);
+        return result;
     }
 
     /// <summary>SAT-5: records an award; the grievance award (委屈奖) needs its reason.</summary>
@@ -184,6 +206,12 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
             throw new DomainRuleException("SAT-5", "委屈奖须写明受委屈的经过。 The grievance award needs its reason.", 422);
         if (input.Kind is "Grievance" or "BestServiceModel" && !await db.Staff.AnyAsync(s => s.Id == input.SubjectId, ct))
             throw new FieldException("subjectId", "工作人员不存在。 No such staff member.");
+        if (input.Kind == "BestWindowUnit" && !await db.Units.AnyAsync(u => u.Id == input.SubjectId, ct))
+            throw new FieldException("subjectId", "单位不存在。 No such unit.");
+        if (input.Kind == "BestServicePost" && !await db.Sections.AnyAsync(s => s.Id == input.SubjectId, ct))
+            throw new FieldException("subjectId", "窗口（科室）不存在。 No such window or section.");
+        if ((await LostEligibilityAsync(input.Kind, year, ct)).GetValueOrDefault(input.SubjectId) is { } loss)
+            throw new DomainRuleException(loss.Rule, "不能评选：" + loss.Reason, 422);
         var award = new IncentiveAward(year, input.Kind, input.SubjectId, input.Reason?.Trim() ?? "", user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
         db.Add(award);
         await db.SaveChangesAsync(ct);

@@ -42,6 +42,7 @@ public static class ScoringApi
         services.AddScoped<Computations>();
         services.AddScoped<CampaignResults>();
         services.AddScoped<YearlyAssessment>();
+        services.AddScoped<ExcellenceEligibility>();
         services.AddScoped<LeadersOverview>();
         services.AddScoped<ResultExplanations>();
         services.AddScoped<Jobs.IReminderSource, ExplanationReminders>();

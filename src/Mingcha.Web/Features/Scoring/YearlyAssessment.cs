@@ -15,9 +15,10 @@ namespace Mingcha.Web.Features.Scoring;
 /// <summary>
 /// EV-9, RCT-6, SAT-4, EV-11: the yearly performance assessment per unit: the final results of the year's closed campaigns,
 /// the deduction ledger's points lost, the satisfaction coefficient on the composite of counties and townships (decision 012:
-/// a unit with sub-units), and the loss of excellence eligibility by an INS-6 accountability outcome.
+/// a unit with sub-units), and the loss of excellence eligibility (<see cref="ExcellenceEligibility"/>: INS-6 obstruction or
+/// accountability, EV-8).
 /// </summary>
-public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger, SatisfactionRates rates, Outcomes outcomes, OfficialDocuments documents, ResultExplanations explanations)
+public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger, SatisfactionRates rates, ExcellenceEligibility eligibility, OfficialDocuments documents, ResultExplanations explanations)
 {
     public sealed record CampaignLine(Guid CampaignId, string Name, int Sections, decimal MeanTotal, decimal MeanComposite, int Satisfied, int Explain, int Rectify);
 
@@ -57,9 +58,10 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
             .Select(x => new { x.Id, x.UnitId, x.Code, x.Name }).ToListAsync(ct);
 
         var lost = (await ledger.PointsLostInYearAsync(year, unitId, ct)).ToDictionary(p => p.UnitId);
-        var ineligible = (await outcomes.IneligibleUnitsAsync(year, ct)).ToHashSet();
+        // INS-6 losses get a note each here; EV-8's are noted from the results below.
+        var losses = (await eligibility.ForYearAsync(year, unitId, ct)).Where(l => l.Rule == "INS-6").ToLookup(l => l.UnitId);
         var explained = await explanations.ForYearAsync(year, ct);
-        var units = results.Select(r => r.UnitId).Concat(lost.Keys).Distinct().ToList();
+        var units = results.Select(r => r.UnitId).Concat(lost.Keys).Concat(losses.Select(g => g.Key)).Distinct().ToList();
         var info = await db.Units.AsNoTracking().Where(x => units.Contains(x.Id)).Select(x => new { x.Id, x.Code, x.Name }).ToListAsync(ct);
         var parents = (await db.Units.AsNoTracking().Where(x => x.ParentUnitId != null && units.Contains(x.ParentUnitId!.Value)).Select(x => x.ParentUnitId!.Value).ToListAsync(ct)).ToHashSet();
 
@@ -77,7 +79,7 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
             var notes = new List<string>();
             if (county) notes.Add("县区/乡镇：满意率系数计入综合满意度（SAT-4）。 County or township: the satisfaction coefficient applies (SAT-4).");
             if (rate.Rate is null) notes.Add("本年度没有满意度评价，系数按 1 计。 No rating this year: coefficient 1.");
-            if (ineligible.Contains(unit.Id)) notes.Add("因问责取消本年度评优评先资格（INS-6）。 Excellence eligibility lost by accountability (INS-6).");
+            notes.AddRange(losses[unit.Id].Select(l => l.Reason).Distinct());
             if (mine.Any(r => r.Consequence == ResultConsequence.Explain)) notes.Add("有科室列后三名：书面说明，取消年终评优评先资格（EV-8）。 A section in the bottom three: written explanation, no awards (EV-8).");
             var (owed, filed, accepted) = explained.GetValueOrDefault(unit.Id);
             if (owed > 0)
@@ -99,7 +101,7 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
             var points = lost.GetValueOrDefault(unit.Id);
             list.Add(new UnitAssessment(unit.Id, unit.Code, unit.Name, county, lines, composite, rate.Coefficient, rate.Rate, rate.Counted,
                 composite is { } cv ? (county ? new Mingcha.Domain.Satisfaction.SatisfactionRate(rate.Counted, rate.Excluded, rate.Rate).Apply(cv) : cv) : null,
-                points?.Points ?? 0m, points?.Lines ?? 0, ineligible.Contains(unit.Id) || mine.Any(r => r.Consequence is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount), owed, filed, accepted, notes,
+                points?.Points ?? 0m, points?.Lines ?? 0, losses.Contains(unit.Id) || mine.Any(r => r.Consequence is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount), owed, filed, accepted, notes,
                 outletLines));
         }
         return new YearTable(year, list);
