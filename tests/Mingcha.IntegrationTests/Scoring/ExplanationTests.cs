@@ -23,8 +23,8 @@ public sealed class ExplanationTests(RectificationApp app) : IClassFixture<Recti
     private sealed record Ranking(List<Row> Rows);
     private sealed record Step(string Kind, string Text, bool Late, string By);
     private sealed record Explanation(Guid SectionId, Guid UnitId, DateOnly? LastDay, string Status, string? State, bool Late, int WorkingDaysLate, string? Text, int Filings,
-        string? Reason, List<Step> Steps);
-    private sealed record ToExplain(Guid CampaignId, Guid SectionId, Guid UnitId, DateOnly? LastDay, string Status, bool Late);
+        string? Reason, List<Step> Steps, string Consequence);
+    private sealed record ToExplain(Guid CampaignId, Guid SectionId, Guid UnitId, DateOnly? LastDay, string Status, bool Late, string Consequence);
 
     private sealed record World(HttpClient Office, Guid Campaign, Guid UnitA, Guid A1, Guid A2, Guid UnitB, Guid B1);
 
@@ -34,7 +34,7 @@ public sealed class ExplanationTests(RectificationApp app) : IClassFixture<Recti
     /// One category, three sections; rules: the top 1 satisfied, the bottom 2 explain. A1 优 (100, satisfied), A2 良 (86.67) and
     /// B1 一般 (73.33) explain. Published on Monday 2026-11-16: the last day is 15 working days later, Monday 2026-12-07 (CAL-2).
     /// </summary>
-    private async Task<World> PublishedAsync()
+    private async Task<World> PublishedAsync(int threshold = 70)
     {
         app.Clock.Set(MingchaApp.Start);
         var office = await app.ClientAsAsync(Roles.OfficeAdmin);
@@ -51,7 +51,7 @@ public sealed class ExplanationTests(RectificationApp app) : IClassFixture<Recti
         var b1 = await Section(b, "B1", "医政科");
         var id = (await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new
         {
-            year = 2026, name = "说明测评" + tag, from = "2026-01-01", to = "2026-12-31", rules = new { satisfiedTop = 1, bottomCount = 2, threshold = 70 },
+            year = 2026, name = "说明测评" + tag, from = "2026-01-01", to = "2026-12-31", rules = new { satisfiedTop = 1, bottomCount = 2, threshold },
         })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
         await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{id}/sections", new { categoryIds = new[] { cat } })).ExpectAsync(HttpStatusCode.OK);
         await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
@@ -178,12 +178,52 @@ public sealed class ExplanationTests(RectificationApp app) : IClassFixture<Recti
         var year = await office.GetAsync<JsonElement>("/api/v1/scoring/assessments/2026");
         var unitA = year.GetProperty("units").EnumerateArray().Single(u => u.GetProperty("unitId").GetGuid() == w.UnitA);
         Assert.Equal((1, 1, 1), (unitA.GetProperty("explanationsOwed").GetInt32(), unitA.GetProperty("explanationsFiled").GetInt32(), unitA.GetProperty("explanationsAccepted").GetInt32()));
-        Assert.Contains(unitA.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("书面说明已全部提交", StringComparison.Ordinal));
+        Assert.Contains(unitA.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("书面说明和整改报告已全部提交", StringComparison.Ordinal));
 
         // Audited, and the history is append-only.
         Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.EntityType == nameof(ResultExplanation))));
         await Assert.ThrowsAnyAsync<Exception>(() => app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE \"ExplanationSteps\" SET \"Text\" = 'x'")));
         await Assert.ThrowsAnyAsync<Exception>(() => app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM \"ResultExplanations\"")));
+    }
+
+    /// <summary>
+    /// EV-8 "督促限期整改": a section below the line (here 80: B1's 73.33) owes a rectification report by the same last day,
+    /// through the same steps: listed with what is owed, reminded, filed by its unit, accepted by the Office, counted in the
+    /// yearly assessment. A section in the bottom three above the line (A2, 86.67) still owes a written explanation.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-8")]
+    [Trait("Rule", "CAL-2")]
+    public async Task BelowTheLine_OwesARectificationReportByTheLastDay_FiledRemindedAccepted()
+    {
+        var w = await PublishedAsync(threshold: 80);
+        await (await w.Office.PostAsync($"/api/v1/scoring/campaigns/{w.Campaign}/publish", null)).ExpectAsync(HttpStatusCode.OK);
+        var rows = (await w.Office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{w.Campaign}/results")).Rows.ToDictionary(r => r.SectionId);
+        Assert.Equal(("Explain", "RectifyAndAccount"), (rows[w.A2].Consequence, rows[w.B1].Consequence));
+        Assert.Equal(new DateOnly(2026, 12, 7), rows[w.B1].DueOn);
+
+        var liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitB);
+        var owed = await liaisonB.GetAsync<Explanation>(Path(w, w.B1));
+        Assert.Equal(("RectifyAndAccount", "Awaiting"), (owed.Consequence, owed.Status));
+        var all = (await w.Office.GetAsync<List<ToExplain>>($"/api/v1/scoring/explanations?campaignId={w.Campaign}")).ToDictionary(x => x.SectionId);
+        Assert.Equal(("Explain", "RectifyAndAccount"), (all[w.A2].Consequence, all[w.B1].Consequence));
+        Assert.Contains("整改报告", await PageAsync(liaisonB, "/Scoring/Explanations"), StringComparison.Ordinal);
+
+        var friday = await RemindersAsync(new DateOnly(2026, 12, 4));
+        var reminder = Assert.Single(friday, r => r.Kind == "explanation.reminder" && r.UnitId == w.UnitB);
+        Assert.Contains("整改报告", reminder.Title, StringComparison.Ordinal);
+        Assert.Contains("书面说明", Assert.Single(friday, r => r.Kind == "explanation.reminder" && r.UnitId == w.UnitA).Title, StringComparison.Ordinal);
+
+        var page = await PageAsync(liaisonB, $"/Scoring/Result/{w.Campaign}/{w.B1}");
+        Assert.Contains("提交整改报告", page, StringComparison.Ordinal);
+        var filed = await (await liaisonB.PostJsonAsync(Path(w, w.B1), new { text = "医政科整改报告：审批时限压缩至5个工作日，窗口增设导办员。" })).ReadAsync<Explanation>();
+        Assert.Equal(("Filed", false), (filed.Status, filed.Late));
+        Assert.Equal("Accepted", (await (await w.Office.PostAsync(Path(w, w.B1, "/accept"), null)).ReadAsync<Explanation>()).Status);
+        Assert.DoesNotContain(await RemindersAsync(new DateOnly(2026, 12, 8)), r => r.Link!.EndsWith(w.B1.ToString(), StringComparison.Ordinal));
+
+        var year = await w.Office.GetAsync<JsonElement>("/api/v1/scoring/assessments/2026");
+        var unitB = year.GetProperty("units").EnumerateArray().Single(u => u.GetProperty("unitId").GetGuid() == w.UnitB);
+        Assert.Equal((1, 1, 1), (unitB.GetProperty("explanationsOwed").GetInt32(), unitB.GetProperty("explanationsFiled").GetInt32(), unitB.GetProperty("explanationsAccepted").GetInt32()));
     }
 
     [Fact]

@@ -12,9 +12,10 @@ using Mingcha.Web.Features.Rectification;
 namespace Mingcha.Web.Features.Scoring;
 
 /// <summary>
-/// EV-8: the written explanation of a bottom-three section with 70 or more. The section's unit (its liaison) files it by the
-/// last day set on publication (CAL-2), or late, marked so; the Office accepts it or sends it back with a reason, and the unit
-/// files again. Every step is kept (append-only) and audited. Another unit's section answers 404 (SEC-2).
+/// EV-8: what a section's unit owes after publication, by the last day set then (CAL-2): the written explanation (书面说明) of a
+/// bottom-three section with 70 or more, and the rectification report (整改报告) of a section below 70 ("督促限期整改"). The
+/// section's unit (its liaison) files it, or files it late, marked so; the Office accepts it or sends it back with a reason,
+/// and the unit files again. Every step is kept (append-only) and audited. Another unit's section answers 404 (SEC-2).
 /// </summary>
 public sealed class ResultExplanations(MingchaDb db, TimeProvider time, CalendarService calendar)
 {
@@ -24,11 +25,18 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
 
     public sealed record StepDto(ExplanationState Kind, string Text, bool Late, string By, DateTime At);
 
+    /// <summary>Where a section's filing stands, with its history; <c>Consequence</c> says what is owed (Explain: a written explanation; RectifyAndAccount: a rectification report).</summary>
     public sealed record ExplanationDto(Guid CampaignId, Guid SectionId, Guid UnitId, DateOnly? LastDay, ExplanationStatus Status, ExplanationState? State, bool Late,
-        int WorkingDaysLate, string? Text, DateOnly? FiledOn, int Filings, string? Reason, IReadOnlyList<StepDto> Steps);
+        int WorkingDaysLate, string? Text, DateOnly? FiledOn, int Filings, string? Reason, IReadOnlyList<StepDto> Steps, ResultConsequence Consequence);
 
     public sealed record ToExplain(Guid CampaignId, string CampaignName, int Year, Guid SectionId, string SectionName, Guid UnitId, string UnitName, int Rank, decimal Total,
-        DateOnly? LastDay, ExplanationStatus Status, bool Late);
+        DateOnly? LastDay, ExplanationStatus Status, bool Late, ResultConsequence Consequence);
+
+    /// <summary>The consequences that owe the unit a filing (EV-8).</summary>
+    public static bool Owes(ResultConsequence c) => c is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount;
+
+    /// <summary>What is owed, as the pages and reminders name it.</summary>
+    public static string What(ResultConsequence c) => c == ResultConsequence.RectifyAndAccount ? "整改报告" : "书面说明";
 
     private static NotFoundException NoResult() => new("该科室没有测评结果。 No result for that section.");
 
@@ -39,8 +47,8 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
         if (c.ComputationId is not { } compId) throw NoResult();
         var r = await db.ScoreResults.AsNoTracking().FirstOrDefaultAsync(x => x.ComputationId == compId && x.SectionId == sectionId, ct) ?? throw NoResult();
         if (!RectificationViewer.Of(user).MaySee(r.UnitId)) throw NoResult();
-        if (r.Consequence != ResultConsequence.Explain)
-            throw new DomainRuleException("EV-8", "只有列后三名且不低于 70 分的科室需要书面说明（EV-8）。 Only a bottom-three section with 70 or more explains itself in writing (EV-8).", 409);
+        if (!Owes(r.Consequence))
+            throw new DomainRuleException("EV-8", "只有列后三名（书面说明）或低于 70 分（整改报告）的科室需要提交（EV-8）。 Only a bottom-three section (written explanation) or one below 70 (rectification report) files one (EV-8).", 409);
         if (c.Status != CampaignStatus.Published || r.DueOn is null)
             throw new DomainRuleException("EV-8", "测评结果公布后才需要书面说明（EV-8）。 The explanation is owed once the results are published (EV-8).", 409);
         return (c, r);
@@ -60,7 +68,7 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
             .Select(s => new StepDto(s.Kind, s.Text, s.Late, s.By, s.At)).ToListAsync(ct);
         var status = ExplanationRules.StatusOf(e?.State, e?.Late ?? false, r.DueOn, calendar.Today);
         return new ExplanationDto(campaignId, r.SectionId, r.UnitId, r.DueOn, status, e?.State, e?.Late ?? false, e?.WorkingDaysLate ?? 0, e?.Text, e?.FiledOn,
-            e?.Filings ?? 0, e?.Reason, steps);
+            e?.Filings ?? 0, e?.Reason, steps, r.Consequence);
     }
 
     /// <summary>EV-8: the unit files (or, after being sent back, files again) its written explanation; after the last day it is marked late (CAL-2).</summary>
@@ -144,7 +152,7 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
         if (year is { } y) campaigns = campaigns.Where(c => c.Year == y);
         var results = from c in campaigns
                       join r in db.ScoreResults.AsNoTracking() on c.ComputationId equals r.ComputationId
-                      where r.Consequence == ResultConsequence.Explain
+                      where r.Consequence == ResultConsequence.Explain || r.Consequence == ResultConsequence.RectifyAndAccount
                       select new { c, r };
         if (!viewer.SeesAll)
         {
@@ -159,11 +167,11 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
                           select new
                           {
                               CampaignId = x.c.Id, CampaignName = x.c.Name, x.c.Year, x.r.SectionId, SectionName = s.Name, x.r.UnitId, UnitName = u.Name, x.r.Rank, x.r.Total,
-                              x.r.DueOn, State = e == null ? (ExplanationState?)null : e.State, Late = e != null && e.Late,
+                              x.r.DueOn, State = e == null ? (ExplanationState?)null : e.State, Late = e != null && e.Late, x.r.Consequence,
                           }).OrderBy(x => x.DueOn).ThenBy(x => x.CampaignId).ThenBy(x => x.SectionId).Take(5000).ToListAsync(ct);
         var today = calendar.Today;
         return rows.Select(x => new ToExplain(x.CampaignId, x.CampaignName, x.Year, x.SectionId, x.SectionName, x.UnitId, x.UnitName, x.Rank, x.Total, x.DueOn,
-                ExplanationRules.StatusOf(x.State, x.Late, x.DueOn, today), x.Late))
+                ExplanationRules.StatusOf(x.State, x.Late, x.DueOn, today), x.Late, x.Consequence))
             .OrderBy(x => x.LastDay).ThenBy(x => x.CampaignName, StringComparer.Ordinal).ThenBy(x => x.UnitName, StringComparer.Ordinal).ThenBy(x => x.SectionName, StringComparer.Ordinal)
             .ToList();
     }
@@ -172,12 +180,12 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
     public async Task<Dictionary<Guid, ExplanationStatus>> StatusesAsync(Guid campaignId, ClaimsPrincipal user, CancellationToken ct) =>
         (await ListAsync(campaignId, null, user, ct)).ToDictionary(x => x.SectionId, x => x.Status);
 
-    /// <summary>EV-9: per unit, the explanations owed by the year's published campaigns and how many were filed (awaiting review or accepted) and accepted.</summary>
+    /// <summary>EV-9: per unit, the explanations and rectification reports owed by the year's published campaigns and how many were filed (awaiting review or accepted) and accepted.</summary>
     public async Task<Dictionary<Guid, (int Owed, int Filed, int Accepted)>> ForYearAsync(int year, CancellationToken ct)
     {
         var rows = await (from c in db.Campaigns.AsNoTracking().Where(c => c.Year == year && c.Status == CampaignStatus.Published && c.ComputationId != null)
                           join r in db.ScoreResults.AsNoTracking() on c.ComputationId equals r.ComputationId
-                          where r.Consequence == ResultConsequence.Explain
+                          where r.Consequence == ResultConsequence.Explain || r.Consequence == ResultConsequence.RectifyAndAccount
                           join e in db.Set<ResultExplanation>() on new { CampaignId = c.Id, r.SectionId } equals new { e.CampaignId, e.SectionId } into es
                           from e in es.DefaultIfEmpty()
                           select new { r.UnitId, State = e == null ? (ExplanationState?)null : e.State }).ToListAsync(ct);
@@ -186,7 +194,7 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
     }
 }
 
-/// <summary>Reminders (EV-8, CAL-2): to the unit 2 working days before an explanation's last day; to the Office once it is overdue and nothing was filed.</summary>
+/// <summary>Reminders (EV-8, CAL-2): to the unit 2 working days before the last day of an explanation or rectification report; to the Office once it is overdue and nothing was filed.</summary>
 public sealed class ExplanationReminders(CalendarService calendar) : IReminderSource
 {
     public const int DaysBefore = 2;
@@ -198,12 +206,12 @@ public sealed class ExplanationReminders(CalendarService calendar) : IReminderSo
         var horizon = today.AddDays(30);
         var owed = await (from c in db.Campaigns.AsNoTracking().Where(c => c.Status == CampaignStatus.Published && c.ComputationId != null)
                           join r in db.ScoreResults.AsNoTracking() on c.ComputationId equals r.ComputationId
-                          where r.Consequence == ResultConsequence.Explain && r.DueOn != null && r.DueOn <= horizon
+                          where (r.Consequence == ResultConsequence.Explain || r.Consequence == ResultConsequence.RectifyAndAccount) && r.DueOn != null && r.DueOn <= horizon
                           join s in db.Sections on r.SectionId equals s.Id
                           join e in db.Set<ResultExplanation>() on new { CampaignId = c.Id, r.SectionId } equals new { e.CampaignId, e.SectionId } into es
                           from e in es.DefaultIfEmpty()
                           where e == null || e.State == ExplanationState.SentBack
-                          select new { CampaignId = c.Id, Campaign = c.Name, r.SectionId, Section = s.Name, r.UnitId, r.DueOn, Filed = e != null })
+                          select new { CampaignId = c.Id, Campaign = c.Name, r.SectionId, Section = s.Name, r.UnitId, r.DueOn, Filed = e != null, r.Consequence })
             .OrderBy(x => x.DueOn).ThenBy(x => x.CampaignId).ThenBy(x => x.SectionId).Take(5000).ToListAsync(ct);
         foreach (var x in owed)
         {
@@ -212,13 +220,14 @@ public sealed class ExplanationReminders(CalendarService calendar) : IReminderSo
             try { left = cal.WorkingDaysLeft(today, lastDay); }
             catch (CalendarYearMissingException) { continue; }
             var link = $"/Scoring/Result/{x.CampaignId}/{x.SectionId}";
+            var (what, en) = x.Consequence == ResultConsequence.RectifyAndAccount ? ("整改报告", "rectification report") : ("书面说明", "written explanation");
             if (left is >= 1 and <= DaysBefore)
                 yield return new Reminder(null, Roles.UnitLiaison, x.UnitId, "explanation.reminder",
-                    $"书面说明期限提醒：{x.Campaign} {x.Section} 须于 {lastDay:yyyy-MM-dd} 前提交书面说明（剩 {left} 个工作日，EV-8）。 File the written explanation of {x.Section} by {lastDay:yyyy-MM-dd} (EV-8).",
+                    $"{what}期限提醒：{x.Campaign} {x.Section} 须于 {lastDay:yyyy-MM-dd} 前提交{what}（剩 {left} 个工作日，EV-8）。 File the {en} of {x.Section} by {lastDay:yyyy-MM-dd} (EV-8).",
                     null, link, $"explanation.reminder:{x.CampaignId}:{x.SectionId}:{today:yyyy-MM-dd}");
             else if (today > lastDay && !x.Filed)
                 yield return new Reminder(null, Roles.OfficeStaff, null, "explanation.overdue",
-                    $"书面说明逾期未交：{x.Campaign} {x.Section}（期限 {lastDay:yyyy-MM-dd}），请催办（EV-8）。 The written explanation of {x.Section} is overdue (EV-8).",
+                    $"{what}逾期未交：{x.Campaign} {x.Section}（期限 {lastDay:yyyy-MM-dd}），请催办（EV-8）。 The {en} of {x.Section} is overdue (EV-8).",
                     null, link, $"explanation.overdue:{x.CampaignId}:{x.SectionId}:{today:yyyy-MM-dd}");
         }
     }

@@ -84,8 +84,8 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
             var (owed, filed, accepted) = explained.GetValueOrDefault(unit.Id);
             if (owed > 0)
                 notes.Add(filed == owed
-                    ? $"书面说明已全部提交（{filed} 份，已认可 {accepted} 份，EV-8）。 Written explanations filed: {filed} of {owed}, {accepted} accepted (EV-8)."
-                    : $"书面说明未全部提交：应交 {owed} 份，已提交 {filed} 份，已认可 {accepted} 份（EV-8）。 Written explanations filed: {filed} of {owed}, {accepted} accepted (EV-8).");
+                    ? $"书面说明和整改报告已全部提交（{filed} 份，已认可 {accepted} 份，EV-8）。 Written explanations and rectification reports filed: {filed} of {owed}, {accepted} accepted (EV-8)."
+                    : $"书面说明和整改报告未全部提交：应交 {owed} 份，已提交 {filed} 份，已认可 {accepted} 份（EV-8）。 Written explanations and rectification reports filed: {filed} of {owed}, {accepted} accepted (EV-8).");
             if (mine.Any(r => r.Consequence == ResultConsequence.RectifyAndAccount)) notes.Add("有科室低于 70 分：限期整改并问责（EV-8）。 A section below 70: rectification and accountability (EV-8).");
             var outletLines = new List<OutletAssessment>();
             foreach (var o in outlets.Where(x => x.UnitId == unit.Id).OrderBy(x => x.Code, StringComparer.Ordinal))

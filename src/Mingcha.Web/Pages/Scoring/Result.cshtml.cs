@@ -34,7 +34,7 @@ public sealed class ResultModel(CampaignResults results, Evaluations evaluations
         catch (NotFoundException) { return NotFound(); }
         catch (DomainRuleException) { return NotFound(); }
         if (Method is not null) Lines = await evaluations.ListAsync(CampaignId, SectionId, Method, Grade, ct);
-        if (Why.Result.Consequence == ResultConsequence.Explain && Why.Result.DueOn is not null)
+        if (ResultExplanations.Owes(Why.Result.Consequence) && Why.Result.DueOn is not null)
         {
             try { Explanation = await explanations.GetAsync(CampaignId, SectionId, User, ct); }
             catch (DomainRuleException) { Explanation = null; }
@@ -52,11 +52,11 @@ public sealed class ResultModel(CampaignResults results, Evaluations evaluations
     }
 
     public Task<IActionResult> OnPostExplainAsync(CancellationToken ct) =>
-        Act(() => explanations.FileAsync(CampaignId, SectionId, new ResultExplanations.FileRequest(ExplanationText ?? ""), User, ct), "书面说明已提交。");
+        Act(() => explanations.FileAsync(CampaignId, SectionId, new ResultExplanations.FileRequest(ExplanationText ?? ""), User, ct), "已提交，待效能办审核。");
 
     public Task<IActionResult> OnPostAcceptAsync(CancellationToken ct) =>
-        Act(() => explanations.AcceptAsync(CampaignId, SectionId, User, ct), "书面说明已认可。");
+        Act(() => explanations.AcceptAsync(CampaignId, SectionId, User, ct), "已认可。");
 
     public Task<IActionResult> OnPostSendBackAsync(CancellationToken ct) =>
-        Act(() => explanations.SendBackAsync(CampaignId, SectionId, new ResultExplanations.SendBackRequest(Reason ?? ""), User, ct), "书面说明已退回。");
+        Act(() => explanations.SendBackAsync(CampaignId, SectionId, new ResultExplanations.SendBackRequest(Reason ?? ""), User, ct), "已退回。");
 }
