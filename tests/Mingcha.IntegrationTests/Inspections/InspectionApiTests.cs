@@ -169,6 +169,46 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.Equal(TargetSource.Mandatory, round.Targets.Single(t => t.SectionId == sections[7]).Source);
     }
 
+    /// <summary>
+    /// INS-4: problems found by the last inspection include its spot check's missing items (P02), not only its findings: the
+    /// unit is re-checked in the next round. A unit whose last inspection found nothing is not.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "INS-4")]
+    public async Task Draw_WhenTheLastOpenInspectionsSpotCheckFoundItemsMissing_TakesTheUnitAsMandatory()
+    {
+        var (office, kit) = await OfficeAsync();
+        var missing = await kit.UnitAsync("缺项局");
+        var complete = await kit.UnitAsync("齐全局");
+        var missingSections = await kit.SectionsAsync(missing, 4);
+        var completeSections = await kit.SectionsAsync(complete, 4);
+        var team = await kit.TeamAsync(await kit.ApprovedSupervisorAsync());
+        await kit.EnsureCatalogueAsync(2029);
+        var first = await kit.RoundAsync(2029, kind: "Open", teamId: team);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{first}/targets", new { sectionIds = new[] { missingSections[2], completeSections[1] } })).ExpectAsync(HttpStatusCode.OK);
+        var supervisor = await app.ClientAsAsync(Roles.Supervisor);
+        foreach (var visit in await kit.VisitsOfAsync(first))
+        {
+            await kit.DriveAsync(visit, VisitStatus.Accepted, new DateOnly(2029, 4, 1));
+            var unit = await app.WithDbAsync(db => db.Visits.Where(v => v.Id == visit).Select(v => v.UnitId).SingleAsync());
+            if (unit != missing) continue; // the other visit found nothing: no finding, no spot check
+            await (await supervisor.PostJsonAsync("/api/v1/inspections/spot-checks", new
+            {
+                unitId = unit, visitId = visit, title = "明查核查", checkedOn = "2029-04-01",
+                items = new object[] { new { name = "首问负责登记簿", present = false } },
+            })).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        var next = await kit.RoundAsync(2029, kind: "Open", teamId: team);
+        var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{next}/draws", new { count = 3, seed = "11", unitIds = new[] { missing, complete } }))
+            .ReadAsync<DrawDto>(HttpStatusCode.Created);
+        Assert.Equal(1, draw.Mandatory);
+        Assert.Equal(missingSections[2], draw.Drawn[0]);
+        var round = await (await office.GetAsync($"/api/v1/inspections/rounds/{next}")).ReadAsync<RoundDto>();
+        Assert.Equal(TargetSource.Mandatory, round.Targets.Single(t => t.SectionId == missingSections[2]).Source);
+        Assert.DoesNotContain(round.Targets, t => t.Source == TargetSource.Mandatory && completeSections.Contains(t.SectionId));
+    }
+
     [Fact]
     [Trait("Rule", "INS-4")]
     public async Task Draw_WhenOpenRound_PrefersUnitsWithoutAnOpenInspectionThisYear()

@@ -74,6 +74,15 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
             var withProblems = (await db.Findings.AsNoTracking()
                 .Where(f => latestIds.Contains(f.VisitId) && f.Status != FindingStatus.Dropped)
                 .Select(f => f.VisitId).Distinct().ToListAsync(ct)).ToHashSet();
+            // An open inspection's spot check that found items missing or without evidence (INS-4, P02) found problems too,
+            // unless every such deduction was reversed (RCT-3).
+            var deductions = db.OpenDeductions;
+            var ledger = db.DeductionLedger;
+            withProblems.UnionWith(await db.SpotChecks.AsNoTracking()
+                .Where(c => c.VisitId != null && latestIds.Contains(c.VisitId.Value)
+                    && deductions.Any(d => d.SourceType == "SpotCheck" && d.SourceId == c.Id
+                        && !ledger.Any(l => l.OpenDeductionId == d.Id && ledger.Any(x => x.ReversesId == l.Id))))
+                .Select(c => c.VisitId!.Value).Distinct().ToListAsync(ct));
             foreach (var v in latest.Where(v => withProblems.Contains(v.Id) && unitOf.ContainsKey(v.SectionId)))
             {
                 if (excludedSet.Contains(v.SectionId))
