@@ -317,6 +317,45 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.Equal("INS-18", ex.RuleId);
     }
 
+    /// <summary>INS-13: the Office records that its people joined a visit and who they were; no one else may, and a rejected visit cannot be joint.</summary>
+    [Fact]
+    [Trait("Rule", "INS-13")]
+    public async Task JointVisit_WhenTheOfficeRecordsWhoWentAlong_ShowsOnTheVisit_OthersAreRefused()
+    {
+        var (office, kit) = await OfficeAsync();
+        await kit.EnsureCatalogueAsync(2027);
+        var unit = await kit.UnitAsync("联合暗访局");
+        var section = await kit.SectionAsync(unit, "窗口");
+        var supervisorId = await kit.ApprovedSupervisorAsync();
+        var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(supervisorId));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        var visit = (await kit.VisitsOfAsync(round)).Single();
+        var path = $"/api/v1/inspections/visits/{visit}/joint";
+
+        Assert.False((await office.GetAsync<JsonElement>($"/api/v1/inspections/visits/{visit}")).GetProperty("joint").GetBoolean());
+        await (await office.PutJsonAsync(path, new { participants = "  " })).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await (await office.PutJsonAsync(path, new { participants = new string('人', 501) })).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await (await (await app.ClientAsAsync(Roles.Supervisor)).PutJsonAsync(path, new { participants = "督查员自己" })).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await (await app.ClientAsAsync(Roles.UnitLiaison, unit)).PutJsonAsync(path, new { participants = "被查单位" })).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await office.PutJsonAsync($"/api/v1/inspections/visits/{Guid.NewGuid()}/joint", new { participants = "效能办" })).ExpectAsync(HttpStatusCode.NotFound);
+
+        await (await office.PutJsonAsync(path, new { participants = "效能办王主任、李科员" })).ExpectAsync(HttpStatusCode.NoContent);
+        var detail = await office.GetAsync<JsonElement>($"/api/v1/inspections/visits/{visit}");
+        Assert.True(detail.GetProperty("joint").GetBoolean());
+        Assert.Equal("效能办王主任、李科员", detail.GetProperty("jointParticipants").GetString());
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.EntityType == nameof(Visit) && e.EntityKey == visit.ToString() && e.After!.Contains("效能办王主任、李科员"))));
+
+        // The page: the Office corrects the list through the form.
+        var page = $"/Inspections/Visit/{visit}";
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync(page, "Joint", new Dictionary<string, string> { ["Note"] = "效能办王主任" })).StatusCode);
+        Assert.Contains("效能办王主任", System.Net.WebUtility.HtmlDecode(await office.GetStringAsync(page)), StringComparison.Ordinal);
+        Assert.Equal("效能办王主任", (await office.GetAsync<JsonElement>($"/api/v1/inspections/visits/{visit}")).GetProperty("jointParticipants").GetString());
+
+        // A rejected visit counts for nothing (INS-19): it cannot be recorded as joint.
+        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE \"Visits\" SET \"Status\" = 'Rejected' WHERE \"Id\" = {0}", visit));
+        await (await office.PutJsonAsync(path, new { participants = "效能办" })).ExpectRuleAsync(HttpStatusCode.Conflict, "INS-13");
+    }
+
     [Fact]
     [Trait("Rule", "INS-6")]
     public async Task TipOff_WhenRecorded_IsAFindingOfTheTippingOffItemAgainstTheLeakingUnit()

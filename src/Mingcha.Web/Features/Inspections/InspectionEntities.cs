@@ -363,6 +363,8 @@ public sealed class Visit : IAudited
     public Guid? EvidenceCaseId { get; private set; }
     /// <summary>A joint visit: the Office's own people went along (INS-13).</summary>
     public bool Joint { get; private set; }
+    /// <summary>INS-13: who of the Office went along, as the Office recorded it.</summary>
+    public string? JointParticipants { get; private set; }
     public string CreatedBy { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public bool IsDemo { get; internal set; }
@@ -388,7 +390,23 @@ public sealed class Visit : IAudited
         TeamId = teamId; AgencyId = agencyId;
     }
 
-    public void MarkJoint() => Joint = true;
+    /// <summary>Longest list of the Office's people on a joint visit.</summary>
+    public const int MaxJointParticipants = 500;
+
+    /// <summary>
+    /// INS-13: the Office's people went along (联合暗访); recorded, or corrected, at any time before the report is rejected.
+    /// A rejected visit counts for nothing (INS-19), so joining it is not recorded.
+    /// </summary>
+    public void MarkJoint(string participants)
+    {
+        var who = participants?.Trim() ?? "";
+        if (who.Length == 0) throw new FieldException("participants", "请填写参加联合暗访的效能办人员。 Name the Office's people who went along.");
+        if (who.Length > MaxJointParticipants) throw new FieldException("participants", $"最多 {MaxJointParticipants} 字。 At most {MaxJointParticipants} characters.");
+        if (Status == VisitStatus.Rejected)
+            throw new DomainRuleException("INS-13", "不予采纳的检查不能记为联合暗访。 A rejected visit cannot be recorded as joint.", 409);
+        Joint = true;
+        JointParticipants = who;
+    }
 
     public void Start(DateOnly localDay, DateTime nowUtc)
     {

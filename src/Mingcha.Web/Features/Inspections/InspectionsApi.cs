@@ -91,6 +91,11 @@ public static class InspectionsApi
             await h.SendFindingsAsync(id, ctx.User, ct);
             return Results.NoContent();
         }).RequireAuthorization(Manage);
+        g.MapPut("/visits/{id:guid}/joint", async (Guid id, Visits.JointVisit r, Visits h, HttpContext ctx, CancellationToken ct) =>
+        {
+            await h.MarkJointAsync(id, r, ctx.User, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Manage);
         g.MapPost("/visits/{id:guid}/tip-offs", async (Guid id, Visits.TipOff r, Visits h, HttpContext ctx, CancellationToken ct) =>
         {
             var fid = await h.RecordTipOffAsync(id, r, ctx.User, ct);

@@ -70,6 +70,7 @@ public static class InspectionsModel
             e.HasIndex(v => new { v.Year, v.Status, v.SectionId, v.VisitedOn });
             e.Property(v => v.DecidedBy).HasMaxLength(450);
             e.Property(v => v.DecisionNote).HasMaxLength(4000);
+            e.Property(v => v.JointParticipants).HasMaxLength(Visit.MaxJointParticipants);
             e.Property(v => v.FindingsSentBy).HasMaxLength(450);
             e.Property(v => v.CreatedBy).HasMaxLength(450);
             e.HasOne<InspectionRound>().WithMany().HasForeignKey(v => v.RoundId).OnDelete(DeleteBehavior.Restrict);

@@ -21,11 +21,12 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         VisitStatus Status, DateOnly? PlannedOn, DateOnly? VisitedOn, Guid? TeamId, Guid? AgencyId, DateTime? FindingsSentAt, int Findings);
     public sealed record InspectorLine(InspectorKind Kind, Guid InspectorId, string? UserId);
     public sealed record VisitDetail(VisitLine Visit, string RoundTitle, int StepsCompleted, int? RecordedSeconds, DateTime? StartedAt, DateTime? SubmittedAt,
-        DateTime? DecidedAt, string? DecisionNote, Guid? EvidenceCaseId, bool Joint, IReadOnlyList<InspectorLine> Inspectors);
+        DateTime? DecidedAt, string? DecisionNote, Guid? EvidenceCaseId, bool Joint, IReadOnlyList<InspectorLine> Inspectors, string? JointParticipants = null);
     public sealed record FindingLine(Guid Id, Guid VisitId, Guid UnitId, Guid SectionId, Guid? StaffId, string ItemCode, string ItemName, decimal Points,
         DeductionGroup Group, string Description, int? ProtocolStep, FindingStatus Status, UnitConfirmation Confirmation, Guid? PreviousFindingId, DateTime RecordedAt);
 
     public sealed record AssignInspectors([property: Required] IReadOnlyList<Guid> SupervisorIds, [property: Required] IReadOnlyList<Guid> AgencyInspectorIds);
+    public sealed record JointVisit([property: Required, StringLength(Visit.MaxJointParticipants, MinimumLength = 1)] string Participants);
     public sealed record TipOff([property: Required] Guid? SectionId, [property: Required, StringLength(2000, MinimumLength = 1)] string Description, [property: Range(0, 100)] decimal? Points);
 
     public async Task<List<VisitLine>> ListAsync(InspectionViewer viewer, int? year, Guid? roundId, Guid? unitId, VisitStatus? status, CancellationToken ct)
@@ -71,7 +72,7 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         var unitOnly = IsUnitOnly(viewer);
         var inspectors = unitOnly ? [] : v.Inspectors.Select(i => new InspectorLine(i.Kind, i.InspectorId, viewer.IsOffice ? i.UserId : null)).ToList();
         return new VisitDetail(unitOnly ? (await RedactAsync(viewer, [line], ct))[0] : line, title, v.StepsCompleted, v.RecordedSeconds, v.StartedAt, v.SubmittedAt, v.DecidedAt,
-            unitOnly ? null : v.DecisionNote, v.EvidenceCaseId, v.Joint, inspectors);
+            unitOnly ? null : v.DecisionNote, v.EvidenceCaseId, !unitOnly && v.Joint, inspectors, unitOnly ? null : v.JointParticipants);
     }
 
     /// <summary>
@@ -163,6 +164,20 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
     /// INS-6: a unit tipped off another (or obstructed by leaking the visit): recorded as a finding of item D03 against
     /// the section of the unit that leaked, on the visit where it came to light; the points are the Office's to set.
     /// </summary>
+    /// <summary>
+    /// INS-13: the Office records that its people joined the visit (a joint visit) and who they were; the change is audited.
+    /// A unit's liaison is never told who inspected (nor that the Office went along).
+    /// </summary>
+    public async Task MarkJointAsync(Guid visitId, JointVisit r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var viewer = await InspectionViewer.ForAsync(by, db, ct);
+        if (!viewer.IsOffice) throw new DomainRuleException("INS-13", "联合暗访由效能办记录。 The Office records joint visits.", 403);
+        var visit = await viewer.VisibleVisits(db.Visits).FirstOrDefaultAsync(v => v.Id == visitId, ct) ?? throw NotFound();
+        visit.MarkJoint(r.Participants);
+        await db.SaveChangesAsync(ct);
+    }
+
     public async Task<Guid> RecordTipOffAsync(Guid visitId, TipOff r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);

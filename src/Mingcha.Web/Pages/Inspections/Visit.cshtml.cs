@@ -52,6 +52,13 @@ public sealed class VisitModel(VisitProtocolFlow flow, Visits visits, Mingcha.We
         return await AfterAsync(id, await TryAsync("send", () => visits.SendFindingsAsync(id, User, ct)), Text["问题已送达被查单位。"], ct);
     }
 
+    /// <summary>INS-13: the Office records that its people went along (a joint visit).</summary>
+    public async Task<IActionResult> OnPostJointAsync(Guid id, CancellationToken ct)
+    {
+        if (!(await authorization.AuthorizeAsync(User, InspectionPolicies.Manage)).Succeeded) return Forbid();
+        return await AfterAsync(id, await TryAsync("joint", () => visits.MarkJointAsync(id, new Visits.JointVisit(Note ?? ""), User, ct)), Text["已记录为联合暗访。"], ct);
+    }
+
     public async Task<IActionResult> OnPostMessageAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("message", () => flow.PostMessageAsync(id,
             new VisitProtocolFlow.Message(Blank(Note) ?? throw new FieldException("text", Text["请填写内容。"])), User, ct)), Text["已发送。"], ct);
