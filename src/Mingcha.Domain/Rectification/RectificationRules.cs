@@ -183,6 +183,18 @@ public static class RectificationScoring
         return status == NoticeStatus.Filed ? RectificationResult.OnTime : RectificationResult.Open;
     }
 
+    /// <summary>
+    /// S4's category of a substantiated efficiency complaint (EV-6: "通过受理效能投诉…发现的…问题"; decision 020). The unit
+    /// rectifies by handling it (CMP-7): answered within its working days and accepted by the Office, nothing; answered late,
+    /// or sent back once by the Office to be done again (未按时间节点整改或整改不到位), 3; sent back a second time or more
+    /// (经二次督办后仍整改不到位), 5. A complaint has no refusal: a unit that will not handle it is sent back and held
+    /// accountable (CMP-8).
+    /// </summary>
+    public static RectificationResult ClassifyComplaint(bool answeredLate, int sentBack) =>
+        sentBack >= 2 ? RectificationResult.AfterSupervision
+        : answeredLate || sentBack == 1 ? RectificationResult.LateOrIncomplete
+        : RectificationResult.OnTime;
+
     /// <summary>EV-6: 20 at the start, never below 0.</summary>
     public static decimal Score(IEnumerable<RectificationResult> results) =>
         Math.Max(0m, 20m - results.Sum(Cost));

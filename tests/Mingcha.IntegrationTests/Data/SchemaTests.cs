@@ -144,17 +144,18 @@ public sealed class SchemaTests(ITestOutputHelper output)
 
         await using (var db = NewContext(database)) Assert.Equal(SchemaMigrator.Scripts(TestDatabase.IsPostgres).Count(s => s.Version >= 21), await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync());
 
-        await using (var cmd = TestDatabase.Command(connection, "SELECT \"FindingId\", \"Result\" FROM \"ScoreProblems\""))
+        await using (var cmd = TestDatabase.Command(connection, "SELECT \"FindingId\", \"Result\", \"Source\" FROM \"ScoreProblems\""))
         await using (var reader = await cmd.ExecuteReaderAsync())
         {
             Assert.True(await reader.ReadAsync());
             Assert.Equal(Guid.Empty, Guid.Parse(reader.GetValue(0).ToString()!));
             Assert.Equal("Refused", reader.GetString(1));
+            Assert.Equal("Notice", reader.GetString(2));
             Assert.False(await reader.ReadAsync());
         }
         // Two findings of the same notice and section: two problems.
         foreach (var finding in new[] { Guid.NewGuid(), Guid.NewGuid() })
-            await Exec($"INSERT INTO \"ScoreProblems\" (\"ComputationId\", \"NoticeId\", \"SectionId\", \"FindingId\", \"Result\") VALUES ({id(comp)}, {id(notice)}, {id(section)}, {id(finding)}, 'Refused')");
+            await Exec($"INSERT INTO \"ScoreProblems\" (\"ComputationId\", \"NoticeId\", \"SectionId\", \"FindingId\", \"Source\", \"Result\") VALUES ({id(comp)}, {id(notice)}, {id(section)}, {id(finding)}, 'Notice', 'Refused')");
         Assert.Equal(3L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM \"ScoreProblems\""), Inv));
     }
 

@@ -242,6 +242,61 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
             .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-8");
     }
 
+    /// <summary>
+    /// EV-6 (decision 020): a complaint the Office closed as substantiated is a problem of the section it names, at its S4
+    /// category: handled in time, nothing; sent back once to be done again, 3; sent back twice, 5. A complaint closed as
+    /// not substantiated costs nothing and is not listed.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-6")]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "EV-12")]
+    public async Task SubstantiatedComplaints_AreProblemsOfTheSectionTheyName_AtTheirS4Category()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        var kit = new Complaints.ComplaintKit(app, office);
+        var liaisonA = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitA);
+        async Task<Guid> ComplaintAsync(Guid section, int sentBack, bool substantiated)
+        {
+            var filed = await kit.FileAsync(new
+            {
+                channel = "ComplaintHotline", type = "SlowHandling", unitId = w.UnitA, sectionId = section, staffNamed = "李科员", matter = "营业执照办理超时" + Guid.NewGuid().ToString("N")[..6],
+                reasons = "超过承诺时限五天仍未办结。", name = "王五", phone = "13812345678", anonymous = false, hasInterest = true, receivedAt = "2026-11-16T01:30:00Z",
+            });
+            await kit.AssignAsync(filed.Id);
+            for (var i = 0; i <= sentBack; i++)
+            {
+                await (await liaisonA.PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "已核查并补办。" })).ExpectAsync(HttpStatusCode.NoContent);
+                var review = i < sentBack ? (object)new { accept = false, note = "答复不具体，重新办理" } : new { accept = true, substantiated };
+                await (await office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", review)).ExpectAsync(HttpStatusCode.NoContent);
+            }
+            return filed.Id;
+        }
+        var onTime = await ComplaintAsync(w.A1, sentBack: 0, substantiated: true);
+        var once = await ComplaintAsync(w.A1, sentBack: 1, substantiated: true);
+        var notSo = await ComplaintAsync(w.A1, sentBack: 1, substantiated: false);
+        var twice = await ComplaintAsync(w.A2, sentBack: 2, substantiated: true);
+
+        var id = await CampaignAsync(w);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectAsync(HttpStatusCode.OK);
+        var rows = (await office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results")).Rows.ToDictionary(r => r.SectionId);
+        Assert.Equal((17m, 2), (rows[w.A1].Rectification, rows[w.A1].Problems));
+        Assert.Equal((15m, 1), (rows[w.A2].Rectification, rows[w.A2].Problems));
+        Assert.Equal((20m, 0), (rows[w.B1].Rectification, rows[w.B1].Problems));
+
+        var why = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{w.A1}");
+        var lines = why.GetProperty("problems").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("complaintId").GetGuid(), p => (p.GetProperty("source").GetString(), p.GetProperty("result").GetString(), p.GetProperty("cost").GetDecimal()));
+        Assert.Equal(("Complaint", "OnTime", 0m), lines[onTime]);
+        Assert.Equal(("Complaint", "LateOrIncomplete", 3m), lines[once]);
+        Assert.False(lines.ContainsKey(notSo));
+        var page = WebUtility.HtmlDecode(await office.GetStringAsync($"/Scoring/Result/{id}/{w.A2}"));
+        Assert.Contains($"/Complaints/Detail/{twice}", page, StringComparison.Ordinal);
+        Assert.Contains("AfterSupervision", page, StringComparison.Ordinal);
+    }
+
     private static string ScoringShow(decimal d) => Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]

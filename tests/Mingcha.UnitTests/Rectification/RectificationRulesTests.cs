@@ -181,6 +181,18 @@ public class RectificationScoreTests
     public void Classify_FollowsS4(NoticeStatus status, EscalationStage stage, bool exhausted, int returns, RectificationResult expected) =>
         Assert.Equal(expected, RectificationScoring.Classify(status, stage, exhausted, returns));
 
+    [Theory]
+    [Trait("Rule", "EV-6")]
+    [Trait("Rule", "CMP-7")]
+    [InlineData(false, 0, RectificationResult.OnTime)]
+    [InlineData(true, 0, RectificationResult.LateOrIncomplete)]   // answered after the unit's working days: 未按时间节点
+    [InlineData(false, 1, RectificationResult.LateOrIncomplete)]  // sent back once to be done again: 整改不到位
+    [InlineData(true, 1, RectificationResult.LateOrIncomplete)]
+    [InlineData(false, 2, RectificationResult.AfterSupervision)]  // sent back a second time: 经二次督办后仍整改不到位
+    [InlineData(true, 3, RectificationResult.AfterSupervision)]
+    public void ClassifyComplaint_FollowsS4(bool answeredLate, int sentBack, RectificationResult expected) =>
+        Assert.Equal(expected, RectificationScoring.ClassifyComplaint(answeredLate, sentBack));
+
     [Fact]
     [Trait("Rule", "EV-6")]
     public void Score_StartsAt20_CostsThreeFiveTen_NeverBelowZero()

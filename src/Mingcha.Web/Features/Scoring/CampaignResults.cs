@@ -26,8 +26,12 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
 
     public sealed record GradeLine(Grade Grade, decimal Score, long Count);
     public sealed record MethodLine(EvaluationMethod Method, long Count, IReadOnlyList<GradeLine> Grades, decimal? Satisfaction, decimal Weight, decimal AppliedWeight, decimal Contribution);
-    /// <summary>One problem (EV-6): the notice, and the finding on it (null for computations before migration 0021, counted per notice).</summary>
-    public sealed record ProblemLine(Guid NoticeId, string? Title, string? DocumentNumber, Guid? FindingId, string? Finding, RectificationResult Result, decimal Cost);
+    /// <summary>
+    /// One problem (EV-6): the notice and the finding on it (the finding null for computations before migration 0021,
+    /// counted per notice), or the substantiated complaint (decision 020).
+    /// </summary>
+    public sealed record ProblemLine(ProblemSource Source, Guid? NoticeId, string? Title, string? DocumentNumber, Guid? FindingId, string? Finding,
+        Guid? ComplaintId, string? ComplaintNumber, RectificationResult Result, decimal Cost);
     public sealed record Explanation(Guid CampaignId, Guid ComputationId, ResultRow Result, Campaigns.RulesDto Rules, EmptyMethodPolicy Policy, bool Rescaled,
         IReadOnlyList<MethodLine> Methods, decimal Composite, decimal SatisfactionPoints, decimal CompositePoints, decimal RectificationStart, decimal Deducted,
         decimal RectificationScore, IReadOnlyList<ProblemLine> Problems, decimal Total, string Formula);
@@ -96,15 +100,20 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
                               from n in ns.DefaultIfEmpty()
                               join f in db.Findings on p.FindingId equals f.Id into fs
                               from f in fs.DefaultIfEmpty()
-                              orderby p.NoticeId, p.FindingId
-                              select new { p.NoticeId, Title = n == null ? null : n.Title, Number = n == null ? null : n.DocumentNumber, p.FindingId,
-                                  Finding = f == null ? null : f.ItemName + "：" + f.Description, p.Result }).ToListAsync(ct);
+                              join k in db.Complaints on p.NoticeId equals k.Id into ks
+                              from k in ks.DefaultIfEmpty()
+                              orderby p.Source, p.NoticeId, p.FindingId
+                              select new { p.Source, p.NoticeId, Title = n == null ? null : n.Title, Number = n == null ? null : n.DocumentNumber, p.FindingId,
+                                  Finding = f == null ? null : f.ItemName + "：" + f.Description,
+                                  ComplaintNumber = k == null ? null : k.Number, Matter = k == null ? null : k.Matter, p.Result }).ToListAsync(ct);
         var formula = string.Create(CultureInfo.InvariantCulture,
             $"{composite.Value:0.######} × {rules.SatisfactionPoints:0.##} + {stored.Rectification:0.##} = {stored.Total:0.######}");
         return new Explanation(c.Id, compId, row, Campaigns.RulesDto.Of(rules), rules.Policy, composite.Rescaled, methods, composite.Value, rules.SatisfactionPoints,
             composite.Value * rules.SatisfactionPoints, rules.Rectification.Start, stored.Deducted, stored.Rectification,
-            problems.Select(p => new ProblemLine(p.NoticeId, p.Title, p.Number,
-                p.FindingId == Guid.Empty ? null : p.FindingId, p.Finding, p.Result, rules.Rectification.Cost(p.Result))).ToList(), stored.Total, formula);
+            problems.Select(p => p.Source == ProblemSource.Complaint
+                ? new ProblemLine(p.Source, null, null, null, null, p.Matter, p.NoticeId, p.ComplaintNumber, p.Result, rules.Rectification.Cost(p.Result))
+                : new ProblemLine(p.Source, p.NoticeId, p.Title, p.Number, p.FindingId == Guid.Empty ? null : p.FindingId, p.Finding, null, null, p.Result,
+                    rules.Rectification.Cost(p.Result))).ToList(), stored.Total, formula);
     }
 
     private async Task<List<ResultRow>> RowsAsync(Guid compId, IReadOnlyCollection<Guid> sectionIds, CancellationToken ct) =>

@@ -44,8 +44,13 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
         var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
         var notices = await ledger.RectificationResultsAsync(c.Year, null, ct);
         var inCampaign = sections.Select(s => s.SectionId).ToHashSet();
-        // EV-6, S4 "每起": each finding of a notice is a problem of its section, at the notice's S4 result.
-        var problems = notices.SelectMany(n => n.Problems.Where(p => inCampaign.Contains(p.SectionId)).Select(p => (n.NoticeId, p.FindingId, p.SectionId, n.Result))).ToList();
+        // EV-6, S4 "每起": each finding of a notice is a problem of its section, at the notice's S4 result; so is each
+        // substantiated complaint naming the section (decision 020).
+        var problems = notices.SelectMany(n => n.Problems.Where(p => inCampaign.Contains(p.SectionId))
+                .Select(p => (Source: ProblemSource.Notice, n.NoticeId, p.FindingId, p.SectionId, n.Result)))
+            .Concat((await Complaints.ComplaintProblems.ForYearAsync(db, c.Year, ct)).Where(p => inCampaign.Contains(p.SectionId))
+                .Select(p => (Source: ProblemSource.Complaint, NoticeId: p.ComplaintId, FindingId: Guid.Empty, p.SectionId, p.Result)))
+            .ToList();
         var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
         var computed = Compute(c.Rules, sections, counts, problems.Select(p => (p.SectionId, p.Result)));
         var t5 = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -67,7 +72,7 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
             await db.SaveChangesAsync(ct);
             t6 = System.Diagnostics.Stopwatch.GetTimestamp();
             await BulkInsert.InsertAsync(db, resultRows, ct);
-            await BulkInsert.InsertAsync(db, problems.Select(p => new ScoreProblem(comp.Id, p.NoticeId, p.FindingId, p.SectionId, p.Result)).ToList(), ct);
+            await BulkInsert.InsertAsync(db, problems.Select(p => new ScoreProblem(comp.Id, p.Source, p.NoticeId, p.FindingId, p.SectionId, p.Result)).ToList(), ct);
             t7 = System.Diagnostics.Stopwatch.GetTimestamp();
             await tx.CommitAsync(ct);
         }

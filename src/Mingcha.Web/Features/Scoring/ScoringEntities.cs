@@ -278,17 +278,28 @@ public sealed class ScoreResult
     public void Due(DateOnly day) => DueOn = day;
 }
 
+/// <summary>Where a rectification problem was found (EV-6): a finding on a rectification notice, or a substantiated complaint.</summary>
+public enum ProblemSource
+{
+    Notice,
+    Complaint,
+}
+
 /// <summary>
-/// A rectification problem as a computation counted it (EV-6): the notice, the finding, the section and its S4 category.
-/// Computations made before migration 0021 counted one problem per notice and section; their rows keep
-/// <see cref="Guid.Empty"/> as the finding, so that they reproduce as they were computed.
+/// A rectification problem as a computation counted it (EV-6): its source, the section and its S4 category. For a notice,
+/// <see cref="NoticeId"/> is the notice and <see cref="FindingId"/> the finding on it; for a complaint (decision 020),
+/// <see cref="NoticeId"/> holds the complaint and <see cref="FindingId"/> is empty. Computations made before migration
+/// 0021 counted one problem per notice and section; their rows keep <see cref="Guid.Empty"/> as the finding, so that
+/// they reproduce as they were computed.
 /// </summary>
 public sealed class ScoreProblem
 {
     private ScoreProblem() { }
-    public ScoreProblem(Guid computationId, Guid noticeId, Guid findingId, Guid sectionId, Mingcha.Domain.Rectification.RectificationResult result)
-    { ComputationId = computationId; NoticeId = noticeId; FindingId = findingId; SectionId = sectionId; Result = result; }
+    public ScoreProblem(Guid computationId, ProblemSource source, Guid noticeId, Guid findingId, Guid sectionId, Mingcha.Domain.Rectification.RectificationResult result)
+    { ComputationId = computationId; Source = source; NoticeId = noticeId; FindingId = findingId; SectionId = sectionId; Result = result; }
     public Guid ComputationId { get; private set; }
+    public ProblemSource Source { get; private set; }
+    /// <summary>The notice, or the complaint when <see cref="Source"/> is <see cref="ProblemSource.Complaint"/>.</summary>
     public Guid NoticeId { get; private set; }
     public Guid FindingId { get; private set; }
     public Guid SectionId { get; private set; }

@@ -118,6 +118,7 @@ public static class ScoringModel
             e.HasKey(p => new { p.ComputationId, p.NoticeId, p.SectionId, p.FindingId });
             e.HasIndex(p => new { p.ComputationId, p.SectionId });
             e.Property(p => p.Result).HasConversion<string>().HasMaxLength(32);
+            e.Property(p => p.Source).HasConversion<string>().HasMaxLength(16);
             e.HasOne<ScoreComputation>().WithMany().HasForeignKey(p => p.ComputationId).OnDelete(DeleteBehavior.Restrict);
         });
     }

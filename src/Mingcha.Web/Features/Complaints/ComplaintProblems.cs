@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Rectification;
+using Mingcha.Web.Data;
+
+namespace Mingcha.Web.Features.Complaints;
+
+/// <summary>A substantiated complaint as a problem of the rectification score (EV-6, decision 020).</summary>
+public sealed record ComplaintProblem(Guid ComplaintId, Guid UnitId, Guid SectionId, RectificationResult Result);
+
+/// <summary>
+/// EV-6: the problems found by efficiency complaints (S4 "受理效能投诉") for the scoring module: each complaint received in
+/// the year that the Office closed as substantiated and that names the section complained of, at its S4 category
+/// (<see cref="RectificationScoring.ClassifyComplaint"/>). A complaint naming no section cannot be laid at a section's door
+/// and is not counted.
+/// </summary>
+public static class ComplaintProblems
+{
+    public static async Task<List<ComplaintProblem>> ForYearAsync(MingchaDb db, int year, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        DateOnly from = new(year, 1, 1), to = new(year + 1, 1, 1);
+        var rows = await db.Complaints.AsNoTracking()
+            .Where(c => c.Substantiated == true && c.SectionId != null && c.ReceivedOn >= from && c.ReceivedOn < to)
+            .OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.UnitId, SectionId = c.SectionId!.Value, c.AnsweredLate, c.SentBack }).ToListAsync(ct);
+        return rows.Select(c => new ComplaintProblem(c.Id, c.UnitId, c.SectionId, RectificationScoring.ClassifyComplaint(c.AnsweredLate, c.SentBack))).ToList();
+    }
+}
