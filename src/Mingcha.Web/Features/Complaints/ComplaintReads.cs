@@ -259,8 +259,25 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         return viewer.SeesAll ? TrendsCoreAsync(from, to, unitId, false, ct) : TrendsCoreAsync(from, to, viewer.UnitId ?? Guid.Empty, true, ct);
     }
 
-    /// <summary>One unit's trends as the unit may see them (forwarded complaints only), for the Office's report to it.</summary>
-    internal Task<Trends> UnitTrendsAsync(DateOnly from, DateOnly to, Guid unitId, CancellationToken ct) => TrendsCoreAsync(from, to, unitId, true, ct);
+    /// <summary>
+    /// Each unit's trends as the unit may see them (forwarded complaints only), for the Office's report to them (CMP-10): one
+    /// grouped query for all the units, not one round of queries per unit. A unit without complaints in the period is absent.
+    /// </summary>
+    internal async Task<Dictionary<Guid, Trends>> UnitTrendsAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid> unitIds, CancellationToken ct)
+    {
+        var cells = await db.Complaints.AsNoTracking()
+            .Where(c => c.ReceivedOn >= from && c.ReceivedOn <= to && c.Status != ComplaintStatus.NotAccepted && !ComplaintViewer.NotForwarded.Contains(c.Status)
+                && unitIds.Contains(c.UnitId))
+            .GroupBy(c => new { c.UnitId, c.Type, c.Channel, c.ReceivedOn })
+            .Select(g => new { g.Key.UnitId, g.Key.Type, g.Key.Channel, g.Key.ReceivedOn, N = g.Count() }).ToListAsync(ct);
+        var present = cells.Select(c => c.UnitId).Distinct().ToList();
+        var names = await db.Units.AsNoTracking().Where(u => present.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        return cells.GroupBy(c => c.UnitId).ToDictionary(g => g.Key, g => Build(from, to,
+            g.GroupBy(c => c.Type).ToDictionary(t => t.Key, t => t.Sum(c => c.N)),
+            [(g.Key, names.GetValueOrDefault(g.Key) ?? "", g.Sum(c => c.N))],
+            g.GroupBy(c => c.Channel).ToDictionary(t => t.Key, t => t.Sum(c => c.N)),
+            g.GroupBy(c => c.ReceivedOn).Select(d => (d.Key, d.Sum(c => c.N)))));
+    }
 
     private async Task<Trends> TrendsCoreAsync(DateOnly? from, DateOnly? to, Guid? unitId, bool forwardedOnly, CancellationToken ct)
     {
@@ -278,16 +295,25 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         var unitIds = byUnit.Select(u => u.Key).ToList();
         var names = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         var days = await q.GroupBy(c => c.ReceivedOn).Select(g => new { g.Key, N = g.Count() }).ToListAsync(ct);
+        return Build(start, end, byType.ToDictionary(t => t.Key, t => t.N), byUnit.Select(u => (u.Key, names.GetValueOrDefault(u.Key) ?? "", u.N)),
+            byChannel.ToDictionary(c => c.Key, c => c.N), days.Select(d => (d.Key, d.N)));
+    }
+
+    /// <summary>The figures as shown: every type and channel (zero included), the units given, and every month of the period.</summary>
+    private static Trends Build(DateOnly start, DateOnly end, Dictionary<ComplaintType, int> byType, IEnumerable<(Guid Id, string Name, int N)> byUnit,
+        Dictionary<ComplaintChannel, int> byChannel, IEnumerable<(DateOnly Day, int N)> days)
+    {
+        var byMonth = days.GroupBy(d => (d.Day.Year, d.Day.Month)).ToDictionary(g => g.Key, g => g.Sum(d => d.N));
         var months = new List<Count>();
         for (var m = new DateOnly(start.Year, start.Month, 1); m <= end; m = m.AddMonths(1))
         {
             var key = m.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-            months.Add(new Count(key, key, days.Where(d => d.Key.Year == m.Year && d.Key.Month == m.Month).Sum(d => d.N)));
+            months.Add(new Count(key, key, byMonth.GetValueOrDefault((m.Year, m.Month))));
         }
-        return new Trends(start, end, byType.Sum(t => t.N),
-            Enum.GetValues<ComplaintType>().Select(t => new Count(t.ToString(), ComplaintRules.TypeName(t), byType.FirstOrDefault(x => x.Key == t)?.N ?? 0)).ToList(),
-            byUnit.Select(u => new Count(u.Key.ToString(), names.GetValueOrDefault(u.Key) ?? "", u.N)).ToList(),
-            Enum.GetValues<ComplaintChannel>().Select(ch => new Count(ch.ToString(), ComplaintRules.ChannelName(ch), byChannel.FirstOrDefault(x => x.Key == ch)?.N ?? 0)).ToList(),
+        return new Trends(start, end, byType.Values.Sum(),
+            Enum.GetValues<ComplaintType>().Select(t => new Count(t.ToString(), ComplaintRules.TypeName(t), byType.GetValueOrDefault(t))).ToList(),
+            byUnit.Select(u => new Count(u.Id.ToString(), u.Name, u.N)).ToList(),
+            Enum.GetValues<ComplaintChannel>().Select(ch => new Count(ch.ToString(), ComplaintRules.ChannelName(ch), byChannel.GetValueOrDefault(ch))).ToList(),
             months);
     }
 }

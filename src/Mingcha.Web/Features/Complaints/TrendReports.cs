@@ -47,10 +47,10 @@ public sealed class TrendReports(MingchaDb db, ComplaintReads reads, TimeProvide
         var now = time.GetUtcNow().UtcDateTime;
         var note = string.IsNullOrWhiteSpace(r.Note) ? null : r.Note.Trim();
         var reported = 0;
+        var trends = await reads.UnitTrendsAsync(from, to, units, ct);
         foreach (var unit in units.Order())
         {
-            var mine = await reads.UnitTrendsAsync(from, to, unit, ct);
-            if (mine.Total == 0) continue;
+            if (!trends.TryGetValue(unit, out var mine) || mine.Total == 0) continue;
             var title = $"效能投诉趋势通报（{from:yyyy-MM-dd} 至 {to:yyyy-MM-dd}）：本单位 {mine.Total} 件。 Complaint trends {from:yyyy-MM-dd} to {to:yyyy-MM-dd}: {mine.Total} about your unit.";
             db.Notifications.Add(new Notification(null, Roles.UnitLiaison, unit, "complaint.trends", title, Body(mine, city.Total, note),
                 $"/Complaints/Trends?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", $"complaint.trends:{unit}:{from:yyyy-MM-dd}:{to:yyyy-MM-dd}:{Guid.NewGuid():N}", now));
