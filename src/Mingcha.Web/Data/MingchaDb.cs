@@ -54,6 +54,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<OrgImport> OrgImports => Set<OrgImport>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<UnitLeader> UnitLeaders => Set<UnitLeader>();
     public DbSet<CalendarYear> CalendarYears => Set<CalendarYear>();
     public DbSet<CalendarDay> CalendarDays => Set<CalendarDay>();
     public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
@@ -258,6 +259,15 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(a => a.Hash).HasMaxLength(64);
             e.HasIndex(a => new { a.EntityType, a.EntityKey });
             e.HasIndex(a => a.At);
+        });
+        builder.Entity<UnitLeader>(e =>
+        {
+            e.HasIndex(l => l.UserId);
+            e.HasIndex(l => l.UnitId);
+            e.Property(l => l.UserId).HasMaxLength(450);
+            e.Property(l => l.DesignatedBy).HasMaxLength(450);
+            e.Property(l => l.WithdrawnBy).HasMaxLength(450);
+            e.HasOne<MingchaUser>().WithMany().HasForeignKey(l => l.UserId).OnDelete(DeleteBehavior.Restrict);
         });
         builder.Entity<ApiToken>(e =>
         {

@@ -72,12 +72,15 @@ public static class Bootstrap
             ("staff", "效能办工作人员（演示）", Roles.OfficeStaff, null),
             ("leader", "分管领导（演示）", Roles.Leader, null),
             ("hr.liaison", "人社局联络员（演示）", Roles.UnitLiaison, hr.Id),
+            ("hr.leader", "人社局副局长（演示，在岗领导签字）", Roles.UnitLiaison, hr.Id),
             ("sysadmin", "系统管理员（演示）", Roles.SystemAdmin, null),
             ("secadmin", "安全管理员（演示）", Roles.SecurityAdmin, null),
             ("auditor", "安全审计员（演示）", Roles.Auditor, null),
         })
         {
-            var (_, password) = await accounts.CreateAsync(user, name, unit, null, [role], isDemo: true);
+            var (account, password) = await accounts.CreateAsync(user, name, unit, null, [role], isDemo: true);
+            // INS-8: the demo unit's leader, who signs inspection records on the inspector's phone.
+            if (user == "hr.leader") await accounts.SetUnitLeaderAsync(account.Id, true, "demo");
             list.Add(new Credential(role, user, password));
         }
         return list;

@@ -71,6 +71,15 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         return new Account(name, password);
     }
 
+    /// <summary>INS-8: registers the account as a leader of its unit, who may sign an inspection record.</summary>
+    public async Task DesignateUnitLeaderAsync(string userName)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Mingcha.Web.Features.Identity.MingchaUser>>().FindByNameAsync(userName)
+            ?? throw new InvalidOperationException(userName);
+        await scope.ServiceProvider.GetRequiredService<AccountService>().SetUnitLeaderAsync(user.Id, true, "browser-test");
+    }
+
     public new async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();

@@ -116,6 +116,7 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
         await flow.ScoreAsync("88");
         await flow.RecordFindingAsync("窗口人员离岗未放置告示牌");
         var leader = await app.CreateAccountAsync(Roles.UnitLiaison, unit);
+        await app.DesignateUnitLeaderAsync(leader.UserName);
         await flow.SignAsync(leader.UserName, leader.Password);
         await flow.SubmitAsync();
 

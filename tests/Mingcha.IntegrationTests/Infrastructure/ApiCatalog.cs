@@ -116,6 +116,7 @@ public static class ApiCatalog
         new("POST /api/v1/accounts", Access.Only(R.SystemAdmin), (s, n) => Post("/api/v1/accounts", new { userName = $"matrix-{n}", displayName = "矩阵测试", unitId = s.UnitId, password = "Abcdefgh12" })),
         new("POST /api/v1/accounts/{id}/lock", Access.Only(R.SystemAdmin), (s, n) => Post($"/api/v1/accounts/{s.TargetAccountId}/lock")),
         new("POST /api/v1/accounts/{id}/unlock", Access.Only(R.SystemAdmin), (s, n) => Post($"/api/v1/accounts/{s.TargetAccountId}/unlock")),
+        new("PUT /api/v1/accounts/{id}/unit-leader", Access.Only(R.SystemAdmin), (s, n) => Put($"/api/v1/accounts/{s.TargetAccountId}/unit-leader", new { leader = false })),
         new("PUT /api/v1/accounts/{id}/roles", Access.Only(R.SecurityAdmin), (s, n) => Put($"/api/v1/accounts/{s.TargetAccountId}/roles", new { roles = new[] { R.Leader } })),
         new("GET /api/v1/tokens", Access.Only(R.SystemAdmin), (s, n) => Get("/api/v1/tokens")),
         new("POST /api/v1/tokens", Access.Only(R.SystemAdmin), (s, n) => Post("/api/v1/tokens", new { name = $"matrix-{n}", scopes = new[] { "ratings:write" }, unitId = s.UnitId, expiresInDays = 30 })),

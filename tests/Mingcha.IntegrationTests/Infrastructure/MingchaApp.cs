@@ -122,6 +122,10 @@ public class MingchaApp : WebApplicationFactory<Program>
         return new TestUser(id, userName, password, key, role, unitId);
     }
 
+    /// <summary>INS-8: registers the account as a leader of its unit (who may sign inspection records as the leader on duty).</summary>
+    public Task DesignateUnitLeaderAsync(string userId) =>
+        WithScopeAsync(sp => sp.GetRequiredService<AccountService>().SetUnitLeaderAsync(userId, true, "test"));
+
     /// <summary>A client signed in as a fresh user of <paramref name="role"/>.</summary>
     public async Task<HttpClient> ClientAsAsync(string role, Guid? unitId = null) => (await SignedInAsync(role, unitId)).Client;
 

@@ -257,6 +257,11 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/confirmation",
             new { signerUserName = stranger.UserName, signerPassword = stranger.Password, signatureEvidenceItemId = signature })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-8");
         var leader = await app.CreateUserAsync(Roles.UnitLiaison, s.Unit);
+        // A user of the unit who is not registered as one of its leaders cannot sign for it (S3: "由单位在岗领导签字").
+        var problem = await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/confirmation",
+            new { signerUserName = leader.UserName, signerPassword = leader.Password, signatureEvidenceItemId = signature })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-8");
+        Assert.Contains("领导", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        await app.DesignateUnitLeaderAsync(leader.Id);
         await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/confirmation",
             new { signerUserName = leader.UserName, signerPassword = "wrong-password", signatureEvidenceItemId = signature })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-8");
         await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/confirmation",

@@ -226,6 +226,43 @@ public sealed class AccountTests(BareMingchaApp app) : IClassFixture<BareMingcha
         await (await session.GetAsync("/api/v1/units")).ExpectAsync(HttpStatusCode.Unauthorized);
     }
 
+    /// <summary>
+    /// INS-8: the system administrator registers a unit's account as one of its leaders (who sign inspection records as the
+    /// leader on duty) and withdraws it; an account without a unit cannot be one; nobody else may; every change is audited.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "INS-8")]
+    [Trait("Rule", "SEC-1")]
+    public async Task UnitLeader_WhenRegisteredBySystemAdmin_IsListedAndAudited_OthersAreRefused()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = (await (await office.PostJsonAsync("/api/v1/units", new { code = NewName("ul"), name = "领导登记局" })).ReadAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var member = await app.CreateUserAsync(Roles.UnitLiaison, unit);
+        var unbound = await app.CreateUserAsync(Roles.OfficeStaff);
+        var system = await app.ClientAsAsync(Roles.SystemAdmin);
+        async Task<bool> Listed(string id) => (await system.GetAsync<List<JsonElement>>("/api/v1/accounts")).Single(a => a.GetProperty("id").GetString() == id).GetProperty("unitLeader").GetBoolean();
+
+        await (await system.PutJsonAsync($"/api/v1/accounts/{unbound.Id}/unit-leader", new { leader = true })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-8");
+        await (await system.PutJsonAsync($"/api/v1/accounts/{member.Id}/unit-leader", new { })).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await (await office.PutJsonAsync($"/api/v1/accounts/{member.Id}/unit-leader", new { leader = true })).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await (await app.ClientAsAsync(Roles.SecurityAdmin)).PutJsonAsync($"/api/v1/accounts/{member.Id}/unit-leader", new { leader = true })).ExpectAsync(HttpStatusCode.Forbidden);
+        Assert.False(await Listed(member.Id));
+
+        await (await system.PutJsonAsync($"/api/v1/accounts/{member.Id}/unit-leader", new { leader = true })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await system.PutJsonAsync($"/api/v1/accounts/{member.Id}/unit-leader", new { leader = true })).ExpectAsync(HttpStatusCode.NoContent); // again: unchanged
+        Assert.True(await Listed(member.Id));
+        Assert.Equal(unit, await app.WithDbAsync(db => db.UnitLeaders.Where(l => l.UserId == member.Id && l.WithdrawnAt == null).Select(l => l.UnitId).SingleAsync()));
+        var page = WebUtility.HtmlDecode(await system.GetStringAsync("/Admin/Accounts?q=" + member.UserName));
+        Assert.Contains("data-unit-leader", page, StringComparison.Ordinal);
+
+        await (await system.PutJsonAsync($"/api/v1/accounts/{member.Id}/unit-leader", new { leader = false })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.False(await Listed(member.Id));
+        // SEC-3: the designation is kept, withdrawn, and both acts are in the audit trail.
+        var designation = await app.WithDbAsync(db => db.UnitLeaders.AsNoTracking().SingleAsync(l => l.UserId == member.Id));
+        Assert.NotNull(designation.WithdrawnAt);
+        Assert.Equal(2, await app.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.EntityType == "UnitLeader" && e.EntityKey == designation.Id.ToString())));
+    }
+
     /// <summary>A six-digit code that is none of the codes Identity accepts around now (it allows a few 30-second steps either way).</summary>
     private static string WrongCode(string key)
     {

@@ -21,7 +21,9 @@ public static class AccountsApi
 
     public sealed record LoginRequest([property: Required, StringLength(MaxUserNameLength)] string UserName, [property: Required] string Password, string? Code);
     public sealed record MeResponse(string Id, string UserName, string DisplayName, Guid? UnitId, IReadOnlyList<string> Roles, bool TwoFactorEnabled);
-    public sealed record AccountSummary(string Id, string UserName, string DisplayName, Guid? UnitId, IReadOnlyList<string> Roles, bool TwoFactorEnabled, DateTimeOffset? LockoutEnd);
+    public sealed record AccountSummary(string Id, string UserName, string DisplayName, Guid? UnitId, IReadOnlyList<string> Roles, bool TwoFactorEnabled, DateTimeOffset? LockoutEnd,
+        bool UnitLeader = false);
+    public sealed record UnitLeaderRequest([property: Required] bool? Leader);
     public sealed record CreateAccountRequest([property: Required, StringLength(MaxUserNameLength, MinimumLength = 2)] string UserName, [property: Required, StringLength(100)] string DisplayName, Guid? UnitId, string? Password);
     public sealed record CreateAccountResponse(string Id, string UserName, string InitialPassword);
     public sealed record SetRolesRequest([property: Required] IReadOnlyList<string> Roles);
@@ -68,6 +70,11 @@ public static class AccountsApi
             return Results.NoContent();
         }).RequireAuthorization(Policies.AccountsManage);
         accounts.MapPut("/{id}/roles", SetRoles).RequireAuthorization(Policies.RolesGrant);
+        accounts.MapPut("/{id}/unit-leader", async (string id, UnitLeaderRequest req, AccountService service, HttpContext ctx) =>
+        {
+            await service.SetUnitLeaderAsync(id, req.Leader!.Value, ctx.User.Identity?.Name ?? "");
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.AccountsManage);
 
         var tokens = app.MapGroup("/api/v1/tokens").WithTags("Accounts").RequireAuthorization(Policies.AccountsManage);
         tokens.MapGet("/", async (MingchaDb db, CancellationToken ct) => await ListTokensAsync(db, ct));
@@ -91,7 +98,9 @@ public static class AccountsApi
         var roleNames = await db.Roles.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Name!, ct);
         var userRoles = (await db.UserRoles.AsNoTracking().ToListAsync(ct)).ToLookup(ur => ur.UserId, ur => roleNames[ur.RoleId]);
         var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
-        return users.Select(u => new AccountSummary(u.Id, u.UserName!, u.DisplayName, u.UnitId, [.. userRoles[u.Id].Order(StringComparer.Ordinal)], u.TwoFactorEnabled, u.LockoutEnd)).ToList();
+        var leaders = (await db.UnitLeaders.AsNoTracking().Where(l => l.WithdrawnAt == null).Select(l => l.UserId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        return users.Select(u => new AccountSummary(u.Id, u.UserName!, u.DisplayName, u.UnitId, [.. userRoles[u.Id].Order(StringComparer.Ordinal)], u.TwoFactorEnabled, u.LockoutEnd,
+            leaders.Contains(u.Id))).ToList();
     }
 
     private static async Task<IResult> CreateAccount(CreateAccountRequest req, AccountService accounts)
@@ -181,6 +190,27 @@ public sealed class AccountService(UserManager<MingchaUser> users, RoleManager<I
         await db.SaveChangesAsync();
         if (initialRoles.Count > 0) await SetRolesAsync(user.Id, initialRoles, actingUserId: null);
         return (user, password);
+    }
+
+    /// <summary>
+    /// INS-8: designates an account of a unit as one of its leaders, who may sign an inspection record as the leader on
+    /// duty, or withdraws the designation. Only an account bound to a unit can be its leader. Audited.
+    /// </summary>
+    public async Task SetUnitLeaderAsync(string userId, bool leader, string by)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new NotFoundException("账户不存在。 No such account.");
+        var current = await db.UnitLeaders.Where(l => l.UserId == userId && l.WithdrawnAt == null).ToListAsync();
+        var now = time.GetUtcNow().UtcDateTime;
+        if (leader)
+        {
+            var unit = user.UnitId ?? throw new DomainRuleException("INS-8", "只有绑定单位的账户可以登记为单位领导。 Only an account bound to a unit can be its leader.", 422);
+            if (current.Count == 1 && current[0].UnitId == unit) return;
+            foreach (var old in current) old.Withdraw(by, now);
+            db.UnitLeaders.Add(new UnitLeader(userId, unit, by, now));
+        }
+        else if (current.Count > 0) foreach (var old in current) old.Withdraw(by, now);
+        else return;
+        await db.SaveChangesAsync();
     }
 
     /// <summary>Replaces an account's roles, enforcing 三员分立 and the unit binding of unit roles (SEC-1, SEC-2).</summary>

@@ -13,6 +13,27 @@ public sealed class MingchaUser : IdentityUser
 }
 
 /// <summary>
+/// INS-8 (S3 "由单位在岗领导签字"): an account of a unit designated as one of its leaders, who may sign an inspection record
+/// as the unit's leader on duty. Designated and withdrawn by the system administrator, like the account itself. A
+/// supervision record (SEC-3): a withdrawal is recorded on the designation, which is never deleted; audited.
+/// </summary>
+public sealed class UnitLeader : Mingcha.Web.Data.IAudited
+{
+    private UnitLeader() { UserId = ""; DesignatedBy = ""; }
+    public UnitLeader(string userId, Guid unitId, string designatedBy, DateTime nowUtc)
+    { Id = Guid.CreateVersion7(); UserId = userId; UnitId = unitId; DesignatedBy = designatedBy; DesignatedAt = nowUtc; }
+    public Guid Id { get; private set; }
+    public string UserId { get; private set; }
+    public Guid UnitId { get; private set; }
+    public string DesignatedBy { get; private set; }
+    public DateTime DesignatedAt { get; private set; }
+    public string? WithdrawnBy { get; private set; }
+    public DateTime? WithdrawnAt { get; private set; }
+
+    public void Withdraw(string by, DateTime nowUtc) { WithdrawnBy = by; WithdrawnAt = nowUtc; }
+}
+
+/// <summary>
 /// A token for a device or an integration (rating device, 12345 hotline, a business system).
 /// Only the SHA-256 of the secret is stored; the secret is shown once at creation.
 /// </summary>

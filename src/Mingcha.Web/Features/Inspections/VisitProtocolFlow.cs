@@ -313,7 +313,8 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
 
     /// <summary>
     /// INS-8: the unit's leader on duty signs on the inspector's device. The signer proves who they are with their own
-    /// account's password; the account must belong to the inspected unit (a user of another unit is refused). The
+    /// account's password; the account must belong to the inspected unit and be registered as one of its leaders
+    /// (<see cref="Identity.UnitLeader"/>; a user of another unit, or a unit user who is not a leader, is refused). The
     /// signature (canvas → PNG, uploaded to the visit's case) is kept as evidence on every finding still pending.
     /// </summary>
     public async Task ConfirmAsync(Guid id, Confirm r, ClaimsPrincipal by, CancellationToken ct)
@@ -328,6 +329,8 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         }
         if (signer.UnitId != visit.UnitId)
             throw new DomainRuleException("INS-8", "签字人不是被查单位的工作人员。 The signer is not a user of the inspected unit.", 422);
+        if (!await db.UnitLeaders.AnyAsync(l => l.UserId == signer.Id && l.UnitId == visit.UnitId && l.WithdrawnAt == null, ct))
+            throw new DomainRuleException("INS-8", "签字人未登记为被查单位的领导，应由单位在岗领导签字。 The signer is not registered as a leader of the inspected unit: the leader on duty signs.", 422);
         var png = await db.EvidenceItems.AsNoTracking().Where(i => i.Id == r.SignatureEvidenceItemId && i.CaseId == visit.EvidenceCaseId)
             .Select(i => new { i.Id, i.MediaType }).FirstOrDefaultAsync(ct)
             ?? throw new DomainRuleException("EVD-3", "签名图片不在本次检查的证据案卷中。 The signature image is not in the visit's evidence case.", 422);

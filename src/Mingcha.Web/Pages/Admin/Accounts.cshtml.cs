@@ -75,6 +75,16 @@ public sealed class AccountsModel(MingchaDb db, AccountService accounts, UserMan
         return Page();
     }
 
+    /// <summary>INS-8: the system administrator registers a unit's account as one of its leaders (who sign inspection records), or withdraws it.</summary>
+    public async Task<IActionResult> OnPostLeaderAsync(string accountId, bool leader, CancellationToken ct)
+    {
+        if (!IsSystemAdmin) return Forbid();
+        if (await TryAsync("lock", () => accounts.SetUnitLeaderAsync(accountId, leader, User.Identity?.Name ?? "")))
+            return Done(leader ? Text["已登记为单位领导。"] : Text["已取消单位领导。"], new { q = Q });
+        await LoadAsync(ct);
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostRolesAsync(string accountId, List<string> roles, CancellationToken ct)
     {
         if (!IsSecurityAdmin) return Forbid();
