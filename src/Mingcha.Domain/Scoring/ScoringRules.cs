@@ -261,6 +261,18 @@ public enum ResultConsequence
     RectifyAndAccount = 3,
 }
 
+/// <summary>EV-8: the results followed up after publication.</summary>
+public static class Consequences
+{
+    /// <summary>
+    /// Bottom three (a written explanation) and below 70 (a rectification report): each gets a last day on publication,
+    /// and costs the year's awards. An array, so that queries can test membership.
+    /// </summary>
+    public static readonly ResultConsequence[] FollowedUp = [ResultConsequence.Explain, ResultConsequence.RectifyAndAccount];
+
+    public static bool IsFollowedUp(ResultConsequence c) => c is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount;
+}
+
 /// <summary>A section's place in its category.</summary>
 public sealed record Placed<TKey>(TKey Key, Guid CategoryId, decimal Total, int Rank, int Below, ResultConsequence Consequence) where TKey : notnull;
 

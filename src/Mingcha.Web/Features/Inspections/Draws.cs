@@ -77,11 +77,10 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
             // An open inspection's spot check that found items missing or without evidence (INS-4, P02) found problems too,
             // unless every such deduction was reversed (RCT-3).
             var deductions = db.OpenDeductions;
-            var ledger = db.DeductionLedger;
+            var reversed = OpenInspections.ReversedDeductions(db);
             withProblems.UnionWith(await db.SpotChecks.AsNoTracking()
                 .Where(c => c.VisitId != null && latestIds.Contains(c.VisitId.Value)
-                    && deductions.Any(d => d.SourceType == "SpotCheck" && d.SourceId == c.Id
-                        && !ledger.Any(l => l.OpenDeductionId == d.Id && ledger.Any(x => x.ReversesId == l.Id))))
+                    && deductions.Any(d => d.SourceType == "SpotCheck" && d.SourceId == c.Id && !reversed.Contains(d.Id)))
                 .Select(c => c.VisitId!.Value).Distinct().ToListAsync(ct));
             foreach (var v in latest.Where(v => withProblems.Contains(v.Id) && unitOf.ContainsKey(v.SectionId)))
             {

@@ -193,10 +193,15 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
         var q = db.OpenDeductions.AsNoTracking().Where(d => d.Year == year);
         if (!IsOffice(by) && !by.IsInRole(Roles.Leader)) q = q.Where(d => d.UnitId == (by.UnitId() ?? Guid.Empty));
         if (unitId is { } u) q = q.Where(d => d.UnitId == u);
+        var reversed = ReversedDeductions(db);
         return await q.OrderBy(d => d.RecordedAt).Take(5000)
             .Select(d => new DeductionLine(d.Id, d.UnitId, d.Year, d.ItemCode, d.ItemName, d.Points, d.Reason, d.SourceType, d.SourceId, d.RecordedAt,
-                db.DeductionLedger.Any(l => l.OpenDeductionId == d.Id && db.DeductionLedger.Any(r => r.ReversesId == l.Id)))).ToListAsync(ct);
+                reversed.Contains(d.Id))).ToListAsync(ct);
     }
+
+    /// <summary>RCT-3 / EV-11: the open-inspection deductions whose ledger line was reversed, as a subquery.</summary>
+    internal static IQueryable<Guid> ReversedDeductions(MingchaDb db) =>
+        db.DeductionLedger.Where(l => l.OpenDeductionId != null && db.DeductionLedger.Any(r => r.ReversesId == l.Id)).Select(l => l.OpenDeductionId!.Value);
 }
 
 /// <summary>INS-3: each morning, charge the quarters that ended without a self-inspection report.</summary>

@@ -133,7 +133,7 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
         var compId = c.ComputationId ?? throw new DomainRuleException("EV-7", "尚未计算。 Nothing was computed yet.", 409);
         var due = (await calendar.DeadlineAsync(calendar.Today, c.ResponseWorkingDays, ct)).LastDay;
         var pending = await db.ScoreResults.Where(r => r.ComputationId == compId
-            && (r.Consequence == ResultConsequence.Explain || r.Consequence == ResultConsequence.RectifyAndAccount)).ToListAsync(ct);
+            && Consequences.FollowedUp.Contains(r.Consequence)).ToListAsync(ct);
         foreach (var r in pending) r.Due(due);
         var satisfied = await (from r in db.ScoreResults.AsNoTracking().Where(r => r.ComputationId == compId && r.Consequence == ResultConsequence.Satisfied)
                                join s in db.Sections on r.SectionId equals s.Id

@@ -47,7 +47,7 @@ public sealed class ExcellenceEligibility(MingchaDb db, Outcomes outcomes)
         var finals = db.Campaigns.Where(c => c.Year == year && (c.Status == CampaignStatus.Closed || c.Status == CampaignStatus.Published) && c.ComputationId != null)
             .Select(c => c.ComputationId!.Value);
         var rq = db.ScoreResults.AsNoTracking().Where(r => finals.Contains(r.ComputationId)
-            && (r.Consequence == ResultConsequence.Explain || r.Consequence == ResultConsequence.RectifyAndAccount));
+            && Consequences.FollowedUp.Contains(r.Consequence));
         if (unitId is { } u1) rq = rq.Where(r => r.UnitId == u1);
         foreach (var r in await rq.Select(r => new { r.UnitId, r.SectionId, r.Consequence }).Distinct().ToListAsync(ct))
             losses.Add(new EligibilityLoss(r.UnitId, r.SectionId, "EV-8", r.Consequence == ResultConsequence.Explain

@@ -32,9 +32,6 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
     public sealed record ToExplain(Guid CampaignId, string CampaignName, int Year, Guid SectionId, string SectionName, Guid UnitId, string UnitName, int Rank, decimal Total,
         DateOnly? LastDay, ExplanationStatus Status, bool Late, ResultConsequence Consequence);
 
-    /// <summary>The consequences that owe the unit a filing (EV-8).</summary>
-    public static bool Owes(ResultConsequence c) => c is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount;
-
     /// <summary>What is owed, as the pages and reminders name it.</summary>
     public static string What(ResultConsequence c) => c == ResultConsequence.RectifyAndAccount ? "整改报告" : "书面说明";
 
@@ -47,7 +44,7 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
         if (c.ComputationId is not { } compId) throw NoResult();
         var r = await db.ScoreResults.AsNoTracking().FirstOrDefaultAsync(x => x.ComputationId == compId && x.SectionId == sectionId, ct) ?? throw NoResult();
         if (!RectificationViewer.Of(user).MaySee(r.UnitId)) throw NoResult();
-        if (!Owes(r.Consequence))
+        if (!Consequences.IsFollowedUp(r.Consequence))
             throw new DomainRuleException("EV-8", "只有列后三名（书面说明）或低于 70 分（整改报告）的科室需要提交（EV-8）。 Only a bottom-three section (written explanation) or one below 70 (rectification report) files one (EV-8).", 409);
         if (c.Status != CampaignStatus.Published || r.DueOn is null)
             throw new DomainRuleException("EV-8", "测评结果公布后才需要书面说明（EV-8）。 The explanation is owed once the results are published (EV-8).", 409);
@@ -152,7 +149,7 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
         if (year is { } y) campaigns = campaigns.Where(c => c.Year == y);
         var results = from c in campaigns
                       join r in db.ScoreResults.AsNoTracking() on c.ComputationId equals r.ComputationId
-                      where r.Consequence == ResultConsequence.Explain || r.Consequence == ResultConsequence.RectifyAndAccount
+                      where Consequences.FollowedUp.Contains(r.Consequence)
                       select new { c, r };
         if (!viewer.SeesAll)
         {
@@ -185,7 +182,7 @@ public sealed class ResultExplanations(MingchaDb db, TimeProvider time, Calendar
     {
         var rows = await (from c in db.Campaigns.AsNoTracking().Where(c => c.Year == year && c.Status == CampaignStatus.Published && c.ComputationId != null)
                           join r in db.ScoreResults.AsNoTracking() on c.ComputationId equals r.ComputationId
-                          where r.Consequence == ResultConsequence.Explain || r.Consequence == ResultConsequence.RectifyAndAccount
+                          where Consequences.FollowedUp.Contains(r.Consequence)
                           join e in db.Set<ResultExplanation>() on new { CampaignId = c.Id, r.SectionId } equals new { e.CampaignId, e.SectionId } into es
                           from e in es.DefaultIfEmpty()
                           select new { r.UnitId, State = e == null ? (ExplanationState?)null : e.State }).ToListAsync(ct);
@@ -206,7 +203,7 @@ public sealed class ExplanationReminders(CalendarService calendar) : IReminderSo
         var horizon = today.AddDays(30);
         var owed = await (from c in db.Campaigns.AsNoTracking().Where(c => c.Status == CampaignStatus.Published && c.ComputationId != null)
                           join r in db.ScoreResults.AsNoTracking() on c.ComputationId equals r.ComputationId
-                          where (r.Consequence == ResultConsequence.Explain || r.Consequence == ResultConsequence.RectifyAndAccount) && r.DueOn != null && r.DueOn <= horizon
+                          where Consequences.FollowedUp.Contains(r.Consequence) && r.DueOn != null && r.DueOn <= horizon
                           join s in db.Sections on r.SectionId equals s.Id
                           join e in db.Set<ResultExplanation>() on new { CampaignId = c.Id, r.SectionId } equals new { e.CampaignId, e.SectionId } into es
                           from e in es.DefaultIfEmpty()

@@ -101,7 +101,7 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
             var points = lost.GetValueOrDefault(unit.Id);
             list.Add(new UnitAssessment(unit.Id, unit.Code, unit.Name, county, lines, composite, rate.Coefficient, rate.Rate, rate.Counted,
                 composite is { } cv ? (county ? new Mingcha.Domain.Satisfaction.SatisfactionRate(rate.Counted, rate.Excluded, rate.Rate).Apply(cv) : cv) : null,
-                points?.Points ?? 0m, points?.Lines ?? 0, losses.Contains(unit.Id) || mine.Any(r => r.Consequence is ResultConsequence.Explain or ResultConsequence.RectifyAndAccount), owed, filed, accepted, notes,
+                points?.Points ?? 0m, points?.Lines ?? 0, losses.Contains(unit.Id) || mine.Any(r => Consequences.IsFollowedUp(r.Consequence)), owed, filed, accepted, notes,
                 outletLines));
         }
         return new YearTable(year, list);

@@ -34,7 +34,7 @@ public sealed class ResultModel(CampaignResults results, Evaluations evaluations
         catch (NotFoundException) { return NotFound(); }
         catch (DomainRuleException) { return NotFound(); }
         if (Method is not null) Lines = await evaluations.ListAsync(CampaignId, SectionId, Method, Grade, ct);
-        if (ResultExplanations.Owes(Why.Result.Consequence) && Why.Result.DueOn is not null)
+        if (Consequences.IsFollowedUp(Why.Result.Consequence) && Why.Result.DueOn is not null)
         {
             try { Explanation = await explanations.GetAsync(CampaignId, SectionId, User, ct); }
             catch (DomainRuleException) { Explanation = null; }
