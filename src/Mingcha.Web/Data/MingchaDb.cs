@@ -96,6 +96,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<RectificationNotice> RectificationNotices => Set<RectificationNotice>();
     public DbSet<NoticeFinding> NoticeFindings => Set<NoticeFinding>();
     public DbSet<FindingClaim> FindingClaims => Set<FindingClaim>();
+    public DbSet<ChannelProblem> ChannelProblems => Set<ChannelProblem>();
     public DbSet<NoticeObjection> NoticeObjections => Set<NoticeObjection>();
     public DbSet<NoticeResponse> NoticeResponses => Set<NoticeResponse>();
     public DbSet<NoticeEscalation> NoticeEscalations => Set<NoticeEscalation>();

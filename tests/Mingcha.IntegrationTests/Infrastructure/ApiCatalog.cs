@@ -302,6 +302,8 @@ public static class ApiCatalog
         new("POST /api/v1/rectification/findings/{id:guid}/drop", OfficeManage, (s, n) => Post($"/api/v1/rectification/findings/{Guid.Empty}/drop", new { reason = "证据不足" })),
         new("GET /api/v1/rectification/findings/{id:guid}/history", InsVisitRead, (s, n) => Get($"/api/v1/rectification/findings/{Guid.Empty}/history")),
         new("GET /api/v1/rectification/candidates", OfficeManage, (s, n) => Get($"/api/v1/rectification/candidates?unitId={s.UnitId}")),
+        new("POST /api/v1/rectification/problems", OfficeManage, (s, n) => Post("/api/v1/rectification/problems", new { sectionId = s.SectionId, channel = "VideoMonitoring", foundOn = "2026-11-12", description = "视频监察发现离岗" })),
+        new("GET /api/v1/rectification/problems", RctRead, (s, n) => Get("/api/v1/rectification/problems?year=2026")),
         new("GET /api/v1/rectification/notices", RctRead, (s, n) => Get("/api/v1/rectification/notices?year=2026")),
         new("GET /api/v1/rectification/notices/{id:guid}", RctRead, (s, n) => Get($"/api/v1/rectification/notices/{Guid.Empty}")),
         new("POST /api/v1/rectification/notices", OfficeManage, (s, n) => Post("/api/v1/rectification/notices", new { unitId = s.UnitId, findingIds = new[] { Guid.Empty }, requiredAction = "立即整改", workingDays = 10, title = "整改通知" })),

@@ -297,6 +297,52 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         Assert.Contains("AfterSupervision", page, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// EV-6 (decision 021): problems found through S4's other channels cost their section by their notice's S4 result, each
+    /// one ("每起"), as a finding on the notice does; a problem on no notice costs nothing yet. The explanation names the channel.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-6")]
+    [Trait("Rule", "EV-12")]
+    public async Task ProblemsFoundThroughOtherChannels_CostTheirSectionByTheirNoticesResult()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        async Task<Guid> ProblemAsync(Guid section, string channel, string description) =>
+            (await (await office.PostJsonAsync("/api/v1/rectification/problems", new { sectionId = section, channel, foundOn = "2026-11-12", description }))
+                .ReadAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var video = await ProblemAsync(w.A1, "VideoMonitoring", "窗口人员上班时间玩手机");
+        var online = await ProblemAsync(w.A1, "OnlineApproval", "网上审批超时");
+        var special = await ProblemAsync(w.A2, "SpecialSupervision", "首问负责制未落实");
+        await ProblemAsync(w.B1, "DevelopmentMonitoring", "尚未列入通知书的问题");
+        var notice = await (await office.PostJsonAsync("/api/v1/rectification/notices", new { unitId = w.UnitA, problemIds = new[] { video, online, special }, requiredAction = "限期整改" }))
+            .ReadAsync<JsonElement>(HttpStatusCode.Created);
+        var noticeId = notice.GetProperty("id").GetGuid();
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{noticeId}/refusal", new { reason = "拒不整改且无正当理由" })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var id = await CampaignAsync(w);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectAsync(HttpStatusCode.OK);
+        var rows = (await office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results")).Rows.ToDictionary(r => r.SectionId);
+        Assert.Equal((0m, 2), (rows[w.A1].Rectification, rows[w.A1].Problems));
+        Assert.Equal((10m, 1), (rows[w.A2].Rectification, rows[w.A2].Problems));
+        Assert.Equal((20m, 0), (rows[w.B1].Rectification, rows[w.B1].Problems));
+
+        var why = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{w.A1}");
+        var lines = why.GetProperty("problems").EnumerateArray().ToDictionary(p => p.GetProperty("findingId").GetGuid());
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(("VideoMonitoring", "Refused", 10m, noticeId), (lines[video].GetProperty("channel").GetString(), lines[video].GetProperty("result").GetString(),
+            lines[video].GetProperty("cost").GetDecimal(), lines[video].GetProperty("noticeId").GetGuid()));
+        Assert.Equal("电子视频监察：窗口人员上班时间玩手机", lines[video].GetProperty("finding").GetString());
+        var page = WebUtility.HtmlDecode(await office.GetStringAsync($"/Scoring/Result/{id}/{w.A1}"));
+        Assert.Contains("网上审批电子监察：网上审批超时", page, StringComparison.Ordinal);
+        Assert.Contains($"/Rectification/Notice/{noticeId}", page, StringComparison.Ordinal);
+        // A closed campaign reproduces its figures with the problems counted.
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        var again = await office.GetAsync<Reproduction>($"/api/v1/scoring/campaigns/{id}/reproduce");
+        Assert.True(again.Reproduced, string.Join("\n", again.Differences));
+    }
+
     private static string ScoringShow(decimal d) => Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]

@@ -8,7 +8,8 @@ namespace Mingcha.Web.Features.Inspections;
 /// <summary>
 /// Demo inspections for the demo city: the year's plan with S0's targets (230 visits, twice a year for each window
 /// unit and hall, half of the township outlets) and one covert round, decided, with its targets among the human
-/// resources bureau's township outlets, to be carried out by the demo agency. Loaded with the demo organisation only.
+/// resources bureau's township outlets, to be carried out by the demo agency, and one problem seen on a hall's video
+/// (decision 021). Loaded with the demo organisation only.
 /// </summary>
 public sealed class InspectionDemoData(MingchaDb db, TimeProvider time)
 {
@@ -50,8 +51,13 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time)
             db.Visits.Add(visit);
         }
 
+        // A problem the Office saw on the hall's video (decision 021), waiting on the rectification desk to go on a notice.
+        if (outlets.FirstOrDefault() is { } watched)
+            db.ChannelProblems.Add(new Rectification.ChannelProblem(watched.UnitId, watched.Id, Rectification.ProblemChannel.VideoMonitoring,
+                DateOnly.FromDateTime(now).AddDays(-1), "电子视频监察发现：上午 9:40 至 10:25 窗口无人值守，未放置离岗告示牌。", "system", now));
+
         db.SuppressRowAudit = true;
-        db.Audit(new AuditEvent("demo.load", "Inspections", round.Id.ToString(), null, "year plan and one covert round (demo)"));
+        db.Audit(new AuditEvent("demo.load", "Inspections", round.Id.ToString(), null, "year plan, one covert round and one video e-supervision problem (demo)"));
         await db.SaveChangesAsync(ct);
         db.SuppressRowAudit = false;
     }

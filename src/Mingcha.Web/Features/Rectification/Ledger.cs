@@ -130,7 +130,7 @@ public sealed record NoticeResult(Guid NoticeId, Guid UnitId, IReadOnlyList<Noti
     public IReadOnlyList<Guid> SectionIds => Problems.Select(p => p.SectionId).Distinct().ToList();
 }
 
-/// <summary>One problem of a notice (EV-6): a finding and its section.</summary>
+/// <summary>One problem of a notice (EV-6): a finding, or a problem found through another channel (decision 021), and its section.</summary>
 public sealed record NoticeProblem(Guid FindingId, Guid SectionId);
 
 public sealed class DeductionLedgerQuery(MingchaDb db) : IDeductionLedgerQuery
@@ -168,6 +168,9 @@ public sealed class DeductionLedgerQuery(MingchaDb db) : IDeductionLedgerQuery
         var ids = notices.Select(n => n.Id).ToList();
         var problems = (await db.NoticeFindings.AsNoTracking().Where(nf => ids.Contains(nf.NoticeId))
             .Join(db.Findings, nf => nf.FindingId, f => f.Id, (nf, f) => new { nf.NoticeId, nf.FindingId, f.SectionId }).ToListAsync(ct))
+            // EV-6 (decision 021): a problem found through another channel counts as a finding of its notice does.
+            .Concat(await db.ChannelProblems.AsNoTracking().Where(p => p.NoticeId != null && ids.Contains(p.NoticeId.Value))
+                .Select(p => new { NoticeId = p.NoticeId!.Value, FindingId = p.Id, p.SectionId }).ToListAsync(ct))
             .GroupBy(x => x.NoticeId).ToDictionary(g => g.Key, g => (IReadOnlyList<NoticeProblem>)g.Select(x => new NoticeProblem(x.FindingId, x.SectionId)).OrderBy(x => x.FindingId).ToList());
         return notices.Select(n => new NoticeResult(n.Id, n.UnitId, problems.GetValueOrDefault(n.Id, []),
             Mingcha.Domain.Rectification.RectificationScoring.Classify(n.Status, n.Stage, n.LadderExhausted, n.Returns))).ToList();

@@ -23,10 +23,11 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public sealed record FindingReview([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record IssueNotice(
         [property: Required] Guid? UnitId,
-        [property: Required] IReadOnlyList<Guid> FindingIds,
+        IReadOnlyList<Guid>? FindingIds,
         [property: Required, StringLength(4000, MinimumLength = 1)] string RequiredAction,
         [property: Range(1, 250)] int? WorkingDays,
-        [property: StringLength(200)] string? Title);
+        [property: StringLength(200)] string? Title,
+        IReadOnlyList<Guid>? ProblemIds = null);
     public sealed record FileObjection([property: Required, StringLength(4000, MinimumLength = 1)] string Grounds, [property: Required] IReadOnlyList<Guid> EvidenceItemIds);
     public sealed record ReviewObjection([property: Required] bool? Upheld, [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record Answer(
@@ -86,9 +87,10 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         var unit = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => new { u.Id, u.Name }).FirstOrDefaultAsync(ct)
             ?? throw new FieldException("unitId", "单位不存在。 No such unit.");
         var ids = (r.FindingIds ?? []).Distinct().ToList();
-        if (ids.Count == 0)
+        var problemIds = (r.ProblemIds ?? []).Distinct().ToList();
+        if (ids.Count == 0 && problemIds.Count == 0)
             throw new DomainRuleException("RCT-2", "整改通知书须列明至少一个经确认的问题。 A notice lists at least one confirmed finding.", 422);
-        if (ids.Count > 200) throw new FieldException("findingIds", "一份通知书最多列 200 个问题。 At most 200 findings on one notice.");
+        if (ids.Count + problemIds.Count > 200) throw new FieldException("findingIds", "一份通知书最多列 200 个问题。 At most 200 findings on one notice.");
         var findings = await db.Findings.AsNoTracking().Where(f => ids.Contains(f.Id)).ToListAsync(ct);
         if (findings.Count != ids.Count) throw new FieldException("findingIds", "问题不存在。 A finding does not exist.");
         if (findings.Any(f => f.Status != FindingStatus.Confirmed))
@@ -96,7 +98,12 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         if (findings.Any(f => f.UnitId != unitId))
             throw new DomainRuleException("RCT-2", "通知书所列问题须属于同一被查单位。 Every finding on a notice belongs to its unit.", 422);
         var listed = await db.NoticeFindings.AsNoTracking().Where(nf => ids.Contains(nf.FindingId)).Select(nf => nf.FindingId).ToListAsync(ct);
-        if (listed.Count > 0)
+        // EV-6 (decision 021): problems found through S4's other channels, of the same unit and on no notice yet.
+        var problems = await db.ChannelProblems.Where(p => problemIds.Contains(p.Id)).ToListAsync(ct);
+        if (problems.Count != problemIds.Count) throw new FieldException("problemIds", "问题不存在。 A problem does not exist.");
+        if (problems.Any(p => p.UnitId != unitId))
+            throw new DomainRuleException("RCT-2", "通知书所列问题须属于同一被查单位。 Every finding on a notice belongs to its unit.", 422);
+        if (listed.Count > 0 || problems.Any(p => p.NoticeId is not null))
             throw new DomainRuleException("RCT-2", "问题已列入整改通知书（或因异议成立已收回），不能再次下发。 A finding is already on a notice, or was withdrawn after an upheld objection.", 409);
 
         var workingDays = r.WorkingDays ?? options.Value.NoticeWorkingDays;
@@ -105,13 +112,15 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         var deadline = await calendar.DeadlineAsync(today, workingDays, ct); // CAL-3 refuses a missing year
         var objection = RectificationRules.ObjectionDeadline(await calendar.GetAsync(ct), today);
 
-        var title = string.IsNullOrWhiteSpace(r.Title) ? $"关于{unit.Name}整改明查暗访发现问题的通知" : r.Title.Trim();
+        var title = !string.IsNullOrWhiteSpace(r.Title) ? r.Title.Trim()
+            : problems.Count == 0 ? $"关于{unit.Name}整改明查暗访发现问题的通知" : $"关于{unit.Name}整改效能问题的通知";
         var notice = new RectificationNotice(unitId, today.Year, title, r.RequiredAction.Trim(), workingDays, today, deadline.LastDay, objection.LastDay, viewer.UserId, now);
         // The findings are this notice's before anything else is written: of two notices issued at once, one gets them.
-        await ClaimAsync(ids, notice.Id, now, ct);
+        // A channel problem's claim has the same table: ids are unique across findings and problems.
+        await ClaimAsync([.. ids, .. problemIds], notice.Id, now, ct);
         try
         {
-            return await IssueClaimedAsync(notice, unit.Name, findings, deadline.LastDay, objection.LastDay, viewer, by, ct);
+            return await IssueClaimedAsync(notice, unit.Name, findings, problems, deadline.LastDay, objection.LastDay, viewer, by, ct);
         }
         catch
         {
@@ -147,7 +156,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         }
     }
 
-    private async Task<Created> IssueClaimedAsync(RectificationNotice notice, string unitName, List<Finding> findings, DateOnly lastDay, DateOnly objectionLastDay,
+    private async Task<Created> IssueClaimedAsync(RectificationNotice notice, string unitName, List<Finding> findings, List<ChannelProblem> problems, DateOnly lastDay, DateOnly objectionLastDay,
         RectificationViewer viewer, ClaimsPrincipal by, CancellationToken ct)
     {
         var (unitId, title, workingDays, now) = (notice.UnitId, notice.Title, notice.WorkingDays, time.GetUtcNow().UtcDateTime);
@@ -164,16 +173,19 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         notice.AttachCase(@case.Id);
 
         var doc = await documents.IssueNoticeAsync(new NoticeDocument(notice.Id, unitName, title, notice.RequiredAction, workingDays, lastDay,
-            objectionLastDay, findings.OrderBy(f => f.RecordedAt).Select(f => new NoticeDocumentFinding(f.ItemCode, f.ItemName, f.Description, f.Points)).ToList(),
+            objectionLastDay, [.. findings.OrderBy(f => f.RecordedAt).Select(f => new NoticeDocumentFinding(f.ItemCode, f.ItemName, f.Description, f.Points)),
+                .. problems.OrderBy(p => p.FoundOn).Select(p => new NoticeDocumentFinding(ChannelProblem.NameOf(p.Channel), $"（{p.FoundOn:yyyy年M月d日}发现）", p.Description, null))],
             unitId, @case.Id), by, ct);
         if (doc is not null) notice.AttachDocument(doc.Id, doc.Number, @case.Id);
 
         db.RectificationNotices.Add(notice);
+        // Tracked problems: marked only now, so that the case's and the document's saves above do not write them before the notice.
+        foreach (var p in problems) p.ListOn(notice.Id);
         foreach (var f in findings)
             db.DeductionLedger.Add(new DeductionLedgerLine(f.Year, f.UnitId, f.SectionId, f.Points, LedgerSource.Finding, LedgerBasis.Of(f.Group, f.ItemCode),
                 Limit($"{f.ItemCode} {f.ItemName}：{f.Description}", 2000), f.Id, notice.Id, null, null, viewer.UserId, now));
         db.Audit(new AuditEvent("notice.issue", nameof(RectificationNotice), notice.Id.ToString(), null,
-            $"{notice.DocumentNumber ?? "-"} unit {unitId} findings {findings.Count} until {lastDay:yyyy-MM-dd}"));
+            $"{notice.DocumentNumber ?? "-"} unit {unitId} findings {findings.Count} problems {problems.Count} until {lastDay:yyyy-MM-dd}"));
         await db.SaveChangesAsync(ct);
 
         await notifier.NotifyUnitAsync(unitId, "notice.issued",

@@ -14,6 +14,7 @@ public static class RectificationApi
         services.Configure<RectificationOptions>(configuration.GetSection(RectificationOptions.Section));
         services.AddScoped<Notices>();
         services.AddScoped<NoticeReads>();
+        services.AddScoped<ChannelProblems>();
         services.AddScoped<Ledger>();
         services.AddScoped<Outcomes>();
         services.AddScoped<NoticeEvidence>();
@@ -45,6 +46,15 @@ public static class RectificationApi
             .RequireAuthorization(Inspections.InspectionPolicies.VisitRead);
         g.MapGet("/candidates", (Guid? unitId, NoticeReads h, CancellationToken ct) => h.CandidatesAsync(unitId, ct))
             .RequireAuthorization(Inspections.InspectionPolicies.Manage);
+
+        // EV-6 (decision 021): problems found through S4's other channels, recorded by the Office and listed on notices.
+        g.MapPost("/problems", async (ChannelProblems.RecordProblem r, ChannelProblems h, HttpContext ctx, CancellationToken ct) =>
+        {
+            var id = await h.RecordAsync(r, ctx.User, ct);
+            return Results.Created($"/api/v1/rectification/problems?open=false", new { Id = id });
+        }).RequireAuthorization();
+        g.MapGet("/problems", (int? year, Guid? unitId, bool? open, ChannelProblems h, HttpContext ctx, CancellationToken ct) =>
+            h.ListAsync(ctx.User, year, unitId, open ?? false, ct)).RequireAuthorization(read);
 
         // RCT-2, RCT-3, RCT-4
         g.MapGet("/notices", (Guid? unitId, int? year, NoticeStatus? status, NoticeReads h, HttpContext ctx, CancellationToken ct) => h.ListAsync(ctx.User, unitId, year, status, ct))

@@ -2,7 +2,8 @@ using System.Security.Claims;
 
 namespace Mingcha.Web.Features.Rectification;
 
-public sealed record NoticeDocumentFinding(string Code, string Item, string Description, decimal Points);
+/// <summary>A line of a notice's problem list: a finding with its item and points, or a problem found through another channel (no points: EV-6).</summary>
+public sealed record NoticeDocumentFinding(string Code, string Item, string Description, decimal? Points);
 
 /// <summary>What a notice's official document says.</summary>
 public sealed record NoticeDocument(Guid NoticeId, string UnitName, string Title, string RequiredAction, int WorkingDays, DateOnly LastDay, DateOnly ObjectionLastDay,
@@ -36,7 +37,7 @@ public sealed class RectificationDocuments(Documents.OfficialDocuments documents
             new Mingcha.Domain.Documents.HeadingBlock(1, "存在问题"),
             new Mingcha.Domain.Documents.TableBlock(["序号", "扣分项", "问题描述", "扣分"],
                 n.Findings.Select((f, i) => (IReadOnlyList<string>)[(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), $"{f.Code} {f.Item}", f.Description,
-                    f.Points.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)]).ToList(), "问题清单"),
+                    f.Points?.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) ?? "—"]).ToList(), "问题清单"),
             new Mingcha.Domain.Documents.HeadingBlock(1, "整改要求"),
             new Mingcha.Domain.Documents.ParagraphBlock(n.RequiredAction),
             new Mingcha.Domain.Documents.ParagraphBlock($"请你单位于{n.LastDay:yyyy年M月d日}前（{n.WorkingDays}个工作日内）完成整改，并举一反三，将整改情况及证明材料报效能办核查备案。"),

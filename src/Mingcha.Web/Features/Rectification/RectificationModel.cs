@@ -39,6 +39,17 @@ public static class RectificationModel
             e.HasKey(c => c.FindingId);
             e.HasIndex(c => c.NoticeId);
         });
+        builder.Entity<ChannelProblem>(e =>
+        {
+            Enum(e, p => p.Channel);
+            e.HasIndex(p => new { p.UnitId, p.Year });
+            e.HasIndex(p => p.NoticeId);
+            e.Property(p => p.Description).HasMaxLength(2000);
+            e.Property(p => p.RecordedBy).HasMaxLength(450);
+            e.HasOne<Unit>().WithMany().HasForeignKey(p => p.UnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Section>().WithMany().HasForeignKey(p => p.SectionId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<RectificationNotice>().WithMany().HasForeignKey(p => p.NoticeId).OnDelete(DeleteBehavior.Restrict);
+        });
         builder.Entity<NoticeObjection>(e =>
         {
             e.HasIndex(o => o.NoticeId);

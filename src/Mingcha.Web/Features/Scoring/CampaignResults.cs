@@ -28,10 +28,11 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
     public sealed record MethodLine(EvaluationMethod Method, long Count, IReadOnlyList<GradeLine> Grades, decimal? Satisfaction, decimal Weight, decimal AppliedWeight, decimal Contribution);
     /// <summary>
     /// One problem (EV-6): the notice and the finding on it (the finding null for computations before migration 0021,
-    /// counted per notice), or the substantiated complaint (decision 020).
+    /// counted per notice) or the problem found through another channel (decision 021: <see cref="Channel"/> set,
+    /// <see cref="FindingId"/> the problem's id), or the substantiated complaint (decision 020).
     /// </summary>
     public sealed record ProblemLine(ProblemSource Source, Guid? NoticeId, string? Title, string? DocumentNumber, Guid? FindingId, string? Finding,
-        Guid? ComplaintId, string? ComplaintNumber, RectificationResult Result, decimal Cost);
+        Guid? ComplaintId, string? ComplaintNumber, RectificationResult Result, decimal Cost, ProblemChannel? Channel = null);
     public sealed record Explanation(Guid CampaignId, Guid ComputationId, ResultRow Result, Campaigns.RulesDto Rules, EmptyMethodPolicy Policy, bool Rescaled,
         IReadOnlyList<MethodLine> Methods, decimal Composite, decimal SatisfactionPoints, decimal CompositePoints, decimal RectificationStart, decimal Deducted,
         decimal RectificationScore, IReadOnlyList<ProblemLine> Problems, decimal Total, string Formula);
@@ -100,11 +101,13 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
                               from n in ns.DefaultIfEmpty()
                               join f in db.Findings on p.FindingId equals f.Id into fs
                               from f in fs.DefaultIfEmpty()
+                              join cp in db.ChannelProblems on p.FindingId equals cp.Id into cps
+                              from cp in cps.DefaultIfEmpty()
                               join k in db.Complaints on p.NoticeId equals k.Id into ks
                               from k in ks.DefaultIfEmpty()
                               orderby p.Source, p.NoticeId, p.FindingId
                               select new { p.Source, p.NoticeId, Title = n == null ? null : n.Title, Number = n == null ? null : n.DocumentNumber, p.FindingId,
-                                  Finding = f == null ? null : f.ItemName + "：" + f.Description,
+                                  Finding = f != null ? f.ItemName + "：" + f.Description : cp == null ? null : cp.Description, Channel = cp == null ? (ProblemChannel?)null : cp.Channel,
                                   ComplaintNumber = k == null ? null : k.Number, Matter = k == null ? null : k.Matter, p.Result }).ToListAsync(ct);
         var formula = string.Create(CultureInfo.InvariantCulture,
             $"{composite.Value:0.######} × {rules.SatisfactionPoints:0.##} + {stored.Rectification:0.##} = {stored.Total:0.######}");
@@ -112,8 +115,9 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
             composite.Value * rules.SatisfactionPoints, rules.Rectification.Start, stored.Deducted, stored.Rectification,
             problems.Select(p => p.Source == ProblemSource.Complaint
                 ? new ProblemLine(p.Source, null, null, null, null, p.Matter, p.NoticeId, p.ComplaintNumber, p.Result, rules.Rectification.Cost(p.Result))
-                : new ProblemLine(p.Source, p.NoticeId, p.Title, p.Number, p.FindingId == Guid.Empty ? null : p.FindingId, p.Finding, null, null, p.Result,
-                    rules.Rectification.Cost(p.Result))).ToList(), stored.Total, formula);
+                : new ProblemLine(p.Source, p.NoticeId, p.Title, p.Number, p.FindingId == Guid.Empty ? null : p.FindingId,
+                    p.Channel is { } channel ? ChannelProblem.NameOf(channel) + "：" + p.Finding : p.Finding, null, null, p.Result,
+                    rules.Rectification.Cost(p.Result), p.Channel)).ToList(), stored.Total, formula);
     }
 
     private async Task<List<ResultRow>> RowsAsync(Guid compId, IReadOnlyCollection<Guid> sectionIds, CancellationToken ct) =>

@@ -287,7 +287,8 @@ public enum ProblemSource
 
 /// <summary>
 /// A rectification problem as a computation counted it (EV-6): its source, the section and its S4 category. For a notice,
-/// <see cref="NoticeId"/> is the notice and <see cref="FindingId"/> the finding on it; for a complaint (decision 020),
+/// <see cref="NoticeId"/> is the notice and <see cref="FindingId"/> the finding on it, or the problem found through another
+/// channel (decision 021); for a complaint (decision 020),
 /// <see cref="NoticeId"/> holds the complaint and <see cref="FindingId"/> is empty. Computations made before migration
 /// 0021 counted one problem per notice and section; their rows keep <see cref="Guid.Empty"/> as the finding, so that
 /// they reproduce as they were computed.
