@@ -103,6 +103,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<DeductionLedgerLine> DeductionLedger => Set<DeductionLedgerLine>();
     public DbSet<RectificationOutcome> RectificationOutcomes => Set<RectificationOutcome>();
     public DbSet<OutcomeFinding> OutcomeFindings => Set<OutcomeFinding>();
+    public DbSet<OutcomeProblem> OutcomeProblems => Set<OutcomeProblem>();
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
     public DbSet<Features.Complaints.Complaint> Complaints => Set<Features.Complaints.Complaint>();
     public DbSet<Features.Complaints.ComplaintEvent> ComplaintEvents => Set<Features.Complaints.ComplaintEvent>();

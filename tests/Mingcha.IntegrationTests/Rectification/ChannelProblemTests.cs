@@ -97,6 +97,53 @@ public sealed class ChannelProblemTests(RectificationApp app) : IClassFixture<Re
         Assert.True(audited >= 2, $"{audited} audit lines for the problem");
     }
 
+    /// <summary>RCT-5 (decision 021): an outcome may rest on problems of other channels, once a notice told the unit of them.</summary>
+    [Fact]
+    [Trait("Rule", "RCT-5")]
+    [Trait("Rule", "SEC-2")]
+    public async Task Outcome_RestsOnProblemsOfOtherChannels_OnceTheirUnitWasToldOnANotice()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new RectificationKit(app, office);
+        var unit = await kit.Inspections.UnitAsync("视频监察局" + Guid.NewGuid().ToString("N")[..4]);
+        var section = await kit.Inspections.SectionAsync(unit, "综合窗口");
+        var otherUnit = await kit.Inspections.UnitAsync("旁局" + Guid.NewGuid().ToString("N")[..4]);
+        var (_, liaison) = await kit.LiaisonAsync(unit);
+        var (_, stranger) = await kit.LiaisonAsync(otherUnit);
+        async Task<Guid> RecordAsync(string description) =>
+            (await (await office.PostJsonAsync("/api/v1/rectification/problems", Problem(section, description: description))).ReadAsync<JsonElement>(HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        var listed = await RecordAsync("视频监察：工作时间聚集聊天");
+        var unlisted = await RecordAsync("视频监察：尚未告知单位的问题");
+        var notice = await (await office.PostJsonAsync("/api/v1/rectification/notices", new { unitId = unit, problemIds = new[] { listed }, requiredAction = "整改" }))
+            .ReadAsync<RectificationKit.NoticeCreated>(HttpStatusCode.Created);
+
+        object Outcome(string kind, string measure, Guid? forUnit, params Guid[] problems) =>
+            new { kind, measure, year = 2026, unitId = forUnit, personName = "赵某", title = "关于视频监察发现问题的处理", text = "经查属实。", problemIds = problems };
+        // Not yet told to the unit, of another unit, unknown: refused, nothing recorded.
+        var before = await app.WithDbAsync(db => db.RectificationOutcomes.CountAsync());
+        await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Circular", "Criticism", null, unlisted))).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "RCT-5");
+        await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Interview", "None", otherUnit, listed))).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "RCT-5");
+        await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Interview", "None", unit, Guid.NewGuid()))).ExpectFieldErrorAsync("problemIds");
+        Assert.Equal(before, await app.WithDbAsync(db => db.RectificationOutcomes.CountAsync()));
+
+        // A criticism circular lists the problem; a referral puts the notice's evidence case on hold.
+        var circular = (await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Circular", "Criticism", null, listed)))
+            .ReadAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var referral = (await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Referral", "None", unit, listed)))
+            .ReadAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var mine = (await liaison.GetAsync<JsonElement>("/api/v1/rectification/outcomes?year=2026")).EnumerateArray().ToDictionary(o => o.GetProperty("id").GetGuid());
+        Assert.Equal([listed], mine[referral].GetProperty("problemIds").EnumerateArray().Select(p => p.GetGuid()));
+        var caseId = (await RectificationKit.NoticeAsync(office, notice.Id)).GetProperty("evidenceCaseId").GetGuid();
+        Assert.Contains(caseId, mine[referral].GetProperty("evidenceCaseIds").EnumerateArray().Select(c => c.GetGuid()));
+        Assert.True(await app.WithDbAsync(db => db.EvidenceHolds.AnyAsync(h => h.CaseId == caseId && h.LiftedAt == null)));
+        var text = await app.WithDbAsync(db => db.RectificationOutcomes.Where(o => o.Id == circular).Select(o => o.DocumentNumber).SingleAsync());
+        Assert.False(string.IsNullOrEmpty(text));
+        // SEC-2: another unit's liaison does not see the referral.
+        Assert.DoesNotContain((await stranger.GetAsync<JsonElement>("/api/v1/rectification/outcomes?year=2026")).EnumerateArray(), o => o.GetProperty("id").GetGuid() == referral);
+    }
+
     [Fact]
     [Trait("Rule", "EV-6")]
     public async Task OfficePage_RecordsAProblem_AndIssuesANoticeForIt()

@@ -233,11 +233,20 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         Assert.Contains("前 6 名为满意科室", page, StringComparison.Ordinal);
         Assert.Contains("低于 70 分", page, StringComparison.Ordinal);
 
-        // EV-8: the head of a section below 70 is held accountable through the rectification module, resting on confirmed findings.
-        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.B1}/accountability", new { measure = "Criticism", personName = "王科长", text = "测评得分低于70分" }))
-            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "RCT-5");
-        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.V}/accountability", new { measure = "Criticism", personName = "李科长", text = "测评得分低于70分" }))
-            .ExpectAsync(HttpStatusCode.Created);
+        // EV-8: the head of a section below 70 is held accountable through the rectification module (RCT-5), resting on the
+        // campaign's result for it (decision 021), with the section's confirmed findings when it has any: B1 has none, V two.
+        async Task<JsonElement> AccountableAsync(Guid section, string person)
+        {
+            var created = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{section}/accountability", new { measure = "Criticism", personName = person, text = "测评得分低于70分" }))
+                .ReadAsync<JsonElement>(HttpStatusCode.Created);
+            var outcomes = await office.GetAsync<JsonElement>("/api/v1/rectification/outcomes?year=2026");
+            return outcomes.EnumerateArray().Single(o => o.GetProperty("id").GetGuid() == created.GetProperty("id").GetGuid());
+        }
+        var heldB1 = await AccountableAsync(w.B1, "王科长");
+        Assert.Equal((id, w.B1, 0), (heldB1.GetProperty("resultCampaignId").GetGuid(), heldB1.GetProperty("resultSectionId").GetGuid(), heldB1.GetProperty("findingIds").GetArrayLength()));
+        var heldV = await AccountableAsync(w.V, "李科长");
+        Assert.Equal((id, 2), (heldV.GetProperty("resultCampaignId").GetGuid(), heldV.GetProperty("findingIds").GetArrayLength()));
+        Assert.Contains($"/Scoring/Result/{id}/{w.B1}", WebUtility.HtmlDecode(await office.GetStringAsync("/Rectification/Outcomes")), StringComparison.Ordinal);
         await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.A2}/accountability", new { measure = "Criticism", personName = "赵科长", text = "不应问责" }))
             .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-8");
     }
@@ -304,6 +313,8 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
     [Fact]
     [Trait("Rule", "EV-6")]
     [Trait("Rule", "EV-12")]
+    [Trait("Rule", "EV-8")]
+    [Trait("Rule", "RCT-5")]
     public async Task ProblemsFoundThroughOtherChannels_CostTheirSectionByTheirNoticesResult()
     {
         var w = await WorldAsync();
@@ -341,6 +352,15 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
         var again = await office.GetAsync<Reproduction>($"/api/v1/scoring/campaigns/{id}/reproduce");
         Assert.True(again.Reproduced, string.Join("\n", again.Differences));
+        // EV-8, RCT-5: A1 (no evaluations, no rectification points left) is below 70; its head's accountability rests on the
+        // result and on the two problems of other channels behind it.
+        Assert.Equal("RectifyAndAccount", rows[w.A1].Consequence);
+        var created = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.A1}/accountability", new { measure = "WrittenWarning", personName = "周科长", text = "测评得分低于70分" }))
+            .ReadAsync<JsonElement>(HttpStatusCode.Created);
+        var held = (await office.GetAsync<JsonElement>($"/api/v1/rectification/outcomes?year=2026&unitId={w.UnitA}")).EnumerateArray()
+            .Single(o => o.GetProperty("id").GetGuid() == created.GetProperty("id").GetGuid());
+        Assert.Equal(new[] { online, video }.Order(), held.GetProperty("problemIds").EnumerateArray().Select(p => p.GetGuid()).Order());
+        Assert.Equal(w.A1, held.GetProperty("resultSectionId").GetGuid());
     }
 
     private static string ScoringShow(decimal d) => Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);

@@ -10,7 +10,8 @@ namespace Mingcha.Web.Features.Rectification;
 
 /// <summary>
 /// RCT-5: circulars (an official document, publishable), interviews with minutes, referrals with the evidence package,
-/// accountability of persons and units (INS-6: loss of excellence eligibility). Each outcome links to its findings.
+/// accountability of persons and units (INS-6: loss of excellence eligibility). Each outcome links to its findings, the
+/// problems found through other channels behind it, or (EV-8) the campaign result (decision 021).
 /// </summary>
 public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocuments documents, RectificationNotifier notifier)
 {
@@ -24,18 +25,28 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
         [property: Required, StringLength(200, MinimumLength = 1)] string Title,
         [property: Required, StringLength(20000, MinimumLength = 1)] string Text,
         DateOnly? HeldOn,
-        [property: Required] IReadOnlyList<Guid> FindingIds);
+        IReadOnlyList<Guid>? FindingIds,
+        IReadOnlyList<Guid>? ProblemIds = null);
+
+    /// <summary>EV-8 (decision 021): the final result of a campaign for a section, behind an accountability of its head.</summary>
+    public sealed record ResultBasis(Guid CampaignId, Guid SectionId);
 
     public sealed record OutcomeLine(Guid Id, OutcomeKind Kind, OutcomeMeasure Measure, int Year, Guid? UnitId, string? UnitName, Guid? StaffId, string? PersonName,
         string Title, string Text, DateOnly? HeldOn, Guid? DocumentId, string? DocumentNumber, IReadOnlyList<Guid> EvidenceCaseIds, DateTime? PublishedAt, DateTime At,
-        IReadOnlyList<Guid> FindingIds);
+        IReadOnlyList<Guid> FindingIds, IReadOnlyList<Guid> ProblemIds, Guid? ResultCampaignId, Guid? ResultSectionId);
 
     public sealed record PublicCircular(Guid Id, string Title, string? DocumentNumber, OutcomeMeasure Measure, string Text, DateTime PublishedAt);
 
     private static readonly OutcomeMeasure[] PersonMeasures = [OutcomeMeasure.Criticism, OutcomeMeasure.WrittenWarning, OutcomeMeasure.RemovalFromPost, OutcomeMeasure.Demotion, OutcomeMeasure.Dismissal];
     private static readonly OutcomeMeasure[] UnitMeasures = [OutcomeMeasure.WarningUnit, OutcomeMeasure.ExcellenceIneligible];
 
-    public async Task<Guid> RecordAsync(RecordOutcome r, ClaimsPrincipal by, CancellationToken ct)
+    public Task<Guid> RecordAsync(RecordOutcome r, ClaimsPrincipal by, CancellationToken ct) => RecordAsync(r, null, by, ct);
+
+    /// <summary>
+    /// RCT-5: records an outcome resting on confirmed findings, on problems found through other channels that a notice
+    /// told the unit of (decision 021), or, for EV-8's accountability, on a campaign's final result (<paramref name="result"/>).
+    /// </summary>
+    public async Task<Guid> RecordAsync(RecordOutcome r, ResultBasis? result, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
         Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
@@ -58,10 +69,13 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
         if (r.StaffId is { } st && !await db.Staff.AnyAsync(x => x.Id == st && x.UnitId == r.UnitId, ct)) throw new FieldException("staffId", "人员不属于该单位。 The person is not the unit's.");
 
         var ids = (r.FindingIds ?? []).Distinct().ToList();
-        // RCT-5: every outcome rests on findings (a circular of praise may rest on none).
-        if (ids.Count == 0 && !(kind == OutcomeKind.Circular && measure == OutcomeMeasure.Praise))
+        var problemIds = (r.ProblemIds ?? []).Distinct().ToList();
+        // RCT-5: every outcome rests on findings or problems (a circular of praise may rest on none; EV-8's accountability on the result).
+        if (ids.Count == 0 && problemIds.Count == 0 && result is null && !(kind == OutcomeKind.Circular && measure == OutcomeMeasure.Praise))
             throw new DomainRuleException("RCT-5", "处理结果须关联其依据的问题。 An outcome links to the findings behind it.", 422);
         if (ids.Count > 500) throw new FieldException("findingIds", "最多关联 500 个问题。 At most 500 findings.");
+        if (problemIds.Count > 500) throw new FieldException("problemIds", "最多关联 500 个问题。 At most 500 problems.");
+        var problems = await ProblemsBehindAsync(problemIds, kind == OutcomeKind.Circular ? null : r.UnitId, ct);
         var findings = await db.Findings.AsNoTracking().Where(f => ids.Contains(f.Id)).Select(f => new { f.Id, f.UnitId, f.Status, f.VisitId, f.ItemCode, f.ItemName, f.Description }).ToListAsync(ct);
         if (findings.Count != ids.Count) throw new FieldException("findingIds", "问题不存在。 A finding does not exist.");
         if (findings.Any(f => f.Status != FindingStatus.Confirmed))
@@ -81,10 +95,15 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
         var outcome = new RectificationOutcome(kind, measure, r.Year!.Value, r.UnitId, r.StaffId, string.IsNullOrWhiteSpace(r.PersonName) ? null : r.PersonName.Trim(),
             title, r.Text.Trim(), r.HeldOn, viewer.UserId, now);
         foreach (var f in ids) outcome.Findings.Add(new OutcomeFinding(outcome.Id, f));
+        foreach (var p in problems) outcome.Problems.Add(new OutcomeProblem(outcome.Id, p.Id));
+        if (result is { } basis) outcome.RestOnResult(basis.CampaignId, basis.SectionId);
         if (kind == OutcomeKind.Referral)
         {
-            // The evidence package: the evidence cases of the findings' visits (EVD: the vault's package is downloaded per case).
+            // The evidence package: the evidence cases of the findings' visits and of the problems' notices (EVD: the vault's
+            // package is downloaded per case).
+            var noticeIds = problems.Select(p => p.NoticeId).ToList();
             var casesOf = await db.Visits.AsNoTracking().Where(v => visitIds.Contains(v.Id) && v.EvidenceCaseId != null).Select(v => v.EvidenceCaseId!.Value).ToListAsync(ct);
+            casesOf.AddRange(await db.RectificationNotices.AsNoTracking().Where(n => noticeIds.Contains(n.Id) && n.EvidenceCaseId != null).Select(n => n.EvidenceCaseId!.Value).ToListAsync(ct));
             outcome.AttachEvidence(casesOf.Distinct());
             foreach (var c in casesOf.Distinct())
                 if (!await db.EvidenceHolds.AnyAsync(h => h.CaseId == c && h.LiftedAt == null, ct))
@@ -93,18 +112,45 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
         if (kind == OutcomeKind.Circular)
         {
             var paragraphs = new List<string> { r.Text.Trim() };
-            paragraphs.AddRange(findings.Select((f, i) => $"{i + 1}. {f.ItemCode} {f.ItemName}：{f.Description}"));
-            var units = findings.Select(f => f.UnitId).Concat(r.UnitId is { } cu ? [cu] : []).Distinct().ToList();
+            paragraphs.AddRange(findings.Select(f => $"{f.ItemCode} {f.ItemName}：{f.Description}")
+                .Concat(problems.Select(p => $"{ChannelProblem.NameOf(p.Channel)}（{p.FoundOn:yyyy年M月d日}）：{p.Description}"))
+                .Select((line, i) => $"{i + 1}. {line}"));
+            var units = findings.Select(f => f.UnitId).Concat(problems.Select(p => p.UnitId)).Concat(r.UnitId is { } cu ? [cu] : []).Distinct().ToList();
             var doc = await documents.IssueCircularAsync(new CircularDocument(outcome.Id, measure == OutcomeMeasure.Praise, title, paragraphs, units), by, ct);
             if (doc is not null) outcome.AttachDocument(doc.Id, doc.Number);
         }
         db.RectificationOutcomes.Add(outcome);
-        db.Audit(new AuditEvent("outcome.record", nameof(RectificationOutcome), outcome.Id.ToString(), null, $"{kind} {measure} findings {ids.Count}"));
+        db.Audit(new AuditEvent("outcome.record", nameof(RectificationOutcome), outcome.Id.ToString(), null,
+            $"{kind} {measure} findings {ids.Count} problems {problems.Count}{(result is { } rb ? $" result {rb.CampaignId}/{rb.SectionId}" : "")}"));
         await db.SaveChangesAsync(ct);
         if (r.UnitId is { } notifyUnit)
             await notifier.NotifyUnitAsync(notifyUnit, "outcome." + kind.ToString().ToLowerInvariant(), $"效能处理结果：{title}", null,
                 "/Rectification/Mine", $"outcome:{outcome.Id}", ct);
         return outcome.Id;
+    }
+
+    private sealed record ProblemBehind(Guid Id, Guid UnitId, ProblemChannel Channel, DateOnly FoundOn, string Description, Guid NoticeId);
+
+    /// <summary>
+    /// RCT-5 (decision 021): problems found through other channels behind an outcome must exist, have reached their unit on
+    /// a notice (as a finding must have been sent, INS-9), not on one withdrawn after an upheld objection (RCT-3), and be the
+    /// named unit's.
+    /// </summary>
+    private async Task<List<ProblemBehind>> ProblemsBehindAsync(List<Guid> ids, Guid? unitId, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var rows = await (from p in db.ChannelProblems.AsNoTracking().Where(p => ids.Contains(p.Id))
+                          join n in db.RectificationNotices on p.NoticeId equals n.Id into ns
+                          from n in ns.DefaultIfEmpty()
+                          select new { p.Id, p.UnitId, p.Channel, p.FoundOn, p.Description, p.NoticeId, Withdrawn = n != null && n.Status == Mingcha.Domain.Rectification.NoticeStatus.Withdrawn }).ToListAsync(ct);
+        if (rows.Count != ids.Count) throw new FieldException("problemIds", "问题不存在。 A problem does not exist.");
+        if (rows.Any(p => p.NoticeId is null))
+            throw new DomainRuleException("RCT-5", "问题尚未列入整改通知书告知被查单位，不能据此作出处理。 A problem has not reached its unit on a notice yet.", 422);
+        if (rows.Any(p => p.Withdrawn))
+            throw new DomainRuleException("RCT-5", "所关联的问题已因异议成立而撤销（RCT-3）。 A problem was withdrawn after an upheld objection (RCT-3).", 422);
+        if (unitId is { } unit && rows.Any(p => p.UnitId != unit))
+            throw new DomainRuleException("RCT-5", "所关联的问题须属于该单位。 The findings must be the unit's.", 422);
+        return rows.Select(p => new ProblemBehind(p.Id, p.UnitId, p.Channel, p.FoundOn, p.Description, p.NoticeId!.Value)).ToList();
     }
 
     public async Task PublishAsync(Guid id, ClaimsPrincipal by, CancellationToken ct)
@@ -125,11 +171,12 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
         var rows = await q.OrderByDescending(o => o.At).Take(1000).ToListAsync(ct);
         var ids = rows.Select(o => o.Id).ToList();
         var links = (await db.OutcomeFindings.AsNoTracking().Where(l => ids.Contains(l.OutcomeId)).ToListAsync(ct)).ToLookup(l => l.OutcomeId, l => l.FindingId);
+        var problemLinks = (await db.OutcomeProblems.AsNoTracking().Where(l => ids.Contains(l.OutcomeId)).ToListAsync(ct)).ToLookup(l => l.OutcomeId, l => l.ProblemId);
         var unitIds = rows.Where(o => o.UnitId != null).Select(o => o.UnitId!.Value).Distinct().ToList();
         var names = await db.Units.AsNoTracking().Where(x => unitIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
         return rows.Select(o => new OutcomeLine(o.Id, o.Kind, o.Measure, o.Year, o.UnitId, o.UnitId is { } x ? names.GetValueOrDefault(x) : null, o.StaffId,
             viewer.SeesAll ? o.PersonName : o.PersonName, o.Title, o.Text, o.HeldOn, o.DocumentId, o.DocumentNumber,
-            NoticeReads.Ids(o.EvidenceCaseIds ?? ""), o.PublishedAt, o.At, links[o.Id].ToList())).ToList();
+            NoticeReads.Ids(o.EvidenceCaseIds ?? ""), o.PublishedAt, o.At, links[o.Id].ToList(), problemLinks[o.Id].ToList(), o.ResultCampaignId, o.ResultSectionId)).ToList();
     }
 
     /// <summary>EV-10 / RCT-5: published circulars, for the public page (no personal data beyond what the circular says).</summary>

@@ -326,8 +326,17 @@ public sealed class RectificationOutcome : IAudited
     public string By { get; private set; }
     public DateTime At { get; private set; }
     public List<OutcomeFinding> Findings { get; } = [];
+    /// <summary>RCT-5: the problems found through other channels behind it (decision 021).</summary>
+    public List<OutcomeProblem> Problems { get; } = [];
+    /// <summary>
+    /// EV-8: the evaluation campaign whose final result, for <see cref="ResultSectionId"/>, is behind an accountability of a
+    /// section's head (decision 021). Scoring's ids, kept without a foreign key so the modules depend one way only.
+    /// </summary>
+    public Guid? ResultCampaignId { get; private set; }
+    public Guid? ResultSectionId { get; private set; }
 
     public void AttachDocument(Guid id, string number) { DocumentId = id; DocumentNumber = number; }
+    public void RestOnResult(Guid campaignId, Guid sectionId) { ResultCampaignId = campaignId; ResultSectionId = sectionId; }
     public void AttachEvidence(IEnumerable<Guid> cases) => EvidenceCaseIds = string.Join(",", cases);
 
     /// <summary>RCT-5 / EV-10: a circular is published on the public page.</summary>
@@ -345,6 +354,15 @@ public sealed class OutcomeFinding
     public OutcomeFinding(Guid outcomeId, Guid findingId) { OutcomeId = outcomeId; FindingId = findingId; }
     public Guid OutcomeId { get; private set; }
     public Guid FindingId { get; private set; }
+}
+
+/// <summary>A problem found through another channel behind an outcome (RCT-5, decision 021).</summary>
+public sealed class OutcomeProblem
+{
+    private OutcomeProblem() { }
+    public OutcomeProblem(Guid outcomeId, Guid problemId) { OutcomeId = outcomeId; ProblemId = problemId; }
+    public Guid OutcomeId { get; private set; }
+    public Guid ProblemId { get; private set; }
 }
 
 /// <summary>An e-mail or SMS to deliver (the in-app notification is written at once); the sender retries failures.</summary>

@@ -110,6 +110,14 @@ public static class RectificationModel
             e.Property(o => o.EvidenceCaseIds).HasMaxLength(4000);
             e.Property(o => o.By).HasMaxLength(450);
             e.HasMany(o => o.Findings).WithOne().HasForeignKey(f => f.OutcomeId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(o => o.Problems).WithOne().HasForeignKey(f => f.OutcomeId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(o => new { o.ResultCampaignId, o.ResultSectionId });
+        });
+        builder.Entity<OutcomeProblem>(e =>
+        {
+            e.HasKey(f => new { f.OutcomeId, f.ProblemId });
+            e.HasIndex(f => f.ProblemId);
+            e.HasOne<ChannelProblem>().WithMany().HasForeignKey(f => f.ProblemId).OnDelete(DeleteBehavior.Restrict);
         });
         builder.Entity<OutcomeFinding>(e =>
         {

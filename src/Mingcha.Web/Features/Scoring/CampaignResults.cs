@@ -14,7 +14,7 @@ namespace Mingcha.Web.Features.Scoring;
 
 /// <summary>
 /// EV-8, EV-10, EV-12: rankings read from the stored results, each figure's explanation, and the consequences of the results
-/// through the rectification module (a praise circular; accountability resting on the section's confirmed findings).
+/// through the rectification module (a praise circular; accountability resting on the section's result, decision 021).
 /// </summary>
 public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outcomes outcomes)
 {
@@ -154,7 +154,8 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
 
     /// <summary>
     /// EV-8: a section below the threshold: accountability of its head, recorded as an outcome of the rectification module,
-    /// resting on the section's confirmed findings of the year (RCT-5 refuses it without any).
+    /// resting on the campaign's final result for the section, with the section's confirmed findings and problems of other
+    /// channels of the year (decision 021; before it, RCT-5 refused a section without findings).
     /// </summary>
     public async Task<Guid> HoldAccountableAsync(Guid campaignId, Guid sectionId, Accountability r, ClaimsPrincipal by, CancellationToken ct)
     {
@@ -167,11 +168,18 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
             ?? throw new NotFoundException("该科室没有测评结果。 No result for that section.");
         if (result.Consequence != ResultConsequence.RectifyAndAccount)
             throw new DomainRuleException("EV-8", $"只有得分低于 {c.Threshold:0.##} 分的科室问责其主要负责人。 Only a section below {c.Threshold:0.##} holds its head accountable.", 422);
-        var findings = await db.Findings.AsNoTracking().Where(f => f.SectionId == sectionId && f.Year == c.Year && f.Status == FindingStatus.Confirmed)
+        // Besides the result itself, the section's confirmed findings and the problems of other channels its unit was told
+        // of, of the year, none withdrawn after an upheld objection (RCT-3).
+        var withdrawnFindings = Notices.WithdrawnFindings(db);
+        var findings = await db.Findings.AsNoTracking().Where(f => f.SectionId == sectionId && f.Year == c.Year && f.Status == FindingStatus.Confirmed
+                && !withdrawnFindings.Contains(f.Id))
             .OrderBy(f => f.Id).Select(f => f.Id).Take(500).ToListAsync(ct);
+        var problems = await db.ChannelProblems.AsNoTracking().Where(p => p.SectionId == sectionId && p.Year == c.Year && p.NoticeId != null
+                && !db.RectificationNotices.Any(n => n.Id == p.NoticeId && n.Status == NoticeStatus.Withdrawn))
+            .OrderBy(p => p.Id).Select(p => p.Id).Take(500).ToListAsync(ct);
         var section = await db.Sections.AsNoTracking().FirstAsync(s => s.Id == sectionId, ct);
         return await outcomes.RecordAsync(new Outcomes.RecordOutcome(OutcomeKind.PersonAccountability, r.Measure, c.Year, result.UnitId, r.StaffId, r.PersonName,
-            $"{c.Name}：{section.Name}得分低于{c.Threshold:0.##}分问责", r.Text, null, findings), by, ct);
+            $"{c.Name}：{section.Name}得分低于{c.Threshold:0.##}分问责", r.Text, null, findings, problems), new Outcomes.ResultBasis(c.Id, sectionId), by, ct);
     }
 
     /// <summary>EV-10: the campaigns whose results were published, for the public page.</summary>

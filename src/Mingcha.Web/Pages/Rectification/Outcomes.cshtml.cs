@@ -9,7 +9,7 @@ namespace Mingcha.Web.Pages.Rectification;
 
 /// <summary>RCT-5: circulars, interviews, referrals and accountability, each with the findings behind it.</summary>
 [Authorize(Roles = "OfficeAdmin,OfficeStaff,Leader,UnitLiaison")]
-public sealed class OutcomesModel(Outcomes outcomes, TimeProvider time, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+public sealed class OutcomesModel(Outcomes outcomes, Mingcha.Web.Data.MingchaDb db, TimeProvider time, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
 {
     public IReadOnlyList<Outcomes.OutcomeLine> List { get; private set; } = [];
     public bool IsOffice => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
@@ -32,7 +32,11 @@ public sealed class OutcomesModel(Outcomes outcomes, TimeProvider time, IStringL
         if (await TryAsync("record", async () =>
             {
                 if (ids.Contains(Guid.Empty)) throw new FieldException("findingIds", "问题编号格式不对。 A finding id is malformed.");
-                await outcomes.RecordAsync(new Outcomes.RecordOutcome(Kind, Measure, time.GetUtcNow().Year, UnitId, null, PersonName, Title ?? "", Body ?? "", HeldOn, ids), User, ct);
+                // One box for both: the ids of problems found through other channels (decision 021) are told apart from findings'.
+                var problems = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                    db.ChannelProblems.Where(p => ids.Contains(p.Id)).Select(p => p.Id), ct);
+                await outcomes.RecordAsync(new Outcomes.RecordOutcome(Kind, Measure, time.GetUtcNow().Year, UnitId, null, PersonName, Title ?? "", Body ?? "", HeldOn,
+                    ids.Except(problems).ToList(), problems), User, ct);
             }))
             return Done(Text["处理结果已记录。"]);
         await OnGetAsync(ct);
