@@ -106,11 +106,13 @@ public static class VisitProtocol
     /// INS-5, INS-11: the steps a visit must complete for its methods. Proof of visit (1), the hall (2), the staff (3),
     /// the score (7) and the archive (8) always; service experience (4) for simulated service and service experience;
     /// following a case (5) for case tracking and follow-up; the survey (6) for a questionnaire. The full eight-step
-    /// protocol is the covert visit that uses simulated service, case tracking and a questionnaire (S0).
+    /// protocol is the covert visit that uses simulated service, case tracking and a questionnaire (S0). A visit by a
+    /// third-party agency takes all eight steps whatever its methods: S0 "第三方机构开展暗访时……严格按照……8个步骤进行".
     /// </summary>
-    public static IReadOnlyList<int> RequiredSteps(IReadOnlyCollection<VisitMethod> methods)
+    public static IReadOnlyList<int> RequiredSteps(IReadOnlyCollection<VisitMethod> methods, bool byAgency = false)
     {
         ArgumentNullException.ThrowIfNull(methods);
+        if (byAgency) return [1, 2, 3, 4, 5, 6, 7, 8];
         var steps = new SortedSet<int> { 1, 2, 3, 7, 8 };
         foreach (var m in methods)
         {
@@ -193,11 +195,11 @@ public static class VisitProtocol
     /// shot, the opening shot not taken on the visit day, a submission after the visit day.
     /// </summary>
     public static ProtocolAnalysis Analyse(IReadOnlyCollection<VisitMethod> methods, IReadOnlyList<StepRecord> steps, IReadOnlyList<ClockReading> clock,
-        DateOnly? visitDay, DateOnly? submittedOn, TimeZoneInfo zone)
+        DateOnly? visitDay, DateOnly? submittedOn, TimeZoneInfo zone, bool byAgency = false)
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(zone);
-        var required = RequiredSteps(methods);
+        var required = RequiredSteps(methods, byAgency);
         var issues = new List<ProtocolIssue>();
         var byNumber = steps.GroupBy(s => s.Number).ToDictionary(g => g.Key, g => g.Last());
         var completed = 0;

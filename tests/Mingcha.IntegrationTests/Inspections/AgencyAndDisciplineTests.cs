@@ -20,6 +20,35 @@ public sealed class AgencyAndDisciplineTests(BareMingchaApp app) : IClassFixture
         return id;
     }
 
+    /// <summary>S0: "第三方机构开展暗访时……严格按照……8个步骤进行": an agency's visit needs all eight steps, whatever its methods.</summary>
+    [Fact]
+    [Trait("Rule", "INS-11")]
+    public async Task AgencyVisit_StartedAsAStakeOut_StillRequiresAllEightSteps()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var agency = await AgencyAsync(office, "八步评估公司" + Guid.NewGuid().ToString("N")[..4]);
+        var (inspectorUser, inspectorClient) = await app.SignedInAsync(Roles.AgencyInspector);
+        var inspector = (await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors", new { name = "暗访员李", userId = inspectorUser.Id })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors/{inspector}/trainings", new { heldOn = "2026-02-10", topic = "暗访八步法", hours = 8, passed = true }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await kit.EnsureCatalogueAsync(2026);
+        var unit = await kit.UnitAsync("八步对象局");
+        var round = await kit.RoundAsync(2026, agencyId: agency);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = await kit.SectionsAsync(unit, 1) })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/inspections/rounds/{round}/start", null)).ExpectAsync(HttpStatusCode.NoContent);
+        var visit = Assert.Single(await kit.VisitsOfAsync(round));
+
+        await (await inspectorClient.PostJsonAsync($"/api/v1/inspections/visits/{visit}/start", new { methods = new[] { "StakeOut" }, deviceClock = "2026-11-16T02:00:00Z" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var protocol = await inspectorClient.GetAsync<JsonElement>($"/api/v1/inspections/visits/{visit}/protocol");
+        Assert.All(protocol.GetProperty("steps").EnumerateArray(), step => Assert.True(step.GetProperty("required").GetBoolean()));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], protocol.GetProperty("analysis").GetProperty("requiredSteps").EnumerateArray().Select(n => n.GetInt32()));
+        var refused = await (await inspectorClient.PostJsonAsync($"/api/v1/inspections/visits/{visit}/submit", new { deviceClock = "2026-11-16T03:00:00Z" }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-11");
+        Assert.Contains("第 4 步", refused.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     [Trait("Rule", "ORG-4")]
     [Trait("Rule", "INS-13")]

@@ -106,6 +106,22 @@ public sealed class VisitProtocolTests
         Assert.True(a.CanSubmit, string.Join("; ", a.Issues.Select(i => i.Message)));
     }
 
+    /// <summary>S0: a third-party agency's covert visit follows all eight steps, whatever methods it names.</summary>
+    [Fact]
+    [Trait("Rule", "INS-11")]
+    public void Analyse_AnAgencysStakeOut_StillNeedsAllEightSteps()
+    {
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], VisitProtocol.RequiredSteps([VisitMethod.StakeOut], byAgency: true));
+        var steps = Complete(minutesPerVideo: 10).Where(s => s.Number is not (4 or 5 or 6)).Select(s => s with { SurveyCount = 0 }).ToList();
+        steps[0] = steps[0] with { Files = [Video(20)] };
+        steps[1] = steps[1] with { Files = [Video(20, 7)] };
+        var team = VisitProtocol.Analyse([VisitMethod.StakeOut], steps, [], Day, Day, Shanghai);
+        var agency = VisitProtocol.Analyse([VisitMethod.StakeOut], steps, [], Day, Day, Shanghai, byAgency: true);
+        Assert.True(team.CanSubmit);
+        Assert.False(agency.CanSubmit);
+        Assert.Equal([4, 5, 6], agency.Issues.Where(i => i.Blocking && i.Rule == "INS-11").Select(i => i.Step!.Value).Order());
+    }
+
     [Fact]
     [Trait("Rule", "INS-20")]
     public void OutOfOrder_FlagsAStepThatStartsBeforeAnEarlierOneOrEndsBeforeItStarts()

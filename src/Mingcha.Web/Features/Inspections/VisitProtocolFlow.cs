@@ -433,7 +433,8 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         }).ToList();
         var readings = await db.VisitClockReadings.AsNoTracking().Where(c => c.VisitId == visit.Id).OrderBy(c => c.ServerClock)
             .Select(c => new ClockReading(c.DeviceClock, c.ServerClock)).ToListAsync(ct);
-        var analysis = VisitProtocol.Analyse(protocol?.MethodList ?? VisitProtocol.FullProtocol, records, readings, visit.VisitedOn, submittedOn, calendar.TimeZone);
+        var analysis = VisitProtocol.Analyse(protocol?.MethodList ?? VisitProtocol.FullProtocol, records, readings, visit.VisitedOn, submittedOn, calendar.TimeZone,
+            byAgency: visit.AgencyId is not null);
         // The eight filmed steps and the 40 minutes are the covert visit's protocol (S0). An open inspection — hearing
         // reports, reading documents, a forum (S1 art. 4, S3) — is shown the same checks as flags, and is not refused by them.
         return visit.Kind == InspectionKind.Open ? analysis with { Issues = analysis.Issues.Select(i => i with { Blocking = false }).ToList() } : analysis;
@@ -462,7 +463,7 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         var (visit, viewer) = await WorkableAsync(id, by, ct);
         var protocol = await db.VisitProtocols.AsNoTracking().FirstOrDefaultAsync(p => p.VisitId == id, ct);
         var methods = protocol?.MethodList ?? [];
-        var required = VisitProtocol.RequiredSteps(methods.Count > 0 ? methods : VisitProtocol.FullProtocol);
+        var required = VisitProtocol.RequiredSteps(methods.Count > 0 ? methods : VisitProtocol.FullProtocol, byAgency: visit.AgencyId is not null);
         var steps = await StepsAsync(id, ct);
         var surveys = await db.VisitSurveys.AsNoTracking().Where(s => s.VisitId == id).OrderBy(s => s.Number).ToListAsync(ct);
         var analysis = await AnalyseAsync(visit, visit.SubmittedAt is { } sub ? calendar.LocalDate(sub) : null, ct);
