@@ -13,6 +13,11 @@ public enum EvidenceCaseKind
     Rectification,
     /// <summary>其他</summary>
     Other,
+    /// <summary>
+    /// 监测: what the Office found through S4's other channels (video or online-approval e-supervision, monitoring, special
+    /// supervision; decision 021); secret until a notice tells the unit of the problem.
+    /// </summary>
+    Monitoring,
 }
 
 /// <summary>The facts about a case that decide who may see its evidence.</summary>
@@ -35,7 +40,8 @@ public enum EvidenceVisibility
 /// <summary>
 /// Rule EVD-3: evidence is visible to the Office and to the case's own team (and assigned inspectors); to the
 /// target unit's liaisons only once the findings have been sent to the unit, and only for their own unit
-/// (SEC-2). A covert visit not yet released is hidden outright: anyone else gets "not found" (INS-9).
+/// (SEC-2). A covert visit, or a problem of another channel, not yet released is hidden outright: anyone else gets
+/// "not found" (INS-9, decision 021).
 /// </summary>
 public static class EvidenceAccessRule
 {
@@ -50,7 +56,7 @@ public static class EvidenceAccessRule
 
         // Another unit's case, or an unreleased covert visit: the asker may not learn it exists.
         if (viewer.IsUnitLiaison && !ownUnit) return EvidenceVisibility.Hidden;
-        if (@case.Kind == EvidenceCaseKind.CovertVisit && !@case.ReleasedToUnit) return EvidenceVisibility.Hidden;
+        if (@case.Kind is EvidenceCaseKind.CovertVisit or EvidenceCaseKind.Monitoring && !@case.ReleasedToUnit) return EvidenceVisibility.Hidden;
         return EvidenceVisibility.Forbidden;
     }
 

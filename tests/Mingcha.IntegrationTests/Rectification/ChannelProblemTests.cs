@@ -23,6 +23,7 @@ public sealed class ChannelProblemTests(RectificationApp app) : IClassFixture<Re
     [Trait("Rule", "RCT-2")]
     [Trait("Rule", "SEC-2")]
     [Trait("Rule", "EV-11")]
+    [Trait("Rule", "EVD-3")]
     public async Task ProblemFoundThroughAnotherChannel_IsRecordedByTheOffice_AndReachesItsUnitOnlyOnANotice()
     {
         app.Clock.Set(MingchaApp.Start);
@@ -49,7 +50,12 @@ public sealed class ChannelProblemTests(RectificationApp app) : IClassFixture<Re
 
         async Task<Guid> RecordAsync(Guid section, string channel) =>
             (await (await office.PostJsonAsync("/api/v1/rectification/problems", Problem(section, channel))).ReadAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var video = await RecordAsync(c.SectionId, "VideoMonitoring");
+        // The video problem's screenshot goes into its own evidence case, secret from the unit until the notice (EVD-3).
+        var recorded = await (await office.PostJsonAsync("/api/v1/rectification/problems", Problem(c.SectionId, "VideoMonitoring"))).ReadAsync<JsonElement>(HttpStatusCode.Created);
+        var video = recorded.GetProperty("id").GetGuid();
+        var videoCase = recorded.GetProperty("evidenceCaseId").GetGuid();
+        var screenshot = await RectificationKit.EvidenceAsync(office, videoCase);
+        await (await liaison.GetAsync($"/api/v1/evidence/cases/{videoCase}")).ExpectAsync(HttpStatusCode.NotFound);
         var online = await RecordAsync(c.SectionId, "OnlineApproval");
         var elsewhere = await RecordAsync(other.SectionId, "SpecialSupervision");
         Assert.Equal(before + 3, await CountAsync());
@@ -76,6 +82,11 @@ public sealed class ChannelProblemTests(RectificationApp app) : IClassFixture<Re
         var listed = detail.GetProperty("problems").EnumerateArray().ToList();
         Assert.Equal(["电子视频监察", "网上审批电子监察"], listed.Select(p => p.GetProperty("channelName").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(2, (await liaison.GetAsync<JsonElement>("/api/v1/rectification/problems")).GetArrayLength());
+        // The notice released the problem's evidence to the unit, and to no other.
+        Assert.Equal(videoCase, listed.Single(p => p.GetProperty("id").GetGuid() == video).GetProperty("evidenceCaseId").GetGuid());
+        var evidence = await liaison.GetAsync<JsonElement>($"/api/v1/evidence/cases/{videoCase}");
+        Assert.Contains(screenshot.ToString(), evidence.ToString(), StringComparison.OrdinalIgnoreCase);
+        await (await stranger.GetAsync($"/api/v1/evidence/cases/{videoCase}")).ExpectAsync(HttpStatusCode.NotFound);
         // EV-11: the ledger has the finding's line only; the problems cost their section through EV-6, not points of S1.
         var ledger = detail.GetProperty("ledger").EnumerateArray().ToList();
         Assert.Single(ledger);

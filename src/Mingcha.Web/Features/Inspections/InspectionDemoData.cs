@@ -53,8 +53,15 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time)
 
         // A problem the Office saw on the hall's video (decision 021), waiting on the rectification desk to go on a notice.
         if (outlets.FirstOrDefault() is { } watched)
-            db.ChannelProblems.Add(new Rectification.ChannelProblem(watched.UnitId, watched.Id, Rectification.ProblemChannel.VideoMonitoring,
-                DateOnly.FromDateTime(now).AddDays(-1), "电子视频监察发现：上午 9:40 至 10:25 窗口无人值守，未放置离岗告示牌。", "system", now));
+        {
+            var problem = new Rectification.ChannelProblem(watched.UnitId, watched.Id, Rectification.ProblemChannel.VideoMonitoring,
+                DateOnly.FromDateTime(now).AddDays(-1), "电子视频监察发现：上午 9:40 至 10:25 窗口无人值守，未放置离岗告示牌。", "system", now);
+            var watchedCase = new Evidence.EvidenceCase(Mingcha.Domain.Evidence.EvidenceCaseKind.Monitoring, $"电子视频监察 · {watched.Name}", watched.UnitId, null,
+                nameof(Rectification.ChannelProblem), problem.Id, "system", now);
+            db.EvidenceCases.Add(watchedCase);
+            problem.AttachCase(watchedCase.Id);
+            db.ChannelProblems.Add(problem);
+        }
 
         db.SuppressRowAudit = true;
         db.Audit(new AuditEvent("demo.load", "Inspections", round.Id.ToString(), null, "year plan, one covert round and one video e-supervision problem (demo)"));

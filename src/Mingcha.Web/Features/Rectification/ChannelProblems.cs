@@ -50,6 +50,13 @@ public sealed class ChannelProblem : IAudited
     public DateTime RecordedAt { get; private set; }
     /// <summary>The notice that lists it (RCT-2); one notice only, as for a finding (decision 019's claim).</summary>
     public Guid? NoticeId { get; private set; }
+    /// <summary>
+    /// Its evidence case (EVD, kind Monitoring): the screenshot or recording the Office uploads; hidden from the unit until
+    /// the notice is issued, which releases it.
+    /// </summary>
+    public Guid? EvidenceCaseId { get; private set; }
+
+    public void AttachCase(Guid caseId) => EvidenceCaseId = caseId;
 
     public void ListOn(Guid noticeId)
     {
@@ -78,14 +85,15 @@ public sealed class ChannelProblems(MingchaDb db, CalendarService calendar, Time
         [property: Required, StringLength(2000, MinimumLength = 1)] string Description);
 
     public sealed record ProblemLine(Guid Id, int Year, Guid UnitId, string UnitName, Guid SectionId, string SectionName, ProblemChannel Channel, string ChannelName,
-        DateOnly FoundOn, string Description, DateTime RecordedAt, Guid? NoticeId);
+        DateOnly FoundOn, string Description, DateTime RecordedAt, Guid? NoticeId, Guid? EvidenceCaseId);
+    public sealed record Recorded(Guid Id, Guid EvidenceCaseId);
 
     /// <summary>
     /// EV-6: the Office records a problem of a section, found on a day no later than today and no earlier than last year.
     /// Refused to anyone else (403 naming EV-6); a section that does not exist or is closed, or a day out of range, is a
     /// field error, and nothing is stored.
     /// </summary>
-    public async Task<Guid> RecordAsync(RecordProblem r, ClaimsPrincipal by, CancellationToken ct)
+    public async Task<Recorded> RecordAsync(RecordProblem r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
         Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
@@ -95,7 +103,7 @@ public sealed class ChannelProblems(MingchaDb db, CalendarService calendar, Time
             throw new FieldException("channel", "请选择发现问题的渠道。 Choose the channel the problem was found through.");
         if (string.IsNullOrWhiteSpace(r.Description)) throw new FieldException("description", "问题描述必填。 Describe the problem.");
         var sectionId = r.SectionId ?? throw new FieldException("sectionId", "请选择科室。 Choose the section.");
-        var section = await db.Sections.AsNoTracking().Where(s => s.Id == sectionId).Select(s => new { s.UnitId, s.Active }).FirstOrDefaultAsync(ct);
+        var section = await db.Sections.AsNoTracking().Where(s => s.Id == sectionId).Select(s => new { s.UnitId, s.Active, s.Name }).FirstOrDefaultAsync(ct);
         if (section is not { Active: true }) throw new FieldException("sectionId", "科室不存在或已撤销。 No such section, or it is closed.");
         var now = time.GetUtcNow().UtcDateTime;
         var today = calendar.LocalDate(now);
@@ -103,9 +111,15 @@ public sealed class ChannelProblems(MingchaDb db, CalendarService calendar, Time
         if (foundOn > today) throw new FieldException("foundOn", "发现日期不能晚于今天。 The day found cannot be in the future.");
         if (foundOn.Year < today.Year - 1) throw new FieldException("foundOn", "只能登记今年和上一年发现的问题。 Only problems found this year or last can be recorded.");
         var problem = new ChannelProblem(section.UnitId, sectionId, channel, foundOn, r.Description, viewer.UserId, now);
+        // Its evidence case, in the same save: the Office uploads the screenshot or recording there (EVD-1, EVD-3).
+        var title = $"{ChannelProblem.NameOf(channel)} · {section.Name} · {foundOn:yyyy-MM-dd}";
+        var @case = new Evidence.EvidenceCase(Mingcha.Domain.Evidence.EvidenceCaseKind.Monitoring, title.Length <= 200 ? title : title[..200], section.UnitId, null,
+            nameof(ChannelProblem), problem.Id, viewer.UserId, now);
+        db.EvidenceCases.Add(@case);
+        problem.AttachCase(@case.Id);
         db.ChannelProblems.Add(problem);
         await db.SaveChangesAsync(ct);
-        return problem.Id;
+        return new Recorded(problem.Id, @case.Id);
     }
 
     /// <summary>
@@ -130,6 +144,6 @@ public sealed class ChannelProblems(MingchaDb db, CalendarService calendar, Time
                           orderby p.RecordedAt descending
                           select new { p, Section = s.Name, Unit = un.Name }).Take(1000).ToListAsync(ct);
         return rows.Select(x => new ProblemLine(x.p.Id, x.p.Year, x.p.UnitId, x.Unit, x.p.SectionId, x.Section, x.p.Channel, ChannelProblem.NameOf(x.p.Channel),
-            x.p.FoundOn, x.p.Description, x.p.RecordedAt, x.p.NoticeId)).ToList();
+            x.p.FoundOn, x.p.Description, x.p.RecordedAt, x.p.NoticeId, x.p.EvidenceCaseId)).ToList();
     }
 }

@@ -23,7 +23,8 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
         int Returns, RectificationResult Result, IReadOnlyList<FindingOnNotice> Findings, IReadOnlyList<ObjectionLine> Objections, IReadOnlyList<ResponseLine> Responses,
         IReadOnlyList<EscalationLine> Escalations, IReadOnlyList<LedgerLineDto> Ledger, IReadOnlyList<ProblemOnNotice> Problems);
     /// <summary>A problem found through another channel (EV-6, decision 021) listed on the notice.</summary>
-    public sealed record ProblemOnNotice(Guid Id, Guid SectionId, string SectionName, ProblemChannel Channel, string ChannelName, DateOnly FoundOn, string Description);
+    public sealed record ProblemOnNotice(Guid Id, Guid SectionId, string SectionName, ProblemChannel Channel, string ChannelName, DateOnly FoundOn, string Description,
+        Guid? EvidenceCaseId);
     public sealed record OverviewLine(Guid UnitId, string UnitName, int Open, int Overdue, int SecondSupervision, int Listed, int Objected, int Answered, int Closed);
 
     private IQueryable<RectificationNotice> Visible(RectificationViewer viewer)
@@ -81,7 +82,8 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
         var problems = (await db.ChannelProblems.AsNoTracking().Where(p => p.NoticeId == id)
                 .Join(db.Sections, p => p.SectionId, s => s.Id, (p, s) => new { p, s.Name }).ToListAsync(ct))
             .OrderBy(x => x.p.FoundOn).ThenBy(x => x.p.Id)
-            .Select(x => new ProblemOnNotice(x.p.Id, x.p.SectionId, x.Name, x.p.Channel, ChannelProblem.NameOf(x.p.Channel), x.p.FoundOn, x.p.Description)).ToList();
+            .Select(x => new ProblemOnNotice(x.p.Id, x.p.SectionId, x.Name, x.p.Channel, ChannelProblem.NameOf(x.p.Channel), x.p.FoundOn, x.p.Description,
+                x.p.EvidenceCaseId)).ToList();
         return new NoticeDetail(Line(n, unitName, cal), n.RequiredAction, n.WorkingDays, n.DocumentId, n.EvidenceCaseId, n.CloseNote, n.ClosedAt, n.Returns,
             RectificationScoring.Classify(n.Status, n.Stage, n.LadderExhausted, n.Returns), findings, objections, responses, escalations, ledger, problems);
     }

@@ -179,8 +179,12 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         if (doc is not null) notice.AttachDocument(doc.Id, doc.Number, @case.Id);
 
         db.RectificationNotices.Add(notice);
-        // Tracked problems: marked only now, so that the case's and the document's saves above do not write them before the notice.
+        // Tracked problems: marked only now, so that the case's and the document's saves above do not write them before the
+        // notice; their evidence cases are released to the unit in the same save, never before it learns of the problem.
         foreach (var p in problems) p.ListOn(notice.Id);
+        var problemCases = problems.Where(p => p.EvidenceCaseId is not null).Select(p => p.EvidenceCaseId!.Value).ToList();
+        foreach (var c in await db.EvidenceCases.Where(c => problemCases.Contains(c.Id) && c.ReleasedAt == null).ToListAsync(ct))
+            c.ReleaseToUnit(viewer.UserId, now);
         foreach (var f in findings)
             db.DeductionLedger.Add(new DeductionLedgerLine(f.Year, f.UnitId, f.SectionId, f.Points, LedgerSource.Finding, LedgerBasis.Of(f.Group, f.ItemCode),
                 Limit($"{f.ItemCode} {f.ItemName}：{f.Description}", 2000), f.Id, notice.Id, null, null, viewer.UserId, now));

@@ -99,11 +99,13 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
         if (result is { } basis) outcome.RestOnResult(basis.CampaignId, basis.SectionId);
         if (kind == OutcomeKind.Referral)
         {
-            // The evidence package: the evidence cases of the findings' visits and of the problems' notices (EVD: the vault's
+            // The evidence package: the evidence cases of the findings' visits, and of the problems and their notices (EVD: the vault's
             // package is downloaded per case).
             var noticeIds = problems.Select(p => p.NoticeId).ToList();
             var casesOf = await db.Visits.AsNoTracking().Where(v => visitIds.Contains(v.Id) && v.EvidenceCaseId != null).Select(v => v.EvidenceCaseId!.Value).ToListAsync(ct);
             casesOf.AddRange(await db.RectificationNotices.AsNoTracking().Where(n => noticeIds.Contains(n.Id) && n.EvidenceCaseId != null).Select(n => n.EvidenceCaseId!.Value).ToListAsync(ct));
+            var problemIdsBehind = problems.Select(p => p.Id).ToList();
+            casesOf.AddRange(await db.ChannelProblems.AsNoTracking().Where(p => problemIdsBehind.Contains(p.Id) && p.EvidenceCaseId != null).Select(p => p.EvidenceCaseId!.Value).ToListAsync(ct));
             outcome.AttachEvidence(casesOf.Distinct());
             foreach (var c in casesOf.Distinct())
                 if (!await db.EvidenceHolds.AnyAsync(h => h.CaseId == c && h.LiftedAt == null, ct))

@@ -50,8 +50,8 @@ public static class RectificationApi
         // EV-6 (decision 021): problems found through S4's other channels, recorded by the Office and listed on notices.
         g.MapPost("/problems", async (ChannelProblems.RecordProblem r, ChannelProblems h, HttpContext ctx, CancellationToken ct) =>
         {
-            var id = await h.RecordAsync(r, ctx.User, ct);
-            return Results.Created($"/api/v1/rectification/problems?open=false", new { Id = id });
+            var recorded = await h.RecordAsync(r, ctx.User, ct);
+            return Results.Created($"/api/v1/evidence/cases/{recorded.EvidenceCaseId}", recorded);
         }).RequireAuthorization();
         g.MapGet("/problems", (int? year, Guid? unitId, bool? open, ChannelProblems h, HttpContext ctx, CancellationToken ct) =>
             h.ListAsync(ctx.User, year, unitId, open ?? false, ct)).RequireAuthorization(read);

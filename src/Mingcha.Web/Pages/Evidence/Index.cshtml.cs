@@ -55,6 +55,7 @@ public sealed class IndexModel(MingchaDb db, EvidenceAccessService access, Evide
         EvidenceCaseKind.OpenInspection => "明查",
         EvidenceCaseKind.Complaint => "投诉",
         EvidenceCaseKind.Rectification => "整改",
+        EvidenceCaseKind.Monitoring => "监测",
         _ => "其他",
     };
 }

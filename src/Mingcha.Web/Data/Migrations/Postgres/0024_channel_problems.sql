@@ -12,6 +12,7 @@ CREATE TABLE "ChannelProblems" (
     "RecordedBy" character varying(450) NOT NULL,
     "RecordedAt" timestamp with time zone NOT NULL,
     "NoticeId" uuid,
+    "EvidenceCaseId" uuid,
     CONSTRAINT "PK_ChannelProblems" PRIMARY KEY ("Id"),
     CONSTRAINT "FK_ChannelProblems_RectificationNotices_NoticeId" FOREIGN KEY ("NoticeId") REFERENCES "RectificationNotices" ("Id") ON DELETE RESTRICT,
     CONSTRAINT "FK_ChannelProblems_Sections_SectionId" FOREIGN KEY ("SectionId") REFERENCES "Sections" ("Id") ON DELETE RESTRICT,

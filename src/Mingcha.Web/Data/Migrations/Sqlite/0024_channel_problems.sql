@@ -12,6 +12,7 @@ CREATE TABLE "ChannelProblems" (
     "RecordedBy" TEXT NOT NULL,
     "RecordedAt" TEXT NOT NULL,
     "NoticeId" TEXT NULL,
+    "EvidenceCaseId" TEXT NULL,
     CONSTRAINT "FK_ChannelProblems_RectificationNotices_NoticeId" FOREIGN KEY ("NoticeId") REFERENCES "RectificationNotices" ("Id") ON DELETE RESTRICT,
     CONSTRAINT "FK_ChannelProblems_Sections_SectionId" FOREIGN KEY ("SectionId") REFERENCES "Sections" ("Id") ON DELETE RESTRICT,
     CONSTRAINT "FK_ChannelProblems_Units_UnitId" FOREIGN KEY ("UnitId") REFERENCES "Units" ("Id") ON DELETE RESTRICT
