@@ -109,7 +109,8 @@ public enum AccountabilityTrigger
 public sealed record PriorComplaint(Guid Id, string MatterKey, DateOnly ReceivedOn);
 
 /// <summary>The facts of a complaint the accountability triggers look at.</summary>
-public sealed record ComplaintFacts(ComplaintStatus Status, DateOnly? LastDay, bool AnsweredLate, bool Dissatisfied, bool? Substantiated, bool AccountabilityRecorded);
+public sealed record ComplaintFacts(ComplaintStatus Status, DateOnly? LastDay, bool AnsweredLate, bool Dissatisfied, bool? Substantiated, bool AccountabilityRecorded,
+    bool Suggestion = false);
 
 /// <summary>
 /// The pure rules of complaints: deadlines on the official calendar (CMP-7, CAL-2), the kind (CMP-5), keys for duplicates and
@@ -154,9 +155,12 @@ public static class ComplaintRules
     }
 
     /// <summary>CMP-7: whether an extension of <paramref name="days"/> may be asked for; the reason if not.</summary>
-    public static string? ExtensionRefusal(int days, bool alreadyExtended)
+    public static string? ExtensionRefusal(int days, bool alreadyExtended, DateOnly? lastDay = null, DateOnly? today = null)
     {
         if (alreadyExtended) return "每件投诉只能延期一次。 A complaint is extended once only.";
+        // Asked for before the answer is due: an overdue unit cannot extend its way out of CMP-8's "sat on".
+        if (lastDay is { } last && today is { } now && now > last)
+            return $"答复期限（{last:yyyy-MM-dd}）已过，不能再申请延期。 The answer was due by {last:yyyy-MM-dd}: an overdue complaint is not extended.";
         if (days < 1) return "延期至少 1 个工作日。 An extension is at least 1 working day.";
         if (days > MaxExtensionWorkingDays) return $"延期最多 {MaxExtensionWorkingDays} 个工作日。 An extension is at most {MaxExtensionWorkingDays} working days.";
         return null;
@@ -208,19 +212,34 @@ public static class ComplaintRules
         ArgumentNullException.ThrowIfNull(others);
         var list = others.ToList();
         if (matterKey.Length > 0 && list.Count(o => o.MatterKey == matterKey) + 1 >= SameMatterRepeats) return RepeatReason.SameMatter;
-        var from = receivedOn.AddDays(-(MonthDays - 1));
-        if (list.Count(o => o.ReceivedOn >= from && o.ReceivedOn <= receivedOn) + 1 >= WithinMonthRepeats) return RepeatReason.WithinMonth;
+        if (MonthAround(receivedOn, list).Count + 1 >= WithinMonthRepeats) return RepeatReason.WithinMonth;
         return null;
     }
 
-    /// <summary>CMP-9: the earlier complaints that, with the new one, make the repeat of <paramref name="reason"/>.</summary>
+    /// <summary>
+    /// CMP-9 "一个月之内…多次": the other complaints of the fullest 30-day window that holds the new one. The window may
+    /// reach after it: complaints are not always assigned in the order they were received (a letter entered late keeps
+    /// its real day), and the repeat must not depend on that order.
+    /// </summary>
+    private static List<PriorComplaint> MonthAround(DateOnly receivedOn, List<PriorComplaint> others)
+    {
+        var best = new List<PriorComplaint>();
+        for (var start = receivedOn.AddDays(-(MonthDays - 1)); start <= receivedOn; start = start.AddDays(1))
+        {
+            var end = start.AddDays(MonthDays - 1);
+            var inside = others.Where(o => o.ReceivedOn >= start && o.ReceivedOn <= end).ToList();
+            if (inside.Count > best.Count) best = inside;
+        }
+        return best;
+    }
+
+    /// <summary>CMP-9: the other complaints that, with the new one, make the repeat of <paramref name="reason"/>.</summary>
     public static IReadOnlyList<PriorComplaint> RepeatGrounds(RepeatReason reason, string matterKey, DateOnly receivedOn, IEnumerable<PriorComplaint> others)
     {
         ArgumentNullException.ThrowIfNull(others);
-        var from = receivedOn.AddDays(-(MonthDays - 1));
         return reason == RepeatReason.SameMatter
             ? others.Where(o => matterKey.Length > 0 && o.MatterKey == matterKey).ToList()
-            : others.Where(o => o.ReceivedOn >= from && o.ReceivedOn <= receivedOn).ToList();
+            : MonthAround(receivedOn, others.ToList());
     }
 
     /// <summary>CMP-8: the triggers a complaint shows the Office today.</summary>
@@ -228,6 +247,8 @@ public static class ComplaintRules
     {
         ArgumentNullException.ThrowIfNull(c);
         var list = new List<AccountabilityTrigger>();
+        // CMP-5: an anonymous or uninterested complainant's matter is handled as a suggestion only: no accountability.
+        if (c.Suggestion) return list;
         if (c.Status == ComplaintStatus.Assigned && c.LastDay is { } last && today > last) list.Add(AccountabilityTrigger.SatOn);
         if (c.AnsweredLate) list.Add(AccountabilityTrigger.AnsweredLate);
         if (c.Dissatisfied) list.Add(AccountabilityTrigger.ComplainantDissatisfied);

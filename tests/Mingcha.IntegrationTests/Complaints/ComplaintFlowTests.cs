@@ -377,6 +377,106 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "complaint.trends-report" && a.EntityKey == "2026-11-01..2026-11-30")));
     }
 
+    /// <summary>
+    /// CMP-7, CMP-8: an extension is asked for before the answer is due, not after (an overdue unit cannot extend its way
+    /// out of "sat on"); the unit that gets a returned complaint has its own one extension; the complainant is told the
+    /// progress the unit reported.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "CMP-8")]
+    public async Task Extension_AfterTheLastDay_IsRefused_AndTheNextUnitKeepsItsOwn()
+    {
+        var kit = await KitAsync();
+        var (a, _) = await kit.UnitAsync("延期甲局");
+        var (b, _) = await kit.UnitAsync("延期乙局");
+        var overdue = await kit.FileAsync(ComplaintKit.Body(a, matter: "逾期延期" + Guid.NewGuid().ToString("N")[..4]));
+        Assert.Equal(new DateOnly(2026, 11, 30), await kit.AssignAsync(overdue.Id));
+        await kit.AtAsync(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero));
+        var liaisonA = await kit.LiaisonAsync(a);
+        await (await liaisonA.PostJsonAsync($"/api/v1/complaints/{overdue.Id}/extension", new { workingDays = 5, reason = "案情复杂" })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-7");
+        var triggers = await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/accountability");
+        Assert.Contains(triggers.EnumerateArray(), t => t.GetProperty("id").GetGuid() == overdue.Id
+            && t.GetProperty("triggers").EnumerateArray().Any(x => x.GetString() == "SatOn"));
+
+        // Unit A asks for an extension and returns the complaint; unit B, assigned it, asks for its own.
+        await kit.AtAsync(MingchaApp.Start);
+        var moved = await kit.FileAsync(ComplaintKit.Body(a, matter: "改派延期" + Guid.NewGuid().ToString("N")[..4]));
+        await kit.AssignAsync(moved.Id);
+        liaisonA = await kit.LiaisonAsync(a);
+        await (await liaisonA.PostJsonAsync($"/api/v1/complaints/{moved.Id}/extension", new { workingDays = 3, reason = "需调取档案" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await liaisonA.PostJsonAsync($"/api/v1/complaints/{moved.Id}/return", new { body = "属乙局职责" })).ExpectAsync(HttpStatusCode.NoContent);
+        await kit.AssignAsync(moved.Id, b);
+        var liaisonB = await kit.LiaisonAsync(b);
+        await (await liaisonB.PostJsonAsync($"/api/v1/complaints/{moved.Id}/extension", new { workingDays = 5, reason = "已调取三年档案，正在核对" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{moved.Id}/extension-decision", new { approved = true })).ExpectAsync(HttpStatusCode.NoContent);
+        var track = await ComplaintKit.JsonAsync(app.NewClient(), $"/api/v1/public/complaints/{moved.QueryCode}");
+        Assert.Contains(track.GetProperty("steps").EnumerateArray(), s => s.GetProperty("text").GetString()!.Contains("已调取三年档案", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// CMP-5: a suggestion is handled as a suggestion only: the Office's review does not judge it substantiated, it costs no
+    /// section anything (EV-6) and shows no accountability trigger (CMP-8), however late it was answered.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CMP-5")]
+    [Trait("Rule", "CMP-8")]
+    public async Task Suggestion_IsNeverSubstantiated_AndRaisesNoAccountability()
+    {
+        var kit = await KitAsync();
+        var (unit, section) = await kit.UnitAsync("建议局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, name: null, phone: "", anonymous: true, matter: "建议" + Guid.NewGuid().ToString("N")[..4]));
+        Assert.Equal("Suggestion", filed.Kind);
+        await kit.AssignAsync(filed.Id);
+        await kit.AtAsync(new DateTimeOffset(2026, 12, 2, 2, 0, 0, TimeSpan.Zero)); // past the last day
+        var triggers = await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/accountability");
+        Assert.DoesNotContain(triggers.EnumerateArray(), t => t.GetProperty("id").GetGuid() == filed.Id);
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "感谢建议，已改进。" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = true, substantiated = true, accountability = "不应记录" })).ExpectAsync(HttpStatusCode.NoContent);
+        var detail = await kit.DetailAsync(filed.Id);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, detail.GetProperty("substantiated").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, detail.GetProperty("accountability").ValueKind);
+        Assert.Empty(detail.GetProperty("triggers").EnumerateArray());
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/accountability", new { body = "追责" })).ExpectRuleAsync(HttpStatusCode.Conflict, "CMP-8");
+        var problems = await app.WithDbAsync(db => Mingcha.Web.Features.Complaints.ComplaintProblems.ForYearAsync(db, 2026, CancellationToken.None));
+        Assert.DoesNotContain(problems, p => p.ComplaintId == filed.Id);
+    }
+
+    /// <summary>CMP-8: a complaint answered late but found unsubstantiated still takes the Office's accountability record, and leaves the list.</summary>
+    [Fact]
+    [Trait("Rule", "CMP-8")]
+    public async Task LateAnswer_OfAnUnsubstantiatedComplaint_TakesItsAccountabilityRecord()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync("迟复局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, matter: "迟复" + Guid.NewGuid().ToString("N")[..4]));
+        await kit.AssignAsync(filed.Id);
+        await kit.AtAsync(new DateTimeOffset(2026, 12, 2, 2, 0, 0, TimeSpan.Zero));
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "经核查，不属实。" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = true, substantiated = false })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Contains((await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/accountability")).EnumerateArray(), t => t.GetProperty("id").GetGuid() == filed.Id);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/accountability", new { body = "逾期答复，对承办科室负责人批评教育。" })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.DoesNotContain((await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/accountability")).EnumerateArray(), t => t.GetProperty("id").GetGuid() == filed.Id);
+    }
+
+    /// <summary>CMP-9: two complaints within a month make a repeat whichever of them is assigned first.</summary>
+    [Fact]
+    [Trait("Rule", "CMP-9")]
+    public async Task Repeat_WithinAMonth_DoesNotDependOnTheOrderOfAssignment()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync("顺序局");
+        var earlier = await kit.FileAsync(ComplaintKit.Body(unit, matter: "先收" + Guid.NewGuid().ToString("N")[..4], receivedAt: "2026-11-02T01:00:00Z"));
+        var later = await kit.FileAsync(ComplaintKit.Body(unit, matter: "后收" + Guid.NewGuid().ToString("N")[..4], receivedAt: "2026-11-10T01:00:00Z"));
+        await kit.AssignAsync(later.Id);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await kit.DetailAsync(later.Id)).GetProperty("repeatFlagId").ValueKind);
+        await kit.AssignAsync(earlier.Id);
+        var flag = (await kit.DetailAsync(earlier.Id)).GetProperty("repeatFlagId").GetGuid();
+        Assert.Equal(flag, (await kit.DetailAsync(later.Id)).GetProperty("repeatFlagId").GetGuid());
+    }
+
     [Fact]
     [Trait("Rule", "CMP-6")]
     [Trait("Rule", "CMP-5")]

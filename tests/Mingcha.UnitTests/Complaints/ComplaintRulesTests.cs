@@ -114,6 +114,18 @@ public sealed class ComplaintRulesTests
         var other = new PriorComplaint(Guid.NewGuid(), "发票", D("2026-10-18"));
         Assert.Equal(RepeatReason.WithinMonth, ComplaintRules.Repeat("退税", D("2026-11-16"), [other])); // 30th day counting both
         Assert.Null(ComplaintRules.Repeat("退税", D("2026-11-17"), [other]));
+        // The other one received later (assigned first): the month holds both all the same.
+        Assert.Equal(RepeatReason.WithinMonth, ComplaintRules.Repeat("退税", D("2026-09-19"), [other]));
+        Assert.Null(ComplaintRules.Repeat("退税", D("2026-09-18"), [other]));
+        Assert.Equal([other.Id], ComplaintRules.RepeatGrounds(RepeatReason.WithinMonth, "退税", D("2026-10-01"), [other]).Select(o => o.Id));
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    public void ExtensionRefusal_AfterTheLastDay_RefusesWithTheDay_OnItIsAllowed()
+    {
+        Assert.Null(ComplaintRules.ExtensionRefusal(5, false, D("2026-11-30"), D("2026-11-30")));
+        Assert.Contains("2026-11-30", ComplaintRules.ExtensionRefusal(5, false, D("2026-11-30"), D("2026-12-01")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -142,6 +154,8 @@ public sealed class ComplaintRulesTests
             ComplaintRules.Triggers(new ComplaintFacts(ComplaintStatus.UnderReview, D("2026-11-30"), true, true, true, false), today));
         Assert.Equal([AccountabilityTrigger.AccountabilityNotImposed], ComplaintRules.Triggers(new ComplaintFacts(ComplaintStatus.Closed, null, false, false, true, false), today));
         Assert.Empty(ComplaintRules.Triggers(new ComplaintFacts(ComplaintStatus.Closed, null, false, false, true, true), today));
+        // CMP-5: a suggestion shows none, however late.
+        Assert.Empty(ComplaintRules.Triggers(new ComplaintFacts(ComplaintStatus.Assigned, D("2026-11-30"), true, true, null, false, Suggestion: true), today));
     }
 
     [Fact]

@@ -110,6 +110,8 @@ public sealed class Complaint : IAudited
             "只有已登记或被退回的投诉可以交办。 Only a received or returned complaint is assigned.");
         // Reassigned to another unit: the window named was the first unit's, so the answer is no longer that window's.
         if (Assignments > 0 && unitId != UnitId) SectionId = null;
+        // The one extension is the unit's that handles it: what the unit that returned it asked for (or got) is not the next one's.
+        if (Assignments > 0) { ExtensionRequested = false; ExtensionDays = null; ExtensionReason = null; Extended = false; }
         UnitId = unitId; AssignedOn = assignedOn; LastDay = lastDay; TransferLastDay = transferLastDay; Assignments++;
         Status = ComplaintStatus.Assigned;
     }
@@ -129,13 +131,15 @@ public sealed class Complaint : IAudited
         Require(TransferLastDay is { } last && today <= last, "CMP-7",
             $"非本单位职责的投诉须在交办后 3 个工作日内（{TransferLastDay:yyyy-MM-dd} 前）退回效能办。 A complaint outside the unit's remit is returned within 3 working days of assignment (by {TransferLastDay:yyyy-MM-dd}).", 422);
         Status = ComplaintStatus.ReturnedToOffice; LastDay = null; TransferLastDay = null;
+        // Not the unit's matter after all: it no longer counts toward the unit's repeated complaints (CMP-9).
+        RepeatFlagId = null;
     }
 
     /// <summary>CMP-7: the unit asks for the one extension (at most 5 working days).</summary>
-    public void RequestExtension(int days, string reason)
+    public void RequestExtension(int days, string reason, DateOnly today)
     {
         Require(Status == ComplaintStatus.Assigned, "CMP-7", "只有交办中的投诉可以申请延期。 Only an assigned complaint is extended.");
-        var refusal = ComplaintRules.ExtensionRefusal(days, ExtensionRequested);
+        var refusal = ComplaintRules.ExtensionRefusal(days, ExtensionRequested, LastDay, today);
         Require(refusal is null, "CMP-7", refusal ?? "", 422);
         ExtensionRequested = true; ExtensionDays = days; ExtensionReason = reason;
     }
@@ -165,17 +169,21 @@ public sealed class Complaint : IAudited
     }
 
     /// <summary>CMP-1, CMP-7: the Office accepts the answer and closes the complaint; says whether it was substantiated.</summary>
-    public void Close(bool substantiated, string? accountability, string? note, DateTime nowUtc)
+    public void Close(bool? substantiated, string? accountability, string? note, DateTime nowUtc)
     {
         Require(Status is ComplaintStatus.Answered or ComplaintStatus.UnderReview, "CMP-7", "只有已答复的投诉可以审核办结。 Only an answered complaint is closed.");
         Substantiated = substantiated; Accountability = string.IsNullOrWhiteSpace(accountability) ? Accountability : accountability;
         CloseNote = note; ClosedAt = nowUtc; Status = ComplaintStatus.Closed;
     }
 
-    /// <summary>CMP-8: accountability recorded after the close.</summary>
+    /// <summary>
+    /// CMP-8: accountability (or the Office's reasoned decision that none is warranted) recorded after the close, for a
+    /// complaint that shows a trigger: substantiated, answered late, or its complainant dissatisfied. Not for a suggestion (CMP-5).
+    /// </summary>
     public void RecordAccountability(string text)
     {
-        Require(Status == ComplaintStatus.Closed && Substantiated == true, "CMP-8", "只有已办结且属实的投诉需要追责记录。 Accountability is recorded for a closed, substantiated complaint.");
+        Require(Status == ComplaintStatus.Closed && Kind == ComplaintKind.Complaint && (Substantiated == true || AnsweredLate || Dissatisfied), "CMP-8",
+            "只有已办结、且属实、逾期答复或投诉人不满意的投诉需要追责记录。 Accountability is recorded for a closed complaint that was substantiated, answered late or left its complainant dissatisfied.");
         Accountability = text;
     }
 

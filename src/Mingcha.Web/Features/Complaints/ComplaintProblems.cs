@@ -20,7 +20,7 @@ public static class ComplaintProblems
         ArgumentNullException.ThrowIfNull(db);
         DateOnly from = new(year, 1, 1), to = new(year + 1, 1, 1);
         var rows = await db.Complaints.AsNoTracking()
-            .Where(c => c.Substantiated == true && c.SectionId != null && c.ReceivedOn >= from && c.ReceivedOn < to)
+            .Where(c => c.Kind == Mingcha.Domain.Complaints.ComplaintKind.Complaint && c.Substantiated == true && c.SectionId != null && c.ReceivedOn >= from && c.ReceivedOn < to)
             .OrderBy(c => c.Id)
             .Select(c => new { c.Id, c.UnitId, SectionId = c.SectionId!.Value, c.AnsweredLate, c.SentBack }).ToListAsync(ct);
         return rows.Select(c => new ComplaintProblem(c.Id, c.UnitId, c.SectionId, RectificationScoring.ClassifyComplaint(c.AnsweredLate, c.SentBack))).ToList();

@@ -115,7 +115,8 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         var cal = await calendar.GetAsync(ct);
         var today = calendar.Today;
         int? left = c.Status == ComplaintStatus.Assigned && c.LastDay is { } l ? SafeLeft(cal, today, l) : null;
-        var triggers = ComplaintRules.Triggers(new ComplaintFacts(c.Status, c.LastDay, c.AnsweredLate, c.Dissatisfied, c.Substantiated, c.Accountability is not null), today);
+        var triggers = ComplaintRules.Triggers(new ComplaintFacts(c.Status, c.LastDay, c.AnsweredLate, c.Dissatisfied, c.Substantiated, c.Accountability is not null,
+            c.Kind == ComplaintKind.Suggestion), today);
 
         // SEC-4: masked for all; the unit never sees an anonymous complainant, nor contact details unless the Office granted them.
         string? name = null, phone = null, idNumber = null;
@@ -213,8 +214,8 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         var rows = await db.Complaints.AsNoTracking()
             // Still to act on: sat on now, or a late answer, a dissatisfied complainant or a substantiated complaint whose
             // accountability is not yet recorded. Newest first: a long tail of old cases never hides today's.
-            .Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today
-                || (c.AnsweredLate || c.Dissatisfied || c.Status == ComplaintStatus.Closed && c.Substantiated == true) && c.Accountability == null)
+            .Where(c => c.Kind == ComplaintKind.Complaint && (c.Status == ComplaintStatus.Assigned && c.LastDay < today
+                || (c.AnsweredLate || c.Dissatisfied || c.Status == ComplaintStatus.Closed && c.Substantiated == true) && c.Accountability == null))
             .OrderByDescending(c => c.ReceivedAt).ThenBy(c => c.Id).Take(500)
             .Select(c => new { c.Id, c.Number, c.UnitId, UnitName = db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Name).FirstOrDefault(), c.Status, c.LastDay,
                 c.AnsweredLate, c.Dissatisfied, c.Substantiated, HasAccountability = c.Accountability != null }).ToListAsync(ct);

@@ -320,9 +320,10 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     private async Task CheckRepeatAsync(Complaint c, DateOnly today, Mingcha.Domain.Calendar.WorkingCalendar cal, CancellationToken ct)
     {
         if (c.Kind != ComplaintKind.Complaint) return;
-        // The 30 days as instants, so that the (UnitId, ReceivedAt) index serves the range.
+        // The 30 days either side as instants, so that the (UnitId, ReceivedAt) index serves the range: a complaint received
+        // earlier but assigned later counts too (CMP-9 does not depend on the order of assignment).
         var fromUtc = TimeZoneInfo.ConvertTimeToUtc(c.ReceivedOn.AddDays(-(ComplaintRules.MonthDays - 1)).ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
-        var toUtc = TimeZoneInfo.ConvertTimeToUtc(c.ReceivedOn.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
+        var toUtc = TimeZoneInfo.ConvertTimeToUtc(c.ReceivedOn.AddDays(ComplaintRules.MonthDays).ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
         var others = await db.Complaints.AsNoTracking()
             .Where(x => x.UnitId == c.UnitId && x.Id != c.Id && x.Kind == ComplaintKind.Complaint && x.AssignedOn != null
                 && (x.MatterKey == c.MatterKey || x.ReceivedAt >= fromUtc && x.ReceivedAt < toUtc))
@@ -386,13 +387,13 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     {
         ArgumentNullException.ThrowIfNull(r);
         var c = await ForUnitAsync(id, by, ct);
-        c.RequestExtension(r.WorkingDays!.Value, r.Reason.Trim());
+        c.RequestExtension(r.WorkingDays!.Value, r.Reason.Trim(), calendar.Today);
         Event(c, "extension-request", $"申请延期 {r.WorkingDays} 个工作日：{r.Reason.Trim()} Extension asked for.", false, by);
         NotifyOffice(c, "complaint.extension", $"投诉 {c.Number} 申请延期，请审批。 Extension awaits approval.");
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>CMP-7: the Office approves or refuses; the complainant is told of the progress.</summary>
+    /// <summary>CMP-7: the Office approves or refuses; the complainant is told of the new day and of the progress the unit reported.</summary>
     public async Task DecideExtensionAsync(Guid id, Decision r, ComplaintViewer by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -403,7 +404,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             newLast = ComplaintRules.ExtendedLastDay(await calendar.GetAsync(ct), last, days);
         c.DecideExtension(r.Approved == true, newLast);
         var decided = Event(c, r.Approved == true ? "extension-approved" : "extension-refused", r.Approved == true
-            ? $"案情复杂，经效能办批准延期至 {newLast:yyyy-MM-dd}。 Extended to {newLast:yyyy-MM-dd} with the Office's approval."
+            ? $"案情复杂，经效能办批准延期至 {newLast:yyyy-MM-dd}。办理进展：{c.ExtensionReason} Extended to {newLast:yyyy-MM-dd} with the Office's approval."
             : $"延期申请未获批准。{r.Note} Extension refused.", r.Approved == true, by);
         if (r.Approved == true) TextComplainant(c, decided, $"因案情复杂经批准延期，答复期限延至 {newLast:yyyy-MM-dd}");
         await db.SaveChangesAsync(ct);
@@ -432,7 +433,8 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         {
             if (c.Kind == ComplaintKind.Complaint && r.Substantiated is null)
                 throw new FieldException("substantiated", "请认定投诉是否属实（CMP-8）。 Say whether the complaint is substantiated (CMP-8).");
-            c.Close(r.Substantiated == true, r.Accountability?.Trim(), r.Note?.Trim(), now);
+            // CMP-5: a suggestion is not judged substantiated or not, and carries no accountability.
+            c.Close(c.Kind == ComplaintKind.Suggestion ? null : r.Substantiated == true, c.Kind == ComplaintKind.Suggestion ? null : r.Accountability?.Trim(), r.Note?.Trim(), now);
             Event(c, "close", "经效能办审核办结。 Closed after review.", true, by);
             InternalNote(c, r.Note, by);
         }
