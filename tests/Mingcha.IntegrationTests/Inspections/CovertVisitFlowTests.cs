@@ -118,6 +118,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
     [Trait("Rule", "INS-18")]
     [Trait("Rule", "INS-17")]
     [Trait("Rule", "INS-7")]
+    [Trait("Rule", "EVD-3")]
     public async Task CovertRound_FromDrawToReport_OverHttp()
     {
         var s = await RoundAsync();
@@ -315,6 +316,16 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
             Assert.Contains("暗访流程局", xml, StringComparison.Ordinal);
             Assert.Contains(zip.Entries, e => e.FullName.EndsWith(".png", StringComparison.Ordinal)); // the finding's photo
         }
+        // EVD-3, EVD-6: putting the photo in the team's file is a logged download of that evidence, by whom and why.
+        var logged = await app.WithDbAsync(db => db.EvidenceAccesses.Where(a => a.ItemId == photo && a.Action == Mingcha.Web.Features.Evidence.EvidenceAccessAction.Download)
+            .Select(a => new { a.UserId, a.Purpose }).ToListAsync());
+        Assert.Contains(logged, a => a.UserId == s.InspectorUser.Id && a.Purpose.Contains("明查暗访情况报告草稿", StringComparison.Ordinal));
+        // A leader reads the report, but the covert visit's evidence is not theirs to see: the draft comes without the photo.
+        var leadersClient = await app.ClientAsAsync(Roles.Leader);
+        var leaderDocx = await leadersClient.GetAsync($"/api/v1/inspections/round-reports/{reportId}/docx");
+        await leaderDocx.ExpectAsync(HttpStatusCode.OK);
+        using (var zip = new System.IO.Compression.ZipArchive(await leaderDocx.Content.ReadAsStreamAsync()))
+            Assert.DoesNotContain(zip.Entries, e => e.FullName.EndsWith(".png", StringComparison.Ordinal));
         var pdf = await (await s.Office.GetAsync($"/api/v1/inspections/round-reports/{reportId}/pdf")).Content.ReadAsByteArrayAsync();
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
         await (await inspector.PostAsync($"/api/v1/inspections/round-reports/{reportId}/issue", null)).ExpectAsync(HttpStatusCode.Forbidden);

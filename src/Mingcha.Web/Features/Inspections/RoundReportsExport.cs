@@ -5,6 +5,7 @@ using Mingcha.Domain.Inspections;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Documents;
 using Mingcha.Web.Features.Evidence;
+using Mingcha.Web.Features.Identity;
 
 namespace Mingcha.Web.Features.Inspections;
 
@@ -14,8 +15,16 @@ namespace Mingcha.Web.Features.Inspections;
 /// </summary>
 public sealed partial class RoundReports
 {
-    private async Task<OfficialDocumentContent> ContentAsync(RoundReport report, OfficialDocuments documents, IEvidenceStore store, CancellationToken ct)
+    /// <summary>
+    /// The document's blocks. A photo goes in only if it is of the round's own findings and the person the file is made
+    /// for may see its evidence case (EVD-3: a covert visit's evidence is the Office's and the visit's team's until its
+    /// findings are sent; a leader or another team gets the report without it), and each photo put in is logged as a
+    /// download of that evidence with the report as its purpose (EVD-6). The caller saves the log.
+    /// </summary>
+    private async Task<OfficialDocumentContent> ContentAsync(RoundReport report, OfficialDocuments documents, IEvidenceStore store, ClaimsPrincipal by,
+        EvidenceAccessService access, string purpose, CancellationToken ct)
     {
+        var now = Now;
         var blocks = await RoundReportText.BlocksAsync(report.Body, async id =>
         {
             // Only photos of the round's own findings go into its report.
@@ -23,8 +32,12 @@ public sealed partial class RoundReports
                               join f in db.Findings.AsNoTracking() on fe.FindingId equals f.Id
                               join e in db.EvidenceItems.AsNoTracking() on fe.EvidenceItemId equals e.Id
                               where e.Id == id && f.RoundId == report.RoundId && (e.MediaType == "image/jpeg" || e.MediaType == "image/png")
-                              select new { e.Sha256, e.Size }).FirstOrDefaultAsync(ct);
+                              select new { e.Id, e.CaseId, e.Sha256, e.Size }).FirstOrDefaultAsync(ct);
             if (item is null || item.Size > 20 * 1024 * 1024) return null;
+            try { await access.RequireVisibleAsync(item.CaseId, by, ct); }
+            catch (NotFoundException) { return null; }
+            catch (DomainRuleException) { return null; }
+            db.EvidenceAccesses.Add(new EvidenceAccess(item.CaseId, item.Id, EvidenceAccessAction.Download, purpose, by.UserId() ?? "", by.Identity?.Name ?? "", null, now, now));
             await using var s = await store.OpenReadAsync(item.Sha256, 0, item.Size, ct);
             using var buffer = new MemoryStream();
             await s.CopyToAsync(buffer, ct);
@@ -34,20 +47,24 @@ public sealed partial class RoundReports
         return office with { Addressees = [office.IssuerName] };
     }
 
-    public async Task<byte[]> DraftAsync(Guid id, bool pdf, OfficialDocuments documents, IEvidenceStore store, ClaimsPrincipal by, CancellationToken ct)
+    public async Task<byte[]> DraftAsync(Guid id, bool pdf, OfficialDocuments documents, IEvidenceStore store, EvidenceAccessService access, ClaimsPrincipal by,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(documents);
         var (report, _, _) = await LoadAsync(id, by, false, ct);
-        var content = await ContentAsync(report, documents, store, ct);
-        return pdf ? await documents.PreviewPdfAsync(content, ct) : await documents.PreviewDocxAsync(content, ct);
+        var content = await ContentAsync(report, documents, store, by, access, $"明查暗访情况报告草稿（{(pdf ? "PDF" : "DOCX")}）：{report.Title}", ct);
+        var file = pdf ? await documents.PreviewPdfAsync(content, ct) : await documents.PreviewDocxAsync(content, ct);
+        await db.SaveChangesAsync(ct); // the photos' access lines (EVD-6), once the file is made
+        return file;
     }
 
     /// <summary>Issues the report (the Office): numbered, rendered to DOCX and PDF, registered and kept as evidence.</summary>
-    public async Task<IssuedDocument> IssueAsync(Guid id, OfficialDocuments documents, IEvidenceStore store, ClaimsPrincipal by, CancellationToken ct)
+    public async Task<IssuedDocument> IssueAsync(Guid id, OfficialDocuments documents, IEvidenceStore store, EvidenceAccessService access, ClaimsPrincipal by,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(documents);
         var (report, _, _) = await LoadAsync(id, by, true, ct);
-        var content = await ContentAsync(report, documents, store, ct);
+        var content = await ContentAsync(report, documents, store, by, access, $"印发明查暗访情况报告：{report.Title}", ct);
         var issued = await documents.IssueAsync(content, new DocumentIssue("RoundReport", report.Id, []), by, ct);
         report.MarkIssued(issued.Id);
         await db.SaveChangesAsync(ct);
@@ -68,14 +85,17 @@ public sealed partial class RoundReports
             .RequireAuthorization(InspectionPolicies.RoundRead);
         g.MapPut("/round-reports/{id:guid}", (Guid id, Edit r, RoundReports h, HttpContext ctx, CancellationToken ct) => h.EditAsync(id, r, ctx.User, ct))
             .RequireAuthorization(VisitPolicies.Work);
-        g.MapGet("/round-reports/{id:guid}/docx", async (Guid id, RoundReports h, OfficialDocuments docs, IEvidenceStore store, HttpContext ctx, CancellationToken ct) =>
-            Results.File(await h.DraftAsync(id, false, docs, store, ctx.User, ct), OfficialDocuments.DocxType, "round-report-draft.docx"))
+        g.MapGet("/round-reports/{id:guid}/docx", async (Guid id, RoundReports h, OfficialDocuments docs, IEvidenceStore store, EvidenceAccessService access, HttpContext ctx,
+                CancellationToken ct) =>
+            Results.File(await h.DraftAsync(id, false, docs, store, access, ctx.User, ct), OfficialDocuments.DocxType, "round-report-draft.docx"))
             .RequireAuthorization(InspectionPolicies.RoundRead);
-        g.MapGet("/round-reports/{id:guid}/pdf", async (Guid id, RoundReports h, OfficialDocuments docs, IEvidenceStore store, HttpContext ctx, CancellationToken ct) =>
-            Results.File(await h.DraftAsync(id, true, docs, store, ctx.User, ct), OfficialDocuments.PdfType, "round-report-draft.pdf"))
+        g.MapGet("/round-reports/{id:guid}/pdf", async (Guid id, RoundReports h, OfficialDocuments docs, IEvidenceStore store, EvidenceAccessService access, HttpContext ctx,
+                CancellationToken ct) =>
+            Results.File(await h.DraftAsync(id, true, docs, store, access, ctx.User, ct), OfficialDocuments.PdfType, "round-report-draft.pdf"))
             .RequireAuthorization(InspectionPolicies.RoundRead);
-        g.MapPost("/round-reports/{id:guid}/issue", async (Guid id, RoundReports h, OfficialDocuments docs, IEvidenceStore store, HttpContext ctx, CancellationToken ct) =>
-            Results.Ok(await h.IssueAsync(id, docs, store, ctx.User, ct)))
+        g.MapPost("/round-reports/{id:guid}/issue", async (Guid id, RoundReports h, OfficialDocuments docs, IEvidenceStore store, EvidenceAccessService access, HttpContext ctx,
+                CancellationToken ct) =>
+            Results.Ok(await h.IssueAsync(id, docs, store, access, ctx.User, ct)))
             .RequireAuthorization(InspectionPolicies.Manage);
     }
 }
