@@ -18,6 +18,9 @@ public sealed record CalendarCsvResult(
 {
     /// <summary>True when no line had an error.</summary>
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The line of the file each good row came from, for errors found after parsing.</summary>
+    public IReadOnlyDictionary<DateOnly, int> Lines { get; init; } = new Dictionary<DateOnly, int>();
 }
 
 /// <summary>
@@ -94,7 +97,7 @@ public static class OfficialCalendarCsv
         }
 
         var years = entries.Select(e => e.Date.Year).Distinct().Order().ToArray();
-        return new CalendarCsvResult(entries.AsReadOnly(), Array.AsReadOnly(years), errors.AsReadOnly());
+        return new CalendarCsvResult(entries.AsReadOnly(), Array.AsReadOnly(years), errors.AsReadOnly()) { Lines = firstLineOfDate };
     }
 
     // Returns null and the entry when the row is good, else the error message.

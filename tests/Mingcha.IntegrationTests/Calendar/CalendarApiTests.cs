@@ -121,6 +121,51 @@ public sealed class CalendarApiTests(BareMingchaApp app) : IClassFixture<BareMin
         Assert.Equal(35, year.Days.Count);
     }
 
+    /// <summary>A notice of the official shape for <paramref name="year"/>: 元旦, 劳动节 and 国庆节 with two make-up Saturdays.</summary>
+    private static string Notice(int year, params string[] extra)
+    {
+        var b = new StringBuilder("date,type,name\n");
+        foreach (var line in extra) b.Append(line).Append('\n');
+        b.Append(System.Globalization.CultureInfo.InvariantCulture, $"{year}-01-01,holiday,元旦\n");
+        for (var d = 1; d <= 5; d++) b.Append(System.Globalization.CultureInfo.InvariantCulture, $"{year}-05-0{d},holiday,劳动节\n");
+        for (var d = 1; d <= 7; d++) b.Append(System.Globalization.CultureInfo.InvariantCulture, $"{year}-10-0{d},holiday,国庆节\n");
+        foreach (var sat in Enumerable.Range(1, 60).Select(i => new DateOnly(year, 9, 1).AddDays(i)).Where(x => x.DayOfWeek == DayOfWeek.Saturday).Take(2))
+            b.Append(System.Globalization.CultureInfo.InvariantCulture, $"{sat:yyyy-MM-dd},makeup_workday,国庆节\n");
+        return b.ToString();
+    }
+
+    /// <summary>
+    /// CAL-1, CAL-3: a State Council notice also sets days at the end of the year before (the 2023 notice: 2022-12-31). Those
+    /// days are corrections of that year, which keeps all its other days; a year not loaded is not marked loaded by them.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CAL-1")]
+    [Trait("Rule", "CAL-3")]
+    public async Task Import_OfANoticeReachingIntoTheYearBefore_KeepsThatYearsDays_AndLoadsNoYearByAStrayDay()
+    {
+        var admin = await app.ClientAsAsync(Roles.OfficeAdmin);
+        async Task<ImportResultDto> ImportAsync(string csv) =>
+            await (await admin.PostAsync("/api/v1/calendar/import", new StringContent(csv, Encoding.UTF8, "text/csv"))).ReadAsync<ImportResultDto>();
+
+        Assert.Equal([2034], (await ImportAsync(Notice(2034))).Years);
+        var before = await admin.GetAsync<YearDto>("/api/v1/calendar/2034");
+        // The 2035 notice moves 元旦's rest to Sunday 2034-12-31 as well.
+        Assert.Equal([2035], (await ImportAsync(Notice(2035, "2034-12-31,holiday,元旦"))).Years);
+        var after = await admin.GetAsync<YearDto>("/api/v1/calendar/2034");
+        Assert.Equal(before.Days.Count + 1, after.Days.Count);
+        Assert.Equal(7, after.Days.Count(d => d.Date.Month == 10 && d.Date.Day <= 7)); // 国庆节 still there
+
+        // The 2037 notice with a day of 2036, which is not loaded: refused naming the line, and nothing changes (CAL-3:
+        // 2036 comes from its own notice first).
+        var refused = await admin.PostAsync("/api/v1/calendar/import", new StringContent(Notice(2037, "2036-12-31,holiday,元旦"), Encoding.UTF8, "text/csv"));
+        Assert.Contains("2036", (await refused.ExpectFieldErrorAsync("line 2")).ToString(), StringComparison.Ordinal);
+        var years = (await admin.GetAsync<List<YearSummaryDto>>("/api/v1/calendar/years")).Select(y => y.Year).ToList();
+        Assert.DoesNotContain(2036, years);
+        Assert.DoesNotContain(2037, years);
+        await (await admin.GetAsync("/api/v1/calendar/2036")).ExpectRuleAsync(HttpStatusCode.NotFound, "CAL-3");
+        await (await admin.GetAsync("/api/v1/calendar/deadline?from=2026-12-20&days=3")).ExpectAsync(HttpStatusCode.OK); // the calendar still reads
+    }
+
     [Fact]
     [Trait("Rule", "CAL-1")]
     public async Task Import_WhenALineIsBad_Refuses400NamingTheLineAndChangesNothing()

@@ -101,8 +101,17 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
     }
 
     /// <summary>
+    /// A year with fewer rows than this, beside a year with more, is not the notice's year: the State Council's notice for
+    /// a year also sets days at the end of the year before (the 2023 notice: 2022-12-31, 元旦). A year's own notice has
+    /// 30 or more rows (2024–2026: 33 to 39).
+    /// </summary>
+    public const int WholeYearMinimumDays = 10;
+
+    /// <summary>
     /// Imports whole years from a CSV of the official shape (date,type,name). All or nothing: any bad line
-    /// and nothing changes. An imported year replaces that year's days.
+    /// and nothing changes. An imported year replaces that year's days. The few days a notice sets in another year (the
+    /// end of the year before) are corrections of those days only: that year keeps its other days, and a year not yet
+    /// loaded is not marked loaded by them (CAL-3).
     /// </summary>
     public async Task<ImportResult> ImportAsync(TextReader csv, string source, CancellationToken ct = default)
     {
@@ -114,8 +123,28 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
         }
 
         var now = time.GetUtcNow().UtcDateTime;
+        var counts = parsed.Entries.GroupBy(e => e.Date.Year).ToDictionary(g => g.Key, g => g.Count());
+        var whole = counts.Where(kv => kv.Value >= WholeYearMinimumDays).Select(kv => kv.Key).ToHashSet();
+        if (whole.Count == 0) whole.Add(counts.OrderByDescending(kv => kv.Value).ThenByDescending(kv => kv.Key).First().Key);
+        // A notice's day in a year the calendar does not have cannot stand alone (CAL-3: a year is loaded whole, from its own
+        // notice): refused, naming the line, and nothing changes.
+        var loaded = (await db.CalendarYears.AsNoTracking().Select(y => y.Year).ToListAsync(ct)).ToHashSet();
+        var orphans = parsed.Entries.Where(e => !whole.Contains(e.Date.Year) && !loaded.Contains(e.Date.Year))
+            .Select(e => new CsvLineError(parsed.Lines.GetValueOrDefault(e.Date), $"{e.Date:yyyy-MM-dd} 属于尚未导入的 {e.Date.Year} 年，请先导入 {e.Date.Year} 年的通知。 "
+                + $"{e.Date:yyyy-MM-dd} falls in {e.Date.Year}, which is not loaded: import {e.Date.Year}'s notice first."))
+            .ToList();
+        if (orphans.Count > 0) return new ImportResult(parsed.Years, 0, orphans);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var year in parsed.Years)
+        foreach (var stray in parsed.Entries.Where(e => !whole.Contains(e.Date.Year)).OrderBy(e => e.Date))
+        {
+            var day = await db.CalendarDays.FindAsync([stray.Date], ct);
+            var before = day is null ? "normal" : $"{day.Kind} {day.Name}";
+            if (day is null) db.CalendarDays.Add(new CalendarDay(stray.Date, stray.Kind, stray.Name));
+            else day.Correct(stray.Kind, stray.Name);
+            db.Audit(new AuditEvent("calendar.import-day", nameof(CalendarDay), stray.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                before, $"{stray.Kind} {stray.Name}; {source}"));
+        }
+        foreach (var year in parsed.Years.Where(whole.Contains))
         {
             var from = new DateOnly(year, 1, 1);
             var to = new DateOnly(year, 12, 31);
@@ -132,7 +161,7 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         calendar.Invalidate();
-        return new ImportResult(parsed.Years, parsed.Entries.Count, []);
+        return new ImportResult([.. parsed.Years.Where(whole.Contains)], parsed.Entries.Count, []);
     }
 
     /// <summary>Corrects one day: a holiday, a make-up working day, or back to the plain weekday rule ("normal").</summary>
