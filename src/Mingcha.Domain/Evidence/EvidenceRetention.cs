@@ -18,6 +18,14 @@ public static class EvidenceRetention
     /// <summary>Years evidence is kept from its capture.</summary>
     public const int Years = 2;
 
+    /// <summary>
+    /// The moment the two years count from: the capture as stated, but never before the upload began. The capture time is
+    /// typed in, or read from a camera whose clock may have been reset (to 2000-01-01); it must not make a file purgeable
+    /// the day it arrives. Counting from the later of the two is never shorter than two years from the true capture.
+    /// </summary>
+    public static DateTime CountsFrom(DateTime capturedAtUtc, DateTime uploadStartedAtUtc) =>
+        capturedAtUtc > uploadStartedAtUtc ? capturedAtUtc : uploadStartedAtUtc;
+
     /// <summary>The end of the two years from capture, ignoring holds.</summary>
     public static DateTime BaseRetainUntil(DateTime capturedAtUtc) => capturedAtUtc.AddYears(Years);
 

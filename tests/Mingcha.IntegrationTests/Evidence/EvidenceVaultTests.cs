@@ -226,7 +226,8 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
         Assert.Equal("31.23,121.47", item.GetProperty("location").GetString());
         Assert.Equal(office.UserName, item.GetProperty("uploaderName").GetString());
         Assert.False(item.GetProperty("lateUpload").GetBoolean());
-        Assert.Equal(new DateTime(2028, 11, 16, 1, 10, 0, DateTimeKind.Utc), item.GetProperty("retainUntil").GetDateTime().ToUniversalTime());
+        // EVD-1: two years, counted from the upload (02:00) as the stated capture (01:10) is earlier: never shorter than from capture.
+        Assert.Equal(new DateTime(2028, 11, 16, 2, 0, 0, DateTimeKind.Utc), item.GetProperty("retainUntil").GetDateTime().ToUniversalTime());
     }
 
     [Fact]

@@ -15,6 +15,19 @@ public sealed class EvidenceRetentionTests
         Assert.Equal(new DateTime(2028, 3, 10, 2, 0, 0, DateTimeKind.Utc), EvidenceRetention.RetainUntil(Captured, []));
     }
 
+    /// <summary>EVD-1: a capture time typed in, or from a camera reset to 2000, never shortens the two years from the upload.</summary>
+    [Fact]
+    [Trait("Rule", "EVD-1")]
+    public void RetainUntil_WhenTheStatedCaptureIsLongBeforeTheUpload_CountsFromTheUpload()
+    {
+        var uploaded = new DateTime(2026, 11, 16, 2, 0, 0, DateTimeKind.Utc);
+        var reset = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal(uploaded, EvidenceRetention.CountsFrom(reset, uploaded));
+        Assert.False(EvidenceRetention.MayPurge(EvidenceRetention.CountsFrom(reset, uploaded), [], uploaded.AddDays(1)));
+        // Captured in the morning, uploaded at noon the same day: the stated capture is before the upload, so the upload counts.
+        Assert.Equal(uploaded.AddYears(2), EvidenceRetention.RetainUntil(EvidenceRetention.CountsFrom(uploaded.AddHours(-3), uploaded), []));
+    }
+
     [Fact]
     [Trait("Rule", "EVD-1")]
     public void MayPurge_WhenOneSecondBeforeTwoYears_IsFalse()

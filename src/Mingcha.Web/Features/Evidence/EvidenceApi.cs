@@ -114,7 +114,7 @@ public static class EvidenceApi
         return new CaseDetail(line,
             items.Select(i => new ItemLine(i.Id, i.Seq, i.Sha256, i.Size, i.MediaType, i.FileName, i.CapturedAt, i.CaptureSource, i.DeviceClock, i.Location,
                 i.UploaderName, i.UploadStartedAt, i.UploadedAt, i.LateUpload, i.DurationMs, i.MediaCreatedAt,
-                EvidenceRetention.RetainUntil(i.CapturedAt, retentionHolds), i.Hash)).ToList(),
+                EvidenceRetention.RetainUntil(EvidenceRetention.CountsFrom(i.CapturedAt, i.UploadStartedAt), retentionHolds), i.Hash)).ToList(),
             holds.Select(h => new HoldLine(h.Id, h.Reason, h.Note, h.PlacedAt, h.LiftedAt)).ToList(),
             EvidenceAccessRule.MayUpload(viewer, @case.Facts), viewer.IsOffice);
     }

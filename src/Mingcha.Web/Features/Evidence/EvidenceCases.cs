@@ -71,7 +71,7 @@ public sealed class EvidenceCases(MingchaDb db, TimeProvider time)
     public async Task<DateTime?> RetainUntilAsync(EvidenceItem item, CancellationToken ct)
     {
         var holds = await db.EvidenceHolds.AsNoTracking().Where(h => h.CaseId == item.CaseId).ToListAsync(ct);
-        return EvidenceRetention.RetainUntil(item.CapturedAt, holds.Select(h => h.AsRetentionHold()));
+        return EvidenceRetention.RetainUntil(EvidenceRetention.CountsFrom(item.CapturedAt, item.UploadStartedAt), holds.Select(h => h.AsRetentionHold()));
     }
 
     private async Task<EvidenceCase> LoadAsync(Guid caseId, CancellationToken ct) =>
@@ -92,15 +92,16 @@ public sealed class EvidencePurge(MingchaDb db, IEvidenceStore store, TimeProvid
         var blob = await db.EvidenceBlobs.FirstOrDefaultAsync(b => b.Sha256 == sha256, ct) ?? throw new NotFoundException("文件不存在。 No such file.");
         if (blob.PurgedAt is not null) return;
         var now = time.GetUtcNow().UtcDateTime;
-        var items = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == sha256).Select(i => new { i.CaseId, i.CapturedAt }).ToListAsync(ct);
+        var items = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == sha256).Select(i => new { i.CaseId, i.CapturedAt, i.UploadStartedAt }).ToListAsync(ct);
         var caseIds = items.Select(i => i.CaseId).Distinct().ToList();
         var holds = await db.EvidenceHolds.AsNoTracking().Where(h => caseIds.Contains(h.CaseId)).ToListAsync(ct);
         foreach (var item in items)
         {
             var caseHolds = holds.Where(h => h.CaseId == item.CaseId).Select(h => h.AsRetentionHold()).ToList();
-            if (!EvidenceRetention.MayPurge(item.CapturedAt, caseHolds, now))
+            var from = EvidenceRetention.CountsFrom(item.CapturedAt, item.UploadStartedAt);
+            if (!EvidenceRetention.MayPurge(from, caseHolds, now))
             {
-                var until = EvidenceRetention.RetainUntil(item.CapturedAt, caseHolds);
+                var until = EvidenceRetention.RetainUntil(from, caseHolds);
                 throw new DomainRuleException("EVD-1", until is null
                     ? "证据处于保全中，不得清除。 The evidence is under a hold and cannot be purged."
                     : $"证据保存期至 {until:yyyy-MM-dd}，期满前任何人不得删除。 Retained until {until:yyyy-MM-dd}: nobody may delete it before.");
