@@ -230,6 +230,16 @@ public sealed class WorkingCalendar
             ? CountRange(today.DayNumber, lastDay.DayNumber)
             : -CountRange(lastDay.DayNumber + 1, today.DayNumber);
 
+    /// <summary>
+    /// <see cref="WorkingDaysLeft"/>, or null when a year on the way is not covered (CAL-3). For reminders: without the
+    /// year no "due soon" can be counted, but a last day already past is overdue all the same.
+    /// </summary>
+    public int? WorkingDaysLeftIfKnown(DateOnly today, DateOnly lastDay)
+    {
+        try { return WorkingDaysLeft(today, lastDay); }
+        catch (CalendarYearMissingException) { return null; }
+    }
+
     // Working days in [firstDayNumber, lastDayNumber], both inclusive, first <= last.
     private int CountRange(int firstDayNumber, int lastDayNumber)
     {

@@ -557,6 +557,7 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
 
     [Fact]
     [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "CAL-3")]
     public async Task Reminders_WhenTwoWorkingDaysAreLeft_RemindTheUnit_AndOverdueTellsTheOffice()
     {
         var kit = await KitAsync();
@@ -568,6 +569,9 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         due = await DueAsync(new DateOnly(2026, 11, 27));
         Assert.Contains(due, r => r.Kind == "complaint.reminder" && r.UnitId == unit && r.DedupKey.Contains(filed.Id.ToString(), StringComparison.Ordinal));
         due = await DueAsync(new DateOnly(2026, 12, 1));
+        Assert.Contains(due, r => r.Kind == "complaint.overdue" && r.DedupKey.Contains(filed.Id.ToString(), StringComparison.Ordinal));
+        // CAL-3: in January before the new year's holidays are loaded, a complaint overdue since November is still overdue.
+        due = await DueAsync(new DateOnly(2027, 1, 5));
         Assert.Contains(due, r => r.Kind == "complaint.overdue" && r.DedupKey.Contains(filed.Id.ToString(), StringComparison.Ordinal));
     }
 

@@ -220,9 +220,7 @@ public sealed class ComplaintReminders(CalendarService calendar) : IReminderSour
             .OrderBy(c => c.LastDay).ThenBy(c => c.Id).Select(c => new { c.Id, c.Number, c.UnitId, c.LastDay }).Take(5000).ToListAsync(ct);
         foreach (var c in open)
         {
-            int left;
-            try { left = cal.WorkingDaysLeft(today, c.LastDay!.Value); }
-            catch (Mingcha.Domain.Calendar.CalendarYearMissingException) { continue; }
+            var left = cal.WorkingDaysLeftIfKnown(today, c.LastDay!.Value); // null without the year: overdue still counts (CAL-3)
             if (left is >= 1 and <= DaysBefore)
                 yield return new Reminder(null, Roles.UnitLiaison, c.UnitId, "complaint.reminder",
                     $"投诉答复期限提醒：{c.Number} 须于 {c.LastDay:yyyy-MM-dd} 前答复（剩 {left} 个工作日）。 Answer complaint {c.Number} by {c.LastDay:yyyy-MM-dd}.",
@@ -238,9 +236,7 @@ public sealed class ComplaintReminders(CalendarService calendar) : IReminderSour
             .OrderBy(f => f.ReportLastDay).ThenBy(f => f.Id).Select(f => new { f.Id, f.UnitId, f.ReportLastDay }).Take(5000).ToListAsync(ct);
         foreach (var f in flags)
         {
-            int left;
-            try { left = cal.WorkingDaysLeft(today, f.ReportLastDay); }
-            catch (Mingcha.Domain.Calendar.CalendarYearMissingException) { continue; }
+            var left = cal.WorkingDaysLeftIfKnown(today, f.ReportLastDay);
             if (left is >= 1 and <= DaysBefore)
                 yield return new Reminder(null, Roles.UnitLiaison, f.UnitId, "complaint.repeat-reminder",
                     $"专项自查整改报告须于 {f.ReportLastDay:yyyy-MM-dd} 前报送（剩 {left} 个工作日，CMP-9）。 File the special self-inspection report by {f.ReportLastDay:yyyy-MM-dd}.",

@@ -213,9 +213,7 @@ public sealed class ExplanationReminders(CalendarService calendar) : IReminderSo
         foreach (var x in owed)
         {
             var lastDay = x.DueOn!.Value;
-            int left;
-            try { left = cal.WorkingDaysLeft(today, lastDay); }
-            catch (CalendarYearMissingException) { continue; }
+            var left = cal.WorkingDaysLeftIfKnown(today, lastDay); // null without the year: overdue still counts (CAL-3)
             var link = $"/Scoring/Result/{x.CampaignId}/{x.SectionId}";
             var (what, en) = x.Consequence == ResultConsequence.RectifyAndAccount ? ("整改报告", "rectification report") : ("书面说明", "written explanation");
             if (left is >= 1 and <= DaysBefore)
