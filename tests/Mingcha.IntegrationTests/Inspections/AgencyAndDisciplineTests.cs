@@ -20,6 +20,52 @@ public sealed class AgencyAndDisciplineTests(BareMingchaApp app) : IClassFixture
         return id;
     }
 
+    /// <summary>
+    /// EVD-3: a covert visit's evidence is the Office's and the visit's people's. An agency inspector taken off the visit
+    /// loses its evidence case; when the agency leaves its contract, its inspectors lose every case they had.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EVD-3")]
+    [Trait("Rule", "ORG-4")]
+    public async Task AgencyInspector_TakenOffTheVisitOrOutOfContract_LosesItsEvidence()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var agency = await AgencyAsync(office, "换人评估公司" + Guid.NewGuid().ToString("N")[..4]);
+        async Task<(Guid Id, HttpClient Client)> InspectorAsync(string name)
+        {
+            var (user, client) = await app.SignedInAsync(Roles.AgencyInspector);
+            var id = (await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors", new { name, userId = user.Id })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+            await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/inspectors/{id}/trainings", new { heldOn = "2026-02-10", topic = "暗访八步法", hours = 8, passed = true }))
+                .ExpectAsync(HttpStatusCode.Created);
+            return (id, client);
+        }
+        var first = await InspectorAsync("暗访员甲");
+        var second = await InspectorAsync("暗访员乙");
+        var unit = await kit.UnitAsync("换人对象局");
+        var round = await kit.RoundAsync(2026, agencyId: agency);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = await kit.SectionsAsync(unit, 1) })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/inspections/rounds/{round}/start", null)).ExpectAsync(HttpStatusCode.NoContent);
+        var visit = Assert.Single(await kit.VisitsOfAsync(round));
+        var caseId = await app.WithDbAsync(db => db.Visits.Where(v => v.Id == visit).Select(v => v.EvidenceCaseId).SingleAsync());
+        Assert.NotNull(caseId);
+
+        await (await office.PutJsonAsync($"/api/v1/inspections/visits/{visit}/inspectors", new { supervisorIds = Array.Empty<Guid>(), agencyInspectorIds = new[] { first.Id } }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        await (await first.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PutJsonAsync($"/api/v1/inspections/visits/{visit}/inspectors", new { supervisorIds = Array.Empty<Guid>(), agencyInspectorIds = new[] { second.Id } }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        await (await first.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await second.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).ExpectAsync(HttpStatusCode.OK);
+        // SEC-3: the withdrawal is kept on the access row and in the audit chain.
+        Assert.True(await app.WithDbAsync(db => db.EvidenceCaseInspectors.AnyAsync(a => a.CaseId == caseId && a.WithdrawnAt != null)));
+
+        await (await office.PostAsync($"/api/v1/inspections/agencies/{agency}/assessments/2026", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/assessments/2026/decision", new { decision = "Exit", note = "解除合同" }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        await (await second.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
     /// <summary>S0: "第三方机构开展暗访时……严格按照……8个步骤进行": an agency's visit needs all eight steps, whatever its methods.</summary>
     [Fact]
     [Trait("Rule", "INS-11")]

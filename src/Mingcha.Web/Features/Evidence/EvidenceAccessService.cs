@@ -20,7 +20,7 @@ public sealed class EvidenceAccessService(MingchaDb db)
     public async Task<EvidenceViewer> ViewerAsync(EvidenceCase @case, ClaimsPrincipal user, CancellationToken ct)
     {
         var userId = user.UserId() ?? "";
-        var onCase = await db.EvidenceCaseInspectors.AnyAsync(i => i.CaseId == @case.Id && i.UserId == userId, ct)
+        var onCase = await db.EvidenceCaseInspectors.AnyAsync(i => i.CaseId == @case.Id && i.UserId == userId && i.WithdrawnAt == null, ct)
             || (@case.TeamId is { } teamId && await (
                 from m in db.TeamMembers
                 join s in db.Supervisors on m.SupervisorId equals s.Id
@@ -64,7 +64,7 @@ public sealed class EvidenceAccessService(MingchaDb db)
         var userId = user.UserId() ?? "";
         var unit = user.IsInRole(Roles.UnitLiaison) ? user.UnitId() : null;
         var teams = from m in db.TeamMembers join s in db.Supervisors on m.SupervisorId equals s.Id where s.UserId == userId select m.TeamId;
-        var assigned = db.EvidenceCaseInspectors.Where(i => i.UserId == userId).Select(i => i.CaseId);
+        var assigned = db.EvidenceCaseInspectors.Where(i => i.UserId == userId && i.WithdrawnAt == null).Select(i => i.CaseId);
         return db.EvidenceCases.Where(c =>
             assigned.Contains(c.Id)
             || (c.TeamId != null && teams.Contains(c.TeamId.Value))

@@ -37,9 +37,23 @@ public sealed class EvidenceCases(MingchaDb db, TimeProvider time)
         await LoadAsync(caseId, ct);
         if (!userId.StartsWith("token:", StringComparison.Ordinal) && !await db.Users.AnyAsync(u => u.Id == userId, ct))
             throw new DomainRuleException("EVD-3", "用户不存在。 No such user.", 422);
-        if (await db.EvidenceCaseInspectors.AnyAsync(i => i.CaseId == caseId && i.UserId == userId, ct)) return;
-        db.EvidenceCaseInspectors.Add(new EvidenceCaseInspector(caseId, userId, by.UserId() ?? "", time.GetUtcNow().UtcDateTime));
+        var existing = await db.EvidenceCaseInspectors.FirstOrDefaultAsync(i => i.CaseId == caseId && i.UserId == userId, ct);
+        if (existing is { WithdrawnAt: null }) return;
+        if (existing is not null) existing.Reinstate(by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
+        else db.EvidenceCaseInspectors.Add(new EvidenceCaseInspector(caseId, userId, by.UserId() ?? "", time.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// EVD-3: the case's access is withdrawn from the users named, or from all but <paramref name="keep"/> when
+    /// <paramref name="userIds"/> is null (a visit's people replaced). Kept on the row, audited; the caller saves.
+    /// </summary>
+    public async Task WithdrawInspectorsAsync(Guid caseId, IReadOnlyCollection<string>? userIds, IReadOnlyCollection<string> keep, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var rows = await db.EvidenceCaseInspectors.Where(i => i.CaseId == caseId && i.WithdrawnAt == null).ToListAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var row in rows.Where(r => (userIds is null || userIds.Contains(r.UserId)) && !keep.Contains(r.UserId)))
+            row.Withdraw(by.UserId() ?? "", now);
     }
 
     /// <summary>EVD-3: the findings were sent; the target unit's liaisons may now see the evidence.</summary>

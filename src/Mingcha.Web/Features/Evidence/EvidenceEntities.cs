@@ -57,7 +57,10 @@ public sealed class EvidenceCase : IAudited
     }
 }
 
-/// <summary>An inspector (e.g. an agency's covert inspector) given access to one case (EVD-3).</summary>
+/// <summary>
+/// An inspector (e.g. an agency's covert inspector) given access to one case (EVD-3). Taken off the visit, or their agency
+/// out of contract, the access is withdrawn: recorded on the row, which is kept (SEC-3).
+/// </summary>
 public sealed class EvidenceCaseInspector : IAudited
 {
     private EvidenceCaseInspector() { UserId = ""; AssignedBy = ""; }
@@ -67,6 +70,13 @@ public sealed class EvidenceCaseInspector : IAudited
     public string UserId { get; private set; }
     public string AssignedBy { get; private set; }
     public DateTime AssignedAt { get; private set; }
+    public DateTime? WithdrawnAt { get; private set; }
+    public string? WithdrawnBy { get; private set; }
+
+    public void Withdraw(string by, DateTime nowUtc) { if (WithdrawnAt is null) { WithdrawnAt = nowUtc; WithdrawnBy = by; } }
+
+    /// <summary>Given again after a withdrawal.</summary>
+    public void Reinstate(string by, DateTime nowUtc) { WithdrawnAt = null; WithdrawnBy = null; AssignedBy = by; AssignedAt = nowUtc; }
 }
 
 /// <summary>Why evidence is kept beyond two years (EVD-1).</summary>

@@ -23,6 +23,7 @@ public static class EvidenceModel
             e.HasKey(i => new { i.CaseId, i.UserId });
             e.Property(i => i.UserId).HasMaxLength(450);
             e.Property(i => i.AssignedBy).HasMaxLength(450);
+            e.Property(i => i.WithdrawnBy).HasMaxLength(450);
             e.HasIndex(i => i.UserId);
             e.HasOne<EvidenceCase>().WithMany().HasForeignKey(i => i.CaseId).OnDelete(DeleteBehavior.Restrict);
         });

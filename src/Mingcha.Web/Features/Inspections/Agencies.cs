@@ -155,6 +155,10 @@ public sealed class Agencies(MingchaDb db, TimeProvider time, UserManager<Mingch
             var today = clock.Today;
             foreach (var c in await db.AgencyContracts.Where(c => c.AgencyId == id && c.TerminatedOn == null && c.EndsOn >= today).ToListAsync(ct))
                 c.Terminate(today < c.StartsOn ? c.StartsOn : today, r.Note.Trim());
+            // EVD-3: an agency out of contract is no longer a visit's team: its inspectors lose every evidence case they were given.
+            var accounts = await db.AgencyInspectors.Where(i => i.AgencyId == id && i.UserId != null).Select(i => i.UserId!).ToListAsync(ct);
+            foreach (var access in await db.EvidenceCaseInspectors.Where(a => accounts.Contains(a.UserId) && a.WithdrawnAt == null).ToListAsync(ct))
+                access.Withdraw(by.UserId() ?? "", now);
         }
         await db.SaveChangesAsync(ct);
     }

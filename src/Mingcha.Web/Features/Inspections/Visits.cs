@@ -135,9 +135,12 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         foreach (var a in agents) visit.Inspectors.Add(new VisitInspector(visit.Id, InspectorKind.AgencyInspector, a.Id, a.UserId));
         db.Audit(new Audit.AuditEvent("visit.inspectors", nameof(Visit), visit.Id.ToString(), null,
             string.Join(",", people.Select(p => $"{p.Kind}:{p.Id}"))));
+        // EVD-3: whoever is no longer on the visit loses its evidence case; the new people get it.
+        var onVisit = supervisors.Select(s => s.UserId).Concat(agents.Select(a => a.UserId)).OfType<string>().ToList();
+        if (visit.EvidenceCaseId is { } withdrawFrom) await evidence.WithdrawInspectorsAsync(withdrawFrom, null, onVisit, by, ct);
         await db.SaveChangesAsync(ct);
         if (visit.EvidenceCaseId is { } caseId)
-            foreach (var userId in supervisors.Select(s => s.UserId).Concat(agents.Select(a => a.UserId)).OfType<string>())
+            foreach (var userId in onVisit)
                 await evidence.AssignInspectorAsync(caseId, userId, by, ct);
     }
 
