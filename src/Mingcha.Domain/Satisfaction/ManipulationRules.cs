@@ -107,17 +107,20 @@ public static class ManipulationRules
 
             if (r.IsTop && r.AtWindow)
             {
+                // A burst is every top rating in it, the first ones too: a reviewer who confirms it takes them all out.
                 if (r.DeviceId is { } device)
                 {
-                    var n = CountTopInWindow(all, r, x => x.DeviceId == device, t.BurstWindow);
-                    if (n >= t.DeviceBurstCount)
-                        flags.Add(new ManipulationFlag(r.Id, ManipulationRule.DeviceBurst,
-                            $"同一评价器 {t.BurstWindow.TotalMinutes:0} 分钟内 {n} 个最高评价。 {n} top ratings from one device within {t.BurstWindow.TotalMinutes:0} min."));
+                    var burst = TopInWindow(all, r, x => x.DeviceId == device, t.BurstWindow);
+                    if (burst.Count >= t.DeviceBurstCount)
+                        foreach (var x in burst)
+                            flags.Add(new ManipulationFlag(x.Id, ManipulationRule.DeviceBurst,
+                                $"同一评价器 {t.BurstWindow.TotalMinutes:0} 分钟内 {burst.Count} 个最高评价。 {burst.Count} top ratings from one device within {t.BurstWindow.TotalMinutes:0} min."));
                 }
-                var w = CountTopInWindow(all, r, x => x.SectionId == r.SectionId, t.BurstWindow);
-                if (w >= t.WindowBurstCount)
-                    flags.Add(new ManipulationFlag(r.Id, ManipulationRule.WindowBurst,
-                        $"同一窗口 {t.BurstWindow.TotalMinutes:0} 分钟内 {w} 个最高评价。 {w} top ratings at one window within {t.BurstWindow.TotalMinutes:0} min."));
+                var atWindow = TopInWindow(all, r, x => x.SectionId == r.SectionId, t.BurstWindow);
+                if (atWindow.Count >= t.WindowBurstCount)
+                    foreach (var x in atWindow)
+                        flags.Add(new ManipulationFlag(x.Id, ManipulationRule.WindowBurst,
+                            $"同一窗口 {t.BurstWindow.TotalMinutes:0} 分钟内 {atWindow.Count} 个最高评价。 {atWindow.Count} top ratings at one window within {t.BurstWindow.TotalMinutes:0} min."));
             }
 
             if (r.Phone is { Length: > 0 } phone)
@@ -129,9 +132,10 @@ public static class ManipulationRules
                         $"同一手机号当天评价 {cases} 个办件。 One phone number rated {cases} cases that day."));
             }
         }
-        return flags;
+        // One flag per rating and rule: the first reason found stands.
+        return flags.DistinctBy(f => (f.RatingId, f.Rule)).ToList();
     }
 
-    private static int CountTopInWindow(List<RatingFact> all, RatingFact r, Func<RatingFact, bool> same, TimeSpan window) =>
-        all.Count(x => x.IsTop && x.AtWindow && same(x) && x.RatedAtLocal <= r.RatedAtLocal && x.RatedAtLocal > r.RatedAtLocal - window);
+    private static List<RatingFact> TopInWindow(List<RatingFact> all, RatingFact r, Func<RatingFact, bool> same, TimeSpan window) =>
+        all.Where(x => x.IsTop && x.AtWindow && same(x) && x.RatedAtLocal <= r.RatedAtLocal && x.RatedAtLocal > r.RatedAtLocal - window).ToList();
 }

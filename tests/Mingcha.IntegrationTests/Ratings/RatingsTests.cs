@@ -142,6 +142,42 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
         Assert.Equal(created, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.DeviceId == tokenId)));
     }
 
+    /// <summary>
+    /// SAT-7: a window's device seldom asks for a phone, but the case's service record has the citizen's: a bad rating of
+    /// that case is a real-name one, called back on that number (revealed on request, audited).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    [Trait("Rule", "SEC-4")]
+    public async Task BadRating_OfACaseWhoseRecordHasThePhone_IsRealName_AndCalledBackOnIt()
+    {
+        var w = await WindowAsync(9);
+        var (device, _) = await DeviceAsync(w.UnitId);
+        var caseNo = NewCase();
+        await PushCaseAsync(device, w, caseNo, phone: "13766667777");
+        var r = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, caseNumber = caseNo, level = 3 });
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var ratingId = (await r.Content.ReadFromJsonAsync<Stored>())!.Id;
+
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitId);
+        var fu = await WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == ratingId));
+        Assert.True(fu.RealName);
+        Assert.Equal("137****7777", fu.RaterPhone);
+        var notReached = await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/steps", new { step = "CallBack", note = "无人接听", reached = false });
+        Assert.Equal("SAT-7", await RuleOf(notReached));
+        var reveal = await liaison.PostAsync($"/api/v1/ratings/{ratingId}/reveal-phone", null);
+        Assert.Contains("13766667777", await reveal.Content.ReadAsStringAsync());
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "personal-data.reveal" && a.EntityKey == ratingId.ToString()
+            && a.After!.Contains("ServiceRecord.CitizenPhone"))));
+
+        // A bad rating without a case, and no phone, stays anonymous.
+        var anonymous = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 3 });
+        var anonymousId = (await anonymous.Content.ReadFromJsonAsync<Stored>())!.Id;
+        var other = await WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == anonymousId));
+        Assert.False(other.RealName);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaison.PostAsync($"/api/v1/ratings/{anonymousId}/reveal-phone", null)).StatusCode);
+    }
+
     [Fact]
     [Trait("Rule", "SAT-7")]
     public async Task BadRating_WhenRealName_OpensFollowUpThatMustReachTheRater_AppealUpheldExcludesIt()

@@ -106,7 +106,10 @@ public class ManipulationRulesTests
         var ratings = Enumerable.Range(0, 10).Select(i => Top(Ten.AddSeconds(i * 10))).ToList();
         var flags = ManipulationRules.Detect(ratings, [], new ManipulationThresholds(), Weekdays);
         Assert.Contains(flags, f => f.Rule == ManipulationRule.DeviceBurst && f.RatingId == ratings[^1].Id);
-        Assert.DoesNotContain(flags, f => f.RatingId == ratings[0].Id);
+        // The whole burst, its first ratings too, once each: confirming it takes every one of them out of the rate.
+        Assert.Equal(ratings.Select(r => r.Id).Order(), flags.Where(f => f.Rule == ManipulationRule.DeviceBurst).Select(f => f.RatingId).Order());
+        // Nine are not yet a burst.
+        Assert.Empty(ManipulationRules.Detect(ratings[..9], [], new ManipulationThresholds(), Weekdays));
     }
 
     [Fact]

@@ -8,6 +8,29 @@ using Mingcha.Web.Features.Identity;
 
 namespace Mingcha.Web.Features.Ratings;
 
+/// <summary>
+/// SAT-7: the phone a bad rating is called back on. The one the rater gave; else the one on the service record of the case
+/// rated (SAT-8: the citizen served, pushed by the window's business system), if the record is the same unit's. A rating
+/// device at the window seldom asks for a phone, while the case record has it: such a rating is a real-name one.
+/// </summary>
+public static class CallBackPhones
+{
+    /// <summary>The service records' phones of these cases, by case number, with the unit that served.</summary>
+    public static async Task<Dictionary<string, (Guid UnitId, string Phone)>> OfCasesAsync(MingchaDb db, IEnumerable<string?> caseNumbers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var numbers = caseNumbers.OfType<string>().Distinct().ToList();
+        if (numbers.Count == 0) return [];
+        var rows = await db.ServiceRecords.AsNoTracking().Where(s => numbers.Contains(s.CaseNumber) && s.CitizenPhone != null)
+            .Select(s => new { s.CaseNumber, s.UnitId, s.CitizenPhone }).ToListAsync(ct);
+        return rows.GroupBy(r => r.CaseNumber).ToDictionary(g => g.Key, g => (g.First().UnitId, g.First().CitizenPhone!));
+    }
+
+    /// <summary>The phone for one rating: the rater's, else its case record's of the same unit; null when neither.</summary>
+    public static string? For(string? raterPhone, string? caseNumber, Guid unitId, IReadOnlyDictionary<string, (Guid UnitId, string Phone)> records) =>
+        raterPhone ?? (caseNumber is not null && records.TryGetValue(caseNumber, out var r) && r.UnitId == unitId ? r.Phone : null);
+}
+
 /// <summary>SAT-7 follow-up cases, appeals and exclusions; SAT-9 flag reviews. Unit liaisons work on their own unit's cases only.</summary>
 public sealed class FollowUps(MingchaDb db, TimeProvider time)
 {
@@ -57,10 +80,12 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time)
         var ids = cases.Select(c => c.RatingId).ToList();
         var ratings = await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
         var excluded = (await db.RatingExclusions.AsNoTracking().Where(x => ids.Contains(x.RatingId)).Select(x => x.RatingId).ToListAsync(ct)).ToHashSet();
+        var records = await CallBackPhones.OfCasesAsync(db, ratings.Values.Where(r => r.RaterPhone is null).Select(r => r.CaseNumber), ct);
         return cases.Select(f =>
         {
             var r = ratings.GetValueOrDefault(f.RatingId);
-            return new FollowUpDto(f.Id, f.RatingId, f.UnitId, f.SectionId, f.RealName, PersonalData.MaskPhone(r?.RaterPhone), f.OpenedAt, f.State, f.NextStep,
+            var phone = r is null ? null : CallBackPhones.For(r.RaterPhone, r.CaseNumber, r.UnitId, records);
+            return new FollowUpDto(f.Id, f.RatingId, f.UnitId, f.SectionId, f.RealName, PersonalData.MaskPhone(phone), f.OpenedAt, f.State, f.NextStep,
                 f.NextStep is { } n ? f.Due(n) : null, f.CallBackDue, f.VerifyDue, f.FixDue, f.InformDue, f.CalendarMissing, f.CalledBackAt, f.VerifiedAt,
                 f.FixedAt, f.InformedAt, f.AppealReason, f.AppealUpheld, f.AppealDecisionNote, excluded.Contains(f.RatingId), r?.Level ?? 0,
                 r?.Scale ?? RatingScale.ThreeLevel, r?.Comment);

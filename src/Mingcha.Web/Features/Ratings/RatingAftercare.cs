@@ -78,6 +78,10 @@ public sealed partial class RatingAftercare : BackgroundService
     private async Task OpenCasesAsync(List<RatingSubmission> bad, CancellationToken ct)
     {
         if (bad.Count == 0) return;
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        // SAT-7: real-name when the rater gave a phone, or the case rated has one on its service record (CallBackPhones).
+        var records = await CallBackPhones.OfCasesAsync(db, bad.Where(r => r.RaterPhone is null).Select(r => r.CaseNumber), ct);
         var cases = new List<FollowUpCase>();
         foreach (var r in bad)
         {
@@ -87,10 +91,9 @@ public sealed partial class RatingAftercare : BackgroundService
             var d2 = await FollowUpDeadlines.TryAsync(_calendar, r.RatedAt, _options.VerifyDays, ct);
             var d3 = await FollowUpDeadlines.TryAsync(_calendar, r.RatedAt, _options.FixDays, ct);
             var d4 = await FollowUpDeadlines.TryAsync(_calendar, r.RatedAt, _options.InformDays, ct);
-            cases.Add(new FollowUpCase(r.Id, r.UnitId, r.SectionId, r.RaterPhone is not null, r.ReceivedAt, d1, d2, d3, d4));
+            cases.Add(new FollowUpCase(r.Id, r.UnitId, r.SectionId, CallBackPhones.For(r.RaterPhone, r.CaseNumber, r.UnitId, records) is not null, r.ReceivedAt,
+                d1, d2, d3, d4));
         }
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
         var ids = cases.Select(c => c.RatingId).ToList();
         var existing = (await db.FollowUpCases.Where(f => ids.Contains(f.RatingId)).Select(f => f.RatingId).ToListAsync(ct)).ToHashSet();
         var open = cases.Where(c => !existing.Contains(c.RatingId)).ToList();
@@ -168,7 +171,12 @@ public sealed partial class RatingAftercare : BackgroundService
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
         var now = _time.GetUtcNow().UtcDateTime;
-        db.RatingFlags.AddRange(flags.DistinctBy(f => (f.RatingId, f.Rule)).Select(f => new RatingFlag(f.RatingId, f.Rule, f.Reason, now)));
+        // A burst flags its earlier ratings too (SAT-9), some of which an earlier pass flagged already: those stay as they are.
+        var flagged = flags.Select(f => f.RatingId).Distinct().ToList();
+        var existing = (await db.RatingFlags.AsNoTracking().Where(f => flagged.Contains(f.RatingId)).Select(f => new { f.RatingId, f.Rule }).ToListAsync(ct))
+            .Select(f => (f.RatingId, f.Rule)).ToHashSet();
+        db.RatingFlags.AddRange(flags.DistinctBy(f => (f.RatingId, f.Rule)).Where(f => !existing.Contains((f.RatingId, f.Rule.ToString())))
+            .Select(f => new RatingFlag(f.RatingId, f.Rule, f.Reason, now)));
         await db.SaveChangesAsync(ct);
     }
 

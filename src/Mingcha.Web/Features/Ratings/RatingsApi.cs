@@ -345,12 +345,15 @@ public static class RatingsApi
     /// <summary>SEC-4: the full phone number of a rater, for the call back; every reveal is in the audit log.</summary>
     private static async Task<IResult> RevealPhoneAsync(Guid id, MingchaDb db, ClaimsPrincipal user, CancellationToken ct)
     {
-        var r = await db.Ratings.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.UnitId, x.RaterPhone }).FirstOrDefaultAsync(ct);
+        var r = await db.Ratings.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.UnitId, x.RaterPhone, x.CaseNumber }).FirstOrDefaultAsync(ct);
         if (r is null || !RatingAccess.Sees(user, r.UnitId)) return Results.NotFound();
-        if (r.RaterPhone is null) return Results.NotFound();
-        db.Audit(new AuditEvent("personal-data.reveal", nameof(Rating), id.ToString(), null, JsonSerializer.Serialize(new { field = "RaterPhone" })));
+        // SAT-7: the rater's phone, else the one on the service record of the case rated (CallBackPhones).
+        var phone = r.RaterPhone ?? CallBackPhones.For(null, r.CaseNumber, r.UnitId, await CallBackPhones.OfCasesAsync(db, [r.CaseNumber], ct));
+        if (phone is null) return Results.NotFound();
+        db.Audit(new AuditEvent("personal-data.reveal", nameof(Rating), id.ToString(), null,
+            JsonSerializer.Serialize(new { field = r.RaterPhone is not null ? "RaterPhone" : "ServiceRecord.CitizenPhone" })));
         await db.SaveChangesAsync(ct);
-        return Results.Ok(new RevealDto(r.RaterPhone));
+        return Results.Ok(new RevealDto(phone));
     }
 
     private static async Task<IResult> QrAsync(Guid id, HttpContext ctx, SectionDirectory sections, CancellationToken ct)
