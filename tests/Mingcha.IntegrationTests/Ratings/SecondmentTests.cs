@@ -37,9 +37,13 @@ public sealed class SecondmentTests(MingchaApp app) : IClassFixture<MingchaApp>
         await office.PostAsJsonAsync($"/api/v1/secondments/{id}/logs", new { day = "2026-11-09", onSite = true, text = "驻所办公" });
         Assert.True((await office.GetFromJsonAsync<Presence>($"/api/v1/secondments/{id}/presence?year=2026&month=11"))!.Met);
         Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync($"/api/v1/secondments/{id}/logs", new { day = "2026-11-09", onSite = true, text = "重复" })).StatusCode);
+        // Days to come are not logged, nor targets met ahead of time (today is 16 November 2026).
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync($"/api/v1/secondments/{id}/logs", new { day = "2026-11-17", onSite = true, text = "预填" })).StatusCode);
+        var ahead = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SecondmentTarget>().Where(t => t.SecondmentId == id).OrderBy(t => t.Name).FirstAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsync($"/api/v1/secondment-targets/{ahead.Id}/met?day=2026-11-20", null)).StatusCode);
 
         var target = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SecondmentTarget>().Where(t => t.SecondmentId == id).OrderBy(t => t.Name).FirstAsync());
-        Assert.Equal(HttpStatusCode.NoContent, (await office.PostAsync($"/api/v1/secondment-targets/{target.Id}/met?day=2026-11-20", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await office.PostAsync($"/api/v1/secondment-targets/{target.Id}/met?day=2026-11-13", null)).StatusCode);
         // Before the term's last day there is nothing to conclude.
         var early = await office.PostAsync($"/api/v1/secondments/{id}/end-term", null);
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
@@ -61,9 +65,10 @@ public sealed class SecondmentTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(("Active", new DateOnly(2028, 12, 31), 2), (ended.State, ended.End, ended.Extensions));
         // Every target met: closed.
         var other = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SecondmentTarget>().Where(t => t.SecondmentId == id && t.MetOn == null).SingleAsync());
-        Assert.Equal(HttpStatusCode.NoContent, (await (await app.ClientAsAsync(Roles.OfficeStaff)).PostAsync($"/api/v1/secondment-targets/{other.Id}/met?day=2028-06-30", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await (await app.ClientAsAsync(Roles.OfficeStaff)).PostAsync($"/api/v1/secondment-targets/{other.Id}/met?day=2027-12-31", null)).StatusCode);
         ended = await EndTermOnAsync(new DateOnly(2029, 1, 4));
         Assert.Equal(("Closed", new DateOnly(2028, 12, 31), 2, 2), (ended.State, ended.End, ended.Extensions, ended.TargetsMet));
+        Assert.Equal(HttpStatusCode.Conflict, (await (await app.ClientAsAsync(Roles.OfficeStaff)).PostAsync($"/api/v1/secondment-targets/{other.Id}/met?day=2028-12-30", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Roles.UnitLiaison, outlet.UnitId)).PostAsync($"/api/v1/secondments/{id}/end-term", null)).StatusCode);
     }
 }

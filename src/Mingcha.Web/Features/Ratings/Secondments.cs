@@ -96,6 +96,8 @@ public sealed class Secondments(MingchaDb db, CalendarService calendar, Infrastr
     {
         var s = await LoadAsync(id, ct);
         if (input.Day < s.Start || input.Day > s.End) throw new FieldException("day", "日期不在挂职期内。 The day is outside the term.");
+        // ORG-7: a log of days on site is kept as they happen, not filled in ahead.
+        if (input.Day > clock.Today) throw new FieldException("day", "不能为将来的日期记工作日志。 A day to come cannot be logged.");
         if (await db.Set<SecondmentLog>().AnyAsync(l => l.SecondmentId == id && l.Day == input.Day, ct))
             throw new DomainRuleException("ORG-7", "当天已有工作日志。 That day is logged already.");
         db.Add(new SecondmentLog(id, input.Day, input.OnSite, input.Text.Trim()));
@@ -118,6 +120,11 @@ public sealed class Secondments(MingchaDb db, CalendarService calendar, Infrastr
     public async Task MarkTargetMetAsync(Guid targetId, DateOnly day, CancellationToken ct)
     {
         var t = await db.Set<SecondmentTarget>().FirstOrDefaultAsync(x => x.Id == targetId, ct) ?? throw new NotFoundException("目标不存在。 No such target.");
+        var s = await LoadAsync(t.SecondmentId, ct);
+        // ORG-7: a target is met within the term (as extended), by a day that has come, while the secondment runs.
+        if (s.State == SecondmentState.Closed) throw new DomainRuleException("ORG-7", "挂职已结束。 The secondment is closed.");
+        if (day > clock.Today) throw new FieldException("day", "达标日期不能晚于今天。 The day a target was met cannot be in the future.");
+        if (day < s.Start || day > s.End) throw new FieldException("day", "达标日期不在挂职期内。 The day is outside the term.");
         t.MarkMet(day);
         await db.SaveChangesAsync(ct);
     }
