@@ -461,6 +461,32 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.DoesNotContain((await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/accountability")).EnumerateArray(), t => t.GetProperty("id").GetGuid() == filed.Id);
     }
 
+    /// <summary>
+    /// CMP-11: a complainant who came by phone or letter and lost the query code gets a new one from the Office: texted to
+    /// them, shown once; the old one no longer finds the complaint. Not for an anonymous complaint, and only the Office.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CMP-11")]
+    public async Task QueryCode_ReissuedByTheOffice_ReplacesTheOldOne_AndIsTexted()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync("查询码局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, matter: "查询码" + Guid.NewGuid().ToString("N")[..4], phone: "13611112222"));
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await liaison.PostAsync($"/api/v1/complaints/{filed.Id}/query-code", null)).ExpectAsync(HttpStatusCode.Forbidden);
+        var issued = await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/query-code", null)).ReadAsync<System.Text.Json.JsonElement>();
+        var code = issued.GetProperty("code").GetString()!;
+        Assert.True(issued.GetProperty("texted").GetBoolean());
+        Assert.NotEqual(filed.QueryCode, code);
+        await (await app.NewClient().GetAsync($"/api/v1/public/complaints/{filed.QueryCode}")).ExpectAsync(HttpStatusCode.NotFound);
+        var track = await ComplaintKit.JsonAsync(app.NewClient(), $"/api/v1/public/complaints/{code}");
+        Assert.Equal(filed.Number, track.GetProperty("number").GetString());
+        Assert.True(await app.WithDbAsync(db => db.OutboundMessages.AnyAsync(m => m.Channel == "sms" && m.Recipient == "13611112222" && m.Body.Contains(code))));
+
+        var anonymous = await kit.FileAsync(ComplaintKit.Body(unit, name: null, phone: "", anonymous: true, matter: "匿名" + Guid.NewGuid().ToString("N")[..4]));
+        await (await kit.Office.PostAsync($"/api/v1/complaints/{anonymous.Id}/query-code", null)).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-11");
+    }
+
     /// <summary>CMP-9: two complaints within a month make a repeat whichever of them is assigned first.</summary>
     [Fact]
     [Trait("Rule", "CMP-9")]

@@ -380,6 +380,7 @@ public static class ApiCatalog
         new("POST /api/v1/complaints/{id:guid}/urge", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/urge", new { body = "请抓紧办理" })),
         new("POST /api/v1/complaints/{id:guid}/accountability", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/accountability", new { body = "诫勉谈话" })),
         new("POST /api/v1/complaints/{id:guid}/grant-contact", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/grant-contact")),
+        new("POST /api/v1/complaints/{id:guid}/query-code", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/query-code")),
         new("POST /api/v1/complaints/{id:guid}/evidence-case", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/evidence-case")),
         new("POST /api/v1/complaints/{id:guid}/clue", OfficeManage, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/clue", new { roundId = Guid.Empty, sectionId = s.SectionId })),
         new("POST /api/v1/complaints/{id:guid}/reveal", CmpRead, (s, n) => Post($"/api/v1/complaints/{Guid.Empty}/reveal")),

@@ -96,6 +96,9 @@ public sealed class Complaint : IAudited
     public Guid? ClueSectionId { get; private set; }
 
     public void AttachCase(Guid caseId) => EvidenceCaseId = caseId;
+
+    /// <summary>CMP-11: a new query code replaces the old one, which no longer finds the complaint.</summary>
+    public void ReissueQueryCode(string queryCodeHash) => QueryCodeHash = queryCodeHash;
     public void MarkRepeat(Guid flagId) => RepeatFlagId = flagId;
 
     private static void Require(bool ok, string rule, string message, int status = 409)

@@ -473,6 +473,30 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         await db.SaveChangesAsync(ct);
     }
 
+    public sealed record QueryCode(string Code, bool Texted);
+
+    /// <summary>
+    /// CMP-11: the Office gives a complainant a new query code (one who complained by phone, letter, in person or through
+    /// 12345 and lost it, or was never told it): the old code stops working, the new one is shown once to the Office and
+    /// texted to a real-name complainant's phone. Not for an anonymous complaint: no one can be told it is theirs.
+    /// </summary>
+    public async Task<QueryCode> ReissueQueryCodeAsync(Guid id, ComplaintViewer by, CancellationToken ct)
+    {
+        RequireOffice(by, "CMP-11");
+        var c = await LoadAsync(id, ct);
+        if (c.Anonymous)
+            throw new DomainRuleException("CMP-11", "匿名投诉无法向投诉人发放查询码。 An anonymous complaint has no one to give a query code to.", 422);
+        var code = ComplaintRules.NewQueryCode();
+        c.ReissueQueryCode(ComplaintRules.QueryCodeHash(code));
+        var e = Event(c, "query-code", "效能办重新发放查询码，原查询码作废。 A new query code was issued; the old one no longer works.", false, by);
+        var texted = !string.IsNullOrWhiteSpace(c.ComplainantPhone);
+        if (texted)
+            db.OutboundMessages.Add(new OutboundMessage("sms", c.ComplainantPhone!, $"投诉 {c.Number} 查询码",
+                $"【{options.Value.OfficeName}】您的投诉 {c.Number} 的查询码为 {code}，原查询码已作废。", $"sms:complaint:{e.Id:N}", e.At));
+        await db.SaveChangesAsync(ct);
+        return new QueryCode(code, texted);
+    }
+
     /// <summary>SEC-4: the Office lets the unit see a real-name complainant's contact details.</summary>
     public async Task GrantContactAsync(Guid id, ComplaintViewer by, CancellationToken ct)
     {

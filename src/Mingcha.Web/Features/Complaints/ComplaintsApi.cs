@@ -77,6 +77,8 @@ public static class ComplaintsApi
         { await h.UrgeAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
         g.MapPost("/{id:guid}/accountability", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.AccountabilityAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
+        g.MapPost("/{id:guid}/query-code", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>
+            Results.Ok(await h.ReissueQueryCodeAsync(id, ComplaintViewer.Of(ctx.User), ct))).RequireAuthorization(office);
         g.MapPost("/{id:guid}/grant-contact", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.GrantContactAsync(id, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
         g.MapPost("/{id:guid}/evidence-case", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>

@@ -57,6 +57,16 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
         ActAsync(id, "urge", v => complaints.UrgeAsync(id, new C.Text(Required(note)), v, ct), Text["已催办。"], ct);
     public Task<IActionResult> OnPostAccountabilityAsync(Guid id, string? note, CancellationToken ct) =>
         ActAsync(id, "accountability", v => complaints.AccountabilityAsync(id, new C.Text(Required(note)), v, ct), Text["已记录追责情况。"], ct);
+    /// <summary>CMP-11: a new query code for the complainant, shown here once.</summary>
+    public async Task<IActionResult> OnPostQueryCodeAsync(Guid id, CancellationToken ct)
+    {
+        C.QueryCode? issued = null;
+        var viewer = ComplaintViewer.Of(User);
+        if (await TryAsync("query-code", async () => issued = await complaints.ReissueQueryCodeAsync(id, viewer, ct)))
+            return Done(issued!.Texted ? Text["新查询码：{0}（仅显示这一次，已短信告知投诉人）。", issued.Code] : Text["新查询码：{0}（仅显示这一次）。", issued.Code], new { id });
+        return await ShowAsync(id, ct);
+    }
+
     public Task<IActionResult> OnPostGrantAsync(Guid id, CancellationToken ct) =>
         ActAsync(id, "grant", v => complaints.GrantContactAsync(id, v, ct), Text["已授权承办单位查看联系方式。"], ct);
     public Task<IActionResult> OnPostAnswerAsync(Guid id, string? answer, CancellationToken ct) =>
