@@ -33,12 +33,15 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
             var r = await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = $"SV-{i:000}", sectionId = window.Id, citizenPhone = i == 7 ? null : $"1390000{i:0000}", finishedAt = now.AddDays(-i) });
             Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         }
+        // One person's other cases (S2 draws 100 people, not cases): not candidates beside SV-000.
+        foreach (var extra in new[] { "SV-900", "SV-901" })
+            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = extra, sectionId = window.Id, citizenPhone = "139-0000-0000", finishedAt = now.AddDays(-1) })).StatusCode);
 
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var created = await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 4, count = 3, seed = "2026Q4-office" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var draw = (await created.Content.ReadFromJsonAsync<Draw>())!;
-        Assert.Equal(7, draw.InputCount); // only records with a phone number
+        Assert.Equal(7, draw.InputCount); // only records with a phone number, one per phone
         Assert.Equal("sha256-rank-v1", draw.Algorithm);
         Assert.Equal(3, draw.Calls.Count);
         var expected = Mingcha.Domain.Satisfaction.SurveyDraw.Draw(Enumerable.Range(0, 7).Select(i => $"SV-{i:000}"), 3, "2026Q4-office");

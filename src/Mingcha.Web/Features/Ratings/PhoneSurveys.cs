@@ -85,8 +85,12 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         var (from, to) = SurveyDraw.Quarter(input.Year, input.Quarter);
         var start = RatingsApi.DayBoundsUtc(clock, from).From;
         var end = RatingsApi.DayBoundsUtc(clock, to).To;
-        var candidates = await db.ServiceRecords.AsNoTracking().Where(r => r.CitizenPhone != null && r.FinishedAt >= start && r.FinishedAt < end)
-            .Select(r => r.CaseNumber).ToListAsync(ct);
+        // SAT-3 (S2 "随机听取100位群众的评价"): people, not cases: one case per phone number (its first by case number), so that
+        // a frequent applicant or agent is no likelier to be drawn, nor called twice.
+        var candidates = (await db.ServiceRecords.AsNoTracking().Where(r => r.CitizenPhone != null && r.FinishedAt >= start && r.FinishedAt < end)
+                .Select(r => new { r.CaseNumber, r.CitizenPhone }).ToListAsync(ct))
+            .GroupBy(r => Mingcha.Domain.Identifiers.PhoneNumber.Normalize(r.CitizenPhone!))
+            .Select(g => g.Select(r => r.CaseNumber).Order(StringComparer.Ordinal).First()).ToList();
         var seed = string.IsNullOrWhiteSpace(input.Seed) ? SurveyDraw.NewSeed() : input.Seed.Trim();
         var result = SurveyDraw.Draw(candidates, count, seed);
         var draw = new SurveyDrawRecord(input.Year, input.Quarter, count, result, candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal),
