@@ -601,6 +601,22 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.Contains(due, r => r.Kind == "complaint.overdue" && r.DedupKey.Contains(filed.Id.ToString(), StringComparison.Ordinal));
     }
 
+    /// <summary>CMP-1: a complaint waiting on the Office (not assigned, or its answer not reviewed) for over two working days is reminded.</summary>
+    [Fact]
+    [Trait("Rule", "CMP-1")]
+    public async Task Reminders_WhenAComplaintWaitsOnTheOffice_RemindTheOffice()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync("待办局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, matter: "待交办" + Guid.NewGuid().ToString("N")[..4])); // received Monday 16 November
+        bool Waiting(List<Mingcha.Web.Features.Jobs.Reminder> due, string kind) =>
+            due.Any(r => r.Kind == kind && r.Role == Roles.OfficeStaff && r.DedupKey.Contains(filed.Id.ToString(), StringComparison.Ordinal));
+        Assert.False(Waiting(await DueAsync(new DateOnly(2026, 11, 18)), "complaint.unassigned")); // two working days
+        Assert.True(Waiting(await DueAsync(new DateOnly(2026, 11, 19)), "complaint.unassigned"));
+        await kit.AssignAsync(filed.Id);
+        Assert.False(Waiting(await DueAsync(new DateOnly(2026, 11, 19)), "complaint.unassigned"));
+    }
+
     private async Task<List<Mingcha.Web.Features.Jobs.Reminder>> DueAsync(DateOnly day)
     {
         var list = new List<Mingcha.Web.Features.Jobs.Reminder>();

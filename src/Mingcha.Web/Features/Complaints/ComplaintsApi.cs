@@ -214,6 +214,9 @@ public sealed class ComplaintReminders(CalendarService calendar) : IReminderSour
 {
     public const int DaysBefore = 2;
 
+    /// <summary>CMP-1: working days a complaint may wait on the Office (to be assigned, or its answer reviewed) before it is reminded.</summary>
+    public const int OfficeWaitWorkingDays = 2;
+
     public async IAsyncEnumerable<Reminder> DueAsync(MingchaDb db, DateOnly today, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var cal = await calendar.GetAsync(ct);
@@ -231,6 +234,24 @@ public sealed class ComplaintReminders(CalendarService calendar) : IReminderSour
                 yield return new Reminder(null, Roles.OfficeStaff, null, "complaint.overdue",
                     $"投诉逾期未答复：{c.Number}（期限 {c.LastDay:yyyy-MM-dd}），请催办（CMP-8）。 Complaint {c.Number} is overdue: urge the unit.",
                     null, $"/Complaints/Detail/{c.Id}", $"complaint.overdue:{c.Id}:{today:yyyy-MM-dd}");
+        }
+
+        // CMP-1: every complaint investigated and answered, the Office's own steps too: one waiting on the Office (to be
+        // assigned, reassigned after a return, or its answer reviewed) for more than OfficeWaitWorkingDays is reminded daily.
+        var waiting = await db.Complaints.AsNoTracking()
+            .Where(c => c.Status == ComplaintStatus.Received || c.Status == ComplaintStatus.ReturnedToOffice || c.Status == ComplaintStatus.Answered
+                || c.Status == ComplaintStatus.UnderReview)
+            .OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id).Select(c => new { c.Id, c.Number, c.Status, c.ReceivedOn, c.AnsweredAt }).Take(5000).ToListAsync(ct);
+        foreach (var c in waiting)
+        {
+            var review = c.Status is ComplaintStatus.Answered or ComplaintStatus.UnderReview;
+            var since = review && c.AnsweredAt is { } answered ? calendar.LocalDate(answered) : c.ReceivedOn;
+            // Working days from the day after `since` to today: how long it has waited on the Office.
+            if (since >= today || cal.WorkingDaysLeftIfKnown(since.AddDays(1), today) is not { } waited || waited <= OfficeWaitWorkingDays) continue;
+            yield return new Reminder(null, Roles.OfficeStaff, null, review ? "complaint.review-waiting" : "complaint.unassigned",
+                review ? $"投诉 {c.Number} 已答复 {waited} 个工作日，待效能办审核（CMP-1）。 Complaint {c.Number} awaits the Office's review."
+                       : $"投诉 {c.Number} 已登记 {waited} 个工作日，尚未交办（CMP-1）。 Complaint {c.Number} awaits assignment.",
+                null, $"/Complaints/Detail/{c.Id}", $"complaint.waiting:{c.Id}:{today:yyyy-MM-dd}");
         }
 
         // CMP-9: the special self-inspection report, due 10 working days after the flag.
