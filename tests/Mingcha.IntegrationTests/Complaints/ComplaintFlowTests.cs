@@ -487,6 +487,22 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         await (await kit.Office.PostAsync($"/api/v1/complaints/{anonymous.Id}/query-code", null)).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-11");
     }
 
+    /// <summary>CMP-7 (S1 "效能办会同编办最终裁决"): the ruling on a disputed remit may send the complaint back to the unit that returned it, written down.</summary>
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    public async Task ReturnedComplaint_GoesBackToTheSameUnit_OnlyWithTheRemitRuling()
+    {
+        var kit = await KitAsync();
+        var (a, _) = await kit.UnitAsync("裁定局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(a, matter: "职责争议" + Guid.NewGuid().ToString("N")[..4]));
+        await kit.AssignAsync(filed.Id);
+        var liaison = await kit.LiaisonAsync(a);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/return", new { body = "不属本单位职责" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/assign", new { unitId = a })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "CMP-7");
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/assign", new { unitId = a, note = "经效能办会同编办裁定，属该局职责。" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Assigned", (await kit.DetailAsync(filed.Id)).GetProperty("status").GetString());
+    }
+
     /// <summary>CMP-9: two complaints within a month make a repeat whichever of them is assigned first.</summary>
     [Fact]
     [Trait("Rule", "CMP-9")]

@@ -296,8 +296,10 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         var cal = await calendar.GetAsync(ct);
         var today = calendar.Today;
         var reassignment = c.Assignments > 0;
-        if (reassignment && c.Status == ComplaintStatus.ReturnedToOffice && unitId == c.UnitId)
-            throw new DomainRuleException("CMP-7", "退回的投诉须改派其他单位（有争议的由编制部门确定）。 A returned complaint goes to another unit.", 422);
+        // S1: the Office, with the establishment office (编办), rules on a disputed remit. It may find the matter the returning
+        // unit's after all: then the complaint goes back to it, with the ruling written down.
+        if (reassignment && c.Status == ComplaintStatus.ReturnedToOffice && unitId == c.UnitId && string.IsNullOrWhiteSpace(r.Note))
+            throw new DomainRuleException("CMP-7", "退回的投诉改派原单位，须写明效能办会同编办的裁定。 A returned complaint goes back to the same unit only with the remit ruling written down.", 422);
         // CMP-7 (S1 art. 10.1, decision 011 as amended): a unit counts its 10 working days from the day it receives the
         // transfer — this assignment, the first or a later one.
         var lastDay = ComplaintRules.AnswerLastDay(cal, today);

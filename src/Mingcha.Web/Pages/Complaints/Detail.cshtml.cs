@@ -45,8 +45,8 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
         return await ShowAsync(id, ct);
     }
 
-    public Task<IActionResult> OnPostAssignAsync(Guid id, Guid? unitId, CancellationToken ct) =>
-        ActAsync(id, "assign", v => complaints.AssignAsync(id, new C.Assign(unitId, null), v, ct), Text["已交办。"], ct);
+    public Task<IActionResult> OnPostAssignAsync(Guid id, Guid? unitId, string? note, CancellationToken ct) =>
+        ActAsync(id, "assign", v => complaints.AssignAsync(id, new C.Assign(unitId, string.IsNullOrWhiteSpace(note) ? null : note.Trim()), v, ct), Text["已交办。"], ct);
     public Task<IActionResult> OnPostRefuseAsync(Guid id, NotAcceptedReason reason, string? note, CancellationToken ct) =>
         ActAsync(id, "refuse", v => complaints.RefuseAsync(id, new C.Refuse(reason, Required(note)), v, ct), Text["已不予受理并告知投诉人。"], ct);
     public Task<IActionResult> OnPostExtensionDecisionAsync(Guid id, bool approved, CancellationToken ct) =>
