@@ -370,6 +370,24 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
         Assert.Equal(HttpStatusCode.Forbidden, upload.StatusCode);
     }
 
+    /// <summary>EVD-5: a file deleted by hand and marked purged in the database, with no purge decision, is reported.</summary>
+    [Fact]
+    [Trait("Rule", "EVD-5")]
+    [Trait("Rule", "EVD-1")]
+    public async Task Verifier_ReportsAFileMarkedPurgedByHand()
+    {
+        var (office, caseId) = await OfficeWithCaseAsync();
+        var file = TestMedia.FakeMp4(20_000);
+        await Tus.UploadAsync(office.Client, caseId, file);
+        var sha = TestMedia.Sha256Of(file);
+        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE \"EvidenceBlobs\" SET \"PurgedAt\" = {0} WHERE \"Sha256\" = {1}", DateTime.UtcNow, sha));
+        EvidenceVerificationReport? report = null;
+        await app.WithScopeAsync(async sp => report = await sp.GetRequiredService<EvidenceVerifier>().VerifyAsync(default));
+        var found = report!.Problems.Where(p => p.Subject == sha).Select(p => p.Message).ToList();
+        Assert.Contains(found, m => m.Contains("audit log", StringComparison.Ordinal));
+        Assert.Contains(found, m => m.Contains("retention", StringComparison.Ordinal));
+    }
+
     [Fact]
     [Trait("Rule", "EVD-3")]
     public async Task AgencyInspector_SeesAndAddsToACovertVisitOnlyOnceAssigned()
@@ -539,6 +557,10 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
             var blob = await app.WithDbAsync(db => db.EvidenceBlobs.AsNoTracking().FirstAsync(b => b.Sha256 == sha));
             Assert.NotNull(blob.PurgedAt);
             Assert.Contains("3号", blob.PurgeDecision, StringComparison.Ordinal);
+            // EVD-5: a purge made this way is no finding of the verifier.
+            EvidenceVerificationReport? report = null;
+            await app.WithScopeAsync(async sp => report = await sp.GetRequiredService<EvidenceVerifier>().VerifyAsync(default));
+            Assert.DoesNotContain(report!.Problems, p => p.Subject == sha);
         }
         finally
         {

@@ -54,6 +54,7 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
             }
         }
         watch.Stop();
+        problems.AddRange(await PurgesAsync(ct));
 
         // Records: the evidence chain, read in pages so memory stays flat.
         var records = 0;
@@ -69,6 +70,32 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
             problems.Add(new("audit", $"#{auditReport.FirstBreak!.Seq}", auditReport.FirstBreak.Message));
 
         return new EvidenceVerificationReport(blobs.Count, bytes, watch.Elapsed.TotalSeconds, records, auditReport.Checked, problems, time.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>
+    /// A purged file is gone by right only if the purge went through <see cref="EvidencePurge"/>: its audit line records the
+    /// purge (SEC-3), and every record using the file was past its retention then, with no hold (EVD-1). A file deleted by
+    /// hand and marked purged in the database is neither: it is reported.
+    /// </summary>
+    private async Task<List<EvidenceProblem>> PurgesAsync(CancellationToken ct)
+    {
+        var problems = new List<EvidenceProblem>();
+        var purged = await db.EvidenceBlobs.AsNoTracking().Where(b => b.PurgedAt != null).Select(b => new { b.Sha256, PurgedAt = b.PurgedAt!.Value }).ToListAsync(ct);
+        foreach (var blob in purged)
+        {
+            var audited = await db.AuditEntries.AsNoTracking().AnyAsync(a => a.EntityType == nameof(EvidenceBlob) && a.EntityKey == blob.Sha256 && a.Action != "create"
+                && a.After != null && a.After.Contains("PurgedAt"), ct);
+            if (!audited)
+                problems.Add(new("file", blob.Sha256, "文件标记为已清除，但审计日志中没有清除决定。 Marked purged, but no purge decision is in the audit log."));
+            var items = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == blob.Sha256).Select(i => new { i.CaseId, i.CapturedAt, i.UploadStartedAt }).ToListAsync(ct);
+            var caseIds = items.Select(i => i.CaseId).Distinct().ToList();
+            var holds = await db.EvidenceHolds.AsNoTracking().Where(h => caseIds.Contains(h.CaseId) && h.PlacedAt <= blob.PurgedAt).ToListAsync(ct);
+            // A hold lifted after the purge was still on at the purge.
+            if (items.Any(i => !EvidenceRetention.MayPurge(EvidenceRetention.CountsFrom(i.CapturedAt, i.UploadStartedAt),
+                    holds.Where(h => h.CaseId == i.CaseId).Select(h => new RetentionHold(h.PlacedAt, h.LiftedAt is { } l && l <= blob.PurgedAt ? l : null)), blob.PurgedAt)))
+                problems.Add(new("file", blob.Sha256, $"文件于 {blob.PurgedAt:yyyy-MM-dd} 清除，当时保存期未满或处于保全中。 Purged on {blob.PurgedAt:yyyy-MM-dd} before its retention ended, or under a hold."));
+        }
+        return problems;
     }
 
     private IEnumerable<EvidenceRecord> ReadChain(Action counted, CancellationToken ct)
