@@ -142,6 +142,30 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
         Assert.Equal(created, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.DeviceId == tokenId)));
     }
 
+    /// <summary>ORG-6, SAT-8: a case record names a service item its window offers; another is refused naming the field, and nothing is stored.</summary>
+    [Fact]
+    [Trait("Rule", "ORG-6")]
+    [Trait("Rule", "SAT-8")]
+    public async Task ServiceRecord_WithAnItemTheWindowDoesNotOffer_IsRefused()
+    {
+        var w = await WindowAsync(10);
+        var (offered, notOffered) = await app.WithDbAsync(async db =>
+        {
+            var parent = await db.Sections.Where(s => s.Id == w.Id).Select(s => s.ParentSectionId).SingleAsync();
+            var list = await db.SectionServiceItems.Where(l => l.SectionId == w.Id || l.SectionId == parent).Select(l => l.ServiceItemId).ToListAsync();
+            var other = await db.ServiceItems.Where(i => !list.Contains(i.Id)).Select(i => i.Id).FirstAsync();
+            return (list.First(), other);
+        });
+        var (device, _) = await DeviceAsync(w.UnitId);
+        var caseNo = NewCase();
+        var refused = await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = caseNo, sectionId = w.Id, serviceItemId = notOffered, finishedAt = Now.AddMinutes(-5) });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("serviceItemId", await refused.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.False(await app.WithDbAsync(db => db.ServiceRecords.AnyAsync(r => r.CaseNumber == caseNo)));
+        var stored = await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = caseNo, sectionId = w.Id, serviceItemId = offered, finishedAt = Now.AddMinutes(-5) });
+        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+    }
+
     /// <summary>
     /// SAT-7: a window's device seldom asks for a phone, but the case's service record has the citizen's: a bad rating of
     /// that case is a real-name one, called back on that number (revealed on request, audited).

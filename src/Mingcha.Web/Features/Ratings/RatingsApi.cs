@@ -215,6 +215,8 @@ public static class RatingsApi
                 ?? throw new FieldException("serviceItemCode", "事项不存在。 No such service item.");
         else if (itemId is { } iid && !await db.ServiceItems.AnyAsync(s => s.Id == iid, ct))
             throw new FieldException("serviceItemId", "事项不存在。 No such service item.");
+        if (itemId is { } offered && !(await OfferedItems.LoadAsync(db, [section.Id], ct)).Offers(section.Id, offered))
+            throw new FieldException(input.ServiceItemId is null ? "serviceItemCode" : "serviceItemId", "该窗口不办理此事项（ORG-6）。 The window does not offer this service item (ORG-6).");
 
         var existing = await db.ServiceRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseNumber == caseNumber, ct);
         if (existing is not null) return Same(existing);

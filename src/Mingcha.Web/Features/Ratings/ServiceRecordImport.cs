@@ -156,6 +156,7 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
         var items = await db.ServiceItems.AsNoTracking().Select(s => new { s.Id, s.Code }).ToListAsync(ct);
         var itemByCode = items.GroupBy(i => i.Code, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        OfferedItems? offers = null;
         var candidates = new List<(int Row, ServiceRecord Record)>();
 
         foreach (var (rowNumber, cells) in rows.Skip(1))
@@ -186,6 +187,8 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
             {
                 if (itemByCode.TryGetValue(ic, out var iid)) itemId = iid;
                 else Error("serviceItemCode", $"事项“{ic}”不存在。 No service item \"{ic}\".");
+                if (itemId is { } offered && section is not null && !(offers ??= await OfferedItems.LoadAsync(db, null, ct)).Offers(section.Id, offered))
+                    Error("serviceItemCode", $"窗口不办理事项“{ic}”（ORG-6）。 The window does not offer \"{ic}\" (ORG-6).");
             }
             string? phone = null;
             if (Cell("citizenPhone") is { } ph)
@@ -243,5 +246,37 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
         else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is > 20000 and < 80000) local = DateTime.FromOADate(serial);
         else return null;
         return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), clock.Zone);
+    }
+}
+
+/// <summary>
+/// ORG-6, SAT-8: the service items each window offers (its own list, or its hall's). A case record naming an item its window
+/// does not offer is refused; a window whose list was never set is not judged.
+/// </summary>
+public sealed class OfferedItems
+{
+    private readonly Dictionary<Guid, HashSet<Guid>> _bySection;
+    private readonly Dictionary<Guid, Guid?> _parent;
+
+    private OfferedItems(Dictionary<Guid, HashSet<Guid>> bySection, Dictionary<Guid, Guid?> parent) { _bySection = bySection; _parent = parent; }
+
+    /// <summary>The lists of these sections and their parents (all sections when null).</summary>
+    public static async Task<OfferedItems> LoadAsync(MingchaDb db, IReadOnlyCollection<Guid>? sectionIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var sections = db.Sections.AsNoTracking();
+        if (sectionIds is not null) sections = sections.Where(s => sectionIds.Contains(s.Id));
+        var parent = await sections.ToDictionaryAsync(s => s.Id, s => s.ParentSectionId, ct);
+        var ids = parent.Keys.Concat(parent.Values.OfType<Guid>()).Distinct().ToList();
+        var links = await db.SectionServiceItems.AsNoTracking().Where(l => ids.Contains(l.SectionId)).Select(l => new { l.SectionId, l.ServiceItemId }).ToListAsync(ct);
+        return new OfferedItems(links.GroupBy(l => l.SectionId).ToDictionary(g => g.Key, g => g.Select(l => l.ServiceItemId).ToHashSet()), parent);
+    }
+
+    public bool Offers(Guid sectionId, Guid itemId)
+    {
+        var own = _bySection.GetValueOrDefault(sectionId);
+        var hall = _parent.GetValueOrDefault(sectionId) is { } p ? _bySection.GetValueOrDefault(p) : null;
+        if (own is null && hall is null) return true;
+        return own?.Contains(itemId) == true || hall?.Contains(itemId) == true;
     }
 }
