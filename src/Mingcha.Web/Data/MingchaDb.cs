@@ -276,6 +276,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(t => t.Name).HasMaxLength(200);
             e.Property(t => t.SecretHash).HasMaxLength(64);
             e.Property(t => t.Scopes).HasMaxLength(500);
+            e.Property(t => t.RatingScale).HasConversion<string>().HasMaxLength(32);
         });
         builder.Entity<CalendarYear>(e =>
         {

@@ -142,6 +142,36 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
         Assert.Equal(created, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.DeviceId == tokenId)));
     }
 
+    /// <summary>
+    /// SAT-1: a scale is chosen per device. A five-level device's rating that names no scale is on five levels (its 3, 一般,
+    /// is not a bad rating), and one naming the three-level scale is refused, nothing stored.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-1")]
+    public async Task FiveLevelDevice_RatesOnItsScale_AndRefusesAnother()
+    {
+        var w = await WindowAsync(11);
+        AccountsApi.CreateTokenResponse? t = null;
+        await app.WithScopeAsync(async sp => t = await AccountsApi.CreateTokenAsync(
+            new AccountsApi.CreateTokenRequest("five-level device " + Guid.NewGuid().ToString("N")[..6], ["ratings:write"], w.UnitId, null, RatingScale: Mingcha.Domain.Satisfaction.RatingScale.FiveLevel),
+            "test", sp.GetRequiredService<Mingcha.Web.Data.MingchaDb>(), TimeProvider.System, default));
+        var device = app.NewClient();
+        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t!.Token);
+
+        var caseNo = NewCase();
+        var r = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, caseNumber = caseNo, level = 3 });
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var row = Assert.Single((await office.GetFromJsonAsync<List<RatingRow>>($"/api/v1/ratings?caseNumber={caseNo}"))!);
+        Assert.Equal(("FiveLevel", 3, false), (row.Scale, row.Level, row.IsBad));
+
+        var other = NewCase();
+        var refused = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, caseNumber = other, level = 3, scale = "ThreeLevel" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal("SAT-1", await RuleOf(refused));
+        Assert.False(await app.WithDbAsync(db => db.Ratings.AnyAsync(x => x.CaseNumber == other)));
+    }
+
     /// <summary>ORG-6, SAT-8: a case record names a service item its window offers; another is refused naming the field, and nothing is stored.</summary>
     [Fact]
     [Trait("Rule", "ORG-6")]

@@ -27,7 +27,8 @@ public static class AccountsApi
     public sealed record CreateAccountRequest([property: Required, StringLength(MaxUserNameLength, MinimumLength = 2)] string UserName, [property: Required, StringLength(100)] string DisplayName, Guid? UnitId, string? Password);
     public sealed record CreateAccountResponse(string Id, string UserName, string InitialPassword);
     public sealed record SetRolesRequest([property: Required] IReadOnlyList<string> Roles);
-    public sealed record CreateTokenRequest([property: Required, StringLength(200)] string Name, [property: Required] IReadOnlyList<string> Scopes, Guid? UnitId, int? ExpiresInDays);
+    public sealed record CreateTokenRequest([property: Required, StringLength(200)] string Name, [property: Required] IReadOnlyList<string> Scopes, Guid? UnitId, int? ExpiresInDays,
+        Mingcha.Domain.Satisfaction.RatingScale? RatingScale = null);
     public sealed record CreateTokenResponse(Guid Id, string Token);
     public sealed record TokenSummary(Guid Id, string Name, string Scopes, Guid? UnitId, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? RevokedAt, DateTime? LastUsedAt);
 
@@ -146,9 +147,13 @@ public static class AccountsApi
         var now = time.GetUtcNow().UtcDateTime;
         var id = Guid.CreateVersion7();
         var (token, hash) = ApiTokenHandler.NewToken(id);
-        var entity = new ApiToken(id, req.Name.Trim(), hash, req.Scopes, req.UnitId, createdBy, now, req.ExpiresInDays is { } d ? now.AddDays(d) : null);
+        if (req.RatingScale is { } scale && !Enum.IsDefined(scale)) throw new FieldException("ratingScale", "未知的评价等级制。 Unknown rating scale.");
+        var entity = new ApiToken(id, req.Name.Trim(), hash, req.Scopes, req.UnitId, createdBy, now, req.ExpiresInDays is { } d ? now.AddDays(d) : null)
+        {
+            RatingScale = req.RatingScale,
+        };
         db.ApiTokens.Add(entity);
-        db.Audit(new AuditEvent("token.create", "ApiToken", id.ToString(), null, JsonSerializer.Serialize(new { req.Name, req.Scopes, req.UnitId, entity.ExpiresAt })));
+        db.Audit(new AuditEvent("token.create", "ApiToken", id.ToString(), null, JsonSerializer.Serialize(new { req.Name, req.Scopes, req.UnitId, entity.ExpiresAt, req.RatingScale })));
         await db.SaveChangesAsync(ct);
         return new CreateTokenResponse(id, token);
     }

@@ -57,6 +57,11 @@ public sealed class ApiToken
     public DateTime? RevokedAt { get; private set; }
     public string? RevokedBy { get; private set; }
     public DateTime? LastUsedAt { get; set; }
+    /// <summary>
+    /// SAT-1: the scale a rating device's buttons use (a scale is chosen per device): its ratings that name no scale are on
+    /// it, and one that names another is refused. Null: the rating says (three-level when it does not).
+    /// </summary>
+    public Mingcha.Domain.Satisfaction.RatingScale? RatingScale { get; set; }
 
     public bool IsUsable(DateTime nowUtc) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > nowUtc);
 

@@ -16,7 +16,7 @@ using Mingcha.Web.Features.Identity;
 namespace Mingcha.Web.Features.Ratings;
 
 /// <summary>A rating device's token as the fast path knows it (decision 008).</summary>
-public sealed record DeviceToken(Guid Id, byte[] SecretHash, Guid? UnitId, DateTime? ExpiresAt)
+public sealed record DeviceToken(Guid Id, byte[] SecretHash, Guid? UnitId, DateTime? ExpiresAt, RatingScale? Scale = null)
 {
     /// <summary>Used since the last reload (last use is recorded then, not per request).</summary>
     internal bool Used;
@@ -123,7 +123,7 @@ public sealed partial class DeviceTokenCache : BackgroundService
         var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
         var started = Environment.TickCount64;
         var rows = await db.ApiTokens.AsNoTracking().Where(t => t.RevokedAt == null)
-            .Select(t => new { t.Id, t.SecretHash, t.Scopes, t.UnitId, t.ExpiresAt }).ToListAsync(ct);
+            .Select(t => new { t.Id, t.SecretHash, t.Scopes, t.UnitId, t.ExpiresAt, t.RatingScale }).ToListAsync(ct);
         var map = new Dictionary<Guid, DeviceToken>();
         foreach (var r in rows)
         {
@@ -133,7 +133,7 @@ public sealed partial class DeviceTokenCache : BackgroundService
             byte[] hash;
             try { hash = Convert.FromHexString(r.SecretHash); } catch (FormatException) { continue; }
             if (hash.Length != 32) continue;
-            map[r.Id] = new DeviceToken(r.Id, hash, r.UnitId, r.ExpiresAt);
+            map[r.Id] = new DeviceToken(r.Id, hash, r.UnitId, r.ExpiresAt, r.RatingScale);
         }
         _tokens = map;
         LoadedAt = DateTime.UtcNow;
@@ -280,7 +280,7 @@ public static class DeviceRatingPath
                 await next(ctx);
                 return;
             }
-            var submission = await intake.PrepareAsync(input, RatingChannel.Device, device.UnitId, device.Id, ctx.RequestAborted);
+            var submission = await intake.PrepareAsync(input, RatingChannel.Device, device.UnitId, device.Id, ctx.RequestAborted, device.Scale);
             var r = RatingIntake.Outcome(await writer.Enqueue(submission));
             await WriteCreatedAsync(ctx, r.Rating.Id);
         }

@@ -113,18 +113,29 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
     /// <param name="boundUnit">The unit the caller (a device token) is bound to: the window must be one of its own.</param>
     /// <param name="deviceId">The device token.</param>
     /// <param name="ct">Cancellation.</param>
-    public async Task<RatingWriteResult> SubmitAsync(RatingInput input, RatingChannel channel, Guid? boundUnit, Guid? deviceId, CancellationToken ct) =>
-        Outcome(await writer.Enqueue(await PrepareAsync(input, channel, boundUnit, deviceId, ct)));
+    /// <param name="deviceScale">SAT-1: the scale the device's token sets, if any.</param>
+    public async Task<RatingWriteResult> SubmitAsync(RatingInput input, RatingChannel channel, Guid? boundUnit, Guid? deviceId, CancellationToken ct,
+        RatingScale? deviceScale = null) =>
+        Outcome(await writer.Enqueue(await PrepareAsync(input, channel, boundUnit, deviceId, ct, deviceScale)));
 
     /// <summary>
     /// The checks of <see cref="SubmitAsync"/> without the write: the rating as it will be stored. The device path
     /// (decision 008) calls this, <see cref="RatingWriter.Enqueue"/> and <see cref="Outcome"/> itself, one async frame
     /// fewer per rating.
     /// </summary>
-    public async ValueTask<RatingSubmission> PrepareAsync(RatingInput input, RatingChannel channel, Guid? boundUnit, Guid? deviceId, CancellationToken ct)
+    /// <param name="input">The rating.</param>
+    /// <param name="channel">Its channel.</param>
+    /// <param name="boundUnit">The unit the caller (a device token) is bound to.</param>
+    /// <param name="deviceId">The device token.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="deviceScale">SAT-1: the scale the device's token sets; a rating naming another is refused.</param>
+    public async ValueTask<RatingSubmission> PrepareAsync(RatingInput input, RatingChannel channel, Guid? boundUnit, Guid? deviceId, CancellationToken ct,
+        RatingScale? deviceScale = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var scale = input.Scale ?? RatingScale.ThreeLevel;
+        if (deviceScale is { } set && input.Scale is { } named && named != set)
+            throw new DomainRuleException("SAT-1", $"此评价器使用{ScaleName(set)}，不能提交{ScaleName(named)}的评价。 This device rates on the {set} scale, not {named}.", 422);
+        var scale = input.Scale ?? deviceScale ?? RatingScale.ThreeLevel;
         switch (RatingIntake_Check(scale, input.Level, input.RatedAt, now))
         {
             case RatingRefusal.LevelOutsideScale:
@@ -170,6 +181,8 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
             RatingWriteStatus.CaseOfOtherUnit => throw new DomainRuleException("SEC-2", "该办件属于其他单位。 The case belongs to another unit.", 403),
             _ => result,
         };
+
+    private static string ScaleName(RatingScale scale) => scale == RatingScale.FiveLevel ? "五级评价（好差评）" : "三级评价";
 
     private static RatingRefusal RatingIntake_Check(RatingScale scale, int level, DateTime? at, DateTime now) =>
         Domain.Satisfaction.RatingIntake.Check(scale, level, at?.ToUniversalTime(), now);

@@ -90,7 +90,7 @@ public static class RatingsApi
 
         // Devices whose token is in memory are answered earlier, by DeviceRatingPath (decision 008); this endpoint takes
         // the rest (a token not yet loaded, a body that is not clean JSON) with the same checks and the same flood guard.
-        g.MapPost("/ratings", async (RatingInput input, RatingIntake intake, DeviceFloodGuard guard, HttpContext ctx, ClaimsPrincipal user, CancellationToken ct) =>
+        g.MapPost("/ratings", async (RatingInput input, RatingIntake intake, DeviceFloodGuard guard, MingchaDb db, HttpContext ctx, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var device = Guid.TryParse(user.FindFirstValue(MingchaClaims.TokenId), out var d) ? d : (Guid?)null;
             if (device is { } id && !guard.TryAcquire(id))
@@ -98,7 +98,9 @@ public static class RatingsApi
                 await DeviceFloodGuard.RefuseAsync(ctx);
                 return Results.Empty;
             }
-            var r = await intake.SubmitAsync(input, RatingChannel.Device, user.UnitId(), device, ct);
+            // SAT-1: the scale the device's token sets (this path is for tokens not yet in memory: read it).
+            var scale = device is { } tokenId ? await db.ApiTokens.AsNoTracking().Where(t => t.Id == tokenId).Select(t => t.RatingScale).FirstOrDefaultAsync(ct) : null;
+            var r = await intake.SubmitAsync(input, RatingChannel.Device, user.UnitId(), device, ct, scale);
             return Results.Created($"/api/v1/ratings/{r.Rating.Id}", new RatingStored(r.Rating.Id, "stored"));
         }).RequireAuthorization(RatingPolicies.DeviceWrite);
 

@@ -20,7 +20,8 @@ public sealed class AccountsModel(MingchaDb db, AccountService accounts, UserMan
 {
     public sealed record Created(string Label, string Secret);
     public sealed class AccountInput { public string? UserName { get; set; } public string? DisplayName { get; set; } public Guid? UnitId { get; set; } }
-    public sealed class TokenInput { public string? Name { get; set; } public List<string> Scopes { get; set; } = []; public Guid? UnitId { get; set; } public int? ExpiresInDays { get; set; } }
+    public sealed class TokenInput { public string? Name { get; set; } public List<string> Scopes { get; set; } = []; public Guid? UnitId { get; set; } public int? ExpiresInDays { get; set; }
+        public Mingcha.Domain.Satisfaction.RatingScale? RatingScale { get; set; } }
 
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty] public AccountInput NewAccount { get; set; } = new();
@@ -100,7 +101,7 @@ public sealed class AccountsModel(MingchaDb db, AccountService accounts, UserMan
         if (!IsSystemAdmin) return Forbid();
         CreateTokenResponse? created = null;
         if (await TryAsync("token", async () => created = await CreateTokenAsync(
-                new CreateTokenRequest(NewToken.Name?.Trim() ?? "", NewToken.Scopes, NewToken.UnitId, NewToken.ExpiresInDays), User.Identity?.Name ?? "", db, time, ct)))
+                new CreateTokenRequest(NewToken.Name?.Trim() ?? "", NewToken.Scopes, NewToken.UnitId, NewToken.ExpiresInDays, NewToken.RatingScale), User.Identity?.Name ?? "", db, time, ct)))
         {
             Secret = new Created(Text["令牌 {0} 已创建。令牌只显示这一次，请立即复制到设备或系统中：", NewToken.Name!.Trim()], created!.Token);
             NewToken = new();
