@@ -236,20 +236,33 @@ public sealed partial class RatingWriter : BackgroundService
         return _db;
     }
 
+    private readonly Lock _contextGate = new();
+
+    /// <summary>
+    /// Drops the writer's context. The writer thread (after a failed batch) and <see cref="StopAsync"/> may both call it:
+    /// each takes the fields under a lock, so only one disposes them.
+    /// </summary>
     private void DropContext()
     {
-        _sqlite?.Dispose();
-        _sqlite = null;
-        _db?.Database.CloseConnection();
-        _scope?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _scope = null;
-        _db = null;
+        AsyncServiceScope? scope;
+        MingchaDb? db;
+        SqliteStatements? sqlite;
+        lock (_contextGate)
+        {
+            (scope, db, sqlite) = (_scope, _db, _sqlite);
+            (_scope, _db, _sqlite) = (null, null, null);
+        }
+        sqlite?.Dispose();
+        db?.Database.CloseConnection();
+        scope?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) == 0) await _stopping.CancelAsync();
         await base.StopAsync(cancellationToken);
+        // The host's stop may end before the writer thread does: let it finish its batch before its context goes.
+        if (_writerThread is { } writer) await Task.Run(() => writer.Join(TimeSpan.FromSeconds(5)), CancellationToken.None);
         DropContext();
         // The writer has ended; the applier empties its queue into the tables (what it cannot stays in the journal).
         if (_applier is { } applier) await Task.Run(() => applier.Join(TimeSpan.FromSeconds(10)), CancellationToken.None);
