@@ -104,8 +104,7 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
             var noticeIds = problems.Select(p => p.NoticeId).ToList();
             var casesOf = await db.Visits.AsNoTracking().Where(v => visitIds.Contains(v.Id) && v.EvidenceCaseId != null).Select(v => v.EvidenceCaseId!.Value).ToListAsync(ct);
             casesOf.AddRange(await db.RectificationNotices.AsNoTracking().Where(n => noticeIds.Contains(n.Id) && n.EvidenceCaseId != null).Select(n => n.EvidenceCaseId!.Value).ToListAsync(ct));
-            var problemIdsBehind = problems.Select(p => p.Id).ToList();
-            casesOf.AddRange(await db.ChannelProblems.AsNoTracking().Where(p => problemIdsBehind.Contains(p.Id) && p.EvidenceCaseId != null).Select(p => p.EvidenceCaseId!.Value).ToListAsync(ct));
+            casesOf.AddRange(problems.Select(p => p.EvidenceCaseId).OfType<Guid>());
             outcome.AttachEvidence(casesOf.Distinct());
             foreach (var c in casesOf.Distinct())
                 if (!await db.EvidenceHolds.AnyAsync(h => h.CaseId == c && h.LiftedAt == null, ct))
@@ -131,7 +130,7 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
         return outcome.Id;
     }
 
-    private sealed record ProblemBehind(Guid Id, Guid UnitId, ProblemChannel Channel, DateOnly FoundOn, string Description, Guid NoticeId);
+    private sealed record ProblemBehind(Guid Id, Guid UnitId, ProblemChannel Channel, DateOnly FoundOn, string Description, Guid NoticeId, Guid? EvidenceCaseId);
 
     /// <summary>
     /// RCT-5 (decision 021): problems found through other channels behind an outcome must exist, have reached their unit on
@@ -144,7 +143,7 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
         var rows = await (from p in db.ChannelProblems.AsNoTracking().Where(p => ids.Contains(p.Id))
                           join n in db.RectificationNotices on p.NoticeId equals n.Id into ns
                           from n in ns.DefaultIfEmpty()
-                          select new { p.Id, p.UnitId, p.Channel, p.FoundOn, p.Description, p.NoticeId, Withdrawn = n != null && n.Status == Mingcha.Domain.Rectification.NoticeStatus.Withdrawn }).ToListAsync(ct);
+                          select new { p.Id, p.UnitId, p.Channel, p.FoundOn, p.Description, p.NoticeId, p.EvidenceCaseId, Withdrawn = n != null && n.Status == Mingcha.Domain.Rectification.NoticeStatus.Withdrawn }).ToListAsync(ct);
         if (rows.Count != ids.Count) throw new FieldException("problemIds", "问题不存在。 A problem does not exist.");
         if (rows.Any(p => p.NoticeId is null))
             throw new DomainRuleException("RCT-5", "问题尚未列入整改通知书告知被查单位，不能据此作出处理。 A problem has not reached its unit on a notice yet.", 422);
@@ -152,7 +151,7 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
             throw new DomainRuleException("RCT-5", "所关联的问题已因异议成立而撤销（RCT-3）。 A problem was withdrawn after an upheld objection (RCT-3).", 422);
         if (unitId is { } unit && rows.Any(p => p.UnitId != unit))
             throw new DomainRuleException("RCT-5", "所关联的问题须属于该单位。 The findings must be the unit's.", 422);
-        return rows.Select(p => new ProblemBehind(p.Id, p.UnitId, p.Channel, p.FoundOn, p.Description, p.NoticeId!.Value)).ToList();
+        return rows.Select(p => new ProblemBehind(p.Id, p.UnitId, p.Channel, p.FoundOn, p.Description, p.NoticeId!.Value, p.EvidenceCaseId)).ToList();
     }
 
     public async Task PublishAsync(Guid id, ClaimsPrincipal by, CancellationToken ct)
