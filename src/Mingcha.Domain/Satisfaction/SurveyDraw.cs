@@ -44,6 +44,18 @@ public static class SurveyDraw
         return new SurveyDrawResult(Algorithm, seed, inputHash, sorted.Count, drawn);
     }
 
+    /// <summary>
+    /// How many people a draw is short of the number asked for (S2: the evaluations of 100 people): those asked for, less
+    /// the answered calls and the calls not made yet (they may still answer). Never below zero.
+    /// </summary>
+    public static int ShortOf(int requested, int answered, int notCalledYet)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(requested);
+        ArgumentOutOfRangeException.ThrowIfNegative(answered);
+        ArgumentOutOfRangeException.ThrowIfNegative(notCalledYet);
+        return Math.Max(0, requested - answered - notCalledYet);
+    }
+
     /// <summary>The rank of one candidate (lower is drawn first).</summary>
     public static string Rank(string seed, string key) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed + "\n" + key)));

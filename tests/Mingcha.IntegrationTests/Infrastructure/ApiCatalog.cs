@@ -347,6 +347,7 @@ public static class ApiCatalog
         new("POST /api/v1/rating-flags/{id:guid}/review", OfficeManage, (s, n) => Post($"/api/v1/rating-flags/{Guid.Empty}/review", new { confirmed = true })),
         new("POST /api/v1/surveys", OfficeManage, (s, n) => Post("/api/v1/surveys", new { year = 2026, quarter = 3, count = 5, seed = $"matrix-{n}" })),
         new("GET /api/v1/surveys/{id:guid}", OfficeManage, (s, n) => Get($"/api/v1/surveys/{Guid.Empty}")),
+        new("POST /api/v1/surveys/{id:guid}/replacements", OfficeManage, (s, n) => Post($"/api/v1/surveys/{Guid.Empty}/replacements")),
         new("GET /api/v1/surveys/{id:guid}/verify", OfficeManage, (s, n) => Get($"/api/v1/surveys/{Guid.Empty}/verify")),
         new("POST /api/v1/survey-calls/{id:guid}/reveal-phone", OfficeManage, (s, n) => Post($"/api/v1/survey-calls/{Guid.Empty}/reveal-phone")),
         new("POST /api/v1/survey-calls/{id:guid}/answer", OfficeManage, (s, n) => Post($"/api/v1/survey-calls/{Guid.Empty}/answer", new { reached = true, level = 1, scale = "ThreeLevel", comment = "满意" })),

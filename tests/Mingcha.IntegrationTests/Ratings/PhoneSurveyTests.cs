@@ -12,9 +12,104 @@ namespace Mingcha.IntegrationTests.Ratings;
 
 public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
 {
-    private sealed record Call(Guid Id, int Order, string CaseNumber, string Phone, bool? Reached, Guid? RatingId);
+    private sealed record Call(Guid Id, int Order, string CaseNumber, string Phone, bool? Reached, Guid? RatingId, bool Replacement = false);
     private sealed record Draw(Guid Id, int Year, int Quarter, string Algorithm, string Seed, string InputHash, int InputCount, List<Call> Calls);
     private sealed record Verify(bool Reproduced, string InputHash);
+    private sealed record UnitRate(int Counted, decimal? Rate);
+
+    /// <summary>A service-records client for the unit of the first window, and that window.</summary>
+    private async Task<(HttpClient System, Section Window)> RecordsClientAsync()
+    {
+        var window = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window).OrderBy(s => s.Code).FirstAsync());
+        var (system, _) = await app.TokenClientAsync(window.UnitId, "service-records:write");
+        return (system, window);
+    }
+
+    private static async Task RecordAsync(HttpClient system, Section window, string caseNumber, string phone, DateTime finishedAt) =>
+        Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/v1/service-records",
+            new { caseNumber, sectionId = window.Id, citizenPhone = phone, finishedAt })).StatusCode);
+
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    public async Task Replacements_ForPeopleNotReached_ContinueTheSameDrawUntilTheCandidatesAreUsedUp()
+    {
+        var (system, window) = await RecordsClientAsync();
+        var inQ3 = new DateTime(2025, 8, 1, 2, 0, 0, DateTimeKind.Utc);
+        var keys = Enumerable.Range(0, 5).Select(i => $"Q3R-{i:00}").ToList();
+        for (var i = 0; i < keys.Count; i++) await RecordAsync(system, window, keys[i], $"1371111{i:0000}", inQ3.AddDays(i));
+
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var draw = (await (await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2025, quarter = 3, count = 3, seed = "q3-replace" })).Content.ReadFromJsonAsync<Draw>())!;
+        Assert.Equal(3, draw.Calls.Count);
+        // Nothing is short while the drawn are still to be called.
+        var early = await office.PostAsync($"/api/v1/surveys/{draw.Id}/replacements", null);
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("SAT-3", await early.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{draw.Calls[0].Id}/answer", new { reached = true, level = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{draw.Calls[1].Id}/answer", new { reached = false })).StatusCode);
+        // Asked for 3: one answered, one still to call, so one is short: the next candidate of the same seed and list.
+        var replaced = await office.PostAsync($"/api/v1/surveys/{draw.Id}/replacements", null);
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        var after = (await replaced.Content.ReadFromJsonAsync<Draw>())!;
+        Assert.Equal(4, after.Calls.Count);
+        var expected = Mingcha.Domain.Satisfaction.SurveyDraw.Draw(keys, 4, "q3-replace").Drawn;
+        Assert.Equal(expected, after.Calls.Select(c => c.CaseNumber));
+        Assert.Equal([false, false, false, true], after.Calls.Select(c => c.Replacement));
+        Assert.Equal(4, after.Calls[3].Order);
+        Assert.True((await office.GetFromJsonAsync<Verify>($"/api/v1/surveys/{draw.Id}/verify"))!.Reproduced); // the list with its replacement is still the draw
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsync($"/api/v1/surveys/{draw.Id}/replacements", null)).StatusCode); // not short again yet
+
+        // The replacement and the third are not reached either: two short, but only one candidate is left.
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{after.Calls[2].Id}/answer", new { reached = false })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{after.Calls[3].Id}/answer", new { reached = false })).StatusCode);
+        var last = (await (await office.PostAsync($"/api/v1/surveys/{draw.Id}/replacements", null)).Content.ReadFromJsonAsync<Draw>())!;
+        Assert.Equal(keys.Order(StringComparer.Ordinal), last.Calls.Select(c => c.CaseNumber).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{last.Calls[4].Id}/answer", new { reached = false })).StatusCode);
+        var usedUp = await office.PostAsync($"/api/v1/surveys/{draw.Id}/replacements", null);
+        Assert.Equal(HttpStatusCode.Conflict, usedUp.StatusCode);
+        Assert.Contains("已全部抽取", await usedUp.Content.ReadAsStringAsync());
+        Assert.True((await office.GetFromJsonAsync<Verify>($"/api/v1/surveys/{draw.Id}/verify"))!.Reproduced);
+        // A person replaced may still be reached; the answer counts.
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{draw.Calls[1].Id}/answer", new { reached = true, level = 2 })).StatusCode);
+
+        // The page shows the replacements and asks for them with a button; its refusal is a message, not an error page.
+        var page = await (await office.GetAsync($"/Ratings/Survey/{draw.Id}")).Content.ReadAsStringAsync();
+        Assert.Contains("补抽", page);
+        Assert.Contains("已答复 2 人，目标 3 人", page);
+        var form = await office.PostFormAsync($"/Ratings/Survey/{draw.Id}", "Replace", []);
+        Assert.Equal(HttpStatusCode.BadRequest, form.StatusCode);
+        Assert.Contains("已全部抽取", await form.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    [Trait("Rule", "SAT-4")]
+    public async Task FourthQuartersAnswers_GivenInTheNextYear_CountInTheYearOfTheService()
+    {
+        var (system, window) = await RecordsClientAsync();
+        await RecordAsync(system, window, "Q4Y-01", "13622220001", new DateTime(2025, 12, 29, 2, 0, 0, DateTimeKind.Utc));
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        async Task<UnitRate> RateOfAsync(int year, string from = "01-01", string to = "12-31") =>
+            (await office.GetFromJsonAsync<UnitRate>($"/api/v1/satisfaction/units/{window.UnitId}?from={year}-{from}&to={year}-{to}"))!;
+        var before2025 = await RateOfAsync(2025);
+        var before2026 = await RateOfAsync(2026);
+
+        var draw = (await (await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2025, quarter = 4, count = 1, seed = "q4-year" })).Content.ReadFromJsonAsync<Draw>())!;
+        // The call is made now (the test clock is in November 2026, as a January call is in the year after the quarter).
+        var call = (await (await office.PostAsJsonAsync($"/api/v1/survey-calls/{draw.Calls.Single().Id}/answer", new { reached = true, level = 3 })).Content.ReadFromJsonAsync<Call>())!;
+        var rating = await app.WithDbAsync(db => db.Ratings.SingleAsync(r => r.Id == call.RatingId));
+        Assert.Equal(2026, rating.RatedAt.Year); // the rating keeps the time it was given
+
+        Assert.Equal(before2025.Counted + 1, (await RateOfAsync(2025)).Counted);
+        var ofQ4 = await RateOfAsync(2025, "10-01", "12-31");
+        Assert.Equal(1, ofQ4.Counted);
+        Assert.Equal(0m, ofQ4.Rate); // 不满意
+        Assert.Equal(before2026.Counted, (await RateOfAsync(2026)).Counted);
+        // The yearly selections (SAT-5) read the year the same way.
+        var ranked = await office.GetFromJsonAsync<List<System.Text.Json.JsonElement>>("/api/v1/incentives/2025/rankings/BestServicePost");
+        Assert.Equal(before2025.Counted + 1, ranked!.Single(c => c.GetProperty("candidate").GetProperty("id").GetGuid() == window.Id).GetProperty("candidate").GetProperty("ratings").GetInt32());
+    }
 
     [Fact]
     [Trait("Rule", "SAT-3")]

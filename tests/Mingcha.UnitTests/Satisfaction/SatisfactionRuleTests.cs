@@ -268,6 +268,27 @@ public class SurveyDrawTests
 
     [Fact]
     [Trait("Rule", "SAT-3")]
+    public void Draw_WhenAskedForMore_KeepsTheFirstDrawnAndAddsTheNextRanks()
+    {
+        var first = SurveyDraw.Draw(Cases, 100, "seed-1").Drawn;
+        var more = SurveyDraw.Draw(Cases, 110, "seed-1").Drawn;
+        Assert.Equal(first, more.Take(100));
+        Assert.Empty(more.Skip(100).Intersect(first));
+        Assert.Equal(10, more.Skip(100).Distinct().Count());
+    }
+
+    [Theory]
+    [Trait("Rule", "SAT-3")]
+    [InlineData(100, 90, 0, 10)] // ten called and not reached: ten replacements
+    [InlineData(100, 90, 10, 0)] // ten not called yet: they may still answer
+    [InlineData(100, 90, 4, 6)]
+    [InlineData(100, 101, 0, 0)] // a replaced person reached after all: more answers, never a negative shortfall
+    [InlineData(3, 0, 0, 3)]
+    public void ShortOf_IsTheNumberAskedLessAnsweredAndNotYetCalled(int requested, int answered, int notCalled, int expected) =>
+        Assert.Equal(expected, SurveyDraw.ShortOf(requested, answered, notCalled));
+
+    [Fact]
+    [Trait("Rule", "SAT-3")]
     public void Quarter_WhenFourth_IsOctoberToDecember()
     {
         Assert.Equal((new DateOnly(2026, 10, 1), new DateOnly(2026, 12, 31)), SurveyDraw.Quarter(2026, 4));

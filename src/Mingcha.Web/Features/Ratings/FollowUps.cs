@@ -175,9 +175,9 @@ public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock cl
         if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
         var start = RatingsApi.DayBoundsUtc(clock, from).From;
         var end = RatingsApi.DayBoundsUtc(clock, to).To;
-        var groups = await q.AsNoTracking().Where(r => r.RatedAt >= start && r.RatedAt < end)
+        var groups = await RatingPeriods.ReadCountedAsync(db, q.AsNoTracking(), start, end, (counted, c) => counted
             .GroupBy(r => new { r.Scale, r.Level, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
-            .Select(g => new { g.Key.Scale, g.Key.Level, g.Key.Excluded, Count = g.Count() }).ToListAsync(ct);
+            .Select(g => new { g.Key.Scale, g.Key.Level, g.Key.Excluded, Count = g.Count() }).ToListAsync(c), ct);
         var rate = SatisfactionCoefficient.Compute(groups.SelectMany(g => Enumerable.Repeat(new ScoredRating(intake.Mapping.Score(g.Scale, g.Level), g.Excluded), g.Count)));
         return new RateDto(subject, from, to, rate.Counted, rate.Excluded, rate.Rate, rate.Coefficient);
     }

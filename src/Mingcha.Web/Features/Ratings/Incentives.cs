@@ -144,20 +144,23 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
         return new BadgeDto(b.StaffId, b.Year, b.RevokedAt is null, b.RevokedAt, b.RevokedReason, b.FindingLink);
     }
 
+    private sealed record RankRow(Guid Id, RatingScale Scale, int Level, int N);
+
     /// <summary>SAT-5: candidates ranked by the year's ratings: units (best window unit), windows (best service post), staff (best service model).</summary>
     public async Task<IReadOnlyList<RankedCandidate>> RankAsync(string kind, int year, CancellationToken ct)
     {
         if (year is < 2000 or > 2100) throw new FieldException("year", "年份无效。 Invalid year.");
         var start = RatingsApi.DayBoundsUtc(clock, new DateOnly(year, 1, 1)).From;
         var end = RatingsApi.DayBoundsUtc(clock, new DateOnly(year, 12, 31)).To;
-        var q = db.Ratings.AsNoTracking().Where(r => r.RatedAt >= start && r.RatedAt < end && !db.RatingExclusions.Any(x => x.RatingId == r.Id));
-        var rows = kind switch
+        var q = db.Ratings.AsNoTracking().Where(r => !db.RatingExclusions.Any(x => x.RatingId == r.Id));
+        Func<IQueryable<Rating>, CancellationToken, Task<List<RankRow>>> read = kind switch
         {
-            "BestWindowUnit" => await q.GroupBy(r => new { Id = r.UnitId, r.Scale, r.Level }).Select(g => new { g.Key.Id, g.Key.Scale, g.Key.Level, N = g.Count() }).ToListAsync(ct),
-            "BestServicePost" => await q.GroupBy(r => new { Id = r.SectionId, r.Scale, r.Level }).Select(g => new { g.Key.Id, g.Key.Scale, g.Key.Level, N = g.Count() }).ToListAsync(ct),
-            "BestServiceModel" => await q.Where(r => r.StaffId != null).GroupBy(r => new { Id = r.StaffId!.Value, r.Scale, r.Level }).Select(g => new { g.Key.Id, g.Key.Scale, g.Key.Level, N = g.Count() }).ToListAsync(ct),
+            "BestWindowUnit" => (c, t) => c.GroupBy(r => new { Id = r.UnitId, r.Scale, r.Level }).Select(g => new RankRow(g.Key.Id, g.Key.Scale, g.Key.Level, g.Count())).ToListAsync(t),
+            "BestServicePost" => (c, t) => c.GroupBy(r => new { Id = r.SectionId, r.Scale, r.Level }).Select(g => new RankRow(g.Key.Id, g.Key.Scale, g.Key.Level, g.Count())).ToListAsync(t),
+            "BestServiceModel" => (c, t) => c.Where(r => r.StaffId != null).GroupBy(r => new { Id = r.StaffId!.Value, r.Scale, r.Level }).Select(g => new RankRow(g.Key.Id, g.Key.Scale, g.Key.Level, g.Count())).ToListAsync(t),
             _ => throw new FieldException("kind", "评选类别为 BestWindowUnit、BestServicePost 或 BestServiceModel。 Unknown selection."),
         };
+        var rows = await RatingPeriods.ReadCountedAsync(db, q, start, end, read, ct); // SAT-3: a survey's answers count in the year of the service
         var revoked = kind == "BestServiceModel"
             ? (await db.Set<StaffBadge>().Where(b => b.Year == year && b.RevokedAt != null).Select(b => b.StaffId).ToListAsync(ct)).ToHashSet()
             : [];

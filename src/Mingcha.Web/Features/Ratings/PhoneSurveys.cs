@@ -69,7 +69,9 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
 {
     public sealed record DrawInput(int Year, int Quarter, int? Count, string? Seed);
     public sealed record AnswerInput([property: Required] bool? Reached, int? Level, RatingScale? Scale, string? Comment);
-    public sealed record CallDto(Guid Id, int Order, string CaseNumber, Guid UnitId, Guid SectionId, string Phone, DateTime? CalledAt, bool? Reached, Guid? RatingId);
+    /// <summary>One person of a draw's calling list; <c>Replacement</c>: drawn later, in place of a person not reached (<see cref="ReplaceUnreachedAsync"/>).</summary>
+    public sealed record CallDto(Guid Id, int Order, string CaseNumber, Guid UnitId, Guid SectionId, string Phone, DateTime? CalledAt, bool? Reached, Guid? RatingId,
+        bool Replacement);
     public sealed record DrawDto(Guid Id, int Year, int Quarter, int Requested, string Algorithm, string Seed, string InputHash, int InputCount, DateTime DrawnAt, IReadOnlyList<CallDto> Calls);
     public sealed record VerifyDto(bool Reproduced, string InputHash, IReadOnlyList<string> Drawn);
 
@@ -108,16 +110,44 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         var calls = await db.Set<SurveyCall>().AsNoTracking().Where(c => c.DrawId == id).OrderBy(c => c.Order)
             .Join(db.ServiceRecords, c => c.CaseNumber, r => r.CaseNumber, (c, r) => new { c, r.CitizenPhone }).ToListAsync(ct);
         return new DrawDto(d.Id, d.Year, d.Quarter, d.Requested, d.Algorithm, d.Seed, d.InputHash, d.InputCount, d.DrawnAt,
-            calls.Select(x => new CallDto(x.c.Id, x.c.Order, x.c.CaseNumber, x.c.UnitId, x.c.SectionId, PersonalData.MaskPhone(x.CitizenPhone), x.c.CalledAt, x.c.Reached, x.c.RatingId)).ToList());
+            calls.Select(x => new CallDto(x.c.Id, x.c.Order, x.c.CaseNumber, x.c.UnitId, x.c.SectionId, PersonalData.MaskPhone(x.CitizenPhone), x.c.CalledAt, x.c.Reached, x.c.RatingId,
+                x.c.Order > d.Requested)).ToList());
     }
 
-    /// <summary>Repeats the draw from the stored seed and input list and compares (anyone can check the draw).</summary>
+    /// <summary>
+    /// Repeats the draw from the stored seed and input list and compares (anyone can check the draw). Replacements are
+    /// the next candidates in the same order, so the list with them is the draw of as many as it holds.
+    /// </summary>
     public async Task<VerifyDto> VerifyAsync(Guid id, CancellationToken ct)
     {
         var d = await db.Set<SurveyDrawRecord>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("抽样不存在。 No such draw.");
-        var again = SurveyDraw.Draw(d.InputList.Split('\n', StringSplitOptions.RemoveEmptyEntries), d.Requested, d.Seed);
         var stored = await db.Set<SurveyCall>().AsNoTracking().Where(c => c.DrawId == id).OrderBy(c => c.Order).Select(c => c.CaseNumber).ToListAsync(ct);
+        var again = SurveyDraw.Draw(d.InputList.Split('\n', StringSplitOptions.RemoveEmptyEntries), Math.Max(d.Requested, stored.Count), d.Seed);
         return new VerifyDto(again.InputHash == d.InputHash && again.Drawn.SequenceEqual(stored), again.InputHash, again.Drawn);
+    }
+
+    /// <summary>
+    /// SAT-3 (S2 "随机听取100位群众的评价": the evaluations of 100 people): replaces the people called and not reached by the
+    /// next candidates of the same draw (the same seed and input list, the ranks after the last one drawn), so that the
+    /// quarter still hears as many people as it asked for, and the list stays reproducible. It adds as many as the draw is
+    /// short: the number asked for, less the calls answered and the calls not yet made. Refused (409, SAT-3) when nothing is
+    /// short, or when the candidates are used up. A person replaced may still be called again; the answer then counts too.
+    /// </summary>
+    public async Task<DrawDto> ReplaceUnreachedAsync(Guid id, CancellationToken ct)
+    {
+        var d = await db.Set<SurveyDrawRecord>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("抽样不存在。 No such draw.");
+        var calls = await db.Set<SurveyCall>().AsNoTracking().Where(c => c.DrawId == id).ToListAsync(ct);
+        var missing = SurveyDraw.ShortOf(d.Requested, calls.Count(c => c.Answered), calls.Count(c => c.CalledAt is null));
+        if (missing == 0)
+            throw new DomainRuleException("SAT-3", "没有需要补抽的调查对象：已抽取的人或已答复，或尚未回访。 Nothing to replace: everyone drawn has answered or is still to be called.");
+        var again = SurveyDraw.Draw(d.InputList.Split('\n', StringSplitOptions.RemoveEmptyEntries), calls.Count + missing, d.Seed);
+        var added = again.Drawn.Skip(calls.Count).ToList();
+        if (added.Count == 0)
+            throw new DomainRuleException("SAT-3", "本季度的候选人已全部抽取，无法补抽。 Every candidate of the quarter has been drawn already.");
+        var records = await db.ServiceRecords.AsNoTracking().Where(r => added.Contains(r.CaseNumber)).ToDictionaryAsync(r => r.CaseNumber, ct);
+        for (var i = 0; i < added.Count; i++) db.Add(new SurveyCall(d.Id, calls.Count + i + 1, records[added[i]]));
+        await db.SaveChangesAsync(ct); // two replacements at once: the unique (DrawId, Order) lets only one of them in
+        return await GetAsync(d.Id, ct);
     }
 
     /// <summary>SEC-4: the full number for the caller; logged.</summary>

@@ -137,6 +137,8 @@ public static class RatingsApi
             return Results.Created($"/api/v1/surveys/{d.Id}", d);
         }).RequireAuthorization(RatingPolicies.Office);
         g.MapGet("/surveys/{id:guid}", async (Guid id, PhoneSurveys s, CancellationToken ct) => await s.GetAsync(id, ct)).RequireAuthorization(RatingPolicies.Office);
+        g.MapPost("/surveys/{id:guid}/replacements", async (Guid id, PhoneSurveys s, CancellationToken ct) => await s.ReplaceUnreachedAsync(id, ct))
+            .RequireAuthorization(RatingPolicies.Office);
         g.MapGet("/surveys/{id:guid}/verify", async (Guid id, PhoneSurveys s, CancellationToken ct) => await s.VerifyAsync(id, ct)).RequireAuthorization(RatingPolicies.Office);
         g.MapPost("/survey-calls/{id:guid}/reveal-phone", async (Guid id, PhoneSurveys s, CancellationToken ct) => new RevealDto(await s.RevealAsync(id, ct)))
             .RequireAuthorization(RatingPolicies.Office);

@@ -31,6 +31,17 @@ public sealed class SurveyModel(MingchaDb db, PhoneSurveys surveys, IStringLocal
         return Page();
     }
 
+    /// <summary>SAT-3: draws the next candidates of the same draw in place of the people not reached.</summary>
+    public async Task<IActionResult> OnPostReplaceAsync(Guid id, CancellationToken ct)
+    {
+        var before = await db.Set<SurveyCall>().CountAsync(c => c.DrawId == id, ct);
+        var after = 0;
+        if (await TryAsync("replace", async () => after = (await surveys.ReplaceUnreachedAsync(id, ct)).Calls.Count))
+            return Done(Text["已补抽 {0} 人，请继续回访。", after - before], new { id });
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return await ShowAsync(id, ct);
+    }
+
     /// <summary>Records one call: reached with the citizen's level (and comment), or not reached.</summary>
     public async Task<IActionResult> OnPostAnswerAsync(Guid id, Guid callId, bool reached, int? level, RatingScale? scale, string? comment, CancellationToken ct)
     {

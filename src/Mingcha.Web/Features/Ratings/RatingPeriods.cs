@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>
+/// SAT-3, SAT-4: which ratings a period's satisfaction counts. A rating counts in the period it was given, except a phone
+/// survey's answer: it counts in the period of the service it rates. The quarter's survey is drawn at the quarter's end
+/// (S2 "每季度末") and its calls run into the next days, so the fourth quarter's answers would otherwise fall into the next
+/// year's coefficient. Only survey calls give ratings of channel "phone", and their service records lie in the quarter drawn.
+/// </summary>
+public static class RatingPeriods
+{
+    /// <summary>
+    /// Reads <paramref name="read"/> over the ratings of <paramref name="ratings"/> that count in [start, end): the others
+    /// by their time, the phone survey's by the service's, in two queries (each on its own index) whose rows are joined.
+    /// </summary>
+    public static async Task<List<T>> ReadCountedAsync<T>(MingchaDb db, IQueryable<Rating> ratings, DateTime start, DateTime end,
+        Func<IQueryable<Rating>, CancellationToken, Task<List<T>>> read, CancellationToken ct)
+    {
+        var rows = await read(ratings.Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= start && r.RatedAt < end), ct);
+        var surveyed = await db.Set<SurveyCall>().AsNoTracking()
+            .Where(c => c.RatingId != null && db.ServiceRecords.Any(s => s.CaseNumber == c.CaseNumber && s.FinishedAt >= start && s.FinishedAt < end))
+            .Select(c => c.RatingId!.Value).ToListAsync(ct);
+        if (surveyed.Count > 0) rows.AddRange(await read(ratings.Where(r => r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id)), ct));
+        return rows;
+    }
+}
