@@ -28,6 +28,22 @@ public sealed record FollowUpDeadlines(int CallBack = 1, int Verify = 3, int Fix
     };
 }
 
+/// <summary>
+/// SAT-7: the effort a call back owes a real-name rater who does not answer before it may be closed as not reached:
+/// <paramref name="Attempts"/> calls recorded as not reached, each at least <paramref name="Gap"/> after the one before.
+/// </summary>
+public sealed record CallBackEffort(int Attempts, TimeSpan Gap)
+{
+    /// <summary>Three calls an hour apart (decision 022).</summary>
+    public static CallBackEffort Default { get; } = new(3, TimeSpan.FromHours(1));
+
+    /// <summary>Whether a call made at <paramref name="now"/> comes too soon after the last one not reached.</summary>
+    public bool TooSoon(DateTime? lastFailedAt, DateTime now) => lastFailedAt is { } last && now - last < Gap;
+
+    /// <summary>Whether the calls not reached so far are enough to close the call back without reaching the rater.</summary>
+    public bool Spent(int failedCalls) => failedCalls >= Attempts;
+}
+
 /// <summary>Rule SAT-7: what a follow-up case needs.</summary>
 public static class FollowUpRules
 {

@@ -341,6 +341,7 @@ public static class ApiCatalog
         new("GET /api/v1/follow-ups", RatingsFollowUp, (s, n) => Get("/api/v1/follow-ups")),
         new("GET /api/v1/follow-ups/{id:guid}", RatingsFollowUp, (s, n) => Get($"/api/v1/follow-ups/{Guid.Empty}")),
         new("POST /api/v1/follow-ups/{id:guid}/steps", RatingsFollowUp, (s, n) => Post($"/api/v1/follow-ups/{Guid.Empty}/steps", new { step = "CallBack", note = "矩阵", reached = true })),
+        new("POST /api/v1/follow-ups/{id:guid}/failed-calls", RatingsFollowUp, (s, n) => Post($"/api/v1/follow-ups/{Guid.Empty}/failed-calls", new { note = "无人接听" })),
         new("POST /api/v1/follow-ups/{id:guid}/appeal", RatingsFollowUp, (s, n) => Post($"/api/v1/follow-ups/{Guid.Empty}/appeal", new { reason = "恶意评价" })),
         new("POST /api/v1/follow-ups/{id:guid}/appeal-decision", OfficeManage, (s, n) => Post($"/api/v1/follow-ups/{Guid.Empty}/appeal-decision", new { upheld = true, note = "矩阵" })),
         new("GET /api/v1/rating-flags", OfficeManage, (s, n) => Get("/api/v1/rating-flags?open=true")),

@@ -299,6 +299,19 @@ public class FollowUpAndIncentiveTests
 {
     [Fact]
     [Trait("Rule", "SAT-7")]
+    public void CallBackEffort_ByDefault_IsThreeCallsAnHourApart()
+    {
+        var e = CallBackEffort.Default;
+        var at = new DateTime(2026, 11, 16, 2, 0, 0, DateTimeKind.Utc);
+        Assert.False(e.TooSoon(null, at));
+        Assert.True(e.TooSoon(at, at.AddMinutes(59)));
+        Assert.False(e.TooSoon(at, at.AddHours(1)));
+        Assert.False(e.Spent(2));
+        Assert.True(e.Spent(3));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-7")]
     public void Next_WhenInformDone_CaseIsComplete()
     {
         Assert.Equal(FollowUpStep.Verify, FollowUpRules.Next(FollowUpStep.CallBack));

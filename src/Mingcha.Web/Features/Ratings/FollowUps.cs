@@ -32,8 +32,9 @@ public static class CallBackPhones
 }
 
 /// <summary>SAT-7 follow-up cases, appeals and exclusions; SAT-9 flag reviews. Unit liaisons work on their own unit's cases only.</summary>
-public sealed class FollowUps(MingchaDb db, TimeProvider time)
+public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensions.Options.IOptions<RatingOptions> options)
 {
+    public sealed record FailedCallInput([property: Required, StringLength(2000)] string? Note);
     public sealed record StepInput([property: Required] FollowUpStep? Step, [property: StringLength(2000)] string? Note, bool? Reached);
     public sealed record AppealInput([property: Required, StringLength(2000)] string? Reason);
     public sealed record DecisionInput([property: Required] bool? Upheld, [property: StringLength(2000)] string? Note);
@@ -42,7 +43,8 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time)
     public sealed record FollowUpDto(Guid Id, Guid RatingId, Guid UnitId, Guid SectionId, bool RealName, string RaterPhone, DateTime OpenedAt,
         FollowUpState State, FollowUpStep? NextStep, DateOnly? NextDue, DateOnly? CallBackDue, DateOnly? VerifyDue, DateOnly? FixDue, DateOnly? InformDue,
         bool CalendarMissing, DateTime? CalledBackAt, DateTime? VerifiedAt, DateTime? FixedAt, DateTime? InformedAt,
-        string? AppealReason, bool? AppealUpheld, string? AppealDecisionNote, bool RatingExcluded, int Level, RatingScale Scale, string? Comment);
+        string? AppealReason, bool? AppealUpheld, string? AppealDecisionNote, bool RatingExcluded, int Level, RatingScale Scale, string? Comment,
+        int FailedCalls, DateTime? LastFailedCallAt, int CallBackAttempts);
     public sealed record FlagDto(Guid Id, Guid RatingId, string Rule, string Reason, DateTime CreatedAt, bool? Confirmed, DateTime? ReviewedAt);
 
     private IQueryable<FollowUpCase> Visible(ClaimsPrincipal user)
@@ -88,7 +90,7 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time)
             return new FollowUpDto(f.Id, f.RatingId, f.UnitId, f.SectionId, f.RealName, PersonalData.MaskPhone(phone), f.OpenedAt, f.State, f.NextStep,
                 f.NextStep is { } n ? f.Due(n) : null, f.CallBackDue, f.VerifyDue, f.FixDue, f.InformDue, f.CalendarMissing, f.CalledBackAt, f.VerifiedAt,
                 f.FixedAt, f.InformedAt, f.AppealReason, f.AppealUpheld, f.AppealDecisionNote, excluded.Contains(f.RatingId), r?.Level ?? 0,
-                r?.Scale ?? RatingScale.ThreeLevel, r?.Comment);
+                r?.Scale ?? RatingScale.ThreeLevel, r?.Comment, f.FailedCalls, f.LastFailedCallAt, options.Value.CallBackEffort.Attempts);
         }).ToList();
     }
 
@@ -98,7 +100,16 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time)
     public async Task<FollowUpDto> CompleteStepAsync(ClaimsPrincipal user, Guid id, StepInput input, CancellationToken ct)
     {
         var f = await LoadAsync(user, id, ct);
-        f.CompleteStep(input.Step!.Value, input.Note ?? "", input.Reached, time.GetUtcNow().UtcDateTime);
+        f.CompleteStep(input.Step!.Value, input.Note ?? "", input.Reached, time.GetUtcNow().UtcDateTime, options.Value.CallBackEffort);
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(user, id, ct);
+    }
+
+    /// <summary>SAT-7: a call back that did not reach the rater; the case stays at its call back.</summary>
+    public async Task<FollowUpDto> RecordFailedCallAsync(ClaimsPrincipal user, Guid id, FailedCallInput input, CancellationToken ct)
+    {
+        var f = await LoadAsync(user, id, ct);
+        f.RecordFailedCall(input.Note ?? "", time.GetUtcNow().UtcDateTime, options.Value.CallBackEffort);
         await db.SaveChangesAsync(ct);
         return await GetAsync(user, id, ct);
     }

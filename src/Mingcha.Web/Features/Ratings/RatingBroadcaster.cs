@@ -174,6 +174,15 @@ public sealed class RatingOptions
     /// <summary>Service records drawn by the quarterly phone survey job (SAT-3).</summary>
     public int SurveySize { get; set; } = 100;
 
+    /// <summary>SAT-7: calls not reaching a real-name rater before the call back may close as not reached (decision 022).</summary>
+    public int CallBackAttempts { get; set; } = CallBackEffort.Default.Attempts;
+
+    /// <summary>SAT-7: the least time between two such calls.</summary>
+    public TimeSpan CallBackAttemptGap { get; set; } = CallBackEffort.Default.Gap;
+
+    /// <summary>The call-back effort these options set.</summary>
+    public CallBackEffort CallBackEffort => new(Math.Max(1, CallBackAttempts), CallBackAttemptGap < TimeSpan.Zero ? TimeSpan.Zero : CallBackAttemptGap);
+
     /// <summary>Ratings waiting for the writer before requests get 503 (backpressure).</summary>
     public int QueueCapacity { get; set; } = 50_000;
 

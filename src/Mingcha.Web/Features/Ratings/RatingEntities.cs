@@ -150,6 +150,9 @@ public sealed class FollowUpCase : IAudited
     }
     public DateTime? CalledBackAt { get; private set; }
     public bool? Reached { get; private set; }
+    /// <summary>SAT-7: calls back that did not reach the rater (each one's note is in the audit trail).</summary>
+    public int FailedCalls { get; private set; }
+    public DateTime? LastFailedCallAt { get; private set; }
     public string? CallBackNote { get; private set; }
     public DateTime? VerifiedAt { get; private set; }
     public string? VerifyNote { get; private set; }
@@ -173,9 +176,31 @@ public sealed class FollowUpCase : IAudited
         _ => InformDue,
     };
 
-    /// <summary>Records the next step as done. A real-name rater must be reached on the call back (SAT-7).</summary>
-    public void CompleteStep(FollowUpStep step, string note, bool? reached, DateTime nowUtc)
+    /// <summary>
+    /// SAT-7: a call back that did not reach the rater. The step stays open; a real-name rater is called again, at least
+    /// <see cref="CallBackEffort.Gap"/> later, until reached or <see cref="CallBackEffort.Attempts"/> calls have failed.
+    /// </summary>
+    public void RecordFailedCall(string note, DateTime nowUtc, CallBackEffort effort)
     {
+        ArgumentNullException.ThrowIfNull(effort);
+        if (State != FollowUpState.Open)
+            throw new DomainRuleException("SAT-7", "回访案件不在办理中（已申诉或已办结）。 The case is not open.");
+        if (NextStep != FollowUpStep.CallBack)
+            throw new DomainRuleException("SAT-7", "回访已完成。 The call back is done already.");
+        if (string.IsNullOrWhiteSpace(note))
+            throw new FieldException("note", "请填写办理情况。 Describe what was done.");
+        if (effort.TooSoon(LastFailedCallAt, nowUtc))
+            throw new DomainRuleException("SAT-7", $"距上次未接通不足 {effort.Gap.TotalMinutes:0} 分钟，请稍后再拨。 Call again at least {effort.Gap.TotalMinutes:0} minutes after the last call.", 422);
+        FailedCalls++; LastFailedCallAt = nowUtc; CallBackNote = note;
+    }
+
+    /// <summary>
+    /// Records the next step as done. A real-name rater must be reached on the call back (SAT-7), unless
+    /// <see cref="CallBackEffort.Attempts"/> calls have been recorded as not reached (<see cref="RecordFailedCall"/>).
+    /// </summary>
+    public void CompleteStep(FollowUpStep step, string note, bool? reached, DateTime nowUtc, CallBackEffort? effort = null)
+    {
+        effort ??= CallBackEffort.Default;
         if (State != FollowUpState.Open)
             throw new DomainRuleException("SAT-7", "回访案件不在办理中（已申诉或已办结）。 The case is not open.");
         if (NextStep != step)
@@ -185,8 +210,9 @@ public sealed class FollowUpCase : IAudited
         switch (step)
         {
             case FollowUpStep.CallBack:
-                if (FollowUpRules.MustCallBack(RealName) && reached != true)
-                    throw new DomainRuleException("SAT-7", "实名差评必须回访到评价人。 A real-name bad rating must be called back: record the call that reached the rater.", 422);
+                if (FollowUpRules.MustCallBack(RealName) && reached != true && !effort.Spent(FailedCalls))
+                    throw new DomainRuleException("SAT-7", $"实名差评必须回访到评价人；联系不上的，须先记录 {effort.Attempts} 次未接通的回访（已记录 {FailedCalls} 次）。 "
+                        + $"A real-name bad rating must be called back: record the call that reached the rater, or first {effort.Attempts} calls that did not ({FailedCalls} so far).", 422);
                 CalledBackAt = nowUtc; Reached = reached; CallBackNote = note; break;
             case FollowUpStep.Verify: VerifiedAt = nowUtc; VerifyNote = note; break;
             case FollowUpStep.Fix: FixedAt = nowUtc; FixNote = note; break;
@@ -313,6 +339,7 @@ internal static class RatingsModel
             e.HasIndex(f => new { f.UnitId, f.State });
             e.Property(f => f.State).HasConversion<string>().HasMaxLength(16);
             e.Property(f => f.NextStep).HasConversion<string>().HasMaxLength(16);
+            e.Property(f => f.FailedCalls).HasDefaultValue(0); // added by migration 0028 to existing rows
             foreach (var p in NoteColumns) e.Property(p).HasMaxLength(2000);
             e.Property(f => f.AppealDecidedBy).HasMaxLength(200);
         });

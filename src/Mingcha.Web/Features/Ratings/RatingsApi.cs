@@ -121,6 +121,8 @@ public static class RatingsApi
             .RequireAuthorization(RatingPolicies.FollowUp);
         g.MapPost("/follow-ups/{id:guid}/steps", async (Guid id, FollowUps.StepInput input, FollowUps f, ClaimsPrincipal user, CancellationToken ct) =>
             await f.CompleteStepAsync(user, id, input, ct)).RequireAuthorization(RatingPolicies.FollowUp);
+        g.MapPost("/follow-ups/{id:guid}/failed-calls", async (Guid id, FollowUps.FailedCallInput input, FollowUps f, ClaimsPrincipal user, CancellationToken ct) =>
+            await f.RecordFailedCallAsync(user, id, input, ct)).RequireAuthorization(RatingPolicies.FollowUp);
         g.MapPost("/follow-ups/{id:guid}/appeal", async (Guid id, FollowUps.AppealInput input, FollowUps f, ClaimsPrincipal user, CancellationToken ct) =>
             await f.AppealAsync(user, id, input, ct)).RequireAuthorization(RatingPolicies.FollowUp);
         g.MapPost("/follow-ups/{id:guid}/appeal-decision", async (Guid id, FollowUps.DecisionInput input, FollowUps f, ClaimsPrincipal user, CancellationToken ct) =>

@@ -39,6 +39,9 @@ public sealed class FollowUpsModel(FollowUps followUps, LocalClock clock, IStrin
     public Task<IActionResult> OnPostStepAsync(Guid id, FollowUpStep step, string? note, bool reached, CancellationToken ct) =>
         ActAsync(id, "step", () => followUps.CompleteStepAsync(User, id, new FollowUps.StepInput(step, Blank(note), reached), ct), Text["已记录。"], ct);
 
+    public Task<IActionResult> OnPostFailedCallAsync(Guid id, string? note, CancellationToken ct) =>
+        ActAsync(id, "failed-call", () => followUps.RecordFailedCallAsync(User, id, new FollowUps.FailedCallInput(Blank(note)), ct), Text["已记录未接通，请稍后再次回访。"], ct);
+
     public Task<IActionResult> OnPostAppealAsync(Guid id, string? reason, CancellationToken ct) =>
         ActAsync(id, "appeal", () => followUps.AppealAsync(User, id, new FollowUps.AppealInput(Blank(reason) ?? throw new FieldException("reason", Text["请填写申诉理由。"])), ct),
             Text["已提交申诉，等待效能办审核。"], ct);
