@@ -644,5 +644,67 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         return list;
     }
 
+    private sealed record BadgeDto(Guid StaffId, int Year, bool Held, DateTime? RevokedAt, string? RevokedReason, string? FindingLink);
+
+    /// <summary>SAT-5: a complaint closed as substantiated against a named staff member revokes that person's badge of the year.</summary>
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    [Trait("Rule", "CMP-7")]
+    public async Task SubstantiatedComplaint_AgainstAStaffMember_RevokesTheirBadge_AndABadgeHandedOutLaterStartsRevoked()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync();
+        var (otherUnit, _) = await kit.UnitAsync("税务局");
+        var (clerk, stranger) = await app.WithDbAsync(async db =>
+        {
+            var a = new Mingcha.Web.Features.Organisation.Staff(unit, "C-" + Guid.NewGuid().ToString("N")[..6], "李科员", Mingcha.Web.Features.Organisation.EmploymentType.InService);
+            var b = new Mingcha.Web.Features.Organisation.Staff(otherUnit, "C-" + Guid.NewGuid().ToString("N")[..6], "赵科员", Mingcha.Web.Features.Organisation.EmploymentType.InService);
+            db.Staff.AddRange(a, b);
+            await db.SaveChangesAsync();
+            return (a.Id, b.Id);
+        });
+        await (await kit.Office.PostAsync("/api/v1/incentives/2026/badges", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.True((await kit.Office.GetAsync<BadgeDto>($"/api/v1/incentives/2026/badges/{clerk}")).Held);
+
+        async Task<Guid> AnsweredAsync()
+        {
+            var filed = await kit.FileAsync(ComplaintKit.Body(unit));
+            await kit.AssignAsync(filed.Id);
+            await (await (await kit.LiaisonAsync(unit)).PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "经核实，经办人推诿属实，已批评教育。" })).ExpectAsync(HttpStatusCode.NoContent);
+            return filed.Id;
+        }
+        var id = await AnsweredAsync();
+        // The person must be of the unit complained of, and named only when the complaint is substantiated; nothing changes otherwise.
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = true, staffId = stranger })).ExpectFieldErrorAsync("staffId");
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = false, staffId = clerk })).ExpectFieldErrorAsync("staffId");
+        Assert.Equal("Answered", (await kit.DetailAsync(id)).GetProperty("status").GetString());
+        Assert.True((await kit.Office.GetAsync<BadgeDto>($"/api/v1/incentives/2026/badges/{clerk}")).Held);
+
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = true, staffId = clerk })).ExpectAsync(HttpStatusCode.NoContent);
+        var badge = await kit.Office.GetAsync<BadgeDto>($"/api/v1/incentives/2026/badges/{clerk}");
+        Assert.False(badge.Held);
+        Assert.Equal($"/api/v1/complaints/{id}", badge.FindingLink);
+        var number = (await kit.DetailAsync(id)).GetProperty("number").GetString()!;
+        Assert.Contains(number, badge.RevokedReason!, StringComparison.Ordinal);
+        Assert.Equal(clerk, (await kit.DetailAsync(id)).GetProperty("staffId").GetGuid());
+        Assert.Contains("经审核认定", await kit.Office.GetStringAsync($"/Complaints/Detail/{id}"), StringComparison.Ordinal);
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.EntityType == "StaffBadge" && a.Action == "update" && a.After!.Contains(id.ToString()))));
+
+        // A staff member who joins later gets the badge later: a substantiated complaint of the year against them stands.
+        var newcomer = await app.WithDbAsync(async db =>
+        {
+            var c = new Mingcha.Web.Features.Organisation.Staff(unit, "C-" + Guid.NewGuid().ToString("N")[..6], "孙科员", Mingcha.Web.Features.Organisation.EmploymentType.InService);
+            db.Staff.Add(c);
+            await db.SaveChangesAsync();
+            return c.Id;
+        });
+        var second = await AnsweredAsync();
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{second}/review", new { accept = true, substantiated = true, staffId = newcomer })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostAsync("/api/v1/incentives/2026/badges", null)).ExpectAsync(HttpStatusCode.OK);
+        var late = await kit.Office.GetAsync<BadgeDto>($"/api/v1/incentives/2026/badges/{newcomer}");
+        Assert.False(late.Held);
+        Assert.Equal($"/api/v1/complaints/{second}", late.FindingLink);
+    }
+
     private sealed record CaseDto(Guid CaseId);
 }

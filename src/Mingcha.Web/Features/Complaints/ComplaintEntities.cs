@@ -83,6 +83,8 @@ public sealed class Complaint : IAudited
     public string? CloseNote { get; private set; }
     public DateTime? ClosedAt { get; private set; }
     public bool? Substantiated { get; private set; }
+    /// <summary>SAT-5: the staff member a substantiated complaint is against, named by the Office at the close (one of the unit's staff).</summary>
+    public Guid? StaffId { get; private set; }
     public string? Accountability { get; private set; }
     /// <summary>SEC-4: the Office let the unit see a real-name complainant's contact details.</summary>
     public bool ContactGranted { get; private set; }
@@ -172,10 +174,12 @@ public sealed class Complaint : IAudited
     }
 
     /// <summary>CMP-1, CMP-7: the Office accepts the answer and closes the complaint; says whether it was substantiated.</summary>
-    public void Close(bool? substantiated, string? accountability, string? note, DateTime nowUtc)
+    public void Close(bool? substantiated, string? accountability, string? note, DateTime nowUtc, Guid? staffId = null)
     {
         Require(Status is ComplaintStatus.Answered or ComplaintStatus.UnderReview, "CMP-7", "只有已答复的投诉可以审核办结。 Only an answered complaint is closed.");
-        Substantiated = substantiated; Accountability = string.IsNullOrWhiteSpace(accountability) ? Accountability : accountability;
+        if (staffId is not null && substantiated != true)
+            throw new FieldException("staffId", "只有属实的投诉才认定被投诉的工作人员（SAT-5）。 Name the staff member only of a substantiated complaint (SAT-5).");
+        Substantiated = substantiated; StaffId = staffId; Accountability = string.IsNullOrWhiteSpace(accountability) ? Accountability : accountability;
         CloseNote = note; ClosedAt = nowUtc; Status = ComplaintStatus.Closed;
     }
 

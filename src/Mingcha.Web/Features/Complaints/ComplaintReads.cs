@@ -25,7 +25,8 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         string? TicketNumber, DateTime ReceivedAt, DateOnly ReceivedOn, DateOnly? AssignedOn, DateOnly? LastDay, int? WorkingDaysLeft, DateOnly? TransferLastDay,
         bool ExtensionRequested, int? ExtensionDays, string? ExtensionReason, bool Extended, string? Answer, DateTime? AnsweredAt, bool AnsweredLate, int SentBack, int Urges,
         NotAcceptedReason? NotAcceptedReason, string? CloseNote, bool? Substantiated, string? Accountability, int? RatingLevel, Guid? RepeatFlagId,
-        Guid? ClueRoundId, IReadOnlyList<AccountabilityTrigger> Triggers, IReadOnlyList<HistoryLine> History, IReadOnlyList<EvidenceFile> EvidenceFiles);
+        Guid? ClueRoundId, IReadOnlyList<AccountabilityTrigger> Triggers, IReadOnlyList<HistoryLine> History, IReadOnlyList<EvidenceFile> EvidenceFiles,
+        Guid? StaffId = null);
     /// <summary>CMP-2: a file in the complaint's evidence case, listed only to those the vault lets see it (EVD-3).</summary>
     public sealed record EvidenceFile(Guid ItemId, string FileName, string MediaType, long Size, string Sha256, string UploaderName, DateTime UploadedAt);
     public sealed record PublicView(string Number, ComplaintKind Kind, ComplaintType Type, string TypeName, ComplaintStatus Status, string StatusName, string Matter,
@@ -146,7 +147,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             viewer.SeesAll ? c.ExternalTicket : null, c.ReceivedAt, c.ReceivedOn, c.AssignedOn, c.LastDay, left, c.TransferLastDay,
             c.ExtensionRequested, c.ExtensionDays, c.ExtensionReason, c.Extended, c.Answer, c.AnsweredAt, c.AnsweredLate, c.SentBack, c.Urges,
             c.NotAcceptedReason, c.CloseNote, c.Substantiated, viewer.SeesAll ? c.Accountability : null, c.RatingLevel, c.RepeatFlagId,
-            viewer.SeesAll ? c.ClueRoundId : null, viewer.SeesAll ? triggers : [], history, files);
+            viewer.SeesAll ? c.ClueRoundId : null, viewer.SeesAll ? triggers : [], history, files, c.StaffId);
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;

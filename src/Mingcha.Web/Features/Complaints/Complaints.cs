@@ -53,7 +53,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     public sealed record FlagReason([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record ExtensionRequest([property: Required] int? WorkingDays, [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record Decision([property: Required] bool? Approved, [property: StringLength(2000)] string? Note);
-    public sealed record Review([property: Required] bool? Accept, bool? Substantiated, [property: StringLength(2000)] string? Accountability, [property: StringLength(2000)] string? Note);
+    /// <summary>The Office's review; <c>StaffId</c>: the unit's staff member a substantiated complaint is against (SAT-5: their badge is revoked).</summary>
+    public sealed record Review([property: Required] bool? Accept, bool? Substantiated, [property: StringLength(2000)] string? Accountability, [property: StringLength(2000)] string? Note,
+        Guid? StaffId = null);
     public sealed record Clue([property: Required] Guid? RoundId, Guid? SectionId);
     public sealed record PublicRating([property: Required, Range(1, 3)] int? Level, [property: StringLength(500)] string? Comment);
 
@@ -436,7 +438,11 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             if (c.Kind == ComplaintKind.Complaint && r.Substantiated is null)
                 throw new FieldException("substantiated", "请认定投诉是否属实（CMP-8）。 Say whether the complaint is substantiated (CMP-8).");
             // CMP-5: a suggestion is not judged substantiated or not, and carries no accountability.
-            c.Close(c.Kind == ComplaintKind.Suggestion ? null : r.Substantiated == true, c.Kind == ComplaintKind.Suggestion ? null : r.Accountability?.Trim(), r.Note?.Trim(), now);
+            if (r.StaffId is { } staff && !await db.Staff.AnyAsync(s => s.Id == staff && s.UnitId == c.UnitId, ct))
+                throw new FieldException("staffId", "该工作人员不属于被投诉单位。 No such staff member in the unit complained of.");
+            c.Close(c.Kind == ComplaintKind.Suggestion ? null : r.Substantiated == true, c.Kind == ComplaintKind.Suggestion ? null : r.Accountability?.Trim(), r.Note?.Trim(), now,
+                c.Kind == ComplaintKind.Suggestion ? null : r.StaffId);
+            await Ratings.BadgeFindings.RevokeForComplaintAsync(db, c, now, ct); // SAT-5, in the same save as the close
             Event(c, "close", "经效能办审核办结。 Closed after review.", true, by);
             InternalNote(c, r.Note, by);
         }

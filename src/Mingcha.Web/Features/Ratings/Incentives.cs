@@ -17,32 +17,44 @@ public sealed class StaffBadge : IAudited
     public DateTime AwardedAt { get; private set; }
     public DateTime? RevokedAt { get; private set; }
     public string? RevokedReason { get; private set; }
-    /// <summary>The confirmed finding behind the revocation (its id and link).</summary>
+    /// <summary>The confirmed finding behind the revocation, if a finding.</summary>
     public Guid? FindingId { get; private set; }
+    /// <summary>The substantiated complaint behind the revocation, if a complaint.</summary>
+    public Guid? ComplaintId { get; private set; }
+    /// <summary>Where the violation behind the revocation is read: the finding's or the complaint's history.</summary>
     public string? FindingLink { get; private set; }
 
-    public bool Revoke(Guid findingId, string link, string reason, DateTime nowUtc)
+    public bool Revoke(Guid findingId, string link, string reason, DateTime nowUtc) => Revoke(findingId, null, link, reason, nowUtc);
+
+    /// <summary>SAT-5: revoked for a substantiated complaint against the staff member.</summary>
+    public bool RevokeForComplaint(Guid complaintId, string link, string reason, DateTime nowUtc) => Revoke(null, complaintId, link, reason, nowUtc);
+
+    private bool Revoke(Guid? findingId, Guid? complaintId, string link, string reason, DateTime nowUtc)
     {
         if (RevokedAt is not null) return false;
-        RevokedAt = nowUtc; FindingId = findingId; FindingLink = link; RevokedReason = reason;
+        RevokedAt = nowUtc;
+        RevokedInstead(findingId, complaintId, link, reason);
         return true;
     }
 
-    /// <summary>The finding behind the revocation was withdrawn (an upheld objection, RCT-3), but another confirmed finding stands: the badge stays revoked for that one.</summary>
-    public void RevokedInstead(Guid findingId, string link, string reason)
+    /// <summary>
+    /// The finding behind the revocation was withdrawn (an upheld objection, RCT-3), but another confirmed violation stands
+    /// (a finding, or a substantiated complaint): the badge stays revoked for that one.
+    /// </summary>
+    public void RevokedInstead(Guid? findingId, Guid? complaintId, string link, string reason)
     {
-        FindingId = findingId; FindingLink = link; RevokedReason = reason;
+        FindingId = findingId; ComplaintId = complaintId; FindingLink = link; RevokedReason = reason;
     }
 
-    /// <summary>The finding behind the revocation was withdrawn and no other confirmed finding stands: the badge is held again (the audit trail keeps the revocation).</summary>
+    /// <summary>The finding behind the revocation was withdrawn and no other confirmed violation stands: the badge is held again (the audit trail keeps the revocation).</summary>
     public void Reinstate()
     {
-        RevokedAt = null; FindingId = null; FindingLink = null; RevokedReason = null;
+        RevokedAt = null; FindingId = null; ComplaintId = null; FindingLink = null; RevokedReason = null;
     }
 }
 
 /// <summary>
-/// SAT-5: keeps the "excellent post" badges in step with the findings against staff. A finding naming a staff member,
+/// SAT-5: keeps the "excellent post" badges in step with the findings and substantiated complaints against staff. A finding naming a staff member,
 /// once the Office confirms it (RCT-1), revokes that year's badge with the link to the finding; when the notice carrying
 /// it is withdrawn after an upheld objection (RCT-3), the badge is held again unless another confirmed finding of the
 /// year against the same person stands. The callers save, in the same transaction as the confirmation or the withdrawal.
@@ -56,6 +68,31 @@ public static class BadgeFindings
         Cut($"违规问题经效能办确认（{f.ItemCode} {f.ItemName}）：{f.Description}", 2000);
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
+
+    /// <summary>Where a complaint's history is read (the Office's view of it).</summary>
+    public static string ComplaintLink(Guid complaintId) => $"/api/v1/complaints/{complaintId}";
+
+    private static string Reason(Complaints.Complaint c) =>
+        Cut($"效能投诉经效能办审核属实（{c.Number}）：{c.Matter}", 2000);
+
+    /// <summary>
+    /// SAT-5: a complaint closed as substantiated against a staff member revokes that person's badge of the year the complaint
+    /// was received, if still held. The caller saves, in the same transaction as the close.
+    /// </summary>
+    public static async Task RevokeForComplaintAsync(MingchaDb db, Complaints.Complaint complaint, DateTime nowUtc, CancellationToken ct)
+    {
+        if (complaint.StaffId is not { } staff || complaint.Substantiated != true) return;
+        var badge = await db.Set<StaffBadge>().FirstOrDefaultAsync(b => b.StaffId == staff && b.Year == complaint.ReceivedOn.Year, ct);
+        badge?.RevokeForComplaint(complaint.Id, ComplaintLink(complaint.Id), Reason(complaint), nowUtc);
+    }
+
+    /// <summary>The substantiated complaints received in a year and closed against a staff member.</summary>
+    private static IQueryable<Complaints.Complaint> StandingComplaints(MingchaDb db, int year)
+    {
+        var from = new DateOnly(year, 1, 1);
+        var to = new DateOnly(year + 1, 1, 1);
+        return db.Complaints.Where(c => c.StaffId != null && c.Substantiated == true && c.ReceivedOn >= from && c.ReceivedOn < to);
+    }
 
     /// <summary>A finding was confirmed: revokes the badge of its year for the staff member it names, if the badge is still held.</summary>
     public static async Task RevokeForAsync(MingchaDb db, Inspections.Finding finding, DateTime nowUtc, CancellationToken ct)
@@ -82,8 +119,11 @@ public static class BadgeFindings
         {
             var other = await Standing(db, badge.Year, withdrawnFindings).Where(f => f.StaffId == badge.StaffId)
                 .OrderBy(f => f.ReviewedAt).ThenBy(f => f.Id).FirstOrDefaultAsync(ct);
-            if (other is null) badge.Reinstate();
-            else badge.RevokedInstead(other.Id, Link(other.Id), Reason(other));
+            if (other is not null) { badge.RevokedInstead(other.Id, null, Link(other.Id), Reason(other)); continue; }
+            var complaint = await StandingComplaints(db, badge.Year).Where(c => c.StaffId == badge.StaffId)
+                .OrderBy(c => c.ClosedAt).ThenBy(c => c.Id).FirstOrDefaultAsync(ct);
+            if (complaint is null) badge.Reinstate();
+            else badge.RevokedInstead(null, complaint.Id, ComplaintLink(complaint.Id), Reason(complaint));
         }
     }
 
@@ -95,6 +135,9 @@ public static class BadgeFindings
         var byStaff = badges.ToDictionary(b => b.StaffId);
         foreach (var f in findings)
             if (byStaff.TryGetValue(f.StaffId!.Value, out var badge)) badge.Revoke(f.Id, Link(f.Id), Reason(f), nowUtc);
+        var complaints = await StandingComplaints(db, year).OrderBy(c => c.ClosedAt).ThenBy(c => c.Id).ToListAsync(ct);
+        foreach (var c in complaints)
+            if (byStaff.TryGetValue(c.StaffId!.Value, out var badge)) badge.RevokeForComplaint(c.Id, ComplaintLink(c.Id), Reason(c), nowUtc);
     }
 }
 

@@ -19,6 +19,9 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
     public C.Revealed? Revealed { get; private set; }
     /// <summary>The rounds not yet closed, for making the complaint a clue (CMP-10); the Office's only.</summary>
     public IReadOnlyList<(Guid Id, string Label)> Rounds { get; private set; } = [];
+    /// <summary>The unit's staff, for naming whom a substantiated complaint is against (SAT-5), and that person's name once named.</summary>
+    public IReadOnlyList<(Guid Id, string Label)> Staff { get; private set; } = [];
+    public string? StaffName { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await ShowAsync(id, ct);
 
@@ -27,8 +30,13 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
         Viewer = ComplaintViewer.Of(User);
         try { Item = await reads.GetAsync(Viewer, id, ct); }
         catch (NotFoundException) { return NotFound(); }
+        if (Item.StaffId is { } named)
+            StaffName = await db.Staff.AsNoTracking().Where(s => s.Id == named).Select(s => s.Name).FirstOrDefaultAsync(ct);
         if (Viewer.IsOffice)
         {
+            if (Item.Kind == ComplaintKind.Complaint && Item.Status is ComplaintStatus.Answered or ComplaintStatus.UnderReview)
+                Staff = (await db.Staff.AsNoTracking().Where(s => s.UnitId == Item.UnitId && s.Active).OrderBy(s => s.Code).Take(2000)
+                    .Select(s => new { s.Id, s.Code, s.Name }).ToListAsync(ct)).Select(s => (s.Id, $"{s.Name}（{s.Code}）")).ToList();
             Units = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new FileModel.UnitOption(u.Id, u.Name)).Take(2000).ToListAsync(ct);
             if (Item.ClueRoundId is null)
                 Rounds = (await db.InspectionRounds.AsNoTracking().Where(r => r.Status != Features.Inspections.RoundStatus.Closed)
@@ -51,8 +59,8 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
         ActAsync(id, "refuse", v => complaints.RefuseAsync(id, new C.Refuse(reason, Required(note)), v, ct), Text["已不予受理并告知投诉人。"], ct);
     public Task<IActionResult> OnPostExtensionDecisionAsync(Guid id, bool approved, CancellationToken ct) =>
         ActAsync(id, "extension", v => complaints.DecideExtensionAsync(id, new C.Decision(approved, null), v, ct), Text["已审批延期申请。"], ct);
-    public Task<IActionResult> OnPostReviewAsync(Guid id, bool accept, bool? substantiated, string? note, CancellationToken ct) =>
-        ActAsync(id, "review", v => complaints.ReviewAsync(id, new C.Review(accept, substantiated, null, note), v, ct), Text["已审核。"], ct);
+    public Task<IActionResult> OnPostReviewAsync(Guid id, bool accept, bool? substantiated, string? note, Guid? staffId, CancellationToken ct) =>
+        ActAsync(id, "review", v => complaints.ReviewAsync(id, new C.Review(accept, substantiated, null, note, accept ? staffId : null), v, ct), Text["已审核。"], ct);
     public Task<IActionResult> OnPostUrgeAsync(Guid id, string? note, CancellationToken ct) =>
         ActAsync(id, "urge", v => complaints.UrgeAsync(id, new C.Text(Required(note)), v, ct), Text["已催办。"], ct);
     public Task<IActionResult> OnPostAccountabilityAsync(Guid id, string? note, CancellationToken ct) =>
