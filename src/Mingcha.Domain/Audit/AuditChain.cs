@@ -88,10 +88,16 @@ public static class AuditChain
         return unsealed with { Hash = ComputeHash(unsealed) };
     }
 
+    /// <summary>The most breaks one verification reports (a log rewritten wholesale would otherwise list every entry).</summary>
+    public const int MaxBreaks = 1000;
+
     /// <summary>
-    /// Verifies a whole log, read once in Seq order (streamed: millions of entries need not fit
-    /// in memory). Stops at the first break: content against its own hash, then the sequence
-    /// (starts at 1, steps by exactly 1), then the link to the previous entry's hash.
+    /// Verifies a whole log, read once in Seq order (streamed: millions of entries need not fit in memory), and reports
+    /// every break it finds (EVD-5), not only the first: content against its own hash, then the sequence (starts at 1,
+    /// steps by exactly 1), then the link to the previous entry's hash. After a break it goes on from the entry as stored:
+    /// an altered entry is reported once (its successor is not blamed for the link), a deletion is reported once (the entry after the gap is
+    /// not blamed for pointing at the deleted one), a broken link is reported at the entry that shows it. Entries out of order
+    /// end the check there (positions after a reordering mean nothing), as does reaching <see cref="MaxBreaks"/>.
     /// </summary>
     public static AuditChainReport Verify(IEnumerable<AuditRecord> recordsOrderedBySeq)
     {
@@ -100,74 +106,94 @@ public static class AuditChain
         long expectedSeq = 1;
         var expectedPrev = GenesisHash;
         long verified = 0;
+        long read = 0;
+        var breaks = new List<AuditChainBreak>();
+        var stopped = false;
+        var afterAltered = false; // an altered entry's own hash may be what was edited: its successor's link is the same break
 
         using var e = recordsOrderedBySeq.GetEnumerator();
         var hasCurrent = e.MoveNext();
-        while (hasCurrent)
+        while (hasCurrent && !stopped)
         {
             var r = e.Current;
+            read++;
+            var sound = true;
+            var advanced = false;
+            var afterGap = false;
 
-            // Content first: whatever field was edited, this names the edited entry. Everything
-            // before it was consecutive, so its position is expectedSeq even if Seq itself was edited.
+            // Content first: whatever field was edited, this names the edited entry. Everything before it was
+            // consecutive, so its position is expectedSeq even if Seq itself was edited.
             if (!string.Equals(ComputeHash(r), r.Hash, StringComparison.Ordinal))
             {
-                return Broken(verified, expectedSeq, AuditBreakKind.EntryAltered, Format(
+                sound = false;
+                breaks.Add(new AuditChainBreak(expectedSeq, AuditBreakKind.EntryAltered, Format(
                     "第 {0} 条审计记录的内容与其哈希不符，已被修改。 Audit entry {0} does not match its hash: it was altered.",
-                    expectedSeq));
+                    expectedSeq)));
+                // Take it at its place in the chain and go on from the next entry.
+                expectedSeq++;
+                expectedPrev = r.Hash;
+                afterAltered = true;
+                if (breaks.Count >= MaxBreaks) stopped = true;
+                hasCurrent = e.MoveNext();
+                continue;
             }
-
-            if (r.Seq < expectedSeq)
+            else if (r.Seq < expectedSeq)
             {
-                return Broken(verified, r.Seq, AuditBreakKind.OutOfOrder, Format(
+                breaks.Add(new AuditChainBreak(r.Seq, AuditBreakKind.OutOfOrder, Format(
                     "第 {0} 条审计记录出现在第 {1} 条之后，顺序被打乱或重复。 Audit entry {0} comes after entry {1}: entries were reordered or duplicated.",
                     r.Seq,
-                    expectedSeq - 1));
+                    expectedSeq - 1)));
+                stopped = true;
+                sound = false;
             }
-
-            if (r.Seq > expectedSeq)
+            else
             {
-                // A jump is a deletion unless the skipped entry turns up next (entries swapped).
-                hasCurrent = e.MoveNext();
-                if (hasCurrent && e.Current.Seq < r.Seq)
+                if (r.Seq > expectedSeq)
                 {
-                    return Broken(verified, r.Seq, AuditBreakKind.OutOfOrder, Format(
-                        "第 {0} 条审计记录出现在第 {1} 条之前，顺序被打乱。 Audit entry {0} comes before entry {1}: entries were reordered.",
-                        r.Seq,
-                        e.Current.Seq));
+                    // A jump is a deletion unless the skipped entry turns up next (entries swapped).
+                    hasCurrent = e.MoveNext();
+                    advanced = true;
+                    if (hasCurrent && e.Current.Seq < r.Seq)
+                    {
+                        breaks.Add(new AuditChainBreak(r.Seq, AuditBreakKind.OutOfOrder, Format(
+                            "第 {0} 条审计记录出现在第 {1} 条之前，顺序被打乱。 Audit entry {0} comes before entry {1}: entries were reordered.",
+                            r.Seq,
+                            e.Current.Seq)));
+                        stopped = true;
+                        break;
+                    }
+
+                    breaks.Add(new AuditChainBreak(expectedSeq, AuditBreakKind.EntryMissing, r.Seq - expectedSeq == 1
+                        ? Format("第 {0} 条审计记录缺失，已被删除。 Audit entry {0} is missing: it was deleted.", expectedSeq)
+                        : Format("第 {0} 至 {1} 条审计记录缺失，已被删除。 Audit entries {0} to {1} are missing: they were deleted.", expectedSeq, r.Seq - 1)));
+                    sound = false;
+                    afterGap = true; // its link points at a deleted entry: that is the same break
                 }
 
-                var message = r.Seq - expectedSeq == 1
-                    ? Format(
-                        "第 {0} 条审计记录缺失，已被删除。 Audit entry {0} is missing: it was deleted.",
-                        expectedSeq)
-                    : Format(
-                        "第 {0} 至 {1} 条审计记录缺失，已被删除。 Audit entries {0} to {1} are missing: they were deleted.",
-                        expectedSeq,
-                        r.Seq - 1);
-                return Broken(verified, expectedSeq, AuditBreakKind.EntryMissing, message);
+                if (!afterGap && !afterAltered && !string.Equals(r.PrevHash, expectedPrev, StringComparison.Ordinal))
+                {
+                    sound = false;
+                    breaks.Add(new AuditChainBreak(r.Seq, AuditBreakKind.ChainLinkBroken, r.Seq == 1
+                        ? "第 1 条审计记录未从创世哈希开始，日志开头被替换。 Audit entry 1 does not start from the genesis hash: the start of the log was replaced."
+                        : Format(
+                            "第 {0} 条审计记录未指向第 {1} 条的哈希，第 {1} 条已被改写并重新计算哈希。 Audit entry {0} does not point at the hash of entry {1}: entry {1} was rewritten and re-hashed.",
+                            r.Seq,
+                            r.Seq - 1)));
+                }
+
+                expectedSeq = r.Seq + 1;
+                expectedPrev = r.Hash;
+                afterAltered = false;
             }
 
-            if (!string.Equals(r.PrevHash, expectedPrev, StringComparison.Ordinal))
-            {
-                return Broken(verified, r.Seq, AuditBreakKind.ChainLinkBroken, r.Seq == 1
-                    ? "第 1 条审计记录未从创世哈希开始，日志开头被替换。 Audit entry 1 does not start from the genesis hash: the start of the log was replaced."
-                    : Format(
-                        "第 {0} 条审计记录未指向第 {1} 条的哈希，第 {1} 条已被改写并重新计算哈希。 Audit entry {0} does not point at the hash of entry {1}: entry {1} was rewritten and re-hashed.",
-                        r.Seq,
-                        r.Seq - 1));
-            }
-
-            verified++;
-            expectedSeq++;
-            expectedPrev = r.Hash;
-            hasCurrent = e.MoveNext();
+            if (sound && breaks.Count == 0) verified++;
+            if (breaks.Count >= MaxBreaks) stopped = true;
+            if (!advanced) hasCurrent = e.MoveNext();
         }
 
-        return new AuditChainReport(verified, null);
+        return new AuditChainReport(verified, breaks.Count == 0 ? null : breaks[0]) { Breaks = breaks, Read = read, Stopped = stopped };
     }
 
-    private static AuditChainReport Broken(long verified, long seq, AuditBreakKind kind, string message) =>
-        new(verified, new AuditChainBreak(seq, kind, message));
 
     private static void WriteInt64(ArrayBufferWriter<byte> buffer, long value)
     {

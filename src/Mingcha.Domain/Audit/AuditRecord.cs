@@ -60,4 +60,16 @@ public sealed record AuditChainReport(long Checked, AuditChainBreak? FirstBreak)
 {
     /// <summary>True when no break was found.</summary>
     public bool IsIntact => FirstBreak is null;
+
+    /// <summary>Every break found, in log order, the first one first (EVD-5: any record that changed), at most <see cref="AuditChain.MaxBreaks"/>.</summary>
+    public IReadOnlyList<AuditChainBreak> Breaks { get; init; } = FirstBreak is null ? [] : [FirstBreak];
+
+    /// <summary>Entries read in all, past the breaks.</summary>
+    public long Read { get; init; } = Checked;
+
+    /// <summary>
+    /// The check stopped before the end of the log: at a reordering (after which positions cannot be trusted) or at
+    /// <see cref="AuditChain.MaxBreaks"/> breaks.
+    /// </summary>
+    public bool Stopped { get; init; }
 }

@@ -65,6 +65,8 @@ public static class Commands
                 var report = await sp.GetRequiredService<AuditVerifier>().VerifyAsync();
                 if (report.IsIntact) { Console.WriteLine($"审计日志完整 Audit chain intact: {report.Checked} entries."); return 0; }
                 Console.WriteLine($"审计日志被篡改 Audit chain BROKEN at entry {report.FirstBreak!.Seq}: {report.FirstBreak.Message}");
+                foreach (var b in report.Breaks.Skip(1)) Console.WriteLine($"  entry {b.Seq}: {b.Message}");
+                if (report.Stopped) Console.WriteLine($"  检查在第 {report.Breaks[^1].Seq} 条停止 Check stopped at entry {report.Breaks[^1].Seq} (reordered, or {Mingcha.Domain.Audit.AuditChain.MaxBreaks} breaks).");
                 return 1;
             }
             case "verify-evidence":

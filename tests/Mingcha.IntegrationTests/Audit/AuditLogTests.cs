@@ -77,6 +77,39 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
         Assert.True((await VerifyAsync(auditor)).IsIntact);
     }
 
+    /// <summary>EVD-5: "reports any file or record that changed": every edited entry, not only the first.</summary>
+    [Fact]
+    [Trait("Rule", "EVD-5")]
+    [Trait("Rule", "SEC-3")]
+    public async Task Verify_WhenTwoEntriesAreEditedInTheDatabase_ReportsBoth_InTheApiThePageAndTheCommand()
+    {
+        var auditor = await app.ClientAsAsync(Roles.Auditor);
+        var first = await EntryWithSuccessorAsync();
+        var second = await EntryWithSuccessorAsync();
+        var originals = new Dictionary<long, string>();
+        foreach (var seq in new[] { first, second })
+            originals[seq] = (string)(await app.Database.ScalarAsync("""SELECT "After" FROM "AuditEntries" WHERE "Seq" = @p0""", seq))!;
+        try
+        {
+            foreach (var (seq, after) in originals)
+                await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", after.Replace("局", "处", StringComparison.Ordinal), seq);
+            var report = await VerifyAsync(auditor);
+            Assert.Equal([(first, AuditBreakKind.EntryAltered), (second, AuditBreakKind.EntryAltered)], report.Breaks.Select(b => (b.Seq, b.Kind)));
+            Assert.False(report.Stopped);
+            Assert.Equal(first - 1, report.Checked);
+            var page = await auditor.GetStringAsync("/Audit?handler=Verify");
+            Assert.Contains("此后又发现 1 处问题", page, StringComparison.Ordinal);
+            Assert.Contains($"data-seq=\"{second}\"", page, StringComparison.Ordinal);
+            Assert.Equal(1, await VerifyCommandAsync());
+        }
+        finally
+        {
+            foreach (var (seq, after) in originals)
+                await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", after, seq);
+        }
+        Assert.True((await VerifyAsync(auditor)).IsIntact);
+    }
+
     [Fact]
     [Trait("Rule", "SEC-3")]
     public async Task Verify_WhenAnEntryIsDeletedFromTheDatabase_ReportsThatEntryMissing()

@@ -138,6 +138,43 @@ public class AuditChainTests
     }
 
     [Fact]
+    [Trait("Rule", "EVD-5")]
+    [Trait("Rule", "SEC-3")]
+    public void Verify_WhenSeveralPlacesChanged_ReportsEachOnceAndReadsToTheEnd()
+    {
+        var chain = Chain(300);
+        chain[19] = chain[19] with { After = "{\"status\":\"closed\"}" };  // Seq 20 edited
+        chain[59] = chain[59] with { Hash = new string('f', 64) };           // Seq 60: its hash edited
+        var rehashed = chain[119] with { UserName = "李四" };                 // Seq 120 edited and re-sealed
+        chain[119] = rehashed with { Hash = AuditChain.ComputeHash(rehashed) };
+        chain.RemoveRange(199, 2);                                           // Seq 200 and 201 deleted
+
+        var report = AuditChain.Verify(chain);
+
+        Assert.Equal(
+            [(20L, AuditBreakKind.EntryAltered), (60L, AuditBreakKind.EntryAltered), (121L, AuditBreakKind.ChainLinkBroken), (200L, AuditBreakKind.EntryMissing)],
+            report.Breaks.Select(b => (b.Seq, b.Kind)));
+        Assert.Equal(report.Breaks[0], report.FirstBreak);
+        Assert.Equal(19, report.Checked);
+        Assert.Equal(298, report.Read);
+        Assert.False(report.Stopped);
+        Assert.Contains("第 200 至 201 条", report.Breaks[3].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "EVD-5")]
+    public void Verify_WhenEveryEntryIsRewritten_StopsAtTheMostBreaksItReports()
+    {
+        var chain = Chain(AuditChain.MaxBreaks + 50).Select(r => r with { Ip = "10.9.9.9" }).ToList();
+
+        var report = AuditChain.Verify(chain);
+
+        Assert.Equal(AuditChain.MaxBreaks, report.Breaks.Count);
+        Assert.True(report.Stopped);
+        Assert.All(report.Breaks, b => Assert.Equal(AuditBreakKind.EntryAltered, b.Kind));
+    }
+
+    [Fact]
     [Trait("Rule", "SEC-3")]
     public void Verify_WhenTwoEntriesSwapped_ReportsOutOfOrder()
     {

@@ -66,8 +66,9 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
 
         // The audit log (SEC-3) that also holds every evidence record and every access.
         var auditReport = await audit.VerifyAsync(ct);
-        if (!auditReport.IsIntact)
-            problems.Add(new("audit", $"#{auditReport.FirstBreak!.Seq}", auditReport.FirstBreak.Message));
+        problems.AddRange(auditReport.Breaks.Select(b => new EvidenceProblem("audit", $"#{b.Seq}", b.Message)));
+        if (auditReport.Stopped)
+            problems.Add(new("audit", $"#{auditReport.Breaks[^1].Seq}", "审计日志在此之后未再校验（顺序被打乱或问题过多）。 The audit log was not checked past this point (reordered, or too many breaks)."));
 
         return new EvidenceVerificationReport(blobs.Count, bytes, watch.Elapsed.TotalSeconds, records, auditReport.Checked, problems, time.GetUtcNow().UtcDateTime);
     }
