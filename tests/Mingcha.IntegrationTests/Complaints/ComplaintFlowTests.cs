@@ -561,6 +561,7 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
     [Fact]
     [Trait("Rule", "CMP-10")]
     [Trait("Rule", "CMP-2")]
+    [Trait("Rule", "INS-5")]
     public async Task Complaint_WhenMadeAClue_TargetsTheUnitsWindowInTheRound_AndTrendsCountIt_AndItHasAnEvidenceCase()
     {
         var kit = await KitAsync();
@@ -569,8 +570,9 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         var admin = new Mingcha.IntegrationTests.Inspections.InspectionKit(app, await app.ClientAsAsync(Roles.OfficeAdmin));
         var round = await admin.RoundAsync(2026, "Covert", teamId: await admin.TeamAsync(await admin.ApprovedSupervisorAsync()));
         await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/clue", new { roundId = round })).ExpectAsync(HttpStatusCode.NoContent);
-        var targets = await app.WithDbAsync(db => db.RoundTargets.AsNoTracking().Where(t => t.RoundId == round).Select(t => t.SectionId).ToListAsync());
-        Assert.Equal([section], targets);
+        var targets = await app.WithDbAsync(db => db.RoundTargets.AsNoTracking().Where(t => t.RoundId == round).Select(t => new { t.SectionId, t.Reason }).ToListAsync());
+        Assert.Equal([section], targets.Select(t => t.SectionId));
+        Assert.Equal($"投诉线索 {filed.Number}（CMP-10）", targets[0].Reason); // INS-5: a covert target chosen by hand says why
         Assert.Equal(round, (await kit.DetailAsync(filed.Id)).GetProperty("clueRoundId").GetGuid());
         await kit.AssignAsync(filed.Id);
         var liaison = await kit.LiaisonAsync(unit);

@@ -229,7 +229,7 @@ public static class ApiCatalog
         new("POST /api/v1/inspections/rounds/{id:guid}/decide", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/decide")),
         new("POST /api/v1/inspections/rounds/{id:guid}/start", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/start")),
         new("POST /api/v1/inspections/rounds/{id:guid}/close", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/close")),
-        new("POST /api/v1/inspections/rounds/{id:guid}/targets", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/targets", new { sectionIds = new[] { s.SectionId } })),
+        new("POST /api/v1/inspections/rounds/{id:guid}/targets", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/targets", new { sectionIds = new[] { s.SectionId }, reason = "人工指定（矩阵）" })),
         new("POST /api/v1/inspections/rounds/{id:guid}/draws", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/draws", new { count = 1, seed = "42", kinds = new[] { "Window" }, unitIds = new[] { s.UnitId } })),
         new("POST /api/v1/inspections/rounds/{id:guid}/visits", OfficeManage, (s, n) => Post($"/api/v1/inspections/rounds/{Guid.Empty}/visits")),
         // INS-5: the auditor re-runs a draw and compares.

@@ -44,7 +44,7 @@ public sealed class AgencyAndDisciplineTests(BareMingchaApp app) : IClassFixture
         var second = await InspectorAsync("暗访员乙");
         var unit = await kit.UnitAsync("换人对象局");
         var round = await kit.RoundAsync(2026, agencyId: agency);
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = await kit.SectionsAsync(unit, 1) })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = await kit.SectionsAsync(unit, 1), reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         await (await office.PostAsync($"/api/v1/inspections/rounds/{round}/start", null)).ExpectAsync(HttpStatusCode.NoContent);
         var visit = Assert.Single(await kit.VisitsOfAsync(round));
         var caseId = await app.WithDbAsync(db => db.Visits.Where(v => v.Id == visit).Select(v => v.EvidenceCaseId).SingleAsync());
@@ -81,7 +81,7 @@ public sealed class AgencyAndDisciplineTests(BareMingchaApp app) : IClassFixture
         await kit.EnsureCatalogueAsync(2026);
         var unit = await kit.UnitAsync("八步对象局");
         var round = await kit.RoundAsync(2026, agencyId: agency);
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = await kit.SectionsAsync(unit, 1) })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = await kit.SectionsAsync(unit, 1), reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         await (await office.PostAsync($"/api/v1/inspections/rounds/{round}/start", null)).ExpectAsync(HttpStatusCode.NoContent);
         var visit = Assert.Single(await kit.VisitsOfAsync(round));
 
@@ -111,7 +111,7 @@ public sealed class AgencyAndDisciplineTests(BareMingchaApp app) : IClassFixture
         var unit = await kit.UnitAsync("考核对象局");
         var sections = await kit.SectionsAsync(unit, 4);
         var round = await kit.RoundAsync(2027, agencyId: agency);
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = sections })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = sections, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visits = await kit.VisitsOfAsync(round);
         await kit.EnsureCatalogueAsync(2027);
         await kit.DriveAsync(visits[0], VisitStatus.Accepted, new DateOnly(2027, 3, 10), steps: 8, seconds: 50 * 60);
@@ -124,7 +124,7 @@ public sealed class AgencyAndDisciplineTests(BareMingchaApp app) : IClassFixture
         var seen = await inspectorClient.GetAsync<List<VisitLineDto>>("/api/v1/inspections/visits?year=2027");
         Assert.Equal(visits.Order(), seen.Select(v => v.Id).Order());
         var otherRound = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{otherRound}/targets", new { sectionIds = new[] { await kit.SectionAsync(unit, "另一窗口") } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{otherRound}/targets", new { sectionIds = new[] { await kit.SectionAsync(unit, "另一窗口") }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var foreign = (await kit.VisitsOfAsync(otherRound)).Single();
         await (await inspectorClient.GetAsync($"/api/v1/inspections/visits/{foreign}")).ExpectAsync(HttpStatusCode.NotFound);
         await (await inspectorClient.GetAsync($"/api/v1/inspections/visits/{visits[0]}")).ExpectAsync(HttpStatusCode.OK);

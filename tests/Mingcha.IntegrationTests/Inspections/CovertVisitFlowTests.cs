@@ -349,7 +349,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         var section = (await kit.SectionsAsync(unit, 1))[0];
         var (supervisorUser, supervisor) = await app.SignedInAsync(Roles.Supervisor);
         var round = await kit.RoundAsync(2026, "Open", teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync(supervisorUser.Id)));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         await (await office.PostAsync($"/api/v1/inspections/rounds/{round}/start", null)).ExpectAsync(HttpStatusCode.NoContent);
         var visit = Assert.Single(await kit.VisitsOfAsync(round));
         await Json(await supervisor.PostJsonAsync($"/api/v1/inspections/visits/{visit}/start", new { methods = new[] { "StakeOut" }, deviceClock = Device() }));
@@ -416,7 +416,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
     private static async Task<Guid> PreviousVisitFindingAsync(Setup s)
     {
         var round = await s.Kit.RoundAsync(2026, kind: "Covert", teamId: s.Team);
-        await (await s.Office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { s.VisitSection } })).ExpectAsync(HttpStatusCode.OK);
+        await (await s.Office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { s.VisitSection }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visit = Assert.Single(await s.Kit.VisitsOfAsync(round));
         await s.Kit.DriveAsync(visit, VisitStatus.Accepted, new DateOnly(2026, 6, 1));
         return await s.Kit.FindingAsync(visit, "S07", confirm: true);

@@ -21,6 +21,34 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         return (office, new InspectionKit(app, office));
     }
 
+    /// <summary>INS-5: covert targets are drawn; one chosen by hand says why (a complaint clue), and the round shows it.</summary>
+    [Fact]
+    [Trait("Rule", "INS-5")]
+    public async Task ChooseTargets_ByHandInACovertRound_NeedsAReason_ShownWithTheTarget()
+    {
+        var (office, kit) = await OfficeAsync();
+        var unit = await kit.UnitAsync("线索局");
+        var sections = await kit.SectionsAsync(unit, 2);
+        var covert = await kit.RoundAsync(2033, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{covert}/targets", new { sectionIds = new[] { sections[0] } }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-5");
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{covert}/targets", new { sectionIds = new[] { sections[0] }, reason = "  " }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-5");
+        Assert.Equal(0, await app.WithDbAsync(db => db.RoundTargets.CountAsync(t => t.RoundId == covert)));
+
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{covert}/targets", new { sectionIds = new[] { sections[0] }, reason = "12345 热线反映窗口长期无人" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var detail = JsonDocument.Parse(await office.GetStringAsync($"/api/v1/inspections/rounds/{covert}")).RootElement;
+        var target = detail.GetProperty("targets").EnumerateArray().Single();
+        Assert.Equal("Chosen", target.GetProperty("source").GetString());
+        Assert.Equal("12345 热线反映窗口长期无人", target.GetProperty("reason").GetString());
+        Assert.Contains("12345 热线反映窗口长期无人", await office.GetStringAsync($"/Inspections/Round?id={covert}"), StringComparison.Ordinal);
+
+        // An open round's targets are the Office's choice (full coverage, re-checks): no reason needed.
+        var open = await kit.RoundAsync(2033, kind: "Open", teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{open}/targets", new { sectionIds = new[] { sections[1] } })).ExpectAsync(HttpStatusCode.OK);
+    }
+
     [Fact]
     [Trait("Rule", "INS-10")]
     [Trait("Rule", "INS-19")]
@@ -34,7 +62,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         var unit = await kit.UnitAsync("进度局");
         var windows = await kit.SectionsAsync(unit, 2);
         var round = await kit.RoundAsync(year, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = windows })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = windows, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visits = await kit.VisitsOfAsync(round);
         await kit.EnsureCatalogueAsync(year);
         await kit.DriveAsync(visits[0], VisitStatus.Accepted, new DateOnly(year, 3, 5));
@@ -140,7 +168,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
 
         // Choosing the unit by hand is refused as well.
         var section = (await app.WithDbAsync(db => db.Sections.Where(s => s.UnitId == conflicted).Select(s => s.Id).ToListAsync()))[0];
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-5");
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-5");
     }
 
     [Fact]
@@ -153,7 +181,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         var team = await kit.TeamAsync(await kit.ApprovedSupervisorAsync());
         await kit.EnsureCatalogueAsync(2027);
         var first = await kit.RoundAsync(2027, teamId: team);
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{first}/targets", new { sectionIds = new[] { sections[7] } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{first}/targets", new { sectionIds = new[] { sections[7] }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visit = (await kit.VisitsOfAsync(first)).Single();
         await kit.DriveAsync(visit, VisitStatus.Accepted, new DateOnly(2027, 4, 1));
         await kit.FindingAsync(visit, confirm: true);
@@ -185,7 +213,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         var team = await kit.TeamAsync(await kit.ApprovedSupervisorAsync());
         await kit.EnsureCatalogueAsync(2029);
         var first = await kit.RoundAsync(2029, kind: "Open", teamId: team);
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{first}/targets", new { sectionIds = new[] { missingSections[2], completeSections[1] } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{first}/targets", new { sectionIds = new[] { missingSections[2], completeSections[1] }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var supervisor = await app.ClientAsAsync(Roles.Supervisor);
         foreach (var visit in await kit.VisitsOfAsync(first))
         {
@@ -220,7 +248,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         var uncoveredSections = await kit.SectionsAsync(uncovered, 2);
         var team = await kit.TeamAsync(await kit.ApprovedSupervisorAsync());
         var earlier = await kit.RoundAsync(2028, kind: "Open", teamId: team);
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{earlier}/targets", new { sectionIds = new[] { coveredSections[0] } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{earlier}/targets", new { sectionIds = new[] { coveredSections[0] }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         await kit.VisitsOfAsync(earlier);
 
         var round = await kit.RoundAsync(2028, kind: "Open", teamId: team);
@@ -260,7 +288,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         var a = await kit.ApprovedSupervisorAsync();
         var b = await kit.ApprovedSupervisorAsync();
         var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(a, b));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visit = (await kit.VisitsOfAsync(round)).Single();
         await (await office.PostJsonAsync("/api/v1/inspections/discipline/conflicts", new { inspectorKind = "Supervisor", inspectorId = b, unitId = unit, sectionId = section, reason = "曾在该窗口工作", declaredOn = "2026-01-01" }))
             .ExpectAsync(HttpStatusCode.Created);
@@ -286,7 +314,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         var unit = await kit.UnitAsync("快照局");
         var section = await kit.SectionAsync(unit, "窗口");
         var round = await kit.RoundAsync(2029, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visit = (await kit.VisitsOfAsync(round)).Single();
         var finding = await kit.FindingAsync(visit);
 
@@ -328,7 +356,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         var section = await kit.SectionAsync(unit, "窗口");
         var supervisorId = await kit.ApprovedSupervisorAsync();
         var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(supervisorId));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visit = (await kit.VisitsOfAsync(round)).Single();
         var path = $"/api/v1/inspections/visits/{visit}/joint";
 
@@ -367,7 +395,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         var targetSection = await kit.SectionAsync(target, "窗口");
         var leakerSection = await kit.SectionAsync(leaker, "办公室", "InternalSection");
         var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { targetSection } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { targetSection }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visit = (await kit.VisitsOfAsync(round)).Single();
 
         var id = (await (await office.PostJsonAsync($"/api/v1/inspections/visits/{visit}/tip-offs", new { sectionId = leakerSection, description = "暗访前电话通知被查单位", points = 3 }))
@@ -387,7 +415,7 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         var unit = await kit.UnitAsync("送达局");
         var section = await kit.SectionAsync(unit, "窗口");
         var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visit = (await kit.VisitsOfAsync(round)).Single();
         await (await office.PostAsync($"/api/v1/inspections/visits/{visit}/send-findings", null)).ExpectRuleAsync(HttpStatusCode.Conflict, "INS-19");
         await kit.DriveAsync(visit, VisitStatus.Accepted, new DateOnly(2027, 5, 1));

@@ -121,7 +121,7 @@ public sealed partial class SecrecyTests(BareMingchaApp app) : IClassFixture<Bar
         var section = await kit.SectionAsync(unit, "窗口");
         await kit.EnsureCatalogueAsync(2026);
         var round = await kit.RoundAsync(2026, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visit = (await kit.VisitsOfAsync(round)).Single();
         await kit.DriveAsync(visit, VisitStatus.Accepted, new DateOnly(2026, 11, 16));
         await (await office.PostAsync($"/api/v1/inspections/visits/{visit}/send-findings", null)).ExpectAsync(HttpStatusCode.NoContent);

@@ -23,7 +23,7 @@ public sealed class VisitReviewPageTests(BareMingchaApp app) : IClassFixture<Bar
         var windows = await kit.SectionsAsync(unit, 2);
         await kit.EnsureCatalogueAsync(2026);
         var round = await kit.RoundAsync(2026, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = windows })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = windows, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visits = await kit.VisitsOfAsync(round);
         foreach (var v in visits) await kit.DriveAsync(v, VisitStatus.Submitted, new DateOnly(2026, 11, 12));
 

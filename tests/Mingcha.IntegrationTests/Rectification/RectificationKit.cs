@@ -48,7 +48,7 @@ internal sealed class RectificationKit(MingchaApp app, HttpClient office)
         var section = await Inspections.SectionAsync(unit, "办证窗口");
         await Inspections.EnsureCatalogueAsync(2026);
         var round = await Inspections.RoundAsync(2026, kind, teamId: await Inspections.TeamAsync(await Inspections.ApprovedSupervisorAsync()));
-        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
         var visit = (await Inspections.VisitsOfAsync(round)).Single();
         await Inspections.DriveAsync(visit, accept ? VisitStatus.Accepted : VisitStatus.Submitted, new DateOnly(2026, 11, 10));
         var ids = new List<Guid>();

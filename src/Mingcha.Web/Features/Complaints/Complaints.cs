@@ -556,7 +556,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             ?? throw new DomainRuleException("CMP-10", "被投诉单位没有可检查的科室（窗口）。 The unit has no section to inspect.", 422);
         if (!await db.Sections.AnyAsync(s => s.Id == sectionId && s.UnitId == c.UnitId, ct))
             throw new DomainRuleException("CMP-10", "线索须指向被投诉单位的科室（窗口）。 The clue targets a section of the unit complained of.", 422);
-        await rounds.ChooseAsync(r.RoundId!.Value, new Rounds.ChooseTargets([sectionId], null), ct);
+        await rounds.ChooseAsync(r.RoundId!.Value, new Rounds.ChooseTargets([sectionId], null, $"投诉线索 {c.Number}（CMP-10）"), ct);
         c.MarkClue(r.RoundId.Value, sectionId);
         Event(c, "clue", "作为线索列入明查暗访检查对象（CMP-10）。 Made a clue for an inspection round.", false, by);
         await db.SaveChangesAsync(ct);

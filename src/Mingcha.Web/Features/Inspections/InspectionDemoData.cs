@@ -42,7 +42,7 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time)
             .OrderBy(s => s.Code).Select(s => new { s.Id, s.UnitId, s.Name }).ToListAsync(ct);
         foreach (var outlet in outlets.Where((_, i) => i % 5 == 1).Take(4))
         {
-            var target = new RoundTarget(round.Id, outlet.Id, outlet.UnitId, TargetSource.Chosen, null, null, agency.Id, now);
+            var target = new RoundTarget(round.Id, outlet.Id, outlet.UnitId, TargetSource.Chosen, null, null, agency.Id, now, "演示数据：人工指定的服务网点");
             db.RoundTargets.Add(target);
             var visit = new Visit(round.Id, year, InspectionKind.Covert, outlet.Id, outlet.UnitId, target.Id, null, agency.Id, null, "system", now) { IsDemo = true };
             var @case = new Evidence.EvidenceCase(Mingcha.Domain.Evidence.EvidenceCaseKind.CovertVisit, $"{round.Title} · {outlet.Name}", outlet.UnitId, null, nameof(Visit), visit.Id, "system", now);

@@ -266,10 +266,11 @@ public sealed class RoundTeam
 public sealed class RoundTarget : IAudited
 {
     private RoundTarget() { }
-    public RoundTarget(Guid roundId, Guid sectionId, Guid unitId, TargetSource source, Guid? drawId, Guid? teamId, Guid? agencyId, DateTime nowUtc)
+    public RoundTarget(Guid roundId, Guid sectionId, Guid unitId, TargetSource source, Guid? drawId, Guid? teamId, Guid? agencyId, DateTime nowUtc,
+        string? reason = null)
     {
         Id = Guid.CreateVersion7(); RoundId = roundId; SectionId = sectionId; UnitId = unitId; Source = source; DrawId = drawId;
-        TeamId = teamId; AgencyId = agencyId; CreatedAt = nowUtc;
+        TeamId = teamId; AgencyId = agencyId; CreatedAt = nowUtc; Reason = reason;
     }
     public Guid Id { get; private set; }
     public Guid RoundId { get; private set; }
@@ -281,6 +282,8 @@ public sealed class RoundTarget : IAudited
     public Guid? TeamId { get; private set; }
     public Guid? AgencyId { get; private set; }
     public DateTime CreatedAt { get; private set; }
+    /// <summary>Why a target was chosen by hand (INS-5: required in a covert round, whose targets are otherwise drawn).</summary>
+    public string? Reason { get; private set; }
 
     public void Assign(Guid? teamId, Guid? agencyId) { TeamId = teamId; AgencyId = agencyId; }
 }

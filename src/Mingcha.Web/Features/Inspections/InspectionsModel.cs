@@ -47,6 +47,7 @@ public static class InspectionsModel
             Enum(e, t => t.Source);
             e.HasIndex(t => new { t.RoundId, t.SectionId }).IsUnique();
             e.HasIndex(t => t.UnitId);
+            e.Property(t => t.Reason).HasMaxLength(500);
             e.HasOne<InspectionRound>().WithMany().HasForeignKey(t => t.RoundId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Section>().WithMany().HasForeignKey(t => t.SectionId).OnDelete(DeleteBehavior.Restrict);
         });

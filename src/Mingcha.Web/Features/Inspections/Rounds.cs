@@ -14,7 +14,7 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
     public sealed record RoundLine(Guid Id, int Year, InspectionKind Kind, CampaignKind Campaign, string Title, RoundStatus Status, DateOnly StartsOn, DateOnly EndsOn,
         Guid? AgencyId, int PlannedTargets, int Targets, int Visits, bool IsDemo);
     public sealed record TargetLine(Guid Id, Guid SectionId, string SectionCode, string SectionName, SectionKind SectionKind, Guid UnitId, string UnitName,
-        TargetSource Source, Guid? DrawId, Guid? TeamId, Guid? AgencyId);
+        TargetSource Source, Guid? DrawId, Guid? TeamId, Guid? AgencyId, string? Reason = null);
     public sealed record RoundDetail(Guid Id, int Year, InspectionKind Kind, CampaignKind Campaign, string Title, string Scope, string Focus, int PlannedTargets,
         DateOnly StartsOn, DateOnly EndsOn, RoundStatus Status, Guid? AgencyId, string? AgencyName, IReadOnlyList<Guid> TeamIds, DateTime? PlannedAt,
         DateTime? StartedAt, DateTime? ClosedAt, IReadOnlyList<TargetLine> Targets, IReadOnlyList<Guid> DrawIds, bool IsDemo);
@@ -26,7 +26,8 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
     public sealed record EditRound([property: Required, StringLength(200, MinimumLength = 1)] string Title, [property: StringLength(4000)] string? Scope,
         [property: StringLength(4000)] string? Focus, [property: Required, Range(0, 100000)] int? PlannedTargets, [property: Required] DateOnly? StartsOn, [property: Required] DateOnly? EndsOn);
     public sealed record SetPeople(Guid? AgencyId, [property: Required] IReadOnlyList<Guid> TeamIds);
-    public sealed record ChooseTargets([property: Required, MinLength(1)] IReadOnlyList<Guid> SectionIds, Guid? TeamId);
+    /// <summary>Targets chosen by hand; <c>Reason</c>: why, required in a covert round (INS-5), e.g. a complaint clue.</summary>
+    public sealed record ChooseTargets([property: Required, MinLength(1)] IReadOnlyList<Guid> SectionIds, Guid? TeamId, [property: StringLength(500)] string? Reason = null);
 
     public async Task<List<RoundLine>> ListAsync(InspectionViewer viewer, int? year, CancellationToken ct)
     {
@@ -50,7 +51,7 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
                              join s in db.Sections.AsNoTracking() on t.SectionId equals s.Id
                              join u in db.Units.AsNoTracking() on t.UnitId equals u.Id
                              orderby s.Code
-                             select new TargetLine(t.Id, s.Id, s.Code, s.Name, s.Kind, u.Id, u.Name, t.Source, t.DrawId, t.TeamId, t.AgencyId)).ToListAsync(ct);
+                             select new TargetLine(t.Id, s.Id, s.Code, s.Name, s.Kind, u.Id, u.Name, t.Source, t.DrawId, t.TeamId, t.AgencyId, t.Reason)).ToListAsync(ct);
         if (!viewer.SeesAll)
         {
             // An inspector sees the targets assigned to them, not the whole plan.
@@ -127,6 +128,9 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(r);
         var round = await db.InspectionRounds.Include(x => x.Teams).FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw NotFound();
         round.EnsureTargetsOpen();
+        var reason = string.IsNullOrWhiteSpace(r.Reason) ? null : r.Reason.Trim();
+        if (round.Kind == InspectionKind.Covert && reason is null)
+            throw new DomainRuleException("INS-5", "暗访对象应随机抽取；人工指定须说明理由（如投诉线索）。 Covert targets are drawn at random: give the reason for choosing one by hand (e.g. a complaint clue).", 422);
         if (r.TeamId is { } team && round.Teams.All(t => t.TeamId != team))
             throw new DomainRuleException("INS-9", "该督查组不在本轮方案中。 The team is not in the round's plan.", 422);
         var ids = r.SectionIds.Distinct().ToList();
@@ -143,7 +147,7 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
         foreach (var s in sections.Where(s => !existing.Contains(s.Id)))
         {
             await Conflicts.EnsureNoneAsync(db, people, s.UnitId, s.Id, round.StartsOn, ct);
-            db.RoundTargets.Add(new RoundTarget(id, s.Id, s.UnitId, TargetSource.Chosen, null, teamId, round.AgencyId, now));
+            db.RoundTargets.Add(new RoundTarget(id, s.Id, s.UnitId, TargetSource.Chosen, null, teamId, round.AgencyId, now, reason));
             added++;
         }
         await db.SaveChangesAsync(ct);
