@@ -171,6 +171,34 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-5");
     }
 
+    /// <summary>
+    /// INS-9, ORG-5: a supervisor recommended by a department (S1 art. 3) is never on a team that visits it: the team's
+    /// members see its planned visits, so that department would learn of a covert visit before it happens.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "INS-9")]
+    [Trait("Rule", "ORG-5")]
+    public async Task Draw_NeverGivesATeamTheUnitThatRecommendedOneOfItsSupervisors()
+    {
+        var (office, kit) = await OfficeAsync();
+        var home = await kit.UnitAsync("推荐局");
+        var other = await kit.UnitAsync("他局");
+        var homeSections = await kit.SectionsAsync(home, 2);
+        var otherSections = await kit.SectionsAsync(other, 2);
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var supervisor = (await (await office.PostJsonAsync("/api/v1/supervisors", new { code = $"sup-{tag}", name = "推荐监督员", recommendedByUnitId = home }))
+            .ReadAsync<InspectionKit.IdDto>(HttpStatusCode.Created)).Id;
+        await (await office.PostAsync($"/api/v1/supervisors/{supervisor}/approve", null)).ExpectAsync(HttpStatusCode.NoContent);
+        var round = await kit.RoundAsync(2034, teamId: await kit.TeamAsync(supervisor));
+
+        var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 2, seed = "20341201", unitIds = new[] { home, other } })).ReadAsync<DrawDto>(HttpStatusCode.Created);
+        Assert.Equal(otherSections.Order(), draw.Drawn.Order());
+        Assert.Equal(2, draw.Excluded);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { homeSections[0] }, reason = "线索" }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-5");
+        Assert.DoesNotContain(await app.WithDbAsync(db => db.RoundTargets.Where(t => t.RoundId == round).Select(t => t.UnitId).ToListAsync()), u => u == home);
+    }
+
     [Fact]
     [Trait("Rule", "INS-4")]
     public async Task Draw_WhenTheUnitsLastInspectionFoundProblems_TakesItFirstAsMandatory()

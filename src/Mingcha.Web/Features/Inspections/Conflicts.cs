@@ -30,7 +30,11 @@ public static class Conflicts
     public static Task<IReadOnlyList<InspectorRef>> PeopleOfAsync(MingchaDb db, Guid? agencyId, Guid? teamId, CancellationToken ct) =>
         PeopleOfAsync(db, agencyId, teamId is { } t ? [t] : [], ct);
 
-    /// <summary>The conflicts in force on <paramref name="day"/> of any of <paramref name="people"/>.</summary>
+    /// <summary>
+    /// The conflicts in force on <paramref name="day"/> of any of <paramref name="people"/>: those declared, and for each
+    /// supervisor the unit that recommended them (S1 art. 3 "由市直相关部门考察推荐"): a supervisor is usually one of its
+    /// staff, and a team member sees the team's planned visits, so that unit must never be the team's target (INS-9, ORG-5).
+    /// </summary>
     public static async Task<List<ConflictOfInterest>> InForceAsync(MingchaDb db, IReadOnlyList<InspectorRef> people, DateOnly day, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -39,7 +43,16 @@ public static class Conflicts
         var ids = people.Select(p => p.Id).Distinct().ToList();
         var rows = await db.ConflictsOfInterest.AsNoTracking().Where(c => ids.Contains(c.InspectorId)).ToListAsync(ct);
         var set = people.ToHashSet();
-        return rows.Where(c => set.Contains(new InspectorRef(c.InspectorKind, c.InspectorId)) && c.InForce(day)).ToList();
+        var list = rows.Where(c => set.Contains(new InspectorRef(c.InspectorKind, c.InspectorId)) && c.InForce(day)).ToList();
+        var supervisors = people.Where(p => p.Kind == InspectorKind.Supervisor).Select(p => p.Id).Distinct().ToList();
+        if (supervisors.Count > 0)
+        {
+            var recommended = await db.Supervisors.AsNoTracking().Where(s => supervisors.Contains(s.Id) && s.RecommendedByUnitId != null)
+                .Select(s => new { s.Id, Unit = s.RecommendedByUnitId!.Value }).ToListAsync(ct);
+            list.AddRange(recommended.Select(r => new ConflictOfInterest(InspectorKind.Supervisor, r.Id, r.Unit, null,
+                "推荐该监督员的单位（INS-9）。 The unit that recommended the supervisor.", DateOnly.MinValue, "system", DateTime.MinValue)));
+        }
+        return list;
     }
 
     /// <summary>Refuses (ORG-5) when one of the people declared a conflict with the unit or the section.</summary>
@@ -47,6 +60,6 @@ public static class Conflicts
     {
         var conflicts = await InForceAsync(db, people, day, ct);
         if (conflicts.Any(c => c.UnitId == unitId && (c.SectionId is null || c.SectionId == sectionId)))
-            throw new DomainRuleException("ORG-5", "实施人员中有人申报了与该单位的利益冲突，不得检查该单位。 One of the inspectors declared a conflict of interest with this unit and may not inspect it.", 422);
+            throw new DomainRuleException("ORG-5", "实施人员中有人申报了与该单位的利益冲突，或由该单位推荐，不得检查该单位。 One of the inspectors declared a conflict of interest with this unit, or was recommended by it, and may not inspect it.", 422);
     }
 }
