@@ -279,6 +279,19 @@ public sealed record Placed<TKey>(TKey Key, Guid CategoryId, decimal Total, int 
 /// <summary>EV-8: ranking within a category, equal totals share a rank (1, 2, 2, 4); exact comparison.</summary>
 public static class Ranking
 {
+    /// <summary>
+    /// How far apart two totals may be and still be the same number. A total is a fraction (grade scores over evaluation
+    /// counts, weighted); <see cref="decimal"/> holds 28 digits, so a third or a sixth is cut in its last place, and the
+    /// same fraction reached through other counts (优 良 一般 优 against 优 优 差 优, both 14/15) can differ there by a unit
+    /// or two (about 1e-26 for a total near 100). Two different fractions of real counts lie much further apart (their
+    /// difference is at least one over the product of their denominators), so totals within 1e-20 are equal: they share a
+    /// rank, and one that is 70 as a fraction is not below 70. Nothing is rounded for this: the stored totals are unchanged.
+    /// </summary>
+    public const decimal SameTotal = 0.00000000000000000001m;
+
+    /// <summary>Whether two totals are the same number (<see cref="SameTotal"/>).</summary>
+    public static bool Same(decimal a, decimal b) => Math.Abs(a - b) <= SameTotal;
+
     public static IReadOnlyList<Placed<TKey>> Rank<TKey>(IEnumerable<(TKey Key, Guid CategoryId, decimal Total)> sections, ResultRules rules) where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(sections);
@@ -291,7 +304,7 @@ public static class Ranking
             for (var i = 0; i < n;)
             {
                 var j = i;
-                while (j < n && sorted[j].Total == sorted[i].Total) j++;
+                while (j < n && Same(sorted[j].Total, sorted[i].Total)) j++;
                 // i sections are above this group, n - j below it.
                 var rank = i + 1;
                 var below = n - j;
@@ -310,7 +323,7 @@ public static class Ranking
     public static ResultConsequence Consequence(decimal total, int above, int below, ResultRules rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        if (total < rules.Threshold) return ResultConsequence.RectifyAndAccount;
+        if (total < rules.Threshold && !Same(total, rules.Threshold)) return ResultConsequence.RectifyAndAccount;
         if (above < rules.SatisfiedTop) return ResultConsequence.Satisfied;
         if (below < rules.BottomCount) return ResultConsequence.Explain;
         return ResultConsequence.None;

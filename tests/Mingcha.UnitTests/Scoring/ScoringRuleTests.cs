@@ -195,6 +195,46 @@ public sealed class ScoringRuleTests
         Assert.Equal(4, r["s3"]);
     }
 
+    /// <summary>
+    /// Two sections whose totals are the same fraction reached through different grades: X 优 良 一般 优 and Y 优 优 差 优 both
+    /// have the composite 14/15 (0.2 + 0.2 × 75/90 + 0.1 × 60/90 + 0.5 against 0.2 + 0.2 + 0.1 × 30/90 + 0.5). Decimal
+    /// division may cut the sixths and thirds differently in the 28th digit; they are still equal totals and share a rank.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-8")]
+    public void Rank_WhenTotalsAreTheSameFractionReachedByOtherGrades_ShareARank()
+    {
+        var x = ScoringFormula.Score(new Dictionary<EvaluationMethod, GradeCounts>
+        {
+            [EvaluationMethod.Instant] = Counts(Grade.Excellent), [EvaluationMethod.Monthly] = Counts(Grade.Good),
+            [EvaluationMethod.Inspection] = Counts(Grade.Fair), [EvaluationMethod.Concentrated] = Counts(Grade.Excellent),
+        }, [], CampaignRules.Default).Total;
+        var y = ScoringFormula.Score(new Dictionary<EvaluationMethod, GradeCounts>
+        {
+            [EvaluationMethod.Instant] = Counts(Grade.Excellent), [EvaluationMethod.Monthly] = Counts(Grade.Excellent),
+            [EvaluationMethod.Inspection] = Counts(Grade.Bad), [EvaluationMethod.Concentrated] = Counts(Grade.Excellent),
+        }, [], CampaignRules.Default).Total;
+        Assert.Equal(94.6666666666666667m, Math.Round(x, 16));
+        Assert.NotEqual(x, y); // the premise: decimal cut the two differently in the last digit
+        Assert.Equal(Math.Round(x, 16), Math.Round(y, 16));
+
+        var cat = Guid.NewGuid();
+        var placed = Ranking.Rank(new[] { ("x", cat, x), ("y", cat, y), ("z", cat, 90m) }, ResultRules.Default).ToDictionary(p => p.Key, p => p.Rank);
+        Assert.Equal(1, placed["x"]);
+        Assert.Equal(1, placed["y"]);
+        Assert.Equal(3, placed["z"]);
+        // Different fractions stay apart however close they are in practice (a hundredth of a point here).
+        Assert.Equal([1, 2], RankOf(80.01m, 80m).Select(p => p.Rank));
+    }
+
+    [Fact]
+    [Trait("Rule", "EV-8")]
+    public void Consequence_WhenTheTotalIs70AsAFractionCutInItsLastDigit_IsNotBelow70()
+    {
+        Assert.Equal(ResultConsequence.None, Ranking.Consequence(69.99999999999999999999999999m, 10, 5, ResultRules.Default));
+        Assert.Equal(ResultConsequence.RectifyAndAccount, Ranking.Consequence(69.9999999999m, 10, 5, ResultRules.Default));
+    }
+
     [Fact]
     [Trait("Rule", "EV-8")]
     public void Rank_WhenTiedAtRankSix_BothAreSatisfiedSections()
