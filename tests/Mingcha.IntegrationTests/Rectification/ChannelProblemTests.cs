@@ -137,7 +137,13 @@ public sealed class ChannelProblemTests(RectificationApp app) : IClassFixture<Re
         await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Circular", "Criticism", null, unlisted))).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "RCT-5");
         await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Interview", "None", otherUnit, listed))).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "RCT-5");
         await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Interview", "None", unit, Guid.NewGuid()))).ExpectFieldErrorAsync("problemIds");
+        // RCT-3: not while the unit may still object to the notice (two working days after receipt, to 18 November).
+        await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Interview", "None", unit, listed))).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "RCT-3");
         Assert.Equal(before, await app.WithDbAsync(db => db.RectificationOutcomes.CountAsync()));
+        app.Clock.Set(new DateTimeOffset(2026, 11, 19, 2, 0, 0, TimeSpan.Zero)); // sessions expire with the move: sign in again
+        office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        (_, liaison) = await kit.LiaisonAsync(unit);
+        (_, stranger) = await kit.LiaisonAsync(otherUnit);
 
         // A criticism circular lists the problem; a referral puts the notice's evidence case on hold.
         var circular = (await (await office.PostJsonAsync("/api/v1/rectification/outcomes", Outcome("Circular", "Criticism", null, listed)))

@@ -55,6 +55,7 @@ public sealed class RectificationOutcomeTests(RectificationApp app) : IClassFixt
     [Trait("Rule", "RCT-5")]
     [Trait("Rule", "INS-6")]
     [Trait("Rule", "EV-10")]
+    [Trait("Rule", "RCT-3")]
     public async Task Outcomes_LinkToTheirFindings_CircularIsADocumentPublishedOnThePublicPage()
     {
         var (office, kit) = await OfficeAsync();
@@ -70,6 +71,14 @@ public sealed class RectificationOutcomeTests(RectificationApp app) : IClassFixt
             .ExpectFieldErrorAsync("measure");
         await (await liaison.PostJsonAsync("/api/v1/rectification/outcomes", new { kind = "Interview", year = 2026, unitId = c.UnitId, title = "约谈", text = "纪要", findingIds = c.Findings }))
             .ExpectRuleAsync(HttpStatusCode.Forbidden, "RCT-5");
+        // RCT-3: nothing rests on the notice while the unit may still object (two working days after receipt, to 18 November):
+        // an upheld objection withdraws it "and its points with it", and a published circular or a referral could not follow.
+        await (await office.PostJsonAsync("/api/v1/rectification/outcomes", new { kind = "Interview", year = 2026, unitId = c.UnitId, title = "约谈", text = "纪要", findingIds = c.Findings }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "RCT-3");
+        Assert.Equal(0, await app.WithDbAsync(db => db.RectificationOutcomes.CountAsync(o => o.UnitId == c.UnitId)));
+        app.Clock.Set(new DateTimeOffset(2026, 11, 19, 2, 0, 0, TimeSpan.Zero)); // sessions expire with the move: sign in again
+        office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        (_, liaison) = await kit.LiaisonAsync(c.UnitId);
 
         async Task<Guid> RecordAsync(object body) => (await (await office.PostJsonAsync("/api/v1/rectification/outcomes", body)).ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
         var circular = await RecordAsync(new { kind = "Circular", measure = "Criticism", year = 2026, unitId = c.UnitId, title = "关于明查暗访发现问题的通报", text = "现将近期明查暗访发现的问题通报如下。", findingIds = c.Findings });

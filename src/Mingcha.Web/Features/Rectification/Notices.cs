@@ -66,6 +66,13 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public static NotFoundException FindingNotFound() => new("问题不存在。 No such finding.");
 
     /// <summary>RCT-3: the findings listed on a notice withdrawn after an upheld objection; they no longer stand.</summary>
+    /// <summary>
+    /// RCT-3: notices the unit may still object to on <paramref name="today"/> (issued, inside the 2 working days), or whose
+    /// objection waits for the Office's review. What they list may yet be withdrawn, "and its points with it".
+    /// </summary>
+    public static IQueryable<RectificationNotice> OpenToObjection(MingchaDb db, DateOnly today) =>
+        db.RectificationNotices.Where(n => n.Status == NoticeStatus.Objected || (n.Status == NoticeStatus.Issued && n.ObjectionLastDay >= today));
+
     public static IQueryable<Guid> WithdrawnFindings(MingchaDb db) =>
         from nf in db.NoticeFindings
         join n in db.RectificationNotices on nf.NoticeId equals n.Id

@@ -13,7 +13,7 @@ namespace Mingcha.Web.Features.Rectification;
 /// accountability of persons and units (INS-6: loss of excellence eligibility). Each outcome links to its findings, the
 /// problems found through other channels behind it, or (EV-8) the campaign result (decision 021).
 /// </summary>
-public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocuments documents, RectificationNotifier notifier)
+public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocuments documents, RectificationNotifier notifier, Infrastructure.LocalClock clock)
 {
     public sealed record RecordOutcome(
         [property: Required] OutcomeKind? Kind,
@@ -85,6 +85,13 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
             throw new DomainRuleException("RCT-5", "所关联的问题已因异议成立而撤销（RCT-3）。 A finding was withdrawn after an upheld objection (RCT-3).", 422);
         if (r.UnitId is { } unit && kind != OutcomeKind.Circular && findings.Any(f => f.UnitId != unit))
             throw new DomainRuleException("RCT-5", "所关联的问题须属于该单位。 The findings must be the unit's.", 422);
+        // RCT-3: what a notice lists may be withdrawn while the unit may still object, or while its objection waits: no
+        // circular, referral or accountability on it until then (an upheld objection withdraws the notice and its points).
+        var problemNotices = problems.Select(p => p.NoticeId).ToList();
+        var open = Notices.OpenToObjection(db, clock.Today);
+        if (await db.NoticeFindings.AnyAsync(nf => ids.Contains(nf.FindingId) && open.Any(n => n.Id == nf.NoticeId), ct)
+            || await open.AnyAsync(n => problemNotices.Contains(n.Id), ct))
+            throw new DomainRuleException("RCT-3", "整改通知书尚在异议期内或异议待复核，暂不能据此作出处理。 A notice behind this is still open to objection, or its objection waits for review.", 422);
         var visitIds = findings.Select(f => f.VisitId).Distinct().ToList();
         // INS-9: nothing about a covert visit leaves the Office before its findings were sent.
         if (await db.Visits.AnyAsync(v => visitIds.Contains(v.Id) && v.FindingsSentAt == null, ct))
