@@ -144,6 +144,7 @@ public sealed class RectificationFlowTests(RectificationApp app) : IClassFixture
     [Trait("Rule", "EV-11")]
     [Trait("Rule", "RCT-2")]
     [Trait("Rule", "RCT-5")]
+    [Trait("Rule", "INS-4")]
     public async Task Objection_WhenUpheld_WithdrawsTheNoticeReversesItsPointsAndNeverReusesTheNumber()
     {
         var (office, kit) = await OfficeAsync();
@@ -151,6 +152,15 @@ public sealed class RectificationFlowTests(RectificationApp app) : IClassFixture
         await kit.ConfirmAsync([.. c.Findings]);
         var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
         var notice = await kit.IssueAsync(c.UnitId, c.Findings);
+        // INS-4: the unit's last inspection found problems: a draw makes it a mandatory re-check.
+        async Task<int> MandatoryAsync()
+        {
+            var round = await kit.Inspections.RoundAsync(2026, "Covert", teamId: await kit.Inspections.TeamAsync(await kit.Inspections.ApprovedSupervisorAsync()));
+            var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 1, seed = "41", unitIds = new[] { c.UnitId } }))
+                .ReadAsync<JsonElement>(HttpStatusCode.Created);
+            return draw.GetProperty("mandatory").GetInt32();
+        }
+        Assert.Equal(1, await MandatoryAsync());
         var caseId = (await RectificationKit.NoticeAsync(office, notice.Id)).GetProperty("evidenceCaseId").GetGuid();
         var proof = await RectificationKit.EvidenceAsync(liaison, caseId);
         await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objections", new { grounds = "暗访时间为午休时间", evidenceItemIds = new[] { proof } }))
@@ -166,6 +176,8 @@ public sealed class RectificationFlowTests(RectificationApp app) : IClassFixture
 
         var detail = await RectificationKit.NoticeAsync(office, notice.Id);
         Assert.Equal("Withdrawn", Status(detail));
+        // INS-4: withdrawn, its findings were no problems after all: no mandatory re-check for them.
+        Assert.Equal(0, await MandatoryAsync());
         var lines = (await RectificationKit.JsonAsync(office, $"/api/v1/rectification/ledger/{c.UnitId}/2026")).EnumerateArray().ToList();
         Assert.Equal(4, lines.Count); // two lines and their two reversals: nothing deleted
         Assert.Equal(0m, lines.Sum(l => l.GetProperty("points").GetDecimal()));

@@ -71,8 +71,10 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
             var latest = lastVisits.GroupBy(v => v.UnitId)
                 .Select(g => g.OrderByDescending(v => v.VisitedOn).ThenByDescending(v => v.DecidedAt).First()).ToList();
             var latestIds = latest.Select(v => v.Id).ToList();
+            // A finding dropped, or on a notice withdrawn after an upheld objection (RCT-3), was not a problem after all.
+            var withdrawn = Rectification.Notices.WithdrawnFindings(db);
             var withProblems = (await db.Findings.AsNoTracking()
-                .Where(f => latestIds.Contains(f.VisitId) && f.Status != FindingStatus.Dropped)
+                .Where(f => latestIds.Contains(f.VisitId) && f.Status != FindingStatus.Dropped && !withdrawn.Contains(f.Id))
                 .Select(f => f.VisitId).Distinct().ToListAsync(ct)).ToHashSet();
             // An open inspection's spot check that found items missing or without evidence (INS-4, P02) found problems too,
             // unless every such deduction was reversed (RCT-3).
