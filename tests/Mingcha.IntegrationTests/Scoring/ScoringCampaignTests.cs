@@ -76,6 +76,36 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         return c.Id;
     }
 
+    /// <summary>
+    /// EV-2, decision 012: an accepted visit without an overall score is graded by its confirmed findings, so it is not taken
+    /// while one of them still waits for the Office (RCT-1): taken then, its grade would stay 优 for good.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-2")]
+    public async Task InspectionEvaluation_WaitsUntilEveryFindingOfTheVisitIsDecided()
+    {
+        var w = await WorldAsync();
+        var kit = new RectificationKit(app, w.Office);
+        var pending = await kit.CaseAsync(findings: 2, kind: "Open");
+        await (await w.Office.PutJsonAsync($"/api/v1/units/{pending.UnitId}/category", new { year = 2026, categoryId = w.Category })).ExpectAsync(HttpStatusCode.NoContent);
+        await kit.ConfirmAsync(pending.Findings[0]);
+        var id = await CampaignAsync(w);
+        await (await w.Office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        async Task<List<JsonElement>> InspectionsAsync() =>
+            (await w.Office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{pending.SectionId}/evaluations?method=Inspection")).EnumerateArray().ToList();
+
+        await (await w.Office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(await InspectionsAsync());
+        // The fully decided visit of the same campaign was taken: one waiting visit holds up nothing else.
+        Assert.Single((await w.Office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{w.V}/evaluations?method=Inspection")).EnumerateArray());
+
+        await kit.ConfirmAsync(pending.Findings[1]);
+        await (await w.Office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectAsync(HttpStatusCode.OK);
+        var taken = Assert.Single(await InspectionsAsync());
+        Assert.Equal("Fair", taken.GetProperty("grade").GetString()); // two confirmed findings: 一般
+        Assert.Equal(pending.VisitId, taken.GetProperty("visitId").GetGuid());
+    }
+
     [Fact]
     [Trait("Rule", "EV-1")]
     [Trait("Rule", "EV-2")]

@@ -222,7 +222,8 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     /// <summary>
     /// EV-2, decision 012: one inspection evaluation per accepted visit (open, or covert once its findings were sent, INS-9) of a
     /// campaign section in the period; its grade from the visit's overall score (INS-11 step 7), else from its confirmed findings.
-    /// Idempotent: a visit counts once per campaign.
+    /// Idempotent: a visit counts once per campaign. A visit graded by its findings is taken once none of them awaits the
+    /// Office's decision.
     /// </summary>
     public async Task<int> TakeVisitsAsync(EvaluationCampaign c, CancellationToken ct)
     {
@@ -242,15 +243,22 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
             .ToDictionaryAsync(p => p.VisitId, p => p.OverallScore!.Value, ct);
         var findings = await db.Findings.AsNoTracking().Where(f => ids.Contains(f.VisitId) && f.Status == FindingStatus.Confirmed)
             .GroupBy(f => f.VisitId).Select(g => new { g.Key, N = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.N, ct);
+        // A visit graded by its findings waits until the Office has confirmed or dropped each one (RCT-1): taken now, its
+        // grade would be fixed without them for good (a visit counts once).
+        var undecided = (await db.Findings.AsNoTracking().Where(f => ids.Contains(f.VisitId) && f.Status == FindingStatus.Recorded)
+            .Select(f => f.VisitId).Distinct().ToListAsync(ct)).ToHashSet();
         var scale = c.Rules.Scale;
         var now = time.GetUtcNow().UtcDateTime;
+        var taken = 0;
         foreach (var v in visits)
         {
+            if (!scores.ContainsKey(v.Id) && undecided.Contains(v.Id)) continue;
+            taken++;
             var grade = scores.TryGetValue(v.Id, out var s) ? scale.GradeOf(s) : VisitGrade.FromFindings(findings.GetValueOrDefault(v.Id));
             db.Evaluations.Add(new Evaluation(id, v.SectionId, EvaluationMethod.Inspection, grade, EvaluationSource.Visit, v.On, "system", now, visitId: v.Id,
                 note: scores.ContainsKey(v.Id) ? $"整体评分 {s.ToString("0.##", CultureInfo.InvariantCulture)}" : $"确认问题 {findings.GetValueOrDefault(v.Id)} 个"));
         }
-        return visits.Count;
+        return taken;
     }
 
     /// <summary>EV-12: the evaluations behind a section's figure, by method and grade (latest first, at most 1,000).</summary>
