@@ -76,6 +76,44 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         return c.Id;
     }
 
+    /// <summary>EV-1: every number is editable while the campaign is a draft; an edit changes the numbers it names and keeps the others.</summary>
+    [Fact]
+    [Trait("Rule", "EV-1")]
+    public async Task EditingSomeRules_KeepsTheOthers_AndThePageEditsEveryNumber()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var c = await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new { year = 2026, name = "规则编辑" + Guid.NewGuid().ToString("N")[..6], from = "2026-01-01", to = "2026-12-31",
+            rules = new { threshold = 75, satisfiedTop = 5, good = 80 } })).ReadAsync<CampaignDto>(HttpStatusCode.Created);
+        async Task<JsonElement> RulesAsync() => (await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{c.Id}")).GetProperty("rules");
+
+        await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{c.Id}", new { year = 2026, name = "规则编辑", from = "2026-01-01", to = "2026-12-31",
+            rules = new { weightInstant = 25, weightMonthly = 15, weightInspection = 10, weightConcentrated = 50, policy = "CountAsZero" } })).ExpectAsync(HttpStatusCode.OK);
+        var rules = await RulesAsync();
+        Assert.Equal((75m, 5, 80m, 25m, "CountAsZero"), (rules.GetProperty("threshold").GetDecimal(), rules.GetProperty("satisfiedTop").GetInt32(),
+            rules.GetProperty("good").GetDecimal(), rules.GetProperty("weightInstant").GetDecimal(), rules.GetProperty("policy").GetString()));
+        // No rules at all: a rename keeps every number.
+        await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{c.Id}", new { year = 2026, name = "规则编辑（改名）", from = "2026-01-01", to = "2026-12-31" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(75m, (await RulesAsync()).GetProperty("threshold").GetDecimal());
+
+        // The page shows and saves every number: grade scores, deductions, result places.
+        var page = $"/Scoring/Campaign/{c.Id}";
+        Assert.Contains("name=\"Rules.DeductRefused\"", await office.GetStringAsync(page), StringComparison.Ordinal);
+        var saved = await office.PostFormAsync(page, "Rules", new()
+        {
+            ["Rules.WeightInstant"] = "20", ["Rules.WeightMonthly"] = "20", ["Rules.WeightInspection"] = "10", ["Rules.WeightConcentrated"] = "50",
+            ["Rules.Policy"] = "Rescale", ["Rules.DeductRefused"] = "12", ["Rules.Threshold"] = "72",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        rules = await RulesAsync();
+        Assert.Equal((12m, 72m, 5, 80m), (rules.GetProperty("deductRefused").GetDecimal(), rules.GetProperty("threshold").GetDecimal(),
+            rules.GetProperty("satisfiedTop").GetInt32(), rules.GetProperty("good").GetDecimal()));
+        // Out of range: a message on the page, nothing saved.
+        var refused = await office.PostFormAsync(page, "Rules", new() { ["Rules.Threshold"] = "150" });
+        Assert.Contains("form-error", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(72m, (await RulesAsync()).GetProperty("threshold").GetDecimal());
+    }
+
     /// <summary>
     /// EV-2, decision 012: an accepted visit without an overall score is graded by its confirmed findings, so it is not taken
     /// while one of them still waits for the Office (RCT-1): taken then, its grade would stay 优 for good.

@@ -31,9 +31,10 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
                 r.Results.SatisfiedTop, r.Results.BottomCount, r.Results.Threshold);
         }
 
-        public CampaignRules ToRules()
+        /// <summary>The rules these numbers set; a number left out keeps its value in <paramref name="basis"/> (S4's defaults for a new campaign).</summary>
+        public CampaignRules ToRules(CampaignRules? basis = null)
         {
-            var d = CampaignRules.Default;
+            var d = basis ?? CampaignRules.Default;
             return new CampaignRules(
                 new GradeScale(Excellent ?? d.Scale.Excellent, Good ?? d.Scale.Good, Fair ?? d.Scale.Fair, Poor ?? d.Scale.Poor, Bad ?? d.Scale.Bad),
                 new MethodWeights(WeightInstant ?? d.Weights.Instant, WeightMonthly ?? d.Weights.Monthly, WeightInspection ?? d.Weights.Inspection, WeightConcentrated ?? d.Weights.Concentrated),
@@ -91,7 +92,8 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
         var c = await FindAsync(id, ct);
         var (year, from, to) = Period(r);
         if (year != c.Year) throw new FieldException("year", "年度不能修改。 The year does not change.");
-        c.Edit(r.Name.Trim(), from, to, (r.Rules ?? RulesDto.Of(CampaignRules.Default)).ToRules(), r.ResponseWorkingDays ?? c.ResponseWorkingDays);
+        // EV-1: an edit changes the numbers it names; the others keep the campaign's (the page's form names only some of them).
+        c.Edit(r.Name.Trim(), from, to, r.Rules is { } rules ? rules.ToRules(c.Rules) : c.Rules, r.ResponseWorkingDays ?? c.ResponseWorkingDays);
         await db.SaveChangesAsync(ct);
         return await GetAsync(c.Id, ct);
     }

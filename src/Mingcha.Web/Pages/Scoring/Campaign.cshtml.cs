@@ -33,7 +33,42 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
     public EvaluationImport.ImportReport? Report { get; private set; }
     public bool IsOffice => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
 
-    [BindProperty] public Campaigns.RulesDto? Rules { get; set; }
+    [BindProperty] public RulesInput? Rules { get; set; }
+
+    /// <summary>
+    /// The rules form (EV-1): a plain class, as MVC refuses to bind a record whose validation sits on its properties; checked
+    /// against the API's own ranges before it is saved. A number left empty keeps the campaign's value.
+    /// </summary>
+    public sealed class RulesInput
+    {
+        public decimal? Excellent { get; set; }
+        public decimal? Good { get; set; }
+        public decimal? Fair { get; set; }
+        public decimal? Poor { get; set; }
+        public decimal? Bad { get; set; }
+        public decimal? WeightInstant { get; set; }
+        public decimal? WeightMonthly { get; set; }
+        public decimal? WeightInspection { get; set; }
+        public decimal? WeightConcentrated { get; set; }
+        public Mingcha.Domain.Scoring.EmptyMethodPolicy? Policy { get; set; }
+        public decimal? RectificationStart { get; set; }
+        public decimal? DeductLate { get; set; }
+        public decimal? DeductAfterSupervision { get; set; }
+        public decimal? DeductRefused { get; set; }
+        public int? SatisfiedTop { get; set; }
+        public int? BottomCount { get; set; }
+        public decimal? Threshold { get; set; }
+
+        public Campaigns.RulesDto ToDto()
+        {
+            var dto = new Campaigns.RulesDto(Excellent, Good, Fair, Poor, Bad, WeightInstant, WeightMonthly, WeightInspection, WeightConcentrated, Policy,
+                RectificationStart, DeductLate, DeductAfterSupervision, DeductRefused, SatisfiedTop, BottomCount, Threshold);
+            var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+            if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(dto, new System.ComponentModel.DataAnnotations.ValidationContext(dto), errors, validateAllProperties: true))
+                throw new FieldException(errors[0].MemberNames.FirstOrDefault() ?? "rules", errors[0].ErrorMessage ?? "");
+            return dto;
+        }
+    }
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public List<Guid> CategoryIds { get; set; } = [];
     [BindProperty] public string? SittingTitle { get; set; }
@@ -66,7 +101,7 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
     public Task<IActionResult> OnPostRulesAsync(CancellationToken ct) => Act("rules", async () =>
     {
         var c = await campaigns.GetAsync(Id, ct);
-        await campaigns.EditAsync(Id, new Campaigns.CampaignRequest(c.Year, Name ?? c.Name, c.From, c.To, Rules, c.ResponseWorkingDays), User, ct);
+        await campaigns.EditAsync(Id, new Campaigns.CampaignRequest(c.Year, Name ?? c.Name, c.From, c.To, Rules?.ToDto(), c.ResponseWorkingDays), User, ct);
     }, "测评规则已保存。");
 
     public Task<IActionResult> OnPostSectionsAsync(CancellationToken ct) =>
