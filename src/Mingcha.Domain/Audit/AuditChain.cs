@@ -194,7 +194,6 @@ public static class AuditChain
         return new AuditChainReport(verified, breaks.Count == 0 ? null : breaks[0]) { Breaks = breaks, Read = read, Stopped = stopped };
     }
 
-
     private static void WriteInt64(ArrayBufferWriter<byte> buffer, long value)
     {
         BinaryPrimitives.WriteInt64BigEndian(buffer.GetSpan(8), value);

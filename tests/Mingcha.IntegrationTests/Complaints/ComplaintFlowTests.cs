@@ -668,14 +668,15 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         await (await kit.Office.PostAsync("/api/v1/incentives/2026/badges", null)).ExpectAsync(HttpStatusCode.OK);
         Assert.True((await kit.Office.GetAsync<BadgeDto>($"/api/v1/incentives/2026/badges/{clerk}")).Held);
 
-        async Task<Guid> AnsweredAsync()
+        async Task<ComplaintKit.Filed> AnsweredAsync()
         {
             var filed = await kit.FileAsync(ComplaintKit.Body(unit));
             await kit.AssignAsync(filed.Id);
             await (await (await kit.LiaisonAsync(unit)).PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "经核实，经办人推诿属实，已批评教育。" })).ExpectAsync(HttpStatusCode.NoContent);
-            return filed.Id;
+            return filed;
         }
-        var id = await AnsweredAsync();
+        var first = await AnsweredAsync();
+        var id = first.Id;
         // The person must be of the unit complained of, and named only when the complaint is substantiated; nothing changes otherwise.
         await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = true, staffId = stranger })).ExpectFieldErrorAsync("staffId");
         await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = false, staffId = clerk })).ExpectFieldErrorAsync("staffId");
@@ -700,12 +701,19 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
             await db.SaveChangesAsync();
             return c.Id;
         });
-        var second = await AnsweredAsync();
+        var second = (await AnsweredAsync()).Id;
         await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{second}/review", new { accept = true, substantiated = true, staffId = newcomer })).ExpectAsync(HttpStatusCode.NoContent);
         await (await kit.Office.PostAsync("/api/v1/incentives/2026/badges", null)).ExpectAsync(HttpStatusCode.OK);
         var late = await kit.Office.GetAsync<BadgeDto>($"/api/v1/incentives/2026/badges/{newcomer}");
         Assert.False(late.Held);
         Assert.Equal($"/api/v1/complaints/{second}", late.FindingLink);
+
+        // The complainant rates the first answer unsatisfied (CMP-11); the Office reviews again and finds it not substantiated
+        // after all: the clerk's badge, revoked for it alone, is held again.
+        await (await app.NewClient().PostJsonAsync($"/api/v1/public/complaints/{first.QueryCode}/rating", new { level = 3, comment = "处理不公" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = false, note = "复核认定不属实" })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.True((await kit.Office.GetAsync<BadgeDto>($"/api/v1/incentives/2026/badges/{clerk}")).Held);
+        Assert.False((await kit.Office.GetAsync<BadgeDto>($"/api/v1/incentives/2026/badges/{newcomer}")).Held); // the other complaint stands
     }
 
     private sealed record CaseDto(Guid CaseId);

@@ -81,6 +81,19 @@ public static class BadgeFindings
     /// </summary>
     public static async Task RevokeForComplaintAsync(MingchaDb db, Complaints.Complaint complaint, DateTime nowUtc, CancellationToken ct)
     {
+        // Closed again after the complainant's unsatisfied rating (CMP-11), it may no longer stand against the person its
+        // first close named: their badge, revoked for it, goes to another standing violation of the year or is held again.
+        var revokedForIt = await db.Set<StaffBadge>().Where(b => b.ComplaintId == complaint.Id).ToListAsync(ct);
+        foreach (var b in revokedForIt.Where(b => complaint.Substantiated != true || complaint.StaffId != b.StaffId))
+        {
+            var other = await Standing(db, b.Year, []).Where(f => f.StaffId == b.StaffId).OrderBy(f => f.ReviewedAt).ThenBy(f => f.Id).FirstOrDefaultAsync(ct);
+            var otherComplaint = other is null
+                ? await StandingComplaints(db, b.Year).Where(c => c.StaffId == b.StaffId && c.Id != complaint.Id).OrderBy(c => c.ClosedAt).ThenBy(c => c.Id).FirstOrDefaultAsync(ct)
+                : null;
+            if (other is not null) b.RevokedInstead(other.Id, null, Link(other.Id), Reason(other));
+            else if (otherComplaint is not null) b.RevokedInstead(null, otherComplaint.Id, ComplaintLink(otherComplaint.Id), Reason(otherComplaint));
+            else b.Reinstate();
+        }
         if (complaint.StaffId is not { } staff || complaint.Substantiated != true) return;
         var badge = await db.Set<StaffBadge>().FirstOrDefaultAsync(b => b.StaffId == staff && b.Year == complaint.ReceivedOn.Year, ct);
         badge?.RevokeForComplaint(complaint.Id, ComplaintLink(complaint.Id), Reason(complaint), nowUtc);
