@@ -168,17 +168,18 @@ public static class RectificationScoring
     /// <list type="bullet">
     /// <item>拒不整改且无正当理由 (refused): 10;</item>
     /// <item>经二次督办或挂牌督办后，仍整改不到位 (still not rectified after the second or the listed supervision: its
-    /// deadline passed, so the notice went on to the listed rung, or the ladder ran out): 5, filed later or not;</item>
+    /// deadline passed, so the notice went on to the listed rung, or the ladder ran out; or an answer given under second or
+    /// listed supervision was sent back as incomplete): 5, filed later or not;</item>
     /// <item>未按时间节点整改或整改不到位 (the notice's own deadline missed, or an answer the Office sent back as
     /// incomplete): 3, from that moment, filed later or not;</item>
     /// <item>filed at the notice's own deadline: nothing; still within it: open.</item>
     /// </list>
     /// </summary>
-    public static RectificationResult Classify(NoticeStatus status, EscalationStage stage, bool exhausted, int returns)
+    public static RectificationResult Classify(NoticeStatus status, EscalationStage stage, bool exhausted, int returns, int supervisedReturns = 0)
     {
         if (status == NoticeStatus.Refused) return RectificationResult.Refused;
         if (status == NoticeStatus.Withdrawn) return RectificationResult.Withdrawn;
-        if (exhausted || stage >= EscalationStage.Listed) return RectificationResult.AfterSupervision;
+        if (exhausted || stage >= EscalationStage.Listed || supervisedReturns > 0) return RectificationResult.AfterSupervision;
         if (stage > EscalationStage.Notice || returns > 0) return RectificationResult.LateOrIncomplete;
         return status == NoticeStatus.Filed ? RectificationResult.OnTime : RectificationResult.Open;
     }

@@ -181,6 +181,15 @@ public class RectificationScoreTests
     public void Classify_FollowsS4(NoticeStatus status, EscalationStage stage, bool exhausted, int returns, RectificationResult expected) =>
         Assert.Equal(expected, RectificationScoring.Classify(status, stage, exhausted, returns));
 
+    /// <summary>经二次督办或挂牌督办后，仍整改不到位: an answer sent back while under supervision costs 5, filed later or not.</summary>
+    [Theory]
+    [Trait("Rule", "EV-6")]
+    [InlineData(NoticeStatus.Returned, EscalationStage.SecondSupervision, 1, 1, RectificationResult.AfterSupervision)]
+    [InlineData(NoticeStatus.Filed, EscalationStage.SecondSupervision, 1, 1, RectificationResult.AfterSupervision)]
+    [InlineData(NoticeStatus.Filed, EscalationStage.Notice, 2, 0, RectificationResult.LateOrIncomplete)] // twice incomplete within its own deadline: 3
+    public void Classify_WhenSentBackUnderSupervision_CostsFive(NoticeStatus status, EscalationStage stage, int returns, int supervised, RectificationResult expected) =>
+        Assert.Equal(expected, RectificationScoring.Classify(status, stage, false, returns, supervised));
+
     [Theory]
     [Trait("Rule", "EV-6")]
     [Trait("Rule", "CMP-7")]

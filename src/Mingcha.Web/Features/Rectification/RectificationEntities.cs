@@ -34,6 +34,8 @@ public sealed class RectificationNotice : IAudited
     /// <summary>Overdue past the last rung (S4: still not rectified after listed supervision).</summary>
     public bool LadderExhausted { get; private set; }
     public int Returns { get; private set; }
+    /// <summary>EV-6: answers sent back as incomplete while under second or listed supervision ("经二次督办或挂牌督办后，仍整改不到位").</summary>
+    public int SupervisedReturns { get; private set; }
     /// <summary>The official document (公文) of the notice: number, DOCX, PDF (decision 009).</summary>
     public Guid? DocumentId { get; private set; }
     public string? DocumentNumber { get; private set; }
@@ -95,6 +97,7 @@ public sealed class RectificationNotice : IAudited
     {
         if (Status != NoticeStatus.Answered) throw new DomainRuleException("RCT-2", "只有已反馈的通知书可以退回。 Only an answered notice is sent back.");
         Status = NoticeStatus.Returned; Returns++;
+        if (Stage >= EscalationStage.SecondSupervision) SupervisedReturns++;
     }
 
     /// <summary>RCT-4: escalated to the next rung with its new deadline.</summary>
