@@ -144,11 +144,25 @@ public static class VisitProtocol
         };
     }
 
-    /// <summary>INS-11: the recorded video of the whole visit, each file counted once, in whole seconds.</summary>
+    /// <summary>
+    /// INS-11: the time the visit's video covers, in whole seconds (S0 "每家查访时间不得少于40分钟（以视频摄录时间为准）": the
+    /// length of the visit as filmed). Each file counted once, from its capture time for its duration; where files overlap
+    /// (two inspectors filming at once) the time they share counts once, so two 20-minute films made together are 20 minutes.
+    /// </summary>
     public static long RecordedVideoSeconds(IEnumerable<StepRecord> steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
-        return steps.SelectMany(s => s.Files).Where(f => f.Kind == EvidenceKind.Video).DistinctBy(f => f.Id).Sum(f => f.DurationMs ?? 0) / 1000;
+        var spans = steps.SelectMany(s => s.Files).Where(f => f.Kind == EvidenceKind.Video && f.DurationMs is > 0).DistinctBy(f => f.Id)
+            .Select(f => (Start: f.CapturedAt.Ticks, End: f.CapturedAt.Ticks + f.DurationMs!.Value * TimeSpan.TicksPerMillisecond))
+            .OrderBy(x => x.Start).ToList();
+        long covered = 0;
+        for (var i = 0; i < spans.Count;)
+        {
+            var (start, end) = spans[i++];
+            while (i < spans.Count && spans[i].Start <= end) end = Math.Max(end, spans[i++].End);
+            covered += end - start;
+        }
+        return covered / TimeSpan.TicksPerSecond;
     }
 
     /// <summary>

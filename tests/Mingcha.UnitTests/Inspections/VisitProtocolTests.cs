@@ -11,15 +11,16 @@ public sealed class VisitProtocolTests
     private static StepFile Video(int minutes, int offsetMinutes = 0, string? location = "31.23,121.47") =>
         new(Guid.NewGuid(), EvidenceKind.Video, minutes * 60_000L, T0.AddMinutes(offsetMinutes), location);
 
-    /// <summary>A complete eight-step record: 8 × 6 minutes of video, steps one after another.</summary>
+    /// <summary>A complete eight-step record: five filmed steps of <paramref name="minutesPerVideo"/> minutes each, one after another.</summary>
     private static List<StepRecord> Complete(int minutesPerVideo = 6)
     {
         var steps = new List<StepRecord>();
+        var every = Math.Max(7, minutesPerVideo + 1);
         for (var n = 1; n <= 8; n++)
         {
-            var start = T0.AddMinutes((n - 1) * 7);
-            IReadOnlyList<StepFile> files = n <= 5 ? [Video(minutesPerVideo, (n - 1) * 7)] : [];
-            steps.Add(new StepRecord(n, start, start.AddMinutes(6), files, SurveyCount: 2, HasScore: true));
+            var start = T0.AddMinutes((n - 1) * every);
+            IReadOnlyList<StepFile> files = n <= 5 ? [Video(minutesPerVideo, (n - 1) * every)] : [];
+            steps.Add(new StepRecord(n, start, start.AddMinutes(every - 1), files, SurveyCount: 2, HasScore: true));
         }
         return steps;
     }
@@ -48,6 +49,21 @@ public sealed class VisitProtocolTests
         Assert.Equal("INS-11", issue.Rule);
         Assert.Equal("under-40-minutes", issue.Code);
         Assert.Equal(35 * 60, a.RecordedVideoSeconds);
+    }
+
+    /// <summary>S0 "以视频摄录时间为准": two inspectors filming the same 20 minutes make a 20-minute visit, not a 40-minute one.</summary>
+    [Fact]
+    [Trait("Rule", "INS-11")]
+    public void RecordedVideoSeconds_CountsTimeFilmedByTwoAtOnceOnce()
+    {
+        var together = new List<StepRecord> { new(3, T0, T0.AddMinutes(20), [Video(20)]), new(4, T0, T0.AddMinutes(20), [Video(20)]) };
+        Assert.Equal(20 * 60, VisitProtocol.RecordedVideoSeconds(together));
+        var overlapping = new List<StepRecord> { new(3, T0, T0.AddMinutes(25), [Video(25), Video(25, offsetMinutes: 10)]) }; // 0–25 and 10–35
+        Assert.Equal(35 * 60, VisitProtocol.RecordedVideoSeconds(overlapping));
+        var apart = new List<StepRecord> { new(3, T0, T0.AddMinutes(20), [Video(20)]), new(4, T0.AddMinutes(20), T0.AddMinutes(40), [Video(20, offsetMinutes: 20)]) };
+        Assert.Equal(40 * 60, VisitProtocol.RecordedVideoSeconds(apart));
+        var twoCameras = Analyse(Complete(minutesPerVideo: 8).Select(s => s with { Files = s.Number <= 5 ? [Video(20), Video(20)] : [] }).ToList());
+        Assert.Contains(twoCameras.Issues, i => i.Code == "under-40-minutes");
     }
 
     [Fact]
@@ -101,7 +117,7 @@ public sealed class VisitProtocolTests
     {
         var steps = Complete(minutesPerVideo: 10).Where(s => s.Number is not (4 or 5 or 6)).Select(s => s with { SurveyCount = 0 }).ToList();
         steps[0] = steps[0] with { Files = [Video(20)] };
-        steps[1] = steps[1] with { Files = [Video(20, 7)] };
+        steps[1] = steps[1] with { Files = [Video(20, 20)] }; // one after the other: 40 minutes filmed
         var a = VisitProtocol.Analyse([VisitMethod.StakeOut], steps, [], Day, Day, Shanghai);
         Assert.True(a.CanSubmit, string.Join("; ", a.Issues.Select(i => i.Message)));
     }
@@ -114,7 +130,7 @@ public sealed class VisitProtocolTests
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], VisitProtocol.RequiredSteps([VisitMethod.StakeOut], byAgency: true));
         var steps = Complete(minutesPerVideo: 10).Where(s => s.Number is not (4 or 5 or 6)).Select(s => s with { SurveyCount = 0 }).ToList();
         steps[0] = steps[0] with { Files = [Video(20)] };
-        steps[1] = steps[1] with { Files = [Video(20, 7)] };
+        steps[1] = steps[1] with { Files = [Video(20, 20)] }; // one after the other: 40 minutes filmed
         var team = VisitProtocol.Analyse([VisitMethod.StakeOut], steps, [], Day, Day, Shanghai);
         var agency = VisitProtocol.Analyse([VisitMethod.StakeOut], steps, [], Day, Day, Shanghai, byAgency: true);
         Assert.True(team.CanSubmit);
