@@ -50,7 +50,7 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
         public decimal? WeightMonthly { get; set; }
         public decimal? WeightInspection { get; set; }
         public decimal? WeightConcentrated { get; set; }
-        public Mingcha.Domain.Scoring.EmptyMethodPolicy? Policy { get; set; }
+        public EmptyMethodPolicy? Policy { get; set; }
         public decimal? RectificationStart { get; set; }
         public decimal? DeductLate { get; set; }
         public decimal? DeductAfterSupervision { get; set; }
@@ -63,9 +63,7 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
         {
             var dto = new Campaigns.RulesDto(Excellent, Good, Fair, Poor, Bad, WeightInstant, WeightMonthly, WeightInspection, WeightConcentrated, Policy,
                 RectificationStart, DeductLate, DeductAfterSupervision, DeductRefused, SatisfiedTop, BottomCount, Threshold);
-            var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-            if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(dto, new System.ComponentModel.DataAnnotations.ValidationContext(dto), errors, validateAllProperties: true))
-                throw new FieldException(errors[0].MemberNames.FirstOrDefault() ?? "rules", errors[0].ErrorMessage ?? "");
+            Problems.Validate(dto);
             return dto;
         }
     }
