@@ -85,15 +85,7 @@ public static class BadgeFindings
         // first close named: their badge, revoked for it, goes to another standing violation of the year or is held again.
         var revokedForIt = await db.Set<StaffBadge>().Where(b => b.ComplaintId == complaint.Id).ToListAsync(ct);
         foreach (var b in revokedForIt.Where(b => complaint.Substantiated != true || complaint.StaffId != b.StaffId))
-        {
-            var other = await Standing(db, b.Year, []).Where(f => f.StaffId == b.StaffId).OrderBy(f => f.ReviewedAt).ThenBy(f => f.Id).FirstOrDefaultAsync(ct);
-            var otherComplaint = other is null
-                ? await StandingComplaints(db, b.Year).Where(c => c.StaffId == b.StaffId && c.Id != complaint.Id).OrderBy(c => c.ClosedAt).ThenBy(c => c.Id).FirstOrDefaultAsync(ct)
-                : null;
-            if (other is not null) b.RevokedInstead(other.Id, null, Link(other.Id), Reason(other));
-            else if (otherComplaint is not null) b.RevokedInstead(null, otherComplaint.Id, ComplaintLink(otherComplaint.Id), Reason(otherComplaint));
-            else b.Reinstate();
-        }
+            await FallBackAsync(db, b, [], complaint.Id, ct);
         if (complaint.StaffId is not { } staff || complaint.Substantiated != true) return;
         var badge = await db.Set<StaffBadge>().FirstOrDefaultAsync(b => b.StaffId == staff && b.Year == complaint.ReceivedOn.Year, ct);
         badge?.RevokeForComplaint(complaint.Id, ComplaintLink(complaint.Id), Reason(complaint), nowUtc);
@@ -128,16 +120,22 @@ public static class BadgeFindings
     {
         if (withdrawnFindings.Count == 0) return;
         var badges = await db.Set<StaffBadge>().Where(b => b.FindingId != null && withdrawnFindings.Contains(b.FindingId.Value)).ToListAsync(ct);
-        foreach (var badge in badges)
-        {
-            var other = await Standing(db, badge.Year, withdrawnFindings).Where(f => f.StaffId == badge.StaffId)
-                .OrderBy(f => f.ReviewedAt).ThenBy(f => f.Id).FirstOrDefaultAsync(ct);
-            if (other is not null) { badge.RevokedInstead(other.Id, null, Link(other.Id), Reason(other)); continue; }
-            var complaint = await StandingComplaints(db, badge.Year).Where(c => c.StaffId == badge.StaffId)
-                .OrderBy(c => c.ClosedAt).ThenBy(c => c.Id).FirstOrDefaultAsync(ct);
-            if (complaint is null) badge.Reinstate();
-            else badge.RevokedInstead(null, complaint.Id, ComplaintLink(complaint.Id), Reason(complaint));
-        }
+        foreach (var badge in badges) await FallBackAsync(db, badge, withdrawnFindings, null, ct);
+    }
+
+    /// <summary>
+    /// The violation behind a revoked badge no longer stands: the badge is kept revoked for another of the year against the
+    /// same person (a confirmed finding first, then a substantiated complaint), or held again when there is none.
+    /// </summary>
+    private static async Task FallBackAsync(MingchaDb db, StaffBadge badge, IReadOnlyCollection<Guid> withdrawnFindings, Guid? withdrawnComplaint, CancellationToken ct)
+    {
+        var other = await Standing(db, badge.Year, withdrawnFindings).Where(f => f.StaffId == badge.StaffId)
+            .OrderBy(f => f.ReviewedAt).ThenBy(f => f.Id).FirstOrDefaultAsync(ct);
+        if (other is not null) { badge.RevokedInstead(other.Id, null, Link(other.Id), Reason(other)); return; }
+        var complaint = await StandingComplaints(db, badge.Year).Where(c => c.StaffId == badge.StaffId && c.Id != withdrawnComplaint)
+            .OrderBy(c => c.ClosedAt).ThenBy(c => c.Id).FirstOrDefaultAsync(ct);
+        if (complaint is null) badge.Reinstate();
+        else badge.RevokedInstead(null, complaint.Id, ComplaintLink(complaint.Id), Reason(complaint));
     }
 
     /// <summary>A year's badges were just handed out: those of staff with a standing confirmed finding of that year are revoked at once.</summary>
@@ -216,7 +214,8 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
             "BestServiceModel" => (c, t) => c.Where(r => r.StaffId != null).GroupBy(r => new { Id = r.StaffId!.Value, r.Scale, r.Level }).Select(g => new RankRow(g.Key.Id, g.Key.Scale, g.Key.Level, g.Count())).ToListAsync(t),
             _ => throw new FieldException("kind", "评选类别为 BestWindowUnit、BestServicePost 或 BestServiceModel。 Unknown selection."),
         };
-        var rows = await RatingPeriods.ReadCountedAsync(db, q, start, end, read, ct); // SAT-3: a survey's answers count in the year of the service
+        // SAT-3: a survey's answers count in the year of the service.
+        var rows = await RatingPeriods.ReadCountedAsync(q, start, end, await RatingPeriods.SurveyedAsync(db, start, end, ct), read, ct);
         var revoked = kind == "BestServiceModel"
             ? (await db.Set<StaffBadge>().Where(b => b.Year == year && b.RevokedAt != null).Select(b => b.StaffId).ToListAsync(ct)).ToHashSet()
             : [];
