@@ -158,6 +158,9 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
 /// <summary>SAT-4: the satisfaction rate of a unit (with its sub-units: a county with its townships) or a section for a period.</summary>
 public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock clock, RatingIntake intake)
 {
+    /// <summary>The survey answers counted in each period asked for: the yearly assessment asks for every unit's year in turn.</summary>
+    private readonly Dictionary<(DateTime, DateTime), List<Guid>> _surveyed = [];
+
     public sealed record RateDto(Guid SubjectId, DateOnly From, DateOnly To, int Counted, int Excluded, decimal? Rate, decimal Coefficient);
 
     public async Task<RateDto> ForUnitAsync(Guid unitId, DateOnly from, DateOnly to, bool includeChildren, CancellationToken ct)
@@ -186,7 +189,8 @@ public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock cl
         if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
         var start = RatingsApi.DayBoundsUtc(clock, from).From;
         var end = RatingsApi.DayBoundsUtc(clock, to).To;
-        var groups = await RatingPeriods.ReadCountedAsync(db, q.AsNoTracking(), start, end, (counted, c) => counted
+        if (!_surveyed.TryGetValue((start, end), out var surveyed)) _surveyed[(start, end)] = surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);
+        var groups = await RatingPeriods.ReadCountedAsync(q.AsNoTracking(), start, end, surveyed, (counted, c) => counted
             .GroupBy(r => new { r.Scale, r.Level, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
             .Select(g => new { g.Key.Scale, g.Key.Level, g.Key.Excluded, Count = g.Count() }).ToListAsync(c), ct);
         var rate = SatisfactionCoefficient.Compute(groups.SelectMany(g => Enumerable.Repeat(new ScoredRating(intake.Mapping.Score(g.Scale, g.Level), g.Excluded), g.Count)));

@@ -12,17 +12,21 @@ namespace Mingcha.Web.Features.Ratings;
 /// </summary>
 public static class RatingPeriods
 {
+    /// <summary>The phone survey's answers whose service lies in [start, end): read once per period by callers that loop.</summary>
+    public static Task<List<Guid>> SurveyedAsync(MingchaDb db, DateTime start, DateTime end, CancellationToken ct) =>
+        db.Set<SurveyCall>().AsNoTracking()
+            .Where(c => c.RatingId != null && db.ServiceRecords.Any(s => s.CaseNumber == c.CaseNumber && s.FinishedAt >= start && s.FinishedAt < end))
+            .Select(c => c.RatingId!.Value).ToListAsync(ct);
+
     /// <summary>
     /// Reads <paramref name="read"/> over the ratings of <paramref name="ratings"/> that count in [start, end): the others
-    /// by their time, the phone survey's by the service's, in two queries (each on its own index) whose rows are joined.
+    /// by their time, the phone survey's (<paramref name="surveyed"/>, from <see cref="SurveyedAsync"/>) by the service's,
+    /// in two queries (each on its own index) whose rows are joined.
     /// </summary>
-    public static async Task<List<T>> ReadCountedAsync<T>(MingchaDb db, IQueryable<Rating> ratings, DateTime start, DateTime end,
+    public static async Task<List<T>> ReadCountedAsync<T>(IQueryable<Rating> ratings, DateTime start, DateTime end, IReadOnlyCollection<Guid> surveyed,
         Func<IQueryable<Rating>, CancellationToken, Task<List<T>>> read, CancellationToken ct)
     {
         var rows = await read(ratings.Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= start && r.RatedAt < end), ct);
-        var surveyed = await db.Set<SurveyCall>().AsNoTracking()
-            .Where(c => c.RatingId != null && db.ServiceRecords.Any(s => s.CaseNumber == c.CaseNumber && s.FinishedAt >= start && s.FinishedAt < end))
-            .Select(c => c.RatingId!.Value).ToListAsync(ct);
         if (surveyed.Count > 0) rows.AddRange(await read(ratings.Where(r => r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id)), ct));
         return rows;
     }
