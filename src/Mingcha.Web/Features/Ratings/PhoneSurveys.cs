@@ -33,6 +33,8 @@ public sealed class SurveyDrawRecord : IAudited
     public int InputCount { get; private set; }
     /// <summary>The candidates, sorted, one per line.</summary>
     public string InputList { get; private set; }
+    /// <summary>The candidates of <see cref="InputList"/>, in order: what the draw, its check and its replacements run on.</summary>
+    public string[] Candidates() => InputList.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     public string DrawnBy { get; private set; }
     public DateTime DrawnAt { get; private set; }
 }
@@ -122,7 +124,7 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
     {
         var d = await db.Set<SurveyDrawRecord>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("抽样不存在。 No such draw.");
         var stored = await db.Set<SurveyCall>().AsNoTracking().Where(c => c.DrawId == id).OrderBy(c => c.Order).Select(c => c.CaseNumber).ToListAsync(ct);
-        var again = SurveyDraw.Draw(d.InputList.Split('\n', StringSplitOptions.RemoveEmptyEntries), Math.Max(d.Requested, stored.Count), d.Seed);
+        var again = SurveyDraw.Draw(d.Candidates(), Math.Max(d.Requested, stored.Count), d.Seed);
         return new VerifyDto(again.InputHash == d.InputHash && again.Drawn.SequenceEqual(stored), again.InputHash, again.Drawn);
     }
 
@@ -140,7 +142,7 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         var missing = SurveyDraw.ShortOf(d.Requested, calls.Count(c => c.Answered), calls.Count(c => c.CalledAt is null));
         if (missing == 0)
             throw new DomainRuleException("SAT-3", "没有需要补抽的调查对象：已抽取的人或已答复，或尚未回访。 Nothing to replace: everyone drawn has answered or is still to be called.");
-        var again = SurveyDraw.Draw(d.InputList.Split('\n', StringSplitOptions.RemoveEmptyEntries), calls.Count + missing, d.Seed);
+        var again = SurveyDraw.Draw(d.Candidates(), calls.Count + missing, d.Seed);
         var added = again.Drawn.Skip(calls.Count).ToList();
         if (added.Count == 0)
             throw new DomainRuleException("SAT-3", "本季度的候选人已全部抽取，无法补抽。 Every candidate of the quarter has been drawn already.");
