@@ -13,14 +13,9 @@ namespace Mingcha.IntegrationTests.Rectification;
 /// answer → verification; the ledger and its reversal; escalation by the job; e-mail to a real SMTP listener.</summary>
 public sealed class RectificationFlowTests(RectificationApp app) : IClassFixture<RectificationApp>
 {
-    private async Task<(HttpClient Office, RectificationKit Kit)> OfficeAsync()
-    {
-        app.Clock.Set(MingchaApp.Start);
-        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
-        return (office, new RectificationKit(app, office));
-    }
+    private Task<(HttpClient Office, RectificationKit Kit)> OfficeAsync() => RectificationKit.AtStartAsync(app);
 
-    private static string Status(JsonElement notice) => notice.GetProperty("notice").GetProperty("status").GetString()!;
+    private static string Status(JsonElement notice) => RectificationKit.Status(notice);
 
     [Fact]
     [Trait("Rule", "RCT-1")]

@@ -93,6 +93,17 @@ internal sealed class RectificationKit(MingchaApp app, HttpClient office)
         return JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
+    /// <summary>The clock back at <see cref="MingchaApp.Start"/>, an Office administrator signed in, and a kit for them.</summary>
+    public static async Task<(HttpClient Office, RectificationKit Kit)> AtStartAsync(MingchaApp app)
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        return (office, new RectificationKit(app, office));
+    }
+
+    /// <summary>A notice's status, from its detail (<see cref="NoticeAsync"/>).</summary>
+    public static string Status(JsonElement notice) => notice.GetProperty("notice").GetProperty("status").GetString()!;
+
     public static Task<JsonElement> NoticeAsync(HttpClient client, Guid id) => JsonAsync(client, $"/api/v1/rectification/notices/{id}");
 }
 

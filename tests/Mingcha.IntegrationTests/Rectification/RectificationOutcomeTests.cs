@@ -16,12 +16,7 @@ namespace Mingcha.IntegrationTests.Rectification;
 /// <summary>Outcomes (RCT-5), the notice as an official document (RCT-2), the ledger's export and query (EV-11).</summary>
 public sealed class RectificationOutcomeTests(RectificationApp app) : IClassFixture<RectificationApp>
 {
-    private async Task<(HttpClient Office, RectificationKit Kit)> OfficeAsync()
-    {
-        app.Clock.Set(MingchaApp.Start);
-        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
-        return (office, new RectificationKit(app, office));
-    }
+    private Task<(HttpClient Office, RectificationKit Kit)> OfficeAsync() => RectificationKit.AtStartAsync(app);
 
     [Fact]
     [Trait("Rule", "RCT-2")]

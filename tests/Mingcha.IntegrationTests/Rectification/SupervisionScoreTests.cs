@@ -1,26 +1,15 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Features.Jobs;
-using Mingcha.Web.Features.Rectification;
 
 namespace Mingcha.IntegrationTests.Rectification;
 
 /// <summary>EV-6's cost of a notice escalated by the nightly job; a class of its own, as the job's schedule is the app's.</summary>
 public sealed class SupervisionScoreTests(RectificationApp app) : IClassFixture<RectificationApp>
 {
-    private async Task<(HttpClient Office, RectificationKit Kit)> OfficeAsync()
-    {
-        app.Clock.Set(MingchaApp.Start);
-        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
-        return (office, new RectificationKit(app, office));
-    }
-
-    private static string Status(JsonElement notice) => notice.GetProperty("notice").GetProperty("status").GetString()!;
-
     /// <summary>
     /// EV-6 (S4 "经二次督办或挂牌督办后，仍整改不到位的，每起扣5分"): overdue, the notice goes to second supervision; the answer the
     /// unit then gives is sent back as incomplete: still not rectified after the second supervision, 5, filed later or not.
@@ -30,7 +19,7 @@ public sealed class SupervisionScoreTests(RectificationApp app) : IClassFixture<
     [Trait("Rule", "RCT-4")]
     public async Task AnswerSentBackUnderSecondSupervision_CostsFive_EvenWhenFiledLater()
     {
-        var (office, kit) = await OfficeAsync();
+        var (office, kit) = await RectificationKit.AtStartAsync(app);
         var c = await kit.CaseAsync(findings: 1);
         await kit.ConfirmAsync(c.Findings[0]);
         var notice = await kit.IssueAsync(c.UnitId, c.Findings, days: 3); // Thursday 11-19
@@ -52,6 +41,6 @@ public sealed class SupervisionScoreTests(RectificationApp app) : IClassFixture<
         await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/responses", new { actions = "对当事人诫勉谈话", measures = "修订离岗告示制度", evidenceItemIds = new[] { more } })).ExpectAsync(HttpStatusCode.Created);
         await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/verification", new { accepted = true, note = "整改到位" })).ExpectAsync(HttpStatusCode.NoContent);
         d = await RectificationKit.NoticeAsync(office, notice.Id);
-        Assert.Equal(("Filed", "AfterSupervision"), (Status(d), d.GetProperty("result").GetString()));
+        Assert.Equal(("Filed", "AfterSupervision"), (RectificationKit.Status(d), d.GetProperty("result").GetString()));
     }
 }
