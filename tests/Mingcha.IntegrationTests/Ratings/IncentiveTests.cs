@@ -131,7 +131,11 @@ public sealed class IncentiveTests(MingchaApp app) : IClassFixture<MingchaApp>
         var (kit, c, staffId, office) = await SetupAsync();
         var first = await kit.Inspections.FindingAsync(c.VisitId, "S07", staffId: staffId);
         var second = await kit.Inspections.FindingAsync(c.VisitId, "A01", staffId: staffId);
-        await kit.ConfirmAsync(first, second);
+        // Confirmed a minute apart: "first" is the one confirmed first (the same instant would leave it to the ids, which two
+        // findings recorded within one millisecond do not order).
+        await kit.ConfirmAsync(first);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await kit.ConfirmAsync(second);
 
         // The year's badges are handed out after the confirmations: this one starts revoked, for the first finding.
         Assert.Equal(HttpStatusCode.OK, (await office.PostAsync("/api/v1/incentives/2026/badges", null)).StatusCode);
