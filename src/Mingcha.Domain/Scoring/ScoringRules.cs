@@ -173,7 +173,21 @@ public sealed class GradeCounts
 public sealed record MethodPart(EvaluationMethod Method, long Count, decimal? Satisfaction, decimal Weight, decimal AppliedWeight, decimal Contribution);
 
 /// <summary>EV-5: the composite and how it came about.</summary>
-public sealed record Composite(decimal Value, bool Rescaled, EmptyMethodPolicy Policy, IReadOnlyList<MethodPart> Parts);
+public sealed record Composite(decimal Value, bool Rescaled, EmptyMethodPolicy Policy, IReadOnlyList<MethodPart> Parts)
+{
+    /// <summary>
+    /// Whether any method has an evaluation. A section with none has no satisfaction to weigh under either policy
+    /// (decision 023): it is shown as not evaluated and is not ranked (<see cref="Ranking.Rank{TKey}(IEnumerable{ValueTuple{TKey, Guid, decimal, bool}}, ResultRules)"/>).
+    /// </summary>
+    public bool Evaluated
+    {
+        get
+        {
+            for (var i = 0; i < Parts.Count; i++) if (Parts[i].Count > 0) return true;
+            return false;
+        }
+    }
+}
 
 /// <summary>EV-6: the rectification score and its deductions.</summary>
 public sealed record RectificationScore(decimal Value, decimal Start, decimal Deducted, int Problems);
@@ -259,6 +273,11 @@ public enum ResultConsequence
     Explain = 2,
     /// <summary>&lt;70: rectification by a deadline and accountability of the head.</summary>
     RectifyAndAccount = 3,
+    /// <summary>
+    /// 未测评: the section had no evaluation in any method, so it has no satisfaction to rank by; it is not ranked, takes
+    /// no place among the top or bottom of its category and carries no consequence (decision 023).
+    /// </summary>
+    NotEvaluated = 4,
 }
 
 /// <summary>EV-8: the results followed up after publication.</summary>
@@ -291,6 +310,24 @@ public static class Ranking
 
     /// <summary>Whether two totals are the same number (<see cref="SameTotal"/>).</summary>
     public static bool Same(decimal a, decimal b) => Math.Abs(a - b) <= SameTotal;
+
+    /// <summary>The rank of a section that is not ranked (<see cref="ResultConsequence.NotEvaluated"/>).</summary>
+    public const int Unranked = 0;
+
+    /// <summary>
+    /// EV-5 and EV-8 with decision 023: sections without any evaluation are left out of their category's ranking (rank
+    /// <see cref="Unranked"/>, <see cref="ResultConsequence.NotEvaluated"/>); the others are ranked among themselves, so
+    /// an unevaluated section neither takes a top place nor shields another from the bottom three.
+    /// </summary>
+    public static IReadOnlyList<Placed<TKey>> Rank<TKey>(IEnumerable<(TKey Key, Guid CategoryId, decimal Total, bool Evaluated)> sections, ResultRules rules) where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var list = sections.ToList();
+        var placed = new List<Placed<TKey>>(list.Count);
+        placed.AddRange(Rank(list.Where(s => s.Evaluated).Select(s => (s.Key, s.CategoryId, s.Total)), rules));
+        placed.AddRange(list.Where(s => !s.Evaluated).Select(s => new Placed<TKey>(s.Key, s.CategoryId, s.Total, Unranked, 0, ResultConsequence.NotEvaluated)));
+        return placed;
+    }
 
     public static IReadOnlyList<Placed<TKey>> Rank<TKey>(IEnumerable<(TKey Key, Guid CategoryId, decimal Total)> sections, ResultRules rules) where TKey : notnull
     {

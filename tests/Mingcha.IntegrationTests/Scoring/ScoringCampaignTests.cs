@@ -401,6 +401,9 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
 
         var id = await CampaignAsync(w);
         await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        // A1 graded 差 once (a section with no evaluation at all is not ranked, decision 023).
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.A1, method = "Concentrated", grade = "Bad", on = "2026-11-16" }))
+            .ExpectAsync(HttpStatusCode.Created);
         await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectAsync(HttpStatusCode.OK);
         var rows = (await office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results")).Rows.ToDictionary(r => r.SectionId);
         Assert.Equal((0m, 2), (rows[w.A1].Rectification, rows[w.A1].Problems));
@@ -420,7 +423,7 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
         var again = await office.GetAsync<Reproduction>($"/api/v1/scoring/campaigns/{id}/reproduce");
         Assert.True(again.Reproduced, string.Join("\n", again.Differences));
-        // EV-8, RCT-5: A1 (no evaluations, no rectification points left) is below 70; its head's accountability rests on the
+        // EV-8, RCT-5: A1 (graded 差, no rectification points left) is below 70; its head's accountability rests on the
         // result and on the two problems of other channels behind it.
         Assert.Equal("RectifyAndAccount", rows[w.A1].Consequence);
         var created = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{w.A1}/accountability", new { measure = "WrittenWarning", personName = "周科长", text = "测评得分低于70分" }))
@@ -432,6 +435,55 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
     }
 
     private static string ScoringShow(decimal d) => Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Decision 023: sections that no one evaluated (A2 and B1) are not ranked and carry no consequence; counted as 0 they
+    /// would have been "below 70", their heads held to account on no evidence. The page says so, publication gives them no
+    /// deadline, and the yearly assessment leaves them out of their unit's figures.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-5")]
+    [Trait("Rule", "EV-8")]
+    [Trait("Rule", "EV-9")]
+    public async Task SectionsWithoutAnyEvaluation_AreNotRanked_AndCarryNoConsequence()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        var id = await CampaignAsync(w, new { policy = "CountAsZero" });
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.A1, method = "Concentrated", grade = "Excellent", on = "2026-11-16" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectAsync(HttpStatusCode.OK);
+        var page = WebUtility.HtmlDecode(await office.GetStringAsync($"/Scoring/Campaign/{id}?categoryId={w.Category}"));
+        Assert.Contains("id=\"not-evaluated\"", page, StringComparison.Ordinal);
+        Assert.Contains("未测评，不排名", page, StringComparison.Ordinal);
+
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/publish", null)).ExpectAsync(HttpStatusCode.OK);
+        var rows = (await office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results")).Rows.ToDictionary(r => r.SectionId);
+        foreach (var none in new[] { w.A2, w.B1 })
+        {
+            Assert.Equal(0, rows[none].Rank);
+            Assert.Equal("NotEvaluated", rows[none].Consequence);
+            Assert.Null(rows[none].DueOn);
+        }
+        // A1 (0.5 × 80 + 20 = 60) and V (its open inspection, EV-2) are ranked between themselves; the unevaluated are listed last.
+        Assert.Equal(60m, rows[w.A1].Total);
+        Assert.Equal("RectifyAndAccount", rows[w.A1].Consequence);
+        Assert.NotNull(rows[w.A1].DueOn);
+        Assert.True(rows[w.A1].Rank is 1 or 2);
+        Assert.True(rows[w.V].Rank is 1 or 2);
+        var order = (await office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results")).Rows.Select(r => r.Rank).ToList();
+        Assert.Equal([0, 0], order.TakeLast(2));
+        Assert.Contains("未测评，不排名", WebUtility.HtmlDecode(await (await app.NewClient().GetAsync($"/Public/Scoring/{id}")).Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        // EV-9: unit B's only section was not evaluated, so this campaign is not among B's results.
+        var units = (await office.GetAsync<JsonElement>("/api/v1/scoring/assessments/2026")).GetProperty("units").EnumerateArray().ToDictionary(u => u.GetProperty("unitId").GetGuid());
+        Assert.True(!units.TryGetValue(w.UnitB, out var b) || b.GetProperty("campaigns").EnumerateArray().All(c => c.GetProperty("campaignId").GetGuid() != id));
+        var a = units[w.UnitA].GetProperty("campaigns").EnumerateArray().Single(c => c.GetProperty("campaignId").GetGuid() == id);
+        Assert.Equal(1, a.GetProperty("sections").GetInt32());
+        Assert.Equal(60m, a.GetProperty("meanTotal").GetDecimal());
+    }
 
     [Fact]
     [Trait("Rule", "SAT-4")]
@@ -494,7 +546,7 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         Assert.Contains(units[w.UnitC].GetProperty("campaigns").EnumerateArray(), c => c.GetProperty("campaignId").GetGuid() == id);
         // SAT-4: no ratings this year, coefficient 1; a bottom section costs the unit its awards (EV-8).
         Assert.Equal(1m, units[w.UnitA].GetProperty("coefficient").GetDecimal());
-        Assert.Equal(0.25m, units[w.UnitA].GetProperty("composite").GetDecimal()); // A1 0.5, A2 0
+        Assert.Equal(0.5m, units[w.UnitA].GetProperty("composite").GetDecimal()); // A1 0.5; A2 had no evaluation at all (decision 023)
         Assert.True(units[w.UnitA].GetProperty("excellenceIneligible").GetBoolean());
 
         var xlsx = await (await office.GetAsync("/api/v1/scoring/assessments/2026/xlsx")).Content.ReadAsByteArrayAsync();

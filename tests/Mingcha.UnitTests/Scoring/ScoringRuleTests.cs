@@ -178,6 +178,42 @@ public sealed class ScoringRuleTests
         Assert.Equal(62m, ScoringFormula.Score(m, [RectificationResult.LateOrIncomplete, RectificationResult.AfterSupervision], CampaignRules.Default with { Policy = EmptyMethodPolicy.CountAsZero }).Total);
     }
 
+    /// <summary>
+    /// A section without a single evaluation has no satisfaction under either policy (decision 023). Its composite is 0, so
+    /// ranked it would be last, below 70 and held to account on no evidence at all; it is left out of the ranking instead,
+    /// and the others are ranked among themselves: the bottom three are the three lowest that were evaluated.
+    /// </summary>
+    [Theory]
+    [Trait("Rule", "EV-5")]
+    [Trait("Rule", "EV-8")]
+    [InlineData(EmptyMethodPolicy.Rescale)]
+    [InlineData(EmptyMethodPolicy.CountAsZero)]
+    public void Rank_WhenASectionHasNoEvaluationAtAll_ItIsNotRankedAndCarriesNoConsequence(EmptyMethodPolicy policy)
+    {
+        var rules = CampaignRules.Default with { Policy = policy };
+        var none = ScoringFormula.Score(new Dictionary<EvaluationMethod, GradeCounts>
+        {
+            [EvaluationMethod.Instant] = new GradeCounts(), [EvaluationMethod.Concentrated] = new GradeCounts(),
+        }, [], rules);
+        Assert.False(none.Composite.Evaluated);
+        Assert.Equal(20m, none.Total); // the rectification score alone: it would have been "below 70"
+        var some = ScoringFormula.Score(new Dictionary<EvaluationMethod, GradeCounts> { [EvaluationMethod.Monthly] = Counts(Grade.Good) }, [], rules);
+        Assert.True(some.Composite.Evaluated);
+
+        var cat = Guid.NewGuid();
+        var sections = new List<(string, Guid, decimal, bool)> { ("none", cat, none.Total, none.Composite.Evaluated) };
+        for (var i = 0; i < 9; i++) sections.Add(("s" + i, cat, 95m - i, true));
+        var placed = Ranking.Rank(sections, ResultRules.Default).ToDictionary(p => p.Key);
+
+        Assert.Equal(Ranking.Unranked, placed["none"].Rank);
+        Assert.Equal(ResultConsequence.NotEvaluated, placed["none"].Consequence);
+        Assert.False(Consequences.IsFollowedUp(placed["none"].Consequence));
+        // Nine evaluated sections: 1 to 6 satisfied, 7 to 9 the bottom three, as if the unevaluated one were not there.
+        Assert.Equal(Enumerable.Range(1, 9), Enumerable.Range(0, 9).Select(i => placed["s" + i].Rank));
+        Assert.All(Enumerable.Range(0, 6), i => Assert.Equal(ResultConsequence.Satisfied, placed["s" + i].Consequence));
+        Assert.All(Enumerable.Range(6, 3), i => Assert.Equal(ResultConsequence.Explain, placed["s" + i].Consequence));
+    }
+
     private static IReadOnlyList<Placed<string>> RankOf(params decimal[] totals)
     {
         var cat = Guid.NewGuid();

@@ -64,7 +64,7 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
                           join cat in db.Categories on r.CategoryId equals cat.Id
                           select new ResultRow(r.SectionId, s.Code, s.Name, r.UnitId, u.Name, r.CategoryId, cat.Name, r.Rank, r.Total, r.Composite, r.Rescaled,
                               r.Rectification, r.Problems, r.Consequence, r.DueOn)).ToListAsync(ct);
-        rows = rows.OrderBy(r => r.CategoryName, StringComparer.Ordinal).ThenBy(r => r.Rank).ThenBy(r => r.SectionCode, StringComparer.Ordinal).ToList();
+        rows = rows.OrderBy(r => r.CategoryName, StringComparer.Ordinal).ThenBy(r => r.Rank == Mingcha.Domain.Scoring.Ranking.Unranked).ThenBy(r => r.Rank).ThenBy(r => r.SectionCode, StringComparer.Ordinal).ToList();
         return new Ranking(c.Id, c.Name, c.Year, c.Status, compId, comp.Number, comp.At, comp.Final, rows);
     }
 

@@ -210,7 +210,7 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
             Parallel.For(0, sections.Count, i => scores[i] = ScoringFormula.Score(counts[sections[i].SectionId], bySection[sections[i].SectionId], rules));
         else
             for (var i = 0; i < sections.Count; i++) scores[i] = ScoringFormula.Score(counts[sections[i].SectionId], bySection[sections[i].SectionId], rules);
-        var placed = Ranking.Rank(sections.Select((s, i) => (i, s.CategoryId, scores[i].Total)), rules.Results);
+        var placed = Ranking.Rank(sections.Select((s, i) => (i, s.CategoryId, scores[i].Total, scores[i].Composite.Evaluated)), rules.Results);
         var result = new Computed[sections.Count];
         foreach (var p in placed) result[p.Key] = new Computed(sections[p.Key], counts[sections[p.Key].SectionId], scores[p.Key], p.Rank, p.Consequence);
         return [.. result];

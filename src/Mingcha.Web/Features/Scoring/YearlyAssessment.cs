@@ -49,7 +49,8 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
         var finals = await db.Campaigns.AsNoTracking().Where(c => c.Year == year && (c.Status == CampaignStatus.Closed || c.Status == CampaignStatus.Published) && c.ComputationId != null)
             .Select(c => new { c.Id, c.Name, ComputationId = c.ComputationId!.Value }).ToListAsync(ct);
         var compIds = finals.Select(f => f.ComputationId).ToList();
-        var rq = db.ScoreResults.AsNoTracking().Where(r => compIds.Contains(r.ComputationId));
+        // A section without any evaluation has no result to average (decision 023).
+        var rq = db.ScoreResults.AsNoTracking().Where(r => compIds.Contains(r.ComputationId) && r.Consequence != ResultConsequence.NotEvaluated);
         if (unitId is { } u1) rq = rq.Where(r => r.UnitId == u1);
         var results = await rq.Select(r => new { r.ComputationId, r.UnitId, r.SectionId, r.Total, r.Composite, r.Consequence }).ToListAsync(ct);
         var resultSections = results.Select(r => r.SectionId).Distinct().ToList();

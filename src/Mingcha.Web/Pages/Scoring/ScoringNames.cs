@@ -36,8 +36,12 @@ public static class ScoringNames
         ResultConsequence.Satisfied => "满意科室",
         ResultConsequence.Explain => "书面说明",
         ResultConsequence.RectifyAndAccount => "限期整改并问责",
+        ResultConsequence.NotEvaluated => "未测评，不排名",
         _ => "—",
     };
+
+    /// <summary>A section's place, or a dash when it is not ranked (no evaluation, decision 023).</summary>
+    public static string Rank(int rank) => rank == Mingcha.Domain.Scoring.Ranking.Unranked ? "—" : rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Explanation(ExplanationStatus s) => s switch
     {
