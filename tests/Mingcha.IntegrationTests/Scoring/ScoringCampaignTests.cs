@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -68,11 +69,12 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         return new MultipartFormDataContent { { file, "file", "测评.csv" } };
     }
 
-    private static async Task<Guid> CampaignAsync(World w, object? rules = null)
+    private static async Task<Guid> CampaignAsync(World w, object? rules = null, Guid[]? sectionIds = null)
     {
         var c = await (await w.Office.PostJsonAsync("/api/v1/scoring/campaigns", new { year = 2026, name = "2026年内设机构测评" + Tag, from = "2026-01-01", to = "2026-12-31", rules }))
             .ReadAsync<CampaignDto>(HttpStatusCode.Created);
-        await (await w.Office.PutJsonAsync($"/api/v1/scoring/campaigns/{c.Id}/sections", new { categoryIds = new[] { w.Category } })).ExpectAsync(HttpStatusCode.OK);
+        await (await w.Office.PutJsonAsync($"/api/v1/scoring/campaigns/{c.Id}/sections", sectionIds is null ? new { categoryIds = new[] { w.Category } } : (object)new { sectionIds }))
+            .ExpectAsync(HttpStatusCode.OK);
         return c.Id;
     }
 
@@ -435,6 +437,54 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
     }
 
     private static string ScoringShow(decimal d) => Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// EV-1: closing and importing at the same moment. The import reads its file first (seconds for a large one), then
+    /// writes; closing counts and stores the final results. Both now claim the open campaign's row inside the transaction
+    /// that writes, so either the import is counted in the final results or it is refused and stores nothing: the final
+    /// computation always holds exactly the evaluations the closed campaign has. Before, an import that found the campaign
+    /// open could commit after the final counts, and the closed campaign no longer reproduced.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-1")]
+    public async Task ClosingWhileAnImportIsWritten_EitherCountsTheImportOrRefusesIt()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        var rows = new StringBuilder("科室代码,测评方式,等次,日期\n");
+        for (var i = 0; i < 3000; i++) rows.Append(CultureInfo.InvariantCulture, $"{w.CodeA1},即时,{(i % 3 == 0 ? "良" : "优")},2026-0{1 + i % 9}-1{i % 10}\n");
+        // How long an import of these rows takes here, alone; closes are then sent across that span.
+        // A1, A2 and B1 only: V's open inspection would be taken as an evaluation when closing, a write of its own.
+        Guid[] sections = [w.A1, w.A2, w.B1];
+        var probe = await CampaignAsync(w, sectionIds: sections);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{probe}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{probe}/import", Csv(rows.ToString()))).ExpectAsync(HttpStatusCode.OK);
+        var span = watch.ElapsedMilliseconds;
+        var outcomes = new List<HttpStatusCode>();
+        foreach (var delay in new[] { 0, span / 4, span / 2, span * 3 / 4, span * 9 / 10 })
+        {
+            var id = await CampaignAsync(w, sectionIds: sections);
+            await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+            var import = office.PostAsync($"/api/v1/scoring/campaigns/{id}/import", Csv(rows.ToString()));
+            await Task.Delay(TimeSpan.FromMilliseconds(delay));
+            (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).EnsureSuccessStatusCode();
+            var answer = await import;
+            outcomes.Add(answer.StatusCode);
+            Assert.True(answer.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+            var held = await app.WithDbAsync(db => db.Evaluations.LongCountAsync(e => e.CampaignId == id));
+            var imported = await app.WithDbAsync(db => db.Evaluations.LongCountAsync(e => e.CampaignId == id && e.Source == EvaluationSource.Import));
+            Assert.Equal(answer.StatusCode == HttpStatusCode.OK ? 3000 : 0, imported);
+            var final = (await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/computations")).EnumerateArray().Single(c => c.GetProperty("final").GetBoolean());
+            Assert.Equal(held, final.GetProperty("evaluations").GetInt64());
+            var again = await office.GetAsync<Reproduction>($"/api/v1/scoring/campaigns/{id}/reproduce");
+            Assert.True(again.Reproduced, string.Join("\n", again.Differences));
+        }
+        Console.WriteLine($"import {span} ms alone; with a close: {string.Join(", ", outcomes)}");
+        // The refusal is EV-1's: a late import is told the campaign closed.
+        var late = await office.PostAsync($"/api/v1/scoring/campaigns/{(await office.GetAsync<JsonElement>("/api/v1/scoring/campaigns?year=2026")).EnumerateArray().First(c => c.GetProperty("status").GetString() == "Closed").GetProperty("id").GetGuid()}/import", Csv(rows.ToString()));
+        await late.ExpectRuleAsync(HttpStatusCode.Conflict, "EV-1");
+    }
 
     /// <summary>
     /// Decision 023: sections that no one evaluated (A2 and B1) are not ranked and carry no consequence; counted as 0 they

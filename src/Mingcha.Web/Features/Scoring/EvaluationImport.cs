@@ -154,6 +154,8 @@ public sealed class EvaluationImport(MingchaDb db, TimeProvider time)
         var now = time.GetUtcNow().UtcDateTime;
         var user = by.UserId() ?? "";
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Reading the file took time: the campaign may have closed meanwhile (EV-1).
+        await Evaluations.ClaimOpenAsync(db, c.Id, ct);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var chunk in rows.Chunk(5000))
         {

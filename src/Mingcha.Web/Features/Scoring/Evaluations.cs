@@ -64,6 +64,32 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
         return c;
     }
 
+    /// <summary>
+    /// EV-1: the check that a campaign is still open, made again inside the transaction that writes its evaluations, on
+    /// the campaign's row: <c>UPDATE … WHERE Status = 'Open'</c> changes nothing but takes the row's lock (PostgreSQL; on
+    /// SQLite the transaction's <c>BEGIN IMMEDIATE</c> already serialises writers). Closing claims the same row before it
+    /// checks its counts (<see cref="Computations"/>), so evaluations and the final computation are serialised: a write
+    /// that waited for the close finds the campaign closed (409) and stores nothing; a close that waited for a write counts
+    /// it. Without it, an import read as "open" could commit after the final results were counted.
+    /// </summary>
+    internal static async Task ClaimOpenAsync(MingchaDb db, Guid campaignId, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("The claim holds only inside a transaction.");
+        var claimed = await db.Campaigns.Where(c => c.Id == campaignId && c.Status == CampaignStatus.Open)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Open), ct);
+        if (claimed == 0)
+            throw new DomainRuleException("EV-1", "测评活动已结束，不再接受测评。 The campaign has closed: it takes no more evaluations.", 409);
+    }
+
+    /// <summary>Saves the evaluations added to the context, in one transaction that first claims the open campaign (<see cref="ClaimOpenAsync"/>).</summary>
+    internal static async Task SaveWhileOpenAsync(MingchaDb db, Guid campaignId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ClaimOpenAsync(db, campaignId, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
     private static void RequireInPeriod(EvaluationCampaign c, DateOnly on)
     {
         if (on < c.PeriodFrom || on > c.PeriodTo)
@@ -103,7 +129,7 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
             by.UserId() ?? "", time.GetUtcNow().UtcDateTime, note: string.IsNullOrWhiteSpace(r.Note) ? null : r.Note.Trim());
         db.Evaluations.Add(e);
         db.Audit(new AuditEvent("evaluation.file", nameof(Evaluation), e.Id.ToString(), null, $"{method} {e.Grade} section {e.SectionId}"));
-        await db.SaveChangesAsync(ct);
+        await SaveWhileOpenAsync(db, campaignId, ct);
         return new Filed(e.Id);
     }
 
@@ -210,7 +236,7 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
             db.Evaluations.Add(new Evaluation(c.Id, g.SectionId!.Value, EvaluationMethod.Concentrated, g.Grade!.Value, source, sitting.HeldOn, by, now, sittingId: sittingId));
         sitting.CountBallot();
         db.Audit(new AuditEvent("sitting.ballot", nameof(EvaluationSitting), sittingId.ToString(), null, $"{source} grades {list.Count}"));
-        try { await db.SaveChangesAsync(ct); }
+        try { await SaveWhileOpenAsync(db, c.Id, ct); }
         catch (DbUpdateException)
         {
             // Two phones with the same key at once: the primary key of the ballot decides.
