@@ -439,7 +439,7 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.Equal(System.Text.Json.JsonValueKind.Null, detail.GetProperty("accountability").ValueKind);
         Assert.Empty(detail.GetProperty("triggers").EnumerateArray());
         await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/accountability", new { body = "追责" })).ExpectRuleAsync(HttpStatusCode.Conflict, "CMP-8");
-        var problems = await app.WithDbAsync(db => Mingcha.Web.Features.Complaints.ComplaintProblems.ForYearAsync(db, 2026, CancellationToken.None));
+        var problems = await app.WithDbAsync(db => Mingcha.Web.Features.Complaints.ComplaintProblems.InPeriodAsync(db, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), CancellationToken.None));
         Assert.DoesNotContain(problems, p => p.ComplaintId == filed.Id);
     }
 

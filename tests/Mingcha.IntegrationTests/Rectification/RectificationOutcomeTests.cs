@@ -150,7 +150,7 @@ public sealed class RectificationOutcomeTests(RectificationApp app) : IClassFixt
         var bySection = await app.WithScopeResultAsync(sp => sp.GetRequiredService<IDeductionLedgerQuery>()
             .PointsLostBySectionAsync(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc), c.UnitId, CancellationToken.None));
         Assert.Equal(1m, bySection.Single(p => p.SectionId == c.SectionId).Points); // the finding's 1; the section's decision was reversed
-        var results = await app.WithScopeResultAsync(sp => sp.GetRequiredService<IDeductionLedgerQuery>().RectificationResultsAsync(2026, c.UnitId, CancellationToken.None));
+        var results = await app.WithScopeResultAsync(sp => sp.GetRequiredService<IDeductionLedgerQuery>().RectificationResultsAsync(new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), c.UnitId, CancellationToken.None));
         Assert.Equal([c.SectionId], Assert.Single(results).SectionIds);
     }
 

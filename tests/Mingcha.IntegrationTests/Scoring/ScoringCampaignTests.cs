@@ -69,9 +69,9 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         return new MultipartFormDataContent { { file, "file", "测评.csv" } };
     }
 
-    private static async Task<Guid> CampaignAsync(World w, object? rules = null, Guid[]? sectionIds = null)
+    private static async Task<Guid> CampaignAsync(World w, object? rules = null, Guid[]? sectionIds = null, string from = "2026-01-01", string to = "2026-12-31")
     {
-        var c = await (await w.Office.PostJsonAsync("/api/v1/scoring/campaigns", new { year = 2026, name = "2026年内设机构测评" + Tag, from = "2026-01-01", to = "2026-12-31", rules }))
+        var c = await (await w.Office.PostJsonAsync("/api/v1/scoring/campaigns", new { year = 2026, name = "2026年内设机构测评" + Tag, from, to, rules }))
             .ReadAsync<CampaignDto>(HttpStatusCode.Created);
         await (await w.Office.PutJsonAsync($"/api/v1/scoring/campaigns/{c.Id}/sections", sectionIds is null ? new { categoryIds = new[] { w.Category } } : (object)new { sectionIds }))
             .ExpectAsync(HttpStatusCode.OK);
@@ -484,6 +484,34 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         // The refusal is EV-1's: a late import is told the campaign closed.
         var late = await office.PostAsync($"/api/v1/scoring/campaigns/{(await office.GetAsync<JsonElement>("/api/v1/scoring/campaigns?year=2026")).EnumerateArray().First(c => c.GetProperty("status").GetString() == "Closed").GetProperty("id").GetGuid()}/import", Csv(rows.ToString()));
         await late.ExpectRuleAsync(HttpStatusCode.Conflict, "EV-1");
+    }
+
+    /// <summary>
+    /// EV-1 and EV-6 (decision 024): a campaign of a period counts the problems of its period. Unit C's notice (two findings
+    /// in V, refused: −10 each) was received on 2026-11-16: the fourth quarter's campaign counts it, the third quarter's
+    /// does not. Before, every campaign of 2026 counted every notice of 2026, so a problem cost its section again in each
+    /// quarter's campaign, also in quarters before it was found.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-1")]
+    [Trait("Rule", "EV-6")]
+    public async Task ACampaignOfAPeriod_CountsTheProblemsOfItsPeriodOnly()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        async Task<Row> VIn(string from, string to)
+        {
+            var id = await CampaignAsync(w, from: from, to: to);
+            await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+            await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectAsync(HttpStatusCode.OK);
+            return (await office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results")).Rows.Single(r => r.SectionId == w.V);
+        }
+        var third = await VIn("2026-07-01", "2026-09-30");
+        Assert.Equal((20m, 0), (third.Rectification, third.Problems));
+        var fourth = await VIn("2026-10-01", "2026-12-31");
+        Assert.Equal((0m, 2), (fourth.Rectification, fourth.Problems));
+        var year = await VIn("2026-01-01", "2026-12-31");
+        Assert.Equal((0m, 2), (year.Rectification, year.Problems));
     }
 
     /// <summary>

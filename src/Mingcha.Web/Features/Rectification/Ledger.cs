@@ -120,7 +120,7 @@ public interface IDeductionLedgerQuery
     Task<IReadOnlyList<PointsLost>> PointsLostInYearAsync(int year, Guid? unitId, CancellationToken ct);
     Task<IReadOnlyList<PointsLost>> PointsLostAsync(DateTime fromUtc, DateTime toUtc, Guid? unitId, CancellationToken ct);
     Task<IReadOnlyList<PointsLost>> PointsLostBySectionAsync(DateTime fromUtc, DateTime toUtc, Guid? unitId, CancellationToken ct);
-    Task<IReadOnlyList<NoticeResult>> RectificationResultsAsync(int year, Guid? unitId, CancellationToken ct);
+    Task<IReadOnlyList<NoticeResult>> RectificationResultsAsync(DateOnly first, DateOnly last, Guid? unitId, CancellationToken ct);
 }
 
 public sealed record PointsLost(Guid UnitId, Guid? SectionId, decimal Points, int Lines);
@@ -160,9 +160,14 @@ public sealed class DeductionLedgerQuery(MingchaDb db) : IDeductionLedgerQuery
         (await InAsync(fromUtc, toUtc, unitId, ct)).GroupBy(l => (l.UnitId, l.SectionId))
             .Select(g => new PointsLost(g.Key.UnitId, g.Key.SectionId, g.Sum(l => l.Points), g.Count())).OrderBy(p => p.UnitId).ThenBy(p => p.SectionId).ToList();
 
-    public async Task<IReadOnlyList<NoticeResult>> RectificationResultsAsync(int year, Guid? unitId, CancellationToken ct)
+    /// <summary>
+    /// The notices received from <paramref name="first"/> to <paramref name="last"/> (both included; a notice's year is the
+    /// year of that day), each with its S4 result and its problems: a campaign's period (EV-1, decision 024), so that a
+    /// quarter's campaign counts the quarter's notices, not the whole year's.
+    /// </summary>
+    public async Task<IReadOnlyList<NoticeResult>> RectificationResultsAsync(DateOnly first, DateOnly last, Guid? unitId, CancellationToken ct)
     {
-        var q = db.RectificationNotices.AsNoTracking().Where(n => n.Year == year);
+        var q = db.RectificationNotices.AsNoTracking().Where(n => n.ReceivedOn >= first && n.ReceivedOn <= last);
         if (unitId is { } u) q = q.Where(n => n.UnitId == u);
         var notices = await q.Select(n => new { n.Id, n.UnitId, n.Status, n.Stage, n.LadderExhausted, n.Returns, n.SupervisedReturns }).ToListAsync(ct);
         var ids = notices.Select(n => n.Id).ToList();

@@ -51,13 +51,14 @@ public sealed partial class Computations(MingchaDb db, TimeProvider time, Evalua
         var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
         var (counts, evaluated) = await CountsAsync(campaignId, sections, ct);
         var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
-        var notices = await ledger.RectificationResultsAsync(c.Year, null, ct);
+        // EV-6 over the campaign's period (decision 024): a quarter's campaign counts the quarter's problems.
+        var notices = await ledger.RectificationResultsAsync(c.PeriodFrom, c.PeriodTo, null, ct);
         var inCampaign = sections.Select(s => s.SectionId).ToHashSet();
         // EV-6, S4 "每起": each finding of a notice is a problem of its section, at the notice's S4 result; so is each
         // substantiated complaint naming the section (decision 020).
         var problems = notices.SelectMany(n => n.Problems.Where(p => inCampaign.Contains(p.SectionId))
                 .Select(p => (Source: ProblemSource.Notice, n.NoticeId, p.FindingId, p.SectionId, n.Result)))
-            .Concat((await Complaints.ComplaintProblems.ForYearAsync(db, c.Year, ct)).Where(p => inCampaign.Contains(p.SectionId))
+            .Concat((await Complaints.ComplaintProblems.InPeriodAsync(db, c.PeriodFrom, c.PeriodTo, ct)).Where(p => inCampaign.Contains(p.SectionId))
                 .Select(p => (Source: ProblemSource.Complaint, NoticeId: p.ComplaintId, FindingId: Guid.Empty, p.SectionId, p.Result)))
             .ToList();
         var t4 = System.Diagnostics.Stopwatch.GetTimestamp();
