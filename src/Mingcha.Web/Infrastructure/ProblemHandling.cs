@@ -77,10 +77,6 @@ public static class Problems
             title: "请求内容有误。 The request is invalid.");
 
     /// <summary>
-    /// Checks the data annotations of a request record, for handlers that pages call as well as endpoints
-    /// (endpoints are validated before the handler runs; pages are not). Throws <see cref="FieldException"/>.
-    /// </summary>
-    /// <summary>
     /// The maximum lengths (<see cref="System.ComponentModel.DataAnnotations.StringLengthAttribute"/>) of a request record's
     /// text, for handlers that pages call: an over-long text is the user's error, named, in both languages, never a 500
     /// from the database. Required fields and rules stay with the handler, whose messages name the rule.
@@ -99,6 +95,10 @@ public static class Problems
         }
     }
 
+    /// <summary>
+    /// Checks the data annotations of a request record, for handlers that pages call as well as endpoints
+    /// (endpoints are validated before the handler runs; pages are not). Throws <see cref="FieldException"/>.
+    /// </summary>
     public static void Validate(object request)
     {
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();

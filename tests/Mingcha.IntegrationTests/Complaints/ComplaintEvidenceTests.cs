@@ -135,6 +135,39 @@ public sealed partial class ComplaintEvidenceTests(BareMingchaApp app) : IClassF
         Assert.Null(await app.WithDbAsync(db => db.Complaints.Where(c => c.Id == id).Select(c => c.SectionId).SingleAsync())); // the first unit's window is not the new unit's
     }
 
+    /// <summary>
+    /// CMP-7: the Office assigns a complaint straight to a unit other than the one named (its first assignment). The window
+    /// named was the named unit's, and the evidence case targeted it: both now follow the matter, as on a reassignment.
+    /// Before, the complaint kept the first unit's window (charged for the other unit's answer, EV-6) and its files stayed
+    /// with the first unit, which could see them once released while the unit handling it could not.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CMP-7")]
+    [Trait("Rule", "EVD-3")]
+    [Trait("Rule", "SEC-2")]
+    public async Task FirstAssignment_ToAnotherUnit_MovesTheEvidenceAndDropsTheNamedWindow()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (named, window) = await kit.UnitAsync("点名局");
+        var (handler, _) = await kit.UnitAsync("承办局");
+        var body = JsonSerializer.SerializeToElement(ComplaintKit.Body(named, matter: "改派证据" + Guid.NewGuid().ToString("N")[..6]));
+        var fields = body.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+        fields["sectionId"] = window;
+        var id = (await kit.FileAsync(fields)).Id;
+        (await kit.Office.PostAsync($"/api/v1/complaints/{id}/evidence-case", null)).EnsureSuccessStatusCode();
+        var caseId = (await kit.DetailAsync(id)).GetProperty("evidenceCaseId").GetGuid();
+        Assert.Equal(named, await app.WithDbAsync(db => db.EvidenceCases.Where(c => c.Id == caseId).Select(c => c.TargetUnitId).SingleAsync()));
+        Assert.Equal(window, await app.WithDbAsync(db => db.Complaints.Where(c => c.Id == id).Select(c => c.SectionId).SingleAsync()));
+
+        await kit.AssignAsync(id, handler);
+        Assert.Null(await app.WithDbAsync(db => db.Complaints.Where(c => c.Id == id).Select(c => c.SectionId).SingleAsync()));
+        Assert.Equal(handler, await app.WithDbAsync(db => db.EvidenceCases.Where(c => c.Id == caseId).Select(c => c.TargetUnitId).SingleAsync()));
+        await (await kit.Office.PostAsync($"/api/v1/evidence/cases/{caseId}/release", null)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await (await kit.LiaisonAsync(handler)).GetAsync($"/api/v1/evidence/cases/{caseId}")).ExpectAsync(HttpStatusCode.OK);
+        await (await (await kit.LiaisonAsync(named)).GetAsync($"/api/v1/evidence/cases/{caseId}")).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [Trait("Rule", "CMP-2")]
     [Trait("Rule", "EVD-1")]

@@ -519,6 +519,42 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.Equal(flag, (await kit.DetailAsync(later.Id)).GetProperty("repeatFlagId").GetGuid());
     }
 
+    /// <summary>
+    /// CMP-9 (decision 011: accepted complaints count, not refused ones): a complaint the unit returned as outside its remit,
+    /// whether it waits with the Office or the Office then refused it, still names the unit but is not its complaint, so a
+    /// second complaint within the month is no repeat. Before, it was counted, and a flag and a self-inspection report fell
+    /// on the unit.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CMP-9")]
+    [Trait("Rule", "CMP-7")]
+    public async Task AComplaintReturnedAsOutsideTheRemit_DoesNotMakeARepeat()
+    {
+        var kit = await KitAsync();
+        var (unit, _) = await kit.UnitAsync("退回局");
+        var liaison = await kit.LiaisonAsync(unit);
+        var returned = await kit.FileAsync(ComplaintKit.Body(unit, matter: "非本局职责" + Guid.NewGuid().ToString("N")[..4], receivedAt: "2026-11-09T01:00:00Z"));
+        await kit.AssignAsync(returned.Id);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{returned.Id}/return", new { body = "属其他部门职责" })).ExpectAsync(HttpStatusCode.NoContent);
+        var refused = await kit.FileAsync(ComplaintKit.Body(unit, matter: "也非本局职责" + Guid.NewGuid().ToString("N")[..4], receivedAt: "2026-11-10T01:00:00Z"));
+        await kit.AssignAsync(refused.Id);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{refused.Id}/return", new { body = "属其他部门职责" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{refused.Id}/not-accepted", new { reason = "ForLitigationArbitrationOrReconsideration", note = "应通过行政复议解决" })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var real = await kit.FileAsync(ComplaintKit.Body(unit, matter: "本局事项" + Guid.NewGuid().ToString("N")[..4], receivedAt: "2026-11-13T01:00:00Z"));
+        await kit.AssignAsync(real.Id);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await kit.DetailAsync(real.Id)).GetProperty("repeatFlagId").ValueKind);
+        Assert.DoesNotContain((await ComplaintKit.JsonAsync(kit.Office, "/api/v1/complaints/repeat-flags")).EnumerateArray(), x => x.GetProperty("unitId").GetGuid() == unit);
+
+        // A second accepted one within the month is a repeat, of the two accepted only.
+        var again = await kit.FileAsync(ComplaintKit.Body(unit, matter: "本局另一事项" + Guid.NewGuid().ToString("N")[..4], receivedAt: "2026-11-14T01:00:00Z"));
+        await kit.AssignAsync(again.Id);
+        var flag = (await kit.DetailAsync(again.Id)).GetProperty("repeatFlagId").GetGuid();
+        Assert.Equal(flag, (await kit.DetailAsync(real.Id)).GetProperty("repeatFlagId").GetGuid());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await kit.DetailAsync(returned.Id)).GetProperty("repeatFlagId").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await kit.DetailAsync(refused.Id)).GetProperty("repeatFlagId").ValueKind);
+    }
+
     [Fact]
     [Trait("Rule", "CMP-6")]
     [Trait("Rule", "CMP-5")]

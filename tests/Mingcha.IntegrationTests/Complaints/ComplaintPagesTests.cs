@@ -129,6 +129,60 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         Assert.Contains("trend-report", await kit.Office.GetStringAsync("/Complaints/Trends"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// SEC-1, CMP-3: the complaint list is open to liaisons and leaders (to read), and its intake form only shown to the
+    /// Office; the form's handler itself now refuses anyone else. Before, a liaison posting it registered a complaint
+    /// against another unit, back-dated, past the public form's flood limit.
+    /// </summary>
+    [Theory]
+    [Trait("Rule", "CMP-3")]
+    [Trait("Rule", "SEC-1")]
+    [InlineData(Roles.UnitLiaison)]
+    [InlineData(Roles.Leader)]
+    public async Task IntakeForm_PostedByAnyoneButTheOffice_IsRefused_AndStoresNothing(string role)
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (own, _) = await kit.UnitAsync("本局");
+        var (other, _) = await kit.UnitAsync("他局");
+        var client = role == Roles.UnitLiaison ? await kit.LiaisonAsync(own) : await app.ClientAsAsync(role);
+        var matter = "冒名登记" + Guid.NewGuid().ToString("N")[..6];
+        var answer = await client.PostFormAsync("/Complaints", "File", new()
+        {
+            ["New.Channel"] = "ComplaintHotline", ["New.Type"] = "SlowHandling", ["New.UnitId"] = other.ToString(), ["New.Matter"] = matter,
+            ["New.Reasons"] = "超时。", ["New.Name"] = "王五", ["New.Phone"] = "13812345678", ["New.ReceivedAt"] = "2026-10-01T09:00",
+        });
+        Assert.Contains("只有效能办可以登记投诉", WebUtility.HtmlDecode(await answer.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.False(await app.WithDbAsync(db => db.Complaints.AnyAsync(c => c.Matter == matter)));
+    }
+
+    /// <summary>
+    /// A text longer than its field (a refusal's note of 2,001 characters, an urging of 3,000) is named, on the page and in
+    /// the API, and nothing changes. Before, the page cut texts at 4,000 characters unseen, and PostgreSQL refused the longer
+    /// ones with a 500; the API took urgings up to 8,000 characters for a history line of 8,000 with its prefix.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CMP-6")]
+    [Trait("Rule", "CMP-1")]
+    public async Task OverLongTexts_AreNamed_OnThePageAndInTheApi_AndNothingChanges()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (unit, _) = await kit.UnitAsync("长文局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, matter: "长文" + Guid.NewGuid().ToString("N")[..6]));
+        var page = $"/Complaints/Detail/{filed.Id}";
+        var refused = await kit.Office.PostFormAsync(page, "Refuse", new() { ["reason"] = "InCourtOrDecided", ["note"] = new string('理', 2001) });
+        Assert.NotEqual(HttpStatusCode.InternalServerError, refused.StatusCode);
+        Assert.Contains("最多 2000 字", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal("Received", (await kit.DetailAsync(filed.Id)).GetProperty("status").GetString());
+
+        await kit.AssignAsync(filed.Id);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/urge", new { body = new string('催', 3000) })).ExpectAsync(HttpStatusCode.BadRequest);
+        var urged = await kit.Office.PostFormAsync(page, "Urge", new() { ["note"] = new string('催', 3000) });
+        Assert.Contains("最多 2000 字", WebUtility.HtmlDecode(await urged.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(0, (await kit.DetailAsync(filed.Id)).GetProperty("urges").GetInt32());
+    }
+
     [Fact]
     [Trait("Rule", "CMP-10")]
     [Trait("Rule", "CMP-2")]

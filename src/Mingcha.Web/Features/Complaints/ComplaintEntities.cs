@@ -113,8 +113,9 @@ public sealed class Complaint : IAudited
     {
         Require(Status is ComplaintStatus.Received or ComplaintStatus.ReturnedToOffice, "CMP-7",
             "只有已登记或被退回的投诉可以交办。 Only a received or returned complaint is assigned.");
-        // Reassigned to another unit: the window named was the first unit's, so the answer is no longer that window's.
-        if (Assignments > 0 && unitId != UnitId) SectionId = null;
+        // Assigned to a unit other than the one complained of (or reassigned to another): the window named was the first
+        // unit's, so the matter is no longer that window's (it would be charged for another unit's answer, EV-6).
+        if (unitId != UnitId) SectionId = null;
         // The one extension is the unit's that handles it: what the unit that returned it asked for (or got) is not the next one's.
         if (Assignments > 0) { ExtensionRequested = false; ExtensionDays = null; ExtensionReason = null; Extended = false; }
         UnitId = unitId; AssignedOn = assignedOn; LastDay = lastDay; TransferLastDay = transferLastDay; Assignments++;

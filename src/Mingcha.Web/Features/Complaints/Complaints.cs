@@ -49,6 +49,8 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     public sealed record Assign([property: Required] Guid? UnitId, [property: StringLength(2000)] string? Note);
     public sealed record Refuse([property: Required] NotAcceptedReason? Reason, [property: Required, StringLength(2000, MinimumLength = 1)] string Note);
     public sealed record Text([property: Required, StringLength(8000, MinimumLength = 1)] string Body);
+    /// <summary>A short text the complaint keeps in a field of 2,000 characters, or in its history with a prefix: a return, an urging, the accountability.</summary>
+    public sealed record Remark([property: Required, StringLength(2000, MinimumLength = 1)] string Body);
     /// <summary>The Office's reason for returning or waiving a repeat flag's report (CMP-9).</summary>
     public sealed record FlagReason([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record ExtensionRequest([property: Required] int? WorkingDays, [property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
@@ -74,6 +76,11 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(by);
+        // Staff entry is the Office's (SEC-1): a unit's liaison or a leader may read complaints, never register one (the
+        // public form and the 12345 integration come in with an address or as the integration).
+        if (publicAddress is null && !fromHotlineSystem && !by.IsOffice)
+            throw new DomainRuleException("CMP-3", "只有效能办可以登记投诉（CMP-3）。 Only the Office registers complaints (CMP-3).", 403);
+        Problems.Validate(r); // the intake page calls this too: an empty matter or an over-long text is named, never a 500
         var channel = r.Channel ?? throw new FieldException("channel", "请填写投诉渠道（CMP-3）。 Give the channel (CMP-3).");
         if (!Enum.IsDefined(channel)) throw new FieldException("channel", "渠道无效（CMP-3）。 Unknown channel (CMP-3).");
         if (r.Type is not { } type || !Enum.IsDefined(type)) throw new FieldException("type", "投诉类型须为八类之一（CMP-4）。 The type is one of the eight of CMP-4.");
@@ -274,6 +281,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// <summary>CMP-7: the Office assigns (or reassigns after a return); the deadline comes from the calendar (CAL-2); CMP-9 is checked.</summary>
     public async Task<DateOnly> AssignAsync(Guid id, Assign r, ComplaintViewer by, CancellationToken ct)
     {
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
         try
         {
             return await AssignOnceAsync(id, r, by, ct);
@@ -307,8 +315,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         var lastDay = ComplaintRules.AnswerLastDay(cal, today);
         var movedFrom = c.UnitId;
         c.Assign(unitId, today, lastDay, ComplaintRules.TransferLastDay(cal, today));
-        // The evidence follows the matter: the unit now handling it sees the complainant's files, the first one no longer.
-        if (reassignment && movedFrom != unitId && c.EvidenceCaseId is { } caseId
+        // The evidence follows the matter: the unit now handling it sees the complainant's files, the one first named (or
+        // first assigned) no longer.
+        if (movedFrom != unitId && c.EvidenceCaseId is { } caseId
             && await db.EvidenceCases.FirstOrDefaultAsync(x => x.Id == caseId, ct) is { } evidenceCase)
             evidenceCase.Retarget(unitId);
         var assigned = Event(c, reassignment ? "reassign" : "assign", $"交办{unitName}，答复期限 {lastDay:yyyy-MM-dd}。 Assigned; answer by {lastDay:yyyy-MM-dd}.", true, by);
@@ -329,7 +338,10 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         var fromUtc = TimeZoneInfo.ConvertTimeToUtc(c.ReceivedOn.AddDays(-(ComplaintRules.MonthDays - 1)).ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
         var toUtc = TimeZoneInfo.ConvertTimeToUtc(c.ReceivedOn.AddDays(ComplaintRules.MonthDays).ToDateTime(TimeOnly.MinValue), calendar.TimeZone);
         var others = await db.Complaints.AsNoTracking()
+            // Accepted complaints only (decision 011): one the unit returned as outside its remit, or the Office then refused,
+            // still names the unit but is not its complaint.
             .Where(x => x.UnitId == c.UnitId && x.Id != c.Id && x.Kind == ComplaintKind.Complaint && x.AssignedOn != null
+                && x.Status != ComplaintStatus.ReturnedToOffice && x.Status != ComplaintStatus.NotAccepted
                 && (x.MatterKey == c.MatterKey || x.ReceivedAt >= fromUtc && x.ReceivedAt < toUtc))
             .Select(x => new PriorComplaint(x.Id, x.MatterKey, x.ReceivedOn)).ToListAsync(ct);
         if (ComplaintRules.Repeat(c.MatterKey, c.ReceivedOn, others) is not { } reason) return;
@@ -358,6 +370,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// <summary>CMP-6: not accepted, with the reason recorded and told to the complainant.</summary>
     public async Task RefuseAsync(Guid id, Refuse r, ComplaintViewer by, CancellationToken ct)
     {
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
         ArgumentNullException.ThrowIfNull(r);
         RequireOffice(by, "CMP-6");
         if (!Enum.IsDefined(r.Reason!.Value)) throw new FieldException("reason", "不予受理理由无效（CMP-6）。 Unknown reason (CMP-6).");
@@ -376,8 +389,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     };
 
     /// <summary>CMP-7: the unit returns a complaint outside its remit, within 3 working days of assignment.</summary>
-    public async Task ReturnAsync(Guid id, Text r, ComplaintViewer by, CancellationToken ct)
+    public async Task ReturnAsync(Guid id, Remark r, ComplaintViewer by, CancellationToken ct)
     {
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
         ArgumentNullException.ThrowIfNull(r);
         var c = await ForUnitAsync(id, by, ct);
         c.ReturnToOffice(calendar.Today);
@@ -389,6 +403,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// <summary>CMP-7: the unit asks for its one extension of at most 5 working days.</summary>
     public async Task RequestExtensionAsync(Guid id, ExtensionRequest r, ComplaintViewer by, CancellationToken ct)
     {
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
         ArgumentNullException.ThrowIfNull(r);
         var c = await ForUnitAsync(id, by, ct);
         c.RequestExtension(r.WorkingDays!.Value, r.Reason.Trim(), calendar.Today);
@@ -400,6 +415,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// <summary>CMP-7: the Office approves or refuses; the complainant is told of the new day and of the progress the unit reported.</summary>
     public async Task DecideExtensionAsync(Guid id, Decision r, ComplaintViewer by, CancellationToken ct)
     {
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
         ArgumentNullException.ThrowIfNull(r);
         RequireOffice(by, "CMP-7");
         var c = await LoadAsync(id, ct);
@@ -417,6 +433,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// <summary>CMP-7: the unit answers the complainant and the Office.</summary>
     public async Task AnswerAsync(Guid id, Text r, ComplaintViewer by, CancellationToken ct)
     {
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
         ArgumentNullException.ThrowIfNull(r);
         var c = await ForUnitAsync(id, by, ct);
         c.AnswerWith(r.Body.Trim(), calendar.Today, time.GetUtcNow().UtcDateTime);
@@ -429,6 +446,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     /// <summary>CMP-7: the Office reviews the answer: closes the complaint, or sends it back to be done again (fresh 10 working days).</summary>
     public async Task ReviewAsync(Guid id, Review r, ComplaintViewer by, CancellationToken ct)
     {
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
         ArgumentNullException.ThrowIfNull(r);
         RequireOffice(by, "CMP-7");
         var c = await LoadAsync(id, ct);
@@ -458,8 +476,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     }
 
     /// <summary>CMP-7: 催办 — the Office urges the unit.</summary>
-    public async Task UrgeAsync(Guid id, Text r, ComplaintViewer by, CancellationToken ct)
+    public async Task UrgeAsync(Guid id, Remark r, ComplaintViewer by, CancellationToken ct)
     {
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
         ArgumentNullException.ThrowIfNull(r);
         RequireOffice(by, "CMP-7");
         var c = await LoadAsync(id, ct);
@@ -471,8 +490,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     }
 
     /// <summary>CMP-8: the accountability imposed for a substantiated complaint.</summary>
-    public async Task AccountabilityAsync(Guid id, Text r, ComplaintViewer by, CancellationToken ct)
+    public async Task AccountabilityAsync(Guid id, Remark r, ComplaintViewer by, CancellationToken ct)
     {
+        Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
         ArgumentNullException.ThrowIfNull(r);
         RequireOffice(by, "CMP-8");
         var c = await LoadAsync(id, ct);

@@ -73,9 +73,9 @@ public static class ComplaintsApi
         { await h.DecideExtensionAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
         g.MapPost("/{id:guid}/review", async (Guid id, Complaints.Review r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.ReviewAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
-        g.MapPost("/{id:guid}/urge", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        g.MapPost("/{id:guid}/urge", async (Guid id, Complaints.Remark r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.UrgeAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
-        g.MapPost("/{id:guid}/accountability", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        g.MapPost("/{id:guid}/accountability", async (Guid id, Complaints.Remark r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.AccountabilityAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(office);
         g.MapPost("/{id:guid}/query-code", async (Guid id, Complaints h, HttpContext ctx, CancellationToken ct) =>
             Results.Ok(await h.ReissueQueryCodeAsync(id, ComplaintViewer.Of(ctx.User), ct))).RequireAuthorization(office);
@@ -92,7 +92,7 @@ public static class ComplaintsApi
         // CMP-7: the unit's acts.
         g.MapPost("/{id:guid}/answer", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.AnswerAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);
-        g.MapPost("/{id:guid}/return", async (Guid id, Complaints.Text r, Complaints h, HttpContext ctx, CancellationToken ct) =>
+        g.MapPost("/{id:guid}/return", async (Guid id, Complaints.Remark r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.ReturnAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);
         g.MapPost("/{id:guid}/extension", async (Guid id, Complaints.ExtensionRequest r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         { await h.RequestExtensionAsync(id, r, ComplaintViewer.Of(ctx.User), ct); return Results.NoContent(); }).RequireAuthorization(unit);

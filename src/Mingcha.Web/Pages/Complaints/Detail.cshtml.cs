@@ -62,9 +62,9 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
     public Task<IActionResult> OnPostReviewAsync(Guid id, bool accept, bool? substantiated, string? note, Guid? staffId, CancellationToken ct) =>
         ActAsync(id, "review", v => complaints.ReviewAsync(id, new C.Review(accept, substantiated, null, note, accept ? staffId : null), v, ct), Text["已审核。"], ct);
     public Task<IActionResult> OnPostUrgeAsync(Guid id, string? note, CancellationToken ct) =>
-        ActAsync(id, "urge", v => complaints.UrgeAsync(id, new C.Text(Required(note)), v, ct), Text["已催办。"], ct);
+        ActAsync(id, "urge", v => complaints.UrgeAsync(id, new C.Remark(Required(note)), v, ct), Text["已催办。"], ct);
     public Task<IActionResult> OnPostAccountabilityAsync(Guid id, string? note, CancellationToken ct) =>
-        ActAsync(id, "accountability", v => complaints.AccountabilityAsync(id, new C.Text(Required(note)), v, ct), Text["已记录追责情况。"], ct);
+        ActAsync(id, "accountability", v => complaints.AccountabilityAsync(id, new C.Remark(Required(note)), v, ct), Text["已记录追责情况。"], ct);
     /// <summary>CMP-11: a new query code for the complainant, shown here once.</summary>
     public async Task<IActionResult> OnPostQueryCodeAsync(Guid id, CancellationToken ct)
     {
@@ -80,7 +80,7 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
     public Task<IActionResult> OnPostAnswerAsync(Guid id, string? answer, CancellationToken ct) =>
         ActAsync(id, "answer", v => complaints.AnswerAsync(id, new C.Text(Required(answer)), v, ct), Text["已答复。"], ct);
     public Task<IActionResult> OnPostReturnAsync(Guid id, string? note, CancellationToken ct) =>
-        ActAsync(id, "return", v => complaints.ReturnAsync(id, new C.Text(Required(note)), v, ct), Text["已退回效能办。"], ct);
+        ActAsync(id, "return", v => complaints.ReturnAsync(id, new C.Remark(Required(note)), v, ct), Text["已退回效能办。"], ct);
     public Task<IActionResult> OnPostExtensionAsync(Guid id, int days, string? reason, CancellationToken ct) =>
         ActAsync(id, "extension-request", v => complaints.RequestExtensionAsync(id, new C.ExtensionRequest(days, Required(reason)), v, ct), Text["已提交延期申请。"], ct);
 
@@ -100,5 +100,6 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
         return page;
     }
 
-    private string Required(string? s) => string.IsNullOrWhiteSpace(s) ? throw new FieldException("text", Text["请填写内容。"]) : s.Trim().Length > 4000 ? s.Trim()[..4000] : s.Trim();
+    // Not cut to a length: an over-long text is refused, named, by the handler (Problems.ValidateLengths), not shortened unseen.
+    private string Required(string? s) => string.IsNullOrWhiteSpace(s) ? throw new FieldException("text", Text["请填写内容。"]) : s.Trim();
 }
