@@ -175,12 +175,15 @@ public static class RectificationScoring
     /// <item>filed at the notice's own deadline: nothing; still within it: open.</item>
     /// </list>
     /// </summary>
-    public static RectificationResult Classify(NoticeStatus status, EscalationStage stage, bool exhausted, int returns, int supervisedReturns = 0)
+    /// <param name="answeredLate">An answer came after the last day of the rung the notice stood on: late at the notice's own
+    /// rung (3), still not done within a supervision's (5).</param>
+    public static RectificationResult Classify(NoticeStatus status, EscalationStage stage, bool exhausted, int returns, int supervisedReturns = 0, bool answeredLate = false)
     {
         if (status == NoticeStatus.Refused) return RectificationResult.Refused;
         if (status == NoticeStatus.Withdrawn) return RectificationResult.Withdrawn;
-        if (exhausted || stage >= EscalationStage.Listed || supervisedReturns > 0) return RectificationResult.AfterSupervision;
-        if (stage > EscalationStage.Notice || returns > 0) return RectificationResult.LateOrIncomplete;
+        if (exhausted || stage >= EscalationStage.Listed || supervisedReturns > 0 || answeredLate && stage >= EscalationStage.SecondSupervision)
+            return RectificationResult.AfterSupervision;
+        if (stage > EscalationStage.Notice || returns > 0 || answeredLate) return RectificationResult.LateOrIncomplete;
         return status == NoticeStatus.Filed ? RectificationResult.OnTime : RectificationResult.Open;
     }
 

@@ -101,10 +101,35 @@ public static class Problems
     /// </summary>
     public static void Validate(object request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        // Property by property, in declaration order, so that the first field named is the form's first wrong one; a
+        // message of the attribute's own when it has one, else in both languages (the framework's default is English only).
+        foreach (var property in request.GetType().GetProperties())
+        {
+            var value = property.GetValue(request);
+            foreach (var a in property.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.ValidationAttribute), true)
+                         .Cast<System.ComponentModel.DataAnnotations.ValidationAttribute>())
+            {
+                if (a.IsValid(value)) continue;
+                throw new FieldException(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name), Message(a, property.Name, value));
+            }
+        }
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
         if (System.ComponentModel.DataAnnotations.Validator.TryValidateObject(request, new(request), results, validateAllProperties: true)) return;
         var first = results[0];
         var member = first.MemberNames.FirstOrDefault() ?? "body";
         throw new FieldException(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member), first.ErrorMessage ?? "无效。 Invalid.");
     }
+
+    private static string Message(System.ComponentModel.DataAnnotations.ValidationAttribute a, string name, object? value) => a switch
+    {
+        { ErrorMessage: not null } => a.FormatErrorMessage(name),
+        System.ComponentModel.DataAnnotations.RequiredAttribute => "请填写此项。 This field is required.",
+        System.ComponentModel.DataAnnotations.RangeAttribute r =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"须在 {r.Minimum} 至 {r.Maximum} 之间。 Must be between {r.Minimum} and {r.Maximum}."),
+        System.ComponentModel.DataAnnotations.StringLengthAttribute l when value is string t && t.Length > l.MaximumLength =>
+            $"内容过长，最多 {l.MaximumLength} 字。 Too long: at most {l.MaximumLength} characters.",
+        System.ComponentModel.DataAnnotations.StringLengthAttribute l => $"内容过短，至少 {l.MinimumLength} 字。 Too short: at least {l.MinimumLength} characters.",
+        _ => a.FormatErrorMessage(name),
+    };
 }

@@ -112,6 +112,39 @@ public sealed class RectificationOutcomeTests(RectificationApp app) : IClassFixt
             Assert.Contains(k, kinds);
     }
 
+    /// <summary>
+    /// EV-11, RCT-4: the pages check what the API checks. A decision of −20 points (which would give a unit 20 points back
+    /// with no line reversed) or of 0, a decision without a unit (a 500 before), and a refusal whose reason is only spaces
+    /// are each refused with a message, and nothing is written.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-11")]
+    [Trait("Rule", "RCT-4")]
+    public async Task PagePosts_WithNegativePoints_NoUnit_OrABlankReason_AreRefused_AndWriteNothing()
+    {
+        var (office, kit) = await OfficeAsync();
+        var c = await kit.CaseAsync(findings: 1);
+        await kit.ConfirmAsync(c.Findings[0]);
+        var notice = await kit.IssueAsync(c.UnitId, c.Findings);
+        var lines = await app.WithDbAsync(db => db.DeductionLedger.CountAsync(l => l.UnitId == c.UnitId));
+        foreach (var points in new[] { "-20", "0" })
+        {
+            var r = await office.PostFormAsync($"/Rectification/Ledger?year=2026&unitId={c.UnitId}", "Decide",
+                new() { ["Points"] = points, ["Source"] = "Decision", ["Description"] = "酌情扣分" });
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Contains("须在 0.01 至 100 之间", System.Net.WebUtility.HtmlDecode(await r.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+        var none = await office.PostFormAsync("/Rectification/Ledger?year=2026", "Decide", new() { ["Points"] = "2", ["Source"] = "Decision", ["Description"] = "酌情扣分" });
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        Assert.Contains("请填写此项", System.Net.WebUtility.HtmlDecode(await none.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(lines, await app.WithDbAsync(db => db.DeductionLedger.CountAsync(l => l.UnitId == c.UnitId)));
+
+        var blank = await office.PostFormAsync($"/Rectification/Notice/{notice.Id}", "Refusal", new() { ["Reason"] = "   " });
+        Assert.Equal(HttpStatusCode.OK, blank.StatusCode);
+        Assert.Contains("请填写此项", System.Net.WebUtility.HtmlDecode(await blank.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal("Issued", RectificationKit.Status(await RectificationKit.NoticeAsync(office, notice.Id)));
+    }
+
     [Fact]
     [Trait("Rule", "EV-11")]
     [Trait("Rule", "INS-3")]

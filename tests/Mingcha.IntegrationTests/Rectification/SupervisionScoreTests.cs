@@ -43,4 +43,32 @@ public sealed class SupervisionScoreTests(RectificationApp app) : IClassFixture<
         d = await RectificationKit.NoticeAsync(office, notice.Id);
         Assert.Equal(("Filed", "AfterSupervision"), (RectificationKit.Status(d), d.GetProperty("result").GetString()));
     }
+
+    /// <summary>
+    /// EV-6 (S4 "未按时间节点整改…每起扣3分"), RCT-4: an answer given after the notice's last day is late, even when the
+    /// nightly escalation has not moved the notice yet (an answer at 00:30, before the 01:00 run, or on nights it could not
+    /// run). Before, such a notice, filed, was scored as rectified on time.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-6")]
+    [Trait("Rule", "RCT-4")]
+    public async Task AnswerAfterTheLastDay_BeforeTheEscalationRan_IsLate()
+    {
+        var (office, kit) = await RectificationKit.AtStartAsync(app);
+        var c = await kit.CaseAsync(findings: 1);
+        await kit.ConfirmAsync(c.Findings[0]);
+        var notice = await kit.IssueAsync(c.UnitId, c.Findings, days: 1);
+        var lastDay = notice.LastDay;
+        // 00:30 in Beijing on the day after the last day: the escalation (01:00) has not run.
+        app.Clock.Set(new DateTimeOffset(lastDay.AddDays(1).ToDateTime(new TimeOnly(0, 30)), TimeSpan.FromHours(8)));
+        office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+        var d = await RectificationKit.NoticeAsync(office, notice.Id);
+        Assert.Equal("Notice", d.GetProperty("notice").GetProperty("stage").GetString());
+        var proof = await RectificationKit.EvidenceAsync(liaison, d.GetProperty("evidenceCaseId").GetGuid());
+        await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/responses", new { actions = "已整改", measures = "修订制度", evidenceItemIds = new[] { proof } })).ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/verification", new { accepted = true, note = "整改到位" })).ExpectAsync(HttpStatusCode.NoContent);
+        d = await RectificationKit.NoticeAsync(office, notice.Id);
+        Assert.Equal(("Filed", "LateOrIncomplete"), (RectificationKit.Status(d), d.GetProperty("result").GetString()));
+    }
 }

@@ -515,6 +515,41 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
     }
 
     /// <summary>
+    /// EV-8, RCT-5 (decision 021: the result alone suffices): a section below 70 whose year also holds a confirmed finding of
+    /// a covert visit not yet sent to the unit. The accountability rests on the result and on what may be shown; the unsent
+    /// finding is left out. Before, it was linked, and the outcome was refused whole (INS-9), so no accountability could be
+    /// recorded until the Office sent that visit's findings.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-8")]
+    [Trait("Rule", "RCT-5")]
+    [Trait("Rule", "INS-9")]
+    public async Task AccountabilityBelow70_LeavesOutAFindingNotYetSent_InsteadOfBeingRefused()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        var kit = new RectificationKit(app, office);
+        var covert = await kit.CaseAsync(findings: 1);
+        await kit.ConfirmAsync(covert.Findings[0]);
+        await (await office.PutJsonAsync($"/api/v1/units/{covert.UnitId}/category", new { year = 2026, categoryId = w.Category })).ExpectAsync(HttpStatusCode.NoContent);
+        var id = await CampaignAsync(w, sectionIds: [covert.SectionId]);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = covert.SectionId, method = "Concentrated", grade = "Bad", on = "2026-11-16" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("RectifyAndAccount", (await office.GetAsync<Ranking>($"/api/v1/scoring/campaigns/{id}/results")).Rows.Single().Consequence);
+
+        var created = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/results/{covert.SectionId}/accountability",
+            new { measure = "Criticism", personName = "赵科长", text = "测评得分低于70分" })).ReadAsync<JsonElement>(HttpStatusCode.Created);
+        var held = (await office.GetAsync<JsonElement>($"/api/v1/rectification/outcomes?year=2026&unitId={covert.UnitId}")).EnumerateArray()
+            .Single(o => o.GetProperty("id").GetGuid() == created.GetProperty("id").GetGuid());
+        Assert.Empty(held.GetProperty("findingIds").EnumerateArray());
+        Assert.Equal(covert.SectionId, held.GetProperty("resultSectionId").GetGuid());
+        // The visit is still unknown to the unit (INS-9).
+        Assert.Null(await app.WithDbAsync(db => db.Visits.Where(v => v.Id == covert.VisitId).Select(v => v.FindingsSentAt).SingleAsync()));
+    }
+
+    /// <summary>
     /// Decision 023: sections that no one evaluated (A2 and B1) are not ranked and carry no consequence; counted as 0 they
     /// would have been "below 70", their heads held to account on no evidence. The page says so, publication gives them no
     /// deadline, and the yearly assessment leaves them out of their unit's figures.

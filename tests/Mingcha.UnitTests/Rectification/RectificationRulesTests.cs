@@ -190,6 +190,17 @@ public class RectificationScoreTests
     public void Classify_WhenSentBackUnderSupervision_CostsFive(NoticeStatus status, EscalationStage stage, int returns, int supervised, RectificationResult expected) =>
         Assert.Equal(expected, RectificationScoring.Classify(status, stage, false, returns, supervised));
 
+    /// <summary>An answer given after the last day of the rung the notice stood on: 3 at its own rung, 5 under supervision.</summary>
+    [Theory]
+    [Trait("Rule", "EV-6")]
+    [Trait("Rule", "RCT-4")]
+    [InlineData(NoticeStatus.Filed, EscalationStage.Notice, false, RectificationResult.OnTime)]
+    [InlineData(NoticeStatus.Filed, EscalationStage.Notice, true, RectificationResult.LateOrIncomplete)]
+    [InlineData(NoticeStatus.Answered, EscalationStage.Notice, true, RectificationResult.LateOrIncomplete)]
+    [InlineData(NoticeStatus.Filed, EscalationStage.SecondSupervision, true, RectificationResult.AfterSupervision)]
+    public void Classify_WhenAnsweredAfterTheLastDay_IsLate(NoticeStatus status, EscalationStage stage, bool answeredLate, RectificationResult expected) =>
+        Assert.Equal(expected, RectificationScoring.Classify(status, stage, false, 0, 0, answeredLate));
+
     [Theory]
     [Trait("Rule", "EV-6")]
     [Trait("Rule", "CMP-7")]

@@ -56,7 +56,7 @@ public sealed class Ledger(MingchaDb db, TimeProvider time)
     public async Task<Guid> DecideAsync(Decision r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
+        Problems.Validate(r); // pages call this too: a missing, out-of-range or over-long value is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("EV-11", "记录扣分决定");
         if (r.Source == LedgerSource.Finding)
@@ -169,7 +169,7 @@ public sealed class DeductionLedgerQuery(MingchaDb db) : IDeductionLedgerQuery
     {
         var q = db.RectificationNotices.AsNoTracking().Where(n => n.ReceivedOn >= first && n.ReceivedOn <= last);
         if (unitId is { } u) q = q.Where(n => n.UnitId == u);
-        var notices = await q.Select(n => new { n.Id, n.UnitId, n.Status, n.Stage, n.LadderExhausted, n.Returns, n.SupervisedReturns }).ToListAsync(ct);
+        var notices = await q.Select(n => new { n.Id, n.UnitId, n.Status, n.Stage, n.LadderExhausted, n.Returns, n.SupervisedReturns, n.AnsweredLate }).ToListAsync(ct);
         var ids = notices.Select(n => n.Id).ToList();
         var problems = (await db.NoticeFindings.AsNoTracking().Where(nf => ids.Contains(nf.NoticeId))
             .Join(db.Findings, nf => nf.FindingId, f => f.Id, (nf, f) => new { nf.NoticeId, nf.FindingId, f.SectionId }).ToListAsync(ct))
@@ -178,6 +178,6 @@ public sealed class DeductionLedgerQuery(MingchaDb db) : IDeductionLedgerQuery
                 .Select(p => new { NoticeId = p.NoticeId!.Value, FindingId = p.Id, p.SectionId }).ToListAsync(ct))
             .GroupBy(x => x.NoticeId).ToDictionary(g => g.Key, g => (IReadOnlyList<NoticeProblem>)g.Select(x => new NoticeProblem(x.FindingId, x.SectionId)).OrderBy(x => x.FindingId).ToList());
         return notices.Select(n => new NoticeResult(n.Id, n.UnitId, problems.GetValueOrDefault(n.Id, []),
-            Mingcha.Domain.Rectification.RectificationScoring.Classify(n.Status, n.Stage, n.LadderExhausted, n.Returns, n.SupervisedReturns))).ToList();
+            Mingcha.Domain.Rectification.RectificationScoring.Classify(n.Status, n.Stage, n.LadderExhausted, n.Returns, n.SupervisedReturns, n.AnsweredLate))).ToList();
     }
 }

@@ -85,7 +85,7 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
             .Select(x => new ProblemOnNotice(x.p.Id, x.p.SectionId, x.Name, x.p.Channel, ChannelProblem.NameOf(x.p.Channel), x.p.FoundOn, x.p.Description,
                 x.p.EvidenceCaseId)).ToList();
         return new NoticeDetail(Line(n, unitName, cal), n.RequiredAction, n.WorkingDays, n.DocumentId, n.EvidenceCaseId, n.CloseNote, n.ClosedAt, n.Returns,
-            RectificationScoring.Classify(n.Status, n.Stage, n.LadderExhausted, n.Returns, n.SupervisedReturns), findings, objections, responses, escalations, ledger, problems);
+            RectificationScoring.Classify(n.Status, n.Stage, n.LadderExhausted, n.Returns, n.SupervisedReturns, n.AnsweredLate), findings, objections, responses, escalations, ledger, problems);
     }
 
     internal static List<Guid> Ids(string csv) =>

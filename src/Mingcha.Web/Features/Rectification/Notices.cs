@@ -55,7 +55,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task DropAsync(Guid findingId, FindingReview r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
+        Problems.ValidateLengths(r); // an empty reason is the finding's own refusal, naming RCT-1
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-1", "不予认定问题");
         var finding = await db.Findings.FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw FindingNotFound();
@@ -87,7 +87,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task<Created> IssueAsync(IssueNotice r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
+        Problems.Validate(r); // pages call this too: a missing, out-of-range or over-long value is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-2", "下发整改通知书");
         var unitId = r.UnitId!.Value;
@@ -234,7 +234,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task<Guid> ObjectAsync(Guid id, FileObjection r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
+        Problems.Validate(r); // pages call this too: a missing, out-of-range or over-long value is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         var notice = await ForUnitAsync(id, viewer, ct);
         var now = time.GetUtcNow().UtcDateTime;
@@ -252,7 +252,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task ReviewAsync(Guid id, ReviewObjection r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
+        Problems.Validate(r); // pages call this too: a missing, out-of-range or over-long value is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-3", "复核异议");
         var notice = await ForOfficeAsync(id, ct);
@@ -294,10 +294,10 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task<Guid> AnswerAsync(Guid id, Answer r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
+        Problems.Validate(r); // pages call this too: a missing, out-of-range or over-long value is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         var notice = await ForUnitAsync(id, viewer, ct);
-        notice.Answer();
+        notice.Answer(calendar.LocalDate(time.GetUtcNow().UtcDateTime));
         var evidence = await EvidenceAsync(notice, r.EvidenceItemIds, "RCT-2", ct);
         var response = new NoticeResponse(notice.Id, r.Actions.Trim(), r.Measures.Trim(), evidence, viewer.UserId, time.GetUtcNow().UtcDateTime);
         db.NoticeResponses.Add(response);
@@ -311,7 +311,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task VerifyAsync(Guid id, Verify r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
+        Problems.Validate(r); // pages call this too: a missing, out-of-range or over-long value is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-2", "核查整改情况");
         var notice = await ForOfficeAsync(id, ct);
@@ -338,7 +338,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     public async Task RefusalAsync(Guid id, Refusal r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        Problems.ValidateLengths(r); // pages call this too: an over-long text is a message there, as in the API
+        Problems.Validate(r); // pages call this too: a missing, out-of-range or over-long value is a message there, as in the API
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-4", "认定拒不整改");
         var notice = await ForOfficeAsync(id, ct);

@@ -36,6 +36,12 @@ public sealed class RectificationNotice : IAudited
     public int Returns { get; private set; }
     /// <summary>EV-6: answers sent back as incomplete while under second or listed supervision ("经二次督办或挂牌督办后，仍整改不到位").</summary>
     public int SupervisedReturns { get; private set; }
+    /// <summary>
+    /// EV-6, RCT-4: an answer was given after the last day of the rung the notice stood on (migration 0032). The nightly
+    /// escalation usually moves such a notice up first; an answer in the hours before it runs, or on days it could not
+    /// (a year missing from the calendar), was otherwise scored as on time.
+    /// </summary>
+    public bool AnsweredLate { get; private set; }
     /// <summary>The official document (公文) of the notice: number, DOCX, PDF (decision 009).</summary>
     public Guid? DocumentId { get; private set; }
     public string? DocumentNumber { get; private set; }
@@ -75,14 +81,15 @@ public sealed class RectificationNotice : IAudited
         Status = NoticeStatus.Issued; ObjectionLastDay = ReceivedOn; if (newLastDay > LastDay) LastDay = newLastDay;
     }
 
-    /// <summary>RCT-2: the unit's answer.</summary>
-    public void Answer()
+    /// <summary>RCT-2: the unit's answer, on <paramref name="today"/> (office-local): after the last day it is a late answer.</summary>
+    public void Answer(DateOnly today)
     {
         if (!RectificationRules.AwaitsUnit(Status))
             throw new DomainRuleException("RCT-2", Status == NoticeStatus.Objected
                 ? "异议审查期间不能反馈整改情况。 The notice is under objection review."
                 : "该通知书当前不接受整改反馈。 The notice takes no answer in its current state.");
         Status = NoticeStatus.Answered;
+        if (today > LastDay) AnsweredLate = true;
     }
 
     /// <summary>RCT-2: the Office verifies the answer and files the notice.</summary>

@@ -169,13 +169,19 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
         if (result.Consequence != ResultConsequence.RectifyAndAccount)
             throw new DomainRuleException("EV-8", $"只有得分低于 {c.Threshold:0.##} 分的科室问责其主要负责人。 Only a section below {c.Threshold:0.##} holds its head accountable.", 422);
         // Besides the result itself, the section's confirmed findings and the problems of other channels its unit was told
-        // of, of the year, none withdrawn after an upheld objection (RCT-3).
+        // of, of the year, that an outcome may rest on: none withdrawn after an upheld objection, none on a notice the unit
+        // may still object to or whose objection waits (RCT-3), none of a covert visit whose findings were not sent (INS-9).
+        // The result alone suffices (decision 021): a pending finding is left out, it does not block the accountability.
         var withdrawnFindings = Notices.WithdrawnFindings(db);
+        var open = Notices.OpenToObjection(db, calendar.Today);
         var findings = await db.Findings.AsNoTracking().Where(f => f.SectionId == sectionId && f.Year == c.Year && f.Status == FindingStatus.Confirmed
-                && !withdrawnFindings.Contains(f.Id))
+                && !withdrawnFindings.Contains(f.Id)
+                && !db.NoticeFindings.Any(nf => nf.FindingId == f.Id && open.Any(n => n.Id == nf.NoticeId))
+                && db.Visits.Any(v => v.Id == f.VisitId && v.FindingsSentAt != null))
             .OrderBy(f => f.Id).Select(f => f.Id).Take(500).ToListAsync(ct);
         var problems = await db.ChannelProblems.AsNoTracking().Where(p => p.SectionId == sectionId && p.Year == c.Year && p.NoticeId != null
-                && !db.RectificationNotices.Any(n => n.Id == p.NoticeId && n.Status == NoticeStatus.Withdrawn))
+                && !db.RectificationNotices.Any(n => n.Id == p.NoticeId && n.Status == NoticeStatus.Withdrawn)
+                && !open.Any(n => n.Id == p.NoticeId))
             .OrderBy(p => p.Id).Select(p => p.Id).Take(500).ToListAsync(ct);
         var section = await db.Sections.AsNoTracking().FirstAsync(s => s.Id == sectionId, ct);
         return await outcomes.RecordAsync(new Outcomes.RecordOutcome(OutcomeKind.PersonAccountability, r.Measure, c.Year, result.UnitId, r.StaffId, r.PersonName,
