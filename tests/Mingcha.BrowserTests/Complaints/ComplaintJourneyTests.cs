@@ -52,8 +52,7 @@ public sealed class ComplaintJourneyTests(BrowserApp app) : IClassFixture<Browse
 
         var account = await app.CreateAccountAsync(Roles.UnitLiaison, unit);
         var handler = await app.NewPageAsync(phone: true);
-        await new LoginPage(handler).SignInAsync(account.UserName, account.Password);
-        await handler.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await new LoginPage(handler).SignInAndWaitAsync(account.UserName, account.Password);
         var detail = new ComplaintHandlerPage(handler);
         await detail.OpenFromUnitPageAsync(id);
         Assert.Equal("Assigned", await detail.StatusAsync());

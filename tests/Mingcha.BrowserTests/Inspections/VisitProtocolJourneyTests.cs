@@ -90,8 +90,7 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
         var visit = Assert.Single(visits!).GetProperty("id").GetGuid();
 
         var page = await app.NewPageAsync(phone: true);
-        await new LoginPage(page).SignInAsync(inspector.UserName, inspector.Password);
-        await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
+        await new LoginPage(page).SignInAndWaitAsync(inspector.UserName, inspector.Password);
         var flow = new VisitProtocolPage(page);
         await flow.OpenAsync(visit);
         await flow.StartAsync();

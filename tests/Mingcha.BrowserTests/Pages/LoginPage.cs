@@ -14,6 +14,33 @@ public sealed class LoginPage(IPage page)
         await page.Locator("#login-form button[type=submit]").ClickAsync();
     }
 
+    /// <summary>
+    /// Signs in and waits until a signed-in page shows (its sign-out form), failing at once with the page's message when
+    /// the sign-in is refused. A submit that led nowhere (seen once on a loaded CI machine: the page stayed on the sign-in
+    /// form with no message for 30 s) is sent once more after 15 s; signing in twice changes nothing.
+    /// </summary>
+    public async Task SignInAndWaitAsync(string userName, string password)
+    {
+        await SignInAsync(userName, password);
+        var signedIn = page.Locator("#logout-form");
+        var refused = page.Locator("#login-form .error");
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await signedIn.Or(refused).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt == 0 && page.Url.Contains("/Account/Login", StringComparison.Ordinal))
+            {
+                await page.Locator("#Password").FillAsync(password);
+                await page.Locator("#login-form button[type=submit]").ClickAsync();
+            }
+        }
+        if (await refused.CountAsync() > 0)
+            throw new InvalidOperationException($"sign-in of {userName} refused: {await refused.InnerTextAsync()}");
+    }
+
     /// <summary>On the enrolment page: reads the key the page shows, as a person would type it into an app, and confirms a code.</summary>
     public async Task<string> EnrolTotpAsync()
     {

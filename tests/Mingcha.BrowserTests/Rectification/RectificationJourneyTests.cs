@@ -54,8 +54,7 @@ public sealed class RectificationJourneyTests(BrowserApp app) : IClassFixture<Br
         var (unit, notice) = await NoticeAsync();
         var account = await app.CreateAccountAsync(Roles.UnitLiaison, unit);
         var page = await app.NewPageAsync(phone: true);
-        await new LoginPage(page).SignInAsync(account.UserName, account.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await new LoginPage(page).SignInAndWaitAsync(account.UserName, account.Password);
 
         var noticePage = new NoticePage(page);
         await noticePage.OpenFromMyPageAsync(notice);

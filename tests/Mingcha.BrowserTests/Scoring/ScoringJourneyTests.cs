@@ -56,8 +56,7 @@ public sealed class ScoringJourneyTests(BrowserApp app) : IClassFixture<BrowserA
             await scope.ServiceProvider.GetRequiredService<Computations>().ComputeAsync(campaign, Office(), false, CancellationToken.None);
         var account = await app.CreateAccountAsync(Roles.OfficeStaff);
         var page = await app.NewPageAsync();
-        await new LoginPage(page).SignInAsync(account.UserName, account.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await new LoginPage(page).SignInAndWaitAsync(account.UserName, account.Password);
         var ranking = new RankingPage(page);
         await ranking.OpenAsync(campaign, category);
         // 优 alone in the concentrated method (rescaled to 100%): 1 × 80 + 20 = 100.

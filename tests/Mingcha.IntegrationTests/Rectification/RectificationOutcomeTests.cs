@@ -297,21 +297,26 @@ public sealed class RectificationTwoInstanceTests(TwoInstances apps) : IClassFix
         var office = await apps.First.ClientAsAsync(Roles.OfficeAdmin);
         var kit = new RectificationKit(apps.First, office);
         var notices = new List<Guid>();
+        var windowClosed = DateOnly.MinValue;
         for (var i = 0; i < 3; i++)
         {
             var c = await kit.CaseAsync(findings: 1);
             await kit.ConfirmAsync(c.Findings[0]);
-            notices.Add((await kit.IssueAsync(c.UnitId, c.Findings, days: 1)).Id);
+            var issued = await kit.IssueAsync(c.UnitId, c.Findings, days: 1);
+            notices.Add(issued.Id);
+            windowClosed = issued.ObjectionLastDay > windowClosed ? issued.ObjectionLastDay : windowClosed;
         }
         var schedulers = new[] { apps.First, apps.Second }.Select(a => a.Services.GetRequiredService<JobScheduler>()).ToArray();
         await Task.WhenAll(schedulers.Select(s => s.RunDueJobsAsync(CancellationToken.None)));
-        // Tuesday 11-17 was the last day; Wednesday 01:05 Beijing both instances poll at once, then again.
-        apps.First.Clock.Set(new DateTimeOffset(2026, 11, 17, 17, 5, 0, TimeSpan.Zero));
+        // The last day and then the objection window (RCT-3) have passed; the next night at 01:05 Beijing both instances
+        // poll at once, then again.
+        var night = windowClosed.AddDays(1);
+        apps.First.Clock.Set(new DateTimeOffset(night.ToDateTime(new TimeOnly(1, 5)), TimeSpan.FromHours(8)));
         await Task.WhenAll(schedulers.Select(s => s.RunDueJobsAsync(CancellationToken.None)));
         await Task.WhenAll(schedulers.Select(s => s.RunDueJobsAsync(CancellationToken.None)));
         // And the escalator itself, run twice on the same day by both instances (as after a lease expired), changes nothing more.
         await Task.WhenAll(new[] { apps.First, apps.Second }.Select(a => a.WithScopeAsync(sp =>
-            sp.GetRequiredService<RectificationEscalator>().RunAsync(new DateOnly(2026, 11, 18), CancellationToken.None))));
+            sp.GetRequiredService<RectificationEscalator>().RunAsync(night, CancellationToken.None))));
 
         var escalations = await apps.First.WithDbAsync(db => db.NoticeEscalations.AsNoTracking().Where(e => notices.Contains(e.NoticeId)).ToListAsync());
         Assert.Equal(3, escalations.Count);

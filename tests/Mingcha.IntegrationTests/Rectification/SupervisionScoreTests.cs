@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
@@ -70,5 +71,30 @@ public sealed class SupervisionScoreTests(RectificationApp app) : IClassFixture<
         await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/verification", new { accepted = true, note = "整改到位" })).ExpectAsync(HttpStatusCode.NoContent);
         d = await RectificationKit.NoticeAsync(office, notice.Id);
         Assert.Equal(("Filed", "LateOrIncomplete"), (RectificationKit.Status(d), d.GetProperty("result").GetString()));
+    }
+
+    /// <summary>
+    /// RCT-3, RCT-4: a notice of one working day, issued on Monday, is due on Tuesday, but the unit may object until Wednesday.
+    /// It does not climb to second supervision (nor is the unit told it is overdue) while it may still be withdrawn; the
+    /// night after the window closed, still unanswered, it does. Before, Wednesday's run escalated it, and an objection
+    /// filed that day and rejected left it on the higher rung, scored late even when then executed in time.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "RCT-3")]
+    [Trait("Rule", "RCT-4")]
+    public async Task ANoticeDueBeforeItsObjectionWindowCloses_DoesNotClimbUntilTheWindowClosed()
+    {
+        var (_, kit) = await RectificationKit.AtStartAsync(app);
+        var c = await kit.CaseAsync(findings: 1);
+        await kit.ConfirmAsync(c.Findings[0]);
+        var notice = await kit.IssueAsync(c.UnitId, c.Findings, days: 1);
+        Assert.True(notice.LastDay < notice.ObjectionLastDay);
+        async Task<string> StageAfterNightOf(DateOnly day)
+        {
+            await app.WithScopeResultAsync(sp => sp.GetRequiredService<Mingcha.Web.Features.Rectification.RectificationEscalator>().RunAsync(day, CancellationToken.None));
+            return await app.WithDbAsync(db => db.RectificationNotices.Where(n => n.Id == notice.Id).Select(n => n.Stage.ToString()).SingleAsync());
+        }
+        Assert.Equal("Notice", await StageAfterNightOf(notice.ObjectionLastDay));
+        Assert.Equal("SecondSupervision", await StageAfterNightOf(notice.ObjectionLastDay.AddDays(1)));
     }
 }

@@ -30,9 +30,12 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
         var cal = await calendar.GetAsync(ct);
         int escalated = 0, exhausted = 0;
         var now = time.GetUtcNow().UtcDateTime;
-        // Only notices due today: the (Status, LastDay) index keeps the scan to those, however many are open.
+        // Only notices due today: the (Status, LastDay) index keeps the scan to those, however many are open. Not one the unit
+        // may still object to (RCT-3: a notice of one working day is due before its objection window closes): it is not
+        // overdue while it may yet be withdrawn; it climbs the night after the window closed, if still unanswered.
         var due = await db.RectificationNotices.AsNoTracking()
-            .Where(n => (n.Status == NoticeStatus.Issued || n.Status == NoticeStatus.Returned) && n.LastDay < today && !n.LadderExhausted)
+            .Where(n => (n.Status == NoticeStatus.Issued || n.Status == NoticeStatus.Returned) && n.LastDay < today && !n.LadderExhausted
+                && n.ObjectionLastDay < today)
             .Select(n => new DueNotice(n.Id, n.UnitId, n.Status, n.Stage, n.LastDay, n.Returns, n.DocumentNumber ?? n.Title))
             .ToListAsync(ct);
         due.Sort((a, b) => a.Id.CompareTo(b.Id)); // the rows' indexes (by notice) are then written in order, batch after batch
