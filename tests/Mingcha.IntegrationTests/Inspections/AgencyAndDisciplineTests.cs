@@ -27,6 +27,7 @@ public sealed class AgencyAndDisciplineTests(BareMingchaApp app) : IClassFixture
     [Fact]
     [Trait("Rule", "EVD-3")]
     [Trait("Rule", "ORG-4")]
+    [Trait("Rule", "INS-9")]
     public async Task AgencyInspector_TakenOffTheVisitOrOutOfContract_LosesItsEvidence()
     {
         var office = await app.ClientAsAsync(Roles.OfficeAdmin);
@@ -64,6 +65,14 @@ public sealed class AgencyAndDisciplineTests(BareMingchaApp app) : IClassFixture
         await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/assessments/2026/decision", new { decision = "Exit", note = "解除合同" }))
             .ExpectAsync(HttpStatusCode.NoContent);
         await (await second.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).ExpectAsync(HttpStatusCode.NotFound);
+        // INS-9: nor does the agency's inspector still see the planned visit, its round, or start it.
+        await (await second.Client.GetAsync($"/api/v1/inspections/visits/{visit}")).ExpectAsync(HttpStatusCode.NotFound);
+        Assert.DoesNotContain(visit.ToString(), await second.Client.GetStringAsync("/api/v1/inspections/visits?year=2026"), StringComparison.Ordinal);
+        await (await second.Client.GetAsync($"/api/v1/inspections/rounds/{round}")).ExpectAsync(HttpStatusCode.NotFound);
+        var start = await second.Client.PostJsonAsync($"/api/v1/inspections/visits/{visit}/start", new { methods = new[] { "OnSiteObservation" } });
+        Assert.Equal(HttpStatusCode.NotFound, start.StatusCode);
+        Assert.Equal(VisitStatus.Planned, await app.WithDbAsync(db => db.Visits.Where(v => v.Id == visit).Select(v => v.Status).SingleAsync()));
+        Assert.All(await app.WithDbAsync(db => db.AgencyInspectors.Where(i => i.AgencyId == agency).Select(i => i.Active).ToListAsync()), Assert.False);
     }
 
     /// <summary>S0: "第三方机构开展暗访时……严格按照……8个步骤进行": an agency's visit needs all eight steps, whatever its methods.</summary>

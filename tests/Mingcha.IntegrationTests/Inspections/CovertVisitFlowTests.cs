@@ -405,11 +405,64 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
 
         // INS-8: the unit refuses to sign: recorded on every pending finding and as a D04 violation; the visit is still accepted.
         await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/refusal", new { refusedBy = "值班副局长", note = "认为不属实" })).ExpectAsync(HttpStatusCode.NoContent);
+        // Refused once, nothing is left to refuse.
+        await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/refusal", new { refusedBy = "值班副局长" })).ExpectRuleAsync(HttpStatusCode.Conflict, "INS-8");
         await (await s.Office.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/decision", new { outcome = "Accepted" })).ExpectAsync(HttpStatusCode.NoContent);
         var rows = await app.WithDbAsync(db => db.Findings.Where(f => f.VisitId == s.Visit).Select(f => new { f.ItemCode, f.Confirmation }).ToListAsync());
         Assert.Contains(rows, r => r.ItemCode == "D04");
         Assert.All(rows, r => Assert.Equal(UnitConfirmation.Refused, r.Confirmation));
+    }
+
+    /// <summary>
+    /// INS-8: the inspected unit's leader signs for the inspected unit's findings only. A tip-off recorded on the visit
+    /// against another unit (INS-6) stays pending: that unit never saw it and did not sign. Once the Office decided the
+    /// report, nobody signs or refuses any more (INS-19).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "INS-8")]
+    [Trait("Rule", "INS-6")]
+    public async Task LeaderSignature_CoversTheInspectedUnitsFindingsOnly_AndEndsWithTheDecision()
+    {
+        var s = await RoundAsync();
+        var inspector = s.Inspector;
+        var started = await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/start",
+            new { methods = new[] { "OnSiteObservation" }, deviceClock = Device() }));
+        var caseId = started.GetProperty("evidenceCaseId").GetGuid();
+        var s07 = await app.WithDbAsync(db => db.DeductionItems.Where(i => i.Year == 2026 && i.Code == "S07").Select(i => i.Id).FirstAsync());
+        var own = (await Json(await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/findings",
+            new { sectionId = s.VisitSection, itemId = s07, description = "窗口无人且未放置离岗告示牌", step = 3 }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var leakingUnit = await s.Kit.UnitAsync("通风报信局");
+        var leakingSection = await s.Kit.SectionAsync(leakingUnit, "综合窗口");
+        var tipOff = (await Json(await s.Office.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/tip-offs",
+            new { sectionId = leakingSection, description = "提前向被查单位通报暗访消息", points = 2 }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        var signature = await Tus.UploadAsync(inspector, caseId, Png(), Meta(20));
+        var leader = await app.CreateUserAsync(Roles.UnitLiaison, s.Unit);
+        await app.DesignateUnitLeaderAsync(leader.Id);
+        await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/confirmation",
+            new { signerUserName = leader.UserName, signerPassword = leader.Password, signatureEvidenceItemId = signature })).ExpectAsync(HttpStatusCode.NoContent);
+        async Task<UnitConfirmation> ConfirmationOf(Guid finding) =>
+            await app.WithDbAsync(db => db.Findings.Where(f => f.Id == finding).Select(f => f.Confirmation).FirstAsync());
+        Assert.Equal(UnitConfirmation.SignedByUnit, await ConfirmationOf(own));
+        Assert.Equal(UnitConfirmation.Pending, await ConfirmationOf(tipOff));
+        // Nothing of the inspected unit is left to refuse: the other unit's finding is not theirs to refuse either.
         await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/refusal", new { refusedBy = "值班副局长" })).ExpectRuleAsync(HttpStatusCode.Conflict, "INS-8");
+        Assert.Equal(UnitConfirmation.Pending, await ConfirmationOf(tipOff));
+
+        // The Office accepts the report; a finding it adds afterwards is not signed on the spot any more.
+        await app.WithDbAsync(async db =>
+        {
+            var v = await db.Visits.FirstAsync(x => x.Id == s.Visit);
+            v.Submit(app.Clock.GetUtcNow().UtcDateTime);
+            v.Decide(VisitStatus.Accepted, null, "office", app.Clock.GetUtcNow().UtcDateTime);
+            return await db.SaveChangesAsync();
+        });
+        var later = (await Json(await s.Office.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/tip-offs",
+            new { sectionId = s.OtherSection, description = "本单位另一科室提前知悉暗访安排", points = 1 }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/confirmation",
+            new { signerUserName = leader.UserName, signerPassword = leader.Password, signatureEvidenceItemId = signature })).ExpectRuleAsync(HttpStatusCode.Conflict, "INS-11");
+        await (await inspector.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/refusal", new { refusedBy = "值班副局长" })).ExpectRuleAsync(HttpStatusCode.Conflict, "INS-11");
+        Assert.Equal(UnitConfirmation.Pending, await ConfirmationOf(later));
     }
 
     /// <summary>A confirmed finding on a visit of an earlier round of the same section.</summary>

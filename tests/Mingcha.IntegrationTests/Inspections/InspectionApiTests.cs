@@ -87,6 +87,41 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
         Assert.Contains("其中 1 个尚待效能办确认", report, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// INS-17, INS-9: in a round of two teams, an inspector reads their own team's report only: not the other team's (its
+    /// targets and findings) nor the round's, which the Office writes and which names every team's targets.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "INS-17")]
+    [Trait("Rule", "INS-9")]
+    public async Task RoundReports_OfATwoTeamRound_AreReadByTheirOwnTeamOnly()
+    {
+        var (office, kit) = await OfficeAsync();
+        var (userA, inspectorA) = await app.SignedInAsync(Roles.Supervisor);
+        var teamA = await kit.TeamAsync(await kit.ApprovedSupervisorAsync(userA.Id));
+        var teamB = await kit.TeamAsync(await kit.ApprovedSupervisorAsync());
+        var round = (await (await office.PostJsonAsync("/api/v1/inspections/rounds", new
+        {
+            year = 2034, kind = "Covert", campaign = "Routine", title = "两组暗访", scope = "窗口单位", focus = "工作纪律",
+            plannedTargets = 2, startsOn = "2034-03-01", endsOn = "2034-12-20", teamIds = new[] { teamA, teamB },
+        })).ReadAsync<ReportIdDto>(HttpStatusCode.Created)).Id;
+        async Task<Guid> ReportAsync(object body) => (await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/reports", body)).ReadAsync<ReportIdDto>(HttpStatusCode.Created)).Id;
+        var ofA = await ReportAsync(new { scope = "Team", teamId = teamA });
+        var ofB = await ReportAsync(new { scope = "Team", teamId = teamB });
+        var ofRound = await ReportAsync(new { scope = "Round" });
+
+        var listed = await inspectorA.GetAsync<List<ReportIdDto>>($"/api/v1/inspections/rounds/{round}/reports");
+        Assert.Equal([ofA], listed.Select(r => r.Id));
+        await (await inspectorA.GetAsync($"/api/v1/inspections/round-reports/{ofA}")).ExpectAsync(HttpStatusCode.OK);
+        await (await inspectorA.GetAsync($"/api/v1/inspections/round-reports/{ofB}")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await inspectorA.GetAsync($"/api/v1/inspections/round-reports/{ofRound}")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await inspectorA.PutJsonAsync($"/api/v1/inspections/round-reports/{ofB}", new { title = "改写", body = "改写他组报告" })).ExpectAsync(HttpStatusCode.NotFound);
+        // The Office reads them all.
+        Assert.Equal(3, (await office.GetAsync<List<ReportIdDto>>($"/api/v1/inspections/rounds/{round}/reports")).Count);
+    }
+
+    private sealed record ReportIdDto(Guid Id);
+
     [Fact]
     [Trait("Rule", "INS-10")]
     public async Task SavePlan_WhenShareAbove100_IsRefused()

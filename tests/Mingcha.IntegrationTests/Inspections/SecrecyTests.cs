@@ -86,6 +86,12 @@ public sealed partial class SecrecyTests(BareMingchaApp app) : IClassFixture<Bar
         });
         var finding = await kit.FindingAsync(visit, confirm: true);
         secrets.Add(finding);
+        // The Office cannot open the case to the unit by hand before the findings go out (EVD-3): not by the API, not by the page.
+        await (await office.PostAsync($"/api/v1/evidence/cases/{caseId}/release", null)).ExpectRuleAsync(HttpStatusCode.Conflict, "EVD-3");
+        var casePage = await office.GetStringAsync($"/Evidence/Case/{caseId}");
+        Assert.Contains("released-with-findings", casePage, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Release", casePage, StringComparison.Ordinal);
+        Assert.Null(await app.WithDbAsync(db => db.EvidenceCases.Where(c => c.Id == caseId).Select(c => c.ReleasedAt).FirstAsync()));
         await StillSecretAsync("accepted with a confirmed finding");
 
         // The findings are sent: now, and only now, the unit sees its visit, the finding and the evidence.

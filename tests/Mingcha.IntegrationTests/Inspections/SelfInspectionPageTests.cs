@@ -30,6 +30,10 @@ public sealed class SelfInspectionPageTests(BareMingchaApp app) : IClassFixture<
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
         Assert.Contains("data-quarter=\"4\" data-state=\"reported\"", await liaison.GetStringAsync(done.Headers.Location!.OriginalString), StringComparison.Ordinal);
 
+        // A year outside the calendar (a hand-made post) is named, and nothing is stored; it was a 500.
+        var noYear = await liaison.PostFormAsync("/Inspections/SelfInspection?year=0", null, new() { ["Quarter"] = "1", ["Summary"] = "年份无效" });
+        Assert.Equal(HttpStatusCode.BadRequest, noYear.StatusCode);
+        Assert.Contains("2000", await noYear.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var again = await ReportAsync("4", "重复报送");
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Contains("(INS-3)", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);

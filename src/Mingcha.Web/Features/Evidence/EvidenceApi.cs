@@ -14,7 +14,8 @@ namespace Mingcha.Web.Features.Evidence;
 /// </summary>
 public static class EvidenceApi
 {
-    public sealed record CaseLine(Guid Id, EvidenceCaseKind Kind, string Title, Guid? TargetUnitId, string? TargetUnitName, Guid? TeamId, DateTime CreatedAt, DateTime? ReleasedAt, int Items);
+    public sealed record CaseLine(Guid Id, EvidenceCaseKind Kind, string Title, Guid? TargetUnitId, string? TargetUnitName, Guid? TeamId, DateTime CreatedAt, DateTime? ReleasedAt, int Items,
+        bool ReleasedWithFindings);
     public sealed record ItemLine(Guid Id, long Seq, string Sha256, long Size, string MediaType, string FileName, DateTime CapturedAt, string CaptureSource,
         DateTime? DeviceClock, string? Location, string UploaderName, DateTime UploadStartedAt, DateTime UploadedAt, bool LateUpload, long? DurationMs,
         DateTime? MediaCreatedAt, DateTime? RetainUntil, string Hash);
@@ -44,7 +45,7 @@ public static class EvidenceApi
             await DetailAsync(id, ctx.User, access, db, ct));
         g.MapPost("/cases/{id:guid}/release", async (Guid id, HttpContext ctx, EvidenceCases cases, CancellationToken ct) =>
         {
-            await cases.ReleaseAsync(id, ctx.User, ct);
+            await cases.ReleaseByHandAsync(id, ctx.User, ct);
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeManage);
         g.MapPost("/cases/{id:guid}/inspectors", async (Guid id, InspectorRequest r, HttpContext ctx, EvidenceCases cases, CancellationToken ct) =>
@@ -100,7 +101,8 @@ public static class EvidenceApi
         await cases.AsNoTracking().OrderByDescending(c => c.CreatedAt).Take(500)
             .Select(c => new CaseLine(c.Id, c.Kind, c.Title, c.TargetUnitId,
                 db.Units.Where(u => u.Id == c.TargetUnitId).Select(u => u.Name).FirstOrDefault(), c.TeamId, c.CreatedAt, c.ReleasedAt,
-                db.EvidenceItems.Count(i => i.CaseId == c.Id)))
+                db.EvidenceItems.Count(i => i.CaseId == c.Id),
+                c.Kind == EvidenceCaseKind.CovertVisit && c.ReferenceType == EvidenceCase.VisitReference))
             .ToListAsync(ct);
 
     public static async Task<CaseDetail> DetailAsync(Guid id, System.Security.Claims.ClaimsPrincipal user, EvidenceAccessService access, MingchaDb db, CancellationToken ct)

@@ -60,9 +60,25 @@ public sealed class EvidenceCases(MingchaDb db, TimeProvider time)
     public async Task ReleaseAsync(Guid caseId, ClaimsPrincipal by, CancellationToken ct)
     {
         var @case = await LoadAsync(caseId, ct);
-        @case.ReleaseToUnit(by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
+        Release(@case, by);
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>
+    /// EVD-3: the Office releases a case by hand (page, API). Not a covert visit's: that case opens to the unit when the
+    /// visit's findings are sent (INS-9), and released earlier it would tell the unit of a visit whose findings are not out.
+    /// </summary>
+    public async Task ReleaseByHandAsync(Guid caseId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var @case = await LoadAsync(caseId, ct);
+        if (EvidenceCase.ReleasedWithFindings(@case.Kind, @case.ReferenceType))
+            throw new DomainRuleException("EVD-3", "暗访案卷在查实问题送达被查单位时自动公开，不能提前公开 (INS-9)。 A covert visit's case opens to the unit when its findings are sent, not before.", 409);
+        Release(@case, by);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private void Release(EvidenceCase @case, ClaimsPrincipal by) =>
+        @case.ReleaseToUnit(by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
 
     public async Task<EvidenceHold> PlaceHoldAsync(Guid caseId, EvidenceHoldReason reason, string? note, ClaimsPrincipal by, CancellationToken ct)
     {

@@ -46,6 +46,13 @@ public sealed class EvidenceCase : IAudited
         TargetUnitId = unitId;
     }
 
+    /// <summary>The reference of a visit's case (INS-9): a covert visit's case opens to the unit only with its findings.</summary>
+    public const string VisitReference = "Visit";
+
+    /// <summary>EVD-3, INS-9: a covert visit's case is released when the visit's findings are sent, never by hand before.</summary>
+    public static bool ReleasedWithFindings(EvidenceCaseKind kind, string? referenceType) =>
+        kind == EvidenceCaseKind.CovertVisit && referenceType == VisitReference;
+
     /// <summary>EVD-3: from now on the target unit's liaisons may see the evidence. Cannot be undone.</summary>
     public void ReleaseToUnit(string by, DateTime nowUtc)
     {

@@ -155,8 +155,11 @@ public sealed class Agencies(MingchaDb db, TimeProvider time, UserManager<Mingch
             var today = clock.Today;
             foreach (var c in await db.AgencyContracts.Where(c => c.AgencyId == id && c.TerminatedOn == null && c.EndsOn >= today).ToListAsync(ct))
                 c.Terminate(today < c.StartsOn ? c.StartsOn : today, r.Note.Trim());
-            // EVD-3: an agency out of contract is no longer a visit's team: its inspectors lose every evidence case they were given.
-            var accounts = await db.AgencyInspectors.Where(i => i.AgencyId == id && i.UserId != null).Select(i => i.UserId!).ToListAsync(ct);
+            // EVD-3, INS-9: an agency out of contract is no longer a visit's team: its inspectors are no longer active (they see
+            // none of its visits, planned or done, and start none) and lose every evidence case they were given. The rows stay.
+            var inspectors = await db.AgencyInspectors.Where(i => i.AgencyId == id).ToListAsync(ct);
+            foreach (var inspector in inspectors) inspector.Deactivate();
+            var accounts = inspectors.Where(i => i.UserId != null).Select(i => i.UserId!).ToList();
             foreach (var access in await db.EvidenceCaseInspectors.Where(a => accounts.Contains(a.UserId) && a.WithdrawnAt == null).ToListAsync(ct))
                 access.Withdraw(by.UserId() ?? "", now);
         }

@@ -45,7 +45,7 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time)
             var target = new RoundTarget(round.Id, outlet.Id, outlet.UnitId, TargetSource.Chosen, null, null, agency.Id, now, "演示数据：人工指定的服务网点");
             db.RoundTargets.Add(target);
             var visit = new Visit(round.Id, year, InspectionKind.Covert, outlet.Id, outlet.UnitId, target.Id, null, agency.Id, null, "system", now) { IsDemo = true };
-            var @case = new Evidence.EvidenceCase(Mingcha.Domain.Evidence.EvidenceCaseKind.CovertVisit, $"{round.Title} · {outlet.Name}", outlet.UnitId, null, nameof(Visit), visit.Id, "system", now);
+            var @case = new Evidence.EvidenceCase(Mingcha.Domain.Evidence.EvidenceCaseKind.CovertVisit, $"{round.Title} · {outlet.Name}", outlet.UnitId, null, Evidence.EvidenceCase.VisitReference, visit.Id, "system", now);
             db.EvidenceCases.Add(@case);
             visit.AttachEvidenceCase(@case.Id);
             db.Visits.Add(visit);

@@ -50,6 +50,7 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
     public async Task<Guid> SubmitSelfInspectionAsync(SubmitSelfInspection r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        Infrastructure.Problems.Validate(r); // the page calls here without the API's checks: a year 0 was a 500
         var unit = UnitFor(by, r.UnitId);
         if (!await db.Units.AnyAsync(u => u.Id == unit, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
         if (OpenInspectionRules.QuarterEnd(r.Year, r.Quarter).AddMonths(-3) >= calendar.Today)

@@ -33,6 +33,12 @@ public sealed partial class RoundReports(MingchaDb db, TimeProvider time)
     private static bool MayWrite(InspectionViewer viewer, Guid? teamId, Guid? roundAgency) =>
         viewer.IsOffice || (teamId is { } t && viewer.TeamIds.Contains(t)) || (teamId is null && roundAgency is { } a && viewer.AgencyId == a);
 
+    /// <summary>
+    /// INS-9, INS-17: the Office and leaders read every report; an inspector only the reports their team (or agency) may
+    /// write. Another team's report of the same round, or the round's own, names targets and findings that are not theirs.
+    /// </summary>
+    private static bool MayRead(InspectionViewer viewer, Guid? teamId, Guid? roundAgency) => viewer.SeesAll || MayWrite(viewer, teamId, roundAgency);
+
     /// <summary>Generates the report of <paramref name="roundId"/> for a team (its visits only) or for the round.</summary>
     public async Task<ReportView> GenerateAsync(Guid roundId, Generate r, ClaimsPrincipal by, CancellationToken ct)
     {
@@ -139,9 +145,10 @@ public sealed partial class RoundReports(MingchaDb db, TimeProvider time)
     public async Task<List<ReportLine>> ListAsync(Guid roundId, ClaimsPrincipal by, CancellationToken ct)
     {
         var viewer = await InspectionViewer.ForAsync(by, db, ct);
-        await RoundAsync(roundId, viewer, ct);
-        return await db.RoundReports.AsNoTracking().Where(r => r.RoundId == roundId).OrderBy(r => r.CreatedAt)
+        var round = await RoundAsync(roundId, viewer, ct);
+        var lines = await db.RoundReports.AsNoTracking().Where(r => r.RoundId == roundId).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
             .Select(r => new ReportLine(r.Id, r.RoundId, r.TeamId, r.Title, r.Version, r.CreatedAt)).ToListAsync(ct);
+        return lines.Where(l => MayRead(viewer, l.TeamId, round.AgencyId)).ToList();
     }
 
     private async Task<(RoundReport Report, InspectionRound Round, InspectionViewer Viewer)> LoadAsync(Guid id, ClaimsPrincipal by, bool tracked, CancellationToken ct)
@@ -149,8 +156,8 @@ public sealed partial class RoundReports(MingchaDb db, TimeProvider time)
         var viewer = await InspectionViewer.ForAsync(by, db, ct);
         var q = tracked ? db.RoundReports : db.RoundReports.AsNoTracking();
         var report = await q.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("报告不存在。 No such report.");
-        var round = await viewer.VisibleRounds(db, db.InspectionRounds.AsNoTracking()).FirstOrDefaultAsync(r => r.Id == report.RoundId, ct)
-            ?? throw new NotFoundException("报告不存在。 No such report.");
+        var round = await viewer.VisibleRounds(db, db.InspectionRounds.AsNoTracking()).FirstOrDefaultAsync(r => r.Id == report.RoundId, ct);
+        if (round is null || !MayRead(viewer, report.TeamId, round.AgencyId)) throw new NotFoundException("报告不存在。 No such report.");
         return (report, round, viewer);
     }
 

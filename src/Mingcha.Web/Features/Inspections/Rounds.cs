@@ -170,7 +170,7 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
             // EVD-3: each visit's files go to its own case; a covert visit's case stays hidden from the unit until released.
             var title = $"{round.Title} · {names.GetValueOrDefault(t.SectionId, "")}";
             var @case = new Evidence.EvidenceCase(round.Kind == InspectionKind.Covert ? Mingcha.Domain.Evidence.EvidenceCaseKind.CovertVisit : Mingcha.Domain.Evidence.EvidenceCaseKind.OpenInspection,
-                title.Length > 200 ? title[..200] : title, t.UnitId, t.TeamId, nameof(Visit), visit.Id, by.UserId() ?? "", now);
+                title.Length > 200 ? title[..200] : title, t.UnitId, t.TeamId, Evidence.EvidenceCase.VisitReference, visit.Id, by.UserId() ?? "", now);
             db.EvidenceCases.Add(@case);
             visit.AttachEvidenceCase(@case.Id);
             db.Visits.Add(visit);

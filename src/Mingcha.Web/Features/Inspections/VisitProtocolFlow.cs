@@ -76,6 +76,17 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         return (visit, viewer);
     }
 
+    /// <summary>INS-8: the findings the inspected unit still has to sign for (or refuse), its own only.</summary>
+    private Task<List<Finding>> PendingOfTheUnitAsync(Visit visit, CancellationToken ct) =>
+        db.Findings.Where(f => f.VisitId == visit.Id && f.UnitId == visit.UnitId && f.Confirmation == UnitConfirmation.Pending).ToListAsync(ct);
+
+    /// <summary>INS-8, INS-19: the unit signs or refuses while the visit runs or waits for the Office, not after its decision.</summary>
+    private static void EnsureUndecided(Visit visit)
+    {
+        if (visit.Status is not (VisitStatus.InProgress or VisitStatus.Submitted or VisitStatus.Returned))
+            throw new DomainRuleException("INS-11", "检查已有结论或尚未开始，不能再签字确认。 The visit is not started or already decided: nothing more to sign.");
+    }
+
     private static void EnsureOpen(Visit visit)
     {
         if (visit.Status is not (VisitStatus.InProgress or VisitStatus.Returned))
@@ -125,7 +136,7 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         {
             var section = await db.Sections.AsNoTracking().Where(s => s.Id == visit.SectionId).Select(s => s.Name).FirstAsync(ct);
             var @case = await evidence.OpenAsync(new EvidenceCases.OpenCase(visit.Kind == InspectionKind.Covert ? EvidenceCaseKind.CovertVisit : EvidenceCaseKind.OpenInspection,
-                $"{(visit.Kind == InspectionKind.Covert ? "暗访" : "明查")} {section} {day:yyyy-MM-dd}", visit.UnitId, visit.TeamId, "Visit", visit.Id), by, ct);
+                $"{(visit.Kind == InspectionKind.Covert ? "暗访" : "明查")} {section} {day:yyyy-MM-dd}", visit.UnitId, visit.TeamId, EvidenceCase.VisitReference, visit.Id), by, ct);
             visit.AttachEvidenceCase(@case.Id);
             await db.SaveChangesAsync(ct);
         }
@@ -315,12 +326,15 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
     /// INS-8: the unit's leader on duty signs on the inspector's device. The signer proves who they are with their own
     /// account's password; the account must belong to the inspected unit and be registered as one of its leaders
     /// (<see cref="Identity.UnitLeader"/>; a user of another unit, or a unit user who is not a leader, is refused). The
-    /// signature (canvas → PNG, uploaded to the visit's case) is kept as evidence on every finding still pending.
+    /// signature (canvas → PNG, uploaded to the visit's case) is kept as evidence on every finding still pending against
+    /// that unit: a finding of the visit against another unit (another target of the round, a tip-off, INS-6) is not
+    /// theirs to sign. Once the Office decided the report (INS-19), the record is closed.
     /// </summary>
     public async Task ConfirmAsync(Guid id, Confirm r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
         var (visit, _) = await WorkableAsync(id, by, ct);
+        EnsureUndecided(visit);
         var signer = await users.FindByNameAsync(r.SignerUserName.Trim());
         if (signer is null || await users.IsLockedOutAsync(signer) || !await users.CheckPasswordAsync(signer, r.SignerPassword))
         {
@@ -336,7 +350,7 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
             ?? throw new DomainRuleException("EVD-3", "签名图片不在本次检查的证据案卷中。 The signature image is not in the visit's evidence case.", 422);
         if (!png.MediaType.StartsWith("image/", StringComparison.Ordinal))
             throw new DomainRuleException("INS-8", "签名须为图片。 The signature must be an image.", 422);
-        var pending = await db.Findings.Where(f => f.VisitId == id && f.Confirmation == UnitConfirmation.Pending).ToListAsync(ct);
+        var pending = await PendingOfTheUnitAsync(visit, ct);
         if (pending.Count == 0) throw new DomainRuleException("INS-8", "没有待被查单位确认的问题。 No finding awaits the unit's confirmation.");
         var name = signer.DisplayName.Length > 0 ? signer.DisplayName : signer.UserName ?? "";
         var label = $"{name} ({signer.Id})";
@@ -345,12 +359,16 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>INS-8: the unit refused to sign: recorded on each pending finding, plus a finding of item D04; the result stands.</summary>
+    /// <summary>
+    /// INS-8: the unit refused to sign: recorded on each of its pending findings (not another unit's), plus a finding of
+    /// item D04; the result stands.
+    /// </summary>
     public async Task RefuseAsync(Guid id, Refuse r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
         var (visit, _) = await WorkableAsync(id, by, ct);
-        var pending = await db.Findings.Where(f => f.VisitId == id && f.Confirmation == UnitConfirmation.Pending).ToListAsync(ct);
+        EnsureUndecided(visit);
+        var pending = await PendingOfTheUnitAsync(visit, ct);
         if (pending.Count == 0) throw new DomainRuleException("INS-8", "没有待被查单位确认的问题。 No finding awaits the unit's confirmation.");
         foreach (var f in pending) f.RecordRefusal(r.RefusedBy.Trim(), r.Note, Now);
         var item = await db.DeductionItems.FirstOrDefaultAsync(i => i.Year == visit.Year && i.Code == "D04" && i.Active, ct);

@@ -164,10 +164,6 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
     }
 
     /// <summary>
-    /// INS-6: a unit tipped off another (or obstructed by leaking the visit): recorded as a finding of item D03 against
-    /// the section of the unit that leaked, on the visit where it came to light; the points are the Office's to set.
-    /// </summary>
-    /// <summary>
     /// INS-13: the Office records that its people joined the visit (a joint visit) and who they were; the change is audited.
     /// A unit's liaison is never told who inspected (nor that the Office went along).
     /// </summary>
@@ -181,6 +177,10 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// INS-6: a unit tipped off another (or obstructed by leaking the visit): recorded as a finding of item D03 against
+    /// the section of the unit that leaked, on the visit where it came to light; the points are the Office's to set.
+    /// </summary>
     public async Task<Guid> RecordTipOffAsync(Guid visitId, TipOff r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);

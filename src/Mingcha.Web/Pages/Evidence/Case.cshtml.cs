@@ -18,7 +18,7 @@ public sealed class CaseModel(MingchaDb db, EvidenceAccessService access, Eviden
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct);
 
     public async Task<IActionResult> OnPostReleaseAsync(Guid id, CancellationToken ct) =>
-        await ActAsync(id, () => cases.ReleaseAsync(id, User, ct), ct);
+        await ActAsync(id, () => cases.ReleaseByHandAsync(id, User, ct), ct);
 
     public async Task<IActionResult> OnPostHoldAsync(Guid id, CancellationToken ct) =>
         await ActAsync(id, () => cases.PlaceHoldAsync(id, HoldReason, HoldNote, User, ct), ct);
