@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Evidence;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Rectification;
@@ -117,4 +118,51 @@ public sealed class OpenDeductionLedgerTests(BareMingchaApp app) : IClassFixture
         Assert.Equal((2026, unit, LedgerSource.SpotCheck, "INS-4", 1m), (line.Year, line.UnitId, line.Source, line.Basis, line.Points));
         Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "create" && a.EntityKey == line.Id.ToString())));
     }
+    /// <summary>
+    /// INS-4 with ORG-5 and EVD-3: a supervisor cannot charge a spot check to a unit they declared a conflict with, and a
+    /// check's evidence is the checked unit's: a file of another unit's case is refused, as is another unit's case. Nothing
+    /// of a refused check is stored, no point charged.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "INS-4")]
+    [Trait("Rule", "ORG-5")]
+    [Trait("Rule", "EVD-3")]
+    public async Task SpotCheck_OfAConflictedUnitOrWithAnotherUnitsEvidence_IsRefused_AndChargesNothing()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var unit = await kit.UnitAsync("核查对象局");
+        var other = await kit.UnitAsync("无关局");
+        var (user, supervisor) = await app.SignedInAsync(Roles.Supervisor);
+        var supervisorId = await kit.ApprovedSupervisorAsync(user.Id);
+        object Check(Guid unitId, Guid? caseId = null, Guid? evidence = null) => new
+        {
+            unitId, title = "明查核查", checkedOn = "2026-11-15", evidenceCaseId = caseId,
+            items = new object[] { new { name = "岗位职责公示", present = true, evidenceItemId = evidence }, new { name = "首问负责登记簿", present = false } },
+        };
+        async Task<int> StoredAsync() => await app.WithDbAsync(db => db.SpotChecks.CountAsync(c => c.UnitId == unit || c.UnitId == other));
+
+        // Evidence of another unit's case, or that case named as the check's: refused.
+        var otherCase = (await (await office.PostJsonAsync("/api/v1/evidence/cases", new { kind = "OpenInspection", title = "他局佐证", targetUnitId = other })).ReadAsync<IdRow>(HttpStatusCode.Created)).Id;
+        var otherFile = await Tus.UploadAsync(office, otherCase, TestMedia.FakeMp4(20_000));
+        var problem = await (await supervisor.PostJsonAsync("/api/v1/inspections/spot-checks", Check(unit, evidence: otherFile))).ReadAsync<JsonElement>(HttpStatusCode.BadRequest);
+        Assert.Contains("items", problem.GetRawText(), StringComparison.Ordinal);
+        await (await supervisor.PostJsonAsync("/api/v1/inspections/spot-checks", Check(unit, caseId: otherCase))).ExpectAsync(HttpStatusCode.BadRequest);
+        // The unit's own case and file: accepted.
+        var ownCase = (await (await office.PostJsonAsync("/api/v1/evidence/cases", new { kind = "OpenInspection", title = "本局佐证", targetUnitId = unit })).ReadAsync<IdRow>(HttpStatusCode.Created)).Id;
+        var ownFile = await Tus.UploadAsync(office, ownCase, TestMedia.FakeMp4(20_000));
+        Assert.Equal(0, await StoredAsync());
+        await (await supervisor.PostJsonAsync("/api/v1/inspections/spot-checks", Check(unit, ownCase, ownFile))).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(1, await StoredAsync());
+
+        // The supervisor declares a conflict with the other unit: they may not check it; the Office still may.
+        await (await office.PostJsonAsync("/api/v1/inspections/discipline/conflicts", new { inspectorKind = "Supervisor", inspectorId = supervisorId, unitId = other, reason = "配偶在该局工作", declaredOn = "2026-01-05" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await supervisor.PostJsonAsync("/api/v1/inspections/spot-checks", Check(other))).ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-5");
+        Assert.Equal(1, await StoredAsync());
+        Assert.DoesNotContain(await office.GetAsync<List<JsonElement>>($"/api/v1/inspections/open-deductions?year=2026&unitId={other}"), d => d.GetProperty("itemCode").GetString() == "P02");
+        await (await office.PostJsonAsync("/api/v1/inspections/spot-checks", Check(other))).ExpectAsync(HttpStatusCode.Created);
+    }
+
+    private sealed record IdRow(Guid Id);
 }

@@ -146,9 +146,27 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
             throw new FieldException("roundId", "明查轮次不存在。 No such open-inspection round.");
         if (r.VisitId is { } visit && !await db.Visits.AnyAsync(v => v.Id == visit && v.UnitId == unit && v.Kind == InspectionKind.Open, ct))
             throw new FieldException("visitId", "该单位没有这次明查。 No such open inspection of the unit.");
+        // EVD-3: the check's case and its items' evidence are the checked unit's (a case of another unit, or of nobody,
+        // would put another matter's files on this unit's record); with a case named, the items' files are in it.
+        if (r.EvidenceCaseId is { } caseId && !await db.EvidenceCases.AnyAsync(c => c.Id == caseId && c.TargetUnitId == unit, ct))
+            throw new FieldException("evidenceCaseId", "佐证案卷不存在或不属于该单位。 No such evidence case of the unit.");
         var evidenceIds = r.Items.Select(i => i.EvidenceItemId).OfType<Guid>().Distinct().ToList();
-        if (evidenceIds.Count > 0 && await db.EvidenceItems.CountAsync(e => evidenceIds.Contains(e.Id), ct) != evidenceIds.Count)
-            throw new FieldException("items", "佐证资料不存在。 An evidence item does not exist.");
+        if (evidenceIds.Count > 0)
+        {
+            var owned = await (from e in db.EvidenceItems
+                               join c in db.EvidenceCases on e.CaseId equals c.Id
+                               where evidenceIds.Contains(e.Id) && c.TargetUnitId == unit && (r.EvidenceCaseId == null || c.Id == r.EvidenceCaseId)
+                               select e.Id).CountAsync(ct);
+            if (owned != evidenceIds.Count)
+                throw new FieldException("items", "佐证资料不存在，或不在该单位的佐证案卷中。 An evidence item does not exist or is not in the unit's evidence case.");
+        }
+        // ORG-5: a supervisor does not check a unit they declared a conflict with, or that recommended them.
+        if (!IsOffice(by))
+        {
+            var userId = by.UserId() ?? "";
+            var me = await db.Supervisors.AsNoTracking().Where(s => s.UserId == userId).Select(s => s.Id).ToListAsync(ct);
+            await Conflicts.EnsureNoneAsync(db, me.Select(id => new InspectorRef(InspectorKind.Supervisor, id)).ToList(), unit, null, r.CheckedOn!.Value, ct);
+        }
         var year = r.CheckedOn!.Value.Year;
         await setup.EnsureCatalogueAsync(year, by.UserId() ?? "", ct);
         var item = await db.DeductionItems.FirstOrDefaultAsync(i => i.Year == year && i.Code == "P02" && i.Active, ct)
