@@ -207,6 +207,31 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
     }
 
     /// <summary>
+    /// ORG-5: a conflict declared after the round began (the round runs from 1 March, the conflict from 1 June) still
+    /// keeps the unit out of the round's draw and targets: the visits would be made while it is in force.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-5")]
+    public async Task Draw_WhenAConflictBeginsDuringTheRound_StillExcludesThatUnit()
+    {
+        var (office, kit) = await OfficeAsync();
+        var conflicted = await kit.UnitAsync("年中申报局");
+        var clean = await kit.UnitAsync("年中无关局");
+        var conflictedSections = await kit.SectionsAsync(conflicted, 2);
+        var cleanSections = await kit.SectionsAsync(clean, 2);
+        var supervisor = await kit.ApprovedSupervisorAsync();
+        var round = await kit.RoundAsync(2026, teamId: await kit.TeamAsync(supervisor));
+        await (await office.PostJsonAsync("/api/v1/inspections/discipline/conflicts", new { inspectorKind = "Supervisor", inspectorId = supervisor, unitId = conflicted, reason = "子女入职该局", declaredOn = "2026-06-01" }))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/draws", new { count = 2, unitIds = new[] { conflicted, clean } })).ReadAsync<DrawDto>(HttpStatusCode.Created);
+        Assert.Equal(cleanSections.Order(), draw.Drawn.Order());
+        Assert.Equal(2, draw.Excluded);
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { conflictedSections[0] }, reason = "人工指定（测试）" }))
+            .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-5");
+    }
+
+    /// <summary>
     /// INS-9, ORG-5: a supervisor recommended by a department (S1 art. 3) is never on a team that visits it: the team's
     /// members see its planned visits, so that department would learn of a covert visit before it happens.
     /// </summary>

@@ -95,6 +95,11 @@ public sealed class ModelRulesTests
         c.End(new DateOnly(2026, 6, 1));
         Assert.True(c.InForce(new DateOnly(2026, 5, 31)));
         Assert.False(c.InForce(new DateOnly(2026, 6, 1)));
+        // Over a period: in force if on any of its days.
+        Assert.True(c.InForceDuring(new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 1)));
+        Assert.True(c.InForceDuring(new DateOnly(2026, 5, 31), new DateOnly(2026, 12, 31)));
+        Assert.False(c.InForceDuring(new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 28)));
+        Assert.False(c.InForceDuring(new DateOnly(2026, 6, 1), new DateOnly(2026, 12, 31)));
     }
 
     [Fact]

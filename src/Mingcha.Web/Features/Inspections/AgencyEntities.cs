@@ -270,7 +270,10 @@ public sealed class ConflictOfInterest : IAudited
     public string RecordedBy { get; private set; }
     public DateTime CreatedAt { get; private set; }
 
-    public bool InForce(DateOnly day) => day >= DeclaredOn && (EndedOn is null || day < EndedOn);
+    public bool InForce(DateOnly day) => InForceDuring(day, day);
+
+    /// <summary>In force on any day from <paramref name="first"/> to <paramref name="last"/> (a round's period).</summary>
+    public bool InForceDuring(DateOnly first, DateOnly last) => last >= DeclaredOn && (EndedOn is null || first < EndedOn);
 
     public void End(DateOnly on)
     {

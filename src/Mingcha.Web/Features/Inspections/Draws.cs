@@ -51,7 +51,7 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
         var people = r.TeamId is not null
             ? await Conflicts.PeopleOfAsync(db, round.AgencyId, r.TeamId, ct)
             : await Conflicts.PeopleOfAsync(db, round.AgencyId, round.Teams.Select(t => t.TeamId), ct);
-        var conflicts = await Conflicts.InForceAsync(db, people, round.StartsOn, ct);
+        var conflicts = await Conflicts.InForceAsync(db, people, round.StartsOn, round.EndsOn, ct);
         var wholeUnits = conflicts.Where(c => c.SectionId is null).Select(c => c.UnitId).ToHashSet();
         var singleSections = conflicts.Where(c => c.SectionId is not null).Select(c => c.SectionId!.Value).ToHashSet();
         var excluded = sections.Where(s => wholeUnits.Contains(s.UnitId) || singleSections.Contains(s.Id)).Select(s => s.Id).ToList();

@@ -95,7 +95,7 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
         var people = await Conflicts.PeopleOfAsync(db, r.AgencyId, r.TeamIds, ct);
         foreach (var t in targets)
         {
-            await Conflicts.EnsureNoneAsync(db, people, t.UnitId, t.SectionId, round.StartsOn, ct);
+            await Conflicts.EnsureNoneAsync(db, people, t.UnitId, t.SectionId, round.StartsOn, round.EndsOn, ct);
             t.Assign(r.TeamIds.Count == 1 ? r.TeamIds[0] : t.TeamId, r.AgencyId);
         }
         await db.SaveChangesAsync(ct);
@@ -146,7 +146,7 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
         var added = 0;
         foreach (var s in sections.Where(s => !existing.Contains(s.Id)))
         {
-            await Conflicts.EnsureNoneAsync(db, people, s.UnitId, s.Id, round.StartsOn, ct);
+            await Conflicts.EnsureNoneAsync(db, people, s.UnitId, s.Id, round.StartsOn, round.EndsOn, ct);
             db.RoundTargets.Add(new RoundTarget(id, s.Id, s.UnitId, TargetSource.Chosen, null, teamId, round.AgencyId, now, reason));
             added++;
         }
