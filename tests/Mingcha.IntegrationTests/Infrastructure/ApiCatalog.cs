@@ -240,6 +240,7 @@ public static class ApiCatalog
         new("GET /api/v1/inspections/findings", InsVisitRead, (s, n) => Get("/api/v1/inspections/findings?year=2026")),
         new("PUT /api/v1/inspections/visits/{id:guid}/inspectors", OfficeManage, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/inspectors", new { supervisorIds = new[] { s.ApprovedSupervisorId }, agencyInspectorIds = Array.Empty<Guid>() })),
         new("POST /api/v1/inspections/visits/{id:guid}/send-findings", OfficeManage, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/send-findings")),
+        new("POST /api/v1/inspections/visits/{id:guid}/surveys/{number:int}/reveal", OfficeManage, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/surveys/1/reveal")),
         new("PUT /api/v1/inspections/visits/{id:guid}/joint", OfficeManage, (s, n) => Put($"/api/v1/inspections/visits/{Guid.Empty}/joint", new { participants = "效能办张三" })),
         new("POST /api/v1/inspections/visits/{id:guid}/tip-offs", OfficeManage, (s, n) => Post($"/api/v1/inspections/visits/{Guid.Empty}/tip-offs", new { sectionId = s.SectionId, description = "提前通知其他单位", points = 2 })),
         new("GET /api/v1/inspections/catalogues/{year:int}", InsVisitRead, (s, n) => Get("/api/v1/inspections/catalogues/2026")),

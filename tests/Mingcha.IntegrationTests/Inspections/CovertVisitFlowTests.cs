@@ -119,6 +119,7 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
     [Trait("Rule", "INS-17")]
     [Trait("Rule", "INS-7")]
     [Trait("Rule", "EVD-3")]
+    [Trait("Rule", "SEC-4")]
     public async Task CovertRound_FromDrawToReport_OverHttp()
     {
         var s = await RoundAsync();
@@ -190,11 +191,19 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         await (await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/surveys/4", new { answers = new Dictionary<string, string>() }))
             .ExpectRuleAsync(HttpStatusCode.BadRequest, "INS-11");
         var scored = await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/score", new { score = 72.5, note = "窗口纪律一般", deviceClock = Device() }));
-        // Personal data of a respondent is masked for the inspector (SEC-4); the Office sees it.
+        // Personal data of a respondent is masked for the inspector and for the Office too (SEC-4); the Office reveals it on
+        // purpose, and the reveal is logged; the inspector cannot.
         var survey = scored.GetProperty("surveys")[0];
         Assert.DoesNotContain("12345678", survey.GetProperty("respondentPhone").GetString(), StringComparison.Ordinal);
         var officeView = await Json(await s.Office.GetAsync($"/api/v1/inspections/visits/{s.Visit}/protocol"));
-        Assert.Equal("13812345678", officeView.GetProperty("surveys")[0].GetProperty("respondentPhone").GetString());
+        Assert.DoesNotContain("12345678", officeView.GetProperty("surveys")[0].GetProperty("respondentPhone").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("王小明", officeView.GetRawText(), StringComparison.Ordinal);
+        await (await inspector.PostAsync($"/api/v1/inspections/visits/{s.Visit}/surveys/1/reveal", null)).ExpectAsync(HttpStatusCode.Forbidden);
+        var revealsBefore = await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "personal-data.reveal"));
+        var revealed = await Json(await s.Office.PostAsync($"/api/v1/inspections/visits/{s.Visit}/surveys/1/reveal", null));
+        Assert.Equal(("王小明", "13812345678"), (revealed.GetProperty("name").GetString(), revealed.GetProperty("phone").GetString()));
+        Assert.Equal(revealsBefore + 1, await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "personal-data.reveal")));
+        await (await s.Office.PostAsync($"/api/v1/inspections/visits/{s.Visit}/surveys/3/reveal", null)).ExpectAsync(HttpStatusCode.NotFound);
         Assert.Contains(officeView.GetProperty("checklist").EnumerateArray(), c => c.GetProperty("code").GetString() == "S07" && c.GetProperty("result").GetString() == "NotMet");
 
         // Still under 40 minutes (35): refused.

@@ -55,6 +55,8 @@ public static class VisitProtocolApi
 
         // INS-11, INS-20: the flow, one idempotent save at a time.
         g.MapGet("/visits/{id:guid}/protocol", (Guid id, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) => h.ViewAsync(id, ctx.User, ct)).RequireAuthorization(Work);
+        g.MapPost("/visits/{id:guid}/surveys/{number:int}/reveal", (Guid id, int number, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>
+            h.RevealRespondentAsync(id, number, ctx.User, ct)).RequireAuthorization(Manage);
         g.MapPost("/visits/{id:guid}/start", (Guid id, VisitProtocolFlow.StartVisit r, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>
             h.StartAsync(id, r, ctx.User, ct)).RequireAuthorization(Work);
         g.MapPut("/visits/{id:guid}/steps/{number:int}", (Guid id, int number, VisitProtocolFlow.SaveStep r, VisitProtocolFlow h, HttpContext ctx, CancellationToken ct) =>

@@ -7,6 +7,7 @@ using Mingcha.Domain.Evidence;
 using Mingcha.Domain.Identifiers;
 using Mingcha.Domain.Inspections;
 using Mingcha.Web.Data;
+using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
@@ -512,9 +513,9 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
             var c = checks.FirstOrDefault(x => x.Code == l.Code);
             return new CheckView(l.Code, l.Name, l.ItemCode, l.Step, c?.Result, c?.Note);
         }).ToList();
-        var office = viewer.IsOffice;
+        // SEC-4: the respondents' names and numbers masked for everyone; the Office reveals one with RevealRespondentAsync, logged.
         var surveyViews = surveys.Select(s => new SurveyView(s.Number, JsonSerializer.Deserialize<Dictionary<string, string>>(s.Answers) ?? [], s.Satisfaction,
-            office ? s.RespondentName : PersonalData.MaskName(s.RespondentName), office ? s.RespondentPhone : PersonalData.MaskPhone(s.RespondentPhone), s.EvidenceItemId)).ToList();
+            PersonalData.MaskName(s.RespondentName), PersonalData.MaskPhone(s.RespondentPhone), s.EvidenceItemId)).ToList();
         var messages = await db.VisitReportMessages.AsNoTracking().Where(m => m.VisitId == id).OrderBy(m => m.At)
             .Select(m => new MessageView(m.Kind, m.Text, m.By, m.At)).ToListAsync(ct);
         var findings = await db.Findings.AsNoTracking().Where(f => f.VisitId == id).OrderBy(f => f.RecordedAt)
@@ -523,6 +524,26 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         return new ProtocolView(visit.Id, visit.Status, visit.SectionId, visit.UnitId, visit.VisitedOn, visit.EvidenceCaseId, methods, stepViews, persona, questions,
             checklist, VisitChecklists.PoliteExpressions, VisitChecklists.ForbiddenExpressions, surveyViews, protocol?.OverallScore, protocol?.ScoreNote,
             analysis, messages, visit.DecisionNote, findings);
+    }
+
+    public sealed record Respondent(int Number, string? Name, string? Phone);
+
+    /// <summary>
+    /// SEC-4: a questionnaire respondent's name and number in full, for the Office (to verify the survey by calling back);
+    /// every reveal is in the audit log. The visit's inspectors typed them in and see them masked afterwards like anyone.
+    /// </summary>
+    public async Task<Respondent> RevealRespondentAsync(Guid id, int number, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var (_, viewer) = await WorkableAsync(id, by, ct);
+        if (!viewer.IsOffice)
+            throw new DomainRuleException("SEC-4", "只有效能办可以查看受访群众的完整信息。 Only the Office sees a respondent's details in full.", 403);
+        var survey = await db.VisitSurveys.AsNoTracking().Where(s => s.VisitId == id && s.Number == number)
+            .Select(s => new { s.Id, s.RespondentName, s.RespondentPhone }).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException("问卷不存在。 No such questionnaire.");
+        db.Audit(new AuditEvent("personal-data.reveal", nameof(VisitSurvey), survey.Id.ToString(), null,
+            JsonSerializer.Serialize(new { fields = "RespondentName,RespondentPhone", visit = id, number })));
+        await db.SaveChangesAsync(ct);
+        return new Respondent(number, survey.RespondentName, survey.RespondentPhone);
     }
 
     /// <summary>Step 8 (INS-11): the electronic archive of the unit: raw videos, questionnaires and the evaluation report.</summary>
