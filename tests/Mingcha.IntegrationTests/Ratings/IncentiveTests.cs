@@ -72,6 +72,41 @@ public sealed class IncentiveTests(MingchaApp app) : IClassFixture<MingchaApp>
     }
 
     /// <summary>
+    /// SAT-5: the best service model is never a person with a confirmed violation of the year, even when the year's badges
+    /// were not handed out to them (joined later, or the Office has not started the year): the ranking marks them, and an
+    /// award to them is refused; a colleague without one may be chosen.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    public async Task BestServiceModel_OfAPersonWithAConfirmedViolation_IsRefused_WithOrWithoutABadge()
+    {
+        var (kit, c, staffId, office) = await SetupAsync();
+        var colleague = (await (await office.PostJsonAsync("/api/v1/staff", new
+        {
+            unitId = c.UnitId, sectionId = c.SectionId, code = "ST" + Guid.NewGuid().ToString("N")[..8], name = "窗口同事", employment = "InService",
+        })).ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
+        Assert.False(await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.StaffBadge>().AnyAsync(b => b.StaffId == staffId)));
+        var (device, _) = await app.TokenClientAsync(c.UnitId, "ratings:write", "service-records:write");
+        foreach (var who in new[] { staffId, colleague })
+        {
+            var caseNo = "BSM-" + Guid.NewGuid().ToString("N")[..8];
+            (await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = caseNo, sectionId = c.SectionId, staffId = who, finishedAt = app.Clock.GetUtcNow().UtcDateTime })).EnsureSuccessStatusCode();
+            (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = c.SectionId, caseNumber = caseNo, level = 1 })).EnsureSuccessStatusCode();
+        }
+        await kit.ConfirmAsync(await kit.Inspections.FindingAsync(c.VisitId, "S07", staffId: staffId));
+
+        var ranking = await office.GetAsync<List<Ranked>>("/api/v1/incentives/2026/rankings/BestServiceModel");
+        var held = Assert.Single(ranking, r => r.Candidate.Id == staffId);
+        Assert.False(held.Eligible);
+        Assert.Contains("违规", held.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("违规", Assert.Single(ranking, r => r.Candidate.Id == colleague).Reason ?? "", StringComparison.Ordinal); // only too few ratings yet
+        var refused = await office.PostAsJsonAsync("/api/v1/incentives/2026/awards", new { kind = "BestServiceModel", subjectId = staffId });
+        await refused.ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "SAT-5");
+        Assert.False(await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.IncentiveAward>().AnyAsync(a => a.SubjectId == staffId && a.Kind == "BestServiceModel")));
+        Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/incentives/2026/awards", new { kind = "BestServiceModel", subjectId = colleague })).StatusCode);
+    }
+
+    /// <summary>
     /// INS-6: a confirmed finding of obstruction (D01 人为阻拦检查) costs the unit the year's excellence eligibility by itself,
     /// without an accountability outcome recorded on top: the yearly assessment says so with the reason, the unit and its
     /// windows drop out of the selections (SAT-5), and an award to either is refused naming INS-6. A recorded finding the

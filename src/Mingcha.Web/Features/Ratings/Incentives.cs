@@ -138,6 +138,17 @@ public static class BadgeFindings
         else badge.RevokedInstead(null, complaint.Id, ComplaintLink(complaint.Id), Reason(complaint));
     }
 
+    /// <summary>
+    /// SAT-5: the staff with a violation of the year that stands (a confirmed finding not withdrawn, a substantiated
+    /// complaint): held back from the best service model whether or not the year's badges were handed out to them.
+    /// </summary>
+    public static async Task<HashSet<Guid>> StaffWithStandingViolationsAsync(MingchaDb db, int year, CancellationToken ct)
+    {
+        var staff = await Standing(db, year, []).Select(f => f.StaffId!.Value).Distinct().ToListAsync(ct);
+        staff.AddRange(await StandingComplaints(db, year).Select(c => c.StaffId!.Value).Distinct().ToListAsync(ct));
+        return [.. staff];
+    }
+
     /// <summary>A year's badges were just handed out: those of staff with a standing confirmed finding of that year are revoked at once.</summary>
     public static async Task RevokeStandingAsync(MingchaDb db, int year, IReadOnlyList<StaffBadge> badges, DateTime nowUtc, CancellationToken ct)
     {
@@ -216,9 +227,7 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
         };
         // SAT-3: a survey's answers count in the year of the service.
         var rows = await RatingPeriods.ReadCountedAsync(q, start, end, await RatingPeriods.SurveyedAsync(db, start, end, ct), read, ct);
-        var revoked = kind == "BestServiceModel"
-            ? (await db.Set<StaffBadge>().Where(b => b.Year == year && b.RevokedAt != null).Select(b => b.StaffId).ToListAsync(ct)).ToHashSet()
-            : [];
+        var revoked = kind == "BestServiceModel" ? await BadgeFindings.StaffWithStandingViolationsAsync(db, year, ct) : [];
         var names = kind switch
         {
             "BestWindowUnit" => await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.Name, ct),
@@ -270,6 +279,8 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
             throw new FieldException("subjectId", "窗口（科室）不存在。 No such window or section.");
         if ((await LostEligibilityAsync(input.Kind, year, ct)).GetValueOrDefault(input.SubjectId) is { } loss)
             throw new DomainRuleException(loss.Rule, "不能评选：" + loss.Reason, 422);
+        if (input.Kind == "BestServiceModel" && (await BadgeFindings.StaffWithStandingViolationsAsync(db, year, ct)).Contains(input.SubjectId))
+            throw new DomainRuleException("SAT-5", "不能评选：该工作人员本年度有经确认的违规问题或属实的效能投诉。 Not eligible: the staff member has a confirmed violation or substantiated complaint this year.", 422);
         var award = new IncentiveAward(year, input.Kind, input.SubjectId, input.Reason?.Trim() ?? "", user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
         db.Add(award);
         await db.SaveChangesAsync(ct);
