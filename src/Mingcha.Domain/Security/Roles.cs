@@ -94,6 +94,17 @@ public static class Roles
     }
 
     /// <summary>
+    /// Rule SEC-2: a role that sees every unit (the Office, leaders). A unit's liaison never holds one: it would undo the
+    /// unit scoping of their account (another unit's findings, notices, complaints, planned covert visits).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown role.</exception>
+    public static bool SeesAllUnits(string role)
+    {
+        Lookup(role);
+        return role is OfficeAdmin or OfficeStaff or Leader;
+    }
+
+    /// <summary>
     /// Rule SEC-1 (三员分立): whether one account may hold both roles. A role always goes with
     /// itself; the system administrator, security administrator and auditor go with no other role.
     /// </summary>

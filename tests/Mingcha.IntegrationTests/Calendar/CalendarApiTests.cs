@@ -189,6 +189,30 @@ public sealed class CalendarApiTests(BareMingchaApp app) : IClassFixture<BareMin
         await (await admin.GetAsync("/api/v1/calendar/2028")).ExpectRuleAsync(HttpStatusCode.NotFound, "CAL-3");
     }
 
+    /// <summary>
+    /// CAL-1: a date outside 2000 to 2100 is refused naming its line (a year 9999 once stored made every deadline after it a
+    /// 500); and a file of a few rows for a year already loaded corrects those days and keeps the year's others (it once
+    /// replaced the whole year with its one row).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CAL-1")]
+    [Trait("Rule", "CAL-3")]
+    public async Task Import_OfAYearOutOfRangeIsRefused_AndAShortFileForALoadedYearCorrectsOnlyItsDays()
+    {
+        var admin = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var far = await admin.PostAsync("/api/v1/calendar/import", new StringContent("date,type,name\n9999-12-31,holiday,末日\n", Encoding.UTF8, "text/csv"));
+        await far.ExpectFieldErrorAsync("line 2");
+        await (await admin.GetAsync("/api/v1/calendar/9999")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await admin.GetAsync("/api/v1/calendar/deadline?from=2026-11-16&days=5")).ExpectAsync(HttpStatusCode.OK);
+
+        var before = (await admin.GetAsync<YearDto>("/api/v1/calendar/2025")).Days;
+        Assert.True(before.Count >= 10);
+        await (await admin.PostAsync("/api/v1/calendar/import", new StringContent("date,type,name\n2025-12-31,holiday,跨年调整\n", Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
+        var after = (await admin.GetAsync<YearDto>("/api/v1/calendar/2025")).Days;
+        Assert.Equal(before.Count + 1, after.Count);
+        Assert.All(before, d => Assert.Contains(after, a => a.Date == d.Date));
+    }
+
     [Fact]
     [Trait("Rule", "CAL-1")]
     public async Task Import_WhenAHolidayNameIsTooLongToStore_Refuses400NamingTheLine()

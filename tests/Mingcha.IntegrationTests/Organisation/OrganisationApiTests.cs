@@ -10,6 +10,24 @@ namespace Mingcha.IntegrationTests.Organisation;
 /// <summary>The organisation registry over HTTP (ORG-1, ORG-2, ORG-3, ORG-6, SEC-4).</summary>
 public sealed class OrganisationApiTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
 {
+    /// <summary>
+    /// ORG-1: a unit created by hand is checked as an imported one: its credit code is no other unit's (else the export could
+    /// not be imported again) and its category's year is 2000 to 2100; refused, nothing is created.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task CreateUnit_WithAnotherUnitsCreditCodeOrAYearOutOfRange_IsRefused()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        const string credit = "91350100M000100Y43";
+        await (await office.PostJsonAsync("/api/v1/units", new { code = Code("cc1"), name = "信用代码甲局", creditCode = credit })).ExpectAsync(HttpStatusCode.Created);
+        var second = Code("cc2");
+        await (await office.PostJsonAsync("/api/v1/units", new { code = second, name = "信用代码乙局", creditCode = credit })).ExpectFieldErrorAsync("creditCode");
+        var farYear = Code("cc3");
+        await (await office.PostJsonAsync("/api/v1/units", new { code = farYear, name = "远年局", year = 9999 })).ExpectFieldErrorAsync("year");
+        Assert.False(await app.WithDbAsync(db => db.Units.AnyAsync(u => u.Code == second || u.Code == farYear)));
+    }
+
     [Fact]
     [Trait("Rule", "ORG-1")]
     [Trait("Rule", "ORG-2")]

@@ -200,6 +200,50 @@ public sealed class AccountTests(BareMingchaApp app) : IClassFixture<BareMingcha
         Assert.Equal([Roles.Leader], (await security.GetAsync<List<AccountDto>>("/api/v1/accounts")).Single(x => x.Id == target.Id).Roles);
     }
 
+    /// <summary>SEC-2: a unit's liaison never also holds a role that sees every unit; the roles stay as they were.</summary>
+    [Theory]
+    [Trait("Rule", "SEC-2")]
+    [InlineData(Roles.OfficeStaff)]
+    [InlineData(Roles.OfficeAdmin)]
+    [InlineData(Roles.Leader)]
+    public async Task SetRoles_WhenALiaisonWouldAlsoSeeEveryUnit_Refuses422(string wide)
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = (await (await office.PostJsonAsync("/api/v1/units", new { code = NewName("wide"), name = "联络员所在局" })).ReadAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var liaison = await app.CreateUserAsync(Roles.UnitLiaison, unit);
+        var security = await app.ClientAsAsync(Roles.SecurityAdmin);
+
+        var response = await security.PutJsonAsync($"/api/v1/accounts/{liaison.Id}/roles", new { roles = new[] { Roles.UnitLiaison, wide } });
+
+        await response.ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "SEC-2");
+        Assert.Equal([Roles.UnitLiaison], (await security.GetAsync<List<AccountDto>>("/api/v1/accounts")).Single(x => x.Id == liaison.Id).Roles);
+    }
+
+    /// <summary>
+    /// SEC-1, SEC-3: the accounts page checks what the API checks: an over-long user name or name is named on the page and
+    /// no account is created (one of 256 characters was stored, and its audit line then failed). The sign-in page answers
+    /// an over-long user name as any wrong one.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    [Trait("Rule", "SEC-3")]
+    public async Task Pages_WithOverLongNames_AnswerWithAMessage_AndCreateNothing()
+    {
+        var system = await app.ClientAsAsync(Roles.SystemAdmin);
+        var longName = "u" + new string('x', 250);
+        var created = await system.PostFormAsync("/Admin/Accounts", "Create", new() { ["NewAccount.UserName"] = longName, ["NewAccount.DisplayName"] = "长用户名" });
+        Assert.NotEqual(HttpStatusCode.InternalServerError, created.StatusCode);
+        Assert.Contains("64", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var longDisplay = await system.PostFormAsync("/Admin/Accounts", "Create", new() { ["NewAccount.UserName"] = NewName("ld"), ["NewAccount.DisplayName"] = new string('名', 101) });
+        Assert.NotEqual(HttpStatusCode.InternalServerError, longDisplay.StatusCode);
+        Assert.False(await app.WithDbAsync(db => db.Users.AnyAsync(u => u.UserName == longName || u.DisplayName.Length > 100)));
+
+        var anonymous = app.NewClient();
+        var login = await anonymous.PostFormAsync("/Account/Login", null, new() { ["UserName"] = new string('a', 300), ["Password"] = "whatever-1A!" });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Contains("用户名或密码错误", System.Net.WebUtility.HtmlDecode(await login.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
     [Fact]
     [Trait("Rule", "SEC-1")]
     public async Task SetRoles_WhenRoleIsUnknown_Refuses422()

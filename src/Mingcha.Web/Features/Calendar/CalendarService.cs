@@ -107,6 +107,9 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
     /// </summary>
     public const int WholeYearMinimumDays = 10;
 
+    /// <summary>The years a calendar may hold.</summary>
+    public const int MinYear = 2000, MaxYear = 2100;
+
     /// <summary>
     /// Imports whole years from a CSV of the official shape (date,type,name). All or nothing: any bad line
     /// and nothing changes. An imported year replaces that year's days. The few days a notice sets in another year (the
@@ -122,13 +125,22 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
             return new ImportResult(parsed.Years, 0, errors);
         }
 
+        // CAL-1: the calendar covers the years 2000 to 2100 (a year 9999 would break every deadline computed afterwards).
+        var outside = parsed.Entries.Where(e => e.Date.Year is < MinYear or > MaxYear)
+            .Select(e => new CsvLineError(parsed.Lines.GetValueOrDefault(e.Date), $"{e.Date:yyyy-MM-dd} 不在 {MinYear} 至 {MaxYear} 年之间。 {e.Date:yyyy-MM-dd} is outside {MinYear} to {MaxYear}."))
+            .ToList();
+        if (outside.Count > 0) return new ImportResult(parsed.Years, 0, outside);
+
         var now = time.GetUtcNow().UtcDateTime;
+        var loaded = (await db.CalendarYears.AsNoTracking().Select(y => y.Year).ToListAsync(ct)).ToHashSet();
         var counts = parsed.Entries.GroupBy(e => e.Date.Year).ToDictionary(g => g.Key, g => g.Count());
         var whole = counts.Where(kv => kv.Value >= WholeYearMinimumDays).Select(kv => kv.Key).ToHashSet();
-        if (whole.Count == 0) whole.Add(counts.OrderByDescending(kv => kv.Value).ThenByDescending(kv => kv.Key).First().Key);
+        // A short file is a year's notice only for a year not loaded yet; for a loaded year its rows correct those days and
+        // keep the others (before, one corrected day replaced the year and deleted its other holidays).
+        if (whole.Count == 0 && counts.OrderByDescending(kv => kv.Value).ThenByDescending(kv => kv.Key).First().Key is var top && !loaded.Contains(top))
+            whole.Add(top);
         // A notice's day in a year the calendar does not have cannot stand alone (CAL-3: a year is loaded whole, from its own
         // notice): refused, naming the line, and nothing changes.
-        var loaded = (await db.CalendarYears.AsNoTracking().Select(y => y.Year).ToListAsync(ct)).ToHashSet();
         var orphans = parsed.Entries.Where(e => !whole.Contains(e.Date.Year) && !loaded.Contains(e.Date.Year))
             .Select(e => new CsvLineError(parsed.Lines.GetValueOrDefault(e.Date), $"{e.Date:yyyy-MM-dd} 属于尚未导入的 {e.Date.Year} 年，请先导入 {e.Date.Year} 年的通知。 "
                 + $"{e.Date:yyyy-MM-dd} falls in {e.Date.Year}, which is not loaded: import {e.Date.Year}'s notice first."))
@@ -167,6 +179,9 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
     /// <summary>Corrects one day: a holiday, a make-up working day, or back to the plain weekday rule ("normal").</summary>
     public async Task CorrectDayAsync(DateOnly date, CalendarDayKind? kind, string? name, CancellationToken ct = default)
     {
+        // The page calls here without the API's checks.
+        if (name is { Length: > OfficialCalendarCsv.MaxNameLength })
+            throw new FieldException("name", $"名称最长 {OfficialCalendarCsv.MaxNameLength} 字。 The name is at most {OfficialCalendarCsv.MaxNameLength} characters.");
         var year = await db.CalendarYears.FindAsync([date.Year], ct)
             ?? throw new DomainRuleException("CAL-3", $"日历中没有 {date.Year} 年，请先导入该年。 The calendar has no {date.Year}; import it first.", 422);
         if (kind == CalendarDayKind.MakeupWorkday && date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))

@@ -114,11 +114,14 @@ public static class AccountsApi
     public static async Task SetLockAsync(string id, bool locked, UserManager<MingchaUser> users, MingchaDb db)
     {
         var user = await users.FindByIdAsync(id) ?? throw new NotFoundException("账户不存在。 No such account.");
-        await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
-        if (!locked) await users.ResetAccessFailedCountAsync(user);
-        await users.UpdateSecurityStampAsync(user);
-        db.Audit(new AuditEvent(locked ? "account.lock" : "account.unlock", "Account", user.UserName));
-        await db.SaveChangesAsync();
+        await AccountService.InTransactionAsync(db, async () =>
+        {
+            await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
+            if (!locked) await users.ResetAccessFailedCountAsync(user);
+            await users.UpdateSecurityStampAsync(user);
+            db.Audit(new AuditEvent(locked ? "account.lock" : "account.unlock", "Account", user.UserName));
+            await db.SaveChangesAsync();
+        });
     }
 
     private static async Task<IResult> SetRoles(string id, SetRolesRequest req, AccountService accounts, HttpContext ctx)
@@ -182,19 +185,42 @@ public sealed class AccountService(UserManager<MingchaUser> users, RoleManager<I
     /// <summary>Creates an account; with no password given, a random one that meets SEC-1 is generated and returned once.</summary>
     public async Task<(MingchaUser User, string Password)> CreateAsync(string userName, string displayName, Guid? unitId, string? password, IReadOnlyList<string> initialRoles, bool isDemo = false)
     {
+        // The page and the command line call here without the API's checks (a 256-character name was stored, then its audit
+        // line failed: an account with no record of its creation).
+        Problems.Validate(new AccountsApi.CreateAccountRequest(userName, displayName, unitId, password));
+        if (userName.Any(char.IsControl) || displayName.Any(char.IsControl))
+            throw new FieldException("userName", "用户名和姓名不能含控制字符。 Names cannot hold control characters.");
         if (unitId is { } u && !await db.Units.AnyAsync(x => x.Id == u))
             throw new DomainRuleException("SEC-2", "单位不存在。 No such unit.", 422);
         if (await users.FindByNameAsync(userName) is not null)
             throw new DomainRuleException("SEC-1", $"用户名“{userName}”已存在。 The user name is taken.");
         password ??= GeneratePassword();
         var user = new MingchaUser { UserName = userName, DisplayName = displayName, UnitId = unitId, CreatedAt = time.GetUtcNow().UtcDateTime, IsDemo = isDemo };
-        var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded)
-            throw new DomainRuleException("SEC-1", string.Join(" ", created.Errors.Select(e => e.Description)), 422);
-        db.Audit(new AuditEvent("account.create", "Account", userName, null, JsonSerializer.Serialize(new { displayName, unitId })));
-        await db.SaveChangesAsync();
-        if (initialRoles.Count > 0) await SetRolesAsync(user.Id, initialRoles, actingUserId: null);
+        // SEC-3: the account, its roles and their audit lines commit together or not at all.
+        await InTransactionAsync(db, async () =>
+        {
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+                throw new DomainRuleException("SEC-1", string.Join(" ", created.Errors.Select(e => e.Description)), 422);
+            db.Audit(new AuditEvent("account.create", "Account", userName, null, JsonSerializer.Serialize(new { displayName, unitId })));
+            await db.SaveChangesAsync();
+            if (initialRoles.Count > 0) await SetRolesAsync(user.Id, initialRoles, actingUserId: null);
+        });
         return (user, password);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of its own, or in the caller's: the identity store saves as it goes, so
+    /// without one a change could be kept while its audit line failed (SEC-3).
+    /// </summary>
+    public static async Task InTransactionAsync(MingchaDb db, Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(work);
+        if (db.Database.CurrentTransaction is not null) { await work(); return; }
+        await using var tx = await db.Database.BeginTransactionAsync();
+        await work();
+        await tx.CommitAsync();
     }
 
     /// <summary>
@@ -233,16 +259,21 @@ public sealed class AccountService(UserManager<MingchaUser> users, RoleManager<I
                     throw new DomainRuleException("SEC-1", $"三员分立：{Roles.DisplayNameZh(a)}与{Roles.DisplayNameZh(b)}不能由同一账户担任。 Separation of duties: {a} and {b} cannot be held together.", 422);
         if (newRoles.Any(Roles.IsUnitBound) && user.UnitId is null)
             throw new DomainRuleException("SEC-2", "单位联络员必须绑定所在单位。 A unit liaison must be bound to a unit.", 422);
+        if (newRoles.Any(Roles.IsUnitBound) && newRoles.FirstOrDefault(Roles.SeesAllUnits) is { } wide)
+            throw new DomainRuleException("SEC-2", $"单位联络员不能同时担任{Roles.DisplayNameZh(wide)}：单位账户只能看到本单位的记录。 A unit liaison cannot also be {Roles.DisplayNameEn(wide)}: a unit's account sees its own unit only.", 422);
 
-        var current = await users.GetRolesAsync(user);
-        var toRemove = current.Except(newRoles).ToList();
-        var toAdd = newRoles.Except(current).Distinct().ToList();
-        if (toRemove.Count > 0) await users.RemoveFromRolesAsync(user, toRemove);
-        if (toAdd.Count > 0) await users.AddToRolesAsync(user, toAdd);
-        await users.UpdateSecurityStampAsync(user);
-        db.Audit(new AuditEvent("account.roles", "Account", user.UserName,
-            JsonSerializer.Serialize(current.Order(StringComparer.Ordinal)), JsonSerializer.Serialize(newRoles.Order(StringComparer.Ordinal))));
-        await db.SaveChangesAsync();
+        await InTransactionAsync(db, async () =>
+        {
+            var current = await users.GetRolesAsync(user);
+            var toRemove = current.Except(newRoles).ToList();
+            var toAdd = newRoles.Except(current).Distinct().ToList();
+            if (toRemove.Count > 0) await users.RemoveFromRolesAsync(user, toRemove);
+            if (toAdd.Count > 0) await users.AddToRolesAsync(user, toAdd);
+            await users.UpdateSecurityStampAsync(user);
+            db.Audit(new AuditEvent("account.roles", "Account", user.UserName,
+                JsonSerializer.Serialize(current.Order(StringComparer.Ordinal)), JsonSerializer.Serialize(newRoles.Order(StringComparer.Ordinal))));
+            await db.SaveChangesAsync();
+        });
     }
 
     /// <summary>16 characters from all four classes, from a cryptographic random source.</summary>

@@ -290,10 +290,15 @@ public static class OrganisationApi
         Problems.Validate(req);
         if (await db.Units.AnyAsync(u => u.Code == req.Code, ct)) throw new FieldException("code", "单位代码已存在。 The code is taken.");
         if (req.CreditCode is { Length: > 0 } cc && !CreditCode.IsValid(cc, out var err)) throw new FieldException("creditCode", err!);
+        // As the import checks (ORG-1): one unit per credit code, else an export could not be imported again.
+        var creditCode = req.CreditCode is { Length: > 0 } code ? code : null;
+        if (creditCode is not null && await db.Units.AnyAsync(u => u.CreditCode == creditCode, ct))
+            throw new FieldException("creditCode", "统一社会信用代码已被其他单位使用。 Another unit has this credit code.");
+        if (req.Year is < 2000 or > 2100) throw new FieldException("year", "年份须在 2000 至 2100 之间。 The year must be 2000 to 2100.");
         if (req.ParentUnitId is { } p && !await db.Units.AnyAsync(u => u.Id == p, ct)) throw new FieldException("parentUnitId", "上级单位不存在。 No such parent unit.");
         if (req.CategoryId is { } c && !await db.Categories.AnyAsync(x => x.Id == c, ct)) throw new FieldException("categoryId", "类别不存在。 No such category.");
         var now = time.GetUtcNow().UtcDateTime;
-        var unit = new Unit(req.Code.Trim(), req.Name.Trim(), now, req.ParentUnitId) { ShortName = req.ShortName, CreditCode = req.CreditCode };
+        var unit = new Unit(req.Code.Trim(), req.Name.Trim(), now, req.ParentUnitId) { ShortName = req.ShortName, CreditCode = creditCode };
         db.Units.Add(unit);
         if (req.CategoryId is { } cat) db.UnitCategories.Add(new UnitCategory(unit.Id, req.Year ?? now.Year, cat));
         await db.SaveChangesAsync(ct);

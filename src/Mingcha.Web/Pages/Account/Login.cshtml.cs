@@ -16,6 +16,12 @@ public sealed class LoginModel(SignInHandler signIn, IStringLocalizer<SharedReso
 
     public async Task<IActionResult> OnPostAsync()
     {
+        // As the API refuses them before any lookup: no account has such a name, and it would not fit the audit line.
+        if (UserName.Length > AccountsApi.MaxUserNameLength || UserName.Any(char.IsControl))
+        {
+            Error = l["用户名或密码错误。"];
+            return Page();
+        }
         switch (await signIn.PasswordAsync(UserName.Trim(), Password))
         {
             case SignInOutcome.Succeeded:
