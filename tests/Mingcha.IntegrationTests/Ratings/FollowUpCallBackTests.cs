@@ -75,6 +75,46 @@ public sealed class FollowUpCallBackTests(MingchaApp app) : IClassFixture<Mingch
         foreach (var note in new[] { "无人接听", "下午再拨，关机", "傍晚再拨，无人接听" }) Assert.Contains(audit, a => a.Contains(note, StringComparison.Ordinal));
         var stored = await app.WithDbAsync(db => db.FollowUpCases.SingleAsync(f => f.Id == fu.Id));
         Assert.False(stored.Reached);
+        // Called back as far as the rule asks (closed unreached after the attempts): the case may now be appealed.
+        Assert.Equal(HttpStatusCode.OK, (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal", new { reason = "号码为空号，评价人误留" })).StatusCode);
+    }
+
+    /// <summary>
+    /// SAT-7: every real-name bad rating is called back. An upheld appeal closes the case, so a real-name case is not appealed
+    /// while its call back is due (409, nothing recorded); once called back it may be. An anonymous case may be appealed at once.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    public async Task Appeal_OfARealNameRatingNotYetCalledBack_IsRefused_AnAnonymousOneIsNot()
+    {
+        var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(2).FirstAsync());
+        var (device, _) = await app.TokenClientAsync(w.UnitId, "ratings:write");
+        var realNameId = (await (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 3, phone = "13955558888" })).Content.ReadFromJsonAsync<Stored>())!.Id;
+        var anonymousId = (await (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 3 })).Content.ReadFromJsonAsync<Stored>())!.Id;
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitId);
+        var realName = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == realNameId));
+        var anonymous = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == anonymousId));
+        Assert.True(realName.RealName);
+        Assert.False(anonymous.RealName);
+
+        var refused = await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{realName.Id}/appeal", new { reason = "评价人误按" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("SAT-7", await RuleOf(refused));
+        var unchanged = await app.WithDbAsync(db => db.FollowUpCases.AsNoTracking().SingleAsync(f => f.Id == realName.Id));
+        Assert.Equal(Mingcha.Web.Features.Ratings.FollowUpState.Open, unchanged.State);
+        Assert.Null(unchanged.AppealedAt);
+        Assert.Null(unchanged.AppealReason);
+        // The page refuses it the same way, with the rule.
+        var onPage = await liaison.PostFormAsync($"/Ratings/FollowUps?id={realName.Id}", "Appeal", new() { ["id"] = realName.Id.ToString(), ["reason"] = "评价人误按" });
+        Assert.Equal(HttpStatusCode.BadRequest, onPage.StatusCode);
+        Assert.Contains("(SAT-7)", await onPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await app.WithDbAsync(db => db.FollowUpCases.Where(f => f.Id == realName.Id).Select(f => f.AppealedAt).SingleAsync()));
+
+        // Called back (the rater reached): now it may be appealed.
+        Assert.Equal(HttpStatusCode.OK, (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{realName.Id}/steps", new { step = "CallBack", note = "已回访本人", reached = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{realName.Id}/appeal", new { reason = "回访时本人确认误按" })).StatusCode);
+        // No one to call back: an anonymous case may be appealed before any call.
+        Assert.Equal(HttpStatusCode.OK, (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{anonymous.Id}/appeal", new { reason = "评价人误按" })).StatusCode);
     }
 
     [Fact]

@@ -222,13 +222,19 @@ public sealed class FollowUpCase : IAudited
         if (NextStep is null) { State = FollowUpState.Closed; ClosedAt = nowUtc; }
     }
 
-    /// <summary>The unit appeals: the rating was mistaken or malicious (SAT-7).</summary>
+    /// <summary>
+    /// The unit appeals: the rating was mistaken or malicious (SAT-7). Every real-name bad rating is called back, so a
+    /// real-name case is appealed only once its call back is done (the rater reached, or closed unreached after the
+    /// calls <see cref="CallBackEffort"/> asks for): an upheld appeal closes the case, and must not skip the call back.
+    /// </summary>
     public void Appeal(string reason, DateTime nowUtc)
     {
         if (State != FollowUpState.Open)
             throw new DomainRuleException("SAT-7", "只能对办理中的回访案件申诉，且只能申诉一次。 Only an open case can be appealed, once.");
         if (AppealedAt is not null)
             throw new DomainRuleException("SAT-7", "已申诉过。 Already appealed.");
+        if (FollowUpRules.MustCallBack(RealName) && CalledBackAt is null)
+            throw new DomainRuleException("SAT-7", "实名差评须先完成回访，再申诉。 A real-name bad rating is called back first: complete the call back before appealing.");
         if (string.IsNullOrWhiteSpace(reason)) throw new FieldException("reason", "请说明申诉理由。 Give the reason.");
         AppealReason = reason; AppealedAt = nowUtc; State = FollowUpState.Appealed;
     }
