@@ -92,9 +92,24 @@ public sealed class RatingFlag : IAudited
 /// <summary>SAT-7: a rating left out of scores after review; the rating stays visible, marked excluded.</summary>
 public sealed class RatingExclusion : IAudited
 {
+    /// <summary>The column's length (varchar(1000) on PostgreSQL).</summary>
+    public const int ReasonMaxLength = 1000;
+
     private RatingExclusion() { Reason = ""; DecidedBy = ""; }
+    /// <summary>
+    /// A reason longer than <see cref="ReasonMaxLength"/> (an upheld appeal's note may hold 2000) is cut to fit, ending "…",
+    /// never in the middle of a character; the full text stays where it came from (the case's <c>AppealDecisionNote</c>).
+    /// </summary>
     public RatingExclusion(Guid ratingId, string reason, string decidedBy, DateTime nowUtc)
-    { RatingId = ratingId; Reason = reason; DecidedBy = decidedBy; DecidedAt = nowUtc; }
+    { RatingId = ratingId; Reason = Fit(reason); DecidedBy = decidedBy; DecidedAt = nowUtc; }
+
+    private static string Fit(string reason)
+    {
+        if (reason.Length <= ReasonMaxLength) return reason;
+        var cut = ReasonMaxLength - 1;
+        if (char.IsHighSurrogate(reason[cut - 1])) cut--;
+        return string.Concat(reason.AsSpan(0, cut), "…");
+    }
     public Guid RatingId { get; private set; }
     public string Reason { get; private set; }
     public string DecidedBy { get; private set; }
@@ -287,7 +302,7 @@ internal static class RatingsModel
         builder.Entity<RatingExclusion>(e =>
         {
             e.HasKey(x => x.RatingId);
-            e.Property(x => x.Reason).HasMaxLength(1000);
+            e.Property(x => x.Reason).HasMaxLength(RatingExclusion.ReasonMaxLength);
             e.Property(x => x.DecidedBy).HasMaxLength(200);
         });
         builder.Entity<SurveyDrawRecord>(e =>
