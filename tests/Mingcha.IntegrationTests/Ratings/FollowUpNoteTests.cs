@@ -55,4 +55,44 @@ public sealed class FollowUpNoteTests(MingchaApp app) : IClassFixture<MingchaApp
         Assert.StartsWith("申诉成立：录音证实误按。", reason, StringComparison.Ordinal);
         Assert.EndsWith("…", reason, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The page calls the same service as the API, which checks the lengths itself: a note, reason or decision over 2000
+    /// characters posted on the page is a message naming the limit, not a 500, and nothing is stored.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    public async Task FollowUpsPage_WhenATextIsOverLong_ShowsAMessage_AndStoresNothing()
+    {
+        var (liaison, fu) = await AnonymousCaseAsync(1);
+        var page = $"/Ratings/FollowUps?id={fu.Id}";
+        var tooLong = new string('长', 2001);
+
+        var step = await liaison.PostFormAsync(page, "Step", new() { ["id"] = fu.Id.ToString(), ["step"] = "CallBack", ["note"] = tooLong, ["reached"] = "false" });
+        Assert.Equal(HttpStatusCode.BadRequest, step.StatusCode);
+        Assert.Matches(LimitShown, await step.Content.ReadAsStringAsync());
+        var failed = await liaison.PostFormAsync(page, "FailedCall", new() { ["id"] = fu.Id.ToString(), ["note"] = tooLong });
+        Assert.Equal(HttpStatusCode.BadRequest, failed.StatusCode);
+        Assert.Matches(LimitShown, await failed.Content.ReadAsStringAsync());
+        var appeal = await liaison.PostFormAsync(page, "Appeal", new() { ["id"] = fu.Id.ToString(), ["reason"] = tooLong });
+        Assert.Equal(HttpStatusCode.BadRequest, appeal.StatusCode);
+        Assert.Matches(LimitShown, await appeal.Content.ReadAsStringAsync());
+        var stored = await app.WithDbAsync(db => db.FollowUpCases.AsNoTracking().SingleAsync(f => f.Id == fu.Id));
+        Assert.Equal(FollowUpState.Open, stored.State);
+        Assert.Null(stored.CalledBackAt);
+        Assert.Null(stored.CallBackNote);
+        Assert.Equal(0, stored.FailedCalls);
+        Assert.Null(stored.AppealedAt);
+
+        // The Office's decision likewise.
+        Assert.Equal(HttpStatusCode.Redirect, (await liaison.PostFormAsync(page, "Appeal", new() { ["id"] = fu.Id.ToString(), ["reason"] = "评价人误按" })).StatusCode);
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var decide = await office.PostFormAsync(page, "Decide", new() { ["id"] = fu.Id.ToString(), ["upheld"] = "true", ["note"] = tooLong });
+        Assert.Equal(HttpStatusCode.BadRequest, decide.StatusCode);
+        Assert.Matches(LimitShown, await decide.Content.ReadAsStringAsync());
+        var appealed = await app.WithDbAsync(db => db.FollowUpCases.AsNoTracking().SingleAsync(f => f.Id == fu.Id));
+        Assert.Equal(FollowUpState.Appealed, appealed.State);
+        Assert.Null(appealed.AppealDecisionNote);
+        Assert.False(await app.WithDbAsync(db => db.RatingExclusions.AnyAsync(x => x.RatingId == fu.RatingId)));
+    }
 }

@@ -99,6 +99,7 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
 
     public async Task<FollowUpDto> CompleteStepAsync(ClaimsPrincipal user, Guid id, StepInput input, CancellationToken ct)
     {
+        Infrastructure.Problems.ValidateLengths(input); // the page calls this too: an over-long note is named, never a 500 from the database
         var f = await LoadAsync(user, id, ct);
         f.CompleteStep(input.Step!.Value, input.Note ?? "", input.Reached, time.GetUtcNow().UtcDateTime, options.Value.CallBackEffort);
         await db.SaveChangesAsync(ct);
@@ -108,6 +109,7 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
     /// <summary>SAT-7: a call back that did not reach the rater; the case stays at its call back.</summary>
     public async Task<FollowUpDto> RecordFailedCallAsync(ClaimsPrincipal user, Guid id, FailedCallInput input, CancellationToken ct)
     {
+        Infrastructure.Problems.ValidateLengths(input);
         var f = await LoadAsync(user, id, ct);
         f.RecordFailedCall(input.Note ?? "", time.GetUtcNow().UtcDateTime, options.Value.CallBackEffort);
         await db.SaveChangesAsync(ct);
@@ -116,6 +118,7 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
 
     public async Task<FollowUpDto> AppealAsync(ClaimsPrincipal user, Guid id, AppealInput input, CancellationToken ct)
     {
+        Infrastructure.Problems.ValidateLengths(input);
         var f = await LoadAsync(user, id, ct);
         f.Appeal(input.Reason ?? "", time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
@@ -127,6 +130,7 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
     {
         if (!user.IsInRole(Domain.Security.Roles.OfficeAdmin) && !user.IsInRole(Domain.Security.Roles.OfficeStaff))
             throw new DomainRuleException("SAT-7", "申诉由效能办审核。 The Office reviews appeals.", 403);
+        Infrastructure.Problems.ValidateLengths(input);
         var f = await LoadAsync(user, id, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var by = user.Identity?.Name ?? "";
