@@ -33,6 +33,9 @@ public sealed class PhoneSurveyJobTests(MingchaApp app) : IClassFixture<MingchaA
             Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/service-records",
                 new { caseNumber = $"JOB-{i:000}", sectionId = window.Id, citizenPhone = $"1370000{i:0000}", finishedAt = now.AddDays(-i) })).StatusCode);
 
+        // SAT-3: the quarter is drawn once it has ended: the job runs at its occurrence, 1 January 2027 01:00 in Beijing.
+        app.Clock.Set(occurrence);
+        office = await app.ClientAsAsync(Roles.OfficeStaff); // sessions do not outlive the clock's jumps
         string result = "";
         await app.WithScopeAsync(async sp => result = await job.RunAsync(sp, occurrence, default));
         Assert.Equal("drew 5 of 5 for 2026 Q4", result);

@@ -111,6 +111,28 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(before2025.Counted + 1, ranked!.Single(c => c.GetProperty("candidate").GetProperty("id").GetGuid() == window.Id).GetProperty("candidate").GetProperty("ratings").GetInt32());
     }
 
+    /// <summary>
+    /// SAT-3: a quarter is drawn at its end. One not yet ended (or to come) is refused, 422, and nothing is stored: drawn
+    /// early it would miss its last service records and, drawn once, block the draw at its end.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    public async Task Draw_OfAQuarterNotYetEnded_IsRefused_AndNothingIsStored()
+    {
+        var (system, window) = await RecordsClientAsync();
+        await RecordAsync(system, window, "EARLY-01", "13633330001", app.Clock.GetUtcNow().UtcDateTime.AddDays(-1));
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        // Today is Monday 16 November 2026 (office time): the fourth quarter runs until 31 December; 2027 has not begun.
+        foreach (var (year, quarter) in new[] { (2026, 4), (2027, 1), (2100, 4) })
+        {
+            var early = await office.PostAsJsonAsync("/api/v1/surveys", new { year, quarter, count = 1, seed = "early" });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, early.StatusCode);
+            Assert.Contains("\"SAT-3\"", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.False(await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyDrawRecord>().AnyAsync(d => (d.Year == 2026 && d.Quarter == 4) || d.Year > 2026)));
+        Assert.False(await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyCall>().AnyAsync(c => c.CaseNumber == "EARLY-01")));
+    }
+
     [Fact]
     [Trait("Rule", "SAT-3")]
     [Trait("Rule", "SEC-4")]
@@ -122,28 +144,29 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
             "test", sp.GetRequiredService<Mingcha.Web.Data.MingchaDb>(), TimeProvider.System, default));
         var system = app.NewClient();
         system.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.Token);
-        var now = app.Clock.GetUtcNow().UtcDateTime;
+        // SAT-3: a quarter is drawn once it has ended: the third quarter (today is 16 November 2026).
+        var inQ3 = app.Clock.GetUtcNow().UtcDateTime.AddDays(-60);
         for (var i = 0; i < 8; i++)
         {
-            var r = await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = $"SV-{i:000}", sectionId = window.Id, citizenPhone = i == 7 ? null : $"1390000{i:0000}", finishedAt = now.AddDays(-i) });
+            var r = await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = $"SV-{i:000}", sectionId = window.Id, citizenPhone = i == 7 ? null : $"1390000{i:0000}", finishedAt = inQ3.AddDays(-i) });
             Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         }
         // One person's other cases (S2 draws 100 people, not cases): not candidates beside SV-000.
         foreach (var extra in new[] { "SV-900", "SV-901" })
-            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = extra, sectionId = window.Id, citizenPhone = "139-0000-0000", finishedAt = now.AddDays(-1) })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = extra, sectionId = window.Id, citizenPhone = "139-0000-0000", finishedAt = inQ3.AddDays(-1) })).StatusCode);
 
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
-        var created = await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 4, count = 3, seed = "2026Q4-office" });
+        var created = await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 3, count = 3, seed = "2026Q3-office" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var draw = (await created.Content.ReadFromJsonAsync<Draw>())!;
         Assert.Equal(7, draw.InputCount); // only records with a phone number, one per phone
         Assert.Equal("sha256-rank-v1", draw.Algorithm);
         Assert.Equal(3, draw.Calls.Count);
-        var expected = Mingcha.Domain.Satisfaction.SurveyDraw.Draw(Enumerable.Range(0, 7).Select(i => $"SV-{i:000}"), 3, "2026Q4-office");
+        var expected = Mingcha.Domain.Satisfaction.SurveyDraw.Draw(Enumerable.Range(0, 7).Select(i => $"SV-{i:000}"), 3, "2026Q3-office");
         Assert.Equal(expected.Drawn, draw.Calls.Select(c => c.CaseNumber));
         Assert.All(draw.Calls, c => Assert.Matches(@"^139\*\*\*\*\d{4}$", c.Phone));
         Assert.True((await office.GetFromJsonAsync<Verify>($"/api/v1/surveys/{draw.Id}/verify"))!.Reproduced);
-        Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 4 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 3 })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 5 })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Roles.UnitLiaison, window.UnitId)).GetAsync($"/api/v1/surveys/{draw.Id}")).StatusCode);
 

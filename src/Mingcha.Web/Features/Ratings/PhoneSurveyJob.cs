@@ -39,7 +39,7 @@ public sealed class PhoneSurveyJob(IOptions<RatingOptions> options) : IRecurring
             var draw = await surveys.DrawAsync(new PhoneSurveys.DrawInput(year, quarter, Math.Clamp(options.Value.SurveySize, 1, 10_000), null), job, ct);
             return $"drew {draw.Calls.Count} of {draw.InputCount} for {year} Q{quarter}";
         }
-        catch (DomainRuleException e) when (e.RuleId == "SAT-3")
+        catch (DomainRuleException e) when (e.RuleId == "SAT-3" && e.StatusCode == 409) // not a quarter not yet ended (422): that is an error
         {
             return $"{year} Q{quarter} already drawn";
         }

@@ -77,7 +77,11 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
     public sealed record DrawDto(Guid Id, int Year, int Quarter, int Requested, string Algorithm, string Seed, string InputHash, int InputCount, DateTime DrawnAt, IReadOnlyList<CallDto> Calls);
     public sealed record VerifyDto(bool Reproduced, string InputHash, IReadOnlyList<string> Drawn);
 
-    /// <summary>Draws the quarter's sample once; a second draw of the same quarter is refused (409, SAT-3).</summary>
+    /// <summary>
+    /// Draws the quarter's sample once, after the quarter has ended (office time): a second draw of the same quarter is
+    /// refused (409, SAT-3), and so is a quarter not yet ended (422, SAT-3), whose draw would miss its last service records
+    /// and, drawn once, block the draw at its end.
+    /// </summary>
     public async Task<DrawDto> DrawAsync(DrawInput input, ClaimsPrincipal user, CancellationToken ct)
     {
         if (input.Quarter is < 1 or > 4) throw new FieldException("quarter", "季度为 1 到 4。 Quarter is 1 to 4.");
@@ -87,6 +91,9 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         if (await db.Set<SurveyDrawRecord>().AnyAsync(d => d.Year == input.Year && d.Quarter == input.Quarter, ct))
             throw new DomainRuleException("SAT-3", "本季度已抽取过电话回访样本。 This quarter's survey has been drawn already.");
         var (from, to) = SurveyDraw.Quarter(input.Year, input.Quarter);
+        if (clock.Today <= to)
+            throw new DomainRuleException("SAT-3", $"{input.Year} 年第 {input.Quarter} 季度至 {to:yyyy-MM-dd} 结束，季度结束后才能抽取。 "
+                + $"Quarter {input.Quarter} of {input.Year} runs until {to:yyyy-MM-dd}: it is drawn after it has ended.", 422);
         var start = RatingsApi.DayBoundsUtc(clock, from).From;
         var end = RatingsApi.DayBoundsUtc(clock, to).To;
         // SAT-3 (S2 "随机听取100位群众的评价"): people, not cases: one case per phone number (its first by case number), so that
