@@ -12,7 +12,7 @@ namespace Mingcha.IntegrationTests.Ratings;
 
 public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
 {
-    private sealed record Call(Guid Id, int Order, string CaseNumber, string Phone, bool? Reached, Guid? RatingId, bool Replacement = false);
+    private sealed record Call(Guid Id, int Order, string CaseNumber, Guid SectionId, string Phone, bool? Reached, Guid? RatingId, bool Replacement = false);
     private sealed record Draw(Guid Id, int Year, int Quarter, string Algorithm, string Seed, string InputHash, int InputCount, List<Call> Calls);
     private sealed record Verify(bool Reproduced, string InputHash);
     private sealed record UnitRate(int Counted, decimal? Rate);
@@ -131,6 +131,38 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
         }
         Assert.False(await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyDrawRecord>().AnyAsync(d => (d.Year == 2026 && d.Quarter == 4) || d.Year > 2026)));
         Assert.False(await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyCall>().AnyAsync(c => c.CaseNumber == "EARLY-01")));
+    }
+
+    /// <summary>
+    /// SAT-3: the answer's phone rating is stored before the call is. When the call's save failed after it, the answer given
+    /// again links the rating already stored for the case (one per case and channel, SAT-8) instead of a 409 for ever.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    [Trait("Rule", "SAT-8")]
+    public async Task Answer_WhenThePhoneRatingWasStoredButNotTheCall_LinksThatRatingOnRetry()
+    {
+        var (system, window) = await RecordsClientAsync();
+        await RecordAsync(system, window, "RETRY-01", "13644440001", new DateTime(2025, 5, 6, 2, 0, 0, DateTimeKind.Utc));
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var drawn = await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2025, quarter = 2, count = 1, seed = "retry" });
+        Assert.Equal(HttpStatusCode.Created, drawn.StatusCode);
+        var call = (await drawn.Content.ReadFromJsonAsync<Draw>())!.Calls.Single();
+        Assert.Equal("RETRY-01", call.CaseNumber);
+
+        // The first attempt stored the phone rating, then failed to save the call: simulated by storing the rating alone.
+        Guid stored = default;
+        await app.WithScopeAsync(async sp => stored = (await sp.GetRequiredService<Mingcha.Web.Features.Ratings.RatingIntake>().SubmitAsync(
+            new Mingcha.Web.Features.Ratings.RatingInput(call.SectionId, null, "RETRY-01", null, 2, null, null, "13644440001", null),
+            Mingcha.Domain.Satisfaction.RatingChannel.Phone, null, null, default)).Rating.Id);
+        Assert.Null(await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyCall>().Where(c => c.Id == call.Id).Select(c => c.RatingId).SingleAsync()));
+
+        var retried = await office.PostAsJsonAsync($"/api/v1/survey-calls/{call.Id}/answer", new { reached = true, level = 2 });
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(stored, (await retried.Content.ReadFromJsonAsync<Call>())!.RatingId);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.CaseNumber == "RETRY-01" && r.Channel == Mingcha.Domain.Satisfaction.RatingChannel.Phone)));
+        // Once linked, the answer stands.
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{call.Id}/answer", new { reached = true, level = 1 })).StatusCode);
     }
 
     [Fact]

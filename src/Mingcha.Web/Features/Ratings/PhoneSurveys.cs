@@ -169,7 +169,11 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         return phone;
     }
 
-    /// <summary>SAT-3: the answer is a rating of channel "phone" for the case (one per case and channel, SAT-8).</summary>
+    /// <summary>
+    /// SAT-3: the answer is a rating of channel "phone" for the case (one per case and channel, SAT-8). The rating is stored
+    /// before the call is: when the call's save failed after it, the answer given again links the phone rating already
+    /// stored for the case (which stands, SAT-8) instead of being refused for it.
+    /// </summary>
     public async Task<CallDto> AnswerAsync(Guid callId, AnswerInput input, CancellationToken ct)
     {
         var call = await db.Set<SurveyCall>().FirstOrDefaultAsync(c => c.Id == callId, ct) ?? throw new NotFoundException("调查对象不存在。 No such call.");
@@ -178,10 +182,15 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         if (input.Reached == true)
         {
             if (input.Level is not { } level) throw new FieldException("level", "请填写评价等级。 Give the level.");
-            var phone = await db.ServiceRecords.Where(r => r.CaseNumber == call.CaseNumber).Select(r => r.CitizenPhone).FirstOrDefaultAsync(ct);
-            var r = await intake.SubmitAsync(new RatingInput(call.SectionId, null, call.CaseNumber, input.Scale, level, null, null, phone, input.Comment),
-                RatingChannel.Phone, null, null, ct);
-            ratingId = r.Rating.Id;
+            ratingId = await db.Ratings.AsNoTracking().Where(r => r.CaseNumber == call.CaseNumber && r.Channel == RatingChannel.Phone)
+                .Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct);
+            if (ratingId is null)
+            {
+                var phone = await db.ServiceRecords.Where(r => r.CaseNumber == call.CaseNumber).Select(r => r.CitizenPhone).FirstOrDefaultAsync(ct);
+                var r = await intake.SubmitAsync(new RatingInput(call.SectionId, null, call.CaseNumber, input.Scale, level, null, null, phone, input.Comment),
+                    RatingChannel.Phone, null, null, ct);
+                ratingId = r.Rating.Id;
+            }
         }
         call.Record(input.Reached == true, ratingId, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
