@@ -69,7 +69,7 @@ public sealed class SurveyCall : IAudited
 /// <summary>SAT-3 draws, calling lists (SEC-4: masked numbers, reveal logged) and answers recorded as ratings of channel "phone".</summary>
 public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock clock, TimeProvider time, IOptions<RatingOptions> options)
 {
-    public sealed record DrawInput(int Year, int Quarter, int? Count, string? Seed);
+    public sealed record DrawInput(int Year, int Quarter, int? Count, [property: StringLength(200)] string? Seed);
     public sealed record AnswerInput([property: Required] bool? Reached, int? Level, RatingScale? Scale, string? Comment);
     /// <summary>One person of a draw's calling list; <c>Replacement</c>: drawn later, in place of a person not reached (<see cref="ReplaceUnreachedAsync"/>).</summary>
     public sealed record CallDto(Guid Id, int Order, string CaseNumber, Guid UnitId, Guid SectionId, string Phone, DateTime? CalledAt, bool? Reached, Guid? RatingId,

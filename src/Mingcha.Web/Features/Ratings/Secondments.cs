@@ -78,13 +78,24 @@ public sealed class Secondments(MingchaDb db, CalendarService calendar, Infrastr
     public sealed record PresenceDto(int Year, int Month, int OnSiteWorkingDays, int Required, bool Met);
     public sealed record EndDto(SecondmentState State, DateOnly End, int Extensions, int TargetsMet, int TargetsTotal);
 
+    /// <summary>A target's name (the column's length).</summary>
+    public const int TargetMaxLength = 300;
+
+    private static readonly DateOnly Earliest = new(2000, 1, 1), Latest = new(2100, 12, 31);
+
+    /// <summary>ORG-7: a secondment with its targets, each at most <see cref="TargetMaxLength"/> (the column's length).</summary>
     public async Task<Secondment> CreateAsync(CreateInput input, CancellationToken ct)
     {
+        if (input.Start < Earliest || input.Start > Latest) throw new FieldException("start", "日期须在 2000 至 2100 年之间。 The date must be within 2000 to 2100.");
+        if (input.End < Earliest || input.End > Latest) throw new FieldException("end", "日期须在 2000 至 2100 年之间。 The date must be within 2000 to 2100.");
+        var targets = (input.Targets ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList();
+        if (targets.Any(t => t.Length > TargetMaxLength))
+            throw new FieldException("targets", $"目标过长，每项最多 {TargetMaxLength} 字。 A target is too long: at most {TargetMaxLength} characters each.");
         if (!await db.Staff.AnyAsync(s => s.Id == input.StaffId, ct)) throw new FieldException("staffId", "工作人员不存在。 No such staff member.");
         if (!await db.Sections.AnyAsync(s => s.Id == input.OutletSectionId, ct)) throw new FieldException("outletSectionId", "网点不存在。 No such outlet.");
         var s = new Secondment(input.StaffId, input.OutletSectionId, input.Title.Trim(), input.Start, input.End);
         db.Add(s);
-        foreach (var t in input.Targets ?? []) if (!string.IsNullOrWhiteSpace(t)) db.Add(new SecondmentTarget(s.Id, t.Trim()));
+        foreach (var t in targets) db.Add(new SecondmentTarget(s.Id, t));
         await db.SaveChangesAsync(ct);
         return s;
     }
@@ -108,6 +119,7 @@ public sealed class Secondments(MingchaDb db, CalendarService calendar, Infrastr
     public async Task<PresenceDto> PresenceAsync(Guid id, int year, int month, CancellationToken ct)
     {
         await LoadAsync(id, ct);
+        if (year is < 2000 or > 2100) throw new FieldException("year", "年份无效。 Invalid year.");
         if (month is < 1 or > 12) throw new FieldException("month", "月份为 1 到 12。 Month is 1 to 12.");
         var from = new DateOnly(year, month, 1);
         var to = from.AddMonths(1);
