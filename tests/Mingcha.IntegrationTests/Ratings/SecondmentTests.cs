@@ -71,4 +71,26 @@ public sealed class SecondmentTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(HttpStatusCode.Conflict, (await (await app.ClientAsAsync(Roles.OfficeStaff)).PostAsync($"/api/v1/secondment-targets/{other.Id}/met?day=2028-12-30", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Roles.UnitLiaison, outlet.UnitId)).PostAsync($"/api/v1/secondments/{id}/end-term", null)).StatusCode);
     }
+
+    /// <summary>
+    /// ORG-7: the outlet's targets decide the end of the term (达不到目标不予撤回), so a secondment has at least one: without
+    /// any (none given, or only blank ones) it is refused, 400 naming targets, and nothing is stored; else it would close at
+    /// its first term with nothing checked.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-7")]
+    public async Task Secondment_WithoutATarget_IsRefused_AndNothingIsStored()
+    {
+        var outlet = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.TownshipOutlet).OrderBy(s => s.Code).FirstAsync());
+        var staff = await app.WithDbAsync(db => db.Staff.OrderBy(s => s.Code).Skip(1).Select(s => s.Id).FirstAsync());
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var before = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.Secondment>().CountAsync(x => x.StaffId == staff));
+        foreach (var targets in new[] { null, Array.Empty<string>(), new[] { " ", "" } })
+        {
+            var r = await office.PostAsJsonAsync("/api/v1/secondments", new { staffId = staff, outletSectionId = outlet.Id, title = "第一副所长", start = "2026-03-01", end = "2027-02-28", targets });
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+            Assert.Contains("\"targets\"", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(before, await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.Secondment>().CountAsync(x => x.StaffId == staff)));
+    }
 }

@@ -83,12 +83,17 @@ public sealed class Secondments(MingchaDb db, CalendarService calendar, Infrastr
 
     private static readonly DateOnly Earliest = new(2000, 1, 1), Latest = new(2100, 12, 31);
 
-    /// <summary>ORG-7: a secondment with its targets, each at most <see cref="TargetMaxLength"/> (the column's length).</summary>
+    /// <summary>
+    /// ORG-7: the outlet's progress toward its targets decides the end of the term, so a secondment has at least one
+    /// target (else it would close at its first term with nothing checked); each at most <see cref="TargetMaxLength"/>.
+    /// </summary>
     public async Task<Secondment> CreateAsync(CreateInput input, CancellationToken ct)
     {
         if (input.Start < Earliest || input.Start > Latest) throw new FieldException("start", "日期须在 2000 至 2100 年之间。 The date must be within 2000 to 2100.");
         if (input.End < Earliest || input.End > Latest) throw new FieldException("end", "日期须在 2000 至 2100 年之间。 The date must be within 2000 to 2100.");
         var targets = (input.Targets ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList();
+        if (targets.Count == 0)
+            throw new FieldException("targets", "请至少填写一项网点目标：挂职期满时按目标完成情况决定结束或延期（ORG-7）。 Give at least one target of the outlet: the term ends or is extended by them (ORG-7).");
         if (targets.Any(t => t.Length > TargetMaxLength))
             throw new FieldException("targets", $"目标过长，每项最多 {TargetMaxLength} 字。 A target is too long: at most {TargetMaxLength} characters each.");
         if (!await db.Staff.AnyAsync(s => s.Id == input.StaffId, ct)) throw new FieldException("staffId", "工作人员不存在。 No such staff member.");
