@@ -81,7 +81,16 @@ public sealed class RatingScaleMapping
     }
 
     /// <summary>Number of levels of a scale.</summary>
-    public static int Levels(RatingScale scale) => scale == RatingScale.FiveLevel ? 5 : 3;
+    /// <exception cref="ArgumentOutOfRangeException">An undefined scale (SAT-7: it would be counted one way and judged bad another).</exception>
+    public static int Levels(RatingScale scale) => scale switch
+    {
+        RatingScale.ThreeLevel => 3,
+        RatingScale.FiveLevel => 5,
+        _ => throw Undefined(scale),
+    };
+
+    private static ArgumentOutOfRangeException Undefined(RatingScale scale) =>
+        new(nameof(scale), scale, $"Scale {(int)scale} is not defined.");
 
     /// <summary>True when <paramref name="level"/> exists on <paramref name="scale"/>.</summary>
     public static bool IsValidLevel(RatingScale scale, int level) => level >= 1 && level <= Levels(scale);
@@ -90,14 +99,24 @@ public sealed class RatingScaleMapping
     public int ToThreeLevel(RatingScale scale, int level)
     {
         EnsureValid(scale, level);
-        return scale == RatingScale.ThreeLevel ? level : _fiveToThree[level - 1];
+        return scale switch
+        {
+            RatingScale.ThreeLevel => level,
+            RatingScale.FiveLevel => _fiveToThree[level - 1],
+            _ => throw Undefined(scale),
+        };
     }
 
     /// <summary>The score (0..100) of a level, for the satisfaction rate (SAT-4).</summary>
     public decimal Score(RatingScale scale, int level)
     {
         EnsureValid(scale, level);
-        return scale == RatingScale.ThreeLevel ? _threeScores[level - 1] : _fiveScores[level - 1];
+        return scale switch
+        {
+            RatingScale.ThreeLevel => _threeScores[level - 1],
+            RatingScale.FiveLevel => _fiveScores[level - 1],
+            _ => throw Undefined(scale),
+        };
     }
 
     /// <summary>
@@ -107,7 +126,12 @@ public sealed class RatingScaleMapping
     public static bool IsBad(RatingScale scale, int level)
     {
         EnsureValid(scale, level);
-        return scale == RatingScale.ThreeLevel ? level == 3 : level >= 4;
+        return scale switch
+        {
+            RatingScale.ThreeLevel => level == 3,
+            RatingScale.FiveLevel => level >= 4,
+            _ => throw Undefined(scale),
+        };
     }
 
     /// <summary>Rule SAT-9 uses "top rating": the best level of either scale.</summary>

@@ -219,4 +219,63 @@ public sealed class DevicePathTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         Assert.Equal(1, await app.WithDbAsync(d => d.Ratings.CountAsync(x => x.CaseNumber == caseNo)));
     }
+
+    /// <summary>
+    /// A device's time with an offset is the instant it names, one without is office time: both are stored as that UTC
+    /// instant, and the bad one still opens its follow-up case (SAT-7) and both are judged for opening hours (SAT-9).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    [Trait("Rule", "SAT-7")]
+    [Trait("Rule", "SAT-9")]
+    public async Task FastPath_WhenRatedAtHasAnOffsetOrNone_StoresTheUtcInstantAndTheAftercareRuns()
+    {
+        var w = await WindowAsync(6);
+        var (device, tokenId, _) = await LoadedDeviceAsync(w.UnitId);
+        var beijing = TimeSpan.FromHours(8);
+        // Yesterday 21:30 in Beijing: within seven days, after closing (SAT-9 OutsideOpeningHours).
+        var local = app.Clock.GetUtcNow().ToOffset(beijing).Date.AddDays(-1).AddHours(21).AddMinutes(30);
+        var expectedUtc = new DateTimeOffset(local, beijing).UtcDateTime;
+        var withOffset = NewCase();
+        var withoutOffset = NewCase();
+        var text = local.ToString("yyyy-MM-dd'T'HH':'mm':'ss", System.Globalization.CultureInfo.InvariantCulture);
+
+        var bad = await device.PostAsync("/api/v1/ratings", new StringContent(
+            $$"""{"sectionId":"{{w.Id}}","caseNumber":"{{withOffset}}","level":3,"ratedAt":"{{text}}+08:00"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, bad.StatusCode);
+        var badId = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var plain = await device.PostAsync("/api/v1/ratings", new StringContent(
+            $$"""{"sectionId":"{{w.Id}}","caseNumber":"{{withoutOffset}}","level":1,"ratedAt":"{{text}}"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
+
+        var stored = await app.WithDbAsync(db => db.Ratings.AsNoTracking().Where(r => r.DeviceId == tokenId).Select(r => new { r.Id, r.RatedAt }).ToListAsync());
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, r => Assert.Equal(expectedUtc, DateTime.SpecifyKind(r.RatedAt, DateTimeKind.Utc)));
+
+        // The aftercare pass is not skipped: the bad rating's case is opened, and both are flagged outside opening hours.
+        await RatingsTests.WaitForAsync(() => app.WithDbAsync(db => db.FollowUpCases.AsNoTracking().FirstOrDefaultAsync(f => f.RatingId == badId)));
+        var ids = stored.Select(r => r.Id).ToList();
+        await RatingsTests.WaitForAsync(async () => await app.WithDbAsync(db => db.RatingFlags.CountAsync(f => ids.Contains(f.RatingId) && f.Rule == "OutsideOpeningHours")) == 2 ? "both" : null);
+    }
+
+    /// <summary>An undefined scale number (the enum converter accepts numbers) is refused naming the field, nothing stored: else an 不满意 escaped SAT-7.</summary>
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    [Trait("Rule", "SAT-1")]
+    public async Task FastPath_WhenScaleIsAnUndefinedNumber_IsRefusedNamingScaleAndNothingIsStored()
+    {
+        var w = await WindowAsync(7);
+        var (device, tokenId, _) = await LoadedDeviceAsync(w.UnitId);
+        foreach (var scale in new[] { "3", "-1", "99" })
+        {
+            var r = await device.PostAsync("/api/v1/ratings", new StringContent(
+                $$"""{"sectionId":"{{w.Id}}","caseNumber":"{{NewCase()}}","level":3,"scale":{{scale}}}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+            Assert.True(await NamesField(r, "scale"));
+        }
+        // The defined numbers still work (0 three-level, 1 five-level).
+        Assert.Equal(HttpStatusCode.Created, (await device.PostAsync("/api/v1/ratings", new StringContent(
+            $$"""{"sectionId":"{{w.Id}}","caseNumber":"{{NewCase()}}","level":5,"scale":1}""", Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.DeviceId == tokenId)));
+    }
 }

@@ -24,6 +24,18 @@ public class RatingScaleTests
     public void ToThreeLevel_WhenDefaultMapping_MapsFiveLevels(int five, int three) =>
         Assert.Equal(three, RatingScaleMapping.Default.ToThreeLevel(RatingScale.FiveLevel, five));
 
+    /// <summary>An undefined scale number is neither scale: counting it one way and judging it bad another would let an 不满意 escape SAT-7.</summary>
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    public void Mapping_WhenScaleIsUndefined_Throws()
+    {
+        var undefined = (RatingScale)3;
+        Assert.Throws<ArgumentOutOfRangeException>(() => RatingScaleMapping.Levels(undefined));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RatingScaleMapping.IsBad(undefined, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RatingScaleMapping.Default.ToThreeLevel(undefined, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RatingScaleMapping.Default.Score(undefined, 3));
+    }
+
     [Fact]
     [Trait("Rule", "SAT-1")]
     public void Mapping_WhenItWouldMakeABadRatingGood_IsRefused() =>

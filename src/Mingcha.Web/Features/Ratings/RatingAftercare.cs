@@ -138,7 +138,7 @@ public sealed partial class RatingAftercare : BackgroundService
             catch (CalendarYearMissingException) { return d.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday; }
         }
         var facts = ratings.Select(r => new RatingFact(r.Id, r.DeviceId, r.SectionId, RatingScaleMapping.IsTop(r.Scale, r.Level),
-            TimeZoneInfo.ConvertTimeFromUtc(r.RatedAt, _calendar.TimeZone), r.RaterPhone, r.CaseNumber,
+            TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(r.RatedAt, DateTimeKind.Utc), _calendar.TimeZone), r.RaterPhone, r.CaseNumber,
             AtWindow: r.Channel is RatingChannel.Device or RatingChannel.QrCode)).ToList();
         var history = new List<RatingFact>();
         foreach (var key in facts.SelectMany(f => f.DeviceId is { } d ? new[] { d, f.SectionId } : [f.SectionId]).Distinct())

@@ -102,9 +102,11 @@ public sealed record RatingInput(Guid? SectionId, string? SectionCode, string? C
 /// Checks a rating (SAT-1, SAT-8), hands it to the <see cref="RatingWriter"/> and waits until it is durable.
 /// The device, public page, complaint and phone channels all come through here.
 /// </summary>
-public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer, TimeProvider time, IOptions<RatingOptions> options)
+public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer, TimeProvider time, IOptions<RatingOptions> options,
+    IOptions<Infrastructure.MingchaOptions> mingcha)
 {
     private readonly RatingScaleMapping _mapping = options.Value.Mapping();
+    private readonly TimeZoneInfo _zone = mingcha.Value.TimeZoneInfo;
 
     public RatingScaleMapping Mapping => _mapping;
 
@@ -136,7 +138,12 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
         if (deviceScale is { } set && input.Scale is { } named && named != set)
             throw new DomainRuleException("SAT-1", $"此评价器使用{ScaleName(set)}，不能提交{ScaleName(named)}的评价。 This device rates on the {set} scale, not {named}.", 422);
         var scale = input.Scale ?? deviceScale ?? RatingScale.ThreeLevel;
-        switch (RatingIntake_Check(scale, input.Level, input.RatedAt, now))
+        // An undefined number ("scale": 3, which the enum converter lets through) would be counted one way and judged
+        // bad another (SAT-7): refused, naming the field.
+        if (!Enum.IsDefined(scale)) throw new FieldException("scale", "评价量表无效，须为三级或五级。 The scale must be ThreeLevel or FiveLevel.");
+        // One UTC instant, checked and stored: a time with an offset is converted, one without is office time.
+        var ratedAt = ToUtc(input.RatedAt, _zone) ?? now;
+        switch (Domain.Satisfaction.RatingIntake.Check(scale, input.Level, ratedAt, now))
         {
             case RatingRefusal.LevelOutsideScale:
                 throw new FieldException("level", $"评价等级必须在 1 到 {RatingScaleMapping.Levels(scale)} 之间。 The level must be 1 to {RatingScaleMapping.Levels(scale)} on the {scale} scale.");
@@ -166,7 +173,7 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
 
         return new RatingSubmission(RecordIds.NewVersion7(), caseNumber, section.UnitId, section.Id, input.StaffId, null, channel, scale,
             input.Level, _mapping.ToThreeLevel(scale, input.Level), RatingScaleMapping.IsBad(scale, input.Level), phone, comment,
-            input.RatedAt ?? now, now, deviceId);
+            ratedAt, now, deviceId);
     }
 
     /// <summary>
@@ -184,6 +191,16 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
 
     private static string ScaleName(RatingScale scale) => scale == RatingScale.FiveLevel ? "五级评价（好差评）" : "三级评价";
 
-    private static RatingRefusal RatingIntake_Check(RatingScale scale, int level, DateTime? at, DateTime now) =>
-        Domain.Satisfaction.RatingIntake.Check(scale, level, at?.ToUniversalTime(), now);
+    /// <summary>
+    /// A rating's time as UTC (kind Utc): a time with <c>Z</c> or an offset (kind Utc or Local once deserialised) is the
+    /// instant it names; one without (kind Unspecified) is office time in <paramref name="zone"/>, as a complaint's.
+    /// </summary>
+    public static DateTime? ToUtc(DateTime? at, TimeZoneInfo zone) => at switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Unspecified } t => zone.IsInvalidTime(t)
+            ? throw new FieldException("ratedAt", "评价时间在当地不存在（夏令时跳过的时刻）。 The rating's time does not exist in the office's time zone.")
+            : TimeZoneInfo.ConvertTimeToUtc(t, zone),
+        { } t => t.ToUniversalTime(),
+    };
 }
