@@ -111,4 +111,25 @@ public sealed class FollowUpReminderTests(MingchaApp app) : IClassFixture<Mingch
             (filled.CallBackDue!.Value, filled.VerifyDue!.Value, filled.FixDue!.Value, filled.InformDue!.Value, filled.CalendarMissing));
         Assert.True(await december.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.EntityType == "FollowUpCase" && a.EntityKey == fu.Id.ToString() && a.Action == "update")));
     }
+
+    /// <summary>
+    /// A bad rating whose case the aftercare failed to open (here: the case lost) gets it from the daily reminder job,
+    /// not only at the next start (SAT-7: every bad rating is followed up).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    public async Task ReminderJob_WhenABadRatingHasNoCase_OpensIt()
+    {
+        var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(9).FirstAsync());
+        var (device, _) = await app.TokenClientAsync(w.UnitId, "ratings:write");
+        var posted = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 3 });
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        var ratingId = (await posted.Content.ReadFromJsonAsync<Stored>())!.Id;
+        await RatingsTests.WaitForAsync(() => app.WithDbAsync(db => db.FollowUpCases.AsNoTracking().FirstOrDefaultAsync(f => f.RatingId == ratingId)));
+        Assert.Equal(1, await app.WithDbAsync(db => db.FollowUpCases.Where(f => f.RatingId == ratingId).ExecuteDeleteAsync()));
+
+        await DueAsync(DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime.AddHours(8)));
+
+        Assert.Equal(1, await app.WithDbAsync(db => db.FollowUpCases.CountAsync(f => f.RatingId == ratingId)));
+    }
 }

@@ -395,6 +395,33 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
         Assert.Contains("\"isBad\":true", line);
     }
 
+    /// <summary>
+    /// SAT-9 "one phone rates many cases": a late rating (kept by a device while offline) does not wipe the day's history,
+    /// so the sixth case of the day rated with one phone is still flagged.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-9")]
+    public async Task PhoneManyCases_WhenALateRatingArrivesBetween_StillFlagsTheSixthCaseOfTheDay()
+    {
+        var w = await WindowAsync(2);
+        var (device, _) = await DeviceAsync(w.UnitId);
+        var phone = "139" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        async Task<Guid> RateAsync(object body)
+        {
+            var r = await device.PostAsJsonAsync("/api/v1/ratings", body);
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+            var id = (await r.Content.ReadFromJsonAsync<Stored>())!.Id;
+            // Bad ratings only: its case shows that the aftercare's pass over it is done.
+            await WaitForAsync(() => app.WithDbAsync(db => db.FollowUpCases.AsNoTracking().FirstOrDefaultAsync(f => f.RatingId == id)));
+            return id;
+        }
+        for (var i = 0; i < 5; i++) await RateAsync(new { sectionId = w.Id, caseNumber = NewCase(), level = 3, phone });
+        await RateAsync(new { sectionId = w.Id, caseNumber = NewCase(), level = 3, ratedAt = Now.AddDays(-3) });
+        var sixth = await RateAsync(new { sectionId = w.Id, caseNumber = NewCase(), level = 3, phone });
+
+        await WaitForAsync(() => app.WithDbAsync(db => db.RatingFlags.AsNoTracking().FirstOrDefaultAsync(f => f.RatingId == sixth && f.Rule == "PhoneManyCases")));
+    }
+
     internal static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe) where T : class
     {
         for (var i = 0; i < 100; i++)

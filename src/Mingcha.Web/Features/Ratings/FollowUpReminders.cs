@@ -14,10 +14,12 @@ namespace Mingcha.Web.Features.Ratings;
 /// working-day deadline is reminded to the liaison and to the office every day until it is done. A case waiting for the
 /// office's decision on an appeal, or closed, has nothing due.
 /// </summary>
-public sealed class FollowUpReminders(CalendarService calendar, IOptions<RatingOptions> options) : IReminderSource
+public sealed class FollowUpReminders(CalendarService calendar, IOptions<RatingOptions> options, RatingAftercare aftercare) : IReminderSource
 {
     public async IAsyncEnumerable<Reminder> DueAsync(MingchaDb db, DateOnly today, [EnumeratorCancellation] CancellationToken ct)
     {
+        // SAT-7: every bad rating has its case; one the aftercare could not open (a failure, a crash) is opened now.
+        await aftercare.TryOpenMissingCasesAsync(ct);
         // CAL-3: deadlines left out because the calendar lacked their year are filled in once it holds it; the cases
         // still without one are the Office's to see to (import the year), every day until they have them.
         var stillMissing = await FollowUpDeadlines.FillMissingAsync(db, calendar, options.Value, ct);

@@ -36,10 +36,15 @@ public sealed partial class RatingAftercare : BackgroundService
         writer.Committed += batch => _work.Writer.TryWrite(batch);
     }
 
+    /// <summary>How often a pass also looks for bad ratings left without a case (besides start-up and the daily reminder job).</summary>
+    private static readonly long MissingScanEveryMs = (long)TimeSpan.FromHours(1).TotalMilliseconds;
+
+    private long _lastMissingScan = Environment.TickCount64;
+    private bool _scanMissing; // a pass failed to open its cases: the next one looks for every missing case
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try { await OpenMissingCasesAsync(stoppingToken); }
-        catch (Exception e) when (e is not OperationCanceledException) { LogFailed(_logger, e); }
+        await TryOpenMissingCasesAsync(stoppingToken);
         var reader = _work.Reader;
         try
         {
@@ -47,11 +52,14 @@ public sealed partial class RatingAftercare : BackgroundService
             {
                 var all = new List<RatingSubmission>();
                 while (reader.TryRead(out var b)) all.AddRange(b);
-                try
-                {
-                    await OpenCasesAsync(all.Where(r => r.IsBad).ToList(), stoppingToken);
-                    if (_options.DetectManipulation) await FlagAsync(all, stoppingToken);
-                }
+                // A case that a failed pass did not open is opened by a later one (SAT-7: every bad rating has its case),
+                // not only at the next start.
+                if (_scanMissing || Environment.TickCount64 - _lastMissingScan > MissingScanEveryMs)
+                    _scanMissing = !await TryOpenMissingCasesAsync(stoppingToken);
+                try { await OpenCasesAsync(all.Where(r => r.IsBad).ToList(), stoppingToken); }
+                catch (Exception e) when (e is not OperationCanceledException) { LogFailed(_logger, e); _scanMissing = true; }
+                // The flags apart: a failure to open the cases does not cost the pass its SAT-9 check, nor the reverse.
+                try { if (_options.DetectManipulation) await FlagAsync(all, stoppingToken); }
                 catch (Exception e) when (e is not OperationCanceledException) { LogFailed(_logger, e); }
                 // Coalesce: on SQLite every write takes the one write lock the rating writer needs too, so the
                 // aftercare writes at most once per interval, however many batches were committed meanwhile.
@@ -63,7 +71,24 @@ public sealed partial class RatingAftercare : BackgroundService
         }
     }
 
-    /// <summary>Bad ratings of the last 30 days without a case (a crash between commit and case): opens them.</summary>
+    /// <summary><see cref="OpenMissingCasesAsync"/>, a failure logged (the start, a later pass and the daily reminder job try again).</summary>
+    /// <returns>Whether it succeeded.</returns>
+    public async Task<bool> TryOpenMissingCasesAsync(CancellationToken ct)
+    {
+        try
+        {
+            await OpenMissingCasesAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(_logger, e);
+            return false;
+        }
+        finally { Volatile.Write(ref _lastMissingScan, Environment.TickCount64); }
+    }
+
+    /// <summary>Bad ratings of the last 30 days without a case (a crash between commit and case, or a pass that failed): opens them.</summary>
     public async Task OpenMissingCasesAsync(CancellationToken ct)
     {
         await using var scope = _scopes.CreateAsyncScope();
@@ -144,7 +169,8 @@ public sealed partial class RatingAftercare : BackgroundService
         foreach (var key in facts.SelectMany(f => f.DeviceId is { } d ? new[] { d, f.SectionId } : [f.SectionId]).Distinct())
             if (_recentByKey.TryGetValue(key, out var q)) history.AddRange(q);
         var today = DateOnly.FromDateTime(facts.Max(f => f.RatedAtLocal));
-        if (today != _phoneDayDate) { _phoneDay.Clear(); _phoneDayDate = today; }
+        // Only forward: a late rating (a device that was offline) must not wipe today's history of every phone (SAT-9).
+        if (today > _phoneDayDate) { _phoneDay.Clear(); _phoneDayDate = today; }
         foreach (var p in facts.Where(f => f.Phone is not null).Select(f => f.Phone!).Distinct())
             if (_phoneDay.TryGetValue(p, out var list)) history.AddRange(list);
 
