@@ -396,6 +396,45 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
     }
 
     /// <summary>
+    /// SAT-8: a pushed service record is refused as its import row would be, naming the field, nothing stored: no finishing
+    /// time (else year 1 was stored), accepted after finished, an inactive window.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    public async Task ServiceRecordPush_WhenNoFinishingTimeAcceptedAfterFinishedOrInactiveWindow_IsRefusedNamingTheField()
+    {
+        var w = await WindowAsync(12);
+        var (device, _) = await DeviceAsync(w.UnitId);
+        var inactive = await app.WithDbAsync(async db =>
+        {
+            var s = new Mingcha.Web.Features.Organisation.Section(w.UnitId, "X" + Guid.NewGuid().ToString("N")[..8], "停用窗口", SectionKind.Window, Now);
+            db.Sections.Add(s);
+            await db.SaveChangesAsync();
+            await db.Sections.Where(x => x.Id == s.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Active, false));
+            return s.Id;
+        });
+        var cases = new List<string>();
+        async Task RefusedAsync(object body, string caseNo, string field)
+        {
+            cases.Add(caseNo);
+            var r = await device.PostAsJsonAsync("/api/v1/service-records", body);
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+            var errors = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+            Assert.Contains(errors.EnumerateObject(), p => p.Name.Equals(field, StringComparison.OrdinalIgnoreCase));
+        }
+        var c1 = NewCase();
+        await RefusedAsync(new { caseNumber = c1, sectionId = w.Id }, c1, "finishedAt");
+        var c2 = NewCase();
+        await RefusedAsync(new { caseNumber = c2, sectionId = w.Id, acceptedAt = Now.AddMinutes(-5), finishedAt = Now.AddMinutes(-10) }, c2, "acceptedAt");
+        var c3 = NewCase();
+        await RefusedAsync(new { caseNumber = c3, sectionId = inactive, finishedAt = Now.AddMinutes(-10) }, c3, "sectionId");
+        Assert.False(await app.WithDbAsync(db => db.ServiceRecords.AnyAsync(r => cases.Contains(r.CaseNumber))));
+        // Accepted no later than finished is stored.
+        Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/service-records",
+            new { caseNumber = NewCase(), sectionId = w.Id, acceptedAt = Now.AddMinutes(-10), finishedAt = Now.AddMinutes(-10) })).StatusCode);
+    }
+
+    /// <summary>
     /// SAT-9 "one phone rates many cases": a late rating (kept by a device while offline) does not wipe the day's history,
     /// so the sixth case of the day rated with one phone is still flagged.
     /// </summary>

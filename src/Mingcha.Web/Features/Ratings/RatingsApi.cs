@@ -21,7 +21,7 @@ namespace Mingcha.Web.Features.Ratings;
 public static class RatingsApi
 {
     public sealed record ServiceRecordInput([property: Required, StringLength(64)] string CaseNumber, Guid? SectionId, string? SectionCode,
-        Guid? StaffId, string? StaffCode, Guid? ServiceItemId, string? ServiceItemCode, string? CitizenPhone, DateTime? AcceptedAt, DateTime FinishedAt);
+        Guid? StaffId, string? StaffCode, Guid? ServiceItemId, string? ServiceItemCode, string? CitizenPhone, DateTime? AcceptedAt, [property: Required] DateTime? FinishedAt);
     public sealed record ServiceRecordDto(Guid Id, string CaseNumber, Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, string CitizenPhone, DateTime? AcceptedAt, DateTime FinishedAt);
     public sealed record RatingStored(Guid Id, string Status);
     public sealed record RatingDto(Guid Id, string? CaseNumber, Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, RatingChannel Channel,
@@ -197,12 +197,20 @@ public static class RatingsApi
     {
         var caseNumber = input.CaseNumber?.Trim() ?? "";
         if (caseNumber.Length is 0 or > 64) throw new FieldException("caseNumber", "请填写办件编号（不超过 64 字符）。 Give the case number (at most 64 characters).");
-        var section = await sections.FindAsync(input.SectionId, input.SectionCode, ct) ?? throw new FieldException("sectionId", "窗口不存在。 No such window.");
+        // As the import (ServiceRecordImport): an active window, a finishing time, accepted no later than finished.
+        var section = await sections.FindAsync(input.SectionId, input.SectionCode, ct);
+        if (section is null || !section.Active) throw new FieldException("sectionId", "窗口不存在或已停用。 No such window, or it is inactive.");
         if (user.UnitId() is { } bound && bound != section.UnitId)
             throw new DomainRuleException("SEC-2", "该令牌不属于此窗口的单位。 This token belongs to another unit.", 403);
         var now = time.GetUtcNow().UtcDateTime;
-        if (input.FinishedAt.ToUniversalTime() > now + Domain.Satisfaction.RatingIntake.MaxClockSkew)
+        if (input.FinishedAt is not { } finishedInput || finishedInput == default)
+            throw new FieldException("finishedAt", "请填写办结时间。 The finishing time is required.");
+        var finishedAt = finishedInput.ToUniversalTime();
+        var acceptedAt = input.AcceptedAt?.ToUniversalTime();
+        if (finishedAt > now + Domain.Satisfaction.RatingIntake.MaxClockSkew)
             throw new FieldException("finishedAt", "办结时间晚于当前时间。 The finishing time is in the future.");
+        if (acceptedAt > finishedAt)
+            throw new FieldException("acceptedAt", "受理时间晚于办结时间。 Accepted after it was finished.");
         string? phone = null;
         if (!string.IsNullOrWhiteSpace(input.CitizenPhone))
         {
@@ -227,7 +235,7 @@ public static class RatingsApi
         var existing = await db.ServiceRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseNumber == caseNumber, ct);
         if (existing is not null) return Same(existing);
         var token = Guid.TryParse(user.FindFirstValue(MingchaClaims.TokenId), out var t) ? t : (Guid?)null;
-        var record = new ServiceRecord(caseNumber, section.UnitId, section.Id, staffId, itemId, phone, input.AcceptedAt?.ToUniversalTime(), input.FinishedAt.ToUniversalTime(), token, now);
+        var record = new ServiceRecord(caseNumber, section.UnitId, section.Id, staffId, itemId, phone, acceptedAt, finishedAt, token, now);
         db.ServiceRecords.Add(record);
         try
         {
