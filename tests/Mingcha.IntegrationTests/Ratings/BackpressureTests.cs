@@ -24,6 +24,9 @@ public sealed class BackpressureTests(BackpressureTests.FullQueueApp app) : ICla
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("Mingcha:Ratings:QueueCapacity", "0");
+            // The test checks the path of a token not yet in memory: the 2-second periodic reload must not load it first
+            // (a slow PostgreSQL run once did, between the token's creation and the check).
+            builder.UseSetting("Mingcha:Ratings:TokenRefresh", "01:00:00");
         }
     }
 
