@@ -72,6 +72,23 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
 /// <summary>Small helpers for validating API bodies by hand where data annotations do not fit.</summary>
 public static class Problems
 {
+    /// <summary>The years Mingcha keeps (its calendar, its periods): a date beyond them overflows the office-time bounds of a day.</summary>
+    public const int FirstYear = 2000, LastYear = 2100;
+
+    /// <summary>Refuses a year outside <see cref="FirstYear"/>..<see cref="LastYear"/>, naming <paramref name="field"/>; null passes.</summary>
+    public static void RequireYear(int? year, string field = "year")
+    {
+        if (year is < FirstYear or > LastYear)
+            throw new FieldException(field, $"年份须在 {FirstYear} 至 {LastYear} 之间。 The year must be {FirstYear} to {LastYear}.");
+    }
+
+    /// <summary>Refuses a day outside the years <see cref="FirstYear"/>..<see cref="LastYear"/>, naming <paramref name="field"/>.</summary>
+    public static void RequireDay(DateOnly day, string field)
+    {
+        if (day.Year is < FirstYear or > LastYear)
+            throw new FieldException(field, $"日期须在 {FirstYear} 至 {LastYear} 年之间。 The date must be within {FirstYear} to {LastYear}.");
+    }
+
     public static IResult Field(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
             title: "请求内容有误。 The request is invalid.");

@@ -108,7 +108,7 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
     public const int WholeYearMinimumDays = 10;
 
     /// <summary>The years a calendar may hold.</summary>
-    public const int MinYear = 2000, MaxYear = 2100;
+    public const int MinYear = Problems.FirstYear, MaxYear = Problems.LastYear;
 
     /// <summary>
     /// Imports whole years from a CSV of the official shape (date,type,name). All or nothing: any bad line

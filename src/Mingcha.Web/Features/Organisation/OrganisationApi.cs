@@ -294,7 +294,7 @@ public static class OrganisationApi
         var creditCode = req.CreditCode is { Length: > 0 } code ? code : null;
         if (creditCode is not null && await db.Units.AnyAsync(u => u.CreditCode == creditCode, ct))
             throw new FieldException("creditCode", "统一社会信用代码已被其他单位使用。 Another unit has this credit code.");
-        if (req.Year is < 2000 or > 2100) throw new FieldException("year", "年份须在 2000 至 2100 之间。 The year must be 2000 to 2100.");
+        Problems.RequireYear(req.Year);
         if (req.ParentUnitId is { } p && !await db.Units.AnyAsync(u => u.Id == p, ct)) throw new FieldException("parentUnitId", "上级单位不存在。 No such parent unit.");
         if (req.CategoryId is { } c && !await db.Categories.AnyAsync(x => x.Id == c, ct)) throw new FieldException("categoryId", "类别不存在。 No such category.");
         var now = time.GetUtcNow().UtcDateTime;

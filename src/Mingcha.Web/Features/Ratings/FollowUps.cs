@@ -167,8 +167,6 @@ public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock cl
 
     public sealed record RateDto(Guid SubjectId, DateOnly From, DateOnly To, int Counted, int Excluded, decimal? Rate, decimal Coefficient);
 
-    private static readonly DateOnly EarliestDay = new(2000, 1, 1), LatestDay = new(2100, 12, 31);
-
     public async Task<RateDto> ForUnitAsync(Guid unitId, DateOnly from, DateOnly to, bool includeChildren, CancellationToken ct)
     {
         if (!await db.Units.AnyAsync(u => u.Id == unitId, ct)) throw new NotFoundException("单位不存在。 No such unit.");
@@ -194,8 +192,8 @@ public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock cl
     {
         if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
         // A day's bounds in office time (RatingsApi.DayBoundsUtc) overflow at the ends of the calendar: a 400, not a 500.
-        if (from < EarliestDay || from > LatestDay) throw new FieldException("from", "日期须在 2000 至 2100 年之间。 The date must be within 2000 to 2100.");
-        if (to < EarliestDay || to > LatestDay) throw new FieldException("to", "日期须在 2000 至 2100 年之间。 The date must be within 2000 to 2100.");
+        Infrastructure.Problems.RequireDay(from, "from");
+        Infrastructure.Problems.RequireDay(to, "to");
         var start = RatingsApi.DayBoundsUtc(clock, from).From;
         var end = RatingsApi.DayBoundsUtc(clock, to).To;
         if (!_surveyed.TryGetValue((start, end), out var surveyed)) _surveyed[(start, end)] = surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);

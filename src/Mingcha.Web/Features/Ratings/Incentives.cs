@@ -141,11 +141,15 @@ public static class BadgeFindings
     /// <summary>
     /// SAT-5: the staff with a violation of the year that stands (a confirmed finding not withdrawn, a substantiated
     /// complaint): held back from the best service model whether or not the year's badges were handed out to them.
+    /// With <paramref name="only"/>, that person alone is looked at (an award names one).
     /// </summary>
-    public static async Task<HashSet<Guid>> StaffWithStandingViolationsAsync(MingchaDb db, int year, CancellationToken ct)
+    public static async Task<HashSet<Guid>> StaffWithStandingViolationsAsync(MingchaDb db, int year, CancellationToken ct, Guid? only = null)
     {
-        var staff = await Standing(db, year, []).Select(f => f.StaffId!.Value).Distinct().ToListAsync(ct);
-        staff.AddRange(await StandingComplaints(db, year).Select(c => c.StaffId!.Value).Distinct().ToListAsync(ct));
+        var findings = Standing(db, year, []);
+        var complaints = StandingComplaints(db, year);
+        if (only is { } id) { findings = findings.Where(f => f.StaffId == id); complaints = complaints.Where(c => c.StaffId == id); }
+        var staff = await findings.Select(f => f.StaffId!.Value).Distinct().ToListAsync(ct);
+        staff.AddRange(await complaints.Select(c => c.StaffId!.Value).Distinct().ToListAsync(ct));
         return [.. staff];
     }
 
@@ -279,7 +283,7 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
             throw new FieldException("subjectId", "窗口（科室）不存在。 No such window or section.");
         if ((await LostEligibilityAsync(input.Kind, year, ct)).GetValueOrDefault(input.SubjectId) is { } loss)
             throw new DomainRuleException(loss.Rule, "不能评选：" + loss.Reason, 422);
-        if (input.Kind == "BestServiceModel" && (await BadgeFindings.StaffWithStandingViolationsAsync(db, year, ct)).Contains(input.SubjectId))
+        if (input.Kind == "BestServiceModel" && (await BadgeFindings.StaffWithStandingViolationsAsync(db, year, ct, input.SubjectId)).Count > 0)
             throw new DomainRuleException("SAT-5", "不能评选：该工作人员本年度有经确认的违规问题或属实的效能投诉。 Not eligible: the staff member has a confirmed violation or substantiated complaint this year.", 422);
         var award = new IncentiveAward(year, input.Kind, input.SubjectId, input.Reason?.Trim() ?? "", user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
         db.Add(award);

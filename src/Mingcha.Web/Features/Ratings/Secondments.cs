@@ -81,16 +81,14 @@ public sealed class Secondments(MingchaDb db, CalendarService calendar, Infrastr
     /// <summary>A target's name (the column's length).</summary>
     public const int TargetMaxLength = 300;
 
-    private static readonly DateOnly Earliest = new(2000, 1, 1), Latest = new(2100, 12, 31);
-
     /// <summary>
     /// ORG-7: the outlet's progress toward its targets decides the end of the term, so a secondment has at least one
     /// target (else it would close at its first term with nothing checked); each at most <see cref="TargetMaxLength"/>.
     /// </summary>
     public async Task<Secondment> CreateAsync(CreateInput input, CancellationToken ct)
     {
-        if (input.Start < Earliest || input.Start > Latest) throw new FieldException("start", "日期须在 2000 至 2100 年之间。 The date must be within 2000 to 2100.");
-        if (input.End < Earliest || input.End > Latest) throw new FieldException("end", "日期须在 2000 至 2100 年之间。 The date must be within 2000 to 2100.");
+        Infrastructure.Problems.RequireDay(input.Start, "start");
+        Infrastructure.Problems.RequireDay(input.End, "end");
         var targets = (input.Targets ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList();
         if (targets.Count == 0)
             throw new FieldException("targets", "请至少填写一项网点目标：挂职期满时按目标完成情况决定结束或延期（ORG-7）。 Give at least one target of the outlet: the term ends or is extended by them (ORG-7).");
@@ -124,7 +122,7 @@ public sealed class Secondments(MingchaDb db, CalendarService calendar, Infrastr
     public async Task<PresenceDto> PresenceAsync(Guid id, int year, int month, CancellationToken ct)
     {
         await LoadAsync(id, ct);
-        if (year is < 2000 or > 2100) throw new FieldException("year", "年份无效。 Invalid year.");
+        Infrastructure.Problems.RequireYear(year);
         if (month is < 1 or > 12) throw new FieldException("month", "月份为 1 到 12。 Month is 1 to 12.");
         var from = new DateOnly(year, month, 1);
         var to = from.AddMonths(1);
