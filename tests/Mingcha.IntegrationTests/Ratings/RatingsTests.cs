@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -432,6 +433,39 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
         // Accepted no later than finished is stored.
         Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/service-records",
             new { caseNumber = NewCase(), sectionId = w.Id, acceptedAt = Now.AddMinutes(-10), finishedAt = Now.AddMinutes(-10) })).StatusCode);
+    }
+
+    /// <summary>
+    /// SAT-8: a pushed case's times without <c>Z</c> or an offset are office time (Asia/Shanghai), as in the import and
+    /// for ratings, not the server's own time zone; with an offset they are the instant named.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    public async Task ServiceRecordPush_TimesWithoutOffset_AreOfficeTime()
+    {
+        var w = await WindowAsync(13);
+        var (device, _) = await DeviceAsync(w.UnitId);
+        var office = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var finishedUtc = new DateTime(Now.Ticks - Now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc).AddHours(-2);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(finishedUtc, office);
+        var plain = NewCase();
+        var withOffset = NewCase();
+        Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/service-records", new
+        {
+            caseNumber = plain, sectionId = w.Id,
+            acceptedAt = local.AddMinutes(-20).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+            finishedAt = local.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/service-records", new
+        {
+            caseNumber = withOffset, sectionId = w.Id,
+            finishedAt = local.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + "+08:00",
+        })).StatusCode);
+        var stored = await app.WithDbAsync(db => db.ServiceRecords.AsNoTracking().Where(r => r.CaseNumber == plain || r.CaseNumber == withOffset)
+            .ToDictionaryAsync(r => r.CaseNumber, r => (r.AcceptedAt, r.FinishedAt)));
+        Assert.Equal(finishedUtc, stored[plain].FinishedAt);
+        Assert.Equal(finishedUtc.AddMinutes(-20), stored[plain].AcceptedAt);
+        Assert.Equal(finishedUtc, stored[withOffset].FinishedAt);
     }
 
     /// <summary>

@@ -192,14 +192,15 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
     private static string ScaleName(RatingScale scale) => scale == RatingScale.FiveLevel ? "五级评价（好差评）" : "三级评价";
 
     /// <summary>
-    /// A rating's time as UTC (kind Utc): a time with <c>Z</c> or an offset (kind Utc or Local once deserialised) is the
-    /// instant it names; one without (kind Unspecified) is office time in <paramref name="zone"/>, as a complaint's.
+    /// A time received through the API as UTC (kind Utc): a time with <c>Z</c> or an offset (kind Utc or Local once
+    /// deserialised) is the instant it names; one without (kind Unspecified) is office time in <paramref name="zone"/>,
+    /// as a complaint's. Used for a rating's time and a pushed service record's times (<paramref name="field"/> names it).
     /// </summary>
-    public static DateTime? ToUtc(DateTime? at, TimeZoneInfo zone) => at switch
+    public static DateTime? ToUtc(DateTime? at, TimeZoneInfo zone, string field = "ratedAt") => at switch
     {
         null => null,
         { Kind: DateTimeKind.Unspecified } t => zone.IsInvalidTime(t)
-            ? throw new FieldException("ratedAt", "评价时间在当地不存在（夏令时跳过的时刻）。 The rating's time does not exist in the office's time zone.")
+            ? throw new FieldException(field, "该时间在当地不存在（夏令时跳过的时刻）。 This time does not exist in the office's time zone.")
             : TimeZoneInfo.ConvertTimeToUtc(t, zone),
         { } t => t.ToUniversalTime(),
     };

@@ -193,7 +193,7 @@ public static class RatingsApi
         return app;
     }
 
-    private static async Task<IResult> PushServiceRecordAsync(ServiceRecordInput input, MingchaDb db, SectionDirectory sections, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PushServiceRecordAsync(ServiceRecordInput input, MingchaDb db, SectionDirectory sections, ClaimsPrincipal user, TimeProvider time, LocalClock clock, CancellationToken ct)
     {
         var caseNumber = input.CaseNumber?.Trim() ?? "";
         if (caseNumber.Length is 0 or > 64) throw new FieldException("caseNumber", "请填写办件编号（不超过 64 字符）。 Give the case number (at most 64 characters).");
@@ -205,8 +205,9 @@ public static class RatingsApi
         var now = time.GetUtcNow().UtcDateTime;
         if (input.FinishedAt is not { } finishedInput || finishedInput == default)
             throw new FieldException("finishedAt", "请填写办结时间。 The finishing time is required.");
-        var finishedAt = finishedInput.ToUniversalTime();
-        var acceptedAt = input.AcceptedAt?.ToUniversalTime();
+        // A time without Z or an offset is office time, as in the import and for ratings (not the server's own zone).
+        var finishedAt = RatingIntake.ToUtc(finishedInput, clock.Zone, "finishedAt")!.Value;
+        var acceptedAt = RatingIntake.ToUtc(input.AcceptedAt, clock.Zone, "acceptedAt");
         if (finishedAt > now + Domain.Satisfaction.RatingIntake.MaxClockSkew)
             throw new FieldException("finishedAt", "办结时间晚于当前时间。 The finishing time is in the future.");
         if (acceptedAt > finishedAt)
