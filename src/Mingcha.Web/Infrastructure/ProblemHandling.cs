@@ -75,6 +75,9 @@ public static class Problems
     /// <summary>The years Mingcha keeps (its calendar, its periods): a date beyond them overflows the office-time bounds of a day.</summary>
     public const int FirstYear = 2000, LastYear = 2100;
 
+    /// <summary>Whether <paramref name="year"/> is one Mingcha keeps (pages fall back to the current year otherwise).</summary>
+    public static bool IsYear([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] int? year) => year is >= FirstYear and <= LastYear;
+
     /// <summary>Refuses a year outside <see cref="FirstYear"/>..<see cref="LastYear"/>, naming <paramref name="field"/>; null passes.</summary>
     public static void RequireYear(int? year, string field = "year")
     {

@@ -30,7 +30,7 @@ public sealed class Agencies(MingchaDb db, TimeProvider time, UserManager<Mingch
     public sealed record AddInspector([property: Required, StringLength(100, MinimumLength = 1)] string Name, [property: StringLength(450)] string? UserId);
     public sealed record AddTraining([property: Required] DateOnly? HeldOn, [property: Required, StringLength(300, MinimumLength = 1)] string Topic,
         [property: Required, Range(0.1, 1000)] decimal? Hours, bool Passed);
-    public sealed record IssueOpinion([property: Required, Range(2000, 2100)] int? Year, [property: Required] AgencyShortfall? Subject, [property: Required, StringLength(4000, MinimumLength = 1)] string Text);
+    public sealed record IssueOpinion([property: Required, Range(Problems.FirstYear, Problems.LastYear)] int? Year, [property: Required] AgencyShortfall? Subject, [property: Required, StringLength(4000, MinimumLength = 1)] string Text);
     public sealed record AnswerOpinion([property: Required, StringLength(4000, MinimumLength = 1)] string Response);
     public sealed record Decide([property: Required] AgencyDecision? Decision, [property: Required, StringLength(2000, MinimumLength = 1)] string Note);
 
@@ -119,7 +119,7 @@ public sealed class Agencies(MingchaDb db, TimeProvider time, UserManager<Mingch
     /// <summary>ORG-4, INS-13: computes (or recomputes, while undecided) the agency's assessment of the year from its visits.</summary>
     public async Task<AssessmentDto> AssessAsync(Guid id, int year, ClaimsPrincipal by, CancellationToken ct)
     {
-        if (year is < 2000 or > 2100) throw new FieldException("year", "年度须在 2000 到 2100 之间。 The year must be 2000 to 2100.");
+        Problems.RequireYear(year);
         await EnsureAgencyAsync(id, ct);
         var visits = await db.Visits.AsNoTracking().Where(v => v.AgencyId == id && v.Year == year)
             .Select(v => new { v.Id, v.Status, v.StepsCompleted, v.RecordedSeconds, v.VisitedOn }).ToListAsync(ct);

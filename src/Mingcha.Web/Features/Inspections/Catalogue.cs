@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Inspections;
 
@@ -19,7 +20,7 @@ public sealed class Catalogue(MingchaDb db, InspectionSetup setup)
 
     public async Task<CatalogueDto> GetAsync(int year, bool create, ClaimsPrincipal by, CancellationToken ct)
     {
-        if (year is < 2000 or > 2100) throw new FieldException("year", "年度须在 2000 到 2100 之间。 The year must be 2000 to 2100.");
+        Problems.RequireYear(year);
         var c = create ? await setup.EnsureCatalogueAsync(year, by.UserId() ?? "", ct)
             : await db.DeductionCatalogues.AsNoTracking().FirstOrDefaultAsync(x => x.Year == year, ct)
               ?? throw new NotFoundException($"{year} 年没有扣分目录。 No catalogue for {year}.");

@@ -5,6 +5,7 @@ using Mingcha.Domain.Inspections;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Inspections;
 
@@ -19,7 +20,7 @@ public sealed class Rounds(MingchaDb db, TimeProvider time)
         DateOnly StartsOn, DateOnly EndsOn, RoundStatus Status, Guid? AgencyId, string? AgencyName, IReadOnlyList<Guid> TeamIds, DateTime? PlannedAt,
         DateTime? StartedAt, DateTime? ClosedAt, IReadOnlyList<TargetLine> Targets, IReadOnlyList<Guid> DrawIds, bool IsDemo);
 
-    public sealed record CreateRound([property: Required, Range(2000, 2100)] int? Year, [property: Required] InspectionKind? Kind, [property: Required] CampaignKind? Campaign,
+    public sealed record CreateRound([property: Required, Range(Problems.FirstYear, Problems.LastYear)] int? Year, [property: Required] InspectionKind? Kind, [property: Required] CampaignKind? Campaign,
         [property: Required, StringLength(200, MinimumLength = 1)] string Title, [property: StringLength(4000)] string? Scope, [property: StringLength(4000)] string? Focus,
         [property: Range(0, 100000)] int? PlannedTargets, [property: Required] DateOnly? StartsOn, [property: Required] DateOnly? EndsOn,
         Guid? AgencyId, IReadOnlyList<Guid>? TeamIds);

@@ -5,6 +5,7 @@ using Mingcha.Domain.Inspections;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Inspections;
 
@@ -31,7 +32,7 @@ public sealed class YearPlans(MingchaDb db, TimeProvider time)
     public async Task<(PlanDto Plan, bool Created)> SaveAsync(int year, SavePlan r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
-        if (year is < 2000 or > 2100) throw new FieldException("year", "年度须在 2000 到 2100 之间。 The year must be 2000 to 2100.");
+        Problems.RequireYear(year);
         var plan = await db.InspectionYearPlans.FirstOrDefaultAsync(p => p.Year == year, ct);
         var created = plan is null;
         if (plan is null)

@@ -327,7 +327,7 @@ public static class OrganisationApi
     public static async Task AssignCategoryAsync(Guid id, AssignCategory req, MingchaDb db, CancellationToken ct)
     {
         if (!await db.Units.AnyAsync(u => u.Id == id, ct)) throw new NotFoundException("单位不存在。 No such unit.");
-        if (req.Year is < 2000 or > 2100) throw new FieldException("year", "年度应在 2000 至 2100 之间。 The year must be between 2000 and 2100.");
+        Problems.RequireYear(req.Year);
         if (!await db.Categories.AnyAsync(c => c.Id == req.CategoryId, ct)) throw new FieldException("categoryId", "类别不存在。 No such category.");
         var existing = await db.UnitCategories.FirstOrDefaultAsync(x => x.UnitId == id && x.Year == req.Year, ct);
         if (existing is null) db.UnitCategories.Add(new UnitCategory(id, req.Year, req.CategoryId));

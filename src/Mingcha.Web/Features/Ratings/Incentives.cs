@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Web.Data;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Ratings;
 
@@ -218,7 +219,7 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
     /// <summary>SAT-5: candidates ranked by the year's ratings: units (best window unit), windows (best service post), staff (best service model).</summary>
     public async Task<IReadOnlyList<RankedCandidate>> RankAsync(string kind, int year, CancellationToken ct)
     {
-        if (year is < 2000 or > 2100) throw new FieldException("year", "年份无效。 Invalid year.");
+        Problems.RequireYear(year);
         var start = RatingsApi.DayBoundsUtc(clock, new DateOnly(year, 1, 1)).From;
         var end = RatingsApi.DayBoundsUtc(clock, new DateOnly(year, 12, 31)).To;
         var q = db.Ratings.AsNoTracking().Where(r => !db.RatingExclusions.Any(x => x.RatingId == r.Id));

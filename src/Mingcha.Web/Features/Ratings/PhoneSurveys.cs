@@ -85,7 +85,7 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
     public async Task<DrawDto> DrawAsync(DrawInput input, ClaimsPrincipal user, CancellationToken ct)
     {
         if (input.Quarter is < 1 or > 4) throw new FieldException("quarter", "季度为 1 到 4。 Quarter is 1 to 4.");
-        if (input.Year is < 2000 or > 2100) throw new FieldException("year", "年份无效。 Invalid year.");
+        Problems.RequireYear(input.Year);
         var count = input.Count ?? options.Value.SurveySize; // the quarter's size (SAT-3: 100 by default, Mingcha:Ratings:SurveySize)
         if (count is < 1 or > 10_000) throw new FieldException("count", "抽取人数为 1 到 10000。 Count is 1 to 10000.");
         if (await db.Set<SurveyDrawRecord>().AnyAsync(d => d.Year == input.Year && d.Quarter == input.Quarter, ct))

@@ -18,7 +18,7 @@ public sealed class Ledger(MingchaDb db, TimeProvider time)
     public sealed record Decision(
         [property: Required] Guid? UnitId,
         Guid? SectionId,
-        [property: Required, Range(2000, 2100)] int? Year,
+        [property: Required, Range(Problems.FirstYear, Problems.LastYear)] int? Year,
         [property: Required, Range(0.01, 100)] decimal? Points,
         [property: Required] LedgerSource? Source,
         [property: Required, StringLength(2000, MinimumLength = 1)] string Description);

@@ -18,7 +18,7 @@ public sealed class Outcomes(MingchaDb db, TimeProvider time, IRectificationDocu
     public sealed record RecordOutcome(
         [property: Required] OutcomeKind? Kind,
         OutcomeMeasure? Measure,
-        [property: Required, Range(2000, 2100)] int? Year,
+        [property: Required, Range(Problems.FirstYear, Problems.LastYear)] int? Year,
         Guid? UnitId,
         Guid? StaffId,
         [property: StringLength(100)] string? PersonName,

@@ -5,6 +5,7 @@ using Mingcha.Domain.Scoring;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Rectification;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Scoring;
 
@@ -46,7 +47,7 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
     }
 
     public sealed record CampaignRequest(
-        [property: Required, Range(2000, 2100)] int? Year,
+        [property: Required, Range(Problems.FirstYear, Problems.LastYear)] int? Year,
         [property: Required, StringLength(200, MinimumLength = 1)] string Name,
         [property: Required] DateOnly? From,
         [property: Required] DateOnly? To,

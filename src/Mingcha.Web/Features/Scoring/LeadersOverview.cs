@@ -6,6 +6,7 @@ using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Features.Rectification;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Scoring;
 
@@ -23,7 +24,7 @@ public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, Sati
 
     public async Task<Overview> ForYearAsync(int year, CancellationToken ct)
     {
-        if (year is < 2000 or > 2100) throw new FieldException("year", "年度应在 2000 至 2100 之间。 The year is 2000 to 2100.");
+        Problems.RequireYear(year);
         var rounds = await db.InspectionRounds.AsNoTracking().Where(r => r.Year == year && r.StartedAt != null)
             .GroupBy(r => r.Kind).Select(g => new { g.Key, Rounds = g.Count(), Targets = g.Sum(r => r.PlannedTargets) }).ToListAsync(ct);
         var visits = await db.Visits.AsNoTracking().Where(v => v.Year == year && v.Status == VisitStatus.Accepted && (v.Kind == InspectionKind.Open || v.FindingsSentAt != null))

@@ -9,6 +9,7 @@ using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Features.Rectification;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Scoring;
 
@@ -38,7 +39,7 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
 
     public async Task<YearTable> ForYearAsync(int year, Guid? unitId, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (year is < 2000 or > 2100) throw new FieldException("year", "年度应在 2000 至 2100 之间。 The year is 2000 to 2100.");
+        Problems.RequireYear(year);
         var viewer = RectificationViewer.Of(user);
         if (!viewer.SeesAll)
         {

@@ -44,7 +44,7 @@ public sealed class CatalogueModel(Catalogue catalogue, LocalClock clock, IStrin
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        if (Year is < 2000 or > 2100) Year = clock.Today.Year;
+        if (!Problems.IsYear(Year)) Year = clock.Today.Year;
         try { Current = await catalogue.GetAsync(Year, false, User, ct); }
         catch (NotFoundException) { Current = null; }
     }

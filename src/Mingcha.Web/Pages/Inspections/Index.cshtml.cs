@@ -78,7 +78,7 @@ public sealed class IndexModel(YearPlans plans, Rounds rounds, MingchaDb db, Loc
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        if (Year is < 2000 or > 2100) Year = clock.Today.Year;
+        if (!Problems.IsYear(Year)) Year = clock.Today.Year;
         try
         {
             Progress = await plans.ProgressAsync(Year, ct);

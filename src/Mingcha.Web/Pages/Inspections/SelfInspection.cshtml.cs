@@ -34,7 +34,7 @@ public sealed class SelfInspectionModel(OpenInspections open, MingchaDb db, Loca
     private async Task LoadAsync(int? year, CancellationToken ct)
     {
         Today = clock.Today;
-        Year = year is >= 2000 and <= 2100 ? year.Value : Today.Year;
+        Year = Problems.IsYear(year) ? year.Value : Today.Year;
         IsUnit = User.IsInRole(Roles.UnitLiaison) && !Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader);
         Reports = await open.SelfInspectionsAsync(Year, null, User, ct);
         Deductions = await open.DeductionsAsync(Year, null, User, ct);

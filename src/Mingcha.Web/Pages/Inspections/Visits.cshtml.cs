@@ -20,7 +20,7 @@ public sealed class VisitsModel(Visits visits, MingchaDb db, LocalClock clock, I
 
     public async Task OnGetAsync(int? year, CancellationToken ct)
     {
-        Year = year is >= 2000 and <= 2100 ? year.Value : clock.Today.Year;
+        Year = Problems.IsYear(year) ? year.Value : clock.Today.Year;
         var viewer = await InspectionViewer.ForAsync(User, db, ct);
         VisitList = await visits.ListAsync(viewer, Year, null, null, null, ct);
         Findings = await visits.FindingsAsync(viewer, null, Year, ct);

@@ -44,7 +44,7 @@ public sealed class IndexModel(MingchaDb db, LocalClock clock, TimeProvider time
     {
         if (!CanManage) return Forbid();
         UnitDto? created = null;
-        var year = Year is >= 2000 and <= 2100 ? Year.Value : clock.Today.Year;
+        var year = Problems.IsYear(Year) ? Year.Value : clock.Today.Year;
         if (await TryAsync("create", async () => created = await CreateUnitAsync(
                 new CreateUnit(NewUnit.Code?.Trim() ?? "", NewUnit.Name?.Trim() ?? "", Blank(NewUnit.ShortName), Blank(NewUnit.CreditCode), null, NewUnit.CategoryId, year), db, time, ct)))
             return RedirectToPage("Unit", new { id = created!.Id });
@@ -55,7 +55,7 @@ public sealed class IndexModel(MingchaDb db, LocalClock clock, TimeProvider time
     private async Task LoadAsync(CancellationToken ct)
     {
         var today = clock.Today.Year;
-        SelectedYear = Year is >= 2000 and <= 2100 ? Year.Value : today;
+        SelectedYear = Problems.IsYear(Year) ? Year.Value : today;
         Years = (await CategoryYearsAsync(db, ct)).Append(today).Append(SelectedYear).Distinct().Order().ToList();
         Categories = await ListCategoriesAsync(db, SelectedYear, ct);
         var units = await ListUnitsAsync(db, SelectedYear, null, Q?.Trim(), ct);

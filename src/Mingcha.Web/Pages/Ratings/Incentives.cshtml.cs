@@ -23,7 +23,7 @@ public sealed class IncentivesModel(MingchaDb db, Incentives incentives, LocalCl
 
     public async Task OnGetAsync(int? year, CancellationToken ct)
     {
-        Year = year is >= 2000 and <= 2100 ? year.Value : clock.Today.Year;
+        Year = Problems.IsYear(year) ? year.Value : clock.Today.Year;
         var badges = db.Set<StaffBadge>().AsNoTracking().Where(b => b.Year == Year);
         BadgesHeld = await badges.CountAsync(b => b.RevokedAt == null, ct);
         Revoked = await badges.Where(b => b.RevokedAt != null)

@@ -20,7 +20,7 @@ public sealed class ExplanationsModel(ResultExplanations explanations, IStringLo
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (Year is < 2000 or > 2100) Year = null;
+        if (!Problems.IsYear(Year)) Year = null;
         List = await explanations.ListAsync(null, Year, User, ct);
         return Page();
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Mingcha.Web.Features.Scoring;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Pages.Scoring;
 
@@ -16,7 +17,7 @@ public sealed class OverviewModel(LeadersOverview overview, TimeProvider time) :
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Year = Year is >= 2000 and <= 2100 ? Year : time.GetUtcNow().Year;
+        Year = Problems.IsYear(Year) ? Year : time.GetUtcNow().Year;
         Data = await overview.ForYearAsync(Year.Value, ct);
         Json = JsonSerializer.Serialize(Data, JsonSerializerOptions.Web).Replace("<", "\\u003c", StringComparison.Ordinal);
     }
