@@ -119,6 +119,16 @@ public static class Problems
     /// Checks the data annotations of a request record, for handlers that pages call as well as endpoints
     /// (endpoints are validated before the handler runs; pages are not). Throws <see cref="FieldException"/>.
     /// </summary>
+    /// <summary>
+    /// An attribute's verdict; a value it cannot even compare is invalid (RangeAttribute(int, int) converts a decimal to
+    /// int and throws OverflowException for 3,000,000,000, where the API's own validation answers 400).
+    /// </summary>
+    private static bool IsValid(System.ComponentModel.DataAnnotations.ValidationAttribute a, object? value)
+    {
+        try { return a.IsValid(value); }
+        catch (Exception e) when (e is OverflowException or FormatException or InvalidCastException) { return false; }
+    }
+
     public static void Validate(object request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -130,12 +140,18 @@ public static class Problems
             foreach (var a in property.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.ValidationAttribute), true)
                          .Cast<System.ComponentModel.DataAnnotations.ValidationAttribute>())
             {
-                if (a.IsValid(value)) continue;
+                if (IsValid(a, value)) continue;
                 throw new FieldException(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name), Message(a, property.Name, value));
             }
         }
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (System.ComponentModel.DataAnnotations.Validator.TryValidateObject(request, new(request), results, validateAllProperties: true)) return;
+        bool valid;
+        try { valid = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(request, new(request), results, validateAllProperties: true); }
+        catch (Exception e) when (e is OverflowException or FormatException or InvalidCastException)
+        {
+            throw new FieldException("body", "数值超出范围。 A number is out of range.");
+        }
+        if (valid) return;
         var first = results[0];
         var member = first.MemberNames.FirstOrDefault() ?? "body";
         throw new FieldException(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member), first.ErrorMessage ?? "无效。 Invalid.");

@@ -117,6 +117,69 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
     }
 
     /// <summary>
+    /// The scoring pages check what the API checks (pages are not validated before their handlers): an out-of-range number,
+    /// a year without a default period, a sitting without a date, a form without a section each give a message on the page,
+    /// not a 500, and store nothing. A number with a fifth decimal place is refused on both databases alike (PostgreSQL
+    /// keeps four, so weights of 33.33333 summed to 100 on SQLite and 99.9999 there).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-1")]
+    [Trait("Rule", "EV-2")]
+    [Trait("Rule", "EV-5")]
+    public async Task ScoringPages_WithBadInput_ShowAMessageAndStoreNothing()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        var id = await CampaignAsync(w);
+        var page = $"/Scoring/Campaign/{id}";
+        async Task RefusedOnPageAsync(HttpResponseMessage r)
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Contains("form-error", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        var before = (await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}")).GetProperty("rules").GetProperty("excellent").GetDecimal();
+        await RefusedOnPageAsync(await office.PostFormAsync(page, "Rules", new() { ["Rules.Excellent"] = "3000000000" }));
+        Assert.Equal(before, (await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}")).GetProperty("rules").GetProperty("excellent").GetDecimal());
+
+        var weights = new { weightInstant = 33.33333m, weightMonthly = 33.33333m, weightInspection = 33.33334m, weightConcentrated = 0m };
+        var fifth = await office.PutJsonAsync($"/api/v1/scoring/campaigns/{id}", new { year = 2026, name = "五位小数", from = "2026-01-01", to = "2026-12-31", rules = weights });
+        Assert.Equal(HttpStatusCode.BadRequest, fifth.StatusCode);
+        Assert.Contains("weightInstant", await fifth.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var name = "年度超限" + Guid.NewGuid().ToString("N")[..6];
+        await RefusedOnPageAsync(await office.PostFormAsync("/Scoring", "Create", new() { ["Year"] = "10000", ["Name"] = name }));
+        await RefusedOnPageAsync(await office.PostFormAsync("/Scoring", "Create", new() { ["Year"] = "99999", ["Name"] = name, ["From"] = "2026-01-01", ["To"] = "2026-12-31" }));
+        Assert.False(await app.WithDbAsync(db => db.Campaigns.AnyAsync(c => c.Name == name)));
+
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        await RefusedOnPageAsync(await office.PostFormAsync(page, "Sitting", new() { ["SittingTitle"] = "无日期的测评会", ["HeldOn"] = "" }));
+        Assert.False(await app.WithDbAsync(db => db.Sittings.AnyAsync(s => s.CampaignId == id)));
+        await RefusedOnPageAsync(await office.PostFormAsync($"/Scoring/Form?CampaignId={id}", null, new() { ["Method"] = "Instant", ["Grade"] = "Excellent" }));
+        Assert.False(await app.WithDbAsync(db => db.Evaluations.AnyAsync(e => e.CampaignId == id)));
+    }
+
+    /// <summary>EV-10: two clicks on 公布 at once publish once and issue one praise circular; the second answers 409.</summary>
+    [Fact]
+    [Trait("Rule", "EV-10")]
+    public async Task PublishingTwiceAtOnce_IssuesOneCircular()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        var id = await CampaignAsync(w, new { policy = "Rescale" }); // 优 alone, rescaled: a satisfied section, so a praise circular
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.A1, method = "Concentrated", grade = "Excellent", on = "2026-11-16" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        var name = (await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}")).GetProperty("name").GetString()!;
+        var circularsBefore = await app.WithDbAsync(db => db.RectificationOutcomes.CountAsync(o => o.Title.Contains(name)));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => office.PostAsync($"/api/v1/scoring/campaigns/{id}/publish", null)));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order().ToArray());
+        Assert.Equal(circularsBefore + 1, await app.WithDbAsync(db => db.RectificationOutcomes.CountAsync(o => o.Title.Contains(name))));
+        Assert.Equal(1, await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "campaign.publish" && a.EntityKey == id.ToString())));
+    }
+
+    /// <summary>
     /// EV-2, decision 012: an accepted visit without an overall score is graded by its confirmed findings, so it is not taken
     /// while one of them still waits for the Office (RCT-1): taken then, its grade would stay 优 for good.
     /// </summary>
@@ -600,6 +663,7 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
 
     [Fact]
     [Trait("Rule", "SAT-4")]
+    [Trait("Rule", "ORG-1")]
     public async Task YearlyAssessment_CorrectsATownshipOutletsComposite_ByItsOwnSatisfactionRate()
     {
         var w = await WorldAsync();
@@ -630,6 +694,16 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         using var doc = SpreadsheetDocument.Open(new MemoryStream(xlsx), false);
         Assert.Contains("城关镇民政所", doc.WorkbookPart!.SharedStringTablePart?.SharedStringTable.InnerText ?? string.Concat(doc.WorkbookPart.WorksheetParts.Select(p => p.Worksheet.InnerText)), StringComparison.Ordinal);
         Assert.Contains(doc.WorkbookPart.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>(), s => s.Name == "乡镇街道网点");
+
+        // ORG-1: the outlet is later moved to unit A. Its closed results stay with B, where they were computed; A gets no
+        // outlet line (before, A's empty line made the whole year's table a 500).
+        await (await office.PatchJsonAsync($"/api/v1/sections/{outlet}", new { unitId = w.UnitA })).ExpectAsync(HttpStatusCode.NoContent);
+        var after = (await office.GetAsync<JsonElement>("/api/v1/scoring/assessments/2026")).GetProperty("units").EnumerateArray()
+            .ToDictionary(u => u.GetProperty("unitId").GetGuid());
+        Assert.Equal(outlet, Assert.Single(after[w.UnitB].GetProperty("outlets").EnumerateArray()).GetProperty("sectionId").GetGuid());
+        if (after.TryGetValue(w.UnitA, out var a)) // A is listed only if it has results or losses of its own this year
+            Assert.DoesNotContain(a.GetProperty("outlets").EnumerateArray(), o => o.GetProperty("sectionId").GetGuid() == outlet);
+        await (await office.GetAsync("/api/v1/scoring/assessments/2026/xlsx")).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]

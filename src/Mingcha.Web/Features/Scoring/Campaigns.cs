@@ -64,8 +64,24 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
 
     private static void RequireOffice(ClaimsPrincipal by) => RectificationViewer.Of(by).RequireOffice("EV-1", "管理测评活动");
 
+    /// <summary>
+    /// The request's checks, for the pages as for the API (pages are not validated before the handler): its fields, the
+    /// rules' ranges, and at most four decimal places in each number (PostgreSQL keeps four; a fifth would be rounded
+    /// there only and could make weights that sum to 100 on SQLite sum to 99.9999, EV-5).
+    /// </summary>
+    private static void Validate(CampaignRequest r)
+    {
+        Problems.Validate(r);
+        if (r.Rules is not { } rules) return;
+        Problems.Validate(rules);
+        foreach (var p in typeof(RulesDto).GetProperties())
+            if (p.GetValue(rules) is decimal d && d != Math.Round(d, 4))
+                throw new FieldException(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name), "最多保留四位小数。 At most four decimal places.");
+    }
+
     private static (int Year, DateOnly From, DateOnly To) Period(CampaignRequest r)
     {
+        Validate(r);
         var from = r.From!.Value;
         var to = r.To!.Value;
         if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
@@ -163,15 +179,33 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
     }
 
     /// <summary>EV-10: the Office publishes reviewed results; EV-8's consequences get their deadlines and the praise circular is issued.</summary>
+    private const long PublishLockKey = 727_274_010;
+    private static readonly SemaphoreSlim PublishGate = new(1, 1);
+
     public async Task<CampaignDto> PublishAsync(Guid id, ClaimsPrincipal by, CancellationToken ct)
     {
         RequireOffice(by);
-        var c = await FindAsync(id, ct);
-        if (c.Status != CampaignStatus.Closed) throw new DomainRuleException("EV-10", "只有已结束的测评活动可以公布。 Only a closed campaign is published.", 409);
-        var circular = await results.ApplyConsequencesAsync(c, by, ct);
-        c.Publish(time.GetUtcNow().UtcDateTime, circular);
-        db.Audit(new AuditEvent("campaign.publish", nameof(EvaluationCampaign), id.ToString(), null, c.Name));
-        await db.SaveChangesAsync(ct);
+        // EV-10: published once. Publications are serialised (PostgreSQL: a session advisory lock, across instances;
+        // SQLite runs one instance: a process-wide gate) and the status is read again inside, so a second click that raced
+        // the first finds the campaign published (409) instead of issuing a second praise circular. Not a transaction: the
+        // circular is rendered by Chromium before its own transaction numbers it (OfficialDocuments.IssueAsync).
+        await db.Database.OpenConnectionAsync(ct);
+        if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({PublishLockKey})", ct);
+        else await PublishGate.WaitAsync(ct);
+        try
+        {
+            var c = await FindAsync(id, ct);
+            if (c.Status != CampaignStatus.Closed) throw new DomainRuleException("EV-10", "只有已结束的测评活动可以公布。 Only a closed campaign is published.", 409);
+            var circular = await results.ApplyConsequencesAsync(c, by, ct);
+            c.Publish(time.GetUtcNow().UtcDateTime, circular);
+            db.Audit(new AuditEvent("campaign.publish", nameof(EvaluationCampaign), id.ToString(), null, c.Name));
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({PublishLockKey})", CancellationToken.None);
+            else PublishGate.Release();
+        }
         return await GetAsync(id, ct);
     }
 

@@ -111,6 +111,7 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     {
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(by);
+        Infrastructure.Problems.Validate(r); // the page's form is not validated before it gets here (a form without a section was a 500)
         var office = by.IsInRole(Roles.OfficeAdmin) || by.IsInRole(Roles.OfficeStaff);
         var point = by.IsInRole(Roles.MonitoringPoint);
         if (!office && !point) throw new DomainRuleException("EV-2", "只有监测点和效能办可以填报测评表。 Only monitoring points and the Office file forms.", 403);
@@ -137,6 +138,7 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     {
         ArgumentNullException.ThrowIfNull(r);
         RectificationViewer.Of(by).RequireOffice("EV-2", "组织集中测评");
+        Infrastructure.Problems.Validate(r); // a blank date or title from the page: 400 naming it, not a 500
         var c = await OpenCampaignAsync(campaignId, ct);
         RequireInPeriod(c, r.HeldOn!.Value);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

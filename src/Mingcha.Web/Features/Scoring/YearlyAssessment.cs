@@ -57,7 +57,7 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
         var resultSections = results.Select(r => r.SectionId).Distinct().ToList();
         var outlets = await db.Sections.AsNoTracking()
             .Where(x => resultSections.Contains(x.Id) && (x.Kind == SectionKind.TownshipOutlet || x.Kind == SectionKind.StreetOutlet))
-            .Select(x => new { x.Id, x.UnitId, x.Code, x.Name }).ToListAsync(ct);
+            .Select(x => new { x.Id, x.Code, x.Name }).ToListAsync(ct);
 
         var lost = (await ledger.PointsLostInYearAsync(year, unitId, ct)).ToDictionary(p => p.UnitId);
         // INS-6 losses get a note each here; EV-8's are noted from the results below.
@@ -90,9 +90,12 @@ public sealed class YearlyAssessment(MingchaDb db, IDeductionLedgerQuery ledger,
                     : $"书面说明和整改报告未全部提交：应交 {owed} 份，已提交 {filed} 份，已认可 {accepted} 份（EV-8）。 Written explanations and rectification reports filed: {filed} of {owed}, {accepted} accepted (EV-8).");
             if (mine.Any(r => r.Consequence == ResultConsequence.RectifyAndAccount)) notes.Add("有科室低于 70 分：限期整改并问责（EV-8）。 A section below 70: rectification and accountability (EV-8).");
             var outletLines = new List<OutletAssessment>();
-            foreach (var o in outlets.Where(x => x.UnitId == unit.Id).OrderBy(x => x.Code, StringComparer.Ordinal))
+            // An outlet counts for the unit its results were computed under (ORG-1: a section moved since keeps its past
+            // results with the unit it then belonged to), not the unit it belongs to now.
+            foreach (var o in outlets.OrderBy(x => x.Code, StringComparer.Ordinal))
             {
                 var own = mine.Where(r => r.SectionId == o.Id).ToList();
+                if (own.Count == 0) continue;
                 var outletComposite = own.Average(r => r.Composite);
                 var orate = await rates.ForSectionAsync(o.Id, unit.Id, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), ct);
                 outletLines.Add(new OutletAssessment(o.Id, o.Code, o.Name, outletComposite, orate.Coefficient, orate.Rate, orate.Counted,

@@ -29,8 +29,12 @@ public sealed class IndexModel(Campaigns campaigns, TimeProvider time, IStringLo
     {
         Year ??= time.GetUtcNow().Year;
         Campaigns.CampaignDto? created = null;
-        if (await TryAsync("create", async () => created = await campaigns.CreateAsync(new Campaigns.CampaignRequest(Year, Name ?? "", From ?? new DateOnly(Year.Value, 1, 1),
-                To ?? new DateOnly(Year.Value, 12, 31), null, null), User, ct)))
+        if (await TryAsync("create", async () =>
+            {
+                Problems.RequireYear(Year); // before the year's default period is made from it (a year 10000 has none)
+                created = await campaigns.CreateAsync(new Campaigns.CampaignRequest(Year, Name ?? "", From ?? new DateOnly(Year.Value, 1, 1),
+                    To ?? new DateOnly(Year.Value, 12, 31), null, null), User, ct);
+            }))
             return RedirectToPage("/Scoring/Campaign", new { id = created!.Id });
         await OnGetAsync(ct);
         return Page();
