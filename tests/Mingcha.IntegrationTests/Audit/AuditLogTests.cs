@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -13,8 +14,9 @@ using Mingcha.Web.Infrastructure;
 namespace Mingcha.IntegrationTests.Audit;
 
 /// <summary>
-/// The append-only, hash-chained audit log (SEC-3). The tampering tests change the database behind the app's
-/// back and put it right again afterwards, so the tests of this class can share one database.
+/// The append-only, hash-chained audit log (SEC-3). The database refuses UPDATE and DELETE of its entries (decision
+/// 025); the tampering tests lift those triggers as an owner of the database could, change the log behind the app's
+/// back and put it right again afterwards (triggers included), so the tests of this class can share one database.
 /// </summary>
 public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
 {
@@ -61,7 +63,7 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
         var original = (string?)await app.Database.ScalarAsync("""SELECT "After" FROM "AuditEntries" WHERE "Seq" = @p0""", seq);
         Assert.Equal(0, await VerifyCommandAsync());
 
-        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", original!.Replace("甲", "丙", StringComparison.Ordinal), seq);
+        await TamperAsync(db => db.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", original!.Replace("甲", "丙", StringComparison.Ordinal), seq));
         try
         {
             var report = await VerifyAsync(auditor);
@@ -69,10 +71,12 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
             Assert.Equal(AuditBreakKind.EntryAltered, report.FirstBreak?.Kind);
             Assert.Equal(seq - 1, report.Checked);
             Assert.Equal(1, await VerifyCommandAsync());
+            // The triggers are back once the tampering is done: the same edit without lifting them is refused.
+            await AssertRefusedAsync("UPDATE", () => app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", original, seq));
         }
         finally
         {
-            await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", original, seq);
+            await TamperAsync(db => db.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", original, seq));
         }
         Assert.True((await VerifyAsync(auditor)).IsIntact);
     }
@@ -91,8 +95,11 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
             originals[seq] = (string)(await app.Database.ScalarAsync("""SELECT "After" FROM "AuditEntries" WHERE "Seq" = @p0""", seq))!;
         try
         {
-            foreach (var (seq, after) in originals)
-                await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", after.Replace("局", "处", StringComparison.Ordinal), seq);
+            await TamperAsync(async db =>
+            {
+                foreach (var (seq, after) in originals)
+                    await db.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", after.Replace("局", "处", StringComparison.Ordinal), seq);
+            });
             var report = await VerifyAsync(auditor);
             Assert.Equal([(first, AuditBreakKind.EntryAltered), (second, AuditBreakKind.EntryAltered)], report.Breaks.Select(b => (b.Seq, b.Kind)));
             Assert.False(report.Stopped);
@@ -104,8 +111,11 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
         }
         finally
         {
-            foreach (var (seq, after) in originals)
-                await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", after, seq);
+            await TamperAsync(async db =>
+            {
+                foreach (var (seq, after) in originals)
+                    await db.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", after, seq);
+            });
         }
         Assert.True((await VerifyAsync(auditor)).IsIntact);
     }
@@ -118,7 +128,7 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
         var seq = await EntryWithSuccessorAsync();
         var backup = "audit_backup_" + Guid.NewGuid().ToString("N")[..8];
         await app.Database.ExecuteAsync($"""CREATE TABLE {backup} AS SELECT * FROM "AuditEntries" WHERE "Seq" = @p0""", seq);
-        await app.Database.ExecuteAsync("""DELETE FROM "AuditEntries" WHERE "Seq" = @p0""", seq);
+        await TamperAsync(db => db.ExecuteAsync("""DELETE FROM "AuditEntries" WHERE "Seq" = @p0""", seq));
         try
         {
             var report = await VerifyAsync(auditor);
@@ -164,7 +174,7 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
         var entry = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(a => a.Seq == seq));
         var forged = entry.ToRecord() with { After = """{"forged":true}""" };
         forged = forged with { Hash = AuditChain.ComputeHash(forged) };
-        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0, "Hash" = @p1 WHERE "Seq" = @p2""", forged.After, forged.Hash, seq);
+        await TamperAsync(db => db.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0, "Hash" = @p1 WHERE "Seq" = @p2""", forged.After, forged.Hash, seq));
         try
         {
             var report = await VerifyAsync(auditor);
@@ -174,7 +184,7 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
         }
         finally
         {
-            await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0, "Hash" = @p1 WHERE "Seq" = @p2""", entry.After, entry.Hash, seq);
+            await TamperAsync(db => db.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0, "Hash" = @p1 WHERE "Seq" = @p2""", entry.After, entry.Hash, seq));
         }
         Assert.True((await VerifyAsync(auditor)).IsIntact);
     }
@@ -204,6 +214,50 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
 
         await (await office.GetAsync($"/api/v1/units/{unit.Id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.True((await VerifyAsync(auditor)).IsIntact);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task RawUpdate_OfAuditEntries_IsRefusedByTheDatabase_AndChangesNothing()
+    {
+        var log = await LogAsItStandsAsync();
+        var seq = log.Entry;
+
+        await AssertRefusedAsync("UPDATE", () => app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = @p0 WHERE "Seq" = @p1""", """{"Name":"丙局"}""", seq));
+        // A forger who reseals: the content and its hash at once; and every entry in one statement.
+        await AssertRefusedAsync("UPDATE", () => app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "After" = NULL, "Hash" = "PrevHash" WHERE "Seq" = @p0""", seq));
+        await AssertRefusedAsync("UPDATE", () => app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "UserName" = 'nobody'"""));
+
+        await AssertUnchangedAsync(log);
+        Assert.Equal(TestDatabase.IsPostgres ? ["AuditEntries_no_delete", "AuditEntries_no_truncate", "AuditEntries_no_update"] : ["AuditEntries_no_delete", "AuditEntries_no_update"],
+            await TableTriggers.ActiveAsync(app.Database, "AuditEntries"));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-3")]
+    public async Task RawDelete_OfAuditEntries_IsRefusedByTheDatabase_AndChangesNothing()
+    {
+        var log = await LogAsItStandsAsync();
+        var (seq, last) = (log.Entry, log.Last);
+
+        await AssertRefusedAsync("DELETE", () => app.Database.ExecuteAsync("""DELETE FROM "AuditEntries" WHERE "Seq" = @p0""", seq));
+        // The last entry: cutting the end off is what the chain alone cannot see (decision 002).
+        await AssertRefusedAsync("DELETE", () => app.Database.ExecuteAsync("""DELETE FROM "AuditEntries" WHERE "Seq" = @p0""", last));
+        // Every entry: SQLite's shortcut for a DELETE without WHERE is not taken while the table has a trigger.
+        await AssertRefusedAsync("DELETE", () => app.Database.ExecuteAsync("""DELETE FROM "AuditEntries" """));
+
+        await AssertUnchangedAsync(log);
+    }
+
+    [PostgresOnlyFact]
+    [Trait("Rule", "SEC-3")]
+    public async Task RawTruncate_OfAuditEntries_IsRefusedByPostgres_AndChangesNothing()
+    {
+        var log = await LogAsItStandsAsync();
+
+        await AssertRefusedAsync("TRUNCATE", () => app.Database.ExecuteAsync("""TRUNCATE "AuditEntries" """));
+
+        await AssertUnchangedAsync(log);
     }
 
     [Fact]
@@ -255,13 +309,54 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
     /// <summary>The operator's command `verify-audit`, run against the app's services; returns its exit code.</summary>
     private Task<int> VerifyCommandAsync() => Commands.RunAsync(["verify-audit"], app.Services);
 
-    private async Task SwapAsync(long a, long b)
+    private Task SwapAsync(long a, long b) => TamperAsync(async db =>
     {
         // Three steps: the primary key is checked row by row on PostgreSQL.
-        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = -1 WHERE "Seq" = @p0""", a);
-        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = @p0 WHERE "Seq" = @p1""", a, b);
-        await app.Database.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = @p0 WHERE "Seq" = -1""", b);
+        await db.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = -1 WHERE "Seq" = @p0""", a);
+        await db.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = @p0 WHERE "Seq" = @p1""", a, b);
+        await db.ExecuteAsync("""UPDATE "AuditEntries" SET "Seq" = @p0 WHERE "Seq" = -1""", b);
+    });
+
+    /// <summary>
+    /// Changes the log behind the app's back as an owner of the database could: lifts the append-only triggers
+    /// (decision 025), runs the edit, and puts them back at once, so what follows meets the database as deployed.
+    /// </summary>
+    private async Task TamperAsync(Func<TestDatabase, Task> edit)
+    {
+        await using var lifted = await TableTriggers.SuspendAsync(app.Database, "AuditEntries");
+        await edit(app.Database);
     }
+
+    /// <summary>The database refuses the statement, naming the table, SEC-3 and what it refused.</summary>
+    private static async Task AssertRefusedAsync(string operation, Func<Task> statement)
+    {
+        var refused = await Assert.ThrowsAnyAsync<DbException>(statement);
+        Assert.Contains($"AuditEntries are append-only (SEC-3): {operation} refused", refused.Message, StringComparison.Ordinal);
+    }
+
+    private sealed record LogSnapshot(HttpClient Auditor, long Entry, long Last, List<string> Entries);
+
+    /// <summary>A fresh entry with successors, and every entry up to the last, as stored, before a test tries to change them.</summary>
+    private async Task<LogSnapshot> LogAsItStandsAsync()
+    {
+        var auditor = await app.ClientAsAsync(Roles.Auditor);
+        var entry = await EntryWithSuccessorAsync();
+        var last = await app.WithDbAsync(db => db.AuditEntries.MaxAsync(a => a.Seq));
+        return new LogSnapshot(auditor, entry, last, await EntriesUpToAsync(last));
+    }
+
+    /// <summary>Every entry of the snapshot is still stored as it was (later appends aside), and the chain is intact.</summary>
+    private async Task AssertUnchangedAsync(LogSnapshot log)
+    {
+        Assert.Equal(log.Entries, await EntriesUpToAsync(log.Last));
+        Assert.True((await VerifyAsync(log.Auditor)).IsIntact);
+    }
+
+    /// <summary>Every entry up to <paramref name="last"/>, as stored: sequence number, hash and contents.</summary>
+    private async Task<List<string>> EntriesUpToAsync(long last) =>
+        (await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Seq <= last).OrderBy(a => a.Seq)
+            .Select(a => new { a.Seq, a.At, a.UserName, a.Action, a.EntityType, a.EntityKey, a.Before, a.After, a.PrevHash, a.Hash }).ToListAsync()))
+        .Select(a => a.ToString()!).ToList();
 
     [Fact]
     [Trait("Rule", "SEC-4")]

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
@@ -7,6 +8,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Organisation;
@@ -568,6 +570,87 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
         }
     }
 
+    /// <summary>
+    /// Decision 025 (with 0003): the database refuses what the application never does to evidence: changing or deleting
+    /// a record or an access-log line, deleting a case, a hold, an assignment or a stored file, changing what never
+    /// changes after the insert, undoing a release, a lift or a purge, and (PostgreSQL) truncating any of those tables.
+    /// Each refusal leaves every row as it was.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EVD-1")]
+    [Trait("Rule", "SEC-3")]
+    public async Task RawEditsAndDeletes_OfEvidenceTables_AreRefusedByTheDatabase_AndChangeNothing()
+    {
+        var (office, caseId) = await OfficeWithCaseAsync();
+        var file = TestMedia.FakeMp4(31_000);
+        var sha = TestMedia.Sha256Of(file);
+        var itemId = await Tus.UploadAsync(office.Client, caseId, file);
+        Assert.Equal(HttpStatusCode.OK, (await office.Client.PostAsJsonAsync($"/api/v1/evidence/items/{itemId}/access", new { action = "View", purpose = "复核" })).StatusCode);
+        var inspector = await app.SignInAsync(Roles.AgencyInspector);
+        Assert.Equal(HttpStatusCode.NoContent, (await office.Client.PostAsJsonAsync($"/api/v1/evidence/cases/{caseId}/inspectors", new { userId = inspector.UserId })).StatusCode);
+        var lifted = (await Json.ReadAsync(await office.Client.PostAsJsonAsync($"/api/v1/evidence/cases/{caseId}/holds", new { reason = "Objection", note = "单位提出异议" }))).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await office.Client.PostAsync($"/api/v1/evidence/cases/{caseId}/holds/{lifted}/lift", null)).StatusCode);
+        var open = (await Json.ReadAsync(await office.Client.PostAsJsonAsync($"/api/v1/evidence/cases/{caseId}/holds", new { reason = "Complaint", note = "投诉处理中" }))).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await office.Client.PostAsync($"/api/v1/evidence/cases/{caseId}/release", null)).StatusCode);
+        var before = await EvidenceRowsAsync(caseId, sha);
+        Assert.Contains("\"ReleasedAt\":\"", before, StringComparison.Ordinal);
+
+        async Task Refused(string expected, string sql, params object[] args)
+        {
+            var refused = await Assert.ThrowsAnyAsync<DbException>(() => app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql, args)));
+            Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
+        }
+
+        // 0003: records and access-log lines are append-only; a stored file's hash and size are fixed; nothing is deleted.
+        await Refused("append-only", "UPDATE \"EvidenceItems\" SET \"FileName\" = 'x.mp4' WHERE \"Id\" = {0}", itemId);
+        await Refused("append-only", "DELETE FROM \"EvidenceItems\" WHERE \"Id\" = {0}", itemId);
+        await Refused("append-only", "UPDATE \"EvidenceAccesses\" SET \"Purpose\" = 'x' WHERE \"CaseId\" = {0}", caseId);
+        await Refused("append-only", "DELETE FROM \"EvidenceAccesses\" WHERE \"CaseId\" = {0}", caseId);
+        await Refused("EVD-1", "UPDATE \"EvidenceBlobs\" SET \"Size\" = 1 WHERE \"Sha256\" = {0}", sha);
+        await Refused("EVD-1", "DELETE FROM \"EvidenceBlobs\" WHERE \"Sha256\" = {0}", sha);
+        await Refused("EVD-1", "DELETE FROM \"EvidenceCases\" WHERE \"Id\" = {0}", caseId);
+        await Refused("EVD-1", "DELETE FROM \"EvidenceHolds\" WHERE \"CaseId\" = {0}", caseId);
+
+        // 0033: what never changes after the insert, and a release, lift or purge once recorded.
+        await Refused("EVD-1: a stored evidence file never changes", "UPDATE \"EvidenceBlobs\" SET \"MediaType\" = 'application/pdf' WHERE \"Sha256\" = {0}", sha);
+        await Refused("EVD-1: an evidence case keeps its kind, title, team, reference and creation", "UPDATE \"EvidenceCases\" SET \"Title\" = '改过的标题' WHERE \"Id\" = {0}", caseId);
+        await Refused("EVD-1: an evidence case keeps its kind, title, team, reference and creation", "UPDATE \"EvidenceCases\" SET \"Kind\" = 'Other' WHERE \"Id\" = {0}", caseId);
+        await Refused("EVD-3: the release of a case to its unit cannot be undone", "UPDATE \"EvidenceCases\" SET \"ReleasedAt\" = NULL, \"ReleasedBy\" = NULL WHERE \"Id\" = {0}", caseId);
+        await Refused("EVD-1: a hold keeps its case, reason, note and placing; it is only lifted", "UPDATE \"EvidenceHolds\" SET \"Reason\" = 'Other' WHERE \"Id\" = {0}", open);
+        await Refused("EVD-1: a lifted hold stays lifted", "UPDATE \"EvidenceHolds\" SET \"LiftedAt\" = NULL, \"LiftedBy\" = NULL WHERE \"Id\" = {0}", lifted);
+        await Refused("EVD-3: an assignment keeps its case and inspector", "UPDATE \"EvidenceCaseInspectors\" SET \"UserId\" = 'someone-else' WHERE \"CaseId\" = {0}", caseId);
+        await Refused("EVD-3: an assignment is withdrawn, never deleted", "DELETE FROM \"EvidenceCaseInspectors\" WHERE \"CaseId\" = {0}", caseId);
+        if (TestDatabase.IsPostgres)
+        {
+            await Refused("append-only", "TRUNCATE \"EvidenceItems\"");
+            await Refused("append-only", "TRUNCATE \"EvidenceAccesses\"");
+            await Refused("EVD-1: holds are lifted, never deleted: TRUNCATE refused", "TRUNCATE \"EvidenceHolds\"");
+            await Refused("EVD-3: an assignment is withdrawn, never deleted: TRUNCATE refused", "TRUNCATE \"EvidenceCaseInspectors\"");
+            // Referenced by other tables, these two can only be truncated with them: the first trigger met refuses.
+            await Refused("EVD-", "TRUNCATE \"EvidenceCases\" CASCADE");
+            await Refused("EVD-", "TRUNCATE \"EvidenceBlobs\" CASCADE");
+        }
+        Assert.Equal(before, await EvidenceRowsAsync(caseId, sha));
+
+        // A purge marked on the row (here by hand) stays as marked.
+        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE \"EvidenceBlobs\" SET \"PurgedAt\" = {0}, \"PurgedBy\" = 'test' WHERE \"Sha256\" = {1}", DateTime.UtcNow, sha));
+        var purged = await EvidenceRowsAsync(caseId, sha);
+        await Refused("EVD-1: a recorded purge never changes", "UPDATE \"EvidenceBlobs\" SET \"PurgedAt\" = NULL, \"PurgedBy\" = NULL WHERE \"Sha256\" = {0}", sha);
+        await Refused("EVD-1: a recorded purge never changes", "UPDATE \"EvidenceBlobs\" SET \"PurgeDecision\" = '补记的决定' WHERE \"Sha256\" = {0}", sha);
+        Assert.Equal(purged, await EvidenceRowsAsync(caseId, sha));
+    }
+
+    /// <summary>Every row of the case in the evidence tables, and its stored file's row, as JSON.</summary>
+    private Task<string> EvidenceRowsAsync(Guid caseId, string sha) => app.WithDbAsync(async db => JsonSerializer.Serialize(new
+    {
+        Case = await db.EvidenceCases.AsNoTracking().SingleAsync(c => c.Id == caseId),
+        Items = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == caseId).OrderBy(i => i.Seq).ToListAsync(),
+        Accesses = await db.EvidenceAccesses.AsNoTracking().Where(a => a.CaseId == caseId).OrderBy(a => a.Id).ToListAsync(),
+        Holds = await db.EvidenceHolds.AsNoTracking().Where(h => h.CaseId == caseId).OrderBy(h => h.Id).ToListAsync(),
+        Inspectors = await db.EvidenceCaseInspectors.AsNoTracking().Where(i => i.CaseId == caseId).OrderBy(i => i.UserId).ToListAsync(),
+        Blob = await db.EvidenceBlobs.AsNoTracking().SingleAsync(b => b.Sha256 == sha),
+    }));
+
     [Fact]
     [Trait("Rule", "EVD-5")]
     public async Task Verify_FindsAFlippedByte_AndAnEditedRecord()
@@ -583,15 +666,11 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
         Assert.DoesNotContain(before.Problems, p => p.Subject.Contains(shaA, StringComparison.Ordinal));
 
         await FlipAByteAsync(shaA, fileA, 12_345);
-        var seqB = await app.WithDbAsync(async db =>
-        {
-            await db.Database.ExecuteSqlRawAsync(db.IsPostgres
-                ? "ALTER TABLE \"EvidenceItems\" DISABLE TRIGGER \"EvidenceItems_append_only\""
-                : "DROP TRIGGER \"EvidenceItems_no_update\"");
-            var at = db.IsPostgres ? (object)new DateTime(2026, 11, 15, 0, 0, 0, DateTimeKind.Utc) : "2026-11-15 00:00:00";
-            await db.Database.ExecuteSqlRawAsync("UPDATE \"EvidenceItems\" SET \"CapturedAt\" = {0} WHERE \"Id\" = {1}", at, itemB);
-            return (await db.EvidenceItems.AsNoTracking().FirstAsync(i => i.Id == itemB)).Seq;
-        });
+        // An edit by someone with owner rights, who lifts the append-only triggers first (and puts them back).
+        await using (await TableTriggers.SuspendAsync(app.Database, "EvidenceItems"))
+            await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE \"EvidenceItems\" SET \"CapturedAt\" = {0} WHERE \"Id\" = {1}",
+                db.IsPostgres ? new DateTime(2026, 11, 15, 0, 0, 0, DateTimeKind.Utc) : "2026-11-15 00:00:00", itemB));
+        var seqB = await app.WithDbAsync(async db => (await db.EvidenceItems.AsNoTracking().FirstAsync(i => i.Id == itemB)).Seq);
 
         var report = await VerifyAsync();
         Assert.False(report.IsIntact);

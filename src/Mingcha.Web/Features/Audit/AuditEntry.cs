@@ -4,7 +4,8 @@ namespace Mingcha.Web.Features.Audit;
 
 /// <summary>
 /// One line of the append-only, hash-chained audit log (SEC-3). Written only by
-/// <see cref="Data.MingchaDb"/> while saving; no code path updates or deletes it.
+/// <see cref="Data.MingchaDb"/> while saving (and the rating writer's batch line); no code path updates or deletes it,
+/// and the database refuses to (schema 0033, decision 025).
 /// </summary>
 public sealed class AuditEntry
 {
