@@ -67,7 +67,7 @@ await using (var scope = provider.CreateAsyncScope())
     db.SuppressRowAudit = true;
     var now = DateTime.UtcNow;
     var watch = Stopwatch.StartNew();
-    var categories = Enumerable.Range(1, 10).Select(i => new Category($"bench-cat-{i:D2}", $"类别{i:D2}")).ToList();
+    var categories = Enumerable.Range(1, 10).Select(i => new Category($"bench-cat-{i:D2}", $"类别{i:D2}", now)).ToList();
     db.Categories.AddRange(categories);
     var units = Enumerable.Range(1, 1000).Select(i => new Unit($"bench-{i:D4}", $"测试单位{i}", now)).ToList();
     db.Units.AddRange(units);

@@ -39,12 +39,14 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     private readonly List<AuditEvent> _pendingEvents = [];
 
     public DbSet<Category> Categories => Set<Category>();
+    public DbSet<CategoryVersion> CategoryVersions => Set<CategoryVersion>();
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<UnitVersion> UnitVersions => Set<UnitVersion>();
     public DbSet<UnitCategory> UnitCategories => Set<UnitCategory>();
     public DbSet<Section> Sections => Set<Section>();
     public DbSet<SectionVersion> SectionVersions => Set<SectionVersion>();
     public DbSet<Staff> Staff => Set<Staff>();
+    public DbSet<StaffVersion> StaffVersions => Set<StaffVersion>();
     public DbSet<Supervisor> Supervisors => Set<Supervisor>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
@@ -153,6 +155,14 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.HasIndex(c => c.Code).IsUnique();
             e.Property(c => c.Code).HasMaxLength(64);
             e.Property(c => c.Name).HasMaxLength(200);
+            e.HasMany(c => c.Versions).WithOne().HasForeignKey(v => v.CategoryId);
+        });
+        builder.Entity<CategoryVersion>(e =>
+        {
+            e.Property(v => v.Id).ValueGeneratedNever();
+            e.HasIndex(v => new { v.CategoryId, v.ValidFrom });
+            e.Property(v => v.Code).HasMaxLength(64);
+            e.Property(v => v.Name).HasMaxLength(200);
         });
         builder.Entity<Unit>(e =>
         {
@@ -164,7 +174,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(u => u.CreditCode).HasMaxLength(18);
             e.HasMany(u => u.Versions).WithOne().HasForeignKey(v => v.UnitId);
         });
-        // Versions get their Guid in the constructor and reach the context through Unit.Versions / Section.Versions:
+        // Versions get their Guid in the constructor and reach the context through the Versions of their record:
         // with a key EF thought it generates, a new version with its key set would be taken for an existing row
         // and updated (0 rows affected) instead of inserted.
         builder.Entity<UnitVersion>(e =>
@@ -208,6 +218,15 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(s => s.Phone).HasMaxLength(32);
             e.Property(s => s.IdNumber).HasMaxLength(18);
             e.HasOne<Unit>().WithMany().HasForeignKey(s => s.UnitId);
+            e.HasMany(s => s.Versions).WithOne().HasForeignKey(v => v.StaffId);
+        });
+        builder.Entity<StaffVersion>(e =>
+        {
+            e.Property(v => v.Id).ValueGeneratedNever();
+            e.HasIndex(v => new { v.StaffId, v.ValidFrom });
+            e.Property(v => v.Code).HasMaxLength(64);
+            e.Property(v => v.Name).HasMaxLength(100);
+            e.Property(v => v.Position).HasMaxLength(100);
         });
         builder.Entity<Supervisor>(e =>
         {

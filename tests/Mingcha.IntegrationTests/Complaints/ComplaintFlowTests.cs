@@ -695,8 +695,8 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         var (otherUnit, _) = await kit.UnitAsync("税务局");
         var (clerk, stranger) = await app.WithDbAsync(async db =>
         {
-            var a = new Mingcha.Web.Features.Organisation.Staff(unit, "C-" + Guid.NewGuid().ToString("N")[..6], "李科员", Mingcha.Web.Features.Organisation.EmploymentType.InService);
-            var b = new Mingcha.Web.Features.Organisation.Staff(otherUnit, "C-" + Guid.NewGuid().ToString("N")[..6], "赵科员", Mingcha.Web.Features.Organisation.EmploymentType.InService);
+            var a = new Mingcha.Web.Features.Organisation.Staff(unit, "C-" + Guid.NewGuid().ToString("N")[..6], "李科员", Mingcha.Web.Features.Organisation.EmploymentType.InService, app.Clock.GetUtcNow().UtcDateTime);
+            var b = new Mingcha.Web.Features.Organisation.Staff(otherUnit, "C-" + Guid.NewGuid().ToString("N")[..6], "赵科员", Mingcha.Web.Features.Organisation.EmploymentType.InService, app.Clock.GetUtcNow().UtcDateTime);
             db.Staff.AddRange(a, b);
             await db.SaveChangesAsync();
             return (a.Id, b.Id);
@@ -732,7 +732,7 @@ public sealed class ComplaintFlowTests(BareMingchaApp app) : IClassFixture<BareM
         // A staff member who joins later gets the badge later: a substantiated complaint of the year against them stands.
         var newcomer = await app.WithDbAsync(async db =>
         {
-            var c = new Mingcha.Web.Features.Organisation.Staff(unit, "C-" + Guid.NewGuid().ToString("N")[..6], "孙科员", Mingcha.Web.Features.Organisation.EmploymentType.InService);
+            var c = new Mingcha.Web.Features.Organisation.Staff(unit, "C-" + Guid.NewGuid().ToString("N")[..6], "孙科员", Mingcha.Web.Features.Organisation.EmploymentType.InService, app.Clock.GetUtcNow().UtcDateTime);
             db.Staff.Add(c);
             await db.SaveChangesAsync();
             return c.Id;

@@ -116,17 +116,8 @@ public sealed class SchemaTests(ITestOutputHelper output)
     {
         using var database = new TestDatabase();
         await using var connection = await database.OpenConnectionAsync();
-        async Task Exec(string sql)
-        {
-            await using var cmd = TestDatabase.Command(connection, sql);
-            await cmd.ExecuteNonQueryAsync();
-        }
-        await Exec("CREATE TABLE mingcha_schema_version (version integer NOT NULL PRIMARY KEY, name varchar(200) NOT NULL, applied_at varchar(40) NOT NULL)");
-        foreach (var script in SchemaMigrator.Scripts(TestDatabase.IsPostgres).Where(s => s.Version < 21))
-        {
-            await Exec(script.Sql);
-            await Exec($"INSERT INTO mingcha_schema_version VALUES ({script.Version}, '{script.Name}', 'test')");
-        }
+        var exec = await AppliedBeforeAsync(connection, 21);
+        Task Exec(string sql) => exec(sql);
         // A computation and its problem row as 0010 to 0020 stored them (the campaign and computation through the model,
         // whose tables 0021 does not change).
         Guid comp, notice = Guid.NewGuid(), section = Guid.NewGuid();
@@ -157,6 +148,76 @@ public sealed class SchemaTests(ITestOutputHelper output)
         foreach (var finding in new[] { Guid.NewGuid(), Guid.NewGuid() })
             await Exec($"INSERT INTO \"ScoreProblems\" (\"ComputationId\", \"NoticeId\", \"SectionId\", \"FindingId\", \"Source\", \"Result\") VALUES ({id(comp)}, {id(notice)}, {id(section)}, {id(finding)}, 'Notice', 'Refused')");
         Assert.Equal(3L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM \"ScoreProblems\""), Inv));
+    }
+
+    /// <summary>
+    /// ORG-1, migration 0034 (decision 026): every staff member and category of a database from before they kept history
+    /// gets one version, from 2000-01-01, holding what they are; the model reads it and appends the next change after it.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Migration0034_GivesEveryExistingStaffMemberAndCategoryOneVersion_ThatLaterChangesFollow()
+    {
+        using var database = new TestDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        var exec = await AppliedBeforeAsync(connection, 34);
+        Task Exec(string sql) => exec(sql);
+        // A unit through the model (0034 does not change it); a category and two people as the tables were before 0034.
+        Guid unit;
+        await using (var db = NewContext(database))
+        {
+            var u = new Unit("U-0034", "迁移前的单位", DateTime.UtcNow);
+            db.Add(u);
+            await db.SaveChangesAsync();
+            unit = u.Id;
+        }
+        Guid category = Guid.NewGuid(), clerk = Guid.NewGuid(), head = Guid.NewGuid();
+        var id = TestDatabase.IsPostgres ? (Func<Guid, string>)(g => $"'{g}'") : g => $"'{g.ToString().ToUpperInvariant()}'";
+        var no = TestDatabase.IsPostgres ? "false" : "0";
+        var yes = TestDatabase.IsPostgres ? "true" : "1";
+        await Exec($"INSERT INTO \"Categories\" (\"Id\", \"Code\", \"Name\", \"IsDemo\") VALUES ({id(category)}, 'C-0034', '行政执法类', {no})");
+        await Exec("INSERT INTO \"Staff\" (\"Id\", \"UnitId\", \"SectionId\", \"Code\", \"Name\", \"Employment\", \"Position\", \"Phone\", \"IdNumber\", \"Active\", \"IsDemo\") VALUES "
+            + $"({id(clerk)}, {id(unit)}, NULL, 'E1', '李四', 'Seconded', NULL, '13812345678', NULL, {yes}, {no}), "
+            + $"({id(head)}, {id(unit)}, NULL, 'E2', '王五', 'InService', '负责人', NULL, NULL, {yes}, {no})");
+
+        await using (var db = NewContext(database)) Assert.Equal(SchemaMigrator.Scripts(TestDatabase.IsPostgres).Count(s => s.Version >= 34), await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync());
+
+        await using (var db = NewContext(database))
+        {
+            var staff = await db.StaffVersions.AsNoTracking().OrderBy(v => v.Code).ToListAsync();
+            Assert.Equal([(clerk, unit, "E1", "李四", EmploymentType.Seconded, (string?)null), (head, unit, "E2", "王五", EmploymentType.InService, "负责人")],
+                staff.Select(v => (v.StaffId, v.UnitId, v.Code, v.Name, v.Employment, v.Position)));
+            Assert.All(staff, v => Assert.Equal(StaffVersion.Backfilled, v.ValidFrom));
+            Assert.NotEqual(staff[0].Id, staff[1].Id);
+            var categories = await db.CategoryVersions.AsNoTracking().ToListAsync();
+            Assert.Equal([(category, "C-0034", "行政执法类", CategoryVersion.Backfilled)], categories.Select(v => (v.CategoryId, v.Code, v.Name, v.ValidFrom)));
+
+            // A rename after the migration is a second version; a record older than both reads the backfilled one.
+            var person = await db.Staff.Include(s => s.Versions).SingleAsync(s => s.Id == clerk);
+            person.Rename("李思", new DateTime(2026, 11, 16, 2, 0, 0, DateTimeKind.Utc));
+            await db.SaveChangesAsync();
+        }
+        await using (var db = NewContext(database))
+            Assert.Equal([(StaffVersion.Backfilled, "李四"), (new DateTime(2026, 11, 16, 2, 0, 0, DateTimeKind.Utc), "李思")],
+                (await db.StaffVersions.AsNoTracking().Where(v => v.StaffId == clerk).OrderBy(v => v.ValidFrom).Select(v => new { v.ValidFrom, v.Name }).ToListAsync())
+                    .Select(v => (v.ValidFrom, v.Name)));
+    }
+
+    /// <summary>Applies the scripts before <paramref name="version"/> as the migrator would have; returns a way to run more SQL on the connection.</summary>
+    private static async Task<Func<string, Task>> AppliedBeforeAsync(DbConnection connection, int version)
+    {
+        async Task Exec(string sql)
+        {
+            await using var cmd = TestDatabase.Command(connection, sql);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await Exec("CREATE TABLE mingcha_schema_version (version integer NOT NULL PRIMARY KEY, name varchar(200) NOT NULL, applied_at varchar(40) NOT NULL)");
+        foreach (var script in SchemaMigrator.Scripts(TestDatabase.IsPostgres).Where(s => s.Version < version))
+        {
+            await Exec(script.Sql);
+            await Exec($"INSERT INTO mingcha_schema_version VALUES ({script.Version}, '{script.Name}', 'test')");
+        }
+        return Exec;
     }
 
     private static MingchaDb NewContext(TestDatabase database, bool withUnscriptedChange = false, bool strict = false)

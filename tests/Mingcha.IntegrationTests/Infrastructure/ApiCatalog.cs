@@ -49,7 +49,7 @@ public sealed record EndpointCase(string Key, Access Access, Func<ApiSeed, int, 
 
 /// <summary>Records the calls of <see cref="ApiCatalog"/> refer to, made through the API by an office administrator and a system administrator.</summary>
 public sealed record ApiSeed(Guid CategoryId, Guid UnitId, Guid OtherUnitId, Guid SectionId, Guid ServiceItemId, Guid RecommendedSupervisorId,
-    Guid ApprovedSupervisorId, string TargetAccountId, Guid TokenId, MingchaApp.TestUser LoginUser)
+    Guid ApprovedSupervisorId, string TargetAccountId, Guid TokenId, MingchaApp.TestUser LoginUser, Guid StaffId)
 {
     public static async Task<ApiSeed> CreateAsync(MingchaApp app)
     {
@@ -63,13 +63,13 @@ public sealed record ApiSeed(Guid CategoryId, Guid UnitId, Guid OtherUnitId, Gui
         var recommended = await (await office.PostJsonAsync("/api/v1/supervisors", new { code = $"seed-r-{tag}", name = "王监督" })).ReadAsync<Created>(HttpStatusCode.Created);
         var approved = await (await office.PostJsonAsync("/api/v1/supervisors", new { code = $"seed-p-{tag}", name = "李监督" })).ReadAsync<Created>(HttpStatusCode.Created);
         await (await office.PostAsync($"/api/v1/supervisors/{approved.Id}/approve", null)).ExpectAsync(HttpStatusCode.NoContent);
-        await (await office.PostJsonAsync("/api/v1/staff", new { unitId = unit.Id, code = $"seed-st-{tag}", name = "张三", employment = "InService", phone = "13812345678" })).ExpectAsync(HttpStatusCode.Created);
+        var staff = await (await office.PostJsonAsync("/api/v1/staff", new { unitId = unit.Id, code = $"seed-st-{tag}", name = "张三", employment = "InService", phone = "13812345678" })).ReadAsync<Created>(HttpStatusCode.Created);
 
         var target = await app.CreateUserAsync(R.Leader);
         var login = await app.CreateUserAsync(R.Leader);
         var system = await app.ClientAsAsync(R.SystemAdmin);
         var token = await (await system.PostJsonAsync("/api/v1/tokens", new { name = "seed", scopes = new[] { "org:read" } })).ReadAsync<Created>(HttpStatusCode.Created);
-        return new ApiSeed(category.Id, unit.Id, other.Id, section.Id, item.Id, recommended.Id, approved.Id, target.Id, token.Id, login);
+        return new ApiSeed(category.Id, unit.Id, other.Id, section.Id, item.Id, recommended.Id, approved.Id, target.Id, token.Id, login, staff.Id);
     }
 
     private sealed record Created(Guid Id);
@@ -139,6 +139,8 @@ public static class ApiCatalog
         new("GET /api/v1/units/{id:guid}/categories", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}/categories")),
         new("GET /api/v1/sections/{id:guid}/history", OrgRead, (s, n) => Get($"/api/v1/sections/{s.SectionId}/history")),
         new("POST /api/v1/categories", OfficeManage, (s, n) => Post("/api/v1/categories", new { code = $"matrix-cat-{n}", name = "综合管理类" })),
+        new("PATCH /api/v1/categories/{id:guid}", OfficeManage, (s, n) => Patch($"/api/v1/categories/{s.CategoryId}", new { name = $"行政执法类{n}" })),
+        new("GET /api/v1/categories/{id:guid}/history", OrgRead, (s, n) => Get($"/api/v1/categories/{s.CategoryId}/history")),
         new("GET /api/v1/units", OrgRead, (s, n) => Get("/api/v1/units?year=2026&q=甲")),
         new("GET /api/v1/units/{id:guid}", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}")),
         new("GET /api/v1/units/{id:guid}/history", OrgRead, (s, n) => Get($"/api/v1/units/{s.UnitId}/history")),
@@ -154,6 +156,11 @@ public static class ApiCatalog
         new("PUT /api/v1/sections/{id:guid}/service-items", OfficeManage, (s, n) => Put($"/api/v1/sections/{s.SectionId}/service-items", new { serviceItemId = s.ServiceItemId, mandatory = true })),
         // SEC-2: a unit liaison reads the staff of their own unit only (the matrix liaison is bound to the seeded unit).
         new("GET /api/v1/units/{id:guid}/staff", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison), (s, n) => Get($"/api/v1/units/{s.UnitId}/staff")),
+        // SEC-2: one person's record and history, for those who may see their unit's staff (the liaison is the seeded unit's).
+        new("GET /api/v1/staff/{id:guid}", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison), (s, n) => Get($"/api/v1/staff/{s.StaffId}")),
+        new("GET /api/v1/staff/{id:guid}/history", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison), (s, n) => Get($"/api/v1/staff/{s.StaffId}/history")),
+        new("GET /api/v1/staff/{id:guid}/as-of", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.UnitLiaison), (s, n) => Get($"/api/v1/staff/{s.StaffId}/as-of?at=2026-11-16T02:00:00Z")),
+        new("PATCH /api/v1/staff/{id:guid}", OfficeManage, (s, n) => Patch($"/api/v1/staff/{s.StaffId}", new { name = $"张三{n}", employment = "InService", sectionId = s.SectionId, position = "窗口工作人员" })),
         new("POST /api/v1/staff", OfficeManage, (s, n) => Post("/api/v1/staff", new { unitId = s.UnitId, sectionId = s.SectionId, code = $"matrix-staff-{n}", name = "李四", employment = "Contracted", position = "窗口工作人员", phone = "13912345678", idNumber = "110101199003074477" })),
         // Who the supervisors, teams and agencies are is kept from inspected units and inspectors.
         new("GET /api/v1/supervisors", OrgPeopleRead, (s, n) => Get("/api/v1/supervisors")),

@@ -220,8 +220,8 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         var staffUnit = await s.Kit.UnitAsync("外单位");
         var (contracted, otherStaff) = await app.WithDbAsync(async db =>
         {
-            var mine = new Mingcha.Web.Features.Organisation.Staff(s.Unit, $"ht-{Guid.NewGuid():N}"[..12], "合同制人员", Mingcha.Web.Features.Organisation.EmploymentType.Contracted);
-            var theirs = new Mingcha.Web.Features.Organisation.Staff(staffUnit, $"wx-{Guid.NewGuid():N}"[..12], "外单位人员", Mingcha.Web.Features.Organisation.EmploymentType.InService);
+            var mine = new Mingcha.Web.Features.Organisation.Staff(s.Unit, $"ht-{Guid.NewGuid():N}"[..12], "合同制人员", Mingcha.Web.Features.Organisation.EmploymentType.Contracted, app.Clock.GetUtcNow().UtcDateTime);
+            var theirs = new Mingcha.Web.Features.Organisation.Staff(staffUnit, $"wx-{Guid.NewGuid():N}"[..12], "外单位人员", Mingcha.Web.Features.Organisation.EmploymentType.InService, app.Clock.GetUtcNow().UtcDateTime);
             db.Staff.AddRange(mine, theirs);
             await db.SaveChangesAsync();
             return (mine.Id, theirs.Id);

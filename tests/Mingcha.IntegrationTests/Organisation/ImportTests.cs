@@ -386,6 +386,128 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal("综合管理类", unit.CategoryName);
     }
 
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "ORG-2")]
+    public async Task Import_WhenStaffAndCategoryRenamed_KeepsTheEarlierNamesInTheirHistory()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var p = Prefix();
+        await ImportAsync(client, Build(
+            new Sheet("类别", ["代码", "名称"], [$"{p}-C", "旧类别名"]),
+            new Sheet("单位", UnitHeader, [$"{p}-U", "某局", null, null, null, $"{p}-C", null]),
+            new Sheet("工作人员", StaffHeader, [$"{p}-U", "E1", "孙一", "在编", null, null, null, null])));
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var preview = await PreviewAsync(client, ("组织机构.xlsx", Build(
+            new Sheet("类别", ["代码", "名称"], [$"{p}-C", "新类别名"]),
+            new Sheet("工作人员", StaffHeader, [$"{p}-U", "E1", "孙壹", "合同", null, "科员", null, null]))));
+        Assert.Equal(((0, 1), (0, 1)), (Counts(preview, "类别"), Counts(preview, "工作人员")));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+
+        var (category, person) = await app.WithDbAsync(async db => (
+            await db.Categories.Where(c => c.Code == $"{p}-C").Select(c => c.Id).SingleAsync(),
+            await db.Staff.Where(s => s.Code == "E1" && db.Units.Any(u => u.Id == s.UnitId && u.Code == $"{p}-U")).Select(s => s.Id).SingleAsync()));
+        var categoryHistory = await client.GetFromJsonAsync<List<CategoryHistoryDto>>($"/api/v1/categories/{category}/history");
+        Assert.Equal(["旧类别名", "新类别名"], categoryHistory!.Select(h => h.Name));
+        var staffHistory = await client.GetFromJsonAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history");
+        Assert.Equal([("孙一", "InService", (string?)null), ("孙壹", "Contracted", "科员")], staffHistory!.Select(h => (h.Name, h.Employment, h.Position)));
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenSectionMovedToAnotherUnit_TakesItsWindowsAndStaffAlongWithTheirHistory()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var p = Prefix();
+        await ImportMovableHallAsync(client, p, codeTakenInTarget: false);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        // The hall moves; its window has no row of its own; E1, at the window, is renamed in the same file under the new unit.
+        var preview = await PreviewAsync(client, ("组织机构.xlsx", Build(
+            new Sheet("科室", ["代码", "名称", "所属单位代码", "类型"], [$"{p}-H", "服务大厅", $"{p}-U2", "服务大厅"]),
+            new Sheet("工作人员", ["所属单位代码", "工号", "姓名", "用工类型"], [$"{p}-U2", "E1", "周壹", "在编"]))));
+        Assert.Equal(0, preview.ErrorCount);
+        Assert.Equal(((0, 1), (0, 1)), (Counts(preview, "科室"), Counts(preview, "工作人员")));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+
+        var ids = await app.WithDbAsync(async db => (
+            U1: await db.Units.Where(u => u.Code == $"{p}-U1").Select(u => u.Id).SingleAsync(),
+            U2: await db.Units.Where(u => u.Code == $"{p}-U2").Select(u => u.Id).SingleAsync(),
+            Hall: await db.Sections.Where(s => s.Code == $"{p}-H").Select(s => s.Id).SingleAsync(),
+            Window: await db.Sections.Where(s => s.Code == $"{p}-W").Select(s => s.Id).SingleAsync()));
+        var inU2 = await client.GetFromJsonAsync<List<SectionDto>>($"/api/v1/units/{ids.U2}/sections");
+        Assert.Equal([($"{p}-H", (Guid?)null), ($"{p}-W", ids.Hall)], inU2!.OrderBy(s => s.Code).Select(s => (s.Code, s.ParentSectionId)));
+        var staffU2 = await client.GetFromJsonAsync<List<StaffDto>>($"/api/v1/units/{ids.U2}/staff");
+        Assert.Equal([("E1", "周壹", (Guid?)ids.Window), ("E2", "周二", ids.Hall)], staffU2!.Select(s => (s.Code, s.Name, s.SectionId)));
+        Assert.Equal(["E3"], (await client.GetFromJsonAsync<List<StaffDto>>($"/api/v1/units/{ids.U1}/staff"))!.Select(s => s.Code));
+
+        // One version for E1's move and rename (the same import), and the window's move is in its history.
+        var e1 = staffU2!.Single(s => s.Code == "E1").Id;
+        var history = await client.GetFromJsonAsync<List<StaffHistoryDto>>($"/api/v1/staff/{e1}/history");
+        Assert.Equal([("周一", ids.U1), ("周壹", ids.U2)], history!.Select(h => (h.Name, h.UnitId)));
+        var window = await client.GetFromJsonAsync<List<SectionHistoryDto>>($"/api/v1/sections/{ids.Window}/history");
+        Assert.Equal([ids.U1, ids.U2], window!.Select(h => h.UnitId));
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenAMovedSectionsStaffCodeIsTakenInTheNewUnit_ReportsTheSectionRow()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var p = Prefix();
+        await ImportMovableHallAsync(client, p, codeTakenInTarget: true);
+
+        var workbook = Build(new Sheet("科室", ["代码", "名称", "所属单位代码", "类型"], [$"{p}-H", "服务大厅", $"{p}-U2", "服务大厅"]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "科室", 2, "所属单位代码", "工号 E1 在单位");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenAStaffRowStillNamesTheOldUnitOfAPersonMovedWithTheirSection_ReportsTheStaffRow()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var p = Prefix();
+        await ImportMovableHallAsync(client, p, codeTakenInTarget: false);
+
+        var workbook = Build(
+            new Sheet("科室", ["代码", "名称", "所属单位代码", "类型"], [$"{p}-H", "服务大厅", $"{p}-U2", "服务大厅"]),
+            new Sheet("工作人员", ["所属单位代码", "工号", "姓名", "用工类型"], [$"{p}-U1", "E2", "周二", "在编"]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "工作人员", 2, "所属单位代码", $"划转到单位“{p}-U2”");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenAWindowRowStaysInTheOldUnitWhileItsHallMoves_ReportsTheWindowRow()
+    {
+        var client = await app.ClientAsAsync(Roles.OfficeStaff);
+        var p = Prefix();
+        await ImportMovableHallAsync(client, p, codeTakenInTarget: false);
+
+        var workbook = Build(new Sheet("科室", ["代码", "名称", "所属单位代码", "类型"],
+            [$"{p}-H", "服务大厅", $"{p}-U2", "服务大厅"],
+            [$"{p}-W", "一号窗口", $"{p}-U1", "窗口"]));
+        await AssertRejectedAsync(("组织机构.xlsx", workbook), "科室", 3, "所属单位代码", "将划转到另一个单位");
+    }
+
+    /// <summary>Units U1 and U2; in U1 a hall H with a window W under it, E1 at the window, E2 at the hall, E3 in no section; with <paramref name="codeTakenInTarget"/> U2 has an E1 of its own.</summary>
+    private static async Task ImportMovableHallAsync(HttpClient client, string p, bool codeTakenInTarget)
+    {
+        var staff = new List<object?[]>
+        {
+            new object?[] { "所属单位代码", "工号", "姓名", "用工类型", "科室代码" },
+            new object?[] { $"{p}-U1", "E1", "周一", "在编", $"{p}-W" },
+            new object?[] { $"{p}-U1", "E2", "周二", "在编", $"{p}-H" },
+            new object?[] { $"{p}-U1", "E3", "周三", "在编", null },
+        };
+        if (codeTakenInTarget) staff.Add([$"{p}-U2", "E1", "吴一", "在编", null]);
+        await ImportAsync(client, Build(
+            new Sheet("类别", ["代码", "名称"], [$"{p}-C", "测试类别"]),
+            new Sheet("单位", UnitHeader, [$"{p}-U1", "原局", null, null, null, $"{p}-C", null], [$"{p}-U2", "新局", null, null, null, $"{p}-C", null]),
+            new Sheet("科室", SectionHeader, [$"{p}-H", "服务大厅", $"{p}-U1", "服务大厅", null, null], [$"{p}-W", "一号窗口", $"{p}-U1", "窗口", $"{p}-H", null]),
+            new Sheet("工作人员", [.. staff])));
+    }
+
     // ------------------------------------------------------------------ export
 
     [Fact]
@@ -609,6 +731,9 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
     private sealed record StaffDto(Guid Id, Guid? SectionId, string Code, string Name, string Employment, string Phone, string IdNumber);
     private sealed record ItemDto(Guid Id, string Code, int? StatutoryDays, int? PromisedDays);
     private sealed record SectionItemDto(Guid ServiceItemId, string Code, bool Mandatory);
+    private sealed record StaffHistoryDto(DateTime ValidFrom, Guid UnitId, Guid? SectionId, string Name, string Employment, string? Position);
+    private sealed record CategoryHistoryDto(DateTime ValidFrom, string Name);
+    private sealed record SectionHistoryDto(DateTime ValidFrom, Guid UnitId, string Name);
 }
 
 /// <summary>The parsing and format rules on their own, without the app.</summary>

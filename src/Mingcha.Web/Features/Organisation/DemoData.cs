@@ -59,8 +59,8 @@ public sealed class DemoData(MingchaDb db, TimeProvider time)
         var year = now.Year;
         var personIndex = 0;
 
-        var law = new Category("LAW", "行政执法类") { IsDemo = true };
-        var mgmt = new Category("MGMT", "综合管理类") { IsDemo = true };
+        var law = new Category("LAW", "行政执法类", now) { IsDemo = true };
+        var mgmt = new Category("MGMT", "综合管理类", now) { IsDemo = true };
         db.Categories.AddRange(law, mgmt);
 
         var units = new List<Unit>();
@@ -79,7 +79,7 @@ public sealed class DemoData(MingchaDb db, TimeProvider time)
                 {
                     var section = new Section(unit.Id, $"{code}-S{i + 1:00}", GeneralSections[i], i == 2 ? SectionKind.Window : SectionKind.InternalSection, now) { IsDemo = true };
                     db.Sections.Add(section);
-                    AddStaff(unit.Id, section.Id, 2, ref personIndex);
+                    AddStaff(unit.Id, section.Id, 2, now, ref personIndex);
                 }
             }
         }
@@ -94,13 +94,13 @@ public sealed class DemoData(MingchaDb db, TimeProvider time)
         db.Sections.AddRange(hallMain, hallEast, hallWest);
         foreach (var hall in new[] { hallMain, hallEast, hallWest })
         {
-            AddStaff(hr.Id, hall.Id, 1, ref personIndex);
+            AddStaff(hr.Id, hall.Id, 1, now, ref personIndex);
             var windows = hall == hallMain ? 8 : 4;
             for (var w = 1; w <= windows; w++)
             {
                 var window = new Section(hr.Id, $"{hall.Code}-W{w:00}", $"{hall.Name} {w} 号窗口", SectionKind.Window, now, hall.Id) { IsDemo = true };
                 db.Sections.Add(window);
-                AddStaff(hr.Id, window.Id, 2, ref personIndex);
+                AddStaff(hr.Id, window.Id, 2, now, ref personIndex);
                 // Each window handles a slice of the catalogue, all of it mandatory at a hall.
                 foreach (var item in items.Where((_, idx) => idx % windows == w - 1))
                     db.SectionServiceItems.Add(new SectionServiceItem(window.Id, item.Id, mandatory: true));
@@ -111,7 +111,7 @@ public sealed class DemoData(MingchaDb db, TimeProvider time)
         {
             var section = new Section(hr.Id, $"{HrUnitCode}-S{i + 1:00}", hrSections[i], SectionKind.InternalSection, now) { IsDemo = true };
             db.Sections.Add(section);
-            AddStaff(hr.Id, section.Id, 2, ref personIndex);
+            AddStaff(hr.Id, section.Id, 2, now, ref personIndex);
         }
         // S2: items sunk to township platforms, some mandatory for every outlet and the rest optional.
         for (var t = 0; t < Townships.Length; t++)
@@ -119,7 +119,7 @@ public sealed class DemoData(MingchaDb db, TimeProvider time)
             var kind = Townships[t].EndsWith("街道", StringComparison.Ordinal) ? SectionKind.StreetOutlet : SectionKind.TownshipOutlet;
             var outlet = new Section(hr.Id, $"{HrUnitCode}-T{t + 1:00}", $"{Townships[t]}人社服务站", kind, now) { IsDemo = true };
             db.Sections.Add(outlet);
-            AddStaff(hr.Id, outlet.Id, 2, ref personIndex);
+            AddStaff(hr.Id, outlet.Id, 2, now, ref personIndex);
             for (var i = 0; i < items.Count; i++)
                 if (i < 14 || i % 2 == t % 2)
                     db.SectionServiceItems.Add(new SectionServiceItem(outlet.Id, items[i].Id, mandatory: i < 14));
@@ -149,14 +149,14 @@ public sealed class DemoData(MingchaDb db, TimeProvider time)
         return true;
     }
 
-    private void AddStaff(Guid unitId, Guid sectionId, int count, ref int personIndex)
+    private void AddStaff(Guid unitId, Guid sectionId, int count, DateTime now, ref int personIndex)
     {
         for (var i = 0; i < count; i++)
         {
             var employment = (personIndex % 7) switch { 5 => EmploymentType.Seconded, 6 => EmploymentType.Contracted, _ => EmploymentType.InService };
-            db.Staff.Add(new Staff(unitId, $"E{personIndex + 1:00000}", PersonName(personIndex), employment)
+            db.Staff.Add(new Staff(unitId, $"E{personIndex + 1:00000}", PersonName(personIndex), employment, now, sectionId, i == 0 ? "负责人" : "工作人员")
             {
-                SectionId = sectionId, IsDemo = true, Phone = DemoPhone(personIndex), Position = i == 0 ? "负责人" : "工作人员",
+                IsDemo = true, Phone = DemoPhone(personIndex),
             });
             personIndex++;
         }

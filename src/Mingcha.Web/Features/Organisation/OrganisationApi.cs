@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Organisation;
 using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
@@ -17,6 +18,7 @@ namespace Mingcha.Web.Features.Organisation;
 public static class OrganisationApi
 {
     public sealed record CategoryDto(Guid Id, string Code, string Name, int Units);
+    public sealed record CategoryHistoryDto(DateTime ValidFrom, string Code, string Name);
     public sealed record UnitDto(Guid Id, string Code, string Name, string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, string? CategoryName, bool Active, bool IsDemo, int Sections);
     public sealed record UnitHistoryDto(DateTime ValidFrom, string Code, string Name, Guid? ParentUnitId);
     public sealed record UnitCategoryDto(int Year, Guid CategoryId, string CategoryName);
@@ -24,6 +26,10 @@ public static class OrganisationApi
     public sealed record SectionAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, string Code, string Name, SectionKind Kind);
     public sealed record SectionHistoryDto(DateTime ValidFrom, Guid UnitId, string Code, string Name, SectionKind Kind);
     public sealed record StaffDto(Guid Id, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position, string Phone, string IdNumber, bool Active);
+    public sealed record StaffHistoryDto(DateTime ValidFrom, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position);
+    public sealed record StaffAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position);
+    /// <summary>What moves with a section to another unit (decision 026): the sections below it and the staff of all of them.</summary>
+    public sealed record MoveScopeDto(int Sections, int Staff);
     public sealed record SupervisorDto(Guid Id, string Code, string Name, SupervisorStatus Status, Guid? RecommendedByUnitId, DateTime? ApprovedAt);
     public sealed record TeamDto(Guid Id, string Name, string? Task, Guid? LeaderId, IReadOnlyList<Guid> Members);
     public sealed record AgencyDto(Guid Id, string Name, string? CreditCode, DateOnly ContractStart, DateOnly ContractEnd);
@@ -31,12 +37,15 @@ public static class OrganisationApi
     public sealed record SectionItemDto(Guid ServiceItemId, string Code, string Name, bool Mandatory);
 
     public sealed record CreateCategory([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name);
+    public sealed record UpdateCategory([property: Required, StringLength(200)] string Name);
     public sealed record CreateUnit([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, [property: StringLength(100)] string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, int? Year);
     public sealed record UpdateUnit([property: StringLength(200)] string? Name, Guid? ParentUnitId, bool MoveToTop = false);
     public sealed record AssignCategory(int Year, Guid CategoryId);
     public sealed record CreateSection([property: Required] Guid UnitId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, SectionKind Kind, Guid? ParentSectionId, [property: StringLength(300)] string? Address);
     public sealed record UpdateSection([property: StringLength(200)] string? Name, Guid? UnitId);
     public sealed record CreateStaff([property: Required] Guid UnitId, Guid? SectionId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, EmploymentType Employment, [property: StringLength(100)] string? Position, string? Phone, string? IdNumber);
+    /// <summary>A change of a person (ORG-1, ORG-2): what is null stays; <c>ClearSection</c> leaves the person without a section; an empty position clears it.</summary>
+    public sealed record UpdateStaff([property: StringLength(100)] string? Name, EmploymentType? Employment, Guid? SectionId, bool ClearSection = false, [property: StringLength(100)] string? Position = null);
     public sealed record CreateSupervisor([property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, string? Phone, Guid? RecommendedByUnitId);
     public sealed record CreateTeam([property: Required, StringLength(200)] string Name, string? Task, [property: Required] IReadOnlyList<Guid> Members, Guid LeaderId);
     public sealed record CreateAgency([property: Required, StringLength(200)] string Name, string? CreditCode, DateOnly ContractStart, DateOnly ContractEnd);
@@ -51,11 +60,18 @@ public static class OrganisationApi
             await ListCategoriesAsync(db, year ?? time.GetUtcNow().Year, ct)).RequireAuthorization(Policies.OrgRead);
         g.MapGet("/categories/years", async (MingchaDb db, CancellationToken ct) => await CategoryYearsAsync(db, ct))
             .RequireAuthorization(Policies.OrgRead);
-        g.MapPost("/categories", async (CreateCategory req, MingchaDb db, CancellationToken ct) =>
+        g.MapPost("/categories", async (CreateCategory req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
-            var c = await CreateCategoryAsync(req, db, ct);
+            var c = await CreateCategoryAsync(req, db, time, ct);
             return Results.Created($"/api/v1/categories/{c.Id}", c);
         }).RequireAuthorization(Policies.OfficeManage);
+        g.MapPatch("/categories/{id:guid}", async (Guid id, UpdateCategory req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            await RenameCategoryAsync(id, req, db, time, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.OfficeManage);
+        g.MapGet("/categories/{id:guid}/history", async (Guid id, MingchaDb db, CancellationToken ct) => await CategoryHistoryAsync(db, id, ct))
+            .RequireAuthorization(Policies.OrgRead);
 
         g.MapGet("/units", async (MingchaDb db, int? year, Guid? categoryId, string? q, TimeProvider time, CancellationToken ct) =>
             await ListUnitsAsync(db, year ?? time.GetUtcNow().Year, categoryId, q, ct)).RequireAuthorization(Policies.OrgRead);
@@ -91,9 +107,8 @@ public static class OrganisationApi
         g.MapGet("/sections/{id:guid}/as-of", async (Guid id, DateTime at, MingchaDb db, CancellationToken ct) =>
         {
             // ORG-1: a record from 2025 shows the section as it was then.
-            var atUtc = at.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : at.ToUniversalTime();
-            var v = await db.SectionVersions.AsNoTracking().Where(x => x.SectionId == id && x.ValidFrom <= atUtc).OrderByDescending(x => x.ValidFrom).FirstOrDefaultAsync(ct)
-                ?? await db.SectionVersions.AsNoTracking().Where(x => x.SectionId == id).OrderBy(x => x.ValidFrom).FirstOrDefaultAsync(ct);
+            var atUtc = Utc(at);
+            var v = await AsOfAsync(db.SectionVersions.Where(x => x.SectionId == id), atUtc, ct);
             return v is null ? Results.NotFound() : Results.Ok(new SectionAsOfDto(id, atUtc, v.UnitId, v.Code, v.Name, v.Kind));
         }).RequireAuthorization(Policies.OrgRead);
         g.MapPost("/sections", async (CreateSection req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
@@ -118,10 +133,30 @@ public static class OrganisationApi
             // SEC-2: a unit's users see their own unit's people, never another unit's.
             MaySeeStaff(ctx.User, id) ? Results.Ok(await ListStaffAsync(db, id, ct)) : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(StaffReaders));
-        g.MapPost("/staff", async (CreateStaff req, MingchaDb db, CancellationToken ct) =>
+        g.MapPost("/staff", async (CreateStaff req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
-            var s = await CreateStaffAsync(req, db, ct);
+            var s = await CreateStaffAsync(req, db, time, ct);
             return Results.Created($"/api/v1/staff/{s.Id}", s);
+        }).RequireAuthorization(Policies.OfficeManage);
+        // SEC-2: one person, their history and their state at a date, for those who may see their unit's people (404 otherwise).
+        g.MapGet("/staff/{id:guid}", async (Guid id, MingchaDb db, HttpContext ctx, CancellationToken ct) =>
+            await GetStaffAsync(db, id, ct) is { } s && MaySeeStaff(ctx.User, s.UnitId) ? Results.Ok(s) : Results.NotFound())
+            .RequireAuthorization(p => p.RequireRole(StaffReaders));
+        g.MapGet("/staff/{id:guid}/history", async (Guid id, MingchaDb db, HttpContext ctx, CancellationToken ct) =>
+            await StaffUnitAsync(db, id, ct) is { } unit && MaySeeStaff(ctx.User, unit) ? Results.Ok(await StaffHistoryAsync(db, id, ct)) : Results.NotFound())
+            .RequireAuthorization(p => p.RequireRole(StaffReaders));
+        g.MapGet("/staff/{id:guid}/as-of", async (Guid id, DateTime at, MingchaDb db, HttpContext ctx, CancellationToken ct) =>
+        {
+            // ORG-1: the person a finding of 2025 names, as they were then.
+            if (await StaffUnitAsync(db, id, ct) is not { } unit || !MaySeeStaff(ctx.User, unit)) return Results.NotFound();
+            var atUtc = Utc(at);
+            var v = await AsOfAsync(db.StaffVersions.Where(x => x.StaffId == id), atUtc, ct);
+            return v is null ? Results.NotFound() : Results.Ok(new StaffAsOfDto(id, atUtc, v.UnitId, v.SectionId, v.Code, v.Name, v.Employment, v.Position));
+        }).RequireAuthorization(p => p.RequireRole(StaffReaders));
+        g.MapPatch("/staff/{id:guid}", async (Guid id, UpdateStaff req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            await UpdateStaffAsync(id, req, db, time, ct);
+            return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeManage);
 
         g.MapGet("/supervisors", async (MingchaDb db, CancellationToken ct) => await ListSupervisorsAsync(db, ct))
@@ -184,6 +219,21 @@ public static class OrganisationApi
         return false;
     }
 
+    /// <summary>A query's time as UTC: a time without offset is taken as UTC, one with an offset is converted.</summary>
+    private static DateTime Utc(DateTime at) => at.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : at.ToUniversalTime();
+
+    /// <summary>
+    /// ORG-1: the version in force at <paramref name="atUtc"/>: the last one that began at or before it, else the first one
+    /// (a record older than the history, e.g. from before a record kept history, shows the earliest state known).
+    /// </summary>
+    private static async Task<T?> AsOfAsync<T>(IQueryable<T> versions, DateTime atUtc, CancellationToken ct) where T : class, IOrgVersion =>
+        await versions.AsNoTracking().Where(x => x.ValidFrom <= atUtc).OrderByDescending(x => x.ValidFrom).FirstOrDefaultAsync(ct)
+        ?? await versions.AsNoTracking().OrderBy(x => x.ValidFrom).FirstOrDefaultAsync(ct);
+
+    /// <summary>The unit a person belongs to now, or null when there is no such person.</summary>
+    public static async Task<Guid?> StaffUnitAsync(MingchaDb db, Guid staffId, CancellationToken ct) =>
+        await db.Staff.AsNoTracking().Where(s => s.Id == staffId).Select(s => (Guid?)s.UnitId).FirstOrDefaultAsync(ct);
+
     /// <summary>SEC-4: phone and ID numbers leave the registry masked.</summary>
     public static StaffDto ToDto(Staff s) => new(s.Id, s.UnitId, s.SectionId, s.Code, s.Name, s.Employment, s.Position,
         PersonalData.MaskPhone(s.Phone), PersonalData.MaskIdNumber(s.IdNumber), s.Active);
@@ -197,6 +247,11 @@ public static class OrganisationApi
     /// <summary>The evaluation years for which any unit has a category (ORG-1), ascending.</summary>
     public static async Task<List<int>> CategoryYearsAsync(MingchaDb db, CancellationToken ct) =>
         await db.UnitCategories.AsNoTracking().Select(x => x.Year).Distinct().OrderBy(y => y).ToListAsync(ct);
+
+    /// <summary>ORG-1: every name the category has had, oldest first.</summary>
+    public static async Task<List<CategoryHistoryDto>> CategoryHistoryAsync(MingchaDb db, Guid categoryId, CancellationToken ct) =>
+        await db.CategoryVersions.AsNoTracking().Where(v => v.CategoryId == categoryId).OrderBy(v => v.ValidFrom)
+            .Select(v => new CategoryHistoryDto(v.ValidFrom, v.Code, v.Name)).ToListAsync(ct);
 
     public static async Task<List<UnitDto>> ListUnitsAsync(MingchaDb db, int year, Guid? categoryId, string? q, CancellationToken ct, Guid? id = null)
     {
@@ -257,6 +312,35 @@ public static class OrganisationApi
         return rows.Select(ToDto).ToList();
     }
 
+    /// <summary>One person, masked (SEC-4). Callers check <see cref="MaySeeStaff"/> on their unit first (SEC-2).</summary>
+    public static async Task<StaffDto?> GetStaffAsync(MingchaDb db, Guid id, CancellationToken ct) =>
+        await db.Staff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) is { } s ? ToDto(s) : null;
+
+    /// <summary>ORG-1: every state of the person (names, employment, section, position, unit), oldest first. Callers check SEC-2.</summary>
+    public static async Task<List<StaffHistoryDto>> StaffHistoryAsync(MingchaDb db, Guid staffId, CancellationToken ct) =>
+        await db.StaffVersions.AsNoTracking().Where(v => v.StaffId == staffId).OrderBy(v => v.ValidFrom)
+            .Select(v => new StaffHistoryDto(v.ValidFrom, v.UnitId, v.SectionId, v.Code, v.Name, v.Employment, v.Position)).ToListAsync(ct);
+
+    /// <summary>
+    /// Decision 026: the sections below a section, following parent links whatever unit they are in (a window left behind
+    /// by a move made before the decision goes along too, and the registry is consistent again).
+    /// </summary>
+    private static async Task<IReadOnlyList<Guid>> SectionsBelowAsync(MingchaDb db, Guid sectionId, CancellationToken ct)
+    {
+        var links = await db.Sections.AsNoTracking().Where(s => s.ParentSectionId != null)
+            .Select(s => new { s.Id, Parent = s.ParentSectionId!.Value }).ToListAsync(ct);
+        var children = links.ToLookup(l => l.Parent, l => l.Id);
+        return SectionMove.Below(sectionId, id => children[id]);
+    }
+
+    /// <summary>Decision 026: how many sections and people a move of the section would take along (shown before the move).</summary>
+    public static async Task<MoveScopeDto> MoveScopeAsync(MingchaDb db, Guid sectionId, CancellationToken ct)
+    {
+        var moving = (await SectionsBelowAsync(db, sectionId, ct)).Append(sectionId).ToList();
+        var staff = await db.Staff.AsNoTracking().CountAsync(s => s.SectionId != null && moving.Contains(s.SectionId.Value), ct);
+        return new MoveScopeDto(moving.Count - 1, staff);
+    }
+
     public static async Task<List<SupervisorDto>> ListSupervisorsAsync(MingchaDb db, CancellationToken ct) =>
         await db.Supervisors.AsNoTracking().OrderBy(s => s.Code)
             .Select(s => new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt)).ToListAsync(ct);
@@ -275,14 +359,24 @@ public static class OrganisationApi
 
     // ---------------------------------------------------------------- handlers
 
-    public static async Task<CategoryDto> CreateCategoryAsync(CreateCategory req, MingchaDb db, CancellationToken ct)
+    public static async Task<CategoryDto> CreateCategoryAsync(CreateCategory req, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
         Problems.Validate(req);
         if (await db.Categories.AnyAsync(c => c.Code == req.Code, ct)) throw new FieldException("code", "类别代码已存在。 The code is taken.");
-        var c = new Category(req.Code.Trim(), req.Name.Trim());
+        var c = new Category(req.Code.Trim(), req.Name.Trim(), time.GetUtcNow().UtcDateTime);
         db.Categories.Add(c);
         await db.SaveChangesAsync(ct);
         return new CategoryDto(c.Id, c.Code, c.Name, 0);
+    }
+
+    /// <summary>Renames a category; the old name stays in its history, so a past year's ranking can show it (ORG-1).</summary>
+    public static async Task RenameCategoryAsync(Guid id, UpdateCategory req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        if (string.IsNullOrWhiteSpace(req.Name)) throw new FieldException("name", "名称不能为空。 The name is required.");
+        var category = await db.Categories.Include(c => c.Versions).FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("类别不存在。 No such category.");
+        category.Rename(req.Name.Trim(), time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
     }
 
     public static async Task<UnitDto> CreateUnitAsync(CreateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct)
@@ -349,7 +443,11 @@ public static class OrganisationApi
         return new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active);
     }
 
-    /// <summary>Renames a section and/or moves it to another unit; both stay in its history (ORG-1).</summary>
+    /// <summary>
+    /// Renames a section and/or moves it to another unit; both stay in its history (ORG-1). A move takes the sections
+    /// below it and the staff of all of them along, each with a new version; it is refused (409 ORG-1) when one of
+    /// those people's codes is taken in the target unit (decision 026).
+    /// </summary>
     public static async Task UpdateSectionAsync(Guid id, UpdateSection req, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
         Problems.Validate(req);
@@ -358,8 +456,22 @@ public static class OrganisationApi
         if (!string.IsNullOrWhiteSpace(req.Name)) section.Rename(req.Name.Trim(), now);
         if (req.UnitId is { } unitId)
         {
-            if (!await db.Units.AnyAsync(u => u.Id == unitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
-            section.MoveTo(unitId, now);
+            var target = await db.Units.Where(u => u.Id == unitId).Select(u => u.Name).FirstOrDefaultAsync(ct)
+                ?? throw new FieldException("unitId", "单位不存在。 No such unit.");
+            if (unitId != section.UnitId)
+            {
+                var below = await SectionsBelowAsync(db, section.Id, ct);
+                var moving = below.Append(section.Id).ToList();
+                var sections = await db.Sections.Include(s => s.Versions).Where(s => below.Contains(s.Id)).ToListAsync(ct);
+                var staff = await db.Staff.Include(s => s.Versions).Where(s => s.SectionId != null && moving.Contains(s.SectionId.Value)).ToListAsync(ct);
+                var codes = staff.Where(s => s.UnitId != unitId).Select(s => s.Code).ToList();
+                var taken = await db.Staff.AsNoTracking().Where(s => s.UnitId == unitId && codes.Contains(s.Code)).Select(s => s.Code).ToListAsync(ct);
+                var clashes = SectionMove.CodeClashes(codes, taken);
+                if (clashes.Count > 0) throw new DomainRuleException("ORG-1", SectionMove.ClashMessage(section.Name, target, clashes));
+                section.MoveTo(unitId, now);
+                foreach (var s in sections) s.MoveWithParent(unitId, now);
+                foreach (var p in staff) p.MoveWithSection(unitId, now);
+            }
         }
         await db.SaveChangesAsync(ct);
     }
@@ -376,7 +488,7 @@ public static class OrganisationApi
     }
 
     /// <summary>ORG-2: adds a person of any employment type; phone and ID number are checked and stored normalised.</summary>
-    public static async Task<StaffDto> CreateStaffAsync(CreateStaff req, MingchaDb db, CancellationToken ct)
+    public static async Task<StaffDto> CreateStaffAsync(CreateStaff req, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
         Problems.Validate(req);
         if (!Enum.IsDefined(req.Employment)) throw new FieldException("employment", "用工类型无效。 Unknown employment type.");
@@ -385,15 +497,34 @@ public static class OrganisationApi
         if (await db.Staff.AnyAsync(s => s.UnitId == req.UnitId && s.Code == req.Code, ct)) throw new FieldException("code", "工号在该单位已存在。 The staff code is taken in this unit.");
         if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var perr)) throw new FieldException("phone", perr!);
         if (req.IdNumber is { Length: > 0 } idn && !ResidentIdNumber.IsValid(idn, out var ierr)) throw new FieldException("idNumber", ierr!);
-        var s = new Staff(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Employment)
+        var s = new Staff(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Employment, time.GetUtcNow().UtcDateTime, req.SectionId, req.Position)
         {
-            SectionId = req.SectionId, Position = req.Position,
             Phone = req.Phone is { Length: > 0 } p ? PhoneNumber.Normalize(p) : null,
             IdNumber = req.IdNumber is { Length: > 0 } id ? id.ToUpperInvariant() : null,
         };
         db.Staff.Add(s);
         await db.SaveChangesAsync(ct);
         return ToDto(s);
+    }
+
+    /// <summary>
+    /// Renames a person, changes their employment type (ORG-2), section (one of their unit's) or position; every change
+    /// is a version of their history (ORG-1), one per instant. A person changes unit only with their section (decision 026).
+    /// </summary>
+    public static async Task UpdateStaffAsync(Guid id, UpdateStaff req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    {
+        Problems.Validate(req);
+        if (req.Employment is { } employment && !Enum.IsDefined(employment)) throw new FieldException("employment", "用工类型无效。 Unknown employment type.");
+        var staff = await db.Staff.Include(s => s.Versions).FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("工作人员不存在。 No such staff member.");
+        if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == staff.UnitId, ct))
+            throw new FieldException("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
+        var now = time.GetUtcNow().UtcDateTime;
+        if (!string.IsNullOrWhiteSpace(req.Name)) staff.Rename(req.Name.Trim(), now);
+        if (req.Employment is { } e) staff.ChangeEmployment(e, now);
+        if (req.SectionId is { } section) staff.AssignTo(section, now);
+        else if (req.ClearSection) staff.AssignTo(null, now);
+        if (req.Position is not null) staff.ChangePosition(string.IsNullOrWhiteSpace(req.Position) ? null : req.Position.Trim(), now);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>ORG-3: a supervisor recommended by a department, waiting for the Office's approval.</summary>

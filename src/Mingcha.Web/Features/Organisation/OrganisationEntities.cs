@@ -3,16 +3,59 @@ using Mingcha.Web.Data;
 
 namespace Mingcha.Web.Features.Organisation;
 
-/// <summary>A group of units ranked separately (S4: 行政执法类, 综合管理类). Rule ORG-1.</summary>
+/// <summary>One state of a registry record (unit, section, staff member, category) from <see cref="ValidFrom"/> until the next one (ORG-1).</summary>
+public interface IOrgVersion
+{
+    DateTime ValidFrom { get; }
+}
+
+/// <summary>
+/// A group of units ranked separately (S4: 行政执法类, 综合管理类). Rule ORG-1. Renames append a <see cref="CategoryVersion"/>,
+/// so a past year's ranking can be read with the category's name as it was then.
+/// </summary>
 public sealed class Category : IAudited
 {
     private Category() { Code = ""; Name = ""; }
-    public Category(string code, string name) { Id = Guid.CreateVersion7(); Code = code; Name = name; }
+    public Category(string code, string name, DateTime nowUtc)
+    {
+        Id = Guid.CreateVersion7(); Code = code; Name = name;
+        Versions.Add(new CategoryVersion(Id, nowUtc, code, name));
+    }
     public Guid Id { get; private set; }
     public string Code { get; private set; }
     public string Name { get; private set; }
     public bool IsDemo { get; internal set; }
-    public void Rename(string name) => Name = name;
+    public List<CategoryVersion> Versions { get; } = [];
+
+    /// <summary>Renames the category; the old name stays in its history (ORG-1).</summary>
+    public void Rename(string name, DateTime nowUtc)
+    {
+        if (name == Name) return;
+        Name = name;
+        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(Code, Name);
+        else Versions.Add(new CategoryVersion(Id, nowUtc, Code, Name));
+    }
+}
+
+/// <summary>One state of a category from <see cref="ValidFrom"/> until the next version (ORG-1).</summary>
+public sealed class CategoryVersion : IOrgVersion
+{
+    /// <summary>
+    /// The time given to the one version migration 0034 wrote for each category that existed before categories kept
+    /// history: the state then known holds for every earlier record (decision 026).
+    /// </summary>
+    public static readonly DateTime Backfilled = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private CategoryVersion() { Code = ""; Name = ""; }
+    public CategoryVersion(Guid categoryId, DateTime validFrom, string code, string name)
+    { Id = Guid.CreateVersion7(); CategoryId = categoryId; ValidFrom = validFrom; Code = code; Name = name; }
+    public Guid Id { get; private set; }
+    public Guid CategoryId { get; private set; }
+    public DateTime ValidFrom { get; private set; }
+    public string Code { get; private set; }
+    public string Name { get; private set; }
+
+    internal void Become(string code, string name) { Code = code; Name = name; }
 }
 
 /// <summary>What a section is: the thing that is evaluated (glossary: Section).</summary>
@@ -102,7 +145,7 @@ public sealed class Unit : IAudited
 }
 
 /// <summary>One state of a unit from <see cref="ValidFrom"/> until the next version.</summary>
-public sealed class UnitVersion
+public sealed class UnitVersion : IOrgVersion
 {
     private UnitVersion() { Code = ""; Name = ""; }
     public UnitVersion(Guid unitId, DateTime validFrom, string code, string name, Guid? parentUnitId)
@@ -160,12 +203,24 @@ public sealed class Section : IAudited
         Record(nowUtc);
     }
 
-    /// <summary>Moves the section to another unit (ORG-1: sections belong to one unit at a time).</summary>
+    /// <summary>
+    /// Moves the section to another unit (ORG-1: sections belong to one unit at a time). It leaves its parent section,
+    /// which stays in the old unit; the sections below it and its staff go with it (<see cref="MoveWithParent"/>,
+    /// <see cref="Staff.MoveWithSection"/>, decision 026).
+    /// </summary>
     public void MoveTo(Guid unitId, DateTime nowUtc)
     {
         if (unitId == UnitId) return;
         UnitId = unitId;
         ParentSectionId = null;
+        Record(nowUtc);
+    }
+
+    /// <summary>Goes with the section above it to another unit and stays under it (a window with its hall, decision 026).</summary>
+    public void MoveWithParent(Guid unitId, DateTime nowUtc)
+    {
+        if (unitId == UnitId) return;
+        UnitId = unitId;
         Record(nowUtc);
     }
 
@@ -194,7 +249,7 @@ public sealed class Section : IAudited
     }
 }
 
-public sealed class SectionVersion
+public sealed class SectionVersion : IOrgVersion
 {
     private SectionVersion() { Code = ""; Name = ""; }
     public SectionVersion(Guid sectionId, DateTime validFrom, Guid unitId, string code, string name, SectionKind kind)
@@ -210,20 +265,27 @@ public sealed class SectionVersion
     internal void Become(Guid unitId, string code, string name, SectionKind kind) { UnitId = unitId; Code = code; Name = name; Kind = kind; }
 }
 
-/// <summary>A person working in a unit (ORG-2).</summary>
+/// <summary>
+/// A person working in a unit (ORG-2). Renames, a new employment type, section or position, and a move with their section
+/// append a <see cref="StaffVersion"/>, so a finding of 2025 can still show the person as they were (ORG-1). Contact
+/// details are personal data (SEC-4) and are not kept in the history.
+/// </summary>
 public sealed class Staff : IAudited
 {
     private Staff() { Code = ""; Name = ""; }
-    public Staff(Guid unitId, string code, string name, EmploymentType employment)
-    { Id = Guid.CreateVersion7(); UnitId = unitId; Code = code; Name = name; Employment = employment; }
+    public Staff(Guid unitId, string code, string name, EmploymentType employment, DateTime nowUtc, Guid? sectionId = null, string? position = null)
+    {
+        Id = Guid.CreateVersion7(); UnitId = unitId; Code = code; Name = name; Employment = employment; SectionId = sectionId; Position = position;
+        Versions.Add(new StaffVersion(Id, nowUtc, unitId, sectionId, code, name, employment, position));
+    }
     public Guid Id { get; private set; }
     public Guid UnitId { get; private set; }
-    public Guid? SectionId { get; set; }
+    public Guid? SectionId { get; private set; }
     /// <summary>工号: unique within the unit.</summary>
     public string Code { get; private set; }
-    public string Name { get; set; }
-    public EmploymentType Employment { get; set; }
-    public string? Position { get; set; }
+    public string Name { get; private set; }
+    public EmploymentType Employment { get; private set; }
+    public string? Position { get; private set; }
     [Personal(PersonalKind.Phone)]
     public string? Phone { get; set; }
     /// <summary>Resident ID number (GB 11643); personal data, shown masked (SEC-4).</summary>
@@ -231,6 +293,82 @@ public sealed class Staff : IAudited
     public string? IdNumber { get; set; }
     public bool Active { get; set; } = true;
     public bool IsDemo { get; internal set; }
+    public List<StaffVersion> Versions { get; } = [];
+
+    /// <summary>Renames the person; older records keep pointing at the same Id and show the old name as of their date (ORG-1).</summary>
+    public void Rename(string name, DateTime nowUtc)
+    {
+        if (name == Name) return;
+        Name = name;
+        Record(nowUtc);
+    }
+
+    /// <summary>ORG-2: in service, seconded or contracted; the old type stays in the history.</summary>
+    public void ChangeEmployment(EmploymentType employment, DateTime nowUtc)
+    {
+        if (employment == Employment) return;
+        Employment = employment;
+        Record(nowUtc);
+    }
+
+    /// <summary>Assigns the person to another section of their unit, or to none; callers check that the section is the unit's.</summary>
+    public void AssignTo(Guid? sectionId, DateTime nowUtc)
+    {
+        if (sectionId == SectionId) return;
+        SectionId = sectionId;
+        Record(nowUtc);
+    }
+
+    public void ChangePosition(string? position, DateTime nowUtc)
+    {
+        if (position == Position) return;
+        Position = position;
+        Record(nowUtc);
+    }
+
+    /// <summary>Goes with their section when it moves to another unit, keeping the section (decision 026).</summary>
+    public void MoveWithSection(Guid unitId, DateTime nowUtc)
+    {
+        if (unitId == UnitId) return;
+        UnitId = unitId;
+        Record(nowUtc);
+    }
+
+    /// <summary>The person's state from <paramref name="nowUtc"/> on; one version per instant, as for units and sections (ORG-1).</summary>
+    private void Record(DateTime nowUtc)
+    {
+        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(UnitId, SectionId, Code, Name, Employment, Position);
+        else Versions.Add(new StaffVersion(Id, nowUtc, UnitId, SectionId, Code, Name, Employment, Position));
+    }
+}
+
+/// <summary>One state of a staff member from <see cref="ValidFrom"/> until the next version (ORG-1).</summary>
+public sealed class StaffVersion : IOrgVersion
+{
+    /// <summary>
+    /// The time given to the one version migration 0034 wrote for each person who existed before staff kept history:
+    /// the state then known holds for every earlier record (decision 026).
+    /// </summary>
+    public static readonly DateTime Backfilled = CategoryVersion.Backfilled;
+
+    private StaffVersion() { Code = ""; Name = ""; }
+    public StaffVersion(Guid staffId, DateTime validFrom, Guid unitId, Guid? sectionId, string code, string name, EmploymentType employment, string? position)
+    {
+        Id = Guid.CreateVersion7(); StaffId = staffId; ValidFrom = validFrom;
+        UnitId = unitId; SectionId = sectionId; Code = code; Name = name; Employment = employment; Position = position;
+    }
+    public Guid Id { get; private set; }
+    public Guid StaffId { get; private set; }
+    public DateTime ValidFrom { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid? SectionId { get; private set; }
+    public string Code { get; private set; }
+    public string Name { get; private set; }
+    public EmploymentType Employment { get; private set; }
+    public string? Position { get; private set; }
+
+    internal void Become(Guid unitId, Guid? sectionId, string code, string name, EmploymentType employment, string? position)
+    { UnitId = unitId; SectionId = sectionId; Code = code; Name = name; Employment = employment; Position = position; }
 }
 
 public enum SupervisorStatus

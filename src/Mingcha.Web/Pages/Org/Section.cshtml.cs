@@ -30,6 +30,8 @@ public sealed class SectionModel(MingchaDb db, LocalClock clock, TimeProvider ti
     public IReadOnlyList<ServiceItemDto> Catalogue { get; private set; } = [];
     public IReadOnlyList<UnitDto> Units { get; private set; } = [];
     public IReadOnlyList<StaffDto>? Staff { get; private set; }
+    /// <summary>What a move takes along (decision 026).</summary>
+    public MoveScopeDto Scope { get; private set; } = new(0, 0);
     public bool CanManage => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
 
     public string UnitName(Guid id) => Units.FirstOrDefault(u => u.Id == id)?.Name ?? "";
@@ -72,6 +74,7 @@ public sealed class SectionModel(MingchaDb db, LocalClock clock, TimeProvider ti
             .Select(x => new ItemLine(x, days.GetValueOrDefault(x.ServiceItemId)?.StatutoryDays, days.GetValueOrDefault(x.ServiceItemId)?.PromisedDays)).ToList();
         // SEC-2: staff only for the office, the leader and this unit's liaison.
         Staff = MaySeeStaff(User, section.UnitId) ? await ListStaffAsync(db, section.UnitId, ct, id) : null;
+        if (CanManage) Scope = await MoveScopeAsync(db, id, ct);
         Demo = Units.FirstOrDefault(u => u.Id == section.UnitId)?.IsDemo == true;
         Rename.Name ??= section.Name;
         Move.UnitId ??= section.UnitId;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Organisation;
 using Mingcha.Web.Data;
 using static Mingcha.Web.Features.Organisation.Import.ImportFormat;
 
@@ -19,6 +20,11 @@ namespace Mingcha.Web.Features.Organisation.Import;
 /// Semantics (docs/import-format.md): codes match existing records, which are updated (renames and moves go
 /// through the entities' methods, so history is kept, ORG-1); nothing is ever deleted. An optional column that
 /// is absent leaves the stored value alone; present but empty clears it.
+/// </para>
+/// <para>
+/// A section moved to another unit takes along the sections below it that the file does not place itself, and the
+/// staff of all of them (decision 026). Those moves are written with the sections, before the staff sheet is read,
+/// so staff rows name a moved person's new unit.
 /// </para>
 /// </summary>
 internal sealed class OrgImportRun
@@ -59,7 +65,14 @@ internal sealed class OrgImportRun
     private readonly List<UnitCategory> _newUnitCategories = [];
     private readonly List<(Guid Id, Action<UnitCategory> Apply)> _unitCategoryChanges = [];
     private readonly List<(Guid Id, Action<Section> Apply)> _sectionChanges = [];
+    private readonly List<(Guid Id, Action<Staff> Apply)> _staffFollows = [];
     private readonly List<(Guid Id, Action<ServiceItem> Apply)> _itemChanges = [];
+
+    // Decision 026: sections that go with a moved section of the file (id → new unit), and the staff moved with them,
+    // by their unit and code before the import (→ the new unit's code and the section), to explain a staff row that
+    // still names the old unit.
+    private readonly Dictionary<Guid, Guid> _followers = [];
+    private readonly Dictionary<(Guid UnitId, string Code), (string Unit, string Section)> _movedStaff = [];
 
     // Streamed writes.
     private readonly List<Staff> _newStaff = [];
@@ -111,7 +124,7 @@ internal sealed class OrgImportRun
                 {
                     case SheetKind.Categories: ReadCategories(source); break;
                     case SheetKind.Units: await ReadUnitsAsync(source, ct); break;
-                    case SheetKind.Sections: ReadSections(source); break;
+                    case SheetKind.Sections: await ReadSectionsAsync(source, ct); break;
                     case SheetKind.ServiceItems: ReadItems(source); break;
                     case SheetKind.Staff:
                         await WriteSmallSheetsAsync(ct);
@@ -187,12 +200,12 @@ internal sealed class OrgImportRun
             if (_dbCategories.TryGetValue(code, out var existing))
             {
                 r.Id = existing.Id;
-                if (existing.Name != name) { _categoryChanges.Add((existing.Id, c => c.Rename(name!))); sheet.Tally.Update++; }
+                if (existing.Name != name) { _categoryChanges.Add((existing.Id, c => c.Rename(name!, _now))); sheet.Tally.Update++; }
                 else sheet.Tally.Unchanged++;
             }
             else
             {
-                r.Entity = new Category(code, name!);
+                r.Entity = new Category(code, name!, _now);
                 r.Id = r.Entity.Id;
                 sheet.Tally.Create++;
             }
@@ -351,6 +364,9 @@ internal sealed class OrgImportRun
         return start.Id;
     }
 
+    /// <summary>The code of a unit in the database or in this import.</summary>
+    private string UnitCodeOf(Guid id) => _dbUnitCodes.GetValueOrDefault(id) ?? _units.Values.FirstOrDefault(u => u.Id == id)?.Code ?? "";
+
     private Guid? ResolveUnit(string code) =>
         _units.TryGetValue(code, out var r) ? UnitIdOf(r) : _dbUnits.TryGetValue(code, out var u) ? u.Id : null;
 
@@ -366,7 +382,7 @@ internal sealed class OrgImportRun
 
     // ------------------------------------------------------------------ 科室 sections
 
-    private void ReadSections(SheetSource source)
+    private async Task ReadSectionsAsync(SheetSource source, CancellationToken ct)
     {
         var sheet = Open(source);
         if (sheet is null) return;
@@ -404,16 +420,38 @@ internal sealed class OrgImportRun
             rows.Add(r);
         }
 
+        // Decision 026: a moved section takes along the sections below it that the file does not place itself.
+        var roots = rows.Where(r => r.Existing is { } e && r.UnitId is { } u && u != e.UnitId).ToList();
+        if (roots.Count > 0)
+        {
+            var children = _dbSections.Values.Where(x => x.ParentSectionId is not null).ToLookup(x => x.ParentSectionId!.Value, x => x.Id);
+            foreach (var r in roots)
+                foreach (var below in SectionMove.Below(r.Existing!.Id, id => children[id], id => _sections.ContainsKey(_dbSectionCodes[id])))
+                    _followers[below] = r.UnitId!.Value;
+        }
+
+        // Each section's parent after the import must exist, be in the same unit and form no cycle.
         foreach (var r in rows)
         {
-            if (r.ParentCode is not { } parent || parent == r.Code) continue;
-            if (!_sections.ContainsKey(parent) && !_dbSections.ContainsKey(parent))
-                RowError(source, r.Row, SectionColumns.Parent, Unknown("上级科室", parent, "sections", "parent section"), r);
-            else if (SectionUnit(parent) is { } parentUnit && r.UnitId is { } unit && parentUnit != unit)
-                RowError(source, r.Row, SectionColumns.Parent, $"上级科室“{parent}”属于另一个单位；上级科室须与本科室属于同一单位。 The parent section belongs to another unit.", r);
+            if (r.ParentCode is { } given && given != r.Code && !_sections.ContainsKey(given) && !_dbSections.ContainsKey(given))
+            {
+                RowError(source, r.Row, SectionColumns.Parent, Unknown("上级科室", given, "sections", "parent section"), r);
+                continue;
+            }
+            if (SectionParentCode(r.Code) is not { } parent || parent == r.Code) continue;
+            if (SectionUnit(parent) is { } parentUnit && r.UnitId is { } unit && parentUnit != unit)
+            {
+                if (r.ParentGiven)
+                    RowError(source, r.Row, SectionColumns.Parent, $"上级科室“{parent}”属于另一个单位；上级科室须与本科室属于同一单位。 The parent section belongs to another unit.", r);
+                else
+                    RowError(source, r.Row, SectionColumns.Unit, $"上级科室“{parent}”将划转到另一个单位，本科室却仍属单位“{r.UnitCode}”：下设科室随上级科室划转（决定 026）。"
+                        + "请把本行的所属单位改为上级科室的新单位，或用“上级科室代码”列另指定上级科室（留空为不设上级）。 The parent section moves to another unit; move this section with it or give it another parent.", r);
+            }
             else if (Cycle(r.Code, SectionParentCode) is { } cycle)
                 RowError(source, r.Row, SectionColumns.Parent, $"上级科室形成循环：{cycle}。 The parent sections form a cycle.", r);
         }
+
+        if (roots.Count > 0) await PlanStaffMovesAsync(source, roots, ct);
 
         foreach (var r in rows)
         {
@@ -427,7 +465,7 @@ internal sealed class OrgImportRun
             }
             var (name, unitId, kind, address) = (r.Name!, r.UnitId!.Value, r.Kind, r.Address);
             var move = e.UnitId != unitId;
-            var parentId = r.ParentGiven ? (r.ParentCode is null ? null : ResolveSection(r.ParentCode)) : (move ? null : e.ParentSectionId);
+            var parentId = SectionParentCode(r.Code) is { } parentCode ? ResolveSection(parentCode) : null;
             var rename = e.Name != name;
             var reclassify = e.Kind != kind;
             var place = parentId != e.ParentSectionId;
@@ -446,22 +484,81 @@ internal sealed class OrgImportRun
             }
             else sheet.Tally.Unchanged++;
         }
+        foreach (var (id, unitId) in _followers)
+            _sectionChanges.Add((id, s => s.MoveWithParent(unitId, _now)));
     }
 
+    /// <summary>
+    /// Decision 026: the staff of the moved sections (and of those below them) go to the sections' new unit. A code that
+    /// would then be used twice in that unit is an error on the section row that moves them. Staff rows of this import
+    /// are matched by the person's unit after the move.
+    /// </summary>
+    private async Task PlanStaffMovesAsync(SheetSource source, List<SectionRow> roots, CancellationToken ct)
+    {
+        var rootOf = roots.ToDictionary(r => r.Existing!.Id);
+        foreach (var (follower, _) in _followers)
+        {
+            // The row that moves a follower: walk up its parents to a moved row.
+            var up = follower;
+            while (!rootOf.ContainsKey(up) && _dbSections.GetValueOrDefault(_dbSectionCodes[up])?.ParentSectionId is { } p) up = p;
+            if (rootOf.TryGetValue(up, out var root)) rootOf[follower] = root;
+        }
+        var moving = rootOf.Keys.ToList();
+        var people = new List<(Guid Id, Guid UnitId, string Code, Guid SectionId)>();
+        foreach (var chunk in moving.Chunk(UpdateChunk))
+            people.AddRange((await _db.Staff.AsNoTracking().Where(s => s.SectionId != null && chunk.Contains(s.SectionId.Value))
+                .Select(s => new { s.Id, s.UnitId, s.Code, SectionId = s.SectionId!.Value }).ToListAsync(ct))
+                .Select(s => (s.Id, s.UnitId, s.Code, s.SectionId)));
+        var moves = people.Select(p => (Person: p, To: SectionUnit(_dbSectionCodes[p.SectionId])!.Value, Row: rootOf[p.SectionId]))
+            .Where(m => m.To != m.Person.UnitId).ToList();
+        if (moves.Count == 0) return;
+
+        var targets = moves.Select(m => m.To).Distinct().ToList();
+        var codes = moves.Select(m => m.Person.Code).Distinct().ToList();
+        var taken = new List<(Guid UnitId, string Code)>();
+        foreach (var chunk in codes.Chunk(UpdateChunk))
+            taken.AddRange((await _db.Staff.AsNoTracking().Where(s => targets.Contains(s.UnitId) && chunk.Contains(s.Code))
+                .Select(s => new { s.UnitId, s.Code }).ToListAsync(ct)).Select(s => (s.UnitId, s.Code)));
+        foreach (var into in moves.GroupBy(m => m.To))
+        {
+            var clashes = SectionMove.CodeClashes(into.Select(m => m.Person.Code), taken.Where(t => t.UnitId == into.Key).Select(t => t.Code)).ToHashSet(StringComparer.Ordinal);
+            if (clashes.Count == 0) continue;
+            var unitCode = UnitCodeOf(into.Key);
+            foreach (var byRow in into.Where(m => clashes.Contains(m.Person.Code)).GroupBy(m => m.Row))
+                RowError(source, byRow.Key.Row, SectionColumns.Unit,
+                    SectionMove.ClashMessage(byRow.Key.Code, unitCode, byRow.Select(m => m.Person.Code).Distinct().Order(StringComparer.Ordinal).ToList()), byRow.Key);
+        }
+
+        foreach (var (person, to, _) in moves)
+        {
+            _staffFollows.Add((person.Id, s => s.MoveWithSection(to, _now)));
+            // The staff sheet, if any, finds the person under their new unit.
+            if (_dbStaff.Remove((person.UnitId, person.Code), out var stored) && _dbStaff.TryAdd((to, person.Code), stored with { UnitId = to }))
+                _movedStaff[(person.UnitId, person.Code)] = (UnitCodeOf(to), _dbSectionCodes[person.SectionId]);
+        }
+    }
+
+    /// <summary>
+    /// The section's parent after the import: the file's when the column is given; else the stored one, except that a
+    /// section moved to another unit leaves a parent that does not go to the same unit (as <see cref="Section.MoveTo"/>).
+    /// </summary>
     private string? SectionParentCode(string code)
     {
         if (_sections.TryGetValue(code, out var r))
         {
             if (r.ParentGiven) return r.ParentCode;
-            if (r.Existing is not { } e || e.UnitId != r.UnitId) return null;
-            return e.ParentSectionId is { } p ? _dbSectionCodes.GetValueOrDefault(p) : null;
+            if (r.Existing is not { ParentSectionId: { } p } e) return null;
+            var parent = _dbSectionCodes.GetValueOrDefault(p);
+            return parent is not null && e.UnitId != r.UnitId && SectionUnit(parent) != r.UnitId ? null : parent;
         }
         return _dbSections.TryGetValue(code, out var s) && s.ParentSectionId is { } pid ? _dbSectionCodes.GetValueOrDefault(pid) : null;
     }
 
-    /// <summary>The unit a section belongs to after the import.</summary>
+    /// <summary>The unit a section belongs to after the import: the file's, the unit of the moved section it goes with (decision 026), or the stored one.</summary>
     private Guid? SectionUnit(string code) =>
-        _sections.TryGetValue(code, out var r) ? r.UnitId : _dbSections.TryGetValue(code, out var s) ? s.UnitId : null;
+        _sections.TryGetValue(code, out var r) ? r.UnitId
+        : _dbSections.TryGetValue(code, out var s) ? (_followers.TryGetValue(s.Id, out var moved) ? moved : s.UnitId)
+        : null;
 
     private Guid SectionIdOf(SectionRow start)
     {
@@ -592,6 +689,9 @@ internal sealed class OrgImportRun
                 else
                     seen[(u, code)] = row.Number;
                 existing = _dbStaff.GetValueOrDefault((u, code));
+                if (existing is null && _movedStaff.TryGetValue((u, code), out var moved))
+                    f.Error(StaffColumns.Unit, $"工作人员“{code}”随科室“{moved.Section}”划转到单位“{moved.Unit}”（见“科室”表，决定 026）；请把本行的所属单位改为“{moved.Unit}”。"
+                        + $" The person moves with section {moved.Section} to unit {moved.Unit} in this import; give that unit on this row.");
             }
             var (phone, keepPhone) = PersonalValue(f, StaffColumns.Phone, existing?.Phone, PersonalData.MaskPhone, raw =>
                 PhoneNumber.IsValid(raw, out var error) ? (PhoneNumber.Normalize(raw), null) : (null, error + " Invalid phone number."));
@@ -605,10 +705,7 @@ internal sealed class OrgImportRun
                 sheet.Tally.Create++;
                 if (Writing)
                 {
-                    _newStaff.Add(new Staff(unitId!.Value, code!, name!, employment)
-                    {
-                        SectionId = sectionId, Position = position, Phone = phone, IdNumber = idNumber,
-                    });
+                    _newStaff.Add(new Staff(unitId!.Value, code!, name!, employment, _now, sectionId, position) { Phone = phone, IdNumber = idNumber });
                 }
             }
             else
@@ -624,10 +721,10 @@ internal sealed class OrgImportRun
                     {
                         _staffChanges.Add((existing.Id, s =>
                         {
-                            s.Name = name!;
-                            s.Employment = employment;
-                            if (setSection) s.SectionId = sectionId;
-                            if (setPosition) s.Position = position;
+                            s.Rename(name!, _now);
+                            s.ChangeEmployment(employment, _now);
+                            if (setSection) s.AssignTo(sectionId, _now);
+                            if (setPosition) s.ChangePosition(position, _now);
                             if (setPhone) s.Phone = phone;
                             if (setId) s.IdNumber = idNumber;
                         }));
@@ -668,7 +765,8 @@ internal sealed class OrgImportRun
         if (Writing)
         {
             await _insert.InsertAsync(_newStaff, ct);
-            await UpdateAsync(_staffChanges, s => s.Id, null, ct);
+            await _insert.InsertAsync(_newStaff.SelectMany(s => s.Versions).ToList(), ct);
+            await UpdateStaffAsync(_staffChanges, ct);
         }
         _newStaff.Clear();
         _staffChanges.Clear();
@@ -744,8 +842,10 @@ internal sealed class OrgImportRun
         _smallSheetsWritten = true;
         if (!Writing) return;
 
-        await _insert.InsertAsync(_categories.Values.Where(r => r.Entity is not null).Select(r => r.Entity!).ToList(), ct);
-        await UpdateAsync(_categoryChanges, c => c.Id, null, ct);
+        var categories = _categories.Values.Where(r => r.Entity is not null).Select(r => r.Entity!).ToList();
+        await _insert.InsertAsync(categories, ct);
+        await _insert.InsertAsync(categories.SelectMany(c => c.Versions).ToList(), ct);
+        await UpdateAsync(_categoryChanges, c => c.Id, c => c.Versions, ct);
 
         var units = _units.Values.Where(r => r.Entity is not null).Select(r => r.Entity!).ToList();
         await _insert.InsertAsync(units, ct);
@@ -758,29 +858,42 @@ internal sealed class OrgImportRun
         await _insert.InsertAsync(sections, ct);
         await _insert.InsertAsync(sections.SelectMany(s => s.Versions).ToList(), ct);
         await UpdateAsync(_sectionChanges, s => s.Id, s => s.Versions, ct);
+        await UpdateStaffAsync(_staffFollows, ct); // decision 026: with their sections
 
         await _insert.InsertAsync(_items.Values.Where(r => r.Entity is not null).Select(r => r.Entity!).ToList(), ct);
         await UpdateAsync(_itemChanges, i => i.Id, null, ct);
     }
 
     /// <summary>
+    /// Staff changes: a person moved with their section (decision 026) and changed by a staff row of the same import
+    /// gets one version for both, so their version of this instant is loaded with them.
+    /// </summary>
+    private Task UpdateStaffAsync(List<(Guid Id, Action<Staff> Apply)> changes, CancellationToken ct) =>
+        UpdateAsync(changes, s => s.Id, s => s.Versions, ct, q => q.Include(s => s.Versions.Where(v => v.ValidFrom == _now)));
+
+    /// <summary>
     /// Updates existing records through their methods (Rename, MoveTo...), a chunk at a time so the change
     /// tracker never holds more than a chunk. Versions the methods append are added explicitly: they carry
-    /// their own ids, and EF would otherwise take them for existing rows.
+    /// their own ids, and EF would otherwise take them for existing rows. <paramref name="shape"/> loads what the
+    /// methods need (versions of this instant, which they then change instead of appending).
     /// </summary>
-    private async Task UpdateAsync<T>(List<(Guid Id, Action<T> Apply)> changes, Func<T, Guid> idOf, Func<T, IEnumerable<object>>? appended, CancellationToken ct)
+    private async Task UpdateAsync<T>(List<(Guid Id, Action<T> Apply)> changes, Func<T, Guid> idOf, Func<T, IEnumerable<object>>? appended, CancellationToken ct,
+        Func<IQueryable<T>, IQueryable<T>>? shape = null)
         where T : class
     {
         foreach (var chunk in changes.Chunk(UpdateChunk))
         {
             var ids = chunk.Select(c => c.Id).ToList();
-            var entities = (await _db.Set<T>().Where(e => ids.Contains(EF.Property<Guid>(e, "Id"))).ToListAsync(ct)).ToDictionary(idOf);
+            var query = _db.Set<T>().Where(e => ids.Contains(EF.Property<Guid>(e, "Id")));
+            if (shape is not null) query = shape(query);
+            var entities = (await query.ToListAsync(ct)).ToDictionary(idOf);
             foreach (var (id, apply) in chunk)
             {
                 var entity = entities[id];
                 apply(entity);
                 if (appended is not null)
-                    foreach (var added in appended(entity)) _db.Add(added);
+                    foreach (var added in appended(entity))
+                        if (_db.Entry(added).State == EntityState.Detached) _db.Add(added);
             }
             _db.ChangeTracker.DetectChanges();
             await _db.SaveChangesAsync(ct);

@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Inspections;
+using Mingcha.Web.Features.Inspections;
+using Mingcha.Web.Features.Organisation;
+using static Mingcha.Web.Features.Organisation.OrganisationApi;
+
+namespace Mingcha.IntegrationTests.Organisation;
+
+/// <summary>
+/// ORG-1 over HTTP and the /Org pages: staff and categories keep their history as units and sections do, and a section
+/// moved to another unit takes its windows and staff along (decision 026), while older records keep what they were.
+/// </summary>
+public sealed class OrganisationHistoryTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
+{
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "ORG-2")]
+    public async Task StaffRenamed_AfterAFindingNamedThem_TheFindingReadsTheOldNameAndTheHistoryListsBoth()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var unit = await kit.UnitAsync("沿革局" + Tag());
+        var window = await kit.SectionAsync(unit, "社保卡窗口");
+        var created = app.Clock.GetUtcNow().UtcDateTime;
+        var person = await CreateAsync(office, "/api/v1/staff", new { unitId = unit, sectionId = window, code = Code("st"), name = "王小明", employment = "Contracted", position = "窗口工作人员" });
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        var finding = await FindingAsync(kit, office, window, person);
+
+        app.Clock.Advance(TimeSpan.FromDays(40));
+        office = await app.ClientAsAsync(Roles.OfficeAdmin); // a new session: the first one has expired
+        var renamed = app.Clock.GetUtcNow().UtcDateTime;
+        await (await office.PatchJsonAsync($"/api/v1/staff/{person}", new { name = "王晓明", employment = "InService" })).ExpectAsync(HttpStatusCode.NoContent);
+
+        // The finding still names the same person; read as of the finding, that person is who they were then.
+        Assert.Equal(person, finding.StaffId);
+        var then = await office.GetAsync<StaffAsOfDto>($"/api/v1/staff/{person}/as-of?at={Iso(finding.RecordedAt)}");
+        Assert.Equal(("王小明", EmploymentType.Contracted, unit, (Guid?)window), (then.Name, then.Employment, then.UnitId, then.SectionId));
+        Assert.Equal(("王晓明", EmploymentType.InService), ((await office.GetAsync<StaffDto>($"/api/v1/staff/{person}")).Name, (await office.GetAsync<StaffDto>($"/api/v1/staff/{person}")).Employment));
+        var history = await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history");
+        Assert.Equal(
+        [
+            (created, "王小明", EmploymentType.Contracted, "窗口工作人员"),
+            (renamed, "王晓明", EmploymentType.InService, "窗口工作人员"),
+        ], history.Select(h => (h.ValidFrom, h.Name, h.Employment, h.Position)));
+
+        // The person's page shows both names in its history.
+        var page = WebUtility.HtmlDecode(await office.GetStringAsync($"/Org/Staff/{person}"));
+        Assert.Contains("王小明", page, StringComparison.Ordinal);
+        Assert.Contains("王晓明", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task StaffChangedInOneRequest_IsOneVersion_AndAnUnchangedSaveAddsNone()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var unit = await CreateAsync(office, "/api/v1/units", new { code = Code("u"), name = "一次改动局" });
+        var first = await CreateAsync(office, "/api/v1/sections", new { unitId = unit, code = Code("s"), name = "一号窗口", kind = "Window" });
+        var second = await CreateAsync(office, "/api/v1/sections", new { unitId = unit, code = Code("s"), name = "二号窗口", kind = "Window" });
+        var person = await CreateAsync(office, "/api/v1/staff", new { unitId = unit, sectionId = first, code = Code("st"), name = "赵一", employment = "InService" });
+        app.Clock.Advance(TimeSpan.FromMinutes(3));
+
+        await (await office.PatchJsonAsync($"/api/v1/staff/{person}", new { name = "赵壹", sectionId = second, position = "组长" })).ExpectAsync(HttpStatusCode.NoContent);
+        app.Clock.Advance(TimeSpan.FromMinutes(3));
+        await (await office.PatchJsonAsync($"/api/v1/staff/{person}", new { name = "赵壹", sectionId = second })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var history = await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history");
+        Assert.Equal([("赵一", (Guid?)first, (string?)null), ("赵壹", second, "组长")], history.Select(h => (h.Name, h.SectionId, h.Position)));
+        // A section of another unit is refused, naming the field.
+        var elsewhere = await CreateAsync(office, "/api/v1/units", new { code = Code("u"), name = "别的局" });
+        var foreign = await CreateAsync(office, "/api/v1/sections", new { unitId = elsewhere, code = Code("s"), name = "外单位窗口", kind = "Window" });
+        await (await office.PatchJsonAsync($"/api/v1/staff/{person}", new { sectionId = foreign })).ExpectFieldErrorAsync("sectionId");
+        await (await office.PatchJsonAsync($"/api/v1/staff/{Guid.NewGuid()}", new { name = "无此人" })).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "SEC-2")]
+    public async Task StaffHistory_WhenALiaisonOfAnotherUnitAsks_Answers404()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unitA = await CreateAsync(office, "/api/v1/units", new { code = Code("a"), name = "甲局" });
+        var unitB = await CreateAsync(office, "/api/v1/units", new { code = Code("b"), name = "乙局" });
+        var person = await CreateAsync(office, "/api/v1/staff", new { unitId = unitA, code = Code("st"), name = "甲局人员", employment = "InService" });
+        var own = await app.ClientAsAsync(Roles.UnitLiaison, unitA);
+        var other = await app.ClientAsAsync(Roles.UnitLiaison, unitB);
+
+        Assert.Single(await own.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history"));
+        foreach (var path in new[] { $"/api/v1/staff/{person}", $"/api/v1/staff/{person}/history", $"/api/v1/staff/{person}/as-of?at=2026-11-16T02:00:00Z" })
+        {
+            var refused = await other.GetAsync(path);
+            await refused.ExpectAsync(HttpStatusCode.NotFound);
+            Assert.DoesNotContain("甲局人员", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/Org/Staff/{person}")).StatusCode);
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task CategoryRenamed_ThroughTheApiAndThePage_KeepsEveryNameInItsHistory()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var created = app.Clock.GetUtcNow().UtcDateTime;
+        var category = await CreateAsync(office, "/api/v1/categories", new { code = Code("cat"), name = "行政执法类" });
+        app.Clock.Advance(TimeSpan.FromDays(400));
+        office = await app.ClientAsAsync(Roles.OfficeStaff); // a new session: the first one has expired
+        var viaApi = app.Clock.GetUtcNow().UtcDateTime;
+        await (await office.PatchJsonAsync($"/api/v1/categories/{category}", new { name = "执法监管类" })).ExpectAsync(HttpStatusCode.NoContent);
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        var viaPage = app.Clock.GetUtcNow().UtcDateTime;
+
+        var posted = await office.PostFormAsync("/Org/Categories", "Rename", new() { ["Rename.CategoryId"] = category.ToString(), ["Rename.Name"] = "执法监管与服务类" });
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var history = await office.GetAsync<List<CategoryHistoryDto>>($"/api/v1/categories/{category}/history");
+        Assert.Equal([(created, "行政执法类"), (viaApi, "执法监管类"), (viaPage, "执法监管与服务类")], history.Select(h => (h.ValidFrom, h.Name)));
+        Assert.Equal("执法监管与服务类", (await office.GetAsync<List<CategoryDto>>("/api/v1/categories")).Single(c => c.Id == category).Name);
+        var page = WebUtility.HtmlDecode(await office.GetStringAsync("/Org/Categories"));
+        Assert.Contains("行政执法类", page, StringComparison.Ordinal);
+        await (await office.PatchJsonAsync($"/api/v1/categories/{category}", new { name = "" })).ExpectFieldErrorAsync("name");
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task SectionMoved_WithWindowsAndStaff_TakesThemAlong_AndAFindingFromBeforeStillShowsTheOldUnit()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var unitA = await kit.UnitAsync("原单位" + Tag());
+        var unitB = await kit.UnitAsync("新单位" + Tag());
+        var hall = await CreateAsync(office, "/api/v1/sections", new { unitId = unitA, code = Code("hall"), name = "政务服务大厅", kind = "ServiceHall" });
+        var window = await CreateAsync(office, "/api/v1/sections", new { unitId = unitA, code = Code("win"), name = "一号窗口", kind = "Window", parentSectionId = hall });
+        var head = await CreateAsync(office, "/api/v1/staff", new { unitId = unitA, sectionId = hall, code = Code("st"), name = "大厅负责人", employment = "InService" });
+        var clerk = await CreateAsync(office, "/api/v1/staff", new { unitId = unitA, sectionId = window, code = Code("st"), name = "窗口人员", employment = "Seconded" });
+        var stays = await CreateAsync(office, "/api/v1/staff", new { unitId = unitA, code = Code("st"), name = "机关人员", employment = "InService" });
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        var finding = await FindingAsync(kit, office, window, clerk);
+        app.Clock.Advance(TimeSpan.FromDays(60));
+        office = await app.ClientAsAsync(Roles.OfficeAdmin); // a new session: the first one has expired
+        var moved = app.Clock.GetUtcNow().UtcDateTime;
+
+        await (await office.PatchJsonAsync($"/api/v1/sections/{hall}", new { unitId = unitB })).ExpectAsync(HttpStatusCode.NoContent);
+
+        // The hall, its window and their people are the new unit's; the window stays under its hall.
+        var inB = await office.GetAsync<List<SectionDto>>($"/api/v1/units/{unitB}/sections");
+        Assert.Equal([(hall, (Guid?)null), (window, hall)], inB.OrderBy(s => s.Kind == SectionKind.Window).Select(s => (s.Id, s.ParentSectionId)));
+        Assert.Empty(await office.GetAsync<List<SectionDto>>($"/api/v1/units/{unitA}/sections"));
+        var staffB = await office.GetAsync<List<StaffDto>>($"/api/v1/units/{unitB}/staff");
+        Assert.Equal([(head, (Guid?)hall), (clerk, window)], staffB.OrderBy(s => s.Name == "窗口人员").Select(s => (s.Id, s.SectionId)));
+        Assert.Equal([stays], (await office.GetAsync<List<StaffDto>>($"/api/v1/units/{unitA}/staff")).Select(s => s.Id));
+
+        // The finding from before the move is still the old unit's, and its window and person read as they were.
+        var after = (await office.GetAsync<List<FindingDto>>($"/api/v1/inspections/findings?visitId={finding.VisitId}")).Single(f => f.Id == finding.Id);
+        Assert.Equal((unitA, window, (Guid?)clerk), (after.UnitId, after.SectionId, after.StaffId));
+        Assert.Equal(unitA, (await office.GetAsync<SectionAsOfDto>($"/api/v1/sections/{window}/as-of?at={Iso(finding.RecordedAt)}")).UnitId);
+        Assert.Equal(unitA, (await office.GetAsync<StaffAsOfDto>($"/api/v1/staff/{clerk}/as-of?at={Iso(finding.RecordedAt)}")).UnitId);
+        Assert.Equal(unitB, (await office.GetAsync<StaffAsOfDto>($"/api/v1/staff/{clerk}/as-of?at={Iso(moved)}")).UnitId);
+        foreach (var section in new[] { hall, window })
+            Assert.Equal([unitA, unitB], (await office.GetAsync<List<SectionHistoryDto>>($"/api/v1/sections/{section}/history")).Select(h => h.UnitId));
+        foreach (var person in new[] { head, clerk })
+            Assert.Equal([(unitA, false), (unitB, true)], (await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history")).Select(h => (h.UnitId, h.ValidFrom == moved)));
+        Assert.Single(await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{stays}/history"));
+
+        // SEC-2 follows the person: the new unit's liaison sees them, the old unit's no longer does.
+        var liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, unitB);
+        var liaisonA = await app.ClientAsAsync(Roles.UnitLiaison, unitA);
+        Assert.Equal(2, (await liaisonB.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{clerk}/history")).Count);
+        await (await liaisonA.GetAsync($"/api/v1/staff/{clerk}/history")).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task SectionMove_WhenAStaffCodeIsTakenInTheTargetUnit_Refuses409Org1AndMovesNothing()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unitA = await CreateAsync(office, "/api/v1/units", new { code = Code("a"), name = "甲局" });
+        var unitB = await CreateAsync(office, "/api/v1/units", new { code = Code("b"), name = "乙局" });
+        var hall = await CreateAsync(office, "/api/v1/sections", new { unitId = unitA, code = Code("hall"), name = "大厅", kind = "ServiceHall" });
+        var window = await CreateAsync(office, "/api/v1/sections", new { unitId = unitA, code = Code("win"), name = "窗口", kind = "Window", parentSectionId = hall });
+        var code = Code("E");
+        var clerk = await CreateAsync(office, "/api/v1/staff", new { unitId = unitA, sectionId = window, code, name = "甲局窗口人员", employment = "InService" });
+        await CreateAsync(office, "/api/v1/staff", new { unitId = unitB, code, name = "乙局同工号人员", employment = "InService" });
+
+        var problem = await (await office.PatchJsonAsync($"/api/v1/sections/{hall}", new { name = "新大厅", unitId = unitB })).ExpectRuleAsync(HttpStatusCode.Conflict, "ORG-1");
+
+        Assert.Contains(code, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, (await office.GetAsync<List<SectionDto>>($"/api/v1/units/{unitA}/sections")).Count);
+        Assert.Equal(("大厅", unitA), ((await office.GetAsync<SectionDto>($"/api/v1/sections/{hall}")).Name, (await office.GetAsync<SectionDto>($"/api/v1/sections/{hall}")).UnitId));
+        Assert.Single(await office.GetAsync<List<SectionHistoryDto>>($"/api/v1/sections/{hall}/history"));
+        Assert.Equal(unitA, (await office.GetAsync<StaffDto>($"/api/v1/staff/{clerk}")).UnitId);
+
+        // The page shows the same refusal beside its form; once the person is moved to no section, the move goes through.
+        var page = await office.PostFormAsync($"/Org/Section/{hall}", "Move", new() { ["Move.UnitId"] = unitB.ToString() });
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Contains("(ORG-1)", html, StringComparison.Ordinal);
+        Assert.Contains(code, html, StringComparison.Ordinal);
+        await (await office.PatchJsonAsync($"/api/v1/staff/{clerk}", new { clearSection = true })).ExpectAsync(HttpStatusCode.NoContent);
+        var form = WebUtility.HtmlDecode(await office.GetStringAsync($"/Org/Section/{hall}"));
+        Assert.Contains("下设的 1 个窗口或科室和 0 名工作人员随之划转", form, StringComparison.Ordinal);
+        var ok = await office.PostFormAsync($"/Org/Section/{hall}", "Move", new() { ["Move.UnitId"] = unitB.ToString() });
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        Assert.Equal(2, (await office.GetAsync<List<SectionDto>>($"/api/v1/units/{unitB}/sections")).Count);
+        Assert.Equal((unitA, (Guid?)null), ((await office.GetAsync<StaffDto>($"/api/v1/staff/{clerk}")).UnitId, (await office.GetAsync<StaffDto>($"/api/v1/staff/{clerk}")).SectionId));
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "ORG-2")]
+    public async Task StaffPage_WhenOfficeEditsAPerson_WritesAVersionAndListsItInTheHistory()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var unit = await CreateAsync(office, "/api/v1/units", new { code = Code("u"), name = "页面局" });
+        var section = await CreateAsync(office, "/api/v1/sections", new { unitId = unit, code = Code("s"), name = "综合科", kind = "InternalSection" });
+        var person = await CreateAsync(office, "/api/v1/staff", new { unitId = unit, code = Code("st"), name = "钱多多", employment = "Contracted" });
+        app.Clock.Advance(TimeSpan.FromMinutes(7));
+
+        var posted = await office.PostFormAsync($"/Org/Staff/{person}", "Edit", new()
+        {
+            ["Edit.Name"] = "钱朵朵", ["Edit.Employment"] = "InService", ["Edit.SectionId"] = section.ToString(), ["Edit.Position"] = "科员",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var history = await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history");
+        Assert.Equal([("钱多多", (Guid?)null, (string?)null), ("钱朵朵", section, "科员")], history.Select(h => (h.Name, h.SectionId, h.Position)));
+        var unitPage = WebUtility.HtmlDecode(await office.GetStringAsync($"/Org/Unit/{unit}"));
+        Assert.Contains($"/Org/Staff/{person}", unitPage, StringComparison.Ordinal);
+        // A leader reads the page but has no form.
+        var leader = await app.ClientAsAsync(Roles.Leader);
+        var read = WebUtility.HtmlDecode(await leader.GetStringAsync($"/Org/Staff/{person}"));
+        Assert.Contains("钱多多", read, StringComparison.Ordinal);
+        Assert.DoesNotContain("Edit.Name", read, StringComparison.Ordinal);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /// <summary>A finding naming <paramref name="staff"/> on an accepted covert visit of <paramref name="section"/>.</summary>
+    private static async Task<FindingDto> FindingAsync(InspectionKit kit, HttpClient office, Guid section, Guid staff)
+    {
+        await kit.EnsureCatalogueAsync(2026);
+        var round = await kit.RoundAsync(2026, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
+        var visit = (await kit.VisitsOfAsync(round)).Single();
+        await kit.DriveAsync(visit, VisitStatus.Accepted, new DateOnly(2026, 11, 10));
+        var id = await kit.FindingAsync(visit, staffId: staff);
+        return (await office.GetAsync<List<FindingDto>>($"/api/v1/inspections/findings?visitId={visit}")).Single(f => f.Id == id);
+    }
+
+    private static async Task<Guid> CreateAsync(HttpClient client, string path, object body) =>
+        (await (await client.PostJsonAsync(path, body)).ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
+
+    private static string Code(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+    private static string Tag() => Guid.NewGuid().ToString("N")[..4];
+    private static string Iso(DateTime utc) => Uri.EscapeDataString(utc.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture));
+
+    private sealed record IdDto(Guid Id);
+    private sealed record FindingDto(Guid Id, Guid VisitId, Guid UnitId, Guid SectionId, Guid? StaffId, DateTime RecordedAt);
+}
