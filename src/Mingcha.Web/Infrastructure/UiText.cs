@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Mingcha.Domain.Security;
 
@@ -32,6 +33,17 @@ public static class UiText
         foreach (var c in text)
             if (c is >= '\u4e00' and <= '\u9fff' or >= '\u3000' and <= '\u303f' or >= '\uff00' and <= '\uffef') return true;
         return false;
+    }
+
+    /// <summary>
+    /// ORG-1: a registry name on a record, today's first and the name of the record's time after it when it differs:
+    /// "城关窗口（时称：老城窗口）".
+    /// </summary>
+    public static string AsOf(IStringLocalizer l, string? now, string? then)
+    {
+        ArgumentNullException.ThrowIfNull(l);
+        if (string.IsNullOrEmpty(now)) return then ?? "";
+        return string.IsNullOrEmpty(then) || then == now ? now : now + l["（时称：{0}）", then];
     }
 
     /// <summary>A role's display name in the reader's language.</summary>

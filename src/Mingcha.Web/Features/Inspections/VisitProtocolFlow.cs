@@ -518,9 +518,9 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
             PersonalData.MaskName(s.RespondentName), PersonalData.MaskPhone(s.RespondentPhone), s.EvidenceItemId)).ToList();
         var messages = await db.VisitReportMessages.AsNoTracking().Where(m => m.VisitId == id).OrderBy(m => m.At)
             .Select(m => new MessageView(m.Kind, m.Text, m.By, m.At)).ToListAsync(ct);
-        var findings = await db.Findings.AsNoTracking().Where(f => f.VisitId == id).OrderBy(f => f.RecordedAt)
+        var findings = await Visits.AsTheyWereAsync(db, await db.Findings.AsNoTracking().Where(f => f.VisitId == id).OrderBy(f => f.RecordedAt)
             .Select(f => new Visits.FindingLine(f.Id, f.VisitId, f.UnitId, f.SectionId, f.StaffId, f.ItemCode, f.ItemName, f.Points, f.Group, f.Description,
-                f.ProtocolStep, f.Status, f.Confirmation, f.PreviousFindingId, f.RecordedAt)).ToListAsync(ct);
+                f.ProtocolStep, f.Status, f.Confirmation, f.PreviousFindingId, f.RecordedAt, null, null, null, null, null, null, null, null, null)).ToListAsync(ct), ct);
         return new ProtocolView(visit.Id, visit.Status, visit.SectionId, visit.UnitId, visit.VisitedOn, visit.EvidenceCaseId, methods, stepViews, persona, questions,
             checklist, VisitChecklists.PoliteExpressions, VisitChecklists.ForbiddenExpressions, surveyViews, protocol?.OverallScore, protocol?.ScoreNote,
             analysis, messages, visit.DecisionNote, findings);

@@ -23,7 +23,9 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
     public sealed record VisitDetail(VisitLine Visit, string RoundTitle, int StepsCompleted, int? RecordedSeconds, DateTime? StartedAt, DateTime? SubmittedAt,
         DateTime? DecidedAt, string? DecisionNote, Guid? EvidenceCaseId, bool Joint, IReadOnlyList<InspectorLine> Inspectors, string? JointParticipants = null);
     public sealed record FindingLine(Guid Id, Guid VisitId, Guid UnitId, Guid SectionId, Guid? StaffId, string ItemCode, string ItemName, decimal Points,
-        DeductionGroup Group, string Description, int? ProtocolStep, FindingStatus Status, UnitConfirmation Confirmation, Guid? PreviousFindingId, DateTime RecordedAt);
+        DeductionGroup Group, string Description, int? ProtocolStep, FindingStatus Status, UnitConfirmation Confirmation, Guid? PreviousFindingId, DateTime RecordedAt,
+        string? SectionCodeThen = null, string? SectionNameThen = null, string? SectionNameNow = null, string? UnitNameThen = null, string? UnitNameNow = null,
+        Guid? SectionUnitIdNow = null, string? SectionUnitNameNow = null, string? StaffNameThen = null, string? StaffNameNow = null);
 
     public sealed record AssignInspectors([property: Required] IReadOnlyList<Guid> SupervisorIds, [property: Required] IReadOnlyList<Guid> AgencyInspectorIds);
     public sealed record JointVisit([property: Required, StringLength(Visit.MaxJointParticipants, MinimumLength = 1)] string Participants);
@@ -93,10 +95,34 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         var q = db.Findings.AsNoTracking().Where(f => visits.Any(v => v.Id == f.VisitId));
         if (liaison) q = q.Where(f => f.Status == FindingStatus.Confirmed && f.UnitId == viewer.LiaisonUnitId);
         if (year is { } y) q = q.Where(f => f.Year == y);
-        return await q.OrderBy(f => f.RecordedAt).Take(5000)
+        var lines = await q.OrderBy(f => f.RecordedAt).Take(5000)
             .Select(f => new FindingLine(f.Id, f.VisitId, f.UnitId, f.SectionId, f.StaffId, f.ItemCode, f.ItemName, f.Points, f.Group, f.Description,
-                f.ProtocolStep, f.Status, f.Confirmation, f.PreviousFindingId, f.RecordedAt))
+                f.ProtocolStep, f.Status, f.Confirmation, f.PreviousFindingId, f.RecordedAt, null, null, null, null, null, null, null, null, null))
             .ToListAsync(ct);
+        return await AsTheyWereAsync(db, lines, ct);
+    }
+
+    /// <summary>
+    /// ORG-1: each finding's section, unit and person as they were when it was recorded, with today's names and the unit
+    /// the section belongs to today (after a move). One query per kind for the whole list (<see cref="OrgAsOf"/>).
+    /// </summary>
+    public static async Task<List<FindingLine>> AsTheyWereAsync(MingchaDb db, List<FindingLine> lines, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        if (lines.Count == 0) return lines;
+        var org = await OrgAsOf.LoadAsync(db, lines.Select(l => l.SectionId), lines.Select(l => l.UnitId), lines.Select(l => l.StaffId).OfType<Guid>(), ct);
+        return lines.Select(l =>
+        {
+            var section = org.SectionAt(l.SectionId, l.RecordedAt);
+            var sectionUnitNow = org.SectionUnitNow(l.SectionId);
+            return l with
+            {
+                SectionCodeThen = section?.Code, SectionNameThen = section?.Name, SectionNameNow = org.SectionNow(l.SectionId)?.Name,
+                UnitNameThen = org.UnitAt(l.UnitId, l.RecordedAt)?.Name, UnitNameNow = org.UnitNow(l.UnitId)?.Name,
+                SectionUnitIdNow = sectionUnitNow?.Id, SectionUnitNameNow = sectionUnitNow?.Name,
+                StaffNameThen = org.StaffAt(l.StaffId, l.RecordedAt)?.Name, StaffNameNow = org.StaffNow(l.StaffId)?.Name,
+            };
+        }).ToList();
     }
 
     /// <summary>

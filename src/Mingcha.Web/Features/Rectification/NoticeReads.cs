@@ -5,6 +5,7 @@ using Mingcha.Domain.Rectification;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Inspections;
+using Mingcha.Web.Features.Organisation;
 
 namespace Mingcha.Web.Features.Rectification;
 
@@ -13,7 +14,9 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
 {
     public sealed record NoticeLine(Guid Id, Guid UnitId, string UnitName, int Year, string Title, string? DocumentNumber, NoticeStatus Status, EscalationStage Stage,
         bool LadderExhausted, DateOnly ReceivedOn, DateOnly LastDay, DateOnly ObjectionLastDay, DateTime IssuedAt, int? WorkingDaysLeft, int? ObjectionDaysLeft, bool Overdue);
-    public sealed record FindingOnNotice(Guid Id, Guid VisitId, Guid SectionId, string ItemCode, string ItemName, decimal Points, string Description);
+    /// <summary>A finding on a notice; ORG-1: its section as it was when the finding was recorded (<c>...Then</c>) and today.</summary>
+    public sealed record FindingOnNotice(Guid Id, Guid VisitId, Guid SectionId, string ItemCode, string ItemName, decimal Points, string Description,
+        DateTime? RecordedAt = null, string? SectionCodeThen = null, string? SectionNameThen = null, string? SectionNameNow = null);
     public sealed record ObjectionLine(Guid Id, string Grounds, IReadOnlyList<Guid> EvidenceItemIds, DateTime FiledAt, bool? Upheld, string? DecisionReason, DateTime? DecidedAt);
     public sealed record ResponseLine(Guid Id, string Actions, string Measures, IReadOnlyList<Guid> EvidenceItemIds, DateTime FiledAt, bool? Accepted, string? VerificationNote, DateTime? VerifiedAt);
     public sealed record EscalationLine(EscalationKind Kind, EscalationStage Stage, DateOnly? LastDay, DateOnly Day, string Reason, DateTime At);
@@ -21,10 +24,12 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
         Guid? FindingId, Guid? NoticeId, Guid? OutcomeId, Guid? ReversesId, DateTime At, Guid? OpenDeductionId);
     public sealed record NoticeDetail(NoticeLine Notice, string RequiredAction, int WorkingDays, Guid? DocumentId, Guid? EvidenceCaseId, string? CloseNote, DateTime? ClosedAt,
         int Returns, RectificationResult Result, IReadOnlyList<FindingOnNotice> Findings, IReadOnlyList<ObjectionLine> Objections, IReadOnlyList<ResponseLine> Responses,
-        IReadOnlyList<EscalationLine> Escalations, IReadOnlyList<LedgerLineDto> Ledger, IReadOnlyList<ProblemOnNotice> Problems);
+        IReadOnlyList<EscalationLine> Escalations, IReadOnlyList<LedgerLineDto> Ledger, IReadOnlyList<ProblemOnNotice> Problems,
+        string? UnitCodeThen = null, string? UnitNameThen = null);
     /// <summary>A problem found through another channel (EV-6, decision 021) listed on the notice.</summary>
+    /// <summary>ORG-1: <c>SectionName</c> is today's; <c>SectionNameThen</c> the name when the problem was recorded.</summary>
     public sealed record ProblemOnNotice(Guid Id, Guid SectionId, string SectionName, ProblemChannel Channel, string ChannelName, DateOnly FoundOn, string Description,
-        Guid? EvidenceCaseId);
+        Guid? EvidenceCaseId, string? SectionNameThen = null);
     public sealed record OverviewLine(Guid UnitId, string UnitName, int Open, int Overdue, int SecondSupervision, int Listed, int Objected, int Answered, int Closed);
 
     private IQueryable<RectificationNotice> Visible(RectificationViewer viewer)
@@ -70,7 +75,8 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
         var unitName = await db.Units.AsNoTracking().Where(u => u.Id == n.UnitId).Select(u => u.Name).FirstAsync(ct);
         var cal = await calendar.GetAsync(ct);
         var findings = await db.NoticeFindings.AsNoTracking().Where(nf => nf.NoticeId == id)
-            .Join(db.Findings, nf => nf.FindingId, f => f.Id, (nf, f) => new FindingOnNotice(f.Id, f.VisitId, f.SectionId, f.ItemCode, f.ItemName, f.Points, f.Description))
+            .Join(db.Findings, nf => nf.FindingId, f => f.Id, (nf, f) => new FindingOnNotice(f.Id, f.VisitId, f.SectionId, f.ItemCode, f.ItemName, f.Points, f.Description,
+                f.RecordedAt, null, null, null))
             .ToListAsync(ct);
         var objections = (await db.NoticeObjections.AsNoTracking().Where(o => o.NoticeId == id).OrderBy(o => o.FiledAt).ToListAsync(ct))
             .Select(o => new ObjectionLine(o.Id, o.Grounds, Ids(o.EvidenceItemIds), o.FiledAt, o.Upheld, o.DecisionReason, o.DecidedAt)).ToList();
@@ -79,13 +85,25 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
         var escalations = await db.NoticeEscalations.AsNoTracking().Where(e => e.NoticeId == id).OrderBy(e => e.At)
             .Select(e => new EscalationLine(e.Kind, e.Stage, e.LastDay, e.Day, e.Reason, e.At)).ToListAsync(ct);
         var ledger = await Ledger.Project(db.DeductionLedger.AsNoTracking().Where(l => l.NoticeId == id).OrderBy(l => l.At)).ToListAsync(ct);
-        var problems = (await db.ChannelProblems.AsNoTracking().Where(p => p.NoticeId == id)
-                .Join(db.Sections, p => p.SectionId, s => s.Id, (p, s) => new { p, s.Name }).ToListAsync(ct))
-            .OrderBy(x => x.p.FoundOn).ThenBy(x => x.p.Id)
+        var problemRows = await db.ChannelProblems.AsNoTracking().Where(p => p.NoticeId == id)
+                .Join(db.Sections, p => p.SectionId, s => s.Id, (p, s) => new { p, s.Name }).ToListAsync(ct);
+        var recorded = problemRows.ToDictionary(x => x.p.Id, x => x.p.RecordedAt);
+        var problems = problemRows.OrderBy(x => x.p.FoundOn).ThenBy(x => x.p.Id)
             .Select(x => new ProblemOnNotice(x.p.Id, x.p.SectionId, x.Name, x.p.Channel, ChannelProblem.NameOf(x.p.Channel), x.p.FoundOn, x.p.Description,
                 x.p.EvidenceCaseId)).ToList();
+        // ORG-1: the unit as it was when the notice was issued, the sections as they were when each finding or problem was
+        // recorded; one query per kind for the whole notice.
+        var org = await OrgAsOf.LoadAsync(db, findings.Select(f => f.SectionId).Concat(problems.Select(p => p.SectionId)), [n.UnitId], [], ct);
+        findings = findings.Select(f =>
+        {
+            var then = org.SectionAt(f.SectionId, f.RecordedAt ?? n.IssuedAt);
+            return f with { SectionCodeThen = then?.Code, SectionNameThen = then?.Name, SectionNameNow = org.SectionNow(f.SectionId)?.Name };
+        }).ToList();
+        problems = problems.Select(p => p with { SectionNameThen = org.SectionAt(p.SectionId, recorded.GetValueOrDefault(p.Id, n.IssuedAt))?.Name }).ToList();
+        var unitThen = org.UnitAt(n.UnitId, n.IssuedAt);
         return new NoticeDetail(Line(n, unitName, cal), n.RequiredAction, n.WorkingDays, n.DocumentId, n.EvidenceCaseId, n.CloseNote, n.ClosedAt, n.Returns,
-            RectificationScoring.Classify(n.Status, n.Stage, n.LadderExhausted, n.Returns, n.SupervisedReturns, n.AnsweredLate), findings, objections, responses, escalations, ledger, problems);
+            RectificationScoring.Classify(n.Status, n.Stage, n.LadderExhausted, n.Returns, n.SupervisedReturns, n.AnsweredLate), findings, objections, responses, escalations, ledger, problems,
+            unitThen?.Code, unitThen?.Name);
     }
 
     internal static List<Guid> Ids(string csv) =>
