@@ -259,6 +259,14 @@ public static class ComplaintRules
     /// <summary>CMP-1: closed states (answered and closed, or not accepted with its reason told).</summary>
     public static bool IsClosed(ComplaintStatus s) => s is ComplaintStatus.Closed or ComplaintStatus.NotAccepted;
 
+    /// <summary>
+    /// SEC-4, CMP-7: the complaint is in a unit's hands (assigned, answered, under review or closed after its answer): not
+    /// still with the Office to accept or to reassign after a return, nor refused. Only then may the Office let that unit
+    /// see the complainant's contact details.
+    /// </summary>
+    public static bool WithUnit(ComplaintStatus s) =>
+        s is ComplaintStatus.Assigned or ComplaintStatus.Answered or ComplaintStatus.UnderReview or ComplaintStatus.Closed;
+
     /// <summary>The query code the complainant follows the complaint with (CMP-11): 12 characters without look-alikes.</summary>
     public static string NewQueryCode()
     {

@@ -85,6 +85,58 @@ public sealed class ComplaintPrivacyTests(BareMingchaApp app) : IClassFixture<Ba
 
     [Fact]
     [Trait("Rule", "SEC-4")]
+    [Trait("Rule", "SEC-2")]
+    public async Task ContactGrant_BelongsToTheUnitItWasGivenTo_AReassignmentEndsIt_AndNoUnitRevealsAComplaintItCannotRead()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (a, _) = await kit.UnitAsync("甲局");
+        var (b, _) = await kit.UnitAsync("乙局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(a, matter: "授权随单位", phone: Phone));
+        var liaisonA = await kit.LiaisonAsync(a);
+
+        // Still with the Office: no unit to grant it to, no button for it; the unit named cannot reveal what it cannot read.
+        await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/grant-contact", null)).ExpectRuleAsync(HttpStatusCode.Conflict, "SEC-4");
+        Assert.DoesNotContain("handler=Grant", await kit.Office.GetStringAsync($"/Complaints/Detail/{filed.Id}"), StringComparison.Ordinal);
+        await (await liaisonA.GetAsync($"/api/v1/complaints/{filed.Id}")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await liaisonA.PostAsync($"/api/v1/complaints/{filed.Id}/reveal", null)).ExpectAsync(HttpStatusCode.NotFound);
+
+        await kit.AssignAsync(filed.Id);
+        Assert.Contains("handler=Grant", await kit.Office.GetStringAsync($"/Complaints/Detail/{filed.Id}"), StringComparison.Ordinal);
+        await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/grant-contact", null)).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(Phone, (await (await liaisonA.PostAsync($"/api/v1/complaints/{filed.Id}/reveal", null)).ReadAsync<Revealed>()).Phone);
+
+        // A returns it as outside its remit: while it waits on the Office, no grant is given.
+        await (await liaisonA.PostJsonAsync($"/api/v1/complaints/{filed.Id}/return", new { body = "属乙局职责" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/grant-contact", null)).ExpectRuleAsync(HttpStatusCode.Conflict, "SEC-4");
+
+        // Reassigned to B: A's grant does not travel with it.
+        await kit.AssignAsync(filed.Id, b);
+        var liaisonB = await kit.LiaisonAsync(b);
+        var seenByB = await kit.DetailAsync(filed.Id, liaisonB);
+        Assert.False(seenByB.GetProperty("contactGranted").GetBoolean());
+        Assert.False(seenByB.GetProperty("mayReveal").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, seenByB.GetProperty("complainantPhone").ValueKind);
+        await (await liaisonB.PostAsync($"/api/v1/complaints/{filed.Id}/reveal", null)).ExpectRuleAsync(HttpStatusCode.Forbidden, "SEC-4");
+        var pageOfB = await liaisonB.GetStringAsync($"/Complaints/Detail/{filed.Id}");
+        Assert.DoesNotContain("id=\"reveal\"", pageOfB, StringComparison.Ordinal);
+        Assert.DoesNotContain("138****5678", pageOfB, StringComparison.Ordinal);
+        await (await liaisonA.PostAsync($"/api/v1/complaints/{filed.Id}/reveal", null)).ExpectAsync(HttpStatusCode.NotFound);
+        var office = await kit.DetailAsync(filed.Id);
+        Assert.False(office.GetProperty("contactGranted").GetBoolean());
+        var ended = Assert.Single(office.GetProperty("history").EnumerateArray(), h => h.GetProperty("kind").GetString() == "grant-contact-ended");
+        Assert.Equal(a, ended.GetProperty("unitId").GetGuid());
+
+        // The Office may grant it to B in turn; then B, and only B, reveals.
+        Assert.Contains("handler=Grant", await kit.Office.GetStringAsync($"/Complaints/Detail/{filed.Id}"), StringComparison.Ordinal);
+        await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/grant-contact", null)).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(Phone, (await (await liaisonB.PostAsync($"/api/v1/complaints/{filed.Id}/reveal", null)).ReadAsync<Revealed>()).Phone);
+        Assert.Contains("id=\"reveal\"", await liaisonB.GetStringAsync($"/Complaints/Detail/{filed.Id}"), StringComparison.Ordinal);
+        await (await liaisonA.PostAsync($"/api/v1/complaints/{filed.Id}/reveal", null)).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-4")]
     [Trait("Rule", "CMP-5")]
     public async Task AnonymousComplainant_IsNeverShownToTheUnit_EvenAfterAGrantAttempt()
     {

@@ -158,6 +158,20 @@ public sealed class ComplaintRulesTests
         Assert.Empty(ComplaintRules.Triggers(new ComplaintFacts(ComplaintStatus.Assigned, D("2026-11-30"), true, true, null, false, Suggestion: true), today));
     }
 
+    [Theory]
+    [Trait("Rule", "SEC-4")]
+    [InlineData(ComplaintStatus.Received, false)]
+    [InlineData(ComplaintStatus.Assigned, true)]
+    [InlineData(ComplaintStatus.ReturnedToOffice, false)]
+    [InlineData(ComplaintStatus.Answered, true)]
+    [InlineData(ComplaintStatus.Closed, true)]
+    [InlineData(ComplaintStatus.NotAccepted, false)]
+    [InlineData(ComplaintStatus.UnderReview, true)]
+    public void WithUnit_OnlyWhenAUnitHandlesIt_MayItsContactBeGranted(ComplaintStatus status, bool withUnit)
+    {
+        Assert.Equal(withUnit, ComplaintRules.WithUnit(status));
+    }
+
     [Fact]
     [Trait("Rule", "CMP-11")]
     public void QueryCode_IsTwelveUnambiguousCharacters_StoredOnlyAsAHash()

@@ -114,8 +114,9 @@ public sealed class Complaint : IAudited
         Require(Status is ComplaintStatus.Received or ComplaintStatus.ReturnedToOffice, "CMP-7",
             "只有已登记或被退回的投诉可以交办。 Only a received or returned complaint is assigned.");
         // Assigned to a unit other than the one complained of (or reassigned to another): the window named was the first
-        // unit's, so the matter is no longer that window's (it would be charged for another unit's answer, EV-6).
-        if (unitId != UnitId) SectionId = null;
+        // unit's, so the matter is no longer that window's (it would be charged for another unit's answer, EV-6). The
+        // Office's contact grant was given to that unit, not to the next one (SEC-4): it ends here.
+        if (unitId != UnitId) { SectionId = null; ContactGranted = false; }
         // The one extension is the unit's that handles it: what the unit that returned it asked for (or got) is not the next one's.
         if (Assignments > 0) { ExtensionRequested = false; ExtensionDays = null; ExtensionReason = null; Extended = false; }
         UnitId = unitId; AssignedOn = assignedOn; LastDay = lastDay; TransferLastDay = transferLastDay; Assignments++;
@@ -206,9 +207,15 @@ public sealed class Complaint : IAudited
 
     public void Urge() => Urges++;
 
+    /// <summary>
+    /// SEC-4: the Office lets the unit now handling the complaint see a real-name complainant's contact details. Only while
+    /// the complaint is with that unit (<see cref="ComplaintRules.WithUnit"/>); a reassignment to another unit ends it (<see cref="Assign"/>).
+    /// </summary>
     public void GrantContact()
     {
         Require(!Anonymous, "SEC-4", "匿名投诉没有联系方式可授权。 An anonymous complaint has no contact details to grant.", 422);
+        Require(ComplaintRules.WithUnit(Status), "SEC-4",
+            "投诉交办到承办单位后，才能授权该单位查看投诉人联系方式（SEC-4）。 Contact details are granted only to the unit the complaint is assigned to, once it is (SEC-4).");
         ContactGranted = true;
     }
 

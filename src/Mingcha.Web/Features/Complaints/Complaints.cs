@@ -314,7 +314,14 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         // transfer — this assignment, the first or a later one.
         var lastDay = ComplaintRules.AnswerLastDay(cal, today);
         var movedFrom = c.UnitId;
+        var granted = c.ContactGranted;
         c.Assign(unitId, today, lastDay, ComplaintRules.TransferLastDay(cal, today));
+        // SEC-4: the grant was the other unit's and ended with the move; the Office's history says so (the new unit does not
+        // see this step: it is the former unit's, SEC-2).
+        if (granted && !c.ContactGranted)
+            db.ComplaintEvents.Add(new ComplaintEvent(c.Id, "grant-contact-ended", movedFrom,
+                "改由其他单位办理，原承办单位查看投诉人联系方式的授权随之终止（SEC-4）。 The contact grant ended with the reassignment to another unit.",
+                false, by.UserId, time.GetUtcNow().UtcDateTime));
         // The evidence follows the matter: the unit now handling it sees the complainant's files, the one first named (or
         // first assigned) no longer.
         if (movedFrom != unitId && c.EvidenceCaseId is { } caseId
@@ -525,7 +532,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         return new QueryCode(code, texted);
     }
 
-    /// <summary>SEC-4: the Office lets the unit see a real-name complainant's contact details.</summary>
+    /// <summary>SEC-4: the Office lets the unit now handling it see a real-name complainant's contact details (refused before it is with a unit).</summary>
     public async Task GrantContactAsync(Guid id, ComplaintViewer by, CancellationToken ct)
     {
         RequireOffice(by, "SEC-4");
@@ -545,7 +552,8 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         {
             if (by.UnitId is not { } u)
                 throw new DomainRuleException("SEC-4", "只有效能办承办人员可以查看投诉人完整信息（SEC-4）。 Only the Office's handlers see the complainant's details in full (SEC-4).", 403);
-            if (u != c.UnitId) throw ComplaintViewer.NotFound();
+            // As for reading it (SEC-2): a complaint now with the liaison's unit and forwarded to it; else it is not theirs.
+            if (u != c.UnitId || !ComplaintViewer.ForwardedToUnit(c.Status)) throw ComplaintViewer.NotFound();
             if (c.Anonymous || !c.ContactGranted)
                 throw new DomainRuleException("SEC-4", "未经效能办授权，承办单位不能查看投诉人联系方式（SEC-4）。 The unit sees the complainant's contact details only when the Office grants it (SEC-4).", 403);
         }
