@@ -136,6 +136,51 @@ public sealed class ComplaintPrivacyTests(BareMingchaApp app) : IClassFixture<Ba
     }
 
     [Fact]
+    [Trait("Rule", "SEC-2")]
+    [Trait("Rule", "CMP-8")]
+    public async Task UnitsHistory_ShowsNeitherTheAccountabilityNorAnEarlierUnitsInnerSteps_TheOfficeSeesThemAll()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (a, _) = await kit.UnitAsync("甲局");
+        var (b, _) = await kit.UnitAsync("乙局");
+        var filed = await kit.FileAsync(ComplaintKit.Body(a, matter: "历史可见范围"));
+        await kit.AssignAsync(filed.Id);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/urge", new { body = "甲局压件两天" })).ExpectAsync(HttpStatusCode.NoContent);
+        var liaisonA = await kit.LiaisonAsync(a);
+        await (await liaisonA.PostJsonAsync($"/api/v1/complaints/{filed.Id}/return", new { body = "甲局内部分工调整" })).ExpectAsync(HttpStatusCode.NoContent);
+        await kit.AssignAsync(filed.Id, b);
+        var liaisonB = await kit.LiaisonAsync(b);
+        await (await liaisonB.PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "乙局已办结该事项。" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = true, substantiated = true })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/accountability", new { body = "对经办人诫勉谈话" })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var office = await kit.DetailAsync(filed.Id);
+        var officeKinds = office.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("accountability", officeKinds);
+        Assert.Contains("urge", officeKinds);
+        Assert.Contains("return", officeKinds);
+
+        var seen = await kit.DetailAsync(filed.Id, liaisonB);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, seen.GetProperty("accountability").ValueKind);
+        var kinds = seen.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("kind").GetString()).ToList();
+        Assert.DoesNotContain("accountability", kinds);
+        Assert.DoesNotContain("urge", kinds);
+        Assert.DoesNotContain("return", kinds);
+        Assert.Contains("reassign", kinds);
+        Assert.Contains("answer", kinds);
+        Assert.Contains("close", kinds);
+        var texts = string.Join("\n", seen.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("text").GetString()));
+        Assert.Contains("乙局已办结该事项", texts, StringComparison.Ordinal);
+        var page = System.Net.WebUtility.HtmlDecode(await liaisonB.GetStringAsync($"/Complaints/Detail/{filed.Id}"));
+        foreach (var secret in new[] { "诫勉谈话", "甲局压件两天", "甲局内部分工调整" })
+        {
+            Assert.DoesNotContain(secret, texts, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, page, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     [Trait("Rule", "SEC-4")]
     [Trait("Rule", "CMP-5")]
     public async Task AnonymousComplainant_IsNeverShownToTheUnit_EvenAfterAGrantAttempt()

@@ -139,7 +139,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             files = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == cid).OrderBy(i => i.Seq)
                 .Select(i => new EvidenceFile(i.Id, i.FileName, i.MediaType, i.Size, i.Sha256, i.UploaderName, i.UploadedAt)).ToListAsync(ct);
         }
-        var history = events.Where(e => viewer.SeesAll || e.Kind != "clue")
+        var history = events.Where(e => viewer.SeesAll || UnitSees(e, c.UnitId))
             .Select(e => new HistoryLine(e.At, e.Kind, e.UnitId, e.UnitId is { } u ? names.GetValueOrDefault(u) : null, e.Text, e.ToComplainant)).ToList();
         return new Detail(c.Id, c.Number, c.Channel, c.Kind, c.Type, ComplaintRules.TypeName(c.Type), c.Status, ComplaintRules.StatusName(c.Status),
             c.UnitId, names.GetValueOrDefault(c.UnitId) ?? "", viewer.SeesAll ? c.FirstUnitId : c.UnitId, c.SectionId, c.StaffNamed, c.Matter, c.Reasons, c.EvidenceNote,
@@ -151,6 +151,17 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+
+    /// <summary>Steps of the Office's own that a unit never sees: a clue for an inspection (CMP-10), the accountability imposed (CMP-8).</summary>
+    private static readonly string[] OfficeOnlySteps = ["clue", "accountability"];
+
+    /// <summary>
+    /// SEC-2: the history as the unit now handling the complaint sees it: not the Office's own steps, nor the inner steps
+    /// of an earlier unit's handling (its return and reasons, urgings and the Office's notes to it, its extension request,
+    /// its repeat flag, the end of its contact grant). What the complainant was told stays: the complainant knows it anyway.
+    /// </summary>
+    private static bool UnitSees(ComplaintEvent e, Guid unitId) =>
+        !OfficeOnlySteps.Contains(e.Kind) && (e.ToComplainant || e.UnitId is null || e.UnitId == unitId);
 
     /// <summary>
     /// The filtered list as an XLSX workbook (at most 10,000 rows, newest first). Personal data masked as on the pages (SEC-4):
