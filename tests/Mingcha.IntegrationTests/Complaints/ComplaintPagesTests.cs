@@ -291,6 +291,43 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         Assert.Contains("CMP-9", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// CMP-11: the tracking page's rating takes 1 to 3 only. Before, a unit with no open window stored no rating in Ratings
+    /// (whose intake checks the level) and the complaint kept whatever level was posted, 0 or 7.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CMP-11")]
+    public async Task TrackingPage_RefusesARatingOutside1To3_EvenForAUnitWithoutAnOpenWindow()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var unit = await kit.Org.UnitAsync("无窗口局" + Guid.NewGuid().ToString("N")[..4]);
+        var filed = await kit.PublicAsync(unit, "203.0.113.121", matter: "无窗口单位的答复评价");
+        var id = await app.WithDbAsync(db => db.Complaints.Where(c => c.Number == filed.Number).Select(c => c.Id).SingleAsync());
+        await kit.AssignAsync(id);
+        await (await (await kit.LiaisonAsync(unit)).PostJsonAsync($"/api/v1/complaints/{id}/answer", new { body = "已当面解释并补办。" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = false })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var complainant = app.NewClient();
+        var track = $"/Complaints/Track?code={filed.QueryCode}";
+        foreach (var level in new[] { "7", "0", "-1" })
+        {
+            var refused = await complainant.PostFormAsync(track, "Rate", new() { ["level"] = level });
+            Assert.NotEqual(HttpStatusCode.Redirect, refused.StatusCode);
+            Assert.Contains("1 至 3", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+        await (await complainant.PostJsonAsync($"/api/v1/public/complaints/{filed.QueryCode}/rating", new { level = 7 })).ExpectFieldErrorAsync("level");
+        var unrated = await app.WithDbAsync(db => db.Complaints.AsNoTracking().SingleAsync(c => c.Id == id));
+        Assert.Null(unrated.RatingLevel);
+        Assert.Equal(Mingcha.Domain.Complaints.ComplaintStatus.Closed, unrated.Status);
+        Assert.False(await app.WithDbAsync(db => db.ComplaintEvents.AnyAsync(e => e.ComplaintId == id && e.Kind == "rating")));
+
+        // A level of the scale is taken, and shown back.
+        await (await complainant.PostFormAsync(track, "Rate", new() { ["level"] = "2" })).ExpectAsync(HttpStatusCode.Redirect);
+        Assert.Equal(2, (await app.WithDbAsync(db => db.Complaints.AsNoTracking().SingleAsync(c => c.Id == id))).RatingLevel);
+        Assert.Contains("基本满意", WebUtility.HtmlDecode(await complainant.GetStringAsync(track)), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 }

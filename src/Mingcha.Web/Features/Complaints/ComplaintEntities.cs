@@ -201,6 +201,7 @@ public sealed class Complaint : IAudited
     {
         Require(Status == ComplaintStatus.Closed, "CMP-11", "投诉办结后才能评价答复。 The answer is rated once the complaint is closed.");
         Require(RatingLevel is null, "CMP-11", "该投诉的答复已评价。 The answer was already rated.");
+        if (level is < 1 or > 3) throw new FieldException("level", "评价须为满意、基本满意或不满意（1 至 3）。 The rating is 1 (satisfied) to 3 (unsatisfied).");
         RatingLevel = level; RatingId = ratingId;
         if (level >= 3) { Dissatisfied = true; Status = ComplaintStatus.UnderReview; ClosedAt = null; }
     }

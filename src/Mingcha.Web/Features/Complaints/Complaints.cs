@@ -594,6 +594,9 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     public async Task RateAsync(string queryCode, PublicRating r, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        // The level is checked here, for the tracking page too: a unit with no open window stores no rating in Ratings (whose
+        // intake would refuse a bad level), and the complaint's own record of it must not take a 0 or a 7 either.
+        Problems.Validate(r);
         var hash = ComplaintRules.QueryCodeHash(queryCode);
         var c = await db.Complaints.FirstOrDefaultAsync(x => x.QueryCodeHash == hash, ct) ?? throw QueryCodeNotFound();
         var level = r.Level!.Value;
