@@ -180,6 +180,66 @@ public sealed class ComplaintPrivacyTests(BareMingchaApp app) : IClassFixture<Ba
         }
     }
 
+    /// <summary>
+    /// SEC-4 through the Ratings module: the complainant's rating of the answer carries their phone (for the SAT-7 call back).
+    /// Before, the unit's liaison saw it masked in the ratings and follow-up lists and revealed it in full with reveal-phone,
+    /// with no grant. Now the unit gets nothing of it until the Office grants contact for the complaint; the Office always can.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SEC-4")]
+    [Trait("Rule", "SAT-7")]
+    public async Task ComplainantsPhone_DoesNotReachTheUnitThroughRatingsOrFollowUps_UntilTheOfficeGrantsContact()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        const string phone = "13712345678"; // ComplaintKit.PublicAsync's complainant
+        const string masked = "137****5678";
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (unit, _) = await kit.UnitAsync("评价局");
+        var filed = await kit.PublicAsync(unit, "203.0.113.131", matter: "差评回访的号码");
+        var id = await app.WithDbAsync(db => db.Complaints.Where(c => c.Number == filed.Number).Select(c => c.Id).SingleAsync());
+        await kit.AssignAsync(id);
+        var liaison = await kit.LiaisonAsync(unit);
+        await (await liaison.PostJsonAsync($"/api/v1/complaints/{id}/answer", new { body = "已解释办理流程。" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = false })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await app.NewClient().PostJsonAsync($"/api/v1/public/complaints/{filed.QueryCode}/rating", new { level = 3, comment = "答复敷衍" })).ExpectAsync(HttpStatusCode.NoContent);
+        var rating = await app.WithDbAsync(db => db.Ratings.AsNoTracking().SingleAsync(r => r.CaseNumber == filed.Number));
+        Assert.Equal(phone, rating.RaterPhone); // kept for the call back, by the Office
+
+        // The unit: a real-name bad rating to follow up, without the number, in the lists, the page or by a reveal.
+        var fu = await Ratings.RatingsTests.WaitForAsync(async () => (await liaison.GetAsync<List<FollowUpRow>>("/api/v1/follow-ups")).FirstOrDefault(f => f.RatingId == rating.Id));
+        Assert.True(fu.RealName);
+        Assert.True(fu.ContactWithheld);
+        Assert.Equal("", fu.RaterPhone);
+        Assert.Equal("", (await liaison.GetAsync<List<RatingRow>>($"/api/v1/ratings?caseNumber={filed.Number}")).Single().RaterPhone);
+        Assert.Equal("", (await liaison.GetAsync<FollowUpRow>($"/api/v1/follow-ups/{fu.Id}")).RaterPhone);
+        await (await liaison.PostAsync($"/api/v1/ratings/{rating.Id}/reveal-phone", null)).ExpectRuleAsync(HttpStatusCode.Forbidden, "SEC-4");
+        var page = WebUtility.HtmlDecode(await liaison.GetStringAsync("/Ratings/FollowUps"));
+        Assert.Contains("contact-withheld", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(masked, page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-rating=\"{rating.Id}\"", page, StringComparison.Ordinal);
+
+        // The Office calls back: it sees the number masked and reveals it (logged).
+        var officeCase = await kit.Office.GetAsync<FollowUpRow>($"/api/v1/follow-ups/{fu.Id}");
+        Assert.Equal(masked, officeCase.RaterPhone);
+        Assert.False(officeCase.ContactWithheld);
+        Assert.Equal(masked, (await kit.Office.GetAsync<List<RatingRow>>($"/api/v1/ratings?caseNumber={filed.Number}")).Single().RaterPhone);
+        Assert.Contains(phone, await (await kit.Office.PostAsync($"/api/v1/ratings/{rating.Id}/reveal-phone", null)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "personal-data.reveal" && a.EntityKey == rating.Id.ToString())));
+
+        // Once the Office grants the unit contact for the complaint, the unit may call back itself; another unit never.
+        await (await kit.Office.PostAsync($"/api/v1/complaints/{id}/grant-contact", null)).ExpectAsync(HttpStatusCode.NoContent);
+        var granted = await liaison.GetAsync<FollowUpRow>($"/api/v1/follow-ups/{fu.Id}");
+        Assert.Equal(masked, granted.RaterPhone);
+        Assert.False(granted.ContactWithheld);
+        Assert.Contains(phone, await (await liaison.PostAsync($"/api/v1/ratings/{rating.Id}/reveal-phone", null)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"data-rating=\"{rating.Id}\"", await liaison.GetStringAsync("/Ratings/FollowUps"), StringComparison.Ordinal);
+        var (other, _) = await kit.UnitAsync("他局");
+        await (await (await kit.LiaisonAsync(other)).PostAsync($"/api/v1/ratings/{rating.Id}/reveal-phone", null)).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    private sealed record FollowUpRow(Guid Id, Guid RatingId, bool RealName, string RaterPhone, bool ContactWithheld);
+    private sealed record RatingRow(Guid Id, string? CaseNumber, bool RealName, string RaterPhone);
+
     [Fact]
     [Trait("Rule", "SEC-4")]
     [Trait("Rule", "CMP-5")]

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Complaints;
 using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
 
 namespace Mingcha.Web.Features.Complaints;
@@ -52,4 +54,29 @@ public sealed record ComplaintViewer(bool IsOffice, bool SeesAll, Guid? UnitId, 
     public static bool ForwardedToUnit(ComplaintStatus status) => !NotForwarded.Contains(status);
 
     public static NotFoundException NotFound() => new("投诉不存在，或不属于本单位。 No such complaint for you.");
+}
+
+/// <summary>
+/// SEC-4 for the other modules: a complainant is reachable by a unit only when the Office granted that unit contact for that
+/// complaint (<see cref="Complaint.GrantContact"/>). A rating of a complaint's answer (Ratings, channel Complaint, its case
+/// number the complaint's number) carries the complainant's phone: the Ratings module asks here before it shows or reveals
+/// that phone to a unit's liaison.
+/// </summary>
+public static class ComplaintContact
+{
+    /// <summary>
+    /// Of these complaint numbers, those whose real-name complainant's contact the Office granted to <paramref name="unitId"/>,
+    /// the unit now handling the complaint (and to which it was forwarded). Numbers of no complaint here are never granted.
+    /// </summary>
+    public static async Task<HashSet<string>> GrantedToUnitAsync(MingchaDb db, Guid unitId, IEnumerable<string?> numbers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(numbers);
+        var list = numbers.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (list.Count == 0) return [];
+        var granted = await db.Complaints.AsNoTracking()
+            .Where(c => list.Contains(c.Number) && c.UnitId == unitId && c.ContactGranted && !c.Anonymous && !ComplaintViewer.NotForwarded.Contains(c.Status))
+            .Select(c => c.Number).ToListAsync(ct);
+        return granted.ToHashSet(StringComparer.Ordinal);
+    }
 }

@@ -29,6 +29,23 @@ public static class CallBackPhones
     /// <summary>The phone for one rating: the rater's, else its case record's of the same unit; null when neither.</summary>
     public static string? For(string? raterPhone, string? caseNumber, Guid unitId, IReadOnlyDictionary<string, (Guid UnitId, string Phone)> records) =>
         raterPhone ?? (caseNumber is not null && records.TryGetValue(caseNumber, out var r) && r.UnitId == unitId ? r.Phone : null);
+
+    /// <summary>
+    /// SEC-4: whose phone a user may not see, in a list or by a reveal. A rating of a complaint's answer (channel Complaint) is
+    /// the complainant's: a unit's liaison gets it only when the Office granted the unit contact for that complaint
+    /// (<see cref="Complaints.ComplaintContact"/>); the Office always (leaders see lists, masked). Returns a test of
+    /// (channel, case number): true when the phone is withheld from <paramref name="user"/>.
+    /// </summary>
+    public static async Task<Func<RatingChannel, string?, bool>> WithheldAsync(MingchaDb db, ClaimsPrincipal user,
+        IEnumerable<(RatingChannel Channel, string? CaseNumber)> ratings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(ratings);
+        if (user.SeesAllUnits()) return static (_, _) => false;
+        var granted = await Complaints.ComplaintContact.GrantedToUnitAsync(db, user.UnitId() ?? Guid.Empty,
+            ratings.Where(r => r.Channel == RatingChannel.Complaint).Select(r => r.CaseNumber), ct);
+        return (channel, caseNumber) => channel == RatingChannel.Complaint && (caseNumber is null || !granted.Contains(caseNumber));
+    }
 }
 
 /// <summary>SAT-7 follow-up cases, appeals and exclusions; SAT-9 flag reviews. Unit liaisons work on their own unit's cases only.</summary>
@@ -44,7 +61,7 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
         FollowUpState State, FollowUpStep? NextStep, DateOnly? NextDue, DateOnly? CallBackDue, DateOnly? VerifyDue, DateOnly? FixDue, DateOnly? InformDue,
         bool CalendarMissing, DateTime? CalledBackAt, DateTime? VerifiedAt, DateTime? FixedAt, DateTime? InformedAt,
         string? AppealReason, bool? AppealUpheld, string? AppealDecisionNote, bool RatingExcluded, int Level, RatingScale Scale, string? Comment,
-        int FailedCalls, DateTime? LastFailedCallAt, int CallBackAttempts);
+        int FailedCalls, DateTime? LastFailedCallAt, int CallBackAttempts, bool ContactWithheld = false);
     public sealed record FlagDto(Guid Id, Guid RatingId, string Rule, string Reason, DateTime CreatedAt, bool? Confirmed, DateTime? ReviewedAt);
 
     private IQueryable<FollowUpCase> Visible(ClaimsPrincipal user)
@@ -68,29 +85,32 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
         var q = Visible(user).AsNoTracking();
         if (states is not null) q = q.Where(f => states.Contains(f.State));
         var cases = await q.OrderByDescending(f => f.OpenedAt).Take(500).ToListAsync(ct);
-        return await ToDtosAsync(cases, ct);
+        return await ToDtosAsync(user, cases, ct);
     }
 
     public async Task<FollowUpDto> GetAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
         var f = await Visible(user).AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("回访案件不存在。 No such follow-up case.");
-        return (await ToDtosAsync([f], ct))[0];
+        return (await ToDtosAsync(user, [f], ct))[0];
     }
 
-    private async Task<List<FollowUpDto>> ToDtosAsync(List<FollowUpCase> cases, CancellationToken ct)
+    private async Task<List<FollowUpDto>> ToDtosAsync(ClaimsPrincipal user, List<FollowUpCase> cases, CancellationToken ct)
     {
         var ids = cases.Select(c => c.RatingId).ToList();
         var ratings = await db.Ratings.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
         var excluded = (await db.RatingExclusions.AsNoTracking().Where(x => ids.Contains(x.RatingId)).Select(x => x.RatingId).ToListAsync(ct)).ToHashSet();
         var records = await CallBackPhones.OfCasesAsync(db, ratings.Values.Where(r => r.RaterPhone is null).Select(r => r.CaseNumber), ct);
+        // SEC-4: a complainant's phone (a rating of a complaint's answer) is not the unit's without the Office's grant.
+        var withheld = await CallBackPhones.WithheldAsync(db, user, ratings.Values.Select(r => (r.Channel, r.CaseNumber)), ct);
         return cases.Select(f =>
         {
             var r = ratings.GetValueOrDefault(f.RatingId);
-            var phone = r is null ? null : CallBackPhones.For(r.RaterPhone, r.CaseNumber, r.UnitId, records);
+            var hidden = r is not null && withheld(r.Channel, r.CaseNumber);
+            var phone = r is null || hidden ? null : CallBackPhones.For(r.RaterPhone, r.CaseNumber, r.UnitId, records);
             return new FollowUpDto(f.Id, f.RatingId, f.UnitId, f.SectionId, f.RealName, PersonalData.MaskPhone(phone), f.OpenedAt, f.State, f.NextStep,
                 f.NextStep is { } n ? f.Due(n) : null, f.CallBackDue, f.VerifyDue, f.FixDue, f.InformDue, f.CalendarMissing, f.CalledBackAt, f.VerifiedAt,
                 f.FixedAt, f.InformedAt, f.AppealReason, f.AppealUpheld, f.AppealDecisionNote, excluded.Contains(f.RatingId), r?.Level ?? 0,
-                r?.Scale ?? RatingScale.ThreeLevel, r?.Comment, f.FailedCalls, f.LastFailedCallAt, options.Value.CallBackEffort.Attempts);
+                r?.Scale ?? RatingScale.ThreeLevel, r?.Comment, f.FailedCalls, f.LastFailedCallAt, options.Value.CallBackEffort.Attempts, hidden && f.RealName);
         }).ToList();
     }
 

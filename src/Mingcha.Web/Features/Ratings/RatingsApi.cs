@@ -291,8 +291,11 @@ public static class RatingsApi
                 Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id),
                 Flags = db.RatingFlags.Where(x => x.RatingId == r.Id).Select(x => x.Rule).ToList(),
             }).ToListAsync(ct);
+        // SEC-4: a complainant's phone (a rating of a complaint's answer) is left out for a unit the Office did not grant contact.
+        var withheld = await CallBackPhones.WithheldAsync(db, user, rows.Select(x => (x.r.Channel, x.r.CaseNumber)), ct);
         return rows.Select(x => new RatingDto(x.r.Id, x.r.CaseNumber, x.r.UnitId, x.r.SectionId, x.r.StaffId, x.r.ServiceItemId, x.r.Channel, x.r.Scale,
-            x.r.Level, RatingScaleMapping.NameZh(x.r.Scale, x.r.Level), x.r.CommonLevel, x.r.IsBad, x.r.RealName, PersonalData.MaskPhone(x.r.RaterPhone),
+            x.r.Level, RatingScaleMapping.NameZh(x.r.Scale, x.r.Level), x.r.CommonLevel, x.r.IsBad, x.r.RealName,
+            withheld(x.r.Channel, x.r.CaseNumber) ? "" : PersonalData.MaskPhone(x.r.RaterPhone),
             x.r.Comment, x.r.RatedAt, x.r.ReceivedAt, x.Excluded, x.Flags)).ToList();
     }
 
@@ -359,11 +362,17 @@ public static class RatingsApi
         }
     }
 
-    /// <summary>SEC-4: the full phone number of a rater, for the call back; every reveal is in the audit log.</summary>
+    /// <summary>
+    /// SEC-4: the full phone number of a rater, for the call back; every reveal is in the audit log. A complainant's (a rating
+    /// of a complaint's answer) only to the Office, or to the unit the Office granted contact for that complaint.
+    /// </summary>
     private static async Task<IResult> RevealPhoneAsync(Guid id, MingchaDb db, ClaimsPrincipal user, CancellationToken ct)
     {
-        var r = await db.Ratings.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.UnitId, x.RaterPhone, x.CaseNumber }).FirstOrDefaultAsync(ct);
+        var r = await db.Ratings.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.UnitId, x.RaterPhone, x.CaseNumber, x.Channel }).FirstOrDefaultAsync(ct);
         if (r is null || !RatingAccess.Sees(user, r.UnitId)) return Results.NotFound();
+        if ((await CallBackPhones.WithheldAsync(db, user, [(r.Channel, r.CaseNumber)], ct))(r.Channel, r.CaseNumber))
+            throw new DomainRuleException("SEC-4", "投诉人的联系方式须经效能办授权承办单位后才能查看；请由效能办回访，或请效能办在投诉页面授权（SEC-4）。 "
+                + "The complainant's phone is the unit's only once the Office grants it contact for the complaint: the Office calls back, or grants it on the complaint's page (SEC-4).", 403);
         // SAT-7: the rater's phone, else the one on the service record of the case rated (CallBackPhones).
         var phone = r.RaterPhone ?? CallBackPhones.For(null, r.CaseNumber, r.UnitId, await CallBackPhones.OfCasesAsync(db, [r.CaseNumber], ct));
         if (phone is null) return Results.NotFound();
