@@ -349,6 +349,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        RaiseVersions();
         var events = CollectAuditEvents();
         if (events.Count == 0)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -385,6 +386,20 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         {
             if (ownTransaction is not null)
                 await ownTransaction.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Each changed <see cref="IVersioned"/> row is saved as the version read plus one, and only if the row still has the
+    /// version read (a concurrency token): from the original value, so that saving again after a failure does not count twice.
+    /// </summary>
+    private void RaiseVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State != EntityState.Modified) continue;
+            var version = entry.Property(nameof(IVersioned.Version));
+            version.CurrentValue = (int)version.OriginalValue! + 1;
         }
     }
 

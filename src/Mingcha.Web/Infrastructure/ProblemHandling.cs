@@ -7,8 +7,8 @@ namespace Mingcha.Web.Infrastructure;
 
 /// <summary>
 /// Turns the exceptions that mean "bad request" into RFC 9457 ProblemDetails: a broken rule 409/422 with
-/// its ID, a malformed body 400 naming the field, a missing record 404, a write a unique index refused (a race with
-/// another request) 409. Anything else stays a 500 and is logged.
+/// its ID, a malformed body 400 naming the field, a missing record 404, a write a unique index or a row's version refused
+/// (a race with another request) 409. Anything else stays a 500 and is logged.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -32,6 +32,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         UnavailableException e => new ProblemDetails { Status = 503, Title = e.Message },
         BadHttpRequestException e => BadRequest(e),
         JsonException e => Field(e.Path, "请求内容不是有效的 JSON。 The body is not valid JSON: " + e.Message),
+        // Two requests read the same version of a record and both changed it: the second to save stored nothing (its
+        // transaction rolled back; IVersioned). Asked again, it meets the record as it now is.
+        Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => new ProblemDetails
+        {
+            Status = 409,
+            Title = "该记录已被同时提交的另一项操作修改，本次未保存；请刷新查看其现状后再操作。 The record was changed by another request at the same moment; nothing was saved. Reload to see where it stands.",
+        },
         // Two requests passed the same check at the same instant and a unique index refused the second: nothing of it
         // was stored (its transaction rolled back), and the same request now gets the usual answer.
         Microsoft.EntityFrameworkCore.DbUpdateException e when Data.DbErrors.IsUniqueViolation(e) => new ProblemDetails

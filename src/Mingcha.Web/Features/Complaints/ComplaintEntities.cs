@@ -8,7 +8,7 @@ namespace Mingcha.Web.Features.Complaints;
 /// 效能投诉 (CMP-1..CMP-11): from intake on any channel to the Office's close. Audited; never deleted; every step is a
 /// <see cref="ComplaintEvent"/> in its history. The complainant's name, phone and ID number are personal data (SEC-4).
 /// </summary>
-public sealed class Complaint : IAudited
+public sealed class Complaint : IAudited, IVersioned
 {
     private Complaint() { Number = ""; QueryCodeHash = ""; Matter = ""; MatterKey = ""; Reasons = ""; ComplainantKey = ""; CreatedBy = ""; }
 
@@ -96,6 +96,11 @@ public sealed class Complaint : IAudited
     /// <summary>CMP-10: the inspection round it became a clue for, and the target section.</summary>
     public Guid? ClueRoundId { get; private set; }
     public Guid? ClueSectionId { get; private set; }
+    /// <summary>
+    /// CMP-7, SEC-3: raised by one on every save (<see cref="IVersioned"/>), a concurrency token: two state changes made from
+    /// the same reading (a double click on 提交答复, a close racing a send-back) cannot both be stored; the second gets 409.
+    /// </summary>
+    public int Version { get; private set; }
 
     public void AttachCase(Guid caseId) => EvidenceCaseId = caseId;
 

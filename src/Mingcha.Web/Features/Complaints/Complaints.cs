@@ -282,18 +282,25 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
     public async Task<DateOnly> AssignAsync(Guid id, Assign r, ComplaintViewer by, CancellationToken ct)
     {
         Problems.ValidateLengths(r); // pages call this too: an over-long text is named, never a 500 from the database
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await AssignOnceAsync(id, r, by, ct);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            // CMP-9: another assignment opened the unit's repeat flag at the same instant (one open flag per unit, a
-            // unique index) and this one's write was refused whole. Made again from the start, it joins that flag.
-            db.ChangeTracker.Clear();
-            return await AssignOnceAsync(id, r, by, ct);
+            try
+            {
+                return await AssignOnceAsync(id, r, by, ct);
+            }
+            catch (DbUpdateException e) when (attempt < AssignAttempts && (DbErrors.IsUniqueViolation(e) || e is DbUpdateConcurrencyException))
+            {
+                // CMP-9: another assignment of the unit, at the same instant, opened its repeat flag (one open flag per unit, a
+                // unique index) or marked an earlier complaint this one marks too (its version moved): this one's write
+                // was refused whole. Made again from the start, it joins that flag. Were it this very complaint that
+                // another request changed (two assignments of it), the fresh start refuses it by its status (CMP-7).
+                db.ChangeTracker.Clear();
+            }
         }
     }
+
+    /// <summary>How often an assignment is made afresh after a concurrent one of the same unit refused its write.</summary>
+    private const int AssignAttempts = 5;
 
     private async Task<DateOnly> AssignOnceAsync(Guid id, Assign r, ComplaintViewer by, CancellationToken ct)
     {

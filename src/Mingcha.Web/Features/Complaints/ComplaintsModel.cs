@@ -53,6 +53,8 @@ public static class ComplaintsModel
             e.Property(c => c.CloseNote).HasMaxLength(2000);
             e.Property(c => c.Accountability).HasMaxLength(2000);
             e.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Restrict);
+            // Optimistic concurrency (migration 0035, existing rows 0): see Complaint.Version.
+            e.Property(c => c.Version).IsConcurrencyToken().HasDefaultValue(0);
         });
         builder.Entity<ComplaintEvent>(e =>
         {
