@@ -270,11 +270,53 @@ public static class ComplaintRules
     /// <summary>The query code the complainant follows the complaint with (CMP-11): 12 characters without look-alikes.</summary>
     public static string NewQueryCode()
     {
-        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         Span<byte> bytes = stackalloc byte[12];
         RandomNumberGenerator.Fill(bytes);
         var b = new StringBuilder(12);
-        foreach (var x in bytes) b.Append(alphabet[x % alphabet.Length]);
+        foreach (var x in bytes) b.Append(QueryCodeAlphabet[x % QueryCodeAlphabet.Length]);
+        return b.ToString();
+    }
+
+    private const string QueryCodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    /// <summary>
+    /// CMP-3, CMP-6: a one-time submission key, for a form to carry (128 random bits, hex): the same submission sent twice
+    /// (a double click, a retry after a timeout) is one complaint.
+    /// </summary>
+    public static string NewSubmissionKey() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+
+    /// <summary>Why a client's submission key is refused (null: it is fine): 16 to 128 letters, digits and <c>-_.:</c> (a UUID fits).</summary>
+    public static string? SubmissionKeyRefusal(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length is < 16 or > 128 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+            return "提交编号须为 16 至 128 个字母、数字或 -_.: 字符（如 UUID）。 The submission key is 16 to 128 letters, digits or -_.: (a UUID, say).";
+        return null;
+    }
+
+    /// <summary>The stored form of a submission key: its SHA-256 (the key derives the query code, below; it is not kept).</summary>
+    public static string SubmissionKeyHash(string key) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("mingcha-submission-key:" + key))).ToLowerInvariant();
+
+    /// <summary>What was submitted, as one hash of its parts in order (null and empty told apart): a replay must match it.</summary>
+    public static string SubmissionHash(IEnumerable<string?> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var b = new StringBuilder("mingcha-submission:");
+        foreach (var p in parts) b.Append(p is null ? "\u0000" : p.Replace("\u001f", " ", StringComparison.Ordinal)).Append('\u001f');
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(b.ToString()))).ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// CMP-11: the query code of a complaint filed with a submission key, derived from the key and what was submitted, so
+    /// that a replay of the same submission is answered with the same code while only the code's hash (and the key's) is
+    /// stored. Whoever can replay it holds the key and the very content, i.e. is the complainant; 60 bits, as a random code.
+    /// </summary>
+    public static string QueryCodeFor(string submissionKey, string submissionHash)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"mingcha-query-code:{submissionKey}\n{submissionHash}"));
+        var b = new StringBuilder(12);
+        for (var i = 0; i < 12; i++) b.Append(QueryCodeAlphabet[bytes[i] % QueryCodeAlphabet.Length]);
         return b.ToString();
     }
 

@@ -178,6 +178,7 @@ public sealed partial class SecrecyTests(BareMingchaApp app) : IClassFixture<Bar
         foreach (var p in probes) body = body.Replace(p.ToString(), "{ID}", StringComparison.OrdinalIgnoreCase);
         body = TraceId().Replace(body, "trace");
         body = Antiforgery().Replace(body, "token");
+        body = SubmissionKey().Replace(body, "submission key"); // a form's one-time key (complaints, CMP-6): new on every view
         into[key] = $"{(int)response.StatusCode} {body}";
     }
 
@@ -202,4 +203,7 @@ public sealed partial class SecrecyTests(BareMingchaApp app) : IClassFixture<Bar
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"[^\"]*\"|<input name=\"__RequestVerificationToken\"[^>]*>")]
     private static partial Regex Antiforgery();
+
+    [GeneratedRegex("name=\"SubmissionKey\" value=\"[^\"]*\"")]
+    private static partial Regex SubmissionKey();
 }

@@ -184,6 +184,35 @@ public sealed class ComplaintRulesTests
     }
 
     [Fact]
+    [Trait("Rule", "CMP-11")]
+    [Trait("Rule", "CMP-6")]
+    public void QueryCodeFor_ASubmission_IsTheSameForItsResend_AndDiffersWithTheKeyOrTheContent()
+    {
+        var key = ComplaintRules.NewSubmissionKey();
+        Assert.Matches("^[0-9a-f]{32}$", key);
+        var content = ComplaintRules.SubmissionHash(["Web", "BuckPassing", "不动产登记", "钱七", "13712345678", null]);
+        var code = ComplaintRules.QueryCodeFor(key, content);
+        Assert.Matches("^[A-HJ-NP-Z2-9]{12}$", code);
+        Assert.Equal(code, ComplaintRules.QueryCodeFor(key, ComplaintRules.SubmissionHash(["Web", "BuckPassing", "不动产登记", "钱七", "13712345678", null])));
+        Assert.NotEqual(code, ComplaintRules.QueryCodeFor(ComplaintRules.NewSubmissionKey(), content));
+        Assert.NotEqual(content, ComplaintRules.SubmissionHash(["Web", "BuckPassing", "不动产登记", "钱七", "13712345678", ""])); // null is not empty
+        Assert.NotEqual(content, ComplaintRules.SubmissionHash(["Web", "BuckPassing", "不动产登记钱七", "", "13712345678", null])); // parts stay apart
+        Assert.DoesNotContain(key, ComplaintRules.SubmissionKeyHash(key), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [Trait("Rule", "CMP-3")]
+    [InlineData("6f9619ff-8b86-d011-b42d-00cf4fc964ff", true)]
+    [InlineData("0123456789abcdef", true)]
+    [InlineData("short", false)]
+    [InlineData("has space in the key!", false)]
+    public void SubmissionKeyRefusal_TakesSixteenTo128PlainCharacters(string key, bool taken)
+    {
+        Assert.Equal(taken, ComplaintRules.SubmissionKeyRefusal(key) is null);
+        Assert.NotNull(ComplaintRules.SubmissionKeyRefusal(new string('a', 129)));
+    }
+
+    [Fact]
     [Trait("Rule", "CMP-4")]
     public void Types_AreTheEightOfS1Article6()
     {

@@ -101,6 +101,16 @@ public sealed class Complaint : IAudited, IVersioned
     /// the same reading (a double click on 提交答复, a close racing a send-back) cannot both be stored; the second gets 409.
     /// </summary>
     public int Version { get; private set; }
+    /// <summary>
+    /// CMP-3, CMP-6: the SHA-256 of the one-time submission key it was filed with (the public form's hidden key, an API's
+    /// Idempotency-Key), unique: the same submission sent again is answered with this complaint, not stored twice.
+    /// </summary>
+    public string? SubmissionKeyHash { get; private set; }
+    /// <summary>The hash of what was submitted with that key: a replay must be the same submission (else 422).</summary>
+    public string? SubmissionHash { get; private set; }
+
+    /// <summary>CMP-3: the submission key and content it was filed with (see <see cref="SubmissionKeyHash"/>).</summary>
+    public void RecordSubmission(string keyHash, string submissionHash) { SubmissionKeyHash = keyHash; SubmissionHash = submissionHash; }
 
     public void AttachCase(Guid caseId) => EvidenceCaseId = caseId;
 

@@ -26,7 +26,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         bool ExtensionRequested, int? ExtensionDays, string? ExtensionReason, bool Extended, string? Answer, DateTime? AnsweredAt, bool AnsweredLate, int SentBack, int Urges,
         NotAcceptedReason? NotAcceptedReason, string? CloseNote, bool? Substantiated, string? Accountability, int? RatingLevel, Guid? RepeatFlagId,
         Guid? ClueRoundId, IReadOnlyList<AccountabilityTrigger> Triggers, IReadOnlyList<HistoryLine> History, IReadOnlyList<EvidenceFile> EvidenceFiles,
-        Guid? StaffId = null);
+        Guid? StaffId = null, IReadOnlyList<Complaints.Duplicate>? LikelyDuplicates = null);
     /// <summary>CMP-2: a file in the complaint's evidence case, listed only to those the vault lets see it (EVD-3).</summary>
     public sealed record EvidenceFile(Guid ItemId, string FileName, string MediaType, long Size, string Sha256, string UploaderName, DateTime UploadedAt);
     public sealed record PublicView(string Number, ComplaintKind Kind, ComplaintType Type, string TypeName, ComplaintStatus Status, string StatusName, string Matter,
@@ -139,6 +139,8 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             files = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == cid).OrderBy(i => i.Seq)
                 .Select(i => new EvidenceFile(i.Id, i.FileName, i.MediaType, i.Size, i.Sha256, i.UploaderName, i.UploadedAt)).ToListAsync(ct);
         }
+        // CMP-6: for the Office deciding whether to accept or assign it, the same complainant's complaints about the same matter to the same unit.
+        var duplicates = viewer.IsOffice ? await Complaints.DuplicatesAsync(db, c.ComplainantKey, c.UnitId, c.MatterKey, c.Id, ct) : [];
         var history = events.Where(e => viewer.SeesAll || UnitSees(e, c.UnitId))
             .Select(e => new HistoryLine(e.At, e.Kind, e.UnitId, e.UnitId is { } u ? names.GetValueOrDefault(u) : null, e.Text, e.ToComplainant)).ToList();
         return new Detail(c.Id, c.Number, c.Channel, c.Kind, c.Type, ComplaintRules.TypeName(c.Type), c.Status, ComplaintRules.StatusName(c.Status),
@@ -147,7 +149,7 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             viewer.SeesAll ? c.ExternalTicket : null, c.ReceivedAt, c.ReceivedOn, c.AssignedOn, c.LastDay, left, c.TransferLastDay,
             c.ExtensionRequested, c.ExtensionDays, c.ExtensionReason, c.Extended, c.Answer, c.AnsweredAt, c.AnsweredLate, c.SentBack, c.Urges,
             c.NotAcceptedReason, c.CloseNote, c.Substantiated, viewer.SeesAll ? c.Accountability : null, c.RatingLevel, c.RepeatFlagId,
-            viewer.SeesAll ? c.ClueRoundId : null, viewer.SeesAll ? triggers : [], history, files, c.StaffId);
+            viewer.SeesAll ? c.ClueRoundId : null, viewer.SeesAll ? triggers : [], history, files, c.StaffId, duplicates);
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;

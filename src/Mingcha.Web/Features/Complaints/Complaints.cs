@@ -42,7 +42,8 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         bool? Anonymous,
         bool? HasInterest,
         DateTime? ReceivedAt,
-        [property: StringLength(64)] string? TicketNumber);
+        [property: StringLength(64)] string? TicketNumber,
+        [property: StringLength(128)] string? SubmissionKey = null);
 
     public sealed record Duplicate(Guid Id, string Number, ComplaintStatus Status, DateOnly ReceivedOn);
     public sealed record Filed(Guid Id, string Number, string? QueryCode, ComplaintKind Kind, bool Created, IReadOnlyList<Duplicate> LikelyDuplicates);
@@ -127,12 +128,29 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         if (channel is ComplaintChannel.InPerson or ComplaintChannel.Letter or ComplaintChannel.Web or ComplaintChannel.Email && evidenceNote is null && files.Count == 0)
             throw new DomainRuleException("CMP-2", "来访、来信、网上投诉须说明所附证据材料（CMP-2）。 A complaint in person, by letter or online states its evidence (CMP-2).", 422);
 
+        // CMP-3, CMP-6: a one-time submission key makes a resent submission (a double click, a retry) the first complaint
+        // again: its number, and the same query code (derived from the key and the content, decision 011). Looked up before
+        // the flood permit, which a replay does not spend.
+        var key = Clean(r.SubmissionKey);
+        string? keyHash = null, submission = null;
+        if (key is not null)
+        {
+            if (ComplaintRules.SubmissionKeyRefusal(key) is { } refusal) throw new FieldException("submissionKey", refusal);
+            keyHash = ComplaintRules.SubmissionKeyHash(key);
+            submission = ComplaintRules.SubmissionHash([channel.ToString(), type.ToString(), unit.Id.ToString(), r.SectionId?.ToString(), Clean(r.StaffNamed),
+                r.Matter.Trim(), r.Reasons.Trim(), evidenceNote, anonymous ? "anonymous" : "named", r.HasInterest == false ? "no-interest" : "interest", name, phone, idNumber,
+                r.ReceivedAt is null ? null : receivedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ticket,
+                .. files.Select(f => f.Sha256).Order(StringComparer.Ordinal)]);
+            if (await ReplayAsync(key, keyHash, submission, ct) is { } first) return first;
+        }
+
         if (publicAddress is not null) flood.Acquire(publicAddress);
-        var code = ComplaintRules.NewQueryCode();
+        var code = key is null ? ComplaintRules.NewQueryCode() : ComplaintRules.QueryCodeFor(key, submission!);
         var receivedOn = calendar.LocalDate(receivedAt);
         var complaint = new Complaint(await FreeNumberAsync(receivedOn, ct), ComplaintRules.QueryCodeHash(code), channel, type, unit.Id, r.SectionId, Clean(r.StaffNamed),
             r.Matter.Trim(), r.Reasons.Trim(), evidenceNote, name, phone, idNumber, anonymous, r.HasInterest ?? true, ticket, receivedAt, receivedOn, by.UserId, now);
-        var duplicates = await DuplicatesAsync(complaint, ct);
+        if (keyHash is not null) complaint.RecordSubmission(keyHash, submission!);
+        var duplicates = await DuplicatesAsync(db, complaint.ComplainantKey, complaint.UnitId, complaint.MatterKey, null, ct);
         db.Complaints.Add(complaint);
         var attached = files.Count == 0 ? "" : $"附证据文件 {files.Count} 个。";
         db.ComplaintEvents.Add(new ComplaintEvent(complaint.Id, "intake", unit.Id,
@@ -143,20 +161,49 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             $"新投诉 {complaint.Number}：{complaint.Matter}", null, $"/Complaints/Detail/{complaint.Id}", $"complaint.received:{complaint.Id}", now));
         if (files.Count > 0)
         {
-            await SaveWithEvidenceAsync(complaint, files, by, now, ct);
+            try
+            {
+                await SaveWithEvidenceAsync(complaint, files, by, now, ct);
+            }
+            catch (DbUpdateException) when (keyHash is not null)
+            {
+                // The same submission twice at once: the other request stored it (its files with it); answer with it.
+                if (await ReplayAsync(key!, keyHash, submission!, ct) is { } first) return first;
+                throw;
+            }
             return new Filed(complaint.Id, complaint.Number, code, complaint.Kind, true, duplicates);
         }
         try
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException) when (ticket is not null)
+        catch (DbUpdateException) when (ticket is not null || keyHash is not null)
         {
-            // Two pushes of one ticket at once: the other one won; answer with it (idempotent).
+            // Two pushes of one ticket, or two sends of one submission, at once: the other one won (a unique index refused
+            // this one); answer with it (idempotent).
             db.ChangeTracker.Clear();
-            return await ExistingTicketAsync(ticket, ct) ?? throw new InvalidOperationException("Ticket insert failed without a ticket.");
+            if (keyHash is not null && await ReplayAsync(key!, keyHash, submission!, ct) is { } first) return first;
+            if (ticket is not null && await ExistingTicketAsync(ticket, ct) is { } again) return again;
+            throw;
         }
         return new Filed(complaint.Id, complaint.Number, code, complaint.Kind, true, duplicates);
+    }
+
+    /// <summary>
+    /// CMP-3, CMP-6: the complaint a submission key was already used for, answered as at first: its number, and its query
+    /// code while that is still the one in force (re-derived; after the Office reissued one, none). The key with other
+    /// content is refused (422): it is a key reused by mistake, not the same submission.
+    /// </summary>
+    private async Task<Filed?> ReplayAsync(string key, string keyHash, string submission, CancellationToken ct)
+    {
+        var c = await db.Complaints.AsNoTracking().Where(x => x.SubmissionKeyHash == keyHash)
+            .Select(x => new { x.Id, x.Number, x.Kind, x.SubmissionHash, x.QueryCodeHash }).FirstOrDefaultAsync(ct);
+        if (c is null) return null;
+        if (c.SubmissionHash != submission)
+            throw new DomainRuleException("CMP-3", "该提交编号已用于另一份内容不同的投诉；如需另行投诉，请重新打开投诉页面或使用新的编号（CMP-3）。 "
+                + "This submission key was used for a complaint with other content: open the form again, or use a new key, for another complaint (CMP-3).", 422);
+        var code = ComplaintRules.QueryCodeFor(key, submission);
+        return new Filed(c.Id, c.Number, ComplaintRules.QueryCodeHash(code) == c.QueryCodeHash ? code : null, c.Kind, false, []);
     }
 
     /// <summary>
@@ -195,12 +242,15 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         return c is null ? null : new Filed(c.Id, c.Number, null, c.Kind, false, []);
     }
 
-    /// <summary>CMP-6: complaints of the same complainant against the same unit about the same matter.</summary>
-    private async Task<List<Duplicate>> DuplicatesAsync(Complaint c, CancellationToken ct)
+    /// <summary>
+    /// CMP-6: complaints of the same complainant (one-way key) against the same unit about the same matter, newest first, at
+    /// most 5; <paramref name="except"/> is the complaint asked about. Shown at intake and on the Office's detail page.
+    /// </summary>
+    internal static async Task<List<Duplicate>> DuplicatesAsync(MingchaDb db, string complainantKey, Guid unitId, string matterKey, Guid? except, CancellationToken ct)
     {
-        if (c.ComplainantKey.Length == 0) return [];
+        if (complainantKey.Length == 0) return [];
         return await db.Complaints.AsNoTracking()
-            .Where(x => x.ComplainantKey == c.ComplainantKey && x.UnitId == c.UnitId && x.MatterKey == c.MatterKey)
+            .Where(x => x.ComplainantKey == complainantKey && x.UnitId == unitId && x.MatterKey == matterKey && x.Id != except)
             .OrderByDescending(x => x.ReceivedAt).ThenByDescending(x => x.Id).Take(5)
             .Select(x => new Duplicate(x.Id, x.Number, x.Status, x.ReceivedOn)).ToListAsync(ct);
     }

@@ -31,14 +31,16 @@ public static class ComplaintsApi
         const string unit = ComplaintPolicies.Unit;
 
         // CMP-3: staff entry of every channel; the 12345 system's push (idempotent on its ticket number).
+        // A submission key (Idempotency-Key header or submissionKey) makes a resent request the first complaint again: 200.
         g.MapPost("/", async (Complaints.FileComplaint r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         {
-            var filed = await h.FileAsync(r, ComplaintViewer.Of(ctx.User), false, null, ct);
-            return Results.Created($"/api/v1/complaints/{filed.Id}", filed);
+            var filed = await h.FileAsync(r with { SubmissionKey = PublicIntake.SubmissionKey(ctx.Request, r.SubmissionKey) }, ComplaintViewer.Of(ctx.User), false, null, ct);
+            return filed.Created ? Results.Created($"/api/v1/complaints/{filed.Id}", filed) : Results.Ok(filed);
         }).RequireAuthorization(office);
         g.MapPost("/hotline", async (Complaints.FileComplaint r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         {
-            var filed = await h.FileAsync(r with { Channel = ComplaintChannel.Hotline12345 }, ComplaintViewer.Of(ctx.User), true, null, ct);
+            var filed = await h.FileAsync(r with { Channel = ComplaintChannel.Hotline12345, SubmissionKey = PublicIntake.SubmissionKey(ctx.Request, r.SubmissionKey) },
+                ComplaintViewer.Of(ctx.User), true, null, ct);
             return filed.Created ? Results.Created($"/api/v1/complaints/{filed.Id}", filed) : Results.Ok(filed);
         }).RequireAuthorization(ComplaintPolicies.Hotline);
 
@@ -99,10 +101,14 @@ public static class ComplaintsApi
 
         // CMP-3, CMP-11: the public — no account; a query code to follow the complaint and rate the answer.
         var p = app.MapGroup("/api/v1/public/complaints").WithTags("Public").AllowAnonymous();
+        // CMP-3, CMP-6: an optional one-time key (Idempotency-Key header or submissionKey): the same submission sent again is
+        // answered 200 with the first complaint's number and query code and alreadyReceived, and is not stored twice.
         p.MapPost("/", async (PublicComplaint r, Complaints h, HttpContext ctx, CancellationToken ct) =>
         {
-            var filed = await h.FileAsync(r.ToFile(), ComplaintViewer.Public, false, ctx.Connection.RemoteIpAddress?.ToString() ?? "?", ct);
-            return Results.Created($"/api/v1/public/complaints/{filed.QueryCode}", new { filed.Number, filed.QueryCode, filed.Kind });
+            var filed = await h.FileAsync(r.ToFile() with { SubmissionKey = PublicIntake.SubmissionKey(ctx.Request, r.SubmissionKey) }, ComplaintViewer.Public, false,
+                ctx.Connection.RemoteIpAddress?.ToString() ?? "?", ct);
+            var body = new { filed.Number, filed.QueryCode, filed.Kind, AlreadyReceived = !filed.Created };
+            return filed.Created ? Results.Created($"/api/v1/public/complaints/{filed.QueryCode}", body) : Results.Ok(body);
         });
         // CMP-2: the same, as multipart/form-data with evidence files (photos JPEG/PNG, PDF) that go into the vault; all or nothing.
         p.MapPost("/with-evidence", async (HttpContext ctx, Complaints h, ComplaintEvidence evidence, CancellationToken ct) =>
@@ -112,8 +118,10 @@ public static class ComplaintsApi
             var form = await PublicIntake.ReadFormAsync(ctx.Request, ct);
             var r = PublicIntake.Bind(form);
             using var staged = await evidence.StageAsync(form.Files.Select(f => new ComplaintAttachment(f.FileName, f.Length, f.OpenReadStream)).ToList(), ct);
-            var filed = await h.FileAsync(r.ToFile(), ComplaintViewer.Public, false, ctx.Connection.RemoteIpAddress?.ToString() ?? "?", staged, ct);
-            return Results.Created($"/api/v1/public/complaints/{filed.QueryCode}", new { filed.Number, filed.QueryCode, filed.Kind, Files = staged.Files.Count });
+            var filed = await h.FileAsync(r.ToFile() with { SubmissionKey = PublicIntake.SubmissionKey(ctx.Request, r.SubmissionKey) }, ComplaintViewer.Public, false,
+                ctx.Connection.RemoteIpAddress?.ToString() ?? "?", staged, ct);
+            var body = new { filed.Number, filed.QueryCode, filed.Kind, Files = staged.Files.Count, AlreadyReceived = !filed.Created };
+            return filed.Created ? Results.Created($"/api/v1/public/complaints/{filed.QueryCode}", body) : Results.Ok(body);
         });
         p.MapGet("/{code}", (string code, ComplaintReads h, CancellationToken ct) => h.TrackAsync(code, ct));
         p.MapPost("/{code}/rating", async (string code, Complaints.PublicRating r, Complaints h, CancellationToken ct) =>
@@ -134,10 +142,11 @@ public static class ComplaintsApi
         [property: System.ComponentModel.DataAnnotations.StringLength(32)] string? Phone,
         [property: System.ComponentModel.DataAnnotations.StringLength(32)] string? IdNumber,
         bool? Anonymous,
-        bool? HasInterest)
+        bool? HasInterest,
+        [property: System.ComponentModel.DataAnnotations.StringLength(128)] string? SubmissionKey = null)
     {
         public Complaints.FileComplaint ToFile() => new(ComplaintChannel.Web, Type, UnitId, null, null, StaffNamed, Matter, Reasons, EvidenceNote, Name, Phone, IdNumber,
-            Anonymous, HasInterest, null, null);
+            Anonymous, HasInterest, null, null, SubmissionKey);
     }
 }
 
@@ -156,6 +165,21 @@ internal static class PublicIntake
             || origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var o) && string.Equals(o.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
         if (foreign)
             throw new DomainRuleException("CMP-3", "不接受来自其他网站的投诉提交，请使用本站投诉页面。 Complaints are not accepted from another site's page; use this site's form.", 403);
+    }
+
+    /// <summary>
+    /// CMP-3: the one-time submission key of a request: the <c>Idempotency-Key</c> header (a structured-field string, quotes
+    /// allowed) or the body's <c>submissionKey</c>; both, if given, must agree (else 400).
+    /// </summary>
+    public static string? SubmissionKey(HttpRequest request, string? bodyKey)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.Headers["Idempotency-Key"].ToString().Trim();
+        if (header.Length >= 2 && header[0] == '"' && header[^1] == '"') header = header[1..^1];
+        if (header.Length == 0) return bodyKey;
+        if (!string.IsNullOrWhiteSpace(bodyKey) && bodyKey.Trim() != header)
+            throw new FieldException("submissionKey", "Idempotency-Key 与 submissionKey 不一致。 The Idempotency-Key header and submissionKey differ.");
+        return header;
     }
 
     public static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken ct)
@@ -194,7 +218,7 @@ internal static class PublicIntake
         var unitText = Text("unitId");
         Guid? unitId = unitText is null ? null : Guid.TryParse(unitText, out var u) ? u : throw new FieldException("unitId", "单位标识无效。 Not a unit id.");
         var r = new ComplaintsApi.PublicComplaint(type, unitId, Text("staffNamed"), Text("matter") ?? "", Text("reasons") ?? "", Text("evidenceNote"),
-            Text("name"), Text("phone"), Text("idNumber"), Flag("anonymous"), Flag("hasInterest"));
+            Text("name"), Text("phone"), Text("idNumber"), Flag("anonymous"), Flag("hasInterest"), Text("submissionKey"));
         var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
         if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(r, new System.ComponentModel.DataAnnotations.ValidationContext(r), errors, true))
         {

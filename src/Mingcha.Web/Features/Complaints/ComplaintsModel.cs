@@ -55,6 +55,10 @@ public static class ComplaintsModel
             e.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Restrict);
             // Optimistic concurrency (migration 0035, existing rows 0): see Complaint.Version.
             e.Property(c => c.Version).IsConcurrencyToken().HasDefaultValue(0);
+            // A one-time submission key is one complaint (0035; NULLs are distinct on both providers).
+            e.HasIndex(c => c.SubmissionKeyHash).IsUnique();
+            e.Property(c => c.SubmissionKeyHash).HasMaxLength(64);
+            e.Property(c => c.SubmissionHash).HasMaxLength(64);
         });
         builder.Entity<ComplaintEvent>(e =>
         {

@@ -20,8 +20,16 @@ public sealed class FileModel(MingchaDb db, Features.Complaints.Complaints compl
     public string? Number { get; private set; }
     public string? QueryCode { get; private set; }
     public bool IsSuggestion { get; private set; }
+    /// <summary>The post was a resend of a submission already stored (a double click): the first complaint is shown, nothing new stored.</summary>
+    public bool AlreadyReceived { get; private set; }
 
     [BindProperty] public Input Form { get; set; } = new();
+
+    /// <summary>
+    /// CMP-3, CMP-6: the form's one-time submission key, made when the form is shown: sent twice, the form makes one complaint
+    /// and the second answer shows the first one's number and query code.
+    /// </summary>
+    [BindProperty] public string? SubmissionKey { get; set; }
 
     /// <summary>CMP-2: photos (JPEG/PNG) or PDF files; checked by content, stored in the evidence vault with the complaint.</summary>
     [BindProperty] public List<IFormFile> Files { get; set; } = [];
@@ -44,12 +52,20 @@ public sealed class FileModel(MingchaDb db, Features.Complaints.Complaints compl
         public bool HasInterest { get; set; } = true;
     }
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        SubmissionKey = ComplaintRules.NewSubmissionKey();
+        await LoadAsync(ct);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await LoadAsync(ct);
         var f = Form;
+        var key = string.IsNullOrWhiteSpace(SubmissionKey) ? null : SubmissionKey.Trim();
+        // Nothing is stored under the key when the post fails: the form shown again gets a fresh one (so that a key the
+        // complainant's other complaint already used does not refuse this one).
+        SubmissionKey = ComplaintRules.NewSubmissionKey();
         if (string.IsNullOrWhiteSpace(f.Matter) || string.IsNullOrWhiteSpace(f.Reasons) || f.Type is null)
         {
             Error = Text["请填写投诉事项、投诉理由和类型（CMP-2）。"];
@@ -65,7 +81,7 @@ public sealed class FileModel(MingchaDb db, Features.Complaints.Complaints compl
                 using var staged = await evidence.StageAsync(Files.Select(x => new ComplaintAttachment(x.FileName, x.Length, x.OpenReadStream)).ToList(), ct);
                 filed = await complaints.FileAsync(new Features.Complaints.Complaints.FileComplaint(ComplaintChannel.Web, f.Type, f.UnitId, null, null,
                     Limit(f.StaffNamed, 100), Limit(f.Matter, 200)!, Limit(f.Reasons, 4000)!, Limit(f.EvidenceNote, 1000), Limit(f.Name, 100), Limit(f.Phone, 32), Limit(f.IdNumber, 32),
-                    f.Anonymous, f.HasInterest, null, null), ComplaintViewer.Public, false, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?", staged, ct);
+                    f.Anonymous, f.HasInterest, null, null, key), ComplaintViewer.Public, false, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?", staged, ct);
                 FilesAttached = staged.Files.Count;
             }
             catch (DomainRuleException e)
@@ -80,7 +96,7 @@ public sealed class FileModel(MingchaDb db, Features.Complaints.Complaints compl
             if (Files.Count > 0) Error += " " + Text["请重新选择证据文件。"];
             return Page();
         }
-        Number = filed.Number; QueryCode = filed.QueryCode; IsSuggestion = filed.Kind == ComplaintKind.Suggestion;
+        Number = filed.Number; QueryCode = filed.QueryCode; IsSuggestion = filed.Kind == ComplaintKind.Suggestion; AlreadyReceived = !filed.Created;
         return Page();
     }
 

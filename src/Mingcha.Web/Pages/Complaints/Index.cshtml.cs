@@ -32,6 +32,9 @@ public sealed class IndexModel(MingchaDb db, ComplaintReads reads, Features.Comp
 
     [BindProperty] public Intake New { get; set; } = new();
 
+    /// <summary>CMP-3, CMP-6: the intake form's one-time submission key: posted twice (a double click), it registers one complaint.</summary>
+    [BindProperty] public string? SubmissionKey { get; set; }
+
     public sealed class Intake
     {
         public ComplaintChannel Channel { get; set; } = ComplaintChannel.ComplaintHotline;
@@ -52,6 +55,7 @@ public sealed class IndexModel(MingchaDb db, ComplaintReads reads, Features.Comp
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        SubmissionKey = ComplaintRules.NewSubmissionKey();
         await LoadAsync(ct);
         return Page();
     }
@@ -59,11 +63,15 @@ public sealed class IndexModel(MingchaDb db, ComplaintReads reads, Features.Comp
     public async Task<IActionResult> OnPostFileAsync(CancellationToken ct)
     {
         var n = New;
+        var key = string.IsNullOrWhiteSpace(SubmissionKey) ? null : SubmissionKey.Trim();
+        SubmissionKey = ComplaintRules.NewSubmissionKey(); // a failed post stored nothing under the key: the form shown again gets a fresh one
         Features.Complaints.Complaints.Filed? filed = null;
         if (await TryAsync("file", async () => filed = await complaints.FileAsync(new Features.Complaints.Complaints.FileComplaint(n.Channel, n.Type, n.UnitId, null, null, n.StaffNamed,
-                n.Matter ?? "", n.Reasons ?? "", n.EvidenceNote, n.Name, n.Phone, n.IdNumber, n.Anonymous, n.HasInterest, n.ReceivedAt, null), ComplaintViewer.Of(User), false, null, ct)))
+                n.Matter ?? "", n.Reasons ?? "", n.EvidenceNote, n.Name, n.Phone, n.IdNumber, n.Anonymous, n.HasInterest, n.ReceivedAt, null, key), ComplaintViewer.Of(User), false, null, ct)))
         {
-            if (filed!.LikelyDuplicates.Count > 0)
+            if (!filed!.Created)
+                return Done(Text["{0} 已在先前提交时登记，本次没有重复登记。", filed.Number]);
+            if (filed.LikelyDuplicates.Count > 0)
                 return Done(Text["已登记 {0}（查询码 {1}）。可能重复：{2}", filed.Number, filed.QueryCode ?? "", string.Join("、", filed.LikelyDuplicates.Select(d => d.Number))]);
             return Done(Text["已登记 {0}（查询码 {1}）。", filed.Number, filed.QueryCode ?? ""]);
         }
