@@ -149,7 +149,7 @@ public static class TusUploads
         }
         else
         {
-            offset = staging.AcknowledgedOffset(upload.Id); // a PATCH is writing: report what is durable
+            offset = staging.AcknowledgedOffset(upload.Id) ?? 0; // a PATCH is writing: report what is durable (the client's PATCH learns the rest)
         }
         ctx.Response.Headers["Upload-Offset"] = offset.ToString(CultureInfo.InvariantCulture);
         ctx.Response.Headers["Upload-Expires"] = TusProtocol.FormatExpires(upload.ExpiresAt);
@@ -435,33 +435,48 @@ public sealed class TusStaging
     {
         using (var f = new FileStream(PartPath(id), FileMode.CreateNew, FileAccess.Write)) f.Flush(flushToDisk: true);
         Acknowledge(id, 0);
+        DurableFiles.SyncDirectory(Folder); // the two new names survive a crash as well
     }
 
     /// <summary>Opens the staged file for positional writes (the caller writes whole blocks at explicit offsets).</summary>
     public Microsoft.Win32.SafeHandles.SafeFileHandle OpenForWrite(Guid id) =>
         File.OpenHandle(PartPath(id), FileMode.Open, FileAccess.Write, FileShare.Read);
 
-    /// <summary>Records the acknowledged offset durably; the bytes up to it were fsynced before.</summary>
+    /// <summary>The offset side file always holds exactly this many bytes: the offset, space-padded on the left.</summary>
+    private const int OffsetBytes = 20;
+
+    /// <summary>
+    /// Records the acknowledged offset durably; the bytes up to it were fsynced before. The fixed-size value is
+    /// overwritten in place (never truncated first): a crash mid-write leaves the old or the new value, never an empty
+    /// file that would read as 0 and cut acknowledged bytes off (EVD-4).
+    /// </summary>
     public void Acknowledge(Guid id, long offset)
     {
-        using var f = new FileStream(OffsetPath(id), FileMode.Create, FileAccess.Write, FileShare.None, 64);
-        f.Write(System.Text.Encoding.ASCII.GetBytes(offset.ToString(CultureInfo.InvariantCulture).PadLeft(20)));
-        f.Flush(flushToDisk: true);
+        var bytes = System.Text.Encoding.ASCII.GetBytes(offset.ToString(CultureInfo.InvariantCulture).PadLeft(OffsetBytes));
+        using var f = File.OpenHandle(OffsetPath(id), FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        RandomAccess.Write(f, bytes, 0);
+        RandomAccess.FlushToDisk(f);
     }
 
-    public long AcknowledgedOffset(Guid id)
+    /// <summary>The recorded offset, or null when the side file is missing, empty or unreadable (never read as 0).</summary>
+    public long? AcknowledgedOffset(Guid id)
     {
         try
         {
             var text = File.ReadAllText(OffsetPath(id)).Trim();
-            return TusProtocol.ParseNonNegative(text) ?? 0;
+            return TusProtocol.ParseNonNegative(text);
         }
-        catch (IOException) { return 0; }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>
     /// The offset to resume from: the acknowledged length, cut back to the bytes present. Bytes past it (a write
     /// that was never acknowledged, e.g. the server was killed mid-request) are dropped. Call holding the gate.
+    /// When the recorded offset cannot be read (a crash while it was first written, or an older server that truncated
+    /// it before writing), nothing is cut: the staged bytes are kept, since an acknowledgement is only ever written
+    /// after the bytes before it were fsynced, and the offset is recorded again from them. The final SHA-256 (and the
+    /// client's declared one, if given) still checks the whole file at completion.
     /// </summary>
     public long RecoverOffset(Guid id)
     {
@@ -469,7 +484,14 @@ public sealed class TusStaging
         if (!File.Exists(path)) { Create(id); return 0; }
         using var f = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
         var length = RandomAccess.GetLength(f);
-        var offset = Math.Min(length, AcknowledgedOffset(id));
+        if (AcknowledgedOffset(id) is not { } recorded)
+        {
+            RandomAccess.FlushToDisk(f);
+            Acknowledge(id, length);
+            Forget(id); // whatever hash is in memory may not cover these bytes: re-hash from the file
+            return length;
+        }
+        var offset = Math.Min(length, recorded);
         if (length > offset)
         {
             RandomAccess.SetLength(f, offset);
