@@ -28,7 +28,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     : IdentityDbContext<MingchaUser>(options)
 {
     /// <summary>Any constant: the PostgreSQL advisory lock that serialises appends to the audit chain across instances.</summary>
-    private const long AuditChainLockKey = 727_274_001;
+    internal const long AuditChainLockKey = 727_274_001;
 
     internal static readonly JsonSerializerOptions AuditJson = new()
     {

@@ -74,4 +74,66 @@ public sealed class EvidenceVaultRepairTests(EvidenceApp app) : IClassFixture<Ev
         Assert.Equal(HttpStatusCode.NoContent, rest.StatusCode);
         Assert.Equal(TestMedia.Sha256Of(file), rest.Headers.GetValues("Mingcha-Sha256").Single());
     }
+
+    /// <summary>
+    /// EVD-1: two purges of the same file at once: one does it (204), the other is told it was already done (409 with the
+    /// rule), never a 500. Afterwards the item's content answers 410 Gone saying it was purged at the end of its
+    /// retention, and the verifier finds nothing wrong.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EVD-1")]
+    [Trait("Rule", "SEC-3")]
+    public async Task TwoPurgesAtOnce_OneIsDone_TheOtherIs409_AndThePurgedContentIs410()
+    {
+        var (office, caseId) = await OfficeWithCaseAsync();
+        var file = TestMedia.FakeMp4(20_000);
+        var itemId = await Tus.UploadAsync(office.Client, caseId, file);
+        var sha = TestMedia.Sha256Of(file);
+        var admin1 = await app.SignInAsync(Roles.OfficeAdmin);
+        var admin2 = await app.SignInAsync(Roles.OfficeAdmin);
+        app.Clock.Advance(TimeSpan.FromDays(3 * 366));
+        try
+        {
+            await EvidenceApp.SignInAgainAsync(office);
+            await EvidenceApp.SignInAgainAsync(admin1);
+            await EvidenceApp.SignInAgainAsync(admin2);
+            var view = await Json.ReadAsync(await office.Client.PostAsJsonAsync($"/api/v1/evidence/items/{itemId}/access", new { action = "View", purpose = "复核" }));
+            var purges = await Task.WhenAll(
+                admin1.Client.PostAsJsonAsync($"/api/v1/evidence/blobs/{sha}/purge", new { decision = "效能办〔2029〕7号 保存期满清除" }),
+                admin2.Client.PostAsJsonAsync($"/api/v1/evidence/blobs/{sha}/purge", new { decision = "效能办〔2029〕8号 保存期满清除" }));
+            var statuses = purges.Select(r => r.StatusCode).OrderBy(s => s).ToList();
+            Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], statuses);
+            var refused = purges.Single(r => r.StatusCode == HttpStatusCode.Conflict);
+            Assert.Contains("EVD-1", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            await app.WithScopeAsync(async sp => Assert.False(await sp.GetRequiredService<IEvidenceStore>().ExistsAsync(sha, default)));
+
+            // A later purge call: 409 again, with the rule.
+            using (var again = await admin1.Client.PostAsJsonAsync($"/api/v1/evidence/blobs/{sha}/purge", new { decision = "效能办〔2029〕9号" }))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+                Assert.Contains("EVD-1", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            // The content of the purged item: 410 Gone, explained; never a 500.
+            using (var content = await office.Client.GetAsync(view.GetProperty("url").GetString()))
+            {
+                Assert.Equal(HttpStatusCode.Gone, content.StatusCode);
+                var text = await content.Content.ReadAsStringAsync();
+                Assert.Contains("清除", text, StringComparison.Ordinal);
+                Assert.Contains("retention", text, StringComparison.Ordinal);
+            }
+            using (var access = await office.Client.PostAsJsonAsync($"/api/v1/evidence/items/{itemId}/access", new { action = "Download", purpose = "复核" }))
+                Assert.Equal(HttpStatusCode.Gone, access.StatusCode);
+
+            EvidenceVerificationReport? report = null;
+            await app.WithScopeAsync(async sp => report = await sp.GetRequiredService<EvidenceVerifier>().VerifyAsync(default));
+            Assert.DoesNotContain(report!.Problems, p => p.Subject == sha);
+            Assert.DoesNotContain(sha, report.PendingDeletions);
+        }
+        finally
+        {
+            app.Clock.Advance(-TimeSpan.FromDays(3 * 366));
+            await EvidenceApp.SignInAgainAsync(office);
+        }
+    }
 }

@@ -103,6 +103,7 @@ public sealed class DocumentDownloads(MingchaDb db, IEvidenceStore store, TimePr
     {
         var d = await DocumentsApi.Visible(db, user).AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw OfficialDocuments.NotFound();
         var (sha, size, item) = docx ? (d.DocxSha256, d.DocxSize, d.DocxItemId) : (d.PdfSha256, d.PdfSize, d.PdfItemId);
+        await EvidencePurge.ThrowIfPurgedAsync(db, sha, ct);
         var now = time.GetUtcNow().UtcDateTime;
         db.EvidenceAccesses.Add(new EvidenceAccess(d.CaseId, item, EvidenceAccessAction.Download, $"下载公文 {d.Number}（{(docx ? "DOCX" : "PDF")}）",
             user.UserId() ?? "", user.Identity?.Name ?? "", ip, now, now));

@@ -112,33 +112,79 @@ public sealed class EvidenceCases(MingchaDb db, TimeProvider time)
 /// EVD-1: the only way a stored file ever goes: an office administrator's recorded decision, after the retention
 /// of every record that uses the file has ended and no hold applies. The blob row stays, marked purged.
 /// </summary>
-public sealed class EvidencePurge(MingchaDb db, IEvidenceStore store, TimeProvider time)
+public sealed class EvidencePurge(MingchaDb db, IEvidenceStore store, TimeProvider time, ILogger<EvidencePurge> logger)
 {
+    /// <summary>
+    /// Records the purge and only then deletes the file. The check of retention and holds, and the record, are one
+    /// transaction that every other evidence writer waits for (PostgreSQL: the evidence chain and audit chain locks, taken
+    /// in the order the intake takes them; SQLite: BEGIN IMMEDIATE), so a hold placed or a record added meanwhile is seen,
+    /// and of two purges at once one records it and the other is told it was done (409), never a 500. Should the deletion
+    /// fail after the commit, the file is a pending deletion: the verifier lists it and any later purge call finishes it.
+    /// </summary>
     public async Task PurgeAsync(string sha256, string decision, ClaimsPrincipal by, CancellationToken ct)
     {
         decision = (decision ?? "").Trim();
         if (decision.Length is < 4 or > 500)
             throw new DomainRuleException("EVD-1", "清除须注明效能办的决定（文号与理由）。 A purge needs the office decision (reference and reason).", 400);
-        var blob = await db.EvidenceBlobs.FirstOrDefaultAsync(b => b.Sha256 == sha256, ct) ?? throw new NotFoundException("文件不存在。 No such file.");
-        if (blob.PurgedAt is not null) return;
-        var now = time.GetUtcNow().UtcDateTime;
-        var items = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == sha256).Select(i => new { i.CaseId, i.CapturedAt, i.UploadStartedAt }).ToListAsync(ct);
-        var caseIds = items.Select(i => i.CaseId).Distinct().ToList();
-        var holds = await db.EvidenceHolds.AsNoTracking().Where(h => caseIds.Contains(h.CaseId)).ToListAsync(ct);
-        foreach (var item in items)
+        DateTime? alreadyPurgedAt;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var caseHolds = holds.Where(h => h.CaseId == item.CaseId).Select(h => h.AsRetentionHold()).ToList();
-            var from = EvidenceRetention.CountsFrom(item.CapturedAt, item.UploadStartedAt);
-            if (!EvidenceRetention.MayPurge(from, caseHolds, now))
+            if (db.IsPostgres)
             {
-                var until = EvidenceRetention.RetainUntil(from, caseHolds);
-                throw new DomainRuleException("EVD-1", until is null
-                    ? "证据处于保全中，不得清除。 The evidence is under a hold and cannot be purged."
-                    : $"证据保存期至 {until:yyyy-MM-dd}，期满前任何人不得删除。 Retained until {until:yyyy-MM-dd}: nobody may delete it before.");
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({EvidenceIntake.EvidenceChainLockKey})", ct);
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({MingchaDb.AuditChainLockKey})", ct);
+            }
+            var blob = await db.EvidenceBlobs.FirstOrDefaultAsync(b => b.Sha256 == sha256, ct) ?? throw new NotFoundException("文件不存在。 No such file.");
+            alreadyPurgedAt = blob.PurgedAt;
+            if (alreadyPurgedAt is null)
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                var items = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == sha256).Select(i => new { i.CaseId, i.CapturedAt, i.UploadStartedAt }).ToListAsync(ct);
+                var caseIds = items.Select(i => i.CaseId).Distinct().ToList();
+                var holds = await db.EvidenceHolds.AsNoTracking().Where(h => caseIds.Contains(h.CaseId)).ToListAsync(ct);
+                foreach (var item in items)
+                {
+                    var caseHolds = holds.Where(h => h.CaseId == item.CaseId).Select(h => h.AsRetentionHold()).ToList();
+                    var from = EvidenceRetention.CountsFrom(item.CapturedAt, item.UploadStartedAt);
+                    if (!EvidenceRetention.MayPurge(from, caseHolds, now))
+                    {
+                        var until = EvidenceRetention.RetainUntil(from, caseHolds);
+                        throw new DomainRuleException("EVD-1", until is null
+                            ? "证据处于保全中，不得清除。 The evidence is under a hold and cannot be purged."
+                            : $"证据保存期至 {until:yyyy-MM-dd}，期满前任何人不得删除。 Retained until {until:yyyy-MM-dd}: nobody may delete it before.");
+                    }
+                }
+                blob.RecordPurge(by.UserId() ?? "", decision, now);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
             }
         }
-        await store.PurgeAsync(new PurgeAuthorisation(sha256, decision), ct);
-        blob.RecordPurge(by.UserId() ?? "", decision, now);
-        await db.SaveChangesAsync(ct);
+        // The purge is recorded: now the file goes. A file left over by an earlier purge whose deletion failed goes too.
+        try
+        {
+            await store.PurgeAsync(new PurgeAuthorisation(sha256, decision), ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+        {
+            LogDeletionPending(logger, sha256, e.Message, null);
+            if (alreadyPurgedAt is null) return; // recorded; the verifier lists the pending deletion, a later call finishes it
+        }
+        if (alreadyPurgedAt is { } at)
+            throw new DomainRuleException("EVD-1", $"该文件已于 {at:yyyy-MM-dd} 保存期满清除。 The file was already purged on {at:yyyy-MM-dd}, at the end of its retention.", 409);
     }
+
+    /// <summary>EVD-1: a purged file's content is gone for good; whoever asks for it is told so (410), not handed an error.</summary>
+    public static async Task ThrowIfPurgedAsync(MingchaDb db, string sha256, CancellationToken ct)
+    {
+        var purgedAt = await db.EvidenceBlobs.AsNoTracking().Where(b => b.Sha256 == sha256).Select(b => b.PurgedAt).FirstOrDefaultAsync(ct);
+        if (purgedAt is { } at) throw Gone(at);
+    }
+
+    public static DomainRuleException Gone(DateTime purgedAt) => new("EVD-1",
+        $"该文件已于 {purgedAt:yyyy-MM-dd} 保存期满后依效能办决定清除，内容不再提供；记录仍保留。 The file was purged on {purgedAt:yyyy-MM-dd} at the end of its retention, by an office decision; its record remains.",
+        StatusCodes.Status410Gone);
+
+    private static readonly Action<ILogger, string, string, Exception?> LogDeletionPending =
+        LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(1, "EvidencePurgeDeletionPending"),
+            "Purge of {Sha256} is recorded but deleting the file failed ({Error}); a later purge call finishes it");
 }

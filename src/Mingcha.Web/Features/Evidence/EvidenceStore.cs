@@ -144,11 +144,15 @@ public sealed class LocalEvidenceStore(string root) : IEvidenceStore
     {
         ArgumentNullException.ThrowIfNull(authorisation);
         var path = PathOf(authorisation.Sha256);
-        if (File.Exists(path))
+        try
         {
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            File.Delete(path);
+            if (File.Exists(path))
+            {
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                File.Delete(path);
+            }
         }
+        catch (FileNotFoundException) { } // deleted meanwhile by another purge of the same file
         return Task.CompletedTask;
     }
 }

@@ -19,6 +19,12 @@ public sealed record EvidenceVerificationReport(
     DateTime CheckedAt)
 {
     public bool IsIntact => Problems.Count == 0;
+
+    /// <summary>
+    /// Files whose purge is recorded (and checked) but which are still in the store: a deletion that failed after the
+    /// purge was committed. Not a change of evidence; a later purge call finishes it.
+    /// </summary>
+    public IReadOnlyList<string> PendingDeletions { get; init; } = [];
     public double MegabytesPerSecond => HashSeconds > 0 ? BytesHashed / 1_048_576.0 / HashSeconds : 0;
 }
 
@@ -54,7 +60,8 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
             }
         }
         watch.Stop();
-        problems.AddRange(await PurgesAsync(ct));
+        var (purgeProblems, pending) = await PurgesAsync(ct);
+        problems.AddRange(purgeProblems);
 
         // Records: the evidence chain, read in pages so memory stays flat.
         var records = 0;
@@ -70,7 +77,10 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
         if (auditReport.Stopped)
             problems.Add(new("audit", $"#{auditReport.Breaks[^1].Seq}", "审计日志在此之后未再校验（顺序被打乱或问题过多）。 The audit log was not checked past this point (reordered, or too many breaks)."));
 
-        return new EvidenceVerificationReport(blobs.Count, bytes, watch.Elapsed.TotalSeconds, records, auditReport.Checked, problems, time.GetUtcNow().UtcDateTime);
+        return new EvidenceVerificationReport(blobs.Count, bytes, watch.Elapsed.TotalSeconds, records, auditReport.Checked, problems, time.GetUtcNow().UtcDateTime)
+        {
+            PendingDeletions = pending,
+        };
     }
 
     /// <summary>
@@ -78,9 +88,10 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
     /// purge (SEC-3), and every record using the file was past its retention then, with no hold (EVD-1). A file deleted by
     /// hand and marked purged in the database is neither: it is reported.
     /// </summary>
-    private async Task<List<EvidenceProblem>> PurgesAsync(CancellationToken ct)
+    private async Task<(List<EvidenceProblem> Problems, List<string> Pending)> PurgesAsync(CancellationToken ct)
     {
         var problems = new List<EvidenceProblem>();
+        var pending = new List<string>();
         var purged = await db.EvidenceBlobs.AsNoTracking().Where(b => b.PurgedAt != null).Select(b => new { b.Sha256, PurgedAt = b.PurgedAt!.Value }).ToListAsync(ct);
         foreach (var blob in purged)
         {
@@ -95,8 +106,9 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
             if (items.Any(i => !EvidenceRetention.MayPurge(EvidenceRetention.CountsFrom(i.CapturedAt, i.UploadStartedAt),
                     holds.Where(h => h.CaseId == i.CaseId).Select(h => new RetentionHold(h.PlacedAt, h.LiftedAt is { } l && l <= blob.PurgedAt ? l : null)), blob.PurgedAt)))
                 problems.Add(new("file", blob.Sha256, $"文件于 {blob.PurgedAt:yyyy-MM-dd} 清除，当时保存期未满或处于保全中。 Purged on {blob.PurgedAt:yyyy-MM-dd} before its retention ended, or under a hold."));
+            if (await store.ExistsAsync(blob.Sha256, ct)) pending.Add(blob.Sha256);
         }
-        return problems;
+        return (problems, pending);
     }
 
     private IEnumerable<EvidenceRecord> ReadChain(Action counted, CancellationToken ct)
