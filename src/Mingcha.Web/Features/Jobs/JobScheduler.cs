@@ -14,9 +14,10 @@ public interface IRecurringJob
 }
 
 /// <summary>
-/// Claims due jobs through the database (decision 003): one conditional UPDATE takes a lease, and a unique
-/// (job, occurrence) row in JobRuns refuses a second run of the same occurrence even if a lease expired
-/// mid-run. Safe with any number of app instances on one PostgreSQL.
+/// Claims due jobs through the database (decision 003): one conditional UPDATE takes a lease, renewed while the job
+/// runs, and a unique (job, occurrence) row in JobRuns records the run. A finished run is never repeated; a run left
+/// unfinished by a dead instance is taken over once its lease lapsed and run again (jobs are idempotent), so no
+/// occurrence is lost. Safe with any number of app instances on one PostgreSQL.
 /// </summary>
 public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerable<IRecurringJob> jobs, TimeProvider time,
     IOptions<MingchaOptions> options, ILogger<JobScheduler> logger) : BackgroundService
@@ -48,7 +49,7 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
             {
                 db.ScheduledJobs.Add(new ScheduledJob(job.Name, job.NextRun(now, zone)));
                 try { await db.SaveChangesAsync(ct); }
-                catch (DbUpdateException) { db.ChangeTracker.Clear(); } // another instance registered it first
+                catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e)) { db.ChangeTracker.Clear(); } // another instance registered it first
             }
 
             var leaseUntil = now + Lease;
@@ -59,31 +60,95 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
 
             var state = await db.ScheduledJobs.AsNoTracking().FirstAsync(j => j.Name == job.Name, ct);
             var occurrence = state.NextRunAt;
-            var run = new JobRun(job.Name, occurrence, Instance, now);
-            db.JobRuns.Add(run);
-            try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateException)
+            var (run, skip) = await TakeRunAsync(db, job.Name, occurrence, now, ct);
+            if (run is null)
             {
-                // This occurrence already ran elsewhere: move on without running it again.
-                db.ChangeTracker.Clear();
-                await AdvanceAsync(db, job, occurrence, zone, "skipped: already run", ct);
+                if (skip) await AdvanceAsync(db, job, occurrence, zone, "skipped: already run", ct);
                 continue;
             }
 
             string result;
-            try { result = await job.RunAsync(scope.ServiceProvider, occurrence, ct); }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            using (var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
-                result = "failed: " + ex.Message;
-                LogJobFailed(logger, ex, job.Name);
+                var renewing = RenewLeaseAsync(job.Name, renewal.Token);
+                try { result = await job.RunAsync(scope.ServiceProvider, occurrence, ct); }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    result = "failed: " + ex.Message;
+                    LogJobFailed(logger, ex, job.Name);
+                }
+                finally
+                {
+                    await renewal.CancelAsync();
+                    await renewing;
+                }
             }
-            run.FinishedAt = time.GetUtcNow().UtcDateTime;
-            run.Result = result.Length > 1000 ? result[..1000] : result;
-            await db.SaveChangesAsync(ct);
-            await AdvanceAsync(db, job, occurrence, zone, run.Result, ct);
+            db.ChangeTracker.Clear();
+            var finishedAt = time.GetUtcNow().UtcDateTime;
+            result = result.Length > 1000 ? result[..1000] : result;
+            // Finished only if the run is still ours: had another instance taken it over, its own finish counts.
+            var finished = await db.JobRuns.Where(r => r.Id == run.Id && r.Instance == Instance && r.FinishedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.FinishedAt, finishedAt).SetProperty(r => r.Result, result), ct);
+            if (finished == 0) continue;
+            await AdvanceAsync(db, job, occurrence, zone, result, ct);
             ran++;
         }
         return ran;
+    }
+
+    /// <summary>
+    /// The run of this occurrence, for this instance to carry out; or null, with <c>skip</c> when the occurrence already
+    /// ran to its end (the schedule moves on). An unfinished run found here belongs to an instance that died mid-run
+    /// (or hung): we hold the job's lease, so its owner stopped renewing it (<see cref="RenewLeaseAsync"/>) for a whole
+    /// lease. It is taken over and run again; every job's effects are idempotent (decision 003), so the occurrence is
+    /// neither lost nor doubled.
+    /// </summary>
+    private async Task<(JobRun? Run, bool Skip)> TakeRunAsync(MingchaDb db, string jobName, DateTime occurrence, DateTime now, CancellationToken ct)
+    {
+        var existing = await db.JobRuns.AsNoTracking().FirstOrDefaultAsync(r => r.JobName == jobName && r.ScheduledFor == occurrence, ct);
+        if (existing is null)
+        {
+            var run = new JobRun(jobName, occurrence, Instance, now);
+            db.JobRuns.Add(run);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (run, false);
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+            {
+                // Inserted by another instance in between (it held the lease before us): look at its run.
+                db.ChangeTracker.Clear();
+                existing = await db.JobRuns.AsNoTracking().FirstAsync(r => r.JobName == jobName && r.ScheduledFor == occurrence, ct);
+            }
+        }
+        if (existing.FinishedAt is not null) return (null, true);
+
+        var takenOver = await db.JobRuns
+            .Where(r => r.Id == existing.Id && r.FinishedAt == null && r.Instance == existing.Instance && r.StartedAt == existing.StartedAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Instance, Instance).SetProperty(r => r.StartedAt, now), ct);
+        if (takenOver == 0) return (null, false); // finished or taken in between: leave the schedule to whoever holds it
+        LogRunTakenOver(logger, jobName, occurrence, existing.Instance);
+        return (await db.JobRuns.AsNoTracking().FirstAsync(r => r.Id == existing.Id, ct), false);
+    }
+
+    /// <summary>Keeps the job's lease while a run goes on (a third of the lease at a time), so that only a dead or hung instance's run is ever taken over.</summary>
+    private async Task RenewLeaseAsync(string jobName, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Lease / 3, time, ct);
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+                var until = time.GetUtcNow().UtcDateTime + Lease;
+                await db.ScheduledJobs.Where(j => j.Name == jobName && j.LeaseOwner == Instance)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseUntil, until), ct);
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception ex) { LogRenewFailed(logger, ex, jobName); } // the run goes on; at worst another instance takes it over
     }
 
     private async Task AdvanceAsync(MingchaDb db, IRecurringJob job, DateTime occurrence, TimeZoneInfo zone, string result, CancellationToken ct)
@@ -101,6 +166,12 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job poll failed")]
     private static partial void LogPollFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: the run of {Occurrence:o} left unfinished by {Owner} is taken over")]
+    private static partial void LogRunTakenOver(ILogger logger, string job, DateTime occurrence, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: renewing the lease failed")]
+    private static partial void LogRenewFailed(ILogger logger, Exception ex, string job);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} failed")]
     private static partial void LogJobFailed(ILogger logger, Exception ex, string job);
