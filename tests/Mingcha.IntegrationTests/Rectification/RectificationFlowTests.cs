@@ -197,6 +197,45 @@ public sealed class RectificationFlowTests(RectificationApp app) : IClassFixture
 
     [Fact]
     [Trait("Rule", "RCT-3")]
+    [Trait("Rule", "RCT-2")]
+    public async Task NoticeDocument_IsWithdrawnWithTheNoticeOnly_AndAReviewFindingItAlreadyWithdrawnStillTakesEffect()
+    {
+        var (office, kit) = await OfficeAsync();
+        var admin = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var c = await kit.CaseAsync(findings: 1);
+        await kit.ConfirmAsync([.. c.Findings]);
+        var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+        var notice = await kit.IssueAsync(c.UnitId, c.Findings);
+        var documentId = await app.WithDbAsync(db => db.OfficialDocuments.Where(d => d.ReferenceId == notice.Id).Select(d => d.Id).SingleAsync());
+
+        // The register refuses to withdraw the document of a notice in force: that would leave the notice escalating.
+        var refused = await admin.PostJsonAsync($"/api/v1/documents/{documentId}/withdraw", new { reason = "通知书有误，撤回" });
+        await refused.ExpectRuleAsync(HttpStatusCode.Conflict, "RCT-3");
+        Assert.Equal("Issued", Status(await RectificationKit.NoticeAsync(office, notice.Id)));
+        Assert.Null(await app.WithDbAsync(db => db.OfficialDocuments.Where(d => d.Id == documentId).Select(d => d.WithdrawnAt).SingleAsync()));
+
+        // A document withdrawn from the register before that refusal existed: the upheld objection still takes effect, 204.
+        var earlier = app.Clock.GetUtcNow().UtcDateTime;
+        await app.WithDbAsync(db => db.OfficialDocuments.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.WithdrawnAt, earlier).SetProperty(d => d.WithdrawnBy, "earlier-admin").SetProperty(d => d.WithdrawalReason, "登记簿中先行撤回")));
+        var caseId = (await RectificationKit.NoticeAsync(office, notice.Id)).GetProperty("evidenceCaseId").GetGuid();
+        var proof = await RectificationKit.EvidenceAsync(liaison, caseId);
+        await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objections", new { grounds = "暗访时间为午休时间", evidenceItemIds = new[] { proof } }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objection-review", new { upheld = true, reason = "经核实为午休时间" }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+
+        Assert.Equal("Withdrawn", Status(await RectificationKit.NoticeAsync(office, notice.Id)));
+        var document = await app.WithDbAsync(db => db.OfficialDocuments.AsNoTracking().SingleAsync(d => d.Id == documentId));
+        Assert.Equal(("登记簿中先行撤回", "earlier-admin"), (document.WithdrawalReason, document.WithdrawnBy)); // the recorded withdrawal stands
+        var told = await app.WithDbAsync(db => db.Notifications.AsNoTracking().CountAsync(n => n.Kind == "notice.objection-decided" && n.UnitId == c.UnitId));
+        Assert.True(told > 0, "the unit's liaisons are told the objection was upheld");
+        // Once the notice is withdrawn, the register says the document is withdrawn already (RCT-2), not that the notice stands.
+        await (await admin.PostJsonAsync($"/api/v1/documents/{documentId}/withdraw", new { reason = "再次撤回" })).ExpectRuleAsync(HttpStatusCode.Conflict, "RCT-2");
+    }
+
+    [Fact]
+    [Trait("Rule", "RCT-3")]
     [Trait("Rule", "CAL-2")]
     public async Task Objection_OnTheThirdWorkingDay_IsRefusedNamingTheRule()
     {

@@ -139,12 +139,32 @@ public sealed class OfficialDocuments(
         }
     }
 
-    /// <summary>Withdraws an issued document with a reason (office administrator). The number is never given again.</summary>
+    /// <summary>
+    /// Withdraws an issued document from the register with a reason (office administrator). The number is never given
+    /// again. A rectification notice's document is refused while the notice stands (RCT-3): the notice has its own
+    /// withdrawal, an upheld objection, which withdraws the notice and its document together; withdrawing only the
+    /// document would leave the notice in force and escalating.
+    /// </summary>
     public async Task WithdrawAsync(Guid id, string reason, ClaimsPrincipal by, CancellationToken ct)
     {
         var document = await db.OfficialDocuments.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound();
+        if (document.ReferenceType == nameof(Rectification.RectificationNotice) && document.ReferenceId is { } noticeId
+            && await db.RectificationNotices.AnyAsync(n => n.Id == noticeId && n.Status != Mingcha.Domain.Rectification.NoticeStatus.Withdrawn, ct))
+            throw new DomainRuleException("RCT-3",
+                "该公文是一份仍有效的整改通知书，不能在公文登记簿中撤回；请通过通知书的异议复核收回（异议成立即同时撤回公文）。 " +
+                "This document is a rectification notice still in force: it is withdrawn with the notice, by upholding an objection on the notice's page, not from the register.");
         document.Withdraw(reason, by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Withdraws a document as part of its record's own withdrawal (an upheld objection, RCT-3): tracked, saved with the
+    /// caller's changes in the same SaveChanges; a document already withdrawn stays as it is (done).
+    /// </summary>
+    public async Task WithdrawWithRecordAsync(Guid id, string reason, string userId, DateTime nowUtc, CancellationToken ct)
+    {
+        var document = await db.OfficialDocuments.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound();
+        if (!document.Withdrawn) document.Withdraw(reason, userId, nowUtc);
     }
 
     public static NotFoundException NotFound() => new("公文不存在。 No such document.");

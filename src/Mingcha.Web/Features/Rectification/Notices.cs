@@ -280,9 +280,10 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
             var restart = await calendar.DeadlineAsync(calendar.LocalDate(now), notice.WorkingDays, ct);
             notice.ObjectionRejected(restart.LastDay);
         }
+        // The notice's document goes with it, in the same save (one transaction); one already withdrawn stays as it is.
+        if (r.Upheld.Value && notice.DocumentId is { } doc) await documents.WithdrawWithRecordAsync(doc, $"异议成立 RCT-3：{reason}", viewer.UserId, now, ct);
         db.Audit(new AuditEvent(r.Upheld.Value ? "notice.objection-upheld" : "notice.objection-rejected", nameof(RectificationNotice), notice.Id.ToString(), null, reason));
         await db.SaveChangesAsync(ct);
-        if (r.Upheld.Value && notice.DocumentId is { } doc) await documents.WithdrawAsync(doc, $"异议成立 RCT-3：{reason}", by, ct);
         await notifier.NotifyUnitAsync(notice.UnitId, "notice.objection-decided",
             r.Upheld.Value
                 ? $"异议成立，整改通知书 {notice.DocumentNumber ?? notice.Title} 已收回。 Objection upheld: the notice is withdrawn."

@@ -19,7 +19,8 @@ public interface IRectificationDocuments
 {
     Task<IssuedDoc?> IssueNoticeAsync(NoticeDocument n, ClaimsPrincipal by, CancellationToken ct);
     Task<IssuedDoc?> IssueCircularAsync(CircularDocument c, ClaimsPrincipal by, CancellationToken ct);
-    Task WithdrawAsync(Guid documentId, string reason, ClaimsPrincipal by, CancellationToken ct);
+    /// <summary>Withdraws the document with its record, in the caller's save (already withdrawn: done).</summary>
+    Task WithdrawWithRecordAsync(Guid documentId, string reason, string userId, DateTime nowUtc, CancellationToken ct);
 }
 
 /// <summary>
@@ -58,8 +59,8 @@ public sealed class RectificationDocuments(Documents.OfficialDocuments documents
         return new IssuedDoc(doc.Id, doc.Number, doc.CaseId);
     }
 
-    public Task WithdrawAsync(Guid documentId, string reason, ClaimsPrincipal by, CancellationToken ct) =>
-        documents.WithdrawAsync(documentId, Cut(reason, 500), by, ct);
+    public Task WithdrawWithRecordAsync(Guid documentId, string reason, string userId, DateTime nowUtc, CancellationToken ct) =>
+        documents.WithdrawWithRecordAsync(documentId, Cut(reason, 500), userId, nowUtc, ct);
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
 }
