@@ -46,6 +46,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
             Status = 409,
             Title = "与同时提交的另一项操作冲突，未保存；请刷新后重试。 Another change made at the same moment conflicts with this one; nothing was saved. Reload and try again.",
         },
+        // A row changed between the read and the write (a concurrency token, e.g. a document's withdrawal): nothing was saved.
+        Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => new ProblemDetails
+        {
+            Status = 409,
+            Title = "与同时提交的另一项操作冲突，未保存；请刷新后重试。 Another change made at the same moment conflicts with this one; nothing was saved. Reload and try again.",
+        },
         _ => null,
     };
 

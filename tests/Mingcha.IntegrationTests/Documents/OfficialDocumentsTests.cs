@@ -186,6 +186,35 @@ public sealed class OfficialDocumentsTests(DocumentsApp app) : IClassFixture<Doc
     }
 
     [Fact]
+    [Trait("Rule", "SEC-3")]
+    [Trait("Rule", "RCT-2")]
+    public async Task Withdraw_WhenRequestedConcurrently_IsRecordedOnce_AndARecordedWithdrawalNeverChanges()
+    {
+        var (unit, _) = await UnitsAsync();
+        var document = await DocumentKit.IssueAsync(app, DocumentKit.Notice("同时撤回的通知书", withImage: false), [unit]);
+        var admins = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => app.ClientAsAsync(Roles.OfficeAdmin)));
+
+        var answers = await Task.WhenAll(admins.Select((a, i) => a.PostJsonAsync($"/api/v1/documents/{document.Id}/withdraw", new { reason = $"第{i + 1}位管理员撤回" })));
+        Assert.Equal(1, answers.Count(r => r.StatusCode == HttpStatusCode.NoContent));
+        Assert.Equal(3, answers.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var winner = Array.FindIndex(answers, r => r.StatusCode == HttpStatusCode.NoContent);
+        var detail = await admins[0].GetAsync<DocumentsApi.DocumentDetail>($"/api/v1/documents/{document.Id}");
+        Assert.True(detail.Withdrawn);
+        Assert.Equal($"第{winner + 1}位管理员撤回", detail.WithdrawalReason); // the one answered 204, not overwritten by a later one
+
+        // The database itself refuses to change the recorded withdrawal, and to undo it.
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Database.ExecuteAsync("""UPDATE "OfficialDocuments" SET "WithdrawalReason" = '改写的理由' WHERE "Number" = @p0""", document.Number));
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Database.ExecuteAsync("""UPDATE "OfficialDocuments" SET "WithdrawnAt" = NULL, "WithdrawnBy" = NULL WHERE "Number" = @p0""", document.Number));
+        var stored = await app.WithDbAsync(db => db.OfficialDocuments.AsNoTracking().SingleAsync(d => d.Id == document.Id));
+        Assert.Equal($"第{winner + 1}位管理员撤回", stored.WithdrawalReason);
+        Assert.NotNull(stored.WithdrawnAt);
+        // One withdrawal in the audit log.
+        var key = document.Id.ToString();
+        var audited = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().CountAsync(a => a.EntityType == "OfficialDocument" && a.EntityKey == key && a.Action == "update"));
+        Assert.Equal(1, audited);
+    }
+
+    [Fact]
     [Trait("Rule", "RCT-2")]
     [Trait("Rule", "RCT-3")]
     public async Task Withdraw_WhenDone_KeepsTheNumberUsedAndTheRegisterLine()

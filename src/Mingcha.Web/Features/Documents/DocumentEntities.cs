@@ -111,6 +111,10 @@ public static class DocumentModel
             e.Property(d => d.IssuedByName).HasMaxLength(256);
             e.Property(d => d.WithdrawnBy).HasMaxLength(450);
             e.Property(d => d.WithdrawalReason).HasMaxLength(500);
+            // SEC-3: a withdrawal is recorded once. Every update of a document says WHERE "WithdrawnAt" is what was read, so the
+            // second of two concurrent withdrawals changes no row (DbUpdateConcurrencyException, 409) instead of overwriting
+            // the first; the database refuses a change of a recorded withdrawal as well (0036).
+            e.Property(d => d.WithdrawnAt).IsConcurrencyToken();
             e.Ignore(d => d.Withdrawn);
             e.HasIndex(d => new { d.Issuer, d.Prefix, d.Year, d.Serial }).IsUnique();
             e.HasIndex(d => d.Number).IsUnique();

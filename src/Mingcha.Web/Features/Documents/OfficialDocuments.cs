@@ -154,7 +154,12 @@ public sealed class OfficialDocuments(
                 "该公文是一份仍有效的整改通知书，不能在公文登记簿中撤回；请通过通知书的异议复核收回（异议成立即同时撤回公文）。 " +
                 "This document is a rectification notice still in force: it is withdrawn with the notice, by upholding an objection on the notice's page, not from the register.");
         document.Withdraw(reason, by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Withdrawn by another request between our read and our write: its withdrawal stands (SEC-3), ours is refused.
+            throw new DomainRuleException("RCT-2", "该公文已撤回。 The document was already withdrawn.");
+        }
     }
 
     /// <summary>
