@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
+using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Wordprocessing;
@@ -275,6 +276,39 @@ public sealed class OfficialDocumentsTests(DocumentsApp app) : IClassFixture<Doc
         await (await (await app.ClientAsAsync(Roles.SystemAdmin)).GetAsync($"/api/v1/documents/{toA.Id}")).ExpectAsync(HttpStatusCode.Forbidden);
         var auditorList = await (await app.ClientAsAsync(Roles.Auditor)).GetAsync<List<DocumentsApi.DocumentLine>>("/api/v1/documents");
         Assert.Contains(auditorList, d => d.Id == toB.Id);
+    }
+
+    /// <summary>
+    /// GB/T 9704-2012 §7.3.5.2 (no seal): the issuer one blank line below the body or the attachment list (正文下空一行),
+    /// the date on the next line; §7.3.6: the 附注 on the line directly below the date (成文日期下一行).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "RCT-2")]
+    public async Task Docx_SignatureAndNote_StandOneBlankLineBelowTheTextAndDirectlyBelowTheDate()
+    {
+        var staff = await app.ClientAsAsync(Roles.OfficeStaff);
+        async Task<List<OpenXmlElement>> TailAsync(OfficialDocumentContent content)
+        {
+            var response = await staff.PostAsync("/api/v1/documents/preview?format=docx", Api.JsonBody(JsonSerializer.Serialize(content, Api.Json)));
+            await response.ExpectAsync(HttpStatusCode.OK);
+            using var doc = WordprocessingDocument.Open(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), false);
+            Assert.Empty(new OpenXmlValidator(DocumentFormat.OpenXml.FileFormatVersions.Office2010).Validate(doc));
+            return doc.MainDocumentPart!.Document.Body!.Elements().Where(e => e is not SectionProperties).Select(e => e.CloneNode(true)).ToList();
+        }
+        static string Line(OpenXmlElement e) => e is Paragraph p ? p.InnerText : "[table]";
+        const string issuer = "示范市机关效能建设领导小组办公室", date = "2026年11月22日";
+
+        // With attachments and a note: 附件 list, one blank line, issuer, date, note (版记 floats: a table, no line of text).
+        var withNote = await TailAsync(DocumentKit.Notice("附注位置", paragraphs: 1, withImage: false));
+        var paragraphs = withNote.OfType<Paragraph>().Select(Line).ToList();
+        Assert.Equal(["2.整改情况报告模板", "", issuer, date, "（联系人：李明，电话：0591-12345678）"], paragraphs[^5..]);
+        var dateAt = withNote.FindIndex(e => Line(e) == date);
+        Assert.Equal("（联系人：李明，电话：0591-12345678）", Line(withNote[dateAt + 1])); // nothing at all between date and note
+
+        // Without attachments or note: the body's last paragraph, one blank line, issuer, date.
+        var plain = await TailAsync(DocumentKit.Notice("无附件无附注", paragraphs: 1, withImage: false) with { Attachments = [], Note = null });
+        paragraphs = plain.OfType<Paragraph>().Select(Line).ToList();
+        Assert.Equal(["请于收到本通知书之日起10个工作日内完成整改，并将整改情况书面报送市效能办。", "", issuer, date], paragraphs[^4..]);
     }
 
     [Fact]

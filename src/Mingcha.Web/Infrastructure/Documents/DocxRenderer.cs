@@ -98,14 +98,17 @@ public static class DocxRenderer
 
             var date = L.ChineseDate(c.Date);
             var (issuerIndent, dateIndent) = L.SignatureIndents(c.IssuerName, date);
-            body.Append(Blank(), Blank());
+            // §7.3.5.2 (no seal): the issuer one blank line below the body (or the attachment list), 正文下空一行.
+            body.Append(Blank());
             body.Append(RightIndented(Para(c.IssuerName, L.FontFangSong, Body, JustificationValues.Right), issuerIndent));
             var dateLine = RightIndented(Para(date, L.FontFangSong, Body, JustificationValues.Right), dateIndent);
             // The 版记 floats on the page of the paragraph after it (its anchor): the last paragraph of the text, so that
-            // it lands on the last page. LibreOffice 7.4 lays floating tables out inline: there it follows the text.
+            // it lands on the last page. LibreOffice 7.4 lays floating tables out inline: there it comes before the date.
             if (!string.IsNullOrWhiteSpace(c.Note))
             {
-                body.Append(dateLine, Blank(), Distribution(c));
+                // §7.3.6: the 附注 on the line directly below the date; the date kept on the note's page.
+                dateLine.ParagraphProperties!.KeepNext = new KeepNext();
+                body.Append(Distribution(c), dateLine);
                 body.Append(Indented(Para("（" + c.Note + "）", L.FontFangSong, Body, JustificationValues.Both)));
             }
             else

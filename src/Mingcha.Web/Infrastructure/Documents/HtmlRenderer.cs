@@ -62,9 +62,9 @@ public static class HtmlRenderer
             .attachments { margin-top: {{pitch}}; }
             .attachments p { padding-left: 5em; text-indent: -3em; }
             .attachments p + p { text-indent: 0; }
-            .signature { margin-top: calc(2 * {{pitch}}); }
+            .signature { margin-top: {{pitch}}; } /* §7.3.5.2: one blank line below the body (no seal) */
             .signature p { text-align: right; }
-            .note { margin-top: {{pitch}}; text-indent: 2em; }
+            .note { margin-top: 0; text-indent: 2em; } /* §7.3.6: the line directly below the date */
             .distribution { width: 100%; border-top: 1pt solid #000; border-bottom: 1pt solid #000; font-size: {{L.Size4Pt}}pt; break-inside: avoid; }
             .distribution .row { display: flex; justify-content: space-between; padding: 0 1em; line-height: {{pitch}}; }
             .distribution .row + .row { border-top: 0.75pt solid #000; }
