@@ -32,8 +32,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         UnavailableException e => new ProblemDetails { Status = 503, Title = e.Message },
         BadHttpRequestException e => BadRequest(e),
         JsonException e => Field(e.Path, "请求内容不是有效的 JSON。 The body is not valid JSON: " + e.Message),
-        // Two requests read the same version of a record and both changed it: the second to save stored nothing (its
-        // transaction rolled back; IVersioned). Asked again, it meets the record as it now is.
+        // Two requests read the same version of a record and both changed it (IVersioned, or another concurrency token such
+        // as a document's withdrawal): the second to save stored nothing (its transaction rolled back). Asked again, it meets
+        // the record as it now is.
         Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => new ProblemDetails
         {
             Status = 409,
@@ -42,12 +43,6 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         // Two requests passed the same check at the same instant and a unique index refused the second: nothing of it
         // was stored (its transaction rolled back), and the same request now gets the usual answer.
         Microsoft.EntityFrameworkCore.DbUpdateException e when Data.DbErrors.IsUniqueViolation(e) => new ProblemDetails
-        {
-            Status = 409,
-            Title = "与同时提交的另一项操作冲突，未保存；请刷新后重试。 Another change made at the same moment conflicts with this one; nothing was saved. Reload and try again.",
-        },
-        // A row changed between the read and the write (a concurrency token, e.g. a document's withdrawal): nothing was saved.
-        Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => new ProblemDetails
         {
             Status = 409,
             Title = "与同时提交的另一项操作冲突，未保存；请刷新后重试。 Another change made at the same moment conflicts with this one; nothing was saved. Reload and try again.",
