@@ -46,16 +46,36 @@ public sealed class LoginPage(IPage page)
     {
         await page.WaitForURLAsync("**/Account/SetupTwoFactor");
         var key = await page.Locator("#shared-key").GetAttributeAsync("data-key") ?? throw new InvalidOperationException("no key shown");
-        await page.Locator("#Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
-        await page.Locator("#totp-form button[type=submit]").ClickAsync();
+        await SubmitCodeAsync(key, "#totp-form", "/Account/SetupTwoFactor");
         return key;
     }
 
     public async Task EnterCodeAsync(string key)
     {
         await page.WaitForURLAsync("**/Account/LoginTwoFactor**");
-        await page.Locator("#Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
-        await page.Locator("#code-form button[type=submit]").ClickAsync();
+        await SubmitCodeAsync(key, "#code-form", "/Account/LoginTwoFactor");
+    }
+
+    /// <summary>
+    /// Types the current code and submits; if the page is still there 15 s later with no message (on a loaded machine a
+    /// submit sometimes leads nowhere, as sign-in did), types a fresh code and submits once more.
+    /// </summary>
+    private async Task SubmitCodeAsync(string key, string form, string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await page.Locator("#Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+            await page.Locator(form + " button[type=submit]").ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(url => !url.Contains(path, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 15_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt == 0)
+            {
+                if (await page.Locator(form + " .error").CountAsync() > 0) throw; // the code was refused: that is the answer
+            }
+        }
     }
 
     public async Task SignOutAsync()
