@@ -52,6 +52,29 @@ public sealed class EvidenceApp : MingchaApp
         foreach (var (k, v) in EvidenceBackend.Settings(Bucket)) builder.UseSetting(k, v);
     }
 
+    /// <summary>The demo's human-resources unit (A) and another unit (B).</summary>
+    public async Task<(Guid UnitA, Guid UnitB)> UnitsAsync() => await WithDbAsync(async db =>
+    {
+        var a = await db.Units.FirstAsync(u => u.Code == Mingcha.Web.Features.Organisation.DemoData.HrUnitCode);
+        var b = await db.Units.FirstAsync(u => u.Code != Mingcha.Web.Features.Organisation.DemoData.HrUnitCode);
+        return (a.Id, b.Id);
+    });
+
+    /// <summary>Opens an evidence case through the API as <paramref name="office"/>; returns its id.</summary>
+    public static async Task<Guid> OpenCaseAsync(HttpClient office, string kind, Guid? unit, Guid? team = null, string title = "暗访 人社局综合大厅")
+    {
+        var r = await office.PostAsJsonAsync("/api/v1/evidence/cases", new { kind, title, targetUnitId = unit, teamId = team });
+        return (await Json.ReadAsync(r)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A fresh Office user and a case of <paramref name="kind"/> on unit A.</summary>
+    public async Task<(SignedIn Office, Guid CaseId)> OfficeWithCaseAsync(string kind = "CovertVisit")
+    {
+        var office = await SignInAsync(Mingcha.Domain.Security.Roles.OfficeStaff);
+        var (a, _) = await UnitsAsync();
+        return (office, await OpenCaseAsync(office.Client, kind, a));
+    }
+
     /// <summary>A real HTTP client signed in as a fresh user; also returns the cookie (for Node) and the user's id.</summary>
     public async Task<SignedIn> SignInAsync(string role, Guid? unitId = null)
     {

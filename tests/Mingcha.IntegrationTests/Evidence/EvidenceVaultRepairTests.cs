@@ -17,26 +17,6 @@ namespace Mingcha.IntegrationTests.Evidence;
 /// </summary>
 public sealed class EvidenceVaultRepairTests(EvidenceApp app) : IClassFixture<EvidenceApp>
 {
-    private async Task<(Guid UnitA, Guid UnitB)> UnitsAsync() => await app.WithDbAsync(async db =>
-    {
-        var a = await db.Units.FirstAsync(u => u.Code == DemoData.HrUnitCode);
-        var b = await db.Units.FirstAsync(u => u.Code != DemoData.HrUnitCode);
-        return (a.Id, b.Id);
-    });
-
-    private static async Task<Guid> OpenCaseAsync(HttpClient office, string kind, Guid? unit, Guid? team = null, string title = "暗访 人社局综合大厅")
-    {
-        var r = await office.PostAsJsonAsync("/api/v1/evidence/cases", new { kind, title, targetUnitId = unit, teamId = team });
-        return (await Json.ReadAsync(r)).GetProperty("id").GetGuid();
-    }
-
-    private async Task<(SignedIn Office, Guid CaseId)> OfficeWithCaseAsync(string kind = "CovertVisit")
-    {
-        var office = await app.SignInAsync(Roles.OfficeStaff);
-        var (a, _) = await UnitsAsync();
-        return (office, await OpenCaseAsync(office.Client, kind, a));
-    }
-
     private static Guid UploadId(string url) => Guid.Parse(url.Split('/')[^1]);
 
     /// <summary>
@@ -48,7 +28,7 @@ public sealed class EvidenceVaultRepairTests(EvidenceApp app) : IClassFixture<Ev
     [Trait("Rule", "EVD-4")]
     public async Task EmptyOffsetFileAfterACrash_DoesNotLoseAcknowledgedBytes()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var file = TestMedia.FakeMp4(300_000);
         var data = await File.ReadAllBytesAsync(file);
         using var created = await Tus.CreateAsync(office.Client, caseId, data.Length);
@@ -85,7 +65,7 @@ public sealed class EvidenceVaultRepairTests(EvidenceApp app) : IClassFixture<Ev
     [Trait("Rule", "SEC-3")]
     public async Task TwoPurgesAtOnce_OneIsDone_TheOtherIs409_AndThePurgedContentIs410()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var file = TestMedia.FakeMp4(20_000);
         var itemId = await Tus.UploadAsync(office.Client, caseId, file);
         var sha = TestMedia.Sha256Of(file);

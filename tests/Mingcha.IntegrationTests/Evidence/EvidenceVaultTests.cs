@@ -21,26 +21,6 @@ namespace Mingcha.IntegrationTests.Evidence;
 /// </summary>
 public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<EvidenceApp>
 {
-    private async Task<(Guid UnitA, Guid UnitB)> UnitsAsync() => await app.WithDbAsync(async db =>
-    {
-        var a = await db.Units.FirstAsync(u => u.Code == DemoData.HrUnitCode);
-        var b = await db.Units.FirstAsync(u => u.Code != DemoData.HrUnitCode);
-        return (a.Id, b.Id);
-    });
-
-    private static async Task<Guid> OpenCaseAsync(HttpClient office, string kind, Guid? unit, Guid? team = null, string title = "暗访 人社局综合大厅")
-    {
-        var r = await office.PostAsJsonAsync("/api/v1/evidence/cases", new { kind, title, targetUnitId = unit, teamId = team });
-        return (await Json.ReadAsync(r)).GetProperty("id").GetGuid();
-    }
-
-    private async Task<(SignedIn Office, Guid CaseId)> OfficeWithCaseAsync(string kind = "CovertVisit")
-    {
-        var office = await app.SignInAsync(Roles.OfficeStaff);
-        var (a, _) = await UnitsAsync();
-        return (office, await OpenCaseAsync(office.Client, kind, a));
-    }
-
     private static async Task<JsonElement> DetailAsync(HttpClient c, Guid caseId) => await Json.ReadAsync(await c.GetAsync($"/api/v1/evidence/cases/{caseId}"));
 
     // ------------------------------------------------------------------ tus protocol (EVD-4)
@@ -63,7 +43,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-4")]
     public async Task Create_WithoutTusResumable_Is412WithVersion_AndUnauthenticatedIs401WithTusHeader()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         using var r = new HttpRequestMessage(HttpMethod.Post, "/api/v1/evidence/uploads");
         r.Headers.Add("Upload-Length", "10");
         using var response = await office.Client.SendAsync(r);
@@ -80,7 +60,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-4")]
     public async Task Patch_BadInput_GetsTheProtocolStatus_AndNothingIsKept()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var c = office.Client;
         var data = await File.ReadAllBytesAsync(TestMedia.FakeMp4(300_000));
         using var created = await Tus.CreateAsync(c, caseId, data.Length);
@@ -135,7 +115,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-4")]
     public async Task Patch_WhenTheDiskIsFull_Is507WithAClearMessage_AndNothingIsAcknowledged()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var data = await File.ReadAllBytesAsync(TestMedia.FakeMp4(3 << 20));
         using var created = await Tus.CreateAsync(office.Client, caseId, data.Length);
         var url = created.Headers.Location!.ToString();
@@ -163,7 +143,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-1")]
     public async Task Upload_ExecutableRenamedMp4_IsRefusedWithClearMessage_AndNothingStored()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var bytes = await File.ReadAllBytesAsync(TestMedia.Executable());
         using var created = await Tus.CreateAsync(office.Client, caseId, bytes.Length, "visit.mp4");
         var url = created.Headers.Location!.ToString();
@@ -187,7 +167,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-4")]
     public async Task Upload_WhenExpired_Is410()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         using var created = await Tus.CreateAsync(office.Client, caseId, 1000);
         var url = created.Headers.Location!.ToString();
         app.Clock.Advance(TimeSpan.FromDays(3));
@@ -213,7 +193,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "INS-11")]
     public async Task Video_IsStoredUnderItsHash_WithDurationCaptureAndUploader()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var video = TestMedia.Video(seconds: 5);
         var id = await Tus.UploadAsync(office.Client, caseId, video, new Dictionary<string, string>
         {
@@ -237,7 +217,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-2")]
     public async Task Upload_OnALaterDayThanCapture_IsFlaggedLate()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         // The clock says 2026-11-16 10:00 in Beijing; captured 2026-11-15 23:30 Beijing (15:30 UTC).
         var id = await Tus.UploadAsync(office.Client, caseId, TestMedia.FakeMp4(50_000), new Dictionary<string, string> { ["capturedAt"] = "2026-11-15T15:30:00Z" });
         var item = (await DetailAsync(office.Client, caseId)).GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
@@ -248,9 +228,9 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-1")]
     public async Task SameFile_InTwoCases_IsStoredOnce()
     {
-        var (office, caseA) = await OfficeWithCaseAsync();
-        var (a, _) = await UnitsAsync();
-        var caseB = await OpenCaseAsync(office.Client, "OpenInspection", a, title: "明查");
+        var (office, caseA) = await app.OfficeWithCaseAsync();
+        var (a, _) = await app.UnitsAsync();
+        var caseB = await EvidenceApp.OpenCaseAsync(office.Client, "OpenInspection", a, title: "明查");
         var file = TestMedia.FakeMp4(70_000);
         var first = await Tus.UploadAsync(office.Client, caseA, file);
         var again = await Tus.UploadAsync(office.Client, caseA, file);
@@ -268,7 +248,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-4")]
     public async Task TusJsClient_UploadsAVideo()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var video = TestMedia.Video(seconds: 3);
         using var node = new NodeTusClient(new
         {
@@ -290,7 +270,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-4")]
     public async Task TusJsClient_KilledMidUpload_IsResumedByANewClient()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var file = TestMedia.FakeMp4(12L << 20);
         var storage = Path.Combine(Path.GetTempPath(), $"tus-urls-{Guid.NewGuid():N}.json");
         object Options(int delayMs) => new
@@ -325,7 +305,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "SEC-2")]
     public async Task AccessMatrix_CovertVisit_BeforeAndAfterRelease()
     {
-        var (unitA, unitB) = await UnitsAsync();
+        var (unitA, unitB) = await app.UnitsAsync();
         var office = await app.SignInAsync(Roles.OfficeStaff);
         var teamSupervisor = await app.SignInAsync(Roles.Supervisor);
         var otherSupervisor = await app.SignInAsync(Roles.Supervisor);
@@ -339,7 +319,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
             await db.SaveChangesAsync();
             return team.Id;
         });
-        var caseId = await OpenCaseAsync(office.Client, "CovertVisit", unitA, teamId);
+        var caseId = await EvidenceApp.OpenCaseAsync(office.Client, "CovertVisit", unitA, teamId);
         var itemId = await Tus.UploadAsync(teamSupervisor.Client, caseId, TestMedia.FakeMp4(40_000));
 
         async Task<HttpStatusCode> CaseStatus(SignedIn who) => (await who.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).StatusCode;
@@ -378,7 +358,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-1")]
     public async Task Verifier_ReportsAFileMarkedPurgedByHand()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var file = TestMedia.FakeMp4(20_000);
         await Tus.UploadAsync(office.Client, caseId, file);
         var sha = TestMedia.Sha256Of(file);
@@ -394,7 +374,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-3")]
     public async Task AgencyInspector_SeesAndAddsToACovertVisitOnlyOnceAssigned()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var inspector = await app.SignInAsync(Roles.AgencyInspector);
         Assert.Equal(HttpStatusCode.NotFound, (await inspector.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).StatusCode);
         using (var refused = await Tus.CreateAsync(inspector.Client, caseId, 100)) Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
@@ -415,7 +395,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-3")]
     public async Task View_NeedsAPurpose_IsLogged_AndStreamsRanges()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var file = TestMedia.FakeMp4(300_000);
         var bytes = await File.ReadAllBytesAsync(file);
         var itemId = await Tus.UploadAsync(office.Client, caseId, file);
@@ -451,7 +431,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-6")]
     public async Task Download_IsAZipNamedAfterTheViewer_WithASignedManifest()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var file = TestMedia.FakeMp4(120_000);
         var itemId = await Tus.UploadAsync(office.Client, caseId, file);
         var grant = await Json.ReadAsync(await office.Client.PostAsJsonAsync($"/api/v1/evidence/items/{itemId}/access", new { action = "Download", purpose = "移送纪检" }));
@@ -479,9 +459,9 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-3")]
     public async Task Package_HasEveryFileManifestAndCustody_AndIsForTheOfficeOnly()
     {
-        var (unitA, _) = await UnitsAsync();
+        var (unitA, _) = await app.UnitsAsync();
         var office = await app.SignInAsync(Roles.OfficeStaff);
-        var caseId = await OpenCaseAsync(office.Client, "CovertVisit", unitA);
+        var caseId = await EvidenceApp.OpenCaseAsync(office.Client, "CovertVisit", unitA);
         var files = new[] { TestMedia.FakeMp4(30_000), TestMedia.FakeMp4(40_000) };
         foreach (var f in files) await Tus.UploadAsync(office.Client, caseId, f);
         await office.Client.PostAsync($"/api/v1/evidence/cases/{caseId}/release", null);
@@ -515,7 +495,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-1")]
     public async Task NothingDeletes_BeforeRetention_AndAHoldExtendsIt()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var file = TestMedia.FakeMp4(20_000);
         var itemId = await Tus.UploadAsync(office.Client, caseId, file);
         var sha = TestMedia.Sha256Of(file);
@@ -581,7 +561,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "SEC-3")]
     public async Task RawEditsAndDeletes_OfEvidenceTables_AreRefusedByTheDatabase_AndChangeNothing()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var file = TestMedia.FakeMp4(31_000);
         var sha = TestMedia.Sha256Of(file);
         var itemId = await Tus.UploadAsync(office.Client, caseId, file);
@@ -655,7 +635,7 @@ public sealed class EvidenceVaultTests(EvidenceApp app) : IClassFixture<Evidence
     [Trait("Rule", "EVD-5")]
     public async Task Verify_FindsAFlippedByte_AndAnEditedRecord()
     {
-        var (office, caseId) = await OfficeWithCaseAsync();
+        var (office, caseId) = await app.OfficeWithCaseAsync();
         var fileA = TestMedia.FakeMp4(200_000);
         var fileB = TestMedia.FakeMp4(210_000);
         await Tus.UploadAsync(office.Client, caseId, fileA);
