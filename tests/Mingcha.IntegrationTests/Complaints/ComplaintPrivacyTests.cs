@@ -237,6 +237,66 @@ public sealed class ComplaintPrivacyTests(BareMingchaApp app) : IClassFixture<Ba
         await (await (await kit.LiaisonAsync(other)).PostAsync($"/api/v1/ratings/{rating.Id}/reveal-phone", null)).ExpectAsync(HttpStatusCode.NotFound);
     }
 
+    /// <summary>
+    /// SEC-4 with SAT-7: while the complainant's number is withheld from the unit, the unit cannot have called them, so it may
+    /// not record a call back, a failed call or the telling of the fix; the Office does those steps, the unit verifies and
+    /// fixes. Once the Office grants contact, the unit speaks to the rater itself. A refused step stores nothing.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SEC-4")]
+    [Trait("Rule", "SAT-7")]
+    public async Task UnitWithoutContact_CannotRecordCallsToTheComplainant_TheOfficeDoes_UntilContactIsGranted()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var (unit, _) = await kit.UnitAsync("回访局");
+        var liaison = await kit.LiaisonAsync(unit);
+
+        async Task<(Guid Complaint, FollowUpRow Case)> BadRatingAsync(string ip, string matter)
+        {
+            var filed = await kit.PublicAsync(unit, ip, matter: matter);
+            var id = await app.WithDbAsync(db => db.Complaints.Where(c => c.Number == filed.Number).Select(c => c.Id).SingleAsync());
+            await kit.AssignAsync(id);
+            await (await liaison.PostJsonAsync($"/api/v1/complaints/{id}/answer", new { body = "已答复。" })).ExpectAsync(HttpStatusCode.NoContent);
+            await (await kit.Office.PostJsonAsync($"/api/v1/complaints/{id}/review", new { accept = true, substantiated = false })).ExpectAsync(HttpStatusCode.NoContent);
+            await (await app.NewClient().PostJsonAsync($"/api/v1/public/complaints/{filed.QueryCode}/rating", new { level = 3, comment = "不满意" })).ExpectAsync(HttpStatusCode.NoContent);
+            var ratingId = await app.WithDbAsync(db => db.Ratings.Where(r => r.CaseNumber == filed.Number).Select(r => r.Id).SingleAsync());
+            var fu = await Ratings.RatingsTests.WaitForAsync(async () => (await liaison.GetAsync<List<FollowUpRow>>("/api/v1/follow-ups")).FirstOrDefault(f => f.RatingId == ratingId));
+            Assert.True(fu.RealName);
+            Assert.True(fu.ContactWithheld);
+            return (id, fu);
+        }
+        async Task<(int FailedCalls, DateTime? CalledBackAt, DateTime? InformedAt)> StateAsync(Guid caseId) =>
+            await app.WithDbAsync(db => db.FollowUpCases.AsNoTracking().Where(f => f.Id == caseId).Select(f => new ValueTuple<int, DateTime?, DateTime?>(f.FailedCalls, f.CalledBackAt, f.InformedAt)).SingleAsync());
+
+        // Withheld: the unit's call back, failed call and telling are refused and store nothing; the page offers no such form.
+        var (_, first) = await BadRatingAsync("203.0.113.141", "回访号码未授权");
+        await (await liaison.PostJsonAsync($"/api/v1/follow-ups/{first.Id}/failed-calls", new { note = "无人接听" })).ExpectRuleAsync(HttpStatusCode.Forbidden, "SEC-4");
+        await (await liaison.PostJsonAsync($"/api/v1/follow-ups/{first.Id}/steps", new { step = "CallBack", note = "已回访", reached = true })).ExpectRuleAsync(HttpStatusCode.Forbidden, "SEC-4");
+        Assert.Equal((0, null, null), await StateAsync(first.Id));
+        var page = WebUtility.HtmlDecode(await liaison.GetStringAsync("/Ratings/FollowUps"));
+        var row = page[page.IndexOf($"data-case=\"{first.Id}\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains("office-contacts", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed-call-form", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("step-form", row, StringComparison.Ordinal);
+
+        // The Office calls back; the unit verifies and fixes; telling the rater is the Office's again.
+        await (await kit.Office.PostJsonAsync($"/api/v1/follow-ups/{first.Id}/steps", new { step = "CallBack", note = "效能办已回访", reached = true })).ExpectAsync(HttpStatusCode.OK);
+        await (await liaison.PostJsonAsync($"/api/v1/follow-ups/{first.Id}/steps", new { step = "Verify", note = "已核实" })).ExpectAsync(HttpStatusCode.OK);
+        await (await liaison.PostJsonAsync($"/api/v1/follow-ups/{first.Id}/steps", new { step = "Fix", note = "已整改" })).ExpectAsync(HttpStatusCode.OK);
+        await (await liaison.PostJsonAsync($"/api/v1/follow-ups/{first.Id}/steps", new { step = "Inform", note = "已告知" })).ExpectRuleAsync(HttpStatusCode.Forbidden, "SEC-4");
+        Assert.Null((await StateAsync(first.Id)).InformedAt);
+        await (await kit.Office.PostJsonAsync($"/api/v1/follow-ups/{first.Id}/steps", new { step = "Inform", note = "效能办已告知" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.NotNull((await StateAsync(first.Id)).InformedAt);
+
+        // Granted: the unit records its own calls.
+        var (second, fu2) = await BadRatingAsync("203.0.113.142", "回访号码已授权");
+        await (await kit.Office.PostAsync($"/api/v1/complaints/{second}/grant-contact", null)).ExpectAsync(HttpStatusCode.NoContent);
+        await (await liaison.PostJsonAsync($"/api/v1/follow-ups/{fu2.Id}/failed-calls", new { note = "无人接听" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(1, (await StateAsync(fu2.Id)).FailedCalls);
+    }
+
     private sealed record FollowUpRow(Guid Id, Guid RatingId, bool RealName, string RaterPhone, bool ContactWithheld);
     private sealed record RatingRow(Guid Id, string? CaseNumber, bool RealName, string RaterPhone);
 

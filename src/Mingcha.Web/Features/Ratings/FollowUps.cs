@@ -117,10 +117,27 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
     private async Task<FollowUpCase> LoadAsync(ClaimsPrincipal user, Guid id, CancellationToken ct) =>
         await Visible(user).FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("回访案件不存在。 No such follow-up case.");
 
+    /// <summary>
+    /// SEC-4: the steps that speak to the rater (the call back, its failed calls, telling the rater of the fix) are the Office's
+    /// while the rater's number is withheld from the user's unit (a complainant's, until the Office grants contact). A unit
+    /// that cannot have called may not record that it did, or that nobody answered.
+    /// </summary>
+    private async Task RequireContactAsync(ClaimsPrincipal user, FollowUpCase f, FollowUpStep step, CancellationToken ct)
+    {
+        if (!f.RealName || step is not (FollowUpStep.CallBack or FollowUpStep.Inform) || user.SeesAllUnits()) return;
+        var r = await db.Ratings.AsNoTracking().Where(x => x.Id == f.RatingId).Select(x => new { x.Channel, x.CaseNumber }).FirstOrDefaultAsync(ct);
+        if (r is null) return;
+        var withheld = await CallBackPhones.WithheldAsync(db, user, [(r.Channel, r.CaseNumber)], ct);
+        if (withheld(r.Channel, r.CaseNumber))
+            throw new DomainRuleException("SEC-4", "评价人号码由效能办掌握：请效能办回访和告知，或请效能办在投诉页面授权本单位联系。 "
+                + "The rater's number is withheld from your unit: the Office calls back and informs, or grants your unit contact on the complaint.", 403);
+    }
+
     public async Task<FollowUpDto> CompleteStepAsync(ClaimsPrincipal user, Guid id, StepInput input, CancellationToken ct)
     {
         Infrastructure.Problems.ValidateLengths(input); // the page calls this too: an over-long note is named, never a 500 from the database
         var f = await LoadAsync(user, id, ct);
+        if (input.Step is { } step) await RequireContactAsync(user, f, step, ct);
         f.CompleteStep(input.Step!.Value, input.Note ?? "", input.Reached, time.GetUtcNow().UtcDateTime, options.Value.CallBackEffort);
         await db.SaveChangesAsync(ct);
         return await GetAsync(user, id, ct);
@@ -131,6 +148,7 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
     {
         Infrastructure.Problems.ValidateLengths(input);
         var f = await LoadAsync(user, id, ct);
+        await RequireContactAsync(user, f, FollowUpStep.CallBack, ct);
         f.RecordFailedCall(input.Note ?? "", time.GetUtcNow().UtcDateTime, options.Value.CallBackEffort);
         await db.SaveChangesAsync(ct);
         return await GetAsync(user, id, ct);
