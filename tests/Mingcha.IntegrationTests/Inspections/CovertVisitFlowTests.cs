@@ -302,6 +302,18 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         Assert.Empty(await liaison.GetAsync<List<JsonElement>>($"/api/v1/inspections/findings?year=2026"));
         await (await s.Office.PostAsync($"/api/v1/inspections/visits/{s.Visit}/send-findings", null)).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal(2, (await liaison.GetAsync<List<JsonElement>>($"/api/v1/inspections/findings?year=2026")).Count);
+        // EVD-3, SEC-4: the released case shows the unit the evidence of its findings and the leader's signature; the visit's
+        // other films (the sign, the hall, the follow-up of a citizen) stay the Office's and the team's, and are not counted.
+        var unitCase = await Json(await liaison.GetAsync($"/api/v1/evidence/cases/{caseId}"));
+        var unitSees = unitCase.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToHashSet();
+        Assert.Equal(new HashSet<Guid> { window, photo, counter, signature }, unitSees);
+        Assert.Equal(4, unitCase.GetProperty("case").GetProperty("items").GetInt32());
+        Assert.Equal(4, (await liaison.GetAsync<List<JsonElement>>("/api/v1/evidence/cases")).Single(c => c.GetProperty("id").GetGuid() == caseId).GetProperty("items").GetInt32());
+        foreach (var hidden in new[] { sign, hall, follow, longWindow })
+            await (await liaison.PostJsonAsync($"/api/v1/evidence/items/{hidden}/access", new { action = "View", purpose = "核对问题" })).ExpectAsync(HttpStatusCode.NotFound);
+        await (await liaison.PostJsonAsync($"/api/v1/evidence/items/{window}/access", new { action = "View", purpose = "核对问题" })).ExpectAsync(HttpStatusCode.OK);
+        var officeSees = (await Json(await s.Office.GetAsync($"/api/v1/evidence/cases/{caseId}"))).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToHashSet();
+        Assert.Superset(new HashSet<Guid> { sign, hall, window, counter, follow, photo, longWindow, signature }, officeSees);
 
         // INS-17: the round report from the data, edited, read back.
         var report = await Json(await s.Office.PostJsonAsync($"/api/v1/inspections/rounds/{s.Round}/reports", new { scope = "Team", teamId = s.Team }), HttpStatusCode.Created);

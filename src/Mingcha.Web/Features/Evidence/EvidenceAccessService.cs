@@ -17,6 +17,9 @@ public sealed class EvidenceAccessService(MingchaDb db)
 
     public static bool IsOffice(ClaimsPrincipal user) => user.IsInRole(Roles.OfficeAdmin) || user.IsInRole(Roles.OfficeStaff);
 
+    /// <summary>The unit whose liaison <paramref name="user"/> is, when they see evidence as the inspected unit (not as the Office).</summary>
+    public static Guid? UnitView(ClaimsPrincipal user) => !IsOffice(user) && user.IsInRole(Roles.UnitLiaison) ? user.UnitId() : null;
+
     public async Task<EvidenceViewer> ViewerAsync(EvidenceCase @case, ClaimsPrincipal user, CancellationToken ct)
     {
         var userId = user.UserId() ?? "";
@@ -41,6 +44,37 @@ public sealed class EvidenceAccessService(MingchaDb db)
             case EvidenceVisibility.Hidden: throw NotFound();
             default: throw new DomainRuleException("EVD-3", "无权查看该案卷的证据。 You may not see this case's evidence.", 403);
         }
+    }
+
+    /// <summary>
+    /// EVD-3, SEC-4: the items of a case that <paramref name="viewer"/> may see. Of a covert visit's case, released to the
+    /// inspected unit when the findings were sent (INS-9), the unit sees the evidence of the findings sent to it (confirmed)
+    /// and the signatures on them; not the survey respondents' questionnaires and recordings, the step films kept for the
+    /// Office's review, or the files of findings the Office dropped. Everyone else who sees the case sees all of it.
+    /// </summary>
+    public IQueryable<EvidenceItem> VisibleItems(EvidenceCase @case, EvidenceViewer viewer)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        ArgumentNullException.ThrowIfNull(viewer);
+        var items = db.EvidenceItems.Where(i => i.CaseId == @case.Id);
+        if (viewer.IsOffice || viewer.IsOnCase || !EvidenceCase.ReleasedWithFindings(@case.Kind, @case.ReferenceType)) return items;
+        return items.Where(SentWithFindings(db, @case.ReferenceId ?? Guid.Empty));
+    }
+
+    /// <summary>An item that is the evidence of, or the unit's signature on, a confirmed finding of the visit.</summary>
+    private static System.Linq.Expressions.Expression<Func<EvidenceItem, bool>> SentWithFindings(MingchaDb db, Guid visitId) => i =>
+        db.FindingEvidence.Any(fe => fe.EvidenceItemId == i.Id
+            && db.Findings.Any(f => f.Id == fe.FindingId && f.VisitId == visitId && f.Status == Inspections.FindingStatus.Confirmed))
+        || db.Findings.Any(f => f.VisitId == visitId && f.Status == Inspections.FindingStatus.Confirmed && f.SignatureEvidenceItemId == i.Id);
+
+    /// <summary>The item if its case is visible to the user and the item within it (<see cref="VisibleItems"/>); otherwise 404.</summary>
+    public async Task<EvidenceCase> RequireItemVisibleAsync(EvidenceItem item, ClaimsPrincipal user, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var @case = await RequireVisibleAsync(item.CaseId, user, ct);
+        if (!await VisibleItems(@case, await ViewerAsync(@case, user, ct)).AnyAsync(i => i.Id == item.Id, ct))
+            throw new NotFoundException("证据不存在。 No such evidence.");
+        return @case;
     }
 
     /// <summary>The case if the user may add evidence to it (EVD-3); tokens need the evidence:write scope and an assignment.</summary>

@@ -35,7 +35,7 @@ public static class EvidenceApi
         var g = app.MapGroup("/api/v1/evidence").WithTags("Evidence").RequireAuthorization(Policies.SignedIn);
 
         g.MapGet("/cases", async (HttpContext ctx, EvidenceAccessService access, MingchaDb db, CancellationToken ct) =>
-            await ListCasesAsync(access.VisibleCases(ctx.User), db, ct));
+            await ListCasesAsync(access.VisibleCases(ctx.User), db, EvidenceAccessService.UnitView(ctx.User), ct));
         g.MapPost("/cases", async (OpenCaseRequest r, HttpContext ctx, EvidenceCases cases, CancellationToken ct) =>
         {
             var c = await cases.OpenAsync(new EvidenceCases.OpenCase(r.Kind, r.Title, r.TargetUnitId, r.TeamId, r.ReferenceType, r.ReferenceId), ctx.User, ct);
@@ -97,11 +97,19 @@ public static class EvidenceApi
         }).RequireAuthorization(Policies.OfficeAdmin);
     }
 
-    public static async Task<List<CaseLine>> ListCasesAsync(IQueryable<EvidenceCase> cases, MingchaDb db, CancellationToken ct) =>
+    /// <summary>
+    /// The cases' lines. <paramref name="unitView"/>: the inspected unit whose liaison asks; its released covert visits count only
+    /// the items it may see (<see cref="EvidenceAccessService.VisibleItems"/>), so the count tells nothing of the rest.
+    /// </summary>
+    public static async Task<List<CaseLine>> ListCasesAsync(IQueryable<EvidenceCase> cases, MingchaDb db, Guid? unitView, CancellationToken ct) =>
         await cases.AsNoTracking().OrderByDescending(c => c.CreatedAt).Take(500)
             .Select(c => new CaseLine(c.Id, c.Kind, c.Title, c.TargetUnitId,
                 db.Units.Where(u => u.Id == c.TargetUnitId).Select(u => u.Name).FirstOrDefault(), c.TeamId, c.CreatedAt, c.ReleasedAt,
-                db.EvidenceItems.Count(i => i.CaseId == c.Id),
+                db.EvidenceItems.Count(i => i.CaseId == c.Id && (unitView == null || c.TargetUnitId != unitView
+                    || c.Kind != EvidenceCaseKind.CovertVisit || c.ReferenceType != EvidenceCase.VisitReference
+                    || db.FindingEvidence.Any(fe => fe.EvidenceItemId == i.Id
+                        && db.Findings.Any(f => f.Id == fe.FindingId && f.VisitId == c.ReferenceId && f.Status == Inspections.FindingStatus.Confirmed))
+                    || db.Findings.Any(f => f.VisitId == c.ReferenceId && f.Status == Inspections.FindingStatus.Confirmed && f.SignatureEvidenceItemId == i.Id))),
                 c.Kind == EvidenceCaseKind.CovertVisit && c.ReferenceType == EvidenceCase.VisitReference))
             .ToListAsync(ct);
 
@@ -109,10 +117,10 @@ public static class EvidenceApi
     {
         var @case = await access.RequireVisibleAsync(id, user, ct);
         var viewer = await access.ViewerAsync(@case, user, ct);
-        var line = (await ListCasesAsync(db.EvidenceCases.Where(c => c.Id == id), db, ct)).Single();
+        var line = (await ListCasesAsync(db.EvidenceCases.Where(c => c.Id == id), db, EvidenceAccessService.UnitView(user), ct)).Single();
         var holds = await db.EvidenceHolds.AsNoTracking().Where(h => h.CaseId == id).OrderBy(h => h.PlacedAt).ToListAsync(ct);
         var retentionHolds = holds.Select(h => h.AsRetentionHold()).ToList();
-        var items = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == id).OrderBy(i => i.Seq).ToListAsync(ct);
+        var items = await access.VisibleItems(@case, viewer).AsNoTracking().OrderBy(i => i.Seq).ToListAsync(ct);
         return new CaseDetail(line,
             items.Select(i => new ItemLine(i.Id, i.Seq, i.Sha256, i.Size, i.MediaType, i.FileName, i.CapturedAt, i.CaptureSource, i.DeviceClock, i.Location,
                 i.UploaderName, i.UploadStartedAt, i.UploadedAt, i.LateUpload, i.DurationMs, i.MediaCreatedAt,

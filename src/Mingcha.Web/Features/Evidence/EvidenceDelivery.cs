@@ -71,7 +71,7 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
         if (action == EvidenceAccessAction.Package)
             throw new DomainRuleException("EVD-3", "请使用案卷打包。 Use the case package for that.", 400);
         var item = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(i => i.Id == itemId, ct) ?? throw NotFound();
-        await RequireVisibleOrNotFound(item.CaseId, user, ct);
+        await access.RequireItemVisibleAsync(item, user, ct); // EVD-3: the case, and the item within it
         await EvidencePurge.ThrowIfPurgedAsync(db, item.Sha256, ct);
         var row = await LogAsync(item.CaseId, item.Id, action, purpose, user, ip, ct);
         var verb = action == EvidenceAccessAction.View ? "content" : "download";
@@ -113,9 +113,13 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
             throw new DomainRuleException("EVD-3", "没有有效的查看登记，请先说明用途。 No valid access: state your purpose first.", 403);
         if (now >= row.ValidUntil)
             throw new DomainRuleException("EVD-3", "查看登记已过期，请重新说明用途。 The access expired: state your purpose again.", 403);
-        await RequireVisibleOrNotFound(row.CaseId, user, ct);
         var item = itemId is null ? null : await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(i => i.Id == itemId, ct);
-        if (item is not null) await EvidencePurge.ThrowIfPurgedAsync(db, item.Sha256, ct);
+        if (item is null) await RequireVisibleOrNotFound(row.CaseId, user, ct);
+        else
+        {
+            await access.RequireItemVisibleAsync(item, user, ct);
+            await EvidencePurge.ThrowIfPurgedAsync(db, item.Sha256, ct);
+        }
         return (row, item);
     }
 

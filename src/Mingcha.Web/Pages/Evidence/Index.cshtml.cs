@@ -42,7 +42,7 @@ public sealed class IndexModel(MingchaDb db, EvidenceAccessService access, Evide
     private async Task LoadAsync(CancellationToken ct)
     {
         IsOffice = EvidenceAccessService.IsOffice(User);
-        Cases = await EvidenceApi.ListCasesAsync(access.VisibleCases(User), db, ct);
+        Cases = await EvidenceApi.ListCasesAsync(access.VisibleCases(User), db, EvidenceAccessService.UnitView(User), ct);
         if (!IsOffice) return;
         Units = await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code)
             .Select(u => new SelectListItem(u.Name, u.Id.ToString())).ToListAsync(ct);
