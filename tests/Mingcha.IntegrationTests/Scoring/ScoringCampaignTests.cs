@@ -499,6 +499,48 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         Assert.Equal(w.A1, held.GetProperty("resultSectionId").GetGuid());
     }
 
+    /// <summary>
+    /// ORG-1, EV-10: a published ranking names its sections, units and categories as they were when it was computed. Renamed
+    /// the next day, they keep their old names in the ranking, its explanation, the category picker and the public page.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "EV-10")]
+    public async Task PublishedRanking_KeepsTheNamesOfItsTime_AfterARenameLater()
+    {
+        var w = await WorldAsync();
+        var office = w.Office;
+        var id = await CampaignAsync(w);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.A1, method = "Concentrated", grade = "Excellent", on = "2026-11-16" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/compute", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/publish", null)).ExpectAsync(HttpStatusCode.OK);
+        var unitName = (await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results")).GetProperty("rows").EnumerateArray()
+            .Single(r => r.GetProperty("sectionId").GetGuid() == w.A1).GetProperty("unitName").GetString()!;
+        var categoryName = (await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results")).GetProperty("rows")[0].GetProperty("categoryName").GetString()!;
+
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        office = await app.ClientAsAsync(Roles.OfficeAdmin); // a day later: a new sign-in
+        await (await office.PatchJsonAsync($"/api/v1/sections/{w.A1}", new { name = "预算绩效管理科" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PatchJsonAsync($"/api/v1/units/{w.UnitA}", new { name = "财政局（新）" })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PatchJsonAsync($"/api/v1/categories/{w.Category}", new { name = "综合管理类（新）" })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var row = (await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results")).GetProperty("rows").EnumerateArray()
+            .Single(r => r.GetProperty("sectionId").GetGuid() == w.A1);
+        Assert.Equal(("预算科", unitName, categoryName), (row.GetProperty("sectionName").GetString(), row.GetProperty("unitName").GetString(), row.GetProperty("categoryName").GetString()));
+        var why = (await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{id}/results/{w.A1}")).GetProperty("result");
+        Assert.Equal(("预算科", unitName), (why.GetProperty("sectionName").GetString(), why.GetProperty("unitName").GetString()));
+        var published = WebUtility.HtmlDecode(await (await app.NewClient().GetAsync($"/Public/Scoring/{id}")).Content.ReadAsStringAsync());
+        Assert.Contains("预算科", published, StringComparison.Ordinal);
+        Assert.Contains(categoryName, published, StringComparison.Ordinal);
+        foreach (var later in new[] { "预算绩效管理科", "财政局（新）", "综合管理类（新）" })
+            Assert.DoesNotContain(later, published, StringComparison.Ordinal);
+        // Today's registry has the new names.
+        Assert.Equal("预算绩效管理科", (await office.GetAsync<JsonElement>($"/api/v1/sections/{w.A1}")).GetProperty("name").GetString());
+    }
+
     private static string ScoringShow(decimal d) => Math.Round(d, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>

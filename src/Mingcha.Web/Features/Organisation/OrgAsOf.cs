@@ -7,7 +7,7 @@ namespace Mingcha.Web.Features.Organisation;
 public sealed record OrgState(Guid Id, DateTime ValidFrom, string Code, string Name, Guid? UnitId, Guid? SectionId);
 
 /// <summary>
-/// ORG-1: the registry as it was when a record was made, for record displays (findings, notices, complaints). Built for
+/// ORG-1: the registry as it was when a record was made, for record displays (findings, notices, rankings). Built for
 /// a set of ids with one query per kind (<see cref="LoadAsync"/>), however many records ask; then each record asks for
 /// the version in force at its own time (<see cref="SectionAt"/>, <see cref="UnitAt"/>, <see cref="StaffAt"/>) and for
 /// today's (<see cref="SectionNow"/>, ...). "In force" is as <c>GET /api/v1/sections/{id}/as-of</c>: the last version
@@ -16,20 +16,22 @@ public sealed record OrgState(Guid Id, DateTime ValidFrom, string Code, string N
 /// </summary>
 public sealed class OrgAsOf
 {
-    private readonly Dictionary<Guid, OrgState[]> sections, units, staff;
+    private readonly Dictionary<Guid, OrgState[]> sections, units, staff, categories;
 
-    private OrgAsOf(Dictionary<Guid, OrgState[]> sections, Dictionary<Guid, OrgState[]> units, Dictionary<Guid, OrgState[]> staff)
-    { this.sections = sections; this.units = units; this.staff = staff; }
+    private OrgAsOf(Dictionary<Guid, OrgState[]> sections, Dictionary<Guid, OrgState[]> units, Dictionary<Guid, OrgState[]> staff,
+        Dictionary<Guid, OrgState[]> categories)
+    { this.sections = sections; this.units = units; this.staff = staff; this.categories = categories; }
 
     /// <summary>Nothing loaded: every question answers null.</summary>
-    public static OrgAsOf Empty { get; } = new([], [], []);
+    public static OrgAsOf Empty { get; } = new([], [], [], []);
 
     /// <summary>
     /// The history of the given sections, units and people: one query for sections, one for units (those given and the
     /// units the sections belong to today, so <see cref="SectionUnitNow"/> has a name), one for people; none for a kind
-    /// with no ids.
+    /// with no ids; and one for categories when <paramref name="categoryIds"/> are given.
     /// </summary>
-    public static async Task<OrgAsOf> LoadAsync(MingchaDb db, IEnumerable<Guid> sectionIds, IEnumerable<Guid> unitIds, IEnumerable<Guid> staffIds, CancellationToken ct)
+    public static async Task<OrgAsOf> LoadAsync(MingchaDb db, IEnumerable<Guid> sectionIds, IEnumerable<Guid> unitIds, IEnumerable<Guid> staffIds, CancellationToken ct,
+        IEnumerable<Guid>? categoryIds = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var sIds = sectionIds.Distinct().ToList();
@@ -41,7 +43,10 @@ public sealed class OrgAsOf
         var pIds = staffIds.Distinct().ToList();
         var staff = pIds.Count == 0 ? [] : Group(await db.StaffVersions.AsNoTracking().Where(v => pIds.Contains(v.StaffId))
             .Select(v => new OrgState(v.StaffId, v.ValidFrom, v.Code, v.Name, v.UnitId, v.SectionId)).ToListAsync(ct));
-        return new OrgAsOf(sections, units, staff);
+        var kIds = (categoryIds ?? []).Distinct().ToList();
+        var categories = kIds.Count == 0 ? [] : Group(await db.CategoryVersions.AsNoTracking().Where(v => kIds.Contains(v.CategoryId))
+            .Select(v => new OrgState(v.CategoryId, v.ValidFrom, v.Code, v.Name, null, null)).ToListAsync(ct));
+        return new OrgAsOf(sections, units, staff, categories);
     }
 
     private static Dictionary<Guid, OrgState[]> Group(List<OrgState> rows) =>
@@ -50,6 +55,7 @@ public sealed class OrgAsOf
     public OrgState? SectionAt(Guid id, DateTime atUtc) => At(sections, id, atUtc);
     public OrgState? UnitAt(Guid id, DateTime atUtc) => At(units, id, atUtc);
     public OrgState? StaffAt(Guid? id, DateTime atUtc) => id is { } g ? At(staff, g, atUtc) : null;
+    public OrgState? CategoryAt(Guid id, DateTime atUtc) => At(categories, id, atUtc);
     public OrgState? SectionNow(Guid id) => Now(sections, id);
     public OrgState? UnitNow(Guid id) => Now(units, id);
     public OrgState? StaffNow(Guid? id) => id is { } g ? Now(staff, g) : null;

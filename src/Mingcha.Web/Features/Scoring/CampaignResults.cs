@@ -8,6 +8,7 @@ using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Inspections;
+using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Rectification;
 
 namespace Mingcha.Web.Features.Scoring;
@@ -58,12 +59,7 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
         var q = db.ScoreResults.AsNoTracking().Where(r => r.ComputationId == compId);
         if (categoryId is { } k) q = q.Where(r => r.CategoryId == k);
         if (user is not null && !SeesAll(user)) { var own = RectificationViewer.Of(user).UnitId ?? Guid.Empty; q = q.Where(r => r.UnitId == own); }
-        var rows = await (from r in q
-                          join s in db.Sections on r.SectionId equals s.Id
-                          join u in db.Units on r.UnitId equals u.Id
-                          join cat in db.Categories on r.CategoryId equals cat.Id
-                          select new ResultRow(r.SectionId, s.Code, s.Name, r.UnitId, u.Name, r.CategoryId, cat.Name, r.Rank, r.Total, r.Composite, r.Rescaled,
-                              r.Rectification, r.Problems, r.Consequence, r.DueOn)).ToListAsync(ct);
+        var rows = await RowsAsync(q, comp.At, ct);
         rows = rows.OrderBy(r => r.CategoryName, StringComparer.Ordinal).ThenBy(r => r.Rank == Mingcha.Domain.Scoring.Ranking.Unranked).ThenBy(r => r.Rank).ThenBy(r => r.SectionCode, StringComparer.Ordinal).ToList();
         return new Ranking(c.Id, c.Name, c.Year, c.Status, compId, comp.Number, comp.At, comp.Final, rows);
     }
@@ -76,8 +72,12 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
         var ids = c.ComputationId is { } compId
             ? await db.ScoreResults.AsNoTracking().Where(r => r.ComputationId == compId).Select(r => r.CategoryId).Distinct().ToListAsync(ct)
             : await db.CampaignSections.AsNoTracking().Where(s => s.CampaignId == campaignId).Select(s => s.CategoryId).Distinct().ToListAsync(ct);
-        return (await db.Categories.AsNoTracking().Where(k => ids.Contains(k.Id)).Select(k => new { k.Id, k.Name }).ToListAsync(ct))
-            .OrderBy(k => k.Name, StringComparer.Ordinal).Select(k => (k.Id, k.Name)).ToList();
+        var names = await db.Categories.AsNoTracking().Where(k => ids.Contains(k.Id)).Select(k => new { k.Id, k.Name }).ToListAsync(ct);
+        // Named as the ranking names them: as they were when the results were computed (ORG-1).
+        var computedAt = c.ComputationId is { } at ? await db.ScoreComputations.AsNoTracking().Where(x => x.Id == at).Select(x => (DateTime?)x.At).FirstOrDefaultAsync(ct) : null;
+        var org = computedAt is null ? OrgAsOf.Empty : await OrgAsOf.LoadAsync(db, [], [], [], ct, ids);
+        return names.Select(k => (k.Id, Name: computedAt is { } t ? org.CategoryAt(k.Id, t)?.Name ?? k.Name : k.Name))
+            .OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>EV-12: what a section's total was computed from: counts by method and grade, weights and policy, problems and deductions.</summary>
@@ -90,7 +90,8 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
             ?? throw new NotFoundException("该科室没有测评结果。 No result for that section.");
         if (user is not null && !SeesAll(user) && RectificationViewer.Of(user).UnitId != stored.UnitId)
             throw new NotFoundException("该科室没有测评结果。 No result for that section.");
-        var row = (await RowsAsync(compId, [sectionId], ct)).Single();
+        var computedAt = await db.ScoreComputations.AsNoTracking().Where(x => x.Id == compId).Select(x => x.At).FirstAsync(ct);
+        var row = (await RowsAsync(db.ScoreResults.AsNoTracking().Where(r => r.ComputationId == compId && r.SectionId == sectionId), computedAt, ct)).Single();
         var rules = c.Rules;
         var counts = Computations.ParseCounts(stored.Counts);
         var composite = ScoringFormula.CompositeOf(counts, rules);
@@ -120,13 +121,30 @@ public sealed class CampaignResults(MingchaDb db, CalendarService calendar, Outc
                     rules.Rectification.Cost(p.Result), p.Channel)).ToList(), stored.Total, formula);
     }
 
-    private async Task<List<ResultRow>> RowsAsync(Guid compId, IReadOnlyCollection<Guid> sectionIds, CancellationToken ct) =>
-        await (from r in db.ScoreResults.AsNoTracking().Where(r => r.ComputationId == compId && sectionIds.Contains(r.SectionId))
-               join s in db.Sections on r.SectionId equals s.Id
-               join u in db.Units on r.UnitId equals u.Id
-               join cat in db.Categories on r.CategoryId equals cat.Id
-               select new ResultRow(r.SectionId, s.Code, s.Name, r.UnitId, u.Name, r.CategoryId, cat.Name, r.Rank, r.Total, r.Composite, r.Rescaled,
-                   r.Rectification, r.Problems, r.Consequence, r.DueOn)).ToListAsync(ct);
+    /// <summary>
+    /// The results' rows with the sections, units and categories named as they were when the results were computed
+    /// (ORG-1, <see cref="OrgAsOf"/>): a published ranking keeps its names when a section is renamed or a unit changes
+    /// category name later. Today's names where no history is kept.
+    /// </summary>
+    private async Task<List<ResultRow>> RowsAsync(IQueryable<ScoreResult> results, DateTime computedAt, CancellationToken ct)
+    {
+        var rows = await (from r in results
+                          join s in db.Sections on r.SectionId equals s.Id
+                          join u in db.Units on r.UnitId equals u.Id
+                          join cat in db.Categories on r.CategoryId equals cat.Id
+                          select new ResultRow(r.SectionId, s.Code, s.Name, r.UnitId, u.Name, r.CategoryId, cat.Name, r.Rank, r.Total, r.Composite, r.Rescaled,
+                              r.Rectification, r.Problems, r.Consequence, r.DueOn)).ToListAsync(ct);
+        var org = await OrgAsOf.LoadAsync(db, rows.Select(r => r.SectionId), rows.Select(r => r.UnitId), [], ct, rows.Select(r => r.CategoryId));
+        return rows.Select(r =>
+        {
+            var section = org.SectionAt(r.SectionId, computedAt);
+            return r with
+            {
+                SectionCode = section?.Code ?? r.SectionCode, SectionName = section?.Name ?? r.SectionName,
+                UnitName = org.UnitAt(r.UnitId, computedAt)?.Name ?? r.UnitName, CategoryName = org.CategoryAt(r.CategoryId, computedAt)?.Name ?? r.CategoryName,
+            };
+        }).ToList();
+    }
 
     /// <summary>
     /// EV-8 on publication: sections to explain or to rectify get their last day from the Calendar (CAL-2); the satisfied

@@ -108,7 +108,7 @@ public static class OrgImportApi
     private static async Task<IResult> ExportAsync(int? year, bool? full, HttpContext ctx, ExportOrganisation export, TimeProvider time, CancellationToken ct)
     {
         var y = year ?? time.GetUtcNow().Year;
-        if (y is < 2000 or > 2100) return Problems.Field("year", "年度应为 2000 到 2100 之间的四位年份。 Year must be between 2000 and 2100.");
+        if (!Problems.IsYear(y)) return Problems.Field("year", $"年度应为 {Problems.FirstYear} 到 {Problems.LastYear} 之间的四位年份。 Year must be between {Problems.FirstYear} and {Problems.LastYear}.");
         var unmasked = full == true;
         if (unmasked && !ctx.User.IsInRole(Roles.OfficeAdmin))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden,

@@ -242,7 +242,7 @@ internal sealed class OrgImportRun
                 f.Error(UnitColumns.CreditCode, creditError + " Invalid unified social credit code.");
             if (f.Optional(UnitColumns.Year) is { } yearText)
             {
-                if (int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is >= 2000 and <= 2100) r.Year = y;
+                if (int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var y) && Infrastructure.Problems.IsYear(y)) r.Year = y;
                 else f.Error(UnitColumns.Year, $"年度“{yearText}”应为四位年份，如 {_year}。 Year must be like {_year}.");
             }
             if (r.CategoryCode is not null && ResolveCategory(r.CategoryCode) is null)
