@@ -90,6 +90,15 @@ public static class RectificationRules
     public static bool IsClosed(NoticeStatus status) => status is NoticeStatus.Filed or NoticeStatus.Withdrawn or NoticeStatus.Refused;
 
     /// <summary>
+    /// RCT-4 with RCT-3: whether the Office may record a refusal on <paramref name="today"/> (office-local). Not on a closed
+    /// notice; not while the unit may still object (issued, to the end of the objection window) or its objection awaits
+    /// review; not while its answer awaits checking (answered: the answer is verified first, and sent back if incomplete).
+    /// </summary>
+    public static bool MayRecordRefusal(NoticeStatus status, DateOnly objectionLastDay, DateOnly today) =>
+        !IsClosed(status) && status is not (NoticeStatus.Objected or NoticeStatus.Answered)
+        && !(status == NoticeStatus.Issued && today <= objectionLastDay);
+
+    /// <summary>
     /// RCT-4: a notice waiting for the unit whose current rung ended before <paramref name="today"/> escalates to the next rung;
     /// past the last rung it is recorded once as exhausted. Answered notices wait for the Office, objected ones for the review.
     /// </summary>

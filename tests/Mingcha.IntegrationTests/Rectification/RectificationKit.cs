@@ -65,6 +65,17 @@ internal sealed class RectificationKit(MingchaApp app, HttpClient office)
         await (await office.PostJsonAsync("/api/v1/rectification/notices", new { unitId = unit, findingIds = findings, requiredAction = "立即整改，落实首问负责制和离岗告示制度。", workingDays = days }))
             .ReadAsync<NoticeCreated>(HttpStatusCode.Created);
 
+    /// <summary>
+    /// RCT-3: the notice's objection window as closed without an objection (as if issued three working days ago), for a test
+    /// that records a refusal without living through the window: a refusal is refused while the unit may still object.
+    /// </summary>
+    public async Task CloseObjectionWindowAsync(Guid notice)
+    {
+        var closed = await app.WithDbAsync(db => db.RectificationNotices.Where(n => n.Id == notice).Select(n => n.ReceivedOn).SingleAsync());
+        closed = closed.AddDays(-1);
+        await app.WithDbAsync(db => db.RectificationNotices.Where(n => n.Id == notice).ExecuteUpdateAsync(x => x.SetProperty(n => n.ObjectionLastDay, closed)));
+    }
+
     public async Task<(MingchaApp.TestUser User, HttpClient Client)> LiaisonAsync(Guid unit, string? email = null)
     {
         var (user, client) = await app.SignedInAsync(Roles.UnitLiaison, unit);

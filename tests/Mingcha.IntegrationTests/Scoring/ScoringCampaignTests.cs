@@ -58,6 +58,7 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         await (await office.PutJsonAsync($"/api/v1/units/{c.UnitId}/category", new { year = 2026, categoryId = cat })).ExpectAsync(HttpStatusCode.NoContent);
         await kit.ConfirmAsync([.. c.Findings]);
         var notice = await kit.IssueAsync(c.UnitId, c.Findings);
+        await kit.CloseObjectionWindowAsync(notice.Id); // RCT-3: no refusal while the unit may still object
         await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/refusal", new { reason = "拒不整改且无正当理由" })).ExpectAsync(HttpStatusCode.NoContent);
         return new World(office, cat, a, a1, a2, b, b1, c.UnitId, c.SectionId, outsider, $"A1-{tag}", notice.Id);
     }
@@ -462,6 +463,7 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         var notice = await (await office.PostJsonAsync("/api/v1/rectification/notices", new { unitId = w.UnitA, problemIds = new[] { video, online, special }, requiredAction = "限期整改" }))
             .ReadAsync<JsonElement>(HttpStatusCode.Created);
         var noticeId = notice.GetProperty("id").GetGuid();
+        await new RectificationKit(app, office).CloseObjectionWindowAsync(noticeId); // RCT-3: no refusal while the unit may still object
         await (await office.PostJsonAsync($"/api/v1/rectification/notices/{noticeId}/refusal", new { reason = "拒不整改且无正当理由" })).ExpectAsync(HttpStatusCode.NoContent);
 
         var id = await CampaignAsync(w);

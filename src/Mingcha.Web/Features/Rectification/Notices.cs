@@ -344,7 +344,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         viewer.RequireOffice("RCT-4", "认定拒不整改");
         var notice = await ForOfficeAsync(id, ct);
         var now = time.GetUtcNow().UtcDateTime;
-        notice.RecordRefusal(viewer.UserId, r.Reason.Trim(), now);
+        notice.RecordRefusal(viewer.UserId, r.Reason.Trim(), now, calendar.LocalDate(now));
         db.NoticeEscalations.Add(new NoticeEscalation(notice.Id, EscalationKind.Refusal, notice.Stage, null, calendar.LocalDate(now), r.Reason.Trim(), viewer.UserId, now));
         await db.SaveChangesAsync(ct);
         await notifier.NotifyUnitAsync(notice.UnitId, "notice.refusal",

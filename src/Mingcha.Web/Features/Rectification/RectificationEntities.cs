@@ -116,13 +116,23 @@ public sealed class RectificationNotice : IAudited
 
     public void MarkLadderExhausted() => LadderExhausted = true;
 
-    /// <summary>RCT-4: refusal without a proper reason, recorded as such.</summary>
-    public void RecordRefusal(string by, string reason, DateTime nowUtc)
+    /// <summary>
+    /// RCT-4: refusal without a proper reason, recorded as such, on <paramref name="today"/> (office-local); only where
+    /// <see cref="RectificationRules.MayRecordRefusal"/> allows it.
+    /// </summary>
+    public void RecordRefusal(string by, string reason, DateTime nowUtc, DateOnly today)
     {
         if (RectificationRules.IsClosed(Status)) throw new DomainRuleException("RCT-4", "通知书已办结。 The notice is closed.");
         // RCT-3: an objection filed in time is reviewed first; a refusal recorded meanwhile would leave it undecidable.
         if (Status == NoticeStatus.Objected)
             throw new DomainRuleException("RCT-3", "单位的异议待复核，复核后再认定是否拒不整改。 The unit's objection awaits review; decide it first.");
+        // RCT-3: inside the 2 working days the unit may still object; a refusal then would refuse its objection unheard.
+        if (Status == NoticeStatus.Issued && today <= ObjectionLastDay)
+            throw new DomainRuleException("RCT-3",
+                $"单位仍可在异议期内（{ObjectionLastDay:yyyy-MM-dd} 前）提出异议，异议期满后才能认定拒不整改。 The unit may still object until {ObjectionLastDay:yyyy-MM-dd}; a refusal can be recorded only after the objection window.");
+        // RCT-2, RCT-4: an answer awaits checking; it is verified first (and sent back if incomplete), not taken for a refusal.
+        if (Status == NoticeStatus.Answered)
+            throw new DomainRuleException("RCT-4", "单位已反馈整改情况，请先核查其反馈（不到位的予以退回），不能直接认定拒不整改。 The unit has answered: verify its answer first (send it back if incomplete); it is not a refusal.");
         Status = NoticeStatus.Refused; ClosedAt = nowUtc; ClosedBy = by; CloseNote = reason;
     }
 }

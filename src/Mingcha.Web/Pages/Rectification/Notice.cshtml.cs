@@ -15,7 +15,7 @@ namespace Mingcha.Web.Pages.Rectification;
 /// </summary>
 [Authorize(Roles = "OfficeAdmin,OfficeStaff,Leader,UnitLiaison")]
 [RequestSizeLimit(NoticeEvidence.MaxBytes + 1_000_000)]
-public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEvidence evidence, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEvidence evidence, Features.Calendar.CalendarService calendar, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
 {
     public NoticeReads.NoticeDetail Detail { get; private set; } = null!;
     public bool IsOffice => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
@@ -31,6 +31,8 @@ public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEviden
 
     public bool ObjectionOpen => Detail.Notice.Status == NoticeStatus.Issued && Detail.Notice.ObjectionDaysLeft is > 0;
     public bool AwaitsAnswer => RectificationRules.AwaitsUnit(Detail.Notice.Status);
+    /// <summary>RCT-4 with RCT-3: the refusal form only where a refusal may be recorded today (not while the unit may still object, nor on an answer awaiting checking).</summary>
+    public bool RefusalOpen => IsOffice && RectificationRules.MayRecordRefusal(Detail.Notice.Status, Detail.Notice.ObjectionLastDay, calendar.Today);
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -59,6 +61,17 @@ public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEviden
     public async Task<IActionResult> OnPostAnswerAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("answer", async () =>
             await notices.AnswerAsync(id, new Notices.Answer(Actions ?? "", Measures ?? "", await UploadAsync(id, ct)), User, ct)), Text["整改情况已反馈，等待效能办核查。"], ct);
+
+    /// <summary>Whether the named form is on the page now; a message for a form no longer shown goes above the notice.</summary>
+    public bool FormShown(string form) => form switch
+    {
+        "objection" => IsOwnUnit && ObjectionOpen,
+        "answer" => IsOwnUnit && AwaitsAnswer,
+        "review" => IsOffice && Detail.Notice.Status == NoticeStatus.Objected,
+        "verify" => IsOffice && Detail.Notice.Status == NoticeStatus.Answered,
+        "refusal" => RefusalOpen,
+        _ => false,
+    };
 
     public async Task<IActionResult> OnPostReviewAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("review", () => notices.ReviewAsync(id, new Notices.ReviewObjection(Upheld, Reason ?? ""), User, ct)), Text["异议复核结果已记录。"], ct);

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Evidence;
+using Mingcha.Domain.Rectification;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Rectification;
+
+namespace Mingcha.IntegrationTests.Rectification;
+
+/// <summary>
+/// The notice's steps hold together: no refusal while the unit may still object or its answer waits (RCT-3, RCT-4); of two
+/// Office decisions made at once one is stored (decision 029); an issue that fails leaves nothing for the unit (RCT-2,
+/// INS-9); a refused objection keeps no file (EVD-1); the night's escalation passes over a notice answered meanwhile.
+/// </summary>
+public sealed class RectificationIntegrityTests(RectificationApp app) : IClassFixture<RectificationApp>
+{
+    private static readonly DateTimeOffset Thursday = new(2026, 11, 19, 2, 0, 0, TimeSpan.Zero); // the 3rd working day after Monday 11-16
+
+    private static string Text(string html) => WebUtility.HtmlDecode(html);
+
+    private async Task<(HttpClient Office, RectificationKit Kit, RectificationKit.Case Case, RectificationKit.NoticeCreated Notice)> IssuedAsync(int findings = 1, int? days = null)
+    {
+        var (office, kit) = await RectificationKit.AtStartAsync(app);
+        var c = await kit.CaseAsync(findings: findings);
+        await kit.ConfirmAsync([.. c.Findings]);
+        var notice = await kit.IssueAsync(c.UnitId, c.Findings, days);
+        return (office, kit, c, notice);
+    }
+
+    private static async Task<Guid> CaseOfAsync(HttpClient client, Guid notice) =>
+        (await RectificationKit.NoticeAsync(client, notice)).GetProperty("evidenceCaseId").GetGuid();
+
+    [Fact]
+    [Trait("Rule", "RCT-3")]
+    [Trait("Rule", "RCT-4")]
+    [Trait("Rule", "EV-6")]
+    public async Task Refusal_WhileTheUnitMayStillObject_IsRefusedAndTheUnitsObjectionIsThenHeard()
+    {
+        var (office, kit, c, notice) = await IssuedAsync();
+        var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+
+        // The day of issue: the unit may object until Wednesday 11-18; no refusal (and no −10) before that.
+        var problem = await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/refusal", new { reason = "拒不整改" }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "RCT-3");
+        Assert.Contains("2026-11-18", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+
+        // The page offers no refusal form; a form posted anyway is a message on the page, never a 500.
+        Assert.DoesNotContain("id=\"refusal-form\"", await office.GetStringAsync($"/Rectification/Notice/{notice.Id}"), StringComparison.Ordinal);
+        var page = await office.PostFormAsync($"/Rectification/Notice/{notice.Id}", "Refusal", new() { ["Reason"] = "拒不整改" });
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = Text(await page.Content.ReadAsStringAsync());
+        Assert.Contains("role=\"alert\"", html, StringComparison.Ordinal);
+        Assert.Contains("异议期", html, StringComparison.Ordinal);
+
+        // Nothing was stored: still issued, no refusal on the ladder, nothing told to the unit.
+        var d = await RectificationKit.NoticeAsync(office, notice.Id);
+        Assert.Equal("Issued", RectificationKit.Status(d));
+        Assert.Empty(d.GetProperty("escalations").EnumerateArray());
+        Assert.False(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "notice.refusal" && n.UnitId == c.UnitId)));
+
+        // The unit's objection inside the window is taken.
+        var proof = await RectificationKit.EvidenceAsync(liaison, await CaseOfAsync(office, notice.Id));
+        await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objections", new { grounds = "暗访时间为午休时间", evidenceItemIds = new[] { proof } }))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        // Once the window has closed (the objection rejected: the unit must execute), a refusal may be recorded the day after.
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objection-review", new { upheld = false, reason = "异议理由不成立" }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        app.Clock.Set(Thursday);
+        office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        Assert.Contains("id=\"refusal-form\"", await office.GetStringAsync($"/Rectification/Notice/{notice.Id}"), StringComparison.Ordinal);
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/refusal", new { reason = "以人手不足为由拒不整改" })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal("Refused", RectificationKit.Status(await RectificationKit.NoticeAsync(office, notice.Id)));
+    }
+
+    [Fact]
+    [Trait("Rule", "RCT-4")]
+    [Trait("Rule", "RCT-2")]
+    [Trait("Rule", "EV-6")]
+    public async Task Refusal_OfAnAnswerAwaitingItsCheck_IsRefusedUntilTheAnswerIsVerified()
+    {
+        var (office, kit, c, notice) = await IssuedAsync();
+        var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+        var proof = await RectificationKit.EvidenceAsync(liaison, await CaseOfAsync(office, notice.Id));
+        await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/responses", new { actions = "已整改", measures = "举一反三", evidenceItemIds = new[] { proof } }))
+            .ExpectAsync(HttpStatusCode.Created);
+        app.Clock.Set(Thursday); // past the objection window: only the answer stands in the way
+        office = await app.ClientAsAsync(Roles.OfficeAdmin);
+
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/refusal", new { reason = "拒不整改" }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "RCT-4");
+        var html = await office.GetStringAsync($"/Rectification/Notice/{notice.Id}");
+        Assert.DoesNotContain("id=\"refusal-form\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"verify-form\"", html, StringComparison.Ordinal);
+        var d = await RectificationKit.NoticeAsync(office, notice.Id);
+        Assert.Equal("Answered", RectificationKit.Status(d));
+        Assert.Empty(d.GetProperty("escalations").EnumerateArray());
+
+        // Checked and sent back as incomplete, it waits for the unit again: a refusal may now be recorded.
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/verification", new { accepted = false, note = "未见举一反三材料" }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/refusal", new { reason = "退回后明确拒绝整改" })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal("Refused", RectificationKit.Status(await RectificationKit.NoticeAsync(office, notice.Id)));
+    }
+}
