@@ -106,4 +106,74 @@ public sealed class RectificationIntegrityTests(RectificationApp app) : IClassFi
         await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/refusal", new { reason = "退回后明确拒绝整改" })).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal("Refused", RectificationKit.Status(await RectificationKit.NoticeAsync(office, notice.Id)));
     }
+
+    [Fact]
+    [Trait("Rule", "RCT-3")]
+    [Trait("Rule", "SEC-3")]
+    public async Task ObjectionReview_TwoOfficeDecisionsAtOnce_OneIsStoredTheOtherIsRefused409()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var (office, kit, c, notice) = await IssuedAsync();
+            var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+            var proof = await RectificationKit.EvidenceAsync(liaison, await CaseOfAsync(office, notice.Id));
+            await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objections", new { grounds = "暗访时间为午休时间", evidenceItemIds = new[] { proof } }))
+                .ExpectAsync(HttpStatusCode.Created);
+            var other = await app.ClientAsAsync(Roles.OfficeAdmin);
+
+            var responses = await Task.WhenAll(
+                office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objection-review", new { upheld = true, reason = "经核实为午休时间" }),
+                other.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objection-review", new { upheld = false, reason = "异议不成立" }));
+            var codes = responses.Select(r => r.StatusCode).ToList();
+            Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], codes.Order().ToList());
+            var loser = responses.Single(r => r.StatusCode == HttpStatusCode.Conflict);
+            Assert.Equal(409, JsonDocument.Parse(await loser.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetInt32());
+            var upheldWon = responses[0].StatusCode == HttpStatusCode.NoContent;
+
+            // One decision, and everything that follows agrees with it.
+            var (decided, reversals, withdrawnDoc, status, told) = await app.WithDbAsync(async db => (
+                await db.NoticeObjections.Where(o => o.NoticeId == notice.Id && o.Upheld != null).Select(o => o.Upheld!.Value).ToListAsync(),
+                await db.DeductionLedger.CountAsync(l => l.NoticeId == notice.Id && l.ReversesId != null),
+                await db.OfficialDocuments.Where(x => x.ReferenceId == notice.Id).Select(x => x.Withdrawn).SingleAsync(),
+                await db.RectificationNotices.Where(n => n.Id == notice.Id).Select(n => n.Status).SingleAsync(),
+                await db.Notifications.CountAsync(n => n.Kind == "notice.objection-decided" && n.UnitId == c.UnitId)));
+            Assert.Equal(upheldWon, Assert.Single(decided));
+            Assert.Equal(upheldWon ? NoticeStatus.Withdrawn : NoticeStatus.Issued, status);
+            Assert.Equal(upheldWon, withdrawnDoc);
+            Assert.Equal(upheldWon ? c.Findings.Count : 0, reversals);
+            Assert.Equal(1, told);
+        }
+    }
+
+    [Fact]
+    [Trait("Rule", "RCT-2")]
+    [Trait("Rule", "SEC-3")]
+    public async Task Verification_TwoOfficeDecisionsAtOnce_OneIsStoredTheOtherIsRefused409()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var (office, kit, c, notice) = await IssuedAsync();
+            var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+            var proof = await RectificationKit.EvidenceAsync(liaison, await CaseOfAsync(office, notice.Id));
+            await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/responses", new { actions = "已整改", measures = "举一反三", evidenceItemIds = new[] { proof } }))
+                .ExpectAsync(HttpStatusCode.Created);
+            var other = await app.ClientAsAsync(Roles.OfficeAdmin);
+
+            var responses = await Task.WhenAll(
+                office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/verification", new { accepted = true, note = "整改到位" }),
+                other.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/verification", new { accepted = false, note = "材料不全" }));
+            Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order().ToList());
+            var acceptedWon = responses[0].StatusCode == HttpStatusCode.NoContent;
+
+            var (verified, status, returns, told) = await app.WithDbAsync(async db => (
+                await db.NoticeResponses.Where(r => r.NoticeId == notice.Id && r.Accepted != null).Select(r => r.Accepted!.Value).ToListAsync(),
+                await db.RectificationNotices.Where(n => n.Id == notice.Id).Select(n => n.Status).SingleAsync(),
+                await db.RectificationNotices.Where(n => n.Id == notice.Id).Select(n => n.Returns).SingleAsync(),
+                await db.Notifications.CountAsync(n => n.Kind == "notice.verified" && n.UnitId == c.UnitId)));
+            Assert.Equal(acceptedWon, Assert.Single(verified));
+            Assert.Equal(acceptedWon ? NoticeStatus.Filed : NoticeStatus.Returned, status);
+            Assert.Equal(acceptedWon ? 0 : 1, returns);
+            Assert.Equal(1, told);
+        }
+    }
 }

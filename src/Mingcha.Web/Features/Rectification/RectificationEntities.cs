@@ -8,7 +8,7 @@ namespace Mingcha.Web.Features.Rectification;
 /// unit when issued (delivered in the system); objectionable for 2 working days (RCT-3); answered, verified and filed, or
 /// escalated (RCT-4). Audited; never deleted.
 /// </summary>
-public sealed class RectificationNotice : IAudited
+public sealed class RectificationNotice : IAudited, IVersioned
 {
     private RectificationNotice() { Title = ""; RequiredAction = ""; IssuedBy = ""; }
     public RectificationNotice(Guid unitId, int year, string title, string requiredAction, int workingDays, DateOnly receivedOn, DateOnly lastDay,
@@ -52,6 +52,12 @@ public sealed class RectificationNotice : IAudited
     public DateTime? ClosedAt { get; private set; }
     public string? ClosedBy { get; private set; }
     public string? CloseNote { get; private set; }
+    /// <summary>
+    /// RCT-2, RCT-3, SEC-3: raised by one on every save (<see cref="IVersioned"/>; the nightly escalation raises it too), a
+    /// concurrency token: two Office decisions made from the same reading (an objection upheld and rejected at once, an
+    /// answer accepted and sent back at once) cannot both be stored; the second gets 409 and stores nothing (decision 029).
+    /// </summary>
+    public int Version { get; private set; }
     public List<NoticeFinding> Findings { get; } = [];
 
     public void AttachDocument(Guid documentId, string number, Guid caseId) { DocumentId = documentId; DocumentNumber = number; EvidenceCaseId = caseId; }
@@ -161,7 +167,7 @@ public sealed class FindingClaim
 }
 
 /// <summary>RCT-3: the unit's objection with its evidence, and the Office's decision with reasons.</summary>
-public sealed class NoticeObjection : IAudited
+public sealed class NoticeObjection : IAudited, IVersioned
 {
     private NoticeObjection() { Grounds = ""; FiledBy = ""; EvidenceItemIds = ""; }
     public NoticeObjection(Guid noticeId, string grounds, IEnumerable<Guid> evidence, string filedBy, DateTime nowUtc)
@@ -179,6 +185,8 @@ public sealed class NoticeObjection : IAudited
     public string? DecisionReason { get; private set; }
     public string? DecidedBy { get; private set; }
     public DateTime? DecidedAt { get; private set; }
+    /// <summary>Raised by every save (<see cref="IVersioned"/>): one decision of an objection is stored (decision 029).</summary>
+    public int Version { get; private set; }
 
     public void Decide(bool upheld, string reason, string by, DateTime nowUtc)
     {
@@ -188,7 +196,7 @@ public sealed class NoticeObjection : IAudited
 }
 
 /// <summary>RCT-2: the unit's answer (what it did, 举一反三 measures, evidence) and the Office's verification.</summary>
-public sealed class NoticeResponse : IAudited
+public sealed class NoticeResponse : IAudited, IVersioned
 {
     private NoticeResponse() { Actions = ""; Measures = ""; FiledBy = ""; EvidenceItemIds = ""; }
     public NoticeResponse(Guid noticeId, string actions, string measures, IEnumerable<Guid> evidence, string filedBy, DateTime nowUtc)
@@ -207,6 +215,8 @@ public sealed class NoticeResponse : IAudited
     public string? VerificationNote { get; private set; }
     public string? VerifiedBy { get; private set; }
     public DateTime? VerifiedAt { get; private set; }
+    /// <summary>Raised by every save (<see cref="IVersioned"/>): one verification of an answer is stored (decision 029).</summary>
+    public int Version { get; private set; }
 
     public void Verify(bool accepted, string? note, string by, DateTime nowUtc)
     {

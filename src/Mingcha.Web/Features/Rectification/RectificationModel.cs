@@ -15,6 +15,8 @@ public static class RectificationModel
     {
         builder.Entity<RectificationNotice>(e =>
         {
+            // Optimistic concurrency (migration 0039, decision 029; existing rows 0): see RectificationNotice.Version.
+            e.Property(n => n.Version).IsConcurrencyToken().HasDefaultValue(0);
             Enum(e, n => n.Status);
             Enum(e, n => n.Stage);
             e.HasIndex(n => new { n.UnitId, n.Year });
@@ -54,6 +56,8 @@ public static class RectificationModel
         });
         builder.Entity<NoticeObjection>(e =>
         {
+            // Optimistic concurrency (migration 0039, decision 029; existing rows 0): see RectificationNotice.Version.
+            e.Property(o => o.Version).IsConcurrencyToken().HasDefaultValue(0);
             e.HasIndex(o => o.NoticeId);
             e.Property(o => o.Grounds).HasMaxLength(4000);
             e.Property(o => o.EvidenceItemIds).HasMaxLength(4000);
@@ -64,6 +68,8 @@ public static class RectificationModel
         });
         builder.Entity<NoticeResponse>(e =>
         {
+            // Optimistic concurrency (migration 0039, decision 029; existing rows 0): see RectificationNotice.Version.
+            e.Property(o => o.Version).IsConcurrencyToken().HasDefaultValue(0);
             e.HasIndex(o => o.NoticeId);
             e.Property(o => o.Actions).HasMaxLength(4000);
             e.Property(o => o.Measures).HasMaxLength(4000);
