@@ -176,4 +176,91 @@ public sealed class RectificationIntegrityTests(RectificationApp app) : IClassFi
             Assert.Equal(1, told);
         }
     }
+
+    [Fact]
+    [Trait("Rule", "RCT-2")]
+    [Trait("Rule", "INS-9")]
+    public async Task Issue_WhenItsLastStepFails_LeavesNothingForTheUnitAndCanBeIssuedAgain()
+    {
+        var (office, kit) = await RectificationKit.AtStartAsync(app);
+        var c = await kit.CaseAsync(findings: 2);
+        await kit.ConfirmAsync([.. c.Findings]);
+        var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+        var visitCase = await app.WithDbAsync(db => db.Visits.Where(v => v.Id == c.VisitId).Select(v => new { v.FindingsSentAt, v.EvidenceCaseId }).SingleAsync());
+        Assert.Null(visitCase.FindingsSentAt); // the covert visit's findings are sent with the notice (INS-9)
+        var documents = await app.WithDbAsync(db => db.OfficialDocuments.CountAsync());
+        var toldBefore = await app.WithDbAsync(db => db.Notifications.CountAsync(n => n.UnitId == c.UnitId));
+
+        // The database refuses the notice's own row, the last thing written (a failure injected in the database itself).
+        var marker = "触发失败" + Guid.NewGuid().ToString("N")[..8];
+        await using (var failing = await FailingNoticeInsert.InstallAsync(app.Database, marker))
+        {
+            var r = await office.PostJsonAsync("/api/v1/rectification/notices", new { unitId = c.UnitId, findingIds = c.Findings, requiredAction = marker });
+            Assert.True(r.StatusCode >= HttpStatusCode.InternalServerError, $"{(int)r.StatusCode}");
+        }
+
+        // Nothing of it stands: no notice, no evidence case of the unit, no document, the visit not sent, its case not released,
+        // the findings free again, nothing told to the unit.
+        var left = await app.WithDbAsync(async db => new
+        {
+            Notices = await db.RectificationNotices.CountAsync(n => n.UnitId == c.UnitId),
+            Cases = await db.EvidenceCases.CountAsync(x => x.TargetUnitId == c.UnitId && x.Kind == EvidenceCaseKind.Rectification),
+            Documents = await db.OfficialDocuments.CountAsync(),
+            Sent = await db.Visits.Where(v => v.Id == c.VisitId).Select(v => v.FindingsSentAt).SingleAsync(),
+            Released = visitCase.EvidenceCaseId is { } vc ? await db.EvidenceCases.Where(x => x.Id == vc).Select(x => x.ReleasedAt).SingleAsync() : null,
+            Claims = await db.FindingClaims.CountAsync(x => c.Findings.Contains(x.FindingId)),
+            Told = await db.Notifications.CountAsync(n => n.UnitId == c.UnitId),
+        });
+        Assert.Equal((0, 0, documents, (DateTime?)null, (DateTime?)null, 0, toldBefore), (left.Notices, left.Cases, left.Documents, left.Sent, left.Released, left.Claims, left.Told));
+        Assert.Empty((await RectificationKit.JsonAsync(liaison, "/api/v1/rectification/notices")).EnumerateArray());
+        await (await liaison.GetAsync($"/api/v1/rectification/findings/{c.Findings[0]}/history")).ExpectAsync(HttpStatusCode.NotFound);
+
+        // Issued again: one notice, one case, one document, the visit sent.
+        var notice = await kit.IssueAsync(c.UnitId, c.Findings);
+        var after = await app.WithDbAsync(async db => new
+        {
+            Cases = await db.EvidenceCases.CountAsync(x => x.TargetUnitId == c.UnitId && x.Kind == EvidenceCaseKind.Rectification),
+            Documents = await db.OfficialDocuments.CountAsync(x => x.ReferenceId == notice.Id),
+            Sent = await db.Visits.Where(v => v.Id == c.VisitId).Select(v => v.FindingsSentAt).SingleAsync(),
+        });
+        Assert.Equal((1, 1, documents + 1), (after.Cases, after.Documents, await app.WithDbAsync(db => db.OfficialDocuments.CountAsync())));
+        Assert.NotNull(after.Sent);
+    }
+}
+
+/// <summary>
+/// A trigger, for one test, that makes the database refuse a notice whose required action is <c>marker</c> (other notices
+/// are written as usual); dropped when disposed.
+/// </summary>
+internal sealed class FailingNoticeInsert : IAsyncDisposable
+{
+    private const string Name = "test_failing_notice_insert";
+    private readonly TestDatabase _database;
+    private FailingNoticeInsert(TestDatabase database) => _database = database;
+
+    public static async Task<FailingNoticeInsert> InstallAsync(TestDatabase database, string marker)
+    {
+        var quoted = marker.Replace("'", "''", StringComparison.Ordinal);
+        await ExecAsync(database, TestDatabase.IsPostgres
+            ? [$"CREATE OR REPLACE FUNCTION {Name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.\"RequiredAction\" = '{quoted}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$",
+               $"CREATE TRIGGER {Name} BEFORE INSERT ON \"RectificationNotices\" FOR EACH ROW EXECUTE FUNCTION {Name}()"]
+            : [$"CREATE TRIGGER {Name} BEFORE INSERT ON \"RectificationNotices\" WHEN NEW.\"RequiredAction\" = '{quoted}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END"]);
+        return new FailingNoticeInsert(database);
+    }
+
+    public async ValueTask DisposeAsync() =>
+        await ExecAsync(_database, TestDatabase.IsPostgres
+            ? [$"DROP TRIGGER IF EXISTS {Name} ON \"RectificationNotices\"", $"DROP FUNCTION IF EXISTS {Name}()"]
+            : [$"DROP TRIGGER IF EXISTS {Name}"]);
+
+    private static async Task ExecAsync(TestDatabase database, string[] statements)
+    {
+        await using var connection = await database.OpenConnectionAsync();
+        foreach (var sql in statements)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
 }

@@ -140,6 +140,90 @@ public sealed class OfficialDocuments(
     }
 
     /// <summary>
+    /// A document laid out and rendered ahead of its registration, with the number it expects to get
+    /// (<see cref="PrepareAsync"/>), for a caller that registers it in its own transaction together with the record it
+    /// belongs to (<see cref="AllocateAsync"/>, then <see cref="RegisterAsync"/>): the record and its document are then
+    /// stored together or not at all.
+    /// </summary>
+    public sealed class PreparedDocument
+    {
+        internal PreparedDocument(Guid id, OfficialDocumentContent content, string issuer, string prefix, int year, int expected, (byte[] Docx, byte[] Pdf) files, IReadOnlyList<Guid> units)
+        {
+            Id = id; Content = content; Issuer = issuer; Prefix = prefix; Year = year; Expected = expected; Files = files; Units = units;
+        }
+        public Guid Id { get; }
+        internal OfficialDocumentContent Content { get; }
+        internal string Issuer { get; }
+        internal string Prefix { get; }
+        internal int Year { get; }
+        internal int Expected { get; }
+        internal (byte[] Docx, byte[] Pdf) Files { get; set; }
+        internal IReadOnlyList<Guid> Units { get; }
+        /// <summary>The number given by <see cref="AllocateAsync"/>.</summary>
+        public DocumentNumber? Number { get; internal set; }
+    }
+
+    /// <summary>
+    /// Validates and renders a document (Chromium takes a second or two) with the number it expects, outside any
+    /// transaction; registers and stores nothing. Refused as <see cref="IssueAsync"/> refuses.
+    /// </summary>
+    public async Task<PreparedDocument> PrepareAsync(OfficialDocumentContent content, IReadOnlyList<Guid> addresseeUnitIds, CancellationToken ct, string issuer = OfficeIssuer)
+    {
+        content = Checked(content);
+        var prefix = PrefixFor(issuer, content.Kind);
+        var units = (addresseeUnitIds ?? []).Distinct().ToList();
+        if (units.Count > 0)
+        {
+            var known = await db.Units.AsNoTracking().Where(u => units.Contains(u.Id)).CountAsync(ct);
+            if (known != units.Count)
+                throw new FieldException("addresseeUnitIds", "主送单位不存在。 An addressee unit does not exist.");
+        }
+        var year = clock.Today.Year;
+        var expected = await PeekNextSerialAsync(issuer, prefix, year, ct);
+        var files = await RenderAsync(content, new DocumentNumber(prefix, year, expected), ct);
+        return new PreparedDocument(Guid.CreateVersion7(), content, issuer, prefix, year, expected, files, units);
+    }
+
+    /// <summary>
+    /// In the caller's transaction, first of its writes: moves the issuer's counter (its row stays locked until the caller
+    /// commits or rolls back: no gaps) and renders again should another document have taken the expected number; then takes
+    /// the evidence chain's lock (PostgreSQL), in the order every writer takes the counter, the evidence and the audit locks.
+    /// </summary>
+    public async Task AllocateAsync(PreparedDocument prepared, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("AllocateAsync runs in the caller's transaction.");
+        var serial = await AllocateSerialAsync(tx, prepared.Issuer, prepared.Prefix, prepared.Year, ct);
+        var number = new DocumentNumber(prepared.Prefix, prepared.Year, serial);
+        if (serial != prepared.Expected) prepared.Files = await RenderAsync(prepared.Content, number, ct);
+        prepared.Number = number;
+        if (db.IsPostgres)
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({EvidenceIntake.EvidenceChainLockKey})", ct);
+    }
+
+    /// <summary>
+    /// In the caller's transaction, after <see cref="AllocateAsync"/>: stores the DOCX and PDF as evidence of the case and
+    /// registers the document (written by the evidence's save; committed, or rolled back, with the caller's record).
+    /// </summary>
+    public async Task<IssuedDocument> RegisterAsync(PreparedDocument prepared, string? referenceType, Guid? referenceId, Guid evidenceCaseId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(by);
+        if (db.Database.CurrentTransaction is null || prepared.Number is not { } number)
+            throw new InvalidOperationException("RegisterAsync runs in the caller's transaction, after AllocateAsync.");
+        var userId = by.UserId() ?? "";
+        var userName = by.Identity?.Name ?? userId;
+        var stem = FileStem(number, prepared.Content.Title);
+        var docx = await intake.StoreGeneratedAsync(evidenceCaseId, stem + ".docx", DocxType, prepared.Files.Docx, userId, userName, ct);
+        var pdf = await intake.StoreGeneratedAsync(evidenceCaseId, stem + ".pdf", PdfType, prepared.Files.Pdf, userId, userName, ct);
+        var document = new OfficialDocument(prepared.Id, prepared.Issuer, number, prepared.Content.Kind, prepared.Content.Title, prepared.Content.Date, referenceType, referenceId,
+            evidenceCaseId, (docx.Sha256, docx.Size, docx.Id), (pdf.Sha256, pdf.Size, pdf.Id), userId, userName, time.GetUtcNow().UtcDateTime, prepared.Units);
+        db.OfficialDocuments.Add(document);
+        return new IssuedDocument(document.Id, document.Number, document.Kind, document.Title, document.DocumentDate, document.IssuedAt,
+            document.ReferenceType, document.ReferenceId, document.CaseId, document.DocxSha256, document.DocxItemId, document.PdfSha256, document.PdfItemId);
+    }
+
+    /// <summary>
     /// Withdraws an issued document from the register with a reason (office administrator). The number is never given
     /// again. A rectification notice's document is refused while the notice stands (RCT-3): the notice has its own
     /// withdrawal, an upheld objection, which withdraws the notice and its document together; withdrawing only the

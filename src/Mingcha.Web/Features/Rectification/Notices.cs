@@ -167,6 +167,20 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         RectificationViewer viewer, ClaimsPrincipal by, CancellationToken ct)
     {
         var (unitId, title, workingDays, now) = (notice.UnitId, notice.Title, notice.WorkingDays, time.GetUtcNow().UtcDateTime);
+        // RCT-2, INS-9: all or nothing. The document is rendered first (Chromium takes a second or two; nothing is written);
+        // then the sending of the visits, the notice's evidence case, the document's number, files and register line, and
+        // the notice with its ledger lines are written in one transaction: should any step fail, the unit learns of nothing,
+        // no case or document is left for a notice that does not exist, and a retry starts afresh.
+        var prepared = await documents.PrepareNoticeAsync(new NoticeDocument(notice.Id, unitName, title, notice.RequiredAction, workingDays, lastDay,
+            objectionLastDay, [.. findings.OrderBy(f => f.RecordedAt).Select(f => new NoticeDocumentFinding(f.ItemCode, f.ItemName, f.Description, f.Points)),
+                .. problems.OrderBy(p => p.FoundOn).Select(p => new NoticeDocumentFinding(ChannelProblem.NameOf(p.Channel), $"（{p.FoundOn:yyyy年M月d日}发现）", p.Description, null))],
+            unitId), ct);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct); // SQLite: BEGIN IMMEDIATE
+        // The number first: the counter's row, then the evidence chain's lock, then the audit chain's (every save below), in
+        // the order every writer takes them.
+        await documents.NumberNoticeAsync(prepared, ct);
+
         // INS-9, RCT-1: the unit learns of the findings now; visits whose findings were not sent yet are sent (all their findings reviewed).
         var visitIds = findings.Select(f => f.VisitId).Distinct().ToList();
         var unsent = await db.Visits.AsNoTracking().Where(v => visitIds.Contains(v.Id) && v.FindingsSentAt == null).Select(v => v.Id).ToListAsync(ct);
@@ -179,11 +193,8 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         await cases.ReleaseAsync(@case.Id, by, ct); // the unit uploads its evidence here (EVD-3)
         notice.AttachCase(@case.Id);
 
-        var doc = await documents.IssueNoticeAsync(new NoticeDocument(notice.Id, unitName, title, notice.RequiredAction, workingDays, lastDay,
-            objectionLastDay, [.. findings.OrderBy(f => f.RecordedAt).Select(f => new NoticeDocumentFinding(f.ItemCode, f.ItemName, f.Description, f.Points)),
-                .. problems.OrderBy(p => p.FoundOn).Select(p => new NoticeDocumentFinding(ChannelProblem.NameOf(p.Channel), $"（{p.FoundOn:yyyy年M月d日}发现）", p.Description, null))],
-            unitId, @case.Id), by, ct);
-        if (doc is not null) notice.AttachDocument(doc.Id, doc.Number, @case.Id);
+        var doc = await documents.RegisterNoticeAsync(prepared, notice.Id, @case.Id, by, ct);
+        notice.AttachDocument(doc.Id, doc.Number, @case.Id);
 
         db.RectificationNotices.Add(notice);
         // Tracked problems: marked only now, so that the case's and the document's saves above do not write them before the
@@ -198,6 +209,8 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         db.Audit(new AuditEvent("notice.issue", nameof(RectificationNotice), notice.Id.ToString(), null,
             $"{notice.DocumentNumber ?? "-"} unit {unitId} findings {findings.Count} problems {problems.Count} until {lastDay:yyyy-MM-dd}"));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        await tx.DisposeAsync(); // telling the unit is no part of the issue (decision 019: a failure there keeps the notice)
 
         await notifier.NotifyUnitAsync(unitId, "notice.issued",
             $"整改通知书 {notice.DocumentNumber ?? title}：请于 {lastDay:yyyy-MM-dd} 前整改并反馈。 Rectification notice: answer by {lastDay:yyyy-MM-dd}.",

@@ -7,7 +7,7 @@ public sealed record NoticeDocumentFinding(string Code, string Item, string Desc
 
 /// <summary>What a notice's official document says.</summary>
 public sealed record NoticeDocument(Guid NoticeId, string UnitName, string Title, string RequiredAction, int WorkingDays, DateOnly LastDay, DateOnly ObjectionLastDay,
-    IReadOnlyList<NoticeDocumentFinding> Findings, Guid UnitId, Guid EvidenceCaseId);
+    IReadOnlyList<NoticeDocumentFinding> Findings, Guid UnitId);
 
 /// <summary>What a circular (通报) says.</summary>
 public sealed record CircularDocument(Guid OutcomeId, bool Praise, string Title, IReadOnlyList<string> Paragraphs, IReadOnlyList<Guid> UnitIds);
@@ -17,7 +17,12 @@ public sealed record IssuedDoc(Guid Id, string Number, Guid CaseId);
 /// <summary>The rectification module's use of the official documents module (decision 009): notices and circulars.</summary>
 public interface IRectificationDocuments
 {
-    Task<IssuedDoc?> IssueNoticeAsync(NoticeDocument n, ClaimsPrincipal by, CancellationToken ct);
+    /// <summary>RCT-2: lays out and renders the notice's document, before anything of the notice is written (nothing stored).</summary>
+    Task<Documents.OfficialDocuments.PreparedDocument> PrepareNoticeAsync(NoticeDocument n, CancellationToken ct);
+    /// <summary>RCT-2: in the notice's issuing transaction, first: its number (the counter moves with the transaction).</summary>
+    Task NumberNoticeAsync(Documents.OfficialDocuments.PreparedDocument prepared, CancellationToken ct);
+    /// <summary>RCT-2: in the notice's issuing transaction: the DOCX and PDF in the notice's case and the register line.</summary>
+    Task<IssuedDoc> RegisterNoticeAsync(Documents.OfficialDocuments.PreparedDocument prepared, Guid noticeId, Guid caseId, ClaimsPrincipal by, CancellationToken ct);
     Task<IssuedDoc?> IssueCircularAsync(CircularDocument c, ClaimsPrincipal by, CancellationToken ct);
     /// <summary>Withdraws the document with its record, in the caller's save (already withdrawn: done).</summary>
     Task WithdrawWithRecordAsync(Guid documentId, string reason, string userId, DateTime nowUtc, CancellationToken ct);
@@ -29,7 +34,7 @@ public interface IRectificationDocuments
 /// </summary>
 public sealed class RectificationDocuments(Documents.OfficialDocuments documents) : IRectificationDocuments
 {
-    public async Task<IssuedDoc?> IssueNoticeAsync(NoticeDocument n, ClaimsPrincipal by, CancellationToken ct)
+    public async Task<Documents.OfficialDocuments.PreparedDocument> PrepareNoticeAsync(NoticeDocument n, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(n);
         var body = new List<Mingcha.Domain.Documents.DocumentBlock>
@@ -46,7 +51,14 @@ public sealed class RectificationDocuments(Documents.OfficialDocuments documents
             new Mingcha.Domain.Documents.ParagraphBlock($"对本通知书认定事实确有异议并能提供相关证据的，可在收到本通知书后2个工作日内（{n.ObjectionLastDay:yyyy年M月d日}前）向效能办提出。异议不成立的，应当执行。"),
         };
         var content = documents.Draft(Mingcha.Domain.Documents.DocumentKind.Notice, Cut(n.Title, 200), [n.UnitName], body) with { Attachments = ["问题清单"] };
-        var doc = await documents.IssueAsync(content, new Documents.DocumentIssue(nameof(RectificationNotice), n.NoticeId, [n.UnitId], n.EvidenceCaseId), by, ct);
+        return await documents.PrepareAsync(content, [n.UnitId], ct);
+    }
+
+    public Task NumberNoticeAsync(Documents.OfficialDocuments.PreparedDocument prepared, CancellationToken ct) => documents.AllocateAsync(prepared, ct);
+
+    public async Task<IssuedDoc> RegisterNoticeAsync(Documents.OfficialDocuments.PreparedDocument prepared, Guid noticeId, Guid caseId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var doc = await documents.RegisterAsync(prepared, nameof(RectificationNotice), noticeId, caseId, by, ct);
         return new IssuedDoc(doc.Id, doc.Number, doc.CaseId);
     }
 
