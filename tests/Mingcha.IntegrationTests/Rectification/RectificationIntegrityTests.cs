@@ -226,6 +226,37 @@ public sealed class RectificationIntegrityTests(RectificationApp app) : IClassFi
         Assert.Equal((1, 1, documents + 1), (after.Cases, after.Documents, await app.WithDbAsync(db => db.OfficialDocuments.CountAsync())));
         Assert.NotNull(after.Sent);
     }
+
+    [Fact]
+    [Trait("Rule", "RCT-3")]
+    [Trait("Rule", "EVD-1")]
+    public async Task Objection_OnThePageAfterTheWindow_IsAMessageAndKeepsNoFile()
+    {
+        var (office, kit, c, notice) = await IssuedAsync();
+        var caseId = await CaseOfAsync(office, notice.Id);
+        app.Clock.Set(Thursday);
+        var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+        var items = await app.WithDbAsync(db => db.EvidenceItems.CountAsync(i => i.CaseId == caseId));
+
+        var page = $"/Rectification/Notice/{notice.Id}";
+        var token = Pages.AntiforgeryToken(await liaison.GetStringAsync(page));
+        var file = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n% objection proof " + Guid.NewGuid() + "\n%%EOF\n"));
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("迟到的异议"), "Grounds" },
+            { file, "Files", "proof.pdf" },
+        };
+        var r = await liaison.PostAsync($"{page}?handler=Object", form);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var html = Text(await r.Content.ReadAsStringAsync());
+        Assert.Contains("role=\"alert\"", html, StringComparison.Ordinal);
+        Assert.Contains("异议期已过", html, StringComparison.Ordinal);
+
+        Assert.Equal(items, await app.WithDbAsync(db => db.EvidenceItems.CountAsync(i => i.CaseId == caseId)));
+        Assert.Equal("Issued", RectificationKit.Status(await RectificationKit.NoticeAsync(liaison, notice.Id)));
+    }
 }
 
 /// <summary>

@@ -220,9 +220,10 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     }
 
     /// <summary>The notice for an act of the unit: its own unit's only (SEC-2; anything else is "not found").</summary>
-    private async Task<RectificationNotice> ForUnitAsync(Guid id, RectificationViewer viewer, CancellationToken ct)
+    private async Task<RectificationNotice> ForUnitAsync(Guid id, RectificationViewer viewer, CancellationToken ct, bool tracked = true)
     {
-        var notice = await db.RectificationNotices.FirstOrDefaultAsync(n => n.Id == id, ct) ?? throw RectificationViewer.NoticeNotFound();
+        var notices = tracked ? db.RectificationNotices : db.RectificationNotices.AsNoTracking();
+        var notice = await notices.FirstOrDefaultAsync(n => n.Id == id, ct) ?? throw RectificationViewer.NoticeNotFound();
         viewer.RequireOwnUnit(notice.UnitId);
         return notice;
     }
@@ -241,6 +242,23 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         if (found != list.Count)
             throw new FieldException("evidenceItemIds", "证据不属于本通知书的证据案卷。 An evidence item is not in the notice's evidence case.");
         return list;
+    }
+
+    /// <summary>
+    /// RCT-3, EVD-1: whether the unit may object to the notice now, checked before its files are taken into the vault (a file
+    /// kept for an objection that is then refused would stay, undeletable, for nothing). Refuses as <see cref="ObjectAsync"/> would.
+    /// </summary>
+    public async Task EnsureMayObjectAsync(Guid id, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var notice = await ForUnitAsync(id, RectificationViewer.Of(by), ct, tracked: false);
+        notice.CheckMayObject(calendar.LocalDate(time.GetUtcNow().UtcDateTime));
+    }
+
+    /// <summary>RCT-2, EVD-1: whether the notice takes the unit's answer now, checked before its files are stored.</summary>
+    public async Task EnsureMayAnswerAsync(Guid id, ClaimsPrincipal by, CancellationToken ct)
+    {
+        var notice = await ForUnitAsync(id, RectificationViewer.Of(by), ct, tracked: false);
+        notice.CheckMayAnswer();
     }
 
     /// <summary>RCT-3: the unit objects within 2 working days of receiving the notice, with evidence.</summary>

@@ -66,11 +66,17 @@ public sealed class RectificationNotice : IAudited, IVersioned
     /// <summary>RCT-3: an objection moves the notice to review; only while the window is open and the unit has not answered.</summary>
     public void FileObjection(DateOnly today)
     {
+        CheckMayObject(today);
+        Status = NoticeStatus.Objected;
+    }
+
+    /// <summary>RCT-3: refuses (DomainRuleException) unless the unit may object on <paramref name="today"/>; changes nothing.</summary>
+    public void CheckMayObject(DateOnly today)
+    {
         if (Status != NoticeStatus.Issued)
             throw new DomainRuleException("RCT-3", "该通知书当前不能提出异议。 The notice takes no objection in its current state.");
         if (today > ObjectionLastDay)
             throw new DomainRuleException("RCT-3", $"异议期已过：须在收到通知书后 2 个工作日内（{ObjectionLastDay:yyyy-MM-dd} 前）提出。 The objection window closed on {ObjectionLastDay:yyyy-MM-dd} (2 working days after receipt).", 422);
-        Status = NoticeStatus.Objected;
     }
 
     /// <summary>RCT-3 upheld: the notice is withdrawn (its points are reversed by the caller).</summary>
@@ -90,12 +96,18 @@ public sealed class RectificationNotice : IAudited, IVersioned
     /// <summary>RCT-2: the unit's answer, on <paramref name="today"/> (office-local): after the last day it is a late answer.</summary>
     public void Answer(DateOnly today)
     {
+        CheckMayAnswer();
+        Status = NoticeStatus.Answered;
+        if (today > LastDay) AnsweredLate = true;
+    }
+
+    /// <summary>RCT-2: refuses (DomainRuleException) unless the notice takes the unit's answer now; changes nothing.</summary>
+    public void CheckMayAnswer()
+    {
         if (!RectificationRules.AwaitsUnit(Status))
             throw new DomainRuleException("RCT-2", Status == NoticeStatus.Objected
                 ? "异议审查期间不能反馈整改情况。 The notice is under objection review."
                 : "该通知书当前不接受整改反馈。 The notice takes no answer in its current state.");
-        Status = NoticeStatus.Answered;
-        if (today > LastDay) AnsweredLate = true;
     }
 
     /// <summary>RCT-2: the Office verifies the answer and files the notice.</summary>

@@ -54,13 +54,23 @@ public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEviden
         return ids;
     }
 
+    // EVD-1: the state, the window and the text are checked before any file is stored: evidence is never deleted, so a file
+    // taken for an objection or answer that is then refused would stay as an orphan.
     public async Task<IActionResult> OnPostObjectAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("objection", async () =>
-            await notices.ObjectAsync(id, new Notices.FileObjection(Grounds ?? "", await UploadAsync(id, ct)), User, ct)), Text["异议已提交，等待效能办复核。"], ct);
+        {
+            await notices.EnsureMayObjectAsync(id, User, ct);
+            Problems.Validate(new Notices.FileObjection(Grounds ?? "", []));
+            await notices.ObjectAsync(id, new Notices.FileObjection(Grounds ?? "", await UploadAsync(id, ct)), User, ct);
+        }), Text["异议已提交，等待效能办复核。"], ct);
 
     public async Task<IActionResult> OnPostAnswerAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("answer", async () =>
-            await notices.AnswerAsync(id, new Notices.Answer(Actions ?? "", Measures ?? "", await UploadAsync(id, ct)), User, ct)), Text["整改情况已反馈，等待效能办核查。"], ct);
+        {
+            await notices.EnsureMayAnswerAsync(id, User, ct);
+            Problems.Validate(new Notices.Answer(Actions ?? "", Measures ?? "", []));
+            await notices.AnswerAsync(id, new Notices.Answer(Actions ?? "", Measures ?? "", await UploadAsync(id, ct)), User, ct);
+        }), Text["整改情况已反馈，等待效能办核查。"], ct);
 
     /// <summary>Whether the named form is on the page now; a message for a form no longer shown goes above the notice.</summary>
     public bool FormShown(string form) => form switch
