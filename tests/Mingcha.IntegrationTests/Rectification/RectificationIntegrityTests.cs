@@ -257,6 +257,27 @@ public sealed class RectificationIntegrityTests(RectificationApp app) : IClassFi
         Assert.Equal(items, await app.WithDbAsync(db => db.EvidenceItems.CountAsync(i => i.CaseId == caseId)));
         Assert.Equal("Issued", RectificationKit.Status(await RectificationKit.NoticeAsync(liaison, notice.Id)));
     }
+
+    [Fact]
+    [Trait("Rule", "RCT-4")]
+    public async Task Escalation_OfANoticeAnsweredAfterItsLastDay_LeavesItWithTheOffice()
+    {
+        var (office, kit, c, notice) = await IssuedAsync(days: 3); // last day Thursday 11-19
+        var caseId = await CaseOfAsync(office, notice.Id);
+        app.Clock.Set(new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero)); // Friday: overdue, not yet escalated
+        var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+        var proof = await RectificationKit.EvidenceAsync(liaison, caseId);
+        await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/responses", new { actions = "已整改", measures = "举一反三", evidenceItemIds = new[] { proof } }))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        await app.WithScopeAsync(sp => sp.GetRequiredService<RectificationEscalator>().RunAsync(new DateOnly(2026, 11, 20), CancellationToken.None));
+
+        office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var d = await RectificationKit.NoticeAsync(office, notice.Id);
+        Assert.Equal(("Answered", "Notice"), (RectificationKit.Status(d), d.GetProperty("notice").GetProperty("stage").GetString()));
+        Assert.Empty(d.GetProperty("escalations").EnumerateArray());
+        Assert.True(await app.WithDbAsync(db => db.RectificationNotices.Where(n => n.Id == notice.Id).Select(n => n.AnsweredLate).SingleAsync()));
+    }
 }
 
 /// <summary>

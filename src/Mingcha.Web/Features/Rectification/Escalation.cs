@@ -78,20 +78,35 @@ public sealed class RectificationEscalator(MingchaDb db, CalendarService calenda
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 try
                 {
+                    var applied = new HashSet<Guid>();
                     foreach (var group in plan.GroupBy(p => (p.Decision, p.Notice.Stage, To: p.Step?.Stage, p.LastDay)))
                     {
                         var ids = group.Select(p => p.Notice.Id).ToList();
                         var from = group.Key.Stage;
                         // One parameter for the whole list (json_each / an array), not one per id: SQLite binds parameters by name in linear time.
-                        var q = db.RectificationNotices.Where(n => EF.Parameter(ids).Contains(n.Id) && n.Stage == from && !n.LadderExhausted);
+                        // RCT-4: still waiting for the unit and still overdue, as the scan found it: a notice answered (or refused,
+                        // withdrawn, objected to) since the scan is left as it now is. The version moves with the row (decision 029).
+                        var q = db.RectificationNotices.Where(n => EF.Parameter(ids).Contains(n.Id) && n.Stage == from && !n.LadderExhausted
+                            && (n.Status == NoticeStatus.Issued || n.Status == NoticeStatus.Returned) && n.LastDay < today && n.ObjectionLastDay < today);
                         if (group.Key.Decision == EscalationDecision.Escalate)
                         {
                             var to = group.Key.To!.Value;
                             var last = group.Key.LastDay!.Value;
-                            await q.ExecuteUpdateAsync(x => x.SetProperty(n => n.Stage, to).SetProperty(n => n.LastDay, last), ct);
+                            await q.ExecuteUpdateAsync(x => x.SetProperty(n => n.Stage, to).SetProperty(n => n.LastDay, last).SetProperty(n => n.Version, n => n.Version + 1), ct);
+                            // The rows this transaction moved (it sees its own writes; no other writer sets this rung tonight but a twin run, which the unique rows refuse).
+                            applied.UnionWith(await db.RectificationNotices.AsNoTracking()
+                                .Where(n => EF.Parameter(ids).Contains(n.Id) && n.Stage == to && n.LastDay == last).Select(n => n.Id).ToListAsync(ct));
                         }
-                        else await q.ExecuteUpdateAsync(x => x.SetProperty(n => n.LadderExhausted, true), ct);
+                        else
+                        {
+                            await q.ExecuteUpdateAsync(x => x.SetProperty(n => n.LadderExhausted, true).SetProperty(n => n.Version, n => n.Version + 1), ct);
+                            applied.UnionWith(await db.RectificationNotices.AsNoTracking()
+                                .Where(n => EF.Parameter(ids).Contains(n.Id) && n.Stage == from && n.LadderExhausted).Select(n => n.Id).ToListAsync(ct));
+                        }
                     }
+                    // Only those escalated get their rows, messages and a place in the audit line.
+                    plan.RemoveAll(p => !applied.Contains(p.Notice.Id));
+                    if (plan.Count == 0) { await tx.CommitAsync(ct); continue; }
 
                     var units = plan.Select(p => p.Notice.UnitId).Distinct().ToList();
                     var roleId = db.Roles.Where(r => r.Name == Mingcha.Domain.Security.Roles.UnitLiaison).Select(r => r.Id);
