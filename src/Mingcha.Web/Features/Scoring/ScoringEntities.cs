@@ -197,8 +197,11 @@ public sealed class Evaluation
 public sealed class EvaluationSitting : IAudited
 {
     private EvaluationSitting() { Title = ""; Token = ""; CreatedBy = ""; }
-    public EvaluationSitting(Guid campaignId, string title, DateOnly heldOn, string token, string by, DateTime nowUtc)
-    { Id = Guid.CreateVersion7(); CampaignId = campaignId; Title = title; HeldOn = heldOn; Token = token; CreatedBy = by; CreatedAt = nowUtc; }
+    public EvaluationSitting(Guid campaignId, string title, DateOnly heldOn, string token, string by, DateTime nowUtc, bool requireCodes = true)
+    {
+        Id = Guid.CreateVersion7(); CampaignId = campaignId; Title = title; HeldOn = heldOn; Token = token; CreatedBy = by; CreatedAt = nowUtc;
+        RequireCodes = requireCodes;
+    }
     public Guid Id { get; private set; }
     public Guid CampaignId { get; private set; }
     public string Title { get; private set; }
@@ -207,6 +210,11 @@ public sealed class EvaluationSitting : IAudited
     public string Token { get; private set; }
     public DateTime? ClosedAt { get; private set; }
     public int Ballots { get; private set; }
+    /// <summary>
+    /// Decision 028: an anonymous ballot through the link needs one of the sitting's one-time codes (<see cref="SittingCode"/>).
+    /// New sittings require them unless the Office says otherwise; sittings created before migration 0038 do not.
+    /// </summary>
+    public bool RequireCodes { get; private set; }
     public string CreatedBy { get; private set; }
     public DateTime CreatedAt { get; private set; }
 
@@ -216,6 +224,27 @@ public sealed class EvaluationSitting : IAudited
     }
     public void CountBallot() => Ballots++;
     public void Close(DateTime nowUtc) => ClosedAt ??= nowUtc;
+}
+
+/// <summary>
+/// One one-time ballot code of a sitting (EV-2, decision 028), printed on a slip and handed to one representative: only its
+/// hash is kept (<see cref="Mingcha.Domain.Scoring.SittingCodeRules.Hash"/>), unique per sitting. It admits one ballot: using
+/// it sets <see cref="UsedAt"/> by a conditional update (<c>WHERE "UsedAt" IS NULL</c>) in the ballot's own transaction.
+/// Who received which slip is not recorded, so a ballot stays anonymous.
+/// </summary>
+public sealed class SittingCode
+{
+    private SittingCode() { CodeHash = ""; IssuedBy = ""; }
+    public SittingCode(Guid sittingId, string codeHash, string? group, string by, DateTime nowUtc)
+    { Id = Guid.CreateVersion7(); SittingId = sittingId; CodeHash = codeHash; Group = group; IssuedBy = by; IssuedAt = nowUtc; }
+    public Guid Id { get; private set; }
+    public Guid SittingId { get; private set; }
+    public string CodeHash { get; private set; }
+    /// <summary>The representatives' group the slips were printed for (人大代表, 政协委员, 服务对象 …), if the Office named one.</summary>
+    public string? Group { get; private set; }
+    public string IssuedBy { get; private set; }
+    public DateTime IssuedAt { get; private set; }
+    public DateTime? UsedAt { get; private set; }
 }
 
 /// <summary>One anonymous ballot of a sitting (a device may hand in one): keeps re-submission from counting twice.</summary>

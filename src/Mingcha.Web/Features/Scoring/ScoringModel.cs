@@ -58,7 +58,19 @@ public static class ScoringModel
             e.HasIndex(s => s.Token).IsUnique();
             e.HasIndex(s => s.CampaignId);
             e.Property(s => s.CreatedBy).HasMaxLength(450);
+            // Added by migration 0038: sittings created before keep taking ballots without codes (decision 028).
+            e.Property(s => s.RequireCodes).HasDefaultValue(false);
             e.HasOne<EvaluationCampaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<SittingCode>(e =>
+        {
+            // Decision 028: one row per one-time ballot code, its hash unique in its sitting.
+            e.ToTable("SittingCodes");
+            e.HasIndex(c => new { c.SittingId, c.CodeHash }).IsUnique();
+            e.Property(c => c.CodeHash).HasMaxLength(64);
+            e.Property(c => c.Group).HasMaxLength(Mingcha.Domain.Scoring.SittingCodeRules.MaxGroup);
+            e.Property(c => c.IssuedBy).HasMaxLength(450);
+            e.HasOne<EvaluationSitting>().WithMany().HasForeignKey(c => c.SittingId).OnDelete(DeleteBehavior.Restrict);
         });
         builder.Entity<SittingBallot>(e =>
         {
@@ -134,6 +146,7 @@ public static class ScoringSets
         public DbSet<Evaluation> Evaluations => db.Set<Evaluation>();
         public DbSet<EvaluationSitting> Sittings => db.Set<EvaluationSitting>();
         public DbSet<SittingBallot> SittingBallots => db.Set<SittingBallot>();
+        public DbSet<SittingCode> SittingCodes => db.Set<SittingCode>();
         public DbSet<ScoreComputation> ScoreComputations => db.Set<ScoreComputation>();
         public DbSet<ScoreResult> ScoreResults => db.Set<ScoreResult>();
         public DbSet<ScoreProblem> ScoreProblems => db.Set<ScoreProblem>();
