@@ -286,7 +286,9 @@ public sealed class SittingFloodTests(SittingFloodApp app) : IClassFixture<Sitti
             .ReadAsync<Created>(HttpStatusCode.Created)).Id;
         await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{id}/sections", new { categoryIds = new[] { cat } })).ExpectAsync(HttpStatusCode.OK);
         await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
-        var sitting = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/sittings", new { title = "集中测评", heldOn = "2026-11-16" })).ReadAsync<SittingDto>(HttpStatusCode.Created);
+        // A sitting without ballot codes (one ballot per phone): the flood guard is what stands before a script (decision 014).
+        var sitting = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/sittings", new { title = "集中测评", heldOn = "2026-11-16", requireCodes = false }))
+            .ReadAsync<SittingDto>(HttpStatusCode.Created);
 
         var ip = $"203.0.113.{Random.Shared.Next(1, 250)}";
         var phone = app.NewClient();

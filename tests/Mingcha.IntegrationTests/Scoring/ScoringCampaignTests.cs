@@ -269,8 +269,9 @@ public sealed class ScoringCampaignTests(RectificationApp app) : IClassFixture<R
         await (await point.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = w.B1, method = "Inspection", grade = "Good", on = "2026-11-16" }))
             .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "EV-2");
 
-        // EV-2: a concentrated sitting: two anonymous phones through the link, one paper ballot entered by the Office.
-        var sitting = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/sittings", new { title = "社会各界代表集中测评", heldOn = "2026-11-16" }))
+        // EV-2: a concentrated sitting: two anonymous phones through the link, one paper ballot entered by the Office. Without
+        // ballot codes (a phone, one ballot; decision 028's codes have their own tests, SittingCodeTests).
+        var sitting = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/sittings", new { title = "社会各界代表集中测评", heldOn = "2026-11-16", requireCodes = false }))
             .ReadAsync<SittingDto>(HttpStatusCode.Created);
         var anon = app.NewClient();
         var sheet = await anon.GetAsync<JsonElement>($"/api/v1/scoring/sit/{sitting.Token}");

@@ -29,15 +29,33 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
 
     public sealed record SectionGrade([property: Required] Guid? SectionId, [property: Required] Grade? Grade);
 
+    /// <summary>A ballot: its grades; the phone's key (anonymous, no code); the slip's one-time code (decision 028).</summary>
     public sealed record Ballot(
         [property: StringLength(64)] string? BallotKey,
-        [property: Required] IReadOnlyList<SectionGrade> Grades);
+        [property: Required] IReadOnlyList<SectionGrade> Grades,
+        [property: StringLength(40)] string? Code = null);
 
+    /// <summary>A new sitting; <paramref name="RequireCodes"/> left out means codes are required (decision 028).</summary>
     public sealed record CreateSitting(
         [property: Required, StringLength(200, MinimumLength = 1)] string Title,
-        [property: Required] DateOnly? HeldOn);
+        [property: Required] DateOnly? HeldOn,
+        bool? RequireCodes = null);
 
-    public sealed record SittingDto(Guid Id, Guid CampaignId, string Title, DateOnly HeldOn, string? Token, string? Link, int Ballots, DateTime? ClosedAt);
+    public sealed record SittingDto(Guid Id, Guid CampaignId, string Title, DateOnly HeldOn, string? Token, string? Link, int Ballots, DateTime? ClosedAt,
+        bool RequireCodes = false, int CodesIssued = 0, int CodesUsed = 0);
+
+    /// <summary>Decision 028: how many one-time codes to issue, and for which group of representatives (optional).</summary>
+    public sealed record IssueCodes(
+        [property: Required, Range(1, SittingCodeRules.MaxPerIssue)] int? Count,
+        [property: StringLength(SittingCodeRules.MaxGroup)] string? Group);
+
+    /// <summary>The codes just issued, in clear: shown this once (the slips), never again.</summary>
+    public sealed record IssuedCodes(Guid SittingId, string Title, DateOnly HeldOn, string? Group, IReadOnlyList<IssuedCode> Codes);
+    public sealed record IssuedCode(string Code, string Link);
+
+    /// <summary>A sitting's codes as counts (issued, used), in all and per group; never the codes.</summary>
+    public sealed record CodeCounts(Guid SittingId, bool RequireCodes, int Issued, int Used, IReadOnlyList<GroupCount> Groups);
+    public sealed record GroupCount(string? Group, int Issued, int Used);
 
     public sealed record EvaluationLine(Guid Id, Guid SectionId, EvaluationMethod Method, Grade Grade, EvaluationSource Source, DateOnly On, Guid? SittingId, Guid? VisitId,
         string? Note, string By, DateTime At);
@@ -82,10 +100,12 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     }
 
     /// <summary>Saves the evaluations added to the context, in one transaction that first claims the open campaign (<see cref="ClaimOpenAsync"/>).</summary>
-    internal static async Task SaveWhileOpenAsync(MingchaDb db, Guid campaignId, CancellationToken ct)
+    internal static async Task SaveWhileOpenAsync(MingchaDb db, Guid campaignId, CancellationToken ct, Func<Task>? alsoClaim = null)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await ClaimOpenAsync(db, campaignId, ct);
+        // Another conditional write of the same transaction (a ballot code's use): it refuses by throwing, and then nothing is stored.
+        if (alsoClaim is not null) await alsoClaim();
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -142,20 +162,100 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
         var c = await OpenCampaignAsync(campaignId, ct);
         RequireInPeriod(c, r.HeldOn!.Value);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var s = new EvaluationSitting(campaignId, r.Title.Trim(), r.HeldOn!.Value, token, by.UserId() ?? "", time.GetUtcNow().UtcDateTime);
+        var s = new EvaluationSitting(campaignId, r.Title.Trim(), r.HeldOn!.Value, token, by.UserId() ?? "", time.GetUtcNow().UtcDateTime, r.RequireCodes ?? true);
         db.Sittings.Add(s);
         await db.SaveChangesAsync(ct);
         return Dto(s, true);
     }
 
-    private static SittingDto Dto(EvaluationSitting s, bool withToken) =>
-        new(s.Id, s.CampaignId, s.Title, s.HeldOn, withToken ? s.Token : null, withToken ? "/Scoring/Sit/" + s.Token : null, s.Ballots, s.ClosedAt);
+    private static SittingDto Dto(EvaluationSitting s, bool withToken, int issued = 0, int used = 0) =>
+        new(s.Id, s.CampaignId, s.Title, s.HeldOn, withToken ? s.Token : null, withToken ? "/Scoring/Sit/" + s.Token : null, s.Ballots, s.ClosedAt,
+            s.RequireCodes, withToken ? issued : 0, withToken ? used : 0);
 
     public async Task<List<SittingDto>> SittingsAsync(Guid campaignId, ClaimsPrincipal user, CancellationToken ct)
     {
         var office = RectificationViewer.Of(user).IsOffice;
-        return (await db.Sittings.AsNoTracking().Where(s => s.CampaignId == campaignId).OrderBy(s => s.HeldOn).ToListAsync(ct)).Select(s => Dto(s, office)).ToList();
+        var sittings = await db.Sittings.AsNoTracking().Where(s => s.CampaignId == campaignId).OrderBy(s => s.HeldOn).ToListAsync(ct);
+        var ids = sittings.Select(s => s.Id).ToList();
+        // Decision 028: the Office sees how many codes each sitting issued and how many were used (never the codes).
+        var counts = office && ids.Count > 0
+            ? await db.SittingCodes.AsNoTracking().Where(c => ids.Contains(c.SittingId)).GroupBy(c => c.SittingId)
+                .Select(g => new { g.Key, Issued = g.Count(), Used = g.Count(c => c.UsedAt != null) }).ToDictionaryAsync(x => x.Key, ct)
+            : [];
+        return sittings.Select(s => counts.TryGetValue(s.Id, out var n) ? Dto(s, office, n.Issued, n.Used) : Dto(s, office)).ToList();
     }
+
+    /// <summary>
+    /// EV-2, decision 028: the Office issues <c>Count</c> one-time ballot codes for an open sitting (one per representative
+    /// present, optionally for a named group). They are returned in clear this once, to print the slips; only their hashes
+    /// are stored. The issue is audited (how many, which group), never the codes.
+    /// </summary>
+    public async Task<IssuedCodes> IssueCodesAsync(Guid sittingId, IssueCodes r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RectificationViewer.Of(by).RequireOffice("EV-2", "发放测评码");
+        Infrastructure.Problems.Validate(r);
+        var sitting = await db.Sittings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
+        sitting.RequireOpen();
+        await OpenCampaignAsync(sitting.CampaignId, ct);
+        var count = r.Count!.Value;
+        var already = await db.SittingCodes.CountAsync(c => c.SittingId == sittingId, ct);
+        if (already + count > SittingCodeRules.MaxPerSitting)
+            throw new DomainRuleException("EV-2", $"一次集中测评最多发放 {SittingCodeRules.MaxPerSitting} 个测评码（已发放 {already} 个）。 A sitting issues at most {SittingCodeRules.MaxPerSitting} codes ({already} issued).", 422);
+        var group = string.IsNullOrWhiteSpace(r.Group) ? null : r.Group.Trim();
+        var now = time.GetUtcNow().UtcDateTime;
+        var user = by.UserId() ?? "";
+        var codes = new List<IssuedCode>(count);
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
+        while (codes.Count < count)
+        {
+            var code = SittingCodeRules.NewCode();
+            var hash = SittingCodeRules.Hash(sittingId, SittingCodeRules.Normalise(code)!);
+            if (!hashes.Add(hash)) continue;
+            db.SittingCodes.Add(new SittingCode(sittingId, hash, group, user, now));
+            codes.Add(new IssuedCode(code, $"/Scoring/Sit/{sitting.Token}?code={code}"));
+        }
+        db.Audit(new AuditEvent("sitting.codes.issue", nameof(EvaluationSitting), sittingId.ToString(), null,
+            group is null ? $"codes {count}" : $"codes {count} group {group}"));
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // A new code equal to one already issued (60 random bits: practically never): nothing stored, issue again.
+            throw new DomainRuleException("EV-2", "测评码生成冲突，未发放，请重试。 A code collided; nothing was issued, try again.", 409);
+        }
+        return new IssuedCodes(sittingId, sitting.Title, sitting.HeldOn, group, codes);
+    }
+
+    /// <summary>Decision 028: a sitting's codes as counts, in all and per group (the Office only; never the codes themselves).</summary>
+    public async Task<CodeCounts> CodeCountsAsync(Guid sittingId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        RectificationViewer.Of(by).RequireOffice("EV-2", "查看测评码");
+        var sitting = await db.Sittings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
+        var groups = (await db.SittingCodes.AsNoTracking().Where(c => c.SittingId == sittingId).GroupBy(c => c.Group)
+                .Select(g => new { g.Key, Issued = g.Count(), Used = g.Count(c => c.UsedAt != null) }).ToListAsync(ct))
+            .OrderBy(g => g.Key ?? "", StringComparer.Ordinal).Select(g => new GroupCount(g.Key, g.Issued, g.Used)).ToList();
+        return new CodeCounts(sittingId, sitting.RequireCodes, groups.Sum(g => g.Issued), groups.Sum(g => g.Used), groups);
+    }
+
+    /// <summary>Decision 028: the sitting's one-time code as typed or scanned: unknown (a forged or mistyped code) 403, used 409.</summary>
+    private async Task<Guid> CodeOfAsync(EvaluationSitting sitting, string typed, CancellationToken ct)
+    {
+        var normalised = SittingCodeRules.Normalise(typed) ?? throw UnknownCode();
+        var hash = SittingCodeRules.Hash(sitting.Id, normalised);
+        var code = await db.SittingCodes.AsNoTracking().Where(c => c.SittingId == sitting.Id && c.CodeHash == hash).Select(c => new { c.Id, c.UsedAt })
+            .FirstOrDefaultAsync(ct) ?? throw UnknownCode();
+        if (code.UsedAt is not null) throw CodeUsed();
+        return code.Id;
+    }
+
+    private static DomainRuleException CodeRequired() =>
+        new("EV-2", "本次集中测评凭测评码投票：请扫描测评票上的二维码，或输入测评票上的测评码。 This sitting takes ballots with a code: scan the QR code on your slip or type the code printed on it.", 403);
+
+    private static DomainRuleException UnknownCode() =>
+        new("EV-2", "测评码无效，请核对测评票上的测评码。 The ballot code is not valid for this sitting; check the code on your slip.", 403);
+
+    private static DomainRuleException CodeUsed() =>
+        new("EV-2", "该测评码已使用，每个测评码只能投一次票。 This ballot code was already used: each code admits one ballot.", 409);
 
     public async Task CloseSittingAsync(Guid sittingId, ClaimsPrincipal by, CancellationToken ct)
     {
@@ -166,7 +266,8 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     }
 
     /// <summary>What a representative's phone shows: the sitting and the sections to grade.</summary>
-    public sealed record SittingSheet(Guid SittingId, string CampaignName, string Title, DateOnly HeldOn, bool Open, IReadOnlyList<SheetSection> Sections);
+    public sealed record SittingSheet(Guid SittingId, string CampaignName, string Title, DateOnly HeldOn, bool Open, IReadOnlyList<SheetSection> Sections,
+        bool RequireCodes = false);
     public sealed record SheetSection(Guid SectionId, string Name, string UnitName, string CategoryName);
 
     public async Task<EvaluationSitting> SittingByTokenAsync(string token, CancellationToken ct)
@@ -186,12 +287,15 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
                               orderby k.Name, u.Name, sec.Name, sec.Id
                               select new SheetSection(cs.SectionId, sec.Name, u.Name, k.Name)).Take(2000).ToListAsync(ct);
         return new SittingSheet(s.Id, c.Name, s.Title, s.HeldOn, s.ClosedAt is null && c.Status == CampaignStatus.Open,
-            sections.OrderBy(x => x.CategoryName, StringComparer.Ordinal).ThenBy(x => x.UnitName, StringComparer.Ordinal).ThenBy(x => x.Name, StringComparer.Ordinal).ToList());
+            sections.OrderBy(x => x.CategoryName, StringComparer.Ordinal).ThenBy(x => x.UnitName, StringComparer.Ordinal).ThenBy(x => x.Name, StringComparer.Ordinal).ToList(),
+            s.RequireCodes);
     }
 
     /// <summary>
     /// EV-2: one representative's grades in a sitting, each one concentrated evaluation. A signed-in representative hands in
-    /// one ballot; an anonymous one (through the link) one per ballot key, which the phone keeps.
+    /// one ballot; an anonymous one (through the link) one per one-time code of the sitting's slips when the sitting requires
+    /// codes (decision 028), else one per ballot key, which the phone keeps. A code given is used, once, in the ballot's own
+    /// transaction (also by a signed-in representative, so that the slip cannot be used again).
     /// </summary>
     public async Task<BallotReceipt> SubmitBallotAsync(string token, Ballot r, ClaimsPrincipal? user, string? address, CancellationToken ct)
     {
@@ -200,10 +304,13 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
         var signedIn = user?.Identity?.IsAuthenticated == true ? user.UserId() : null;
         // A flood through the link is refused before anything is checked or stored (rate limit per address and per sitting).
         if (signedIn is null) flood.Acquire(sitting.Id, address ?? "?");
-        var key = signedIn is not null ? "user:" + signedIn : r.BallotKey?.Trim();
+        Guid? code = null;
+        if (!string.IsNullOrWhiteSpace(r.Code)) code = await CodeOfAsync(sitting, r.Code, ct);
+        else if (signedIn is null && sitting.RequireCodes) throw CodeRequired();
+        var key = signedIn is not null ? "user:" + signedIn : code is { } c ? "code:" + c.ToString("N") : r.BallotKey?.Trim();
         if (string.IsNullOrEmpty(key) || key.Length < 8)
             throw new FieldException("ballotKey", "缺少测评票标识。 The ballot needs its key.");
-        return await StoreBallotAsync(sitting.Id, key, EvaluationSource.Sitting, r.Grades, signedIn ?? "sitting:" + sitting.Id, ct);
+        return await StoreBallotAsync(sitting.Id, key, EvaluationSource.Sitting, r.Grades, signedIn ?? "sitting:" + sitting.Id, ct, code);
     }
 
     /// <summary>EV-2: the Office enters a paper ballot of a sitting.</summary>
@@ -214,7 +321,8 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
         return await StoreBallotAsync(sittingId, "paper:" + Guid.CreateVersion7().ToString("N"), EvaluationSource.Paper, r.Grades, by.UserId() ?? "", ct);
     }
 
-    private async Task<BallotReceipt> StoreBallotAsync(Guid sittingId, string key, EvaluationSource source, IReadOnlyList<SectionGrade>? grades, string by, CancellationToken ct)
+    private async Task<BallotReceipt> StoreBallotAsync(Guid sittingId, string key, EvaluationSource source, IReadOnlyList<SectionGrade>? grades, string by, CancellationToken ct,
+        Guid? codeId = null)
     {
         var sitting = await db.Sittings.FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
         sitting.RequireOpen();
@@ -238,7 +346,20 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
             db.Evaluations.Add(new Evaluation(c.Id, g.SectionId!.Value, EvaluationMethod.Concentrated, g.Grade!.Value, source, sitting.HeldOn, by, now, sittingId: sittingId));
         sitting.CountBallot();
         db.Audit(new AuditEvent("sitting.ballot", nameof(EvaluationSitting), sittingId.ToString(), null, $"{source} grades {list.Count}"));
-        try { await SaveWhileOpenAsync(db, c.Id, ct); }
+        Func<Task>? useCode = null;
+        if (codeId is { } cid)
+        {
+            db.Audit(new AuditEvent("sitting.code.use", nameof(SittingCode), cid.ToString(), null, $"sitting {sittingId}"));
+            // Decision 028: the code is used by a conditional update in the ballot's transaction: of two ballots with the same
+            // code at once, one sets UsedAt, the other changes nothing and is refused (409) with nothing stored. Its ballot key
+            // ("code:" and the code's id) is also the ballot's primary key, a second guard.
+            useCode = async () =>
+            {
+                var used = await db.SittingCodes.Where(x => x.Id == cid && x.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(x => x.UsedAt, now), ct);
+                if (used == 0) throw CodeUsed();
+            };
+        }
+        try { await SaveWhileOpenAsync(db, c.Id, ct, useCode); }
         catch (DbUpdateException)
         {
             // Two phones with the same key at once: the primary key of the ballot decides.

@@ -91,6 +91,11 @@ public static class ScoringApi
         { await h.CloseSittingAsync(id, ctx.User, ct); return Results.NoContent(); }).RequireAuthorization(manage);
         g.MapPost("/sittings/{id:guid}/paper", (Guid id, Evaluations.Ballot r, Evaluations h, HttpContext ctx, CancellationToken ct) => h.EnterPaperBallotAsync(id, r, ctx.User, ct))
             .RequireAuthorization(manage);
+        // Decision 028: a sitting's one-time ballot codes: issued by the Office (in clear this once, for the slips), then counts only.
+        g.MapPost("/sittings/{id:guid}/codes", async (Guid id, Evaluations.IssueCodes r, Evaluations h, HttpContext ctx, CancellationToken ct) =>
+            Results.Created($"/api/v1/scoring/sittings/{id}/codes", await h.IssueCodesAsync(id, r, ctx.User, ct))).RequireAuthorization(manage);
+        g.MapGet("/sittings/{id:guid}/codes", (Guid id, Evaluations h, HttpContext ctx, CancellationToken ct) => h.CodeCountsAsync(id, ctx.User, ct))
+            .RequireAuthorization(manage);
         // A sitting's link: anyone holding the token (a representative's phone, signed in or not) reads the sheet and hands in a ballot.
         g.MapGet("/sit/{token}", async (string token, Evaluations h, CancellationToken ct) => await h.SheetAsync(await h.SittingByTokenAsync(token, ct), ct)).AllowAnonymous();
         g.MapPost("/sit/{token}", (string token, Evaluations.Ballot r, Evaluations h, HttpContext ctx, CancellationToken ct) => h.SubmitBallotAsync(token, r, ctx.User, ctx.Connection.RemoteIpAddress?.ToString(), ct))
