@@ -5,7 +5,8 @@ namespace Mingcha.BrowserTests.Pages;
 /// <summary>Page object for a concentrated sitting's phone page (EV-2), opened through the sitting's link.</summary>
 public sealed class SittingPage(IPage page)
 {
-    public Task OpenAsync(string token) => page.GotoAsync($"/Scoring/Sit/{token}");
+    public Task OpenAsync(string token, string? code = null) =>
+        page.GotoAsync(code is null ? $"/Scoring/Sit/{token}" : $"/Scoring/Sit/{token}?code={Uri.EscapeDataString(code)}");
 
     public ILocator Row(Guid sectionId) => page.Locator($"fieldset.grade-row[data-section='{sectionId}']");
 

@@ -15,8 +15,8 @@ public sealed class ScoringJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     private static ClaimsPrincipal Office() => new(new ClaimsIdentity(
         [new Claim(ClaimTypes.NameIdentifier, "browser-office"), new Claim(ClaimTypes.Name, "效能办"), new Claim(ClaimTypes.Role, Roles.OfficeAdmin)], "test"));
 
-    /// <summary>A campaign over the demo city's sections of one category, opened, with a sitting (the Office's set-up, in-process).</summary>
-    private async Task<(Guid Campaign, Guid Category, Guid First, Guid Second, string Token)> SittingAsync()
+    /// <summary>A campaign over the demo city's sections of one category, opened, with a sitting and one slip's code (the Office's set-up, in-process).</summary>
+    private async Task<(Guid Campaign, Guid Category, Guid First, Guid Second, string Token, string Code)> SittingAsync()
     {
         await using var scope = app.Services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
@@ -31,7 +31,9 @@ public sealed class ScoringJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         var sections = (await campaigns.SectionsAsync(c.Id, Office(), CancellationToken.None)).Take(2).Select(s => s.SectionId).ToList();
         var sitting = await sp.GetRequiredService<Evaluations>().CreateSittingAsync(c.Id, new Evaluations.CreateSitting("社会各界代表集中测评", DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8))),
             Office(), CancellationToken.None);
-        return (c.Id, category, sections[0], sections[1], sitting.Token!);
+        // Decision 028: a new sitting takes anonymous ballots with a slip's one-time code.
+        var slips = await sp.GetRequiredService<Evaluations>().IssueCodesAsync(sitting.Id, new Evaluations.IssueCodes(1, "服务对象"), Office(), CancellationToken.None);
+        return (c.Id, category, sections[0], sections[1], sitting.Token!, slips.Codes[0].Code);
     }
 
     [Fact]
@@ -39,12 +41,12 @@ public sealed class ScoringJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     [Trait("Rule", "EV-12")]
     public async Task Representative_GradesOnAPhone_OfficeOpensTheTotalAndDrillsDownToTheEvaluations()
     {
-        var (campaign, category, first, second, token) = await SittingAsync();
+        var (campaign, category, first, second, token, code) = await SittingAsync();
 
-        // A representative, without an account, on a phone through the sitting's link.
+        // A representative, without an account, on a phone through the QR code of their slip (the sitting's link with the slip's code).
         var phone = await app.NewPageAsync(phone: true);
         var sheet = new SittingPage(phone);
-        await sheet.OpenAsync(token);
+        await sheet.OpenAsync(token, code);
         await sheet.GradeAsync(first, "优");
         await sheet.GradeAsync(second, "较差");
         await sheet.HandInAsync();

@@ -71,6 +71,8 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
     [BindProperty] public List<Guid> CategoryIds { get; set; } = [];
     [BindProperty] public string? SittingTitle { get; set; }
     [BindProperty] public DateOnly? HeldOn { get; set; }
+    /// <summary>Decision 028: a new sitting requires one-time ballot codes unless the Office unticks it.</summary>
+    [BindProperty] public bool RequireCodes { get; set; } = true;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -110,7 +112,7 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
     public Task<IActionResult> OnPostCloseAsync(CancellationToken ct) => Act("steps", () => campaigns.CloseAsync(Id, User, ct), "测评活动已结束，结果已冻结。");
     public Task<IActionResult> OnPostPublishAsync(CancellationToken ct) => Act("steps", () => campaigns.PublishAsync(Id, User, ct), "测评结果已公布。");
     public Task<IActionResult> OnPostSittingAsync(CancellationToken ct) =>
-        Act("sitting", () => evaluations.CreateSittingAsync(Id, new Evaluations.CreateSitting(SittingTitle ?? "", HeldOn), User, ct), "集中测评已创建。");
+        Act("sitting", () => evaluations.CreateSittingAsync(Id, new Evaluations.CreateSitting(SittingTitle ?? "", HeldOn, RequireCodes), User, ct), "集中测评已创建。");
 
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken ct)
     {
