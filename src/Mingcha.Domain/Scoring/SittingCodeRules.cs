@@ -5,9 +5,10 @@ namespace Mingcha.Domain.Scoring;
 
 /// <summary>
 /// EV-2, decision 028: the one-time ballot codes (测评码) of a concentrated sitting, printed one per slip (测评票) and handed to
-/// each representative present. A code is 12 characters of an alphabet without look-alikes (no 0/O, 1/I/L): 60 random bits,
-/// shown in groups of four (<c>ABCD-EFGH-JKLM</c>). Only its hash is stored, bound to its sitting: a leaked table gives no
-/// code, and a code of one sitting means nothing in another.
+/// each representative present. A code is 12 characters of an alphabet without look-alikes (no 0/O, 1/I; the complaints'
+/// query-code alphabet, 32 characters, so a random byte maps uniformly): 60 random bits, shown in groups of four
+/// (<c>ABCD-EFGH-JKLM</c>). Only its hash is stored, bound to its sitting: a leaked table gives no code, and a code of one
+/// sitting means nothing in another.
 /// </summary>
 public static class SittingCodeRules
 {

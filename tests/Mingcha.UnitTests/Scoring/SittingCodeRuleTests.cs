@@ -16,7 +16,7 @@ public sealed class SittingCodeRuleTests
             Assert.Equal(c.Replace("-", "", StringComparison.Ordinal), SittingCodeRules.Normalise(c));
         });
         Assert.Equal(codes.Count, codes.Distinct().Count());
-        Assert.DoesNotContain(SittingCodeRules.Alphabet, ch => ch is '0' or 'O' or '1' or 'I' or 'L');
+        Assert.DoesNotContain(SittingCodeRules.Alphabet, ch => ch is '0' or 'O' or '1' or 'I');
     }
 
     [Theory]
