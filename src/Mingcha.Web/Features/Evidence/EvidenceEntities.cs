@@ -233,6 +233,11 @@ public sealed class EvidenceAccess : IAudited
 /// </summary>
 public sealed class EvidenceUpload
 {
+    /// <summary>Column sizes: the Upload-Metadata header as received, and what is taken from it (EVD-4).</summary>
+    public const int MaxMetadataLength = 4000;
+    public const int MaxFileNameLength = 255;
+    public const int MaxLocationLength = 200;
+
     private EvidenceUpload() { CreatedBy = ""; CreatedByName = ""; FileName = ""; Metadata = ""; }
     public EvidenceUpload(Guid caseId, long length, string fileName, string metadata, string createdBy, string createdByName, DateTime nowUtc, DateTime expiresAt)
     {

@@ -79,8 +79,8 @@ public static class EvidenceModel
         builder.Entity<EvidenceUpload>(e =>
         {
             e.Property(u => u.Id).ValueGeneratedNever();
-            e.Property(u => u.FileName).HasMaxLength(255);
-            e.Property(u => u.Metadata).HasMaxLength(4000);
+            e.Property(u => u.FileName).HasMaxLength(EvidenceUpload.MaxFileNameLength);
+            e.Property(u => u.Metadata).HasMaxLength(EvidenceUpload.MaxMetadataLength);
             e.Property(u => u.CreatedBy).HasMaxLength(450);
             e.Property(u => u.CreatedByName).HasMaxLength(256);
             e.Property(u => u.Failure).HasMaxLength(500);

@@ -87,21 +87,43 @@ public static class TusUploads
             return Problem(413, $"文件超过上限 {options.Value.MaxUploadBytes} 字节。 The upload exceeds Tus-Max-Size.");
         if (length == 0)
             return Problem(400, "空文件不能作为证据。 An empty file is not evidence.");
-        if (TusProtocol.ParseMetadata(req["Upload-Metadata"]) is not { } metadata)
+        var metadataHeader = req["Upload-Metadata"].ToString();
+        // Checked before anything is written: the header is kept as received (a column of MaxMetadataLength), and what
+        // is taken from it must fit where it goes. A 400 naming the field, never a database error (EVD-4).
+        if (metadataHeader.Length > EvidenceUpload.MaxMetadataLength)
+            return FieldProblem("Upload-Metadata", $"Upload-Metadata 过长（{metadataHeader.Length} 字符，上限 {EvidenceUpload.MaxMetadataLength}）。 Upload-Metadata is {metadataHeader.Length} characters long; at most {EvidenceUpload.MaxMetadataLength} are accepted.");
+        if (TusProtocol.ParseMetadata(metadataHeader) is not { } metadata)
             return Problem(400, "Upload-Metadata 格式错误。 Upload-Metadata is malformed.");
         if (!metadata.TryGetValue("caseId", out var caseText) || !Guid.TryParse(caseText, out var caseId))
             return Problem(400, "Upload-Metadata 必须包含 caseId。 Upload-Metadata must name the case (caseId).");
+        var fileName = Path.GetFileName((metadata.GetValueOrDefault("filename") ?? "").Replace('\\', '/'));
+        if (fileName.Length == 0) fileName = "evidence";
+        foreach (var (field, value, max) in new[]
+        {
+            ("filename", fileName, EvidenceUpload.MaxFileNameLength),
+            ("location", metadata.GetValueOrDefault("location") ?? "", EvidenceUpload.MaxLocationLength),
+            ("sha256", metadata.GetValueOrDefault("sha256") ?? "", 64),
+        })
+        {
+            if (value.Length > max)
+                return FieldProblem(field, $"Upload-Metadata 中的 {field} 过长（{value.Length} 字符，上限 {max}）。 The {field} in Upload-Metadata is {value.Length} characters long; at most {max} are accepted.");
+        }
         var @case = await access.RequireUploadAsync(caseId, ctx.User, ct);
 
         var now = time.GetUtcNow().UtcDateTime;
-        var fileName = Path.GetFileName((metadata.GetValueOrDefault("filename") ?? "").Replace('\\', '/'));
-        if (fileName.Length == 0) fileName = "evidence";
-        if (fileName.Length > 255) fileName = fileName[^255..];
-        var upload = new EvidenceUpload(@case.Id, length, fileName, req["Upload-Metadata"].ToString(), ctx.User.UserId() ?? "",
+        var upload = new EvidenceUpload(@case.Id, length, fileName, metadataHeader, ctx.User.UserId() ?? "",
             ctx.User.Identity?.Name ?? "", now, now + options.Value.UploadExpiry);
         staging.Create(upload.Id);
         db.EvidenceUploads.Add(upload);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            staging.Remove(upload.Id); // no row, no staged file: nothing is left behind for a client that was told no
+            throw;
+        }
         ctx.Response.Headers["Upload-Expires"] = TusProtocol.FormatExpires(upload.ExpiresAt);
         return Results.Created($"{BasePath}/{upload.Id:D}", null);
     }
@@ -396,6 +418,11 @@ public static class TusUploads
 
     private static IResult Problem(int status, string title) =>
         Results.Problem(statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["rule"] = "EVD-4" });
+
+    /// <summary>A 400 naming the field at fault (the form of a validation error), with the rule.</summary>
+    private static IResult FieldProblem(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: message,
+            extensions: new Dictionary<string, object?> { ["rule"] = "EVD-4" });
 
     private static readonly Action<ILogger, Guid, string, Exception?> WriteFailed =
         LoggerMessage.Define<Guid, string>(LogLevel.Error, new EventId(1, "TusWriteFailed"), "Writing upload {Id} failed: {Error}");
