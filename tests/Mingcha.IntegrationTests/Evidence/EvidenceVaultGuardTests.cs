@@ -72,4 +72,75 @@ public sealed class EvidenceVaultGuardTests(EvidenceApp app) : IClassFixture<Evi
             new Dictionary<string, string> { ["location"] = new string('9', 200) });
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
     }
+
+    /// <summary>
+    /// EVD-3, SEC-2: a covert visit's evidence is for the Office and the visit's team until its findings are sent. The
+    /// liaison of the unit under inspection cannot be given it (nor any other account of that unit), nor can an account
+    /// that carries out no inspections; the liaison sees nothing of the case either way. A supervisor can be.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EVD-3")]
+    [Trait("Rule", "SEC-2")]
+    public async Task AssignInspector_RefusesTheTargetUnitsAccounts_AndNonInspectors_AndTheLiaisonStillSeesNothing()
+    {
+        var (office, caseId) = await app.OfficeWithCaseAsync(); // a covert visit of unit A
+        var (unitA, unitB) = await app.UnitsAsync();
+        var liaisonA = await app.SignInAsync(Roles.UnitLiaison, unitA);
+        var inspectorOfA = await app.CreateUserAsync(Roles.AgencyInspector, unitA);
+        var leader = await app.CreateUserAsync(Roles.Leader);
+        var liaisonB = await app.CreateUserAsync(Roles.UnitLiaison, unitB);
+        var supervisor = await app.CreateUserAsync(Roles.Supervisor);
+        Task<HttpResponseMessage> Assign(string userId) => office.Client.PostAsJsonAsync($"/api/v1/evidence/cases/{caseId}/inspectors", new { userId });
+
+        using (var r = await Assign(liaisonA.UserId)) await r.ExpectRuleAsync(HttpStatusCode.Conflict, "SEC-2");
+        using (var r = await Assign(inspectorOfA.Id)) await r.ExpectRuleAsync(HttpStatusCode.Conflict, "SEC-2");
+        using (var r = await Assign(leader.Id)) await r.ExpectRuleAsync(HttpStatusCode.Conflict, "EVD-3");
+        using (var r = await Assign(liaisonB.Id)) await r.ExpectRuleAsync(HttpStatusCode.Conflict, "EVD-3");
+        var (_, tokenOfA) = await app.TokenClientAsync(unitA, EvidenceAccessService.WriteScope);
+        using (var r = await Assign($"token:{tokenOfA.Id}")) await r.ExpectRuleAsync(HttpStatusCode.Conflict, "SEC-2");
+
+        var assigned = await app.WithDbAsync(db => db.EvidenceCaseInspectors.Where(i => i.CaseId == caseId).Select(i => i.UserId).ToListAsync());
+        Assert.Empty(assigned);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaisonA.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).StatusCode);
+        var listed = await Json.ReadAsync(await liaisonA.Client.GetAsync("/api/v1/evidence/cases"));
+        Assert.DoesNotContain(listed.EnumerateArray(), c => c.GetProperty("id").GetGuid() == caseId);
+
+        using (var r = await Assign(supervisor.Id)) Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaisonA.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).StatusCode);
+    }
+
+    /// <summary>
+    /// EVD-3: an inspector taken off the visit while an upload is under way cannot go on with it nor finish it (403);
+    /// nothing is recorded, the staged bytes stay for the sweep, and the case is hidden from them again.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EVD-3")]
+    public async Task WithdrawnInspector_CannotContinueOrFinishAnUploadAlreadyStarted()
+    {
+        var (office, caseId) = await app.OfficeWithCaseAsync();
+        var inspector = await app.SignInAsync(Roles.AgencyInspector);
+        Assert.Equal(HttpStatusCode.NoContent, (await office.Client.PostAsJsonAsync($"/api/v1/evidence/cases/{caseId}/inspectors", new { userId = inspector.UserId })).StatusCode);
+        var bytes = await File.ReadAllBytesAsync(TestMedia.FakeMp4(40_000));
+        using var created = await Tus.CreateAsync(inspector.Client, caseId, bytes.Length);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var url = created.Headers.Location!.ToString();
+        var uploadId = Guid.Parse(url.Split('/')[^1]);
+        using (var first = await Tus.PatchAsync(inspector.Client, url, 0, bytes.AsMemory(0, 20_000))) Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+
+        await app.WithScopeAsync(async sp =>
+        {
+            var by = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, office.UserId)], "test"));
+            await sp.GetRequiredService<EvidenceCases>().WithdrawInspectorsAsync(caseId, [inspector.UserId], [], by, default);
+            await sp.GetRequiredService<MingchaDb>().SaveChangesAsync();
+        });
+
+        using (var rest = await Tus.PatchAsync(inspector.Client, url, 20_000, bytes.AsMemory(20_000)))
+            await rest.ExpectRuleAsync(HttpStatusCode.Forbidden, "EVD-3");
+        using (var head = await Tus.HeadAsync(inspector.Client, url)) Assert.Equal(HttpStatusCode.Forbidden, head.StatusCode);
+
+        Assert.False(await app.WithDbAsync(db => db.EvidenceItems.AnyAsync(i => i.CaseId == caseId)));
+        Assert.Null(await app.WithDbAsync(db => db.EvidenceUploads.Where(u => u.Id == uploadId).Select(u => u.CompletedAt).FirstAsync()));
+        Assert.Equal(20_000, new FileInfo(Staging.PartPath(uploadId)).Length);
+        Assert.Equal(HttpStatusCode.NotFound, (await inspector.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).StatusCode);
+    }
 }

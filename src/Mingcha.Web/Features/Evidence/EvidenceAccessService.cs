@@ -90,6 +90,19 @@ public sealed class EvidenceAccessService(MingchaDb db)
         throw new DomainRuleException("EVD-3", "无权向该案卷上传证据。 You may not add evidence to this case.", 403);
     }
 
+    /// <summary>
+    /// EVD-3: an upload in progress is finished only by someone who may still add evidence to its case: an inspector whose
+    /// assignment was withdrawn meanwhile is refused (403; they started the upload, so the case's existence is no secret
+    /// to them).
+    /// </summary>
+    public async Task RequireStillMayUploadAsync(Guid caseId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var @case = await db.EvidenceCases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == caseId, ct) ?? throw NotFound();
+        var scoped = !IsToken(user) || user.HasClaim(MingchaClaims.Scope, WriteScope);
+        if (scoped && EvidenceAccessRule.MayUpload(await ViewerAsync(@case, user, ct), @case.Facts)) return;
+        throw new DomainRuleException("EVD-3", "你向该案卷上传证据的权限已被撤回，本次上传不能继续或完成。 Your access to this case was withdrawn: this upload cannot be continued or finished.", 403);
+    }
+
     /// <summary>The cases the user may see, for lists (the same rule as <see cref="RequireVisibleAsync"/>, as a query).</summary>
     public IQueryable<EvidenceCase> VisibleCases(ClaimsPrincipal user)
     {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Evidence;
+using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
 
@@ -32,11 +33,40 @@ public sealed class EvidenceCases(MingchaDb db, TimeProvider time)
         return @case;
     }
 
+    /// <summary>The roles whose accounts carry out visits (SEC-1): a team's supervisors and an agency's covert inspectors.</summary>
+    public static readonly IReadOnlyList<string> InspectingRoles = [Roles.Supervisor, Roles.AgencyInspector];
+
+    /// <summary>
+    /// EVD-3, SEC-2: gives an account (or a device token, <c>token:{id}</c>) the case's evidence. Only an account that
+    /// carries out inspections may be given it, and never one of the unit under inspection: its liaison would otherwise
+    /// see a covert visit before its findings are sent.
+    /// </summary>
     public async Task AssignInspectorAsync(Guid caseId, string userId, ClaimsPrincipal by, CancellationToken ct)
     {
-        await LoadAsync(caseId, ct);
-        if (!userId.StartsWith("token:", StringComparison.Ordinal) && !await db.Users.AnyAsync(u => u.Id == userId, ct))
-            throw new DomainRuleException("EVD-3", "用户不存在。 No such user.", 422);
+        var @case = await LoadAsync(caseId, ct);
+        userId ??= "";
+        var isToken = userId.StartsWith("token:", StringComparison.Ordinal);
+        Guid? accountUnit;
+        if (isToken)
+        {
+            if (!Guid.TryParse(userId["token:".Length..], out var tokenId)
+                || await db.ApiTokens.AsNoTracking().Where(t => t.Id == tokenId).Select(t => new { t.UnitId }).FirstOrDefaultAsync(ct) is not { } token)
+                throw new FieldException("userId", "令牌不存在。 No such device token.");
+            accountUnit = token.UnitId;
+        }
+        else
+        {
+            var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.UnitId }).FirstOrDefaultAsync(ct)
+                ?? throw new DomainRuleException("EVD-3", "用户不存在。 No such user.", 422);
+            accountUnit = user.UnitId;
+        }
+        if (accountUnit is { } unit && unit == @case.TargetUnitId)
+            throw new DomainRuleException("SEC-2", "被查单位的账号不能被指派查看本案卷的证据。 An account of the unit under inspection cannot be given the case's evidence (SEC-2, EVD-3).", 409);
+        if (!isToken && !await (from ur in db.UserRoles
+                                join r in db.Roles on ur.RoleId equals r.Id
+                                where ur.UserId == userId && InspectingRoles.Contains(r.Name!)
+                                select ur).AnyAsync(ct))
+            throw new DomainRuleException("EVD-3", "只有监督员或第三方暗访员可被指派查看案卷证据。 Only a supervisor or an agency inspector can be given a case's evidence (EVD-3).", 409);
         var existing = await db.EvidenceCaseInspectors.FirstOrDefaultAsync(i => i.CaseId == caseId && i.UserId == userId, ct);
         if (existing is { WithdrawnAt: null }) return;
         if (existing is not null) existing.Reinstate(by.UserId() ?? "", time.GetUtcNow().UtcDateTime);

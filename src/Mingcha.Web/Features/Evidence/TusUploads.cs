@@ -128,13 +128,15 @@ public static class TusUploads
         return Results.Created($"{BasePath}/{upload.Id:D}", null);
     }
 
-    private static async Task<IResult> Head(Guid id, HttpContext ctx, MingchaDb db, TusStaging staging, IServiceProvider services, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Head(Guid id, HttpContext ctx, MingchaDb db, TusStaging staging, IServiceProvider services,
+        EvidenceAccessService access, TimeProvider time, CancellationToken ct)
     {
         ctx.Response.Headers.CacheControl = "no-store";
         var upload = await FindOwnAsync(db, id, ctx, ct);
         if (upload is null) return Results.NotFound();
         var now = time.GetUtcNow().UtcDateTime;
         if (upload.FailedAt is not null || upload.IsExpired(now)) return Results.StatusCode(StatusCodes.Status410Gone);
+        if (upload.CompletedAt is null) await access.RequireStillMayUploadAsync(upload.CaseId, ctx.User, ct); // HEAD may finish it
         ctx.Response.Headers["Upload-Length"] = upload.Length.ToString(CultureInfo.InvariantCulture);
         if (upload.Metadata.Length > 0) ctx.Response.Headers["Upload-Metadata"] = upload.Metadata; // creation extension: MUST echo
         if (upload.CompletedAt is not null)
@@ -179,7 +181,7 @@ public static class TusUploads
     }
 
     private static async Task<IResult> Patch(Guid id, HttpContext ctx, MingchaDb db, TusStaging staging, IServiceProvider services,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        EvidenceAccessService access, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var req = ctx.Request;
         var upload = await FindOwnAsync(db, id, ctx, ct);
@@ -213,6 +215,9 @@ public static class TusUploads
                 .Select(u => new { u.CompletedAt, u.FailedAt }).FirstAsync(ct);
             if (fresh.FailedAt is not null) return Problem(410, "上传已作废。 The upload was refused.");
             if (fresh.CompletedAt is not null) return Problem(409, "上传已完成，不能再写入。 The upload is complete; nothing more can be written.");
+            // EVD-3: the right to add evidence is the one held now, not when the upload began. Taken off the visit, the
+            // inspector cannot write or finish it; the staged bytes stay until the hourly sweep removes them.
+            await access.RequireStillMayUploadAsync(upload.CaseId, ctx.User, ct);
             long current;
             try
             {
@@ -235,6 +240,7 @@ public static class TusUploads
             if (result.Aborted) return Results.Empty; // the client is gone; what it sent is kept
             if (result.Offset == upload.Length)
             {
+                await access.RequireStillMayUploadAsync(upload.CaseId, ctx.User, ct); // withdrawn while the bytes arrived
                 var item = await FinishAsync(upload, staging, state, services, ct);
                 ctx.Response.Headers["Mingcha-Evidence-Id"] = item.Id.ToString();
                 ctx.Response.Headers["Mingcha-Sha256"] = item.Sha256;
