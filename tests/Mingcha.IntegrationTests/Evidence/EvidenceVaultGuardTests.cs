@@ -143,4 +143,54 @@ public sealed class EvidenceVaultGuardTests(EvidenceApp app) : IClassFixture<Evi
         Assert.Equal(20_000, new FileInfo(Staging.PartPath(uploadId)).Length);
         Assert.Equal(HttpStatusCode.NotFound, (await inspector.Client.GetAsync($"/api/v1/evidence/cases/{caseId}")).StatusCode);
     }
+
+    /// <summary>
+    /// EVD-4 (tus expiration): the hourly sweep leaves an upload that a request is writing (it holds the same per-upload
+    /// gate), records the expiry on the row before it removes the staged files, and a later PATCH or HEAD is 410 Gone.
+    /// The sweep is driven directly, with an occurrence past the upload's expiry.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EVD-4")]
+    public async Task Sweep_LeavesABusyUpload_ThenRecordsTheExpiryAndRemovesTheStagedBytes_AndALaterPatchIs410()
+    {
+        var (office, caseId) = await app.OfficeWithCaseAsync();
+        using var created = await Tus.CreateAsync(office.Client, caseId, 1000);
+        var url = created.Headers.Location!.ToString();
+        var uploadId = Guid.Parse(url.Split('/')[^1]);
+        using (var first = await Tus.PatchAsync(office.Client, url, 0, new byte[100])) Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        var sweep = app.Services.GetServices<IRecurringJob>().OfType<ExpiredUploadSweep>().Single();
+        var occurrence = app.Clock.GetUtcNow().UtcDateTime.AddDays(30);
+        async Task<string> SweepAsync()
+        {
+            string? result = null;
+            await app.WithScopeAsync(async sp => result = await sweep.RunAsync(sp, occurrence, default));
+            return result!;
+        }
+        Task<DateTime?> ExpiredAtAsync() => app.WithDbAsync(db => db.EvidenceUploads.Where(u => u.Id == uploadId).Select(u => u.ExpiredAt).FirstAsync());
+
+        var gate = Staging.State(uploadId).Gate;
+        await gate.WaitAsync(); // as a PATCH that is writing holds it
+        try
+        {
+            Assert.Contains("1 busy", await SweepAsync(), StringComparison.Ordinal);
+            Assert.True(File.Exists(Staging.PartPath(uploadId)));
+            Assert.Null(await ExpiredAtAsync());
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await SweepAsync();
+        Assert.NotNull(await ExpiredAtAsync());
+        Assert.False(File.Exists(Staging.PartPath(uploadId)));
+        Assert.Empty(Directory.GetFiles(Staging.Folder, uploadId.ToString("N") + ".*"));
+
+        // The clock has not reached the upload's expiry: the recorded expiry is what refuses it.
+        using (var later = await Tus.PatchAsync(office.Client, url, 100, new byte[100]))
+            Assert.Equal(HttpStatusCode.Gone, later.StatusCode);
+        using (var head = await Tus.HeadAsync(office.Client, url)) Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
+        Assert.False(File.Exists(Staging.PartPath(uploadId))); // nothing was staged again
+        Assert.Contains("0 expired", await SweepAsync(), StringComparison.Ordinal);
+    }
 }

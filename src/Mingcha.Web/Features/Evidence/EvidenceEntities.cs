@@ -258,8 +258,17 @@ public sealed class EvidenceUpload
     public Guid? ItemId { get; private set; }
     public DateTime? FailedAt { get; private set; }
     public string? Failure { get; private set; }
+    /// <summary>When the hourly sweep took the staged bytes of this unfinished upload away (tus expiration); set once.</summary>
+    public DateTime? ExpiredAt { get; private set; }
 
-    public bool IsExpired(DateTime nowUtc) => CompletedAt is null && nowUtc >= ExpiresAt;
+    public bool IsExpired(DateTime nowUtc) => CompletedAt is null && (ExpiredAt is not null || nowUtc >= ExpiresAt);
+
+    /// <summary>The sweep recorded the expiry; from now on the upload answers 410 Gone, whatever the clock says.</summary>
+    public void Expire(DateTime nowUtc)
+    {
+        if (CompletedAt is not null || FailedAt is not null || ExpiredAt is not null) return;
+        ExpiredAt = nowUtc;
+    }
 
     public void Complete(Guid itemId, DateTime nowUtc) { CompletedAt = nowUtc; ItemId = itemId; }
 

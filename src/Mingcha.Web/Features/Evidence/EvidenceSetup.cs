@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Mingcha.Web.Data;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Infrastructure;
 
@@ -49,7 +51,12 @@ public static class EvidenceSetup
     }
 }
 
-/// <summary>Every hour: unfinished uploads past their expiry lose their staged bytes (tus expiration).</summary>
+/// <summary>
+/// Every hour: unfinished uploads past their expiry lose their staged bytes (tus expiration). Each is taken under the same
+/// per-upload gate that PATCH and HEAD hold, so an upload being written is never removed under the writer (it is skipped
+/// and swept an hour later); the expiry is recorded on the row first (<see cref="EvidenceUpload.ExpiredAt"/>, so a later
+/// PATCH gets 410 Gone whatever the clock says), and only then do the staged files go.
+/// </summary>
 public sealed class ExpiredUploadSweep : IRecurringJob
 {
     public string Name => "evidence-expired-uploads";
@@ -59,11 +66,31 @@ public sealed class ExpiredUploadSweep : IRecurringJob
 
     public async Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct)
     {
-        var db = services.GetRequiredService<Data.MingchaDb>();
+        var db = services.GetRequiredService<MingchaDb>();
         var staging = services.GetRequiredService<TusStaging>();
-        var expired = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
-            db.EvidenceUploads.Where(u => u.CompletedAt == null && u.FailedAt == null && u.ExpiresAt <= occurrenceUtc), ct);
-        foreach (var upload in expired) staging.Remove(upload.Id);
-        return $"{expired.Count} expired uploads removed";
+        var time = services.GetRequiredService<TimeProvider>();
+        var due = await db.EvidenceUploads.AsNoTracking()
+            .Where(u => u.CompletedAt == null && u.FailedAt == null && u.ExpiredAt == null && u.ExpiresAt <= occurrenceUtc)
+            .Select(u => u.Id).ToListAsync(ct);
+        int removed = 0, busy = 0;
+        foreach (var id in due)
+        {
+            var state = staging.State(id);
+            if (!await state.Gate.WaitAsync(TimeSpan.Zero, ct)) { busy++; continue; } // a request is writing it: next hour
+            try
+            {
+                var upload = await db.EvidenceUploads.FirstAsync(u => u.Id == id, ct);
+                if (upload.CompletedAt is not null || upload.FailedAt is not null || upload.ExpiredAt is not null) continue; // finished meanwhile
+                upload.Expire(time.GetUtcNow().UtcDateTime);
+                await db.SaveChangesAsync(ct);
+                staging.Remove(id);
+                removed++;
+            }
+            finally
+            {
+                state.Gate.Release();
+            }
+        }
+        return busy == 0 ? $"{removed} expired uploads removed" : $"{removed} expired uploads removed, {busy} busy (left for the next run)";
     }
 }

@@ -152,8 +152,8 @@ public static class TusUploads
             try
             {
                 var fresh = await db.EvidenceUploads.AsNoTracking().Where(u => u.Id == upload.Id)
-                    .Select(u => new { u.CompletedAt, u.FailedAt }).FirstAsync(ct);
-                if (fresh.FailedAt is not null) return Results.StatusCode(StatusCodes.Status410Gone);
+                    .Select(u => new { u.CompletedAt, u.FailedAt, u.ExpiredAt }).FirstAsync(ct);
+                if (fresh.FailedAt is not null || fresh.ExpiredAt is not null) return Results.StatusCode(StatusCodes.Status410Gone);
                 if (fresh.CompletedAt is not null)
                 {
                     ctx.Response.Headers["Upload-Offset"] = upload.Length.ToString(CultureInfo.InvariantCulture);
@@ -212,8 +212,9 @@ public static class TusUploads
         {
             // Another request may have finished (or refused) this upload while we waited for the gate.
             var fresh = await db.EvidenceUploads.AsNoTracking().Where(u => u.Id == upload.Id)
-                .Select(u => new { u.CompletedAt, u.FailedAt }).FirstAsync(ct);
+                .Select(u => new { u.CompletedAt, u.FailedAt, u.ExpiredAt }).FirstAsync(ct);
             if (fresh.FailedAt is not null) return Problem(410, "上传已作废。 The upload was refused.");
+            if (fresh.ExpiredAt is not null) return Problem(410, "上传已过期，请重新上传。 The upload expired; start again.");
             if (fresh.CompletedAt is not null) return Problem(409, "上传已完成，不能再写入。 The upload is complete; nothing more can be written.");
             // EVD-3: the right to add evidence is the one held now, not when the upload began. Taken off the visit, the
             // inspector cannot write or finish it; the staged bytes stay until the hourly sweep removes them.
