@@ -72,6 +72,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<EvidenceCaseInspector> EvidenceCaseInspectors => Set<EvidenceCaseInspector>();
     public DbSet<EvidenceHold> EvidenceHolds => Set<EvidenceHold>();
     public DbSet<EvidenceBlob> EvidenceBlobs => Set<EvidenceBlob>();
+    public DbSet<EvidenceBlobPurge> EvidenceBlobPurges => Set<EvidenceBlobPurge>();
     public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
     public DbSet<EvidenceAccess> EvidenceAccesses => Set<EvidenceAccess>();
     public DbSet<EvidenceUpload> EvidenceUploads => Set<EvidenceUpload>();

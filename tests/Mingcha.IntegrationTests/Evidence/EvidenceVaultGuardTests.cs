@@ -193,4 +193,89 @@ public sealed class EvidenceVaultGuardTests(EvidenceApp app) : IClassFixture<Evi
         Assert.False(File.Exists(Staging.PartPath(uploadId))); // nothing was staged again
         Assert.Contains("0 expired", await SweepAsync(), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// EVD-1, EVD-5: a file purged at the end of its retention and handed in again later (the same bytes, so the same
+    /// SHA-256) is stored again as a new record with a retention of its own: the verifier re-hashes it and finds it fine,
+    /// the old record stays purged, and once the new retention has ended the office purges it in its turn, a purge that is
+    /// recorded (the first one is never changed) and that the verifier accepts.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EVD-1")]
+    [Trait("Rule", "EVD-5")]
+    public async Task SameBytes_HandedInAgainAfterAPurge_AreStoredVerified_AndPurgedInTheirTurn()
+    {
+        var (office, caseId) = await app.OfficeWithCaseAsync();
+        var adminUser = await app.SignInAsync(Roles.OfficeAdmin);
+        var file = TestMedia.FakeMp4(30_000);
+        var sha = TestMedia.Sha256Of(file);
+        var first = await Tus.UploadAsync(office.Client, caseId, file);
+        Task<HttpResponseMessage> Purge(string decision) => adminUser.Client.PostAsJsonAsync($"/api/v1/evidence/blobs/{sha}/purge", new { decision });
+        async Task<HttpStatusCode> View(Guid itemId) =>
+            (await office.Client.PostAsJsonAsync($"/api/v1/evidence/items/{itemId}/access", new { action = "View", purpose = "复核" })).StatusCode;
+        async Task<bool> StoredAsync()
+        {
+            var exists = false;
+            await app.WithScopeAsync(async sp => exists = await sp.GetRequiredService<IEvidenceStore>().ExistsAsync(sha, default));
+            return exists;
+        }
+        async Task<EvidenceVerificationReport> VerifyAsync()
+        {
+            EvidenceVerificationReport? report = null;
+            await app.WithScopeAsync(async sp => report = await sp.GetRequiredService<EvidenceVerifier>().VerifyAsync(default));
+            Assert.DoesNotContain(report!.Problems, p => p.Subject == sha);
+            Assert.DoesNotContain(sha, report.PendingDeletions);
+            return report;
+        }
+        async Task MoveClockAsync(TimeSpan by)
+        {
+            app.Clock.Advance(by);
+            await EvidenceApp.SignInAgainAsync(office);
+            await EvidenceApp.SignInAgainAsync(adminUser);
+        }
+
+        var retention = TimeSpan.FromDays(3 * 366);
+        var moved = TimeSpan.Zero;
+        try
+        {
+            await MoveClockAsync(retention); moved += retention;
+            using (var r = await Purge("效能办〔2029〕7号 保存期满清除")) Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+            Assert.False(await StoredAsync());
+            var afterPurge = await VerifyAsync();
+            var firstPurge = await app.WithDbAsync(db => db.EvidenceBlobs.AsNoTracking().Where(b => b.Sha256 == sha).Select(b => b.PurgedAt).FirstAsync());
+
+            // The same bytes, handed in again to the same case: a new record, the file stored again, re-hashed by the verifier.
+            var second = await Tus.UploadAsync(office.Client, caseId, file);
+            Assert.NotEqual(first, second);
+            Assert.True(await StoredAsync());
+            var afterReturn = await VerifyAsync();
+            Assert.Equal(afterPurge.FilesChecked + 1, afterReturn.FilesChecked);
+            Assert.Equal(HttpStatusCode.OK, await View(second));
+            Assert.Equal(HttpStatusCode.Gone, await View(first)); // the old record's content stays purged
+
+            // Its own retention runs from now: not purgeable before it ends.
+            using (var early = await Purge("效能办〔2029〕8号 清除"))
+            {
+                await early.ExpectRuleAsync(HttpStatusCode.Conflict, "EVD-1");
+            }
+            Assert.True(await StoredAsync());
+
+            await MoveClockAsync(retention); moved += retention;
+            using (var r = await Purge("效能办〔2032〕2号 保存期满清除")) Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+            Assert.False(await StoredAsync());
+            using (var again = await Purge("效能办〔2032〕3号 清除")) await again.ExpectRuleAsync(HttpStatusCode.Conflict, "EVD-1");
+            Assert.Equal(HttpStatusCode.Gone, await View(second));
+            var afterSecondPurge = await VerifyAsync();
+            Assert.Equal(afterPurge.FilesChecked, afterSecondPurge.FilesChecked);
+
+            // The first purge is unchanged; the second is a record of its own, in the audit log.
+            Assert.Equal(firstPurge, await app.WithDbAsync(db => db.EvidenceBlobs.AsNoTracking().Where(b => b.Sha256 == sha).Select(b => b.PurgedAt).FirstAsync()));
+            var later = await app.WithDbAsync(db => db.EvidenceBlobPurges.AsNoTracking().Where(p => p.Sha256 == sha).ToListAsync());
+            Assert.Contains("2032", Assert.Single(later).PurgeDecision, StringComparison.Ordinal);
+        }
+        finally
+        {
+            app.Clock.Advance(-moved);
+        }
+    }
 }

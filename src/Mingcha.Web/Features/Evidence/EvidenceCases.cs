@@ -165,11 +165,16 @@ public sealed class EvidencePurge(MingchaDb db, IEvidenceStore store, TimeProvid
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({MingchaDb.AuditChainLockKey})", ct);
             }
             var blob = await db.EvidenceBlobs.FirstOrDefaultAsync(b => b.Sha256 == sha256, ct) ?? throw new NotFoundException("文件不存在。 No such file.");
-            alreadyPurgedAt = blob.PurgedAt;
+            // The records this purge is about: those made since the content was last purged (all of them before any purge).
+            // Records of an earlier purge lost their content then; the same bytes handed in later are theirs alone.
+            var lastPurge = EvidenceContentPurges.Last(await EvidenceContentPurges.TimesAsync(db, sha256, ct));
+            var items = (await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == sha256)
+                    .Select(i => new { i.CaseId, i.CapturedAt, i.UploadStartedAt, i.UploadedAt }).ToListAsync(ct))
+                .Where(i => lastPurge is null || i.UploadedAt >= lastPurge).ToList();
+            alreadyPurgedAt = lastPurge is not null && items.Count == 0 ? lastPurge : null;
             if (alreadyPurgedAt is null)
             {
                 var now = time.GetUtcNow().UtcDateTime;
-                var items = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == sha256).Select(i => new { i.CaseId, i.CapturedAt, i.UploadStartedAt }).ToListAsync(ct);
                 var caseIds = items.Select(i => i.CaseId).Distinct().ToList();
                 var holds = await db.EvidenceHolds.AsNoTracking().Where(h => caseIds.Contains(h.CaseId)).ToListAsync(ct);
                 foreach (var item in items)
@@ -184,7 +189,9 @@ public sealed class EvidencePurge(MingchaDb db, IEvidenceStore store, TimeProvid
                             : $"证据保存期至 {until:yyyy-MM-dd}，期满前任何人不得删除。 Retained until {until:yyyy-MM-dd}: nobody may delete it before.");
                     }
                 }
-                blob.RecordPurge(by.UserId() ?? "", decision, now);
+                // The first purge is recorded on the blob (never changed afterwards); a later one is a row of its own.
+                if (blob.PurgedAt is null) blob.RecordPurge(by.UserId() ?? "", decision, now);
+                else db.EvidenceBlobPurges.Add(new EvidenceBlobPurge(sha256, by.UserId() ?? "", decision, now));
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }
@@ -203,11 +210,19 @@ public sealed class EvidencePurge(MingchaDb db, IEvidenceStore store, TimeProvid
             throw new DomainRuleException("EVD-1", $"该文件已于 {at:yyyy-MM-dd} 保存期满清除。 The file was already purged on {at:yyyy-MM-dd}, at the end of its retention.", 409);
     }
 
-    /// <summary>EVD-1: a purged file's content is gone for good; whoever asks for it is told so (410), not handed an error.</summary>
+    /// <summary>EVD-1: a purged record's content is gone for good; whoever asks for it is told so (410), not handed an error.</summary>
+    public static async Task ThrowIfPurgedAsync(MingchaDb db, EvidenceItem item, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (EvidenceContentPurges.PurgedAtFor(await EvidenceContentPurges.TimesAsync(db, item.Sha256, ct), item.UploadedAt) is { } at) throw Gone(at);
+    }
+
+    /// <summary>EVD-1: as above, for the content itself: gone when it was purged and not handed in again since.</summary>
     public static async Task ThrowIfPurgedAsync(MingchaDb db, string sha256, CancellationToken ct)
     {
-        var purgedAt = await db.EvidenceBlobs.AsNoTracking().Where(b => b.Sha256 == sha256).Select(b => b.PurgedAt).FirstOrDefaultAsync(ct);
-        if (purgedAt is { } at) throw Gone(at);
+        if (EvidenceContentPurges.Last(await EvidenceContentPurges.TimesAsync(db, sha256, ct)) is not { } at) return;
+        var recorded = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == sha256).Select(i => i.UploadedAt).ToListAsync(ct);
+        if (!recorded.Any(r => r >= at)) throw Gone(at);
     }
 
     public static DomainRuleException Gone(DateTime purgedAt) => new("EVD-1",
@@ -217,4 +232,37 @@ public sealed class EvidencePurge(MingchaDb db, IEvidenceStore store, TimeProvid
     private static readonly Action<ILogger, string, string, Exception?> LogDeletionPending =
         LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(1, "EvidencePurgeDeletionPending"),
             "Purge of {Sha256} is recorded but deleting the file failed ({Error}); a later purge call finishes it");
+}
+
+/// <summary>
+/// EVD-1: the purges of one content, oldest first: the first is recorded on its blob row, every later one (the same bytes
+/// handed in again after a purge, and purged in their turn) is an <see cref="EvidenceBlobPurge"/>. A record's content is
+/// gone from the first purge made after the record; records made since the last purge are kept, and their file must be in
+/// the store again. A record made at the very instant of a purge is after it: no purge can take a record of that instant,
+/// whose retention (two years, never counted from before its upload began) has only begun.
+/// </summary>
+public static class EvidenceContentPurges
+{
+    public static async Task<Dictionary<string, List<DateTime>>> TimesAsync(MingchaDb db, IReadOnlyCollection<string> shas, CancellationToken ct)
+    {
+        var first = await db.EvidenceBlobs.AsNoTracking().Where(b => shas.Contains(b.Sha256) && b.PurgedAt != null)
+            .Select(b => new { b.Sha256, At = b.PurgedAt!.Value }).ToListAsync(ct);
+        var later = await db.EvidenceBlobPurges.AsNoTracking().Where(p => shas.Contains(p.Sha256))
+            .Select(p => new { p.Sha256, At = p.PurgedAt }).ToListAsync(ct);
+        return first.Concat(later).GroupBy(p => p.Sha256, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.At).Order().ToList(), StringComparer.Ordinal);
+    }
+
+    public static async Task<List<DateTime>> TimesAsync(MingchaDb db, string sha256, CancellationToken ct) =>
+        (await TimesAsync(db, [sha256], ct)).GetValueOrDefault(sha256) ?? [];
+
+    /// <summary>When the content of a record made at <paramref name="recordedAt"/> was purged; null while it is kept.</summary>
+    public static DateTime? PurgedAtFor(IReadOnlyList<DateTime> purges, DateTime recordedAt)
+    {
+        ArgumentNullException.ThrowIfNull(purges);
+        foreach (var at in purges) if (at > recordedAt) return at;
+        return null;
+    }
+
+    public static DateTime? Last(IReadOnlyList<DateTime> purges) => purges is { Count: > 0 } ? purges[^1] : null;
 }

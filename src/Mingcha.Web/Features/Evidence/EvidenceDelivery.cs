@@ -72,7 +72,7 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
             throw new DomainRuleException("EVD-3", "请使用案卷打包。 Use the case package for that.", 400);
         var item = await db.EvidenceItems.AsNoTracking().FirstOrDefaultAsync(i => i.Id == itemId, ct) ?? throw NotFound();
         await access.RequireItemVisibleAsync(item, user, ct); // EVD-3: the case, and the item within it
-        await EvidencePurge.ThrowIfPurgedAsync(db, item.Sha256, ct);
+        await EvidencePurge.ThrowIfPurgedAsync(db, item, ct);
         var row = await LogAsync(item.CaseId, item.Id, action, purpose, user, ip, ct);
         var verb = action == EvidenceAccessAction.View ? "content" : "download";
         return new AccessGranted(row.Id, $"/api/v1/evidence/items/{item.Id}/{verb}?access={row.Id}", row.ValidUntil);
@@ -118,7 +118,7 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
         else
         {
             await access.RequireItemVisibleAsync(item, user, ct);
-            await EvidencePurge.ThrowIfPurgedAsync(db, item.Sha256, ct);
+            await EvidencePurge.ThrowIfPurgedAsync(db, item, ct);
         }
         return (row, item);
     }
@@ -185,9 +185,10 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
             .Select(a => new { a.Id, a.At, a.UserId, a.UserName, a.Ip, Action = a.Action.ToString(), a.Purpose, a.ItemId }).ToListAsync(ct);
         var local = TimeZoneInfo.ConvertTimeFromUtc(row.At, options.Value.TimeZoneInfo);
         var shas = items.Select(i => i.Sha256).Distinct().ToList();
-        var purged = await db.EvidenceBlobs.AsNoTracking().Where(b => shas.Contains(b.Sha256) && b.PurgedAt != null)
-            .Select(b => new { b.Sha256, b.PurgedAt }).ToDictionaryAsync(b => b.Sha256, b => b.PurgedAt!.Value, ct);
-        var files = items.Where(i => !purged.ContainsKey(i.Sha256)).Select(i => ($"files/{i.Seq:D6}_{i.Sha256[..12]}{ExtensionOf(i.MediaType)}", i)).ToList();
+        var purges = await EvidenceContentPurges.TimesAsync(db, shas, ct);
+        var purged = items.Select(i => (i.Id, At: EvidenceContentPurges.PurgedAtFor(purges.GetValueOrDefault(i.Sha256) ?? [], i.UploadedAt)))
+            .Where(p => p.At is not null).ToDictionary(p => p.Id, p => p.At!.Value);
+        var files = items.Where(i => !purged.ContainsKey(i.Id)).Select(i => ($"files/{i.Seq:D6}_{i.Sha256[..12]}{ExtensionOf(i.MediaType)}", i)).ToList();
         var manifest = new
         {
             kind = "mingcha-evidence-package",
@@ -199,7 +200,7 @@ public sealed class EvidenceDelivery(MingchaDb db, EvidenceAccessService access,
             access = row.Id,
             files = files.Select(f => Describe(f.i, f.Item1)).ToList(),
             // EVD-1: records whose file was purged at the end of its retention; the record stays, the file is not in the package.
-            purgedFiles = items.Where(i => purged.ContainsKey(i.Sha256)).Select(i => new { i.Id, i.Seq, i.Sha256, i.FileName, purgedAt = purged[i.Sha256] }).ToList(),
+            purgedFiles = items.Where(i => purged.ContainsKey(i.Id)).Select(i => new { i.Id, i.Seq, i.Sha256, i.FileName, purgedAt = purged[i.Id] }).ToList(),
             custody,
         };
         var stem = DownloadIdentity.FileName($"案卷-{@case.Title}.zip", row.Id.ToString("N"), row.UserName, local, row.Reference);

@@ -148,6 +148,24 @@ public sealed class EvidenceBlob : IAudited
 }
 
 /// <summary>
+/// EVD-1: a purge of a file's content after the first. The same bytes handed in again after their file was purged are
+/// stored again under the same SHA-256 (the blob row, its first purge included, never changes), and their records have a
+/// retention of their own; when it has ended, the office purges the content again, recorded here. Append-only.
+/// </summary>
+public sealed class EvidenceBlobPurge : IAudited
+{
+    private EvidenceBlobPurge() { Sha256 = ""; PurgedBy = ""; PurgeDecision = ""; }
+    public EvidenceBlobPurge(string sha256, string purgedBy, string decision, DateTime nowUtc)
+    { Id = Guid.CreateVersion7(); Sha256 = sha256; PurgedBy = purgedBy; PurgeDecision = decision; PurgedAt = nowUtc; }
+    public Guid Id { get; private set; }
+    public string Sha256 { get; private set; }
+    public DateTime PurgedAt { get; private set; }
+    public string PurgedBy { get; private set; }
+    /// <summary>The office decision (document number and reason) that allowed the purge.</summary>
+    public string PurgeDecision { get; private set; }
+}
+
+/// <summary>
 /// One piece of evidence handed in (EVD-2): the file's hash, its capture and upload facts, sealed into the
 /// evidence chain (EVD-5). Append-only: the database refuses UPDATE and DELETE on this table.
 /// </summary>

@@ -126,14 +126,21 @@ public sealed class EvidenceIntake(MingchaDb db, IEvidenceStore store, MediaProb
         return await AppendAsync(draft, Guid.Empty, ct);
     }
 
-    /// <summary>Seals the record onto the end of the evidence chain, in one transaction with its audit line (EVD-5).</summary>
     /// <summary>
-    /// The case's record of this file, if it has one (EVD-1: one record per file and case). Should two ever exist
-    /// (two hand-ins racing), the first sealed one is the record, every time.
+    /// The case's record of this file, if it has one whose content is kept (EVD-1: one record per file and case). Should two
+    /// ever exist (two hand-ins racing), the first sealed one is the record, every time. A record whose file was purged at
+    /// the end of its retention is not: the same bytes handed in again are a new record, stored again, with a retention
+    /// of its own (its content is purged in its turn).
     /// </summary>
-    private Task<EvidenceItem?> RecordedAsync(Guid caseId, string sha256, CancellationToken ct) =>
-        db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == caseId && i.Sha256 == sha256).OrderBy(i => i.Seq).FirstOrDefaultAsync(ct);
+    private async Task<EvidenceItem?> RecordedAsync(Guid caseId, string sha256, CancellationToken ct)
+    {
+        var records = await db.EvidenceItems.AsNoTracking().Where(i => i.CaseId == caseId && i.Sha256 == sha256).OrderBy(i => i.Seq).ToListAsync(ct);
+        if (records.Count == 0) return null;
+        var lastPurge = EvidenceContentPurges.Last(await EvidenceContentPurges.TimesAsync(db, sha256, ct));
+        return records.FirstOrDefault(i => lastPurge is null || i.UploadedAt >= lastPurge);
+    }
 
+    /// <summary>Seals the record onto the end of the evidence chain, in one transaction with its audit line (EVD-5).</summary>
     private async Task<EvidenceItem> AppendAsync(EvidenceRecord draft, Guid uploadId, CancellationToken ct)
     {
         // SQLite: BEGIN IMMEDIATE serialises writers. A caller's transaction (already holding the write lock) is joined.

@@ -45,6 +45,14 @@ public static class EvidenceModel
             e.Property(b => b.PurgedBy).HasMaxLength(450);
             e.Property(b => b.PurgeDecision).HasMaxLength(500);
         });
+        builder.Entity<EvidenceBlobPurge>(e =>
+        {
+            e.Property(p => p.Id).ValueGeneratedNever();
+            e.Property(p => p.Sha256).HasMaxLength(64);
+            e.Property(p => p.PurgedBy).HasMaxLength(450);
+            e.Property(p => p.PurgeDecision).HasMaxLength(500);
+            e.HasOne<EvidenceBlob>().WithMany().HasForeignKey(p => p.Sha256).OnDelete(DeleteBehavior.Restrict);
+        });
         builder.Entity<EvidenceItem>(e =>
         {
             e.Property(i => i.Id).ValueGeneratedNever();

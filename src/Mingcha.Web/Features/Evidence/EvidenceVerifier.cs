@@ -40,9 +40,13 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
     {
         var problems = new List<EvidenceProblem>();
 
-        // Files: every blob not purged must be in the store with exactly its hash and size.
-        var blobs = await db.EvidenceBlobs.AsNoTracking().Where(b => b.PurgedAt == null).OrderBy(b => b.Sha256)
-            .Select(b => new { b.Sha256, b.Size }).ToListAsync(ct);
+        // Purges first: a purged file handed in again since (its later records keep it) is checked like any other.
+        var (purgeProblems, pending, storedAgain) = await PurgesAsync(ct);
+
+        // Files: every blob not purged, or stored again after its purge, must be in the store with exactly its hash and size.
+        var blobs = (await db.EvidenceBlobs.AsNoTracking().OrderBy(b => b.Sha256)
+            .Select(b => new { b.Sha256, b.Size, Purged = b.PurgedAt != null }).ToListAsync(ct))
+            .Where(b => !b.Purged || storedAgain.Contains(b.Sha256)).ToList();
         long bytes = 0;
         var watch = Stopwatch.StartNew();
         foreach (var blob in blobs)
@@ -60,7 +64,6 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
             }
         }
         watch.Stop();
-        var (purgeProblems, pending) = await PurgesAsync(ct);
         problems.AddRange(purgeProblems);
 
         // Records: the evidence chain, read in pages so memory stays flat.
@@ -84,31 +87,49 @@ public sealed class EvidenceVerifier(MingchaDb db, IEvidenceStore store, AuditVe
     }
 
     /// <summary>
-    /// A purged file is gone by right only if the purge went through <see cref="EvidencePurge"/>: its audit line records the
-    /// purge (SEC-3), and every record using the file was past its retention then, with no hold (EVD-1). A file deleted by
-    /// hand and marked purged in the database is neither: it is reported.
+    /// A purged file is gone by right only if each purge went through <see cref="EvidencePurge"/>: its audit line records the
+    /// purge (SEC-3), and every record it took the content of (those made since the purge before) was past its retention
+    /// then, with no hold (EVD-1). A file deleted by hand and marked purged in the database is neither: it is reported.
+    /// Content handed in again after its last purge is kept for its new records: stored again, not a pending deletion.
     /// </summary>
-    private async Task<(List<EvidenceProblem> Problems, List<string> Pending)> PurgesAsync(CancellationToken ct)
+    private async Task<(List<EvidenceProblem> Problems, List<string> Pending, HashSet<string> StoredAgain)> PurgesAsync(CancellationToken ct)
     {
         var problems = new List<EvidenceProblem>();
         var pending = new List<string>();
+        var storedAgain = new HashSet<string>(StringComparer.Ordinal);
         var purged = await db.EvidenceBlobs.AsNoTracking().Where(b => b.PurgedAt != null).Select(b => new { b.Sha256, PurgedAt = b.PurgedAt!.Value }).ToListAsync(ct);
+        var shas = purged.Select(b => b.Sha256).ToList();
+        var later = await db.EvidenceBlobPurges.AsNoTracking().Where(p => shas.Contains(p.Sha256)).Select(p => new { p.Id, p.Sha256, p.PurgedAt }).ToListAsync(ct);
         foreach (var blob in purged)
         {
-            var audited = await db.AuditEntries.AsNoTracking().AnyAsync(a => a.EntityType == nameof(EvidenceBlob) && a.EntityKey == blob.Sha256 && a.Action != "create"
-                && a.After != null && a.After.Contains("PurgedAt"), ct);
-            if (!audited)
-                problems.Add(new("file", blob.Sha256, "文件标记为已清除，但审计日志中没有清除决定。 Marked purged, but no purge decision is in the audit log."));
-            var items = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == blob.Sha256).Select(i => new { i.CaseId, i.CapturedAt, i.UploadStartedAt }).ToListAsync(ct);
+            var purges = new List<(DateTime At, Guid? Id)> { (blob.PurgedAt, null) };
+            purges.AddRange(later.Where(p => p.Sha256 == blob.Sha256).Select(p => (p.PurgedAt, (Guid?)p.Id)));
+            purges.Sort((a, b) => a.At.CompareTo(b.At));
+            var items = await db.EvidenceItems.AsNoTracking().Where(i => i.Sha256 == blob.Sha256).Select(i => new { i.CaseId, i.CapturedAt, i.UploadStartedAt, i.UploadedAt }).ToListAsync(ct);
             var caseIds = items.Select(i => i.CaseId).Distinct().ToList();
-            var holds = await db.EvidenceHolds.AsNoTracking().Where(h => caseIds.Contains(h.CaseId) && h.PlacedAt <= blob.PurgedAt).ToListAsync(ct);
-            // A hold lifted after the purge was still on at the purge.
-            if (items.Any(i => !EvidenceRetention.MayPurge(EvidenceRetention.CountsFrom(i.CapturedAt, i.UploadStartedAt),
-                    holds.Where(h => h.CaseId == i.CaseId).Select(h => new RetentionHold(h.PlacedAt, h.LiftedAt is { } l && l <= blob.PurgedAt ? l : null)), blob.PurgedAt)))
-                problems.Add(new("file", blob.Sha256, $"文件于 {blob.PurgedAt:yyyy-MM-dd} 清除，当时保存期未满或处于保全中。 Purged on {blob.PurgedAt:yyyy-MM-dd} before its retention ended, or under a hold."));
-            if (await store.ExistsAsync(blob.Sha256, ct)) pending.Add(blob.Sha256);
+            var allHolds = await db.EvidenceHolds.AsNoTracking().Where(h => caseIds.Contains(h.CaseId)).ToListAsync(ct);
+            DateTime? previous = null;
+            foreach (var (at, id) in purges)
+            {
+                var key = id?.ToString() ?? blob.Sha256;
+                var audited = id is null
+                    ? await db.AuditEntries.AsNoTracking().AnyAsync(a => a.EntityType == nameof(EvidenceBlob) && a.EntityKey == blob.Sha256 && a.Action != "create"
+                        && a.After != null && a.After.Contains("PurgedAt"), ct)
+                    : await db.AuditEntries.AsNoTracking().AnyAsync(a => a.EntityType == nameof(EvidenceBlobPurge) && a.EntityKey == key && a.Action == "create", ct);
+                if (!audited)
+                    problems.Add(new("file", blob.Sha256, "文件标记为已清除，但审计日志中没有清除决定。 Marked purged, but no purge decision is in the audit log."));
+                var covered = items.Where(i => (previous is null || i.UploadedAt >= previous) && i.UploadedAt < at);
+                var holds = allHolds.Where(h => h.PlacedAt <= at).ToList();
+                // A hold lifted after the purge was still on at the purge.
+                if (covered.Any(i => !EvidenceRetention.MayPurge(EvidenceRetention.CountsFrom(i.CapturedAt, i.UploadStartedAt),
+                        holds.Where(h => h.CaseId == i.CaseId).Select(h => new RetentionHold(h.PlacedAt, h.LiftedAt is { } l && l <= at ? l : null)), at)))
+                    problems.Add(new("file", blob.Sha256, $"文件于 {at:yyyy-MM-dd} 清除，当时保存期未满或处于保全中。 Purged on {at:yyyy-MM-dd} before its retention ended, or under a hold."));
+                previous = at;
+            }
+            if (items.Any(i => i.UploadedAt >= previous)) storedAgain.Add(blob.Sha256);
+            else if (await store.ExistsAsync(blob.Sha256, ct)) pending.Add(blob.Sha256);
         }
-        return (problems, pending);
+        return (problems, pending, storedAgain);
     }
 
     private IEnumerable<EvidenceRecord> ReadChain(Action counted, CancellationToken ct)
