@@ -191,6 +191,10 @@ public sealed class EvidenceVaultGuardTests(EvidenceApp app) : IClassFixture<Evi
             Assert.Equal(HttpStatusCode.Gone, later.StatusCode);
         using (var head = await Tus.HeadAsync(office.Client, url)) Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
         Assert.False(File.Exists(Staging.PartPath(uploadId))); // nothing was staged again
+        // The recorded expiry stays (0037), whoever writes.
+        await Assert.ThrowsAnyAsync<Exception>(() => app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "UPDATE \"EvidenceUploads\" SET \"ExpiredAt\" = NULL WHERE \"ExpiredAt\" IS NOT NULL")));
+        Assert.NotNull(await ExpiredAtAsync());
         Assert.Contains("0 expired", await SweepAsync(), StringComparison.Ordinal);
     }
 
@@ -272,6 +276,12 @@ public sealed class EvidenceVaultGuardTests(EvidenceApp app) : IClassFixture<Evi
             Assert.Equal(firstPurge, await app.WithDbAsync(db => db.EvidenceBlobs.AsNoTracking().Where(b => b.Sha256 == sha).Select(b => b.PurgedAt).FirstAsync()));
             var later = await app.WithDbAsync(db => db.EvidenceBlobPurges.AsNoTracking().Where(p => p.Sha256 == sha).ToListAsync());
             Assert.Contains("2032", Assert.Single(later).PurgeDecision, StringComparison.Ordinal);
+            // ... and the database keeps it as recorded (0037): neither changed nor deleted.
+            await Assert.ThrowsAnyAsync<Exception>(() => app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+                "UPDATE \"EvidenceBlobPurges\" SET \"PurgeDecision\" = 'x' WHERE \"Sha256\" = {0}", sha)));
+            await Assert.ThrowsAnyAsync<Exception>(() => app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+                "DELETE FROM \"EvidenceBlobPurges\" WHERE \"Sha256\" = {0}", sha)));
+            Assert.Equal(later.Single().PurgeDecision, await app.WithDbAsync(db => db.EvidenceBlobPurges.AsNoTracking().Where(p => p.Sha256 == sha).Select(p => p.PurgeDecision).SingleAsync()));
         }
         finally
         {
