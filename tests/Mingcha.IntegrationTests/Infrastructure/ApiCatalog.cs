@@ -166,6 +166,7 @@ public static class ApiCatalog
         new("GET /api/v1/supervisors", OrgPeopleRead, (s, n) => Get("/api/v1/supervisors")),
         new("POST /api/v1/supervisors", OfficeManage, (s, n) => Post("/api/v1/supervisors", new { code = $"matrix-sup-{n}", name = "赵监督", phone = "13712345678", recommendedByUnitId = s.UnitId })),
         new("POST /api/v1/supervisors/{id:guid}/approve", Access.Only(R.OfficeAdmin), (s, n) => Post($"/api/v1/supervisors/{s.RecommendedSupervisorId}/approve")),
+        new("PUT /api/v1/supervisors/{id:guid}/account", Access.Only(R.OfficeAdmin), (s, n) => Put($"/api/v1/supervisors/{s.ApprovedSupervisorId}/account", new { userName = "" })),
         new("GET /api/v1/teams", OrgPeopleRead, (s, n) => Get("/api/v1/teams")),
         new("POST /api/v1/teams", OfficeManage, (s, n) => Post("/api/v1/teams", new { name = $"第{n}督查组", task = "季度明查", members = new[] { s.ApprovedSupervisorId }, leaderId = s.ApprovedSupervisorId })),
         new("GET /api/v1/agencies", OrgPeopleRead, (s, n) => Get("/api/v1/agencies")),

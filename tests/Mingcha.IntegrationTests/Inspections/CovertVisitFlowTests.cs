@@ -540,10 +540,10 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         // A spot check: one item present with evidence, one present without, one missing: 2 points (P02).
         var caseId = (await (await office.PostJsonAsync("/api/v1/evidence/cases", new { kind = "OpenInspection", title = "明查佐证", targetUnitId = unit })).ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
         var proof = await Tus.UploadAsync(office, caseId, Png(), Meta(1));
-        var supervisor = await app.ClientAsAsync(Roles.Supervisor);
+        var (supervisor, round) = await kit.OpenRoundSupervisorAsync(unit, 2026);
         var check = await Json(await supervisor.PostJsonAsync("/api/v1/inspections/spot-checks", new
         {
-            unitId = unit, title = "2026 年第四季度明查", checkedOn = "2026-11-15", evidenceCaseId = caseId,
+            unitId = unit, roundId = round, title = "2026 年第四季度明查", checkedOn = "2026-11-15", evidenceCaseId = caseId,
             items = new object[] { new { name = "岗位职责公示", present = true, evidenceItemId = proof }, new { name = "首问负责登记簿", present = true }, new { name = "AB岗安排表", present = false } },
         }), HttpStatusCode.Created);
         Assert.Equal(2, check.GetProperty("deductions").GetInt32());

@@ -293,16 +293,24 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
     [Trait("Rule", "INS-4")]
     public async Task Draw_WhenTheLastOpenInspectionsSpotCheckFoundItemsMissing_TakesTheUnitAsMandatory()
     {
+        // INS-4, ORG-3: the spot checks are the team's approved supervisor's, on a day of the round that has come.
+        app.Clock.Set(new DateTimeOffset(2029, 4, 2, 2, 0, 0, TimeSpan.Zero));
+        try { await LastInspectionsMissingItemsAsync(); }
+        finally { app.Clock.Set(MingchaApp.Start); }
+    }
+
+    private async Task LastInspectionsMissingItemsAsync()
+    {
         var (office, kit) = await OfficeAsync();
         var missing = await kit.UnitAsync("缺项局");
         var complete = await kit.UnitAsync("齐全局");
         var missingSections = await kit.SectionsAsync(missing, 4);
         var completeSections = await kit.SectionsAsync(complete, 4);
-        var team = await kit.TeamAsync(await kit.ApprovedSupervisorAsync());
+        var (supervisorUser, supervisor) = await app.SignedInAsync(Roles.Supervisor);
+        var team = await kit.TeamAsync(await kit.ApprovedSupervisorAsync(supervisorUser.Id));
         await kit.EnsureCatalogueAsync(2029);
         var first = await kit.RoundAsync(2029, kind: "Open", teamId: team);
         await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{first}/targets", new { sectionIds = new[] { missingSections[2], completeSections[1] }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
-        var supervisor = await app.ClientAsAsync(Roles.Supervisor);
         foreach (var visit in await kit.VisitsOfAsync(first))
         {
             await kit.DriveAsync(visit, VisitStatus.Accepted, new DateOnly(2029, 4, 1));

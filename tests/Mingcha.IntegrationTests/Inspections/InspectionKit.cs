@@ -46,6 +46,22 @@ internal sealed class InspectionKit(MingchaApp app, HttpClient office)
         return id;
     }
 
+    /// <summary>
+    /// INS-4, ORG-3: a signed-in approved supervisor (linked to the account through the API) whose team inspects a new section
+    /// of <paramref name="unitId"/> in a decided open round of <paramref name="year"/> (1 March to 20 December): who may record
+    /// the unit's spot checks.
+    /// </summary>
+    public async Task<(HttpClient Supervisor, Guid RoundId)> OpenRoundSupervisorAsync(Guid unitId, int year)
+    {
+        var (user, client) = await app.SignedInAsync(Mingcha.Domain.Security.Roles.Supervisor);
+        var supervisor = await ApprovedSupervisorAsync();
+        await (await office.PutJsonAsync($"/api/v1/supervisors/{supervisor}/account", new { userName = user.UserName })).ExpectAsync(HttpStatusCode.NoContent);
+        var round = await RoundAsync(year, kind: "Open", teamId: await TeamAsync(supervisor));
+        var section = await SectionAsync(unitId, "明查窗口");
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "明查对象（测试）" })).ExpectAsync(HttpStatusCode.OK);
+        return (client, round);
+    }
+
     public async Task<Guid> TeamAsync(params Guid[] supervisors) =>
         (await (await office.PostJsonAsync("/api/v1/teams", new { name = "督查组" + Guid.NewGuid().ToString("N")[..4], task = "暗访", members = supervisors, leaderId = supervisors[0] }))
             .ReadAsync<IdDto>(HttpStatusCode.Created)).Id;

@@ -37,10 +37,10 @@ public sealed class OpenDeductionLedgerTests(BareMingchaApp app) : IClassFixture
         await (await office.PostAsync("/api/v1/inspections/self-inspections/charge-missing", null)).ExpectAsync(HttpStatusCode.OK);
         await (await office.PostAsync("/api/v1/inspections/self-inspections/charge-missing", null)).ExpectAsync(HttpStatusCode.OK);
         // A spot check with one item missing: 1 point (INS-4).
-        var supervisor = await app.ClientAsAsync(Roles.Supervisor);
+        var (supervisor, round) = await new InspectionKit(app, office).OpenRoundSupervisorAsync(unit, 2026);
         await (await supervisor.PostJsonAsync("/api/v1/inspections/spot-checks", new
         {
-            unitId = unit, title = "第四季度明查", checkedOn = "2026-11-15",
+            unitId = unit, roundId = round, title = "第四季度明查", checkedOn = "2026-11-15",
             items = new object[] { new { name = "首问负责登记簿", present = false } },
         })).ExpectAsync(HttpStatusCode.Created);
 
@@ -129,15 +129,20 @@ public sealed class OpenDeductionLedgerTests(BareMingchaApp app) : IClassFixture
     [Trait("Rule", "EVD-3")]
     public async Task SpotCheck_OfAConflictedUnitOrWithAnotherUnitsEvidence_IsRefused_AndChargesNothing()
     {
+        app.Clock.Set(MingchaApp.Start);
         var office = await app.ClientAsAsync(Roles.OfficeAdmin);
         var kit = new InspectionKit(app, office);
         var unit = await kit.UnitAsync("核查对象局");
         var other = await kit.UnitAsync("无关局");
         var (user, supervisor) = await app.SignedInAsync(Roles.Supervisor);
         var supervisorId = await kit.ApprovedSupervisorAsync(user.Id);
+        // INS-4, ORG-3: the supervisor's team inspects both units in an open round.
+        var round = await kit.RoundAsync(2026, kind: "Open", teamId: await kit.TeamAsync(supervisorId));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { await kit.SectionAsync(unit, "窗口"), await kit.SectionAsync(other, "窗口") }, reason = "明查对象（测试）" }))
+            .ExpectAsync(HttpStatusCode.OK);
         object Check(Guid unitId, Guid? caseId = null, Guid? evidence = null) => new
         {
-            unitId, title = "明查核查", checkedOn = "2026-11-15", evidenceCaseId = caseId,
+            unitId, roundId = round, title = "明查核查", checkedOn = "2026-11-15", evidenceCaseId = caseId,
             items = new object[] { new { name = "岗位职责公示", present = true, evidenceItemId = evidence }, new { name = "首问负责登记簿", present = false } },
         };
         async Task<int> StoredAsync() => await app.WithDbAsync(db => db.SpotChecks.CountAsync(c => c.UnitId == unit || c.UnitId == other));

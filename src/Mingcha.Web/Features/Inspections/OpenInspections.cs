@@ -140,12 +140,51 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
     {
         ArgumentNullException.ThrowIfNull(r);
         var unit = r.UnitId!.Value;
+        var checkedOn = r.CheckedOn!.Value;
         if (!await db.Units.AnyAsync(u => u.Id == unit, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
         if (r.Items.Count > 200) throw new FieldException("items", "核查项目过多。 Too many items.");
-        if (r.RoundId is { } round && !await db.InspectionRounds.AnyAsync(x => x.Id == round && x.Kind == InspectionKind.Open, ct))
-            throw new FieldException("roundId", "明查轮次不存在。 No such open-inspection round.");
-        if (r.VisitId is { } visit && !await db.Visits.AnyAsync(v => v.Id == visit && v.UnitId == unit && v.Kind == InspectionKind.Open, ct))
-            throw new FieldException("visitId", "该单位没有这次明查。 No such open inspection of the unit.");
+        var today = calendar.Today;
+        if (checkedOn > today) throw new FieldException("checkedOn", "核查日期不能晚于今天。 The check cannot be dated after today.");
+        // INS-4: the check belongs to an open-inspection round (named, or through its visit of the unit); its date is in the round.
+        Guid? roundId = r.RoundId;
+        Guid? visitTeam = null;
+        if (r.VisitId is { } visitId)
+        {
+            var visit = await db.Visits.AsNoTracking().Where(v => v.Id == visitId && v.UnitId == unit && v.Kind == InspectionKind.Open)
+                .Select(v => new { v.RoundId, v.TeamId }).FirstOrDefaultAsync(ct)
+                ?? throw new FieldException("visitId", "该单位没有这次明查。 No such open inspection of the unit.");
+            if (roundId is { } named && named != visit.RoundId) throw new FieldException("roundId", "这次明查不属于该轮次。 The visit is not of that round.");
+            roundId = visit.RoundId;
+            visitTeam = visit.TeamId;
+        }
+        var round = roundId is { } rid
+            ? await db.InspectionRounds.AsNoTracking().Where(x => x.Id == rid && x.Kind == InspectionKind.Open).Select(x => new { x.Id, x.StartsOn, x.EndsOn }).FirstOrDefaultAsync(ct)
+                ?? throw new FieldException("roundId", "明查轮次不存在。 No such open-inspection round.")
+            : null;
+        if (round is not null && (checkedOn < round.StartsOn || checkedOn > round.EndsOn))
+            throw new FieldException("checkedOn", $"核查日期不在明查轮次的期间（{round.StartsOn:yyyy-MM-dd} 至 {round.EndsOn:yyyy-MM-dd}）内。 The check is dated outside its round.");
+        if (round is null && checkedOn.Year != today.Year)
+            throw new FieldException("checkedOn", "未指定轮次的核查只能记在本年度。 A check without a round is dated in the current year.");
+        // ORG-3, INS-4: a supervisor records checks as an approved supervisor, of a unit their team inspects in the round; the Office any.
+        if (!IsOffice(by))
+        {
+            if (round is null) throw new FieldException("roundId", "请指定明查轮次或明查检查。 Name the open-inspection round or visit.");
+            var userId = by.UserId() ?? "";
+            var approved = await db.Supervisors.AsNoTracking().Where(s => s.UserId == userId && s.Status == Organisation.SupervisorStatus.Approved).Select(s => s.Id).ToListAsync(ct);
+            if (approved.Count == 0)
+                throw new DomainRuleException("ORG-3", "您的账户未关联已批准的效能监督员，不能记录核查。 Your account is not an approved supervisor's.", 403);
+            var teams = await db.TeamMembers.AsNoTracking().Where(m => approved.Contains(m.SupervisorId)).Select(m => m.TeamId).ToListAsync(ct);
+            bool covers;
+            if (r.VisitId is not null) covers = visitTeam is { } vt && teams.Contains(vt);
+            else
+            {
+                var roundTeams = await db.RoundTeams.AsNoTracking().Where(t => t.RoundId == round.Id).Select(t => t.TeamId).ToListAsync(ct);
+                var targetTeams = await db.RoundTargets.AsNoTracking().Where(t => t.RoundId == round.Id && t.UnitId == unit).Select(t => t.TeamId).ToListAsync(ct);
+                covers = targetTeams.Any(t => t is { } team ? teams.Contains(team) : roundTeams.Any(teams.Contains));
+            }
+            if (!covers)
+                throw new DomainRuleException("ORG-3", "该单位不是您所在督查组在本轮次的检查对象。 The unit is not one your team inspects in this round.", 403);
+        }
         // EVD-3: the check's case and its items' evidence are the checked unit's (a case of another unit, or of nobody,
         // would put another matter's files on this unit's record); with a case named, the items' files are in it.
         if (r.EvidenceCaseId is { } caseId && !await db.EvidenceCases.AnyAsync(c => c.Id == caseId && c.TargetUnitId == unit, ct))
@@ -165,13 +204,13 @@ public sealed class OpenInspections(MingchaDb db, TimeProvider time, CalendarSer
         {
             var userId = by.UserId() ?? "";
             var me = await db.Supervisors.AsNoTracking().Where(s => s.UserId == userId).Select(s => s.Id).ToListAsync(ct);
-            await Conflicts.EnsureNoneAsync(db, me.Select(id => new InspectorRef(InspectorKind.Supervisor, id)).ToList(), unit, null, r.CheckedOn!.Value, ct);
+            await Conflicts.EnsureNoneAsync(db, me.Select(id => new InspectorRef(InspectorKind.Supervisor, id)).ToList(), unit, null, checkedOn, ct);
         }
-        var year = r.CheckedOn!.Value.Year;
+        var year = checkedOn.Year;
         await setup.EnsureCatalogueAsync(year, by.UserId() ?? "", ct);
         var item = await db.DeductionItems.FirstOrDefaultAsync(i => i.Year == year && i.Code == "P02" && i.Active, ct)
             ?? throw new DomainRuleException("INS-18", $"{year} 年扣分目录中没有明查核查项（P02）。 The {year} catalogue has no item P02.", 422);
-        var check = new SpotCheck(unit, r.RoundId, r.VisitId, r.Title.Trim(), r.CheckedOn.Value, r.EvidenceCaseId, by.UserId() ?? "", Now);
+        var check = new SpotCheck(unit, roundId, r.VisitId, r.Title.Trim(), checkedOn, r.EvidenceCaseId, by.UserId() ?? "", Now);
         var n = 0;
         foreach (var i in r.Items) check.Items.Add(new SpotCheckItem(check.Id, ++n, i.Name.Trim(), i.Present, i.EvidenceItemId, i.Note));
         db.SpotChecks.Add(check);

@@ -30,7 +30,8 @@ public static class OrganisationApi
     public sealed record StaffAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position);
     /// <summary>What moves with a section to another unit (decision 026): the sections below it and the staff of all of them.</summary>
     public sealed record MoveScopeDto(int Sections, int Staff);
-    public sealed record SupervisorDto(Guid Id, string Code, string Name, SupervisorStatus Status, Guid? RecommendedByUnitId, DateTime? ApprovedAt);
+    /// <summary><c>UserName</c>: the account the supervisor signs in with, if one is linked (ORG-3).</summary>
+    public sealed record SupervisorDto(Guid Id, string Code, string Name, SupervisorStatus Status, Guid? RecommendedByUnitId, DateTime? ApprovedAt, string? UserName = null);
     public sealed record TeamDto(Guid Id, string Name, string? Task, Guid? LeaderId, IReadOnlyList<Guid> Members);
     public sealed record AgencyDto(Guid Id, string Name, string? CreditCode, DateOnly ContractStart, DateOnly ContractEnd);
     public sealed record ServiceItemDto(Guid Id, string Code, string Name, Guid? UnitId, int? StatutoryDays, int? PromisedDays);
@@ -47,6 +48,8 @@ public static class OrganisationApi
     /// <summary>A change of a person (ORG-1, ORG-2): what is null stays; <c>ClearSection</c> leaves the person without a section; an empty position clears it.</summary>
     public sealed record UpdateStaff([property: StringLength(100)] string? Name, EmploymentType? Employment, Guid? SectionId, bool ClearSection = false, [property: StringLength(100)] string? Position = null);
     public sealed record CreateSupervisor([property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, string? Phone, Guid? RecommendedByUnitId);
+    /// <summary>ORG-3: the account an approved supervisor signs in with, by its user name; empty unlinks.</summary>
+    public sealed record LinkSupervisorAccount([property: StringLength(256)] string? UserName);
     public sealed record CreateTeam([property: Required, StringLength(200)] string Name, string? Task, [property: Required] IReadOnlyList<Guid> Members, Guid LeaderId);
     public sealed record CreateAgency([property: Required, StringLength(200)] string Name, string? CreditCode, DateOnly ContractStart, DateOnly ContractEnd);
     public sealed record CreateServiceItem([property: Required, StringLength(64)] string Code, [property: Required, StringLength(300)] string Name, Guid? UnitId, int? StatutoryDays, int? PromisedDays);
@@ -169,6 +172,11 @@ public static class OrganisationApi
         g.MapPost("/supervisors/{id:guid}/approve", async (Guid id, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
             await ApproveSupervisorAsync(id, db, time, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.OfficeAdmin);
+        g.MapPut("/supervisors/{id:guid}/account", async (Guid id, LinkSupervisorAccount req, MingchaDb db, CancellationToken ct) =>
+        {
+            await LinkSupervisorAccountAsync(id, req, db, ct);
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeAdmin);
 
@@ -343,7 +351,8 @@ public static class OrganisationApi
 
     public static async Task<List<SupervisorDto>> ListSupervisorsAsync(MingchaDb db, CancellationToken ct) =>
         await db.Supervisors.AsNoTracking().OrderBy(s => s.Code)
-            .Select(s => new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt)).ToListAsync(ct);
+            .Select(s => new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt,
+                s.UserId == null ? null : db.Users.Where(u => u.Id == s.UserId).Select(u => u.UserName).FirstOrDefault())).ToListAsync(ct);
 
     public static async Task<List<TeamDto>> ListTeamsAsync(MingchaDb db, CancellationToken ct) =>
         (await db.Teams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct))
@@ -545,6 +554,40 @@ public static class OrganisationApi
     {
         var s = await db.Supervisors.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("监督员不存在。 No such supervisor.");
         s.Approve(time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// ORG-3: links an approved supervisor to the account they sign in with, so their team's rounds and visits reach them
+    /// (INS-4 spot checks, the visit flow). The account holds the supervisor role, is no unit's account (SEC-2, INS-9) and is
+    /// no other supervisor's. An empty user name unlinks. The change is audited with the supervisor (SEC-3).
+    /// </summary>
+    public static async Task LinkSupervisorAccountAsync(Guid id, LinkSupervisorAccount req, MingchaDb db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        Problems.Validate(req);
+        var s = await db.Supervisors.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("监督员不存在。 No such supervisor.");
+        if (string.IsNullOrWhiteSpace(req.UserName))
+        {
+            if (s.UserId is null) return;
+            s.UserId = null;
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        if (s.Status != SupervisorStatus.Approved)
+            throw new DomainRuleException("ORG-3", "只有已批准的监督员可以关联账户。 Only an approved supervisor can be linked to an account.", 409);
+        var name = req.UserName.Trim();
+        var user = await db.Users.AsNoTracking().Where(u => u.UserName == name).Select(u => new { u.Id, u.UnitId }).FirstOrDefaultAsync(ct)
+            ?? throw new FieldException("userName", "账户不存在。 No such account.");
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == user.Id select r.Name).ToListAsync(ct);
+        if (!roles.Contains(Roles.Supervisor))
+            throw new DomainRuleException("ORG-3", "该账户不是效能监督员角色。 The account does not hold the supervisor role.", 422);
+        if (user.UnitId is not null || roles.Contains(Roles.UnitLiaison))
+            throw new DomainRuleException("SEC-2", "绑定单位的账户不能作为监督员：被检查单位不得获知检查安排。 A unit's account cannot be a supervisor: an inspected unit must not learn of visits.", 422);
+        if (s.UserId == user.Id) return;
+        if (await db.Supervisors.AnyAsync(x => x.UserId == user.Id && x.Id != id, ct))
+            throw new DomainRuleException("ORG-3", "该账户已关联另一名监督员。 The account is already another supervisor's.", 409);
+        s.UserId = user.Id;
         await db.SaveChangesAsync(ct);
     }
 

@@ -46,6 +46,16 @@ public sealed class PeopleModel(MingchaDb db, LocalClock clock, TimeProvider tim
         return Page();
     }
 
+    /// <summary>ORG-3: the Office administrator links an approved supervisor to the account they sign in with (audited).</summary>
+    public async Task<IActionResult> OnPostLinkAccountAsync(Guid supervisorId, string? userName, CancellationToken ct)
+    {
+        if (!CanApprove) return Forbid();
+        if (await TryAsync("approve", () => LinkSupervisorAccountAsync(supervisorId, new LinkSupervisorAccount(userName), db, ct)))
+            return Done(string.IsNullOrWhiteSpace(userName) ? Text["监督员的账户关联已解除。"] : Text["监督员已关联账户。"]);
+        await LoadAsync(ct);
+        return Page();
+    }
+
     public Task<IActionResult> OnPostSupervisorAsync(CancellationToken ct) =>
         RunAsync("supervisor", () => CreateSupervisorAsync(new CreateSupervisor(NewSupervisor.Code?.Trim() ?? "", NewSupervisor.Name?.Trim() ?? "",
             Blank(NewSupervisor.Phone), NewSupervisor.RecommendedByUnitId), db, ct), Text["监督员已登记，待效能办管理员批准。"], ct);
