@@ -261,6 +261,12 @@ public sealed class AccountService(UserManager<MingchaUser> users, RoleManager<I
             throw new DomainRuleException("SEC-2", "单位联络员必须绑定所在单位。 A unit liaison must be bound to a unit.", 422);
         if (newRoles.Any(Roles.IsUnitBound) && newRoles.FirstOrDefault(Roles.SeesAllUnits) is { } wide)
             throw new DomainRuleException("SEC-2", $"单位联络员不能同时担任{Roles.DisplayNameZh(wide)}：单位账户只能看到本单位的记录。 A unit liaison cannot also be {Roles.DisplayNameEn(wide)}: a unit's account sees its own unit only.", 422);
+        // INS-9, SEC-2: an account bound to a unit never holds a role that sees every unit (it would see the planned covert
+        // visits to its own unit), and a liaison is no inspector (whose visits, or agency's, it would see).
+        if (user.UnitId is not null && newRoles.FirstOrDefault(Roles.SeesAllUnits) is { } seesAll)
+            throw new DomainRuleException("SEC-2", $"绑定单位的账户不能担任{Roles.DisplayNameZh(seesAll)}：单位账户只能看到本单位的记录，且不得获知暗访安排。 An account bound to a unit cannot be {Roles.DisplayNameEn(seesAll)}: a unit's account sees its own unit only and never a planned covert visit.", 422);
+        if (newRoles.Contains(Roles.UnitLiaison) && newRoles.FirstOrDefault(r => r is Roles.Supervisor or Roles.AgencyInspector) is { } inspector)
+            throw new DomainRuleException("SEC-2", $"单位联络员不能同时担任{Roles.DisplayNameZh(inspector)}：被检查单位不得获知检查安排。 A unit liaison cannot also be {Roles.DisplayNameEn(inspector)}: an inspected unit must not learn of visits.", 422);
 
         await InTransactionAsync(db, async () =>
         {

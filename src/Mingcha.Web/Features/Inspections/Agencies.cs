@@ -75,6 +75,9 @@ public sealed class Agencies(MingchaDb db, TimeProvider time, UserManager<Mingch
             var user = await users.FindByIdAsync(userId) ?? throw new FieldException("userId", "账户不存在。 No such account.");
             if (!await users.IsInRoleAsync(user, Roles.AgencyInspector))
                 throw new DomainRuleException("ORG-4", "该账户不是第三方暗访员角色。 The account does not hold the agency inspector role.", 422);
+            // INS-9, SEC-2: an agency's inspector sees its agency's covert visits; a unit's account never does.
+            if (user.UnitId is not null || await users.IsInRoleAsync(user, Roles.UnitLiaison))
+                throw new DomainRuleException("INS-9", "绑定单位的账户不能登记为暗访员：被检查单位不得获知暗访安排。 A unit's account cannot be an agency inspector.", 422);
             if (await db.AgencyInspectors.AnyAsync(i => i.UserId == userId && i.Active, ct))
                 throw new DomainRuleException("ORG-4", "该账户已登记为暗访员。 The account is already an agency inspector.", 409);
         }

@@ -152,6 +152,10 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         if (agents.Count != agIds.Count) throw new FieldException("agencyInspectorIds", "暗访员不存在。 No such agency inspector.");
         if (agents.Any(a => !a.Active || a.AgencyId != visit.AgencyId))
             throw new DomainRuleException("INS-13", "暗访员须属于承担该检查的第三方机构。 An agency inspector must belong to the visit's agency.", 422);
+        // INS-9, SEC-2: nobody whose account is bound to the visited unit learns of the visit by being put on it.
+        var accounts = supervisors.Select(s => s.UserId).Concat(agents.Select(a => a.UserId)).OfType<string>().ToList();
+        if (accounts.Count > 0 && await db.Users.AnyAsync(u => accounts.Contains(u.Id) && u.UnitId == visit.UnitId, ct))
+            throw new DomainRuleException("INS-9", "检查人员的账户绑定了被检查单位，不能参加对本单位的检查。 An inspector's account is bound to the inspected unit.", 422);
         var people = supIds.Select(s => new InspectorRef(InspectorKind.Supervisor, s)).Concat(agIds.Select(a => new InspectorRef(InspectorKind.AgencyInspector, a))).ToList();
         var day = visit.PlannedOn ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         await Conflicts.EnsureNoneAsync(db, people, visit.UnitId, visit.SectionId, day, ct);
