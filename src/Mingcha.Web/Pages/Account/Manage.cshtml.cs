@@ -16,6 +16,8 @@ public sealed class ManageModel(UserManager<MingchaUser> users, SignInHandler si
     public sealed class PasswordInput { public string? Current { get; set; } public string? New { get; set; } public string? Confirm { get; set; } }
 
     [BindProperty] public PasswordInput Password { get; set; } = new();
+    /// <summary>SEC-1: the current password, asked before the authenticator is reset.</summary>
+    [BindProperty] public string? ResetPassword { get; set; }
 
     public string UserName { get; private set; } = "";
     public string DisplayName { get; private set; } = "";
@@ -60,6 +62,15 @@ public sealed class ManageModel(UserManager<MingchaUser> users, SignInHandler si
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
+        // SEC-1: a live session alone does not replace the second factor; the current password does.
+        ErrorForm = "reset";
+        if (string.IsNullOrEmpty(ResetPassword) || await users.IsLockedOutAsync(user) || !await users.CheckPasswordAsync(user, ResetPassword))
+        {
+            if (!string.IsNullOrEmpty(ResetPassword)) await users.AccessFailedAsync(user);
+            Error = Text["请输入正确的当前密码后再重置身份验证器。"];
+            await LoadAsync(user);
+            return Page();
+        }
         await signIn.ResetAuthenticatorAsync(user);
         Message = Text["身份验证器已重置，请用新的密钥重新设置双因素认证。"];
         return RedirectToPage("SetupTwoFactor");

@@ -25,6 +25,7 @@ public sealed class SetupTwoFactorModel(UserManager<MingchaUser> users, SignInHa
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
+        if (user.TwoFactorEnabled) return Enrolled();
         await LoadAsync(user);
         return Page();
     }
@@ -33,10 +34,21 @@ public sealed class SetupTwoFactorModel(UserManager<MingchaUser> users, SignInHa
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
+        if (user.TwoFactorEnabled) return Enrolled();
         if (await signIn.EnableTwoFactorAsync(user, Code)) return LocalRedirect("/");
         Error = l["验证码错误，请重试。"];
         await LoadAsync(user);
         return Page();
+    }
+
+    /// <summary>
+    /// SEC-1: once two-factor is on, the key is never shown again: anyone holding a live session could otherwise copy the
+    /// second factor. A new key is had only by resetting the authenticator on the account page, with the password.
+    /// </summary>
+    private RedirectToPageResult Enrolled()
+    {
+        TempData["Message"] = l["双因素认证已启用，密钥不再显示。更换手机时，请在此输入当前密码重置身份验证器。"].Value;
+        return RedirectToPage("Manage");
     }
 
     private async Task LoadAsync(MingchaUser user)
