@@ -15,6 +15,7 @@ public static class MigrationSteps
         new Dictionary<int, Func<MingchaDb, CancellationToken, Task>>
         {
             [15] = ResolveDoublesAsync,
+            [40] = ResolveDoubleVisitsAsync,
         };
 
     /// <summary>
@@ -69,6 +70,28 @@ public static class MigrationSteps
         await db.SaveChangesAsync(ct); // the audit lines
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// Before 0040's unique index on Visits(TargetId) (INS-5, INS-10): a double click on "schedule visits" could give a
+    /// target two visits. The oldest keeps the target; the later ones stay, as records of the round, without it (audited).
+    /// </summary>
+    public static async Task ResolveDoubleVisitsAsync(MingchaDb db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var visits = await db.Database.SqlQuery<TargetedVisit>(
+            $"""SELECT "Id", "TargetId", "CreatedAt" FROM "Visits" WHERE "TargetId" IS NOT NULL""").ToListAsync(ct);
+        foreach (var target in visits.GroupBy(v => v.TargetId).Where(g => g.Count() > 1))
+            foreach (var later in target.OrderBy(v => v.CreatedAt).ThenBy(v => v.Id).Skip(1))
+            {
+                await db.Database.ExecuteSqlAsync($"""UPDATE "Visits" SET "TargetId" = NULL WHERE "Id" = {later.Id}""", ct);
+                Updated(db, "Visit", later.Id, new { TargetId = (Guid?)later.TargetId }, new { TargetId = (Guid?)null });
+            }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private sealed record TargetedVisit(Guid Id, Guid TargetId, DateTime CreatedAt);
 
     private static void Updated(MingchaDb db, string entity, Guid key, object before, object after) =>
         db.Audit(new Features.Audit.AuditEvent("update", entity, key.ToString(), JsonSerializer.Serialize(before), JsonSerializer.Serialize(after)));

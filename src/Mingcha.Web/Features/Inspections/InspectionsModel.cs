@@ -69,6 +69,7 @@ public static class InspectionsModel
             e.HasIndex(v => v.AgencyId);
             // The plan view (INS-10) reads a year's visits by status; the covering index keeps it off the table.
             e.HasIndex(v => new { v.Year, v.Status, v.SectionId, v.VisitedOn });
+            e.HasIndex(v => v.TargetId, "UX_Visits_TargetId").IsUnique().HasFilter("\"TargetId\" IS NOT NULL"); // 0040: one visit per target
             e.Property(v => v.DecidedBy).HasMaxLength(450);
             e.Property(v => v.DecisionNote).HasMaxLength(4000);
             e.Property(v => v.JointParticipants).HasMaxLength(Visit.MaxJointParticipants);
