@@ -46,4 +46,25 @@ public sealed class SelfInspectionPageTests(BareMingchaApp app) : IClassFixture<
         var other = await app.ClientAsAsync(Roles.UnitLiaison, await kit.UnitAsync("他局"));
         Assert.DoesNotContain("四季度自查", await other.GetStringAsync("/Inspections/SelfInspection?year=2026"), StringComparison.Ordinal);
     }
+
+    /// <summary>SEC-1: leaders read the page (OpenRead) but report nothing: the post checks SelfReport, as the API does.</summary>
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    [Trait("Rule", "INS-3")]
+    public async Task Leader_PostingAReport_IsForbidden_AndNothingIsStored()
+    {
+        var leader = await app.ClientAsAsync(Roles.Leader);
+        Assert.Equal(HttpStatusCode.OK, (await leader.GetAsync("/Inspections/SelfInspection?year=2026")).StatusCode);
+        var before = await app.WithDbAsync(db => db.SelfInspectionReports.CountAsync());
+        // The leader's page has no report form; the antiforgery token is the account's, read from a page that has one.
+        var token = Pages.AntiforgeryToken(await leader.GetStringAsync("/Account/Manage"));
+        Assert.NotEmpty(token);
+        var post = await leader.PostAsync("/Inspections/SelfInspection?year=2026", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["Quarter"] = "4", ["Summary"] = "领导代报",
+        }));
+        Assert.True(post.StatusCode == HttpStatusCode.Forbidden || (post.StatusCode == HttpStatusCode.Redirect && post.Headers.Location!.ToString().Contains("Denied", StringComparison.Ordinal)),
+            $"{post.StatusCode} {post.Headers.Location}");
+        Assert.Equal(before, await app.WithDbAsync(db => db.SelfInspectionReports.CountAsync()));
+    }
 }

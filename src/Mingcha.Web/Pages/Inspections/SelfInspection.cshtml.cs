@@ -17,7 +17,8 @@ namespace Mingcha.Web.Pages.Inspections;
 /// 01:30 job), listed with the spot checks' points (INS-4). The Office and leaders see every unit's reports of the year.
 /// </summary>
 [Authorize(Policy = VisitPolicies.OpenRead)]
-public sealed class SelfInspectionModel(OpenInspections open, MingchaDb db, LocalClock clock, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+public sealed class SelfInspectionModel(OpenInspections open, MingchaDb db, LocalClock clock, IAuthorizationService authorization, IStringLocalizer<SharedResource> l)
+    : MingchaPageModel(l)
 {
     public int Year { get; private set; }
     public DateOnly Today { get; private set; }
@@ -49,6 +50,8 @@ public sealed class SelfInspectionModel(OpenInspections open, MingchaDb db, Loca
 
     public async Task<IActionResult> OnPostAsync(int year, CancellationToken ct)
     {
+        // SEC-1: reading is OpenRead's (leaders too); reporting is SelfReport's, as on the API (leaders only read).
+        if (!(await authorization.AuthorizeAsync(User, VisitPolicies.SelfReport)).Succeeded) return Forbid();
         if (await TryAsync("report", () => open.SubmitSelfInspectionAsync(
                 new OpenInspections.SubmitSelfInspection(null, year, Quarter, Blank(Summary) ?? throw new FieldException("summary", Text["请填写自查情况。"]), null), User, ct)))
             return Done(Text["第 {0} 季度自查报告已报送。", Quarter], new { year });
