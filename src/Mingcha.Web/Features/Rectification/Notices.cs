@@ -45,6 +45,9 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         var viewer = RectificationViewer.Of(by);
         viewer.RequireOffice("RCT-1", "确认问题");
         var finding = await db.Findings.FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw FindingNotFound();
+        // INS-19: a finding stands on an accepted report only; a rejected or undecided visit counts for nothing (nor revokes a badge, SAT-5).
+        if (!await db.Visits.AnyAsync(v => v.Id == finding.VisitId && v.Status == VisitStatus.Accepted, ct))
+            throw new DomainRuleException("INS-19", "该问题所属的检查报告尚未被效能办采纳（或已被否决），不能确认。 The finding's visit report is not accepted.", 409);
         var now = time.GetUtcNow().UtcDateTime;
         finding.Confirm(viewer.UserId, now);
         await Ratings.BadgeFindings.RevokeForAsync(db, finding, now, ct); // SAT-5: the staff member's badge of the year, in the same save
