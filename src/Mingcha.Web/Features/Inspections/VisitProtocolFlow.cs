@@ -364,6 +364,9 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
     /// INS-8: the unit refused to sign: recorded on each of its pending findings (not another unit's), plus a finding of
     /// item D04; the result stands.
     /// </summary>
+    /// <summary>A finding's description holds at most this many characters (the Finding's own check).</summary>
+    private const int FindingDescriptionLength = 2000;
+
     public async Task RefuseAsync(Guid id, Refuse r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -371,12 +374,18 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         EnsureUndecided(visit);
         var pending = await PendingOfTheUnitAsync(visit, ct);
         if (pending.Count == 0) throw new DomainRuleException("INS-8", "没有待被查单位确认的问题。 No finding awaits the unit's confirmation.");
+        // INS-8: the refusal's finding (D04) reads "who refused" then the note, within a finding's 2000 characters: a note
+        // that would not fit is named here, before anything is recorded (it was the finding's own 400 on "description").
+        var prefix = $"被查单位（{r.RefusedBy.Trim()}）拒绝签字确认。";
+        var room = FindingDescriptionLength - prefix.Length;
+        if ((r.Note?.Length ?? 0) > room)
+            throw new FieldException("note", $"说明最多 {room} 个字符（含拒签人的记录共 {FindingDescriptionLength} 个字符）。 The note takes at most {room} characters here.");
         foreach (var f in pending) f.RecordRefusal(r.RefusedBy.Trim(), r.Note, Now);
         var item = await db.DeductionItems.FirstOrDefaultAsync(i => i.Year == visit.Year && i.Code == "D04" && i.Active, ct);
         if (item is not null)
         {
             var refusal = new Finding(visit.Id, visit.RoundId, visit.Year, visit.UnitId, visit.SectionId, null, item, null,
-                $"被查单位（{r.RefusedBy.Trim()}）拒绝签字确认。{r.Note}", null, null, by.UserId() ?? "", Now);
+                prefix + r.Note, null, null, by.UserId() ?? "", Now);
             refusal.RecordRefusal(r.RefusedBy.Trim(), r.Note, Now);
             db.Findings.Add(refusal);
         }

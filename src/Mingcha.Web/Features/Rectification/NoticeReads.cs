@@ -159,7 +159,8 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
     {
         var viewer = await InspectionViewer.ForAsync(user, db, ct);
         var visible = viewer.VisibleVisits(db.Visits.AsNoTracking());
-        var unitOnly = !viewer.SeesAll;
+        // A supervisor or agency inspector reads the findings of the visits they may see (their team's, their agency's); the rest are a unit's users.
+        var unitOnly = !viewer.SeesAll && viewer.TeamIds.Count == 0 && viewer.AgencyId is null;
         if (unitOnly) visible = visible.Where(v => v.FindingsSentAt != null);
         var f = await db.Findings.AsNoTracking().Where(x => x.Id == findingId && visible.Any(v => v.Id == x.VisitId)).FirstOrDefaultAsync(ct);
         if (f is null || (unitOnly && (f.Status != FindingStatus.Confirmed || f.UnitId != viewer.LiaisonUnitId))) throw Notices.FindingNotFound();
