@@ -120,5 +120,10 @@ public sealed class SpotCheckAccessTests(BareMingchaApp app) : IClassFixture<Bar
         Assert.True(denied.StatusCode == HttpStatusCode.Forbidden || (denied.StatusCode == HttpStatusCode.Redirect && denied.Headers.Location!.ToString().Contains("Denied", StringComparison.Ordinal)),
             $"{denied.StatusCode} {denied.Headers.Location}");
         Assert.False(await app.WithDbAsync(db => db.Supervisors.AnyAsync(x => x.Id == second && x.UserId != null)));
+        // A body without the user name is refused by name, not taken as an unlink; an empty name unlinks.
+        await (await office.PutJsonAsync($"/api/v1/supervisors/{approved}/account", new { name = account.UserName })).ExpectFieldErrorAsync("userName");
+        Assert.Equal(account.Id, await app.WithDbAsync(db => db.Supervisors.Where(x => x.Id == approved).Select(x => x.UserId).SingleAsync()));
+        await (await office.PutJsonAsync($"/api/v1/supervisors/{approved}/account", new { userName = "" })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Null(await app.WithDbAsync(db => db.Supervisors.Where(x => x.Id == approved).Select(x => x.UserId).SingleAsync()));
     }
 }

@@ -20,7 +20,10 @@ public sealed class FollowUpNoteTests(MingchaApp app) : IClassFixture<MingchaApp
     private const string LimitShown = @"id=""error"">[^<]*2000";
     private sealed record FollowUpRow(Guid Id, Guid RatingId, string State, bool RatingExcluded, string? AppealDecisionNote);
 
-    private async Task<(HttpClient Liaison, FollowUpRow Case)> AnonymousCaseAsync(int window)
+    private Task<(HttpClient Liaison, FollowUpRow Case)> AnonymousCaseAsync(int window) => AnonymousCaseAsync<FollowUpRow>(app, window, r => r.RatingId);
+
+    /// <summary>An anonymous bad rating at the window's device, and the follow-up case it opens for the unit's liaison.</summary>
+    internal static async Task<(HttpClient Liaison, TRow Case)> AnonymousCaseAsync<TRow>(MingchaApp app, int window, Func<TRow, Guid> ratingOf) where TRow : class
     {
         var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(window).FirstAsync());
         var (device, _) = await app.TokenClientAsync(w.UnitId, "ratings:write");
@@ -28,7 +31,7 @@ public sealed class FollowUpNoteTests(MingchaApp app) : IClassFixture<MingchaApp
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         var ratingId = (await posted.Content.ReadFromJsonAsync<Stored>())!.Id;
         var liaison = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitId);
-        var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == ratingId));
+        var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<TRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => ratingOf(f) == ratingId));
         return (liaison, fu);
     }
 

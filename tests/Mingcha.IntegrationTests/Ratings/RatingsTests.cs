@@ -360,6 +360,8 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
 
         var caseNo = NewCase();
+        var (device, _) = await DeviceAsync(w.UnitId);
+        await PushCaseAsync(device, w, caseNo);
         var injected = "<script>alert(1)</script>'; DROP TABLE \"Ratings\";--";
         var post = await visitor.PostAsync($"/Rate/{w.Code}", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -374,6 +376,51 @@ public sealed partial class RatingsTests(MingchaApp app) : IClassFixture<Mingcha
         var bad = await visitor.PostAsync($"/Rate/{w.Code}", new FormUrlEncodedContent(new Dictionary<string, string> { ["Level"] = "9", ["__RequestVerificationToken"] = token }));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync("/Rate/NO-SUCH-WINDOW")).StatusCode);
+    }
+
+    /// <summary>
+    /// SAT-1, SAT-8: the page is open to anyone, so a case number on it must be a case this window finished recently. A case
+    /// of another window of the same unit (its staff member and citizen), one never pushed, or one finished more than the
+    /// seven days a rating may still come in: refused with a message in the page, nothing stored, and the case's own
+    /// citizen can still rate it. Without a case number the window is rated as before.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-1")]
+    [Trait("Rule", "SAT-8")]
+    public async Task PublicQrPage_WithACaseOfAnotherWindowOrUnknownOrOld_RefusesIt_AndStoresNothing()
+    {
+        var w = await WindowAsync(6);
+        var other = await app.WithDbAsync(async db => await db.Sections.Where(s => s.UnitId == w.UnitId && s.Id != w.Id && s.Kind == SectionKind.Window)
+            .Select(s => new { s.Id, s.Code }).FirstAsync());
+        var (device, _) = await DeviceAsync(w.UnitId);
+        var theirs = NewCase();
+        var r = await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = theirs, sectionId = other.Id, staffId = w.StaffId, citizenPhone = "13900001111", finishedAt = Now.AddMinutes(-5) });
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var old = NewCase();
+        r = await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = old, sectionId = w.Id, staffId = w.StaffId, citizenPhone = "13900002222", finishedAt = Now.AddDays(-8) });
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+
+        var visitor = app.NewClient();
+        var token = AntiforgeryField().Match(await visitor.GetStringAsync($"/Rate/{w.Code}")).Groups[1].Value;
+        Task<HttpResponseMessage> RateAsync(string code, string? caseNo) => visitor.PostAsync($"/Rate/{code}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Level"] = "3", ["CaseNumber"] = caseNo ?? "", ["__RequestVerificationToken"] = token,
+        }));
+        var before = await app.WithDbAsync(db => db.Ratings.CountAsync());
+        foreach (var forged in new[] { theirs, NewCase(), old })
+        {
+            var refused = await RateAsync(w.Code, forged);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("办件编号不是本窗口近期办结的办件", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+        Assert.Equal(before, await app.WithDbAsync(db => db.Ratings.CountAsync()));
+
+        // The case's own window rates it; a rating without a case number is the window's, as before.
+        var own = await RateAsync(other.Code, theirs);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(other.Id, await app.WithDbAsync(db => db.Ratings.Where(x => x.CaseNumber == theirs).Select(x => x.SectionId).SingleAsync()));
+        Assert.Equal(HttpStatusCode.OK, (await RateAsync(w.Code, null)).StatusCode);
+        Assert.Equal(before + 2, await app.WithDbAsync(db => db.Ratings.CountAsync()));
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class SatisfactionSettingsTests(SatisfactionSettingsTests.StrictAp
         {
             var r = await visitor.PostAsync($"/Rate/{w.Code}", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["Level"] = "1", ["CaseNumber"] = "FL" + Guid.NewGuid().ToString("N")[..10], ["__RequestVerificationToken"] = token,
+                ["Level"] = "1", ["__RequestVerificationToken"] = token,
             }));
             statuses.Add(r.StatusCode);
             if (r.StatusCode == HttpStatusCode.TooManyRequests) refused ??= r;

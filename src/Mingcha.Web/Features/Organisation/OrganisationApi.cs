@@ -49,7 +49,8 @@ public static class OrganisationApi
     public sealed record UpdateStaff([property: StringLength(100)] string? Name, EmploymentType? Employment, Guid? SectionId, bool ClearSection = false, [property: StringLength(100)] string? Position = null);
     public sealed record CreateSupervisor([property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, string? Phone, Guid? RecommendedByUnitId);
     /// <summary>ORG-3: the account an approved supervisor signs in with, by its user name; empty unlinks.</summary>
-    public sealed record LinkSupervisorAccount([property: StringLength(256)] string? UserName);
+    /// <summary>ORG-3: the account's user name, required; an empty one ("") unlinks (a body without it is refused, not an unlink).</summary>
+    public sealed record LinkSupervisorAccount([property: Required(AllowEmptyStrings = true), StringLength(256)] string? UserName);
     public sealed record CreateTeam([property: Required, StringLength(200)] string Name, string? Task, [property: Required] IReadOnlyList<Guid> Members, Guid LeaderId);
     public sealed record CreateAgency([property: Required, StringLength(200)] string Name, string? CreditCode, DateOnly ContractStart, DateOnly ContractEnd);
     public sealed record CreateServiceItem([property: Required, StringLength(64)] string Code, [property: Required, StringLength(300)] string Name, Guid? UnitId, int? StatutoryDays, int? PromisedDays);

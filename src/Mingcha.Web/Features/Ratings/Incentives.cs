@@ -194,6 +194,7 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
     /// <summary>SAT-5: every active staff member starts the year with the badge (idempotent).</summary>
     public async Task<int> StartYearAsync(int year, CancellationToken ct)
     {
+        Infrastructure.Problems.RequireYear(year); // year 0 or 9999 has no first or last day to count standing findings in
         var have = await db.Set<StaffBadge>().Where(b => b.Year == year).Select(b => b.StaffId).ToListAsync(ct);
         var staff = await db.Staff.Where(s => s.Active && !have.Contains(s.Id)).Select(s => s.Id).ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
@@ -273,6 +274,7 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
     /// <summary>SAT-5: records an award; the grievance award (委屈奖) needs its reason.</summary>
     public async Task<IncentiveAward> AwardAsync(int year, AwardInput input, ClaimsPrincipal user, CancellationToken ct)
     {
+        Infrastructure.Problems.RequireYear(year);
         if (!Kinds.Contains(input.Kind)) throw new FieldException("kind", "奖项类别无效。 Unknown award.");
         if (input.Kind == "Grievance" && string.IsNullOrWhiteSpace(input.Reason))
             throw new DomainRuleException("SAT-5", "委屈奖须写明受委屈的经过。 The grievance award needs its reason.", 422);

@@ -67,7 +67,7 @@ public sealed class Rating
 }
 
 /// <summary>SAT-9: a rating flagged for review, with the rule that fired.</summary>
-public sealed class RatingFlag : IAudited
+public sealed class RatingFlag : IAudited, IVersioned
 {
     private RatingFlag() { Rule = ""; Reason = ""; }
     public RatingFlag(Guid ratingId, ManipulationRule rule, string reason, DateTime nowUtc)
@@ -81,6 +81,8 @@ public sealed class RatingFlag : IAudited
     public string? ReviewedBy { get; private set; }
     /// <summary>True: the reviewer found manipulation (the rating is then excluded); false: cleared.</summary>
     public bool? Confirmed { get; private set; }
+    /// <summary>SAT-9: raised on every save (<see cref="IVersioned"/>): a confirm and a clear made at once cannot both be stored.</summary>
+    public int Version { get; private set; }
 
     public void Review(bool confirmed, string by, DateTime nowUtc)
     {
@@ -128,7 +130,7 @@ public enum FollowUpState
 /// each by a working-day deadline from the rating (CAL-2). Appeals against mistaken or malicious ratings are reviewed
 /// by the Office; an upheld appeal excludes the rating and closes the case.
 /// </summary>
-public sealed class FollowUpCase : IAudited
+public sealed class FollowUpCase : IAudited, IVersioned
 {
     private FollowUpCase() { }
     public FollowUpCase(Guid ratingId, Guid unitId, Guid sectionId, bool realName, DateTime openedAt,
@@ -144,6 +146,11 @@ public sealed class FollowUpCase : IAudited
     public Guid SectionId { get; private set; }
     public bool RealName { get; private set; }
     public DateTime OpenedAt { get; private set; }
+    /// <summary>
+    /// SAT-7: raised on every save (<see cref="IVersioned"/>): two decisions on one appeal, or an appeal racing the last
+    /// step, made from the same reading cannot both be stored; the second gets 409.
+    /// </summary>
+    public int Version { get; private set; }
     public FollowUpState State { get; private set; }
     /// <summary>The step to do next; null when all four are done.</summary>
     public FollowUpStep? NextStep { get; private set; }
@@ -295,6 +302,7 @@ internal static class RatingsModel
         builder.Entity<RatingFlag>(e =>
         {
             e.HasIndex(f => new { f.RatingId, f.Rule }).IsUnique();
+            e.Property(f => f.Version).IsConcurrencyToken().HasDefaultValue(0); // migration 0041; existing rows 0
             e.Property(f => f.Rule).HasMaxLength(32);
             e.Property(f => f.Reason).HasMaxLength(300);
             e.Property(f => f.ReviewedBy).HasMaxLength(200);
@@ -361,6 +369,7 @@ internal static class RatingsModel
             e.Property(f => f.State).HasConversion<string>().HasMaxLength(16);
             e.Property(f => f.NextStep).HasConversion<string>().HasMaxLength(16);
             e.Property(f => f.FailedCalls).HasDefaultValue(0); // added by migration 0028 to existing rows
+            e.Property(f => f.Version).IsConcurrencyToken().HasDefaultValue(0); // migration 0041; existing rows 0
             foreach (var p in NoteColumns) e.Property(p).HasMaxLength(2000);
             e.Property(f => f.AppealDecidedBy).HasMaxLength(200);
         });

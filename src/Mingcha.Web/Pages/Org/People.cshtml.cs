@@ -50,7 +50,7 @@ public sealed class PeopleModel(MingchaDb db, LocalClock clock, TimeProvider tim
     public async Task<IActionResult> OnPostLinkAccountAsync(Guid supervisorId, string? userName, CancellationToken ct)
     {
         if (!CanApprove) return Forbid();
-        if (await TryAsync("approve", () => LinkSupervisorAccountAsync(supervisorId, new LinkSupervisorAccount(userName), db, ct)))
+        if (await TryAsync("approve", () => LinkSupervisorAccountAsync(supervisorId, new LinkSupervisorAccount(userName ?? ""), db, ct)))
             return Done(string.IsNullOrWhiteSpace(userName) ? Text["监督员的账户关联已解除。"] : Text["监督员已关联账户。"]);
         await LoadAsync(ct);
         return Page();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Web.Features.Ratings;
@@ -15,7 +16,8 @@ namespace Mingcha.Web.Pages.Rate;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RatingRateLimits.Public)]
-public sealed class IndexModel(SectionDirectory sections, Features.Ratings.RatingIntake intake, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(SectionDirectory sections, Features.Ratings.RatingIntake intake, Data.MingchaDb db, TimeProvider time,
+    IStringLocalizer<SharedResource> l) : PageModel
 {
     public SectionInfo? Window { get; private set; }
     public RatingScale Scale { get; private set; } = RatingScale.ThreeLevel;
@@ -41,6 +43,12 @@ public sealed class IndexModel(SectionDirectory sections, Features.Ratings.Ratin
         Window = await sections.FindAsync(null, code, ct);
         if (Window is null || !Window.Active) return NotFound();
         Scale = scale == 5 ? RatingScale.FiveLevel : RatingScale.ThreeLevel;
+        if (!await CaseOfThisWindowAsync(ct))
+        {
+            Error = l["办件编号不是本窗口近期办结的办件，请核对；也可以不填办件编号直接评价。"];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
         try
         {
             await intake.SubmitAsync(new RatingInput(Window.Id, null, CaseNumber, Scale, Level, null, null, Phone, Comment), RatingChannel.QrCode, null, null, ct);
@@ -50,6 +58,24 @@ public sealed class IndexModel(SectionDirectory sections, Features.Ratings.Ratin
         catch (DomainRuleException e) { Error = e.RuleId == "SAT-8" ? l["该办件已评价过，感谢您的参与。"] : e.Message; Response.StatusCode = e.StatusCode; }
         catch (RatingQueueFullException) { Error = l["系统繁忙，请稍后再试。"]; Response.StatusCode = 503; Response.Headers.RetryAfter = "1"; }
         return Page();
+    }
+
+    /// <summary>
+    /// SAT-1, SAT-8: anyone may open the page, so a case number on it (typed, or carried by a receipt's link) must name a
+    /// case this window served, finished within the days a rating may still come in (<see cref="Domain.Satisfaction.RatingIntake.MaxDelay"/>):
+    /// else a visitor could pin a rating on another window's case, its staff member and its citizen (whose own rating
+    /// would then be refused, and whose phone would make the follow-up real-name). The window is the QR's section, the
+    /// hall above it or a window below it (a business system may record either). No case number: nothing to check.
+    /// </summary>
+    private async Task<bool> CaseOfThisWindowAsync(CancellationToken ct)
+    {
+        var number = string.IsNullOrWhiteSpace(CaseNumber) ? null : CaseNumber.Trim();
+        if (number is null || number.Length > 64) return true; // none, or one the intake refuses by name (too long)
+        var record = await db.ServiceRecords.AsNoTracking().Where(r => r.CaseNumber == number).Select(r => new { r.SectionId, r.FinishedAt }).FirstOrDefaultAsync(ct);
+        if (record is null || record.FinishedAt < time.GetUtcNow().UtcDateTime - Domain.Satisfaction.RatingIntake.MaxDelay) return false;
+        var windowId = Window!.Id;
+        return record.SectionId == windowId || await db.Sections.AsNoTracking().AnyAsync(s =>
+            (s.Id == record.SectionId && s.ParentSectionId == windowId) || (s.Id == windowId && s.ParentSectionId == record.SectionId), ct);
     }
 
     public string LevelName(int level) => UiText.IsChinese ? RatingScaleMapping.NameZh(Scale, level) : RatingScaleMapping.NameEn(Scale, level);
