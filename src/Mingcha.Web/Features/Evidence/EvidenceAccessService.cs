@@ -58,14 +58,21 @@ public sealed class EvidenceAccessService(MingchaDb db)
         ArgumentNullException.ThrowIfNull(viewer);
         var items = db.EvidenceItems.Where(i => i.CaseId == @case.Id);
         if (viewer.IsOffice || viewer.IsOnCase || !EvidenceCase.ReleasedWithFindings(@case.Kind, @case.ReferenceType)) return items;
-        return items.Where(SentWithFindings(db, @case.ReferenceId ?? Guid.Empty));
+        return SentWithFindings(db, items);
     }
 
-    /// <summary>An item that is the evidence of, or the unit's signature on, a confirmed finding of the visit.</summary>
-    private static System.Linq.Expressions.Expression<Func<EvidenceItem, bool>> SentWithFindings(MingchaDb db, Guid visitId) => i =>
-        db.FindingEvidence.Any(fe => fe.EvidenceItemId == i.Id
-            && db.Findings.Any(f => f.Id == fe.FindingId && f.VisitId == visitId && f.Status == Inspections.FindingStatus.Confirmed))
-        || db.Findings.Any(f => f.VisitId == visitId && f.Status == Inspections.FindingStatus.Confirmed && f.SignatureEvidenceItemId == i.Id);
+    /// <summary>
+    /// Of <paramref name="items"/> (of covert visits' cases), those the inspected unit sees once the findings were sent: the
+    /// evidence of, or the unit's signature on, a confirmed finding of the case's visit. The one statement of that rule, for
+    /// one case (<see cref="VisibleItems"/>) and for the unit's list of cases (its counts).
+    /// </summary>
+    public static IQueryable<EvidenceItem> SentWithFindings(MingchaDb db, IQueryable<EvidenceItem> items) =>
+        from i in items
+        join c in db.EvidenceCases on i.CaseId equals c.Id
+        where db.FindingEvidence.Any(fe => fe.EvidenceItemId == i.Id
+                && db.Findings.Any(f => f.Id == fe.FindingId && f.VisitId == c.ReferenceId && f.Status == Inspections.FindingStatus.Confirmed))
+            || db.Findings.Any(f => f.VisitId == c.ReferenceId && f.Status == Inspections.FindingStatus.Confirmed && f.SignatureEvidenceItemId == i.Id)
+        select i;
 
     /// <summary>The item if its case is visible to the user and the item within it (<see cref="VisibleItems"/>); otherwise 404.</summary>
     public async Task<EvidenceCase> RequireItemVisibleAsync(EvidenceItem item, ClaimsPrincipal user, CancellationToken ct)

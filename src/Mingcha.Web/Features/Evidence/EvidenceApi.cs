@@ -101,17 +101,21 @@ public static class EvidenceApi
     /// The cases' lines. <paramref name="unitView"/>: the inspected unit whose liaison asks; its released covert visits count only
     /// the items it may see (<see cref="EvidenceAccessService.VisibleItems"/>), so the count tells nothing of the rest.
     /// </summary>
-    public static async Task<List<CaseLine>> ListCasesAsync(IQueryable<EvidenceCase> cases, MingchaDb db, Guid? unitView, CancellationToken ct) =>
-        await cases.AsNoTracking().OrderByDescending(c => c.CreatedAt).Take(500)
+    public static async Task<List<CaseLine>> ListCasesAsync(IQueryable<EvidenceCase> cases, MingchaDb db, Guid? unitView, CancellationToken ct)
+    {
+        var lines = await cases.AsNoTracking().OrderByDescending(c => c.CreatedAt).Take(500)
             .Select(c => new CaseLine(c.Id, c.Kind, c.Title, c.TargetUnitId,
                 db.Units.Where(u => u.Id == c.TargetUnitId).Select(u => u.Name).FirstOrDefault(), c.TeamId, c.CreatedAt, c.ReleasedAt,
-                db.EvidenceItems.Count(i => i.CaseId == c.Id && (unitView == null || c.TargetUnitId != unitView
-                    || c.Kind != EvidenceCaseKind.CovertVisit || c.ReferenceType != EvidenceCase.VisitReference
-                    || db.FindingEvidence.Any(fe => fe.EvidenceItemId == i.Id
-                        && db.Findings.Any(f => f.Id == fe.FindingId && f.VisitId == c.ReferenceId && f.Status == Inspections.FindingStatus.Confirmed))
-                    || db.Findings.Any(f => f.VisitId == c.ReferenceId && f.Status == Inspections.FindingStatus.Confirmed && f.SignatureEvidenceItemId == i.Id))),
+                db.EvidenceItems.Count(i => i.CaseId == c.Id),
                 c.Kind == EvidenceCaseKind.CovertVisit && c.ReferenceType == EvidenceCase.VisitReference))
             .ToListAsync(ct);
+        // The unit's own released covert visits: counted again, as the unit sees them (one more query, for liaisons only).
+        var recount = unitView is { } unit ? lines.Where(l => l.ReleasedWithFindings && l.TargetUnitId == unit).Select(l => l.Id).ToList() : [];
+        if (recount.Count == 0) return lines;
+        var seen = await EvidenceAccessService.SentWithFindings(db, db.EvidenceItems.AsNoTracking().Where(i => recount.Contains(i.CaseId)))
+            .GroupBy(i => i.CaseId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        return lines.Select(l => recount.Contains(l.Id) ? l with { Items = seen.GetValueOrDefault(l.Id) } : l).ToList();
+    }
 
     public static async Task<CaseDetail> DetailAsync(Guid id, System.Security.Claims.ClaimsPrincipal user, EvidenceAccessService access, MingchaDb db, CancellationToken ct)
     {
