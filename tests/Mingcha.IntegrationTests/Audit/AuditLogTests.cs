@@ -392,6 +392,24 @@ public sealed class AuditLogTests(BareMingchaApp app) : IClassFixture<BareMingch
         Assert.True((await VerifyAsync(auditor)).IsIntact);
     }
 
+    /// <summary>
+    /// SEC-4: asking to open a field of a line whose values are plain text (the calendar's import: "33 days; source") is
+    /// answered as for any field that holds no sealed value, 404; it was a 400 saying the request's body was not JSON.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SEC-4")]
+    public async Task Reveal_OnALineOfPlainText_Is404NotASealedValue_AndLogsNothing()
+    {
+        var auditor = await app.ClientAsAsync(Roles.Auditor);
+        var line = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Action == "calendar.import").OrderBy(a => a.Seq).FirstAsync());
+        Assert.False(line.After!.StartsWith('{'));
+        var reveals = await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "reveal-personal"));
+
+        await (await auditor.PostJsonAsync($"/api/v1/audit/{line.Seq}/reveal", new { field = "Phone", reason = "核查导入记录" }))
+            .ExpectRuleAsync(HttpStatusCode.NotFound, "SEC-4");
+        Assert.Equal(reveals, await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "reveal-personal")));
+    }
+
     private static string Code(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
     private sealed record IdDto(Guid Id);

@@ -155,6 +155,12 @@ public sealed class CalendarApiTests(BareMingchaApp app) : IClassFixture<BareMin
         Assert.Equal(before.Days.Count + 1, after.Days.Count);
         Assert.Equal(7, after.Days.Count(d => d.Date.Month == 10 && d.Date.Day <= 7)); // 国庆节 still there
 
+        // 2034's notice imported again (a corrected copy) replaces the days it sets, not the one the 2035 notice set.
+        Assert.Equal([2034], (await ImportAsync(Notice(2034))).Years);
+        var again = await admin.GetAsync<YearDto>("/api/v1/calendar/2034");
+        Assert.Equal(after.Days, again.Days);
+        Assert.Contains(again.Days, d => d.Date == new DateOnly(2034, 12, 31));
+
         // The 2037 notice with a day of 2036, which is not loaded: refused naming the line, and nothing changes (CAL-3:
         // 2036 comes from its own notice first).
         var refused = await admin.PostAsync("/api/v1/calendar/import", new StringContent(Notice(2037, "2036-12-31,holiday,元旦"), Encoding.UTF8, "text/csv"));

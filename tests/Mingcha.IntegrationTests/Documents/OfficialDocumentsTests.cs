@@ -218,6 +218,7 @@ public sealed class OfficialDocumentsTests(DocumentsApp app) : IClassFixture<Doc
     [Fact]
     [Trait("Rule", "RCT-2")]
     [Trait("Rule", "RCT-3")]
+    [Trait("Rule", "SEC-3")]
     public async Task Withdraw_WhenDone_KeepsTheNumberUsedAndTheRegisterLine()
     {
         var (unit, _) = await UnitsAsync();
@@ -242,6 +243,11 @@ public sealed class OfficialDocumentsTests(DocumentsApp app) : IClassFixture<Doc
         await Assert.ThrowsAnyAsync<Exception>(() => app.Database.ExecuteAsync("""DELETE FROM "OfficialDocuments" WHERE "Number" = @p0""", first.Number));
         await Assert.ThrowsAnyAsync<Exception>(() => app.Database.ExecuteAsync("""UPDATE "DocumentNumberSequences" SET "LastSerial" = "LastSerial" - 1"""));
         await Assert.ThrowsAnyAsync<Exception>(() => app.Database.ExecuteAsync("""UPDATE "OfficialDocuments" SET "Serial" = 999 WHERE "Number" = @p0""", first.Number));
+        // Nor to rewrite the rest of the register line (SEC-3): its title, what it refers to, who issued it.
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Database.ExecuteAsync("""UPDATE "OfficialDocuments" SET "Title" = '改写的标题' WHERE "Number" = @p0""", first.Number));
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Database.ExecuteAsync("""UPDATE "OfficialDocuments" SET "ReferenceId" = NULL, "ReferenceType" = NULL WHERE "Number" = @p0""", first.Number));
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Database.ExecuteAsync("""UPDATE "OfficialDocuments" SET "IssuedByName" = '他人' WHERE "Number" = @p0""", first.Number));
+        Assert.Equal(first.Title, (await admin.GetAsync<DocumentsApi.DocumentDetail>($"/api/v1/documents/{first.Id}")).Title);
         Assert.Equal(1, await app.WithDbAsync(db => db.OfficialDocuments.CountAsync(d => d.Id == first.Id)));
     }
 

@@ -105,6 +105,35 @@ public sealed class TwoInstanceTests(TwoInstances apps) : IClassFixture<TwoInsta
         }
     }
 
+    /// <summary>
+    /// CAL-1: a short file imported for a loaded year corrects its days; the other instance sees the change at its next
+    /// re-check as it sees a correction by hand (the import once left the year's stamp as it was, so the other instance kept
+    /// the old calendar until it restarted).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "CAL-1")]
+    public async Task CalendarCorrectionImported_OnOneInstance_ReachesTheOtherWithinItsCacheTime()
+    {
+        var onFirst = await apps.First.ClientAsAsync(Roles.OfficeStaff);
+        var admin = await apps.Second.ClientAsAsync(Roles.OfficeAdmin);
+        const string deadline = "/api/v1/calendar/deadline?from=2026-12-21&days=3";
+        Assert.Equal(new DateOnly(2026, 12, 24), (await onFirst.GetAsync<DeadlineDto>(deadline)).LastDay);
+
+        apps.First.Clock.Advance(TimeSpan.FromSeconds(1));
+        await (await admin.PostAsync("/api/v1/calendar/import", new StringContent("date,type,name\n2026-12-23,holiday,临时调整\n", Encoding.UTF8, "text/csv")))
+            .ExpectAsync(HttpStatusCode.OK);
+        try
+        {
+            Assert.Equal(new DateOnly(2026, 12, 25), (await admin.GetAsync<DeadlineDto>(deadline)).LastDay);
+            apps.First.Clock.Advance(TimeSpan.FromSeconds(31));
+            Assert.Equal(new DateOnly(2026, 12, 25), (await onFirst.GetAsync<DeadlineDto>(deadline)).LastDay);
+        }
+        finally
+        {
+            await (await admin.PutJsonAsync("/api/v1/calendar/days/2026-12-23", new { kind = "normal" })).ExpectAsync(HttpStatusCode.NoContent);
+        }
+    }
+
     [Fact]
     [Trait("Rule", "CAL-1")]
     public async Task CalendarCorrection_WhenMadeOnAnInstanceWhoseClockIsBehind_StillReachesTheOthers()

@@ -161,6 +161,50 @@ public sealed class OrganisationApiTests(BareMingchaApp app) : IClassFixture<Bar
         await (await office.GetAsync($"/api/v1/sections/{Guid.NewGuid()}/as-of?at=2026-01-01T00:00:00Z")).ExpectAsync(HttpStatusCode.NotFound);
     }
 
+    /// <summary>
+    /// ORG-1: a code is stored without its surrounding spaces, so the check that it is free compares it so too: a taken code
+    /// with a space after it is refused naming the field (it was a 409 "changed at the same moment" from the unique index).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Create_WithATakenCodeAndASpaceAfterIt_IsRefusedNamingTheCode()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var code = Code("sp");
+        await CreateAsync(office, "/api/v1/categories", new { code, name = "空格类" });
+        await (await office.PostJsonAsync("/api/v1/categories", new { code = code + " ", name = "空格类二" })).ExpectFieldErrorAsync("code");
+        var unit = await CreateAsync(office, "/api/v1/units", new { code, name = "空格局" });
+        await (await office.PostJsonAsync("/api/v1/units", new { code = " " + code + " ", name = "空格局二" })).ExpectFieldErrorAsync("code");
+        await CreateAsync(office, "/api/v1/sections", new { unitId = unit, code, name = "空格科", kind = "InternalSection" });
+        await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = code + "  ", name = "空格科二", kind = "InternalSection" })).ExpectFieldErrorAsync("code");
+        Assert.Equal(1, await app.WithDbAsync(db => db.Units.CountAsync(u => u.Code == code)));
+    }
+
+    /// <summary>
+    /// ORG-1: the year a unit's category is set for, when the request names none, is the office's year: on 1 January at 07:00
+    /// in Beijing (still 31 December in UTC) a new unit's category is the new year's, and the lists show that year.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task NewUnitsCategory_OnNewYearsMorningInBeijing_IsForTheNewYear()
+    {
+        var before = app.Clock.GetUtcNow();
+        app.Clock.Set(new DateTimeOffset(2026, 12, 31, 23, 0, 0, TimeSpan.Zero));
+        try
+        {
+            var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+            var category = await CreateAsync(office, "/api/v1/categories", new { code = Code("ny"), name = "新年类" });
+            var unit = await CreateAsync(office, "/api/v1/units", new { code = Code("ny"), name = "新年局", categoryId = category });
+            Assert.Equal(2027, (await app.WithDbAsync(db => db.UnitCategories.SingleAsync(x => x.UnitId == unit))).Year);
+            Assert.Contains(await office.GetAsync<List<OrganisationApi.UnitDto>>($"/api/v1/units?categoryId={category}"), u => u.Id == unit);
+            Assert.Equal(1, (await office.GetAsync<List<OrganisationApi.CategoryDto>>("/api/v1/categories")).Single(c => c.Id == category).Units);
+        }
+        finally
+        {
+            app.Clock.Set(before);
+        }
+    }
+
     [Fact]
     [Trait("Rule", "ORG-1")]
     public async Task UnitCategory_WhenReassignedForOneYear_ChangesThatYearOnlyAndKeepsOnePerYear()

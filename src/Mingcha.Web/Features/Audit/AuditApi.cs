@@ -41,9 +41,10 @@ public static class AuditApi
             ?? throw new NotFoundException("审计记录不存在。 No such audit line.");
         var json = request.Before ? line.Before : line.After;
         SealedPersonalValue? value = null;
-        if (json is not null)
+        // Lines of plain text (a calendar import's "33 days; source") hold no sealed value: the same 404 as any other field.
+        if (json is not null && TryParse(json) is { } doc)
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            using var _ = doc;
             if (doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
                 && doc.RootElement.TryGetProperty(request.Field, out var field)
                 && field.ValueKind == System.Text.Json.JsonValueKind.Object
@@ -59,6 +60,12 @@ public static class AuditApi
             System.Text.Json.JsonSerializer.Serialize(new { request.Field, Side = request.Before ? "before" : "after", Reason = reason }, MingchaDb.AuditJson)));
         await db.SaveChangesAsync(ct);
         return new RevealedValue(seq, request.Field, value.Masked, clear);
+    }
+
+    private static System.Text.Json.JsonDocument? TryParse(string json)
+    {
+        try { return System.Text.Json.JsonDocument.Parse(json); }
+        catch (System.Text.Json.JsonException) { return null; }
     }
 
     /// <summary>The kinds of record the log holds entries for, for the filter of the audit page.</summary>

@@ -29,6 +29,18 @@ public sealed class CalendarService(IServiceScopeFactory scopes, TimeProvider ti
 
     public DateOnly Today => LocalDate(time.GetUtcNow().UtcDateTime);
 
+    /// <summary>
+    /// The day a daily job's run judges by: its occurrence's day, or today when that is later. After days the app was down
+    /// the scheduler runs the oldest missed occurrence once, then moves to the next one after now: a run that judged by the
+    /// missed day (a Sunday, say) would skip what falls due on the real day, and the next run would come a day late for it.
+    /// </summary>
+    public DateOnly RunDate(DateTime occurrenceUtc)
+    {
+        var occurred = LocalDate(occurrenceUtc);
+        var today = Today;
+        return occurred > today ? occurred : today;
+    }
+
     /// <summary>CAL-2: the deadline of <paramref name="workingDays"/> working days after the event. Throws <see cref="CalendarYearMissingException"/> (CAL-3).</summary>
     public async Task<WorkingDayDeadline> DeadlineAsync(DateTime eventUtc, int workingDays, CancellationToken ct = default) =>
         WorkingDayDeadline.Compute(await GetAsync(ct), LocalDate(eventUtc), workingDays);
@@ -62,8 +74,12 @@ public sealed class CalendarService(IServiceScopeFactory scopes, TimeProvider ti
                 _snapshot = snap with { CheckedAt = now };
                 return snap.Calendar;
             }
+            var covered = years.Select(y => y.Year).ToHashSet();
+            // The years and the days are two reads: a year's notice committed between them brings days of a year not in
+            // the list just read. They wait for the next read (the year's new stamp is seen then), instead of making the
+            // calendar refuse them (a 500 for every request at that moment).
             var days = await db.CalendarDays.AsNoTracking().ToListAsync(ct);
-            var calendar = new WorkingCalendar(years.Select(y => y.Year), days.Select(d => new CalendarEntry(d.Date, d.Kind, d.Name)));
+            var calendar = new WorkingCalendar(covered, days.Where(d => covered.Contains(d.Date.Year)).Select(d => new CalendarEntry(d.Date, d.Kind, d.Name)));
             _snapshot = new Snapshot(calendar, stamp, now);
             return calendar;
         }
@@ -147,6 +163,12 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
             .ToList();
         if (orphans.Count > 0) return new ImportResult(parsed.Years, 0, orphans);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var strayYear in parsed.Entries.Where(e => !whole.Contains(e.Date.Year)).Select(e => e.Date.Year).Distinct())
+        {
+            // Other instances reload a year when its stamp changes (CalendarService): a correction must change it.
+            var y = await db.CalendarYears.FindAsync([strayYear], ct);
+            y!.Touch(y.Source, now);
+        }
         foreach (var stray in parsed.Entries.Where(e => !whole.Contains(e.Date.Year)).OrderBy(e => e.Date))
         {
             var day = await db.CalendarDays.FindAsync([stray.Date], ct);
@@ -161,7 +183,9 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
             var from = new DateOnly(year, 1, 1);
             var to = new DateOnly(year, 12, 31);
             var before = await db.CalendarDays.AsNoTracking().CountAsync(d => d.Date >= from && d.Date <= to, ct);
-            await db.CalendarDays.Where(d => d.Date >= from && d.Date <= to).ExecuteDeleteAsync(ct);
+            var inFile = parsed.Entries.Where(e => e.Date.Year == year).Select(e => e.Date).ToHashSet();
+            var keep = await SetByAnotherNoticeAsync(from, to, inFile, ct);
+            await db.CalendarDays.Where(d => d.Date >= from && d.Date <= to && !keep.Contains(d.Date)).ExecuteDeleteAsync(ct);
             var days = parsed.Entries.Where(e => e.Date.Year == year).Select(e => new CalendarDay(e.Date, e.Kind, e.Name)).ToList();
             db.CalendarDays.AddRange(days);
             var y = await db.CalendarYears.FindAsync([year], ct);
@@ -174,6 +198,25 @@ public sealed class CalendarAdmin(MingchaDb db, CalendarService calendar, TimePr
         await tx.CommitAsync(ct);
         calendar.Invalidate();
         return new ImportResult([.. parsed.Years.Where(whole.Contains)], parsed.Entries.Count, []);
+    }
+
+    /// <summary>
+    /// The days of a year, not in its notice being imported again, that the next year's notice set (the end of December:
+    /// 元旦's rest and make-up days). A year's notice replaces the days it sets, not those: the audit log says which day
+    /// was last set by another year's notice ("calendar.import-day") rather than by an import of its own year or by hand.
+    /// </summary>
+    private async Task<List<DateOnly>> SetByAnotherNoticeAsync(DateOnly from, DateOnly to, HashSet<DateOnly> inFile, CancellationToken ct)
+    {
+        var others = (await db.CalendarDays.AsNoTracking().Where(d => d.Date >= from && d.Date <= to).Select(d => d.Date).ToListAsync(ct))
+            .Where(d => !inFile.Contains(d)).ToList();
+        if (others.Count == 0) return [];
+        var keys = others.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        var lines = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.EntityType == nameof(CalendarDay) && a.EntityKey != null && keys.Contains(a.EntityKey))
+            .Select(a => new { a.Seq, a.EntityKey, a.Action }).ToListAsync(ct);
+        return lines.GroupBy(a => a.EntityKey!).Select(g => g.MaxBy(a => a.Seq)!)
+            .Where(a => a.Action == "calendar.import-day")
+            .Select(a => DateOnly.ParseExact(a.EntityKey!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
     }
 
     /// <summary>Corrects one day: a holiday, a make-up working day, or back to the plain weekday rule ("normal").</summary>

@@ -273,7 +273,7 @@ public sealed class SelfInspectionJob() : DailyJob(new TimeOnly(1, 30))
         var calendar = services.GetRequiredService<CalendarService>();
         var open = services.GetRequiredService<OpenInspections>();
         var posted = await open.PostUnpostedAsync(ct);
-        var charged = await open.ChargeMissingSelfInspectionsAsync(calendar.LocalDate(occurrenceUtc), ct);
+        var charged = await open.ChargeMissingSelfInspectionsAsync(calendar.RunDate(occurrenceUtc), ct);
         return posted == 0 ? $"{charged} quarters charged" : $"{charged} quarters charged; {posted} earlier deductions posted to the ledger";
     }
 }

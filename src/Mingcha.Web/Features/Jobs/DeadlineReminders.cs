@@ -25,7 +25,7 @@ public sealed class DeadlineReminderJob() : DailyJob(new TimeOnly(8, 0))
         var db = services.GetRequiredService<MingchaDb>();
         var calendar = services.GetRequiredService<CalendarService>();
         var time = services.GetRequiredService<TimeProvider>();
-        var today = calendar.LocalDate(occurrenceUtc);
+        var today = calendar.RunDate(occurrenceUtc); // a catch-up run reminds of what is due on the real day
         var created = 0;
         foreach (var source in services.GetServices<IReminderSource>())
         {

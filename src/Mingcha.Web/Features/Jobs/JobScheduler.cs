@@ -16,8 +16,9 @@ public interface IRecurringJob
 /// <summary>
 /// Claims due jobs through the database (decision 003): one conditional UPDATE takes a lease, renewed while the job
 /// runs, and a unique (job, occurrence) row in JobRuns records the run. A finished run is never repeated; a run left
-/// unfinished by a dead instance is taken over once its lease lapsed and run again (jobs are idempotent), so no
-/// occurrence is lost. Safe with any number of app instances on one PostgreSQL.
+/// unfinished by a dead instance is taken over once its lease lapsed and run again (jobs are idempotent), and a run that
+/// failed is run again later (<see cref="RetryLaterAsync"/>), so no occurrence is lost. Safe with any number of app
+/// instances on one PostgreSQL.
 /// </summary>
 public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerable<IRecurringJob> jobs, TimeProvider time,
     IOptions<MingchaOptions> options, ILogger<JobScheduler> logger) : BackgroundService
@@ -68,6 +69,7 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
             }
 
             string result;
+            var failed = false;
             using (var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 var renewing = RenewLeaseAsync(job.Name, renewal.Token);
@@ -75,6 +77,7 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     result = "failed: " + ex.Message;
+                    failed = true;
                     LogJobFailed(logger, ex, job.Name);
                 }
                 finally
@@ -85,12 +88,21 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
             }
             db.ChangeTracker.Clear();
             var finishedAt = time.GetUtcNow().UtcDateTime;
-            result = result.Length > 1000 ? result[..1000] : result;
+            var givenUp = false;
+            if (failed)
+            {
+                var attempt = Attempts(run.Result) + 1;
+                result = $"{AttemptPrefix}{attempt} {result}";
+                if (await RetryLaterAsync(db, job, run, occurrence, zone, attempt, Cut(result), ct)) continue;
+                givenUp = true;
+            }
+            result = Cut(result);
             // Finished only if the run is still ours: had another instance taken it over, its own finish counts.
             var finished = await db.JobRuns.Where(r => r.Id == run.Id && r.Instance == Instance && r.FinishedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.FinishedAt, finishedAt).SetProperty(r => r.Result, result), ct);
             if (finished == 0) continue;
-            await AdvanceAsync(db, job, occurrence, zone, result, ct);
+            // Given up because the next occurrence came: that one is due now and is not skipped.
+            await AdvanceAsync(db, job, occurrence, zone, result, ct, nextDue: givenUp);
             ran++;
         }
         return ran;
@@ -128,8 +140,43 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
             .Where(r => r.Id == existing.Id && r.FinishedAt == null && r.Instance == existing.Instance && r.StartedAt == existing.StartedAt)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Instance, Instance).SetProperty(r => r.StartedAt, now), ct);
         if (takenOver == 0) return (null, false); // finished or taken in between: leave the schedule to whoever holds it
-        LogRunTakenOver(logger, jobName, occurrence, existing.Instance);
+        if (Attempts(existing.Result) == 0) LogRunTakenOver(logger, jobName, occurrence, existing.Instance); // else a retry (RetryLaterAsync)
         return (await db.JobRuns.AsNoTracking().FirstAsync(r => r.Id == existing.Id, ct), false);
+    }
+
+    private const string AttemptPrefix = "attempt ";
+
+    private static string Cut(string result) => result.Length > 1000 ? result[..1000] : result;
+
+    /// <summary>How many attempts of a run failed so far ("attempt 2 failed: ..." on the unfinished run).</summary>
+    private static int Attempts(string? result) =>
+        result is not null && result.StartsWith(AttemptPrefix, StringComparison.Ordinal)
+        && int.TryParse(result.AsSpan(AttemptPrefix.Length, Math.Max(0, result.IndexOf(' ', AttemptPrefix.Length) - AttemptPrefix.Length)), out var n) ? n : 0;
+
+    /// <summary>The wait before attempt <paramref name="failed"/> + 1 of a run: 5 minutes, doubled each time, at most an hour.</summary>
+    public static TimeSpan RetryDelay(int failed) => TimeSpan.FromMinutes(Math.Min(60, 5 * Math.Pow(2, Math.Min(failed - 1, 10))));
+
+    /// <summary>
+    /// A failed run (a database gone for a moment, a file share away) stays unfinished and the occurrence stays due: the
+    /// job's lease is let go until <see cref="RetryDelay"/> from now, and then any instance runs the same occurrence
+    /// again (jobs are idempotent, decision 003). Only when the job's next occurrence has come is the failed one given up,
+    /// recorded as failed, and the schedule moves on. Returns false when it is given up.
+    /// </summary>
+    private async Task<bool> RetryLaterAsync(MingchaDb db, IRecurringJob job, JobRun run, DateTime occurrence, TimeZoneInfo zone, int attempt, string result, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (job.NextRun(occurrence, zone) <= now) return false;
+        var retryAt = now + RetryDelay(attempt);
+        var ours = await db.JobRuns.Where(r => r.Id == run.Id && r.Instance == Instance && r.FinishedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Result, result), ct);
+        if (ours == 0) return true; // taken over meanwhile: its new owner finishes or retries it
+        await db.ScheduledJobs.Where(j => j.Name == job.Name && j.LeaseOwner == Instance)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.LastResult, result + $"; again after {retryAt:yyyy-MM-dd HH:mm} UTC")
+                .SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseUntil, retryAt), ct);
+        LogRetryLater(logger, job.Name, occurrence, attempt, retryAt);
+        return true;
     }
 
     /// <summary>Keeps the job's lease while a run goes on (a third of the lease at a time), so that only a dead or hung instance's run is ever taken over.</summary>
@@ -151,10 +198,10 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
         catch (Exception ex) { LogRenewFailed(logger, ex, jobName); } // the run goes on; at worst another instance takes it over
     }
 
-    private async Task AdvanceAsync(MingchaDb db, IRecurringJob job, DateTime occurrence, TimeZoneInfo zone, string result, CancellationToken ct)
+    private async Task AdvanceAsync(MingchaDb db, IRecurringJob job, DateTime occurrence, TimeZoneInfo zone, string result, CancellationToken ct, bool nextDue = false)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var next = job.NextRun(occurrence > now ? occurrence : now, zone);
+        var next = job.NextRun(nextDue || occurrence > now ? occurrence : now, zone);
         await db.ScheduledJobs.Where(j => j.Name == job.Name && j.LeaseOwner == Instance)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.NextRunAt, next)
@@ -172,6 +219,9 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: renewing the lease failed")]
     private static partial void LogRenewFailed(ILogger logger, Exception ex, string job);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: the run of {Occurrence:o} failed (attempt {Attempt}); it is run again after {RetryAt:o}")]
+    private static partial void LogRetryLater(ILogger logger, string job, DateTime occurrence, int attempt, DateTime retryAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job} failed")]
     private static partial void LogJobFailed(ILogger logger, Exception ex, string job);

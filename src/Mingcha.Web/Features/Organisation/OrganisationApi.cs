@@ -60,8 +60,10 @@ public static class OrganisationApi
     {
         var g = app.MapGroup("/api/v1").WithTags("Organisation");
 
-        g.MapGet("/categories", async (MingchaDb db, int? year, TimeProvider time, CancellationToken ct) =>
-            await ListCategoriesAsync(db, year ?? time.GetUtcNow().Year, ct)).RequireAuthorization(Policies.OrgRead);
+        // The year by default is the office's (Asia/Shanghai), as on the pages: not the UTC year, which is the year before
+        // for the first eight hours of 1 January.
+        g.MapGet("/categories", async (MingchaDb db, int? year, LocalClock clock, CancellationToken ct) =>
+            await ListCategoriesAsync(db, year ?? clock.Today.Year, ct)).RequireAuthorization(Policies.OrgRead);
         g.MapGet("/categories/years", async (MingchaDb db, CancellationToken ct) => await CategoryYearsAsync(db, ct))
             .RequireAuthorization(Policies.OrgRead);
         g.MapPost("/categories", async (CreateCategory req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
@@ -77,18 +79,18 @@ public static class OrganisationApi
         g.MapGet("/categories/{id:guid}/history", async (Guid id, MingchaDb db, CancellationToken ct) => await CategoryHistoryAsync(db, id, ct))
             .RequireAuthorization(Policies.OrgRead);
 
-        g.MapGet("/units", async (MingchaDb db, int? year, Guid? categoryId, string? q, TimeProvider time, CancellationToken ct) =>
-            await ListUnitsAsync(db, year ?? time.GetUtcNow().Year, categoryId, q, ct)).RequireAuthorization(Policies.OrgRead);
-        g.MapGet("/units/{id:guid}", async (Guid id, MingchaDb db, TimeProvider time, CancellationToken ct) =>
-            (await ListUnitsAsync(db, time.GetUtcNow().Year, null, null, ct, id)).FirstOrDefault() is { } u ? Results.Ok(u) : Results.NotFound())
+        g.MapGet("/units", async (MingchaDb db, int? year, Guid? categoryId, string? q, LocalClock clock, CancellationToken ct) =>
+            await ListUnitsAsync(db, year ?? clock.Today.Year, categoryId, q, ct)).RequireAuthorization(Policies.OrgRead);
+        g.MapGet("/units/{id:guid}", async (Guid id, MingchaDb db, LocalClock clock, CancellationToken ct) =>
+            (await ListUnitsAsync(db, clock.Today.Year, null, null, ct, id)).FirstOrDefault() is { } u ? Results.Ok(u) : Results.NotFound())
             .RequireAuthorization(Policies.OrgRead);
         g.MapGet("/units/{id:guid}/history", async (Guid id, MingchaDb db, CancellationToken ct) => await UnitHistoryAsync(db, id, ct))
             .RequireAuthorization(Policies.OrgRead);
         g.MapGet("/units/{id:guid}/categories", async (Guid id, MingchaDb db, CancellationToken ct) => await UnitCategoriesAsync(db, id, ct))
             .RequireAuthorization(Policies.OrgRead);
-        g.MapPost("/units", async (CreateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        g.MapPost("/units", async (CreateUnit req, MingchaDb db, TimeProvider time, LocalClock clock, CancellationToken ct) =>
         {
-            var unit = await CreateUnitAsync(req, db, time, ct);
+            var unit = await CreateUnitAsync(req with { Year = req.Year ?? clock.Today.Year }, db, time, ct);
             return Results.Created($"/api/v1/units/{unit.Id}", unit);
         }).RequireAuthorization(Policies.OfficeManage);
         g.MapPatch("/units/{id:guid}", async (Guid id, UpdateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
@@ -372,7 +374,7 @@ public static class OrganisationApi
     public static async Task<CategoryDto> CreateCategoryAsync(CreateCategory req, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
         Problems.Validate(req);
-        if (await db.Categories.AnyAsync(c => c.Code == req.Code, ct)) throw new FieldException("code", "类别代码已存在。 The code is taken.");
+        if (await db.Categories.AnyAsync(c => c.Code == req.Code.Trim(), ct)) throw new FieldException("code", "类别代码已存在。 The code is taken.");
         var c = new Category(req.Code.Trim(), req.Name.Trim(), time.GetUtcNow().UtcDateTime);
         db.Categories.Add(c);
         await db.SaveChangesAsync(ct);
@@ -392,7 +394,7 @@ public static class OrganisationApi
     public static async Task<UnitDto> CreateUnitAsync(CreateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
         Problems.Validate(req);
-        if (await db.Units.AnyAsync(u => u.Code == req.Code, ct)) throw new FieldException("code", "单位代码已存在。 The code is taken.");
+        if (await db.Units.AnyAsync(u => u.Code == req.Code.Trim(), ct)) throw new FieldException("code", "单位代码已存在。 The code is taken.");
         if (req.CreditCode is { Length: > 0 } cc && !CreditCode.IsValid(cc, out var err)) throw new FieldException("creditCode", err!);
         // As the import checks (ORG-1): one unit per credit code, else an export could not be imported again.
         var creditCode = req.CreditCode is { Length: > 0 } code ? code : null;
@@ -444,7 +446,7 @@ public static class OrganisationApi
         Problems.Validate(req);
         if (!Enum.IsDefined(req.Kind)) throw new FieldException("kind", "科室类型无效。 Unknown section kind.");
         if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
-        if (await db.Sections.AnyAsync(s => s.Code == req.Code, ct)) throw new FieldException("code", "科室代码已存在。 The code is taken.");
+        if (await db.Sections.AnyAsync(s => s.Code == req.Code.Trim(), ct)) throw new FieldException("code", "科室代码已存在。 The code is taken.");
         if (req.ParentSectionId is { } ps && !await db.Sections.AnyAsync(s => s.Id == ps && s.UnitId == req.UnitId, ct))
             throw new FieldException("parentSectionId", "上级科室不存在或不属于该单位。 No such parent section in this unit.");
         var s = new Section(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Kind, time.GetUtcNow().UtcDateTime, req.ParentSectionId) { Address = req.Address };
@@ -504,7 +506,7 @@ public static class OrganisationApi
         if (!Enum.IsDefined(req.Employment)) throw new FieldException("employment", "用工类型无效。 Unknown employment type.");
         if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
         if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == req.UnitId, ct)) throw new FieldException("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
-        if (await db.Staff.AnyAsync(s => s.UnitId == req.UnitId && s.Code == req.Code, ct)) throw new FieldException("code", "工号在该单位已存在。 The staff code is taken in this unit.");
+        if (await db.Staff.AnyAsync(s => s.UnitId == req.UnitId && s.Code == req.Code.Trim(), ct)) throw new FieldException("code", "工号在该单位已存在。 The staff code is taken in this unit.");
         if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var perr)) throw new FieldException("phone", perr!);
         if (req.IdNumber is { Length: > 0 } idn && !ResidentIdNumber.IsValid(idn, out var ierr)) throw new FieldException("idNumber", ierr!);
         var s = new Staff(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Employment, time.GetUtcNow().UtcDateTime, req.SectionId, req.Position)
@@ -541,7 +543,7 @@ public static class OrganisationApi
     public static async Task<SupervisorDto> CreateSupervisorAsync(CreateSupervisor req, MingchaDb db, CancellationToken ct)
     {
         Problems.Validate(req);
-        if (await db.Supervisors.AnyAsync(s => s.Code == req.Code, ct)) throw new FieldException("code", "编号已存在。 The code is taken.");
+        if (await db.Supervisors.AnyAsync(s => s.Code == req.Code.Trim(), ct)) throw new FieldException("code", "编号已存在。 The code is taken.");
         if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var err)) throw new FieldException("phone", err!);
         if (req.RecommendedByUnitId is { } u && !await db.Units.AnyAsync(x => x.Id == u, ct)) throw new FieldException("recommendedByUnitId", "推荐单位不存在。 No such unit.");
         var s = new Supervisor(req.Code.Trim(), req.Name.Trim(), req.RecommendedByUnitId) { Phone = req.Phone is { Length: > 0 } p ? PhoneNumber.Normalize(p) : null };
@@ -622,7 +624,7 @@ public static class OrganisationApi
         Problems.Validate(req);
         if (req.StatutoryDays is < 0 or > 3650) throw new FieldException("statutoryDays", "法定时限应为 0 至 3650 个工作日。 The statutory limit must be 0 to 3650 working days.");
         if (req.PromisedDays is < 0 or > 3650) throw new FieldException("promisedDays", "承诺时限应为 0 至 3650 个工作日。 The promised limit must be 0 to 3650 working days.");
-        if (await db.ServiceItems.AnyAsync(i => i.Code == req.Code, ct)) throw new FieldException("code", "事项编码已存在。 The code is taken.");
+        if (await db.ServiceItems.AnyAsync(i => i.Code == req.Code.Trim(), ct)) throw new FieldException("code", "事项编码已存在。 The code is taken.");
         if (req.UnitId is { } u && !await db.Units.AnyAsync(x => x.Id == u, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
         var i = new ServiceItem(req.Code.Trim(), req.Name.Trim(), req.UnitId, req.StatutoryDays, req.PromisedDays);
         db.ServiceItems.Add(i);

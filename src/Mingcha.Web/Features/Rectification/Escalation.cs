@@ -186,10 +186,8 @@ public sealed class EscalationJob() : DailyJob(new TimeOnly(1, 0))
     public override async Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct)
     {
         var calendar = services.GetRequiredService<CalendarService>();
-        // Today, not the occurrence's day: after nights the app was down, one catch-up run judges by the real date.
-        var today = calendar.Today;
-        var occurred = calendar.LocalDate(occurrenceUtc);
-        var r = await services.GetRequiredService<RectificationEscalator>().RunAsync(occurred > today ? occurred : today, ct);
+        // After nights the app was down, one catch-up run judges by the real date.
+        var r = await services.GetRequiredService<RectificationEscalator>().RunAsync(calendar.RunDate(occurrenceUtc), ct);
         return $"{r.Escalated} escalated, {r.Exhausted} past the ladder";
     }
 }

@@ -105,9 +105,9 @@ public static class OrgImportApi
         };
     }
 
-    private static async Task<IResult> ExportAsync(int? year, bool? full, HttpContext ctx, ExportOrganisation export, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ExportAsync(int? year, bool? full, HttpContext ctx, ExportOrganisation export, LocalClock clock, CancellationToken ct)
     {
-        var y = year ?? time.GetUtcNow().Year;
+        var y = year ?? clock.Today.Year; // the office's year, not UTC's
         if (!Problems.IsYear(y)) return Problems.Field("year", $"年度应为 {Problems.FirstYear} 到 {Problems.LastYear} 之间的四位年份。 Year must be between {Problems.FirstYear} and {Problems.LastYear}.");
         var unmasked = full == true;
         if (unmasked && !ctx.User.IsInRole(Roles.OfficeAdmin))
