@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
@@ -70,6 +71,29 @@ public sealed class JobSchedulerRetryTests(MingchaApp app) : IClassFixture<Mingc
         state = await StateAsync();
         Assert.Equal(new DateTime(2027, 3, 31, 17, 0, 0, DateTimeKind.Utc), state.NextRunAt); // then the next quarter
         Assert.Equal(run.Result, state.LastResult);
+    }
+}
+
+/// <summary>Decision 003: the day a catch-up run judges by.</summary>
+public sealed class JobRunDateTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    /// <summary>
+    /// RCT-4, CAL-2: the app was down from Sunday 29 November 07:00 to Monday 30 November 09:00 (Beijing). The reminders'
+    /// catch-up run is Sunday's 08:00 occurrence, run on Monday: it judges by Monday, so what falls due on Monday is reminded
+    /// of that day; an occurrence ahead of the clock (an instance whose clock is behind) judges by its own day.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "RCT-4")]
+    [Trait("Rule", "CAL-2")]
+    public void CatchUpRun_AfterAnOutage_JudgesByTheRealDay()
+    {
+        var monday = new TestClock(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero)); // 09:00 in Beijing
+        using var calendar = new CalendarService(app.Services.GetRequiredService<IServiceScopeFactory>(), monday,
+            app.Services.GetRequiredService<IOptions<MingchaOptions>>());
+        var sundayOccurrence = new DateTime(2026, 11, 29, 0, 0, 0, DateTimeKind.Utc); // 08:00 in Beijing
+        Assert.Equal(new DateOnly(2026, 11, 29), calendar.LocalDate(sundayOccurrence));
+        Assert.Equal(new DateOnly(2026, 11, 30), calendar.RunDate(sundayOccurrence));
+        Assert.Equal(new DateOnly(2026, 12, 1), calendar.RunDate(new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc)));
     }
 }
 
