@@ -364,6 +364,7 @@ public static class ApiCatalog
         new("POST /api/v1/incentives/{year:int}/badges", OfficeManage, (s, n) => Post("/api/v1/incentives/2026/badges")),
         new("GET /api/v1/incentives/{year:int}/badges/{staffId:guid}", OfficeManage, (s, n) => Get($"/api/v1/incentives/2026/badges/{Guid.Empty}")),
         new("GET /api/v1/incentives/{year:int}/rankings/{kind}", OfficeManage, (s, n) => Get("/api/v1/incentives/2026/rankings/BestWindowUnit")),
+        new("GET /api/v1/incentives/{year:int}/awards", OfficeManage, (s, n) => Get("/api/v1/incentives/2026/awards")),
         new("POST /api/v1/incentives/{year:int}/awards", OfficeManage, (s, n) => Post("/api/v1/incentives/2026/awards", new { kind = "BestWindowUnit", subjectId = s.UnitId, reason = "满意率第一" })),
         new("POST /api/v1/secondments", OfficeManage, (s, n) => Post("/api/v1/secondments", new { staffId = Guid.Empty, outletSectionId = s.SectionId, title = "第一副主任", start = "2026-12-01", end = "2027-11-30", targets = new[] { "办件提速" } })),
         new("POST /api/v1/secondments/{id:guid}/logs", OfficeManage, (s, n) => Post($"/api/v1/secondments/{Guid.Empty}/logs", new { day = "2026-11-16", onSite = true, text = "驻点" })),

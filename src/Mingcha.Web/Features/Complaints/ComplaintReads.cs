@@ -4,6 +4,7 @@ using Mingcha.Domain.Complaints;
 using Mingcha.Domain.Identifiers;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Organisation;
 
 namespace Mingcha.Web.Features.Complaints;
 
@@ -16,9 +17,11 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
 {
     public sealed record Filter(ComplaintStatus? Status, Guid? UnitId, ComplaintType? Type, ComplaintChannel? Channel, ComplaintKind? Kind, bool? Overdue, string? After, int? Limit);
     public sealed record Line(Guid Id, string Number, ComplaintChannel Channel, ComplaintKind Kind, ComplaintType Type, ComplaintStatus Status, Guid UnitId, string UnitName,
-        string Matter, string? ComplainantName, DateTime ReceivedAt, DateOnly? LastDay, int? WorkingDaysLeft, bool Overdue, bool Repeat, int Urges);
+        string Matter, string? ComplainantName, DateTime ReceivedAt, DateOnly? LastDay, int? WorkingDaysLeft, bool Overdue, bool Repeat, int Urges,
+        string? UnitNameThen = null);
     public sealed record Page(IReadOnlyList<Line> Items, string? Next);
-    public sealed record HistoryLine(DateTime At, string Kind, Guid? UnitId, string? UnitName, string Text, bool ToComplainant);
+    /// <summary>A step of the complaint; <see cref="UnitName"/> is today's name of the step's unit, <see cref="UnitNameThen"/> its name at the step (ORG-1).</summary>
+    public sealed record HistoryLine(DateTime At, string Kind, Guid? UnitId, string? UnitName, string Text, bool ToComplainant, string? UnitNameThen = null);
     public sealed record Detail(Guid Id, string Number, ComplaintChannel Channel, ComplaintKind Kind, ComplaintType Type, string TypeName, ComplaintStatus Status, string StatusName,
         Guid UnitId, string UnitName, Guid FirstUnitId, Guid? SectionId, string? StaffNamed, string Matter, string Reasons, string? EvidenceNote, Guid? EvidenceCaseId,
         bool Anonymous, bool HasInterest, string? ComplainantName, string? ComplainantPhone, string? ComplainantIdNumber, bool ContactGranted, bool MayReveal,
@@ -26,7 +29,8 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         bool ExtensionRequested, int? ExtensionDays, string? ExtensionReason, bool Extended, string? Answer, DateTime? AnsweredAt, bool AnsweredLate, int SentBack, int Urges,
         NotAcceptedReason? NotAcceptedReason, string? CloseNote, bool? Substantiated, string? Accountability, int? RatingLevel, Guid? RepeatFlagId,
         Guid? ClueRoundId, IReadOnlyList<AccountabilityTrigger> Triggers, IReadOnlyList<HistoryLine> History, IReadOnlyList<EvidenceFile> EvidenceFiles,
-        Guid? StaffId = null, IReadOnlyList<Complaints.Duplicate>? LikelyDuplicates = null);
+        Guid? StaffId = null, IReadOnlyList<Complaints.Duplicate>? LikelyDuplicates = null,
+        string? UnitNameThen = null, string? SectionNameThen = null, string? SectionNameNow = null, string? StaffNameThen = null, string? StaffNameNow = null);
     /// <summary>CMP-2: a file in the complaint's evidence case, listed only to those the vault lets see it (EVD-3).</summary>
     public sealed record EvidenceFile(Guid ItemId, string FileName, string MediaType, long Size, string Sha256, string UploaderName, DateTime UploadedAt);
     public sealed record PublicView(string Number, ComplaintKind Kind, ComplaintType Type, string TypeName, ComplaintStatus Status, string StatusName, string Matter,
@@ -43,6 +47,8 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     {
         var limit = Math.Clamp(f?.Limit ?? 50, 1, 200);
         var rows = await PageQuery(viewer, f!, limit).ToListAsync(ct);
+        // ORG-1: each complaint's unit as it was named when the complaint was received; one query for the page (OrgAsOf).
+        var org = await OrgAsOf.LoadAsync(db, [], rows.Select(r => r.UnitId), [], ct);
         var cal = await calendar.GetAsync(ct);
         var today = calendar.Today;
         var items = rows.Take(limit).Select(c =>
@@ -50,7 +56,8 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             var open = c.Status == ComplaintStatus.Assigned && c.LastDay is not null;
             int? left = open ? SafeLeft(cal, today, c.LastDay!.Value) : null;
             return new Line(c.Id, c.Number, c.Channel, c.Kind, c.Type, c.Status, c.UnitId, c.UnitName ?? "", c.Matter,
-                c.Anonymous ? null : PersonalData.MaskName(c.ComplainantName), c.ReceivedAt, c.LastDay, left, open && today > c.LastDay!.Value, c.RepeatFlagId is not null, c.Urges);
+                c.Anonymous ? null : PersonalData.MaskName(c.ComplainantName), c.ReceivedAt, c.LastDay, left, open && today > c.LastDay!.Value, c.RepeatFlagId is not null, c.Urges,
+                org.UnitAt(c.UnitId, c.ReceivedAt)?.Name);
         }).ToList();
         var next = rows.Count > limit ? Cursor(items[^1].ReceivedAt, items[^1].Id) : null;
         return new Page(items, next);
@@ -113,6 +120,9 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         var events = await db.ComplaintEvents.AsNoTracking().Where(e => e.ComplaintId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
         var unitIds = events.Where(e => e.UnitId != null).Select(e => e.UnitId!.Value).Append(c.UnitId).Distinct().ToList();
         var names = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        // ORG-1: the unit, section and person as they were when the complaint was received; each step's unit as it was at the step.
+        var org = await OrgAsOf.LoadAsync(db, c.SectionId is { } sec ? [sec] : [], unitIds, c.StaffId is { } who ? [who] : [], ct);
+        var then = org.NamesAt(c.ReceivedAt, c.UnitId, c.SectionId, c.StaffId);
         var cal = await calendar.GetAsync(ct);
         var today = calendar.Today;
         int? left = c.Status == ComplaintStatus.Assigned && c.LastDay is { } l ? SafeLeft(cal, today, l) : null;
@@ -142,14 +152,16 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         // CMP-6: for the Office deciding whether to accept or assign it, the same complainant's complaints about the same matter to the same unit.
         var duplicates = viewer.IsOffice ? await Complaints.DuplicatesAsync(db, c.ComplainantKey, c.UnitId, c.MatterKey, c.Id, ct) : [];
         var history = events.Where(e => viewer.SeesAll || UnitSees(e, c.UnitId))
-            .Select(e => new HistoryLine(e.At, e.Kind, e.UnitId, e.UnitId is { } u ? names.GetValueOrDefault(u) : null, e.Text, e.ToComplainant)).ToList();
+            .Select(e => new HistoryLine(e.At, e.Kind, e.UnitId, e.UnitId is { } u ? names.GetValueOrDefault(u) : null, e.Text, e.ToComplainant,
+                e.UnitId is { } ut ? org.UnitAt(ut, e.At)?.Name : null)).ToList();
         return new Detail(c.Id, c.Number, c.Channel, c.Kind, c.Type, ComplaintRules.TypeName(c.Type), c.Status, ComplaintRules.StatusName(c.Status),
             c.UnitId, names.GetValueOrDefault(c.UnitId) ?? "", viewer.SeesAll ? c.FirstUnitId : c.UnitId, c.SectionId, c.StaffNamed, c.Matter, c.Reasons, c.EvidenceNote,
             caseId, c.Anonymous, c.HasInterest, name, phone, idNumber, c.ContactGranted, mayReveal,
             viewer.SeesAll ? c.ExternalTicket : null, c.ReceivedAt, c.ReceivedOn, c.AssignedOn, c.LastDay, left, c.TransferLastDay,
             c.ExtensionRequested, c.ExtensionDays, c.ExtensionReason, c.Extended, c.Answer, c.AnsweredAt, c.AnsweredLate, c.SentBack, c.Urges,
             c.NotAcceptedReason, c.CloseNote, c.Substantiated, viewer.SeesAll ? c.Accountability : null, c.RatingLevel, c.RepeatFlagId,
-            viewer.SeesAll ? c.ClueRoundId : null, viewer.SeesAll ? triggers : [], history, files, c.StaffId, duplicates);
+            viewer.SeesAll ? c.ClueRoundId : null, viewer.SeesAll ? triggers : [], history, files, c.StaffId, duplicates,
+            then.UnitNameThen, then.SectionNameThen, then.SectionNameNow, then.StaffNameThen, then.StaffNameNow);
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
@@ -200,7 +212,8 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         {
             w.BeginSheet("投诉", ["编号", "收到时间 (UTC)", "单位", "类型", "渠道", "事项", "投诉人", "电话", "身份证号", "状态", "答复期限"], [22, 20, 24, 20, 12, 40, 10, 14, 20, 14, 12]);
             foreach (var l in lines)
-                w.WriteRow([l.Number, l.ReceivedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), l.UnitName, ComplaintRules.TypeName(l.Type),
+                w.WriteRow([l.Number, l.ReceivedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    l.UnitNameThen is { Length: > 0 } then && then != l.UnitName ? $"{l.UnitName}（时称：{then}）" : l.UnitName, ComplaintRules.TypeName(l.Type),
                     ComplaintRules.ChannelName(l.Channel), l.Matter, l.ComplainantName ?? "匿名", phones.GetValueOrDefault(l.Id), idNumbers.GetValueOrDefault(l.Id), ComplaintRules.StatusName(l.Status),
                     l.LastDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]);
         }

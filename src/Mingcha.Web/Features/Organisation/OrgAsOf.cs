@@ -7,7 +7,17 @@ namespace Mingcha.Web.Features.Organisation;
 public sealed record OrgState(Guid Id, DateTime ValidFrom, string Code, string Name, Guid? UnitId, Guid? SectionId);
 
 /// <summary>
-/// ORG-1: the registry as it was when a record was made, for record displays (findings, notices, rankings). Built for
+/// ORG-1: the names of a record's unit, section (window) and person at the record's time ("Then") and today ("Now"),
+/// as the API answers carry them (<c>unitNameThen</c>, <c>unitNameNow</c>, ...). Null where the record names none.
+/// </summary>
+public sealed record OrgNames(string? UnitNameThen, string? UnitNameNow, string? SectionNameThen, string? SectionNameNow, string? StaffNameThen, string? StaffNameNow)
+{
+    public static OrgNames None { get; } = new(null, null, null, null, null, null);
+}
+
+/// <summary>
+/// ORG-1: the registry as it was when a record was made, for record displays (findings, notices, rankings, complaints,
+/// ratings and their follow-up cases, badges and awards). Built for
 /// a set of ids with one query per kind (<see cref="LoadAsync"/>), however many records ask; then each record asks for
 /// the version in force at its own time (<see cref="SectionAt"/>, <see cref="UnitAt"/>, <see cref="StaffAt"/>) and for
 /// today's (<see cref="SectionNow"/>, ...). "In force" is as <c>GET /api/v1/sections/{id}/as-of</c>: the last version
@@ -59,6 +69,12 @@ public sealed class OrgAsOf
     public OrgState? SectionNow(Guid id) => Now(sections, id);
     public OrgState? UnitNow(Guid id) => Now(units, id);
     public OrgState? StaffNow(Guid? id) => id is { } g ? Now(staff, g) : null;
+
+    /// <summary>A record's unit, section and person as they were at <paramref name="atUtc"/>, with today's names.</summary>
+    public OrgNames NamesAt(DateTime atUtc, Guid? unitId, Guid? sectionId = null, Guid? staffId = null) => new(
+        unitId is { } u ? UnitAt(u, atUtc)?.Name : null, unitId is { } un ? UnitNow(un)?.Name : null,
+        sectionId is { } s ? SectionAt(s, atUtc)?.Name : null, sectionId is { } sn ? SectionNow(sn)?.Name : null,
+        StaffAt(staffId, atUtc)?.Name, StaffNow(staffId)?.Name);
 
     /// <summary>The unit the section belongs to today (after a move, not the unit of older records).</summary>
     public OrgState? SectionUnitNow(Guid sectionId) => SectionNow(sectionId)?.UnitId is { } u ? UnitNow(u) : null;

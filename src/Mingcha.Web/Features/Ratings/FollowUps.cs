@@ -61,7 +61,10 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
         FollowUpState State, FollowUpStep? NextStep, DateOnly? NextDue, DateOnly? CallBackDue, DateOnly? VerifyDue, DateOnly? FixDue, DateOnly? InformDue,
         bool CalendarMissing, DateTime? CalledBackAt, DateTime? VerifiedAt, DateTime? FixedAt, DateTime? InformedAt,
         string? AppealReason, bool? AppealUpheld, string? AppealDecisionNote, bool RatingExcluded, int Level, RatingScale Scale, string? Comment,
-        int FailedCalls, DateTime? LastFailedCallAt, int CallBackAttempts, bool ContactWithheld = false);
+        int FailedCalls, DateTime? LastFailedCallAt, int CallBackAttempts, bool ContactWithheld = false,
+        DateTime? RatedAt = null, Guid? StaffId = null,
+        string? UnitNameThen = null, string? UnitNameNow = null, string? SectionNameThen = null, string? SectionNameNow = null,
+        string? StaffNameThen = null, string? StaffNameNow = null);
     public sealed record FlagDto(Guid Id, Guid RatingId, string Rule, string Reason, DateTime CreatedAt, bool? Confirmed, DateTime? ReviewedAt);
 
     private IQueryable<FollowUpCase> Visible(ClaimsPrincipal user)
@@ -102,15 +105,19 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
         var records = await CallBackPhones.OfCasesAsync(db, ratings.Values.Where(r => r.RaterPhone is null).Select(r => r.CaseNumber), ct);
         // SEC-4: a complainant's phone (a rating of a complaint's answer) is not the unit's without the Office's grant.
         var withheld = await CallBackPhones.WithheldAsync(db, user, ratings.Values.Select(r => (r.Channel, r.CaseNumber)), ct);
+        // ORG-1: the case's unit and window, and the person rated, as they were when the rating was given; one query per kind.
+        var org = await Organisation.OrgAsOf.LoadAsync(db, cases.Select(f => f.SectionId), cases.Select(f => f.UnitId), ratings.Values.Select(r => r.StaffId).OfType<Guid>(), ct);
         return cases.Select(f =>
         {
             var r = ratings.GetValueOrDefault(f.RatingId);
             var hidden = r is not null && withheld(r.Channel, r.CaseNumber);
             var phone = r is null || hidden ? null : CallBackPhones.For(r.RaterPhone, r.CaseNumber, r.UnitId, records);
+            var names = org.NamesAt(r?.RatedAt ?? f.OpenedAt, f.UnitId, f.SectionId, r?.StaffId);
             return new FollowUpDto(f.Id, f.RatingId, f.UnitId, f.SectionId, f.RealName, PersonalData.MaskPhone(phone), f.OpenedAt, f.State, f.NextStep,
                 f.NextStep is { } n ? f.Due(n) : null, f.CallBackDue, f.VerifyDue, f.FixDue, f.InformDue, f.CalendarMissing, f.CalledBackAt, f.VerifiedAt,
                 f.FixedAt, f.InformedAt, f.AppealReason, f.AppealUpheld, f.AppealDecisionNote, excluded.Contains(f.RatingId), r?.Level ?? 0,
-                r?.Scale ?? RatingScale.ThreeLevel, r?.Comment, f.FailedCalls, f.LastFailedCallAt, options.Value.CallBackEffort.Attempts, hidden && f.RealName);
+                r?.Scale ?? RatingScale.ThreeLevel, r?.Comment, f.FailedCalls, f.LastFailedCallAt, options.Value.CallBackEffort.Attempts, hidden && f.RealName,
+                r?.RatedAt, r?.StaffId, names.UnitNameThen, names.UnitNameNow, names.SectionNameThen, names.SectionNameNow, names.StaffNameThen, names.StaffNameNow);
         }).ToList();
     }
 

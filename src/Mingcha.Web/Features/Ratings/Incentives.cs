@@ -188,7 +188,11 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
 {
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "BestWindowUnit", "BestServicePost", "BestServiceModel", "Grievance" };
 
-    public sealed record BadgeDto(Guid StaffId, int Year, bool Held, DateTime? RevokedAt, string? RevokedReason, string? FindingLink);
+    /// <summary>A badge; the person's name as it was when the badge was handed out (<c>staffNameThen</c>, ORG-1) and today's.</summary>
+    public sealed record BadgeDto(Guid StaffId, int Year, bool Held, DateTime? RevokedAt, string? RevokedReason, string? FindingLink,
+        DateTime? AwardedAt = null, string? StaffNameThen = null, string? StaffNameNow = null);
+    /// <summary>An award; the subject (unit, window or person) named as it was when the award was made (ORG-1), and today.</summary>
+    public sealed record AwardDto(Guid Id, int Year, string Kind, Guid SubjectId, string Reason, DateTime AwardedAt, string? SubjectNameThen, string? SubjectNameNow);
     public sealed record AwardInput([property: Required] string Kind, Guid SubjectId, [property: StringLength(2000)] string? Reason);
 
     /// <summary>SAT-5: every active staff member starts the year with the badge (idempotent).</summary>
@@ -212,7 +216,47 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
     {
         var b = await db.Set<StaffBadge>().AsNoTracking().FirstOrDefaultAsync(x => x.StaffId == staffId && x.Year == year, ct)
             ?? throw new NotFoundException("该年度没有岗位牌记录。 No badge record for that year.");
-        return new BadgeDto(b.StaffId, b.Year, b.RevokedAt is null, b.RevokedAt, b.RevokedReason, b.FindingLink);
+        return (await ToDtosAsync([b], ct))[0];
+    }
+
+    /// <summary>SAT-5: the year's revoked badges, in the order they were revoked.</summary>
+    public async Task<IReadOnlyList<BadgeDto>> RevokedAsync(int year, CancellationToken ct)
+    {
+        Problems.RequireYear(year);
+        var badges = await db.Set<StaffBadge>().AsNoTracking().Where(b => b.Year == year && b.RevokedAt != null).OrderBy(b => b.RevokedAt).ThenBy(b => b.Id)
+            .Take(5000).ToListAsync(ct);
+        return await ToDtosAsync(badges, ct);
+    }
+
+    /// <summary>ORG-1: each badge's holder as named when the badge was handed out (its <c>AwardedAt</c>); one query for all.</summary>
+    private async Task<List<BadgeDto>> ToDtosAsync(List<StaffBadge> badges, CancellationToken ct)
+    {
+        var org = await Organisation.OrgAsOf.LoadAsync(db, [], [], badges.Select(b => b.StaffId), ct);
+        return badges.Select(b => new BadgeDto(b.StaffId, b.Year, b.RevokedAt is null, b.RevokedAt, b.RevokedReason, b.FindingLink, b.AwardedAt,
+            org.StaffAt(b.StaffId, b.AwardedAt)?.Name, org.StaffNow(b.StaffId)?.Name)).ToList();
+    }
+
+    /// <summary>
+    /// SAT-5: the year's awards, oldest first, each subject named as it was when the award was made (ORG-1): a unit for the
+    /// best window unit, a window (section) for the best service post, a person otherwise. One query per kind for all.
+    /// </summary>
+    public async Task<IReadOnlyList<AwardDto>> AwardsAsync(int year, CancellationToken ct)
+    {
+        Problems.RequireYear(year);
+        var awards = await db.Set<IncentiveAward>().AsNoTracking().Where(a => a.Year == year).OrderBy(a => a.AwardedAt).ThenBy(a => a.Id).Take(5000).ToListAsync(ct);
+        var org = await Organisation.OrgAsOf.LoadAsync(db, awards.Where(a => a.Kind == "BestServicePost").Select(a => a.SubjectId),
+            awards.Where(a => a.Kind == "BestWindowUnit").Select(a => a.SubjectId), awards.Where(a => a.Kind is "BestServiceModel" or "Grievance").Select(a => a.SubjectId), ct);
+        return awards.Select(a =>
+        {
+            var names = a.Kind switch
+            {
+                "BestWindowUnit" => org.NamesAt(a.AwardedAt, a.SubjectId),
+                "BestServicePost" => org.NamesAt(a.AwardedAt, null, a.SubjectId),
+                _ => org.NamesAt(a.AwardedAt, null, null, a.SubjectId),
+            };
+            return new AwardDto(a.Id, a.Year, a.Kind, a.SubjectId, a.Reason, a.AwardedAt, names.UnitNameThen ?? names.SectionNameThen ?? names.StaffNameThen,
+                names.UnitNameNow ?? names.SectionNameNow ?? names.StaffNameNow);
+        }).ToList();
     }
 
     private sealed record RankRow(Guid Id, RatingScale Scale, int Level, int N);

@@ -26,7 +26,9 @@ public static class RatingsApi
     public sealed record RatingStored(Guid Id, string Status);
     public sealed record RatingDto(Guid Id, string? CaseNumber, Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, RatingChannel Channel,
         RatingScale Scale, int Level, string LevelName, int CommonLevel, bool IsBad, bool RealName, string RaterPhone, string? Comment,
-        DateTime RatedAt, DateTime ReceivedAt, bool Excluded, IReadOnlyList<string> Flags);
+        DateTime RatedAt, DateTime ReceivedAt, bool Excluded, IReadOnlyList<string> Flags,
+        string? UnitNameThen = null, string? UnitNameNow = null, string? SectionNameThen = null, string? SectionNameNow = null,
+        string? StaffNameThen = null, string? StaffNameNow = null);
     public sealed record CountsDto(Guid UnitId, Guid SectionId, int Total, int Satisfied, int Basic, int Unsatisfied);
     public sealed record RevealDto(string Phone);
 
@@ -152,6 +154,8 @@ public static class RatingsApi
         g.MapGet("/incentives/{year:int}/badges/{staffId:guid}", async (int year, Guid staffId, Incentives s, CancellationToken ct) => await s.BadgeAsync(staffId, year, ct))
             .RequireAuthorization(RatingPolicies.Office);
         g.MapGet("/incentives/{year:int}/rankings/{kind}", async (int year, string kind, Incentives s, CancellationToken ct) => await s.RankAsync(kind, year, ct))
+            .RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/incentives/{year:int}/awards", async (int year, Incentives s, CancellationToken ct) => await s.AwardsAsync(year, ct))
             .RequireAuthorization(RatingPolicies.Office);
         g.MapPost("/incentives/{year:int}/awards", async (int year, Incentives.AwardInput input, Incentives s, ClaimsPrincipal user, CancellationToken ct) =>
         {
@@ -293,10 +297,13 @@ public static class RatingsApi
             }).ToListAsync(ct);
         // SEC-4: a complainant's phone (a rating of a complaint's answer) is left out for a unit the Office did not grant contact.
         var withheld = await CallBackPhones.WithheldAsync(db, user, rows.Select(x => (x.r.Channel, x.r.CaseNumber)), ct);
-        return rows.Select(x => new RatingDto(x.r.Id, x.r.CaseNumber, x.r.UnitId, x.r.SectionId, x.r.StaffId, x.r.ServiceItemId, x.r.Channel, x.r.Scale,
+        // ORG-1: the unit, window and person as they were named when the rating was given (read here, never on the POST path).
+        var org = await Organisation.OrgAsOf.LoadAsync(db, rows.Select(x => x.r.SectionId), rows.Select(x => x.r.UnitId), rows.Select(x => x.r.StaffId).OfType<Guid>(), ct);
+        return rows.Select(x => (x.r, x.Excluded, x.Flags, Names: org.NamesAt(x.r.RatedAt, x.r.UnitId, x.r.SectionId, x.r.StaffId))).Select(x => new RatingDto(x.r.Id, x.r.CaseNumber, x.r.UnitId, x.r.SectionId, x.r.StaffId, x.r.ServiceItemId, x.r.Channel, x.r.Scale,
             x.r.Level, RatingScaleMapping.NameZh(x.r.Scale, x.r.Level), x.r.CommonLevel, x.r.IsBad, x.r.RealName,
             withheld(x.r.Channel, x.r.CaseNumber) ? "" : PersonalData.MaskPhone(x.r.RaterPhone),
-            x.r.Comment, x.r.RatedAt, x.r.ReceivedAt, x.Excluded, x.Flags)).ToList();
+            x.r.Comment, x.r.RatedAt, x.r.ReceivedAt, x.Excluded, x.Flags,
+            x.Names.UnitNameThen, x.Names.UnitNameNow, x.Names.SectionNameThen, x.Names.SectionNameNow, x.Names.StaffNameThen, x.Names.StaffNameNow)).ToList();
     }
 
     /// <summary>SAT-2: today's counts per window (office-local day), for the control centre.</summary>

@@ -18,7 +18,8 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
 {
     public sealed record SectionName(Guid Id, Guid UnitId, string Name);
     public sealed record UnitName(Guid Id, string Name);
-    public sealed record BadLine(Guid Id, Guid SectionId, DateTime RatedAt, int Level, string Scale);
+    /// <summary>A bad rating on the wall, its window named as it was when rated (ORG-1; live events name it by today's list).</summary>
+    public sealed record BadLine(Guid Id, Guid SectionId, DateTime RatedAt, int Level, string Scale, string? SectionName = null);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -39,7 +40,9 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
         }
         var (from, _) = RatingsApi.DayBoundsUtc(clock, clock.Today);
         var bad = await ratings.Where(r => r.IsBad && r.RatedAt >= from).OrderByDescending(r => r.ReceivedAt).Take(30)
-            .Select(r => new BadLine(r.Id, r.SectionId, r.RatedAt, r.Level, r.Scale.ToString())).ToListAsync(ct);
+            .Select(r => new BadLine(r.Id, r.SectionId, r.RatedAt, r.Level, r.Scale.ToString(), null)).ToListAsync(ct);
+        var org = await Features.Organisation.OrgAsOf.LoadAsync(db, bad.Select(b => b.SectionId), [], [], ct);
+        bad = bad.Select(b => b with { SectionName = org.SectionAt(b.SectionId, b.RatedAt)?.Name }).ToList();
         InitialJson = JsonSerializer.Serialize(new
         {
             counts,

@@ -17,7 +17,7 @@
     const li = document.createElement('li');
     li.className = 'bad-rating';
     li.dataset.id = e.id;
-    li.textContent = `${time(e.ratedAt)} · ${sectionName.get(e.sectionId) || e.sectionId} · ${text.unsatisfied}`;
+    li.textContent = `${time(e.ratedAt)} · ${e.sectionName || sectionName.get(e.sectionId) || e.sectionId} · ${text.unsatisfied}`;
     if (top) wall.prepend(li); else wall.append(li);
     while (wall.children.length > 30) wall.lastChild.remove();
   }
