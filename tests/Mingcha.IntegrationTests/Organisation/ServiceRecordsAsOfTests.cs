@@ -138,6 +138,56 @@ public sealed class ServiceRecordsAsOfTests(MingchaApp app) : IClassFixture<Ming
         Assert.Equal(newStaff, Assert.Single(await office.GetAsync<List<AwardRow>>("/api/v1/incentives/2026/awards"), a => a.Id == freshAward).SubjectNameThen);
     }
 
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task ManyComplaintsRatingsAndCases_ReadAsOf_WithOneQueryPerKind_NotOnePerRow()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new ComplaintKit(app, office);
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        var unit = await kit.Org.UnitAsync("计数局" + tag);
+        var section = await kit.Org.SectionAsync(unit, "计数窗口" + tag);
+        var staff = (await (await office.PostJsonAsync("/api/v1/staff", new { unitId = unit, sectionId = section, code = "CT" + tag, name = "计数员" + tag, employment = "InService" }))
+            .ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
+        var (device, _) = await app.TokenClientAsync(unit, "ratings:write");
+        var liaison = await kit.LiaisonAsync(unit);
+        var ratings = new List<Guid>();
+        for (var i = 0; i < 4; i++) ratings.Add(await RateAsync(device, section, staff, $"1395555010{i}"));
+        foreach (var matter in new[] { "营业执照办理超时", "窗口无人值守", "要求重复提交材料" })
+            await kit.FileAsync(ComplaintBody(unit, section, Now(), matter));
+        await RatingsTests.WaitForAsync(async () =>
+        {
+            var open = await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups");
+            return ratings.All(r => open!.Any(f => f.RatingId == r)) ? open : null;
+        });
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await (await office.PatchJsonAsync($"/api/v1/sections/{section}", new { name = "改名窗口" + tag })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PatchJsonAsync($"/api/v1/units/{unit}", new { name = "改名局" + tag })).ExpectAsync(HttpStatusCode.NoContent);
+
+        // Other test classes run alongside: count only the commands that name this test's section, unit or person.
+        using (var count = new CommandCounter())
+        {
+            var rated = await office.GetFromJsonAsync<List<RatingRow>>($"/api/v1/ratings?sectionId={section}");
+            Assert.Equal(4, rated!.Count);
+            Assert.All(rated, r => Assert.Equal(("计数窗口" + tag, "计数员" + tag), (r.SectionNameThen, r.StaffNameThen)));
+            Assert.Equal((1, 1, 1), (count.Of("SectionVersions", section), count.Of("UnitVersions", unit), count.Of("StaffVersions", staff)));
+        }
+        using (var count = new CommandCounter())
+        {
+            var cases = (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.Where(f => ratings.Contains(f.RatingId)).ToList();
+            Assert.Equal(4, cases.Count);
+            Assert.All(cases, c => Assert.Equal("计数窗口" + tag, c.SectionNameThen));
+            Assert.Equal((1, 1), (count.Of("SectionVersions", section), count.Of("StaffVersions", staff)));
+        }
+        using (var count = new CommandCounter())
+        {
+            var items = (await ComplaintKit.JsonAsync(office, $"/api/v1/complaints?unitId={unit}")).GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(3, items.Count);
+            Assert.All(items, i => Assert.Equal("计数局" + tag, i.GetProperty("unitNameThen").GetString()));
+            Assert.Equal(1, count.Of("UnitVersions", unit));
+        }
+    }
+
     private static int CountOf(string text, string part)
     {
         var n = 0;
