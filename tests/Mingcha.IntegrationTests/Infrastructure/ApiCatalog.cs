@@ -428,6 +428,8 @@ public static class ApiCatalog
         new("POST /api/v1/scoring/sittings/{id:guid}/paper", OfficeManage, (s, n) => Post($"/api/v1/scoring/sittings/{Guid.Empty}/paper", new { grades = new[] { new { sectionId = s.SectionId, grade = "Good" } } })),
         new("POST /api/v1/scoring/sittings/{id:guid}/codes", OfficeManage, (s, n) => Post($"/api/v1/scoring/sittings/{Guid.Empty}/codes", new { count = 2, group = "人大代表" })),
         new("GET /api/v1/scoring/sittings/{id:guid}/codes", OfficeManage, (s, n) => Get($"/api/v1/scoring/sittings/{Guid.Empty}/codes")),
+        new("POST /api/v1/scoring/sittings/{id:guid}/codes/revoke", OfficeManage, (s, n) => Post($"/api/v1/scoring/sittings/{Guid.Empty}/codes/revoke", new { serial = 1, reissue = true })),
+        new("POST /api/v1/scoring/sittings/{id:guid}/require-codes", OfficeManage, (s, n) => Post($"/api/v1/scoring/sittings/{Guid.Empty}/require-codes")),
         new("GET /api/v1/scoring/sit/{token}", Access.Public, (s, n) => Get("/api/v1/scoring/sit/00000000000000000000000000000000")),
         new("POST /api/v1/scoring/sit/{token}", Access.Public, (s, n) => Post("/api/v1/scoring/sit/00000000000000000000000000000000", new { ballotKey = $"matrix-ballot-{n}", grades = new[] { new { sectionId = s.SectionId, grade = "Good" } } })),
         new("POST /api/v1/scoring/campaigns/{id:guid}/compute", OfficeManage, (s, n) => Post($"/api/v1/scoring/campaigns/{Guid.Empty}/compute")),

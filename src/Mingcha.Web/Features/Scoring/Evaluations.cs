@@ -51,11 +51,19 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
 
     /// <summary>The codes just issued, in clear: shown this once (the slips), never again.</summary>
     public sealed record IssuedCodes(Guid SittingId, string Title, DateOnly HeldOn, string? Group, IReadOnlyList<IssuedCode> Codes);
-    public sealed record IssuedCode(string Code, string Link);
+    public sealed record IssuedCode(string Code, string Link, int Serial = 0);
 
     /// <summary>A sitting's codes as counts (issued, used), in all and per group; never the codes.</summary>
-    public sealed record CodeCounts(Guid SittingId, bool RequireCodes, int Issued, int Used, IReadOnlyList<GroupCount> Groups);
-    public sealed record GroupCount(string? Group, int Issued, int Used);
+    public sealed record CodeCounts(Guid SittingId, bool RequireCodes, int Issued, int Used, IReadOnlyList<GroupCount> Groups, int Revoked = 0);
+    public sealed record GroupCount(string? Group, int Issued, int Used, int Revoked = 0);
+
+    /// <summary>Decision 028 (amended): revoke the unused code of the slip numbered <c>Serial</c>; <c>Reissue</c> issues one replacement of its group.</summary>
+    public sealed record RevokeCode(
+        [property: Required, Range(1, SittingCodeRules.MaxPerSitting)] int? Serial,
+        bool? Reissue = null);
+
+    /// <summary>The code revoked (by its slip's serial) and the replacement issued with it, in clear this once (if asked for).</summary>
+    public sealed record RevokedCode(Guid SittingId, int Serial, string? Group, IssuedCodes? Replacement);
 
     public sealed record EvaluationLine(Guid Id, Guid SectionId, EvaluationMethod Method, Grade Grade, EvaluationSource Source, DateOnly On, Guid? SittingId, Guid? VisitId,
         string? Note, string By, DateTime At);
@@ -199,31 +207,163 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
         sitting.RequireOpen();
         await OpenCampaignAsync(sitting.CampaignId, ct);
         var count = r.Count!.Value;
-        var already = await db.SittingCodes.CountAsync(c => c.SittingId == sittingId, ct);
-        if (already + count > SittingCodeRules.MaxPerSitting)
-            throw new DomainRuleException("EV-2", $"一次集中测评最多发放 {SittingCodeRules.MaxPerSitting} 个测评码（已发放 {already} 个）。 A sitting issues at most {SittingCodeRules.MaxPerSitting} codes ({already} issued).", 422);
+        if (sitting.CodesIssued + count > SittingCodeRules.MaxPerSitting) throw CapReached(sitting.CodesIssued);
         var group = string.IsNullOrWhiteSpace(r.Group) ? null : r.Group.Trim();
-        var now = time.GetUtcNow().UtcDateTime;
-        var user = by.UserId() ?? "";
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var codes = await AddCodesAsync(sitting, count, group, by.UserId() ?? "", ct);
+        db.Audit(new AuditEvent("sitting.codes.issue", nameof(EvaluationSitting), sittingId.ToString(), null,
+            group is null ? $"codes {count}" : $"codes {count} group {group}"));
+        await SaveCodesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new IssuedCodes(sittingId, sitting.Title, sitting.HeldOn, group, codes);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> new codes of the sitting to the context, inside the caller's transaction. The 5,000 cap
+    /// holds under concurrency (migration 0043): the sitting's <c>CodesIssued</c> is raised by a conditional update
+    /// (<c>WHERE "CodesIssued" + n &lt;= 5000 AND "ClosedAt" IS NULL</c>), which on PostgreSQL holds the sitting's row until
+    /// the transaction ends (a second issue waits, then sees the raised count) and on SQLite runs in the write transaction
+    /// (<c>BEGIN IMMEDIATE</c>). The numbers it hands out are the new slips' serials.
+    /// </summary>
+    private async Task<List<IssuedCode>> AddCodesAsync(EvaluationSitting sitting, int count, string? group, string user, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Codes are claimed only inside a transaction.");
+        var sittingId = sitting.Id;
+        var claimed = await db.Sittings.Where(s => s.Id == sittingId && s.ClosedAt == null && s.CodesIssued + count <= SittingCodeRules.MaxPerSitting)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CodesIssued, s => s.CodesIssued + count), ct);
+        var now = await db.Sittings.AsNoTracking().Where(s => s.Id == sittingId).Select(s => new { s.CodesIssued, s.ClosedAt }).FirstAsync(ct);
+        if (claimed == 0)
+        {
+            if (now.ClosedAt is not null) throw new DomainRuleException("EV-2", "本次集中测评已结束。 The sitting has ended.", 409);
+            throw CapReached(now.CodesIssued);
+        }
+        var at = time.GetUtcNow().UtcDateTime;
         var codes = new List<IssuedCode>(count);
         var hashes = new HashSet<string>(StringComparer.Ordinal);
+        var serial = now.CodesIssued - count;
         while (codes.Count < count)
         {
             var code = SittingCodeRules.NewCode();
             var hash = SittingCodeRules.Hash(sittingId, SittingCodeRules.Normalise(code)!);
             if (!hashes.Add(hash)) continue;
-            db.SittingCodes.Add(new SittingCode(sittingId, hash, group, user, now));
-            codes.Add(new IssuedCode(code, $"/Scoring/Sit/{sitting.Token}?code={code}"));
+            serial++;
+            db.SittingCodes.Add(new SittingCode(sittingId, serial, hash, group, user, at));
+            codes.Add(new IssuedCode(code, $"/Scoring/Sit/{sitting.Token}?code={code}", serial));
         }
-        db.Audit(new AuditEvent("sitting.codes.issue", nameof(EvaluationSitting), sittingId.ToString(), null,
-            group is null ? $"codes {count}" : $"codes {count} group {group}"));
+        return codes;
+    }
+
+    private async Task SaveCodesAsync(CancellationToken ct)
+    {
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // A new code equal to one already issued (60 random bits: practically never): nothing stored, issue again.
             throw new DomainRuleException("EV-2", "测评码生成冲突，未发放，请重试。 A code collided; nothing was issued, try again.", 409);
         }
-        return new IssuedCodes(sittingId, sitting.Title, sitting.HeldOn, group, codes);
+    }
+
+    private static DomainRuleException CapReached(int already) =>
+        new("EV-2", $"一次集中测评最多发放 {SittingCodeRules.MaxPerSitting} 个测评码（已发放 {already} 个）。 A sitting issues at most {SittingCodeRules.MaxPerSitting} codes ({already} issued).", 422);
+
+    /// <summary>
+    /// EV-2, decision 028 (amended): the Office revokes one unused code of an open sitting by its slip's serial (a lost or
+    /// spoiled slip: only hashes are stored, so the serial printed on the slip names it), and may at once issue one
+    /// replacement of the same group, shown in clear this once. A used code cannot be revoked (409), nor one revoked before.
+    /// The revocation is a conditional update in one transaction (<c>WHERE "UsedAt" IS NULL AND "RevokedAt" IS NULL</c>):
+    /// of a revocation and a ballot with the same code at once, exactly one wins. Audited as <c>sitting.code.revoke</c>.
+    /// </summary>
+    public async Task<RevokedCode> RevokeCodeAsync(Guid sittingId, RevokeCode r, ClaimsPrincipal by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        RectificationViewer.Of(by).RequireOffice("EV-2", "作废测评码");
+        Infrastructure.Problems.Validate(r);
+        var sitting = await db.Sittings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
+        sitting.RequireOpen();
+        await OpenCampaignAsync(sitting.CampaignId, ct);
+        var serial = r.Serial!.Value;
+        var code = await db.SittingCodes.AsNoTracking().Where(c => c.SittingId == sittingId && c.Serial == serial)
+            .Select(c => new { c.Id, c.Group, c.UsedAt, c.RevokedAt }).FirstOrDefaultAsync(ct)
+            ?? throw new FieldException("serial", $"本次集中测评没有编号为 {serial} 的测评票。 This sitting has no slip numbered {serial}.");
+        if (code.UsedAt is not null) throw UsedNotRevocable(serial);
+        if (code.RevokedAt is not null) throw AlreadyRevoked(serial);
+        var user = by.UserId() ?? "";
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The sitting's row first, as a ballot takes it before its code (ClaimSittingAsync): the same order of locks.
+        await ClaimSittingAsync(db, sittingId, codeless: false, ct);
+        var revoked = await db.SittingCodes.Where(c => c.Id == code.Id && c.UsedAt == null && c.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, now).SetProperty(c => c.RevokedBy, user), ct);
+        if (revoked == 0)
+        {
+            var used = await db.SittingCodes.AsNoTracking().Where(c => c.Id == code.Id).Select(c => c.UsedAt).FirstAsync(ct);
+            throw used is not null ? UsedNotRevocable(serial) : AlreadyRevoked(serial);
+        }
+        db.Audit(new AuditEvent("sitting.code.revoke", nameof(SittingCode), code.Id.ToString(), null, $"sitting {sittingId} serial {serial}"));
+        IssuedCodes? replacement = null;
+        if (r.Reissue == true)
+        {
+            var codes = await AddCodesAsync(sitting, 1, code.Group, user, ct);
+            db.Audit(new AuditEvent("sitting.codes.issue", nameof(EvaluationSitting), sittingId.ToString(), null,
+                (code.Group is null ? "codes 1" : $"codes 1 group {code.Group}") + $" replacing serial {serial}"));
+            replacement = new IssuedCodes(sittingId, sitting.Title, sitting.HeldOn, code.Group, codes);
+        }
+        await SaveCodesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RevokedCode(sittingId, serial, code.Group, replacement);
+    }
+
+    private static DomainRuleException UsedNotRevocable(int serial) =>
+        new("EV-2", $"编号 {serial} 的测评码已投票使用，不能作废。 The code of slip {serial} was already used for a ballot: it cannot be revoked.", 409);
+
+    private static DomainRuleException AlreadyRevoked(int serial) =>
+        new("EV-2", $"编号 {serial} 的测评码已作废。 The code of slip {serial} was already revoked.", 409);
+
+    /// <summary>
+    /// EV-2, decision 028 (amended): an open sitting that takes ballots without codes (created so, or before migration 0038)
+    /// is switched by the Office to require codes, only while no ballot of it was handed in (by phone or on paper): after
+    /// the first ballot, 409 with a message (some representatives would have voted without a slip). The switch is a
+    /// conditional update (<c>WHERE "Ballots" = 0</c>) in one transaction, and a codeless ballot claims the sitting's row
+    /// with <c>WHERE "RequireCodes" = false</c> in its own: of a switch and a first ballot at once, exactly one is stored.
+    /// Afterwards the sitting is as one created with codes. Switching a sitting that already requires codes changes nothing.
+    /// </summary>
+    public async Task RequireCodesAsync(Guid sittingId, ClaimsPrincipal by, CancellationToken ct)
+    {
+        RectificationViewer.Of(by).RequireOffice("EV-2", "改为凭测评码投票");
+        var sitting = await db.Sittings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
+        sitting.RequireOpen();
+        if (sitting.RequireCodes) return;
+        if (sitting.Ballots > 0) throw BallotsAlreadyIn();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var switched = await db.Sittings.Where(s => s.Id == sittingId && !s.RequireCodes && s.Ballots == 0 && s.ClosedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RequireCodes, true), ct);
+        if (switched == 0)
+        {
+            var now = await db.Sittings.AsNoTracking().Where(s => s.Id == sittingId).Select(s => new { s.RequireCodes, s.ClosedAt }).FirstAsync(ct);
+            if (now.RequireCodes) return;
+            if (now.ClosedAt is not null) throw new DomainRuleException("EV-2", "本次集中测评已结束。 The sitting has ended.", 409);
+            throw BallotsAlreadyIn();
+        }
+        db.Audit(new AuditEvent("sitting.require-codes", nameof(EvaluationSitting), sittingId.ToString(), "requireCodes false", "requireCodes true"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private static DomainRuleException BallotsAlreadyIn() =>
+        new("EV-2", "本次集中测评已有测评票提交，不能再改为凭测评码投票；如需凭码投票，请新建一次集中测评。 Ballots were already handed in to this sitting: it can no longer be switched to ballot codes (create a new sitting).", 409);
+
+    /// <summary>
+    /// The sitting's row, claimed inside a ballot's or a revocation's transaction before its code (PostgreSQL: the row's lock;
+    /// the order sitting, then code, is the same everywhere, so two of them never wait for each other crosswise). A ballot
+    /// admitted without a code (<paramref name="codeless"/>) claims it only while the sitting does not require codes: a
+    /// switch to codes committed meanwhile refuses it (403), and nothing is stored.
+    /// </summary>
+    private static async Task ClaimSittingAsync(MingchaDb db, Guid sittingId, bool codeless, CancellationToken ct)
+    {
+        var q = db.Sittings.Where(s => s.Id == sittingId);
+        if (codeless) q = q.Where(s => !s.RequireCodes);
+        var claimed = await q.ExecuteUpdateAsync(u => u.SetProperty(s => s.Ballots, s => s.Ballots), ct);
+        if (claimed == 0) throw CodeRequired();
     }
 
     /// <summary>Decision 028: a sitting's codes as counts, in all and per group (the Office only; never the codes themselves).</summary>
@@ -232,18 +372,19 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
         RectificationViewer.Of(by).RequireOffice("EV-2", "查看测评码");
         var sitting = await db.Sittings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
         var groups = (await db.SittingCodes.AsNoTracking().Where(c => c.SittingId == sittingId).GroupBy(c => c.Group)
-                .Select(g => new { g.Key, Issued = g.Count(), Used = g.Count(c => c.UsedAt != null) }).ToListAsync(ct))
-            .OrderBy(g => g.Key ?? "", StringComparer.Ordinal).Select(g => new GroupCount(g.Key, g.Issued, g.Used)).ToList();
-        return new CodeCounts(sittingId, sitting.RequireCodes, groups.Sum(g => g.Issued), groups.Sum(g => g.Used), groups);
+                .Select(g => new { g.Key, Issued = g.Count(), Used = g.Count(c => c.UsedAt != null), Revoked = g.Count(c => c.RevokedAt != null) }).ToListAsync(ct))
+            .OrderBy(g => g.Key ?? "", StringComparer.Ordinal).Select(g => new GroupCount(g.Key, g.Issued, g.Used, g.Revoked)).ToList();
+        return new CodeCounts(sittingId, sitting.RequireCodes, groups.Sum(g => g.Issued), groups.Sum(g => g.Used), groups, groups.Sum(g => g.Revoked));
     }
 
-    /// <summary>Decision 028: the sitting's one-time code as typed or scanned: unknown (a forged or mistyped code) 403, used 409.</summary>
+    /// <summary>Decision 028: the sitting's one-time code as typed or scanned: unknown (a forged or mistyped code) 403, revoked 403, used 409.</summary>
     private async Task<Guid> CodeOfAsync(EvaluationSitting sitting, string typed, CancellationToken ct)
     {
         var normalised = SittingCodeRules.Normalise(typed) ?? throw UnknownCode();
         var hash = SittingCodeRules.Hash(sitting.Id, normalised);
-        var code = await db.SittingCodes.AsNoTracking().Where(c => c.SittingId == sitting.Id && c.CodeHash == hash).Select(c => new { c.Id, c.UsedAt })
+        var code = await db.SittingCodes.AsNoTracking().Where(c => c.SittingId == sitting.Id && c.CodeHash == hash).Select(c => new { c.Id, c.UsedAt, c.RevokedAt })
             .FirstOrDefaultAsync(ct) ?? throw UnknownCode();
+        if (code.RevokedAt is not null) throw CodeRevoked();
         if (code.UsedAt is not null) throw CodeUsed();
         return code.Id;
     }
@@ -253,6 +394,9 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
 
     private static DomainRuleException UnknownCode() =>
         new("EV-2", "测评码无效，请核对测评票上的测评码。 The ballot code is not valid for this sitting; check the code on your slip.", 403);
+
+    private static DomainRuleException CodeRevoked() =>
+        new("EV-2", "该测评码已作废，不能投票；请向会务人员领取补发的测评票。 This ballot code was revoked: it admits no ballot; ask the staff for the replacement slip.", 403);
 
     private static DomainRuleException CodeUsed() =>
         new("EV-2", "该测评码已使用，每个测评码只能投一次票。 This ballot code was already used: each code admits one ballot.", 409);
@@ -310,7 +454,10 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
         var key = signedIn is not null ? "user:" + signedIn : code is { } c ? "code:" + c.ToString("N") : r.BallotKey?.Trim();
         if (string.IsNullOrEmpty(key) || key.Length < 8)
             throw new FieldException("ballotKey", "缺少测评票标识。 The ballot needs its key.");
-        return await StoreBallotAsync(sitting.Id, key, EvaluationSource.Sitting, r.Grades, signedIn ?? "sitting:" + sitting.Id, ct, code);
+        // An anonymous ballot without a code is admitted only while the sitting takes ballots without codes: its transaction
+        // checks that again on the sitting's row (a switch to codes may have been committed since it was read).
+        return await StoreBallotAsync(sitting.Id, key, EvaluationSource.Sitting, r.Grades, signedIn ?? "sitting:" + sitting.Id, ct, code,
+            codeless: signedIn is null && code is null);
     }
 
     /// <summary>EV-2: the Office enters a paper ballot of a sitting.</summary>
@@ -322,7 +469,7 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     }
 
     private async Task<BallotReceipt> StoreBallotAsync(Guid sittingId, string key, EvaluationSource source, IReadOnlyList<SectionGrade>? grades, string by, CancellationToken ct,
-        Guid? codeId = null)
+        Guid? codeId = null, bool codeless = false)
     {
         var sitting = await db.Sittings.FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
         sitting.RequireOpen();
@@ -346,20 +493,24 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
             db.Evaluations.Add(new Evaluation(c.Id, g.SectionId!.Value, EvaluationMethod.Concentrated, g.Grade!.Value, source, sitting.HeldOn, by, now, sittingId: sittingId));
         sitting.CountBallot();
         db.Audit(new AuditEvent("sitting.ballot", nameof(EvaluationSitting), sittingId.ToString(), null, $"{source} grades {list.Count}"));
-        Func<Task>? useCode = null;
         if (codeId is { } cid)
-        {
             db.Audit(new AuditEvent("sitting.code.use", nameof(SittingCode), cid.ToString(), null, $"sitting {sittingId}"));
+        async Task ClaimSittingAndCode()
+        {
+            // The sitting's row first (a switch to codes, an issue or a revocation claims it too), then the code.
+            await ClaimSittingAsync(db, sittingId, codeless, ct);
+            if (codeId is not { } id) return;
             // Decision 028: the code is used by a conditional update in the ballot's transaction: of two ballots with the same
-            // code at once, one sets UsedAt, the other changes nothing and is refused (409) with nothing stored. Its ballot key
-            // ("code:" and the code's id) is also the ballot's primary key, a second guard.
-            useCode = async () =>
+            // code at once (or a ballot and the code's revocation), one sets UsedAt, the other changes nothing and is refused
+            // with nothing stored. Its ballot key ("code:" and the code's id) is also the ballot's primary key, a second guard.
+            var used = await db.SittingCodes.Where(x => x.Id == id && x.UsedAt == null && x.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(x => x.UsedAt, now), ct);
+            if (used == 0)
             {
-                var used = await db.SittingCodes.Where(x => x.Id == cid && x.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(x => x.UsedAt, now), ct);
-                if (used == 0) throw CodeUsed();
-            };
+                var revoked = await db.SittingCodes.AsNoTracking().Where(x => x.Id == id).Select(x => x.RevokedAt).FirstAsync(ct);
+                throw revoked is not null ? CodeRevoked() : CodeUsed();
+            }
         }
-        try { await SaveWhileOpenAsync(db, c.Id, ct, useCode); }
+        try { await SaveWhileOpenAsync(db, c.Id, ct, ClaimSittingAndCode); }
         catch (DbUpdateException)
         {
             // Two phones with the same key at once: the primary key of the ballot decides.

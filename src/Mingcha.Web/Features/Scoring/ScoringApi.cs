@@ -96,6 +96,12 @@ public static class ScoringApi
             Results.Created($"/api/v1/scoring/sittings/{id}/codes", await h.IssueCodesAsync(id, r, ctx.User, ct))).RequireAuthorization(manage);
         g.MapGet("/sittings/{id:guid}/codes", (Guid id, Evaluations h, HttpContext ctx, CancellationToken ct) => h.CodeCountsAsync(id, ctx.User, ct))
             .RequireAuthorization(manage);
+        // Decision 028 (amended): one unused code revoked by its slip's serial (and a replacement issued with it, if asked); an
+        // existing sitting without codes switched to require them, before its first ballot.
+        g.MapPost("/sittings/{id:guid}/codes/revoke", (Guid id, Evaluations.RevokeCode r, Evaluations h, HttpContext ctx, CancellationToken ct) =>
+            h.RevokeCodeAsync(id, r, ctx.User, ct)).RequireAuthorization(manage);
+        g.MapPost("/sittings/{id:guid}/require-codes", async (Guid id, Evaluations h, HttpContext ctx, CancellationToken ct) =>
+        { await h.RequireCodesAsync(id, ctx.User, ct); return Results.NoContent(); }).RequireAuthorization(manage);
         // A sitting's link: anyone holding the token (a representative's phone, signed in or not) reads the sheet and hands in a ballot.
         g.MapGet("/sit/{token}", async (string token, Evaluations h, CancellationToken ct) => await h.SheetAsync(await h.SittingByTokenAsync(token, ct), ct)).AllowAnonymous();
         g.MapPost("/sit/{token}", (string token, Evaluations.Ballot r, Evaluations h, HttpContext ctx, CancellationToken ct) => h.SubmitBallotAsync(token, r, ctx.User, ctx.Connection.RemoteIpAddress?.ToString(), ct))

@@ -215,6 +215,11 @@ public sealed class EvaluationSitting : IAudited
     /// New sittings require them unless the Office says otherwise; sittings created before migration 0038 do not.
     /// </summary>
     public bool RequireCodes { get; private set; }
+    /// <summary>
+    /// How many codes the sitting has issued, revoked ones included (migration 0043): raised only by the conditional
+    /// update (<c>WHERE "CodesIssued" + n &lt;= 5000</c>), which also hands out the new codes' slip serials.
+    /// </summary>
+    public int CodesIssued { get; private set; }
     public string CreatedBy { get; private set; }
     public DateTime CreatedAt { get; private set; }
 
@@ -235,16 +240,21 @@ public sealed class EvaluationSitting : IAudited
 public sealed class SittingCode
 {
     private SittingCode() { CodeHash = ""; IssuedBy = ""; }
-    public SittingCode(Guid sittingId, string codeHash, string? group, string by, DateTime nowUtc)
-    { Id = Guid.CreateVersion7(); SittingId = sittingId; CodeHash = codeHash; Group = group; IssuedBy = by; IssuedAt = nowUtc; }
+    public SittingCode(Guid sittingId, int serial, string codeHash, string? group, string by, DateTime nowUtc)
+    { Id = Guid.CreateVersion7(); SittingId = sittingId; Serial = serial; CodeHash = codeHash; Group = group; IssuedBy = by; IssuedAt = nowUtc; }
     public Guid Id { get; private set; }
     public Guid SittingId { get; private set; }
+    /// <summary>The slip's serial, printed on it and unique in the sitting (1, 2, …): how the Office names a printed code to revoke it.</summary>
+    public int Serial { get; private set; }
     public string CodeHash { get; private set; }
     /// <summary>The representatives' group the slips were printed for (人大代表, 政协委员, 服务对象 …), if the Office named one.</summary>
     public string? Group { get; private set; }
     public string IssuedBy { get; private set; }
     public DateTime IssuedAt { get; private set; }
     public DateTime? UsedAt { get; private set; }
+    /// <summary>Set once when the Office revokes the unused code (a lost or spoiled slip): it then admits no ballot.</summary>
+    public DateTime? RevokedAt { get; private set; }
+    public string? RevokedBy { get; private set; }
 }
 
 /// <summary>One anonymous ballot of a sitting (a device may hand in one): keeps re-submission from counting twice.</summary>

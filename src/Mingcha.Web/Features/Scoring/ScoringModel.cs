@@ -60,6 +60,8 @@ public static class ScoringModel
             e.Property(s => s.CreatedBy).HasMaxLength(450);
             // Added by migration 0038: sittings created before keep taking ballots without codes (decision 028).
             e.Property(s => s.RequireCodes).HasDefaultValue(false);
+            // Added by migration 0043: the per-sitting count of codes that the issue claims (the 5,000 cap under concurrency).
+            e.Property(s => s.CodesIssued).HasDefaultValue(0);
             e.HasOne<EvaluationCampaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Restrict);
         });
         builder.Entity<SittingCode>(e =>
@@ -67,6 +69,10 @@ public static class ScoringModel
             // Decision 028: one row per one-time ballot code, its hash unique in its sitting.
             e.ToTable("SittingCodes");
             e.HasIndex(c => new { c.SittingId, c.CodeHash }).IsUnique();
+            // Migration 0043: the slip's serial, unique in its sitting; revocation of an unused code.
+            e.HasIndex(c => new { c.SittingId, c.Serial }).IsUnique();
+            e.Property(c => c.Serial).HasDefaultValue(0);
+            e.Property(c => c.RevokedBy).HasMaxLength(450);
             e.Property(c => c.CodeHash).HasMaxLength(64);
             e.Property(c => c.Group).HasMaxLength(Mingcha.Domain.Scoring.SittingCodeRules.MaxGroup);
             e.Property(c => c.IssuedBy).HasMaxLength(450);
