@@ -7,6 +7,7 @@ using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Scoring;
 using Mingcha.Web.Infrastructure;
 using Xunit.Abstractions;
 
@@ -201,6 +202,52 @@ public sealed class SchemaTests(ITestOutputHelper output)
             Assert.Equal([(StaffVersion.Backfilled, "李四"), (new DateTime(2026, 11, 16, 2, 0, 0, DateTimeKind.Utc), "李思")],
                 (await db.StaffVersions.AsNoTracking().Where(v => v.StaffId == clerk).OrderBy(v => v.ValidFrom).Select(v => new { v.ValidFrom, v.Name }).ToListAsync())
                     .Select(v => (v.ValidFrom, v.Name)));
+    }
+
+    /// <summary>
+    /// EV-2, migration 0043 (decision 028 amended): the codes of a sitting issued before it get serials 1, 2, … in the order
+    /// they were issued, the sitting counts them (the cap's claim starts there), a used code stays used and cannot be
+    /// revoked, an unused one can, once.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-2")]
+    public async Task Migration0043_NumbersExistingCodesInIssueOrder_CountsThem_UsedOnesStayUnrevocable()
+    {
+        using var database = new TestDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        var exec = await AppliedBeforeAsync(connection, 43);
+        Task Exec(string sql) => exec(sql);
+        var id = TestDatabase.IsPostgres ? (Func<Guid, string>)(g => $"'{g}'") : g => $"'{g.ToString().ToUpperInvariant()}'";
+        var no = TestDatabase.IsPostgres ? "false" : "0";
+        // The sitting's campaign is not the point: its foreign key is lifted for these rows (this session only).
+        await Exec(TestDatabase.IsPostgres ? "SET session_replication_role = replica" : "PRAGMA foreign_keys = OFF");
+        var sitting = Guid.NewGuid();
+        Guid first = new("00000000-0000-7000-8000-000000000002"), second = new("00000000-0000-7000-8000-000000000001"), later = new("00000000-0000-7000-8000-000000000003");
+        await Exec("INSERT INTO \"EvaluationSittings\" (\"Id\", \"CampaignId\", \"Title\", \"HeldOn\", \"Token\", \"ClosedAt\", \"Ballots\", \"CreatedBy\", \"CreatedAt\", \"RequireCodes\") "
+            + $"VALUES ({id(sitting)}, {id(Guid.NewGuid())}, '迁移前的集中测评', '2026-11-16', '{Guid.NewGuid():N}', NULL, 1, 'office', '2026-11-01 00:00:00', {no})");
+        // Two codes issued at once (numbered by id), one later and used.
+        await Exec("INSERT INTO \"SittingCodes\" (\"Id\", \"SittingId\", \"CodeHash\", \"Group\", \"IssuedBy\", \"IssuedAt\", \"UsedAt\") VALUES "
+            + $"({id(later)}, {id(sitting)}, 'h3', NULL, 'office', '2026-11-16 02:00:00', '2026-11-16 03:00:00'), "
+            + $"({id(first)}, {id(sitting)}, 'h2', '人大代表', 'office', '2026-11-16 01:00:00', NULL), "
+            + $"({id(second)}, {id(sitting)}, 'h1', '人大代表', 'office', '2026-11-16 01:00:00', NULL)");
+        if (TestDatabase.IsPostgres) await Exec("SET session_replication_role = origin");
+
+        await using (var db = NewContext(database)) Assert.Equal(1, await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync());
+
+        await using (var db = NewContext(database))
+        {
+            Assert.Equal([(second, 1), (first, 2), (later, 3)],
+                (await db.SittingCodes.AsNoTracking().Where(c => c.SittingId == sitting).OrderBy(c => c.Serial).Select(c => new { c.Id, c.Serial }).ToListAsync()).Select(c => (c.Id, c.Serial)));
+            Assert.Equal(3, await db.Sittings.Where(s => s.Id == sitting).Select(s => s.CodesIssued).SingleAsync());
+            var now = DateTime.UtcNow;
+            // The used code: nothing more is recorded of it (the trigger refuses even a direct update).
+            Assert.Equal(0, await db.SittingCodes.Where(c => c.Id == later && c.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, now).SetProperty(c => c.RevokedBy, "office")));
+            await Assert.ThrowsAnyAsync<DbException>(() => db.SittingCodes.Where(c => c.Id == later).ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, now).SetProperty(c => c.RevokedBy, "office")));
+            // An unused one is revoked once, with who revoked it; then never used or changed again.
+            Assert.Equal(1, await db.SittingCodes.Where(c => c.Id == first && c.UsedAt == null && c.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, now).SetProperty(c => c.RevokedBy, "office")));
+            await Assert.ThrowsAnyAsync<DbException>(() => db.SittingCodes.Where(c => c.Id == first).ExecuteUpdateAsync(u => u.SetProperty(c => c.UsedAt, now)));
+            await Assert.ThrowsAnyAsync<DbException>(() => db.SittingCodes.Where(c => c.Id == second).ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, now)));
+        }
     }
 
     /// <summary>Applies the scripts before <paramref name="version"/> as the migrator would have; returns a way to run more SQL on the connection.</summary>
