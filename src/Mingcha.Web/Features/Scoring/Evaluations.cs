@@ -405,8 +405,12 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     {
         RectificationViewer.Of(by).RequireOffice("EV-2", "结束集中测评");
         var s = await db.Sittings.FirstOrDefaultAsync(x => x.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The sitting's row before the audit chain's lock (taken by the save), in the order an issue or a ballot takes them.
+        await ClaimSittingAsync(db, sittingId, codeless: false, ct);
         s.Close(time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>What a representative's phone shows: the sitting and the sections to grade.</summary>
