@@ -232,7 +232,7 @@ public sealed class SchemaTests(ITestOutputHelper output)
             + $"({id(second)}, {id(sitting)}, 'h1', '人大代表', 'office', '2026-11-16 01:00:00', NULL)");
         if (TestDatabase.IsPostgres) await Exec("SET session_replication_role = origin");
 
-        await using (var db = NewContext(database)) Assert.Equal(1, await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync());
+        await using (var db = NewContext(database)) Assert.Equal(SchemaMigrator.Scripts(TestDatabase.IsPostgres).Count(s => s.Version >= 43), await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync());
 
         await using (var db = NewContext(database))
         {
@@ -247,6 +247,40 @@ public sealed class SchemaTests(ITestOutputHelper output)
             Assert.Equal(1, await db.SittingCodes.Where(c => c.Id == first && c.UsedAt == null && c.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, now).SetProperty(c => c.RevokedBy, "office")));
             await Assert.ThrowsAnyAsync<DbException>(() => db.SittingCodes.Where(c => c.Id == first).ExecuteUpdateAsync(u => u.SetProperty(c => c.UsedAt, now)));
             await Assert.ThrowsAnyAsync<DbException>(() => db.SittingCodes.Where(c => c.Id == second).ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, now)));
+    /// SAT-5, decision 032: awards stored twice before 0042 are never deleted. Of a year's awards of one kind to one
+    /// subject the oldest stands and the later ones are marked superseded by it (audited); then a new double is refused
+    /// by the unique index of the standing awards.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    public async Task Migration0042_MarksLaterDoubleAwardsSuperseded_KeepsThemAll_AndTheIndexRefusesANewDouble()
+    {
+        using var database = new TestDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        var exec = await AppliedBeforeAsync(connection, 42);
+        var id = TestDatabase.IsPostgres ? (Func<Guid, string>)(g => $"'{g}'") : g => $"'{g.ToString().ToUpperInvariant()}'";
+        var at = TestDatabase.IsPostgres ? (Func<int, string>)(h => $"'2026-11-16 0{h}:00:00+00'") : h => $"'2026-11-16 0{h}:00:00'";
+        Guid subject = Guid.NewGuid(), other = Guid.NewGuid(), first = Guid.NewGuid(), second = Guid.NewGuid(), third = Guid.NewGuid(), alone = Guid.NewGuid();
+        await exec("INSERT INTO \"IncentiveAwards\" (\"Id\", \"Year\", \"Kind\", \"SubjectId\", \"Reason\", \"AwardedBy\", \"AwardedAt\") VALUES "
+            + $"({id(second)}, 2026, 'Grievance', {id(subject)}, '双击', 'office', {at(2)}), "
+            + $"({id(first)}, 2026, 'Grievance', {id(subject)}, '委屈', 'office', {at(1)}), "
+            + $"({id(third)}, 2026, 'Grievance', {id(subject)}, '重试', 'office', {at(3)}), "
+            + $"({id(alone)}, 2026, 'Grievance', {id(other)}, '另一人', 'office', {at(1)})");
+
+        await using (var db = NewContext(database)) await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+
+        await using (var db = NewContext(database))
+        {
+            var awards = await db.Set<Mingcha.Web.Features.Ratings.IncentiveAward>().AsNoTracking().OrderBy(a => a.AwardedAt).ThenBy(a => a.Id).ToListAsync();
+            Assert.Equal(4, awards.Count);
+            Assert.Equal(new Guid?[] { null, null, first, first }.Order().ToList(), awards.Select(a => a.SupersededById).Order().ToList());
+            Assert.Null(awards.Single(a => a.Id == first).SupersededById);
+            Assert.Null(awards.Single(a => a.Id == alone).SupersededById);
+            var audited = await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == "IncentiveAward").Select(e => e.EntityKey).ToListAsync();
+            Assert.Equal(new[] { second.ToString(), third.ToString() }.Order(), audited.Order());
+
+            db.Add(new Mingcha.Web.Features.Ratings.IncentiveAward(2026, "Grievance", subject, "又一次", "office", DateTime.UtcNow));
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
         }
     }
 

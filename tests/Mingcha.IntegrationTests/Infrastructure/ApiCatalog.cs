@@ -347,6 +347,8 @@ public static class ApiCatalog
         new("GET /api/v1/ratings/live", RatingsRead, (s, n) => Get("/api/v1/ratings/live")),
         new("POST /api/v1/ratings/{id:guid}/reveal-phone", RatingsFollowUp, (s, n) => Post($"/api/v1/ratings/{Guid.Empty}/reveal-phone")),
         new("GET /api/v1/sections/{id:guid}/rating-qr.png", RatingsRead, (s, n) => Get($"/api/v1/sections/{s.SectionId}/rating-qr.png")),
+        new("GET /api/v1/sections/{id:guid}/rating-settings", RatingsRead, (s, n) => Get($"/api/v1/sections/{s.SectionId}/rating-settings")),
+        new("PUT /api/v1/sections/{id:guid}/rating-settings", OfficeManage, (s, n) => Put($"/api/v1/sections/{s.SectionId}/rating-settings", new { scale = "ThreeLevel", signedCaseOnly = false })),
         new("GET /api/v1/follow-ups", RatingsFollowUp, (s, n) => Get("/api/v1/follow-ups")),
         new("GET /api/v1/follow-ups/{id:guid}", RatingsFollowUp, (s, n) => Get($"/api/v1/follow-ups/{Guid.Empty}")),
         new("POST /api/v1/follow-ups/{id:guid}/steps", RatingsFollowUp, (s, n) => Post($"/api/v1/follow-ups/{Guid.Empty}/steps", new { step = "CallBack", note = "矩阵", reached = true })),

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.IntegrationTests.Rectification;
+using Mingcha.Web.Features.Ratings;
 
 namespace Mingcha.IntegrationTests.Ratings;
 
@@ -206,5 +207,39 @@ public sealed class IncentiveTests(MingchaApp app) : IClassFixture<MingchaApp>
         var trail = await app.WithDbAsync(db => db.AuditEntries.Where(a => a.EntityType == "StaffBadge").OrderBy(a => a.Seq).Select(a => (a.Before ?? "") + (a.After ?? "")).ToListAsync());
         Assert.Contains(trail, a => a.Contains(first.ToString(), StringComparison.Ordinal));
         Assert.Contains(trail, a => a.Contains(second.ToString(), StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// SAT-5 (decision 032): an award of a kind to a subject is given once a year: a double post gets 409 with the rule and
+    /// stores nothing; the same person may still get another kind, or the same kind another year.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    public async Task Award_PostedTwice_Gets409_AndIsStoredOnce()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var staffId = await app.WithDbAsync(db => db.Staff.OrderBy(s => s.Code).Select(s => s.Id).Skip(3).FirstAsync());
+        var body = new { kind = "Grievance", subjectId = staffId, reason = "被无理取闹的办事群众辱骂，仍耐心办结" };
+        Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/incentives/2024/awards", body)).StatusCode);
+        var again = await office.PostAsJsonAsync("/api/v1/incentives/2024/awards", body);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("SAT-5", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<IncentiveAward>().CountAsync(a => a.Year == 2024 && a.Kind == "Grievance" && a.SubjectId == staffId)));
+        Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/incentives/2023/awards", body)).StatusCode);
+    }
+
+    /// <summary>SAT-5: eight posts of one award at the same instant (a double click, a retry) store one; the others get 409.</summary>
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    public async Task Award_PostedEightTimesAtOnce_IsStoredOnce_TheOthersGet409()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var staffId = await app.WithDbAsync(db => db.Staff.OrderBy(s => s.Code).Select(s => s.Id).Skip(4).FirstAsync());
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            office.PostAsJsonAsync("/api/v1/incentives/2025/awards", new { kind = "Grievance", subjectId = staffId, reason = "受了委屈" })));
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<IncentiveAward>().CountAsync(a => a.Year == 2025 && a.Kind == "Grievance" && a.SubjectId == staffId)));
     }
 }

@@ -181,6 +181,11 @@ public sealed class IncentiveAward : IAudited
     public string Reason { get; private set; }
     public string AwardedBy { get; private set; }
     public DateTime AwardedAt { get; private set; }
+    /// <summary>
+    /// The standing award of the same kind, subject and year when this one is a double stored before migration 0042
+    /// (decision 032): kept, as every award is, and left out of the year's awards.
+    /// </summary>
+    public Guid? SupersededById { get; private set; }
 }
 
 /// <summary>SAT-5 incentives. The badges follow the findings through <see cref="BadgeFindings"/>, which the rectification module calls.</summary>
@@ -332,9 +337,21 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
             throw new DomainRuleException(loss.Rule, "不能评选：" + loss.Reason, 422);
         if (input.Kind == "BestServiceModel" && (await BadgeFindings.StaffWithStandingViolationsAsync(db, year, ct, input.SubjectId)).Count > 0)
             throw new DomainRuleException("SAT-5", "不能评选：该工作人员本年度有经确认的违规问题或属实的效能投诉。 Not eligible: the staff member has a confirmed violation or substantiated complaint this year.", 422);
+        if (await db.Set<IncentiveAward>().AnyAsync(a => a.Year == year && a.Kind == input.Kind && a.SubjectId == input.SubjectId && a.SupersededById == null, ct))
+            throw Twice();
         var award = new IncentiveAward(year, input.Kind, input.SubjectId, input.Reason?.Trim() ?? "", user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
         db.Add(award);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Two requests at the same instant passed the check: the unique index (0042) kept the first.
+            throw Twice();
+        }
         return award;
+
+        static DomainRuleException Twice() => new("SAT-5", "该对象本年度已获此奖项，不重复记录。 This award was already given to the same subject this year; it is not stored twice.");
     }
 }

@@ -279,6 +279,7 @@ internal static class RatingsModel
 
     public static void Configure(ModelBuilder builder)
     {
+        RatingPoint.Configure(builder);
         builder.Entity<ServiceRecord>(e =>
         {
             e.HasIndex(r => r.CaseNumber).IsUnique();
@@ -339,6 +340,8 @@ internal static class RatingsModel
         {
             e.ToTable("IncentiveAwards");
             e.HasIndex(a => new { a.Year, a.Kind });
+            // 0042 (decision 032): one standing award of a kind to a subject a year; older doubles stay, superseded.
+            e.HasIndex(a => new { a.Year, a.Kind, a.SubjectId }, "UX_IncentiveAwards_Year_Kind_SubjectId").IsUnique().HasFilter("\"SupersededById\" IS NULL");
             e.Property(a => a.Kind).HasMaxLength(32);
             e.Property(a => a.Reason).HasMaxLength(2000);
             e.Property(a => a.AwardedBy).HasMaxLength(200);

@@ -22,7 +22,9 @@ public static class RatingsApi
 {
     public sealed record ServiceRecordInput([property: Required, StringLength(64)] string CaseNumber, Guid? SectionId, string? SectionCode,
         Guid? StaffId, string? StaffCode, Guid? ServiceItemId, string? ServiceItemCode, string? CitizenPhone, DateTime? AcceptedAt, [property: Required] DateTime? FinishedAt);
-    public sealed record ServiceRecordDto(Guid Id, string CaseNumber, Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, string CitizenPhone, DateTime? AcceptedAt, DateTime FinishedAt);
+    // RatingLink: only in the answer to a push (SAT-8, decision 032), the public page's signed link for this case, for the receipt.
+    public sealed record ServiceRecordDto(Guid Id, string CaseNumber, Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, string CitizenPhone, DateTime? AcceptedAt, DateTime FinishedAt,
+        string? RatingLink = null);
     public sealed record RatingStored(Guid Id, string Status);
     public sealed record RatingDto(Guid Id, string? CaseNumber, Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, RatingChannel Channel,
         RatingScale Scale, int Level, string LevelName, int CommonLevel, bool IsBad, bool RealName, string RaterPhone, string? Comment,
@@ -37,6 +39,7 @@ public static class RatingsApi
         services.Configure<RatingOptions>(configuration.GetSection(RatingOptions.Section));
         services.AddSingleton<RatingBroadcaster>();
         services.AddSingleton<SectionDirectory>();
+        services.AddSingleton<RatingLinkSigner>();
         services.AddSingleton<RatingWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RatingWriter>());
         services.AddSingleton<RatingIntake>();
@@ -116,6 +119,9 @@ public static class RatingsApi
         g.MapGet("/ratings/live", LiveAsync).RequireAuthorization(RatingPolicies.Read);
         g.MapPost("/ratings/{id:guid}/reveal-phone", RevealPhoneAsync).RequireAuthorization(RatingPolicies.FollowUp);
         g.MapGet("/sections/{id:guid}/rating-qr.png", QrAsync).RequireAuthorization(RatingPolicies.Read);
+        // SAT-1: the window's public page settings (scale, signed case numbers only), read as the QR code, set by the Office.
+        g.MapGet("/sections/{id:guid}/rating-settings", RatingPoints.GetAsync).RequireAuthorization(RatingPolicies.Read);
+        g.MapPut("/sections/{id:guid}/rating-settings", RatingPoints.SetAsync).RequireAuthorization(RatingPolicies.Office);
 
         g.MapGet("/follow-ups", async (string? state, FollowUps f, ClaimsPrincipal user, CancellationToken ct) => await f.ListAsync(user, state, ct))
             .RequireAuthorization(RatingPolicies.FollowUp);
@@ -197,7 +203,8 @@ public static class RatingsApi
         return app;
     }
 
-    private static async Task<IResult> PushServiceRecordAsync(ServiceRecordInput input, MingchaDb db, SectionDirectory sections, ClaimsPrincipal user, TimeProvider time, LocalClock clock, CancellationToken ct)
+    private static async Task<IResult> PushServiceRecordAsync(ServiceRecordInput input, MingchaDb db, SectionDirectory sections, ClaimsPrincipal user, TimeProvider time, LocalClock clock,
+        RatingLinkSigner signer, HttpContext ctx, CancellationToken ct)
     {
         var caseNumber = input.CaseNumber?.Trim() ?? "";
         if (caseNumber.Length is 0 or > 64) throw new FieldException("caseNumber", "请填写办件编号（不超过 64 字符）。 Give the case number (at most 64 characters).");
@@ -254,12 +261,16 @@ public static class RatingsApi
             if (existing is null) throw;
             return Same(existing);
         }
-        return Results.Created($"/api/v1/service-records/{Uri.EscapeDataString(caseNumber)}", ToDto(record));
+        return Results.Created($"/api/v1/service-records/{Uri.EscapeDataString(caseNumber)}", Pushed(record, section.Code, signer, ctx));
 
         IResult Same(ServiceRecord r) => r.SectionId == section.Id
-            ? Results.Ok(ToDto(r))
+            ? Results.Ok(Pushed(r, section.Code, signer, ctx))
             : throw new DomainRuleException("SAT-8", "该办件编号已用于其他窗口的办件。 This case number was pushed for another window.");
     }
+
+    // SAT-8: the receipt's signed link to the public page of the record's window (decision 032); the pusher prints it.
+    private static ServiceRecordDto Pushed(ServiceRecord r, string windowCode, RatingLinkSigner signer, HttpContext ctx) =>
+        ToDto(r) with { RatingLink = signer.Link($"{ctx.Request.Scheme}://{ctx.Request.Host}", windowCode, r.CaseNumber) };
 
     private static ServiceRecordDto ToDto(ServiceRecord r) =>
         new(r.Id, r.CaseNumber, r.UnitId, r.SectionId, r.StaffId, r.ServiceItemId, PersonalData.MaskPhone(r.CitizenPhone), r.AcceptedAt, r.FinishedAt);

@@ -17,10 +17,14 @@ public sealed class SectionModel(MingchaDb db, LocalClock clock, TimeProvider ti
     public sealed class RenameInput { public string? Name { get; set; } }
     public sealed class MoveInput { public Guid? UnitId { get; set; } }
     public sealed class ItemInput { public Guid? ServiceItemId { get; set; } public bool Mandatory { get; set; } }
+    public sealed class RatingInput { public Mingcha.Domain.Satisfaction.RatingScale? Scale { get; set; } public bool SignedCaseOnly { get; set; } }
 
     [BindProperty] public RenameInput Rename { get; set; } = new();
     [BindProperty] public MoveInput Move { get; set; } = new();
     [BindProperty] public ItemInput Item { get; set; } = new();
+    [BindProperty] public RatingInput Rating { get; set; } = new();
+    /// <summary>The public rating page's settings (SAT-1, decision 032); null for a role that does not see the unit's ratings.</summary>
+    public Features.Ratings.RatingPoints.SettingsDto? RatingSettings { get; private set; }
 
     public SectionDto Section { get; private set; } = null!;
     public SectionDto? Parent { get; private set; }
@@ -51,6 +55,10 @@ public sealed class SectionModel(MingchaDb db, LocalClock clock, TimeProvider ti
             ? SetSectionItemAsync(id, new SetSectionItem(item, Item.Mandatory), db, ct)
             : throw new FieldException("serviceItemId", Text["请选择服务事项。"]), Text["服务事项已保存。"], ct);
 
+    // SAT-1, SAT-8: the scale of the window's QR page and whether a case number needs the receipt's signed link (the Office).
+    public Task<IActionResult> OnPostRatingAsync(Guid id, CancellationToken ct) =>
+        RunAsync(id, "rating", () => Features.Ratings.RatingPoints.SetAsync(id, new(Rating.Scale, Rating.SignedCaseOnly), db, User, time, ct), Text["评价设置已保存。"], ct);
+
     private async Task<IActionResult> RunAsync(Guid id, string form, Func<Task> command, string done, CancellationToken ct)
     {
         if (!CanManage) return Forbid();
@@ -75,6 +83,10 @@ public sealed class SectionModel(MingchaDb db, LocalClock clock, TimeProvider ti
         // SEC-2: staff only for the office, the leader and this unit's liaison.
         Staff = MaySeeStaff(User, section.UnitId) ? await ListStaffAsync(db, section.UnitId, ct, id) : null;
         if (CanManage) Scope = await MoveScopeAsync(db, id, ct);
+        if (Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader) || (Has(Roles.UnitLiaison) && User.UnitId() == section.UnitId))
+            RatingSettings = await Features.Ratings.RatingPoints.ForAsync(db, id, ct);
+        Rating.Scale ??= RatingSettings?.Scale;
+        if (RatingSettings is not null && !ErrorFor("rating")) Rating.SignedCaseOnly = RatingSettings.SignedCaseOnly;
         Demo = Units.FirstOrDefault(u => u.Id == section.UnitId)?.IsDemo == true;
         Rename.Name ??= section.Name;
         Move.UnitId ??= section.UnitId;

@@ -17,7 +17,7 @@ namespace Mingcha.Web.Pages.Rate;
 [AllowAnonymous]
 [EnableRateLimiting(RatingRateLimits.Public)]
 public sealed class IndexModel(SectionDirectory sections, Features.Ratings.RatingIntake intake, Data.MingchaDb db, TimeProvider time,
-    IStringLocalizer<SharedResource> l) : PageModel
+    RatingLinkSigner signer, IStringLocalizer<SharedResource> l) : PageModel
 {
     public SectionInfo? Window { get; private set; }
     public RatingScale Scale { get; private set; } = RatingScale.ThreeLevel;
@@ -26,23 +26,34 @@ public sealed class IndexModel(SectionDirectory sections, Features.Ratings.Ratin
 
     [BindProperty] public int Level { get; set; }
     [BindProperty] public string? CaseNumber { get; set; }
+    /// <summary>The signature of a receipt's link (SAT-8, decision 032), carried from the link into the form.</summary>
+    [BindProperty] public string? Sig { get; set; }
     [BindProperty] public string? Phone { get; set; }
     [BindProperty] public string? Comment { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(string code, int? scale, string? caseNumber, CancellationToken ct)
+    // SAT-1: the scale is the window's setting (RatingPoint, decision 032); a `scale` in the query is not read.
+    public async Task<IActionResult> OnGetAsync(string code, string? caseNumber, string? sig, CancellationToken ct)
     {
         Window = await sections.FindAsync(null, code, ct);
         if (Window is null || !Window.Active) return NotFound();
-        Scale = scale == 5 ? RatingScale.FiveLevel : RatingScale.ThreeLevel;
+        Scale = (await RatingPoints.ForAsync(db, Window.Id, ct)).Scale;
         CaseNumber = caseNumber;
+        Sig = sig;
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string code, int? scale, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(string code, CancellationToken ct)
     {
         Window = await sections.FindAsync(null, code, ct);
         if (Window is null || !Window.Active) return NotFound();
-        Scale = scale == 5 ? RatingScale.FiveLevel : RatingScale.ThreeLevel;
+        var settings = await RatingPoints.ForAsync(db, Window.Id, ct);
+        Scale = settings.Scale;
+        if (SignatureRefusal(settings.SignedCaseOnly) is { } refusal)
+        {
+            Error = refusal;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
         if (!await CaseOfThisWindowAsync(ct))
         {
             Error = l["办件编号不是本窗口近期办结的办件，请核对；也可以不填办件编号直接评价。"];
@@ -58,6 +69,20 @@ public sealed class IndexModel(SectionDirectory sections, Features.Ratings.Ratin
         catch (DomainRuleException e) { Error = e.RuleId == "SAT-8" ? l["该办件已评价过，感谢您的参与。"] : e.Message; Response.StatusCode = e.StatusCode; }
         catch (RatingQueueFullException) { Error = l["系统繁忙，请稍后再试。"]; Response.StatusCode = 503; Response.Headers.RetryAfter = "1"; }
         return Page();
+    }
+
+    /// <summary>
+    /// SAT-8 (decision 032): a case number that comes with a signature must carry that number's signature (a tampered one,
+    /// or another case's, is refused whatever the setting); a window that takes case numbers only by signed link refuses a
+    /// bare one. No case number: nothing to check.
+    /// </summary>
+    private string? SignatureRefusal(bool signedOnly)
+    {
+        var number = string.IsNullOrWhiteSpace(CaseNumber) ? null : CaseNumber.Trim();
+        if (number is null) return null;
+        if (!string.IsNullOrWhiteSpace(Sig))
+            return signer.Verify(number, Sig) ? null : l["评价链接无效或已被改动，请扫描办件回执上的二维码；也可以不填办件编号直接评价。"].Value;
+        return signedOnly ? l["本窗口只接受办件回执上评价链接中的办件编号，请扫描回执上的二维码；也可以不填办件编号直接评价。"].Value : null;
     }
 
     /// <summary>
