@@ -248,7 +248,7 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
     public async Task<IReadOnlyList<AwardDto>> AwardsAsync(int year, CancellationToken ct)
     {
         Problems.RequireYear(year);
-        var awards = await db.Set<IncentiveAward>().AsNoTracking().Where(a => a.Year == year).OrderBy(a => a.AwardedAt).ThenBy(a => a.Id).Take(5000).ToListAsync(ct);
+        var awards = await db.Set<IncentiveAward>().AsNoTracking().Where(a => a.Year == year && a.SupersededById == null).OrderBy(a => a.AwardedAt).ThenBy(a => a.Id).Take(5000).ToListAsync(ct);
         var org = await Organisation.OrgAsOf.LoadAsync(db, awards.Where(a => a.Kind == "BestServicePost").Select(a => a.SubjectId),
             awards.Where(a => a.Kind == "BestWindowUnit").Select(a => a.SubjectId), awards.Where(a => a.Kind is "BestServiceModel" or "Grievance").Select(a => a.SubjectId), ct);
         return awards.Select(a =>
