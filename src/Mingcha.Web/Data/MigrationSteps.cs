@@ -16,7 +16,7 @@ public static class MigrationSteps
         {
             [15] = ResolveDoublesAsync,
             [40] = ResolveDoubleVisitsAsync,
-            [42] = SupersedeDoubleAwardsAsync,
+            [45] = SupersedeDoubleAwardsAsync,
         };
 
     /// <summary>
@@ -95,25 +95,17 @@ public static class MigrationSteps
     private sealed record TargetedVisit(Guid Id, Guid TargetId, DateTime CreatedAt);
 
     /// <summary>
-    /// Before 0042's unique index on the standing awards (SAT-5, decision 032): a double post stored an award twice.
-    /// Awards are never deleted, so this adds the column that marks one superseded (here, not in the script, because the
-    /// doubles must be marked, and audited through the model, before the index is made), and of each (year, kind,
-    /// subject) keeps the oldest standing and marks the later ones superseded by it. One transaction; run again, it finds
-    /// the column there and nothing left to mark.
+    /// Before 0045's unique index on the standing awards (SAT-5, decision 032): a double post stored an award twice.
+    /// Awards are never deleted, so of each (year, kind, subject) this keeps the oldest standing and marks the later ones
+    /// superseded by it (0042's column), audited, before the index is made. One transaction; run again, it finds nothing
+    /// left to mark. Grievance awards (委屈奖) are given for each wrong suffered, several a year possibly: not doubles.
     /// </summary>
     public static async Task SupersedeDoubleAwardsAsync(MingchaDb db, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var columns = db.IsPostgres
-            ? await db.Database.SqlQuery<int>($"""SELECT COUNT(*)::int AS "Value" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'IncentiveAwards' AND column_name = 'SupersededById'""").ToListAsync(ct)
-            : await db.Database.SqlQuery<int>($"""SELECT COUNT(*) AS "Value" FROM pragma_table_info('IncentiveAwards') WHERE name = 'SupersededById'""").ToListAsync(ct);
-        if (columns[0] == 0)
-            await db.Database.ExecuteSqlRawAsync(db.IsPostgres
-                ? """ALTER TABLE "IncentiveAwards" ADD COLUMN "SupersededById" uuid NULL"""
-                : """ALTER TABLE "IncentiveAwards" ADD COLUMN "SupersededById" TEXT NULL""", ct);
         var awards = await db.Database.SqlQuery<StandingAward>(
-            $"""SELECT "Id", "Year", "Kind", "SubjectId", "AwardedAt" FROM "IncentiveAwards" WHERE "SupersededById" IS NULL""").ToListAsync(ct);
+            $"""SELECT "Id", "Year", "Kind", "SubjectId", "AwardedAt" FROM "IncentiveAwards" WHERE "SupersededById" IS NULL AND "Kind" <> 'Grievance'""").ToListAsync(ct);
         foreach (var same in awards.GroupBy(a => (a.Year, a.Kind, a.SubjectId)).Where(g => g.Count() > 1))
         {
             var ordered = same.OrderBy(a => a.AwardedAt).ThenBy(a => a.Id).ToList();

@@ -247,13 +247,17 @@ public sealed class SchemaTests(ITestOutputHelper output)
             Assert.Equal(1, await db.SittingCodes.Where(c => c.Id == first && c.UsedAt == null && c.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, now).SetProperty(c => c.RevokedBy, "office")));
             await Assert.ThrowsAnyAsync<DbException>(() => db.SittingCodes.Where(c => c.Id == first).ExecuteUpdateAsync(u => u.SetProperty(c => c.UsedAt, now)));
             await Assert.ThrowsAnyAsync<DbException>(() => db.SittingCodes.Where(c => c.Id == second).ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, now)));
+        }
+    }
+
+    /// <summary>
     /// SAT-5, decision 032: awards stored twice before 0042 are never deleted. Of a year's awards of one kind to one
     /// subject the oldest stands and the later ones are marked superseded by it (audited); then a new double is refused
     /// by the unique index of the standing awards.
     /// </summary>
     [Fact]
     [Trait("Rule", "SAT-5")]
-    public async Task Migration0042_MarksLaterDoubleAwardsSuperseded_KeepsThemAll_AndTheIndexRefusesANewDouble()
+    public async Task Migrations0042And0045_MarkLaterDoubleAwardsSuperseded_KeepsThemAll_AndTheIndexRefusesANewDouble()
     {
         using var database = new TestDatabase();
         await using var connection = await database.OpenConnectionAsync();
@@ -262,10 +266,10 @@ public sealed class SchemaTests(ITestOutputHelper output)
         var at = TestDatabase.IsPostgres ? (Func<int, string>)(h => $"'2026-11-16 0{h}:00:00+00'") : h => $"'2026-11-16 0{h}:00:00'";
         Guid subject = Guid.NewGuid(), other = Guid.NewGuid(), first = Guid.NewGuid(), second = Guid.NewGuid(), third = Guid.NewGuid(), alone = Guid.NewGuid();
         await exec("INSERT INTO \"IncentiveAwards\" (\"Id\", \"Year\", \"Kind\", \"SubjectId\", \"Reason\", \"AwardedBy\", \"AwardedAt\") VALUES "
-            + $"({id(second)}, 2026, 'Grievance', {id(subject)}, '双击', 'office', {at(2)}), "
-            + $"({id(first)}, 2026, 'Grievance', {id(subject)}, '委屈', 'office', {at(1)}), "
-            + $"({id(third)}, 2026, 'Grievance', {id(subject)}, '重试', 'office', {at(3)}), "
-            + $"({id(alone)}, 2026, 'Grievance', {id(other)}, '另一人', 'office', {at(1)})");
+            + $"({id(second)}, 2026, 'BestWindowUnit', {id(subject)}, '双击', 'office', {at(2)}), "
+            + $"({id(first)}, 2026, 'BestWindowUnit', {id(subject)}, '委屈', 'office', {at(1)}), "
+            + $"({id(third)}, 2026, 'BestWindowUnit', {id(subject)}, '重试', 'office', {at(3)}), "
+            + $"({id(alone)}, 2026, 'BestWindowUnit', {id(other)}, '另一人', 'office', {at(1)})");
 
         await using (var db = NewContext(database)) await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
 
@@ -279,8 +283,13 @@ public sealed class SchemaTests(ITestOutputHelper output)
             var audited = await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == "IncentiveAward").Select(e => e.EntityKey).ToListAsync();
             Assert.Equal(new[] { second.ToString(), third.ToString() }.Order(), audited.Order());
 
-            db.Add(new Mingcha.Web.Features.Ratings.IncentiveAward(2026, "Grievance", subject, "又一次", "office", DateTime.UtcNow));
+            db.Add(new Mingcha.Web.Features.Ratings.IncentiveAward(2026, "BestWindowUnit", subject, "又一次", "office", DateTime.UtcNow));
             await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+            // A grievance award is given for each wrong suffered: a second one of the year is no double.
+            db.Add(new Mingcha.Web.Features.Ratings.IncentiveAward(2026, "Grievance", subject, "第一次受委屈", "office", DateTime.UtcNow));
+            db.Add(new Mingcha.Web.Features.Ratings.IncentiveAward(2026, "Grievance", subject, "第二次受委屈", "office", DateTime.UtcNow));
+            await db.SaveChangesAsync();
         }
     }
 

@@ -210,8 +210,8 @@ public sealed class IncentiveTests(MingchaApp app) : IClassFixture<MingchaApp>
     }
 
     /// <summary>
-    /// SAT-5 (decision 032): an award of a kind to a subject is given once a year: a double post gets 409 with the rule and
-    /// stores nothing; the same person may still get another kind, or the same kind another year.
+    /// SAT-5 (decision 032): an award posted twice gets 409 with the rule and stores nothing: a yearly selection is given to a
+    /// subject once a year, a grievance award once for each wrong (its reason); the same kind another year is another award.
     /// </summary>
     [Fact]
     [Trait("Rule", "SAT-5")]
@@ -227,19 +227,28 @@ public sealed class IncentiveTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Contains("SAT-5", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await app.WithDbAsync(db => db.Set<IncentiveAward>().CountAsync(a => a.Year == 2024 && a.Kind == "Grievance" && a.SubjectId == staffId)));
         Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/incentives/2023/awards", body)).StatusCode);
+        // A grievance award is given for each wrong suffered: another wrong of the same year is another award.
+        Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/incentives/2024/awards", body with { reason = "再次被无理指责，仍按规定办理" })).StatusCode);
+        Assert.Equal(2, await app.WithDbAsync(db => db.Set<IncentiveAward>().CountAsync(a => a.Year == 2024 && a.Kind == "Grievance" && a.SubjectId == staffId)));
+
+        // A yearly selection is given once a year to a subject, whatever the reason.
+        var admin = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = await (await admin.PostJsonAsync("/api/v1/units", new { code = "AWD-" + Guid.NewGuid().ToString("N")[..6], name = "评选局" })).ReadAsync<IdDto>(HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/incentives/2024/awards", new { kind = "BestWindowUnit", subjectId = unit.Id, reason = "年度评选" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync("/api/v1/incentives/2024/awards", new { kind = "BestWindowUnit", subjectId = unit.Id, reason = "另一理由" })).StatusCode);
     }
 
-    /// <summary>SAT-5: eight posts of one award at the same instant (a double click, a retry) store one; the others get 409.</summary>
+    /// <summary>SAT-5: eight posts of one yearly selection at the same instant (a double click, a retry) store one; the others get 409.</summary>
     [Fact]
     [Trait("Rule", "SAT-5")]
     public async Task Award_PostedEightTimesAtOnce_IsStoredOnce_TheOthersGet409()
     {
         var office = await app.ClientAsAsync(Roles.OfficeAdmin);
-        var staffId = await app.WithDbAsync(db => db.Staff.OrderBy(s => s.Code).Select(s => s.Id).Skip(4).FirstAsync());
+        var unit = (await (await office.PostJsonAsync("/api/v1/units", new { code = "AWD-" + Guid.NewGuid().ToString("N")[..6], name = "同时评选局" })).ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
-            office.PostAsJsonAsync("/api/v1/incentives/2025/awards", new { kind = "Grievance", subjectId = staffId, reason = "受了委屈" })));
+            office.PostAsJsonAsync("/api/v1/incentives/2025/awards", new { kind = "BestWindowUnit", subjectId = unit, reason = "年度评选" })));
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
         Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
-        Assert.Equal(1, await app.WithDbAsync(db => db.Set<IncentiveAward>().CountAsync(a => a.Year == 2025 && a.Kind == "Grievance" && a.SubjectId == staffId)));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<IncentiveAward>().CountAsync(a => a.Year == 2025 && a.Kind == "BestWindowUnit" && a.SubjectId == unit)));
     }
 }

@@ -191,6 +191,9 @@ public sealed class IncentiveAward : IAudited
 /// <summary>SAT-5 incentives. The badges follow the findings through <see cref="BadgeFindings"/>, which the rectification module calls.</summary>
 public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure.LocalClock clock, TimeProvider time, Scoring.ExcellenceEligibility eligibility)
 {
+    /// <summary>委屈奖: given for each wrong a staff member suffered, so possibly several times a year.</summary>
+    public const string Grievance = "Grievance";
+
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "BestWindowUnit", "BestServicePost", "BestServiceModel", "Grievance" };
 
     /// <summary>A badge; the person's name as it was when the badge was handed out (<c>staffNameThen</c>, ORG-1) and today's.</summary>
@@ -337,9 +340,14 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
             throw new DomainRuleException(loss.Rule, "不能评选：" + loss.Reason, 422);
         if (input.Kind == "BestServiceModel" && (await BadgeFindings.StaffWithStandingViolationsAsync(db, year, ct, input.SubjectId)).Count > 0)
             throw new DomainRuleException("SAT-5", "不能评选：该工作人员本年度有经确认的违规问题或属实的效能投诉。 Not eligible: the staff member has a confirmed violation or substantiated complaint this year.", 422);
-        if (await db.Set<IncentiveAward>().AnyAsync(a => a.Year == year && a.Kind == input.Kind && a.SubjectId == input.SubjectId && a.SupersededById == null, ct))
+        // The yearly selections are given once a year to a subject (the unique index of 0045 holds it). The grievance award
+        // is given for each wrong suffered, so a person may receive several in a year; only the same one posted twice (the
+        // same reason) is refused, by this check alone.
+        var reason = input.Reason?.Trim() ?? "";
+        var standing = db.Set<IncentiveAward>().Where(a => a.Year == year && a.Kind == input.Kind && a.SubjectId == input.SubjectId && a.SupersededById == null);
+        if (input.Kind == Grievance ? await standing.AnyAsync(a => a.Reason == reason, ct) : await standing.AnyAsync(ct))
             throw Twice();
-        var award = new IncentiveAward(year, input.Kind, input.SubjectId, input.Reason?.Trim() ?? "", user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
+        var award = new IncentiveAward(year, input.Kind, input.SubjectId, reason, user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
         db.Add(award);
         try
         {
@@ -347,11 +355,11 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            // Two requests at the same instant passed the check: the unique index (0042) kept the first.
+            // Two requests at the same instant passed the check: the unique index (0045) kept the first.
             throw Twice();
         }
         return award;
 
-        static DomainRuleException Twice() => new("SAT-5", "该对象本年度已获此奖项，不重复记录。 This award was already given to the same subject this year; it is not stored twice.");
+        static DomainRuleException Twice() => new("SAT-5", "该对象本年度已获此奖项（委屈奖：同一事由），不重复记录。 This award was already given to the same subject this year (a grievance award: for the same reason); it is not stored twice.");
     }
 }

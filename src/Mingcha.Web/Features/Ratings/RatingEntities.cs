@@ -340,8 +340,8 @@ internal static class RatingsModel
         {
             e.ToTable("IncentiveAwards");
             e.HasIndex(a => new { a.Year, a.Kind });
-            // 0042 (decision 032): one standing award of a kind to a subject a year; older doubles stay, superseded.
-            e.HasIndex(a => new { a.Year, a.Kind, a.SubjectId }, "UX_IncentiveAwards_Year_Kind_SubjectId").IsUnique().HasFilter("\"SupersededById\" IS NULL");
+            // 0042, 0045 (decision 032): one standing award of a kind to a subject a year; older doubles stay, superseded.
+            e.HasIndex(a => new { a.Year, a.Kind, a.SubjectId }, "UX_IncentiveAwards_Year_Kind_SubjectId").IsUnique().HasFilter("\"SupersededById\" IS NULL AND \"Kind\" <> 'Grievance'");
             e.Property(a => a.Kind).HasMaxLength(32);
             e.Property(a => a.Reason).HasMaxLength(2000);
             e.Property(a => a.AwardedBy).HasMaxLength(200);

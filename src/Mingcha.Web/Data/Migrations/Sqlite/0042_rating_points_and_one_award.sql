@@ -11,7 +11,6 @@ CREATE TABLE "RatingPoints" (
 );
 
 -- SAT-5: one standing award of a kind to a subject a year; a double post was stored twice. Awards are never deleted:
--- before this script, SchemaMigrator (MigrationSteps.SupersedeDoubleAwardsAsync) adds the column "SupersededById" and,
--- of any doubles, keeps the oldest standing and marks the later ones superseded by it (audited). The index covers the
--- standing awards only.
-CREATE UNIQUE INDEX "UX_IncentiveAwards_Year_Kind_SubjectId" ON "IncentiveAwards" ("Year", "Kind", "SubjectId") WHERE "SupersededById" IS NULL;
+-- a later double is marked superseded by the oldest (before 0045, MigrationSteps.SupersedeDoubleAwardsAsync, audited),
+-- and 0045's unique index covers the standing awards only.
+ALTER TABLE "IncentiveAwards" ADD COLUMN "SupersededById" TEXT NULL;
