@@ -133,6 +133,33 @@ public static class Roles
         return distinct.Count <= 1 || !distinct.Exists(SeparatedAdministrators.Contains);
     }
 
+    /// <summary>
+    /// Rules SEC-2 and INS-9 for accounts that hold a combination made before those rules were checked (decision 034): the
+    /// roles <paramref name="roles"/> that such an account does not get, each with its reason. The safer role yields: the one
+    /// that sees every unit or inspects is withheld, the unit binding and the liaison role are kept. Empty for an allowed
+    /// combination. Unknown role names are ignored (they grant nothing).
+    /// </summary>
+    /// <param name="roles">The roles stored for the account.</param>
+    /// <param name="facts">The account's unit binding and its links to a supervisor's or an agency inspector's record.</param>
+    public static IReadOnlyList<WithheldRole> Withheld(IEnumerable<string> roles, AccountBinding facts)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        ArgumentNullException.ThrowIfNull(facts);
+        var held = roles.Where(IsKnown).Distinct(StringComparer.Ordinal).ToList();
+        var liaison = held.Contains(UnitLiaison, StringComparer.Ordinal);
+        var withheld = new List<WithheldRole>();
+        foreach (var role in held.OrderBy(r => Array.FindIndex(Table, t => t.Role == r)))
+        {
+            if ((facts.BoundToUnit || liaison) && SeesAllUnits(role))
+                withheld.Add(new WithheldRole(role, WithheldReason.UnitAccountSeesAllUnits));
+            else if (liaison && role is Supervisor or AgencyInspector)
+                withheld.Add(new WithheldRole(role, WithheldReason.LiaisonInspects));
+            else if (facts.BoundToUnit && ((role == Supervisor && facts.LinkedSupervisor) || (role == AgencyInspector && facts.LinkedAgencyInspector)))
+                withheld.Add(new WithheldRole(role, WithheldReason.UnitAccountIsInspector));
+        }
+        return withheld;
+    }
+
     private static (string Zh, string En) Lookup(string role)
     {
         ArgumentNullException.ThrowIfNull(role);
@@ -140,4 +167,30 @@ public static class Roles
             ? names
             : throw new ArgumentException($"Unknown role '{role}'.", nameof(role));
     }
+}
+
+/// <summary>What decides whether an account's roles hold together beyond the roles themselves (SEC-2, INS-9).</summary>
+/// <param name="BoundToUnit">The account belongs to a unit (<c>UnitId</c>).</param>
+/// <param name="LinkedSupervisor">A supervisor's record names the account.</param>
+/// <param name="LinkedAgencyInspector">An active agency inspector's record names the account.</param>
+public sealed record AccountBinding(bool BoundToUnit, bool LinkedSupervisor = false, bool LinkedAgencyInspector = false);
+
+/// <summary>Why a stored role is not given to an account (decision 034).</summary>
+public enum WithheldReason
+{
+    /// <summary>SEC-2: the account belongs to a unit (or is its liaison); a role that sees every unit is not given.</summary>
+    UnitAccountSeesAllUnits,
+
+    /// <summary>SEC-2, INS-9: a liaison is no supervisor or agency inspector.</summary>
+    LiaisonInspects,
+
+    /// <summary>INS-9: an account bound to a unit is linked as a supervisor's or an agency's inspector.</summary>
+    UnitAccountIsInspector,
+}
+
+/// <summary>A stored role that the account does not get, and why.</summary>
+public sealed record WithheldRole(string Role, WithheldReason Reason)
+{
+    /// <summary>The rule the combination breaks.</summary>
+    public string Rule => Reason == WithheldReason.UnitAccountIsInspector ? "INS-9" : "SEC-2";
 }

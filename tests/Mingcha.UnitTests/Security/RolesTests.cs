@@ -113,4 +113,48 @@ public class RolesTests
         Assert.False(Roles.MayHoldAll([Roles.OfficeStaff, Roles.Supervisor, Roles.Auditor]));
         Assert.Throws<ArgumentException>(() => Roles.MayHoldAll([Roles.OfficeStaff, "Root"]));
     }
+
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    public void Withheld_WhenAccountBoundToUnitHoldsSeeAllRoles_WithholdsThemAndKeepsTheLiaison()
+    {
+        var withheld = Roles.Withheld([Roles.UnitLiaison, Roles.OfficeStaff, Roles.Leader], new AccountBinding(BoundToUnit: true));
+
+        Assert.Equal([Roles.OfficeStaff, Roles.Leader], withheld.Select(w => w.Role));
+        Assert.All(withheld, w => Assert.Equal(WithheldReason.UnitAccountSeesAllUnits, w.Reason));
+        Assert.All(withheld, w => Assert.Equal("SEC-2", w.Rule));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    public void Withheld_WhenLiaisonIsAlsoSupervisorOrAgencyInspector_WithholdsTheInspectingRoles()
+    {
+        var withheld = Roles.Withheld([Roles.Supervisor, Roles.UnitLiaison, Roles.AgencyInspector], new AccountBinding(BoundToUnit: true));
+
+        Assert.Equal([(Roles.Supervisor, WithheldReason.LiaisonInspects), (Roles.AgencyInspector, WithheldReason.LiaisonInspects)], withheld.Select(w => (w.Role, w.Reason)));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    [Trait("Rule", "INS-9")]
+    public void Withheld_WhenUnitAccountIsLinkedAsAgencyInspector_WithholdsTheInspectorRoleOnly()
+    {
+        var linked = Roles.Withheld([Roles.AgencyInspector, Roles.MonitoringPoint], new AccountBinding(BoundToUnit: true, LinkedAgencyInspector: true));
+        var unlinked = Roles.Withheld([Roles.AgencyInspector], new AccountBinding(BoundToUnit: true));
+        var unbound = Roles.Withheld([Roles.AgencyInspector], new AccountBinding(BoundToUnit: false, LinkedAgencyInspector: true));
+
+        Assert.Equal([(Roles.AgencyInspector, "INS-9")], linked.Select(w => (w.Role, w.Rule)));
+        Assert.Empty(unlinked);
+        Assert.Empty(unbound);
+    }
+
+    [Theory]
+    [Trait("Rule", "SEC-2")]
+    [InlineData(false, new[] { Roles.OfficeAdmin, Roles.Leader, Roles.Supervisor })]
+    [InlineData(true, new[] { Roles.UnitLiaison, Roles.MonitoringPoint, Roles.EvaluationRep })]
+    [InlineData(true, new[] { "Root" })]
+    public void Withheld_WhenCombinationIsAllowed_WithholdsNothing(bool boundToUnit, string[] roles)
+    {
+        Assert.Empty(Roles.Withheld(roles, new AccountBinding(boundToUnit)));
+    }
 }

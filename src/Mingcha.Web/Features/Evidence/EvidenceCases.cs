@@ -62,10 +62,8 @@ public sealed class EvidenceCases(MingchaDb db, TimeProvider time)
         }
         if (accountUnit is { } unit && unit == @case.TargetUnitId)
             throw new DomainRuleException("SEC-2", "被查单位的账号不能被指派查看本案卷的证据。 An account of the unit under inspection cannot be given the case's evidence (SEC-2, EVD-3).", 409);
-        if (!isToken && !await (from ur in db.UserRoles
-                                join r in db.Roles on ur.RoleId equals r.Id
-                                where ur.UserId == userId && InspectingRoles.Contains(r.Name!)
-                                select ur).AnyAsync(ct))
+        // The roles the account acts as: a liaison's stored supervisor role does not count (decision 034).
+        if (!isToken && !(await Identity.WithheldRoles.EffectiveRolesAsync(db, userId, ct)).Any(InspectingRoles.Contains))
             throw new DomainRuleException("EVD-3", "只有监督员或第三方暗访员可被指派查看案卷证据。 Only a supervisor or an agency inspector can be given a case's evidence (EVD-3).", 409);
         var existing = await db.EvidenceCaseInspectors.FirstOrDefaultAsync(i => i.CaseId == caseId && i.UserId == userId, ct);
         if (existing is { WithdrawnAt: null }) return;

@@ -21,8 +21,11 @@ public static class AccountsApi
 
     public sealed record LoginRequest([property: Required, StringLength(MaxUserNameLength)] string UserName, [property: Required] string Password, string? Code);
     public sealed record MeResponse(string Id, string UserName, string DisplayName, Guid? UnitId, IReadOnlyList<string> Roles, bool TwoFactorEnabled);
+    /// <summary>An account as listed; <c>Withheld</c> (decision 034): stored roles it does not get (a combination SEC-2 or INS-9 forbids), with the reason, for an administrator to fix.</summary>
     public sealed record AccountSummary(string Id, string UserName, string DisplayName, Guid? UnitId, IReadOnlyList<string> Roles, bool TwoFactorEnabled, DateTimeOffset? LockoutEnd,
-        bool UnitLeader = false);
+        bool UnitLeader = false, IReadOnlyList<WithheldRoleSummary>? Withheld = null);
+    /// <summary>A stored role not in effect: the role, the rule it breaks, the reason's code and its words.</summary>
+    public sealed record WithheldRoleSummary(string Role, string Rule, string Reason, string Message);
     public sealed record UnitLeaderRequest([property: Required] bool? Leader);
     public sealed record CreateAccountRequest([property: Required, StringLength(MaxUserNameLength, MinimumLength = 2)] string UserName, [property: Required, StringLength(100)] string DisplayName, Guid? UnitId, string? Password);
     public sealed record CreateAccountResponse(string Id, string UserName, string InitialPassword);
@@ -50,11 +53,12 @@ public static class AccountsApi
             return Results.NoContent();
         });
 
-        app.MapGet("/api/v1/me", async (HttpContext ctx, UserManager<MingchaUser> users) =>
+        app.MapGet("/api/v1/me", async (HttpContext ctx, UserManager<MingchaUser> users, MingchaDb db) =>
         {
             var user = await users.GetUserAsync(ctx.User);
             if (user is null) return Results.Unauthorized();
-            return Results.Ok(new MeResponse(user.Id, user.UserName!, user.DisplayName, user.UnitId, [.. await users.GetRolesAsync(user)], user.TwoFactorEnabled));
+            // The roles the account acts as: a withheld one (decision 034) is not among them.
+            return Results.Ok(new MeResponse(user.Id, user.UserName!, user.DisplayName, user.UnitId, [.. await WithheldRoles.EffectiveRolesAsync(db, user.Id, ctx.RequestAborted)], user.TwoFactorEnabled));
         }).WithTags("Accounts").RequireAuthorization(Policies.SignedIn);
 
         var accounts = app.MapGroup("/api/v1/accounts").WithTags("Accounts");
@@ -100,8 +104,10 @@ public static class AccountsApi
         var userRoles = (await db.UserRoles.AsNoTracking().ToListAsync(ct)).ToLookup(ur => ur.UserId, ur => roleNames[ur.RoleId]);
         var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
         var leaders = (await db.UnitLeaders.AsNoTracking().Where(l => l.WithdrawnAt == null).Select(l => l.UserId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var withheld = await WithheldRoles.ForAllAsync(db, users.Select(u => (u.Id, u.UnitId, (IReadOnlyList<string>)[.. userRoles[u.Id]])), ct);
         return users.Select(u => new AccountSummary(u.Id, u.UserName!, u.DisplayName, u.UnitId, [.. userRoles[u.Id].Order(StringComparer.Ordinal)], u.TwoFactorEnabled, u.LockoutEnd,
-            leaders.Contains(u.Id))).ToList();
+            leaders.Contains(u.Id),
+            withheld.TryGetValue(u.Id, out var w) ? [.. w.Select(x => new WithheldRoleSummary(x.Role, x.Rule, x.Reason.ToString(), WithheldRoles.Message(x)))] : [])).ToList();
     }
 
     private static async Task<IResult> CreateAccount(CreateAccountRequest req, AccountService accounts)

@@ -57,13 +57,26 @@ public static class ClaimsPrincipalExtensions
         user.IsInRole(Roles.OfficeAdmin) || user.IsInRole(Roles.OfficeStaff) || user.IsInRole(Roles.Leader);
 }
 
-/// <summary>Adds the unit binding and the two-factor state to the principal.</summary>
-public sealed class MingchaClaimsFactory(UserManager<MingchaUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+/// <summary>
+/// Adds the unit binding and the two-factor state to the principal, and leaves out the roles the account may not act as
+/// (decision 034: a stored combination that breaks SEC-2 or INS-9 loses its see-all or inspecting role). Every cookie
+/// principal is made here: at sign-in and at the security stamp's refresh, at least once a minute.
+/// </summary>
+public sealed class MingchaClaimsFactory(UserManager<MingchaUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, MingchaDb db)
     : UserClaimsPrincipalFactory<MingchaUser, IdentityRole>(users, roles, options)
 {
+    /// <summary>Marks a principal made by this factory, with its role checks; a cookie without it predates them (decision 034).</summary>
+    public const string RolesChecked = "mingcha:roles-checked";
+
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(MingchaUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
+        var roleType = Options.ClaimsIdentity.RoleClaimType;
+        var held = identity.FindAll(roleType).Select(c => c.Value).ToList();
+        foreach (var w in await WithheldRoles.ForAsync(db, user.Id, user.UnitId, held))
+            foreach (var claim in identity.FindAll(c => c.Type == roleType && c.Value == w.Role).ToList())
+                identity.RemoveClaim(claim);
+        identity.AddClaim(new Claim(RolesChecked, "1"));
         if (user.UnitId is { } unit) identity.AddClaim(new Claim(MingchaClaims.Unit, unit.ToString()));
         identity.AddClaim(new Claim(MingchaClaims.TwoFactor, user.TwoFactorEnabled ? "on" : "off"));
         if (!string.IsNullOrEmpty(user.DisplayName)) identity.AddClaim(new Claim("name", user.DisplayName));
@@ -126,6 +139,19 @@ public static class IdentitySetup
             o.SlidingExpiration = true;
             o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, StatusCodes.Status403Forbidden);
+            // Decision 034: a session signed in before the role checks existed could carry a withheld role for up to a
+            // minute; it is signed out instead. Every later principal comes from MingchaClaimsFactory.
+            var validate = o.Events.OnValidatePrincipal;
+            o.Events.OnValidatePrincipal = async ctx =>
+            {
+                if (ctx.Principal?.FindFirst(MingchaClaimsFactory.RolesChecked) is null)
+                {
+                    ctx.RejectPrincipal();
+                    await ctx.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+                await validate(ctx);
+            };
         });
         services.ConfigureExternalCookie(o => o.Cookie.SameSite = SameSiteMode.Lax);
 

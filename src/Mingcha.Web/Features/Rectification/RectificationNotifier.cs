@@ -31,7 +31,8 @@ public sealed class RectificationNotifier(MingchaDb db, TimeProvider time)
     private IQueryable<Addressee> InRoles(params string[] roles)
     {
         var roleIds = db.Roles.Where(r => roles.Contains(r.Name!)).Select(r => r.Id);
-        return db.Users.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && roleIds.Contains(ur.RoleId)))
+        // The Office's roles see every unit: an account bound to a unit never gets them (SEC-2, decision 034), nor their messages.
+        return db.Users.Where(u => u.UnitId == null && db.UserRoles.Any(ur => ur.UserId == u.Id && roleIds.Contains(ur.RoleId)))
             .OrderBy(u => u.Id).Select(u => new Addressee(u.Id, u.Email, u.PhoneNumber));
     }
 

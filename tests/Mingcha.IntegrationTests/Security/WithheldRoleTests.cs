@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+
+namespace Mingcha.IntegrationTests.Security;
+
+/// <summary>
+/// Decision 034: an account that holds a combination SEC-2 or INS-9 forbids (stored before the rules were checked) does not
+/// get the see-all or inspecting role, and the accounts list shows it with the reason. The combinations are written straight
+/// into the database, as an old account would have them.
+/// </summary>
+public sealed class WithheldRoleTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
+{
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    public async Task UnitAccountWithStoredOfficeRoles_GetsNoSeeAllPower_SeesOwnUnitOnly_AndIsListedWithTheReason()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var unitA = await UnitAsync(office, $"wh-a-{tag}", "甲局");
+        var unitB = await UnitAsync(office, $"wh-b-{tag}", "乙局");
+        await (await office.PostJsonAsync("/api/v1/staff", new { unitId = unitA, code = "A-001", name = "甲局张三", employment = "InService" })).ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostJsonAsync("/api/v1/staff", new { unitId = unitB, code = "B-001", name = "乙局李四", employment = "InService" })).ExpectAsync(HttpStatusCode.Created);
+        var old = await app.CreateUserAsync(Roles.UnitLiaison, unitA);
+        await StoreRolesAsync(old.Id, Roles.OfficeStaff, Roles.Leader);
+
+        var client = app.NewClient();
+        await (await MingchaApp.LoginAsync(client, old)).ExpectAsync(HttpStatusCode.NoContent);
+
+        // The account acts as its unit's liaison only.
+        Assert.Equal([Roles.UnitLiaison], (await client.GetAsync<JsonElement>("/api/v1/me")).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        // No see-all power: the Office's and leaders' reads are refused, on the API and on the pages.
+        await (await client.GetAsync("/api/v1/inspections/plans")).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await client.GetAsync("/api/v1/rectification/overview")).ExpectAsync(HttpStatusCode.Forbidden);
+        var page = await client.GetAsync("/Inspections");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Contains("/Account/Denied", page.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+        // Another unit's records stay out of sight; its own are there.
+        var other = await client.GetAsync($"/api/v1/units/{unitB}/staff");
+        await other.ExpectAsync(HttpStatusCode.NotFound);
+        Assert.DoesNotContain("乙局李四", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(["甲局张三"], (await client.GetAsync<List<JsonElement>>($"/api/v1/units/{unitA}/staff")).Select(s => s.GetProperty("name").GetString()));
+
+        // The administrators see the account with the roles not in effect and why.
+        var system = await app.ClientAsAsync(Roles.SystemAdmin);
+        var listed = (await system.GetAsync<List<JsonElement>>("/api/v1/accounts")).Single(a => a.GetProperty("id").GetString() == old.Id);
+        var withheld = listed.GetProperty("withheld").EnumerateArray()
+            .Select(w => (w.GetProperty("role").GetString(), w.GetProperty("rule").GetString(), w.GetProperty("reason").GetString())).ToList();
+        Assert.Equal([(Roles.OfficeStaff, "SEC-2", "UnitAccountSeesAllUnits"), (Roles.Leader, "SEC-2", "UnitAccountSeesAllUnits")], withheld);
+        var accountsPage = WebUtility.HtmlDecode(await system.GetStringAsync("/Admin/Accounts?q=" + old.UserName));
+        Assert.Contains("data-withheld-role=\"OfficeStaff\"", accountsPage, StringComparison.Ordinal);
+        Assert.Contains("绑定单位的账户只能看到本单位的记录，不能担任该角色。", accountsPage, StringComparison.Ordinal);
+
+        // Once the security administrator sets allowed roles, nothing is listed any more.
+        var security = await app.ClientAsAsync(Roles.SecurityAdmin);
+        await (await security.PutJsonAsync($"/api/v1/accounts/{old.Id}/roles", new { roles = new[] { Roles.UnitLiaison } })).ExpectAsync(HttpStatusCode.NoContent);
+        var fixedAccount = (await system.GetAsync<List<JsonElement>>("/api/v1/accounts")).Single(a => a.GetProperty("id").GetString() == old.Id);
+        Assert.Empty(fixedAccount.GetProperty("withheld").EnumerateArray());
+        Assert.DoesNotContain("data-withheld=", WebUtility.HtmlDecode(await system.GetStringAsync("/Admin/Accounts?q=" + old.UserName)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    [Trait("Rule", "INS-9")]
+    public async Task LiaisonWithStoredInspectorRoles_CannotReadRoundsOrVisitsAsAnInspector_AndIsListedWithTheReason()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = await UnitAsync(office, $"wh-i-{Guid.NewGuid().ToString("N")[..6]}", "丙局");
+        var old = await app.CreateUserAsync(Roles.UnitLiaison, unit);
+        await StoreRolesAsync(old.Id, Roles.AgencyInspector, Roles.Supervisor);
+
+        var client = app.NewClient();
+        await (await MingchaApp.LoginAsync(client, old)).ExpectAsync(HttpStatusCode.NoContent);
+
+        Assert.Equal([Roles.UnitLiaison], (await client.GetAsync<JsonElement>("/api/v1/me")).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        // Rounds are for inspectors and the Office; a liaison reads none (INS-9).
+        await (await client.GetAsync("/api/v1/inspections/rounds?year=2026")).ExpectAsync(HttpStatusCode.Forbidden);
+
+        var system = await app.ClientAsAsync(Roles.SystemAdmin);
+        var listed = (await system.GetAsync<List<JsonElement>>("/api/v1/accounts")).Single(a => a.GetProperty("id").GetString() == old.Id);
+        Assert.Equal([(Roles.Supervisor, "LiaisonInspects"), (Roles.AgencyInspector, "LiaisonInspects")],
+            listed.GetProperty("withheld").EnumerateArray().Select(w => (w.GetProperty("role").GetString(), w.GetProperty("reason").GetString())));
+        var page = WebUtility.HtmlDecode(await system.GetStringAsync("/Admin/Accounts?q=" + old.UserName));
+        Assert.Contains("data-withheld-role=\"AgencyInspector\"", page, StringComparison.Ordinal);
+        Assert.Contains("单位联络员不能同时担任监督员或第三方暗访员", page, StringComparison.Ordinal);
+    }
+
+    private static async Task<Guid> UnitAsync(HttpClient office, string code, string name) =>
+        (await (await office.PostJsonAsync("/api/v1/units", new { code, name })).ReadAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+    /// <summary>Adds roles to the account the way an old grant left them: straight into the role table, past every check.</summary>
+    private Task<int> StoreRolesAsync(string userId, params string[] roles) => app.WithDbAsync(async db =>
+    {
+        foreach (var role in roles)
+        {
+            var roleId = await db.Roles.Where(r => r.Name == role).Select(r => r.Id).SingleAsync();
+            db.UserRoles.Add(new IdentityUserRole<string> { UserId = userId, RoleId = roleId });
+        }
+        return await db.SaveChangesAsync();
+    });
+}
