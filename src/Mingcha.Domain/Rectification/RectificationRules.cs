@@ -94,9 +94,20 @@ public static class RectificationRules
     /// notice; not while the unit may still object (issued, to the end of the objection window) or its objection awaits
     /// review; not while its answer awaits checking (answered: the answer is verified first, and sent back if incomplete).
     /// </summary>
-    public static bool MayRecordRefusal(NoticeStatus status, DateOnly objectionLastDay, DateOnly today) =>
+    /// <remarks>
+    /// A rejected objection (<paramref name="objectionDecided"/>) ends the window at once: the unit had its objection and
+    /// "must execute" (RCT-3), so a refusal may be recorded the same day, also on the day of receipt.
+    /// </remarks>
+    public static bool MayRecordRefusal(NoticeStatus status, DateOnly objectionLastDay, bool objectionDecided, DateOnly today) =>
         !IsClosed(status) && status is not (NoticeStatus.Objected or NoticeStatus.Answered)
-        && !(status == NoticeStatus.Issued && today <= objectionLastDay);
+        && !InObjectionWindow(status, objectionLastDay, objectionDecided, today);
+
+    /// <summary>
+    /// RCT-3: whether the unit may still object on <paramref name="today"/>: the notice is issued, its objection was not yet
+    /// decided, and today is on or before the window's last day.
+    /// </summary>
+    public static bool InObjectionWindow(NoticeStatus status, DateOnly objectionLastDay, bool objectionDecided, DateOnly today) =>
+        status == NoticeStatus.Issued && !objectionDecided && today <= objectionLastDay;
 
     /// <summary>
     /// RCT-4: a notice waiting for the unit whose current rung ended before <paramref name="today"/> escalates to the next rung;

@@ -47,6 +47,7 @@ public abstract class MingchaPageModel(IStringLocalizer<SharedResource> l) : Pag
         catch (FieldException e) { Error = UiText.Pick(e.Message); }
         catch (DomainRuleException e) { Error = $"{UiText.Pick(e.Message)} ({e.RuleId})"; }
         catch (NotFoundException e) { Error = UiText.Pick(e.Message); }
+        catch (UnavailableException e) { Error = UiText.Pick(e.Message); } // nothing was stored (e.g. an issue the database refused, decision 029)
         catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException) { Error = l["该记录刚被同时提交的另一项操作修改，本次未保存；页面显示的是它现在的状态。"]; }
         catch (Microsoft.EntityFrameworkCore.DbUpdateException e) when (Data.DbErrors.IsUniqueViolation(e)) { Error = l["与同时提交的另一项操作冲突，未保存；请刷新后重试。"]; }
         catch (CalendarYearMissingException e) { Error = l["工作日历缺少 {0} 年的数据，无法计算期限（CAL-3）。请效能办导入该年的日历。", e.Year]; }

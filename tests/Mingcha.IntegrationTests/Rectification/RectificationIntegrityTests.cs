@@ -77,6 +77,37 @@ public sealed class RectificationIntegrityTests(RectificationApp app) : IClassFi
         Assert.Equal("Refused", RectificationKit.Status(await RectificationKit.NoticeAsync(office, notice.Id)));
     }
 
+    /// <summary>
+    /// RCT-3: a rejected objection ends the window at once (the unit "must execute"), also when it is decided on the day of
+    /// receipt: the Office may then record a refusal that same day (RCT-4, −10 under EV-6), and the unit cannot object again.
+    /// The window's last day alone (set back to the day of receipt) left both open until the next day.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "RCT-3")]
+    [Trait("Rule", "RCT-4")]
+    public async Task Refusal_OnTheDayAnObjectionIsRejected_EvenTheDayOfReceipt_IsRecordedAndNoSecondObjectionIsTaken()
+    {
+        var (office, kit, c, notice) = await IssuedAsync();
+        var (_, liaison) = await kit.LiaisonAsync(c.UnitId);
+        var proof = await RectificationKit.EvidenceAsync(liaison, await CaseOfAsync(office, notice.Id));
+        await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objections", new { grounds = "暗访时间为午休时间", evidenceItemIds = new[] { proof } }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objection-review", new { upheld = false, reason = "异议理由不成立" }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+
+        // Still the day of issue and receipt: the unit has no second objection, and its page offers none.
+        await (await liaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objections", new { grounds = "再次提出异议", evidenceItemIds = new[] { proof } }))
+            .ExpectRuleAsync(HttpStatusCode.Conflict, "RCT-3");
+        Assert.Equal(1, await app.WithDbAsync(db => db.NoticeObjections.CountAsync(o => o.NoticeId == notice.Id)));
+        Assert.Contains("已截止", Text(await liaison.GetStringAsync($"/Rectification/Notice/{notice.Id}")), StringComparison.Ordinal);
+
+        // The Office sees the refusal form and records the refusal the same day.
+        Assert.Contains("id=\"refusal-form\"", await office.GetStringAsync($"/Rectification/Notice/{notice.Id}"), StringComparison.Ordinal);
+        await (await office.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/refusal", new { reason = "异议不成立后明确拒绝整改" })).ExpectAsync(HttpStatusCode.NoContent);
+        var d = await RectificationKit.NoticeAsync(office, notice.Id);
+        Assert.Equal(("Refused", "Refused"), (RectificationKit.Status(d), d.GetProperty("result").GetString()));
+    }
+
     [Fact]
     [Trait("Rule", "RCT-4")]
     [Trait("Rule", "RCT-2")]
@@ -189,14 +220,23 @@ public sealed class RectificationIntegrityTests(RectificationApp app) : IClassFi
         var visitCase = await app.WithDbAsync(db => db.Visits.Where(v => v.Id == c.VisitId).Select(v => new { v.FindingsSentAt, v.EvidenceCaseId }).SingleAsync());
         Assert.Null(visitCase.FindingsSentAt); // the covert visit's findings are sent with the notice (INS-9)
         var documents = await app.WithDbAsync(db => db.OfficialDocuments.CountAsync());
+        var serials = await app.WithDbAsync(db => db.DocumentNumberSequences.AsNoTracking().SumAsync(q => q.LastSerial));
         var toldBefore = await app.WithDbAsync(db => db.Notifications.CountAsync(n => n.UnitId == c.UnitId));
 
-        // The database refuses the notice's own row, the last thing written (a failure injected in the database itself).
+        // The database refuses the notice's own row, the last thing written (a failure injected in the database itself):
+        // a storage failure is a 503 saying that nothing was issued, never a bare 500.
         var marker = "触发失败" + Guid.NewGuid().ToString("N")[..8];
         await using (var failing = await FailingNoticeInsert.InstallAsync(app.Database, marker))
         {
             var r = await office.PostJsonAsync("/api/v1/rectification/notices", new { unitId = c.UnitId, findingIds = c.Findings, requiredAction = marker });
-            Assert.True(r.StatusCode >= HttpStatusCode.InternalServerError, $"{(int)r.StatusCode}");
+            var problem = await r.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("未下发", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+            Assert.NotNull(r.Headers.RetryAfter);
+            // The page issuing the same says so on the page.
+            var page = await office.PostFormAsync("/Rectification", "Issue", new() { ["Issue.RequiredAction"] = marker,
+                ["Issue.FindingIds"] = c.Findings[0].ToString() });
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("未下发", Text(await page.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         }
 
         // Nothing of it stands: no notice, no evidence case of the unit, no document, the visit not sent, its case not released,
@@ -212,6 +252,8 @@ public sealed class RectificationIntegrityTests(RectificationApp app) : IClassFi
             Told = await db.Notifications.CountAsync(n => n.UnitId == c.UnitId),
         });
         Assert.Equal((0, 0, documents, (DateTime?)null, (DateTime?)null, 0, toldBefore), (left.Notices, left.Cases, left.Documents, left.Sent, left.Released, left.Claims, left.Told));
+        // The document number was given back with the rest: the counter stands where it stood (no gap, decision 029).
+        Assert.Equal(serials, await app.WithDbAsync(db => db.DocumentNumberSequences.AsNoTracking().SumAsync(q => q.LastSerial)));
         Assert.Empty((await RectificationKit.JsonAsync(liaison, "/api/v1/rectification/notices")).EnumerateArray());
         await (await liaison.GetAsync($"/api/v1/rectification/findings/{c.Findings[0]}/history")).ExpectAsync(HttpStatusCode.NotFound);
 

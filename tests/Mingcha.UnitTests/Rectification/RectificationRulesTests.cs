@@ -70,6 +70,24 @@ public class ObjectionWindowTests
         var e = Assert.Throws<CalendarYearMissingException>(() => RectificationRules.ObjectionDeadline(OfYears(2026), D("2026-12-31")));
         Assert.Equal(2027, e.Year);
     }
+
+    [Fact]
+    [Trait("Rule", "RCT-3")]
+    [Trait("Rule", "RCT-4")]
+    public void MayRecordRefusal_WhenTheObjectionWasRejectedOnTheDayOfReceipt_IsTrueThatDay()
+    {
+        var receipt = D("2026-11-16");
+
+        // Undecided: the window holds to its last day, whatever the status says of an objection.
+        Assert.False(RectificationRules.MayRecordRefusal(NoticeStatus.Issued, D("2026-11-18"), objectionDecided: false, receipt));
+        Assert.True(RectificationRules.InObjectionWindow(NoticeStatus.Issued, D("2026-11-18"), objectionDecided: false, receipt));
+        // Rejected the same day (the window's last day set back to the day of receipt): closed at once.
+        Assert.True(RectificationRules.MayRecordRefusal(NoticeStatus.Issued, receipt, objectionDecided: true, receipt));
+        Assert.False(RectificationRules.InObjectionWindow(NoticeStatus.Issued, receipt, objectionDecided: true, receipt));
+        // Under review or answered: no refusal either way.
+        Assert.False(RectificationRules.MayRecordRefusal(NoticeStatus.Objected, receipt, objectionDecided: false, D("2026-11-20")));
+        Assert.False(RectificationRules.MayRecordRefusal(NoticeStatus.Answered, receipt, objectionDecided: true, D("2026-11-20")));
+    }
 }
 
 public class EscalationLadderTests

@@ -216,7 +216,7 @@ public sealed class NoticeReminders(CalendarService calendar, IOptions<Rectifica
 
         // RCT-3: the objection window closes; a unit that means to object is told before it does (not once it objected).
         var objectable = await db.RectificationNotices.AsNoTracking()
-            .Where(n => n.Status == NoticeStatus.Issued && n.ObjectionLastDay >= today && n.ObjectionLastDay <= horizon
+            .Where(n => n.Status == NoticeStatus.Issued && !n.ObjectionDecided && n.ObjectionLastDay >= today && n.ObjectionLastDay <= horizon
                 && !db.NoticeObjections.Any(o => o.NoticeId == n.Id))
             .Select(n => new { n.Id, n.UnitId, n.Title, n.DocumentNumber, n.ObjectionLastDay }).ToListAsync(ct);
         foreach (var n in objectable)

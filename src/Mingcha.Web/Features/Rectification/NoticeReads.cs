@@ -13,7 +13,8 @@ namespace Mingcha.Web.Features.Rectification;
 public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
 {
     public sealed record NoticeLine(Guid Id, Guid UnitId, string UnitName, int Year, string Title, string? DocumentNumber, NoticeStatus Status, EscalationStage Stage,
-        bool LadderExhausted, DateOnly ReceivedOn, DateOnly LastDay, DateOnly ObjectionLastDay, DateTime IssuedAt, int? WorkingDaysLeft, int? ObjectionDaysLeft, bool Overdue);
+        bool LadderExhausted, DateOnly ReceivedOn, DateOnly LastDay, DateOnly ObjectionLastDay, DateTime IssuedAt, int? WorkingDaysLeft, int? ObjectionDaysLeft, bool Overdue,
+        bool ObjectionDecided = false);
     /// <summary>A finding on a notice; ORG-1: its section as it was when the finding was recorded (<c>...Then</c>) and today.</summary>
     public sealed record FindingOnNotice(Guid Id, Guid VisitId, Guid SectionId, string ItemCode, string ItemName, decimal Points, string Description,
         DateTime? RecordedAt = null, string? SectionCodeThen = null, string? SectionNameThen = null, string? SectionNameNow = null);
@@ -60,12 +61,12 @@ public sealed class NoticeReads(MingchaDb db, CalendarService calendar)
         if (!RectificationRules.IsClosed(n.Status))
         {
             try { left = cal.WorkingDaysLeft(today, n.LastDay); } catch (CalendarYearMissingException) { }
-            if (n.Status == NoticeStatus.Issued)
+            if (n.Status == NoticeStatus.Issued && !n.ObjectionDecided)
                 try { objectionLeft = Math.Max(0, cal.WorkingDaysLeft(today, n.ObjectionLastDay)); } catch (CalendarYearMissingException) { }
         }
         var overdue = RectificationRules.AwaitsUnit(n.Status) && today > n.LastDay;
         return new NoticeLine(n.Id, n.UnitId, unitName, n.Year, n.Title, n.DocumentNumber, n.Status, n.Stage, n.LadderExhausted, n.ReceivedOn, n.LastDay,
-            n.ObjectionLastDay, n.IssuedAt, left, objectionLeft, overdue);
+            n.ObjectionLastDay, n.IssuedAt, left, objectionLeft, overdue, n.ObjectionDecided);
     }
 
     public async Task<NoticeDetail> GetAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)

@@ -17,8 +17,8 @@ namespace Mingcha.Web.Features.Rectification;
 /// The rectification notice from issue to close: confirmation of findings (RCT-1), issue with its official document and
 /// ledger lines (RCT-2, EV-11), objection and review (RCT-3), answer and verification (RCT-2), refusal (RCT-4).
 /// </summary>
-public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService calendar, EvidenceCases cases, Visits visits,
-    IRectificationDocuments documents, RectificationNotifier notifier, IOptions<RectificationOptions> options)
+public sealed partial class Notices(MingchaDb db, TimeProvider time, CalendarService calendar, EvidenceCases cases, Visits visits,
+    IRectificationDocuments documents, RectificationNotifier notifier, IOptions<RectificationOptions> options, ILogger<Notices> logger)
 {
     public sealed record FindingReview([property: Required, StringLength(2000, MinimumLength = 1)] string Reason);
     public sealed record IssueNotice(
@@ -74,7 +74,7 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
     /// objection waits for the Office's review. What they list may yet be withdrawn, "and its points with it".
     /// </summary>
     public static IQueryable<RectificationNotice> OpenToObjection(MingchaDb db, DateOnly today) =>
-        db.RectificationNotices.Where(n => n.Status == NoticeStatus.Objected || (n.Status == NoticeStatus.Issued && n.ObjectionLastDay >= today));
+        db.RectificationNotices.Where(n => n.Status == NoticeStatus.Objected || (n.Status == NoticeStatus.Issued && !n.ObjectionDecided && n.ObjectionLastDay >= today));
 
     public static IQueryable<Guid> WithdrawnFindings(MingchaDb db) =>
         from nf in db.NoticeFindings
@@ -132,16 +132,39 @@ public sealed class Notices(MingchaDb db, TimeProvider time, CalendarService cal
         {
             return await IssueClaimedAsync(notice, unit.Name, findings, problems, deadline.LastDay, objection.LastDay, viewer, by, ct);
         }
-        catch
+        catch (Exception e)
         {
             // Not issued: the claims go, so the findings may be issued again. (Issued, and only telling the unit failed:
-            // the claims stay with the notice.)
+            // the claims stay with the notice, and the failure is not "not stored".)
             db.ChangeTracker.Clear(); // what the failed save left tracked is not to be written
-            if (!await db.RectificationNotices.AnyAsync(n => n.Id == notice.Id, CancellationToken.None))
-                await db.FindingClaims.Where(c => c.NoticeId == notice.Id).ExecuteDeleteAsync(CancellationToken.None);
+            if (await db.RectificationNotices.AnyAsync(n => n.Id == notice.Id, CancellationToken.None)) throw;
+            await db.FindingClaims.Where(c => c.NoticeId == notice.Id).ExecuteDeleteAsync(CancellationToken.None);
+            if (IsStorageFailure(e)) throw IssueNotStored(e, notice.Id);
             throw;
         }
     }
+
+    /// <summary>
+    /// Decision 029: the database or the document store refused a write of the issue (not a rule, a race or bad input, which
+    /// have their own answers). The transaction rolled back, so nothing of the notice is kept; the client gets a 503 that
+    /// says so, and the cause is logged for the operator.
+    /// </summary>
+    private static bool IsStorageFailure(Exception e) => e switch
+    {
+        DbUpdateConcurrencyException => false,
+        DbUpdateException u => !DbErrors.IsUniqueViolation(u),
+        System.Data.Common.DbException or IOException => true,
+        _ => false,
+    };
+
+    private UnavailableException IssueNotStored(Exception e, Guid noticeId)
+    {
+        LogIssueNotStored(logger, e, noticeId);
+        return new UnavailableException("整改通知书保存失败，未下发，也未保留任何内容（含文号）；请稍后重试。 The rectification notice could not be stored and was not issued; nothing of it was kept (nor its document number). Try again shortly.", 5);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Issuing rectification notice {NoticeId} failed while storing it; the transaction was rolled back and nothing was kept")]
+    private static partial void LogIssueNotStored(ILogger logger, Exception exception, Guid noticeId);
 
     /// <summary>
     /// RCT-2: claims the findings for the notice, or refuses (409) when another notice took one meanwhile. A claim whose

@@ -29,6 +29,11 @@ public sealed class RectificationNotice : IAudited, IVersioned
     /// <summary>The last day of the current rung: the notice's deadline, or the escalated one (RCT-4).</summary>
     public DateOnly LastDay { get; private set; }
     public DateOnly ObjectionLastDay { get; private set; }
+    /// <summary>
+    /// RCT-3: the unit's objection was decided (rejected: the unit must execute), which ends the objection window whatever
+    /// the date; the window's last day alone cannot say so on the day of receipt (decision 029).
+    /// </summary>
+    public bool ObjectionDecided { get; private set; }
     public NoticeStatus Status { get; private set; }
     public EscalationStage Stage { get; private set; }
     /// <summary>Overdue past the last rung (S4: still not rectified after listed supervision).</summary>
@@ -75,6 +80,8 @@ public sealed class RectificationNotice : IAudited, IVersioned
     {
         if (Status != NoticeStatus.Issued)
             throw new DomainRuleException("RCT-3", "该通知书当前不能提出异议。 The notice takes no objection in its current state.");
+        if (ObjectionDecided)
+            throw new DomainRuleException("RCT-3", "异议已复核不成立，应当执行整改，不能再次提出异议。 The objection was rejected: the unit must execute the notice and cannot object again.");
         if (today > ObjectionLastDay)
             throw new DomainRuleException("RCT-3", $"异议期已过：须在收到通知书后 2 个工作日内（{ObjectionLastDay:yyyy-MM-dd} 前）提出。 The objection window closed on {ObjectionLastDay:yyyy-MM-dd} (2 working days after receipt).", 422);
     }
@@ -90,7 +97,7 @@ public sealed class RectificationNotice : IAudited, IVersioned
     public void ObjectionRejected(DateOnly newLastDay)
     {
         if (Status != NoticeStatus.Objected) throw new DomainRuleException("RCT-3", "该通知书不在异议审查中。 The notice is not under objection review.");
-        Status = NoticeStatus.Issued; ObjectionLastDay = ReceivedOn; if (newLastDay > LastDay) LastDay = newLastDay;
+        Status = NoticeStatus.Issued; ObjectionLastDay = ReceivedOn; ObjectionDecided = true; if (newLastDay > LastDay) LastDay = newLastDay;
     }
 
     /// <summary>RCT-2: the unit's answer, on <paramref name="today"/> (office-local): after the last day it is a late answer.</summary>
@@ -145,7 +152,7 @@ public sealed class RectificationNotice : IAudited, IVersioned
         if (Status == NoticeStatus.Objected)
             throw new DomainRuleException("RCT-3", "单位的异议待复核，复核后再认定是否拒不整改。 The unit's objection awaits review; decide it first.");
         // RCT-3: inside the 2 working days the unit may still object; a refusal then would refuse its objection unheard.
-        if (Status == NoticeStatus.Issued && today <= ObjectionLastDay)
+        if (RectificationRules.InObjectionWindow(Status, ObjectionLastDay, ObjectionDecided, today))
             throw new DomainRuleException("RCT-3",
                 $"单位仍可在异议期内（{ObjectionLastDay:yyyy-MM-dd} 前）提出异议，异议期满后才能认定拒不整改。 The unit may still object until {ObjectionLastDay:yyyy-MM-dd}; a refusal can be recorded only after the objection window.");
         // RCT-2, RCT-4: an answer awaits checking; it is verified first (and sent back if incomplete), not taken for a refusal.

@@ -23,6 +23,7 @@ public static class RectificationModel
             e.HasIndex(n => new { n.Status, n.LastDay });
             e.Property(n => n.SupervisedReturns).HasDefaultValue(0); // added by migration 0031 to existing rows
             e.Property(n => n.AnsweredLate).HasDefaultValue(false); // added by migration 0032 to existing rows
+            e.Property(n => n.ObjectionDecided).HasDefaultValue(false); // added by migration 0044 to existing rows
             e.Property(n => n.Title).HasMaxLength(200);
             e.Property(n => n.RequiredAction).HasMaxLength(4000);
             e.Property(n => n.DocumentNumber).HasMaxLength(64);

@@ -29,10 +29,10 @@ public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEviden
     [BindProperty] public bool Accepted { get; set; }
     [BindProperty] public List<IFormFile> Files { get; set; } = [];
 
-    public bool ObjectionOpen => Detail.Notice.Status == NoticeStatus.Issued && Detail.Notice.ObjectionDaysLeft is > 0;
+    public bool ObjectionOpen => Detail.Notice.Status == NoticeStatus.Issued && !Detail.Notice.ObjectionDecided && Detail.Notice.ObjectionDaysLeft is > 0;
     public bool AwaitsAnswer => RectificationRules.AwaitsUnit(Detail.Notice.Status);
     /// <summary>RCT-4 with RCT-3: the refusal form only where a refusal may be recorded today (not while the unit may still object, nor on an answer awaiting checking).</summary>
-    public bool RefusalOpen => IsOffice && RectificationRules.MayRecordRefusal(Detail.Notice.Status, Detail.Notice.ObjectionLastDay, calendar.Today);
+    public bool RefusalOpen => IsOffice && RectificationRules.MayRecordRefusal(Detail.Notice.Status, Detail.Notice.ObjectionLastDay, Detail.Notice.ObjectionDecided, calendar.Today);
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
