@@ -15,9 +15,7 @@
 #
 # Environment: MINGCHA_TEST_ROOT (scratch dir), MINGCHA_TEST_PG_PORT (default 55432),
 # MINGCHA_TEST_S3_PORT (default 54568), MINGCHA_CHROMIUM (default /usr/bin/chromium),
-# MINGCHA_TEST_SUITE_TIMEOUT (seconds per suite, default 900), MINGCHA_TEST_THREADS (test classes run at once in the
-# integration suites, default 4: they spend most of their time waiting on fsync, PostgreSQL, Chromium and LibreOffice,
-# using about half a core with xUnit's default of one class per core).
+# MINGCHA_TEST_SUITE_TIMEOUT (seconds per suite, default 900).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -28,7 +26,6 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 RESULTS="$MINGCHA_TEST_ROOT/results"
 SUITE_TIMEOUT=${MINGCHA_TEST_SUITE_TIMEOUT:-900}
-TEST_THREADS=${MINGCHA_TEST_THREADS:-4}
 CHROMIUM=${MINGCHA_CHROMIUM:-/usr/bin/chromium}
 PG_SCRIPT="$REPO/scripts/test-postgres.sh"
 S3_SCRIPT="$REPO/scripts/test-s3.sh"
@@ -159,15 +156,13 @@ run_suite() { # suite, then env assignments for dotnet test
   local rc=0
   local filter=()
   if [ -n "${FILTER[$suite]:-}" ]; then filter=(--filter "${FILTER[$suite]}"); fi
-  local runsettings=()
-  if [ "${PROJECT[$suite]}" = tests/Mingcha.IntegrationTests ]; then runsettings=(-- "xUnit.MaxParallelThreads=$TEST_THREADS"); fi
   # The console output goes to the terminal and to $name.log, so that a crash can be explained in the summary.
   set +e
   env "$@" timeout --kill-after=30 "$SUITE_TIMEOUT" \
     dotnet test "${PROJECT[$suite]}" --no-build -c Release --nologo "${filter[@]}" \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
       --results-directory "$RESULTS" \
-      --blame-hang-timeout 5m --blame-hang-dump-type none "${runsettings[@]}" </dev/null 2>&1 | tee "$RESULTS/$name.log"
+      --blame-hang-timeout 5m --blame-hang-dump-type none </dev/null 2>&1 | tee "$RESULTS/$name.log"
   rc=${PIPESTATUS[0]}
   set -e
   EXIT_CODE[$suite]=$rc
