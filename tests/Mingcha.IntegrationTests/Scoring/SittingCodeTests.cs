@@ -17,7 +17,6 @@ namespace Mingcha.IntegrationTests.Scoring;
 /// </summary>
 public sealed partial class SittingCodeTests(BareMingchaApp app) : IClassFixture<BareMingchaApp>
 {
-    private sealed record Created(Guid Id);
     private sealed record SittingDto(Guid Id, string Token, bool RequireCodes, int CodesIssued, int CodesUsed);
     private sealed record IssuedCode(string Code, string Link);
     private sealed record Issued(Guid SittingId, string? Group, List<IssuedCode> Codes);
@@ -29,22 +28,8 @@ public sealed partial class SittingCodeTests(BareMingchaApp app) : IClassFixture
     /// <summary>An open campaign of one category with two sections, and a new sitting (which requires codes unless told otherwise).</summary>
     private async Task<World> SittingAsync(bool? requireCodes = null)
     {
-        app.Clock.Set(MingchaApp.Start);
-        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
-        var tag = Guid.NewGuid().ToString("N")[..6];
-        var cat = (await (await office.PostJsonAsync("/api/v1/categories", new { code = $"sc-{tag}", name = "测评码类" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        var unit = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"sc-{tag}", name = "测评码局" + tag, categoryId = cat, year = 2026 })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        var section = (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = $"S1-{tag}", name = "审批科", kind = "InternalSection" }))
-            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        var other = (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = $"S2-{tag}", name = "窗口科", kind = "InternalSection" }))
-            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        var id = (await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new { year = 2026, name = "测评码测评" + tag, from = "2026-01-01", to = "2026-12-31" }))
-            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{id}/sections", new { categoryIds = new[] { cat } })).ExpectAsync(HttpStatusCode.OK);
-        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
-        object body = requireCodes is { } r ? new { title = "社会各界代表集中测评", heldOn = "2026-11-16", requireCodes = r } : new { title = "社会各界代表集中测评", heldOn = "2026-11-16" };
-        var sitting = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/sittings", body)).ReadAsync<SittingDto>(HttpStatusCode.Created);
-        return new World(office, id, unit, section, other, sitting);
+        var s = await SittingKit.OpenAsync(app, "sc", "测评码", "社会各界代表集中测评", requireCodes);
+        return new World(s.Office, s.Campaign, s.Unit, s.Section, s.OtherSection, await s.Sitting.ReadAsync<SittingDto>(HttpStatusCode.Created));
     }
 
     private static async Task<List<string>> IssueAsync(World w, int count, string? group = null) =>
