@@ -41,19 +41,11 @@ public sealed partial class SittingCodeRevocationTests(BareMingchaApp app) : ICl
     private static async Task<List<IssuedCode>> IssueAsync(World w, int count, string? group = null) =>
         (await (await w.Office.PostJsonAsync(w.Codes, new { count, group })).ReadAsync<Issued>(HttpStatusCode.Created)).Codes;
 
-    private HttpClient Phone()
-    {
-        var phone = app.NewClient();
-        phone.DefaultRequestHeaders.Add(MingchaApp.RemoteIpHeader, $"203.0.113.{Random.Shared.Next(1, 250)}");
-        return phone;
-    }
-
-    private static object Ballot(World w, string? code, string? key = null) =>
-        new { ballotKey = key ?? "phone-" + Guid.NewGuid().ToString("N")[..12], code, grades = new[] { new { sectionId = w.Section, grade = "Good" }, new { sectionId = w.OtherSection, grade = "Fair" } } };
-
-    private Task<int> EvaluationsAsync(World w) => app.WithDbAsync(db => db.Evaluations.CountAsync(e => e.SittingId == w.Sitting.Id));
-    private Task<int> BallotsAsync(World w) => app.WithDbAsync(db => db.SittingBallots.CountAsync(b => b.SittingId == w.Sitting.Id));
-    private static async Task<string> HtmlAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    private HttpClient Phone() => SittingKit.Phone(app, "203.0.113");
+    private static object Ballot(World w, string? code, string? key = null) => SittingKit.Ballot(w.Section, w.OtherSection, code, key, "Good", "Fair");
+    private Task<int> EvaluationsAsync(World w) => SittingKit.EvaluationsAsync(app, w.Sitting.Id);
+    private Task<int> BallotsAsync(World w) => SittingKit.BallotsAsync(app, w.Sitting.Id);
+    private static Task<string> HtmlAsync(HttpResponseMessage response) => SittingKit.HtmlAsync(response);
 
     [Fact]
     [Trait("Rule", "EV-2")]

@@ -36,21 +36,11 @@ public sealed partial class SittingCodeTests(BareMingchaApp app) : IClassFixture
         (await (await w.Office.PostJsonAsync($"/api/v1/scoring/sittings/{w.Sitting.Id}/codes", new { count, group })).ReadAsync<Issued>(HttpStatusCode.Created))
             .Codes.Select(c => c.Code).ToList();
 
-    /// <summary>A phone without an account, at its own address (the flood guard counts per address).</summary>
-    private HttpClient Phone()
-    {
-        var phone = app.NewClient();
-        phone.DefaultRequestHeaders.Add(MingchaApp.RemoteIpHeader, $"198.51.100.{Random.Shared.Next(1, 250)}");
-        return phone;
-    }
-
-    private static object Ballot(World w, string? code, string? key = null) =>
-        new { ballotKey = key ?? "phone-" + Guid.NewGuid().ToString("N")[..12], code, grades = new[] { new { sectionId = w.Section, grade = "Excellent" }, new { sectionId = w.OtherSection, grade = "Good" } } };
-
-    private Task<int> EvaluationsAsync(World w) => app.WithDbAsync(db => db.Evaluations.CountAsync(e => e.SittingId == w.Sitting.Id));
-    private Task<int> BallotsAsync(World w) => app.WithDbAsync(db => db.SittingBallots.CountAsync(b => b.SittingId == w.Sitting.Id));
-
-    private static async Task<string> HtmlAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    private HttpClient Phone() => SittingKit.Phone(app, "198.51.100");
+    private static object Ballot(World w, string? code, string? key = null) => SittingKit.Ballot(w.Section, w.OtherSection, code, key, "Excellent", "Good");
+    private Task<int> EvaluationsAsync(World w) => SittingKit.EvaluationsAsync(app, w.Sitting.Id);
+    private Task<int> BallotsAsync(World w) => SittingKit.BallotsAsync(app, w.Sitting.Id);
+    private static Task<string> HtmlAsync(HttpResponseMessage response) => SittingKit.HtmlAsync(response);
 
     [Fact]
     [Trait("Rule", "EV-2")]

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Web.Features.Scoring;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 
@@ -33,4 +35,22 @@ internal static class SittingKit
         object body = requireCodes is { } r ? new { title, heldOn = "2026-11-16", requireCodes = r } : new { title, heldOn = "2026-11-16" };
         return new Setup(office, campaign, unit, section, other, await office.PostJsonAsync($"/api/v1/scoring/campaigns/{campaign}/sittings", body));
     }
+
+    /// <summary>A phone without an account, at its own address in <paramref name="net"/> (the flood guard counts per address).</summary>
+    public static HttpClient Phone(MingchaApp app, string net)
+    {
+        var phone = app.NewClient();
+        phone.DefaultRequestHeaders.Add(MingchaApp.RemoteIpHeader, $"{net}.{Random.Shared.Next(1, 250)}");
+        return phone;
+    }
+
+    /// <summary>A ballot grading the two sections, with its code and a ballot key (a fresh one unless given).</summary>
+    public static object Ballot(Guid section, Guid other, string? code, string? key, string grade, string otherGrade) =>
+        new { ballotKey = key ?? "phone-" + Guid.NewGuid().ToString("N")[..12], code, grades = new[] { new { sectionId = section, grade }, new { sectionId = other, grade = otherGrade } } };
+
+    public static Task<int> EvaluationsAsync(MingchaApp app, Guid sitting) => app.WithDbAsync(db => db.Evaluations.CountAsync(e => e.SittingId == sitting));
+
+    public static Task<int> BallotsAsync(MingchaApp app, Guid sitting) => app.WithDbAsync(db => db.SittingBallots.CountAsync(b => b.SittingId == sitting));
+
+    public static async Task<string> HtmlAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
 }
