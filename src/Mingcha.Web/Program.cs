@@ -75,7 +75,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddOpenApi("v1", o => o.AddSchemaTransformer(NulCharacters.DescribeStrings));
-builder.Services.AddHealthChecks().AddDbContextCheck<MingchaDb>("database");
+builder.Services.AddScoped<JobStatusReader>();
+builder.Services.AddHealthChecks().AddDbContextCheck<MingchaDb>("database").AddCheck<JobsHealthCheck>("jobs");
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
 // Pages are Chinese first: written as UTF-8 characters (3 bytes each), not as numeric entities (&#x5DF2;, 8 bytes), their
 // default. HTML's own special characters (< > & " ') are still encoded.
@@ -143,6 +144,7 @@ app.MapDocuments();
 app.MapRectificationApi();
 app.MapComplaintsApi();
 app.MapScoring();
+app.MapJobs();
 app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -72,4 +72,9 @@ public sealed class LocalClock(IOptions<MingchaOptions> options, TimeProvider ti
     public string Format(DateTime utc) => ToLocal(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     public string Format(DateTime? utc) => utc is { } u ? Format(u) : "";
+
+    /// <summary>The instant in the office's time zone with the given pattern ("yyyy-MM-dd", "yyyy-MM-dd HH:mm:ss").</summary>
+    public string Format(DateTime utc, string pattern) => ToLocal(utc).ToString(pattern, CultureInfo.InvariantCulture);
+
+    public string Format(DateTime? utc, string pattern) => utc is { } u ? Format(u, pattern) : "";
 }

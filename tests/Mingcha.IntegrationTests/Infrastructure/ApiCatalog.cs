@@ -113,6 +113,8 @@ public static class ApiCatalog
 
         // 三员分立: the system administrator manages accounts and tokens, the security administrator grants roles.
         new("GET /api/v1/accounts", Access.Only(R.SystemAdmin, R.SecurityAdmin), (s, n) => Get("/api/v1/accounts")),
+        // The recurring jobs: the system administrator's, who runs the system (三员分立), no one else's.
+        new("GET /api/v1/jobs", Access.Only(R.SystemAdmin), (s, n) => Get("/api/v1/jobs")),
         new("POST /api/v1/accounts", Access.Only(R.SystemAdmin), (s, n) => Post("/api/v1/accounts", new { userName = $"matrix-{n}", displayName = "矩阵测试", unitId = s.UnitId, password = "Abcdefgh12" })),
         new("POST /api/v1/accounts/{id}/lock", Access.Only(R.SystemAdmin), (s, n) => Post($"/api/v1/accounts/{s.TargetAccountId}/lock")),
         new("POST /api/v1/accounts/{id}/unlock", Access.Only(R.SystemAdmin), (s, n) => Post($"/api/v1/accounts/{s.TargetAccountId}/unlock")),

@@ -27,6 +27,8 @@ public static class Policies
     public const string AccountsManage = nameof(AccountsManage);
     public const string AccountsRead = nameof(AccountsRead);
     public const string RolesGrant = nameof(RolesGrant);
+    /// <summary>The system's own running (its recurring jobs): the system administrator's (三员分立), no business data.</summary>
+    public const string SystemOperate = nameof(SystemOperate);
     public const string SignedIn = nameof(SignedIn);
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions o)
@@ -41,6 +43,7 @@ public static class Policies
         // Both administrators see the accounts: one to manage them, the other to grant roles (三员分立).
         o.AddPolicy(AccountsRead, p => p.RequireRole(Roles.SystemAdmin, Roles.SecurityAdmin));
         o.AddPolicy(RolesGrant, p => p.RequireRole(Roles.SecurityAdmin));
+        o.AddPolicy(SystemOperate, p => p.RequireRole(Roles.SystemAdmin));
         o.AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
     }
 }

@@ -149,7 +149,7 @@ public sealed partial class JobScheduler(IServiceScopeFactory scopes, IEnumerabl
     private static string Cut(string result) => result.Length > 1000 ? result[..1000] : result;
 
     /// <summary>How many attempts of a run failed so far ("attempt 2 failed: ..." on the unfinished run).</summary>
-    private static int Attempts(string? result) =>
+    internal static int Attempts(string? result) =>
         result is not null && result.StartsWith(AttemptPrefix, StringComparison.Ordinal)
         && int.TryParse(result.AsSpan(AttemptPrefix.Length, Math.Max(0, result.IndexOf(' ', AttemptPrefix.Length) - AttemptPrefix.Length)), out var n) ? n : 0;
 
