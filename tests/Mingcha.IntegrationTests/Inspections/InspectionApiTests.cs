@@ -396,6 +396,34 @@ public sealed class InspectionApiTests(BareMingchaApp app) : IClassFixture<BareM
     }
 
     [Fact]
+    [Trait("Rule", "ORG-5")]
+    public async Task AssignInspectors_ToAnUnplannedVisitAtOneInTheMorning_JudgesTheConflictByTheOfficesDay()
+    {
+        var before = app.Clock.GetUtcNow();
+        try
+        {
+            // 01:00 on 17 November 2027 in Beijing is still 16 November in UTC; the conflict is declared from the 17th.
+            app.Clock.Set(new DateTimeOffset(2027, 11, 16, 17, 0, 0, TimeSpan.Zero));
+            var (office, kit) = await OfficeAsync();
+            var unit = await kit.UnitAsync("凌晨回避局");
+            var section = await kit.SectionAsync(unit, "综合窗口");
+            var a = await kit.ApprovedSupervisorAsync();
+            var round = await kit.RoundAsync(2027, teamId: await kit.TeamAsync(a));
+            await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = new[] { section }, reason = "人工指定（测试）" })).ExpectAsync(HttpStatusCode.OK);
+            var visit = (await kit.VisitsOfAsync(round)).Single();
+            await (await office.PostJsonAsync("/api/v1/inspections/discipline/conflicts", new { inspectorKind = "Supervisor", inspectorId = a, unitId = unit, reason = "配偶今日入职该局", declaredOn = "2027-11-17" }))
+                .ExpectAsync(HttpStatusCode.Created);
+
+            await (await office.PutJsonAsync($"/api/v1/inspections/visits/{visit}/inspectors", new { supervisorIds = new[] { a }, agencyInspectorIds = Array.Empty<Guid>() }))
+                .ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "ORG-5");
+        }
+        finally
+        {
+            app.Clock.Set(before);
+        }
+    }
+
+    [Fact]
     [Trait("Rule", "INS-18")]
     public async Task Catalogue_WhenAnItemsPointsChange_OldFindingsKeepThePointsTheyHad()
     {

@@ -7,6 +7,7 @@ using Mingcha.Web.Data;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Inspections;
 
@@ -15,7 +16,7 @@ namespace Mingcha.Web.Features.Inspections;
 /// (ORG-5 conflicts), sending the findings (which ends a covert visit's secrecy and releases its evidence, EVD-3),
 /// and recording a tip-off (INS-6).
 /// </summary>
-public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases evidence)
+public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases evidence, LocalClock clock)
 {
     public sealed record VisitLine(Guid Id, Guid RoundId, InspectionKind Kind, Guid UnitId, string UnitName, Guid SectionId, string SectionName, SectionKind SectionKind,
         VisitStatus Status, DateOnly? PlannedOn, DateOnly? VisitedOn, Guid? TeamId, Guid? AgencyId, DateTime? FindingsSentAt, int Findings);
@@ -157,7 +158,7 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         if (accounts.Count > 0 && await db.Users.AnyAsync(u => accounts.Contains(u.Id) && u.UnitId == visit.UnitId, ct))
             throw new DomainRuleException("INS-9", "检查人员的账户绑定了被检查单位，不能参加对本单位的检查。 An inspector's account is bound to the inspected unit.", 422);
         var people = supIds.Select(s => new InspectorRef(InspectorKind.Supervisor, s)).Concat(agIds.Select(a => new InspectorRef(InspectorKind.AgencyInspector, a))).ToList();
-        var day = visit.PlannedOn ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var day = visit.PlannedOn ?? clock.Today; // the office's day, not UTC's (01:00 in Beijing is the day before in UTC)
         await Conflicts.EnsureNoneAsync(db, people, visit.UnitId, visit.SectionId, day, ct);
 
         visit.Inspectors.Clear();
