@@ -158,6 +158,12 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         var auditBefore = await app.WithDbAsync(db => db.AuditEntries.CountAsync());
         var again = await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/steps/1", Step([sign], 0, 2, Device())));
         Assert.Equal(auditBefore, await app.WithDbAsync(db => db.AuditEntries.CountAsync()));
+        // The same times without an offset are office time (10:00 in Beijing is 02:00Z), whatever the server's own zone: the same save.
+        await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/steps/1", new
+        {
+            timeSource = "Device", startedAt = "2026-11-16T10:00:00", endedAt = "2026-11-16T10:02:00", evidenceItemIds = new[] { sign }, notes = "记录", deviceClock = Device(),
+        }));
+        Assert.Equal(auditBefore, await app.WithDbAsync(db => db.AuditEntries.CountAsync()));
         Assert.True(again.GetProperty("steps")[0].GetProperty("hasRequiredEvidence").GetBoolean());
         await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/steps/2", Step([hall], 3, 4, Device())));
         await Json(await inspector.PutJsonAsync($"/api/v1/inspections/visits/{s.Visit}/steps/3", Step([window], 5, 8, Device())));

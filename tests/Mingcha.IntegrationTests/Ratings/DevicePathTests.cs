@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
@@ -251,6 +252,14 @@ public sealed class DevicePathTests(MingchaApp app) : IClassFixture<MingchaApp>
         var stored = await app.WithDbAsync(db => db.Ratings.AsNoTracking().Where(r => r.DeviceId == tokenId).Select(r => new { r.Id, r.RatedAt }).ToListAsync());
         Assert.Equal(2, stored.Count);
         Assert.All(stored, r => Assert.Equal(expectedUtc, DateTime.SpecifyKind(r.RatedAt, DateTimeKind.Utc)));
+
+        // The list's from and to without an offset are office time too (21:00 to 22:00 in Beijing), whatever the server's zone.
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        string Hour(int h) => local.Date.AddHours(h).ToString("yyyy-MM-dd'T'HH':'mm':'ss", System.Globalization.CultureInfo.InvariantCulture);
+        var listed = JsonDocument.Parse(await office.GetStringAsync($"/api/v1/ratings?unitId={w.UnitId}&from={Hour(21)}&to={Hour(22)}")).RootElement;
+        Assert.Equal(2, listed.GetArrayLength());
+        listed = JsonDocument.Parse(await office.GetStringAsync($"/api/v1/ratings?unitId={w.UnitId}&from={Hour(13)}&to={Hour(14)}")).RootElement;
+        Assert.Equal(0, listed.GetArrayLength()); // the same hours read as UTC would have found them
 
         // The aftercare pass is not skipped: the bad rating's case is opened, and both are flagged outside opening hours.
         await RatingsTests.WaitForAsync(() => app.WithDbAsync(db => db.FollowUpCases.AsNoTracking().FirstOrDefaultAsync(f => f.RatingId == badId)));

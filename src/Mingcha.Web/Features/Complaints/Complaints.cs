@@ -92,7 +92,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             throw new DomainRuleException("CMP-3", "接口只接收 12345 工单（CMP-3）。 The integration takes 12345 tickets only (CMP-3).", 400);
 
         var now = time.GetUtcNow().UtcDateTime;
-        var receivedAt = r.ReceivedAt is { } at ? (at.Kind == DateTimeKind.Unspecified ? TimeZoneInfo.ConvertTimeToUtc(at, calendar.TimeZone) : at.ToUniversalTime()) : now;
+        var receivedAt = OfficeTime.ToUtc(r.ReceivedAt, calendar.TimeZone, "receivedAt") ?? now;
         if (receivedAt > now.AddMinutes(5))
             throw new DomainRuleException("CMP-3", "收到时间不能晚于当前时间（CMP-3）。 The received time cannot be in the future (CMP-3).", 422);
         if (receivedAt < now.AddYears(-5))

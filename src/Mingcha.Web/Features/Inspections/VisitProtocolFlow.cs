@@ -10,6 +10,7 @@ using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Evidence;
+using Mingcha.Web.Infrastructure;
 using Mingcha.Web.Features.Identity;
 
 namespace Mingcha.Web.Features.Inspections;
@@ -96,7 +97,7 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
 
     private void Reading(Guid visitId, int? step, DateTime? device)
     {
-        if (device is { } d) db.VisitClockReadings.Add(new VisitClockReading(visitId, step, DateTime.SpecifyKind(d.ToUniversalTime(), DateTimeKind.Utc), Now));
+        if (OfficeTime.ToUtc(device, calendar.TimeZone, "deviceClock") is { } d) db.VisitClockReadings.Add(new VisitClockReading(visitId, step, d, Now));
     }
 
     // ---------------------------------------------------------------- start
@@ -168,7 +169,7 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         EnsureOpen(visit);
         var ids = r.EvidenceItemIds.Distinct().ToList();
         var files = await FilesOfCaseAsync(visit, ids, ct);
-        DateTime? start = r.StartedAt?.ToUniversalTime(), end = r.EndedAt?.ToUniversalTime();
+        DateTime? start = OfficeTime.ToUtc(r.StartedAt, calendar.TimeZone, "startedAt"), end = OfficeTime.ToUtc(r.EndedAt, calendar.TimeZone, "endedAt");
         if (r.TimeSource == StepTimeSource.Recording && start is null && files.Count > 0)
         {
             // INS-20: from the recording: the first file's capture time to the end of the last video.

@@ -110,10 +110,10 @@ public static class OrganisationApi
             await GetSectionAsync(db, id, ct) is { } s ? Results.Ok(s) : Results.NotFound()).RequireAuthorization(Policies.OrgRead);
         g.MapGet("/sections/{id:guid}/history", async (Guid id, MingchaDb db, CancellationToken ct) => await SectionHistoryAsync(db, id, ct))
             .RequireAuthorization(Policies.OrgRead);
-        g.MapGet("/sections/{id:guid}/as-of", async (Guid id, DateTime at, MingchaDb db, CancellationToken ct) =>
+        g.MapGet("/sections/{id:guid}/as-of", async (Guid id, DateTime at, MingchaDb db, LocalClock clock, CancellationToken ct) =>
         {
             // ORG-1: a record from 2025 shows the section as it was then.
-            var atUtc = Utc(at);
+            var atUtc = OfficeTime.ToUtc(at, clock.Zone, "at")!.Value;
             var v = await AsOfAsync(db.SectionVersions.Where(x => x.SectionId == id), atUtc, ct);
             return v is null ? Results.NotFound() : Results.Ok(new SectionAsOfDto(id, atUtc, v.UnitId, v.Code, v.Name, v.Kind));
         }).RequireAuthorization(Policies.OrgRead);
@@ -151,11 +151,11 @@ public static class OrganisationApi
         g.MapGet("/staff/{id:guid}/history", async (Guid id, MingchaDb db, HttpContext ctx, CancellationToken ct) =>
             await StaffUnitAsync(db, id, ct) is { } unit && MaySeeStaff(ctx.User, unit) ? Results.Ok(await StaffHistoryAsync(db, id, ct)) : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(StaffReaders));
-        g.MapGet("/staff/{id:guid}/as-of", async (Guid id, DateTime at, MingchaDb db, HttpContext ctx, CancellationToken ct) =>
+        g.MapGet("/staff/{id:guid}/as-of", async (Guid id, DateTime at, MingchaDb db, HttpContext ctx, LocalClock clock, CancellationToken ct) =>
         {
             // ORG-1: the person a finding of 2025 names, as they were then.
             if (await StaffUnitAsync(db, id, ct) is not { } unit || !MaySeeStaff(ctx.User, unit)) return Results.NotFound();
-            var atUtc = Utc(at);
+            var atUtc = OfficeTime.ToUtc(at, clock.Zone, "at")!.Value;
             var v = await AsOfAsync(db.StaffVersions.Where(x => x.StaffId == id), atUtc, ct);
             return v is null ? Results.NotFound() : Results.Ok(new StaffAsOfDto(id, atUtc, v.UnitId, v.SectionId, v.Code, v.Name, v.Employment, v.Position));
         }).RequireAuthorization(p => p.RequireRole(StaffReaders));
@@ -229,9 +229,6 @@ public static class OrganisationApi
         }
         return false;
     }
-
-    /// <summary>A query's time as UTC: a time without offset is taken as UTC, one with an offset is converted.</summary>
-    private static DateTime Utc(DateTime at) => at.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : at.ToUniversalTime();
 
     /// <summary>
     /// ORG-1: the version in force at <paramref name="atUtc"/>: the last one that began at or before it, else the first one

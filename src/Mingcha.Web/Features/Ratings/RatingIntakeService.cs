@@ -1,3 +1,4 @@
+using Mingcha.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Mingcha.Domain.Identifiers;
@@ -142,7 +143,7 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
         // bad another (SAT-7): refused, naming the field.
         if (!Enum.IsDefined(scale)) throw new FieldException("scale", "评价量表无效，须为三级或五级。 The scale must be ThreeLevel or FiveLevel.");
         // One UTC instant, checked and stored: a time with an offset is converted, one without is office time.
-        var ratedAt = ToUtc(input.RatedAt, _zone) ?? now;
+        var ratedAt = OfficeTime.ToUtc(input.RatedAt, _zone, "ratedAt") ?? now;
         switch (Domain.Satisfaction.RatingIntake.Check(scale, input.Level, ratedAt, now))
         {
             case RatingRefusal.LevelOutsideScale:
@@ -190,18 +191,4 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
         };
 
     private static string ScaleName(RatingScale scale) => scale == RatingScale.FiveLevel ? "五级评价（好差评）" : "三级评价";
-
-    /// <summary>
-    /// A time received through the API as UTC (kind Utc): a time with <c>Z</c> or an offset (kind Utc or Local once
-    /// deserialised) is the instant it names; one without (kind Unspecified) is office time in <paramref name="zone"/>,
-    /// as a complaint's. Used for a rating's time and a pushed service record's times (<paramref name="field"/> names it).
-    /// </summary>
-    public static DateTime? ToUtc(DateTime? at, TimeZoneInfo zone, string field = "ratedAt") => at switch
-    {
-        null => null,
-        { Kind: DateTimeKind.Unspecified } t => zone.IsInvalidTime(t)
-            ? throw new FieldException(field, "该时间在当地不存在（夏令时跳过的时刻）。 This time does not exist in the office's time zone.")
-            : TimeZoneInfo.ConvertTimeToUtc(t, zone),
-        { } t => t.ToUniversalTime(),
-    };
 }

@@ -217,8 +217,8 @@ public static class RatingsApi
         if (input.FinishedAt is not { } finishedInput || finishedInput == default)
             throw new FieldException("finishedAt", "请填写办结时间。 The finishing time is required.");
         // A time without Z or an offset is office time, as in the import and for ratings (not the server's own zone).
-        var finishedAt = RatingIntake.ToUtc(finishedInput, clock.Zone, "finishedAt")!.Value;
-        var acceptedAt = RatingIntake.ToUtc(input.AcceptedAt, clock.Zone, "acceptedAt");
+        var finishedAt = OfficeTime.ToUtc(finishedInput, clock.Zone, "finishedAt")!.Value;
+        var acceptedAt = OfficeTime.ToUtc(input.AcceptedAt, clock.Zone, "acceptedAt");
         if (finishedAt > now + Domain.Satisfaction.RatingIntake.MaxClockSkew)
             throw new FieldException("finishedAt", "办结时间晚于当前时间。 The finishing time is in the future.");
         if (acceptedAt > finishedAt)
@@ -282,7 +282,7 @@ public static class RatingsApi
         return Results.Ok(ToDto(r));
     }
 
-    private static async Task<List<RatingDto>> ListRatingsAsync(MingchaDb db, ClaimsPrincipal user, Guid? unitId, Guid? sectionId, DateTime? from, DateTime? to,
+    private static async Task<List<RatingDto>> ListRatingsAsync(MingchaDb db, ClaimsPrincipal user, LocalClock clock, Guid? unitId, Guid? sectionId, DateTime? from, DateTime? to,
         bool? bad, RatingChannel? channel, string? caseNumber, int? take, CancellationToken ct)
     {
         var q = db.Ratings.AsNoTracking();
@@ -294,8 +294,9 @@ public static class RatingsApi
         }
         if (unitId is { } uid) q = q.Where(r => r.UnitId == uid);
         if (sectionId is { } sid) q = q.Where(r => r.SectionId == sid);
-        if (from is { } f) { var fu = f.ToUniversalTime(); q = q.Where(r => r.RatedAt >= fu); }
-        if (to is { } t) { var tu = t.ToUniversalTime(); q = q.Where(r => r.RatedAt < tu); }
+        // "from=2026-11-16" is the office's day, not the server's (OfficeTime).
+        if (OfficeTime.ToUtc(from, clock.Zone, "from") is { } fu) q = q.Where(r => r.RatedAt >= fu);
+        if (OfficeTime.ToUtc(to, clock.Zone, "to") is { } tu) q = q.Where(r => r.RatedAt < tu);
         if (bad is { } b) q = q.Where(r => r.IsBad == b);
         if (channel is { } c) q = q.Where(r => r.Channel == c);
         if (caseNumber is { Length: > 0 }) q = q.Where(r => r.CaseNumber == caseNumber);
