@@ -50,6 +50,21 @@ public static class UiText
     public static string Role(string role) =>
         !Roles.IsKnown(role) ? role : IsChinese ? Roles.DisplayNameZh(role) : Roles.DisplayNameEn(role);
 
+    /// <summary>
+    /// Decision 034: why a stored role is not in effect, in the reader's language. One text per reason for every page that
+    /// shows it (the accounts page to the administrators, the account's own page to its user).
+    /// </summary>
+    public static string Withheld(IStringLocalizer l, string role, WithheldReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(l);
+        return reason switch
+        {
+            WithheldReason.UnitAccountSeesAllUnits => l["{0}：绑定单位的账户只能看到本单位的记录，不能担任该角色。", Role(role)],
+            WithheldReason.LiaisonInspects => l["{0}：单位联络员不能同时担任监督员或第三方暗访员，被检查单位不得获知检查安排。", Role(role)],
+            _ => l["{0}：绑定单位的账户已登记为监督员或暗访员，单位账户不得获知暗访安排。", Role(role)],
+        };
+    }
+
     /// <summary>A list in the reader's language: 甲、乙、丙 or A, B, C.</summary>
     public static string Join(IEnumerable<string> items) => string.Join(IsChinese ? "、" : ", ", items);
 

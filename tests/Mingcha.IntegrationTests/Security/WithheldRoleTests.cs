@@ -88,6 +88,45 @@ public sealed class WithheldRoleTests(BareMingchaApp app) : IClassFixture<BareMi
         Assert.Contains("单位联络员不能同时担任监督员或第三方暗访员", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    public async Task UnitAccountWithStoredOfficeRoles_OwnAccountPage_ListsTheRolesItActsAs_AndTheWithheldOnesWithTheReason()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = await UnitAsync(office, $"wh-m-{Guid.NewGuid().ToString("N")[..6]}", "丁局");
+        var old = await app.CreateUserAsync(Roles.UnitLiaison, unit);
+        await StoreRolesAsync(old.Id, Roles.OfficeStaff);
+        var client = app.NewClient();
+        await (await MingchaApp.LoginAsync(client, old)).ExpectAsync(HttpStatusCode.NoContent);
+
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Manage"));
+        // The roles line names what the account acts as: the liaison, not the Office's staff role it is not given.
+        Assert.Equal("单位联络员", RolesLine(page));
+        // The withheld role is listed apart, with the reason the accounts page gives the administrators.
+        Assert.Contains("id=\"withheld-roles\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-withheld-role=\"OfficeStaff\" data-rule=\"SEC-2\"", page, StringComparison.Ordinal);
+        Assert.Contains("效能办工作人员：绑定单位的账户只能看到本单位的记录，不能担任该角色。", page, StringComparison.Ordinal);
+
+        // In English the same, from the shared text.
+        var english = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Manage?culture=en&ui-culture=en"));
+        Assert.Equal("Unit liaison", RolesLine(english));
+        Assert.Contains("Office staff: ", english, StringComparison.Ordinal);
+
+        // Once the security administrator sets allowed roles, the page lists them and nothing withheld.
+        var security = await app.ClientAsAsync(Roles.SecurityAdmin);
+        await (await security.PutJsonAsync($"/api/v1/accounts/{old.Id}/roles", new { roles = new[] { Roles.UnitLiaison } })).ExpectAsync(HttpStatusCode.NoContent);
+        var fixedPage = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Manage"));
+        Assert.Equal("单位联络员", RolesLine(fixedPage));
+        Assert.DoesNotContain("data-withheld=", fixedPage, StringComparison.Ordinal);
+    }
+
+    /// <summary>The text of the account page's roles line (the dd with id "roles").</summary>
+    private static string RolesLine(string page)
+    {
+        var start = page.IndexOf('>', page.IndexOf("id=\"roles\"", StringComparison.Ordinal)) + 1;
+        return page[start..page.IndexOf("</dd>", start, StringComparison.Ordinal)].Trim();
+    }
+
     private static async Task<Guid> UnitAsync(HttpClient office, string code, string name) =>
         (await (await office.PostJsonAsync("/api/v1/units", new { code, name })).ReadAsync<JsonElement>(HttpStatusCode.Created)).GetProperty("id").GetGuid();
 

@@ -21,7 +21,10 @@ public sealed class ManageModel(UserManager<MingchaUser> users, SignInHandler si
 
     public string UserName { get; private set; } = "";
     public string DisplayName { get; private set; } = "";
+    /// <summary>The roles the account acts as (decision 034: the stored roles less those withheld).</summary>
     public IReadOnlyList<string> RoleNames { get; private set; } = [];
+    /// <summary>Decision 034: stored roles the account does not get, with why (the same text as the accounts page).</summary>
+    public IReadOnlyList<(string Role, string Rule, string Reason)> Withheld { get; private set; } = [];
     public string? UnitName { get; private set; }
     public bool TwoFactorEnabled { get; private set; }
     public bool TwoFactorRequired { get; private set; }
@@ -80,7 +83,11 @@ public sealed class ManageModel(UserManager<MingchaUser> users, SignInHandler si
     {
         UserName = user.UserName ?? "";
         DisplayName = user.DisplayName;
-        RoleNames = (await users.GetRolesAsync(user)).Where(Roles.IsKnown).OrderBy(r => Roles.All.ToList().IndexOf(r)).Select(UiText.Role).ToList();
+        var stored = (await users.GetRolesAsync(user)).Where(Roles.IsKnown).OrderBy(r => Roles.All.ToList().IndexOf(r)).ToList();
+        // Decision 034: the same rule as the claims factory, so the page lists what the account acts as, not every stored grant.
+        var withheld = await WithheldRoles.ForAsync(db, user.Id, user.UnitId, stored);
+        RoleNames = stored.Where(r => !withheld.Any(w => w.Role == r)).Select(UiText.Role).ToList();
+        Withheld = withheld.Select(w => (w.Role, w.Rule, UiText.Withheld(Text, w.Role, w.Reason))).ToList();
         UnitName = user.UnitId is { } unit ? (await db.Units.FindAsync(unit))?.Name : null;
         TwoFactorEnabled = user.TwoFactorEnabled;
         TwoFactorRequired = Roles.RequireTwoFactor.Any(User.IsInRole);

@@ -43,12 +43,8 @@ public sealed class AccountsModel(MingchaDb db, AccountService accounts, UserMan
         Submitted is { } s && s.AccountId == a.Id ? s.Roles.Contains(role) : a.Roles.Contains(role);
 
     /// <summary>Decision 034: why a stored role is not in effect, in the page's language.</summary>
-    public string Reason(WithheldRoleSummary w) => w.Reason switch
-    {
-        nameof(WithheldReason.UnitAccountSeesAllUnits) => Text["{0}：绑定单位的账户只能看到本单位的记录，不能担任该角色。", UiText.Role(w.Role)],
-        nameof(WithheldReason.LiaisonInspects) => Text["{0}：单位联络员不能同时担任监督员或第三方暗访员，被检查单位不得获知检查安排。", UiText.Role(w.Role)],
-        _ => Text["{0}：绑定单位的账户已登记为监督员或暗访员，单位账户不得获知暗访安排。", UiText.Role(w.Role)],
-    };
+    public string Reason(WithheldRoleSummary w) =>
+        Enum.TryParse<WithheldReason>(w.Reason, out var reason) ? UiText.Withheld(Text, w.Role, reason) : UiText.Pick(w.Message);
 
     public static bool IsLocked(AccountSummary a, DateTime nowUtc) => a.LockoutEnd is { } end && end.UtcDateTime > nowUtc;
 
