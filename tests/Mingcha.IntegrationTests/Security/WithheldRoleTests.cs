@@ -1,7 +1,14 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mingcha.Web.Features.Identity;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 
@@ -118,6 +125,56 @@ public sealed class WithheldRoleTests(BareMingchaApp app) : IClassFixture<BareMi
         var fixedPage = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Manage"));
         Assert.Equal("单位联络员", RolesLine(fixedPage));
         Assert.DoesNotContain("data-withheld=", fixedPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    public async Task SignInCookieIssuedBeforeTheRoleChecks_IsSignedOutAtItsNextRequest_PageToLogin_Api401()
+    {
+        // A unit's account with a stored see-all role: a cookie from before decision 034 would still carry OfficeStaff.
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = await UnitAsync(office, $"wh-c-{Guid.NewGuid().ToString("N")[..6]}", "戊局");
+        var old = await app.CreateUserAsync(Roles.UnitLiaison, unit);
+        await StoreRolesAsync(old.Id, Roles.OfficeStaff);
+
+        // Sign in for real and take the cookie the app issued.
+        var raw = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var login = await MingchaApp.LoginAsync(raw, old);
+        await login.ExpectAsync(HttpStatusCode.NoContent);
+        var issued = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith(CookieName + "=", StringComparison.Ordinal))[(CookieName.Length + 1)..];
+
+        // The same session as a pre-034 sign-in made it: the app's own ticket format (its Data Protection keys), the same
+        // claims, properties and expiry, less the claims factory's mark. Its role claims include the stored OfficeStaff.
+        var format = app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme).TicketDataFormat;
+        var ticket = format.Unprotect(issued) ?? throw new InvalidOperationException("The issued cookie does not unprotect.");
+        Assert.NotNull(ticket.Principal.FindFirst(MingchaClaimsFactory.RolesChecked));
+        var was = (ClaimsIdentity)ticket.Principal.Identity!;
+        var before = new ClaimsIdentity(was.Claims.Where(c => c.Type != MingchaClaimsFactory.RolesChecked).Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer)),
+            was.AuthenticationType, was.NameClaimType, was.RoleClaimType);
+        before.AddClaim(new Claim(was.RoleClaimType, Roles.OfficeStaff));
+        var oldCookie = format.Protect(new AuthenticationTicket(new ClaimsPrincipal(before), ticket.Properties, ticket.AuthenticationScheme));
+
+        // The cookie as issued is a live session (the comparison that shows the rebuilt cookie is well formed but for the mark).
+        Assert.Equal(HttpStatusCode.OK, (await SendWithCookieAsync(raw, "/api/v1/me", issued)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendWithCookieAsync(raw, "/Account/Manage", issued)).StatusCode);
+
+        // The pre-034 cookie: the API answers 401, a page sends to the login page, and the response clears the cookie.
+        var api = await SendWithCookieAsync(raw, "/api/v1/me", oldCookie);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Contains(api.Headers.TryGetValues("Set-Cookie", out var cleared) ? cleared : [], c => c.StartsWith(CookieName + "=;", StringComparison.Ordinal));
+        await (await SendWithCookieAsync(raw, "/api/v1/rectification/overview", oldCookie)).ExpectAsync(HttpStatusCode.Unauthorized);
+        var page = await SendWithCookieAsync(raw, "/Account/Manage", oldCookie);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/Account/Login", page.Headers.Location?.OriginalString.Replace("http://localhost", "", StringComparison.Ordinal) ?? "", StringComparison.Ordinal);
+    }
+
+    private const string CookieName = "mingcha.auth";
+
+    private static Task<HttpResponseMessage> SendWithCookieAsync(HttpClient client, string path, string cookie)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", $"{CookieName}={cookie}");
+        return client.SendAsync(request);
     }
 
     /// <summary>The text of the account page's roles line (the dd with id "roles").</summary>
