@@ -74,6 +74,15 @@ public static class Roles
     public static readonly IReadOnlySet<string> SeparatedAdministrators =
         new[] { SystemAdmin, SecurityAdmin, Auditor }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Rule SEC-1, decision 036: which administrator role an account that holds several (stored before 三员分立 was checked)
+    /// keeps: the first it holds of security administrator, system administrator, auditor. The security administrator comes
+    /// first because only that role sets roles, and never on its own account: kept, it lets the account give the role to a
+    /// second person who then sets this account right; kept as system administrator or auditor, an account that was the only
+    /// security administrator would leave nobody able to change any role.
+    /// </summary>
+    public static IReadOnlyList<string> AdministratorPrecedence { get; } = Array.AsReadOnly(new[] { SecurityAdmin, SystemAdmin, Auditor });
+
     /// <summary>Whether <paramref name="role"/> is one of <see cref="All"/> (exact, case-sensitive).</summary>
     public static bool IsKnown(string? role) => role is not null && Names.ContainsKey(role);
 
@@ -134,10 +143,13 @@ public static class Roles
     }
 
     /// <summary>
-    /// Rules SEC-2 and INS-9 for accounts that hold a combination made before those rules were checked (decision 034): the
-    /// roles <paramref name="roles"/> that such an account does not get, each with its reason. The safer role yields: the one
-    /// that sees every unit or inspects is withheld, the unit binding and the liaison role are kept. Empty for an allowed
-    /// combination. Unknown role names are ignored (they grant nothing).
+    /// Rules SEC-1, SEC-2 and INS-9 for accounts that hold a combination made before those rules were checked (decisions 034
+    /// and 036): the roles <paramref name="roles"/> that such an account does not get, each with its reason. SEC-2, INS-9: the
+    /// safer role yields: the one that sees every unit or inspects is withheld, the unit binding and the liaison role are kept.
+    /// SEC-1 (三员分立): an account holding an administrator role acts as one administrator role and nothing else: the first
+    /// of <see cref="AdministratorPrecedence"/> it holds is kept, every other role it holds (the other administrator roles and
+    /// any business role) is withheld. A role is listed once, under the first reason that applies in that order (SEC-2, then
+    /// INS-9, then SEC-1). Empty for an allowed combination. Unknown role names are ignored (they grant nothing).
     /// </summary>
     /// <param name="roles">The roles stored for the account.</param>
     /// <param name="facts">The account's unit binding and its links to a supervisor's or an agency inspector's record.</param>
@@ -147,6 +159,8 @@ public static class Roles
         ArgumentNullException.ThrowIfNull(facts);
         var held = roles.Where(IsKnown).Distinct(StringComparer.Ordinal).ToList();
         var liaison = held.Contains(UnitLiaison, StringComparer.Ordinal);
+        // SEC-1: the one administrator role kept, if the account holds any (decision 036).
+        var administrator = AdministratorPrecedence.FirstOrDefault(a => held.Contains(a, StringComparer.Ordinal));
         var withheld = new List<WithheldRole>();
         foreach (var role in held.OrderBy(r => Array.FindIndex(Table, t => t.Role == r)))
         {
@@ -156,6 +170,8 @@ public static class Roles
                 withheld.Add(new WithheldRole(role, WithheldReason.LiaisonInspects));
             else if (facts.BoundToUnit && ((role == Supervisor && facts.LinkedSupervisor) || (role == AgencyInspector && facts.LinkedAgencyInspector)))
                 withheld.Add(new WithheldRole(role, WithheldReason.UnitAccountIsInspector));
+            else if (administrator is not null && role != administrator)
+                withheld.Add(new WithheldRole(role, WithheldReason.AdministratorsSeparated));
         }
         return withheld;
     }
@@ -186,11 +202,22 @@ public enum WithheldReason
 
     /// <summary>INS-9: an account bound to a unit is linked as a supervisor's or an agency's inspector.</summary>
     UnitAccountIsInspector,
+
+    /// <summary>
+    /// SEC-1 (三员分立): the account holds an administrator role with another role; it keeps one administrator role
+    /// (<see cref="Roles.AdministratorPrecedence"/>) and this role is withheld.
+    /// </summary>
+    AdministratorsSeparated,
 }
 
 /// <summary>A stored role that the account does not get, and why.</summary>
 public sealed record WithheldRole(string Role, WithheldReason Reason)
 {
     /// <summary>The rule the combination breaks.</summary>
-    public string Rule => Reason == WithheldReason.UnitAccountIsInspector ? "INS-9" : "SEC-2";
+    public string Rule => Reason switch
+    {
+        WithheldReason.UnitAccountIsInspector => "INS-9",
+        WithheldReason.AdministratorsSeparated => "SEC-1",
+        _ => "SEC-2",
+    };
 }

@@ -61,6 +61,7 @@ public static class UiText
         {
             WithheldReason.UnitAccountSeesAllUnits => l["{0}：绑定单位的账户只能看到本单位的记录，不能担任该角色。", Role(role)],
             WithheldReason.LiaisonInspects => l["{0}：单位联络员不能同时担任监督员或第三方暗访员，被检查单位不得获知检查安排。", Role(role)],
+            WithheldReason.AdministratorsSeparated => l["{0}：三员分立，系统管理员、安全管理员、安全审计员不能由同一账户担任，也不能兼任业务角色；本账户只担任其中一个管理员角色。", Role(role)],
             _ => l["{0}：绑定单位的账户已登记为监督员或暗访员，单位账户不得获知暗访安排。", Role(role)],
         };
     }

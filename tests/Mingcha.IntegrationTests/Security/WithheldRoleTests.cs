@@ -15,7 +15,7 @@ using Mingcha.IntegrationTests.Infrastructure;
 namespace Mingcha.IntegrationTests.Security;
 
 /// <summary>
-/// Decision 034: an account that holds a combination SEC-2 or INS-9 forbids (stored before the rules were checked) does not
+/// Decisions 034 and 036: an account that holds a combination SEC-1, SEC-2 or INS-9 forbids (stored before the rules were checked) does not
 /// get the see-all or inspecting role, and the accounts list shows it with the reason. The combinations are written straight
 /// into the database, as an old account would have them.
 /// </summary>
@@ -125,6 +125,48 @@ public sealed class WithheldRoleTests(BareMingchaApp app) : IClassFixture<BareMi
         var fixedPage = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Manage"));
         Assert.Equal("单位联络员", RolesLine(fixedPage));
         Assert.DoesNotContain("data-withheld=", fixedPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    public async Task AccountWithTwoStoredAdministratorRoles_ActsAsTheSecurityAdministratorOnly_AndIsListedWithTheReason()
+    {
+        // An old system administrator's account that was also given the security administrator's and the auditor's roles.
+        var old = await app.CreateUserAsync(Roles.SystemAdmin);
+        await StoreRolesAsync(old.Id, Roles.SecurityAdmin, Roles.Auditor);
+        var client = app.NewClient();
+        await (await MingchaApp.LoginAsync(client, old)).ExpectAsync(HttpStatusCode.NoContent);
+
+        // 三员分立: it acts as one administrator, the security administrator (decision 036's precedence).
+        Assert.Equal([Roles.SecurityAdmin], (await client.GetAsync<JsonElement>("/api/v1/me")).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        // Neither the system administrator's work (accounts, tokens) nor the auditor's (the audit log, its verification).
+        await (await client.PostJsonAsync("/api/v1/accounts", new { userName = "x-" + Guid.NewGuid().ToString("N")[..6], displayName = "某人" })).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await client.GetAsync("/api/v1/tokens")).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await client.GetAsync("/api/v1/audit")).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await client.GetAsync("/api/v1/audit/verify")).ExpectAsync(HttpStatusCode.Forbidden);
+        var auditPage = await client.GetAsync("/Audit");
+        Assert.Equal(HttpStatusCode.Redirect, auditPage.StatusCode);
+        Assert.Contains("/Account/Denied", auditPage.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+        // The security administrator's own work goes on: it may set another account's roles (that person may then fix this one).
+        var other = await app.CreateUserAsync(Roles.OfficeStaff);
+        await (await client.PutJsonAsync($"/api/v1/accounts/{other.Id}/roles", new { roles = new[] { Roles.Leader } })).ExpectAsync(HttpStatusCode.NoContent);
+
+        // The accounts list and page, and the account's own page, name the withheld roles and the rule.
+        var system = await app.ClientAsAsync(Roles.SystemAdmin);
+        var listed = (await system.GetAsync<List<JsonElement>>("/api/v1/accounts")).Single(a => a.GetProperty("id").GetString() == old.Id);
+        Assert.Equal([(Roles.SystemAdmin, "SEC-1", "AdministratorsSeparated"), (Roles.Auditor, "SEC-1", "AdministratorsSeparated")],
+            listed.GetProperty("withheld").EnumerateArray().Select(w => (w.GetProperty("role").GetString(), w.GetProperty("rule").GetString(), w.GetProperty("reason").GetString())));
+        var accountsPage = WebUtility.HtmlDecode(await system.GetStringAsync("/Admin/Accounts?q=" + old.UserName));
+        Assert.Contains("data-withheld-role=\"Auditor\" data-rule=\"SEC-1\"", accountsPage, StringComparison.Ordinal);
+        Assert.Contains("安全审计员：三员分立", accountsPage, StringComparison.Ordinal);
+        var own = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Manage"));
+        Assert.Equal("安全管理员", RolesLine(own));
+        Assert.Contains("系统管理员：三员分立", own, StringComparison.Ordinal);
+
+        // Another security administrator sets it right; then nothing is withheld.
+        var security = await app.ClientAsAsync(Roles.SecurityAdmin);
+        await (await security.PutJsonAsync($"/api/v1/accounts/{old.Id}/roles", new { roles = new[] { Roles.SystemAdmin } })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Empty((await system.GetAsync<List<JsonElement>>("/api/v1/accounts")).Single(a => a.GetProperty("id").GetString() == old.Id).GetProperty("withheld").EnumerateArray());
     }
 
     [Fact]

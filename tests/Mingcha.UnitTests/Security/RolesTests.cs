@@ -149,6 +149,59 @@ public class RolesTests
     }
 
     [Theory]
+    [Trait("Rule", "SEC-1")]
+    [InlineData(new[] { Roles.SystemAdmin, Roles.SecurityAdmin }, Roles.SecurityAdmin)]
+    [InlineData(new[] { Roles.SecurityAdmin, Roles.SystemAdmin }, Roles.SecurityAdmin)]
+    [InlineData(new[] { Roles.Auditor, Roles.SecurityAdmin }, Roles.SecurityAdmin)]
+    [InlineData(new[] { Roles.Auditor, Roles.SystemAdmin }, Roles.SystemAdmin)]
+    [InlineData(new[] { Roles.SystemAdmin, Roles.Auditor }, Roles.SystemAdmin)]
+    [InlineData(new[] { Roles.Auditor, Roles.SystemAdmin, Roles.SecurityAdmin }, Roles.SecurityAdmin)]
+    public void Withheld_WhenAccountHoldsSeveralAdministratorRoles_KeepsOneByPrecedence_WhateverTheStoredOrder(string[] stored, string kept)
+    {
+        foreach (var bound in new[] { false, true })
+        {
+            var withheld = Roles.Withheld(stored, new AccountBinding(bound));
+
+            Assert.Equal(stored.Where(r => r != kept).OrderBy(r => Roles.All.ToList().IndexOf(r)), withheld.Select(w => w.Role));
+            Assert.All(withheld, w => Assert.Equal((WithheldReason.AdministratorsSeparated, "SEC-1"), (w.Reason, w.Rule)));
+            // What the account acts as is one administrator role: 三员分立 holds for it.
+            Assert.True(Roles.MayHoldAll(stored.Except(withheld.Select(w => w.Role))));
+        }
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    public void Withheld_WhenAnAdministratorRoleIsHeldWithBusinessRoles_KeepsTheAdministratorRoleOnly()
+    {
+        var withheld = Roles.Withheld([Roles.OfficeAdmin, Roles.Auditor, Roles.Supervisor, Roles.SystemAdmin], new AccountBinding(false));
+
+        Assert.Equal([(Roles.OfficeAdmin, "SEC-1"), (Roles.Supervisor, "SEC-1"), (Roles.Auditor, "SEC-1")], withheld.Select(w => (w.Role, w.Rule)));
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-1")]
+    [Trait("Rule", "SEC-2")]
+    public void Withheld_WhenAUnitsLiaisonAlsoHoldsAdministratorAndSeeAllRoles_ListsEachRoleOnceUnderTheFirstRuleItBreaks()
+    {
+        var withheld = Roles.Withheld([Roles.UnitLiaison, Roles.Leader, Roles.Auditor], new AccountBinding(BoundToUnit: true));
+
+        // The leader's role breaks SEC-2 first; the liaison's role yields to the administrator role (SEC-1).
+        Assert.Equal([(Roles.UnitLiaison, WithheldReason.AdministratorsSeparated), (Roles.Leader, WithheldReason.UnitAccountSeesAllUnits)],
+            withheld.Select(w => (w.Role, w.Reason)));
+    }
+
+    [Theory]
+    [Trait("Rule", "SEC-1")]
+    [InlineData(Roles.SystemAdmin)]
+    [InlineData(Roles.SecurityAdmin)]
+    [InlineData(Roles.Auditor)]
+    public void Withheld_WhenAnAdministratorRoleIsHeldAlone_WithholdsNothing(string role)
+    {
+        Assert.Empty(Roles.Withheld([role, role], new AccountBinding(false)));
+        Assert.Empty(Roles.Withheld([role], new AccountBinding(true)));
+    }
+
+    [Theory]
     [Trait("Rule", "SEC-2")]
     [InlineData(false, new[] { Roles.OfficeAdmin, Roles.Leader, Roles.Supervisor })]
     [InlineData(true, new[] { Roles.UnitLiaison, Roles.MonitoringPoint, Roles.EvaluationRep })]

@@ -5,7 +5,7 @@ using Mingcha.Web.Data;
 namespace Mingcha.Web.Features.Identity;
 
 /// <summary>
-/// Decision 034: the stored roles an account does not get because they break SEC-2 or INS-9 together with its unit binding,
+/// Decisions 034 and 036: the stored roles an account does not get because they break SEC-1, SEC-2 or INS-9 together with its unit binding,
 /// its other roles or its links (accounts that held the combination before the rules were checked). The claims factory
 /// leaves them out of every principal it makes (sign-in, and the security stamp's refresh every minute); the accounts page
 /// and API list them with the reason.
@@ -61,6 +61,7 @@ public static class WithheldRoles
         {
             WithheldReason.UnitAccountSeesAllUnits => $"绑定单位的账户不能担任{Roles.DisplayNameZh(w.Role)}：单位账户只能看到本单位的记录，该角色暂不生效。 An account bound to a unit cannot be {Roles.DisplayNameEn(w.Role)}: a unit's account sees its own unit only; the role is not in effect.",
             WithheldReason.LiaisonInspects => $"单位联络员不能同时担任{Roles.DisplayNameZh(w.Role)}：被检查单位不得获知检查安排，该角色暂不生效。 A unit liaison cannot also be {Roles.DisplayNameEn(w.Role)}: an inspected unit must not learn of visits; the role is not in effect.",
+            WithheldReason.AdministratorsSeparated => $"三员分立：系统管理员、安全管理员、安全审计员不能由同一账户担任，也不能兼任业务角色，{Roles.DisplayNameZh(w.Role)}角色暂不生效。 Separation of duties: the system administrator, security administrator and security auditor are held by different accounts and with no business role; the role {Roles.DisplayNameEn(w.Role)} is not in effect.",
             _ => $"绑定单位的账户登记为{Roles.DisplayNameZh(w.Role)}：单位账户不得获知暗访安排，该角色暂不生效。 An account bound to a unit is linked as {Roles.DisplayNameEn(w.Role)}: a unit's account never learns of covert visits; the role is not in effect.",
         };
     }
