@@ -11,7 +11,8 @@ namespace Mingcha.IntegrationTests.Organisation;
 
 /// <summary>
 /// ORG-1 for the records of the public's side: a complaint (as of its receipt), a rating and its follow-up case (as of the
-/// rating), a staff member's badge and an award (as of their award). After the section, the unit and the person are
+/// rating), a staff member's badge and an award (as of their award), and the complaint lists: accountability still to decide
+/// (as of the complaint's receipt) and repeat flags (as of the flag's raising). After the section, the unit and the person are
 /// renamed, the API answers name them as they were (with today's names alongside) and the pages show
 /// "today's name（时称：the name then）"; records made after the renames carry the new names alone.
 /// Its own app: the test moves the clock.
@@ -96,6 +97,10 @@ public sealed class ServiceRecordsAsOfTests(MingchaApp app) : IClassFixture<Ming
             .Single(i => i.GetProperty("id").GetGuid() == complaint);
         Assert.Equal((newUnit, oldUnit), (listed.GetProperty("unitName").GetString(), listed.GetProperty("unitNameThen").GetString()));
         Assert.Contains($"{newUnit}（时称：{oldUnit}）", WebUtility.HtmlDecode(await office.GetStringAsync($"/Complaints?unitId={unit}")), StringComparison.Ordinal);
+        // The Office's list of complaints whose accountability is still to decide (CMP-8; substantiated, none imposed yet): the unit
+        // as the complaint named it when received, today's name alongside.
+        var pending = (await ComplaintKit.JsonAsync(office, "/api/v1/complaints/accountability")).EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == complaint);
+        Assert.Equal((newUnit, oldUnit), (pending.GetProperty("unitName").GetString(), pending.GetProperty("unitNameThen").GetString()));
 
         // The rating and its follow-up case: API and the follow-up page.
         var rated = Assert.Single(await office.GetFromJsonAsync<List<RatingRow>>($"/api/v1/ratings?sectionId={section}") ?? [], r => r.Id == rating);
@@ -133,9 +138,64 @@ public sealed class ServiceRecordsAsOfTests(MingchaApp app) : IClassFixture<Ming
         Assert.Equal((newUnit, newSection, newStaff), (freshRow.UnitNameThen, freshRow.SectionNameThen, freshRow.StaffNameThen));
         var freshCase = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == freshRating));
         Assert.Equal((newSection, newStaff), (freshCase.SectionNameThen, freshCase.StaffNameThen));
+        var freshPending = (await ComplaintKit.JsonAsync(office, "/api/v1/complaints/accountability")).EnumerateArray().SingleOrDefault(i => i.GetProperty("id").GetGuid() == fresh);
+        Assert.Equal(JsonValueKind.Undefined, freshPending.ValueKind); // not substantiated: not on the list at all
         var freshAward = (await (await office.PostJsonAsync("/api/v1/incentives/2026/awards", new { kind = "Grievance", subjectId = staff, reason = "再次受委屈仍耐心办结" }))
             .ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
         Assert.Equal(newStaff, Assert.Single(await office.GetAsync<List<AwardRow>>("/api/v1/incentives/2026/awards"), a => a.Id == freshAward).SubjectNameThen);
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "CMP-9")]
+    public async Task UnitRenamed_AfterARepeatFlagWasRaised_TheFlagListNamesTheUnitAsItWasWhenRaised()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new ComplaintKit(app, office);
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        string oldUnit = "旧称局" + tag, newUnit = "新称局" + tag;
+        var unit = await kit.Org.UnitAsync(oldUnit);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        // Two complaints about the unit on different matters within a month: a repeat flag is raised at the second's assignment.
+        async Task ComplainAsync(string matter, string phone)
+        {
+            var filed = await kit.FileAsync(ComplaintKit.Body(unit, matter: matter, phone: phone, receivedAt: Now()));
+            await kit.AssignAsync(filed.Id);
+        }
+        await ComplainAsync("发票领用" + tag, "13811110001");
+        await ComplainAsync("退税进度" + tag, "13811110002");
+        var flagId = (await ComplaintKit.JsonAsync(office, "/api/v1/complaints/repeat-flags")).EnumerateArray().Single(f => f.GetProperty("unitId").GetGuid() == unit).GetProperty("id").GetGuid();
+
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await (await office.PatchJsonAsync($"/api/v1/units/{unit}", new { name = newUnit })).ExpectAsync(HttpStatusCode.NoContent);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        // The Office's and the unit's flag lists: the API names the unit then and now, the pages "today's（时称：then）".
+        var liaison = await kit.LiaisonAsync(unit);
+        foreach (var viewer in new[] { office, liaison })
+        {
+            var flag = (await ComplaintKit.JsonAsync(viewer, "/api/v1/complaints/repeat-flags")).EnumerateArray().Single(f => f.GetProperty("id").GetGuid() == flagId);
+            Assert.Equal((newUnit, oldUnit), (flag.GetProperty("unitName").GetString(), flag.GetProperty("unitNameThen").GetString()));
+            Assert.Contains($"{newUnit}（时称：{oldUnit}）", FlagRow(WebUtility.HtmlDecode(await viewer.GetStringAsync("/Complaints/Repeats")), flagId), StringComparison.Ordinal);
+        }
+
+        // A flag raised after the rename carries the new name alone.
+        await (await office.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/waive", new { reason = "已另案处理" })).ExpectAsync(HttpStatusCode.NoContent);
+        await ComplainAsync("社保转移" + tag, "13811110003");
+        var fresh = (await ComplaintKit.JsonAsync(office, "/api/v1/complaints/repeat-flags")).EnumerateArray()
+            .Single(f => f.GetProperty("unitId").GetGuid() == unit && f.GetProperty("id").GetGuid() != flagId);
+        Assert.Equal((newUnit, newUnit), (fresh.GetProperty("unitName").GetString(), fresh.GetProperty("unitNameThen").GetString()));
+        var freshRow = FlagRow(WebUtility.HtmlDecode(await office.GetStringAsync("/Complaints/Repeats")), fresh.GetProperty("id").GetGuid());
+        Assert.Contains(newUnit, freshRow, StringComparison.Ordinal);
+        Assert.DoesNotContain("时称", freshRow, StringComparison.Ordinal);
+    }
+
+    /// <summary>The row of one flag in the repeats page's table.</summary>
+    private static string FlagRow(string page, Guid flagId)
+    {
+        var start = page.IndexOf($"data-flag=\"{flagId}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"flag {flagId} is not on the page");
+        return page[start..page.IndexOf("</tr>", start, StringComparison.Ordinal)];
     }
 
     [Fact]

@@ -36,9 +36,13 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
     public sealed record PublicView(string Number, ComplaintKind Kind, ComplaintType Type, string TypeName, ComplaintStatus Status, string StatusName, string Matter,
         DateOnly ReceivedOn, DateOnly? LastDay, int? WorkingDaysLeft, string? Answer, bool MayRate, int? RatingLevel, IReadOnlyList<PublicStep> Steps);
     public sealed record PublicStep(DateTime At, string Text);
-    public sealed record TriggerLine(Guid Id, string Number, Guid UnitId, string UnitName, ComplaintStatus Status, DateOnly? LastDay, IReadOnlyList<AccountabilityTrigger> Triggers);
+    /// <summary>CMP-8: <see cref="UnitName"/> is the unit's name today, <see cref="UnitNameThen"/> its name when the complaint was received (ORG-1).</summary>
+    public sealed record TriggerLine(Guid Id, string Number, Guid UnitId, string UnitName, ComplaintStatus Status, DateOnly? LastDay, IReadOnlyList<AccountabilityTrigger> Triggers,
+        string? UnitNameThen = null);
+    /// <summary>CMP-9: <see cref="UnitName"/> is the unit's name today, <see cref="UnitNameThen"/> its name when the flag was raised (ORG-1).</summary>
     public sealed record FlagLine(Guid Id, Guid UnitId, string UnitName, RepeatReason Reason, DateOnly RaisedOn, DateOnly ReportLastDay, int? WorkingDaysLeft,
-        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints, Guid? MergedInto, string? WaivedReason, bool Overdue, string? ReturnNote);
+        string? Report, DateTime? SubmittedAt, DateTime? FiledAt, int Complaints, Guid? MergedInto, string? WaivedReason, bool Overdue, string? ReturnNote,
+        string? UnitNameThen = null);
     public sealed record Count(string Key, string Label, int Value);
     public sealed record Trends(DateOnly From, DateOnly To, int Total, IReadOnlyList<Count> ByType, IReadOnlyList<Count> ByUnit, IReadOnlyList<Count> ByChannel, IReadOnlyList<Count> ByMonth);
 
@@ -245,9 +249,13 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
                 || (c.AnsweredLate || c.Dissatisfied || c.Status == ComplaintStatus.Closed && c.Substantiated == true) && c.Accountability == null))
             .OrderByDescending(c => c.ReceivedAt).ThenBy(c => c.Id).Take(500)
             .Select(c => new { c.Id, c.Number, c.UnitId, UnitName = db.Units.Where(u => u.Id == c.UnitId).Select(u => u.Name).FirstOrDefault(), c.Status, c.LastDay,
-                c.AnsweredLate, c.Dissatisfied, c.Substantiated, HasAccountability = c.Accountability != null }).ToListAsync(ct);
+                c.AnsweredLate, c.Dissatisfied, c.Substantiated, HasAccountability = c.Accountability != null, c.ReceivedAt }).ToListAsync(ct);
+        // ORG-1: the list is of complaints whose accountability is still to be decided, each about the unit the complaint named;
+        // the unit is named as it was when the complaint was received, as on the complaint's detail and in the complaint list.
+        var org = await OrgAsOf.LoadAsync(db, [], rows.Select(r => r.UnitId), [], ct);
         return rows.Select(c => new TriggerLine(c.Id, c.Number, c.UnitId, c.UnitName ?? "", c.Status, c.LastDay,
-            ComplaintRules.Triggers(new ComplaintFacts(c.Status, c.LastDay, c.AnsweredLate, c.Dissatisfied, c.Substantiated, c.HasAccountability), today)))
+            ComplaintRules.Triggers(new ComplaintFacts(c.Status, c.LastDay, c.AnsweredLate, c.Dissatisfied, c.Substantiated, c.HasAccountability), today),
+            org.UnitAt(c.UnitId, c.ReceivedAt)?.Name))
             .Where(t => t.Triggers.Count > 0).ToList();
     }
 
@@ -261,9 +269,12 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
             .Select(f => new { f, UnitName = db.Units.Where(u => u.Id == f.UnitId).Select(u => u.Name).FirstOrDefault(), Count = db.Complaints.Count(c => c.RepeatFlagId == f.Id) })
             .ToListAsync(ct);
         var cal = await calendar.GetAsync(ct);
+        // ORG-1: the unit as it was named when the flag was raised (the report asked of it then); one query for the list.
+        var org = await OrgAsOf.LoadAsync(db, [], rows.Select(r => r.f.UnitId), [], ct);
         return rows.Select(x => new FlagLine(x.f.Id, x.f.UnitId, x.UnitName ?? "", x.f.Reason, x.f.RaisedOn, x.f.ReportLastDay,
             x.f.FiledAt is null ? SafeLeft(cal, calendar.Today, x.f.ReportLastDay) : null, x.f.Report, x.f.SubmittedAt, x.f.FiledAt, x.Count, x.f.MergedIntoId,
-            x.f.WaivedReason, x.f.FiledAt is null && x.f.SubmittedAt is null && calendar.Today > x.f.ReportLastDay, x.f.ReturnNote)).ToList();
+            x.f.WaivedReason, x.f.FiledAt is null && x.f.SubmittedAt is null && calendar.Today > x.f.ReportLastDay, x.f.ReturnNote,
+            org.UnitAt(x.f.UnitId, x.f.RaisedAt)?.Name)).ToList();
     }
 
     /// <summary>CMP-9: the complaints behind each of the given flags (a liaison's only for their own unit's flags), oldest first.</summary>
