@@ -164,6 +164,34 @@ public sealed partial class SittingCodeTests(BareMingchaApp app) : IClassFixture
         Assert.Equal(3, await BallotsAsync(w));
     }
 
+    private sealed record ListedSitting(Guid Id, int Ballots);
+
+    /// <summary>
+    /// The sitting's ballot count, as the Office reads it in the sittings' list, equals the ballots stored when many phones
+    /// hand in at the same moment: the count is added by the database (<c>"Ballots" + 1</c>), not written back from a value
+    /// each request read before the others committed (which lost ballots).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-2")]
+    public async Task ManyBallotsAtOnce_TheSittingsCountEqualsTheBallotsStored()
+    {
+        var w = await SittingAsync(requireCodes: false);
+        var codeSitting = await SittingAsync();
+        var codes = await IssueAsync(codeSitting, 8);
+        const int phones = 12;
+        var answers = await Task.WhenAll(
+            Enumerable.Range(0, phones).Select(_ => Phone().PostJsonAsync($"/api/v1/scoring/sit/{w.Sitting.Token}", Ballot(w, null)))
+                .Concat(codes.Select(code => Phone().PostJsonAsync($"/api/v1/scoring/sit/{codeSitting.Sitting.Token}", Ballot(codeSitting, code)))));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+
+        foreach (var (world, expected) in new[] { (w, phones), (codeSitting, codes.Count) })
+        {
+            Assert.Equal(expected, await BallotsAsync(world));
+            var listed = await world.Office.GetAsync<List<ListedSitting>>($"/api/v1/scoring/campaigns/{world.Campaign}/sittings");
+            Assert.Equal(expected, listed.Single(s => s.Id == world.Sitting.Id).Ballots);
+        }
+    }
+
     [Fact]
     [Trait("Rule", "EV-2")]
     public async Task SignedInRepresentative_VotesByAccount_WithoutACode_Once()

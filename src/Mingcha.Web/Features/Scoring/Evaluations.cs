@@ -358,11 +358,17 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     /// admitted without a code (<paramref name="codeless"/>) claims it only while the sitting does not require codes: a
     /// switch to codes committed meanwhile refuses it (403), and nothing is stored.
     /// </summary>
-    private static async Task ClaimSittingAsync(MingchaDb db, Guid sittingId, bool codeless, CancellationToken ct)
+    /// <remarks>
+    /// A ballot (<paramref name="countBallot"/>) counts itself in the same statement, <c>SET "Ballots" = "Ballots" + 1</c>: the
+    /// count is added by the database under the row's claim, not written back from the value read before the transaction
+    /// (two ballots at once read the same count and each wrote it plus one, so one was lost).
+    /// </remarks>
+    private static async Task ClaimSittingAsync(MingchaDb db, Guid sittingId, bool codeless, CancellationToken ct, bool countBallot = false)
     {
         var q = db.Sittings.Where(s => s.Id == sittingId);
         if (codeless) q = q.Where(s => !s.RequireCodes);
-        var claimed = await q.ExecuteUpdateAsync(u => u.SetProperty(s => s.Ballots, s => s.Ballots), ct);
+        var add = countBallot ? 1 : 0;
+        var claimed = await q.ExecuteUpdateAsync(u => u.SetProperty(s => s.Ballots, s => s.Ballots + add), ct);
         if (claimed == 0) throw CodeRequired();
     }
 
@@ -475,7 +481,8 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
     private async Task<BallotReceipt> StoreBallotAsync(Guid sittingId, string key, EvaluationSource source, IReadOnlyList<SectionGrade>? grades, string by, CancellationToken ct,
         Guid? codeId = null, bool codeless = false)
     {
-        var sitting = await db.Sittings.FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
+        // Read only: the ballot count is added by the claim's atomic update below (EV-2), not through the change tracker.
+        var sitting = await db.Sittings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sittingId, ct) ?? throw new NotFoundException("集中测评不存在。 No such sitting.");
         sitting.RequireOpen();
         var c = await OpenCampaignAsync(sitting.CampaignId, ct);
         var list = grades ?? [];
@@ -495,14 +502,13 @@ public sealed class Evaluations(MingchaDb db, TimeProvider time, Infrastructure.
         db.SittingBallots.Add(new SittingBallot(sittingId, key, list.Count, now));
         foreach (var g in list)
             db.Evaluations.Add(new Evaluation(c.Id, g.SectionId!.Value, EvaluationMethod.Concentrated, g.Grade!.Value, source, sitting.HeldOn, by, now, sittingId: sittingId));
-        sitting.CountBallot();
         db.Audit(new AuditEvent("sitting.ballot", nameof(EvaluationSitting), sittingId.ToString(), null, $"{source} grades {list.Count}"));
         if (codeId is { } cid)
             db.Audit(new AuditEvent("sitting.code.use", nameof(SittingCode), cid.ToString(), null, $"sitting {sittingId}"));
         async Task ClaimSittingAndCode()
         {
             // The sitting's row first (a switch to codes, an issue or a revocation claims it too), then the code.
-            await ClaimSittingAsync(db, sittingId, codeless, ct);
+            await ClaimSittingAsync(db, sittingId, codeless, ct, countBallot: true);
             if (codeId is not { } id) return;
             // Decision 028: the code is used by a conditional update in the ballot's transaction: of two ballots with the same
             // code at once (or a ballot and the code's revocation), one sets UsedAt, the other changes nothing and is refused

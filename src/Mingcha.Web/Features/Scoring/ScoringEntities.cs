@@ -227,7 +227,6 @@ public sealed class EvaluationSitting : IAudited
     {
         if (ClosedAt is not null) throw new DomainRuleException("EV-2", "本次集中测评已结束。 The sitting has ended.", 409);
     }
-    public void CountBallot() => Ballots++;
     public void Close(DateTime nowUtc) => ClosedAt ??= nowUtc;
 }
 
