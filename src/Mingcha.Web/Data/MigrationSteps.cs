@@ -17,6 +17,7 @@ public static class MigrationSteps
             [15] = ResolveDoublesAsync,
             [40] = ResolveDoubleVisitsAsync,
             [45] = SupersedeDoubleAwardsAsync,
+            [47] = SupersedeDoubleGrievancesAsync,
         };
 
     /// <summary>
@@ -121,6 +122,35 @@ public static class MigrationSteps
     }
 
     private sealed record StandingAward(Guid Id, int Year, string Kind, Guid SubjectId, DateTime AwardedAt);
+
+    /// <summary>
+    /// Before 0047 (SAT-5, decision 035): the same grievance award (委屈奖) posted twice at once could be stored twice. Of
+    /// the standing grievance awards of a year to one person with the same reason (normalised as the new key is), the
+    /// oldest stands and the later ones are marked superseded by it, audited, as 0045's step did for the other kinds. The
+    /// awards of different reasons are different wrongs and all stand. 0047's index leaves these older awards out anyway
+    /// (they have no key), so this only keeps a double from being listed twice. Run again, it finds nothing to mark.
+    /// </summary>
+    public static async Task SupersedeDoubleGrievancesAsync(MingchaDb db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var awards = await db.Database.SqlQuery<StandingGrievance>(
+            $"""SELECT "Id", "Year", "SubjectId", "Reason", "AwardedAt" FROM "IncentiveAwards" WHERE "SupersededById" IS NULL AND "Kind" = 'Grievance'""").ToListAsync(ct);
+        foreach (var same in awards.GroupBy(a => (a.Year, a.SubjectId, Features.Ratings.IncentiveAward.Normalise(a.Reason))).Where(g => g.Count() > 1))
+        {
+            var ordered = same.OrderBy(a => a.AwardedAt).ThenBy(a => a.Id).ToList();
+            var kept = ordered[0].Id;
+            foreach (var later in ordered.Skip(1))
+            {
+                await db.Database.ExecuteSqlAsync($"""UPDATE "IncentiveAwards" SET "SupersededById" = {kept} WHERE "Id" = {later.Id}""", ct);
+                Updated(db, "IncentiveAward", later.Id, new { SupersededById = (Guid?)null }, new { SupersededById = (Guid?)kept });
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private sealed record StandingGrievance(Guid Id, int Year, Guid SubjectId, string Reason, DateTime AwardedAt);
 
     private static void Updated(MingchaDb db, string entity, Guid key, object before, object after) =>
         db.Audit(new Features.Audit.AuditEvent("update", entity, key.ToString(), JsonSerializer.Serialize(before), JsonSerializer.Serialize(after)));

@@ -293,6 +293,45 @@ public sealed class SchemaTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// SAT-5, decision 035: identical grievance awards stored before 0047 (the same person, year and reason, posted at once)
+    /// do not make the migration fail: the later ones are marked superseded by the oldest (audited), awards for other
+    /// wrongs stand; afterwards the same grievance award again is refused by the unique index on the reason's key.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    public async Task Migration0047_MarksLaterIdenticalGrievanceAwardsSuperseded_AndTheIndexRefusesANewOne()
+    {
+        using var database = new TestDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        var exec = await AppliedBeforeAsync(connection, 47);
+        var id = TestDatabase.IsPostgres ? (Func<Guid, string>)(g => $"'{g}'") : g => $"'{g.ToString().ToUpperInvariant()}'";
+        var at = TestDatabase.IsPostgres ? (Func<int, string>)(h => $"'2026-11-16 0{h}:00:00+00'") : h => $"'2026-11-16 0{h}:00:00'";
+        Guid person = Guid.NewGuid(), first = Guid.NewGuid(), second = Guid.NewGuid(), otherWrong = Guid.NewGuid(), lastYear = Guid.NewGuid();
+        await exec("INSERT INTO \"IncentiveAwards\" (\"Id\", \"Year\", \"Kind\", \"SubjectId\", \"Reason\", \"AwardedBy\", \"AwardedAt\") VALUES "
+            + $"({id(second)}, 2026, 'Grievance', {id(person)}, '被当众辱骂', 'office', {at(2)}), "
+            + $"({id(first)}, 2026, 'Grievance', {id(person)}, '被当众辱骂', 'office', {at(1)}), "
+            + $"({id(otherWrong)}, 2026, 'Grievance', {id(person)}, '被无理投诉', 'office', {at(3)}), "
+            + $"({id(lastYear)}, 2025, 'Grievance', {id(person)}, '被当众辱骂', 'office', {at(1)})");
+
+        await using (var db = NewContext(database)) await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+
+        await using (var db = NewContext(database))
+        {
+            var awards = await db.Set<Mingcha.Web.Features.Ratings.IncentiveAward>().AsNoTracking().ToListAsync();
+            Assert.Equal(4, awards.Count); // none deleted
+            Assert.Equal(first, awards.Single(a => a.Id == second).SupersededById);
+            Assert.All(awards.Where(a => a.Id != second), a => Assert.Null(a.SupersededById));
+            var audited = await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == "IncentiveAward").Select(e => e.EntityKey).ToListAsync();
+            Assert.Equal([second.ToString()], audited);
+
+            db.Add(new Mingcha.Web.Features.Ratings.IncentiveAward(2026, "Grievance", person, "被当众打骂", "office", DateTime.UtcNow));
+            await db.SaveChangesAsync();
+            db.Add(new Mingcha.Web.Features.Ratings.IncentiveAward(2026, "Grievance", person, " 被当众打骂 ", "office", DateTime.UtcNow));
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        }
+    }
+
     /// <summary>Applies the scripts before <paramref name="version"/> as the migrator would have; returns a way to run more SQL on the connection.</summary>
     private static async Task<Func<string, Task>> AppliedBeforeAsync(DbConnection connection, int version)
     {

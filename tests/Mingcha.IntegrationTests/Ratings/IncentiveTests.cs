@@ -251,4 +251,24 @@ public sealed class IncentiveTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
         Assert.Equal(1, await app.WithDbAsync(db => db.Set<IncentiveAward>().CountAsync(a => a.Year == 2025 && a.Kind == "BestWindowUnit" && a.SubjectId == unit)));
     }
+
+    /// <summary>
+    /// SAT-5 (decision 035): the same grievance award (same person, year and reason) posted many times at the same instant is
+    /// stored once: one 201, the others 409 with the rule; the unique index of 0047 on the reason's key holds it where the
+    /// check alone let two through. The same wrong written with other spacing is the same award.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    public async Task GrievanceAward_PostedTwelveTimesAtOnce_IsStoredOnce_TheOthersGet409()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var (_, _, staffId, _) = await SetupAsync();
+        const string reason = "被办事群众无端投诉 并当众辱骂，仍耐心办结";
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            office.PostAsJsonAsync("/api/v1/incentives/2025/awards", new { kind = "Grievance", subjectId = staffId, reason = i % 2 == 0 ? reason : "  " + reason.Replace(" ", " \t  ", StringComparison.Ordinal) + "\n" })));
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.Created))
+            await refused.ExpectRuleAsync(HttpStatusCode.Conflict, "SAT-5");
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<IncentiveAward>().CountAsync(a => a.Year == 2025 && a.Kind == "Grievance" && a.SubjectId == staffId)));
+    }
 }

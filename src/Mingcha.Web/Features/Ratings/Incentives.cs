@@ -173,7 +173,10 @@ public sealed class IncentiveAward : IAudited
 {
     private IncentiveAward() { Kind = ""; Reason = ""; AwardedBy = ""; }
     public IncentiveAward(int year, string kind, Guid subjectId, string reason, string awardedBy, DateTime nowUtc)
-    { Id = Guid.CreateVersion7(); Year = year; Kind = kind; SubjectId = subjectId; Reason = reason; AwardedBy = awardedBy; AwardedAt = nowUtc; }
+    {
+        Id = Guid.CreateVersion7(); Year = year; Kind = kind; SubjectId = subjectId; Reason = reason; AwardedBy = awardedBy; AwardedAt = nowUtc;
+        ReasonKey = kind == Incentives.Grievance ? KeyOf(reason) : null;
+    }
     public Guid Id { get; private set; }
     public int Year { get; private set; }
     public string Kind { get; private set; }
@@ -186,6 +189,19 @@ public sealed class IncentiveAward : IAudited
     /// (decision 032): kept, as every award is, and left out of the year's awards.
     /// </summary>
     public Guid? SupersededById { get; private set; }
+    /// <summary>
+    /// A grievance award's reason as a key (migration 0047, decision 035): the SHA-256 (hex) of the reason normalised by
+    /// <see cref="Normalise"/>. The unique index on (year, person, key) of the standing awards holds one award per wrong
+    /// when the same one is posted twice at once. Null for the other kinds and for awards stored before 0047.
+    /// </summary>
+    public string? ReasonKey { get; private set; }
+
+    /// <summary>The same wrong written the same way: Unicode NFC, trimmed, each run of white space one space.</summary>
+    public static string Normalise(string reason) =>
+        string.Join(' ', (reason ?? "").Normalize(System.Text.NormalizationForm.FormC).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    public static string KeyOf(string reason) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Normalise(reason))));
 }
 
 /// <summary>SAT-5 incentives. The badges follow the findings through <see cref="BadgeFindings"/>, which the rectification module calls.</summary>
@@ -342,10 +358,14 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
             throw new DomainRuleException("SAT-5", "不能评选：该工作人员本年度有经确认的违规问题或属实的效能投诉。 Not eligible: the staff member has a confirmed violation or substantiated complaint this year.", 422);
         // The yearly selections are given once a year to a subject (the unique index of 0045 holds it). The grievance award
         // is given for each wrong suffered, so a person may receive several in a year; only the same one posted twice (the
-        // same reason) is refused, by this check alone.
+        // same reason, normalised) is refused: by this check, and at the same instant by the unique index of 0047 on the
+        // reason's key. Awards stored before 0047 have no key: their reasons are compared as written.
         var reason = input.Reason?.Trim() ?? "";
+        var key = IncentiveAward.KeyOf(reason);
         var standing = db.Set<IncentiveAward>().Where(a => a.Year == year && a.Kind == input.Kind && a.SubjectId == input.SubjectId && a.SupersededById == null);
-        if (input.Kind == Grievance ? await standing.AnyAsync(a => a.Reason == reason, ct) : await standing.AnyAsync(ct))
+        if (input.Kind == Grievance
+                ? await standing.AnyAsync(a => a.ReasonKey == key || (a.ReasonKey == null && a.Reason == reason), ct)
+                : await standing.AnyAsync(ct))
             throw Twice();
         var award = new IncentiveAward(year, input.Kind, input.SubjectId, reason, user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
         db.Add(award);
@@ -355,7 +375,7 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            // Two requests at the same instant passed the check: the unique index (0045) kept the first.
+            // Two requests at the same instant passed the check: the unique index (0045, or 0047 for a grievance) kept the first.
             throw Twice();
         }
         return award;

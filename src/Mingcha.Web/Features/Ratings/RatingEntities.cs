@@ -342,6 +342,11 @@ internal static class RatingsModel
             e.HasIndex(a => new { a.Year, a.Kind });
             // 0042, 0045 (decision 032): one standing award of a kind to a subject a year; older doubles stay, superseded.
             e.HasIndex(a => new { a.Year, a.Kind, a.SubjectId }, "UX_IncentiveAwards_Year_Kind_SubjectId").IsUnique().HasFilter("\"SupersededById\" IS NULL AND \"Kind\" <> 'Grievance'");
+            // 0047 (decision 035): one standing grievance award per person, year and reason (its normalised key); awards
+            // stored before 0047 have no key and stay out.
+            e.HasIndex(a => new { a.Year, a.SubjectId, a.ReasonKey }, "UX_IncentiveAwards_Year_SubjectId_ReasonKey").IsUnique()
+                .HasFilter("\"ReasonKey\" IS NOT NULL AND \"SupersededById\" IS NULL");
+            e.Property(a => a.ReasonKey).HasMaxLength(64);
             e.Property(a => a.Kind).HasMaxLength(32);
             e.Property(a => a.Reason).HasMaxLength(2000);
             e.Property(a => a.AwardedBy).HasMaxLength(200);
