@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Rectification;
+using Mingcha.Web.Features.Ratings;
+
+namespace Mingcha.IntegrationTests.Ratings;
+
+/// <summary>
+/// SAT-5 on the incentives page (/Ratings/Incentives): the Office records a yearly selection with the button of a listed
+/// candidate and a grievance award (委屈奖) with the staff picker and its reason, as the API does; a refusal (already
+/// awarded, not eligible, no reason) is a message on the page and stores nothing; a unit's account does not open the page
+/// nor record an award through it. SQLite and, with MINGCHA_TEST_POSTGRES, PostgreSQL.
+/// </summary>
+public sealed partial class IncentivesPageTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    private sealed record IdDto(Guid Id);
+    private const string Page = "/Ratings/Incentives";
+
+    /// <summary>A unit of its own with a window, an accepted covert visit there, a staff member of the window and enough ratings of them this year to be a candidate.</summary>
+    private async Task<(RectificationKit Kit, RectificationKit.Case Case, Guid Staff, HttpClient Office, int Year)> SetupAsync()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new RectificationKit(app, office);
+        var c = await kit.CaseAsync(findings: 0);
+        var staff = (await (await office.PostJsonAsync("/api/v1/staff", new
+        {
+            unitId = c.UnitId, sectionId = c.SectionId, code = "IP" + Guid.NewGuid().ToString("N")[..8], name = "激励页工作人员", employment = "InService",
+        })).ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
+        var (device, _) = await app.TokenClientAsync(c.UnitId, "ratings:write", "service-records:write");
+        var caseNo = "IPG-" + Guid.NewGuid().ToString("N")[..8];
+        (await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = caseNo, sectionId = c.SectionId, staffId = staff, finishedAt = app.Clock.GetUtcNow().UtcDateTime })).EnsureSuccessStatusCode();
+        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = c.SectionId, caseNumber = caseNo, level = 1 })).EnsureSuccessStatusCode();
+        // Enough ratings of the person for the selection (IncentiveRules.MinRatings), from a second device (a device's burst is 30).
+        (device, _) = await app.TokenClientAsync(c.UnitId, "ratings:write");
+        for (var i = 0; i < Mingcha.Domain.Satisfaction.IncentiveRules.MinRatings; i++)
+            (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = c.SectionId, staffId = staff, level = 1 })).EnsureSuccessStatusCode();
+        return (kit, c, staff, office, app.Clock.GetUtcNow().Year);
+    }
+
+    private Task<int> AwardsAsync(int year, string kind, Guid subject) =>
+        app.WithDbAsync(db => db.Set<IncentiveAward>().CountAsync(a => a.Year == year && a.Kind == kind && a.SubjectId == subject));
+
+    private static async Task<string> HtmlAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+    /// <summary>The candidates of a ranking on the page that have the award button.</summary>
+    private static List<Guid> WithButton(string html, string kind)
+    {
+        var start = html.IndexOf($"data-ranking=\"{kind}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no ranking {kind} on the page");
+        var table = html[start..html.IndexOf("</table>", start, StringComparison.Ordinal)];
+        return CandidateRow().Matches(table).Where(m => m.Groups[2].Value.Contains("handler=Award", StringComparison.Ordinal))
+            .Select(m => Guid.Parse(m.Groups[1].Value)).ToList();
+    }
+
+    [GeneratedRegex("<tr data-candidate=\"([0-9a-f-]{36})\">(.*?)</tr>", RegexOptions.Singleline)]
+    private static partial Regex CandidateRow();
+
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    public async Task Office_AwardsAListedCandidate_WithItsButton_ASecondTimeIsAMessage_StoredOnce()
+    {
+        var (_, _, staff, office, year) = await SetupAsync();
+        var page = $"{Page}?year={year}";
+        // The staff member rated this year is a candidate for the best service model (the ranking lists the first ten).
+        var candidates = WithButton(await office.GetStringAsync(page), "BestServiceModel");
+        Assert.NotEmpty(candidates);
+        var chosen = candidates.Contains(staff) ? staff : candidates[0];
+        var fields = new Dictionary<string, string> { ["year"] = year.ToString(System.Globalization.CultureInfo.InvariantCulture), ["kind"] = "BestServiceModel", ["subjectId"] = chosen.ToString() };
+
+        var awarded = await office.PostFormAsync(page, "Award", new(fields));
+        Assert.Equal(HttpStatusCode.Redirect, awarded.StatusCode);
+        var after = await office.GetStringAsync(awarded.Headers.Location!.OriginalString);
+        Assert.Contains("奖项已记录", after, StringComparison.Ordinal);
+        Assert.DoesNotContain(chosen, WithButton(after, "BestServiceModel")); // the row says 已获奖 instead
+        Assert.Matches($"<tr data-award=\"[^\"]+\"><td>最佳服务标兵</td>", after);
+        Assert.Equal(1, await AwardsAsync(year, "BestServiceModel", chosen));
+
+        // The same award posted again (a second tab, a double click): the service's 409, as a message; nothing stored.
+        var again = await office.PostFormAsync(page, "Award", new(fields));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var html = await HtmlAsync(again);
+        Assert.Contains("该对象本年度已获此奖项", html, StringComparison.Ordinal);
+        Assert.Contains("(SAT-5)", html, StringComparison.Ordinal);
+        Assert.Equal(1, await AwardsAsync(year, "BestServiceModel", chosen));
+
+        // A kind that is no selection, or no subject: a message, nothing stored.
+        var unknown = await office.PostFormAsync(page, "Award", new() { ["year"] = fields["year"], ["kind"] = "Grievance", ["subjectId"] = chosen.ToString() });
+        Assert.Contains("评选类别无效", await HtmlAsync(unknown), StringComparison.Ordinal);
+        var none = await office.PostFormAsync(page, "Award", new() { ["year"] = fields["year"], ["kind"] = "BestServicePost" });
+        Assert.Contains("请选择获奖对象", await HtmlAsync(none), StringComparison.Ordinal);
+        Assert.Equal(1, await AwardsAsync(year, "BestServiceModel", chosen));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    [Trait("Rule", "RCT-1")]
+    public async Task Office_AwardingANotEligibleStaffMember_IsAMessageOnThePage_NothingStored()
+    {
+        var (kit, c, staff, office, year) = await SetupAsync();
+        var finding = await kit.Inspections.FindingAsync(c.VisitId, "S07", staffId: staff);
+        await kit.ConfirmAsync(finding);
+        var page = $"{Page}?year={year}";
+        Assert.DoesNotContain(staff, WithButton(await office.GetStringAsync(page), "BestServiceModel"));
+
+        var refused = await office.PostFormAsync(page, "Award", new() { ["year"] = year.ToString(System.Globalization.CultureInfo.InvariantCulture), ["kind"] = "BestServiceModel", ["subjectId"] = staff.ToString() });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var html = await HtmlAsync(refused);
+        Assert.Contains("不能评选", html, StringComparison.Ordinal);
+        Assert.Contains("(SAT-5)", html, StringComparison.Ordinal);
+        Assert.Equal(0, await AwardsAsync(year, "BestServiceModel", staff));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    public async Task Office_RecordsAGrievanceAward_WithThePickerAndItsReason_NoReasonOrTheSameAgainIsAMessage()
+    {
+        var (_, _, staff, office, year) = await SetupAsync();
+        var page = $"{Page}?year={year}";
+        var y = year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"<option value=\"{staff}\">", await office.GetStringAsync(page), StringComparison.Ordinal);
+
+        // No reason: the rule's message beside the form, the person still picked; nothing stored.
+        var blank = await office.PostFormAsync(page, "Grievance", new() { ["year"] = y, ["GrievanceStaffId"] = staff.ToString(), ["GrievanceReason"] = "   " });
+        Assert.Equal(HttpStatusCode.OK, blank.StatusCode);
+        var html = await HtmlAsync(blank);
+        Assert.Contains("委屈奖须写明受委屈的经过", html, StringComparison.Ordinal);
+        Assert.Contains($"<option value=\"{staff}\" selected=\"selected\">", html, StringComparison.Ordinal);
+        Assert.Contains("请选择获奖的工作人员", await HtmlAsync(await office.PostFormAsync(page, "Grievance", new() { ["year"] = y, ["GrievanceReason"] = "无人" })), StringComparison.Ordinal);
+        Assert.Equal(0, await AwardsAsync(year, "Grievance", staff));
+
+        const string reason = "被无理取闹的办事群众当众辱骂，仍耐心解释并按规定办结";
+        var recorded = await office.PostFormAsync(page, "Grievance", new() { ["year"] = y, ["GrievanceStaffId"] = staff.ToString(), ["GrievanceReason"] = reason });
+        Assert.Equal(HttpStatusCode.Redirect, recorded.StatusCode);
+        var after = await office.GetStringAsync(recorded.Headers.Location!.OriginalString);
+        Assert.Contains("委屈奖已记录", after, StringComparison.Ordinal);
+        Assert.Contains(reason, WebUtility.HtmlDecode(after), StringComparison.Ordinal);
+
+        // The same wrong again, written with other spacing: refused with the message, nothing stored.
+        var again = await office.PostFormAsync(page, "Grievance", new() { ["year"] = y, ["GrievanceStaffId"] = staff.ToString(), ["GrievanceReason"] = "  被无理取闹的办事群众当众辱骂，仍耐心解释并按规定办结 " });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("该对象本年度已获此奖项", await HtmlAsync(again), StringComparison.Ordinal);
+        // Another wrong of the same year is another award.
+        var other = await office.PostFormAsync(page, "Grievance", new() { ["year"] = y, ["GrievanceStaffId"] = staff.ToString(), ["GrievanceReason"] = "再次被无理指责，仍按规定办理" });
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+        Assert.Equal(2, await AwardsAsync(year, "Grievance", staff));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    [Trait("Rule", "SEC-2")]
+    public async Task UnitAccount_DoesNotOpenThePage_NorRecordsAnAwardThroughIt()
+    {
+        var (_, c, staff, _, year) = await SetupAsync();
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, c.UnitId);
+        var opened = await liaison.GetAsync($"{Page}?year={year}");
+        Assert.NotEqual(HttpStatusCode.OK, opened.StatusCode);
+        Assert.DoesNotContain("grievance-award", await opened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var posted = await liaison.PostAsync($"{Page}?handler=Grievance", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["year"] = year.ToString(System.Globalization.CultureInfo.InvariantCulture), ["GrievanceStaffId"] = staff.ToString(), ["GrievanceReason"] = "越权记录",
+        }));
+        Assert.NotEqual(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Equal(0, await AwardsAsync(year, "Grievance", staff));
+    }
+}
