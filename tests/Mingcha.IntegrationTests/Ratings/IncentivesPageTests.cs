@@ -92,6 +92,10 @@ public sealed partial class IncentivesPageTests(MingchaApp app) : IClassFixture<
         Assert.Contains("评选类别无效", await HtmlAsync(unknown), StringComparison.Ordinal);
         var none = await office.PostFormAsync(page, "Award", new() { ["year"] = fields["year"], ["kind"] = "BestServicePost" });
         Assert.Contains("请选择获奖对象", await HtmlAsync(none), StringComparison.Ordinal);
+        // Malformed fields (a hand-made post): a message naming them, never a 500.
+        var malformed = await office.PostFormAsync(page, "Award", new() { ["year"] = "明年", ["kind"] = "BestServiceModel", ["subjectId"] = "not-a-guid" });
+        Assert.Equal(HttpStatusCode.OK, malformed.StatusCode);
+        Assert.Contains("输入格式有误", await HtmlAsync(malformed), StringComparison.Ordinal);
         Assert.Equal(1, await AwardsAsync(year, "BestServiceModel", chosen));
     }
 
