@@ -6,6 +6,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Wordprocessing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Documents;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
@@ -174,10 +175,15 @@ public sealed class OfficialDocumentsTests(DocumentsApp app) : IClassFixture<Doc
     public async Task Numbers_WhenManyAreIssuedInParallel_AreDistinctAndWithoutGaps()
     {
         var (unit, _) = await UnitsAsync();
+        var printer = app.Services.GetRequiredService<Mingcha.Web.Infrastructure.Documents.ChromiumPdfPrinter>();
+        var printsBefore = printer.PrintsAsked;
         var issued = await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
             DocumentKit.IssueAsync(app, DocumentKit.Notice($"并行发文{i}", paragraphs: 1, withImage: false) with { Kind = DocumentKind.Circular }, [unit])));
 
         Assert.Equal(6, issued.Select(d => d.Number).Distinct().Count());
+        // On one instance the issues queue for their numbers: each document is rendered once, not again for every
+        // document that took the number it expected before it (this class's tests run one at a time on its app).
+        Assert.Equal(6, printer.PrintsAsked - printsBefore);
         Assert.All(issued, d => Assert.StartsWith(DocumentsApp.CircularPrefix + "〔2026〕", d.Number, StringComparison.Ordinal));
         // Every circular ever issued here: serials 1..n, no gap, none twice.
         var serials = await app.WithDbAsync(db => db.OfficialDocuments.Where(d => d.Prefix == DocumentsApp.CircularPrefix && d.Year == 2026).Select(d => d.Serial).ToListAsync());

@@ -122,6 +122,7 @@ public static class DocumentsSetup
         services.Configure<DocumentRenderingOptions>(configuration.GetSection(DocumentRenderingOptions.Section));
         services.AddOptions<DocumentRenderingOptions>().Validate(o => { DocumentPrefixes.Check(o); return true; }).ValidateOnStart();
         services.AddSingleton<ChromiumPdfPrinter>();
+        services.AddSingleton<DocumentNumberLanes>();
         services.AddScoped<OfficialDocuments>();
         services.AddScoped<DocumentDownloads>();
         // Block objects may carry "type" after other properties (clients do not always keep key order).

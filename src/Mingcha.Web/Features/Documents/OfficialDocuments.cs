@@ -49,6 +49,7 @@ public sealed class OfficialDocuments(
     EvidenceIntake intake,
     EvidenceCases cases,
     ChromiumPdfPrinter printer,
+    DocumentNumberLanes queue,
     IOptions<DocumentRenderingOptions> documentOptions,
     IOptions<MingchaOptions> options)
 {
@@ -109,9 +110,12 @@ public sealed class OfficialDocuments(
         for (var attempt = 1; ; attempt++)
         {
             // Render outside the transaction with the number we expect to get (Chromium takes a second or two), so
-            // the counter's row lock and SQLite's write lock are held only for the registration itself.
-            var expected = await PeekNextSerialAsync(issuer, prefix, year, ct);
+            // the counter's row lock and SQLite's write lock are held only for the registration itself. Issues at once
+            // on this instance expect consecutive numbers and take them in that order (the queue): each renders once.
+            using var ticket = await queue.TakeAsync(issuer, prefix, year, () => PeekNextSerialAsync(issuer, prefix, year, ct), ct);
+            var expected = ticket.Expected;
             var files = await RenderAsync(content, new DocumentNumber(prefix, year, expected), ct);
+            await ticket.TurnAsync(ct);
 
             await using var tx = await db.Database.BeginTransactionAsync(ct); // SQLite: BEGIN IMMEDIATE
             var serial = await AllocateSerialAsync(tx, issuer, prefix, year, ct);

@@ -61,8 +61,13 @@ public sealed partial class ChromiumPdfPrinter : IDisposable
     /// <summary>The warm browser's process id, if one runs (tests kill it to see it come back).</summary>
     internal int? BrowserProcessId => _browser is { IsAlive: true } b ? b.ProcessId : null;
 
+    /// <summary>How many PDFs were asked of this printer (tests count the renders an issue costs).</summary>
+    internal long PrintsAsked => Interlocked.Read(ref _printsAsked);
+    private long _printsAsked;
+
     public async Task<byte[]> PrintAsync(string html, CancellationToken ct)
     {
+        Interlocked.Increment(ref _printsAsked);
         var chromium = _options.Value.ChromiumPath;
         if (!File.Exists(chromium))
             throw new UnavailableException($"无法生成 PDF：未找到 Chromium（{chromium}），请安装 chromium 或设置 Mingcha:Documents:ChromiumPath。 "
