@@ -23,6 +23,12 @@ public class DocumentsApp : MingchaApp
 
     public string? ChromiumPath { get; }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IssuedDocument>>> _shared = new(StringComparer.Ordinal);
+
+    /// <summary>A document issued once for the tests of this app that only read its files (the first to ask issues it).</summary>
+    public Task<IssuedDocument> SharedAsync(string key, Func<Task<IssuedDocument>> issue) =>
+        _shared.GetOrAdd(key, _ => new Lazy<Task<IssuedDocument>>(issue)).Value;
+
     protected override bool LoadDemo => false;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

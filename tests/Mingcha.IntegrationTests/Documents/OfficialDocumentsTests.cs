@@ -33,6 +33,16 @@ public sealed class OfficialDocumentsTests(DocumentsApp app) : IClassFixture<Doc
         return (a.Id, b.Id);
     }
 
+    /// <summary>
+    /// The two-page notice with a picture whose files the LibreOffice and Chromium tests read: issued once for both (they
+    /// only read it), not once each.
+    /// </summary>
+    private Task<IssuedDocument> TwoPageNoticeAsync() => app.SharedAsync("two-page-notice", async () =>
+    {
+        var (unit, _) = await UnitsAsync();
+        return await DocumentKit.IssueAsync(app, DocumentKit.Notice("关于窗口服务问题的整改通知书", paragraphs: 30), [unit]);
+    });
+
     [Fact]
     [Trait("Rule", "RCT-2")]
     [Trait("Rule", "INS-17")]
@@ -132,8 +142,7 @@ public sealed class OfficialDocumentsTests(DocumentsApp app) : IClassFixture<Doc
     [Trait("Rule", "RCT-2")]
     public async Task Docx_WhenOpenedInLibreOffice_ShowsTitleNumberAndChineseBodyOnA4()
     {
-        var (unit, _) = await UnitsAsync();
-        var issued = await DocumentKit.IssueAsync(app, DocumentKit.Notice("关于窗口服务问题的整改通知书", paragraphs: 30), [unit]);
+        var issued = await TwoPageNoticeAsync();
         var docx = await (await (await app.ClientAsAsync(Roles.OfficeAdmin)).GetAsync($"/api/v1/documents/{issued.Id}/docx")).Content.ReadAsByteArrayAsync();
 
         var pdf = await DocumentKit.SofficeToPdfAsync(docx);
@@ -152,8 +161,7 @@ public sealed class OfficialDocumentsTests(DocumentsApp app) : IClassFixture<Doc
     [Trait("Rule", "RCT-2")]
     public async Task Pdf_WhenPrintedByChromium_HoldsTheChineseTextOnA4PagesWithPageNumbers()
     {
-        var (unit, _) = await UnitsAsync();
-        var issued = await DocumentKit.IssueAsync(app, DocumentKit.Notice("关于窗口服务问题的整改通知书", paragraphs: 30), [unit]);
+        var issued = await TwoPageNoticeAsync();
         var bytes = await (await (await app.ClientAsAsync(Roles.OfficeAdmin)).GetAsync($"/api/v1/documents/{issued.Id}/pdf")).Content.ReadAsByteArrayAsync();
         var pdf = await DocumentKit.SavePdfAsync(bytes);
 

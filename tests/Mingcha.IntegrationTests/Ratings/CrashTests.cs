@@ -172,7 +172,7 @@ public sealed class CrashTests : IDisposable
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
-            await Task.Delay(500);
+            await Task.Delay(100); // ask again soon: each start waited for up to half a second after it was healthy
         }
         throw new TimeoutException("the server did not become healthy; its last output:\n" + string.Join('\n', _output));
     }
