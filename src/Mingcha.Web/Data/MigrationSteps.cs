@@ -107,7 +107,15 @@ public static class MigrationSteps
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var awards = await db.Database.SqlQuery<StandingAward>(
             $"""SELECT "Id", "Year", "Kind", "SubjectId", "AwardedAt" FROM "IncentiveAwards" WHERE "SupersededById" IS NULL AND "Kind" <> 'Grievance'""").ToListAsync(ct);
-        foreach (var same in awards.GroupBy(a => (a.Year, a.Kind, a.SubjectId)).Where(g => g.Count() > 1))
+        await SupersedeLaterAsync(db, awards.GroupBy(a => (a.Year, a.Kind, a.SubjectId)).Select(g => g.Select(a => (a.Id, a.AwardedAt))), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Of each group of the same award, the oldest stands and the later ones are marked superseded by it, audited.</summary>
+    private static async Task SupersedeLaterAsync(MingchaDb db, IEnumerable<IEnumerable<(Guid Id, DateTime AwardedAt)>> groups, CancellationToken ct)
+    {
+        foreach (var same in groups)
         {
             var ordered = same.OrderBy(a => a.AwardedAt).ThenBy(a => a.Id).ToList();
             var kept = ordered[0].Id;
@@ -117,8 +125,6 @@ public static class MigrationSteps
                 Updated(db, "IncentiveAward", later.Id, new { SupersededById = (Guid?)null }, new { SupersededById = (Guid?)kept });
             }
         }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
     }
 
     private sealed record StandingAward(Guid Id, int Year, string Kind, Guid SubjectId, DateTime AwardedAt);
@@ -136,16 +142,8 @@ public static class MigrationSteps
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var awards = await db.Database.SqlQuery<StandingGrievance>(
             $"""SELECT "Id", "Year", "SubjectId", "Reason", "AwardedAt" FROM "IncentiveAwards" WHERE "SupersededById" IS NULL AND "Kind" = 'Grievance'""").ToListAsync(ct);
-        foreach (var same in awards.GroupBy(a => (a.Year, a.SubjectId, Features.Ratings.IncentiveAward.Normalise(a.Reason))).Where(g => g.Count() > 1))
-        {
-            var ordered = same.OrderBy(a => a.AwardedAt).ThenBy(a => a.Id).ToList();
-            var kept = ordered[0].Id;
-            foreach (var later in ordered.Skip(1))
-            {
-                await db.Database.ExecuteSqlAsync($"""UPDATE "IncentiveAwards" SET "SupersededById" = {kept} WHERE "Id" = {later.Id}""", ct);
-                Updated(db, "IncentiveAward", later.Id, new { SupersededById = (Guid?)null }, new { SupersededById = (Guid?)kept });
-            }
-        }
+        await SupersedeLaterAsync(db, awards.GroupBy(a => (a.Year, a.SubjectId, Features.Ratings.IncentiveAward.Normalise(a.Reason)))
+            .Select(g => g.Select(a => (a.Id, a.AwardedAt))), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
