@@ -66,6 +66,9 @@ public sealed class ComplaintPrivacyTests(BareMingchaApp app) : IClassFixture<Ba
         var officeXlsx = await XlsxTextAsync(kit.Office, $"/api/v1/complaints/export.xlsx?unitId={unit}");
         Assert.Contains("138****5678", officeXlsx, StringComparison.Ordinal);
         Assert.Contains("欧***", officeXlsx, StringComparison.Ordinal);
+        // Received 01:00Z: 09:00 on the office's clock, the zone named in the header.
+        Assert.Contains("收到时间 (Asia/Shanghai)", officeXlsx, StringComparison.Ordinal);
+        Assert.Contains("2026-11-16 09:00", officeXlsx, StringComparison.Ordinal);
         Assert.DoesNotContain(Phone, officeXlsx, StringComparison.Ordinal);
         Assert.DoesNotContain("欧阳娜娜", officeXlsx, StringComparison.Ordinal);
         var other = await kit.FileAsync(body with { });

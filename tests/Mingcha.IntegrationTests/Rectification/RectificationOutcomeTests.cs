@@ -175,6 +175,10 @@ public sealed class RectificationOutcomeTests(RectificationApp app) : IClassFixt
             var text = book.WorkbookPart!.WorksheetParts.Single().Worksheet.InnerText;
             Assert.Contains("第三季度未报送自查报告", text, StringComparison.Ordinal);
             Assert.Contains("合计", text, StringComparison.Ordinal);
+            // Times on the office's clock (Beijing, 8 hours ahead of the stored UTC), the zone named in the header.
+            var at = await app.WithDbAsync(db => db.DeductionLedger.Where(l => l.Id == missing).Select(l => l.At).SingleAsync());
+            Assert.Contains("时间 (Asia/Shanghai)", text, StringComparison.Ordinal);
+            Assert.Contains(at.AddHours(8).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
         }
 
         var points = await app.WithScopeResultAsync(sp => sp.GetRequiredService<IDeductionLedgerQuery>()

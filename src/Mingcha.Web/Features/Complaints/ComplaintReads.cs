@@ -214,9 +214,10 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         using var ms = new MemoryStream();
         using (var w = new Organisation.Import.OrgWorkbookWriter(ms, ["投诉"]))
         {
-            w.BeginSheet("投诉", ["编号", "收到时间 (UTC)", "单位", "类型", "渠道", "事项", "投诉人", "电话", "身份证号", "状态", "答复期限"], [22, 20, 24, 20, 12, 40, 10, 14, 20, 14, 12]);
+            // Times on the office's clock, the zone named in the header (people read it in Excel, not as UTC).
+            w.BeginSheet("投诉", ["编号", $"收到时间 ({calendar.TimeZone.Id})", "单位", "类型", "渠道", "事项", "投诉人", "电话", "身份证号", "状态", "答复期限"], [22, 20, 24, 20, 12, 40, 10, 14, 20, 14, 12]);
             foreach (var l in lines)
-                w.WriteRow([l.Number, l.ReceivedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                w.WriteRow([l.Number, TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(l.ReceivedAt, DateTimeKind.Utc), calendar.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     l.UnitNameThen is { Length: > 0 } then && then != l.UnitName ? $"{l.UnitName}（时称：{then}）" : l.UnitName, ComplaintRules.TypeName(l.Type),
                     ComplaintRules.ChannelName(l.Channel), l.Matter, l.ComplainantName ?? "匿名", phones.GetValueOrDefault(l.Id), idNumbers.GetValueOrDefault(l.Id), ComplaintRules.StatusName(l.Status),
                     l.LastDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]);

@@ -12,7 +12,7 @@ namespace Mingcha.Web.Features.Rectification;
 /// EV-11: the deduction ledger per unit and year: lines pointing at the finding, missing report or decision behind them;
 /// reversals as negative lines; an XLSX export; the Office's decisions (INS-3 missing reports, INS-6 discretionary points).
 /// </summary>
-public sealed class Ledger(MingchaDb db, TimeProvider time)
+public sealed class Ledger(MingchaDb db, TimeProvider time, LocalClock clock)
 {
     public sealed record UnitYear(Guid UnitId, string UnitName, int Year, decimal PointsLost, int Lines, int Reversals);
     public sealed record Decision(
@@ -100,9 +100,9 @@ public sealed class Ledger(MingchaDb db, TimeProvider time)
         using var ms = new MemoryStream();
         using (var w = new OrgWorkbookWriter(ms, ["扣分台账"]))
         {
-            w.BeginSheet("扣分台账", ["时间 (UTC)", "年度", "单位", "扣分", "来源", "依据", "说明", "问题", "通知书", "冲销行"], [20, 8, 24, 8, 14, 10, 60, 38, 38, 38]);
+            w.BeginSheet("扣分台账", [$"时间 ({clock.Zone.Id})", "年度", "单位", "扣分", "来源", "依据", "说明", "问题", "通知书", "冲销行"], [20, 8, 24, 8, 14, 10, 60, 38, 38, 38]);
             foreach (var l in lines)
-                w.WriteRow([l.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), year.ToString(CultureInfo.InvariantCulture), unitName,
+                w.WriteRow([clock.Format(l.At, "yyyy-MM-dd HH:mm:ss"), year.ToString(CultureInfo.InvariantCulture), unitName,
                     l.Points.ToString("0.##", CultureInfo.InvariantCulture), l.Source.ToString(), l.Basis, l.Description, l.FindingId?.ToString(), l.NoticeId?.ToString(), l.ReversesId?.ToString()]);
             w.WriteNote(["合计 Total", null, unitName, lines.Sum(l => l.Points).ToString("0.##", CultureInfo.InvariantCulture)]);
         }
