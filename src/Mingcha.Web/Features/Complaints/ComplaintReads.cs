@@ -1,3 +1,4 @@
+using Mingcha.Web.Infrastructure;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Complaints;
@@ -13,7 +14,7 @@ namespace Mingcha.Web.Features.Complaints;
 /// tracking view by query code (CMP-11), accountability triggers (CMP-8), repeat flags (CMP-9) and trends (CMP-10). Personal
 /// data is masked for everyone (SEC-4); the unit never sees an anonymous complainant, nor contact details unless granted.
 /// </summary>
-public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
+public sealed class ComplaintReads(MingchaDb db, CalendarService calendar, LocalClock clock)
 {
     public sealed record Filter(ComplaintStatus? Status, Guid? UnitId, ComplaintType? Type, ComplaintChannel? Channel, ComplaintKind? Kind, bool? Overdue, string? After, int? Limit);
     public sealed record Line(Guid Id, string Number, ComplaintChannel Channel, ComplaintKind Kind, ComplaintType Type, ComplaintStatus Status, Guid UnitId, string UnitName,
@@ -215,9 +216,9 @@ public sealed class ComplaintReads(MingchaDb db, CalendarService calendar)
         using (var w = new Organisation.Import.OrgWorkbookWriter(ms, ["投诉"]))
         {
             // Times on the office's clock, the zone named in the header (people read it in Excel, not as UTC).
-            w.BeginSheet("投诉", ["编号", $"收到时间 ({calendar.TimeZone.Id})", "单位", "类型", "渠道", "事项", "投诉人", "电话", "身份证号", "状态", "答复期限"], [22, 20, 24, 20, 12, 40, 10, 14, 20, 14, 12]);
+            w.BeginSheet("投诉", ["编号", $"收到时间 ({clock.Zone.Id})", "单位", "类型", "渠道", "事项", "投诉人", "电话", "身份证号", "状态", "答复期限"], [22, 20, 24, 20, 12, 40, 10, 14, 20, 14, 12]);
             foreach (var l in lines)
-                w.WriteRow([l.Number, TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(l.ReceivedAt, DateTimeKind.Utc), calendar.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                w.WriteRow([l.Number, clock.Format(l.ReceivedAt),
                     l.UnitNameThen is { Length: > 0 } then && then != l.UnitName ? $"{l.UnitName}（时称：{then}）" : l.UnitName, ComplaintRules.TypeName(l.Type),
                     ComplaintRules.ChannelName(l.Channel), l.Matter, l.ComplainantName ?? "匿名", phones.GetValueOrDefault(l.Id), idNumbers.GetValueOrDefault(l.Id), ComplaintRules.StatusName(l.Status),
                     l.LastDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]);
