@@ -55,9 +55,8 @@ public sealed class JobStatusReader(MingchaDb db, IEnumerable<IRecurringJob> job
         foreach (var name in names)
         {
             // One indexed read per job, (JobName, ScheduledFor) being unique: a minutely job has half a million runs a year.
-            var runs = await db.JobRuns.AsNoTracking().Where(r => r.JobName == name).OrderByDescending(r => r.ScheduledFor).Take(RunsShown)
-                .Select(r => new JobRunView(r.ScheduledFor, r.StartedAt, r.FinishedAt, r.Instance, r.Result, false)).ToListAsync(ct);
-            runs = runs.Select(r => r with { Failed = JobScheduler.Attempts(r.Result) > 0 }).ToList();
+            var runs = (await db.JobRuns.AsNoTracking().Where(r => r.JobName == name).OrderByDescending(r => r.ScheduledFor).Take(RunsShown).ToListAsync(ct))
+                .ConvertAll(r => new JobRunView(r.ScheduledFor, r.StartedAt, r.FinishedAt, r.Instance, r.Result, JobScheduler.Attempts(r.Result) > 0));
             list.Add(scheduled.TryGetValue(name, out var job) ? View(job, runs, now) : new JobView(name, JobState.NotScheduled, null, null, null, 0, null, null, runs));
         }
         return list;
