@@ -19,7 +19,7 @@ public class DocumentsApp : MingchaApp
 
     public DocumentsApp() : this(null) { }
 
-    protected DocumentsApp(string? chromiumPath) : base(new TestDatabase(), new TestClock(Start), ownsDatabase: true) => ChromiumPath = chromiumPath;
+    protected DocumentsApp(string? chromiumPath) : base(null, new TestClock(Start), ownsDatabase: true) => ChromiumPath = chromiumPath;
 
     public string? ChromiumPath { get; }
 

@@ -26,14 +26,22 @@ public class MingchaApp : WebApplicationFactory<Program>
     public const string RemoteIpHeader = "X-Test-Remote-Ip";
 
     private readonly bool _ownsDatabase;
+    private TestDatabase? _database;
+    private readonly Lock _databaseLock = new();
 
-    public MingchaApp() : this(new TestDatabase(), new TestClock(Start), ownsDatabase: true)
+    public MingchaApp() : this(null, new TestClock(Start), ownsDatabase: true)
     {
     }
 
-    protected MingchaApp(TestDatabase database, TestClock clock, bool ownsDatabase)
+    /// <param name="database">
+    /// The database to run on; null for one of its own, made at first use: a copy of a prepared template
+    /// (<see cref="TestDatabase.Prepared"/>, with or without the demo city as <see cref="LoadDemo"/> says) while the clock
+    /// still reads <see cref="Start"/>, else an empty one that the app migrates and seeds at its own start.
+    /// </param>
+    protected MingchaApp(TestDatabase? database, TestClock clock, bool ownsDatabase)
     {
-        Database = database;
+        if (database is null && !ownsDatabase) throw new ArgumentException("An app that does not own its database must be given it.", nameof(database));
+        _database = database;
         Clock = clock;
         _ownsDatabase = ownsDatabase;
     }
@@ -45,7 +53,14 @@ public class MingchaApp : WebApplicationFactory<Program>
     /// </summary>
     public static MingchaApp SharingDatabaseWith(MingchaApp first) => new(first.Database, first.Clock, ownsDatabase: false);
 
-    public TestDatabase Database { get; }
+    public TestDatabase Database
+    {
+        get
+        {
+            lock (_databaseLock)
+                return _database ??= Clock.GetUtcNow() == Start ? TestDatabase.Prepared(LoadDemo) : new TestDatabase();
+        }
+    }
     public TestClock Clock { get; }
     protected virtual bool LoadDemo => _ownsDatabase;
 
@@ -151,7 +166,7 @@ public class MingchaApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && _ownsDatabase) Database.Dispose();
+        if (disposing && _ownsDatabase) _database?.Dispose();
     }
 
     /// <summary>

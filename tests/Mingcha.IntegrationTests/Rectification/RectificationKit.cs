@@ -13,8 +13,8 @@ namespace Mingcha.IntegrationTests.Rectification;
 /// <summary>The app without the demo city, sending e-mail to an SMTP listener on loopback.</summary>
 public class RectificationApp : MingchaApp
 {
-    public RectificationApp() : this(new TestDatabase(), new TestClock(Start), true) { }
-    protected RectificationApp(TestDatabase db, TestClock clock, bool owns) : base(db, clock, owns) { }
+    public RectificationApp() : this(null, new TestClock(Start), true) { }
+    protected RectificationApp(TestDatabase? db, TestClock clock, bool owns) : base(db, clock, owns) { }
 
     public SmtpListener Smtp { get; } = new();
     protected override bool LoadDemo => false;
