@@ -7,7 +7,8 @@ namespace Mingcha.Web.Features.Documents;
 /// it on this instance; it renders with that number at once (concurrently with the others), then waits for the issues
 /// ahead of it to commit or roll back before it moves the counter. The counter in the database stays the only authority
 /// (RCT-2): a ticket is only a guess that is now right unless another instance took the number, in which case
-/// <see cref="OfficialDocuments.IssueAsync"/> renders again, as before.
+/// <see cref="OfficialDocuments.IssueAsync"/> (or <see cref="OfficialDocuments.AllocateAsync"/>, for a document prepared to be
+/// registered in its caller's transaction) renders again, as before.
 /// </summary>
 public sealed class DocumentNumberLanes : IDisposable
 {

@@ -146,30 +146,50 @@ public sealed class OfficialDocuments(
     /// <summary>
     /// A document laid out and rendered ahead of its registration, with the number it expects to get
     /// (<see cref="PrepareAsync"/>), for a caller that registers it in its own transaction together with the record it
-    /// belongs to (<see cref="AllocateAsync"/>, then <see cref="RegisterAsync"/>): the record and its document are then
-    /// stored together or not at all.
+    /// belongs to (<see cref="TurnAsync"/> before the transaction begins, then <see cref="AllocateAsync"/> and
+    /// <see cref="RegisterAsync"/> in it): the record and its document are then stored together or not at all. It holds
+    /// the document's place in this instance's queue for its numbering (<see cref="DocumentNumberLanes"/>): dispose it
+    /// once the caller's transaction has committed or rolled back, so that the documents queued behind it go on.
     /// </summary>
-    public sealed class PreparedDocument
+    public sealed class PreparedDocument : IDisposable
     {
-        internal PreparedDocument(Guid id, OfficialDocumentContent content, string issuer, string prefix, int year, int expected, (byte[] Docx, byte[] Pdf) files, IReadOnlyList<Guid> units)
+        private readonly DocumentNumberLanes.Ticket _ticket;
+
+        internal PreparedDocument(Guid id, OfficialDocumentContent content, string issuer, string prefix, int year, DocumentNumberLanes.Ticket ticket, (byte[] Docx, byte[] Pdf) files, IReadOnlyList<Guid> units)
         {
-            Id = id; Content = content; Issuer = issuer; Prefix = prefix; Year = year; Expected = expected; Files = files; Units = units;
+            Id = id; Content = content; Issuer = issuer; Prefix = prefix; Year = year; _ticket = ticket; Files = files; Units = units;
         }
         public Guid Id { get; }
         internal OfficialDocumentContent Content { get; }
         internal string Issuer { get; }
         internal string Prefix { get; }
         internal int Year { get; }
-        internal int Expected { get; }
+        internal int Expected => _ticket.Expected;
         internal (byte[] Docx, byte[] Pdf) Files { get; set; }
         internal IReadOnlyList<Guid> Units { get; }
+        internal bool HadTurn { get; private set; }
         /// <summary>The number given by <see cref="AllocateAsync"/>.</summary>
         public DocumentNumber? Number { get; internal set; }
+
+        /// <summary>
+        /// Before the caller begins its transaction: waits until the documents of the same numbering prepared ahead of this
+        /// one on this instance have been registered or given up. (Waited for inside the transaction, SQLite's write lock
+        /// would keep those ahead from ever committing.)
+        /// </summary>
+        public async Task TurnAsync(CancellationToken ct)
+        {
+            await _ticket.TurnAsync(ct);
+            HadTurn = true;
+        }
+
+        /// <summary>Leaves the queue: after the caller's transaction has committed or rolled back.</summary>
+        public void Dispose() => _ticket.Dispose();
     }
 
     /// <summary>
     /// Validates and renders a document (Chromium takes a second or two) with the number it expects, outside any
-    /// transaction; registers and stores nothing. Refused as <see cref="IssueAsync"/> refuses.
+    /// transaction; registers and stores nothing. Refused as <see cref="IssueAsync"/> refuses. The caller disposes the
+    /// result once its transaction has ended (or it gave up before one).
     /// </summary>
     public async Task<PreparedDocument> PrepareAsync(OfficialDocumentContent content, IReadOnlyList<Guid> addresseeUnitIds, CancellationToken ct, string issuer = OfficeIssuer)
     {
@@ -183,20 +203,32 @@ public sealed class OfficialDocuments(
                 throw new FieldException("addresseeUnitIds", "主送单位不存在。 An addressee unit does not exist.");
         }
         var year = clock.Today.Year;
-        var expected = await PeekNextSerialAsync(issuer, prefix, year, ct);
-        var files = await RenderAsync(content, new DocumentNumber(prefix, year, expected), ct);
-        return new PreparedDocument(Guid.CreateVersion7(), content, issuer, prefix, year, expected, files, units);
+        // As IssueAsync: documents prepared at once on this instance expect consecutive numbers, each rendered once.
+        var ticket = await queue.TakeAsync(issuer, prefix, year, () => PeekNextSerialAsync(issuer, prefix, year, ct), ct);
+        try
+        {
+            var files = await RenderAsync(content, new DocumentNumber(prefix, year, ticket.Expected), ct);
+            return new PreparedDocument(Guid.CreateVersion7(), content, issuer, prefix, year, ticket, files, units);
+        }
+        catch
+        {
+            ticket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// In the caller's transaction, first of its writes: moves the issuer's counter (its row stays locked until the caller
-    /// commits or rolls back: no gaps) and renders again should another document have taken the expected number; then takes
+    /// In the caller's transaction, begun after <see cref="PreparedDocument.TurnAsync"/>, first of its writes: moves the
+    /// issuer's counter (its row stays locked until the caller commits or rolls back: no gaps) and renders again should
+    /// another instance's document have taken the expected number (or one queued ahead been given up); then takes
     /// the evidence chain's lock (PostgreSQL), in the order every writer takes the counter, the evidence and the audit locks.
     /// </summary>
     public async Task AllocateAsync(PreparedDocument prepared, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("AllocateAsync runs in the caller's transaction.");
+        if (!prepared.HadTurn)
+            throw new InvalidOperationException("PreparedDocument.TurnAsync is awaited before the caller's transaction begins.");
         var serial = await AllocateSerialAsync(tx, prepared.Issuer, prepared.Prefix, prepared.Year, ct);
         var number = new DocumentNumber(prepared.Prefix, prepared.Year, serial);
         if (serial != prepared.Expected) prepared.Files = await RenderAsync(prepared.Content, number, ct);

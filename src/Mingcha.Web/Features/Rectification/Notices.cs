@@ -197,10 +197,13 @@ public sealed partial class Notices(MingchaDb db, TimeProvider time, CalendarSer
         // then the sending of the visits, the notice's evidence case, the document's number, files and register line, and
         // the notice with its ledger lines are written in one transaction: should any step fail, the unit learns of nothing,
         // no case or document is left for a notice that does not exist, and a retry starts afresh.
-        var prepared = await documents.PrepareNoticeAsync(new NoticeDocument(notice.Id, unitName, title, notice.RequiredAction, workingDays, lastDay,
+        using var prepared = await documents.PrepareNoticeAsync(new NoticeDocument(notice.Id, unitName, title, notice.RequiredAction, workingDays, lastDay,
             objectionLastDay, [.. findings.OrderBy(f => f.RecordedAt).Select(f => new NoticeDocumentFinding(f.ItemCode, f.ItemName, f.Description, f.Points)),
                 .. problems.OrderBy(p => p.FoundOn).Select(p => new NoticeDocumentFinding(ChannelProblem.NameOf(p.Channel), $"（{p.FoundOn:yyyy年M月d日}发现）", p.Description, null))],
             unitId), ct);
+        // Notices issued at once on this instance take their numbers in the order they were rendered with them (each
+        // rendered once): wait for those ahead before the transaction, whose write lock (SQLite) they need to commit.
+        await prepared.TurnAsync(ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct); // SQLite: BEGIN IMMEDIATE
         // The number first: the counter's row, then the evidence chain's lock, then the audit chain's (every save below), in
@@ -237,6 +240,7 @@ public sealed partial class Notices(MingchaDb db, TimeProvider time, CalendarSer
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await tx.DisposeAsync(); // telling the unit is no part of the issue (decision 019: a failure there keeps the notice)
+        prepared.Dispose(); // the notices queued behind this one go on
 
         await notifier.NotifyUnitAsync(unitId, "notice.issued",
             $"整改通知书 {notice.DocumentNumber ?? title}：请于 {lastDay:yyyy-MM-dd} 前整改并反馈。 Rectification notice: answer by {lastDay:yyyy-MM-dd}.",

@@ -17,7 +17,11 @@ public sealed record IssuedDoc(Guid Id, string Number, Guid CaseId);
 /// <summary>The rectification module's use of the official documents module (decision 009): notices and circulars.</summary>
 public interface IRectificationDocuments
 {
-    /// <summary>RCT-2: lays out and renders the notice's document, before anything of the notice is written (nothing stored).</summary>
+    /// <summary>
+    /// RCT-2: lays out and renders the notice's document, before anything of the notice is written (nothing stored). Await
+    /// its <see cref="Documents.OfficialDocuments.PreparedDocument.TurnAsync"/> before the issuing transaction begins, and
+    /// dispose it once that transaction has ended.
+    /// </summary>
     Task<Documents.OfficialDocuments.PreparedDocument> PrepareNoticeAsync(NoticeDocument n, CancellationToken ct);
     /// <summary>RCT-2: in the notice's issuing transaction, first: its number (the counter moves with the transaction).</summary>
     Task NumberNoticeAsync(Documents.OfficialDocuments.PreparedDocument prepared, CancellationToken ct);
