@@ -11,9 +11,10 @@ namespace Mingcha.IntegrationTests.Ratings;
 
 /// <summary>
 /// SAT-5 on the incentives page (/Ratings/Incentives): the Office records a yearly selection with the button of a listed
-/// candidate and a grievance award (委屈奖) with the staff picker and its reason, as the API does; a refusal (already
-/// awarded, not eligible, no reason) is a message on the page and stores nothing; a unit's account does not open the page
-/// nor record an award through it. SQLite and, with MINGCHA_TEST_POSTGRES, PostgreSQL.
+/// candidate and a grievance award (委屈奖) to a staff member found by name or code, with its reason, as the API does; a
+/// refusal (already awarded, not eligible, no reason, a person the search would not offer) is a message on the page and
+/// stores nothing; a unit's account does not open the page nor record an award through it. SQLite and, with
+/// MINGCHA_TEST_POSTGRES, PostgreSQL.
 /// </summary>
 public sealed partial class IncentivesPageTests(MingchaApp app) : IClassFixture<MingchaApp>
 {
@@ -118,14 +119,28 @@ public sealed partial class IncentivesPageTests(MingchaApp app) : IClassFixture<
         Assert.Equal(0, await AwardsAsync(year, "BestServiceModel", staff));
     }
 
+    /// <summary>The page after a search of the grievance award's staff by <paramref name="query"/>.</summary>
+    private static async Task<string> SearchAsync(HttpClient client, int year, string query) =>
+        WebUtility.HtmlDecode(await client.GetStringAsync($"{Page}?year={year}&StaffQuery={Uri.EscapeDataString(query)}"));
+
     [Fact]
     [Trait("Rule", "SAT-5")]
-    public async Task Office_RecordsAGrievanceAward_WithThePickerAndItsReason_NoReasonOrTheSameAgainIsAMessage()
+    public async Task Office_RecordsAGrievanceAward_FindingTheStaffMemberByNameOrCode_NoReasonOrTheSameAgainIsAMessage()
     {
         var (_, _, staff, office, year) = await SetupAsync();
         var page = $"{Page}?year={year}";
         var y = year.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains($"<option value=\"{staff}\">", await office.GetStringAsync(page), StringComparison.Ordinal);
+        // The page lists nobody until asked (an organisation's whole staff is no list to choose from); a search by part of
+        // the name or of the code (any case) finds the person.
+        var opened = WebUtility.HtmlDecode(await office.GetStringAsync(page));
+        Assert.Contains("id=\"staff-search\"", opened, StringComparison.Ordinal);
+        Assert.DoesNotContain($"<option value=\"{staff}\"", opened, StringComparison.Ordinal);
+        var code = await app.WithDbAsync(db => db.Staff.Where(s => s.Id == staff).Select(s => s.Code).SingleAsync());
+        Assert.Contains($"<option value=\"{staff}\">激励页工作人员（{code}）</option>", await SearchAsync(office, year, "激励页"), StringComparison.Ordinal);
+        Assert.Contains($"<option value=\"{staff}\">", await SearchAsync(office, year, code.ToLowerInvariant()), StringComparison.Ordinal);
+        var nobody = await SearchAsync(office, year, "查无此人" + Guid.NewGuid().ToString("N")[..6]);
+        Assert.Contains("未找到匹配的在职工作人员", nobody, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"GrievanceStaffId\"", nobody, StringComparison.Ordinal);
 
         // No reason: the rule's message beside the form, the person still picked; nothing stored.
         var blank = await office.PostFormAsync(page, "Grievance", new() { ["year"] = y, ["GrievanceStaffId"] = staff.ToString(), ["GrievanceReason"] = "   " });
@@ -139,9 +154,9 @@ public sealed partial class IncentivesPageTests(MingchaApp app) : IClassFixture<
         const string reason = "被无理取闹的办事群众当众辱骂，仍耐心解释并按规定办结";
         var recorded = await office.PostFormAsync(page, "Grievance", new() { ["year"] = y, ["GrievanceStaffId"] = staff.ToString(), ["GrievanceReason"] = reason });
         Assert.Equal(HttpStatusCode.Redirect, recorded.StatusCode);
-        var after = await office.GetStringAsync(recorded.Headers.Location!.OriginalString);
+        var after = WebUtility.HtmlDecode(await office.GetStringAsync(recorded.Headers.Location!.OriginalString));
         Assert.Contains("委屈奖已记录", after, StringComparison.Ordinal);
-        Assert.Contains(reason, WebUtility.HtmlDecode(after), StringComparison.Ordinal);
+        Assert.Matches($"<tr data-award=\"[^\"]+\"><td>委屈奖</td><td class=\"award-subject\">激励页工作人员</td><td>{reason}</td>", after);
 
         // The same wrong again, written with other spacing: refused with the message, nothing stored.
         var again = await office.PostFormAsync(page, "Grievance", new() { ["year"] = y, ["GrievanceStaffId"] = staff.ToString(), ["GrievanceReason"] = "  被无理取闹的办事群众当众辱骂，仍耐心解释并按规定办结 " });
@@ -156,6 +171,26 @@ public sealed partial class IncentivesPageTests(MingchaApp app) : IClassFixture<
     [Fact]
     [Trait("Rule", "SAT-5")]
     [Trait("Rule", "SEC-2")]
+    public async Task Grievance_ForAPersonTheSearchDoesNotOffer_IsAMessage_NothingStored()
+    {
+        var (_, _, staff, office, year) = await SetupAsync();
+        var y = year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var code = await app.WithDbAsync(db => db.Staff.Where(s => s.Id == staff).Select(s => s.Code).SingleAsync());
+        // The person has left: the search no longer finds them, and a post naming them (an old tab, a hand-made post) is refused.
+        await app.WithDbAsync(db => db.Staff.Where(s => s.Id == staff).ExecuteUpdateAsync(x => x.SetProperty(s => s.Active, false)));
+        Assert.DoesNotContain($"<option value=\"{staff}\"", await SearchAsync(office, year, code), StringComparison.Ordinal);
+        foreach (var subject in new[] { staff, Guid.NewGuid() })
+        {
+            var refused = await office.PostFormAsync($"{Page}?year={year}", "Grievance", new() { ["year"] = y, ["GrievanceStaffId"] = subject.ToString(), ["GrievanceReason"] = "离职后补记" });
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            Assert.Contains("该工作人员不在可选范围内", await HtmlAsync(refused), StringComparison.Ordinal);
+            Assert.Equal(0, await AwardsAsync(year, "Grievance", subject));
+        }
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    [Trait("Rule", "SEC-2")]
     public async Task UnitAccount_DoesNotOpenThePage_NorRecordsAnAwardThroughIt()
     {
         var (_, c, staff, _, year) = await SetupAsync();
@@ -163,6 +198,9 @@ public sealed partial class IncentivesPageTests(MingchaApp app) : IClassFixture<
         var opened = await liaison.GetAsync($"{Page}?year={year}");
         Assert.NotEqual(HttpStatusCode.OK, opened.StatusCode);
         Assert.DoesNotContain("grievance-award", await opened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var searched = await liaison.GetAsync($"{Page}?year={year}&StaffQuery={Uri.EscapeDataString("激励页")}"); // not even their own unit's staff
+        Assert.NotEqual(HttpStatusCode.OK, searched.StatusCode);
+        Assert.DoesNotContain(staff.ToString(), await searched.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var posted = await liaison.PostAsync($"{Page}?handler=Grievance", new FormUrlEncodedContent(new Dictionary<string, string>
         {
