@@ -11,16 +11,13 @@ public static class ResidentIdNumber
     private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     private const string CheckChars = "10X98765432";
 
-    /// <summary>Checks the number against today's date on the system clock (for the birth date).</summary>
-    public static bool IsValid(string? value, out string? error) =>
-        IsValid(value, DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().DateTime), out error);
-
     /// <summary>
     /// Checks length, digits, the birth date (a real date from 1900 up to <paramref name="today"/>)
     /// and the ISO 7064 MOD 11-2 check character (X in upper or lower case).
     /// </summary>
     /// <param name="value">The number as entered.</param>
-    /// <param name="today">Today, for refusing a birth date in the future.</param>
+    /// <param name="today">The office's today (not the server's: its clock may be in another time zone), for refusing a
+    /// birth date in the future.</param>
     /// <param name="error">Why the number is invalid, in Chinese; null when valid.</param>
     public static bool IsValid(string? value, DateOnly today, out string? error)
     {

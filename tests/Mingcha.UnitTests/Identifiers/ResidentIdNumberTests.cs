@@ -41,10 +41,13 @@ public class ResidentIdNumberTests
         Assert.Contains(expectedWord, error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Theory]
     [Trait("Rule", "ORG-2")]
-    public void IsValid_WhenUsingSystemClock_AcceptsAPastBirthDate()
+    [InlineData("110101202603094476", true)]  // born on Today itself
+    [InlineData("110101202603104478", false)] // born the day after
+    public void IsValid_WhenBornOnOrAfterToday_AcceptsTodayAndRefusesTheNextDay(string id, bool valid)
     {
-        Assert.True(ResidentIdNumber.IsValid("110101199003074477", out var error), error);
+        Assert.Equal(valid, ResidentIdNumber.IsValid(id, Today, out var error));
+        Assert.Equal(valid, error is null);
     }
 }

@@ -24,7 +24,7 @@ namespace Mingcha.Web.Features.Complaints;
 /// assignment, return, extension, answer, review, urging, repeats, clues for inspections and the complainant's rating.
 /// </summary>
 public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService calendar, EvidenceCases cases, Rounds rounds, ComplaintRatings ratings, ComplaintFloodGuard flood, EvidenceIntake intake,
-    IOptions<MingchaOptions> options, IConfiguration configuration)
+    IOptions<MingchaOptions> options, IConfiguration configuration, LocalClock clock)
 {
     public sealed record FileComplaint(
         ComplaintChannel? Channel,
@@ -121,7 +121,7 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         if (!anonymous && name is null)
             throw new DomainRuleException("CMP-5", "实名投诉须留姓名；不留姓名的按匿名建议处理（CMP-5）。 A real-name complaint gives a name; without one it is anonymous and handled as a suggestion (CMP-5).", 422);
         if (phone is not null && !PhoneNumber.IsValid(phone, out _)) throw new FieldException("phone", "电话号码无效。 The phone number is not valid.");
-        if (idNumber is not null && !ResidentIdNumber.IsValid(idNumber, out _)) throw new FieldException("idNumber", "身份证号码无效。 The ID number is not valid.");
+        if (idNumber is not null && !ResidentIdNumber.IsValid(idNumber, clock.Today, out _)) throw new FieldException("idNumber", "身份证号码无效。 The ID number is not valid.");
         if (phone is not null) phone = PhoneNumber.Normalize(phone);
         var evidenceNote = Clean(r.EvidenceNote);
         var files = evidence?.Files ?? [];

@@ -139,9 +139,9 @@ public static class OrganisationApi
             // SEC-2: a unit's users see their own unit's people, never another unit's.
             MaySeeStaff(ctx.User, id) ? Results.Ok(await ListStaffAsync(db, id, ct)) : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(StaffReaders));
-        g.MapPost("/staff", async (CreateStaff req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        g.MapPost("/staff", async (CreateStaff req, MingchaDb db, TimeProvider time, LocalClock clock, CancellationToken ct) =>
         {
-            var s = await CreateStaffAsync(req, db, time, ct);
+            var s = await CreateStaffAsync(req, db, time, clock.Today, ct);
             return Results.Created($"/api/v1/staff/{s.Id}", s);
         }).RequireAuthorization(Policies.OfficeManage);
         // SEC-2: one person, their history and their state at a date, for those who may see their unit's people (404 otherwise).
@@ -496,8 +496,11 @@ public static class OrganisationApi
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>ORG-2: adds a person of any employment type; phone and ID number are checked and stored normalised.</summary>
-    public static async Task<StaffDto> CreateStaffAsync(CreateStaff req, MingchaDb db, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// ORG-2: adds a person of any employment type; phone and ID number are checked (a birth date after the office's
+    /// <paramref name="today"/> is refused) and stored normalised.
+    /// </summary>
+    public static async Task<StaffDto> CreateStaffAsync(CreateStaff req, MingchaDb db, TimeProvider time, DateOnly today, CancellationToken ct)
     {
         Problems.Validate(req);
         if (!Enum.IsDefined(req.Employment)) throw new FieldException("employment", "用工类型无效。 Unknown employment type.");
@@ -505,7 +508,7 @@ public static class OrganisationApi
         if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == req.UnitId, ct)) throw new FieldException("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
         if (await db.Staff.AnyAsync(s => s.UnitId == req.UnitId && s.Code == req.Code.Trim(), ct)) throw new FieldException("code", "工号在该单位已存在。 The staff code is taken in this unit.");
         if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var perr)) throw new FieldException("phone", perr!);
-        if (req.IdNumber is { Length: > 0 } idn && !ResidentIdNumber.IsValid(idn, out var ierr)) throw new FieldException("idNumber", ierr!);
+        if (req.IdNumber is { Length: > 0 } idn && !ResidentIdNumber.IsValid(idn, today, out var ierr)) throw new FieldException("idNumber", ierr!);
         var s = new Staff(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Employment, time.GetUtcNow().UtcDateTime, req.SectionId, req.Position)
         {
             Phone = req.Phone is { Length: > 0 } p ? PhoneNumber.Normalize(p) : null,

@@ -81,7 +81,7 @@ public sealed class UnitModel(MingchaDb db, LocalClock clock, TimeProvider time,
 
     public Task<IActionResult> OnPostStaffAsync(Guid id, CancellationToken ct) =>
         RunAsync(id, "staff", () => CreateStaffAsync(new CreateStaff(id, NewStaff.SectionId, NewStaff.Code?.Trim() ?? "", NewStaff.Name?.Trim() ?? "",
-            NewStaff.Employment ?? EmploymentType.InService, Blank(NewStaff.Position), Blank(NewStaff.Phone), Blank(NewStaff.IdNumber)), db, time, ct), Text["工作人员已新增。"], ct);
+            NewStaff.Employment ?? EmploymentType.InService, Blank(NewStaff.Position), Blank(NewStaff.Phone), Blank(NewStaff.IdNumber)), db, time, clock.Today, ct), Text["工作人员已新增。"], ct);
 
     private async Task<IActionResult> RunAsync(Guid id, string form, Func<Task> command, string done, CancellationToken ct)
     {
