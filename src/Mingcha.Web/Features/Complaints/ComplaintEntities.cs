@@ -258,7 +258,7 @@ public sealed class ComplaintEvent
 }
 
 /// <summary>CMP-9: a unit flagged for repeated complaints, asked for a special self-inspection report, tracked to filing.</summary>
-public sealed class RepeatFlag : IAudited
+public sealed class RepeatFlag : IAudited, IVersioned
 {
     private RepeatFlag() { MatterKey = ""; }
     public RepeatFlag(Guid unitId, RepeatReason reason, string matterKey, DateOnly raisedOn, DateOnly reportLastDay, DateTime nowUtc)
@@ -281,6 +281,12 @@ public sealed class RepeatFlag : IAudited
     /// one open flag at a time (a unique index), and <see cref="MergeInto"/> joins doubles that a race left behind.
     /// </summary>
     public Guid? MergedIntoId { get; private set; }
+    /// <summary>
+    /// CMP-9: raised on every save (<see cref="IVersioned"/>, migration 0049, decision 038): two acts of the Office on one
+    /// flag made from the same reading (a double click on 无须报送, a filing and a return at once) cannot both be stored; the
+    /// second gets 409 and stores nothing (no second notice to the unit).
+    /// </summary>
+    public int Version { get; private set; }
 
     /// <summary>Asks for a report not yet filed (a merged flag counts as closed, its complaints moved to the kept one).</summary>
     public bool Open => FiledAt is null;

@@ -74,6 +74,7 @@ public static class ComplaintsModel
             e.HasIndex(x => new { x.UnitId, x.FiledAt });
             // CMP-9: one open flag per unit, whatever the timing of two assignments (migration 0015).
             e.HasIndex(x => x.UnitId, "UX_RepeatFlags_UnitId_Open").IsUnique().HasFilter("\"FiledAt\" IS NULL");
+            e.Property(x => x.Version).IsConcurrencyToken().HasDefaultValue(0); // migration 0049 (decision 038); existing rows 0
             e.Property(x => x.MatterKey).HasMaxLength(64);
             e.Property(x => x.Report).HasMaxLength(8000);
             e.Property(x => x.FiledBy).HasMaxLength(450);

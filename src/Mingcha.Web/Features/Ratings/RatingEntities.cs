@@ -355,6 +355,7 @@ internal static class RatingsModel
         {
             e.ToTable("Secondments");
             e.HasIndex(x => x.StaffId);
+            e.Property(x => x.Version).IsConcurrencyToken().HasDefaultValue(0); // migration 0049 (decision 038); existing rows 0
             e.Property(x => x.Title).HasMaxLength(100);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
         });

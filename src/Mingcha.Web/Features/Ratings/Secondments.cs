@@ -13,7 +13,7 @@ public enum SecondmentState
 }
 
 /// <summary>ORG-7: an official seconded to an outlet (e.g. 第一副所长) for a term, with a work log and the outlet's targets.</summary>
-public sealed class Secondment : IAudited
+public sealed class Secondment : IAudited, IVersioned
 {
     private Secondment() { Title = ""; }
     public Secondment(Guid staffId, Guid outletSectionId, string title, DateOnly start, DateOnly end)
@@ -29,6 +29,11 @@ public sealed class Secondment : IAudited
     public DateOnly End { get; private set; }
     public SecondmentState State { get; private set; }
     public int Extensions { get; private set; }
+    /// <summary>
+    /// ORG-7: raised on every save (<see cref="IVersioned"/>, migration 0049, decision 038): two ends of the term made
+    /// from the same reading do not both extend it (nor close and extend it at once); the second gets 409.
+    /// </summary>
+    public int Version { get; private set; }
 
     /// <summary>
     /// ORG-7 ("达不到目标不予撤回"): at the end of the term (on its last day or later) a secondment whose targets are not

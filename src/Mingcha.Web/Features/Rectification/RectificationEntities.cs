@@ -347,7 +347,7 @@ public enum OutcomeMeasure
 }
 
 /// <summary>RCT-5: an outcome linked to the findings behind it.</summary>
-public sealed class RectificationOutcome : IAudited
+public sealed class RectificationOutcome : IAudited, IVersioned
 {
     private RectificationOutcome() { Title = ""; Text = ""; By = ""; }
     public RectificationOutcome(OutcomeKind kind, OutcomeMeasure measure, int year, Guid? unitId, Guid? staffId, string? personName, string title, string text,
@@ -383,6 +383,11 @@ public sealed class RectificationOutcome : IAudited
     /// </summary>
     public Guid? ResultCampaignId { get; private set; }
     public Guid? ResultSectionId { get; private set; }
+    /// <summary>
+    /// RCT-5: raised on every save (<see cref="IVersioned"/>, migration 0049, decision 038): a circular published by two
+    /// requests at once is published once; the second gets 409.
+    /// </summary>
+    public int Version { get; private set; }
 
     public void AttachDocument(Guid id, string number) { DocumentId = id; DocumentNumber = number; }
     public void RestOnResult(Guid campaignId, Guid sectionId) { ResultCampaignId = campaignId; ResultSectionId = sectionId; }

@@ -112,6 +112,7 @@ public static class RectificationModel
             Enum(e, o => o.Measure);
             e.HasIndex(o => new { o.Year, o.UnitId });
             e.HasIndex(o => o.PublishedAt);
+            e.Property(o => o.Version).IsConcurrencyToken().HasDefaultValue(0); // migration 0049 (decision 038); existing rows 0
             e.Property(o => o.PersonName).HasMaxLength(100);
             e.Property(o => o.Title).HasMaxLength(200);
             e.Property(o => o.Text).HasMaxLength(20000);

@@ -8,7 +8,7 @@ namespace Mingcha.Web.Features.Scoring;
 /// and section. Its last day is the result's (the Calendar's, CAL-2, on publication); filed after it, it is marked late.
 /// Every step is also kept in <see cref="ExplanationStep"/> (append-only).
 /// </summary>
-public sealed class ResultExplanation : IAudited
+public sealed class ResultExplanation : IAudited, IVersioned
 {
     private ResultExplanation() { Text = ""; FiledBy = ""; }
 
@@ -35,6 +35,11 @@ public sealed class ResultExplanation : IAudited
     public string? Reason { get; private set; }
     public DateTime? ReviewedAt { get; private set; }
     public string? ReviewedBy { get; private set; }
+    /// <summary>
+    /// EV-8: raised on every save (<see cref="IVersioned"/>, migration 0049, decision 038): two reviews, or two filings
+    /// again, made from the same reading cannot both be stored (nor both be kept as steps); the second gets 409.
+    /// </summary>
+    public int Version { get; private set; }
 
     /// <summary>The first filing; <paramref name="workingDaysLate"/> comes from the Calendar.</summary>
     public static ResultExplanation First(Guid campaignId, Guid sectionId, Guid unitId, DateOnly lastDay, string text, DateOnly today, int workingDaysLate, string by, DateTime nowUtc)

@@ -114,6 +114,7 @@ public static class ScoringModel
             e.ToTable("ResultExplanations");
             e.HasIndex(x => new { x.CampaignId, x.SectionId }).IsUnique();
             e.HasIndex(x => x.UnitId);
+            e.Property(x => x.Version).IsConcurrencyToken().HasDefaultValue(0); // migration 0049 (decision 038); existing rows 0
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Text).HasMaxLength(Mingcha.Domain.Scoring.ExplanationRules.MaxText);
             e.Property(x => x.FiledBy).HasMaxLength(256);

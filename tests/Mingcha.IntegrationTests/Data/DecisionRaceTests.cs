@@ -1,0 +1,234 @@
+using System.Data.Common;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Complaints;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Scoring;
+
+namespace Mingcha.IntegrationTests.Data;
+
+/// <summary>
+/// Decisions on a record that had no concurrency token (migration 0049, decision 038): a repeat flag's waiver (CMP-9), the
+/// review of a written explanation (EV-8), the end of a secondment's term (ORG-7), a circular's publication (RCT-5). Two
+/// requests made from the same reading (a double click, two officers) used to both pass the entity's check and both be
+/// stored, each with its own audit line and side effect; now the second to save gets 409 and stores nothing. The app's
+/// <see cref="TableGate"/> holds each request, once it has read the record, until the other has read it too, so that the
+/// race happens every time, on SQLite and on PostgreSQL.
+/// </summary>
+public sealed class DecisionRaceTests(RacingDecisionsApp app) : IClassFixture<RacingDecisionsApp>
+{
+    private sealed record Created(Guid Id);
+    private sealed record Ended(string State, DateOnly End, int Extensions);
+
+    private Task<int> AuditedUpdatesAsync(string type, Guid id) =>
+        app.WithDbAsync(db => db.AuditEntries.AsNoTracking().CountAsync(a => a.EntityType == type && a.EntityKey == id.ToString() && a.Action == "update"));
+
+    private static async Task<HttpResponseMessage[]> RaceAsync(RacingDecisionsApp app, string table, params Func<Task<HttpResponseMessage>>[] requests)
+    {
+        app.Gate.Hold(table, requests.Length);
+        var answers = await Task.WhenAll(requests.Select(r => r()));
+        Assert.True(app.Gate.Met, $"every request read {table} before any saved");
+        return answers;
+    }
+
+    private static async Task OneWinsTheOthersGet409Async(HttpResponseMessage[] answers, HttpStatusCode success)
+    {
+        Assert.Single(answers, a => a.StatusCode == success);
+        foreach (var loser in answers.Where(a => a.StatusCode != success))
+            await loser.ExpectProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-9")]
+    public async Task TwoWaiversOfOneRepeatFlagAtOnce_OneIsStored_TheOtherGets409_OneNotificationAndOneAuditLine()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var other = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var (unit, _) = await kit.UnitAsync("竞态监管局" + Guid.NewGuid().ToString("N")[..4]);
+        var first = await kit.FileAsync(ComplaintKit.Body(unit, matter: "食品经营许可", receivedAt: "2026-10-28T01:00:00Z"));
+        await kit.AssignAsync(first.Id);
+        var second = await kit.FileAsync(ComplaintKit.Body(unit, matter: "食品经营许可", phone: "13900003333"));
+        await kit.AssignAsync(second.Id);
+        var flagId = await app.WithDbAsync(db => db.RepeatFlags.AsNoTracking().Where(f => f.UnitId == unit && f.FiledAt == null).Select(f => f.Id).SingleAsync());
+        var audited = await AuditedUpdatesAsync("RepeatFlag", flagId);
+
+        var answers = await RaceAsync(app, "RepeatFlags",
+            () => kit.Office.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/waive", new { reason = "同一人就同一事项重复提交。" }),
+            () => other.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/waive", new { reason = "已合并办理，无须报告。" }));
+
+        await OneWinsTheOthersGet409Async(answers, HttpStatusCode.NoContent);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Notifications.CountAsync(n => n.Kind == "complaint.repeat-waived" && n.UnitId == unit)));
+        Assert.Equal(audited + 1, await AuditedUpdatesAsync("RepeatFlag", flagId));
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-9")]
+    public async Task ReturnRacingAFilingOfTheReport_OneWins_AndTheFlagIsWhatThatOneMadeIt()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var other = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var (unit, _) = await kit.UnitAsync("竞态税务局" + Guid.NewGuid().ToString("N")[..4]);
+        var first = await kit.FileAsync(ComplaintKit.Body(unit, matter: "发票领用", receivedAt: "2026-10-28T01:00:00Z"));
+        await kit.AssignAsync(first.Id);
+        var second = await kit.FileAsync(ComplaintKit.Body(unit, matter: "退税进度", phone: "13900004444"));
+        await kit.AssignAsync(second.Id);
+        var flagId = await app.WithDbAsync(db => db.RepeatFlags.AsNoTracking().Where(f => f.UnitId == unit && f.FiledAt == null).Select(f => f.Id).SingleAsync());
+        await (await (await kit.LiaisonAsync(unit)).PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/report", new { body = "专项自查整改报告。" }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+        var audited = await AuditedUpdatesAsync("RepeatFlag", flagId);
+
+        var answers = await RaceAsync(app, "RepeatFlags",
+            () => kit.Office.PostAsync($"/api/v1/complaints/repeat-flags/{flagId}/file", null),
+            () => other.PostJsonAsync($"/api/v1/complaints/repeat-flags/{flagId}/return", new { reason = "请补充整改措施。" }));
+
+        await OneWinsTheOthersGet409Async(answers, HttpStatusCode.NoContent);
+        var filed = answers[0].StatusCode == HttpStatusCode.NoContent;
+        var flag = await app.WithDbAsync(db => db.RepeatFlags.AsNoTracking().SingleAsync(f => f.Id == flagId));
+        Assert.Equal(filed, flag.FiledAt is not null);
+        Assert.Equal(filed, flag.SubmittedAt is not null); // returned: the unit is to submit again
+        Assert.Equal(filed ? 0 : 1, await app.WithDbAsync(db => db.Notifications.CountAsync(n => n.Kind == "complaint.repeat-returned" && n.UnitId == unit)));
+        Assert.Equal(audited + 1, await AuditedUpdatesAsync("RepeatFlag", flagId));
+    }
+
+    [Fact]
+    [Trait("Rule", "EV-8")]
+    public async Task TwoAcceptancesOfOneExplanationAtOnce_OneIsStored_TheOtherGets409_OneStep()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var other = await app.ClientAsAsync(Roles.OfficeStaff);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var cat = (await (await office.PostJsonAsync("/api/v1/categories", new { code = $"rx-{tag}", name = "竞态说明类" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var unit = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"rx-u-{tag}", name = "竞态单位" + tag, categoryId = cat, year = 2026 })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        async Task<Guid> Section(string code, string name) =>
+            (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = $"{code}-{tag}", name, kind = "InternalSection" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var s1 = await Section("S1", "征收科");
+        var s2 = await Section("S2", "稽查科");
+        var campaign = (await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new
+        {
+            year = 2026, name = "竞态测评" + tag, from = "2026-01-01", to = "2026-12-31", rules = new { satisfiedTop = 1, bottomCount = 1, threshold = 70 },
+        })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{campaign}/sections", new { categoryIds = new[] { cat } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        foreach (var (section, grade) in new[] { (s1, "Excellent"), (s2, "Good") })
+            await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{campaign}/evaluations", new { sectionId = section, method = "Concentrated", grade, on = "2026-11-16" }))
+                .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/publish", null)).ExpectAsync(HttpStatusCode.OK);
+        var path = $"/api/v1/scoring/campaigns/{campaign}/results/{s2}/explanation";
+        await (await (await app.ClientAsAsync(Roles.UnitLiaison, unit)).PostJsonAsync(path, new { text = "稽查科案件积压，已制定整改措施。" })).ExpectAsync(HttpStatusCode.OK);
+        var explanation = await app.WithDbAsync(db => db.Set<ResultExplanation>().AsNoTracking().Where(e => e.CampaignId == campaign && e.SectionId == s2).Select(e => e.Id).SingleAsync());
+        var audited = await AuditedUpdatesAsync(nameof(ResultExplanation), explanation);
+
+        var answers = await RaceAsync(app, "ResultExplanations",
+            () => office.PostAsync($"{path}/accept", null),
+            () => other.PostAsync($"{path}/accept", null));
+
+        await OneWinsTheOthersGet409Async(answers, HttpStatusCode.OK);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<ExplanationStep>().CountAsync(s => s.ExplanationId == explanation && s.Kind == Mingcha.Domain.Scoring.ExplanationState.Accepted)));
+        Assert.Equal(audited + 1, await AuditedUpdatesAsync(nameof(ResultExplanation), explanation));
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-7")]
+    public async Task TwoEndsOfOneTermAtOnce_TheTermIsExtendedOnce_TheOtherGets409()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var outlet = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.TownshipOutlet).OrderBy(s => s.Code).FirstAsync());
+        var staff = await app.WithDbAsync(db => db.Staff.OrderBy(s => s.Code).Select(s => s.Id).FirstAsync());
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var id = (await (await office.PostJsonAsync("/api/v1/secondments", new
+        {
+            staffId = staff, outletSectionId = outlet.Id, title = "第一副所长", start = "2025-11-16", end = "2026-11-16", targets = new[] { "环境设施规范" },
+        })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var other = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var audited = await AuditedUpdatesAsync("Secondment", id);
+
+        var answers = await RaceAsync(app, "Secondments",
+            () => office.PostAsync($"/api/v1/secondments/{id}/end-term", null),
+            () => other.PostAsync($"/api/v1/secondments/{id}/end-term", null));
+
+        await OneWinsTheOthersGet409Async(answers, HttpStatusCode.OK);
+        var ended = await answers.Single(a => a.StatusCode == HttpStatusCode.OK).ReadAsync<Ended>();
+        var stored = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.Secondment>().AsNoTracking().SingleAsync(s => s.Id == id));
+        Assert.Equal(("Active", 1), (ended.State, ended.Extensions));
+        Assert.True(ended.End > new DateOnly(2026, 11, 16), "extended past the first term");
+        Assert.Equal((1, ended.End), (stored.Extensions, stored.End)); // extended once, as the one answered 200 says
+        Assert.Equal(audited + 1, await AuditedUpdatesAsync("Secondment", id));
+    }
+
+    [Fact]
+    [Trait("Rule", "RCT-5")]
+    public async Task TwoPublicationsOfOneCircularAtOnce_OneIsStored_TheOtherGets409()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var other = await app.ClientAsAsync(Roles.OfficeStaff);
+        var circular = (await (await office.PostJsonAsync("/api/v1/rectification/outcomes", new
+        {
+            kind = "Circular", measure = "Praise", year = 2026, title = "关于表扬服务窗口的通报", text = "现将表现突出的窗口通报表扬。", findingIds = Array.Empty<Guid>(),
+        })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var audited = await AuditedUpdatesAsync("RectificationOutcome", circular);
+
+        var answers = await RaceAsync(app, "RectificationOutcomes",
+            () => office.PostAsync($"/api/v1/rectification/outcomes/{circular}/publish", null),
+            () => other.PostAsync($"/api/v1/rectification/outcomes/{circular}/publish", null));
+
+        await OneWinsTheOthersGet409Async(answers, HttpStatusCode.NoContent);
+        Assert.Equal(audited + 1, await AuditedUpdatesAsync("RectificationOutcome", circular));
+    }
+}
+
+/// <summary>The app (with the demo organisation) with a <see cref="TableGate"/> on its reads.</summary>
+public sealed class RacingDecisionsApp : MingchaApp
+{
+    public TableGate Gate { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.ConfigureDbContext<MingchaDb>(o => o.AddInterceptors(Gate)));
+    }
+}
+
+/// <summary>
+/// Holds the next <c>n</c> reads of one table, each until all <c>n</c> have been made (or 10 seconds passed): the requests
+/// that made them then go on from the same state of the record, as requests at the same moment would.
+/// </summary>
+public sealed class TableGate : DbCommandInterceptor
+{
+    private Barrier? _barrier;
+    private string _from = "";
+    private int _left;
+    private int _met;
+
+    /// <summary>Whether the last hold had all its reads arrive before it let them go.</summary>
+    public bool Met => Volatile.Read(ref _met) == 1;
+
+    public void Hold(string table, int reads)
+    {
+        _barrier?.Dispose();
+        _from = $"FROM \"{table}\"";
+        Volatile.Write(ref _met, 0);
+        Volatile.Write(ref _left, reads);
+        _barrier = new Barrier(reads);
+    }
+
+    public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
+        CancellationToken cancellationToken = default)
+    {
+        if (_barrier is { } barrier && command.CommandText.Contains(_from, StringComparison.Ordinal) && Interlocked.Decrement(ref _left) >= 0)
+        {
+            if (await Task.Run(() => barrier.SignalAndWait(TimeSpan.FromSeconds(10)), cancellationToken)) Volatile.Write(ref _met, 1);
+        }
+        return result;
+    }
+}
