@@ -24,6 +24,7 @@ namespace Mingcha.IntegrationTests.Data;
 public sealed class DecisionRaceTests(RacingDecisionsApp app) : IClassFixture<RacingDecisionsApp>
 {
     private sealed record Created(Guid Id);
+    private sealed record CaseOf(Guid CaseId);
     private sealed record Ended(string State, DateOnly End, int Extensions);
 
     private Task<int> AuditedUpdatesAsync(string type, Guid id) =>
@@ -96,6 +97,54 @@ public sealed class DecisionRaceTests(RacingDecisionsApp app) : IClassFixture<Ra
         Assert.Equal(filed, flag.SubmittedAt is not null); // returned: the unit is to submit again
         Assert.Equal(filed ? 0 : 1, await app.WithDbAsync(db => db.Notifications.CountAsync(n => n.Kind == "complaint.repeat-returned" && n.UnitId == unit)));
         Assert.Equal(audited + 1, await AuditedUpdatesAsync("RepeatFlag", flagId));
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-2")]
+    [Trait("Rule", "EVD-3")]
+    public async Task TwoOpeningsOfAComplaintsEvidenceCaseAtOnce_OpenOneCase_TheOtherGets409AndLeavesNoCaseBehind()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var other = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var (unit, _) = await kit.UnitAsync("竞态住建局" + Guid.NewGuid().ToString("N")[..4]);
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, matter: "施工许可办理超时", phone: "13900005555"));
+
+        var answers = await RaceAsync(app, "Complaints",
+            () => kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/evidence-case", null),
+            () => other.PostAsync($"/api/v1/complaints/{filed.Id}/evidence-case", null));
+
+        await OneWinsTheOthersGet409Async(answers, HttpStatusCode.OK);
+        var cases = await app.WithDbAsync(db => db.EvidenceCases.AsNoTracking().Where(c => c.ReferenceId == filed.Id).Select(c => c.Id).ToListAsync());
+        var attached = await app.WithDbAsync(db => db.Complaints.AsNoTracking().Where(c => c.Id == filed.Id).Select(c => c.EvidenceCaseId).SingleAsync());
+        Assert.Equal(attached, Assert.Single(cases));
+        // Asked again, later: the case the complaint has.
+        var again = await (await kit.Office.PostAsync($"/api/v1/complaints/{filed.Id}/evidence-case", null)).ReadAsync<CaseOf>();
+        Assert.Equal(attached, again.CaseId);
+    }
+
+    [Fact]
+    [Trait("Rule", "CMP-10")]
+    public async Task AComplaintMadeAClueOfTwoRoundsAtOnce_IsTheClueOfOne_AndTheOtherRoundGetsNoTarget()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var kit = new ComplaintKit(app, await app.ClientAsAsync(Roles.OfficeStaff));
+        var other = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var (unit, section) = await kit.UnitAsync("竞态交通局" + Guid.NewGuid().ToString("N")[..4]);
+        var filed = await kit.FileAsync(ComplaintKit.Body(unit, matter: "道路运输证办理超时", type: "AbuseOfPost"));
+        var admin = new Mingcha.IntegrationTests.Inspections.InspectionKit(app, await app.ClientAsAsync(Roles.OfficeAdmin));
+        var roundA = await admin.RoundAsync(2026, "Covert", teamId: await admin.TeamAsync(await admin.ApprovedSupervisorAsync()));
+        var roundB = await admin.RoundAsync(2026, "Covert", teamId: await admin.TeamAsync(await admin.ApprovedSupervisorAsync()));
+
+        var answers = await RaceAsync(app, "Complaints",
+            () => kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/clue", new { roundId = roundA }),
+            () => other.PostJsonAsync($"/api/v1/complaints/{filed.Id}/clue", new { roundId = roundB }));
+
+        await OneWinsTheOthersGet409Async(answers, HttpStatusCode.NoContent);
+        var clueRound = await app.WithDbAsync(db => db.Complaints.AsNoTracking().Where(c => c.Id == filed.Id).Select(c => c.ClueRoundId).SingleAsync());
+        var targeted = await app.WithDbAsync(db => db.RoundTargets.AsNoTracking().Where(t => t.SectionId == section && (t.RoundId == roundA || t.RoundId == roundB))
+            .Select(t => t.RoundId).ToListAsync());
+        Assert.Equal(clueRound, Assert.Single(targeted));
     }
 
     [Fact]

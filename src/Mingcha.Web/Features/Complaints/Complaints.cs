@@ -625,9 +625,13 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
         RequireOffice(ComplaintViewer.Of(user), "CMP-2");
         var c = await LoadAsync(id, ct);
         if (c.EvidenceCaseId is { } existing) return existing;
+        // The case is saved, then attached: one transaction, so that of two requests that both found no case (a double
+        // click), the one whose attachment the complaint's version refuses (409) leaves no second, orphaned case behind.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var @case = await cases.OpenAsync(new EvidenceCases.OpenCase(EvidenceCaseKind.Complaint, $"投诉 {c.Number}", c.UnitId, null, nameof(Complaint), c.Id), user, ct);
         c.AttachCase(@case.Id);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return @case.Id;
     }
 
@@ -641,10 +645,14 @@ public sealed class Complaints(MingchaDb db, TimeProvider time, CalendarService 
             ?? throw new DomainRuleException("CMP-10", "被投诉单位没有可检查的科室（窗口）。 The unit has no section to inspect.", 422);
         if (!await db.Sections.AnyAsync(s => s.Id == sectionId && s.UnitId == c.UnitId, ct))
             throw new DomainRuleException("CMP-10", "线索须指向被投诉单位的科室（窗口）。 The clue targets a section of the unit complained of.", 422);
+        // The round's target is saved, then the complaint marked: one transaction, so that of two clues made at once (to two
+        // rounds), the one whose mark the complaint's version refuses (409) leaves no target in its round.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await rounds.ChooseAsync(r.RoundId!.Value, new Rounds.ChooseTargets([sectionId], null, $"投诉线索 {c.Number}（CMP-10）"), ct);
         c.MarkClue(r.RoundId.Value, sectionId);
         Event(c, "clue", "作为线索列入明查暗访检查对象（CMP-10）。 Made a clue for an inspection round.", false, by);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>CMP-11: the complainant rates the answer with the query code; channel "complaint" in Ratings; unsatisfied → Office review.</summary>
