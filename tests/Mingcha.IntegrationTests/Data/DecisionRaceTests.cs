@@ -186,6 +186,72 @@ public sealed class DecisionRaceTests(RacingDecisionsApp app) : IClassFixture<Ra
         Assert.Equal(audited + 1, await AuditedUpdatesAsync(nameof(ResultExplanation), explanation));
     }
 
+    /// <summary>A draft campaign of one new category with one section, ready to open.</summary>
+    private static async Task<Guid> DraftCampaignAsync(HttpClient office)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var cat = (await (await office.PostJsonAsync("/api/v1/categories", new { code = $"rd-{tag}", name = "竞态开启类" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var unit = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"rd-u-{tag}", name = "竞态开启单位" + tag, categoryId = cat, year = 2026 })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = $"D1-{tag}", name = "综合科", kind = "InternalSection" })).ExpectAsync(HttpStatusCode.Created);
+        var campaign = (await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new
+        {
+            year = 2026, name = "竞态开启" + tag, from = "2026-01-01", to = "2026-12-31", rules = new { threshold = 70 },
+        })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{campaign}/sections", new { categoryIds = new[] { cat } })).ExpectAsync(HttpStatusCode.OK);
+        return campaign;
+    }
+
+    [Fact]
+    [Trait("Rule", "EV-1")]
+    public async Task TwoOpeningsOfOneCampaignAtOnce_OneOpensIt_TheOtherGets409_OneAuditLine()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var other = await app.ClientAsAsync(Roles.OfficeStaff);
+        var campaign = await DraftCampaignAsync(office);
+
+        var answers = await RaceAsync(app, "EvaluationCampaigns",
+            () => office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/open", null),
+            () => other.PostAsync($"/api/v1/scoring/campaigns/{campaign}/open", null));
+
+        await OneWinsTheOthersGet409Async(answers, HttpStatusCode.OK);
+        Assert.Equal(1, await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().CountAsync(a => a.Action == "campaign.open" && a.EntityKey == campaign.ToString())));
+    }
+
+    /// <summary>
+    /// An edit stored before the opening is a draft's edit (both may succeed); one stored after it would change the rules
+    /// of an open campaign. Which of the two saves first is the race's, so it is run six times: before the claim of the
+    /// draft (decision 038), some edit landed after its opening in nearly every run, on both databases.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "EV-1")]
+    public async Task AnEditRacingTheOpening_IsStoredBeforeItOrRefused_409_NeverAfterIt()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var other = await app.ClientAsAsync(Roles.OfficeStaff);
+        for (var run = 0; run < 6; run++)
+        {
+            var campaign = await DraftCampaignAsync(office);
+
+            var answers = await RaceAsync(app, "EvaluationCampaigns",
+                () => office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/open", null),
+                () => other.PutJsonAsync($"/api/v1/scoring/campaigns/{campaign}", new { year = 2026, name = "竞态改名", from = "2026-01-01", to = "2026-12-31", rules = new { threshold = 80 } }));
+
+            var (opened, edited) = (answers[0].StatusCode == HttpStatusCode.OK, answers[1].StatusCode == HttpStatusCode.OK);
+            Assert.True(opened, "nothing stands in the opening's way but a concurrent opening");
+            if (!edited) await answers[1].ExpectRuleAsync(HttpStatusCode.Conflict, "EV-1");
+            var stored = await app.WithDbAsync(db => db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == campaign));
+            Assert.Equal((CampaignStatus.Open, edited ? 80m : 70m), (stored.Status, stored.Threshold));
+            var key = campaign.ToString();
+            var openedAt = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Action == "campaign.open" && a.EntityKey == key).Select(a => a.Seq).SingleAsync());
+            var edits = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+                .Where(a => a.Action == "update" && a.EntityType == nameof(EvaluationCampaign) && a.EntityKey == key && a.After!.Contains("Threshold")).Select(a => a.Seq).ToListAsync());
+            Assert.Equal(edited ? 1 : 0, edits.Count);
+            Assert.All(edits, e => Assert.True(e < openedAt, "EV-1: an open campaign's rules were changed after it opened"));
+        }
+    }
+
     [Fact]
     [Trait("Rule", "ORG-7")]
     public async Task TwoEndsOfOneTermAtOnce_TheTermIsExtendedOnce_TheOtherGets409()

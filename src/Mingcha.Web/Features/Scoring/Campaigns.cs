@@ -111,12 +111,31 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
         if (year != c.Year) throw new FieldException("year", "年度不能修改。 The year does not change.");
         // EV-1: an edit changes the numbers it names; the others keep the campaign's (the page's form names only some of them).
         c.Edit(r.Name.Trim(), from, to, r.Rules is { } rules ? rules.ToRules(c.Rules) : c.Rules, r.ResponseWorkingDays ?? c.ResponseWorkingDays);
-        await db.SaveChangesAsync(ct);
+        await SaveWhileDraftAsync(id, ct);
         return await GetAsync(c.Id, ct);
     }
 
     internal async Task<EvaluationCampaign> FindAsync(Guid id, CancellationToken ct) =>
         await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("测评活动不存在。 No such campaign.");
+
+    /// <summary>
+    /// EV-1: a draft's change (its rules, its sections, its opening) saved only if the campaign is still a draft, checked
+    /// again inside the save's transaction on the campaign's row (<c>UPDATE … WHERE Status = 'Draft'</c>, which changes
+    /// nothing but takes the row's lock on PostgreSQL; SQLite's <c>BEGIN IMMEDIATE</c> serialises writers), as
+    /// <see cref="Evaluations.ClaimOpenAsync"/> does for an open one. Of an edit and an opening made at once, or two
+    /// openings, the one that comes second finds the campaign open (409) and stores nothing: an open campaign keeps the
+    /// rules and sections it opened with, and is opened once (decision 038). Claimed before the audit chain's lock.
+    /// </summary>
+    private async Task SaveWhileDraftAsync(Guid id, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var claimed = await db.Campaigns.Where(c => c.Id == id && c.Status == CampaignStatus.Draft)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, CampaignStatus.Draft), ct);
+        if (claimed == 0)
+            throw new DomainRuleException("EV-1", "测评活动已开始，规则和测评对象不再修改。 The campaign has opened: its rules and sections no longer change.", 409);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
 
     /// <summary>EV-1: the sections evaluated: listed, or every section of the units in the given categories that year. Draft only.</summary>
     public async Task<int> SetSectionsAsync(Guid id, SectionsRequest r, ClaimsPrincipal by, CancellationToken ct)
@@ -154,7 +173,7 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
             db.CampaignSections.Add(new CampaignSection(id, s, u, unitCategory[u]));
         db.Audit(new AuditEvent("campaign.sections", nameof(EvaluationCampaign), id.ToString(), existing.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             wanted.DistinctBy(w => w.Section).Count().ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await db.SaveChangesAsync(ct);
+        await SaveWhileDraftAsync(id, ct);
         return wanted.DistinctBy(w => w.Section).Count();
     }
 
@@ -164,7 +183,7 @@ public sealed class Campaigns(MingchaDb db, TimeProvider time, Computations comp
         var c = await FindAsync(id, ct);
         c.Open(await db.CampaignSections.CountAsync(s => s.CampaignId == id, ct), time.GetUtcNow().UtcDateTime);
         db.Audit(new AuditEvent("campaign.open", nameof(EvaluationCampaign), id.ToString(), null, c.Name));
-        await db.SaveChangesAsync(ct);
+        await SaveWhileDraftAsync(id, ct);
         return await GetAsync(id, ct);
     }
 
