@@ -14,10 +14,12 @@ using Mingcha.Web.Features.Scoring;
 namespace Mingcha.IntegrationTests.Data;
 
 /// <summary>
-/// Decisions on a record that had no concurrency token (migration 0049, decision 038): a repeat flag's waiver (CMP-9), the
-/// review of a written explanation (EV-8), the end of a secondment's term (ORG-7), a circular's publication (RCT-5). Two
-/// requests made from the same reading (a double click, two officers) used to both pass the entity's check and both be
-/// stored, each with its own audit line and side effect; now the second to save gets 409 and stores nothing. The app's
+/// Decision 038. Decisions on a record that had no concurrency token (migration 0049): a repeat flag's waiver (CMP-9), the
+/// review of a written explanation (EV-8), the end of a secondment's term (ORG-7), a circular's publication (RCT-5); a
+/// draft campaign's opening and edit (EV-1); and steps that saved a side effect before the complaint's version refused
+/// them (its evidence case, CMP-2; a clue's round target, CMP-10). Two requests made from the same reading (a double
+/// click, two officers) used to both pass the check and both be stored, each with its own audit line and side effect (or
+/// the loser's side effect stayed); now the second to save gets 409 and stores nothing. The app's
 /// <see cref="TableGate"/> holds each request, once it has read the record, until the other has read it too, so that the
 /// race happens every time, on SQLite and on PostgreSQL.
 /// </summary>
