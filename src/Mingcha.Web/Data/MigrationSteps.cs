@@ -18,6 +18,7 @@ public static class MigrationSteps
             [40] = ResolveDoubleVisitsAsync,
             [45] = SupersedeDoubleAwardsAsync,
             [47] = SupersedeDoubleGrievancesAsync,
+            [48] = ResolveDoubleSupervisorAccountsAsync,
         };
 
     /// <summary>
@@ -149,6 +150,29 @@ public static class MigrationSteps
     }
 
     private sealed record StandingGrievance(Guid Id, int Year, Guid SubjectId, string Reason, DateTime AwardedAt);
+
+    /// <summary>
+    /// Before 0048's unique index on Supervisors(UserId) (ORG-3): two links of one account made at the same moment could
+    /// both be stored. Of the supervisors linked to one account, the first approved (then the oldest record) keeps the
+    /// link and the others lose it, audited, as 0015's step did for agency inspectors. Run again, it finds nothing to do.
+    /// </summary>
+    public static async Task ResolveDoubleSupervisorAccountsAsync(MingchaDb db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var linked = await db.Database.SqlQuery<SupervisorLink>(
+            $"""SELECT "Id", "UserId", "ApprovedAt" FROM "Supervisors" WHERE "UserId" IS NOT NULL""").ToListAsync(ct);
+        foreach (var account in linked.GroupBy(s => s.UserId).Where(g => g.Count() > 1))
+            foreach (var later in account.OrderBy(s => s.ApprovedAt ?? DateTime.MaxValue).ThenBy(s => s.Id).Skip(1))
+            {
+                await db.Database.ExecuteSqlAsync($"""UPDATE "Supervisors" SET "UserId" = NULL WHERE "Id" = {later.Id}""", ct);
+                Updated(db, "Supervisor", later.Id, new { UserId = later.UserId }, new { UserId = (string?)null });
+            }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private sealed record SupervisorLink(Guid Id, string UserId, DateTime? ApprovedAt);
 
     private static void Updated(MingchaDb db, string entity, Guid key, object before, object after) =>
         db.Audit(new Features.Audit.AuditEvent("update", entity, key.ToString(), JsonSerializer.Serialize(before), JsonSerializer.Serialize(after)));

@@ -232,6 +232,8 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         builder.Entity<Supervisor>(e =>
         {
             e.HasIndex(s => s.Code).IsUnique();
+            // ORG-3: an account is at most one supervisor's, whatever the timing of two links (migration 0048).
+            e.HasIndex(s => s.UserId, "UX_Supervisors_UserId").IsUnique().HasFilter("\"UserId\" IS NOT NULL");
             e.Property(s => s.Code).HasMaxLength(64);
             e.Property(s => s.Name).HasMaxLength(100);
             e.Property(s => s.Phone).HasMaxLength(32);

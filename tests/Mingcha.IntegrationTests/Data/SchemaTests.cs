@@ -332,6 +332,45 @@ public sealed class SchemaTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// ORG-3 (migration 0048): an account linked to two supervisors before the unique index (two links at the same moment)
+    /// does not make the migration fail: the first approved keeps the link, the other loses it (audited); afterwards a
+    /// second supervisor linked to the account is refused by the index.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-3")]
+    public async Task Migration0048_LeavesAnAccountLinkedToItsFirstApprovedSupervisor_AndTheIndexRefusesASecondLink()
+    {
+        using var database = new TestDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        var exec = await AppliedBeforeAsync(connection, 48);
+        var id = TestDatabase.IsPostgres ? (Func<Guid, string>)(g => $"'{g}'") : g => $"'{g.ToString().ToUpperInvariant()}'";
+        var at = TestDatabase.IsPostgres ? (Func<int, string>)(h => $"'2026-11-16 0{h}:00:00+00'") : h => $"'2026-11-16 0{h}:00:00'";
+        var no = TestDatabase.IsPostgres ? "false" : "0";
+        Guid first = Guid.NewGuid(), later = Guid.NewGuid(), other = Guid.NewGuid();
+        await exec("INSERT INTO \"Supervisors\" (\"Id\", \"Code\", \"Name\", \"Status\", \"ApprovedAt\", \"UserId\", \"IsDemo\") VALUES "
+            + $"({id(later)}, 'sup-b', '后批准', 'Approved', {at(2)}, 'account-1', {no}), "
+            + $"({id(first)}, 'sup-a', '先批准', 'Approved', {at(1)}, 'account-1', {no}), "
+            + $"({id(other)}, 'sup-c', '另一账户', 'Approved', {at(3)}, 'account-2', {no})");
+
+        await using (var db = NewContext(database)) await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+
+        await using (var db = NewContext(database))
+        {
+            var links = await db.Supervisors.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.UserId);
+            Assert.Equal(3, links.Count); // none deleted
+            Assert.Equal("account-1", links[first]);
+            Assert.Null(links[later]);
+            Assert.Equal("account-2", links[other]);
+            var audited = await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == "Supervisor").Select(e => e.EntityKey).ToListAsync();
+            Assert.Equal([later.ToString()], audited);
+
+            var s = await db.Supervisors.SingleAsync(x => x.Id == later);
+            s.UserId = "account-2";
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        }
+    }
+
     /// <summary>Applies the scripts before <paramref name="version"/> as the migrator would have; returns a way to run more SQL on the connection.</summary>
     private static async Task<Func<string, Task>> AppliedBeforeAsync(DbConnection connection, int version)
     {

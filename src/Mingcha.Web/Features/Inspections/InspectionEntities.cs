@@ -139,7 +139,7 @@ public sealed class InspectionYearPlan : IAudited
 /// (teams or an agency) and dates. It is decided (Planned) before it starts; a covert round is secret from the
 /// target units until its findings are sent.
 /// </summary>
-public sealed class InspectionRound : IAudited
+public sealed class InspectionRound : IAudited, IVersioned
 {
     private InspectionRound() { Title = ""; Scope = ""; Focus = ""; CreatedBy = ""; }
     public InspectionRound(int year, InspectionKind kind, CampaignKind campaign, string title, string scope, string focus,
@@ -175,6 +175,12 @@ public sealed class InspectionRound : IAudited
     public DateTime? StartedAt { get; private set; }
     public DateTime? ClosedAt { get; private set; }
     public bool IsDemo { get; internal set; }
+    /// <summary>
+    /// INS-9, SEC-3: raised by one on every save (<see cref="IVersioned"/>), a concurrency token (migration 0048): two
+    /// decisions, starts or closes of the plan made from the same reading (a double click, two officers) cannot both be
+    /// stored; the second gets 409 and writes no second audit line.
+    /// </summary>
+    public int Version { get; private set; }
     public List<RoundTeam> Teams { get; } = [];
 
     /// <summary>INS-9: the plan is edited only while a draft.</summary>
@@ -326,7 +332,7 @@ public sealed class RoundDraw : IAudited
 /// One open inspection or covert visit of one section within a round, by a team or an agency. The eight-step flow,
 /// its steps and its report review are built on it (INS-11, INS-19, INS-20).
 /// </summary>
-public sealed class Visit : IAudited
+public sealed class Visit : IAudited, IVersioned
 {
     private Visit() { CreatedBy = ""; }
     public Visit(Guid roundId, int year, InspectionKind kind, Guid sectionId, Guid unitId, Guid? targetId, Guid? teamId, Guid? agencyId,
@@ -371,6 +377,12 @@ public sealed class Visit : IAudited
     public string CreatedBy { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public bool IsDemo { get; internal set; }
+    /// <summary>
+    /// INS-19, INS-9, SEC-3: raised by one on every save (<see cref="IVersioned"/>), a concurrency token (migration 0048):
+    /// two changes of the visit made from the same reading (the Office accepting while a colleague returns the report, a
+    /// double click on 提交 or 送达) cannot both be stored; the second gets 409 and stores nothing.
+    /// </summary>
+    public int Version { get; private set; }
     public List<VisitInspector> Inspectors { get; } = [];
 
     /// <summary>Whether the visit's existence may be shown to users of its unit (INS-9, SEC-2).</summary>

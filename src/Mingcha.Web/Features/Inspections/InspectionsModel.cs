@@ -34,6 +34,8 @@ public static class InspectionsModel
             e.Property(r => r.Focus).HasMaxLength(4000);
             e.Property(r => r.CreatedBy).HasMaxLength(450);
             e.Property(r => r.PlannedBy).HasMaxLength(450);
+            // Optimistic concurrency (migration 0048, existing rows 0): see InspectionRound.Version.
+            e.Property(r => r.Version).IsConcurrencyToken().HasDefaultValue(0);
             e.HasOne<Agency>().WithMany().HasForeignKey(r => r.AgencyId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(r => r.Teams).WithOne().HasForeignKey(t => t.RoundId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -75,6 +77,8 @@ public static class InspectionsModel
             e.Property(v => v.JointParticipants).HasMaxLength(Visit.MaxJointParticipants);
             e.Property(v => v.FindingsSentBy).HasMaxLength(450);
             e.Property(v => v.CreatedBy).HasMaxLength(450);
+            // Optimistic concurrency (migration 0048, existing rows 0): see Visit.Version.
+            e.Property(v => v.Version).IsConcurrencyToken().HasDefaultValue(0);
             e.HasOne<InspectionRound>().WithMany().HasForeignKey(v => v.RoundId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Section>().WithMany().HasForeignKey(v => v.SectionId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(v => v.Inspectors).WithOne().HasForeignKey(i => i.VisitId).OnDelete(DeleteBehavior.Restrict);

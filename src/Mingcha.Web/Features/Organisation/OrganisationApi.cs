@@ -588,11 +588,21 @@ public static class OrganisationApi
         if (user.UnitId is not null || roles.Contains(Roles.UnitLiaison))
             throw new DomainRuleException("SEC-2", "绑定单位的账户不能作为监督员：被检查单位不得获知检查安排。 A unit's account cannot be a supervisor: an inspected unit must not learn of visits.", 422);
         if (s.UserId == user.Id) return;
-        if (await db.Supervisors.AnyAsync(x => x.UserId == user.Id && x.Id != id, ct))
-            throw new DomainRuleException("ORG-3", "该账户已关联另一名监督员。 The account is already another supervisor's.", 409);
+        if (await db.Supervisors.AnyAsync(x => x.UserId == user.Id && x.Id != id, ct)) throw AccountTaken();
         s.UserId = user.Id;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Two links of the account at the same instant passed the check: the unique index (0048) kept the first.
+            throw AccountTaken();
+        }
     }
+
+    private static DomainRuleException AccountTaken() =>
+        new("ORG-3", "该账户已关联另一名监督员。 The account is already another supervisor's.", 409);
 
     /// <summary>ORG-3: a team of approved supervisors for one task, led by one of them.</summary>
     public static async Task<TeamDto> CreateTeamAsync(CreateTeam req, MingchaDb db, TimeProvider time, CancellationToken ct)

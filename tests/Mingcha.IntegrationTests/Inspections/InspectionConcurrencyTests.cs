@@ -1,0 +1,109 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Inspections;
+
+namespace Mingcha.IntegrationTests.Inspections;
+
+/// <summary>
+/// INS-19, INS-9, SEC-3: two changes of one visit or one round made from the same reading — the Office accepting a report
+/// while a colleague returns it, a double click on 送达 or on 定稿 — cannot both be stored: the second to save gets 409 and
+/// stores nothing (no second audit line, no question left behind on an accepted report). The <see cref="ReadGate"/> holds
+/// each request, once it has read the record, until the other has read it too, so the race happens every time, on SQLite
+/// and on PostgreSQL.
+/// </summary>
+public sealed class InspectionConcurrencyTests(RacingApp app) : IClassFixture<RacingApp>
+{
+    private static readonly DateOnly VisitDay = new(2026, 11, 16);
+
+    private sealed record Setup(HttpClient Office, HttpClient Colleague, InspectionKit Kit, Guid Round, Guid Visit);
+
+    private async Task<Setup> VisitAsync(string unitName, VisitStatus status)
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var colleague = await app.ClientAsAsync(Roles.OfficeStaff);
+        var kit = new InspectionKit(app, office);
+        var unit = await kit.UnitAsync(unitName);
+        var round = await kit.RoundAsync(2026, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{round}/targets", new { sectionIds = await kit.SectionsAsync(unit, 1), reason = "人工指定（测试）" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var visit = Assert.Single(await kit.VisitsOfAsync(round));
+        await kit.DriveAsync(visit, status, VisitDay);
+        return new Setup(office, colleague, kit, round, visit);
+    }
+
+    /// <summary>The audit log's updates of one record that set <paramref name="field"/>.</summary>
+    private Task<int> UpdatesAsync(string type, Guid id, string field) =>
+        app.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+            .CountAsync(a => a.Action == "update" && a.EntityType == type && a.EntityKey == id.ToString() && a.After!.Contains("\"" + field + "\"")));
+
+    private static async Task<HttpResponseMessage> LoserAsync(HttpResponseMessage[] responses)
+    {
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        var loser = responses.Single(r => r.StatusCode == HttpStatusCode.Conflict);
+        await loser.ExpectProblemAsync(HttpStatusCode.Conflict);
+        return loser;
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-19")]
+    [Trait("Rule", "SEC-3")]
+    public async Task AcceptRacingAReturn_OneDecisionIsStored_TheOtherGets409_AndNoQuestionIsLeftOnAnAcceptedReport()
+    {
+        var s = await VisitAsync("审核并发局", VisitStatus.Submitted);
+
+        app.Gate.Hold(2, "FROM \"Visits\"");
+        var decisions = await Task.WhenAll(
+            s.Office.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/decision", new { outcome = "Accepted" }),
+            s.Colleague.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/decision", new { outcome = "Returned", note = "第 5 步跟踪的是哪位群众？" }));
+
+        Assert.True(app.Gate.Met, "both requests read the visit before either saved");
+        await LoserAsync(decisions);
+        var accepted = decisions[0].StatusCode == HttpStatusCode.NoContent;
+        var visit = await app.WithDbAsync(db => db.Visits.AsNoTracking().SingleAsync(v => v.Id == s.Visit));
+        Assert.Equal(accepted ? VisitStatus.Accepted : VisitStatus.Returned, visit.Status);
+        Assert.Equal(accepted ? 0 : 1, await app.WithDbAsync(db => db.VisitReportMessages.AsNoTracking().CountAsync(m => m.VisitId == s.Visit)));
+        Assert.Equal(1, await UpdatesAsync("Visit", s.Visit, "DecidedAt"));
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-9")]
+    [Trait("Rule", "SEC-3")]
+    public async Task DoubleClickOnSendFindings_SendsOnce_TheSecondGets409_OneAuditLine()
+    {
+        var s = await VisitAsync("送达并发局", VisitStatus.Accepted);
+
+        app.Gate.Hold(2, "FROM \"Visits\"");
+        var sends = await Task.WhenAll(
+            s.Office.PostAsync($"/api/v1/inspections/visits/{s.Visit}/send-findings", null),
+            s.Office.PostAsync($"/api/v1/inspections/visits/{s.Visit}/send-findings", null));
+
+        Assert.True(app.Gate.Met, "both requests read the visit before either saved");
+        await LoserAsync(sends);
+        Assert.Equal(1, await UpdatesAsync("Visit", s.Visit, "FindingsSentAt"));
+        var caseId = await app.WithDbAsync(db => db.Visits.AsNoTracking().Where(v => v.Id == s.Visit).Select(v => v.EvidenceCaseId!.Value).SingleAsync());
+        Assert.Equal(1, await UpdatesAsync("EvidenceCase", caseId, "ReleasedAt"));
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-9")]
+    [Trait("Rule", "SEC-3")]
+    public async Task DoubleClickOnDecideThePlan_DecidesOnce_TheSecondGets409_OneAuditLine()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var round = await kit.RoundAsync(2026, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()), decide: false);
+
+        app.Gate.Hold(2, "FROM \"InspectionRounds\"");
+        var decisions = await Task.WhenAll(
+            office.PostAsync($"/api/v1/inspections/rounds/{round}/decide", null),
+            office.PostAsync($"/api/v1/inspections/rounds/{round}/decide", null));
+
+        Assert.True(app.Gate.Met, "both requests read the round before either saved");
+        await LoserAsync(decisions);
+        Assert.Equal(1, await UpdatesAsync("InspectionRound", round, "PlannedAt"));
+    }
+}
