@@ -8,7 +8,7 @@ namespace Mingcha.Web.Features.Evidence;
 /// rectification. Other modules open one per piece of work (<see cref="ReferenceType"/>/<see cref="ReferenceId"/>
 /// point back at it) and release it to the target unit when their findings are sent (EVD-3).
 /// </summary>
-public sealed class EvidenceCase : IAudited
+public sealed class EvidenceCase : IAudited, IVersioned
 {
     private EvidenceCase() { Title = ""; CreatedBy = ""; }
     public EvidenceCase(EvidenceCaseKind kind, string title, Guid? targetUnitId, Guid? teamId, string? referenceType, Guid? referenceId, string createdBy, DateTime nowUtc)
@@ -32,6 +32,11 @@ public sealed class EvidenceCase : IAudited
     /// <summary>When the findings were sent to the unit (EVD-3); null until then.</summary>
     public DateTime? ReleasedAt { get; private set; }
     public string? ReleasedBy { get; private set; }
+    /// <summary>
+    /// EVD-3, SEC-3: raised by one on every save (<see cref="IVersioned"/>), a concurrency token (migration 0048): two releases
+    /// made from the same reading (two officers at once) store one; the second gets 409, not the database's refusal (0033).
+    /// </summary>
+    public int Version { get; private set; }
 
     public EvidenceCaseFacts Facts => new(Kind, TargetUnitId, ReleasedAt is not null);
 
@@ -100,7 +105,7 @@ public enum EvidenceHoldReason
 }
 
 /// <summary>A hold on a case: while it applies, none of the case's evidence reaches the end of its retention (EVD-1).</summary>
-public sealed class EvidenceHold : IAudited
+public sealed class EvidenceHold : IAudited, IVersioned
 {
     private EvidenceHold() { PlacedBy = ""; }
     public EvidenceHold(Guid caseId, EvidenceHoldReason reason, string? note, string placedBy, DateTime nowUtc)
@@ -113,6 +118,8 @@ public sealed class EvidenceHold : IAudited
     public string PlacedBy { get; private set; }
     public DateTime? LiftedAt { get; private set; }
     public string? LiftedBy { get; private set; }
+    /// <summary>EVD-1, SEC-3: raised by every save (<see cref="IVersioned"/>, migration 0048): a hold lifted twice at once is lifted once; the second gets 409.</summary>
+    public int Version { get; private set; }
 
     public RetentionHold AsRetentionHold() => new(PlacedAt, LiftedAt);
 

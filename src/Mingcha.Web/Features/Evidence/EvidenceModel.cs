@@ -14,6 +14,8 @@ public static class EvidenceModel
             e.Property(c => c.ReferenceType).HasMaxLength(64);
             e.Property(c => c.CreatedBy).HasMaxLength(450);
             e.Property(c => c.ReleasedBy).HasMaxLength(450);
+            // Optimistic concurrency (migration 0048, existing rows 0): see EvidenceCase.Version.
+            e.Property(c => c.Version).IsConcurrencyToken().HasDefaultValue(0);
             e.HasIndex(c => c.TargetUnitId);
             e.HasIndex(c => new { c.ReferenceType, c.ReferenceId });
             e.Ignore(c => c.Facts);
@@ -33,6 +35,7 @@ public static class EvidenceModel
             e.Property(h => h.Note).HasMaxLength(500);
             e.Property(h => h.PlacedBy).HasMaxLength(450);
             e.Property(h => h.LiftedBy).HasMaxLength(450);
+            e.Property(h => h.Version).IsConcurrencyToken().HasDefaultValue(0); // migration 0048; existing rows 0
             e.HasIndex(h => h.CaseId);
             e.HasOne<EvidenceCase>().WithMany().HasForeignKey(h => h.CaseId).OnDelete(DeleteBehavior.Restrict);
         });
