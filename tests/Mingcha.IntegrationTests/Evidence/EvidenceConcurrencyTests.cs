@@ -55,6 +55,30 @@ public sealed class EvidenceConcurrencyTests(RacingApp app) : IClassFixture<Raci
     }
 
     [Fact]
+    [Trait("Rule", "EVD-3")]
+    public async Task DoubleClickOnThePagesRelease_ReleasesOnce_AndTheSecondPostSaysWhy()
+    {
+        var (office, _, caseId) = await CaseAsync("页面公开并发局");
+        var token = Pages.AntiforgeryToken(await office.GetStringAsync($"/Evidence/Case/{caseId}"));
+        FormUrlEncodedContent Form() => new(new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
+
+        app.Gate.Hold(2, "FROM \"EvidenceCases\"");
+        var posts = await Task.WhenAll(
+            office.PostAsync($"/Evidence/Case/{caseId}?handler=Release", Form()),
+            office.PostAsync($"/Evidence/Case/{caseId}?handler=Release", Form()));
+
+        Assert.True(app.Gate.Met, "both requests read the case before either saved");
+        Assert.Single(posts, p => p.StatusCode == HttpStatusCode.Redirect);
+        var second = posts.Single(p => p.StatusCode != HttpStatusCode.Redirect);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var html = WebUtility.HtmlDecode(await second.Content.ReadAsStringAsync());
+        Assert.Contains("同时提交的另一项操作修改，本次未保存", html, StringComparison.Ordinal);
+        Assert.Contains("向被查单位公开", html, StringComparison.Ordinal); // "已于 … 向被查单位公开": the case as it now is
+        Assert.DoesNotContain("handler=Release", html, StringComparison.Ordinal);
+        Assert.Equal(1, await UpdatesAsync("EvidenceCase", caseId, "ReleasedAt"));
+    }
+
+    [Fact]
     [Trait("Rule", "EVD-1")]
     [Trait("Rule", "SEC-3")]
     public async Task TwoOfficersLiftAHoldAtOnce_ItIsLiftedOnce_TheOtherGets409()

@@ -39,6 +39,14 @@ public sealed class CaseModel(MingchaDb db, EvidenceAccessService access, Eviden
             Message = e.Message;
             return await LoadAsync(id, ct);
         }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException e)
+        {
+            // Another officer released the case or lifted the hold at the same moment (decision 037): nothing of this post
+            // was stored; the page shows the case as it now is, with the API's words for it.
+            db.ChangeTracker.Clear();
+            Message = Infrastructure.ProblemExceptionHandler.Describe(e)?.Title;
+            return await LoadAsync(id, ct);
+        }
     }
 
     private async Task<IActionResult> LoadAsync(Guid id, CancellationToken ct)
