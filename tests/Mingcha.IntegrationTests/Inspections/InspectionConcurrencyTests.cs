@@ -88,6 +88,24 @@ public sealed class InspectionConcurrencyTests(RacingApp app) : IClassFixture<Ra
     }
 
     [Fact]
+    [Trait("Rule", "INS-8")]
+    public async Task DoubleClickOnTheUnitsRefusalToSign_RecordsOneRefusalFinding_TheSecondGets409()
+    {
+        var s = await VisitAsync("拒签并发局", VisitStatus.InProgress);
+        await s.Kit.EnsureCatalogueAsync(2026);
+        await s.Kit.FindingAsync(s.Visit);
+
+        app.Gate.Hold(2, "FROM \"Visits\"");
+        var refusals = await Task.WhenAll(
+            s.Office.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/refusal", new { refusedBy = "张局长", note = "不认可检查结果" }),
+            s.Office.PostJsonAsync($"/api/v1/inspections/visits/{s.Visit}/refusal", new { refusedBy = "张局长", note = "不认可检查结果" }));
+
+        Assert.True(app.Gate.Met, "both requests read the visit before either saved");
+        await LoserAsync(refusals);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Findings.AsNoTracking().CountAsync(f => f.VisitId == s.Visit && f.ItemCode == "D04")));
+    }
+
+    [Fact]
     [Trait("Rule", "INS-9")]
     [Trait("Rule", "SEC-3")]
     public async Task DoubleClickOnDecideThePlan_DecidesOnce_TheSecondGets409_OneAuditLine()

@@ -82,6 +82,13 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
     private Task<List<Finding>> PendingOfTheUnitAsync(Visit visit, CancellationToken ct) =>
         db.Findings.Where(f => f.VisitId == visit.Id && f.UnitId == visit.UnitId && f.Confirmation == UnitConfirmation.Pending).ToListAsync(ct);
 
+    /// <summary>
+    /// INS-8: the unit's signature or refusal is saved with the visit's version raised (<see cref="Visit.Version"/>), so that
+    /// two made from the same reading (a double click, the Office deciding meanwhile) store one and the second gets 409,
+    /// not a second refusal finding (D04) or a signature on a decided visit (decision 037).
+    /// </summary>
+    private void ClaimVisit(Visit visit) => db.Entry(visit).Property(v => v.Version).IsModified = true;
+
     /// <summary>INS-8, INS-19: the unit signs or refuses while the visit runs or waits for the Office, not after its decision.</summary>
     private static void EnsureUndecided(Visit visit)
     {
@@ -358,6 +365,7 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         var label = $"{name} ({signer.Id})";
         if (label.Length > 100) label = label[..100];
         foreach (var f in pending) f.RecordSignature(png.Id, label, Now);
+        ClaimVisit(visit);
         await db.SaveChangesAsync(ct);
     }
 
@@ -390,6 +398,7 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
             refusal.RecordRefusal(r.RefusedBy.Trim(), r.Note, Now);
             db.Findings.Add(refusal);
         }
+        ClaimVisit(visit);
         await db.SaveChangesAsync(ct);
     }
 
