@@ -1,22 +1,17 @@
-using System.Data.Common;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
-using Mingcha.Web.Data;
 
 namespace Mingcha.IntegrationTests.Complaints;
 
 /// <summary>
 /// CMP-7, SEC-3: two state changes of one complaint made from the same reading — a double click on 提交答复, the Office
 /// closing while another sends it back — cannot both be stored: the second to save gets 409 and stores nothing (no second
-/// event, no second SMS). The app's <see cref="LoadGate"/> holds each of the two requests, once it has read the complaint,
+/// event, no second SMS). The app's <see cref="ReadGate"/> holds each of the two requests, once it has read the complaint,
 /// until the other has read it too, so that the race happens every time, on SQLite and on PostgreSQL.
 /// </summary>
-public sealed class ComplaintConcurrencyTests(RacingComplaintsApp app) : IClassFixture<RacingComplaintsApp>
+public sealed class ComplaintConcurrencyTests(RacingApp app) : IClassFixture<RacingApp>
 {
     private Task<int> SmsCountAsync(string phone, string says) =>
         app.WithDbAsync(db => db.OutboundMessages.AsNoTracking().CountAsync(m => m.Channel == "sms" && m.Recipient == phone && m.Body.Contains(says)));
@@ -37,7 +32,7 @@ public sealed class ComplaintConcurrencyTests(RacingComplaintsApp app) : IClassF
         await kit.AssignAsync(filed.Id);
         var liaison = await kit.LiaisonAsync(unit);
 
-        app.Gate.Hold(2);
+        app.Gate.Hold(2, "FROM \"Complaints\"");
         var answers = await Task.WhenAll(
             liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "已核实并补办。" }),
             liaison.PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "已核实并补办。" }));
@@ -63,7 +58,7 @@ public sealed class ComplaintConcurrencyTests(RacingComplaintsApp app) : IClassF
         await kit.AssignAsync(filed.Id);
         await (await (await kit.LiaisonAsync(unit)).PostJsonAsync($"/api/v1/complaints/{filed.Id}/answer", new { body = "已答复。" })).ExpectAsync(HttpStatusCode.NoContent);
 
-        app.Gate.Hold(2);
+        app.Gate.Hold(2, "FROM \"Complaints\"");
         var reviews = await Task.WhenAll(
             kit.Office.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = true, substantiated = false }),
             other.PostJsonAsync($"/api/v1/complaints/{filed.Id}/review", new { accept = false, note = "答复过于简单" }));
@@ -94,7 +89,7 @@ public sealed class ComplaintConcurrencyTests(RacingComplaintsApp app) : IClassF
         var token = Pages.AntiforgeryToken(await liaison.GetStringAsync($"/Complaints/Detail/{filed.Id}"));
         FormUrlEncodedContent Form() => new(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["answer"] = "经核实已当场补办。" });
 
-        app.Gate.Hold(2);
+        app.Gate.Hold(2, "FROM \"Complaints\"");
         var posts = await Task.WhenAll(
             liaison.PostAsync($"/Complaints/Detail/{filed.Id}?handler=Answer", Form()),
             liaison.PostAsync($"/Complaints/Detail/{filed.Id}?handler=Answer", Form()));
@@ -107,51 +102,5 @@ public sealed class ComplaintConcurrencyTests(RacingComplaintsApp app) : IClassF
         Assert.Contains("data-status=\"Answered\"", html, StringComparison.Ordinal); // the page shows it as it now is
         Assert.Equal(1, await EventsAsync(filed.Id, "answer"));
         Assert.Equal(1, await SmsCountAsync(phone, "已由承办单位答复"));
-    }
-}
-
-/// <summary>The app on an empty organisation with a <see cref="LoadGate"/> on the reading of complaints.</summary>
-public sealed class RacingComplaintsApp : MingchaApp
-{
-    public LoadGate Gate { get; } = new();
-
-    protected override bool LoadDemo => false;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.ConfigureDbContext<MingchaDb>(o => o.AddInterceptors(Gate)));
-    }
-}
-
-/// <summary>
-/// Holds the next <c>n</c> reads of the Complaints table, each until all <c>n</c> have been made (or 10 seconds passed): the
-/// requests that made them then go on from the same state of the complaint, as two at the same moment would.
-/// </summary>
-public sealed class LoadGate : DbCommandInterceptor
-{
-    private Barrier? _barrier;
-    private int _left;
-    private int _met;
-
-    /// <summary>Whether the last hold had all its reads arrive before it let them go.</summary>
-    public bool Met => Volatile.Read(ref _met) == 1;
-
-    public void Hold(int reads)
-    {
-        _barrier?.Dispose();
-        _barrier = new Barrier(reads);
-        Volatile.Write(ref _met, 0);
-        Volatile.Write(ref _left, reads);
-    }
-
-    public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
-        CancellationToken cancellationToken = default)
-    {
-        if (_barrier is { } barrier && command.CommandText.Contains("FROM \"Complaints\"", StringComparison.Ordinal) && Interlocked.Decrement(ref _left) >= 0)
-        {
-            if (await Task.Run(() => barrier.SignalAndWait(TimeSpan.FromSeconds(10)), cancellationToken)) Volatile.Write(ref _met, 1);
-        }
-        return result;
     }
 }

@@ -1,13 +1,8 @@
-using System.Data.Common;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Complaints;
 using Mingcha.IntegrationTests.Infrastructure;
-using Mingcha.Web.Data;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Scoring;
 
@@ -20,10 +15,10 @@ namespace Mingcha.IntegrationTests.Data;
 /// them (its evidence case, CMP-2; a clue's round target, CMP-10). Two requests made from the same reading (a double
 /// click, two officers) used to both pass the check and both be stored, each with its own audit line and side effect (or
 /// the loser's side effect stayed); now the second to save gets 409 and stores nothing. The app's
-/// <see cref="TableGate"/> holds each request, once it has read the record, until the other has read it too, so that the
+/// <see cref="ReadGate"/> holds each request, once it has read the record, until the other has read it too, so that the
 /// race happens every time, on SQLite and on PostgreSQL.
 /// </summary>
-public sealed class DecisionRaceTests(RacingDecisionsApp app) : IClassFixture<RacingDecisionsApp>
+public sealed class DecisionRaceTests(RacingDemoApp app) : IClassFixture<RacingDemoApp>
 {
     private sealed record Created(Guid Id);
     private sealed record CaseOf(Guid CaseId);
@@ -32,9 +27,9 @@ public sealed class DecisionRaceTests(RacingDecisionsApp app) : IClassFixture<Ra
     private Task<int> AuditedUpdatesAsync(string type, Guid id) =>
         app.WithDbAsync(db => db.AuditEntries.AsNoTracking().CountAsync(a => a.EntityType == type && a.EntityKey == id.ToString() && a.Action == "update"));
 
-    private static async Task<HttpResponseMessage[]> RaceAsync(RacingDecisionsApp app, string table, params Func<Task<HttpResponseMessage>>[] requests)
+    private static async Task<HttpResponseMessage[]> RaceAsync(RacingDemoApp app, string table, params Func<Task<HttpResponseMessage>>[] requests)
     {
-        app.Gate.Hold(table, requests.Length);
+        app.Gate.Hold(requests.Length, $"FROM \"{table}\"");
         var answers = await Task.WhenAll(requests.Select(r => r()));
         Assert.True(app.Gate.Met, $"every request read {table} before any saved");
         return answers;
@@ -301,51 +296,5 @@ public sealed class DecisionRaceTests(RacingDecisionsApp app) : IClassFixture<Ra
 
         await OneWinsTheOthersGet409Async(answers, HttpStatusCode.NoContent);
         Assert.Equal(audited + 1, await AuditedUpdatesAsync("RectificationOutcome", circular));
-    }
-}
-
-/// <summary>The app (with the demo organisation) with a <see cref="TableGate"/> on its reads.</summary>
-public sealed class RacingDecisionsApp : MingchaApp
-{
-    public TableGate Gate { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.ConfigureDbContext<MingchaDb>(o => o.AddInterceptors(Gate)));
-    }
-}
-
-/// <summary>
-/// Holds the next <c>n</c> reads of one table, each until all <c>n</c> have been made (or 10 seconds passed): the requests
-/// that made them then go on from the same state of the record, as requests at the same moment would.
-/// </summary>
-public sealed class TableGate : DbCommandInterceptor
-{
-    private Barrier? _barrier;
-    private string _from = "";
-    private int _left;
-    private int _met;
-
-    /// <summary>Whether the last hold had all its reads arrive before it let them go.</summary>
-    public bool Met => Volatile.Read(ref _met) == 1;
-
-    public void Hold(string table, int reads)
-    {
-        _barrier?.Dispose();
-        _from = $"FROM \"{table}\"";
-        Volatile.Write(ref _met, 0);
-        Volatile.Write(ref _left, reads);
-        _barrier = new Barrier(reads);
-    }
-
-    public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
-        CancellationToken cancellationToken = default)
-    {
-        if (_barrier is { } barrier && command.CommandText.Contains(_from, StringComparison.Ordinal) && Interlocked.Decrement(ref _left) >= 0)
-        {
-            if (await Task.Run(() => barrier.SignalAndWait(TimeSpan.FromSeconds(10)), cancellationToken)) Volatile.Write(ref _met, 1);
-        }
-        return result;
     }
 }

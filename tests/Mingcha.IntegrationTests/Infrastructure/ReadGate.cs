@@ -44,7 +44,7 @@ public sealed class ReadGate : DbCommandInterceptor
 }
 
 /// <summary>The app on an empty organisation with a <see cref="ReadGate"/> on its database reads.</summary>
-public sealed class RacingApp : MingchaApp
+public class RacingApp : MingchaApp
 {
     public ReadGate Gate { get; } = new();
 
@@ -55,4 +55,10 @@ public sealed class RacingApp : MingchaApp
         base.ConfigureWebHost(builder);
         builder.ConfigureServices(services => services.ConfigureDbContext<MingchaDb>(o => o.AddInterceptors(Gate)));
     }
+}
+
+/// <summary>The app with the demo city and a <see cref="ReadGate"/> on its database reads.</summary>
+public sealed class RacingDemoApp : RacingApp
+{
+    protected override bool LoadDemo => true;
 }
