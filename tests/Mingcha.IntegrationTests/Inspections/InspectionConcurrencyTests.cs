@@ -124,4 +124,26 @@ public sealed class InspectionConcurrencyTests(RacingApp app) : IClassFixture<Ra
         await LoserAsync(decisions);
         Assert.Equal(1, await UpdatesAsync("InspectionRound", round, "PlannedAt"));
     }
+
+    [Fact]
+    [Trait("Rule", "RCT-1")]
+    public async Task ConfirmRacingADrop_OneReviewIsStored_TheOtherGets409()
+    {
+        var s = await VisitAsync("认定并发局", VisitStatus.Accepted);
+        await s.Kit.EnsureCatalogueAsync(2026);
+        var finding = await s.Kit.FindingAsync(s.Visit);
+
+        app.Gate.Hold(2, "FROM \"Findings\"");
+        var reviews = await Task.WhenAll(
+            s.Office.PostAsync($"/api/v1/rectification/findings/{finding}/confirm", null),
+            s.Colleague.PostJsonAsync($"/api/v1/rectification/findings/{finding}/drop", new { reason = "录像显示已放置告示牌" }));
+
+        Assert.True(app.Gate.Met, "both requests read the finding before either saved");
+        await LoserAsync(reviews);
+        var confirmed = reviews[0].StatusCode == HttpStatusCode.NoContent;
+        var stored = await app.WithDbAsync(db => db.Findings.AsNoTracking().SingleAsync(f => f.Id == finding));
+        Assert.Equal(confirmed ? FindingStatus.Confirmed : FindingStatus.Dropped, stored.Status);
+        Assert.Equal(confirmed ? null : "录像显示已放置告示牌", stored.DropReason);
+        Assert.Equal(1, await UpdatesAsync("Finding", finding, "ReviewedAt"));
+    }
 }

@@ -113,6 +113,10 @@ public static class InspectionsModel
         {
             Enum(e, f => f.Group);
             Enum(e, f => f.Status);
+            // RCT-1: a review saves only if the finding is still as it was read (WHERE "Status" = the value read): the Office's
+            // confirmation and a colleague's drop made at the same moment cannot both be stored (the second gets 409), so no
+            // badge is revoked (SAT-5) for a finding that ends up dropped. No column to add: the status is the token.
+            e.Property(f => f.Status).IsConcurrencyToken();
             Enum(e, f => f.Confirmation);
             e.HasIndex(f => f.VisitId);
             e.HasIndex(f => new { f.UnitId, f.Year });
