@@ -125,6 +125,29 @@ public sealed class InspectionConcurrencyTests(RacingApp app) : IClassFixture<Ra
         Assert.Equal(1, await UpdatesAsync("InspectionRound", round, "PlannedAt"));
     }
 
+    [Theory]
+    [Trait("Rule", "INS-9")]
+    [Trait("Rule", "SEC-3")]
+    [InlineData("start", "StartedAt")]
+    [InlineData("close", "ClosedAt")]
+    public async Task DoubleClickOnStartOrCloseARound_DoesItOnce_TheSecondGets409_OneAuditLine(string action, string field)
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new InspectionKit(app, office);
+        var round = await kit.RoundAsync(2026, teamId: await kit.TeamAsync(await kit.ApprovedSupervisorAsync()));
+        if (action == "close") await (await office.PostAsync($"/api/v1/inspections/rounds/{round}/start", null)).ExpectAsync(HttpStatusCode.NoContent);
+
+        app.Gate.Hold(2, "FROM \"InspectionRounds\"");
+        var clicks = await Task.WhenAll(
+            office.PostAsync($"/api/v1/inspections/rounds/{round}/{action}", null),
+            office.PostAsync($"/api/v1/inspections/rounds/{round}/{action}", null));
+
+        Assert.True(app.Gate.Met, "both requests read the round before either saved");
+        await LoserAsync(clicks);
+        Assert.Equal(1, await UpdatesAsync("InspectionRound", round, field));
+    }
+
     [Fact]
     [Trait("Rule", "RCT-1")]
     public async Task ConfirmRacingADrop_OneReviewIsStored_TheOtherGets409()
