@@ -76,6 +76,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddOpenApi("v1", o => o.AddSchemaTransformer(NulCharacters.DescribeStrings));
 builder.Services.AddScoped<JobStatusReader>();
+builder.Services.AddScoped<Mingcha.Web.Features.Home.WorkList>();
 builder.Services.AddHealthChecks().AddDbContextCheck<MingchaDb>("database").AddCheck<JobsHealthCheck>("jobs");
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
 // Pages are Chinese first: written as UTF-8 characters (3 bytes each), not as numeric entities (&#x5DF2;, 8 bytes), their

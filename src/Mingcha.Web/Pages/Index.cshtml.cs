@@ -3,12 +3,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
+using Mingcha.Web.Features.Home;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Pages;
 
-public sealed class IndexModel(MingchaDb db, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(MingchaDb db, WorkList work, IStringLocalizer<SharedResource> l) : PageModel
 {
     public sealed record Tile(string Href, string Title, string Hint);
     public sealed record NotificationLine(string Title, string? Link, DateTime CreatedAt);
@@ -19,7 +20,13 @@ public sealed class IndexModel(MingchaDb db, IStringLocalizer<SharedResource> l)
     public bool Demo { get; private set; }
     public IReadOnlyList<NotificationLine> Notifications { get; private set; } = [];
 
-    public async Task OnGetAsync()
+    /// <summary>What waits for this user (待办), counted, with links; empty when nothing does.</summary>
+    public IReadOnlyList<WorkItem> Work { get; private set; } = [];
+
+    /// <summary>Whether this user has a work list at all (the Office, a unit's liaison, a leader): then "nothing waits" is said.</summary>
+    public bool HasWorkList { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
     {
         DisplayName = User.FindFirst("name")?.Value ?? User.Identity?.Name ?? "";
         var roles = Roles.All.Where(User.IsInRole).ToList();
@@ -35,13 +42,15 @@ public sealed class IndexModel(MingchaDb db, IStringLocalizer<SharedResource> l)
         if (Any(Roles.Auditor)) Tiles.Add(new Tile("/Audit", l["审计日志"], l["查看与校验防篡改审计链"]));
         if (Any(Roles.SystemAdmin, Roles.SecurityAdmin)) Tiles.Add(new Tile("/Admin/Accounts", l["账户与角色"], l["账户、角色授权、接口令牌"]));
         Tiles.Add(new Tile("/Account/Manage", l["我的账户"], l["修改密码、双因素认证"]));
-        Demo = await db.Units.AnyAsync(u => u.IsDemo);
+        Demo = await db.Units.AnyAsync(u => u.IsDemo, ct);
         var userId = User.UserId();
         var unitId = User.UnitId();
         // SEC-2: a notification for a role within a unit reaches that unit's users only.
         Notifications = await db.Notifications.AsNoTracking()
             .Where(n => n.UserId == userId || (n.Role != null && roles.Contains(n.Role) && (n.UnitId == null || n.UnitId == unitId)))
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(10)
-            .Select(n => new NotificationLine(n.Title, n.Link, n.CreatedAt)).ToListAsync();
+            .Select(n => new NotificationLine(n.Title, n.Link, n.CreatedAt)).ToListAsync(ct);
+        HasWorkList = Any(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison, Roles.Leader);
+        if (HasWorkList) Work = await work.ForAsync(User, ct);
     }
 }

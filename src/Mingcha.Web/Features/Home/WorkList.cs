@@ -1,0 +1,140 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Mingcha.Domain.Complaints;
+using Mingcha.Domain.Rectification;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Inspections;
+using Mingcha.Web.Features.Ratings;
+
+namespace Mingcha.Web.Features.Home;
+
+/// <summary>One line of a user's work list: how many records wait for them, how many of those are past their deadline, and where they are.</summary>
+public sealed record WorkItem(string Key, string Title, int Count, int Overdue, string Link)
+{
+    /// <summary>A line that lists only late records (its count is all overdue).</summary>
+    public bool IsOverdueList => Key.EndsWith(".overdue", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// The home page's 待办: what waits for the signed-in user, counted, each with a link to the list where it is done.
+/// The Office sees what waits for the Office: complaints to accept, reassign and review, findings to confirm and to put
+/// on a notice, objections to review, answers to verify, visit reports to accept, appeals and manipulation flags to
+/// review, and what is late. A unit's liaison sees what waits for their own unit only (SEC-2): complaints to answer,
+/// notices to answer, bad-rating follow-ups. A leader sees what is late across units. Counts follow the same rules as
+/// the lists they link to; "overdue" is past the last working day on the office's date (CAL-2).
+/// </summary>
+public sealed class WorkList(MingchaDb db, CalendarService calendar, IStringLocalizer<SharedResource> l)
+{
+    public async Task<IReadOnlyList<WorkItem>> ForAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var today = calendar.Today;
+        var items = new List<WorkItem>();
+        var office = user.IsInRole(Roles.OfficeAdmin) || user.IsInRole(Roles.OfficeStaff);
+        if (office)
+        {
+            await AddComplaintsAsync(items, "complaints.received", l["待受理交办的投诉"], ComplaintStatus.Received, null, today, ct);
+            await AddComplaintsAsync(items, "complaints.returned", l["单位退回、待改派的投诉"], ComplaintStatus.ReturnedToOffice, null, today, ct);
+            await AddComplaintsAsync(items, "complaints.answered", l["待审核的投诉答复"], ComplaintStatus.Answered, null, today, ct);
+            await AddComplaintsAsync(items, "complaints.review", l["投诉人不满意、待复核的投诉"], ComplaintStatus.UnderReview, null, today, ct);
+            await AddOverdueComplaintsAsync(items, null, today, ct);
+
+            var findings = await db.Findings.CountAsync(f => f.Status == FindingStatus.Recorded, ct);
+            Add(items, "findings.recorded", l["待确认的问题（RCT-1）"], findings, 0, "/Rectification");
+            // What the rectification page lists to put on a notice: confirmed findings and other channels' problems on none yet.
+            var toIssue = await db.Findings.CountAsync(f => f.Status == FindingStatus.Confirmed && !db.NoticeFindings.Any(nf => nf.FindingId == f.Id), ct)
+                + await db.ChannelProblems.CountAsync(p => p.NoticeId == null, ct);
+            Add(items, "findings.to-issue", l["待下发整改通知书的问题（RCT-2）"], toIssue, 0, "/Rectification");
+            await AddNoticesAsync(items, "notices.objected", l["待复核的异议（RCT-3）"], [NoticeStatus.Objected], null, today, "/Rectification", ct);
+            await AddNoticesAsync(items, "notices.answered", l["待核查的整改反馈（RCT-2）"], [NoticeStatus.Answered], null, today, "/Rectification", ct);
+            await AddOverdueNoticesAsync(items, null, today, "/Rectification", ct);
+
+            var reports = await db.Visits.CountAsync(v => v.Status == VisitStatus.Submitted, ct);
+            Add(items, "visits.submitted", l["待验收的检查报告（INS-19）"], reports, 0, "/Inspections/Visits");
+
+            var appeals = await db.FollowUpCases.CountAsync(f => f.State == FollowUpState.Appealed, ct);
+            Add(items, "followups.appealed", l["待复核的差评申诉（SAT-7）"], appeals, 0, "/Ratings/FollowUps");
+            await AddFollowUpsAsync(items, null, today, ct);
+            var flags = await db.RatingFlags.CountAsync(f => f.ReviewedAt == null, ct);
+            Add(items, "flags.open", l["待复核的刷评标记（SAT-9）"], flags, 0, "/Ratings/Flags");
+        }
+        else if (user.IsInRole(Roles.UnitLiaison) && user.UnitId() is { } unit)
+        {
+            await AddComplaintsAsync(items, "complaints.assigned", l["本单位待办理的投诉"], ComplaintStatus.Assigned, unit, today, ct);
+            await AddNoticesAsync(items, "notices.open", l["本单位待整改反馈的通知书"], [NoticeStatus.Issued, NoticeStatus.Returned], unit, today, "/Rectification/Mine", ct);
+            await AddFollowUpsAsync(items, unit, today, ct);
+        }
+        else if (user.IsInRole(Roles.Leader))
+        {
+            await AddOverdueComplaintsAsync(items, null, today, ct);
+            await AddOverdueNoticesAsync(items, null, today, "/Rectification", ct);
+        }
+        return items;
+    }
+
+    private static void Add(List<WorkItem> items, string key, string title, int count, int overdue, string link)
+    {
+        if (count > 0) items.Add(new WorkItem(key, title, count, overdue, link));
+    }
+
+    private async Task AddComplaintsAsync(List<WorkItem> items, string key, string title, ComplaintStatus status, Guid? unit, DateOnly today, CancellationToken ct)
+    {
+        var q = db.Complaints.Where(c => c.Status == status);
+        if (unit is { } u) q = q.Where(c => c.UnitId == u);
+        var count = await q.CountAsync(ct);
+        // Only a complaint with its unit runs against a deadline the unit can miss (CMP-1).
+        var overdue = status == ComplaintStatus.Assigned && count > 0 ? await q.CountAsync(c => c.LastDay < today, ct) : 0;
+        Add(items, key, title, count, overdue, $"/Complaints?Status={status}");
+    }
+
+    private async Task AddOverdueComplaintsAsync(List<WorkItem> items, Guid? unit, DateOnly today, CancellationToken ct)
+    {
+        var q = db.Complaints.Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today);
+        if (unit is { } u) q = q.Where(c => c.UnitId == u);
+        var overdue = await q.CountAsync(ct);
+        Add(items, "complaints.overdue", l["逾期未答复的投诉"], overdue, overdue, "/Complaints?Overdue=true");
+    }
+
+    private async Task AddNoticesAsync(List<WorkItem> items, string key, string title, NoticeStatus[] statuses, Guid? unit, DateOnly today, string link, CancellationToken ct)
+    {
+        var q = db.RectificationNotices.Where(n => statuses.Contains(n.Status));
+        if (unit is { } u) q = q.Where(n => n.UnitId == u);
+        var count = await q.CountAsync(ct);
+        var overdue = count > 0 && statuses.All(RectificationRules.AwaitsUnit) ? await q.CountAsync(n => n.LastDay < today, ct) : 0;
+        Add(items, key, title, count, overdue, link);
+    }
+
+    private async Task AddOverdueNoticesAsync(List<WorkItem> items, Guid? unit, DateOnly today, string link, CancellationToken ct)
+    {
+        var q = db.RectificationNotices.Where(n => (n.Status == NoticeStatus.Issued || n.Status == NoticeStatus.Returned) && n.LastDay < today);
+        if (unit is { } u) q = q.Where(n => n.UnitId == u);
+        var overdue = await q.CountAsync(ct);
+        Add(items, "notices.overdue", l["逾期未整改的通知书（RCT-4）"], overdue, overdue, link);
+    }
+
+    /// <summary>SAT-7: open follow-up cases, and those whose next step is past its working-day deadline.</summary>
+    private async Task AddFollowUpsAsync(List<WorkItem> items, Guid? unit, DateOnly today, CancellationToken ct)
+    {
+        var q = db.FollowUpCases.Where(f => f.State == FollowUpState.Open);
+        if (unit is { } u) q = q.Where(f => f.UnitId == u);
+        var late = q.Where(f =>
+            (f.NextStep == FollowUpStep.CallBack && f.CallBackDue < today)
+            || (f.NextStep == FollowUpStep.Verify && f.VerifyDue < today)
+            || (f.NextStep == FollowUpStep.Fix && f.FixDue < today)
+            || (f.NextStep == FollowUpStep.Inform && f.InformDue < today));
+        if (unit is null)
+        {
+            // The Office follows the units' follow-ups; what it must act on is what is late.
+            var overdue = await late.CountAsync(ct);
+            Add(items, "followups.overdue", l["逾期的差评回访整改（SAT-7）"], overdue, overdue, "/Ratings/FollowUps");
+            return;
+        }
+        var count = await q.CountAsync(ct);
+        Add(items, "followups.open", l["本单位待办的差评回访整改（SAT-7）"], count, count > 0 ? await late.CountAsync(ct) : 0, "/Ratings/FollowUps");
+    }
+}
