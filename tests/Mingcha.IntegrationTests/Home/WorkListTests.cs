@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Complaints;
 using Mingcha.IntegrationTests.Infrastructure;
@@ -11,7 +9,7 @@ namespace Mingcha.IntegrationTests.Home;
 /// The home page's 待办: each user sees, counted, what waits for them: the Office what waits for the Office, a unit's
 /// liaison what waits for their own unit only, a leader what is late.
 /// </summary>
-public sealed partial class WorkListTests(RectificationApp app) : IClassFixture<RectificationApp>
+public sealed class WorkListTests(RectificationApp app) : IClassFixture<RectificationApp>
 {
     [Fact]
     [Trait("Rule", "SEC-2")]
@@ -25,25 +23,25 @@ public sealed partial class WorkListTests(RectificationApp app) : IClassFixture<
         var (unitB, _) = await complaints.UnitAsync("住建局");
 
         // Two findings recorded: both wait for the Office's confirmation (RCT-1), none is ready for a notice yet.
-        var home = await WorkAsync(office);
+        var home = await HomePage.WorkAsync(office);
         Assert.Equal(2, home.GetValueOrDefault("findings.recorded"));
         Assert.False(home.ContainsKey("findings.to-issue"));
 
         // One confirmed: one still to confirm, one to put on a notice. Then the notice, and a complaint with each unit.
         await kit.ConfirmAsync(a.Findings[0]);
-        home = await WorkAsync(office);
+        home = await HomePage.WorkAsync(office);
         Assert.Equal(1, home["findings.recorded"]);
         Assert.Equal(1, home["findings.to-issue"]);
         await kit.ConfirmAsync(a.Findings[1]); // a notice waits until the Office has decided every finding of the unit (RCT-1)
-        Assert.Equal(2, (await WorkAsync(office))["findings.to-issue"]);
+        Assert.Equal(2, (await HomePage.WorkAsync(office))["findings.to-issue"]);
         await kit.IssueAsync(a.UnitId, a.Findings);
         var forA = await complaints.FileAsync(ComplaintKit.Body(a.UnitId));
         var forB = await complaints.FileAsync(ComplaintKit.Body(unitB, matter: "施工许可审批拖延"));
-        Assert.Equal(2, (await WorkAsync(office))["complaints.received"]);
+        Assert.Equal(2, (await HomePage.WorkAsync(office))["complaints.received"]);
         var complaintDue = await complaints.AssignAsync(forA.Id);
         await complaints.AssignAsync(forB.Id);
 
-        home = await WorkAsync(office);
+        home = await HomePage.WorkAsync(office);
         Assert.False(home.ContainsKey("findings.recorded"));
         Assert.False(home.ContainsKey("findings.to-issue"));
         Assert.False(home.ContainsKey("complaints.received"));
@@ -52,14 +50,14 @@ public sealed partial class WorkListTests(RectificationApp app) : IClassFixture<
         // SEC-2: each unit's liaison counts its own unit's complaint and notice, never the other unit's.
         var liaisonA = await app.ClientAsAsync(Roles.UnitLiaison, a.UnitId);
         var liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, unitB);
-        var seenByA = await WorkAsync(liaisonA);
+        var seenByA = await HomePage.WorkAsync(liaisonA);
         Assert.Equal(1, seenByA["complaints.assigned"]);
         Assert.Equal(1, seenByA["notices.open"]);
         Assert.False(seenByA.ContainsKey("findings.recorded")); // the Office's work is not the unit's
-        var seenByB = await WorkAsync(liaisonB);
+        var seenByB = await HomePage.WorkAsync(liaisonB);
         Assert.Equal(1, seenByB["complaints.assigned"]);
         Assert.False(seenByB.ContainsKey("notices.open"));
-        Assert.Equal(0, Overdue(await liaisonA.GetStringAsync("/"), "complaints.assigned"));
+        Assert.Equal(0, HomePage.Overdue(await liaisonA.GetStringAsync("/"), "complaints.assigned"));
 
         // The leader sees nothing while nothing is late.
         var leaderHome = await (await app.ClientAsAsync(Roles.Leader)).GetStringAsync("/");
@@ -71,13 +69,13 @@ public sealed partial class WorkListTests(RectificationApp app) : IClassFixture<
         app.Clock.Set(new DateTimeOffset(late.ToDateTime(new TimeOnly(2, 0)), TimeSpan.Zero)); // 10:00 in Shanghai
         office = await app.ClientAsAsync(Roles.OfficeStaff);
         liaisonA = await app.ClientAsAsync(Roles.UnitLiaison, a.UnitId);
-        home = await WorkAsync(office);
+        home = await HomePage.WorkAsync(office);
         Assert.Equal(2, home["complaints.overdue"]);
         Assert.Equal(1, home["notices.overdue"]);
         var pageA = await liaisonA.GetStringAsync("/");
-        Assert.Equal(1, Overdue(pageA, "complaints.assigned"));
-        Assert.Equal(1, Overdue(pageA, "notices.open"));
-        var leader = await WorkAsync(await app.ClientAsAsync(Roles.Leader));
+        Assert.Equal(1, HomePage.Overdue(pageA, "complaints.assigned"));
+        Assert.Equal(1, HomePage.Overdue(pageA, "notices.open"));
+        var leader = await HomePage.WorkAsync(await app.ClientAsAsync(Roles.Leader));
         Assert.Equal(2, leader["complaints.overdue"]);
         Assert.Equal(1, leader["notices.overdue"]);
         Assert.False(leader.ContainsKey("findings.recorded"));
@@ -97,27 +95,4 @@ public sealed partial class WorkListTests(RectificationApp app) : IClassFixture<
         Assert.DoesNotContain("暂无待办事项", page, StringComparison.Ordinal);
         Assert.DoesNotContain("data-work=", page, StringComparison.Ordinal);
     }
-
-    /// <summary>The home page's work lines of <paramref name="client"/>'s user: key → count.</summary>
-    private static async Task<Dictionary<string, int>> WorkAsync(HttpClient client)
-    {
-        var html = await client.GetStringAsync("/");
-        return Line().Matches(html).ToDictionary(m => m.Groups["key"].Value, m => int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>The "其中逾期 N" of one line, 0 when it says none.</summary>
-    private static int Overdue(string html, string key)
-    {
-        var at = html.IndexOf($"data-work=\"{key}\"", StringComparison.Ordinal);
-        Assert.True(at >= 0, $"no work line {key}");
-        var end = html.IndexOf("</a>", at, StringComparison.Ordinal);
-        var m = OverdueNote().Match(html[at..end]);
-        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    }
-
-    [GeneratedRegex("data-work=\"(?<key>[a-z.-]+)\"[^>]*><strong class=\"count\">(?<n>\\d+)</strong>")]
-    private static partial Regex Line();
-
-    [GeneratedRegex("其中逾期 (\\d+)")]
-    private static partial Regex OverdueNote();
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Home;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.IntegrationTests.Rectification;
 using Mingcha.Web.Features.Jobs;
@@ -137,7 +138,13 @@ public sealed class ExplanationTests(RectificationApp app) : IClassFixture<Recti
 
         // A files on Friday, in time; the Office sends it back; A files again; the Office accepts. Every step kept.
         await Later(Beijing(2026, 12, 4));
+        // The home page's 待办: each unit owes one, not yet late; the Office counts what was filed for it to review.
+        Assert.Equal(1, (await HomePage.WorkAsync(liaisonA))["explanations.owed"]);
+        Assert.Equal(0, HomePage.Overdue(await liaisonA.GetStringAsync("/"), "explanations.owed"));
+        var toReview = (await HomePage.WorkAsync(office)).GetValueOrDefault("explanations.filed");
         var filed = await (await liaisonA.PostJsonAsync(Path(w, w.A2), new { text = "稽查科本年度案件积压，已制定整改措施。" })).ReadAsync<Explanation>();
+        Assert.False((await HomePage.WorkAsync(liaisonA)).ContainsKey("explanations.owed"));
+        Assert.Equal(toReview + 1, (await HomePage.WorkAsync(office))["explanations.filed"]);
         Assert.Equal(("Filed", false, 1), (filed.Status, filed.Late, filed.Filings));
         await (await liaisonA.PostJsonAsync(Path(w, w.A2), new { text = "再交一次" })).ExpectRuleAsync(HttpStatusCode.Conflict, "EV-8");
         var back = await (await office.PostJsonAsync(Path(w, w.A2, "/send-back"), new { reason = "说明不具体，请补充原因和措施" })).ReadAsync<Explanation>();
@@ -156,6 +163,7 @@ public sealed class ExplanationTests(RectificationApp app) : IClassFixture<Recti
 
         // B has filed nothing by the end of Monday 2026-12-07: overdue; the Office is reminded; B then files, marked late by the Calendar's working days.
         Assert.Equal("Overdue", (await liaisonB.GetAsync<Explanation>(Path(w, w.B1))).Status);
+        Assert.Equal(1, HomePage.Overdue(await liaisonB.GetStringAsync("/"), "explanations.owed"));
         var tuesday = await RemindersAsync(new DateOnly(2026, 12, 8));
         Assert.Contains(tuesday, r => r.Kind == "explanation.overdue" && r.Role == Roles.OfficeStaff && r.Link!.EndsWith(w.B1.ToString(), StringComparison.Ordinal));
         Assert.DoesNotContain(tuesday, r => r.Link!.EndsWith(w.A2.ToString(), StringComparison.Ordinal));

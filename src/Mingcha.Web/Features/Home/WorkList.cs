@@ -10,6 +10,8 @@ using Mingcha.Web.Features.Calendar;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Features.Scoring;
+using Mingcha.Domain.Scoring;
 
 namespace Mingcha.Web.Features.Home;
 
@@ -24,11 +26,12 @@ public sealed record WorkItem(string Key, string Title, int Count, int Overdue, 
 /// The home page's 待办: what waits for the signed-in user, counted, each with a link to the list where it is done.
 /// The Office sees what waits for the Office: complaints to accept, reassign and review, findings to confirm and to put
 /// on a notice, objections to review, answers to verify, visit reports to accept, appeals and manipulation flags to
-/// review, and what is late. A unit's liaison sees what waits for their own unit only (SEC-2): complaints to answer,
-/// notices to answer, bad-rating follow-ups. A leader sees what is late across units. Counts follow the same rules as
-/// the lists they link to; "overdue" is past the last working day on the office's date (CAL-2).
+/// review, written explanations to review, and what is late. A unit's liaison sees what waits for their own unit only
+/// (SEC-2): complaints to answer, notices to answer, bad-rating follow-ups, written explanations owed (EV-8). A leader
+/// sees what is late across units. Counts follow the same rules as the lists they link to; "overdue" is past the last
+/// working day on the office's date (CAL-2).
 /// </summary>
-public sealed class WorkList(MingchaDb db, CalendarService calendar, IStringLocalizer<SharedResource> l)
+public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExplanations explanations, IStringLocalizer<SharedResource> l)
 {
     public async Task<IReadOnlyList<WorkItem>> ForAsync(ClaimsPrincipal user, CancellationToken ct)
     {
@@ -62,12 +65,20 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, IStringLoca
             await AddFollowUpsAsync(items, null, today, ct);
             var flags = await db.RatingFlags.CountAsync(f => f.ReviewedAt == null, ct);
             Add(items, "flags.open", l["待复核的刷评标记（SAT-9）"], flags, 0, "/Ratings/Flags");
+            var owed = await explanations.ListAsync(null, null, user, ct);
+            Add(items, "explanations.filed", l["待审核的书面说明和整改报告（EV-8）"],
+                owed.Count(x => x.Status is ExplanationStatus.Filed or ExplanationStatus.Late), 0, "/Scoring/Explanations");
         }
         else if (user.IsInRole(Roles.UnitLiaison) && user.UnitId() is { } unit)
         {
             await AddComplaintsAsync(items, "complaints.assigned", l["本单位待办理的投诉"], ComplaintStatus.Assigned, unit, today, ct);
             await AddNoticesAsync(items, "notices.open", l["本单位待整改反馈的通知书"], [NoticeStatus.Issued, NoticeStatus.Returned], unit, today, "/Rectification/Mine", ct);
             await AddFollowUpsAsync(items, unit, today, ct);
+            // EV-8: what the unit still owes in writing: not filed yet (overdue after its last day) or sent back to file again.
+            var owed = (await explanations.ListAsync(null, null, user, ct))
+                .Where(x => x.Status is ExplanationStatus.Awaiting or ExplanationStatus.Overdue or ExplanationStatus.SentBack).ToList();
+            Add(items, "explanations.owed", l["本单位待提交的书面说明和整改报告（EV-8）"], owed.Count,
+                owed.Count(x => x.Status == ExplanationStatus.Overdue || x.Status == ExplanationStatus.SentBack && x.LastDay < today), "/Scoring/Explanations");
         }
         else if (user.IsInRole(Roles.Leader))
         {
