@@ -19,6 +19,7 @@ public static class MigrationSteps
             [45] = SupersedeDoubleAwardsAsync,
             [47] = SupersedeDoubleGrievancesAsync,
             [48] = ResolveDoubleSupervisorAccountsAsync,
+            [52] = ResolveDoubleCreditCodesAndLeadersAsync,
         };
 
     /// <summary>
@@ -173,6 +174,43 @@ public static class MigrationSteps
     }
 
     private sealed record SupervisorLink(Guid Id, string UserId, DateTime? ApprovedAt);
+
+    /// <summary>
+    /// Before 0052's unique indexes (decision 041). ORG-1: two units created at the same moment with one credit code could
+    /// both be stored; of the units with one code, the oldest (then the smallest id) keeps it and the others lose it, so
+    /// the Office can give each its own code again (the import sets it). INS-8: two designations of one account as its
+    /// unit's leader could both be in force; the oldest stays and the later ones are withdrawn by "system" (the rows stay,
+    /// SEC-3). Audited; run again, it finds nothing to do.
+    /// </summary>
+    public static async Task ResolveDoubleCreditCodesAndLeadersAsync(MingchaDb db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var now = db.Clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var coded = await db.Database.SqlQuery<CodedUnit>(
+            $"""SELECT "Id", "CreditCode", "CreatedAt" FROM "Units" WHERE "CreditCode" IS NOT NULL""").ToListAsync(ct);
+        foreach (var code in coded.GroupBy(u => u.CreditCode, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            foreach (var later in code.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).Skip(1))
+            {
+                await db.Database.ExecuteSqlAsync($"""UPDATE "Units" SET "CreditCode" = NULL WHERE "Id" = {later.Id}""", ct);
+                Updated(db, "Unit", later.Id, new { CreditCode = later.CreditCode }, new { CreditCode = (string?)null });
+            }
+        var designations = await db.Database.SqlQuery<LeaderDesignation>(
+            $"""SELECT "Id", "UserId", "DesignatedAt" FROM "UnitLeaders" WHERE "WithdrawnAt" IS NULL""").ToListAsync(ct);
+        foreach (var account in designations.GroupBy(l => l.UserId, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            foreach (var later in account.OrderBy(l => l.DesignatedAt).ThenBy(l => l.Id).Skip(1))
+            {
+                await db.Database.ExecuteSqlAsync($"""UPDATE "UnitLeaders" SET "WithdrawnBy" = 'system', "WithdrawnAt" = {now} WHERE "Id" = {later.Id}""", ct);
+                Updated(db, "UnitLeader", later.Id, new { WithdrawnBy = (string?)null, WithdrawnAt = (DateTime?)null },
+                    new { WithdrawnBy = "system", WithdrawnAt = (DateTime?)now });
+            }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private sealed record CodedUnit(Guid Id, string CreditCode, DateTime CreatedAt);
+
+    private sealed record LeaderDesignation(Guid Id, string UserId, DateTime DesignatedAt);
 
     private static void Updated(MingchaDb db, string entity, Guid key, object before, object after) =>
         db.Audit(new Features.Audit.AuditEvent("update", entity, key.ToString(), JsonSerializer.Serialize(before), JsonSerializer.Serialize(after)));

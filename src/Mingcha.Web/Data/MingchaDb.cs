@@ -173,6 +173,8 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(u => u.Name).HasMaxLength(200);
             e.Property(u => u.ShortName).HasMaxLength(100);
             e.Property(u => u.CreditCode).HasMaxLength(18);
+            // ORG-1: one unit per credit code, whatever the timing of two creations (migration 0052, decision 041).
+            e.HasIndex(u => u.CreditCode, "UX_Units_CreditCode").IsUnique().HasFilter("\"CreditCode\" IS NOT NULL");
             e.HasMany(u => u.Versions).WithOne().HasForeignKey(v => v.UnitId);
         });
         // Versions get their Guid in the constructor and reach the context through the Versions of their record:
@@ -237,6 +239,9 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(s => s.Code).HasMaxLength(64);
             e.Property(s => s.Name).HasMaxLength(100);
             e.Property(s => s.Phone).HasMaxLength(32);
+            // ORG-3 (decision 041): a change saves only if the status is still the one read, so that two approvals made
+            // from the same reading are stored once; the second gets 409 and stores nothing. No column: the status is one.
+            e.Property(s => s.Status).IsConcurrencyToken();
         });
         builder.Entity<Team>(e =>
         {
@@ -287,6 +292,8 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         builder.Entity<UnitLeader>(e =>
         {
             e.HasIndex(l => l.UserId);
+            // INS-8: one designation in force per account, whatever the timing of two designations (migration 0052, decision 041).
+            e.HasIndex(l => l.UserId, "UX_UnitLeaders_UserId").IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
             e.HasIndex(l => l.UnitId);
             e.Property(l => l.UserId).HasMaxLength(450);
             e.Property(l => l.DesignatedBy).HasMaxLength(450);

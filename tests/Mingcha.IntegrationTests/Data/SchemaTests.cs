@@ -371,6 +371,60 @@ public sealed class SchemaTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// ORG-1, INS-8 (migration 0052, decision 041): two units with one credit code, and an account with two designations as
+    /// its unit's leader in force, stored before the unique indexes (two requests at the same moment), do not make the
+    /// migration fail: the oldest unit keeps the code and the other loses it, the oldest designation stays and the later one
+    /// is withdrawn (each audited, no row deleted); afterwards the indexes refuse a second unit with the code and a second
+    /// designation in force.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "INS-8")]
+    public async Task Migration0052_LeavesACreditCodeWithItsOldestUnit_AndOneDesignationInForce_AndTheIndexesRefuseASecond()
+    {
+        using var database = new TestDatabase();
+        await using var connection = await database.OpenConnectionAsync();
+        var exec = await AppliedBeforeAsync(connection, 52);
+        var id = TestDatabase.IsPostgres ? (Func<Guid, string>)(g => $"'{g}'") : g => $"'{g.ToString().ToUpperInvariant()}'";
+        var at = TestDatabase.IsPostgres ? (Func<int, string>)(h => $"'2026-11-16 0{h}:00:00+00'") : h => $"'2026-11-16 0{h}:00:00'";
+        var (no, yes) = TestDatabase.IsPostgres ? ("false", "true") : ("0", "1");
+        Guid older = Guid.NewGuid(), newer = Guid.NewGuid(), other = Guid.NewGuid(), first = Guid.NewGuid(), later = Guid.NewGuid();
+        await exec("INSERT INTO \"Units\" (\"Id\", \"Code\", \"Name\", \"CreditCode\", \"Active\", \"IsDemo\", \"CreatedAt\") VALUES "
+            + $"({id(newer)}, 'u-new', '后建单位', '12100000400000001X', {yes}, {no}, {at(2)}), "
+            + $"({id(older)}, 'u-old', '先建单位', '12100000400000001X', {yes}, {no}, {at(1)}), "
+            + $"({id(other)}, 'u-other', '另一单位', '121000004000000028', {yes}, {no}, {at(3)})");
+        await exec("INSERT INTO \"AspNetUsers\" (\"Id\", \"DisplayName\", \"UnitId\", \"CreatedAt\", \"IsDemo\", \"UserName\", \"EmailConfirmed\", "
+            + "\"PhoneNumberConfirmed\", \"TwoFactorEnabled\", \"LockoutEnabled\", \"AccessFailedCount\") VALUES "
+            + $"('leader-1', '领导', {id(older)}, {at(1)}, {no}, 'leader-1', {no}, {no}, {no}, {no}, 0)");
+        await exec("INSERT INTO \"UnitLeaders\" (\"Id\", \"UserId\", \"UnitId\", \"DesignatedBy\", \"DesignatedAt\") VALUES "
+            + $"({id(later)}, 'leader-1', {id(older)}, 'admin-b', {at(2)}), ({id(first)}, 'leader-1', {id(older)}, 'admin-a', {at(1)})");
+
+        await using (var db = NewContext(database)) await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+
+        await using (var db = NewContext(database))
+        {
+            var codes = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.CreditCode);
+            Assert.Equal(3, codes.Count); // none deleted
+            Assert.Equal("12100000400000001X", codes[older]);
+            Assert.Null(codes[newer]);
+            Assert.Equal("121000004000000028", codes[other]);
+            var leaders = await db.UnitLeaders.AsNoTracking().ToDictionaryAsync(l => l.Id);
+            Assert.Equal(2, leaders.Count);
+            Assert.Null(leaders[first].WithdrawnAt);
+            Assert.Equal("system", leaders[later].WithdrawnBy);
+            Assert.NotNull(leaders[later].WithdrawnAt);
+            Assert.Equal([newer.ToString()], await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == "Unit").Select(e => e.EntityKey).ToListAsync());
+            Assert.Equal([later.ToString()], await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == "UnitLeader").Select(e => e.EntityKey).ToListAsync());
+
+            (await db.Units.SingleAsync(u => u.Id == newer)).CreditCode = "121000004000000028";
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+            db.UnitLeaders.Add(new Mingcha.Web.Features.Identity.UnitLeader("leader-1", older, "admin-c", DateTime.UtcNow));
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        }
+    }
+
     /// <summary>Applies the scripts before <paramref name="version"/> as the migrator would have; returns a way to run more SQL on the connection.</summary>
     private static async Task<Func<string, Task>> AppliedBeforeAsync(DbConnection connection, int version)
     {

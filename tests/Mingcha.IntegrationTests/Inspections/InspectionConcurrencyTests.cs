@@ -150,4 +150,42 @@ public sealed class InspectionConcurrencyTests(RacingApp app) : IClassFixture<Ra
         Assert.Equal(confirmed ? null : "录像显示已放置告示牌", stored.DropReason);
         Assert.Equal(1, await UpdatesAsync("Finding", finding, "ReviewedAt"));
     }
+    /// <summary>
+    /// ORG-4, INS-13 (decision 041): the Office keeping an agency while a colleague ends its contract, at the same moment.
+    /// Before the assessment's version both were stored, the last one winning over the first's answer: "continued" stored
+    /// over an exit whose contract was already ended and whose inspectors were already out.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-4")]
+    [Trait("Rule", "INS-13")]
+    public async Task ContinueRacingAnExit_OneDecisionIsStored_TheOtherGets409_AndTheContractIsEndedOnlyByAnExit()
+    {
+        app.Clock.Set(MingchaApp.Start);
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var colleague = await app.ClientAsAsync(Roles.OfficeStaff);
+        var agency = (await (await office.PostJsonAsync("/api/v1/agencies", new { name = "并发考核机构" + Guid.NewGuid().ToString("N")[..6], contractStart = "2026-01-01", contractEnd = "2027-12-31" }))
+            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/contracts", new
+        {
+            tenderReference = "SZ-2026-01", tenderOn = "2025-12-01", expertReview = "专家评审通过", startsOn = "2026-01-01", endsOn = "2027-12-31",
+        })).ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostAsync($"/api/v1/inspections/agencies/{agency}/assessments/2026", null)).ExpectAsync(HttpStatusCode.OK);
+        var assessment = await app.WithDbAsync(db => db.AgencyAssessments.AsNoTracking().Where(a => a.AgencyId == agency && a.Year == 2026).Select(a => a.Id).SingleAsync());
+
+        app.Gate.Hold(2, "FROM \"AgencyAssessments\"");
+        var decisions = await Task.WhenAll(
+            office.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/assessments/2026/decision", new { decision = "Continue", note = "考核合格，续用" }),
+            colleague.PostJsonAsync($"/api/v1/inspections/agencies/{agency}/assessments/2026/decision", new { decision = "Exit", note = "质效不达标，解除合同" }));
+
+        Assert.True(app.Gate.Met, "both requests read the assessment before either saved");
+        await LoserAsync(decisions);
+        var continued = decisions[0].StatusCode == HttpStatusCode.NoContent;
+        var stored = await app.WithDbAsync(db => db.AgencyAssessments.AsNoTracking().SingleAsync(a => a.Id == assessment));
+        Assert.Equal(continued ? AgencyDecision.Continue : AgencyDecision.Exit, stored.Decision);
+        Assert.Equal(continued ? "考核合格，续用" : "质效不达标，解除合同", stored.DecisionNote);
+        Assert.Equal(!continued, await app.WithDbAsync(db => db.AgencyContracts.AsNoTracking().AnyAsync(c => c.AgencyId == agency && c.TerminatedOn != null)));
+        Assert.Equal(1, await UpdatesAsync("AgencyAssessment", assessment, "Decision"));
+    }
+
+    private sealed record Created(Guid Id);
 }

@@ -231,7 +231,9 @@ public sealed class AccountService(UserManager<MingchaUser> users, RoleManager<I
 
     /// <summary>
     /// INS-8: designates an account of a unit as one of its leaders, who may sign an inspection record as the leader on
-    /// duty, or withdraws the designation. Only an account bound to a unit can be its leader. Audited.
+    /// duty, or withdraws the designation. Only an account bound to a unit can be its leader. Audited. An account has one
+    /// designation in force at most, whatever the timing (a unique index, 0052, decision 041): of two designations at
+    /// once, the second gets 409 and stores nothing.
     /// </summary>
     public async Task SetUnitLeaderAsync(string userId, bool leader, string by)
     {
@@ -242,11 +244,22 @@ public sealed class AccountService(UserManager<MingchaUser> users, RoleManager<I
         {
             var unit = user.UnitId ?? throw new DomainRuleException("INS-8", "只有绑定单位的账户可以登记为单位领导。 Only an account bound to a unit can be its leader.", 422);
             if (current.Count == 1 && current[0].UnitId == unit) return;
-            foreach (var old in current) old.Withdraw(by, now);
-            db.UnitLeaders.Add(new UnitLeader(userId, unit, by, now));
+            // The withdrawal is saved before the new designation, in one transaction: the index (on the designations not
+            // withdrawn) must not see both in force, and one save's order of statements is EF's.
+            await InTransactionAsync(db, async () =>
+            {
+                if (current.Count > 0)
+                {
+                    foreach (var old in current) old.Withdraw(by, now);
+                    await db.SaveChangesAsync();
+                }
+                db.UnitLeaders.Add(new UnitLeader(userId, unit, by, now));
+                await db.SaveChangesAsync();
+            });
+            return;
         }
-        else if (current.Count > 0) foreach (var old in current) old.Withdraw(by, now);
-        else return;
+        if (current.Count == 0) return;
+        foreach (var old in current) old.Withdraw(by, now);
         await db.SaveChangesAsync();
     }
 

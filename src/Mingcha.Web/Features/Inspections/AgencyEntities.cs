@@ -154,7 +154,7 @@ public enum AgencyDecision
 /// ORG-4, INS-13: an agency's yearly assessment, computed from its visits (depth, duration, spread over time,
 /// rejections) and its opinions, then the Office's decision to continue or exit. The figures are kept as computed.
 /// </summary>
-public sealed class AgencyAssessment : IAudited
+public sealed class AgencyAssessment : IAudited, IVersioned
 {
     private AgencyAssessment() { ComputedBy = ""; }
     public AgencyAssessment(Guid agencyId, int year, string computedBy, DateTime nowUtc)
@@ -185,6 +185,12 @@ public sealed class AgencyAssessment : IAudited
     public DateTime? DecidedAt { get; private set; }
     public string ComputedBy { get; private set; }
     public DateTime ComputedAt { get; private set; }
+    /// <summary>
+    /// ORG-4, INS-13, SEC-3: raised by one on every save (<see cref="IVersioned"/>), a concurrency token (migration 0052,
+    /// decision 041): two decisions made from the same reading (续用 and 退出 at once, or a double click), or a
+    /// recomputation racing a decision, cannot both be stored; the second gets 409 and stores nothing.
+    /// </summary>
+    public int Version { get; private set; }
 
     public void SetFigures(int visits, int accepted, int returned, int rejected, decimal depth, decimal averageSteps, int shortVisits,
         int monthsCovered, decimal peakMonthShare, int opinions, decimal score, string by, DateTime nowUtc)

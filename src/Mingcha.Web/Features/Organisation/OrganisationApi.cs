@@ -396,7 +396,7 @@ public static class OrganisationApi
         // As the import checks (ORG-1): one unit per credit code, else an export could not be imported again.
         var creditCode = req.CreditCode is { Length: > 0 } code ? code : null;
         if (creditCode is not null && await db.Units.AnyAsync(u => u.CreditCode == creditCode, ct))
-            throw new FieldException("creditCode", "统一社会信用代码已被其他单位使用。 Another unit has this credit code.");
+            throw new FieldException("creditCode", CreditCodeTaken);
         Problems.RequireYear(req.Year);
         if (req.ParentUnitId is { } p && !await db.Units.AnyAsync(u => u.Id == p, ct)) throw new FieldException("parentUnitId", "上级单位不存在。 No such parent unit.");
         if (req.CategoryId is { } c && !await db.Categories.AnyAsync(x => x.Id == c, ct)) throw new FieldException("categoryId", "类别不存在。 No such category.");
@@ -404,9 +404,21 @@ public static class OrganisationApi
         var unit = new Unit(req.Code.Trim(), req.Name.Trim(), now, req.ParentUnitId) { ShortName = req.ShortName, CreditCode = creditCode };
         db.Units.Add(unit);
         if (req.CategoryId is { } cat) db.UnitCategories.Add(new UnitCategory(unit.Id, req.Year ?? now.Year, cat));
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (creditCode is not null && DbErrors.IsUniqueViolation(e))
+        {
+            // Two units with one code created at the same instant both passed the check: the unique index (0052) kept the
+            // first; nothing of this one was stored (decision 041). Another index (the unit's code) answers as before.
+            if (!await db.Units.AsNoTracking().AnyAsync(u => u.CreditCode == creditCode && u.Id != unit.Id, ct)) throw;
+            throw new DomainRuleException("ORG-1", CreditCodeTaken, 409);
+        }
         return (await ListUnitsAsync(db, req.Year ?? now.Year, null, null, ct, unit.Id))[0];
     }
+
+    private const string CreditCodeTaken = "统一社会信用代码已被其他单位使用。 Another unit has this credit code.";
 
     /// <summary>Renames and/or moves a unit; both stay in its history (ORG-1).</summary>
     public static async Task UpdateUnitAsync(Guid id, UpdateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct)
@@ -552,7 +564,10 @@ public static class OrganisationApi
         return new SupervisorDto(s.Id, s.Code, s.Name, s.Status, s.RecommendedByUnitId, s.ApprovedAt);
     }
 
-    /// <summary>ORG-3: the Office approves a recommended supervisor.</summary>
+    /// <summary>
+    /// ORG-3: the Office approves a recommended supervisor. The save is made only if the supervisor is still recommended
+    /// (the status is a concurrency token, decision 041): of two approvals at once, the second gets 409 and stores nothing.
+    /// </summary>
     public static async Task ApproveSupervisorAsync(Guid id, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
         var s = await db.Supervisors.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("监督员不存在。 No such supervisor.");
