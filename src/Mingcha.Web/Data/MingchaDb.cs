@@ -173,7 +173,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(u => u.Name).HasMaxLength(200);
             e.Property(u => u.ShortName).HasMaxLength(100);
             e.Property(u => u.CreditCode).HasMaxLength(18);
-            // ORG-1: one unit per credit code, whatever the timing of two creations (migration 0052, decision 041).
+            // ORG-1: one unit per credit code, whatever the timing of two creations (migration 0050, decision 041).
             e.HasIndex(u => u.CreditCode, "UX_Units_CreditCode").IsUnique().HasFilter("\"CreditCode\" IS NOT NULL");
             e.HasMany(u => u.Versions).WithOne().HasForeignKey(v => v.UnitId);
         });
@@ -292,7 +292,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         builder.Entity<UnitLeader>(e =>
         {
             e.HasIndex(l => l.UserId);
-            // INS-8: one designation in force per account, whatever the timing of two designations (migration 0052, decision 041).
+            // INS-8: one designation in force per account, whatever the timing of two designations (migration 0050, decision 041).
             e.HasIndex(l => l.UserId, "UX_UnitLeaders_UserId").IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
             e.HasIndex(l => l.UnitId);
             e.Property(l => l.UserId).HasMaxLength(450);

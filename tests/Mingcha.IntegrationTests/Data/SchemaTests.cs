@@ -372,7 +372,7 @@ public sealed class SchemaTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// ORG-1, INS-8 (migration 0052, decision 041): two units with one credit code, and an account with two designations as
+    /// ORG-1, INS-8 (migration 0050, decision 041): two units with one credit code, and an account with two designations as
     /// its unit's leader in force, stored before the unique indexes (two requests at the same moment), do not make the
     /// migration fail: the oldest unit keeps the code and the other loses it, the oldest designation stays and the later one
     /// is withdrawn (each audited, no row deleted); afterwards the indexes refuse a second unit with the code and a second
@@ -381,11 +381,11 @@ public sealed class SchemaTests(ITestOutputHelper output)
     [Fact]
     [Trait("Rule", "ORG-1")]
     [Trait("Rule", "INS-8")]
-    public async Task Migration0052_LeavesACreditCodeWithItsOldestUnit_AndOneDesignationInForce_AndTheIndexesRefuseASecond()
+    public async Task Migration0050_LeavesACreditCodeWithItsOldestUnit_AndOneDesignationInForce_AndTheIndexesRefuseASecond()
     {
         using var database = new TestDatabase();
         await using var connection = await database.OpenConnectionAsync();
-        var exec = await AppliedBeforeAsync(connection, 52);
+        var exec = await AppliedBeforeAsync(connection, 50);
         var id = TestDatabase.IsPostgres ? (Func<Guid, string>)(g => $"'{g}'") : g => $"'{g.ToString().ToUpperInvariant()}'";
         var at = TestDatabase.IsPostgres ? (Func<int, string>)(h => $"'2026-11-16 0{h}:00:00+00'") : h => $"'2026-11-16 0{h}:00:00'";
         var (no, yes) = TestDatabase.IsPostgres ? ("false", "true") : ("0", "1");

@@ -191,7 +191,7 @@ public static class InspectionsModel
             e.Property(a => a.DecisionNote).HasMaxLength(2000);
             e.Property(a => a.DecidedBy).HasMaxLength(450);
             e.Property(a => a.ComputedBy).HasMaxLength(450);
-            // Optimistic concurrency (migration 0052, existing rows 0): see AgencyAssessment.Version.
+            // Optimistic concurrency (migration 0050, existing rows 0): see AgencyAssessment.Version.
             e.Property(a => a.Version).IsConcurrencyToken().HasDefaultValue(0);
             e.HasOne<Agency>().WithMany().HasForeignKey(a => a.AgencyId).OnDelete(DeleteBehavior.Restrict);
         });

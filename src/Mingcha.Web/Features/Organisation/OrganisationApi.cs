@@ -410,7 +410,7 @@ public static class OrganisationApi
         }
         catch (DbUpdateException e) when (creditCode is not null && DbErrors.IsUniqueViolation(e))
         {
-            // Two units with one code created at the same instant both passed the check: the unique index (0052) kept the
+            // Two units with one code created at the same instant both passed the check: the unique index (0050) kept the
             // first; nothing of this one was stored (decision 041). Another index (the unit's code) answers as before.
             if (!await db.Units.AsNoTracking().AnyAsync(u => u.CreditCode == creditCode && u.Id != unit.Id, ct)) throw;
             throw new DomainRuleException("ORG-1", CreditCodeTaken, 409);
