@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
+using System.Reflection;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Mingcha.Domain.Calendar;
@@ -64,6 +66,30 @@ public abstract class MingchaPageModel(IStringLocalizer<SharedResource> l) : Pag
     /// <summary>An optional text field: blank means none.</summary>
     protected static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
+    /// <summary>
+    /// Rule SEC-1: a handler marked <see cref="HandlerRolesAttribute"/> runs only for those roles; anyone else gets 403 (the
+    /// access-denied page) before the handler or its service is reached, as the API's endpoint would, not the page with a
+    /// message beside the form.
+    /// </summary>
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (context.HandlerMethod?.MethodInfo.GetCustomAttribute<HandlerRolesAttribute>() is { } only && !Has([.. only.Roles]))
+        {
+            context.Result = Forbid();
+            return;
+        }
+        await next();
+    }
+
     /// <summary>True when the role check of an action passes; pages use it for actions stricter than the page itself.</summary>
     protected bool Has(params string[] roles) => roles.Any(User.IsInRole);
+}
+
+/// <summary>Rule SEC-1: the roles that may use one page handler, stricter than the page (checked by <see cref="MingchaPageModel"/>).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class HandlerRolesAttribute(params string[] roles) : Attribute
+{
+    public IReadOnlyList<string> Roles { get; } = roles;
 }

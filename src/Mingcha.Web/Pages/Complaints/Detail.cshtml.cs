@@ -1,3 +1,4 @@
+using Mingcha.Domain.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -53,19 +54,27 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
         return await ShowAsync(id, ct);
     }
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public Task<IActionResult> OnPostAssignAsync(Guid id, Guid? unitId, string? note, CancellationToken ct) =>
         ActAsync(id, "assign", v => complaints.AssignAsync(id, new C.Assign(unitId, string.IsNullOrWhiteSpace(note) ? null : note.Trim()), v, ct), Text["已交办。"], ct);
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostRefuseAsync(Guid id, NotAcceptedReason reason, string? note, CancellationToken ct) =>
         ActAsync(id, "refuse", v => complaints.RefuseAsync(id, new C.Refuse(reason, Required(note)), v, ct), Text["已不予受理并告知投诉人。"], ct);
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostExtensionDecisionAsync(Guid id, bool approved, CancellationToken ct) =>
         ActAsync(id, "extension", v => complaints.DecideExtensionAsync(id, new C.Decision(approved, null), v, ct), Text["已审批延期申请。"], ct);
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostReviewAsync(Guid id, bool accept, bool? substantiated, string? note, Guid? staffId, CancellationToken ct) =>
         ActAsync(id, "review", v => complaints.ReviewAsync(id, new C.Review(accept, substantiated, null, note, accept ? staffId : null), v, ct), Text["已审核。"], ct);
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostUrgeAsync(Guid id, string? note, CancellationToken ct) =>
         ActAsync(id, "urge", v => complaints.UrgeAsync(id, new C.Remark(Required(note)), v, ct), Text["已催办。"], ct);
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostAccountabilityAsync(Guid id, string? note, CancellationToken ct) =>
         ActAsync(id, "accountability", v => complaints.AccountabilityAsync(id, new C.Remark(Required(note)), v, ct), Text["已记录追责情况。"], ct);
     /// <summary>CMP-11: a new query code for the complainant, shown here once.</summary>
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public async Task<IActionResult> OnPostQueryCodeAsync(Guid id, CancellationToken ct)
     {
         C.QueryCode? issued = null;
@@ -75,18 +84,26 @@ public sealed class DetailModel(MingchaDb db, ComplaintReads reads, C complaints
         return await ShowAsync(id, ct);
     }
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public Task<IActionResult> OnPostGrantAsync(Guid id, CancellationToken ct) =>
         ActAsync(id, "grant", v => complaints.GrantContactAsync(id, v, ct), Text["已授权承办单位查看联系方式。"], ct);
+    [HandlerRoles(Roles.UnitLiaison)]
     public Task<IActionResult> OnPostAnswerAsync(Guid id, string? answer, CancellationToken ct) =>
         ActAsync(id, "answer", v => complaints.AnswerAsync(id, new C.Text(Required(answer)), v, ct), Text["已答复。"], ct);
+    [HandlerRoles(Roles.UnitLiaison)]
     public Task<IActionResult> OnPostReturnAsync(Guid id, string? note, CancellationToken ct) =>
         ActAsync(id, "return", v => complaints.ReturnAsync(id, new C.Remark(Required(note)), v, ct), Text["已退回效能办。"], ct);
+    [HandlerRoles(Roles.UnitLiaison)]
     public Task<IActionResult> OnPostExtensionAsync(Guid id, int days, string? reason, CancellationToken ct) =>
         ActAsync(id, "extension-request", v => complaints.RequestExtensionAsync(id, new C.ExtensionRequest(days, Required(reason)), v, ct), Text["已提交延期申请。"], ct);
+
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
 
     public Task<IActionResult> OnPostClueAsync(Guid id, Guid? roundId, CancellationToken ct) =>
         ActAsync(id, "clue", v => complaints.ClueAsync(id, new C.Clue(roundId ?? throw new FieldException("roundId", Text["请选择检查轮次。"]), null), v, ct),
             Text["已作为线索列入检查对象。"], ct);
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostEvidenceCaseAsync(Guid id, CancellationToken ct) =>
         ActAsync(id, "evidence-case", _ => complaints.EvidenceCaseAsync(id, User, ct), Text["已建立证据案卷，可上传证据文件。"], ct);
 

@@ -1,3 +1,4 @@
+using Mingcha.Domain.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -59,6 +60,8 @@ public sealed class IndexModel(MingchaDb db, ComplaintReads reads, Features.Comp
         await LoadAsync(ct);
         return Page();
     }
+
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
 
     public async Task<IActionResult> OnPostFileAsync(CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Mingcha.Domain.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
@@ -19,6 +20,8 @@ public sealed class RepeatsModel(ComplaintReads reads, Features.Complaints.Compl
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public async Task<IActionResult> OnPostFileAsync(Guid flagId, CancellationToken ct)
     {
         if (await TryAsync("file", () => complaints.FileReportAsync(flagId, ComplaintViewer.Of(User), ct)))
@@ -27,6 +30,8 @@ public sealed class RepeatsModel(ComplaintReads reads, Features.Complaints.Compl
         return Page();
     }
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public async Task<IActionResult> OnPostReturnAsync(Guid flagId, string? reason, CancellationToken ct)
     {
         if (await TryAsync("return", () => complaints.ReturnReportAsync(flagId, new Features.Complaints.Complaints.FlagReason(reason ?? ""), ComplaintViewer.Of(User), ct)))
@@ -34,6 +39,8 @@ public sealed class RepeatsModel(ComplaintReads reads, Features.Complaints.Compl
         await LoadAsync(ct);
         return Page();
     }
+
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
 
     public async Task<IActionResult> OnPostWaiveAsync(Guid flagId, string? reason, CancellationToken ct)
     {

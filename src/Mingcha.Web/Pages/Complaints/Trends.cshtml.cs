@@ -1,3 +1,4 @@
+using Mingcha.Domain.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
@@ -18,6 +19,8 @@ public sealed class TrendsModel(ComplaintReads reads, TrendReports reports, IStr
     public bool OwnUnitOnly { get; private set; }
 
     public async Task OnGetAsync(DateOnly? from, DateOnly? to, CancellationToken ct) => await LoadAsync(from, to, ct);
+
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
 
     public async Task<IActionResult> OnPostReportAsync(DateOnly? from, DateOnly? to, string? note, CancellationToken ct)
     {

@@ -6,6 +6,8 @@ using Mingcha.Web.Features.Evidence;
 namespace Mingcha.Web.Pages.Evidence;
 
 /// <summary>One case: its evidence with a player, the holds, the access log (EVD-3); the office releases and holds here.</summary>
+// EVD-3, SEC-1: evidence is the Office's, the visit team's and (once released) the unit's; no other role opens these pages.
+[Microsoft.AspNetCore.Authorization.Authorize(Roles = "OfficeAdmin,OfficeStaff,Supervisor,AgencyInspector,UnitLiaison")]
 public sealed class CaseModel(MingchaDb db, EvidenceAccessService access, EvidenceCases cases) : PageModel
 {
     public EvidenceApi.CaseDetail Detail { get; private set; } = null!;

@@ -9,6 +9,8 @@ using Mingcha.Web.Features.Evidence;
 namespace Mingcha.Web.Pages.Evidence;
 
 /// <summary>The evidence cases the user may see (EVD-3); the office opens new ones here.</summary>
+// EVD-3, SEC-1: evidence is the Office's, the visit team's and (once released) the unit's; no other role opens these pages.
+[Microsoft.AspNetCore.Authorization.Authorize(Roles = "OfficeAdmin,OfficeStaff,Supervisor,AgencyInspector,UnitLiaison")]
 public sealed class IndexModel(MingchaDb db, EvidenceAccessService access, EvidenceCases cases) : PageModel
 {
     public IReadOnlyList<EvidenceApi.CaseLine> Cases { get; private set; } = [];

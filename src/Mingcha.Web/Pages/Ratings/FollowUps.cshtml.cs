@@ -46,6 +46,8 @@ public sealed class FollowUpsModel(FollowUps followUps, LocalClock clock, IStrin
         ActAsync(id, "appeal", () => followUps.AppealAsync(User, id, new FollowUps.AppealInput(Blank(reason) ?? throw new FieldException("reason", Text["请填写申诉理由。"])), ct),
             Text["已提交申诉，等待效能办审核。"], ct);
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public Task<IActionResult> OnPostDecideAsync(Guid id, bool upheld, string? note, CancellationToken ct) =>
         ActAsync(id, "decide", () => followUps.DecideAppealAsync(User, id, new FollowUps.DecisionInput(upheld, Blank(note)), ct),
             upheld ? Text["申诉成立：评价已剔除（保留并标注）。"] : Text["申诉不成立：案件继续办理。"], ct);

@@ -72,6 +72,8 @@ public sealed class IndexModel(Notices notices, NoticeReads reads, ChannelProble
         }
     }
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public async Task<IActionResult> OnPostConfirmAsync(Guid findingId, CancellationToken ct)
     {
         ModelState.Clear();
@@ -79,6 +81,8 @@ public sealed class IndexModel(Notices notices, NoticeReads reads, ChannelProble
         await LoadAsync(ct);
         return Page();
     }
+
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
 
     public async Task<IActionResult> OnPostDropAsync(Guid findingId, CancellationToken ct)
     {
@@ -90,6 +94,7 @@ public sealed class IndexModel(Notices notices, NoticeReads reads, ChannelProble
     }
 
     /// <summary>EV-6 (decision 021): the Office records a problem found through another channel.</summary>
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public async Task<IActionResult> OnPostProblemAsync(CancellationToken ct)
     {
         ModelState.Clear();
@@ -99,6 +104,8 @@ public sealed class IndexModel(Notices notices, NoticeReads reads, ChannelProble
         await LoadAsync(ct);
         return Page();
     }
+
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
 
     public async Task<IActionResult> OnPostIssueAsync(CancellationToken ct)
     {

@@ -43,6 +43,8 @@ public sealed class LedgerModel(Ledger ledger, MingchaDb db, TimeProvider time, 
     public bool MayReverse(NoticeReads.LedgerLineDto line) =>
         IsOffice && line.Source != LedgerSource.Finding && line.ReversesId is null && !Lines.Any(x => x.ReversesId == line.Id);
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public async Task<IActionResult> OnPostReverseAsync(Guid lineId, string? reason, CancellationToken ct)
     {
         Year ??= time.GetUtcNow().Year;
@@ -51,6 +53,8 @@ public sealed class LedgerModel(Ledger ledger, MingchaDb db, TimeProvider time, 
         await OnGetAsync(ct);
         return Page();
     }
+
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
 
     public async Task<IActionResult> OnPostDecideAsync(CancellationToken ct)
     {

@@ -56,6 +56,7 @@ public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEviden
 
     // EVD-1: the state, the window and the text are checked before any file is stored: evidence is never deleted, so a file
     // taken for an objection or answer that is then refused would stay as an orphan.
+    [HandlerRoles(Roles.UnitLiaison)]
     public async Task<IActionResult> OnPostObjectAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("objection", async () =>
         {
@@ -63,6 +64,8 @@ public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEviden
             Problems.Validate(new Notices.FileObjection(Grounds ?? "", []));
             await notices.ObjectAsync(id, new Notices.FileObjection(Grounds ?? "", await UploadAsync(id, ct)), User, ct);
         }), Text["异议已提交，等待效能办复核。"], ct);
+
+    [HandlerRoles(Roles.UnitLiaison)]
 
     public async Task<IActionResult> OnPostAnswerAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("answer", async () =>
@@ -83,11 +86,17 @@ public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEviden
         _ => false,
     };
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public async Task<IActionResult> OnPostReviewAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("review", () => notices.ReviewAsync(id, new Notices.ReviewObjection(Upheld, Reason ?? ""), User, ct)), Text["异议复核结果已记录。"], ct);
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public async Task<IActionResult> OnPostVerifyAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("verify", () => notices.VerifyAsync(id, new Notices.Verify(Accepted, Reason), User, ct)), Text["核查结果已记录。"], ct);
+
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
 
     public async Task<IActionResult> OnPostRefusalAsync(Guid id, CancellationToken ct) =>
         await AfterAsync(id, await TryAsync("refusal", () => notices.RefusalAsync(id, new Notices.Refusal(Reason ?? ""), User, ct)), Text["已认定为拒不整改。"], ct);

@@ -25,6 +25,8 @@ public sealed class OutcomesModel(Outcomes outcomes, Mingcha.Web.Data.MingchaDb 
 
     public async Task OnGetAsync(CancellationToken ct) => List = await outcomes.ListAsync(User, null, null, ct);
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public async Task<IActionResult> OnPostRecordAsync(CancellationToken ct)
     {
         var ids = (FindingIds ?? "").Split([',', ' ', '\n', '\r', '，'], StringSplitOptions.RemoveEmptyEntries)
@@ -42,6 +44,8 @@ public sealed class OutcomesModel(Outcomes outcomes, Mingcha.Web.Data.MingchaDb 
         await OnGetAsync(ct);
         return Page();
     }
+
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
 
     public async Task<IActionResult> OnPostPublishAsync(Guid id, CancellationToken ct)
     {

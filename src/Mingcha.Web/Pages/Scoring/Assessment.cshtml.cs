@@ -22,6 +22,8 @@ public sealed class AssessmentModel(YearlyAssessment assessment, TimeProvider ti
         Table = await assessment.ForYearAsync(Year.Value, UnitId, User, ct);
     }
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public async Task<IActionResult> OnPostIssueAsync(CancellationToken ct)
     {
         Year ??= time.GetUtcNow().Year;

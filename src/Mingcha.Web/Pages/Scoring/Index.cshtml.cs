@@ -25,6 +25,8 @@ public sealed class IndexModel(Campaigns campaigns, TimeProvider time, IStringLo
         List = await campaigns.ListAsync(Year, ct);
     }
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
         Year ??= time.GetUtcNow().Year;
