@@ -152,7 +152,9 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
             ["New.Channel"] = "ComplaintHotline", ["New.Type"] = "SlowHandling", ["New.UnitId"] = other.ToString(), ["New.Matter"] = matter,
             ["New.Reasons"] = "超时。", ["New.Name"] = "王五", ["New.Phone"] = "13812345678", ["New.ReceivedAt"] = "2026-10-01T09:00",
         });
-        Assert.Contains("只有效能办可以登记投诉", WebUtility.HtmlDecode(await answer.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        // SEC-1: intake is the Office's handler; anyone else is refused before it runs (the access-denied page).
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.Equal("/Account/Denied", answer.Headers.Location?.AbsolutePath);
         Assert.False(await app.WithDbAsync(db => db.Complaints.AnyAsync(c => c.Matter == matter)));
     }
 
@@ -288,7 +290,10 @@ public sealed partial class ComplaintPagesTests(BareMingchaApp app) : IClassFixt
         Assert.DoesNotContain("住建局", own, StringComparison.Ordinal);
         Assert.DoesNotContain("handler=Waive", own, StringComparison.Ordinal);
         var refused = await liaison.PostFormAsync("/Complaints/Repeats", "Waive", new() { ["flagId"] = reportFlag.ToString(), ["reason"] = "自行决定" });
-        Assert.Contains("CMP-9", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // SEC-1: waiving is the Office's handler; the liaison is refused before it runs (the access-denied page).
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal("/Account/Denied", refused.Headers.Location?.AbsolutePath);
+        Assert.Null(await app.WithDbAsync(db => db.RepeatFlags.Where(f => f.Id == reportFlag).Select(f => f.WaivedReason).SingleAsync()));
     }
 
     /// <summary>

@@ -108,7 +108,9 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
         // The unit appeals; it cannot decide its own appeal; the Office upholds it and the rating is excluded (kept).
         Assert.Equal(HttpStatusCode.Redirect, (await liaison.PostFormAsync(page, "Appeal", new() { ["id"] = fu.Id.ToString(), ["reason"] = "评价人误按，回访时本人确认" })).StatusCode);
         var self = await liaison.PostFormAsync(page, "Decide", new() { ["id"] = fu.Id.ToString(), ["upheld"] = "true", ["note"] = "自己批" });
-        Assert.Equal(HttpStatusCode.BadRequest, self.StatusCode);
+        // SEC-1: deciding is the Office's handler; the liaison is refused before it runs (the access-denied page).
+        Assert.Equal(HttpStatusCode.Redirect, self.StatusCode);
+        Assert.Equal("/Account/Denied", self.Headers.Location?.AbsolutePath);
         Assert.False(await app.WithDbAsync(db => db.RatingExclusions.AnyAsync(x => x.RatingId == ratingId)));
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var queue = await office.GetStringAsync("/Ratings/FollowUps");
