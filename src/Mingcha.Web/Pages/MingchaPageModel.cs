@@ -29,6 +29,17 @@ public abstract class MingchaPageModel(IStringLocalizer<SharedResource> l) : Pag
     /// <summary>Whether the error belongs to the named form (shown inside it, with the form open).</summary>
     public bool ErrorFor(string form) => Error is not null && ErrorForm == form;
 
+    /// <summary>
+    /// A value that could not be read ("maybe" for a checkbox, letters for a number) is not echoed back into the form: the
+    /// field shows what the page holds and the message names it. Echoed, a checkbox cannot render it (FormatException, a 500).
+    /// </summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        foreach (var entry in ModelState.Values)
+            if (entry.Errors.Count > 0) entry.RawValue = null;
+        base.OnPageHandlerExecuting(context);
+    }
+
     /// <summary>Runs a command; returns false and sets <see cref="Error"/> when input or a rule refuses it.</summary>
     protected async Task<bool> TryAsync(string form, Func<Task> command)
     {
@@ -80,7 +91,7 @@ public abstract class MingchaPageModel(IStringLocalizer<SharedResource> l) : Pag
             context.Result = Forbid();
             return;
         }
-        await next();
+        await base.OnPageHandlerExecutionAsync(context, next); // OnPageHandlerExecuting (above), the handler, OnPageHandlerExecuted
     }
 
     /// <summary>True when the role check of an action passes; pages use it for actions stricter than the page itself.</summary>

@@ -29,6 +29,9 @@ public sealed class Draws(MingchaDb db, TimeProvider time)
     public async Task<DrawSummary> DrawAsync(Guid roundId, DrawRequest r, ClaimsPrincipal by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        // The API's validation checks this before the call; the page's form reaches here with whatever was posted.
+        if (r.Count is not (>= 1 and <= 100000))
+            throw new FieldException("count", "抽取数量须为 1 到 100000 之间的整数。 The number to draw is a whole number from 1 to 100000.");
         var round = await db.InspectionRounds.Include(x => x.Teams).FirstOrDefaultAsync(x => x.Id == roundId, ct) ?? throw Rounds.NotFound();
         round.EnsureTargetsOpen();
         ulong seed;

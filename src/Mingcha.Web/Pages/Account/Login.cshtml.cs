@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -7,8 +8,9 @@ namespace Mingcha.Web.Pages.Account;
 
 public sealed class LoginModel(SignInHandler signIn, IStringLocalizer<SharedResource> l) : PageModel
 {
-    [BindProperty] public string UserName { get; set; } = "";
-    [BindProperty] public string Password { get; set; } = "";
+    // A blank field stays "" (model binding would make it null, which a non-nullable string does not expect).
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string UserName { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Password { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Error { get; private set; }
 
@@ -16,6 +18,12 @@ public sealed class LoginModel(SignInHandler signIn, IStringLocalizer<SharedReso
 
     public async Task<IActionResult> OnPostAsync()
     {
+        // As the API (both fields required): a blank form is refused before any lookup, no failed sign-in is recorded.
+        if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))
+        {
+            Error = l["请输入用户名和密码。"];
+            return Page();
+        }
         // As the API refuses them before any lookup: no account has such a name, and it would not fit the audit line.
         if (UserName.Length > AccountsApi.MaxUserNameLength || UserName.Any(char.IsControl))
         {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -7,7 +8,7 @@ namespace Mingcha.Web.Pages.Account;
 
 public sealed class LoginTwoFactorModel(SignInHandler signIn, IStringLocalizer<SharedResource> l) : PageModel
 {
-    [BindProperty] public string Code { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Code { get; set; } = ""; // blank stays "", never null
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Error { get; private set; }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -14,7 +15,7 @@ namespace Mingcha.Web.Pages.Account;
 [Authorize]
 public sealed class SetupTwoFactorModel(UserManager<MingchaUser> users, SignInHandler signIn, IStringLocalizer<SharedResource> l) : PageModel
 {
-    [BindProperty] public string Code { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Code { get; set; } = ""; // blank stays "", never null
     public string SharedKey { get; private set; } = "";
     public string FormattedKey { get; private set; } = "";
     public string QrSvg { get; private set; } = "";
