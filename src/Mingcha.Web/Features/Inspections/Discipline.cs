@@ -119,6 +119,10 @@ public sealed class Discipline(MingchaDb db, TimeProvider time, LocalClock clock
     public async Task ReferAsync(Guid id, Refer r, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(r);
+        // The API's validation checks this before the call; the page's form reaches here with whatever was posted
+        // (PostgreSQL refuses a longer value than the column's 200, SQLite would store it).
+        if (r.ReferredTo is { Length: > 200 })
+            throw new FieldException("referredTo", "移送机关不超过 200 字。 The authority referred to is at most 200 characters.");
         var b = await db.DisciplineBreaches.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("违纪记录不存在。 No such breach.");
         b.Refer(r.ReferredTo, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
