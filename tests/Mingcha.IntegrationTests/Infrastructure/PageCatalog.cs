@@ -1,8 +1,4 @@
 using System.Net;
-using System.Reflection;
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.IntegrationTests.Complaints;
@@ -94,7 +90,7 @@ public sealed record PageSeed(Guid UnitA, Guid UnitB, Guid SectionB, string Sect
 /// log and verifies (三员分立: no business data for any of them). A new page without an entry fails
 /// PageAccessTests.Catalog_WhenComparedWithRouteTable_ListsEveryPageAndHandlerExactlyOnce.
 /// </summary>
-public static partial class PageCatalog
+public static class PageCatalog
 {
     private static readonly Access Office = Access.Only(R.OfficeAdmin, R.OfficeStaff);
     private static readonly Access OfficeAdmin = Access.Only(R.OfficeAdmin);
@@ -235,25 +231,4 @@ public static partial class PageCatalog
         new("/Scoring/Sit", Access.Public, All(Access.Public, ""), _ => "/Scoring/Sit/no-such-sitting", Unseeded: true),
         new("/Scoring/SittingCodes", Office, All(Office, "", "Revoke", "RequireCodes"), _ => $"/Scoring/SittingCodes/{Guid.NewGuid()}", Unseeded: true),
     ];
-
-    /// <summary>Every Razor page the app maps (view path) with its POST handlers as the page model declares them ("" for OnPost).</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> MappedPages(IServiceProvider services)
-    {
-        var pages = services.GetRequiredService<EndpointDataSource>().Endpoints
-            .Select(e => e.Metadata.GetMetadata<PageActionDescriptor>()?.ViewEnginePath)
-            .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var web = typeof(Mingcha.Web.Pages.MingchaPageModel).Assembly;
-        return pages.ToDictionary(p => p, p =>
-        {
-            // A page without a model class (Account/Denied) has no handlers.
-            var model = web.GetType("Mingcha.Web.Pages" + p.Replace('/', '.') + "Model");
-            if (model is null) return (IReadOnlyList<string>)[];
-            return (IReadOnlyList<string>)model.GetMethods(BindingFlags.Public | BindingFlags.Instance)
-                .Select(m => PostHandler().Match(m.Name)).Where(m => m.Success).Select(m => m.Groups[1].Value)
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        }, StringComparer.Ordinal);
-    }
-
-    [GeneratedRegex("^OnPost([A-Za-z]*?)(Async)?$")]
-    private static partial Regex PostHandler();
 }

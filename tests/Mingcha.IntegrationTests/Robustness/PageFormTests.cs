@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -190,19 +189,11 @@ public sealed partial class PageFormTests(MingchaApp app, ITestOutputHelper outp
     /// <summary>Every page with a POST handler, read from the app's endpoints and its compiled pages.</summary>
     private async Task<List<Form>> DiscoverAsync()
     {
-        var loader = app.Services.GetRequiredService<PageLoader>();
         var policies = app.Services.GetRequiredService<IAuthorizationPolicyProvider>();
         var forms = new List<Form>();
-        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
-            .GroupBy(e => e.Metadata.GetMetadata<PageActionDescriptor>()!.ViewEnginePath, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal);
-        foreach (var group in endpoints)
+        foreach (var page in await MappedPage.AllAsync(app.Services))
         {
-            // "/Org" rather than "/Org/Index": the shortest route of the page.
-            var endpoint = group.OrderBy(e => (e.RoutePattern.RawText ?? "").Length).First();
-            var descriptor = endpoint.Metadata.GetMetadata<PageActionDescriptor>()!;
-            var compiled = descriptor as CompiledPageActionDescriptor ?? await loader.LoadAsync(descriptor, endpoint.Metadata);
+            var (endpoint, compiled) = (page.Endpoint, page.Compiled);
             var template = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
             var routeNames = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var properties = compiled.BoundProperties
@@ -231,7 +222,7 @@ public sealed partial class PageFormTests(MingchaApp app, ITestOutputHelper outp
                 if (roles.Count > 0) allowed = allowed is null ? roles : [.. allowed.Intersect(roles)];
             }
             var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
-            forms.Add(new Form(group.Key, template, handlers, allowed?.Order(StringComparer.Ordinal).ToList() ?? [], anonymous));
+            forms.Add(new Form(page.ViewPath, template, handlers, allowed?.Order(StringComparer.Ordinal).ToList() ?? [], anonymous));
         }
         return forms;
     }
