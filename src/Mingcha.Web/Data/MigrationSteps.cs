@@ -176,7 +176,7 @@ public static class MigrationSteps
     private sealed record SupervisorLink(Guid Id, string UserId, DateTime? ApprovedAt);
 
     /// <summary>
-    /// Before 0050's unique indexes (decision 041). ORG-1: two units created at the same moment with one credit code could
+    /// Before 0050's unique indexes (decision 039). ORG-1: two units created at the same moment with one credit code could
     /// both be stored; of the units with one code, the oldest (then the smallest id) keeps it and the others lose it, so
     /// the Office can give each its own code again (the import sets it). INS-8: two designations of one account as its
     /// unit's leader could both be in force; the oldest stays and the later ones are withdrawn by "system" (the rows stay,

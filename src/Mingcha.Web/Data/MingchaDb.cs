@@ -173,7 +173,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(u => u.Name).HasMaxLength(200);
             e.Property(u => u.ShortName).HasMaxLength(100);
             e.Property(u => u.CreditCode).HasMaxLength(18);
-            // ORG-1: one unit per credit code, whatever the timing of two creations (migration 0050, decision 041).
+            // ORG-1: one unit per credit code, whatever the timing of two creations (migration 0050, decision 039).
             e.HasIndex(u => u.CreditCode, "UX_Units_CreditCode").IsUnique().HasFilter("\"CreditCode\" IS NOT NULL");
             e.HasMany(u => u.Versions).WithOne().HasForeignKey(v => v.UnitId);
         });
@@ -239,7 +239,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(s => s.Code).HasMaxLength(64);
             e.Property(s => s.Name).HasMaxLength(100);
             e.Property(s => s.Phone).HasMaxLength(32);
-            // ORG-3 (decision 041): a change saves only if the status is still the one read, so that two approvals made
+            // ORG-3 (decision 039): a change saves only if the status is still the one read, so that two approvals made
             // from the same reading are stored once; the second gets 409 and stores nothing. No column: the status is one.
             e.Property(s => s.Status).IsConcurrencyToken();
         });
@@ -292,7 +292,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         builder.Entity<UnitLeader>(e =>
         {
             e.HasIndex(l => l.UserId);
-            // INS-8: one designation in force per account, whatever the timing of two designations (migration 0050, decision 041).
+            // INS-8: one designation in force per account, whatever the timing of two designations (migration 0050, decision 039).
             e.HasIndex(l => l.UserId, "UX_UnitLeaders_UserId").IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
             e.HasIndex(l => l.UnitId);
             e.Property(l => l.UserId).HasMaxLength(450);

@@ -372,7 +372,7 @@ public sealed class SchemaTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// ORG-1, INS-8 (migration 0050, decision 041): two units with one credit code, and an account with two designations as
+    /// ORG-1, INS-8 (migration 0050, decision 039): two units with one credit code, and an account with two designations as
     /// its unit's leader in force, stored before the unique indexes (two requests at the same moment), do not make the
     /// migration fail: the oldest unit keeps the code and the other loses it, the oldest designation stays and the later one
     /// is withdrawn (each audited, no row deleted); afterwards the indexes refuse a second unit with the code and a second

@@ -151,7 +151,7 @@ public sealed class InspectionConcurrencyTests(RacingApp app) : IClassFixture<Ra
         Assert.Equal(1, await UpdatesAsync("Finding", finding, "ReviewedAt"));
     }
     /// <summary>
-    /// ORG-4, INS-13 (decision 041): the Office keeping an agency while a colleague ends its contract, at the same moment.
+    /// ORG-4, INS-13 (decision 039): the Office keeping an agency while a colleague ends its contract, at the same moment.
     /// Before the assessment's version both were stored, the last one winning over the first's answer: "continued" stored
     /// over an exit whose contract was already ended and whose inspectors were already out.
     /// </summary>

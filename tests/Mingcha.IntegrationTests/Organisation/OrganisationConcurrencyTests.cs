@@ -12,8 +12,8 @@ namespace Mingcha.IntegrationTests.Organisation;
 /// the same moment (two officers, two app instances) leave it linked to one; the other request gets the same 409 (ORG-3)
 /// as the check gives, and stores nothing. The <see cref="ReadGate"/> holds each request at its check ("is the account another supervisor's?") until the
 /// other has made it too, so the race happens every time, on SQLite and on PostgreSQL.
-/// ORG-1: one unit per unified social credit code, likewise for two units created at once with one code (decision 041).
-/// ORG-3: a supervisor approved by two officers at once is approved once (one audit line), the other gets 409 (decision 041).
+/// ORG-1: one unit per unified social credit code, likewise for two units created at once with one code (decision 039).
+/// ORG-3: a supervisor approved by two officers at once is approved once (one audit line), the other gets 409 (decision 039).
 /// </summary>
 public sealed class OrganisationConcurrencyTests(RacingApp app) : IClassFixture<RacingApp>
 {

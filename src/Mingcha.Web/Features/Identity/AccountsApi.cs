@@ -232,7 +232,7 @@ public sealed class AccountService(UserManager<MingchaUser> users, RoleManager<I
     /// <summary>
     /// INS-8: designates an account of a unit as one of its leaders, who may sign an inspection record as the leader on
     /// duty, or withdraws the designation. Only an account bound to a unit can be its leader. Audited. An account has one
-    /// designation in force at most, whatever the timing (a unique index, 0050, decision 041): of two designations at
+    /// designation in force at most, whatever the timing (a unique index, 0050, decision 039): of two designations at
     /// once, the second gets 409 and stores nothing.
     /// </summary>
     public async Task SetUnitLeaderAsync(string userId, bool leader, string by)

@@ -187,7 +187,7 @@ public sealed class AgencyAssessment : IAudited, IVersioned
     public DateTime ComputedAt { get; private set; }
     /// <summary>
     /// ORG-4, INS-13, SEC-3: raised by one on every save (<see cref="IVersioned"/>), a concurrency token (migration 0050,
-    /// decision 041): two decisions made from the same reading (续用 and 退出 at once, or a double click), or a
+    /// decision 039): two decisions made from the same reading (续用 and 退出 at once, or a double click), or a
     /// recomputation racing a decision, cannot both be stored; the second gets 409 and stores nothing.
     /// </summary>
     public int Version { get; private set; }

@@ -411,7 +411,7 @@ public static class OrganisationApi
         catch (DbUpdateException e) when (creditCode is not null && DbErrors.IsUniqueViolation(e))
         {
             // Two units with one code created at the same instant both passed the check: the unique index (0050) kept the
-            // first; nothing of this one was stored (decision 041). Another index (the unit's code) answers as before.
+            // first; nothing of this one was stored (decision 039). Another index (the unit's code) answers as before.
             if (!await db.Units.AsNoTracking().AnyAsync(u => u.CreditCode == creditCode && u.Id != unit.Id, ct)) throw;
             throw new DomainRuleException("ORG-1", CreditCodeTaken, 409);
         }
@@ -566,7 +566,7 @@ public static class OrganisationApi
 
     /// <summary>
     /// ORG-3: the Office approves a recommended supervisor. The save is made only if the supervisor is still recommended
-    /// (the status is a concurrency token, decision 041): of two approvals at once, the second gets 409 and stores nothing.
+    /// (the status is a concurrency token, decision 039): of two approvals at once, the second gets 409 and stores nothing.
     /// </summary>
     public static async Task ApproveSupervisorAsync(Guid id, MingchaDb db, TimeProvider time, CancellationToken ct)
     {

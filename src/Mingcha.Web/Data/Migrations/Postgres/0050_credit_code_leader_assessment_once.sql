@@ -1,4 +1,4 @@
--- 0050 (decision 041): three more checks made in code only, which two requests at the same moment both passed.
+-- 0050 (decision 039): three more checks made in code only, which two requests at the same moment both passed.
 -- ORG-1: one unit per unified social credit code (统一社会信用代码), as the check and the import hold it. Two units created at
 -- once with one code were both stored. Before this script MigrationSteps.ResolveDoubleCreditCodesAndLeadersAsync leaves
 -- each code with its oldest unit and clears it on the others (audited), so no double stored earlier makes the index fail.
