@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Mingcha.Domain.Documents;
 using Mingcha.Web.Infrastructure.Documents;
 
+using Mingcha.IntegrationTests.Infrastructure;
+
 namespace Mingcha.IntegrationTests.Documents;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed class WarmPdfPrinterTests
         Assert.Contains(DocumentKit.Squeeze(DocumentKit.BodyText), text, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [OncePerRunFact]
     [Trait("Rule", "RCT-2")]
     public async Task Print_WhenRepeated_ReusesOneBrowserAndEachPdfHoldsTheChineseText()
     {
@@ -40,7 +42,7 @@ public sealed class WarmPdfPrinterTests
         await AssertChineseNoticeAsync(second);
     }
 
-    [Fact]
+    [OncePerRunFact]
     [Trait("Rule", "RCT-2")]
     public async Task Print_WhenTheBrowserDied_StartsANewOneAndPrints()
     {
@@ -57,7 +59,7 @@ public sealed class WarmPdfPrinterTests
         await AssertChineseNoticeAsync(again);
     }
 
-    [Fact]
+    [OncePerRunFact]
     [Trait("Rule", "RCT-2")]
     public async Task Dispose_WhenTheBrowserIsWarm_EndsIt()
     {
@@ -69,7 +71,7 @@ public sealed class WarmPdfPrinterTests
         Assert.False(printer.IsWarm);
     }
 
-    [Fact]
+    [OncePerRunFact]
     [Trait("Rule", "RCT-2")]
     public async Task Print_WhenManyAtOnce_PrintsEachInItsOwnTab()
     {

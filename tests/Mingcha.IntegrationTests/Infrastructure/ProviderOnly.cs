@@ -21,6 +21,18 @@ public sealed class SqliteOnlyTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>
+/// A test that uses no database at all (a process of its own on its own SQLite folder, or none): the PostgreSQL suite
+/// would run the very same test again, so it runs once, in the SQLite suite, and is reported as skipped in the other.
+/// </summary>
+public sealed class OncePerRunFactAttribute : FactAttribute
+{
+    public OncePerRunFactAttribute()
+    {
+        if (TestDatabase.IsPostgres) Skip = "No database of the suite's: run once, in the SQLite suite.";
+    }
+}
+
 internal static class SqliteOnly
 {
     public const string Reason = "SQLite only: this suite runs on PostgreSQL.";

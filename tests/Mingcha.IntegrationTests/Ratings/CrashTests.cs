@@ -8,6 +8,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
+using Mingcha.IntegrationTests.Infrastructure;
+
 namespace Mingcha.IntegrationTests.Ratings;
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed class CrashTests : IDisposable
 {
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "mingcha-crash", Guid.NewGuid().ToString("N"));
 
-    [Fact]
+    [OncePerRunFact]
     [Trait("Rule", "SAT-1")]
     public async Task RatingWriter_WhenServerKilledMidLoad_KeepsEveryAcknowledgedRatingOnce()
     {
