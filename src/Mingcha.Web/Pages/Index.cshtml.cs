@@ -23,7 +23,7 @@ public sealed class IndexModel(MingchaDb db, WorkList work, IStringLocalizer<Sha
     /// <summary>What waits for this user (待办), counted, with links; empty when nothing does.</summary>
     public IReadOnlyList<WorkItem> Work { get; private set; } = [];
 
-    /// <summary>Whether this user has a work list at all (the Office, a unit's liaison, a leader): then "nothing waits" is said.</summary>
+    /// <summary>Whether this user's roles have a work list at all (<see cref="WorkList"/>): then "nothing waits" is said.</summary>
     public bool HasWorkList { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -50,7 +50,8 @@ public sealed class IndexModel(MingchaDb db, WorkList work, IStringLocalizer<Sha
             .Where(n => n.UserId == userId || (n.Role != null && roles.Contains(n.Role) && (n.UnitId == null || n.UnitId == unitId)))
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(10)
             .Select(n => new NotificationLine(n.Title, n.Link, n.CreatedAt)).ToListAsync(ct);
-        HasWorkList = Any(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison, Roles.Leader);
-        if (HasWorkList) Work = await work.ForAsync(User, ct);
+        var list = await work.ForAsync(User, ct);
+        HasWorkList = list is not null;
+        Work = list ?? [];
     }
 }

@@ -33,7 +33,8 @@ public sealed record WorkItem(string Key, string Title, int Count, int Overdue, 
 /// </summary>
 public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExplanations explanations, IStringLocalizer<SharedResource> l)
 {
-    public async Task<IReadOnlyList<WorkItem>> ForAsync(ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>The user's work lines (only those with something waiting), or null for a role that has no work list.</summary>
+    public async Task<IReadOnlyList<WorkItem>?> ForAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
         var today = calendar.Today;
@@ -45,7 +46,7 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
             await AddComplaintsAsync(items, "complaints.returned", l["单位退回、待改派的投诉"], ComplaintStatus.ReturnedToOffice, null, today, ct);
             await AddComplaintsAsync(items, "complaints.answered", l["待审核的投诉答复"], ComplaintStatus.Answered, null, today, ct);
             await AddComplaintsAsync(items, "complaints.review", l["投诉人不满意、待复核的投诉"], ComplaintStatus.UnderReview, null, today, ct);
-            await AddOverdueComplaintsAsync(items, null, today, ct);
+            await AddOverdueComplaintsAsync(items, today, ct);
 
             var findings = await db.Findings.CountAsync(f => f.Status == FindingStatus.Recorded, ct);
             Add(items, "findings.recorded", l["待确认的问题（RCT-1）"], findings, 0, "/Rectification");
@@ -55,7 +56,7 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
             Add(items, "findings.to-issue", l["待下发整改通知书的问题（RCT-2）"], toIssue, 0, "/Rectification");
             await AddNoticesAsync(items, "notices.objected", l["待复核的异议（RCT-3）"], [NoticeStatus.Objected], null, today, "/Rectification", ct);
             await AddNoticesAsync(items, "notices.answered", l["待核查的整改反馈（RCT-2）"], [NoticeStatus.Answered], null, today, "/Rectification", ct);
-            await AddOverdueNoticesAsync(items, null, today, "/Rectification", ct);
+            await AddOverdueNoticesAsync(items, today, ct);
 
             var reports = await db.Visits.CountAsync(v => v.Status == VisitStatus.Submitted, ct);
             Add(items, "visits.submitted", l["待验收的检查报告（INS-19）"], reports, 0, "/Inspections/Visits");
@@ -65,9 +66,9 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
             await AddFollowUpsAsync(items, null, today, ct);
             var flags = await db.RatingFlags.CountAsync(f => f.ReviewedAt == null, ct);
             Add(items, "flags.open", l["待复核的刷评标记（SAT-9）"], flags, 0, "/Ratings/Flags");
-            var owed = await explanations.ListAsync(null, null, user, ct);
-            Add(items, "explanations.filed", l["待审核的书面说明和整改报告（EV-8）"],
-                owed.Count(x => x.Status is ExplanationStatus.Filed or ExplanationStatus.Late), 0, "/Scoring/Explanations");
+            // Filed in time or late, both await the Office's review (ExplanationRules.StatusOf).
+            var filed = await db.Set<ResultExplanation>().CountAsync(x => x.State == ExplanationState.Filed, ct);
+            Add(items, "explanations.filed", l["待审核的书面说明和整改报告（EV-8）"], filed, 0, "/Scoring/Explanations");
         }
         else if (user.IsInRole(Roles.UnitLiaison) && user.UnitId() is { } unit)
         {
@@ -82,9 +83,10 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
         }
         else if (user.IsInRole(Roles.Leader))
         {
-            await AddOverdueComplaintsAsync(items, null, today, ct);
-            await AddOverdueNoticesAsync(items, null, today, "/Rectification", ct);
+            await AddOverdueComplaintsAsync(items, today, ct);
+            await AddOverdueNoticesAsync(items, today, ct);
         }
+        else return null;
         return items;
     }
 
@@ -103,11 +105,9 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
         Add(items, key, title, count, overdue, $"/Complaints?Status={status}");
     }
 
-    private async Task AddOverdueComplaintsAsync(List<WorkItem> items, Guid? unit, DateOnly today, CancellationToken ct)
+    private async Task AddOverdueComplaintsAsync(List<WorkItem> items, DateOnly today, CancellationToken ct)
     {
-        var q = db.Complaints.Where(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today);
-        if (unit is { } u) q = q.Where(c => c.UnitId == u);
-        var overdue = await q.CountAsync(ct);
+        var overdue = await db.Complaints.CountAsync(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today, ct);
         Add(items, "complaints.overdue", l["逾期未答复的投诉"], overdue, overdue, "/Complaints?Overdue=true");
     }
 
@@ -120,12 +120,11 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
         Add(items, key, title, count, overdue, link);
     }
 
-    private async Task AddOverdueNoticesAsync(List<WorkItem> items, Guid? unit, DateOnly today, string link, CancellationToken ct)
+    private async Task AddOverdueNoticesAsync(List<WorkItem> items, DateOnly today, CancellationToken ct)
     {
-        var q = db.RectificationNotices.Where(n => (n.Status == NoticeStatus.Issued || n.Status == NoticeStatus.Returned) && n.LastDay < today);
-        if (unit is { } u) q = q.Where(n => n.UnitId == u);
-        var overdue = await q.CountAsync(ct);
-        Add(items, "notices.overdue", l["逾期未整改的通知书（RCT-4）"], overdue, overdue, link);
+        // The statuses of RectificationRules.AwaitsUnit, spelt out for the query.
+        var overdue = await db.RectificationNotices.CountAsync(n => (n.Status == NoticeStatus.Issued || n.Status == NoticeStatus.Returned) && n.LastDay < today, ct);
+        Add(items, "notices.overdue", l["逾期未整改的通知书（RCT-4）"], overdue, overdue, "/Rectification");
     }
 
     /// <summary>SAT-7: open follow-up cases, and those whose next step is past its working-day deadline.</summary>
