@@ -63,6 +63,7 @@ builder.Services.AddRatings(builder.Configuration);
 builder.Services.AddComplaints(builder.Configuration);
 builder.Services.AddScoring();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+if (options.RunJobs && options.LoadDemoData && options.DemoActivity && command is null) builder.Services.AddHostedService<Mingcha.Web.Features.Ratings.DemoRatingsLoop>();
 
 // Web
 builder.Services.AddProblemDetails();

@@ -33,6 +33,8 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         var control = new ControlCentrePage(page);
         await control.OpenAsync();
         var before = int.Parse(await control.TotalCount.TextContentAsync() ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        if (await control.BadWall.CountAsync() == 0) await Assertions.Expect(control.BadWallEmpty).ToBeVisibleAsync();
+        if (before == 0) await Assertions.Expect(control.WindowsEmpty).ToBeVisibleAsync();
 
         using var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
         device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
@@ -41,6 +43,8 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
 
         await Assertions.Expect(control.TotalCount).ToHaveTextAsync((before + 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(control.BadWall).ToHaveCountAsync(1);
+        await Assertions.Expect(control.BadWallEmpty).ToBeHiddenAsync();
+        await Assertions.Expect(control.WindowsEmpty).ToBeHiddenAsync();
         await Assertions.Expect(control.WindowRow(sectionId)).ToHaveClassAsync("flagged");
     }
 

@@ -17,6 +17,12 @@ public sealed class MingchaOptions
     /// <summary>Load the fictional demo organisation into an empty database at start-up.</summary>
     public bool LoadDemoData { get; set; } = true;
 
+    /// <summary>
+    /// With the demo city in the database and jobs running: its halls' windows finish cases and are rated, the last days
+    /// filled at start and a rating every few seconds while the halls are open (<c>Features/Ratings/DemoRatings</c>).
+    /// </summary>
+    public bool DemoActivity { get; set; } = true;
+
     /// <summary>The office's time zone: local dates of events and deadlines (CAL-2) are taken in it.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 

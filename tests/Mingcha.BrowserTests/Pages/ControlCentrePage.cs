@@ -14,5 +14,9 @@ public sealed class ControlCentrePage(IPage page)
     public ILocator TotalCount => page.Locator("#total-count");
     public ILocator BadCount => page.Locator("#total-bad");
     public ILocator BadWall => page.Locator("#bad-wall li");
+    /// <summary>"No bad ratings today", shown while the wall is empty.</summary>
+    public ILocator BadWallEmpty => page.Locator("#bad-wall-empty");
+    /// <summary>"No ratings today", shown while the windows' table is empty.</summary>
+    public ILocator WindowsEmpty => page.Locator("#windows-empty");
     public ILocator WindowRow(Guid sectionId) => page.Locator($"#windows tr[data-section='{sectionId}']");
 }

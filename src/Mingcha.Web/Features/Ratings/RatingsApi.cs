@@ -49,6 +49,7 @@ public static class RatingsApi
         services.AddSingleton<RatingAftercare>();
         services.AddHostedService(sp => sp.GetRequiredService<RatingAftercare>());
         services.AddSingleton<PostgresRatingListener>();
+        services.AddSingleton<DemoRatings>();
         services.AddScoped<FollowUps>();
         services.AddScoped<ServiceRecordImport>();
         services.AddSingleton<ComplaintRatings>();

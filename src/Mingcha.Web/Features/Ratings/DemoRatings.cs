@@ -1,0 +1,324 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Calendar;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>
+/// The demo city's halls at work, so that the satisfaction pages of a fresh demo are not empty: the 16 windows of the
+/// demo human-resources bureau's three halls finish cases (service records, SAT-8) and their citizens rate them at the
+/// window's rating device (SAT-1), on working days within the SAT-9 opening hours. The first start fills the last
+/// <see cref="BackfillWorkingDays"/> working days up to now, a later start the gap since the last demo rating; while a
+/// hall is open, <see cref="DemoRatingsLoop"/> adds a case and its rating every few seconds, so the control centre
+/// (SAT-2) moves. Every rating goes through the <see cref="RatingWriter"/> as a device's does: it is journaled,
+/// broadcast, its bad ratings open follow-up cases (SAT-7) and the SAT-9 rules see it. The follow-up cases of earlier
+/// days are worked to the end as a unit would (call back, verify, fix, inform, at the times they were done), today's
+/// stay open for the user to try. One caller of each demo day rates six cases: the SAT-9 phone rule flags it.
+/// The east hall's devices use the national five-level scale, the other halls' the three-level one (SAT-1).
+/// Only with the demo city loaded (its human-resources bureau, <see cref="DemoData.HrUnitCode"/>, marked demo).
+/// </summary>
+public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWriter writer, RatingIntake intake, CalendarService calendar,
+    IOptions<RatingOptions> ratingOptions, IOptions<MingchaOptions> options, TimeProvider time, ILogger<DemoRatings> logger) : IDisposable
+{
+    /// <summary>Working days filled at the first start, today included.</summary>
+    public const int BackfillWorkingDays = 5;
+
+    /// <summary>The name the demo's rating devices' tokens start with.</summary>
+    public const string DevicePrefix = "演示评价器 ";
+
+    /// <summary>Minutes between two cases at one window: a case every 4 to 12 minutes.</summary>
+    private const int MinGap = 4, MaxGap = 12;
+
+    private static readonly string[] BadComments =
+        ["等候时间太长", "工作人员态度生硬", "材料要求没有一次性告知", "系统故障，白跑一趟", "窗口人员离岗，无人办理", "办理进度没人说明"];
+
+    private readonly TimeZoneInfo _zone = options.Value.TimeZoneInfo;
+    private readonly ManipulationThresholds _hours = ratingOptions.Value.Manipulation;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Window[]? _windows;
+    private int _sequence;
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>A demo window as the simulation uses it.</summary>
+    private sealed record Window(Guid Id, Guid UnitId, string Code, Guid DeviceId, RatingScale Scale, Guid[] Staff, Guid[] Items);
+
+    /// <summary>
+    /// Fills the demo windows' cases and ratings from the last demo rating (or the start of the backfill's first day)
+    /// up to now, within opening hours; works the earlier days' follow-up cases. Nothing without the demo city.
+    /// </summary>
+    /// <returns>The ratings stored.</returns>
+    public async Task<int> BackfillAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (await WindowsAsync(ct) is not { Length: > 0 } windows) return 0;
+            var now = time.GetUtcNow().UtcDateTime;
+            var today = LocalDate(now);
+            var firstDay = today.AddDays(1);
+            for (var n = 0; n < BackfillWorkingDays;) { firstDay = firstDay.AddDays(-1); if (await IsWorkingDayAsync(firstDay, ct)) n++; }
+            var from = ToUtc(firstDay, _hours.Opens);
+            var devices = windows.Select(w => (Guid?)w.DeviceId).ToList();
+            DateTime? last;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+                last = await db.Ratings.AsNoTracking().Where(r => devices.Contains(r.DeviceId)).MaxAsync(r => (DateTime?)r.RatedAt, ct);
+            }
+            if (last > from) from = last.Value.AddSeconds(1);
+
+            var lastWorkingDay = today;
+            while (!await IsWorkingDayAsync(lastWorkingDay, ct)) lastWorkingDay = lastWorkingDay.AddDays(-1);
+            var cases = new List<(ServiceRecord Record, RatingSubmission Rating)>();
+            for (var day = LocalDate(from); day <= today; day = day.AddDays(1))
+            {
+                if (!await IsWorkingDayAsync(day, ct)) continue;
+                var opens = ToUtc(day, _hours.Opens);
+                var closes = ToUtc(day, _hours.Closes);
+                var end = closes < now ? closes : now;
+                var dayCases = new List<(ServiceRecord Record, RatingSubmission Rating)>();
+                for (var i = 0; i < windows.Length; i++)
+                {
+                    // Each window's day from a seed of its own: a later start makes the same cases up to its last rating and
+                    // stores those after it (the case numbers differ; the cases before it are not stored again).
+                    var random = new Random(day.DayNumber * 64 + i);
+                    for (var at = opens.AddMinutes(random.Next(0, MaxGap)); at < end; at = at.AddMinutes(random.Next(MinGap, MaxGap + 1)).AddSeconds(random.Next(60)))
+                    {
+                        var c = NewCase(windows[i], at, random);
+                        if (c.Rating.RatedAt <= end) dayCases.Add(c);
+                    }
+                }
+                dayCases.Sort((a, b) => a.Rating.RatedAt.CompareTo(b.Rating.RatedAt));
+                if (day == lastWorkingDay) PlantRepeatCaller(dayCases, day);
+                cases.AddRange(dayCases.Where(c => c.Rating.RatedAt >= from));
+            }
+            await StoreAsync(cases, ct);
+            await WorkEarlierFollowUpsAsync(windows, ToUtc(today, TimeOnly.MinValue), ct);
+            return cases.Count;
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>One case finished and rated at a random demo window now, when the halls are open. </summary>
+    /// <returns>Whether a rating was stored.</returns>
+    public async Task<bool> RateOneAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (await WindowsAsync(ct) is not { Length: > 0 } windows) return false;
+            var now = time.GetUtcNow().UtcDateTime;
+            if (!await IsOpenAsync(now, ct)) return false;
+            var window = windows[Random.Shared.Next(windows.Length)];
+            await StoreAsync([NewCase(window, now.AddSeconds(-Random.Shared.Next(90, 150)), Random.Shared)], ct);
+            return true;
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>Whether the demo halls are open at <paramref name="utc"/>: a working day, between opening and closing.</summary>
+    public async Task<bool> IsOpenAsync(DateTime utc, CancellationToken ct)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone);
+        var t = TimeOnly.FromDateTime(local);
+        return t >= _hours.Opens && t < _hours.Closes && await IsWorkingDayAsync(DateOnly.FromDateTime(local), ct);
+    }
+
+    private (ServiceRecord Record, RatingSubmission Rating) NewCase(Window w, DateTime finishedAt, Random random)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(finishedAt, _zone);
+        var seq = Interlocked.Increment(ref _sequence);
+        var caseNumber = $"RS{local:yyyyMMddHHmmss}{w.Code[^3..]}{Guid.NewGuid().ToString("N")[..4].ToUpperInvariant()}"; // unique at every start
+        var staff = w.Staff.Length > 0 ? w.Staff[random.Next(w.Staff.Length)] : (Guid?)null;
+        var item = w.Items.Length > 0 ? w.Items[random.Next(w.Items.Length)] : (Guid?)null;
+        // Fictional mobile numbers: 137, the day of the year, five digits (well-formed for the checks, reachable by nobody).
+        var phone = random.Next(10) < 8 ? $"137{local.DayOfYear:000}{(seq * 7919 + random.Next(100_000)) % 100_000:00000}" : null;
+        var record = new ServiceRecord(caseNumber, w.UnitId, w.Id, staff, item, phone, finishedAt.AddMinutes(-random.Next(3, 25)), finishedAt, null, finishedAt);
+        var level = Level(w.Scale, random.Next(1000));
+        var bad = RatingScaleMapping.IsBad(w.Scale, level);
+        var ratedAt = finishedAt.AddSeconds(random.Next(5, 90));
+        var rating = new RatingSubmission(RecordIds.NewVersion7(), caseNumber, w.UnitId, w.Id, staff, item, RatingChannel.Device, w.Scale, level,
+            intake.Mapping.ToThreeLevel(w.Scale, level), bad, phone is not null && random.Next(3) == 0 ? phone : null,
+            bad ? BadComments[random.Next(BadComments.Length)] : null, ratedAt, ratedAt, w.DeviceId);
+        return (record, rating);
+    }
+
+    /// <summary>About 90% satisfied, 2.5% unsatisfied, as a well-run hall.</summary>
+    private static int Level(RatingScale scale, int permille) => scale == RatingScale.FiveLevel
+        ? permille switch { < 720 => 1, < 920 => 2, < 980 => 3, < 993 => 4, _ => 5 }
+        : permille switch { < 900 => 1, < 975 => 2, _ => 3 };
+
+    /// <summary>SAT-9's phone rule at work: one number gives six cases of the day (more than the five allowed) as its own.</summary>
+    private static void PlantRepeatCaller(List<(ServiceRecord Record, RatingSubmission Rating)> cases, DateOnly day)
+    {
+        if (cases.Count < 60) return;
+        var phone = $"137{day.DayOfYear:000}99999";
+        for (var i = 0; i < 6; i++)
+        {
+            var k = 10 + i * 7;
+            cases[k] = (cases[k].Record, cases[k].Rating with { RaterPhone = phone });
+        }
+    }
+
+    private async Task StoreAsync(List<(ServiceRecord Record, RatingSubmission Rating)> cases, CancellationToken ct)
+    {
+        if (cases.Count == 0) return;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+            // As an import of the business systems' records (SAT-8): one transaction, one audit line for the lot.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Audit(new Audit.AuditEvent("demo.cases", nameof(ServiceRecord), $"{cases[0].Record.CaseNumber}..{cases[^1].Record.CaseNumber}", null,
+                $"{cases.Count} demo cases"));
+            await db.SaveChangesAsync(ct);
+            await BulkInsert.InsertAsync(db, cases.Select(c => c.Record).ToList(), ct);
+            await tx.CommitAsync(ct);
+        }
+        // Through the writer, as a device's ratings: journaled, committed, broadcast, followed up. At most a writer's batch in flight.
+        foreach (var chunk in cases.Chunk(ratingOptions.Value.MaxBatch))
+            await Task.WhenAll(chunk.Select(c => writer.Enqueue(c.Rating)));
+    }
+
+    /// <summary>
+    /// SAT-7 as a unit works it: the follow-up cases of demo ratings before <paramref name="beforeUtc"/> still open are
+    /// called back (reached), verified, fixed and the rater told, each within its working-day deadline, at the times
+    /// they were done. Waits for the aftercare to open the cases (it runs a moment after the commit).
+    /// </summary>
+    private async Task WorkEarlierFollowUpsAsync(Window[] windows, DateTime beforeUtc, CancellationToken ct)
+    {
+        var sections = windows.Select(w => w.Id).ToList();
+        await writer.CaughtUpAsync(ct); // the acknowledged ratings in the tables (decision 017)
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        var bad = await db.Ratings.AsNoTracking().Where(r => sections.Contains(r.SectionId) && r.IsBad && r.RatedAt < beforeUtc
+            && !db.FollowUpCases.Any(f => f.RatingId == r.Id && f.State != FollowUpState.Open)).CountAsync(ct);
+        if (bad == 0) return;
+        List<FollowUpCase> open = [];
+        for (var wait = 0; wait < 100; wait++)
+        {
+            open = await db.FollowUpCases.Where(f => sections.Contains(f.SectionId) && f.State == FollowUpState.Open && f.OpenedAt < beforeUtc)
+                .OrderBy(f => f.OpenedAt).ToListAsync(ct);
+            if (open.Count >= bad) break;
+            db.ChangeTracker.Clear();
+            await Task.Delay(100, ct);
+        }
+        var effort = ratingOptions.Value.CallBackEffort;
+        foreach (var f in open)
+        {
+            var at = f.OpenedAt;
+            foreach (var (step, note, hours) in new (FollowUpStep, string, int)[]
+            {
+                (FollowUpStep.CallBack, "已电话回访评价人，了解不满意的原因。", 2),
+                (FollowUpStep.Verify, "调阅窗口录像和办件记录，情况属实。", 4),
+                (FollowUpStep.Fix, "已对窗口人员批评教育，补办完成，调整高峰时段人手。", 24),
+                (FollowUpStep.Inform, "已将整改情况告知评价人，评价人表示认可。", 20),
+            })
+            {
+                if (f.NextStep != step) continue;
+                var due = f.Due(step);
+                var done = at.AddHours(hours);
+                if (due is { } d && LocalDate(done) > d) done = ToUtc(d, new TimeOnly(16, 0));
+                if (done < at) done = at.AddMinutes(30);
+                if (done > time.GetUtcNow().UtcDateTime) break;
+                f.CompleteStep(step, note, step == FollowUpStep.CallBack ? true : null, done, effort);
+                at = done;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<Window[]> WindowsAsync(CancellationToken ct)
+    {
+        if (_windows is { } known) return known;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        var hr = await db.Units.AsNoTracking().Where(u => u.Code == DemoData.HrUnitCode && u.IsDemo && u.Active).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct);
+        if (hr is not { } unit) return _windows = [];
+        var halls = await db.Sections.AsNoTracking().Where(s => s.UnitId == unit && s.IsDemo && s.Kind == Organisation.SectionKind.ServiceHall)
+            .OrderBy(s => s.Code).Select(s => new { s.Id, s.Code }).ToListAsync(ct);
+        var hallIds = halls.Select(h => (Guid?)h.Id).ToList();
+        var windows = await db.Sections.AsNoTracking().Where(s => s.IsDemo && s.Active && s.Kind == Organisation.SectionKind.Window && hallIds.Contains(s.ParentSectionId))
+            .OrderBy(s => s.Code).Select(s => new { s.Id, s.Code, s.Name, s.ParentSectionId }).ToListAsync(ct);
+        var ids = windows.Select(w => (Guid?)w.Id).ToList();
+        var staff = await db.Staff.AsNoTracking().Where(s => ids.Contains(s.SectionId) && s.Active).OrderBy(s => s.Code)
+            .Select(s => new { s.Id, s.SectionId }).ToListAsync(ct);
+        var wids = windows.Select(w => w.Id).ToList();
+        var items = await db.SectionServiceItems.AsNoTracking().Where(i => wids.Contains(i.SectionId)).OrderBy(i => i.Id)
+            .Select(i => new { i.SectionId, i.ServiceItemId }).ToListAsync(ct);
+        var tokens = await db.ApiTokens.Where(t => t.UnitId == unit && t.CreatedBy == "demo" && t.Name.StartsWith(DevicePrefix) && t.RevokedAt == null)
+            .ToListAsync(ct);
+        var list = new List<Window>();
+        foreach (var w in windows)
+        {
+            // The east hall (the second) rates on the national five-level scale, as a hall that joined the 好差评 system.
+            var scale = halls.Count > 1 && w.ParentSectionId == halls[1].Id ? RatingScale.FiveLevel : RatingScale.ThreeLevel;
+            var token = tokens.FirstOrDefault(t => t.Name == DevicePrefix + w.Code);
+            if (token is null)
+            {
+                var made = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest(DevicePrefix + w.Code, ["ratings:write"], unit, null, scale),
+                    "demo", db, time, ct);
+                var point = await db.Set<RatingPoint>().FirstOrDefaultAsync(p => p.SectionId == w.Id, ct);
+                if (point is null) db.Add(point = new RatingPoint(w.Id));
+                point.Set(scale, false, "demo", time.GetUtcNow().UtcDateTime);
+                await db.SaveChangesAsync(ct);
+                token = await db.ApiTokens.AsNoTracking().FirstAsync(t => t.Id == made.Id, ct);
+            }
+            list.Add(new Window(w.Id, unit, w.Code, token.Id, token.RatingScale ?? scale,
+                staff.Where(s => s.SectionId == w.Id).Select(s => s.Id).ToArray(),
+                items.Where(i => i.SectionId == w.Id).Select(i => i.ServiceItemId).ToArray()));
+        }
+        LogReady(logger, list.Count);
+        return _windows = list.ToArray();
+    }
+
+    private async Task<bool> IsWorkingDayAsync(DateOnly day, CancellationToken ct)
+    {
+        var cal = await calendar.GetAsync(ct);
+        // A year the calendar does not hold yet (CAL-3): Monday to Friday, for the demo only.
+        return cal.IsCovered(day.Year) ? cal.IsWorkingDay(day) : day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+    }
+
+    private DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone));
+
+    private DateTime ToUtc(DateOnly day, TimeOnly at) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(at, DateTimeKind.Unspecified), _zone);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo ratings: {Windows} windows of the demo city rated")]
+    private static partial void LogReady(ILogger logger, int windows);
+}
+
+/// <summary>
+/// Runs <see cref="DemoRatings"/> in the demo: the backfill at start, then a case and its rating every 2 to 8 seconds
+/// while the demo halls are open. Only when the demo city is loaded, jobs run (<see cref="MingchaOptions.RunJobs"/>) and
+/// <see cref="MingchaOptions.DemoActivity"/> is on.
+/// </summary>
+public sealed partial class DemoRatingsLoop(DemoRatings demo, TimeProvider time, ILogger<DemoRatingsLoop> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); // after the start-up's own work
+            try { await demo.BackfillAsync(stoppingToken); }
+            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2000, 8000)), time, stoppingToken);
+                try { await demo.RateOneAsync(stoppingToken); }
+                catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo ratings failed")]
+    private static partial void LogFailed(ILogger logger, Exception e);
+}

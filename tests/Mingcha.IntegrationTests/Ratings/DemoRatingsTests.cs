@@ -1,0 +1,173 @@
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Ratings;
+
+namespace Mingcha.IntegrationTests.Ratings;
+
+/// <summary>
+/// The demo's halls at work (<see cref="DemoRatings"/>): a fresh demo shows its satisfaction pages with data, every
+/// rating stored as a device's is, by the rules. The app's clock reads Monday 2026-11-16 10:00 in Beijing.
+/// </summary>
+public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    private sealed record RatingRow(Guid Id, string? CaseNumber, Guid UnitId, Guid SectionId, Guid? StaffId, RatingScale Scale, int Level, bool IsBad, DateTime RatedAt, Guid? DeviceId);
+
+    private Task<List<RatingRow>> DemoRatingsAsync() => app.WithDbAsync(async db =>
+    {
+        var devices = await db.ApiTokens.Where(t => t.CreatedBy == "demo" && t.Name.StartsWith(DemoRatings.DevicePrefix)).Select(t => (Guid?)t.Id).ToListAsync();
+        return await db.Ratings.Where(r => devices.Contains(r.DeviceId)).OrderBy(r => r.RatedAt)
+            .Select(r => new RatingRow(r.Id, r.CaseNumber, r.UnitId, r.SectionId, r.StaffId, r.Scale, r.Level, r.IsBad, r.RatedAt, r.DeviceId)).ToListAsync();
+    });
+
+    private static DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Beijing);
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var value = await read();
+        for (var i = 0; i < 200 && !done(value); i++)
+        {
+            await Task.Delay(50);
+            value = await read();
+        }
+        return value;
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-1")]
+    [Trait("Rule", "SAT-7")]
+    [Trait("Rule", "SAT-8")]
+    [Trait("Rule", "SAT-9")]
+    public async Task Backfill_FillsTheLastFiveWorkingDaysWithinOpeningHours_AsDevicesRateByTheRules()
+    {
+        var demo = app.Services.GetRequiredService<DemoRatings>();
+        var stored = await demo.BackfillAsync(default);
+        var ratings = await DemoRatingsAsync();
+        Assert.Equal(stored, ratings.Count);
+        Assert.InRange(ratings.Count, 16 * 5 * 40, 16 * 5 * 80); // 16 windows, a case every 4 to 12 minutes
+
+        // Five working days up to now (2026-11-10 to 13 and today until 10:00), within the SAT-9 opening hours, none in the future.
+        var days = ratings.Select(r => DateOnly.FromDateTime(Local(r.RatedAt))).Distinct().Order().ToList();
+        Assert.Equal([new(2026, 11, 10), new(2026, 11, 11), new(2026, 11, 12), new(2026, 11, 13), new(2026, 11, 16)], days);
+        Assert.All(ratings, r => Assert.InRange(TimeOnly.FromDateTime(Local(r.RatedAt)), new TimeOnly(8, 0), new TimeOnly(18, 0)));
+        Assert.True(ratings[^1].RatedAt <= app.Clock.GetUtcNow().UtcDateTime);
+        Assert.Contains(ratings, r => Local(r.RatedAt) > new DateTime(2026, 11, 16, 9, 0, 0));
+
+        // SAT-8: each rating names its case, and the case's service record its window, unit and staff member.
+        var records = await app.WithDbAsync(db => db.ServiceRecords.Where(s => s.CaseNumber.StartsWith("RS2026")).ToDictionaryAsync(s => s.CaseNumber));
+        var windows = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window).ToDictionaryAsync(s => s.Id));
+        Assert.All(ratings, r =>
+        {
+            var record = records[r.CaseNumber!];
+            Assert.Equal((record.UnitId, record.SectionId, record.StaffId), (r.UnitId, r.SectionId, r.StaffId));
+            Assert.NotNull(r.StaffId);
+            Assert.Equal(DemoData.HrUnitCode, windows[r.SectionId].Code[..DemoData.HrUnitCode.Length]);
+        });
+        Assert.Equal(ratings.Count, ratings.Select(r => r.CaseNumber).Distinct().Count());
+
+        // SAT-1: the east hall's devices rate on the five-level scale, the others on three levels; each window has one device.
+        Assert.All(ratings, r => Assert.Equal(windows[r.SectionId].Code.Contains("-H02-", StringComparison.Ordinal) ? RatingScale.FiveLevel : RatingScale.ThreeLevel, r.Scale));
+        Assert.Equal(16, ratings.Select(r => r.SectionId).Distinct().Count());
+        Assert.Equal(16, ratings.Select(r => r.DeviceId).Distinct().Count());
+        Assert.Contains(ratings, r => r.IsBad);
+        Assert.InRange(ratings.Count(r => r.IsBad) * 100.0 / ratings.Count, 0.5, 6);
+
+        // SAT-7: every bad rating has its follow-up case; the earlier days' are worked in order within their deadlines,
+        // today's wait for their call back.
+        var bad = ratings.Where(r => r.IsBad).Select(r => r.Id).ToHashSet();
+        var cases = await PollAsync(() => app.WithDbAsync(db => db.FollowUpCases.Where(f => bad.Contains(f.RatingId)).ToListAsync()), c => c.Count == bad.Count);
+        Assert.Equal(bad.Count, cases.Count);
+        var startOfToday = new DateTime(2026, 11, 15, 16, 0, 0, DateTimeKind.Utc);
+        var earlier = cases.Where(c => c.OpenedAt < startOfToday).ToList();
+        Assert.NotEmpty(earlier);
+        Assert.All(earlier, c =>
+        {
+            Assert.NotNull(c.CalledBackAt);
+            Assert.True(c.Reached);
+            Assert.True(DateOnly.FromDateTime(Local(c.CalledBackAt!.Value)) <= c.CallBackDue);
+            Assert.True(c.CalledBackAt <= (c.VerifiedAt ?? DateTime.MaxValue));
+        });
+        Assert.Contains(earlier, c => c.State == FollowUpState.Closed && c.InformedAt <= app.Clock.GetUtcNow().UtcDateTime);
+        Assert.All(cases.Where(c => c.OpenedAt >= startOfToday), c => Assert.Equal((FollowUpState.Open, (FollowUpStep?)FollowUpStep.CallBack), (c.State, c.NextStep)));
+
+        // SAT-9: the day's repeat caller (six cases from one number) is flagged by the phone rule, and nothing else is.
+        var flags = await PollAsync(() => app.WithDbAsync(db => db.RatingFlags.Where(f => db.Ratings.Any(r => r.Id == f.RatingId && r.UnitId == ratings[0].UnitId)).ToListAsync()),
+            f => f.Count >= 6);
+        Assert.Equal(6, flags.Count);
+        Assert.All(flags, f => Assert.Equal(nameof(ManipulationRule.PhoneManyCases), f.Rule));
+
+        // SAT-2: the control centre's counts of today show the demo windows.
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var today = (await office.GetFromJsonAsync<List<RatingsApi.CountsDto>>("/api/v1/ratings/today"))!;
+        Assert.Equal(ratings.Count(r => DateOnly.FromDateTime(Local(r.RatedAt)) == new DateOnly(2026, 11, 16)), today.Where(c => windows.ContainsKey(c.SectionId)).Sum(c => c.Total));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    public async Task LaterStarts_FillOnlyTheGap_AndTheLiveRatingsComeWhileTheHallsAreOpen()
+    {
+        // Its own app: the clock moves.
+        await using var own = new MingchaApp();
+        var demo = own.Services.GetRequiredService<DemoRatings>();
+        var first = await demo.BackfillAsync(default);
+        Assert.True(first > 0);
+        Assert.Equal(0, await demo.BackfillAsync(default)); // nothing new: the same instant
+
+        own.Clock.Advance(TimeSpan.FromMinutes(30));
+        var gap = await demo.BackfillAsync(default);
+        Assert.InRange(gap, 16 * 30 / 12 - 8, 16 * 30 / 4 + 16);
+        var ratings = await own.WithDbAsync(db => db.Ratings.Where(r => r.UnitId == db.Units.Single(u => u.Code == DemoData.HrUnitCode).Id)
+            .Select(r => new { r.CaseNumber, r.RatedAt }).ToListAsync());
+        Assert.Equal(first + gap, ratings.Count);
+        Assert.Equal(ratings.Count, ratings.Select(r => r.CaseNumber).Distinct().Count());
+        Assert.All(ratings, r => Assert.True(r.RatedAt <= own.Clock.GetUtcNow().UtcDateTime));
+
+        // Live: a rating while the halls are open (10:30 on a Monday), none after closing or on a Sunday.
+        Assert.True(await demo.RateOneAsync(default));
+        own.Clock.Set(new DateTimeOffset(2026, 11, 16, 20, 0, 0, TimeSpan.FromHours(8)));
+        Assert.False(await demo.RateOneAsync(default));
+        own.Clock.Set(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.FromHours(8)));
+        Assert.False(await demo.RateOneAsync(default));
+        Assert.Equal(first + gap + 1, await own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == db.Units.Single(u => u.Code == DemoData.HrUnitCode).Id)));
+    }
+
+    [Fact]
+    public async Task TheLoop_BackfillsAtStart_ThenRatesEveryFewSecondsWhileOpen()
+    {
+        await using var own = new MingchaApp();
+        var demo = own.Services.GetRequiredService<DemoRatings>();
+        using var loop = new DemoRatingsLoop(demo, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DemoRatingsLoop>.Instance);
+        await loop.StartAsync(default);
+        try
+        {
+            var hr = await own.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
+            var backfilled = await PollAsync(() => own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == hr)), n => n > 0);
+            Assert.True(backfilled > 0);
+            var later = await PollAsync(async () => { await Task.Delay(100); return await own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == hr)); }, n => n > backfilled);
+            Assert.True(later > backfilled, "a live rating within 15 s");
+        }
+        finally { await loop.StopAsync(default); }
+    }
+
+    [Fact]
+    public async Task WithoutTheDemoCity_NothingIsMadeUp()
+    {
+        await using var bare = new DemoFreeApp();
+        var demo = bare.Services.GetRequiredService<DemoRatings>();
+        Assert.Equal(0, await demo.BackfillAsync(default));
+        Assert.False(await demo.RateOneAsync(default));
+        Assert.Equal(0, await bare.WithDbAsync(db => db.Ratings.CountAsync()));
+        Assert.False(await bare.WithDbAsync(db => db.ApiTokens.AnyAsync(t => t.CreatedBy == "demo")));
+    }
+
+    private sealed class DemoFreeApp : MingchaApp
+    {
+        protected override bool LoadDemo => false;
+    }
+}
