@@ -27,8 +27,9 @@ public sealed record WorkItem(string Key, string Title, int Count, int Overdue, 
 /// The Office sees what waits for the Office: complaints to accept, reassign and review, findings to confirm and to put
 /// on a notice, objections to review, answers to verify, visit reports to accept, appeals and manipulation flags to
 /// review, written explanations to review, and what is late. A unit's liaison sees what waits for their own unit only
-/// (SEC-2): complaints to answer, notices to answer, bad-rating follow-ups, written explanations owed (EV-8). A leader
-/// sees what is late across units. Counts follow the same rules as the lists they link to; "overdue" is past the last
+/// (SEC-2): complaints to answer, notices to answer, bad-rating follow-ups, written explanations owed (EV-8), the quarter's
+/// self-inspection report in its last month (INS-3). A supervisor or agency inspector sees their team's or agency's
+/// visits to carry out and reports returned to them (INS-19). A leader sees what is late across units. Counts follow the same rules as the lists they link to; "overdue" is past the last
 /// working day on the office's date (CAL-2).
 /// </summary>
 public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExplanations explanations, IStringLocalizer<SharedResource> l)
@@ -80,6 +81,17 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
                 .Where(x => x.Status is ExplanationStatus.Awaiting or ExplanationStatus.Overdue or ExplanationStatus.SentBack).ToList();
             Add(items, "explanations.owed", l["本单位待提交的书面说明和整改报告（EV-8）"], owed.Count,
                 owed.Count(x => x.Status == ExplanationStatus.Overdue || x.Status == ExplanationStatus.SentBack && x.LastDay < today), "/Scoring/Explanations");
+            await AddSelfInspectionAsync(items, unit, today, ct);
+        }
+        else if (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.AgencyInspector))
+        {
+            // The visits the inspector may know of (their team's or agency's, as on the visits page): to carry out, and
+            // reports the Office returned with questions (INS-19). A visit not carried out when its round has ended is late.
+            var visits = (await InspectionViewer.ForAsync(user, db, ct)).VisibleVisits(db.Visits.AsNoTracking());
+            var toDo = visits.Where(v => v.Status == VisitStatus.Planned || v.Status == VisitStatus.InProgress);
+            var count = await toDo.CountAsync(ct);
+            Add(items, "visits.to-do", l["待开展的检查"], count, count > 0 ? await toDo.CountAsync(v => db.InspectionRounds.Any(r => r.Id == v.RoundId && r.EndsOn < today), ct) : 0, "/Inspections/Visits");
+            Add(items, "visits.returned", l["效能办退回、待补正的检查报告（INS-19）"], await visits.CountAsync(v => v.Status == VisitStatus.Returned, ct), 0, "/Inspections/Visits");
         }
         else if (user.IsInRole(Roles.Leader))
         {
@@ -88,6 +100,18 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
         }
         else return null;
         return items;
+    }
+
+    /// <summary>
+    /// INS-3: the quarter's self-inspection report, from the quarter's last month until the unit reports it (a quarter
+    /// that ends without one costs 3 points).
+    /// </summary>
+    private async Task AddSelfInspectionAsync(List<WorkItem> items, Guid unit, DateOnly today, CancellationToken ct)
+    {
+        var quarter = (today.Month - 1) / 3 + 1;
+        if (today.Month % 3 != 0) return;
+        if (await db.SelfInspectionReports.AnyAsync(x => x.UnitId == unit && x.Year == today.Year && x.Quarter == quarter, ct)) return;
+        Add(items, "self-inspection.due", l["本季度效能自查报告待报送（INS-3）"], 1, 0, "/Inspections/SelfInspection");
     }
 
     private static void Add(List<WorkItem> items, string key, string title, int count, int overdue, string link)
