@@ -294,6 +294,9 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.HasIndex(l => l.UserId);
             // INS-8: one designation in force per account, whatever the timing of two designations (migration 0050, decision 039).
             e.HasIndex(l => l.UserId, "UX_UnitLeaders_UserId").IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
+            // Withdrawn once: a withdrawal saves only a designation still in force (its UPDATE names WithdrawnAt IS NULL), so of
+            // two withdrawals at once the second gets 409 and leaves the first's time, name and audit line alone.
+            e.Property(l => l.WithdrawnAt).IsConcurrencyToken();
             e.HasIndex(l => l.UnitId);
             e.Property(l => l.UserId).HasMaxLength(450);
             e.Property(l => l.DesignatedBy).HasMaxLength(450);

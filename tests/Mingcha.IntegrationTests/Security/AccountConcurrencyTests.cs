@@ -8,7 +8,7 @@ using Mingcha.Web.Features.Identity;
 namespace Mingcha.IntegrationTests.Security;
 
 /// <summary>
-/// Decision 041. Two changes of one account made at the same moment (two administrators, a double click): the designation
+/// Decision 039. Two changes of one account made at the same moment (two administrators, a double click): the designation
 /// of a unit's leader (INS-8) is stored once, and two grants of roles that each pass the separation of duties (SEC-1, 三员分立)
 /// never leave the account with both. The <see cref="ReadGate"/> holds each request, once it has read the account (or its
 /// designations), until the other has read it too, so the race happens every time, on SQLite and on PostgreSQL.
@@ -52,6 +52,36 @@ public sealed class AccountConcurrencyTests(RacingApp app) : IClassFixture<Racin
         await (await admin.PutJsonAsync($"/api/v1/accounts/{account.Id}/unit-leader", new { leader = true })).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal((2, 1), await app.WithDbAsync(async db => (await db.UnitLeaders.CountAsync(l => l.UserId == account.Id),
             await db.UnitLeaders.CountAsync(l => l.UserId == account.Id && l.WithdrawnAt == null))));
+    }
+
+    [Fact]
+    [Trait("Rule", "INS-8")]
+    [Trait("Rule", "SEC-3")]
+    public async Task OneDesignationWithdrawnTwiceAtOnce_IsWithdrawnOnce_TheOtherGets409()
+    {
+        var unit = await UnitAsync(await app.ClientAsAsync(Roles.OfficeAdmin));
+        var account = await app.CreateUserAsync(Roles.UnitLiaison, unit);
+        var admin = await app.ClientAsAsync(Roles.SystemAdmin);
+        var colleague = await app.ClientAsAsync(Roles.SystemAdmin);
+        await (await admin.PutJsonAsync($"/api/v1/accounts/{account.Id}/unit-leader", new { leader = true })).ExpectAsync(HttpStatusCode.NoContent);
+        var designation = await app.WithDbAsync(db => db.UnitLeaders.AsNoTracking().Where(l => l.UserId == account.Id).Select(l => l.Id).SingleAsync());
+
+        app.Gate.Hold(2, "FROM \"UnitLeaders\"");
+        var withdrawals = await Task.WhenAll(
+            admin.PutJsonAsync($"/api/v1/accounts/{account.Id}/unit-leader", new { leader = false }),
+            colleague.PutJsonAsync($"/api/v1/accounts/{account.Id}/unit-leader", new { leader = false }));
+
+        Assert.True(app.Gate.Met, "both requests read the designation in force before either saved");
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], withdrawals.Select(d => d.StatusCode).Order());
+        await withdrawals.Single(d => d.StatusCode == HttpStatusCode.Conflict).ExpectProblemAsync(HttpStatusCode.Conflict);
+        Assert.NotNull(await app.WithDbAsync(db => db.UnitLeaders.AsNoTracking().Where(l => l.Id == designation).Select(l => l.WithdrawnAt).SingleAsync()));
+        // One withdrawal in the audit trail (SEC-3), not a second one overwriting the first's time and name.
+        Assert.Equal(1, await app.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+            .CountAsync(a => a.EntityType == nameof(UnitLeader) && a.EntityKey == designation.ToString() && a.Action == "update")));
+        // Withdrawing again later is no change: answered, nothing stored.
+        await (await admin.PutJsonAsync($"/api/v1/accounts/{account.Id}/unit-leader", new { leader = false })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(1, await app.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+            .CountAsync(a => a.EntityType == nameof(UnitLeader) && a.EntityKey == designation.ToString() && a.Action == "update")));
     }
 
     /// <summary>
