@@ -34,9 +34,9 @@ public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, Sati
         {
             var zh = kind == InspectionKind.Open ? "明查" : "暗访";
             var r = rounds.FirstOrDefault(x => x.Key == kind);
-            inspections.Add(new($"{kind}.rounds", $"{zh}批次", r?.Rounds ?? 0, "/Inspections/Rounds"));
-            inspections.Add(new($"{kind}.targets", $"{zh}计划对象", r?.Targets ?? 0, "/Inspections/Rounds"));
-            inspections.Add(new($"{kind}.visits", $"{zh}已完成", visits.FirstOrDefault(x => x.Key == kind)?.N ?? 0, "/Inspections/Rounds"));
+            inspections.Add(new($"{kind}.rounds", $"{zh}批次", r?.Rounds ?? 0, "/Inspections"));
+            inspections.Add(new($"{kind}.targets", $"{zh}计划对象", r?.Targets ?? 0, "/Inspections"));
+            inspections.Add(new($"{kind}.visits", $"{zh}已完成", visits.FirstOrDefault(x => x.Key == kind)?.N ?? 0, "/Inspections/Visits"));
         }
 
         var findings = await (from f in db.Findings.AsNoTracking().Where(f => f.Year == year && f.Status == FindingStatus.Confirmed)
@@ -45,18 +45,18 @@ public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, Sati
                               group f by new { f.ItemCode, f.ItemName } into g
                               select new { g.Key.ItemCode, g.Key.ItemName, N = g.Count() }).ToListAsync(ct);
         var byItem = findings.OrderByDescending(x => x.N).ThenBy(x => x.ItemCode, StringComparer.Ordinal).Take(12)
-            .Select(x => new Figure(x.ItemCode, $"{x.ItemCode} {x.ItemName}", x.N, "/Rectification/Candidates")).ToList();
+            .Select(x => new Figure(x.ItemCode, $"{x.ItemCode} {x.ItemName}", x.N, "/Rectification")).ToList();
 
         var today = calendar.Today;
         var notices = await db.RectificationNotices.AsNoTracking().Where(n => n.Year == year).Select(n => new { n.Status, n.LastDay }).ToListAsync(ct);
         var open = notices.Where(n => RectificationRules.AwaitsUnit(n.Status) || n.Status is NoticeStatus.Answered or NoticeStatus.Objected).ToList();
         var noticeFigures = new List<Figure>
         {
-            new("issued", "整改通知书", notices.Count, "/Rectification/Notices"),
-            new("open", "未办结", open.Count, "/Rectification/Notices"),
-            new("overdue", "已逾期", open.Count(n => n.LastDay < today && RectificationRules.AwaitsUnit(n.Status)), "/Rectification/Notices"),
-            new("filed", "已核查备案", notices.Count(n => n.Status == NoticeStatus.Filed), "/Rectification/Notices"),
-            new("refused", "拒不整改", notices.Count(n => n.Status == NoticeStatus.Refused), "/Rectification/Notices"),
+            new("issued", "整改通知书", notices.Count, "/Rectification"),
+            new("open", "未办结", open.Count, "/Rectification"),
+            new("overdue", "已逾期", open.Count(n => n.LastDay < today && RectificationRules.AwaitsUnit(n.Status)), "/Rectification"),
+            new("filed", "已核查备案", notices.Count(n => n.Status == NoticeStatus.Filed), "/Rectification"),
+            new("refused", "拒不整改", notices.Count(n => n.Status == NoticeStatus.Refused), "/Rectification"),
         };
 
         var start = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8);

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Ratings;
+
+namespace Mingcha.IntegrationTests.Robustness;
+
+/// <summary>
+/// Every link a user is shown leads somewhere they may go: for each role, signed in on the demo city (with its halls'
+/// ratings), the pages reachable from the home page by following the links they show are read, and no link answers 404,
+/// 500, or "access denied".
+/// Each kind of page (its path with ids left out) is followed a few times, so the crawl stays small as the data grows.
+/// The links do not depend on the database, so it runs once, in the SQLite suite.
+/// </summary>
+public sealed partial class LinkCrawlTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    private const int VisitsPerShape = 3;
+    private const int PagesPerRole = 400;
+
+    [OncePerRunFact]
+    public async Task EveryLinkShownToEveryRole_LeadsToAPage()
+    {
+        await app.Services.GetRequiredService<DemoRatings>().BackfillAsync(default); // the satisfaction pages with data
+        var hr = await app.WithDbAsync(db => Task.FromResult(db.Units.Single(u => u.Code == DemoData.HrUnitCode).Id));
+        var broken = new StringBuilder();
+        var total = 0;
+        foreach (var role in Roles.All)
+        {
+            var client = await app.ClientAsAsync(role, Roles.IsUnitBound(role) ? hr : null);
+            var (read, bad) = await CrawlAsync(client);
+            total += read;
+            foreach (var (link, from, status) in bad) broken.AppendLine(CultureInfo.InvariantCulture, $"  {role}: {link} (linked from {from}) answers {(int)status}");
+        }
+        Assert.True(total > 100, $"the crawl read only {total} pages");
+        Assert.True(broken.Length == 0, "links that lead nowhere:\n" + broken);
+    }
+
+    private static async Task<(int Read, List<(string Link, string From, HttpStatusCode Status)> Broken)> CrawlAsync(HttpClient client)
+    {
+        var queue = new Queue<(string Link, string From)>([("/", "(start)")]);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { "/" };
+        var shapes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var broken = new List<(string, string, HttpStatusCode)>();
+        var read = 0;
+        while (queue.Count > 0 && read < PagesPerRole)
+        {
+            var (link, from) = queue.Dequeue();
+            using var response = await client.GetAsync(link);
+            read++;
+            // Not found, failed, or a link to a page the user may not open (sent to "access denied").
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or >= HttpStatusCode.InternalServerError
+                || response.Headers.Location?.OriginalString.Contains("/Account/Denied", StringComparison.Ordinal) == true)
+            {
+                broken.Add((link, from, response.StatusCode));
+                continue;
+            }
+            if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "text/html") continue;
+            var html = await response.Content.ReadAsStringAsync();
+            foreach (Match m in Href().Matches(html))
+            {
+                var next = WebUtility.HtmlDecode(m.Groups[1].Value);
+                var hash = next.IndexOf('#', StringComparison.Ordinal);
+                if (hash >= 0) next = next[..hash];
+                if (next.Length == 0 || next.StartsWith("//", StringComparison.Ordinal) || Skipped(next) || !seen.Add(next)) continue;
+                var shape = Shape(next);
+                shapes[shape] = shapes.GetValueOrDefault(shape) + 1;
+                if (shapes[shape] <= VisitsPerShape) queue.Enqueue((next, link));
+            }
+        }
+        return (read, broken);
+    }
+
+    /// <summary>Static files, the sign-out, and the event streams (they never end) are not pages to read.</summary>
+    private static bool Skipped(string link) =>
+        link.StartsWith("/lib/", StringComparison.Ordinal) || link.StartsWith("/css/", StringComparison.Ordinal) || link.StartsWith("/js/", StringComparison.Ordinal)
+        || link.StartsWith("/Account/Logout", StringComparison.Ordinal) || link.Contains("/live", StringComparison.Ordinal)
+        || link.EndsWith(".ico", StringComparison.Ordinal) || link.EndsWith(".png", StringComparison.Ordinal);
+
+    /// <summary>A link's path and query names with ids and values left out: /Complaints/{id}?status=.</summary>
+    private static string Shape(string link)
+    {
+        var q = link.IndexOf('?', StringComparison.Ordinal);
+        var path = Id().Replace(q < 0 ? link : link[..q], "{id}");
+        if (q < 0) return path;
+        var names = link[(q + 1)..].Split('&').Select(p => p.Split('=')[0]).Order(StringComparer.Ordinal);
+        return path + "?" + string.Join('&', names);
+    }
+
+    [GeneratedRegex("href=\"(/[^\"]*)\"")]
+    private static partial Regex Href();
+
+    [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|(?<=/)\\d+(?=/|$)")]
+    private static partial Regex Id();
+}
