@@ -63,7 +63,7 @@ builder.Services.AddRatings(builder.Configuration);
 builder.Services.AddComplaints(builder.Configuration);
 builder.Services.AddScoring();
 if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
-if (options.RunJobs && options.LoadDemoData && options.DemoActivity && command is null) builder.Services.AddHostedService<Mingcha.Web.Features.Ratings.DemoRatingsLoop>();
+if (options.RunJobs && options.LoadDemoData && options.DemoActivity && command is null) builder.Services.AddHostedService<DemoActivityLoop>();
 
 // Web
 builder.Services.AddProblemDetails();

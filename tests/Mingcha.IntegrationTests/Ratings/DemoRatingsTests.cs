@@ -138,11 +138,12 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
     }
 
     [Fact]
-    public async Task TheLoop_BackfillsAtStart_ThenRatesEveryFewSecondsWhileOpen()
+    public async Task TheLoop_FillsTheDeskAndTheHallsAtStart_ThenRatesEveryFewSecondsWhileOpen()
     {
         await using var own = new MingchaApp();
         var demo = own.Services.GetRequiredService<DemoRatings>();
-        using var loop = new DemoRatingsLoop(demo, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DemoRatingsLoop>.Instance);
+        using var loop = new Mingcha.Web.Infrastructure.DemoActivityLoop(demo, own.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>(), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Mingcha.Web.Infrastructure.DemoActivityLoop>.Instance);
         await loop.StartAsync(default);
         try
         {
@@ -151,6 +152,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
             Assert.True(backfilled > 0);
             var later = await PollAsync(async () => { await Task.Delay(100); return await own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == hr)); }, n => n > backfilled);
             Assert.True(later > backfilled, "a live rating within 15 s");
+            Assert.Equal(6, await own.WithDbAsync(db => db.Complaints.CountAsync(c => c.ExternalTicket!.StartsWith(Mingcha.Web.Features.Complaints.DemoComplaints.TicketPrefix))));
         }
         finally { await loop.StopAsync(default); }
     }

@@ -12,7 +12,7 @@ namespace Mingcha.IntegrationTests.Robustness;
 
 /// <summary>
 /// Every link a user is shown leads somewhere they may go: for each role, signed in on the demo city (with its halls'
-/// ratings), the pages reachable from the home page by following the links they show are read, and no link answers 404,
+/// ratings and its complaints desk), the pages reachable from the home page by following the links they show are read, and no link answers 404,
 /// 500, or "access denied".
 /// Each kind of page (its path with ids left out) is followed a few times, so the crawl stays small as the data grows.
 /// The links do not depend on the database, so it runs once, in the SQLite suite.
@@ -26,6 +26,7 @@ public sealed partial class LinkCrawlTests(MingchaApp app) : IClassFixture<Mingc
     public async Task EveryLinkShownToEveryRole_LeadsToAPage()
     {
         await app.Services.GetRequiredService<DemoRatings>().BackfillAsync(default); // the satisfaction pages with data
+        await app.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>().LoadAsync(default); // and the complaint pages
         var hr = await app.WithDbAsync(db => Task.FromResult(db.Units.Single(u => u.Code == DemoData.HrUnitCode).Id));
         var broken = new StringBuilder();
         var total = 0;

@@ -13,6 +13,7 @@ public static class ComplaintsApi
     public static IServiceCollection AddComplaints(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<Complaints>();
+        services.AddSingleton<DemoComplaints>();
         services.AddScoped<ComplaintReads>();
         services.AddScoped<TrendReports>();
         services.AddScoped<ComplaintEvidence>();

@@ -15,7 +15,7 @@ namespace Mingcha.Web.Features.Ratings;
 /// demo human-resources bureau's three halls finish cases (service records, SAT-8) and their citizens rate them at the
 /// window's rating device (SAT-1), on working days within the SAT-9 opening hours. The first start fills the last
 /// <see cref="BackfillWorkingDays"/> working days up to now, a later start the gap since the last demo rating; while a
-/// hall is open, <see cref="DemoRatingsLoop"/> adds a case and its rating every few seconds, so the control centre
+/// hall is open, <see cref="Infrastructure.DemoActivityLoop"/> adds a case and its rating every few seconds, so the control centre
 /// (SAT-2) moves. Every rating goes through the <see cref="RatingWriter"/> as a device's does: it is journaled,
 /// broadcast, its bad ratings open follow-up cases (SAT-7) and the SAT-9 rules see it. The follow-up cases of earlier
 /// days are worked to the end as a unit would (call back, verify, fix, inform, at the times they were done), today's
@@ -291,34 +291,4 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo ratings: {Windows} windows of the demo city rated")]
     private static partial void LogReady(ILogger logger, int windows);
-}
-
-/// <summary>
-/// Runs <see cref="DemoRatings"/> in the demo: the backfill at start, then a case and its rating every 2 to 8 seconds
-/// while the demo halls are open. Only when the demo city is loaded, jobs run (<see cref="MingchaOptions.RunJobs"/>) and
-/// <see cref="MingchaOptions.DemoActivity"/> is on.
-/// </summary>
-public sealed partial class DemoRatingsLoop(DemoRatings demo, TimeProvider time, ILogger<DemoRatingsLoop> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); // after the start-up's own work
-            try { await demo.BackfillAsync(stoppingToken); }
-            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2000, 8000)), time, stoppingToken);
-                try { await demo.RateOneAsync(stoppingToken); }
-                catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo ratings failed")]
-    private static partial void LogFailed(ILogger logger, Exception e);
 }

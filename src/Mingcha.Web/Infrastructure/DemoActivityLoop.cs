@@ -1,0 +1,36 @@
+using Mingcha.Web.Features.Complaints;
+using Mingcha.Web.Features.Ratings;
+
+namespace Mingcha.Web.Infrastructure;
+
+/// <summary>
+/// The demo at work (<see cref="MingchaOptions.DemoActivity"/>): at start the complaints desk's six complaints
+/// (<see cref="DemoComplaints"/>, once) and the halls' ratings since the last start (<see cref="DemoRatings"/>), then a case
+/// and its rating every 2 to 8 seconds while the demo halls are open. Only when the demo city is loaded and jobs run.
+/// </summary>
+public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints complaints, TimeProvider time, ILogger<DemoActivityLoop> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); // after the start-up's own work
+            try { await complaints.LoadAsync(stoppingToken); }
+            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            try { await ratings.BackfillAsync(stoppingToken); }
+            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2000, 8000)), time, stoppingToken);
+                try { await ratings.RateOneAsync(stoppingToken); }
+                catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The demo's activity failed")]
+    private static partial void LogFailed(ILogger logger, Exception e);
+}
