@@ -24,14 +24,18 @@ public sealed record PageCase(string Page, Access Get, IReadOnlyDictionary<strin
 /// <summary>
 /// The records the page matrix opens, in the demo city: unit A (a demo unit, whose liaison signs in) and unit B (another
 /// unit) with a complaint, a covert visit's confirmed finding on a rectification notice, a bad rating's follow-up case,
-/// an evidence case, a person. Each of B's records carries a text no other record has (<see cref="BSecrets"/>).
+/// an evidence case, a person, a published evaluation campaign in which B's section owes (and has filed) its written
+/// explanation, with a concentrated sitting, and a random draw of a round over B. Each of B's records carries a text no
+/// other record has (<see cref="BSecrets"/>).
 /// </summary>
 public sealed record PageSeed(Guid UnitA, Guid UnitB, Guid SectionB, string SectionBCode, Guid StaffB, Guid ComplaintB, Guid NoticeB,
-    Guid FollowUpB, Guid EvidenceCaseB, Guid VisitB, Guid RoundB, Guid AgencyId, IReadOnlyList<(string What, string Text)> BSecrets)
+    Guid FollowUpB, Guid EvidenceCaseB, Guid VisitB, Guid RoundB, Guid AgencyId, Guid CampaignB, Guid ScoredSectionB, Guid SittingB, string SittingToken,
+    Guid DrawB, IReadOnlyList<(string What, string Text)> BSecrets)
 {
     private sealed record Created(Guid Id);
     private sealed record Stored(Guid Id);
     private sealed record FollowUpRow(Guid Id, Guid RatingId);
+    private sealed record Sitting(Guid Id, string? Token);
 
     public static async Task<PageSeed> CreateAsync(MingchaApp app)
     {
@@ -69,8 +73,40 @@ public sealed record PageSeed(Guid UnitA, Guid UnitB, Guid SectionB, string Sect
         var followUp = await Ratings.RatingsTests.WaitForAsync(async () =>
             (await office.GetAsync<List<FollowUpRow>>("/api/v1/follow-ups?all=true")).FirstOrDefault(f => f.RatingId == rated.Id));
 
+        // EV-8: a campaign over two new sections of B, B1 at the bottom (一般) owing its explanation, which B's liaison files;
+        // a concentrated sitting held while it was open (EV-2). Published, so B's liaison sees it.
+        async Task<Guid> Section(string code, string name) =>
+            (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unitB, code = $"{code}-{tag}", name, kind = "InternalSection" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var category = (await (await office.PostJsonAsync("/api/v1/categories", new { code = $"pg-{tag}", name = "页面测评类" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PutJsonAsync($"/api/v1/units/{unitB}/category", new { year = 2026, categoryId = category })).ExpectAsync(HttpStatusCode.NoContent);
+        var b1 = await Section("pg-b1", "乙单位测评一科");
+        var b2 = await Section("pg-b2", "乙单位测评二科");
+        var campaign = (await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new
+        {
+            year = 2026, name = "页面测评" + tag, from = "2026-01-01", to = "2026-12-31", rules = new { satisfiedTop = 1, bottomCount = 1, threshold = 70 },
+        })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{campaign}/sections", new { sectionIds = new[] { b1, b2 } })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/open", null)).ExpectAsync(HttpStatusCode.OK);
+        var sitting = await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{campaign}/sittings", new { title = "乙单位评议会" + tag, heldOn = "2026-11-16" }))
+            .ReadAsync<Sitting>(HttpStatusCode.Created);
+        foreach (var (section, grade) in new[] { (b2, "Excellent"), (b1, "Fair") })
+            await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{campaign}/evaluations", new { sectionId = section, method = "Concentrated", grade, on = "2026-11-16" }))
+                .ExpectAsync(HttpStatusCode.Created);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/close", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/publish", null)).ExpectAsync(HttpStatusCode.OK);
+        var explanation = "乙单位专属书面说明" + tag;
+        var liaisonB = await app.ClientAsAsync(R.UnitLiaison, unitB);
+        await (await liaisonB.PostJsonAsync($"/api/v1/scoring/campaigns/{campaign}/results/{b1}/explanation", new { text = explanation })).ExpectAsync(HttpStatusCode.OK);
+
+        // INS-5: a draw of a new covert round over B.
+        var drawRound = await rectification.Inspections.RoundAsync(2026, "Covert", teamId: await rectification.Inspections.TeamAsync(await rectification.Inspections.ApprovedSupervisorAsync()));
+        var draw = await (await office.PostJsonAsync($"/api/v1/inspections/rounds/{drawRound}/draws", new { count = 1, seed = "41", unitIds = new[] { unitB } }))
+            .ReadAsync<Created>(HttpStatusCode.Created);
+
         return new PageSeed(unitA, unitB, rcase.SectionId, sectionCode, staff.Id, complaint.Id, notice.Id, followUp!.Id, evidence.Id, rcase.VisitId, round, agency,
+            campaign, b1, sitting.Id, sitting.Token ?? "", draw.Id,
         [
+            ("B1's result (its link)", $"{campaign}/{b1}"), ("B1's explanation", explanation), ("sitting id", sitting.Id.ToString()), ("draw id", draw.Id.ToString()),
             ("complaint id", complaint.Id.ToString()), ("complaint number", complaint.Number), ("complaint matter", matter),
             ("notice id", notice.Id.ToString()), ("finding id", rcase.Findings[0].ToString()), ("second finding id", rcase.Findings[1].ToString()),
             ("covert visit id", rcase.VisitId.ToString()), ("covert round id", round.ToString()),
@@ -173,7 +209,7 @@ public static class PageCatalog
         new("/Inspections/Discipline", OfficeLeader, All(Office, "Sign", "Conflict", "Breach", "Refer"), _ => "/Inspections/Discipline"),
         // A random draw can be re-run and checked: by the Office, the leader and the auditor (its fairness is an audit question).
         new("/Inspections/Draw", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor), All(Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Auditor), "Verify"),
-            _ => $"/Inspections/Draw?id={Guid.NewGuid()}", Unseeded: true),
+            s => $"/Inspections/Draw?id={s.DrawB}"),
         new("/Inspections/Round", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.Leader, R.Supervisor, R.AgencyInspector),
             All(Office, "Decide", "Start", "Close", "Visits", "Draw"), s => $"/Inspections/Round?id={s.RoundB}", TeamScoped),
         // INS-3: the unit submits its quarterly self-inspection; the Office may record one handed in on paper.
@@ -222,13 +258,13 @@ public static class PageCatalog
         new("/Scoring/Assessment", OfficeLeaderUnit, All(Office, "Issue"), _ => "/Scoring/Assessment"),
         new("/Scoring/Explanations", OfficeLeaderUnit, None, _ => "/Scoring/Explanations"),
         new("/Scoring/Campaign", OfficeLeaderUnit, All(Office, "Rules", "Sections", "Open", "Compute", "Close", "Publish", "Sitting", "Import"),
-            _ => $"/Scoring/Campaign/{Guid.NewGuid()}", Unseeded: true),
+            s => $"/Scoring/Campaign/{s.CampaignB}"),
         new("/Scoring/Result", OfficeLeaderUnit, All(Unit, "Explain").With(Office, "Accept", "SendBack"),
-            _ => $"/Scoring/Result/{Guid.NewGuid()}/{Guid.NewGuid()}", Unseeded: true),
+            s => $"/Scoring/Result/{s.CampaignB}/{s.ScoredSectionB}", LiaisonScoped),
         // EV-2: a monitoring point files its forms (the Office may enter a paper form).
         new("/Scoring/Form", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.MonitoringPoint), All(Access.Only(R.OfficeAdmin, R.OfficeStaff, R.MonitoringPoint), ""), _ => "/Scoring/Form"),
         // EV-2 concentrated evaluation: representatives vote through the sitting's link, signed in or not (decision 014).
-        new("/Scoring/Sit", Access.Public, All(Access.Public, ""), _ => "/Scoring/Sit/no-such-sitting", Unseeded: true),
-        new("/Scoring/SittingCodes", Office, All(Office, "", "Revoke", "RequireCodes"), _ => $"/Scoring/SittingCodes/{Guid.NewGuid()}", Unseeded: true),
+        new("/Scoring/Sit", Access.Public, All(Access.Public, ""), s => $"/Scoring/Sit/{s.SittingToken}"),
+        new("/Scoring/SittingCodes", Office, All(Office, "", "Revoke", "RequireCodes"), s => $"/Scoring/SittingCodes/{s.SittingB}"),
     ];
 }

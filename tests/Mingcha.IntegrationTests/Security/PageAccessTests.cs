@@ -142,7 +142,7 @@ public sealed class PageAccessTests(PageAccessTests.App app) : IClassFixture<Pag
         var liaisonA = principals.Single(p => p.Role == Roles.UnitLiaison).Client;
         // B's name may stand in a list of units to choose from (filing a complaint, the organisation tree); B's records may not.
         var secrets = seed.BSecrets.Where(s => s.What != "unit B name").ToList();
-        var ids = new[] { seed.ComplaintB, seed.NoticeB, seed.FollowUpB, seed.EvidenceCaseB, seed.VisitB, seed.RoundB, seed.StaffB };
+        var ids = new[] { seed.ComplaintB, seed.NoticeB, seed.FollowUpB, seed.EvidenceCaseB, seed.VisitB, seed.RoundB, seed.StaffB, seed.CampaignB, seed.SittingB, seed.DrawB };
         var wrong = new StringBuilder();
 
         // The detail pages of B's records: 404 or refused, and nothing of B in the answer.
@@ -151,6 +151,7 @@ public sealed class PageAccessTests(PageAccessTests.App app) : IClassFixture<Pag
             $"/Complaints/Detail/{seed.ComplaintB}", $"/Rectification/Notice/{seed.NoticeB}",
             $"/Evidence/Case/{seed.EvidenceCaseB}", $"/Evidence/Upload/{seed.EvidenceCaseB}", $"/Org/Staff/{seed.StaffB}",
             $"/Inspections/Visit/{seed.VisitB}", $"/Inspections/Round?id={seed.RoundB}",
+            $"/Scoring/Result/{seed.CampaignB}/{seed.ScoredSectionB}", $"/Scoring/SittingCodes/{seed.SittingB}", $"/Inspections/Draw?id={seed.DrawB}",
         })
         {
             using var response = await liaisonA.GetAsync(path);
@@ -179,6 +180,8 @@ public sealed class PageAccessTests(PageAccessTests.App app) : IClassFixture<Pag
         Assert.Contains(seed.NoticeB.ToString(), await liaisonB.GetStringAsync("/Rectification/Mine"), StringComparison.Ordinal);
         Assert.Contains(seed.FollowUpB.ToString(), await liaisonB.GetStringAsync("/Ratings/FollowUps"), StringComparison.Ordinal);
         Assert.Contains(secrets.Single(s => s.What == "complaint matter").Text, await liaisonB.GetStringAsync($"/Complaints/Detail/{seed.ComplaintB}"), StringComparison.Ordinal);
+        Assert.Contains(secrets.Single(s => s.What == "B1's explanation").Text, await liaisonB.GetStringAsync($"/Scoring/Result/{seed.CampaignB}/{seed.ScoredSectionB}"), StringComparison.Ordinal);
+        Assert.Contains(secrets.Single(s => s.What == "B1's result (its link)").Text, await liaisonB.GetStringAsync($"/Scoring/Campaign/{seed.CampaignB}"), StringComparison.Ordinal);
 
         // The id asked for in the query comes back in the page's own links (the language switch keeps the address): only
         // the other ids, and every name and number, count as B's data there.

@@ -98,22 +98,30 @@ public sealed class CampaignModel(Campaigns campaigns, Computations computations
         return await OnGetAsync(HttpContext.RequestAborted);
     }
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostRulesAsync(CancellationToken ct) => Act("rules", async () =>
     {
         var c = await campaigns.GetAsync(Id, ct);
         await campaigns.EditAsync(Id, new Campaigns.CampaignRequest(c.Year, Name ?? c.Name, c.From, c.To, Rules?.ToDto(), c.ResponseWorkingDays), User, ct);
     }, "测评规则已保存。");
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostSectionsAsync(CancellationToken ct) =>
         Act("sections", () => campaigns.SetSectionsAsync(Id, new Campaigns.SectionsRequest(null, CategoryIds), User, ct), "测评对象已设定。");
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostOpenAsync(CancellationToken ct) => Act("steps", () => campaigns.OpenAsync(Id, User, ct), "测评活动已开始。");
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostComputeAsync(CancellationToken ct) => Act("steps", () => computations.ComputeAsync(Id, User, false, ct), "已重新计算测评结果。");
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostCloseAsync(CancellationToken ct) => Act("steps", () => campaigns.CloseAsync(Id, User, ct), "测评活动已结束，结果已冻结。");
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostPublishAsync(CancellationToken ct) => Act("steps", () => campaigns.PublishAsync(Id, User, ct), "测评结果已公布。");
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostSittingAsync(CancellationToken ct) =>
         Act("sitting", () => evaluations.CreateSittingAsync(Id, new Evaluations.CreateSitting(SittingTitle ?? "", HeldOn, RequireCodes), User, ct), "集中测评已创建。");
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken ct)
     {
         EvaluationImport.ImportReport? report = null;

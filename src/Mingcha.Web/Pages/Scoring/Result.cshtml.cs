@@ -51,12 +51,15 @@ public sealed class ResultModel(CampaignResults results, Evaluations evaluations
         return page;
     }
 
+    [HandlerRoles(Roles.UnitLiaison)]
     public Task<IActionResult> OnPostExplainAsync(CancellationToken ct) =>
         Act(() => explanations.FileAsync(CampaignId, SectionId, new ResultExplanations.FileRequest(ExplanationText ?? ""), User, ct), "已提交，待效能办审核。");
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostAcceptAsync(CancellationToken ct) =>
         Act(() => explanations.AcceptAsync(CampaignId, SectionId, User, ct), "已认可。");
 
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
     public Task<IActionResult> OnPostSendBackAsync(CancellationToken ct) =>
         Act(() => explanations.SendBackAsync(CampaignId, SectionId, new ResultExplanations.SendBackRequest(Reason ?? ""), User, ct), "已退回。");
 }
