@@ -23,15 +23,19 @@ public sealed class AccountConcurrencyTests(RacingApp app) : IClassFixture<Racin
         return (await (await office.PostJsonAsync("/api/v1/units", new { code = $"ac-{tag}", name = "账户并发局" + tag, year = 2026 })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
     }
 
+    /// <summary>A liaison's account of a new unit, and two system administrators signed in to change it.</summary>
+    private async Task<(MingchaApp.TestUser Account, HttpClient Admin, HttpClient Colleague)> LiaisonAndTwoAdministratorsAsync()
+    {
+        var unit = await UnitAsync(await app.ClientAsAsync(Roles.OfficeAdmin));
+        return (await app.CreateUserAsync(Roles.UnitLiaison, unit), await app.ClientAsAsync(Roles.SystemAdmin), await app.ClientAsAsync(Roles.SystemAdmin));
+    }
+
     [Fact]
     [Trait("Rule", "INS-8")]
     [Trait("Rule", "SEC-3")]
     public async Task OneAccountDesignatedItsUnitsLeaderTwiceAtOnce_HasOneDesignation_TheOtherGets409()
     {
-        var unit = await UnitAsync(await app.ClientAsAsync(Roles.OfficeAdmin));
-        var account = await app.CreateUserAsync(Roles.UnitLiaison, unit);
-        var admin = await app.ClientAsAsync(Roles.SystemAdmin);
-        var colleague = await app.ClientAsAsync(Roles.SystemAdmin);
+        var (account, admin, colleague) = await LiaisonAndTwoAdministratorsAsync();
 
         app.Gate.Hold(2, "FROM \"UnitLeaders\"");
         var designations = await Task.WhenAll(
@@ -59,10 +63,7 @@ public sealed class AccountConcurrencyTests(RacingApp app) : IClassFixture<Racin
     [Trait("Rule", "SEC-3")]
     public async Task OneDesignationWithdrawnTwiceAtOnce_IsWithdrawnOnce_TheOtherGets409()
     {
-        var unit = await UnitAsync(await app.ClientAsAsync(Roles.OfficeAdmin));
-        var account = await app.CreateUserAsync(Roles.UnitLiaison, unit);
-        var admin = await app.ClientAsAsync(Roles.SystemAdmin);
-        var colleague = await app.ClientAsAsync(Roles.SystemAdmin);
+        var (account, admin, colleague) = await LiaisonAndTwoAdministratorsAsync();
         await (await admin.PutJsonAsync($"/api/v1/accounts/{account.Id}/unit-leader", new { leader = true })).ExpectAsync(HttpStatusCode.NoContent);
         var designation = await app.WithDbAsync(db => db.UnitLeaders.AsNoTracking().Where(l => l.UserId == account.Id).Select(l => l.Id).SingleAsync());
 
