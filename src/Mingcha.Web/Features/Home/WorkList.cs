@@ -27,10 +27,10 @@ public sealed record WorkItem(string Key, string Title, int Count, int Overdue, 
 /// The Office sees what waits for the Office: complaints to accept, reassign and review, findings to confirm and to put
 /// on a notice, objections to review, answers to verify, visit reports to accept, appeals and manipulation flags to
 /// review, written explanations to review, and what is late. A unit's liaison sees what waits for their own unit only
-/// (SEC-2): complaints to answer, notices to answer, bad-rating follow-ups, written explanations owed (EV-8), the quarter's
-/// self-inspection report in its last month (INS-3). A supervisor or agency inspector sees their team's or agency's
-/// visits to carry out and reports returned to them (INS-19). A leader sees what is late across units. Counts follow the same rules as the lists they link to; "overdue" is past the last
-/// working day on the office's date (CAL-2).
+/// (SEC-2): complaints to answer, notices to answer, bad-rating follow-ups, written explanations owed (EV-8), the
+/// quarter's self-inspection report in its last month (INS-3). A supervisor or agency inspector sees their team's or
+/// agency's visits to carry out and reports returned to them (INS-19). A leader sees what is late across units. Counts
+/// follow the same rules as the lists they link to; "overdue" is past the last working day on the office's date (CAL-2).
 /// </summary>
 public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExplanations explanations, IStringLocalizer<SharedResource> l)
 {
@@ -90,8 +90,10 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
             var visits = (await InspectionViewer.ForAsync(user, db, ct)).VisibleVisits(db.Visits.AsNoTracking());
             var toDo = visits.Where(v => v.Status == VisitStatus.Planned || v.Status == VisitStatus.InProgress);
             var count = await toDo.CountAsync(ct);
-            Add(items, "visits.to-do", l["待开展的检查"], count, count > 0 ? await toDo.CountAsync(v => db.InspectionRounds.Any(r => r.Id == v.RoundId && r.EndsOn < today), ct) : 0, "/Inspections/Visits");
-            Add(items, "visits.returned", l["效能办退回、待补正的检查报告（INS-19）"], await visits.CountAsync(v => v.Status == VisitStatus.Returned, ct), 0, "/Inspections/Visits");
+            var late = count > 0 ? await toDo.CountAsync(v => db.InspectionRounds.Any(r => r.Id == v.RoundId && r.EndsOn < today), ct) : 0;
+            Add(items, "visits.to-do", l["待开展的检查"], count, late, "/Inspections/Visits");
+            var returned = await visits.CountAsync(v => v.Status == VisitStatus.Returned, ct);
+            Add(items, "visits.returned", l["效能办退回、待补正的检查报告（INS-19）"], returned, 0, "/Inspections/Visits");
         }
         else if (user.IsInRole(Roles.Leader))
         {

@@ -15,8 +15,8 @@ namespace Mingcha.Web.Features.Ratings;
 /// demo human-resources bureau's three halls finish cases (service records, SAT-8) and their citizens rate them at the
 /// window's rating device (SAT-1), on working days within the SAT-9 opening hours. The first start fills the last
 /// <see cref="BackfillWorkingDays"/> working days up to now, a later start the gap since the last demo rating; while a
-/// hall is open, <see cref="Infrastructure.DemoActivityLoop"/> adds a case and its rating every few seconds, so the control centre
-/// (SAT-2) moves. Every rating goes through the <see cref="RatingWriter"/> as a device's does: it is journaled,
+/// hall is open, <see cref="Infrastructure.DemoActivityLoop"/> adds a case and its rating every few seconds, so the control
+/// centre (SAT-2) moves. Every rating goes through the <see cref="RatingWriter"/> as a device's does: it is journaled,
 /// broadcast, its bad ratings open follow-up cases (SAT-7) and the SAT-9 rules see it. The follow-up cases of earlier
 /// days are worked to the end as a unit would (call back, verify, fix, inform, at the times they were done), today's
 /// stay open for the user to try. One caller of each demo day rates six cases: the SAT-9 phone rule flags it.
@@ -106,7 +106,7 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         finally { _gate.Release(); }
     }
 
-    /// <summary>One case finished and rated at a random demo window now, when the halls are open. </summary>
+    /// <summary>One case finished and rated at a random demo window now, when the halls are open.</summary>
     /// <returns>Whether a rating was stored.</returns>
     public async Task<bool> RateOneAsync(CancellationToken ct)
     {
@@ -187,23 +187,24 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
     }
 
     /// <summary>
-    /// SAT-7 as a unit works it: the follow-up cases of demo ratings before <paramref name="beforeUtc"/> still open are
+    /// SAT-7 as a unit works it: the open follow-up cases of the demo devices' ratings before <paramref name="beforeUtc"/> are
     /// called back (reached), verified, fixed and the rater told, each within its working-day deadline, at the times
     /// they were done. Waits for the aftercare to open the cases (it runs a moment after the commit).
     /// </summary>
     private async Task WorkEarlierFollowUpsAsync(Window[] windows, DateTime beforeUtc, CancellationToken ct)
     {
-        var sections = windows.Select(w => w.Id).ToList();
+        // The demo devices' ratings only: a rating someone gave a demo window through the API is theirs to follow up.
+        var devices = windows.Select(w => (Guid?)w.DeviceId).ToList();
         await writer.CaughtUpAsync(ct); // the acknowledged ratings in the tables (decision 017)
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
-        var bad = await db.Ratings.AsNoTracking().Where(r => sections.Contains(r.SectionId) && r.IsBad && r.RatedAt < beforeUtc
-            && !db.FollowUpCases.Any(f => f.RatingId == r.Id && f.State != FollowUpState.Open)).CountAsync(ct);
+        var demo = db.Ratings.Where(r => devices.Contains(r.DeviceId) && r.IsBad && r.RatedAt < beforeUtc);
+        var bad = await demo.CountAsync(r => !db.FollowUpCases.Any(f => f.RatingId == r.Id && f.State != FollowUpState.Open), ct);
         if (bad == 0) return;
         List<FollowUpCase> open = [];
         for (var wait = 0; wait < 100; wait++)
         {
-            open = await db.FollowUpCases.Where(f => sections.Contains(f.SectionId) && f.State == FollowUpState.Open && f.OpenedAt < beforeUtc)
+            open = await db.FollowUpCases.Where(f => f.State == FollowUpState.Open && demo.Any(r => r.Id == f.RatingId))
                 .OrderBy(f => f.OpenedAt).ToListAsync(ct);
             if (open.Count >= bad) break;
             db.ChangeTracker.Clear();
