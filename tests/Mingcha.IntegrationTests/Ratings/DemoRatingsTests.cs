@@ -138,6 +138,23 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
     }
 
     [Fact]
+    [Trait("Rule", "SAT-9")]
+    public async Task AStartEarlyInTheDay_ThenAnother_PlantsNoPartialRepeatCaller()
+    {
+        await using var own = new MingchaApp();
+        var demo = own.Services.GetRequiredService<DemoRatings>();
+        own.Clock.Set(new DateTimeOffset(2026, 11, 16, 8, 15, 0, TimeSpan.FromHours(8))); // some 30 cases yet today
+        await demo.BackfillAsync(default);
+        own.Clock.Set(new DateTimeOffset(2026, 11, 16, 10, 0, 0, TimeSpan.FromHours(8)));
+        Assert.True(await demo.BackfillAsync(default) > 100);
+
+        // The day's repeat caller would have been six cases, some stored at 08:15 without the number: none is planted.
+        var repeated = await own.WithDbAsync(db => db.Ratings.Where(r => r.RaterPhone != null).GroupBy(r => r.RaterPhone)
+            .Select(g => g.Count()).OrderByDescending(n => n).FirstOrDefaultAsync());
+        Assert.InRange(repeated, 0, 2);
+    }
+
+    [Fact]
     public async Task TheLoop_FillsTheDeskAndTheHallsAtStart_ThenRatesEveryFewSecondsWhileOpen()
     {
         await using var own = new MingchaApp();

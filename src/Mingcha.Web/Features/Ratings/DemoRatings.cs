@@ -96,7 +96,7 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
                     }
                 }
                 dayCases.Sort((a, b) => a.Rating.RatedAt.CompareTo(b.Rating.RatedAt));
-                if (day == lastWorkingDay) PlantRepeatCaller(dayCases, day);
+                if (day == lastWorkingDay) PlantRepeatCaller(dayCases, day, from);
                 cases.AddRange(dayCases.Where(c => c.Rating.RatedAt >= from));
             }
             await StoreAsync(cases, ct);
@@ -155,10 +155,13 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         ? permille switch { < 720 => 1, < 920 => 2, < 980 => 3, < 993 => 4, _ => 5 }
         : permille switch { < 900 => 1, < 975 => 2, _ => 3 };
 
-    /// <summary>SAT-9's phone rule at work: one number gives six cases of the day (more than the five allowed) as its own.</summary>
-    private static void PlantRepeatCaller(List<(ServiceRecord Record, RatingSubmission Rating)> cases, DateOnly day)
+    /// <summary>
+    /// SAT-9's phone rule at work: one number gives six cases of the day (more than the five allowed) as its own. Only when
+    /// all six are stored now: a start that finds some of them stored already (without the number) plants none.
+    /// </summary>
+    private static void PlantRepeatCaller(List<(ServiceRecord Record, RatingSubmission Rating)> cases, DateOnly day, DateTime storedFrom)
     {
-        if (cases.Count < 60) return;
+        if (cases.Count < 60 || cases[10].Rating.RatedAt < storedFrom) return;
         var phone = $"137{day.DayOfYear:000}99999";
         for (var i = 0; i < 6; i++)
         {
