@@ -128,8 +128,12 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(ratings.Count, ratings.Select(r => r.CaseNumber).Distinct().Count());
         Assert.All(ratings, r => Assert.True(r.RatedAt <= own.Clock.GetUtcNow().UtcDateTime));
 
-        // Live: a rating while the halls are open (10:30 on a Monday), none after closing or on a Sunday.
+        // Live: a rating while the halls are open (10:30 on a Monday), none after closing or on a Sunday. Its case is stored as a
+        // business system's push is, without an audit line of its own; each start's fill has one.
+        Task<int> FillLinesAsync() => own.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "demo.cases"));
+        Assert.Equal(2, await FillLinesAsync());
         Assert.True(await demo.RateOneAsync(default));
+        Assert.Equal(2, await FillLinesAsync());
         own.Clock.Set(new DateTimeOffset(2026, 11, 16, 20, 0, 0, TimeSpan.FromHours(8)));
         Assert.False(await demo.RateOneAsync(default));
         own.Clock.Set(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.FromHours(8)));

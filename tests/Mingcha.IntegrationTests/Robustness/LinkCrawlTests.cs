@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -27,7 +28,7 @@ public sealed partial class LinkCrawlTests(MingchaApp app) : IClassFixture<Mingc
     {
         await app.Services.GetRequiredService<DemoRatings>().BackfillAsync(default); // the satisfaction pages with data
         await app.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>().LoadAsync(default); // and the complaint pages
-        var hr = await app.WithDbAsync(db => Task.FromResult(db.Units.Single(u => u.Code == DemoData.HrUnitCode).Id));
+        var hr = await app.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
         var broken = new StringBuilder();
         var total = 0;
         foreach (var role in Roles.All)

@@ -110,8 +110,8 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
     /// </summary>
     private async Task AddSelfInspectionAsync(List<WorkItem> items, Guid unit, DateOnly today, CancellationToken ct)
     {
-        var quarter = (today.Month - 1) / 3 + 1;
         if (today.Month % 3 != 0) return;
+        var quarter = today.Month / 3;
         if (await db.SelfInspectionReports.AnyAsync(x => x.UnitId == unit && x.Year == today.Year && x.Quarter == quarter, ct)) return;
         Add(items, "self-inspection.due", l["本季度效能自查报告待报送（INS-3）"], 1, 0, "/Inspections/SelfInspection");
     }

@@ -176,13 +176,22 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
-            // As an import of the business systems' records (SAT-8): one transaction, one audit line for the lot.
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            db.Audit(new Audit.AuditEvent("demo.cases", nameof(ServiceRecord), $"{cases[0].Record.CaseNumber}..{cases[^1].Record.CaseNumber}", null,
-                $"{cases.Count} demo cases"));
-            await db.SaveChangesAsync(ct);
-            await BulkInsert.InsertAsync(db, cases.Select(c => c.Record).ToList(), ct);
-            await tx.CommitAsync(ct);
+            if (cases.Count == 1)
+            {
+                // One finished case, as a business system pushes it (SAT-8, decision 008): a copy of its record, no audit line.
+                db.ServiceRecords.Add(cases[0].Record);
+                await db.SaveChangesAsync(ct);
+            }
+            else
+            {
+                // The days filled at a start, as an import of the business systems' records: one transaction, one audit line.
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                db.Audit(new Audit.AuditEvent("demo.cases", nameof(ServiceRecord), $"{cases[0].Record.CaseNumber}..{cases[^1].Record.CaseNumber}", null,
+                    $"{cases.Count} demo cases"));
+                await db.SaveChangesAsync(ct);
+                await BulkInsert.InsertAsync(db, cases.Select(c => c.Record).ToList(), ct);
+                await tx.CommitAsync(ct);
+            }
         }
         // Through the writer, as a device's ratings: journaled, committed, broadcast, followed up. At most a writer's batch in flight.
         foreach (var chunk in cases.Chunk(ratingOptions.Value.MaxBatch))
