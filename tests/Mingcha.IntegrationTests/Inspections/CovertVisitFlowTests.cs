@@ -36,10 +36,18 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         return path;
     }
 
+    private static int pngSerial;
+
+    /// <summary>
+    /// A small picture, different from every other this run draws: the store keeps one item for one content (EVD-1), so two
+    /// equal pictures (a box of a random width was one in 80) would be one item, and the photo the signature.
+    /// </summary>
     private static string Png()
     {
-        var path = Path.Combine(MediaDir.Value, $"signature-{Guid.NewGuid().ToString("N")[..6]}.png");
-        Ffmpeg("-f", "lavfi", "-i", $"color=c=white:s=120x40:d=1,drawbox=x=10:y=10:w={10 + Random.Shared.Next(80)}:h=5:color=black", "-frames:v", "1", "-y", path);
+        var n = Interlocked.Increment(ref pngSerial);
+        var path = Path.Combine(MediaDir.Value, $"signature-{n}-{Guid.NewGuid().ToString("N")[..6]}.png");
+        Ffmpeg("-f", "lavfi", "-i", $"color=c=white:s=120x40:d=1,drawbox=x=10:y={2 + n / 80 % 30}:w={10 + n % 80}:h=5:color=black",
+            "-frames:v", "1", "-y", path);
         return path;
     }
 

@@ -36,11 +36,16 @@ internal static class SittingKit
         return new Setup(office, campaign, unit, section, other, await office.PostJsonAsync($"/api/v1/scoring/campaigns/{campaign}/sittings", body));
     }
 
-    /// <summary>A phone without an account, at its own address in <paramref name="net"/> (the flood guard counts per address).</summary>
+    private static int phoneSerial;
+
+    /// <summary>
+    /// A phone without an account, at its own address in <paramref name="net"/> (the flood guard counts per address): the
+    /// next of 249, not a random one, so two phones of one test never share an address.
+    /// </summary>
     public static HttpClient Phone(MingchaApp app, string net)
     {
         var phone = app.NewClient();
-        phone.DefaultRequestHeaders.Add(MingchaApp.RemoteIpHeader, $"{net}.{Random.Shared.Next(1, 250)}");
+        phone.DefaultRequestHeaders.Add(MingchaApp.RemoteIpHeader, $"{net}.{1 + Interlocked.Increment(ref phoneSerial) % 249}");
         return phone;
     }
 
