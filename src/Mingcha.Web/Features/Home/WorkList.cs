@@ -43,11 +43,12 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
         var office = user.IsInRole(Roles.OfficeAdmin) || user.IsInRole(Roles.OfficeStaff);
         if (office)
         {
-            await AddComplaintsAsync(items, "complaints.received", l["待受理交办的投诉"], ComplaintStatus.Received, null, today, ct);
-            await AddComplaintsAsync(items, "complaints.returned", l["单位退回、待改派的投诉"], ComplaintStatus.ReturnedToOffice, null, today, ct);
-            await AddComplaintsAsync(items, "complaints.answered", l["待审核的投诉答复"], ComplaintStatus.Answered, null, today, ct);
-            await AddComplaintsAsync(items, "complaints.review", l["投诉人不满意、待复核的投诉"], ComplaintStatus.UnderReview, null, today, ct);
-            await AddOverdueComplaintsAsync(items, today, ct);
+            var complaints = await ComplaintCountsAsync(null, today, ct);
+            AddComplaints(items, "complaints.received", l["待受理交办的投诉"], ComplaintStatus.Received, complaints);
+            AddComplaints(items, "complaints.returned", l["单位退回、待改派的投诉"], ComplaintStatus.ReturnedToOffice, complaints);
+            AddComplaints(items, "complaints.answered", l["待审核的投诉答复"], ComplaintStatus.Answered, complaints);
+            AddComplaints(items, "complaints.review", l["投诉人不满意、待复核的投诉"], ComplaintStatus.UnderReview, complaints);
+            AddOverdueComplaints(items, complaints);
 
             var findings = await db.Findings.CountAsync(f => f.Status == FindingStatus.Recorded, ct);
             Add(items, "findings.recorded", l["待确认的问题（RCT-1）"], findings, 0, "/Rectification");
@@ -55,9 +56,10 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
             var toIssue = await db.Findings.CountAsync(f => f.Status == FindingStatus.Confirmed && !db.NoticeFindings.Any(nf => nf.FindingId == f.Id), ct)
                 + await db.ChannelProblems.CountAsync(p => p.NoticeId == null, ct);
             Add(items, "findings.to-issue", l["待下发整改通知书的问题（RCT-2）"], toIssue, 0, "/Rectification");
-            await AddNoticesAsync(items, "notices.objected", l["待复核的异议（RCT-3）"], [NoticeStatus.Objected], null, today, "/Rectification", ct);
-            await AddNoticesAsync(items, "notices.answered", l["待核查的整改反馈（RCT-2）"], [NoticeStatus.Answered], null, today, "/Rectification", ct);
-            await AddOverdueNoticesAsync(items, today, ct);
+            var notices = await NoticeCountsAsync(null, today, ct);
+            AddNotices(items, "notices.objected", l["待复核的异议（RCT-3）"], [NoticeStatus.Objected], notices, "/Rectification");
+            AddNotices(items, "notices.answered", l["待核查的整改反馈（RCT-2）"], [NoticeStatus.Answered], notices, "/Rectification");
+            AddOverdueNotices(items, notices);
 
             var reports = await db.Visits.CountAsync(v => v.Status == VisitStatus.Submitted, ct);
             Add(items, "visits.submitted", l["待验收的检查报告（INS-19）"], reports, 0, "/Inspections/Visits");
@@ -73,8 +75,8 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
         }
         else if (user.IsInRole(Roles.UnitLiaison) && user.UnitId() is { } unit)
         {
-            await AddComplaintsAsync(items, "complaints.assigned", l["本单位待办理的投诉"], ComplaintStatus.Assigned, unit, today, ct);
-            await AddNoticesAsync(items, "notices.open", l["本单位待整改反馈的通知书"], [NoticeStatus.Issued, NoticeStatus.Returned], unit, today, "/Rectification/Mine", ct);
+            AddComplaints(items, "complaints.assigned", l["本单位待办理的投诉"], ComplaintStatus.Assigned, await ComplaintCountsAsync(unit, today, ct));
+            AddNotices(items, "notices.open", l["本单位待整改反馈的通知书"], [NoticeStatus.Issued, NoticeStatus.Returned], await NoticeCountsAsync(unit, today, ct), "/Rectification/Mine");
             await AddFollowUpsAsync(items, unit, today, ct);
             // EV-8: what the unit still owes in writing: not filed yet (overdue after its last day) or sent back to file again.
             var owed = (await explanations.ListAsync(null, null, user, ct))
@@ -97,8 +99,8 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
         }
         else if (user.IsInRole(Roles.Leader))
         {
-            await AddOverdueComplaintsAsync(items, today, ct);
-            await AddOverdueNoticesAsync(items, today, ct);
+            AddOverdueComplaints(items, await ComplaintCountsAsync(null, today, ct));
+            AddOverdueNotices(items, await NoticeCountsAsync(null, today, ct));
         }
         else return null;
         return items;
@@ -121,35 +123,58 @@ public sealed class WorkList(MingchaDb db, CalendarService calendar, ResultExpla
         if (count > 0) items.Add(new WorkItem(key, title, count, overdue, link));
     }
 
-    private async Task AddComplaintsAsync(List<WorkItem> items, string key, string title, ComplaintStatus status, Guid? unit, DateOnly today, CancellationToken ct)
+    /// <summary>A count of open records by status, and how many of them are past their last day.</summary>
+    private sealed record StatusCount<TStatus>(TStatus Status, bool Late, int Count);
+
+    // The statuses a work line counts: what waits on the Office or on a unit, never the closed (a history that only grows).
+    private static readonly ComplaintStatus[] OpenComplaints =
+        [ComplaintStatus.Received, ComplaintStatus.ReturnedToOffice, ComplaintStatus.Assigned, ComplaintStatus.Answered, ComplaintStatus.UnderReview];
+
+    private static readonly NoticeStatus[] OpenNotices = [NoticeStatus.Issued, NoticeStatus.Returned, NoticeStatus.Objected, NoticeStatus.Answered];
+
+    /// <summary>
+    /// The open complaints (of <paramref name="unit"/>, or all), by status, in one query. Only a complaint with its unit
+    /// runs against a deadline the unit can miss (CMP-1): late is an assigned one past its last day.
+    /// </summary>
+    private Task<List<StatusCount<ComplaintStatus>>> ComplaintCountsAsync(Guid? unit, DateOnly today, CancellationToken ct)
     {
-        var q = db.Complaints.Where(c => c.Status == status);
+        var q = db.Complaints.Where(c => OpenComplaints.Contains(c.Status));
         if (unit is { } u) q = q.Where(c => c.UnitId == u);
-        var count = await q.CountAsync(ct);
-        // Only a complaint with its unit runs against a deadline the unit can miss (CMP-1).
-        var overdue = status == ComplaintStatus.Assigned && count > 0 ? await q.CountAsync(c => c.LastDay < today, ct) : 0;
-        Add(items, key, title, count, overdue, $"/Complaints?Status={status}");
+        return q.GroupBy(c => new { c.Status, Late = c.Status == ComplaintStatus.Assigned && c.LastDay < today })
+            .Select(g => new StatusCount<ComplaintStatus>(g.Key.Status, g.Key.Late, g.Count())).ToListAsync(ct);
     }
 
-    private async Task AddOverdueComplaintsAsync(List<WorkItem> items, DateOnly today, CancellationToken ct)
+    /// <summary>The open notices (of <paramref name="unit"/>, or all), by status, in one query; late is one the unit still owes past its last day.</summary>
+    private Task<List<StatusCount<NoticeStatus>>> NoticeCountsAsync(Guid? unit, DateOnly today, CancellationToken ct)
     {
-        var overdue = await db.Complaints.CountAsync(c => c.Status == ComplaintStatus.Assigned && c.LastDay < today, ct);
+        var q = db.RectificationNotices.Where(n => OpenNotices.Contains(n.Status));
+        if (unit is { } u) q = q.Where(n => n.UnitId == u);
+        // The statuses of RectificationRules.AwaitsUnit, spelt out for the query.
+        return q.GroupBy(n => new { n.Status, Late = (n.Status == NoticeStatus.Issued || n.Status == NoticeStatus.Returned) && n.LastDay < today })
+            .Select(g => new StatusCount<NoticeStatus>(g.Key.Status, g.Key.Late, g.Count())).ToListAsync(ct);
+    }
+
+    private static void AddComplaints(List<WorkItem> items, string key, string title, ComplaintStatus status, List<StatusCount<ComplaintStatus>> counts)
+    {
+        var of = counts.Where(c => c.Status == status).ToList();
+        Add(items, key, title, of.Sum(c => c.Count), of.Where(c => c.Late).Sum(c => c.Count), $"/Complaints?Status={status}");
+    }
+
+    private void AddOverdueComplaints(List<WorkItem> items, List<StatusCount<ComplaintStatus>> counts)
+    {
+        var overdue = counts.Where(c => c.Late).Sum(c => c.Count);
         Add(items, "complaints.overdue", l["逾期未答复的投诉"], overdue, overdue, "/Complaints?Overdue=true");
     }
 
-    private async Task AddNoticesAsync(List<WorkItem> items, string key, string title, NoticeStatus[] statuses, Guid? unit, DateOnly today, string link, CancellationToken ct)
+    private static void AddNotices(List<WorkItem> items, string key, string title, NoticeStatus[] statuses, List<StatusCount<NoticeStatus>> counts, string link)
     {
-        var q = db.RectificationNotices.Where(n => statuses.Contains(n.Status));
-        if (unit is { } u) q = q.Where(n => n.UnitId == u);
-        var count = await q.CountAsync(ct);
-        var overdue = count > 0 && statuses.All(RectificationRules.AwaitsUnit) ? await q.CountAsync(n => n.LastDay < today, ct) : 0;
-        Add(items, key, title, count, overdue, link);
+        var of = counts.Where(c => statuses.Contains(c.Status)).ToList();
+        Add(items, key, title, of.Sum(c => c.Count), of.Where(c => c.Late).Sum(c => c.Count), link);
     }
 
-    private async Task AddOverdueNoticesAsync(List<WorkItem> items, DateOnly today, CancellationToken ct)
+    private void AddOverdueNotices(List<WorkItem> items, List<StatusCount<NoticeStatus>> counts)
     {
-        // The statuses of RectificationRules.AwaitsUnit, spelt out for the query.
-        var overdue = await db.RectificationNotices.CountAsync(n => (n.Status == NoticeStatus.Issued || n.Status == NoticeStatus.Returned) && n.LastDay < today, ct);
+        var overdue = counts.Where(c => c.Late).Sum(c => c.Count);
         Add(items, "notices.overdue", l["逾期未整改的通知书（RCT-4）"], overdue, overdue, "/Rectification");
     }
 
