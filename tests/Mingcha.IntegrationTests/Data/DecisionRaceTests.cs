@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Complaints;
 using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Scoring;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Scoring;
 
@@ -151,24 +152,9 @@ public sealed class DecisionRaceTests(RacingDemoApp app) : IClassFixture<RacingD
         app.Clock.Set(MingchaApp.Start);
         var office = await app.ClientAsAsync(Roles.OfficeAdmin);
         var other = await app.ClientAsAsync(Roles.OfficeStaff);
-        var tag = Guid.NewGuid().ToString("N")[..6];
-        var cat = (await (await office.PostJsonAsync("/api/v1/categories", new { code = $"rx-{tag}", name = "竞态说明类" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        var unit = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"rx-u-{tag}", name = "竞态单位" + tag, categoryId = cat, year = 2026 })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        async Task<Guid> Section(string code, string name) =>
-            (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = $"{code}-{tag}", name, kind = "InternalSection" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        var s1 = await Section("S1", "征收科");
-        var s2 = await Section("S2", "稽查科");
-        var campaign = (await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new
-        {
-            year = 2026, name = "竞态测评" + tag, from = "2026-01-01", to = "2026-12-31", rules = new { satisfiedTop = 1, bottomCount = 1, threshold = 70 },
-        })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{campaign}/sections", new { categoryIds = new[] { cat } })).ExpectAsync(HttpStatusCode.OK);
-        await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/open", null)).ExpectAsync(HttpStatusCode.OK);
-        foreach (var (section, grade) in new[] { (s1, "Excellent"), (s2, "Good") })
-            await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{campaign}/evaluations", new { sectionId = section, method = "Concentrated", grade, on = "2026-11-16" }))
-                .ExpectAsync(HttpStatusCode.Created);
-        await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/close", null)).ExpectAsync(HttpStatusCode.OK);
-        await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/publish", null)).ExpectAsync(HttpStatusCode.OK);
+        var m = await GradedCampaign.CloseAsync(office, "rx", "竞态说明", new { satisfiedTop = 1, bottomCount = 1, threshold = 70 },
+            [new("竞态单位", "S1", "征收科", "Excellent"), new("竞态单位", "S2", "稽查科", "Good")], publish: true);
+        var (campaign, unit, s2) = (m.Campaign, m.Units["竞态单位"], m.Sections["S2"]);
         var path = $"/api/v1/scoring/campaigns/{campaign}/results/{s2}/explanation";
         await (await (await app.ClientAsAsync(Roles.UnitLiaison, unit)).PostJsonAsync(path, new { text = "稽查科案件积压，已制定整改措施。" })).ExpectAsync(HttpStatusCode.OK);
         var explanation = await app.WithDbAsync(db => db.Set<ResultExplanation>().AsNoTracking().Where(e => e.CampaignId == campaign && e.SectionId == s2).Select(e => e.Id).SingleAsync());

@@ -39,29 +39,9 @@ public sealed class ExplanationTests(RectificationApp app) : IClassFixture<Recti
     {
         app.Clock.Set(MingchaApp.Start);
         var office = await app.ClientAsAsync(Roles.OfficeAdmin);
-        var tag = Guid.NewGuid().ToString("N")[..6];
-        var cat = (await (await office.PostJsonAsync("/api/v1/categories", new { code = $"ex-{tag}", name = "说明类" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        async Task<Guid> Unit(string name) =>
-            (await (await office.PostJsonAsync("/api/v1/units", new { code = $"ex-{name}-{tag}", name = name + tag, categoryId = cat, year = 2026 })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        async Task<Guid> Section(Guid unit, string code, string name) =>
-            (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = $"{code}-{tag}", name, kind = "InternalSection" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        var a = await Unit("税务局");
-        var a1 = await Section(a, "A1", "征收科");
-        var a2 = await Section(a, "A2", "稽查科");
-        var b = await Unit("卫健委");
-        var b1 = await Section(b, "B1", "医政科");
-        var id = (await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new
-        {
-            year = 2026, name = "说明测评" + tag, from = "2026-01-01", to = "2026-12-31", rules = new { satisfiedTop = 1, bottomCount = 2, threshold },
-        })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{id}/sections", new { categoryIds = new[] { cat } })).ExpectAsync(HttpStatusCode.OK);
-        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/open", null)).ExpectAsync(HttpStatusCode.OK);
-        foreach (var (section, grade) in new[] { (a1, "Excellent"), (a2, "Good"), (b1, "Fair") })
-            await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{id}/evaluations", new { sectionId = section, method = "Concentrated", grade, on = "2026-11-16" }))
-                .ExpectAsync(HttpStatusCode.Created);
-        await (await office.PostAsync($"/api/v1/scoring/campaigns/{id}/close", null)).ExpectAsync(HttpStatusCode.OK);
-        var w = new World(office, id, a, a1, a2, b, b1);
-        return w;
+        var m = await GradedCampaign.CloseAsync(office, "ex", "说明", new { satisfiedTop = 1, bottomCount = 2, threshold },
+            [new("税务局", "A1", "征收科", "Excellent"), new("税务局", "A2", "稽查科", "Good"), new("卫健委", "B1", "医政科", "Fair")]);
+        return new World(office, m.Campaign, m.Units["税务局"], m.Sections["A1"], m.Sections["A2"], m.Units["卫健委"], m.Sections["B1"]);
     }
 
     private static string Path(World w, Guid section, string tail = "") => $"/api/v1/scoring/campaigns/{w.Campaign}/results/{section}/explanation{tail}";

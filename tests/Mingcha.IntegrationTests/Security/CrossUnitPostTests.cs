@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Complaints;
 using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Scoring;
 
 namespace Mingcha.IntegrationTests.Security;
 
@@ -35,7 +36,6 @@ public sealed class CrossUnitPostTests(CrossUnitPostTests.App app) : IClassFixtu
         }
     }
 
-    private sealed record Created(Guid Id);
     private sealed record Flag(Guid Id, Guid UnitId);
 
     /// <summary>B's records (B's complaint, notice, follow-up; the repeat flag of B; the owed explanation of unit C's section).</summary>
@@ -57,26 +57,9 @@ public sealed class CrossUnitPostTests(CrossUnitPostTests.App app) : IClassFixtu
             var flag = flags.First(f => f.UnitId == seed.UnitB).Id;
 
             // EV-8: a published campaign in which unit C's section is among the bottom and owes its written explanation.
-            var tag = Guid.NewGuid().ToString("N")[..6];
-            var cat = (await (await office.PostJsonAsync("/api/v1/categories", new { code = $"xu-{tag}", name = "跨单位类" + tag })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-            var unitC = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"xu-c-{tag}", name = "丙单位" + tag, categoryId = cat, year = 2026 })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-            async Task<Guid> Section(string code, string name) =>
-                (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unitC, code = $"{code}-{tag}", name, kind = "InternalSection" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-            var c1 = await Section("C1", "征收科");
-            var c2 = await Section("C2", "稽查科");
-            var c3 = await Section("C3", "医政科");
-            var campaign = (await (await office.PostJsonAsync("/api/v1/scoring/campaigns", new
-            {
-                year = 2026, name = "跨单位测评" + tag, from = "2026-01-01", to = "2026-12-31", rules = new { satisfiedTop = 1, bottomCount = 2, threshold = 70 },
-            })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-            await (await office.PutJsonAsync($"/api/v1/scoring/campaigns/{campaign}/sections", new { categoryIds = new[] { cat } })).ExpectAsync(HttpStatusCode.OK);
-            await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/open", null)).ExpectAsync(HttpStatusCode.OK);
-            foreach (var (section, grade) in new[] { (c1, "Excellent"), (c2, "Good"), (c3, "Fair") })
-                await (await office.PostJsonAsync($"/api/v1/scoring/campaigns/{campaign}/evaluations", new { sectionId = section, method = "Concentrated", grade, on = "2026-11-16" }))
-                    .ExpectAsync(HttpStatusCode.Created);
-            await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/close", null)).ExpectAsync(HttpStatusCode.OK);
-            await (await office.PostAsync($"/api/v1/scoring/campaigns/{campaign}/publish", null)).ExpectAsync(HttpStatusCode.OK);
-            return new World(seed, flag, campaign, unitC, c3);
+            var m = await GradedCampaign.CloseAsync(office, "xu", "跨单位", new { satisfiedTop = 1, bottomCount = 2, threshold = 70 },
+                [new("丙单位", "C1", "征收科", "Excellent"), new("丙单位", "C2", "稽查科", "Good"), new("丙单位", "C3", "医政科", "Fair")], publish: true);
+            return new World(seed, flag, m.Campaign, m.Units["丙单位"], m.Sections["C3"]);
         }
     }
 
