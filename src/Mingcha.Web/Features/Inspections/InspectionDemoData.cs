@@ -7,16 +7,20 @@ namespace Mingcha.Web.Features.Inspections;
 
 /// <summary>
 /// Demo inspections for the demo city: the year's plan with S0's targets (230 visits, twice a year for each window
-/// unit and hall, half of the township outlets) and one covert round, decided, with its targets among the human
-/// resources bureau's township outlets, to be carried out by the demo agency, and one problem seen on a hall's video
-/// (decision 021). Loaded with the demo organisation only.
+/// unit and hall, half of the township outlets) and one covert round of the quarter the demo is loaded in, decided and
+/// running, with its targets among the human resources bureau's township outlets, to be carried out by the demo agency
+/// (what the agency's inspectors do next, and what the leaders' overview counts), and one problem seen on a hall's
+/// video (decision 021). Loaded with the demo organisation only.
 /// </summary>
-public sealed class InspectionDemoData(MingchaDb db, TimeProvider time)
+public sealed class InspectionDemoData(MingchaDb db, TimeProvider time, Calendar.CalendarService calendar)
 {
     public async Task LoadAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var year = now.Year;
+        var today = calendar.LocalDate(now);
+        var year = today.Year;
+        var quarter = (today.Month + 2) / 3;
+        var quarterStarts = new DateOnly(year, quarter * 3 - 2, 1);
         if (await db.InspectionYearPlans.AnyAsync(p => p.Year == year, ct)) return;
         var hr = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == DemoData.HrUnitCode, ct);
         var agency = await db.Agencies.AsNoTracking().Where(a => a.IsDemo).OrderBy(a => a.Name).FirstOrDefaultAsync(ct);
@@ -28,12 +32,13 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time)
             Notes = "常态化暗访与专题暗访同步进行（S0）。",
         });
 
-        var round = new InspectionRound(year, InspectionKind.Covert, CampaignKind.Routine, $"{year} 年第四季度乡镇（街道）人社服务站常态化暗访",
+        var round = new InspectionRound(year, InspectionKind.Covert, CampaignKind.Routine, $"{year} 年第{"一二三四"[quarter - 1]}季度乡镇（街道）人社服务站常态化暗访",
             "人力资源和社会保障局所属乡镇（街道）服务站", "工作纪律、在岗状态、服务态度、工作效率及效能八项制度落实情况",
-            new DateOnly(year, 11, 1), new DateOnly(year, 12, 31), "system", now) { IsDemo = true };
+            quarterStarts, quarterStarts.AddMonths(3).AddDays(-1), "system", now) { IsDemo = true };
         round.SetPlannedTargets(4);
         round.AssignAgency(agency.Id);
         round.Decide("system", now);
+        round.Start(now);
         db.InspectionRounds.Add(round);
 
         // The demo's targets are chosen, not drawn: a real round draws them (INS-5) through the API or the round page.
