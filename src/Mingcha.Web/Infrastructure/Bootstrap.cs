@@ -57,13 +57,17 @@ public static class Bootstrap
         {
             var (_, password) = await accounts.CreateAsync("admin", "效能办管理员", null, null, [Roles.OfficeAdmin]);
             created.Add(new Credential(Roles.OfficeAdmin, "admin", password));
-            if (demoLoaded) created.AddRange(await CreateDemoAccountsAsync(db, accounts, ct));
+            if (demoLoaded) created.AddRange(await CreateDemoAccountsAsync(db, accounts, sp.GetRequiredService<TimeProvider>(), ct));
         }
         return created;
     }
 
-    /// <summary>One demo account per role so every page can be tried; passwords random, printed once.</summary>
-    private static async Task<IEnumerable<Credential>> CreateDemoAccountsAsync(MingchaDb db, AccountService accounts, CancellationToken ct)
+    /// <summary>
+    /// One demo account per role so every page can be tried; passwords random, printed once. The supervisor's is the first
+    /// team's leader's (ORG-3), the agency inspector's the demo agency's (ORG-4), so the running covert round's visits wait
+    /// in the agency inspector's work list.
+    /// </summary>
+    private static async Task<IEnumerable<Credential>> CreateDemoAccountsAsync(MingchaDb db, AccountService accounts, TimeProvider time, CancellationToken ct)
     {
         var hr = await db.Units.AsNoTracking().FirstAsync(u => u.Code == DemoData.HrUnitCode, ct);
         var list = new List<Credential>();
@@ -73,6 +77,10 @@ public static class Bootstrap
             ("leader", "分管领导（演示）", Roles.Leader, null),
             ("hr.liaison", "人社局联络员（演示）", Roles.UnitLiaison, hr.Id),
             ("hr.leader", "人社局副局长（演示，在岗领导签字）", Roles.UnitLiaison, hr.Id),
+            ("inspector", "效能监督员（演示，第一督查组组长）", Roles.Supervisor, null),
+            ("agency", "第三方暗访员（演示，明鉴公司）", Roles.AgencyInspector, null),
+            ("monitor", "效能监测点（演示）", Roles.MonitoringPoint, null),
+            ("rep", "测评代表（演示）", Roles.EvaluationRep, null),
             ("sysadmin", "系统管理员（演示）", Roles.SystemAdmin, null),
             ("secadmin", "安全管理员（演示）", Roles.SecurityAdmin, null),
             ("auditor", "安全审计员（演示）", Roles.Auditor, null),
@@ -81,6 +89,17 @@ public static class Bootstrap
             var (account, password) = await accounts.CreateAsync(user, name, unit, null, [role], isDemo: true);
             // INS-8: the demo unit's leader, who signs inspection records on the inspector's phone.
             if (user == "hr.leader") await accounts.SetUnitLeaderAsync(account.Id, true, "demo");
+            if (role == Roles.Supervisor && await db.Teams.Where(t => t.IsDemo).OrderBy(t => t.Name).Select(t => t.LeaderId).FirstOrDefaultAsync(ct) is { } leader)
+            {
+                var supervisor = await db.Supervisors.FirstAsync(s => s.Id == leader, ct);
+                supervisor.UserId = account.Id;
+                await db.SaveChangesAsync(ct);
+            }
+            if (role == Roles.AgencyInspector && await db.Agencies.Where(a => a.IsDemo).OrderBy(a => a.Name).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct) is { } agency)
+            {
+                db.AgencyInspectors.Add(new Features.Inspections.AgencyInspector(agency, "演示暗访员", account.Id, time.GetUtcNow().UtcDateTime) { IsDemo = true });
+                await db.SaveChangesAsync(ct);
+            }
             list.Add(new Credential(role, user, password));
         }
         return list;

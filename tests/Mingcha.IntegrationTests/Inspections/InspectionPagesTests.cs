@@ -1,13 +1,21 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Home;
 using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation;
 
 namespace Mingcha.IntegrationTests.Inspections;
 
-/// <summary>The zh-CN pages of the module over HTTP, on the demo city (its year plan and covert round).</summary>
+/// <summary>
+/// The zh-CN pages of the module over HTTP, on the demo city (its year plan and covert round), and the demo's logins: one
+/// per role, the inspectors' linked to the demo teams and agency.
+/// </summary>
 public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture<MingchaApp>
 {
     private sealed record DrawDto(Guid Id);
@@ -88,4 +96,53 @@ public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
+
+    /// <summary>Signs in as the demo account <paramref name="userName"/>, its random password replaced by one the test knows.</summary>
+    private async Task<HttpClient> DemoClientAsync(string userName, string role)
+    {
+        const string password = "Demo-Test-Pass-2026!";
+        string id = "";
+        await app.WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<MingchaUser>>();
+            var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"no demo account {userName}");
+            id = user.Id;
+            Assert.True((await users.RemovePasswordAsync(user)).Succeeded);
+            Assert.True((await users.AddPasswordAsync(user, password)).Succeeded);
+        });
+        var client = app.NewClient();
+        var login = await MingchaApp.LoginAsync(client, new MingchaApp.TestUser(id, userName, password, null, role, null));
+        Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
+        return client;
+    }
+
+    [Fact]
+    [Trait("Rule", "ORG-3")]
+    [Trait("Rule", "ORG-4")]
+    public async Task DemoCity_HasALoginForEveryRole_AndTheAgencysInspectorHasTheRunningRoundsVisitsToCarryOut()
+    {
+        var demoRoles = await app.WithDbAsync(db => (from u in db.Users
+                                                     join ur in db.UserRoles on u.Id equals ur.UserId
+                                                     join r in db.Roles on ur.RoleId equals r.Id
+                                                     where u.IsDemo || u.UserName == "admin"
+                                                     select r.Name!).Distinct().ToListAsync());
+        Assert.Equal(Roles.All.Order(StringComparer.Ordinal), demoRoles.Order(StringComparer.Ordinal));
+
+        // ORG-3: the supervisor's login is the first team's leader's; ORG-4: the agency inspector's is the demo agency's.
+        var (leaderUser, inspectorAgency, roundAgency) = await app.WithDbAsync(async db => (
+            await db.Supervisors.Where(s => db.Teams.Any(t => t.IsDemo && t.Name == "第一督查组" && t.LeaderId == s.Id)).Select(s => s.UserId).SingleAsync(),
+            await db.AgencyInspectors.Where(i => i.IsDemo && db.Users.Any(u => u.Id == i.UserId && u.UserName == "agency")).Select(i => i.AgencyId).SingleAsync(),
+            await db.InspectionRounds.Where(r => r.IsDemo).Select(r => r.AgencyId).SingleAsync()));
+        Assert.Equal("inspector", await app.WithDbAsync(db => db.Users.Where(u => u.Id == leaderUser).Select(u => u.UserName).SingleAsync()));
+        Assert.Equal(roundAgency, inspectorAgency);
+
+        var agency = await DemoClientAsync("agency", Roles.AgencyInspector);
+        Assert.Equal(4, (await HomePage.WorkAsync(agency))["visits.to-do"]);
+        var visits = await agency.GetAsync<List<JsonElement>>("/api/v1/inspections/visits?year=2026");
+        Assert.Equal(4, visits.Count);
+        // The supervisor's team has no visit in the demo's round: nothing to do, and no covert visit of another's to see (INS-9).
+        var inspector = await DemoClientAsync("inspector", Roles.Supervisor);
+        Assert.False((await HomePage.WorkAsync(inspector)).ContainsKey("visits.to-do"));
+        Assert.Empty(await inspector.GetAsync<List<JsonElement>>("/api/v1/inspections/visits?year=2026"));
+    }
 }
