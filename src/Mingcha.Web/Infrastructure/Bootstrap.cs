@@ -116,7 +116,7 @@ public static class Bootstrap
         {
             Console.WriteLine("  初始账户（密码仅显示这一次） Initial accounts (passwords shown this once):");
             foreach (var c in credentials)
-                Console.WriteLine($"    {Roles.DisplayNameZh(c.Role),-8} {c.Role,-14} 用户名 user: {c.UserName,-12} 密码 password: {c.Password}");
+                Console.WriteLine($"    {Roles.DisplayNameZh(c.Role),-8} {c.Role,-16} 用户名 user: {c.UserName,-12} 密码 password: {c.Password}");
             Console.WriteLine("  管理员首次登录需设置双因素认证（TOTP）。 Administrators set up TOTP two-factor at first login.");
         }
         Console.WriteLine("==============================================");

@@ -98,6 +98,7 @@ public sealed class VisitProtocolPage(IPage page)
         await GoToAsync(8);
         await page.Locator("#submit-visit").ClickAsync();
         await Assertions.Expect(page.Locator("#result")).ToHaveClassAsync("ok", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("#visit-status")).ToHaveTextAsync("Submitted", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#visit")).ToHaveAttributeAsync("data-status", "Submitted", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#visit-status")).ToHaveTextAsync("已提交");
     }
 }

@@ -91,6 +91,14 @@ public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture
     /// <summary>A page's HTML with the character references Razor writes for Chinese text decoded.</summary>
     private static async Task<string> PageAsync(HttpClient client, string path) => WebUtility.HtmlDecode(await client.GetStringAsync(path));
 
+    /// <summary>The text of the element with <paramref name="id"/> (no nested element of its own kind), as a reader sees it: tags gone, spaces collapsed.</summary>
+    private static string Text(string page, string id)
+    {
+        var m = Regex.Match(page, $"<(?<tag>[a-z0-9]+) id=\"{id}\"[^>]*>(?<body>.*?)</\\k<tag>>", RegexOptions.Singleline);
+        Assert.True(m.Success, $"no element #{id}");
+        return Regex.Replace(Regex.Replace(m.Groups["body"].Value, "<[^>]+>", " "), "\\s+", " ").Trim();
+    }
+
     [GeneratedRegex("/Inspections/Round\\?id=([0-9a-f-]{36})")]
     private static partial Regex RoundLink();
 
@@ -140,6 +148,12 @@ public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture
         Assert.Equal(4, (await HomePage.WorkAsync(agency))["visits.to-do"]);
         var visits = await agency.GetAsync<List<JsonElement>>("/api/v1/inspections/visits?year=2026");
         Assert.Equal(4, visits.Count);
+        // The visit's page tells the inspector where to go and by when, in words (not the status's code).
+        var first = visits[0];
+        var page = await PageAsync(agency, $"/Inspections/Visit/{first.GetProperty("id").GetGuid()}");
+        Assert.Equal($"{first.GetProperty("sectionName").GetString()} · 示范市人力资源和社会保障局", Text(page, "visit-target"));
+        Assert.Equal("2026 年第四季度乡镇（街道）人社服务站常态化暗访 · 实施期间 2026-10-01 至 2026-12-31", Text(page, "visit-round"));
+        Assert.Equal("待实施", Text(page, "visit-status"));
         // The supervisor's team has no visit in the demo's round: nothing to do, and no covert visit of another's to see (INS-9).
         var inspector = await DemoClientAsync("inspector", Roles.Supervisor);
         Assert.False((await HomePage.WorkAsync(inspector)).ContainsKey("visits.to-do"));

@@ -6,6 +6,7 @@
   var msg = document.currentScript.dataset;
   var root = document.getElementById('visit');
   var visitId = root.dataset.visit;
+  var statusLabels = JSON.parse(root.dataset.statusLabels || '{}');
   var api = '/api/v1/inspections/visits/' + visitId;
   var queueKey = 'mingcha:visit:' + visitId + ':queue';
   var state = null;
@@ -58,7 +59,7 @@
 
   async function load() {
     state = await call('GET', api + '/protocol');
-    $('visit-status').textContent = state.status;
+    $('visit-status').textContent = statusLabels[state.status] || state.status; // the label; data-status keeps the value
     root.dataset.status = state.status;
     if (state.evidenceCaseId) root.dataset.case = state.evidenceCaseId;
     if (state.visitedOn) root.dataset.year = state.visitedOn.substring(0, 4);
