@@ -1,14 +1,17 @@
 using Mingcha.Web.Features.Complaints;
 using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Features.Scoring;
 
 namespace Mingcha.Web.Infrastructure;
 
 /// <summary>
 /// The demo at work (<see cref="MingchaOptions.DemoActivity"/>): at start the complaints desk's six complaints
-/// (<see cref="DemoComplaints"/>, once) and the halls' ratings since the last start (<see cref="DemoRatings"/>), then a case
+/// (<see cref="DemoComplaints"/>, once), the year's evaluation campaign with its monthly forms (<see cref="DemoCampaign"/>,
+/// once) and the halls' ratings since the last start (<see cref="DemoRatings"/>), then a case
 /// and its rating every 2 to 8 seconds while the demo halls are open. Only when the demo city is loaded and jobs run.
 /// </summary>
-public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints complaints, TimeProvider time, ILogger<DemoActivityLoop> logger) : BackgroundService
+public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints complaints, DemoCampaign campaign, TimeProvider time, ILogger<DemoActivityLoop> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +19,8 @@ public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints
         {
             await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); // after the start-up's own work
             try { await complaints.LoadAsync(stoppingToken); }
+            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            try { await campaign.LoadAsync(stoppingToken); }
             catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
             try { await ratings.BackfillAsync(stoppingToken); }
             catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }

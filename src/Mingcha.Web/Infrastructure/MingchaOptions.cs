@@ -20,7 +20,8 @@ public sealed class MingchaOptions
     /// <summary>
     /// With the demo city in the database and jobs running: its halls' windows finish cases and are rated, the last days
     /// filled at start and a rating every few seconds while the halls are open (<c>Features/Ratings/DemoRatings</c>), and its
-    /// complaints desk's six complaints, once (<c>Features/Complaints/DemoComplaints</c>).
+    /// complaints desk's six complaints, once (<c>Features/Complaints/DemoComplaints</c>), and the year's evaluation campaign
+    /// with its monthly forms, once (<c>Features/Scoring/DemoCampaign</c>).
     /// </summary>
     public bool DemoActivity { get; set; } = true;
 

@@ -6,6 +6,7 @@ using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Features.Scoring;
 
 namespace Mingcha.IntegrationTests.Ratings;
 
@@ -163,7 +164,8 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
     {
         await using var own = new MingchaApp();
         var demo = own.Services.GetRequiredService<DemoRatings>();
-        using var loop = new Mingcha.Web.Infrastructure.DemoActivityLoop(demo, own.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>(), TimeProvider.System,
+        using var loop = new Mingcha.Web.Infrastructure.DemoActivityLoop(demo, own.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>(),
+            own.Services.GetRequiredService<DemoCampaign>(), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Mingcha.Web.Infrastructure.DemoActivityLoop>.Instance);
         await loop.StartAsync(default);
         try
@@ -174,6 +176,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
             var later = await PollAsync(async () => { await Task.Delay(100); return await own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == hr)); }, n => n > backfilled);
             Assert.True(later > backfilled, "a live rating within 15 s");
             Assert.Equal(6, await own.WithDbAsync(db => db.Complaints.CountAsync(c => c.ExternalTicket!.StartsWith(Mingcha.Web.Features.Complaints.DemoComplaints.TicketPrefix))));
+            Assert.Equal(1, await own.WithDbAsync(db => db.Campaigns.CountAsync(c => c.Name.EndsWith(DemoCampaign.NameSuffix))));
         }
         finally { await loop.StopAsync(default); }
     }

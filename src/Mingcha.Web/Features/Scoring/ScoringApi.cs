@@ -47,6 +47,7 @@ public static class ScoringApi
         services.AddScoped<ResultExplanations>();
         services.AddScoped<Jobs.IReminderSource, ExplanationReminders>();
         services.AddSingleton<SittingFloodGuard>();
+        services.AddSingleton<DemoCampaign>();
         services.Configure<AuthorizationOptions>(ScoringPolicies.Add);
         return services;
     }

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Scoring;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Scoring;
+
+namespace Mingcha.IntegrationTests.Scoring;
+
+/// <summary>The demo's evaluation campaign (<see cref="DemoCampaign"/>): open over both demo categories, with monthly forms, once.</summary>
+public sealed class DemoCampaignTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    [Fact]
+    [Trait("Rule", "EV-1")]
+    [Trait("Rule", "EV-2")]
+    public async Task Load_OpensTheYearsCampaignOverBothCategories_WithTwoMonthsOfForms_Once()
+    {
+        var demo = app.Services.GetRequiredService<DemoCampaign>();
+        var filed = await demo.LoadAsync(default);
+        Assert.Equal(0, await demo.LoadAsync(default)); // made once
+
+        // EV-1: every top-level section of the 32 demo units (both categories) is evaluated; the campaign is open.
+        var campaign = await app.WithDbAsync(db => db.Campaigns.AsNoTracking().SingleAsync(c => c.Name == "2026" + DemoCampaign.NameSuffix));
+        Assert.Equal((CampaignStatus.Open, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31)), (campaign.Status, campaign.PeriodFrom, campaign.PeriodTo));
+        var (sections, expected, units) = await app.WithDbAsync(async db => (
+            await db.CampaignSections.CountAsync(s => s.CampaignId == campaign.Id),
+            await db.Sections.CountAsync(s => s.IsDemo && s.Active && s.ParentSectionId == null),
+            await db.CampaignSections.Where(s => s.CampaignId == campaign.Id).Select(s => s.UnitId).Distinct().CountAsync()));
+        Assert.Equal((expected, 32), (sections, units));
+
+        // EV-2: the test clock is 2026-11-16, so September's and October's monthly forms, one per section and month, from a monitoring point.
+        Assert.Equal(2 * sections, filed);
+        var forms = await app.WithDbAsync(db => db.Evaluations.AsNoTracking().Where(e => e.CampaignId == campaign.Id)
+            .GroupBy(e => new { e.Method, e.Source, e.On }).Select(g => new { g.Key.Method, g.Key.Source, g.Key.On, N = g.Count() }).ToListAsync());
+        Assert.Equal([(new DateOnly(2026, 9, 30), sections), (new DateOnly(2026, 10, 31), sections)], forms.OrderBy(f => f.On).Select(f => (f.On, f.N)));
+        Assert.All(forms, f => Assert.Equal((EvaluationMethod.Monthly, EvaluationSource.Form), (f.Method, f.Source)));
+
+        // The Office finds the preview ranking computed; a monitoring point finds the campaign to file its next form in.
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var results = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{campaign.Id}/results");
+        Assert.Equal(sections, results.GetProperty("rows").GetArrayLength());
+        var monitor = await app.ClientAsAsync(Roles.MonitoringPoint);
+        Assert.Contains(await monitor.GetAsync<List<JsonElement>>("/api/v1/scoring/campaigns?year=2026"), c => c.GetProperty("id").GetGuid() == campaign.Id);
+    }
+}
