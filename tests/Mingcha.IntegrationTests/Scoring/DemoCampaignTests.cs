@@ -42,5 +42,10 @@ public sealed class DemoCampaignTests(MingchaApp app) : IClassFixture<MingchaApp
         Assert.Equal(sections, results.GetProperty("rows").GetArrayLength());
         var monitor = await app.ClientAsAsync(Roles.MonitoringPoint);
         Assert.Contains(await monitor.GetAsync<List<JsonElement>>("/api/v1/scoring/campaigns?year=2026"), c => c.GetProperty("id").GetGuid() == campaign.Id);
+
+        // The leaders' overview names the campaign with how it stands, and says so where the demo has nothing yet (no findings).
+        var overview = System.Net.WebUtility.HtmlDecode(await (await app.ClientAsAsync(Roles.Leader)).GetStringAsync("/Scoring/Overview?year=2026"));
+        Assert.Contains($"{campaign.Name}</a> 进行中", overview, StringComparison.Ordinal);
+        Assert.Contains("id=\"findings-empty\"", overview, StringComparison.Ordinal);
     }
 }
