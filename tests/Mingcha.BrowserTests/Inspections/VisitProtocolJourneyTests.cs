@@ -105,6 +105,9 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
     {
         using var v = await StartedVisitAsync();
         var (office, visit, unit, flow) = (v.Office, v.Id, v.Unit, v.Flow);
+        // What each step needs, in words; the archive is not "done" before anything was recorded.
+        await Assertions.Expect(v.Page.Locator("#step-required")).ToHaveTextAsync("必做 · 视频");
+        await Assertions.Expect(v.Page.Locator("#step-nav [data-step=\"8\"]")).Not.ToHaveClassAsync("done");
 
         await flow.FilmStepAsync(1, Video(5));
         await flow.FilmStepAsync(2, Video(4));
@@ -118,6 +121,7 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
         await app.DesignateUnitLeaderAsync(leader.UserName);
         await flow.SignAsync(leader.UserName, leader.Password);
         await flow.SubmitAsync();
+        await Assertions.Expect(v.Page.Locator("#step-nav [data-step=\"8\"]")).ToHaveClassAsync("done");
 
         var detail = await office.GetFromJsonAsync<JsonElement>($"/api/v1/inspections/visits/{visit}");
         Assert.Equal("Submitted", detail.GetProperty("visit").GetProperty("status").GetString());

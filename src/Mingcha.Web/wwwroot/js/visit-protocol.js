@@ -7,6 +7,7 @@
   var root = document.getElementById('visit');
   var visitId = root.dataset.visit;
   var statusLabels = JSON.parse(root.dataset.statusLabels || '{}');
+  var evidenceLabels = JSON.parse(root.dataset.evidenceLabels || '{}');
   var api = '/api/v1/inspections/visits/' + visitId;
   var queueKey = 'mingcha:visit:' + visitId + ':queue';
   var state = null;
@@ -70,7 +71,9 @@
     state.steps.forEach(function (s) {
       if (!draft[s.number]) draft[s.number] = { startedAt: s.startedAt, endedAt: s.endedAt, evidenceItemIds: s.files.map(function (f) { return f.id; }), notes: s.notes || '', files: s.files };
       var b = document.querySelector('#step-nav [data-step="' + s.number + '"]');
-      b.className = s.hasRequiredEvidence ? 'done' : (s.required ? 'secondary' : 'secondary optional');
+      // The archive (step 8) is assembled from the rest: shown done once the report is handed in, not while it is recorded.
+      var done = s.hasRequiredEvidence && (s.evidence !== 'Archive' || (state.status !== 'InProgress' && state.status !== 'Returned'));
+      b.className = done ? 'done' : (s.required ? 'secondary' : 'secondary optional');
     });
     if (started) show(current || 1);
   }
@@ -92,7 +95,7 @@
     var s = state.steps[n - 1];
     var d = draft[n];
     $('step-title').textContent = n + '. ' + s.name;
-    $('step-required').textContent = (s.required ? msg.msgRequired : msg.msgOptional) + ' · ' + s.evidence;
+    $('step-required').textContent = (s.required ? msg.msgRequired : msg.msgOptional) + ' · ' + (evidenceLabels[s.evidence] || s.evidence);
     $('step-start-time').textContent = time(d.startedAt);
     $('step-end-time').textContent = time(d.endedAt);
     if (moved) $('step-notes').value = d.notes || '';
