@@ -8,6 +8,7 @@ using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Home;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Organisation;
 
 namespace Mingcha.IntegrationTests.Inspections;
@@ -28,7 +29,8 @@ public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture
         var index = await PageAsync(office, "/Inspections?year=2026");
         Assert.Contains("年度目标完成情况", index, StringComparison.Ordinal);
         Assert.Contains("230", index, StringComparison.Ordinal);
-        var roundId = Guid.Parse(RoundLink().Match(index).Groups[1].Value);
+        var roundId = await app.WithDbAsync(db => db.InspectionRounds.Where(r => r.IsDemo && r.Kind == InspectionKind.Covert).Select(r => r.Id).SingleAsync());
+        Assert.Contains(RoundLink().Matches(index), m => m.Groups[1].Value == roundId.ToString());
 
         var round = await PageAsync(office, $"/Inspections/Round?id={roundId}");
         Assert.Contains("乡镇（街道）人社服务站常态化暗访", round, StringComparison.Ordinal);
@@ -41,6 +43,8 @@ public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture
         var overview = await (await app.ClientAsAsync(Roles.Leader)).GetAsync<System.Text.Json.JsonElement>("/api/v1/scoring/overview/2026");
         var figures = overview.GetProperty("inspections").EnumerateArray().ToDictionary(f => f.GetProperty("key").GetString()!, f => f.GetProperty("value").GetInt64());
         Assert.Equal((1, 4, 0), (figures["Covert.rounds"], figures["Covert.targets"], figures["Covert.visits"]));
+        // And the quarter's open inspection of three departments' windows, for the first supervisors' team.
+        Assert.Equal((1, 3, 0), (figures["Open.rounds"], figures["Open.targets"], figures["Open.visits"]));
 
         var catalogue = await PageAsync(office, "/Inspections/Catalogue?year=2026");
         Assert.Contains("未在门厅等显眼位置设置效能提示牌", catalogue, StringComparison.Ordinal);
@@ -127,7 +131,7 @@ public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture
     [Fact]
     [Trait("Rule", "ORG-3")]
     [Trait("Rule", "ORG-4")]
-    public async Task DemoCity_HasALoginForEveryRole_AndTheAgencysInspectorHasTheRunningRoundsVisitsToCarryOut()
+    public async Task DemoCity_HasALoginForEveryRole_AndTheInspectorsHaveTheRunningRoundsVisitsToCarryOut()
     {
         var demoRoles = await app.WithDbAsync(db => (from u in db.Users
                                                      join ur in db.UserRoles on u.Id equals ur.UserId
@@ -140,7 +144,7 @@ public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture
         var (leaderUser, inspectorAgency, roundAgency) = await app.WithDbAsync(async db => (
             await db.Supervisors.Where(s => db.Teams.Any(t => t.IsDemo && t.Name == "第一督查组" && t.LeaderId == s.Id)).Select(s => s.UserId).SingleAsync(),
             await db.AgencyInspectors.Where(i => i.IsDemo && db.Users.Any(u => u.Id == i.UserId && u.UserName == "agency")).Select(i => i.AgencyId).SingleAsync(),
-            await db.InspectionRounds.Where(r => r.IsDemo).Select(r => r.AgencyId).SingleAsync()));
+            await db.InspectionRounds.Where(r => r.IsDemo && r.Kind == InspectionKind.Covert).Select(r => r.AgencyId).SingleAsync()));
         Assert.Equal("inspector", await app.WithDbAsync(db => db.Users.Where(u => u.Id == leaderUser).Select(u => u.UserName).SingleAsync()));
         Assert.Equal(roundAgency, inspectorAgency);
 
@@ -154,9 +158,13 @@ public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture
         Assert.Equal($"{first.GetProperty("sectionName").GetString()} · 示范市人力资源和社会保障局", Text(page, "visit-target"));
         Assert.Equal("2026 年第四季度乡镇（街道）人社服务站常态化暗访 · 实施期间 2026-10-01 至 2026-12-31", Text(page, "visit-round"));
         Assert.Equal("待实施", Text(page, "visit-status"));
-        // The supervisor's team has no visit in the demo's round: nothing to do, and no covert visit of another's to see (INS-9).
+        // The supervisor's team has the open inspection's three windows to visit, and no covert visit of the agency's to see (INS-9).
         var inspector = await DemoClientAsync("inspector", Roles.Supervisor);
-        Assert.False((await HomePage.WorkAsync(inspector)).ContainsKey("visits.to-do"));
-        Assert.Empty(await inspector.GetAsync<List<JsonElement>>("/api/v1/inspections/visits?year=2026"));
+        Assert.Equal(3, (await HomePage.WorkAsync(inspector))["visits.to-do"]);
+        var open = await inspector.GetAsync<List<JsonElement>>("/api/v1/inspections/visits?year=2026");
+        Assert.Equal(["Open", "Open", "Open"], open.Select(v => v.GetProperty("kind").GetString()));
+        Assert.DoesNotContain(open, v => visits.Any(c => c.GetProperty("id").GetGuid() == v.GetProperty("id").GetGuid()));
+        var openPage = await PageAsync(inspector, $"/Inspections/Visit/{open[0].GetProperty("id").GetGuid()}");
+        Assert.Contains("<h1>明查检查</h1>", openPage, StringComparison.Ordinal);
     }
 }

@@ -9,11 +9,16 @@ namespace Mingcha.Web.Features.Inspections;
 /// Demo inspections for the demo city: the year's plan with S0's targets (230 visits, twice a year for each window
 /// unit and hall, half of the township outlets) and one covert round of the quarter the demo is loaded in, decided and
 /// running, with its targets among the human resources bureau's township outlets, to be carried out by the demo agency
-/// (what the agency's inspectors do next, and what the leaders' overview counts), and one problem seen on a hall's
+/// (what the agency's inspectors do next, and what the leaders' overview counts); an open-inspection round of the same
+/// quarter, running, of three departments' approval windows for the first supervisors' team, made through
+/// <see cref="Rounds"/> as the Office would (targets chosen, conflicts checked, ORG-5); and one problem seen on a hall's
 /// video (decision 021). Loaded with the demo organisation only.
 /// </summary>
-public sealed class InspectionDemoData(MingchaDb db, TimeProvider time, Calendar.CalendarService calendar)
+public sealed class InspectionDemoData(MingchaDb db, TimeProvider time, Calendar.CalendarService calendar, Rounds rounds)
 {
+    /// <summary>The windows the demo's open inspection visits: departments none of the first team's supervisors was recommended by (ORG-5).</summary>
+    private static readonly string[] OpenTargets = ["L03-JTJ-S03", "L07-GSJ-S03", "M06-CJJ-S03"];
+
     public async Task LoadAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -72,6 +77,27 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time, Calendar
         db.Audit(new AuditEvent("demo.load", "Inspections", round.Id.ToString(), null, "year plan, one covert round and one video e-supervision problem (demo)"));
         await db.SaveChangesAsync(ct);
         db.SuppressRowAudit = false;
+        await OpenRoundAsync(year, quarter, quarterStarts, ct);
+    }
+
+    private async Task OpenRoundAsync(int year, int quarter, DateOnly starts, CancellationToken ct)
+    {
+        var team = await db.Teams.AsNoTracking().Where(t => t.IsDemo).OrderBy(t => t.Name).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
+        var windows = await db.Sections.AsNoTracking().Where(s => OpenTargets.Contains(s.Code) && s.Active).Select(s => s.Id).ToListAsync(ct);
+        if (team is null || windows.Count == 0) return;
+        var office = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "system")], "demo"));
+        var id = await rounds.CreateAsync(new Rounds.CreateRound(year, InspectionKind.Open, CampaignKind.Routine, $"{year} 年第{"一二三四"[quarter - 1]}季度窗口单位明查",
+            "行政执法类、综合管理类部门行政审批科（窗口）", "工作纪律、一次性告知、服务态度、效能八项制度落实情况", windows.Count, starts, starts.AddMonths(3).AddDays(-1),
+            null, [team.Value]), office, ct);
+        await rounds.ChooseAsync(id, new Rounds.ChooseTargets(windows, team), ct);
+        await rounds.DecideAsync(id, office, ct);
+        await rounds.StartAsync(id, ct);
+        await rounds.CreateVisitsAsync(id, office, ct);
+        var round = await db.InspectionRounds.FirstAsync(r => r.Id == id, ct);
+        round.IsDemo = true;
+        foreach (var visit in await db.Visits.Where(v => v.RoundId == id).ToListAsync(ct)) visit.IsDemo = true;
+        await db.SaveChangesAsync(ct);
     }
 }
 
