@@ -395,7 +395,10 @@ public sealed class CovertVisitFlowTests(BareMingchaApp app) : IClassFixture<Bar
         // No filmed steps, no 40 minutes: shown as flags, not refused. The finding without its photo is refused (INS-7).
         var refused = await supervisor.PostJsonAsync($"/api/v1/inspections/visits/{visit}/submit", new { deviceClock = Device() });
         await refused.ExpectRuleAsync(HttpStatusCode.UnprocessableEntity, "INS-7");
-        var caseId = (await Json(await supervisor.GetAsync($"/api/v1/inspections/visits/{visit}/protocol"))).GetProperty("evidenceCaseId").GetGuid();
+        var openProtocol = await Json(await supervisor.GetAsync($"/api/v1/inspections/visits/{visit}/protocol"));
+        var caseId = openProtocol.GetProperty("evidenceCaseId").GetGuid();
+        // None of the covert protocol's filmed steps is shown as required of an open inspection (as its submission does not require them).
+        Assert.All(openProtocol.GetProperty("steps").EnumerateArray(), st => Assert.False(st.GetProperty("required").GetBoolean()));
         var photo = await Tus.UploadAsync(supervisor, caseId, Png(), Meta(1));
         await (await supervisor.PostJsonAsync($"/api/v1/inspections/visits/{visit}/findings/{finding}/evidence", new { evidenceItemIds = new[] { photo } })).ExpectAsync(HttpStatusCode.NoContent);
         var submitted = await Json(await supervisor.PostJsonAsync($"/api/v1/inspections/visits/{visit}/submit", new { deviceClock = Device() }));

@@ -509,7 +509,8 @@ public sealed class VisitProtocolFlow(MingchaDb db, TimeProvider time, CalendarS
         {
             var s = steps.FirstOrDefault(x => x.Step.Number == d.Number);
             var record = new StepRecord(d.Number, s.Step?.StartedAt, s.Step?.EndedAt, s.Files?.Select(ToStepFile).ToList() ?? [], surveys.Count, protocol?.OverallScore is not null);
-            return new StepView(d.Number, d.Name, d.EnglishName, d.Evidence, required.Contains(d.Number), s.Step?.StartedAt, s.Step?.EndedAt,
+            // An open inspection is not held to the covert protocol's filmed steps (AnalyseAsync): none is shown required.
+            return new StepView(d.Number, d.Name, d.EnglishName, d.Evidence, visit.Kind == InspectionKind.Covert && required.Contains(d.Number), s.Step?.StartedAt, s.Step?.EndedAt,
                 s.Step?.TimeSource ?? StepTimeSource.Device, s.Step?.Notes, VisitProtocol.HasRequiredEvidence(record), s.Files ?? []);
         }).ToList();
 
