@@ -85,8 +85,7 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time, Calendar
         var team = await db.Teams.AsNoTracking().Where(t => t.IsDemo).OrderBy(t => t.Name).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
         var windows = await db.Sections.AsNoTracking().Where(s => OpenTargets.Contains(s.Code) && s.Active).Select(s => s.Id).ToListAsync(ct);
         if (team is null || windows.Count == 0) return;
-        var office = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "system")], "demo"));
+        var office = Infrastructure.ActingAs.User("system");
         var id = await rounds.CreateAsync(new Rounds.CreateRound(year, InspectionKind.Open, CampaignKind.Routine, $"{year} 年第{"一二三四"[quarter - 1]}季度窗口单位明查",
             "行政执法类、综合管理类部门行政审批科（窗口）", "工作纪律、一次性告知、服务态度、效能八项制度落实情况", windows.Count, starts, starts.AddMonths(3).AddDays(-1),
             null, [team.Value]), office, ct);

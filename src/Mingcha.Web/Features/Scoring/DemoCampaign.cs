@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Scoring;
 using Mingcha.Domain.Security;
@@ -32,7 +31,7 @@ public sealed class DemoCampaign(IServiceScopeFactory scopes, LocalClock clock)
         var categories = await db.Categories.AsNoTracking().Where(c => c.IsDemo).Select(c => c.Id).ToListAsync(ct);
         if (categories.Count == 0) return 0;
 
-        var office = Principal("demo", Roles.OfficeAdmin);
+        var office = ActingAs.User("demo", Roles.OfficeAdmin);
         var campaigns = sp.GetRequiredService<Campaigns>();
         var campaign = await campaigns.CreateAsync(new Campaigns.CampaignRequest(today.Year, name, new DateOnly(today.Year, 1, 1), new DateOnly(today.Year, 12, 31), null, null),
             office, ct);
@@ -49,7 +48,7 @@ public sealed class DemoCampaign(IServiceScopeFactory scopes, LocalClock clock)
                               orderby x.Code
                               select new { s.SectionId, x.Code }).ToListAsync(ct);
         var evaluations = sp.GetRequiredService<Evaluations>();
-        var point = Principal("demo", Roles.MonitoringPoint);
+        var point = ActingAs.User("demo", Roles.MonitoringPoint);
         var filed = 0;
         foreach (var day in days)
         {
@@ -64,9 +63,6 @@ public sealed class DemoCampaign(IServiceScopeFactory scopes, LocalClock clock)
         await sp.GetRequiredService<Computations>().ComputeAsync(campaign.Id, office, final: false, ct);
         return filed;
     }
-
-    private static ClaimsPrincipal Principal(string userId, string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId), new Claim(ClaimTypes.Role, role)], "demo"));
 
     /// <summary>A seed from the code that is the same in every process (string.GetHashCode is not).</summary>
     private static int StableSeed(string code)
