@@ -64,8 +64,8 @@ public static class Bootstrap
 
     /// <summary>
     /// One demo account per role so every page can be tried; passwords random, printed once. The supervisor's is the first
-    /// team's leader's (ORG-3), the agency inspector's the demo agency's (ORG-4), so the running covert round's visits wait
-    /// in the agency inspector's work list.
+    /// team's leader's (ORG-3), the agency inspector's the demo agency's (ORG-4), so the running rounds' visits wait in
+    /// their work lists (the open round's in the supervisor's, the covert round's in the agency inspector's).
     /// </summary>
     private static async Task<IEnumerable<Credential>> CreateDemoAccountsAsync(MingchaDb db, AccountService accounts, TimeProvider time, CancellationToken ct)
     {
