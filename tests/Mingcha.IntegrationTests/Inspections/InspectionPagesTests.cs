@@ -38,9 +38,9 @@ public sealed partial class InspectionPagesTests(MingchaApp app) : IClassFixture
         // The demo's round is the quarter's it was loaded in (the test clock's 2026-11-16), running: the leaders' overview
         // counts it and its four targets, none carried out yet.
         var demoRound = await app.WithDbAsync(db => db.InspectionRounds.AsNoTracking().SingleAsync(r => r.Id == roundId));
-        Assert.Equal(("2026 年第四季度乡镇（街道）人社服务站常态化暗访", new DateOnly(2026, 10, 1), new DateOnly(2026, 12, 31), Mingcha.Web.Features.Inspections.RoundStatus.Running),
+        Assert.Equal(("2026 年第四季度乡镇（街道）人社服务站常态化暗访", new DateOnly(2026, 10, 1), new DateOnly(2026, 12, 31), RoundStatus.Running),
             (demoRound.Title, demoRound.StartsOn, demoRound.EndsOn, demoRound.Status));
-        var overview = await (await app.ClientAsAsync(Roles.Leader)).GetAsync<System.Text.Json.JsonElement>("/api/v1/scoring/overview/2026");
+        var overview = await (await app.ClientAsAsync(Roles.Leader)).GetAsync<JsonElement>("/api/v1/scoring/overview/2026");
         var figures = overview.GetProperty("inspections").EnumerateArray().ToDictionary(f => f.GetProperty("key").GetString()!, f => f.GetProperty("value").GetInt64());
         Assert.Equal((1, 4, 0), (figures["Covert.rounds"], figures["Covert.targets"], figures["Covert.visits"]));
         // And the quarter's open inspection of three departments' windows, for the first supervisors' team.
