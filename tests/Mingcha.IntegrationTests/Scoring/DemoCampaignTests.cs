@@ -36,6 +36,10 @@ public sealed class DemoCampaignTests(MingchaApp app) : IClassFixture<MingchaApp
         Assert.Equal([(new DateOnly(2026, 9, 30), sections), (new DateOnly(2026, 10, 31), sections)], forms.OrderBy(f => f.On).Select(f => (f.On, f.N)));
         Assert.All(forms, f => Assert.Equal((EvaluationMethod.Monthly, EvaluationSource.Form), (f.Method, f.Source)));
 
+        // EV-2: today's concentrated sitting is set up, with one-time codes required, for the representatives.
+        var sitting = await app.WithDbAsync(db => db.Sittings.AsNoTracking().SingleAsync(s => s.CampaignId == campaign.Id));
+        Assert.Equal((new DateOnly(2026, 11, 16), true), (sitting.HeldOn, sitting.RequireCodes));
+
         // The Office finds the preview ranking computed; a monitoring point finds the campaign to file its next form in.
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var results = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{campaign.Id}/results");

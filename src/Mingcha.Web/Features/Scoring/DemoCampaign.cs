@@ -9,7 +9,8 @@ namespace Mingcha.Web.Features.Scoring;
 /// <summary>
 /// The demo city's evaluation campaign, so that a fresh demo shows the scoring pages at work (EV): the year's campaign over
 /// the sections of both demo categories, on S4's default rules, opened, with the monitoring points' monthly forms of the
-/// two months before this one filed (EV-2), and a preview of the results computed (EV-5, EV-8). Made through
+/// two months before this one filed (EV-2), today's concentrated sitting set up for the representatives (EV-2, its
+/// one-time codes for the Office to print), and a preview of the results computed (EV-5, EV-8). Made through
 /// <see cref="Campaigns"/>, <see cref="Evaluations"/> and <see cref="Computations"/> as the Office and a monitoring point
 /// would; once (the campaign marked by its name), only with the demo city, by the demo's activity at start
 /// (<see cref="DemoActivityLoop"/>), not at every start-up: the forms are some two hundred writes.
@@ -60,6 +61,7 @@ public sealed class DemoCampaign(IServiceScopeFactory scopes, LocalClock clock)
                 filed++;
             }
         }
+        await evaluations.CreateSittingAsync(campaign.Id, new Evaluations.CreateSitting($"{today.Year} 年度集中测评会（演示）", today), office, ct);
         await sp.GetRequiredService<Computations>().ComputeAsync(campaign.Id, office, final: false, ct);
         return filed;
     }
