@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,12 +17,17 @@ public sealed class DemoCampaignTests(MingchaApp app) : IClassFixture<MingchaApp
     [Trait("Rule", "EV-2")]
     public async Task Load_OpensTheYearsCampaignOverBothCategories_WithTwoMonthsOfForms_Once()
     {
+        // A start stopped just after making the campaign left it a draft: the next start finishes it, not a second one.
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var stopped = (await office.PostJsonAsync("/api/v1/scoring/campaigns", new { year = 2026, name = "2026" + DemoCampaign.NameSuffix, from = "2026-01-01", to = "2026-12-31" }))
+            .EnsureSuccessStatusCode();
         var demo = app.Services.GetRequiredService<DemoCampaign>();
         var filed = await demo.LoadAsync(default);
         Assert.Equal(0, await demo.LoadAsync(default)); // made once
 
         // EV-1: every top-level section of the 32 demo units (both categories) is evaluated; the campaign is open.
         var campaign = await app.WithDbAsync(db => db.Campaigns.AsNoTracking().SingleAsync(c => c.Name == "2026" + DemoCampaign.NameSuffix));
+        Assert.Equal((await stopped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), campaign.Id);
         Assert.Equal((CampaignStatus.Open, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31)), (campaign.Status, campaign.PeriodFrom, campaign.PeriodTo));
         var (sections, expected, units) = await app.WithDbAsync(async db => (
             await db.CampaignSections.CountAsync(s => s.CampaignId == campaign.Id),
@@ -41,7 +47,6 @@ public sealed class DemoCampaignTests(MingchaApp app) : IClassFixture<MingchaApp
         Assert.Equal((new DateOnly(2026, 11, 16), true), (sitting.HeldOn, sitting.RequireCodes));
 
         // The Office finds the preview ranking computed; a monitoring point finds the campaign to file its next form in.
-        var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var results = await office.GetAsync<JsonElement>($"/api/v1/scoring/campaigns/{campaign.Id}/results");
         Assert.Equal(sections, results.GetProperty("rows").GetArrayLength());
         var monitor = await app.ClientAsAsync(Roles.MonitoringPoint);
