@@ -20,8 +20,8 @@ public sealed class DemoComplaintsTests(MingchaApp app) : IClassFixture<MingchaA
         // A start stopped just after filing the fourth complaint left it received: the next files the other five and
         // moves the fourth on (assigned, answered), without filing it twice.
         var hrUnit = await app.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
-        var office0 = await app.ClientAsAsync(Roles.OfficeStaff);
-        (await office0.PostJsonAsync("/api/v1/complaints", new
+        var staff = await app.ClientAsAsync(Roles.OfficeStaff);
+        (await staff.PostJsonAsync("/api/v1/complaints", new
         {
             channel = "Hotline12345", type = "Attitude", unitId = hrUnit, matter = "窗口工作人员态度生硬", reasons = "咨询养老保险关系转移时，工作人员不耐烦。",
             name = "赵女士", phone = "13900001004", hasInterest = true, ticketNumber = DemoComplaints.TicketPrefix + "004",

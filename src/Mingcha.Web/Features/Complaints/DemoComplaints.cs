@@ -28,7 +28,7 @@ public sealed class DemoComplaints(IServiceScopeFactory scopes, TimeProvider tim
         var complaints = scope.ServiceProvider.GetRequiredService<Complaints>();
         var filedBefore = await db.Complaints.AsNoTracking().Where(c => c.ExternalTicket != null && c.ExternalTicket.StartsWith(TicketPrefix))
             .Select(c => new { c.ExternalTicket, c.Id }).ToDictionaryAsync(c => c.ExternalTicket!, c => c.Id, StringComparer.Ordinal, ct);
-        if (filedBefore.Count == 6) return 0;
+        if (filedBefore.Count == 6) return 0; // all six filed: the desk is its users' now, whatever they did with them
         var units = await db.Units.AsNoTracking().Where(u => u.IsDemo && u.Active).OrderBy(u => u.Code).Select(u => new { u.Id, u.Code }).ToListAsync(ct);
         var hr = units.FirstOrDefault(u => u.Code == DemoData.HrUnitCode);
         if (hr is null || units.Count < 3) return 0;
