@@ -57,7 +57,7 @@ public static class Bootstrap
         {
             var (_, password) = await accounts.CreateAsync("admin", "效能办管理员", null, null, [Roles.OfficeAdmin]);
             created.Add(new Credential(Roles.OfficeAdmin, "admin", password));
-            if (demoLoaded) created.AddRange(await CreateDemoAccountsAsync(db, accounts, sp.GetRequiredService<TimeProvider>(), ct));
+            if (demoLoaded) created.AddRange(await CreateDemoAccountsAsync(sp, db, accounts, ct));
         }
         return created;
     }
@@ -67,7 +67,7 @@ public static class Bootstrap
     /// team's leader's (ORG-3), the agency inspector's the demo agency's (ORG-4), so the running rounds' visits wait in
     /// their work lists (the open round's in the supervisor's, the covert round's in the agency inspector's).
     /// </summary>
-    private static async Task<IEnumerable<Credential>> CreateDemoAccountsAsync(MingchaDb db, AccountService accounts, TimeProvider time, CancellationToken ct)
+    private static async Task<IEnumerable<Credential>> CreateDemoAccountsAsync(IServiceProvider sp, MingchaDb db, AccountService accounts, CancellationToken ct)
     {
         var hr = await db.Units.AsNoTracking().FirstAsync(u => u.Code == DemoData.HrUnitCode, ct);
         var list = new List<Credential>();
@@ -89,15 +89,13 @@ public static class Bootstrap
             var (account, password) = await accounts.CreateAsync(user, name, unit, null, [role], isDemo: true);
             // INS-8: the demo unit's leader, who signs inspection records on the inspector's phone.
             if (user == "hr.leader") await accounts.SetUnitLeaderAsync(account.Id, true, "demo");
+            // Linked as the Office would link them, through the same checks (ORG-3, ORG-4, SEC-2).
             if (role == Roles.Supervisor && await db.Teams.Where(t => t.IsDemo).OrderBy(t => t.Name).Select(t => t.LeaderId).FirstOrDefaultAsync(ct) is { } leader)
-            {
-                var supervisor = await db.Supervisors.FirstAsync(s => s.Id == leader, ct);
-                supervisor.UserId = account.Id;
-                await db.SaveChangesAsync(ct);
-            }
+                await OrganisationApi.LinkSupervisorAccountAsync(leader, new OrganisationApi.LinkSupervisorAccount(user), db, ct);
             if (role == Roles.AgencyInspector && await db.Agencies.Where(a => a.IsDemo).OrderBy(a => a.Name).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct) is { } agency)
             {
-                db.AgencyInspectors.Add(new Features.Inspections.AgencyInspector(agency, "演示暗访员", account.Id, time.GetUtcNow().UtcDateTime) { IsDemo = true });
+                var inspector = await sp.GetRequiredService<Features.Inspections.Agencies>().AddInspectorAsync(agency, new("演示暗访员", account.Id), ct);
+                (await db.AgencyInspectors.FirstAsync(i => i.Id == inspector, ct)).IsDemo = true;
                 await db.SaveChangesAsync(ct);
             }
             list.Add(new Credential(role, user, password));
