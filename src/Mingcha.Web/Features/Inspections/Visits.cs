@@ -22,7 +22,8 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         VisitStatus Status, DateOnly? PlannedOn, DateOnly? VisitedOn, Guid? TeamId, Guid? AgencyId, DateTime? FindingsSentAt, int Findings);
     public sealed record InspectorLine(InspectorKind Kind, Guid InspectorId, string? UserId);
     public sealed record VisitDetail(VisitLine Visit, string RoundTitle, int StepsCompleted, int? RecordedSeconds, DateTime? StartedAt, DateTime? SubmittedAt,
-        DateTime? DecidedAt, string? DecisionNote, Guid? EvidenceCaseId, bool Joint, IReadOnlyList<InspectorLine> Inspectors, string? JointParticipants = null);
+        DateTime? DecidedAt, string? DecisionNote, Guid? EvidenceCaseId, bool Joint, IReadOnlyList<InspectorLine> Inspectors, string? JointParticipants = null,
+        DateOnly? RoundStartsOn = null, DateOnly? RoundEndsOn = null);
     public sealed record FindingLine(Guid Id, Guid VisitId, Guid UnitId, Guid SectionId, Guid? StaffId, string ItemCode, string ItemName, decimal Points,
         DeductionGroup Group, string Description, int? ProtocolStep, FindingStatus Status, UnitConfirmation Confirmation, Guid? PreviousFindingId, DateTime RecordedAt,
         string? SectionCodeThen = null, string? SectionNameThen = null, string? SectionNameNow = null, string? UnitNameThen = null, string? UnitNameNow = null,
@@ -71,11 +72,12 @@ public sealed class Visits(MingchaDb db, TimeProvider time, EvidenceCases eviden
         ArgumentNullException.ThrowIfNull(viewer);
         var line = await Project(viewer.VisibleVisits(db.Visits.AsNoTracking()).Where(v => v.Id == id)).FirstOrDefaultAsync(ct) ?? throw NotFound();
         var v = await db.Visits.AsNoTracking().Include(x => x.Inspectors).FirstAsync(x => x.Id == id, ct);
-        var title = await db.InspectionRounds.AsNoTracking().Where(r => r.Id == v.RoundId).Select(r => r.Title).FirstAsync(ct);
+        var round = await db.InspectionRounds.AsNoTracking().Where(r => r.Id == v.RoundId).Select(r => new { r.Title, r.StartsOn, r.EndsOn }).FirstAsync(ct);
         var unitOnly = IsUnitOnly(viewer);
         var inspectors = unitOnly ? [] : v.Inspectors.Select(i => new InspectorLine(i.Kind, i.InspectorId, viewer.IsOffice ? i.UserId : null)).ToList();
-        return new VisitDetail(unitOnly ? (await RedactAsync(viewer, [line], ct))[0] : line, title, v.StepsCompleted, v.RecordedSeconds, v.StartedAt, v.SubmittedAt, v.DecidedAt,
-            unitOnly ? null : v.DecisionNote, v.EvidenceCaseId, !unitOnly && v.Joint, inspectors, unitOnly ? null : v.JointParticipants);
+        return new VisitDetail(unitOnly ? (await RedactAsync(viewer, [line], ct))[0] : line, round.Title, v.StepsCompleted, v.RecordedSeconds, v.StartedAt, v.SubmittedAt, v.DecidedAt,
+            unitOnly ? null : v.DecisionNote, v.EvidenceCaseId, !unitOnly && v.Joint, inspectors, unitOnly ? null : v.JointParticipants,
+            round.StartsOn, round.EndsOn);
     }
 
     /// <summary>

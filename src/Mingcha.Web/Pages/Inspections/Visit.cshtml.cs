@@ -25,9 +25,6 @@ public sealed class VisitModel(VisitProtocolFlow flow, Visits visits, Mingcha.We
     /// <summary>The inspected section's address, when the organisation records one.</summary>
     public string? SectionAddress { get; private set; }
 
-    /// <summary>The round's period: the visit is carried out within it.</summary>
-    public (DateOnly StartsOn, DateOnly EndsOn)? RoundPeriod { get; private set; }
-
     /// <summary>The Office (inspection management) decides reports and sends findings.</summary>
     public bool MayManage { get; private set; }
 
@@ -42,8 +39,6 @@ public sealed class VisitModel(VisitProtocolFlow flow, Visits visits, Mingcha.We
             // Whoever works the visit (ViewAsync let them in) sees where and in which round; the Office's review uses the rest.
             Detail = await visits.GetAsync(await InspectionViewer.ForAsync(User, db, ct), id, ct);
             SectionAddress = await db.Sections.AsNoTracking().Where(s => s.Id == Protocol.SectionId).Select(s => s.Address).FirstOrDefaultAsync(ct);
-            var period = await db.InspectionRounds.AsNoTracking().Where(r => r.Id == Detail.Visit.RoundId).Select(r => new { r.StartsOn, r.EndsOn }).FirstAsync(ct);
-            RoundPeriod = (period.StartsOn, period.EndsOn);
             return Page();
         }
         catch (NotFoundException) { return NotFound(); }
