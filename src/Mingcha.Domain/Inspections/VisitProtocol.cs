@@ -249,14 +249,15 @@ public static class VisitProtocol
         return new ProtocolAnalysis(issues, seconds, completed, required);
     }
 
-    private static string EvidenceName(StepEvidence e) => e switch
+    /// <summary>What a step must hold, in words (the pages show it translated, the checks name it).</summary>
+    public static string EvidenceName(StepEvidence e) => e switch
     {
         StepEvidence.Video => "视频",
         StepEvidence.VideoOrPhoto => "视频或照片",
         StepEvidence.VideoOrAudio => "视频或录音",
         StepEvidence.Survey => "1 至 3 份群众问卷",
         StepEvidence.Score => "整体评分",
-        _ => "材料",
+        _ => "归档材料（自动汇总）",
     };
 }
 

@@ -9,16 +9,8 @@ public static class InsText
 {
     public static string Kind(IStringLocalizer l, InspectionKind k) => k == InspectionKind.Covert ? l["暗访"] : l["明查"];
 
-    /// <summary>What a step of the eight-step protocol must hold (INS-11).</summary>
-    public static string Evidence(IStringLocalizer l, StepEvidence e) => e switch
-    {
-        StepEvidence.Video => l["视频"],
-        StepEvidence.VideoOrPhoto => l["视频或照片"],
-        StepEvidence.VideoOrAudio => l["视频或录音"],
-        StepEvidence.Survey => l["1 至 3 份群众问卷"],
-        StepEvidence.Score => l["整体评分"],
-        _ => l["归档材料（自动汇总）"],
-    };
+    /// <summary>What a step of the eight-step protocol must hold (INS-11), in the domain's words, translated.</summary>
+    public static string Evidence(IStringLocalizer l, StepEvidence e) => l[VisitProtocol.EvidenceName(e)];
 
     public static string Campaign(IStringLocalizer l, CampaignKind c) => c == CampaignKind.Routine ? l["常态化"] : l["专题"];
 
