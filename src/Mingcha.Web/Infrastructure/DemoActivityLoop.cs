@@ -1,5 +1,6 @@
 using Mingcha.Web.Features.Complaints;
 using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Features.Rectification;
 using Mingcha.Web.Features.Scoring;
 
 namespace Mingcha.Web.Infrastructure;
@@ -7,10 +8,11 @@ namespace Mingcha.Web.Infrastructure;
 /// <summary>
 /// The demo at work (<see cref="MingchaOptions.DemoActivity"/>): at start the complaints desk's six complaints
 /// (<see cref="DemoComplaints"/>, once), the year's evaluation campaign with its monthly forms (<see cref="DemoCampaign"/>,
-/// once) and the halls' ratings since the last start (<see cref="DemoRatings"/>), then a case
-/// and its rating every 2 to 8 seconds while the demo halls are open. Only when the demo city is loaded and jobs run.
+/// once), the rectification desk's problems and notice (<see cref="DemoRectification"/>, once) and the halls' ratings since
+/// the last start (<see cref="DemoRatings"/>), then a case and its rating every 2 to 8 seconds while the demo halls are
+/// open. Only when the demo city is loaded and jobs run.
 /// </summary>
-public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints complaints, DemoCampaign campaign, TimeProvider time, ILogger<DemoActivityLoop> logger)
+public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints complaints, DemoCampaign campaign, DemoRectification rectification, TimeProvider time, ILogger<DemoActivityLoop> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -21,6 +23,8 @@ public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints
             try { await complaints.LoadAsync(stoppingToken); }
             catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
             try { await campaign.LoadAsync(stoppingToken); }
+            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            try { await rectification.LoadAsync(stoppingToken); }
             catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
             try { await ratings.BackfillAsync(stoppingToken); }
             catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }

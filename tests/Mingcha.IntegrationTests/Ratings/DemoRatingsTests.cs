@@ -165,7 +165,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         await using var own = new MingchaApp();
         var demo = own.Services.GetRequiredService<DemoRatings>();
         using var loop = new Mingcha.Web.Infrastructure.DemoActivityLoop(demo, own.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>(),
-            own.Services.GetRequiredService<DemoCampaign>(), TimeProvider.System,
+            own.Services.GetRequiredService<DemoCampaign>(), own.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>(), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Mingcha.Web.Infrastructure.DemoActivityLoop>.Instance);
         await loop.StartAsync(default);
         try
@@ -177,6 +177,8 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
             Assert.True(later > backfilled, "a live rating within 15 s");
             Assert.Equal(6, await own.WithDbAsync(db => db.Complaints.CountAsync(c => c.ExternalTicket!.StartsWith(Mingcha.Web.Features.Complaints.DemoComplaints.TicketPrefix))));
             Assert.Equal(1, await own.WithDbAsync(db => db.Campaigns.CountAsync(c => c.Name.EndsWith(DemoCampaign.NameSuffix))));
+            Assert.Equal(2, await own.WithDbAsync(db => db.ChannelProblems.CountAsync(p => p.UnitId == hr && p.RecordedBy == Mingcha.Web.Features.Rectification.DemoRectification.DemoUser)));
+            Assert.Equal(1, await own.WithDbAsync(db => db.RectificationNotices.CountAsync(n => n.UnitId == hr)));
         }
         finally { await loop.StopAsync(default); }
     }
@@ -188,6 +190,8 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         var demo = bare.Services.GetRequiredService<DemoRatings>();
         Assert.Equal(0, await demo.BackfillAsync(default));
         Assert.False(await demo.RateOneAsync(default));
+        Assert.Equal((0, false), await bare.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>().LoadAsync(default));
+        Assert.Equal(0, await bare.WithDbAsync(db => db.ChannelProblems.CountAsync()));
         Assert.Equal(0, await bare.WithDbAsync(db => db.Ratings.CountAsync()));
         Assert.False(await bare.WithDbAsync(db => db.ApiTokens.AnyAsync(t => t.CreatedBy == "demo")));
     }

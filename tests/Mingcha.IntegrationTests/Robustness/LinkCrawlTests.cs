@@ -29,6 +29,7 @@ public sealed partial class LinkCrawlTests(MingchaApp app) : IClassFixture<Mingc
         await app.Services.GetRequiredService<DemoRatings>().BackfillAsync(default); // the satisfaction pages with data
         await app.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>().LoadAsync(default); // and the complaint pages
         await app.Services.GetRequiredService<Mingcha.Web.Features.Scoring.DemoCampaign>().LoadAsync(default); // and the scoring pages
+        await app.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>().LoadAsync(default); // and a notice's pages
         var hr = await app.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
         var broken = new StringBuilder();
         var total = 0;

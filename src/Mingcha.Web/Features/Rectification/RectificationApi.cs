@@ -15,6 +15,7 @@ public static class RectificationApi
         services.AddScoped<Notices>();
         services.AddScoped<NoticeReads>();
         services.AddScoped<ChannelProblems>();
+        services.AddSingleton<DemoRectification>();
         services.AddScoped<Ledger>();
         services.AddScoped<Outcomes>();
         services.AddScoped<NoticeEvidence>();

@@ -20,6 +20,8 @@ public sealed class NoticeModel(Notices notices, NoticeReads reads, NoticeEviden
     public NoticeReads.NoticeDetail Detail { get; private set; } = null!;
     public bool IsOffice => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
     public bool IsOwnUnit => Has(Roles.UnitLiaison) && User.UnitId() == Detail.Notice.UnitId;
+    /// <summary>The evidence vault is the Office's and the inspected unit's (EVD-3): a leader reads the notice without its links into the vault.</summary>
+    public bool OpensEvidence => IsOffice || IsOwnUnit;
 
     [BindProperty] public string? Grounds { get; set; }
     [BindProperty] public string? Actions { get; set; }
