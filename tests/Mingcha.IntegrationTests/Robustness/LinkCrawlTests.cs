@@ -13,7 +13,7 @@ namespace Mingcha.IntegrationTests.Robustness;
 
 /// <summary>
 /// Every link a user is shown leads somewhere they may go: for each role, signed in on the demo city (with its halls'
-/// ratings and its complaints desk), the pages reachable from the home page by following the links they show are read, and no link answers 404,
+/// ratings, its complaints desk, its campaign and its notice, and an inspected unit's findings on a notice it objected to), the pages reachable from the home page by following the links they show are read, and no link answers 404,
 /// 500, or "access denied".
 /// Each kind of page (its path with ids left out) is followed a few times, so the crawl stays small as the data grows.
 /// The links do not depend on the database, so it runs once, in the SQLite suite.
@@ -31,14 +31,27 @@ public sealed partial class LinkCrawlTests(MingchaApp app) : IClassFixture<Mingc
         await app.Services.GetRequiredService<Mingcha.Web.Features.Scoring.DemoCampaign>().LoadAsync(default); // and the scoring pages
         await app.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>().LoadAsync(default); // and a notice's pages
         var hr = await app.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
+        // And an inspection's trail to the end of the visit pages, the findings, the evidence vault and the notice's objection:
+        // a covert visit's accepted findings, confirmed, on a notice its unit objected to with a file.
+        var kit = new Rectification.RectificationKit(app, await app.ClientAsAsync(Roles.OfficeAdmin));
+        var inspected = await kit.CaseAsync(findings: 2);
+        await kit.ConfirmAsync([.. inspected.Findings]);
+        var notice = await kit.IssueAsync(inspected.UnitId, inspected.Findings);
+        var (_, inspectedLiaison) = await kit.LiaisonAsync(inspected.UnitId);
+        var noticeCase = (await Rectification.RectificationKit.NoticeAsync(inspectedLiaison, notice.Id)).GetProperty("evidenceCaseId").GetGuid();
+        var proof = await Rectification.RectificationKit.EvidenceAsync(inspectedLiaison, noticeCase);
+        await (await inspectedLiaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objections", new { grounds = "当事人当时在岗，有签到记录", evidenceItemIds = new[] { proof } }))
+            .ExpectAsync(HttpStatusCode.Created);
+
         var broken = new StringBuilder();
         var total = 0;
-        foreach (var role in Roles.All)
+        var crawlers = Roles.All.Select(role => (role, (Func<Task<HttpClient>>)(() => app.ClientAsAsync(role, Roles.IsUnitBound(role) ? hr : null))))
+            .Append(("UnitLiaison of the inspected unit", () => Task.FromResult(inspectedLiaison)));
+        foreach (var (who, sign) in crawlers)
         {
-            var client = await app.ClientAsAsync(role, Roles.IsUnitBound(role) ? hr : null);
-            var (read, bad) = await CrawlAsync(client);
+            var (read, bad) = await CrawlAsync(await sign());
             total += read;
-            foreach (var (link, from, status) in bad) broken.AppendLine(CultureInfo.InvariantCulture, $"  {role}: {link} (linked from {from}) answers {(int)status}");
+            foreach (var (link, from, status) in bad) broken.AppendLine(CultureInfo.InvariantCulture, $"  {who}: {link} (linked from {from}) answers {(int)status}");
         }
         Assert.True(total > 100, $"the crawl read only {total} pages");
         Assert.True(broken.Length == 0, "links that lead nowhere:\n" + broken);
