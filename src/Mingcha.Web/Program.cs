@@ -26,6 +26,7 @@ builder.Services.Configure<MingchaOptions>(builder.Configuration.GetSection(Ming
 // Data, identity, audit
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<LocalClock>();
+builder.Services.AddSingleton<PageAccess>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IAuditActor>(sp => command is null
     ? new HttpAuditActor(sp.GetRequiredService<IHttpContextAccessor>())
