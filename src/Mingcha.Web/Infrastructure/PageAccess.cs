@@ -10,7 +10,7 @@ namespace Mingcha.Web.Infrastructure;
 /// Whether a user may open a page, asked of the page's own authorization (the folder's convention and its model's
 /// <c>[Authorize]</c>, combined as the authorization middleware combines them), so that the navigation and the links to a
 /// page follow the page and never repeat its roles: a link is shown exactly to whom the page opens (SEC-2). Each page's
-/// policy is read once.
+/// policy is read once (decision 041).
 /// </summary>
 public sealed class PageAccess(EndpointDataSource endpoints, PageLoader loader, IAuthorizationPolicyProvider policies)
 {
