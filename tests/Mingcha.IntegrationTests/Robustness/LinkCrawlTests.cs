@@ -13,8 +13,9 @@ namespace Mingcha.IntegrationTests.Robustness;
 
 /// <summary>
 /// Every link a user is shown leads somewhere they may go: for each role, signed in on the demo city (with its halls'
-/// ratings, its complaints desk, its campaign and its notice, and an inspected unit's findings on a notice it objected to), the pages reachable from the home page by following the links they show are read, and no link answers 404,
-/// 500, or "access denied".
+/// ratings, its complaints desk, its campaign and its notice, an inspected unit's findings on a notice it objected to, and a
+/// supervisor's open visit), the pages reachable from the home page by following the links they show are read, and no
+/// link answers 404, 500, or "access denied".
 /// Each kind of page (its path with ids left out) is followed a few times, so the crawl stays small as the data grows.
 /// The links do not depend on the database, so it runs once, in the SQLite suite.
 /// </summary>
@@ -42,11 +43,15 @@ public sealed partial class LinkCrawlTests(MingchaApp app) : IClassFixture<Mingc
         var proof = await Rectification.RectificationKit.EvidenceAsync(inspectedLiaison, noticeCase);
         await (await inspectedLiaison.PostJsonAsync($"/api/v1/rectification/notices/{notice.Id}/objections", new { grounds = "当事人当时在岗，有签到记录", evidenceItemIds = new[] { proof } }))
             .ExpectAsync(HttpStatusCode.Created);
+        // And a supervisor whose team has an open-inspection visit to carry out (the visit's own pages).
+        var (supervisor, openRound) = await kit.Inspections.OpenRoundSupervisorAsync(inspected.UnitId, 2026);
+        Assert.Single(await kit.Inspections.VisitsOfAsync(openRound));
 
         var broken = new StringBuilder();
         var total = 0;
         var crawlers = Roles.All.Select(role => (role, (Func<Task<HttpClient>>)(() => app.ClientAsAsync(role, Roles.IsUnitBound(role) ? hr : null))))
-            .Append(("UnitLiaison of the inspected unit", () => Task.FromResult(inspectedLiaison)));
+            .Append(("UnitLiaison of the inspected unit", () => Task.FromResult(inspectedLiaison)))
+            .Append(("Supervisor of an open round", () => Task.FromResult(supervisor)));
         foreach (var (who, sign) in crawlers)
         {
             var (read, bad) = await CrawlAsync(await sign());
