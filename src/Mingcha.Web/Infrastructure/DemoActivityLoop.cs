@@ -1,4 +1,5 @@
 using Mingcha.Web.Features.Complaints;
+using Mingcha.Web.Features.Inspections;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Features.Rectification;
 using Mingcha.Web.Features.Scoring;
@@ -6,13 +7,14 @@ using Mingcha.Web.Features.Scoring;
 namespace Mingcha.Web.Infrastructure;
 
 /// <summary>
-/// The demo at work (<see cref="MingchaOptions.DemoActivity"/>): at start the complaints desk's six complaints
-/// (<see cref="DemoComplaints"/>, once), the year's evaluation campaign with its monthly forms (<see cref="DemoCampaign"/>,
-/// once), the rectification desk's problems and notice (<see cref="DemoRectification"/>, once) and the halls' ratings since
-/// the last start (<see cref="DemoRatings"/>), then a case and its rating every 2 to 8 seconds while the demo halls are
-/// open. Only when the demo city is loaded and jobs run.
+/// The demo at work (<see cref="MingchaOptions.DemoActivity"/>): at start the halls' ratings since the last start
+/// (<see cref="DemoRatings"/>), the complaints desk's six complaints (<see cref="DemoComplaints"/>, once), the year's
+/// evaluation campaign with its monthly forms (<see cref="DemoCampaign"/>, once), one open-inspection visit carried out to a
+/// confirmed finding (<see cref="DemoOpenVisit"/>, once) and the rectification desk's problems and notice
+/// (<see cref="DemoRectification"/>, once), then a case and its rating every 2 to 8 seconds while the demo halls are open.
+/// Only when the demo city is loaded and jobs run.
 /// </summary>
-public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints complaints, DemoCampaign campaign, DemoRectification rectification, TimeProvider time, ILogger<DemoActivityLoop> logger)
+public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints complaints, DemoCampaign campaign, DemoOpenVisit visit, DemoRectification rectification, TimeProvider time, ILogger<DemoActivityLoop> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -20,14 +22,13 @@ public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); // after the start-up's own work
-            try { await complaints.LoadAsync(stoppingToken); }
-            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
-            try { await campaign.LoadAsync(stoppingToken); }
-            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
-            try { await rectification.LoadAsync(stoppingToken); }
-            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
-            try { await ratings.BackfillAsync(stoppingToken); }
-            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            // The halls first, so the control centre has its days at once; then what is made once (a notice's PDF takes seconds).
+            // Each on its own: one failing (logged) leaves the others to be made.
+            foreach (var load in new Func<CancellationToken, Task>[] { ratings.BackfillAsync, complaints.LoadAsync, campaign.LoadAsync, visit.LoadAsync, rectification.LoadAsync })
+            {
+                try { await load(stoppingToken); }
+                catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            }
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2000, 8000)), time, stoppingToken);

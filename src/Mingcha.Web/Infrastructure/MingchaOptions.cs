@@ -21,8 +21,9 @@ public sealed class MingchaOptions
     /// With the demo city in the database and jobs running: its halls' windows finish cases and are rated, the last days
     /// filled at start and a rating every few seconds while the halls are open (<c>Features/Ratings/DemoRatings</c>), and its
     /// complaints desk's six complaints, once (<c>Features/Complaints/DemoComplaints</c>), and the year's evaluation campaign
-    /// with its monthly forms, once (<c>Features/Scoring/DemoCampaign</c>), and the rectification desk's two problems and their
-    /// notice to the bureau, once (<c>Features/Rectification/DemoRectification</c>; the notice when Chromium is there).
+    /// with its monthly forms, once (<c>Features/Scoring/DemoCampaign</c>), one open-inspection visit carried out to a
+    /// confirmed finding, once (<c>Features/Inspections/DemoOpenVisit</c>), and the rectification desk's two problems and
+    /// their notice to the bureau, once (<c>Features/Rectification/DemoRectification</c>; the notice when Chromium is there).
     /// </summary>
     public bool DemoActivity { get; set; } = true;
 

@@ -29,10 +29,10 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
 
     private static DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Beijing);
 
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, int tries = 200)
     {
         var value = await read();
-        for (var i = 0; i < 200 && !done(value); i++)
+        for (var i = 0; i < tries && !done(value); i++)
         {
             await Task.Delay(50);
             value = await read();
@@ -165,20 +165,24 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         await using var own = new MingchaApp();
         var demo = own.Services.GetRequiredService<DemoRatings>();
         using var loop = new Mingcha.Web.Infrastructure.DemoActivityLoop(demo, own.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>(),
-            own.Services.GetRequiredService<DemoCampaign>(), own.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>(), TimeProvider.System,
+            own.Services.GetRequiredService<DemoCampaign>(), own.Services.GetRequiredService<Mingcha.Web.Features.Inspections.DemoOpenVisit>(),
+            own.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>(), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Mingcha.Web.Infrastructure.DemoActivityLoop>.Instance);
         await loop.StartAsync(default);
         try
         {
             var hr = await own.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
-            var backfilled = await PollAsync(() => own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == hr)), n => n > 0);
-            Assert.True(backfilled > 0);
-            var later = await PollAsync(async () => { await Task.Delay(100); return await own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == hr)); }, n => n > backfilled);
-            Assert.True(later > backfilled, "a live rating within 15 s");
+            Task<int> RatingsAsync() => own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == hr));
+            Assert.True(await PollAsync(RatingsAsync, n => n > 0) > 0, "the halls' last days first");
+            // Then what is made once (complaints, campaign, visit, the notice with its PDF last), then the live ratings.
+            Assert.Equal(1, await PollAsync(() => own.WithDbAsync(db => db.RectificationNotices.CountAsync(n => n.UnitId == hr)), n => n > 0, 1200));
+            var backfilled = await RatingsAsync();
+            var later = await PollAsync(async () => { await Task.Delay(100); return await RatingsAsync(); }, n => n > backfilled);
+            Assert.True(later > backfilled, "a live rating within 30 s");
             Assert.Equal(6, await own.WithDbAsync(db => db.Complaints.CountAsync(c => c.ExternalTicket!.StartsWith(Mingcha.Web.Features.Complaints.DemoComplaints.TicketPrefix))));
             Assert.Equal(1, await own.WithDbAsync(db => db.Campaigns.CountAsync(c => c.Name.EndsWith(DemoCampaign.NameSuffix))));
             Assert.Equal(2, await own.WithDbAsync(db => db.ChannelProblems.CountAsync(p => p.UnitId == hr && p.RecordedBy == Mingcha.Web.Features.Rectification.DemoRectification.DemoUser)));
-            Assert.Equal(1, await own.WithDbAsync(db => db.RectificationNotices.CountAsync(n => n.UnitId == hr)));
+            Assert.Equal(1, await own.WithDbAsync(db => db.Findings.CountAsync(f => f.Status == Mingcha.Web.Features.Inspections.FindingStatus.Confirmed)));
         }
         finally { await loop.StopAsync(default); }
     }
@@ -192,6 +196,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.False(await demo.RateOneAsync(default));
         Assert.Equal((0, false), await bare.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>().LoadAsync(default));
         Assert.Equal(0, await bare.WithDbAsync(db => db.ChannelProblems.CountAsync()));
+        Assert.False(await bare.Services.GetRequiredService<Mingcha.Web.Features.Inspections.DemoOpenVisit>().LoadAsync(default));
         Assert.Equal(0, await bare.WithDbAsync(db => db.Ratings.CountAsync()));
         Assert.False(await bare.WithDbAsync(db => db.ApiTokens.AnyAsync(t => t.CreatedBy == "demo")));
     }

@@ -107,6 +107,7 @@ public static class InspectionsRegistration
     {
         services.AddScoped<InspectionSetup>();
         services.AddScoped<InspectionDemoData>();
+        services.AddSingleton<DemoOpenVisit>();
         services.AddScoped<YearPlans>();
         services.AddScoped<Rounds>();
         services.AddScoped<Draws>();
