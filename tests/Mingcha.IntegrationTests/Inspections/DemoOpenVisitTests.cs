@@ -58,6 +58,12 @@ public sealed class DemoOpenVisitTests(MingchaApp app) : IClassFixture<MingchaAp
         // RCT-2: the Office finds it among the findings to put on a notice.
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         Assert.Contains((await office.GetAsync<JsonElement>("/api/v1/rectification/candidates")).EnumerateArray(), c => c.GetProperty("id").GetGuid() == finding.Id);
+        // The visit's page shows the Office what the report found and where it stands.
+        var page = System.Net.WebUtility.HtmlDecode(await office.GetStringAsync($"/Inspections/Visit/{visit.Id}"));
+        var review = page[page.IndexOf("id=\"review-findings\"", StringComparison.Ordinal)..];
+        Assert.Contains(DemoOpenVisit.Description, review, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"finding-status\">已确认</td>", review, StringComparison.Ordinal);
+
         // INS-9: the bureau learns of it from a notice, not before: its liaison sees neither the finding nor the visit's evidence
         // (an announced inspection's case is no secret, so it is refused, not hidden: EVD-3).
         var liaison = await app.ClientAsAsync(Roles.UnitLiaison, visit.UnitId);

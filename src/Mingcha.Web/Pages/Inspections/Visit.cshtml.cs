@@ -22,6 +22,9 @@ public sealed class VisitModel(VisitProtocolFlow flow, Visits visits, Mingcha.We
     public VisitProtocolFlow.ProtocolView Protocol { get; private set; } = null!;
     public Visits.VisitDetail? Detail { get; private set; }
 
+    /// <summary>The report's findings (INS-5) with where they stand (RCT-1), once it is handed in.</summary>
+    public IReadOnlyList<Visits.FindingLine> Findings { get; private set; } = [];
+
     /// <summary>The inspected section's address, when the organisation records one.</summary>
     public string? SectionAddress { get; private set; }
 
@@ -37,7 +40,9 @@ public sealed class VisitModel(VisitProtocolFlow flow, Visits visits, Mingcha.We
             Protocol = await flow.ViewAsync(id, User, ct);
             MayManage = (await authorization.AuthorizeAsync(User, InspectionPolicies.Manage)).Succeeded;
             // Whoever works the visit (ViewAsync let them in) sees where and in which round; the Office's review uses the rest.
-            Detail = await visits.GetAsync(await InspectionViewer.ForAsync(User, db, ct), id, ct);
+            var viewer = await InspectionViewer.ForAsync(User, db, ct);
+            Detail = await visits.GetAsync(viewer, id, ct);
+            if (Protocol.Status is not (VisitStatus.Planned or VisitStatus.InProgress)) Findings = await visits.FindingsAsync(viewer, id, null, ct);
             SectionAddress = await db.Sections.AsNoTracking().Where(s => s.Id == Protocol.SectionId).Select(s => s.Address).FirstOrDefaultAsync(ct);
             return Page();
         }
