@@ -122,6 +122,10 @@ public sealed class VisitProtocolJourneyTests(BrowserApp app) : IClassFixture<Br
         await flow.SignAsync(leader.UserName, leader.Password);
         await flow.SubmitAsync();
         await Assertions.Expect(v.Page.Locator("#step-nav [data-step=\"8\"]")).ToHaveClassAsync("done");
+        // Handed in, the record is read, not edited: its controls are disabled, the way between steps is not.
+        await Assertions.Expect(v.Page.Locator("#submit-visit")).ToBeDisabledAsync();
+        await Assertions.Expect(v.Page.Locator("#finding-add")).ToBeDisabledAsync();
+        await Assertions.Expect(v.Page.Locator("#step-next")).ToBeEnabledAsync();
 
         var detail = await office.GetFromJsonAsync<JsonElement>($"/api/v1/inspections/visits/{visit}");
         Assert.Equal("Submitted", detail.GetProperty("visit").GetProperty("status").GetString());

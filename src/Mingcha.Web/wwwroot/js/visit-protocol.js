@@ -78,6 +78,16 @@
     if (started) show(current || 1);
   }
 
+  // Handed in (or decided), the record is read, not edited: its fields and buttons stay on screen, disabled, save the one
+  // that moves between steps. (The server refuses a change to a closed visit all the same.)
+  function lockIfClosed() {
+    var closed = state.status !== 'Planned' && state.status !== 'InProgress' && state.status !== 'Returned';
+    root.classList.toggle('read-only', closed);
+    document.querySelectorAll('#step-panel input, #step-panel textarea, #step-panel select, #step-panel button').forEach(function (el) {
+      if (el.id !== 'step-next') el.disabled = closed;
+    });
+  }
+
   // What is typed into the step on screen goes to its draft, so that moving between steps loses nothing.
   function keep() {
     var d = draft[current];
@@ -121,6 +131,7 @@
     }
     if (n === 8) renderArchive();
     document.querySelectorAll('#step-nav button').forEach(function (b) { b.setAttribute('aria-current', b.dataset.step == n ? 'step' : 'false'); });
+    lockIfClosed();
   }
 
   function renderChecklist() {
@@ -201,6 +212,7 @@
         });
       } catch (e) { /* no catalogue: findings cannot be chosen here */ }
     }
+    lockIfClosed(); // what was drawn after a wait
   }
 
   async function saveStep() {
