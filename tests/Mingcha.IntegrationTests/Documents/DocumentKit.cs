@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,59 +70,9 @@ public static class DocumentKit
         "示范市机关效能建设领导小组办公室",
         new DateOnly(2026, 11, 22));
 
-    /// <summary>A real PNG (RGB gradient) of the given size, written by hand: no image library in the package copy.</summary>
-    public static byte[] Png(int width, int height)
-    {
-        using var raw = new MemoryStream();
-        for (var y = 0; y < height; y++)
-        {
-            raw.WriteByte(0);
-            for (var x = 0; x < width; x++)
-            {
-                raw.WriteByte((byte)(x * 255 / width));
-                raw.WriteByte((byte)(y * 255 / height));
-                raw.WriteByte(160);
-            }
-        }
-        using var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; ihdr[9] = 2;
-        Chunk(png, "IHDR", ihdr);
-        using (var z = new MemoryStream())
-        {
-            using (var zs = new ZLibStream(z, CompressionLevel.Fastest, leaveOpen: true)) raw.WriteTo(zs);
-            Chunk(png, "IDAT", z.ToArray());
-        }
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void Chunk(Stream s, string type, byte[] data)
-    {
-        Span<byte> len = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(len, data.Length);
-        s.Write(len);
-        var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
-        s.Write(typeBytes);
-        s.Write(data);
-        var crc = Crc32([.. typeBytes, .. data]);
-        BinaryPrimitives.WriteUInt32BigEndian(len, crc);
-        s.Write(len);
-    }
-
-    private static uint Crc32(byte[] bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-        }
-        return ~crc;
-    }
+    /// <summary>A real PNG (RGB gradient) of the given size.</summary>
+    public static byte[] Png(int width, int height) =>
+        Mingcha.Web.Infrastructure.PngImage.Encode(width, height, (x, y) => ((byte)(x * 255 / width), (byte)(y * 255 / height), (byte)160));
 
     /// <summary>Issues a document in-process, as another module would, by a user of the given role.</summary>
     public static async Task<IssuedDocument> IssueAsync(MingchaApp app, OfficialDocumentContent content, IReadOnlyList<Guid> units, string referenceType = "Test", string? userId = null)

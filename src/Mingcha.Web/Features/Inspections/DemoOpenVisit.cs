@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Inspections;
@@ -110,51 +108,9 @@ public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
         return item.Id;
     }
 
-    /// <summary>
-    /// A stand-in for the photo (the demo has no camera): a 320×240 PNG of a plain wall, a floor and a doorway, drawn here
-    /// because the app carries no imaging library and needs none elsewhere.
-    /// </summary>
-    public static byte[] HallPhoto()
-    {
-        const int width = 320, height = 240;
-        var raw = new byte[height * (1 + width * 3)];
-        for (var y = 0; y < height; y++)
-        {
-            var row = y * (1 + width * 3);
-            raw[row] = 0; // filter: none
-            for (var x = 0; x < width; x++)
-            {
-                var door = x is >= 130 and < 190 && y is >= 60 and < 180;
-                var (r, g, b) = door ? (70, 90, 110) : y >= 180 ? (150 - (y - 180), 130 - (y - 180), 110 - (y - 180)) : (225 - y / 6, 220 - y / 6, 205 - y / 6);
-                raw[row + 1 + x * 3] = (byte)r; raw[row + 2 + x * 3] = (byte)g; raw[row + 3 + x * 3] = (byte)b;
-            }
-        }
-        using var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; header[9] = 2; // 8 bits, truecolour
-        Chunk(png, "IHDR", header);
-        using (var packed = new MemoryStream())
-        {
-            using (var z = new ZLibStream(packed, CompressionLevel.Optimal, leaveOpen: true)) z.Write(raw);
-            Chunk(png, "IDAT", packed.ToArray());
-        }
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void Chunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> number = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(number, data.Length);
-        png.Write(number);
-        var typed = new byte[4 + data.Length];
-        System.Text.Encoding.ASCII.GetBytes(type, typed);
-        data.CopyTo(typed, 4);
-        png.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(number, System.IO.Hashing.Crc32.HashToUInt32(typed));
-        png.Write(number);
-    }
+    /// <summary>A stand-in for the photo (the demo has no camera): a 320×240 picture of a plain wall, a floor and a doorway.</summary>
+    public static byte[] HallPhoto() => PngImage.Encode(320, 240, (x, y) =>
+        x is >= 130 and < 190 && y is >= 60 and < 180 ? ((byte)70, (byte)90, (byte)110) // the doorway
+        : y >= 180 ? ((byte)(150 - (y - 180)), (byte)(130 - (y - 180)), (byte)(110 - (y - 180))) // the floor
+        : ((byte)(225 - y / 6), (byte)(220 - y / 6), (byte)(205 - y / 6))); // the wall
 }
