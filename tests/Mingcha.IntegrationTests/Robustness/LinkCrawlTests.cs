@@ -13,9 +13,9 @@ namespace Mingcha.IntegrationTests.Robustness;
 
 /// <summary>
 /// Every link a user is shown leads somewhere they may go: for each role, signed in on the demo city (with its halls'
-/// ratings, its complaints desk, its campaign and its notice, an inspected unit's findings on a notice it objected to, and a
-/// supervisor's open visit), the pages reachable from the home page by following the links they show are read, and no
-/// link answers 404, 500, or "access denied".
+/// ratings, its complaints desk, its campaign and its notice, an inspected unit's findings on a notice it objected to, a
+/// supervisor's open visit and the demo agency's covert visits), the pages reachable from the home page by following the
+/// links they show are read, and no link answers 404, 500, or "access denied".
 /// Each kind of page (its path with ids left out) is followed a few times, so the crawl stays small as the data grows.
 /// The links do not depend on the database, so it runs once, in the SQLite suite.
 /// </summary>
@@ -34,7 +34,8 @@ public sealed partial class LinkCrawlTests(MingchaApp app) : IClassFixture<Mingc
         var hr = await app.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
         // And an inspection's trail to the end of the visit pages, the findings, the evidence vault and the notice's objection:
         // a covert visit's accepted findings, confirmed, on a notice its unit objected to with a file.
-        var kit = new Rectification.RectificationKit(app, await app.ClientAsAsync(Roles.OfficeAdmin));
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new Rectification.RectificationKit(app, office);
         var inspected = await kit.CaseAsync(findings: 2);
         await kit.ConfirmAsync([.. inspected.Findings]);
         var notice = await kit.IssueAsync(inspected.UnitId, inspected.Findings);
@@ -46,12 +47,17 @@ public sealed partial class LinkCrawlTests(MingchaApp app) : IClassFixture<Mingc
         // And a supervisor whose team has an open-inspection visit to carry out (the visit's own pages).
         var (supervisor, openRound) = await kit.Inspections.OpenRoundSupervisorAsync(inspected.UnitId, 2026);
         Assert.Single(await kit.Inspections.VisitsOfAsync(openRound));
+        // And an inspector of the demo agency, whose covert round's visits wait (the covert visit's pages).
+        var (agencyUser, agencyInspector) = await app.SignedInAsync(Roles.AgencyInspector);
+        var demoAgency = await app.WithDbAsync(db => db.Agencies.Where(a => a.IsDemo).OrderBy(a => a.Name).Select(a => a.Id).FirstAsync());
+        await (await office.PostJsonAsync($"/api/v1/inspections/agencies/{demoAgency}/inspectors", new { name = "巡查暗访员", userId = agencyUser.Id })).ExpectAsync(HttpStatusCode.Created);
 
         var broken = new StringBuilder();
         var total = 0;
         var crawlers = Roles.All.Select(role => (role, (Func<Task<HttpClient>>)(() => app.ClientAsAsync(role, Roles.IsUnitBound(role) ? hr : null))))
             .Append(("UnitLiaison of the inspected unit", () => Task.FromResult(inspectedLiaison)))
-            .Append(("Supervisor of an open round", () => Task.FromResult(supervisor)));
+            .Append(("Supervisor of an open round", () => Task.FromResult(supervisor)))
+            .Append(("AgencyInspector of the demo agency", () => Task.FromResult(agencyInspector)));
         foreach (var (who, sign) in crawlers)
         {
             var (read, bad) = await CrawlAsync(await sign());
