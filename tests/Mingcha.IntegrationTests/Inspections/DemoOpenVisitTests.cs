@@ -70,4 +70,22 @@ public sealed class DemoOpenVisitTests(MingchaApp app) : IClassFixture<MingchaAp
         await (await liaison.GetAsync($"/api/v1/evidence/cases/{visit.EvidenceCaseId}")).ExpectRuleAsync(HttpStatusCode.Forbidden, "EVD-3");
         Assert.DoesNotContain((await liaison.GetAsync<JsonElement>("/api/v1/inspections/findings?year=2026")).EnumerateArray(), f => f.GetProperty("id").GetGuid() == finding.Id);
     }
+
+    [Fact]
+    [Trait("Rule", "INS-19")]
+    public async Task AVisitTheInspectorStartedThemselves_IsLeftToThem()
+    {
+        await using var own = new MingchaApp();
+        var (visit, userId) = await own.WithDbAsync(async db => (
+            await db.Visits.Where(v => v.IsDemo && db.Sections.Any(s => s.Id == v.SectionId && s.Code == DemoOpenVisit.SectionCode)).Select(v => v.Id).SingleAsync(),
+            await db.Supervisors.Where(s => db.Teams.Any(t => t.IsDemo && t.Name == "第一督查组" && t.LeaderId == s.Id)).Select(s => s.UserId!).SingleAsync()));
+        // The `inspector` login starts the visit before the demo's activity gets to it.
+        await using (var scope = own.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<VisitProtocolFlow>().StartAsync(visit,
+                new VisitProtocolFlow.StartVisit([VisitMethod.StakeOut], DateTime.UtcNow), Mingcha.Web.Infrastructure.ActingAs.User(userId, Roles.Supervisor), default);
+
+        Assert.False(await own.Services.GetRequiredService<DemoOpenVisit>().LoadAsync(default));
+        Assert.Equal(VisitStatus.InProgress, await own.WithDbAsync(db => db.Visits.Where(v => v.Id == visit).Select(v => v.Status).SingleAsync()));
+        Assert.False(await own.WithDbAsync(db => db.Findings.AnyAsync(f => f.VisitId == visit)));
+    }
 }

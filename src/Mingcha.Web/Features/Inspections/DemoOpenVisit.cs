@@ -17,7 +17,8 @@ namespace Mingcha.Web.Features.Inspections;
 /// <see cref="Rectification.Notices"/>, as the inspector and the Office would. The round's other two visits stay for the
 /// `inspector` login to carry out. Once, only with the demo city and its supervisor's login, by the demo's activity at
 /// start (<see cref="DemoActivityLoop"/>); a start stopped half way is finished by the next, each step taken from the
-/// state it follows, and a visit the user has moved on is left to them.
+/// state it follows, and a visit the user has started or handed in themselves (no finding or photo of the demo's on it)
+/// is left to them.
 /// </summary>
 public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
 {
@@ -28,6 +29,9 @@ public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
     public const string ItemCode = "A06";
 
     public const string Description = "大厅入口及候办区未设置效能提示牌，未公示效能投诉电话和投诉方式（见现场照片）。";
+
+    /// <summary>The photo's file name in the visit's case.</summary>
+    public const string PhotoName = "大厅入口现场照片.png";
 
     /// <returns>Whether the visit was moved on by this call.</returns>
     public async Task<bool> LoadAsync(CancellationToken ct)
@@ -53,6 +57,10 @@ public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
         var now = sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var status = visit.Status;
         var moved = false;
+        // The demo's own work on the visit is known by its finding or its photo; a visit the user started or filled is theirs.
+        Task<bool> FoundAsync() => db.Findings.AnyAsync(f => f.VisitId == visit.Id && f.Description == Description, ct);
+        Task<Guid?> PhotoAsync(Guid caseId) => db.EvidenceItems.AsNoTracking()
+            .Where(i => i.CaseId == caseId && i.FileName == PhotoName && i.UploadedBy == inspector.UserId).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct);
 
         if (status == VisitStatus.Planned)
         {
@@ -64,18 +72,20 @@ public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
         {
             var caseId = await db.Visits.AsNoTracking().Where(v => v.Id == visit.Id).Select(v => v.EvidenceCaseId).FirstAsync(ct)
                 ?? throw new InvalidOperationException("A started visit has its evidence case.");
-            if (!await db.Findings.AnyAsync(f => f.VisitId == visit.Id, ct))
+            var photo = await PhotoAsync(caseId);
+            if (!moved && photo is null && !await FoundAsync()) return false; // started by the user, not by a stopped start
+            if (!await FoundAsync())
             {
-                var photo = await StorePhotoAsync(sp, caseId, inspector.UserId!, inspector.Name, now, ct);
                 var item = await db.DeductionItems.AsNoTracking().Where(i => i.Year == visit.Year && i.Code == ItemCode).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct);
                 if (item is null) return moved; // the year's catalogue lacks the item: the visit stays open for the user
-                await flow.RecordFindingAsync(visit.Id, new VisitProtocolFlow.RecordFinding(visit.SectionId, null, item, null, Description, null, [photo], null), by, ct);
+                photo ??= await StorePhotoAsync(sp, caseId, inspector.UserId!, inspector.Name, now, ct);
+                await flow.RecordFindingAsync(visit.Id, new VisitProtocolFlow.RecordFinding(visit.SectionId, null, item, null, Description, null, [photo.Value], null), by, ct);
             }
             await flow.SubmitAsync(visit.Id, new VisitProtocolFlow.Submit(now), by, ct);
             status = VisitStatus.Submitted;
             moved = true;
         }
-        if (status == VisitStatus.Submitted)
+        if (status == VisitStatus.Submitted && (moved || await FoundAsync()))
         {
             await flow.DecideAsync(visit.Id, new VisitProtocolFlow.Decision(VisitStatus.Accepted, null), office, ct);
             status = VisitStatus.Accepted;
@@ -84,7 +94,7 @@ public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
         if (status == VisitStatus.Accepted)
         {
             var notices = sp.GetRequiredService<Rectification.Notices>();
-            foreach (var finding in await db.Findings.AsNoTracking().Where(f => f.VisitId == visit.Id && f.Status == FindingStatus.Recorded && f.ItemCode == ItemCode)
+            foreach (var finding in await db.Findings.AsNoTracking().Where(f => f.VisitId == visit.Id && f.Status == FindingStatus.Recorded && f.Description == Description)
                          .Select(f => f.Id).ToListAsync(ct))
             {
                 await notices.ConfirmAsync(finding, office, ct);
@@ -99,7 +109,7 @@ public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
     {
         var db = sp.GetRequiredService<MingchaDb>();
         var bytes = HallPhoto();
-        var upload = new EvidenceUpload(caseId, bytes.Length, "大厅入口现场照片.png", "", userId, userName, now, now.AddDays(1));
+        var upload = new EvidenceUpload(caseId, bytes.Length, PhotoName, "", userId, userName, now, now.AddDays(1));
         db.EvidenceUploads.Add(upload);
         await db.SaveChangesAsync(ct);
         var staging = sp.GetRequiredService<TusStaging>();
