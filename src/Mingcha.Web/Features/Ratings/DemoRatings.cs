@@ -62,8 +62,7 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
             if (await WindowsAsync(ct) is not { Length: > 0 } windows) return 0;
             var now = time.GetUtcNow().UtcDateTime;
             var today = LocalDate(now);
-            var firstDay = today.AddDays(1);
-            for (var n = 0; n < BackfillWorkingDays;) { firstDay = firstDay.AddDays(-1); if (await IsWorkingDayAsync(firstDay, ct)) n++; }
+            var firstDay = DemoDays.WorkingDaysBefore(await calendar.GetAsync(ct), today.AddDays(1), BackfillWorkingDays); // today counts
             var from = ToUtc(firstDay, _hours.Opens);
             var devices = windows.Select(w => (Guid?)w.DeviceId).ToList();
             DateTime? last;
@@ -291,12 +290,7 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         return _windows = list.ToArray();
     }
 
-    private async Task<bool> IsWorkingDayAsync(DateOnly day, CancellationToken ct)
-    {
-        var cal = await calendar.GetAsync(ct);
-        // A year the calendar does not hold yet (CAL-3): Monday to Friday, for the demo only.
-        return cal.IsCovered(day.Year) ? cal.IsWorkingDay(day) : day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
-    }
+    private async Task<bool> IsWorkingDayAsync(DateOnly day, CancellationToken ct) => DemoDays.IsWorkingDay(await calendar.GetAsync(ct), day);
 
     private DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone));
 

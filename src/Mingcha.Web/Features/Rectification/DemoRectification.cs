@@ -68,7 +68,7 @@ public sealed partial class DemoRectification(IServiceScopeFactory scopes, Local
                 ids.Add((known.Id, known.NoticeId));
                 continue;
             }
-            var r = await problems.RecordAsync(new ChannelProblems.RecordProblem(sections[code], channel, WorkingDaysBefore(calendar, today, daysAgo), description), office, ct);
+            var r = await problems.RecordAsync(new ChannelProblems.RecordProblem(sections[code], channel, DemoDays.WorkingDaysBefore(calendar, today, daysAgo), description), office, ct);
             ids.Add((r.Id, null));
             recorded++;
         }
@@ -82,18 +82,6 @@ public sealed partial class DemoRectification(IServiceScopeFactory scopes, Local
         }
         await sp.GetRequiredService<Notices>().IssueAsync(new Notices.IssueNotice(unitId, null, RequiredAction, null, null, [.. ids.Select(p => p.Id)]), office, ct);
         return (recorded, true);
-    }
-
-    /// <summary>The working day <paramref name="n"/> working days before today (a day the calendar lacks counts as a working day).</summary>
-    private static DateOnly WorkingDaysBefore(Mingcha.Domain.Calendar.WorkingCalendar calendar, DateOnly today, int n)
-    {
-        var day = today;
-        for (var left = n; left > 0;)
-        {
-            day = day.AddDays(-1);
-            if (!calendar.IsCovered(day.Year) || calendar.IsWorkingDay(day)) left--;
-        }
-        return day;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chromium was not found: the demo's rectification notice waits for a start with Chromium (its problems are recorded)")]
