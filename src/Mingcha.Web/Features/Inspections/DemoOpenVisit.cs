@@ -20,7 +20,7 @@ namespace Mingcha.Web.Features.Inspections;
 /// state it follows, and a visit the user has started or handed in themselves (no finding or photo of the demo's on it)
 /// is left to them.
 /// </summary>
-public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
+public sealed class DemoOpenVisit(IServiceScopeFactory scopes, TimeProvider time)
 {
     /// <summary>The window visited: the housing bureau's approval window, a target of the demo's open round.</summary>
     public const string SectionCode = "M06-CJJ-S03";
@@ -54,7 +54,7 @@ public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
         var by = ActingAs.User(inspector.UserId!, Roles.Supervisor);
         var office = ActingAs.User("demo", Roles.OfficeAdmin);
         var flow = sp.GetRequiredService<VisitProtocolFlow>();
-        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var now = time.GetUtcNow().UtcDateTime;
         var status = visit.Status;
         var moved = false;
         // The demo's own work on the visit is known by its finding or its photo; a visit the user started or filled is theirs.
@@ -73,8 +73,9 @@ public sealed class DemoOpenVisit(IServiceScopeFactory scopes)
             var caseId = await db.Visits.AsNoTracking().Where(v => v.Id == visit.Id).Select(v => v.EvidenceCaseId).FirstAsync(ct)
                 ?? throw new InvalidOperationException("A started visit has its evidence case.");
             var photo = await PhotoAsync(caseId);
-            if (!moved && photo is null && !await FoundAsync()) return false; // started by the user, not by a stopped start
-            if (!await FoundAsync())
+            var found = await FoundAsync();
+            if (!moved && photo is null && !found) return false; // started by the user, not by a stopped start
+            if (!found)
             {
                 var item = await db.DeductionItems.AsNoTracking().Where(i => i.Year == visit.Year && i.Code == ItemCode).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct);
                 if (item is null) return moved; // the year's catalogue lacks the item: the visit stays open for the user
