@@ -72,17 +72,19 @@
       if (!draft[s.number]) draft[s.number] = { startedAt: s.startedAt, endedAt: s.endedAt, evidenceItemIds: s.files.map(function (f) { return f.id; }), notes: s.notes || '', files: s.files };
       var b = document.querySelector('#step-nav [data-step="' + s.number + '"]');
       // The archive (step 8) is assembled from the rest: shown done once the report is handed in, not while it is recorded.
-      var done = s.hasRequiredEvidence && (s.evidence !== 'Archive' || (state.status !== 'InProgress' && state.status !== 'Returned'));
+      var done = s.hasRequiredEvidence && (s.evidence !== 'Archive' || !recording());
       b.className = done ? 'done' : (s.required ? 'secondary' : 'secondary optional');
     });
     if (started) show(current || 1);
   }
 
+  // Whether the inspectors are still recording the visit (started, or returned to them), as the server's EnsureOpen has it.
+  function recording() { return state.status === 'InProgress' || state.status === 'Returned'; }
+
   // Handed in (or decided), the record is read, not edited: its fields and buttons stay on screen, disabled, save the one
   // that moves between steps. (The server refuses a change to a closed visit all the same.)
   function lockIfClosed() {
-    var closed = state.status !== 'Planned' && state.status !== 'InProgress' && state.status !== 'Returned';
-    root.classList.toggle('read-only', closed);
+    var closed = state.status !== 'Planned' && !recording();
     document.querySelectorAll('#step-panel input, #step-panel textarea, #step-panel select, #step-panel button').forEach(function (el) {
       if (el.id !== 'step-next') el.disabled = closed;
     });
