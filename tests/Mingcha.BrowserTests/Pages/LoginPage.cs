@@ -74,6 +74,13 @@ public sealed class LoginPage(IPage page)
             catch (TimeoutException) when (attempt == 0)
             {
                 if (await page.Locator(form + " .error").CountAsync() > 0) throw; // the code was refused: that is the answer
+                // No form on screen: the submit went through and its answer is still on the way (it once arrived after 16 s
+                // and the retry waited for a code field on the home page). Wait for it rather than type again.
+                if (await page.Locator("#Code").CountAsync() == 0)
+                {
+                    await page.WaitForURLAsync(url => !url.Contains(path, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 60_000 });
+                    return;
+                }
             }
         }
     }
