@@ -34,7 +34,11 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         await control.OpenAsync();
         var before = int.Parse(await control.TotalCount.TextContentAsync() ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         if (await control.BadWall.CountAsync() == 0) await Assertions.Expect(control.BadWallEmpty).ToBeVisibleAsync();
-        if (before == 0) await Assertions.Expect(control.WindowsEmpty).ToBeVisibleAsync();
+        if (before == 0)
+        {
+            await Assertions.Expect(control.WindowsEmpty).ToBeVisibleAsync();
+            await Assertions.Expect(control.UnitsChart).ToBeHiddenAsync(); // no empty axes before the day's first rating
+        }
 
         using var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
         device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
@@ -46,6 +50,44 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         await Assertions.Expect(control.BadWallEmpty).ToBeHiddenAsync();
         await Assertions.Expect(control.WindowsEmpty).ToBeHiddenAsync();
         await Assertions.Expect(control.WindowRow(sectionId)).ToHaveClassAsync("flagged");
+        await Assertions.Expect(control.UnitsChart.Locator("canvas")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task LeadersOverview_WhenTheSatisfactionBarIsClicked_OpensTheControlCentre()
+    {
+        Guid sectionId, unitId;
+        AccountsApi.CreateTokenResponse token;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+            var w = await db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(2).FirstAsync();
+            (sectionId, unitId) = (w.Id, w.UnitId);
+            token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write"], unitId, null), "test", db, TimeProvider.System, default);
+        }
+        using var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "OV-" + Guid.NewGuid().ToString("N")[..10], level = 1 })).EnsureSuccessStatusCode();
+
+        var account = await app.CreateAccountAsync(Roles.Leader);
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).SignInAsync(account.UserName, account.Password);
+        await page.GotoAsync("/Scoring/Overview?year=" + DateTime.UtcNow.AddHours(8).Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var chart = page.Locator("#chart-satisfaction canvas");
+        await Assertions.Expect(chart).ToBeVisibleAsync();
+        // The first unit's bar, halfway along its length, where a leader would click it.
+        var at = await page.EvaluateAsync<float[]>("""
+            () => {
+              const el = document.getElementById('chart-satisfaction');
+              const c = echarts.getInstanceByDom(el);
+              const value = c.getOption().series[0].data[0];
+              const [x, y] = c.convertToPixel({ seriesIndex: 0 }, [value / 2, 0]);
+              const r = el.getBoundingClientRect();
+              return [r.left + x, r.top + y];
+            }
+            """);
+        await page.Mouse.ClickAsync(at[0], at[1]);
+        await page.WaitForURLAsync("**/Ratings/Control");
     }
 
     [Fact]

@@ -18,5 +18,7 @@ public sealed class ControlCentrePage(IPage page)
     public ILocator BadWallEmpty => page.Locator("#bad-wall-empty");
     /// <summary>"No ratings today", shown while the windows' table is empty.</summary>
     public ILocator WindowsEmpty => page.Locator("#windows-empty");
+    /// <summary>The units' chart: hidden until the day's first rating, then drawn on a canvas.</summary>
+    public ILocator UnitsChart => page.Locator("#chart-units");
     public ILocator WindowRow(Guid sectionId) => page.Locator($"#windows tr[data-section='{sectionId}']");
 }

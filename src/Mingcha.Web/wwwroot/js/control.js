@@ -53,9 +53,15 @@
     }));
     if (chart) {
       const units = [...byUnit.keys()];
+      // No rating today yet: no empty axes; the chart appears with the day's first rating.
+      const dom = chart.getDom();
+      const wasHidden = dom.hidden;
+      dom.hidden = units.length === 0;
+      if (dom.hidden) return;
+      if (wasHidden) chart.resize();
       chart.setOption({
         tooltip: {}, legend: {}, grid: { containLabel: true },
-        xAxis: { type: 'category', data: units.map(u => unitName.get(u) || u) }, yAxis: { type: 'value' },
+        xAxis: { type: 'category', data: units.map(u => unitName.get(u) || u) }, yAxis: { type: 'value', minInterval: 1 },
         series: ['satisfied', 'basic', 'unsatisfied'].map((k, i) => ({
           name: [document.querySelector('#totals .card:nth-child(2) span').textContent, document.querySelector('#totals .card:nth-child(3) span').textContent, text.unsatisfied][i],
           type: 'bar', stack: 'all', data: units.map(u => byUnit.get(u)[k]),
