@@ -106,10 +106,10 @@ if (command is not null)
 
 var credentials = await Bootstrap.PrepareAsync(app.Services);
 
-app.UseExceptionHandler();
+app.UseExceptionAnswers(); // the error page for a browser's pages, ProblemDetails for the rest
 app.UseDeviceRatings(); // rating devices' lean path (decision 008): before the rest of the pipeline, after the exception handler
 app.UseRatingsCaughtUp(); // every other request sees the ratings acknowledged before it (decision 017)
-app.UseStatusCodePages();
+app.UseStatusCodeAnswers(); // empty 4xx/5xx answers: likewise
 app.UseNulRejection();
 var localization = new RequestLocalizationOptions()
     .SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en");

@@ -14,6 +14,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // A browser's page request gets the error page instead (its own exception handler, Program.cs).
+        if (PageRequests.WantsPage(httpContext)) return false;
         var problem = Describe(exception);
         if (problem is null) return false;
         httpContext.Response.StatusCode = problem.Status ?? 400;
@@ -75,6 +77,41 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
             Title = "请求内容有误。 The request is invalid.",
         };
     }
+}
+
+/// <summary>
+/// Which requests are a browser's pages: not under <c>/api</c>, and asking for HTML. Their errors (an exception, or an
+/// empty 4xx/5xx answer) are shown on the error page in the site's layout; everything else (the API, scripts' fetches,
+/// health checks, tools) keeps its ProblemDetails.
+/// </summary>
+public static class PageRequests
+{
+    public static bool WantsPage(HttpContext context)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)) return false;
+        foreach (var accept in context.Request.Headers.Accept)
+            if (accept is not null && accept.Contains("text/html", StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Exceptions: for pages, re-executes <c>/Error</c> with the status the exception means (a refusal the application
+    /// explained is not logged as a failure); for the rest, ProblemDetails (<see cref="ProblemExceptionHandler"/>).
+    /// </summary>
+    public static IApplicationBuilder UseExceptionAnswers(this IApplicationBuilder app) => app
+        .UseWhen(WantsPage, page => page.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/Error",
+            StatusCodeSelector = e => ProblemExceptionHandler.Describe(e)?.Status ?? StatusCodes.Status500InternalServerError,
+            AllowStatusCode404Response = true,
+            SuppressDiagnosticsCallback = c => ProblemExceptionHandler.Describe(c.Exception) is not null,
+        }))
+        .UseWhen(c => !WantsPage(c), api => api.UseExceptionHandler());
+
+    /// <summary>Empty 4xx/5xx answers: for pages, the error page (<c>/Error</c>, re-executed); for the rest, a ProblemDetails body.</summary>
+    public static IApplicationBuilder UseStatusCodeAnswers(this IApplicationBuilder app) => app
+        .UseWhen(WantsPage, page => page.UseStatusCodePagesWithReExecute("/Error"))
+        .UseWhen(c => !WantsPage(c), api => api.UseStatusCodePages());
 }
 
 /// <summary>Small helpers for validating API bodies by hand where data annotations do not fit.</summary>

@@ -151,7 +151,7 @@ public static class PageCatalog
     [
         // Home: every signed-in user has a start page with what concerns them.
         new("/Index", Access.SignedIn, None, _ => "/"),
-        new("/Error", Access.Public, None, _ => "/Error"),
+        new("/Error", Access.Public, All(Access.Public, ""), _ => "/Error"), // a failed form post re-executes as a post
 
         // Signing in and one's own account: open to everyone / every signed-in user.
         new("/Account/Login", Access.Public, All(Access.Public, ""), _ => "/Account/Login"),
