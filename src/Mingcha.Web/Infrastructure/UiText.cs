@@ -11,6 +11,9 @@ public static class UiText
     /// <summary>True when the request's UI culture is Chinese (the default).</summary>
     public static bool IsChinese => CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.Ordinal);
 
+    /// <summary>A label's colon in the reader's language: full-width in Chinese ("状态："), ASCII and a space in English ("Status: ").</summary>
+    public static string Colon => IsChinese ? "：" : ": ";
+
     /// <summary>
     /// Rule and validation messages are written "中文。 English." (one string for API clients of either
     /// language). A page shows only the half in the reader's language; a message without the pattern is shown whole.

@@ -63,6 +63,36 @@ public sealed partial class TranslationTests(MingchaApp app) : IClassFixture<Min
         finally { System.Globalization.CultureInfo.CurrentUICulture = before; }
     }
 
+    /// <summary>
+    /// A label's colon follows the reader's language (<see cref="Mingcha.Web.Infrastructure.UiText.Colon"/>): a full-width
+    /// "：" written into a page's markup showed as "Status：Registered" in English. Colons inside translated texts and
+    /// attribute values are theirs.
+    /// </summary>
+    [Fact]
+    public void PagesMarkup_WritesNoFullWidthColonOutsideTranslatedText()
+    {
+        var pages = RepoRoot.Find("src", "Mingcha.Web", "Pages");
+        var found = Directory.EnumerateFiles(pages, "*.cshtml", SearchOption.AllDirectories)
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(pages, f), Line: i + 1, Text: line)))
+            .Where(x => Quoted().Replace(Lookup().Replace(x.Text, m => new string('x', m.Length)), "").Contains('：'))
+            .Select(x => $"{x.File}:{x.Line}: {x.Text.Trim()}").ToList();
+        Assert.True(found.Count == 0, "Full-width colons in markup (write @(UiText.Colon)):\n" + string.Join('\n', found));
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "：")]
+    [InlineData("en", ": ")]
+    public void Colon_IsTheReadersLanguages(string culture, string colon)
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(culture);
+        try { Assert.Equal(colon, Mingcha.Web.Infrastructure.UiText.Colon); }
+        finally { System.Globalization.CultureInfo.CurrentUICulture = before; }
+    }
+
+    [GeneratedRegex(@"""[^""]*""")]
+    private static partial Regex Quoted();
+
     [GeneratedRegex(@"(?:\bL|\bText|\bl)\[""((?:[^""\\]|\\.)*)""")]
     private static partial Regex Lookup();
 
