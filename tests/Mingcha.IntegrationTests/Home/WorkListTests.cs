@@ -54,6 +54,13 @@ public sealed class WorkListTests(RectificationApp app) : IClassFixture<Rectific
         Assert.Equal(1, seenByA["complaints.assigned"]);
         Assert.Equal(1, seenByA["notices.open"]);
         Assert.False(seenByA.ContainsKey("findings.recorded")); // the Office's work is not the unit's
+        // Its reminder of the assignment in the reader's language: the Chinese half on a Chinese page, the English on an English one.
+        var remindersZh = await liaisonA.GetStringAsync("/");
+        Assert.Contains($"投诉交办 {forA.Number}", remindersZh, StringComparison.Ordinal);
+        Assert.DoesNotContain("Complaint assigned", remindersZh, StringComparison.Ordinal);
+        var remindersEn = await liaisonA.GetStringAsync("/?culture=en&ui-culture=en");
+        Assert.Contains("Complaint assigned: answer by", remindersEn, StringComparison.Ordinal);
+        Assert.DoesNotContain($"投诉交办 {forA.Number}", remindersEn, StringComparison.Ordinal);
         var seenByB = await HomePage.WorkAsync(liaisonB);
         Assert.Equal(1, seenByB["complaints.assigned"]);
         Assert.False(seenByB.ContainsKey("notices.open"));
