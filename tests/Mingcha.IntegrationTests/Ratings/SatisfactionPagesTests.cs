@@ -29,6 +29,8 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var page = await office.GetStringAsync("/Ratings/Flags");
         Assert.Contains($"data-flag=\"{flag.Id}\"", page, StringComparison.Ordinal);
+        Assert.Contains("个最高评价。", page, StringComparison.Ordinal); // the rule that fired, in the page's language only
+        Assert.DoesNotContain("top ratings from one device", page, StringComparison.Ordinal);
         var token = Antiforgery().Match(page).Groups[1].Value;
         var posted = await office.PostAsync("/Ratings/Flags?handler=Review", new FormUrlEncodedContent(new Dictionary<string, string>
         {
