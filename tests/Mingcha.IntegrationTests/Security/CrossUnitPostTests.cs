@@ -101,6 +101,7 @@ public sealed class CrossUnitPostTests(CrossUnitPostTests.App app) : IClassFixtu
     private static readonly Dictionary<(string Page, string Handler), string> NoRecordOfAnotherUnit = new()
     {
         [("/Account/Login", "")] = "signs in; names no record",
+        [("/Error", "")] = "the error page a failed form post re-executes to; reads and changes nothing",
         [("/Account/LoginTwoFactor", "")] = "second sign-in step; names no record",
         [("/Account/Logout", "")] = "signs out; names no record",
         [("/Account/Manage", "Password")] = "the user's own password",
