@@ -37,4 +37,18 @@ public sealed class PageHygieneTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal(200, served.Status);
         Assert.StartsWith("image/", served.Headers["content-type"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task LinkToARecordThatIsNotThere_ShowsTheErrorPageInTheLayout()
+    {
+        var page = await app.NewPageAsync();
+        var account = await app.CreateAccountAsync(Roles.Leader);
+        await new LoginPage(page).SignInAsync(account.UserName, account.Password);
+        var response = await page.GotoAsync("/Rectification/Notice/" + Guid.NewGuid());
+        Assert.Equal(404, response!.Status);
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("找不到此页面或记录");
+        await Assertions.Expect(page.Locator("header.topbar")).ToBeVisibleAsync(); // the site's layout, its navigation to go on from
+        await page.GetByRole(AriaRole.Link, new() { Name = "返回首页" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+    }
 }
