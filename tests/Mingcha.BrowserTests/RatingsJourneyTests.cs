@@ -18,15 +18,7 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     [Trait("Rule", "SAT-2")]
     public async Task ControlCentre_WhenRatingsArePosted_UpdatesLiveWithoutReload()
     {
-        Guid sectionId, unitId;
-        AccountsApi.CreateTokenResponse token;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
-            var w = await db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).FirstAsync();
-            (sectionId, unitId) = (w.Id, w.UnitId);
-            token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write"], unitId, null), "test", db, TimeProvider.System, default);
-        }
+        var (sectionId, unitId, device) = await WindowDeviceAsync(0);
         var account = await app.CreateAccountAsync(Roles.Leader);
         var page = await app.NewPageAsync();
         await new LoginPage(page).SignInAsync(account.UserName, account.Password);
@@ -40,8 +32,6 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
             await Assertions.Expect(control.UnitsChart).ToBeHiddenAsync(); // no empty axes before the day's first rating
         }
 
-        using var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         foreach (var level in new[] { 1, 2, 3 })
             (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "BR-" + Guid.NewGuid().ToString("N")[..10], level })).EnsureSuccessStatusCode();
 
@@ -56,17 +46,7 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     [Fact]
     public async Task LeadersOverview_WhenTheSatisfactionBarIsClicked_OpensTheControlCentre()
     {
-        Guid sectionId, unitId;
-        AccountsApi.CreateTokenResponse token;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
-            var w = await db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(2).FirstAsync();
-            (sectionId, unitId) = (w.Id, w.UnitId);
-            token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write"], unitId, null), "test", db, TimeProvider.System, default);
-        }
-        using var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        var (sectionId, unitId, device) = await WindowDeviceAsync(2);
         (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "OV-" + Guid.NewGuid().ToString("N")[..10], level = 1 })).EnsureSuccessStatusCode();
 
         var account = await app.CreateAccountAsync(Roles.Leader);
@@ -94,17 +74,7 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     [Trait("Rule", "SAT-7")]
     public async Task FollowUps_WhenTheLiaisonOpensThemOnAPhone_ShowTheBadRatingWithItsNextStepAndDeadline()
     {
-        Guid sectionId, unitId;
-        AccountsApi.CreateTokenResponse token;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
-            var w = await db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(1).FirstAsync();
-            (sectionId, unitId) = (w.Id, w.UnitId);
-            token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write"], unitId, null), "test", db, TimeProvider.System, default);
-        }
-        using var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        var (sectionId, unitId, device) = await WindowDeviceAsync(1);
         var posted = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, level = 3, phone = "13600003333", comment = "等候太久" });
         posted.EnsureSuccessStatusCode();
         var ratingId = (await posted.Content.ReadFromJsonAsync<IdOnly>())!.Id;
@@ -130,4 +100,16 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     }
 
     private sealed record IdOnly(Guid Id);
+
+    /// <summary>The demo city's <paramref name="nth"/> window (in code order) and a rating device of its unit, as a client that sends its token.</summary>
+    private async Task<(Guid SectionId, Guid UnitId, HttpClient Device)> WindowDeviceAsync(int nth)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
+        var w = await db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(nth).FirstAsync();
+        var token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write"], w.UnitId, null), "test", db, TimeProvider.System, default);
+        var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        return (w.Id, w.UnitId, device);
+    }
 }
