@@ -25,6 +25,12 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
 
     public string InitialJson { get; private set; } = "{}";
 
+    /// <summary>
+    /// When the last rating before today was given (office time is shown), if today has none yet: a control centre opened
+    /// before the halls open, at a weekend or on a holiday says why it is empty.
+    /// </summary>
+    public DateTime? LastRatedAt { get; private set; }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var counts = await RatingsApi.TodayAsync(db, User, clock, ct);
@@ -41,6 +47,8 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
         var (from, _) = RatingsApi.DayBoundsUtc(clock, clock.Today);
         var bad = await ratings.Where(r => r.IsBad && r.RatedAt >= from).OrderByDescending(r => r.ReceivedAt).Take(30)
             .Select(r => new BadLine(r.Id, r.SectionId, r.RatedAt, r.Level, r.Scale.ToString(), null)).ToListAsync(ct);
+        if (!await ratings.AnyAsync(r => r.RatedAt >= from, ct))
+            LastRatedAt = await ratings.Where(r => r.RatedAt < from).OrderByDescending(r => r.RatedAt).Select(r => (DateTime?)r.RatedAt).FirstOrDefaultAsync(ct);
         var org = await Features.Organisation.OrgAsOf.LoadAsync(db, bad.Select(b => b.SectionId), [], [], ct);
         bad = bad.Select(b => b with { SectionName = org.SectionAt(b.SectionId, b.RatedAt)?.Name }).ToList();
         InitialJson = JsonSerializer.Serialize(new
