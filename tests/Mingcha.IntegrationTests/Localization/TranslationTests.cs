@@ -63,6 +63,24 @@ public sealed partial class TranslationTests(MingchaApp app) : IClassFixture<Min
         finally { System.Globalization.CultureInfo.CurrentUICulture = before; }
     }
 
+    /// <summary>The leaders' overview draws its charts from the page's JSON: their labels are in English on an English page, as the lists under them.</summary>
+    [Fact]
+    public async Task LeadersOverview_InEnglish_LabelsItsChartsInEnglish()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var html = await office.GetStringAsync("/Scoring/Overview?year=2026&culture=en&ui-culture=en");
+        var json = OverviewData().Match(html);
+        Assert.True(json.Success, "no chart data on the page");
+        using var data = System.Text.Json.JsonDocument.Parse(json.Groups[1].Value);
+        var labels = new[] { "inspections", "notices", "complaints" }
+            .SelectMany(k => data.RootElement.GetProperty(k).EnumerateArray().Select(f => f.GetProperty("label").GetString() ?? "")).ToList();
+        Assert.Contains("Open inspection rounds", labels);
+        Assert.DoesNotContain(labels, l => Chinese().IsMatch(l));
+    }
+
+    [GeneratedRegex("<script type=\"application/json\" id=\"overview-data\">(.*?)</script>", RegexOptions.Singleline)]
+    private static partial Regex OverviewData();
+
     /// <summary>
     /// A label's colon follows the reader's language (<see cref="Mingcha.Web.Infrastructure.UiText.Colon"/>): a full-width
     /// "：" written into a page's markup showed as "Status：Registered" in English. Colons inside translated texts and

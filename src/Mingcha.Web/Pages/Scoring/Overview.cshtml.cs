@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Mingcha.Web.Features.Scoring;
 using Mingcha.Web.Infrastructure;
 
@@ -9,7 +10,7 @@ namespace Mingcha.Web.Pages.Scoring;
 
 /// <summary>The leaders' overview: the year's figures across modules, with charts and links to the records behind them.</summary>
 [Authorize(Roles = "OfficeAdmin,OfficeStaff,Leader")]
-public sealed class OverviewModel(LeadersOverview overview, TimeProvider time) : PageModel
+public sealed class OverviewModel(LeadersOverview overview, TimeProvider time, IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty(SupportsGet = true)] public int? Year { get; set; }
     public LeadersOverview.Overview Data { get; private set; } = null!;
@@ -19,6 +20,10 @@ public sealed class OverviewModel(LeadersOverview overview, TimeProvider time) :
     {
         Year = Problems.IsYear(Year) ? Year : time.GetUtcNow().Year;
         Data = await overview.ForYearAsync(Year.Value, ct);
-        Json = JsonSerializer.Serialize(Data, JsonSerializerOptions.Web).Replace("<", "\\u003c", StringComparison.Ordinal);
+        // The charts' labels in the reader's language, as the lists under them (the figures' labels are the texts' keys).
+        var chart = Data with { Inspections = Localized(Data.Inspections), Notices = Localized(Data.Notices), Complaints = Localized(Data.Complaints) };
+        Json = JsonSerializer.Serialize(chart, JsonSerializerOptions.Web).Replace("<", "\\u003c", StringComparison.Ordinal);
     }
+
+    private List<LeadersOverview.Figure> Localized(IReadOnlyList<LeadersOverview.Figure> figures) => figures.Select(f => f with { Label = l[f.Label] }).ToList();
 }
