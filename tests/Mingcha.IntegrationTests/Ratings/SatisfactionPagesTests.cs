@@ -16,27 +16,6 @@ public sealed partial class SatisfactionPagesTests(MingchaApp app) : IClassFixtu
     private sealed record Created(Guid Id);
 
     [Fact]
-    [Trait("Rule", "SAT-2")]
-    public async Task ControlCentre_BeforeTodaysFirstRating_SaysWhenTheLastOneCameIn()
-    {
-        // The last window in code order, its unit's own view: no other test here rates it today.
-        var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderByDescending(s => s.Code).FirstAsync());
-        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitId);
-        Assert.DoesNotContain("id=\"last-rated\"", await liaison.GetStringAsync("/Ratings/Control"), StringComparison.Ordinal); // none at all yet
-
-        // Friday afternoon's rating, sent by a device that was offline (the test clock reads Monday 10:00).
-        var (device, _) = await app.TokenClientAsync(w.UnitId, "ratings:write");
-        Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings",
-            new { sectionId = w.Id, level = 1, ratedAt = "2026-11-13T16:45:00+08:00" })).StatusCode);
-        var page = await liaison.GetStringAsync("/Ratings/Control");
-        Assert.Contains("最近一次评价：2026-11-13 16:45。", page, StringComparison.Ordinal);
-
-        // Today's first rating: the page counts today again, and the note is not written.
-        Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 1 })).StatusCode);
-        Assert.DoesNotContain("id=\"last-rated\"", await liaison.GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
-    }
-
-    [Fact]
     [Trait("Rule", "SAT-9")]
     public async Task FlagsPage_WhenTheOfficeConfirmsABurst_ExcludesTheRatingAndTheUnitCannotOpenIt()
     {
