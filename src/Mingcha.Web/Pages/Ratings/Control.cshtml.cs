@@ -47,7 +47,7 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
         var (from, _) = RatingsApi.DayBoundsUtc(clock, clock.Today);
         var bad = await ratings.Where(r => r.IsBad && r.RatedAt >= from).OrderByDescending(r => r.ReceivedAt).Take(30)
             .Select(r => new BadLine(r.Id, r.SectionId, r.RatedAt, r.Level, r.Scale.ToString(), null)).ToListAsync(ct);
-        if (!await ratings.AnyAsync(r => r.RatedAt >= from, ct))
+        if (counts.Count == 0) // today's counts (the same unit's ratings) are empty
             LastRatedAt = await ratings.Where(r => r.RatedAt < from).OrderByDescending(r => r.RatedAt).Select(r => (DateTime?)r.RatedAt).FirstOrDefaultAsync(ct);
         var org = await Features.Organisation.OrgAsOf.LoadAsync(db, bad.Select(b => b.SectionId), [], [], ct);
         bad = bad.Select(b => b with { SectionName = org.SectionAt(b.SectionId, b.RatedAt)?.Name }).ToList();
