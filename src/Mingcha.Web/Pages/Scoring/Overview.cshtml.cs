@@ -19,10 +19,10 @@ public sealed class OverviewModel(LeadersOverview overview, TimeProvider time, I
     public async Task OnGetAsync(CancellationToken ct)
     {
         Year = Problems.IsYear(Year) ? Year : time.GetUtcNow().Year;
-        Data = await overview.ForYearAsync(Year.Value, ct);
-        // The charts' labels in the reader's language, as the lists under them (the figures' labels are the texts' keys).
-        var chart = Data with { Inspections = Localized(Data.Inspections), Notices = Localized(Data.Notices), Complaints = Localized(Data.Complaints) };
-        Json = JsonSerializer.Serialize(chart, JsonSerializerOptions.Web).Replace("<", "\\u003c", StringComparison.Ordinal);
+        var data = await overview.ForYearAsync(Year.Value, ct);
+        // The figures' labels are the texts' keys: put in the reader's language once, for the lists and the charts alike.
+        Data = data with { Inspections = Localized(data.Inspections), Notices = Localized(data.Notices), Complaints = Localized(data.Complaints) };
+        Json = JsonSerializer.Serialize(Data, JsonSerializerOptions.Web).Replace("<", "\\u003c", StringComparison.Ordinal);
     }
 
     private List<LeadersOverview.Figure> Localized(IReadOnlyList<LeadersOverview.Figure> figures) => figures.Select(f => f with { Label = l[f.Label] }).ToList();
