@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
@@ -29,7 +30,7 @@ public sealed class ErrorPageTests(ErrorPageTests.ThrowingApp app) : IClassFixtu
     [Fact]
     public async Task UnknownPage_OpenedInABrowser_Shows404PageInTheLayout()
     {
-        var client = await app.ClientAsAsync(Roles.UnitLiaison, await app.WithDbAsync(db => Task.FromResult(db.Units.OrderBy(u => u.Code).Select(u => u.Id).First())));
+        var client = await app.ClientAsAsync(Roles.UnitLiaison, await app.WithDbAsync(db => db.Units.OrderBy(u => u.Code).Select(u => u.Id).FirstAsync()));
         using var response = await client.SendAsync(PageRequest(HttpMethod.Get, "/Rectification/NoSuchPage"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
