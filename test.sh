@@ -51,7 +51,7 @@ wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done
 log() { echo "==> $*"; }
 
 # ---------------------------------------------------------------- a. Debian packages
-APT_PACKAGES=(postgresql-15 chromium fonts-noto-cjk ffmpeg poppler-utils libreoffice-writer-nogui nodejs curl)
+APT_PACKAGES=(postgresql-15 chromium fonts-noto-cjk ffmpeg poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui nodejs curl)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -27,13 +27,21 @@ public static class SatisfactionCoefficient
     public static SatisfactionRate Compute(IEnumerable<ScoredRating> ratings)
     {
         ArgumentNullException.ThrowIfNull(ratings);
+        return ComputeCounted(ratings.Select(r => (r, 1)));
+    }
+
+    /// <summary>The same over counted ratings: each rating with how many times it was given (a database's grouped counts).</summary>
+    public static SatisfactionRate ComputeCounted(IEnumerable<(ScoredRating Rating, int Count)> ratings)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
         int counted = 0, excluded = 0;
         decimal sum = 0;
-        foreach (var r in ratings)
+        foreach (var (r, n) in ratings)
         {
-            if (r.Excluded) { excluded++; continue; }
-            counted++;
-            sum += r.Score;
+            ArgumentOutOfRangeException.ThrowIfNegative(n);
+            if (r.Excluded) { excluded += n; continue; }
+            counted += n;
+            sum += r.Score * n;
         }
         return new SatisfactionRate(counted, excluded, counted == 0 ? null : sum / (counted * 100m));
     }

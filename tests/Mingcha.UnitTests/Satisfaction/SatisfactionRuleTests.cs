@@ -241,6 +241,18 @@ public class SatisfactionCoefficientTests
         Assert.Null(rate.Rate);
         Assert.Equal(80m, rate.Apply(80m));
     }
+
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    public void ComputeCounted_FromADatabasesGroupedCounts_EqualsTheRatingsOneByOne()
+    {
+        // 3 满意, 1 基本满意, 2 不满意 of which 1 excluded: (300 + 60 + 0) / 5.
+        var counted = SatisfactionCoefficient.ComputeCounted([(new(100m, false), 3), (new(60m, false), 1), (new(0m, false), 1), (new(0m, true), 1), (new(60m, false), 0)]);
+        var single = SatisfactionCoefficient.Compute([new(100m, false), new(100m, false), new(100m, false), new(60m, false), new(0m, false), new(0m, true)]);
+        Assert.Equal(single, counted);
+        Assert.Equal((5, 1, 0.72m), (counted.Counted, counted.Excluded, counted.Rate));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SatisfactionCoefficient.ComputeCounted([(new(100m, false), -1)]));
+    }
 }
 
 public class SurveyDrawTests

@@ -245,7 +245,7 @@ public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock cl
         var groups = await RatingPeriods.ReadCountedAsync(q.AsNoTracking(), start, end, surveyed, (counted, c) => counted
             .GroupBy(r => new { r.Scale, r.Level, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
             .Select(g => new { g.Key.Scale, g.Key.Level, g.Key.Excluded, Count = g.Count() }).ToListAsync(c), ct);
-        var rate = SatisfactionCoefficient.Compute(groups.SelectMany(g => Enumerable.Repeat(new ScoredRating(intake.Mapping.Score(g.Scale, g.Level), g.Excluded), g.Count)));
+        var rate = SatisfactionCoefficient.ComputeCounted(groups.Select(g => (new ScoredRating(intake.Mapping.Score(g.Scale, g.Level), g.Excluded), g.Count)));
         return new RateDto(subject, from, to, rate.Counted, rate.Excluded, rate.Rate, rate.Coefficient);
     }
 }

@@ -311,7 +311,7 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
         var lost = await LostEligibilityAsync(kind, year, ct);
         var candidates = rows.GroupBy(r => r.Id).Select(g =>
         {
-            var rate = SatisfactionCoefficient.Compute(g.SelectMany(x => Enumerable.Repeat(new ScoredRating(intake.Mapping.Score(x.Scale, x.Level), false), x.N)));
+            var rate = SatisfactionCoefficient.ComputeCounted(g.Select(x => (new ScoredRating(intake.Mapping.Score(x.Scale, x.Level), false), x.N)));
             var bad = g.Where(x => RatingScaleMapping.IsBad(x.Scale, x.Level)).Sum(x => x.N);
             return new SelectionCandidate(g.Key, names.GetValueOrDefault(g.Key, ""), rate.Rate, rate.Counted, bad, revoked.Contains(g.Key) ? 1 : 0,
                 lost.GetValueOrDefault(g.Key)?.Reason);

@@ -56,6 +56,7 @@ public static class RatingsApi
         services.AddSingleton<Jobs.IRecurringJob, PhoneSurveyJob>();
         services.AddScoped<Jobs.IReminderSource, FollowUpReminders>();
         services.AddScoped<SatisfactionRates>();
+        services.AddScoped<SatisfactionReport>();
         services.AddScoped<PhoneSurveys>();
         services.AddScoped<Incentives>();
         services.AddScoped<Secondments>();
@@ -195,6 +196,8 @@ public static class RatingsApi
             RatingAccess.EnsureUnit(user, id);
             return await s.ForUnitAsync(id, from, to, includeChildren ?? true, ct);
         }).RequireAuthorization(RatingPolicies.Read);
+        g.MapGet("/satisfaction/report", async (DateOnly from, DateOnly to, Guid? unitId, SatisfactionReport r, ClaimsPrincipal user, CancellationToken ct) =>
+            await r.BuildAsync(user, from, to, unitId, ct)).RequireAuthorization(RatingPolicies.Read);
         g.MapGet("/satisfaction/sections/{id:guid}", async (Guid id, DateOnly from, DateOnly to, SatisfactionRates s, ClaimsPrincipal user, SectionDirectory dir, CancellationToken ct) =>
         {
             var section = await dir.FindAsync(id, null, ct) ?? throw new NotFoundException("窗口不存在。 No such section.");

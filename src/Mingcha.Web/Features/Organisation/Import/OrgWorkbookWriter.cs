@@ -17,6 +17,9 @@ internal sealed class OrgWorkbookWriter : IDisposable
     private const uint TextStyle = 1;
     private const uint HeaderStyle = 2;
     private const uint NoteStyle = 3;
+    private const uint IntegerStyle = 4;
+    private const uint PercentStyle = 5;
+    private const uint FractionStyle = 6;
 
     private readonly ZipArchive _zip;
     private readonly IReadOnlyList<string> _sheetNames;
@@ -65,6 +68,44 @@ internal sealed class OrgWorkbookWriter : IDisposable
     /// <summary>A row in a muted style (the template's example row, the instructions' notes).</summary>
     public void WriteNote(IReadOnlyList<string?> values) => WriteRow(values, NoteStyle);
 
+    /// <summary>
+    /// A row of typed cells, so that Excel can sum and sort them: text as text, an <see cref="int"/> as a whole number,
+    /// a <see cref="Percent"/> as a percentage (0.00%), a <see cref="decimal"/> with four decimals; null leaves the cell empty.
+    /// </summary>
+    public void WriteValues(IReadOnlyList<object?> values)
+    {
+        var w = _sheet ?? throw new InvalidOperationException("No sheet started.");
+        _row++;
+        var rowRef = _row.ToString(CultureInfo.InvariantCulture);
+        w.WriteStartElement(new Row(), [new OpenXmlAttribute("r", "", rowRef)]);
+        for (var i = 0; i < values.Count; i++)
+        {
+            while (_columnNames.Count <= i) _columnNames.Add(ColumnName(_columnNames.Count));
+            var (number, style) = values[i] switch
+            {
+                int n => (n.ToString(CultureInfo.InvariantCulture), IntegerStyle),
+                Percent p => (p.Fraction.ToString(CultureInfo.InvariantCulture), PercentStyle),
+                decimal d => (d.ToString(CultureInfo.InvariantCulture), FractionStyle),
+                _ => ((string?)null, TextStyle),
+            };
+            if (number is null)
+            {
+                if (values[i] is string { Length: > 0 } text) WriteTextCell(w, _columnNames[i] + rowRef, text, TextStyle);
+                continue;
+            }
+            w.WriteStartElement(new Cell(), [
+                new OpenXmlAttribute("r", "", _columnNames[i] + rowRef),
+                new OpenXmlAttribute("s", "", style.ToString(CultureInfo.InvariantCulture)),
+            ]);
+            w.WriteElement(new CellValue(number));
+            w.WriteEndElement();
+        }
+        w.WriteEndElement();
+    }
+
+    /// <summary>A fraction shown as a percentage by <see cref="WriteValues"/> (0.9625 shows 96.25%).</summary>
+    public readonly record struct Percent(decimal Fraction);
+
     private void WriteRow(IReadOnlyList<string?> values, uint style)
     {
         var w = _sheet ?? throw new InvalidOperationException("No sheet started.");
@@ -75,16 +116,21 @@ internal sealed class OrgWorkbookWriter : IDisposable
         {
             if (values[i] is not { Length: > 0 } value) continue;
             while (_columnNames.Count <= i) _columnNames.Add(ColumnName(_columnNames.Count));
-            w.WriteStartElement(new Cell(), [
-                new OpenXmlAttribute("r", "", _columnNames[i] + rowRef),
-                new OpenXmlAttribute("s", "", style.ToString(CultureInfo.InvariantCulture)),
-                new OpenXmlAttribute("t", "", "inlineStr"),
-            ]);
-            w.WriteStartElement(new InlineString());
-            w.WriteElement(new Text(XmlSafe(value)) { Space = SpaceProcessingModeValues.Preserve });
-            w.WriteEndElement();
-            w.WriteEndElement();
+            WriteTextCell(w, _columnNames[i] + rowRef, value, style);
         }
+        w.WriteEndElement();
+    }
+
+    private static void WriteTextCell(OpenXmlWriter w, string reference, string value, uint style)
+    {
+        w.WriteStartElement(new Cell(), [
+            new OpenXmlAttribute("r", "", reference),
+            new OpenXmlAttribute("s", "", style.ToString(CultureInfo.InvariantCulture)),
+            new OpenXmlAttribute("t", "", "inlineStr"),
+        ]);
+        w.WriteStartElement(new InlineString());
+        w.WriteElement(new Text(XmlSafe(value)) { Space = SpaceProcessingModeValues.Preserve });
+        w.WriteEndElement();
         w.WriteEndElement();
     }
 
@@ -146,10 +192,12 @@ internal sealed class OrgWorkbookWriter : IDisposable
     }
 
     /// <summary>
-    /// 0 default; 1 text (number format 49, "@"); 2 bold text for headers; 3 grey italic text for notes and examples.
+    /// 0 default; 1 text (number format 49, "@"); 2 bold text for headers; 3 grey italic text for notes and examples;
+    /// 4 a whole number ("0"); 5 a percentage ("0.00%"); 6 four decimals ("0.0000", number format 164).
     /// Child order inside a font follows the schema (b, i, sz, color, name): Excel repairs a file that does not.
     /// </summary>
     private static Stylesheet Styles() => new(
+        new NumberingFormats(new NumberingFormat { NumberFormatId = 164, FormatCode = "0.0000" }) { Count = 1 },
         new Fonts(
             new Font(new FontSize { Val = 11 }, new FontName { Val = "等线" }),
             new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "等线" }),
@@ -163,7 +211,10 @@ internal sealed class OrgWorkbookWriter : IDisposable
             new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0 },
             new CellFormat { NumberFormatId = 49, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
             new CellFormat { NumberFormatId = 49, FontId = 1, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true, ApplyFont = true },
-            new CellFormat { NumberFormatId = 49, FontId = 2, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true, ApplyFont = true }) { Count = 4 });
+            new CellFormat { NumberFormatId = 49, FontId = 2, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true, ApplyFont = true },
+            new CellFormat { NumberFormatId = 1, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
+            new CellFormat { NumberFormatId = 10, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true },
+            new CellFormat { NumberFormatId = 164, FontId = 0, FillId = 0, BorderId = 0, FormatId = 0, ApplyNumberFormat = true }) { Count = 7 });
 
     /// <summary>0 → A, 25 → Z, 26 → AA.</summary>
     internal static string ColumnName(int index)

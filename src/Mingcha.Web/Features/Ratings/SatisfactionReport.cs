@@ -1,0 +1,248 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Organisation.Import;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>
+/// The satisfaction report for a period (SAT-1, SAT-4, SAT-7): what the Office publishes each month or quarter. Every unit
+/// with ratings, ranked by its satisfaction coefficient; one unit's windows (every active one, a window nobody rated
+/// included) and staff. A rating counts in the period as for the coefficient (<see cref="RatingPeriods"/>); an excluded
+/// rating is kept and counted apart, never in the other figures. A unit liaison sees their own unit only (SEC-2).
+/// </summary>
+public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingIntake intake)
+{
+    /// <summary>The longest period one report reads.</summary>
+    public const int MaxDays = 731;
+
+    /// <summary>
+    /// One row. <paramref name="Ratings"/> and the three levels count the ratings that count (not excluded), on the common
+    /// three-level scale; <paramref name="Rate"/> is (satisfied + basically satisfied) ÷ ratings; <paramref name="Coefficient"/>
+    /// is SAT-4's mean score ÷ 100 (null with no rating); the follow-ups are those opened in the period (SAT-7), with how
+    /// many are closed and how many are open past a step's deadline today.
+    /// </summary>
+    public sealed record Line(Guid Id, string Code, string Name, int Ratings, int Satisfied, int Basic, int Unsatisfied, int Excluded,
+        decimal? Rate, decimal? Coefficient, int FollowUps = 0, int FollowUpsClosed = 0, int FollowUpsOverdue = 0)
+    {
+        public int? Rank { get; init; }
+
+        /// <summary>A window under a hall is 1, under nothing 0.</summary>
+        public int Depth { get; init; }
+
+        /// <summary>The line sums sections under it as well as its own ratings (a hall with its windows).</summary>
+        public bool Groups { get; init; }
+    }
+
+    public sealed record Report(DateOnly From, DateOnly To, Line? Unit, Line Total, IReadOnlyList<Line> Units, IReadOnlyList<Line> Sections,
+        IReadOnlyList<Line> Staff, Line? WithSubUnits, int SubUnits);
+
+    private sealed record Group(Guid UnitId, Guid SectionId, Guid? StaffId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
+
+    private sealed record Tally(int Ratings, int Satisfied, int Basic, int Unsatisfied, SatisfactionRate Rate);
+
+    /// <summary>
+    /// The report for [from, to] (office days): all units, or one unit's windows and staff when <paramref name="unitId"/>
+    /// is given. A liaison always gets their own unit; asking for another is a 404 (SEC-2: not told it exists).
+    /// </summary>
+    public async Task<Report> BuildAsync(ClaimsPrincipal user, DateOnly from, DateOnly to, Guid? unitId, CancellationToken ct)
+    {
+        if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
+        Problems.RequireDay(from, "from");
+        Problems.RequireDay(to, "to");
+        if (to.DayNumber - from.DayNumber + 1 > MaxDays) throw new FieldException("to", "统计期间不能超过两年。 A report covers at most two years.");
+        if (!user.SeesAllUnits()) unitId ??= user.UnitId() ?? throw new DomainRuleException("SEC-2", "账户未绑定单位。 The account has no unit.", 403);
+        if (unitId is { } asked && !RatingAccess.Sees(user, asked)) throw new NotFoundException("单位不存在。 No such unit.");
+
+        var start = RatingsApi.DayBoundsUtc(clock, from).From;
+        var end = RatingsApi.DayBoundsUtc(clock, to).To;
+        var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name, u.ParentUnitId }).ToListAsync(ct);
+        var unitById = units.ToDictionary(u => u.Id);
+        var surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);
+
+        var scope = new HashSet<Guid>();
+        if (unitId is { } one)
+        {
+            if (!unitById.ContainsKey(one)) throw new NotFoundException("单位不存在。 No such unit.");
+            scope.Add(one);
+            for (var added = true; added;)
+            {
+                added = false;
+                foreach (var u in units.Where(u => u.ParentUnitId is { } p && scope.Contains(p) && !scope.Contains(u.Id))) { scope.Add(u.Id); added = true; }
+            }
+        }
+
+        var ratings = db.Ratings.AsNoTracking();
+        if (unitId is not null) ratings = ratings.Where(r => scope.Contains(r.UnitId));
+        var groups = await RatingPeriods.ReadCountedAsync(ratings, start, end, surveyed, (counted, c) => counted
+            .GroupBy(r => new { r.UnitId, r.SectionId, r.StaffId, r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
+            .Select(g => new Group(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
+            .ToListAsync(c), ct);
+
+        var followUps = db.FollowUpCases.AsNoTracking().Where(f => f.OpenedAt >= start && f.OpenedAt < end);
+        if (unitId is { } fu) followUps = followUps.Where(f => f.UnitId == fu);
+        var today = clock.Today;
+        var cases = (await followUps.ToListAsync(ct))
+            .Select(f => (f.UnitId, f.SectionId, Closed: f.State == FollowUpState.Closed,
+                Overdue: f.State != FollowUpState.Closed && f.NextStep is { } n && f.Due(n) is { } due && due < today))
+            .ToList();
+
+        if (unitId is not { } chosen)
+        {
+            var lines = groups.GroupBy(g => g.UnitId).Select(g =>
+            {
+                var u = unitById.GetValueOrDefault(g.Key);
+                var mine = cases.Where(c => c.UnitId == g.Key).ToList();
+                return ToLine(g.Key, u?.Code ?? "", u?.Name ?? g.Key.ToString(), Sum(g), mine.Count, mine.Count(c => c.Closed), mine.Count(c => c.Overdue));
+            }).ToList();
+            return new Report(from, to, null, Total(groups, cases), Ranked(lines), [], [], null, 0);
+        }
+
+        var own = groups.Where(g => g.UnitId == chosen).ToList();
+        var ownCases = cases.Where(c => c.UnitId == chosen).ToList();
+        var chosenUnit = unitById[chosen];
+        var unitLine = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(own), ownCases.Count, ownCases.Count(c => c.Closed), ownCases.Count(c => c.Overdue));
+
+        var sectionLines = await SectionLinesAsync(chosen, own, ownCases, ct);
+
+        var staffIds = own.Where(g => g.StaffId is not null).Select(g => g.StaffId!.Value).Distinct().ToList();
+        var staffNames = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).Select(s => new { s.Id, s.Code, s.Name }).ToDictionaryAsync(s => s.Id, ct);
+        var staffLines = own.Where(g => g.StaffId is not null).GroupBy(g => g.StaffId!.Value)
+            .Select(g => ToLine(g.Key, staffNames.GetValueOrDefault(g.Key)?.Code ?? "", staffNames.GetValueOrDefault(g.Key)?.Name ?? "", Sum(g)))
+            .OrderByDescending(l => l.Unsatisfied).ThenBy(l => l.Coefficient ?? 1m).ThenBy(l => l.Code, StringComparer.Ordinal).ToList();
+
+        // SAT-4: a county's coefficient counts its townships' ratings with its own.
+        Line? withSubUnits = null;
+        if (scope.Count > 1)
+        {
+            var allCases = await db.FollowUpCases.AsNoTracking().Where(f => f.OpenedAt >= start && f.OpenedAt < end && scope.Contains(f.UnitId)).CountAsync(ct);
+            withSubUnits = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(groups), allCases);
+        }
+        return new Report(from, to, unitLine, unitLine, [], sectionLines, staffLines, withSubUnits, scope.Count - 1);
+    }
+
+    /// <summary>
+    /// A unit's windows: every section rated in the period, and every active window, hall and outlet (one nobody rated
+    /// is a device or QR code to check). A section with sections under it (a hall and its windows) counts theirs with its
+    /// own, and its windows follow it one level in.
+    /// </summary>
+    private async Task<List<Line>> SectionLinesAsync(Guid unitId, List<Group> own, List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases, CancellationToken ct)
+    {
+        var sections = await db.Sections.AsNoTracking().Where(s => s.UnitId == unitId)
+            .Select(s => new { s.Id, s.Code, s.Name, s.Active, s.Kind, s.ParentSectionId }).ToListAsync(ct);
+        var bySection = own.ToLookup(g => g.SectionId);
+        var casesBySection = cases.ToLookup(c => c.SectionId);
+        var listed = sections.Where(s => bySection.Contains(s.Id) || casesBySection.Contains(s.Id)
+                || (s.Active && s.Kind is SectionKind.Window or SectionKind.ServiceHall or SectionKind.TownshipOutlet or SectionKind.StreetOutlet))
+            .Select(s => s.Id).ToHashSet();
+        var children = sections.Where(s => listed.Contains(s.Id)).ToLookup(s => s.ParentSectionId is { } p && listed.Contains(p) ? p : (Guid?)null);
+        var lines = new List<Line>();
+        foreach (var top in children[null].OrderBy(s => s.Code, StringComparer.Ordinal)) Add(top.Id, 0);
+        return lines;
+
+        // Adds the section's line (itself and everything under it), then its children's; returns the ids it covers.
+        List<Guid> Add(Guid id, int depth)
+        {
+            var s = sections.First(x => x.Id == id);
+            var at = lines.Count;
+            lines.Add(null!);
+            var covered = new List<Guid> { id };
+            foreach (var c in children[id].OrderBy(x => x.Code, StringComparer.Ordinal)) covered.AddRange(Add(c.Id, depth + 1));
+            var mine = covered.SelectMany(x => casesBySection[x]).ToList();
+            lines[at] = ToLine(s.Id, s.Code, s.Name, Sum(covered.SelectMany(x => bySection[x])), mine.Count, mine.Count(c => c.Closed), mine.Count(c => c.Overdue))
+                with { Depth = depth, Groups = covered.Count > 1 };
+            return covered;
+        }
+    }
+
+    /// <summary>
+    /// The report as an .xlsx workbook, numbers as numbers: the units (ranked, with the total), or one unit's windows and
+    /// staff. The same report gives the same bytes.
+    /// </summary>
+    public static (byte[] Bytes, string Name) ToXlsx(Report r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var period = $"{UiText.Date(r.From)} 至 {UiText.Date(r.To)}";
+        const string note = "评价数及各等级只计未剔除的评价；满意率 = (满意 + 基本满意) ÷ 评价数；满意率系数 = 各等级分值的平均 ÷ 100（SAT-4）；"
+            + "已剔除的评价经申诉审核后保留并标注，不计入（SAT-7）；差评回访为期间内开启的回访整改案件，逾期为今日仍超过步骤期限未办的。";
+        string[] figures = ["评价数", "满意", "基本满意", "不满意", "满意率", "满意率系数", "已剔除"];
+        string[] followUps = ["差评回访", "已办结", "逾期未办"];
+        double[] widths = [8, 8, 10, 8, 10, 12, 8];
+        using var ms = new MemoryStream();
+        string name;
+        if (r.Unit is not { } unit)
+        {
+            name = $"satisfaction-{UiText.Date(r.From)}-{UiText.Date(r.To)}.xlsx";
+            using var w = new OrgWorkbookWriter(ms, ["各单位"]);
+            w.BeginSheet("各单位", ["排名", "单位代码", "单位", .. figures, .. followUps], [6, 12, 30, .. widths, 10, 8, 10]);
+            foreach (var l in r.Units) w.WriteValues([l.Rank, l.Code, l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue]);
+            w.WriteValues([null, null, "合计", .. Figures(r.Total), r.Total.FollowUps, r.Total.FollowUpsClosed, r.Total.FollowUpsOverdue]);
+            w.WriteNote([$"{period}，有评价的单位 {r.Units.Count} 个，按满意率系数排名。{note}"]);
+        }
+        else
+        {
+            name = $"satisfaction-{unit.Code}-{UiText.Date(r.From)}-{UiText.Date(r.To)}.xlsx";
+            using var w = new OrgWorkbookWriter(ms, ["窗口", "工作人员"]);
+            w.BeginSheet("窗口", ["窗口代码", "窗口", .. figures, .. followUps], [14, 30, .. widths, 10, 8, 10]);
+            foreach (var l in r.Sections)
+                w.WriteValues([l.Code, new string('　', 2 * l.Depth) + l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue]);
+            w.WriteValues([unit.Code, unit.Name + "（合计）", .. Figures(unit), unit.FollowUps, unit.FollowUpsClosed, unit.FollowUpsOverdue]);
+            if (r.WithSubUnits is { } all)
+                w.WriteValues([unit.Code, $"{unit.Name}（含下级单位 {r.SubUnits} 个）", .. Figures(all), all.FollowUps]);
+            w.WriteNote([$"{unit.Name}，{period}。服务大厅一行含其下各窗口（窗口缩进列在其后）。{note}"]);
+            w.BeginSheet("工作人员", ["工号", "姓名", .. figures], [14, 16, .. widths]);
+            foreach (var l in r.Staff) w.WriteValues([l.Code, l.Name, .. Figures(l)]);
+            w.WriteNote([$"{unit.Name}，{period}，记录了工作人员的评价。"]);
+        }
+        return (ms.ToArray(), name);
+
+        static object?[] Figures(Line l) =>
+            [l.Ratings, l.Satisfied, l.Basic, l.Unsatisfied, l.Rate is { } rate ? new OrgWorkbookWriter.Percent(rate) : null, l.Coefficient, l.Excluded];
+    }
+
+    private Line Total(List<Group> groups, List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases) =>
+        ToLine(Guid.Empty, "", "", Sum(groups), cases.Count, cases.Count(c => c.Closed), cases.Count(c => c.Overdue));
+
+    /// <summary>Ranked by the coefficient (SAT-4), then by how many ratings it rests on; a unit with none counted gets no rank.</summary>
+    private static List<Line> Ranked(List<Line> lines)
+    {
+        var ordered = lines.OrderByDescending(l => l.Coefficient ?? -1m).ThenByDescending(l => l.Ratings).ThenBy(l => l.Code, StringComparer.Ordinal).ToList();
+        var result = new List<Line>(ordered.Count);
+        int rank = 0, position = 0;
+        decimal? previous = null;
+        foreach (var l in ordered)
+        {
+            position++;
+            if (l.Coefficient is not { } c) { result.Add(l); continue; }
+            if (previous != c) rank = position; // equal coefficients share a rank
+            previous = c;
+            result.Add(l with { Rank = rank });
+        }
+        return result;
+    }
+
+    private Tally Sum(IEnumerable<Group> groups)
+    {
+        var list = groups as IReadOnlyCollection<Group> ?? groups.ToList();
+        int satisfied = 0, basic = 0, unsatisfied = 0;
+        foreach (var g in list.Where(g => !g.Excluded))
+        {
+            switch (g.CommonLevel)
+            {
+                case 1: satisfied += g.Count; break;
+                case 2: basic += g.Count; break;
+                default: unsatisfied += g.Count; break;
+            }
+        }
+        var rate = SatisfactionCoefficient.ComputeCounted(list.Select(g => (new ScoredRating(intake.Mapping.Score(g.Scale, g.Level), g.Excluded), g.Count)));
+        return new Tally(rate.Counted, satisfied, basic, unsatisfied, rate);
+    }
+
+    private static Line ToLine(Guid id, string code, string name, Tally t, int followUps = 0, int closed = 0, int overdue = 0) =>
+        new(id, code, name, t.Ratings, t.Satisfied, t.Basic, t.Unsatisfied, t.Rate.Excluded,
+            t.Ratings == 0 ? null : (decimal)(t.Satisfied + t.Basic) / t.Ratings, t.Rate.Rate, followUps, closed, overdue);
+}

@@ -1,0 +1,256 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Documents;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Organisation;
+
+namespace Mingcha.IntegrationTests.Ratings;
+
+/// <summary>
+/// The satisfaction report for a period (SAT-4, SAT-7, SEC-2), on an app of its own: the counts are those of this class's
+/// ratings alone. Unit A: a hall with two windows and two staff; unit B: one window.
+/// </summary>
+public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    private sealed record Line(Guid Id, string Code, string Name, int Ratings, int Satisfied, int Basic, int Unsatisfied, int Excluded,
+        decimal? Rate, decimal? Coefficient, int FollowUps, int FollowUpsClosed, int FollowUpsOverdue, int? Rank, int Depth, bool Groups);
+    private sealed record Report(DateOnly From, DateOnly To, Line? Unit, Line Total, List<Line> Units, List<Line> Sections, List<Line> Staff);
+    private sealed record Stored(Guid Id);
+    private sealed record FollowUpRow(Guid Id, Guid RatingId);
+    private sealed record Setup(Guid UnitA, Guid Hall, Guid Window1, Guid Window2, Guid Staff1, Guid Staff2, Guid UnitB, Guid WindowB);
+
+    private static readonly SemaphoreSlim Once = new(1, 1);
+    private static readonly Dictionary<MingchaApp, Setup> Done = [];
+
+    /// <summary>
+    /// Rated on Monday 16 November 2026 (the test clock): window 1 满意 ×2 (staff 1), 基本满意 and 不满意 (staff 2); window 2
+    /// 满意 and 不满意, the latter appealed and excluded; unit B's window 满意. Each bad rating opens a follow-up.
+    /// </summary>
+    private async Task<Setup> SetupAsync()
+    {
+        await Once.WaitAsync();
+        try
+        {
+            if (Done.TryGetValue(app, out var done)) return done;
+            var units = await app.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).Take(2).ToListAsync());
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var s = await app.WithDbAsync(async db =>
+            {
+                var hall = new Section(units[0], "rpt-hall", "报表测试大厅", SectionKind.ServiceHall, now);
+                var windowB = new Section(units[1], "rpt-b1", "乙单位报表窗口", SectionKind.Window, now);
+                db.Sections.AddRange(hall, windowB);
+                await db.SaveChangesAsync();
+                var w1 = new Section(units[0], "rpt-w1", "报表测试 1 号窗口", SectionKind.Window, now, hall.Id);
+                var w2 = new Section(units[0], "rpt-w2", "报表测试 2 号窗口", SectionKind.Window, now, hall.Id);
+                db.Sections.AddRange(w1, w2);
+                await db.SaveChangesAsync();
+                var staff1 = new Staff(units[0], "rpt-s1", "报表甲", EmploymentType.InService, now, w1.Id);
+                var staff2 = new Staff(units[0], "rpt-s2", "报表乙", EmploymentType.InService, now, w1.Id);
+                db.Staff.AddRange(staff1, staff2);
+                await db.SaveChangesAsync();
+                return new Setup(units[0], hall.Id, w1.Id, w2.Id, staff1.Id, staff2.Id, units[1], windowB.Id);
+            });
+
+            var (deviceA, _) = await app.TokenClientAsync(s.UnitA, "ratings:write");
+            var (deviceB, _) = await app.TokenClientAsync(s.UnitB, "ratings:write");
+            foreach (var (window, level, staff) in new (Guid, int, Guid?)[] { (s.Window1, 1, s.Staff1), (s.Window1, 1, s.Staff1), (s.Window1, 2, s.Staff2), (s.Window1, 3, s.Staff2), (s.Window2, 1, null) })
+                await RateAsync(deviceA, window, level, staff);
+            var mistaken = await RateAsync(deviceA, s.Window2, 3, null);
+            await RateAsync(deviceB, s.WindowB, 1, null);
+
+            // SAT-7: the unit appeals the mistaken bad rating, the Office upholds it: kept, excluded, the case closed.
+            var liaison = await app.ClientAsAsync(Roles.UnitLiaison, s.UnitA);
+            var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == mistaken));
+            await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.Count >= 2 ? fu : null);
+            await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal", new { reason = "评价人误按，经回访确认" })).ExpectAsync(HttpStatusCode.OK);
+            var office = await app.ClientAsAsync(Roles.OfficeStaff);
+            await (await office.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal-decision", new { upheld = true, note = "录音证实误按" })).ExpectAsync(HttpStatusCode.OK);
+            Done[app] = s;
+            return s;
+        }
+        finally
+        {
+            Once.Release();
+        }
+    }
+
+    private static async Task<Guid> RateAsync(HttpClient device, Guid section, int level, Guid? staff)
+    {
+        var r = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = section, caseNumber = "RP" + Guid.NewGuid().ToString("N")[..12], level, staffId = staff });
+        return (await r.ReadAsync<Stored>(HttpStatusCode.Created)).Id;
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    public async Task Report_ForAUnit_CountsItsWindowsAndStaff_TheHallWithItsWindows()
+    {
+        var s = await SetupAsync();
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var r = await office.GetAsync<Report>($"/api/v1/satisfaction/report?from=2026-11-01&to=2026-11-30&unitId={s.UnitA}");
+
+        // Window 1: 满意 100, 100, 基本满意 60, 不满意 0 → 260 / 400.
+        var w1 = r.Sections.Single(l => l.Id == s.Window1);
+        Assert.Equal((4, 2, 1, 1, 0), (w1.Ratings, w1.Satisfied, w1.Basic, w1.Unsatisfied, w1.Excluded));
+        Assert.Equal(0.75m, w1.Rate);
+        Assert.Equal(0.65m, w1.Coefficient);
+        Assert.Equal((1, 0), (w1.FollowUps, w1.FollowUpsClosed));
+        // Window 2: the excluded bad rating is kept and counted apart (SAT-7), never in the rate.
+        var w2 = r.Sections.Single(l => l.Id == s.Window2);
+        Assert.Equal((1, 1, 0, 1), (w2.Ratings, w2.Satisfied, w2.Unsatisfied, w2.Excluded));
+        Assert.Equal(1m, w2.Coefficient);
+        Assert.Equal((1, 1), (w2.FollowUps, w2.FollowUpsClosed));
+        // The hall sums its windows and lists them right after it, one level in.
+        var hallAt = r.Sections.FindIndex(l => l.Id == s.Hall);
+        var hall = r.Sections[hallAt];
+        Assert.True(hall.Groups);
+        Assert.Equal((5, 1, 2), (hall.Ratings, hall.Excluded, hall.FollowUps));
+        Assert.Equal(0.72m, hall.Coefficient); // (260 + 100) / 500
+        Assert.Equal([s.Window1, s.Window2], r.Sections.Skip(hallAt + 1).Take(2).Select(l => l.Id));
+        Assert.All(r.Sections.Skip(hallAt + 1).Take(2), l => Assert.Equal(1, l.Depth));
+        // The unit is the same as the API's SAT-4 coefficient for it.
+        Assert.Equal(0.72m, r.Unit!.Coefficient);
+        var sat4 = await office.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/satisfaction/units/{s.UnitA}?from=2026-11-01&to=2026-11-30&includeChildren=false");
+        Assert.Equal(r.Unit.Coefficient, sat4.GetProperty("coefficient").GetDecimal());
+        // Staff: the one with the bad rating first.
+        Assert.Equal([s.Staff2, s.Staff1], r.Staff.Select(l => l.Id));
+        Assert.Equal((2, 1, 0.3m), (r.Staff[0].Ratings, r.Staff[0].Unsatisfied, r.Staff[0].Coefficient));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    public async Task Report_ForAllUnits_RanksThemByCoefficient_AndAPeriodWithoutRatingsIsEmpty()
+    {
+        var s = await SetupAsync();
+        var leader = await app.ClientAsAsync(Roles.Leader);
+        var r = await leader.GetAsync<Report>("/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16");
+        Assert.Equal([s.UnitB, s.UnitA], r.Units.Select(l => l.Id));
+        Assert.Equal([1, 2], r.Units.Select(l => l.Rank!.Value));
+        Assert.Equal((6, 1), (r.Total.Ratings, r.Total.Excluded));
+
+        var before = await leader.GetAsync<Report>("/api/v1/satisfaction/report?from=2026-10-01&to=2026-10-31");
+        Assert.Empty(before.Units);
+        Assert.Equal(0, before.Total.Ratings);
+        Assert.Null(before.Total.Rate);
+        Assert.Contains("这一期间没有评价。", await leader.GetStringAsync("/Ratings/Report?from=2026-10-01&to=2026-10-31"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    public async Task ReportPage_ShowsTheFigures_AndItsWorkbookOpensInLibreOfficeWithNumbers()
+    {
+        var s = await SetupAsync();
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var page = await office.GetStringAsync("/Ratings/Report");
+        Assert.Contains("value=\"2026-11-01\"", page, StringComparison.Ordinal); // this month by default
+        var row = Regex.Match(page, $"<tr data-unit=\"{s.UnitA}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains(">80.00%<", row, StringComparison.Ordinal); // (3 满意 + 1 基本满意) ÷ 5
+        Assert.Contains(">0.7200<", row, StringComparison.Ordinal);
+
+        var unitPage = await office.GetStringAsync($"/Ratings/Report?from=2026-11-01&to=2026-11-30&unit={s.UnitA}");
+        Assert.Contains("报表测试 1 号窗口", unitPage, StringComparison.Ordinal);
+        Assert.Contains("报表乙", unitPage, StringComparison.Ordinal);
+        var export = Regex.Match(unitPage, "href=\"([^\"]+)\" id=\"export\"").Groups[1].Value;
+        Assert.Contains("handler=Xlsx", export, StringComparison.Ordinal);
+        var response = await office.GetAsync(System.Net.WebUtility.HtmlDecode(export));
+        await response.ExpectAsync(HttpStatusCode.OK);
+        var xlsx = await response.Content.ReadAsByteArrayAsync();
+
+        // Counts are numbers (Excel sums them), the rate a percentage.
+        using (var doc = SpreadsheetDocument.Open(new MemoryStream(xlsx), false))
+        {
+            var sheet = doc.WorkbookPart!.WorksheetParts.First().Worksheet;
+            var w1 = sheet.Descendants<Row>().First(r => r.InnerText.Contains("报表测试 1 号窗口", StringComparison.Ordinal));
+            var cells = w1.Elements<Cell>().ToList();
+            Assert.Null(cells[2].DataType); // a number, not text
+            Assert.Equal("4", cells[2].CellValue!.Text);
+        }
+        // A real reader opens it: LibreOffice Calc's CSV of the first sheet shows the window's line as a person reads it.
+        var csv = await XlsxToCsvAsync(xlsx);
+        Assert.Contains("报表测试 1 号窗口\",4,2,1,1,75.00%,0.6500,0,1,0,0", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    public async Task Liaison_SeesOwnUnitOnly_AnotherUnitsReportIsNotThere()
+    {
+        var s = await SetupAsync();
+        var liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, s.UnitB);
+        var own = await liaisonB.GetAsync<Report>("/api/v1/satisfaction/report?from=2026-11-01&to=2026-11-30");
+        Assert.Equal(s.UnitB, own.Unit!.Id);
+        Assert.Empty(own.Units);
+        Assert.DoesNotContain(own.Sections, l => l.Id == s.Window1 || l.Id == s.Hall);
+        Assert.DoesNotContain(own.Staff, l => l.Id == s.Staff1 || l.Id == s.Staff2);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/api/v1/satisfaction/report?from=2026-11-01&to=2026-11-30&unitId={s.UnitA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/Ratings/Report?unit={s.UnitA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/Ratings/Report?unit={s.UnitA}&handler=Xlsx")).StatusCode);
+        var page = await liaisonB.GetStringAsync("/Ratings/Report");
+        Assert.Contains("乙单位报表窗口", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("报表测试", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"all-units\"", page, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [Trait("Rule", "SAT-4")]
+    [InlineData("from=2026-11-30&to=2026-11-01", "to")]
+    [InlineData("from=2024-01-01&to=2026-11-30", "to")]
+    [InlineData("from=0001-01-01&to=0001-01-01", "from")]
+    public async Task Report_WithABadPeriod_IsRefusedAndNamesTheField(string query, string field)
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var api = await office.GetAsync("/api/v1/satisfaction/report?" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        Assert.Contains($"\"{field}\"", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await office.GetAsync("/Ratings/Report?" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains("role=\"alert\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    public async Task Report_CountsAFollowUpPastItsStepDeadlineAsOverdue()
+    {
+        var s = await SetupAsync();
+        var path = $"/api/v1/satisfaction/report?from=2026-11-01&to=2026-11-30&unitId={s.UnitA}";
+        Assert.Equal(0, (await (await app.ClientAsAsync(Roles.OfficeStaff)).GetAsync<Report>(path)).Unit!.FollowUpsOverdue);
+        // The call back is due the next working day (Tuesday 17th); on Wednesday the open case is overdue, the closed one not.
+        var before = app.Clock.GetUtcNow();
+        try
+        {
+            app.Clock.Advance(TimeSpan.FromDays(2));
+            var r = await (await app.ClientAsAsync(Roles.OfficeStaff)).GetAsync<Report>(path); // signed in again: two days end a session
+            Assert.Equal(1, r.Sections.Single(l => l.Id == s.Window1).FollowUpsOverdue);
+            Assert.Equal(0, r.Sections.Single(l => l.Id == s.Window2).FollowUpsOverdue);
+            Assert.Equal(1, r.Unit!.FollowUpsOverdue);
+        }
+        finally
+        {
+            app.Clock.Set(before);
+        }
+    }
+
+    private static async Task<string> XlsxToCsvAsync(byte[] xlsx)
+    {
+        var dir = Directory.CreateTempSubdirectory("mingcha-calc-").FullName;
+        try
+        {
+            var input = Path.Combine(dir, "report.xlsx");
+            await File.WriteAllBytesAsync(input, xlsx);
+            // 44 comma, 34 quote, 76 UTF-8, 1 first line; ",,,,,,,,false,true" would quote; the defaults keep formatted text.
+            await DocumentKit.RunAsync("soffice", ["-env:UserInstallation=file://" + Path.Combine(dir, "profile"), "--headless", "--norestore",
+                "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", dir, input]);
+            var csv = Path.Combine(dir, "report.csv");
+            Assert.True(File.Exists(csv), "LibreOffice Calc did not convert the XLSX: it could not read it.");
+            return await File.ReadAllTextAsync(csv);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
