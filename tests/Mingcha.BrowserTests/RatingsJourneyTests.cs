@@ -99,6 +99,36 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         Assert.True(await followUps.OverflowAsync() <= 0, "the follow-up list scrolls sideways on a phone");
     }
 
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    public async Task SatisfactionReport_FromTheMenuToAUnitsWindowsAndItsWorkbook_AlsoOnAPhone()
+    {
+        var (sectionId, unitId, device) = await WindowDeviceAsync(3);
+        foreach (var level in new[] { 1, 3 })
+            (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "RR-" + Guid.NewGuid().ToString("N")[..10], level })).EnsureSuccessStatusCode();
+
+        var account = await app.CreateAccountAsync(Roles.Leader);
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).SignInAsync(account.UserName, account.Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "满意度统计", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "本月", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#presets a[aria-current=true]")).ToHaveTextAsync("本月");
+        await page.Locator($"tr[data-unit='{unitId}'] a").ClickAsync();
+        var window = page.Locator($"#sections tr[data-section='{sectionId}']");
+        await Assertions.Expect(window).ToBeVisibleAsync();
+        await Assertions.Expect(window.Locator("td").Nth(4)).Not.ToHaveTextAsync("0"); // the bad rating just given
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export").ClickAsync());
+        Assert.Matches(@"^satisfaction-.+\.xlsx$", download.SuggestedFilename);
+
+        // A liaison on a phone: their unit's report, every row a card, nothing scrolling sideways.
+        var liaison = await app.CreateAccountAsync(Roles.UnitLiaison, unitId);
+        var phone = await app.NewPageAsync(phone: true);
+        await new LoginPage(phone).SignInAsync(liaison.UserName, liaison.Password);
+        await phone.GotoAsync("/Ratings/Report");
+        await Assertions.Expect(phone.Locator($"#sections tr[data-section='{sectionId}'] td[data-label='不满意']")).ToBeVisibleAsync();
+        Assert.True(await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "the report scrolls sideways on a phone");
+    }
+
     private sealed record IdOnly(Guid Id);
 
     /// <summary>The demo city's <paramref name="nth"/> window (in code order) and a rating device of its unit, as a client that sends its token.</summary>
