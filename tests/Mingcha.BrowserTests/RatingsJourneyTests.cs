@@ -44,7 +44,7 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     }
 
     [Fact]
-    public async Task LeadersOverview_WhenTheSatisfactionBarIsClicked_OpensTheControlCentre()
+    public async Task LeadersOverview_WhenTheSatisfactionBarIsClicked_OpensThatUnitsReportForTheYear()
     {
         var (sectionId, unitId, device) = await WindowDeviceAsync(2);
         (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "OV-" + Guid.NewGuid().ToString("N")[..10], level = 1 })).EnsureSuccessStatusCode();
@@ -66,8 +66,10 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
               return [r.left + x, r.top + y];
             }
             """);
+        var first = await page.EvaluateAsync<string>("() => JSON.parse(document.getElementById('overview-data').textContent).satisfaction[0].unitName");
         await page.Mouse.ClickAsync(at[0], at[1]);
-        await page.WaitForURLAsync("**/Ratings/Control");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/Ratings/Report\?from=\d{4}-01-01&to=\d{4}-12-31&unit="));
+        await Assertions.Expect(page.Locator("#unit-name")).ToHaveTextAsync(first);
     }
 
     [Fact]

@@ -132,6 +132,12 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Equal([1, 2], r.Units.Select(l => l.Rank!.Value));
         Assert.Equal((6, 1), (r.Total.Ratings, r.Total.Excluded));
 
+        // The leaders' overview shows the year's figures of the same report, each unit leading to its report for the year.
+        var overview = await leader.GetAsync<System.Text.Json.JsonElement>("/api/v1/scoring/overview/2026");
+        var a = overview.GetProperty("satisfaction").EnumerateArray().Single(u => u.GetProperty("unitId").GetGuid() == s.UnitA);
+        Assert.Equal((5, 0.72m), (a.GetProperty("counted").GetInt32(), a.GetProperty("rate").GetDecimal()));
+        Assert.Equal($"/Ratings/Report?from=2026-01-01&to=2026-12-31&unit={s.UnitA}", a.GetProperty("link").GetString());
+
         var before = await leader.GetAsync<Report>("/api/v1/satisfaction/report?from=2026-10-01&to=2026-10-31");
         Assert.Empty(before.Units);
         Assert.Equal(0, before.Total.Ratings);

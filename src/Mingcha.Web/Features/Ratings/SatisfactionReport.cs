@@ -51,12 +51,21 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     /// </summary>
     public async Task<Report> BuildAsync(ClaimsPrincipal user, DateOnly from, DateOnly to, Guid? unitId, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(user);
+        if (!user.SeesAllUnits()) unitId ??= user.UnitId() ?? throw new DomainRuleException("SEC-2", "账户未绑定单位。 The account has no unit.", 403);
+        if (unitId is { } asked && !RatingAccess.Sees(user, asked)) throw new NotFoundException("单位不存在。 No such unit.");
+        return await ReadAsync(from, to, unitId, ct);
+    }
+
+    /// <summary>Every unit's line for the period, ranked: for callers that show all units to those allowed to see them (the leaders' overview).</summary>
+    public async Task<IReadOnlyList<Line>> AllUnitsAsync(DateOnly from, DateOnly to, CancellationToken ct) => (await ReadAsync(from, to, null, ct)).Units;
+
+    private async Task<Report> ReadAsync(DateOnly from, DateOnly to, Guid? unitId, CancellationToken ct)
+    {
         if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
         Problems.RequireDay(from, "from");
         Problems.RequireDay(to, "to");
         if (to.DayNumber - from.DayNumber + 1 > MaxDays) throw new FieldException("to", "统计期间不能超过两年。 A report covers at most two years.");
-        if (!user.SeesAllUnits()) unitId ??= user.UnitId() ?? throw new DomainRuleException("SEC-2", "账户未绑定单位。 The account has no unit.", 403);
-        if (unitId is { } asked && !RatingAccess.Sees(user, asked)) throw new NotFoundException("单位不存在。 No such unit.");
 
         var start = RatingsApi.DayBoundsUtc(clock, from).From;
         var end = RatingsApi.DayBoundsUtc(clock, to).To;

@@ -15,10 +15,10 @@ namespace Mingcha.Web.Features.Scoring;
 /// open and overdue, satisfaction by unit, outcomes (sanctions), the evaluation campaigns. Covert work counts only once its
 /// findings were sent (INS-9); complaints of the year by how they stand and how timely they were answered (CMP-7).
 /// </summary>
-public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, SatisfactionRates rates)
+public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, SatisfactionReport report)
 {
     public sealed record Figure(string Key, string Label, long Value, string? Link);
-    public sealed record UnitRate(Guid UnitId, string UnitName, int Counted, decimal? Rate);
+    public sealed record UnitRate(Guid UnitId, string UnitName, int Counted, decimal? Rate, string Link);
     public sealed record Overview(int Year, IReadOnlyList<Figure> Inspections, IReadOnlyList<Figure> FindingsByItem, IReadOnlyList<Figure> Notices,
         IReadOnlyList<UnitRate> Satisfaction, IReadOnlyList<Figure> Outcomes, IReadOnlyList<Figure> Campaigns, IReadOnlyList<Figure> Complaints);
 
@@ -59,17 +59,11 @@ public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, Sati
             new("refused", "拒不整改", notices.Count(n => n.Status == NoticeStatus.Refused), "/Rectification"),
         };
 
-        var start = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8);
-        var end = start.AddYears(1);
-        var rated = await db.Ratings.AsNoTracking().Where(r => r.RatedAt >= start && r.RatedAt < end).GroupBy(r => r.UnitId)
-            .Select(g => new { g.Key, N = g.Count() }).OrderByDescending(x => x.N).ThenBy(x => x.Key).Take(30).ToListAsync(ct);
-        var names = await db.Units.AsNoTracking().Where(u => rated.Select(r => r.Key).Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
-        var satisfaction = new List<UnitRate>();
-        foreach (var r in rated)
-        {
-            var rate = await rates.ForUnitAsync(r.Key, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), includeChildren: false, ct);
-            satisfaction.Add(new UnitRate(r.Key, names.GetValueOrDefault(r.Key, ""), rate.Counted, rate.Rate));
-        }
+        // The year's satisfaction report (SAT-4), its 30 most rated units; each leads to the unit's report for the year.
+        var satisfaction = (await report.AllUnitsAsync(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), ct))
+            .OrderByDescending(l => l.Ratings + l.Excluded).ThenBy(l => l.Id).Take(30)
+            .Select(l => new UnitRate(l.Id, l.Name, l.Ratings, l.Coefficient, $"/Ratings/Report?from={year}-01-01&to={year}-12-31&unit={l.Id}"))
+            .ToList();
 
         var outcomes = await db.RectificationOutcomes.AsNoTracking().Where(o => o.Year == year).GroupBy(o => new { o.Kind, o.Measure })
             .Select(g => new { g.Key.Kind, g.Key.Measure, N = g.Count() }).ToListAsync(ct);

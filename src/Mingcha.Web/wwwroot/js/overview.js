@@ -23,6 +23,6 @@
   bars('chart-inspections', data.inspections, f => f.label, f => f.value, f => f.link, count);
   bars('chart-findings', data.findingsByItem, f => f.key, f => f.value, f => f.link, count);
   bars('chart-notices', data.notices, f => f.label, f => f.value, f => f.link, count);
-  bars('chart-satisfaction', data.satisfaction, s => s.unitName, s => s.rate === null ? 0 : Math.round(s.rate * 10000) / 100, () => '/Ratings/Control',
+  bars('chart-satisfaction', data.satisfaction, s => s.unitName, s => s.rate === null ? 0 : Math.round(s.rate * 10000) / 100, s => s.link,
     { min: 0, max: 100, interval: 50, axisLabel: { formatter: '{value}%' } }, '{c}%');
 })();
