@@ -414,6 +414,7 @@ public static class ApiCatalog
         new("GET /api/v1/satisfaction/units/{id:guid}", RatingsRead, (s, n) => Get($"/api/v1/satisfaction/units/{s.UnitId}?from=2026-01-01&to=2026-12-31")),
         new("GET /api/v1/satisfaction/sections/{id:guid}", RatingsRead, (s, n) => Get($"/api/v1/satisfaction/sections/{s.SectionId}?from=2026-01-01&to=2026-12-31")),
         new("GET /api/v1/satisfaction/report", RatingsRead, (s, n) => Get("/api/v1/satisfaction/report?from=2026-01-01&to=2026-12-31")),
+        new("POST /api/v1/satisfaction/report/document", OfficeManage, (s, n) => Post("/api/v1/satisfaction/report/document?from=2026-01-01&to=2026-12-31", new { note = "矩阵测试。" })),
         // Scoring (EV-1..EV-12)
         new("GET /api/v1/scoring/campaigns", ScoringSee, (s, n) => Get("/api/v1/scoring/campaigns?year=2026")),
         new("POST /api/v1/scoring/campaigns", OfficeManage, (s, n) => Post("/api/v1/scoring/campaigns", new { year = 2026, name = $"矩阵测评{n}", from = "2026-01-01", to = "2026-12-31", rules = new { policy = "Rescale" }, responseWorkingDays = 15 })),

@@ -181,6 +181,59 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
     }
 
     [Fact]
+    [Trait("Rule", "SAT-4")]
+    public async Task Circular_IssuedByTheOffice_IsAnOfficialDocumentOfTheRankingThatTheRankedUnitsRead()
+    {
+        var s = await SetupAsync();
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, s.UnitB);
+        const string path = "/api/v1/satisfaction/report/document?from=2026-11-01&to=2026-11-30";
+        Assert.Equal(HttpStatusCode.Forbidden, (await liaisonB.PostAsJsonAsync(path, new { })).StatusCode);
+        var empty = await office.PostAsJsonAsync("/api/v1/satisfaction/report/document?from=2026-10-01&to=2026-10-31", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("\"from\"", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var issued = await (await office.PostAsJsonAsync(path, new { note = "请各单位于12月10日前报送差评整改情况。" })).ReadAsync<System.Text.Json.JsonElement>(HttpStatusCode.Created);
+        Assert.Equal("关于2026年11月政务服务满意度评价情况的通报", issued.GetProperty("title").GetString());
+        var id = issued.GetProperty("id").GetGuid();
+        var docx = await (await office.GetAsync($"/api/v1/documents/{id}/docx")).Content.ReadAsByteArrayAsync();
+        using (var word = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(new MemoryStream(docx), false))
+        {
+            var table = word.MainDocumentPart!.Document.Body!.Descendants<DocumentFormat.OpenXml.Wordprocessing.TableRow>().Select(r => r.InnerText).ToList();
+            var unitNames = await app.WithDbAsync(db => db.Units.Where(u => u.Id == s.UnitA || u.Id == s.UnitB).ToDictionaryAsync(u => u.Id, u => u.Name));
+            Assert.Contains(table, r => r.StartsWith("1" + unitNames[s.UnitB], StringComparison.Ordinal));
+            Assert.Contains(table, r => r.StartsWith("2" + unitNames[s.UnitA], StringComparison.Ordinal) && r.EndsWith("0.7200", StringComparison.Ordinal));
+            // The unit's name gets room; the rank little (the columns follow their texts, as in the PDF).
+            var columns = word.MainDocumentPart.Document.Body.Descendants<DocumentFormat.OpenXml.Wordprocessing.GridColumn>()
+                .Select(c => int.Parse(c.Width!.Value!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.True(columns[1] > 2 * columns[0], $"unit {columns[1]} twips, rank {columns[0]}");
+        }
+        // A real reader opens it and reads the figures and the Office's requirements.
+        var text = DocumentKit.Squeeze(await DocumentKit.PdfToTextAsync(await DocumentKit.SofficeToPdfAsync(docx)));
+        Assert.Contains("2个单位共收到服务评价6条，其中满意4条、基本满意1条、不满意1条，满意率83.33%", text, StringComparison.Ordinal);
+        Assert.Contains("0.7667。另有1条评价经申诉审核认定为误评或恶意评价", text, StringComparison.Ordinal); // the page's number may fall in between
+        Assert.Contains("共开启差评回访整改2件，已办结1件，无逾期未办。", text, StringComparison.Ordinal);
+        Assert.Contains("请各单位于12月10日前报送差评整改情况。", text, StringComparison.Ordinal);
+        // The ranked units are its addressees: B's liaison reads it.
+        Assert.Equal(HttpStatusCode.OK, (await liaisonB.GetAsync($"/api/v1/documents/{id}")).StatusCode);
+
+        // The page: the Office issues from the report; the message names the number.
+        var page = await office.GetStringAsync("/Ratings/Report?from=2026-11-01&to=2026-11-30");
+        Assert.Contains("id=\"issue\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"issue\"", await liaisonB.GetStringAsync("/Ratings/Report"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [Trait("Rule", "SAT-4")]
+    [InlineData("2026-11-01", "2026-11-30", "2026年11月")]
+    [InlineData("2026-10-01", "2026-12-31", "2026年第四季度")]
+    [InlineData("2026-01-01", "2026-12-31", "2026年度")]
+    [InlineData("2026-11-02", "2026-11-15", "2026年11月2日至2026年11月15日")]
+    [InlineData("2026-11-01", "2026-12-31", "2026年11月1日至2026年12月31日")]
+    public void Circular_NamesItsPeriodAsTheOfficeWould(string from, string to, string name) =>
+        Assert.Equal(name, Mingcha.Web.Features.Ratings.SatisfactionCirculars.PeriodName(DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
     [Trait("Rule", "SEC-2")]
     public async Task Liaison_SeesOwnUnitOnly_AnotherUnitsReportIsNotThere()
     {

@@ -57,6 +57,7 @@ public static class RatingsApi
         services.AddScoped<Jobs.IReminderSource, FollowUpReminders>();
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<SatisfactionReport>();
+        services.AddScoped<SatisfactionCirculars>();
         services.AddScoped<PhoneSurveys>();
         services.AddScoped<Incentives>();
         services.AddScoped<Secondments>();
@@ -198,6 +199,11 @@ public static class RatingsApi
         }).RequireAuthorization(RatingPolicies.Read);
         g.MapGet("/satisfaction/report", async (DateOnly from, DateOnly to, Guid? unitId, SatisfactionReport r, ClaimsPrincipal user, CancellationToken ct) =>
             await r.BuildAsync(user, from, to, unitId, ct)).RequireAuthorization(RatingPolicies.Read);
+        g.MapPost("/satisfaction/report/document", async (DateOnly from, DateOnly to, CircularInput? input, SatisfactionCirculars c, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var doc = await c.IssueAsync(from, to, input?.Note, user, ct);
+            return Results.Created($"/api/v1/documents/{doc.Id}", new { doc.Id, doc.Number, doc.Title });
+        }).RequireAuthorization(RatingPolicies.Office);
         g.MapGet("/satisfaction/sections/{id:guid}", async (Guid id, DateOnly from, DateOnly to, SatisfactionRates s, ClaimsPrincipal user, SectionDirectory dir, CancellationToken ct) =>
         {
             var section = await dir.FindAsync(id, null, ct) ?? throw new NotFoundException("窗口不存在。 No such section.");
@@ -415,6 +421,9 @@ public static class RatingsApi
         return Results.File(png, "image/png", $"rating-qr-{s.Code}.png");
     }
 }
+
+/// <summary>The Office's requirements for a satisfaction circular (optional).</summary>
+public sealed record CircularInput(string? Note);
 
 public static class RatingPolicies
 {

@@ -247,10 +247,9 @@ public static class DocxRenderer
             caption.ParagraphProperties!.KeepNext = new KeepNext();
             body.Append(caption);
         }
-        var columns = t.Header.Count;
-        var width = TextWidthTwips / columns;
+        var widths = ColumnWidths(t);
         var grid = new TableGrid();
-        for (var i = 0; i < columns; i++) grid.Append(new GridColumn { Width = width.ToString(CultureInfo.InvariantCulture) });
+        foreach (var w in widths) grid.Append(new GridColumn { Width = w.ToString(CultureInfo.InvariantCulture) });
         var table = new Table(new TableProperties(
             new TableWidth { Width = TextWidthTwips.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
             new TableJustification { Val = TableRowAlignmentValues.Center },
@@ -259,19 +258,43 @@ public static class DocxRenderer
                 new BottomBorder { Val = BorderValues.Single, Size = 4 }, new RightBorder { Val = BorderValues.Single, Size = 4 },
                 new InsideHorizontalBorder { Val = BorderValues.Single, Size = 4 }, new InsideVerticalBorder { Val = BorderValues.Single, Size = 4 }),
             new TableLayout { Type = TableLayoutValues.Fixed }), grid);
-        table.Append(Row(t.Header, width, header: true));
-        foreach (var row in t.Rows) table.Append(Row(row, width, header: false));
+        table.Append(Row(t.Header, widths, header: true));
+        foreach (var row in t.Rows) table.Append(Row(row, widths, header: false));
         body.Append(table);
     }
 
-    private static TableRow Row(IReadOnlyList<string> cells, int width, bool header)
+    /// <summary>
+    /// The text width shared by the columns in proportion to their longest text (a Chinese character counts two, a
+    /// header half, as it may wrap), between 4 and 40: a unit's name gets room, a rank or a count little. As the HTML
+    /// (and so the PDF) does with its automatic table layout.
+    /// </summary>
+    internal static int[] ColumnWidths(TableBlock t)
+    {
+        var weights = new int[t.Header.Count];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            var longest = (DisplayWidth(t.Header[i]) + 1) / 2;
+            foreach (var row in t.Rows) longest = Math.Max(longest, DisplayWidth(i < row.Count ? row[i] : null));
+            weights[i] = Math.Clamp(longest, 4, 40);
+        }
+        var total = weights.Sum();
+        var widths = weights.Select(w => TextWidthTwips * w / total).ToArray();
+        widths[^1] += TextWidthTwips - widths.Sum(); // the rounding's remainder
+        return widths;
+
+        static int DisplayWidth(string? text) => text is null ? 0 : text.Sum(c => c >= '\u2E80' ? 2 : 1);
+    }
+
+    private static TableRow Row(IReadOnlyList<string> cells, int[] widths, bool header)
     {
         var row = new TableRow();
         var props = new TableRowProperties(new CantSplit());
         if (header) props.Append(new TableHeader());
         row.Append(props);
-        foreach (var text in cells)
+        for (var i = 0; i < cells.Count; i++)
         {
+            var text = cells[i];
+            var width = i < widths.Length ? widths[i] : widths[^1];
             var p = new Paragraph(
                 new ParagraphProperties
                 {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Mingcha.Domain.Security;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
@@ -13,7 +14,7 @@ namespace Mingcha.Web.Pages.Ratings;
 /// leaders see every unit, a liaison their own unit (SEC-2).
 /// </summary>
 [Authorize(Policy = RatingPolicies.Read)]
-public sealed class ReportModel(SatisfactionReport reports, LocalClock clock, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+public sealed class ReportModel(SatisfactionReport reports, SatisfactionCirculars circulars, LocalClock clock, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
 {
     public sealed record Preset(string Label, DateOnly From, DateOnly To);
 
@@ -47,6 +48,23 @@ public sealed class ReportModel(SatisfactionReport reports, LocalClock clock, IS
         var (bytes, name) = SatisfactionReport.ToXlsx(report!);
         return File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
     }
+
+    /// <summary>The Office issues the period's circular to every unit ranked (SAT-4, 通报).</summary>
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+    public async Task<IActionResult> OnPostIssueAsync(DateOnly? from, DateOnly? to, string? note, CancellationToken ct)
+    {
+        Prepare(from, to, null);
+        Features.Documents.IssuedDocument? doc = null;
+        if (await TryAsync("issue", async () => doc = await circulars.IssueAsync(From, To, note, User, ct)))
+            return Done(Text["满意度通报已印发：{0}", doc!.Number], new { from = UiText.Date(From), to = UiText.Date(To) });
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        await TryAsync("period", async () => Data = await reports.BuildAsync(User, From, To, null, ct));
+        ErrorForm = "issue";
+        return Page();
+    }
+
+    /// <summary>The Office issues circulars (the issue form is shown to it only).</summary>
+    public bool IsOffice => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
 
     /// <summary>SEC-2: another unit's report is not there for a liaison (404, as for any record not theirs).</summary>
     private bool Refused(Guid? unit) => unit is { } u && !RatingAccess.Sees(User, u);
