@@ -14,6 +14,18 @@ public static class UiText
     /// <summary>A label's colon in the reader's language: full-width in Chinese ("状态："), ASCII and a space in English ("Status: ").</summary>
     public static string Colon => IsChinese ? "：" : ": ";
 
+    /// <summary>Brackets around a figure or note in the reader's language: "（3 件）" in Chinese, " (3 items)" in English.</summary>
+    public static string Open => IsChinese ? "（" : " (";
+
+    /// <summary>The closing bracket to <see cref="Open"/>.</summary>
+    public static string Close => IsChinese ? "）" : ")";
+
+    /// <summary>A comma between items in the reader's language: "，" in Chinese, ", " in English.</summary>
+    public static string Comma => IsChinese ? "，" : ", ";
+
+    /// <summary>A full stop after data in the reader's language: "。" in Chinese, ". " in English.</summary>
+    public static string Stop => IsChinese ? "。" : ". ";
+
     /// <summary>
     /// Rule and validation messages are written "中文。 English." (one string for API clients of either
     /// language). A page shows only the half in the reader's language; a message without the pattern is shown whole.

@@ -82,29 +82,40 @@ public sealed partial class TranslationTests(MingchaApp app) : IClassFixture<Min
     private static partial Regex OverviewData();
 
     /// <summary>
-    /// A label's colon follows the reader's language (<see cref="Mingcha.Web.Infrastructure.UiText.Colon"/>): a full-width
-    /// "：" written into a page's markup showed as "Status：Registered" in English. Colons inside translated texts and
-    /// attribute values are theirs.
+    /// Punctuation around data follows the reader's language (<see cref="Mingcha.Web.Infrastructure.UiText.Colon"/>,
+    /// <c>Open</c>, <c>Close</c>, <c>Comma</c>): a full-width "：" written into a page's markup showed as
+    /// "Status：Registered" in English, "（" and "，" as "Video e-supervision（2026-12-02，…）". Punctuation inside
+    /// translated texts and attribute values is theirs.
     /// </summary>
-    [Fact]
-    public void PagesMarkup_WritesNoFullWidthColonOutsideTranslatedText()
+    [Theory]
+    [InlineData('：', "@(UiText.Colon)")]
+    [InlineData('（', "@(UiText.Open)")]
+    [InlineData('）', "@(UiText.Close)")]
+    [InlineData('，', "@(UiText.Comma)")]
+    [InlineData('。', "@(UiText.Stop)")]
+    public void PagesMarkup_WritesNoFullWidthPunctuationOutsideTranslatedText(char mark, string instead)
     {
         var pages = RepoRoot.Find("src", "Mingcha.Web", "Pages");
         var found = Directory.EnumerateFiles(pages, "*.cshtml", SearchOption.AllDirectories)
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(pages, f), Line: i + 1, Text: line)))
-            .Where(x => Quoted().Replace(Lookup().Replace(x.Text, m => new string('x', m.Length)), "").Contains('：'))
+            .Where(x => Quoted().Replace(Lookup().Replace(x.Text, m => new string('x', m.Length)), "").Contains(mark))
             .Select(x => $"{x.File}:{x.Line}: {x.Text.Trim()}").ToList();
-        Assert.True(found.Count == 0, "Full-width colons in markup (write @(UiText.Colon)):\n" + string.Join('\n', found));
+        Assert.True(found.Count == 0, $"Full-width {mark} in markup (write {instead}):\n" + string.Join('\n', found));
     }
 
     [Theory]
-    [InlineData("zh-CN", "：")]
-    [InlineData("en", ": ")]
-    public void Colon_IsTheReadersLanguages(string culture, string colon)
+    [InlineData("zh-CN", "：", "（", "）", "，", "。")]
+    [InlineData("en", ": ", " (", ")", ", ", ". ")]
+    public void Punctuation_IsTheReadersLanguages(string culture, string colon, string open, string close, string comma, string stop)
     {
         var before = System.Globalization.CultureInfo.CurrentUICulture;
         System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(culture);
-        try { Assert.Equal(colon, Mingcha.Web.Infrastructure.UiText.Colon); }
+        try
+        {
+            Assert.Equal(colon, Mingcha.Web.Infrastructure.UiText.Colon);
+            Assert.Equal((open, close, comma, stop),
+                (Mingcha.Web.Infrastructure.UiText.Open, Mingcha.Web.Infrastructure.UiText.Close, Mingcha.Web.Infrastructure.UiText.Comma, Mingcha.Web.Infrastructure.UiText.Stop));
+        }
         finally { System.Globalization.CultureInfo.CurrentUICulture = before; }
     }
 
