@@ -108,10 +108,11 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
 
         if (unitId is not { } chosen)
         {
+            var casesByUnit = cases.ToLookup(c => c.UnitId);
             var lines = groups.GroupBy(g => g.UnitId).Select(g =>
             {
                 var u = unitById.GetValueOrDefault(g.Key);
-                var mine = cases.Where(c => c.UnitId == g.Key).ToList();
+                var mine = casesByUnit[g.Key].ToList();
                 return ToLine(g.Key, u?.Code ?? "", u?.Name ?? g.Key.ToString(), Sum(g), mine.Count, mine.Count(c => c.Closed), mine.Count(c => c.Overdue));
             }).ToList();
             return new Report(from, to, null, Total(groups, cases), Ranked(lines), [], [], null, 0);
