@@ -214,8 +214,13 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Contains("0.7667。另有1条评价经申诉审核认定为误评或恶意评价", text, StringComparison.Ordinal); // the page's number may fall in between
         Assert.Contains("共开启差评回访整改2件，已办结1件，无逾期未办。", text, StringComparison.Ordinal);
         Assert.Contains("请各单位于12月10日前报送差评整改情况。", text, StringComparison.Ordinal);
-        // The ranked units are its addressees: B's liaison reads it.
+        // The ranked units are its addressees: B's liaison reads it, and the home page tells them their place.
         Assert.Equal(HttpStatusCode.OK, (await liaisonB.GetAsync($"/api/v1/documents/{id}")).StatusCode);
+        var home = await liaisonB.GetStringAsync("/");
+        Assert.Contains($"满意度通报 {issued.GetProperty("number").GetString()}（2026年11月）：本单位排名第 1（共 2 个），满意率系数 1.0000。", home, StringComparison.Ordinal);
+        Assert.DoesNotContain("Satisfaction circular", home, StringComparison.Ordinal);
+        Assert.Contains("Satisfaction circular of 2026-11-01 to 2026-11-30: your unit ranks 1 of 2, satisfaction coefficient 1.0000.",
+            await liaisonB.GetStringAsync("/?culture=en&ui-culture=en"), StringComparison.Ordinal);
 
         // The page: the Office issues from the report; the message names the number.
         var page = await office.GetStringAsync("/Ratings/Report?from=2026-11-01&to=2026-11-30");

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
 using Mingcha.Domain.Documents;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Features.Documents;
 using Mingcha.Web.Features.Rectification;
 using Mingcha.Web.Infrastructure;
@@ -10,9 +13,9 @@ namespace Mingcha.Web.Features.Ratings;
 /// <summary>
 /// The Office's circular on a period's service satisfaction (SAT-4, SAT-7): the report's figures for every unit rated,
 /// ranked, and how the bad ratings' follow-ups stand, issued as an official document (通报, GB/T 9704; decision 009) to
-/// every unit in the ranking, who then read it in their register of documents.
+/// every unit in the ranking, who then read it in their register of documents; each unit's liaison is told its rank.
 /// </summary>
-public sealed class SatisfactionCirculars(SatisfactionReport report, OfficialDocuments documents)
+public sealed class SatisfactionCirculars(SatisfactionReport report, OfficialDocuments documents, MingchaDb db, TimeProvider time)
 {
     /// <summary>The Office's own text for the last part; without it the usual requirements.</summary>
     public const int NoteMaxLength = 2000;
@@ -49,7 +52,21 @@ public sealed class SatisfactionCirculars(SatisfactionReport report, OfficialDoc
                 + "逾期未办的差评回访整改件，请于3个工作日内办结并将结果报效能办。"),
         };
         var content = documents.Draft(DocumentKind.Circular, $"关于{period}政务服务满意度评价情况的通报", ["市直各单位"], body);
-        return await documents.IssueAsync(content, new DocumentIssue("SatisfactionCircular", null, r.Units.Select(u => u.Id).ToList()), by, ct);
+        var doc = await documents.IssueAsync(content, new DocumentIssue("SatisfactionCircular", null, r.Units.Select(u => u.Id).ToList()), by, ct);
+
+        // Each ranked unit's liaison reads its place on the home page, with a link to the unit's report for the period.
+        var now = time.GetUtcNow().UtcDateTime;
+        var days = $"from={UiText.Date(from)}&to={UiText.Date(to)}";
+        foreach (var u in r.Units)
+        {
+            var place = u.Rank is { } rank ? $"本单位排名第 {rank}（共 {r.Units.Count} 个），满意率系数 {Coefficient(u.Coefficient)}" : "本单位没有计入统计的评价";
+            var placeEn = u.Rank is { } rankEn ? $"your unit ranks {rankEn} of {r.Units.Count}, satisfaction coefficient {Coefficient(u.Coefficient)}" : "no counted rating for your unit";
+            db.Notifications.Add(new Notification(null, Roles.UnitLiaison, u.Id, "satisfaction.circular",
+                $"满意度通报 {doc.Number}（{period}）：{place}。 Satisfaction circular of {UiText.Date(from)} to {UiText.Date(to)}: {placeEn}.",
+                null, $"/Ratings/Report?{days}", $"satisfaction.circular:{doc.Id}:{u.Id}", now));
+        }
+        await db.SaveChangesAsync(ct);
+        return doc;
     }
 
     /// <summary>"2026年11月", "2026年第四季度", "2026年度", or the days: "2026年11月2日至2026年11月15日".</summary>
