@@ -122,6 +122,13 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export").ClickAsync());
         Assert.Matches(@"^satisfaction-.+\.xlsx$", download.SuggestedFilename);
 
+        // The all-units report on a narrow screen: the total row is a card too, its cells named.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("/Ratings/Report");
+        await Assertions.Expect(page.Locator("#units tfoot th")).ToHaveAttributeAsync("data-label", "单位");
+        await Assertions.Expect(page.Locator("#units tfoot td[data-label='评价数']")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "the all-units report scrolls sideways on a phone");
+
         // A liaison on a phone: their unit's report, every row a card, nothing scrolling sideways.
         var liaison = await app.CreateAccountAsync(Roles.UnitLiaison, unitId);
         var phone = await app.NewPageAsync(phone: true);

@@ -20,7 +20,7 @@
   // 640px). Only tables with one plain header row, and not those marked no-stack (or a calendar's months). Rows a
   // page adds later (the control centre's) are labelled as they come.
   function label(table, names) {
-    table.querySelectorAll('tbody > tr').forEach(function (tr) {
+    table.querySelectorAll('tbody > tr, tfoot > tr').forEach(function (tr) {
       var i = 0;
       Array.prototype.forEach.call(tr.children, function (cell) {
         if (!cell.hasAttribute('data-label')) cell.setAttribute('data-label', names[i] || '');
