@@ -157,6 +157,14 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Contains(">80.00%<", row, StringComparison.Ordinal); // (3 满意 + 1 基本满意) ÷ 5
         Assert.Contains(">0.7200<", row, StringComparison.Ordinal);
 
+        // Any unit may be picked, one nobody rated included; it lists its windows, each unrated.
+        Assert.Contains($"<option value=\"{s.UnitA}\">", page, StringComparison.Ordinal);
+        var quiet = await app.WithDbAsync(db => db.Sections.Where(x => x.Kind == SectionKind.Window && x.Active && x.UnitId != s.UnitA && x.UnitId != s.UnitB)
+            .Select(x => new { x.Id, x.UnitId }).FirstAsync());
+        var quietPage = await office.GetStringAsync($"/Ratings/Report?unit={quiet.UnitId}");
+        Assert.Contains($"<option value=\"{quiet.UnitId}\" selected=\"selected\">", quietPage, StringComparison.Ordinal);
+        Assert.Contains($"<tr data-section=\"{quiet.Id}\" class=\"muted\">", quietPage, StringComparison.Ordinal);
+
         var unitPage = await office.GetStringAsync($"/Ratings/Report?from=2026-11-01&to=2026-11-30&unit={s.UnitA}");
         Assert.Contains("报表测试 1 号窗口", unitPage, StringComparison.Ordinal);
         Assert.Contains("报表乙", unitPage, StringComparison.Ordinal);
@@ -257,6 +265,7 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Contains("乙单位报表窗口", page, StringComparison.Ordinal);
         Assert.DoesNotContain("报表测试", page, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"all-units\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"unit-choice\"", page, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
@@ -14,7 +16,7 @@ namespace Mingcha.Web.Pages.Ratings;
 /// leaders see every unit, a liaison their own unit (SEC-2).
 /// </summary>
 [Authorize(Policy = RatingPolicies.Read)]
-public sealed class ReportModel(SatisfactionReport reports, SatisfactionCirculars circulars, LocalClock clock, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+public sealed class ReportModel(SatisfactionReport reports, SatisfactionCirculars circulars, MingchaDb db, LocalClock clock, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
 {
     public sealed record Preset(string Label, DateOnly From, DateOnly To);
 
@@ -25,12 +27,18 @@ public sealed class ReportModel(SatisfactionReport reports, SatisfactionCircular
     public bool SeesAll { get; private set; }
     public IReadOnlyList<Preset> Presets { get; private set; } = [];
 
+    /// <summary>Every unit, for those who see all of them to pick one (a unit nobody rated is reached this way too).</summary>
+    public IReadOnlyList<(Guid Id, string Name)> Units { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, Guid? unit, CancellationToken ct)
     {
         if (Refused(unit)) return NotFound();
         Prepare(from, to, unit);
         if (!await TryAsync("period", async () => Data = await reports.BuildAsync(User, From, To, UnitId, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
+        if (SeesAll)
+            Units = (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new { u.Id, u.Name }).ToListAsync(ct))
+                .Select(u => (u.Id, u.Name)).ToList();
         return Page();
     }
 
