@@ -51,22 +51,22 @@ public sealed class SatisfactionCirculars(SatisfactionReport report, OfficialDoc
             new ParagraphBlock(note ?? "请各单位对照排名查找服务中的不足，对不满意评价逐件回访核实、整改到位并向评价人反馈；"
                 + "逾期未办的差评回访整改件，请于3个工作日内办结并将结果报效能办。"),
         };
-        var content = documents.Draft(DocumentKind.Circular, $"关于{period}政务服务满意度评价情况的通报", ["市直各单位"], body);
-        var doc = await documents.IssueAsync(content, new DocumentIssue("SatisfactionCircular", null, r.Units.Select(u => u.Id).ToList()), by, ct);
-
-        // Each ranked unit's liaison reads its place on the home page, with a link to the unit's report for the period.
+        // Each ranked unit's liaison reads its place on the home page, with a link to the unit's report for the period. The
+        // reminders are added to the context before the document is issued: the registering transaction (its one
+        // SaveChanges) stores them with the document, or neither.
         var now = time.GetUtcNow().UtcDateTime;
         var days = $"from={UiText.Date(from)}&to={UiText.Date(to)}";
+        var batch = Guid.CreateVersion7().ToString("N");
         foreach (var u in r.Units)
         {
             var place = u.Rank is { } rank ? $"本单位排名第 {rank}（共 {r.Units.Count} 个），满意率系数 {Coefficient(u.Coefficient)}" : "本单位没有计入统计的评价";
             var placeEn = u.Rank is { } rankEn ? $"your unit ranks {rankEn} of {r.Units.Count}, satisfaction coefficient {Coefficient(u.Coefficient)}" : "no counted rating for your unit";
             db.Notifications.Add(new Notification(null, Roles.UnitLiaison, u.Id, "satisfaction.circular",
-                $"满意度通报 {doc.Number}（{period}）：{place}。 Satisfaction circular of {UiText.Date(from)} to {UiText.Date(to)}: {placeEn}.",
-                null, $"/Ratings/Report?{days}", $"satisfaction.circular:{doc.Id}:{u.Id}", now));
+                $"满意度通报（{period}）：{place}。 Satisfaction circular of {UiText.Date(from)} to {UiText.Date(to)}: {placeEn}.",
+                null, $"/Ratings/Report?{days}", $"satisfaction.circular:{batch}:{u.Id}", now));
         }
-        await db.SaveChangesAsync(ct);
-        return doc;
+        var content = documents.Draft(DocumentKind.Circular, $"关于{period}政务服务满意度评价情况的通报", ["市直各单位"], body);
+        return await documents.IssueAsync(content, new DocumentIssue("SatisfactionCircular", null, r.Units.Select(u => u.Id).ToList()), by, ct);
     }
 
     /// <summary>"2026年11月", "2026年第四季度", "2026年度", or the days: "2026年11月2日至2026年11月15日".</summary>
