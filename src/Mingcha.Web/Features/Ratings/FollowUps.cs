@@ -235,12 +235,7 @@ public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock cl
 
     private async Task<RateDto> RateAsync(Guid subject, IQueryable<Rating> q, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
-        // A day's bounds in office time (RatingsApi.DayBoundsUtc) overflow at the ends of the calendar: a 400, not a 500.
-        Infrastructure.Problems.RequireDay(from, "from");
-        Infrastructure.Problems.RequireDay(to, "to");
-        var start = RatingsApi.DayBoundsUtc(clock, from).From;
-        var end = RatingsApi.DayBoundsUtc(clock, to).To;
+        var (start, end) = RatingPeriods.UtcBounds(clock, from, to);
         if (!_surveyed.TryGetValue((start, end), out var surveyed)) _surveyed[(start, end)] = surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);
         var groups = await RatingPeriods.ReadCountedAsync(q.AsNoTracking(), start, end, surveyed, (counted, c) => counted
             .GroupBy(r => new { r.Scale, r.Level, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })

@@ -12,6 +12,19 @@ namespace Mingcha.Web.Features.Ratings;
 /// </summary>
 public static class RatingPeriods
 {
+    /// <summary>
+    /// The UTC instants where the office days [from, to] start and end, after checking the period: the end not before the
+    /// start (400 naming "to"), both days within the calendar's supported range (a day's bounds overflow at its ends: a
+    /// 400 naming the field, not a 500).
+    /// </summary>
+    public static (DateTime Start, DateTime End) UtcBounds(Infrastructure.LocalClock clock, DateOnly from, DateOnly to)
+    {
+        if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
+        Infrastructure.Problems.RequireDay(from, "from");
+        Infrastructure.Problems.RequireDay(to, "to");
+        return (RatingsApi.DayBoundsUtc(clock, from).From, RatingsApi.DayBoundsUtc(clock, to).To);
+    }
+
     /// <summary>The phone survey's answers whose service lies in [start, end): read once per period by callers that loop.</summary>
     public static Task<List<Guid>> SurveyedAsync(MingchaDb db, DateTime start, DateTime end, CancellationToken ct) =>
         db.Set<SurveyCall>().AsNoTracking()

@@ -62,13 +62,8 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
 
     private async Task<Report> ReadAsync(DateOnly from, DateOnly to, Guid? unitId, CancellationToken ct)
     {
-        if (to < from) throw new FieldException("to", "结束日期早于开始日期。 The period ends before it starts.");
-        Problems.RequireDay(from, "from");
-        Problems.RequireDay(to, "to");
+        var (start, end) = RatingPeriods.UtcBounds(clock, from, to);
         if (to.DayNumber - from.DayNumber + 1 > MaxDays) throw new FieldException("to", "统计期间不能超过两年。 A report covers at most two years.");
-
-        var start = RatingsApi.DayBoundsUtc(clock, from).From;
-        var end = RatingsApi.DayBoundsUtc(clock, to).To;
         var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name, u.ParentUnitId }).ToListAsync(ct);
         var unitById = units.ToDictionary(u => u.Id);
         var surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);
