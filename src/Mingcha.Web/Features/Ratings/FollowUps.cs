@@ -215,16 +215,9 @@ public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock cl
     public async Task<RateDto> ForUnitAsync(Guid unitId, DateOnly from, DateOnly to, bool includeChildren, CancellationToken ct)
     {
         if (!await db.Units.AnyAsync(u => u.Id == unitId, ct)) throw new NotFoundException("单位不存在。 No such unit.");
-        var units = new HashSet<Guid> { unitId };
-        if (includeChildren)
-        {
-            var all = await db.Units.AsNoTracking().Select(u => new { u.Id, u.ParentUnitId }).ToListAsync(ct);
-            for (var added = true; added;)
-            {
-                added = false;
-                foreach (var u in all.Where(u => u.ParentUnitId is { } p && units.Contains(p) && !units.Contains(u.Id))) { units.Add(u.Id); added = true; }
-            }
-        }
+        var units = includeChildren
+            ? Organisation.UnitTree.WithDescendants(unitId, (await db.Units.AsNoTracking().Select(u => new { u.Id, u.ParentUnitId }).ToListAsync(ct)).Select(u => (u.Id, u.ParentUnitId)))
+            : [unitId];
         return await RateAsync(unitId, db.Ratings.Where(r => units.Contains(r.UnitId)), from, to, ct);
     }
 

@@ -72,12 +72,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         if (unitId is { } one)
         {
             if (!unitById.ContainsKey(one)) throw new NotFoundException("单位不存在。 No such unit.");
-            scope.Add(one);
-            for (var added = true; added;)
-            {
-                added = false;
-                foreach (var u in units.Where(u => u.ParentUnitId is { } p && scope.Contains(p) && !scope.Contains(u.Id))) { scope.Add(u.Id); added = true; }
-            }
+            scope = UnitTree.WithDescendants(one, units.Select(u => (u.Id, u.ParentUnitId)));
         }
 
         var ratings = db.Ratings.AsNoTracking();
