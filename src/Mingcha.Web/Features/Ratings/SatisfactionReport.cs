@@ -20,6 +20,12 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     /// <summary>The longest period one report reads.</summary>
     public const int MaxDays = 731;
 
+    /// <summary>A rate as the report shows it: 97.86%, or "—" with no rating.</summary>
+    public static string Percent(decimal? rate) => rate is { } r ? (r * 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "%" : "—";
+
+    /// <summary>A coefficient as the report shows it (the .xlsx cells' format too): 0.9434, or "—" with no rating.</summary>
+    public static string Coefficient(decimal? coefficient) => coefficient is { } c ? c.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "—";
+
     /// <summary>
     /// One row. <paramref name="Ratings"/> and the three levels count the ratings that count (not excluded), on the common
     /// three-level scale; <paramref name="Rate"/> is (satisfied + basically satisfied) ÷ ratings; <paramref name="Coefficient"/>
