@@ -11,7 +11,7 @@ namespace Mingcha.IntegrationTests.Ratings;
 public sealed class SatisfactionSubUnitTests(MingchaApp app) : IClassFixture<MingchaApp>
 {
     private sealed record UnitRate(int Counted, decimal? Rate);
-    private sealed record Line(Guid Id, int Ratings, decimal? Coefficient);
+    private sealed record Line(Guid Id, int Ratings, decimal? Coefficient, int FollowUps);
     private sealed record Report(Line? Unit, Line? WithSubUnits, int SubUnits);
 
     [Fact]
@@ -53,5 +53,12 @@ public sealed class SatisfactionSubUnitTests(MingchaApp app) : IClassFixture<Min
         Assert.Equal((1, 1m), (report!.Unit!.Ratings, report.Unit.Coefficient));
         Assert.Equal(2, report.SubUnits);
         Assert.Equal((3, 0.5333m), (report.WithSubUnits!.Ratings, Math.Round(report.WithSubUnits.Coefficient!.Value, 4)));
+        // The village station's bad rating opened a follow-up (SAT-7): the county's own line has none, its total has it.
+        var withCase = await RatingsTests.WaitForAsync(async () =>
+        {
+            var r = await office.GetFromJsonAsync<Report>($"/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16&unitId={county}");
+            return r!.WithSubUnits!.FollowUps == 1 ? r : null;
+        });
+        Assert.Equal(0, withCase.Unit!.FollowUps);
     }
 }

@@ -95,7 +95,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
                 .ToListAsync(c), ct);
 
         var followUps = db.FollowUpCases.AsNoTracking().Where(f => f.OpenedAt >= start && f.OpenedAt < end);
-        if (unitId is { } fu) followUps = followUps.Where(f => f.UnitId == fu);
+        if (unitId is not null) followUps = followUps.Where(f => scope.Contains(f.UnitId)); // the unit's own, and its sub-units' for their total
         var today = clock.Today;
         var cases = (await followUps.ToListAsync(ct))
             .Select(f => (f.UnitId, f.SectionId, Closed: f.State == FollowUpState.Closed,
@@ -130,10 +130,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         // SAT-4: a county's coefficient counts its townships' ratings with its own.
         Line? withSubUnits = null;
         if (scope.Count > 1)
-        {
-            var allCases = await db.FollowUpCases.AsNoTracking().Where(f => f.OpenedAt >= start && f.OpenedAt < end && scope.Contains(f.UnitId)).CountAsync(ct);
-            withSubUnits = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(groups), allCases);
-        }
+            withSubUnits = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(groups), cases.Count, cases.Count(c => c.Closed), cases.Count(c => c.Overdue));
         return new Report(from, to, unitLine, unitLine, [], sectionLines, staffLines, withSubUnits, scope.Count - 1);
     }
 
