@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The satisfaction report (SAT-4) over a year of ratings: N synthetic device ratings (default 1,000,000) spread over
-# 2026 across the demo city's rated windows and staff, then the report for a month and for the year, all units and one
-# unit, and the one unit's .xlsx, each timed with wrk (one connection, one request at a time) against a Release build.
-# Usage: bench/satisfaction-report/run.sh [ratings]   (needs wrk, python3, curl)
+# the 365 days before today across the demo city's rated windows and staff, then the report for last month and for the
+# 365 days, all units and one unit, the one unit's .xlsx and the leaders' overview of this year, each timed with wrk
+# (one connection, one request at a time) against a Release build.
+# Past days are read from their counts (count-ratings, run after the seed); COUNT=0 skips it and reads every rating.
+# Usage: [COUNT=0] [D=seconds] bench/satisfaction-report/run.sh [ratings]   (needs wrk, python3, curl)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 N=${1:-1000000}
@@ -16,9 +18,18 @@ start() { ASPNETCORE_ENVIRONMENT=Production "${APP[@]}" > "$WORK/app.log" 2>&1 &
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; }
 
 start; stop                                   # migrate, load the demo city and the official calendar
-time python3 seed.py "$WORK/data/mingcha.db" "$N"
+# The ratings fill the 365 office days before today (Beijing time): none in the future, as none can be.
+TODAY=$(TZ=Asia/Shanghai date +%F)
+FIRST=$(date -d "$TODAY -365 days" +%F); LAST=$(date -d "$TODAY -1 day" +%F)
+MONTH_FROM=$(date -d "$(date -d "$TODAY" +%Y-%m-01) -1 month" +%F); MONTH_TO=$(date -d "$(date -d "$TODAY" +%Y-%m-01) -1 day" +%F)
+YEAR=${TODAY:0:4}
+time python3 seed.py "$WORK/data/mingcha.db" "$N" "$FIRST"
 USER_NAME=bench-office-$RANDOM
 cd "$WORK/app" && PASSWORD=$(dotnet Mingcha.Web.dll create-admin --user $USER_NAME --role OfficeStaff --Mingcha:DataFolder="$WORK/data" | grep -oP '(?<=\(shown once\): )\S+'); cd - >/dev/null
+# The days' counts (decision 043), as the hourly job makes them; COUNT=0 leaves them out, so every figure reads the ratings.
+if [ "${COUNT:-1}" != 0 ]; then
+  cd "$WORK/app" && time dotnet Mingcha.Web.dll count-ratings --Mingcha:DataFolder="$WORK/data" | tail -1; cd - >/dev/null
+fi
 start
 UNIT=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT \"UnitId\" FROM \"Ratings\" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1').fetchone()[0].lower())" "$WORK/data/mingcha.db")
 COOKIE=$(curl -s -c - -H 'Content-Type: application/json' -d "{\"userName\":\"$USER_NAME\",\"password\":\"$PASSWORD\"}" "http://127.0.0.1:$PORT/api/v1/auth/login" \
@@ -29,11 +40,12 @@ run() {
   echo "== $name: $path"
   wrk -t1 -c1 -d"${D}s" --timeout 60s --latency -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$path" | grep -E "^\s+(50|90|99)%|requests in|Non-2xx" || true
 }
-run "a month, all units" "/api/v1/satisfaction/report?from=2026-11-01&to=2026-11-30"
-run "a month, one unit" "/api/v1/satisfaction/report?from=2026-11-01&to=2026-11-30&unitId=$UNIT"
-run "the year, all units" "/api/v1/satisfaction/report?from=2026-01-01&to=2026-12-31"
-run "the year, one unit" "/api/v1/satisfaction/report?from=2026-01-01&to=2026-12-31&unitId=$UNIT"
-run "the year, one unit, page" "/Ratings/Report?from=2026-01-01&to=2026-12-31&unit=$UNIT"
-run "the year, one unit, xlsx" "/Ratings/Report?from=2026-01-01&to=2026-12-31&unit=$UNIT&handler=Xlsx"
+run "last month, all units" "/api/v1/satisfaction/report?from=$MONTH_FROM&to=$MONTH_TO"
+run "last month, one unit" "/api/v1/satisfaction/report?from=$MONTH_FROM&to=$MONTH_TO&unitId=$UNIT"
+run "365 days, all units" "/api/v1/satisfaction/report?from=$FIRST&to=$LAST"
+run "365 days, one unit" "/api/v1/satisfaction/report?from=$FIRST&to=$LAST&unitId=$UNIT"
+run "365 days, one unit, page" "/Ratings/Report?from=$FIRST&to=$LAST&unit=$UNIT"
+run "365 days, one unit, xlsx" "/Ratings/Report?from=$FIRST&to=$LAST&unit=$UNIT&handler=Xlsx"
+run "the leaders' overview of this year" "/api/v1/scoring/overview/$YEAR"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 stop

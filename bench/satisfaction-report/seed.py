@@ -1,5 +1,6 @@
-"""Adds N device ratings to a migrated Mingcha SQLite database: every 29 s of 2026 from New Year, round-robin over the
-demo city's active windows (with their staff where a window has any); 90% 满意, 8% 基本满意, 2% 不满意. Usage: seed.py DB N"""
+"""Adds N device ratings to a migrated Mingcha SQLite database: every 29 s of the 365 days from FIRST (a date, Beijing
+time; default 2026-01-01), round-robin over the demo city's active windows (with their staff where a window has any);
+90% 满意, 8% 基本满意, 2% 不满意. Usage: seed.py DB N [FIRST]"""
 import sqlite3
 import sys
 import uuid
@@ -11,7 +12,7 @@ windows = con.execute("""SELECT s."Id", s."UnitId", (SELECT t."Id" FROM "Staff" 
                          FROM "Sections" s WHERE s."Kind" = 'Window' AND s."Active" = 1 ORDER BY s."Code" """).fetchall()
 if not windows:
     sys.exit("no windows in the database")
-start = datetime(2026, 1, 1)
+start = datetime.fromisoformat(sys.argv[3]) if len(sys.argv) > 3 else datetime(2026, 1, 1)
 year = 365 * 24 * 3600
 
 

@@ -66,6 +66,7 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
     public DbSet<Rating> Ratings => Set<Rating>();
     public DbSet<RatingFlag> RatingFlags => Set<RatingFlag>();
     public DbSet<RatingExclusion> RatingExclusions => Set<RatingExclusion>();
+    public DbSet<RatingDayCount> RatingDayCounts => Set<RatingDayCount>();
     public DbSet<FollowUpCase> FollowUpCases => Set<FollowUpCase>();
     public DbSet<Infrastructure.DataProtectionKeyRow> DataProtectionKeys => Set<Infrastructure.DataProtectionKeyRow>();
     public DbSet<EvidenceCase> EvidenceCases => Set<EvidenceCase>();

@@ -8,14 +8,14 @@ namespace Mingcha.Web.Infrastructure;
 
 /// <summary>
 /// Administrative commands of the same executable: <c>migrate</c>, <c>create-admin</c>, <c>import-org</c>,
-/// <c>verify-audit</c>, <c>verify-evidence</c>, <c>backup</c>, <c>schema-script</c>. A handful of verbs with one or two options each: a plain switch
+/// <c>verify-audit</c>, <c>verify-evidence</c>, <c>backup</c>, <c>count-ratings</c>, <c>schema-script</c>. A handful of verbs with one or two options each: a plain switch
 /// reads better than a parser library here.
 /// </summary>
 public static class Commands
 {
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
     {
-        "migrate", "create-admin", "import-org", "verify-audit", "verify-evidence", "backup", "schema-script", "help",
+        "migrate", "create-admin", "import-org", "verify-audit", "verify-evidence", "backup", "count-ratings", "schema-script", "help",
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
@@ -99,6 +99,13 @@ public static class Commands
                 }
                 catch (BackupRefusedException e) { Console.Error.WriteLine(e.Message); return 1; }
             }
+            case "count-ratings":
+            {
+                // SAT-4 (decision 043): what the hourly job does, at once (after a restore or a large import, say).
+                await sp.GetRequiredService<SchemaMigrator>().MigrateAsync();
+                Console.WriteLine(await sp.GetRequiredService<Features.Ratings.RatingDayCounts>().RefreshAsync(CancellationToken.None));
+                return 0;
+            }
             case "schema-script":
             {
                 // Development aid for writing a migration script: the full schema the model wants.
@@ -106,7 +113,7 @@ public static class Commands
                 return 0;
             }
             default:
-                Console.WriteLine("Commands: migrate | create-admin --user NAME [--role ROLE] [--name DISPLAY] | import-org FILE... | verify-audit | verify-evidence | backup FOLDER [--no-evidence] | schema-script");
+                Console.WriteLine("Commands: migrate | create-admin --user NAME [--role ROLE] [--name DISPLAY] | import-org FILE... | verify-audit | verify-evidence | backup FOLDER [--no-evidence] | count-ratings | schema-script");
                 Console.WriteLine("Settings: --Mingcha:DatabaseProvider=Postgres --Mingcha:ConnectionString=... --Mingcha:DataFolder=...");
                 return 0;
         }

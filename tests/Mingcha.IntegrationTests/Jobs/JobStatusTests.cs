@@ -110,6 +110,18 @@ public sealed class JobStatusTests(MingchaApp app) : IClassFixture<MingchaApp>
         await (await app.NewClient().GetAsync("/api/v1/jobs")).ExpectAsync(HttpStatusCode.Unauthorized);
         Assert.Contains("/Admin/Jobs", await (await app.ClientAsAsync(Roles.SystemAdmin)).GetStringAsync("/"), StringComparison.Ordinal);
     }
+
+    /// <summary>Every job of the application is named on the page by what it does, not by its key alone.</summary>
+    [Fact]
+    public async Task JobsPage_NamesEveryJobByWhatItDoes()
+    {
+        var page = WebUtility.HtmlDecode(await (await app.ClientAsAsync(Roles.SystemAdmin)).GetStringAsync("/Admin/Jobs"));
+        foreach (var job in app.Services.GetServices<IRecurringJob>())
+        {
+            Assert.Contains($"<code class=\"muted\">{job.Name}</code>", page, StringComparison.Ordinal);
+            Assert.DoesNotContain($"<summary>{job.Name}</summary>", page, StringComparison.Ordinal);
+        }
+    }
 }
 
 /// <summary>Decision 003 (amended): a job given up, and a job no instance runs, are degraded too; a class of its own for its /health.</summary>

@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Rectification;
 using Mingcha.Web.Features.Audit;
 using Mingcha.Web.Features.Evidence;
 using Mingcha.Web.Features.Ratings;
@@ -82,9 +84,16 @@ public sealed class BackupTests
     {
         using var app = new MingchaApp();
         var w = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == Mingcha.Web.Features.Organisation.SectionKind.Window).OrderBy(s => s.Code).FirstAsync());
-        var now = MingchaApp.Start.UtcDateTime;
+        // Rated and received on Sunday, the day before the test clock's Monday: a day the counting below counts (decision 043).
+        var sunday = MingchaApp.Start.UtcDateTime.AddDays(-1);
         var lost = new RatingSubmission(Guid.CreateVersion7(), "KILLED-1", w.UnitId, w.Id, null, null, Mingcha.Domain.Satisfaction.RatingChannel.Device,
-            Mingcha.Domain.Satisfaction.RatingScale.ThreeLevel, 3, 3, true, null, null, now, now, null);
+            Mingcha.Domain.Satisfaction.RatingScale.ThreeLevel, 3, 3, true, null, null, sunday, sunday, null);
+        Task<string> CountAsync() => app.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None));
+        Assert.StartsWith("counted from scratch", await CountAsync());
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        async Task<int> SundayAsync() => (await office.GetFromJsonAsync<System.Text.Json.JsonElement>(
+            $"/api/v1/satisfaction/units/{w.UnitId}?from=2026-11-15&to=2026-11-15")).GetProperty("counted").GetInt32();
+        var before = await SundayAsync();
         using (var journal = RatingJournal.Open(Path.Combine(app.Database.DataFolder, "ratings.1.journal"), 1 << 20, out _))
             journal.Append([lost]);
         var backup = Path.Combine(Path.GetTempPath(), "mingcha-backup-" + Guid.NewGuid().ToString("N"));
@@ -97,6 +106,10 @@ public sealed class BackupTests
             cmd.CommandText = "SELECT \"Level\" FROM \"Ratings\" WHERE \"CaseNumber\" = 'KILLED-1'";
             Assert.Equal(3L, await cmd.ExecuteScalarAsync());
             Assert.Equal(1, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.CaseNumber == "KILLED-1")));
+            // Sunday was counted without it: its figures take it all the same, and the next counting starts over.
+            Assert.Equal(before + 1, await SundayAsync());
+            Assert.StartsWith("counted from scratch", await CountAsync());
+            Assert.Equal(before + 1, await SundayAsync());
         }
         finally
         {

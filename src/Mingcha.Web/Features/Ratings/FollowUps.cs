@@ -205,11 +205,8 @@ public sealed class FollowUps(MingchaDb db, TimeProvider time, Microsoft.Extensi
 }
 
 /// <summary>SAT-4: the satisfaction rate of a unit (with its sub-units: a county with its townships) or a section for a period.</summary>
-public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock clock, RatingIntake intake)
+public sealed class SatisfactionRates(MingchaDb db, RatingIntake intake, RatingDayCounts counts)
 {
-    /// <summary>The survey answers counted in each period asked for: the yearly assessment asks for every unit's year in turn.</summary>
-    private readonly Dictionary<(DateTime, DateTime), List<Guid>> _surveyed = [];
-
     public sealed record RateDto(Guid SubjectId, DateOnly From, DateOnly To, int Counted, int Excluded, decimal? Rate, decimal Coefficient);
 
     public async Task<RateDto> ForUnitAsync(Guid unitId, DateOnly from, DateOnly to, bool includeChildren, CancellationToken ct)
@@ -218,21 +215,19 @@ public sealed class SatisfactionRates(MingchaDb db, Infrastructure.LocalClock cl
         var units = includeChildren
             ? Organisation.UnitTree.WithDescendants(unitId, (await db.Units.AsNoTracking().Select(u => new { u.Id, u.ParentUnitId }).ToListAsync(ct)).Select(u => (u.Id, u.ParentUnitId)))
             : [unitId];
-        return await RateAsync(unitId, db.Ratings.Where(r => units.Contains(r.UnitId)), from, to, ct);
+        return Rate(unitId, from, to, await counts.CountAsync(from, to, units, null, ct));
     }
 
-    /// <summary>A section with its sub-sections; <paramref name="unitId"/> is the section's unit, whose range of (UnitId, RatedAt) is read.</summary>
-    public Task<RateDto> ForSectionAsync(Guid sectionId, Guid unitId, DateOnly from, DateOnly to, CancellationToken ct) =>
-        RateAsync(sectionId, db.Ratings.Where(r => r.UnitId == unitId
-            && (r.SectionId == sectionId || db.Sections.Any(s => s.Id == r.SectionId && s.ParentSectionId == sectionId))), from, to, ct);
-
-    private async Task<RateDto> RateAsync(Guid subject, IQueryable<Rating> q, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>A section with its sub-sections; <paramref name="unitId"/> is the section's unit.</summary>
+    public async Task<RateDto> ForSectionAsync(Guid sectionId, Guid unitId, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var (start, end) = RatingPeriods.UtcBounds(clock, from, to);
-        if (!_surveyed.TryGetValue((start, end), out var surveyed)) _surveyed[(start, end)] = surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);
-        var groups = await RatingPeriods.ReadCountedAsync(q.AsNoTracking(), start, end, surveyed, (counted, c) => counted
-            .GroupBy(r => new { r.Scale, r.Level, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
-            .Select(g => new { g.Key.Scale, g.Key.Level, g.Key.Excluded, Count = g.Count() }).ToListAsync(c), ct);
+        var sections = await db.Sections.AsNoTracking().Where(s => s.UnitId == unitId && (s.Id == sectionId || s.ParentSectionId == sectionId))
+            .Select(s => s.Id).ToListAsync(ct);
+        return Rate(sectionId, from, to, await counts.CountAsync(from, to, [unitId], sections, ct));
+    }
+
+    private RateDto Rate(Guid subject, DateOnly from, DateOnly to, List<RatingCount> groups)
+    {
         var rate = SatisfactionCoefficient.ComputeCounted(groups.Select(g => (new ScoredRating(intake.Mapping.Score(g.Scale, g.Level), g.Excluded), g.Count)));
         return new RateDto(subject, from, to, rate.Counted, rate.Excluded, rate.Rate, rate.Coefficient);
     }

@@ -205,7 +205,8 @@ public sealed class IncentiveAward : IAudited
 }
 
 /// <summary>SAT-5 incentives. The badges follow the findings through <see cref="BadgeFindings"/>, which the rectification module calls.</summary>
-public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure.LocalClock clock, TimeProvider time, Scoring.ExcellenceEligibility eligibility)
+public sealed class Incentives(MingchaDb db, RatingIntake intake, TimeProvider time, Scoring.ExcellenceEligibility eligibility,
+    RatingDayCounts counts)
 {
     /// <summary>委屈奖: given for each wrong a staff member suffered, so possibly several times a year.</summary>
     public const string Grievance = "Grievance";
@@ -289,18 +290,17 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, Infrastructure
     public async Task<IReadOnlyList<RankedCandidate>> RankAsync(string kind, int year, CancellationToken ct)
     {
         Problems.RequireYear(year);
-        var start = RatingsApi.DayBoundsUtc(clock, new DateOnly(year, 1, 1)).From;
-        var end = RatingsApi.DayBoundsUtc(clock, new DateOnly(year, 12, 31)).To;
-        var q = db.Ratings.AsNoTracking().Where(r => !db.RatingExclusions.Any(x => x.RatingId == r.Id));
-        Func<IQueryable<Rating>, CancellationToken, Task<List<RankRow>>> read = kind switch
+        Func<RatingCount, Guid?> subject = kind switch
         {
-            "BestWindowUnit" => (c, t) => c.GroupBy(r => new { Id = r.UnitId, r.Scale, r.Level }).Select(g => new RankRow(g.Key.Id, g.Key.Scale, g.Key.Level, g.Count())).ToListAsync(t),
-            "BestServicePost" => (c, t) => c.GroupBy(r => new { Id = r.SectionId, r.Scale, r.Level }).Select(g => new RankRow(g.Key.Id, g.Key.Scale, g.Key.Level, g.Count())).ToListAsync(t),
-            "BestServiceModel" => (c, t) => c.Where(r => r.StaffId != null).GroupBy(r => new { Id = r.StaffId!.Value, r.Scale, r.Level }).Select(g => new RankRow(g.Key.Id, g.Key.Scale, g.Key.Level, g.Count())).ToListAsync(t),
+            "BestWindowUnit" => r => r.UnitId,
+            "BestServicePost" => r => r.SectionId,
+            "BestServiceModel" => r => r.StaffId,
             _ => throw new FieldException("kind", "评选类别为 BestWindowUnit、BestServicePost 或 BestServiceModel。 Unknown selection."),
         };
-        // SAT-3: a survey's answers count in the year of the service.
-        var rows = await RatingPeriods.ReadCountedAsync(q, start, end, await RatingPeriods.SurveyedAsync(db, start, end, ct), read, ct);
+        // SAT-3: a survey's answers count in the year of the service (RatingDayCounts); excluded ratings not at all.
+        var rows = (await counts.CountAsync(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), null, null, ct))
+            .Where(r => !r.Excluded && subject(r) is not null)
+            .Select(r => new RankRow(subject(r)!.Value, r.Scale, r.Level, r.Count)).ToList();
         var revoked = kind == "BestServiceModel" ? await BadgeFindings.StaffWithStandingViolationsAsync(db, year, ct) : [];
         var names = kind switch
         {

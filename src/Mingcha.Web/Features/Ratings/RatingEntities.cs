@@ -66,6 +66,45 @@ public sealed class Rating
     public Guid? DeviceId { get; private set; }
 }
 
+/// <summary>
+/// SAT-4: one office day's ratings of one key counted (decision 043), so that a period's figures read a few rows a day
+/// instead of every rating. Derived data, rebuilt from <see cref="Rating"/> and <see cref="RatingExclusion"/> by
+/// <see cref="RatingDayCounts"/> and never edited otherwise; not audited, as it records nothing the ratings do not.
+/// Phone-survey answers are not in it: they count in the period of the service they rate (<see cref="RatingPeriods"/>).
+/// </summary>
+public sealed class RatingDayCount
+{
+    private RatingDayCount() { }
+    public RatingDayCount(DateOnly day, RatingCount counted)
+    {
+        ArgumentNullException.ThrowIfNull(counted);
+        Id = Guid.CreateVersion7(); Day = day; UnitId = counted.UnitId; SectionId = counted.SectionId; StaffId = counted.StaffId;
+        Scale = counted.Scale; Level = counted.Level; CommonLevel = counted.CommonLevel; Excluded = counted.Excluded; Count = counted.Count;
+    }
+    public Guid Id { get; private set; }
+    public DateOnly Day { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid SectionId { get; private set; }
+    public Guid? StaffId { get; private set; }
+    public RatingScale Scale { get; private set; }
+    public int Level { get; private set; }
+    public int CommonLevel { get; private set; }
+    public bool Excluded { get; private set; }
+    public int Count { get; private set; }
+}
+
+/// <summary>
+/// How far <see cref="RatingDayCount"/> goes: every day up to <see cref="CountedThrough"/> was counted from the ratings as
+/// they stood at <see cref="CountedAt"/> (the start of that refresh). One row, created by migration 0051 with both null.
+/// </summary>
+public sealed class RatingDayCountState
+{
+    private RatingDayCountState() { }
+    public int Id { get; private set; }
+    public DateOnly? CountedThrough { get; private set; }
+    public DateTime? CountedAt { get; private set; }
+}
+
 /// <summary>SAT-9: a rating flagged for review, with the rule that fired.</summary>
 public sealed class RatingFlag : IAudited, IVersioned
 {
@@ -307,6 +346,18 @@ internal static class RatingsModel
             e.Property(f => f.Rule).HasMaxLength(32);
             e.Property(f => f.Reason).HasMaxLength(300);
             e.Property(f => f.ReviewedBy).HasMaxLength(200);
+        });
+        builder.Entity<RatingDayCount>(e =>
+        {
+            e.ToTable("RatingDayCounts");
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.HasIndex(c => c.Day);
+            e.Property(c => c.Scale).HasConversion<string>().HasMaxLength(16);
+        });
+        builder.Entity<RatingDayCountState>(e =>
+        {
+            e.ToTable("RatingDayCountState");
+            e.Property(c => c.Id).ValueGeneratedNever();
         });
         builder.Entity<RatingExclusion>(e =>
         {

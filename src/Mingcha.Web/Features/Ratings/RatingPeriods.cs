@@ -30,17 +30,4 @@ public static class RatingPeriods
         db.Set<SurveyCall>().AsNoTracking()
             .Where(c => c.RatingId != null && db.ServiceRecords.Any(s => s.CaseNumber == c.CaseNumber && s.FinishedAt >= start && s.FinishedAt < end))
             .Select(c => c.RatingId!.Value).ToListAsync(ct);
-
-    /// <summary>
-    /// Reads <paramref name="read"/> over the ratings of <paramref name="ratings"/> that count in [start, end): the others
-    /// by their time, the phone survey's (<paramref name="surveyed"/>, from <see cref="SurveyedAsync"/>) by the service's,
-    /// in two queries (each on its own index) whose rows are joined.
-    /// </summary>
-    public static async Task<List<T>> ReadCountedAsync<T>(IQueryable<Rating> ratings, DateTime start, DateTime end, IReadOnlyCollection<Guid> surveyed,
-        Func<IQueryable<Rating>, CancellationToken, Task<List<T>>> read, CancellationToken ct)
-    {
-        var rows = await read(ratings.Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= start && r.RatedAt < end), ct);
-        if (surveyed.Count > 0) rows.AddRange(await read(ratings.Where(r => r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id)), ct));
-        return rows;
-    }
 }

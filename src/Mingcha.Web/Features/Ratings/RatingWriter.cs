@@ -511,6 +511,14 @@ public sealed partial class RatingWriter : BackgroundService
         if (held.Count > 0)
         {
             using var conn = OpenApplierConnection(connectionString);
+            // Ratings stored now keep the time they arrived, which may lie before the last counting of the days
+            // (RatingDayCounts): the days are counted again from scratch, and read from the ratings until then. First,
+            // so that a crash in between still finds the counts given up.
+            using (var forget = conn.CreateCommand())
+            {
+                forget.CommandText = RatingDayCounts.ForgetSql;
+                forget.ExecuteNonQuery();
+            }
             using var st = new SqliteStatements(conn);
             inserted = Apply(st, actor, held, recovering: true, time, logger).Count;
             LogRecovered(logger, held.Count, inserted);

@@ -54,6 +54,8 @@ public static class RatingsApi
         services.AddScoped<ServiceRecordImport>();
         services.AddSingleton<ComplaintRatings>();
         services.AddSingleton<Jobs.IRecurringJob, PhoneSurveyJob>();
+        services.AddSingleton<Jobs.IRecurringJob, RatingDayCountJob>();
+        services.AddScoped<RatingDayCounts>();
         services.AddScoped<Jobs.IReminderSource, FollowUpReminders>();
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<SatisfactionReport>();

@@ -12,10 +12,10 @@ namespace Mingcha.Web.Features.Ratings;
 /// <summary>
 /// The satisfaction report for a period (SAT-1, SAT-4, SAT-7): what the Office publishes each month or quarter. Every unit
 /// with ratings, ranked by its satisfaction coefficient; one unit's windows (every active one, a window nobody rated
-/// included) and staff. A rating counts in the period as for the coefficient (<see cref="RatingPeriods"/>); an excluded
+/// included) and staff. A rating counts in the period as for the coefficient (<see cref="RatingDayCounts"/>); an excluded
 /// rating is kept and counted apart, never in the other figures. A unit liaison sees their own unit only (SEC-2).
 /// </summary>
-public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingIntake intake)
+public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingIntake intake, RatingDayCounts counts)
 {
     /// <summary>The longest period one report reads.</summary>
     public const int MaxDays = 731;
@@ -47,8 +47,6 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     public sealed record Report(DateOnly From, DateOnly To, Line? Unit, Line Total, IReadOnlyList<Line> Units, IReadOnlyList<Line> Sections,
         IReadOnlyList<Line> Staff, Line? WithSubUnits, int SubUnits);
 
-    private sealed record Group(Guid UnitId, Guid SectionId, Guid? StaffId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
-
     private sealed record Tally(int Ratings, int Satisfied, int Basic, int Unsatisfied, SatisfactionRate Rate);
 
     /// <summary>
@@ -72,7 +70,6 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         if (to.DayNumber - from.DayNumber + 1 > MaxDays) throw new FieldException("to", "统计期间不能超过两年。 A report covers at most two years.");
         var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name, u.ParentUnitId }).ToListAsync(ct);
         var unitById = units.ToDictionary(u => u.Id);
-        var surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);
 
         var scope = new HashSet<Guid>();
         if (unitId is { } one)
@@ -81,18 +78,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
             scope = UnitTree.WithDescendants(one, units.Select(u => (u.Id, u.ParentUnitId)));
         }
 
-        var ratings = db.Ratings.AsNoTracking();
-        if (unitId is not null) ratings = ratings.Where(r => scope.Contains(r.UnitId));
-        // All units: grouped by unit alone (a third less time over a year's million ratings than by window and staff too).
-        var groups = unitId is null
-            ? await RatingPeriods.ReadCountedAsync(ratings, start, end, surveyed, (counted, c) => counted
-                .GroupBy(r => new { r.UnitId, r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
-                .Select(g => new Group(g.Key.UnitId, Guid.Empty, null, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
-                .ToListAsync(c), ct)
-            : await RatingPeriods.ReadCountedAsync(ratings, start, end, surveyed, (counted, c) => counted
-                .GroupBy(r => new { r.UnitId, r.SectionId, r.StaffId, r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
-                .Select(g => new Group(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
-                .ToListAsync(c), ct);
+        var groups = await counts.CountAsync(from, to, unitId is null ? null : scope, null, ct);
 
         var followUps = db.FollowUpCases.AsNoTracking().Where(f => f.OpenedAt >= start && f.OpenedAt < end);
         if (unitId is not null) followUps = followUps.Where(f => scope.Contains(f.UnitId)); // the unit's own, and its sub-units' for their total
@@ -139,7 +125,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     /// is a device or QR code to check). A section with sections under it (a hall and its windows) counts theirs with its
     /// own, and its windows follow it one level in.
     /// </summary>
-    private async Task<List<Line>> SectionLinesAsync(Guid unitId, List<Group> own, List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases, CancellationToken ct)
+    private async Task<List<Line>> SectionLinesAsync(Guid unitId, List<RatingCount> own, List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases, CancellationToken ct)
     {
         var sections = await db.Sections.AsNoTracking().Where(s => s.UnitId == unitId)
             .Select(s => new { s.Id, s.Code, s.Name, s.Active, s.Kind, s.ParentSectionId }).ToListAsync(ct);
@@ -213,7 +199,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
             [l.Ratings, l.Satisfied, l.Basic, l.Unsatisfied, l.Rate is { } rate ? new OrgWorkbookWriter.Percent(rate) : null, l.Coefficient, l.Excluded];
     }
 
-    private Line Total(List<Group> groups, List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases) =>
+    private Line Total(List<RatingCount> groups, List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases) =>
         ToLine(Guid.Empty, "", "", Sum(groups), cases.Count, cases.Count(c => c.Closed), cases.Count(c => c.Overdue));
 
     /// <summary>Ranked by the coefficient (SAT-4), then by how many ratings it rests on; a unit with none counted gets no rank.</summary>
@@ -234,9 +220,9 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         return result;
     }
 
-    private Tally Sum(IEnumerable<Group> groups)
+    private Tally Sum(IEnumerable<RatingCount> groups)
     {
-        var list = groups as IReadOnlyCollection<Group> ?? groups.ToList();
+        var list = groups as IReadOnlyCollection<RatingCount> ?? groups.ToList();
         int satisfied = 0, basic = 0, unsatisfied = 0;
         foreach (var g in list.Where(g => !g.Excluded))
         {

@@ -32,6 +32,7 @@ public sealed class JobsModel(JobStatusReader reader, TimeProvider time, IString
         "self-inspection-quarters" => Text["季度自查未报扣分（每日 01:30）"],
         "phone-survey-draw" => Text["季度电话回访抽样（每季度首日 01:00）"],
         "evidence-expired-uploads" => Text["清理过期未完成的证据上传（每小时）"],
+        "rating-day-counts" => Text["满意度评价按日计数（每小时）"],
         _ => name,
     };
 

@@ -1,0 +1,219 @@
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Jobs;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>Ratings of one key counted: what every period figure of SAT-4 (rates, coefficients, rankings) is made from.</summary>
+public sealed record RatingCount(Guid UnitId, Guid SectionId, Guid? StaffId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
+
+/// <summary>
+/// SAT-3, SAT-4: the ratings that count in a period, counted by unit, section, staff member, level and exclusion (decision
+/// 043). Days up to yesterday come from <see cref="RatingDayCount"/> (a few rows a day instead of every rating: a year of
+/// a million ratings in tens of milliseconds instead of seconds); today, and any counted day that changed since it was
+/// counted, come from the ratings themselves, so a figure is always what the ratings say now:
+/// <list type="bullet">
+/// <item>a rating stored for a counted day after its counting (a device's late upload, a journal replayed after a crash)
+/// is found by its <see cref="Rating.ReceivedAt"/>, looked for from <see cref="Margin"/> before the counting began;</item>
+/// <item>an exclusion decided since (SAT-7, SAT-9) by its <see cref="RatingExclusion.DecidedAt"/>, the same way;</item>
+/// <item>a clock set back before the counting, or a counting under way from scratch, makes the whole period read from
+/// the ratings.</item>
+/// </list>
+/// The hourly job <see cref="RatingDayCountJob"/> counts the days that ended and recounts the days that changed; the
+/// <c>count-ratings</c> command does the same by hand (after a restore, say).
+/// </summary>
+public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILogger<RatingDayCounts> logger)
+{
+    /// <summary>
+    /// How long before a counting began a rating's arrival is still looked at: longer than any rating waits between its
+    /// answer and its row (milliseconds behind the journal, decision 017) and any step of the clock a time service makes.
+    /// </summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromMinutes(15);
+
+    /// <summary>The survey answers counted in each period asked for (scoped: the yearly assessment asks for every unit's year in turn).</summary>
+    private readonly Dictionary<(DateTime, DateTime), List<Guid>> _surveyed = [];
+
+    /// <summary>Ratings at these units (null: all) and sections (null: all) that count in the office days [from, to].</summary>
+    public async Task<List<RatingCount>> CountAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections,
+        CancellationToken ct)
+    {
+        var (start, end) = RatingPeriods.UtcBounds(clock, from, to);
+        var rows = new List<RatingCount>();
+        var live = new List<(DateOnly From, DateOnly To)> { (from, to) };
+        var state = await StateAsync(ct);
+        if (Through(state, to) is { } through && through >= from)
+        {
+            var changed = await ChangedDaysAsync(state.At!.Value - Margin, Bounds(from).Start, Bounds(through).End, ct);
+            var counted = Filter(db.Set<RatingDayCount>().AsNoTracking().Where(c => c.Day >= from && c.Day <= through), units, sections);
+            if (changed.Count > 0) counted = counted.Where(c => !changed.Contains(c.Day));
+            rows.AddRange(await counted
+                .GroupBy(c => new { c.UnitId, c.SectionId, c.StaffId, c.Scale, c.Level, c.CommonLevel, c.Excluded })
+                .Select(g => new RatingCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Sum(c => c.Count)))
+                .ToListAsync(ct));
+            // A counting from scratch began, or one ended, while the rows were read: they may be of neither.
+            if (await StateAsync(ct) == state)
+            {
+                live = Spans(changed.Order());
+                if (through < to) live.Add((through.AddDays(1), to));
+            }
+            else rows.Clear();
+        }
+        foreach (var (f, t) in live)
+        {
+            var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
+            rows.AddRange(await Grouped(Filter(db.Ratings.AsNoTracking(), units, sections)
+                .Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct));
+        }
+        // SAT-3: a phone survey's answers count in the period of the service they rate, never in the days' counts.
+        if (!_surveyed.TryGetValue((start, end), out var surveyed)) _surveyed[(start, end)] = surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);
+        if (surveyed.Count > 0)
+            rows.AddRange(await Grouped(Filter(db.Ratings.AsNoTracking(), units, sections).Where(r => r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id)), ct));
+        return rows.GroupBy(r => r with { Count = 0 }).Select(g => g.Key with { Count = g.Sum(r => r.Count) }).ToList();
+    }
+
+    /// <summary>
+    /// Counts every day that ended since the last counting and recounts every counted day that changed since (from scratch
+    /// the first time, or when the clock went back before the last counting). Each day is replaced in a transaction of its
+    /// own, so a reader sees it whole, before or after. Returns what it did, for the job's record.
+    /// </summary>
+    public async Task<string> RefreshAsync(CancellationToken ct)
+    {
+        await Gate.WaitAsync(ct);
+        try
+        {
+            var began = clock.UtcNow;
+            var yesterday = clock.Today.AddDays(-1);
+            var state = await StateAsync(ct);
+            List<DateOnly> days;
+            var scratch = state.At is not { } at || at > began || state.Through is null;
+            if (scratch)
+            {
+                // Readers go to the ratings until the end; the rows of an earlier counting go.
+                await SetStateAsync(null, null, ct);
+                await db.Set<RatingDayCount>().ExecuteDeleteAsync(ct);
+                var first = await db.Ratings.Where(r => r.Channel != RatingChannel.Phone).MinAsync(r => (DateTime?)r.RatedAt, ct);
+                days = first is { } f ? DaysBetween(DateOnly.FromDateTime(clock.ToLocal(f)), yesterday) : [];
+            }
+            else
+            {
+                var through = state.Through!.Value;
+                days = [.. await ChangedDaysAsync(state.At!.Value - Margin, null, Bounds(through).End, ct)];
+                days.AddRange(DaysBetween(through.AddDays(1), yesterday));
+            }
+            var rows = 0;
+            foreach (var day in days.Order()) rows += await RecountAsync(day, ct);
+            await SetStateAsync(yesterday, began, ct);
+            var result = $"{(scratch ? "counted from scratch" : "counted")} {days.Count} day(s) into {rows} row(s), through {yesterday:yyyy-MM-dd}";
+            LogRefreshed(logger, result);
+            return result;
+        }
+        finally { Gate.Release(); }
+    }
+
+    /// <summary>One counting at a time in this process; across instances the job's lease (decision 003), and each day's lock.</summary>
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    private async Task<int> RecountAsync(DateOnly day, CancellationToken ct)
+    {
+        var (s, e) = Bounds(day);
+        var counts = await Grouped(db.Ratings.AsNoTracking().Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The state's row locked first: a second counting elsewhere (the command while an instance's job runs) waits here
+        // and then replaces the day whole, rather than adding its rows beside the first one's (PostgreSQL, read committed).
+        await db.Database.ExecuteSqlRawAsync(LockSql, ct);
+        await db.Set<RatingDayCount>().Where(c => c.Day == day).ExecuteDeleteAsync(ct);
+        db.Set<RatingDayCount>().AddRange(counts.Select(c => new RatingDayCount(day, c)));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return counts.Count;
+    }
+
+    /// <summary>The last day the counts may be read for: counted, in the period, and ended (today is always read live).</summary>
+    private DateOnly? Through(CountingState state, DateOnly to)
+    {
+        if (state.Through is not { } through || state.At is not { } at || at > clock.UtcNow) return null;
+        var yesterday = clock.Today.AddDays(-1);
+        return new[] { through, to, yesterday }.Min();
+    }
+
+    /// <summary>The office days of ratings rated in [start, end) that were stored, or excluded, since <paramref name="since"/>.</summary>
+    /// <remarks>
+    /// Read by the time of arrival (the <c>ReceivedAt</c> index) and by the exclusions' table alone, the period checked here:
+    /// with the period in the query, SQLite chose the <c>RatedAt</c> index and read the whole period (190 ms for a year
+    /// of a million ratings, against a few for the hour since the last counting).
+    /// </remarks>
+    private async Task<HashSet<DateOnly>> ChangedDaysAsync(DateTime since, DateTime? start, DateTime end, CancellationToken ct)
+    {
+        var late = await db.Ratings.AsNoTracking().Where(r => r.ReceivedAt >= since).Select(r => new { r.RatedAt, r.Channel }).ToListAsync(ct);
+        var excluded = await db.RatingExclusions.AsNoTracking().Where(x => x.DecidedAt >= since)
+            .Join(db.Ratings, x => x.RatingId, r => r.Id, (x, r) => new { r.RatedAt, r.Channel }).ToListAsync(ct);
+        return late.Concat(excluded)
+            .Where(r => r.Channel != RatingChannel.Phone && r.RatedAt < end && (start is not { } s || r.RatedAt >= s))
+            .Select(r => DateOnly.FromDateTime(clock.ToLocal(r.RatedAt))).ToHashSet();
+    }
+
+    private Task<List<RatingCount>> Grouped(IQueryable<Rating> ratings, CancellationToken ct) => ratings
+        .GroupBy(r => new { r.UnitId, r.SectionId, r.StaffId, r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
+        .Select(g => new RatingCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
+        .ToListAsync(ct);
+
+    private static IQueryable<Rating> Filter(IQueryable<Rating> q, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections)
+    {
+        if (units is not null) q = q.Where(r => units.Contains(r.UnitId));
+        if (sections is not null) q = q.Where(r => sections.Contains(r.SectionId));
+        return q;
+    }
+
+    private static IQueryable<RatingDayCount> Filter(IQueryable<RatingDayCount> q, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections)
+    {
+        if (units is not null) q = q.Where(c => units.Contains(c.UnitId));
+        if (sections is not null) q = q.Where(c => sections.Contains(c.SectionId));
+        return q;
+    }
+
+    /// <summary>Gives up every counting (the next one starts from scratch), for a store of ratings that arrived long ago.</summary>
+    public const string ForgetSql = "UPDATE \"RatingDayCountState\" SET \"CountedThrough\" = NULL, \"CountedAt\" = NULL";
+
+    private const string LockSql = "UPDATE \"RatingDayCountState\" SET \"CountedThrough\" = \"CountedThrough\"";
+
+    private readonly record struct CountingState(DateOnly? Through, DateTime? At);
+
+    private async Task<CountingState> StateAsync(CancellationToken ct) =>
+        await db.Set<RatingDayCountState>().AsNoTracking().Select(x => new CountingState(x.CountedThrough, x.CountedAt)).SingleAsync(ct);
+
+    private (DateTime Start, DateTime End) Bounds(DateOnly day) => RatingsApi.DayBoundsUtc(clock, day);
+
+    private Task<int> SetStateAsync(DateOnly? through, DateTime? at, CancellationToken ct) =>
+        db.Set<RatingDayCountState>().ExecuteUpdateAsync(s => s.SetProperty(x => x.CountedThrough, through).SetProperty(x => x.CountedAt, at), ct);
+
+    private static List<DateOnly> DaysBetween(DateOnly from, DateOnly to) =>
+        from > to ? [] : [.. Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays)];
+
+    /// <summary>Consecutive days as spans.</summary>
+    private static List<(DateOnly From, DateOnly To)> Spans(IEnumerable<DateOnly> ordered)
+    {
+        var spans = new List<(DateOnly From, DateOnly To)>();
+        foreach (var d in ordered)
+            if (spans.Count > 0 && spans[^1].To.AddDays(1) == d) spans[^1] = (spans[^1].From, d);
+            else spans.Add((d, d));
+        return spans;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rating day counts: {Result}")]
+    private static partial void LogRefreshed(ILogger logger, string result);
+}
+
+/// <summary>Every hour: the days that ended are counted, the counted days that changed recounted (<see cref="RatingDayCounts"/>).</summary>
+public sealed class RatingDayCountJob : IRecurringJob
+{
+    public string Name => "rating-day-counts";
+
+    public DateTime NextRun(DateTime afterUtc, TimeZoneInfo zone) =>
+        new DateTime(afterUtc.Ticks - (afterUtc.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc).AddHours(1);
+
+    public Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct) =>
+        services.GetRequiredService<RatingDayCounts>().RefreshAsync(ct);
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Rectification;
+using Mingcha.Web.Features.Jobs;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Ratings;
+
+namespace Mingcha.IntegrationTests.Ratings;
+
+/// <summary>
+/// SAT-4 over counted days (decision 043): a period's figures read the days' counts up to yesterday and the ratings for
+/// the rest, and stay what the ratings say when a rating arrives late for a counted day, when a rating is excluded after
+/// its day was counted, when a phone survey's answer is given, and when the clock goes back. On an app of its own: the
+/// clock moves, and the counts are this class's ratings alone.
+/// </summary>
+public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    private sealed record Line(Guid Id, int Ratings, int Satisfied, int Basic, int Unsatisfied, int Excluded, decimal? Rate, decimal? Coefficient);
+    private sealed record Report(Line? Unit, List<Line> Sections, List<Line> Staff);
+    private sealed record UnitRate(int Counted, int Excluded, decimal? Rate);
+    private sealed record Stored(Guid Id);
+    private sealed record FollowUpRow(Guid Id, Guid RatingId);
+    private sealed record Call(Guid Id, Guid? RatingId);
+    private sealed record Draw(List<Call> Calls);
+
+    private static readonly DateTimeOffset Monday = new(2026, 11, 16, 2, 0, 0, TimeSpan.Zero);  // 10:00 in Beijing
+    private static readonly DateTimeOffset Tuesday = Monday.AddDays(1);
+
+    private static async Task<Guid> RateAsync(HttpClient device, Guid section, int level, Guid? staff, DateTimeOffset? ratedAt = null)
+    {
+        var r = await device.PostAsJsonAsync("/api/v1/ratings",
+            new { sectionId = section, caseNumber = "DC" + Guid.NewGuid().ToString("N")[..12], level, staffId = staff, ratedAt });
+        return (await r.ReadAsync<Stored>(HttpStatusCode.Created)).Id;
+    }
+
+    /// <summary>A counting, as the hourly job or the <c>count-ratings</c> command runs it (after the writer caught up).</summary>
+    private Task<string> CountAsync() => app.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None));
+
+    private Task<int> CountedRowsAsync(DateOnly day) => app.WithDbAsync(db => db.RatingDayCounts.Where(c => c.Day == day).SumAsync(c => c.Count));
+
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    [Trait("Rule", "SAT-7")]
+    [Trait("Rule", "SAT-3")]
+    public async Task CountedDays_GiveWhatTheRatingsSay_ThroughLateRatingsExclusionsSurveysAndAClockSetBack()
+    {
+        app.Clock.Set(Monday);
+        var unit = await app.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
+        var (window, staff) = await app.WithDbAsync(async db =>
+        {
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var w = new Section(unit, "dc-w1", "日计数测试窗口", SectionKind.Window, now);
+            db.Sections.Add(w);
+            await db.SaveChangesAsync();
+            var s = new Staff(unit, "dc-s1", "日计数甲", EmploymentType.InService, now, w.Id);
+            db.Staff.Add(s);
+            await db.SaveChangesAsync();
+            return (w.Id, s.Id);
+        });
+        var (device, _) = await app.TokenClientAsync(unit, "ratings:write");
+        // Monday: 满意 ×2 (the staff member), 不满意 once.
+        await RateAsync(device, window, 1, staff);
+        await RateAsync(device, window, 1, staff);
+        var bad = await RateAsync(device, window, 3, null);
+
+        // Tuesday: one 满意 today. The job counts Monday at its hour (and nothing before: the first rating is Monday's).
+        app.Clock.Set(Tuesday);
+        await RateAsync(device, window, 1, staff);
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        async Task<Line> WindowAsync() => (await office.GetAsync<Report>($"/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-17&unitId={unit}"))
+            .Sections.Single(l => l.Id == window);
+        async Task<UnitRate> RateOfAsync(string from, string to) =>
+            (await office.GetFromJsonAsync<UnitRate>($"/api/v1/satisfaction/units/{unit}?from={from}&to={to}"))!;
+        var live = await WindowAsync();
+        Assert.Equal((4, 3, 0, 1, 0), (live.Ratings, live.Satisfied, live.Basic, live.Unsatisfied, live.Excluded));
+        var liveRate = await RateOfAsync("2026-11-16", "2026-11-17");
+
+        var scheduler = app.Services.GetRequiredService<JobScheduler>();
+        await scheduler.RunDueJobsAsync(CancellationToken.None); // registers the hourly job
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        await scheduler.RunDueJobsAsync(CancellationToken.None);
+        var run = await app.WithDbAsync(db => db.JobRuns.AsNoTracking().Where(r => r.JobName == "rating-day-counts").SingleAsync());
+        Assert.StartsWith("counted from scratch 1 day(s)", run.Result);
+        Assert.Equal(3, await CountedRowsAsync(new DateOnly(2026, 11, 16)));
+        Assert.Equal(0, await CountedRowsAsync(new DateOnly(2026, 11, 17))); // today is never counted
+
+        office = await app.ClientAsAsync(Roles.OfficeStaff);
+        Assert.Equal(live, await WindowAsync());
+        Assert.Equal(liveRate, await RateOfAsync("2026-11-16", "2026-11-17"));
+        var staffLine = (await office.GetAsync<Report>($"/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16&unitId={unit}")).Staff.Single(l => l.Id == staff);
+        Assert.Equal(2, staffLine.Ratings);
+
+        // A device sends Monday afternoon's rating late, on Tuesday: Monday's figures take it at once, before any counting.
+        await RateAsync(device, window, 2, null, new DateTimeOffset(2026, 11, 16, 15, 0, 0, TimeSpan.FromHours(8)));
+        var late = await WindowAsync();
+        Assert.Equal((5, 3, 1, 1), (late.Ratings, late.Satisfied, late.Basic, late.Unsatisfied));
+
+        // SAT-7: Monday's bad rating appealed and excluded on Tuesday: excluded at once in Monday's figures.
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, unit);
+        var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == bad));
+        await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal", new { reason = "评价人误按，经回访确认" })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal-decision", new { upheld = true, note = "录音证实误按" })).ExpectAsync(HttpStatusCode.OK);
+        var excluded = await WindowAsync();
+        Assert.Equal((4, 3, 1, 0, 1), (excluded.Ratings, excluded.Satisfied, excluded.Basic, excluded.Unsatisfied, excluded.Excluded));
+        var excludedRate = await RateOfAsync("2026-11-16", "2026-11-16");
+        Assert.Equal((3, 1), (excludedRate.Counted, excludedRate.Excluded));
+
+        // The next counting recounts Monday alone; the figures stay.
+        Assert.StartsWith("counted 1 day(s)", await CountAsync());
+        Assert.Equal(4, await CountedRowsAsync(new DateOnly(2026, 11, 16)));
+        Assert.Equal(excluded, await WindowAsync());
+        Assert.Equal(excludedRate, await RateOfAsync("2026-11-16", "2026-11-16"));
+        // A rating that arrived within the margin before a counting began is looked at once more by the next counting;
+        // once a counting began more than the margin after it, it is settled.
+        app.Clock.Advance(RatingDayCounts.Margin + TimeSpan.FromMinutes(1));
+        Assert.StartsWith("counted 1 day(s)", await CountAsync());
+        Assert.StartsWith("counted 0 day(s)", await CountAsync());
+
+        // SAT-3: a survey answer given on Tuesday counts in the quarter of the service (2025's fourth), not in Tuesday's
+        // figures, and not in Tuesday's count once Tuesday is counted.
+        var (system, _) = await app.TokenClientAsync(unit, "service-records:write");
+        await (await system.PostAsJsonAsync("/api/v1/service-records",
+            new { caseNumber = "DC-Q4-01", sectionId = window, citizenPhone = "13622229901", finishedAt = new DateTime(2025, 12, 29, 2, 0, 0, DateTimeKind.Utc) })).ExpectAsync(HttpStatusCode.Created);
+        var q4Before = await RateOfAsync("2025-10-01", "2025-12-31");
+        var draw = await (await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2025, quarter = 4, count = 1, seed = "day-counts" })).ReadAsync<Draw>(HttpStatusCode.Created);
+        await (await office.PostAsJsonAsync($"/api/v1/survey-calls/{draw.Calls.Single().Id}/answer", new { reached = true, level = 1 })).ExpectAsync(HttpStatusCode.OK);
+        app.Clock.Set(Tuesday.AddDays(1)); // Wednesday: Tuesday is counted
+        office = await app.ClientAsAsync(Roles.OfficeStaff);
+        Assert.StartsWith("counted 1 day(s)", await CountAsync());
+        Assert.Equal(1, await CountedRowsAsync(new DateOnly(2026, 11, 17))); // the device's rating, not the phone answer
+        Assert.Equal(q4Before.Counted + 1, (await RateOfAsync("2025-10-01", "2025-12-31")).Counted);
+        Assert.Equal(1, (await RateOfAsync("2026-11-17", "2026-11-17")).Counted);
+
+        // The clock set back before the last counting: the counts are not read, and the next counting starts from scratch.
+        app.Clock.Set(Tuesday);
+        office = await app.ClientAsAsync(Roles.OfficeStaff);
+        Assert.Equal(excluded, await WindowAsync());
+        Assert.StartsWith("counted from scratch 1 day(s)", await CountAsync());
+        Assert.Equal(excluded, await WindowAsync());
+    }
+}
