@@ -25,6 +25,25 @@ public static class RatingPeriods
         return (RatingsApi.DayBoundsUtc(clock, from).From, RatingsApi.DayBoundsUtc(clock, to).To);
     }
 
+    /// <summary>
+    /// The period a report of [from, to] is compared with (上期). A period from the first of a month spanning k months is
+    /// compared with the k months before: whole months with whole months (a month, a quarter, a year), a month, quarter or
+    /// year to date with the same days then (上月同期: 1 to 6 December with 1 to 6 November). Any other period with as many
+    /// days just before. Null when it would begin before the supported days.
+    /// </summary>
+    public static (DateOnly From, DateOnly To)? Previous(DateOnly from, DateOnly to)
+    {
+        (DateOnly From, DateOnly To) previous;
+        if (from.Day == 1)
+        {
+            var months = (to.Year - from.Year) * 12 + to.Month - from.Month + 1;
+            var wholeMonths = to.AddDays(1).Day == 1;
+            previous = (from.AddMonths(-months), wholeMonths ? from.AddDays(-1) : to.AddMonths(-months));
+        }
+        else previous = (from.AddDays(-(to.DayNumber - from.DayNumber + 1)), from.AddDays(-1));
+        return previous.From.Year < Infrastructure.Problems.FirstYear ? null : previous;
+    }
+
     /// <summary>The phone survey's answers whose service lies in [start, end): read once per period by callers that loop.</summary>
     public static Task<List<Guid>> SurveyedAsync(MingchaDb db, DateTime start, DateTime end, CancellationToken ct) =>
         db.Set<SurveyCall>().AsNoTracking()

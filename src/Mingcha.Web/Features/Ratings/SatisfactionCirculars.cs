@@ -37,12 +37,15 @@ public sealed class SatisfactionCirculars(SatisfactionReport report, OfficialDoc
             new ParagraphBlock($"现将{period}各单位政务服务窗口服务满意度评价情况通报如下。"),
             new HeadingBlock(1, "总体情况"),
             new ParagraphBlock($"{period}，{r.Units.Count}个单位共收到服务评价{t.Ratings}条，其中满意{t.Satisfied}条、基本满意{t.Basic}条、不满意{t.Unsatisfied}条，"
-                + $"满意率{SatisfactionReport.Percent(t.Rate)}，满意率系数{SatisfactionReport.Coefficient(t.Coefficient)}。"
+                + $"满意率{SatisfactionReport.Percent(t.Rate)}，满意率系数{SatisfactionReport.Coefficient(t.Coefficient)}"
+                + (t.CoefficientChange is { } change && r.PreviousFrom is { } pf && r.PreviousTo is { } pt
+                    ? $"，较{PeriodName(pf, pt)}{(change > 0 ? "上升" : change < 0 ? "下降" : "持平")}{(change == 0 ? "" : SatisfactionReport.Coefficient(Math.Abs(change)))}。" : "。")
                 + (t.Excluded > 0 ? $"另有{t.Excluded}条评价经申诉审核认定为误评或恶意评价，予以保留并标注，不计入统计。" : "")),
             new HeadingBlock(1, "各单位排名"),
             new ParagraphBlock("按满意率系数（各等级分值的平均值除以100）从高到低排列。"),
-            new TableBlock(["排名", "单位", "评价数", "不满意", "满意率", "满意率系数"],
-                r.Units.Select(u => (IReadOnlyList<string>)[u.Rank?.ToString(CultureInfo.InvariantCulture) ?? "—", u.Name, N(u.Ratings), N(u.Unsatisfied), SatisfactionReport.Percent(u.Rate), SatisfactionReport.Coefficient(u.Coefficient)]).ToList(),
+            new TableBlock(["排名", "单位", "评价数", "不满意", "满意率", "满意率系数", "排名较上期"],
+                r.Units.Select(u => (IReadOnlyList<string>)[u.Rank?.ToString(CultureInfo.InvariantCulture) ?? "—", u.Name, N(u.Ratings), N(u.Unsatisfied),
+                    SatisfactionReport.Percent(u.Rate), SatisfactionReport.Coefficient(u.Coefficient), Move(u.RankChange) ?? "—"]).ToList(),
                 "各单位服务满意度排名"),
             new HeadingBlock(1, "差评回访整改情况"),
             new ParagraphBlock($"{period}共开启差评回访整改{t.FollowUps}件，已办结{t.FollowUpsClosed}件"
@@ -59,8 +62,8 @@ public sealed class SatisfactionCirculars(SatisfactionReport report, OfficialDoc
         var batch = Guid.CreateVersion7().ToString("N");
         foreach (var u in r.Units)
         {
-            var place = u.Rank is { } rank ? $"本单位排名第 {rank}（共 {r.Units.Count} 个），满意率系数 {SatisfactionReport.Coefficient(u.Coefficient)}" : "本单位没有计入统计的评价";
-            var placeEn = u.Rank is { } rankEn ? $"your unit ranks {rankEn} of {r.Units.Count}, satisfaction coefficient {SatisfactionReport.Coefficient(u.Coefficient)}" : "no counted rating for your unit";
+            var place = u.Rank is { } rank ? $"本单位排名第 {rank}（共 {r.Units.Count} 个{(Move(u.RankChange) is { } m ? "，较上期" + m : "")}），满意率系数 {SatisfactionReport.Coefficient(u.Coefficient)}" : "本单位没有计入统计的评价";
+            var placeEn = u.Rank is { } rankEn ? $"your unit ranks {rankEn} of {r.Units.Count}{MoveEn(u.RankChange)}, satisfaction coefficient {SatisfactionReport.Coefficient(u.Coefficient)}" : "no counted rating for your unit";
             db.Notifications.Add(new Notification(null, Roles.UnitLiaison, u.Id, "satisfaction.circular",
                 $"满意度通报（{period}）：{place}。 Satisfaction circular of {UiText.Date(from)} to {UiText.Date(to)}: {placeEn}.",
                 null, $"/Ratings/Report?{days}", $"satisfaction.circular:{batch}:{u.Id}", now));
@@ -79,4 +82,21 @@ public sealed class SatisfactionCirculars(SatisfactionReport report, OfficialDoc
     }
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A move in the ranking since the previous period, as a circular words it: 上升2位, 下降1位, 持平; null when not ranked then.</summary>
+    private static string? Move(int? change) => change switch
+    {
+        null => null,
+        > 0 => $"上升{N(change.Value)}位",
+        < 0 => $"下降{N(-change.Value)}位",
+        _ => "持平",
+    };
+
+    private static string MoveEn(int? change) => change switch
+    {
+        null => "",
+        > 0 => $" (up {N(change.Value)} on the previous period)",
+        < 0 => $" (down {N(-change.Value)})",
+        _ => " (unchanged)",
+    };
 }

@@ -26,6 +26,14 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     /// <summary>A coefficient as the report shows it (the .xlsx cells' format too): 0.9434, or "—" with no rating.</summary>
     public static string Coefficient(decimal? coefficient) => coefficient is { } c ? c.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>A change of the coefficient: +0.0123, -0.0045, 0.0000, or "—" without both periods' figures.</summary>
+    public static string Change(decimal? change) => change switch
+    {
+        null => "—",
+        > 0 => "+" + Coefficient(change),
+        _ => Coefficient(change),
+    };
+
     /// <summary>
     /// One row. <paramref name="Ratings"/> and the three levels count the ratings that count (not excluded), on the common
     /// three-level scale; <paramref name="Rate"/> is (satisfied + basically satisfied) ÷ ratings; <paramref name="Coefficient"/>
@@ -42,10 +50,26 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
 
         /// <summary>The line sums sections under it as well as its own ratings (a hall with its windows).</summary>
         public bool Groups { get; init; }
+
+        /// <summary>A unit's rank among the units rated in the previous period (<see cref="Report.PreviousFrom"/>), if it had one.</summary>
+        public int? PreviousRank { get; init; }
+
+        /// <summary>The coefficient of the previous period, null with no rating then.</summary>
+        public decimal? PreviousCoefficient { get; init; }
+
+        /// <summary>The coefficient less the previous period's: positive when it rose.</summary>
+        public decimal? CoefficientChange => Coefficient is { } c && PreviousCoefficient is { } p ? c - p : null;
+
+        /// <summary>Places moved up since the previous period (negative: down).</summary>
+        public int? RankChange => Rank is { } r && PreviousRank is { } p ? p - r : null;
     }
 
+    /// <summary>
+    /// <paramref name="PreviousFrom"/> to <paramref name="PreviousTo"/>: the period the units' lines and the total are
+    /// compared with (<see cref="RatingPeriods.Previous"/>), null before the supported days.
+    /// </summary>
     public sealed record Report(DateOnly From, DateOnly To, Line? Unit, Line Total, IReadOnlyList<Line> Units, IReadOnlyList<Line> Sections,
-        IReadOnlyList<Line> Staff, Line? WithSubUnits, int SubUnits);
+        IReadOnlyList<Line> Staff, Line? WithSubUnits, int SubUnits, DateOnly? PreviousFrom = null, DateOnly? PreviousTo = null);
 
     private sealed record Tally(int Ratings, int Satisfied, int Basic, int Unsatisfied, SatisfactionRate Rate);
 
@@ -88,22 +112,25 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
                 Overdue: f.State != FollowUpState.Closed && f.NextStep is { } n && f.Due(n) is { } due && due < today))
             .ToList();
 
+        // The previous period of the same kind, for the change in each unit's coefficient and rank.
+        var previous = RatingPeriods.Previous(from, to);
+        var before = previous is { } p ? await counts.CountAsync(p.From, p.To, unitId is null ? null : scope, null, ct) : [];
+
         if (unitId is not { } chosen)
         {
-            var casesByUnit = cases.ToLookup(c => c.UnitId);
-            var lines = groups.GroupBy(g => g.UnitId).Select(g =>
-            {
-                var u = unitById.GetValueOrDefault(g.Key);
-                var mine = casesByUnit[g.Key].ToList();
-                return ToLine(g.Key, u?.Code ?? "", u?.Name ?? g.Key.ToString(), Sum(g), mine.Count, mine.Count(c => c.Closed), mine.Count(c => c.Overdue));
-            }).ToList();
-            return new Report(from, to, null, Total(groups, cases), Ranked(lines), [], [], null, 0);
+            var names = unitById.ToDictionary(u => u.Key, u => (u.Value.Code, u.Value.Name));
+            var then = Ranked(UnitLines(before, names, [])).ToDictionary(l => l.Id);
+            Line Compared(Line line) => then.TryGetValue(line.Id, out var was) ? line with { PreviousRank = was.Rank, PreviousCoefficient = was.Coefficient } : line;
+            var lines = UnitLines(groups, names, cases);
+            var total = Total(groups, cases) with { PreviousCoefficient = previous is null ? null : Sum(before).Rate.Rate };
+            return new Report(from, to, null, total, Ranked(lines).Select(Compared).ToList(), [], [], null, 0, previous?.From, previous?.To);
         }
 
         var own = groups.Where(g => g.UnitId == chosen).ToList();
         var ownCases = cases.Where(c => c.UnitId == chosen).ToList();
         var chosenUnit = unitById[chosen];
-        var unitLine = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(own), ownCases.Count, ownCases.Count(c => c.Closed), ownCases.Count(c => c.Overdue));
+        var unitLine = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(own), ownCases.Count, ownCases.Count(c => c.Closed), ownCases.Count(c => c.Overdue))
+            with { PreviousCoefficient = previous is null ? null : Sum(before.Where(g => g.UnitId == chosen)).Rate.Rate };
 
         var sectionLines = await SectionLinesAsync(chosen, own, ownCases, ct);
 
@@ -117,7 +144,20 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         Line? withSubUnits = null;
         if (scope.Count > 1)
             withSubUnits = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(groups), cases.Count, cases.Count(c => c.Closed), cases.Count(c => c.Overdue));
-        return new Report(from, to, unitLine, unitLine, [], sectionLines, staffLines, withSubUnits, scope.Count - 1);
+        return new Report(from, to, unitLine, unitLine, [], sectionLines, staffLines, withSubUnits, scope.Count - 1, previous?.From, previous?.To);
+    }
+
+    /// <summary>One line a unit, with the follow-ups opened at it.</summary>
+    private List<Line> UnitLines(List<RatingCount> groups, Dictionary<Guid, (string Code, string Name)> units,
+        List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases)
+    {
+        var casesByUnit = cases.ToLookup(c => c.UnitId);
+        return groups.GroupBy(g => g.UnitId).Select(g =>
+        {
+            var (code, name) = units.TryGetValue(g.Key, out var u) ? u : ("", g.Key.ToString());
+            var mine = casesByUnit[g.Key].ToList();
+            return ToLine(g.Key, code, name, Sum(g), mine.Count, mine.Count(c => c.Closed), mine.Count(c => c.Overdue));
+        }).ToList();
     }
 
     /// <summary>
@@ -173,10 +213,13 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         {
             name = $"satisfaction-{UiText.Date(r.From)}-{UiText.Date(r.To)}.xlsx";
             using var w = new OrgWorkbookWriter(ms, ["各单位"]);
-            w.BeginSheet("各单位", ["排名", "单位代码", "单位", .. figures, .. followUps], [6, 12, 30, .. widths, 10, 8, 10]);
-            foreach (var l in r.Units) w.WriteValues([l.Rank, l.Code, l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue]);
-            w.WriteValues([null, null, "合计", .. Figures(r.Total), r.Total.FollowUps, r.Total.FollowUpsClosed, r.Total.FollowUpsOverdue]);
-            w.WriteNote([$"{period}，有评价的单位 {r.Units.Count} 个，按满意率系数排名。{note}"]);
+            w.BeginSheet("各单位", ["排名", "单位代码", "单位", .. figures, .. followUps, "上期排名", "上期系数", "系数变化"], [6, 12, 30, .. widths, 10, 8, 10, 10, 10, 10]);
+            foreach (var l in r.Units)
+                w.WriteValues([l.Rank, l.Code, l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue, l.PreviousRank, l.PreviousCoefficient, l.CoefficientChange]);
+            w.WriteValues([null, null, "合计", .. Figures(r.Total), r.Total.FollowUps, r.Total.FollowUpsClosed, r.Total.FollowUpsOverdue,
+                null, r.Total.PreviousCoefficient, r.Total.CoefficientChange]);
+            var compared = r.PreviousFrom is { } pf && r.PreviousTo is { } pt ? $"上期为 {UiText.Date(pf)} 至 {UiText.Date(pt)}。" : "";
+            w.WriteNote([$"{period}，有评价的单位 {r.Units.Count} 个，按满意率系数排名。{compared}{note}"]);
         }
         else
         {
