@@ -122,6 +122,14 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export").ClickAsync());
         Assert.Matches(@"^satisfaction-.+\.xlsx$", download.SuggestedFilename);
 
+        // The week's trend, day by day: drawn by ECharts, the same figures in the table under it.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        await page.GotoAsync($"/Ratings/Report?from={today.AddDays(-6):yyyy-MM-dd}&to={today:yyyy-MM-dd}&unit={unitId}");
+        await Assertions.Expect(page.Locator("#trend-chart canvas")).ToBeVisibleAsync();
+        await page.Locator("#trend summary").ClickAsync();
+        await Assertions.Expect(page.Locator("#trend tbody tr")).ToHaveCountAsync(7);
+        await Assertions.Expect(page.Locator("#trend tbody tr").Last.Locator("td").First).ToHaveTextAsync($"{today:yyyy-MM-dd}");
+
         // The all-units report on a narrow screen: the total row is a card too, its cells named.
         await page.SetViewportSizeAsync(390, 844);
         await page.GotoAsync("/Ratings/Report");

@@ -22,6 +22,8 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
     private sealed record Line(Guid Id, int Ratings, int Satisfied, int Basic, int Unsatisfied, int Excluded, decimal? Rate, decimal? Coefficient);
     private sealed record Report(Line? Unit, List<Line> Sections, List<Line> Staff);
     private sealed record UnitRate(int Counted, int Excluded, decimal? Rate);
+    private sealed record TrendPoint(DateOnly From, DateOnly To, int Ratings);
+    private sealed record TrendReport(List<TrendPoint> Trend);
     private sealed record Stored(Guid Id);
     private sealed record FollowUpRow(Guid Id, Guid RatingId);
     private sealed record Call(Guid Id, Guid? RatingId);
@@ -133,6 +135,11 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
         Assert.StartsWith("counted 1 day(s)", await CountAsync());
         Assert.Equal(1, await CountedRowsAsync(new DateOnly(2026, 11, 17))); // the device's rating, not the phone answer
         Assert.Equal(q4Before.Counted + 1, (await RateOfAsync("2025-10-01", "2025-12-31")).Counted);
+        // In the quarter's trend, on the month of the service (December 2025), not of the call.
+        var q4 = await office.GetAsync<TrendReport>($"/api/v1/satisfaction/report?from=2025-10-01&to=2025-12-31&unitId={unit}");
+        Assert.Equal([0, 0, 1], q4.Trend.Select(p => p.Ratings));
+        // Tuesday's point has the device's rating, not the answer given on the phone that day.
+        Assert.Equal(1, (await office.GetAsync<TrendReport>($"/api/v1/satisfaction/report?from=2026-11-01&to=2026-11-30&unitId={unit}")).Trend.Single(p => p.From == new DateOnly(2026, 11, 17)).Ratings);
         Assert.Equal(1, (await RateOfAsync("2026-11-17", "2026-11-17")).Counted);
 
         // The clock set back before the last counting: the counts are not read, and the next counting starts from scratch.

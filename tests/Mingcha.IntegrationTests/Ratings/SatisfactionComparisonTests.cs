@@ -21,7 +21,8 @@ public sealed class SatisfactionComparisonTests(MingchaApp app) : IClassFixture<
 {
     private sealed record Line(Guid Id, string Name, int Ratings, decimal? Coefficient, int? Rank, int? PreviousRank, decimal? PreviousCoefficient,
         decimal? CoefficientChange, int? RankChange);
-    private sealed record Report(DateOnly? PreviousFrom, DateOnly? PreviousTo, Line Total, List<Line> Units, Line? Unit);
+    private sealed record Point(DateOnly From, DateOnly To, int Ratings, int Unsatisfied, decimal? Rate, decimal? Coefficient);
+    private sealed record Report(DateOnly? PreviousFrom, DateOnly? PreviousTo, Line Total, List<Line> Units, Line? Unit, List<Point> Trend);
 
     [Theory]
     [Trait("Rule", "SAT-4")]
@@ -92,12 +93,30 @@ public sealed class SatisfactionComparisonTests(MingchaApp app) : IClassFixture<
         var one = await office.GetAsync<Report>($"/api/v1/satisfaction/report?from=2026-11-01&to=2026-11-30&unitId={a.Id}");
         Assert.Equal((1.0m, -0.5m), (one.Unit!.PreviousCoefficient!.Value, one.Unit.CoefficientChange!.Value));
 
+        // The trend: day by day for a month (the 16th's four ratings, the other days none), month by month for a year.
+        Assert.Equal(30, r.Trend.Count);
+        Assert.All(r.Trend, p => Assert.Equal(p.From, p.To));
+        var sixteenth = r.Trend.Single(p => p.From == new DateOnly(2026, 11, 16));
+        Assert.Equal((4, 1, 0.75m), (sixteenth.Ratings, sixteenth.Unsatisfied, sixteenth.Coefficient!.Value));
+        Assert.Equal(4, r.Trend.Sum(p => p.Ratings));
+        Assert.Null(r.Trend[0].Coefficient);
+        var year = await office.GetAsync<Report>($"/api/v1/satisfaction/report?from=2026-01-01&to=2026-12-31&unitId={a.Id}");
+        Assert.Equal(12, year.Trend.Count);
+        Assert.Equal((new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 31), 2, 1.0m), (year.Trend[9].From, year.Trend[9].To, year.Trend[9].Ratings, year.Trend[9].Coefficient!.Value));
+        Assert.Equal((2, 0.5m), (year.Trend[10].Ratings, year.Trend[10].Coefficient!.Value));
+        var partial = await office.GetAsync<Report>("/api/v1/satisfaction/report?from=2026-08-15&to=2026-11-16");
+        Assert.Equal((new DateOnly(2026, 8, 15), new DateOnly(2026, 8, 31)), (partial.Trend[0].From, partial.Trend[0].To));
+        Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 16), 4), (partial.Trend[^1].From, partial.Trend[^1].To, partial.Trend[^1].Ratings));
+
         // The page: the previous period named, A down one place and 0.5 (in red), B up.
         var page = WebUtility.HtmlDecode(await office.GetStringAsync("/Ratings/Report?from=2026-11-01&to=2026-11-30"));
         Assert.Contains("上期 2026-10-01 – 2026-10-31", page, StringComparison.Ordinal);
         Assert.Matches($"<tr data-unit=\"{a.Id}\">[\\s\\S]*?<td class=\"change-down\">-0.5000</td><td>1（↓1）</td>", page);
         Assert.Matches($"<tr data-unit=\"{b.Id}\">[\\s\\S]*?<td class=\"change-up\">\\+0.5000</td><td>2（↑1）</td>", page);
         Assert.Contains("<small id=\"total-change\" class=\"\">较上期 0.0000</small>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>2026-11-16</td><td>4</td><td>1</td><td>75.00%</td><td>0.7500</td></tr>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>2026-10</td><td>2</td><td>0</td><td>100.00%</td><td>1.0000</td>",
+            WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Report?from=2026-01-01&to=2026-12-31&unit={a.Id}")), StringComparison.Ordinal);
         var english = WebUtility.HtmlDecode(await office.GetStringAsync("/Ratings/Report?from=2026-11-01&to=2026-11-30&culture=en&ui-culture=en"));
         Assert.Contains("<td>1 (↓1)</td>", english, StringComparison.Ordinal);
         Assert.Contains("Previous period 2026-10-01 – 2026-10-31", english, StringComparison.Ordinal);
@@ -115,6 +134,12 @@ public sealed class SatisfactionComparisonTests(MingchaApp app) : IClassFixture<
             Assert.Equal("1", value("上期排名").CellValue!.Text);
             Assert.Null(value("系数变化").DataType); // a number
             Assert.Equal(-0.5m, decimal.Parse(value("系数变化").CellValue!.Text, System.Globalization.CultureInfo.InvariantCulture));
+            // The trend's sheet, a line a day.
+            var sheets = doc.WorkbookPart.Workbook.Sheets!.Elements<Sheet>().Select(x => x.Name!.Value).ToList();
+            Assert.Equal(["各单位", "趋势"], sheets);
+            var trend = ((WorksheetPart)doc.WorkbookPart.GetPartById(doc.WorkbookPart.Workbook.Sheets!.Elements<Sheet>().Last().Id!.Value!)).Worksheet.Descendants<Row>().ToList();
+            var day16 = trend.Single(x => x.Elements<Cell>().Any(c => Text(c) == "2026-11-16")).Elements<Cell>().ToList();
+            Assert.Equal("4", day16[1].CellValue!.Text);
         }
 
         // The circular: the move of each unit, and the total against October; A's liaison is told its place and the move.

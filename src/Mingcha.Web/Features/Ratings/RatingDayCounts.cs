@@ -9,6 +9,9 @@ namespace Mingcha.Web.Features.Ratings;
 /// <summary>Ratings of one key counted: what every period figure of SAT-4 (rates, coefficients, rankings) is made from.</summary>
 public sealed record RatingCount(Guid UnitId, Guid SectionId, Guid? StaffId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
 
+/// <summary>Ratings of one office day and level counted: what a trend is made from.</summary>
+public sealed record DayCount(DateOnly Day, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
+
 /// <summary>
 /// SAT-3, SAT-4: the ratings that count in a period, counted by unit, section, staff member, level and exclusion (decision
 /// 043). Days up to yesterday come from <see cref="RatingDayCount"/> (a few rows a day instead of every rating: a year of
@@ -39,27 +42,10 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     public async Task<List<RatingCount>> CountAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections,
         CancellationToken ct)
     {
-        var (start, end) = RatingPeriods.UtcBounds(clock, from, to);
-        var rows = new List<RatingCount>();
-        var live = new List<(DateOnly From, DateOnly To)> { (from, to) };
-        var state = await StateAsync(ct);
-        if (Through(state, to) is { } through && through >= from)
-        {
-            var changed = await ChangedDaysAsync(state.At!.Value - Margin, Bounds(from).Start, Bounds(through).End, ct);
-            var counted = Filter(db.Set<RatingDayCount>().AsNoTracking().Where(c => c.Day >= from && c.Day <= through), units, sections);
-            if (changed.Count > 0) counted = counted.Where(c => !changed.Contains(c.Day));
-            rows.AddRange(await counted
-                .GroupBy(c => new { c.UnitId, c.SectionId, c.StaffId, c.Scale, c.Level, c.CommonLevel, c.Excluded })
-                .Select(g => new RatingCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Sum(c => c.Count)))
-                .ToListAsync(ct));
-            // A counting from scratch began, or one ended, while the rows were read: they may be of neither.
-            if (await StateAsync(ct) == state)
-            {
-                live = Spans(changed.Order());
-                if (through < to) live.Add((through.AddDays(1), to));
-            }
-            else rows.Clear();
-        }
+        var (rows, live) = await ReadCountedAsync(from, to, units, sections, (counted, c) => counted
+            .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId, x.Scale, x.Level, x.CommonLevel, x.Excluded })
+            .Select(g => new RatingCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Sum(x => x.Count)))
+            .ToListAsync(c), ct);
         foreach (var (f, t) in live)
         {
             var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
@@ -67,10 +53,81 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
                 .Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct));
         }
         // SAT-3: a phone survey's answers count in the period of the service they rate, never in the days' counts.
-        if (!_surveyed.TryGetValue((start, end), out var surveyed)) _surveyed[(start, end)] = surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);
+        var surveyed = await SurveyedAsync(from, to, ct);
         if (surveyed.Count > 0)
             rows.AddRange(await Grouped(Filter(db.Ratings.AsNoTracking(), units, sections).Where(r => r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id)), ct));
         return rows.GroupBy(r => r with { Count = 0 }).Select(g => g.Key with { Count = g.Sum(r => r.Count) }).ToList();
+    }
+
+    /// <summary>
+    /// The same ratings as <see cref="CountAsync"/>, by office day and level alone (for a trend): a phone survey's answer on
+    /// the day of the service it rates.
+    /// </summary>
+    public async Task<List<DayCount>> CountByDayAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, CancellationToken ct)
+    {
+        var (rows, live) = await ReadCountedAsync(from, to, units, null, (counted, c) => counted
+            .GroupBy(x => new { x.Day, x.Scale, x.Level, x.CommonLevel, x.Excluded })
+            .Select(g => new DayCount(g.Key.Day, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Sum(x => x.Count)))
+            .ToListAsync(c), ct);
+        foreach (var (f, t) in live)
+            for (var day = f; day <= t; day = day.AddDays(1))
+            {
+                var (s, e) = Bounds(day);
+                var d = day;
+                rows.AddRange(await Filter(db.Ratings.AsNoTracking(), units, null)
+                    .Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e)
+                    .GroupBy(r => new { r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
+                    .Select(g => new DayCount(d, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
+                    .ToListAsync(ct));
+            }
+        var surveyed = await SurveyedAsync(from, to, ct);
+        if (surveyed.Count > 0)
+        {
+            var answers = await Filter(db.Ratings.AsNoTracking(), units, null).Where(r => r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id))
+                .Join(db.Set<SurveyCall>(), r => r.Id, c => c.RatingId, (r, c) => new { r, c.CaseNumber })
+                .Join(db.ServiceRecords, x => x.CaseNumber, s => s.CaseNumber, (x, s) => new
+                {
+                    x.r.Scale, x.r.Level, x.r.CommonLevel, Excluded = db.RatingExclusions.Any(e => e.RatingId == x.r.Id), s.FinishedAt,
+                })
+                .ToListAsync(ct);
+            rows.AddRange(answers.Select(a => new DayCount(DateOnly.FromDateTime(clock.ToLocal(a.FinishedAt)), a.Scale, a.Level, a.CommonLevel, a.Excluded, 1)));
+        }
+        return rows.GroupBy(r => r with { Count = 0 }).Select(g => g.Key with { Count = g.Sum(r => r.Count) }).ToList();
+    }
+
+    /// <summary>
+    /// Reads the counted days of [from, to] that may be read (ended, counted, unchanged since) with <paramref name="read"/>;
+    /// returns its rows and the spans of days to read from the ratings instead.
+    /// </summary>
+    private async Task<(List<T> Rows, List<(DateOnly From, DateOnly To)> Live)> ReadCountedAsync<T>(DateOnly from, DateOnly to,
+        IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections, Func<IQueryable<RatingDayCount>, CancellationToken, Task<List<T>>> read,
+        CancellationToken ct)
+    {
+        RatingPeriods.UtcBounds(clock, from, to); // the period checked: 400 naming the field
+        var state = await StateAsync(ct);
+        if (Through(state, to) is { } through && through >= from)
+        {
+            var changed = await ChangedDaysAsync(state.At!.Value - Margin, Bounds(from).Start, Bounds(through).End, ct);
+            var counted = Filter(db.Set<RatingDayCount>().AsNoTracking().Where(c => c.Day >= from && c.Day <= through), units, sections);
+            if (changed.Count > 0) counted = counted.Where(c => !changed.Contains(c.Day));
+            var rows = await read(counted, ct);
+            // A counting from scratch began, or one ended, while the rows were read: they may be of neither.
+            if (await StateAsync(ct) == state)
+            {
+                var live = Spans(changed.Order());
+                if (through < to) live.Add((through.AddDays(1), to));
+                return (rows, live);
+            }
+        }
+        return ([], [(from, to)]);
+    }
+
+    /// <summary>The phone survey's answers that count in [from, to], read once per period in a scope.</summary>
+    private async Task<List<Guid>> SurveyedAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var (start, end) = RatingPeriods.UtcBounds(clock, from, to);
+        if (!_surveyed.TryGetValue((start, end), out var surveyed)) _surveyed[(start, end)] = surveyed = await RatingPeriods.SurveyedAsync(db, start, end, ct);
+        return surveyed;
     }
 
     /// <summary>

@@ -69,7 +69,45 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     /// compared with (<see cref="RatingPeriods.Previous"/>), null before the supported days.
     /// </summary>
     public sealed record Report(DateOnly From, DateOnly To, Line? Unit, Line Total, IReadOnlyList<Line> Units, IReadOnlyList<Line> Sections,
-        IReadOnlyList<Line> Staff, Line? WithSubUnits, int SubUnits, DateOnly? PreviousFrom = null, DateOnly? PreviousTo = null);
+        IReadOnlyList<Line> Staff, Line? WithSubUnits, int SubUnits, DateOnly? PreviousFrom = null, DateOnly? PreviousTo = null)
+    {
+        /// <summary>The period day by day (up to <see cref="DailyTrendDays"/> days) or month by month: all units', or the unit's own.</summary>
+        public IReadOnlyList<TrendPoint> Trend { get; init; } = [];
+    }
+
+    /// <summary>One point of a trend: the days [From, To] (a day, or a month cut to the period) and their figures, as a line's.</summary>
+    public sealed record TrendPoint(DateOnly From, DateOnly To, int Ratings, int Unsatisfied, decimal? Rate, decimal? Coefficient);
+
+    /// <summary>A trend point's days: "2026-11-16", a whole month "2026-11", a month cut by the period its first and last day.</summary>
+    public static string TrendLabel(TrendPoint p, string between)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (p.From == p.To) return UiText.Date(p.From);
+        return p.From.Day == 1 && p.To.AddDays(1).Day == 1
+            ? p.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)
+            : UiText.Date(p.From) + between + UiText.Date(p.To);
+    }
+
+    /// <summary>The longest period whose trend goes day by day; longer ones go month by month.</summary>
+    public const int DailyTrendDays = 62;
+
+    private async Task<IReadOnlyList<TrendPoint>> TrendAsync(DateOnly from, DateOnly to, Guid? unitId, CancellationToken ct)
+    {
+        var days = (await counts.CountByDayAsync(from, to, unitId is { } u ? [u] : null, ct)).ToLookup(d => d.Day);
+        var daily = to.DayNumber - from.DayNumber + 1 <= DailyTrendDays;
+        var points = new List<TrendPoint>();
+        for (var start = from; start <= to;)
+        {
+            var end = daily ? start : new[] { new DateOnly(start.Year, start.Month, 1).AddMonths(1).AddDays(-1), to }.Min();
+            var rows = new List<RatingCount>();
+            for (var d = start; d <= end; d = d.AddDays(1))
+                rows.AddRange(days[d].Select(x => new RatingCount(Guid.Empty, Guid.Empty, null, x.Scale, x.Level, x.CommonLevel, x.Excluded, x.Count)));
+            var line = ToLine(Guid.Empty, "", "", Sum(rows));
+            points.Add(new TrendPoint(start, end, line.Ratings, line.Unsatisfied, line.Rate, line.Coefficient));
+            start = end.AddDays(1);
+        }
+        return points;
+    }
 
     private sealed record Tally(int Ratings, int Satisfied, int Basic, int Unsatisfied, SatisfactionRate Rate);
 
@@ -82,7 +120,8 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         ArgumentNullException.ThrowIfNull(user);
         if (!user.SeesAllUnits()) unitId ??= user.UnitId() ?? throw new DomainRuleException("SEC-2", "账户未绑定单位。 The account has no unit.", 403);
         if (unitId is { } asked && !RatingAccess.Sees(user, asked)) throw new NotFoundException("单位不存在。 No such unit.");
-        return await ReadAsync(from, to, unitId, ct);
+        var report = await ReadAsync(from, to, unitId, ct);
+        return report with { Trend = await TrendAsync(from, to, unitId, ct) };
     }
 
     /// <summary>Every unit's line for the period, ranked: for callers that show all units to those allowed to see them (the leaders' overview).</summary>
@@ -212,7 +251,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         if (r.Unit is not { } unit)
         {
             name = $"satisfaction-{UiText.Date(r.From)}-{UiText.Date(r.To)}.xlsx";
-            using var w = new OrgWorkbookWriter(ms, ["各单位"]);
+            using var w = new OrgWorkbookWriter(ms, ["各单位", .. TrendSheet()]);
             w.BeginSheet("各单位", ["排名", "单位代码", "单位", .. figures, .. followUps, "上期排名", "上期系数", "系数变化"], [6, 12, 30, .. widths, 10, 8, 10, 10, 10, 10]);
             foreach (var l in r.Units)
                 w.WriteValues([l.Rank, l.Code, l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue, l.PreviousRank, l.PreviousCoefficient, l.CoefficientChange]);
@@ -220,11 +259,12 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
                 null, r.Total.PreviousCoefficient, r.Total.CoefficientChange]);
             var compared = r.PreviousFrom is { } pf && r.PreviousTo is { } pt ? $"上期为 {UiText.Date(pf)} 至 {UiText.Date(pt)}。" : "";
             w.WriteNote([$"{period}，有评价的单位 {r.Units.Count} 个，按满意率系数排名。{compared}{note}"]);
+            WriteTrend(w, "各单位合计");
         }
         else
         {
             name = $"satisfaction-{unit.Code}-{UiText.Date(r.From)}-{UiText.Date(r.To)}.xlsx";
-            using var w = new OrgWorkbookWriter(ms, ["窗口", "工作人员"]);
+            using var w = new OrgWorkbookWriter(ms, ["窗口", "工作人员", .. TrendSheet()]);
             w.BeginSheet("窗口", ["窗口代码", "窗口", .. figures, .. followUps], [14, 30, .. widths, 10, 8, 10]);
             foreach (var l in r.Sections)
                 w.WriteValues([l.Code, new string('　', 2 * l.Depth) + l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue]);
@@ -235,8 +275,20 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
             w.BeginSheet("工作人员", ["工号", "姓名", .. figures], [14, 16, .. widths]);
             foreach (var l in r.Staff) w.WriteValues([l.Code, l.Name, .. Figures(l)]);
             w.WriteNote([$"{unit.Name}，{period}，记录了工作人员的评价。"]);
+            WriteTrend(w, unit.Name);
         }
         return (ms.ToArray(), name);
+
+        string[] TrendSheet() => r.Trend.Count > 0 ? ["趋势"] : [];
+
+        void WriteTrend(OrgWorkbookWriter w, string whose)
+        {
+            if (r.Trend.Count == 0) return;
+            w.BeginSheet("趋势", ["日期", "评价数", "不满意", "满意率", "满意率系数"], [24, 8, 8, 10, 12]);
+            foreach (var p in r.Trend)
+                w.WriteValues([TrendLabel(p, " 至 "), p.Ratings, p.Unsatisfied, p.Rate is { } rate ? new OrgWorkbookWriter.Percent(rate) : null, p.Coefficient]);
+            w.WriteNote([$"{whose}，{period}，{(r.Trend[0].From == r.Trend[0].To ? "逐日" : "逐月")}。"]);
+        }
 
         static object?[] Figures(Line l) =>
             [l.Ratings, l.Satisfied, l.Basic, l.Unsatisfied, l.Rate is { } rate ? new OrgWorkbookWriter.Percent(rate) : null, l.Coefficient, l.Excluded];
