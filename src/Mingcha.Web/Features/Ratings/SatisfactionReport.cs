@@ -20,6 +20,11 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     /// <summary>The longest period one report reads.</summary>
     public const int MaxDays = 731;
 
+    private static void RequireLength(DateOnly from, DateOnly to)
+    {
+        if (to.DayNumber - from.DayNumber + 1 > MaxDays) throw new FieldException("to", "统计期间不能超过两年。 A report covers at most two years.");
+    }
+
     /// <summary>A rate as the report shows it: 97.86%, or "—" with no rating.</summary>
     public static string Percent(decimal? rate) => rate is { } r ? (r * 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "%" : "—";
 
@@ -124,13 +129,21 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         return report with { Trend = await TrendAsync(from, to, unitId, ct) };
     }
 
-    /// <summary>Every unit's line for the period, ranked: for callers that show all units to those allowed to see them (the leaders' overview).</summary>
-    public async Task<IReadOnlyList<Line>> AllUnitsAsync(DateOnly from, DateOnly to, CancellationToken ct) => (await ReadAsync(from, to, null, ct)).Units;
+    /// <summary>
+    /// Every unit's line for the period, ranked, its figures alone (no follow-ups, no comparison): for callers that show
+    /// all units to those allowed to see them (the leaders' overview).
+    /// </summary>
+    public async Task<IReadOnlyList<Line>> AllUnitsAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        RequireLength(from, to);
+        var names = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, u => (u.Code, u.Name), ct);
+        return Ranked(UnitLines(await counts.CountAsync(from, to, null, null, ct), names, []));
+    }
 
     private async Task<Report> ReadAsync(DateOnly from, DateOnly to, Guid? unitId, CancellationToken ct)
     {
         var (start, end) = RatingPeriods.UtcBounds(clock, from, to);
-        if (to.DayNumber - from.DayNumber + 1 > MaxDays) throw new FieldException("to", "统计期间不能超过两年。 A report covers at most two years.");
+        RequireLength(from, to);
         var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name, u.ParentUnitId }).ToListAsync(ct);
         var unitById = units.ToDictionary(u => u.Id);
 
