@@ -146,7 +146,11 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
         app.Clock.Set(Tuesday);
         office = await app.ClientAsAsync(Roles.OfficeStaff);
         Assert.Equal(excluded, await WindowAsync());
-        Assert.StartsWith("counted from scratch 1 day(s)", await CountAsync());
+        // The count-ratings command does what the job does (after a restore, say): from scratch, Monday counted, today not.
+        Assert.Equal(0, await Mingcha.Web.Infrastructure.Commands.RunAsync(["count-ratings"], app.Services));
+        var state = await app.WithDbAsync(db => db.Set<RatingDayCountState>().AsNoTracking().SingleAsync());
+        Assert.Equal((new DateOnly(2026, 11, 16), Tuesday.UtcDateTime), (state.CountedThrough!.Value, state.CountedAt!.Value));
+        Assert.Equal((4, 0), (await CountedRowsAsync(new DateOnly(2026, 11, 16)), await CountedRowsAsync(new DateOnly(2026, 11, 17))));
         Assert.Equal(excluded, await WindowAsync());
     }
 }
