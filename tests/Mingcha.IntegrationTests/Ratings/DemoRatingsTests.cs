@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Rectification;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Features.Scoring;
@@ -116,8 +117,21 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         // Its own app: the clock moves.
         await using var own = new MingchaApp();
         var demo = own.Services.GetRequiredService<DemoRatings>();
+        // Counted before the fill (decision 043): the fill's earlier days keep their ratings' times as arrivals, so it gives
+        // the counting up, and the days' figures are read from the ratings until it is done again.
+        Task<string> CountAsync() => own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(default));
+        Assert.StartsWith("counted from scratch", await CountAsync());
         var first = await demo.BackfillAsync(default);
         Assert.True(first > 0);
+        Assert.Null((await own.WithDbAsync(db => db.Set<RatingDayCountState>().AsNoTracking().SingleAsync())).CountedAt);
+        var office = await own.ClientAsAsync(Roles.OfficeStaff);
+        var hr = await own.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
+        async Task<int> FridayAsync() => (await office.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/satisfaction/units/{hr}?from=2026-11-13&to=2026-11-13"))
+            .GetProperty("counted").GetInt32();
+        var friday = await FridayAsync();
+        Assert.True(friday > 0);
+        Assert.StartsWith("counted from scratch", await CountAsync());
+        Assert.Equal(friday, await FridayAsync());
         Assert.Equal(0, await demo.BackfillAsync(default)); // nothing new: the same instant
 
         own.Clock.Advance(TimeSpan.FromMinutes(30));

@@ -195,6 +195,15 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         // Through the writer, as a device's ratings: journaled, committed, broadcast, followed up. At most a writer's batch in flight.
         foreach (var chunk in cases.Chunk(ratingOptions.Value.MaxBatch))
             await Task.WhenAll(chunk.Select(c => writer.Enqueue(c.Rating)));
+        // Earlier days' ratings stored now keep the time they were given as their arrival, which the days' counting
+        // (decision 043) would not see as late: it is given up, as after a journal's replay, once they are in the tables.
+        var today = LocalDate(time.GetUtcNow().UtcDateTime);
+        if (cases.Any(c => LocalDate(c.Rating.RatedAt) < today))
+        {
+            await writer.CaughtUpAsync(ct);
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<MingchaDb>().Database.ExecuteSqlRawAsync(RatingDayCounts.ForgetSql, ct);
+        }
     }
 
     /// <summary>

@@ -161,8 +161,14 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
             }
             var rows = 0;
             foreach (var day in days.Order()) rows += await RecountAsync(day, ct);
-            await SetStateAsync(yesterday, began, ct);
-            var result = $"{(scratch ? "counted from scratch" : "counted")} {days.Count} day(s) into {rows} row(s), through {yesterday:yyyy-MM-dd}";
+            // Only if the counting was not given up meanwhile (ForgetSql: ratings stored with an arrival time before it
+            // began, which it may have missed): then it stays given up, and the next counting starts from scratch.
+            var (wasThrough, wasAt) = scratch ? (null, null) : (state.Through, state.At);
+            var kept = await db.Set<RatingDayCountState>().Where(x => x.CountedThrough == wasThrough && x.CountedAt == wasAt)
+                .ExecuteUpdateAsync(x => x.SetProperty(c => c.CountedThrough, yesterday).SetProperty(c => c.CountedAt, began), ct);
+            var result = kept == 0
+                ? $"given up meanwhile: {days.Count} day(s) counted, to be counted from scratch next time"
+                : $"{(scratch ? "counted from scratch" : "counted")} {days.Count} day(s) into {rows} row(s), through {yesterday:yyyy-MM-dd}";
             LogRefreshed(logger, result);
             return result;
         }
