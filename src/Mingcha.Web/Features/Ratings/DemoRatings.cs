@@ -202,7 +202,7 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         {
             await writer.CaughtUpAsync(ct);
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<MingchaDb>().Database.ExecuteSqlRawAsync(RatingDayCounts.ForgetSql, ct);
+            await RatingDayCounts.ForgetAsync(scope.ServiceProvider.GetRequiredService<MingchaDb>(), ct);
         }
     }
 

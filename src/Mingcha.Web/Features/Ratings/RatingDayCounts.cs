@@ -148,7 +148,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
             if (scratch)
             {
                 // Readers go to the ratings until the end; the rows of an earlier counting go.
-                await SetStateAsync(null, null, ct);
+                await ForgetAsync(db, ct);
                 await db.Set<RatingDayCount>().ExecuteDeleteAsync(ct);
                 var first = await db.Ratings.Where(r => r.Channel != RatingChannel.Phone).MinAsync(r => (DateTime?)r.RatedAt, ct);
                 days = first is { } f ? DaysBetween(DateOnly.FromDateTime(clock.ToLocal(f)), yesterday) : [];
@@ -240,6 +240,13 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     /// <summary>Gives up every counting (the next one starts from scratch), for a store of ratings that arrived long ago.</summary>
     public const string ForgetSql = "UPDATE \"RatingDayCountState\" SET \"CountedThrough\" = NULL, \"CountedAt\" = NULL";
 
+    /// <summary><see cref="ForgetSql"/> through the model's connection (the journal's replay runs it on its own).</summary>
+    public static Task<int> ForgetAsync(MingchaDb db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Database.ExecuteSqlRawAsync(ForgetSql, ct);
+    }
+
     private const string LockSql = "UPDATE \"RatingDayCountState\" SET \"CountedThrough\" = \"CountedThrough\"";
 
     private readonly record struct CountingState(DateOnly? Through, DateTime? At);
@@ -249,8 +256,6 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
 
     private (DateTime Start, DateTime End) Bounds(DateOnly day) => RatingsApi.DayBoundsUtc(clock, day);
 
-    private Task<int> SetStateAsync(DateOnly? through, DateTime? at, CancellationToken ct) =>
-        db.Set<RatingDayCountState>().ExecuteUpdateAsync(s => s.SetProperty(x => x.CountedThrough, through).SetProperty(x => x.CountedAt, at), ct);
 
     private static List<DateOnly> DaysBetween(DateOnly from, DateOnly to) =>
         from > to ? [] : [.. Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays)];
