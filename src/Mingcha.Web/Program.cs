@@ -63,7 +63,11 @@ builder.Services.AddSingleton<JobScheduler>();
 builder.Services.AddRatings(builder.Configuration);
 builder.Services.AddComplaints(builder.Configuration);
 builder.Services.AddScoring();
-if (options.RunJobs && command is null) builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+if (options.RunJobs && command is null)
+{
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+    builder.Services.AddHostedService<RatingDayCountCatchUp>(); // decision 043: the days counted at start, not within the hour
+}
 if (options.RunJobs && options.LoadDemoData && options.DemoActivity && command is null) builder.Services.AddHostedService<DemoActivityLoop>();
 
 // Web

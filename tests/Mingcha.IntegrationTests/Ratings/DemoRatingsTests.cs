@@ -117,20 +117,24 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         // Its own app: the clock moves.
         await using var own = new MingchaApp();
         var demo = own.Services.GetRequiredService<DemoRatings>();
-        // Counted before the fill (decision 043): the fill's earlier days keep their ratings' times as arrivals, so it gives
-        // the counting up, and the days' figures are read from the ratings until it is done again.
+        // Counted before the fill (decision 043): the fill's earlier days keep their ratings' times as arrivals, which a
+        // counting would not see as late, so the fill gives the counting up and counts the days again from scratch.
         Task<string> CountAsync() => own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(default));
         Assert.StartsWith("counted from scratch", await CountAsync());
+        var countedAt = (await own.WithDbAsync(db => db.Set<RatingDayCountState>().AsNoTracking().SingleAsync())).CountedAt;
+        own.Clock.Advance(TimeSpan.FromSeconds(1));
         var first = await demo.BackfillAsync(default);
         Assert.True(first > 0);
-        Assert.Null((await own.WithDbAsync(db => db.Set<RatingDayCountState>().AsNoTracking().SingleAsync())).CountedAt);
+        var state = await own.WithDbAsync(db => db.Set<RatingDayCountState>().AsNoTracking().SingleAsync());
+        Assert.Equal((new DateOnly(2026, 11, 15), countedAt!.Value.AddSeconds(1)), (state.CountedThrough!.Value, state.CountedAt!.Value));
         var office = await own.ClientAsAsync(Roles.OfficeStaff);
         var hr = await own.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
         async Task<int> FridayAsync() => (await office.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/satisfaction/units/{hr}?from=2026-11-13&to=2026-11-13"))
             .GetProperty("counted").GetInt32();
         var friday = await FridayAsync();
         Assert.True(friday > 0);
-        Assert.StartsWith("counted from scratch", await CountAsync());
+        Assert.Equal(friday, await own.WithDbAsync(db => db.RatingDayCounts.Where(c => c.Day == new DateOnly(2026, 11, 13) && c.UnitId == hr && !c.Excluded).SumAsync(c => c.Count)));
+        Assert.StartsWith("counted 0 day(s)", await CountAsync());
         Assert.Equal(friday, await FridayAsync());
         Assert.Equal(0, await demo.BackfillAsync(default)); // nothing new: the same instant
 

@@ -153,4 +153,83 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
         Assert.Equal((4, 0), (await CountedRowsAsync(new DateOnly(2026, 11, 16)), await CountedRowsAsync(new DateOnly(2026, 11, 17))));
         Assert.Equal(excluded, await WindowAsync());
     }
+
+    /// <summary>A window of the demo city and a rating device of its unit, on <paramref name="on"/>.</summary>
+    private static async Task<(HttpClient Device, Guid Window)> DeviceAsync(MingchaApp on)
+    {
+        var window = await on.WithDbAsync(db => db.Sections.AsNoTracking().Where(s => s.Kind == SectionKind.Window)
+            .OrderBy(s => s.Code).Select(s => new { s.UnitId, s.Id }).FirstAsync());
+        var (device, _) = await on.TokenClientAsync(window.UnitId, "ratings:write");
+        return (device, window.Id);
+    }
+
+    private static Task<RatingDayCountState> StateAsync(MingchaApp on) =>
+        on.WithDbAsync(db => db.Set<RatingDayCountState>().AsNoTracking().SingleAsync());
+
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    public async Task AStart_CountsTheDaysAtOnce_RatherThanWithinTheHour()
+    {
+        // Monday's ratings on a server that never counted (installed before the counts, or its journal replayed).
+        await using var first = new MingchaApp();
+        first.Clock.Set(Monday);
+        var (device, window) = await DeviceAsync(first);
+        await RateAsync(device, window, 1, null);
+        await RateAsync(device, window, 3, null);
+        Assert.Null((await StateAsync(first)).CountedThrough);
+
+        // Tuesday another instance starts with its jobs on: Monday is counted without waiting for the hourly job.
+        first.Clock.Set(Tuesday);
+        await using var started = new JobsOnApp(first);
+        _ = started.Services; // the host started
+        var state = await PollAsync(() => StateAsync(started), s => s.CountedThrough is not null);
+        Assert.Equal((new DateOnly(2026, 11, 16), Tuesday.UtcDateTime), (state.CountedThrough, state.CountedAt));
+        Assert.Equal(2, await started.WithDbAsync(db => db.RatingDayCounts.Where(c => c.Day == new DateOnly(2026, 11, 16)).SumAsync(c => c.Count)));
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-4")]
+    public async Task ACountingFromScratch_GivenUpWhileItRuns_EndsGivenUp_AndTheNextCountsAgain()
+    {
+        // A rating three years before today: a counting from scratch replaces some 1,100 days, one transaction each.
+        await using var own = new MingchaApp();
+        own.Clock.Set(Monday);
+        var (device, window) = await DeviceAsync(own);
+        await RateAsync(device, window, 1, null);
+        own.Clock.Set(Monday.AddYears(3));
+        var counting = own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None));
+
+        // While it runs (its mark: nothing counted through, its start), ratings of old days are stored as a journal's
+        // replay or the demo's fill stores them, and the counting is given up: it must not set its state at its end.
+        await PollAsync(() => StateAsync(own), s => s.CountedThrough is null && s.CountedAt is not null, tries: 2000, delayMs: 2);
+        await own.WithScopeAsync(sp => RatingDayCounts.ForgetAsync(sp.GetRequiredService<Mingcha.Web.Data.MingchaDb>(), CancellationToken.None));
+        Assert.StartsWith("given up meanwhile", await counting);
+        var givenUp = await StateAsync(own);
+        Assert.Null(givenUp.CountedThrough);
+        Assert.Null(givenUp.CountedAt);
+
+        Assert.StartsWith("counted from scratch", await own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None)));
+        Assert.Equal(new DateOnly(2029, 11, 15), (await StateAsync(own)).CountedThrough);
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, int tries = 300, int delayMs = 100)
+    {
+        for (var i = 0; ; i++)
+        {
+            var value = await read();
+            if (done(value) || i == tries) return value;
+            await Task.Delay(delayMs);
+        }
+    }
+
+    /// <summary>Another instance on the same database and clock, started with its jobs on (the demo's activity off).</summary>
+    private sealed class JobsOnApp(MingchaApp first) : MingchaApp(first.Database, first.Clock, ownsDatabase: false)
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Mingcha:RunJobs", "true");
+            builder.UseSetting("Mingcha:DemoActivity", "false");
+        }
+    }
 }

@@ -196,13 +196,15 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         foreach (var chunk in cases.Chunk(ratingOptions.Value.MaxBatch))
             await Task.WhenAll(chunk.Select(c => writer.Enqueue(c.Rating)));
         // Earlier days' ratings stored now keep the time they were given as their arrival, which the days' counting
-        // (decision 043) would not see as late: it is given up, as after a journal's replay, once they are in the tables.
+        // (decision 043) would not see as late: once they are in the tables it is given up, as after a journal's replay
+        // (a counting under way, the start's, ends given up), and the days are counted again from scratch.
         var today = LocalDate(time.GetUtcNow().UtcDateTime);
         if (cases.Any(c => LocalDate(c.Rating.RatedAt) < today))
         {
             await writer.CaughtUpAsync(ct);
             await using var scope = scopes.CreateAsyncScope();
             await RatingDayCounts.ForgetAsync(scope.ServiceProvider.GetRequiredService<MingchaDb>(), ct);
+            await scope.ServiceProvider.GetRequiredService<RatingDayCounts>().RefreshAsync(ct);
         }
     }
 

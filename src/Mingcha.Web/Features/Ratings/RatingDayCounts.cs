@@ -141,17 +141,23 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         try
         {
             var began = clock.UtcNow;
+            began = began.AddTicks(-(began.Ticks % 10)); // as stored (PostgreSQL keeps microseconds): the mark below is compared
             var yesterday = clock.Today.AddDays(-1);
             var state = await StateAsync(ct);
             List<DateOnly> days;
+            DateOnly? first = null;
             var scratch = state.At is not { } at || at > began || state.Through is null;
             if (scratch)
             {
-                // Readers go to the ratings until the end; the rows of an earlier counting go.
-                await ForgetAsync(db, ct);
-                await db.Set<RatingDayCount>().ExecuteDeleteAsync(ct);
-                var first = await db.Ratings.Where(r => r.Channel != RatingChannel.Phone).MinAsync(r => (DateTime?)r.RatedAt, ct);
-                days = first is { } f ? DaysBetween(DateOnly.FromDateTime(clock.ToLocal(f)), yesterday) : [];
+                // Readers go to the ratings until the end: nothing counted through, and this counting's mark, which a
+                // giving up (ForgetSql) or another counting from scratch replaces. The rows of an earlier counting are
+                // replaced day by day, and those of days outside the ratings' go at the end: a second counting from
+                // scratch at the same time (another instance's start) never finds a counted day emptied.
+                await db.Set<RatingDayCountState>()
+                    .ExecuteUpdateAsync(x => x.SetProperty(c => c.CountedThrough, (DateOnly?)null).SetProperty(c => c.CountedAt, began), ct);
+                var oldest = await db.Ratings.Where(r => r.Channel != RatingChannel.Phone).MinAsync(r => (DateTime?)r.RatedAt, ct);
+                first = oldest is { } f ? DateOnly.FromDateTime(clock.ToLocal(f)) : yesterday.AddDays(1);
+                days = DaysBetween(first.Value, yesterday);
             }
             else
             {
@@ -161,9 +167,10 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
             }
             var rows = 0;
             foreach (var day in days.Order()) rows += await RecountAsync(day, ct);
+            if (first is { } from) await DropOutsideAsync(from, yesterday, ct);
             // Only if the counting was not given up meanwhile (ForgetSql: ratings stored with an arrival time before it
             // began, which it may have missed): then it stays given up, and the next counting starts from scratch.
-            var (wasThrough, wasAt) = scratch ? (null, null) : (state.Through, state.At);
+            var (wasThrough, wasAt) = scratch ? (null, began) : (state.Through, state.At);
             var kept = await db.Set<RatingDayCountState>().Where(x => x.CountedThrough == wasThrough && x.CountedAt == wasAt)
                 .ExecuteUpdateAsync(x => x.SetProperty(c => c.CountedThrough, yesterday).SetProperty(c => c.CountedAt, began), ct);
             var result = kept == 0
@@ -192,6 +199,15 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return counts.Count;
+    }
+
+    /// <summary>Drops the counted rows of days outside [from, to] (before the first rating, or after a clock set back).</summary>
+    private async Task DropOutsideAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync(LockSql, ct);
+        await db.Set<RatingDayCount>().Where(c => c.Day < from || c.Day > to).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>The last day the counts may be read for: counted, in the period, and ended (today is always read live).</summary>
@@ -284,4 +300,30 @@ public sealed class RatingDayCountJob : IRecurringJob
 
     public Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct) =>
         services.GetRequiredService<RatingDayCounts>().RefreshAsync(ct);
+}
+
+/// <summary>
+/// At each start (with the jobs on), once the journal's ratings are in the tables: the counting the hourly job would do,
+/// at once. After an installation, an upgrade that brought the counts, a journal replayed after a crash, or days the
+/// server was down, the period figures read counted days within seconds rather than within the hour.
+/// </summary>
+public sealed partial class RatingDayCountCatchUp(IServiceScopeFactory scopes, RatingWriter writer, ILogger<RatingDayCountCatchUp> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // the start goes on
+        try
+        {
+            await writer.CaughtUpAsync(stoppingToken);
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<RatingDayCounts>().RefreshAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e); // the figures read the ratings until the hourly job counts
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Counting the rating days at start failed; the hourly job will count them")]
+    private static partial void LogFailed(ILogger logger, Exception e);
 }
