@@ -90,9 +90,9 @@ public static class Bootstrap
             // INS-8: the demo unit's leader, who signs inspection records on the inspector's phone.
             if (user == "hr.leader") await accounts.SetUnitLeaderAsync(account.Id, true, "demo");
             // Linked as the Office would link them, through the same checks (ORG-3, ORG-4, SEC-2).
-            if (role == Roles.Supervisor && await db.Teams.Where(t => t.IsDemo).OrderBy(t => t.Name).Select(t => t.LeaderId).FirstOrDefaultAsync(ct) is { } leader)
+            if (role == Roles.Supervisor && await DemoData.FirstTeam(db).Select(t => t.LeaderId).FirstOrDefaultAsync(ct) is { } leader)
                 await OrganisationApi.LinkSupervisorAccountAsync(leader, new OrganisationApi.LinkSupervisorAccount(user), db, ct);
-            if (role == Roles.AgencyInspector && await db.Agencies.Where(a => a.IsDemo).OrderBy(a => a.Name).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct) is { } agency)
+            if (role == Roles.AgencyInspector && await DemoData.FirstAgency(db).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct) is { } agency)
             {
                 var inspector = await sp.GetRequiredService<Features.Inspections.Agencies>().AddInspectorAsync(agency, new("演示暗访员", account.Id), ct);
                 (await db.AgencyInspectors.FirstAsync(i => i.Id == inspector, ct)).IsDemo = true;

@@ -28,7 +28,7 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time, Calendar
         var quarterStarts = new DateOnly(year, quarter * 3 - 2, 1);
         if (await db.InspectionYearPlans.AnyAsync(p => p.Year == year, ct)) return;
         var hr = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == DemoData.HrUnitCode, ct);
-        var agency = await db.Agencies.AsNoTracking().Where(a => a.IsDemo).OrderBy(a => a.Name).FirstOrDefaultAsync(ct);
+        var agency = await DemoData.FirstAgency(db).AsNoTracking().FirstOrDefaultAsync(ct);
         if (hr is null || agency is null) return;
 
         db.InspectionYearPlans.Add(new InspectionYearPlan(year, $"{year} 年度明查暗访工作计划", 230, 2, 2, 50m, "system", now)
@@ -82,7 +82,7 @@ public sealed class InspectionDemoData(MingchaDb db, TimeProvider time, Calendar
 
     private async Task OpenRoundAsync(int year, int quarter, DateOnly starts, CancellationToken ct)
     {
-        var team = await db.Teams.AsNoTracking().Where(t => t.IsDemo).OrderBy(t => t.Name).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
+        var team = await DemoData.FirstTeam(db).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
         var windows = await db.Sections.AsNoTracking().Where(s => OpenTargets.Contains(s.Code) && s.Active).Select(s => s.Id).ToListAsync(ct);
         if (team is null || windows.Count == 0) return;
         var office = Infrastructure.ActingAs.User("system");

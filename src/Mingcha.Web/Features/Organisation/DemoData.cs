@@ -14,6 +14,12 @@ public sealed class DemoData(MingchaDb db, TimeProvider time)
     public const string City = "示范市";
     public const string HrUnitCode = "M09-RSJ";
 
+    /// <summary>The demo's first supervisors' team (第一督查组), whose leader the <c>inspector</c> login is.</summary>
+    public static IQueryable<Team> FirstTeam(MingchaDb db) => db.Teams.Where(t => t.IsDemo).OrderBy(t => t.Name).Take(1);
+
+    /// <summary>The demo's agency, whose inspector the <c>agency</c> login is and which carries out the demo's covert round.</summary>
+    public static IQueryable<Agency> FirstAgency(MingchaDb db) => db.Agencies.Where(a => a.IsDemo).OrderBy(a => a.Name).Take(1);
+
     // S4 二(一): 行政执法类 14 units, 综合管理类 18 units.
     private static readonly (string Code, string Name)[] LawEnforcement =
     [
