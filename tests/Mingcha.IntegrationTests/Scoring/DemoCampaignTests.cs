@@ -56,5 +56,10 @@ public sealed class DemoCampaignTests(MingchaApp app) : IClassFixture<MingchaApp
         var overview = System.Net.WebUtility.HtmlDecode(await (await app.ClientAsAsync(Roles.Leader)).GetStringAsync("/Scoring/Overview?year=2026"));
         Assert.Contains($"{campaign.Name}</a> 进行中", overview, StringComparison.Ordinal);
         Assert.Contains("id=\"findings-empty\"", overview, StringComparison.Ordinal);
+        // The same in the API, the status by name.
+        var figures = await (await app.ClientAsAsync(Roles.Leader)).GetAsync<JsonElement>("/api/v1/scoring/overview/2026");
+        var listed = figures.GetProperty("campaigns").EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == campaign.Id);
+        Assert.Equal((campaign.Name, "Open", $"/Scoring/Campaign/{campaign.Id}"),
+            (listed.GetProperty("name").GetString(), listed.GetProperty("status").GetString(), listed.GetProperty("link").GetString()));
     }
 }

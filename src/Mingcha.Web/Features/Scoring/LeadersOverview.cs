@@ -18,9 +18,11 @@ namespace Mingcha.Web.Features.Scoring;
 public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, SatisfactionReport report)
 {
     public sealed record Figure(string Key, string Label, long Value, string? Link);
+    /// <summary>An evaluation campaign of the year and how it stands (its status by name in the API).</summary>
+    public sealed record CampaignFigure(Guid Id, string Name, CampaignStatus Status, string Link);
     public sealed record UnitRate(Guid UnitId, string UnitName, int Counted, decimal? Rate, string Link);
     public sealed record Overview(int Year, IReadOnlyList<Figure> Inspections, IReadOnlyList<Figure> FindingsByItem, IReadOnlyList<Figure> Notices,
-        IReadOnlyList<UnitRate> Satisfaction, IReadOnlyList<Figure> Outcomes, IReadOnlyList<Figure> Campaigns, IReadOnlyList<Figure> Complaints);
+        IReadOnlyList<UnitRate> Satisfaction, IReadOnlyList<Figure> Outcomes, IReadOnlyList<CampaignFigure> Campaigns, IReadOnlyList<Figure> Complaints);
 
     public async Task<Overview> ForYearAsync(int year, CancellationToken ct)
     {
@@ -71,7 +73,7 @@ public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, Sati
             .Select(o => new Figure($"{o.Kind}.{o.Measure}", OutcomeLabel(o.Kind, o.Measure), o.N, "/Rectification/Outcomes")).ToList();
 
         var campaigns = await db.Campaigns.AsNoTracking().Where(c => c.Year == year).Select(c => new { c.Id, c.Name, c.Status }).ToListAsync(ct);
-        var campaignFigures = campaigns.Select(c => new Figure(c.Id.ToString(), c.Name, (long)c.Status, $"/Scoring/Campaign/{c.Id}")).ToList();
+        var campaignFigures = campaigns.Select(c => new CampaignFigure(c.Id, c.Name, c.Status, $"/Scoring/Campaign/{c.Id}")).ToList();
 
         var complaints = await db.Complaints.AsNoTracking().Where(c => c.ReceivedOn >= new DateOnly(year, 1, 1) && c.ReceivedOn <= new DateOnly(year, 12, 31))
             .GroupBy(c => new { c.Status, c.Kind, c.AnsweredLate, Overdue = c.Status == ComplaintStatus.Assigned && c.LastDay < today })
