@@ -308,7 +308,7 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         }
     }
 
-    private static async Task<string> XlsxToCsvAsync(byte[] xlsx)
+    internal static async Task<string> XlsxToCsvAsync(byte[] xlsx)
     {
         var dir = Directory.CreateTempSubdirectory("mingcha-calc-").FullName;
         try

@@ -59,6 +59,7 @@ public static class RatingsApi
         services.AddScoped<Jobs.IReminderSource, FollowUpReminders>();
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<SatisfactionReport>();
+        services.AddScoped<RatingList>();
         services.AddScoped<SatisfactionCirculars>();
         services.AddScoped<PhoneSurveys>();
         services.AddScoped<Incentives>();
@@ -294,41 +295,9 @@ public static class RatingsApi
         return Results.Ok(ToDto(r));
     }
 
-    private static async Task<List<RatingDto>> ListRatingsAsync(MingchaDb db, ClaimsPrincipal user, LocalClock clock, Guid? unitId, Guid? sectionId, DateTime? from, DateTime? to,
-        bool? bad, RatingChannel? channel, string? caseNumber, int? take, CancellationToken ct)
-    {
-        var q = db.Ratings.AsNoTracking();
-        if (!user.SeesAllUnits())
-        {
-            var own = user.UnitId() ?? Guid.Empty;
-            if (unitId is { } u && u != own) throw new DomainRuleException("SEC-2", "只能查看本单位的评价。 You can see your own unit's ratings only.", 403);
-            q = q.Where(r => r.UnitId == own);
-        }
-        if (unitId is { } uid) q = q.Where(r => r.UnitId == uid);
-        if (sectionId is { } sid) q = q.Where(r => r.SectionId == sid);
-        // "from=2026-11-16" is the office's day, not the server's (OfficeTime).
-        if (OfficeTime.ToUtc(from, clock.Zone, "from") is { } fu) q = q.Where(r => r.RatedAt >= fu);
-        if (OfficeTime.ToUtc(to, clock.Zone, "to") is { } tu) q = q.Where(r => r.RatedAt < tu);
-        if (bad is { } b) q = q.Where(r => r.IsBad == b);
-        if (channel is { } c) q = q.Where(r => r.Channel == c);
-        if (caseNumber is { Length: > 0 }) q = q.Where(r => r.CaseNumber == caseNumber);
-        var rows = await q.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.Id).Take(Math.Clamp(take ?? 100, 1, 1000))
-            .Select(r => new
-            {
-                r,
-                Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id),
-                Flags = db.RatingFlags.Where(x => x.RatingId == r.Id).Select(x => x.Rule).ToList(),
-            }).ToListAsync(ct);
-        // SEC-4: a complainant's phone (a rating of a complaint's answer) is left out for a unit the Office did not grant contact.
-        var withheld = await CallBackPhones.WithheldAsync(db, user, rows.Select(x => (x.r.Channel, x.r.CaseNumber)), ct);
-        // ORG-1: the unit, window and person as they were named when the rating was given (read here, never on the POST path).
-        var org = await Organisation.OrgAsOf.LoadAsync(db, rows.Select(x => x.r.SectionId), rows.Select(x => x.r.UnitId), rows.Select(x => x.r.StaffId).OfType<Guid>(), ct);
-        return rows.Select(x => (x.r, x.Excluded, x.Flags, Names: org.NamesAt(x.r.RatedAt, x.r.UnitId, x.r.SectionId, x.r.StaffId))).Select(x => new RatingDto(x.r.Id, x.r.CaseNumber, x.r.UnitId, x.r.SectionId, x.r.StaffId, x.r.ServiceItemId, x.r.Channel, x.r.Scale,
-            x.r.Level, RatingScaleMapping.NameZh(x.r.Scale, x.r.Level), x.r.CommonLevel, x.r.IsBad, x.r.RealName,
-            withheld(x.r.Channel, x.r.CaseNumber) ? "" : PersonalData.MaskPhone(x.r.RaterPhone),
-            x.r.Comment, x.r.RatedAt, x.r.ReceivedAt, x.Excluded, x.Flags,
-            x.Names.UnitNameThen, x.Names.UnitNameNow, x.Names.SectionNameThen, x.Names.SectionNameNow, x.Names.StaffNameThen, x.Names.StaffNameNow)).ToList();
-    }
+    private static Task<List<RatingDto>> ListRatingsAsync(RatingList list, ClaimsPrincipal user, Guid? unitId, Guid? sectionId, DateTime? from, DateTime? to,
+        bool? bad, RatingChannel? channel, string? caseNumber, int? level, int? take, CancellationToken ct) =>
+        list.LatestAsync(user, new RatingList.Filter(unitId, sectionId, from, to, bad, channel, caseNumber, level), take, ct);
 
     /// <summary>SAT-2: today's counts per window (office-local day), for the control centre.</summary>
     public static async Task<List<CountsDto>> TodayAsync(MingchaDb db, ClaimsPrincipal user, LocalClock clock, CancellationToken ct)

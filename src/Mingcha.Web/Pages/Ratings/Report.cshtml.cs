@@ -97,13 +97,13 @@ public sealed class ReportModel(SatisfactionReport reports, SatisfactionCircular
         To = to ?? (from is { } f && f > today ? f : today);
     }
 
-    /// <summary>The query string of this report with another unit (null: all units) or handler.</summary>
-    public string Link(Guid? unit, string? handler = null)
+    /// <summary>The query string of this report with another unit (null: all units) or handler; or of another page (评价明细) for the same.</summary>
+    public string Link(Guid? unit, string? handler = null, string page = "/Ratings/Report")
     {
         var q = $"?from={UiText.Date(From)}&to={UiText.Date(To)}";
         if (unit is { } u) q += $"&unit={u}";
         if (handler is not null) q += $"&handler={handler}";
-        return "/Ratings/Report" + q;
+        return page + q;
     }
 
     public string PresetLink(Preset p) =>

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Security;
+using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.Web.Features.Organisation;
+
+namespace Mingcha.IntegrationTests.Ratings;
+
+/// <summary>
+/// 评价明细 (SAT-1, SAT-7, SEC-2, SEC-4): the period's ratings one by one on <c>/Ratings/List</c>, filtered, paged and
+/// exported, on an app of its own (the counts are this class's ratings alone). Unit A's window: 49 满意, 2 基本满意 and one
+/// real-name 不满意 with a comment, appealed and excluded; unit B's window: one 满意.
+/// </summary>
+public sealed partial class RatingListTests(MingchaApp app) : IClassFixture<MingchaApp>
+{
+    private sealed record Stored(Guid Id);
+    private sealed record FollowUpRow(Guid Id, Guid RatingId);
+    private sealed record Row(Guid Id, int CommonLevel, bool Excluded, string RaterPhone);
+    private sealed record Setup(Guid UnitA, Guid WindowA, Guid UnitB, Guid Bad);
+
+    private static readonly SemaphoreSlim Once = new(1, 1);
+    private static readonly Dictionary<MingchaApp, Setup> Done = [];
+
+    private async Task<Setup> SetupAsync()
+    {
+        await Once.WaitAsync();
+        try
+        {
+            if (Done.TryGetValue(app, out var done)) return done;
+            var units = await app.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).Take(2).ToListAsync());
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            var (windowA, windowB) = await app.WithDbAsync(async db =>
+            {
+                var a = new Section(units[0], "lst-a1", "明细测试甲窗口", SectionKind.Window, now);
+                var b = new Section(units[1], "lst-b1", "明细测试乙窗口", SectionKind.Window, now);
+                db.Sections.AddRange(a, b);
+                await db.SaveChangesAsync();
+                return (a.Id, b.Id);
+            });
+            // Two devices at window A: one device's burst is 30 ratings (DeviceBurst).
+            var (deviceA, _) = await app.TokenClientAsync(units[0], "ratings:write");
+            var (deviceA2, _) = await app.TokenClientAsync(units[0], "ratings:write");
+            var (deviceB, _) = await app.TokenClientAsync(units[1], "ratings:write");
+            async Task<Guid> RateAsync(HttpClient device, Guid section, int level, string? phone = null, string? comment = null) =>
+                (await (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = section, caseNumber = "LST" + Guid.NewGuid().ToString("N")[..12], level, phone, comment }))
+                    .ReadAsync<Stored>(HttpStatusCode.Created)).Id;
+            for (var i = 0; i < 49; i++) await RateAsync(i < 25 ? deviceA : deviceA2, windowA, 1);
+            for (var i = 0; i < 2; i++) await RateAsync(deviceA2, windowA, 2);
+            var bad = await RateAsync(deviceA, windowA, 3, "13912345678", "等了一个小时没人理");
+            await RateAsync(deviceB, windowB, 1);
+
+            // SAT-7: the bad rating appealed by unit A and excluded by the Office: kept, and marked.
+            var liaison = await app.ClientAsAsync(Roles.UnitLiaison, units[0]);
+            var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == bad));
+            await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/steps", new { step = "CallBack", note = "已回访本人", reached = true })).ExpectAsync(HttpStatusCode.OK);
+            await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal", new { reason = "评价人误按，经回访确认" })).ExpectAsync(HttpStatusCode.OK);
+            await (await (await app.ClientAsAsync(Roles.OfficeStaff)).PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal-decision", new { upheld = true, note = "录音证实误按" }))
+                .ExpectAsync(HttpStatusCode.OK);
+            return Done[app] = new Setup(units[0], windowA, units[1], bad);
+        }
+        finally { Once.Release(); }
+    }
+
+    private static int RowsOf(string html) => RatingRow().Count(html);
+
+    [Fact]
+    [Trait("Rule", "SAT-1")]
+    [Trait("Rule", "SAT-7")]
+    public async Task List_ShowsThePeriodsRatingsOneByOne_FilteredAndPaged_AndExportsThemAll()
+    {
+        var s = await SetupAsync();
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var period = $"from=2026-11-16&to=2026-11-16&unit={s.UnitA}";
+
+        var first = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/List?{period}"));
+        Assert.Contains("2026-11-16 至 2026-11-16，共 52 条评价。", first, StringComparison.Ordinal);
+        Assert.Equal(50, RowsOf(first));
+        Assert.Contains("第 1 / 2 页", first, StringComparison.Ordinal);
+        var next = Regex.Match(first, "href=\"([^\"]+)\" rel=\"next\"").Groups[1].Value;
+        Assert.Contains("p=2", next, StringComparison.Ordinal);
+        var second = await office.GetStringAsync(next);
+        Assert.Equal(2, RowsOf(second));
+        Assert.Contains("明细测试甲窗口", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("明细测试乙窗口", first + second, StringComparison.Ordinal);
+
+        // The unsatisfied one: its comment, the phone masked (SEC-4), excluded after the appeal and kept (SAT-7).
+        var bad = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/List?{period}&level=3"));
+        Assert.Equal(1, RowsOf(bad));
+        var row = Regex.Match(bad, $"<tr data-rating=\"{s.Bad}\" class=\"bad\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("等了一个小时没人理", row, StringComparison.Ordinal);
+        Assert.Contains("139****5678", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("13912345678", bad, StringComparison.Ordinal);
+        Assert.Contains("已剔除", row, StringComparison.Ordinal);
+        Assert.Equal(2, RowsOf(await office.GetStringAsync($"/Ratings/List?{period}&level=2")));
+        Assert.Contains("没有符合条件的评价。", await office.GetStringAsync($"/Ratings/List?{period}&channel=QrCode"), StringComparison.Ordinal);
+        // The API filters the same way.
+        var api = await office.GetAsync<List<Row>>($"/api/v1/ratings?unitId={s.UnitA}&level=3");
+        Assert.Equal((s.Bad, true, "139****5678"), (api.Single().Id, api.Single().Excluded, api.Single().RaterPhone));
+
+        // Bad input: a message on the page (400), nothing else.
+        var backwards = await office.GetAsync($"/Ratings/List?from=2026-11-17&to=2026-11-16&unit={s.UnitA}");
+        Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
+        Assert.Contains("结束日期不能早于开始日期", WebUtility.HtmlDecode(await backwards.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        await (await office.GetAsync($"/api/v1/ratings?level=4")).ExpectFieldErrorAsync("level");
+
+        // The export: every rating of the filter, oldest first, as a real reader shows them.
+        var export = WebUtility.HtmlDecode(Regex.Match(first, "href=\"([^\"]+)\" id=\"export\"").Groups[1].Value);
+        var response = await office.GetAsync(export);
+        await response.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("ratings-2026-11-16-2026-11-16.xlsx", response.Content.Headers.ContentDisposition!.FileNameStar);
+        var csv = (await SatisfactionReportTests.XlsxToCsvAsync(await response.Content.ReadAsByteArrayAsync())).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("\"评价时间\",\"单位\",\"窗口\",\"工作人员\",\"渠道\",\"评价\",\"差评\"", csv[0], StringComparison.Ordinal);
+        Assert.Equal(52, csv.Count(l => l.Contains("明细测试甲窗口", StringComparison.Ordinal)));
+        var badLine = Assert.Single(csv, l => l.Contains("不满意", StringComparison.Ordinal));
+        Assert.Contains("\"明细测试甲窗口\",,\"评价器\",\"不满意\",\"是\",\"是\",\"139****5678\",\"等了一个小时没人理\",", badLine, StringComparison.Ordinal);
+        Assert.Contains("共 52 条评价", csv[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "SEC-2")]
+    public async Task List_IsTheUnitsOwn_ForALiaison()
+    {
+        var s = await SetupAsync();
+        var liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, s.UnitB);
+        var own = await liaisonB.GetStringAsync("/Ratings/List?from=2026-11-16&to=2026-11-16");
+        Assert.Equal(1, RowsOf(own));
+        Assert.Contains("明细测试乙窗口", own, StringComparison.Ordinal);
+        Assert.DoesNotContain("明细测试甲窗口", own, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/Ratings/List?unit={s.UnitA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/Ratings/List?unit={s.UnitA}&handler=Xlsx")).StatusCode);
+        await (await liaisonB.GetAsync($"/api/v1/ratings?unitId={s.UnitA}")).ExpectRuleAsync(HttpStatusCode.Forbidden, "SEC-2");
+        // Its own export holds its own rating alone.
+        var csv = await SatisfactionReportTests.XlsxToCsvAsync(await liaisonB.GetByteArrayAsync("/Ratings/List?from=2026-11-16&to=2026-11-16&handler=Xlsx"));
+        Assert.Contains("明细测试乙窗口", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain("明细测试甲窗口", csv, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<tr data-rating=\"")]
+    private static partial Regex RatingRow();
+}
