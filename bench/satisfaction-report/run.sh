@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The satisfaction report (SAT-4) over a year of ratings: N synthetic device ratings (default 1,000,000) spread over
 # the 365 days before today across the demo city's rated windows and staff, then the report for last month and for the
-# 365 days, all units and one unit, the one unit's .xlsx and the leaders' overview of this year, each timed with wrk
+# 365 days, all units and one unit, the one unit's .xlsx, the leaders' overview of this year and the ratings list (评价明细)
+# with its .xlsx, each timed with wrk
 # (one connection, one request at a time) against a Release build.
 # Past days are read from their counts (count-ratings, run after the seed); COUNT=0 skips it and reads every rating.
 # Usage: [COUNT=0] [D=seconds] bench/satisfaction-report/run.sh [ratings]   (needs wrk, python3, curl)
@@ -47,5 +48,10 @@ run "365 days, one unit" "/api/v1/satisfaction/report?from=$FIRST&to=$LAST&unitI
 run "365 days, one unit, page" "/Ratings/Report?from=$FIRST&to=$LAST&unit=$UNIT"
 run "365 days, one unit, xlsx" "/Ratings/Report?from=$FIRST&to=$LAST&unit=$UNIT&handler=Xlsx"
 run "the leaders' overview of this year" "/api/v1/scoring/overview/$YEAR"
+# 评价明细: the ratings one by one (a count of the filter, then 50 rows), and every one of them as .xlsx.
+run "last month, all units, ratings list, first page" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO"
+run "last month, all units, ratings list, page 1000" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&p=1000"
+run "last month, one unit, ratings list, unsatisfied" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&unit=$UNIT&level=3"
+run "last month, all units, ratings xlsx" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&handler=Xlsx"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 stop
