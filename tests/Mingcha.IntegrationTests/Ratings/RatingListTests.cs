@@ -93,6 +93,14 @@ public sealed partial class RatingListTests(MingchaApp app) : IClassFixture<Ming
         Assert.Contains("139****5678", row, StringComparison.Ordinal);
         Assert.DoesNotContain("13912345678", bad, StringComparison.Ordinal);
         Assert.Contains("已剔除", row, StringComparison.Ordinal);
+        // Its follow-up case a click away, for the Office; the leader, who does not work follow-ups, has no link.
+        var followUp = Regex.Match(row, "href=\"/Ratings/FollowUps\\?id=([0-9a-f-]+)&all=true\" class=\"follow-up\"").Groups[1].Value;
+        Assert.Equal(await app.WithDbAsync(db => db.FollowUpCases.Where(f => f.RatingId == s.Bad).Select(f => f.Id).SingleAsync()), Guid.Parse(followUp));
+        Assert.Contains($"data-case=\"{followUp}\"", await office.GetStringAsync($"/Ratings/FollowUps?id={followUp}&all=true"), StringComparison.Ordinal);
+        var leader = await app.ClientAsAsync(Roles.Leader);
+        var leaders = await leader.GetStringAsync($"/Ratings/List?{period}&level=3");
+        Assert.Equal(1, RowsOf(leaders));
+        Assert.DoesNotContain("class=\"follow-up\"", leaders, StringComparison.Ordinal);
         Assert.Equal(2, RowsOf(await office.GetStringAsync($"/Ratings/List?{period}&level=2")));
         Assert.Contains("没有符合条件的评价。", await office.GetStringAsync($"/Ratings/List?{period}&channel=QrCode"), StringComparison.Ordinal);
         // The API filters the same way.

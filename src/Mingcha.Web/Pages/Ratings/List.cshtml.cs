@@ -33,6 +33,9 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
     /// <summary>Every active unit, for those who see all of them to pick one.</summary>
     public IReadOnlyList<(Guid Id, string Name)> Units { get; private set; } = [];
 
+    /// <summary>The follow-up case (SAT-7) of each bad rating listed, for those who work follow-ups (the Office, the unit).</summary>
+    public IReadOnlyDictionary<Guid, Guid> FollowUpOf { get; private set; } = new Dictionary<Guid, Guid>();
+
     /// <summary>The chosen unit's windows, halls and outlets, to pick one.</summary>
     public IReadOnlyList<(Guid Id, string Name)> Sections { get; private set; } = [];
 
@@ -43,6 +46,12 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
         Prepare(from, to, unit, section, level, channel);
         if (!await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), p ?? 1, PageSize, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
+        if (Data is { } d && Has(Mingcha.Domain.Security.Roles.OfficeAdmin, Mingcha.Domain.Security.Roles.OfficeStaff, Mingcha.Domain.Security.Roles.UnitLiaison))
+        {
+            var bad = d.Rows.Where(r => r.IsBad).Select(r => r.Id).ToList();
+            if (bad.Count > 0)
+                FollowUpOf = await db.FollowUpCases.AsNoTracking().Where(f => bad.Contains(f.RatingId)).ToDictionaryAsync(f => f.RatingId, f => f.Id, ct);
+        }
         if (SeesAll)
             Units = (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new { u.Id, u.Name }).ToListAsync(ct))
                 .Select(u => (u.Id, u.Name)).ToList();
