@@ -112,6 +112,12 @@ public sealed partial class RatingListTests(MingchaApp app) : IClassFixture<Ming
         Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
         Assert.Contains("结束日期不能早于开始日期", WebUtility.HtmlDecode(await backwards.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         await (await office.GetAsync($"/api/v1/ratings?level=4")).ExpectFieldErrorAsync("level");
+        var backwardsExport = await office.GetAsync($"/Ratings/List?from=2026-11-17&to=2026-11-16&unit={s.UnitA}&handler=Xlsx");
+        Assert.Equal(HttpStatusCode.BadRequest, backwardsExport.StatusCode);
+        Assert.Equal("text/html", backwardsExport.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("结束日期不能早于开始日期", WebUtility.HtmlDecode(await backwardsExport.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var notANumber = await office.GetAsync($"/Ratings/List?{period}&p=abc");
+        Assert.Equal(HttpStatusCode.BadRequest, notANumber.StatusCode);
 
         // The export: every rating of the filter, oldest first, as a real reader shows them.
         var export = WebUtility.HtmlDecode(Regex.Match(first, "href=\"([^\"]+)\" id=\"export\"").Groups[1].Value);
