@@ -7,7 +7,10 @@ using Mingcha.Web.Features.Organisation;
 
 namespace Mingcha.IntegrationTests.Ratings;
 
-/// <summary>The control centre's page before the day's first rating (SAT-2), on an app of its own: other tests rate windows today.</summary>
+/// <summary>
+/// The control centre's page before the day's first rating, and the windows not rated yet today (SAT-2), on an app of its
+/// own: other tests rate windows today.
+/// </summary>
 public sealed class ControlCentrePageTests(MingchaApp app) : IClassFixture<MingchaApp>
 {
     [Fact]
@@ -29,5 +32,42 @@ public sealed class ControlCentrePageTests(MingchaApp app) : IClassFixture<Mingc
         // Today's first rating: the page counts today again, and the note is not written.
         Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 1 })).StatusCode);
         Assert.DoesNotContain("id=\"last-rated\"", await liaison.GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "SAT-2")]
+    public async Task ControlCentre_NamesTheWindowsRatedLastWeekButNotYetToday_UntilTheirFirstRating()
+    {
+        // Two windows of another unit than the test above, rated by their devices last Thursday; one is rated today too.
+        var windows = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Take(2).ToListAsync());
+        var (device, _) = await app.TokenClientAsync(windows[0].UnitId, "ratings:write");
+        Assert.Equal(windows[0].UnitId, windows[1].UnitId);
+        foreach (var w in windows)
+            Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = w.Id, level = 1, ratedAt = "2026-11-12T10:30:00+08:00" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = windows[1].Id, level = 2 })).StatusCode);
+
+        // Monday 10:00, the halls open at 08:00: the first window is named, the second (rated today) is not.
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, windows[0].UnitId);
+        var page = await liaison.GetStringAsync("/Ratings/Control");
+        Assert.Contains($"<li data-section=\"{windows[0].Id}\">{windows[0].Name}</li>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"<li data-section=\"{windows[1].Id}\">", page, StringComparison.Ordinal);
+        // Another unit's liaison is not told of them (SEC-2).
+        var other = await app.WithDbAsync(db => db.Units.Where(u => u.Id != windows[0].UnitId).OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
+        Assert.DoesNotContain("id=\"quiet\"", await (await app.ClientAsAsync(Roles.UnitLiaison, other)).GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
+
+        // Before the halls have been open an hour (08:30), or on a Saturday, no list: a window not rated yet is no news.
+        var monday = app.Clock.GetUtcNow();
+        try
+        {
+            app.Clock.Set(new DateTimeOffset(2026, 11, 16, 8, 30, 0, TimeSpan.FromHours(8)));
+            Assert.DoesNotContain("id=\"quiet\"", await (await app.ClientAsAsync(Roles.UnitLiaison, windows[0].UnitId)).GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
+            app.Clock.Set(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.FromHours(8)));
+            Assert.DoesNotContain("id=\"quiet\"", await (await app.ClientAsAsync(Roles.UnitLiaison, windows[0].UnitId)).GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
+        }
+        finally { app.Clock.Set(monday); }
+
+        // Its first rating today takes it off the list.
+        Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = windows[0].Id, level = 1 })).StatusCode);
+        Assert.DoesNotContain("id=\"quiet\"", await (await app.ClientAsAsync(Roles.UnitLiaison, windows[0].UnitId)).GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
     }
 }

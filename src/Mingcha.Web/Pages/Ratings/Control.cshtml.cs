@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Mingcha.Domain.Satisfaction;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Ratings;
@@ -14,8 +16,10 @@ namespace Mingcha.Web.Pages.Ratings;
 /// charts, all kept live by the server-sent events of /api/v1/ratings/live. A unit liaison sees their own unit only.
 /// </summary>
 [Authorize(Policy = RatingPolicies.Read)]
-public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
+public sealed class ControlModel(MingchaDb db, LocalClock clock, Features.Calendar.CalendarService calendar, IOptions<RatingOptions> ratingOptions) : PageModel
 {
+    /// <summary>How many days before today a window's device ratings make it a window expected to be rated today.</summary>
+    public const int QuietLookBackDays = 7;
     public sealed record SectionName(Guid Id, Guid UnitId, string Name);
     public sealed record UnitName(Guid Id, string Name);
     /// <summary>A bad rating on the wall, its window named as it was when rated (ORG-1; live events name it by today's list).</summary>
@@ -30,6 +34,13 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
     /// before the halls open, at a weekend or on a holiday says why it is empty.
     /// </summary>
     public DateTime? LastRatedAt { get; private set; }
+
+    /// <summary>
+    /// SAT-2: windows whose devices rated on one of the last <see cref="QuietLookBackDays"/> days but not yet today, once
+    /// the halls have been open an hour on a working day (a device unplugged or broken, or a window that stopped asking
+    /// for ratings); live ratings take a window off the list. Empty outside those hours.
+    /// </summary>
+    public IReadOnlyList<SectionName> Quiet { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -49,6 +60,16 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
             .Select(r => new BadLine(r.Id, r.SectionId, r.RatedAt, r.Level, r.Scale.ToString(), null)).ToListAsync(ct);
         if (counts.Count == 0) // today's counts (the same unit's ratings) are empty
             LastRatedAt = await ratings.Where(r => r.RatedAt < from).OrderByDescending(r => r.RatedAt).Select(r => (DateTime?)r.RatedAt).FirstOrDefaultAsync(ct);
+        if (await HallsOpenAnHourAsync(ct))
+        {
+            var (since, _) = RatingsApi.DayBoundsUtc(clock, clock.Today.AddDays(-QuietLookBackDays));
+            var ratedToday = counts.Select(c => c.SectionId).ToHashSet();
+            var recent = await ratings.Where(r => r.Channel == RatingChannel.Device && r.RatedAt >= since && r.RatedAt < from)
+                .Select(r => r.SectionId).Distinct().ToListAsync(ct);
+            var quiet = recent.Where(id => !ratedToday.Contains(id)).ToList();
+            if (quiet.Count > 0)
+                Quiet = await sections.Where(x => quiet.Contains(x.Id) && x.Active).OrderBy(x => x.Code).Select(x => new SectionName(x.Id, x.UnitId, x.Name)).ToListAsync(ct);
+        }
         var org = await Features.Organisation.OrgAsOf.LoadAsync(db, bad.Select(b => b.SectionId), [], [], ct);
         bad = bad.Select(b => b with { SectionName = org.SectionAt(b.SectionId, b.RatedAt)?.Name }).ToList();
         InitialJson = JsonSerializer.Serialize(new
@@ -58,5 +79,16 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock) : PageModel
             units = await units.Select(u => new UnitName(u.Id, u.ShortName ?? u.Name)).ToListAsync(ct),
             bad,
         }, Json);
+    }
+
+    /// <summary>A working day (CAL-1; weekdays for a year the calendar lacks), an hour or more after the halls open and before they close.</summary>
+    private async Task<bool> HallsOpenAnHourAsync(CancellationToken ct)
+    {
+        var hours = ratingOptions.Value.Manipulation;
+        var now = TimeOnly.FromDateTime(clock.ToLocal(clock.UtcNow));
+        if (now < hours.Opens.AddHours(1) || now >= hours.Closes) return false;
+        var today = clock.Today;
+        var cal = await calendar.GetAsync(ct);
+        return cal.IsCovered(today.Year) ? cal.IsWorkingDay(today) : today.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
     }
 }

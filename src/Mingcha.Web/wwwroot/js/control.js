@@ -69,6 +69,15 @@
       });
     }
   }
+  // A window on the list of those not rated yet today leaves it with its first rating.
+  function quietRated(sid) {
+    const quiet = document.getElementById('quiet');
+    const li = quiet && quiet.querySelector(`li[data-section="${CSS.escape(sid)}"]`);
+    if (!li) return;
+    li.remove();
+    const left = quiet.querySelectorAll('li').length;
+    if (left === 0) quiet.hidden = true; else document.getElementById('quiet-count').textContent = left;
+  }
   const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(render); } };
 
   for (const b of init.bad) { seen.add(b.id); addBad(b, false); }
@@ -87,6 +96,7 @@
     if (e.commonLevel === 1) c.satisfied++; else if (e.commonLevel === 2) c.basic++; else c.unsatisfied++;
     counts.set(e.sectionId, c);
     if (e.isBad) addBad(e, true);
+    quietRated(e.sectionId);
     schedule();
   });
 })();
