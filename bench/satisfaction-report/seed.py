@@ -1,5 +1,5 @@
-"""Adds N device ratings to a migrated Mingcha SQLite database: every 29 s of the 365 days from FIRST (a date, Beijing
-time; default 2026-01-01), round-robin over the demo city's active windows (with their staff where a window has any);
+"""Adds N device ratings to a migrated Mingcha SQLite database: spread evenly over the 365 days from FIRST (a date,
+Beijing time; default 2026-01-01; a million ratings: one every 31.5 s), round-robin over the demo city's active windows (with their staff where a window has any);
 90% 满意, 8% 基本满意, 2% 不满意. Usage: seed.py DB N [FIRST]"""
 import sqlite3
 import sys
@@ -20,7 +20,7 @@ def rows():
     for i in range(n):
         section, unit, staff = windows[i % len(windows)]
         level = 3 if i % 50 == 0 else 2 if i % 12 == 0 else 1
-        at = (start + timedelta(seconds=(i * 29) % year) - timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+        at = (start + timedelta(seconds=i * year // n) - timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
         yield (str(uuid.uuid4()).upper(), unit, section, staff, level, level, int(level == 3), at, at)
 
 
