@@ -20,48 +20,41 @@ public sealed partial class RatingListTests(MingchaApp app) : IClassFixture<Ming
     private sealed record Row(Guid Id, int CommonLevel, bool Excluded, string RaterPhone);
     private sealed record Setup(Guid UnitA, Guid WindowA, Guid UnitB, Guid Bad);
 
-    private static readonly SemaphoreSlim Once = new(1, 1);
-    private static readonly Dictionary<MingchaApp, Setup> Done = [];
+    private static readonly PerApp<Setup> Once = new();
 
-    private async Task<Setup> SetupAsync()
+    private Task<Setup> SetupAsync() => Once.GetAsync(app, async () =>
     {
-        await Once.WaitAsync();
-        try
+        var units = await app.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).Take(2).ToListAsync());
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var (windowA, windowB) = await app.WithDbAsync(async db =>
         {
-            if (Done.TryGetValue(app, out var done)) return done;
-            var units = await app.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).Take(2).ToListAsync());
-            var now = app.Clock.GetUtcNow().UtcDateTime;
-            var (windowA, windowB) = await app.WithDbAsync(async db =>
-            {
-                var a = new Section(units[0], "lst-a1", "明细测试甲窗口", SectionKind.Window, now);
-                var b = new Section(units[1], "lst-b1", "明细测试乙窗口", SectionKind.Window, now);
-                db.Sections.AddRange(a, b);
-                await db.SaveChangesAsync();
-                return (a.Id, b.Id);
-            });
-            // Two devices at window A: one device's burst is 30 ratings (DeviceBurst).
-            var (deviceA, _) = await app.TokenClientAsync(units[0], "ratings:write");
-            var (deviceA2, _) = await app.TokenClientAsync(units[0], "ratings:write");
-            var (deviceB, _) = await app.TokenClientAsync(units[1], "ratings:write");
-            async Task<Guid> RateAsync(HttpClient device, Guid section, int level, string? phone = null, string? comment = null) =>
-                (await (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = section, caseNumber = "LST" + Guid.NewGuid().ToString("N")[..12], level, phone, comment }))
-                    .ReadAsync<Stored>(HttpStatusCode.Created)).Id;
-            for (var i = 0; i < 49; i++) await RateAsync(i < 25 ? deviceA : deviceA2, windowA, 1);
-            for (var i = 0; i < 2; i++) await RateAsync(deviceA2, windowA, 2);
-            var bad = await RateAsync(deviceA, windowA, 3, "13912345678", "等了一个小时没人理");
-            await RateAsync(deviceB, windowB, 1);
+            var a = new Section(units[0], "lst-a1", "明细测试甲窗口", SectionKind.Window, now);
+            var b = new Section(units[1], "lst-b1", "明细测试乙窗口", SectionKind.Window, now);
+            db.Sections.AddRange(a, b);
+            await db.SaveChangesAsync();
+            return (a.Id, b.Id);
+        });
+        // Two devices at window A: one device's burst is 30 ratings (DeviceBurst).
+        var (deviceA, _) = await app.TokenClientAsync(units[0], "ratings:write");
+        var (deviceA2, _) = await app.TokenClientAsync(units[0], "ratings:write");
+        var (deviceB, _) = await app.TokenClientAsync(units[1], "ratings:write");
+        async Task<Guid> RateAsync(HttpClient device, Guid section, int level, string? phone = null, string? comment = null) =>
+            (await (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = section, caseNumber = "LST" + Guid.NewGuid().ToString("N")[..12], level, phone, comment }))
+                .ReadAsync<Stored>(HttpStatusCode.Created)).Id;
+        for (var i = 0; i < 49; i++) await RateAsync(i < 25 ? deviceA : deviceA2, windowA, 1);
+        for (var i = 0; i < 2; i++) await RateAsync(deviceA2, windowA, 2);
+        var bad = await RateAsync(deviceA, windowA, 3, "13912345678", "等了一个小时没人理");
+        await RateAsync(deviceB, windowB, 1);
 
-            // SAT-7: the bad rating appealed by unit A and excluded by the Office: kept, and marked.
-            var liaison = await app.ClientAsAsync(Roles.UnitLiaison, units[0]);
-            var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == bad));
-            await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/steps", new { step = "CallBack", note = "已回访本人", reached = true })).ExpectAsync(HttpStatusCode.OK);
-            await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal", new { reason = "评价人误按，经回访确认" })).ExpectAsync(HttpStatusCode.OK);
-            await (await (await app.ClientAsAsync(Roles.OfficeStaff)).PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal-decision", new { upheld = true, note = "录音证实误按" }))
-                .ExpectAsync(HttpStatusCode.OK);
-            return Done[app] = new Setup(units[0], windowA, units[1], bad);
-        }
-        finally { Once.Release(); }
-    }
+        // SAT-7: the bad rating appealed by unit A and excluded by the Office: kept, and marked.
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, units[0]);
+        var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == bad));
+        await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/steps", new { step = "CallBack", note = "已回访本人", reached = true })).ExpectAsync(HttpStatusCode.OK);
+        await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal", new { reason = "评价人误按，经回访确认" })).ExpectAsync(HttpStatusCode.OK);
+        await (await (await app.ClientAsAsync(Roles.OfficeStaff)).PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal-decision", new { upheld = true, note = "录音证实误按" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        return new Setup(units[0], windowA, units[1], bad);
+    });
 
     private static int RowsOf(string html) => RatingRow().Count(html);
 

@@ -24,60 +24,49 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
     private sealed record FollowUpRow(Guid Id, Guid RatingId);
     private sealed record Setup(Guid UnitA, Guid Hall, Guid Window1, Guid Window2, Guid Staff1, Guid Staff2, Guid UnitB, Guid WindowB);
 
-    private static readonly SemaphoreSlim Once = new(1, 1);
-    private static readonly Dictionary<MingchaApp, Setup> Done = [];
+    private static readonly PerApp<Setup> Once = new();
 
     /// <summary>
     /// Rated on Monday 16 November 2026 (the test clock): window 1 满意 ×2 (staff 1), 基本满意 and 不满意 (staff 2); window 2
     /// 满意 and 不满意, the latter appealed and excluded; unit B's window 满意. Each bad rating opens a follow-up.
     /// </summary>
-    private async Task<Setup> SetupAsync()
+    private Task<Setup> SetupAsync() => Once.GetAsync(app, async () =>
     {
-        await Once.WaitAsync();
-        try
+        var units = await app.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).Take(2).ToListAsync());
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var s = await app.WithDbAsync(async db =>
         {
-            if (Done.TryGetValue(app, out var done)) return done;
-            var units = await app.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).Take(2).ToListAsync());
-            var now = app.Clock.GetUtcNow().UtcDateTime;
-            var s = await app.WithDbAsync(async db =>
-            {
-                var hall = new Section(units[0], "rpt-hall", "报表测试大厅", SectionKind.ServiceHall, now);
-                var windowB = new Section(units[1], "rpt-b1", "乙单位报表窗口", SectionKind.Window, now);
-                db.Sections.AddRange(hall, windowB);
-                await db.SaveChangesAsync();
-                var w1 = new Section(units[0], "rpt-w1", "报表测试 1 号窗口", SectionKind.Window, now, hall.Id);
-                var w2 = new Section(units[0], "rpt-w2", "报表测试 2 号窗口", SectionKind.Window, now, hall.Id);
-                db.Sections.AddRange(w1, w2);
-                await db.SaveChangesAsync();
-                var staff1 = new Staff(units[0], "rpt-s1", "报表甲", EmploymentType.InService, now, w1.Id);
-                var staff2 = new Staff(units[0], "rpt-s2", "报表乙", EmploymentType.InService, now, w1.Id);
-                db.Staff.AddRange(staff1, staff2);
-                await db.SaveChangesAsync();
-                return new Setup(units[0], hall.Id, w1.Id, w2.Id, staff1.Id, staff2.Id, units[1], windowB.Id);
-            });
+            var hall = new Section(units[0], "rpt-hall", "报表测试大厅", SectionKind.ServiceHall, now);
+            var windowB = new Section(units[1], "rpt-b1", "乙单位报表窗口", SectionKind.Window, now);
+            db.Sections.AddRange(hall, windowB);
+            await db.SaveChangesAsync();
+            var w1 = new Section(units[0], "rpt-w1", "报表测试 1 号窗口", SectionKind.Window, now, hall.Id);
+            var w2 = new Section(units[0], "rpt-w2", "报表测试 2 号窗口", SectionKind.Window, now, hall.Id);
+            db.Sections.AddRange(w1, w2);
+            await db.SaveChangesAsync();
+            var staff1 = new Staff(units[0], "rpt-s1", "报表甲", EmploymentType.InService, now, w1.Id);
+            var staff2 = new Staff(units[0], "rpt-s2", "报表乙", EmploymentType.InService, now, w1.Id);
+            db.Staff.AddRange(staff1, staff2);
+            await db.SaveChangesAsync();
+            return new Setup(units[0], hall.Id, w1.Id, w2.Id, staff1.Id, staff2.Id, units[1], windowB.Id);
+        });
 
-            var (deviceA, _) = await app.TokenClientAsync(s.UnitA, "ratings:write");
-            var (deviceB, _) = await app.TokenClientAsync(s.UnitB, "ratings:write");
-            foreach (var (window, level, staff) in new (Guid, int, Guid?)[] { (s.Window1, 1, s.Staff1), (s.Window1, 1, s.Staff1), (s.Window1, 2, s.Staff2), (s.Window1, 3, s.Staff2), (s.Window2, 1, null) })
-                await RateAsync(deviceA, window, level, staff);
-            var mistaken = await RateAsync(deviceA, s.Window2, 3, null);
-            await RateAsync(deviceB, s.WindowB, 1, null);
+        var (deviceA, _) = await app.TokenClientAsync(s.UnitA, "ratings:write");
+        var (deviceB, _) = await app.TokenClientAsync(s.UnitB, "ratings:write");
+        foreach (var (window, level, staff) in new (Guid, int, Guid?)[] { (s.Window1, 1, s.Staff1), (s.Window1, 1, s.Staff1), (s.Window1, 2, s.Staff2), (s.Window1, 3, s.Staff2), (s.Window2, 1, null) })
+            await RateAsync(deviceA, window, level, staff);
+        var mistaken = await RateAsync(deviceA, s.Window2, 3, null);
+        await RateAsync(deviceB, s.WindowB, 1, null);
 
-            // SAT-7: the unit appeals the mistaken bad rating, the Office upholds it: kept, excluded, the case closed.
-            var liaison = await app.ClientAsAsync(Roles.UnitLiaison, s.UnitA);
-            var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == mistaken));
-            await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.Count >= 2 ? fu : null);
-            await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal", new { reason = "评价人误按，经回访确认" })).ExpectAsync(HttpStatusCode.OK);
-            var office = await app.ClientAsAsync(Roles.OfficeStaff);
-            await (await office.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal-decision", new { upheld = true, note = "录音证实误按" })).ExpectAsync(HttpStatusCode.OK);
-            Done[app] = s;
-            return s;
-        }
-        finally
-        {
-            Once.Release();
-        }
-    }
+        // SAT-7: the unit appeals the mistaken bad rating, the Office upholds it: kept, excluded, the case closed.
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, s.UnitA);
+        var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == mistaken));
+        await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.Count >= 2 ? fu : null);
+        await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal", new { reason = "评价人误按，经回访确认" })).ExpectAsync(HttpStatusCode.OK);
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        await (await office.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal-decision", new { upheld = true, note = "录音证实误按" })).ExpectAsync(HttpStatusCode.OK);
+        return s;
+    });
 
     private static async Task<Guid> RateAsync(HttpClient device, Guid section, int level, Guid? staff)
     {
