@@ -157,6 +157,16 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         var unitPage = await office.GetStringAsync($"/Ratings/Report?from=2026-11-01&to=2026-11-30&unit={s.UnitA}");
         Assert.Contains("报表测试 1 号窗口", unitPage, StringComparison.Ordinal);
         Assert.Contains("报表乙", unitPage, StringComparison.Ordinal);
+        // A window's figures open its ratings one by one (评价明细): all four, or its one 不满意.
+        var windowRatings = System.Net.WebUtility.HtmlDecode(Regex.Match(unitPage, $"<tr data-section=\"{s.Window1}\".*?href=\"([^\"]+)\" class=\"window-ratings\"", RegexOptions.Singleline).Groups[1].Value);
+        Assert.Equal($"/Ratings/List?from=2026-11-01&to=2026-11-30&unit={s.UnitA}&section={s.Window1}", windowRatings);
+        Assert.Equal(4, Regex.Count(await office.GetStringAsync(windowRatings), "<tr data-rating=\""));
+        var windowBad = System.Net.WebUtility.HtmlDecode(Regex.Match(unitPage, $"<tr data-section=\"{s.Window1}\".*?href=\"([^\"]+)\" class=\"window-unsatisfied\"", RegexOptions.Singleline).Groups[1].Value);
+        Assert.Equal(1, Regex.Count(await office.GetStringAsync(windowBad), "<tr data-rating=\""));
+        // The hall's row sums its windows: its figures do not link (the hall's own ratings would be none of them).
+        var hallRow = Regex.Match(unitPage, $"<tr data-section=\"{s.Hall}\"[^>]*>(.*?)</tr>", RegexOptions.Singleline);
+        Assert.True(hallRow.Success);
+        Assert.DoesNotContain("window-ratings", hallRow.Groups[1].Value, StringComparison.Ordinal);
         var export = Regex.Match(unitPage, "href=\"([^\"]+)\" id=\"export\"").Groups[1].Value;
         Assert.Contains("handler=Xlsx", export, StringComparison.Ordinal);
         var response = await office.GetAsync(System.Net.WebUtility.HtmlDecode(export));
