@@ -96,6 +96,11 @@ public sealed partial class RatingListTests(MingchaApp app) : IClassFixture<Ming
         Assert.DoesNotContain("class=\"follow-up\"", leaders, StringComparison.Ordinal);
         Assert.Equal(2, RowsOf(await office.GetStringAsync($"/Ratings/List?{period}&level=2")));
         Assert.Contains("没有符合条件的评价。", await office.GetStringAsync($"/Ratings/List?{period}&channel=QrCode"), StringComparison.Ordinal);
+        // What the public wrote: the one rating with a comment, on the page and in its export's link.
+        var commented = await office.GetStringAsync($"/Ratings/List?{period}&commented=true");
+        Assert.Equal(1, RowsOf(commented));
+        Assert.Contains($"data-rating=\"{s.Bad}\"", commented, StringComparison.Ordinal);
+        Assert.Contains("commented=true&amp;handler=Xlsx", commented, StringComparison.Ordinal);
         // The API filters the same way.
         var api = await office.GetAsync<List<Row>>($"/api/v1/ratings?unitId={s.UnitA}&level=3");
         Assert.Equal((s.Bad, true, "139****5678"), (api.Single().Id, api.Single().Excluded, api.Single().RaterPhone));

@@ -22,7 +22,7 @@ public sealed class RatingList(MingchaDb db, LocalClock clock)
 {
     /// <summary>What to list. <see cref="From"/> and <see cref="To"/> are instants, or the office's times when given without a zone; <see cref="To"/> is excluded.</summary>
     public sealed record Filter(Guid? UnitId = null, Guid? SectionId = null, DateTime? From = null, DateTime? To = null, bool? Bad = null,
-        RatingChannel? Channel = null, string? CaseNumber = null, int? CommonLevel = null);
+        RatingChannel? Channel = null, string? CaseNumber = null, int? CommonLevel = null, bool? WithComment = null);
 
     /// <summary>One page of the list, the newest rating first, and how many match in all.</summary>
     public sealed record Page(IReadOnlyList<RatingDto> Rows, int Total, int Number, int Size)
@@ -100,6 +100,7 @@ public sealed class RatingList(MingchaDb db, LocalClock clock)
             q = q.Where(r => r.CommonLevel == level);
         }
         if (f.CaseNumber is { Length: > 0 }) q = q.Where(r => r.CaseNumber == f.CaseNumber);
+        if (f.WithComment is { } c2) q = c2 ? q.Where(r => r.Comment != null && r.Comment != "") : q.Where(r => r.Comment == null || r.Comment == "");
         return q;
     }
 

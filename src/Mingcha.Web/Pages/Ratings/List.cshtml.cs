@@ -28,6 +28,9 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
     public Guid? SectionId { get; private set; }
     public int? Level { get; private set; }
     public RatingChannel? Channel { get; private set; }
+
+    /// <summary>Only the ratings with a comment (what the public wrote, the Office reads first).</summary>
+    public bool Commented { get; private set; }
     public bool SeesAll { get; private set; }
 
     /// <summary>Every active unit, for those who see all of them to pick one.</summary>
@@ -39,11 +42,11 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
     /// <summary>The chosen unit's windows, halls and outlets, to pick one.</summary>
     public IReadOnlyList<(Guid Id, string Name)> Sections { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, int? p,
-        CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented,
+        int? p, CancellationToken ct)
     {
         if (Refused(unit)) return NotFound();
-        Prepare(from, to, unit, section, level, channel);
+        Prepare(from, to, unit, section, level, channel, commented);
         if (!await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), p ?? 1, PageSize, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
         if (Data is { } d && Has(Mingcha.Domain.Security.Roles.OfficeAdmin, Mingcha.Domain.Security.Roles.OfficeStaff, Mingcha.Domain.Security.Roles.UnitLiaison))
@@ -63,10 +66,10 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
 
     /// <summary>Every rating of the filter as an .xlsx workbook (at most <see cref="RatingList.MaxExport"/>).</summary>
     public async Task<IActionResult> OnGetXlsxAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel,
-        CancellationToken ct)
+        bool? commented, CancellationToken ct)
     {
         if (Refused(unit)) return NotFound();
-        Prepare(from, to, unit, section, level, channel);
+        Prepare(from, to, unit, section, level, channel, commented);
         (byte[] Bytes, string Name)? file = null;
         if (await TryAsync("filter", async () => file = await list.XlsxAsync(User, Filter(), $"{UiText.Date(From)} 至 {UiText.Date(To)}", ChannelZh, ct)))
             return File(file!.Value.Bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.Value.Name);
@@ -96,11 +99,12 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
     {
         if (From > To) throw new FieldException("to", "结束日期不能早于开始日期。 The end date cannot be before the start date.");
         return new RatingList.Filter(UnitId, SectionId, From.ToDateTime(TimeOnly.MinValue), To.AddDays(1).ToDateTime(TimeOnly.MinValue),
-            Channel: Channel, CommonLevel: Level);
+            Channel: Channel, CommonLevel: Level, WithComment: Commented ? true : null);
     }
 
-    private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel)
+    private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented)
     {
+        Commented = commented == true;
         SeesAll = User.SeesAllUnits();
         UnitId = unit ?? (SeesAll ? null : User.UnitId());
         SectionId = UnitId is null ? null : section; // a window is chosen within its unit
@@ -119,6 +123,7 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
         if (SectionId is { } s) q += $"&section={s}";
         if (Level is { } lv) q += $"&level={lv}";
         if (Channel is { } c) q += $"&channel={c}";
+        if (Commented) q += "&commented=true";
         if (page is { } n) q += $"&p={n}";
         if (handler is not null) q += $"&handler={handler}";
         return "/Ratings/List" + q;
