@@ -146,6 +146,36 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         Assert.True(await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "the report scrolls sideways on a phone");
     }
 
+    [Fact]
+    [Trait("Rule", "SAT-1")]
+    public async Task RatingsList_FromAWindowsUnsatisfiedFigureInTheReport_ShowsWhatTheRaterWrote_OnAPhone()
+    {
+        var (sectionId, unitId, device) = await WindowDeviceAsync(5);
+        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "RL-" + Guid.NewGuid().ToString("N")[..10], level = 1 })).EnsureSuccessStatusCode();
+        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "RL-" + Guid.NewGuid().ToString("N")[..10], level = 3, comment = "叫号后窗口无人" }))
+            .EnsureSuccessStatusCode();
+
+        // A liaison on a phone: the unit's report, the window's 不满意 figure, the rating itself with its comment.
+        var liaison = await app.CreateAccountAsync(Roles.UnitLiaison, unitId);
+        var phone = await app.NewPageAsync(phone: true);
+        await new LoginPage(phone).SignInAsync(liaison.UserName, liaison.Password);
+        await phone.GotoAsync("/Ratings/Report");
+        await phone.Locator($"#sections tr[data-section='{sectionId}'] a.window-unsatisfied").ClickAsync();
+        await Assertions.Expect(phone).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/Ratings/List\\?.*section={sectionId}&level=3"));
+        var rows = phone.Locator("#ratings tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("叫号后窗口无人");
+        await Assertions.Expect(rows.First.Locator("td[data-label='评价']")).ToHaveTextAsync("不满意");
+        Assert.True(await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "the ratings list scrolls sideways on a phone");
+
+        // All the window's ratings, and the workbook of them.
+        await phone.Locator("#level-choice").SelectOptionAsync("");
+        await phone.Locator("#filter button[type=submit]").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        var download = await phone.RunAndWaitForDownloadAsync(() => phone.Locator("#export").ClickAsync());
+        Assert.Matches(@"^ratings-.+\.xlsx$", download.SuggestedFilename);
+    }
+
     private sealed record IdOnly(Guid Id);
 
     /// <summary>The demo city's <paramref name="nth"/> window (in code order) and a rating device of its unit, as a client that sends its token.</summary>
