@@ -57,20 +57,30 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         await page.GotoAsync("/Scoring/Overview?year=" + DateTime.UtcNow.AddHours(8).Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var chart = page.Locator("#chart-satisfaction canvas");
         await Assertions.Expect(chart).ToBeVisibleAsync();
-        // The first unit's bar, halfway along its length, where a leader would click it.
-        var at = await page.EvaluateAsync<float[]>("""
-            () => {
-              const el = document.getElementById('chart-satisfaction');
-              const c = echarts.getInstanceByDom(el);
-              const value = c.getOption().series[0].data[0];
-              const [x, y] = c.convertToPixel({ seriesIndex: 0 }, [value / 2, 0]);
-              const r = el.getBoundingClientRect();
-              return [r.left + x, r.top + y];
-            }
-            """);
+        // The first unit's bar, halfway along its length, where a leader would click it. The bars grow in over a second
+        // (ECharts' animation): a click before the bar reaches that point hits nothing, and is made again.
         var first = await page.EvaluateAsync<string>("() => JSON.parse(document.getElementById('overview-data').textContent).satisfaction[0].unitName");
-        await page.Mouse.ClickAsync(at[0], at[1]);
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/Ratings/Report\?from=\d{4}-01-01&to=\d{4}-12-31&unit="));
+        var report = new System.Text.RegularExpressions.Regex(@"/Ratings/Report\?from=\d{4}-01-01&to=\d{4}-12-31&unit=");
+        for (var attempt = 1; ; attempt++)
+        {
+            var at = await page.EvaluateAsync<float[]>("""
+                () => {
+                  const el = document.getElementById('chart-satisfaction');
+                  const c = echarts.getInstanceByDom(el);
+                  const value = c.getOption().series[0].data[0];
+                  const [x, y] = c.convertToPixel({ seriesIndex: 0 }, [value / 2, 0]);
+                  const r = el.getBoundingClientRect();
+                  return [r.left + x, r.top + y];
+                }
+                """);
+            await page.Mouse.ClickAsync(at[0], at[1]);
+            try
+            {
+                await page.WaitForURLAsync(report, new() { Timeout = 3000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 5) { }
+        }
         await Assertions.Expect(page.Locator("#unit-name")).ToHaveTextAsync(first);
     }
 
