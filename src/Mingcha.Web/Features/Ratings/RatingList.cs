@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Identifiers;
 using Mingcha.Domain.Satisfaction;
-using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation.Import;
@@ -100,7 +99,7 @@ public sealed class RatingList(MingchaDb db, LocalClock clock)
             q = q.Where(r => r.CommonLevel == level);
         }
         if (f.CaseNumber is { Length: > 0 }) q = q.Where(r => r.CaseNumber == f.CaseNumber);
-        if (f.WithComment is { } c2) q = c2 ? q.Where(r => r.Comment != null && r.Comment != "") : q.Where(r => r.Comment == null || r.Comment == "");
+        if (f.WithComment is { } commented) q = commented ? q.Where(r => r.Comment != null && r.Comment != "") : q.Where(r => r.Comment == null || r.Comment == "");
         return q;
     }
 

@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Mingcha.Domain.Satisfaction;
+using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Identity;
-using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
 
@@ -49,7 +49,7 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
         Prepare(from, to, unit, section, level, channel, commented);
         if (!await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), p ?? 1, PageSize, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
-        if (Data is { } d && Has(Mingcha.Domain.Security.Roles.OfficeAdmin, Mingcha.Domain.Security.Roles.OfficeStaff, Mingcha.Domain.Security.Roles.UnitLiaison))
+        if (Data is { } d && Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison))
         {
             var bad = d.Rows.Where(r => r.IsBad).Select(r => r.Id).ToList();
             if (bad.Count > 0)
