@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using System.Reflection;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Mingcha.Domain.Calendar;
 using Mingcha.Web.Infrastructure;
@@ -73,6 +74,11 @@ public abstract class MingchaPageModel(IStringLocalizer<SharedResource> l) : Pag
         Message = message;
         return RedirectToPage(routeValues);
     }
+
+    /// <summary>The units in use, by code, for a page's unit picker.</summary>
+    protected static async Task<IReadOnlyList<(Guid Id, string Name)>> ActiveUnitsAsync(Data.MingchaDb db, CancellationToken ct) =>
+        (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new { u.Id, u.Name }).ToListAsync(ct))
+        .Select(u => (u.Id, u.Name)).ToList();
 
     /// <summary>An optional text field: blank means none.</summary>
     protected static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

@@ -68,6 +68,6 @@ public sealed class DisciplineModel(Discipline discipline, MingchaDb db, LocalCl
     private async Task LoadAsync(CancellationToken ct)
     {
         View = await discipline.OverviewAsync(ct);
-        Units = (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new { u.Id, u.Name }).ToListAsync(ct)).Select(u => (u.Id, u.Name)).ToList();
+        Units = await ActiveUnitsAsync(db, ct);
     }
 }

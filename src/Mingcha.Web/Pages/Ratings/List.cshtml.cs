@@ -56,8 +56,7 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
                 FollowUpOf = await db.FollowUpCases.AsNoTracking().Where(f => bad.Contains(f.RatingId)).ToDictionaryAsync(f => f.RatingId, f => f.Id, ct);
         }
         if (SeesAll)
-            Units = (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new { u.Id, u.Name }).ToListAsync(ct))
-                .Select(u => (u.Id, u.Name)).ToList();
+            Units = await ActiveUnitsAsync(db, ct);
         if (UnitId is { } chosen)
             Sections = (await db.Sections.AsNoTracking().Where(s => s.UnitId == chosen && s.Active).OrderBy(s => s.Code).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
                 .Select(s => (s.Id, s.Name)).ToList();

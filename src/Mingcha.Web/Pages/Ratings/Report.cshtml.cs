@@ -37,8 +37,7 @@ public sealed class ReportModel(SatisfactionReport reports, SatisfactionCircular
         if (!await TryAsync("period", async () => Data = await reports.BuildAsync(User, From, To, UnitId, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
         if (SeesAll)
-            Units = (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new { u.Id, u.Name }).ToListAsync(ct))
-                .Select(u => (u.Id, u.Name)).ToList();
+            Units = await ActiveUnitsAsync(db, ct);
         return Page();
     }
 
