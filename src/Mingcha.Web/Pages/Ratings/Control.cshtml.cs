@@ -87,8 +87,6 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock, Features.Calend
         var hours = ratingOptions.Value.Manipulation;
         var now = TimeOnly.FromDateTime(clock.ToLocal(clock.UtcNow));
         if (now < hours.Opens.AddHours(1) || now >= hours.Closes) return false;
-        var today = clock.Today;
-        var cal = await calendar.GetAsync(ct);
-        return cal.IsCovered(today.Year) ? cal.IsWorkingDay(today) : today.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+        return Features.Calendar.DemoDays.IsWorkingDay(await calendar.GetAsync(ct), clock.Today);
     }
 }
