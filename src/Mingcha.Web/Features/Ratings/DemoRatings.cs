@@ -12,9 +12,9 @@ namespace Mingcha.Web.Features.Ratings;
 
 /// <summary>
 /// The demo city's halls at work, so that the satisfaction pages of a fresh demo are not empty: the 16 windows of the
-/// demo human-resources bureau's three halls finish cases (service records, SAT-8) and their citizens rate them at the
-/// window's rating device (SAT-1), on working days within the SAT-9 opening hours. The first start fills the last
-/// <see cref="BackfillWorkingDays"/> working days up to now, a later start the gap since the last demo rating; while a
+/// demo human-resources bureau's three halls finish cases (service records, SAT-8) and their citizens rate seven in eight
+/// of them at the window's rating device (SAT-1), on working days within the SAT-9 opening hours. The first start fills the last
+/// <see cref="BackfillWorkingDays"/> working days up to now, a later start the gap since the last demo case; while a
 /// hall is open, <see cref="Infrastructure.DemoActivityLoop"/> adds a case and its rating every few seconds, so the control
 /// centre (SAT-2) moves. Every rating goes through the <see cref="RatingWriter"/> as a device's does: it is journaled,
 /// broadcast, its bad ratings open follow-up cases (SAT-7) and the SAT-9 rules see it. The follow-up cases of earlier
@@ -46,14 +46,20 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>
+    /// One demo case: its record, pushed when its rating is given (its <c>CreatedAt</c>), and the rating; about one case
+    /// in eight goes unrated (<see cref="Rated"/> false: only its record is stored), as at a real window.
+    /// </summary>
+    private sealed record DemoCase(ServiceRecord Record, RatingSubmission Rating, bool Rated);
+
     /// <summary>A demo window as the simulation uses it.</summary>
     private sealed record Window(Guid Id, Guid UnitId, string Code, Guid DeviceId, RatingScale Scale, Guid[] Staff, Guid[] Items);
 
     /// <summary>
-    /// Fills the demo windows' cases and ratings from the last demo rating (or the start of the backfill's first day)
+    /// Fills the demo windows' cases and ratings from the last demo case (or the start of the backfill's first day)
     /// up to now, within opening hours; works the earlier days' follow-up cases. Nothing without the demo city.
     /// </summary>
-    /// <returns>The ratings stored.</returns>
+    /// <returns>The cases stored.</returns>
     public async Task<int> BackfillAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
@@ -64,25 +70,26 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
             var today = LocalDate(now);
             var firstDay = DemoDays.WorkingDaysBefore(await calendar.GetAsync(ct), today.AddDays(1), BackfillWorkingDays); // today counts
             var from = ToUtc(firstDay, _hours.Opens);
-            var devices = windows.Select(w => (Guid?)w.DeviceId).ToList();
+            // The last case stored, rated or not: each was pushed when it was (or would have been) rated.
+            var sections = windows.Select(w => w.Id).ToList();
             DateTime? last;
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
-                last = await db.Ratings.AsNoTracking().Where(r => devices.Contains(r.DeviceId)).MaxAsync(r => (DateTime?)r.RatedAt, ct);
+                last = await db.ServiceRecords.AsNoTracking().Where(r => sections.Contains(r.SectionId)).MaxAsync(r => (DateTime?)r.CreatedAt, ct);
             }
             if (last > from) from = last.Value.AddSeconds(1);
 
             var lastWorkingDay = today;
             while (!await IsWorkingDayAsync(lastWorkingDay, ct)) lastWorkingDay = lastWorkingDay.AddDays(-1);
-            var cases = new List<(ServiceRecord Record, RatingSubmission Rating)>();
+            var cases = new List<DemoCase>();
             for (var day = LocalDate(from); day <= today; day = day.AddDays(1))
             {
                 if (!await IsWorkingDayAsync(day, ct)) continue;
                 var opens = ToUtc(day, _hours.Opens);
                 var closes = ToUtc(day, _hours.Closes);
                 var end = closes < now ? closes : now;
-                var dayCases = new List<(ServiceRecord Record, RatingSubmission Rating)>();
+                var dayCases = new List<DemoCase>();
                 for (var i = 0; i < windows.Length; i++)
                 {
                     // Each window's day from a seed of its own: a later start makes the same cases up to its last rating and
@@ -105,7 +112,7 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         finally { _gate.Release(); }
     }
 
-    /// <summary>One case finished and rated at a random demo window now, when the halls are open.</summary>
+    /// <summary>One case finished and rated at a random demo window now, when the halls are open (always rated: the control centre moves).</summary>
     /// <returns>Whether a rating was stored.</returns>
     public async Task<bool> RateOneAsync(CancellationToken ct)
     {
@@ -116,7 +123,7 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
             var now = time.GetUtcNow().UtcDateTime;
             if (!await IsOpenAsync(now, ct)) return false;
             var window = windows[Random.Shared.Next(windows.Length)];
-            await StoreAsync([NewCase(window, now.AddSeconds(-Random.Shared.Next(90, 150)), Random.Shared)], ct);
+            await StoreAsync([NewCase(window, now.AddSeconds(-Random.Shared.Next(90, 150)), Random.Shared) with { Rated = true }], ct);
             return true;
         }
         finally { _gate.Release(); }
@@ -130,7 +137,7 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         return t >= _hours.Opens && t < _hours.Closes && await IsWorkingDayAsync(DateOnly.FromDateTime(local), ct);
     }
 
-    private (ServiceRecord Record, RatingSubmission Rating) NewCase(Window w, DateTime finishedAt, Random random)
+    private DemoCase NewCase(Window w, DateTime finishedAt, Random random)
     {
         var local = TimeZoneInfo.ConvertTimeFromUtc(finishedAt, _zone);
         var seq = Interlocked.Increment(ref _sequence);
@@ -139,14 +146,14 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         var item = w.Items.Length > 0 ? w.Items[random.Next(w.Items.Length)] : (Guid?)null;
         // Fictional mobile numbers: 137, the day of the year, five digits (well-formed for the checks, reachable by nobody).
         var phone = random.Next(10) < 8 ? $"137{local.DayOfYear:000}{(seq * 7919 + random.Next(100_000)) % 100_000:00000}" : null;
-        var record = new ServiceRecord(caseNumber, w.UnitId, w.Id, staff, item, phone, finishedAt.AddMinutes(-random.Next(3, 25)), finishedAt, null, finishedAt);
         var level = Level(w.Scale, random.Next(1000));
         var bad = RatingScaleMapping.IsBad(w.Scale, level);
         var ratedAt = finishedAt.AddSeconds(random.Next(5, 90));
+        var record = new ServiceRecord(caseNumber, w.UnitId, w.Id, staff, item, phone, finishedAt.AddMinutes(-random.Next(3, 25)), finishedAt, null, ratedAt);
         var rating = new RatingSubmission(RecordIds.NewVersion7(), caseNumber, w.UnitId, w.Id, staff, item, RatingChannel.Device, w.Scale, level,
             intake.Mapping.ToThreeLevel(w.Scale, level), bad, phone is not null && random.Next(3) == 0 ? phone : null,
             bad ? BadComments[random.Next(BadComments.Length)] : null, ratedAt, ratedAt, w.DeviceId);
-        return (record, rating);
+        return new DemoCase(record, rating, random.Next(8) != 0);
     }
 
     /// <summary>About 90% satisfied, 2.5% unsatisfied, as a well-run hall.</summary>
@@ -158,18 +165,18 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
     /// SAT-9's phone rule at work: one number gives six cases of the day (more than the five allowed) as its own. Only when
     /// all six are stored now: a start that finds some of them stored already (without the number) plants none.
     /// </summary>
-    private static void PlantRepeatCaller(List<(ServiceRecord Record, RatingSubmission Rating)> cases, DateOnly day, DateTime storedFrom)
+    private static void PlantRepeatCaller(List<DemoCase> cases, DateOnly day, DateTime storedFrom)
     {
         if (cases.Count < 60 || cases[10].Rating.RatedAt < storedFrom) return;
         var phone = $"137{day.DayOfYear:000}99999";
         for (var i = 0; i < 6; i++)
         {
             var k = 10 + i * 7;
-            cases[k] = (cases[k].Record, cases[k].Rating with { RaterPhone = phone });
+            cases[k] = cases[k] with { Rating = cases[k].Rating with { RaterPhone = phone }, Rated = true };
         }
     }
 
-    private async Task StoreAsync(List<(ServiceRecord Record, RatingSubmission Rating)> cases, CancellationToken ct)
+    private async Task StoreAsync(List<DemoCase> cases, CancellationToken ct)
     {
         if (cases.Count == 0) return;
         await using (var scope = scopes.CreateAsyncScope())
@@ -193,13 +200,13 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
             }
         }
         // Through the writer, as a device's ratings: journaled, committed, broadcast, followed up. At most a writer's batch in flight.
-        foreach (var chunk in cases.Chunk(ratingOptions.Value.MaxBatch))
+        foreach (var chunk in cases.Where(c => c.Rated).Chunk(ratingOptions.Value.MaxBatch))
             await Task.WhenAll(chunk.Select(c => writer.Enqueue(c.Rating)));
         // Earlier days' ratings stored now keep the time they were given as their arrival, which the days' counting
         // (decision 043) would not see as late: once they are in the tables it is given up, as after a journal's replay
         // (a counting under way, the start's, ends given up), and the days are counted again from scratch.
         var today = LocalDate(time.GetUtcNow().UtcDateTime);
-        if (cases.Any(c => LocalDate(c.Rating.RatedAt) < today))
+        if (cases.Any(c => c.Rated && LocalDate(c.Rating.RatedAt) < today))
         {
             await writer.CaughtUpAsync(ct);
             await using var scope = scopes.CreateAsyncScope();

@@ -323,6 +323,7 @@ internal static class RatingsModel
         {
             e.HasIndex(r => r.CaseNumber).IsUnique();
             e.HasIndex(r => new { r.UnitId, r.FinishedAt });
+            e.HasIndex(r => r.FinishedAt);
             e.Property(r => r.CaseNumber).HasMaxLength(64);
             e.Property(r => r.CitizenPhone).HasMaxLength(32);
         });

@@ -60,6 +60,7 @@ public static class RatingsApi
         services.AddScoped<SatisfactionRates>();
         services.AddScoped<SatisfactionReport>();
         services.AddScoped<RatingList>();
+        services.AddScoped<ServiceRecordList>();
         services.AddScoped<SatisfactionCirculars>();
         services.AddScoped<PhoneSurveys>();
         services.AddScoped<Incentives>();

@@ -44,23 +44,36 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
         public IReadOnlyList<RowError> Errors { get; } = errors;
     }
 
+    /// <summary>What an import came to: the counts, or every row's errors (and nothing stored).</summary>
+    public sealed record Outcome(Result? Stored, IReadOnlyList<RowError> Errors)
+    {
+        /// <summary>The errors' heading, in both languages.</summary>
+        public string Title => $"文件中有 {Errors.Count} 处错误，未导入任何办件。 The file has {Errors.Count} error(s); nothing was imported.";
+    }
+
+    /// <summary>The most row errors a report lists (the count says how many there are).</summary>
+    public const int MaxErrorsListed = 1000;
+
     /// <summary>Imports the file; answers 200 with the counts, or 400 with every row's errors and nothing stored.</summary>
     public async Task<IResult> ImportAsync(string fileName, Stream content, CancellationToken ct)
     {
+        var outcome = await RunAsync(fileName, content, ct);
+        if (outcome.Stored is { } stored) return Results.Ok(stored);
+        var problem = new ProblemDetails { Status = 400, Title = outcome.Title };
+        problem.Extensions["rowErrors"] = outcome.Errors.Take(MaxErrorsListed).ToList();
+        return Results.Problem(problem);
+    }
+
+    /// <summary>Imports the file (the API's and the page's): all rows, or none and the reasons.</summary>
+    public async Task<Outcome> RunAsync(string fileName, Stream content, CancellationToken ct)
+    {
         try
         {
-            var result = await ImportCoreAsync(fileName, content, ct);
-            return Results.Ok(result);
+            return new Outcome(await ImportCoreAsync(fileName, content, ct), []);
         }
         catch (RejectedException e)
         {
-            var problem = new ProblemDetails
-            {
-                Status = 400,
-                Title = $"文件中有 {e.Errors.Count} 处错误，未导入任何办件。 The file has {e.Errors.Count} error(s); nothing was imported.",
-            };
-            problem.Extensions["rowErrors"] = e.Errors.Take(1000).ToList();
-            return Results.Problem(problem);
+            return new Outcome(null, e.Errors);
         }
     }
 

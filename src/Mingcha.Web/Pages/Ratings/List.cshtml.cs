@@ -17,30 +17,17 @@ namespace Mingcha.Web.Pages.Ratings;
 /// rules flagged it. The Office and leaders see every unit, a liaison their own unit (SEC-2); phones are masked (SEC-4).
 /// </summary>
 [Authorize(Policy = RatingPolicies.Read)]
-public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, IStringLocalizer<SharedResource> l) : UnitPeriodPageModel(db, clock, l)
 {
-    public const int PageSize = 50;
-
     public RatingList.Page? Data { get; private set; }
-    public DateOnly From { get; private set; }
-    public DateOnly To { get; private set; }
-    public Guid? UnitId { get; private set; }
-    public Guid? SectionId { get; private set; }
     public int? Level { get; private set; }
     public RatingChannel? Channel { get; private set; }
 
     /// <summary>Only the ratings with a comment (what the public wrote, the Office reads first).</summary>
     public bool Commented { get; private set; }
-    public bool SeesAll { get; private set; }
-
-    /// <summary>Every active unit, for those who see all of them to pick one.</summary>
-    public IReadOnlyList<(Guid Id, string Name)> Units { get; private set; } = [];
 
     /// <summary>The follow-up case (SAT-7) of each bad rating listed, for those who work follow-ups (the Office, the unit).</summary>
     public IReadOnlyDictionary<Guid, Guid> FollowUpOf { get; private set; } = new Dictionary<Guid, Guid>();
-
-    /// <summary>The chosen unit's windows, halls and outlets, to pick one.</summary>
-    public IReadOnlyList<(Guid Id, string Name)> Sections { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented,
         int? p, CancellationToken ct)
@@ -53,13 +40,9 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
         {
             var bad = d.Rows.Where(r => r.IsBad).Select(r => r.Id).ToList();
             if (bad.Count > 0)
-                FollowUpOf = await db.FollowUpCases.AsNoTracking().Where(f => bad.Contains(f.RatingId)).ToDictionaryAsync(f => f.RatingId, f => f.Id, ct);
+                FollowUpOf = await Db.FollowUpCases.AsNoTracking().Where(f => bad.Contains(f.RatingId)).ToDictionaryAsync(f => f.RatingId, f => f.Id, ct);
         }
-        if (SeesAll)
-            Units = await ActiveUnitsAsync(db, ct);
-        if (UnitId is { } chosen)
-            Sections = (await db.Sections.AsNoTracking().Where(s => s.UnitId == chosen && s.Active).OrderBy(s => s.Code).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
-                .Select(s => (s.Id, s.Name)).ToList();
+        await LoadPickersAsync(ct);
         return Page();
     }
 
@@ -70,7 +53,7 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
         if (Refused(unit)) return NotFound();
         Prepare(from, to, unit, section, level, channel, commented);
         (byte[] Bytes, string Name)? file = null;
-        if (await TryAsync("filter", async () => file = await list.XlsxAsync(User, Filter(), $"{UiText.Date(From)} 至 {UiText.Date(To)}", ChannelZh, ct)))
+        if (await TryAsync("filter", async () => file = await list.XlsxAsync(User, Filter(), PeriodText, ChannelZh, ct)))
             return File(file!.Value.Bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.Value.Name);
         // The page with the message: its first page of the same filter.
         Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -80,46 +63,24 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
         return Page();
     }
 
-    /// <summary>The channel's name in the interface's language.</summary>
-    public string ChannelName(RatingChannel c) => Text[ChannelZh(c)];
-
-    private static string ChannelZh(RatingChannel c) => c switch
-    {
-        RatingChannel.Device => "评价器",
-        RatingChannel.QrCode => "扫码评价",
-        RatingChannel.Complaint => "投诉答复评价",
-        _ => "电话回访",
-    };
-
-    /// <summary>SEC-2: another unit's ratings are not there for a liaison (404, as for any record not theirs).</summary>
-    private bool Refused(Guid? unit) => unit is { } u && !RatingAccess.Sees(User, u);
-
     private RatingList.Filter Filter()
     {
-        if (From > To) throw new FieldException("to", "结束日期不能早于开始日期。 The end date cannot be before the start date.");
-        return new RatingList.Filter(UnitId, SectionId, From.ToDateTime(TimeOnly.MinValue), To.AddDays(1).ToDateTime(TimeOnly.MinValue),
-            Channel: Channel, CommonLevel: Level, WithComment: Commented ? true : null);
+        var (from, to) = Bounds();
+        return new RatingList.Filter(UnitId, SectionId, from, to, Channel: Channel, CommonLevel: Level, WithComment: Commented ? true : null);
     }
 
     private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented)
     {
+        PreparePeriod(from, to, unit, section);
         Commented = commented == true;
-        SeesAll = User.SeesAllUnits();
-        UnitId = unit ?? (SeesAll ? null : User.UnitId());
-        SectionId = UnitId is null ? null : section; // a window is chosen within its unit
         Level = level;
         Channel = channel;
-        var today = clock.Today;
-        From = from ?? new DateOnly(today.Year, today.Month, 1);
-        To = to ?? (from is { } f && f > today ? f : today);
     }
 
     /// <summary>The query string of this list with another page (or handler).</summary>
     public string Link(int? page = null, string? handler = null)
     {
-        var q = $"?from={UiText.Date(From)}&to={UiText.Date(To)}";
-        if (UnitId is { } u && SeesAll) q += $"&unit={u}";
-        if (SectionId is { } s) q += $"&section={s}";
+        var q = PeriodQuery();
         if (Level is { } lv) q += $"&level={lv}";
         if (Channel is { } c) q += $"&channel={c}";
         if (Commented) q += "&commented=true";

@@ -1,0 +1,167 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Mingcha.Domain.Identifiers;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Organisation.Import;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Features.Ratings;
+
+/// <summary>Which of a period's cases to list, by what their raters did.</summary>
+public enum CaseRatingState
+{
+    /// <summary>Rated on at least one channel.</summary>
+    Rated,
+
+    /// <summary>Rated on none.</summary>
+    Unrated,
+
+    /// <summary>With a bad rating (SAT-7).</summary>
+    Bad,
+}
+
+/// <summary>
+/// 办件与评价 (SAT-8): the finished cases of a period with the ratings each received, and the period's rating rate: how
+/// many cases were rated at all, and how many by the public on their own (the window's device or the QR page, the
+/// 主动评价 of 好差评 practice; a phone survey's call is the Office asking). For the page <c>/Ratings/Records</c> and its
+/// workbook. A unit's liaison sees their own unit's cases only (SEC-2); the citizen's phone is masked (SEC-4).
+/// </summary>
+public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
+{
+    /// <summary>What to list: cases finished from <see cref="From"/> (office day) up to <see cref="To"/> (excluded).</summary>
+    public sealed record Filter(Guid? UnitId, Guid? SectionId, DateTime From, DateTime To, string? CaseNumber = null, CaseRatingState? State = null);
+
+    /// <summary>One rating a case received.</summary>
+    public sealed record CaseRating(Guid Id, RatingChannel Channel, string LevelName, string LevelNameEn, bool IsBad, bool Excluded, DateTime RatedAt);
+
+    /// <summary>One case, its unit, window and staff member as named when it was finished (ORG-1), and its ratings.</summary>
+    public sealed record Row(Guid Id, string CaseNumber, Guid UnitId, Guid SectionId, OrgNames Names, string? ServiceItem, string Phone,
+        DateTime? AcceptedAt, DateTime FinishedAt, IReadOnlyList<CaseRating> Ratings);
+
+    /// <summary>
+    /// The period's figures for the filter's unit and window (whatever the state filter): cases, cases rated on any channel,
+    /// cases rated by the public on their own (device or QR page), cases with a bad rating.
+    /// </summary>
+    public sealed record Figures(int Cases, int Rated, int RatedByPublic, int WithBad)
+    {
+        /// <summary>评价率: rated cases of all cases, a fraction (null without cases).</summary>
+        public decimal? RatedRate => Rate(Rated);
+
+        /// <summary>主动评价率: cases the public rated on their own, of all cases, a fraction.</summary>
+        public decimal? PublicRate => Rate(RatedByPublic);
+
+        private decimal? Rate(int n) => Cases == 0 ? null : Math.Round((decimal)n / Cases, 4, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>One page of cases, the latest finished first, with how many match and the period's figures.</summary>
+    public sealed record Page(IReadOnlyList<Row> Rows, int Total, int Number, int Size, Figures Figures)
+    {
+        public int Pages => Math.Max(1, (Total + Size - 1) / Size);
+    }
+
+    /// <summary>The most rows a workbook holds: beyond it the user narrows the period or the unit.</summary>
+    public const int MaxExport = 100_000;
+
+    /// <summary>Page <paramref name="number"/> (from 1) of <paramref name="size"/> cases, the latest finished first.</summary>
+    public async Task<Page> PageAsync(ClaimsPrincipal user, Filter f, int number, int size, CancellationToken ct)
+    {
+        var all = Scope(user, f);
+        var figures = await FiguresAsync(all, ct);
+        var q = WithState(all, f.State);
+        var total = f.State is null ? figures.Cases : await q.CountAsync(ct);
+        number = Math.Clamp(number, 1, Math.Max(1, (total + size - 1) / size));
+        var rows = await RowsAsync(q.OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.Id).Skip((number - 1) * size).Take(size), ct);
+        return new Page(rows, total, number, size, figures);
+    }
+
+    /// <summary>Every case of the filter as an .xlsx workbook, the earliest finished first (at most <see cref="MaxExport"/>).</summary>
+    public async Task<(byte[] Bytes, string Name)> XlsxAsync(ClaimsPrincipal user, Filter f, string period, Func<RatingChannel, string> channelName, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(channelName);
+        var q = WithState(Scope(user, f), f.State);
+        var total = await q.CountAsync(ct);
+        if (total > MaxExport)
+            throw new FieldException("from", $"这一期间有 {total} 件办件，一次最多导出 {MaxExport} 件：请缩短期间或选择单位。 "
+                + $"The period holds {total} cases; an export holds at most {MaxExport}: shorten the period or choose a unit.");
+        var rows = await RowsAsync(q.OrderBy(r => r.FinishedAt).ThenBy(r => r.Id), ct);
+        using var ms = new MemoryStream();
+        using (var w = new OrgWorkbookWriter(ms, ["办件与评价"]))
+        {
+            w.BeginSheet("办件与评价", ["办件编号", "单位", "窗口", "工作人员", "服务事项", "联系电话", "受理时间", "办结时间", "评价", "差评", "已剔除"],
+                [22, 24, 24, 12, 24, 14, 18, 18, 30, 6, 8]);
+            foreach (var r in rows)
+                w.WriteValues([r.CaseNumber, r.Names.UnitNameThen ?? r.Names.UnitNameNow, r.Names.SectionNameThen ?? r.Names.SectionNameNow,
+                    r.Names.StaffNameThen ?? r.Names.StaffNameNow, r.ServiceItem, r.Phone is { Length: > 0 } p ? p : null,
+                    r.AcceptedAt is { } a ? clock.Format(a, "yyyy-MM-dd HH:mm") : null, clock.Format(r.FinishedAt, "yyyy-MM-dd HH:mm"),
+                    r.Ratings.Count == 0 ? null : string.Join("；", r.Ratings.Select(x => $"{channelName(x.Channel)}：{x.LevelName}")),
+                    r.Ratings.Any(x => x.IsBad) ? "是" : null, r.Ratings.Any(x => x.Excluded) ? "是" : null]);
+            w.WriteNote([$"{period}办结的办件，共 {rows.Count} 件，按办结时间排列；单位、窗口和工作人员为办结当时的名称；联系电话已隐去中间四位（SEC-4）；"
+                + "评价列出每个渠道的评价（SAT-8：每件每个渠道一次）；已剔除的评价经申诉审核后保留并标注（SAT-7）。"]);
+        }
+        return (ms.ToArray(), $"cases-{period.Replace(" 至 ", "-", StringComparison.Ordinal)}.xlsx");
+    }
+
+    /// <summary>The cases of the filter's unit, window, period and number that <paramref name="user"/> may see (SEC-2).</summary>
+    private IQueryable<ServiceRecord> Scope(ClaimsPrincipal user, Filter f)
+    {
+        var q = db.ServiceRecords.AsNoTracking();
+        if (!user.SeesAllUnits())
+        {
+            var own = user.UnitId() ?? Guid.Empty;
+            if (f.UnitId is { } u && u != own) throw new DomainRuleException("SEC-2", "只能查看本单位的办件。 You can see your own unit's cases only.", 403);
+            q = q.Where(r => r.UnitId == own);
+        }
+        if (f.UnitId is { } uid) q = q.Where(r => r.UnitId == uid);
+        if (f.SectionId is { } sid) q = q.Where(r => r.SectionId == sid);
+        var from = OfficeTime.ToUtc(f.From, clock.Zone, "from")!.Value;
+        var to = OfficeTime.ToUtc(f.To, clock.Zone, "to")!.Value;
+        q = q.Where(r => r.FinishedAt >= from && r.FinishedAt < to);
+        if (f.CaseNumber is { Length: > 0 } number) q = q.Where(r => r.CaseNumber == number);
+        return q;
+    }
+
+    private IQueryable<ServiceRecord> WithState(IQueryable<ServiceRecord> q, CaseRatingState? state) => state switch
+    {
+        CaseRatingState.Rated => q.Where(r => db.Ratings.Any(x => x.CaseNumber == r.CaseNumber)),
+        CaseRatingState.Unrated => q.Where(r => !db.Ratings.Any(x => x.CaseNumber == r.CaseNumber)),
+        CaseRatingState.Bad => q.Where(r => db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad)),
+        _ => q,
+    };
+
+    /// <summary>The figures in one query: each case's ratings found by the (case number, channel) index.</summary>
+    private async Task<Figures> FiguresAsync(IQueryable<ServiceRecord> q, CancellationToken ct)
+    {
+        var figures = await q
+            .Select(r => new
+            {
+                Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
+                ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
+                Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
+            })
+            .GroupBy(x => 1)
+            .Select(g => new Figures(g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
+            .FirstOrDefaultAsync(ct);
+        return figures ?? new Figures(0, 0, 0, 0);
+    }
+
+    private async Task<List<Row>> RowsAsync(IQueryable<ServiceRecord> ordered, CancellationToken ct)
+    {
+        // The cases, then their ratings and the ratings' exclusions, then the names: plain queries, whatever the count.
+        var records = await ordered.ToListAsync(ct);
+        var ratings = await ordered.Join(db.Ratings, r => r.CaseNumber, x => x.CaseNumber, (r, x) => x).ToListAsync(ct);
+        var excluded = (await ordered.Join(db.Ratings, r => r.CaseNumber, x => x.CaseNumber, (r, x) => x.Id)
+            .Join(db.RatingExclusions, id => id, e => e.RatingId, (id, e) => id).ToListAsync(ct)).ToHashSet();
+        var byCase = ratings.Where(x => x.CaseNumber is not null).OrderBy(x => x.RatedAt).ToLookup(x => x.CaseNumber!, StringComparer.Ordinal);
+        var itemIds = records.Select(r => r.ServiceItemId).OfType<Guid>().Distinct().ToList();
+        var items = itemIds.Count == 0 ? new Dictionary<Guid, string>()
+            : await db.ServiceItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct);
+        var org = await OrgAsOf.LoadAsync(db, records.Select(r => r.SectionId), records.Select(r => r.UnitId), records.Select(r => r.StaffId).OfType<Guid>(), ct);
+        return records.Select(r => new Row(r.Id, r.CaseNumber, r.UnitId, r.SectionId, org.NamesAt(r.FinishedAt, r.UnitId, r.SectionId, r.StaffId),
+            r.ServiceItemId is { } i && items.TryGetValue(i, out var item) ? item : null, PersonalData.MaskPhone(r.CitizenPhone), r.AcceptedAt, r.FinishedAt,
+            byCase[r.CaseNumber].Select(x => new CaseRating(x.Id, x.Channel, RatingScaleMapping.NameZh(x.Scale, x.Level), RatingScaleMapping.NameEn(x.Scale, x.Level),
+                x.IsBad, excluded.Contains(x.Id), x.RatedAt)).ToList())).ToList();
+    }
+}

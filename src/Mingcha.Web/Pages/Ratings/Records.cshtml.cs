@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Mingcha.Domain.Security;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Organisation.Import;
+using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Pages.Ratings;
+
+/// <summary>
+/// 办件与评价 (SAT-8): the cases finished in a period, by unit and window, the latest first, 50 a page, each with the ratings
+/// it received; the period's 评价率 and 主动评价率; a case found by its number; all of them as an .xlsx workbook. The Office
+/// imports a CSV file or workbook of finished cases here (all rows or none, each bad row named), as
+/// <c>POST /api/v1/service-records/import</c> does. A liaison sees their own unit's cases (SEC-2); phones are masked (SEC-4).
+/// </summary>
+[Authorize(Policy = RatingPolicies.Read)]
+[RequestSizeLimit(ServiceRecordImport.MaxBytes + 64 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = ServiceRecordImport.MaxBytes + 64 * 1024)]
+public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport import, MingchaDb db, LocalClock clock, IStringLocalizer<SharedResource> l)
+    : UnitPeriodPageModel(db, clock, l)
+{
+    public ServiceRecordList.Page? Data { get; private set; }
+
+    /// <summary>The case number looked for (exact).</summary>
+    public string? CaseNumber { get; private set; }
+    public CaseRatingState? State { get; private set; }
+
+    /// <summary>Whether this user imports cases (the Office).</summary>
+    public bool MayImport => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
+
+    /// <summary>The rows an import refused (nothing was stored), and how many there were.</summary>
+    public (int Total, IReadOnlyList<ImportError> Errors)? ImportErrors { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? @case, CaseRatingState? state, int? p,
+        CancellationToken ct)
+    {
+        if (Refused(unit)) return NotFound();
+        Prepare(from, to, unit, section, @case, state);
+        if (!await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), p ?? 1, PageSize, ct)))
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        await LoadPickersAsync(ct);
+        return Page();
+    }
+
+    /// <summary>Every case of the filter as an .xlsx workbook (at most <see cref="ServiceRecordList.MaxExport"/>).</summary>
+    public async Task<IActionResult> OnGetXlsxAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? @case, CaseRatingState? state,
+        CancellationToken ct)
+    {
+        if (Refused(unit)) return NotFound();
+        Prepare(from, to, unit, section, @case, state);
+        (byte[] Bytes, string Name)? file = null;
+        if (await TryAsync("filter", async () => file = await list.XlsxAsync(User, Filter(), PeriodText, ChannelZh, ct)))
+            return File(file!.Value.Bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.Value.Name);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        await LoadPickersAsync(ct);
+        return Page();
+    }
+
+    /// <summary>SAT-8: the Office's upload of finished cases; every row checked first, all stored or none.</summary>
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+    public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken ct)
+    {
+        Prepare(null, null, null, null, null, null);
+        if (file is not { Length: > 0 })
+        {
+            (Error, ErrorForm) = (Text["请选择要导入的 CSV 或 .xlsx 文件。"], "import");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        else
+        {
+            await using var stream = file.OpenReadStream();
+            var outcome = await import.RunAsync(file.FileName, stream, ct);
+            if (outcome.Stored is { } stored)
+                return Done(Text["已导入 {0} 件办件；{1} 件此前已导入，未改动。", stored.Imported, stored.Unchanged]);
+            ImportErrors = (outcome.Errors.Count, outcome.Errors.Take(ServiceRecordImport.MaxErrorsListed)
+                .Select(e => new ImportError(file.FileName, e.Row == 0 ? null : e.Row, e.Column == "file" ? null : e.Column, UiText.Pick(e.Message))).ToList());
+            ErrorForm = "import";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), 1, PageSize, ct));
+        await LoadPickersAsync(ct);
+        return Page();
+    }
+
+    private ServiceRecordList.Filter Filter()
+    {
+        var (from, to) = Bounds();
+        return new ServiceRecordList.Filter(UnitId, SectionId, from, to, CaseNumber, State);
+    }
+
+    private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? caseNumber, CaseRatingState? state)
+    {
+        PreparePeriod(from, to, unit, section);
+        CaseNumber = Blank(caseNumber);
+        State = state;
+    }
+
+    /// <summary>The query string of this list with another page (or handler).</summary>
+    public string Link(int? page = null, string? handler = null)
+    {
+        var q = PeriodQuery();
+        if (CaseNumber is { } c) q += $"&case={Uri.EscapeDataString(c)}";
+        if (State is { } s) q += $"&state={s}";
+        if (page is { } n) q += $"&p={n}";
+        if (handler is not null) q += $"&handler={handler}";
+        return "/Ratings/Records" + q;
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Mingcha.Domain.Satisfaction;
+using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
+using Mingcha.Web.Features.Ratings;
+using Mingcha.Web.Infrastructure;
+
+namespace Mingcha.Web.Pages.Ratings;
+
+/// <summary>
+/// A satisfaction page that lists one period's records of a unit and window (评价明细, 办件与评价): the period (this month
+/// by default), the unit (a liaison's own, SEC-2) and the window within it, the pickers for them, and the query string.
+/// </summary>
+public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStringLocalizer<SharedResource> l) : MingchaPageModel(l)
+{
+    public const int PageSize = 50;
+
+    protected MingchaDb Db { get; } = db;
+
+    public DateOnly From { get; private set; }
+    public DateOnly To { get; private set; }
+    public Guid? UnitId { get; private set; }
+    public Guid? SectionId { get; private set; }
+    public bool SeesAll { get; private set; }
+
+    /// <summary>Every active unit, for those who see all of them to pick one.</summary>
+    public IReadOnlyList<(Guid Id, string Name)> Units { get; private set; } = [];
+
+    /// <summary>The chosen unit's windows, halls and outlets, to pick one.</summary>
+    public IReadOnlyList<(Guid Id, string Name)> Sections { get; private set; } = [];
+
+    /// <summary>The channel's name in the interface's language.</summary>
+    public string ChannelName(RatingChannel c) => Text[ChannelZh(c)];
+
+    /// <summary>The channel's Chinese name (a workbook's cells are Chinese).</summary>
+    protected static string ChannelZh(RatingChannel c) => c switch
+    {
+        RatingChannel.Device => "评价器",
+        RatingChannel.QrCode => "扫码评价",
+        RatingChannel.Complaint => "投诉答复评价",
+        _ => "电话回访",
+    };
+
+    /// <summary>SEC-2: another unit's records are not there for a liaison (404, as for any record not theirs).</summary>
+    protected bool Refused(Guid? unit) => unit is { } u && !RatingAccess.Sees(User, u);
+
+    /// <summary>The period, unit and window asked for, with their defaults.</summary>
+    protected void PreparePeriod(DateOnly? from, DateOnly? to, Guid? unit, Guid? section)
+    {
+        SeesAll = User.SeesAllUnits();
+        UnitId = unit ?? (SeesAll ? null : User.UnitId());
+        SectionId = UnitId is null ? null : section; // a window is chosen within its unit
+        var today = clock.Today;
+        From = from ?? new DateOnly(today.Year, today.Month, 1);
+        To = to ?? (from is { } f && f > today ? f : today);
+    }
+
+    /// <summary>The period's first moment and the moment after its last day (office time); a period backwards is a 400.</summary>
+    protected (DateTime From, DateTime To) Bounds()
+    {
+        if (From > To) throw new FieldException("to", "结束日期不能早于开始日期。 The end date cannot be before the start date.");
+        return (From.ToDateTime(TimeOnly.MinValue), To.AddDays(1).ToDateTime(TimeOnly.MinValue));
+    }
+
+    /// <summary>The period for a file's name and note.</summary>
+    protected string PeriodText => $"{UiText.Date(From)} 至 {UiText.Date(To)}";
+
+    /// <summary>The units and windows to pick from.</summary>
+    protected async Task LoadPickersAsync(CancellationToken ct)
+    {
+        if (SeesAll)
+            Units = await ActiveUnitsAsync(Db, ct);
+        if (UnitId is { } chosen)
+            Sections = (await Db.Sections.AsNoTracking().Where(s => s.UnitId == chosen && s.Active).OrderBy(s => s.Code).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
+                .Select(s => (s.Id, s.Name)).ToList();
+    }
+
+    /// <summary>The query string of the period, unit and window.</summary>
+    protected string PeriodQuery()
+    {
+        var q = $"?from={UiText.Date(From)}&to={UiText.Date(To)}";
+        if (UnitId is { } u && SeesAll) q += $"&unit={u}";
+        if (SectionId is { } s) q += $"&section={s}";
+        return q;
+    }
+}
