@@ -2,7 +2,8 @@
 # The satisfaction report (SAT-4) over a year of ratings: N synthetic device ratings (default 1,000,000) spread over
 # the 365 days before today across the demo city's rated windows and staff, then the report for last month and for the
 # 365 days, all units and one unit, the one unit's .xlsx, the leaders' overview of this year and the ratings list (评价明细)
-# with its .xlsx, each timed with wrk
+# with its .xlsx, and the cases with their ratings (办件与评价: a service record for every rating and one unrated case in
+# seven) with theirs, each timed with wrk
 # (one connection, one request at a time) against a Release build.
 # Past days are read from their counts (count-ratings, run after the seed); COUNT=0 skips it and reads every rating.
 # Usage: [COUNT=0] [D=seconds] bench/satisfaction-report/run.sh [ratings]   (needs wrk, python3, curl)
@@ -53,5 +54,13 @@ run "last month, all units, ratings list, first page" "/Ratings/List?from=$MONTH
 run "last month, all units, ratings list, page 1000" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&p=1000"
 run "last month, one unit, ratings list, unsatisfied" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&unit=$UNIT&level=3"
 run "last month, all units, ratings xlsx" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&handler=Xlsx"
+# 办件与评价: the month's cases with their figures (评价率, 主动评价率: a look-up of each case's ratings), 50 rows with theirs,
+# the unrated ones, one case by its number, and all of them as .xlsx.
+run "last month, all units, cases, first page" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO"
+run "last month, one unit, cases, first page" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO&unit=$UNIT"
+run "last month, all units, cases, unrated, page 100" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO&state=Unrated&p=100"
+CASE=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT \"CaseNumber\" FROM \"ServiceRecords\" WHERE \"FinishedAt\" > ? ORDER BY \"FinishedAt\" LIMIT 1 OFFSET 1000', (sys.argv[2],)).fetchone()[0])" "$WORK/data/mingcha.db" "$MONTH_FROM")
+run "last month, all units, one case by number" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO&case=$CASE"
+run "last month, all units, cases xlsx" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO&handler=Xlsx"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 stop

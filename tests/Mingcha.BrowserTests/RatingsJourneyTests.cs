@@ -188,6 +188,52 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         Assert.Matches(@"^ratings-.+\.xlsx$", download.SuggestedFilename);
     }
 
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    public async Task CasesPage_TheOfficeImportsCases_FindsTheUnratedOne_AndSeesItsRatingOnceGiven()
+    {
+        var (sectionId, _, device) = await WindowDeviceAsync(7);
+        string code;
+        await using (var scope = app.Services.CreateAsyncScope())
+            code = await scope.ServiceProvider.GetRequiredService<MingchaDb>().Sections.Where(s => s.Id == sectionId).Select(s => s.Code).SingleAsync();
+        var finished = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddMinutes(-5), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var caseNumber = "BI-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var dir = Directory.CreateTempSubdirectory("mingcha-cases-").FullName;
+        var bad = Path.Combine(dir, "bad.csv");
+        var good = Path.Combine(dir, "good.csv");
+        await File.WriteAllTextAsync(bad, $"办件编号,窗口编码,办结时间\n{caseNumber},{code},\n");
+        await File.WriteAllTextAsync(good, $"办件编号,窗口编码,办结时间\n{caseNumber},{code},{finished}\n");
+
+        var office = await app.CreateAccountAsync(Roles.OfficeStaff);
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).SignInAsync(office.UserName, office.Password);
+        await page.GotoAsync("/Ratings/Records");
+        // A file with a bad row: the row named, nothing stored.
+        await page.Locator("#import summary").ClickAsync();
+        await page.Locator("#import-file").SetInputFilesAsync(bad);
+        await page.Locator("#import-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#import-errors tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#import-errors tbody tr td").Nth(2)).ToHaveTextAsync("办结时间");
+        // The corrected file: stored, and said so.
+        await page.Locator("#import-file").SetInputFilesAsync(good);
+        await page.Locator("#import-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("已导入 1 件办件；0 件此前已导入，未改动。");
+        Directory.Delete(dir, true);
+
+        // The case among the unrated, found by its number; rated at the device, it shows its rating.
+        await page.Locator("#case-choice").FillAsync(caseNumber);
+        await page.Locator("#state-choice").SelectOptionAsync("Unrated");
+        await page.Locator("#filter button[type=submit]").ClickAsync();
+        var row = page.Locator($"#cases tr[data-case='{caseNumber}']");
+        await Assertions.Expect(row.Locator(".unrated")).ToHaveTextAsync("未评价");
+        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber, level = 2 })).EnsureSuccessStatusCode();
+        await page.Locator("#state-choice").SelectOptionAsync("Rated");
+        await page.Locator("#filter button[type=submit]").ClickAsync();
+        await Assertions.Expect(row.Locator(".case-rating")).ToHaveTextAsync("评价器：基本满意");
+        await Assertions.Expect(page.Locator("#cases-count")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#rated-rate")).ToHaveTextAsync("评价率 100.00%");
+    }
+
     private sealed record IdOnly(Guid Id);
 
     /// <summary>The demo city's <paramref name="nth"/> window (in code order) and a rating device of its unit, as a client that sends its token.</summary>

@@ -71,7 +71,14 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
         var all = Scope(user, f);
         var figures = await FiguresAsync(all, ct);
         var q = WithState(all, f.State);
-        var total = f.State is null ? figures.Cases : await q.CountAsync(ct);
+        // The figures count every state already: no second count.
+        var total = f.State switch
+        {
+            CaseRatingState.Rated => figures.Rated,
+            CaseRatingState.Unrated => figures.Cases - figures.Rated,
+            CaseRatingState.Bad => figures.WithBad,
+            _ => figures.Cases,
+        };
         number = Math.Clamp(number, 1, Math.Max(1, (total + size - 1) / size));
         var rows = await RowsAsync(q.OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.Id).Skip((number - 1) * size).Take(size), ct);
         return new Page(rows, total, number, size, figures);

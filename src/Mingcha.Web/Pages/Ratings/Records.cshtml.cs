@@ -79,7 +79,7 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
             ErrorForm = "import";
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
-        await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), 1, PageSize, ct));
+        // The page with the import's report at hand: the filter, not the list (the user corrects the file first).
         await LoadPickersAsync(ct);
         return Page();
     }
