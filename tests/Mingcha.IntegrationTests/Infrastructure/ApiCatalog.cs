@@ -344,6 +344,7 @@ public static class ApiCatalog
         new("POST /api/v1/service-records/import", OfficeManage, (s, n) => new ApiCall(HttpMethod.Post, "/api/v1/service-records/import", Csv: "办件编号,窗口编码,办结时间\nmatrix-import-none,no-such-window,2026-11-16 09:00\n")),
         new("GET /api/v1/service-records/import/template", OfficeManage, (s, n) => Get("/api/v1/service-records/import/template")),
         new("GET /api/v1/service-records/{caseNumber}", RatingsRead, (s, n) => Get("/api/v1/service-records/matrix-none")),
+        new("GET /api/v1/service-records", RatingsRead, (s, n) => Get("/api/v1/service-records?from=2026-11-16&to=2026-11-16")),
         new("GET /api/v1/ratings", RatingsRead, (s, n) => Get($"/api/v1/ratings?unitId={s.UnitId}&take=5")),
         new("GET /api/v1/ratings/today", RatingsRead, (s, n) => Get("/api/v1/ratings/today")),
         new("GET /api/v1/ratings/live", RatingsRead, (s, n) => Get("/api/v1/ratings/live")),

@@ -108,12 +108,19 @@ public sealed partial class RatingListTests(MingchaApp app) : IClassFixture<Ming
         // Bad input: a message on the page (400), nothing else.
         var backwards = await office.GetAsync($"/Ratings/List?from=2026-11-17&to=2026-11-16&unit={s.UnitA}");
         Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
-        Assert.Contains("结束日期不能早于开始日期", WebUtility.HtmlDecode(await backwards.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains("结束日期早于开始日期", WebUtility.HtmlDecode(await backwards.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         await (await office.GetAsync($"/api/v1/ratings?level=4")).ExpectFieldErrorAsync("level");
         var backwardsExport = await office.GetAsync($"/Ratings/List?from=2026-11-17&to=2026-11-16&unit={s.UnitA}&handler=Xlsx");
         Assert.Equal(HttpStatusCode.BadRequest, backwardsExport.StatusCode);
         Assert.Equal("text/html", backwardsExport.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("结束日期不能早于开始日期", WebUtility.HtmlDecode(await backwardsExport.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains("结束日期早于开始日期", WebUtility.HtmlDecode(await backwardsExport.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        // Days at the calendar's ends (0001-01-01, 9999-12-31) are outside the supported years: a 400, not an overflow.
+        foreach (var far in new[] { "from=0001-01-01&to=2026-11-16", "from=2026-11-16&to=9999-12-31" })
+        {
+            var outside = await office.GetAsync($"/Ratings/List?{far}");
+            Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+            Assert.Contains("日期须在", WebUtility.HtmlDecode(await outside.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
         var notANumber = await office.GetAsync($"/Ratings/List?{period}&p=abc");
         Assert.Equal(HttpStatusCode.BadRequest, notANumber.StatusCode);
 

@@ -87,6 +87,14 @@ public static class RatingsApi
 
         g.MapPost("/service-records", PushServiceRecordAsync).RequireAuthorization(RatingPolicies.RecordsWrite);
         g.MapGet("/service-records/{caseNumber}", GetServiceRecordAsync).RequireAuthorization(RatingPolicies.Read);
+        // 办件与评价: the period's cases (office days, both included) with their ratings and the period's 评价率, as the page.
+        g.MapGet("/service-records", async (DateOnly from, DateOnly to, Guid? unitId, Guid? sectionId, string? caseNumber, CaseRatingState? state, int? page, int? size,
+            ServiceRecordList list, LocalClock clock, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var (start, end) = RatingPeriods.UtcBounds(clock, from, to);
+            var filter = new ServiceRecordList.Filter(unitId, sectionId, start, end, caseNumber, state);
+            return await list.PageAsync(user, filter, page ?? 1, Math.Clamp(size ?? 100, 1, 1000), ct);
+        }).RequireAuthorization(RatingPolicies.Read);
         // SAT-8 without a business system: a CSV file or .xlsx workbook of finished cases, all rows or none.
         g.MapPost("/service-records/import", async (HttpRequest request, ServiceRecordImport import, CancellationToken ct) =>
         {

@@ -56,12 +56,11 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
         To = to ?? (from is { } f && f > today ? f : today);
     }
 
-    /// <summary>The period's first moment and the moment after its last day (office time); a period backwards is a 400.</summary>
-    protected (DateTime From, DateTime To) Bounds()
-    {
-        if (From > To) throw new FieldException("to", "结束日期不能早于开始日期。 The end date cannot be before the start date.");
-        return (From.ToDateTime(TimeOnly.MinValue), To.AddDays(1).ToDateTime(TimeOnly.MinValue));
-    }
+    /// <summary>
+    /// The instants (UTC) where the period's first office day starts and its last ends; a period backwards, or a day outside
+    /// the supported years, is a 400 naming the field.
+    /// </summary>
+    protected (DateTime From, DateTime To) Bounds() => RatingPeriods.UtcBounds(clock, From, To);
 
     /// <summary>The period for a file's name and note.</summary>
     protected string PeriodText => $"{UiText.Date(From)} 至 {UiText.Date(To)}";
