@@ -163,6 +163,9 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Equal(4, Regex.Count(await office.GetStringAsync(windowRatings), "<tr data-rating=\""));
         var windowBad = System.Net.WebUtility.HtmlDecode(Regex.Match(unitPage, $"<tr data-section=\"{s.Window1}\".*?href=\"([^\"]+)\" class=\"window-unsatisfied\"", RegexOptions.Singleline).Groups[1].Value);
         Assert.Equal(1, Regex.Count(await office.GetStringAsync(windowBad), "<tr data-rating=\""));
+        // The unit's cases with their ratings (办件与评价) for the same period.
+        Assert.Equal($"/Ratings/Records?from=2026-11-01&to=2026-11-30&unit={s.UnitA}",
+            System.Net.WebUtility.HtmlDecode(Regex.Match(unitPage, "href=\"([^\"]+)\" id=\"records-link\"").Groups[1].Value));
         // The hall's row sums its windows: its figures do not link (the hall's own ratings would be none of them).
         var hallRow = Regex.Match(unitPage, $"<tr data-section=\"{s.Hall}\"[^>]*>(.*?)</tr>", RegexOptions.Singleline);
         Assert.True(hallRow.Success);
