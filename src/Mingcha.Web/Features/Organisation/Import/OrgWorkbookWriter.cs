@@ -1,16 +1,19 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using DocumentFormat.OpenXml;
+using System.Xml;
 using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace Mingcha.Web.Features.Organisation.Import;
 
 /// <summary>
-/// Writes an .xlsx workbook row by row with OpenXml's SAX writer straight into a ZIP archive in create mode,
-/// so a 200,000-row export never exists in memory as a document. (The SDK's package API buffers every part
-/// in memory when the package is created read-write.) Every column is formatted as text, so a phone or ID
-/// number typed into the template stays text. Cells are inline strings: no shared-string table to hold.
+/// Writes an .xlsx workbook row by row straight into a ZIP archive in create mode, so a 200,000-row export never
+/// exists in memory as a document. (The SDK's package API buffers every part in memory when the package is created
+/// read-write.) The small parts (workbook, styles) are the Open XML SDK's elements; a sheet's rows are written with
+/// <see cref="XmlWriter"/> as the same SpreadsheetML elements: the SDK's <c>OpenXmlWriter</c> made an element object and
+/// its attribute objects for every cell, and took about twice as long for a month's 94,000 cases. Every column is
+/// formatted as text, so a phone or ID number typed into the template stays text. Cells are inline strings: no
+/// shared-string table to hold.
 /// </summary>
 internal sealed class OrgWorkbookWriter : IDisposable
 {
@@ -21,11 +24,16 @@ internal sealed class OrgWorkbookWriter : IDisposable
     private const uint PercentStyle = 5;
     private const uint FractionStyle = 6;
 
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+    /// <summary>The style indexes as attribute values, made once.</summary>
+    private static readonly string[] StyleValue = ["0", "1", "2", "3", "4", "5", "6"];
+
     private readonly ZipArchive _zip;
     private readonly IReadOnlyList<string> _sheetNames;
     private int _nextSheet;
     private Stream? _sheetStream;
-    private OpenXmlWriter? _sheet;
+    private XmlWriter? _sheet;
     private int _row;
     private readonly List<string> _columnNames = [];
 
@@ -46,17 +54,35 @@ internal sealed class OrgWorkbookWriter : IDisposable
             throw new InvalidOperationException($"Sheet {name} was not announced in this position.");
         _nextSheet++;
         _sheetStream = Entry($"xl/worksheets/sheet{_nextSheet}.xml", CompressionLevel.Fastest).Open();
-        _sheet = OpenXmlWriter.Create(_sheetStream, Encoding.UTF8);
-        _sheet.WriteStartDocument(true);
-        _sheet.WriteStartElement(new Worksheet());
-        _sheet.WriteElement(new SheetViews(new SheetView(
-            new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen })
-        { WorkbookViewId = 0 }));
-        _sheet.WriteStartElement(new Columns());
+        var w = _sheet = XmlWriter.Create(_sheetStream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+        w.WriteStartDocument(true);
+        w.WriteStartElement("worksheet", Main);
+        // The header row frozen at the top.
+        w.WriteStartElement("sheetViews", Main);
+        w.WriteStartElement("sheetView", Main);
+        w.WriteAttributeString("workbookViewId", "0");
+        w.WriteStartElement("pane", Main);
+        w.WriteAttributeString("ySplit", "1");
+        w.WriteAttributeString("topLeftCell", "A2");
+        w.WriteAttributeString("activePane", "bottomLeft");
+        w.WriteAttributeString("state", "frozen");
+        w.WriteEndElement();
+        w.WriteEndElement();
+        w.WriteEndElement();
+        w.WriteStartElement("cols", Main);
         for (var i = 0; i < header.Count; i++)
-            _sheet.WriteElement(new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = i < widths.Count ? widths[i] : 16, CustomWidth = true, Style = TextStyle });
-        _sheet.WriteEndElement();
-        _sheet.WriteStartElement(new SheetData());
+        {
+            var n = (i + 1).ToString(CultureInfo.InvariantCulture);
+            w.WriteStartElement("col", Main);
+            w.WriteAttributeString("min", n);
+            w.WriteAttributeString("max", n);
+            w.WriteAttributeString("width", (i < widths.Count ? widths[i] : 16).ToString(CultureInfo.InvariantCulture));
+            w.WriteAttributeString("style", StyleValue[TextStyle]);
+            w.WriteAttributeString("customWidth", "1");
+            w.WriteEndElement();
+        }
+        w.WriteEndElement();
+        w.WriteStartElement("sheetData", Main);
         _row = 0;
         _columnNames.Clear();
         for (var i = 0; i < header.Count; i++) _columnNames.Add(ColumnName(i));
@@ -74,10 +100,7 @@ internal sealed class OrgWorkbookWriter : IDisposable
     /// </summary>
     public void WriteValues(IReadOnlyList<object?> values)
     {
-        var w = _sheet ?? throw new InvalidOperationException("No sheet started.");
-        _row++;
-        var rowRef = _row.ToString(CultureInfo.InvariantCulture);
-        w.WriteStartElement(new Row(), [new OpenXmlAttribute("r", "", rowRef)]);
+        var (w, rowRef) = StartRow();
         for (var i = 0; i < values.Count; i++)
         {
             while (_columnNames.Count <= i) _columnNames.Add(ColumnName(_columnNames.Count));
@@ -93,11 +116,10 @@ internal sealed class OrgWorkbookWriter : IDisposable
                 if (values[i] is string { Length: > 0 } text) WriteTextCell(w, _columnNames[i] + rowRef, text, TextStyle);
                 continue;
             }
-            w.WriteStartElement(new Cell(), [
-                new OpenXmlAttribute("r", "", _columnNames[i] + rowRef),
-                new OpenXmlAttribute("s", "", style.ToString(CultureInfo.InvariantCulture)),
-            ]);
-            w.WriteElement(new CellValue(number));
+            w.WriteStartElement("c", Main);
+            w.WriteAttributeString("r", _columnNames[i] + rowRef);
+            w.WriteAttributeString("s", StyleValue[style]);
+            w.WriteElementString("v", Main, number);
             w.WriteEndElement();
         }
         w.WriteEndElement();
@@ -106,12 +128,20 @@ internal sealed class OrgWorkbookWriter : IDisposable
     /// <summary>A fraction shown as a percentage by <see cref="WriteValues"/> (0.9625 shows 96.25%).</summary>
     public readonly record struct Percent(decimal Fraction);
 
-    private void WriteRow(IReadOnlyList<string?> values, uint style)
+    /// <summary>Opens the next row element; returns the writer and the row's number as text.</summary>
+    private (XmlWriter Writer, string RowRef) StartRow()
     {
         var w = _sheet ?? throw new InvalidOperationException("No sheet started.");
         _row++;
         var rowRef = _row.ToString(CultureInfo.InvariantCulture);
-        w.WriteStartElement(new Row(), [new OpenXmlAttribute("r", "", rowRef)]);
+        w.WriteStartElement("row", Main);
+        w.WriteAttributeString("r", rowRef);
+        return (w, rowRef);
+    }
+
+    private void WriteRow(IReadOnlyList<string?> values, uint style)
+    {
+        var (w, rowRef) = StartRow();
         for (var i = 0; i < values.Count; i++)
         {
             if (values[i] is not { Length: > 0 } value) continue;
@@ -121,15 +151,17 @@ internal sealed class OrgWorkbookWriter : IDisposable
         w.WriteEndElement();
     }
 
-    private static void WriteTextCell(OpenXmlWriter w, string reference, string value, uint style)
+    private static void WriteTextCell(XmlWriter w, string reference, string value, uint style)
     {
-        w.WriteStartElement(new Cell(), [
-            new OpenXmlAttribute("r", "", reference),
-            new OpenXmlAttribute("s", "", style.ToString(CultureInfo.InvariantCulture)),
-            new OpenXmlAttribute("t", "", "inlineStr"),
-        ]);
-        w.WriteStartElement(new InlineString());
-        w.WriteElement(new Text(XmlSafe(value)) { Space = SpaceProcessingModeValues.Preserve });
+        w.WriteStartElement("c", Main);
+        w.WriteAttributeString("r", reference);
+        w.WriteAttributeString("s", StyleValue[style]);
+        w.WriteAttributeString("t", "inlineStr");
+        w.WriteStartElement("is", Main);
+        w.WriteStartElement("t", Main);
+        w.WriteAttributeString("xml", "space", null, "preserve");
+        w.WriteString(XmlSafe(value));
+        w.WriteEndElement();
         w.WriteEndElement();
         w.WriteEndElement();
     }
@@ -139,7 +171,7 @@ internal sealed class OrgWorkbookWriter : IDisposable
         if (_sheet is null) return;
         _sheet.WriteEndElement(); // sheetData
         _sheet.WriteEndElement(); // worksheet
-        _sheet.Close();
+        _sheet.WriteEndDocument();
         _sheet.Dispose();
         _sheetStream!.Dispose();
         _sheet = null;
