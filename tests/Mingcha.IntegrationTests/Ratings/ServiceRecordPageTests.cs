@@ -93,6 +93,12 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         Assert.Equal([s.Cases[1]], CasesOf(bad));
         Assert.Equal("5", Figure(bad, "cases-count"));
         Assert.Equal([s.Cases[2]], CasesOf(await office.GetStringAsync($"/Ratings/Records?{period}&case={s.Cases[2]}")));
+        // A case by its number whatever the period (the receipt gives the number, not always the date); a look-up has no figures.
+        var byNumber = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Records?{period}&case={s.FridayCase}"));
+        Assert.Equal([s.FridayCase], CasesOf(byNumber));
+        Assert.DoesNotContain("id=\"figures\"", byNumber, StringComparison.Ordinal);
+        Assert.Contains("按办件编号查找（不限日期）：1 件。", byNumber, StringComparison.Ordinal);
+        Assert.Empty(CasesOf(await office.GetStringAsync($"/Ratings/Records?{period}&case={s.FridayCase}&state=Rated")));
         Assert.Equal([.. s.Cases.Reverse(), s.FridayCase], CasesOf(await office.GetStringAsync($"/Ratings/Records?from=2026-11-13&to=2026-11-16&unit={s.UnitA}")));
         var all = CasesOf(await office.GetStringAsync("/Ratings/Records?from=2026-11-16&to=2026-11-16"));
         Assert.Contains(s.CaseB, all);
@@ -127,7 +133,7 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
     private sealed record ApiFigures(int Cases, int Rated, int RatedByPublic, int WithBad, decimal? RatedRate, decimal? PublicRate);
     private sealed record ApiRating(RatingChannel Channel, string LevelName, bool IsBad);
     private sealed record ApiRow(string CaseNumber, string Phone, List<ApiRating> Ratings);
-    private sealed record ApiPage(List<ApiRow> Rows, int Total, int Number, int Size, ApiFigures Figures);
+    private sealed record ApiPage(List<ApiRow> Rows, int Total, int Number, int Size, ApiFigures? Figures);
 
     [Fact]
     [Trait("Rule", "SAT-8")]
@@ -147,8 +153,12 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         var unrated = (await office.GetFromJsonAsync<ApiPage>($"/api/v1/service-records?{period}&state=Unrated&size=1&page=2", Api.Json))!;
         Assert.Equal((2, 2, 1), (unrated.Total, unrated.Number, unrated.Size));
         Assert.Equal([s.Cases[3]], unrated.Rows.Select(r => r.CaseNumber));
-        Assert.Equal(5, unrated.Figures.Cases);
+        Assert.Equal(5, unrated.Figures!.Cases);
 
+        var lookUp = (await office.GetFromJsonAsync<ApiPage>($"/api/v1/service-records?{period}&caseNumber={s.FridayCase}", Api.Json))!;
+        Assert.Equal([s.FridayCase], lookUp.Rows.Select(r => r.CaseNumber));
+        Assert.Equal(1, lookUp.Total);
+        Assert.Null(lookUp.Figures);
         await (await office.GetAsync($"/api/v1/service-records?from=2026-11-17&to=2026-11-16")).ExpectFieldErrorAsync("to");
         await (await office.GetAsync($"/api/v1/service-records?from=2026-11-16&to=9999-12-31")).ExpectFieldErrorAsync("to");
         Assert.Equal(HttpStatusCode.BadRequest, (await office.GetAsync($"/api/v1/service-records?{period}&state=Maybe")).StatusCode);
@@ -170,6 +180,7 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         var liaison = await app.ClientAsAsync(Roles.UnitLiaison, s.UnitB);
         var own = await liaison.GetStringAsync("/Ratings/Records?from=2026-11-16&to=2026-11-16");
         Assert.Equal([s.CaseB], CasesOf(own));
+        Assert.Empty(CasesOf(await liaison.GetStringAsync($"/Ratings/Records?case={s.Cases[0]}"))); // another unit's case, by its number
         Assert.DoesNotContain("id=\"import\"", own, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await liaison.GetAsync($"/Ratings/Records?unit={s.UnitA}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await liaison.GetAsync($"/Ratings/Records?unit={s.UnitA}&handler=Xlsx")).StatusCode);

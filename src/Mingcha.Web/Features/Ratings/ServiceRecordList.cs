@@ -31,7 +31,10 @@ public enum CaseRatingState
 /// </summary>
 public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
 {
-    /// <summary>What to list: cases finished from <see cref="From"/> (office day) up to <see cref="To"/> (excluded).</summary>
+    /// <summary>
+    /// What to list: cases finished from <see cref="From"/> up to <see cref="To"/> (excluded; instants, or the office's times
+    /// when given without a zone); with a <see cref="CaseNumber"/>, that case whenever it was finished.
+    /// </summary>
     public sealed record Filter(Guid? UnitId, Guid? SectionId, DateTime From, DateTime To, string? CaseNumber = null, CaseRatingState? State = null);
 
     /// <summary>One rating a case received.</summary>
@@ -56,8 +59,8 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
         private decimal? Rate(int n) => Cases == 0 ? null : Math.Round((decimal)n / Cases, 4, MidpointRounding.AwayFromZero);
     }
 
-    /// <summary>One page of cases, the latest finished first, with how many match and the period's figures.</summary>
-    public sealed record Page(IReadOnlyList<Row> Rows, int Total, int Number, int Size, Figures Figures)
+    /// <summary>One page of cases, the latest finished first, with how many match and the period's figures (none for a case looked up by number).</summary>
+    public sealed record Page(IReadOnlyList<Row> Rows, int Total, int Number, int Size, Figures? Figures)
     {
         public int Pages => Math.Max(1, (Total + Size - 1) / Size);
     }
@@ -68,17 +71,23 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
     /// <summary>Page <paramref name="number"/> (from 1) of <paramref name="size"/> cases, the latest finished first.</summary>
     public async Task<Page> PageAsync(ClaimsPrincipal user, Filter f, int number, int size, CancellationToken ct)
     {
-        var all = Scope(user, f);
-        var figures = await FiguresAsync(all, ct);
-        var q = WithState(all, f.State);
-        // The figures count every state already: no second count.
-        var total = f.State switch
+        var q = WithState(Scope(user, f), f.State);
+        Figures? figures = null;
+        int total;
+        if (f.CaseNumber is { Length: > 0 })
+            total = await q.CountAsync(ct); // a look-up: no period, no figures
+        else
         {
-            CaseRatingState.Rated => figures.Rated,
-            CaseRatingState.Unrated => figures.Cases - figures.Rated,
-            CaseRatingState.Bad => figures.WithBad,
-            _ => figures.Cases,
-        };
+            // The figures count every state of the period already: no second count.
+            var all = figures = await FiguresAsync(Scope(user, f), ct);
+            total = f.State switch
+            {
+                CaseRatingState.Rated => all.Rated,
+                CaseRatingState.Unrated => all.Cases - all.Rated,
+                CaseRatingState.Bad => all.WithBad,
+                _ => all.Cases,
+            };
+        }
         number = Math.Clamp(number, 1, Math.Max(1, (total + size - 1) / size));
         var rows = await RowsAsync(q.OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.Id).Skip((number - 1) * size).Take(size), ct);
         return new Page(rows, total, number, size, figures);
@@ -111,7 +120,10 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
         return (ms.ToArray(), $"cases-{period.Replace(" 至 ", "-", StringComparison.Ordinal)}.xlsx");
     }
 
-    /// <summary>The cases of the filter's unit, window, period and number that <paramref name="user"/> may see (SEC-2).</summary>
+    /// <summary>
+    /// The cases of the filter's unit and window that <paramref name="user"/> may see (SEC-2): the one of the filter's number
+    /// (whatever the period: the number is on the citizen's receipt, its date may not be at hand), else the period's.
+    /// </summary>
     private IQueryable<ServiceRecord> Scope(ClaimsPrincipal user, Filter f)
     {
         var q = db.ServiceRecords.AsNoTracking();
@@ -123,11 +135,10 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
         }
         if (f.UnitId is { } uid) q = q.Where(r => r.UnitId == uid);
         if (f.SectionId is { } sid) q = q.Where(r => r.SectionId == sid);
+        if (f.CaseNumber is { Length: > 0 } number) return q.Where(r => r.CaseNumber == number);
         var from = OfficeTime.ToUtc(f.From, clock.Zone, "from")!.Value;
         var to = OfficeTime.ToUtc(f.To, clock.Zone, "to")!.Value;
-        q = q.Where(r => r.FinishedAt >= from && r.FinishedAt < to);
-        if (f.CaseNumber is { Length: > 0 } number) q = q.Where(r => r.CaseNumber == number);
-        return q;
+        return q.Where(r => r.FinishedAt >= from && r.FinishedAt < to);
     }
 
     private IQueryable<ServiceRecord> WithState(IQueryable<ServiceRecord> q, CaseRatingState? state) => state switch
