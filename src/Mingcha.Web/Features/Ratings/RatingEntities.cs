@@ -9,7 +9,7 @@ namespace Mingcha.Web.Features.Ratings;
 /// A finished case pushed by a window's business system or imported (SAT-8). Insert-only and idempotent by
 /// <see cref="CaseNumber"/>; not audited row by row (decision 008): each push is a copy of the business system's record.
 /// </summary>
-public sealed class ServiceRecord
+public sealed class ServiceRecord : IUnitWindowRecord
 {
     private ServiceRecord() { CaseNumber = ""; }
     public ServiceRecord(string caseNumber, Guid unitId, Guid sectionId, Guid? staffId, Guid? serviceItemId, string? citizenPhone,
@@ -40,7 +40,7 @@ public sealed class ServiceRecord
 /// updated or deleted (database triggers refuse both). Exclusion after appeal and manipulation flags live in their
 /// own audited tables, so the rating itself stays as it was given.
 /// </summary>
-public sealed class Rating
+public sealed class Rating : IUnitWindowRecord
 {
     private Rating() { }
     public Guid Id { get; private set; }

@@ -79,15 +79,7 @@ public sealed class RatingList(MingchaDb db, LocalClock clock)
     /// <summary>The ratings of the filter that <paramref name="user"/> may see (SEC-2: another unit's asked for by a liaison is a 403).</summary>
     private IQueryable<Rating> Query(ClaimsPrincipal user, Filter f)
     {
-        var q = db.Ratings.AsNoTracking();
-        if (!user.SeesAllUnits())
-        {
-            var own = user.UnitId() ?? Guid.Empty;
-            if (f.UnitId is { } u && u != own) throw new DomainRuleException("SEC-2", "只能查看本单位的评价。 You can see your own unit's ratings only.", 403);
-            q = q.Where(r => r.UnitId == own);
-        }
-        if (f.UnitId is { } uid) q = q.Where(r => r.UnitId == uid);
-        if (f.SectionId is { } sid) q = q.Where(r => r.SectionId == sid);
+        var q = db.Ratings.AsNoTracking().ScopedTo(user, f.UnitId, f.SectionId, "只能查看本单位的评价。 You can see your own unit's ratings only.");
         // "from=2026-11-16" is the office's day, not the server's (OfficeTime).
         if (OfficeTime.ToUtc(f.From, clock.Zone, "from") is { } fu) q = q.Where(r => r.RatedAt >= fu);
         if (OfficeTime.ToUtc(f.To, clock.Zone, "to") is { } tu) q = q.Where(r => r.RatedAt < tu);

@@ -424,4 +424,29 @@ public static class RatingAccess
     {
         if (!Sees(user, unitId)) throw new DomainRuleException("SEC-2", "只能查看本单位的数据。 You can see your own unit's data only.", 403);
     }
+
+    /// <summary>
+    /// The records of <paramref name="unitId"/> and <paramref name="sectionId"/> (each if given) that <paramref name="user"/>
+    /// may see: a liaison's own unit's only, another unit asked for by name a 403 (SEC-2) with <paramref name="refusal"/>.
+    /// </summary>
+    public static IQueryable<T> ScopedTo<T>(this IQueryable<T> q, ClaimsPrincipal user, Guid? unitId, Guid? sectionId, string refusal)
+        where T : class, IUnitWindowRecord
+    {
+        if (!user.SeesAllUnits())
+        {
+            var own = user.UnitId() ?? Guid.Empty;
+            if (unitId is { } u && u != own) throw new DomainRuleException("SEC-2", refusal, 403);
+            q = q.Where(r => r.UnitId == own);
+        }
+        if (unitId is { } uid) q = q.Where(r => r.UnitId == uid);
+        if (sectionId is { } sid) q = q.Where(r => r.SectionId == sid);
+        return q;
+    }
+}
+
+/// <summary>A record of one unit's window (a rating, a case), listed by unit and window.</summary>
+public interface IUnitWindowRecord
+{
+    Guid UnitId { get; }
+    Guid SectionId { get; }
 }

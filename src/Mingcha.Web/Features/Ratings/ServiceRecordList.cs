@@ -126,15 +126,7 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
     /// </summary>
     private IQueryable<ServiceRecord> Scope(ClaimsPrincipal user, Filter f)
     {
-        var q = db.ServiceRecords.AsNoTracking();
-        if (!user.SeesAllUnits())
-        {
-            var own = user.UnitId() ?? Guid.Empty;
-            if (f.UnitId is { } u && u != own) throw new DomainRuleException("SEC-2", "只能查看本单位的办件。 You can see your own unit's cases only.", 403);
-            q = q.Where(r => r.UnitId == own);
-        }
-        if (f.UnitId is { } uid) q = q.Where(r => r.UnitId == uid);
-        if (f.SectionId is { } sid) q = q.Where(r => r.SectionId == sid);
+        var q = db.ServiceRecords.AsNoTracking().ScopedTo(user, f.UnitId, f.SectionId, "只能查看本单位的办件。 You can see your own unit's cases only.");
         if (f.CaseNumber is { Length: > 0 } number) return q.Where(r => r.CaseNumber == number);
         var from = OfficeTime.ToUtc(f.From, clock.Zone, "from")!.Value;
         var to = OfficeTime.ToUtc(f.To, clock.Zone, "to")!.Value;
