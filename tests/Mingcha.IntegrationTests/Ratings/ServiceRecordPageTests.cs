@@ -98,6 +98,11 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         Assert.Equal([s.FridayCase], CasesOf(byNumber));
         Assert.DoesNotContain("id=\"figures\"", byNumber, StringComparison.Ordinal);
         Assert.Contains("按办件编号查找（不限日期）：1 件。", byNumber, StringComparison.Ordinal);
+        var oneCase = (await SatisfactionReportTests.XlsxToCsvAsync(await office.GetByteArrayAsync($"/Ratings/Records?{period}&case={s.FridayCase}&handler=Xlsx")))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, oneCase.Length);
+        Assert.StartsWith($"\"{s.FridayCase}\"", oneCase[1], StringComparison.Ordinal);
+        Assert.Contains($"办件编号 {s.FridayCase} 的办件，共 1 件", oneCase[2], StringComparison.Ordinal);
         Assert.Empty(CasesOf(await office.GetStringAsync($"/Ratings/Records?{period}&case={s.FridayCase}&state=Rated")));
         Assert.Equal([.. s.Cases.Reverse(), s.FridayCase], CasesOf(await office.GetStringAsync($"/Ratings/Records?from=2026-11-13&to=2026-11-16&unit={s.UnitA}")));
         var all = CasesOf(await office.GetStringAsync("/Ratings/Records?from=2026-11-16&to=2026-11-16"));

@@ -114,7 +114,7 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
                     r.AcceptedAt is { } a ? clock.Format(a, "yyyy-MM-dd HH:mm") : null, clock.Format(r.FinishedAt, "yyyy-MM-dd HH:mm"),
                     r.Ratings.Count == 0 ? null : string.Join("；", r.Ratings.Select(x => $"{channelName(x.Channel)}：{x.LevelName}")),
                     r.Ratings.Any(x => x.IsBad) ? "是" : null, r.Ratings.Any(x => x.Excluded) ? "是" : null]);
-            w.WriteNote([$"{period}办结的办件，共 {rows.Count} 件，按办结时间排列；单位、窗口和工作人员为办结当时的名称；联系电话已隐去中间四位（SEC-4）；"
+            w.WriteNote([$"{(f.CaseNumber is { Length: > 0 } number ? $"办件编号 {number} 的办件" : $"{period}办结的办件")}，共 {rows.Count} 件，按办结时间排列；单位、窗口和工作人员为办结当时的名称；联系电话已隐去中间四位（SEC-4）；"
                 + "评价列出每个渠道的评价（SAT-8：每件每个渠道一次）；已剔除的评价经申诉审核后保留并标注（SAT-7）。"]);
         }
         return (ms.ToArray(), $"cases-{period.Replace(" 至 ", "-", StringComparison.Ordinal)}.xlsx");
