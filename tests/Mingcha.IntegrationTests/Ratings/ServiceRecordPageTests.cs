@@ -84,6 +84,12 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         Assert.Contains("139****5678", badRow, StringComparison.Ordinal); // SEC-4: masked
         Assert.DoesNotContain("13912345678", page, StringComparison.Ordinal);
         Assert.Contains("电话回访：基本满意", Row(page, s.Cases[2]), StringComparison.Ordinal);
+        // Each rating opens in 评价明细, with what the rater wrote.
+        var ratingLink = Regex.Match(badRow, "<a class=\"case-rating bad\"[^>]*href=\"([^\"]+)\"").Groups[1].Value;
+        Assert.Equal($"/Ratings/List?from=2026-11-16&to=2026-11-16&unit={s.UnitA}&case={s.Cases[1]}", ratingLink);
+        var rating = WebUtility.HtmlDecode(await office.GetStringAsync(ratingLink));
+        Assert.Single(Regex.Matches(rating, "<tr data-rating=\""));
+        Assert.Contains("材料没有一次说清", rating, StringComparison.Ordinal);
         Assert.Contains("未评价", Row(page, s.Cases[4]), StringComparison.Ordinal);
 
         // The filters: by what the raters did, by number, by period; the figures stay the period's.

@@ -23,6 +23,9 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
     public int? Level { get; private set; }
     public RatingChannel? Channel { get; private set; }
 
+    /// <summary>The case number asked for (exact; from 办件与评价, a case's ratings).</summary>
+    public string? CaseNumber { get; private set; }
+
     /// <summary>Only the ratings with a comment (what the public wrote, the Office reads first).</summary>
     public bool Commented { get; private set; }
 
@@ -30,10 +33,10 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
     public IReadOnlyDictionary<Guid, Guid> FollowUpOf { get; private set; } = new Dictionary<Guid, Guid>();
 
     public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented,
-        int? p, CancellationToken ct)
+        string? @case, int? p, CancellationToken ct)
     {
         if (Refused(unit)) return NotFound();
-        Prepare(from, to, unit, section, level, channel, commented);
+        Prepare(from, to, unit, section, level, channel, commented, @case);
         if (!await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), p ?? 1, PageSize, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
         if (Data is { } d && Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison))
@@ -48,10 +51,10 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
 
     /// <summary>Every rating of the filter as an .xlsx workbook (at most <see cref="RatingList.MaxExport"/>).</summary>
     public async Task<IActionResult> OnGetXlsxAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel,
-        bool? commented, CancellationToken ct)
+        bool? commented, string? @case, CancellationToken ct)
     {
         if (Refused(unit)) return NotFound();
-        Prepare(from, to, unit, section, level, channel, commented);
+        Prepare(from, to, unit, section, level, channel, commented, @case);
         (byte[] Bytes, string Name)? file = null;
         if (await TryAsync("filter", async () => file = await list.XlsxAsync(User, Filter(), PeriodText, ChannelZh, ct)))
             return File(file!.Value.Bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.Value.Name);
@@ -66,12 +69,13 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
     private RatingList.Filter Filter()
     {
         var (from, to) = Bounds();
-        return new RatingList.Filter(UnitId, SectionId, from, to, Channel: Channel, CommonLevel: Level, WithComment: Commented ? true : null);
+        return new RatingList.Filter(UnitId, SectionId, from, to, Channel: Channel, CaseNumber: CaseNumber, CommonLevel: Level, WithComment: Commented ? true : null);
     }
 
-    private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented)
+    private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented, string? caseNumber)
     {
         PreparePeriod(from, to, unit, section);
+        CaseNumber = Blank(caseNumber);
         Commented = commented == true;
         Level = level;
         Channel = channel;
@@ -84,6 +88,7 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
         if (Level is { } lv) q += $"&level={lv}";
         if (Channel is { } c) q += $"&channel={c}";
         if (Commented) q += "&commented=true";
+        if (CaseNumber is { } cn) q += $"&case={Uri.EscapeDataString(cn)}";
         if (page is { } n) q += $"&p={n}";
         if (handler is not null) q += $"&handler={handler}";
         return "/Ratings/List" + q;

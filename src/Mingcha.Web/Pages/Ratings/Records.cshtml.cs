@@ -97,6 +97,15 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
         State = state;
     }
 
+    /// <summary>The rating in 评价明细 (its comment, flags and follow-up): the case's ratings of the day it was given.</summary>
+    public string RatingLink(ServiceRecordList.Row row, ServiceRecordList.CaseRating rating)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(rating);
+        var day = UiText.Date(DateOnly.FromDateTime(OfficeClock.ToLocal(rating.RatedAt)));
+        return $"/Ratings/List?from={day}&to={day}{(SeesAll ? $"&unit={row.UnitId}" : "")}&case={Uri.EscapeDataString(row.CaseNumber)}";
+    }
+
     /// <summary>The query string of this list with another page (or handler).</summary>
     public string Link(int? page = null, string? handler = null)
     {

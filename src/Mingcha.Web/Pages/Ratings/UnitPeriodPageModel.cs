@@ -18,6 +18,9 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
 
     protected MingchaDb Db { get; } = db;
 
+    /// <summary>The office's clock: its today, its days.</summary>
+    protected LocalClock OfficeClock { get; } = clock;
+
     public DateOnly From { get; private set; }
     public DateOnly To { get; private set; }
     public Guid? UnitId { get; private set; }
@@ -51,7 +54,7 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
         SeesAll = User.SeesAllUnits();
         UnitId = unit ?? (SeesAll ? null : User.UnitId());
         SectionId = UnitId is null ? null : section; // a window is chosen within its unit
-        var today = clock.Today;
+        var today = OfficeClock.Today;
         From = from ?? new DateOnly(today.Year, today.Month, 1);
         To = to ?? (from is { } f && f > today ? f : today);
     }
@@ -60,7 +63,7 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
     /// The instants (UTC) where the period's first office day starts and its last ends; a period backwards, or a day outside
     /// the supported years, is a 400 naming the field.
     /// </summary>
-    protected (DateTime From, DateTime To) Bounds() => RatingPeriods.UtcBounds(clock, From, To);
+    protected (DateTime From, DateTime To) Bounds() => RatingPeriods.UtcBounds(OfficeClock, From, To);
 
     /// <summary>The period for a file's name and note.</summary>
     protected string PeriodText => $"{UiText.Date(From)} 至 {UiText.Date(To)}";
