@@ -241,7 +241,7 @@ public static class PageCatalog
         new("/Ratings/FollowUps", Access.Only(R.OfficeAdmin, R.OfficeStaff, R.UnitLiaison), All(Access.Only(R.OfficeAdmin, R.OfficeStaff, R.UnitLiaison), "Step", "FailedCall", "Appeal").With(Office, "Decide"),
             s => $"/Ratings/FollowUps?id={s.FollowUpB}", LiaisonScoped),
         new("/Ratings/List", OfficeLeaderUnit, None, s => $"/Ratings/List?unit={s.UnitB}", LiaisonScoped),
-        new("/Ratings/Records", OfficeLeaderUnit, All(Office, "Import"), s => $"/Ratings/Records?unit={s.UnitB}", LiaisonScoped),
+        new("/Ratings/Records", OfficeLeaderUnit, All(Access.Only(R.OfficeAdmin, R.OfficeStaff, R.UnitLiaison), "Import"), s => $"/Ratings/Records?unit={s.UnitB}", LiaisonScoped),
         new("/Ratings/Incentives", Office, All(Office, "Award", "Grievance"), _ => "/Ratings/Incentives"),
         new("/Ratings/Report", OfficeLeaderUnit, All(Office, "Issue"), s => $"/Ratings/Report?unit={s.UnitB}", LiaisonScoped),
         new("/Ratings/Secondments", Office, None, _ => "/Ratings/Secondments"),

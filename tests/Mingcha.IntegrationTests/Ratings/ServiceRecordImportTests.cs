@@ -96,8 +96,13 @@ public sealed class ServiceRecordImportTests(MingchaApp app) : IClassFixture<Min
         // Not a spreadsheet at all: a clear refusal, not a server error.
         var junk = await office.PostAsync("/api/v1/service-records/import", new ByteArrayContent([0x50, 0x4b, 3, 4, 0, 0, 1, 2, 3]));
         Assert.Equal(HttpStatusCode.BadRequest, junk.StatusCode);
-        // The liaison of a unit does not import for the office.
-        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, w.UnitId);
-        Assert.Equal(HttpStatusCode.Forbidden, (await liaison.PostAsync("/api/v1/service-records/import", Csv($"办件编号,窗口编码,办结时间\n{NewCase()},{w.Code},2026-11-16 09:10\n"))).StatusCode);
+        // A unit's liaison imports their own windows' cases only (SEC-2): another unit's window is a row error; a leader imports none.
+        var otherUnit = await app.WithDbAsync(db => db.Units.Where(u => u.Id != w.UnitId).Select(u => u.Id).FirstAsync());
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, otherUnit);
+        var foreign = await liaison.PostAsync("/api/v1/service-records/import", Csv($"办件编号,窗口编码,办结时间\n{NewCase()},{w.Code},2026-11-16 09:10\n"));
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        Assert.Equal("窗口编码", JsonDocument.Parse(await foreign.Content.ReadAsStringAsync()).RootElement.GetProperty("rowErrors")[0].GetProperty("column").GetString());
+        var leader = await app.ClientAsAsync(Roles.Leader);
+        Assert.Equal(HttpStatusCode.Forbidden, (await leader.PostAsync("/api/v1/service-records/import", Csv($"办件编号,窗口编码,办结时间\n{NewCase()},{w.Code},2026-11-16 09:10\n"))).StatusCode);
     }
 }

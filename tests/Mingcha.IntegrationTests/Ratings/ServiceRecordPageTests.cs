@@ -185,14 +185,13 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
     [Fact]
     [Trait("Rule", "SEC-2")]
     [Trait("Rule", "SAT-8")]
-    public async Task Records_AreTheUnitsOwn_ForALiaison_WhoImportsNothing()
+    public async Task Records_AreTheUnitsOwn_ForALiaison_WhoImportsTheirOwnWindowsCasesOnly()
     {
         var s = await SetupAsync();
         var liaison = await app.ClientAsAsync(Roles.UnitLiaison, s.UnitB);
         var own = await liaison.GetStringAsync("/Ratings/Records?from=2026-11-16&to=2026-11-16");
         Assert.Equal([s.CaseB], CasesOf(own));
         Assert.Empty(CasesOf(await liaison.GetStringAsync($"/Ratings/Records?case={s.Cases[0]}"))); // another unit's case, by its number
-        Assert.DoesNotContain("id=\"import\"", own, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await liaison.GetAsync($"/Ratings/Records?unit={s.UnitA}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await liaison.GetAsync($"/Ratings/Records?unit={s.UnitA}&handler=Xlsx")).StatusCode);
         var csv = await SatisfactionReportTests.XlsxToCsvAsync(await liaison.GetByteArrayAsync("/Ratings/Records?from=2026-11-13&to=2026-11-16&handler=Xlsx"));
@@ -200,16 +199,33 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         Assert.DoesNotContain(s.Cases[0], csv, StringComparison.Ordinal);
         Assert.DoesNotContain(s.FridayCase, csv, StringComparison.Ordinal);
 
-        // SEC-1: the import is the Office's; the unit's post is refused (the access-denied page) before anything is read.
-        var posted = await UploadAsync(liaison, AntiforgeryTokenOf(own), "办件编号,窗口编码,办结时间\nRECX-1,rec-b1,2026-11-16 09:30\n");
-        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
-        Assert.Contains("/Account/Denied", posted.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        Assert.Equal(0, await app.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.CaseNumber == "RECX-1")));
+        // The unit imports its own windows' cases (on a day the other tests of the class do not read); a row naming another
+        // unit's window refuses the file (SEC-2), and nothing of it is stored.
+        Assert.Contains("只能导入本单位窗口的办件。", WebUtility.HtmlDecode(own), StringComparison.Ordinal);
+        var number = "RECL-" + Guid.NewGuid().ToString("N")[..8];
+        var foreign = await UploadAsync(liaison, AntiforgeryTokenOf(own),
+            $"办件编号,窗口编码,办结时间\n{number},rec-b1,2026-11-11 09:30\n{number}X,{s.WindowACode},2026-11-11 09:35\n");
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        Assert.Contains($"窗口“{s.WindowACode}”不属于本单位（SEC-2）。", WebUtility.HtmlDecode(await foreign.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.CaseNumber.StartsWith(number))));
+        var stored = await UploadAsync(liaison, AntiforgeryTokenOf(own), $"办件编号,窗口编码,办结时间\n{number},rec-b1,2026-11-11 09:30\n");
+        Assert.Equal(HttpStatusCode.Redirect, stored.StatusCode);
+        Assert.Equal(s.UnitB, await app.WithDbAsync(db => db.ServiceRecords.Where(r => r.CaseNumber == number).Select(r => r.UnitId).SingleAsync()));
+        // The API alike.
+        using var apiFile = new StringContent($"办件编号,窗口编码,办结时间\n{number}Y,{s.WindowACode},2026-11-11 09:40\n", Encoding.UTF8, "text/csv");
+        var apiRefused = await liaison.PostAsync("/api/v1/service-records/import", apiFile);
+        Assert.Equal(HttpStatusCode.BadRequest, apiRefused.StatusCode);
+        Assert.Contains("SEC-2", await apiRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        // A leader reads every unit's cases, and imports nothing either.
-        var leader = await (await app.ClientAsAsync(Roles.Leader)).GetStringAsync($"/Ratings/Records?from=2026-11-16&to=2026-11-16&unit={s.UnitA}");
+        // A leader reads every unit's cases, and imports none (SEC-1: refused before anything is read).
+        var leaderClient = await app.ClientAsAsync(Roles.Leader);
+        var leader = await leaderClient.GetStringAsync($"/Ratings/Records?from=2026-11-16&to=2026-11-16&unit={s.UnitA}");
         Assert.Equal(5, CasesOf(leader).Count);
         Assert.DoesNotContain("id=\"import\"", leader, StringComparison.Ordinal);
+        var posted = await UploadAsync(leaderClient, AntiforgeryTokenOf(leader), $"办件编号,窗口编码,办结时间\n{number}Z,rec-b1,2026-11-11 09:30\n");
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Contains("/Account/Denied", posted.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.CaseNumber == number + "Z")));
     }
 
     [Fact]

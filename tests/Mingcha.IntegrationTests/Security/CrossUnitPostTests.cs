@@ -111,6 +111,7 @@ public sealed class CrossUnitPostTests(CrossUnitPostTests.App app) : IClassFixtu
         [("/Complaints/Track", "Rate")] = "the complainant's rating, found by the query code the complainant holds, not by an id",
         [("/Rate/Index", "")] = "the public's rating of a window by its public code: anyone may rate any window",
         [("/Scoring/Sit", "")] = "a sitting's anonymous ballot, found by the sitting's link code, not by a unit's id",
+        [("/Ratings/Records", "Import")] = "the cases' import: its file names windows by code, not records by id, and a liaison's row naming another unit's window refuses the whole file (SEC-2, ServiceRecordPageTests)",
         [("/Inspections/SelfInspection", "")] = "the self-inspection report of the liaison's own unit: the service takes the unit from the user (no unit field)",
     };
 

@@ -76,6 +76,7 @@ public static class RatingsApi
             o.AddPolicy(RatingPolicies.Read, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.Leader, Roles.UnitLiaison));
             o.AddPolicy(RatingPolicies.FollowUp, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison));
             o.AddPolicy(RatingPolicies.Office, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff));
+            o.AddPolicy(RatingPolicies.RecordsImport, p => p.RequireRole(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison));
         });
         services.AddRatingRateLimits(configuration);
         return services;
@@ -96,17 +97,19 @@ public static class RatingsApi
             return await list.PageAsync(user, filter, page ?? 1, Math.Clamp(size ?? 100, 1, 1000), ct);
         }).RequireAuthorization(RatingPolicies.Read);
         // SAT-8 without a business system: a CSV file or .xlsx workbook of finished cases, all rows or none.
-        g.MapPost("/service-records/import", async (HttpRequest request, ServiceRecordImport import, CancellationToken ct) =>
+        // The Office imports any unit's cases; a unit's liaison their own windows' (SEC-2).
+        g.MapPost("/service-records/import", async (HttpRequest request, ServiceRecordImport import, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            if (!request.HasFormContentType) return await import.ImportAsync("upload.csv", request.Body, ct);
+            Guid? bound = user.SeesAllUnits() ? null : user.UnitId() ?? Guid.Empty;
+            if (!request.HasFormContentType) return await import.ImportAsync("upload.csv", request.Body, bound, ct);
             var form = await request.ReadFormAsync(ct);
             if (form.Files.Count == 0) return Problems.Field("file", "请选择要导入的文件。 Choose a file to import.");
             await using var stream = form.Files[0].OpenReadStream();
-            return await import.ImportAsync(form.Files[0].FileName, stream, ct);
-        }).RequireAuthorization(RatingPolicies.Office);
+            return await import.ImportAsync(form.Files[0].FileName, stream, bound, ct);
+        }).RequireAuthorization(RatingPolicies.RecordsImport);
         g.MapGet("/service-records/import/template", () =>
             Results.File([.. System.Text.Encoding.UTF8.GetPreamble(), .. System.Text.Encoding.UTF8.GetBytes(ServiceRecordImport.TemplateCsv)], "text/csv", "service-records.csv"))
-            .RequireAuthorization(RatingPolicies.Office);
+            .RequireAuthorization(RatingPolicies.RecordsImport);
 
         // Devices whose token is in memory are answered earlier, by DeviceRatingPath (decision 008); this endpoint takes
         // the rest (a token not yet loaded, a body that is not clean JSON) with the same checks and the same flood guard.
@@ -410,6 +413,7 @@ public static class RatingPolicies
     public const string DeviceWrite = "RatingsDeviceWrite";
     public const string ComplaintWrite = "RatingsComplaintWrite";
     public const string RecordsWrite = "ServiceRecordsWrite";
+    public const string RecordsImport = "ServiceRecordsImport";
     public const string Read = "RatingsRead";
     public const string FollowUp = "RatingsFollowUp";
     public const string Office = "RatingsOffice";

@@ -14,7 +14,8 @@ namespace Mingcha.Web.Features.Ratings;
 /// SAT-8 for offices without a business system: their finished cases uploaded as a CSV file or an .xlsx workbook
 /// (first sheet). Every row is checked first; one bad row refuses the whole file with each row's errors, and nothing
 /// is stored (all or nothing). Cases already stored for the same window are left as they are (an upload can be
-/// repeated); a case number stored for another window is an error (SAT-8).
+/// repeated); a case number stored for another window is an error (SAT-8). A unit's liaison imports its own windows' cases:
+/// a row naming another unit's window is an error (SEC-2).
 /// </summary>
 public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections, LocalClock clock, TimeProvider time)
 {
@@ -55,21 +56,24 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
     public const int MaxErrorsListed = 1000;
 
     /// <summary>Imports the file; answers 200 with the counts, or 400 with every row's errors and nothing stored.</summary>
-    public async Task<IResult> ImportAsync(string fileName, Stream content, CancellationToken ct)
+    public async Task<IResult> ImportAsync(string fileName, Stream content, Guid? boundUnit, CancellationToken ct)
     {
-        var outcome = await RunAsync(fileName, content, ct);
+        var outcome = await RunAsync(fileName, content, boundUnit, ct);
         if (outcome.Stored is { } stored) return Results.Ok(stored);
         var problem = new ProblemDetails { Status = 400, Title = outcome.Title };
         problem.Extensions["rowErrors"] = outcome.Errors.Take(MaxErrorsListed).ToList();
         return Results.Problem(problem);
     }
 
-    /// <summary>Imports the file (the API's and the page's): all rows, or none and the reasons.</summary>
-    public async Task<Outcome> RunAsync(string fileName, Stream content, CancellationToken ct)
+    /// <summary>
+    /// Imports the file (the API's and the page's): all rows, or none and the reasons. With <paramref name="boundUnit"/> (a
+    /// liaison's), only that unit's windows.
+    /// </summary>
+    public async Task<Outcome> RunAsync(string fileName, Stream content, Guid? boundUnit, CancellationToken ct)
     {
         try
         {
-            return new Outcome(await ImportCoreAsync(fileName, content, ct), []);
+            return new Outcome(await ImportCoreAsync(fileName, content, boundUnit, ct), []);
         }
         catch (RejectedException e)
         {
@@ -77,7 +81,7 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
         }
     }
 
-    private async Task<Result> ImportCoreAsync(string fileName, Stream content, CancellationToken ct)
+    private async Task<Result> ImportCoreAsync(string fileName, Stream content, Guid? boundUnit, CancellationToken ct)
     {
         var path = Path.Combine(Path.GetTempPath(), "mingcha-records-" + Guid.NewGuid().ToString("N"));
         try
@@ -96,7 +100,7 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
                 if (total == 0) throw Reject(0, "file", "文件为空。 The file is empty.");
             }
             var rows = ReadRows(path, fileName);
-            return await StoreAsync(rows, ct);
+            return await StoreAsync(rows, boundUnit, ct);
         }
         finally
         {
@@ -148,7 +152,7 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
         }
     }
 
-    private async Task<Result> StoreAsync(List<(int Row, string?[] Cells)> rows, CancellationToken ct)
+    private async Task<Result> StoreAsync(List<(int Row, string?[] Cells)> rows, Guid? boundUnit, CancellationToken ct)
     {
         if (rows.Count == 0) throw Reject(0, "file", "文件为空。 The file is empty.");
         var header = rows[0];
@@ -188,6 +192,11 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
             SectionInfo? section = null;
             if (Cell("sectionCode") is not { } code) Error("sectionCode", "请填写窗口编码。 The window code is required.");
             else if ((section = await sections.FindAsync(null, code, ct)) is null || !section.Active) Error("sectionCode", $"窗口“{code}”不存在。 No window with code \"{code}\".");
+            else if (boundUnit is { } own && section.UnitId != own)
+            {
+                Error("sectionCode", $"窗口“{code}”不属于本单位（SEC-2）。 The window \"{code}\" is not your unit's (SEC-2).");
+                section = null;
+            }
 
             Guid? staffId = null;
             if (Cell("staffCode") is { } sc && section is not null)

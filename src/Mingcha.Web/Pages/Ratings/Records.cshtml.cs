@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
@@ -27,8 +28,8 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
     public string? CaseNumber { get; private set; }
     public CaseRatingState? State { get; private set; }
 
-    /// <summary>Whether this user imports cases (the Office).</summary>
-    public bool MayImport => Has(Roles.OfficeAdmin, Roles.OfficeStaff);
+    /// <summary>Whether this user imports cases (the Office; a liaison, their unit's windows).</summary>
+    public bool MayImport => Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison);
 
     /// <summary>The rows an import refused (nothing was stored), and how many there were.</summary>
     public (int Total, IReadOnlyList<ImportError> Errors)? ImportErrors { get; private set; }
@@ -58,8 +59,8 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
         return Page();
     }
 
-    /// <summary>SAT-8: the Office's upload of finished cases; every row checked first, all stored or none.</summary>
-    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff)]
+    /// <summary>SAT-8: an upload of finished cases; every row checked first, all stored or none; a liaison's, their unit's windows only.</summary>
+    [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison)]
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken ct)
     {
         Prepare(null, null, null, null, null, null);
@@ -71,7 +72,7 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
         else
         {
             await using var stream = file.OpenReadStream();
-            var outcome = await import.RunAsync(file.FileName, stream, ct);
+            var outcome = await import.RunAsync(file.FileName, stream, SeesAll ? null : User.UnitId() ?? Guid.Empty, ct);
             if (outcome.Stored is { } stored)
                 return Done(Text["已导入 {0} 件办件；{1} 件此前已导入，未改动。", stored.Imported, stored.Unchanged]);
             ImportErrors = (outcome.Errors.Count, outcome.Errors.Take(ServiceRecordImport.MaxErrorsListed)
