@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Identifiers;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Web.Data;
-using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Infrastructure;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Localization;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
-using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
 
