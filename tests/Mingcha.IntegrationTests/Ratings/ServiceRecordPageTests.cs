@@ -258,6 +258,14 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         var again = await UploadAsync(office, token, good);
         Assert.Contains("已导入 0 件办件；2 件此前已导入，未改动。", WebUtility.HtmlDecode(await office.GetStringAsync(again.Headers.Location!.OriginalString)), StringComparison.Ordinal);
 
+        // A file over 20 MB: refused with a message, nothing read into the database.
+        var big = "办件编号,窗口编码,办结时间\n" + string.Concat(Enumerable.Repeat($"RECBIG-0000000000,{s.WindowACode},2026-11-11 09:40\n", 21 * 1024 * 1024 / 40));
+        var tooBig = await UploadAsync(office, token, big);
+        Assert.True(tooBig.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge, $"{tooBig.StatusCode}");
+        var tooBigText = Regex.Replace(WebUtility.HtmlDecode(await tooBig.Content.ReadAsStringAsync()), "<[^>]+>", " ");
+        Assert.True(tooBigText.Contains("文件超过 20 MB。", StringComparison.Ordinal), $"{tooBig.StatusCode} {tooBigText[^Math.Min(3000, tooBigText.Length)..]}");
+        Assert.Equal(0, await app.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.CaseNumber.StartsWith("RECBIG"))));
+
         // No file: a message beside the form.
         using var empty = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" } };
         var none = await office.PostAsync("/Ratings/Records?handler=Import", empty);

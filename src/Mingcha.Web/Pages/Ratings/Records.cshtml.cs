@@ -17,8 +17,10 @@ namespace Mingcha.Web.Pages.Ratings;
 /// <c>POST /api/v1/service-records/import</c> does. A liaison sees their own unit's cases (SEC-2); phones are masked (SEC-4).
 /// </summary>
 [Authorize(Policy = RatingPolicies.Read)]
-[RequestSizeLimit(ServiceRecordImport.MaxBytes + 64 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = ServiceRecordImport.MaxBytes + 64 * 1024)]
+// Room above the import's own 20 MB: a file a little over it gets the import's message on the page, not a bare 400 from
+// reading the form (beyond 60 MB the request itself is refused).
+[RequestSizeLimit(ServiceRecordImport.MaxBytes * 3)]
+[RequestFormLimits(MultipartBodyLengthLimit = ServiceRecordImport.MaxBytes * 3)]
 public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport import, MingchaDb db, LocalClock clock, IStringLocalizer<SharedResource> l)
     : UnitPeriodPageModel(db, clock, l)
 {
