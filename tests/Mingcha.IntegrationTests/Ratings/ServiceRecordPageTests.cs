@@ -203,12 +203,12 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         // unit's window refuses the file (SEC-2), and nothing of it is stored.
         Assert.Contains("只能导入本单位窗口的办件。", WebUtility.HtmlDecode(own), StringComparison.Ordinal);
         var number = "RECL-" + Guid.NewGuid().ToString("N")[..8];
-        var foreign = await UploadAsync(liaison, AntiforgeryTokenOf(own),
+        var foreign = await UploadAsync(liaison, Pages.AntiforgeryToken(own),
             $"办件编号,窗口编码,办结时间\n{number},rec-b1,2026-11-11 09:30\n{number}X,{s.WindowACode},2026-11-11 09:35\n");
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
         Assert.Contains($"窗口“{s.WindowACode}”不属于本单位（SEC-2）。", WebUtility.HtmlDecode(await foreign.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.CaseNumber.StartsWith(number))));
-        var stored = await UploadAsync(liaison, AntiforgeryTokenOf(own), $"办件编号,窗口编码,办结时间\n{number},rec-b1,2026-11-11 09:30\n");
+        var stored = await UploadAsync(liaison, Pages.AntiforgeryToken(own), $"办件编号,窗口编码,办结时间\n{number},rec-b1,2026-11-11 09:30\n");
         Assert.Equal(HttpStatusCode.Redirect, stored.StatusCode);
         Assert.Equal(s.UnitB, await app.WithDbAsync(db => db.ServiceRecords.Where(r => r.CaseNumber == number).Select(r => r.UnitId).SingleAsync()));
         // The API alike.
@@ -222,7 +222,7 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         var leader = await leaderClient.GetStringAsync($"/Ratings/Records?from=2026-11-16&to=2026-11-16&unit={s.UnitA}");
         Assert.Equal(5, CasesOf(leader).Count);
         Assert.DoesNotContain("id=\"import\"", leader, StringComparison.Ordinal);
-        var posted = await UploadAsync(leaderClient, AntiforgeryTokenOf(leader), $"办件编号,窗口编码,办结时间\n{number}Z,rec-b1,2026-11-11 09:30\n");
+        var posted = await UploadAsync(leaderClient, Pages.AntiforgeryToken(leader), $"办件编号,窗口编码,办结时间\n{number}Z,rec-b1,2026-11-11 09:30\n");
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         Assert.Contains("/Account/Denied", posted.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.CaseNumber == number + "Z")));
@@ -236,7 +236,7 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var page = await office.GetStringAsync("/Ratings/Records");
         Assert.Contains("id=\"import-form\"", page, StringComparison.Ordinal);
-        var token = AntiforgeryTokenOf(page);
+        var token = Pages.AntiforgeryToken(page);
         string[] numbers = ["RECI-" + Guid.NewGuid().ToString("N")[..8], "RECI-" + Guid.NewGuid().ToString("N")[..8]];
 
         var refused = await UploadAsync(office, token, "办件编号,窗口编码,联系电话,办结时间\n"
@@ -281,8 +281,6 @@ public sealed partial class ServiceRecordPageTests(MingchaApp app) : IClassFixtu
         form.Add(file, "file", "cases.csv");
         return client.PostAsync("/Ratings/Records?handler=Import", form);
     }
-
-    private static string AntiforgeryTokenOf(string html) => Pages.AntiforgeryToken(html);
 
     private static string Row(string html, string caseNumber) =>
         Regex.Match(html, $"<tr data-case=\"{Regex.Escape(caseNumber)}\".*?</tr>", RegexOptions.Singleline).Value;

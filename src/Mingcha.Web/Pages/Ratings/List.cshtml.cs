@@ -80,16 +80,15 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
         Channel = channel;
     }
 
-    /// <summary>The query string of this list with another page (or handler).</summary>
-    public string Link(int? page = null, string? handler = null)
+    protected override string PagePath => "/Ratings/List";
+
+    protected override string FilterQuery()
     {
-        var q = PeriodQuery();
+        var q = "";
         if (Level is { } lv) q += $"&level={lv}";
         if (Channel is { } c) q += $"&channel={c}";
         if (Commented) q += "&commented=true";
         if (CaseNumber is { } cn) q += $"&case={Uri.EscapeDataString(cn)}";
-        if (page is { } n) q += $"&p={n}";
-        if (handler is not null) q += $"&handler={handler}";
-        return "/Ratings/List" + q;
+        return q;
     }
 }

@@ -109,14 +109,8 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
         return $"/Ratings/List?from={day}&to={day}{(SeesAll ? $"&unit={row.UnitId}" : "")}&case={Uri.EscapeDataString(row.CaseNumber)}";
     }
 
-    /// <summary>The query string of this list with another page (or handler).</summary>
-    public string Link(int? page = null, string? handler = null)
-    {
-        var q = PeriodQuery();
-        if (CaseNumber is { } c) q += $"&case={Uri.EscapeDataString(c)}";
-        if (State is { } s) q += $"&state={s}";
-        if (page is { } n) q += $"&p={n}";
-        if (handler is not null) q += $"&handler={handler}";
-        return "/Ratings/Records" + q;
-    }
+    protected override string PagePath => "/Ratings/Records";
+
+    protected override string FilterQuery() =>
+        (CaseNumber is { } c ? $"&case={Uri.EscapeDataString(c)}" : "") + (State is { } s ? $"&state={s}" : "");
 }

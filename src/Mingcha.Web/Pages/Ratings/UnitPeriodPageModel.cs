@@ -78,12 +78,21 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
                 .Select(s => (s.Id, s.Name)).ToList();
     }
 
-    /// <summary>The query string of the period, unit and window.</summary>
-    protected string PeriodQuery()
+    /// <summary>The page's path ("/Ratings/List").</summary>
+    protected abstract string PagePath { get; }
+
+    /// <summary>The page's own filters as query parameters ("&amp;level=3…"), after the period, unit and window.</summary>
+    protected abstract string FilterQuery();
+
+    /// <summary>This list with its period, unit, window and filters, at another page (or handler).</summary>
+    public string Link(int? page = null, string? handler = null)
     {
         var q = $"?from={UiText.Date(From)}&to={UiText.Date(To)}";
         if (UnitId is { } u && SeesAll) q += $"&unit={u}";
         if (SectionId is { } s) q += $"&section={s}";
-        return q;
+        q += FilterQuery();
+        if (page is { } n) q += $"&p={n}";
+        if (handler is not null) q += $"&handler={handler}";
+        return PagePath + q;
     }
 }
