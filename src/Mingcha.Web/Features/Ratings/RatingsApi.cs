@@ -100,12 +100,11 @@ public static class RatingsApi
         // The Office imports any unit's cases; a unit's liaison their own windows' (SEC-2).
         g.MapPost("/service-records/import", async (HttpRequest request, ServiceRecordImport import, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            Guid? bound = user.SeesAllUnits() ? null : user.UnitId() ?? Guid.Empty;
-            if (!request.HasFormContentType) return await import.ImportAsync("upload.csv", request.Body, bound, ct);
+            if (!request.HasFormContentType) return await import.ImportAsync("upload.csv", request.Body, user, ct);
             var form = await request.ReadFormAsync(ct);
             if (form.Files.Count == 0) return Problems.Field("file", "请选择要导入的文件。 Choose a file to import.");
             await using var stream = form.Files[0].OpenReadStream();
-            return await import.ImportAsync(form.Files[0].FileName, stream, bound, ct);
+            return await import.ImportAsync(form.Files[0].FileName, stream, user, ct);
         }).RequireAuthorization(RatingPolicies.RecordsImport);
         g.MapGet("/service-records/import/template", () =>
             Results.File([.. System.Text.Encoding.UTF8.GetPreamble(), .. System.Text.Encoding.UTF8.GetBytes(ServiceRecordImport.TemplateCsv)], "text/csv", "service-records.csv"))

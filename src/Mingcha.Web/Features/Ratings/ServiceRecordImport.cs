@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Identifiers;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Infrastructure;
 
@@ -56,9 +58,9 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
     public const int MaxErrorsListed = 1000;
 
     /// <summary>Imports the file; answers 200 with the counts, or 400 with every row's errors and nothing stored.</summary>
-    public async Task<IResult> ImportAsync(string fileName, Stream content, Guid? boundUnit, CancellationToken ct)
+    public async Task<IResult> ImportAsync(string fileName, Stream content, ClaimsPrincipal user, CancellationToken ct)
     {
-        var outcome = await RunAsync(fileName, content, boundUnit, ct);
+        var outcome = await RunAsync(fileName, content, user, ct);
         if (outcome.Stored is { } stored) return Results.Ok(stored);
         var problem = new ProblemDetails { Status = 400, Title = outcome.Title };
         problem.Extensions["rowErrors"] = outcome.Errors.Take(MaxErrorsListed).ToList();
@@ -66,11 +68,13 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
     }
 
     /// <summary>
-    /// Imports the file (the API's and the page's): all rows, or none and the reasons. With <paramref name="boundUnit"/> (a
-    /// liaison's), only that unit's windows.
+    /// Imports the file (the API's and the page's): all rows, or none and the reasons. A <paramref name="user"/> who does
+    /// not see every unit (a liaison) imports their own unit's windows only.
     /// </summary>
-    public async Task<Outcome> RunAsync(string fileName, Stream content, Guid? boundUnit, CancellationToken ct)
+    public async Task<Outcome> RunAsync(string fileName, Stream content, ClaimsPrincipal user, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(user);
+        Guid? boundUnit = user.SeesAllUnits() ? null : user.UnitId() ?? Guid.Empty;
         try
         {
             return new Outcome(await ImportCoreAsync(fileName, content, boundUnit, ct), []);

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Mingcha.Domain.Security;
 using Mingcha.Web.Data;
-using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Features.Ratings;
 using Mingcha.Web.Infrastructure;
@@ -74,7 +73,7 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
         else
         {
             await using var stream = file.OpenReadStream();
-            var outcome = await import.RunAsync(file.FileName, stream, SeesAll ? null : User.UnitId() ?? Guid.Empty, ct);
+            var outcome = await import.RunAsync(file.FileName, stream, User, ct);
             if (outcome.Stored is { } stored)
                 return Done(Text["已导入 {0} 件办件；{1} 件此前已导入，未改动。", stored.Imported, stored.Unchanged]);
             ImportErrors = (outcome.Errors.Count, outcome.Errors.Take(ServiceRecordImport.MaxErrorsListed)
