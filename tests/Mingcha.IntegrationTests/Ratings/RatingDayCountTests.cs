@@ -132,7 +132,8 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
         await (await office.PostAsJsonAsync($"/api/v1/survey-calls/{draw.Calls.Single().Id}/answer", new { reached = true, level = 1 })).ExpectAsync(HttpStatusCode.OK);
         app.Clock.Set(Tuesday.AddDays(1)); // Wednesday: Tuesday is counted
         office = await app.ClientAsAsync(Roles.OfficeStaff);
-        Assert.StartsWith("counted 1 day(s)", await CountAsync());
+        // Tuesday, and the day the case pushed on Tuesday was finished (2025-12-29: its cases counted again, SAT-8).
+        Assert.StartsWith("counted 2 day(s)", await CountAsync());
         Assert.Equal(1, await CountedRowsAsync(new DateOnly(2026, 11, 17))); // the device's rating, not the phone answer
         Assert.Equal(q4Before.Counted + 1, (await RateOfAsync("2025-10-01", "2025-12-31")).Counted);
         // In the quarter's trend, on the month of the service (December 2025), not of the call.
@@ -153,6 +154,85 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
         Assert.Equal((4, 0), (await CountedRowsAsync(new DateOnly(2026, 11, 16)), await CountedRowsAsync(new DateOnly(2026, 11, 17))));
         Assert.Equal(excluded, await WindowAsync());
     }
+
+    private sealed record CaseFigures(int Cases, int Rated, int RatedByPublic, int WithBad, decimal? RatedRate, decimal? PublicRate);
+    private sealed record CaseLine(Guid Id, int Ratings, int? Rank, CaseFigures? Cases);
+    private sealed record CaseReport(CaseLine? Unit, List<CaseLine> Units, List<CaseLine> Sections, List<CaseLine> Staff);
+
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    [Trait("Rule", "SAT-4")]
+    public async Task CountedCaseDays_GiveWhatTheCasesSay_ThroughALatePushAndALateRating()
+    {
+        await using var own = new MingchaApp();
+        own.Clock.Set(Monday);
+        var units = await own.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).Take(2).ToListAsync());
+        var (unit, quiet) = (units[0], units[1]);
+        var (window, quietWindow) = await own.WithDbAsync(async db =>
+        {
+            var now = own.Clock.GetUtcNow().UtcDateTime;
+            var w = new Section(unit, "dc-case-w", "办件日计数窗口", SectionKind.Window, now);
+            var q = new Section(quiet, "dc-case-q", "不引导评价的窗口", SectionKind.Window, now);
+            db.Sections.AddRange(w, q);
+            await db.SaveChangesAsync();
+            return (w.Id, q.Id);
+        });
+        var (system, _) = await own.TokenClientAsync(unit, "service-records:write");
+        var (quietSystem, _) = await own.TokenClientAsync(quiet, "service-records:write");
+        var (device, _) = await own.TokenClientAsync(unit, "ratings:write");
+        var nine = new DateTime(2026, 11, 16, 1, 0, 0, DateTimeKind.Utc); // 09:00 in Beijing
+        async Task PushAsync(HttpClient by, string number, Guid section, DateTime finishedAt) =>
+            await (await by.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = number, sectionId = section, finishedAt })).ExpectAsync(HttpStatusCode.Created);
+        async Task RateCaseAsync(string number, int level) =>
+            await (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = window, caseNumber = number, level })).ExpectAsync(HttpStatusCode.Created);
+        // Monday: four cases at the window, one rated 满意, one 不满意, two not rated; one at another unit's, not rated.
+        for (var i = 1; i <= 4; i++) await PushAsync(system, $"DCC-{i}", window, nine.AddMinutes(i));
+        await PushAsync(quietSystem, "DCC-Q1", quietWindow, nine);
+        await RateCaseAsync("DCC-1", 1);
+        await RateCaseAsync("DCC-2", 3);
+
+        var office = await own.ClientAsAsync(Roles.OfficeStaff);
+        async Task<CaseFigures> WindowAsync() => (await office.GetAsync<CaseReport>($"/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16&unitId={unit}"))
+            .Sections.Single(l => l.Id == window).Cases!;
+        Assert.Equal(new CaseFigures(4, 2, 2, 1, 0.5m, 0.5m), await WindowAsync());
+
+        // Tuesday: Monday is counted, its cases with it; the figures stay.
+        own.Clock.Set(Tuesday);
+        office = await own.ClientAsAsync(Roles.OfficeStaff);
+        Assert.StartsWith("counted from scratch 1 day(s)", await own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None)));
+        var counted = await own.WithDbAsync(db => db.Set<ServiceRecordDayCount>().AsNoTracking().Where(c => c.Day == new DateOnly(2026, 11, 16) && c.SectionId == window).SingleAsync());
+        Assert.Equal((4, 2, 2, 1), (counted.Cases, counted.Rated, counted.RatedByPublic, counted.WithBad));
+        Assert.Equal(new CaseFigures(4, 2, 2, 1, 0.5m, 0.5m), await WindowAsync());
+
+        // On Tuesday a Monday case is rated (the citizen rates it late), then another Monday case is pushed late: Monday's
+        // figures take each at once, before any counting.
+        await RateCaseAsync("DCC-3", 2);
+        Assert.Equal(new CaseFigures(4, 3, 3, 1, 0.75m, 0.75m), await WindowAsync());
+        await PushAsync(system, "DCC-5", window, nine.AddHours(6));
+        var late = new CaseFigures(5, 3, 3, 1, 0.6m, 0.6m);
+        Assert.Equal(late, await WindowAsync());
+        // The cases page reads the same cases.
+        var page = await office.GetAsync<CasePage>($"/api/v1/service-records?from=2026-11-16&to=2026-11-16&unitId={unit}&sectionId={window}");
+        Assert.Equal((5, 3, 3, 1), (page.Figures.Cases, page.Figures.Rated, page.Figures.RatedByPublic, page.Figures.WithBad));
+
+        // The next counting recounts Monday alone; the counted row is the late figures.
+        Assert.StartsWith("counted 1 day(s)", await own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None)));
+        counted = await own.WithDbAsync(db => db.Set<ServiceRecordDayCount>().AsNoTracking().Where(c => c.Day == new DateOnly(2026, 11, 16) && c.SectionId == window).SingleAsync());
+        Assert.Equal((5, 3, 3, 1), (counted.Cases, counted.Rated, counted.RatedByPublic, counted.WithBad));
+        Assert.Equal(late, await WindowAsync());
+
+        // All units: the unit's line has its cases; the unit whose window had a case and no rating is listed unranked at 0%.
+        var all = await office.GetAsync<CaseReport>("/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16");
+        Assert.Equal(late, all.Units.Single(l => l.Id == unit).Cases);
+        var none = all.Units.Single(l => l.Id == quiet);
+        Assert.Equal((0, (int?)null, new CaseFigures(1, 0, 0, 0, 0m, 0m)), (none.Ratings, none.Rank, none.Cases));
+        // A period without cases has no rate, not 0%.
+        var sunday = await office.GetAsync<CaseReport>($"/api/v1/satisfaction/report?from=2026-11-15&to=2026-11-15&unitId={unit}");
+        Assert.Equal(new CaseFigures(0, 0, 0, 0, null, null), sunday.Unit!.Cases);
+    }
+
+    private sealed record CasePageFigures(int Cases, int Rated, int RatedByPublic, int WithBad);
+    private sealed record CasePage(int Total, CasePageFigures Figures);
 
     /// <summary>A window of the demo city and a rating device of its unit, on <paramref name="on"/>.</summary>
     private static async Task<(HttpClient Device, Guid Window)> DeviceAsync(MingchaApp on)

@@ -53,7 +53,13 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
 
         var (deviceA, _) = await app.TokenClientAsync(s.UnitA, "ratings:write");
         var (deviceB, _) = await app.TokenClientAsync(s.UnitB, "ratings:write");
-        foreach (var (window, level, staff) in new (Guid, int, Guid?)[] { (s.Window1, 1, s.Staff1), (s.Window1, 1, s.Staff1), (s.Window1, 2, s.Staff2), (s.Window1, 3, s.Staff2), (s.Window2, 1, null) })
+        // SAT-8: window 1 finished two cases on Monday morning; its first rating is of the first of them, the second was not rated.
+        var (systemA, _) = await app.TokenClientAsync(s.UnitA, "service-records:write");
+        foreach (var number in new[] { "RPC-1", "RPC-2" })
+            await (await systemA.PostAsJsonAsync("/api/v1/service-records",
+                new { caseNumber = number, sectionId = s.Window1, finishedAt = new DateTime(2026, 11, 16, 1, 0, 0, DateTimeKind.Utc) })).ExpectAsync(HttpStatusCode.Created);
+        await RateAsync(deviceA, s.Window1, 1, s.Staff1, "RPC-1");
+        foreach (var (window, level, staff) in new (Guid, int, Guid?)[] { (s.Window1, 1, s.Staff1), (s.Window1, 2, s.Staff2), (s.Window1, 3, s.Staff2), (s.Window2, 1, null) })
             await RateAsync(deviceA, window, level, staff);
         var mistaken = await RateAsync(deviceA, s.Window2, 3, null);
         await RateAsync(deviceB, s.WindowB, 1, null);
@@ -68,9 +74,9 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         return s;
     });
 
-    private static async Task<Guid> RateAsync(HttpClient device, Guid section, int level, Guid? staff)
+    private static async Task<Guid> RateAsync(HttpClient device, Guid section, int level, Guid? staff, string? caseNumber = null)
     {
-        var r = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = section, caseNumber = "RP" + Guid.NewGuid().ToString("N")[..12], level, staffId = staff });
+        var r = await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = section, caseNumber = caseNumber ?? "RP" + Guid.NewGuid().ToString("N")[..12], level, staffId = staff });
         return (await r.ReadAsync<Stored>(HttpStatusCode.Created)).Id;
     }
 
@@ -145,6 +151,14 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         var row = Regex.Match(page, $"<tr data-unit=\"{s.UnitA}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
         Assert.Contains(">80.00%<", row, StringComparison.Ordinal); // (3 满意 + 1 基本满意) ÷ 5
         Assert.Contains(">0.7200<", row, StringComparison.Ordinal);
+        // SAT-8: its cases (two, one rated: 50.00% on any channel and by the public), opening them in 办件与评价.
+        Assert.Matches("<td class=\"cases\"><a href=\"[^\"]+\" class=\"line-cases\">2</a></td>\\s*<td class=\"rated-rate\">50.00%</td><td class=\"public-rate\">50.00%</td>", row);
+        Assert.Equal($"/Ratings/Records?from=2026-11-01&to=2026-11-16&unit={s.UnitA}",
+            System.Net.WebUtility.HtmlDecode(Regex.Match(row, "href=\"([^\"]+)\" class=\"line-cases\"").Groups[1].Value));
+        // Unit B's window rated a case the Office never received: no cases, no rate (not 0%).
+        var rowB = Regex.Match(page, $"<tr data-unit=\"{s.UnitB}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("<td class=\"cases\">0</td>", rowB, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"public-rate\">—</td>", rowB, StringComparison.Ordinal);
 
         // Any unit may be picked, one nobody rated included; it lists its windows, each unrated.
         Assert.Contains($"<option value=\"{s.UnitA}\">", page, StringComparison.Ordinal);
@@ -163,6 +177,12 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Equal(4, Regex.Count(await office.GetStringAsync(windowRatings), "<tr data-rating=\""));
         var windowBad = System.Net.WebUtility.HtmlDecode(Regex.Match(unitPage, $"<tr data-section=\"{s.Window1}\".*?href=\"([^\"]+)\" class=\"window-unsatisfied\"", RegexOptions.Singleline).Groups[1].Value);
         Assert.Equal(1, Regex.Count(await office.GetStringAsync(windowBad), "<tr data-rating=\""));
+        // The window's two cases open in 办件与评价 (the window's own), one of them rated.
+        var windowCases = System.Net.WebUtility.HtmlDecode(Regex.Match(unitPage, $"<tr data-section=\"{s.Window1}\".*?href=\"([^\"]+)\" class=\"line-cases\"", RegexOptions.Singleline).Groups[1].Value);
+        Assert.Equal($"/Ratings/Records?from=2026-11-01&to=2026-11-30&unit={s.UnitA}&section={s.Window1}", windowCases);
+        var casesPage = await office.GetStringAsync(windowCases);
+        Assert.Contains("RPC-1", casesPage, StringComparison.Ordinal);
+        Assert.Contains("RPC-2", casesPage, StringComparison.Ordinal);
         // The unit's cases with their ratings (办件与评价) for the same period.
         Assert.Equal($"/Ratings/Records?from=2026-11-01&to=2026-11-30&unit={s.UnitA}",
             System.Net.WebUtility.HtmlDecode(Regex.Match(unitPage, "href=\"([^\"]+)\" id=\"records-link\"").Groups[1].Value));
@@ -187,7 +207,7 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         }
         // A real reader opens it: LibreOffice Calc's CSV of the first sheet shows the window's line as a person reads it.
         var csv = await XlsxToCsvAsync(xlsx);
-        Assert.Contains("报表测试 1 号窗口\",4,2,1,1,75.00%,0.6500,0,1,0,0", csv, StringComparison.Ordinal);
+        Assert.Contains("报表测试 1 号窗口\",4,2,1,1,75.00%,0.6500,0,1,0,0,2,50.00%,50.00%", csv, StringComparison.Ordinal);
     }
 
     [Fact]

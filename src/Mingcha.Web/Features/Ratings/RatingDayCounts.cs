@@ -9,6 +9,12 @@ namespace Mingcha.Web.Features.Ratings;
 /// <summary>Ratings of one key counted: what every period figure of SAT-4 (rates, coefficients, rankings) is made from.</summary>
 public sealed record RatingCount(Guid UnitId, Guid SectionId, Guid? StaffId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
 
+/// <summary>
+/// Cases (SAT-8) finished at one unit's window counted: how many, how many rated on any channel, by the public on their own
+/// (the window's device or the QR page: 好差评's 主动评价) and with a bad rating.
+/// </summary>
+public sealed record CaseCount(Guid UnitId, Guid SectionId, int Cases, int Rated, int RatedByPublic, int WithBad);
+
 /// <summary>Ratings of one office day and level counted: what a trend is made from.</summary>
 public sealed record DayCount(DateOnly Day, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
 
@@ -42,7 +48,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     public async Task<List<RatingCount>> CountAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections,
         CancellationToken ct)
     {
-        var (rows, live) = await ReadCountedAsync(from, to, units, sections, (counted, c) => counted
+        var (rows, live) = await ReadCountedAsync<RatingDayCount, RatingCount>(from, to, units, sections, (counted, c) => counted
             .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId, x.Scale, x.Level, x.CommonLevel, x.Excluded })
             .Select(g => new RatingCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Sum(x => x.Count)))
             .ToListAsync(c), ct);
@@ -60,12 +66,56 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     }
 
     /// <summary>
+    /// The cases at these units (null: all) and sections (null: all) finished in the office days [from, to], by unit and
+    /// window, with their ratings as they stand: counted days from <see cref="ServiceRecordDayCount"/>, the rest (today, a
+    /// day with a case pushed late or a case rated since it was counted) from the cases.
+    /// </summary>
+    public async Task<List<CaseCount>> CountCasesAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections,
+        CancellationToken ct)
+    {
+        var (rows, live) = await ReadCountedAsync<ServiceRecordDayCount, CaseCount>(from, to, units, sections, (counted, c) => counted
+            .GroupBy(x => new { x.UnitId, x.SectionId })
+            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Sum(x => x.Cases), g.Sum(x => x.Rated), g.Sum(x => x.RatedByPublic), g.Sum(x => x.WithBad)))
+            .ToListAsync(c), ct);
+        foreach (var (f, t) in live)
+        {
+            var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
+            rows.AddRange(await GroupedCasesAsync(db, Filter(db.ServiceRecords.AsNoTracking(), units, sections).Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct));
+        }
+        return rows.GroupBy(r => (r.UnitId, r.SectionId))
+            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Sum(r => r.Cases), g.Sum(r => r.Rated), g.Sum(r => r.RatedByPublic), g.Sum(r => r.WithBad)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The cases counted by unit and window in one query, each case's ratings found by the (case number, channel) index:
+    /// rated on any channel, by the public on their own (device or QR page), with a bad rating (excluded or not: the case
+    /// was rated so).
+    /// </summary>
+    public static Task<List<CaseCount>> GroupedCasesAsync(MingchaDb db, IQueryable<ServiceRecord> cases, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return cases
+            .Select(r => new
+            {
+                r.UnitId,
+                r.SectionId,
+                Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
+                ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
+                Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
+            })
+            .GroupBy(x => new { x.UnitId, x.SectionId })
+            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
     /// The same ratings as <see cref="CountAsync"/>, by office day and level alone (for a trend): a phone survey's answer on
     /// the day of the service it rates.
     /// </summary>
     public async Task<List<DayCount>> CountByDayAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, CancellationToken ct)
     {
-        var (rows, live) = await ReadCountedAsync(from, to, units, null, (counted, c) => counted
+        var (rows, live) = await ReadCountedAsync<RatingDayCount, DayCount>(from, to, units, null, (counted, c) => counted
             .GroupBy(x => new { x.Day, x.Scale, x.Level, x.CommonLevel, x.Excluded })
             .Select(g => new DayCount(g.Key.Day, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Sum(x => x.Count)))
             .ToListAsync(c), ct);
@@ -99,16 +149,16 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     /// Reads the counted days of [from, to] that may be read (ended, counted, unchanged since) with <paramref name="read"/>;
     /// returns its rows and the spans of days to read from the ratings instead.
     /// </summary>
-    private async Task<(List<T> Rows, List<(DateOnly From, DateOnly To)> Live)> ReadCountedAsync<T>(DateOnly from, DateOnly to,
-        IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections, Func<IQueryable<RatingDayCount>, CancellationToken, Task<List<T>>> read,
-        CancellationToken ct)
+    private async Task<(List<T> Rows, List<(DateOnly From, DateOnly To)> Live)> ReadCountedAsync<TCounted, T>(DateOnly from, DateOnly to,
+        IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections, Func<IQueryable<TCounted>, CancellationToken, Task<List<T>>> read,
+        CancellationToken ct) where TCounted : class, IDayCounted
     {
         RatingPeriods.UtcBounds(clock, from, to); // the period checked: 400 naming the field
         var state = await StateAsync(ct);
         if (Through(state, to) is { } through && through >= from)
         {
             var changed = await ChangedDaysAsync(state.At!.Value - Margin, Bounds(from).Start, Bounds(through).End, ct);
-            var counted = Filter(db.Set<RatingDayCount>().AsNoTracking().Where(c => c.Day >= from && c.Day <= through), units, sections);
+            var counted = Filter(db.Set<TCounted>().AsNoTracking().Where(c => c.Day >= from && c.Day <= through), units, sections);
             if (changed.Count > 0) counted = counted.Where(c => !changed.Contains(c.Day));
             var rows = await read(counted, ct);
             // A counting from scratch began, or one ended, while the rows were read: they may be of neither.
@@ -155,8 +205,9 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
                 // scratch at the same time (another instance's start) never finds a counted day emptied.
                 await db.Set<RatingDayCountState>()
                     .ExecuteUpdateAsync(x => x.SetProperty(c => c.CountedThrough, (DateOnly?)null).SetProperty(c => c.CountedAt, began), ct);
-                var oldest = await db.Ratings.Where(r => r.Channel != RatingChannel.Phone).MinAsync(r => (DateTime?)r.RatedAt, ct);
-                first = oldest is { } f ? DateOnly.FromDateTime(clock.ToLocal(f)) : yesterday.AddDays(1);
+                var oldestRating = await db.Ratings.Where(r => r.Channel != RatingChannel.Phone).MinAsync(r => (DateTime?)r.RatedAt, ct);
+                var oldestCase = await db.ServiceRecords.MinAsync(r => (DateTime?)r.FinishedAt, ct);
+                first = new[] { oldestRating, oldestCase }.Min() is { } f ? DateOnly.FromDateTime(clock.ToLocal(f)) : yesterday.AddDays(1);
                 days = DaysBetween(first.Value, yesterday);
             }
             else
@@ -189,24 +240,28 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     {
         var (s, e) = Bounds(day);
         var counts = await Grouped(db.Ratings.AsNoTracking().Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct);
+        var cases = await GroupedCasesAsync(db, db.ServiceRecords.AsNoTracking().Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The state's row locked first: a second counting elsewhere (the command while an instance's job runs) waits here
         // and then replaces the day whole, rather than adding its rows beside the first one's (PostgreSQL, read committed).
         await db.Database.ExecuteSqlRawAsync(LockSql, ct);
         await db.Set<RatingDayCount>().Where(c => c.Day == day).ExecuteDeleteAsync(ct);
+        await db.Set<ServiceRecordDayCount>().Where(c => c.Day == day).ExecuteDeleteAsync(ct);
         db.Set<RatingDayCount>().AddRange(counts.Select(c => new RatingDayCount(day, c)));
+        db.Set<ServiceRecordDayCount>().AddRange(cases.Select(c => new ServiceRecordDayCount(day, c)));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return counts.Count;
+        return counts.Count + cases.Count;
     }
 
-    /// <summary>Drops the counted rows of days outside [from, to] (before the first rating, or after a clock set back).</summary>
+    /// <summary>Drops the counted rows of days outside [from, to] (before the first rating or case, or after a clock set back).</summary>
     private async Task DropOutsideAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlRawAsync(LockSql, ct);
         await db.Set<RatingDayCount>().Where(c => c.Day < from || c.Day > to).ExecuteDeleteAsync(ct);
+        await db.Set<ServiceRecordDayCount>().Where(c => c.Day < from || c.Day > to).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
     }
 
@@ -218,7 +273,10 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         return new[] { through, to, yesterday }.Min();
     }
 
-    /// <summary>The office days of ratings rated in [start, end) that were stored, or excluded, since <paramref name="since"/>.</summary>
+    /// <summary>
+    /// The office days in [start, end) changed since <paramref name="since"/>: of ratings stored or excluded since (by when
+    /// they were rated), of cases pushed since and of cases rated since (by when they were finished).
+    /// </summary>
     /// <remarks>
     /// Read by the time of arrival (the <c>ReceivedAt</c> index) and by the exclusions' table alone, the period checked here:
     /// with the period in the query, SQLite chose the <c>RatedAt</c> index and read the whole period (190 ms for a year
@@ -229,9 +287,12 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         var late = await db.Ratings.AsNoTracking().Where(r => r.ReceivedAt >= since).Select(r => new { r.RatedAt, r.Channel }).ToListAsync(ct);
         var excluded = await db.RatingExclusions.AsNoTracking().Where(x => x.DecidedAt >= since)
             .Join(db.Ratings, x => x.RatingId, r => r.Id, (x, r) => new { r.RatedAt, r.Channel }).ToListAsync(ct);
-        return late.Concat(excluded)
-            .Where(r => r.Channel != RatingChannel.Phone && r.RatedAt < end && (start is not { } s || r.RatedAt >= s))
-            .Select(r => DateOnly.FromDateTime(clock.ToLocal(r.RatedAt))).ToHashSet();
+        var pushed = await db.ServiceRecords.AsNoTracking().Where(r => r.CreatedAt >= since).Select(r => r.FinishedAt).ToListAsync(ct);
+        var rated = await db.Ratings.AsNoTracking().Where(r => r.ReceivedAt >= since)
+            .Join(db.ServiceRecords, r => r.CaseNumber, c => c.CaseNumber, (r, c) => c.FinishedAt).ToListAsync(ct);
+        return late.Concat(excluded).Where(r => r.Channel != RatingChannel.Phone).Select(r => r.RatedAt).Concat(pushed).Concat(rated)
+            .Where(at => at < end && (start is not { } s || at >= s))
+            .Select(at => DateOnly.FromDateTime(clock.ToLocal(at))).ToHashSet();
     }
 
     private Task<List<RatingCount>> Grouped(IQueryable<Rating> ratings, CancellationToken ct) => ratings
@@ -239,17 +300,10 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         .Select(g => new RatingCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
         .ToListAsync(ct);
 
-    private static IQueryable<Rating> Filter(IQueryable<Rating> q, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections)
+    private static IQueryable<T> Filter<T>(IQueryable<T> q, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections) where T : IUnitWindowRecord
     {
         if (units is not null) q = q.Where(r => units.Contains(r.UnitId));
         if (sections is not null) q = q.Where(r => sections.Contains(r.SectionId));
-        return q;
-    }
-
-    private static IQueryable<RatingDayCount> Filter(IQueryable<RatingDayCount> q, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections)
-    {
-        if (units is not null) q = q.Where(c => units.Contains(c.UnitId));
-        if (sections is not null) q = q.Where(c => sections.Contains(c.SectionId));
         return q;
     }
 

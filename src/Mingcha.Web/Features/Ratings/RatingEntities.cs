@@ -72,7 +72,7 @@ public sealed class Rating : IUnitWindowRecord
 /// <see cref="RatingDayCounts"/> and never edited otherwise; not audited, as it records nothing the ratings do not.
 /// Phone-survey answers are not in it: they count in the period of the service they rate (<see cref="RatingPeriods"/>).
 /// </summary>
-public sealed class RatingDayCount
+public sealed class RatingDayCount : IDayCounted
 {
     private RatingDayCount() { }
     public RatingDayCount(DateOnly day, RatingCount counted)
@@ -91,6 +91,38 @@ public sealed class RatingDayCount
     public int CommonLevel { get; private set; }
     public bool Excluded { get; private set; }
     public int Count { get; private set; }
+}
+
+/// <summary>A row counted for one office day at one unit's window (<see cref="RatingDayCounts"/> reads both kinds alike).</summary>
+public interface IDayCounted : IUnitWindowRecord
+{
+    DateOnly Day { get; }
+}
+
+/// <summary>
+/// SAT-8: the cases finished at one window on one office day counted (decision 043, migration 0053), with how many of
+/// them were rated on any channel, by the public on their own (device or QR page) and badly, as the ratings stood when the
+/// day was counted; what the report's 办件数 and 评价率 are made from. Derived data, counted with
+/// <see cref="RatingDayCount"/> by the same counting (a late case or a case's late rating recounts its day) and never
+/// edited otherwise.
+/// </summary>
+public sealed class ServiceRecordDayCount : IDayCounted
+{
+    private ServiceRecordDayCount() { }
+    public ServiceRecordDayCount(DateOnly day, CaseCount counted)
+    {
+        ArgumentNullException.ThrowIfNull(counted);
+        Id = Guid.CreateVersion7(); Day = day; UnitId = counted.UnitId; SectionId = counted.SectionId;
+        Cases = counted.Cases; Rated = counted.Rated; RatedByPublic = counted.RatedByPublic; WithBad = counted.WithBad;
+    }
+    public Guid Id { get; private set; }
+    public DateOnly Day { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid SectionId { get; private set; }
+    public int Cases { get; private set; }
+    public int Rated { get; private set; }
+    public int RatedByPublic { get; private set; }
+    public int WithBad { get; private set; }
 }
 
 /// <summary>
@@ -324,6 +356,7 @@ internal static class RatingsModel
             e.HasIndex(r => r.CaseNumber).IsUnique();
             e.HasIndex(r => new { r.UnitId, r.FinishedAt });
             e.HasIndex(r => r.FinishedAt);
+            e.HasIndex(r => r.CreatedAt); // a late push's day recounted (decision 043)
             e.Property(r => r.CaseNumber).HasMaxLength(64);
             e.Property(r => r.CitizenPhone).HasMaxLength(32);
         });
@@ -354,6 +387,12 @@ internal static class RatingsModel
             e.Property(c => c.Id).ValueGeneratedNever();
             e.HasIndex(c => c.Day);
             e.Property(c => c.Scale).HasConversion<string>().HasMaxLength(16);
+        });
+        builder.Entity<ServiceRecordDayCount>(e =>
+        {
+            e.ToTable("ServiceRecordDayCounts");
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.HasIndex(c => c.Day);
         });
         builder.Entity<RatingDayCountState>(e =>
         {

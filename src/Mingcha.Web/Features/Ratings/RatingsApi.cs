@@ -92,8 +92,7 @@ public static class RatingsApi
         g.MapGet("/service-records", async (DateOnly from, DateOnly to, Guid? unitId, Guid? sectionId, string? caseNumber, CaseRatingState? state, int? page, int? size,
             ServiceRecordList list, LocalClock clock, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var (start, end) = RatingPeriods.UtcBounds(clock, from, to);
-            var filter = new ServiceRecordList.Filter(unitId, sectionId, start, end, caseNumber, state);
+            var filter = new ServiceRecordList.Filter(unitId, sectionId, from, to, caseNumber, state);
             return await list.PageAsync(user, filter, page ?? 1, Math.Clamp(size ?? 100, 1, 1000), ct);
         }).RequireAuthorization(RatingPolicies.Read);
         // SAT-8 without a business system: a CSV file or .xlsx workbook of finished cases, all rows or none.

@@ -67,6 +67,12 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
 
         /// <summary>Places moved up since the previous period (negative: down).</summary>
         public int? RankChange => Rank is { } r && PreviousRank is { } p ? p - r : null;
+
+        /// <summary>
+        /// SAT-8: the cases finished here in the period and how many were rated (评价率: on any channel; 主动评价率: by the
+        /// public on their own, at the device or the QR page). None for a staff member's line.
+        /// </summary>
+        public ServiceRecordList.Figures? Cases { get; init; }
     }
 
     /// <summary>
@@ -137,7 +143,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     {
         RequireLength(from, to);
         var names = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, u => (u.Code, u.Name), ct);
-        return Ranked(UnitLines(await counts.CountAsync(from, to, null, null, ct), names, []));
+        return Ranked(UnitLines(await counts.CountAsync(from, to, null, null, ct), names, [], null));
     }
 
     private async Task<Report> ReadAsync(DateOnly from, DateOnly to, Guid? unitId, CancellationToken ct)
@@ -155,6 +161,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         }
 
         var groups = await counts.CountAsync(from, to, unitId is null ? null : scope, null, ct);
+        var caseCounts = await counts.CountCasesAsync(from, to, unitId is null ? null : scope, null, ct);
 
         var followUps = db.FollowUpCases.AsNoTracking().Where(f => f.OpenedAt >= start && f.OpenedAt < end);
         if (unitId is not null) followUps = followUps.Where(f => scope.Contains(f.UnitId)); // the unit's own, and its sub-units' for their total
@@ -171,20 +178,24 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         if (unitId is not { } chosen)
         {
             var names = unitById.ToDictionary(u => u.Key, u => (u.Value.Code, u.Value.Name));
-            var then = Ranked(UnitLines(before, names, [])).ToDictionary(l => l.Id);
+            var then = Ranked(UnitLines(before, names, [], null)).ToDictionary(l => l.Id);
             Line Compared(Line line) => then.TryGetValue(line.Id, out var was) ? line with { PreviousRank = was.Rank, PreviousCoefficient = was.Coefficient } : line;
-            var lines = UnitLines(groups, names, cases);
-            var total = Total(groups, cases) with { PreviousCoefficient = previous is null ? null : Sum(before).Rate.Rate };
+            var lines = UnitLines(groups, names, cases, caseCounts);
+            var total = Total(groups, cases) with
+            {
+                PreviousCoefficient = previous is null ? null : Sum(before).Rate.Rate, Cases = ServiceRecordList.Figures.Of(caseCounts),
+            };
             return new Report(from, to, null, total, Ranked(lines).Select(Compared).ToList(), [], [], null, 0, previous?.From, previous?.To);
         }
 
         var own = groups.Where(g => g.UnitId == chosen).ToList();
         var ownCases = cases.Where(c => c.UnitId == chosen).ToList();
         var chosenUnit = unitById[chosen];
+        var ownCaseCounts = caseCounts.Where(c => c.UnitId == chosen).ToList();
         var unitLine = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(own), ownCases.Count, ownCases.Count(c => c.Closed), ownCases.Count(c => c.Overdue))
-            with { PreviousCoefficient = previous is null ? null : Sum(before.Where(g => g.UnitId == chosen)).Rate.Rate };
+            with { PreviousCoefficient = previous is null ? null : Sum(before.Where(g => g.UnitId == chosen)).Rate.Rate, Cases = ServiceRecordList.Figures.Of(ownCaseCounts) };
 
-        var sectionLines = await SectionLinesAsync(chosen, own, ownCases, ct);
+        var sectionLines = await SectionLinesAsync(chosen, own, ownCases, ownCaseCounts, ct);
 
         var staffIds = own.Where(g => g.StaffId is not null).Select(g => g.StaffId!.Value).Distinct().ToList();
         var staffNames = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).Select(s => new { s.Id, s.Code, s.Name }).ToDictionaryAsync(s => s.Id, ct);
@@ -195,20 +206,27 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         // SAT-4: a county's coefficient counts its townships' ratings with its own.
         Line? withSubUnits = null;
         if (scope.Count > 1)
-            withSubUnits = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(groups), cases.Count, cases.Count(c => c.Closed), cases.Count(c => c.Overdue));
+            withSubUnits = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(groups), cases.Count, cases.Count(c => c.Closed), cases.Count(c => c.Overdue))
+                with { Cases = ServiceRecordList.Figures.Of(caseCounts) };
         return new Report(from, to, unitLine, unitLine, [], sectionLines, staffLines, withSubUnits, scope.Count - 1, previous?.From, previous?.To);
     }
 
-    /// <summary>One line a unit, with the follow-ups opened at it.</summary>
+    /// <summary>
+    /// One line a unit rated, with the follow-ups opened at it; with <paramref name="caseCounts"/>, its cases too, and a line
+    /// for every unit with cases and no rating (a 评价率 of 0 is what the Office looks for).
+    /// </summary>
     private List<Line> UnitLines(List<RatingCount> groups, Dictionary<Guid, (string Code, string Name)> units,
-        List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases)
+        List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases, List<CaseCount>? caseCounts)
     {
-        var casesByUnit = cases.ToLookup(c => c.UnitId);
-        return groups.GroupBy(g => g.UnitId).Select(g =>
+        var followUpsByUnit = cases.ToLookup(c => c.UnitId);
+        var ratingsByUnit = groups.ToLookup(g => g.UnitId);
+        var casesByUnit = (caseCounts ?? []).ToLookup(c => c.UnitId);
+        return ratingsByUnit.Select(g => g.Key).Union(casesByUnit.Select(c => c.Key)).Select(id =>
         {
-            var (code, name) = units.TryGetValue(g.Key, out var u) ? u : ("", g.Key.ToString());
-            var mine = casesByUnit[g.Key].ToList();
-            return ToLine(g.Key, code, name, Sum(g), mine.Count, mine.Count(c => c.Closed), mine.Count(c => c.Overdue));
+            var (code, name) = units.TryGetValue(id, out var u) ? u : ("", id.ToString());
+            var mine = followUpsByUnit[id].ToList();
+            return ToLine(id, code, name, Sum(ratingsByUnit[id]), mine.Count, mine.Count(c => c.Closed), mine.Count(c => c.Overdue))
+                with { Cases = caseCounts is null ? null : ServiceRecordList.Figures.Of(casesByUnit[id]) };
         }).ToList();
     }
 
@@ -217,13 +235,15 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     /// is a device or QR code to check). A section with sections under it (a hall and its windows) counts theirs with its
     /// own, and its windows follow it one level in.
     /// </summary>
-    private async Task<List<Line>> SectionLinesAsync(Guid unitId, List<RatingCount> own, List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases, CancellationToken ct)
+    private async Task<List<Line>> SectionLinesAsync(Guid unitId, List<RatingCount> own, List<(Guid UnitId, Guid SectionId, bool Closed, bool Overdue)> cases,
+        List<CaseCount> caseCounts, CancellationToken ct)
     {
         var sections = await db.Sections.AsNoTracking().Where(s => s.UnitId == unitId)
             .Select(s => new { s.Id, s.Code, s.Name, s.Active, s.Kind, s.ParentSectionId }).ToListAsync(ct);
         var bySection = own.ToLookup(g => g.SectionId);
         var casesBySection = cases.ToLookup(c => c.SectionId);
-        var listed = sections.Where(s => bySection.Contains(s.Id) || casesBySection.Contains(s.Id)
+        var finishedBySection = caseCounts.ToLookup(c => c.SectionId);
+        var listed = sections.Where(s => bySection.Contains(s.Id) || casesBySection.Contains(s.Id) || finishedBySection.Contains(s.Id)
                 || (s.Active && s.Kind is SectionKind.Window or SectionKind.ServiceHall or SectionKind.TownshipOutlet or SectionKind.StreetOutlet))
             .Select(s => s.Id).ToHashSet();
         var children = sections.Where(s => listed.Contains(s.Id)).ToLookup(s => s.ParentSectionId is { } p && listed.Contains(p) ? p : (Guid?)null);
@@ -241,7 +261,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
             foreach (var c in children[id].OrderBy(x => x.Code, StringComparer.Ordinal)) covered.AddRange(Add(c.Id, depth + 1));
             var mine = covered.SelectMany(x => casesBySection[x]).ToList();
             lines[at] = ToLine(s.Id, s.Code, s.Name, Sum(covered.SelectMany(x => bySection[x])), mine.Count, mine.Count(c => c.Closed), mine.Count(c => c.Overdue))
-                with { Depth = depth, Groups = covered.Count > 1 };
+                with { Depth = depth, Groups = covered.Count > 1, Cases = ServiceRecordList.Figures.Of(covered.SelectMany(x => finishedBySection[x])) };
             return covered;
         }
     }
@@ -255,9 +275,11 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         ArgumentNullException.ThrowIfNull(r);
         var period = $"{UiText.Date(r.From)} 至 {UiText.Date(r.To)}";
         const string note = "评价数及各等级只计未剔除的评价；满意率 = (满意 + 基本满意) ÷ 评价数；满意率系数 = 各等级分值的平均 ÷ 100（SAT-4）；"
-            + "已剔除的评价经申诉审核后保留并标注，不计入（SAT-7）；差评回访为期间内开启的回访整改案件，逾期为今日仍超过步骤期限未办的。";
+            + "已剔除的评价经申诉审核后保留并标注，不计入（SAT-7）；差评回访为期间内开启的回访整改案件，逾期为今日仍超过步骤期限未办的；"
+            + "办件数为期间内办结的办件（SAT-8），评价率 = 有评价的办件 ÷ 办件数，主动评价率只计办事群众在评价器或扫码页面的评价。";
         string[] figures = ["评价数", "满意", "基本满意", "不满意", "满意率", "满意率系数", "已剔除"];
         string[] followUps = ["差评回访", "已办结", "逾期未办"];
+        string[] caseHeads = ["办件数", "评价率", "主动评价率"];
         double[] widths = [8, 8, 10, 8, 10, 12, 8];
         using var ms = new MemoryStream();
         string name;
@@ -265,11 +287,13 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         {
             name = $"satisfaction-{UiText.Date(r.From)}-{UiText.Date(r.To)}.xlsx";
             using var w = new OrgWorkbookWriter(ms, ["各单位", .. TrendSheet()]);
-            w.BeginSheet("各单位", ["排名", "单位代码", "单位", .. figures, .. followUps, "上期排名", "上期系数", "系数变化"], [6, 12, 30, .. widths, 10, 8, 10, 10, 10, 10]);
+            w.BeginSheet("各单位", ["排名", "单位代码", "单位", .. figures, .. followUps, "上期排名", "上期系数", "系数变化", .. caseHeads],
+                [6, 12, 30, .. widths, 10, 8, 10, 10, 10, 10, 8, 10, 12]);
             foreach (var l in r.Units)
-                w.WriteValues([l.Rank, l.Code, l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue, l.PreviousRank, l.PreviousCoefficient, l.CoefficientChange]);
+                w.WriteValues([l.Rank, l.Code, l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue, l.PreviousRank, l.PreviousCoefficient, l.CoefficientChange,
+                    .. CaseFigures(l)]);
             w.WriteValues([null, null, "合计", .. Figures(r.Total), r.Total.FollowUps, r.Total.FollowUpsClosed, r.Total.FollowUpsOverdue,
-                null, r.Total.PreviousCoefficient, r.Total.CoefficientChange]);
+                null, r.Total.PreviousCoefficient, r.Total.CoefficientChange, .. CaseFigures(r.Total)]);
             var compared = r.PreviousFrom is { } pf && r.PreviousTo is { } pt ? $"上期为 {UiText.Date(pf)} 至 {UiText.Date(pt)}。" : "";
             w.WriteNote([$"{period}，有评价的单位 {r.Units.Count} 个，按满意率系数排名。{compared}{note}"]);
             WriteTrend(w, "各单位合计");
@@ -278,12 +302,12 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         {
             name = $"satisfaction-{unit.Code}-{UiText.Date(r.From)}-{UiText.Date(r.To)}.xlsx";
             using var w = new OrgWorkbookWriter(ms, ["窗口", "工作人员", .. TrendSheet()]);
-            w.BeginSheet("窗口", ["窗口代码", "窗口", .. figures, .. followUps], [14, 30, .. widths, 10, 8, 10]);
+            w.BeginSheet("窗口", ["窗口代码", "窗口", .. figures, .. followUps, .. caseHeads], [14, 30, .. widths, 10, 8, 10, 8, 10, 12]);
             foreach (var l in r.Sections)
-                w.WriteValues([l.Code, new string('　', 2 * l.Depth) + l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue]);
-            w.WriteValues([unit.Code, unit.Name + "（合计）", .. Figures(unit), unit.FollowUps, unit.FollowUpsClosed, unit.FollowUpsOverdue]);
+                w.WriteValues([l.Code, new string('　', 2 * l.Depth) + l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue, .. CaseFigures(l)]);
+            w.WriteValues([unit.Code, unit.Name + "（合计）", .. Figures(unit), unit.FollowUps, unit.FollowUpsClosed, unit.FollowUpsOverdue, .. CaseFigures(unit)]);
             if (r.WithSubUnits is { } all)
-                w.WriteValues([unit.Code, $"{unit.Name}（含下级单位 {r.SubUnits} 个）", .. Figures(all), all.FollowUps]);
+                w.WriteValues([unit.Code, $"{unit.Name}（含下级单位 {r.SubUnits} 个）", .. Figures(all), all.FollowUps, all.FollowUpsClosed, all.FollowUpsOverdue, .. CaseFigures(all)]);
             w.WriteNote([$"{unit.Name}，{period}。服务大厅一行含其下各窗口（窗口缩进列在其后）。{note}"]);
             w.BeginSheet("工作人员", ["工号", "姓名", .. figures], [14, 16, .. widths]);
             foreach (var l in r.Staff) w.WriteValues([l.Code, l.Name, .. Figures(l)]);
@@ -302,6 +326,10 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
                 w.WriteValues([TrendLabel(p, " 至 "), p.Ratings, p.Unsatisfied, p.Rate is { } rate ? new OrgWorkbookWriter.Percent(rate) : null, p.Coefficient]);
             w.WriteNote([$"{whose}，{period}，{(r.Trend[0].From == r.Trend[0].To ? "逐日" : "逐月")}。"]);
         }
+
+        static object?[] CaseFigures(Line l) =>
+            [l.Cases?.Cases, l.Cases?.RatedRate is { } rated ? new OrgWorkbookWriter.Percent(rated) : null,
+                l.Cases?.PublicRate is { } byPublic ? new OrgWorkbookWriter.Percent(byPublic) : null];
 
         static object?[] Figures(Line l) =>
             [l.Ratings, l.Satisfied, l.Basic, l.Unsatisfied, l.Rate is { } rate ? new OrgWorkbookWriter.Percent(rate) : null, l.Coefficient, l.Excluded];

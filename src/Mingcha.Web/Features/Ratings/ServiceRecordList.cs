@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Mingcha.Domain.Identifiers;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Web.Data;
+using Mingcha.Web.Features.Identity;
 using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Features.Organisation.Import;
 using Mingcha.Web.Infrastructure;
@@ -28,13 +29,13 @@ public enum CaseRatingState
 /// 主动评价 of 好差评 practice; a phone survey's call is the Office asking). For the page <c>/Ratings/Records</c> and its
 /// workbook. A unit's liaison sees their own unit's cases only (SEC-2); the citizen's phone is masked (SEC-4).
 /// </summary>
-public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
+public sealed class ServiceRecordList(MingchaDb db, LocalClock clock, RatingDayCounts counts)
 {
     /// <summary>
-    /// What to list: cases finished from <see cref="From"/> up to <see cref="To"/> (excluded; instants, or the office's times
-    /// when given without a zone); with a <see cref="CaseNumber"/>, that case whenever it was finished.
+    /// What to list: cases finished in the office days <see cref="From"/> to <see cref="To"/>; with a <see cref="CaseNumber"/>,
+    /// that case whenever it was finished.
     /// </summary>
-    public sealed record Filter(Guid? UnitId, Guid? SectionId, DateTime From, DateTime To, string? CaseNumber = null, CaseRatingState? State = null);
+    public sealed record Filter(Guid? UnitId, Guid? SectionId, DateOnly From, DateOnly To, string? CaseNumber = null, CaseRatingState? State = null);
 
     /// <summary>One rating a case received.</summary>
     public sealed record CaseRating(Guid Id, RatingChannel Channel, string LevelName, string LevelNameEn, bool IsBad, bool Excluded, DateTime RatedAt);
@@ -56,6 +57,10 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
         public decimal? PublicRate => Rate(RatedByPublic);
 
         private decimal? Rate(int n) => Cases == 0 ? null : Math.Round((decimal)n / Cases, 4, MidpointRounding.AwayFromZero);
+
+        /// <summary>The figures of these windows together.</summary>
+        public static Figures Of(IEnumerable<CaseCount> counts) => counts.Aggregate(new Figures(0, 0, 0, 0),
+            (f, c) => new Figures(f.Cases + c.Cases, f.Rated + c.Rated, f.RatedByPublic + c.RatedByPublic, f.WithBad + c.WithBad));
     }
 
     /// <summary>One page of cases, the latest finished first, with how many match and the period's figures (none for a case looked up by number).</summary>
@@ -78,7 +83,7 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
         else
         {
             // The figures count every state of the period already: no second count.
-            var all = figures = await FiguresAsync(Scope(user, f), ct);
+            var all = figures = await FiguresAsync(user, f, ct);
             total = f.State switch
             {
                 CaseRatingState.Rated => all.Rated,
@@ -127,8 +132,7 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
     {
         var q = db.ServiceRecords.AsNoTracking().ScopedTo(user, f.UnitId, f.SectionId, "只能查看本单位的办件。 You can see your own unit's cases only.");
         if (f.CaseNumber is { Length: > 0 } number) return q.Where(r => r.CaseNumber == number);
-        var from = OfficeTime.ToUtc(f.From, clock.Zone, "from")!.Value;
-        var to = OfficeTime.ToUtc(f.To, clock.Zone, "to")!.Value;
+        var (from, to) = RatingPeriods.UtcBounds(clock, f.From, f.To);
         return q.Where(r => r.FinishedAt >= from && r.FinishedAt < to);
     }
 
@@ -140,20 +144,14 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock)
         _ => q,
     };
 
-    /// <summary>The figures in one query: each case's ratings found by the (case number, channel) index.</summary>
-    private async Task<Figures> FiguresAsync(IQueryable<ServiceRecord> q, CancellationToken ct)
+    /// <summary>
+    /// The period's figures for the filter's unit and window from the counted days (<see cref="RatingDayCounts.CountCasesAsync"/>:
+    /// a month of all units' cases without reading each), once <see cref="Scope"/> has checked the unit (SEC-2).
+    /// </summary>
+    private async Task<Figures> FiguresAsync(ClaimsPrincipal user, Filter f, CancellationToken ct)
     {
-        var figures = await q
-            .Select(r => new
-            {
-                Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
-                ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
-                Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
-            })
-            .GroupBy(x => 1)
-            .Select(g => new Figures(g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
-            .FirstOrDefaultAsync(ct);
-        return figures ?? new Figures(0, 0, 0, 0);
+        IReadOnlyCollection<Guid>? units = f.UnitId is { } u ? [u] : user.SeesAllUnits() ? null : [user.UnitId() ?? Guid.Empty];
+        return Figures.Of(await counts.CountCasesAsync(f.From, f.To, units, f.SectionId is { } s ? [s] : null, ct));
     }
 
     private async Task<List<Row>> RowsAsync(IQueryable<ServiceRecord> ordered, CancellationToken ct)

@@ -88,8 +88,8 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
 
     private ServiceRecordList.Filter Filter()
     {
-        var (from, to) = Bounds();
-        return new ServiceRecordList.Filter(UnitId, SectionId, from, to, CaseNumber, State);
+        Bounds(); // the period checked: 400 naming the field
+        return new ServiceRecordList.Filter(UnitId, SectionId, From, To, CaseNumber, State);
     }
 
     private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? caseNumber, CaseRatingState? state)
