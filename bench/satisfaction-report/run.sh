@@ -54,7 +54,7 @@ run "last month, all units, ratings list, first page" "/Ratings/List?from=$MONTH
 run "last month, all units, ratings list, page 1000" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&p=1000"
 run "last month, one unit, ratings list, unsatisfied" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&unit=$UNIT&level=3"
 run "last month, all units, ratings xlsx" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&handler=Xlsx"
-# 办件与评价: the month's cases with their figures (评价率, 主动评价率: a look-up of each case's ratings), 50 rows with theirs,
+# 办件与评价: the month's cases with their figures (评价率, 主动评价率: from the counted case days), 50 rows with theirs,
 # the unrated ones, one case by its number, and all of them as .xlsx.
 run "last month, all units, cases, first page" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO"
 run "last month, one unit, cases, first page" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO&unit=$UNIT"
