@@ -155,6 +155,8 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Matches("<td class=\"cases\"><a href=\"[^\"]+\" class=\"line-cases\">2</a></td>\\s*<td class=\"rated-rate\">50.00%</td><td class=\"public-rate\">50.00%</td>", row);
         Assert.Equal($"/Ratings/Records?from=2026-11-01&to=2026-11-16&unit={s.UnitA}",
             System.Net.WebUtility.HtmlDecode(Regex.Match(row, "href=\"([^\"]+)\" class=\"line-cases\"").Groups[1].Value));
+        // The period's total: the two cases, one rated.
+        Assert.Contains("<strong id=\"total-rated-rate\">50.00%</strong>", page, StringComparison.Ordinal);
         // Unit B's window rated a case the Office never received: no cases, no rate (not 0%).
         var rowB = Regex.Match(page, $"<tr data-unit=\"{s.UnitB}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
         Assert.Contains("<td class=\"cases\">0</td>", rowB, StringComparison.Ordinal);
