@@ -22,7 +22,7 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
     private sealed record Report(DateOnly From, DateOnly To, Line? Unit, Line Total, List<Line> Units, List<Line> Sections, List<Line> Staff);
     private sealed record Stored(Guid Id);
     private sealed record FollowUpRow(Guid Id, Guid RatingId);
-    private sealed record Setup(Guid UnitA, Guid Hall, Guid Window1, Guid Window2, Guid Staff1, Guid Staff2, Guid UnitB, Guid WindowB);
+    private sealed record Setup(Guid UnitA, Guid Hall, Guid Window1, Guid Window2, Guid Staff1, Guid Staff2, Guid UnitB, Guid WindowB, Guid UnitC);
 
     private static readonly PerApp<Setup> Once = new();
 
@@ -32,13 +32,14 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
     /// </summary>
     private Task<Setup> SetupAsync() => Once.GetAsync(app, async () =>
     {
-        var units = await app.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).Take(2).ToListAsync());
+        var units = await app.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).Take(3).ToListAsync());
         var now = app.Clock.GetUtcNow().UtcDateTime;
         var s = await app.WithDbAsync(async db =>
         {
             var hall = new Section(units[0], "rpt-hall", "报表测试大厅", SectionKind.ServiceHall, now);
             var windowB = new Section(units[1], "rpt-b1", "乙单位报表窗口", SectionKind.Window, now);
-            db.Sections.AddRange(hall, windowB);
+            var windowC = new Section(units[2], "rpt-c1", "丙单位报表窗口", SectionKind.Window, now);
+            db.Sections.AddRange(hall, windowB, windowC);
             await db.SaveChangesAsync();
             var w1 = new Section(units[0], "rpt-w1", "报表测试 1 号窗口", SectionKind.Window, now, hall.Id);
             var w2 = new Section(units[0], "rpt-w2", "报表测试 2 号窗口", SectionKind.Window, now, hall.Id);
@@ -48,8 +49,13 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
             var staff2 = new Staff(units[0], "rpt-s2", "报表乙", EmploymentType.InService, now, w1.Id);
             db.Staff.AddRange(staff1, staff2);
             await db.SaveChangesAsync();
-            return new Setup(units[0], hall.Id, w1.Id, w2.Id, staff1.Id, staff2.Id, units[1], windowB.Id);
+            return new Setup(units[0], hall.Id, w1.Id, w2.Id, staff1.Id, staff2.Id, units[1], windowB.Id, units[2]);
         });
+        // Unit C's window finished a case on Monday and nobody rated it.
+        var windowC = await app.WithDbAsync(db => db.Sections.Where(x => x.Code == "rpt-c1").Select(x => x.Id).SingleAsync());
+        var (systemC, _) = await app.TokenClientAsync(s.UnitC, "service-records:write");
+        await (await systemC.PostAsJsonAsync("/api/v1/service-records",
+            new { caseNumber = "RPC-C1", sectionId = windowC, finishedAt = new DateTime(2026, 11, 16, 1, 0, 0, DateTimeKind.Utc) })).ExpectAsync(HttpStatusCode.Created);
 
         var (deviceA, _) = await app.TokenClientAsync(s.UnitA, "ratings:write");
         var (deviceB, _) = await app.TokenClientAsync(s.UnitB, "ratings:write");
@@ -123,8 +129,10 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         var s = await SetupAsync();
         var leader = await app.ClientAsAsync(Roles.Leader);
         var r = await leader.GetAsync<Report>("/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16");
-        Assert.Equal([s.UnitB, s.UnitA], r.Units.Select(l => l.Id));
-        Assert.Equal([1, 2], r.Units.Select(l => l.Rank!.Value));
+        // Unit C, with a case and no rating, is listed after the ranked ones, unranked (SAT-8: its 评价率 is 0%).
+        Assert.Equal([s.UnitB, s.UnitA, s.UnitC], r.Units.Select(l => l.Id));
+        Assert.Equal(new int?[] { 1, 2, null }, r.Units.Select(l => l.Rank));
+        Assert.Equal(0, r.Units[2].Ratings);
         Assert.Equal((6, 1), (r.Total.Ratings, r.Total.Excluded));
 
         // The leaders' overview shows the year's figures of the same report, each unit leading to its report for the year.
@@ -155,8 +163,12 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Matches("<td class=\"cases\"><a href=\"[^\"]+\" class=\"line-cases\">2</a></td>\\s*<td class=\"rated-rate\">50.00%</td><td class=\"public-rate\">50.00%</td>", row);
         Assert.Equal($"/Ratings/Records?from=2026-11-01&to=2026-11-16&unit={s.UnitA}",
             System.Net.WebUtility.HtmlDecode(Regex.Match(row, "href=\"([^\"]+)\" class=\"line-cases\"").Groups[1].Value));
-        // The period's total: the two cases, one rated.
-        Assert.Contains("<strong id=\"total-rated-rate\">50.00%</strong>", page, StringComparison.Ordinal);
+        // The period's total: A's two cases and C's one, one of them rated.
+        Assert.Contains("<strong id=\"total-rated-rate\">33.33%</strong>", page, StringComparison.Ordinal);
+        // Unit C's row: its one case, a 评价率 of 0% marked.
+        var rowC = Regex.Match(page, $"<tr data-unit=\"{s.UnitC}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("class=\"line-cases\">1</a>", rowC, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"rated-rate overdue\">0.00%</td>", rowC, StringComparison.Ordinal);
         // Unit B's window rated a case the Office never received: no cases, no rate (not 0%).
         var rowB = Regex.Match(page, $"<tr data-unit=\"{s.UnitB}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
         Assert.Contains("<td class=\"cases\">0</td>", rowB, StringComparison.Ordinal);
@@ -246,6 +258,11 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Contains("2个单位共收到服务评价6条，其中满意4条、基本满意1条、不满意1条，满意率83.33%", text, StringComparison.Ordinal);
         Assert.Contains("0.7667。另有1条评价经申诉审核认定为误评或恶意评价", text, StringComparison.Ordinal); // the page's number may fall in between
         Assert.Contains("共开启差评回访整改2件，已办结1件，无逾期未办。", text, StringComparison.Ordinal);
+        // SAT-8: the month's cases (A's two, one rated, and C's one) and the unit with cases and no rating named; C is not ranked.
+        Assert.Contains("期间办结办件3件，评价率33.33%，其中主动评价率33.33%。", text, StringComparison.Ordinal);
+        var nameC = await app.WithDbAsync(db => db.Units.Where(u => u.Id == s.UnitC).Select(u => u.Name).SingleAsync());
+        Assert.Contains($"{nameC}（办件1件）有办件而无一评价", text, StringComparison.Ordinal);
+        Assert.False(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "satisfaction.circular" && n.UnitId == s.UnitC)));
         Assert.Contains("请各单位于12月10日前报送差评整改情况。", text, StringComparison.Ordinal);
         // The ranked units are its addressees: B's liaison reads it, and the home page tells them their place.
         Assert.Equal(HttpStatusCode.OK, (await liaisonB.GetAsync($"/api/v1/documents/{id}")).StatusCode);
