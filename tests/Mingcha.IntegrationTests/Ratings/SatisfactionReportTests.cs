@@ -17,8 +17,9 @@ namespace Mingcha.IntegrationTests.Ratings;
 /// </summary>
 public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<MingchaApp>
 {
+    private sealed record CaseFigures(int Cases, int Rated, int RatedByPublic, int WithBad, decimal? RatedRate, decimal? PublicRate);
     private sealed record Line(Guid Id, string Code, string Name, int Ratings, int Satisfied, int Basic, int Unsatisfied, int Excluded,
-        decimal? Rate, decimal? Coefficient, int FollowUps, int FollowUpsClosed, int FollowUpsOverdue, int? Rank, int Depth, bool Groups);
+        decimal? Rate, decimal? Coefficient, int FollowUps, int FollowUpsClosed, int FollowUpsOverdue, int? Rank, int Depth, bool Groups, CaseFigures? Cases);
     private sealed record Report(DateOnly From, DateOnly To, Line? Unit, Line Total, List<Line> Units, List<Line> Sections, List<Line> Staff);
     private sealed record Stored(Guid Id);
     private sealed record FollowUpRow(Guid Id, Guid RatingId);
@@ -47,7 +48,8 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
             await db.SaveChangesAsync();
             var staff1 = new Staff(units[0], "rpt-s1", "报表甲", EmploymentType.InService, now, w1.Id);
             var staff2 = new Staff(units[0], "rpt-s2", "报表乙", EmploymentType.InService, now, w1.Id);
-            db.Staff.AddRange(staff1, staff2);
+            var staff3 = new Staff(units[0], "rpt-s3", "报表丙", EmploymentType.InService, now, w1.Id);
+            db.Staff.AddRange(staff1, staff2, staff3);
             await db.SaveChangesAsync();
             return new Setup(units[0], hall.Id, w1.Id, w2.Id, staff1.Id, staff2.Id, units[1], windowB.Id, units[2]);
         });
@@ -59,11 +61,12 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
 
         var (deviceA, _) = await app.TokenClientAsync(s.UnitA, "ratings:write");
         var (deviceB, _) = await app.TokenClientAsync(s.UnitB, "ratings:write");
-        // SAT-8: window 1 finished two cases on Monday morning; its first rating is of the first of them, the second was not rated.
+        // SAT-8: window 1 finished two cases on Monday morning, staff 1's and staff 3's; its first rating is of staff 1's,
+        // staff 3's was not rated (staff 3 has no rating at all).
         var (systemA, _) = await app.TokenClientAsync(s.UnitA, "service-records:write");
-        foreach (var number in new[] { "RPC-1", "RPC-2" })
+        foreach (var (number, staff) in new[] { ("RPC-1", "rpt-s1"), ("RPC-2", "rpt-s3") })
             await (await systemA.PostAsJsonAsync("/api/v1/service-records",
-                new { caseNumber = number, sectionId = s.Window1, finishedAt = new DateTime(2026, 11, 16, 1, 0, 0, DateTimeKind.Utc) })).ExpectAsync(HttpStatusCode.Created);
+                new { caseNumber = number, sectionId = s.Window1, staffCode = staff, finishedAt = new DateTime(2026, 11, 16, 1, 0, 0, DateTimeKind.Utc) })).ExpectAsync(HttpStatusCode.Created);
         await RateAsync(deviceA, s.Window1, 1, s.Staff1, "RPC-1");
         foreach (var (window, level, staff) in new (Guid, int, Guid?)[] { (s.Window1, 1, s.Staff1), (s.Window1, 2, s.Staff2), (s.Window1, 3, s.Staff2), (s.Window2, 1, null) })
             await RateAsync(deviceA, window, level, staff);
@@ -111,6 +114,7 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.True(hall.Groups);
         Assert.Equal((5, 1, 2), (hall.Ratings, hall.Excluded, hall.FollowUps));
         Assert.Equal(0.72m, hall.Coefficient); // (260 + 100) / 500
+        Assert.Equal((2, 1), (hall.Cases!.Cases, hall.Cases.Rated)); // window 1's two cases
         Assert.Equal([s.Window1, s.Window2], r.Sections.Skip(hallAt + 1).Take(2).Select(l => l.Id));
         Assert.All(r.Sections.Skip(hallAt + 1).Take(2), l => Assert.Equal(1, l.Depth));
         // The unit is the same as the API's SAT-4 coefficient for it.
@@ -118,8 +122,13 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         var sat4 = await office.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/satisfaction/units/{s.UnitA}?from=2026-11-01&to=2026-11-30&includeChildren=false");
         Assert.Equal(r.Unit.Coefficient, sat4.GetProperty("coefficient").GetDecimal());
         // Staff: the one with the bad rating first.
-        Assert.Equal([s.Staff2, s.Staff1], r.Staff.Select(l => l.Id));
+        // Staff 3, named by a case and by no rating, is listed after them with no figures of ratings.
+        var staff3 = await app.WithDbAsync(db => db.Staff.Where(x => x.Code == "rpt-s3").Select(x => x.Id).SingleAsync());
+        Assert.Equal([s.Staff2, s.Staff1, staff3], r.Staff.Select(l => l.Id));
         Assert.Equal((2, 1, 0.3m), (r.Staff[0].Ratings, r.Staff[0].Unsatisfied, r.Staff[0].Coefficient));
+        // SAT-8: each staff member's cases: staff 1's rated, staff 3's not, staff 2 named by no case.
+        Assert.Equal(new (int, decimal?)[] { (0, null), (1, 1m), (1, 0m) }, r.Staff.Select(l => (l.Cases!.Cases, l.Cases.RatedRate)));
+        Assert.Equal((0, null), (r.Staff[2].Ratings, r.Staff[2].Coefficient));
     }
 
     [Fact]

@@ -10,10 +10,10 @@ namespace Mingcha.Web.Features.Ratings;
 public sealed record RatingCount(Guid UnitId, Guid SectionId, Guid? StaffId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
 
 /// <summary>
-/// Cases (SAT-8) finished at one unit's window counted: how many, how many rated on any channel, by the public on their own
-/// (the window's device or the QR page: 好差评's 主动评价) and with a bad rating.
+/// Cases (SAT-8) finished at one unit's window by one staff member (null: none named) counted: how many, how many rated on
+/// any channel, by the public on their own (the window's device or the QR page: 好差评's 主动评价) and with a bad rating.
 /// </summary>
-public sealed record CaseCount(Guid UnitId, Guid SectionId, int Cases, int Rated, int RatedByPublic, int WithBad);
+public sealed record CaseCount(Guid UnitId, Guid SectionId, Guid? StaffId, int Cases, int Rated, int RatedByPublic, int WithBad);
 
 /// <summary>Ratings of one office day and level counted: what a trend is made from.</summary>
 public sealed record DayCount(DateOnly Day, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
@@ -67,28 +67,28 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
 
     /// <summary>
     /// The cases at these units (null: all) and sections (null: all) finished in the office days [from, to], by unit and
-    /// window, with their ratings as they stand: counted days from <see cref="ServiceRecordDayCount"/>, the rest (today, a
+    /// window and staff member, with their ratings as they stand: counted days from <see cref="ServiceRecordDayCount"/>, the rest (today, a
     /// day with a case pushed late or a case rated since it was counted) from the cases.
     /// </summary>
     public async Task<List<CaseCount>> CountCasesAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections,
         CancellationToken ct)
     {
         var (rows, live) = await ReadCountedAsync<ServiceRecordDayCount, CaseCount>(from, to, units, sections, (counted, c) => counted
-            .GroupBy(x => new { x.UnitId, x.SectionId })
-            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Sum(x => x.Cases), g.Sum(x => x.Rated), g.Sum(x => x.RatedByPublic), g.Sum(x => x.WithBad)))
+            .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId })
+            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Sum(x => x.Cases), g.Sum(x => x.Rated), g.Sum(x => x.RatedByPublic), g.Sum(x => x.WithBad)))
             .ToListAsync(c), ct);
         foreach (var (f, t) in live)
         {
             var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
             rows.AddRange(await GroupedCasesAsync(db, Filter(db.ServiceRecords.AsNoTracking(), units, sections).Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct));
         }
-        return rows.GroupBy(r => (r.UnitId, r.SectionId))
-            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Sum(r => r.Cases), g.Sum(r => r.Rated), g.Sum(r => r.RatedByPublic), g.Sum(r => r.WithBad)))
+        return rows.GroupBy(r => (r.UnitId, r.SectionId, r.StaffId))
+            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Sum(r => r.Cases), g.Sum(r => r.Rated), g.Sum(r => r.RatedByPublic), g.Sum(r => r.WithBad)))
             .ToList();
     }
 
     /// <summary>
-    /// The cases counted by unit and window in one query, each case's ratings found by the (case number, channel) index:
+    /// The cases counted by unit, window and staff member in one query, each case's ratings found by the (case number, channel) index:
     /// rated on any channel, by the public on their own (device or QR page), with a bad rating (excluded or not: the case
     /// was rated so).
     /// </summary>
@@ -100,12 +100,13 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
             {
                 r.UnitId,
                 r.SectionId,
+                r.StaffId,
                 Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
                 ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
                 Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
             })
-            .GroupBy(x => new { x.UnitId, x.SectionId })
-            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
+            .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId })
+            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
             .ToListAsync(ct);
     }
 

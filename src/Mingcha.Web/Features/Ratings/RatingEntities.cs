@@ -100,7 +100,8 @@ public interface IDayCounted : IUnitWindowRecord
 }
 
 /// <summary>
-/// SAT-8: the cases finished at one window on one office day counted (decision 043, migration 0053), with how many of
+/// SAT-8: the cases finished at one window by one staff member (or none named) on one office day counted (decision 043,
+/// migration 0053), with how many of
 /// them were rated on any channel, by the public on their own (device or QR page) and badly, as the ratings stood when the
 /// day was counted; what the report's 办件数 and 评价率 are made from. Derived data, counted with
 /// <see cref="RatingDayCount"/> by the same counting (a late case or a case's late rating recounts its day) and never
@@ -112,13 +113,14 @@ public sealed class ServiceRecordDayCount : IDayCounted
     public ServiceRecordDayCount(DateOnly day, CaseCount counted)
     {
         ArgumentNullException.ThrowIfNull(counted);
-        Id = Guid.CreateVersion7(); Day = day; UnitId = counted.UnitId; SectionId = counted.SectionId;
+        Id = Guid.CreateVersion7(); Day = day; UnitId = counted.UnitId; SectionId = counted.SectionId; StaffId = counted.StaffId;
         Cases = counted.Cases; Rated = counted.Rated; RatedByPublic = counted.RatedByPublic; WithBad = counted.WithBad;
     }
     public Guid Id { get; private set; }
     public DateOnly Day { get; private set; }
     public Guid UnitId { get; private set; }
     public Guid SectionId { get; private set; }
+    public Guid? StaffId { get; private set; }
     public int Cases { get; private set; }
     public int Rated { get; private set; }
     public int RatedByPublic { get; private set; }

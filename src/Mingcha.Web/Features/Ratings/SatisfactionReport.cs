@@ -70,7 +70,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
 
         /// <summary>
         /// SAT-8: the cases finished here in the period and how many were rated (评价率: on any channel; 主动评价率: by the
-        /// public on their own, at the device or the QR page). None for a staff member's line.
+        /// public on their own, at the device or the QR page); a staff member's, the cases naming them.
         /// </summary>
         public ServiceRecordList.Figures? Cases { get; init; }
     }
@@ -197,10 +197,14 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
 
         var sectionLines = await SectionLinesAsync(chosen, own, ownCases, ownCaseCounts, ct);
 
-        var staffIds = own.Where(g => g.StaffId is not null).Select(g => g.StaffId!.Value).Distinct().ToList();
+        // The staff named by the ratings or by the cases (a staff member whose cases nobody rated is listed too).
+        var ratingsByStaff = own.Where(g => g.StaffId is not null).ToLookup(g => g.StaffId!.Value);
+        var casesByStaff = ownCaseCounts.Where(c => c.StaffId is not null).ToLookup(c => c.StaffId!.Value);
+        var staffIds = ratingsByStaff.Select(g => g.Key).Union(casesByStaff.Select(g => g.Key)).ToList();
         var staffNames = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).Select(s => new { s.Id, s.Code, s.Name }).ToDictionaryAsync(s => s.Id, ct);
-        var staffLines = own.Where(g => g.StaffId is not null).GroupBy(g => g.StaffId!.Value)
-            .Select(g => ToLine(g.Key, staffNames.GetValueOrDefault(g.Key)?.Code ?? "", staffNames.GetValueOrDefault(g.Key)?.Name ?? "", Sum(g)))
+        var staffLines = staffIds
+            .Select(id => ToLine(id, staffNames.GetValueOrDefault(id)?.Code ?? "", staffNames.GetValueOrDefault(id)?.Name ?? "", Sum(ratingsByStaff[id]))
+                with { Cases = ServiceRecordList.Figures.Of(casesByStaff[id]) })
             .OrderByDescending(l => l.Unsatisfied).ThenBy(l => l.Coefficient ?? 1m).ThenBy(l => l.Code, StringComparer.Ordinal).ToList();
 
         // SAT-4: a county's coefficient counts its townships' ratings with its own.
@@ -309,9 +313,9 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
             if (r.WithSubUnits is { } all)
                 w.WriteValues([unit.Code, $"{unit.Name}（含下级单位 {r.SubUnits} 个）", .. Figures(all), all.FollowUps, all.FollowUpsClosed, all.FollowUpsOverdue, .. CaseFigures(all)]);
             w.WriteNote([$"{unit.Name}，{period}。服务大厅一行含其下各窗口（窗口缩进列在其后）。{note}"]);
-            w.BeginSheet("工作人员", ["工号", "姓名", .. figures], [14, 16, .. widths]);
-            foreach (var l in r.Staff) w.WriteValues([l.Code, l.Name, .. Figures(l)]);
-            w.WriteNote([$"{unit.Name}，{period}，记录了工作人员的评价。"]);
+            w.BeginSheet("工作人员", ["工号", "姓名", .. figures, .. caseHeads], [14, 16, .. widths, 8, 10, 12]);
+            foreach (var l in r.Staff) w.WriteValues([l.Code, l.Name, .. Figures(l), .. CaseFigures(l)]);
+            w.WriteNote([$"{unit.Name}，{period}，评价或办件记录了经办人的工作人员。"]);
             WriteTrend(w, unit.Name);
         }
         return (ms.ToArray(), name);
