@@ -67,8 +67,8 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
 
     /// <summary>
     /// The cases at these units (null: all) and sections (null: all) finished in the office days [from, to], by unit and
-    /// window and staff member, with their ratings as they stand: counted days from <see cref="ServiceRecordDayCount"/>, the rest (today, a
-    /// day with a case pushed late or a case rated since it was counted) from the cases.
+    /// window and staff member, with their ratings as they stand: counted days from <see cref="ServiceRecordDayCount"/>, the
+    /// rest (today, a day with a case pushed late or a case rated since it was counted) from the cases.
     /// </summary>
     public async Task<List<CaseCount>> CountCasesAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections,
         CancellationToken ct)
@@ -88,9 +88,9 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     }
 
     /// <summary>
-    /// The cases counted by unit, window and staff member in one query, each case's ratings found by the (case number, channel) index:
-    /// rated on any channel, by the public on their own (device or QR page), with a bad rating (excluded or not: the case
-    /// was rated so).
+    /// The cases counted by unit, window and staff member in one query, each case's ratings found by the (case number,
+    /// channel) index: rated on any channel, by the public on their own (device or QR page), with a bad rating (excluded or
+    /// not: the case was rated so).
     /// </summary>
     public static Task<List<CaseCount>> GroupedCasesAsync(MingchaDb db, IQueryable<ServiceRecord> cases, CancellationToken ct)
     {
@@ -147,8 +147,9 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     }
 
     /// <summary>
-    /// Reads the counted days of [from, to] that may be read (ended, counted, unchanged since) with <paramref name="read"/>;
-    /// returns its rows and the spans of days to read from the ratings instead.
+    /// Reads the counted days of [from, to] that may be read (ended, counted, unchanged since) with <paramref name="read"/>,
+    /// from the ratings' counts or the cases'; returns its rows and the spans of days to read from the ratings or the cases
+    /// instead.
     /// </summary>
     private async Task<(List<T> Rows, List<(DateOnly From, DateOnly To)> Live)> ReadCountedAsync<TCounted, T>(DateOnly from, DateOnly to,
         IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections, Func<IQueryable<TCounted>, CancellationToken, Task<List<T>>> read,
