@@ -206,6 +206,20 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         var casesPage = await office.GetStringAsync(windowCases);
         Assert.Contains("RPC-1", casesPage, StringComparison.Ordinal);
         Assert.Contains("RPC-2", casesPage, StringComparison.Ordinal);
+        // Staff 3's one case (from their line) opens in 办件与评价 as theirs alone: not rated, its 评价率 0%; the list
+        // without them has the window's two.
+        var staff3 = await app.WithDbAsync(db => db.Staff.Where(x => x.Code == "rpt-s3").Select(x => x.Id).SingleAsync());
+        var staffCases = System.Net.WebUtility.HtmlDecode(Regex.Match(unitPage, $"<tr data-staff=\"{staff3}\".*?href=\"([^\"]+)\" class=\"line-cases\"", RegexOptions.Singleline).Groups[1].Value);
+        Assert.Equal($"/Ratings/Records?from=2026-11-01&to=2026-11-30&unit={s.UnitA}&staff={staff3}", staffCases);
+        var staffPage = await office.GetStringAsync(staffCases);
+        Assert.Contains("经办人：报表丙", staffPage, StringComparison.Ordinal);
+        Assert.Contains("RPC-2", staffPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("RPC-1", staffPage, StringComparison.Ordinal);
+        Assert.Contains("<strong id=\"cases-count\">1</strong>", staffPage, StringComparison.Ordinal);
+        Assert.Contains("评价率 0.00%", staffPage, StringComparison.Ordinal);
+        var allStaff = System.Net.WebUtility.HtmlDecode(Regex.Match(staffPage, "href=\"([^\"]+)\" id=\"all-staff\"").Groups[1].Value);
+        Assert.DoesNotContain("staff=", allStaff, StringComparison.Ordinal);
+        Assert.Contains("RPC-1", await office.GetStringAsync(allStaff), StringComparison.Ordinal);
         // The unit's cases with their ratings (办件与评价) for the same period.
         Assert.Equal($"/Ratings/Records?from=2026-11-01&to=2026-11-30&unit={s.UnitA}",
             System.Net.WebUtility.HtmlDecode(Regex.Match(unitPage, "href=\"([^\"]+)\" id=\"records-link\"").Groups[1].Value));
@@ -312,6 +326,11 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/api/v1/satisfaction/report?from=2026-11-01&to=2026-11-30&unitId={s.UnitA}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/Ratings/Report?unit={s.UnitA}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/Ratings/Report?unit={s.UnitA}&handler=Xlsx")).StatusCode);
+        // Another unit's staff member's cases are not there either (page and workbook), nor in the API's list.
+        Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/Ratings/Records?staff={s.Staff1}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaisonB.GetAsync($"/Ratings/Records?staff={s.Staff1}&handler=Xlsx")).StatusCode);
+        var apiCases = await liaisonB.GetAsync<System.Text.Json.JsonElement>($"/api/v1/service-records?from=2026-11-01&to=2026-11-30&staffId={s.Staff1}");
+        Assert.Equal(0, apiCases.GetProperty("total").GetInt32());
         var page = await liaisonB.GetStringAsync("/Ratings/Report");
         Assert.Contains("乙单位报表窗口", page, StringComparison.Ordinal);
         Assert.DoesNotContain("报表测试", page, StringComparison.Ordinal);

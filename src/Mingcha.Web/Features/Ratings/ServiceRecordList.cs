@@ -32,10 +32,12 @@ public enum CaseRatingState
 public sealed class ServiceRecordList(MingchaDb db, LocalClock clock, RatingDayCounts counts)
 {
     /// <summary>
-    /// What to list: cases finished in the office days <see cref="From"/> to <see cref="To"/>; with a <see cref="CaseNumber"/>,
-    /// that case whenever it was finished.
+    /// What to list: cases finished in the office days <see cref="From"/> to <see cref="To"/> (by <see cref="StaffId"/> when
+    /// given: the satisfaction report's staff line leads here); with a <see cref="CaseNumber"/>, that case whenever it was
+    /// finished.
     /// </summary>
-    public sealed record Filter(Guid? UnitId, Guid? SectionId, DateOnly From, DateOnly To, string? CaseNumber = null, CaseRatingState? State = null);
+    public sealed record Filter(Guid? UnitId, Guid? SectionId, DateOnly From, DateOnly To, string? CaseNumber = null, CaseRatingState? State = null,
+        Guid? StaffId = null);
 
     /// <summary>One rating a case received.</summary>
     public sealed record CaseRating(Guid Id, RatingChannel Channel, string LevelName, string LevelNameEn, bool IsBad, bool Excluded, DateTime RatedAt);
@@ -132,6 +134,7 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock, RatingDayC
     {
         var q = db.ServiceRecords.AsNoTracking().ScopedTo(user, f.UnitId, f.SectionId, "只能查看本单位的办件。 You can see your own unit's cases only.");
         if (f.CaseNumber is { Length: > 0 } number) return q.Where(r => r.CaseNumber == number);
+        if (f.StaffId is { } staff) q = q.Where(r => r.StaffId == staff);
         var (from, to) = RatingPeriods.UtcBounds(clock, f.From, f.To);
         return q.Where(r => r.FinishedAt >= from && r.FinishedAt < to);
     }
@@ -151,7 +154,8 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock, RatingDayC
     private async Task<Figures> FiguresAsync(ClaimsPrincipal user, Filter f, CancellationToken ct)
     {
         IReadOnlyCollection<Guid>? units = f.UnitId is { } u ? [u] : user.SeesAllUnits() ? null : [user.UnitId() ?? Guid.Empty];
-        return Figures.Of(await counts.CountCasesAsync(f.From, f.To, units, f.SectionId is { } s ? [s] : null, ct));
+        var counted = await counts.CountCasesAsync(f.From, f.To, units, f.SectionId is { } s ? [s] : null, ct);
+        return Figures.Of(f.StaffId is { } staff ? counted.Where(c => c.StaffId == staff) : counted);
     }
 
     private async Task<List<Row>> RowsAsync(IQueryable<ServiceRecord> ordered, CancellationToken ct)
