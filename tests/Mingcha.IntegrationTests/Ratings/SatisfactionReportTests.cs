@@ -241,6 +241,14 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
             var cells = w1.Elements<Cell>().ToList();
             Assert.Null(cells[2].DataType); // a number, not text
             Assert.Equal("4", cells[2].CellValue!.Text);
+            // The staff sheet: staff 3's one case, none rated (办件数 then 评价率 as a number formatted as a percentage).
+            var staffSheet = doc.WorkbookPart.Workbook.Descendants<Sheet>().Single(x => x.Name == "工作人员");
+            var staffRows = ((WorksheetPart)doc.WorkbookPart.GetPartById(staffSheet.Id!)).Worksheet.Descendants<Row>().ToList();
+            static string Column(Cell c) => new(c.CellReference!.Value!.TakeWhile(char.IsLetter).ToArray());
+            var header = staffRows[0].Elements<Cell>().ToDictionary(c => c.InnerText, Column);
+            var third = staffRows.Single(r => r.InnerText.Contains("报表丙", StringComparison.Ordinal)).Elements<Cell>().ToDictionary(Column);
+            Assert.Equal("1", third[header["办件数"]].CellValue!.Text);
+            Assert.Equal("0", third[header["评价率"]].CellValue!.Text);
         }
         // A real reader opens it: LibreOffice Calc's CSV of the first sheet shows the window's line as a person reads it.
         var csv = await XlsxToCsvAsync(xlsx);
