@@ -70,4 +70,42 @@ public sealed class ControlCentrePageTests(MingchaApp app) : IClassFixture<Mingc
         Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = windows[0].Id, level = 1 })).StatusCode);
         Assert.DoesNotContain("id=\"quiet\"", await (await app.ClientAsAsync(Roles.UnitLiaison, windows[0].UnitId)).GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    [Trait("Rule", "SAT-2")]
+    [Trait("Rule", "SAT-8")]
+    public async Task ControlCentre_NamesAWindowWithTodaysCasesAndNoRating_FromItsFifthCase()
+    {
+        // A new window (no device ratings before) of a unit the tests above do not use.
+        var unit = await app.WithDbAsync(db => db.Units.OrderBy(u => u.Code).Select(u => u.Id).Skip(2).FirstAsync());
+        var window = await app.WithDbAsync(async db =>
+        {
+            var w = new Section(unit, "cc-busy", "控制中心办件窗口", SectionKind.Window, app.Clock.GetUtcNow().UtcDateTime);
+            db.Sections.Add(w);
+            await db.SaveChangesAsync();
+            return w;
+        });
+        var (system, _) = await app.TokenClientAsync(unit, "service-records:write");
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, unit);
+        var listed = $"<li data-section=\"{window.Id}\">{window.Name}</li>";
+        for (var i = 1; i <= Mingcha.Web.Pages.Ratings.ControlModel.QuietCases; i++)
+        {
+            // Monday from 08:10, cases finished and pushed; nobody rates them.
+            Assert.DoesNotContain(listed, await liaison.GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
+            await (await system.PostAsJsonAsync("/api/v1/service-records", new
+            {
+                caseNumber = $"CC-BUSY-{i}", sectionId = window.Id, finishedAt = new DateTimeOffset(2026, 11, 16, 8, 10 * i, 0, TimeSpan.FromHours(8)),
+            })).ExpectAsync(HttpStatusCode.Created);
+        }
+        // Its fifth case of the day: named, for its unit and for the Office; another unit's liaison is not told (SEC-2).
+        Assert.Contains(listed, await liaison.GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
+        Assert.Contains(listed, await (await app.ClientAsAsync(Roles.OfficeStaff)).GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
+        var other = await app.WithDbAsync(db => db.Units.Where(u => u.Id != unit).OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
+        Assert.DoesNotContain(listed, await (await app.ClientAsAsync(Roles.UnitLiaison, other)).GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
+
+        // A rating of one of its cases takes it off.
+        var (device, _) = await app.TokenClientAsync(unit, "ratings:write");
+        Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = window.Id, caseNumber = "CC-BUSY-5", level = 1 })).StatusCode);
+        Assert.DoesNotContain(listed, await liaison.GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
+    }
 }

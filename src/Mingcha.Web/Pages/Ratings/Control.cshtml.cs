@@ -20,6 +20,12 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock, Features.Calend
 {
     /// <summary>How many days before today a window's device ratings make it a window expected to be rated today.</summary>
     public const int QuietLookBackDays = 7;
+
+    /// <summary>
+    /// How many of today's cases (SAT-8) a window finishes with no rating before it is named too, whatever its device did
+    /// before (a new window, a device never plugged in): about one case in eight goes unrated at a window that asks.
+    /// </summary>
+    public const int QuietCases = 5;
     public sealed record SectionName(Guid Id, Guid UnitId, string Name);
     public sealed record UnitName(Guid Id, string Name);
     /// <summary>A bad rating on the wall, its window named as it was when rated (ORG-1; live events name it by today's list).</summary>
@@ -36,9 +42,10 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock, Features.Calend
     public DateTime? LastRatedAt { get; private set; }
 
     /// <summary>
-    /// SAT-2: windows whose devices rated on one of the last <see cref="QuietLookBackDays"/> days but not yet today, once
-    /// the halls have been open an hour on a working day (a device unplugged or broken, or a window that stopped asking
-    /// for ratings); live ratings take a window off the list. Empty outside those hours.
+    /// SAT-2: windows whose devices rated on one of the last <see cref="QuietLookBackDays"/> days, or that finished
+    /// <see cref="QuietCases"/> cases today, but have no rating yet today, once the halls have been open an hour on a
+    /// working day (a device unplugged or broken, or a window that stopped asking for ratings); live ratings take a window
+    /// off the list. Empty outside those hours.
     /// </summary>
     public IReadOnlyList<SectionName> Quiet { get; private set; } = [];
 
@@ -48,14 +55,16 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock, Features.Calend
         var sections = db.Sections.AsNoTracking();
         var units = db.Units.AsNoTracking();
         var ratings = db.Ratings.AsNoTracking();
+        var cases = db.ServiceRecords.AsNoTracking();
         if (!User.SeesAllUnits())
         {
             var own = User.UnitId() ?? Guid.Empty;
             sections = sections.Where(s => s.UnitId == own);
             units = units.Where(u => u.Id == own);
             ratings = ratings.Where(r => r.UnitId == own);
+            cases = cases.Where(c => c.UnitId == own);
         }
-        var (from, _) = RatingsApi.DayBoundsUtc(clock, clock.Today);
+        var (from, to) = RatingsApi.DayBoundsUtc(clock, clock.Today);
         var bad = await ratings.Where(r => r.IsBad && r.RatedAt >= from).OrderByDescending(r => r.ReceivedAt).Take(30)
             .Select(r => new BadLine(r.Id, r.SectionId, r.RatedAt, r.Level, r.Scale.ToString(), null)).ToListAsync(ct);
         if (counts.Count == 0) // today's counts (the same unit's ratings) are empty
@@ -66,7 +75,9 @@ public sealed class ControlModel(MingchaDb db, LocalClock clock, Features.Calend
             var ratedToday = counts.Select(c => c.SectionId).ToHashSet();
             var recent = await ratings.Where(r => r.Channel == RatingChannel.Device && r.RatedAt >= since && r.RatedAt < from)
                 .Select(r => r.SectionId).Distinct().ToListAsync(ct);
-            var quiet = recent.Where(id => !ratedToday.Contains(id)).ToList();
+            var busy = await cases.Where(c => c.FinishedAt >= from && c.FinishedAt < to).GroupBy(c => c.SectionId)
+                .Where(g => g.Count() >= QuietCases).Select(g => g.Key).ToListAsync(ct);
+            var quiet = recent.Union(busy).Where(id => !ratedToday.Contains(id)).ToList();
             if (quiet.Count > 0)
                 Quiet = await sections.Where(x => quiet.Contains(x.Id) && x.Active).OrderBy(x => x.Code).Select(x => new SectionName(x.Id, x.UnitId, x.Name)).ToListAsync(ct);
         }
