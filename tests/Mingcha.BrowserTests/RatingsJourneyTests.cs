@@ -127,7 +127,7 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         await page.GetByRole(AriaRole.Link, new() { Name = "满意度统计", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "本月", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#presets a[aria-current=true]")).ToHaveTextAsync("本月");
-        await page.Locator($"tr[data-unit='{unitId}'] a").ClickAsync();
+        await page.Locator($"tr[data-unit='{unitId}'] a.unit-report").ClickAsync();
         var window = page.Locator($"#sections tr[data-section='{sectionId}']");
         await Assertions.Expect(window).ToBeVisibleAsync();
         await Assertions.Expect(window.Locator("td").Nth(4)).Not.ToHaveTextAsync("0"); // the bad rating just given
