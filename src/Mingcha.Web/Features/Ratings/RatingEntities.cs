@@ -101,11 +101,10 @@ public interface IDayCounted : IUnitWindowRecord
 
 /// <summary>
 /// SAT-8: the cases finished at one window by one staff member (or none named) on one office day counted (decision 043,
-/// migration 0053), with how many of
-/// them were rated on any channel, by the public on their own (device or QR page) and badly, as the ratings stood when the
-/// day was counted; what the report's 办件数 and 评价率 are made from. Derived data, counted with
-/// <see cref="RatingDayCount"/> by the same counting (a late case or a case's late rating recounts its day) and never
-/// edited otherwise.
+/// migration 0053), with how many of them were rated on any channel, by the public on their own (device or QR page) and
+/// badly, as the ratings stood when the day was counted; what the report's 办件数 and 评价率 are made from. Derived data,
+/// counted with <see cref="RatingDayCount"/> by the same counting (a late case or a case's late rating recounts its day)
+/// and never edited otherwise.
 /// </summary>
 public sealed class ServiceRecordDayCount : IDayCounted
 {

@@ -1,5 +1,5 @@
--- 0053 (decision 043): the satisfaction report's 办件数 and 评价率 (SAT-8) read each day's cases counted by window and staff member, with
--- how many were rated, instead of every case. Derived rows, counted with "RatingDayCounts" by the same job; a case pushed
+-- 0053 (decision 043): the satisfaction report's 办件数 and 评价率 (SAT-8) read each day's cases counted by window and
+-- staff member, with how many were rated, instead of every case. Derived rows, counted with "RatingDayCounts" by the same job; a case pushed
 -- or imported late is found by "CreatedAt". The counting is given up, so the next one (each start makes one) counts
 -- every day from scratch, cases included.
 CREATE TABLE "ServiceRecordDayCounts" (
