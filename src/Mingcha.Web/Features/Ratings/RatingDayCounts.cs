@@ -80,7 +80,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         foreach (var (f, t) in live)
         {
             var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
-            rows.AddRange(await GroupedCasesAsync(db, Filter(db.ServiceRecords.AsNoTracking(), units, sections).Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct));
+            rows.AddRange(await GroupedCasesAsync(Filter(db.ServiceRecords.AsNoTracking(), units, sections).Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct));
         }
         return rows.GroupBy(r => (r.UnitId, r.SectionId, r.StaffId))
             .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Sum(r => r.Cases), g.Sum(r => r.Rated), g.Sum(r => r.RatedByPublic), g.Sum(r => r.WithBad)))
@@ -92,23 +92,19 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     /// channel) index: rated on any channel, by the public on their own (device or QR page), with a bad rating (excluded or
     /// not: the case was rated so).
     /// </summary>
-    public static Task<List<CaseCount>> GroupedCasesAsync(MingchaDb db, IQueryable<ServiceRecord> cases, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        return cases
-            .Select(r => new
-            {
-                r.UnitId,
-                r.SectionId,
-                r.StaffId,
-                Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
-                ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
-                Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
-            })
-            .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId })
-            .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
-            .ToListAsync(ct);
-    }
+    private Task<List<CaseCount>> GroupedCasesAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => cases
+        .Select(r => new
+        {
+            r.UnitId,
+            r.SectionId,
+            r.StaffId,
+            Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
+            ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
+            Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
+        })
+        .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId })
+        .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
+        .ToListAsync(ct);
 
     /// <summary>
     /// The same ratings as <see cref="CountAsync"/>, by office day and level alone (for a trend): a phone survey's answer on
@@ -242,7 +238,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     {
         var (s, e) = Bounds(day);
         var counts = await Grouped(db.Ratings.AsNoTracking().Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct);
-        var cases = await GroupedCasesAsync(db, db.ServiceRecords.AsNoTracking().Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct);
+        var cases = await GroupedCasesAsync(db.ServiceRecords.AsNoTracking().Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The state's row locked first: a second counting elsewhere (the command while an instance's job runs) waits here
         // and then replaces the day whole, rather than adding its rows beside the first one's (PostgreSQL, read committed).
