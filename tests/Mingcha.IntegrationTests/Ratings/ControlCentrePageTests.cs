@@ -108,4 +108,34 @@ public sealed class ControlCentrePageTests(MingchaApp app) : IClassFixture<Mingc
         Assert.Equal(HttpStatusCode.Created, (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = window.Id, caseNumber = "CC-BUSY-5", level = 1 })).StatusCode);
         Assert.DoesNotContain(listed, await liaison.GetStringAsync("/Ratings/Control"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    [Trait("Rule", "SAT-2")]
+    public async Task ControlCentre_BadWall_HasTodaysBadRatings_ThoseSentLateToo_AndNotYesterdays()
+    {
+        var unit = await app.WithDbAsync(db => db.Units.OrderBy(u => u.Code).Select(u => u.Id).Skip(3).FirstAsync());
+        var window = await app.WithDbAsync(async db =>
+        {
+            var w = new Section(unit, "cc-wall", "控制中心差评窗口", SectionKind.Window, app.Clock.GetUtcNow().UtcDateTime);
+            db.Sections.Add(w);
+            await db.SaveChangesAsync();
+            return w.Id;
+        });
+        var (device, _) = await app.TokenClientAsync(unit, "ratings:write");
+        async Task<Guid> BadAsync(string? ratedAt) =>
+            (await (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = window, level = 3, ratedAt })).ReadAsync<Stored>(HttpStatusCode.Created)).Id;
+        var now = await BadAsync(null);
+        var morning = await BadAsync("2026-11-16T08:05:00+08:00"); // buffered by the device, sent at 10:00
+        var yesterday = await BadAsync("2026-11-15T16:00:00+08:00"); // Sunday's, sent today
+        var control = await (await app.ClientAsAsync(Roles.UnitLiaison, unit)).GetStringAsync("/Ratings/Control");
+        var start = control.IndexOf('>', control.IndexOf("id=\"control-initial\"", StringComparison.Ordinal)) + 1;
+        var initial = System.Text.Json.JsonDocument.Parse(WebUtility.HtmlDecode(control[start..control.IndexOf("</script>", start, StringComparison.Ordinal)])).RootElement;
+        var wall = initial.GetProperty("bad").EnumerateArray().Select(b => b.GetProperty("id").GetGuid()).ToList();
+        Assert.Contains(now, wall);
+        Assert.Contains(morning, wall);
+        Assert.DoesNotContain(yesterday, wall);
+    }
+
+    private sealed record Stored(Guid Id);
 }
+
