@@ -77,14 +77,8 @@ public sealed class ControlCentrePageTests(MingchaApp app) : IClassFixture<Mingc
     public async Task ControlCentre_NamesAWindowWithTodaysCasesAndNoRating_FromItsFifthCase()
     {
         // A new window (no device ratings before) of a unit the tests above do not use.
-        var unit = await app.WithDbAsync(db => db.Units.OrderBy(u => u.Code).Select(u => u.Id).Skip(2).FirstAsync());
-        var window = await app.WithDbAsync(async db =>
-        {
-            var w = new Section(unit, "cc-busy", "控制中心办件窗口", SectionKind.Window, app.Clock.GetUtcNow().UtcDateTime);
-            db.Sections.Add(w);
-            await db.SaveChangesAsync();
-            return w;
-        });
+        var window = await NewWindowAsync(2, "cc-busy", "控制中心办件窗口");
+        var unit = window.UnitId;
         var (system, _) = await app.TokenClientAsync(unit, "service-records:write");
         var liaison = await app.ClientAsAsync(Roles.UnitLiaison, unit);
         var listed = $"<li data-section=\"{window.Id}\">{window.Name}</li>";
@@ -113,14 +107,8 @@ public sealed class ControlCentrePageTests(MingchaApp app) : IClassFixture<Mingc
     [Trait("Rule", "SAT-2")]
     public async Task ControlCentre_BadWall_HasTodaysBadRatings_ThoseSentLateToo_AndNotYesterdays()
     {
-        var unit = await app.WithDbAsync(db => db.Units.OrderBy(u => u.Code).Select(u => u.Id).Skip(3).FirstAsync());
-        var window = await app.WithDbAsync(async db =>
-        {
-            var w = new Section(unit, "cc-wall", "控制中心差评窗口", SectionKind.Window, app.Clock.GetUtcNow().UtcDateTime);
-            db.Sections.Add(w);
-            await db.SaveChangesAsync();
-            return w.Id;
-        });
+        var created = await NewWindowAsync(3, "cc-wall", "控制中心差评窗口");
+        var (window, unit) = (created.Id, created.UnitId);
         var (device, _) = await app.TokenClientAsync(unit, "ratings:write");
         async Task<Guid> BadAsync(string? ratedAt) =>
             (await (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId = window, level = 3, ratedAt })).ReadAsync<Stored>(HttpStatusCode.Created)).Id;
@@ -137,5 +125,15 @@ public sealed class ControlCentrePageTests(MingchaApp app) : IClassFixture<Mingc
     }
 
     private sealed record Stored(Guid Id);
+
+    /// <summary>A window of its own at the unit <paramref name="unitIndex"/> places down the units by code.</summary>
+    private Task<Section> NewWindowAsync(int unitIndex, string code, string name) => app.WithDbAsync(async db =>
+    {
+        var unit = await db.Units.OrderBy(u => u.Code).Select(u => u.Id).Skip(unitIndex).FirstAsync();
+        var w = new Section(unit, code, name, SectionKind.Window, app.Clock.GetUtcNow().UtcDateTime);
+        db.Sections.Add(w);
+        await db.SaveChangesAsync();
+        return w;
+    });
 }
 
