@@ -28,7 +28,7 @@ public sealed class SatisfactionCirculars(SatisfactionReport report, OfficialDoc
         if (note is { Length: > NoteMaxLength }) throw new FieldException("note", $"工作要求不超过 {NoteMaxLength} 字。 The requirements take at most {NoteMaxLength} characters.");
         var r = await report.BuildAsync(by, from, to, null, ct);
         // The units rated in the period (their ratings counted or excluded); the report also lists units with cases alone.
-        var units = r.Units.Where(u => u.Ratings + u.Excluded > 0).ToList();
+        var units = r.Units.Where(u => u.Rated).ToList();
         if (units.Count == 0) throw new FieldException("from", "这一期间没有评价，无可通报。 No ratings in this period: nothing to report.");
 
         var period = PeriodName(from, to);

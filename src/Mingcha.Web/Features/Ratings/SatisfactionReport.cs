@@ -73,6 +73,10 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         /// public on their own, at the device or the QR page); a staff member's, the cases naming them.
         /// </summary>
         public ServiceRecordList.Figures? Cases { get; init; }
+
+        /// <summary>Rated in the period (its ratings counted or excluded): a line listed for its cases alone is not.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool Rated => Ratings + Excluded > 0;
     }
 
     /// <summary>
@@ -299,7 +303,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
             w.WriteValues([null, null, "合计", .. Figures(r.Total), r.Total.FollowUps, r.Total.FollowUpsClosed, r.Total.FollowUpsOverdue,
                 null, r.Total.PreviousCoefficient, r.Total.CoefficientChange, .. CaseFigures(r.Total)]);
             var compared = r.PreviousFrom is { } pf && r.PreviousTo is { } pt ? $"上期为 {UiText.Date(pf)} 至 {UiText.Date(pt)}。" : "";
-            w.WriteNote([$"{period}，有评价的单位 {r.Units.Count(u => u.Ratings + u.Excluded > 0)} 个，按满意率系数排名（有办件而无评价的单位列在其后，不排名）。{compared}{note}"]);
+            w.WriteNote([$"{period}，有评价的单位 {r.Units.Count(u => u.Rated)} 个，按满意率系数排名（有办件而无评价的单位列在其后，不排名）。{compared}{note}"]);
             WriteTrend(w, "各单位合计");
         }
         else
