@@ -157,7 +157,8 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
 
     private sealed record CaseFigures(int Cases, int Rated, int RatedByPublic, int WithBad, decimal? RatedRate, decimal? PublicRate);
     private sealed record CaseLine(Guid Id, int Ratings, int? Rank, CaseFigures? Cases);
-    private sealed record CaseReport(CaseLine? Unit, List<CaseLine> Units, List<CaseLine> Sections, List<CaseLine> Staff);
+    private sealed record CaseReport(CaseLine? Unit, List<CaseLine> Units, List<CaseLine> Sections, List<CaseLine> Staff, List<CaseTrendPoint> Trend);
+    private sealed record CaseTrendPoint(DateOnly From, int Ratings, CaseFigures Cases);
 
     [Fact]
     [Trait("Rule", "SAT-8")]
@@ -195,6 +196,11 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
         async Task<CaseFigures> WindowAsync() => (await office.GetAsync<CaseReport>($"/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16&unitId={unit}"))
             .Sections.Single(l => l.Id == window).Cases!;
         Assert.Equal(new CaseFigures(4, 2, 2, 1, 0.5m, 0.5m), await WindowAsync());
+        // The week's trend, day by day: Monday's cases (today's, read live), no rate on days without cases.
+        var noCases = new CaseFigures(0, 0, 0, 0, null, null);
+        async Task<List<CaseFigures>> TrendAsync() => (await office.GetAsync<CaseReport>($"/api/v1/satisfaction/report?from=2026-11-15&to=2026-11-17&unitId={unit}"))
+            .Trend.Select(p => p.Cases).ToList();
+        Assert.Equal([noCases, new CaseFigures(4, 2, 2, 1, 0.5m, 0.5m), noCases], await TrendAsync());
 
         // Tuesday: Monday is counted, its cases with it; the figures stay.
         own.Clock.Set(Tuesday);
@@ -203,6 +209,7 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
         var counted = await own.WithDbAsync(db => db.Set<ServiceRecordDayCount>().AsNoTracking().Where(c => c.Day == new DateOnly(2026, 11, 16) && c.SectionId == window).SingleAsync());
         Assert.Equal((4, 2, 2, 1), (counted.Cases, counted.Rated, counted.RatedByPublic, counted.WithBad));
         Assert.Equal(new CaseFigures(4, 2, 2, 1, 0.5m, 0.5m), await WindowAsync());
+        Assert.Equal([noCases, new CaseFigures(4, 2, 2, 1, 0.5m, 0.5m), noCases], await TrendAsync());
 
         // On Tuesday a Monday case is rated (the citizen rates it late), then another Monday case is pushed late: Monday's
         // figures take each at once, before any counting.
@@ -211,6 +218,7 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
         await PushAsync(system, "DCC-5", window, nine.AddHours(6));
         var late = new CaseFigures(5, 3, 3, 1, 0.6m, 0.6m);
         Assert.Equal(late, await WindowAsync());
+        Assert.Equal([noCases, late, noCases], await TrendAsync());
         // The cases page reads the same cases.
         var page = await office.GetAsync<CasePage>($"/api/v1/service-records?from=2026-11-16&to=2026-11-16&unitId={unit}&sectionId={window}");
         Assert.Equal((5, 3, 3, 1), (page.Figures.Cases, page.Figures.Rated, page.Figures.RatedByPublic, page.Figures.WithBad));
@@ -220,6 +228,7 @@ public sealed class RatingDayCountTests(MingchaApp app) : IClassFixture<MingchaA
         counted = await own.WithDbAsync(db => db.Set<ServiceRecordDayCount>().AsNoTracking().Where(c => c.Day == new DateOnly(2026, 11, 16) && c.SectionId == window).SingleAsync());
         Assert.Equal((5, 3, 3, 1), (counted.Cases, counted.Rated, counted.RatedByPublic, counted.WithBad));
         Assert.Equal(late, await WindowAsync());
+        Assert.Equal([noCases, late, noCases], await TrendAsync());
 
         // All units: the unit's line has its cases; the unit whose window had a case and no rating is listed unranked at 0%.
         var all = await office.GetAsync<CaseReport>("/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16");

@@ -114,7 +114,7 @@ public sealed class SatisfactionComparisonTests(MingchaApp app) : IClassFixture<
         Assert.Matches($"<tr data-unit=\"{a.Id}\">[\\s\\S]*?<td class=\"change-down\">-0.5000</td><td>1（↓1）</td>", page);
         Assert.Matches($"<tr data-unit=\"{b.Id}\">[\\s\\S]*?<td class=\"change-up\">\\+0.5000</td><td>2（↑1）</td>", page);
         Assert.Contains("<small id=\"total-change\" class=\"\">较上期 0.0000</small>", page, StringComparison.Ordinal);
-        Assert.Contains("<tr><td>2026-11-16</td><td>4</td><td>1</td><td>75.00%</td><td>0.7500</td></tr>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>2026-11-16</td><td>4</td><td>1</td><td>75.00%</td><td>0.7500</td>", page, StringComparison.Ordinal);
         Assert.Contains("<td>2026-10</td><td>2</td><td>0</td><td>100.00%</td><td>1.0000</td>",
             WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Report?from=2026-01-01&to=2026-12-31&unit={a.Id}")), StringComparison.Ordinal);
         var english = WebUtility.HtmlDecode(await office.GetStringAsync("/Ratings/Report?from=2026-11-01&to=2026-11-30&culture=en&ui-culture=en"));

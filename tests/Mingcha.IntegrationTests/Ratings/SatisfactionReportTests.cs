@@ -174,6 +174,9 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
             System.Net.WebUtility.HtmlDecode(Regex.Match(row, "href=\"([^\"]+)\" class=\"line-cases\"").Groups[1].Value));
         // The period's total: A's two cases and C's one, one of them rated.
         Assert.Contains("<strong id=\"total-rated-rate\">33.33%</strong>", page, StringComparison.Ordinal);
+        // The trend, day by day, has them on the 16th, the day they were finished; a day without cases has no rate.
+        Assert.Matches("<tr><td>2026-11-16</td>(<td>[^<]*</td>){4}\\s*<td class=\"cases\">3</td><td class=\"rated-rate\">33.33%</td><td class=\"public-rate\">33.33%</td></tr>", page);
+        Assert.Matches("<tr><td>2026-11-15</td>(<td>[^<]*</td>){4}\\s*<td class=\"cases\">0</td><td class=\"rated-rate\">—</td>", page);
         // Unit C's row: its one case, a 评价率 of 0% marked.
         var rowC = Regex.Match(page, $"<tr data-unit=\"{s.UnitC}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
         Assert.Contains("class=\"line-cases\">1</a>", rowC, StringComparison.Ordinal);
@@ -249,6 +252,12 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
             var third = staffRows.Single(r => r.InnerText.Contains("报表丙", StringComparison.Ordinal)).Elements<Cell>().ToDictionary(Column);
             Assert.Equal("1", third[header["办件数"]].CellValue!.Text);
             Assert.Equal("0", third[header["评价率"]].CellValue!.Text);
+            // The trend's sheet: the unit's two cases on the 16th, one rated.
+            var trendSheet = doc.WorkbookPart.Workbook.Descendants<Sheet>().Single(x => x.Name == "趋势");
+            var trendRows = ((WorksheetPart)doc.WorkbookPart.GetPartById(trendSheet.Id!)).Worksheet.Descendants<Row>().ToList();
+            var trendHeader = trendRows[0].Elements<Cell>().ToDictionary(c => c.InnerText, Column);
+            var sixteenth = trendRows.Single(r => r.InnerText.Contains("2026-11-16", StringComparison.Ordinal)).Elements<Cell>().ToDictionary(Column);
+            Assert.Equal(("2", "0.5"), (sixteenth[trendHeader["办件数"]].CellValue!.Text, sixteenth[trendHeader["评价率"]].CellValue!.Text));
         }
         // A real reader opens it: LibreOffice Calc's CSV of the first sheet shows the window's line as a person reads it.
         var csv = await XlsxToCsvAsync(xlsx);

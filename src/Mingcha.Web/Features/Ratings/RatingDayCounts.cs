@@ -18,6 +18,9 @@ public sealed record CaseCount(Guid UnitId, Guid SectionId, Guid? StaffId, int C
 /// <summary>Ratings of one office day and level counted: what a trend is made from.</summary>
 public sealed record DayCount(DateOnly Day, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
 
+/// <summary>Cases finished on one office day counted, with their ratings (as <see cref="CaseCount"/>): a trend's 评价率.</summary>
+public sealed record CaseDayCount(DateOnly Day, int Cases, int Rated, int RatedByPublic, int WithBad);
+
 /// <summary>
 /// SAT-3, SAT-4: the ratings that count in a period, counted by unit, section, staff member, level and exclusion (decision
 /// 043). Days up to yesterday come from <see cref="RatingDayCount"/> (a few rows a day instead of every rating: a year of
@@ -85,6 +88,24 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         return rows.GroupBy(r => (r.UnitId, r.SectionId, r.StaffId))
             .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Sum(r => r.Cases), g.Sum(r => r.Rated), g.Sum(r => r.RatedByPublic), g.Sum(r => r.WithBad)))
             .ToList();
+    }
+
+    /// <summary>The same cases as <see cref="CountCasesAsync"/>, by the office day they were finished alone (for a trend).</summary>
+    public async Task<List<CaseDayCount>> CountCasesByDayAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, CancellationToken ct)
+    {
+        var (rows, live) = await ReadCountedAsync<ServiceRecordDayCount, CaseDayCount>(from, to, units, null, (counted, c) => counted
+            .GroupBy(x => x.Day)
+            .Select(g => new CaseDayCount(g.Key, g.Sum(x => x.Cases), g.Sum(x => x.Rated), g.Sum(x => x.RatedByPublic), g.Sum(x => x.WithBad)))
+            .ToListAsync(c), ct);
+        foreach (var (f, t) in live)
+            for (var day = f; day <= t; day = day.AddDays(1))
+            {
+                var (s, e) = Bounds(day);
+                var figures = ServiceRecordList.Figures.Of(await GroupedCasesAsync(
+                    Filter(db.ServiceRecords.AsNoTracking(), units, null).Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct));
+                if (figures.Cases > 0) rows.Add(new CaseDayCount(day, figures.Cases, figures.Rated, figures.RatedByPublic, figures.WithBad));
+            }
+        return rows;
     }
 
     /// <summary>
@@ -155,7 +176,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         var state = await StateAsync(ct);
         if (Through(state, to) is { } through && through >= from)
         {
-            var changed = await ChangedDaysAsync(state.At!.Value - Margin, Bounds(from).Start, Bounds(through).End, ct);
+            var changed = await ChangedDaysOnceAsync(state, from, through, ct);
             var counted = Filter(db.Set<TCounted>().AsNoTracking().Where(c => c.Day >= from && c.Day <= through), units, sections);
             if (changed.Count > 0) counted = counted.Where(c => !changed.Contains(c.Day));
             var rows = await read(counted, ct);
@@ -169,6 +190,22 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         }
         return ([], [(from, to)]);
     }
+
+    /// <summary>
+    /// The days of [from, through] changed since <paramref name="state"/>'s counting, looked for once in a scope (a report
+    /// reads the counts for its period, the previous one, its trend and its cases: four small reads each, otherwise) and
+    /// again only if the counting moved meanwhile. A rating stored for an unchanged counted day while the scope reads is in none
+    /// of its reads, as if it had come a moment later, rather than in some.
+    /// </summary>
+    private async Task<HashSet<DateOnly>> ChangedDaysOnceAsync(CountingState state, DateOnly from, DateOnly through, CancellationToken ct)
+    {
+        if (_changed is not { } known || known.State != state)
+            _changed = known = (state, await ChangedDaysAsync(state.At!.Value - Margin, null, Bounds(state.Through!.Value).End, ct));
+        return known.Days.Where(d => d >= from && d <= through).ToHashSet();
+    }
+
+    /// <summary>The counted days changed since the counting, for the counting they were looked for at (scoped).</summary>
+    private (CountingState State, HashSet<DateOnly> Days)? _changed;
 
     /// <summary>The phone survey's answers that count in [from, to], read once per period in a scope.</summary>
     private async Task<List<Guid>> SurveyedAsync(DateOnly from, DateOnly to, CancellationToken ct)

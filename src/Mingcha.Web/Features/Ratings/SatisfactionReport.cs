@@ -90,8 +90,14 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         public IReadOnlyList<TrendPoint> Trend { get; init; } = [];
     }
 
-    /// <summary>One point of a trend: the days [From, To] (a day, or a month cut to the period) and their figures, as a line's.</summary>
-    public sealed record TrendPoint(DateOnly From, DateOnly To, int Ratings, int Unsatisfied, decimal? Rate, decimal? Coefficient);
+    /// <summary>
+    /// One point of a trend: the days [From, To] (a day, or a month cut to the period) and their figures, as a line's, with
+    /// the cases finished on those days (办件数, 评价率, 主动评价率).
+    /// </summary>
+    public sealed record TrendPoint(DateOnly From, DateOnly To, int Ratings, int Unsatisfied, decimal? Rate, decimal? Coefficient)
+    {
+        public ServiceRecordList.Figures Cases { get; init; } = new(0, 0, 0, 0);
+    }
 
     /// <summary>A trend point's days: "2026-11-16", a whole month "2026-11", a month cut by the period its first and last day.</summary>
     public static string TrendLabel(TrendPoint p, string between)
@@ -108,17 +114,23 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
 
     private async Task<IReadOnlyList<TrendPoint>> TrendAsync(DateOnly from, DateOnly to, Guid? unitId, CancellationToken ct)
     {
-        var days = (await counts.CountByDayAsync(from, to, unitId is { } u ? [u] : null, ct)).ToLookup(d => d.Day);
+        IReadOnlyCollection<Guid>? units = unitId is { } u ? [u] : null;
+        var days = (await counts.CountByDayAsync(from, to, units, ct)).ToLookup(d => d.Day);
+        var caseDays = (await counts.CountCasesByDayAsync(from, to, units, ct)).ToLookup(d => d.Day);
         var daily = to.DayNumber - from.DayNumber + 1 <= DailyTrendDays;
         var points = new List<TrendPoint>();
         for (var start = from; start <= to;)
         {
             var end = daily ? start : new[] { new DateOnly(start.Year, start.Month, 1).AddMonths(1).AddDays(-1), to }.Min();
             var rows = new List<RatingCount>();
+            var cases = new List<CaseCount>();
             for (var d = start; d <= end; d = d.AddDays(1))
+            {
                 rows.AddRange(days[d].Select(x => new RatingCount(Guid.Empty, Guid.Empty, null, x.Scale, x.Level, x.CommonLevel, x.Excluded, x.Count)));
+                cases.AddRange(caseDays[d].Select(x => new CaseCount(Guid.Empty, Guid.Empty, null, x.Cases, x.Rated, x.RatedByPublic, x.WithBad)));
+            }
             var line = ToLine(Guid.Empty, "", "", Sum(rows));
-            points.Add(new TrendPoint(start, end, line.Ratings, line.Unsatisfied, line.Rate, line.Coefficient));
+            points.Add(new TrendPoint(start, end, line.Ratings, line.Unsatisfied, line.Rate, line.Coefficient) { Cases = ServiceRecordList.Figures.Of(cases) });
             start = end.AddDays(1);
         }
         return points;
@@ -299,9 +311,9 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
                 [6, 12, 30, .. widths, 10, 8, 10, 10, 10, 10, 8, 10, 12]);
             foreach (var l in r.Units)
                 w.WriteValues([l.Rank, l.Code, l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue, l.PreviousRank, l.PreviousCoefficient, l.CoefficientChange,
-                    .. CaseFigures(l)]);
+                    .. CaseFigures(l.Cases)]);
             w.WriteValues([null, null, "合计", .. Figures(r.Total), r.Total.FollowUps, r.Total.FollowUpsClosed, r.Total.FollowUpsOverdue,
-                null, r.Total.PreviousCoefficient, r.Total.CoefficientChange, .. CaseFigures(r.Total)]);
+                null, r.Total.PreviousCoefficient, r.Total.CoefficientChange, .. CaseFigures(r.Total.Cases)]);
             var compared = r.PreviousFrom is { } pf && r.PreviousTo is { } pt ? $"上期为 {UiText.Date(pf)} 至 {UiText.Date(pt)}。" : "";
             w.WriteNote([$"{period}，有评价的单位 {r.Units.Count(u => u.Rated)} 个，按满意率系数排名（有办件而无评价的单位列在其后，不排名）。{compared}{note}"]);
             WriteTrend(w, "各单位合计");
@@ -312,13 +324,13 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
             using var w = new OrgWorkbookWriter(ms, ["窗口", "工作人员", .. TrendSheet()]);
             w.BeginSheet("窗口", ["窗口代码", "窗口", .. figures, .. followUps, .. caseHeads], [14, 30, .. widths, 10, 8, 10, 8, 10, 12]);
             foreach (var l in r.Sections)
-                w.WriteValues([l.Code, new string('　', 2 * l.Depth) + l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue, .. CaseFigures(l)]);
-            w.WriteValues([unit.Code, unit.Name + "（合计）", .. Figures(unit), unit.FollowUps, unit.FollowUpsClosed, unit.FollowUpsOverdue, .. CaseFigures(unit)]);
+                w.WriteValues([l.Code, new string('　', 2 * l.Depth) + l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue, .. CaseFigures(l.Cases)]);
+            w.WriteValues([unit.Code, unit.Name + "（合计）", .. Figures(unit), unit.FollowUps, unit.FollowUpsClosed, unit.FollowUpsOverdue, .. CaseFigures(unit.Cases)]);
             if (r.WithSubUnits is { } all)
-                w.WriteValues([unit.Code, $"{unit.Name}（含下级单位 {r.SubUnits} 个）", .. Figures(all), all.FollowUps, all.FollowUpsClosed, all.FollowUpsOverdue, .. CaseFigures(all)]);
+                w.WriteValues([unit.Code, $"{unit.Name}（含下级单位 {r.SubUnits} 个）", .. Figures(all), all.FollowUps, all.FollowUpsClosed, all.FollowUpsOverdue, .. CaseFigures(all.Cases)]);
             w.WriteNote([$"{unit.Name}，{period}。服务大厅一行含其下各窗口（窗口缩进列在其后）。{note}"]);
             w.BeginSheet("工作人员", ["工号", "姓名", .. figures, .. caseHeads], [14, 16, .. widths, 8, 10, 12]);
-            foreach (var l in r.Staff) w.WriteValues([l.Code, l.Name, .. Figures(l), .. CaseFigures(l)]);
+            foreach (var l in r.Staff) w.WriteValues([l.Code, l.Name, .. Figures(l), .. CaseFigures(l.Cases)]);
             w.WriteNote([$"{unit.Name}，{period}，评价或办件记录了经办人的工作人员。"]);
             WriteTrend(w, unit.Name);
         }
@@ -329,15 +341,16 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         void WriteTrend(OrgWorkbookWriter w, string whose)
         {
             if (r.Trend.Count == 0) return;
-            w.BeginSheet("趋势", ["日期", "评价数", "不满意", "满意率", "满意率系数"], [24, 8, 8, 10, 12]);
+            w.BeginSheet("趋势", ["日期", "评价数", "不满意", "满意率", "满意率系数", .. caseHeads], [24, 8, 8, 10, 12, 8, 10, 12]);
             foreach (var p in r.Trend)
-                w.WriteValues([TrendLabel(p, " 至 "), p.Ratings, p.Unsatisfied, p.Rate is { } rate ? new OrgWorkbookWriter.Percent(rate) : null, p.Coefficient]);
+                w.WriteValues([TrendLabel(p, " 至 "), p.Ratings, p.Unsatisfied, p.Rate is { } rate ? new OrgWorkbookWriter.Percent(rate) : null, p.Coefficient,
+                    .. CaseFigures(p.Cases)]);
             w.WriteNote([$"{whose}，{period}，{(r.Trend[0].From == r.Trend[0].To ? "逐日" : "逐月")}。"]);
         }
 
-        static object?[] CaseFigures(Line l) =>
-            [l.Cases?.Cases, l.Cases?.RatedRate is { } rated ? new OrgWorkbookWriter.Percent(rated) : null,
-                l.Cases?.PublicRate is { } byPublic ? new OrgWorkbookWriter.Percent(byPublic) : null];
+        static object?[] CaseFigures(ServiceRecordList.Figures? f) =>
+            [f?.Cases, f?.RatedRate is { } rated ? new OrgWorkbookWriter.Percent(rated) : null,
+                f?.PublicRate is { } byPublic ? new OrgWorkbookWriter.Percent(byPublic) : null];
 
         static object?[] Figures(Line l) =>
             [l.Ratings, l.Satisfied, l.Basic, l.Unsatisfied, l.Rate is { } rate ? new OrgWorkbookWriter.Percent(rate) : null, l.Coefficient, l.Excluded];
