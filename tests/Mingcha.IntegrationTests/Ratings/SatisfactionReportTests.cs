@@ -149,6 +149,14 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         var a = overview.GetProperty("satisfaction").EnumerateArray().Single(u => u.GetProperty("unitId").GetGuid() == s.UnitA);
         Assert.Equal((5, 0.72m), (a.GetProperty("counted").GetInt32(), a.GetProperty("rate").GetDecimal()));
         Assert.Equal($"/Ratings/Report?from=2026-01-01&to=2026-12-31&unit={s.UnitA}", a.GetProperty("link").GetString());
+        // With its cases' 评价率 (two cases, one rated); unit B's ratings came without cases (none); unit C, with a case
+        // and no rating, is not among the rates.
+        Assert.Equal(0.5m, a.GetProperty("ratedRate").GetDecimal());
+        var b = overview.GetProperty("satisfaction").EnumerateArray().Single(u => u.GetProperty("unitId").GetGuid() == s.UnitB);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, b.GetProperty("ratedRate").ValueKind);
+        Assert.DoesNotContain(overview.GetProperty("satisfaction").EnumerateArray(), u => u.GetProperty("unitId").GetGuid() == s.UnitC);
+        var overviewPage = System.Net.WebUtility.HtmlDecode(await leader.GetStringAsync("/Scoring/Overview?year=2026"));
+        Assert.Matches($"<li><a href=\"/Ratings/Report\\?from=2026-01-01&to=2026-12-31&unit={s.UnitA}\">[^<]+</a> 72(.00)?% \\(5\\) · <span class=\"rated-rate\">评价率 50(.00)?%</span></li>", overviewPage);
 
         var before = await leader.GetAsync<Report>("/api/v1/satisfaction/report?from=2026-10-01&to=2026-10-31");
         Assert.Empty(before.Units);

@@ -152,14 +152,15 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     }
 
     /// <summary>
-    /// Every unit's line for the period, ranked, its figures alone (no follow-ups, no comparison): for callers that show
-    /// all units to those allowed to see them (the leaders' overview).
+    /// Every unit's line for the period, ranked, its figures and its cases alone (no follow-ups, no comparison): for callers
+    /// that show all units to those allowed to see them (the leaders' overview). A unit with cases and no rating is listed
+    /// unranked, as in the report.
     /// </summary>
     public async Task<IReadOnlyList<Line>> AllUnitsAsync(DateOnly from, DateOnly to, CancellationToken ct)
     {
         RequireLength(from, to);
         var names = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, u => (u.Code, u.Name), ct);
-        return Ranked(UnitLines(await counts.CountAsync(from, to, null, null, ct), names, [], null));
+        return Ranked(UnitLines(await counts.CountAsync(from, to, null, null, ct), names, [], await counts.CountCasesAsync(from, to, null, null, ct)));
     }
 
     private async Task<Report> ReadAsync(DateOnly from, DateOnly to, Guid? unitId, CancellationToken ct)

@@ -20,7 +20,8 @@ public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, Sati
     public sealed record Figure(string Key, string Label, long Value, string? Link);
     /// <summary>An evaluation campaign of the year and how it stands (its status by name in the API).</summary>
     public sealed record CampaignFigure(Guid Id, string Name, CampaignStatus Status, string Link);
-    public sealed record UnitRate(Guid UnitId, string UnitName, int Counted, decimal? Rate, string Link);
+    /// <summary>A unit's year: its ratings counted and coefficient (SAT-4), and its cases' 评价率 (SAT-8; null without cases).</summary>
+    public sealed record UnitRate(Guid UnitId, string UnitName, int Counted, decimal? Rate, string Link, decimal? RatedRate = null);
     public sealed record Overview(int Year, IReadOnlyList<Figure> Inspections, IReadOnlyList<Figure> FindingsByItem, IReadOnlyList<Figure> Notices,
         IReadOnlyList<UnitRate> Satisfaction, IReadOnlyList<Figure> Outcomes, IReadOnlyList<CampaignFigure> Campaigns, IReadOnlyList<Figure> Complaints);
 
@@ -61,10 +62,13 @@ public sealed class LeadersOverview(MingchaDb db, CalendarService calendar, Sati
             new("refused", "拒不整改", notices.Count(n => n.Status == NoticeStatus.Refused), "/Rectification"),
         };
 
-        // The year's satisfaction report (SAT-4), its 30 most rated units; each leads to the unit's report for the year.
-        var satisfaction = (await report.AllUnitsAsync(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), ct))
+        // The year's satisfaction report (SAT-4), its 30 most rated units with their cases' 评价率 (a high coefficient from
+        // few of the visitors says less); each leads to the unit's report for the year. A unit with cases and no rating
+        // is the report's to name (its chart is of rates).
+        var satisfaction = (await report.AllUnitsAsync(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), ct)).Where(l => l.Rated)
             .OrderByDescending(l => l.Ratings + l.Excluded).ThenBy(l => l.Id).Take(30)
-            .Select(l => new UnitRate(l.Id, l.Name, l.Ratings, l.Coefficient, $"/Ratings/Report?from={year}-01-01&to={year}-12-31&unit={l.Id}"))
+            .Select(l => new UnitRate(l.Id, l.Name, l.Ratings, l.Coefficient, $"/Ratings/Report?from={year}-01-01&to={year}-12-31&unit={l.Id}",
+                l.Cases?.RatedRate))
             .ToList();
 
         var outcomes = await db.RectificationOutcomes.AsNoTracking().Where(o => o.Year == year).GroupBy(o => new { o.Kind, o.Measure })
