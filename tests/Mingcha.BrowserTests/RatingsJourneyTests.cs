@@ -117,9 +117,13 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     [Trait("Rule", "SAT-4")]
     public async Task SatisfactionReport_FromTheMenuToAUnitsWindowsAndItsWorkbook_AlsoOnAPhone()
     {
-        var (sectionId, unitId, device) = await WindowDeviceAsync(3);
-        foreach (var level in new[] { 1, 3 })
-            (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "RR-" + Guid.NewGuid().ToString("N")[..10], level })).EnsureSuccessStatusCode();
+        var (sectionId, unitId, device) = await WindowDeviceAsync(3, "service-records:write");
+        // One case finished a minute ago (SAT-8), rated 满意; a 不满意 without a case.
+        var caseNumber = "RR-" + Guid.NewGuid().ToString("N")[..10];
+        var finishedAt = DateTime.UtcNow.AddMinutes(-1);
+        (await device.PostAsJsonAsync("/api/v1/service-records", new { caseNumber, sectionId, finishedAt })).EnsureSuccessStatusCode();
+        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber, level = 1 })).EnsureSuccessStatusCode();
+        (await device.PostAsJsonAsync("/api/v1/ratings", new { sectionId, caseNumber = "RR-" + Guid.NewGuid().ToString("N")[..10], level = 3 })).EnsureSuccessStatusCode();
 
         var account = await app.CreateAccountAsync(Roles.Leader);
         var page = await app.NewPageAsync();
@@ -141,6 +145,12 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         await page.Locator("#trend summary").ClickAsync();
         await Assertions.Expect(page.Locator("#trend tbody tr")).ToHaveCountAsync(7);
         await Assertions.Expect(page.Locator("#trend tbody tr").Last.Locator("td").First).ToHaveTextAsync($"{today:yyyy-MM-dd}");
+        // The case's day has its cases and their 评价率 (the case just rated; other tests' cases of the unit may be there):
+        // in the table, and drawn as the chart's third series, a line.
+        var caseDay = page.Locator("#trend tbody tr").Filter(new() { Has = page.Locator("td", new() { HasTextString = $"{finishedAt.AddHours(8):yyyy-MM-dd}" }) });
+        await Assertions.Expect(caseDay.Locator("td.rated-rate")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d\d%$"));
+        Assert.Equal("评价率|line", await page.EvaluateAsync<string>(
+            "() => { const s = echarts.getInstanceByDom(document.getElementById('trend-chart')).getOption().series[2]; return s.name + '|' + s.type; }"));
 
         // The all-units report on a narrow screen: the total row is a card too, its cells named.
         await page.SetViewportSizeAsync(390, 844);
@@ -240,12 +250,13 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     private sealed record IdOnly(Guid Id);
 
     /// <summary>The demo city's <paramref name="nth"/> window (in code order) and a rating device of its unit, as a client that sends its token.</summary>
-    private async Task<(Guid SectionId, Guid UnitId, HttpClient Device)> WindowDeviceAsync(int nth)
+    /// <summary>The <paramref name="nth"/> window of a hall and a device token of its unit (ratings:write, and <paramref name="more"/>).</summary>
+    private async Task<(Guid SectionId, Guid UnitId, HttpClient Device)> WindowDeviceAsync(int nth, params string[] more)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
         var w = await db.Sections.Where(s => s.Kind == SectionKind.Window && s.ParentSectionId != null).OrderBy(s => s.Code).Skip(nth).FirstAsync();
-        var token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write"], w.UnitId, null), "test", db, TimeProvider.System, default);
+        var token = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest("device", ["ratings:write", .. more], w.UnitId, null), "test", db, TimeProvider.System, default);
         var device = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
         device.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         return (w.Id, w.UnitId, device);
