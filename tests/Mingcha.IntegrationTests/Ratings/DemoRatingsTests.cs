@@ -50,12 +50,14 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
     {
         var demo = app.Services.GetRequiredService<DemoRatings>();
         var stored = await demo.BackfillAsync(default);
-        var ratings = await DemoRatingsAsync();
-        Assert.InRange(stored, 16 * 5 * 40, 16 * 5 * 80); // 16 windows, a case every 4 to 12 minutes
+        var all = await DemoRatingsAsync();
+        var hr = await app.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
+        var ratings = all.Where(r => r.UnitId == hr).ToList(); // the human-resources bureau's halls
+        Assert.Equal(stored, await app.WithDbAsync(db => db.ServiceRecords.CountAsync(s => s.CaseNumber.StartsWith("RS2026"))));
+        var hrCases = await app.WithDbAsync(db => db.ServiceRecords.CountAsync(s => s.CaseNumber.StartsWith("RS2026") && s.UnitId == hr));
+        Assert.InRange(hrCases, 16 * 5 * 40, 16 * 5 * 80); // 16 windows, a case every 4 to 12 minutes
         // About one case in eight goes unrated: its record is there, without a rating (the 评价率 of 办件与评价 below 100%).
-        var demoCases = await app.WithDbAsync(db => db.ServiceRecords.CountAsync(s => s.CaseNumber.StartsWith("RS2026")));
-        Assert.Equal(stored, demoCases);
-        Assert.InRange(ratings.Count * 100.0 / stored, 80, 94);
+        Assert.InRange(ratings.Count * 100.0 / hrCases, 80, 94);
 
         // Five working days up to now (2026-11-10 to 13 and today until 10:00), within the SAT-9 opening hours, none in the future.
         var days = ratings.Select(r => DateOnly.FromDateTime(Local(r.RatedAt))).Distinct().Order().ToList();
@@ -83,9 +85,9 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Contains(ratings, r => r.IsBad);
         Assert.InRange(ratings.Count(r => r.IsBad) * 100.0 / ratings.Count, 0.5, 6);
 
-        // SAT-7: every bad rating has its follow-up case; the earlier days' are worked in order within their deadlines,
-        // today's wait for their call back.
-        var bad = ratings.Where(r => r.IsBad).Select(r => r.Id).ToHashSet();
+        // SAT-7: every bad rating (the other units' too) has its follow-up case; the earlier days' are worked in order
+        // within their deadlines, today's wait for their call back.
+        var bad = all.Where(r => r.IsBad).Select(r => r.Id).ToHashSet();
         var cases = await PollAsync(() => app.WithDbAsync(db => db.FollowUpCases.Where(f => bad.Contains(f.RatingId)).ToListAsync()), c => c.Count == bad.Count);
         Assert.Equal(bad.Count, cases.Count);
         var startOfToday = new DateTime(2026, 11, 15, 16, 0, 0, DateTimeKind.Utc);
@@ -102,7 +104,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.All(cases.Where(c => c.OpenedAt >= startOfToday), c => Assert.Equal((FollowUpState.Open, (FollowUpStep?)FollowUpStep.CallBack), (c.State, c.NextStep)));
 
         // SAT-9: the day's repeat caller (six cases from one number) is flagged by the phone rule, and nothing else is.
-        var flags = await PollAsync(() => app.WithDbAsync(db => db.RatingFlags.Where(f => db.Ratings.Any(r => r.Id == f.RatingId && r.UnitId == ratings[0].UnitId)).ToListAsync()),
+        var flags = await PollAsync(() => app.WithDbAsync(db => db.RatingFlags.Where(f => db.Ratings.Any(r => r.Id == f.RatingId && r.UnitId == hr)).ToListAsync()),
             f => f.Count >= 6);
         Assert.Equal(6, flags.Count);
         Assert.All(flags, f => Assert.Equal(nameof(ManipulationRule.PhoneManyCases), f.Rule));
@@ -110,7 +112,26 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         // SAT-2: the control centre's counts of today show the demo windows.
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var today = (await office.GetFromJsonAsync<List<RatingsApi.CountsDto>>("/api/v1/ratings/today"))!;
-        Assert.Equal(ratings.Count(r => DateOnly.FromDateTime(Local(r.RatedAt)) == new DateOnly(2026, 11, 16)), today.Where(c => windows.ContainsKey(c.SectionId)).Sum(c => c.Total));
+        Assert.Equal(all.Count(r => DateOnly.FromDateTime(Local(r.RatedAt)) == new DateOnly(2026, 11, 16)), today.Where(c => windows.ContainsKey(c.SectionId)).Sum(c => c.Total));
+
+        // The other demo units' windows work too, each in its way: 31 windows finish cases, 30 devices rate them on three
+        // levels, one unit's device does not work. The week's report ranks 31 units (the bureau with them), their
+        // 评价率 apart, and lists the unit with cases and no rating unranked at 0%.
+        var others = all.Where(r => r.UnitId != hr).ToList();
+        Assert.Equal(31, await app.WithDbAsync(db => db.ServiceRecords.Where(s => s.CaseNumber.StartsWith("RS2026") && s.UnitId != hr).Select(s => s.SectionId).Distinct().CountAsync()));
+        Assert.Equal(30, others.Select(r => r.SectionId).Distinct().Count());
+        Assert.Equal(30, others.Select(r => r.DeviceId).Distinct().Count());
+        Assert.All(others, r => Assert.Equal((RatingScale.ThreeLevel, "行政审批科"), (r.Scale, windows[r.SectionId].Name)));
+        var report = await office.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/satisfaction/report?from=2026-11-10&to=2026-11-16");
+        var lines = report.GetProperty("units").EnumerateArray().ToList();
+        var ranked = lines.Where(l => l.GetProperty("rank").ValueKind == System.Text.Json.JsonValueKind.Number).ToList();
+        Assert.Equal(31, ranked.Count);
+        var rates = ranked.Select(l => l.GetProperty("cases").GetProperty("ratedRate").GetDecimal()).ToList();
+        Assert.True(rates.Max() - rates.Min() >= 0.3m, $"评价率 from {rates.Min()} to {rates.Max()}");
+        Assert.True(ranked.Select(l => l.GetProperty("coefficient").GetDecimal()).Distinct().Count() > 10);
+        var broken = Assert.Single(lines, l => l.GetProperty("rank").ValueKind == System.Text.Json.JsonValueKind.Null);
+        Assert.Equal((0, 0m), (broken.GetProperty("ratings").GetInt32(), broken.GetProperty("cases").GetProperty("ratedRate").GetDecimal()));
+        Assert.True(broken.GetProperty("cases").GetProperty("cases").GetInt32() > 20);
     }
 
     [Fact]
@@ -128,7 +149,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         own.Clock.Advance(TimeSpan.FromSeconds(1));
         var first = await demo.BackfillAsync(default);
         Assert.True(first > 0);
-        Task<int> CasesAsync() => own.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.UnitId == db.Units.Single(u => u.Code == DemoData.HrUnitCode).Id));
+        Task<int> CasesAsync() => own.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.CaseNumber.StartsWith("RS")));
         Assert.Equal(first, await CasesAsync());
         var state = await own.WithDbAsync(db => db.Set<RatingDayCountState>().AsNoTracking().SingleAsync());
         Assert.Equal((new DateOnly(2026, 11, 15), countedAt!.Value.AddSeconds(1)), (state.CountedThrough!.Value, state.CountedAt!.Value));
@@ -145,11 +166,11 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
 
         own.Clock.Advance(TimeSpan.FromMinutes(30));
         var gap = await demo.BackfillAsync(default);
-        Assert.InRange(gap, 16 * 30 / 12 - 8, 16 * 30 / 4 + 16);
-        var ratings = await own.WithDbAsync(db => db.Ratings.Where(r => r.UnitId == db.Units.Single(u => u.Code == DemoData.HrUnitCode).Id)
+        Assert.InRange(gap, 16 * 30 / 12 - 8, 16 * 30 / 4 + 16 + 31 * 2); // the halls' 16 windows, and the other units' 31 more slowly
+        var ratings = await own.WithDbAsync(db => db.Ratings.Where(r => r.CaseNumber!.StartsWith("RS"))
             .Select(r => new { r.CaseNumber, r.RatedAt }).ToListAsync());
         Assert.Equal(first + gap, await CasesAsync()); // no case made twice
-        Assert.InRange(ratings.Count, (first + gap) * 3 / 4, first + gap - 1);
+        Assert.InRange(ratings.Count, (first + gap) * 2 / 3, first + gap - 1);
         Assert.Equal(ratings.Count, ratings.Select(r => r.CaseNumber).Distinct().Count());
         Assert.All(ratings, r => Assert.True(r.RatedAt <= own.Clock.GetUtcNow().UtcDateTime));
 
@@ -163,7 +184,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.False(await demo.RateOneAsync(default));
         own.Clock.Set(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.FromHours(8)));
         Assert.False(await demo.RateOneAsync(default));
-        Assert.Equal(ratings.Count + 1, await own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == db.Units.Single(u => u.Code == DemoData.HrUnitCode).Id)));
+        Assert.Equal(ratings.Count + 1, await own.WithDbAsync(db => db.Ratings.CountAsync(r => r.CaseNumber!.StartsWith("RS"))));
         Assert.Equal(first + gap + 1, await CasesAsync());
     }
 
@@ -197,7 +218,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         try
         {
             var hr = await own.WithDbAsync(db => db.Units.Where(u => u.Code == DemoData.HrUnitCode).Select(u => u.Id).SingleAsync());
-            Task<int> RatingsAsync() => own.WithDbAsync(db => db.Ratings.CountAsync(r => r.UnitId == hr));
+            Task<int> RatingsAsync() => own.WithDbAsync(db => db.Ratings.CountAsync(r => r.CaseNumber!.StartsWith("RS"))); // the demo's, at any unit
             Assert.True(await PollAsync(RatingsAsync, n => n > 0) > 0, "the halls' last days first");
             // Then what is made once (complaints, campaign, visit, the notice with its PDF last), then the live ratings.
             Assert.Equal(1, await PollAsync(() => own.WithDbAsync(db => db.RectificationNotices.CountAsync(n => n.UnitId == hr)), n => n > 0, 1200));

@@ -21,6 +21,10 @@ namespace Mingcha.Web.Features.Ratings;
 /// days are worked to the end as a unit would (call back, verify, fix, inform, at the times they were done), today's
 /// stay open for the user to try. One caller of each demo day rates six cases: the SAT-9 phone rule flags it.
 /// The east hall's devices use the national five-level scale, the other halls' the three-level one (SAT-1).
+/// The other demo units' windows (行政审批科, one each) work too, more slowly (a case every 20 to 40 minutes) and each in
+/// its own way (<see cref="Profiles"/>): fewer or more of their visitors rate, more or fewer of them content, and one
+/// unit's device does not work (cases, no rating), so that the report ranks the units, its 评价率 differ and the
+/// circular names a unit with cases and no rating (SAT-4, SAT-8).
 /// Only with the demo city loaded (its human-resources bureau, <see cref="DemoData.HrUnitCode"/>, marked demo).
 /// </summary>
 public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWriter writer, RatingIntake intake, CalendarService calendar,
@@ -32,8 +36,21 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
     /// <summary>The name the demo's rating devices' tokens start with.</summary>
     public const string DevicePrefix = "演示评价器 ";
 
-    /// <summary>Minutes between two cases at one window: a case every 4 to 12 minutes.</summary>
+    /// <summary>Minutes between two cases at one of the human-resources halls' windows: a case every 4 to 12 minutes.</summary>
     private const int MinGap = 4, MaxGap = 12;
+
+    /// <summary>
+    /// How another demo unit's window works, by its place among them (by code), in turn: how many of eight cases its
+    /// visitors rate, and how much worse than the halls' its ratings are (added to the halls' draw, in thousandths).
+    /// </summary>
+    private static readonly (int RatedOfEight, int Worse)[] Profiles =
+        [(7, 0), (6, 30), (5, 60), (7, 15), (4, 90), (6, 45), (3, 20), (7, 120), (5, 10)];
+
+    /// <summary>The place among the other units' windows of the one whose device does not work: its cases are pushed, never rated.</summary>
+    private const int BrokenDevice = 5;
+
+    /// <summary>Minutes between two cases at another demo unit's window.</summary>
+    private const int OtherMinGap = 20, OtherMaxGap = 40;
 
     private static readonly string[] BadComments =
         ["等候时间太长", "工作人员态度生硬", "材料要求没有一次性告知", "系统故障，白跑一趟", "窗口人员离岗，无人办理", "办理进度没人说明"];
@@ -52,8 +69,12 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
     /// </summary>
     private sealed record DemoCase(ServiceRecord Record, RatingSubmission Rating, bool Rated);
 
-    /// <summary>A demo window as the simulation uses it.</summary>
-    private sealed record Window(Guid Id, Guid UnitId, string Code, Guid DeviceId, RatingScale Scale, Guid[] Staff, Guid[] Items);
+    /// <summary>
+    /// A demo window as the simulation uses it: its cases every <paramref name="MinGap"/> to <paramref name="MaxGap"/>
+    /// minutes, <paramref name="RatedOfEight"/> of eight rated, <paramref name="Worse"/> thousandths worse than the halls'.
+    /// </summary>
+    private sealed record Window(Guid Id, Guid UnitId, string Code, Guid DeviceId, RatingScale Scale, Guid[] Staff, Guid[] Items,
+        int MinGap = MinGap, int MaxGap = MaxGap, int RatedOfEight = 7, int Worse = 0);
 
     /// <summary>
     /// Fills the demo windows' cases and ratings from the last demo case (or the start of the backfill's first day)
@@ -95,14 +116,15 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
                     // Each window's day from a seed of its own: a later start makes the same cases up to its last rating and
                     // stores those after it (the case numbers differ; the cases before it are not stored again).
                     var random = new Random(day.DayNumber * 64 + i);
-                    for (var at = opens.AddMinutes(random.Next(0, MaxGap)); at < end; at = at.AddMinutes(random.Next(MinGap, MaxGap + 1)).AddSeconds(random.Next(60)))
+                    var w = windows[i];
+                    for (var at = opens.AddMinutes(random.Next(0, w.MaxGap)); at < end; at = at.AddMinutes(random.Next(w.MinGap, w.MaxGap + 1)).AddSeconds(random.Next(60)))
                     {
-                        var c = NewCase(windows[i], at, random);
+                        var c = NewCase(w, at, random);
                         if (c.Rating.RatedAt <= end) dayCases.Add(c);
                     }
                 }
                 dayCases.Sort((a, b) => a.Rating.RatedAt.CompareTo(b.Rating.RatedAt));
-                if (day == lastWorkingDay) PlantRepeatCaller(dayCases, day, from);
+                if (day == lastWorkingDay) PlantRepeatCaller(dayCases, windows[0].UnitId, day, from);
                 cases.AddRange(dayCases.Where(c => c.Rating.RatedAt >= from));
             }
             await StoreAsync(cases, ct);
@@ -122,11 +144,21 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
             if (await WindowsAsync(ct) is not { Length: > 0 } windows) return false;
             var now = time.GetUtcNow().UtcDateTime;
             if (!await IsOpenAsync(now, ct)) return false;
-            var window = windows[Random.Shared.Next(windows.Length)];
+            var window = Busy(windows.Where(w => w.RatedOfEight > 0).ToArray(), Random.Shared.NextDouble()); // a window whose device works
             await StoreAsync([NewCase(window, now.AddSeconds(-Random.Shared.Next(90, 150)), Random.Shared) with { Rated = true }], ct);
             return true;
         }
         finally { _gate.Release(); }
+    }
+
+    /// <summary>A window picked by how busy it is (the halls' more often than another unit's): <paramref name="at"/> in [0, 1).</summary>
+    private static Window Busy(Window[] windows, double at)
+    {
+        var weights = windows.Select(w => 1.0 / (w.MinGap + w.MaxGap)).ToArray();
+        var point = at * weights.Sum();
+        for (var i = 0; i < windows.Length; i++)
+            if ((point -= weights[i]) < 0) return windows[i];
+        return windows[^1];
     }
 
     /// <summary>Whether the demo halls are open at <paramref name="utc"/>: a working day, between opening and closing.</summary>
@@ -146,14 +178,14 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         var item = w.Items.Length > 0 ? w.Items[random.Next(w.Items.Length)] : (Guid?)null;
         // Fictional mobile numbers: 137, the day of the year, five digits (well-formed for the checks, reachable by nobody).
         var phone = random.Next(10) < 8 ? $"137{local.DayOfYear:000}{(seq * 7919 + random.Next(100_000)) % 100_000:00000}" : null;
-        var level = Level(w.Scale, random.Next(1000));
+        var level = Level(w.Scale, Math.Min(999, random.Next(1000) + w.Worse));
         var bad = RatingScaleMapping.IsBad(w.Scale, level);
         var ratedAt = finishedAt.AddSeconds(random.Next(5, 90));
         var record = new ServiceRecord(caseNumber, w.UnitId, w.Id, staff, item, phone, finishedAt.AddMinutes(-random.Next(3, 25)), finishedAt, null, ratedAt);
         var rating = new RatingSubmission(RecordIds.NewVersion7(), caseNumber, w.UnitId, w.Id, staff, item, RatingChannel.Device, w.Scale, level,
             intake.Mapping.ToThreeLevel(w.Scale, level), bad, phone is not null && random.Next(3) == 0 ? phone : null,
             bad ? BadComments[random.Next(BadComments.Length)] : null, ratedAt, ratedAt, w.DeviceId);
-        return new DemoCase(record, rating, random.Next(8) != 0);
+        return new DemoCase(record, rating, random.Next(8) < w.RatedOfEight);
     }
 
     /// <summary>About 90% satisfied, 2.5% unsatisfied, as a well-run hall.</summary>
@@ -162,16 +194,18 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         : permille switch { < 900 => 1, < 975 => 2, _ => 3 };
 
     /// <summary>
-    /// SAT-9's phone rule at work: one number gives six cases of the day (more than the five allowed) as its own. Only when
-    /// all six are stored now: a start that finds some of them stored already (without the number) plants none.
+    /// SAT-9's phone rule at work: one number gives six of the day's cases at the unit's windows (more than the five
+    /// allowed) as its own. Only when all six are stored now: a start that finds some of them stored already (without the
+    /// number) plants none.
     /// </summary>
-    private static void PlantRepeatCaller(List<DemoCase> cases, DateOnly day, DateTime storedFrom)
+    private static void PlantRepeatCaller(List<DemoCase> cases, Guid unitId, DateOnly day, DateTime storedFrom)
     {
-        if (cases.Count < 60 || cases[10].Rating.RatedAt < storedFrom) return;
+        var at = cases.Select((c, k) => (c, k)).Where(x => x.c.Record.UnitId == unitId).Select(x => x.k).ToList();
+        if (at.Count < 60 || cases[at[10]].Rating.RatedAt < storedFrom) return;
         var phone = $"137{day.DayOfYear:000}99999";
         for (var i = 0; i < 6; i++)
         {
-            var k = 10 + i * 7;
+            var k = at[10 + i * 7];
             cases[k] = cases[k] with { Rating = cases[k].Rating with { RaterPhone = phone }, Rated = true };
         }
     }
@@ -275,24 +309,31 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
             .OrderBy(s => s.Code).Select(s => new { s.Id, s.Code }).ToListAsync(ct);
         var hallIds = halls.Select(h => (Guid?)h.Id).ToList();
         var windows = await db.Sections.AsNoTracking().Where(s => s.IsDemo && s.Active && s.Kind == Organisation.SectionKind.Window && hallIds.Contains(s.ParentSectionId))
-            .OrderBy(s => s.Code).Select(s => new { s.Id, s.Code, s.Name, s.ParentSectionId }).ToListAsync(ct);
+            .OrderBy(s => s.Code).Select(s => new { s.Id, s.UnitId, s.Code, s.Name, s.ParentSectionId }).ToListAsync(ct);
+        var hallWindows = windows.Count;
+        // The other demo units' windows, each of its own unit, after the halls'.
+        windows.AddRange(await db.Sections.AsNoTracking()
+            .Where(s => s.IsDemo && s.Active && s.Kind == Organisation.SectionKind.Window && s.UnitId != unit && s.ParentSectionId == null
+                && db.Units.Any(u => u.Id == s.UnitId && u.IsDemo && u.Active))
+            .OrderBy(s => s.Code).Select(s => new { s.Id, s.UnitId, s.Code, s.Name, s.ParentSectionId }).ToListAsync(ct));
         var ids = windows.Select(w => (Guid?)w.Id).ToList();
         var staff = await db.Staff.AsNoTracking().Where(s => ids.Contains(s.SectionId) && s.Active).OrderBy(s => s.Code)
             .Select(s => new { s.Id, s.SectionId }).ToListAsync(ct);
         var wids = windows.Select(w => w.Id).ToList();
         var items = await db.SectionServiceItems.AsNoTracking().Where(i => wids.Contains(i.SectionId)).OrderBy(i => i.Id)
             .Select(i => new { i.SectionId, i.ServiceItemId }).ToListAsync(ct);
-        var tokens = await db.ApiTokens.Where(t => t.UnitId == unit && t.CreatedBy == "demo" && t.Name.StartsWith(DevicePrefix) && t.RevokedAt == null)
+        var tokens = await db.ApiTokens.Where(t => t.CreatedBy == "demo" && t.Name.StartsWith(DevicePrefix) && t.RevokedAt == null)
             .ToListAsync(ct);
         var list = new List<Window>();
         foreach (var w in windows)
         {
+            var other = list.Count - hallWindows; // its place among the other units' windows (negative: a hall's)
             // The east hall (the second) rates on the national five-level scale, as a hall that joined the 好差评 system.
             var scale = halls.Count > 1 && w.ParentSectionId == halls[1].Id ? RatingScale.FiveLevel : RatingScale.ThreeLevel;
             var token = tokens.FirstOrDefault(t => t.Name == DevicePrefix + w.Code);
             if (token is null)
             {
-                var made = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest(DevicePrefix + w.Code, ["ratings:write"], unit, null, scale),
+                var made = await AccountsApi.CreateTokenAsync(new AccountsApi.CreateTokenRequest(DevicePrefix + w.Code, ["ratings:write"], w.UnitId, null, scale),
                     "demo", db, time, ct);
                 var point = await db.Set<RatingPoint>().FirstOrDefaultAsync(p => p.SectionId == w.Id, ct);
                 if (point is null) db.Add(point = new RatingPoint(w.Id));
@@ -300,9 +341,15 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
                 await db.SaveChangesAsync(ct);
                 token = await db.ApiTokens.AsNoTracking().FirstAsync(t => t.Id == made.Id, ct);
             }
-            list.Add(new Window(w.Id, unit, w.Code, token.Id, token.RatingScale ?? scale,
+            var window = new Window(w.Id, w.UnitId, w.Code, token.Id, token.RatingScale ?? scale,
                 staff.Where(s => s.SectionId == w.Id).Select(s => s.Id).ToArray(),
-                items.Where(i => i.SectionId == w.Id).Select(i => i.ServiceItemId).ToArray()));
+                items.Where(i => i.SectionId == w.Id).Select(i => i.ServiceItemId).ToArray());
+            if (other >= 0)
+            {
+                var (rated, worse) = other == BrokenDevice ? (0, 0) : Profiles[other % Profiles.Length];
+                window = window with { MinGap = OtherMinGap, MaxGap = OtherMaxGap, RatedOfEight = rated, Worse = worse };
+            }
+            list.Add(window);
         }
         LogReady(logger, list.Count);
         return _windows = list.ToArray();
