@@ -402,6 +402,77 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         }
     }
 
+    /// <summary>
+    /// SAT-8 by service item: a window offering two items finishes four cases on Monday (甲: one rated 满意, one 不满意; 乙:
+    /// one rated 满意, one not) and its device rates once without a case (基本满意). The devices name no item: each rating
+    /// counts under its case's. 甲 (the unsatisfied) comes first, then 乙, the rating without a case last.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    public async Task UnitReport_ByServiceItem_CountsEachRatingUnderItsCasesItem_TheMostUnsatisfiedFirst()
+    {
+        await using var own = new MingchaApp();
+        var unit = await own.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
+        var (window, itemA, itemB) = await own.WithDbAsync(async db =>
+        {
+            var now = own.Clock.GetUtcNow().UtcDateTime;
+            var w = new Section(unit, "itm-w1", "事项测试窗口", SectionKind.Window, now);
+            var a = new ServiceItem("itm-a", "事项甲：社保关系转移", unit, 20, 10);
+            var b = new ServiceItem("itm-b", "事项乙：失业登记", unit, 20, 5);
+            db.Sections.Add(w);
+            db.ServiceItems.AddRange(a, b);
+            await db.SaveChangesAsync();
+            db.SectionServiceItems.AddRange(new SectionServiceItem(w.Id, a.Id, false), new SectionServiceItem(w.Id, b.Id, false));
+            await db.SaveChangesAsync();
+            return (w.Id, a.Id, b.Id);
+        });
+        var (system, _) = await own.TokenClientAsync(unit, "service-records:write");
+        var (device, _) = await own.TokenClientAsync(unit, "ratings:write");
+        var nine = new DateTime(2026, 11, 16, 1, 0, 0, DateTimeKind.Utc);
+        foreach (var (number, item, level) in new (string, Guid, int?)[] { ("ITM-1", itemA, 1), ("ITM-2", itemA, 3), ("ITM-3", itemB, null), ("ITM-4", itemB, 1) })
+        {
+            await (await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = number, sectionId = window, serviceItemId = item, finishedAt = nine }))
+                .ExpectAsync(HttpStatusCode.Created);
+            if (level is { } l) await RateAsync(device, window, l, null, number);
+        }
+        await RateAsync(device, window, 2, null);
+
+        var office = await own.ClientAsAsync(Roles.OfficeStaff);
+        var r = await office.GetAsync<ItemReport>($"/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16&unitId={unit}");
+        Assert.Equal([itemA, itemB, Guid.Empty], r.Items.Select(l => l.Id));
+        Assert.Equal(("事项甲：社保关系转移", 2, 1, 1, 2, 1m), (r.Items[0].Name, r.Items[0].Ratings, r.Items[0].Satisfied, r.Items[0].Unsatisfied, r.Items[0].Cases.Cases, r.Items[0].Cases.RatedRate!.Value));
+        Assert.Equal(("事项乙：失业登记", 1, 0, 2, 0.5m), (r.Items[1].Name, r.Items[1].Ratings, r.Items[1].Unsatisfied, r.Items[1].Cases.Cases, r.Items[1].Cases.RatedRate!.Value));
+        Assert.Equal(("未注明事项", 1, 1, 0), (r.Items[2].Name, r.Items[2].Ratings, r.Items[2].Basic, r.Items[2].Cases.Cases));
+        // The items' ratings are the unit's: nothing counted twice, nothing left out.
+        Assert.Equal(r.Unit!.Ratings, r.Items.Sum(l => l.Ratings));
+        // All units' report has no items.
+        Assert.Empty((await office.GetAsync<ItemReport>("/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16")).Items);
+
+        // The page: the table in that order; in English the line without an item is named so.
+        var page = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Report?from=2026-11-16&to=2026-11-16&unit={unit}"));
+        var table = Regex.Match(page, "<table class=\"table\" id=\"items\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Equal([itemA.ToString(), itemB.ToString(), Guid.Empty.ToString()], Regex.Matches(table, "data-item=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+        Assert.Matches($"<tr data-item=\"{itemA}\"><td>事项甲：社保关系转移</td><td>2</td><td>1</td><td>0</td><td>1</td><td>50.00%</td>", table);
+        Assert.Contains("<td class=\"rated-rate\">50.00%</td>", Regex.Match(table, $"<tr data-item=\"{itemB}\">.*?</tr>", RegexOptions.Singleline).Value, StringComparison.Ordinal);
+        var english = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Report?from=2026-11-16&to=2026-11-16&unit={unit}&culture=en&ui-culture=en"));
+        Assert.Contains($"<tr data-item=\"{Guid.Empty}\"><td>No service item named</td>", english, StringComparison.Ordinal);
+
+        // The workbook's sheet of items, its counts numbers.
+        var xlsx = await (await office.GetAsync($"/Ratings/Report?from=2026-11-16&to=2026-11-16&unit={unit}&handler=Xlsx")).Content.ReadAsByteArrayAsync();
+        using (var doc = SpreadsheetDocument.Open(new MemoryStream(xlsx), false))
+        {
+            var sheet = doc.WorkbookPart!.Workbook.Descendants<Sheet>().Single(x => x.Name == "办事事项");
+            var rows = ((WorksheetPart)doc.WorkbookPart.GetPartById(sheet.Id!)).Worksheet.Descendants<Row>().ToList();
+            var first = rows[1].Elements<Cell>().ToList();
+            Assert.Equal(("itm-a", "2"), (first[0].InnerText, first[2].CellValue!.Text));
+            Assert.Null(first[2].DataType); // a number
+            Assert.Contains(rows, x => x.InnerText.Contains("未注明事项", StringComparison.Ordinal));
+        }
+    }
+
+    private sealed record ItemLine(Guid Id, string Name, int Ratings, int Satisfied, int Basic, int Unsatisfied, CaseFigures Cases);
+    private sealed record ItemReport(Line? Unit, List<ItemLine> Items);
+
     internal static async Task<string> XlsxToCsvAsync(byte[] xlsx)
     {
         var dir = Directory.CreateTempSubdirectory("mingcha-calc-").FullName;

@@ -18,6 +18,12 @@ public sealed record CaseCount(Guid UnitId, Guid SectionId, Guid? StaffId, int C
 /// <summary>Ratings of one office day and level counted: what a trend is made from.</summary>
 public sealed record DayCount(DateOnly Day, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
 
+/// <summary>Ratings of one service item (null: none named) and level counted: a unit's report by item.</summary>
+public sealed record ItemCount(Guid? ServiceItemId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
+
+/// <summary>Cases of one service item (null: none named) counted, with their ratings (as <see cref="CaseCount"/>).</summary>
+public sealed record ItemCases(Guid? ServiceItemId, int Cases, int Rated, int RatedByPublic, int WithBad);
+
 /// <summary>Cases finished on one office day counted, with their ratings (as <see cref="CaseCount"/>): a trend's 评价率.</summary>
 public sealed record CaseDayCount(DateOnly Day, int Cases, int Rated, int RatedByPublic, int WithBad);
 
@@ -108,24 +114,63 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         return rows;
     }
 
-    /// <summary>
-    /// The cases counted by unit, window and staff member in one query, each case's ratings found by the (case number,
-    /// channel) index: rated on any channel, by the public on their own (device or QR page), with a bad rating (excluded or
-    /// not: the case was rated so).
-    /// </summary>
-    private Task<List<CaseCount>> GroupedCasesAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => cases
-        .Select(r => new
-        {
-            r.UnitId,
-            r.SectionId,
-            r.StaffId,
-            Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
-            ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
-            Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
-        })
+    /// <summary>The cases counted by unit, window and staff member in one query (<see cref="WithRatings"/>).</summary>
+    private Task<List<CaseCount>> GroupedCasesAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => WithRatings(cases)
         .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId })
         .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
         .ToListAsync(ct);
+
+    /// <summary>A case with what its ratings say, to be counted by any of its keys.</summary>
+    private sealed class RatedCase
+    {
+        public Guid UnitId { get; init; }
+        public Guid SectionId { get; init; }
+        public Guid? StaffId { get; init; }
+        public Guid? ServiceItemId { get; init; }
+        public bool Rated { get; init; }
+        public bool ByPublic { get; init; }
+        public bool Bad { get; init; }
+    }
+
+    /// <summary>
+    /// Each case with its ratings found by the (case number, channel) index: rated on any channel, by the public on their
+    /// own (device or QR page), with a bad rating (excluded or not: the case was rated so).
+    /// </summary>
+    private IQueryable<RatedCase> WithRatings(IQueryable<ServiceRecord> cases) => cases.Select(r => new RatedCase
+    {
+        UnitId = r.UnitId,
+        SectionId = r.SectionId,
+        StaffId = r.StaffId,
+        ServiceItemId = r.ServiceItemId,
+        Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
+        ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
+        Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
+    });
+
+    /// <summary>
+    /// A unit's ratings that count in [from, to] (as <see cref="CountAsync"/>) and its cases finished then, by service item
+    /// (SAT-8: the rating's own, or its case's when the device named none; null: neither names one). Read from the ratings
+    /// and the cases, not the days' counts (which do not keep the item): one unit's period at a time.
+    /// </summary>
+    public async Task<(List<ItemCount> Ratings, List<ItemCases> Cases)> CountByItemAsync(DateOnly from, DateOnly to, Guid unitId, CancellationToken ct)
+    {
+        var (s, e) = RatingPeriods.UtcBounds(clock, from, to);
+        var surveyed = await SurveyedAsync(from, to, ct);
+        var ratings = await (
+                from r in db.Ratings.AsNoTracking().Where(r => r.UnitId == unitId
+                    && ((r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e) || (r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id))))
+                join c in db.ServiceRecords on r.CaseNumber equals c.CaseNumber into cases
+                from c in cases.DefaultIfEmpty()
+                select new { Item = r.ServiceItemId ?? c.ServiceItemId, r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
+            .GroupBy(x => new { x.Item, x.Scale, x.Level, x.CommonLevel, x.Excluded })
+            .Select(g => new ItemCount(g.Key.Item, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
+            .ToListAsync(ct);
+        var finished = await WithRatings(db.ServiceRecords.AsNoTracking().Where(r => r.UnitId == unitId && r.FinishedAt >= s && r.FinishedAt < e))
+            .GroupBy(x => x.ServiceItemId)
+            .Select(g => new ItemCases(g.Key, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
+            .ToListAsync(ct);
+        return (ratings, finished);
+    }
 
     /// <summary>
     /// The same ratings as <see cref="CountAsync"/>, by office day and level alone (for a trend): a phone survey's answer on

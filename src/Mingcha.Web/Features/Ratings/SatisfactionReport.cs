@@ -88,6 +88,12 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
     {
         /// <summary>The period day by day (up to <see cref="DailyTrendDays"/> days) or month by month: all units', or the unit's own.</summary>
         public IReadOnlyList<TrendPoint> Trend { get; init; } = [];
+
+        /// <summary>
+        /// One unit's report: its service items rated or with cases in the period (SAT-8), the most unsatisfied first; the
+        /// ratings and cases naming no item last (<see cref="NoItem"/>). Empty for all units.
+        /// </summary>
+        public IReadOnlyList<Line> Items { get; init; } = [];
     }
 
     /// <summary>
@@ -229,7 +235,31 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         if (scope.Count > 1)
             withSubUnits = ToLine(chosen, chosenUnit.Code, chosenUnit.Name, Sum(groups), cases.Count, cases.Count(c => c.Closed), cases.Count(c => c.Overdue))
                 with { Cases = ServiceRecordList.Figures.Of(caseCounts) };
-        return new Report(from, to, unitLine, unitLine, [], sectionLines, staffLines, withSubUnits, scope.Count - 1, previous?.From, previous?.To);
+        return new Report(from, to, unitLine, unitLine, [], sectionLines, staffLines, withSubUnits, scope.Count - 1, previous?.From, previous?.To)
+            { Items = await ItemLinesAsync(from, to, chosen, ct) };
+    }
+
+    /// <summary>The name of the line of ratings and cases that name no service item (a device's rating without a case, say).</summary>
+    public const string NoItem = "未注明事项";
+
+    /// <summary>
+    /// A unit's service items in the period: each item's ratings (its own, or its case's) and cases, the most unsatisfied
+    /// first, then the most rated; the ratings and cases naming none last, under <see cref="NoItem"/> (its id empty).
+    /// </summary>
+    private async Task<List<Line>> ItemLinesAsync(DateOnly from, DateOnly to, Guid unitId, CancellationToken ct)
+    {
+        var (ratings, cases) = await counts.CountByItemAsync(from, to, unitId, ct);
+        var byItem = ratings.ToLookup(r => r.ServiceItemId);
+        var casesByItem = cases.ToDictionary(c => c.ServiceItemId ?? Guid.Empty);
+        var ids = byItem.Select(g => g.Key).Union(cases.Select(c => c.ServiceItemId)).ToList();
+        var named = ids.OfType<Guid>().ToList();
+        var items = await db.ServiceItems.AsNoTracking().Where(i => named.Contains(i.Id)).Select(i => new { i.Id, i.Code, i.Name }).ToDictionaryAsync(i => i.Id, ct);
+        return ids
+            .Select(id => ToLine(id ?? Guid.Empty, id is { } i ? items.GetValueOrDefault(i)?.Code ?? "" : "", id is { } n ? items.GetValueOrDefault(n)?.Name ?? "" : NoItem,
+                    Sum(byItem[id].Select(r => new RatingCount(unitId, Guid.Empty, null, r.Scale, r.Level, r.CommonLevel, r.Excluded, r.Count))))
+                with { Cases = casesByItem.TryGetValue(id ?? Guid.Empty, out var c) ? new ServiceRecordList.Figures(c.Cases, c.Rated, c.RatedByPublic, c.WithBad) : new(0, 0, 0, 0) })
+            .OrderBy(l => l.Id == Guid.Empty).ThenByDescending(l => l.Unsatisfied).ThenByDescending(l => l.Ratings).ThenBy(l => l.Code, StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>
@@ -322,7 +352,7 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         else
         {
             name = $"satisfaction-{unit.Code}-{UiText.Date(r.From)}-{UiText.Date(r.To)}.xlsx";
-            using var w = new OrgWorkbookWriter(ms, ["窗口", "工作人员", .. TrendSheet()]);
+            using var w = new OrgWorkbookWriter(ms, ["窗口", "工作人员", "办事事项", .. TrendSheet()]);
             w.BeginSheet("窗口", ["窗口代码", "窗口", .. figures, .. followUps, .. caseHeads], [14, 30, .. widths, 10, 8, 10, 8, 10, 12]);
             foreach (var l in r.Sections)
                 w.WriteValues([l.Code, new string('　', 2 * l.Depth) + l.Name, .. Figures(l), l.FollowUps, l.FollowUpsClosed, l.FollowUpsOverdue, .. CaseFigures(l.Cases)]);
@@ -333,6 +363,9 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
             w.BeginSheet("工作人员", ["工号", "姓名", .. figures, .. caseHeads], [14, 16, .. widths, 8, 10, 12]);
             foreach (var l in r.Staff) w.WriteValues([l.Code, l.Name, .. Figures(l), .. CaseFigures(l.Cases)]);
             w.WriteNote([$"{unit.Name}，{period}，评价或办件记录了经办人的工作人员。"]);
+            w.BeginSheet("办事事项", ["事项编码", "事项", .. figures, .. caseHeads], [16, 30, .. widths, 8, 10, 12]);
+            foreach (var l in r.Items) w.WriteValues([l.Code, l.Name, .. Figures(l), .. CaseFigures(l.Cases)]);
+            w.WriteNote([$"{unit.Name}，{period}，按办事事项：评价未注明事项的，按其办件的事项计；不满意多的在前。"]);
             WriteTrend(w, unit.Name);
         }
         return (ms.ToArray(), name);
