@@ -4,10 +4,13 @@ using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Documents;
 using Mingcha.IntegrationTests.Infrastructure;
+using Mingcha.IntegrationTests.Rectification;
 using Mingcha.Web.Features.Organisation;
+using Mingcha.Web.Features.Ratings;
 
 namespace Mingcha.IntegrationTests.Ratings;
 
@@ -405,7 +408,8 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
     /// <summary>
     /// SAT-8 by service item: a window offering two items finishes four cases on Monday (甲: one rated 满意, one 不满意; 乙:
     /// one rated 满意, one not) and its device rates once without a case (基本满意). The devices name no item: each rating
-    /// counts under its case's. 甲 (the unsatisfied) comes first, then 乙, the rating without a case last.
+    /// counts under its case's. 甲 (the unsatisfied) comes first, then 乙, the ratings without a case last. On Tuesday
+    /// Monday is counted (decision 043) and reads the same; a case pushed late gives its Monday rating its item at once.
     /// </summary>
     [Fact]
     [Trait("Rule", "SAT-8")]
@@ -436,13 +440,14 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
             if (level is { } l) await RateAsync(device, window, l, null, number);
         }
         await RateAsync(device, window, 2, null);
+        await RateAsync(device, window, 1, null, "ITM-6"); // its case is pushed on Tuesday
 
         var office = await own.ClientAsAsync(Roles.OfficeStaff);
         var r = await office.GetAsync<ItemReport>($"/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16&unitId={unit}");
         Assert.Equal([itemA, itemB, Guid.Empty], r.Items.Select(l => l.Id));
         Assert.Equal(("事项甲：社保关系转移", 2, 1, 1, 2, 1m), (r.Items[0].Name, r.Items[0].Ratings, r.Items[0].Satisfied, r.Items[0].Unsatisfied, r.Items[0].Cases.Cases, r.Items[0].Cases.RatedRate!.Value));
         Assert.Equal(("事项乙：失业登记", 1, 0, 2, 0.5m), (r.Items[1].Name, r.Items[1].Ratings, r.Items[1].Unsatisfied, r.Items[1].Cases.Cases, r.Items[1].Cases.RatedRate!.Value));
-        Assert.Equal(("未注明事项", 1, 1, 0), (r.Items[2].Name, r.Items[2].Ratings, r.Items[2].Basic, r.Items[2].Cases.Cases));
+        Assert.Equal(("未注明事项", 2, 1, 0), (r.Items[2].Name, r.Items[2].Ratings, r.Items[2].Basic, r.Items[2].Cases.Cases));
         // The items' ratings are the unit's: nothing counted twice, nothing left out.
         Assert.Equal(r.Unit!.Ratings, r.Items.Sum(l => l.Ratings));
         // All units' report has no items.
@@ -468,6 +473,26 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
             Assert.Null(first[2].DataType); // a number
             Assert.Contains(rows, x => x.InnerText.Contains("未注明事项", StringComparison.Ordinal));
         }
+
+        // Tuesday: Monday is counted by item too, and reads the same from the counted rows.
+        own.Clock.Set(new DateTimeOffset(2026, 11, 17, 10, 0, 0, TimeSpan.FromHours(8)));
+        office = await own.ClientAsAsync(Roles.OfficeStaff);
+        await own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None));
+        var monday = new DateOnly(2026, 11, 16);
+        Assert.Equal(5, await own.WithDbAsync(db => db.Set<ItemDayCount>().Where(c => c.Day == monday && c.UnitId == unit).SumAsync(c => c.Count)));
+        Assert.Equal(4, await own.WithDbAsync(db => db.Set<ItemCaseDayCount>().Where(c => c.Day == monday && c.UnitId == unit).SumAsync(c => c.Cases)));
+        async Task<List<(Guid, int, int)>> ItemsAsync() => (await office.GetAsync<ItemReport>($"/api/v1/satisfaction/report?from=2026-11-16&to=2026-11-16&unitId={unit}"))
+            .Items.Select(l => (l.Id, l.Ratings, l.Cases.Cases)).ToList();
+        Assert.Equal([(itemA, 2, 2), (itemB, 1, 2), (Guid.Empty, 2, 0)], await ItemsAsync());
+        // ITM-6's case (甲, finished on the Friday before) is pushed late: its Monday rating is 甲's at once, before any
+        // counting, and after the next; the case counts on its Friday.
+        await (await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = "ITM-6", sectionId = window, serviceItemId = itemA, finishedAt = nine.AddDays(-3) }))
+            .ExpectAsync(HttpStatusCode.Created);
+        List<(Guid, int, int)> late = [(itemA, 3, 2), (itemB, 1, 2), (Guid.Empty, 1, 0)];
+        Assert.Equal(late, await ItemsAsync());
+        // The next counting recounts the case's Friday and the rating's Monday.
+        Assert.StartsWith("counted 2 day(s)", await own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None)));
+        Assert.Equal(late, await ItemsAsync());
     }
 
     private sealed record ItemLine(Guid Id, string Name, int Ratings, int Satisfied, int Basic, int Unsatisfied, CaseFigures Cases);

@@ -18,11 +18,11 @@ public sealed record CaseCount(Guid UnitId, Guid SectionId, Guid? StaffId, int C
 /// <summary>Ratings of one office day and level counted: what a trend is made from.</summary>
 public sealed record DayCount(DateOnly Day, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
 
-/// <summary>Ratings of one service item (null: none named) and level counted: a unit's report by item.</summary>
-public sealed record ItemCount(Guid? ServiceItemId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
+/// <summary>A unit's ratings of one service item (null: none named) and level counted: a unit's report by item.</summary>
+public sealed record ItemCount(Guid UnitId, Guid? ServiceItemId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
 
-/// <summary>Cases of one service item (null: none named) counted, with their ratings (as <see cref="CaseCount"/>).</summary>
-public sealed record ItemCases(Guid? ServiceItemId, int Cases, int Rated, int RatedByPublic, int WithBad);
+/// <summary>A unit's cases of one service item (null: none named) counted, with their ratings (as <see cref="CaseCount"/>).</summary>
+public sealed record ItemCases(Guid UnitId, Guid? ServiceItemId, int Cases, int Rated, int RatedByPublic, int WithBad);
 
 /// <summary>Cases finished on one office day counted, with their ratings (as <see cref="CaseCount"/>): a trend's 评价率.</summary>
 public sealed record CaseDayCount(DateOnly Day, int Cases, int Rated, int RatedByPublic, int WithBad);
@@ -57,7 +57,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     public async Task<List<RatingCount>> CountAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections,
         CancellationToken ct)
     {
-        var (rows, live) = await ReadCountedAsync<RatingDayCount, RatingCount>(from, to, units, sections, (counted, c) => counted
+        var (rows, live) = await ReadCountedAsync<RatingDayCount, RatingCount>(from, to, q => Filter(q, units, sections), (counted, c) => counted
             .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId, x.Scale, x.Level, x.CommonLevel, x.Excluded })
             .Select(g => new RatingCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Sum(x => x.Count)))
             .ToListAsync(c), ct);
@@ -82,7 +82,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     public async Task<List<CaseCount>> CountCasesAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections,
         CancellationToken ct)
     {
-        var (rows, live) = await ReadCountedAsync<ServiceRecordDayCount, CaseCount>(from, to, units, sections, (counted, c) => counted
+        var (rows, live) = await ReadCountedAsync<ServiceRecordDayCount, CaseCount>(from, to, q => Filter(q, units, sections), (counted, c) => counted
             .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId })
             .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Sum(x => x.Cases), g.Sum(x => x.Rated), g.Sum(x => x.RatedByPublic), g.Sum(x => x.WithBad)))
             .ToListAsync(c), ct);
@@ -99,7 +99,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     /// <summary>The same cases as <see cref="CountCasesAsync"/>, by the office day they were finished alone (for a trend).</summary>
     public async Task<List<CaseDayCount>> CountCasesByDayAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, CancellationToken ct)
     {
-        var (rows, live) = await ReadCountedAsync<ServiceRecordDayCount, CaseDayCount>(from, to, units, null, (counted, c) => counted
+        var (rows, live) = await ReadCountedAsync<ServiceRecordDayCount, CaseDayCount>(from, to, q => Filter(q, units, null), (counted, c) => counted
             .GroupBy(x => x.Day)
             .Select(g => new CaseDayCount(g.Key, g.Sum(x => x.Cases), g.Sum(x => x.Rated), g.Sum(x => x.RatedByPublic), g.Sum(x => x.WithBad)))
             .ToListAsync(c), ct);
@@ -149,28 +149,53 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
 
     /// <summary>
     /// A unit's ratings that count in [from, to] (as <see cref="CountAsync"/>) and its cases finished then, by service item
-    /// (SAT-8: the rating's own, or its case's when the device named none; null: neither names one). Read from the ratings
-    /// and the cases, not the days' counts (which do not keep the item): one unit's period at a time.
+    /// (SAT-8: the rating's own, or its case's when the device named none; null: neither names one): counted days from
+    /// <see cref="ItemDayCount"/> and <see cref="ItemCaseDayCount"/>, the rest from the ratings and the cases.
     /// </summary>
     public async Task<(List<ItemCount> Ratings, List<ItemCases> Cases)> CountByItemAsync(DateOnly from, DateOnly to, Guid unitId, CancellationToken ct)
     {
-        var (s, e) = RatingPeriods.UtcBounds(clock, from, to);
+        var (ratings, live) = await ReadCountedAsync<ItemDayCount, ItemCount>(from, to, q => q.Where(c => c.UnitId == unitId), (counted, c) => counted
+            .GroupBy(x => new { x.ServiceItemId, x.Scale, x.Level, x.CommonLevel, x.Excluded })
+            .Select(g => new ItemCount(unitId, g.Key.ServiceItemId, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Sum(x => x.Count)))
+            .ToListAsync(c), ct);
+        foreach (var (f, t) in live)
+        {
+            var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
+            ratings.AddRange(await GroupedByItemAsync(db.Ratings.AsNoTracking().Where(r => r.UnitId == unitId && r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct));
+        }
         var surveyed = await SurveyedAsync(from, to, ct);
-        var ratings = await (
-                from r in db.Ratings.AsNoTracking().Where(r => r.UnitId == unitId
-                    && ((r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e) || (r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id))))
-                join c in db.ServiceRecords on r.CaseNumber equals c.CaseNumber into cases
-                from c in cases.DefaultIfEmpty()
-                select new { Item = r.ServiceItemId ?? c.ServiceItemId, r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
-            .GroupBy(x => new { x.Item, x.Scale, x.Level, x.CommonLevel, x.Excluded })
-            .Select(g => new ItemCount(g.Key.Item, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
-            .ToListAsync(ct);
-        var finished = await WithRatings(db.ServiceRecords.AsNoTracking().Where(r => r.UnitId == unitId && r.FinishedAt >= s && r.FinishedAt < e))
+        if (surveyed.Count > 0)
+            ratings.AddRange(await GroupedByItemAsync(db.Ratings.AsNoTracking().Where(r => r.UnitId == unitId && r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id)), ct));
+
+        var (cases, liveCases) = await ReadCountedAsync<ItemCaseDayCount, ItemCases>(from, to, q => q.Where(c => c.UnitId == unitId), (counted, c) => counted
             .GroupBy(x => x.ServiceItemId)
-            .Select(g => new ItemCases(g.Key, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
-            .ToListAsync(ct);
-        return (ratings, finished);
+            .Select(g => new ItemCases(unitId, g.Key, g.Sum(x => x.Cases), g.Sum(x => x.Rated), g.Sum(x => x.RatedByPublic), g.Sum(x => x.WithBad)))
+            .ToListAsync(c), ct);
+        foreach (var (f, t) in liveCases)
+        {
+            var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
+            cases.AddRange(await CasesByItemAsync(db.ServiceRecords.AsNoTracking().Where(r => r.UnitId == unitId && r.FinishedAt >= s && r.FinishedAt < e), ct));
+        }
+        return (
+            ratings.GroupBy(r => r with { Count = 0 }).Select(g => g.Key with { Count = g.Sum(r => r.Count) }).ToList(),
+            cases.GroupBy(c => c.ServiceItemId).Select(g => new ItemCases(unitId, g.Key, g.Sum(c => c.Cases), g.Sum(c => c.Rated), g.Sum(c => c.RatedByPublic), g.Sum(c => c.WithBad))).ToList());
     }
+
+    /// <summary>Ratings counted by unit, service item (the rating's own, or its case's) and level.</summary>
+    private Task<List<ItemCount>> GroupedByItemAsync(IQueryable<Rating> ratings, CancellationToken ct) => (
+            from r in ratings
+            join c in db.ServiceRecords on r.CaseNumber equals c.CaseNumber into cases
+            from c in cases.DefaultIfEmpty()
+            select new { r.UnitId, Item = r.ServiceItemId ?? c.ServiceItemId, r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
+        .GroupBy(x => new { x.UnitId, x.Item, x.Scale, x.Level, x.CommonLevel, x.Excluded })
+        .Select(g => new ItemCount(g.Key.UnitId, g.Key.Item, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
+        .ToListAsync(ct);
+
+    /// <summary>Cases counted by unit and service item (<see cref="WithRatings"/>).</summary>
+    private Task<List<ItemCases>> CasesByItemAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => WithRatings(cases)
+        .GroupBy(x => new { x.UnitId, x.ServiceItemId })
+        .Select(g => new ItemCases(g.Key.UnitId, g.Key.ServiceItemId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
+        .ToListAsync(ct);
 
     /// <summary>
     /// The same ratings as <see cref="CountAsync"/>, by office day and level alone (for a trend): a phone survey's answer on
@@ -178,7 +203,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     /// </summary>
     public async Task<List<DayCount>> CountByDayAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, CancellationToken ct)
     {
-        var (rows, live) = await ReadCountedAsync<RatingDayCount, DayCount>(from, to, units, null, (counted, c) => counted
+        var (rows, live) = await ReadCountedAsync<RatingDayCount, DayCount>(from, to, q => Filter(q, units, null), (counted, c) => counted
             .GroupBy(x => new { x.Day, x.Scale, x.Level, x.CommonLevel, x.Excluded })
             .Select(g => new DayCount(g.Key.Day, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Sum(x => x.Count)))
             .ToListAsync(c), ct);
@@ -214,7 +239,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     /// instead.
     /// </summary>
     private async Task<(List<T> Rows, List<(DateOnly From, DateOnly To)> Live)> ReadCountedAsync<TCounted, T>(DateOnly from, DateOnly to,
-        IReadOnlyCollection<Guid>? units, IReadOnlyCollection<Guid>? sections, Func<IQueryable<TCounted>, CancellationToken, Task<List<T>>> read,
+        Func<IQueryable<TCounted>, IQueryable<TCounted>> scope, Func<IQueryable<TCounted>, CancellationToken, Task<List<T>>> read,
         CancellationToken ct) where TCounted : class, IDayCounted
     {
         RatingPeriods.UtcBounds(clock, from, to); // the period checked: 400 naming the field
@@ -222,7 +247,7 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         if (Through(state, to) is { } through && through >= from)
         {
             var changed = await ChangedDaysOnceAsync(state, from, through, ct);
-            var counted = Filter(db.Set<TCounted>().AsNoTracking().Where(c => c.Day >= from && c.Day <= through), units, sections);
+            var counted = scope(db.Set<TCounted>().AsNoTracking().Where(c => c.Day >= from && c.Day <= through));
             if (changed.Count > 0) counted = counted.Where(c => !changed.Contains(c.Day));
             var rows = await read(counted, ct);
             // A counting from scratch began, or one ended, while the rows were read: they may be of neither.
@@ -321,18 +346,24 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         var (s, e) = Bounds(day);
         var counts = await Grouped(db.Ratings.AsNoTracking().Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct);
         var cases = await GroupedCasesAsync(db.ServiceRecords.AsNoTracking().Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct);
+        var items = await GroupedByItemAsync(db.Ratings.AsNoTracking().Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct);
+        var itemCases = await CasesByItemAsync(db.ServiceRecords.AsNoTracking().Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The state's row locked first: a second counting elsewhere (the command while an instance's job runs) waits here
         // and then replaces the day whole, rather than adding its rows beside the first one's (PostgreSQL, read committed).
         await db.Database.ExecuteSqlRawAsync(LockSql, ct);
         await db.Set<RatingDayCount>().Where(c => c.Day == day).ExecuteDeleteAsync(ct);
         await db.Set<ServiceRecordDayCount>().Where(c => c.Day == day).ExecuteDeleteAsync(ct);
+        await db.Set<ItemDayCount>().Where(c => c.Day == day).ExecuteDeleteAsync(ct);
+        await db.Set<ItemCaseDayCount>().Where(c => c.Day == day).ExecuteDeleteAsync(ct);
         db.Set<RatingDayCount>().AddRange(counts.Select(c => new RatingDayCount(day, c)));
         db.Set<ServiceRecordDayCount>().AddRange(cases.Select(c => new ServiceRecordDayCount(day, c)));
+        db.Set<ItemDayCount>().AddRange(items.Select(c => new ItemDayCount(day, c)));
+        db.Set<ItemCaseDayCount>().AddRange(itemCases.Select(c => new ItemCaseDayCount(day, c)));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return counts.Count + cases.Count;
+        return counts.Count + cases.Count + items.Count + itemCases.Count;
     }
 
     /// <summary>Drops the counted rows of days outside [from, to] (before the first rating or case, or after a clock set back).</summary>
@@ -342,6 +373,8 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         await db.Database.ExecuteSqlRawAsync(LockSql, ct);
         await db.Set<RatingDayCount>().Where(c => c.Day < from || c.Day > to).ExecuteDeleteAsync(ct);
         await db.Set<ServiceRecordDayCount>().Where(c => c.Day < from || c.Day > to).ExecuteDeleteAsync(ct);
+        await db.Set<ItemDayCount>().Where(c => c.Day < from || c.Day > to).ExecuteDeleteAsync(ct);
+        await db.Set<ItemCaseDayCount>().Where(c => c.Day < from || c.Day > to).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
     }
 
@@ -354,8 +387,9 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     }
 
     /// <summary>
-    /// The office days in [start, end) changed since <paramref name="since"/>: of ratings stored or excluded since (by when
-    /// they were rated), of cases pushed since and of cases rated since (by when they were finished).
+    /// The office days in [start, end) changed since <paramref name="since"/>: of ratings stored or excluded since and of
+    /// ratings whose case was pushed since (by when they were rated), of cases pushed since and of cases rated since (by
+    /// when they were finished).
     /// </summary>
     /// <remarks>
     /// Read by the time of arrival (the <c>ReceivedAt</c> index) and by the exclusions' table alone, the period checked here:
@@ -370,7 +404,10 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         var pushed = await db.ServiceRecords.AsNoTracking().Where(r => r.CreatedAt >= since).Select(r => r.FinishedAt).ToListAsync(ct);
         var rated = await db.Ratings.AsNoTracking().Where(r => r.ReceivedAt >= since)
             .Join(db.ServiceRecords, r => r.CaseNumber, c => c.CaseNumber, (r, c) => c.FinishedAt).ToListAsync(ct);
-        return late.Concat(excluded).Where(r => r.Channel != RatingChannel.Phone).Select(r => r.RatedAt).Concat(pushed).Concat(rated)
+        // A case pushed after its rating gives the rating its service item (ItemDayCount): the rating's day changed too.
+        var named = await db.ServiceRecords.AsNoTracking().Where(c => c.CreatedAt >= since)
+            .Join(db.Ratings, c => c.CaseNumber, r => r.CaseNumber, (c, r) => new { r.RatedAt, r.Channel }).ToListAsync(ct);
+        return late.Concat(excluded).Concat(named).Where(r => r.Channel != RatingChannel.Phone).Select(r => r.RatedAt).Concat(pushed).Concat(rated)
             .Where(at => at < end && (start is not { } s || at >= s))
             .Select(at => DateOnly.FromDateTime(clock.ToLocal(at))).ToHashSet();
     }

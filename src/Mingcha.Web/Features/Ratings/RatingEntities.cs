@@ -72,7 +72,7 @@ public sealed class Rating : IUnitWindowRecord
 /// <see cref="RatingDayCounts"/> and never edited otherwise; not audited, as it records nothing the ratings do not.
 /// Phone-survey answers are not in it: they count in the period of the service they rate (<see cref="RatingPeriods"/>).
 /// </summary>
-public sealed class RatingDayCount : IDayCounted
+public sealed class RatingDayCount : IDayCounted, IUnitWindowRecord
 {
     private RatingDayCount() { }
     public RatingDayCount(DateOnly day, RatingCount counted)
@@ -93,10 +93,11 @@ public sealed class RatingDayCount : IDayCounted
     public int Count { get; private set; }
 }
 
-/// <summary>A row counted for one office day at one unit's window (<see cref="RatingDayCounts"/> reads both kinds alike).</summary>
-public interface IDayCounted : IUnitWindowRecord
+/// <summary>A row counted for one office day at one unit (<see cref="RatingDayCounts"/> reads every kind alike).</summary>
+public interface IDayCounted
 {
     DateOnly Day { get; }
+    Guid UnitId { get; }
 }
 
 /// <summary>
@@ -106,7 +107,7 @@ public interface IDayCounted : IUnitWindowRecord
 /// counted with <see cref="RatingDayCount"/> by the same counting (a late case or a case's late rating recounts its day)
 /// and never edited otherwise.
 /// </summary>
-public sealed class ServiceRecordDayCount : IDayCounted
+public sealed class ServiceRecordDayCount : IDayCounted, IUnitWindowRecord
 {
     private ServiceRecordDayCount() { }
     public ServiceRecordDayCount(DateOnly day, CaseCount counted)
@@ -120,6 +121,51 @@ public sealed class ServiceRecordDayCount : IDayCounted
     public Guid UnitId { get; private set; }
     public Guid SectionId { get; private set; }
     public Guid? StaffId { get; private set; }
+    public int Cases { get; private set; }
+    public int Rated { get; private set; }
+    public int RatedByPublic { get; private set; }
+    public int WithBad { get; private set; }
+}
+
+/// <summary>
+/// SAT-8: one office day's ratings of one unit by service item (the rating's own, or its case's when the device named
+/// none; null: neither names one) and level counted (migration 0054), counted with <see cref="RatingDayCount"/> by the
+/// same counting: what the unit report's items are made from. Derived data, never edited otherwise.
+/// </summary>
+public sealed class ItemDayCount : IDayCounted
+{
+    private ItemDayCount() { }
+    public ItemDayCount(DateOnly day, ItemCount counted)
+    {
+        ArgumentNullException.ThrowIfNull(counted);
+        Id = Guid.CreateVersion7(); Day = day; UnitId = counted.UnitId; ServiceItemId = counted.ServiceItemId;
+        Scale = counted.Scale; Level = counted.Level; CommonLevel = counted.CommonLevel; Excluded = counted.Excluded; Count = counted.Count;
+    }
+    public Guid Id { get; private set; }
+    public DateOnly Day { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid? ServiceItemId { get; private set; }
+    public RatingScale Scale { get; private set; }
+    public int Level { get; private set; }
+    public int CommonLevel { get; private set; }
+    public bool Excluded { get; private set; }
+    public int Count { get; private set; }
+}
+
+/// <summary>SAT-8: one office day's cases of one unit by service item counted, with their ratings (as <see cref="ServiceRecordDayCount"/>).</summary>
+public sealed class ItemCaseDayCount : IDayCounted
+{
+    private ItemCaseDayCount() { }
+    public ItemCaseDayCount(DateOnly day, ItemCases counted)
+    {
+        ArgumentNullException.ThrowIfNull(counted);
+        Id = Guid.CreateVersion7(); Day = day; UnitId = counted.UnitId; ServiceItemId = counted.ServiceItemId;
+        Cases = counted.Cases; Rated = counted.Rated; RatedByPublic = counted.RatedByPublic; WithBad = counted.WithBad;
+    }
+    public Guid Id { get; private set; }
+    public DateOnly Day { get; private set; }
+    public Guid UnitId { get; private set; }
+    public Guid? ServiceItemId { get; private set; }
     public int Cases { get; private set; }
     public int Rated { get; private set; }
     public int RatedByPublic { get; private set; }
@@ -392,6 +438,19 @@ internal static class RatingsModel
         builder.Entity<ServiceRecordDayCount>(e =>
         {
             e.ToTable("ServiceRecordDayCounts");
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.HasIndex(c => c.Day);
+        });
+        builder.Entity<ItemDayCount>(e =>
+        {
+            e.ToTable("ItemDayCounts");
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.HasIndex(c => c.Day);
+            e.Property(c => c.Scale).HasConversion<string>().HasMaxLength(16);
+        });
+        builder.Entity<ItemCaseDayCount>(e =>
+        {
+            e.ToTable("ItemCaseDayCounts");
             e.Property(c => c.Id).ValueGeneratedNever();
             e.HasIndex(c => c.Day);
         });
