@@ -255,9 +255,13 @@ public sealed class SatisfactionReport(MingchaDb db, LocalClock clock, RatingInt
         var named = ids.OfType<Guid>().ToList();
         var items = await db.ServiceItems.AsNoTracking().Where(i => named.Contains(i.Id)).Select(i => new { i.Id, i.Code, i.Name }).ToDictionaryAsync(i => i.Id, ct);
         return ids
-            .Select(id => ToLine(id ?? Guid.Empty, id is { } i ? items.GetValueOrDefault(i)?.Code ?? "" : "", id is { } n ? items.GetValueOrDefault(n)?.Name ?? "" : NoItem,
-                    Sum(byItem[id].Select(r => new RatingCount(unitId, Guid.Empty, null, r.Scale, r.Level, r.CommonLevel, r.Excluded, r.Count))))
-                with { Cases = casesByItem.TryGetValue(id ?? Guid.Empty, out var c) ? new ServiceRecordList.Figures(c.Cases, c.Rated, c.RatedByPublic, c.WithBad) : new(0, 0, 0, 0) })
+            .Select(id =>
+            {
+                var item = id is { } i ? items.GetValueOrDefault(i) : null;
+                var tally = Sum(byItem[id].Select(r => new RatingCount(unitId, Guid.Empty, null, r.Scale, r.Level, r.CommonLevel, r.Excluded, r.Count)));
+                var finished = casesByItem.TryGetValue(id ?? Guid.Empty, out var c) ? new ServiceRecordList.Figures(c.Cases, c.Rated, c.RatedByPublic, c.WithBad) : new(0, 0, 0, 0);
+                return ToLine(id ?? Guid.Empty, item?.Code ?? "", id is null ? NoItem : item?.Name ?? "", tally) with { Cases = finished };
+            })
             .OrderBy(l => l.Id == Guid.Empty).ThenByDescending(l => l.Unsatisfied).ThenByDescending(l => l.Ratings).ThenBy(l => l.Code, StringComparer.Ordinal)
             .ToList();
     }
