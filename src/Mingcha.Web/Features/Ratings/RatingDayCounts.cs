@@ -114,38 +114,39 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         return rows;
     }
 
-    /// <summary>The cases counted by unit, window and staff member in one query (<see cref="WithRatings"/>).</summary>
-    private Task<List<CaseCount>> GroupedCasesAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => WithRatings(cases)
-        .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId })
-        .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
-        .ToListAsync(ct);
-
-    /// <summary>A case with what its ratings say, to be counted by any of its keys.</summary>
-    private sealed class RatedCase
-    {
-        public Guid UnitId { get; init; }
-        public Guid SectionId { get; init; }
-        public Guid? StaffId { get; init; }
-        public Guid? ServiceItemId { get; init; }
-        public bool Rated { get; init; }
-        public bool ByPublic { get; init; }
-        public bool Bad { get; init; }
-    }
+    /// <summary>Cases counted by unit, window, staff member and service item, with their ratings.</summary>
+    private sealed record FineCases(Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, int Cases, int Rated, int RatedByPublic, int WithBad);
 
     /// <summary>
-    /// Each case with its ratings found by the (case number, channel) index: rated on any channel, by the public on their
-    /// own (device or QR page), with a bad rating (excluded or not: the case was rated so).
+    /// The cases counted by unit, window, staff member and service item in one query, each case's ratings found by the
+    /// (case number, channel) index: rated on any channel, by the public on their own (device or QR page), with a bad
+    /// rating (excluded or not: the case was rated so). The counts by window (<see cref="ByWindow(List{FineCases})"/>) and by item
+    /// (<see cref="ByItem(List{FineCases})"/>) are sums of these rows: a counted day looks the ratings up once for both.
     /// </summary>
-    private IQueryable<RatedCase> WithRatings(IQueryable<ServiceRecord> cases) => cases.Select(r => new RatedCase
-    {
-        UnitId = r.UnitId,
-        SectionId = r.SectionId,
-        StaffId = r.StaffId,
-        ServiceItemId = r.ServiceItemId,
-        Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
-        ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
-        Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
-    });
+    private Task<List<FineCases>> FineCasesAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => cases
+        .Select(r => new
+        {
+            r.UnitId,
+            r.SectionId,
+            r.StaffId,
+            r.ServiceItemId,
+            Rated = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber),
+            ByPublic = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && (x.Channel == RatingChannel.Device || x.Channel == RatingChannel.QrCode)),
+            Bad = db.Ratings.Any(x => x.CaseNumber == r.CaseNumber && x.IsBad),
+        })
+        .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId, x.ServiceItemId })
+        .Select(g => new FineCases(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.ServiceItemId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
+        .ToListAsync(ct);
+
+    private async Task<List<CaseCount>> GroupedCasesAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => ByWindow(await FineCasesAsync(cases, ct));
+
+    private static List<CaseCount> ByWindow(List<FineCases> rows) => rows.GroupBy(r => (r.UnitId, r.SectionId, r.StaffId))
+        .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Sum(r => r.Cases), g.Sum(r => r.Rated), g.Sum(r => r.RatedByPublic), g.Sum(r => r.WithBad)))
+        .ToList();
+
+    private static List<ItemCases> ByItem(List<FineCases> rows) => rows.GroupBy(r => (r.UnitId, r.ServiceItemId))
+        .Select(g => new ItemCases(g.Key.UnitId, g.Key.ServiceItemId, g.Sum(r => r.Cases), g.Sum(r => r.Rated), g.Sum(r => r.RatedByPublic), g.Sum(r => r.WithBad)))
+        .ToList();
 
     /// <summary>
     /// A unit's ratings that count in [from, to] (as <see cref="CountAsync"/>) and its cases finished then, by service item
@@ -161,11 +162,11 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         foreach (var (f, t) in live)
         {
             var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
-            ratings.AddRange(await GroupedByItemAsync(db.Ratings.AsNoTracking().Where(r => r.UnitId == unitId && r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct));
+            ratings.AddRange(ByItem(await FineRatingsAsync(db.Ratings.AsNoTracking().Where(r => r.UnitId == unitId && r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct)));
         }
         var surveyed = await SurveyedAsync(from, to, ct);
         if (surveyed.Count > 0)
-            ratings.AddRange(await GroupedByItemAsync(db.Ratings.AsNoTracking().Where(r => r.UnitId == unitId && r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id)), ct));
+            ratings.AddRange(ByItem(await FineRatingsAsync(db.Ratings.AsNoTracking().Where(r => r.UnitId == unitId && r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id)), ct)));
 
         var (cases, liveCases) = await ReadCountedAsync<ItemCaseDayCount, ItemCases>(from, to, q => q.Where(c => c.UnitId == unitId), (counted, c) => counted
             .GroupBy(x => x.ServiceItemId)
@@ -174,28 +175,37 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         foreach (var (f, t) in liveCases)
         {
             var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
-            cases.AddRange(await CasesByItemAsync(db.ServiceRecords.AsNoTracking().Where(r => r.UnitId == unitId && r.FinishedAt >= s && r.FinishedAt < e), ct));
+            cases.AddRange(ByItem(await FineCasesAsync(db.ServiceRecords.AsNoTracking().Where(r => r.UnitId == unitId && r.FinishedAt >= s && r.FinishedAt < e), ct)));
         }
         return (
             ratings.GroupBy(r => r with { Count = 0 }).Select(g => g.Key with { Count = g.Sum(r => r.Count) }).ToList(),
             cases.GroupBy(c => c.ServiceItemId).Select(g => new ItemCases(unitId, g.Key, g.Sum(c => c.Cases), g.Sum(c => c.Rated), g.Sum(c => c.RatedByPublic), g.Sum(c => c.WithBad))).ToList());
     }
 
-    /// <summary>Ratings counted by unit, service item (the rating's own, or its case's) and level.</summary>
-    private Task<List<ItemCount>> GroupedByItemAsync(IQueryable<Rating> ratings, CancellationToken ct) => (
+    /// <summary>Ratings counted by unit, window, staff member, service item (the rating's own, or its case's) and level.</summary>
+    private sealed record FineRatings(RatingCount Window, Guid? ServiceItemId);
+
+    /// <summary>
+    /// The ratings counted by every key of <see cref="RatingCount"/> and the service item in one query, each joined to its
+    /// case for the item a device does not know; a counted day's counts by window and by item are sums of these rows.
+    /// </summary>
+    private async Task<List<FineRatings>> FineRatingsAsync(IQueryable<Rating> ratings, CancellationToken ct) => (await (
             from r in ratings
             join c in db.ServiceRecords on r.CaseNumber equals c.CaseNumber into cases
             from c in cases.DefaultIfEmpty()
-            select new { r.UnitId, Item = r.ServiceItemId ?? c.ServiceItemId, r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
-        .GroupBy(x => new { x.UnitId, x.Item, x.Scale, x.Level, x.CommonLevel, x.Excluded })
-        .Select(g => new ItemCount(g.Key.UnitId, g.Key.Item, g.Key.Scale, g.Key.Level, g.Key.CommonLevel, g.Key.Excluded, g.Count()))
-        .ToListAsync(ct);
+            select new { r.UnitId, r.SectionId, r.StaffId, Item = r.ServiceItemId ?? c.ServiceItemId, r.Scale, r.Level, r.CommonLevel, Excluded = db.RatingExclusions.Any(x => x.RatingId == r.Id) })
+        .GroupBy(x => new { x.UnitId, x.SectionId, x.StaffId, x.Item, x.Scale, x.Level, x.CommonLevel, x.Excluded })
+        .Select(g => new { g.Key, Count = g.Count() })
+        .ToListAsync(ct))
+        .Select(x => new FineRatings(new RatingCount(x.Key.UnitId, x.Key.SectionId, x.Key.StaffId, x.Key.Scale, x.Key.Level, x.Key.CommonLevel, x.Key.Excluded, x.Count), x.Key.Item))
+        .ToList();
 
-    /// <summary>Cases counted by unit and service item (<see cref="WithRatings"/>).</summary>
-    private Task<List<ItemCases>> CasesByItemAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => WithRatings(cases)
-        .GroupBy(x => new { x.UnitId, x.ServiceItemId })
-        .Select(g => new ItemCases(g.Key.UnitId, g.Key.ServiceItemId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
-        .ToListAsync(ct);
+    private static List<RatingCount> ByWindow(List<FineRatings> rows) => rows.GroupBy(r => r.Window with { Count = 0 })
+        .Select(g => g.Key with { Count = g.Sum(r => r.Window.Count) }).ToList();
+
+    private static List<ItemCount> ByItem(List<FineRatings> rows) => rows
+        .GroupBy(r => new ItemCount(r.Window.UnitId, r.ServiceItemId, r.Window.Scale, r.Window.Level, r.Window.CommonLevel, r.Window.Excluded, 0))
+        .Select(g => g.Key with { Count = g.Sum(r => r.Window.Count) }).ToList();
 
     /// <summary>
     /// The same ratings as <see cref="CountAsync"/>, by office day and level alone (for a trend): a phone survey's answer on
@@ -344,10 +354,9 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     private async Task<int> RecountAsync(DateOnly day, CancellationToken ct)
     {
         var (s, e) = Bounds(day);
-        var counts = await Grouped(db.Ratings.AsNoTracking().Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct);
-        var cases = await GroupedCasesAsync(db.ServiceRecords.AsNoTracking().Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct);
-        var items = await GroupedByItemAsync(db.Ratings.AsNoTracking().Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct);
-        var itemCases = await CasesByItemAsync(db.ServiceRecords.AsNoTracking().Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct);
+        var ratings = await FineRatingsAsync(db.Ratings.AsNoTracking().Where(r => r.Channel != RatingChannel.Phone && r.RatedAt >= s && r.RatedAt < e), ct);
+        var finished = await FineCasesAsync(db.ServiceRecords.AsNoTracking().Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct);
+        var (counts, items, cases, itemCases) = (ByWindow(ratings), ByItem(ratings), ByWindow(finished), ByItem(finished));
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The state's row locked first: a second counting elsewhere (the command while an instance's job runs) waits here
         // and then replaces the day whole, rather than adding its rows beside the first one's (PostgreSQL, read committed).
