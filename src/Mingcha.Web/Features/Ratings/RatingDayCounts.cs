@@ -410,13 +410,19 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         var late = await db.Ratings.AsNoTracking().Where(r => r.ReceivedAt >= since).Select(r => new { r.RatedAt, r.Channel }).ToListAsync(ct);
         var excluded = await db.RatingExclusions.AsNoTracking().Where(x => x.DecidedAt >= since)
             .Join(db.Ratings, x => x.RatingId, r => r.Id, (x, r) => new { r.RatedAt, r.Channel }).ToListAsync(ct);
-        var pushed = await db.ServiceRecords.AsNoTracking().Where(r => r.CreatedAt >= since).Select(r => r.FinishedAt).ToListAsync(ct);
+        // Each case pushed since with its ratings: a case pushed after its rating gives the rating its service item
+        // (ItemDayCount), so the rating's day changed as well as the case's.
+        var pushed = await (
+                from c in db.ServiceRecords.AsNoTracking().Where(c => c.CreatedAt >= since)
+                join r in db.Ratings on c.CaseNumber equals r.CaseNumber into ratings
+                from r in ratings.DefaultIfEmpty()
+                select new { c.FinishedAt, RatedAt = (DateTime?)r.RatedAt, Channel = (RatingChannel?)r.Channel })
+            .ToListAsync(ct);
+        var named = pushed.Where(p => p.RatedAt is not null && p.Channel != RatingChannel.Phone).Select(p => p.RatedAt!.Value);
         var rated = await db.Ratings.AsNoTracking().Where(r => r.ReceivedAt >= since)
             .Join(db.ServiceRecords, r => r.CaseNumber, c => c.CaseNumber, (r, c) => c.FinishedAt).ToListAsync(ct);
-        // A case pushed after its rating gives the rating its service item (ItemDayCount): the rating's day changed too.
-        var named = await db.ServiceRecords.AsNoTracking().Where(c => c.CreatedAt >= since)
-            .Join(db.Ratings, c => c.CaseNumber, r => r.CaseNumber, (c, r) => new { r.RatedAt, r.Channel }).ToListAsync(ct);
-        return late.Concat(excluded).Concat(named).Where(r => r.Channel != RatingChannel.Phone).Select(r => r.RatedAt).Concat(pushed).Concat(rated)
+        return late.Concat(excluded).Where(r => r.Channel != RatingChannel.Phone).Select(r => r.RatedAt).Concat(named)
+            .Concat(pushed.Select(p => p.FinishedAt)).Concat(rated)
             .Where(at => at < end && (start is not { } s || at >= s))
             .Select(at => DateOnly.FromDateTime(clock.ToLocal(at))).ToHashSet();
     }
