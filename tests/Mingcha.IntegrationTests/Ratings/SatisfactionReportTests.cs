@@ -186,8 +186,8 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         // The period's total: A's two cases and C's one, one of them rated.
         Assert.Contains("<strong id=\"total-rated-rate\">33.33%</strong>", page, StringComparison.Ordinal);
         // The trend, day by day, has them on the 16th, the day they were finished; a day without cases has no rate.
-        Assert.Matches("<tr><td>2026-11-16</td>(<td>[^<]*</td>){4}\\s*<td class=\"cases\">3</td><td class=\"rated-rate\">33.33%</td><td class=\"public-rate\">33.33%</td></tr>", page);
-        Assert.Matches("<tr><td>2026-11-15</td>(<td>[^<]*</td>){4}\\s*<td class=\"cases\">0</td><td class=\"rated-rate\">—</td>", page);
+        Assert.Matches("<tr><td>2026-11-16</td>(<td>[^<]*</td>){4}\\s*<td class=\"cases\">3</td>\\s*<td class=\"rated-rate\">33.33%</td><td class=\"public-rate\">33.33%</td>\\s*</tr>", page);
+        Assert.Matches("<tr><td>2026-11-15</td>(<td>[^<]*</td>){4}\\s*<td class=\"cases\">0</td>\\s*<td class=\"rated-rate\">—</td>", page);
         // Unit C's row: its one case, a 评价率 of 0% marked.
         var rowC = Regex.Match(page, $"<tr data-unit=\"{s.UnitC}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
         Assert.Contains("class=\"line-cases\">1</a>", rowC, StringComparison.Ordinal);
