@@ -58,7 +58,8 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         var chart = page.Locator("#chart-satisfaction canvas");
         await Assertions.Expect(chart).ToBeVisibleAsync();
         // The first unit's bar, halfway along its length, where a leader would click it. The bars grow in over a second
-        // (ECharts' animation): a click before the bar reaches that point hits nothing, and is made again.
+        // (ECharts' animation): a click before the bar reaches that point hits nothing, and is made again. A click that hit
+        // is known by the report's request leaving at once, however long the (loaded) server takes to answer it.
         var first = await page.EvaluateAsync<string>("() => JSON.parse(document.getElementById('overview-data').textContent).satisfaction[0].unitName");
         var report = new System.Text.RegularExpressions.Regex(@"/Ratings/Report\?from=\d{4}-01-01&to=\d{4}-12-31&unit=");
         for (var attempt = 1; ; attempt++)
@@ -73,14 +74,14 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
                   return [r.left + x, r.top + y];
                 }
                 """);
-            await page.Mouse.ClickAsync(at[0], at[1]);
             try
             {
-                await page.WaitForURLAsync(report, new() { Timeout = 3000 });
+                await page.RunAndWaitForRequestAsync(() => page.Mouse.ClickAsync(at[0], at[1]), report, new() { Timeout = 3000 });
                 break;
             }
             catch (TimeoutException) when (attempt < 5) { }
         }
+        await page.WaitForURLAsync(report);
         await Assertions.Expect(page.Locator("#unit-name")).ToHaveTextAsync(first);
     }
 
