@@ -416,30 +416,7 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
     public async Task UnitReport_ByServiceItem_CountsEachRatingUnderItsCasesItem_TheMostUnsatisfiedFirst()
     {
         await using var own = new MingchaApp();
-        var unit = await own.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
-        var (window, itemA, itemB) = await own.WithDbAsync(async db =>
-        {
-            var now = own.Clock.GetUtcNow().UtcDateTime;
-            var w = new Section(unit, "itm-w1", "事项测试窗口", SectionKind.Window, now);
-            var a = new ServiceItem("itm-a", "事项甲：社保关系转移", unit, 20, 10);
-            var b = new ServiceItem("itm-b", "事项乙：失业登记", unit, 20, 5);
-            db.Sections.Add(w);
-            db.ServiceItems.AddRange(a, b);
-            await db.SaveChangesAsync();
-            db.SectionServiceItems.AddRange(new SectionServiceItem(w.Id, a.Id, false), new SectionServiceItem(w.Id, b.Id, false));
-            await db.SaveChangesAsync();
-            return (w.Id, a.Id, b.Id);
-        });
-        var (system, _) = await own.TokenClientAsync(unit, "service-records:write");
-        var (device, _) = await own.TokenClientAsync(unit, "ratings:write");
-        var nine = new DateTime(2026, 11, 16, 1, 0, 0, DateTimeKind.Utc);
-        foreach (var (number, item, level) in new (string, Guid, int?)[] { ("ITM-1", itemA, 1), ("ITM-2", itemA, 3), ("ITM-3", itemB, null), ("ITM-4", itemB, 1) })
-        {
-            await (await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = number, sectionId = window, serviceItemId = item, finishedAt = nine }))
-                .ExpectAsync(HttpStatusCode.Created);
-            if (level is { } l) await RateAsync(device, window, l, null, number);
-        }
-        await RateAsync(device, window, 2, null);
+        var (unit, window, itemA, itemB, system, device, nine) = await SeedItemsAsync(own);
         await RateAsync(device, window, 1, null, "ITM-6"); // its case is pushed on Tuesday
 
         var office = await own.ClientAsAsync(Roles.OfficeStaff);
@@ -494,6 +471,124 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.StartsWith("counted 2 day(s)", await own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None)));
         Assert.Equal(late, await ItemsAsync());
     }
+
+    private sealed record ItemSetup(Guid Unit, Guid Window, Guid ItemA, Guid ItemB, HttpClient System, HttpClient Device, DateTime Nine);
+
+    /// <summary>
+    /// On Monday a window offering two items finishes four cases: 甲 ITM-1 (满意) and ITM-2 (不满意), 乙 ITM-3 (unrated) and
+    /// ITM-4 (满意); its device rates once more without a case (基本满意).
+    /// </summary>
+    private static async Task<ItemSetup> SeedItemsAsync(MingchaApp own)
+    {
+        var unit = await own.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
+        var (window, itemA, itemB) = await own.WithDbAsync(async db =>
+        {
+            var now = own.Clock.GetUtcNow().UtcDateTime;
+            var w = new Section(unit, "itm-w1", "事项测试窗口", SectionKind.Window, now);
+            var a = new ServiceItem("itm-a", "事项甲：社保关系转移", unit, 20, 10);
+            var b = new ServiceItem("itm-b", "事项乙：失业登记", unit, 20, 5);
+            db.Sections.Add(w);
+            db.ServiceItems.AddRange(a, b);
+            await db.SaveChangesAsync();
+            db.SectionServiceItems.AddRange(new SectionServiceItem(w.Id, a.Id, false), new SectionServiceItem(w.Id, b.Id, false));
+            await db.SaveChangesAsync();
+            return (w.Id, a.Id, b.Id);
+        });
+        var (system, _) = await own.TokenClientAsync(unit, "service-records:write");
+        var (device, _) = await own.TokenClientAsync(unit, "ratings:write");
+        var nine = new DateTime(2026, 11, 16, 1, 0, 0, DateTimeKind.Utc);
+        foreach (var (number, item, level) in new (string, Guid, int?)[] { ("ITM-1", itemA, 1), ("ITM-2", itemA, 3), ("ITM-3", itemB, null), ("ITM-4", itemB, 1) })
+        {
+            await (await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = number, sectionId = window, serviceItemId = item, finishedAt = nine }))
+                .ExpectAsync(HttpStatusCode.Created);
+            if (level is { } l) await RateAsync(device, window, l, null, number);
+        }
+        await RateAsync(device, window, 2, null);
+        return new ItemSetup(unit, window, itemA, itemB, system, device, nine);
+    }
+
+    /// <summary>
+    /// SAT-8: an item line's 办件数 in one unit's report opens that item's cases in 办件与评价, whose figures are the line's:
+    /// read live on the day, from the days counted by item afterwards, and from the cases themselves within one window;
+    /// the line without an item opens the cases naming none. The API answers the same; a liaison sees their own unit's
+    /// cases of an item only (SEC-2); an item that is neither an id nor "none" is a 400 naming the field.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-8")]
+    [Trait("Rule", "SEC-2")]
+    public async Task ItemLine_OpensTheItemsCases_WithTheLinesFigures_LiveAndCounted()
+    {
+        await using var own = new MingchaApp();
+        var (unit, window, itemA, itemB, system, device, nine) = await SeedItemsAsync(own);
+        await (await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = "ITM-5", sectionId = window, finishedAt = nine }))
+            .ExpectAsync(HttpStatusCode.Created); // no item named
+        var office = await own.ClientAsAsync(Roles.OfficeStaff);
+        var period = "from=2026-11-16&to=2026-11-16";
+
+        // The report's line of 甲 links its 办件数 to 甲's cases of the unit and period.
+        var report = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Report?{period}&unit={unit}"));
+        string LinkOf(Guid line) => Regex.Match(Regex.Match(report, $"<tr data-item=\"{line}\">.*?</tr>", RegexOptions.Singleline).Value,
+            "<a href=\"([^\"]+)\" class=\"line-cases\">").Groups[1].Value;
+        Assert.Equal($"/Ratings/Records?{period}&unit={unit}&item={itemA}", LinkOf(itemA));
+        Assert.Equal($"/Ratings/Records?{period}&unit={unit}&item=none", LinkOf(Guid.Empty));
+
+        async Task<(string Cases, string Figures, string Chosen)> PageAsync(string query)
+        {
+            var html = WebUtility.HtmlDecode(await office.GetStringAsync(query));
+            var cases = string.Join(" ", Regex.Matches(html, "<tr data-case=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
+            var figures = string.Join(" ", new[] { "cases-count", "rated-count", "public-count", "bad-count" }
+                .Select(id => Regex.Match(html, $"<strong id=\"{id}\">(\\d+)</strong>").Groups[1].Value))
+                + " " + Regex.Match(html, "<span class=\"muted\" id=\"rated-rate\">[^<]*? ([\\d.]+%|—)</span>").Groups[1].Value;
+            var chosen = Regex.Match(html, "<select name=\"item\" id=\"item-choice\">.*?<option value=\"([^\"]*)\" selected=\"selected\"", RegexOptions.Singleline).Groups[1].Value;
+            return (cases, figures, chosen);
+        }
+        var a = await PageAsync(LinkOf(itemA));
+        Assert.Equal(("ITM-1 ITM-2", "2 2 2 1 100.00%", itemA.ToString()), a);
+        Assert.Equal(("ITM-3 ITM-4", "2 1 1 0 50.00%", itemB.ToString()), await PageAsync($"/Ratings/Records?{period}&unit={unit}&item={itemB}"));
+        Assert.Equal(("ITM-5", "1 0 0 0 0.00%", "none"), await PageAsync(LinkOf(Guid.Empty)));
+        // Within one window (not counted by item): from the cases, the same; with a state, the list narrows, the figures stay.
+        Assert.Equal(("ITM-3 ITM-4", "2 1 1 0 50.00%", itemB.ToString()), await PageAsync($"/Ratings/Records?{period}&unit={unit}&section={window}&item={itemB}"));
+        Assert.Equal(("ITM-3", "2 1 1 0 50.00%", itemB.ToString()), await PageAsync($"/Ratings/Records?{period}&unit={unit}&item={itemB}&state=Unrated"));
+        // The page's own links keep the item: the workbook holds 甲's cases alone.
+        var xlsx = await (await office.GetAsync($"/Ratings/Records?{period}&unit={unit}&item={itemA}&handler=Xlsx")).Content.ReadAsByteArrayAsync();
+        var csv = await XlsxToCsvAsync(xlsx);
+        Assert.Contains("ITM-1", csv, StringComparison.Ordinal);
+        Assert.Contains("ITM-2", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain("ITM-3", csv, StringComparison.Ordinal);
+        Assert.Contains("共 2 件", csv, StringComparison.Ordinal);
+
+        // The API, all units (the Office): 乙's cases and figures.
+        var api = await office.GetAsync<CasePage>($"/api/v1/service-records?{period}&item={itemB}");
+        Assert.Equal((2, 2, 1), (api.Total, api.Figures!.Cases, api.Figures.Rated));
+        await (await office.GetAsync($"/api/v1/service-records?{period}&item=some")).ExpectFieldErrorAsync("item");
+        var nonsense = await office.GetAsync($"/Ratings/Records?{period}&unit={unit}&item=some");
+        Assert.Equal(HttpStatusCode.BadRequest, nonsense.StatusCode);
+        Assert.Contains("服务事项须为事项的 ID", WebUtility.HtmlDecode(await nonsense.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        // SEC-2: another unit's liaison asking for 甲's cases sees none of them (their own unit's cases of 甲: none); with
+        // the unit named, a 403 and a 404.
+        var otherUnit = await own.WithDbAsync(db => db.Units.AsNoTracking().Where(u => u.Id != unit).OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
+        var liaison = await own.ClientAsAsync(Roles.UnitLiaison, otherUnit);
+        var theirs = await liaison.GetAsync<CasePage>($"/api/v1/service-records?{period}&item={itemA}");
+        Assert.Equal((0, 0), (theirs.Total, theirs.Figures!.Cases));
+        Assert.Equal(HttpStatusCode.Forbidden, (await liaison.GetAsync($"/api/v1/service-records?{period}&unitId={unit}&item={itemA}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await liaison.GetAsync($"/Ratings/Records?{period}&unit={unit}&item={itemA}")).StatusCode);
+
+        // Tuesday: Monday counted by item; the same figures from the counted rows, for the unit and for all units.
+        own.Clock.Set(new DateTimeOffset(2026, 11, 17, 10, 0, 0, TimeSpan.FromHours(8)));
+        office = await own.ClientAsAsync(Roles.OfficeStaff);
+        await own.WithScopeResultAsync(sp => sp.GetRequiredService<RatingDayCounts>().RefreshAsync(CancellationToken.None));
+        Assert.Equal(5, await own.WithDbAsync(db => db.Set<ItemCaseDayCount>().Where(c => c.Day == new DateOnly(2026, 11, 16) && c.UnitId == unit).SumAsync(c => c.Cases)));
+        Assert.Equal(a, await PageAsync(LinkOf(itemA)));
+        Assert.Equal(("ITM-5", "1 0 0 0 0.00%", "none"), await PageAsync(LinkOf(Guid.Empty)));
+        var counted = await office.GetAsync<CasePage>($"/api/v1/service-records?{period}&item={itemB}");
+        Assert.Equal((2, 2, 1, 1), (counted.Total, counted.Figures!.Cases, counted.Figures.Rated, counted.Figures.RatedByPublic));
+        // A late rating (不满意) of a counted case moves its item's figures at once.
+        await RateAsync(device, window, 3, null, "ITM-3");
+        Assert.Equal(("ITM-3 ITM-4", "2 2 2 1 100.00%", itemB.ToString()), await PageAsync($"/Ratings/Records?{period}&unit={unit}&item={itemB}"));
+    }
+
+    private sealed record CasePage(int Total, CaseFigures? Figures);
 
     private sealed record ItemLine(Guid Id, string Name, int Ratings, int Satisfied, int Basic, int Unsatisfied, CaseFigures Cases);
     private sealed record ItemReport(Line? Unit, List<ItemLine> Items);

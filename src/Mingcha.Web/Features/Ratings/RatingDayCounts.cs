@@ -13,7 +13,41 @@ public sealed record RatingCount(Guid UnitId, Guid SectionId, Guid? StaffId, Rat
 /// Cases (SAT-8) finished at one unit's window by one staff member (null: none named) counted: how many, how many rated on
 /// any channel, by the public on their own (the window's device or the QR page: 好差评's 主动评价) and with a bad rating.
 /// </summary>
-public sealed record CaseCount(Guid UnitId, Guid SectionId, Guid? StaffId, int Cases, int Rated, int RatedByPublic, int WithBad);
+public sealed record CaseCount(Guid UnitId, Guid SectionId, Guid? StaffId, int Cases, int Rated, int RatedByPublic, int WithBad) : ICaseFigures;
+
+/// <summary>Cases counted with their ratings, whatever they are counted by (SAT-8).</summary>
+public interface ICaseFigures
+{
+    int Cases { get; }
+    int Rated { get; }
+    int RatedByPublic { get; }
+    int WithBad { get; }
+}
+
+/// <summary>
+/// The cases of one service item to list (SAT-8): the item <see cref="Id"/>, or (null) the cases naming none (未注明事项);
+/// <c>item=…</c> in a query string, <see cref="None"/> for the latter.
+/// </summary>
+public sealed record ServiceItemChoice(Guid? Id)
+{
+    public const string None = "none";
+
+    /// <summary>The choice a query's <paramref name="text"/> names (null: every item); anything else is a 400 naming the field.</summary>
+    public static ServiceItemChoice? Parse(string? text) => text switch
+    {
+        null or "" => null,
+        None => new ServiceItemChoice((Guid?)null),
+        _ when Guid.TryParse(text, out var id) => new ServiceItemChoice(id),
+        _ => throw new FieldException("item", $"服务事项须为事项的 ID，或 {None}（未注明事项）。 The service item must be an item's id, or {None} (cases naming none)."),
+    };
+
+    /// <summary>The choice in a query string.</summary>
+    public override string ToString() => Id?.ToString() ?? None;
+
+    /// <summary>The records of this item alone.</summary>
+    public IQueryable<T> Of<T>(IQueryable<T> q) where T : IServiceItemRecord =>
+        Id is { } id ? q.Where(r => r.ServiceItemId == id) : q.Where(r => r.ServiceItemId == null);
+}
 
 /// <summary>Ratings of one office day and level counted: what a trend is made from.</summary>
 public sealed record DayCount(DateOnly Day, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
@@ -22,10 +56,10 @@ public sealed record DayCount(DateOnly Day, RatingScale Scale, int Level, int Co
 public sealed record ItemCount(Guid UnitId, Guid? ServiceItemId, RatingScale Scale, int Level, int CommonLevel, bool Excluded, int Count);
 
 /// <summary>A unit's cases of one service item (null: none named) counted, with their ratings (as <see cref="CaseCount"/>).</summary>
-public sealed record ItemCases(Guid UnitId, Guid? ServiceItemId, int Cases, int Rated, int RatedByPublic, int WithBad);
+public sealed record ItemCases(Guid UnitId, Guid? ServiceItemId, int Cases, int Rated, int RatedByPublic, int WithBad) : ICaseFigures, IServiceItemRecord;
 
 /// <summary>Cases finished on one office day counted, with their ratings (as <see cref="CaseCount"/>): a trend's 评价率.</summary>
-public sealed record CaseDayCount(DateOnly Day, int Cases, int Rated, int RatedByPublic, int WithBad);
+public sealed record CaseDayCount(DateOnly Day, int Cases, int Rated, int RatedByPublic, int WithBad) : ICaseFigures;
 
 /// <summary>
 /// SAT-3, SAT-4: the ratings that count in a period, counted by unit, section, staff member, level and exclusion (decision
@@ -115,13 +149,14 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
     }
 
     /// <summary>Cases counted by unit, window, staff member and service item, with their ratings.</summary>
-    private sealed record FineCases(Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, int Cases, int Rated, int RatedByPublic, int WithBad);
+    private sealed record FineCases(Guid UnitId, Guid SectionId, Guid? StaffId, Guid? ServiceItemId, int Cases, int Rated, int RatedByPublic, int WithBad)
+        : ICaseFigures, IServiceItemRecord;
 
     /// <summary>
     /// The cases counted by unit, window, staff member and service item in one query, each case's ratings found by the
     /// (case number, channel) index: rated on any channel, by the public on their own (device or QR page), with a bad
     /// rating (excluded or not: the case was rated so). The counts by window (<see cref="ByWindow(List{FineCases})"/>) and by item
-    /// (<see cref="ByItem(List{FineCases})"/>) are sums of these rows: a counted day looks the ratings up once for both.
+    /// (<see cref="ByItem{T}(IEnumerable{T})"/>) are sums of these rows: a counted day looks the ratings up once for both.
     /// </summary>
     private Task<List<FineCases>> FineCasesAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => cases
         .Select(r => new
@@ -138,13 +173,14 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         .Select(g => new FineCases(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Key.ServiceItemId, g.Count(), g.Count(x => x.Rated), g.Count(x => x.ByPublic), g.Count(x => x.Bad)))
         .ToListAsync(ct);
 
-    private async Task<List<CaseCount>> GroupedCasesAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => ByWindow(await FineCasesAsync(cases, ct));
+    /// <summary>These cases counted by unit, window and staff member from the cases themselves (a narrow list's figures).</summary>
+    public async Task<List<CaseCount>> GroupedCasesAsync(IQueryable<ServiceRecord> cases, CancellationToken ct) => ByWindow(await FineCasesAsync(cases, ct));
 
     private static List<CaseCount> ByWindow(List<FineCases> rows) => rows.GroupBy(r => (r.UnitId, r.SectionId, r.StaffId))
         .Select(g => new CaseCount(g.Key.UnitId, g.Key.SectionId, g.Key.StaffId, g.Sum(r => r.Cases), g.Sum(r => r.Rated), g.Sum(r => r.RatedByPublic), g.Sum(r => r.WithBad)))
         .ToList();
 
-    private static List<ItemCases> ByItem(List<FineCases> rows) => rows.GroupBy(r => (r.UnitId, r.ServiceItemId))
+    private static List<ItemCases> ByItem<T>(IEnumerable<T> rows) where T : ICaseFigures, IServiceItemRecord => rows.GroupBy(r => (r.UnitId, r.ServiceItemId))
         .Select(g => new ItemCases(g.Key.UnitId, g.Key.ServiceItemId, g.Sum(r => r.Cases), g.Sum(r => r.Rated), g.Sum(r => r.RatedByPublic), g.Sum(r => r.WithBad)))
         .ToList();
 
@@ -168,18 +204,34 @@ public sealed partial class RatingDayCounts(MingchaDb db, LocalClock clock, ILog
         if (surveyed.Count > 0)
             ratings.AddRange(ByItem(await FineRatingsAsync(db.Ratings.AsNoTracking().Where(r => r.UnitId == unitId && r.Channel == RatingChannel.Phone && surveyed.Contains(r.Id)), ct)));
 
-        var (cases, liveCases) = await ReadCountedAsync<ItemCaseDayCount, ItemCases>(from, to, q => q.Where(c => c.UnitId == unitId), (counted, c) => counted
-            .GroupBy(x => x.ServiceItemId)
-            .Select(g => new ItemCases(unitId, g.Key, g.Sum(x => x.Cases), g.Sum(x => x.Rated), g.Sum(x => x.RatedByPublic), g.Sum(x => x.WithBad)))
+        return (ratings.GroupBy(r => r with { Count = 0 }).Select(g => g.Key with { Count = g.Sum(r => r.Count) }).ToList(),
+            await CountCasesByItemAsync(from, to, [unitId], null, ct));
+    }
+
+    /// <summary>
+    /// The cases at these units (null: all) finished in the office days [from, to] by unit and service item (the case's
+    /// own; null: none named), of <paramref name="item"/> alone when given, with their ratings as they stand: counted days
+    /// from <see cref="ItemCaseDayCount"/>, the rest from the cases (as <see cref="CountCasesAsync"/>).
+    /// </summary>
+    public async Task<List<ItemCases>> CountCasesByItemAsync(DateOnly from, DateOnly to, IReadOnlyCollection<Guid>? units, ServiceItemChoice? item,
+        CancellationToken ct)
+    {
+        var (cases, live) = await ReadCountedAsync<ItemCaseDayCount, ItemCases>(from, to, q => OfItem(q, units, item), (counted, c) => counted
+            .GroupBy(x => new { x.UnitId, x.ServiceItemId })
+            .Select(g => new ItemCases(g.Key.UnitId, g.Key.ServiceItemId, g.Sum(x => x.Cases), g.Sum(x => x.Rated), g.Sum(x => x.RatedByPublic), g.Sum(x => x.WithBad)))
             .ToListAsync(c), ct);
-        foreach (var (f, t) in liveCases)
+        foreach (var (f, t) in live)
         {
             var (s, e) = RatingPeriods.UtcBounds(clock, f, t);
-            cases.AddRange(ByItem(await FineCasesAsync(db.ServiceRecords.AsNoTracking().Where(r => r.UnitId == unitId && r.FinishedAt >= s && r.FinishedAt < e), ct)));
+            cases.AddRange(ByItem(await FineCasesAsync(OfItem(db.ServiceRecords.AsNoTracking(), units, item).Where(r => r.FinishedAt >= s && r.FinishedAt < e), ct)));
         }
-        return (
-            ratings.GroupBy(r => r with { Count = 0 }).Select(g => g.Key with { Count = g.Sum(r => r.Count) }).ToList(),
-            cases.GroupBy(c => c.ServiceItemId).Select(g => new ItemCases(unitId, g.Key, g.Sum(c => c.Cases), g.Sum(c => c.Rated), g.Sum(c => c.RatedByPublic), g.Sum(c => c.WithBad))).ToList());
+        return ByItem(cases);
+    }
+
+    private static IQueryable<T> OfItem<T>(IQueryable<T> q, IReadOnlyCollection<Guid>? units, ServiceItemChoice? item) where T : IServiceItemRecord
+    {
+        if (units is not null) q = q.Where(r => units.Contains(r.UnitId));
+        return item is null ? q : item.Of(q);
     }
 
     /// <summary>Ratings counted by unit, window, staff member, service item (the rating's own, or its case's) and level.</summary>

@@ -9,7 +9,7 @@ namespace Mingcha.Web.Features.Ratings;
 /// A finished case pushed by a window's business system or imported (SAT-8). Insert-only and idempotent by
 /// <see cref="CaseNumber"/>; not audited row by row (decision 008): each push is a copy of the business system's record.
 /// </summary>
-public sealed class ServiceRecord : IUnitWindowRecord
+public sealed class ServiceRecord : IUnitWindowRecord, IServiceItemRecord
 {
     private ServiceRecord() { CaseNumber = ""; }
     public ServiceRecord(string caseNumber, Guid unitId, Guid sectionId, Guid? staffId, Guid? serviceItemId, string? citizenPhone,
@@ -93,6 +93,13 @@ public sealed class RatingDayCount : IDayCounted, IUnitWindowRecord
     public int Count { get; private set; }
 }
 
+/// <summary>A case, or cases counted, of one unit's service item (null: none named): listed by item alike.</summary>
+public interface IServiceItemRecord
+{
+    Guid UnitId { get; }
+    Guid? ServiceItemId { get; }
+}
+
 /// <summary>A row counted for one office day at one unit (<see cref="RatingDayCounts"/> reads every kind alike).</summary>
 public interface IDayCounted
 {
@@ -153,7 +160,7 @@ public sealed class ItemDayCount : IDayCounted
 }
 
 /// <summary>SAT-8: one office day's cases of one unit by service item counted, with their ratings (as <see cref="ServiceRecordDayCount"/>).</summary>
-public sealed class ItemCaseDayCount : IDayCounted
+public sealed class ItemCaseDayCount : IDayCounted, IServiceItemRecord
 {
     private ItemCaseDayCount() { }
     public ItemCaseDayCount(DateOnly day, ItemCases counted)

@@ -89,10 +89,10 @@ public static class RatingsApi
         g.MapPost("/service-records", PushServiceRecordAsync).RequireAuthorization(RatingPolicies.RecordsWrite);
         g.MapGet("/service-records/{caseNumber}", GetServiceRecordAsync).RequireAuthorization(RatingPolicies.Read);
         // 办件与评价: the period's cases (office days, both included) with their ratings and the period's 评价率, as the page.
-        g.MapGet("/service-records", async (DateOnly from, DateOnly to, Guid? unitId, Guid? sectionId, Guid? staffId, string? caseNumber, CaseRatingState? state, int? page, int? size,
-            ServiceRecordList list, LocalClock clock, ClaimsPrincipal user, CancellationToken ct) =>
+        g.MapGet("/service-records", async (DateOnly from, DateOnly to, Guid? unitId, Guid? sectionId, Guid? staffId, string? caseNumber, CaseRatingState? state,
+            string? item, int? page, int? size, ServiceRecordList list, LocalClock clock, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var filter = new ServiceRecordList.Filter(unitId, sectionId, from, to, caseNumber, state, staffId);
+            var filter = new ServiceRecordList.Filter(unitId, sectionId, from, to, caseNumber, state, staffId, ServiceItemChoice.Parse(item));
             return await list.PageAsync(user, filter, page ?? 1, Math.Clamp(size ?? 100, 1, 1000), ct);
         }).RequireAuthorization(RatingPolicies.Read);
         // SAT-8 without a business system: a CSV file or .xlsx workbook of finished cases, all rows or none.

@@ -34,10 +34,10 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock, RatingDayC
     /// <summary>
     /// What to list: cases finished in the office days <see cref="From"/> to <see cref="To"/> (by <see cref="StaffId"/> when
     /// given: the satisfaction report's staff line leads here); with a <see cref="CaseNumber"/>, that case whenever it was
-    /// finished.
+    /// finished; of one service <see cref="Item"/> (the report's item line leads here) when given.
     /// </summary>
     public sealed record Filter(Guid? UnitId, Guid? SectionId, DateOnly From, DateOnly To, string? CaseNumber = null, CaseRatingState? State = null,
-        Guid? StaffId = null);
+        Guid? StaffId = null, ServiceItemChoice? Item = null);
 
     /// <summary>One rating a case received.</summary>
     public sealed record CaseRating(Guid Id, RatingChannel Channel, string LevelName, string LevelNameEn, bool IsBad, bool Excluded, DateTime RatedAt);
@@ -60,8 +60,8 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock, RatingDayC
 
         private decimal? Rate(int n) => Cases == 0 ? null : Math.Round((decimal)n / Cases, 4, MidpointRounding.AwayFromZero);
 
-        /// <summary>The figures of these windows together.</summary>
-        public static Figures Of(IEnumerable<CaseCount> counts) => counts.Aggregate(new Figures(0, 0, 0, 0),
+        /// <summary>The figures of these windows (or items) together.</summary>
+        public static Figures Of(IEnumerable<ICaseFigures> counts) => counts.Aggregate(new Figures(0, 0, 0, 0),
             (f, c) => new Figures(f.Cases + c.Cases, f.Rated + c.Rated, f.RatedByPublic + c.RatedByPublic, f.WithBad + c.WithBad));
     }
 
@@ -135,6 +135,7 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock, RatingDayC
         var q = db.ServiceRecords.AsNoTracking().ScopedTo(user, f.UnitId, f.SectionId, "只能查看本单位的办件。 You can see your own unit's cases only.");
         if (f.CaseNumber is { Length: > 0 } number) return q.Where(r => r.CaseNumber == number);
         if (f.StaffId is { } staff) q = q.Where(r => r.StaffId == staff);
+        if (f.Item is { } item) q = item.Of(q);
         var (from, to) = RatingPeriods.UtcBounds(clock, f.From, f.To);
         return q.Where(r => r.FinishedAt >= from && r.FinishedAt < to);
     }
@@ -149,11 +150,17 @@ public sealed class ServiceRecordList(MingchaDb db, LocalClock clock, RatingDayC
 
     /// <summary>
     /// The period's figures for the filter's unit and window from the counted days (<see cref="RatingDayCounts.CountCasesAsync"/>:
-    /// a month of all units' cases without reading each), once <see cref="Scope"/> has checked the unit (SEC-2).
+    /// a month of all units' cases without reading each), once <see cref="Scope"/> has checked the unit (SEC-2); of a service
+    /// item, from the days counted by item (<see cref="RatingDayCounts.CountCasesByItemAsync"/>), or, within one window or
+    /// one staff member's cases (not counted by item), from those cases themselves.
     /// </summary>
     private async Task<Figures> FiguresAsync(ClaimsPrincipal user, Filter f, CancellationToken ct)
     {
         IReadOnlyCollection<Guid>? units = f.UnitId is { } u ? [u] : user.SeesAllUnits() ? null : [user.UnitId() ?? Guid.Empty];
+        if (f.Item is { } item)
+            return Figures.Of(f.SectionId is null && f.StaffId is null
+                ? await counts.CountCasesByItemAsync(f.From, f.To, units, item, ct)
+                : await counts.GroupedCasesAsync(Scope(user, f), ct));
         var counted = await counts.CountCasesAsync(f.From, f.To, units, f.SectionId is { } s ? [s] : null, ct);
         return Figures.Of(f.StaffId is { } staff ? counted.Where(c => c.StaffId == staff) : counted);
     }

@@ -34,6 +34,11 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
     public Guid? StaffId { get; private set; }
     public string? StaffName { get; private set; }
 
+    /// <summary>The service item whose cases are listed (from the report's item line, or picked), and the unit's items to pick.</summary>
+    public ServiceItemChoice? Item { get; private set; }
+    private string? _itemText;
+    public IReadOnlyList<(Guid Id, string Name)> Items { get; private set; } = [];
+
     /// <summary>Whether this user imports cases (the Office; a liaison, their unit's windows).</summary>
     public bool MayImport => Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison);
 
@@ -41,29 +46,29 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
     public (int Total, IReadOnlyList<ImportError> Errors)? ImportErrors { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? @case, CaseRatingState? state, Guid? staff,
-        int? p, CancellationToken ct)
+        string? item, int? p, CancellationToken ct)
     {
         if (Refused(unit)) return NotFound();
-        Prepare(from, to, unit, section, @case, state);
+        Prepare(from, to, unit, section, @case, state, item);
         if (!await PrepareStaffAsync(staff, ct)) return NotFound();
         if (!await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), p ?? 1, PageSize, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadPickersAsync(ct);
+        await LoadCasePickersAsync(ct);
         return Page();
     }
 
     /// <summary>Every case of the filter as an .xlsx workbook (at most <see cref="ServiceRecordList.MaxExport"/>).</summary>
     public async Task<IActionResult> OnGetXlsxAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? @case, CaseRatingState? state,
-        Guid? staff, CancellationToken ct)
+        Guid? staff, string? item, CancellationToken ct)
     {
         if (Refused(unit)) return NotFound();
-        Prepare(from, to, unit, section, @case, state);
+        Prepare(from, to, unit, section, @case, state, item);
         if (!await PrepareStaffAsync(staff, ct)) return NotFound();
         (byte[] Bytes, string Name)? file = null;
         if (await TryAsync("filter", async () => file = await list.XlsxAsync(User, Filter(), PeriodText, ChannelZh, ct)))
             return File(file!.Value.Bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.Value.Name);
         Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadPickersAsync(ct);
+        await LoadCasePickersAsync(ct);
         return Page();
     }
 
@@ -71,7 +76,7 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
     [HandlerRoles(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison)]
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken ct)
     {
-        Prepare(null, null, null, null, null, null);
+        Prepare(null, null, null, null, null, null, null);
         if (file is not { Length: > 0 })
         {
             (Error, ErrorForm) = (Text["请选择要导入的 CSV 或 .xlsx 文件。"], "import");
@@ -96,7 +101,21 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
     private ServiceRecordList.Filter Filter()
     {
         Bounds(); // the period checked: 400 naming the field
-        return new ServiceRecordList.Filter(UnitId, SectionId, From, To, CaseNumber, State, StaffId);
+        Item = ServiceItemChoice.Parse(_itemText); // 400 naming the field
+        return new ServiceRecordList.Filter(UnitId, SectionId, From, To, CaseNumber, State, StaffId, Item);
+    }
+
+    /// <summary>
+    /// The units, windows and the chosen unit's service items to pick from (the catalogue's, ORG-6, and the chosen item
+    /// when it is another's: a case names the item its business system gave).
+    /// </summary>
+    private async Task LoadCasePickersAsync(CancellationToken ct)
+    {
+        await LoadPickersAsync(ct);
+        var chosen = Item?.Id;
+        if (UnitId is null && chosen is null) return;
+        Items = (await Db.ServiceItems.AsNoTracking().Where(i => i.UnitId == UnitId || i.Id == chosen).OrderBy(i => i.Code).Select(i => new { i.Id, i.Name }).ToListAsync(ct))
+            .Select(i => (i.Id, i.Name)).ToList();
     }
 
     /// <summary>The staff member asked for, named; false for one this user may not see (another unit's: SEC-2, not told it exists).</summary>
@@ -109,11 +128,12 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
         return true;
     }
 
-    private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? caseNumber, CaseRatingState? state)
+    private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? caseNumber, CaseRatingState? state, string? item)
     {
         PreparePeriod(from, to, unit, section);
         CaseNumber = Blank(caseNumber);
         State = state;
+        _itemText = Blank(item);
     }
 
     /// <summary>The rating in 评价明细 (its comment, flags and follow-up): the case's ratings of the day it was given.</summary>
@@ -137,5 +157,6 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
     protected override string PagePath => "/Ratings/Records";
 
     protected override string FilterQuery() =>
-        (CaseNumber is { } c ? $"&case={Uri.EscapeDataString(c)}" : "") + (State is { } s ? $"&state={s}" : "") + (StaffId is { } st ? $"&staff={st}" : "");
+        (CaseNumber is { } c ? $"&case={Uri.EscapeDataString(c)}" : "") + (State is { } s ? $"&state={s}" : "") + (StaffId is { } st ? $"&staff={st}" : "")
+        + (Item is { } i ? $"&item={i}" : "");
 }
