@@ -152,6 +152,11 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         await Assertions.Expect(caseDay.Locator("td.rated-rate")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d\d%$"));
         Assert.Equal("评价率|line", await page.EvaluateAsync<string>(
             "() => { const s = echarts.getInstanceByDom(document.getElementById('trend-chart')).getOption().series[2]; return s.name + '|' + s.type; }"));
+        // By service item: the case names none, so the last line's 办件数 opens the unit's cases naming no item, the case among them.
+        await page.Locator($"#items tr[data-item='{Guid.Empty}'] a.line-cases").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/Ratings/Records\\?.*unit={unitId}&item=none"));
+        await Assertions.Expect(page.Locator($"#cases tr[data-case='{caseNumber}']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#item-choice")).ToHaveValueAsync("none");
 
         // The all-units report on a narrow screen: the total row is a card too, its cells named.
         await page.SetViewportSizeAsync(390, 844);
