@@ -62,5 +62,13 @@ run "last month, all units, cases, unrated, page 100" "/Ratings/Records?from=$MO
 CASE=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT \"CaseNumber\" FROM \"ServiceRecords\" WHERE \"FinishedAt\" > ? ORDER BY \"FinishedAt\" LIMIT 1 OFFSET 1000', (sys.argv[2],)).fetchone()[0])" "$WORK/data/mingcha.db" "$MONTH_FROM")
 run "last month, all units, one case by number" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO&case=$CASE"
 run "last month, all units, cases xlsx" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO&handler=Xlsx"
+# One service item's cases (the report's item line opens them): the unit's busiest item, its figures from the days
+# counted by item; every unit's cases naming no item; and the item within one window, its figures from its cases.
+ITEM=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT \"ServiceItemId\" FROM \"ServiceRecords\" WHERE lower(\"UnitId\") = ? AND \"ServiceItemId\" IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1', (sys.argv[2],)).fetchone()[0].lower())" "$WORK/data/mingcha.db" "$UNIT")
+ITEM_WINDOW=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT \"SectionId\" FROM \"ServiceRecords\" WHERE lower(\"ServiceItemId\") = ? GROUP BY 1 ORDER BY count(*) DESC LIMIT 1', (sys.argv[2],)).fetchone()[0].lower())" "$WORK/data/mingcha.db" "$ITEM")
+run "last month, one unit, one item's cases" "/Ratings/Records?from=$MONTH_FROM&to=$MONTH_TO&unit=$UNIT&item=$ITEM"
+run "365 days, one unit, one item's cases" "/Ratings/Records?from=$FIRST&to=$LAST&unit=$UNIT&item=$ITEM"
+run "365 days, all units, cases naming no item" "/Ratings/Records?from=$FIRST&to=$LAST&item=none"
+run "365 days, one window, one item's cases" "/Ratings/Records?from=$FIRST&to=$LAST&unit=$UNIT&section=$ITEM_WINDOW&item=$ITEM"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 stop

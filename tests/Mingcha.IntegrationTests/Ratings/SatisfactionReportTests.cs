@@ -434,7 +434,9 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         var page = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Report?from=2026-11-16&to=2026-11-16&unit={unit}"));
         var table = Regex.Match(page, "<table class=\"table\" id=\"items\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
         Assert.Equal([itemA.ToString(), itemB.ToString(), Guid.Empty.ToString()], Regex.Matches(table, "data-item=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
-        Assert.Matches($"<tr data-item=\"{itemA}\"><td>事项甲：社保关系转移</td><td>2</td><td>1</td><td>0</td><td>1</td><td>50.00%</td>", table);
+        var lineA = Regex.Match(table, $"<tr data-item=\"{itemA}\">.*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Equal(["事项甲：社保关系转移", "2", "1", "0", "1", "50.00%"], Regex.Matches(lineA, "<td[^>]*>(.*?)</td>", RegexOptions.Singleline)
+            .Select(m => Regex.Replace(m.Groups[1].Value, "<[^>]+>", "").Trim()).Take(6));
         Assert.Contains("<td class=\"rated-rate\">50.00%</td>", Regex.Match(table, $"<tr data-item=\"{itemB}\">.*?</tr>", RegexOptions.Singleline).Value, StringComparison.Ordinal);
         var english = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Report?from=2026-11-16&to=2026-11-16&unit={unit}&culture=en&ui-culture=en"));
         Assert.Contains($"<tr data-item=\"{Guid.Empty}\"><td>No service item named</td>", english, StringComparison.Ordinal);
@@ -557,6 +559,24 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         Assert.DoesNotContain("ITM-3", csv, StringComparison.Ordinal);
         Assert.Contains("共 2 件", csv, StringComparison.Ordinal);
 
+        // 甲's 不满意 opens 甲's unsatisfied ratings in 评价明细 (a device names no item: its case's counts); the ratings naming
+        // no item whose case names none either are the last line's; the API the same.
+        var unsatisfied = Regex.Match(Regex.Match(report, $"<tr data-item=\"{itemA}\">.*?</tr>", RegexOptions.Singleline).Value,
+            "<a href=\"([^\"]+)\" class=\"item-unsatisfied\">1</a>").Groups[1].Value;
+        Assert.Equal($"/Ratings/List?{period}&unit={unit}&item={itemA}&level=3", unsatisfied);
+        async Task<(int Rows, string Chosen)> RatingsPageAsync(string query)
+        {
+            var html = WebUtility.HtmlDecode(await office.GetStringAsync(query));
+            return (Regex.Count(html, "<tr data-rating="),
+                Regex.Match(html, "<select name=\"item\" id=\"item-choice\">.*?<option value=\"([^\"]*)\" selected=\"selected\"", RegexOptions.Singleline).Groups[1].Value);
+        }
+        Assert.Equal((1, itemA.ToString()), await RatingsPageAsync(unsatisfied));
+        Assert.Equal((2, itemA.ToString()), await RatingsPageAsync($"/Ratings/List?{period}&unit={unit}&item={itemA}"));
+        Assert.Equal((1, "none"), await RatingsPageAsync($"/Ratings/List?{period}&unit={unit}&item=none"));
+        Assert.Equal(["ITM-4"], (await office.GetAsync<List<RatingRow>>($"/api/v1/ratings?unitId={unit}&item={itemB}")).Select(x => x.CaseNumber));
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.GetAsync($"/Ratings/List?{period}&unit={unit}&item=some")).StatusCode);
+        await (await office.GetAsync($"/api/v1/ratings?item=some")).ExpectFieldErrorAsync("item");
+
         // The API, all units (the Office): 乙's cases and figures.
         var api = await office.GetAsync<CasePage>($"/api/v1/service-records?{period}&item={itemB}");
         Assert.Equal((2, 2, 1), (api.Total, api.Figures!.Cases, api.Figures.Rated));
@@ -589,6 +609,7 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
     }
 
     private sealed record CasePage(int Total, CaseFigures? Figures);
+    private sealed record RatingRow(string? CaseNumber);
 
     private sealed record ItemLine(Guid Id, string Name, int Ratings, int Satisfied, int Basic, int Unsatisfied, CaseFigures Cases);
     private sealed record ItemReport(Line? Unit, List<ItemLine> Items);

@@ -18,9 +18,13 @@ namespace Mingcha.Web.Features.Ratings;
 /// </summary>
 public sealed class RatingList(MingchaDb db, LocalClock clock)
 {
-    /// <summary>What to list. <see cref="From"/> and <see cref="To"/> are instants, or the office's times when given without a zone; <see cref="To"/> is excluded.</summary>
+    /// <summary>
+    /// What to list. <see cref="From"/> and <see cref="To"/> are instants, or the office's times when given without a zone;
+    /// <see cref="To"/> is excluded. A service <see cref="Item"/> is the rating's own, or its case's when it names none (as
+    /// the satisfaction report counts it, SAT-8).
+    /// </summary>
     public sealed record Filter(Guid? UnitId = null, Guid? SectionId = null, DateTime? From = null, DateTime? To = null, bool? Bad = null,
-        RatingChannel? Channel = null, string? CaseNumber = null, int? CommonLevel = null, bool? WithComment = null);
+        RatingChannel? Channel = null, string? CaseNumber = null, int? CommonLevel = null, bool? WithComment = null, ServiceItemChoice? Item = null);
 
     /// <summary>One page of the list, the newest rating first, and how many match in all.</summary>
     public sealed record Page(IReadOnlyList<RatingDto> Rows, int Total, int Number, int Size)
@@ -91,6 +95,11 @@ public sealed class RatingList(MingchaDb db, LocalClock clock)
         }
         if (f.CaseNumber is { Length: > 0 }) q = q.Where(r => r.CaseNumber == f.CaseNumber);
         if (f.WithComment is { } commented) q = commented ? q.Where(r => r.Comment != null && r.Comment != "") : q.Where(r => r.Comment == null || r.Comment == "");
+        // The case is found by its unique number (a rating names at most one).
+        if (f.Item is { Id: { } item })
+            q = q.Where(r => r.ServiceItemId == item || (r.ServiceItemId == null && db.ServiceRecords.Any(c => c.CaseNumber == r.CaseNumber && c.ServiceItemId == item)));
+        else if (f.Item is not null)
+            q = q.Where(r => r.ServiceItemId == null && !db.ServiceRecords.Any(c => c.CaseNumber == r.CaseNumber && c.ServiceItemId != null));
         return q;
     }
 

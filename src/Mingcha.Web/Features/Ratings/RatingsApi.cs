@@ -306,8 +306,8 @@ public static class RatingsApi
     }
 
     private static Task<List<RatingDto>> ListRatingsAsync(RatingList list, ClaimsPrincipal user, Guid? unitId, Guid? sectionId, DateTime? from, DateTime? to,
-        bool? bad, RatingChannel? channel, string? caseNumber, int? level, bool? commented, int? take, CancellationToken ct) =>
-        list.LatestAsync(user, new RatingList.Filter(unitId, sectionId, from, to, bad, channel, caseNumber, level, commented), take, ct);
+        bool? bad, RatingChannel? channel, string? caseNumber, int? level, bool? commented, string? item, int? take, CancellationToken ct) =>
+        list.LatestAsync(user, new RatingList.Filter(unitId, sectionId, from, to, bad, channel, caseNumber, level, commented, ServiceItemChoice.Parse(item)), take, ct);
 
     /// <summary>SAT-2: today's counts per window (office-local day), for the control centre.</summary>
     public static async Task<List<CountsDto>> TodayAsync(MingchaDb db, ClaimsPrincipal user, LocalClock clock, CancellationToken ct)

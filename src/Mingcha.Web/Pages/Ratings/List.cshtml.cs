@@ -32,10 +32,10 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
     public IReadOnlyDictionary<Guid, Guid> FollowUpOf { get; private set; } = new Dictionary<Guid, Guid>();
 
     public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented,
-        string? @case, int? p, CancellationToken ct)
+        string? @case, string? item, int? p, CancellationToken ct)
     {
         if (Refused(unit)) return NotFound();
-        Prepare(from, to, unit, section, level, channel, commented, @case);
+        Prepare(from, to, unit, section, level, channel, commented, @case, item);
         if (!await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), p ?? 1, PageSize, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
         if (Data is { } d && Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison))
@@ -50,10 +50,10 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
 
     /// <summary>Every rating of the filter as an .xlsx workbook (at most <see cref="RatingList.MaxExport"/>).</summary>
     public async Task<IActionResult> OnGetXlsxAsync(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel,
-        bool? commented, string? @case, CancellationToken ct)
+        bool? commented, string? @case, string? item, CancellationToken ct)
     {
         if (Refused(unit)) return NotFound();
-        Prepare(from, to, unit, section, level, channel, commented, @case);
+        Prepare(from, to, unit, section, level, channel, commented, @case, item);
         (byte[] Bytes, string Name)? file = null;
         if (await TryAsync("filter", async () => file = await list.XlsxAsync(User, Filter(), PeriodText, ChannelZh, ct)))
             return File(file!.Value.Bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.Value.Name);
@@ -68,12 +68,14 @@ public sealed class ListModel(RatingList list, MingchaDb db, LocalClock clock, I
     private RatingList.Filter Filter()
     {
         var (from, to) = Bounds();
-        return new RatingList.Filter(UnitId, SectionId, from, to, Channel: Channel, CaseNumber: CaseNumber, CommonLevel: Level, WithComment: Commented ? true : null);
+        return new RatingList.Filter(UnitId, SectionId, from, to, Channel: Channel, CaseNumber: CaseNumber, CommonLevel: Level, WithComment: Commented ? true : null,
+            Item: ParseItem());
     }
 
-    private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented, string? caseNumber)
+    private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, int? level, RatingChannel? channel, bool? commented, string? caseNumber,
+        string? item)
     {
-        PreparePeriod(from, to, unit, section);
+        PreparePeriod(from, to, unit, section, item);
         CaseNumber = Blank(caseNumber);
         Commented = commented == true;
         Level = level;

@@ -34,11 +34,6 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
     public Guid? StaffId { get; private set; }
     public string? StaffName { get; private set; }
 
-    /// <summary>The service item whose cases are listed (from the report's item line, or picked), and the unit's items to pick.</summary>
-    public ServiceItemChoice? Item { get; private set; }
-    private string? _itemText;
-    public IReadOnlyList<(Guid Id, string Name)> Items { get; private set; } = [];
-
     /// <summary>Whether this user imports cases (the Office; a liaison, their unit's windows).</summary>
     public bool MayImport => Has(Roles.OfficeAdmin, Roles.OfficeStaff, Roles.UnitLiaison);
 
@@ -53,7 +48,7 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
         if (!await PrepareStaffAsync(staff, ct)) return NotFound();
         if (!await TryAsync("filter", async () => Data = await list.PageAsync(User, Filter(), p ?? 1, PageSize, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadCasePickersAsync(ct);
+        await LoadPickersAsync(ct);
         return Page();
     }
 
@@ -68,7 +63,7 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
         if (await TryAsync("filter", async () => file = await list.XlsxAsync(User, Filter(), PeriodText, ChannelZh, ct)))
             return File(file!.Value.Bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.Value.Name);
         Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadCasePickersAsync(ct);
+        await LoadPickersAsync(ct);
         return Page();
     }
 
@@ -101,21 +96,7 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
     private ServiceRecordList.Filter Filter()
     {
         Bounds(); // the period checked: 400 naming the field
-        Item = ServiceItemChoice.Parse(_itemText); // 400 naming the field
-        return new ServiceRecordList.Filter(UnitId, SectionId, From, To, CaseNumber, State, StaffId, Item);
-    }
-
-    /// <summary>
-    /// The units, windows and the chosen unit's service items to pick from (the catalogue's, ORG-6, and the chosen item
-    /// when it is another's: a case names the item its business system gave).
-    /// </summary>
-    private async Task LoadCasePickersAsync(CancellationToken ct)
-    {
-        await LoadPickersAsync(ct);
-        var chosen = Item?.Id;
-        if (UnitId is null && chosen is null) return;
-        Items = (await Db.ServiceItems.AsNoTracking().Where(i => i.UnitId == UnitId || i.Id == chosen).OrderBy(i => i.Code).Select(i => new { i.Id, i.Name }).ToListAsync(ct))
-            .Select(i => (i.Id, i.Name)).ToList();
+        return new ServiceRecordList.Filter(UnitId, SectionId, From, To, CaseNumber, State, StaffId, ParseItem());
     }
 
     /// <summary>The staff member asked for, named; false for one this user may not see (another unit's: SEC-2, not told it exists).</summary>
@@ -130,10 +111,9 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
 
     private void Prepare(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? caseNumber, CaseRatingState? state, string? item)
     {
-        PreparePeriod(from, to, unit, section);
+        PreparePeriod(from, to, unit, section, item);
         CaseNumber = Blank(caseNumber);
         State = state;
-        _itemText = Blank(item);
     }
 
     /// <summary>The rating in 评价明细 (its comment, flags and follow-up): the case's ratings of the day it was given.</summary>
@@ -157,6 +137,5 @@ public sealed class RecordsModel(ServiceRecordList list, ServiceRecordImport imp
     protected override string PagePath => "/Ratings/Records";
 
     protected override string FilterQuery() =>
-        (CaseNumber is { } c ? $"&case={Uri.EscapeDataString(c)}" : "") + (State is { } s ? $"&state={s}" : "") + (StaffId is { } st ? $"&staff={st}" : "")
-        + (Item is { } i ? $"&item={i}" : "");
+        (CaseNumber is { } c ? $"&case={Uri.EscapeDataString(c)}" : "") + (State is { } s ? $"&state={s}" : "") + (StaffId is { } st ? $"&staff={st}" : "");
 }

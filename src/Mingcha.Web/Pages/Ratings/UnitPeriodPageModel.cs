@@ -33,6 +33,16 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
     /// <summary>The chosen unit's windows, halls and outlets, to pick one.</summary>
     public IReadOnlyList<(Guid Id, string Name)> Sections { get; private set; } = [];
 
+    /// <summary>The service item whose records are listed (SAT-8: the report's item line leads here), once <see cref="ParseItem"/> read it.</summary>
+    public ServiceItemChoice? Item { get; private set; }
+    private string? _itemText;
+
+    /// <summary>
+    /// The chosen unit's service items to pick one (the catalogue's, ORG-6), and the chosen item when it is another's (a case
+    /// names the item its business system gave).
+    /// </summary>
+    public IReadOnlyList<(Guid Id, string Name)> Items { get; private set; } = [];
+
     /// <summary>The channel's name in the interface's language.</summary>
     public string ChannelName(RatingChannel c) => Text[ChannelZh(c)];
 
@@ -48,9 +58,10 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
     /// <summary>SEC-2: another unit's records are not there for a liaison (404, as for any record not theirs).</summary>
     protected bool Refused(Guid? unit) => unit is { } u && !RatingAccess.Sees(User, u);
 
-    /// <summary>The period, unit and window asked for, with their defaults.</summary>
-    protected void PreparePeriod(DateOnly? from, DateOnly? to, Guid? unit, Guid? section)
+    /// <summary>The period, unit, window and service item asked for, with their defaults.</summary>
+    protected void PreparePeriod(DateOnly? from, DateOnly? to, Guid? unit, Guid? section, string? item)
     {
+        _itemText = Blank(item);
         SeesAll = User.SeesAllUnits();
         UnitId = unit ?? (SeesAll ? null : User.UnitId());
         SectionId = UnitId is null ? null : section; // a window is chosen within its unit
@@ -65,10 +76,13 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
     /// </summary>
     protected (DateTime From, DateTime To) Bounds() => RatingPeriods.UtcBounds(OfficeClock, From, To);
 
+    /// <summary>The service item asked for: an item's id or "none"; anything else a 400 naming the field.</summary>
+    protected ServiceItemChoice? ParseItem() => Item = ServiceItemChoice.Parse(_itemText);
+
     /// <summary>The period for a file's name and note.</summary>
     protected string PeriodText => $"{UiText.Date(From)} 至 {UiText.Date(To)}";
 
-    /// <summary>The units and windows to pick from.</summary>
+    /// <summary>The units, windows and service items to pick from.</summary>
     protected async Task LoadPickersAsync(CancellationToken ct)
     {
         if (SeesAll)
@@ -76,6 +90,10 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
         if (UnitId is { } chosen)
             Sections = (await Db.Sections.AsNoTracking().Where(s => s.UnitId == chosen && s.Active).OrderBy(s => s.Code).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
                 .Select(s => (s.Id, s.Name)).ToList();
+        var item = Item?.Id;
+        if (UnitId is not null || item is not null)
+            Items = (await Db.ServiceItems.AsNoTracking().Where(i => i.UnitId == UnitId || i.Id == item).OrderBy(i => i.Code).Select(i => new { i.Id, i.Name }).ToListAsync(ct))
+                .Select(i => (i.Id, i.Name)).ToList();
     }
 
     /// <summary>The page's path ("/Ratings/List").</summary>
@@ -90,6 +108,7 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
         var q = $"?from={UiText.Date(From)}&to={UiText.Date(To)}";
         if (UnitId is { } u && SeesAll) q += $"&unit={u}";
         if (SectionId is { } s) q += $"&section={s}";
+        if (Item is { } item) q += $"&item={item}";
         q += FilterQuery();
         if (page is { } n) q += $"&p={n}";
         if (handler is not null) q += $"&handler={handler}";
