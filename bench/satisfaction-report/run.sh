@@ -70,5 +70,8 @@ run "last month, one unit, one item's cases" "/Ratings/Records?from=$MONTH_FROM&
 run "365 days, one unit, one item's cases" "/Ratings/Records?from=$FIRST&to=$LAST&unit=$UNIT&item=$ITEM"
 run "365 days, all units, cases naming no item" "/Ratings/Records?from=$FIRST&to=$LAST&item=none"
 run "365 days, one window, one item's cases" "/Ratings/Records?from=$FIRST&to=$LAST&unit=$UNIT&section=$ITEM_WINDOW&item=$ITEM"
+# …and its ratings in 评价明细 (the rating's own item or its case's): all of them, and the unsatisfied.
+run "last month, one unit, one item's ratings" "/Ratings/List?from=$MONTH_FROM&to=$MONTH_TO&unit=$UNIT&item=$ITEM"
+run "365 days, one unit, one item's unsatisfied ratings" "/Ratings/List?from=$FIRST&to=$LAST&unit=$UNIT&item=$ITEM&level=3"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 stop
