@@ -130,10 +130,10 @@ public sealed partial class RatingListTests(MingchaApp app) : IClassFixture<Ming
         await response.ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("ratings-2026-11-16-2026-11-16.xlsx", response.Content.Headers.ContentDisposition!.FileNameStar);
         var csv = (await SatisfactionReportTests.XlsxToCsvAsync(await response.Content.ReadAsByteArrayAsync())).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("\"评价时间\",\"单位\",\"窗口\",\"工作人员\",\"渠道\",\"评价\",\"差评\"", csv[0], StringComparison.Ordinal);
+        Assert.StartsWith("\"评价时间\",\"单位\",\"窗口\",\"工作人员\",\"服务事项\",\"渠道\",\"评价\",\"差评\"", csv[0], StringComparison.Ordinal);
         Assert.Equal(52, csv.Count(l => l.Contains("明细测试甲窗口", StringComparison.Ordinal)));
         var badLine = Assert.Single(csv, l => l.Contains("不满意", StringComparison.Ordinal));
-        Assert.Contains("\"明细测试甲窗口\",,\"评价器\",\"不满意\",\"是\",\"是\",\"139****5678\",\"等了一个小时没人理\",", badLine, StringComparison.Ordinal);
+        Assert.Contains("\"明细测试甲窗口\",,,\"评价器\",\"不满意\",\"是\",\"是\",\"139****5678\",\"等了一个小时没人理\",", badLine, StringComparison.Ordinal);
         Assert.Contains("共 52 条评价", csv[^1], StringComparison.Ordinal);
     }
 

@@ -564,16 +564,19 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
         var unsatisfied = Regex.Match(Regex.Match(report, $"<tr data-item=\"{itemA}\">.*?</tr>", RegexOptions.Singleline).Value,
             "<a href=\"([^\"]+)\" class=\"item-unsatisfied\">1</a>").Groups[1].Value;
         Assert.Equal($"/Ratings/List?{period}&unit={unit}&item={itemA}&level=3", unsatisfied);
-        async Task<(int Rows, string Chosen)> RatingsPageAsync(string query)
+        // Each row names the item rated (its case's), the one naming none an empty cell.
+        async Task<(string Items, string Chosen)> RatingsPageAsync(string query)
         {
             var html = WebUtility.HtmlDecode(await office.GetStringAsync(query));
-            return (Regex.Count(html, "<tr data-rating="),
+            return (string.Join("|", Regex.Matches(html, "<td class=\"item\">([^<]*)</td>").Select(m => m.Groups[1].Value)),
                 Regex.Match(html, "<select name=\"item\" id=\"item-choice\">.*?<option value=\"([^\"]*)\" selected=\"selected\"", RegexOptions.Singleline).Groups[1].Value);
         }
-        Assert.Equal((1, itemA.ToString()), await RatingsPageAsync(unsatisfied));
-        Assert.Equal((2, itemA.ToString()), await RatingsPageAsync($"/Ratings/List?{period}&unit={unit}&item={itemA}"));
-        Assert.Equal((1, "none"), await RatingsPageAsync($"/Ratings/List?{period}&unit={unit}&item=none"));
-        Assert.Equal(["ITM-4"], (await office.GetAsync<List<RatingRow>>($"/api/v1/ratings?unitId={unit}&item={itemB}")).Select(x => x.CaseNumber));
+        Assert.Equal(("事项甲：社保关系转移", itemA.ToString()), await RatingsPageAsync(unsatisfied));
+        Assert.Equal(("事项甲：社保关系转移|事项甲：社保关系转移", itemA.ToString()), await RatingsPageAsync($"/Ratings/List?{period}&unit={unit}&item={itemA}"));
+        Assert.Equal(("", "none"), await RatingsPageAsync($"/Ratings/List?{period}&unit={unit}&item=none"));
+        Assert.Equal([("ITM-4", "事项乙：失业登记")], (await office.GetAsync<List<RatingRow>>($"/api/v1/ratings?unitId={unit}&item={itemB}")).Select(x => (x.CaseNumber, x.ServiceItem)));
+        var ratingsCsv = await XlsxToCsvAsync(await (await office.GetAsync($"/Ratings/List?{period}&unit={unit}&item={itemB}&handler=Xlsx")).Content.ReadAsByteArrayAsync());
+        Assert.Contains("\"事项测试窗口\",,\"事项乙：失业登记\",\"评价器\"", ratingsCsv, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await office.GetAsync($"/Ratings/List?{period}&unit={unit}&item=some")).StatusCode);
         await (await office.GetAsync($"/api/v1/ratings?item=some")).ExpectFieldErrorAsync("item");
 
@@ -609,7 +612,7 @@ public sealed class SatisfactionReportTests(MingchaApp app) : IClassFixture<Ming
     }
 
     private sealed record CasePage(int Total, CaseFigures? Figures);
-    private sealed record RatingRow(string? CaseNumber);
+    private sealed record RatingRow(string? CaseNumber, string? ServiceItem);
 
     private sealed record ItemLine(Guid Id, string Name, int Ratings, int Satisfied, int Basic, int Unsatisfied, CaseFigures Cases);
     private sealed record ItemReport(Line? Unit, List<ItemLine> Items);

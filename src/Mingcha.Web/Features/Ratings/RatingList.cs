@@ -66,14 +66,15 @@ public sealed class RatingList(MingchaDb db, LocalClock clock)
         using var ms = new MemoryStream();
         using (var w = new OrgWorkbookWriter(ms, ["评价明细"]))
         {
-            w.BeginSheet("评价明细", ["评价时间", "单位", "窗口", "工作人员", "渠道", "评价", "差评", "实名", "评价人电话", "留言", "办件编号", "已剔除", "刷评标记", "接收时间"],
-                [18, 24, 24, 12, 12, 10, 6, 6, 14, 30, 20, 8, 16, 18]);
+            w.BeginSheet("评价明细", ["评价时间", "单位", "窗口", "工作人员", "服务事项", "渠道", "评价", "差评", "实名", "评价人电话", "留言", "办件编号", "已剔除", "刷评标记", "接收时间"],
+                [18, 24, 24, 12, 24, 12, 10, 6, 6, 14, 30, 20, 8, 16, 18]);
             foreach (var r in rows)
                 w.WriteValues([clock.Format(r.RatedAt, "yyyy-MM-dd HH:mm:ss"), r.UnitNameThen ?? r.UnitNameNow, r.SectionNameThen ?? r.SectionNameNow,
-                    r.StaffNameThen ?? r.StaffNameNow, channelName(r.Channel), r.LevelName, r.IsBad ? "是" : null, r.RealName ? "是" : null,
+                    r.StaffNameThen ?? r.StaffNameNow, r.ServiceItem, channelName(r.Channel), r.LevelName, r.IsBad ? "是" : null, r.RealName ? "是" : null,
                     r.RaterPhone is { Length: > 0 } p ? p : null, r.Comment, r.CaseNumber, r.Excluded ? "是" : null,
                     r.Flags.Count > 0 ? string.Join("、", r.Flags) : null, clock.Format(r.ReceivedAt, "yyyy-MM-dd HH:mm:ss")]);
             w.WriteNote([$"{period}，共 {rows.Count} 条评价，按评价时间排列；单位、窗口和工作人员为评价当时的名称；评价人电话已隐去中间四位（SEC-4）；"
+                + "服务事项为评价自带的或其办件的（SAT-8）；"
                 + "已剔除的评价经申诉审核后保留并标注，不计入满意率（SAT-7）；刷评标记为触发的规则（SAT-9）。"]);
         }
         return (ms.ToArray(), $"ratings-{period.Replace(" 至 ", "-", StringComparison.Ordinal)}.xlsx");
@@ -116,10 +117,18 @@ public sealed class RatingList(MingchaDb db, LocalClock clock)
         var withheld = await CallBackPhones.WithheldAsync(db, user, rows.Select(x => (x.r.Channel, x.r.CaseNumber)), ct);
         // ORG-1: the unit, window and person as they were named when the rating was given (read here, never on the POST path).
         var org = await Organisation.OrgAsOf.LoadAsync(db, rows.Select(x => x.r.SectionId), rows.Select(x => x.r.UnitId), rows.Select(x => x.r.StaffId).OfType<Guid>(), ct);
+        // SAT-8: the service item rated, the rating's own or its case's (a device does not know it; the business system's case does).
+        var caseItems = (await ordered.Where(r => r.ServiceItemId == null)
+            .Join(db.ServiceRecords.Where(c => c.ServiceItemId != null), r => r.CaseNumber, c => c.CaseNumber, (r, c) => new { r.Id, c.ServiceItemId })
+            .ToListAsync(ct)).ToDictionary(x => x.Id, x => x.ServiceItemId!.Value);
+        var itemIds = rows.Select(x => x.r.ServiceItemId).OfType<Guid>().Concat(caseItems.Values).Distinct().ToList();
+        var items = itemIds.Count == 0 ? [] : await db.ServiceItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct);
+        string? ItemOf(Rating r) => (r.ServiceItemId ?? (caseItems.TryGetValue(r.Id, out var c) ? c : null)) is { } id && items.TryGetValue(id, out var name) ? name : null;
         return rows.Select(x => (x.r, x.Excluded, x.Flags, Names: org.NamesAt(x.r.RatedAt, x.r.UnitId, x.r.SectionId, x.r.StaffId))).Select(x => new RatingDto(x.r.Id, x.r.CaseNumber, x.r.UnitId, x.r.SectionId, x.r.StaffId, x.r.ServiceItemId, x.r.Channel, x.r.Scale,
             x.r.Level, RatingScaleMapping.NameZh(x.r.Scale, x.r.Level), x.r.CommonLevel, x.r.IsBad, x.r.RealName,
             withheld(x.r.Channel, x.r.CaseNumber) ? "" : PersonalData.MaskPhone(x.r.RaterPhone),
             x.r.Comment, x.r.RatedAt, x.r.ReceivedAt, x.Excluded, x.Flags,
-            x.Names.UnitNameThen, x.Names.UnitNameNow, x.Names.SectionNameThen, x.Names.SectionNameNow, x.Names.StaffNameThen, x.Names.StaffNameNow)).ToList();
+            x.Names.UnitNameThen, x.Names.UnitNameNow, x.Names.SectionNameThen, x.Names.SectionNameNow, x.Names.StaffNameThen, x.Names.StaffNameNow,
+            ItemOf(x.r))).ToList();
     }
 }

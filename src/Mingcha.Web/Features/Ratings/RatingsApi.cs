@@ -30,7 +30,7 @@ public static class RatingsApi
         RatingScale Scale, int Level, string LevelName, int CommonLevel, bool IsBad, bool RealName, string RaterPhone, string? Comment,
         DateTime RatedAt, DateTime ReceivedAt, bool Excluded, IReadOnlyList<string> Flags,
         string? UnitNameThen = null, string? UnitNameNow = null, string? SectionNameThen = null, string? SectionNameNow = null,
-        string? StaffNameThen = null, string? StaffNameNow = null);
+        string? StaffNameThen = null, string? StaffNameNow = null, string? ServiceItem = null);
     public sealed record CountsDto(Guid UnitId, Guid SectionId, int Total, int Satisfied, int Basic, int Unsatisfied);
     public sealed record RevealDto(string Phone);
 
