@@ -156,6 +156,57 @@ public sealed partial class RatingListTests(MingchaApp app) : IClassFixture<Ming
         Assert.DoesNotContain("明细测试甲窗口", csv, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A workbook of more than a thousand rows finds what became of its rows by its filter again (a page, by its rows' ids):
+    /// 1,010 imported cases of one service item, each rated 满意 at the window but one, rated 不满意, appealed and excluded.
+    /// Both workbooks mark the excluded rating, name the item of every rating (its case's) and list every case's rating.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-7")]
+    [Trait("Rule", "SAT-8")]
+    public async Task Workbooks_OfMoreThanAThousandRows_MarkTheExcludedRating_AndNameEveryRatingsItem()
+    {
+        await using var own = new MingchaApp();
+        var unit = await own.WithDbAsync(db => db.Units.AsNoTracking().OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
+        var window = await own.WithDbAsync(async db =>
+        {
+            var w = new Section(unit, "wb-w1", "千件测试窗口", SectionKind.Window, own.Clock.GetUtcNow().UtcDateTime);
+            db.Sections.Add(w);
+            db.ServiceItems.Add(new ServiceItem("wb-item", "千件测试事项", unit, 20, 10));
+            await db.SaveChangesAsync();
+            return w.Id;
+        });
+        const int n = Mingcha.Web.Features.Ratings.RatingList.ByIds + 10;
+        var cases = Enumerable.Range(0, n).Select(i => $"WB{i:D5}").ToList();
+        var office = await own.ClientAsAsync(Roles.OfficeStaff);
+        var csv = "办件编号,窗口编码,事项编码,办结时间\n" + string.Concat(cases.Select(c => $"{c},wb-w1,wb-item,2026-11-16 09:00\n"));
+        await (await office.PostAsync("/api/v1/service-records/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
+        // A device takes 30 ratings at once (the flood guard): enough devices for them all, one rating each at a time.
+        var devices = new List<HttpClient>();
+        for (var i = 0; i < n / 25 + 1; i++) devices.Add((await own.TokenClientAsync(unit, "ratings:write")).Item1);
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            await (await devices[i / 25].PostAsJsonAsync("/api/v1/ratings", new { sectionId = window, caseNumber = cases[i], level = i == 0 ? 3 : 1 }, ct))
+                .ExpectAsync(HttpStatusCode.Created));
+        var bad = await own.WithDbAsync(db => db.Ratings.Where(r => r.CaseNumber == cases[0]).Select(r => r.Id).SingleAsync());
+        var liaison = await own.ClientAsAsync(Roles.UnitLiaison, unit);
+        var fu = await RatingsTests.WaitForAsync(async () => (await liaison.GetFromJsonAsync<List<FollowUpRow>>("/api/v1/follow-ups"))!.FirstOrDefault(f => f.RatingId == bad));
+        await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/steps", new { step = "CallBack", note = "已回访本人", reached = true })).ExpectAsync(HttpStatusCode.OK);
+        await (await liaison.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal", new { reason = "评价人误按" })).ExpectAsync(HttpStatusCode.OK);
+        await (await office.PostAsJsonAsync($"/api/v1/follow-ups/{fu.Id}/appeal-decision", new { upheld = true, note = "录音证实误按" })).ExpectAsync(HttpStatusCode.OK);
+
+        var period = $"from=2026-11-16&to=2026-11-16&unit={unit}&section={window}";
+        var ratings = (await SatisfactionReportTests.XlsxToCsvAsync(await office.GetByteArrayAsync($"/Ratings/List?{period}&handler=Xlsx")))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("千件测试窗口", StringComparison.Ordinal)).ToList();
+        Assert.Equal(n, ratings.Count);
+        Assert.All(ratings, l => Assert.Contains("\"千件测试事项\",\"评价器\"", l, StringComparison.Ordinal));
+        Assert.Contains("\"不满意\",\"是\",,,,\"WB00000\",\"是\"", Assert.Single(ratings, l => l.Contains("不满意", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var records = (await SatisfactionReportTests.XlsxToCsvAsync(await office.GetByteArrayAsync($"/Ratings/Records?{period}&handler=Xlsx")))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("\"WB", StringComparison.Ordinal)).ToList();
+        Assert.Equal(n, records.Count);
+        Assert.Equal(n - 1, records.Count(l => l.Contains("\"评价器：满意\"", StringComparison.Ordinal)));
+        Assert.EndsWith("\"评价器：不满意\",\"是\",\"是\"", Assert.Single(records, l => l.StartsWith("\"WB00000\"", StringComparison.Ordinal)).TrimEnd('\r'), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("<tr data-rating=\"")]
     private static partial Regex RatingRow();
 }
