@@ -410,6 +410,7 @@ internal static class RatingsModel
             e.HasIndex(r => r.CaseNumber).IsUnique();
             e.HasIndex(r => new { r.UnitId, r.FinishedAt });
             e.HasIndex(r => r.FinishedAt);
+            e.HasIndex(r => new { r.SectionId, r.FinishedAt }); // one window's cases (migration 0055)
             e.HasIndex(r => r.CreatedAt); // a late push's day recounted (decision 043)
             e.Property(r => r.CaseNumber).HasMaxLength(64);
             e.Property(r => r.CitizenPhone).HasMaxLength(32);
