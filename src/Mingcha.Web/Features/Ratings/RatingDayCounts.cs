@@ -25,8 +25,8 @@ public interface ICaseFigures
 }
 
 /// <summary>
-/// The cases of one service item to list (SAT-8): the item <see cref="Id"/>, or (null) the cases naming none (未注明事项);
-/// <c>item=…</c> in a query string, <see cref="None"/> for the latter.
+/// The cases or ratings of one service item to list (SAT-8): the item <see cref="Id"/>, or (null) those naming none
+/// (未注明事项); <c>item=…</c> in a query string, <see cref="None"/> for the latter.
 /// </summary>
 public sealed record ServiceItemChoice(Guid? Id)
 {
