@@ -50,9 +50,22 @@ public sealed class LoginPage(IPage page)
         return key;
     }
 
+    /// <summary>
+    /// After <see cref="SignInAsync"/>: the two-factor step, its code typed. A sign-in submit that led nowhere in 15 s (the
+    /// page still the sign-in form, no message: seen under load, as in <see cref="SignInAndWaitAsync"/>) is sent once more.
+    /// </summary>
     public async Task EnterCodeAsync(string key)
     {
-        await page.WaitForURLAsync("**/Account/LoginTwoFactor**");
+        try
+        {
+            await page.WaitForURLAsync("**/Account/LoginTwoFactor**", new PageWaitForURLOptions { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            if (await page.Locator("#login-form").CountAsync() == 0 || await page.Locator("#login-form .error").CountAsync() > 0) throw;
+            await page.Locator("#login-form button[type=submit]").ClickAsync();
+            await page.WaitForURLAsync("**/Account/LoginTwoFactor**");
+        }
         await SubmitCodeAsync(key, "#code-form", "/Account/LoginTwoFactor");
     }
 
