@@ -402,6 +402,17 @@ internal static class RatingsModel
 {
     private static readonly string[] NoteColumns = ["CallBackNote", "VerifyNote", "FixNote", "InformNote", "AppealReason", "AppealDecisionNote"];
 
+    /// <summary>A kind of day count: its table, its id given by the counting, its index by day.</summary>
+    private static Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> DayCounts<T>(ModelBuilder builder, string table)
+        where T : class, IDayCounted
+    {
+        var e = builder.Entity<T>();
+        e.ToTable(table);
+        e.Property<Guid>("Id").ValueGeneratedNever();
+        e.HasIndex(nameof(IDayCounted.Day));
+        return e;
+    }
+
     public static void Configure(ModelBuilder builder)
     {
         RatingPoint.Configure(builder);
@@ -436,32 +447,11 @@ internal static class RatingsModel
             e.Property(f => f.Reason).HasMaxLength(300);
             e.Property(f => f.ReviewedBy).HasMaxLength(200);
         });
-        builder.Entity<RatingDayCount>(e =>
-        {
-            e.ToTable("RatingDayCounts");
-            e.Property(c => c.Id).ValueGeneratedNever();
-            e.HasIndex(c => c.Day);
-            e.Property(c => c.Scale).HasConversion<string>().HasMaxLength(16);
-        });
-        builder.Entity<ServiceRecordDayCount>(e =>
-        {
-            e.ToTable("ServiceRecordDayCounts");
-            e.Property(c => c.Id).ValueGeneratedNever();
-            e.HasIndex(c => c.Day);
-        });
-        builder.Entity<ItemDayCount>(e =>
-        {
-            e.ToTable("ItemDayCounts");
-            e.Property(c => c.Id).ValueGeneratedNever();
-            e.HasIndex(c => c.Day);
-            e.Property(c => c.Scale).HasConversion<string>().HasMaxLength(16);
-        });
-        builder.Entity<ItemCaseDayCount>(e =>
-        {
-            e.ToTable("ItemCaseDayCounts");
-            e.Property(c => c.Id).ValueGeneratedNever();
-            e.HasIndex(c => c.Day);
-        });
+        // The day counts (decision 043): derived rows, ids given by the counting, read by day.
+        DayCounts<RatingDayCount>(builder, "RatingDayCounts").Property(c => c.Scale).HasConversion<string>().HasMaxLength(16);
+        DayCounts<ServiceRecordDayCount>(builder, "ServiceRecordDayCounts");
+        DayCounts<ItemDayCount>(builder, "ItemDayCounts").Property(c => c.Scale).HasConversion<string>().HasMaxLength(16);
+        DayCounts<ItemCaseDayCount>(builder, "ItemCaseDayCounts");
         builder.Entity<RatingDayCountState>(e =>
         {
             e.ToTable("RatingDayCountState");
