@@ -253,6 +253,62 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
         await Assertions.Expect(page.Locator("#rated-rate")).ToContainTextAsync("评价率");
     }
 
+    /// <summary>
+    /// SAT-3 and SEC-4 in a browser: the office draws the last ended quarter on the calling list's page, reveals one
+    /// person's number with a click (the page asks the server, which logs it), records their answer, and sees it on the
+    /// call's row and in the list of draws.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    [Trait("Rule", "SEC-4")]
+    public async Task PhoneSurvey_TheOfficeDrawsTheLastQuarter_RevealsANumberOnClick_AndRecordsTheAnswer()
+    {
+        var (sectionId, _, system) = await WindowDeviceAsync(9, "service-records:write");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var (year, quarter) = today.Month <= 3 ? (today.Year - 1, 4) : (today.Year, (today.Month - 1) / 3);
+        var finished = new DateTime(year, quarter * 3 - 1, 12, 2, 0, 0, DateTimeKind.Utc); // the quarter's middle month, 10:00 in Beijing
+        var tag = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        for (var i = 0; i < 2; i++)
+            (await system.PostAsJsonAsync("/api/v1/service-records", new { caseNumber = $"PS-{tag}-{i}", sectionId, citizenPhone = $"1390123456{i}", finishedAt = finished.AddDays(i) }))
+                .EnsureSuccessStatusCode();
+
+        var office = await app.CreateAccountAsync(Roles.OfficeStaff);
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).SignInAsync(office.UserName, office.Password);
+        await page.GotoAsync("/Ratings/Survey");
+        await page.Locator("#draw-quarter").SelectOptionAsync($"{year}-{quarter}");
+        await page.Locator("#draw-count").FillAsync("2");
+        await page.Locator("#draw-seed").FillAsync("browser-" + tag);
+        await page.Locator("#draw-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync($"已抽取 {year} 年第 {quarter} 季度的电话回访样本：2 人。");
+        await Assertions.Expect(page.Locator("#draw-title")).ToHaveTextAsync($"{year} 年第 {quarter} 季度回访名单");
+        var rows = page.Locator("#calls tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+
+        // The number, masked until the click; the click shows it and the server logs it.
+        var row = rows.First;
+        var phone = row.Locator(".phone");
+        await Assertions.Expect(phone).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^139\*{4}456\d$"));
+        var callId = Guid.Parse((await row.GetAttributeAsync("data-call"))!);
+        await row.Locator("button.reveal").ClickAsync();
+        await Assertions.Expect(phone).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^1390123456\d$"));
+        await Assertions.Expect(row.Locator("button.reveal")).ToHaveCountAsync(0);
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.True(await scope.ServiceProvider.GetRequiredService<MingchaDb>().AuditEntries.AnyAsync(a => a.Action == "personal-data.reveal" && a.EntityKey == callId.ToString()));
+
+        // The answer: unsatisfied, with what they said; the row and the list of draws show it.
+        await row.Locator("select[name=level]").SelectOptionAsync("3");
+        await row.Locator("input[name=comment]").FillAsync("材料要求前后不一");
+        await row.Locator("button[name=reached][value=true]").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("已记录回访评价。");
+        row = page.Locator($"#calls tr[data-call='{callId}']");
+        await Assertions.Expect(row.Locator(".call-answer")).ToHaveTextAsync("不满意 · 材料要求前后不一");
+        await Assertions.Expect(row.Locator(".call-state")).ToContainTextAsync("已回访");
+        await Assertions.Expect(row.Locator("form.answer-form")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#draws tr.highlight td").Nth(5)).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#survey-progress")).ToHaveTextAsync("已答复 1 人，目标 2 人；未接通 0 人。");
+    }
+
     private sealed record IdOnly(Guid Id);
 
     /// <summary>The demo city's <paramref name="nth"/> window (in code order) and a rating device of its unit, as a client that sends its token.</summary>

@@ -8,7 +8,7 @@ namespace Mingcha.Web.Infrastructure;
 
 /// <summary>
 /// The demo at work (<see cref="MingchaOptions.DemoActivity"/>): at start the halls' ratings since the last start
-/// (<see cref="DemoRatings"/>), the complaints desk's six complaints (<see cref="DemoComplaints"/>, once), the year's
+/// (<see cref="DemoRatings"/>) and the last quarter's phone survey (<see cref="DemoRatings.LoadPhoneSurveyAsync"/>, once), the complaints desk's six complaints (<see cref="DemoComplaints"/>, once), the year's
 /// evaluation campaign with its monthly forms (<see cref="DemoCampaign"/>, once), one open-inspection visit carried out to a
 /// confirmed finding (<see cref="DemoOpenVisit"/>, once) and the rectification desk's problems and notice
 /// (<see cref="DemoRectification"/>, once), then a case and its rating every 2 to 8 seconds while the demo halls are open.
@@ -24,7 +24,7 @@ public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints
             await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); // after the start-up's own work
             // The halls first, so the control centre has its days at once; then what is made once (a notice's PDF takes seconds).
             // Each on its own: one failing (logged) leaves the others to be made.
-            foreach (var load in new Func<CancellationToken, Task>[] { ratings.BackfillAsync, complaints.LoadAsync, campaign.LoadAsync, visit.LoadAsync, rectification.LoadAsync })
+            foreach (var load in new Func<CancellationToken, Task>[] { ratings.BackfillAsync, ratings.LoadPhoneSurveyAsync, complaints.LoadAsync, campaign.LoadAsync, visit.LoadAsync, rectification.LoadAsync })
             {
                 try { await load(stoppingToken); }
                 catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }

@@ -61,6 +61,13 @@ public static class UiText
         return string.IsNullOrEmpty(then) || then == now ? now : now + l["（时称：{0}）", then];
     }
 
+    /// <summary>Who did something, as a record names them: an account's user name, or a scheduled job ("job:name").</summary>
+    public static string Actor(IStringLocalizer l, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(l);
+        return string.IsNullOrEmpty(name) ? "—" : name.StartsWith("job:", StringComparison.Ordinal) ? l["系统定时任务"] : name;
+    }
+
     /// <summary>A role's display name in the reader's language.</summary>
     public static string Role(string role) =>
         !Roles.IsKnown(role) ? role : IsChinese ? Roles.DisplayNameZh(role) : Roles.DisplayNameEn(role);

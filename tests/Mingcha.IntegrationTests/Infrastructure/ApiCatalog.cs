@@ -361,6 +361,7 @@ public static class ApiCatalog
         new("GET /api/v1/rating-flags", OfficeManage, (s, n) => Get("/api/v1/rating-flags?open=true")),
         new("POST /api/v1/rating-flags/{id:guid}/review", OfficeManage, (s, n) => Post($"/api/v1/rating-flags/{Guid.Empty}/review", new { confirmed = true })),
         new("POST /api/v1/surveys", OfficeManage, (s, n) => Post("/api/v1/surveys", new { year = 2026, quarter = 3, count = 5, seed = $"matrix-{n}" })),
+        new("GET /api/v1/surveys", OfficeManage, (s, n) => Get("/api/v1/surveys")),
         new("GET /api/v1/surveys/{id:guid}", OfficeManage, (s, n) => Get($"/api/v1/surveys/{Guid.Empty}")),
         new("POST /api/v1/surveys/{id:guid}/replacements", OfficeManage, (s, n) => Post($"/api/v1/surveys/{Guid.Empty}/replacements")),
         new("GET /api/v1/surveys/{id:guid}/verify", OfficeManage, (s, n) => Get($"/api/v1/surveys/{Guid.Empty}/verify")),

@@ -245,7 +245,7 @@ public static class PageCatalog
         new("/Ratings/Incentives", Office, All(Office, "Award", "Grievance"), _ => "/Ratings/Incentives"),
         new("/Ratings/Report", OfficeLeaderUnit, All(Office, "Issue"), s => $"/Ratings/Report?unit={s.UnitB}", LiaisonScoped),
         new("/Ratings/Secondments", Office, None, _ => "/Ratings/Secondments"),
-        new("/Ratings/Survey", Office, All(Office, "Replace", "Answer"), _ => "/Ratings/Survey"),
+        new("/Ratings/Survey", Office, All(Office, "Replace", "Answer", "Draw"), _ => "/Ratings/Survey"),
 
         // Rectification (RCT): the Office confirms, issues, reviews; the unit objects and answers its own notices; the leader reads.
         new("/Rectification/Index", OfficeLeaderUnit, All(Office, "Confirm", "Drop", "Problem", "Issue"), _ => "/Rectification"),

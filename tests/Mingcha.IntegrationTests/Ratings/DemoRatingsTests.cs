@@ -205,6 +205,89 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.InRange(repeated, 0, 2);
     }
 
+    /// <summary>
+    /// SAT-3 in the demo: the last ended quarter (the third of 2026; today is 16 November) has its cases, its draw made when
+    /// the quarter's job makes it, and the first 72 people called on the next quarter's working days: their answers are
+    /// phone ratings of their cases at the time of the call, one unsatisfied and followed up to the end (SAT-7), ten not
+    /// reached; the rest wait for the user. The draw reproduces; a second load adds nothing.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    [Trait("Rule", "SAT-7")]
+    [Trait("Rule", "SAT-8")]
+    public async Task PhoneSurvey_OfTheLastQuarter_IsDrawnAtItsEnd_AndCalledAsFarAsAnOfficeWouldHaveBy_Now()
+    {
+        await using var own = new MingchaApp();
+        var demo = own.Services.GetRequiredService<DemoRatings>();
+        Assert.Equal(DemoRatings.SurveyCalled, await demo.LoadPhoneSurveyAsync(default));
+        var calendar = await own.Services.GetRequiredService<Mingcha.Web.Features.Calendar.CalendarService>().GetAsync(default);
+        bool Working(DateTime utc) => Mingcha.Web.Features.Calendar.DemoDays.IsWorkingDay(calendar, DateOnly.FromDateTime(Local(utc)));
+
+        var draw = await own.WithDbAsync(db => db.Set<SurveyDrawRecord>().AsNoTracking().SingleAsync());
+        Assert.Equal((2026, 3, 100, "job:" + PhoneSurveyJob.JobName), (draw.Year, draw.Quarter, draw.Requested, draw.DrawnBy));
+        Assert.Equal(new DateTime(2026, 10, 1, 1, 0, 0), Local(draw.DrawnAt));
+        // The quarter's cases: one a demo window and working day, within opening hours; the candidates their phones, one a person.
+        var (from, to) = (new DateTime(2026, 6, 30, 16, 0, 0, DateTimeKind.Utc), new DateTime(2026, 9, 30, 16, 0, 0, DateTimeKind.Utc));
+        var cases = await own.WithDbAsync(db => db.ServiceRecords.AsNoTracking().Where(r => r.FinishedAt >= from && r.FinishedAt < to).ToListAsync());
+        var byWindow = cases.GroupBy(c => c.SectionId).ToList();
+        Assert.Equal(47, byWindow.Count);
+        var days = Enumerable.Range(0, 92).Select(d => new DateTime(2026, 7, 1, 4, 0, 0, DateTimeKind.Utc).AddDays(d)).Count(Working);
+        Assert.All(byWindow, g => Assert.Equal(days, g.Select(c => DateOnly.FromDateTime(Local(c.FinishedAt))).Distinct().Count()));
+        Assert.All(cases, c => Assert.True(Working(c.FinishedAt) && TimeOnly.FromDateTime(Local(c.FinishedAt)) is { Hour: >= 8 and < 18 }));
+        Assert.Equal(cases.Where(c => c.CitizenPhone != null).Select(c => c.CitizenPhone).Distinct().Count(), draw.InputCount);
+        Assert.InRange(draw.InputCount, cases.Count * 7 / 10, cases.Count * 9 / 10);
+
+        var office = await own.ClientAsAsync(Roles.OfficeStaff);
+        Assert.True((await office.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/surveys/{draw.Id}/verify")).GetProperty("reproduced").GetBoolean());
+
+        // The calls: the first 72, on working days from the second after the quarter, office hours, before today; the rest waiting.
+        var calls = await own.WithDbAsync(db => db.Set<SurveyCall>().AsNoTracking().Where(c => c.DrawId == draw.Id).OrderBy(c => c.Order).ToListAsync());
+        Assert.Equal(100, calls.Count);
+        Assert.All(calls.Take(DemoRatings.SurveyCalled), c => Assert.NotNull(c.CalledAt));
+        Assert.All(calls.Skip(DemoRatings.SurveyCalled), c => Assert.Equal((null, null, null), (c.CalledAt, c.Reached, c.RatingId)));
+        var firstWorking = Enumerable.Range(1, 20).Select(d => new DateTime(2026, 9, 30, 4, 0, 0, DateTimeKind.Utc).AddDays(d)).First(Working);
+        Assert.All(calls.Take(DemoRatings.SurveyCalled), c =>
+        {
+            Assert.True(Working(c.CalledAt!.Value) && Local(c.CalledAt.Value).Date > Local(firstWorking).Date && c.CalledAt < new DateTime(2026, 11, 15, 16, 0, 0, DateTimeKind.Utc));
+            Assert.InRange(Local(c.CalledAt.Value).Hour, 9, 17);
+            Assert.Equal(!DemoRatings.SurveyNotReached(c.Order), c.Reached);
+        });
+        Assert.Equal(10, calls.Count(c => c.Reached == false));
+        var answered = calls.Where(c => c.Reached == true).ToList();
+        Assert.Equal(62, answered.Count);
+
+        // Each answer a phone rating of its case, given at the call, by its unit and window; one unsatisfied, followed up.
+        var ids = answered.Select(c => c.RatingId!.Value).ToList();
+        var ratings = await own.WithDbAsync(db => db.Ratings.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id));
+        Assert.Equal(62, ratings.Count);
+        var records = cases.ToDictionary(c => c.CaseNumber);
+        Assert.All(answered, c =>
+        {
+            var r = ratings[c.RatingId!.Value];
+            Assert.Equal((RatingChannel.Phone, c.CaseNumber, c.CalledAt!.Value, records[c.CaseNumber].UnitId, records[c.CaseNumber].SectionId, records[c.CaseNumber].CitizenPhone),
+                (r.Channel, r.CaseNumber!, r.RatedAt, r.UnitId, r.SectionId, r.RaterPhone));
+            Assert.Equal(c.Order == DemoRatings.SurveyUnsatisfied, r.IsBad);
+        });
+        var unhappy = ratings.Values.Single(r => r.IsBad);
+        Assert.False(string.IsNullOrEmpty(unhappy.Comment));
+        var followUp = await PollAsync(() => own.WithDbAsync(db => db.FollowUpCases.AsNoTracking().FirstOrDefaultAsync(f => f.RatingId == unhappy.Id)), f => f is { State: FollowUpState.Closed });
+        Assert.Equal(FollowUpState.Closed, followUp!.State);
+        Assert.True(followUp.CalledBackAt >= unhappy.RatedAt);
+        // The quarter's bad ratings at the windows are worked to the end too: nothing of September left overdue.
+        Assert.False(await own.WithDbAsync(db => db.FollowUpCases.AnyAsync(f => f.State == FollowUpState.Open && f.OpenedAt < to)));
+
+        // The calling list's page: the quarter, with what is done and what is left.
+        var page = System.Net.WebUtility.HtmlDecode(await office.GetStringAsync("/Ratings/Survey"));
+        Assert.Contains("2026 年第 3 季度回访名单", page, StringComparison.Ordinal);
+        Assert.Contains("已答复 62 人，目标 100 人；未接通 10 人。", page, StringComparison.Ordinal);
+
+        // Once.
+        var (allCases, allRatings) = (await own.WithDbAsync(db => db.ServiceRecords.CountAsync()), await own.WithDbAsync(db => db.Ratings.CountAsync()));
+        Assert.Equal(0, await demo.LoadPhoneSurveyAsync(default));
+        Assert.Equal((allCases, allRatings, 1), (await own.WithDbAsync(db => db.ServiceRecords.CountAsync()), await own.WithDbAsync(db => db.Ratings.CountAsync()),
+            await own.WithDbAsync(db => db.Set<SurveyDrawRecord>().CountAsync())));
+    }
+
     [Fact]
     public async Task TheLoop_FillsTheDeskAndTheHallsAtStart_ThenRatesEveryFewSecondsWhileOpen()
     {
@@ -239,11 +322,13 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         await using var bare = new DemoFreeApp();
         var demo = bare.Services.GetRequiredService<DemoRatings>();
         Assert.Equal(0, await demo.BackfillAsync(default));
+        Assert.Equal(0, await demo.LoadPhoneSurveyAsync(default));
         Assert.False(await demo.RateOneAsync(default));
         Assert.Equal((0, false), await bare.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>().LoadAsync(default));
         Assert.Equal(0, await bare.WithDbAsync(db => db.ChannelProblems.CountAsync()));
         Assert.False(await bare.Services.GetRequiredService<Mingcha.Web.Features.Inspections.DemoOpenVisit>().LoadAsync(default));
         Assert.Equal(0, await bare.WithDbAsync(db => db.Ratings.CountAsync()));
+        Assert.Equal(0, await bare.WithDbAsync(db => db.Set<SurveyDrawRecord>().CountAsync()));
         Assert.False(await bare.WithDbAsync(db => db.ApiTokens.AnyAsync(t => t.CreatedBy == "demo")));
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
@@ -109,6 +110,128 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
         // The yearly selections (SAT-5) read the year the same way.
         var ranked = await office.GetFromJsonAsync<List<System.Text.Json.JsonElement>>("/api/v1/incentives/2025/rankings/BestServicePost");
         Assert.Equal(before2025.Counted + 1, ranked!.Single(c => c.GetProperty("candidate").GetProperty("id").GetGuid() == window.Id).GetProperty("candidate").GetProperty("ratings").GetInt32());
+    }
+
+    private sealed record Summary(Guid Id, int Year, int Quarter, int Requested, int InputCount, string DrawnBy, int Calls, int Answered, int NotReached, int NotCalled);
+    private sealed record CallAbout(Guid Id, string CaseNumber, DateTime FinishedAt, string? ServiceItem, string? UnitNameNow, string? SectionNameNow, int? Level, string? Answer, string? Comment);
+    private sealed record DrawAbout(Guid Id, string DrawnBy, List<CallAbout> Calls);
+
+    /// <summary>
+    /// SAT-3 on the calling list's page: the office draws an ended quarter the job has not drawn (a form), every draw is
+    /// listed with how far its calls have come, each call says what it is about (the case's unit, window, service item and
+    /// when it was finished) and, once answered, the answer; the draw is checked from the page, and a check that does not
+    /// reproduce the list says so. A second draw of the quarter, a quarter not chosen or not a quarter: a message, nothing
+    /// stored. The numbers stay masked (SEC-4); a unit's liaison gets neither page nor list (SEC-2).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    [Trait("Rule", "SEC-4")]
+    [Trait("Rule", "SEC-2")]
+    public async Task SurveyPage_DrawsAnEndedQuarter_ListsEveryDraw_SaysWhatEachCallIsAbout_AndChecksTheDraw()
+    {
+        var (system, window) = await RecordsClientAsync();
+        var item = await app.WithDbAsync(async db =>
+        {
+            var i = new ServiceItem("q1-item", "事项：养老保险待遇申领", window.UnitId, 20, 10);
+            db.ServiceItems.Add(i);
+            await db.SaveChangesAsync();
+            db.SectionServiceItems.Add(new SectionServiceItem(window.Id, i.Id, false));
+            await db.SaveChangesAsync();
+            return i.Id;
+        });
+        var finished = new DateTime(2025, 2, 20, 2, 30, 0, DateTimeKind.Utc); // 10:30 in Beijing, the first quarter of 2025
+        Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/v1/service-records",
+            new { caseNumber = "Q1P-00", sectionId = window.Id, serviceItemId = item, citizenPhone = "13755550000", finishedAt = finished })).StatusCode);
+        for (var i = 1; i < 3; i++) await RecordAsync(system, window, $"Q1P-{i:00}", $"1375555{i:0000}", finished.AddDays(i));
+        var (unitName, windowName) = await app.WithDbAsync(async db => (await db.Units.Where(u => u.Id == window.UnitId).Select(u => u.Name).SingleAsync(), window.Name));
+
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        const string page = "/Ratings/Survey";
+        // The form offers the quarters ended and not drawn: 2025 Q1, not the fourth quarter of 2026 (it runs until 31 December).
+        var before = await office.GetStringAsync(page);
+        Assert.Contains("<option value=\"2025-1\">2025 年第 1 季度</option>", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"2026-4\"", before, StringComparison.Ordinal);
+        var draws = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyDrawRecord>().CountAsync());
+        foreach (var (quarter, says) in new[] { ("", "请选择季度"), ("2025", "请选择季度"), ("2025-9", "季度为 1 到 4"), ("2026-4", "季度结束后才能抽取") })
+        {
+            var refused = await office.PostFormAsync(page, "Draw", new() { ["quarter"] = quarter, ["count"] = "3" });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(says, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(draws, await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyDrawRecord>().CountAsync()));
+
+        var drawn = await office.PostFormAsync(page, "Draw", new() { ["quarter"] = "2025-1", ["count"] = "3", ["seed"] = "page-2025Q1" });
+        Assert.Equal(HttpStatusCode.Redirect, drawn.StatusCode);
+        var at = drawn.Headers.Location!.OriginalString;
+        var id = Guid.Parse(at[(at.LastIndexOf('/') + 1)..]);
+        var shown = WebUtility.HtmlDecode(await office.GetStringAsync(at));
+        Assert.Contains("已抽取 2025 年第 1 季度的电话回访样本：3 人。", shown, StringComparison.Ordinal);
+        Assert.Contains("<h2 id=\"draw-title\">2025 年第 1 季度回访名单</h2>", shown, StringComparison.Ordinal);
+        Assert.Matches($"<tr data-draw=\"{id}\" class=\"highlight\">", shown);
+        Assert.DoesNotContain("<option value=\"2025-1\">", shown, StringComparison.Ordinal); // drawn: no longer offered
+        Assert.Equal(Mingcha.Domain.Satisfaction.SurveyDraw.Draw(["Q1P-00", "Q1P-01", "Q1P-02"], 3, "page-2025Q1").Drawn,
+            Regex.Matches(shown, "<tr data-call=\"[^\"]+\">\\s*<td>\\d+ *</td>\\s*<td>([^<]+)</td>").Select(m => m.Groups[1].Value));
+        // What each call is about: the case's unit and window, its item, when it was finished (office time); the number masked.
+        var row = Regex.Match(shown, "<tr data-call=\"[^\"]+\">(?:(?!</tr>).)*Q1P-00(?:(?!</tr>).)*</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains($"<span class=\"unit\">{unitName}</span> · <span class=\"section\">{windowName}</span>", row, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"call-item\">事项：养老保险待遇申领</td>", row, StringComparison.Ordinal);
+        Assert.Contains("2025-02-20 10:30", row, StringComparison.Ordinal);
+        Assert.Contains("137****0000", row, StringComparison.Ordinal);
+        Assert.DoesNotMatch("1375555\\d{4}", shown);
+
+        // A second draw of the quarter (the API's way, the form no longer offers it): refused, as a message.
+        var twice = await office.PostFormAsync(page, "Draw", new() { ["quarter"] = "2025-1" });
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.Contains("本季度已抽取过电话回访样本。 (SAT-3)", WebUtility.HtmlDecode(await twice.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        // The check from the page: the same list again.
+        var check = WebUtility.HtmlDecode(await office.GetStringAsync($"{page}/{id}?handler=Verify"));
+        Assert.Contains("复核一致", check, StringComparison.Ordinal);
+
+        // An answer on the page: the row shows it, the list of draws counts it.
+        var call = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyCall>().SingleAsync(c => c.DrawId == id && c.CaseNumber == "Q1P-00"));
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync($"{page}/{id}", "Answer",
+            new() { ["callId"] = call.Id.ToString(), ["reached"] = "true", ["level"] = "3", ["comment"] = "等了一个小时" })).StatusCode);
+        shown = WebUtility.HtmlDecode(await office.GetStringAsync($"{page}/{id}"));
+        row = Regex.Match(shown, $"<tr data-call=\"{call.Id}\">.*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains("<div class=\"call-answer\">不满意 · 等了一个小时</div>", row, StringComparison.Ordinal);
+        Assert.Contains("已回访", row, StringComparison.Ordinal);
+        var line = Regex.Match(shown, $"<tr data-draw=\"{id}\"[^>]*>.*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Equal(["2025 年第 1 季度", "3", "3", "1", "0", "2"], Regex.Matches(line, "<td>(.*?)</td>", RegexOptions.Singleline)
+            .Select(m => Regex.Replace(m.Groups[1].Value, "<[^>]+>", "").Trim()).Where((_, k) => k is 0 or >= 3));
+
+        // The API: every draw, and what each call is about.
+        var list = (await office.GetFromJsonAsync<List<Summary>>("/api/v1/surveys"))!;
+        var mine = list.Single(d => d.Id == id);
+        Assert.Equal((2025, 1, 3, 3, 3, 1, 0, 2), (mine.Year, mine.Quarter, mine.Requested, mine.InputCount, mine.Calls, mine.Answered, mine.NotReached, mine.NotCalled));
+        Assert.Equal(list.OrderByDescending(d => d.Year).ThenByDescending(d => d.Quarter).Select(d => d.Id), list.Select(d => d.Id));
+        var about = (await office.GetFromJsonAsync<DrawAbout>($"/api/v1/surveys/{id}"))!;
+        Assert.Equal(mine.DrawnBy, about.DrawnBy);
+        Assert.NotEqual("", about.DrawnBy);
+        var first = about.Calls.Single(c => c.CaseNumber == "Q1P-00");
+        Assert.Equal((finished, "事项：养老保险待遇申领", unitName, windowName, 3, "不满意", "等了一个小时"),
+            (first.FinishedAt, first.ServiceItem, first.UnitNameNow, first.SectionNameNow, first.Level!.Value, first.Answer, first.Comment));
+        Assert.All(about.Calls.Where(c => c.CaseNumber != "Q1P-00"), c => Assert.Null(c.Answer));
+
+        // A check that does not reproduce the list says so: two calls' places swapped behind the application's back.
+        var (a, b) = (about.Calls[1].Id, about.Calls[2].Id);
+        await app.WithDbAsync(async db =>
+        {
+            var calls = db.Set<Mingcha.Web.Features.Ratings.SurveyCall>();
+            await calls.Where(c => c.Id == a).ExecuteUpdateAsync(u => u.SetProperty(c => c.Order, -2));
+            await calls.Where(c => c.Id == b).ExecuteUpdateAsync(u => u.SetProperty(c => c.Order, 2));
+            return await calls.Where(c => c.Id == a).ExecuteUpdateAsync(u => u.SetProperty(c => c.Order, 3));
+        });
+        Assert.Contains("复核不一致", WebUtility.HtmlDecode(await office.GetStringAsync($"{page}/{id}?handler=Verify")), StringComparison.Ordinal);
+
+        // In English.
+        Assert.Contains("Calling list of 2025 Q1", WebUtility.HtmlDecode(await office.GetStringAsync($"{page}/{id}?culture=en&ui-culture=en")), StringComparison.Ordinal);
+        // SEC-2: a unit's liaison, even of the window's unit, gets neither the page nor the list.
+        var liaison = await app.ClientAsAsync(Roles.UnitLiaison, window.UnitId);
+        Assert.Equal(HttpStatusCode.Forbidden, (await liaison.GetAsync("/api/v1/surveys")).StatusCode);
+        var denied = await liaison.GetAsync($"{page}/{id}");
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.Contains("/Account/Denied", denied.Headers.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>

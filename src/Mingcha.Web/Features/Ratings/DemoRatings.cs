@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Mingcha.Domain.Identifiers;
@@ -236,17 +237,21 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
         // Through the writer, as a device's ratings: journaled, committed, broadcast, followed up. At most a writer's batch in flight.
         foreach (var chunk in cases.Where(c => c.Rated).Chunk(ratingOptions.Value.MaxBatch))
             await Task.WhenAll(chunk.Select(c => writer.Enqueue(c.Rating)));
-        // Earlier days' ratings stored now keep the time they were given as their arrival, which the days' counting
-        // (decision 043) would not see as late: once they are in the tables it is given up, as after a journal's replay
-        // (a counting under way, the start's, ends given up), and the days are counted again from scratch.
         var today = LocalDate(time.GetUtcNow().UtcDateTime);
-        if (cases.Any(c => c.Rated && LocalDate(c.Rating.RatedAt) < today))
-        {
-            await writer.CaughtUpAsync(ct);
-            await using var scope = scopes.CreateAsyncScope();
-            await RatingDayCounts.ForgetAsync(scope.ServiceProvider.GetRequiredService<MingchaDb>(), ct);
-            await scope.ServiceProvider.GetRequiredService<RatingDayCounts>().RefreshAsync(ct);
-        }
+        if (cases.Any(c => c.Rated && LocalDate(c.Rating.RatedAt) < today)) await CountAgainAsync(ct);
+    }
+
+    /// <summary>
+    /// Earlier days' ratings stored now keep the time they were given as their arrival, which the days' counting
+    /// (decision 043) would not see as late: once they are in the tables it is given up, as after a journal's replay
+    /// (a counting under way, the start's, ends given up), and the days are counted again from scratch.
+    /// </summary>
+    private async Task CountAgainAsync(CancellationToken ct)
+    {
+        await writer.CaughtUpAsync(ct);
+        await using var scope = scopes.CreateAsyncScope();
+        await RatingDayCounts.ForgetAsync(scope.ServiceProvider.GetRequiredService<MingchaDb>(), ct);
+        await scope.ServiceProvider.GetRequiredService<RatingDayCounts>().RefreshAsync(ct);
     }
 
     /// <summary>
@@ -254,14 +259,20 @@ public sealed partial class DemoRatings(IServiceScopeFactory scopes, RatingWrite
     /// called back (reached), verified, fixed and the rater told, each within its working-day deadline, at the times
     /// they were done. Waits for the aftercare to open the cases (it runs a moment after the commit).
     /// </summary>
-    private async Task WorkEarlierFollowUpsAsync(Window[] windows, DateTime beforeUtc, CancellationToken ct)
+    private Task WorkEarlierFollowUpsAsync(Window[] windows, DateTime beforeUtc, CancellationToken ct)
     {
         // The demo devices' ratings only: a rating someone gave a demo window through the API is theirs to follow up.
         var devices = windows.Select(w => (Guid?)w.DeviceId).ToList();
+        return WorkEarlierFollowUpsAsync(r => devices.Contains(r.DeviceId), beforeUtc, ct);
+    }
+
+    /// <summary>As <see cref="WorkEarlierFollowUpsAsync(Window[], DateTime, CancellationToken)"/>, for the ratings <paramref name="demoRatings"/> takes.</summary>
+    private async Task WorkEarlierFollowUpsAsync(Expression<Func<Rating, bool>> demoRatings, DateTime beforeUtc, CancellationToken ct)
+    {
         await writer.CaughtUpAsync(ct); // the acknowledged ratings in the tables (decision 017)
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
-        var demo = db.Ratings.Where(r => devices.Contains(r.DeviceId) && r.IsBad && r.RatedAt < beforeUtc);
+        var demo = db.Ratings.Where(demoRatings).Where(r => r.IsBad && r.RatedAt < beforeUtc);
         var bad = await demo.CountAsync(r => !db.FollowUpCases.Any(f => f.RatingId == r.Id && f.State != FollowUpState.Open), ct);
         if (bad == 0) return;
         List<FollowUpCase> open = [];

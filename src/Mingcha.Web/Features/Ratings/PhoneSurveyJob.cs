@@ -8,7 +8,7 @@ namespace Mingcha.Web.Features.Ratings;
 /// <summary>
 /// SAT-3 on its own: at the end of each quarter (01:00 office time on the first day of the next) the quarter's phone
 /// survey is drawn — <see cref="RatingOptions.SurveySize"/> service records with phone numbers (default 100), by the
-/// recorded, reproducible draw of <see cref="PhoneSurveys.DrawAsync"/> with a fresh seed. A quarter the office has
+/// recorded, reproducible draw of <see cref="PhoneSurveys.DrawAsync(PhoneSurveys.DrawInput, System.Security.Claims.ClaimsPrincipal, CancellationToken)"/> with a fresh seed. A quarter the office has
 /// already drawn by hand is left alone. Runs once across instances (JobScheduler, decision 003).
 /// </summary>
 public sealed class PhoneSurveyJob(IOptions<RatingOptions> options) : IRecurringJob

@@ -7,6 +7,7 @@ using Mingcha.Domain.Identifiers;
 using Mingcha.Domain.Satisfaction;
 using Mingcha.Web.Data;
 using Mingcha.Web.Features.Audit;
+using Mingcha.Web.Features.Organisation;
 using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Ratings;
@@ -71,10 +72,21 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
 {
     public sealed record DrawInput(int Year, int Quarter, int? Count, [property: StringLength(200)] string? Seed);
     public sealed record AnswerInput([property: Required] bool? Reached, int? Level, RatingScale? Scale, string? Comment);
-    /// <summary>One person of a draw's calling list; <c>Replacement</c>: drawn later, in place of a person not reached (<see cref="ReplaceUnreachedAsync"/>).</summary>
+    /// <summary>
+    /// One person of a draw's calling list; <c>Replacement</c>: drawn later, in place of a person not reached
+    /// (<see cref="ReplaceUnreachedAsync"/>). What the caller tells the citizen the call is about: the case's unit, window
+    /// and staff member (as named when it was finished, and today, ORG-1), its service item and when it was finished; once
+    /// reached, the answer given (the phone rating's level and comment).
+    /// </summary>
     public sealed record CallDto(Guid Id, int Order, string CaseNumber, Guid UnitId, Guid SectionId, string Phone, DateTime? CalledAt, bool? Reached, Guid? RatingId,
-        bool Replacement);
-    public sealed record DrawDto(Guid Id, int Year, int Quarter, int Requested, string Algorithm, string Seed, string InputHash, int InputCount, DateTime DrawnAt, IReadOnlyList<CallDto> Calls);
+        bool Replacement, DateTime FinishedAt, Guid? StaffId, Guid? ServiceItemId, string? ServiceItem,
+        string? UnitNameThen, string? UnitNameNow, string? SectionNameThen, string? SectionNameNow, string? StaffNameThen, string? StaffNameNow,
+        int? Level, RatingScale? Scale, string? Answer, string? Comment);
+    public sealed record DrawDto(Guid Id, int Year, int Quarter, int Requested, string Algorithm, string Seed, string InputHash, int InputCount, DateTime DrawnAt,
+        string DrawnBy, IReadOnlyList<CallDto> Calls);
+    /// <summary>A draw as the list of draws shows it: its quarter and how far its calls have come.</summary>
+    public sealed record DrawSummaryDto(Guid Id, int Year, int Quarter, int Requested, int InputCount, DateTime DrawnAt, string DrawnBy,
+        int Calls, int Answered, int NotReached, int NotCalled);
     public sealed record VerifyDto(bool Reproduced, string InputHash, IReadOnlyList<string> Drawn);
 
     /// <summary>
@@ -82,12 +94,17 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
     /// refused (409, SAT-3), and so is a quarter not yet ended (422, SAT-3), whose draw would miss its last service records
     /// and, drawn once, block the draw at its end.
     /// </summary>
-    public async Task<DrawDto> DrawAsync(DrawInput input, ClaimsPrincipal user, CancellationToken ct)
+    public Task<DrawDto> DrawAsync(DrawInput input, ClaimsPrincipal user, CancellationToken ct) =>
+        DrawAsync(input, user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime, ct);
+
+    /// <summary>The draw as <see cref="DrawAsync(DrawInput, ClaimsPrincipal, CancellationToken)"/>, recorded as made by <paramref name="drawnBy"/> at <paramref name="drawnAtUtc"/> (the demo's draw of its last quarter, made when the quarter's job would have made it).</summary>
+    internal async Task<DrawDto> DrawAsync(DrawInput input, string drawnBy, DateTime drawnAtUtc, CancellationToken ct)
     {
         if (input.Quarter is < 1 or > 4) throw new FieldException("quarter", "季度为 1 到 4。 Quarter is 1 to 4.");
         Problems.RequireYear(input.Year);
         var count = input.Count ?? options.Value.SurveySize; // the quarter's size (SAT-3: 100 by default, Mingcha:Ratings:SurveySize)
         if (count is < 1 or > 10_000) throw new FieldException("count", "抽取人数为 1 到 10000。 Count is 1 to 10000.");
+        if (input.Seed is { Length: > 200 }) throw new FieldException("seed", "种子最长 200 个字符。 The seed is at most 200 characters.");
         if (await db.Set<SurveyDrawRecord>().AnyAsync(d => d.Year == input.Year && d.Quarter == input.Quarter, ct))
             throw new DomainRuleException("SAT-3", "本季度已抽取过电话回访样本。 This quarter's survey has been drawn already.");
         var (from, to) = SurveyDraw.Quarter(input.Year, input.Quarter);
@@ -105,7 +122,7 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         var seed = string.IsNullOrWhiteSpace(input.Seed) ? SurveyDraw.NewSeed() : input.Seed.Trim();
         var result = SurveyDraw.Draw(candidates, count, seed);
         var draw = new SurveyDrawRecord(input.Year, input.Quarter, count, result, candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal),
-            user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime);
+            drawnBy, drawnAtUtc);
         db.Add(draw);
         var records = await db.ServiceRecords.AsNoTracking().Where(r => result.Drawn.Contains(r.CaseNumber)).ToDictionaryAsync(r => r.CaseNumber, ct);
         for (var i = 0; i < result.Drawn.Count; i++) db.Add(new SurveyCall(draw.Id, i + 1, records[result.Drawn[i]]));
@@ -117,10 +134,60 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
     {
         var d = await db.Set<SurveyDrawRecord>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("抽样不存在。 No such draw.");
         var calls = await db.Set<SurveyCall>().AsNoTracking().Where(c => c.DrawId == id).OrderBy(c => c.Order)
-            .Join(db.ServiceRecords, c => c.CaseNumber, r => r.CaseNumber, (c, r) => new { c, r.CitizenPhone }).ToListAsync(ct);
-        return new DrawDto(d.Id, d.Year, d.Quarter, d.Requested, d.Algorithm, d.Seed, d.InputHash, d.InputCount, d.DrawnAt,
-            calls.Select(x => new CallDto(x.c.Id, x.c.Order, x.c.CaseNumber, x.c.UnitId, x.c.SectionId, PersonalData.MaskPhone(x.CitizenPhone), x.c.CalledAt, x.c.Reached, x.c.RatingId,
-                x.c.Order > d.Requested)).ToList());
+            .Join(db.ServiceRecords, c => c.CaseNumber, r => r.CaseNumber, (c, r) => new { c, r.CitizenPhone, r.FinishedAt, r.StaffId, r.ServiceItemId }).ToListAsync(ct);
+        // What the caller says the call is about: the case's unit, window and staff member as they were (ORG-1), its item; and the answer given.
+        var org = await OrgAsOf.LoadAsync(db, calls.Select(x => x.c.SectionId), calls.Select(x => x.c.UnitId), calls.Select(x => x.StaffId).OfType<Guid>(), ct);
+        var itemIds = calls.Select(x => x.ServiceItemId).OfType<Guid>().Distinct().ToList();
+        var items = itemIds.Count == 0 ? [] : await db.ServiceItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct);
+        var ratingIds = calls.Select(x => x.c.RatingId).OfType<Guid>().ToList();
+        var answers = ratingIds.Count == 0 ? [] : await db.Ratings.AsNoTracking().Where(r => ratingIds.Contains(r.Id))
+            .Select(r => new { r.Id, r.Scale, r.Level, r.Comment }).ToDictionaryAsync(r => r.Id, ct);
+        return new DrawDto(d.Id, d.Year, d.Quarter, d.Requested, d.Algorithm, d.Seed, d.InputHash, d.InputCount, d.DrawnAt, d.DrawnBy,
+            calls.Select(x =>
+            {
+                var names = org.NamesAt(x.FinishedAt, x.c.UnitId, x.c.SectionId, x.StaffId);
+                var answer = x.c.RatingId is { } r && answers.TryGetValue(r, out var a) ? a : null;
+                return new CallDto(x.c.Id, x.c.Order, x.c.CaseNumber, x.c.UnitId, x.c.SectionId, PersonalData.MaskPhone(x.CitizenPhone), x.c.CalledAt, x.c.Reached,
+                    x.c.RatingId, x.c.Order > d.Requested, x.FinishedAt, x.StaffId, x.ServiceItemId,
+                    x.ServiceItemId is { } i && items.TryGetValue(i, out var item) ? item : null,
+                    names.UnitNameThen, names.UnitNameNow, names.SectionNameThen, names.SectionNameNow, names.StaffNameThen, names.StaffNameNow,
+                    answer?.Level, answer?.Scale, answer is null ? null : RatingScaleMapping.NameZh(answer.Scale, answer.Level), answer?.Comment);
+            }).ToList());
+    }
+
+    /// <summary>Every draw, the latest quarter first, with how far its calls have come.</summary>
+    public async Task<IReadOnlyList<DrawSummaryDto>> ListAsync(CancellationToken ct)
+    {
+        var draws = await db.Set<SurveyDrawRecord>().AsNoTracking().OrderByDescending(d => d.Year).ThenByDescending(d => d.Quarter)
+            .Select(d => new { d.Id, d.Year, d.Quarter, d.Requested, d.InputCount, d.DrawnAt, d.DrawnBy }).ToListAsync(ct);
+        var calls = (await db.Set<SurveyCall>().AsNoTracking()
+                .GroupBy(c => new { c.DrawId, Answered = c.RatingId != null || c.Reached == true, Called = c.CalledAt != null })
+                .Select(g => new { g.Key.DrawId, g.Key.Answered, g.Key.Called, Count = g.Count() }).ToListAsync(ct))
+            .ToLookup(x => x.DrawId);
+        return draws.Select(d =>
+        {
+            var c = calls[d.Id].ToList();
+            return new DrawSummaryDto(d.Id, d.Year, d.Quarter, d.Requested, d.InputCount, d.DrawnAt, d.DrawnBy, c.Sum(x => x.Count),
+                c.Where(x => x.Answered).Sum(x => x.Count), c.Where(x => !x.Answered && x.Called).Sum(x => x.Count), c.Where(x => !x.Called).Sum(x => x.Count));
+        }).ToList();
+    }
+
+    /// <summary>
+    /// The quarters the office may draw now: ended (office time) and not drawn yet, the latest first, over the last
+    /// two years (a quarter the job missed, or the first quarters of a new installation).
+    /// </summary>
+    public async Task<IReadOnlyList<(int Year, int Quarter)>> DrawableAsync(CancellationToken ct)
+    {
+        var drawn = (await db.Set<SurveyDrawRecord>().AsNoTracking().Select(d => new { d.Year, d.Quarter }).ToListAsync(ct)).Select(d => (d.Year, d.Quarter)).ToHashSet();
+        var today = clock.Today;
+        var (year, quarter) = (today.Year, (today.Month - 1) / 3 + 1);
+        var list = new List<(int, int)>();
+        for (var i = 0; i < 8; i++)
+        {
+            (year, quarter) = quarter == 1 ? (year - 1, 4) : (year, quarter - 1);
+            if (!drawn.Contains((year, quarter))) list.Add((year, quarter));
+        }
+        return list;
     }
 
     /// <summary>

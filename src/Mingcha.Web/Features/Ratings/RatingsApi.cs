@@ -162,6 +162,7 @@ public static class RatingsApi
             var d = await s.DrawAsync(input, user, ct);
             return Results.Created($"/api/v1/surveys/{d.Id}", d);
         }).RequireAuthorization(RatingPolicies.Office);
+        g.MapGet("/surveys", async (PhoneSurveys s, CancellationToken ct) => await s.ListAsync(ct)).RequireAuthorization(RatingPolicies.Office);
         g.MapGet("/surveys/{id:guid}", async (Guid id, PhoneSurveys s, CancellationToken ct) => await s.GetAsync(id, ct)).RequireAuthorization(RatingPolicies.Office);
         g.MapPost("/surveys/{id:guid}/replacements", async (Guid id, PhoneSurveys s, CancellationToken ct) => await s.ReplaceUnreachedAsync(id, ct))
             .RequireAuthorization(RatingPolicies.Office);
