@@ -11,10 +11,10 @@ namespace Mingcha.Web.Infrastructure;
 /// (<see cref="DemoRatings"/>) and the last quarter's phone survey (<see cref="DemoRatings.LoadPhoneSurveyAsync"/>, once), the complaints desk's six complaints (<see cref="DemoComplaints"/>, once), the year's
 /// evaluation campaign with its monthly forms (<see cref="DemoCampaign"/>, once), one open-inspection visit carried out to a
 /// confirmed finding (<see cref="DemoOpenVisit"/>, once) and the rectification desk's problems and notice
-/// (<see cref="DemoRectification"/>, once), then a case and its rating every 2 to 8 seconds while the demo halls are open.
+/// (<see cref="DemoRectification"/>, once) and this year's badges (<see cref="DemoBadges"/>), then a case and its rating every 2 to 8 seconds while the demo halls are open.
 /// Only when the demo city is loaded and jobs run.
 /// </summary>
-public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints complaints, DemoCampaign campaign, DemoOpenVisit visit, DemoRectification rectification, TimeProvider time, ILogger<DemoActivityLoop> logger)
+public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints complaints, DemoCampaign campaign, DemoOpenVisit visit, DemoRectification rectification, DemoBadges badges, TimeProvider time, ILogger<DemoActivityLoop> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,7 +24,7 @@ public sealed partial class DemoActivityLoop(DemoRatings ratings, DemoComplaints
             await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); // after the start-up's own work
             // The halls first, so the control centre has its days at once; then what is made once (a notice's PDF takes seconds).
             // Each on its own: one failing (logged) leaves the others to be made.
-            foreach (var load in new Func<CancellationToken, Task>[] { ratings.BackfillAsync, ratings.LoadPhoneSurveyAsync, complaints.LoadAsync, campaign.LoadAsync, visit.LoadAsync, rectification.LoadAsync })
+            foreach (var load in new Func<CancellationToken, Task>[] { ratings.BackfillAsync, ratings.LoadPhoneSurveyAsync, complaints.LoadAsync, campaign.LoadAsync, visit.LoadAsync, rectification.LoadAsync, badges.LoadAsync })
             {
                 try { await load(stoppingToken); }
                 catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }

@@ -242,7 +242,7 @@ public static class PageCatalog
             s => $"/Ratings/FollowUps?id={s.FollowUpB}", LiaisonScoped),
         new("/Ratings/List", OfficeLeaderUnit, None, s => $"/Ratings/List?unit={s.UnitB}", LiaisonScoped),
         new("/Ratings/Records", OfficeLeaderUnit, All(Access.Only(R.OfficeAdmin, R.OfficeStaff, R.UnitLiaison), "Import"), s => $"/Ratings/Records?unit={s.UnitB}", LiaisonScoped),
-        new("/Ratings/Incentives", Office, All(Office, "Award", "Grievance"), _ => "/Ratings/Incentives"),
+        new("/Ratings/Incentives", Office, All(Office, "Award", "Grievance", "Badges"), _ => "/Ratings/Incentives"),
         new("/Ratings/Report", OfficeLeaderUnit, All(Office, "Issue"), s => $"/Ratings/Report?unit={s.UnitB}", LiaisonScoped),
         new("/Ratings/Secondments", Office, None, _ => "/Ratings/Secondments"),
         new("/Ratings/Survey", Office, All(Office, "Replace", "Answer", "Draw"), _ => "/Ratings/Survey"),

@@ -295,7 +295,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         var demo = own.Services.GetRequiredService<DemoRatings>();
         using var loop = new Mingcha.Web.Infrastructure.DemoActivityLoop(demo, own.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>(),
             own.Services.GetRequiredService<DemoCampaign>(), own.Services.GetRequiredService<Mingcha.Web.Features.Inspections.DemoOpenVisit>(),
-            own.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>(), TimeProvider.System,
+            own.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>(), own.Services.GetRequiredService<DemoBadges>(), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Mingcha.Web.Infrastructure.DemoActivityLoop>.Instance);
         await loop.StartAsync(default);
         try
@@ -312,6 +312,11 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
             Assert.Equal(1, await own.WithDbAsync(db => db.Campaigns.CountAsync(c => c.Name.EndsWith(DemoCampaign.NameSuffix))));
             Assert.Equal(2, await own.WithDbAsync(db => db.ChannelProblems.CountAsync(p => p.UnitId == hr && p.RecordedBy == Mingcha.Web.Features.Rectification.DemoRectification.DemoUser)));
             Assert.Equal(1, await own.WithDbAsync(db => db.Findings.CountAsync(f => f.Status == Mingcha.Web.Features.Inspections.FindingStatus.Confirmed)));
+            // SAT-5: this year's badges, last: every active staff member of the demo city holds one.
+            var staff = await own.WithDbAsync(db => db.Staff.CountAsync(s => s.Active));
+            Assert.Equal(staff, await PollAsync(() => own.WithDbAsync(db => db.Set<StaffBadge>().CountAsync(b => b.Year == 2026)), n => n == staff, 600));
+            // And the last quarter's phone survey.
+            Assert.Equal(1, await own.WithDbAsync(db => db.Set<SurveyDrawRecord>().CountAsync(d => d.Year == 2026 && d.Quarter == 3)));
         }
         finally { await loop.StopAsync(default); }
     }
@@ -324,6 +329,7 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal(0, await demo.BackfillAsync(default));
         Assert.Equal(0, await demo.LoadPhoneSurveyAsync(default));
         Assert.False(await demo.RateOneAsync(default));
+        Assert.Equal(0, await bare.Services.GetRequiredService<DemoBadges>().LoadAsync(default));
         Assert.Equal((0, false), await bare.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>().LoadAsync(default));
         Assert.Equal(0, await bare.WithDbAsync(db => db.ChannelProblems.CountAsync()));
         Assert.False(await bare.Services.GetRequiredService<Mingcha.Web.Features.Inspections.DemoOpenVisit>().LoadAsync(default));

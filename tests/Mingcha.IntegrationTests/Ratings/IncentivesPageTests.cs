@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Mingcha.Domain.Security;
 using Mingcha.IntegrationTests.Infrastructure;
 using Mingcha.IntegrationTests.Rectification;
@@ -70,6 +71,9 @@ public sealed partial class IncentivesPageTests(MingchaApp app) : IClassFixture<
         var candidates = WithButton(await office.GetStringAsync(page), "BestServiceModel");
         Assert.NotEmpty(candidates);
         var chosen = candidates.Contains(staff) ? staff : candidates[0];
+        // The person's satisfaction rate as the report writes it (every rating 满意: 100%), not a rounded coefficient.
+        Assert.Contains("<td>100.00%</td>", Regex.Match(await office.GetStringAsync(page), $"<table class=\"table\" data-ranking=\"BestServiceModel\">.*?<tr data-candidate=\"{staff}\">(.*?)</tr>",
+            RegexOptions.Singleline).Groups[1].Value, StringComparison.Ordinal);
         var fields = new Dictionary<string, string> { ["year"] = year.ToString(System.Globalization.CultureInfo.InvariantCulture), ["kind"] = "BestServiceModel", ["subjectId"] = chosen.ToString() };
 
         var awarded = await office.PostFormAsync(page, "Award", new(fields));
@@ -117,6 +121,91 @@ public sealed partial class IncentivesPageTests(MingchaApp app) : IClassFixture<
         Assert.Contains("不能评选", html, StringComparison.Ordinal);
         Assert.Contains("(SAT-5)", html, StringComparison.Ordinal);
         Assert.Equal(0, await AwardsAsync(year, "BestServiceModel", staff));
+    }
+
+    private sealed record Badge(Guid StaffId, bool Held, string? FindingLink);
+
+    /// <summary>
+    /// SAT-5: every active staff member starts the year with the badge, handed out by the daily job (on 1 January the whole
+    /// year's, later those who joined since) or on the page; a person with a confirmed finding of the year gets it revoked at
+    /// once, with the link. The page counts the badges by unit (held, revoked, not handed out) and hands out this year's
+    /// only. An app of its own: the counts are the whole city's.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-5")]
+    [Trait("Rule", "RCT-1")]
+    public async Task Badges_HandedOutByTheDailyJob_OrOnThePage_CountedByUnit_RevokedForAConfirmedFinding()
+    {
+        await using var own = new MingchaApp();
+        var office = await own.ClientAsAsync(Roles.OfficeAdmin);
+        var kit = new RectificationKit(own, office);
+        var c = await kit.CaseAsync(findings: 0);
+        async Task<Guid> StaffAsync(string name) => (await (await office.PostJsonAsync("/api/v1/staff", new
+        {
+            unitId = c.UnitId, sectionId = c.SectionId, code = "BG" + Guid.NewGuid().ToString("N")[..8], name, employment = "InService",
+        })).ReadAsync<IdDto>(HttpStatusCode.Created)).Id;
+        var (fined, kept) = (await StaffAsync("摘牌人员"), await StaffAsync("持牌人员"));
+        var finding = await kit.Inspections.FindingAsync(c.VisitId, "S07", staffId: fined);
+        await kit.ConfirmAsync(finding);
+        var active = await own.WithDbAsync(db => db.Staff.CountAsync(s => s.Active));
+        var unitStaff = await own.WithDbAsync(db => db.Staff.CountAsync(s => s.Active && s.UnitId == c.UnitId));
+
+        // Before any hand-out: nobody holds one, the page says how many have none and offers to hand them out.
+        const string page = Page + "?year=2026";
+        var html = WebUtility.HtmlDecode(await office.GetStringAsync(page));
+        Assert.Contains($"持有标牌人数：0，{active} 名在职人员尚未发放", html, StringComparison.Ordinal);
+        Assert.Contains($"现在发放（{active} 人）", html, StringComparison.Ordinal);
+
+        // The job: daily at 00:30 in Beijing (Monday 16 November 2026 → Tuesday 17 November 00:30); the year of its occurrence.
+        var job = Assert.Single(own.Services.GetServices<Mingcha.Web.Features.Jobs.IRecurringJob>().OfType<BadgeHandOutJob>());
+        var zone = own.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Mingcha.Web.Infrastructure.MingchaOptions>>().Value.TimeZoneInfo;
+        var occurrence = job.NextRun(own.Clock.GetUtcNow().UtcDateTime, zone);
+        Assert.Equal(new DateTime(2026, 11, 16, 16, 30, 0, DateTimeKind.Utc), occurrence);
+        Assert.Equal(occurrence.AddDays(1), job.NextRun(occurrence, zone));
+        var result = "";
+        await own.WithScopeAsync(async sp => result = await job.RunAsync(sp, occurrence, default));
+        Assert.Equal($"handed out {active} badges of 2026", result);
+        Assert.True((await office.GetAsync<Badge>($"/api/v1/incentives/2026/badges/{kept}")).Held);
+        var revoked = await office.GetAsync<Badge>($"/api/v1/incentives/2026/badges/{fined}");
+        Assert.False(revoked.Held);
+        Assert.Contains(finding.ToString(), revoked.FindingLink, StringComparison.Ordinal);
+
+        html = WebUtility.HtmlDecode(await office.GetStringAsync(page));
+        Assert.Contains($"持有标牌人数：{active - 1}，已摘牌 1 人</p>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"badges-form\"", html, StringComparison.Ordinal);
+        var row = Regex.Match(html, $"<tr data-unit=\"{c.UnitId}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Equal([unitStaff.ToString(System.Globalization.CultureInfo.InvariantCulture), (unitStaff - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "1", "0"],
+            Regex.Matches(row, "<td[^>]*>(.*?)</td>").Skip(1).Select(m => m.Groups[1].Value));
+        Assert.Contains("<td class=\"revoked-count\">1</td>", row, StringComparison.Ordinal);
+        Assert.Contains("摘牌人员", Regex.Match(html, "<table class=\"table\" id=\"badges-revoked\">.*?</table>", RegexOptions.Singleline).Value, StringComparison.Ordinal);
+
+        // Someone joins: without a badge until the next run, or the page's button; the job again then has nobody to give one.
+        var newcomer = await StaffAsync("新入职人员");
+        html = WebUtility.HtmlDecode(await office.GetStringAsync(page));
+        Assert.Contains("1 名在职人员尚未发放", html, StringComparison.Ordinal);
+        var given = await office.PostFormAsync(page, "Badges", new() { ["year"] = "2026" });
+        Assert.Equal(HttpStatusCode.Redirect, given.StatusCode);
+        Assert.Contains("已发放 1 块优秀岗位标牌。", WebUtility.HtmlDecode(await office.GetStringAsync(given.Headers.Location!.OriginalString)), StringComparison.Ordinal);
+        Assert.True((await office.GetAsync<Badge>($"/api/v1/incentives/2026/badges/{newcomer}")).Held);
+        await own.WithScopeAsync(async sp => result = await job.RunAsync(sp, occurrence.AddDays(1), default));
+        Assert.Equal("handed out 0 badges of 2026", result);
+
+        // Someone no longer active (set here directly: the registry keeps the flag every list reads): not counted as holding the unit's badge.
+        await own.WithDbAsync(async db =>
+        {
+            var person = await db.Staff.SingleAsync(s => s.Id == kept);
+            person.Active = false;
+            return await db.SaveChangesAsync();
+        });
+        row = Regex.Match(WebUtility.HtmlDecode(await office.GetStringAsync(page)), $"<tr data-unit=\"{c.UnitId}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Equal([unitStaff.ToString(System.Globalization.CultureInfo.InvariantCulture), (unitStaff - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "1", "0"],
+            Regex.Matches(row, "<td[^>]*>(.*?)</td>").Skip(1).Select(m => m.Groups[1].Value)); // the newcomer in, the leaver out
+
+        // Another year is not handed out on the page: a message, nothing stored.
+        var other = await office.PostFormAsync(Page + "?year=2025", "Badges", new() { ["year"] = "2025" });
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Contains("只能发放本年度的优秀岗位标牌。", await HtmlAsync(other), StringComparison.Ordinal);
+        Assert.False(await own.WithDbAsync(db => db.Set<StaffBadge>().AnyAsync(b => b.Year == 2025)));
     }
 
     /// <summary>The page after a search of the grievance award's staff by <paramref name="query"/>.</summary>

@@ -237,6 +237,32 @@ public sealed class Incentives(MingchaDb db, RatingIntake intake, TimeProvider t
         return staff.Count;
     }
 
+    /// <summary>
+    /// One unit's badges of a year: its active staff, how many of them hold the badge, how many badges were revoked (of
+    /// people in post or gone since), and how many active staff have none yet (joined since the badges were handed out).
+    /// </summary>
+    public sealed record UnitBadgesDto(Guid UnitId, string UnitName, int Staff, int Held, int Revoked, int NotHandedOut);
+
+    /// <summary>SAT-5: the year's badges by unit (units with active staff or badges of the year), by unit code.</summary>
+    public async Task<IReadOnlyList<UnitBadgesDto>> ByUnitAsync(int year, CancellationToken ct)
+    {
+        Problems.RequireYear(year);
+        var badges = db.Set<StaffBadge>().Where(b => b.Year == year);
+        var staff = (await db.Staff.AsNoTracking().Where(s => s.Active)
+                .GroupBy(s => new { s.UnitId, HasBadge = badges.Any(b => b.StaffId == s.Id) })
+                .Select(g => new { g.Key.UnitId, g.Key.HasBadge, Count = g.Count() }).ToListAsync(ct))
+            .ToLookup(x => x.UnitId);
+        // Held: by a person still in post (a badge goes with its holder when they leave); revoked: whoever, it happened.
+        var held = (await badges.Join(db.Staff, b => b.StaffId, s => s.Id, (b, s) => new { s.UnitId, Held = b.RevokedAt == null, s.Active })
+                .Where(x => !x.Held || x.Active)
+                .GroupBy(x => new { x.UnitId, x.Held }).Select(g => new { g.Key.UnitId, g.Key.Held, Count = g.Count() }).ToListAsync(ct))
+            .ToLookup(x => x.UnitId);
+        var ids = staff.Select(g => g.Key).Concat(held.Select(g => g.Key)).Distinct().ToList();
+        var units = await db.Units.AsNoTracking().Where(u => ids.Contains(u.Id)).OrderBy(u => u.Code).Select(u => new { u.Id, u.Name }).ToListAsync(ct);
+        return units.Select(u => new UnitBadgesDto(u.Id, u.Name, staff[u.Id].Sum(x => x.Count), held[u.Id].Where(x => x.Held).Sum(x => x.Count),
+            held[u.Id].Where(x => !x.Held).Sum(x => x.Count), staff[u.Id].Where(x => !x.HasBadge).Sum(x => x.Count))).ToList();
+    }
+
     public async Task<BadgeDto> BadgeAsync(Guid staffId, int year, CancellationToken ct)
     {
         var b = await db.Set<StaffBadge>().AsNoTracking().FirstOrDefaultAsync(x => x.StaffId == staffId && x.Year == year, ct)

@@ -50,10 +50,12 @@ public static class RatingsApi
         services.AddHostedService(sp => sp.GetRequiredService<RatingAftercare>());
         services.AddSingleton<PostgresRatingListener>();
         services.AddSingleton<DemoRatings>();
+        services.AddSingleton<DemoBadges>();
         services.AddScoped<FollowUps>();
         services.AddScoped<ServiceRecordImport>();
         services.AddSingleton<ComplaintRatings>();
         services.AddSingleton<Jobs.IRecurringJob, PhoneSurveyJob>();
+        services.AddSingleton<Jobs.IRecurringJob, BadgeHandOutJob>();
         services.AddSingleton<Jobs.IRecurringJob, RatingDayCountJob>();
         services.AddScoped<RatingDayCounts>();
         services.AddScoped<Jobs.IReminderSource, FollowUpReminders>();

@@ -27,6 +27,12 @@ public sealed class IncentivesModel(MingchaDb db, Incentives incentives, LocalCl
 
     public int Year { get; private set; }
     public int BadgesHeld { get; private set; }
+    /// <summary>The year's badges by unit: active staff, held, revoked, not handed out yet.</summary>
+    public IReadOnlyList<Incentives.UnitBadgesDto> UnitBadges { get; private set; } = [];
+    /// <summary>Active staff without the year's badge (they joined after the hand-out, or the year has not been handed out).</summary>
+    public int NotHandedOut => UnitBadges.Sum(u => u.NotHandedOut);
+    /// <summary>Whether the year shown is this year: the only one whose badges the page hands out.</summary>
+    public bool ThisYear => Year == clock.Today.Year;
     public IReadOnlyList<Incentives.BadgeDto> Revoked { get; private set; } = [];
     public IReadOnlyDictionary<string, IReadOnlyList<RankedCandidate>> Rankings { get; private set; } = new Dictionary<string, IReadOnlyList<RankedCandidate>>();
     public IReadOnlyList<Incentives.AwardDto> Awards { get; private set; } = [];
@@ -48,8 +54,8 @@ public sealed class IncentivesModel(MingchaDb db, Incentives incentives, LocalCl
     public async Task OnGetAsync(int? year, CancellationToken ct)
     {
         Year = Problems.IsYear(year) ? year.Value : clock.Today.Year;
-        var badges = db.Set<StaffBadge>().AsNoTracking().Where(b => b.Year == Year);
-        BadgesHeld = await badges.CountAsync(b => b.RevokedAt == null, ct);
+        UnitBadges = await incentives.ByUnitAsync(Year, ct);
+        BadgesHeld = UnitBadges.Sum(u => u.Held);
         Revoked = await incentives.RevokedAsync(Year, ct);
         var rankings = new Dictionary<string, IReadOnlyList<RankedCandidate>>();
         foreach (var kind in Selections)
@@ -107,6 +113,23 @@ public sealed class IncentivesModel(MingchaDb db, Incentives incentives, LocalCl
             await incentives.AwardAsync(year, new Incentives.AwardInput(kind, id, null), User, ct);
         });
         if (ok) return Done(Text["奖项已记录。"], new { year });
+        await OnGetAsync(year, ct);
+        return Page();
+    }
+
+    /// <summary>
+    /// SAT-5: this year's badges to every active staff member who has none (the daily job does the same at 00:30; here for a
+    /// new installation's first day, or people added today). Another year is refused: a badge is held from the year's start.
+    /// </summary>
+    public async Task<IActionResult> OnPostBadgesAsync(int year, CancellationToken ct)
+    {
+        var given = 0;
+        var ok = await TryAsync("badges", async () =>
+        {
+            if (year != clock.Today.Year) throw new FieldException("year", Text["只能发放本年度的优秀岗位标牌。"]);
+            given = await incentives.StartYearAsync(year, ct);
+        });
+        if (ok) return Done(Text["已发放 {0} 块优秀岗位标牌。", given], new { year });
         await OnGetAsync(year, ct);
         return Page();
     }
