@@ -231,6 +231,9 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
             e.Property(v => v.Code).HasMaxLength(64);
             e.Property(v => v.Name).HasMaxLength(100);
             e.Property(v => v.Position).HasMaxLength(100);
+            // Migration 0056: the versions before it were in post. Always written as the entity has it (a default alone
+            // would make EF leave out a false, the CLR default, and the database would store true).
+            e.Property(v => v.Active).HasDefaultValue(true).ValueGeneratedNever();
         });
         builder.Entity<Supervisor>(e =>
         {

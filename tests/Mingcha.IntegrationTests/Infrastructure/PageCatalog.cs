@@ -226,7 +226,7 @@ public static class PageCatalog
         new("/Org/Section", OrgRead, All(Office, "Rename", "Move", "Item", "Rating"), s => $"/Org/Section/{s.SectionB}"),
         new("/Org/ServiceItems", OrgRead, All(Office, ""), _ => "/Org/ServiceItems"),
         // SEC-2, SEC-4: a person's record for the Office, the leader and their own unit's liaison.
-        new("/Org/Staff", OfficeLeaderUnit, All(Office, "Edit"), s => $"/Org/Staff/{s.StaffB}", LiaisonScoped),
+        new("/Org/Staff", OfficeLeaderUnit, All(Office, "Edit", "Post"), s => $"/Org/Staff/{s.StaffB}", LiaisonScoped),
         new("/Org/Unit", OrgRead, All(Office, "Rename", "Move", "Category", "Section", "Staff"), s => $"/Org/Unit/{s.UnitB}"),
 
         // Published results (EV-10, RCT-5): the public.

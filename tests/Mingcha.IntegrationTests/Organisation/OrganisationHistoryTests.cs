@@ -238,6 +238,72 @@ public sealed class OrganisationHistoryTests(BareMingchaApp app) : IClassFixture
         Assert.DoesNotContain("Edit.Name", read, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// ORG-1: 离岗. A staff member who leaves stays in the registry and the history keeps when; read as of before, they were
+    /// in post. From then on nobody offers them: the grievance award's search finds no one, the year's badges pass them by.
+    /// A departure recorded again adds nothing; a return is a version too. The page records both, the API with
+    /// <c>active</c>; a leader reads and cannot.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "SAT-5")]
+    public async Task StaffLeaving_IsAVersion_TheRecordsKeepThem_AndNothingNewOffersThem_UntilTheyReturn()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var unit = await CreateAsync(office, "/api/v1/units", new { code = Code("u"), name = "离岗局" });
+        var name = "离岗" + Tag();
+        var person = await CreateAsync(office, "/api/v1/staff", new { unitId = unit, code = Code("st"), name, employment = "InService" });
+        var stays = await CreateAsync(office, "/api/v1/staff", new { unitId = unit, code = Code("st"), name = "在岗" + Tag(), employment = "InService" });
+        var created = app.Clock.GetUtcNow().UtcDateTime;
+        app.Clock.Advance(TimeSpan.FromMinutes(9));
+        var left = app.Clock.GetUtcNow().UtcDateTime;
+
+        var page = $"/Org/Staff/{person}";
+        Assert.Contains("data-confirm", await office.GetStringAsync(page), StringComparison.Ordinal);
+        // A hand-made post that says neither: a message, nothing recorded.
+        Assert.Contains("请指明离岗还是返岗", await (await office.PostFormAsync(page, "Post", [])).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history"));
+        var posted = await office.PostFormAsync(page, "Post", new() { ["active"] = "false" });
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var after = WebUtility.HtmlDecode(await office.GetStringAsync(page));
+        Assert.Contains("已登记离岗", after, StringComparison.Ordinal);
+        Assert.Matches($"<h1>{name}\\s*<span class=\"badge\">已离岗</span>\\s*</h1>", after);
+        Assert.Contains("登记返岗", after, StringComparison.Ordinal);
+        Assert.Equal(["在岗", "已离岗"], System.Text.RegularExpressions.Regex.Matches(after, "<td class=\"staff-state\">(.*?)</td>").Select(m => m.Groups[1].Value));
+        Assert.Contains($"<a href=\"/Org/Staff/{person}\">{name}</a> <span class=\"badge\">已离岗</span>", WebUtility.HtmlDecode(await office.GetStringAsync($"/Org/Unit/{unit}")), StringComparison.Ordinal);
+
+        var history = await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history");
+        Assert.Equal([(created, true), (left, false)], history.Select(h => (h.ValidFrom, h.Active)));
+        Assert.True((await office.GetAsync<StaffAsOfDto>($"/api/v1/staff/{person}/as-of?at={Iso(left.AddMinutes(-1))}")).Active);
+        Assert.False((await office.GetAsync<StaffAsOfDto>($"/api/v1/staff/{person}/as-of?at={Iso(left)}")).Active);
+        Assert.False((await office.GetAsync<StaffDto>($"/api/v1/staff/{person}")).Active);
+        Assert.Contains(person, (await office.GetAsync<List<StaffDto>>($"/api/v1/units/{unit}/staff")).Select(s => s.Id)); // still in the registry
+
+        // Nothing new offers them: the grievance award's search, the year's badges.
+        var search = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Incentives?year=2026&StaffQuery={Uri.EscapeDataString(name)}"));
+        Assert.Contains("未找到匹配的在职工作人员", search, StringComparison.Ordinal);
+        await (await office.PostAsync("/api/v1/incentives/2026/badges", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync($"/api/v1/incentives/2026/badges/{person}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await office.GetAsync($"/api/v1/incentives/2026/badges/{stays}")).StatusCode);
+
+        // Recorded again (a second tab): no new version. A leader reads, and cannot record.
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await (await office.PatchJsonAsync($"/api/v1/staff/{person}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(2, (await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history")).Count);
+        var leader = await app.ClientAsAsync(Roles.Leader);
+        Assert.DoesNotContain("id=\"post-form\"", await leader.GetStringAsync(page), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await leader.PatchJsonAsync($"/api/v1/staff/{person}", new { active = true })).StatusCode);
+
+        // Back in post: a version of its own, offered again.
+        app.Clock.Advance(TimeSpan.FromDays(3));
+        var back = app.Clock.GetUtcNow().UtcDateTime;
+        office = await app.ClientAsAsync(Roles.OfficeStaff);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync(page, "Post", new() { ["active"] = "true" })).StatusCode);
+        Assert.Equal([(created, true), (left, false), (back, true)], (await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{person}/history")).Select(h => (h.ValidFrom, h.Active)));
+        Assert.True((await office.GetAsync<StaffDto>($"/api/v1/staff/{person}")).Active);
+        Assert.Contains($">{name}", WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Incentives?year=2026&StaffQuery={Uri.EscapeDataString(name)}")), StringComparison.Ordinal);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /// <summary>A finding naming <paramref name="staff"/> on an accepted covert visit of <paramref name="section"/>.</summary>

@@ -26,8 +26,10 @@ public static class OrganisationApi
     public sealed record SectionAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, string Code, string Name, SectionKind Kind);
     public sealed record SectionHistoryDto(DateTime ValidFrom, Guid UnitId, string Code, string Name, SectionKind Kind);
     public sealed record StaffDto(Guid Id, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position, string Phone, string IdNumber, bool Active);
-    public sealed record StaffHistoryDto(DateTime ValidFrom, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position);
-    public sealed record StaffAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position);
+    public sealed record StaffHistoryDto(DateTime ValidFrom, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position,
+        bool Active = true);
+    public sealed record StaffAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position,
+        bool Active = true);
     /// <summary>What moves with a section to another unit (decision 026): the sections below it and the staff of all of them.</summary>
     public sealed record MoveScopeDto(int Sections, int Staff);
     /// <summary><c>UserName</c>: the account the supervisor signs in with, if one is linked (ORG-3).</summary>
@@ -46,7 +48,9 @@ public static class OrganisationApi
     public sealed record UpdateSection([property: StringLength(200)] string? Name, Guid? UnitId);
     public sealed record CreateStaff([property: Required] Guid UnitId, Guid? SectionId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, EmploymentType Employment, [property: StringLength(100)] string? Position, string? Phone, string? IdNumber);
     /// <summary>A change of a person (ORG-1, ORG-2): what is null stays; <c>ClearSection</c> leaves the person without a section; an empty position clears it.</summary>
-    public sealed record UpdateStaff([property: StringLength(100)] string? Name, EmploymentType? Employment, Guid? SectionId, bool ClearSection = false, [property: StringLength(100)] string? Position = null);
+    /// <summary>A change of a staff member; <c>Active</c> false records their departure (离岗), true their return (ORG-1).</summary>
+    public sealed record UpdateStaff([property: StringLength(100)] string? Name, EmploymentType? Employment, Guid? SectionId, bool ClearSection = false, [property: StringLength(100)] string? Position = null,
+        bool? Active = null);
     public sealed record CreateSupervisor([property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, string? Phone, Guid? RecommendedByUnitId);
     /// <summary>ORG-3: the account an approved supervisor signs in with, by its user name; empty unlinks.</summary>
     /// <summary>ORG-3: the account's user name, required; an empty one ("") unlinks (a body without it is refused, not an unlink).</summary>
@@ -157,7 +161,7 @@ public static class OrganisationApi
             if (await StaffUnitAsync(db, id, ct) is not { } unit || !MaySeeStaff(ctx.User, unit)) return Results.NotFound();
             var atUtc = OfficeTime.ToUtc(at, clock.Zone, "at")!.Value;
             var v = await AsOfAsync(db.StaffVersions.Where(x => x.StaffId == id), atUtc, ct);
-            return v is null ? Results.NotFound() : Results.Ok(new StaffAsOfDto(id, atUtc, v.UnitId, v.SectionId, v.Code, v.Name, v.Employment, v.Position));
+            return v is null ? Results.NotFound() : Results.Ok(new StaffAsOfDto(id, atUtc, v.UnitId, v.SectionId, v.Code, v.Name, v.Employment, v.Position, v.Active));
         }).RequireAuthorization(p => p.RequireRole(StaffReaders));
         g.MapPatch("/staff/{id:guid}", async (Guid id, UpdateStaff req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
@@ -327,7 +331,7 @@ public static class OrganisationApi
     /// <summary>ORG-1: every state of the person (names, employment, section, position, unit), oldest first. Callers check SEC-2.</summary>
     public static async Task<List<StaffHistoryDto>> StaffHistoryAsync(MingchaDb db, Guid staffId, CancellationToken ct) =>
         await db.StaffVersions.AsNoTracking().Where(v => v.StaffId == staffId).OrderBy(v => v.ValidFrom)
-            .Select(v => new StaffHistoryDto(v.ValidFrom, v.UnitId, v.SectionId, v.Code, v.Name, v.Employment, v.Position)).ToListAsync(ct);
+            .Select(v => new StaffHistoryDto(v.ValidFrom, v.UnitId, v.SectionId, v.Code, v.Name, v.Employment, v.Position, v.Active)).ToListAsync(ct);
 
     /// <summary>
     /// Decision 026: the sections below a section, following parent links whatever unit they are in (a window left behind
@@ -548,6 +552,8 @@ public static class OrganisationApi
         if (req.SectionId is { } section) staff.AssignTo(section, now);
         else if (req.ClearSection) staff.AssignTo(null, now);
         if (req.Position is not null) staff.ChangePosition(string.IsNullOrWhiteSpace(req.Position) ? null : req.Position.Trim(), now);
+        if (req.Active == false) staff.Leave(now);
+        else if (req.Active == true) staff.Return(now);
         await db.SaveChangesAsync(ct);
     }
 

@@ -334,11 +334,31 @@ public sealed class Staff : IAudited
         Record(nowUtc);
     }
 
+    /// <summary>
+    /// 离岗: the person leaves the post (resigned, retired, transferred out). They stay in the registry, and in every record
+    /// that names them; from <paramref name="nowUtc"/> on they are no longer offered for new records, counted among the
+    /// unit's staff or given the year's badge. The history keeps when (ORG-1).
+    /// </summary>
+    public void Leave(DateTime nowUtc)
+    {
+        if (!Active) return;
+        Active = false;
+        Record(nowUtc);
+    }
+
+    /// <summary>Back in post (返岗) after a departure recorded by mistake or a return; the history keeps both.</summary>
+    public void Return(DateTime nowUtc)
+    {
+        if (Active) return;
+        Active = true;
+        Record(nowUtc);
+    }
+
     /// <summary>The person's state from <paramref name="nowUtc"/> on; one version per instant, as for units and sections (ORG-1).</summary>
     private void Record(DateTime nowUtc)
     {
-        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(UnitId, SectionId, Code, Name, Employment, Position);
-        else Versions.Add(new StaffVersion(Id, nowUtc, UnitId, SectionId, Code, Name, Employment, Position));
+        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(UnitId, SectionId, Code, Name, Employment, Position, Active);
+        else Versions.Add(new StaffVersion(Id, nowUtc, UnitId, SectionId, Code, Name, Employment, Position, Active));
     }
 }
 
@@ -352,10 +372,11 @@ public sealed class StaffVersion : IOrgVersion
     public static readonly DateTime Backfilled = CategoryVersion.Backfilled;
 
     private StaffVersion() { Code = ""; Name = ""; }
-    public StaffVersion(Guid staffId, DateTime validFrom, Guid unitId, Guid? sectionId, string code, string name, EmploymentType employment, string? position)
+    public StaffVersion(Guid staffId, DateTime validFrom, Guid unitId, Guid? sectionId, string code, string name, EmploymentType employment, string? position,
+        bool active = true)
     {
         Id = Guid.CreateVersion7(); StaffId = staffId; ValidFrom = validFrom;
-        UnitId = unitId; SectionId = sectionId; Code = code; Name = name; Employment = employment; Position = position;
+        UnitId = unitId; SectionId = sectionId; Code = code; Name = name; Employment = employment; Position = position; Active = active;
     }
     public Guid Id { get; private set; }
     public Guid StaffId { get; private set; }
@@ -366,9 +387,11 @@ public sealed class StaffVersion : IOrgVersion
     public string Name { get; private set; }
     public EmploymentType Employment { get; private set; }
     public string? Position { get; private set; }
+    /// <summary>In post (false from the person's departure on, migration 0056; versions before it were all in post).</summary>
+    public bool Active { get; private set; } = true;
 
-    internal void Become(Guid unitId, Guid? sectionId, string code, string name, EmploymentType employment, string? position)
-    { UnitId = unitId; SectionId = sectionId; Code = code; Name = name; Employment = employment; Position = position; }
+    internal void Become(Guid unitId, Guid? sectionId, string code, string name, EmploymentType employment, string? position, bool active)
+    { UnitId = unitId; SectionId = sectionId; Code = code; Name = name; Employment = employment; Position = position; Active = active; }
 }
 
 public enum SupervisorStatus

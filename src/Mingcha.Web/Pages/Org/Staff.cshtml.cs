@@ -48,6 +48,16 @@ public sealed class StaffModel(MingchaDb db, LocalClock clock, TimeProvider time
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
+    /// <summary>离岗 or 返岗 (ORG-1): the person's departure, or return, from now on; the history keeps both.</summary>
+    public async Task<IActionResult> OnPostPostAsync(Guid id, bool? active, CancellationToken ct)
+    {
+        if (!CanManage) return Forbid();
+        if (await TryAsync("post", () => active is { } a ? UpdateStaffAsync(id, new UpdateStaff(null, null, null, Active: a), db, time, ct)
+                : throw new FieldException("active", Text["请指明离岗还是返岗。"])))
+            return Done(active == true ? Text["已登记返岗。"] : Text["已登记离岗：不再列入在岗人员，以往记录仍显示其本人。"], new { id });
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
         // SEC-2: someone who may not see the unit's people learns nothing, not even that the person exists.
