@@ -265,7 +265,7 @@ public sealed class RatingsJourneyTests(BrowserApp app) : IClassFixture<BrowserA
     {
         var (sectionId, _, system) = await WindowDeviceAsync(9, "service-records:write");
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
-        var (year, quarter) = today.Month <= 3 ? (today.Year - 1, 4) : (today.Year, (today.Month - 1) / 3);
+        var (year, quarter) = Mingcha.Domain.Satisfaction.SurveyDraw.LastEnded(today);
         var finished = new DateTime(year, quarter * 3 - 1, 12, 2, 0, 0, DateTimeKind.Utc); // the quarter's middle month, 10:00 in Beijing
         var tag = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
         for (var i = 0; i < 2; i++)

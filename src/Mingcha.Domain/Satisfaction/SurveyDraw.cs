@@ -69,6 +69,10 @@ public static class SurveyDraw
         return (from, from.AddMonths(3).AddDays(-1));
     }
 
+    /// <summary>The quarter before the one <paramref name="day"/> is in: the last one ended on that day (office time), whose survey is due.</summary>
+    public static (int Year, int Quarter) LastEnded(DateOnly day) =>
+        day.Month <= 3 ? (day.Year - 1, 4) : (day.Year, (day.Month - 1) / 3);
+
     /// <summary>A readable name of a quarter, e.g. 2026Q4.</summary>
     public static string QuarterName(int year, int quarter) => string.Create(CultureInfo.InvariantCulture, $"{year}Q{quarter}");
 }

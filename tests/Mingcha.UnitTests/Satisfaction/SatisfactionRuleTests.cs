@@ -317,6 +317,19 @@ public class SurveyDrawTests
     {
         Assert.Equal((new DateOnly(2026, 10, 1), new DateOnly(2026, 12, 31)), SurveyDraw.Quarter(2026, 4));
     }
+
+    [Theory]
+    [Trait("Rule", "SAT-3")]
+    [InlineData(2026, 1, 1, 2025, 4)]
+    [InlineData(2026, 3, 31, 2025, 4)]
+    [InlineData(2026, 4, 1, 2026, 1)]
+    [InlineData(2026, 9, 30, 2026, 2)]
+    [InlineData(2026, 10, 1, 2026, 3)]
+    [InlineData(2026, 12, 31, 2026, 3)]
+    public void LastEnded_IsTheQuarterBeforeTheDays(int y, int m, int d, int year, int quarter)
+    {
+        Assert.Equal((year, quarter), SurveyDraw.LastEnded(new DateOnly(y, m, d)));
+    }
 }
 
 public class FollowUpAndIncentiveTests

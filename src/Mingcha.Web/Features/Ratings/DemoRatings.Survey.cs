@@ -36,7 +36,7 @@ public sealed partial class DemoRatings
             if (await WindowsAsync(ct) is not { Length: > 0 } windows) return 0;
             var now = time.GetUtcNow().UtcDateTime;
             var today = LocalDate(now);
-            var (year, quarter) = today.Month <= 3 ? (today.Year - 1, 4) : (today.Year, (today.Month - 1) / 3);
+            var (year, quarter) = SurveyDraw.LastEnded(today);
             var (first, last) = SurveyDraw.Quarter(year, quarter);
             var sections = windows.Select(w => w.Id).ToList();
             var (from, to) = (ToUtc(first, TimeOnly.MinValue), ToUtc(last.AddDays(1), TimeOnly.MinValue));
@@ -99,26 +99,26 @@ public sealed partial class DemoRatings
             skipped = true;
         }
         var random = new Random(drawn.Year * 10 + drawn.Quarter);
-        var answered = new List<(SurveyCall Call, RatingSubmission? Rating, DateTime At)>();
+        var made = new List<(SurveyCall Call, RatingSubmission? Rating, DateTime At)>(); // a call not reached has no rating
         foreach (var call in calls)
         {
             var k = call.Order - 1;
             if (k / 6 >= callDays.Count) break; // the quarter ended days ago: only the days since
             var at = ToUtc(callDays[k / 6], new TimeOnly(9, 0)).AddMinutes(k % 6 * 50 + random.Next(40));
-            if (SurveyNotReached(call.Order)) { answered.Add((call, null, at)); continue; }
+            if (SurveyNotReached(call.Order)) { made.Add((call, null, at)); continue; }
             var level = call.Order == SurveyUnsatisfied ? 3 : random.Next(100) < 86 ? 1 : 2;
             var record = records[call.CaseNumber];
-            answered.Add((call, new RatingSubmission(RecordIds.NewVersion7(), call.CaseNumber, call.UnitId, call.SectionId, null, null, RatingChannel.Phone,
+            made.Add((call, new RatingSubmission(RecordIds.NewVersion7(), call.CaseNumber, call.UnitId, call.SectionId, null, null, RatingChannel.Phone,
                 RatingScale.ThreeLevel, level, level, RatingScaleMapping.IsBad(RatingScale.ThreeLevel, level), record.CitizenPhone,
                 level == 3 ? SurveyComplaint : null, at, at, null), at));
         }
         // The answers first, as AnswerAsync: a rating that stands links its call, never the other way round.
-        var results = await Task.WhenAll(answered.Where(a => a.Rating is not null).Select(a => writer.Enqueue(a.Rating!)));
+        var results = await Task.WhenAll(made.Where(a => a.Rating is not null).Select(a => writer.Enqueue(a.Rating!)));
         var stored = results.Where(r => r.Status == RatingWriteStatus.Stored).Select(r => r.Rating.Id).ToList();
-        foreach (var (call, rating, at) in answered)
+        foreach (var (call, rating, at) in made)
             call.Record(rating is not null, rating is not null && stored.Contains(rating.Id) ? rating.Id : null, at);
         await db.SaveChangesAsync(ct);
-        return (answered.Count, stored);
+        return (made.Count, stored);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo phone survey: {Year} Q{Quarter} drawn from {Candidates} people, {Called} of them called")]

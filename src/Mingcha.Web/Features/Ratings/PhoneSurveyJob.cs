@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using Mingcha.Domain.Satisfaction;
 using Mingcha.Web.Features.Jobs;
 using Mingcha.Web.Infrastructure;
 
@@ -28,10 +29,7 @@ public sealed class PhoneSurveyJob(IOptions<RatingOptions> options) : IRecurring
     {
         var zone = services.GetRequiredService<IOptions<MingchaOptions>>().Value.TimeZoneInfo;
         var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(occurrenceUtc, DateTimeKind.Utc), zone);
-        // The quarter that ended before this occurrence.
-        var ended = new DateTime(local.Year, (local.Month - 1) / 3 * 3 + 1, 1).AddMonths(-3);
-        var year = ended.Year;
-        var quarter = (ended.Month - 1) / 3 + 1;
+        var (year, quarter) = SurveyDraw.LastEnded(DateOnly.FromDateTime(local)); // the quarter that ended before this occurrence
         var surveys = services.GetRequiredService<PhoneSurveys>();
         var job = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "job:" + JobName)], "job"));
         try

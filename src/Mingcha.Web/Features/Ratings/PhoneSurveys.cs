@@ -179,14 +179,10 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
     public async Task<IReadOnlyList<(int Year, int Quarter)>> DrawableAsync(CancellationToken ct)
     {
         var drawn = (await db.Set<SurveyDrawRecord>().AsNoTracking().Select(d => new { d.Year, d.Quarter }).ToListAsync(ct)).Select(d => (d.Year, d.Quarter)).ToHashSet();
-        var today = clock.Today;
-        var (year, quarter) = (today.Year, (today.Month - 1) / 3 + 1);
+        var (year, quarter) = SurveyDraw.LastEnded(clock.Today);
         var list = new List<(int, int)>();
-        for (var i = 0; i < 8; i++)
-        {
-            (year, quarter) = quarter == 1 ? (year - 1, 4) : (year, quarter - 1);
+        for (var i = 0; i < 8; i++, (year, quarter) = quarter == 1 ? (year - 1, 4) : (year, quarter - 1))
             if (!drawn.Contains((year, quarter))) list.Add((year, quarter));
-        }
         return list;
     }
 
