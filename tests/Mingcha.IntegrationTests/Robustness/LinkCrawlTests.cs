@@ -28,6 +28,8 @@ public sealed partial class LinkCrawlTests(MingchaApp app) : IClassFixture<Mingc
     public async Task EveryLinkShownToEveryRole_LeadsToAPage()
     {
         await app.Services.GetRequiredService<DemoRatings>().BackfillAsync(default); // the satisfaction pages with data
+        await app.Services.GetRequiredService<DemoRatings>().LoadPhoneSurveyAsync(default); // the calling list with its draw and its check
+        await app.Services.GetRequiredService<DemoBadges>().LoadAsync(default); // and the year's badges by unit
         await app.Services.GetRequiredService<Mingcha.Web.Features.Complaints.DemoComplaints>().LoadAsync(default); // and the complaint pages
         await app.Services.GetRequiredService<Mingcha.Web.Features.Scoring.DemoCampaign>().LoadAsync(default); // and the scoring pages
         await app.Services.GetRequiredService<Mingcha.Web.Features.Rectification.DemoRectification>().LoadAsync(default); // and a notice's pages
