@@ -120,6 +120,7 @@ public sealed class JobStatusTests(MingchaApp app) : IClassFixture<MingchaApp>
         {
             Assert.Contains($"<code class=\"muted\">{job.Name}</code>", page, StringComparison.Ordinal);
             Assert.DoesNotContain($"<summary>{job.Name}</summary>", page, StringComparison.Ordinal);
+            Assert.DoesNotContain($"<td>{job.Name}<br />", page, StringComparison.Ordinal); // the key alone where the title goes
         }
     }
 }

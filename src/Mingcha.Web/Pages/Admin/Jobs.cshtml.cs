@@ -31,6 +31,7 @@ public sealed class JobsModel(JobStatusReader reader, TimeProvider time, IString
         "deadline-reminders" => Text["期限提醒（每日 08:00）"],
         "self-inspection-quarters" => Text["季度自查未报扣分（每日 01:30）"],
         "phone-survey-draw" => Text["季度电话回访抽样（每季度首日 01:00）"],
+        "badge-hand-out" => Text["发放本年度优秀岗位标牌（每日 00:30）"],
         "evidence-expired-uploads" => Text["清理过期未完成的证据上传（每小时）"],
         "rating-day-counts" => Text["满意度评价按日计数（每小时）"],
         _ => name,
