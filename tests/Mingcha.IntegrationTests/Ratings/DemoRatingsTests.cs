@@ -280,6 +280,11 @@ public sealed class DemoRatingsTests(MingchaApp app) : IClassFixture<MingchaApp>
         var page = System.Net.WebUtility.HtmlDecode(await office.GetStringAsync("/Ratings/Survey"));
         Assert.Contains("2026 年第 3 季度回访名单", page, StringComparison.Ordinal);
         Assert.Contains("已答复 62 人，目标 100 人；未接通 10 人。", page, StringComparison.Ordinal);
+        var outcome = (await office.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/surveys/{draw.Id}")).GetProperty("outcome");
+        Assert.Equal((62, 1, 62), (outcome.GetProperty("answers").GetInt32(), outcome.GetProperty("unsatisfied").GetInt32(),
+            outcome.GetProperty("satisfied").GetInt32() + outcome.GetProperty("basic").GetInt32() + outcome.GetProperty("unsatisfied").GetInt32()));
+        Assert.InRange(outcome.GetProperty("rate").GetDecimal(), 0.9m, 0.99m);
+        Assert.Contains("<p id=\"survey-outcome\">回访结果：", page, StringComparison.Ordinal);
 
         // Once.
         var (allCases, allRatings) = (await own.WithDbAsync(db => db.ServiceRecords.CountAsync()), await own.WithDbAsync(db => db.Ratings.CountAsync()));

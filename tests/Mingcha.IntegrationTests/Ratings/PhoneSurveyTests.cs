@@ -115,6 +115,8 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
     private sealed record Summary(Guid Id, int Year, int Quarter, int Requested, int InputCount, string DrawnBy, int Calls, int Answered, int NotReached, int NotCalled);
     private sealed record CallAbout(Guid Id, string CaseNumber, DateTime FinishedAt, string? ServiceItem, string? UnitNameNow, string? SectionNameNow, int? Level, string? Answer, string? Comment);
     private sealed record DrawAbout(Guid Id, string DrawnBy, List<CallAbout> Calls);
+    private sealed record Outcome(int Answers, int Satisfied, int Basic, int Unsatisfied, int Excluded, decimal? Rate);
+    private sealed record DrawOutcome(Outcome Outcome);
 
     /// <summary>
     /// SAT-3 on the calling list's page: the office draws an ended quarter the job has not drawn (a form), every draw is
@@ -196,6 +198,7 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
         row = Regex.Match(shown, $"<tr data-call=\"{call.Id}\">.*?</tr>", RegexOptions.Singleline).Value;
         Assert.Contains("<div class=\"call-answer\">不满意 · 等了一个小时</div>", row, StringComparison.Ordinal);
         Assert.Contains("已回访", row, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"survey-outcome\">回访结果：满意 0 人，基本满意 0 人，不满意 1 人；满意率 0.00%。</p>", shown, StringComparison.Ordinal);
         var line = Regex.Match(shown, $"<tr data-draw=\"{id}\"[^>]*>.*?</tr>", RegexOptions.Singleline).Value;
         Assert.Equal(["2025 年第 1 季度", "3", "3", "1", "0", "2"], Regex.Matches(line, "<td>(.*?)</td>", RegexOptions.Singleline)
             .Select(m => Regex.Replace(m.Groups[1].Value, "<[^>]+>", "").Trim()).Where((_, k) => k is 0 or >= 3));
@@ -212,6 +215,22 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Equal((finished, "事项：养老保险待遇申领", unitName, windowName, 3, "不满意", "等了一个小时"),
             (first.FinishedAt, first.ServiceItem, first.UnitNameNow, first.SectionNameNow, first.Level!.Value, first.Answer, first.Comment));
         Assert.All(about.Calls.Where(c => c.CaseNumber != "Q1P-00"), c => Assert.Null(c.Answer));
+
+        // A second answer, 满意; the first one excluded after an appeal (SAT-7): the outcome counts the one that stands.
+        var second = about.Calls.First(c => c.CaseNumber != "Q1P-00");
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsJsonAsync($"/api/v1/survey-calls/{second.Id}/answer", new { reached = true, level = 1 })).StatusCode);
+        var outcome = (await office.GetFromJsonAsync<DrawOutcome>($"/api/v1/surveys/{id}"))!.Outcome;
+        Assert.Equal(new Outcome(2, 1, 0, 1, 0, 0.5m), outcome);
+        var appealed = (await office.GetFromJsonAsync<DrawAbout>($"/api/v1/surveys/{id}"))!.Calls.Single(c => c.CaseNumber == "Q1P-00");
+        await app.WithDbAsync(async db =>
+        {
+            var ratingId = await db.Set<Mingcha.Web.Features.Ratings.SurveyCall>().Where(c => c.Id == appealed.Id).Select(c => c.RatingId!.Value).SingleAsync();
+            db.RatingExclusions.Add(new Mingcha.Web.Features.Ratings.RatingExclusion(ratingId, "申诉成立：误按", "office", app.Clock.GetUtcNow().UtcDateTime));
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal(new Outcome(2, 1, 0, 0, 1, 1m), (await office.GetFromJsonAsync<DrawOutcome>($"/api/v1/surveys/{id}"))!.Outcome);
+        Assert.Contains("满意 1 人，基本满意 0 人，不满意 0 人；满意率 100.00%（另有 1 条经申诉剔除）。",
+            WebUtility.HtmlDecode(await office.GetStringAsync($"{page}/{id}")), StringComparison.Ordinal);
 
         // A check that does not reproduce the list says so: two calls' places swapped behind the application's back.
         var (a, b) = (about.Calls[1].Id, about.Calls[2].Id);

@@ -83,7 +83,12 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         string? UnitNameThen, string? UnitNameNow, string? SectionNameThen, string? SectionNameNow, string? StaffNameThen, string? StaffNameNow,
         int? Level, RatingScale? Scale, string? Answer, string? Comment);
     public sealed record DrawDto(Guid Id, int Year, int Quarter, int Requested, string Algorithm, string Seed, string InputHash, int InputCount, DateTime DrawnAt,
-        string DrawnBy, IReadOnlyList<CallDto> Calls);
+        string DrawnBy, IReadOnlyList<CallDto> Calls, OutcomeDto Outcome);
+    /// <summary>
+    /// What the survey heard: its answers by the three common levels, and their satisfaction rate as SAT-4 computes one
+    /// (the levels' scores; an answer excluded after an appeal, SAT-7, left out and counted apart); null before any answer.
+    /// </summary>
+    public sealed record OutcomeDto(int Answers, int Satisfied, int Basic, int Unsatisfied, int Excluded, decimal? Rate);
     /// <summary>A draw as the list of draws shows it: its quarter and how far its calls have come.</summary>
     public sealed record DrawSummaryDto(Guid Id, int Year, int Quarter, int Requested, int InputCount, DateTime DrawnAt, string DrawnBy,
         int Calls, int Answered, int NotReached, int NotCalled);
@@ -141,7 +146,12 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
         var items = itemIds.Count == 0 ? [] : await db.ServiceItems.AsNoTracking().Where(i => itemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct);
         var ratingIds = calls.Select(x => x.c.RatingId).OfType<Guid>().ToList();
         var answers = ratingIds.Count == 0 ? [] : await db.Ratings.AsNoTracking().Where(r => ratingIds.Contains(r.Id))
-            .Select(r => new { r.Id, r.Scale, r.Level, r.Comment }).ToDictionaryAsync(r => r.Id, ct);
+            .Select(r => new { r.Id, r.Scale, r.Level, r.CommonLevel, r.Comment }).ToDictionaryAsync(r => r.Id, ct);
+        var excluded = ratingIds.Count == 0 ? [] : (await db.RatingExclusions.AsNoTracking().Where(x => ratingIds.Contains(x.RatingId)).Select(x => x.RatingId).ToListAsync(ct)).ToHashSet();
+        var rate = SatisfactionCoefficient.Compute(answers.Values.Select(a => new ScoredRating(intake.Mapping.Score(a.Scale, a.Level), excluded.Contains(a.Id))));
+        var counted = answers.Values.Where(a => !excluded.Contains(a.Id)).ToList();
+        var outcome = new OutcomeDto(answers.Count, counted.Count(a => a.CommonLevel == 1), counted.Count(a => a.CommonLevel == 2), counted.Count(a => a.CommonLevel == 3),
+            rate.Excluded, rate.Rate);
         return new DrawDto(d.Id, d.Year, d.Quarter, d.Requested, d.Algorithm, d.Seed, d.InputHash, d.InputCount, d.DrawnAt, d.DrawnBy,
             calls.Select(x =>
             {
@@ -152,7 +162,7 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
                     x.ServiceItemId is { } i && items.TryGetValue(i, out var item) ? item : null,
                     names.UnitNameThen, names.UnitNameNow, names.SectionNameThen, names.SectionNameNow, names.StaffNameThen, names.StaffNameNow,
                     answer?.Level, answer?.Scale, answer is null ? null : RatingScaleMapping.NameZh(answer.Scale, answer.Level), answer?.Comment);
-            }).ToList());
+            }).ToList(), outcome);
     }
 
     /// <summary>Every draw, the latest quarter first, with how far its calls have come.</summary>
