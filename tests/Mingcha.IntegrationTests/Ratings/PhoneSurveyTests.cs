@@ -243,6 +243,21 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
         });
         Assert.Contains("复核不一致", WebUtility.HtmlDecode(await office.GetStringAsync($"{page}/{id}?handler=Verify")), StringComparison.Ordinal);
 
+        // The workbook, opened by a real reader (LibreOffice, as CSV): every person in order, what the call was about and what
+        // was heard, the numbers masked; the note with the draw and its outcome.
+        var xlsx = await office.GetAsync($"{page}/{id}?handler=Xlsx");
+        Assert.Equal("phone-survey-2025Q1.xlsx", xlsx.Content.Headers.ContentDisposition!.FileNameStar);
+        var csv = (await SatisfactionReportTests.XlsxToCsvAsync(await xlsx.Content.ReadAsByteArrayAsync())).Replace("\"", "", StringComparison.Ordinal)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries); // text cells quoted: compared without the quotes
+        Assert.StartsWith("序号,办件编号,办理单位,窗口,工作人员,服务事项,办结时间,电话,回访时间,回访情况,评价,群众意见,补抽", csv[0], StringComparison.Ordinal);
+        var sheetRow = csv.Single(l => l.Contains(",Q1P-00,", StringComparison.Ordinal));
+        Assert.Contains($",{unitName},{windowName},,事项：养老保险待遇申领,2025-02-20 10:30,137****0000,", sheetRow, StringComparison.Ordinal);
+        Assert.Contains(",已回访,不满意,等了一个小时", sheetRow, StringComparison.Ordinal);
+        Assert.Equal(4, csv.Count(l => Regex.IsMatch(l, @"^\d+,Q1P-0\d,") || l.StartsWith("序号", StringComparison.Ordinal)));
+        Assert.DoesNotContain(csv, l => Regex.IsMatch(l, @"1375555\d{4}"));
+        Assert.Contains(csv, l => l.Contains("2025 年第 1 季度电话回访（SAT-3）：候选 3 人", StringComparison.Ordinal) && l.Contains("满意率 100.00%", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync($"{page}/{Guid.NewGuid()}?handler=Xlsx")).StatusCode);
+
         // In English.
         Assert.Contains("Calling list of 2025 Q1", WebUtility.HtmlDecode(await office.GetStringAsync($"{page}/{id}?culture=en&ui-culture=en")), StringComparison.Ordinal);
         // SEC-2: a unit's liaison, even of the window's unit, gets neither the page nor the list.

@@ -165,6 +165,32 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
             }).ToList(), outcome);
     }
 
+    /// <summary>
+    /// The quarter's calling list as a workbook (.xlsx), for the office's report: each person drawn in order with what the
+    /// call was about, when it was made and what was heard; the numbers masked (SEC-4); a note with the draw and its outcome.
+    /// </summary>
+    public async Task<(byte[] Bytes, string Name)> XlsxAsync(Guid id, CancellationToken ct)
+    {
+        var d = await GetAsync(id, ct);
+        using var ms = new MemoryStream();
+        using (var w = new Organisation.Import.OrgWorkbookWriter(ms, ["电话回访"]))
+        {
+            w.BeginSheet("电话回访", ["序号", "办件编号", "办理单位", "窗口", "工作人员", "服务事项", "办结时间", "电话", "回访时间", "回访情况", "评价", "群众意见", "补抽"],
+                [6, 24, 24, 24, 12, 24, 18, 14, 18, 10, 10, 30, 6]);
+            foreach (var c in d.Calls)
+                w.WriteValues([c.Order.ToString(System.Globalization.CultureInfo.InvariantCulture), c.CaseNumber, c.UnitNameThen ?? c.UnitNameNow,
+                    c.SectionNameThen ?? c.SectionNameNow, c.StaffNameThen ?? c.StaffNameNow, c.ServiceItem, clock.Format(c.FinishedAt, "yyyy-MM-dd HH:mm"), c.Phone,
+                    c.CalledAt is { } at ? clock.Format(at, "yyyy-MM-dd HH:mm") : null, c.CalledAt is null ? "未回访" : c.Reached == true ? "已回访" : "未接通",
+                    c.Answer, c.Comment, c.Replacement ? "是" : null]);
+            var o = d.Outcome;
+            w.WriteNote([$"{d.Year} 年第 {d.Quarter} 季度电话回访（SAT-3）：候选 {d.InputCount} 人，抽取 {d.Requested} 人（算法 {d.Algorithm}，种子 {d.Seed}，"
+                + $"候选名单 SHA-256 {d.InputHash}）；已答复 {o.Answers} 人：满意 {o.Satisfied}，基本满意 {o.Basic}，不满意 {o.Unsatisfied}"
+                + (o.Excluded > 0 ? $"，经申诉剔除 {o.Excluded}" : "") + $"；满意率 {SatisfactionReport.Percent(o.Rate)}。"
+                + "单位、窗口和工作人员为办结当时的名称；电话已隐去中间四位（SEC-4）。"]);
+        }
+        return (ms.ToArray(), $"phone-survey-{SurveyDraw.QuarterName(d.Year, d.Quarter)}.xlsx");
+    }
+
     /// <summary>Every draw, the latest quarter first, with how far its calls have come.</summary>
     public async Task<IReadOnlyList<DrawSummaryDto>> ListAsync(CancellationToken ct)
     {

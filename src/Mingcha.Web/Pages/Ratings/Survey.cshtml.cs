@@ -40,6 +40,17 @@ public sealed class SurveyModel(MingchaDb db, PhoneSurveys surveys, IOptions<Rat
         return await ShowAsync(id, ct);
     }
 
+    /// <summary>The draw's calling list and outcome as a workbook (.xlsx), numbers masked.</summary>
+    public async Task<IActionResult> OnGetXlsxAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            var (bytes, name) = await surveys.XlsxAsync(id, ct);
+            return File(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+        }
+        catch (NotFoundException) { return NotFound(); }
+    }
+
     /// <summary>After <see cref="OnGetVerifyAsync"/>: whether the draw was reproduced.</summary>
     public bool? Verified { get; private set; }
 
