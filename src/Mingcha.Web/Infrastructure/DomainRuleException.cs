@@ -4,7 +4,7 @@ namespace Mingcha.Web;
 /// A broken business rule. Carries the SPEC.md rule ID so that clients (ProblemDetails "rule") and
 /// people reading a log know which rule refused the request.
 /// </summary>
-public sealed class DomainRuleException(string ruleId, string message, int statusCode = 409) : Exception(message)
+public class DomainRuleException(string ruleId, string message, int statusCode = 409) : Exception(message)
 {
     public string RuleId { get; } = ruleId;
     public int StatusCode { get; } = statusCode;

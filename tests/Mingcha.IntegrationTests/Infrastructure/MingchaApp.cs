@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mingcha.Domain.Security;
@@ -93,6 +94,16 @@ public class MingchaApp : WebApplicationFactory<Program>
         var client = NewClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token!.Token);
         return (client, token);
+    }
+
+    /// <summary>A case of the first window finished at <paramref name="finishedAt"/> with a phone number, so that its quarter has someone to draw (SAT-3).</summary>
+    public async Task CaseWithPhoneAsync(DateTime finishedAt)
+    {
+        var window = await WithDbAsync(db => db.Sections.Where(s => s.Kind == Mingcha.Web.Features.Organisation.SectionKind.Window).OrderBy(s => s.Code)
+            .Select(s => s.Id).FirstAsync());
+        var office = await ClientAsAsync(Roles.OfficeStaff);
+        Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/service-records",
+            new { caseNumber = $"PH-{Guid.NewGuid():N}"[..20], sectionId = window, citizenPhone = "13700001234", finishedAt })).StatusCode);
     }
 
     /// <summary>Reads or writes the app's database as a request would: after the ratings acknowledged so far are in the tables (decision 017).</summary>

@@ -41,6 +41,7 @@ public sealed class JobSchedulerRetryTests(MingchaApp app) : IClassFixture<Mingc
         Task<int> DrawsAsync() => app.WithDbAsync(db => db.Set<SurveyDrawRecord>().CountAsync(d => d.Year == 2026 && d.Quarter == 4));
 
         Assert.Equal(0, await scheduler.RunDueJobsAsync(CancellationToken.None)); // registers the job
+        await app.CaseWithPhoneAsync(app.Clock.GetUtcNow().UtcDateTime); // someone to draw in 2026 Q4
         var occurrence = (await StateAsync()).NextRunAt; // 1 January 2027, 01:00 in Beijing
         Assert.Equal(new DateTime(2026, 12, 31, 17, 0, 0, DateTimeKind.Utc), occurrence);
 

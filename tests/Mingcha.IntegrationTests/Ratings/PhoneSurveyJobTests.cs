@@ -50,4 +50,48 @@ public sealed class PhoneSurveyJobTests(MingchaApp app) : IClassFixture<MingchaA
         Assert.Equal("2026 Q4 already drawn", result);
         Assert.Equal(1, await app.WithDbAsync(db => db.Set<SurveyDrawRecord>().CountAsync(d => d.Year == 2026 && d.Quarter == 4)));
     }
+
+    /// <summary>
+    /// SAT-3: a quarter in which no case with a phone number was finished (its business system not connected yet, its import
+    /// not done) is not drawn with no one: the job says so and stores nothing, and once the quarter's cases are in, the office
+    /// draws it (a draw of no one would have stood for the quarter and kept those cases from ever being drawn).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "SAT-3")]
+    public async Task QuarterWithoutAnyoneToDraw_IsLeftUndrawn_AndDrawnOnceItsCasesAreIn()
+    {
+        var job = Assert.Single(app.Services.GetServices<IRecurringJob>().OfType<PhoneSurveyJob>());
+        var zone = app.Services.GetRequiredService<IOptions<MingchaOptions>>().Value.TimeZoneInfo;
+        var occurrence = job.NextRun(new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc), zone); // 1 October 2026, 01:00 in Beijing: 2026 Q3's run
+        Assert.Equal(new DateTime(2026, 9, 30, 17, 0, 0, DateTimeKind.Utc), occurrence);
+        Task<int> DrawsAsync() => app.WithDbAsync(db => db.Set<SurveyDrawRecord>().CountAsync(d => d.Year == 2026 && d.Quarter == 3));
+        var window = await app.WithDbAsync(db => db.Sections.Where(s => s.Kind == SectionKind.Window).OrderBy(s => s.Code).FirstAsync());
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var inQ3 = new DateTime(2026, 9, 15, 2, 0, 0, DateTimeKind.Utc);
+        // A case of the quarter without a phone number: nobody to call.
+        Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/service-records",
+            new { caseNumber = "EMPTY-Q3-0", sectionId = window.Id, finishedAt = inQ3 })).StatusCode);
+
+        string result = "";
+        await app.WithScopeAsync(async sp => result = await job.RunAsync(sp, occurrence, default));
+        Assert.Equal("2026 Q3: no service record with a phone number, nothing drawn", result);
+        Assert.Equal(0, await DrawsAsync());
+        var refused = await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 3 });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("\"rule\":\"SAT-3\"", problem, StringComparison.Ordinal);
+        Assert.Contains("无人可抽", problem, StringComparison.Ordinal);
+        Assert.Equal(0, await DrawsAsync());
+
+        // The quarter's cases arrive (an import after the quarter's end): the office draws it; so would a run of the job.
+        for (var i = 1; i <= 3; i++)
+            Assert.Equal(HttpStatusCode.Created, (await office.PostAsJsonAsync("/api/v1/service-records",
+                new { caseNumber = $"EMPTY-Q3-{i}", sectionId = window.Id, citizenPhone = $"1360000{i:0000}", finishedAt = inQ3.AddDays(i) })).StatusCode);
+        var drawn = await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 3 });
+        Assert.Equal(HttpStatusCode.Created, drawn.StatusCode);
+        Assert.Contains("\"inputCount\":3", await drawn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await app.WithScopeAsync(async sp => result = await job.RunAsync(sp, occurrence, default));
+        Assert.Equal("2026 Q3 already drawn", result);
+        Assert.Equal(1, await DrawsAsync());
+    }
 }

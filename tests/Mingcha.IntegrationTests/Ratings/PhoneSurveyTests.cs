@@ -154,13 +154,14 @@ public sealed class PhoneSurveyTests(MingchaApp app) : IClassFixture<MingchaApp>
         Assert.Contains("<option value=\"2025-1\">2025 年第 1 季度</option>", before, StringComparison.Ordinal);
         Assert.DoesNotContain("value=\"2026-4\"", before, StringComparison.Ordinal);
         var draws = await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyDrawRecord>().CountAsync());
-        foreach (var (quarter, says) in new[] { ("", "请选择季度"), ("2025", "请选择季度"), ("2025-9", "季度为 1 到 4"), ("2026-4", "季度结束后才能抽取") })
+        foreach (var (quarter, says) in new[] { ("", "请选择季度"), ("2025", "请选择季度"), ("2025-9", "季度为 1 到 4"), ("2026-4", "季度结束后才能抽取"), ("2024-4", "没有留有电话号码的办件，无人可抽") })
         {
             var refused = await office.PostFormAsync(page, "Draw", new() { ["quarter"] = quarter, ["count"] = "3" });
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains(says, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         Assert.Equal(draws, await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyDrawRecord>().CountAsync()));
+        Assert.Contains("<option value=\"2024-4\">", await office.GetStringAsync(page), StringComparison.Ordinal); // the empty quarter is still offered
 
         var drawn = await office.PostFormAsync(page, "Draw", new() { ["quarter"] = "2025-1", ["count"] = "3", ["seed"] = "page-2025Q1" });
         Assert.Equal(HttpStatusCode.Redirect, drawn.StatusCode);

@@ -38,6 +38,7 @@ public sealed class RatingsOutOfRangeTests(MingchaApp app) : IClassFixture<Mingc
     [Trait("Rule", "SAT-3")]
     public async Task SurveyDraw_WithASeedOver200Characters_IsA400_AndNothingIsDrawn()
     {
+        await app.CaseWithPhoneAsync(new DateTime(2025, 2, 3, 2, 0, 0, DateTimeKind.Utc)); // someone to draw in 2025 Q1
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         await AssertFieldAsync(await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2025, quarter = 1, count = 1, seed = new string('s', 201) }), "seed");
         Assert.False(await app.WithDbAsync(db => db.Set<Mingcha.Web.Features.Ratings.SurveyDrawRecord>().AnyAsync(d => d.Year == 2025 && d.Quarter == 1)));

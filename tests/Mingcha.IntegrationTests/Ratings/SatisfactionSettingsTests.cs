@@ -62,6 +62,7 @@ public sealed class SatisfactionSettingsTests(SatisfactionSettingsTests.StrictAp
     [Trait("Rule", "SAT-3")]
     public async Task SurveyDraw_WithoutACount_DrawsTheConfiguredSize()
     {
+        await app.CaseWithPhoneAsync(new DateTime(2026, 8, 3, 2, 0, 0, DateTimeKind.Utc)); // someone to draw in 2026 Q3
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
         var r = await office.PostAsJsonAsync("/api/v1/surveys", new { year = 2026, quarter = 3, seed = "size" });
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);

@@ -10,7 +10,8 @@ namespace Mingcha.Web.Features.Ratings;
 /// SAT-3 on its own: at the end of each quarter (01:00 office time on the first day of the next) the quarter's phone
 /// survey is drawn — <see cref="RatingOptions.SurveySize"/> service records with phone numbers (default 100), by the
 /// recorded, reproducible draw of <see cref="PhoneSurveys.DrawAsync(PhoneSurveys.DrawInput, System.Security.Claims.ClaimsPrincipal, CancellationToken)"/> with a fresh seed. A quarter the office has
-/// already drawn by hand is left alone. Runs once across instances (JobScheduler, decision 003).
+/// already drawn by hand is left alone; a quarter with no service record to draw is left undrawn (its records may be
+/// imported later, and the office draws it on <c>/Ratings/Survey</c>). Runs once across instances (JobScheduler, decision 003).
 /// </summary>
 public sealed class PhoneSurveyJob(IOptions<RatingOptions> options) : IRecurringJob
 {
@@ -40,6 +41,10 @@ public sealed class PhoneSurveyJob(IOptions<RatingOptions> options) : IRecurring
         catch (DomainRuleException e) when (e.RuleId == "SAT-3" && e.StatusCode == 409) // not a quarter not yet ended (422): that is an error
         {
             return $"{year} Q{quarter} already drawn";
+        }
+        catch (NothingToDrawException) // not a failure: the quarter stays open to a draw on the calling list's page once its records are in
+        {
+            return $"{year} Q{quarter}: no service record with a phone number, nothing drawn";
         }
     }
 }

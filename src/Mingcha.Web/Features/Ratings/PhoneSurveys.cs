@@ -67,6 +67,14 @@ public sealed class SurveyCall : IAudited
     public bool Answered => RatingId is not null || Reached == true;
 }
 
+/// <summary>
+/// SAT-3: the quarter has no service record with a phone number finished in it: nothing is drawn and nothing stored, so the
+/// quarter can be drawn once its records are in (422).
+/// </summary>
+public sealed class NothingToDrawException(int year, int quarter) : DomainRuleException("SAT-3",
+    $"{year} 年第 {quarter} 季度没有留有电话号码的办件，无人可抽；导入或推送该季度的办件后再抽取。 "
+    + $"No service record with a phone number was finished in quarter {quarter} of {year}: nobody to draw. Draw it once the quarter's records are in.", 422);
+
 /// <summary>SAT-3 draws, calling lists (SEC-4: masked numbers, reveal logged) and answers recorded as ratings of channel "phone".</summary>
 public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock clock, TimeProvider time, IOptions<RatingOptions> options)
 {
@@ -97,7 +105,8 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
     /// <summary>
     /// Draws the quarter's sample once, after the quarter has ended (office time): a second draw of the same quarter is
     /// refused (409, SAT-3), and so is a quarter not yet ended (422, SAT-3), whose draw would miss its last service records
-    /// and, drawn once, block the draw at its end.
+    /// and, drawn once, block the draw at its end, and a quarter with no service record to draw (422,
+    /// <see cref="NothingToDrawException"/>).
     /// </summary>
     public Task<DrawDto> DrawAsync(DrawInput input, ClaimsPrincipal user, CancellationToken ct) =>
         DrawAsync(input, user.Identity?.Name ?? "", time.GetUtcNow().UtcDateTime, ct);
@@ -124,6 +133,9 @@ public sealed class PhoneSurveys(MingchaDb db, RatingIntake intake, LocalClock c
                 .Select(r => new { r.CaseNumber, r.CitizenPhone }).ToListAsync(ct))
             .GroupBy(r => Mingcha.Domain.Identifiers.PhoneNumber.Normalize(r.CitizenPhone!))
             .Select(g => g.Select(r => r.CaseNumber).Order(StringComparer.Ordinal).First()).ToList();
+        // A quarter without a single case with a phone number (no business system pushed its cases, the import not done yet) is
+        // not drawn: a draw of no one would stand for the quarter and keep its cases, imported later, from ever being drawn.
+        if (candidates.Count == 0) throw new NothingToDrawException(input.Year, input.Quarter);
         var seed = string.IsNullOrWhiteSpace(input.Seed) ? SurveyDraw.NewSeed() : input.Seed.Trim();
         var result = SurveyDraw.Draw(candidates, count, seed);
         var draw = new SurveyDrawRecord(input.Year, input.Quarter, count, result, candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal),
