@@ -184,6 +184,8 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         builder.Entity<UnitVersion>(e =>
         {
             e.Property(v => v.Id).ValueGeneratedNever();
+            // Migration 0057: the versions before it were open; written always, as the entity has it (see StaffVersion).
+            e.Property(v => v.Active).HasDefaultValue(true).ValueGeneratedNever();
             e.HasIndex(v => new { v.UnitId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
             e.Property(v => v.Name).HasMaxLength(200);
@@ -208,6 +210,8 @@ public sealed class MingchaDb(DbContextOptions<MingchaDb> options, TimeProvider 
         builder.Entity<SectionVersion>(e =>
         {
             e.Property(v => v.Id).ValueGeneratedNever();
+            // Migration 0057: the versions before it were open; written always, as the entity has it (see StaffVersion).
+            e.Property(v => v.Active).HasDefaultValue(true).ValueGeneratedNever();
             e.HasIndex(v => new { v.SectionId, v.ValidFrom });
             e.Property(v => v.Code).HasMaxLength(64);
             e.Property(v => v.Name).HasMaxLength(200);

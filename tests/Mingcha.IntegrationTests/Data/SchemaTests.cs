@@ -168,6 +168,7 @@ public sealed class SchemaTests(ITestOutputHelper output)
         await using (var db = NewContext(database))
         {
             var u = new Unit("U-0034", "迁移前的单位", DateTime.UtcNow);
+            u.Versions.Clear(); // the model's version has a column of a later migration (0057), and this test needs none
             db.Add(u);
             await db.SaveChangesAsync();
             unit = u.Id;

@@ -223,11 +223,11 @@ public static class PageCatalog
         new("/Org/Categories", OrgRead, All(Office, "Create", "Rename"), _ => "/Org/Categories"),
         new("/Org/Import", Office, All(Office, "Preview", "Commit"), _ => "/Org/Import"),
         new("/Org/People", OfficeLeader, All(OfficeAdmin, "Approve", "LinkAccount").With(Office, "Supervisor", "Team", "Agency"), _ => "/Org/People"),
-        new("/Org/Section", OrgRead, All(Office, "Rename", "Move", "Item", "Rating"), s => $"/Org/Section/{s.SectionB}"),
+        new("/Org/Section", OrgRead, All(Office, "Rename", "Move", "State", "Item", "Rating"), s => $"/Org/Section/{s.SectionB}"),
         new("/Org/ServiceItems", OrgRead, All(Office, ""), _ => "/Org/ServiceItems"),
         // SEC-2, SEC-4: a person's record for the Office, the leader and their own unit's liaison.
         new("/Org/Staff", OfficeLeaderUnit, All(Office, "Edit", "Post"), s => $"/Org/Staff/{s.StaffB}", LiaisonScoped),
-        new("/Org/Unit", OrgRead, All(Office, "Rename", "Move", "Category", "Section", "Staff"), s => $"/Org/Unit/{s.UnitB}"),
+        new("/Org/Unit", OrgRead, All(Office, "Rename", "Move", "State", "Category", "Section", "Staff"), s => $"/Org/Unit/{s.UnitB}"),
 
         // Published results (EV-10, RCT-5): the public.
         new("/Published/Circulars", Access.Public, None, _ => "/Published/Circulars"),

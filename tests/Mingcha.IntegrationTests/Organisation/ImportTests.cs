@@ -215,6 +215,36 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
         await AssertRejectedAsync(("组织机构.xlsx", workbook), "科室", 3, "上级科室代码", "另一个单位");
     }
 
+    /// <summary>
+    /// ORG-1, decision 045: nothing new goes into a closed window or unit through the import either, while the file that
+    /// lists them as they are (an export imported again) passes.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_WhenAPersonOrSectionGoesIntoAClosedOne_ReportsTheRow_AndTheRegistryAsItIsPasses()
+    {
+        var p = Prefix();
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = await (await office.PostJsonAsync("/api/v1/units", new { code = $"{p}-U", name = "撤销导入局" })).ReadAsync<Created>(HttpStatusCode.Created);
+        var window = await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit.Id, code = $"{p}-W", name = "旧窗口", kind = "Window" })).ReadAsync<Created>(HttpStatusCode.Created);
+        var person = await (await office.PostJsonAsync("/api/v1/staff", new { unitId = unit.Id, sectionId = window.Id, code = "X1", name = "张三", employment = "InService" }))
+            .ReadAsync<Created>(HttpStatusCode.Created);
+        await (await office.PatchJsonAsync($"/api/v1/staff/{person.Id}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PatchJsonAsync($"/api/v1/sections/{window.Id}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var asItIs = await PreviewAsync(office, ("组织机构.xlsx", Build(new Sheet("工作人员", StaffHeader, [$"{p}-U", "X1", "张三", "在编", $"{p}-W", null, null, null]))));
+        Assert.Equal(0, asItIs.ErrorCount);
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("工作人员", StaffHeader,
+            [$"{p}-U", "X1", "张三", "在编", $"{p}-W", null, null, null],
+            [$"{p}-U", "X2", "李四", "在编", $"{p}-W", null, null, null]))), "工作人员", 3, "科室代码", $"科室“{p}-W”已撤销，不能调入人员");
+
+        await (await office.PatchJsonAsync($"/api/v1/units/{unit.Id}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("科室", SectionHeader, [$"{p}-W2", "新窗口", $"{p}-U", "窗口", null, null]))),
+            "科室", 2, "所属单位代码", $"单位“{p}-U”已撤销");
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("工作人员", StaffHeader, [$"{p}-U", "X3", "王五", "合同", null, null, null, null]))),
+            "工作人员", 2, "所属单位代码", $"单位“{p}-U”已撤销，不能新增人员");
+    }
+
     [Fact]
     [Trait("Rule", "ORG-2")]
     public async Task Import_WhenStaffCodeRepeatsWithinUnit_ReportsIt()
@@ -615,6 +645,7 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
 
     private const string HrUnit = "M09-RSJ"; // a demo unit (DemoData.HrUnitCode)
     private static readonly object?[] UnitHeader = ["代码", "名称", "简称", "统一社会信用代码", "上级单位代码", "类别代码", "年度"];
+    private sealed record Created(Guid Id);
     private static readonly object?[] SectionHeader = ["代码", "名称", "所属单位代码", "类型", "上级科室代码", "地址"];
     private static readonly object?[] StaffHeader = ["所属单位代码", "工号", "姓名", "用工类型", "科室代码", "职务", "手机", "身份证号"];
 

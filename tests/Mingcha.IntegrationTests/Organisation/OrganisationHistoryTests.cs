@@ -304,6 +304,112 @@ public sealed class OrganisationHistoryTests(BareMingchaApp app) : IClassFixture
         Assert.Contains($">{name}", WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Incentives?year=2026&StaffQuery={Uri.EscapeDataString(name)}")), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// ORG-1, decision 045: a window, a hall and a unit are closed (撤销) as a version of their history, only once nothing of
+    /// them is open (the refusal says what is); a closed window takes no rating, no case and no new staff, its public page is
+    /// gone, its records stay; opened again, it is a version too. Only the Office records either (SEC-1).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "SEC-1")]
+    public async Task WindowHallAndUnit_AreClosedOnlyOnceNothingOfThemIsOpen_AsAVersion_AndAClosedWindowTakesNoRating()
+    {
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unitName = "撤销局" + Tag();
+        var unit = await CreateAsync(office, "/api/v1/units", new { code = Code("u"), name = unitName });
+        var sub = await CreateAsync(office, "/api/v1/units", new { code = Code("u"), name = "撤销局下属" + Tag(), parentUnitId = unit });
+        var hall = await CreateAsync(office, "/api/v1/sections", new { unitId = unit, code = Code("h"), name = "政务大厅", kind = "ServiceHall" });
+        var windowCode = Code("w");
+        var window = await CreateAsync(office, "/api/v1/sections", new { unitId = unit, code = windowCode, name = "综合窗口", kind = "Window", parentSectionId = hall });
+        var person = await CreateAsync(office, "/api/v1/staff", new { unitId = unit, sectionId = window, code = Code("st"), name = "窗口" + Tag(), employment = "InService" });
+        var created = app.Clock.GetUtcNow().UtcDateTime;
+        var (device, _) = await app.TokenClientAsync(unit, "ratings:write");
+        Assert.Equal(HttpStatusCode.Created, (await device.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 1 })).StatusCode);
+        app.Clock.Advance(TimeSpan.FromMinutes(7));
+        var closed = app.Clock.GetUtcNow().UtcDateTime;
+
+        // The window still has a person in post: refused on the page, with what is open; nothing recorded.
+        var page = $"/Org/Section/{window}";
+        Assert.Contains("data-confirm=\"确认撤销“综合窗口”？\"", WebUtility.HtmlDecode(await office.GetStringAsync(page)), StringComparison.Ordinal);
+        var refused = await office.PostFormAsync(page, "State", new() { ["active"] = "false" });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode); // the page again, the message beside the form
+        Assert.Contains("“综合窗口”还有 1 名在岗人员", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains("请指明撤销还是恢复", await (await office.PostFormAsync(page, "State", [])).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(await office.GetAsync<List<SectionHistoryDto>>($"/api/v1/sections/{window}/history"));
+        // The hall has the window open under it.
+        var hallRefused = await office.PatchJsonAsync($"/api/v1/sections/{hall}", new { active = false });
+        Assert.Equal(HttpStatusCode.Conflict, hallRefused.StatusCode);
+        Assert.Contains("1 个在用的科室或窗口", await hallRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The person leaves; now the window closes: a version, the badge, the history's state, as-of either side.
+        await (await office.PatchJsonAsync($"/api/v1/staff/{person}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync(page, "State", new() { ["active"] = "false" })).StatusCode);
+        var shown = WebUtility.HtmlDecode(await office.GetStringAsync(page));
+        Assert.Contains("已撤销：名录和以往记录中仍保留。", shown, StringComparison.Ordinal);
+        Assert.Matches("<h1>综合窗口\\s*<span class=\"badge\">已撤销</span>\\s*</h1>", shown);
+        Assert.Contains("恢复使用", shown, StringComparison.Ordinal);
+        Assert.Equal(["在用", "已撤销"], System.Text.RegularExpressions.Regex.Matches(shown, "<td>(在用|已撤销)</td></tr>").Select(m => m.Groups[1].Value));
+        Assert.Equal([(created, true), (closed, false)], (await office.GetAsync<List<SectionHistoryDto>>($"/api/v1/sections/{window}/history")).Select(h => (h.ValidFrom, h.Active)));
+        Assert.True((await office.GetAsync<SectionAsOfDto>($"/api/v1/sections/{window}/as-of?at={Iso(closed.AddMinutes(-1))}")).Active);
+        Assert.False((await office.GetAsync<SectionAsOfDto>($"/api/v1/sections/{window}/as-of?at={Iso(closed)}")).Active);
+        Assert.False((await office.GetAsync<SectionDto>($"/api/v1/sections/{window}")).Active);
+        Assert.Contains($"综合窗口</a> <span class=\"badge\">窗口</span> <span class=\"muted\">{windowCode}</span> <span class=\"badge\">已撤销</span>",
+            WebUtility.HtmlDecode(await office.GetStringAsync($"/Org/Section/{hall}")), StringComparison.Ordinal);
+
+        // A closed window takes no rating (at once), no case, no person, nothing under it; its QR page is gone; its rating stays.
+        Assert.Equal(HttpStatusCode.NotFound, (await device.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.NewClient().GetAsync($"/Rate/{windowCode}")).StatusCode);
+        var (system, _) = await app.TokenClientAsync(unit, "service-records:write");
+        Assert.Equal(HttpStatusCode.BadRequest, (await system.PostJsonAsync("/api/v1/service-records",
+            new { caseNumber = Code("c"), sectionId = window, finishedAt = closed.AddMinutes(1) })).StatusCode);
+        var staffRefused = await office.PostJsonAsync("/api/v1/staff", new { unitId = unit, sectionId = window, code = Code("st"), name = "新人", employment = "InService" });
+        Assert.Equal(HttpStatusCode.BadRequest, staffRefused.StatusCode);
+        Assert.Contains("该科室（窗口）已撤销", await staffRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.PostJsonAsync("/api/v1/sections",
+            new { unitId = unit, code = Code("w"), name = "子窗口", kind = "Window", parentSectionId = window })).StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.SectionId == window)));
+        // The person cannot come back to the closed window; with another post (none), they can.
+        var back = await office.PatchJsonAsync($"/api/v1/staff/{person}", new { active = true });
+        Assert.Equal(HttpStatusCode.Conflict, back.StatusCode);
+        Assert.Contains("其所在科室已撤销", await back.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await (await office.PatchJsonAsync($"/api/v1/staff/{person}", new { active = true, clearSection = true })).ExpectAsync(HttpStatusCode.NoContent);
+
+        // The unit: a sub-unit, the hall and the person are still open; named in the refusal.
+        var unitPage = $"/Org/Unit/{unit}";
+        var unitRefused = await office.PostFormAsync(unitPage, "State", new() { ["active"] = "false" });
+        Assert.Equal(HttpStatusCode.OK, unitRefused.StatusCode); // the page again, the message beside the form
+        Assert.Contains($"“{unitName}”还有 1 个下级单位、1 个在用的科室或窗口、1 名在岗人员", WebUtility.HtmlDecode(await unitRefused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        await (await office.PatchJsonAsync($"/api/v1/sections/{hall}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PatchJsonAsync($"/api/v1/staff/{person}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PatchJsonAsync($"/api/v1/units/{sub}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var unitClosed = app.Clock.GetUtcNow().UtcDateTime;
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync(unitPage, "State", new() { ["active"] = "false" })).StatusCode);
+        Assert.Equal([true, false], (await office.GetAsync<List<UnitHistoryDto>>($"/api/v1/units/{unit}/history")).Select(h => h.Active));
+        Assert.Equal(unitClosed, (await office.GetAsync<List<UnitHistoryDto>>($"/api/v1/units/{unit}/history"))[^1].ValidFrom);
+        Assert.Matches($"{unitName}</a>\\s*<span class=\"muted\">[^<]+</span>\\s*<span class=\"badge\">已撤销</span>", WebUtility.HtmlDecode(await office.GetStringAsync("/Org")));
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = Code("w"), name = "新窗口", kind = "Window" })).StatusCode);
+        // Opening the window again needs its unit open, then its hall.
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PatchJsonAsync($"/api/v1/sections/{window}", new { active = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PatchJsonAsync($"/api/v1/units/{sub}", new { active = true })).StatusCode); // under a closed unit
+
+        // Only the Office: a leader reads the page without the form, and is refused.
+        var leader = await app.ClientAsAsync(Roles.Leader);
+        Assert.DoesNotContain("id=\"state-form\"", await leader.GetStringAsync(unitPage), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await leader.PatchJsonAsync($"/api/v1/units/{unit}", new { active = true })).StatusCode);
+        var denied = await leader.PostFormAsync(unitPage, "State", new() { ["active"] = "true" });
+        Assert.Equal("/Account/Denied", denied.Headers.Location?.AbsolutePath); // the access-denied page (decision 040)
+        Assert.False((await office.GetAsync<UnitDto>($"/api/v1/units/{unit}")).Active);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync(unitPage, "State", new() { ["active"] = "true" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PatchJsonAsync($"/api/v1/sections/{window}", new { active = true })).StatusCode); // the hall is closed
+        await (await office.PatchJsonAsync($"/api/v1/sections/{hall}", new { active = true })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync(page, "State", new() { ["active"] = "true" })).StatusCode);
+        Assert.Equal([true, false, true], (await office.GetAsync<List<SectionHistoryDto>>($"/api/v1/sections/{window}/history")).Select(h => h.Active));
+        Assert.Equal(HttpStatusCode.Created, (await device.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 2 })).StatusCode);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /// <summary>A finding naming <paramref name="staff"/> on an accepted covert visit of <paramref name="section"/>.</summary>

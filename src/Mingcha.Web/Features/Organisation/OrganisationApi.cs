@@ -20,11 +20,11 @@ public static class OrganisationApi
     public sealed record CategoryDto(Guid Id, string Code, string Name, int Units);
     public sealed record CategoryHistoryDto(DateTime ValidFrom, string Code, string Name);
     public sealed record UnitDto(Guid Id, string Code, string Name, string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, string? CategoryName, bool Active, bool IsDemo, int Sections);
-    public sealed record UnitHistoryDto(DateTime ValidFrom, string Code, string Name, Guid? ParentUnitId);
+    public sealed record UnitHistoryDto(DateTime ValidFrom, string Code, string Name, Guid? ParentUnitId, bool Active = true);
     public sealed record UnitCategoryDto(int Year, Guid CategoryId, string CategoryName);
     public sealed record SectionDto(Guid Id, Guid UnitId, string Code, string Name, SectionKind Kind, Guid? ParentSectionId, string? Address, bool Active);
-    public sealed record SectionAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, string Code, string Name, SectionKind Kind);
-    public sealed record SectionHistoryDto(DateTime ValidFrom, Guid UnitId, string Code, string Name, SectionKind Kind);
+    public sealed record SectionAsOfDto(Guid Id, DateTime AsOf, Guid UnitId, string Code, string Name, SectionKind Kind, bool Active = true);
+    public sealed record SectionHistoryDto(DateTime ValidFrom, Guid UnitId, string Code, string Name, SectionKind Kind, bool Active = true);
     public sealed record StaffDto(Guid Id, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position, string Phone, string IdNumber, bool Active);
     public sealed record StaffHistoryDto(DateTime ValidFrom, Guid UnitId, Guid? SectionId, string Code, string Name, EmploymentType Employment, string? Position,
         bool Active = true);
@@ -42,10 +42,12 @@ public static class OrganisationApi
     public sealed record CreateCategory([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name);
     public sealed record UpdateCategory([property: Required, StringLength(200)] string Name);
     public sealed record CreateUnit([property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, [property: StringLength(100)] string? ShortName, string? CreditCode, Guid? ParentUnitId, Guid? CategoryId, int? Year);
-    public sealed record UpdateUnit([property: StringLength(200)] string? Name, Guid? ParentUnitId, bool MoveToTop = false);
+    /// <summary>A change of a unit; <c>Active</c> false closes it (撤销), true opens it again (ORG-1).</summary>
+    public sealed record UpdateUnit([property: StringLength(200)] string? Name, Guid? ParentUnitId, bool MoveToTop = false, bool? Active = null);
     public sealed record AssignCategory(int Year, Guid CategoryId);
     public sealed record CreateSection([property: Required] Guid UnitId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(200)] string Name, SectionKind Kind, Guid? ParentSectionId, [property: StringLength(300)] string? Address);
-    public sealed record UpdateSection([property: StringLength(200)] string? Name, Guid? UnitId);
+    /// <summary>A change of a section; <c>Active</c> false closes it (撤销), true opens it again (ORG-1).</summary>
+    public sealed record UpdateSection([property: StringLength(200)] string? Name, Guid? UnitId, bool? Active = null);
     public sealed record CreateStaff([property: Required] Guid UnitId, Guid? SectionId, [property: Required, StringLength(64)] string Code, [property: Required, StringLength(100)] string Name, EmploymentType Employment, [property: StringLength(100)] string? Position, string? Phone, string? IdNumber);
     /// <summary>A change of a person (ORG-1, ORG-2): what is null stays; <c>ClearSection</c> leaves the person without a section; an empty position clears it.</summary>
     /// <summary>A change of a staff member; <c>Active</c> false records their departure (离岗), true their return (ORG-1).</summary>
@@ -119,16 +121,17 @@ public static class OrganisationApi
             // ORG-1: a record from 2025 shows the section as it was then.
             var atUtc = OfficeTime.ToUtc(at, clock.Zone, "at")!.Value;
             var v = await AsOfAsync(db.SectionVersions.Where(x => x.SectionId == id), atUtc, ct);
-            return v is null ? Results.NotFound() : Results.Ok(new SectionAsOfDto(id, atUtc, v.UnitId, v.Code, v.Name, v.Kind));
+            return v is null ? Results.NotFound() : Results.Ok(new SectionAsOfDto(id, atUtc, v.UnitId, v.Code, v.Name, v.Kind, v.Active));
         }).RequireAuthorization(Policies.OrgRead);
         g.MapPost("/sections", async (CreateSection req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
             var s = await CreateSectionAsync(req, db, time, ct);
             return Results.Created($"/api/v1/sections/{s.Id}", s);
         }).RequireAuthorization(Policies.OfficeManage);
-        g.MapPatch("/sections/{id:guid}", async (Guid id, UpdateSection req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
+        g.MapPatch("/sections/{id:guid}", async (Guid id, UpdateSection req, MingchaDb db, TimeProvider time, Ratings.SectionDirectory directory, CancellationToken ct) =>
         {
             await UpdateSectionAsync(id, req, db, time, ct);
+            if (req.Active is not null) directory.Invalidate(); // a closed window takes no rating from now on
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeManage);
         g.MapGet("/sections/{id:guid}/service-items", async (Guid id, MingchaDb db, CancellationToken ct) => await SectionItemsAsync(db, id, ct))
@@ -287,7 +290,7 @@ public static class OrganisationApi
     /// <summary>ORG-1: every name and parent the unit has had, oldest first.</summary>
     public static async Task<List<UnitHistoryDto>> UnitHistoryAsync(MingchaDb db, Guid unitId, CancellationToken ct) =>
         await db.UnitVersions.AsNoTracking().Where(v => v.UnitId == unitId).OrderBy(v => v.ValidFrom)
-            .Select(v => new UnitHistoryDto(v.ValidFrom, v.Code, v.Name, v.ParentUnitId)).ToListAsync(ct);
+            .Select(v => new UnitHistoryDto(v.ValidFrom, v.Code, v.Name, v.ParentUnitId, v.Active)).ToListAsync(ct);
 
     /// <summary>ORG-1: the unit's category in each evaluation year, newest first.</summary>
     public static async Task<List<UnitCategoryDto>> UnitCategoriesAsync(MingchaDb db, Guid unitId, CancellationToken ct) =>
@@ -307,7 +310,7 @@ public static class OrganisationApi
     /// <summary>ORG-1: every state of the section (renames, moves between units), oldest first.</summary>
     public static async Task<List<SectionHistoryDto>> SectionHistoryAsync(MingchaDb db, Guid sectionId, CancellationToken ct) =>
         await db.SectionVersions.AsNoTracking().Where(v => v.SectionId == sectionId).OrderBy(v => v.ValidFrom)
-            .Select(v => new SectionHistoryDto(v.ValidFrom, v.UnitId, v.Code, v.Name, v.Kind)).ToListAsync(ct);
+            .Select(v => new SectionHistoryDto(v.ValidFrom, v.UnitId, v.Code, v.Name, v.Kind, v.Active)).ToListAsync(ct);
 
     /// <summary>ORG-6: the service items an outlet offers, each mandatory or optional.</summary>
     public static async Task<List<SectionItemDto>> SectionItemsAsync(MingchaDb db, Guid sectionId, CancellationToken ct) =>
@@ -424,7 +427,11 @@ public static class OrganisationApi
 
     private const string CreditCodeTaken = "统一社会信用代码已被其他单位使用。 Another unit has this credit code.";
 
-    /// <summary>Renames and/or moves a unit; both stay in its history (ORG-1).</summary>
+    /// <summary>
+    /// Renames and/or moves a unit, closes it (撤销) or opens it again; each stays in its history (ORG-1). A unit is closed
+    /// only once nothing of it is open: no section, no staff member in post, no sub-unit (409 ORG-1, saying which); it is
+    /// opened again only under an open parent.
+    /// </summary>
     public static async Task UpdateUnitAsync(Guid id, UpdateUnit req, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
         Problems.Validate(req);
@@ -434,11 +441,28 @@ public static class OrganisationApi
         if (req.ParentUnitId is { } parent)
         {
             if (!await db.Units.AnyAsync(u => u.Id == parent, ct)) throw new FieldException("parentUnitId", "上级单位不存在。 No such parent unit.");
+            if (parent != unit.ParentUnitId && !await db.Units.AnyAsync(u => u.Id == parent && u.Active, ct))
+                throw new FieldException("parentUnitId", "上级单位已撤销。 The parent unit is closed.");
             if (await IsWithinAsync(db, parent, unit.Id, ct))
                 throw new DomainRuleException("ORG-1", "单位不能隶属于自身或其下级单位。 A unit cannot be moved under itself or one of its own sub-units.");
             unit.MoveTo(parent, now);
         }
         else if (req.MoveToTop) unit.MoveTo(null, now);
+        if (req.Active == false && unit.Active)
+        {
+            var sections = await db.Sections.CountAsync(s => s.UnitId == id && s.Active, ct);
+            var staff = await db.Staff.CountAsync(s => s.UnitId == id && s.Active, ct);
+            var units = await db.Units.CountAsync(u => u.ParentUnitId == id && u.Active, ct);
+            if (sections + staff + units > 0)
+                throw new DomainRuleException("ORG-1", OrgClosure.StillOpen(unit.Name, sections, staff, units));
+            unit.Close(now);
+        }
+        else if (req.Active == true && !unit.Active)
+        {
+            if (unit.ParentUnitId is { } p && !await db.Units.AnyAsync(u => u.Id == p && u.Active, ct))
+                throw new DomainRuleException("ORG-1", "上级单位已撤销，请先恢复上级单位或调整隶属关系。 The parent unit is closed: open it again or move this unit first.");
+            unit.Reopen(now);
+        }
         await db.SaveChangesAsync(ct);
     }
 
@@ -459,9 +483,12 @@ public static class OrganisationApi
         Problems.Validate(req);
         if (!Enum.IsDefined(req.Kind)) throw new FieldException("kind", "科室类型无效。 Unknown section kind.");
         if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
+        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId && u.Active, ct)) throw new FieldException("unitId", OrgClosure.UnitClosed);
         if (await db.Sections.AnyAsync(s => s.Code == req.Code.Trim(), ct)) throw new FieldException("code", "科室代码已存在。 The code is taken.");
         if (req.ParentSectionId is { } ps && !await db.Sections.AnyAsync(s => s.Id == ps && s.UnitId == req.UnitId, ct))
             throw new FieldException("parentSectionId", "上级科室不存在或不属于该单位。 No such parent section in this unit.");
+        if (req.ParentSectionId is { } open && !await db.Sections.AnyAsync(s => s.Id == open && s.Active, ct))
+            throw new FieldException("parentSectionId", OrgClosure.SectionClosed);
         var s = new Section(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Kind, time.GetUtcNow().UtcDateTime, req.ParentSectionId) { Address = req.Address };
         db.Sections.Add(s);
         await db.SaveChangesAsync(ct);
@@ -469,9 +496,11 @@ public static class OrganisationApi
     }
 
     /// <summary>
-    /// Renames a section and/or moves it to another unit; both stay in its history (ORG-1). A move takes the sections
-    /// below it and the staff of all of them along, each with a new version; it is refused (409 ORG-1) when one of
-    /// those people's codes is taken in the target unit (decision 026).
+    /// Renames a section and/or moves it to another unit, closes it (撤销) or opens it again; each stays in its history
+    /// (ORG-1). A move takes the sections below it and the staff of all of them along, each with a new version; it is
+    /// refused (409 ORG-1) when one of those people's codes is taken in the target unit (decision 026), and into a closed
+    /// unit. A section is closed only once no section below it is open and no staff member in post works in it (409
+    /// ORG-1, saying which); it is opened again only in an open unit.
     /// </summary>
     public static async Task UpdateSectionAsync(Guid id, UpdateSection req, MingchaDb db, TimeProvider time, CancellationToken ct)
     {
@@ -481,10 +510,11 @@ public static class OrganisationApi
         if (!string.IsNullOrWhiteSpace(req.Name)) section.Rename(req.Name.Trim(), now);
         if (req.UnitId is { } unitId)
         {
-            var target = await db.Units.Where(u => u.Id == unitId).Select(u => u.Name).FirstOrDefaultAsync(ct)
+            var target = await db.Units.Where(u => u.Id == unitId).Select(u => new { u.Name, u.Active }).FirstOrDefaultAsync(ct)
                 ?? throw new FieldException("unitId", "单位不存在。 No such unit.");
             if (unitId != section.UnitId)
             {
+                if (!target.Active) throw new FieldException("unitId", OrgClosure.UnitClosed);
                 var below = await SectionsBelowAsync(db, section.Id, ct);
                 var moving = below.Append(section.Id).ToList();
                 var sections = await db.Sections.Include(s => s.Versions).Where(s => below.Contains(s.Id)).ToListAsync(ct);
@@ -492,11 +522,26 @@ public static class OrganisationApi
                 var codes = staff.Where(s => s.UnitId != unitId).Select(s => s.Code).ToList();
                 var taken = await db.Staff.AsNoTracking().Where(s => s.UnitId == unitId && codes.Contains(s.Code)).Select(s => s.Code).ToListAsync(ct);
                 var clashes = SectionMove.CodeClashes(codes, taken);
-                if (clashes.Count > 0) throw new DomainRuleException("ORG-1", SectionMove.ClashMessage(section.Name, target, clashes));
+                if (clashes.Count > 0) throw new DomainRuleException("ORG-1", SectionMove.ClashMessage(section.Name, target.Name, clashes));
                 section.MoveTo(unitId, now);
                 foreach (var s in sections) s.MoveWithParent(unitId, now);
                 foreach (var p in staff) p.MoveWithSection(unitId, now);
             }
+        }
+        if (req.Active == false && section.Active)
+        {
+            var below = await db.Sections.CountAsync(s => s.ParentSectionId == id && s.Active, ct);
+            var staff = await db.Staff.CountAsync(s => s.SectionId == id && s.Active, ct);
+            if (below + staff > 0) throw new DomainRuleException("ORG-1", OrgClosure.StillOpen(section.Name, below, staff, 0));
+            section.Close(now);
+        }
+        else if (req.Active == true && !section.Active)
+        {
+            if (!await db.Units.AnyAsync(u => u.Id == section.UnitId && u.Active, ct))
+                throw new DomainRuleException("ORG-1", "所属单位已撤销，请先恢复单位或将其划转到其他单位。 Its unit is closed: open the unit again or move the section first.");
+            if (section.ParentSectionId is { } up && !await db.Sections.AnyAsync(s => s.Id == up && s.Active, ct))
+                throw new DomainRuleException("ORG-1", "上级科室已撤销，请先恢复上级科室。 The section above it is closed: open it again first.");
+            section.Reopen(now);
         }
         await db.SaveChangesAsync(ct);
     }
@@ -522,6 +567,8 @@ public static class OrganisationApi
         if (!Enum.IsDefined(req.Employment)) throw new FieldException("employment", "用工类型无效。 Unknown employment type.");
         if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
         if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == req.UnitId, ct)) throw new FieldException("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
+        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId && u.Active, ct)) throw new FieldException("unitId", OrgClosure.UnitClosed);
+        if (req.SectionId is { } open && !await db.Sections.AnyAsync(s => s.Id == open && s.Active, ct)) throw new FieldException("sectionId", OrgClosure.SectionClosed);
         if (await db.Staff.AnyAsync(s => s.UnitId == req.UnitId && s.Code == req.Code.Trim(), ct)) throw new FieldException("code", "工号在该单位已存在。 The staff code is taken in this unit.");
         if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var perr)) throw new FieldException("phone", perr!);
         if (req.IdNumber is { Length: > 0 } idn && !ResidentIdNumber.IsValid(idn, today, out var ierr)) throw new FieldException("idNumber", ierr!);
@@ -546,6 +593,16 @@ public static class OrganisationApi
         var staff = await db.Staff.Include(s => s.Versions).FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("工作人员不存在。 No such staff member.");
         if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == staff.UnitId, ct))
             throw new FieldException("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
+        if (req.SectionId is { } open && open != staff.SectionId && !await db.Sections.AnyAsync(s => s.Id == open && s.Active, ct))
+            throw new FieldException("sectionId", OrgClosure.SectionClosed);
+        if (req.Active == true && !staff.Active)
+        {
+            // Back in post only where there is a post: an open unit, and an open section (or none).
+            var post = req.ClearSection ? null : req.SectionId ?? staff.SectionId;
+            if (!await db.Units.AnyAsync(u => u.Id == staff.UnitId && u.Active, ct)) throw new DomainRuleException("ORG-1", OrgClosure.UnitClosed);
+            if (post is { } s0 && !await db.Sections.AnyAsync(s => s.Id == s0 && s.Active, ct))
+                throw new DomainRuleException("ORG-1", "其所在科室已撤销，请同时为其选择在用的科室。 Their section is closed: choose an open one with the return.");
+        }
         var now = time.GetUtcNow().UtcDateTime;
         if (!string.IsNullOrWhiteSpace(req.Name)) staff.Rename(req.Name.Trim(), now);
         if (req.Employment is { } e) staff.ChangeEmployment(e, now);

@@ -131,7 +131,25 @@ public sealed class Unit : IAudited
         Record(nowUtc);
     }
 
-    public void Deactivate() => Active = false;
+    /// <summary>
+    /// 撤销 (ORG-1): the unit is closed (abolished, merged into another); it stays in the registry and in every record that
+    /// names it, and its history keeps from when. The caller checks that nothing of it is still open (its sections, staff
+    /// in post, sub-units).
+    /// </summary>
+    public void Close(DateTime nowUtc)
+    {
+        if (!Active) return;
+        Active = false;
+        Record(nowUtc);
+    }
+
+    /// <summary>Open again (a closure recorded by mistake, a unit re-established); the history keeps both.</summary>
+    public void Reopen(DateTime nowUtc)
+    {
+        if (Active) return;
+        Active = true;
+        Record(nowUtc);
+    }
 
     /// <summary>
     /// The unit's state from <paramref name="nowUtc"/> on. One version per instant: a rename and a move made together
@@ -139,8 +157,8 @@ public sealed class Unit : IAudited
     /// </summary>
     private void Record(DateTime nowUtc)
     {
-        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(Code, Name, ParentUnitId);
-        else Versions.Add(new UnitVersion(Id, nowUtc, Code, Name, ParentUnitId));
+        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(Code, Name, ParentUnitId, Active);
+        else Versions.Add(new UnitVersion(Id, nowUtc, Code, Name, ParentUnitId, Active));
     }
 }
 
@@ -148,16 +166,18 @@ public sealed class Unit : IAudited
 public sealed class UnitVersion : IOrgVersion
 {
     private UnitVersion() { Code = ""; Name = ""; }
-    public UnitVersion(Guid unitId, DateTime validFrom, string code, string name, Guid? parentUnitId)
-    { Id = Guid.CreateVersion7(); UnitId = unitId; ValidFrom = validFrom; Code = code; Name = name; ParentUnitId = parentUnitId; }
+    public UnitVersion(Guid unitId, DateTime validFrom, string code, string name, Guid? parentUnitId, bool active = true)
+    { Id = Guid.CreateVersion7(); UnitId = unitId; ValidFrom = validFrom; Code = code; Name = name; ParentUnitId = parentUnitId; Active = active; }
     public Guid Id { get; private set; }
     public Guid UnitId { get; private set; }
     public DateTime ValidFrom { get; private set; }
     public string Code { get; private set; }
     public string Name { get; private set; }
     public Guid? ParentUnitId { get; private set; }
+    /// <summary>Open (true) or closed (撤销) from <see cref="ValidFrom"/> (migration 0057: every earlier version was open).</summary>
+    public bool Active { get; private set; } = true;
 
-    internal void Become(string code, string name, Guid? parentUnitId) { Code = code; Name = name; ParentUnitId = parentUnitId; }
+    internal void Become(string code, string name, Guid? parentUnitId, bool active) { Code = code; Name = name; ParentUnitId = parentUnitId; Active = active; }
 }
 
 /// <summary>ORG-1: a unit belongs to exactly one category per evaluation year.</summary>
@@ -239,21 +259,39 @@ public sealed class Section : IAudited
         ParentSectionId = parentSectionId;
     }
 
-    public void Deactivate() => Active = false;
+    /// <summary>
+    /// 撤销 (ORG-1): the section, window or outlet is closed (taken out of the hall, merged); it stays in the registry and in
+    /// every record that names it, its history keeps from when, and ratings, cases and its public page refuse it from then
+    /// on. The caller checks that nothing of it is still open (the sections below it, staff in post).
+    /// </summary>
+    public void Close(DateTime nowUtc)
+    {
+        if (!Active) return;
+        Active = false;
+        Record(nowUtc);
+    }
+
+    /// <summary>Open again; the history keeps both.</summary>
+    public void Reopen(DateTime nowUtc)
+    {
+        if (Active) return;
+        Active = true;
+        Record(nowUtc);
+    }
 
     /// <summary>The section's state from <paramref name="nowUtc"/> on; one version per instant, as for units (ORG-1).</summary>
     private void Record(DateTime nowUtc)
     {
-        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(UnitId, Code, Name, Kind);
-        else Versions.Add(new SectionVersion(Id, nowUtc, UnitId, Code, Name, Kind));
+        if (Versions.FindLast(v => v.ValidFrom == nowUtc) is { } same) same.Become(UnitId, Code, Name, Kind, Active);
+        else Versions.Add(new SectionVersion(Id, nowUtc, UnitId, Code, Name, Kind, Active));
     }
 }
 
 public sealed class SectionVersion : IOrgVersion
 {
     private SectionVersion() { Code = ""; Name = ""; }
-    public SectionVersion(Guid sectionId, DateTime validFrom, Guid unitId, string code, string name, SectionKind kind)
-    { Id = Guid.CreateVersion7(); SectionId = sectionId; ValidFrom = validFrom; UnitId = unitId; Code = code; Name = name; Kind = kind; }
+    public SectionVersion(Guid sectionId, DateTime validFrom, Guid unitId, string code, string name, SectionKind kind, bool active = true)
+    { Id = Guid.CreateVersion7(); SectionId = sectionId; ValidFrom = validFrom; UnitId = unitId; Code = code; Name = name; Kind = kind; Active = active; }
     public Guid Id { get; private set; }
     public Guid SectionId { get; private set; }
     public DateTime ValidFrom { get; private set; }
@@ -261,8 +299,10 @@ public sealed class SectionVersion : IOrgVersion
     public string Code { get; private set; }
     public string Name { get; private set; }
     public SectionKind Kind { get; private set; }
+    /// <summary>Open (true) or closed (撤销) from <see cref="ValidFrom"/> (migration 0057: every earlier version was open).</summary>
+    public bool Active { get; private set; } = true;
 
-    internal void Become(Guid unitId, string code, string name, SectionKind kind) { UnitId = unitId; Code = code; Name = name; Kind = kind; }
+    internal void Become(Guid unitId, string code, string name, SectionKind kind, bool active) { UnitId = unitId; Code = code; Name = name; Kind = kind; Active = active; }
 }
 
 /// <summary>

@@ -13,7 +13,8 @@ public sealed record SectionInfo(Guid Id, Guid UnitId, string Code, string Name,
 /// <summary>
 /// Sections by id and code, cached in memory. A miss asks the database whether the section exists (one indexed
 /// look-up) and reloads the table only if it does, so a new window can be rated at once and unknown ids cost no
-/// reload. Renames show within a minute (the cache is refreshed every minute). The cache's age is measured on the
+/// reload. Renames show within a minute (the cache is refreshed every minute); a closure at once on the instance that
+/// records it (<see cref="Invalidate"/>). The cache's age is measured on the
 /// monotonic clock, not the office's (a clock set back, or a test's fixed clock, must not freeze it).
 /// </summary>
 public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
@@ -47,6 +48,12 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
     }
 
     private long AgeMs => Environment.TickCount64 - Volatile.Read(ref _loadedAt);
+
+    /// <summary>
+    /// Reloads at the next look-up: a section closed or opened again here is refused or accepted at once (other instances
+    /// follow within the minute of their refresh).
+    /// </summary>
+    public void Invalidate() => Volatile.Write(ref _loadedAt, long.MinValue / 2);
 
     // Staff members found in a unit, remembered until the next reload of the sections (at most a minute): a device that
     // names its staff member costs one query per person and minute, not one per rating.

@@ -70,6 +70,11 @@ public sealed class UnitModel(MingchaDb db, LocalClock clock, TimeProvider time,
     public Task<IActionResult> OnPostMoveAsync(Guid id, CancellationToken ct) =>
         RunAsync(id, "move", () => UpdateUnitAsync(id, new UpdateUnit(null, Move.ParentUnitId, MoveToTop: Move.ParentUnitId is null), db, time, ct), Text["隶属关系已调整。"], ct);
 
+    /// <summary>撤销 or 恢复 (ORG-1): a version of the unit's history; refused, with what is still open, while anything of it is.</summary>
+    public Task<IActionResult> OnPostStateAsync(Guid id, bool? active, CancellationToken ct) =>
+        RunAsync(id, "state", () => active is { } a ? UpdateUnitAsync(id, new UpdateUnit(null, null, Active: a), db, time, ct)
+            : throw new FieldException("active", Text["请指明撤销还是恢复。"]), active == true ? Text["已恢复使用。"] : Text["已撤销：名录和以往记录中仍保留。"], ct);
+
     public Task<IActionResult> OnPostCategoryAsync(Guid id, CancellationToken ct) =>
         RunAsync(id, "category", () => Category.CategoryId is { } c
             ? AssignCategoryAsync(id, new AssignCategory(Category.Year ?? clock.Today.Year, c), db, ct)

@@ -47,6 +47,9 @@ internal sealed class OrgImportRun
     private Dictionary<string, DbUnit> _dbUnits = [];
     private Dictionary<Guid, string> _dbUnitCodes = [];
     private Dictionary<string, DbSection> _dbSections = [];
+    // Decision 045: units and sections closed (撤销); nothing new goes into them (a file that lists them as they are passes).
+    private HashSet<Guid> _closedUnits = [];
+    private HashSet<Guid> _closedSections = [];
     private Dictionary<Guid, string> _dbSectionCodes = [];
     private Dictionary<string, DbItem> _dbItems = [];
     private Dictionary<(Guid UnitId, string Code), DbStaff> _dbStaff = [];
@@ -157,11 +160,13 @@ internal sealed class OrgImportRun
         _dbUnits = await _db.Units.AsNoTracking()
             .Select(u => new DbUnit(u.Id, u.Code, u.Name, u.ShortName, u.CreditCode, u.ParentUnitId)).ToDictionaryAsync(u => u.Code, StringComparer.Ordinal, ct);
         _dbUnitCodes = _dbUnits.Values.ToDictionary(u => u.Id, u => u.Code);
+        _closedUnits = (await _db.Units.AsNoTracking().Where(u => !u.Active).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
         if (Any(SheetKind.Sections, SheetKind.Staff, SheetKind.SectionItems))
         {
             _dbSections = await _db.Sections.AsNoTracking()
                 .Select(s => new DbSection(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address)).ToDictionaryAsync(s => s.Code, StringComparer.Ordinal, ct);
             _dbSectionCodes = _dbSections.Values.ToDictionary(s => s.Id, s => s.Code);
+            _closedSections = (await _db.Sections.AsNoTracking().Where(s => !s.Active).Select(s => s.Id).ToListAsync(ct)).ToHashSet();
         }
         if (Any(SheetKind.ServiceItems, SheetKind.SectionItems))
             _dbItems = await _db.ServiceItems.AsNoTracking()
@@ -415,6 +420,8 @@ internal sealed class OrgImportRun
                 continue;
             }
             r.Existing = _dbSections.GetValueOrDefault(code);
+            if (r.UnitId is { } into && _closedUnits.Contains(into) && r.Existing?.UnitId != into)
+                f.Error(SectionColumns.Unit, $"单位“{r.UnitCode}”已撤销，不能新增或划入科室。 The unit is closed.");
             r.Ok = f.Ok;
             _sections[code] = r;
             rows.Add(r);
@@ -689,10 +696,14 @@ internal sealed class OrgImportRun
                 else
                     seen[(u, code)] = row.Number;
                 existing = _dbStaff.GetValueOrDefault((u, code));
+                if (existing is null && _closedUnits.Contains(u))
+                    f.Error(StaffColumns.Unit, $"单位“{unitCode}”已撤销，不能新增人员。 The unit is closed.");
                 if (existing is null && _movedStaff.TryGetValue((u, code), out var moved))
                     f.Error(StaffColumns.Unit, $"工作人员“{code}”随科室“{moved.Section}”划转到单位“{moved.Unit}”（见“科室”表，决定 026）；请把本行的所属单位改为“{moved.Unit}”。"
                         + $" The person moves with section {moved.Section} to unit {moved.Unit} in this import; give that unit on this row.");
             }
+            if (sectionId is { } post && _closedSections.Contains(post) && existing?.SectionId != post)
+                f.Error(StaffColumns.Section, $"科室“{_dbSectionCodes.GetValueOrDefault(post)}”已撤销，不能调入人员。 The section is closed.");
             var (phone, keepPhone) = PersonalValue(f, StaffColumns.Phone, existing?.Phone, PersonalData.MaskPhone, raw =>
                 PhoneNumber.IsValid(raw, out var error) ? (PhoneNumber.Normalize(raw), null) : (null, error + " Invalid phone number."));
             var (idNumber, keepId) = PersonalValue(f, StaffColumns.IdNumber, existing?.IdNumber, PersonalData.MaskIdNumber, raw =>
