@@ -357,17 +357,30 @@ public sealed class OrganisationHistoryTests(BareMingchaApp app) : IClassFixture
             WebUtility.HtmlDecode(await office.GetStringAsync($"/Org/Section/{hall}")), StringComparison.Ordinal);
 
         // A closed window takes no rating (at once), no case, no person, nothing under it; its QR page is gone; its rating stays.
+        // What happened before the closure still comes in: an offline device's rating, a case pushed or imported late.
         Assert.Equal(HttpStatusCode.NotFound, (await device.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await device.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 2, ratedAt = closed.AddMinutes(-2) })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.NewClient().GetAsync($"/Rate/{windowCode}")).StatusCode);
         var (system, _) = await app.TokenClientAsync(unit, "service-records:write");
         Assert.Equal(HttpStatusCode.BadRequest, (await system.PostJsonAsync("/api/v1/service-records",
             new { caseNumber = Code("c"), sectionId = window, finishedAt = closed.AddMinutes(1) })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await system.PostJsonAsync("/api/v1/service-records",
+            new { caseNumber = Code("c"), sectionId = window, finishedAt = closed.AddMinutes(-3) })).StatusCode);
+        string Local(DateTime utc) => utc.AddHours(8).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture); // office time, Beijing
+        var late = await office.PostAsync("/api/v1/service-records/import", new StringContent(
+            $"办件编号,窗口编码,办结时间\n{Code("c")},{windowCode},{Local(closed.AddMinutes(-5))}\n{Code("c")},{windowCode},{Local(closed.AddMinutes(2))}\n", System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        var report = await late.Content.ReadAsStringAsync();
+        Assert.Contains($"窗口“{windowCode}”已撤销，不能导入其撤销后办结的办件", report, StringComparison.Ordinal);
+        Assert.Contains("\"row\":3", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"row\":2", report, StringComparison.Ordinal);
         var staffRefused = await office.PostJsonAsync("/api/v1/staff", new { unitId = unit, sectionId = window, code = Code("st"), name = "新人", employment = "InService" });
         Assert.Equal(HttpStatusCode.BadRequest, staffRefused.StatusCode);
         Assert.Contains("该科室（窗口）已撤销", await staffRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostJsonAsync("/api/v1/sections",
             new { unitId = unit, code = Code("w"), name = "子窗口", kind = "Window", parentSectionId = window })).StatusCode);
-        Assert.Equal(1, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.SectionId == window)));
+        Assert.Equal(2, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.SectionId == window)));
+        Assert.Equal(1, await app.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.SectionId == window))); // the import stored nothing
         // The person cannot come back to the closed window; with another post (none), they can.
         var back = await office.PatchJsonAsync($"/api/v1/staff/{person}", new { active = true });
         Assert.Equal(HttpStatusCode.Conflict, back.StatusCode);

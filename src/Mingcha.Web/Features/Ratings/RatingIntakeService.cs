@@ -7,8 +7,18 @@ using Mingcha.Web.Data;
 
 namespace Mingcha.Web.Features.Ratings;
 
-/// <summary>A section as the intake sees it (cached: ratings arrive thousands a second).</summary>
-public sealed record SectionInfo(Guid Id, Guid UnitId, string Code, string Name, bool Active);
+/// <summary>
+/// A section as the intake sees it (cached: ratings arrive thousands a second); <c>ClosedAt</c>: when a closed section
+/// was closed (撤销, decision 045).
+/// </summary>
+public sealed record SectionInfo(Guid Id, Guid UnitId, string Code, string Name, bool Active, DateTime? ClosedAt = null)
+{
+    /// <summary>
+    /// Whether the section took cases and ratings at <paramref name="utc"/>: open, or closed after it (a case finished
+    /// before the closure and pushed after it, an offline device's rating sent late, still belong to it).
+    /// </summary>
+    public bool OpenAt(DateTime utc) => Active || (ClosedAt is { } closed && utc < closed);
+}
 
 /// <summary>
 /// Sections by id and code, cached in memory. A miss asks the database whether the section exists (one indexed
@@ -83,7 +93,18 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
             if (!stillNeeded()) return;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
-            var all = await db.Sections.AsNoTracking().Select(s => new SectionInfo(s.Id, s.UnitId, s.Code, s.Name, s.Active)).ToListAsync(ct);
+            var all = await db.Sections.AsNoTracking().Select(s => new SectionInfo(s.Id, s.UnitId, s.Code, s.Name, s.Active, null)).ToListAsync(ct);
+            // When each closed section was closed: the first version of the closed run its history ends with (a rename while
+            // closed is a version of that run too).
+            var closed = all.Where(s => !s.Active).Select(s => s.Id).ToList();
+            if (closed.Count > 0)
+            {
+                var versions = await db.SectionVersions.AsNoTracking().Where(v => closed.Contains(v.SectionId))
+                    .Select(v => new { v.SectionId, v.ValidFrom, v.Active }).ToListAsync(ct);
+                var closedAt = versions.GroupBy(v => v.SectionId).ToDictionary(g => g.Key,
+                    g => g.OrderByDescending(v => v.ValidFrom).TakeWhile(v => !v.Active).Select(v => (DateTime?)v.ValidFrom).LastOrDefault());
+                all = all.Select(s => s.Active ? s : s with { ClosedAt = closedAt.GetValueOrDefault(s.Id) }).ToList();
+            }
             _byId = all.ToDictionary(s => s.Id);
             _byCode = all.ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
             _staffUnit = new();
@@ -173,7 +194,7 @@ public sealed class RatingIntake(SectionDirectory sections, RatingWriter writer,
         if (input.SectionId is null && string.IsNullOrWhiteSpace(input.SectionCode))
             throw new FieldException("sectionId", "请指明窗口。 Name the window.");
         var section = await sections.FindAsync(input.SectionId, input.SectionCode, ct);
-        if (section is null || !section.Active) throw new NotFoundException("窗口不存在。 No such window.");
+        if (section is null || !section.OpenAt(ratedAt)) throw new NotFoundException("窗口不存在。 No such window.");
         if (boundUnit is { } unit && section.UnitId != unit)
             throw new DomainRuleException("SEC-2", "该设备不属于此窗口的单位。 This device belongs to another unit.", 403);
         if (input.StaffId is { } staff && !await sections.IsStaffOfAsync(staff, section.UnitId, ct))

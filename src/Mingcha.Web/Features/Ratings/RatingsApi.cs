@@ -236,7 +236,7 @@ public static class RatingsApi
         if (caseNumber.Length is 0 or > 64) throw new FieldException("caseNumber", "请填写办件编号（不超过 64 字符）。 Give the case number (at most 64 characters).");
         // As the import (ServiceRecordImport): an active window, a finishing time, accepted no later than finished.
         var section = await sections.FindAsync(input.SectionId, input.SectionCode, ct);
-        if (section is null || !section.Active) throw new FieldException("sectionId", "窗口不存在或已停用。 No such window, or it is inactive.");
+        if (section is null) throw new FieldException("sectionId", "窗口不存在或已停用。 No such window, or it is inactive.");
         if (user.UnitId() is { } bound && bound != section.UnitId)
             throw new DomainRuleException("SEC-2", "该令牌不属于此窗口的单位。 This token belongs to another unit.", 403);
         var now = time.GetUtcNow().UtcDateTime;
@@ -244,6 +244,8 @@ public static class RatingsApi
             throw new FieldException("finishedAt", "请填写办结时间。 The finishing time is required.");
         // A time without Z or an offset is office time, as in the import and for ratings (not the server's own zone).
         var finishedAt = OfficeTime.ToUtc(finishedInput, clock.Zone, "finishedAt")!.Value;
+        // A window closed (撤销, decision 045) after the case was finished still takes it: business systems push late.
+        if (!section.OpenAt(finishedAt)) throw new FieldException("sectionId", "窗口不存在或已停用。 No such window, or it is inactive.");
         var acceptedAt = OfficeTime.ToUtc(input.AcceptedAt, clock.Zone, "acceptedAt");
         if (finishedAt > now + Domain.Satisfaction.RatingIntake.MaxClockSkew)
             throw new FieldException("finishedAt", "办结时间晚于当前时间。 The finishing time is in the future.");

@@ -195,7 +195,7 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
 
             SectionInfo? section = null;
             if (Cell("sectionCode") is not { } code) Error("sectionCode", "请填写窗口编码。 The window code is required.");
-            else if ((section = await sections.FindAsync(null, code, ct)) is null || !section.Active) Error("sectionCode", $"窗口“{code}”不存在。 No window with code \"{code}\".");
+            else if ((section = await sections.FindAsync(null, code, ct)) is null) Error("sectionCode", $"窗口“{code}”不存在。 No window with code \"{code}\".");
             else if (boundUnit is { } own && section.UnitId != own)
             {
                 Error("sectionCode", $"窗口“{code}”不属于本单位（SEC-2）。 The window \"{code}\" is not your unit's (SEC-2).");
@@ -234,6 +234,12 @@ public sealed class ServiceRecordImport(MingchaDb db, SectionDirectory sections,
             else if (fin > now + Domain.Satisfaction.RatingIntake.MaxClockSkew) Error("finishedAt", "办结时间晚于当前时间。 The finishing time is in the future.");
             else finished = fin;
             if (accepted is { } acc && finished is { } fi && acc > fi) Error("acceptedAt", "受理时间晚于办结时间。 Accepted after it was finished.");
+            // A window closed (撤销, decision 045) takes the cases finished before its closure, none after (nor, unknown, without a time).
+            if (section is { Active: false } && (finished is not { } when || !section.OpenAt(when)))
+            {
+                Error("sectionCode", $"窗口“{section.Code}”已撤销，不能导入其撤销后办结的办件。 The window \"{section.Code}\" was closed before the case was finished.");
+                section = null;
+            }
 
             if (errors.Count == before && caseNumber is not null && section is not null && finished is { } done)
                 candidates.Add((rowNumber, new ServiceRecord(caseNumber, section.UnitId, section.Id, staffId, itemId, phone, accepted, done, null, now)));
