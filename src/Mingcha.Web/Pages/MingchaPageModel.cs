@@ -80,6 +80,25 @@ public abstract class MingchaPageModel(IStringLocalizer<SharedResource> l) : Pag
         (await db.Units.AsNoTracking().Where(u => u.Active).OrderBy(u => u.Code).Select(u => new { u.Id, u.Name }).ToListAsync(ct))
         .Select(u => (u.Id, u.Name)).ToList();
 
+    /// <summary>
+    /// The units in use at some time from <paramref name="from"/> on, for a period's unit picker: open now, or closed
+    /// (撤销, decision 045) since the day before, marked as closed, so that last year's report still reaches a unit closed
+    /// this month.
+    /// </summary>
+    protected async Task<IReadOnlyList<(Guid Id, string Name)>> UnitsInUseSinceAsync(Data.MingchaDb db, DateOnly from, CancellationToken ct)
+    {
+        var since = ClosedSince(from);
+        return (await db.Units.AsNoTracking().Where(u => u.Active || db.UnitVersions.Any(v => v.UnitId == u.Id && !v.Active && v.ValidFrom >= since))
+                .OrderBy(u => u.Code).Select(u => new { u.Id, u.Name, u.Active }).ToListAsync(ct))
+            .Select(u => (u.Id, ClosedName(u.Name, u.Active))).ToList();
+    }
+
+    /// <summary>The instant from which a closure keeps a unit or window in a period's picker: the day before the period, in UTC (any office zone is inside).</summary>
+    protected static DateTime ClosedSince(DateOnly from) => from.DayNumber > 1 ? from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) : DateTime.MinValue;
+
+    /// <summary>A picker's name of a unit or window, marked when it is closed (撤销).</summary>
+    protected string ClosedName(string name, bool active) => active ? name : $"{name}（{l["已撤销"]}）";
+
     /// <summary>An optional text field: blank means none.</summary>
     protected static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

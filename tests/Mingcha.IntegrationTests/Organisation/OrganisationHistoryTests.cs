@@ -402,6 +402,13 @@ public sealed class OrganisationHistoryTests(BareMingchaApp app) : IClassFixture
         Assert.Equal(unitClosed, (await office.GetAsync<List<UnitHistoryDto>>($"/api/v1/units/{unit}/history"))[^1].ValidFrom);
         Assert.Matches($"{unitName}</a>\\s*<span class=\"muted\">[^<]+</span>\\s*<span class=\"badge\">已撤销</span>", WebUtility.HtmlDecode(await office.GetStringAsync("/Org")));
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = Code("w"), name = "新窗口", kind = "Window" })).StatusCode);
+        // This period's report and lists still reach the closed unit and window, marked; new records' pickers do not offer them.
+        var day = DateOnly.FromDateTime(unitClosed.AddHours(8)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.Contains($">{unitName}（已撤销）</option>", WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/Report?from={day}&to={day}")), StringComparison.Ordinal);
+        var list = WebUtility.HtmlDecode(await office.GetStringAsync($"/Ratings/List?from={day}&to={day}&unit={unit}"));
+        Assert.Contains($"<option value=\"{window}\">综合窗口（已撤销）</option>", list, StringComparison.Ordinal);
+        Assert.Contains($"<option value=\"{hall}\">政务大厅（已撤销）</option>", list, StringComparison.Ordinal);
+        Assert.DoesNotContain(unitName, WebUtility.HtmlDecode(await office.GetStringAsync("/Complaints/File")), StringComparison.Ordinal);
         // Opening the window again needs its unit open, then its hall.
         Assert.Equal(HttpStatusCode.Conflict, (await office.PatchJsonAsync($"/api/v1/sections/{window}", new { active = true })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await office.PatchJsonAsync($"/api/v1/units/{sub}", new { active = true })).StatusCode); // under a closed unit

@@ -37,7 +37,7 @@ public sealed class ReportModel(SatisfactionReport reports, SatisfactionCircular
         if (!await TryAsync("period", async () => Data = await reports.BuildAsync(User, From, To, UnitId, ct)))
             Response.StatusCode = StatusCodes.Status400BadRequest;
         if (SeesAll)
-            Units = await ActiveUnitsAsync(db, ct);
+            Units = await UnitsInUseSinceAsync(db, From, ct);
         return Page();
     }
 

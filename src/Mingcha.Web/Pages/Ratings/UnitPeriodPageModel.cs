@@ -86,10 +86,16 @@ public abstract class UnitPeriodPageModel(MingchaDb db, LocalClock clock, IStrin
     protected async Task LoadPickersAsync(CancellationToken ct)
     {
         if (SeesAll)
-            Units = await ActiveUnitsAsync(Db, ct);
+            Units = await UnitsInUseSinceAsync(Db, From, ct);
         if (UnitId is { } chosen)
-            Sections = (await Db.Sections.AsNoTracking().Where(s => s.UnitId == chosen && s.Active).OrderBy(s => s.Code).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
-                .Select(s => (s.Id, s.Name)).ToList();
+        {
+            // The windows in use during the period: open now, or closed since it began (decision 045), marked.
+            var since = ClosedSince(From);
+            Sections = (await Db.Sections.AsNoTracking()
+                    .Where(s => s.UnitId == chosen && (s.Active || Db.SectionVersions.Any(v => v.SectionId == s.Id && !v.Active && v.ValidFrom >= since)))
+                    .OrderBy(s => s.Code).Select(s => new { s.Id, s.Name, s.Active }).ToListAsync(ct))
+                .Select(s => (s.Id, ClosedName(s.Name, s.Active))).ToList();
+        }
         var item = Item?.Id;
         if (UnitId is not null || item is not null)
             Items = (await Db.ServiceItems.AsNoTracking().Where(i => i.UnitId == UnitId || i.Id == item).OrderBy(i => i.Code).Select(i => new { i.Id, i.Name }).ToListAsync(ct))
