@@ -379,6 +379,16 @@ public sealed class OrganisationHistoryTests(BareMingchaApp app) : IClassFixture
         Assert.Contains("该科室（窗口）已撤销", await staffRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostJsonAsync("/api/v1/sections",
             new { unitId = unit, code = Code("w"), name = "子窗口", kind = "Window", parentSectionId = window })).StatusCode);
+        // Nor is anyone seconded to it (ORG-7), nor a person who left.
+        var official = await CreateAsync(office, "/api/v1/staff", new { unitId = sub, code = Code("st"), name = "挂职" + Tag(), employment = "Seconded" });
+        foreach (var (who, says) in new[] { (official, "该网点已撤销"), (person, "该工作人员已离岗") })
+        {
+            var secondment = await office.PostJsonAsync("/api/v1/secondments", new { staffId = who, outletSectionId = window, title = "挂职副站长",
+                start = "2026-12-01", end = "2027-05-31", targets = new[] { "办件零差评" } });
+            Assert.Equal(HttpStatusCode.BadRequest, secondment.StatusCode);
+            Assert.Contains(says, await secondment.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        await (await office.PatchJsonAsync($"/api/v1/staff/{official}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent); // the sub-unit closes below
         Assert.Equal(2, await app.WithDbAsync(db => db.Ratings.CountAsync(r => r.SectionId == window)));
         Assert.Equal(1, await app.WithDbAsync(db => db.ServiceRecords.CountAsync(r => r.SectionId == window))); // the import stored nothing
         // The person cannot come back to the closed window; with another post (none), they can.

@@ -99,8 +99,12 @@ public sealed class Secondments(MingchaDb db, CalendarService calendar, Infrastr
             throw new FieldException("targets", "请至少填写一项网点目标：挂职期满时按目标完成情况决定结束或延期（ORG-7）。 Give at least one target of the outlet: the term ends or is extended by them (ORG-7).");
         if (targets.Any(t => t.Length > TargetMaxLength))
             throw new FieldException("targets", $"目标过长，每项最多 {TargetMaxLength} 字。 A target is too long: at most {TargetMaxLength} characters each.");
-        if (!await db.Staff.AnyAsync(s => s.Id == input.StaffId, ct)) throw new FieldException("staffId", "工作人员不存在。 No such staff member.");
-        if (!await db.Sections.AnyAsync(s => s.Id == input.OutletSectionId, ct)) throw new FieldException("outletSectionId", "网点不存在。 No such outlet.");
+        if (await db.Staff.Where(s => s.Id == input.StaffId).Select(s => (bool?)s.Active).FirstOrDefaultAsync(ct) is not { } inPost)
+            throw new FieldException("staffId", "工作人员不存在。 No such staff member.");
+        if (!inPost) throw new FieldException("staffId", "该工作人员已离岗。 The staff member has left the post.");
+        if (await db.Sections.Where(s => s.Id == input.OutletSectionId).Select(s => (bool?)s.Active).FirstOrDefaultAsync(ct) is not { } open)
+            throw new FieldException("outletSectionId", "网点不存在。 No such outlet.");
+        if (!open) throw new FieldException("outletSectionId", "该网点已撤销。 The outlet is closed."); // decision 045
         var s = new Secondment(input.StaffId, input.OutletSectionId, input.Title.Trim(), input.Start, input.End);
         db.Add(s);
         foreach (var t in targets) db.Add(new SecondmentTarget(s.Id, t));
