@@ -482,17 +482,33 @@ public static class OrganisationApi
     {
         Problems.Validate(req);
         if (!Enum.IsDefined(req.Kind)) throw new FieldException("kind", "科室类型无效。 Unknown section kind.");
-        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
-        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId && u.Active, ct)) throw new FieldException("unitId", OrgClosure.UnitClosed);
+        await RequireOpenUnitAsync(db, req.UnitId, ct);
         if (await db.Sections.AnyAsync(s => s.Code == req.Code.Trim(), ct)) throw new FieldException("code", "科室代码已存在。 The code is taken.");
-        if (req.ParentSectionId is { } ps && !await db.Sections.AnyAsync(s => s.Id == ps && s.UnitId == req.UnitId, ct))
-            throw new FieldException("parentSectionId", "上级科室不存在或不属于该单位。 No such parent section in this unit.");
-        if (req.ParentSectionId is { } open && !await db.Sections.AnyAsync(s => s.Id == open && s.Active, ct))
-            throw new FieldException("parentSectionId", OrgClosure.SectionClosed);
+        if (req.ParentSectionId is { } ps) await RequireOpenSectionAsync(db, ps, req.UnitId, "parentSectionId", "上级科室不存在或不属于该单位。 No such parent section in this unit.", ct);
         var s = new Section(req.UnitId, req.Code.Trim(), req.Name.Trim(), req.Kind, time.GetUtcNow().UtcDateTime, req.ParentSectionId) { Address = req.Address };
         db.Sections.Add(s);
         await db.SaveChangesAsync(ct);
         return new SectionDto(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address, s.Active);
+    }
+
+    /// <summary>A unit a new section or person goes into: it exists, and is not closed (decision 045); else a 400 naming <c>unitId</c>.</summary>
+    private static async Task RequireOpenUnitAsync(MingchaDb db, Guid unitId, CancellationToken ct)
+    {
+        switch (await db.Units.Where(u => u.Id == unitId).Select(u => (bool?)u.Active).FirstOrDefaultAsync(ct))
+        {
+            case null: throw new FieldException("unitId", "单位不存在。 No such unit.");
+            case false: throw new FieldException("unitId", OrgClosure.UnitClosed);
+        }
+    }
+
+    /// <summary>A section of <paramref name="unitId"/> something new goes under: it exists there, and is not closed (decision 045); else a 400 naming <paramref name="field"/>.</summary>
+    private static async Task RequireOpenSectionAsync(MingchaDb db, Guid sectionId, Guid unitId, string field, string missing, CancellationToken ct)
+    {
+        switch (await db.Sections.Where(s => s.Id == sectionId && s.UnitId == unitId).Select(s => (bool?)s.Active).FirstOrDefaultAsync(ct))
+        {
+            case null: throw new FieldException(field, missing);
+            case false: throw new FieldException(field, OrgClosure.SectionClosed);
+        }
     }
 
     /// <summary>
@@ -565,10 +581,8 @@ public static class OrganisationApi
     {
         Problems.Validate(req);
         if (!Enum.IsDefined(req.Employment)) throw new FieldException("employment", "用工类型无效。 Unknown employment type.");
-        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId, ct)) throw new FieldException("unitId", "单位不存在。 No such unit.");
-        if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == req.UnitId, ct)) throw new FieldException("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
-        if (!await db.Units.AnyAsync(u => u.Id == req.UnitId && u.Active, ct)) throw new FieldException("unitId", OrgClosure.UnitClosed);
-        if (req.SectionId is { } open && !await db.Sections.AnyAsync(s => s.Id == open && s.Active, ct)) throw new FieldException("sectionId", OrgClosure.SectionClosed);
+        await RequireOpenUnitAsync(db, req.UnitId, ct);
+        if (req.SectionId is { } sid) await RequireOpenSectionAsync(db, sid, req.UnitId, "sectionId", "科室不存在或不属于该单位。 No such section in this unit.", ct);
         if (await db.Staff.AnyAsync(s => s.UnitId == req.UnitId && s.Code == req.Code.Trim(), ct)) throw new FieldException("code", "工号在该单位已存在。 The staff code is taken in this unit.");
         if (req.Phone is { Length: > 0 } phone && !PhoneNumber.IsValid(phone, out var perr)) throw new FieldException("phone", perr!);
         if (req.IdNumber is { Length: > 0 } idn && !ResidentIdNumber.IsValid(idn, today, out var ierr)) throw new FieldException("idNumber", ierr!);
