@@ -396,6 +396,9 @@ public sealed class OrganisationHistoryTests(BareMingchaApp app) : IClassFixture
         Assert.Equal(HttpStatusCode.Conflict, back.StatusCode);
         Assert.Contains("其所在科室已撤销", await back.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await (await office.PatchJsonAsync($"/api/v1/staff/{person}", new { active = true, clearSection = true })).ExpectAsync(HttpStatusCode.NoContent);
+        var reassigned = await office.PatchJsonAsync($"/api/v1/staff/{person}", new { sectionId = window });
+        Assert.Equal(HttpStatusCode.BadRequest, reassigned.StatusCode);
+        Assert.Contains("该科室（窗口）已撤销", await reassigned.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The unit: a sub-unit, the hall and the person are still open; named in the refusal.
         var unitPage = $"/Org/Unit/{unit}";

@@ -605,10 +605,8 @@ public static class OrganisationApi
         Problems.Validate(req);
         if (req.Employment is { } employment && !Enum.IsDefined(employment)) throw new FieldException("employment", "用工类型无效。 Unknown employment type.");
         var staff = await db.Staff.Include(s => s.Versions).FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("工作人员不存在。 No such staff member.");
-        if (req.SectionId is { } sid && !await db.Sections.AnyAsync(s => s.Id == sid && s.UnitId == staff.UnitId, ct))
-            throw new FieldException("sectionId", "科室不存在或不属于该单位。 No such section in this unit.");
-        if (req.SectionId is { } open && open != staff.SectionId && !await db.Sections.AnyAsync(s => s.Id == open && s.Active, ct))
-            throw new FieldException("sectionId", OrgClosure.SectionClosed);
+        if (req.SectionId is { } sid && sid != staff.SectionId) // a new section: of their unit, and open; their own stays theirs, closed or not
+            await RequireOpenSectionAsync(db, sid, staff.UnitId, "sectionId", "科室不存在或不属于该单位。 No such section in this unit.", ct);
         if (req.Active == true && !staff.Active)
         {
             // Back in post only where there is a post: an open unit, and an open section (or none).
