@@ -360,7 +360,12 @@ public sealed class OrganisationHistoryTests(BareMingchaApp app) : IClassFixture
         // What happened before the closure still comes in: an offline device's rating, a case pushed or imported late.
         Assert.Equal(HttpStatusCode.NotFound, (await device.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 1 })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await device.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 2, ratedAt = closed.AddMinutes(-2) })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await app.NewClient().GetAsync($"/Rate/{windowCode}")).StatusCode);
+        var qr = await app.NewClient().GetAsync($"/Rate/{windowCode}"); // an old QR code still on the wall
+        Assert.Equal(HttpStatusCode.Gone, qr.StatusCode);
+        var qrPage = WebUtility.HtmlDecode(await qr.Content.ReadAsStringAsync());
+        Assert.Contains("该窗口已撤销，不再接受评价。", qrPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"rate-form\"", qrPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.NewClient().GetAsync("/Rate/no-such-window")).StatusCode);
         var (system, _) = await app.TokenClientAsync(unit, "service-records:write");
         Assert.Equal(HttpStatusCode.BadRequest, (await system.PostJsonAsync("/api/v1/service-records",
             new { caseNumber = Code("c"), sectionId = window, finishedAt = closed.AddMinutes(1) })).StatusCode);

@@ -31,11 +31,22 @@ public sealed class IndexModel(SectionDirectory sections, Features.Ratings.Ratin
     [BindProperty] public string? Phone { get; set; }
     [BindProperty] public string? Comment { get; set; }
 
+    /// <summary>The window was closed (撤销, decision 045): its QR code may still hang somewhere; the page says so (410), with no form.</summary>
+    public bool Closed { get; private set; }
+
+    private PageResult ClosedPage()
+    {
+        Closed = true;
+        Response.StatusCode = StatusCodes.Status410Gone;
+        return Page();
+    }
+
     // SAT-1: the scale is the window's setting (RatingPoint, decision 032); a `scale` in the query is not read.
     public async Task<IActionResult> OnGetAsync(string code, string? caseNumber, string? sig, CancellationToken ct)
     {
         Window = await sections.FindAsync(null, code, ct);
-        if (Window is null || !Window.Active) return NotFound();
+        if (Window is null) return NotFound();
+        if (!Window.Active) return ClosedPage();
         Scale = (await RatingPoints.ForAsync(db, Window.Id, ct)).Scale;
         CaseNumber = caseNumber;
         Sig = sig;
@@ -45,7 +56,8 @@ public sealed class IndexModel(SectionDirectory sections, Features.Ratings.Ratin
     public async Task<IActionResult> OnPostAsync(string code, CancellationToken ct)
     {
         Window = await sections.FindAsync(null, code, ct);
-        if (Window is null || !Window.Active) return NotFound();
+        if (Window is null) return NotFound();
+        if (!Window.Active) return ClosedPage();
         var settings = await RatingPoints.ForAsync(db, Window.Id, ct);
         Scale = settings.Scale;
         if (SignatureRefusal(settings.SignedCaseOnly) is { } refusal)
