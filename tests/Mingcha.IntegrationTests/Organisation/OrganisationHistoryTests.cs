@@ -418,7 +418,12 @@ public sealed class OrganisationHistoryTests(BareMingchaApp app) : IClassFixture
         Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync(unitPage, "State", new() { ["active"] = "false" })).StatusCode);
         Assert.Equal([true, false], (await office.GetAsync<List<UnitHistoryDto>>($"/api/v1/units/{unit}/history")).Select(h => h.Active));
         Assert.Equal(unitClosed, (await office.GetAsync<List<UnitHistoryDto>>($"/api/v1/units/{unit}/history"))[^1].ValidFrom);
-        Assert.Matches($"{unitName}</a>\\s*<span class=\"muted\">[^<]+</span>\\s*<span class=\"badge\">已撤销</span>", WebUtility.HtmlDecode(await office.GetStringAsync("/Org")));
+        // The registry lists it with the closed ones, or when searched for; not among the units in use.
+        Assert.Matches($"{unitName}</a>\\s*<span class=\"muted\">[^<]+</span>\\s*<span class=\"badge\">已撤销</span>", WebUtility.HtmlDecode(await office.GetStringAsync("/Org?closed=true")));
+        Assert.Contains($"{unitName}</a>", WebUtility.HtmlDecode(await office.GetStringAsync($"/Org?q={Uri.EscapeDataString(unitName)}")), StringComparison.Ordinal);
+        var registry = WebUtility.HtmlDecode(await office.GetStringAsync("/Org"));
+        Assert.DoesNotContain(unitName, registry, StringComparison.Ordinal);
+        Assert.Matches("含已撤销单位（[1-9]\\d* 个）", registry);
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit, code = Code("w"), name = "新窗口", kind = "Window" })).StatusCode);
         // This period's report and lists still reach the closed unit and window, marked; new records' pickers do not offer them.
         var day = DateOnly.FromDateTime(unitClosed.AddHours(8)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -27,6 +27,8 @@ public sealed class IndexModel(MingchaDb db, LocalClock clock, TimeProvider time
 
     [BindProperty(SupportsGet = true)] public int? Year { get; set; }
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    /// <summary>Whether closed units (撤销, decision 045) are listed too; a search finds them either way.</summary>
+    [BindProperty(SupportsGet = true)] public bool Closed { get; set; }
     [BindProperty] public UnitInput NewUnit { get; set; } = new();
 
     public int SelectedYear { get; private set; }
@@ -36,6 +38,8 @@ public sealed class IndexModel(MingchaDb db, LocalClock clock, TimeProvider time
     public IReadOnlyList<Group> Groups { get; private set; } = [];
     public int UnitCount { get; private set; }
     public int SectionCount { get; private set; }
+    /// <summary>The closed units the search matches, listed or not.</summary>
+    public int ClosedCount { get; private set; }
     public bool CanManage => Has(Domain.Security.Roles.OfficeAdmin, Domain.Security.Roles.OfficeStaff);
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -59,6 +63,8 @@ public sealed class IndexModel(MingchaDb db, LocalClock clock, TimeProvider time
         Years = (await CategoryYearsAsync(db, ct)).Append(today).Append(SelectedYear).Distinct().Order().ToList();
         Categories = await ListCategoriesAsync(db, SelectedYear, ct);
         var units = await ListUnitsAsync(db, SelectedYear, null, Q?.Trim(), ct);
+        ClosedCount = units.Count(u => !u.Active);
+        if (!Closed && string.IsNullOrWhiteSpace(Q)) units = units.Where(u => u.Active).ToList(); // after a reform, the abolished ones aside
         UnitCount = units.Count;
         SectionCount = units.Sum(u => u.Sections);
         if (User.UnitId() is { } own)
