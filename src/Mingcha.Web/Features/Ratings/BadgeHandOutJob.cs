@@ -1,5 +1,4 @@
 using Mingcha.Web.Features.Jobs;
-using Microsoft.Extensions.Options;
 using Mingcha.Web.Infrastructure;
 
 namespace Mingcha.Web.Features.Ratings;
@@ -17,8 +16,7 @@ public sealed class BadgeHandOutJob() : DailyJob(new TimeOnly(0, 30))
 
     public override async Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct)
     {
-        var zone = services.GetRequiredService<IOptions<MingchaOptions>>().Value.TimeZoneInfo;
-        var year = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(occurrenceUtc, DateTimeKind.Utc), zone).Year;
+        var year = services.GetRequiredService<LocalClock>().ToLocal(occurrenceUtc).Year;
         var given = await services.GetRequiredService<Incentives>().StartYearAsync(year, ct);
         return $"handed out {given} badges of {year}";
     }

@@ -28,8 +28,7 @@ public sealed class PhoneSurveyJob(IOptions<RatingOptions> options) : IRecurring
 
     public async Task<string> RunAsync(IServiceProvider services, DateTime occurrenceUtc, CancellationToken ct)
     {
-        var zone = services.GetRequiredService<IOptions<MingchaOptions>>().Value.TimeZoneInfo;
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(occurrenceUtc, DateTimeKind.Utc), zone);
+        var local = services.GetRequiredService<LocalClock>().ToLocal(occurrenceUtc);
         var (year, quarter) = SurveyDraw.LastEnded(DateOnly.FromDateTime(local)); // the quarter that ended before this occurrence
         var surveys = services.GetRequiredService<PhoneSurveys>();
         var job = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "job:" + JobName)], "job"));
