@@ -440,9 +440,9 @@ public static class OrganisationApi
         if (!string.IsNullOrWhiteSpace(req.Name)) unit.Rename(req.Name.Trim(), now);
         if (req.ParentUnitId is { } parent)
         {
-            if (!await db.Units.AnyAsync(u => u.Id == parent, ct)) throw new FieldException("parentUnitId", "上级单位不存在。 No such parent unit.");
-            if (parent != unit.ParentUnitId && !await db.Units.AnyAsync(u => u.Id == parent && u.Active, ct))
-                throw new FieldException("parentUnitId", "上级单位已撤销。 The parent unit is closed.");
+            var open = await db.Units.Where(u => u.Id == parent).Select(u => (bool?)u.Active).FirstOrDefaultAsync(ct)
+                ?? throw new FieldException("parentUnitId", "上级单位不存在。 No such parent unit.");
+            if (!open && parent != unit.ParentUnitId) throw new FieldException("parentUnitId", "上级单位已撤销。 The parent unit is closed.");
             if (await IsWithinAsync(db, parent, unit.Id, ct))
                 throw new DomainRuleException("ORG-1", "单位不能隶属于自身或其下级单位。 A unit cannot be moved under itself or one of its own sub-units.");
             unit.MoveTo(parent, now);
