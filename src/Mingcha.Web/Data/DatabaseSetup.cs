@@ -9,7 +9,13 @@ public static class DatabaseSetup
 {
     public static IServiceCollection AddMingchaDatabase(this IServiceCollection services, MingchaOptions options)
     {
-        services.AddDbContext<MingchaDb>(o => Configure(o, options));
+        // Committed changes of windows and staff reach the rating intake's directory at once (decision 046).
+        services.AddSingleton<Features.Ratings.DirectoryChanges>();
+        services.AddDbContext<MingchaDb>((sp, o) =>
+        {
+            Configure(o, options);
+            o.AddInterceptors(sp.GetRequiredService<Features.Ratings.DirectoryChanges>());
+        });
         return services;
     }
 

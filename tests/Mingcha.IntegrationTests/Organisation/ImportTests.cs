@@ -245,6 +245,46 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
             "工作人员", 2, "所属单位代码", $"单位“{p}-U”已撤销，不能新增人员");
     }
 
+    /// <summary>
+    /// ORG-1, SAT-8, decision 046: a window the import moves to another unit takes that unit's ratings from the next
+    /// request, and the old unit's devices and people no longer reach it. The rating intake keeps the windows in memory;
+    /// before, it went on with the old unit for up to a minute after the import committed.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "SAT-8")]
+    public async Task Import_WhenItMovesAWindowToAnotherUnit_TheNextRatingIsTheNewUnits()
+    {
+        var p = Prefix();
+        var office = await app.ClientAsAsync(Roles.OfficeStaff);
+        var unitA = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"{p}-A", name = "划转前局" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var unitB = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"{p}-B", name = "划转后局" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var window = (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unitA, code = $"{p}-W", name = "划转窗口", kind = "Window" }))
+            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var (deviceA, _) = await app.TokenClientAsync(unitA, "ratings:write");
+        var (deviceB, _) = await app.TokenClientAsync(unitB, "ratings:write");
+        var liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, unitB);
+        var period = "from=2026-11-01&to=2026-11-30";
+
+        // The intake holds the window as the unit A's.
+        Assert.Equal(HttpStatusCode.Created, (await deviceA.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await deviceB.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 1 })).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await liaisonB.GetAsync($"/api/v1/satisfaction/sections/{window}?{period}")).StatusCode);
+
+        var preview = await PreviewAsync(office, ("组织机构.xlsx", Build(new Sheet("科室", SectionHeader, [$"{p}-W", "划转窗口", $"{p}-B", "窗口", null, null]))));
+        Assert.Equal(0, preview.ErrorCount);
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+
+        var id = (await (await deviceB.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 2 })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        Assert.Equal(unitB, await app.WithDbAsync(db => db.Ratings.Where(r => r.Id == id).Select(r => r.UnitId).SingleAsync()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await deviceA.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await liaisonB.GetAsync($"/api/v1/satisfaction/sections/{window}?{period}")).StatusCode);
+        var liaisonA = await app.ClientAsAsync(Roles.UnitLiaison, unitA);
+        Assert.NotEqual(HttpStatusCode.OK, (await liaisonA.GetAsync($"/api/v1/satisfaction/sections/{window}?{period}")).StatusCode);
+        // The rating made before the move stays the unit A's (ORG-1: a record keeps the unit it was made for).
+        Assert.Equal([unitA, unitB], await app.WithDbAsync(db => db.Ratings.Where(r => r.SectionId == window).OrderBy(r => r.ReceivedAt).Select(r => r.UnitId).ToListAsync()));
+    }
+
     [Fact]
     [Trait("Rule", "ORG-2")]
     public async Task Import_WhenStaffCodeRepeatsWithinUnit_ReportsIt()

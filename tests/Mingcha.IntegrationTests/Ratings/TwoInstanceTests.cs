@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -12,12 +13,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Mingcha.IntegrationTests.Ratings;
 
 /// <summary>A second app instance on the first one's database (PostgreSQL only: SQLite is one instance).</summary>
-public sealed class SecondInstance(MingchaApp first) : MingchaApp
+public sealed class SecondInstance(MingchaApp first, params (string Key, string Value)[] settings) : MingchaApp
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Mingcha:ConnectionString", first.Database.ConnectionString);
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
 }
 
@@ -52,6 +54,65 @@ public sealed class TwoInstanceTests
         while ((line = await reader.ReadLineAsync(cts.Token)) is not null && !line.Contains(id.ToString(), StringComparison.Ordinal)) { }
         Assert.NotNull(line);
         Assert.NotSame(a.Services.GetRequiredService<RatingBroadcaster>(), b.Services.GetRequiredService<RatingBroadcaster>());
+    }
+
+    /// <summary>
+    /// Decision 046: a window closed or moved through instance A is closed or moved for instance B's rating intake at
+    /// once, not at B's next reading of its windows (here set to an hour, so only the database's notification can tell B).
+    /// </summary>
+    [PostgresOnlyFact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "SAT-8")]
+    public async Task WindowClosedOrMovedOnInstanceA_InstanceBsIntakeFollowsAtOnce()
+    {
+        using var a = new MingchaApp();
+        _ = a.Services;
+        using var b = new SecondInstance(a, ("Mingcha:Ratings:DirectoryRefresh", "01:00:00"));
+        await b.Services.GetRequiredService<PostgresRatingListener>().Listening.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        var office = await a.ClientAsAsync(Roles.OfficeAdmin);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var unitA = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"two-a-{tag}", name = "甲局" })).ReadAsync<IdOnly>(HttpStatusCode.Created)).Id;
+        var unitB = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"two-b-{tag}", name = "乙局" })).ReadAsync<IdOnly>(HttpStatusCode.Created)).Id;
+        var window = (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unitA, code = $"two-w-{tag}", name = "迁移窗口", kind = "Window" }))
+            .ReadAsync<IdOnly>(HttpStatusCode.Created)).Id;
+        var (deviceA, tokenA) = await a.TokenClientAsync(unitA, "ratings:write");
+        var (_, tokenB) = await a.TokenClientAsync(unitB, "ratings:write");
+        HttpClient OnB(AccountsApi.CreateTokenResponse token)
+        {
+            var c = b.NewClient();
+            c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+            return c;
+        }
+        var bDeviceA = OnB(tokenA);
+        var bDeviceB = OnB(tokenB);
+        Task<HttpResponseMessage> Rate(HttpClient device) => device.PostJsonAsync("/api/v1/ratings", new { sectionId = window, level = 1 });
+        // B has read the window as the unit A's.
+        Assert.Equal(HttpStatusCode.Created, (await Rate(bDeviceA)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Rate(bDeviceB)).StatusCode);
+
+        var directoryB = b.Services.GetRequiredService<SectionDirectory>();
+        await (await office.PatchJsonAsync($"/api/v1/sections/{window}", new { unitId = unitB })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.True(await UntilAsync(async () => (await directoryB.FindAsync(window, null, default))?.UnitId == unitB));
+        Assert.Equal(HttpStatusCode.Created, (await Rate(bDeviceB)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Rate(bDeviceA)).StatusCode);
+
+        await (await office.PatchJsonAsync($"/api/v1/sections/{window}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        Assert.True(await UntilAsync(async () => (await directoryB.FindAsync(window, null, default))?.Active == false));
+        Assert.Equal(HttpStatusCode.NotFound, (await Rate(bDeviceB)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Rate(deviceA)).StatusCode); // and on A, from the next request
+    }
+
+    /// <summary>Whether <paramref name="seen"/> comes true (the notification travels to B) within 30 s, the hour of B's own refresh far away.</summary>
+    private static async Task<bool> UntilAsync(Func<Task<bool>> seen)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!await seen())
+        {
+            if (DateTime.UtcNow > until) return false;
+            await Task.Delay(20);
+        }
+        return true;
     }
 
     private sealed record IdOnly(Guid Id);

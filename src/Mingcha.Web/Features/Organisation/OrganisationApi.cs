@@ -128,10 +128,9 @@ public static class OrganisationApi
             var s = await CreateSectionAsync(req, db, time, ct);
             return Results.Created($"/api/v1/sections/{s.Id}", s);
         }).RequireAuthorization(Policies.OfficeManage);
-        g.MapPatch("/sections/{id:guid}", async (Guid id, UpdateSection req, MingchaDb db, TimeProvider time, Ratings.SectionDirectory directory, CancellationToken ct) =>
+        g.MapPatch("/sections/{id:guid}", async (Guid id, UpdateSection req, MingchaDb db, TimeProvider time, CancellationToken ct) =>
         {
-            await UpdateSectionAsync(id, req, db, time, ct);
-            if (req.Active is not null) directory.Invalidate(); // a closed window takes no rating from now on
+            await UpdateSectionAsync(id, req, db, time, ct); // the rating intake sees it from the next request (DirectoryChanges)
             return Results.NoContent();
         }).RequireAuthorization(Policies.OfficeManage);
         g.MapGet("/sections/{id:guid}/service-items", async (Guid id, MingchaDb db, CancellationToken ct) => await SectionItemsAsync(db, id, ct))

@@ -97,9 +97,12 @@ public sealed class RatingBroadcaster
     }
 }
 
-/// <summary>Listens on a dedicated PostgreSQL connection for other instances' ratings (SAT-2 across instances).</summary>
-public sealed partial class PostgresRatingListener(RatingBroadcaster broadcaster, IOptions<Infrastructure.MingchaOptions> options, ILogger<PostgresRatingListener> logger)
-    : BackgroundService
+/// <summary>
+/// Listens on a dedicated PostgreSQL connection for other instances' ratings (SAT-2 across instances) and for committed
+/// changes of windows and staff, which send the rating intake's directory to read them again (decision 046).
+/// </summary>
+public sealed partial class PostgresRatingListener(RatingBroadcaster broadcaster, SectionDirectory directory, IOptions<Infrastructure.MingchaOptions> options,
+    ILogger<PostgresRatingListener> logger) : BackgroundService
 {
     /// <summary>Completed once the LISTEN is in place (tests wait for it).</summary>
     public TaskCompletionSource Listening { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -112,9 +115,14 @@ public sealed partial class PostgresRatingListener(RatingBroadcaster broadcaster
             {
                 await using var conn = new NpgsqlConnection(options.Value.ResolvedConnectionString);
                 await conn.OpenAsync(stoppingToken);
-                conn.Notification += (_, e) => broadcaster.PublishFromPeer(e.Payload);
-                await using (var cmd = new NpgsqlCommand($"LISTEN {RatingBroadcaster.PgChannel}", conn))
+                conn.Notification += (_, e) =>
+                {
+                    if (e.Channel == SectionDirectory.PgChannel) directory.Invalidate();
+                    else broadcaster.PublishFromPeer(e.Payload);
+                };
+                await using (var cmd = new NpgsqlCommand($"LISTEN {RatingBroadcaster.PgChannel}; LISTEN {SectionDirectory.PgChannel}", conn))
                     await cmd.ExecuteNonQueryAsync(stoppingToken);
+                directory.Invalidate(); // what changed while no one listened (the connection lost) is read again
                 Listening.TrySetResult();
                 while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
             }
@@ -130,7 +138,7 @@ public sealed partial class PostgresRatingListener(RatingBroadcaster broadcaster
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the PostgreSQL LISTEN connection for ratings; reconnecting")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the PostgreSQL LISTEN connection for ratings and the window directory; reconnecting")]
     private static partial void LogLost(ILogger logger, Exception e);
 }
 
@@ -191,6 +199,12 @@ public sealed class RatingOptions
 
     /// <summary>Burst a device may send at once (a device that was offline uploads what it kept).</summary>
     public int DeviceBurst { get; set; } = 30;
+
+    /// <summary>
+    /// How often the window directory of the rating intake is read again whatever happened (decision 046): changes made
+    /// through Mingcha reach it at once; this bounds how long one made behind its back (by hand in the database) takes.
+    /// </summary>
+    public TimeSpan DirectoryRefresh { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often the rating devices' tokens are reloaded into memory: a revocation made on another instance takes effect within this time.</summary>
     public TimeSpan TokenRefresh { get; set; } = TimeSpan.FromSeconds(2);

@@ -23,12 +23,19 @@ public sealed record SectionInfo(Guid Id, Guid UnitId, string Code, string Name,
 /// <summary>
 /// Sections by id and code, cached in memory. A miss asks the database whether the section exists (one indexed
 /// look-up) and reloads the table only if it does, so a new window can be rated at once and unknown ids cost no
-/// reload. Renames show within a minute (the cache is refreshed every minute); a closure at once on the instance that
-/// records it (<see cref="Invalidate"/>). The cache's age is measured on the
+/// reload. A change of a section or a staff member (renamed, moved, closed, left) is seen from the next request on the
+/// instance that commits it (<see cref="DirectoryChanges"/>) and, on PostgreSQL, on the others as soon as the
+/// database's notification reaches them (<see cref="PgChannel"/>, decision 046); the copy is also read again every
+/// <see cref="RatingOptions.DirectoryRefresh"/> (a minute), whatever happened. The cache's age is measured on the
 /// monotonic clock, not the office's (a clock set back, or a test's fixed clock, must not freeze it).
 /// </summary>
-public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
+public sealed class SectionDirectory(IServiceScopeFactory scopes, IOptions<RatingOptions> options) : IDisposable
 {
+    /// <summary>PostgreSQL channel on which the database announces a committed change of sections or staff (migration 0058).</summary>
+    public const string PgChannel = "mingcha_directory";
+
+    private readonly long _refreshMs = options.Value.DirectoryRefresh > TimeSpan.Zero ? (long)options.Value.DirectoryRefresh.TotalMilliseconds : 60_000;
+    private long _generation; // moved on by Invalidate: a reload that began before it does not count as fresh
     private volatile Dictionary<Guid, SectionInfo> _byId = [];
     private volatile Dictionary<string, SectionInfo> _byCode = new(StringComparer.OrdinalIgnoreCase);
     private long _loadedAt = long.MinValue / 2; // Environment.TickCount64 of the last load
@@ -38,7 +45,7 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
 
     public async Task<SectionInfo?> FindAsync(Guid? id, string? code, CancellationToken ct)
     {
-        if (AgeMs > 60_000) await ReloadAsync(() => AgeMs > 60_000, ct);
+        if (Stale) await ReloadAsync(() => Stale, ct);
         else if (Lookup(id, code) is { } hit) return hit;
         else if (await ExistsAsync(id, code, ct)) await ReloadAsync(() => Lookup(id, code) is null, ct);
         return Lookup(id, code);
@@ -57,13 +64,14 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
 #pragma warning restore CA1304, CA1311, CA1862
     }
 
-    private long AgeMs => Environment.TickCount64 - Volatile.Read(ref _loadedAt);
+    private bool Stale => Environment.TickCount64 - Volatile.Read(ref _loadedAt) > _refreshMs;
 
-    /// <summary>
-    /// Reloads at the next look-up: a section closed or opened again here is refused or accepted at once (other instances
-    /// follow within the minute of their refresh).
-    /// </summary>
-    public void Invalidate() => Volatile.Write(ref _loadedAt, long.MinValue / 2);
+    /// <summary>Reloads at the next look-up: the sections or staff changed (<see cref="DirectoryChanges"/>, a peer's notification).</summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        Volatile.Write(ref _loadedAt, long.MinValue / 2);
+    }
 
     // Staff members found in a unit, remembered until the next reload of the sections (at most a minute): a device that
     // names its staff member costs one query per person and minute, not one per rating.
@@ -72,7 +80,7 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
     /// <summary>Whether <paramref name="staffId"/> is a staff member of <paramref name="unitId"/> (SAT-8: a rating names the person who served).</summary>
     public async Task<bool> IsStaffOfAsync(Guid staffId, Guid unitId, CancellationToken ct)
     {
-        if (AgeMs > 60_000) await ReloadAsync(() => AgeMs > 60_000, ct);
+        if (Stale) await ReloadAsync(() => Stale, ct);
         if (_staffUnit.TryGetValue(staffId, out var known) && known == unitId) return true;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
@@ -91,6 +99,7 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
         try
         {
             if (!stillNeeded()) return;
+            var generation = Interlocked.Read(ref _generation);
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MingchaDb>();
             var all = await db.Sections.AsNoTracking().Select(s => new SectionInfo(s.Id, s.UnitId, s.Code, s.Name, s.Active, null)).ToListAsync(ct);
@@ -108,7 +117,8 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes) : IDisposable
             _byId = all.ToDictionary(s => s.Id);
             _byCode = all.ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
             _staffUnit = new();
-            Volatile.Write(ref _loadedAt, Environment.TickCount64);
+            // A change committed while this read ran may be missing from it: served until the next look-up, read again then.
+            if (Interlocked.Read(ref _generation) == generation) Volatile.Write(ref _loadedAt, Environment.TickCount64);
         }
         finally { _gate.Release(); }
     }

@@ -11,7 +11,7 @@ namespace Mingcha.Web.Pages.Org;
 
 /// <summary>One section, window or outlet: details, history (ORG-1), its service items (ORG-6) and staff (SEC-2, SEC-4).</summary>
 [Authorize(Policy = Policies.OrgRead)]
-public sealed class SectionModel(MingchaDb db, LocalClock clock, TimeProvider time, Features.Ratings.SectionDirectory directory, IStringLocalizer<SharedResource> l)
+public sealed class SectionModel(MingchaDb db, LocalClock clock, TimeProvider time, IStringLocalizer<SharedResource> l)
     : MingchaPageModel(l)
 {
     public sealed record ItemLine(SectionItemDto Link, int? StatutoryDays, int? PromisedDays);
@@ -53,11 +53,8 @@ public sealed class SectionModel(MingchaDb db, LocalClock clock, TimeProvider ti
 
     /// <summary>撤销 or 恢复 (ORG-1): a version of the section's history; refused, with what is still open, while anything under it is.</summary>
     public Task<IActionResult> OnPostStateAsync(Guid id, bool? active, CancellationToken ct) =>
-        RunAsync(id, "state", async () =>
-            {
-                await UpdateSectionAsync(id, new UpdateSection(null, null, active ?? throw new FieldException("active", Text["请指明撤销还是恢复。"])), db, time, ct);
-                directory.Invalidate(); // a closed window takes no rating from now on
-            }, active == true ? Text["已恢复使用。"] : Text["已撤销：名录和以往记录中仍保留。"], ct);
+        RunAsync(id, "state", () => UpdateSectionAsync(id, new UpdateSection(null, null, active ?? throw new FieldException("active", Text["请指明撤销还是恢复。"])), db, time, ct),
+            active == true ? Text["已恢复使用。"] : Text["已撤销：名录和以往记录中仍保留。"], ct);
 
     public Task<IActionResult> OnPostItemAsync(Guid id, CancellationToken ct) =>
         RunAsync(id, "item", () => Item.ServiceItemId is { } item
