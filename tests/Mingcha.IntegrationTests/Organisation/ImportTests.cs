@@ -30,7 +30,7 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
 
         var sheets = Read(bytes);
         Assert.Equal(["说明", "类别", "单位", "科室", "服务事项", "工作人员", "网点事项"], sheets.Keys);
-        Assert.Equal(["代码", "名称", "简称", "统一社会信用代码", "上级单位代码", "类别代码", "年度"], sheets["单位"][0].Select(c => c ?? ""));
+        Assert.Equal(["代码", "名称", "简称", "统一社会信用代码", "上级单位代码", "类别代码", "年度", "状态"], sheets["单位"][0].Select(c => c ?? ""));
         Assert.StartsWith(ImportFormat.ExampleMarker, sheets["工作人员"][1][0], StringComparison.Ordinal);
 
         var before = await CountsAsync();
@@ -243,6 +243,87 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
             "科室", 2, "所属单位代码", $"单位“{p}-U”已撤销");
         await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("工作人员", StaffHeader, [$"{p}-U", "X3", "王五", "合同", null, null, null, null]))),
             "工作人员", 2, "所属单位代码", $"单位“{p}-U”已撤销，不能新增人员");
+    }
+
+    /// <summary>
+    /// ORG-1, decisions 044 and 045: the export says who is in post and which units and windows are closed; the staff
+    /// sheet's 状态 records departures (离岗) and returns (返岗) as versions, a return only where there is an open post;
+    /// a unit's or window's 状态 passes as it is, and any other is the row's error (closures are made on their pages).
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    [Trait("Rule", "ORG-2")]
+    public async Task Import_StaffStatus_RecordsDeparturesAndReturns_AndTheExportShowsEveryState()
+    {
+        var p = Prefix();
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var unit = await (await office.PostJsonAsync("/api/v1/units", new { code = $"{p}-U", name = "状态导入局" })).ReadAsync<Created>(HttpStatusCode.Created);
+        var window = await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit.Id, code = $"{p}-W", name = "在用窗口", kind = "Window" })).ReadAsync<Created>(HttpStatusCode.Created);
+        var old = await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unit.Id, code = $"{p}-W2", name = "撤销窗口", kind = "Window" })).ReadAsync<Created>(HttpStatusCode.Created);
+        async Task<Guid> PersonAsync(string code, string name, Guid section) => (await (await office.PostJsonAsync("/api/v1/staff",
+            new { unitId = unit.Id, sectionId = section, code, name, employment = "InService" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var x1 = await PersonAsync("X1", "张一", window.Id);
+        var x2 = await PersonAsync("X2", "张二", old.Id);
+        await PersonAsync("X3", "张三", window.Id);
+        await (await office.PatchJsonAsync($"/api/v1/staff/{x2}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await office.PatchJsonAsync($"/api/v1/sections/{old.Id}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+
+        var export = Read(await (await office.GetAsync("/api/v1/org/export")).Content.ReadAsByteArrayAsync());
+        string? State(string sheet, int keyColumn, string key, string? unitCode = null)
+        {
+            var header = export[sheet][0];
+            var row = export[sheet].Single(r => r[keyColumn] == key && (unitCode is null || r[0] == unitCode));
+            return row[Array.IndexOf(header, "状态")];
+        }
+        Assert.Equal("在用", State("单位", 0, $"{p}-U"));
+        Assert.Equal("在用", State("科室", 0, $"{p}-W"));
+        Assert.Equal("已撤销", State("科室", 0, $"{p}-W2"));
+        Assert.Equal("在岗", State("工作人员", 1, "X1", $"{p}-U"));
+        Assert.Equal("离岗", State("工作人员", 1, "X2", $"{p}-U"));
+
+        object?[] header = [.. StaffHeader, "状态"];
+        app.Clock.Advance(TimeSpan.FromMinutes(1)); // a version per instant: the departure is one of its own
+        // X1 leaves, X3 stays as they are (an empty state), X4 is listed as gone already.
+        var preview = await PreviewAsync(office, ("组织机构.xlsx", Build(new Sheet("工作人员", header,
+            [$"{p}-U", "X1", "张一", "在编", $"{p}-W", null, null, null, "离岗"],
+            [$"{p}-U", "X3", "张三", "在编", $"{p}-W", null, null, null, null],
+            [$"{p}-U", "X4", "张四", "合同", null, null, null, null, "离职"]))));
+        Assert.Equal(0, preview.ErrorCount);
+        Assert.Equal((1, 1, 1), Counts3(preview, "工作人员"));
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+        var staff = (await office.GetFromJsonAsync<List<StaffDto>>($"/api/v1/units/{unit.Id}/staff"))!.ToDictionary(s => s.Code);
+        Assert.Equal((false, false, true, false), (staff["X1"].Active, staff["X2"].Active, staff["X3"].Active, staff["X4"].Active));
+        var history = await office.GetAsync<List<StaffHistoryDto>>($"/api/v1/staff/{x1}/history");
+        Assert.Equal([true, false], history.Select(v => v.Active)); // ORG-1: the departure is a version; the history keeps the post
+
+        // X2's window is closed: back in post only with an open one.
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("工作人员", header, [$"{p}-U", "X2", "张二", "在编", $"{p}-W2", null, null, null, "在岗"]))),
+            "工作人员", 2, "状态", $"其所在科室“{p}-W2”已撤销，请同时为其填写在用的科室代码");
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("工作人员", header, [$"{p}-U", "X2", "张二", "在编", $"{p}-W", null, null, null, "休假"]))),
+            "工作人员", 2, "状态", "状态“休假”无法识别");
+        await ImportAsync(office, Build(new Sheet("工作人员", header, [$"{p}-U", "X2", "张二", "在编", $"{p}-W", null, null, null, "在岗"])));
+        staff = (await office.GetFromJsonAsync<List<StaffDto>>($"/api/v1/units/{unit.Id}/staff"))!.ToDictionary(s => s.Code);
+        Assert.Equal((true, window.Id), (staff["X2"].Active, staff["X2"].SectionId));
+
+        // Units and windows: as they are passes, a closure or a reopening by file is the row's error.
+        object?[] unitHeader = [.. UnitHeader, "状态"];
+        object?[] sectionHeader = [.. SectionHeader, "状态"];
+        var category = Read(await (await office.GetAsync("/api/v1/org/export")).Content.ReadAsByteArrayAsync())["类别"][1][0];
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("单位", unitHeader, [$"{p}-U", "状态导入局", null, null, null, category, null, "已撤销"]))),
+            "单位", 2, "状态", "导入不撤销单位；请在单位页面办理撤销");
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("科室", sectionHeader, [$"{p}-W2", "撤销窗口", $"{p}-U", "窗口", null, null, "在用"]))),
+            "科室", 2, "状态", $"科室“{p}-W2”已撤销；导入不恢复科室");
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("科室", sectionHeader, [$"{p}-W3", "新窗口", $"{p}-U", "窗口", null, null, "已撤销"]))),
+            "科室", 2, "状态", "导入不撤销科室");
+        var asItIs = await PreviewAsync(office, ("组织机构.xlsx", Build(new Sheet("科室", sectionHeader,
+            [$"{p}-W", "在用窗口", $"{p}-U", "窗口", null, null, "在用"], [$"{p}-W2", "撤销窗口", $"{p}-U", "窗口", null, null, "已撤销"]))));
+        Assert.Equal(0, asItIs.ErrorCount);
+    }
+
+    private static (int Create, int Update, int Unchanged) Counts3(PreviewDto preview, string sheet)
+    {
+        var s = preview.Sheets.Single(x => x.Sheet == sheet);
+        return (s.Create, s.Update, s.Unchanged);
     }
 
     /// <summary>
@@ -587,6 +668,14 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
     {
         var client = await app.ClientAsAsync(Roles.OfficeStaff);
         await ImportAsync(client, ValidWorkbook(Prefix()));
+        // A unit made through the API without a category (its cell is empty), a closed window and a departed person
+        // (their 状态) are exported as they are and import back unchanged too.
+        var p = Prefix();
+        var bare = await (await client.PostJsonAsync("/api/v1/units", new { code = $"{p}-N", name = "无类别单位" })).ReadAsync<Created>(HttpStatusCode.Created);
+        var closed = await (await client.PostJsonAsync("/api/v1/sections", new { unitId = bare.Id, code = $"{p}-W", name = "撤销窗口", kind = "Window" })).ReadAsync<Created>(HttpStatusCode.Created);
+        var gone = await (await client.PostJsonAsync("/api/v1/staff", new { unitId = bare.Id, code = "G1", name = "离岗人员", employment = "Contracted" })).ReadAsync<Created>(HttpStatusCode.Created);
+        await (await client.PatchJsonAsync($"/api/v1/staff/{gone.Id}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
+        await (await client.PatchJsonAsync($"/api/v1/sections/{closed.Id}", new { active = false })).ExpectAsync(HttpStatusCode.NoContent);
         var export = await client.GetAsync("/api/v1/org/export");
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         var before = await CountsAsync();
@@ -799,10 +888,10 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
     private sealed record UnitDto(Guid Id, string Code, string Name, string? CreditCode, Guid? ParentUnitId, string? CategoryName);
     private sealed record HistoryDto(DateTime ValidFrom, string Code, string Name, Guid? ParentUnitId);
     private sealed record SectionDto(Guid Id, string Code, string Name, string Kind, Guid? ParentSectionId);
-    private sealed record StaffDto(Guid Id, Guid? SectionId, string Code, string Name, string Employment, string Phone, string IdNumber);
+    private sealed record StaffDto(Guid Id, Guid? SectionId, string Code, string Name, string Employment, string Phone, string IdNumber, bool Active = true);
     private sealed record ItemDto(Guid Id, string Code, int? StatutoryDays, int? PromisedDays);
     private sealed record SectionItemDto(Guid ServiceItemId, string Code, bool Mandatory);
-    private sealed record StaffHistoryDto(DateTime ValidFrom, Guid UnitId, Guid? SectionId, string Name, string Employment, string? Position);
+    private sealed record StaffHistoryDto(DateTime ValidFrom, Guid UnitId, Guid? SectionId, string Name, string Employment, string? Position, bool Active = true);
     private sealed record CategoryHistoryDto(DateTime ValidFrom, string Name);
     private sealed record SectionHistoryDto(DateTime ValidFrom, Guid UnitId, string Name);
 }
@@ -887,6 +976,20 @@ public sealed class ImportParsingTests
     {
         Assert.True(ImportFormat.TryParseYesNo(text, out var value));
         Assert.Equal(expected, value);
+    }
+
+    [Theory]
+    [InlineData("在岗", true, true)]
+    [InlineData("离职", true, false)]
+    [InlineData(" left ", true, false)]
+    [InlineData("已撤销", false, false)]
+    [InlineData("休假", false, false)]
+    [Trait("Rule", "ORG-1")]
+    public void TryParseInPost_TakesTheStatesOfAPerson_NotOfAUnit(string text, bool accepted, bool inPost)
+    {
+        Assert.Equal(accepted, ImportFormat.TryParseInPost(text, out var value));
+        Assert.Equal(inPost, value);
+        Assert.Equal(text is "已撤销", ImportFormat.TryParseOpen(text, out _)); // and the other way round
     }
 
     [Fact]

@@ -21,10 +21,10 @@ public sealed class ExportOrganisation(MingchaDb db)
     private static readonly Dictionary<SheetKind, double[]> Widths = new Dictionary<SheetKind, double[]>
     {
         [SheetKind.Categories] = [16, 30],
-        [SheetKind.Units] = [16, 40, 20, 24, 16, 12, 8],
-        [SheetKind.Sections] = [20, 36, 16, 14, 20, 36],
+        [SheetKind.Units] = [16, 40, 20, 24, 16, 12, 8, 8],
+        [SheetKind.Sections] = [20, 36, 16, 14, 20, 36, 8],
         [SheetKind.ServiceItems] = [16, 40, 16, 10, 10],
-        [SheetKind.Staff] = [16, 14, 12, 10, 20, 16, 16, 22],
+        [SheetKind.Staff] = [16, 14, 12, 10, 20, 16, 16, 22, 8],
         [SheetKind.SectionItems] = [20, 16, 8],
     };
 
@@ -60,6 +60,7 @@ public sealed class ExportOrganisation(MingchaDb db)
         "7. 手机号、身份证号请保持“文本”格式（本模板已设置），否则 Excel 会把 18 位身份证号存成数字而丢失末几位。",
         "8. 导出文件中脱敏的号码（如 138****1234）原样导回时保持不变；新号码须填写完整。",
         "9. 单个文件不超过 50 MB。只要有一行有错，整个导入都不写入，并列出全部错误（工作表、Excel 行号、列、原因）。",
+        "10. “状态”列：工作人员填“离岗”即登记离岗，填“在岗”即返岗；单位、科室的状态须与系统中一致（撤销、恢复请在单位、科室页面办理）。留空表示不变。",
     ];
 
     /// <summary>The organisation as of <paramref name="year"/> (unit categories of that year) in the import format.</summary>
@@ -93,22 +94,22 @@ public sealed class ExportOrganisation(MingchaDb db)
             .GroupBy(x => x.UnitId)
             .ToDictionary(g => g.Key, g => g.Where(x => x.Year <= year).MaxBy(x => x.Year) ?? g.MinBy(x => x.Year)!);
         var units = await db.Units.AsNoTracking().OrderBy(u => u.Code)
-            .Select(u => new { u.Id, u.Code, u.Name, u.ShortName, u.CreditCode, u.ParentUnitId }).ToListAsync(ct);
+            .Select(u => new { u.Id, u.Code, u.Name, u.ShortName, u.CreditCode, u.ParentUnitId, u.Active }).ToListAsync(ct);
         var unitCodes = units.ToDictionary(u => u.Id, u => u.Code);
         Begin(w, UnitsSheet);
         foreach (var u in units)
         {
             assignments.TryGetValue(u.Id, out var a);
             w.WriteRow([u.Code, u.Name, u.ShortName, u.CreditCode, Code(unitCodes, u.ParentUnitId),
-                a is null ? null : Code(categoryCodes, a.CategoryId), Format(a?.Year ?? year)]);
+                a is null ? null : Code(categoryCodes, a.CategoryId), Format(a?.Year ?? year), OpenWord(u.Active)]);
         }
 
         var sections = await db.Sections.AsNoTracking().OrderBy(s => s.Code)
-            .Select(s => new { s.Id, s.Code, s.Name, s.UnitId, s.Kind, s.ParentSectionId, s.Address }).ToListAsync(ct);
+            .Select(s => new { s.Id, s.Code, s.Name, s.UnitId, s.Kind, s.ParentSectionId, s.Address, s.Active }).ToListAsync(ct);
         var sectionCodes = sections.ToDictionary(s => s.Id, s => s.Code);
         Begin(w, SectionsSheet);
         foreach (var s in sections)
-            w.WriteRow([s.Code, s.Name, Code(unitCodes, s.UnitId), KindWord(s.Kind), Code(sectionCodes, s.ParentSectionId), s.Address]);
+            w.WriteRow([s.Code, s.Name, Code(unitCodes, s.UnitId), KindWord(s.Kind), Code(sectionCodes, s.ParentSectionId), s.Address, OpenWord(s.Active)]);
         sections = null;
 
         var itemCodes = new Dictionary<Guid, string>();
@@ -124,12 +125,12 @@ public sealed class ExportOrganisation(MingchaDb db)
         var staff = from s in db.Staff.AsNoTracking()
                     join u in db.Units on s.UnitId equals u.Id
                     orderby u.Code, s.Code
-                    select new { UnitCode = u.Code, s.Code, s.Name, s.Employment, s.SectionId, s.Position, s.Phone, s.IdNumber };
+                    select new { UnitCode = u.Code, s.Code, s.Name, s.Employment, s.SectionId, s.Position, s.Phone, s.IdNumber, s.Active };
         await foreach (var s in staff.AsAsyncEnumerable().WithCancellation(ct))
         {
             w.WriteRow([s.UnitCode, s.Code, s.Name, EmploymentWord(s.Employment), Code(sectionCodes, s.SectionId), s.Position,
                 full ? s.Phone : NullIfEmpty(PersonalData.MaskPhone(s.Phone)),
-                full ? s.IdNumber : NullIfEmpty(PersonalData.MaskIdNumber(s.IdNumber))]);
+                full ? s.IdNumber : NullIfEmpty(PersonalData.MaskIdNumber(s.IdNumber)), InPostWord(s.Active)]);
         }
 
         Begin(w, SectionItemsSheet);

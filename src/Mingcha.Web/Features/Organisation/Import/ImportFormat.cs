@@ -64,6 +64,7 @@ public static class ImportFormat
         public static readonly ColumnSpec Parent = new("上级单位代码", "parent_code", false, 64, "可空；填写则须为本文件或系统中已有的单位");
         public static readonly ColumnSpec Category = new("类别代码", "category_code", true, 64, "本文件“类别”表或系统中已有的类别");
         public static readonly ColumnSpec Year = new("年度", "year", false, 4, "考评年度，可空（默认当年）", "考评年度");
+        public static readonly ColumnSpec Status = new("状态", "status", false, 8, "在用/已撤销，导出时填写；导入不撤销也不恢复单位（请在单位页面办理），可空", "单位状态");
     }
 
     public static class SectionColumns
@@ -74,6 +75,7 @@ public static class ImportFormat
         public static readonly ColumnSpec Kind = new("类型", "kind", true, 32, "内设科室/二级单位/服务大厅/窗口/乡镇服务网点/街道服务网点");
         public static readonly ColumnSpec Parent = new("上级科室代码", "parent_code", false, 64, "可空；如窗口所在的服务大厅，须属同一单位");
         public static readonly ColumnSpec Address = new("地址", "address", false, 300, "可空");
+        public static readonly ColumnSpec Status = new("状态", "status", false, 8, "在用/已撤销，导出时填写；导入不撤销也不恢复科室（请在科室页面办理），可空", "科室状态");
     }
 
     public static class StaffColumns
@@ -86,6 +88,7 @@ public static class ImportFormat
         public static readonly ColumnSpec Position = new("职务", "position", false, 100, "可空");
         public static readonly ColumnSpec Phone = new("手机", "phone", false, 32, "可空；11 位手机号或带区号的固定电话", "手机号", "手机号码", "联系电话");
         public static readonly ColumnSpec IdNumber = new("身份证号", "id_number", false, 18, "可空；18 位，校验码须正确；请设为文本格式", "身份证号码", "公民身份号码");
+        public static readonly ColumnSpec Status = new("状态", "status", false, 8, "在岗/离岗；填“离岗”即登记离岗，已离岗的填“在岗”即返岗；空着：新增人员在岗，已有人员不变", "在岗状态");
     }
 
     public static class ItemColumns
@@ -108,20 +111,20 @@ public static class ImportFormat
         [CategoryColumns.Code, CategoryColumns.Name], [ExampleMarker + "ZF", "行政执法类"], "单位考评类别（ORG-1）");
 
     public static readonly SheetSpec UnitsSheet = new(SheetKind.Units, "单位", "units",
-        [UnitColumns.Code, UnitColumns.Name, UnitColumns.ShortName, UnitColumns.CreditCode, UnitColumns.Parent, UnitColumns.Category, UnitColumns.Year],
-        [ExampleMarker + "RSJ", "示范市人力资源和社会保障局", "人社局", ExampleCreditCode, "", "ZF", "2026"], "被考评单位，每年属于一个类别（ORG-1）");
+        [UnitColumns.Code, UnitColumns.Name, UnitColumns.ShortName, UnitColumns.CreditCode, UnitColumns.Parent, UnitColumns.Category, UnitColumns.Year, UnitColumns.Status],
+        [ExampleMarker + "RSJ", "示范市人力资源和社会保障局", "人社局", ExampleCreditCode, "", "ZF", "2026", "在用"], "被考评单位，每年属于一个类别（ORG-1）");
 
     public static readonly SheetSpec SectionsSheet = new(SheetKind.Sections, "科室", "sections",
-        [SectionColumns.Code, SectionColumns.Name, SectionColumns.Unit, SectionColumns.Kind, SectionColumns.Parent, SectionColumns.Address],
-        [ExampleMarker + "RSJ-W01", "综合服务大厅 1 号窗口", "RSJ", "窗口", "RSJ-H01", "人民路 1 号"], "内设科室、二级单位、服务大厅、窗口和服务网点（ORG-1）");
+        [SectionColumns.Code, SectionColumns.Name, SectionColumns.Unit, SectionColumns.Kind, SectionColumns.Parent, SectionColumns.Address, SectionColumns.Status],
+        [ExampleMarker + "RSJ-W01", "综合服务大厅 1 号窗口", "RSJ", "窗口", "RSJ-H01", "人民路 1 号", "在用"], "内设科室、二级单位、服务大厅、窗口和服务网点（ORG-1）");
 
     public static readonly SheetSpec ServiceItemsSheet = new(SheetKind.ServiceItems, "服务事项", "service_items",
         [ItemColumns.Code, ItemColumns.Name, ItemColumns.Unit, ItemColumns.Statutory, ItemColumns.Promised],
         [ExampleMarker + "RS-001", "社会保障卡申领", "RSJ", "20", "10"], "公众可办理的服务事项目录（ORG-6）");
 
     public static readonly SheetSpec StaffSheet = new(SheetKind.Staff, "工作人员", "staff",
-        [StaffColumns.Unit, StaffColumns.Code, StaffColumns.Name, StaffColumns.Employment, StaffColumns.Section, StaffColumns.Position, StaffColumns.Phone, StaffColumns.IdNumber],
-        [ExampleMarker + "RSJ", "E0001", "张三", "在编", "RSJ-W01", "窗口工作人员", "13800138000", "11010519491231002X"], "在编、借调、合同制工作人员（ORG-2）");
+        [StaffColumns.Unit, StaffColumns.Code, StaffColumns.Name, StaffColumns.Employment, StaffColumns.Section, StaffColumns.Position, StaffColumns.Phone, StaffColumns.IdNumber, StaffColumns.Status],
+        [ExampleMarker + "RSJ", "E0001", "张三", "在编", "RSJ-W01", "窗口工作人员", "13800138000", "11010519491231002X", "在岗"], "在编、借调、合同制工作人员（ORG-2）");
 
     public static readonly SheetSpec SectionItemsSheet = new(SheetKind.SectionItems, "网点事项", "section_items",
         [SectionItemColumns.Section, SectionItemColumns.Item, SectionItemColumns.Mandatory],
@@ -246,6 +249,40 @@ public static class ImportFormat
     }
 
     public static string YesNo(bool value) => value ? "是" : "否";
+
+    /// <summary>A unit's or section's state as the export writes it (decision 045).</summary>
+    public static string OpenWord(bool active) => active ? "在用" : "已撤销";
+
+    /// <summary>A person's state as the export writes it (decision 044).</summary>
+    public static string InPostWord(bool active) => active ? "在岗" : "离岗";
+
+    /// <summary>在用 / 已撤销 and their usual spellings; true is open.</summary>
+    public static bool TryParseOpen(string text, out bool open)
+    {
+        switch (text.Trim().ToUpperInvariant())
+        {
+            case "在用" or "正常" or "启用" or "OPEN" or "ACTIVE":
+                open = true; return true;
+            case "已撤销" or "撤销" or "CLOSED":
+                open = false; return true;
+            default:
+                open = false; return false;
+        }
+    }
+
+    /// <summary>在岗 / 离岗 and their usual spellings; true is in post.</summary>
+    public static bool TryParseInPost(string text, out bool inPost)
+    {
+        switch (text.Trim().ToUpperInvariant())
+        {
+            case "在岗" or "在职" or "IN POST" or "ACTIVE":
+                inPost = true; return true;
+            case "离岗" or "离职" or "已离岗" or "LEFT":
+                inPost = false; return true;
+            default:
+                inPost = false; return false;
+        }
+    }
 
     public static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -50,6 +50,7 @@ internal sealed class OrgImportRun
     // Decision 045: units and sections closed (撤销); nothing new goes into them (a file that lists them as they are passes).
     private HashSet<Guid> _closedUnits = [];
     private HashSet<Guid> _closedSections = [];
+    private HashSet<Guid> _unitsWithCategory = [];
     private Dictionary<Guid, string> _dbSectionCodes = [];
     private Dictionary<string, DbItem> _dbItems = [];
     private Dictionary<(Guid UnitId, string Code), DbStaff> _dbStaff = [];
@@ -161,6 +162,7 @@ internal sealed class OrgImportRun
             .Select(u => new DbUnit(u.Id, u.Code, u.Name, u.ShortName, u.CreditCode, u.ParentUnitId)).ToDictionaryAsync(u => u.Code, StringComparer.Ordinal, ct);
         _dbUnitCodes = _dbUnits.Values.ToDictionary(u => u.Id, u => u.Code);
         _closedUnits = (await _db.Units.AsNoTracking().Where(u => !u.Active).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
+        _unitsWithCategory = (await _db.UnitCategories.AsNoTracking().Select(x => x.UnitId).Distinct().ToListAsync(ct)).ToHashSet();
         if (Any(SheetKind.Sections, SheetKind.Staff, SheetKind.SectionItems))
         {
             _dbSections = await _db.Sections.AsNoTracking()
@@ -173,7 +175,7 @@ internal sealed class OrgImportRun
                 .Select(i => new DbItem(i.Id, i.Code, i.Name, i.UnitId, i.StatutoryDays, i.PromisedDays)).ToDictionaryAsync(i => i.Code, StringComparer.Ordinal, ct);
         if (present.Contains(SheetKind.Staff))
             _dbStaff = await _db.Staff.AsNoTracking()
-                .Select(s => new DbStaff(s.Id, s.UnitId, s.Code, s.Name, s.Employment, s.SectionId, s.Position, s.Phone, s.IdNumber))
+                .Select(s => new DbStaff(s.Id, s.UnitId, s.Code, s.Name, s.Employment, s.SectionId, s.Position, s.Phone, s.IdNumber, s.Active))
                 .ToDictionaryAsync(s => (s.UnitId, s.Code), ct);
         if (present.Contains(SheetKind.SectionItems))
             _dbLinks = await _db.SectionServiceItems.AsNoTracking()
@@ -240,7 +242,7 @@ internal sealed class OrgImportRun
                 CreditCode = f.Optional(UnitColumns.CreditCode),
                 ParentCode = f.Optional(UnitColumns.Parent),
                 ParentGiven = parentGiven,
-                CategoryCode = f.Required(UnitColumns.Category),
+                CategoryCode = f.Optional(UnitColumns.Category), // required below, unless the unit stays without one
                 Year = _year,
             };
             if (r.CreditCode is not null && !CreditCode.IsValid(r.CreditCode, out var creditError))
@@ -264,6 +266,10 @@ internal sealed class OrgImportRun
                 continue;
             }
             r.Existing = _dbUnits.GetValueOrDefault(code);
+            // A unit made without a category (the API allows it) is exported with an empty cell and imports back as it is.
+            if (r.CategoryCode is null && !(r.Existing is { } bare && !_unitsWithCategory.Contains(bare.Id)))
+                f.Error(UnitColumns.Category, $"“{UnitColumns.Category.Zh}”为必填项。 Required.");
+            CheckOpenState(f, UnitColumns.Status, "单位", "unit", code, r.Existing is { } known && _closedUnits.Contains(known.Id));
             r.Ok = f.Ok;
             _units[code] = r;
             rows.Add(r);
@@ -298,17 +304,17 @@ internal sealed class OrgImportRun
             var id = UnitIdOf(r); // builds new units parents first
             if (!r.Ok) continue;
             sheet.Sample(r.Row);
-            var categoryId = ResolveCategory(r.CategoryCode!)!.Value;
             var changed = false;
-            if (_dbUnitCategories.TryGetValue((id, r.Year), out var assigned))
+            if (r.CategoryCode is not null) // null: an existing unit without a category, left so
             {
-                if (assigned.CategoryId != categoryId)
+                var categoryId = ResolveCategory(r.CategoryCode)!.Value;
+                if (!_dbUnitCategories.TryGetValue((id, r.Year), out var assigned)) _newUnitCategories.Add(new UnitCategory(id, r.Year, categoryId));
+                else if (assigned.CategoryId != categoryId)
                 {
                     _unitCategoryChanges.Add((assigned.Id, x => x.Reassign(categoryId)));
                     changed = true;
                 }
             }
-            else _newUnitCategories.Add(new UnitCategory(id, r.Year, categoryId));
 
             if (r.Existing is not { } e)
             {
@@ -336,6 +342,22 @@ internal sealed class OrgImportRun
             if (changed) sheet.Tally.Update++;
             else sheet.Tally.Unchanged++;
         }
+    }
+
+    /// <summary>
+    /// 状态 of a unit or section (decision 045): the export writes it, and a file that gives it as it is passes; the import
+    /// neither closes nor opens (a closure needs nothing open below it, which the unit's and the section's pages check and
+    /// explain), so a state other than the stored one, or a new record given as closed, is the row's error.
+    /// </summary>
+    private static void CheckOpenState(Fields f, ColumnSpec column, string what, string whatEn, string code, bool closedNow)
+    {
+        if (f.Optional(column) is not { } text) return;
+        if (!TryParseOpen(text, out var open))
+            f.Error(column, $"状态“{text}”无法识别，应为 在用 或 已撤销。 Unknown state: 在用 (open) or 已撤销 (closed).");
+        else if (open && closedNow)
+            f.Error(column, $"{what}“{code}”已撤销；导入不恢复{what}，请在{what}页面办理恢复（决定 045）。 The {whatEn} is closed; reopen it on its page, not by import.");
+        else if (!open && !closedNow)
+            f.Error(column, $"导入不撤销{what}；请在{what}页面办理撤销（须先处理其下在用的科室和在岗人员，决定 045）。 Close the {whatEn} on its page, not by import.");
     }
 
     /// <summary>The unit's parent after the import: the file's, else the database's.</summary>
@@ -422,6 +444,7 @@ internal sealed class OrgImportRun
             r.Existing = _dbSections.GetValueOrDefault(code);
             if (r.UnitId is { } into && _closedUnits.Contains(into) && r.Existing?.UnitId != into)
                 f.Error(SectionColumns.Unit, $"单位“{r.UnitCode}”已撤销，不能新增或划入科室。 The unit is closed.");
+            CheckOpenState(f, SectionColumns.Status, "科室", "section", code, r.Existing is { } known && _closedSections.Contains(known.Id));
             r.Ok = f.Ok;
             _sections[code] = r;
             rows.Add(r);
@@ -704,6 +727,23 @@ internal sealed class OrgImportRun
             }
             if (sectionId is { } post && _closedSections.Contains(post) && existing?.SectionId != post)
                 f.Error(StaffColumns.Section, $"科室“{_dbSectionCodes.GetValueOrDefault(post)}”已撤销，不能调入人员。 The section is closed.");
+            // 离岗 / 返岗 (decision 044); empty: a new person is in post, a known one stays as they are. Back in post only
+            // where there is a post: an open unit, and an open section (the file's, else their own).
+            bool? inPost = null;
+            if (f.Optional(StaffColumns.Status) is { } statusText)
+            {
+                if (TryParseInPost(statusText, out var state)) inPost = state;
+                else f.Error(StaffColumns.Status, $"状态“{statusText}”无法识别，应为 在岗 或 离岗。 Unknown state: 在岗 (in post) or 离岗 (left).");
+            }
+            var setActive = existing is not null && inPost is { } wanted && wanted != existing.Active;
+            if (setActive && inPost == true)
+            {
+                if (_closedUnits.Contains(existing!.UnitId))
+                    f.Error(StaffColumns.Status, $"单位“{unitCode}”已撤销，人员不能返岗。 The unit is closed: no return to post.");
+                else if ((hasSection ? sectionId : existing.SectionId) is { } returnTo && _closedSections.Contains(returnTo))
+                    f.Error(StaffColumns.Status, $"其所在科室“{_dbSectionCodes.GetValueOrDefault(returnTo)}”已撤销，请同时为其填写在用的科室代码。"
+                        + " Their section is closed: give an open one with the return.");
+            }
             var (phone, keepPhone) = PersonalValue(f, StaffColumns.Phone, existing?.Phone, PersonalData.MaskPhone, raw =>
                 PhoneNumber.IsValid(raw, out var error) ? (PhoneNumber.Normalize(raw), null) : (null, error + " Invalid phone number."));
             var (idNumber, keepId) = PersonalValue(f, StaffColumns.IdNumber, existing?.IdNumber, PersonalData.MaskIdNumber, raw =>
@@ -716,7 +756,9 @@ internal sealed class OrgImportRun
                 sheet.Tally.Create++;
                 if (Writing)
                 {
-                    _newStaff.Add(new Staff(unitId!.Value, code!, name!, employment, _now, sectionId, position) { Phone = phone, IdNumber = idNumber });
+                    var person = new Staff(unitId!.Value, code!, name!, employment, _now, sectionId, position) { Phone = phone, IdNumber = idNumber };
+                    if (inPost == false) person.Leave(_now); // listed as gone already (a registry moved from another system)
+                    _newStaff.Add(person);
                 }
             }
             else
@@ -725,7 +767,7 @@ internal sealed class OrgImportRun
                 var setPosition = hasPosition && existing.Position != position;
                 var setPhone = hasPhone && !keepPhone && existing.Phone != phone;
                 var setId = hasId && !keepId && existing.IdNumber != idNumber;
-                if (existing.Name != name || existing.Employment != employment || setSection || setPosition || setPhone || setId)
+                if (existing.Name != name || existing.Employment != employment || setSection || setPosition || setPhone || setId || setActive)
                 {
                     sheet.Tally.Update++;
                     if (Writing)
@@ -738,6 +780,8 @@ internal sealed class OrgImportRun
                             if (setPosition) s.ChangePosition(position, _now);
                             if (setPhone) s.Phone = phone;
                             if (setId) s.IdNumber = idNumber;
+                            if (setActive && inPost == true) s.Return(_now);
+                            else if (setActive) s.Leave(_now);
                         }));
                     }
                 }
@@ -980,7 +1024,8 @@ internal sealed class OrgImportRun
     private sealed record DbUnitCategory(Guid Id, Guid UnitId, int Year, Guid CategoryId);
     private sealed record DbSection(Guid Id, Guid UnitId, string Code, string Name, SectionKind Kind, Guid? ParentSectionId, string? Address);
     private sealed record DbItem(Guid Id, string Code, string Name, Guid? UnitId, int? Statutory, int? Promised);
-    private sealed record DbStaff(Guid Id, Guid UnitId, string Code, string Name, EmploymentType Employment, Guid? SectionId, string? Position, string? Phone, string? IdNumber);
+    private sealed record DbStaff(Guid Id, Guid UnitId, string Code, string Name, EmploymentType Employment, Guid? SectionId, string? Position, string? Phone, string? IdNumber,
+        bool Active);
     private sealed record DbLink(Guid Id, Guid SectionId, Guid ItemId, bool Mandatory);
 
     private interface IRowState
