@@ -29,6 +29,20 @@ public static class Api
 
     public static async Task<T> GetAsync<T>(this HttpClient client, string path) => await (await client.GetAsync(path)).ReadAsync<T>();
 
+    /// <summary>Creates through the API (as an Office account) the id of what the answer's body names: <c>{ "id": … }</c>.</summary>
+    public static async Task<Guid> CreateAsync(this HttpClient office, string path, object body) =>
+        (await (await office.PostJsonAsync(path, body)).ReadAsync<Created>(HttpStatusCode.Created)).Id;
+
+    /// <summary>Two units and a window of the first, coded <paramref name="prefix"/>-A, -B and -W: where a window moves or closes.</summary>
+    public static async Task<(Guid UnitA, Guid UnitB, Guid Window)> TwoUnitsAndAWindowAsync(this HttpClient office, string prefix)
+    {
+        var a = await office.CreateAsync("/api/v1/units", new { code = $"{prefix}-A", name = "甲局" });
+        var b = await office.CreateAsync("/api/v1/units", new { code = $"{prefix}-B", name = "乙局" });
+        return (a, b, await office.CreateAsync("/api/v1/sections", new { unitId = a, code = $"{prefix}-W", name = "划转窗口", kind = "Window" }));
+    }
+
+    private sealed record Created(Guid Id);
+
     /// <summary>Asserts the status code; a mismatch shows the request and the body.</summary>
     public static async Task ExpectAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {

@@ -338,10 +338,7 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
     {
         var p = Prefix();
         var office = await app.ClientAsAsync(Roles.OfficeStaff);
-        var unitA = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"{p}-A", name = "划转前局" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        var unitB = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"{p}-B", name = "划转后局" })).ReadAsync<Created>(HttpStatusCode.Created)).Id;
-        var window = (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unitA, code = $"{p}-W", name = "划转窗口", kind = "Window" }))
-            .ReadAsync<Created>(HttpStatusCode.Created)).Id;
+        var (unitA, unitB, window) = await office.TwoUnitsAndAWindowAsync(p);
         var (deviceA, _) = await app.TokenClientAsync(unitA, "ratings:write");
         var (deviceB, _) = await app.TokenClientAsync(unitB, "ratings:write");
         var liaisonB = await app.ClientAsAsync(Roles.UnitLiaison, unitB);

@@ -71,11 +71,7 @@ public sealed class TwoInstanceTests
         await b.Services.GetRequiredService<PostgresRatingListener>().Listening.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
         var office = await a.ClientAsAsync(Roles.OfficeAdmin);
-        var tag = Guid.NewGuid().ToString("N")[..6];
-        var unitA = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"two-a-{tag}", name = "甲局" })).ReadAsync<IdOnly>(HttpStatusCode.Created)).Id;
-        var unitB = (await (await office.PostJsonAsync("/api/v1/units", new { code = $"two-b-{tag}", name = "乙局" })).ReadAsync<IdOnly>(HttpStatusCode.Created)).Id;
-        var window = (await (await office.PostJsonAsync("/api/v1/sections", new { unitId = unitA, code = $"two-w-{tag}", name = "迁移窗口", kind = "Window" }))
-            .ReadAsync<IdOnly>(HttpStatusCode.Created)).Id;
+        var (unitA, unitB, window) = await office.TwoUnitsAndAWindowAsync("two-" + Guid.NewGuid().ToString("N")[..6]);
         var (deviceA, tokenA) = await a.TokenClientAsync(unitA, "ratings:write");
         var (_, tokenB) = await a.TokenClientAsync(unitB, "ratings:write");
         HttpClient OnB(AccountsApi.CreateTokenResponse token)
