@@ -305,19 +305,77 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
         staff = (await office.GetFromJsonAsync<List<StaffDto>>($"/api/v1/units/{unit.Id}/staff"))!.ToDictionary(s => s.Code);
         Assert.Equal((true, window.Id), (staff["X2"].Active, staff["X2"].SectionId));
 
-        // Units and windows: as they are passes, a closure or a reopening by file is the row's error.
-        object?[] unitHeader = [.. UnitHeader, "状态"];
+        // Units and windows given as they are change nothing.
         object?[] sectionHeader = [.. SectionHeader, "状态"];
-        var category = Read(await (await office.GetAsync("/api/v1/org/export")).Content.ReadAsByteArrayAsync())["类别"][1][0];
-        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("单位", unitHeader, [$"{p}-U", "状态导入局", null, null, null, category, null, "已撤销"]))),
-            "单位", 2, "状态", "导入不撤销单位；请在单位页面办理撤销");
-        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("科室", sectionHeader, [$"{p}-W2", "撤销窗口", $"{p}-U", "窗口", null, null, "在用"]))),
-            "科室", 2, "状态", $"科室“{p}-W2”已撤销；导入不恢复科室");
-        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("科室", sectionHeader, [$"{p}-W3", "新窗口", $"{p}-U", "窗口", null, null, "已撤销"]))),
-            "科室", 2, "状态", "导入不撤销科室");
         var asItIs = await PreviewAsync(office, ("组织机构.xlsx", Build(new Sheet("科室", sectionHeader,
             [$"{p}-W", "在用窗口", $"{p}-U", "窗口", null, null, "在用"], [$"{p}-W2", "撤销窗口", $"{p}-U", "窗口", null, null, "已撤销"]))));
-        Assert.Equal(0, asItIs.ErrorCount);
+        Assert.Equal((0, (0, 0, 2)), (asItIs.ErrorCount, Counts3(asItIs, "科室")));
+    }
+
+    /// <summary>
+    /// ORG-1, decision 045: a reorganisation in one file. A unit, its hall and window are closed and its people recorded as
+    /// departed together, each a version; refused, on the rows that ask and with what is still open once the whole file is
+    /// applied, while anything under them stays open; reopened top down, a window of a closed unit refused.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "ORG-1")]
+    public async Task Import_ClosesAUnitWithItsHallWindowAndPeopleInOneFile_OnlyOnceNothingIsLeftOpen_AndReopensThem()
+    {
+        var p = Prefix();
+        var office = await app.ClientAsAsync(Roles.OfficeAdmin);
+        var category = await office.CreateAsync("/api/v1/categories", new { code = $"{p}-C", name = "撤并类别" });
+        var unit = await office.CreateAsync("/api/v1/units", new { code = $"{p}-U", name = "撤并局", categoryId = category });
+        var hall = await office.CreateAsync("/api/v1/sections", new { unitId = unit, code = $"{p}-H", name = "撤并大厅", kind = "ServiceHall" });
+        var window = await office.CreateAsync("/api/v1/sections", new { unitId = unit, code = $"{p}-W", name = "撤并窗口", kind = "Window", parentSectionId = hall });
+        await office.CreateAsync("/api/v1/staff", new { unitId = unit, sectionId = window, code = "P1", name = "王一", employment = "InService" });
+        await office.CreateAsync("/api/v1/staff", new { unitId = unit, code = "P2", name = "王二", employment = "Contracted" });
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        object?[] unitHeader = [.. UnitHeader, "状态"];
+        object?[] sectionHeader = [.. SectionHeader, "状态"];
+        object?[] staffHeader = [.. StaffHeader, "状态"];
+        Sheet Units(string state) => new("单位", unitHeader, [$"{p}-U", "撤并局", null, null, null, $"{p}-C", null, state]);
+        Sheet Sections(string hallState, string windowState) => new("科室", sectionHeader,
+            [$"{p}-H", "撤并大厅", $"{p}-U", "服务大厅", null, null, hallState], [$"{p}-W", "撤并窗口", $"{p}-U", "窗口", $"{p}-H", null, windowState]);
+
+        // The window and a person stay: the unit's row names both, the hall's its window.
+        await AssertRejectedAsync(("组织机构.xlsx", Build(Units("已撤销"), Sections("已撤销", "在用"), new Sheet("工作人员", staffHeader,
+            [$"{p}-U", "P2", "王二", "合同", null, null, null, null, "离岗"]))),
+            "单位", 2, "状态", "“撤并局”还有 1 个在用的科室或窗口、1 名在岗人员");
+        await AssertRejectedAsync(("组织机构.xlsx", Build(Sections("已撤销", "在用"))), "科室", 2, "状态", "“撤并大厅”还有 1 个在用的科室或窗口");
+        // A person in the window it closes: the window's row (and the person cannot be placed into it either).
+        await AssertRejectedAsync(("组织机构.xlsx", Build(Sections("在用", "已撤销"))), "科室", 3, "状态", "“撤并窗口”还有 1 名在岗人员");
+        Assert.True(await app.WithDbAsync(db => db.Units.Where(u => u.Id == unit).Select(u => u.Active).SingleAsync()));
+
+        // All of it together: closed, the people departed, one version each.
+        var preview = await PreviewAsync(office, ("组织机构.xlsx", Build(Units("已撤销"), Sections("已撤销", "已撤销"), new Sheet("工作人员", staffHeader,
+            [$"{p}-U", "P1", "王一", "在编", $"{p}-W", null, null, null, "离岗"], [$"{p}-U", "P2", "王二", "合同", null, null, null, null, "离岗"]))));
+        Assert.Equal(0, preview.ErrorCount);
+        Assert.Equal((0, 1, 0), Counts3(preview, "单位"));
+        Assert.Equal((0, 2, 0), Counts3(preview, "科室"));
+        Assert.Equal(HttpStatusCode.OK, (await office.PostAsync($"/api/v1/org/import/{preview.ImportId}/commit", null)).StatusCode);
+        Assert.Equal((false, false, false, 0), await app.WithDbAsync(async db => (
+            await db.Units.Where(u => u.Id == unit).Select(u => u.Active).SingleAsync(),
+            await db.Sections.Where(x => x.Id == hall).Select(x => x.Active).SingleAsync(),
+            await db.Sections.Where(x => x.Id == window).Select(x => x.Active).SingleAsync(),
+            await db.Staff.CountAsync(x => x.UnitId == unit && x.Active))));
+        var history = await office.GetAsync<List<HistoryDto>>($"/api/v1/units/{unit}/history");
+        Assert.Equal([true, false], history.Select(v => v.Active));
+
+        // Reopened top down; a window of a closed unit is refused; the people stay departed.
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await AssertRejectedAsync(("组织机构.xlsx", Build(Sections("在用", "已撤销"))), "科室", 2, "状态", "所属单位已撤销");
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("单位", unitHeader, [$"{p}-U2", "撤并局下属中心", null, null, $"{p}-U", $"{p}-C", null, null]))),
+            "单位", 2, "上级单位代码", $"上级单位“{p}-U”已撤销");
+        await ImportAsync(office, Build(Units("在用")));
+        await AssertRejectedAsync(("组织机构.xlsx", Build(Sections("已撤销", "在用"))), "科室", 3, "状态", "上级科室已撤销");
+        await AssertRejectedAsync(("组织机构.xlsx", Build(new Sheet("科室", sectionHeader, [$"{p}-W9", "新窗口", $"{p}-U", "窗口", $"{p}-H", null, null]))),
+            "科室", 2, "上级科室代码", $"上级科室“{p}-H”已撤销");
+        await ImportAsync(office, Build(Sections("在用", "在用")));
+        Assert.Equal((true, true, true, 0), await app.WithDbAsync(async db => (
+            await db.Units.Where(u => u.Id == unit).Select(u => u.Active).SingleAsync(),
+            await db.Sections.Where(x => x.Id == hall).Select(x => x.Active).SingleAsync(),
+            await db.Sections.Where(x => x.Id == window).Select(x => x.Active).SingleAsync(),
+            await db.Staff.CountAsync(x => x.UnitId == unit && x.Active))));
     }
 
     private static (int Create, int Update, int Unchanged) Counts3(PreviewDto preview, string sheet)
@@ -883,7 +941,7 @@ public sealed class ImportTests(MingchaApp app) : IClassFixture<MingchaApp>
     private sealed record PreviewDto(Guid ImportId, string Status, bool CanCommit, List<FileDto> Files, List<SheetDto> Sheets, int ErrorCount, List<ErrorDto> Errors);
     private sealed record ImportDto(Guid Id, string Status, int ErrorCount);
     private sealed record UnitDto(Guid Id, string Code, string Name, string? CreditCode, Guid? ParentUnitId, string? CategoryName);
-    private sealed record HistoryDto(DateTime ValidFrom, string Code, string Name, Guid? ParentUnitId);
+    private sealed record HistoryDto(DateTime ValidFrom, string Code, string Name, Guid? ParentUnitId, bool Active = true);
     private sealed record SectionDto(Guid Id, string Code, string Name, string Kind, Guid? ParentSectionId);
     private sealed record StaffDto(Guid Id, Guid? SectionId, string Code, string Name, string Employment, string Phone, string IdNumber, bool Active = true);
     private sealed record ItemDto(Guid Id, string Code, int? StatutoryDays, int? PromisedDays);

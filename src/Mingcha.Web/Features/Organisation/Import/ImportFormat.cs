@@ -64,7 +64,7 @@ public static class ImportFormat
         public static readonly ColumnSpec Parent = new("上级单位代码", "parent_code", false, 64, "可空；填写则须为本文件或系统中已有的单位");
         public static readonly ColumnSpec Category = new("类别代码", "category_code", true, 64, "本文件“类别”表或系统中已有的类别");
         public static readonly ColumnSpec Year = new("年度", "year", false, 4, "考评年度，可空（默认当年）", "考评年度");
-        public static readonly ColumnSpec Status = new("状态", "status", false, 8, "在用/已撤销，导出时填写；导入不撤销也不恢复单位（请在单位页面办理），可空", "单位状态");
+        public static readonly ColumnSpec Status = new("状态", "status", false, 8, "在用/已撤销；填“已撤销”即撤销（其下科室、下级单位须均已撤销，人员均已离岗或调出），填“在用”即恢复；空着不变", "单位状态");
     }
 
     public static class SectionColumns
@@ -75,7 +75,7 @@ public static class ImportFormat
         public static readonly ColumnSpec Kind = new("类型", "kind", true, 32, "内设科室/二级单位/服务大厅/窗口/乡镇服务网点/街道服务网点");
         public static readonly ColumnSpec Parent = new("上级科室代码", "parent_code", false, 64, "可空；如窗口所在的服务大厅，须属同一单位");
         public static readonly ColumnSpec Address = new("地址", "address", false, 300, "可空");
-        public static readonly ColumnSpec Status = new("状态", "status", false, 8, "在用/已撤销，导出时填写；导入不撤销也不恢复科室（请在科室页面办理），可空", "科室状态");
+        public static readonly ColumnSpec Status = new("状态", "status", false, 8, "在用/已撤销；填“已撤销”即撤销（其下科室须均已撤销，人员均已离岗或调出），填“在用”即恢复；空着不变", "科室状态");
     }
 
     public static class StaffColumns

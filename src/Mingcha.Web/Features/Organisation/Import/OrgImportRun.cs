@@ -26,6 +26,11 @@ namespace Mingcha.Web.Features.Organisation.Import;
 /// staff of all of them (decision 026). Those moves are written with the sections, before the staff sheet is read,
 /// so staff rows name a moved person's new unit.
 /// </para>
+/// <para>
+/// 状态 closes or reopens a unit or section and records a person's departure or return (decisions 044, 045). A closure
+/// is checked once the whole file is read, against the registry as the file leaves it (<see cref="CheckStatesAsync"/>):
+/// one file can close a unit with its hall and windows and record its people's departure.
+/// </para>
 /// </summary>
 internal sealed class OrgImportRun
 {
@@ -51,6 +56,13 @@ internal sealed class OrgImportRun
     private HashSet<Guid> _closedUnits = [];
     private HashSet<Guid> _closedSections = [];
     private HashSet<Guid> _unitsWithCategory = [];
+    // Closures and reopenings the file makes (状态), checked against the registry as the file leaves it (CheckStates), and
+    // the people in post by unit and section: as stored before any write, plus the file's moves, departures and returns.
+    private readonly List<(UnitRow Row, bool Open)> _unitStates = [];
+    private readonly List<(SectionRow Row, bool Open)> _sectionStates = [];
+    private SheetSource? _unitsSource, _sectionsSource;
+    private Dictionary<Guid, int>? _inPostByUnit, _inPostBySection;
+    private readonly Dictionary<Guid, int> _inPostShiftByUnit = [], _inPostShiftBySection = [];
     private Dictionary<Guid, string> _dbSectionCodes = [];
     private Dictionary<string, DbItem> _dbItems = [];
     private Dictionary<(Guid UnitId, string Code), DbStaff> _dbStaff = [];
@@ -149,6 +161,7 @@ internal sealed class OrgImportRun
         await WriteSmallSheetsAsync(ct);
         await FlushStaffAsync(ct);
         await FlushLinksAsync(ct);
+        await CheckStatesAsync(ct);
     }
 
     // ------------------------------------------------------------------ the registry before the import
@@ -163,7 +176,7 @@ internal sealed class OrgImportRun
         _dbUnitCodes = _dbUnits.Values.ToDictionary(u => u.Id, u => u.Code);
         _closedUnits = (await _db.Units.AsNoTracking().Where(u => !u.Active).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
         _unitsWithCategory = (await _db.UnitCategories.AsNoTracking().Select(x => x.UnitId).Distinct().ToListAsync(ct)).ToHashSet();
-        if (Any(SheetKind.Sections, SheetKind.Staff, SheetKind.SectionItems))
+        if (Any(SheetKind.Units, SheetKind.Sections, SheetKind.Staff, SheetKind.SectionItems)) // a unit closed needs its sections
         {
             _dbSections = await _db.Sections.AsNoTracking()
                 .Select(s => new DbSection(s.Id, s.UnitId, s.Code, s.Name, s.Kind, s.ParentSectionId, s.Address)).ToDictionaryAsync(s => s.Code, StringComparer.Ordinal, ct);
@@ -226,6 +239,7 @@ internal sealed class OrgImportRun
 
     private async Task ReadUnitsAsync(SheetSource source, CancellationToken ct)
     {
+        _unitsSource = source;
         var sheet = Open(source);
         if (sheet is null) return;
         var f = sheet.Fields;
@@ -269,7 +283,7 @@ internal sealed class OrgImportRun
             // A unit made without a category (the API allows it) is exported with an empty cell and imports back as it is.
             if (r.CategoryCode is null && !(r.Existing is { } bare && !_unitsWithCategory.Contains(bare.Id)))
                 f.Error(UnitColumns.Category, $"“{UnitColumns.Category.Zh}”为必填项。 Required.");
-            CheckOpenState(f, UnitColumns.Status, "单位", "unit", code, r.Existing is { } known && _closedUnits.Contains(known.Id));
+            r.Open = OpenState(f, UnitColumns.Status);
             r.Ok = f.Ok;
             _units[code] = r;
             rows.Add(r);
@@ -316,10 +330,21 @@ internal sealed class OrgImportRun
                 }
             }
 
+            var state = StateChange(r.Open, id, _closedUnits, r.Existing is null);
+            if (state is { } st)
+            {
+                _unitStates.Add((r, st));
+                if (r.Existing is null && !st) r.Entity!.Close(_now); // a new unit listed as closed already
+            }
             if (r.Existing is not { } e)
             {
                 sheet.Tally.Create++;
                 continue;
+            }
+            if (state is { } toOpen)
+            {
+                _unitChanges.Add((e.Id, u => { if (toOpen) u.Reopen(_now); else u.Close(_now); }));
+                changed = true;
             }
             var name = r.Name!;
             var rename = e.Name != name;
@@ -345,19 +370,115 @@ internal sealed class OrgImportRun
     }
 
     /// <summary>
-    /// 状态 of a unit or section (decision 045): the export writes it, and a file that gives it as it is passes; the import
-    /// neither closes nor opens (a closure needs nothing open below it, which the unit's and the section's pages check and
-    /// explain), so a state other than the stored one, or a new record given as closed, is the row's error.
+    /// What the file's 状态 changes: true reopens, false closes, null leaves the record as it is (or gives no state). The
+    /// set of closed ones follows at once, so that later sheets put nothing new into what this file closes.
     /// </summary>
-    private static void CheckOpenState(Fields f, ColumnSpec column, string what, string whatEn, string code, bool closedNow)
+    private static bool? StateChange(bool? open, Guid id, HashSet<Guid> closed, bool isNew)
     {
-        if (f.Optional(column) is not { } text) return;
-        if (!TryParseOpen(text, out var open))
-            f.Error(column, $"状态“{text}”无法识别，应为 在用 或 已撤销。 Unknown state: 在用 (open) or 已撤销 (closed).");
-        else if (open && closedNow)
-            f.Error(column, $"{what}“{code}”已撤销；导入不恢复{what}，请在{what}页面办理恢复（决定 045）。 The {whatEn} is closed; reopen it on its page, not by import.");
-        else if (!open && !closedNow)
-            f.Error(column, $"导入不撤销{what}；请在{what}页面办理撤销（须先处理其下在用的科室和在岗人员，决定 045）。 Close the {whatEn} on its page, not by import.");
+        if (open is not { } wanted || wanted != (!isNew && closed.Contains(id))) return null;
+        if (wanted) closed.Remove(id); else closed.Add(id);
+        return wanted;
+    }
+
+    private static void Shift(Dictionary<Guid, int> counts, Guid? id, int by)
+    {
+        if (id is { } x) counts[x] = counts.GetValueOrDefault(x) + by;
+    }
+
+    /// <summary>The people in post by unit and section as stored, read once before anything is written, and only when the file closes something.</summary>
+    private async Task LoadInPostAsync(CancellationToken ct)
+    {
+        if (_inPostByUnit is not null || _unitStates.Count + _sectionStates.Count == 0) return;
+        var rows = await _db.Staff.AsNoTracking().Where(s => s.Active).GroupBy(s => new { s.UnitId, s.SectionId })
+            .Select(g => new { g.Key.UnitId, g.Key.SectionId, N = g.Count() }).ToListAsync(ct);
+        _inPostByUnit = [];
+        _inPostBySection = [];
+        foreach (var r in rows)
+        {
+            Shift(_inPostByUnit, r.UnitId, r.N);
+            Shift(_inPostBySection, r.SectionId, r.N);
+        }
+    }
+
+    /// <summary>
+    /// ORG-1, decision 045: what the file closes has nothing open under it once the whole file is applied (its own sub-units,
+    /// sections and people closed, moved or recorded as departed count as such), and what it reopens has an open unit and
+    /// section above it. The refusals are those of the unit's and the section's pages, on the row that asks.
+    /// </summary>
+    private async Task CheckStatesAsync(CancellationToken ct)
+    {
+        CheckPlacements();
+        if (_unitStates.Count == 0 && _sectionStates.Count == 0) return;
+        await LoadInPostAsync(ct);
+        var subUnits = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var code in _dbUnits.Keys.Union(_units.Keys))
+            if (UnitParentCode(code) is { } parent && ResolveUnit(code) is { } id && !_closedUnits.Contains(id))
+                subUnits[parent] = subUnits.GetValueOrDefault(parent) + 1;
+        var sectionsOfUnit = new Dictionary<Guid, int>();
+        var below = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var code in _dbSections.Keys.Union(_sections.Keys))
+        {
+            if (ResolveSection(code) is not { } id || _closedSections.Contains(id)) continue;
+            Shift(sectionsOfUnit, SectionUnit(code), 1);
+            if (SectionParentCode(code) is { } parent) below[parent] = below.GetValueOrDefault(parent) + 1;
+        }
+        int InPost(Dictionary<Guid, int>? stored, Dictionary<Guid, int> shift, Guid id) => (stored?.GetValueOrDefault(id) ?? 0) + shift.GetValueOrDefault(id);
+
+        foreach (var (r, open) in _unitStates)
+        {
+            if (!open)
+            {
+                var (units, sections, staff) = (subUnits.GetValueOrDefault(r.Code), sectionsOfUnit.GetValueOrDefault(r.Id), InPost(_inPostByUnit, _inPostShiftByUnit, r.Id));
+                if (units + sections + staff > 0) RowError(_unitsSource!, r.Row, UnitColumns.Status, OrgClosure.StillOpen(r.Name!, sections, staff, units), r);
+            }
+            else if (UnitParentCode(r.Code) is { } parent && ResolveUnit(parent) is { } parentId && _closedUnits.Contains(parentId))
+                RowError(_unitsSource!, r.Row, UnitColumns.Status, "上级单位已撤销，请先恢复上级单位或调整隶属关系。 The parent unit is closed: open it again or move this unit first.", r);
+        }
+        foreach (var (r, open) in _sectionStates)
+        {
+            if (!open)
+            {
+                var (sections, staff) = (below.GetValueOrDefault(r.Code), InPost(_inPostBySection, _inPostShiftBySection, r.Id));
+                if (sections + staff > 0) RowError(_sectionsSource!, r.Row, SectionColumns.Status, OrgClosure.StillOpen(r.Name!, sections, staff, 0), r);
+            }
+            else if (r.UnitId is { } unit && _closedUnits.Contains(unit))
+                RowError(_sectionsSource!, r.Row, SectionColumns.Status, "所属单位已撤销，请先恢复单位或将其划转到其他单位。 Its unit is closed: open the unit again or move the section first.", r);
+            else if (SectionParentCode(r.Code) is { } parent && ResolveSection(parent) is { } parentId && _closedSections.Contains(parentId))
+                RowError(_sectionsSource!, r.Row, SectionColumns.Status, "上级科室已撤销，请先恢复上级科室。 The section above it is closed: open it again first.", r);
+        }
+    }
+
+    /// <summary>
+    /// Decision 045: nothing new goes under a closed unit or section — a unit or section of the file, open once the file is
+    /// applied, new or placed under another parent, whose parent is then closed (closed before, or by this file). A reopened
+    /// one is refused by <see cref="CheckStatesAsync"/> on its 状态.
+    /// </summary>
+    private void CheckPlacements()
+    {
+        var reopened = _unitStates.Where(x => x.Open).Select(x => x.Row).Concat<object>(_sectionStates.Where(x => x.Open).Select(x => x.Row)).ToHashSet();
+        foreach (var r in _units.Values)
+        {
+            if (!r.Ok || reopened.Contains(r) || _closedUnits.Contains(r.Id) || UnitParentCode(r.Code) is not { } parent) continue;
+            var moved = r.Existing is not { } e || _dbUnitCodes.GetValueOrDefault(e.ParentUnitId ?? Guid.Empty) != parent;
+            if (moved && ResolveUnit(parent) is { } parentId && _closedUnits.Contains(parentId))
+                RowError(_unitsSource!, r.Row, UnitColumns.Parent, $"上级单位“{parent}”已撤销，不能在其下新增或划入单位。 The parent unit is closed.", r);
+        }
+        foreach (var r in _sections.Values)
+        {
+            if (!r.Ok || reopened.Contains(r) || _closedSections.Contains(r.Id) || SectionParentCode(r.Code) is not { } parent) continue;
+            var moved = r.Existing is not { } e || _dbSectionCodes.GetValueOrDefault(e.ParentSectionId ?? Guid.Empty) != parent;
+            if (moved && ResolveSection(parent) is { } parentId && _closedSections.Contains(parentId))
+                RowError(_sectionsSource!, r.Row, SectionColumns.Parent, $"上级科室“{parent}”已撤销，不能在其下新增或划入科室。 The parent section is closed.", r);
+        }
+    }
+
+    /// <summary>状态 of a unit or section (在用 / 已撤销), or null when the cell or the column is empty.</summary>
+    private static bool? OpenState(Fields f, ColumnSpec column)
+    {
+        if (f.Optional(column) is not { } text) return null;
+        if (TryParseOpen(text, out var open)) return open;
+        f.Error(column, $"状态“{text}”无法识别，应为 在用 或 已撤销。 Unknown state: 在用 (open) or 已撤销 (closed).");
+        return null;
     }
 
     /// <summary>The unit's parent after the import: the file's, else the database's.</summary>
@@ -411,6 +532,7 @@ internal sealed class OrgImportRun
 
     private async Task ReadSectionsAsync(SheetSource source, CancellationToken ct)
     {
+        _sectionsSource = source;
         var sheet = Open(source);
         if (sheet is null) return;
         var f = sheet.Fields;
@@ -444,7 +566,7 @@ internal sealed class OrgImportRun
             r.Existing = _dbSections.GetValueOrDefault(code);
             if (r.UnitId is { } into && _closedUnits.Contains(into) && r.Existing?.UnitId != into)
                 f.Error(SectionColumns.Unit, $"单位“{r.UnitCode}”已撤销，不能新增或划入科室。 The unit is closed.");
-            CheckOpenState(f, SectionColumns.Status, "科室", "section", code, r.Existing is { } known && _closedSections.Contains(known.Id));
+            r.Open = OpenState(f, SectionColumns.Status);
             r.Ok = f.Ok;
             _sections[code] = r;
             rows.Add(r);
@@ -485,14 +607,21 @@ internal sealed class OrgImportRun
 
         foreach (var r in rows)
         {
-            SectionIdOf(r);
+            var sectionId = SectionIdOf(r);
             if (!r.Ok) continue;
             sheet.Sample(r.Row);
+            var state = StateChange(r.Open, sectionId, _closedSections, r.Existing is null);
+            if (state is { } st)
+            {
+                _sectionStates.Add((r, st));
+                if (r.Existing is null && !st) r.Entity!.Close(_now);
+            }
             if (r.Existing is not { } e)
             {
                 sheet.Tally.Create++;
                 continue;
             }
+            if (state is { } toOpen) _sectionChanges.Add((e.Id, s => { if (toOpen) s.Reopen(_now); else s.Close(_now); }));
             var (name, unitId, kind, address) = (r.Name!, r.UnitId!.Value, r.Kind, r.Address);
             var move = e.UnitId != unitId;
             var parentId = SectionParentCode(r.Code) is { } parentCode ? ResolveSection(parentCode) : null;
@@ -500,7 +629,7 @@ internal sealed class OrgImportRun
             var reclassify = e.Kind != kind;
             var place = parentId != e.ParentSectionId;
             var readdress = f.Has(SectionColumns.Address) && e.Address != address;
-            if (rename || move || reclassify || place || readdress)
+            if (rename || move || reclassify || place || readdress || state is not null)
             {
                 _sectionChanges.Add((e.Id, s =>
                 {
@@ -534,11 +663,11 @@ internal sealed class OrgImportRun
             if (rootOf.TryGetValue(up, out var root)) rootOf[follower] = root;
         }
         var moving = rootOf.Keys.ToList();
-        var people = new List<(Guid Id, Guid UnitId, string Code, Guid SectionId)>();
+        var people = new List<(Guid Id, Guid UnitId, string Code, Guid SectionId, bool Active)>();
         foreach (var chunk in moving.Chunk(UpdateChunk))
             people.AddRange((await _db.Staff.AsNoTracking().Where(s => s.SectionId != null && chunk.Contains(s.SectionId.Value))
-                .Select(s => new { s.Id, s.UnitId, s.Code, SectionId = s.SectionId!.Value }).ToListAsync(ct))
-                .Select(s => (s.Id, s.UnitId, s.Code, s.SectionId)));
+                .Select(s => new { s.Id, s.UnitId, s.Code, SectionId = s.SectionId!.Value, s.Active }).ToListAsync(ct))
+                .Select(s => (s.Id, s.UnitId, s.Code, s.SectionId, s.Active)));
         var moves = people.Select(p => (Person: p, To: SectionUnit(_dbSectionCodes[p.SectionId])!.Value, Row: rootOf[p.SectionId]))
             .Where(m => m.To != m.Person.UnitId).ToList();
         if (moves.Count == 0) return;
@@ -562,6 +691,7 @@ internal sealed class OrgImportRun
         foreach (var (person, to, _) in moves)
         {
             _staffFollows.Add((person.Id, s => s.MoveWithSection(to, _now)));
+            if (person.Active) { Shift(_inPostShiftByUnit, person.UnitId, -1); Shift(_inPostShiftByUnit, to, +1); }
             // The staff sheet, if any, finds the person under their new unit.
             if (_dbStaff.Remove((person.UnitId, person.Code), out var stored) && _dbStaff.TryAdd((to, person.Code), stored with { UnitId = to }))
                 _movedStaff[(person.UnitId, person.Code)] = (UnitCodeOf(to), _dbSectionCodes[person.SectionId]);
@@ -751,6 +881,12 @@ internal sealed class OrgImportRun
 
             if (!f.Ok) continue;
             sheet.Sample(row.Number);
+            if (existing is { Active: true }) { Shift(_inPostShiftByUnit, existing.UnitId, -1); Shift(_inPostShiftBySection, existing.SectionId, -1); }
+            if (inPost ?? existing?.Active ?? true)
+            {
+                Shift(_inPostShiftByUnit, unitId, +1);
+                Shift(_inPostShiftBySection, existing is null || hasSection ? sectionId : existing.SectionId, +1);
+            }
             if (existing is null)
             {
                 sheet.Tally.Create++;
@@ -893,6 +1029,7 @@ internal sealed class OrgImportRun
     /// <summary>Writes categories, units, sections and service items once all of them are checked and before the streamed sheets need them.</summary>
     private async Task WriteSmallSheetsAsync(CancellationToken ct)
     {
+        await LoadInPostAsync(ct); // before the first write
         if (_smallSheetsWritten) return;
         _smallSheetsWritten = true;
         if (!Writing) return;
@@ -1068,6 +1205,8 @@ internal sealed class OrgImportRun
         public bool ParentGiven { get; init; }
         public string? CategoryCode { get; init; }
         public int Year { get; set; }
+        /// <summary>状态 as the file gives it (null: not given); closing or reopening is checked at the end of the run.</summary>
+        public bool? Open { get; set; }
         protected override Guid ExistingId(DbUnit existing) => existing.Id;
         protected override Guid EntityId(Unit entity) => entity.Id;
     }
@@ -1081,6 +1220,7 @@ internal sealed class OrgImportRun
         public string? ParentCode { get; init; }
         public bool ParentGiven { get; init; }
         public string? Address { get; init; }
+        public bool? Open { get; set; }
         protected override Guid ExistingId(DbSection existing) => existing.Id;
         protected override Guid EntityId(Section entity) => entity.Id;
     }
