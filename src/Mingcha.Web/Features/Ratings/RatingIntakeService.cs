@@ -73,8 +73,8 @@ public sealed class SectionDirectory(IServiceScopeFactory scopes, IOptions<Ratin
         Volatile.Write(ref _loadedAt, long.MinValue / 2);
     }
 
-    // Staff members found in a unit, remembered until the next reload of the sections (at most a minute): a device that
-    // names its staff member costs one query per person and minute, not one per rating.
+    // Staff members found in a unit, remembered until the next reload of the sections (a change of staff or sections, or
+    // the minute's refresh): a device that names its staff member costs one query per person and reload, not one per rating.
     private volatile System.Collections.Concurrent.ConcurrentDictionary<Guid, Guid> _staffUnit = new();
 
     /// <summary>Whether <paramref name="staffId"/> is a staff member of <paramref name="unitId"/> (SAT-8: a rating names the person who served).</summary>
