@@ -10,6 +10,11 @@ public static class OrgClosure
     public const string UnitClosed = "该单位已撤销。 The unit is closed.";
     public const string SectionClosed = "该科室（窗口）已撤销。 The section is closed.";
 
+    /// <summary>Refusals to reopen (恢复) below something still closed: the page's, the API's and the import's.</summary>
+    public const string ParentUnitClosed = "上级单位已撤销，请先恢复上级单位或调整隶属关系。 The parent unit is closed: open it again or move this unit first.";
+    public const string UnitOfSectionClosed = "所属单位已撤销，请先恢复单位或将其划转到其他单位。 Its unit is closed: open the unit again or move the section first.";
+    public const string ParentSectionClosed = "上级科室已撤销，请先恢复上级科室。 The section above it is closed: open it again first.";
+
     /// <summary>
     /// The refusal to close <paramref name="name"/> while <paramref name="sections"/> sections (below it, or of the unit),
     /// <paramref name="staff"/> staff in post and <paramref name="units"/> sub-units are open. Chinese first, then English.

@@ -459,7 +459,7 @@ public static class OrganisationApi
         else if (req.Active == true && !unit.Active)
         {
             if (unit.ParentUnitId is { } p && !await db.Units.AnyAsync(u => u.Id == p && u.Active, ct))
-                throw new DomainRuleException("ORG-1", "上级单位已撤销，请先恢复上级单位或调整隶属关系。 The parent unit is closed: open it again or move this unit first.");
+                throw new DomainRuleException("ORG-1", OrgClosure.ParentUnitClosed);
             unit.Reopen(now);
         }
         await db.SaveChangesAsync(ct);
@@ -553,9 +553,9 @@ public static class OrganisationApi
         else if (req.Active == true && !section.Active)
         {
             if (!await db.Units.AnyAsync(u => u.Id == section.UnitId && u.Active, ct))
-                throw new DomainRuleException("ORG-1", "所属单位已撤销，请先恢复单位或将其划转到其他单位。 Its unit is closed: open the unit again or move the section first.");
+                throw new DomainRuleException("ORG-1", OrgClosure.UnitOfSectionClosed);
             if (section.ParentSectionId is { } up && !await db.Sections.AnyAsync(s => s.Id == up && s.Active, ct))
-                throw new DomainRuleException("ORG-1", "上级科室已撤销，请先恢复上级科室。 The section above it is closed: open it again first.");
+                throw new DomainRuleException("ORG-1", OrgClosure.ParentSectionClosed);
             section.Reopen(now);
         }
         await db.SaveChangesAsync(ct);

@@ -432,7 +432,7 @@ internal sealed class OrgImportRun
                 if (units + sections + staff > 0) RowError(_unitsSource!, r.Row, UnitColumns.Status, OrgClosure.StillOpen(r.Name!, sections, staff, units), r);
             }
             else if (UnitParentCode(r.Code) is { } parent && ResolveUnit(parent) is { } parentId && _closedUnits.Contains(parentId))
-                RowError(_unitsSource!, r.Row, UnitColumns.Status, "上级单位已撤销，请先恢复上级单位或调整隶属关系。 The parent unit is closed: open it again or move this unit first.", r);
+                RowError(_unitsSource!, r.Row, UnitColumns.Status, OrgClosure.ParentUnitClosed, r);
         }
         foreach (var (r, open) in _sectionStates)
         {
@@ -442,9 +442,9 @@ internal sealed class OrgImportRun
                 if (sections + staff > 0) RowError(_sectionsSource!, r.Row, SectionColumns.Status, OrgClosure.StillOpen(r.Name!, sections, staff, 0), r);
             }
             else if (r.UnitId is { } unit && _closedUnits.Contains(unit))
-                RowError(_sectionsSource!, r.Row, SectionColumns.Status, "所属单位已撤销，请先恢复单位或将其划转到其他单位。 Its unit is closed: open the unit again or move the section first.", r);
+                RowError(_sectionsSource!, r.Row, SectionColumns.Status, OrgClosure.UnitOfSectionClosed, r);
             else if (SectionParentCode(r.Code) is { } parent && ResolveSection(parent) is { } parentId && _closedSections.Contains(parentId))
-                RowError(_sectionsSource!, r.Row, SectionColumns.Status, "上级科室已撤销，请先恢复上级科室。 The section above it is closed: open it again first.", r);
+                RowError(_sectionsSource!, r.Row, SectionColumns.Status, OrgClosure.ParentSectionClosed, r);
         }
     }
 
