@@ -881,8 +881,9 @@ internal sealed class OrgImportRun
 
             if (!f.Ok) continue;
             sheet.Sample(row.Number);
-            if (existing is { Active: true }) { Shift(_inPostShiftByUnit, existing.UnitId, -1); Shift(_inPostShiftBySection, existing.SectionId, -1); }
-            if (inPost ?? existing?.Active ?? true)
+            var closing = _unitStates.Count + _sectionStates.Count > 0; // the counts serve only a closure's check
+            if (closing && existing is { Active: true }) { Shift(_inPostShiftByUnit, existing.UnitId, -1); Shift(_inPostShiftBySection, existing.SectionId, -1); }
+            if (closing && (inPost ?? existing?.Active ?? true))
             {
                 Shift(_inPostShiftByUnit, unitId, +1);
                 Shift(_inPostShiftBySection, existing is null || hasSection ? sectionId : existing.SectionId, +1);
